@@ -1,0 +1,174 @@
+import { hostname, userInfo } from 'node:os';
+import { randomBase32 } from '../../shared/ids.ts';
+import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { addUser } from '../../shared/organisations/add-user.ts';
+import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { roles } from '../../shared/auth/actor.ts';
+import type { AuditActor } from '../../shared/audit/entry.ts';
+import { AppError } from '../../shared/errors.ts';
+import { openApp } from '../node/open-app.ts';
+import { serve } from '../node/serve.ts';
+
+type Values = Record<string, string | boolean | undefined>;
+
+export interface Command {
+  summary: string;
+  usage?: string;
+  details?: string;
+  options?: Record<string, { type: 'string' | 'boolean'; help?: string }>;
+  run(values: Values): Promise<number>;
+}
+
+/** Changes made from the command line are audited as the system, naming the operator. */
+function operator(): AuditActor {
+  return { type: 'system', id: 'cli', name: `lotbridge CLI (${userInfo().username}@${hostname()})` };
+}
+
+async function withApp<T>(work: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
+  const app = await openApp();
+  try {
+    return await work(app);
+  } finally {
+    app.db.close();
+  }
+}
+
+function required(values: Values, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || !v.trim()) throw new AppError('invalid_input', `--${name} is required`);
+  return v;
+}
+
+async function readStdinLine(): Promise<string> {
+  let data = '';
+  for await (const chunk of process.stdin) {
+    data += chunk;
+    if (data.includes('\n')) break;
+  }
+  return data.split(/\r?\n/)[0] ?? '';
+}
+
+export const commands: Record<string, Command> = {
+  serve: {
+    summary: 'run the portal and the gateway on one port (applies migrations, seeds the demo, builds if needed)',
+    options: { port: { type: 'string', help: 'port to listen on (default: $PORT or 3000; 0 picks a free one)' } },
+    async run(values) {
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) {
+        throw new AppError('invalid_input', `--port must be a whole number from 0 to 65535 (got "${values.port}")`);
+      }
+      const server = await serve({ port });
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          console.log(`${signal}: stopping…`);
+          server.close().then(resolve);
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      console.log('Stopped.');
+      return 0;
+    },
+  },
+
+  migrate: {
+    summary: 'apply pending database migrations (refuses when an applied one was edited)',
+    async run() {
+      return withApp(async (app) => {
+        console.log(app.migrationsApplied.length ? `Applied: ${app.migrationsApplied.join(', ')}` : 'The database is up to date.');
+        return 0;
+      });
+    },
+  },
+
+  demo: {
+    summary: 'seed the demo organisations and users into an empty database',
+    async run() {
+      return withApp(async (app) => {
+        if (!(await seedDemo(app))) {
+          console.error('lotbridge demo: the database already has organisations; the demo seeds only an empty one');
+          return 1;
+        }
+        console.log(`Seeded the demo. Sign in with password "${demoPassword}" as:`);
+        for (const u of demoUsers) console.log(`  ${u.role.padEnd(18)} ${u.email}`);
+        return 0;
+      });
+    },
+  },
+
+  'org add': {
+    summary: 'create an organisation',
+    options: {
+      name: { type: 'string', help: 'legal name' },
+      kind: { type: 'string', help: 'manufacturer, supplier or distributor' },
+    },
+    async run(values) {
+      return withApp(async (app) => {
+        const org = await createOrganisation(app, operator(), { name: required(values, 'name'), kind: required(values, 'kind') });
+        console.log(`${org.id}\t${org.kind}\t${org.name}`);
+        return 0;
+      });
+    },
+  },
+
+  'org list': {
+    summary: 'list organisations (id, kind, name, members)',
+    async run() {
+      return withApp(async (app) => {
+        const rows = await app.db.all<{ id: string; kind: string; name: string; members: number }>(
+          `SELECT o.id, o.kind, o.name, COUNT(m.user_id) AS members FROM organisations o
+             LEFT JOIN memberships m ON m.organisation_id = o.id GROUP BY o.id ORDER BY o.kind, o.name`,
+        );
+        for (const r of rows) console.log(`${r.id}\t${r.kind}\t${r.members} member(s)\t${r.name}`);
+        return 0;
+      });
+    },
+  },
+
+  'user add': {
+    summary: 'create a user in an organisation',
+    details: `Roles: ${roles.join(', ')}. Without --password-stdin a random password is generated and printed once.`,
+    options: {
+      email: { type: 'string', help: 'e-mail address (the sign-in name)' },
+      name: { type: 'string', help: 'printed name, as shown on electronic signatures' },
+      org: { type: 'string', help: 'organisation id or exact name' },
+      role: { type: 'string', help: 'one of the roles above' },
+      'password-stdin': { type: 'boolean', help: 'read the password from the first line of standard input' },
+    },
+    async run(values) {
+      return withApp(async (app) => {
+        const orgRef = required(values, 'org');
+        const org = await app.db.get<{ id: string }>('SELECT id FROM organisations WHERE id = ? OR name = ? LIMIT 2', [orgRef, orgRef]);
+        if (!org) throw new AppError('invalid_input', `no organisation has the id or name "${orgRef}" (see lotbridge org list)`);
+        const generated = values['password-stdin'] ? undefined : randomBase32(15);
+        const password = generated ?? (await readStdinLine());
+        const user = await addUser(app, operator(), {
+          email: required(values, 'email'),
+          displayName: required(values, 'name'),
+          role: required(values, 'role'),
+          organisationId: org.id,
+          password,
+        });
+        console.log(`Created ${user.email} (${user.id}).`);
+        if (generated) console.log(`Password (shown once): ${generated}`);
+        return 0;
+      });
+    },
+  },
+
+  'audit verify': {
+    summary: 'recompute the audit trail hash chain; exit 0 when intact, 1 naming the first broken entry',
+    async run() {
+      return withApp(async (app) => {
+        const verdict = await verifyAuditChain(app.db);
+        if (verdict.ok) {
+          console.log(`Audit trail intact: ${verdict.entries} entries, head ${verdict.headHash}`);
+          return 0;
+        }
+        console.error(`Audit trail BROKEN at entry ${verdict.firstBrokenSeq}: ${verdict.problem} (${verdict.entries} entries verified before it)`);
+        return 1;
+      });
+    },
+  },
+};

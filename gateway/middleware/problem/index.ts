@@ -1,0 +1,47 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isAppError } from '../../../shared/errors.ts';
+
+/** RFC 9457 problem details. `type` points at the error code's documentation. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code?: string;
+  requestId?: string;
+  errors?: Record<string, string>;
+}
+
+export const problemTypeBase = 'https://lotbridge.dev/problems/';
+
+export function problem(c: Context, p: Omit<Problem, 'instance' | 'requestId'>): Response {
+  const body: Problem = { ...p, instance: new URL(c.req.url).pathname, requestId: c.get('requestId') };
+  return c.body(JSON.stringify(body), p.status as ContentfulStatusCode, { 'Content-Type': 'application/problem+json' });
+}
+
+/** Every error leaves as problem+json; AppErrors keep their code and message, others are hidden. */
+export const onProblem = (): ErrorHandler => (err, c) => {
+  if (isAppError(err)) {
+    return problem(c, {
+      type: problemTypeBase + err.code,
+      title: err.code.replace(/_/g, ' '),
+      status: err.status,
+      detail: err.message,
+      code: err.code,
+      errors: err.fields,
+    });
+  }
+  const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+  if (status >= 500) c.get('log')?.error('unhandled error', { err });
+  return problem(c, {
+    type: status >= 500 ? problemTypeBase + 'internal' : 'about:blank',
+    title: status >= 500 ? 'internal error' : err.message,
+    status,
+    detail: status >= 500 ? `something went wrong on our side; quote request id ${c.get('requestId')} to support` : err.message,
+  });
+};
+
+export const notFoundProblem = (): NotFoundHandler => (c) =>
+  problem(c, { type: 'about:blank', title: 'not found', status: 404, detail: `nothing at ${c.req.method} ${new URL(c.req.url).pathname}` });

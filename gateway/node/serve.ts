@@ -1,0 +1,65 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { installAppContext } from '../../shared/context.ts';
+import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { ensureBuild } from './ensure-build.ts';
+import { openApp } from './open-app.ts';
+import { buildDir } from './paths.ts';
+
+type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+
+/**
+ * The Node entry: one process, one port. SvelteKit (adapter-node) serves every request;
+ * its `handle` hook passes the gateway's paths to the Hono app, the same arrangement that
+ * runs on Cloudflare Workers.
+ */
+export async function serve(options: { port?: number; say?: (line: string) => void } = {}): Promise<{ url: string; close(): Promise<void> }> {
+  const say = options.say ?? ((line: string) => console.log(line));
+  const app = await openApp();
+  const { config, log } = app;
+  try {
+    if (app.migrationsApplied.length) say(`Applied migrations: ${app.migrationsApplied.join(', ')}`);
+    const seeded = config.seedDemo ? await seedDemo(app) : false;
+    await ensureBuild(say);
+
+    installAppContext(app);
+    // adapter-node reads its settings with our prefix (svelte.config.js), so PORT/HOST stay ours.
+    if (config.publicUrl) process.env.SVELTEKIT_ORIGIN = config.publicUrl.origin;
+    const { handler } = (await import(pathToFileURL(join(buildDir, 'handler.js')).href)) as { handler: NodeHandler };
+
+    const server = createServer((req, res) =>
+      handler(req, res, () => {
+        res.statusCode = 404;
+        res.end('Not found');
+      }),
+    );
+    const port = options.port ?? config.port;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, config.host, () => resolve());
+    });
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    const url = config.publicUrl?.origin ?? `http://localhost:${actualPort}`;
+    log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') });
+    say(`Lotbridge is listening on ${url}`);
+    if (config.seedDemo) {
+      say(`${seeded ? 'Seeded the demo organisations. ' : ''}Demo sign-ins (password "${demoPassword}"):`);
+      for (const u of demoUsers) say(`  ${u.role.padEnd(18)} ${u.email}`);
+    }
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running get a few seconds; then the sockets are cut.
+        setTimeout(() => server.closeAllConnections(), 5000).unref();
+      }).finally(() => app.db.close()));
+    return { url, close };
+  } catch (e) {
+    app.db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,28 @@
+import type { Actor } from '../shared/auth/actor.ts';
+import type { Session } from '../shared/auth/session.ts';
+import type { AppContext, UseCaseContext } from '../shared/context.ts';
+import type { Locale } from '../shared/i18n/index.ts';
+import type { Logger } from '../shared/log.ts';
+
+declare global {
+  namespace App {
+    interface Locals {
+      requestId: string;
+      log: Logger;
+      app: AppContext;
+      /** The use-case context of this request (carries the request id into the audit trail). */
+      ctx: UseCaseContext;
+      locale: Locale;
+      actor: Actor | null;
+      session: Session | null;
+      /** The request carried a session cookie that is no longer valid (timed out, signed out). */
+      sessionEnded?: boolean;
+    }
+    interface Error {
+      message: string;
+      requestId?: string;
+    }
+  }
+}
+
+export {};

@@ -1,0 +1,86 @@
+import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { createGateway, isGatewayPath } from '$gateway/app.ts';
+import { sessionCookieName, validateSessionToken } from '$shared/auth/session.ts';
+import { negotiateLocale } from '$shared/i18n/index.ts';
+import { httpMetrics, requestIdFrom } from '$shared/metrics.ts';
+import { appContext, ensureAppContext } from '$lib/server/app-context.ts';
+import { deleteSessionCookie, setSessionCookie } from '$lib/server/session-cookie.ts';
+
+export const init: ServerInit = async () => {
+  await ensureAppContext();
+};
+
+const gateway = createGateway(appContext);
+
+/** Gateway paths (/healthz, /metrics, /as2, /api/, /erp/) go to the Hono app untouched. */
+const toGateway: Handle = async ({ event, resolve }) => {
+  if (isGatewayPath(event.url.pathname)) return gateway.fetch(event.request);
+  return resolve(event);
+};
+
+/** Request id, JSON access log and metrics for the portal's own requests. */
+const observe: Handle = async ({ event, resolve }) => {
+  const started = performance.now();
+  const app = appContext();
+  event.locals.app = app;
+  event.locals.requestId = requestIdFrom(event.request.headers.get('x-request-id'));
+  event.locals.log = app.log.child({ requestId: event.locals.requestId });
+  event.locals.ctx = { db: app.db, clock: app.clock, policy: app.policy, requestId: event.locals.requestId };
+  const response = await resolve(event);
+  response.headers.set('X-Request-Id', event.locals.requestId);
+  const seconds = (performance.now() - started) / 1000;
+  const route = event.route.id ?? 'unmatched';
+  httpMetrics().observe(route, event.request.method, response.status, seconds);
+  event.locals.log.info('request', { method: event.request.method, path: event.url.pathname, route, status: response.status, ms: Math.round(seconds * 1000) });
+  return response;
+};
+
+/** The language: the saved choice, else the browser's; written into <html lang>. */
+const locale: Handle = async ({ event, resolve }) => {
+  event.locals.locale = negotiateLocale(event.cookies.get('lang'), event.request.headers.get('accept-language'));
+  return resolve(event, { transformPageChunk: ({ html }) => html.replace('%lotbridge.lang%', event.locals.locale) });
+};
+
+/** The session from the cookie; a valid one slides on, an ended one is cleared. */
+const session: Handle = async ({ event, resolve }) => {
+  event.locals.actor = null;
+  event.locals.session = null;
+  const token = event.cookies.get(sessionCookieName);
+  if (token) {
+    const valid = await validateSessionToken(event.locals.app.db, event.locals.app.clock, event.locals.app.policy, token);
+    if (valid) {
+      event.locals.actor = valid.actor;
+      event.locals.session = valid.session;
+      setSessionCookie(event.cookies, event.url, token, valid.session, event.locals.app.policy);
+    } else {
+      deleteSessionCookie(event.cookies, event.url);
+      event.locals.sessionEnded = true;
+    }
+  }
+  return resolve(event);
+};
+
+const publicPaths = ['/login', '/lang'];
+
+/** Everything but sign-in and the language switch needs a session. */
+const guard: Handle = async ({ event, resolve }) => {
+  const open = publicPaths.some((p) => event.url.pathname === p || event.url.pathname.startsWith(p + '/'));
+  if (!open && !event.locals.actor && event.route.id) {
+    const to = event.url.pathname + event.url.search;
+    const params = new URLSearchParams(to === '/' ? {} : { redirectTo: to });
+    if (event.locals.sessionEnded) params.set('ended', '1');
+    redirect(303, `/login${params.size ? `?${params}` : ''}`);
+  }
+  const response = await resolve(event);
+  // Signed-in pages carry personal and regulated data: never cache them.
+  if (event.locals.actor) response.headers.set('Cache-Control', 'private, no-store');
+  return response;
+};
+
+export const handle = sequence(toGateway, observe, locale, session, guard);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+  if (status >= 500) event.locals.log?.error('unhandled error', { err: error, path: event.url.pathname });
+  return { message: status >= 500 ? 'Internal error' : message, requestId: event.locals.requestId };
+};

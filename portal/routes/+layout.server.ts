@@ -1,0 +1,14 @@
+import type { LayoutServerLoad } from './$types';
+
+export const load = (({ locals, url }) => ({
+  locale: locals.locale,
+  path: url.pathname + url.search,
+  actor: locals.actor && {
+    displayName: locals.actor.displayName,
+    email: locals.actor.email,
+    role: locals.actor.role,
+    organisationId: locals.actor.organisationId,
+    organisationName: locals.actor.organisationName,
+    organisationKind: locals.actor.organisationKind,
+  },
+})) satisfies LayoutServerLoad;

@@ -1,0 +1,30 @@
+import { redirect } from '@sveltejs/kit';
+import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
+import { formFailure } from '$lib/server/errors.ts';
+import { setSessionCookie } from '$lib/server/session-cookie.ts';
+import { sameSitePath } from '$lib/server/same-site-path.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (({ locals, url }) => {
+  if (locals.actor) redirect(303, sameSitePath(url.searchParams.get('redirectTo'), '/home'));
+  return {
+    ended: url.searchParams.has('ended'),
+    signedOut: url.searchParams.has('signedOut'),
+  };
+}) satisfies PageServerLoad;
+
+export const actions = {
+  default: async ({ request, locals, cookies, url }) => {
+    const form = await request.formData();
+    const email = String(form.get('email') ?? '');
+    const password = String(form.get('password') ?? '');
+    let signedIn;
+    try {
+      signedIn = await signInWithPassword(locals.ctx, { email, password });
+    } catch (e) {
+      return formFailure(e, locals, { email });
+    }
+    setSessionCookie(cookies, url, signedIn.token, signedIn.session, locals.app.policy);
+    redirect(303, sameSitePath(url.searchParams.get('redirectTo'), '/home'));
+  },
+} satisfies Actions;

@@ -1,0 +1,53 @@
+import type { Tx } from '../db/index.ts';
+import type { Clock } from '../clock.ts';
+import { canonicalJson, entryHash, genesisHash, type AuditActor, type AuditRow } from './entry.ts';
+
+export interface AuditEvent {
+  actor: AuditActor;
+  organisationId: string | null;
+  action: string;
+  entityType: string;
+  entityId: string | null;
+  oldValues?: unknown;
+  newValues?: unknown;
+  reason?: string;
+  requestId?: string;
+}
+
+function json(v: unknown): string | null {
+  return v === undefined ? null : canonicalJson(v);
+}
+
+/**
+ * Appends one entry to the audit trail inside the caller's transaction, so the entry and the
+ * change it records commit or roll back together. The caller never supplies time or hashes.
+ */
+export async function recordAudit(tx: Tx, clock: Clock, event: AuditEvent): Promise<AuditRow> {
+  const head = await tx.get<{ last_seq: number; last_hash: string }>('SELECT last_seq, last_hash FROM audit_head WHERE id = 1');
+  const prev = head ?? { last_seq: 0, last_hash: genesisHash };
+  const row: Omit<AuditRow, 'hash'> = {
+    seq: prev.last_seq + 1,
+    at: clock.now().toISOString(),
+    actor_type: event.actor.type,
+    actor_id: event.actor.id ?? null,
+    actor_name: event.actor.name,
+    organisation_id: event.organisationId,
+    action: event.action,
+    entity_type: event.entityType,
+    entity_id: event.entityId,
+    old_values: json(event.oldValues),
+    new_values: json(event.newValues),
+    reason: event.reason ?? null,
+    request_id: event.requestId ?? null,
+    prev_hash: prev.last_hash,
+  };
+  const full: AuditRow = { ...row, hash: entryHash(row) };
+  await tx.run(
+    `INSERT INTO audit_log (seq, at, actor_type, actor_id, actor_name, organisation_id, action, entity_type, entity_id,
+                            old_values, new_values, reason, request_id, prev_hash, hash)
+     VALUES (:seq, :at, :actor_type, :actor_id, :actor_name, :organisation_id, :action, :entity_type, :entity_id,
+             :old_values, :new_values, :reason, :request_id, :prev_hash, :hash)`,
+    { ...full },
+  );
+  return full;
+}

@@ -1,0 +1,39 @@
+import { AppError } from '../errors.ts';
+import type { AuditActor } from '../audit/entry.ts';
+
+export const roles = ['supplier_user', 'distributor_user', 'manufacturer_qa', 'manufacturer_admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const organisationKinds = ['manufacturer', 'supplier', 'distributor'] as const;
+export type OrganisationKind = (typeof organisationKinds)[number];
+
+/** Which roles an organisation of each kind can give its members. */
+export const rolesByKind: Record<OrganisationKind, readonly Role[]> = {
+  manufacturer: ['manufacturer_qa', 'manufacturer_admin'],
+  supplier: ['supplier_user'],
+  distributor: ['distributor_user'],
+};
+
+/**
+ * The signed-in caller, as every use case receives it. Tenancy is the actor's organisation:
+ * use cases read and write through `scope.ts` with it, never with an id from the request.
+ */
+export interface Actor {
+  userId: string;
+  email: string;
+  displayName: string;
+  organisationId: string;
+  organisationName: string;
+  organisationKind: OrganisationKind;
+  role: Role;
+}
+
+export function asAuditActor(actor: Actor): AuditActor {
+  return { type: 'user', id: actor.userId, name: actor.displayName };
+}
+
+export function requireRole(actor: Actor, ...allowed: Role[]): void {
+  if (!allowed.includes(actor.role)) {
+    throw new AppError('forbidden', `this needs one of the roles ${allowed.join(', ')}; you are ${actor.role}`);
+  }
+}

@@ -1,0 +1,106 @@
+import {
+  generateAuthenticationOptions,
+  verifyAuthenticationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransportFuture,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
+import type { UseCaseContext } from '../context.ts';
+import type { Session } from './session.ts';
+import { createSession } from './session.ts';
+import { consumeChallenge, storeChallenge, type RelyingParty } from './webauthn-challenge.ts';
+import { findSignInUser, refuseUnusableAccount } from './find-sign-in-user.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+
+/** Usernameless passkey sign-in: any discoverable credential of ours, user verification required. */
+export async function startPasskeySignIn(
+  ctx: UseCaseContext,
+  rp: RelyingParty,
+): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+  const options = await generateAuthenticationOptions({ rpID: rp.id, userVerification: 'required', allowCredentials: [] });
+  const challengeId = await ctx.db.transaction((tx) =>
+    storeChallenge(tx, ctx.clock, { challenge: options.challenge, purpose: 'authentication', userId: null }),
+  );
+  return { challengeId, options };
+}
+
+interface CredentialRow {
+  id: string;
+  user_id: string;
+  public_key: ArrayBuffer;
+  counter: number;
+  transports: string | null;
+}
+
+export async function finishPasskeySignIn(
+  ctx: UseCaseContext,
+  rp: RelyingParty,
+  input: { challengeId: string; response: AuthenticationResponseJSON },
+): Promise<{ token: string; session: Session }> {
+  const { db, clock, policy } = ctx;
+  const expectedChallenge = await db.transaction((tx) =>
+    consumeChallenge(tx, clock, { id: input.challengeId, purpose: 'authentication', userId: null }),
+  );
+  const credential = await db.get<CredentialRow>('SELECT * FROM passkey_credentials WHERE id = ?', [input.response.id]);
+  if (!credential) throw new AppError('passkey_rejected', 'this passkey is not registered with Lotbridge');
+  const user = await findSignInUser(db, { id: credential.user_id });
+  if (!user) throw new AppError('passkey_rejected', 'this passkey belongs to an account without an organisation');
+  await refuseUnusableAccount(ctx, user, 'passkey');
+
+  let verification;
+  try {
+    verification = await verifyAuthenticationResponse({
+      response: input.response,
+      expectedChallenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: true,
+      credential: {
+        id: credential.id,
+        publicKey: new Uint8Array(credential.public_key),
+        counter: credential.counter,
+        transports: credential.transports ? (JSON.parse(credential.transports) as AuthenticatorTransportFuture[]) : undefined,
+      },
+    });
+  } catch (e) {
+    verification = { verified: false as const, reason: (e as Error).message };
+  }
+  const auditActor = { type: 'user' as const, id: user.id, name: user.display_name };
+  if (!verification.verified) {
+    const reason = 'reason' in verification ? verification.reason : 'signature not valid';
+    await db.transaction((tx) =>
+      recordAudit(tx, clock, {
+        actor: auditActor,
+        organisationId: user.organisation_id,
+        action: 'auth.sign_in_failed',
+        entityType: 'user',
+        entityId: user.id,
+        newValues: { method: 'passkey', credentialId: credential.id },
+        reason,
+        requestId: ctx.requestId,
+      }),
+    );
+    throw new AppError('passkey_rejected', `the passkey could not be verified: ${reason}`);
+  }
+
+  return db.transaction(async (tx) => {
+    await tx.run('UPDATE passkey_credentials SET counter = ?, last_used_at = ? WHERE id = ?', [
+      verification.authenticationInfo.newCounter,
+      clock.now().toISOString(),
+      credential.id,
+    ]);
+    await tx.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [user.id]);
+    const created = await createSession(tx, clock, policy, { userId: user.id, organisationId: user.organisation_id, authMethod: 'passkey' });
+    await recordAudit(tx, clock, {
+      actor: auditActor,
+      organisationId: user.organisation_id,
+      action: 'auth.signed_in',
+      entityType: 'user',
+      entityId: user.id,
+      newValues: { method: 'passkey', credentialId: credential.id },
+      requestId: ctx.requestId,
+    });
+    return created;
+  });
+}

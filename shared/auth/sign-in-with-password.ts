@@ -1,0 +1,86 @@
+import type { UseCaseContext } from '../context.ts';
+import type { Session } from './session.ts';
+import { createSession } from './session.ts';
+import { burnPasswordCheck, verifyPassword } from './password.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { findSignInUser, refuseUnusableAccount } from './find-sign-in-user.ts';
+
+export interface PasswordSignIn {
+  email: string;
+  password: string;
+}
+
+/**
+ * E-mail + password sign-in (21 CFR 11.300): counts consecutive failures, locks the account
+ * at the policy's threshold and audits every failure and the lock, so QA can be alerted.
+ */
+export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSignIn): Promise<{ token: string; session: Session }> {
+  const { db, clock, policy } = ctx;
+  const email = input.email.trim().toLowerCase();
+  if (!email || !input.password) {
+    throw new AppError('invalid_input', 'enter your e-mail address and password', {
+      ...(email ? {} : { email: 'required' }),
+      ...(input.password ? {} : { password: 'required' }),
+    });
+  }
+  const user = await findSignInUser(db, { email });
+  if (!user || !user.password_hash) {
+    await burnPasswordCheck(input.password);
+    throw new AppError('invalid_credentials', 'the e-mail address or password is wrong');
+  }
+  await refuseUnusableAccount(ctx, user, 'password');
+
+  const now = clock.now();
+  if (await verifyPassword(user.password_hash, input.password)) {
+    return db.transaction(async (tx) => {
+      await tx.run('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?', [user.id]);
+      const created = await createSession(tx, clock, policy, { userId: user.id, organisationId: user.organisation_id, authMethod: 'password' });
+      await recordAudit(tx, clock, {
+        actor: { type: 'user', id: user.id, name: user.display_name },
+        organisationId: user.organisation_id,
+        action: 'auth.signed_in',
+        entityType: 'user',
+        entityId: user.id,
+        newValues: { method: 'password' },
+        requestId: ctx.requestId,
+      });
+      return created;
+    });
+  }
+
+  const attempts = user.failed_attempts + 1;
+  const locks = attempts >= policy.lockoutThreshold;
+  const lockedUntil = locks ? new Date(now.getTime() + policy.lockoutMs).toISOString() : null;
+  await db.transaction(async (tx) => {
+    await tx.run('UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?', [locks ? 0 : attempts, lockedUntil, user.id]);
+    await recordAudit(tx, clock, {
+      actor: { type: 'user', id: user.id, name: user.display_name },
+      organisationId: user.organisation_id,
+      action: 'auth.sign_in_failed',
+      entityType: 'user',
+      entityId: user.id,
+      newValues: { method: 'password', consecutiveFailures: attempts },
+      requestId: ctx.requestId,
+    });
+    if (locks) {
+      await recordAudit(tx, clock, {
+        actor: { type: 'system', name: 'Lotbridge' },
+        organisationId: user.organisation_id,
+        action: 'auth.account_locked',
+        entityType: 'user',
+        entityId: user.id,
+        oldValues: { lockedUntil: null },
+        newValues: { lockedUntil },
+        reason: `${attempts} consecutive failed sign-ins`,
+        requestId: ctx.requestId,
+      });
+    }
+  });
+  if (locks) {
+    throw new AppError('account_locked', `too many failed sign-ins: this account is locked until ${lockedUntil!.slice(11, 16)} UTC`, {
+      lockedUntil: lockedUntil!,
+    });
+  }
+  throw new AppError('invalid_credentials', 'the e-mail address or password is wrong');
+}

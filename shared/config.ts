@@ -1,0 +1,80 @@
+import type { SecurityPolicy } from './auth/policy.ts';
+import { defaultPolicy } from './auth/policy.ts';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Everything configurable, read from environment variables (documented in README.md). */
+export interface Config {
+  port: number;
+  host: string | undefined;
+  databaseUrl: string;
+  databaseAuthToken: string | undefined;
+  publicUrl: URL | undefined;
+  logLevel: LogLevel;
+  seedDemo: boolean;
+  policy: SecurityPolicy;
+}
+
+/** A bad setting: the message is the one line the operator sees. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+  }
+  return Number(raw);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+  return raw as T;
+}
+
+function databaseUrl(env: Env): string {
+  const raw = env.DATABASE_URL || 'file:data/lotbridge.db';
+  if (!/^(file:|libsql:|https?:|wss?:)/.test(raw)) {
+    throw new ConfigError(`DATABASE_URL must be a file: path or a libsql://, http(s):// or ws(s):// URL (got "${raw}")`);
+  }
+  return raw;
+}
+
+function publicUrl(env: Env): URL | undefined {
+  const raw = env.PUBLIC_URL;
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL such as https://portal.example.com (got "${raw}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`PUBLIC_URL must start with http:// or https:// (got "${raw}")`);
+  if (url.pathname !== '/' || url.search || url.hash) throw new ConfigError(`PUBLIC_URL must be an origin without a path (got "${raw}")`);
+  return url;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const minutes = 60_000;
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || undefined,
+    databaseUrl: databaseUrl(env),
+    databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
+    publicUrl: publicUrl(env),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
+    seedDemo: oneOf(env, 'DEMO_SEED', 'true', ['true', 'false'] as const) === 'true',
+    policy: {
+      inactivityMs: integer(env, 'SESSION_INACTIVITY_MINUTES', defaultPolicy.inactivityMs / minutes, 1, 24 * 60) * minutes,
+      sessionMaxMs: integer(env, 'SESSION_MAX_HOURS', defaultPolicy.sessionMaxMs / 3_600_000, 1, 24 * 30) * 3_600_000,
+      lockoutThreshold: integer(env, 'LOCKOUT_THRESHOLD', defaultPolicy.lockoutThreshold, 1, 100),
+      lockoutMs: integer(env, 'LOCKOUT_MINUTES', defaultPolicy.lockoutMs / minutes, 1, 24 * 60) * minutes,
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { createClient, type Client, type InArgs, type Transaction } from '@libsql/client';
+
+/** Positional (`?`) or named (`:name`) arguments, as libsql takes them. */
+export type Args = InArgs;
+export type Row = Record<string, unknown>;
+
+/** What a use case may do inside one atomic write. */
+export interface Tx {
+  all<T = Row>(sql: string, args?: Args): Promise<T[]>;
+  get<T = Row>(sql: string, args?: Args): Promise<T | undefined>;
+  run(sql: string, args?: Args): Promise<{ changes: number }>;
+}
+
+/**
+ * The database as the rest of Lotbridge sees it. Reads run directly; every write that
+ * spans more than one statement goes through `transaction`, which is atomic and, within
+ * this process, serialised (SQLite has one writer; queueing here beats SQLITE_BUSY).
+ */
+export interface Db extends Tx {
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements (migrations) atomically. */
+  script(sql: string, after?: (tx: Tx) => Promise<void>): Promise<void>;
+  close(): void;
+}
+
+type Executor = Pick<Client | Transaction, 'execute'>;
+
+function queries(x: Executor): Tx {
+  return {
+    async all<T>(sql: string, args: Args = []) {
+      const rs = await x.execute({ sql, args });
+      return rs.rows as unknown as T[];
+    },
+    async get<T>(sql: string, args: Args = []) {
+      const rs = await x.execute({ sql, args });
+      return rs.rows[0] as unknown as T | undefined;
+    },
+    async run(sql: string, args: Args = []) {
+      const rs = await x.execute({ sql, args });
+      return { changes: rs.rowsAffected };
+    },
+  };
+}
+
+export function openDb(url: string, authToken?: string): Db {
+  const client = createClient({ url, authToken, intMode: 'number', timeout: 10 });
+  let queue: Promise<unknown> = Promise.resolve();
+
+  function serialised<T>(work: () => Promise<T>): Promise<T> {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async function inTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return serialised(async () => {
+      const tx = await client.transaction('write');
+      try {
+        const result = await work(tx);
+        await tx.commit();
+        return result;
+      } catch (e) {
+        await tx.rollback().catch(() => undefined);
+        throw e;
+      } finally {
+        tx.close();
+      }
+    });
+  }
+
+  return {
+    ...queries(client),
+    transaction: (work) => inTransaction((tx) => work(queries(tx))),
+    script: (sql, after) =>
+      inTransaction(async (tx) => {
+        await tx.executeMultiple(sql);
+        if (after) await after(queries(tx));
+      }),
+    close: () => client.close(),
+  };
+}
+
+/** WAL for concurrent readers beside the writer; only meaningful for embedded files. */
+export async function tuneEmbedded(db: Db, url: string): Promise<void> {
+  if (url.startsWith('file:')) await db.get('PRAGMA journal_mode = WAL');
+}

@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Db } from './index.ts';
+import { AppError } from '../errors.ts';
+
+export interface MigrationResult {
+  applied: string[];
+  alreadyApplied: number;
+}
+
+const migrationFile = /^\d{4}_[a-z0-9_]+\.sql$/;
+
+function checksum(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Forward-only migrations: applies every file of `dir` not yet applied, in name order, each
+ * in its own transaction with its checksum recorded. Refuses to go on when an applied file
+ * was edited or removed since, because the database would no longer match the repository.
+ */
+export async function migrate(db: Db, dir: string): Promise<MigrationResult> {
+  await db.run(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (
+       name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)`,
+  );
+  const files = (await readdir(dir)).filter((f) => migrationFile.test(f)).sort();
+  const applied = new Map(
+    (await db.all<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations')).map((r) => [
+      r.name,
+      r.checksum,
+    ]),
+  );
+
+  for (const name of applied.keys()) {
+    if (!files.includes(name)) {
+      throw new AppError('conflict', `migration ${name} was applied to this database but is missing from ${dir}`);
+    }
+  }
+
+  const result: MigrationResult = { applied: [], alreadyApplied: 0 };
+  for (const name of files) {
+    const sql = await readFile(join(dir, name), 'utf8');
+    const sum = checksum(sql);
+    const recorded = applied.get(name);
+    if (recorded !== undefined) {
+      if (recorded !== sum) {
+        throw new AppError(
+          'conflict',
+          `migration ${name} was edited after it was applied (recorded sha256 ${recorded.slice(0, 12)}…, file now ${sum.slice(0, 12)}…); migrations are forward-only, add a new file instead`,
+        );
+      }
+      result.alreadyApplied++;
+      continue;
+    }
+    await db.script(sql, async (tx) => {
+      await tx.run('INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)', [
+        name,
+        sum,
+        new Date().toISOString(),
+      ]);
+    });
+    result.applied.push(name);
+  }
+  return result;
+}

@@ -1,0 +1,40 @@
+/**
+ * The one error type use cases throw. `code` is stable and documented; transports map it to
+ * an HTTP status (problem+json), a form failure or an EDI acknowledgement.
+ */
+export const errorCodes = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  account_locked: 423,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  challenge_expired: 400,
+  passkey_rejected: 400,
+  unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** Field-level problems, e.g. { email: 'must be an e-mail address' }. */
+  readonly fields?: Record<string, string>;
+
+  constructor(code: ErrorCode, message: string, fields?: Record<string, string>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.fields = fields;
+  }
+
+  get status(): number {
+    return errorCodes[this.code];
+  }
+}
+
+/** Works across module copies (the CLI and the portal bundle each load shared/). */
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof Error && e.name === 'AppError' && typeof (e as AppError).code === 'string';
+}

@@ -1,0 +1,39 @@
+import { en, type MessageKey } from './en.ts';
+import { zhCN } from './zh-CN.ts';
+
+export type { MessageKey };
+export const locales = ['en', 'zh-CN'] as const;
+export type Locale = (typeof locales)[number];
+export const defaultLocale: Locale = 'en';
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+
+export function isLocale(value: unknown): value is Locale {
+  return locales.includes(value as Locale);
+}
+
+/** The message for `key` in `locale` with `{name}` placeholders filled. */
+export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const text = catalogues[locale][key] ?? en[key];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The saved choice if any, else the first supported language the browser asks for. */
+export function negotiateLocale(saved: string | undefined, acceptLanguage: string | null): Locale {
+  if (isLocale(saved)) return saved;
+  const wanted = (acceptLanguage ?? '')
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.find((p) => p.trim().startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.trim().slice(2)) : 1 };
+    })
+    .filter((w) => w.tag && w.q > 0)
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of wanted) {
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+    // Simplified Chinese is what mainland users ask for (zh, zh-CN, zh-Hans, zh-SG).
+    if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-sg' || tag.startsWith('zh-hans')) return 'zh-CN';
+  }
+  return defaultLocale;
+}

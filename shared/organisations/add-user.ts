@@ -1,0 +1,66 @@
+import type { UseCaseContext } from '../context.ts';
+import type { AuditActor } from '../audit/entry.ts';
+import { roles, rolesByKind, type OrganisationKind, type Role } from '../auth/actor.ts';
+import { hashPassword, minPasswordLength } from '../auth/password.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+
+export interface NewUser {
+  email: string;
+  displayName: string;
+  password: string;
+  organisationId: string;
+  role: string;
+}
+
+const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Creates a user with a membership in one organisation, in a role that kind of organisation has. */
+export async function addUser(ctx: UseCaseContext, by: AuditActor, input: NewUser): Promise<{ id: string; email: string }> {
+  const email = input.email.trim().toLowerCase();
+  const displayName = input.displayName.trim();
+  const fields: Record<string, string> = {};
+  if (!emailShape.test(email)) fields.email = 'must be an e-mail address';
+  if (!displayName) fields.displayName = 'required: it is the printed name on electronic signatures';
+  if (input.password.length < minPasswordLength) fields.password = `must be at least ${minPasswordLength} characters`;
+  if (!roles.includes(input.role as Role)) fields.role = `must be one of ${roles.join(', ')}`;
+
+  const org = await ctx.db.get<{ kind: OrganisationKind }>('SELECT kind FROM organisations WHERE id = ?', [input.organisationId]);
+  if (!org) fields.organisationId = 'no such organisation';
+  else if (!fields.role && !rolesByKind[org.kind].includes(input.role as Role)) {
+    fields.role = `a ${org.kind} organisation's members can be ${rolesByKind[org.kind].join(' or ')}`;
+  }
+  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the user is not valid', fields);
+
+  const passwordHash = await hashPassword(input.password);
+  const id = newId('usr');
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction(async (tx) => {
+    const taken = await tx.get('SELECT id FROM users WHERE email = ?', [email]);
+    if (taken) throw new AppError('conflict', `a user with the e-mail address ${email} already exists`, { email: 'already in use' });
+    await tx.run('INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [
+      id,
+      email,
+      displayName,
+      passwordHash,
+      now,
+    ]);
+    await tx.run('INSERT INTO memberships (user_id, organisation_id, role, created_at) VALUES (?, ?, ?, ?)', [
+      id,
+      input.organisationId,
+      input.role,
+      now,
+    ]);
+    await recordAudit(tx, ctx.clock, {
+      actor: by,
+      organisationId: input.organisationId,
+      action: 'user.created',
+      entityType: 'user',
+      entityId: id,
+      newValues: { email, displayName, role: input.role },
+      requestId: ctx.requestId,
+    });
+  });
+  return { id, email };
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers, each runnable alone (`npx vitest run --project unit`). The integration and
+// browser tiers start real servers from the built portal, which tests/run.js builds first.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'portal/**/*.test.ts'] } },
+      { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
+      { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+    ],
+  },
+});
