@@ -41,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const options: ParseArgsConfig['options'] = { help: { type: 'boolean' } };
     for (const [opt, o] of Object.entries(command.options ?? {})) options[opt] = { type: o.type };
-    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values;
+    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as typeof values;
   } catch (e) {
     console.error(`lotbridge ${name}: ${(e as Error).message}\n\n${commandHelp(name, command)}`);
     return 2;

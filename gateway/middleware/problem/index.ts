@@ -33,7 +33,8 @@ export const onProblem = (): ErrorHandler => (err, c) => {
       errors: err.fields,
     });
   }
-  const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 500;
+  const raw = (err as unknown as { status?: unknown }).status;
+  const status = typeof raw === 'number' && raw >= 400 && raw < 600 ? raw : 500;
   if (status >= 500) c.get('log')?.error('unhandled error', { err });
   return problem(c, {
     type: status >= 500 ? problemTypeBase + 'internal' : 'about:blank',

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for a fresh clone', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.databaseUrl).toBe('file:data/lotbridge.db');
+    expect(c.publicUrl).toBeUndefined();
+    expect(c.seedDemo).toBe(true);
+    expect(c.policy.inactivityMs).toBe(15 * 60_000);
+    expect(c.policy.lockoutThreshold).toBe(5);
+  });
+
+  it('reads every documented variable', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'libsql://db.example.turso.io',
+      PUBLIC_URL: 'https://portal.example.com',
+      LOG_LEVEL: 'debug',
+      DEMO_SEED: 'false',
+      SESSION_INACTIVITY_MINUTES: '5',
+      SESSION_MAX_HOURS: '8',
+      LOCKOUT_THRESHOLD: '3',
+      LOCKOUT_MINUTES: '30',
+    });
+    expect(c.port).toBe(8080);
+    expect(c.databaseUrl).toBe('libsql://db.example.turso.io');
+    expect(c.publicUrl?.origin).toBe('https://portal.example.com');
+    expect(c.logLevel).toBe('debug');
+    expect(c.seedDemo).toBe(false);
+    expect(c.policy).toEqual({ inactivityMs: 5 * 60_000, sessionMaxMs: 8 * 3_600_000, lockoutThreshold: 3, lockoutMs: 30 * 60_000 });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT must be a whole number from 0 to 65535 \(got "abc"\)$/],
+    [{ PORT: '70000' }, /PORT/],
+    [{ DATABASE_URL: 'postgres://x' }, /^DATABASE_URL must be/],
+    [{ PUBLIC_URL: 'portal.example.com' }, /^PUBLIC_URL must be an absolute URL/],
+    [{ PUBLIC_URL: 'https://example.com/portal' }, /without a path/],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of debug, info, warn, error/],
+    [{ SESSION_INACTIVITY_MINUTES: '0' }, /SESSION_INACTIVITY_MINUTES/],
+    [{ DEMO_SEED: 'yes' }, /DEMO_SEED/],
+  ])('refuses %o with one clear line', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

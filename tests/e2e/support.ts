@@ -1,0 +1,114 @@
+// Shared pieces of the browser tier: Debian's Chromium driven by playwright-core, browser
+// contexts that behave like a fresh visitor, and a few waits that a real user does implicitly
+// ("the page has finished loading and reacts to my clicks").
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
+
+/** The Chromium binary: Debian's package (ARCHITECTURE.md, "Browser tests"), or CHROMIUM_PATH. */
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+}
+
+/** A phone: the size of an iPhone 12–15, with touch and a mobile viewport meta tag honoured. */
+export const phone: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+};
+
+export interface Visitor {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught exceptions thrown in the page (hydration or handler crashes). */
+  pageErrors: Error[];
+}
+
+/**
+ * A fresh visitor (no cookies) whose browser asks for English, so the language negotiation
+ * starts from a known point. Relative `page.goto('/login')` resolves against `baseURL`.
+ */
+export async function newVisitor(browser: Browser, baseURL: string, options: BrowserContextOptions = {}): Promise<Visitor> {
+  const context = await browser.newContext({ baseURL, locale: 'en-GB', timezoneId: 'UTC', ...options });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e));
+  return { context, page, pageErrors };
+}
+
+/**
+ * Waits until the sign-in page is hydrated. The passkey button is rendered only from the
+ * page's onMount (after a WebAuthn feature check), so once it is visible the page's scripts
+ * run and the header's language selector reacts too. Before hydration a user's change of the
+ * language <select> would be lost (it submits from an onchange handler).
+ */
+export async function waitForLoginPageReady(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /passkey|通行密钥/ }).waitFor();
+}
+
+/** Same for /account/passkeys: its "add a passkey" form appears from onMount. */
+export async function waitForPasskeysPageReady(page: Page): Promise<void> {
+  await page.locator('#passkey-name').waitFor();
+}
+
+/** `<html lang>` of the document currently shown. */
+export function htmlLang(page: Page): Promise<string | null> {
+  return page.locator('html').getAttribute('lang');
+}
+
+/** Whether the page can be scrolled sideways (content wider than the viewport). */
+export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; innerWidth: number }> {
+  return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+}
+
+/** Elements sticking out past the right edge of the viewport, for a readable failure message. */
+export function elementsWiderThanViewport(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.body.querySelectorAll('*')]
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).split(' ').join('.') : ''} right=${Math.round(el.getBoundingClientRect().right)}`),
+  );
+}
+
+export interface VirtualAuthenticator {
+  cdp: CDPSession;
+  authenticatorId: string;
+  credentials(): Promise<Array<{ credentialId: string; isResidentCredential: boolean; rpId?: string; userHandle?: string; signCount: number }>>;
+}
+
+/**
+ * A platform authenticator with user verification (like Touch ID or Windows Hello) through the
+ * Chrome DevTools virtual authenticator; it approves every request without a prompt.
+ */
+export async function addVirtualAuthenticator(context: BrowserContext, page: Page): Promise<VirtualAuthenticator> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    cdp,
+    authenticatorId,
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+  };
+}

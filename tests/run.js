@@ -1,0 +1,60 @@
+// `npm test`: makes sure the system packages the tiers need are there (installing them with
+// apt-get when running as root), builds the portal when its build is stale, then runs every
+// tier (unit, integration, e2e) with Vitest and ends on one "N passed, N failed" line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { register } from 'tsx/esm/api';
+
+register();
+const { ensureBuild } = await import('../gateway/node/ensure-build.ts');
+const { rootDir } = await import('../gateway/node/paths.ts');
+
+/** System commands the tiers use, and the Debian package that brings each. */
+const systemNeeds = [{ command: 'chromium', path: process.env.CHROMIUM_PATH || '/usr/bin/chromium', pkg: 'chromium' }];
+
+/** @param {{ command: string, path: string }} need */
+function has(need) {
+  return existsSync(need.path) || spawnSync('sh', ['-c', `command -v ${need.command}`]).status === 0;
+}
+
+const missing = systemNeeds.filter((n) => !has(n));
+if (missing.length) {
+  const pkgs = missing.map((n) => n.pkg);
+  const canInstall = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0;
+  if (!canInstall) {
+    console.error(`npm test: install ${pkgs.join(' ')} first (e.g. sudo apt-get install -y ${pkgs.join(' ')})`);
+    process.exit(1);
+  }
+  console.log(`Installing ${pkgs.join(' ')} with apt-get…`);
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+}
+
+await ensureBuild((line) => console.log(line));
+
+const report = join(rootDir, 'test-results', 'vitest.json');
+rmSync(report, { force: true });
+const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const vitest = spawnSync(process.execPath, [join(rootDir, 'node_modules/vitest/vitest.mjs'), ...args], { stdio: 'inherit', cwd: rootDir });
+
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  /** @type {Record<string, { passed: number, failed: number }>} */
+  const byTier = {};
+  for (const file of r.testResults) {
+    const tier = file.name.includes('/tests/e2e/') ? 'e2e' : file.name.includes('/tests/integration/') ? 'integration' : 'unit';
+    byTier[tier] ??= { passed: 0, failed: 0 };
+    for (const t of file.assertionResults) {
+      if (t.status === 'passed') byTier[tier].passed++;
+      else if (t.status === 'failed') byTier[tier].failed++;
+    }
+  }
+  for (const [tier, n] of Object.entries(byTier)) console.log(`${tier}: ${n.passed} passed, ${n.failed} failed`);
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`);
+}
+process.exit(vitest.status ?? 1);
