@@ -27,6 +27,9 @@ export function buildIsStale(): boolean {
 
 /** Runs `vite build` when the build is stale, showing its output; rejects when it fails. */
 export async function ensureBuild(say: (line: string) => void): Promise<void> {
+  // Test servers start many at once after the test runner has built: they must not rebuild
+  // concurrently into the same folder because a test file was edited meanwhile.
+  if (process.env.LOTBRIDGE_BUILD === 'skip' && existsSync(join(buildDir, 'handler.js'))) return;
   if (!buildIsStale()) return;
   say('Building the portal (first start, or sources changed)…');
   const started = Date.now();

@@ -2,6 +2,7 @@ import type { LayoutServerLoad } from './$types';
 
 export const load = (({ locals, url }) => ({
   locale: locals.locale,
+  inactivityMs: locals.actor ? locals.app.policy.inactivityMs : null,
   path: url.pathname + url.search,
   actor: locals.actor && {
     displayName: locals.actor.displayName,

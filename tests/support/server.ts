@@ -33,7 +33,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const databaseUrl = `file:${join(tmp.dir, 'lotbridge.db')}`;
   const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
     cwd: rootDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DEMO_SEED: 'true', ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DEMO_SEED: 'true', LOTBRIDGE_BUILD: 'skip', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

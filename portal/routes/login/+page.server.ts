@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { isAppError } from '$shared/errors.ts';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
 import { formFailure } from '$lib/server/errors.ts';
 import { setSessionCookie } from '$lib/server/session-cookie.ts';
@@ -22,6 +23,8 @@ export const actions = {
     try {
       signedIn = await signInWithPassword(locals.ctx, { email, password });
     } catch (e) {
+      // An alert for the operators as well as the audit entry (21 CFR 11.300(d)).
+      if (isAppError(e) && e.code === 'account_locked') locals.log.warn('sign-in refused: account locked', { email });
       return formFailure(e, locals, { email });
     }
     setSessionCookie(cookies, url, signedIn.token, signedIn.session, locals.app.policy);
