@@ -5,6 +5,7 @@ import { httpMetrics } from '../shared/metrics.ts';
 import { requestId } from './middleware/request-id/index.ts';
 import { observe } from './middleware/observe/index.ts';
 import { notFoundProblem, onProblem, problem } from './middleware/problem/index.ts';
+import { erpRoutes } from './erp/index.ts';
 
 /** Paths the gateway answers; everything else is the portal's. */
 export const gatewayPrefixes = ['/healthz', '/metrics', '/as2', '/api/', '/erp/'];
@@ -39,6 +40,8 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
   });
 
   gateway.get('/metrics', (c) => c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
+
+  gateway.route('/erp', erpRoutes());
 
   gateway.notFound(notFoundProblem());
   gateway.onError(onProblem());

@@ -105,7 +105,8 @@ BEGIN UPDATE audit_head SET last_seq = NEW.seq, last_hash = NEW.hash WHERE id = 
 
 -- Events waiting for the ERP bridge, written in the same transaction as the change.
 CREATE TABLE outbox (
-  id               TEXT PRIMARY KEY,              -- becomes the webhook-id
+  position         INTEGER PRIMARY KEY AUTOINCREMENT, -- commit order, never reused
+  id               TEXT NOT NULL UNIQUE,          -- becomes the webhook-id
   event_type       TEXT NOT NULL,
   aggregate_type   TEXT NOT NULL,
   aggregate_id     TEXT NOT NULL,

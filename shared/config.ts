@@ -13,6 +13,15 @@ export interface Config {
   logLevel: LogLevel;
   seedDemo: boolean;
   policy: SecurityPolicy;
+  erp: {
+    /** Default outbound endpoint, configured at start (admins can add more in the portal). */
+    webhookUrl: URL | undefined;
+    webhookSecret: string | undefined;
+    /** Secrets the ERP signs inbound webhooks with; several during a rotation. */
+    inboundSecrets: string[];
+    /** Per-attempt timeout of an outbound delivery. */
+    deliveryTimeoutMs: number;
+  };
 }
 
 /** A bad setting: the message is the one line the operator sees. */
@@ -60,6 +69,35 @@ function publicUrl(env: Env): URL | undefined {
   return url;
 }
 
+function webhookSecret(name: string, raw: string): string {
+  if (!/^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(raw)) {
+    throw new ConfigError(`${name} must be a Standard Webhooks secret: "whsec_" followed by base64 of at least 16 bytes`);
+  }
+  return raw;
+}
+
+function erp(env: Env): Config['erp'] {
+  let webhookUrl: URL | undefined;
+  if (env.ERP_WEBHOOK_URL) {
+    try {
+      webhookUrl = new URL(env.ERP_WEBHOOK_URL);
+    } catch {
+      throw new ConfigError(`ERP_WEBHOOK_URL must be an absolute http(s) URL (got "${env.ERP_WEBHOOK_URL}")`);
+    }
+    if (webhookUrl.protocol !== 'http:' && webhookUrl.protocol !== 'https:') throw new ConfigError('ERP_WEBHOOK_URL must start with http:// or https://');
+    if (!env.ERP_WEBHOOK_SECRET) throw new ConfigError('ERP_WEBHOOK_URL is set but ERP_WEBHOOK_SECRET is not: the ERP must be able to verify what we send');
+  }
+  return {
+    webhookUrl,
+    webhookSecret: env.ERP_WEBHOOK_SECRET ? webhookSecret('ERP_WEBHOOK_SECRET', env.ERP_WEBHOOK_SECRET) : undefined,
+    inboundSecrets: (env.ERP_INBOUND_SECRET ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((s) => webhookSecret('ERP_INBOUND_SECRET', s)),
+    deliveryTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 15, 1, 300) * 1000,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const minutes = 60_000;
   return {
@@ -76,5 +114,6 @@ export function loadConfig(env: Env = process.env): Config {
       lockoutThreshold: integer(env, 'LOCKOUT_THRESHOLD', defaultPolicy.lockoutThreshold, 1, 100),
       lockoutMs: integer(env, 'LOCKOUT_MINUTES', defaultPolicy.lockoutMs / minutes, 1, 24 * 60) * minutes,
     },
+    erp: erp(env),
   };
 }

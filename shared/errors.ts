@@ -10,6 +10,7 @@ export const errorCodes = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  unprocessable: 422,
   challenge_expired: 400,
   passkey_rejected: 400,
   unavailable: 503,

@@ -9,6 +9,9 @@ import type { AuditActor } from '../../shared/audit/entry.ts';
 import { AppError } from '../../shared/errors.ts';
 import { openApp } from '../node/open-app.ts';
 import { serve } from '../node/serve.ts';
+import { readFileSync } from 'node:fs';
+import { runErpSink, sendErpEvent } from './erp-tools.ts';
+import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -21,7 +24,7 @@ export interface Command {
 }
 
 /** Changes made from the command line are audited as the system, naming the operator. */
-function operator(): AuditActor {
+function operator(): AuditActor & { type: 'system' } {
   return { type: 'system', id: 'cli', name: `lotbridge CLI (${userInfo().username}@${hostname()})` };
 }
 
@@ -102,25 +105,30 @@ export const commands: Record<string, Command> = {
     options: {
       name: { type: 'string', help: 'legal name' },
       kind: { type: 'string', help: 'manufacturer, supplier or distributor' },
+      'erp-id': { type: 'string', help: "the organisation's number in the ERP (events from the ERP name it by this)" },
     },
     async run(values) {
       return withApp(async (app) => {
-        const org = await createOrganisation(app, operator(), { name: required(values, 'name'), kind: required(values, 'kind') });
-        console.log(`${org.id}\t${org.kind}\t${org.name}`);
+        const org = await createOrganisation(app, operator(), {
+          name: required(values, 'name'),
+          kind: required(values, 'kind'),
+          erpId: values['erp-id'] as string | undefined,
+        });
+        console.log(`${org.id}\t${org.kind}\t${org.erpId ?? '-'}\t${org.name}`);
         return 0;
       });
     },
   },
 
   'org list': {
-    summary: 'list organisations (id, kind, name, members)',
+    summary: 'list organisations (id, kind, ERP id, members, name)',
     async run() {
       return withApp(async (app) => {
-        const rows = await app.db.all<{ id: string; kind: string; name: string; members: number }>(
-          `SELECT o.id, o.kind, o.name, COUNT(m.user_id) AS members FROM organisations o
+        const rows = await app.db.all<{ id: string; kind: string; name: string; erp_id: string | null; members: number }>(
+          `SELECT o.id, o.kind, o.name, o.erp_id, COUNT(m.user_id) AS members FROM organisations o
              LEFT JOIN memberships m ON m.organisation_id = o.id GROUP BY o.id ORDER BY o.kind, o.name`,
         );
-        for (const r of rows) console.log(`${r.id}\t${r.kind}\t${r.members} member(s)\t${r.name}`);
+        for (const r of rows) console.log(`${r.id}\t${r.kind}\terp:${r.erp_id ?? '-'}\t${r.members} member(s)\t${r.name}`);
         return 0;
       });
     },
@@ -168,6 +176,65 @@ export const commands: Record<string, Command> = {
         }
         console.error(`Audit trail BROKEN at entry ${verdict.firstBrokenSeq}: ${verdict.problem} (${verdict.entries} entries verified before it)`);
         return 1;
+      });
+    },
+  },
+
+  'erp-sink': {
+    summary: 'run a reference ERP receiver that verifies signed webhooks and appends each event to a file',
+    options: {
+      port: { type: 'string', help: 'port on 127.0.0.1 (default 4000; 0 picks a free one)' },
+      secret: { type: 'string', help: 'the whsec_ secret of the endpoint (comma-separated during a rotation)' },
+      out: { type: 'string', help: 'JSON Lines file to append to (default events.jsonl)' },
+    },
+    async run(values) {
+      const port = Number(values.port ?? 4000);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('invalid_input', `--port must be 0 to 65535 (got "${values.port}")`);
+      const out = (values.out as string | undefined) ?? 'events.jsonl';
+      const sink = await runErpSink({ port, secrets: required(values, 'secret').split(','), out });
+      console.log(`ERP sink listening on http://127.0.0.1:${sink.port}/ , appending to ${out}`);
+      await new Promise<void>((resolve) => {
+        const stop = () => sink.close().then(resolve);
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return 0;
+    },
+  },
+
+  'erp-send': {
+    summary: 'sign and post one inbound event as the ERP would (for ERP integrators)',
+    options: {
+      url: { type: 'string', help: 'e.g. http://localhost:3000/erp/webhooks' },
+      secret: { type: 'string', help: 'the whsec_ secret Lotbridge has as ERP_INBOUND_SECRET' },
+      type: { type: 'string', help: 'event type, e.g. shipment.dispatched' },
+      data: { type: 'string', help: "JSON file with the event's data" },
+      id: { type: 'string', help: 'webhook-id to use (default: a new one); repeat it to test idempotency' },
+    },
+    async run(values) {
+      let data: unknown;
+      try {
+        data = JSON.parse(readFileSync(required(values, 'data'), 'utf8'));
+      } catch (e) {
+        throw new AppError('invalid_input', `--data: ${(e as Error).message}`);
+      }
+      const res = await sendErpEvent({ url: required(values, 'url'), secret: required(values, 'secret'), type: required(values, 'type'), data, id: values.id as string | undefined });
+      console.log(`HTTP ${res.status}\n${res.body}`);
+      return res.status >= 200 && res.status < 300 ? 0 : 1;
+    },
+  },
+
+  'erp-ping': {
+    summary: 'put a system.ping test event through the outbox to every enabled ERP endpoint',
+    async run() {
+      return withApp(async (app) => {
+        const sent = await sendTestEvent(app, operator());
+        console.log(
+          sent.endpoints
+            ? `Queued test event ${sent.webhookId} for ${sent.endpoints} endpoint(s); the running server delivers it.`
+            : `Queued test event ${sent.webhookId}; no endpoint is configured, so it waits for the first one.`,
+        );
+        return 0;
       });
     },
   },

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installAppContext } from '../../shared/context.ts';
 import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { configureDefaultEndpoint } from '../../shared/webhooks/configure-default-endpoint.ts';
+import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
 import { buildDir } from './paths.ts';
@@ -21,6 +23,10 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
   try {
     if (app.migrationsApplied.length) say(`Applied migrations: ${app.migrationsApplied.join(', ')}`);
     const seeded = config.seedDemo ? await seedDemo(app) : false;
+    if (config.erp.webhookUrl && config.erp.webhookSecret) {
+      const outcome = await configureDefaultEndpoint(app, { url: config.erp.webhookUrl.href, secret: config.erp.webhookSecret });
+      if (outcome !== 'unchanged') say(`ERP webhook endpoint ${outcome}: ${config.erp.webhookUrl.href}`);
+    }
     await ensureBuild(say);
 
     installAppContext(app);
@@ -39,6 +45,10 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
       server.once('error', reject);
       server.listen(port, config.host, () => resolve());
     });
+    // Delivers the outbox to the ERP from this process; stopped before the database closes.
+    const dispatcher = createWebhookDispatcher({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
+    dispatcher.start();
+
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const url = config.publicUrl?.origin ?? `http://localhost:${actualPort}`;
@@ -56,7 +66,9 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         server.closeIdleConnections();
         // Requests still running get a few seconds; then the sockets are cut.
         setTimeout(() => server.closeAllConnections(), 5000).unref();
-      }).finally(() => app.db.close()));
+      })
+        .then(() => dispatcher.stop())
+        .finally(() => app.db.close()));
     return { url, close };
   } catch (e) {
     app.db.close();

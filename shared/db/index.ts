@@ -9,6 +9,8 @@ export interface Tx {
   all<T = Row>(sql: string, args?: Args): Promise<T[]>;
   get<T = Row>(sql: string, args?: Args): Promise<T | undefined>;
   run(sql: string, args?: Args): Promise<{ changes: number }>;
+  /** Runs `fn` once the surrounding transaction has committed (at once outside one). */
+  afterCommit(fn: () => void): void;
 }
 
 /**
@@ -25,8 +27,9 @@ export interface Db extends Tx {
 
 type Executor = Pick<Client | Transaction, 'execute'>;
 
-function queries(x: Executor): Tx {
+function queries(x: Executor, afterCommit: (fn: () => void) => void = (fn) => fn()): Tx {
   return {
+    afterCommit,
     async all<T>(sql: string, args: Args = []) {
       const rs = await x.execute({ sql, args });
       return rs.rows as unknown as T[];
@@ -52,12 +55,14 @@ export function openDb(url: string, authToken?: string): Db {
     return next;
   }
 
-  async function inTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  async function inTransaction<T>(work: (tx: Transaction, committed: (() => void)[]) => Promise<T>): Promise<T> {
     return serialised(async () => {
       const tx = await client.transaction('write');
+      const committed: (() => void)[] = [];
       try {
-        const result = await work(tx);
+        const result = await work(tx, committed);
         await tx.commit();
+        for (const fn of committed) fn();
         return result;
       } catch (e) {
         await tx.rollback().catch(() => undefined);
@@ -70,7 +75,7 @@ export function openDb(url: string, authToken?: string): Db {
 
   return {
     ...queries(client),
-    transaction: (work) => inTransaction((tx) => work(queries(tx))),
+    transaction: (work) => inTransaction((tx, committed) => work(queries(tx, (fn) => committed.push(fn)))),
     script: (sql, after) =>
       inTransaction(async (tx) => {
         await tx.executeMultiple(sql);

@@ -13,10 +13,11 @@ export const demoUsers: { email: string; displayName: string; role: Role; organi
   { email: 'distributor@rhein-medical.example', displayName: 'Jonas Weber', role: 'distributor_user', organisation: 'distributor' },
 ];
 
-const demoOrganisations = {
-  manufacturer: 'Meridian Medical Devices Inc.',
-  supplier: 'Suzhou Precision Components Co., Ltd.',
-  distributor: 'Rhein Medical Distribution GmbH',
+/** The ERP numbers let the ERP's events (purchase orders, shipments) name these organisations. */
+export const demoOrganisations = {
+  manufacturer: { name: 'Meridian Medical Devices Inc.', erpId: undefined },
+  supplier: { name: 'Suzhou Precision Components Co., Ltd.', erpId: 'V-10001' },
+  distributor: { name: 'Rhein Medical Distribution GmbH', erpId: 'C-20001' },
 } as const;
 
 /**
@@ -28,8 +29,8 @@ export async function seedDemo(ctx: UseCaseContext): Promise<boolean> {
   if (any) return false;
   const by = { type: 'system' as const, name: 'Lotbridge demo seed' };
   const orgIds: Record<string, string> = {};
-  for (const [kind, name] of Object.entries(demoOrganisations)) {
-    orgIds[kind] = (await createOrganisation(ctx, by, { name, kind })).id;
+  for (const [kind, { name, erpId }] of Object.entries(demoOrganisations)) {
+    orgIds[kind] = (await createOrganisation(ctx, by, { name, kind, erpId })).id;
   }
   for (const u of demoUsers) {
     await addUser(ctx, by, { email: u.email, displayName: u.displayName, password: demoPassword, role: u.role, organisationId: orgIds[u.organisation]! });

@@ -1,7 +1,7 @@
 // Shared pieces of the browser tier: Debian's Chromium driven by playwright-core, browser
 // contexts that behave like a fresh visitor, and a few waits that a real user does implicitly
 // ("the page has finished loading and reacts to my clicks").
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page, type Response } from 'playwright-core';
 
 /** The Chromium binary: Debian's package (ARCHITECTURE.md, "Browser tests"), or CHROMIUM_PATH. */
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -62,6 +62,24 @@ export async function waitForLoginPageReady(page: Page): Promise<void> {
 /** Same for /account/passkeys: its "add a passkey" form appears from onMount. */
 export async function waitForPasskeysPageReady(page: Page): Promise<void> {
   await page.locator('#passkey-name').waitFor();
+}
+
+/**
+ * Does `act` (a click or a choice that posts a form to `path`) and returns the server's answer
+ * to that POST, failing with the answer's body when the server refused it (4xx/5xx), e.g.
+ * SvelteKit's CSRF check ("Cross-site POST form submissions are forbidden"). Without this a
+ * refused form only shows up later as "the next page never came".
+ */
+export async function postsForm(page: Page, path: string, act: () => Promise<unknown>): Promise<Response> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path),
+    act(),
+  ]);
+  if (response.status() >= 400) {
+    const body = await response.text().catch(() => '');
+    throw new Error(`POST ${path} was refused: HTTP ${response.status()} ${body.slice(0, 300)}`);
+  }
+  return response;
 }
 
 /** `<html lang>` of the document currently shown. */

@@ -3,12 +3,18 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
-import { buildIsStale, ensureBuild } from '../../gateway/node/ensure-build.ts';
+import { ensureBuild } from '../../gateway/node/ensure-build.ts';
+import { buildDir } from '../../gateway/node/paths.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
+import { defaultPolicy } from '../../shared/auth/policy.ts';
+import { createSession, sessionCookieName } from '../../shared/auth/session.ts';
+import { findSignInUser } from '../../shared/auth/find-sign-in-user.ts';
+import { systemClock } from '../../shared/clock.ts';
 import { PortalClient } from '../support/http-client.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 
 const lockDir = join(tmpdir(), 'lotbridge-integration-portal-build.lock');
+const handlerFile = join(buildDir, 'handler.js');
 
 function lockHolderAlive(): boolean {
   try {
@@ -21,35 +27,39 @@ function lockHolderAlive(): boolean {
 }
 
 /**
- * `lotbridge serve` rebuilds the portal when its build is stale, and the test files run in
- * parallel: without this, several servers would run `vite build` into the same build/ folder
- * at once. The first worker that finds the build stale builds it under a lock; the others wait.
+ * The servers run the portal from build/ (tests/run.js builds it before the tiers; the test
+ * servers never rebuild, see LOTBRIDGE_BUILD in tests/support/server.ts). When the tier runs
+ * alone on a checkout without a build, the first test file builds it under a lock and the
+ * others wait: never several `vite build`s into one folder, never a rebuild under a running
+ * server.
  */
 export async function ensurePortalBuilt(): Promise<void> {
   for (;;) {
-    if (!buildIsStale()) return;
-    try {
-      mkdirSync(lockDir);
-    } catch {
-      if (existsSync(lockDir) && !lockHolderAlive()) {
-        // A worker that died while building left its lock behind.
+    if (existsSync(lockDir)) {
+      // Someone is building: wait, unless the builder died (its pid may not be written yet).
+      await new Promise((r) => setTimeout(r, 250));
+      if (!lockHolderAlive()) {
         await new Promise((r) => setTimeout(r, 500));
         if (!lockHolderAlive()) rmSync(lockDir, { recursive: true, force: true });
-      } else {
-        await new Promise((r) => setTimeout(r, 250));
       }
       continue;
     }
+    if (existsSync(handlerFile)) return;
+    try {
+      mkdirSync(lockDir);
+    } catch {
+      continue; // another worker took the lock first
+    }
     try {
       writeFileSync(join(lockDir, 'pid'), String(process.pid));
-      if (buildIsStale()) await ensureBuild((line) => console.log(line));
+      if (!existsSync(handlerFile)) await ensureBuild((line) => console.log(line));
     } finally {
       rmSync(lockDir, { recursive: true, force: true });
     }
   }
 }
 
-/** startServer() once the portal build is current. */
+/** startServer() once there is a portal build. */
 export async function startBuiltServer(env: Record<string, string> = {}): Promise<RunningServer> {
   await ensurePortalBuilt();
   return startServer(env);
@@ -87,6 +97,20 @@ export class BrowserClient extends PortalClient {
       throw new Error(`sign-in as ${email} failed: HTTP ${res.status}, location ${res.headers.get('location')}`);
     }
   }
+}
+
+/**
+ * Opens a session for `email` straight in the server's database (with the real createSession,
+ * on the server's wall clock) and puts its token in the client's cookie jar: for tests whose
+ * concern is what a signed-in user may see, not how they signed in.
+ */
+export async function signInDirectly(client: PortalClient, db: Db, email: string): Promise<void> {
+  const user = await findSignInUser(db, { email });
+  if (!user) throw new Error(`no user ${email}`);
+  const { token } = await db.transaction((tx) =>
+    createSession(tx, systemClock, defaultPolicy, { userId: user.id, organisationId: user.organisation_id, authMethod: 'password' }),
+  );
+  client.cookies.set(sessionCookieName, token);
 }
 
 /** Ids of the demo organisations and users in a seeded database. */

@@ -1,0 +1,38 @@
+import defs from './schemas/_defs.schema.json' with { type: 'json' };
+import envelope from './schemas/envelope.schema.json' with { type: 'json' };
+import itemUpserted from './schemas/item.upserted.schema.json' with { type: 'json' };
+import purchaseOrder from './schemas/purchase_order.schema.json' with { type: 'json' };
+import invoiceStatusChanged from './schemas/invoice.status_changed.schema.json' with { type: 'json' };
+import shipmentDispatched from './schemas/shipment.dispatched.schema.json' with { type: 'json' };
+import recallIssued from './schemas/recall.issued.schema.json' with { type: 'json' };
+import systemPing from './schemas/system.ping.schema.json' with { type: 'json' };
+
+/**
+ * Every event type that crosses the bridge, its direction, version and the JSON Schema of
+ * its `data`. Each has a page in docs/events/. A breaking change gets a new type name
+ * (`lot.submitted.v2`) beside the old one; additive changes keep the version.
+ */
+export interface EventType {
+  type: string;
+  direction: 'outbound' | 'inbound';
+  version: number;
+  summary: string;
+  schema: object;
+}
+
+export const eventCatalogue: EventType[] = [
+  { type: 'system.ping', direction: 'outbound', version: 1, summary: 'test event, sent on request to check an endpoint', schema: systemPing },
+  { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
+  { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
+  { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },
+  { type: 'invoice.status_changed', direction: 'inbound', version: 1, summary: "accounts payable's progress on a supplier invoice", schema: invoiceStatusChanged },
+  { type: 'shipment.dispatched', direction: 'inbound', version: 1, summary: 'devices shipped to a distributor (the trace base for recalls)', schema: shipmentDispatched },
+  { type: 'recall.issued', direction: 'inbound', version: 1, summary: 'a recall or field safety corrective action to notify', schema: recallIssued },
+];
+
+/** Schemas referenced by the event schemas. */
+export const sharedSchemas: object[] = [defs, envelope];
+
+export function findEventType(type: string, direction: EventType['direction']): EventType | undefined {
+  return eventCatalogue.find((e) => e.type === type && e.direction === direction);
+}

@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { UseCaseContext } from '../context.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { generateSecret, isValidSecret } from './signature.ts';
+import { wakeDispatcher } from './wake-up.ts';
+import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+
+/** What the audit trail records of a secret: enough to tell two apart, nothing to sign with. */
+export function secretFingerprint(secret: string): string {
+  return 'sha256:' + createHash('sha256').update(secret).digest('hex').slice(0, 16);
+}
+
+export function checkEndpointUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new AppError('invalid_input', 'the endpoint URL is not a URL', { url: 'must be an absolute http:// or https:// URL' });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('invalid_input', 'the endpoint URL must use http or https', { url: 'must start with http:// or https://' });
+  if (url.username || url.password) throw new AppError('invalid_input', 'the endpoint URL must not carry credentials', { url: 'must not contain user:password@' });
+  return url.href;
+}
+
+/**
+ * Adds an ERP endpoint with its signing secret (generated unless given). The first endpoint
+ * also receives every event that waited while none was configured; later ones start from now.
+ */
+export async function createWebhookEndpoint(
+  ctx: UseCaseContext,
+  by: WebhookOperator,
+  input: { url: string; description?: string; secret?: string },
+): Promise<{ id: string; url: string; secret: string; backfilled: number }> {
+  const { actor, organisationId } = authoriseWebhookOperator(by);
+  const url = checkEndpointUrl(input.url);
+  const secret = input.secret ?? generateSecret();
+  if (!isValidSecret(secret)) throw new AppError('invalid_input', 'the secret is not a Standard Webhooks secret', { secret: 'must be "whsec_" and base64 of at least 16 bytes' });
+  const id = newId('ep');
+  const now = ctx.clock.now().toISOString();
+  const backfilled = await ctx.db.transaction(async (tx) => {
+    await tx.run("INSERT INTO webhook_endpoints (id, url, description, state, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?)", [
+      id,
+      url,
+      input.description?.trim() ?? '',
+      now,
+      now,
+    ]);
+    await tx.run('INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES (?, ?, ?, ?)', [newId('whs'), id, secret, now]);
+    const { changes } = await tx.run(
+      `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
+       SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', ?, ?
+         FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position)`,
+      [id, now, now],
+    );
+    await recordAudit(tx, ctx.clock, {
+      actor,
+      organisationId,
+      action: 'webhook_endpoint.created',
+      entityType: 'webhook_endpoint',
+      entityId: id,
+      newValues: { url, description: input.description ?? '', secret: secretFingerprint(secret), waitingEventsQueued: changes },
+      requestId: ctx.requestId,
+    });
+    if (changes > 0) tx.afterCommit(wakeDispatcher);
+    return changes;
+  });
+  return { id, url, secret, backfilled };
+}

@@ -1,0 +1,48 @@
+import type { UseCaseContext } from '../context.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { wakeDispatcher } from './wake-up.ts';
+import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+
+export type ReplaySelection = { deliveryId: number } | { endpointId: string; from: string; to: string };
+
+/**
+ * Sends events again, with their original webhook-id so receivers can deduplicate: one
+ * delivery, or every delivery of an endpoint whose event occurred in [from, to]. They go
+ * back to pending with a fresh attempt budget; their order within each aggregate holds.
+ */
+export async function replayWebhookDeliveries(ctx: UseCaseContext, by: WebhookOperator, selection: ReplaySelection): Promise<{ replayed: number }> {
+  const { actor, organisationId } = authoriseWebhookOperator(by);
+  const now = ctx.clock.now().toISOString();
+  let where: string;
+  let args: (string | number)[];
+  if ('deliveryId' in selection) {
+    where = 'id = ?';
+    args = [selection.deliveryId];
+  } else {
+    if (!(Date.parse(selection.from) <= Date.parse(selection.to))) {
+      throw new AppError('invalid_input', 'the time range is not valid', { from: 'must be a date-time before or at "to"' });
+    }
+    where = 'endpoint_id = ? AND event_position IN (SELECT position FROM outbox WHERE occurred_at >= ? AND occurred_at <= ?)';
+    args = [selection.endpointId, new Date(selection.from).toISOString(), new Date(selection.to).toISOString()];
+  }
+  const replayed = await ctx.db.transaction(async (tx) => {
+    const { changes } = await tx.run(
+      `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL WHERE ${where}`,
+      [now, ...args],
+    );
+    if (changes === 0 && 'deliveryId' in selection) throw new AppError('not_found', 'no such delivery');
+    await recordAudit(tx, ctx.clock, {
+      actor,
+      organisationId,
+      action: 'webhook_delivery.replayed',
+      entityType: 'deliveryId' in selection ? 'webhook_delivery' : 'webhook_endpoint',
+      entityId: 'deliveryId' in selection ? String(selection.deliveryId) : selection.endpointId,
+      newValues: { ...selection, replayed: changes },
+      requestId: ctx.requestId,
+    });
+    if (changes > 0) tx.afterCommit(wakeDispatcher);
+    return changes;
+  });
+  return { replayed };
+}

@@ -1,0 +1,48 @@
+import type { UseCaseContext } from '../context.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { generateSecret } from './signature.ts';
+import { secretFingerprint } from './create-webhook-endpoint.ts';
+import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+
+export const defaultOverlapHours = 24;
+
+/**
+ * A new signing secret for an endpoint. Until the old one expires (default 24 h) every
+ * delivery carries both signatures, so the ERP can switch over without losing an event.
+ */
+export async function rotateWebhookSecret(
+  ctx: UseCaseContext,
+  by: WebhookOperator,
+  input: { endpointId: string; overlapHours?: number },
+): Promise<{ secret: string; oldExpiresAt: string }> {
+  const { actor, organisationId } = authoriseWebhookOperator(by);
+  const overlap = input.overlapHours ?? defaultOverlapHours;
+  if (!(overlap >= 0 && overlap <= 24 * 30)) throw new AppError('invalid_input', 'the overlap must be 0 to 720 hours', { overlapHours: 'must be 0 to 720' });
+  const now = ctx.clock.now();
+  const oldExpiresAt = new Date(now.getTime() + overlap * 3_600_000).toISOString();
+  const secret = generateSecret();
+  await ctx.db.transaction(async (tx) => {
+    const endpoint = await tx.get('SELECT id FROM webhook_endpoints WHERE id = ?', [input.endpointId]);
+    if (!endpoint) throw new AppError('not_found', 'no such webhook endpoint');
+    const current = await tx.all<{ secret: string }>('SELECT secret FROM webhook_secrets WHERE endpoint_id = ? AND expires_at IS NULL', [input.endpointId]);
+    await tx.run('UPDATE webhook_secrets SET expires_at = ? WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)', [
+      oldExpiresAt,
+      input.endpointId,
+      oldExpiresAt,
+    ]);
+    await tx.run('INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES (?, ?, ?, ?)', [newId('whs'), input.endpointId, secret, now.toISOString()]);
+    await recordAudit(tx, ctx.clock, {
+      actor,
+      organisationId,
+      action: 'webhook_endpoint.secret_rotated',
+      entityType: 'webhook_endpoint',
+      entityId: input.endpointId,
+      oldValues: { secrets: current.map((c) => secretFingerprint(c.secret)), expiresAt: oldExpiresAt },
+      newValues: { secret: secretFingerprint(secret) },
+      requestId: ctx.requestId,
+    });
+  });
+  return { secret, oldExpiresAt };
+}

@@ -1,0 +1,31 @@
+import type { UseCaseContext } from '../context.ts';
+import { enqueueEvent } from '../outbox/enqueue-event.ts';
+import { newId } from '../ids.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+
+/** Puts a `system.ping` through the outbox to every enabled endpoint ("send test event"). */
+export async function sendTestEvent(ctx: UseCaseContext, by: WebhookOperator): Promise<{ webhookId: string; endpoints: number }> {
+  const { actor, organisationId } = authoriseWebhookOperator(by);
+  const pingId = newId('ping');
+  return ctx.db.transaction(async (tx) => {
+    const event = await enqueueEvent(tx, ctx.clock, {
+      type: 'system.ping',
+      aggregateType: 'ping',
+      aggregateId: pingId,
+      organisationId,
+      data: { message: 'Test event from Lotbridge', requestedBy: actor.name },
+    });
+    const endpoints = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM webhook_deliveries WHERE event_position = ?', [event.position]);
+    await recordAudit(tx, ctx.clock, {
+      actor,
+      organisationId,
+      action: 'webhook.test_sent',
+      entityType: 'outbox_event',
+      entityId: event.id,
+      newValues: { endpoints: endpoints?.n ?? 0 },
+      requestId: ctx.requestId,
+    });
+    return { webhookId: event.id, endpoints: endpoints?.n ?? 0 };
+  });
+}

@@ -1,0 +1,47 @@
+import type { UseCaseContext } from '../context.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { wakeDispatcher } from './wake-up.ts';
+import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+
+/**
+ * Pauses an endpoint (its deliveries wait) or resumes it, also after a 410 disabled it.
+ * Resuming a disabled endpoint queues the events it missed meanwhile.
+ */
+export async function setWebhookEndpointState(
+  ctx: UseCaseContext,
+  by: WebhookOperator,
+  input: { endpointId: string; state: 'active' | 'paused'; reason?: string },
+): Promise<void> {
+  const { actor, organisationId } = authoriseWebhookOperator(by);
+  if (input.state !== 'active' && input.state !== 'paused') throw new AppError('invalid_input', 'the state must be active or paused', { state: 'must be active or paused' });
+  const now = ctx.clock.now().toISOString();
+  await ctx.db.transaction(async (tx) => {
+    const endpoint = await tx.get<{ state: string; updated_at: string }>('SELECT state, updated_at FROM webhook_endpoints WHERE id = ?', [input.endpointId]);
+    if (!endpoint) throw new AppError('not_found', 'no such webhook endpoint');
+    if (endpoint.state === input.state) return;
+    await tx.run('UPDATE webhook_endpoints SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?', [input.state, input.reason ?? null, now, input.endpointId]);
+    if (endpoint.state === 'disabled') {
+      // Events committed while it was disabled got no delivery row for it.
+      await tx.run(
+        `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
+         SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', ?, ?
+           FROM outbox o WHERE o.occurred_at >= ?
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position AND d.endpoint_id = ?)`,
+        [input.endpointId, now, now, endpoint.updated_at, input.endpointId],
+      );
+    }
+    await recordAudit(tx, ctx.clock, {
+      actor,
+      organisationId,
+      action: input.state === 'paused' ? 'webhook_endpoint.paused' : 'webhook_endpoint.resumed',
+      entityType: 'webhook_endpoint',
+      entityId: input.endpointId,
+      oldValues: { state: endpoint.state },
+      newValues: { state: input.state },
+      reason: input.reason,
+      requestId: ctx.requestId,
+    });
+    if (input.state === 'active') tx.afterCommit(wakeDispatcher);
+  });
+}

@@ -1,0 +1,301 @@
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { signatureHeaders } from './signature.ts';
+import { maxAttempts, nextAttemptDelay, parseRetryAfter } from './retry-schedule.ts';
+import { onDispatcherWakeUp } from './wake-up.ts';
+
+export interface DispatcherOptions {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** Per-attempt timeout. */
+  timeoutMs: number;
+  /** Deliveries in flight at once, across all lanes. */
+  concurrency?: number;
+  /** How often due retries and other processes' events are looked for. */
+  pollMs?: number;
+  fetch?: typeof fetch;
+}
+
+interface Claimed {
+  id: number;
+  attempts: number;
+  endpoint_id: string;
+  url: string;
+  webhook_id: string;
+  event_type: string;
+  occurred_at: string;
+  payload: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  aggregate_seq: number;
+}
+
+interface Outcome {
+  delivery: Claimed;
+  startedAt: string;
+  status: number | null;
+  latencyMs: number;
+  excerpt: string | null;
+  error: string | null;
+  retryAfterMs: number | null;
+}
+
+const excerptBytes = 512;
+
+/** The body the ERP receives: Standard Webhooks' {type, timestamp, data}, data carrying the aggregate. */
+export function webhookBody(d: Pick<Claimed, 'event_type' | 'occurred_at' | 'payload' | 'aggregate_type' | 'aggregate_id' | 'aggregate_seq'>): string {
+  const data = { ...JSON.parse(d.payload), aggregate: { type: d.aggregate_type, id: d.aggregate_id, sequence: d.aggregate_seq } };
+  return JSON.stringify({ type: d.event_type, timestamp: d.occurred_at, data });
+}
+
+async function readExcerpt(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  while (size < excerptBytes) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  await reader.cancel().catch(() => undefined);
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, excerptBytes));
+}
+
+/**
+ * Delivers the outbox to the ERP endpoints. Each (endpoint, aggregate) is a lane delivered
+ * strictly in order: only the oldest pending delivery of a lane is ever in flight. Lanes run
+ * in parallel up to `concurrency`. Attempt results are written in batches (one transaction
+ * per batch) and nothing is marked delivered before a 2xx, so a crash can only cause a
+ * delivery to be sent again with the same webhook-id.
+ */
+export function createWebhookDispatcher(options: DispatcherOptions) {
+  const { db, clock, log } = options;
+  const concurrency = options.concurrency ?? 64;
+  const pollMs = options.pollMs ?? 500;
+  const send = options.fetch ?? fetch;
+  const inFlight = new Set<number>();
+  const finished: Outcome[] = [];
+  let running = false;
+  let pumping = false;
+  let pumpAgain = false;
+  let flushing: Promise<void> | null = null;
+  let pollTimer: ReturnType<typeof setInterval> | undefined;
+  let stopWakeUps: (() => void) | undefined;
+  let idleWaiters: (() => void)[] = [];
+
+  async function claim(limit: number): Promise<Claimed[]> {
+    return db.all<Claimed>(
+      `SELECT d.id, d.attempts, d.endpoint_id, e.url, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
+              o.aggregate_type, o.aggregate_id, o.aggregate_seq
+         FROM webhook_deliveries d
+         JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.state = 'active'
+         JOIN outbox o ON o.position = d.event_position
+        WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+          AND d.id NOT IN (SELECT value FROM json_each(?))
+          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                           WHERE p.endpoint_id = d.endpoint_id AND p.lane = d.lane AND p.state = 'pending'
+                             AND p.event_position < d.event_position)
+        ORDER BY d.next_attempt_at, d.id
+        LIMIT ?`,
+      [clock.now().toISOString(), JSON.stringify([...inFlight]), limit],
+    );
+  }
+
+  async function secretsFor(endpointIds: string[]): Promise<Map<string, string[]>> {
+    const now = clock.now().toISOString();
+    const rows = await db.all<{ endpoint_id: string; secret: string }>(
+      `SELECT endpoint_id, secret FROM webhook_secrets
+        WHERE endpoint_id IN (SELECT value FROM json_each(?)) AND (expires_at IS NULL OR expires_at > ?)
+        ORDER BY created_at`,
+      [JSON.stringify(endpointIds), now],
+    );
+    const map = new Map<string, string[]>();
+    for (const r of rows) map.set(r.endpoint_id, [...(map.get(r.endpoint_id) ?? []), r.secret]);
+    return map;
+  }
+
+  async function attempt(d: Claimed, secrets: string[]): Promise<Outcome> {
+    const startedAt = clock.now();
+    const started = performance.now();
+    const body = webhookBody(d);
+    const headers = { 'content-type': 'application/json', 'user-agent': 'Lotbridge-Webhooks/1', ...signatureHeaders(secrets, d.webhook_id, Math.floor(startedAt.getTime() / 1000), body) };
+    try {
+      const res = await send(d.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
+      const excerpt = await readExcerpt(res).catch(() => null);
+      return {
+        delivery: d,
+        startedAt: startedAt.toISOString(),
+        status: res.status,
+        latencyMs: performance.now() - started,
+        excerpt,
+        error: null,
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), clock.now()),
+      };
+    } catch (e) {
+      const err = e as Error & { cause?: { code?: string; message?: string } };
+      const error = err.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
+      return { delivery: d, startedAt: startedAt.toISOString(), status: null, latencyMs: performance.now() - started, excerpt: null, error, retryAfterMs: null };
+    }
+  }
+
+  /** Writes every finished attempt in one transaction, then frees their lanes. */
+  async function flush(): Promise<void> {
+    const batch = finished.splice(0);
+    if (batch.length === 0) return;
+    const now = clock.now();
+    try {
+      await record(batch, now);
+    } finally {
+      for (const o of batch) inFlight.delete(o.delivery.id);
+    }
+  }
+
+  async function record(batch: Outcome[], now: Date): Promise<void> {
+    await db.transaction(async (tx) => {
+      for (const o of batch) {
+        const n = o.delivery.attempts + 1;
+        await tx.run(
+          'INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status, latency_ms, response_excerpt, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          [o.delivery.id, n, o.startedAt, o.status, Math.round(o.latencyMs * 1000) / 1000, o.excerpt, o.error],
+        );
+        const ok = o.status !== null && o.status >= 200 && o.status < 300;
+        if (ok) {
+          await tx.run("UPDATE webhook_deliveries SET state = 'succeeded', attempts = ?, last_status = ?, last_error = NULL, completed_at = ? WHERE id = ?", [
+            n,
+            o.status,
+            now.toISOString(),
+            o.delivery.id,
+          ]);
+          continue;
+        }
+        const problem = o.error ?? `HTTP ${o.status}`;
+        if (o.status === 410) {
+          // The receiver says this endpoint is gone for good: stop sending to it at all.
+          await tx.run("UPDATE webhook_endpoints SET state = 'disabled', state_reason = ?, updated_at = ? WHERE id = ? AND state != 'disabled'", [
+            `answered 410 Gone at ${now.toISOString()}`,
+            now.toISOString(),
+            o.delivery.endpoint_id,
+          ]);
+          log.warn('webhook endpoint disabled: 410 Gone', { endpointId: o.delivery.endpoint_id });
+        }
+        const delay = o.status === 410 ? 0 : nextAttemptDelay(n, o.retryAfterMs);
+        if (delay === null) {
+          await tx.run("UPDATE webhook_deliveries SET state = 'exhausted', attempts = ?, last_status = ?, last_error = ?, completed_at = ? WHERE id = ?", [
+            n,
+            o.status,
+            problem,
+            now.toISOString(),
+            o.delivery.id,
+          ]);
+          log.warn('webhook delivery exhausted', { deliveryId: o.delivery.id, webhookId: o.delivery.webhook_id, attempts: n, problem });
+        } else {
+          await tx.run('UPDATE webhook_deliveries SET attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?', [
+            n,
+            o.status,
+            problem,
+            new Date(now.getTime() + delay).toISOString(),
+            o.delivery.id,
+          ]);
+        }
+      }
+    });
+  }
+
+  function scheduleFlush(): void {
+    if (flushing) return;
+    flushing = (async () => {
+      // Let the other attempts finishing in this turn join the batch.
+      await new Promise((r) => setImmediate(r));
+      try {
+        await flush();
+      } catch (e) {
+        // Their deliveries stay pending in the database and are sent again (same webhook-id).
+        log.error('could not record webhook attempts', { err: e });
+      } finally {
+        flushing = null;
+      }
+      if (finished.length) scheduleFlush();
+      pump();
+      if (inFlight.size === 0 && finished.length === 0) for (const w of idleWaiters.splice(0)) w();
+    })();
+  }
+
+  async function pumpOnce(): Promise<void> {
+    const room = concurrency - inFlight.size;
+    if (!running || room <= 0) return;
+    const due = await claim(room);
+    if (due.length === 0) {
+      if (inFlight.size === 0 && !flushing) for (const w of idleWaiters.splice(0)) w();
+      return;
+    }
+    const secrets = await secretsFor([...new Set(due.map((d) => d.endpoint_id))]);
+    for (const d of due) {
+      inFlight.add(d.id);
+      void attempt(d, secrets.get(d.endpoint_id) ?? []).then((o) => {
+        finished.push(o);
+        scheduleFlush();
+      });
+    }
+    // A full batch suggests more is due.
+    if (due.length === room) pumpAgain = true;
+  }
+
+  function pump(): void {
+    if (!running) return;
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    void (async () => {
+      try {
+        do {
+          pumpAgain = false;
+          await pumpOnce();
+        } while (pumpAgain && running && inFlight.size < concurrency);
+      } catch (e) {
+        log.error('webhook dispatcher could not claim deliveries', { err: e });
+      } finally {
+        pumping = false;
+      }
+    })();
+  }
+
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      stopWakeUps = onDispatcherWakeUp(pump);
+      pollTimer = setInterval(pump, pollMs);
+      pollTimer.unref?.();
+      pump();
+    },
+    /** Stops claiming; waits for the attempts in flight and records them. */
+    async stop(): Promise<void> {
+      running = false;
+      clearInterval(pollTimer);
+      stopWakeUps?.();
+      while (inFlight.size > 0 || flushing) {
+        await (flushing ?? new Promise((r) => setTimeout(r, 10)));
+        if (finished.length && !flushing) await flush();
+      }
+    },
+    /** Resolves when nothing is due and nothing is in flight (tests and benches). */
+    idle(): Promise<void> {
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        pump();
+      });
+    },
+    get inFlight(): number {
+      return inFlight.size;
+    },
+    maxAttempts,
+  };
+}
+
+export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;
