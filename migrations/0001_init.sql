@@ -100,6 +100,11 @@ CREATE TABLE audit_head (
   last_hash  TEXT NOT NULL
 );
 INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
+-- Only the next entry may be added: no gaps, and no INSERT OR REPLACE over an existing one
+-- (REPLACE deletes without firing the DELETE trigger).
+CREATE TRIGGER audit_log_append_only BEFORE INSERT ON audit_log
+WHEN NEW.seq != (SELECT last_seq FROM audit_head WHERE id = 1) + 1
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: only the next entry may be inserted'); END;
 CREATE TRIGGER audit_log_head AFTER INSERT ON audit_log
 BEGIN UPDATE audit_head SET last_seq = NEW.seq, last_hash = NEW.hash WHERE id = 1; END;
 

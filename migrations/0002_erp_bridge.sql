@@ -25,7 +25,8 @@ CREATE TABLE webhook_secrets (
 CREATE INDEX webhook_secrets_by_endpoint ON webhook_secrets(endpoint_id);
 
 -- One row per (event, endpoint). Pending rows of one endpoint and aggregate (the lane) are
--- delivered strictly in event order.
+-- delivered strictly in event order: only a lane's head (its oldest pending row) has a
+-- next_attempt_at; the rows behind it wait with NULL until it completes.
 CREATE TABLE webhook_deliveries (
   id               INTEGER PRIMARY KEY AUTOINCREMENT,
   event_position   INTEGER NOT NULL REFERENCES outbox(position),
@@ -33,7 +34,7 @@ CREATE TABLE webhook_deliveries (
   lane             TEXT NOT NULL,                 -- "<aggregate_type>:<aggregate_id>"
   state            TEXT NOT NULL CHECK (state IN ('pending', 'succeeded', 'exhausted')),
   attempts         INTEGER NOT NULL DEFAULT 0,
-  next_attempt_at  TEXT NOT NULL,
+  next_attempt_at  TEXT,
   last_status      INTEGER,
   last_error       TEXT,
   created_at       TEXT NOT NULL,

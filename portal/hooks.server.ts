@@ -1,4 +1,4 @@
-import { redirect, type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
+import { type Handle, type HandleServerError, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { createGateway, isGatewayPath } from '$gateway/app.ts';
 import { sessionCookieName, validateSessionToken } from '$shared/auth/session.ts';
@@ -70,7 +70,8 @@ const guard: Handle = async ({ event, resolve }) => {
     const to = event.url.pathname + event.url.search;
     const params = new URLSearchParams(to === '/' ? {} : { redirectTo: to });
     if (event.locals.sessionEnded) params.set('ended', '1');
-    redirect(303, `/login${params.size ? `?${params}` : ''}`);
+    // Returned, not thrown, so the outer handles still log, count and tag the response.
+    return new Response(null, { status: 303, headers: { location: `/login${params.size ? `?${params}` : ''}` } });
   }
   const response = await resolve(event);
   // Signed-in pages carry personal and regulated data: never cache them.

@@ -8,6 +8,11 @@ import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatche
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
 import { buildDir } from './paths.ts';
+import { getRequestListener } from '@hono/node-server';
+import { createGateway, isGatewayPath } from '../app.ts';
+import { requestIdFrom } from '../../shared/metrics.ts';
+
+const protocolHeader = 'x-lotbridge-protocol';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -31,15 +36,28 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
 
     installAppContext(app);
     // adapter-node reads its settings with our prefix (svelte.config.js), so PORT/HOST stay ours.
+    // Without an ORIGIN it assumes https unless a protocol header says otherwise, so this
+    // plain-HTTP server states its own protocol on every request (overwriting any sent).
     if (config.publicUrl) process.env.SVELTEKIT_ORIGIN = config.publicUrl.origin;
+    else process.env.SVELTEKIT_PROTOCOL_HEADER = protocolHeader;
     const { handler } = (await import(pathToFileURL(join(buildDir, 'handler.js')).href)) as { handler: NodeHandler };
 
-    const server = createServer((req, res) =>
+    // Machine paths go straight to the Hono gateway: no SvelteKit body limit or form-origin
+    // check stands between a partner system and /as2, /api, /erp. (The portal's handle hook
+    // forwards them too, for `vite dev` and Workers.)
+    const gateway = getRequestListener(createGateway(() => app).fetch);
+    const server = createServer((req, res) => {
+      const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+      req.headers['x-request-id'] = requestId;
+      if (isGatewayPath(new URL(req.url ?? '/', 'http://x').pathname)) return gateway(req, res);
+      req.headers[protocolHeader] = 'http';
+      // Static files are answered before SvelteKit's hooks run: they get the id here.
+      res.setHeader('X-Request-Id', requestId);
       handler(req, res, () => {
         res.statusCode = 404;
         res.end('Not found');
-      }),
-    );
+      });
+    });
     const port = options.port ?? config.port;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -12,8 +12,13 @@ import { recordAudit } from '../audit/record-audit.ts';
  */
 export const sessionCookieName = 'lotbridge_session';
 
-/** last_active_at is written at most this often, so reading pages is not a write each time. */
-const activityWriteIntervalMs = 60_000;
+/**
+ * last_active_at is written at most this often, so reading pages is not a write each time;
+ * a tenth of the timeout keeps a short timeout (1 minute) sliding as well.
+ */
+function activityWriteIntervalMs(policy: SecurityPolicy): number {
+  return Math.min(60_000, policy.inactivityMs / 10);
+}
 
 export interface Session {
   id: string;
@@ -136,7 +141,7 @@ export async function validateSessionToken(
     return null;
   }
 
-  if (now.getTime() - lastActive.getTime() >= activityWriteIntervalMs) {
+  if (now.getTime() - lastActive.getTime() >= activityWriteIntervalMs(policy)) {
     await db.run('UPDATE sessions SET last_active_at = ? WHERE id = ?', [now.toISOString(), id]);
   }
   const session: Session = {

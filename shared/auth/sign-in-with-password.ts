@@ -49,10 +49,13 @@ export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSig
     });
   }
 
-  const attempts = user.failed_attempts + 1;
-  const locks = attempts >= policy.lockoutThreshold;
-  const lockedUntil = locks ? new Date(now.getTime() + policy.lockoutMs).toISOString() : null;
-  await db.transaction(async (tx) => {
+  // Counted inside the write transaction: wrong passwords sent at the same moment each count.
+  const lockedUntil = await db.transaction(async (tx) => {
+    const current = await tx.get<{ failed_attempts: number; locked_until: string | null }>('SELECT failed_attempts, locked_until FROM users WHERE id = ?', [user.id]);
+    const alreadyLocked = !!current?.locked_until && new Date(current.locked_until).getTime() > now.getTime();
+    const attempts = (current?.failed_attempts ?? 0) + 1;
+    const locks = !alreadyLocked && attempts >= policy.lockoutThreshold;
+    const lockedUntil = locks ? new Date(now.getTime() + policy.lockoutMs).toISOString() : alreadyLocked ? current!.locked_until : null;
     await tx.run('UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?', [locks ? 0 : attempts, lockedUntil, user.id]);
     await recordAudit(tx, clock, {
       actor: { type: 'user', id: user.id, name: user.display_name },
@@ -76,11 +79,10 @@ export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSig
         requestId: ctx.requestId,
       });
     }
+    return lockedUntil;
   });
-  if (locks) {
-    throw new AppError('account_locked', `too many failed sign-ins: this account is locked until ${lockedUntil!.slice(11, 16)} UTC`, {
-      lockedUntil: lockedUntil!,
-    });
+  if (lockedUntil) {
+    throw new AppError('account_locked', `too many failed sign-ins: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
   }
   throw new AppError('invalid_credentials', 'the e-mail address or password is wrong');
 }

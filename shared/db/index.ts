@@ -20,8 +20,11 @@ export interface Tx {
  */
 export interface Db extends Tx {
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Runs a script of several statements (migrations) atomically. */
-  script(sql: string, after?: (tx: Tx) => Promise<void>): Promise<void>;
+  /**
+   * Runs a script of several statements (migrations) atomically: `before` runs first in the
+   * same transaction and can skip the script by returning false; `after` runs last.
+   */
+  script(sql: string, hooks?: { before?: (tx: Tx) => Promise<boolean>; after?: (tx: Tx) => Promise<void> }): Promise<boolean>;
   close(): void;
 }
 
@@ -76,10 +79,12 @@ export function openDb(url: string, authToken?: string): Db {
   return {
     ...queries(client),
     transaction: (work) => inTransaction((tx, committed) => work(queries(tx, (fn) => committed.push(fn)))),
-    script: (sql, after) =>
+    script: (sql, hooks = {}) =>
       inTransaction(async (tx) => {
+        if (hooks.before && !(await hooks.before(queries(tx)))) return false;
         await tx.executeMultiple(sql);
-        if (after) await after(queries(tx));
+        if (hooks.after) await hooks.after(queries(tx));
+        return true;
       }),
     close: () => client.close(),
   };

@@ -54,14 +54,15 @@ export async function migrate(db: Db, dir: string): Promise<MigrationResult> {
       result.alreadyApplied++;
       continue;
     }
-    await db.script(sql, async (tx) => {
-      await tx.run('INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)', [
-        name,
-        sum,
-        new Date().toISOString(),
-      ]);
+    const ran = await db.script(sql, {
+      // Checked again under the write lock: another process may have applied it meanwhile.
+      before: async (tx) => !(await tx.get('SELECT name FROM schema_migrations WHERE name = ?', [name])),
+      after: async (tx) => {
+        await tx.run('INSERT INTO schema_migrations (name, checksum, applied_at) VALUES (?, ?, ?)', [name, sum, new Date().toISOString()]);
+      },
     });
-    result.applied.push(name);
+    if (ran) result.applied.push(name);
+    else result.alreadyApplied++;
   }
   return result;
 }

@@ -2,6 +2,7 @@ import type { Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import { wakeDispatcher } from '../webhooks/wake-up.ts';
+import { headOrWaiting } from '../webhooks/lane-heads.ts';
 
 export interface OutboxEvent {
   type: string;
@@ -31,11 +32,16 @@ export async function enqueueEvent(tx: Tx, clock: Clock, event: OutboxEvent): Pr
      VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
     [id, event.type, event.aggregateType, event.aggregateId, aggregateSeq, event.organisationId, JSON.stringify(event.data), now],
   );
-  const { changes } = await tx.run(
-    `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
-     SELECT ?, id, ?, 'pending', ?, ? FROM webhook_endpoints WHERE state != 'disabled'`,
-    [row!.position, `${event.aggregateType}:${event.aggregateId}`, now, now],
-  );
+  const lane = `${event.aggregateType}:${event.aggregateId}`;
+  let changes = 0;
+  for (const endpoint of await tx.all<{ id: string }>("SELECT id FROM webhook_endpoints WHERE state != 'disabled'")) {
+    await tx.run(
+      `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
+       VALUES (:position, :endpoint, :lane, 'pending', ${headOrWaiting}, :now)`,
+      { position: row!.position, endpoint: endpoint.id, lane, now },
+    );
+    changes++;
+  }
   if (changes > 0) tx.afterCommit(wakeDispatcher);
   return { id, position: row!.position, aggregateSeq };
 }

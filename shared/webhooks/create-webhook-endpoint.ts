@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { generateSecret, isValidSecret } from './signature.ts';
 import { wakeDispatcher } from './wake-up.ts';
+import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
 
 /** What the audit trail records of a secret: enough to tell two apart, nothing to sign with. */
@@ -50,10 +51,11 @@ export async function createWebhookEndpoint(
     await tx.run('INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES (?, ?, ?, ?)', [newId('whs'), id, secret, now]);
     const { changes } = await tx.run(
       `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
-       SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', ?, ?
+       SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', NULL, ?
          FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position)`,
-      [id, now, now],
+      [id, now],
     );
+    await repairLaneHeads(tx, id, now);
     await recordAudit(tx, ctx.clock, {
       actor,
       organisationId,

@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { wakeDispatcher } from './wake-up.ts';
+import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
 
 export type ReplaySelection = { deliveryId: number } | { endpointId: string; from: string; to: string };
@@ -27,11 +28,13 @@ export async function replayWebhookDeliveries(ctx: UseCaseContext, by: WebhookOp
     args = [selection.endpointId, new Date(selection.from).toISOString(), new Date(selection.to).toISOString()];
   }
   const replayed = await ctx.db.transaction(async (tx) => {
+    const endpoints = await tx.all<{ endpoint_id: string }>(`SELECT DISTINCT endpoint_id FROM webhook_deliveries WHERE ${where}`, args);
     const { changes } = await tx.run(
-      `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, completed_at = NULL WHERE ${where}`,
-      [now, ...args],
+      `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = NULL, completed_at = NULL WHERE ${where}`,
+      args,
     );
     if (changes === 0 && 'deliveryId' in selection) throw new AppError('not_found', 'no such delivery');
+    for (const e of endpoints) await repairLaneHeads(tx, e.endpoint_id, now);
     await recordAudit(tx, ctx.clock, {
       actor,
       organisationId,

@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { wakeDispatcher } from './wake-up.ts';
+import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
 
 /**
@@ -25,11 +26,12 @@ export async function setWebhookEndpointState(
       // Events committed while it was disabled got no delivery row for it.
       await tx.run(
         `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
-         SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', ?, ?
+         SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', NULL, ?
            FROM outbox o WHERE o.occurred_at >= ?
             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position AND d.endpoint_id = ?)`,
-        [input.endpointId, now, now, endpoint.updated_at, input.endpointId],
+        [input.endpointId, now, endpoint.updated_at, input.endpointId],
       );
+      await repairLaneHeads(tx, input.endpointId, now);
     }
     await recordAudit(tx, ctx.clock, {
       actor,

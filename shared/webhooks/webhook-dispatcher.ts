@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import { signatureHeaders } from './signature.ts';
 import { maxAttempts, nextAttemptDelay, parseRetryAfter } from './retry-schedule.ts';
 import { onDispatcherWakeUp } from './wake-up.ts';
+import { promoteNextInLanes } from './lane-heads.ts';
 
 export interface DispatcherOptions {
   db: Db;
@@ -80,18 +81,18 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   const inFlight = new Set<number>();
   const finished: Outcome[] = [];
   let running = false;
-  let pumping = false;
+  let pumping: Promise<void> | null = null;
   let pumpAgain = false;
   let flushing: Promise<void> | null = null;
   let pollTimer: ReturnType<typeof setInterval> | undefined;
   let stopWakeUps: (() => void) | undefined;
-  let idleWaiters: (() => void)[] = [];
+  const idleWaiters: (() => void)[] = [];
 
   async function claim(limit: number): Promise<Claimed[]> {
     return db.all<Claimed>(
       `SELECT d.id, d.attempts, d.endpoint_id, e.url, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
               o.aggregate_type, o.aggregate_id, o.aggregate_seq
-         FROM webhook_deliveries d
+         FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
          JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.state = 'active'
          JOIN outbox o ON o.position = d.event_position
         WHERE d.state = 'pending' AND d.next_attempt_at <= ?
@@ -105,7 +106,10 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     );
   }
 
+  // Secrets change rarely (rotation); re-read at most once a second.
+  let secretCache: { at: number; map: Map<string, string[]> } | null = null;
   async function secretsFor(endpointIds: string[]): Promise<Map<string, string[]>> {
+    if (secretCache && performance.now() - secretCache.at < 1000 && endpointIds.every((id) => secretCache!.map.has(id))) return secretCache.map;
     const now = clock.now().toISOString();
     const rows = await db.all<{ endpoint_id: string; secret: string }>(
       `SELECT endpoint_id, secret FROM webhook_secrets
@@ -115,6 +119,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     );
     const map = new Map<string, string[]>();
     for (const r of rows) map.set(r.endpoint_id, [...(map.get(r.endpoint_id) ?? []), r.secret]);
+    secretCache = { at: performance.now(), map };
     return map;
   }
 
@@ -154,53 +159,64 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     }
   }
 
+  /**
+   * One transaction per batch with a fixed number of statements, whatever its size: the
+   * outcomes travel as one JSON array that SQLite unpacks with json_each.
+   */
   async function record(batch: Outcome[], now: Date): Promise<void> {
+    const rows = batch.map((o) => {
+      const n = o.delivery.attempts + 1;
+      const ok = o.status !== null && o.status >= 200 && o.status < 300;
+      const gone = o.status === 410;
+      const delay = ok ? null : gone ? 0 : nextAttemptDelay(n, o.retryAfterMs);
+      const state = ok ? 'succeeded' : delay === null ? 'exhausted' : 'pending';
+      if (state === 'exhausted') {
+        log.warn('webhook delivery exhausted', { deliveryId: o.delivery.id, webhookId: o.delivery.webhook_id, attempts: n, problem: o.error ?? `HTTP ${o.status}` });
+      }
+      return {
+        id: o.delivery.id,
+        endpoint: o.delivery.endpoint_id,
+        attempt: n,
+        started: o.startedAt,
+        status: o.status,
+        latency: Math.round(o.latencyMs * 1000) / 1000,
+        excerpt: o.excerpt,
+        error: o.error,
+        state,
+        problem: ok ? null : (o.error ?? `HTTP ${o.status}`),
+        next: delay === null ? null : new Date(now.getTime() + delay).toISOString(),
+        gone: gone ? 1 : 0,
+      };
+    });
+    const json = JSON.stringify(rows);
+    const at = now.toISOString();
     await db.transaction(async (tx) => {
-      for (const o of batch) {
-        const n = o.delivery.attempts + 1;
-        await tx.run(
-          'INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status, latency_ms, response_excerpt, error) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          [o.delivery.id, n, o.startedAt, o.status, Math.round(o.latencyMs * 1000) / 1000, o.excerpt, o.error],
-        );
-        const ok = o.status !== null && o.status >= 200 && o.status < 300;
-        if (ok) {
-          await tx.run("UPDATE webhook_deliveries SET state = 'succeeded', attempts = ?, last_status = ?, last_error = NULL, completed_at = ? WHERE id = ?", [
-            n,
-            o.status,
-            now.toISOString(),
-            o.delivery.id,
-          ]);
-          continue;
-        }
-        const problem = o.error ?? `HTTP ${o.status}`;
-        if (o.status === 410) {
-          // The receiver says this endpoint is gone for good: stop sending to it at all.
-          await tx.run("UPDATE webhook_endpoints SET state = 'disabled', state_reason = ?, updated_at = ? WHERE id = ? AND state != 'disabled'", [
-            `answered 410 Gone at ${now.toISOString()}`,
-            now.toISOString(),
-            o.delivery.endpoint_id,
-          ]);
-          log.warn('webhook endpoint disabled: 410 Gone', { endpointId: o.delivery.endpoint_id });
-        }
-        const delay = o.status === 410 ? 0 : nextAttemptDelay(n, o.retryAfterMs);
-        if (delay === null) {
-          await tx.run("UPDATE webhook_deliveries SET state = 'exhausted', attempts = ?, last_status = ?, last_error = ?, completed_at = ? WHERE id = ?", [
-            n,
-            o.status,
-            problem,
-            now.toISOString(),
-            o.delivery.id,
-          ]);
-          log.warn('webhook delivery exhausted', { deliveryId: o.delivery.id, webhookId: o.delivery.webhook_id, attempts: n, problem });
-        } else {
-          await tx.run('UPDATE webhook_deliveries SET attempts = ?, last_status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?', [
-            n,
-            o.status,
-            problem,
-            new Date(now.getTime() + delay).toISOString(),
-            o.delivery.id,
-          ]);
-        }
+      await tx.run(
+        `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status, latency_ms, response_excerpt, error)
+         SELECT value ->> 'id', value ->> 'attempt', value ->> 'started', value ->> 'status', value ->> 'latency', value ->> 'excerpt', value ->> 'error'
+           FROM json_each(?)`,
+        [json],
+      );
+      await tx.run(
+        `UPDATE webhook_deliveries AS d
+            SET state = r.value ->> 'state', attempts = r.value ->> 'attempt', last_status = r.value ->> 'status',
+                last_error = r.value ->> 'problem', next_attempt_at = COALESCE(r.value ->> 'next', d.next_attempt_at),
+                completed_at = CASE WHEN r.value ->> 'state' = 'pending' THEN NULL ELSE ? END
+           FROM json_each(?) AS r
+          WHERE d.id = r.value ->> 'id'`,
+        [at, json],
+      );
+      const completed = rows.filter((r) => r.state !== 'pending').map((r) => r.id);
+      if (completed.length) await promoteNextInLanes(tx, JSON.stringify(completed), at);
+      const gone = rows.filter((r) => r.gone);
+      for (const r of gone) {
+        // The receiver says this endpoint is gone for good: stop sending to it at all.
+        const { changes } = await tx.run("UPDATE webhook_endpoints SET state = 'disabled', state_reason = ?, updated_at = ? WHERE id = ? AND state != 'disabled'", [
+          `answered 410 Gone at ${at}`,
+          at,
+          r.endpoint,
+        ]);
+        if (changes) log.warn('webhook endpoint disabled: 410 Gone', { endpointId: r.endpoint });
       }
     });
   }
@@ -220,7 +236,6 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       }
       if (finished.length) scheduleFlush();
       pump();
-      if (inFlight.size === 0 && finished.length === 0) for (const w of idleWaiters.splice(0)) w();
     })();
   }
 
@@ -250,8 +265,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       pumpAgain = true;
       return;
     }
-    pumping = true;
-    void (async () => {
+    pumping = (async () => {
       try {
         do {
           pumpAgain = false;
@@ -260,7 +274,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       } catch (e) {
         log.error('webhook dispatcher could not claim deliveries', { err: e });
       } finally {
-        pumping = false;
+        pumping = null;
       }
     })();
   }
@@ -279,6 +293,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       running = false;
       clearInterval(pollTimer);
       stopWakeUps?.();
+      await pumping;
       while (inFlight.size > 0 || flushing) {
         await (flushing ?? new Promise((r) => setTimeout(r, 10)));
         if (finished.length && !flushing) await flush();

@@ -103,6 +103,7 @@ describe('tenant isolation in the portal', () => {
     expect(html).not.toContain(distributor.email);
     expect(html).not.toContain(distributor.displayName);
     expect(html).not.toContain(ids.org.distributor.id);
+    expect(html).not.toContain(distributorOrgName); // its organisation.created entry
     expect(html).not.toContain('data-testid="chain-status"');
 
     const asAdmin = new BrowserClient(server.url);
