@@ -5,6 +5,7 @@ import { signatureHeaders } from './signature.ts';
 import { maxAttempts, nextAttemptDelay, parseRetryAfter } from './retry-schedule.ts';
 import { onDispatcherWakeUp } from './wake-up.ts';
 import { promoteNextInLanes } from './lane-heads.ts';
+import { createHttpPoster, type Poster } from './http-post.ts';
 
 export interface DispatcherOptions {
   db: Db;
@@ -16,7 +17,8 @@ export interface DispatcherOptions {
   concurrency?: number;
   /** How often due retries and other processes' events are looked for. */
   pollMs?: number;
-  fetch?: typeof fetch;
+  /** How a delivery is POSTed; Node's HTTP client with keep-alive unless given. */
+  post?: Poster;
 }
 
 interface Claimed {
@@ -43,27 +45,10 @@ interface Outcome {
   retryAfterMs: number | null;
 }
 
-const excerptBytes = 512;
-
 /** The body the ERP receives: Standard Webhooks' {type, timestamp, data}, data carrying the aggregate. */
 export function webhookBody(d: Pick<Claimed, 'event_type' | 'occurred_at' | 'payload' | 'aggregate_type' | 'aggregate_id' | 'aggregate_seq'>): string {
   const data = { ...JSON.parse(d.payload), aggregate: { type: d.aggregate_type, id: d.aggregate_id, sequence: d.aggregate_seq } };
   return JSON.stringify({ type: d.event_type, timestamp: d.occurred_at, data });
-}
-
-async function readExcerpt(res: Response): Promise<string> {
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  while (size < excerptBytes) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  await reader.cancel().catch(() => undefined);
-  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, excerptBytes));
 }
 
 /**
@@ -77,7 +62,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   const { db, clock, log } = options;
   const concurrency = options.concurrency ?? 64;
   const pollMs = options.pollMs ?? 500;
-  const send = options.fetch ?? fetch;
+  const ownPoster = options.post ? null : createHttpPoster(concurrency);
+  const send: Poster = options.post ?? ownPoster!;
   const inFlight = new Set<number>();
   const finished: Outcome[] = [];
   let running = false;
@@ -129,20 +115,19 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     const body = webhookBody(d);
     const headers = { 'content-type': 'application/json', 'user-agent': 'Lotbridge-Webhooks/1', ...signatureHeaders(secrets, d.webhook_id, Math.floor(startedAt.getTime() / 1000), body) };
     try {
-      const res = await send(d.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(options.timeoutMs) });
-      const excerpt = await readExcerpt(res).catch(() => null);
+      const res = await send(d.url, headers, body, options.timeoutMs);
       return {
         delivery: d,
         startedAt: startedAt.toISOString(),
         status: res.status,
         latencyMs: performance.now() - started,
-        excerpt,
+        excerpt: res.excerpt,
         error: null,
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), clock.now()),
+        retryAfterMs: parseRetryAfter(res.retryAfter, clock.now()),
       };
     } catch (e) {
-      const err = e as Error & { cause?: { code?: string; message?: string } };
-      const error = err.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
+      const err = e as Error & { code?: string };
+      const error = err.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (err.code ?? err.message);
       return { delivery: d, startedAt: startedAt.toISOString(), status: null, latencyMs: performance.now() - started, excerpt: null, error, retryAfterMs: null };
     }
   }
@@ -298,6 +283,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         await (flushing ?? new Promise((r) => setTimeout(r, 10)));
         if (finished.length && !flushing) await flush();
       }
+      ownPoster?.close();
     },
     /** Resolves when nothing is due and nothing is in flight (tests and benches). */
     idle(): Promise<void> {
