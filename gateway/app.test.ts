@@ -56,6 +56,8 @@ describe('gateway', () => {
     const text = await (await gw.request('/metrics')).text();
     expect(text).toMatch(/lotbridge_http_requests_total\{route="unmatched",method="GET",status="404"\} \d+/);
     expect(text).not.toContain('/api/v1/things/123');
+    expect(text).toContain('lotbridge_webhook_deliveries{state="pending"} 0');
+    expect(text).toContain('lotbridge_outbox_waiting_events 0');
   });
 
   it('answers unknown paths with RFC 9457 problem+json', async () => {

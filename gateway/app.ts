@@ -39,7 +39,22 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
     }
   });
 
-  gateway.get('/metrics', (c) => c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' }));
+  gateway.get('/metrics', async (c) => {
+    // Delivery state is read at scrape time: it lives in the database, not in this process.
+    const states = await c.get('app').db.all<{ state: string; n: number }>('SELECT state, COUNT(*) AS n FROM webhook_deliveries GROUP BY state');
+    const waiting = await c.get('app').db.get<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position)',
+    );
+    const lines = [
+      '# HELP lotbridge_webhook_deliveries Outbound webhook deliveries by state.',
+      '# TYPE lotbridge_webhook_deliveries gauge',
+      ...['pending', 'succeeded', 'exhausted'].map((st) => `lotbridge_webhook_deliveries{state="${st}"} ${states.find((r) => r.state === st)?.n ?? 0}`),
+      '# HELP lotbridge_outbox_waiting_events Events waiting because no endpoint is configured.',
+      '# TYPE lotbridge_outbox_waiting_events gauge',
+      `lotbridge_outbox_waiting_events ${waiting?.n ?? 0}`,
+    ];
+    return c.text(metrics.render() + lines.join('\n') + '\n', 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+  });
 
   gateway.route('/erp', erpRoutes());
 

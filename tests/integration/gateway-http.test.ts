@@ -61,7 +61,7 @@ describe('gateway and shared HTTP behaviour of `lotbridge serve`', () => {
     expect(text).toMatch(/^lotbridge_http_request_duration_seconds_bucket\{route="\/healthz",le="\+Inf"\} \d+$/m);
     expect(text).toMatch(/^lotbridge_http_request_duration_seconds_count\{route="\/healthz"\} \d+$/m);
     // Every line is a comment or a sample: `name{labels} value`.
-    for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) .+|[a-z_]+\{[^}]*\} [0-9.e+-]+)$/);
+    for (const line of text.trim().split('\n')) expect(line).toMatch(/^(# (HELP|TYPE) .+|[a-z_]+(\{[^}]*\})? [0-9.e+-]+)$/);
   });
 
   it('labels portal requests by route pattern, not by raw path', async () => {
