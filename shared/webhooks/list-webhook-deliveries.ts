@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { AppError } from '../errors.ts';
 
 export interface DeliveryFilter {
   endpointId?: string;
@@ -24,9 +25,19 @@ export interface DeliveryView {
   attempts: number;
   lastStatus: number | null;
   lastError: string | null;
-  nextAttemptAt: string;
+  /** Null while the delivery waits behind an earlier one of its aggregate. */
+  nextAttemptAt: string | null;
   completedAt: string | null;
   history: { attempt: number; startedAt: string; status: number | null; latencyMs: number; responseExcerpt: string | null; error: string | null }[];
+}
+
+/** A date-time filter as stored (ISO 8601 UTC); a value without a zone is read as UTC. */
+export function instant(value: string | undefined, field: string): string | undefined {
+  if (!value) return undefined;
+  const zoned = /([zZ]|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
+  const t = Date.parse(zoned);
+  if (Number.isNaN(t)) throw new AppError('invalid_input', `${field} is not a date-time`, { [field]: 'must be an ISO 8601 date-time, e.g. 2026-03-02T09:00:00Z' });
+  return new Date(t).toISOString();
 }
 
 /** The delivery log, newest first, with every attempt of each delivery. */
@@ -42,13 +53,13 @@ export async function listWebhookDeliveries(ctx: UseCaseContext, by: WebhookOper
   add('d.endpoint_id = ?', filter.endpointId);
   add('d.state = ?', filter.state);
   add('o.event_type = ?', filter.eventType);
-  add('o.occurred_at >= ?', filter.from);
-  add('o.occurred_at <= ?', filter.to);
+  add('o.occurred_at >= ?', instant(filter.from, 'from'));
+  add('o.occurred_at <= ?', instant(filter.to, 'to'));
   add('d.id < ?', filter.beforeId);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
   const rows = await ctx.db.all<{
     id: number; endpoint_id: string; webhook_id: string; event_type: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number;
-    occurred_at: string; state: string; attempts: number; last_status: number | null; last_error: string | null; next_attempt_at: string; completed_at: string | null;
+    occurred_at: string; state: string; attempts: number; last_status: number | null; last_error: string | null; next_attempt_at: string | null; completed_at: string | null;
   }>(
     `SELECT d.id, d.endpoint_id, o.id AS webhook_id, o.event_type, o.aggregate_type, o.aggregate_id, o.aggregate_seq, o.occurred_at,
             d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.completed_at

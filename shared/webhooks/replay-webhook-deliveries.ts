@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { wakeDispatcher } from './wake-up.ts';
 import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { instant } from './list-webhook-deliveries.ts';
 
 export type ReplaySelection = { deliveryId: number } | { endpointId: string; from: string; to: string };
 
@@ -21,11 +22,12 @@ export async function replayWebhookDeliveries(ctx: UseCaseContext, by: WebhookOp
     where = 'id = ?';
     args = [selection.deliveryId];
   } else {
-    if (!(Date.parse(selection.from) <= Date.parse(selection.to))) {
-      throw new AppError('invalid_input', 'the time range is not valid', { from: 'must be a date-time before or at "to"' });
-    }
+    const from = instant(selection.from, 'from');
+    const to = instant(selection.to, 'to');
+    if (!from || !to || from > to) throw new AppError('invalid_input', 'the time range is not valid', { from: 'must be a date-time before or at "to"' });
+    if (!(await ctx.db.get('SELECT id FROM webhook_endpoints WHERE id = ?', [selection.endpointId]))) throw new AppError('not_found', 'no such webhook endpoint');
     where = 'endpoint_id = ? AND event_position IN (SELECT position FROM outbox WHERE occurred_at >= ? AND occurred_at <= ?)';
-    args = [selection.endpointId, new Date(selection.from).toISOString(), new Date(selection.to).toISOString()];
+    args = [selection.endpointId, from, to];
   }
   const replayed = await ctx.db.transaction(async (tx) => {
     const endpoints = await tx.all<{ endpoint_id: string }>(`SELECT DISTINCT endpoint_id FROM webhook_deliveries WHERE ${where}`, args);

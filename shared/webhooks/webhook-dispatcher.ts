@@ -92,10 +92,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     );
   }
 
-  // Secrets change rarely (rotation); re-read at most once a second.
-  let secretCache: { at: number; map: Map<string, string[]> } | null = null;
+  // Read for every batch, not cached: a delivery right after a rotation must already carry the new signature.
   async function secretsFor(endpointIds: string[]): Promise<Map<string, string[]>> {
-    if (secretCache && performance.now() - secretCache.at < 1000 && endpointIds.every((id) => secretCache!.map.has(id))) return secretCache.map;
     const now = clock.now().toISOString();
     const rows = await db.all<{ endpoint_id: string; secret: string }>(
       `SELECT endpoint_id, secret FROM webhook_secrets
@@ -105,7 +103,6 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     );
     const map = new Map<string, string[]>();
     for (const r of rows) map.set(r.endpoint_id, [...(map.get(r.endpoint_id) ?? []), r.secret]);
-    secretCache = { at: performance.now(), map };
     return map;
   }
 

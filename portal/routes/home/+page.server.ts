@@ -1,12 +1,23 @@
 import { listSecurityAlerts } from '$shared/audit/list-security-alerts.ts';
+import type { Actor } from '$shared/auth/actor.ts';
+import { listWebhookEndpoints } from '$shared/webhooks/list-webhook-endpoints.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { PageServerLoad } from './$types';
 
+/** The ERP bridge at a glance for its administrators: endpoints, what is pending or gave up. */
+async function erpSummary(locals: App.Locals, actor: Actor) {
+  const { endpoints, waitingEvents } = await listWebhookEndpoints(locals.ctx, actor);
+  const total = (k: 'pending' | 'exhausted') => endpoints.reduce((n, e) => n + e.counts[k], 0);
+  return { endpoints: endpoints.length, pending: total('pending'), exhausted: total('exhausted'), waitingEvents };
+}
+
 export const load = (async ({ locals }) => {
   const actor = requireActor(locals);
+  const admin = actor.role === 'manufacturer_admin';
   return {
     authMethod: locals.session!.authMethod,
     inactivityMinutes: Math.round(locals.app.policy.inactivityMs / 60_000),
-    securityAlerts: actor.role === 'manufacturer_admin' ? await listSecurityAlerts(locals.ctx, actor) : null,
+    securityAlerts: admin ? await listSecurityAlerts(locals.ctx, actor) : null,
+    erp: admin ? await erpSummary(locals, actor) : null,
   };
 }) satisfies PageServerLoad;
