@@ -33,7 +33,8 @@ CREATE TABLE webhook_deliveries (
   endpoint_id      TEXT NOT NULL REFERENCES webhook_endpoints(id),
   lane             TEXT NOT NULL,                 -- "<aggregate_type>:<aggregate_id>"
   state            TEXT NOT NULL CHECK (state IN ('pending', 'succeeded', 'exhausted')),
-  attempts         INTEGER NOT NULL DEFAULT 0,
+  attempts         INTEGER NOT NULL DEFAULT 0,    -- every attempt ever, numbered on
+  retry_base       INTEGER NOT NULL DEFAULT 0,    -- attempts before the last replay: the schedule restarts there
   next_attempt_at  TEXT,
   last_status      INTEGER,
   last_error       TEXT,

@@ -49,7 +49,8 @@ function queries(x: Executor, afterCommit: (fn: () => void) => void = (fn) => fn
 }
 
 export function openDb(url: string, authToken?: string): Db {
-  const client = createClient({ url, authToken, intMode: 'number', timeout: 10 });
+  // Wait up to 5 s for another process's write lock (the CLI, a second instance) rather than fail.
+  const client = createClient({ url, authToken, intMode: 'number', timeout: 5000 });
   let queue: Promise<unknown> = Promise.resolve();
 
   function serialised<T>(work: () => Promise<T>): Promise<T> {

@@ -2,13 +2,16 @@ import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { newId } from '../ids.ts';
 import { createWebhookEndpoint, checkEndpointUrl, secretFingerprint } from './create-webhook-endpoint.ts';
+import { defaultOverlapHours } from './rotate-webhook-secret.ts';
 
 const description = 'default (ERP_WEBHOOK_URL)';
 const system = { type: 'system' as const, name: 'Lotbridge start-up (ERP_WEBHOOK_URL)' };
 
 /**
  * For scripted set-ups: makes the endpoint named by ERP_WEBHOOK_URL / ERP_WEBHOOK_SECRET
- * exist with exactly that URL and secret, creating it or updating it in place.
+ * exist with that URL and sign with that secret, creating it or updating it in place. A
+ * secret still live on the endpoint (e.g. the old one of a rotation made in the portal) is
+ * left as it is; a new one becomes current and the others keep signing for the usual overlap.
  */
 export async function configureDefaultEndpoint(ctx: UseCaseContext, input: { url: string; secret: string }): Promise<'created' | 'updated' | 'unchanged'> {
   const url = checkEndpointUrl(input.url);
@@ -18,13 +21,16 @@ export async function configureDefaultEndpoint(ctx: UseCaseContext, input: { url
     return 'created';
   }
   const now = ctx.clock.now().toISOString();
-  const current = await ctx.db.get<{ secret: string }>('SELECT secret FROM webhook_secrets WHERE endpoint_id = ? AND expires_at IS NULL', [existing.id]);
-  if (existing.url === url && current?.secret === input.secret) return 'unchanged';
+  const live = await ctx.db.all<{ secret: string }>('SELECT secret FROM webhook_secrets WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)', [existing.id, now]);
+  const secretIsLive = live.some((s) => s.secret === input.secret);
+  if (existing.url === url && secretIsLive) return 'unchanged';
+  const overlapEnds = new Date(ctx.clock.now().getTime() + defaultOverlapHours * 3_600_000).toISOString();
   await ctx.db.transaction(async (tx) => {
     await tx.run('UPDATE webhook_endpoints SET url = ?, updated_at = ? WHERE id = ?', [url, now, existing.id]);
-    if (current?.secret !== input.secret) {
-      // The operator replaced the secret in the environment: the old one stops at once.
-      await tx.run('UPDATE webhook_secrets SET expires_at = ? WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)', [now, existing.id, now]);
+    if (!secretIsLive) {
+      // The operator put a new secret in the environment: it signs from now on, the old ones
+      // beside it until the overlap ends, so the ERP can switch without losing an event.
+      await tx.run('UPDATE webhook_secrets SET expires_at = ? WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)', [overlapEnds, existing.id, overlapEnds]);
       await tx.run('INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES (?, ?, ?, ?)', [newId('whs'), existing.id, input.secret, now]);
     }
     await recordAudit(tx, ctx.clock, {
@@ -33,7 +39,7 @@ export async function configureDefaultEndpoint(ctx: UseCaseContext, input: { url
       action: 'webhook_endpoint.configured',
       entityType: 'webhook_endpoint',
       entityId: existing.id,
-      oldValues: { url: existing.url, secret: current ? secretFingerprint(current.secret) : null },
+      oldValues: { url: existing.url, secrets: live.map((s) => secretFingerprint(s.secret)) },
       newValues: { url, secret: secretFingerprint(input.secret) },
       requestId: ctx.requestId,
     });

@@ -11,7 +11,8 @@ export type ReplaySelection = { deliveryId: number } | { endpointId: string; fro
 /**
  * Sends events again, with their original webhook-id so receivers can deduplicate: one
  * delivery, or every delivery of an endpoint whose event occurred in [from, to]. They go
- * back to pending with a fresh attempt budget; their order within each aggregate holds.
+ * back to pending and the retry schedule starts over (attempt numbers go on, so the history
+ * reads 1, 2, 3 … across the replay); their order within each aggregate holds.
  */
 export async function replayWebhookDeliveries(ctx: UseCaseContext, by: WebhookOperator, selection: ReplaySelection): Promise<{ replayed: number }> {
   const { actor, organisationId } = authoriseWebhookOperator(by);
@@ -32,7 +33,7 @@ export async function replayWebhookDeliveries(ctx: UseCaseContext, by: WebhookOp
   const replayed = await ctx.db.transaction(async (tx) => {
     const endpoints = await tx.all<{ endpoint_id: string }>(`SELECT DISTINCT endpoint_id FROM webhook_deliveries WHERE ${where}`, args);
     const { changes } = await tx.run(
-      `UPDATE webhook_deliveries SET state = 'pending', attempts = 0, next_attempt_at = NULL, completed_at = NULL WHERE ${where}`,
+      `UPDATE webhook_deliveries SET state = 'pending', retry_base = attempts, next_attempt_at = NULL, completed_at = NULL WHERE ${where}`,
       args,
     );
     if (changes === 0 && 'deliveryId' in selection) throw new AppError('not_found', 'no such delivery');

@@ -18,18 +18,19 @@ export async function setWebhookEndpointState(
   if (input.state !== 'active' && input.state !== 'paused') throw new AppError('invalid_input', 'the state must be active or paused', { state: 'must be active or paused' });
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {
-    const endpoint = await tx.get<{ state: string; updated_at: string }>('SELECT state, updated_at FROM webhook_endpoints WHERE id = ?', [input.endpointId]);
+    const endpoint = await tx.get<{ state: string; created_at: string }>('SELECT state, created_at FROM webhook_endpoints WHERE id = ?', [input.endpointId]);
     if (!endpoint) throw new AppError('not_found', 'no such webhook endpoint');
     if (endpoint.state === input.state) return;
     await tx.run('UPDATE webhook_endpoints SET state = ?, state_reason = ?, updated_at = ? WHERE id = ?', [input.state, input.reason ?? null, now, input.endpointId]);
     if (endpoint.state === 'disabled') {
-      // Events committed while it was disabled got no delivery row for it.
+      // Events committed while it was disabled got no delivery row for it; every event of its
+      // lifetime without one is such an event (whatever else changed meanwhile).
       await tx.run(
         `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
          SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', NULL, ?
            FROM outbox o WHERE o.occurred_at >= ?
             AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position AND d.endpoint_id = ?)`,
-        [input.endpointId, now, endpoint.updated_at, input.endpointId],
+        [input.endpointId, now, endpoint.created_at, input.endpointId],
       );
       await repairLaneHeads(tx, input.endpointId, now);
     }

@@ -24,6 +24,7 @@ export interface DispatcherOptions {
 interface Claimed {
   id: number;
   attempts: number;
+  retry_base: number;
   endpoint_id: string;
   url: string;
   webhook_id: string;
@@ -76,7 +77,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
 
   async function claim(limit: number): Promise<Claimed[]> {
     return db.all<Claimed>(
-      `SELECT d.id, d.attempts, d.endpoint_id, e.url, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
+      `SELECT d.id, d.attempts, d.retry_base, d.endpoint_id, e.url, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
               o.aggregate_type, o.aggregate_id, o.aggregate_seq
          FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
          JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.state = 'active'
@@ -150,7 +151,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       const n = o.delivery.attempts + 1;
       const ok = o.status !== null && o.status >= 200 && o.status < 300;
       const gone = o.status === 410;
-      const delay = ok ? null : gone ? 0 : nextAttemptDelay(n, o.retryAfterMs);
+      const delay = ok ? null : gone ? 0 : nextAttemptDelay(n - o.delivery.retry_base, o.retryAfterMs);
       const state = ok ? 'succeeded' : delay === null ? 'exhausted' : 'pending';
       if (state === 'exhausted') {
         log.warn('webhook delivery exhausted', { deliveryId: o.delivery.id, webhookId: o.delivery.webhook_id, attempts: n, problem: o.error ?? `HTTP ${o.status}` });
