@@ -11,7 +11,7 @@ import { Webhook } from 'standardwebhooks';
 import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { ensurePortalBuilt } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, waitForLoginPageReady, type Visitor } from './support.ts';
+import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, waitForLoginPageReady, type Visitor, stepsInOrder } from './support.ts';
 
 const admin = demoUsers.find((u) => u.role === 'manufacturer_admin')!;
 
@@ -69,16 +69,7 @@ async function eventually<T>(what: string, probe: () => T | undefined, timeoutMs
 }
 
 describe('the administrator connects the ERP', () => {
-  // Steps of one visit, in order; once one fails the later ones say which, instead of timing out.
-  let failedStep: string | undefined;
-  const step = (name: string, body: () => Promise<void>) =>
-    test(name, async ({ onTestFailed }) => {
-      if (failedStep) throw new Error(`not attempted: the earlier step "${failedStep}" failed`);
-      onTestFailed(() => {
-        failedStep ??= name;
-      });
-      await body();
-    });
+  const step = stepsInOrder();
 
   let visitor: Visitor;
   let secret: string;

@@ -20,6 +20,7 @@ import {
   waitForPasskeysPageReady,
   type VirtualAuthenticator,
   type Visitor,
+  stepsInOrder,
 } from './support.ts';
 
 const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
@@ -45,17 +46,7 @@ afterAll(async () => {
 });
 
 describe('a newcomer on a desktop browser', () => {
-  // The steps of one visit, in order: each one continues where the previous one left off, so
-  // once a step fails the later ones fail at once, naming it (rather than timing out).
-  let failedStep: string | undefined;
-  const step = (name: string, body: () => Promise<void>) =>
-    test(name, async ({ onTestFailed }) => {
-      if (failedStep) throw new Error(`not attempted: the earlier step "${failedStep}" failed`);
-      onTestFailed(() => {
-        failedStep ??= name;
-      });
-      await body();
-    });
+  const step = stepsInOrder();
 
   let visitor: Visitor;
   let authenticator: VirtualAuthenticator;

@@ -1,6 +1,7 @@
 // Shared pieces of the browser tier: Debian's Chromium driven by playwright-core, browser
 // contexts that behave like a fresh visitor, and a few waits that a real user does implicitly
 // ("the page has finished loading and reacts to my clicks").
+import { test } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page, type Response } from 'playwright-core';
 
 /** The Chromium binary: Debian's package (ARCHITECTURE.md, "Browser tests"), or CHROMIUM_PATH. */
@@ -129,4 +130,20 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
     authenticatorId,
     credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
   };
+}
+
+/**
+ * Tests that are the steps of one visit, in order: each continues where the previous left
+ * off, so once a step fails the later ones fail at once naming it, instead of timing out.
+ */
+export function stepsInOrder(): (name: string, body: () => Promise<void>) => void {
+  let failedStep: string | undefined;
+  return (name, body) =>
+    test(name, async ({ onTestFailed }) => {
+      if (failedStep) throw new Error(`not attempted: the earlier step "${failedStep}" failed`);
+      onTestFailed(() => {
+        failedStep ??= name;
+      });
+      await body();
+    });
 }

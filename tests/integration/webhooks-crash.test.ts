@@ -3,51 +3,18 @@
 // is killed with SIGKILL at random moments (some with deliveries in flight) and restarted on the
 // same database. Every committed event must arrive, duplicates only ever as the same webhook-id,
 // and each aggregate's first arrivals in sequence order.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { enqueueEvent } from '../../shared/outbox/enqueue-event.ts';
-import { cliPath, rootDir, type RunningServer } from '../support/server.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
 import { startBuiltServer } from './helpers.ts';
 import { startReceiver, type Receiver } from './webhook-receiver.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const random = (n: number) => Math.floor(Math.random() * n);
-
-interface Child {
-  process: ChildProcess;
-  output(): string;
-}
-
-/** `lotbridge serve --port 0` on an existing database, as tests/support/server.ts starts it; resolves once listening. */
-async function spawnServer(databaseUrl: string, env: Record<string, string>): Promise<Child> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
-    cwd: rootDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DEMO_SEED: 'true', LOTBRIDGE_BUILD: 'skip', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  await new Promise<void>((resolve, reject) => {
-    // As startServer does: a start-up that never ends is reported with what the server printed.
-    const timer = setTimeout(() => reject(new Error(`server did not start within 120 s:\n${output}`)), 120_000);
-    const check = () => {
-      if (/listening on http:\/\/\S+/.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`));
-    });
-  });
-  return { process: child, output: () => output };
-}
 
 async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -58,7 +25,7 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals): Promise<void> 
 
 describe('ERP bridge crash test', () => {
   let first: RunningServer | undefined;
-  let current: Child | undefined;
+  let current: RunningServer | undefined;
   let receiver: Receiver | undefined;
   let db: Db | undefined;
 
@@ -74,7 +41,7 @@ describe('ERP bridge crash test', () => {
     receiver = await startReceiver({ secrets: () => [secret], reply: () => ({ status: 204, delayMs: 2 + random(20) }) });
     const env = { ERP_WEBHOOK_URL: receiver.url, ERP_WEBHOOK_SECRET: secret };
     first = await startBuiltServer(env);
-    current = { process: first.process, output: first.output };
+    current = first;
     const outputs: (() => string)[] = [first.output];
     db = openDb(first.databaseUrl);
 
@@ -138,7 +105,7 @@ describe('ERP bridge crash test', () => {
       kills++;
       if (openAtKill > 0) killsWithDeliveriesInFlight++;
       await burst(10 + random(20)); // committed while no server runs
-      current = await spawnServer(first.databaseUrl, env);
+      current = await startServer(env, { databaseUrl: first.databaseUrl });
       outputs.push(current.output);
     }
     await burst(40);

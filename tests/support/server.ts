@@ -24,13 +24,13 @@ export function tempDir(prefix = 'lotbridge-test-'): { dir: string; remove(): vo
 }
 
 /**
- * Starts the real server (`lotbridge serve --port 0`) on a fresh SQLite file in a temp folder,
- * with the demo seeded, and resolves once it prints its URL. The portal must be built
- * (tests/run.js builds it before the tiers run).
+ * Starts the real server (`lotbridge serve --port 0`) on a fresh SQLite file in a temp folder
+ * (or on `databaseUrl`, which the caller then owns), with the demo seeded, and resolves once
+ * it prints its URL. The portal must be built (tests/run.js builds it before the tiers run).
  */
-export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const tmp = tempDir();
-  const databaseUrl = `file:${join(tmp.dir, 'lotbridge.db')}`;
+export async function startServer(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<RunningServer> {
+  const tmp = options.databaseUrl ? { dir: '', remove: () => undefined } : tempDir();
+  const databaseUrl = options.databaseUrl ?? `file:${join(tmp.dir, 'lotbridge.db')}`;
   const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
     cwd: rootDir,
     env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DEMO_SEED: 'true', LOTBRIDGE_BUILD: 'skip', ...env },
@@ -40,7 +40,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within 120 s:\n${output}`)), 120_000);
     const check = () => {
       const m = /listening on (http:\/\/\S+)/.exec(output);
       if (m) {
@@ -49,9 +49,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       }
     };
     child.stdout!.on('data', check);
-    child.on('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with code ${code}:\n${output}`));
+      reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`));
     });
   });
   return {
