@@ -59,8 +59,9 @@ CREATE INDEX passkey_credentials_by_user ON passkey_credentials(user_id);
 CREATE TABLE webauthn_challenges (
   id          TEXT PRIMARY KEY,
   challenge   TEXT NOT NULL,
-  purpose     TEXT NOT NULL CHECK (purpose IN ('registration', 'authentication')),
+  purpose     TEXT NOT NULL CHECK (purpose IN ('registration', 'authentication', 'signature')),
   user_id     TEXT REFERENCES users(id),
+  bound_to    TEXT,                              -- signature: "<record hash>:<meaning>" the challenge was derived from
   created_at  TEXT NOT NULL,
   expires_at  TEXT NOT NULL
 );

@@ -5,6 +5,7 @@ import { burnPasswordCheck, verifyPassword } from './password.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { findSignInUser, refuseUnusableAccount } from './find-sign-in-user.ts';
+import { countFailedCredential } from './count-failed-credential.ts';
 
 export interface PasswordSignIn {
   email: string;
@@ -31,7 +32,6 @@ export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSig
   }
   await refuseUnusableAccount(ctx, user, 'password');
 
-  const now = clock.now();
   if (await verifyPassword(user.password_hash, input.password)) {
     return db.transaction(async (tx) => {
       await tx.run('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?', [user.id]);
@@ -49,38 +49,7 @@ export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSig
     });
   }
 
-  // Counted inside the write transaction: wrong passwords sent at the same moment each count.
-  const lockedUntil = await db.transaction(async (tx) => {
-    const current = await tx.get<{ failed_attempts: number; locked_until: string | null }>('SELECT failed_attempts, locked_until FROM users WHERE id = ?', [user.id]);
-    const alreadyLocked = !!current?.locked_until && new Date(current.locked_until).getTime() > now.getTime();
-    const attempts = (current?.failed_attempts ?? 0) + 1;
-    const locks = !alreadyLocked && attempts >= policy.lockoutThreshold;
-    const lockedUntil = locks ? new Date(now.getTime() + policy.lockoutMs).toISOString() : alreadyLocked ? current!.locked_until : null;
-    await tx.run('UPDATE users SET failed_attempts = ?, locked_until = ? WHERE id = ?', [locks ? 0 : attempts, lockedUntil, user.id]);
-    await recordAudit(tx, clock, {
-      actor: { type: 'user', id: user.id, name: user.display_name },
-      organisationId: user.organisation_id,
-      action: 'auth.sign_in_failed',
-      entityType: 'user',
-      entityId: user.id,
-      newValues: { method: 'password', consecutiveFailures: attempts },
-      requestId: ctx.requestId,
-    });
-    if (locks) {
-      await recordAudit(tx, clock, {
-        actor: { type: 'system', name: 'Lotbridge' },
-        organisationId: user.organisation_id,
-        action: 'auth.account_locked',
-        entityType: 'user',
-        entityId: user.id,
-        oldValues: { lockedUntil: null },
-        newValues: { lockedUntil },
-        reason: `${attempts} consecutive failed sign-ins`,
-        requestId: ctx.requestId,
-      });
-    }
-    return lockedUntil;
-  });
+  const lockedUntil = await db.transaction((tx) => countFailedCredential(tx, clock, policy, user, 'password', ctx.requestId));
   if (lockedUntil) {
     throw new AppError('account_locked', `too many failed sign-ins: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
   }

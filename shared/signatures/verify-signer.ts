@@ -1,0 +1,91 @@
+import { verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransportFuture } from '@simplewebauthn/server';
+import type { UseCaseContext } from '../context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { consumeChallenge, type RelyingParty } from '../auth/webauthn-challenge.ts';
+import { verifyPassword } from '../auth/password.ts';
+import { findSignInUser, refuseUnusableAccount } from '../auth/find-sign-in-user.ts';
+import { countFailedCredential } from '../auth/count-failed-credential.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import type { SignatureMeaning } from './record-hash.ts';
+
+export type SignerCredential = { password: string } | { passkey: { challengeId: string; response: AuthenticationResponseJSON } };
+
+export interface VerifiedSigner {
+  method: 'password' | 'passkey';
+  credentialId: string | null;
+}
+
+/**
+ * Re-authenticates the signed-in user for one signature (21 CFR 11.200(a)): the password, or a
+ * passkey assertion with user verification over the challenge bound to this record version.
+ * A wrong password counts towards the lockout like a failed sign-in.
+ */
+export async function verifySigner(
+  ctx: UseCaseContext,
+  actor: Actor,
+  rp: RelyingParty,
+  input: { recordHash: string; meaning: SignatureMeaning; credential: SignerCredential },
+): Promise<VerifiedSigner> {
+  const user = await findSignInUser(ctx.db, { id: actor.userId });
+  if (!user) throw new AppError('forbidden', 'your account cannot sign');
+  await refuseUnusableAccount(ctx, user, 'password');
+
+  if ('password' in input.credential) {
+    if (user.password_hash && (await verifyPassword(user.password_hash, input.credential.password))) {
+      await ctx.db.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [user.id]);
+      return { method: 'password', credentialId: null };
+    }
+    const lockedUntil = await ctx.db.transaction((tx) => countFailedCredential(tx, ctx.clock, ctx.policy, user, 'signature-password', ctx.requestId));
+    if (lockedUntil) throw new AppError('account_locked', `too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
+    throw new AppError('invalid_credentials', 'the password is wrong: the record was not signed', { password: 'wrong password' });
+  }
+
+  const { challengeId, response } = input.credential.passkey;
+  const boundTo = `${input.recordHash}:${input.meaning}`;
+  const expectedChallenge = await ctx.db.transaction((tx) => consumeChallenge(tx, ctx.clock, { id: challengeId, purpose: 'signature', userId: actor.userId, boundTo }));
+  const credential = await ctx.db.get<{ id: string; public_key: ArrayBuffer; counter: number; transports: string | null }>(
+    'SELECT id, public_key, counter, transports FROM passkey_credentials WHERE id = ? AND user_id = ?',
+    [response.id, actor.userId],
+  );
+  if (!credential) throw new AppError('passkey_rejected', 'this passkey is not one of yours');
+  let verified = false;
+  let reason = 'signature not valid';
+  let newCounter = credential.counter;
+  try {
+    const v = await verifyAuthenticationResponse({
+      response,
+      expectedChallenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+      requireUserVerification: true,
+      credential: {
+        id: credential.id,
+        publicKey: new Uint8Array(credential.public_key),
+        counter: credential.counter,
+        transports: credential.transports ? (JSON.parse(credential.transports) as AuthenticatorTransportFuture[]) : undefined,
+      },
+    });
+    verified = v.verified;
+    newCounter = v.authenticationInfo.newCounter;
+  } catch (e) {
+    reason = (e as Error).message;
+  }
+  if (!verified) {
+    await ctx.db.transaction((tx) =>
+      recordAudit(tx, ctx.clock, {
+        actor: { type: 'user', id: actor.userId, name: actor.displayName },
+        organisationId: actor.organisationId,
+        action: 'signature.failed',
+        entityType: 'user',
+        entityId: actor.userId,
+        newValues: { method: 'passkey', credentialId: credential.id },
+        reason,
+        requestId: ctx.requestId,
+      }),
+    );
+    throw new AppError('passkey_rejected', `the passkey could not be verified: ${reason}`);
+  }
+  await ctx.db.run('UPDATE passkey_credentials SET counter = ?, last_used_at = ? WHERE id = ?', [newCounter, ctx.clock.now().toISOString(), credential.id]);
+  return { method: 'passkey', credentialId: credential.id };
+}
