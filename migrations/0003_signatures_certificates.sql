@@ -35,6 +35,11 @@ CREATE TABLE stored_files (
   uploaded_by      TEXT NOT NULL REFERENCES users(id),
   uploaded_at      TEXT NOT NULL
 );
+-- What a file was when it was stored (its SHA-256 is part of the record hash that is signed).
+CREATE TRIGGER stored_files_no_update BEFORE UPDATE ON stored_files
+BEGIN SELECT RAISE(ABORT, 'stored files are never changed: UPDATE refused'); END;
+CREATE TRIGGER stored_files_no_delete BEFORE DELETE ON stored_files
+BEGIN SELECT RAISE(ABORT, 'stored files are kept: DELETE refused'); END;
 
 -- A certificate is a series of versions; a version is never edited, a new one supersedes it.
 CREATE TABLE certificates (
@@ -56,8 +61,16 @@ CREATE TABLE certificates (
   submitted_by       TEXT NOT NULL REFERENCES users(id),
   submitted_at       TEXT NOT NULL,
   decided_at         TEXT,
+  decided_by         TEXT REFERENCES users(id),   -- the QA signer of the approval or rejection
   UNIQUE (series_id, version)
 );
 CREATE INDEX certificates_by_organisation ON certificates(organisation_id, state);
 CREATE INDEX certificates_by_state ON certificates(state, submitted_at);
 CREATE INDEX certificates_by_expiry ON certificates(valid_to) WHERE state = 'approved';
+-- Only the lifecycle columns move; the content a signature is bound to never does.
+CREATE TRIGGER certificates_content_fixed
+BEFORE UPDATE OF id, series_id, version, organisation_id, type, number, issuer, scope, covers, valid_from, valid_to,
+                 file_id, record_hash, submitted_by, submitted_at ON certificates
+BEGIN SELECT RAISE(ABORT, 'a certificate version is never edited: submit a new version'); END;
+CREATE TRIGGER certificates_no_delete BEFORE DELETE ON certificates
+BEGIN SELECT RAISE(ABORT, 'certificate versions are kept: DELETE refused'); END;

@@ -36,6 +36,18 @@ const observe: Handle = async ({ event, resolve }) => {
   return response;
 };
 
+/**
+ * SvelteKit's own origin check covers form posts only; the portal's JSON endpoints (passkey
+ * ceremonies) need it too. Every state-changing request must come from this very origin.
+ */
+const sameOrigin: Handle = async ({ event, resolve }) => {
+  const method = event.request.method;
+  if (method !== 'GET' && method !== 'HEAD' && event.request.headers.get('origin') !== event.url.origin) {
+    return new Response('Cross-site requests are refused.', { status: 403, headers: { 'content-type': 'text/plain' } });
+  }
+  return resolve(event);
+};
+
 /** The language: the saved choice, else the browser's; written into <html lang>. */
 const locale: Handle = async ({ event, resolve }) => {
   event.locals.locale = negotiateLocale(event.cookies.get('lang'), event.request.headers.get('accept-language'));
@@ -79,7 +91,7 @@ const guard: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handle = sequence(toGateway, observe, locale, session, guard);
+export const handle = sequence(toGateway, observe, sameOrigin, locale, session, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   if (status >= 500) event.locals.log?.error('unhandled error', { err: error, path: event.url.pathname });

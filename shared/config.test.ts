@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(c.policy).toEqual({ inactivityMs: 5 * 60_000, sessionMaxMs: 8 * 3_600_000, lockoutThreshold: 3, lockoutMs: 30 * 60_000 });
   });
 
+  it('seeds the demo by default only where the portal is not published', () => {
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).seedDemo).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'https://portal.example.com' }).seedDemo).toBe(false);
+    expect(loadConfig({ PUBLIC_URL: 'https://portal.example.com', DEMO_SEED: 'true' }).seedDemo).toBe(true);
+  });
+
   it.each([
     [{ PORT: 'abc' }, /^PORT must be a whole number from 0 to 65535 \(got "abc"\)$/],
     [{ PORT: '70000' }, /PORT/],

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { SecurityPolicy } from './auth/policy.ts';
 import { defaultPolicy } from './auth/policy.ts';
 
@@ -21,6 +22,12 @@ export interface Config {
     inboundSecrets: string[];
     /** Per-attempt timeout of an outbound delivery. */
     deliveryTimeoutMs: number;
+  };
+  uploads: {
+    /** Absolute folder where uploaded files are kept (one subfolder per organisation). */
+    dir: string;
+    /** The largest upload accepted, in bytes. */
+    maxBytes: number;
   };
 }
 
@@ -98,16 +105,25 @@ function erp(env: Env): Config['erp'] {
   };
 }
 
+/**
+ * The demo's sign-ins are public, so it is seeded by default only where the portal is not
+ * published: no PUBLIC_URL, or one on this machine.
+ */
+function seedDemoByDefault(url: URL | undefined): 'true' | 'false' {
+  return !url || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? 'true' : 'false';
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const minutes = 60_000;
+  const published = publicUrl(env);
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: env.HOST || undefined,
     databaseUrl: databaseUrl(env),
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
-    publicUrl: publicUrl(env),
+    publicUrl: published,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
-    seedDemo: oneOf(env, 'DEMO_SEED', 'true', ['true', 'false'] as const) === 'true',
+    seedDemo: oneOf(env, 'DEMO_SEED', seedDemoByDefault(published), ['true', 'false'] as const) === 'true',
     policy: {
       inactivityMs: integer(env, 'SESSION_INACTIVITY_MINUTES', defaultPolicy.inactivityMs / minutes, 1, 24 * 60) * minutes,
       sessionMaxMs: integer(env, 'SESSION_MAX_HOURS', defaultPolicy.sessionMaxMs / 3_600_000, 1, 24 * 30) * 3_600_000,
@@ -115,5 +131,10 @@ export function loadConfig(env: Env = process.env): Config {
       lockoutMs: integer(env, 'LOCKOUT_MINUTES', defaultPolicy.lockoutMs / minutes, 1, 24 * 60) * minutes,
     },
     erp: erp(env),
+    uploads: {
+      // A relative folder is read from the directory the server starts in (the repository for `npm start`).
+      dir: resolve(env.UPLOAD_DIR || 'data/uploads'),
+      maxBytes: integer(env, 'UPLOAD_MAX_MB', 20, 1, 1024) * 1024 * 1024,
+    },
   };
 }

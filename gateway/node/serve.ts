@@ -70,7 +70,8 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const url = config.publicUrl?.origin ?? `http://localhost:${actualPort}`;
-    log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@') });
+    // Only scheme, host and path: a libsql URL may carry credentials or ?authToken=.
+    log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '') });
     say(`Lotbridge is listening on ${url}`);
     if (config.seedDemo) {
       say(`${seeded ? 'Seeded the demo organisations. ' : ''}Demo sign-ins (password "${demoPassword}"):`);

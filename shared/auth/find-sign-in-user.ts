@@ -31,7 +31,21 @@ export async function findSignInUser(db: Db, by: { email: string } | { id: strin
 
 /** Refuses disabled and locked accounts before any credential is checked (no oracle while locked). */
 export async function refuseUnusableAccount(ctx: UseCaseContext, user: SignInUser, method: 'password' | 'passkey'): Promise<void> {
-  if (user.disabled_at) throw new AppError('invalid_credentials', 'this account is disabled; ask your administrator');
+  if (user.disabled_at) {
+    await ctx.db.transaction((tx) =>
+      recordAudit(tx, ctx.clock, {
+        actor: { type: 'user', id: user.id, name: user.display_name },
+        organisationId: user.organisation_id,
+        action: 'auth.sign_in_refused',
+        entityType: 'user',
+        entityId: user.id,
+        newValues: { method },
+        reason: 'account disabled',
+        requestId: ctx.requestId,
+      }),
+    );
+    throw new AppError('invalid_credentials', 'this account is disabled; ask your administrator');
+  }
   const now = ctx.clock.now();
   if (user.locked_until && new Date(user.locked_until).getTime() > now.getTime()) {
     await ctx.db.transaction((tx) =>

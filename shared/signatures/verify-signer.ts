@@ -5,6 +5,7 @@ import { consumeChallenge, type RelyingParty } from '../auth/webauthn-challenge.
 import { verifyPassword } from '../auth/password.ts';
 import { findSignInUser, refuseUnusableAccount } from '../auth/find-sign-in-user.ts';
 import { countFailedCredential } from '../auth/count-failed-credential.ts';
+import { oneCredentialCheckAtATime } from '../auth/credential-lock.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import type { SignatureMeaning } from './record-hash.ts';
@@ -32,13 +33,18 @@ export async function verifySigner(
   await refuseUnusableAccount(ctx, user, 'password');
 
   if ('password' in input.credential) {
-    if (user.password_hash && (await verifyPassword(user.password_hash, input.credential.password))) {
-      await ctx.db.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [user.id]);
-      return { method: 'password', credentialId: null };
-    }
-    const lockedUntil = await ctx.db.transaction((tx) => countFailedCredential(tx, ctx.clock, ctx.policy, user, 'signature-password', ctx.requestId));
-    if (lockedUntil) throw new AppError('account_locked', `too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
-    throw new AppError('invalid_credentials', 'the password is wrong: the record was not signed', { password: 'wrong password' });
+    const password = input.credential.password;
+    return oneCredentialCheckAtATime(user.id, async () => {
+      const fresh = (await findSignInUser(ctx.db, { id: actor.userId }))!;
+      await refuseUnusableAccount(ctx, fresh, 'password');
+      if (fresh.password_hash && (await verifyPassword(fresh.password_hash, password))) {
+        await ctx.db.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [user.id]);
+        return { method: 'password' as const, credentialId: null };
+      }
+      const lockedUntil = await ctx.db.transaction((tx) => countFailedCredential(tx, ctx.clock, ctx.policy, fresh, 'signature-password', ctx.requestId));
+      if (lockedUntil) throw new AppError('account_locked', `too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
+      throw new AppError('invalid_credentials', 'the password is wrong: the record was not signed', { password: 'wrong password' });
+    });
   }
 
   const { challengeId, response } = input.credential.passkey;

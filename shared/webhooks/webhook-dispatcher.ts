@@ -5,6 +5,7 @@ import { signatureHeaders } from './signature.ts';
 import { maxAttempts, nextAttemptDelay, parseRetryAfter } from './retry-schedule.ts';
 import { onDispatcherWakeUp } from './wake-up.ts';
 import { promoteNextInLanes } from './lane-heads.ts';
+import { recordAudit } from '../audit/record-audit.ts';
 import { createHttpPoster, type Poster } from './http-post.ts';
 
 export interface DispatcherOptions {
@@ -199,7 +200,19 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
           at,
           r.endpoint,
         ]);
-        if (changes) log.warn('webhook endpoint disabled: 410 Gone', { endpointId: r.endpoint });
+        if (changes) {
+          log.warn('webhook endpoint disabled: 410 Gone', { endpointId: r.endpoint });
+          await recordAudit(tx, clock, {
+            actor: { type: 'system', name: 'Lotbridge webhook dispatcher' },
+            organisationId: null,
+            action: 'webhook_endpoint.disabled',
+            entityType: 'webhook_endpoint',
+            entityId: r.endpoint,
+            oldValues: { state: 'active' },
+            newValues: { state: 'disabled' },
+            reason: 'the endpoint answered 410 Gone',
+          });
+        }
       }
     });
   }

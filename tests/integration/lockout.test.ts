@@ -111,6 +111,23 @@ describe('lockout after repeated failed sign-ins (threshold 3)', () => {
     await expect(signIn(password)).rejects.toMatchObject({ code: 'account_locked' });
   });
 
+  it('tries no more than the threshold of parallel guesses, and the right one among them does not undo the lock', async () => {
+    const { signIn, newEntries, state, t } = await withUser();
+    const guesses = Array.from({ length: 6 * policy.lockoutThreshold }, (_, i) => `parallel guess ${i}`);
+    guesses.push(password); // the right password arrives last, after the account locked
+
+    const results = await Promise.allSettled(guesses.map((g) => signIn(g)));
+    const codes = results.map((r) => (r.status === 'fulfilled' ? 'signed_in' : (r.reason as { code: string }).code));
+    expect(codes.filter((c) => c === 'invalid_credentials')).toHaveLength(policy.lockoutThreshold - 1);
+    expect(codes.filter((c) => c === 'signed_in')).toHaveLength(0);
+    expect(codes.filter((c) => c === 'account_locked')).toHaveLength(guesses.length - (policy.lockoutThreshold - 1));
+    const entries = await newEntries();
+    expect(entries.filter((e) => e.action === 'auth.sign_in_failed')).toHaveLength(policy.lockoutThreshold);
+    expect(entries.filter((e) => e.action === 'auth.account_locked')).toHaveLength(1);
+    expect((await state())!.locked_until).not.toBeNull();
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM sessions')).toEqual({ n: 0 });
+  });
+
   it('answers an unknown e-mail address like a wrong password and writes no audit entry', async () => {
     const { t, signIn, newEntries } = await withUser();
 

@@ -157,6 +157,23 @@ describe('tenant isolation in the portal', () => {
     expect(res.status).toBe(403);
     expect(await db.get('SELECT id FROM passkey_credentials WHERE id = ?', [mine])).toEqual({ id: mine });
   });
+
+  it.each([
+    ['/login/passkey/options', false],
+    ['/login/passkey/verify', false],
+    ['/account/passkeys/register/options', true],
+    ['/account/passkeys/register/verify', true],
+  ])('refuses a cross-origin or origin-less JSON post to %s, which the form check does not cover', async (path, signedIn) => {
+    const challengesBefore = await db.get('SELECT COUNT(*) AS n FROM webauthn_challenges');
+    const cookie: Record<string, string> = signedIn ? { cookie: `lotbridge_session=${asSupplier.cookies.get('lotbridge_session')}` } : {};
+    for (const origin of [{ origin: 'http://evil.example' }, {}] as Record<string, string>[]) {
+      const res = await fetch(new URL(path, server.url), { method: 'POST', headers: { ...origin, ...cookie }, body: '' });
+      expect(res.status, JSON.stringify(origin)).toBe(403);
+    }
+    expect(await db.get('SELECT COUNT(*) AS n FROM webauthn_challenges')).toEqual(challengesBefore);
+    const same = await fetch(new URL(path, server.url), { method: 'POST', headers: { origin: new URL(server.url).origin, ...cookie }, body: '' });
+    expect(same.status).not.toBe(403);
+  });
 });
 
 describe('tenant isolation in the use cases', () => {

@@ -355,6 +355,9 @@ describe('retries', () => {
     expect(listed.state).toBe('disabled');
     expect(listed.stateReason).toMatch(/410/);
     expect(logged.some((l) => l.level === 'warn' && /disabled/.test(l.msg))).toBe(true);
+    expect(await t.db.all("SELECT actor_type, reason FROM audit_log WHERE action = 'webhook_endpoint.disabled' AND entity_id = ?", [ep.id])).toEqual([
+      { actor_type: 'system', reason: 'the endpoint answered 410 Gone' },
+    ]);
     expect(await deliveryOf(first.id)).toMatchObject({ state: 'pending', attempts: 1, lastStatus: 410 });
 
     // Events keep being committed; time passes; a test event is requested: nothing reaches the endpoint.

@@ -17,7 +17,7 @@ export const load = (async ({ locals }) => {
   return {
     authMethod: locals.session!.authMethod,
     inactivityMinutes: Math.round(locals.app.policy.inactivityMs / 60_000),
-    securityAlerts: admin ? await listSecurityAlerts(locals.ctx, actor) : null,
+    securityAlerts: actor.organisationKind === 'manufacturer' ? await listSecurityAlerts(locals.ctx, actor) : null,
     erp: admin ? await erpSummary(locals, actor) : null,
   };
 }) satisfies PageServerLoad;
