@@ -13,8 +13,9 @@ export async function countFailedCredential(
   clock: Clock,
   policy: SecurityPolicy,
   user: { id: string; display_name: string; organisation_id: string },
-  method: 'password' | 'signature-password',
+  method: 'password' | 'passkey' | 'signature-password',
   requestId?: string,
+  detail: { reason?: string; credentialId?: string } = {},
 ): Promise<string | null> {
   const now = clock.now();
   const current = await tx.get<{ failed_attempts: number; locked_until: string | null }>('SELECT failed_attempts, locked_until FROM users WHERE id = ?', [user.id]);
@@ -29,7 +30,8 @@ export async function countFailedCredential(
     action: 'auth.sign_in_failed',
     entityType: 'user',
     entityId: user.id,
-    newValues: { method, consecutiveFailures: attempts },
+    newValues: { method, consecutiveFailures: attempts, credentialId: detail.credentialId },
+    reason: detail.reason,
     requestId,
   });
   if (locks) {

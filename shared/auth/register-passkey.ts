@@ -66,6 +66,9 @@ export async function finishPasskeyRegistration(
   const info = verification.registrationInfo;
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {
+    if (await tx.get('SELECT id FROM passkey_credentials WHERE id = ?', [info.credential.id])) {
+      throw new AppError('passkey_rejected', 'this passkey is already registered');
+    }
     await tx.run(
       `INSERT INTO passkey_credentials (id, user_id, public_key, counter, transports, device_type, backed_up, name, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

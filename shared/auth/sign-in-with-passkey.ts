@@ -12,6 +12,7 @@ import { consumeChallenge, storeChallenge, type RelyingParty } from './webauthn-
 import { findSignInUser, refuseUnusableAccount } from './find-sign-in-user.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
+import { countFailedCredential } from './count-failed-credential.ts';
 
 /** Usernameless passkey sign-in: any discoverable credential of ours, user verification required. */
 export async function startPasskeySignIn(
@@ -69,18 +70,11 @@ export async function finishPasskeySignIn(
   const auditActor = { type: 'user' as const, id: user.id, name: user.display_name };
   if (!verification.verified) {
     const reason = 'reason' in verification ? verification.reason : 'signature not valid';
-    await db.transaction((tx) =>
-      recordAudit(tx, clock, {
-        actor: auditActor,
-        organisationId: user.organisation_id,
-        action: 'auth.sign_in_failed',
-        entityType: 'user',
-        entityId: user.id,
-        newValues: { method: 'passkey', credentialId: credential.id },
-        reason,
-        requestId: ctx.requestId,
-      }),
+    // A failed assertion counts towards the lockout like a wrong password.
+    const lockedUntil = await db.transaction((tx) =>
+      countFailedCredential(tx, clock, policy, user, 'passkey', ctx.requestId, { reason, credentialId: credential.id }),
     );
+    if (lockedUntil) throw new AppError('account_locked', `too many failed sign-ins: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
     throw new AppError('passkey_rejected', `the passkey could not be verified: ${reason}`);
   }
 
