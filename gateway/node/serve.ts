@@ -5,6 +5,7 @@ import { installAppContext } from '../../shared/context.ts';
 import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { configureDefaultEndpoint } from '../../shared/webhooks/configure-default-endpoint.ts';
 import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
+import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
 import { buildDir } from './paths.ts';
@@ -66,6 +67,8 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // Delivers the outbox to the ERP from this process; stopped before the database closes.
     const dispatcher = createWebhookDispatcher({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
     dispatcher.start();
+    const mailSender = createMailSender({ db: app.db, clock: app.clock, log, smtpUrl: config.mail.smtpUrl, from: config.mail.from });
+    mailSender.start();
 
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -86,7 +89,9 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         // Requests still running get a few seconds; then the sockets are cut.
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       })
-        .then(() => dispatcher.stop())
+        .then(async () => {
+          await Promise.all([dispatcher.stop(), mailSender.stop()]);
+        })
         .finally(() => app.db.close()));
     return { url, close };
   } catch (e) {

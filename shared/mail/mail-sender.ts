@@ -1,0 +1,116 @@
+import nodemailer from 'nodemailer';
+import type { Db } from '../db/index.ts';
+import type { Clock } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import { onMailSenderWakeUp } from './mail-wake-up.ts';
+
+export interface MailSenderOptions {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  /** smtp:// or smtps:// URL; without one, queued mail is kept for administrators to read. */
+  smtpUrl?: string;
+  from: string;
+  pollMs?: number;
+}
+
+const retryDelaysMs = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
+
+/**
+ * Sends queued mail one message at a time (mail is not a throughput path). A message that
+ * cannot be sent is retried on a short schedule, then marked failed with the SMTP server's
+ * answer; every outcome stays in mail_messages.
+ */
+export function createMailSender(options: MailSenderOptions) {
+  const { db, clock, log } = options;
+  const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+  let running = false;
+  let busy: Promise<void> | null = null;
+  let again = false;
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let stopWakeUps: (() => void) | undefined;
+
+  async function sendDue(): Promise<number> {
+    const now = clock.now().toISOString();
+    const due = await db.all<{ id: string; to_address: string; cc_addresses: string; subject: string; text_body: string; attempts: number }>(
+      "SELECT id, to_address, cc_addresses, subject, text_body, attempts FROM mail_messages WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY created_at LIMIT 20",
+      [now],
+    );
+    for (const m of due) {
+      if (!transport) {
+        await db.run("UPDATE mail_messages SET state = 'kept', next_attempt_at = NULL WHERE id = ? AND state = 'queued'", [m.id]);
+        continue;
+      }
+      try {
+        const info = await transport.sendMail({ from: options.from, to: m.to_address, cc: JSON.parse(m.cc_addresses), subject: m.subject, text: m.text_body });
+        // Some recipients refused: the message went to the others; say who did not get it.
+        const rejected = (info.rejected ?? []).map(String);
+        await db.run("UPDATE mail_messages SET state = 'sent', attempts = ?, sent_at = ?, smtp_message_id = ?, last_error = ?, next_attempt_at = NULL WHERE id = ?", [
+          m.attempts + 1,
+          clock.now().toISOString(),
+          info.messageId ?? null,
+          rejected.length ? `refused by the server for: ${rejected.join(', ')}` : null,
+          m.id,
+        ]);
+      } catch (e) {
+        const attempts = m.attempts + 1;
+        const delay = retryDelaysMs[attempts - 1];
+        const error = (e as Error).message.slice(0, 500);
+        await db.run('UPDATE mail_messages SET state = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE id = ?', [
+          delay === undefined ? 'failed' : 'queued',
+          attempts,
+          error,
+          delay === undefined ? null : new Date(clock.now().getTime() + delay).toISOString(),
+          m.id,
+        ]);
+        log.warn('mail not sent', { mailId: m.id, attempts, error });
+      }
+    }
+    return due.length;
+  }
+
+  function run(): void {
+    if (!running) return;
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = (async () => {
+      try {
+        do {
+          again = false;
+          while (running && (await sendDue()) > 0);
+        } while (again && running);
+      } catch (e) {
+        log.error('mail sender failed', { err: e });
+      } finally {
+        busy = null;
+      }
+    })();
+  }
+
+  return {
+    start(): void {
+      if (running) return;
+      running = true;
+      stopWakeUps = onMailSenderWakeUp(run);
+      timer = setInterval(run, options.pollMs ?? 5_000);
+      timer.unref?.();
+      run();
+    },
+    async stop(): Promise<void> {
+      running = false;
+      clearInterval(timer);
+      stopWakeUps?.();
+      await busy;
+      transport?.close();
+    },
+    /** Sends (or keeps) everything due now; for tests and the CLI. */
+    async flush(): Promise<void> {
+      await busy;
+      while ((await sendDue()) > 0);
+    },
+  };
+}
+
+export type MailSender = ReturnType<typeof createMailSender>;

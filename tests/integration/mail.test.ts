@@ -1,0 +1,128 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { queueMail } from '../../shared/mail/queue-mail.ts';
+import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { createLogger } from '../../shared/log.ts';
+import { testDatabase, type TestDatabase } from '../support/database.ts';
+
+// A real SMTP server on loopback (the smtp-server package) receives what the sender sends.
+interface Received {
+  from: string;
+  to: string[];
+  raw: string;
+}
+const received: Received[] = [];
+let rejectNext = 0;
+let smtp: SMTPServer;
+let port: number;
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onRcptTo(address, _session, callback) {
+      if (rejectNext > 0) {
+        rejectNext--;
+        return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 450 }));
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      stream.on('end', () => {
+        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  port = (smtp.server.address() as { port: number }).port;
+});
+afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+
+let t: TestDatabase;
+beforeEach(async () => {
+  t = await testDatabase();
+  received.length = 0;
+});
+afterEach(() => t.close());
+
+/** The body as the receiver decodes it (nodemailer sends UTF-8 text as quoted-printable). */
+function quotedPrintable(raw: string): string {
+  const body = raw.split('\r\n\r\n').slice(1).join('\r\n\r\n').replace(/=\r\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '=' && /^[0-9A-F]{2}$/.test(body.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(body.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+const mail = {
+  to: 'supplier@suzhou-precision.example',
+  cc: ['qa@meridian-medical.example'],
+  subject: 'ISO 13485 certificate expires in 30 days / 证书将于 30 天后到期',
+  text: 'Please upload the renewed certificate.\n请上传更新后的证书。',
+  locale: 'en' as const,
+  purpose: 'test',
+  organisationId: null,
+};
+
+describe('mail', () => {
+  it('is queued with the change and delivered to the SMTP server after commit, UTF-8 intact', async () => {
+    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Lotbridge <no-reply@lotbridge.test>' });
+    const id = await t.db.transaction((tx) => queueMail(tx, t.clock, mail));
+    await sender.flush();
+    await sender.stop();
+    expect(received).toHaveLength(1);
+    expect(received[0]!.from).toBe('no-reply@lotbridge.test');
+    expect(received[0]!.to.sort()).toEqual(['qa@meridian-medical.example', 'supplier@suzhou-precision.example']);
+    expect(quotedPrintable(received[0]!.raw)).toContain('请上传更新后的证书');
+    expect(received[0]!.raw).toMatch(/^Subject: =\?UTF-8\?/m);
+    expect(await t.db.get('SELECT state, attempts, sent_at FROM mail_messages WHERE id = ?', [id])).toEqual({ state: 'sent', attempts: 1, sent_at: '2026-03-02T09:00:00.000Z' });
+  });
+
+  it('is not queued when the change rolls back', async () => {
+    await expect(
+      t.db.transaction(async (tx) => {
+        await queueMail(tx, t.clock, mail);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await t.db.all('SELECT id FROM mail_messages')).toEqual([]);
+  });
+
+  it('is kept for administrators when no SMTP server is configured', async () => {
+    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), from: 'x@lotbridge.test' });
+    const id = await t.db.transaction((tx) => queueMail(tx, t.clock, mail));
+    await sender.flush();
+    expect(await t.db.get('SELECT state, subject FROM mail_messages WHERE id = ?', [id])).toEqual({ state: 'kept', subject: mail.subject });
+    expect(received).toEqual([]);
+  });
+
+  it('is retried when the server refuses it for now, and marked failed with the answer after the last retry', async () => {
+    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: `smtp://127.0.0.1:${port}`, from: 'x@lotbridge.test' });
+    const id = await t.db.transaction((tx) => queueMail(tx, t.clock, mail));
+    rejectNext = 2; // both recipients
+    await sender.flush();
+    const first = await t.db.get<{ state: string; attempts: number; last_error: string; next_attempt_at: string }>('SELECT * FROM mail_messages WHERE id = ?', [id]);
+    expect(first).toMatchObject({ state: 'queued', attempts: 1, next_attempt_at: '2026-03-02T09:01:00.000Z' });
+    expect(first!.last_error).toMatch(/mailbox unavailable/);
+    t.clock.advance(60_000);
+    await sender.flush();
+    expect(await t.db.get('SELECT state, attempts FROM mail_messages WHERE id = ?', [id])).toEqual({ state: 'sent', attempts: 2 });
+
+    const doomed = await t.db.transaction((tx) => queueMail(tx, t.clock, { ...mail, to: 'nobody@lotbridge.test' }));
+    rejectNext = 100;
+    for (let i = 0; i < 5; i++) {
+      await sender.flush();
+      t.clock.advance(3 * 3_600_000);
+    }
+    rejectNext = 0;
+    expect(await t.db.get('SELECT state, attempts FROM mail_messages WHERE id = ?', [doomed])).toEqual({ state: 'failed', attempts: 5 });
+    await sender.stop();
+  });
+});
