@@ -23,6 +23,11 @@ export interface Config {
     /** Per-attempt timeout of an outbound delivery. */
     deliveryTimeoutMs: number;
   };
+  mail: {
+    /** smtp:// or smtps:// server; without it mail is kept in the database for admins to read. */
+    smtpUrl: string | undefined;
+    from: string;
+  };
   uploads: {
     /** Absolute folder where uploaded files are kept (one subfolder per organisation). */
     dir: string;
@@ -105,6 +110,22 @@ function erp(env: Env): Config['erp'] {
   };
 }
 
+function mail(env: Env): Config['mail'] {
+  const smtpUrl = env.SMTP_URL || undefined;
+  if (smtpUrl) {
+    let url: URL;
+    try {
+      url = new URL(smtpUrl);
+    } catch {
+      throw new ConfigError(`SMTP_URL must be a URL such as smtp://mail.example.com:587 (got "${smtpUrl.replace(/\/\/[^@/]*@/, '//')}")`);
+    }
+    if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
+  }
+  const from = env.MAIL_FROM || 'Lotbridge <no-reply@lotbridge.localhost>';
+  if (!/@/.test(from)) throw new ConfigError(`MAIL_FROM must be an e-mail address, optionally with a name (got "${from}")`);
+  return { smtpUrl, from };
+}
+
 /**
  * The demo's sign-ins are public, so it is seeded by default only where the portal is not
  * published: no PUBLIC_URL, or one on this machine.
@@ -131,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
       lockoutMs: integer(env, 'LOCKOUT_MINUTES', defaultPolicy.lockoutMs / minutes, 1, 24 * 60) * minutes,
     },
     erp: erp(env),
+    mail: mail(env),
     uploads: {
       // A relative folder is read from the directory the server starts in (the repository for `npm start`).
       dir: resolve(env.UPLOAD_DIR || 'data/uploads'),
