@@ -41,6 +41,9 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // plain-HTTP server states its own protocol on every request (overwriting any sent).
     if (config.publicUrl) process.env.SVELTEKIT_ORIGIN = config.publicUrl.origin;
     else process.env.SVELTEKIT_PROTOCOL_HEADER = protocolHeader;
+    // The portal takes uploads up to UPLOAD_MAX_MB (plus the form's other fields); adapter-node's
+    // own default (512 KB) would refuse a certificate PDF before our check can explain why.
+    process.env.SVELTEKIT_BODY_SIZE_LIMIT ??= String(config.uploads.maxBytes + 1024 * 1024);
     const { handler } = (await import(pathToFileURL(join(buildDir, 'handler.js')).href)) as { handler: NodeHandler };
 
     // Machine paths go straight to the Hono gateway: no SvelteKit body limit or form-origin

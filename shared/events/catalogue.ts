@@ -6,6 +6,11 @@ import invoiceStatusChanged from './schemas/invoice.status_changed.schema.json' 
 import shipmentDispatched from './schemas/shipment.dispatched.schema.json' with { type: 'json' };
 import recallIssued from './schemas/recall.issued.schema.json' with { type: 'json' };
 import systemPing from './schemas/system.ping.schema.json' with { type: 'json' };
+import certificate from './schemas/certificate.schema.json' with { type: 'json' };
+import certificateSubmitted from './schemas/certificate.submitted.schema.json' with { type: 'json' };
+import certificateApproved from './schemas/certificate.approved.schema.json' with { type: 'json' };
+import certificateRejected from './schemas/certificate.rejected.schema.json' with { type: 'json' };
+import certificateSuperseded from './schemas/certificate.superseded.schema.json' with { type: 'json' };
 
 /**
  * Every event type that crosses the bridge, its direction, version and the JSON Schema of
@@ -22,6 +27,10 @@ export interface EventType {
 
 export const eventCatalogue: EventType[] = [
   { type: 'system.ping', direction: 'outbound', version: 1, summary: 'test event, sent on request to check an endpoint', schema: systemPing },
+  { type: 'certificate.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted a certificate (or a new version of one) for review', schema: certificateSubmitted },
+  { type: 'certificate.approved', direction: 'outbound', version: 1, summary: 'QA approved a certificate version with an electronic signature', schema: certificateApproved },
+  { type: 'certificate.rejected', direction: 'outbound', version: 1, summary: 'QA rejected a certificate version, with a reason and an electronic signature', schema: certificateRejected },
+  { type: 'certificate.superseded', direction: 'outbound', version: 1, summary: 'a certificate version was replaced by a newer one', schema: certificateSuperseded },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
   { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
   { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },
@@ -31,7 +40,7 @@ export const eventCatalogue: EventType[] = [
 ];
 
 /** Schemas referenced by the event schemas. */
-export const sharedSchemas: object[] = [defs, envelope];
+export const sharedSchemas: object[] = [defs, envelope, certificate];
 
 export function findEventType(type: string, direction: EventType['direction']): EventType | undefined {
   return eventCatalogue.find((e) => e.type === type && e.direction === direction);

@@ -30,7 +30,7 @@ export async function verifySigner(
 ): Promise<VerifiedSigner> {
   const user = await findSignInUser(ctx.db, { id: actor.userId });
   if (!user) throw new AppError('forbidden', 'your account cannot sign');
-  await refuseUnusableAccount(ctx, user, 'password');
+  await refuseUnusableAccount(ctx, user, 'password' in input.credential ? 'password' : 'passkey');
 
   if ('password' in input.credential) {
     const password = input.credential.password;

@@ -1,0 +1,100 @@
+import { redirect } from '@sveltejs/kit';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { AppError } from '$shared/errors.ts';
+import { getCertificate } from '$shared/certificates/get-certificate.ts';
+import { approveCertificate } from '$shared/certificates/approve-certificate.ts';
+import { rejectCertificate } from '$shared/certificates/reject-certificate.ts';
+import { submitCertificate } from '$shared/certificates/submit-certificate.ts';
+import type { SignerCredential } from '$shared/signatures/verify-signer.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { relyingParty } from '$lib/server/relying-party.ts';
+import { requireActor } from '$lib/server/require-actor.ts';
+import { certificateFailure, readSubmission } from '../form.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async ({ locals, params, url }) => {
+  const actor = requireActor(locals);
+  try {
+    const detail = await getCertificate(locals.ctx, actor, params.id);
+    return {
+      ...detail,
+      justSubmitted: url.searchParams.has('submitted'),
+      canDecide: actor.role === 'manufacturer_qa' && detail.certificate.state === 'submitted' && detail.hashIntact,
+      canUploadVersion: actor.role === 'supplier_user',
+      maxMb: Math.round(locals.app.config.uploads.maxBytes / (1024 * 1024)),
+    };
+  } catch (e) {
+    loadFailure(e, locals);
+  }
+}) satisfies PageServerLoad;
+
+const field = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+};
+
+/**
+ * The re-authentication the form carries: a passkey assertion (put there by the page's script)
+ * or the password. A blank password goes to the use case, which refuses it after its own
+ * checks (role, reason, state) without counting it as a failed attempt.
+ */
+function credential(form: FormData): SignerCredential {
+  const passkey = field(form, 'passkey');
+  if (!passkey) return { password: field(form, 'password') };
+  let parsed: { challengeId?: unknown; response?: { id?: unknown } } | null = null;
+  try {
+    parsed = JSON.parse(passkey);
+  } catch {
+    // refused below
+  }
+  if (typeof parsed?.challengeId !== 'string' || typeof parsed.response?.id !== 'string') {
+    throw new AppError('invalid_input', 'the passkey answer is incomplete', { passkey: 'expected {challengeId, response}' });
+  }
+  return { passkey: parsed as { challengeId: string; response: AuthenticationResponseJSON } };
+}
+
+export const actions = {
+  approve: async (event) => {
+    const form = await event.request.formData();
+    try {
+      await approveCertificate(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
+        certificateId: event.params.id,
+        recordHash: field(form, 'recordHash'),
+        credential: credential(form),
+      });
+    } catch (e) {
+      return certificateFailure(e, event.locals, { action: 'approve' });
+    }
+    return { action: 'approve' as const, done: true };
+  },
+
+  reject: async (event) => {
+    const form = await event.request.formData();
+    const reason = field(form, 'reason');
+    try {
+      await rejectCertificate(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
+        certificateId: event.params.id,
+        recordHash: field(form, 'recordHash'),
+        reason,
+        credential: credential(form),
+      });
+    } catch (e) {
+      return certificateFailure(e, event.locals, { action: 'reject', reason });
+    }
+    return { action: 'reject' as const, done: true };
+  },
+
+  newVersion: async ({ request, locals, params }) => {
+    const { submission, values } = await readSubmission(await request.formData());
+    let id: string;
+    try {
+      const actor = requireActor(locals);
+      // The series is this page's certificate's, whatever the form says.
+      const { certificate } = await getCertificate(locals.ctx, actor, params.id);
+      id = (await submitCertificate(locals.ctx, actor, locals.app.config.uploads, { ...submission, replacesSeriesId: certificate.seriesId })).id;
+    } catch (e) {
+      return certificateFailure(e, locals, { ...values, action: 'newVersion' });
+    }
+    redirect(303, `/certificates/${id}?submitted=1`);
+  },
+} satisfies Actions;

@@ -1,0 +1,123 @@
+import type { UseCaseContext } from '../context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { requireRole } from '../auth/actor.ts';
+import { certificateScope, isCertificateState, isCertificateType, type CertificateState, type CertificateType } from './certificate.ts';
+
+export interface CertificateQuery {
+  /** One state; without it every version but the superseded ones (those show under their own filter). */
+  state?: string;
+  type?: string;
+  /** Manufacturer staff only: one supplier's certificates. */
+  supplierId?: string;
+  sort?: 'submitted' | 'valid_to';
+  order?: 'asc' | 'desc';
+  /** 1-based. */
+  page?: number;
+  pageSize?: number;
+}
+
+export interface CertificateListItem {
+  id: string;
+  seriesId: string;
+  version: number;
+  type: CertificateType;
+  number: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  state: CertificateState;
+  submittedAt: string;
+  decidedAt: string | null;
+  supplier: { organisationId: string; name: string };
+}
+
+export interface CertificateList {
+  items: CertificateListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+  /** For the supplier filter of manufacturer staff; empty for a supplier. */
+  suppliers: { id: string; name: string }[];
+}
+
+/**
+ * Certificate versions: a supplier user sees its own organisation's, manufacturer QA and
+ * administrators every supplier's (QA's review queue is the `submitted` filter). Filters by
+ * state, type and supplier; sorted by submission time or expiry; paged.
+ */
+export async function listCertificates(ctx: UseCaseContext, actor: Actor, query: CertificateQuery = {}): Promise<CertificateList> {
+  requireRole(actor, 'supplier_user', 'manufacturer_qa', 'manufacturer_admin');
+  const scope = certificateScope(actor)!;
+  const where = [scope.sql];
+  const args: (string | number)[] = [...scope.args];
+  if (isCertificateState(query.state)) {
+    where.push('c.state = ?');
+    args.push(query.state);
+  } else {
+    where.push("c.state != 'superseded'");
+  }
+  if (isCertificateType(query.type)) {
+    where.push('c.type = ?');
+    args.push(query.type);
+  }
+  const staff = actor.organisationKind === 'manufacturer';
+  if (staff && query.supplierId) {
+    where.push('c.organisation_id = ?');
+    args.push(query.supplierId);
+  }
+  const column = query.sort === 'valid_to' ? 'c.valid_to' : 'c.submitted_at';
+  const order = query.order === 'asc' ? 'ASC' : 'DESC';
+  const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
+  const clause = where.join(' AND ');
+
+  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM certificates c WHERE ${clause}`, args);
+  const total = counted?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
+  const rows = await ctx.db.all<{
+    id: string;
+    series_id: string;
+    version: number;
+    type: CertificateType;
+    number: string;
+    issuer: string;
+    valid_from: string;
+    valid_to: string;
+    state: CertificateState;
+    submitted_at: string;
+    decided_at: string | null;
+    organisation_id: string;
+    supplier_name: string;
+  }>(
+    `SELECT c.id, c.series_id, c.version, c.type, c.number, c.issuer, c.valid_from, c.valid_to, c.state, c.submitted_at, c.decided_at,
+            c.organisation_id, o.name AS supplier_name
+       FROM certificates c JOIN organisations o ON o.id = c.organisation_id
+      WHERE ${clause}
+      ORDER BY ${column} ${order}, c.id ${order}
+      LIMIT ? OFFSET ?`,
+    [...args, pageSize, (page - 1) * pageSize],
+  );
+  const suppliers = staff ? await ctx.db.all<{ id: string; name: string }>("SELECT id, name FROM organisations WHERE kind = 'supplier' ORDER BY name") : [];
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      seriesId: r.series_id,
+      version: r.version,
+      type: r.type,
+      number: r.number,
+      issuer: r.issuer,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+      state: r.state,
+      submittedAt: r.submitted_at,
+      decidedAt: r.decided_at,
+      supplier: { organisationId: r.organisation_id, name: r.supplier_name },
+    })),
+    total,
+    page,
+    pageSize,
+    pages,
+    suppliers,
+  };
+}

@@ -1,0 +1,207 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { ParseSpeeds, PDFDocument } from 'pdf-lib';
+import type { UseCaseContext } from '../context.ts';
+import type { Tx } from '../db/index.ts';
+import type { Actor } from '../auth/actor.ts';
+import { asAuditActor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+
+/** Where uploads go and how large one may be (`UPLOAD_DIR`, `UPLOAD_MAX_MB`). */
+export interface UploadLimits {
+  dir: string;
+  maxBytes: number;
+}
+
+/** A file as the transport received it. */
+export interface Upload {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** An upload that passed every check, ready to be stored. */
+export interface CheckedUpload {
+  readonly checked: true;
+  name: string;
+  bytes: Uint8Array;
+  sha256: string;
+  sizeBytes: number;
+  contentType: 'application/pdf';
+}
+
+export interface StoredFile {
+  id: string;
+  organisationId: string;
+  sha256: string;
+  sizeBytes: number;
+  contentType: string;
+  originalName: string;
+  storageKey: string;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+/**
+ * Why an upload was refused, as the `file` field of the AppError. Stable texts: transports
+ * may translate them (the portal does).
+ */
+export const uploadProblems = {
+  missing: 'choose a PDF file to upload',
+  empty: 'the file is empty',
+  tooLarge: 'the file is larger than the size limit',
+  notPdf: 'the file is not a PDF: its content does not start with %PDF-',
+  truncated: 'the PDF is incomplete: there is no %%EOF at its end',
+  unreadable: 'the PDF is damaged or has no pages: it could not be read',
+} as const;
+
+export type UploadProblem = keyof typeof uploadProblems;
+
+const maxNameLength = 120;
+
+/**
+ * The user's file name without folders, control or direction-changing characters, at most
+ * 120 characters (the extension kept); "certificate.pdf" when nothing is left.
+ */
+export function sanitiseFilename(raw: string): string {
+  let name = raw.normalize('NFC');
+  name = name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+  name = name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    .replace(/[<>:"|?*]/g, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '');
+  if (!name) return 'certificate.pdf';
+  const chars = [...name];
+  if (chars.length <= maxNameLength) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
+  const extChars = [...ext];
+  return chars.slice(0, chars.length - extChars.length).slice(0, maxNameLength - extChars.length).join('').trimEnd() + ext;
+}
+
+function refuse(problem: UploadProblem, message: string): never {
+  throw new AppError('invalid_input', message, { file: uploadProblems[problem] });
+}
+
+const latin1 = new TextDecoder('latin1');
+
+/**
+ * Checks that an upload is a real PDF by its content, not its name or the browser's content
+ * type: within the size limit, starting with `%PDF-`, ending with `%%EOF` (in the last 1 KiB,
+ * where readers look for it), and readable by pdf-lib with at least one page. Computes its
+ * SHA-256. Refusals are AppErrors `invalid_input` with a `file` field from `uploadProblems`.
+ */
+export async function checkUpload(limits: UploadLimits, upload: Upload | null | undefined): Promise<CheckedUpload> {
+  if (!upload || (upload.bytes.length === 0 && !upload.name)) refuse('missing', 'no file was uploaded');
+  const { bytes } = upload;
+  if (bytes.length === 0) refuse('empty', 'the uploaded file is empty');
+  if (bytes.length > limits.maxBytes) {
+    const mb = (n: number) => (n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
+    refuse('tooLarge', `the file is ${mb(bytes.length)} MB; the limit is ${mb(limits.maxBytes)} MB`);
+  }
+  if (latin1.decode(bytes.subarray(0, 5)) !== '%PDF-') refuse('notPdf', 'the file is not a PDF (it does not start with %PDF-)');
+  if (!latin1.decode(bytes.subarray(Math.max(0, bytes.length - 1024))).includes('%%EOF')) refuse('truncated', 'the PDF has no %%EOF marker at its end: it is incomplete');
+  try {
+    const pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, parseSpeed: ParseSpeeds.Fast });
+    if (pdf.getPageCount() < 1) throw new Error('no pages');
+  } catch (e) {
+    refuse('unreadable', `the PDF could not be read: ${(e as Error).message}`);
+  }
+  return {
+    checked: true,
+    name: sanitiseFilename(upload.name),
+    bytes,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sizeBytes: bytes.length,
+    contentType: 'application/pdf',
+  };
+}
+
+/** The absolute path of a stored file; refuses a key that would leave the upload folder. */
+export function storedFilePath(limits: Pick<UploadLimits, 'dir'>, storageKey: string): string {
+  const root = resolve(limits.dir);
+  const path = resolve(root, storageKey);
+  if (!path.startsWith(root + sep)) throw new Error(`storage key ${storageKey} leaves the upload folder`);
+  return path;
+}
+
+/** Writes the bytes to a temporary name beside the target, flushes them, then renames: never half-written. */
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.part`);
+  const handle = await open(temp, 'wx', 0o640);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (e) {
+    await handle.close();
+    await rm(temp, { force: true });
+    throw e;
+  }
+  await handle.close();
+  try {
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Stores an uploaded PDF for the caller's organisation: checks it (see `checkUpload`, skipped
+ * when given an upload that already passed), writes it to `UPLOAD_DIR/<organisation>/<file>.pdf`
+ * outside the database, then in one transaction records it in `stored_files`, audits it and
+ * runs `andThen` (the record the file belongs to). If that transaction fails the file is
+ * removed again, so a stored file always has its row.
+ */
+export async function storeUpload<T>(
+  ctx: UseCaseContext,
+  actor: Actor,
+  limits: UploadLimits,
+  upload: Upload | CheckedUpload,
+  andThen: (tx: Tx, file: StoredFile) => Promise<T>,
+): Promise<{ file: StoredFile; result: T }> {
+  const checked = 'checked' in upload ? upload : await checkUpload(limits, upload);
+  const id = newId('fil');
+  const file: StoredFile = {
+    id,
+    organisationId: actor.organisationId,
+    sha256: checked.sha256,
+    sizeBytes: checked.sizeBytes,
+    contentType: checked.contentType,
+    originalName: checked.name,
+    storageKey: `${actor.organisationId}/${id}.pdf`,
+    uploadedBy: actor.userId,
+    uploadedAt: ctx.clock.now().toISOString(),
+  };
+  const path = storedFilePath(limits, file.storageKey);
+  await writeAtomically(path, checked.bytes);
+  try {
+    const result = await ctx.db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO stored_files (id, organisation_id, sha256, size_bytes, content_type, original_name, storage_key, uploaded_by, uploaded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [file.id, file.organisationId, file.sha256, file.sizeBytes, file.contentType, file.originalName, file.storageKey, file.uploadedBy, file.uploadedAt],
+      );
+      await recordAudit(tx, ctx.clock, {
+        actor: asAuditActor(actor),
+        organisationId: file.organisationId,
+        action: 'file.stored',
+        entityType: 'stored_file',
+        entityId: file.id,
+        newValues: { name: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, contentType: file.contentType },
+        requestId: ctx.requestId,
+      });
+      return andThen(tx, file);
+    });
+    return { file, result };
+  } catch (e) {
+    await rm(path, { force: true });
+    throw e;
+  }
+}
