@@ -77,6 +77,7 @@ async function enqueue(i: number): Promise<void> {
   });
 }
 
+const rssAfterCeiling = process.memoryUsage().rss / 1024 / 1024;
 const peak = trackPeakMemory();
 // 2a. Throughput: a burst committed first (one transaction per event, as use cases do), then drained.
 for (let i = 0; i < burst; i++) await enqueue(i);
@@ -111,7 +112,7 @@ console.log(`receiver ceiling (autocannon, same signed payload, ${concurrency} c
 console.log(`dispatcher burst: ${delivered!.n} delivered in ${drainSeconds.toFixed(2)} s = ${perSecond.toFixed(0)} deliveries/s (${((perSecond / ceiling.requests.average) * 100).toFixed(0)} % of the ceiling)`);
 console.log(`dispatcher steady ${steadyRate}/s: commit to 2xx p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms over ${latencies.length} events`);
 console.log(`targets: >= 2000 deliveries/s ${perSecond >= 2000 ? 'met' : 'NOT met'}; >= 50 % of the ceiling ${perSecond >= ceiling.requests.average / 2 ? 'met' : 'NOT met'}`);
-console.log(`peak RSS of the dispatcher process: ${peakMiB.toFixed(0)} MiB`);
+console.log(`RSS of this process: ${rssAfterCeiling.toFixed(0)} MiB after the in-process autocannon run, peak ${peakMiB.toFixed(0)} MiB while enqueueing and delivering`);
 poster.close();
 db.close();
 sink.kill('SIGTERM');
