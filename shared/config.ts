@@ -34,6 +34,10 @@ export interface Config {
     /** The largest upload accepted, in bytes. */
     maxBytes: number;
   };
+  certificates: {
+    /** Days after a certificate's expiry before its supplier is flagged (`CERTIFICATE_GRACE_DAYS`). */
+    graceDays: number;
+  };
 }
 
 /** A bad setting: the message is the one line the operator sees. */
@@ -157,6 +161,9 @@ export function loadConfig(env: Env = process.env): Config {
       // A relative folder is read from the directory the server starts in (the repository for `npm start`).
       dir: resolve(env.UPLOAD_DIR || 'data/uploads'),
       maxBytes: integer(env, 'UPLOAD_MAX_MB', 20, 1, 1024) * 1024 * 1024,
+    },
+    certificates: {
+      graceDays: integer(env, 'CERTIFICATE_GRACE_DAYS', 30, 0, 365),
     },
   };
 }

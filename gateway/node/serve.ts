@@ -6,6 +6,7 @@ import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.t
 import { configureDefaultEndpoint } from '../../shared/webhooks/configure-default-endpoint.ts';
 import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
 import { buildDir } from './paths.ts';
@@ -72,6 +73,9 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     dispatcher.start();
     const mailSender = createMailSender({ db: app.db, clock: app.clock, log, smtpUrl: config.mail.smtpUrl, from: config.mail.from });
     mailSender.start();
+    // Certificate expiry reminders: at start, then every hour.
+    const expiryScheduler = createExpiryScheduler({ ctx: app, log, portalUrl: config.publicUrl?.origin });
+    expiryScheduler.start();
 
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
@@ -93,7 +97,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       })
         .then(async () => {
-          await Promise.all([dispatcher.stop(), mailSender.stop()]);
+          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop()]);
         })
         .finally(() => app.db.close()));
     return { url, close };

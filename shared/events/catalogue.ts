@@ -11,6 +11,8 @@ import certificateSubmitted from './schemas/certificate.submitted.schema.json' w
 import certificateApproved from './schemas/certificate.approved.schema.json' with { type: 'json' };
 import certificateRejected from './schemas/certificate.rejected.schema.json' with { type: 'json' };
 import certificateSuperseded from './schemas/certificate.superseded.schema.json' with { type: 'json' };
+import certificateExpiring from './schemas/certificate.expiring.schema.json' with { type: 'json' };
+import certificateExpired from './schemas/certificate.expired.schema.json' with { type: 'json' };
 
 /**
  * Every event type that crosses the bridge, its direction, version and the JSON Schema of
@@ -31,6 +33,8 @@ export const eventCatalogue: EventType[] = [
   { type: 'certificate.approved', direction: 'outbound', version: 1, summary: 'QA approved a certificate version with an electronic signature', schema: certificateApproved },
   { type: 'certificate.rejected', direction: 'outbound', version: 1, summary: 'QA rejected a certificate version, with a reason and an electronic signature', schema: certificateRejected },
   { type: 'certificate.superseded', direction: 'outbound', version: 1, summary: 'a certificate version was replaced by a newer one', schema: certificateSuperseded },
+  { type: 'certificate.expiring', direction: 'outbound', version: 1, summary: 'an approved certificate expires in 90, 60 or 30 days; the supplier was reminded', schema: certificateExpiring },
+  { type: 'certificate.expired', direction: 'outbound', version: 1, summary: 'an approved certificate is past its end of validity; the supplier was reminded', schema: certificateExpired },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
   { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
   { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },

@@ -1,4 +1,5 @@
 import { listSecurityAlerts } from '$shared/audit/list-security-alerts.ts';
+import { listCertificateExpiry } from '$shared/certificates/list-certificate-expiry.ts';
 import type { Actor } from '$shared/auth/actor.ts';
 import { listWebhookEndpoints } from '$shared/webhooks/list-webhook-endpoints.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -11,6 +12,19 @@ async function erpSummary(locals: App.Locals, actor: Actor) {
   return { endpoints: endpoints.length, pending: total('pending'), exhausted: total('exhausted'), waitingEvents };
 }
 
+/**
+ * Certificate expiry: a supplier user sees a reminder per certificate that expires within 90
+ * days or has expired; manufacturer QA and admins a count of suppliers and of flagged ones.
+ */
+async function certificateExpiry(locals: App.Locals, actor: Actor) {
+  if (actor.role !== 'supplier_user' && actor.role !== 'manufacturer_qa' && actor.role !== 'manufacturer_admin') return null;
+  const { suppliers } = await listCertificateExpiry(locals.ctx, actor, { graceDays: locals.app.config.certificates.graceDays });
+  if (actor.role === 'supplier_user') {
+    return { reminders: suppliers.flatMap((s) => s.certificates), suppliers: 0, flagged: 0 };
+  }
+  return { reminders: [], suppliers: suppliers.length, flagged: suppliers.filter((s) => s.flagged).length };
+}
+
 export const load = (async ({ locals }) => {
   const actor = requireActor(locals);
   const admin = actor.role === 'manufacturer_admin';
@@ -19,5 +33,6 @@ export const load = (async ({ locals }) => {
     inactivityMinutes: Math.round(locals.app.policy.inactivityMs / 60_000),
     securityAlerts: actor.organisationKind === 'manufacturer' ? await listSecurityAlerts(locals.ctx, actor) : null,
     erp: admin ? await erpSummary(locals, actor) : null,
+    expiry: await certificateExpiry(locals, actor),
   };
 }) satisfies PageServerLoad;

@@ -1,0 +1,17 @@
+import { listCertificateExpiry } from '$shared/certificates/list-certificate-expiry.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { requireActor } from '$lib/server/require-actor.ts';
+import type { PageServerLoad } from './$types';
+
+/** Manufacturer QA and admins: every supplier with expiring or expired certificates; a supplier: its own. */
+export const load = (async ({ locals }) => {
+  const actor = requireActor(locals);
+  try {
+    return {
+      expiry: await listCertificateExpiry(locals.ctx, actor, { graceDays: locals.app.config.certificates.graceDays }),
+      staff: actor.organisationKind === 'manufacturer',
+    };
+  } catch (e) {
+    loadFailure(e, locals);
+  }
+}) satisfies PageServerLoad;
