@@ -1,0 +1,93 @@
+// The signed-in supplier's lists under concurrent load: requests/s and p50/p99 for /home and
+// /certificates (a supplier with 200 certificate versions) on the real server over loopback,
+// beside a bare endpoint of the same server (/healthz) as the ceiling, in the same run.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { PDFDocument } from 'pdf-lib';
+import { openDb, tuneEmbedded } from '../shared/db/index.ts';
+import { migrate } from '../shared/db/migrate.ts';
+import { systemClock } from '../shared/clock.ts';
+import { defaultPolicy } from '../shared/auth/policy.ts';
+import { seedDemo, demoPassword, demoUsers } from '../shared/demo/seed-demo.ts';
+import { submitCertificate } from '../shared/certificates/submit-certificate.ts';
+import type { Actor } from '../shared/auth/actor.ts';
+
+const versions = Number(process.env.BENCH_CERTIFICATES ?? 200);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const dir = mkdtempSync(join(tmpdir(), 'lotbridge-bench-portal-'));
+const databaseUrl = `file:${join(dir, 'bench.db')}`;
+const uploadDir = join(dir, 'uploads');
+const supplierEmail = demoUsers.find((u) => u.role === 'supplier_user')!.email;
+
+// Data: the demo and a supplier with many certificates, written through the real use case.
+const db = openDb(databaseUrl);
+await tuneEmbedded(db, databaseUrl);
+await migrate(db, join(import.meta.dirname, '../migrations'));
+const ctx = { db, clock: systemClock, policy: defaultPolicy };
+await seedDemo(ctx);
+const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string }>(
+  `SELECT u.id, u.display_name, m.organisation_id, o.name FROM users u JOIN memberships m ON m.user_id = u.id
+     JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
+  [supplierEmail],
+);
+const supplier: Actor = { userId: row!.id, email: supplierEmail, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: 'supplier', role: 'supplier_user' };
+const pdf = await PDFDocument.create();
+pdf.addPage().drawText('ISO 13485 certificate (bench)');
+const bytes = await pdf.save();
+for (let i = 0; i < versions; i++) {
+  await submitCertificate(ctx, supplier, { dir: uploadDir, maxBytes: 20 * 1024 * 1024 }, {
+    type: 'iso13485',
+    number: `SX ${60_000_000 + i}`,
+    issuer: 'TÜV SÜD Product Service GmbH (NB 0123)',
+    scope: 'Design and manufacture of sterile single-use infusion sets',
+    gtins: ['09506000134352'],
+    validFrom: '2025-01-01',
+    validTo: '2028-01-01',
+    file: { name: `certificate-${i}.pdf`, bytes },
+  });
+}
+db.close();
+
+// The server, its own process, as `npm start` runs it.
+const server = spawn(process.execPath, [join(import.meta.dirname, '../bin/lotbridge.js'), 'serve', '--port', '0'], {
+  env: { ...process.env, DATABASE_URL: databaseUrl, UPLOAD_DIR: uploadDir, LOG_LEVEL: 'error', LOTBRIDGE_BUILD: 'skip' },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise<string>((resolve, reject) => {
+  let out = '';
+  server.stdout!.on('data', (d) => {
+    out += d;
+    const m = /listening on (http:\/\/\S+)/.exec(out);
+    if (m) resolve(m[1]!);
+  });
+  server.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+});
+
+const signIn = await fetch(`${url}/login`, {
+  method: 'POST',
+  headers: { origin: url, accept: 'text/html' },
+  body: new URLSearchParams({ email: supplierEmail, password: demoPassword }),
+  redirect: 'manual',
+});
+const cookie = signIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+if (!cookie.includes('lotbridge_session=')) throw new Error(`sign-in failed: HTTP ${signIn.status}`);
+
+async function load(path: string, headers: Record<string, string> = {}) {
+  const r = await autocannon({ url: url + path, connections, duration: seconds, headers });
+  if (r.non2xx > 0) throw new Error(`${path}: ${r.non2xx} non-2xx answers`);
+  return { path, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+}
+
+const rows = [await load('/healthz'), await load('/home', { cookie }), await load('/certificates', { cookie }), await load('/certificates?state=approved&sort=valid_to', { cookie })];
+server.kill('SIGTERM');
+rmSync(dir, { recursive: true, force: true });
+
+console.log(`bench portal: signed-in supplier with ${versions} certificate versions, ${connections} connections × ${seconds} s per path, server in its own process`);
+console.log(['path'.padEnd(44), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'of ceiling'.padStart(11)].join(''));
+for (const r of rows) {
+  console.log([r.path.padEnd(44), r.rps.toFixed(0).padStart(9), String(r.p50).padStart(8), String(r.p99).padStart(8), `${((r.rps / rows[0]!.rps) * 100).toFixed(0)} %`.padStart(11)].join(''));
+}
