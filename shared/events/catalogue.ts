@@ -13,6 +13,8 @@ import certificateRejected from './schemas/certificate.rejected.schema.json' wit
 import certificateSuperseded from './schemas/certificate.superseded.schema.json' with { type: 'json' };
 import certificateExpiring from './schemas/certificate.expiring.schema.json' with { type: 'json' };
 import certificateExpired from './schemas/certificate.expired.schema.json' with { type: 'json' };
+import lotSubmitted from './schemas/lot.submitted.schema.json' with { type: 'json' };
+import invoiceSubmitted from './schemas/invoice.submitted.schema.json' with { type: 'json' };
 
 /**
  * Every event type that crosses the bridge, its direction, version and the JSON Schema of
@@ -35,6 +37,8 @@ export const eventCatalogue: EventType[] = [
   { type: 'certificate.superseded', direction: 'outbound', version: 1, summary: 'a certificate version was replaced by a newer one', schema: certificateSuperseded },
   { type: 'certificate.expiring', direction: 'outbound', version: 1, summary: 'an approved certificate expires in 90, 60 or 30 days; the supplier was reminded', schema: certificateExpiring },
   { type: 'certificate.expired', direction: 'outbound', version: 1, summary: 'an approved certificate is past its end of validity; the supplier was reminded', schema: certificateExpired },
+  { type: 'lot.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted a lot (GTIN, lot, serials, dates, quantity) by form, CSV or GS1 barcode', schema: lotSubmitted },
+  { type: 'invoice.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted an invoice against a purchase order (validated: order match, arithmetic, tax totals)', schema: invoiceSubmitted },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
   { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
   { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },

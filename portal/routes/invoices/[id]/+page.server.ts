@@ -1,0 +1,14 @@
+import { getInvoice } from '$shared/invoices/get-invoice.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { requireActor } from '$lib/server/require-actor.ts';
+import type { PageServerLoad } from './$types';
+
+export const load = (async ({ locals, params, url }) => {
+  const actor = requireActor(locals);
+  try {
+    const detail = await getInvoice(locals.ctx, actor, params.id);
+    return { ...detail, justSubmitted: url.searchParams.has('submitted'), staff: actor.organisationKind === 'manufacturer' };
+  } catch (e) {
+    loadFailure(e, locals);
+  }
+}) satisfies PageServerLoad;

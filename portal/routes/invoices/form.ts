@@ -1,0 +1,70 @@
+// Server-side helpers of the invoice pages: reading the submission form, and translating the
+// use case's refusal (its field texts are filled templates, see invoiceProblems) into the
+// user's language, each problem under the form field it belongs to.
+import { fail, type ActionFailure } from '@sveltejs/kit';
+import { isAppError } from '$shared/errors.ts';
+import { readInvoiceProblem } from '$shared/invoices/invoice.ts';
+import type { InvoiceSubmission } from '$shared/invoices/submit-invoice.ts';
+import { translate, type MessageKey } from '$shared/i18n/index.ts';
+import { userMessage } from '$lib/server/errors.ts';
+
+export type InvoiceFailure = ActionFailure<{ message: string; fields: Record<string, string>; values: Record<string, string> }>;
+
+const text = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+};
+
+const headerNames = ['number', 'invoiceDate', 'dueDate', 'currency', 'paymentTerms', 'purchaseOrder', 'netTotal', 'taxTotal', 'grossTotal'] as const;
+const lineNames = ['poLine', 'gtin', 'description', 'quantity', 'unitPrice', 'taxRate', 'lineNet'] as const;
+
+/**
+ * The form as the use case takes it. Rows of the form are the order's lines; a row whose
+ * quantity is left empty is not invoiced. `rows` maps each submitted line back to its form
+ * row, so a problem of `lines/0/…` is shown on the row it came from.
+ */
+export function readInvoiceForm(form: FormData): { submission: InvoiceSubmission; values: Record<string, string>; rows: number[] } {
+  const values: Record<string, string> = { action: 'submit' };
+  for (const name of headerNames) values[name] = text(form, name);
+  const count = Math.min(Number(text(form, 'lineCount')) || 0, 500);
+  values.lineCount = String(count);
+  const lines: InvoiceSubmission['lines'] = [];
+  const rows: number[] = [];
+  for (let row = 0; row < count; row++) {
+    const line = Object.fromEntries(lineNames.map((n) => [n, text(form, `lines.${row}.${n}`)])) as Record<(typeof lineNames)[number], string>;
+    for (const n of lineNames) values[`lines.${row}.${n}`] = line[n];
+    if (!line.quantity.trim()) continue;
+    lines.push(line);
+    rows.push(row);
+  }
+  return {
+    submission: {
+      number: values.number!,
+      invoiceDate: values.invoiceDate!,
+      dueDate: values.dueDate!,
+      currency: values.currency!,
+      paymentTerms: values.paymentTerms,
+      purchaseOrder: values.purchaseOrder!,
+      lines,
+      netTotal: values.netTotal!,
+      taxTotal: values.taxTotal!,
+      grossTotal: values.grossTotal!,
+    },
+    values,
+    rows,
+  };
+}
+
+/** A refused submission: every problem translated and keyed by its form field (`lines/2/quantity` is row 2), the typed values kept. */
+export function invoiceFailure(e: unknown, locals: App.Locals, values: Record<string, string>, rows: number[]): InvoiceFailure {
+  const m = userMessage(e, locals.locale, locals.requestId, locals.log);
+  const fields: Record<string, string> = {};
+  for (const [path, raw] of Object.entries(m.fields ?? {})) {
+    const line = /^lines\/(\d+)\/(\w+)$/.exec(path);
+    const key = line ? `lines/${rows[Number(line[1])] ?? line[1]}/${line[2]}` : path;
+    const problem = readInvoiceProblem(raw);
+    fields[key] = problem ? translate(locals.locale, `invoices.problem.${problem.code}` as MessageKey, problem.params) : raw;
+  }
+  const message = isAppError(e) && e.code === 'invalid_input' ? translate(locals.locale, 'invoices.notSubmitted', { count: Object.keys(fields).length }) : m.message;
+  return fail(m.status, { message, fields, values });
+}

@@ -1,0 +1,201 @@
+// What a supplier invoice is, how it is read from the database, the problems a submission can
+// have (stable English texts the portal translates) and what the ERP is told about it.
+import type { Actor } from '../auth/actor.ts';
+import { ownedBy } from '../auth/scope.ts';
+
+export const invoiceStates = ['submitted'] as const;
+export type InvoiceState = (typeof invoiceStates)[number];
+export const isInvoiceState = (v: unknown): v is InvoiceState => invoiceStates.includes(v as InvoiceState);
+
+/** What the ERP's accounts payable reports (invoice.status_changed). */
+export const erpInvoiceStatuses = ['received', 'matched', 'approved', 'disputed', 'paid'] as const;
+export type ErpInvoiceStatus = (typeof erpInvoiceStatuses)[number];
+
+/** Purchase orders in these states take no (more) invoices. */
+export const closedPurchaseOrderStates = ['cancelled', 'closed'];
+
+/** Active ISO 4217 currency codes (funds and precious metals left out). */
+export const currencies = new Set(
+  (
+    'AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK ' +
+    'DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR ' +
+    'KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB ' +
+    'PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD ' +
+    'TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG'
+  ).split(' '),
+);
+
+/**
+ * Why a field was refused: templates whose {placeholders} carry the values at fault. The
+ * AppError's field text is the filled template; `readInvoiceProblem` gets the code and the
+ * values back so the portal can say it in the user's language.
+ */
+export const invoiceProblems = {
+  required: 'is required',
+  tooLong: 'is too long: at most {max} characters',
+  duplicate: 'is already used by your invoice {number} submitted {date}',
+  badDate: 'is not a date (YYYY-MM-DD)',
+  dueBeforeInvoice: 'is before the invoice date {date}',
+  badCurrency: 'is not an ISO 4217 currency code',
+  currencyDiffers: "must be the purchase order's currency {currency}",
+  unknownPurchaseOrder: 'is not one of your purchase orders',
+  closedPurchaseOrder: 'is {status} and takes no invoices',
+  noLines: 'an invoice needs at least one line',
+  tooManyLines: 'at most {max} lines',
+  unknownPoLine: 'is not a line of purchase order {po}',
+  gtinDiffers: "does not match the purchase order line's GTIN {gtin}",
+  badQuantity: 'is not a quantity greater than 0 (at most 4 decimal places)',
+  overInvoiced: 'exceeds what is left to invoice: {left} of {ordered} ordered ({invoiced} already invoiced)',
+  badAmount: 'is not an amount (at most {places} decimal places)',
+  priceDiffers: "is {invoiced}, the purchase order's unit price is {ordered}",
+  badTaxRate: 'is not a tax rate in percent (0 to 100, at most 2 decimal places)',
+  lineNetDiffers: 'is {given}, quantity × unit price is {expected}',
+  totalDiffers: 'is {given}, the lines add up to {expected}',
+  taxDiffers: 'is {given}, the tax per rate adds up to {expected}',
+  grossDiffers: 'is {given}, net + tax is {expected}',
+} as const;
+
+export type InvoiceProblem = keyof typeof invoiceProblems;
+
+/** The field text of a problem with its values filled in. */
+export function invoiceProblem(code: InvoiceProblem, params: Record<string, string | number> = {}): string {
+  return invoiceProblems[code].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const readers = (Object.entries(invoiceProblems) as [InvoiceProblem, string][]).map(([code, template]) => {
+  const names: string[] = [];
+  const source = template
+    .split(/(\{\w+\})/)
+    .map((part) => {
+      const m = /^\{(\w+)\}$/.exec(part);
+      if (!m) return escape(part);
+      names.push(m[1]!);
+      return '(.*?)';
+    })
+    .join('');
+  return { code, names, re: new RegExp(`^${source}$`, 's') };
+});
+
+/** The code and values of a field text made by `invoiceProblem`; null for any other text. */
+export function readInvoiceProblem(text: string): { code: InvoiceProblem; params: Record<string, string> } | null {
+  for (const { code, names, re } of readers) {
+    const m = re.exec(text);
+    if (m) return { code, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1]!])) };
+  }
+  return null;
+}
+
+export interface InvoiceLine {
+  lineNumber: number;
+  poLineNumber: number;
+  gtin: string;
+  description: string;
+  quantity: string;
+  unitPrice: string;
+  taxRate: string;
+  lineNet: string;
+}
+
+export interface InvoiceTaxSubtotal {
+  rate: string;
+  taxableAmount: string;
+  taxAmount: string;
+}
+
+export interface Invoice {
+  id: string;
+  number: string;
+  supplier: { organisationId: string; name: string; erpId: string | null };
+  invoiceDate: string;
+  dueDate: string;
+  currency: string;
+  paymentTerms: string;
+  purchaseOrder: { id: string; poNumber: string };
+  totals: { net: string; tax: string; gross: string };
+  taxBreakdown: InvoiceTaxSubtotal[];
+  state: InvoiceState;
+  recordHash: string;
+  submittedBy: { id: string; name: string };
+  submittedAt: string;
+}
+
+export interface InvoiceRow {
+  id: string;
+  organisation_id: string;
+  invoice_number: string;
+  invoice_date: string;
+  due_date: string;
+  currency: string;
+  payment_terms: string;
+  purchase_order_id: string;
+  net_total: string;
+  tax_total: string;
+  gross_total: string;
+  tax_breakdown: string;
+  state: InvoiceState;
+  record_hash: string;
+  submitted_by: string;
+  submitted_at: string;
+  po_number: string;
+  supplier_name: string;
+  supplier_erp_id: string | null;
+  submitted_by_name: string;
+}
+
+/** An invoice with its supplier, purchase order and submitter; add WHERE/ORDER after it. */
+export const invoiceSelect = `
+  SELECT i.*, po.po_number, o.name AS supplier_name, o.erp_id AS supplier_erp_id, u.display_name AS submitted_by_name
+    FROM invoices i
+    JOIN purchase_orders po ON po.id = i.purchase_order_id
+    JOIN organisations o ON o.id = i.organisation_id
+    JOIN users u ON u.id = i.submitted_by`;
+
+export function toInvoice(row: InvoiceRow): Invoice {
+  return {
+    id: row.id,
+    number: row.invoice_number,
+    supplier: { organisationId: row.organisation_id, name: row.supplier_name, erpId: row.supplier_erp_id },
+    invoiceDate: row.invoice_date,
+    dueDate: row.due_date,
+    currency: row.currency,
+    paymentTerms: row.payment_terms,
+    purchaseOrder: { id: row.purchase_order_id, poNumber: row.po_number },
+    totals: { net: row.net_total, tax: row.tax_total, gross: row.gross_total },
+    taxBreakdown: JSON.parse(row.tax_breakdown) as InvoiceTaxSubtotal[],
+    state: row.state,
+    recordHash: row.record_hash,
+    submittedBy: { id: row.submitted_by, name: row.submitted_by_name },
+    submittedAt: row.submitted_at,
+  };
+}
+
+/**
+ * Who may see an invoice: the supplier that submitted it, and the manufacturer's staff. A SQL
+ * condition over `i.` plus its arguments; null when the actor may see none.
+ */
+export function invoiceScope(actor: Actor): { sql: string; args: string[] } | null {
+  if (actor.role === 'manufacturer_qa' || actor.role === 'manufacturer_admin') return { sql: '1 = 1', args: [] };
+  if (actor.role === 'supplier_user') return ownedBy(actor, 'i.organisation_id');
+  return null;
+}
+
+/** The `data` of invoice.* events (before the outbox adds `aggregate`). */
+export function invoiceEventData(invoice: Invoice, lines: InvoiceLine[]): Record<string, unknown> {
+  return {
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.number,
+    state: invoice.state,
+    supplier: invoice.supplier,
+    purchaseOrder: invoice.purchaseOrder,
+    invoiceDate: invoice.invoiceDate,
+    dueDate: invoice.dueDate,
+    currency: invoice.currency,
+    paymentTerms: invoice.paymentTerms,
+    lines,
+    taxBreakdown: invoice.taxBreakdown,
+    totals: invoice.totals,
+    recordHash: invoice.recordHash,
+    submittedAt: invoice.submittedAt,
+  };
+}

@@ -1,0 +1,133 @@
+import type { UseCaseContext } from '../context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { requireRole } from '../auth/actor.ts';
+import { erpInvoiceStatuses, invoiceScope, isInvoiceState, type ErpInvoiceStatus, type InvoiceState } from './invoice.ts';
+
+export interface InvoiceQuery {
+  state?: string;
+  /** The ERP's latest status (received … paid); "none" for invoices the ERP has not reported on. */
+  erpStatus?: string;
+  /** Manufacturer staff only: one supplier's invoices. */
+  supplierId?: string;
+  sort?: 'submitted' | 'invoice_date' | 'due_date' | 'number';
+  order?: 'asc' | 'desc';
+  /** 1-based. */
+  page?: number;
+  pageSize?: number;
+}
+
+export interface InvoiceListItem {
+  id: string;
+  number: string;
+  invoiceDate: string;
+  dueDate: string;
+  currency: string;
+  grossTotal: string;
+  poNumber: string;
+  state: InvoiceState;
+  submittedAt: string;
+  /** The ERP's most recent status report, or null before the first. */
+  erpStatus: { status: ErpInvoiceStatus; reason: string | null; paidOn: string | null; occurredAt: string } | null;
+  supplier: { organisationId: string; name: string };
+}
+
+export interface InvoiceList {
+  items: InvoiceListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+  /** For the supplier filter of manufacturer staff; empty for a supplier. */
+  suppliers: { id: string; name: string }[];
+}
+
+// The newest status update of an invoice (ERP time, then arrival order).
+const latestStatus = `(SELECT s.id FROM invoice_status_updates s
+   WHERE s.supplier_organisation_id = i.organisation_id AND s.invoice_number = i.invoice_number
+   ORDER BY s.occurred_at DESC, s.received_at DESC, s.rowid DESC LIMIT 1)`;
+
+const sortColumns = { submitted: 'i.submitted_at', invoice_date: 'i.invoice_date', due_date: 'i.due_date', number: 'i.invoice_number' } as const;
+
+/**
+ * Invoices with the ERP's latest status: a supplier user sees its own organisation's, the
+ * manufacturer's staff every supplier's. Filters by state, ERP status and supplier; sorted;
+ * paged.
+ */
+export async function listInvoices(ctx: UseCaseContext, actor: Actor, query: InvoiceQuery = {}): Promise<InvoiceList> {
+  requireRole(actor, 'supplier_user', 'manufacturer_qa', 'manufacturer_admin');
+  const scope = invoiceScope(actor)!;
+  const where = [scope.sql];
+  const args: (string | number)[] = [...scope.args];
+  if (isInvoiceState(query.state)) {
+    where.push('i.state = ?');
+    args.push(query.state);
+  }
+  if (query.erpStatus === 'none') where.push('s.id IS NULL');
+  else if (erpInvoiceStatuses.includes(query.erpStatus as ErpInvoiceStatus)) {
+    where.push('s.status = ?');
+    args.push(query.erpStatus!);
+  }
+  const staff = actor.organisationKind === 'manufacturer';
+  if (staff && query.supplierId) {
+    where.push('i.organisation_id = ?');
+    args.push(query.supplierId);
+  }
+  const column = sortColumns[query.sort ?? 'submitted'] ?? sortColumns.submitted;
+  const order = query.order === 'asc' ? 'ASC' : 'DESC';
+  const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
+  const from = `FROM invoices i LEFT JOIN invoice_status_updates s ON s.id = ${latestStatus} WHERE ${where.join(' AND ')}`;
+
+  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, args);
+  const total = counted?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
+  const rows = await ctx.db.all<{
+    id: string;
+    invoice_number: string;
+    invoice_date: string;
+    due_date: string;
+    currency: string;
+    gross_total: string;
+    po_number: string;
+    state: InvoiceState;
+    submitted_at: string;
+    organisation_id: string;
+    supplier_name: string;
+    status: ErpInvoiceStatus | null;
+    reason: string | null;
+    paid_on: string | null;
+    occurred_at: string | null;
+  }>(
+    `SELECT i.id, i.invoice_number, i.invoice_date, i.due_date, i.currency, i.gross_total, po.po_number, i.state, i.submitted_at,
+            i.organisation_id, o.name AS supplier_name, s.status, s.reason, s.paid_on, s.occurred_at
+       FROM invoices i
+       JOIN purchase_orders po ON po.id = i.purchase_order_id
+       JOIN organisations o ON o.id = i.organisation_id
+       LEFT JOIN invoice_status_updates s ON s.id = ${latestStatus}
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${column} ${order}, i.id ${order}
+      LIMIT ? OFFSET ?`,
+    [...args, pageSize, (page - 1) * pageSize],
+  );
+  const suppliers = staff ? await ctx.db.all<{ id: string; name: string }>("SELECT id, name FROM organisations WHERE kind = 'supplier' ORDER BY name") : [];
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      number: r.invoice_number,
+      invoiceDate: r.invoice_date,
+      dueDate: r.due_date,
+      currency: r.currency,
+      grossTotal: r.gross_total,
+      poNumber: r.po_number,
+      state: r.state,
+      submittedAt: r.submitted_at,
+      erpStatus: r.status ? { status: r.status, reason: r.reason, paidOn: r.paid_on, occurredAt: r.occurred_at! } : null,
+      supplier: { organisationId: r.organisation_id, name: r.supplier_name },
+    })),
+    total,
+    page,
+    pageSize,
+    pages,
+    suppliers,
+  };
+}

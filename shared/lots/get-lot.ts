@@ -1,0 +1,77 @@
+import type { UseCaseContext } from '../context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AppError } from '../errors.ts';
+import { recordHash } from '../signatures/record-hash.ts';
+import { lotContent, lotScope, lotSelect, toLot, type Lot, type LotRow } from './lot.ts';
+
+export interface LotHistoryEntry {
+  seq: number;
+  at: string;
+  actorType: string;
+  actorName: string | null;
+  action: string;
+  oldValues: Record<string, unknown> | null;
+  newValues: Record<string, unknown> | null;
+  reason: string | null;
+}
+
+export interface LotDetail {
+  lot: Lot;
+  /** Whether the stored content still hashes to its record hash. */
+  hashIntact: boolean;
+  /** The order line it was delivered against: ordered, and delivered by all lots on it so far. */
+  orderLine: { poNumber: string; lineNumber: number; ordered: number; delivered: number } | null;
+  /** This lot's audit trail, oldest first. */
+  history: LotHistoryEntry[];
+}
+
+const parse = (json: string | null) => (json ? (JSON.parse(json) as Record<string, unknown>) : null);
+
+/**
+ * One lot record with its history from the audit trail. Visible to the supplier that submitted
+ * it and to the manufacturer's staff; anyone else gets not_found, which hides that it exists.
+ */
+export async function getLot(ctx: UseCaseContext, actor: Actor, lotId: string): Promise<LotDetail> {
+  const scope = lotScope(actor);
+  const row = scope ? await ctx.db.get<LotRow>(`${lotSelect} WHERE l.id = ? AND ${scope.sql}`, [lotId, ...scope.args]) : undefined;
+  if (!row) throw new AppError('not_found', 'no such lot');
+  const lot = toLot(row);
+  const [line, history] = await Promise.all([
+    lot.purchaseOrder
+      ? ctx.db.get<{ ordered: number; delivered: number }>(
+          `SELECT pol.quantity AS ordered, (SELECT COALESCE(SUM(quantity), 0) FROM lots WHERE purchase_order_id = pol.purchase_order_id AND po_line_number = pol.line_number) AS delivered
+             FROM purchase_order_lines pol WHERE pol.purchase_order_id = ? AND pol.line_number = ?`,
+          [lot.purchaseOrder.id, lot.purchaseOrder.lineNumber],
+        )
+      : Promise.resolve(undefined),
+    ctx.db.all<{ seq: number; at: string; actor_type: string; actor_name: string | null; action: string; old_values: string | null; new_values: string | null; reason: string | null }>(
+      "SELECT seq, at, actor_type, actor_name, action, old_values, new_values, reason FROM audit_log WHERE entity_type = 'lot' AND entity_id = ? ORDER BY seq",
+      [lot.id],
+    ),
+  ]);
+  const hash = recordHash(
+    lotContent({
+      ...lot,
+      organisationId: lot.supplier.organisationId,
+      purchaseOrderId: lot.purchaseOrder?.id ?? null,
+      lineNumber: lot.purchaseOrder?.lineNumber ?? null,
+      certificateSeriesId: lot.certificate?.seriesId ?? null,
+      submittedById: lot.submittedBy.id,
+    }),
+  );
+  return {
+    lot,
+    hashIntact: hash === lot.recordHash,
+    orderLine: lot.purchaseOrder && line ? { poNumber: lot.purchaseOrder.poNumber, lineNumber: lot.purchaseOrder.lineNumber, ordered: line.ordered, delivered: line.delivered } : null,
+    history: history.map((h) => ({
+      seq: h.seq,
+      at: h.at,
+      actorType: h.actor_type,
+      actorName: h.actor_name,
+      action: h.action,
+      oldValues: parse(h.old_values),
+      newValues: parse(h.new_values),
+      reason: h.reason,
+    })),
+  };
+}

@@ -1,0 +1,131 @@
+import type { UseCaseContext } from '../context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { requireRole } from '../auth/actor.ts';
+import { lotScope, type LotSource } from './lot.ts';
+
+export interface LotQuery {
+  /** GTIN (any length; matched as GTIN-14) or part of one. */
+  gtin?: string;
+  /** Part of a lot number. */
+  lot?: string;
+  poNumber?: string;
+  /** Manufacturer staff only: one supplier's lots. */
+  supplierId?: string;
+  sort?: 'submitted' | 'expiry';
+  order?: 'asc' | 'desc';
+  /** 1-based. */
+  page?: number;
+  pageSize?: number;
+}
+
+export interface LotListItem {
+  id: string;
+  gtin: string;
+  lot: string;
+  serialCount: number;
+  manufactureDate: string | null;
+  expiryDate: string | null;
+  quantity: number;
+  purchaseOrder: { poNumber: string; lineNumber: number } | null;
+  source: LotSource;
+  submittedAt: string;
+  supplier: { organisationId: string; name: string };
+}
+
+export interface LotList {
+  items: LotListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+  /** For the supplier filter of manufacturer staff; empty for a supplier. */
+  suppliers: { id: string; name: string }[];
+}
+
+const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * Lot records: a supplier user sees its own organisation's, manufacturer QA and administrators
+ * every supplier's. Filters by GTIN, lot, purchase order and supplier; sorted by submission
+ * time or expiry; paged.
+ */
+export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuery = {}): Promise<LotList> {
+  requireRole(actor, 'supplier_user', 'manufacturer_qa', 'manufacturer_admin');
+  const scope = lotScope(actor)!;
+  const where = [scope.sql];
+  const args: (string | number)[] = [...scope.args];
+  const gtin = query.gtin?.trim();
+  if (gtin) {
+    where.push("l.gtin LIKE ? ESCAPE '\\'");
+    args.push(like(gtin.replace(/^0+/, '')));
+  }
+  const lot = query.lot?.trim();
+  if (lot) {
+    where.push("l.lot LIKE ? ESCAPE '\\'");
+    args.push(like(lot));
+  }
+  const po = query.poNumber?.trim();
+  if (po) {
+    where.push('po.po_number = ?');
+    args.push(po);
+  }
+  const staff = actor.organisationKind === 'manufacturer';
+  if (staff && query.supplierId) {
+    where.push('l.organisation_id = ?');
+    args.push(query.supplierId);
+  }
+  const column = query.sort === 'expiry' ? 'l.expiry_date' : 'l.submitted_at';
+  const order = query.order === 'asc' ? 'ASC' : 'DESC';
+  const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
+  const clause = where.join(' AND ');
+  const from = 'FROM lots l JOIN organisations o ON o.id = l.organisation_id LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id';
+
+  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${from} WHERE ${clause}`, args);
+  const total = counted?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
+  const rows = await ctx.db.all<{
+    id: string;
+    gtin: string;
+    lot: string;
+    serial_count: number;
+    manufacture_date: string | null;
+    expiry_date: string | null;
+    quantity: number;
+    po_number: string | null;
+    po_line_number: number | null;
+    source: LotSource;
+    submitted_at: string;
+    organisation_id: string;
+    supplier_name: string;
+  }>(
+    `SELECT l.id, l.gtin, l.lot, json_array_length(l.serials) AS serial_count, l.manufacture_date, l.expiry_date, l.quantity, po.po_number, l.po_line_number,
+            l.source, l.submitted_at, l.organisation_id, o.name AS supplier_name
+       ${from}
+      WHERE ${clause}
+      ORDER BY ${column} ${order}, l.id ${order}
+      LIMIT ? OFFSET ?`,
+    [...args, pageSize, (page - 1) * pageSize],
+  );
+  const suppliers = staff ? await ctx.db.all<{ id: string; name: string }>("SELECT id, name FROM organisations WHERE kind = 'supplier' ORDER BY name") : [];
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      gtin: r.gtin,
+      lot: r.lot,
+      serialCount: r.serial_count,
+      manufactureDate: r.manufacture_date,
+      expiryDate: r.expiry_date,
+      quantity: r.quantity,
+      purchaseOrder: r.po_number && r.po_line_number !== null ? { poNumber: r.po_number, lineNumber: r.po_line_number } : null,
+      source: r.source,
+      submittedAt: r.submitted_at,
+      supplier: { organisationId: r.organisation_id, name: r.supplier_name },
+    })),
+    total,
+    page,
+    pageSize,
+    pages,
+    suppliers,
+  };
+}

@@ -1,0 +1,139 @@
+// The CSV way in to lot data: the template (header row and an example) and its parser. The
+// parser only reads the table; submitLots validates the rows it yields like any other lots.
+import { lotCsvColumns, lotProblems, type RowProblem } from './lot.ts';
+import type { LotInput } from './submit-lots.ts';
+
+export interface ParsedLotsCsv {
+  /** One LotInput per data row, with `row` = its line number in the file (the header is line 1). */
+  lots: LotInput[];
+  /** Rows that could not be read as a row of the template (wrong number of cells). */
+  rejected: RowProblem[];
+}
+
+/** The downloadable template: the header and one example row (GS1's example GTIN). */
+export function lotsCsvTemplate(): string {
+  return `${lotCsvColumns.join(',')}\r\n09506000134352,L2403A,SN0001|SN0002,2026-02-10,2031-02-28,2,,,\r\n`;
+}
+
+export const csvProblems = {
+  empty: 'the file has no header row',
+  unknownColumn: 'is not a column of the template',
+  missingColumn: 'is a required column of the template',
+  repeatedColumn: 'appears twice in the header',
+  notText: 'is not a UTF-8 text (CSV) file',
+  unclosedQuote: 'a quoted cell is not closed',
+} as const;
+
+const maxBytes = 5 * 1024 * 1024;
+const required = ['gtin', 'lot', 'quantity'] as const;
+
+/** RFC 4180 records: quoted cells may hold the delimiter, quotes ("") and line breaks. Returns each record with its first line number. */
+function records(text: string, delimiter: string): { line: number; cells: string[] }[] | 'unclosed' {
+  const out: { line: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let start = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i++;
+        } else quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+    } else if (ch === '"' && cell.trim() === '') {
+      quoted = true;
+      cell = '';
+    } else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      out.push({ line: start, cells });
+      cells = [];
+      cell = '';
+      line++;
+      start = line;
+    } else cell += ch;
+  }
+  if (quoted) return 'unclosed';
+  if (cell !== '' || cells.length > 0) {
+    cells.push(cell);
+    out.push({ line: start, cells });
+  }
+  return out;
+}
+
+/**
+ * Reads a lot CSV (UTF-8, optional BOM; comma or, as spreadsheets in many locales write it,
+ * semicolon separated; header names in any order and case). Serials are separated by `|`.
+ * Blank lines are skipped. A problem with the header refuses the whole file (AppError-style
+ * field texts in `fileProblem`); a row with the wrong number of cells is refused as a row.
+ */
+export function parseLotsCsv(bytes: Uint8Array | string): ParsedLotsCsv & { fileProblem?: { column: string | null; message: string } } {
+  let text: string;
+  if (typeof bytes === 'string') text = bytes;
+  else {
+    if (bytes.length > maxBytes) return { lots: [], rejected: [], fileProblem: { column: null, message: `${lotProblems.tooLong}: at most 5 MB` } };
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return { lots: [], rejected: [], fileProblem: { column: null, message: csvProblems.notText } };
+    }
+  }
+  text = text.replace(/^\uFEFF/, '');
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
+  const all = records(text, delimiter);
+  if (all === 'unclosed') return { lots: [], rejected: [], fileProblem: { column: null, message: csvProblems.unclosedQuote } };
+  const nonBlank = all.filter((r) => r.cells.some((c) => c.trim() !== ''));
+  const header = nonBlank.shift();
+  if (!header) return { lots: [], rejected: [], fileProblem: { column: null, message: csvProblems.empty } };
+
+  const names = header.cells.map((c) => c.trim().toLowerCase());
+  for (const [i, name] of names.entries()) {
+    if (!(lotCsvColumns as readonly string[]).includes(name)) return { lots: [], rejected: [], fileProblem: { column: name || `#${i + 1}`, message: csvProblems.unknownColumn } };
+    if (names.indexOf(name) !== i) return { lots: [], rejected: [], fileProblem: { column: name, message: csvProblems.repeatedColumn } };
+  }
+  for (const name of required) {
+    if (!names.includes(name)) return { lots: [], rejected: [], fileProblem: { column: name, message: csvProblems.missingColumn } };
+  }
+
+  const lots: LotInput[] = [];
+  const rejected: RowProblem[] = [];
+  for (const r of nonBlank) {
+    // A trailing delimiter from a spreadsheet adds an empty cell: tolerated.
+    const cells = r.cells.length === names.length + 1 && r.cells.at(-1)!.trim() === '' ? r.cells.slice(0, -1) : r.cells;
+    if (cells.length !== names.length) {
+      rejected.push({ row: r.line, column: null, message: `${lotProblems.badRow}: ${cells.length} cells, ${names.length} columns` });
+      continue;
+    }
+    const get = (name: string) => {
+      const i = names.indexOf(name);
+      return i === -1 ? '' : cells[i]!.trim();
+    };
+    lots.push({
+      row: r.line,
+      gtin: get('gtin'),
+      lot: get('lot'),
+      serials: get('serials')
+        .split('|')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      manufactureDate: get('manufacture_date'),
+      expiryDate: get('expiry_date'),
+      quantity: get('quantity'),
+      poNumber: get('po_number'),
+      poLine: get('po_line'),
+      certificate: get('certificate'),
+    });
+  }
+  return { lots, rejected };
+}
