@@ -1,5 +1,5 @@
-// The signed-in supplier's lists under concurrent load: requests/s and p50/p99 for /home and
-// /certificates (a supplier with 200 certificate versions) on the real server over loopback,
+// The signed-in supplier's lists under concurrent load: requests/s and p50/p99 for /home,
+// /certificates (200 certificate versions), /lots (1,000 lots) and /invoices on the real server over loopback,
 // beside a bare endpoint of the same server (/healthz) as the ceiling, in the same run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +14,8 @@ import { defaultPolicy } from '../shared/auth/policy.ts';
 import { seedDemo, demoPassword, demoUsers } from '../shared/demo/seed-demo.ts';
 import { submitCertificate } from '../shared/certificates/submit-certificate.ts';
 import type { Actor } from '../shared/auth/actor.ts';
+import { applyItemUpserted } from '../shared/erp/apply-item-upserted.ts';
+import { submitLots } from '../shared/lots/submit-lots.ts';
 
 const versions = Number(process.env.BENCH_CERTIFICATES ?? 200);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -50,6 +52,12 @@ for (let i = 0; i < versions; i++) {
     file: { name: `certificate-${i}.pdf`, bytes },
   });
 }
+// 1,000 lots of one item, in batches as a CSV upload would bring them.
+await db.transaction((tx) => applyItemUpserted(tx, systemClock, { gtin: '09506000134352', description: 'Infusion set, 150 cm, sterile', unitOfMeasure: 'EA' }));
+for (let batch = 0; batch < 10; batch++) {
+  const lots = Array.from({ length: 100 }, (_, i) => ({ gtin: '09506000134352', lot: `B${batch}-${String(i).padStart(3, '0')}`, quantity: 50, expiryDate: '2029-06-30' }));
+  await submitLots(ctx, supplier, { source: 'csv', lots });
+}
 db.close();
 
 // The server, its own process, as `npm start` runs it.
@@ -82,11 +90,18 @@ async function load(path: string, headers: Record<string, string> = {}) {
   return { path, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
 }
 
-const rows = [await load('/healthz'), await load('/home', { cookie }), await load('/certificates', { cookie }), await load('/certificates?state=approved&sort=valid_to', { cookie })];
+const rows = [
+  await load('/healthz'),
+  await load('/home', { cookie }),
+  await load('/certificates', { cookie }),
+  await load('/certificates?state=approved&sort=valid_to', { cookie }),
+  await load('/lots', { cookie }),
+  await load('/invoices', { cookie }),
+];
 server.kill('SIGTERM');
 rmSync(dir, { recursive: true, force: true });
 
-console.log(`bench portal: signed-in supplier with ${versions} certificate versions, ${connections} connections × ${seconds} s per path, server in its own process`);
+console.log(`bench portal: signed-in supplier with ${versions} certificate versions and 1,000 lots, ${connections} connections × ${seconds} s per path, server in its own process`);
 console.log(['path'.padEnd(44), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'of ceiling'.padStart(11)].join(''));
 for (const r of rows) {
   console.log([r.path.padEnd(44), r.rps.toFixed(0).padStart(9), String(r.p50).padStart(8), String(r.p99).padStart(8), `${((r.rps / rows[0]!.rps) * 100).toFixed(0)} %`.padStart(11)].join(''));
