@@ -1,3 +1,4 @@
+import { recordHistory, type HistoryEntry } from '../audit/record-history.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
@@ -15,18 +16,6 @@ export interface CertificateSignature {
   recordHash: string;
 }
 
-export interface CertificateHistoryEntry {
-  seq: number;
-  at: string;
-  actorType: string;
-  actorName: string | null;
-  action: string;
-  entityType: string;
-  oldValues: Record<string, unknown> | null;
-  newValues: Record<string, unknown> | null;
-  reason: string | null;
-}
-
 export interface CertificateDetail {
   certificate: Certificate;
   /** Whether the stored content still hashes to its record hash (what the signatures bind to). */
@@ -35,10 +24,9 @@ export interface CertificateDetail {
   /** Every version of the series, newest first (this one included). */
   versions: { id: string; version: number; state: CertificateState; submittedAt: string; decidedAt: string | null }[];
   /** This version's audit trail (its file's storage, submission, signatures, decisions), oldest first. */
-  history: CertificateHistoryEntry[];
+  history: HistoryEntry[];
 }
 
-const parse = (json: string | null) => (json ? (JSON.parse(json) as Record<string, unknown>) : null);
 
 /**
  * One certificate version with its signatures, the other versions of its series and its
@@ -59,12 +47,10 @@ export async function getCertificate(ctx: UseCaseContext, actor: Actor, certific
       'SELECT id, version, state, submitted_at, decided_at FROM certificates WHERE series_id = ? AND organisation_id = ? ORDER BY version DESC',
       [certificate.seriesId, certificate.supplier.organisationId],
     ),
-    ctx.db.all<{ seq: number; at: string; actor_type: string; actor_name: string | null; action: string; entity_type: string; old_values: string | null; new_values: string | null; reason: string | null }>(
-      `SELECT seq, at, actor_type, actor_name, action, entity_type, old_values, new_values, reason FROM audit_log
-        WHERE (entity_type = 'certificate' AND entity_id = ?) OR (entity_type = 'stored_file' AND entity_id = ?)
-        ORDER BY seq`,
-      [certificate.id, certificate.file.id],
-    ),
+    recordHistory(ctx.db, [
+      { entityType: 'certificate', entityId: certificate.id },
+      { entityType: 'stored_file', entityId: certificate.file.id },
+    ]),
   ]);
   return {
     certificate,
@@ -79,16 +65,6 @@ export async function getCertificate(ctx: UseCaseContext, actor: Actor, certific
       recordHash: s.record_hash,
     })),
     versions: versions.map((v) => ({ id: v.id, version: v.version, state: v.state, submittedAt: v.submitted_at, decidedAt: v.decided_at })),
-    history: history.map((h) => ({
-      seq: h.seq,
-      at: h.at,
-      actorType: h.actor_type,
-      actorName: h.actor_name,
-      action: h.action,
-      entityType: h.entity_type,
-      oldValues: parse(h.old_values),
-      newValues: parse(h.new_values),
-      reason: h.reason,
-    })),
+    history,
   };
 }

@@ -1,3 +1,4 @@
+import { recordHistory, type HistoryEntry } from '../audit/record-history.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
@@ -12,17 +13,6 @@ export interface InvoiceStatusEntry {
   receivedAt: string;
 }
 
-export interface InvoiceHistoryEntry {
-  seq: number;
-  at: string;
-  actorType: string;
-  actorName: string | null;
-  action: string;
-  oldValues: Record<string, unknown> | null;
-  newValues: Record<string, unknown> | null;
-  reason: string | null;
-}
-
 export interface InvoiceDetail {
   invoice: Invoice;
   lines: InvoiceLine[];
@@ -31,10 +21,9 @@ export interface InvoiceDetail {
   /** The newest of `statuses` (ERP time, then arrival), or null. */
   currentStatus: InvoiceStatusEntry | null;
   /** The audit trail of the invoice (its submission and the ERP's status changes), oldest first. */
-  history: InvoiceHistoryEntry[];
+  history: HistoryEntry[];
 }
 
-const parse = (json: string | null) => (json ? (JSON.parse(json) as Record<string, unknown>) : null);
 
 /**
  * One invoice with its lines, the ERP's status timeline and its audit history. Visible to
@@ -56,12 +45,11 @@ export async function getInvoice(ctx: UseCaseContext, actor: Actor, invoiceId: s
         WHERE supplier_organisation_id = ? AND invoice_number = ? ORDER BY occurred_at, received_at, rowid`,
       [invoice.supplier.organisationId, invoice.number],
     ),
-    ctx.db.all<{ seq: number; at: string; actor_type: string; actor_name: string | null; action: string; old_values: string | null; new_values: string | null; reason: string | null }>(
-      `SELECT seq, at, actor_type, actor_name, action, old_values, new_values, reason FROM audit_log
-        WHERE entity_type = 'invoice' AND (entity_id = ? OR (entity_id = ? AND organisation_id = ?))
-        ORDER BY seq`,
-      [invoice.id, invoice.number, invoice.supplier.organisationId],
-    ),
+    // The invoice's own entries, and the ERP's status changes, which name it by number.
+    recordHistory(ctx.db, [
+      { entityType: 'invoice', entityId: invoice.id },
+      { entityType: 'invoice', entityId: invoice.number, organisationId: invoice.supplier.organisationId },
+    ]),
   ]);
   const timeline = statuses.map((s) => ({ status: s.status, reason: s.reason, paidOn: s.paid_on, occurredAt: s.occurred_at, receivedAt: s.received_at }));
   return {
@@ -78,15 +66,6 @@ export async function getInvoice(ctx: UseCaseContext, actor: Actor, invoiceId: s
     })),
     statuses: timeline,
     currentStatus: timeline.at(-1) ?? null,
-    history: history.map((h) => ({
-      seq: h.seq,
-      at: h.at,
-      actorType: h.actor_type,
-      actorName: h.actor_name,
-      action: h.action,
-      oldValues: parse(h.old_values),
-      newValues: parse(h.new_values),
-      reason: h.reason,
-    })),
+    history,
   };
 }

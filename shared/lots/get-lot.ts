@@ -1,19 +1,9 @@
+import { recordHistory, type HistoryEntry } from '../audit/record-history.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
 import { recordHash } from '../signatures/record-hash.ts';
 import { lotContent, lotScope, lotSelect, toLot, type Lot, type LotRow } from './lot.ts';
-
-export interface LotHistoryEntry {
-  seq: number;
-  at: string;
-  actorType: string;
-  actorName: string | null;
-  action: string;
-  oldValues: Record<string, unknown> | null;
-  newValues: Record<string, unknown> | null;
-  reason: string | null;
-}
 
 export interface LotDetail {
   lot: Lot;
@@ -22,10 +12,9 @@ export interface LotDetail {
   /** The order line it was delivered against: ordered, and delivered by all lots on it so far. */
   orderLine: { poNumber: string; lineNumber: number; ordered: number; delivered: number } | null;
   /** This lot's audit trail, oldest first. */
-  history: LotHistoryEntry[];
+  history: HistoryEntry[];
 }
 
-const parse = (json: string | null) => (json ? (JSON.parse(json) as Record<string, unknown>) : null);
 
 /**
  * One lot record with its history from the audit trail. Visible to the supplier that submitted
@@ -44,10 +33,7 @@ export async function getLot(ctx: UseCaseContext, actor: Actor, lotId: string): 
           [lot.purchaseOrder.id, lot.purchaseOrder.lineNumber],
         )
       : Promise.resolve(undefined),
-    ctx.db.all<{ seq: number; at: string; actor_type: string; actor_name: string | null; action: string; old_values: string | null; new_values: string | null; reason: string | null }>(
-      "SELECT seq, at, actor_type, actor_name, action, old_values, new_values, reason FROM audit_log WHERE entity_type = 'lot' AND entity_id = ? ORDER BY seq",
-      [lot.id],
-    ),
+    recordHistory(ctx.db, [{ entityType: 'lot', entityId: lot.id }]),
   ]);
   const hash = recordHash(
     lotContent({
@@ -63,15 +49,6 @@ export async function getLot(ctx: UseCaseContext, actor: Actor, lotId: string): 
     lot,
     hashIntact: hash === lot.recordHash,
     orderLine: lot.purchaseOrder && line ? { poNumber: lot.purchaseOrder.poNumber, lineNumber: lot.purchaseOrder.lineNumber, ordered: line.ordered, delivered: line.delivered } : null,
-    history: history.map((h) => ({
-      seq: h.seq,
-      at: h.at,
-      actorType: h.actor_type,
-      actorName: h.actor_name,
-      action: h.action,
-      oldValues: parse(h.old_values),
-      newValues: parse(h.new_values),
-      reason: h.reason,
-    })),
+    history,
   };
 }
