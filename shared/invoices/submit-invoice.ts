@@ -52,6 +52,13 @@ export interface InvoiceSubmission {
   grossTotal: string;
 }
 
+/** How the invoice came in, recorded in its audit entry (the invoices table has no source column). */
+export interface InvoiceOrigin {
+  source?: 'form' | 'edifact';
+  /** e.g. the interchange and message references of an EDIFACT upload. */
+  detail?: Record<string, string>;
+}
+
 const limits = { number: 64, paymentTerms: 200, description: 200, lines: 500 };
 
 function isDate(value: string): boolean {
@@ -248,7 +255,7 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
  * is stored with its lines, its record hash, an audit entry and an `invoice.submitted` event
  * for the ERP, in one transaction.
  */
-export async function submitInvoice(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission): Promise<Invoice> {
+export async function submitInvoice(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission, origin: InvoiceOrigin = {}): Promise<Invoice> {
   requireRole(actor, 'supplier_user');
   return ctx.db.transaction(async (tx) => {
     const fields: Record<string, string> = {};
@@ -320,6 +327,8 @@ export async function submitInvoice(ctx: UseCaseContext, actor: Actor, input: In
         lines: lines.length,
         totals: sums,
         recordHash: hash,
+        ...(origin.source ? { source: origin.source } : {}),
+        ...(origin.detail ? { sourceDetail: origin.detail } : {}),
       },
       requestId: ctx.requestId,
     });

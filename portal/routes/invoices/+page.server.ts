@@ -1,7 +1,13 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { listInvoices } from '$shared/invoices/list-invoices.ts';
 import { listInvoiceableOrders } from '$shared/invoices/list-invoiceable-orders.ts';
 import { submitInvoice } from '$shared/invoices/submit-invoice.ts';
+import { submitInvoicFile } from '$shared/invoices/submit-invoic-file.ts';
+import { translate } from '$shared/i18n/index.ts';
+import { isAppError } from '$shared/errors.ts';
+import type { EdifactProblem } from '$shared/edifact/tokenize.ts';
+import { userMessage } from '$lib/server/errors.ts';
+import { uploadProblem } from './edifact.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { invoiceFailure, readInvoiceForm } from './form.ts';
@@ -50,5 +56,31 @@ export const actions = {
       return invoiceFailure(e, locals, values, rows);
     }
     redirect(303, `/invoices/${id}?submitted=1`);
+  },
+  /** An EDIFACT INVOIC file: every INVOIC message of it submitted through the same use case. */
+  edifact: async ({ request, locals }) => {
+    const form = await request.formData();
+    const file = form.get('file');
+    const lenient = form.get('lenient') === 'on';
+    const upload = (status: number, message: string, problems: EdifactProblem[], stored: { id: string; number: string }[] = []) =>
+      fail(status, { edifact: { message, problems: problems.map((p) => uploadProblem(locals.locale, p)), stored, lenient } });
+    if (!(file instanceof File) || file.size === 0) return upload(400, translate(locals.locale, 'invoices.edifact.noFile'), []);
+    let result;
+    try {
+      result = await submitInvoicFile(locals.ctx, requireActor(locals), { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name }, { mode: lenient ? 'lenient' : 'strict' });
+    } catch (e) {
+      const problems = isAppError(e) && Array.isArray((e as { problems?: unknown }).problems) ? ((e as unknown as { problems: EdifactProblem[] }).problems) : null;
+      if (problems) return upload(400, translate(locals.locale, 'invoices.edifact.refused', { count: problems.length }), problems);
+      const m = userMessage(e, locals.locale, locals.requestId, locals.log);
+      return upload(m.status, m.message, []);
+    }
+    const stored = result.outcomes.filter((o) => o.invoice).map((o) => ({ id: o.invoice!.id, number: o.invoice!.number }));
+    const refused = result.outcomes.filter((o) => !o.invoice);
+    if (refused.length === 0 && stored.length === 1) redirect(303, `/invoices/${stored[0]!.id}?submitted=1`);
+    const problems = refused.flatMap((o) => o.problems);
+    const message = refused.length
+      ? [stored.length ? translate(locals.locale, 'invoices.edifact.stored', { count: stored.length }) : '', translate(locals.locale, stored.length ? 'invoices.edifact.someRefused' : 'invoices.edifact.refused', { count: stored.length ? refused.length : problems.length })].filter(Boolean).join(' ')
+      : translate(locals.locale, 'invoices.edifact.stored', { count: stored.length });
+    return upload(refused.length ? 400 : 200, message, problems, stored);
   },
 } satisfies Actions;
