@@ -1,10 +1,5 @@
-import {
-  generateAuthenticationOptions,
-  verifyAuthenticationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type PublicKeyCredentialRequestOptionsJSON,
-} from '@simplewebauthn/server';
+import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { checkPasskeyAssertion } from './check-passkey-assertion.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Session } from './session.ts';
 import { createSession } from './session.ts';
@@ -49,27 +44,10 @@ export async function finishPasskeySignIn(
   if (!user) throw new AppError('passkey_rejected', 'this passkey belongs to an account without an organisation');
   await refuseUnusableAccount(ctx, user, 'passkey');
 
-  let verification;
-  try {
-    verification = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      requireUserVerification: true,
-      credential: {
-        id: credential.id,
-        publicKey: new Uint8Array(credential.public_key),
-        counter: credential.counter,
-        transports: credential.transports ? (JSON.parse(credential.transports) as AuthenticatorTransportFuture[]) : undefined,
-      },
-    });
-  } catch (e) {
-    verification = { verified: false as const, reason: (e as Error).message };
-  }
+  const verification = await checkPasskeyAssertion(credential, input.response, expectedChallenge, rp);
   const auditActor = { type: 'user' as const, id: user.id, name: user.display_name };
   if (!verification.verified) {
-    const reason = 'reason' in verification ? verification.reason : 'signature not valid';
+    const reason = verification.reason;
     // A failed assertion counts towards the lockout like a wrong password.
     const lockedUntil = await db.transaction((tx) =>
       countFailedCredential(tx, clock, policy, user, 'passkey', ctx.requestId, { reason, credentialId: credential.id }),
@@ -80,7 +58,7 @@ export async function finishPasskeySignIn(
 
   return db.transaction(async (tx) => {
     await tx.run('UPDATE passkey_credentials SET counter = ?, last_used_at = ? WHERE id = ?', [
-      verification.authenticationInfo.newCounter,
+      verification.newCounter,
       clock.now().toISOString(),
       credential.id,
     ]);

@@ -1,3 +1,4 @@
+import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
@@ -109,7 +110,7 @@ export async function listInvoices(ctx: UseCaseContext, actor: Actor, query: Inv
       LIMIT ? OFFSET ?`,
     [...args, pageSize, (page - 1) * pageSize],
   );
-  const suppliers = staff ? await ctx.db.all<{ id: string; name: string }>("SELECT id, name FROM organisations WHERE kind = 'supplier' ORDER BY name") : [];
+  const suppliers = staff ? await listSupplierNames(ctx.db) : [];
   return {
     items: rows.map((r) => ({
       id: r.id,

@@ -1,4 +1,5 @@
-import { verifyAuthenticationResponse, type AuthenticationResponseJSON, type AuthenticatorTransportFuture } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
+import { checkPasskeyAssertion } from '../auth/check-passkey-assertion.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { consumeChallenge, type RelyingParty } from '../auth/webauthn-challenge.ts';
@@ -55,29 +56,8 @@ export async function verifySigner(
     [response.id, actor.userId],
   );
   if (!credential) throw new AppError('passkey_rejected', 'this passkey is not one of yours');
-  let verified = false;
-  let reason = 'signature not valid';
-  let newCounter = credential.counter;
-  try {
-    const v = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge,
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.id,
-      requireUserVerification: true,
-      credential: {
-        id: credential.id,
-        publicKey: new Uint8Array(credential.public_key),
-        counter: credential.counter,
-        transports: credential.transports ? (JSON.parse(credential.transports) as AuthenticatorTransportFuture[]) : undefined,
-      },
-    });
-    verified = v.verified;
-    newCounter = v.authenticationInfo.newCounter;
-  } catch (e) {
-    reason = (e as Error).message;
-  }
-  if (!verified) {
+  const check = await checkPasskeyAssertion(credential, response, expectedChallenge, rp);
+  if (!check.verified) {
     await ctx.db.transaction((tx) =>
       recordAudit(tx, ctx.clock, {
         actor: { type: 'user', id: actor.userId, name: actor.displayName },
@@ -86,12 +66,12 @@ export async function verifySigner(
         entityType: 'user',
         entityId: actor.userId,
         newValues: { method: 'passkey', credentialId: credential.id },
-        reason,
+        reason: check.reason,
         requestId: ctx.requestId,
       }),
     );
-    throw new AppError('passkey_rejected', `the passkey could not be verified: ${reason}`);
+    throw new AppError('passkey_rejected', `the passkey could not be verified: ${check.reason}`);
   }
-  await ctx.db.run('UPDATE passkey_credentials SET counter = ?, last_used_at = ? WHERE id = ?', [newCounter, ctx.clock.now().toISOString(), credential.id]);
+  await ctx.db.run('UPDATE passkey_credentials SET counter = ?, last_used_at = ? WHERE id = ?', [check.newCounter, ctx.clock.now().toISOString(), credential.id]);
   return { method: 'passkey', credentialId: credential.id };
 }
