@@ -4,16 +4,20 @@ import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { erpActor } from './erp-actor.ts';
+import { resolveConsignees, type RecalledProduct } from '../recalls/resolve-consignees.ts';
 
 export interface RecallIssuedData {
   recallNumber: string;
   issuedAt: string;
   reason: string;
-  products: unknown[];
+  products: RecalledProduct[];
   [more: string]: unknown;
 }
 
-/** A recall from the ERP, stored as issued; the recall issue turns it into notices. */
+/**
+ * A recall from the ERP, stored as issued, with its consignees resolved from the shipment
+ * records in the same transaction: the recall never exists without them.
+ */
 export async function applyRecallIssued(tx: Tx, clock: Clock, data: RecallIssuedData, requestId?: string): Promise<Record<string, unknown>> {
   const existing = await tx.get<{ id: string }>('SELECT id FROM recalls WHERE recall_number = ?', [data.recallNumber]);
   if (existing) throw new AppError('conflict', `recall ${data.recallNumber} was already issued`, { 'data/recallNumber': `already recorded as ${existing.id}` });
@@ -36,5 +40,6 @@ export async function applyRecallIssued(tx: Tx, clock: Clock, data: RecallIssued
     newValues: { recallNumber: data.recallNumber, reason: data.reason, products: data.products.length },
     requestId,
   });
-  return { recall: id };
+  const resolved = await resolveConsignees(tx, clock, { recallId: id, products: data.products, actor: erpActor, requestId });
+  return { recall: id, consignees: resolved.consignees, lines: resolved.lines };
 }

@@ -1,0 +1,143 @@
+// Recall consignee resolution at scale: a database of 5,000 distributors and 1,000,000 shipment
+// lines, then recall.issued for 200 lots through the real use case (receiveErpEvent: schema
+// validation, applyRecallIssued, resolveConsignees, audit, inbound record, one transaction),
+// timed from the call to the commit of all recall_consignees rows. Target: under 2 s.
+// Baseline, in the same run and database: a plain SELECT COUNT(*) over the matching lines.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDb, tuneEmbedded } from '../shared/db/index.ts';
+import { migrate } from '../shared/db/migrate.ts';
+import { systemClock } from '../shared/clock.ts';
+import { defaultPolicy } from '../shared/auth/policy.ts';
+import { gtinCheckDigit } from '../shared/gs1/gtin.ts';
+import { receiveErpEvent } from '../shared/erp/receive-erp-event.ts';
+import { percentile, trackPeakMemory } from './_report.ts';
+
+const distributors = Number(process.env.BENCH_DISTRIBUTORS ?? 5000);
+const lines = Number(process.env.BENCH_LINES ?? 1_000_000);
+const gtinCount = Number(process.env.BENCH_GTINS ?? 20);
+const lotsPerGtin = Number(process.env.BENCH_LOTS_PER_GTIN ?? 250);
+const recalledLots = Number(process.env.BENCH_RECALL_LOTS ?? 200);
+const linesPerShipment = 10;
+const batch = 250_000;
+const targetMs = 2000;
+
+const dir = mkdtempSync(join(tmpdir(), 'lotbridge-bench-recall-'));
+const url = `file:${join(dir, 'bench.db')}`;
+const db = openDb(url);
+await tuneEmbedded(db, url);
+await migrate(db, join(import.meta.dirname, '../migrations'));
+const peak = trackPeakMemory();
+
+const gtins = Array.from({ length: gtinCount }, (_, g) => {
+  const first13 = `095060010${String(g).padStart(4, '0')}`;
+  return first13 + gtinCheckDigit(first13);
+});
+const lotName = (l: number) => `LB${String(l).padStart(5, '0')}`;
+
+// (Integers are bound as BigInt: libsql binds a JS number as REAL, and 'x' || 5.0 is 'x5.0'.)
+// ---- build -------------------------------------------------------------------------------
+// Each line gets a pseudo-random (GTIN, lot) from a multiplicative hash of its number, so a
+// lot's lines are spread over many shipments and distributors. Every 20th line is serialised;
+// every 10th has no expiry date. All inserts are INSERT … SELECT from a recursive CTE.
+const buildStarted = performance.now();
+const now = new Date().toISOString();
+await db.transaction(async (tx) => {
+  await tx.run(
+    `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < :n)
+     INSERT INTO organisations (id, name, kind, erp_id, created_at)
+     SELECT 'org_bench_' || i, 'Bench distributor ' || i, 'distributor', 'C-B' || i, :now FROM k`,
+    { n: BigInt(distributors), now },
+  );
+  await tx.run(
+    `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < :n)
+     INSERT INTO shipments (id, shipment_number, distributor_organisation_id, dispatched_at, received_at)
+     SELECT 'shp_bench_' || i, 'SH-B-' || i, 'org_bench_' || ((i * 7919) % :d), '2026-01-15T08:00:00Z', :now FROM k`,
+    { n: BigInt(Math.ceil(lines / linesPerShipment)), d: BigInt(distributors), now },
+  );
+});
+for (let from = 0; from < lines; from += batch) {
+  const to = Math.min(lines, from + batch);
+  await db.transaction((tx) =>
+    tx.run(
+      `WITH RECURSIVE k(i) AS (SELECT :from UNION ALL SELECT i + 1 FROM k WHERE i + 1 < :to),
+       h(i, pair) AS (SELECT i, ((i * 2654435761) % 4294967291) % (:gtins * :lots) FROM k)
+       INSERT INTO shipment_lines (shipment_id, line_number, gtin, lot, serials, quantity, expiry_date)
+       SELECT 'shp_bench_' || (i / :per), (i % :per) + 1,
+              json_extract(:gtinList, '$[' || (pair / :lots) || ']'),
+              printf('LB%05d', pair % :lots),
+              CASE WHEN i % 20 = 0 THEN json_array('SN' || i || 'a', 'SN' || i || 'b') ELSE '[]' END,
+              CASE WHEN i % 20 = 0 THEN 2 ELSE 1 + (i % 97) END,
+              CASE WHEN i % 10 = 5 THEN NULL ELSE date('2027-01-01', '+' || (pair % :lots) || ' days') END
+       FROM h`,
+      { from: BigInt(from), to: BigInt(to), gtins: BigInt(gtinCount), lots: BigInt(lotsPerGtin), per: BigInt(linesPerShipment), gtinList: JSON.stringify(gtins) },
+    ),
+  );
+}
+await db.run('ANALYZE');
+const buildSeconds = (performance.now() - buildStarted) / 1000;
+const size = statSync(join(dir, 'bench.db')).size / 1024 / 1024;
+console.log(
+  `bench recall: built ${distributors} distributors, ${Math.ceil(lines / linesPerShipment)} shipments, ${lines} shipment lines ` +
+    `(${gtinCount} GTINs × ${lotsPerGtin} lots) in ${buildSeconds.toFixed(1)} s; database ${size.toFixed(0)} MiB in ${dir}`,
+);
+
+// ---- the recall --------------------------------------------------------------------------
+// 200 lots spread over the first GTINs (50 lots each), a different set per round.
+function productsFor(round: number) {
+  const perGtin = Math.min(lotsPerGtin, 50);
+  const gtinsUsed = Math.ceil(recalledLots / perGtin);
+  return Array.from({ length: gtinsUsed }, (_, g) => ({
+    gtin: gtins[(round * gtinsUsed + g) % gtinCount]!,
+    lots: Array.from({ length: Math.min(perGtin, recalledLots - g * perGtin) }, (_, l) => lotName((round * 37 + l) % lotsPerGtin)),
+  }));
+}
+
+const countSql = `SELECT COUNT(*) AS n, SUM(l.quantity) AS units
+  FROM json_each(:products) AS p JOIN json_each(p.value -> '$.lots') AS x
+  JOIN shipment_lines AS l ON l.gtin = p.value ->> '$.gtin' AND l.lot = x.value`;
+
+const ctx = { db, clock: systemClock, policy: defaultPolicy };
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const results: { recallMs: number; countMs: number; matched: number; units: number; consignees: number; rows: number }[] = [];
+for (let r = 0; r < rounds; r++) {
+  const products = productsFor(r);
+  // Baseline first, on the same lots: it also warms the pages the recall will read.
+  const c0 = performance.now();
+  const counted = (await db.get<{ n: number; units: number }>(countSql, { products: JSON.stringify(products) }))!;
+  const countMs = performance.now() - c0;
+
+  const body = {
+    type: 'recall.issued',
+    timestamp: new Date().toISOString(),
+    data: { recallNumber: `FSCA-BENCH-${r}`, issuedAt: new Date().toISOString(), reason: 'Bench recall', products },
+  };
+  const t0 = performance.now();
+  const received = await receiveErpEvent(ctx, { webhookId: `msg_bench_recall_${r}`, sentAt: Math.floor(Date.now() / 1000), body });
+  const recallMs = performance.now() - t0;
+  const outcome = received.outcome as { recall: string; consignees: number; lines: number };
+  const written = (await db.get<{ n: number; units: number }>('SELECT COUNT(*) AS n, SUM(quantity_shipped) AS units FROM recall_consignees WHERE recall_id = ?', [outcome.recall]))!;
+  if (written.n !== outcome.lines || written.units !== counted.units) {
+    throw new Error(`round ${r}: outcome says ${outcome.lines} rows, table has ${written.n}; units ${written.units} vs ${counted.units} by COUNT`);
+  }
+  results.push({ recallMs, countMs, matched: counted.n, units: counted.units, consignees: outcome.consignees, rows: outcome.lines });
+}
+const peakMiB = peak();
+
+console.log(`recall.issued for ${recalledLots} lots, ${rounds} rounds (different lots each round):`);
+console.log(['round'.padEnd(7), 'matched lines'.padStart(14), 'units'.padStart(10), 'consignees'.padStart(11), 'rows written'.padStart(13), 'recall ms'.padStart(11), 'COUNT(*) ms'.padStart(12)].join(''));
+for (const [i, r] of results.entries()) {
+  console.log(
+    [String(i + 1).padEnd(7), String(r.matched).padStart(14), String(r.units).padStart(10), String(r.consignees).padStart(11), String(r.rows).padStart(13), r.recallMs.toFixed(1).padStart(11), r.countMs.toFixed(1).padStart(12)].join(''),
+  );
+}
+const recallSorted = results.map((r) => r.recallMs).sort((a, b) => a - b);
+const worst = recallSorted.at(-1)!;
+console.log(
+  `recall.issued → all consignees written: median ${percentile(recallSorted, 50).toFixed(0)} ms, worst ${worst.toFixed(0)} ms; target ${targetMs} ms: ${worst <= targetMs ? 'met' : 'MISSED'}`,
+);
+console.log(`baseline SELECT COUNT(*) over the matching lines: median ${percentile(results.map((r) => r.countMs).sort((a, b) => a - b), 50).toFixed(0)} ms`);
+console.log(`peak RSS: ${peakMiB.toFixed(0)} MiB`);
+db.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,96 @@
+import type { UseCaseContext } from '../context.ts';
+import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
+
+export interface ManualConsigneeLine {
+  gtin: string;
+  lot?: string;
+  quantity: number;
+  serials?: string[];
+}
+
+export interface AddedConsignee {
+  recallId: string;
+  distributorOrganisationId: string;
+  lines: number;
+  units: number;
+}
+
+/**
+ * Manufacturer QA adds a distributor to a recall's consignees by hand (one the shipment
+ * records do not show, e.g. stock moved outside the ERP), with the affected GTIN, lot and
+ * quantity it holds. Stored as source 'manual' and audited with the reason, in one transaction.
+ * A (GTIN, lot) the distributor already has on this recall is refused, not overwritten.
+ */
+export async function addConsignee(
+  ctx: UseCaseContext,
+  actor: Actor,
+  input: { recallId: string; distributorOrganisationId: string; lines: ManualConsigneeLine[]; reason: string },
+): Promise<AddedConsignee> {
+  requireRole(actor, 'manufacturer_qa');
+
+  const fields: Record<string, string> = {};
+  const reason = input.reason.trim();
+  if (!reason) fields.reason = 'required: why this distributor is added by hand';
+  if (input.lines.length === 0) fields.lines = 'needs at least one affected GTIN and lot';
+  const seen = new Set<string>();
+  const lines = input.lines.map((l, i) => {
+    const gtin = l.gtin.trim();
+    const lot = l.lot?.trim() || null;
+    const serials = (l.serials ?? []).map((s) => s.trim()).filter(Boolean);
+    if (!isValidGtin(gtin)) fields[`lines/${i}/gtin`] = 'is not a valid GTIN (check digit or length)';
+    if (!Number.isInteger(l.quantity) || l.quantity < 1) fields[`lines/${i}/quantity`] = 'must be a whole number of at least 1';
+    if (!lot && serials.length === 0) fields[`lines/${i}`] = 'needs a lot or serials';
+    if (serials.length > 0 && serials.length !== l.quantity) fields[`lines/${i}/serials`] = `has ${serials.length} serials for a quantity of ${l.quantity}`;
+    const key = `${toGtin14(gtin)}\u0000${lot ?? ''}`;
+    if (seen.has(key)) fields[`lines/${i}`] = 'repeats a GTIN and lot given above';
+    seen.add(key);
+    return { gtin: toGtin14(gtin), lot, quantity: l.quantity, serials };
+  });
+  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the consignee is not valid', fields);
+
+  return ctx.db.transaction(async (tx) => {
+    const recall = await tx.get<{ id: string; payload: string }>('SELECT id, payload FROM recalls WHERE id = ?', [input.recallId]);
+    if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
+    const org = await tx.get<{ id: string; kind: string }>('SELECT id, kind FROM organisations WHERE id = ?', [input.distributorOrganisationId]);
+    if (!org) throw new AppError('unprocessable', `no organisation ${input.distributorOrganisationId}`, { distributorOrganisationId: 'no such organisation' });
+    if (org.kind !== 'distributor') throw new AppError('unprocessable', `${org.id} is a ${org.kind}, not a distributor`, { distributorOrganisationId: `is a ${org.kind}, expected a distributor` });
+
+    const recalled = new Set(((JSON.parse(recall.payload) as { products?: { gtin: string }[] }).products ?? []).map((p) => toGtin14(p.gtin)));
+    const problems: Record<string, string> = {};
+    const taken: Record<string, string> = {};
+    for (const [i, l] of lines.entries()) {
+      if (!recalled.has(l.gtin)) problems[`lines/${i}/gtin`] = 'is not a product of this recall';
+      const existing = await tx.get<{ source: string }>(
+        "SELECT source FROM recall_consignees WHERE recall_id = ? AND distributor_organisation_id = ? AND gtin = ? AND ifnull(lot, '') = ?",
+        [recall.id, org.id, l.gtin, l.lot ?? ''],
+      );
+      if (existing) taken[`lines/${i}`] = `this distributor already has this GTIN and lot on the recall (${existing.source})`;
+    }
+    if (Object.keys(problems).length) throw new AppError('unprocessable', 'the consignee cannot be added', problems);
+    if (Object.keys(taken).length) throw new AppError('conflict', 'the distributor is already a consignee for these lots', taken);
+
+    const now = ctx.clock.now().toISOString();
+    for (const l of lines) {
+      await tx.run(
+        `INSERT INTO recall_consignees (recall_id, distributor_organisation_id, gtin, lot, quantity_shipped, serials, source, added_at, added_by)
+         VALUES (?, ?, ?, ?, ?, ?, 'manual', ?, ?)`,
+        [recall.id, org.id, l.gtin, l.lot, l.quantity, JSON.stringify(l.serials), now, actor.userId],
+      );
+    }
+    const units = lines.reduce((n, l) => n + l.quantity, 0);
+    await recordAudit(tx, ctx.clock, {
+      actor: asAuditActor(actor),
+      organisationId: actor.organisationId,
+      action: 'recall.consignee_added',
+      entityType: 'recall',
+      entityId: recall.id,
+      newValues: { distributorOrganisationId: org.id, source: 'manual', lines },
+      reason,
+      requestId: ctx.requestId,
+    });
+    return { recallId: recall.id, distributorOrganisationId: org.id, lines: lines.length, units };
+  });
+}
