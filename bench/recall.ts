@@ -12,6 +12,8 @@ import { systemClock } from '../shared/clock.ts';
 import { defaultPolicy } from '../shared/auth/policy.ts';
 import { gtinCheckDigit } from '../shared/gs1/gtin.ts';
 import { receiveErpEvent } from '../shared/erp/receive-erp-event.ts';
+import { getNoticeData } from '../shared/recalls/get-notice-data.ts';
+import { renderNoticePdf } from '../shared/recalls/render-notice-pdf.ts';
 import { percentile, trackPeakMemory } from './_report.ts';
 
 const distributors = Number(process.env.BENCH_DISTRIBUTORS ?? 5000);
@@ -139,5 +141,34 @@ console.log(
 );
 console.log(`baseline SELECT COUNT(*) over the matching lines: median ${percentile(results.map((r) => r.countMs).sort((a, b) => a - b), 50).toFixed(0)} ms`);
 console.log(`peak RSS: ${peakMiB.toFixed(0)} MiB`);
+
+// ---- field safety notice PDFs ------------------------------------------------------------
+// The first round's recall: 50 of its consignees get their notice, English and Chinese
+// alternately, each timed from gathering its data (getNoticeData) to the PDF's last byte.
+{
+  const noticeCount = Number(process.env.BENCH_NOTICES ?? 50);
+  const first = (await db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-BENCH-0'"))!;
+  const consignees = await db.all<{ id: string }>(
+    'SELECT DISTINCT distributor_organisation_id AS id FROM recall_consignees WHERE recall_id = ? ORDER BY 1 LIMIT ?',
+    [first.id, noticeCount],
+  );
+  const renderMs: number[] = [];
+  let bytes = 0;
+  let lotsShown = 0;
+  for (const [i, c] of consignees.entries()) {
+    const t0 = performance.now();
+    const data = await getNoticeData(db, { recallId: first.id, distributorOrganisationId: c.id });
+    const pdf = await renderNoticePdf(data, i % 2 ? 'zh-CN' : 'en');
+    renderMs.push(performance.now() - t0);
+    bytes += pdf.length;
+    lotsShown += data.products.reduce((n, p) => n + p.lots.length, 0);
+  }
+  const sortedRender = [...renderMs].sort((a, b) => a - b);
+  console.log(
+    `field safety notice PDF, ${consignees.length} consignees of round 1 (en and zh-CN alternately; per notice ${(lotsShown / consignees.length).toFixed(1)} lots, ` +
+      `${(bytes / consignees.length / 1024).toFixed(0)} KiB): p50 ${percentile(sortedRender, 50).toFixed(0)} ms, p95 ${percentile(sortedRender, 95).toFixed(0)} ms ` +
+      `(the first, which also reads the font files, ${renderMs[0]!.toFixed(0)} ms)`,
+  );
+}
 db.close();
 rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,11 @@ const { ensureBuild } = await import('../gateway/node/ensure-build.ts');
 const { rootDir } = await import('../gateway/node/paths.ts');
 
 /** System commands the tiers use, and the Debian package that brings each. */
-const systemNeeds = [{ command: 'chromium', path: process.env.CHROMIUM_PATH || '/usr/bin/chromium', pkg: 'chromium' }];
+const systemNeeds = [
+  { command: 'chromium', path: process.env.CHROMIUM_PATH || '/usr/bin/chromium', pkg: 'chromium' },
+  // The recall notice tests read the field safety notice PDFs back with pdftotext.
+  { command: 'pdftotext', path: '/usr/bin/pdftotext', pkg: 'poppler-utils' },
+];
 
 /** @param {{ command: string, path: string }} need */
 function has(need) {

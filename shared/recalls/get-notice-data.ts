@@ -1,0 +1,128 @@
+import type { Tx } from '../db/index.ts';
+import { AppError } from '../errors.ts';
+import { toGtin14 } from '../gs1/gtin.ts';
+
+/** The actions a notice can ask of a distributor; each has its wording in the catalogues. */
+export const noticeActions = ['quarantine', 'return', 'destroy', 'correct'] as const;
+export type NoticeAction = (typeof noticeActions)[number];
+
+export interface NoticeLot {
+  lot: string | null;
+  quantity: number;
+  serials: string[];
+}
+
+export interface NoticeProduct {
+  /** GTIN-14, which is the UDI-DI of a GS1 UDI. */
+  gtin: string;
+  /** The lots of this product shipped to the distributor; empty when none of it was. */
+  lots: NoticeLot[];
+}
+
+/** Everything one distributor's field safety notice shows, in no particular language. */
+export interface NoticeData {
+  recallId: string;
+  recallNumber: string;
+  issuedAt: string;
+  manufacturer: string;
+  distributor: { id: string; name: string };
+  /** Type and class as the recall gives them (e.g. "FSCA", "Class II"), joined; absent when not given. */
+  classification?: string;
+  reason: string;
+  hazard?: string;
+  /** Known actions, rendered from the catalogues. */
+  actions: NoticeAction[];
+  /** Instructions in the recall's own words (not translated). */
+  instructionText: string[];
+  /** The reply deadline as given (a date or a date-time); absent when the recall sets none. */
+  responseDeadline?: string;
+  /** Every affected product of the recall, with what THIS distributor received of it. */
+  products: NoticeProduct[];
+  /** Units of all affected lots shipped to this distributor. */
+  units: number;
+}
+
+interface Payload {
+  recallNumber: string;
+  issuedAt: string;
+  reason: string;
+  products?: { gtin: string }[];
+  type?: unknown;
+  class?: unknown;
+  classification?: unknown;
+  hazard?: unknown;
+  instructions?: unknown;
+  responseDeadline?: unknown;
+  manufacturer?: unknown;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+
+/**
+ * Gathers one distributor's field safety notice: the recall as issued (number, date, type and
+ * class, reason, hazard, instructions, deadline) and, per affected product, only the lots,
+ * serials and quantities shipped to THIS distributor (recall_consignees). A distributor that is
+ * not a consignee of the recall gets `not_found`, the same as an unknown recall.
+ */
+export async function getNoticeData(db: Tx, input: { recallId: string; distributorOrganisationId: string }): Promise<NoticeData> {
+  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string }>(
+    'SELECT id, recall_number, issued_at, payload FROM recalls WHERE id = ?',
+    [input.recallId],
+  );
+  if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
+  const rows = await db.all<{ gtin: string; lot: string | null; quantity: number; serials: string; name: string }>(
+    `SELECT c.gtin, c.lot, c.quantity_shipped AS quantity, c.serials, o.name
+     FROM recall_consignees AS c JOIN organisations AS o ON o.id = c.distributor_organisation_id
+     WHERE c.recall_id = ? AND c.distributor_organisation_id = ?
+     ORDER BY c.gtin, ifnull(c.lot, '')`,
+    [recall.id, input.distributorOrganisationId],
+  );
+  if (rows.length === 0) throw new AppError('not_found', `${input.distributorOrganisationId} is not a consignee of recall ${recall.recall_number}`);
+
+  const p = JSON.parse(recall.payload) as Payload;
+  const manufacturer =
+    text(p.manufacturer) ??
+    text((p.manufacturer as { name?: unknown } | undefined)?.name) ??
+    (await db.get<{ name: string }>("SELECT name FROM organisations WHERE kind = 'manufacturer' ORDER BY created_at, id LIMIT 1"))?.name ??
+    '';
+
+  const actions: NoticeAction[] = [];
+  const instructionText: string[] = [];
+  const given = Array.isArray(p.instructions) ? (p.instructions as unknown[]) : p.instructions === undefined ? [] : [p.instructions];
+  for (const item of given) {
+    const value = text(item) ?? text((item as { text?: unknown } | null)?.text);
+    const action = text((item as { action?: unknown } | null)?.action) ?? value;
+    if (action && (noticeActions as readonly string[]).includes(action.toLowerCase())) {
+      if (!actions.includes(action.toLowerCase() as NoticeAction)) actions.push(action.toLowerCase() as NoticeAction);
+      if (value && value !== action) instructionText.push(value);
+    } else if (value) instructionText.push(value);
+  }
+  // A notice always asks at least for quarantine: 21 CFR 7.49 and the FSN template expect an action.
+  if (actions.length === 0 && instructionText.length === 0) actions.push('quarantine');
+
+  const byGtin = new Map<string, NoticeLot[]>();
+  for (const r of rows) {
+    const lots = byGtin.get(r.gtin) ?? [];
+    lots.push({ lot: r.lot, quantity: r.quantity, serials: (JSON.parse(r.serials) as string[]).slice().sort() });
+    byGtin.set(r.gtin, lots);
+  }
+  const recalled = [...new Set((p.products ?? []).map((x) => toGtin14(x.gtin)))];
+  for (const g of byGtin.keys()) if (!recalled.includes(g)) recalled.push(g);
+
+  const classification = [text(p.type), text(p.class), text(p.classification)].filter(Boolean).join(', ') || undefined;
+  return {
+    recallId: recall.id,
+    recallNumber: recall.recall_number,
+    issuedAt: recall.issued_at,
+    manufacturer,
+    distributor: { id: input.distributorOrganisationId, name: rows[0]!.name },
+    classification,
+    reason: p.reason,
+    hazard: text(p.hazard),
+    actions,
+    instructionText,
+    responseDeadline: text(p.responseDeadline),
+    products: recalled.map((gtin) => ({ gtin, lots: byGtin.get(gtin) ?? [] })),
+    units: rows.reduce((n, r) => n + r.quantity, 0),
+  };
+}

@@ -1,0 +1,153 @@
+// The field safety notice PDF, read back with poppler's pdftotext: on a real SQLite file, a
+// recall from shipments (through the ERP use cases), one distributor's notice in English and in
+// Chinese names the recall, every lot shipped to it with its quantity and serials, and none of
+// another distributor's lots; equal input gives equal bytes.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { applyShipmentDispatched } from '../../shared/erp/apply-shipment-dispatched.ts';
+import { applyRecallIssued } from '../../shared/erp/apply-recall-issued.ts';
+import { getNoticeData } from '../../shared/recalls/get-notice-data.ts';
+import { renderNoticePdf } from '../../shared/recalls/render-notice-pdf.ts';
+import { isAppError } from '../../shared/errors.ts';
+import { testDatabase, type TestDatabase } from '../support/database.ts';
+
+const infusionSet = '09506000134352';
+const catheter = '09506000134369';
+const by = { type: 'system' as const, name: 'recall notice test' };
+
+const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-notice-'));
+let files = 0;
+/** The PDF's text as `pdftotext -layout` reads it, with runs of blanks folded to one. */
+function pdfText(bytes: Uint8Array): string {
+  const file = join(scratch, `notice-${++files}.pdf`);
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
+}
+
+describe('the field safety notice PDF', () => {
+  let t: TestDatabase;
+  let recallId: string;
+  const org: Record<string, string> = {};
+
+  beforeAll(async () => {
+    t = await testDatabase();
+    await createOrganisation(t.ctx, by, { name: 'Meridian Medical', kind: 'manufacturer' });
+    org.north = (await createOrganisation(t.ctx, by, { name: 'North Medical Supply', kind: 'distributor', erpId: 'C-N' })).id;
+    org.east = (await createOrganisation(t.ctx, by, { name: '华东医疗器械有限公司', kind: 'distributor', erpId: 'C-E' })).id;
+    await t.db.transaction(async (tx) => {
+      await applyShipmentDispatched(tx, t.clock, {
+        shipmentNumber: 'SH-N-1',
+        distributor: { erpId: 'C-N' },
+        dispatchedAt: '2026-02-10T08:00:00Z',
+        lines: [
+          { gtin: infusionSet, lot: 'LOT-A17', quantity: 120 },
+          { gtin: catheter, lot: 'K-204', serials: ['SN-0001', 'SN-0002', 'SN-0003'], quantity: 3 },
+        ],
+      });
+      await applyShipmentDispatched(tx, t.clock, {
+        shipmentNumber: 'SH-N-2',
+        distributor: { erpId: 'C-N' },
+        dispatchedAt: '2026-02-12T08:00:00Z',
+        lines: [{ gtin: infusionSet, lot: 'LOT-A17', quantity: 35 }],
+      });
+      await applyShipmentDispatched(tx, t.clock, {
+        shipmentNumber: 'SH-E-1',
+        distributor: { erpId: 'C-E' },
+        dispatchedAt: '2026-02-11T08:00:00Z',
+        lines: [
+          { gtin: infusionSet, lot: 'LOT-B93', quantity: 64 },
+          { gtin: catheter, lot: 'K-777', serials: ['SN-9001', 'SN-9002'], quantity: 2 },
+        ],
+      });
+      const issued = await applyRecallIssued(tx, t.clock, {
+        recallNumber: 'FSCA-2026-031',
+        issuedAt: '2026-03-02T08:00:00Z',
+        reason: 'Roller clamp may leak under pressure',
+        hazard: 'Air embolism or under-infusion',
+        type: 'FSCA',
+        class: 'Class II',
+        instructions: ['quarantine', 'return'],
+        responseDeadline: '2026-03-16',
+        products: [
+          { gtin: infusionSet, lots: ['LOT-A17', 'LOT-B93'] },
+          { gtin: catheter, lots: ['K-204', 'K-777'] },
+        ],
+      });
+      recallId = issued.recall as string;
+    });
+  });
+  afterAll(() => {
+    t?.close();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('in English names the recall, each lot shipped to this distributor with its quantity and serials, deadline and actions', async () => {
+    const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.north! });
+    const pdf = await renderNoticePdf(data, 'en', { replyUrl: 'https://portal.example/r/abc' });
+    expect(Buffer.from(pdf.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    const text = pdfText(pdf);
+    expect(text).toContain('Urgent field safety notice');
+    expect(text).toContain('FSCA-2026-031');
+    expect(text).toContain('2026-03-02');
+    expect(text).toContain('Meridian Medical');
+    expect(text).toContain('North Medical Supply');
+    expect(text).toContain('FSCA, Class II');
+    expect(text).toContain('Roller clamp may leak under pressure');
+    expect(text).toContain('Air embolism or under-infusion');
+    expect(text).toContain('Quarantine:');
+    expect(text).toContain('Return:');
+    expect(text).toMatch(new RegExp(`${infusionSet} LOT-A17 155\\b`));
+    expect(text).toMatch(new RegExp(`${catheter} K-204 3 SN-0001, SN-0002, SN-0003`));
+    expect(text).toContain('Total units shipped to you: 158');
+    expect(text).toContain('Reply deadline: 2026-03-16');
+    expect(text).toContain('https://portal.example/r/abc');
+    expect(text).toMatch(/Page 1 of 1/);
+  });
+
+  it('in Chinese has the Chinese title and headings and the same lots, quantities and serials', async () => {
+    const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.east! });
+    const text = pdfText(await renderNoticePdf(data, 'zh-CN'));
+    for (const s of ['紧急现场安全通知', '召回编号', '制造商', '采取此措施的原因', '对患者和使用者的危害', '您必须采取的措施', '受影响的产品', '发给贵方的批号和序列号', '批号', '发货数量', '序列号', '回复截止日期：2026-03-16', '隔离：', '退回：', '华东医疗器械有限公司', '第 1 页，共 1 页']) {
+      expect(text, s).toContain(s);
+    }
+    expect(text).toContain('FSCA-2026-031');
+    expect(text).toMatch(new RegExp(`${infusionSet} LOT-B93 64\\b`));
+    expect(text).toMatch(new RegExp(`${catheter} K-777 2 SN-9001, SN-9002`));
+    expect(text).toContain('发给贵方的总数量：66');
+  });
+
+  it('shows a distributor only its own lots and quantities', async () => {
+    const north = pdfText(await renderNoticePdf(await getNoticeData(t.db, { recallId, distributorOrganisationId: org.north! }), 'zh-CN'));
+    const east = pdfText(await renderNoticePdf(await getNoticeData(t.db, { recallId, distributorOrganisationId: org.east! }), 'en'));
+    for (const other of ['LOT-B93', 'K-777', 'SN-9001', '华东医疗器械有限公司']) expect(north).not.toContain(other);
+    for (const other of ['LOT-A17', 'K-204', 'SN-0001', '155', 'North Medical Supply']) expect(east).not.toContain(other);
+    // Both notices list the recall's products by GTIN / UDI-DI.
+    for (const text of [north, east]) {
+      expect(text).toContain(infusionSet);
+      expect(text).toContain(catheter);
+    }
+  });
+
+  it('refuses a distributor that is not a consignee, and an unknown recall', async () => {
+    const other = (await createOrganisation(t.ctx, by, { name: 'West Distribution', kind: 'distributor', erpId: 'C-W' })).id;
+    for (const input of [
+      { recallId, distributorOrganisationId: other },
+      { recallId: 'rcl_missing', distributorOrganisationId: org.north! },
+    ]) {
+      const error = await getNoticeData(t.db, input).catch((e: unknown) => e);
+      expect(isAppError(error) && error.code).toBe('not_found');
+    }
+  });
+
+  it('gives equal bytes for equal input', async () => {
+    const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.east! });
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const [a, b] = [await renderNoticePdf(data, locale), await renderNoticePdf(data, locale)];
+      expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
+    }
+  });
+});
