@@ -3,6 +3,7 @@ import type { Db } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { onMailSenderWakeUp } from './mail-wake-up.ts';
+import type { MailAttachmentRef } from './queue-mail.ts';
 
 export interface MailSenderOptions {
   db: Db;
@@ -12,6 +13,11 @@ export interface MailSenderOptions {
   smtpUrl?: string;
   from: string;
   pollMs?: number;
+  /**
+   * Renders an attachment when its message is sent (a notice PDF is made from the records then,
+   * so queueing thousands of notices stays fast). A kind it cannot render fails the message.
+   */
+  renderAttachment?: (attachment: MailAttachmentRef) => Promise<{ filename: string; content: Buffer; contentType: string }>;
 }
 
 const retryDelaysMs = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
@@ -30,10 +36,15 @@ export function createMailSender(options: MailSenderOptions) {
   let timer: ReturnType<typeof setInterval> | undefined;
   let stopWakeUps: (() => void) | undefined;
 
+  function renderAttachment(a: MailAttachmentRef) {
+    if (!options.renderAttachment) throw new Error(`cannot attach ${a.kind}: no attachment renderer configured`);
+    return options.renderAttachment(a);
+  }
+
   async function sendDue(): Promise<number> {
     const now = clock.now().toISOString();
-    const due = await db.all<{ id: string; to_address: string; cc_addresses: string; subject: string; text_body: string; attempts: number }>(
-      "SELECT id, to_address, cc_addresses, subject, text_body, attempts FROM mail_messages WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY created_at LIMIT 20",
+    const due = await db.all<{ id: string; to_address: string; cc_addresses: string; subject: string; text_body: string; attachments: string; attempts: number }>(
+      "SELECT id, to_address, cc_addresses, subject, text_body, attachments, attempts FROM mail_messages WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY created_at LIMIT 20",
       [now],
     );
     for (const m of due) {
@@ -42,7 +53,8 @@ export function createMailSender(options: MailSenderOptions) {
         continue;
       }
       try {
-        const info = await transport.sendMail({ from: options.from, to: m.to_address, cc: JSON.parse(m.cc_addresses), subject: m.subject, text: m.text_body });
+        const attachments = await Promise.all((JSON.parse(m.attachments) as MailAttachmentRef[]).map(renderAttachment));
+        const info = await transport.sendMail({ from: options.from, to: m.to_address, cc: JSON.parse(m.cc_addresses), subject: m.subject, text: m.text_body, attachments });
         // Some recipients refused: the message went to the others; say who did not get it.
         const rejected = (info.rejected ?? []).map(String);
         await db.run("UPDATE mail_messages SET state = 'sent', attempts = ?, sent_at = ?, smtp_message_id = ?, last_error = ?, next_attempt_at = NULL WHERE id = ?", [

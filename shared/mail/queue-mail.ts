@@ -14,6 +14,14 @@ export interface OutgoingMail {
   purpose: string;
   organisationId: string | null;
   entity?: { type: string; id: string };
+  /** Files rendered when the message is sent (see MailSenderOptions.renderAttachment). */
+  attachments?: MailAttachmentRef[];
+}
+
+/** A file to attach, named by what renders it: e.g. { kind: 'recall-notice-pdf', ref: {…} }. */
+export interface MailAttachmentRef {
+  kind: string;
+  ref: Record<string, string>;
 }
 
 /**
@@ -21,13 +29,33 @@ export interface OutgoingMail {
  * does, and the mail sender delivers it after commit (or keeps it when no SMTP is configured).
  */
 export async function queueMail(tx: Tx, clock: Clock, mail: OutgoingMail): Promise<string> {
-  const id = newId('mail');
+  return (await queueMails(tx, clock, [mail]))[0]!;
+}
+
+/** Many messages in one statement (a recall's release mails thousands of consignees). */
+export async function queueMails(tx: Tx, clock: Clock, mails: OutgoingMail[]): Promise<string[]> {
+  if (mails.length === 0) return [];
   const now = clock.now().toISOString();
+  const rows = mails.map((m) => ({
+    id: newId('mail'),
+    to: m.to,
+    cc: JSON.stringify(m.cc ?? []),
+    subject: m.subject,
+    text: m.text,
+    locale: m.locale,
+    purpose: m.purpose,
+    organisationId: m.organisationId,
+    entityType: m.entity?.type ?? null,
+    entityId: m.entity?.id ?? null,
+    attachments: JSON.stringify(m.attachments ?? []),
+  }));
   await tx.run(
-    `INSERT INTO mail_messages (id, to_address, cc_addresses, subject, text_body, locale, purpose, organisation_id, entity_type, entity_id, state, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-    [id, mail.to, JSON.stringify(mail.cc ?? []), mail.subject, mail.text, mail.locale, mail.purpose, mail.organisationId, mail.entity?.type ?? null, mail.entity?.id ?? null, now, now],
+    `INSERT INTO mail_messages (id, to_address, cc_addresses, subject, text_body, locale, purpose, organisation_id, entity_type, entity_id, attachments, state, next_attempt_at, created_at)
+     SELECT m.value ->> '$.id', m.value ->> '$.to', m.value ->> '$.cc', m.value ->> '$.subject', m.value ->> '$.text', m.value ->> '$.locale', m.value ->> '$.purpose',
+            m.value ->> '$.organisationId', m.value ->> '$.entityType', m.value ->> '$.entityId', m.value ->> '$.attachments', 'queued', :now, :now
+     FROM json_each(:rows) AS m ORDER BY m.key`,
+    { rows: JSON.stringify(rows), now },
   );
   tx.afterCommit(wakeMailSender);
-  return id;
+  return rows.map((r) => r.id);
 }

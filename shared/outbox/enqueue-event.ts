@@ -2,7 +2,6 @@ import type { Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import { wakeDispatcher } from '../webhooks/wake-up.ts';
-import { headOrWaiting } from '../webhooks/lane-heads.ts';
 
 export interface OutboxEvent {
   type: string;
@@ -12,6 +11,12 @@ export interface OutboxEvent {
   data: Record<string, unknown>;
 }
 
+export interface EnqueuedEvent {
+  id: string;
+  position: number;
+  aggregateSeq: number;
+}
+
 /**
  * Puts an event for the ERP in the outbox inside the caller's transaction: the event exists
  * exactly when the change does. Each aggregate's events are numbered 1, 2, 3 … so the
@@ -19,29 +24,58 @@ export interface OutboxEvent {
  * not disabled; with none configured the event waits for the first one (see
  * create-webhook-endpoint.ts).
  */
-export async function enqueueEvent(tx: Tx, clock: Clock, event: OutboxEvent): Promise<{ id: string; position: number; aggregateSeq: number }> {
-  const last = await tx.get<{ seq: number | null }>(
-    'SELECT MAX(aggregate_seq) AS seq FROM outbox WHERE aggregate_type = ? AND aggregate_id = ?',
-    [event.aggregateType, event.aggregateId],
-  );
-  const aggregateSeq = (last?.seq ?? 0) + 1;
-  const id = newId('msg');
+export async function enqueueEvent(tx: Tx, clock: Clock, event: OutboxEvent): Promise<EnqueuedEvent> {
+  return (await enqueueEvents(tx, clock, [event]))[0]!;
+}
+
+/**
+ * Many events in a few statements whatever their number (a recall's release posts one per
+ * consignee, thousands): numbered per aggregate in the given order, each with a delivery per
+ * endpoint. Of a lane's new deliveries only the first is due, and only when the lane had no
+ * pending one: the lanes stay strictly ordered.
+ */
+export async function enqueueEvents(tx: Tx, clock: Clock, events: OutboxEvent[]): Promise<EnqueuedEvent[]> {
+  if (events.length === 0) return [];
   const now = clock.now().toISOString();
-  const row = await tx.get<{ position: number }>(
+  const lastSeq = new Map<string, number>();
+  const rows = [];
+  for (const e of events) {
+    const key = `${e.aggregateType}:${e.aggregateId}`;
+    let seq = lastSeq.get(key);
+    if (seq === undefined) {
+      const last = await tx.get<{ seq: number | null }>('SELECT MAX(aggregate_seq) AS seq FROM outbox WHERE aggregate_type = ? AND aggregate_id = ?', [e.aggregateType, e.aggregateId]);
+      seq = last?.seq ?? 0;
+    }
+    lastSeq.set(key, ++seq);
+    rows.push({ id: newId('msg'), type: e.type, aggregateType: e.aggregateType, aggregateId: e.aggregateId, seq, organisationId: e.organisationId, payload: JSON.stringify(e.data) });
+  }
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  await tx.run(
     `INSERT INTO outbox (id, event_type, aggregate_type, aggregate_id, aggregate_seq, organisation_id, payload, occurred_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING position`,
-    [id, event.type, event.aggregateType, event.aggregateId, aggregateSeq, event.organisationId, JSON.stringify(event.data), now],
+     SELECT r.value ->> '$.id', r.value ->> '$.type', r.value ->> '$.aggregateType', r.value ->> '$.aggregateId', r.value ->> '$.seq',
+            r.value ->> '$.organisationId', r.value ->> '$.payload', :now
+     FROM json_each(:rows) AS r ORDER BY r.key`,
+    { rows: JSON.stringify(rows), now },
   );
-  const lane = `${event.aggregateType}:${event.aggregateId}`;
   let changes = 0;
   for (const endpoint of await tx.all<{ id: string }>("SELECT id FROM webhook_endpoints WHERE state != 'disabled'")) {
-    await tx.run(
+    const inserted = await tx.run(
       `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
-       VALUES (:position, :endpoint, :lane, 'pending', ${headOrWaiting}, :now)`,
-      { position: row!.position, endpoint: endpoint.id, lane, now },
+       SELECT n.position, :endpoint, n.lane, 'pending',
+              CASE WHEN n.rank = 1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = :endpoint AND p.lane = n.lane AND p.state = 'pending')
+                   THEN :now END,
+              :now
+       FROM (SELECT o.position, o.aggregate_type || ':' || o.aggregate_id AS lane,
+                    ROW_NUMBER() OVER (PARTITION BY o.aggregate_type, o.aggregate_id ORDER BY o.position) AS rank
+             FROM outbox AS o WHERE o.id IN (SELECT value FROM json_each(:ids))) AS n
+       ORDER BY n.position`,
+      { endpoint: endpoint.id, ids, now },
     );
-    changes++;
+    changes += inserted.changes;
   }
   if (changes > 0) tx.afterCommit(wakeDispatcher);
-  return { id, position: row!.position, aggregateSeq };
+  const positions = new Map(
+    (await tx.all<{ id: string; position: number }>('SELECT id, position FROM outbox WHERE id IN (SELECT value FROM json_each(?))', [ids])).map((r) => [r.id, r.position]),
+  );
+  return rows.map((r) => ({ id: r.id, position: positions.get(r.id)!, aggregateSeq: r.seq }));
 }

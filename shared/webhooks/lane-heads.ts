@@ -1,13 +1,6 @@
 import type { Tx } from '../db/index.ts';
 
 /**
- * SQL for the delivery state of one new (event, endpoint) row: due now when it is the first
- * pending row of its lane, else waiting (NULL) behind the lane's head.
- */
-export const headOrWaiting = `CASE WHEN EXISTS (SELECT 1 FROM webhook_deliveries p
-  WHERE p.endpoint_id = :endpoint AND p.lane = :lane AND p.state = 'pending') THEN NULL ELSE :now END`;
-
-/**
  * Restores the lane invariant for an endpoint after rows were added or re-opened out of
  * order (backfill, replay): each lane's oldest pending row is due, every other one waits.
  */
