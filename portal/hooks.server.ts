@@ -73,9 +73,10 @@ const session: Handle = async ({ event, resolve }) => {
   return resolve(event);
 };
 
-const publicPaths = ['/login', '/lang'];
+// A recall notice opens from its signed e-mail link without an account (and leads to one).
+const publicPaths = ['/login', '/lang', '/notices'];
 
-/** Everything but sign-in and the language switch needs a session. */
+/** Everything but sign-in, the language switch and notice links needs a session. */
 const guard: Handle = async ({ event, resolve }) => {
   const open = publicPaths.some((p) => event.url.pathname === p || event.url.pathname.startsWith(p + '/'));
   if (!open && !event.locals.actor && event.route.id) {

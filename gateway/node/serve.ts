@@ -7,6 +7,8 @@ import { configureDefaultEndpoint } from '../../shared/webhooks/configure-defaul
 import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
+import { createRecallFollowUpScheduler } from '../../shared/recalls/follow-up-scheduler.ts';
+import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
 import { buildDir } from './paths.ts';
@@ -71,7 +73,14 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // Delivers the outbox to the ERP from this process; stopped before the database closes.
     const dispatcher = createWebhookDispatcher({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
     dispatcher.start();
-    const mailSender = createMailSender({ db: app.db, clock: app.clock, log, smtpUrl: config.mail.smtpUrl, from: config.mail.from });
+    const mailSender = createMailSender({
+      db: app.db,
+      clock: app.clock,
+      log,
+      smtpUrl: config.mail.smtpUrl,
+      from: config.mail.from,
+      renderAttachment: (a) => renderRecallAttachment(app.db, a),
+    });
     mailSender.start();
     // Certificate expiry reminders: at start, then every hour.
     const expiryScheduler = createExpiryScheduler({ ctx: app, log, portalUrl: config.publicUrl?.origin });
@@ -81,6 +90,9 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const url = config.publicUrl?.origin ?? `http://localhost:${actualPort}`;
     // Only scheme, host and path: a libsql URL may carry credentials or ?authToken=.
+    // Recall follow-ups (reminders, second and final notices): at start, then every 15 minutes.
+    const recallFollowUps = createRecallFollowUpScheduler({ ctx: app, log, portalUrl: url });
+    recallFollowUps.start();
     log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '') });
     say(`Lotbridge is listening on ${url}`);
     if (config.seedDemo) {
@@ -97,7 +109,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       })
         .then(async () => {
-          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop()]);
+          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop(), recallFollowUps.stop()]);
         })
         .finally(() => app.db.close()));
     return { url, close };

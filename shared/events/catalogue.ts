@@ -14,7 +14,14 @@ import certificateSuperseded from './schemas/certificate.superseded.schema.json'
 import certificateExpiring from './schemas/certificate.expiring.schema.json' with { type: 'json' };
 import certificateExpired from './schemas/certificate.expired.schema.json' with { type: 'json' };
 import lotSubmitted from './schemas/lot.submitted.schema.json' with { type: 'json' };
+import recallReminderSent from './schemas/recall.reminder_sent.schema.json' with { type: 'json' };
+import recallEscalated from './schemas/recall.escalated.schema.json' with { type: 'json' };
 import invoiceSubmitted from './schemas/invoice.submitted.schema.json' with { type: 'json' };
+import recallCreated from './schemas/recall.created.schema.json' with { type: 'json' };
+import recallNoticeSent from './schemas/recall.notice_sent.schema.json' with { type: 'json' };
+import recallNoticeOpened from './schemas/recall.notice_opened.schema.json' with { type: 'json' };
+import recallAcknowledged from './schemas/recall.acknowledged.schema.json' with { type: 'json' };
+import recallQuarantineConfirmed from './schemas/recall.quarantine_confirmed.schema.json' with { type: 'json' };
 
 /**
  * Every event type that crosses the bridge, its direction, version and the JSON Schema of
@@ -38,7 +45,14 @@ export const eventCatalogue: EventType[] = [
   { type: 'certificate.expiring', direction: 'outbound', version: 1, summary: 'an approved certificate expires in 90, 60 or 30 days; the supplier was reminded', schema: certificateExpiring },
   { type: 'certificate.expired', direction: 'outbound', version: 1, summary: 'an approved certificate is past its end of validity; the supplier was reminded', schema: certificateExpired },
   { type: 'lot.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted a lot (GTIN, lot, serials, dates, quantity) by form, CSV or GS1 barcode', schema: lotSubmitted },
+  { type: 'recall.reminder_sent', direction: 'outbound', version: 1, summary: 'a distributor that has not acknowledged a recall notice was reminded before the reply deadline', schema: recallReminderSent },
+  { type: 'recall.escalated', direction: 'outbound', version: 1, summary: "a distributor's reply to a recall notice is overdue: second notice (level 2) or final notice copied to its escalation contact and QA (level 3)", schema: recallEscalated },
   { type: 'invoice.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted an invoice against a purchase order (validated: order match, arithmetic, tax totals)', schema: invoiceSubmitted },
+  { type: 'recall.created', direction: 'outbound', version: 1, summary: 'QA issued a recall in the portal with an electronic signature', schema: recallCreated },
+  { type: 'recall.notice_sent', direction: 'outbound', version: 1, summary: "a distributor's recall notice went out (e-mail with a signed link and the PDF)", schema: recallNoticeSent },
+  { type: 'recall.notice_opened', direction: 'outbound', version: 1, summary: 'a distributor opened its recall notice for the first time', schema: recallNoticeOpened },
+  { type: 'recall.acknowledged', direction: 'outbound', version: 1, summary: "a distributor's signed reply to a recall notice (a correction is a new version)", schema: recallAcknowledged },
+  { type: 'recall.quarantine_confirmed', direction: 'outbound', version: 1, summary: 'a distributor confirmed all affected stock on hand is quarantined', schema: recallQuarantineConfirmed },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
   { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
   { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },

@@ -50,6 +50,7 @@ interface Payload {
   type?: unknown;
   class?: unknown;
   classification?: unknown;
+  classifications?: unknown;
   hazard?: unknown;
   instructions?: unknown;
   responseDeadline?: unknown;
@@ -109,7 +110,10 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
   const recalled = [...new Set((p.products ?? []).map((x) => toGtin14(x.gtin)))];
   for (const g of byGtin.keys()) if (!recalled.includes(g)) recalled.push(g);
 
-  const classification = [text(p.type), text(p.class), text(p.classification)].filter(Boolean).join(', ') || undefined;
+  const perJurisdiction = Array.isArray(p.classifications)
+    ? (p.classifications as { jurisdiction?: unknown; type?: unknown; class?: unknown }[]).map((c) => [text(c.jurisdiction), text(c.type), text(c.class)].filter(Boolean).join(' '))
+    : [];
+  const classification = [...perJurisdiction, text(p.type), text(p.class), text(p.classification)].filter(Boolean).join(', ') || undefined;
   return {
     recallId: recall.id,
     recallNumber: recall.recall_number,

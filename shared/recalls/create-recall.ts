@@ -1,0 +1,143 @@
+import type { UseCaseContext } from '../context.ts';
+import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import type { RelyingParty } from '../auth/webauthn-challenge.ts';
+import { enqueueEvent } from '../outbox/enqueue-event.ts';
+import { recordHash } from '../signatures/record-hash.ts';
+import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
+import { recordSignature } from '../signatures/record-signature.ts';
+import { isLocale } from '../i18n/index.ts';
+import { AppError } from '../errors.ts';
+import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
+import { noticeActions } from './get-notice-data.ts';
+import { classificationProblem, isEffectivenessLevel, type Classification } from './recall-terms.ts';
+import { recordRecall, type RecallContent } from './record-recall.ts';
+
+export interface NewRecallProduct {
+  gtin: string;
+  lots?: string[];
+  serials?: string[];
+  expiryFrom?: string;
+  expiryTo?: string;
+}
+
+export interface NewRecall {
+  recallNumber: string;
+  classifications: Classification[];
+  reason: string;
+  hazard: string;
+  /** quarantine, return, destroy, correct */
+  actions: string[];
+  instructionText?: string;
+  products: NewRecallProduct[];
+  /** YYYY-MM-DD: replies are due by the end of that day (UTC). */
+  responseDeadline: string;
+  effectivenessLevel: string;
+  noticeLanguages: string[];
+}
+
+const date = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The recall as it will be recorded and signed, or every problem with the form at once. */
+export function checkNewRecall(input: NewRecall, today: string): RecallContent {
+  const fields: Record<string, string> = {};
+  const recallNumber = input.recallNumber.trim();
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,34}$/.test(recallNumber)) fields.recallNumber = 'required: letters, digits and . _ / - (at most 35)';
+  if (input.classifications.length === 0) fields.classifications = 'give the type and class for at least one jurisdiction';
+  input.classifications.forEach((c, i) => {
+    const problem = classificationProblem(c);
+    if (problem) fields[`classifications/${i}`] = problem;
+  });
+  const reason = input.reason.trim();
+  const hazard = input.hazard.trim();
+  if (!reason) fields.reason = 'required: why the devices are recalled';
+  if (!hazard) fields.hazard = 'required: the risk to patients and users';
+  if (reason.length > 500) fields.reason = 'at most 500 characters';
+  if (hazard.length > 500) fields.hazard = 'at most 500 characters';
+  const actions = [...new Set(input.actions)];
+  if (actions.length === 0) fields.actions = 'choose at least one action (quarantine, return, destroy, correct on site)';
+  for (const a of actions) if (!(noticeActions as readonly string[]).includes(a)) fields.actions = `unknown action ${a}`;
+  const instructionText = input.instructionText?.trim();
+  if (instructionText && instructionText.length > 2000) fields.instructionText = 'at most 2000 characters';
+  if (input.products.length === 0) fields.products = 'name at least one affected product';
+  const products = input.products.map((p, i) => {
+    const gtin = p.gtin.trim();
+    const lots = [...new Set((p.lots ?? []).map((l) => l.trim()).filter(Boolean))];
+    const serials = [...new Set((p.serials ?? []).map((s) => s.trim()).filter(Boolean))];
+    const expiryFrom = p.expiryFrom?.trim() || undefined;
+    const expiryTo = p.expiryTo?.trim() || undefined;
+    if (!isValidGtin(gtin)) fields[`products/${i}/gtin`] = 'is not a valid GTIN (check digit or length)';
+    if (lots.some((l) => l.length > 20)) fields[`products/${i}/lots`] = 'a lot has at most 20 characters (GS1 AI 10)';
+    if (serials.some((s) => s.length > 20)) fields[`products/${i}/serials`] = 'a serial has at most 20 characters (GS1 AI 21)';
+    for (const [name, v] of [['expiryFrom', expiryFrom], ['expiryTo', expiryTo]] as const) {
+      if (v && (!date.test(v) || Number.isNaN(Date.parse(v)))) fields[`products/${i}/${name}`] = 'must be a date (YYYY-MM-DD)';
+    }
+    if (expiryFrom && expiryTo && expiryFrom > expiryTo) fields[`products/${i}/expiryTo`] = 'is before the start of the range';
+    return {
+      gtin: isValidGtin(gtin) ? toGtin14(gtin) : gtin,
+      ...(lots.length ? { lots } : {}),
+      ...(serials.length ? { serials } : {}),
+      ...(expiryFrom ? { expiryFrom } : {}),
+      ...(expiryTo ? { expiryTo } : {}),
+    };
+  });
+  if (!date.test(input.responseDeadline) || Number.isNaN(Date.parse(input.responseDeadline))) fields.responseDeadline = 'must be a date (YYYY-MM-DD)';
+  else if (input.responseDeadline < today) fields.responseDeadline = 'is in the past';
+  if (!isEffectivenessLevel(input.effectivenessLevel)) fields.effectivenessLevel = 'must be A, B, C, D or E';
+  const noticeLanguages = [...new Set(input.noticeLanguages)];
+  if (noticeLanguages.length === 0 || !noticeLanguages.every(isLocale)) fields.noticeLanguages = 'choose English, Chinese or both';
+  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the recall is not complete', fields);
+
+  return {
+    recallNumber,
+    issuedAt: '',
+    reason,
+    hazard,
+    classifications: input.classifications.map((c) => ({ jurisdiction: c.jurisdiction, type: c.type, class: c.class })),
+    instructions: [...actions.map((action) => ({ action })), ...(instructionText ? [instructionText] : [])],
+    products,
+    responseDeadline: input.responseDeadline,
+    effectivenessLevel: input.effectivenessLevel,
+    noticeLanguages,
+  };
+}
+
+/**
+ * Manufacturer QA issues a recall in the portal, signed (meaning "approval"; password or
+ * passkey re-authentication) over the hash of exactly what is recorded. The recall, its
+ * consignees resolved from the shipment records, the signature, audit entries and a
+ * recall.created event for the ERP commit together. Notices go out when QA has reviewed the
+ * consignees (send-recall-notices.ts).
+ */
+export async function createRecall(
+  ctx: UseCaseContext,
+  actor: Actor,
+  rp: RelyingParty,
+  input: NewRecall & { credential: SignerCredential },
+): Promise<{ recallId: string; consignees: number; lines: number; units: number }> {
+  requireRole(actor, 'manufacturer_qa');
+  const checked = checkNewRecall(input, ctx.clock.now().toISOString().slice(0, 10));
+  if ('password' in input.credential && !input.credential.password) throw new AppError('invalid_input', 'enter your password to sign', { password: 'required to sign' });
+  const { issuedAt: _unset, ...signed } = checked;
+  const hash = recordHash(signed);
+  const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
+
+  return ctx.db.transaction(async (tx) => {
+    const content = { ...checked, issuedAt: ctx.clock.now().toISOString(), manufacturer: actor.organisationName };
+    const recorded = await recordRecall(tx, ctx.clock, { content, source: 'portal', actor: asAuditActor(actor), organisationId: actor.organisationId, createdBy: actor.userId, recordHash: hash, requestId: ctx.requestId });
+    const signature = await recordSignature(tx, ctx.clock, actor, signer, { entityType: 'recall', entityId: recorded.id, recordHash: hash, meaning: 'approval', requestId: ctx.requestId });
+    await enqueueEvent(tx, ctx.clock, {
+      type: 'recall.created',
+      aggregateType: 'recall',
+      aggregateId: recorded.id,
+      organisationId: actor.organisationId,
+      data: {
+        ...content,
+        recallId: recorded.id,
+        consignees: recorded.consignees,
+        unitsShipped: recorded.units,
+        signature: { signerName: signature.signerName, meaning: signature.meaning, signedAt: signature.signedAt, method: signature.method },
+      },
+    });
+    return { recallId: recorded.id, consignees: recorded.consignees, lines: recorded.lines, units: recorded.units };
+  });
+}

@@ -1,0 +1,30 @@
+import type { UseCaseContext } from '../context.ts';
+import type { Logger } from '../log.ts';
+import { createPeriodicTask, type PeriodicTask } from '../scheduling/periodic-task.ts';
+import { sendRecallFollowUps, type FollowUpOptions } from './send-recall-follow-ups.ts';
+
+export interface RecallFollowUpSchedulerOptions extends FollowUpOptions {
+  ctx: UseCaseContext;
+  log: Logger;
+  /**
+   * How often to look; 15 minutes by default. The tightest schedule (severity 1) counts in
+   * days, so a follow-up goes out at most a quarter of an hour late.
+   */
+  intervalMs?: number;
+}
+
+/** The recall follow-ups (reminders, second and final notices) in the server process. */
+export function createRecallFollowUpScheduler(options: RecallFollowUpSchedulerOptions): PeriodicTask {
+  const { ctx, log } = options;
+  return createPeriodicTask({
+    name: 'recall follow-ups',
+    log,
+    intervalMs: options.intervalMs ?? 15 * 60_000,
+    task: async () => {
+      const sent = await sendRecallFollowUps(ctx, { portalUrl: options.portalUrl });
+      if (sent.length === 0) return;
+      const count = (kind: string) => sent.filter((s) => s.kind === kind).length;
+      log.info('recall follow-ups sent', { reminders: count('reminder'), secondNotices: count('second_notice'), finalNotices: count('final_notice'), mails: sent.reduce((n, s) => n + s.mailIds.length, 0) });
+    },
+  });
+}

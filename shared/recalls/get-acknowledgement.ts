@@ -1,0 +1,87 @@
+import type { Tx } from '../db/index.ts';
+import type { Actor } from '../auth/actor.ts';
+import { AppError } from '../errors.ts';
+
+export interface AcknowledgementView {
+  id: string;
+  noticeId: string;
+  recallId: string;
+  recallNumber: string;
+  distributor: { id: string; name: string };
+  version: number;
+  /** The newest version of this notice's replies (a higher one supersedes this one). */
+  latestVersion: number;
+  holdsStock: boolean;
+  comment: string | null;
+  recordHash: string;
+  submittedAt: string;
+  signature: { id: string; signerName: string; signerEmail: string; meaning: string; method: string; signedAt: string };
+  lots: {
+    gtin: string;
+    lot: string | null;
+    received: number;
+    onHand: number;
+    quarantined: number;
+    returned: number;
+    destroyed: number;
+    distributed: number;
+    subRecipients: { name: string; contact: string | null; quantity: number; notifiedOn: string }[];
+  }[];
+}
+
+/**
+ * One signed reply version, for its distributor or the manufacturer's staff (anyone else gets
+ * `not_found`). `viewer` null is the system (the mail sender rendering a receipt).
+ */
+export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisationId' | 'organisationKind'> | null, id: string): Promise<AcknowledgementView> {
+  const a = await db.get<{
+    id: string; notice_id: string; recall_id: string; recall_number: string; org: string; name: string; version: number; latest_version: number;
+    holds_stock: number; comment: string | null; record_hash: string; submitted_at: string;
+    sig_id: string; signer_name: string; signer_email: string; meaning: string; method: string; signed_at: string;
+  }>(
+    `SELECT a.id, a.notice_id, a.recall_id, r.recall_number, a.distributor_organisation_id AS org, o.name, a.version, n.latest_version,
+            a.holds_stock, a.comment, a.record_hash, a.submitted_at,
+            s.id AS sig_id, s.signer_name, s.signer_email, s.meaning, s.method, s.signed_at
+     FROM recall_acknowledgements AS a
+     JOIN recalls AS r ON r.id = a.recall_id
+     JOIN recall_notices AS n ON n.id = a.notice_id
+     JOIN organisations AS o ON o.id = a.distributor_organisation_id
+     JOIN signatures AS s ON s.id = a.signature_id
+     WHERE a.id = ?`,
+    [id],
+  );
+  if (!a || (viewer && viewer.organisationKind !== 'manufacturer' && viewer.organisationId !== a.org)) throw new AppError('not_found', 'no such reply');
+  const lots = await db.all<{ gtin: string; lot: string | null; received: number; on_hand: number; quarantined: number; returned: number; destroyed: number; distributed: number }>(
+    "SELECT gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed FROM recall_acknowledgement_lots WHERE acknowledgement_id = ? ORDER BY gtin, ifnull(lot, '')",
+    [id],
+  );
+  const subs = await db.all<{ gtin: string; lot: string | null; name: string; contact: string | null; quantity: number; notified_on: string }>(
+    'SELECT gtin, lot, name, contact, quantity, notified_on FROM recall_subrecipients WHERE acknowledgement_id = ? ORDER BY rowid',
+    [id],
+  );
+  return {
+    id: a.id,
+    noticeId: a.notice_id,
+    recallId: a.recall_id,
+    recallNumber: a.recall_number,
+    distributor: { id: a.org, name: a.name },
+    version: a.version,
+    latestVersion: a.latest_version,
+    holdsStock: a.holds_stock === 1,
+    comment: a.comment,
+    recordHash: a.record_hash,
+    submittedAt: a.submitted_at,
+    signature: { id: a.sig_id, signerName: a.signer_name, signerEmail: a.signer_email, meaning: a.meaning, method: a.method, signedAt: a.signed_at },
+    lots: lots.map((l) => ({
+      gtin: l.gtin,
+      lot: l.lot,
+      received: l.received,
+      onHand: l.on_hand,
+      quarantined: l.quarantined,
+      returned: l.returned,
+      destroyed: l.destroyed,
+      distributed: l.distributed,
+      subRecipients: subs.filter((s) => s.gtin === l.gtin && s.lot === l.lot).map((s) => ({ name: s.name, contact: s.contact, quantity: s.quantity, notifiedOn: s.notified_on })),
+    })),
+  };
+}

@@ -1,0 +1,36 @@
+import type { UseCaseContext } from '../context.ts';
+import { requireRole, type Actor } from '../auth/actor.ts';
+import { AppError } from '../errors.ts';
+import { getNoticeData, type NoticeData } from './get-notice-data.ts';
+import { noticeForDistributor, type DistributorNotice } from './notice-for-distributor.ts';
+import { getAcknowledgement, type AcknowledgementView } from './get-acknowledgement.ts';
+
+export interface DistributorRecall {
+  notice: DistributorNotice;
+  content: NoticeData;
+  /** Every signed reply, newest first. */
+  replies: { id: string; version: number; submittedAt: string; signerName: string; holdsStock: boolean }[];
+  /** The newest reply in full (to start a correction from), or null before the first. */
+  latest: AcknowledgementView | null;
+}
+
+/**
+ * A recall as a distributor user sees it: its own notice (what was shipped to it, what to do,
+ * by when) and its signed replies. A recall without a notice for the caller's organisation is
+ * `not_found`, like one that does not exist.
+ */
+export async function getDistributorRecall(ctx: UseCaseContext, actor: Actor, recallId: string): Promise<DistributorRecall> {
+  requireRole(actor, 'distributor_user');
+  const row = await ctx.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, actor.organisationId]);
+  if (!row) throw new AppError('not_found', 'no such recall notice');
+  const notice = await noticeForDistributor(ctx.db, actor, row.id);
+  const content = await getNoticeData(ctx.db, { recallId, distributorOrganisationId: actor.organisationId });
+  const replies = await ctx.db.all<{ id: string; version: number; submittedAt: string; signerName: string; holdsStock: number }>(
+    `SELECT a.id, a.version, a.submitted_at AS submittedAt, s.signer_name AS signerName, a.holds_stock AS holdsStock
+     FROM recall_acknowledgements AS a JOIN signatures AS s ON s.id = a.signature_id
+     WHERE a.notice_id = ? ORDER BY a.version DESC`,
+    [notice.id],
+  );
+  const latest = replies[0] ? await getAcknowledgement(ctx.db, actor, replies[0].id) : null;
+  return { notice, content, replies: replies.map((r) => ({ ...r, holdsStock: r.holdsStock === 1 })), latest };
+}

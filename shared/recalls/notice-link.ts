@@ -1,0 +1,52 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Tx } from '../db/index.ts';
+
+// A notice link is "<notice id>.<expiry, unix seconds>.<HMAC-SHA256>" over the purpose, id and
+// expiry, keyed by a server key kept in the database (made on first use, never logged). It
+// opens one notice, for one purpose, until it expires; nothing else.
+const purpose = 'recall-notice';
+
+async function linkKey(db: Tx): Promise<Buffer> {
+  const select = () => db.get<{ key: ArrayBuffer }>('SELECT key FROM server_keys WHERE name = ?', ['notice-links']);
+  let row = await select();
+  if (!row) {
+    await db.run('INSERT OR IGNORE INTO server_keys (name, key, created_at) VALUES (?, ?, ?)', ['notice-links', randomBytes(32), new Date().toISOString()]);
+    row = await select();
+  }
+  return Buffer.from(row!.key);
+}
+
+function mac(key: Buffer, noticeId: string, expires: number): string {
+  return createHmac('sha256', key).update(`${purpose}\n${noticeId}\n${expires}`).digest('base64url');
+}
+
+/** The token for a notice's link, valid until `expiresAt`. */
+export async function signNoticeToken(db: Tx, noticeId: string, expiresAt: string): Promise<string> {
+  return (await noticeTokenSigner(db))(noticeId, expiresAt);
+}
+
+/** A signer for many tokens with one read of the key (a recall's release signs thousands). */
+export async function noticeTokenSigner(db: Tx): Promise<(noticeId: string, expiresAt: string) => string> {
+  const key = await linkKey(db);
+  return (noticeId, expiresAt) => {
+    const expires = Math.floor(Date.parse(expiresAt) / 1000);
+    return `${noticeId}.${expires}.${mac(key, noticeId, expires)}`;
+  };
+}
+
+export function noticeUrl(portalUrl: string, token: string): string {
+  return `${portalUrl.replace(/\/$/, '')}/notices/${token}`;
+}
+
+export type NoticeTokenCheck = { ok: true; noticeId: string } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
+
+/** Checks a token's signature (constant time) and expiry against `now`. */
+export async function checkNoticeToken(db: Tx, token: string, now: Date): Promise<NoticeTokenCheck> {
+  const m = /^(rnt_[a-z2-7]+)\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return { ok: false, reason: 'malformed' };
+  const [, noticeId, exp, given] = m as unknown as [string, string, string, string];
+  const expected = Buffer.from(mac(await linkKey(db), noticeId, Number(exp)));
+  if (!timingSafeEqual(expected, Buffer.from(given))) return { ok: false, reason: 'forged' };
+  if (Number(exp) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, noticeId };
+}

@@ -1,0 +1,196 @@
+import type { UseCaseContext } from '../context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { getRecallDashboard, type DeliveryState, type RecallDashboard } from './get-recall-dashboard.ts';
+import { listEffectivenessChecks, sampleSize, type EffectivenessCheck } from './draw-effectiveness-checks.ts';
+
+/** Where the recall stands against its reply deadline. */
+export type CompletionStatus = 'complete' | 'open' | 'overdue';
+
+/**
+ * The figures of a recall status report, numbered as 21 CFR 7.53(b)(1)–(6) lists them.
+ */
+export interface StatusFigures {
+  /** (1) Consignees notified, and the date and method of notification. */
+  notified: { count: number; consignees: number; withoutAddress: number; date: string | null; method: 'email'; delivered: number; bounced: number; kept: number };
+  /** (2) Consignees responding and the quantity they held (their latest acknowledgements). */
+  responding: { count: number; onHand: number; quarantined: number; noStock: number };
+  /** (3) Consignees that did not respond (names when asked). */
+  notResponding: { count: number; overdue: number; names?: string[] };
+  /** (4) Returned or corrected, and accounted for, against the quantity shipped. */
+  accounted: { shipped: number; accountedFor: number; returned: number; destroyed: number; distributed: number; onHand: number };
+  /** (5) Effectiveness checks: the level, the sample and what the checks found. */
+  effectiveness: { level: string; sampleSize: number; drawn: number; checked: number; effective: number; ineffective: number };
+  /** (6) Estimated completion: every consignee is to have responded by the deadline. */
+  completion: { allRespondedBy: string | null; status: CompletionStatus };
+}
+
+/** One consignee and one (GTIN, lot): what was shipped and what its latest acknowledgement says. */
+export interface StatusRow {
+  organisationId: string;
+  consignee: string;
+  erpId: string | null;
+  recipients: string[];
+  noticeSentAt: string | null;
+  delivery: DeliveryState;
+  firstOpenedAt: string | null;
+  acknowledgedAt: string | null;
+  version: number;
+  holdsStock: boolean | null;
+  quarantineConfirmedAt: string | null;
+  followUpLevel: number;
+  gtin: string;
+  lot: string | null;
+  shipped: number;
+  /** null: no acknowledgement (or none for this lot) yet. */
+  received: number | null;
+  onHand: number | null;
+  quarantined: number | null;
+  returned: number | null;
+  destroyed: number | null;
+  distributed: number | null;
+  accountedFor: number | null;
+  effectivenessOutcome: 'effective' | 'ineffective' | 'pending' | null;
+}
+
+export interface RecallStatusReport {
+  dashboard: RecallDashboard;
+  figures: StatusFigures;
+  rows: StatusRow[];
+  checks: EffectivenessCheck[];
+}
+
+/**
+ * The recall status report for manufacturer staff (21 CFR 7.53(b)): the six figures, one row
+ * per consignee and lot, and the effectiveness checks, all as of the clock's now. The report
+ * is read from the same figures as the dashboard, so the two never disagree.
+ */
+export async function getRecallStatusReport(
+  ctx: UseCaseContext,
+  actor: Actor,
+  recallId: string,
+  options: { nonResponderNames?: boolean } = {},
+): Promise<RecallStatusReport> {
+  const dashboard = await getRecallDashboard(ctx, actor, recallId);
+  const recallArgs = { recall: dashboard.recall.id };
+  const checks = await listEffectivenessChecks(ctx.db, dashboard.recall.id);
+
+  const lotRows = await ctx.db.all<{
+    organisation_id: string;
+    erp_id: string | null;
+    notice_sent_at: string | null;
+    gtin: string;
+    lot: string | null;
+    shipped: number;
+    has_lot: number;
+    received: number | null;
+    on_hand: number | null;
+    quarantined: number | null;
+    returned: number | null;
+    destroyed: number | null;
+    distributed: number | null;
+  }>(
+    `WITH latest AS (
+       SELECT n.distributor_organisation_id AS org, l.gtin, l.lot, l.received, l.on_hand, l.quarantined, l.returned, l.destroyed, l.distributed
+         FROM recall_notices n
+         JOIN recall_acknowledgements a ON a.notice_id = n.id AND a.version = n.latest_version
+         JOIN recall_acknowledgement_lots l ON l.acknowledgement_id = a.id
+        WHERE n.recall_id = :recall
+     ),
+     keys AS (
+       SELECT distributor_organisation_id AS org, gtin, lot FROM recall_consignees WHERE recall_id = :recall
+       UNION SELECT org, gtin, lot FROM latest
+     )
+     SELECT k.org AS organisation_id, o.erp_id, n.sent_at AS notice_sent_at, k.gtin, k.lot,
+            ifnull(c.quantity_shipped, 0) AS shipped, l.org IS NOT NULL AS has_lot,
+            l.received, l.on_hand, l.quarantined, l.returned, l.destroyed, l.distributed
+       FROM keys k
+       JOIN organisations o ON o.id = k.org
+       LEFT JOIN recall_notices n ON n.recall_id = :recall AND n.distributor_organisation_id = k.org
+       LEFT JOIN recall_consignees c ON c.recall_id = :recall AND c.distributor_organisation_id = k.org AND c.gtin = k.gtin AND ifnull(c.lot, '') = ifnull(k.lot, '')
+       LEFT JOIN latest l ON l.org = k.org AND l.gtin = k.gtin AND ifnull(l.lot, '') = ifnull(k.lot, '')
+      ORDER BY o.name, k.org, k.gtin, ifnull(k.lot, '')`,
+    recallArgs,
+  );
+
+  const byOrg = new Map(dashboard.consignees.map((c) => [c.organisationId, c]));
+  const outcomeOf = new Map(checks.map((c) => [c.distributorOrganisationId, c.outcome ?? ('pending' as const)]));
+  const rows: StatusRow[] = lotRows.map((r) => {
+    const c = byOrg.get(r.organisation_id)!;
+    const answered = c.version > 0;
+    // A lot left out of an acknowledgement counts as nothing reported for it.
+    const n = (v: number | null) => (answered ? (r.has_lot ? v : 0) : null);
+    const onHand = n(r.on_hand);
+    return {
+      organisationId: r.organisation_id,
+      consignee: c.name,
+      erpId: r.erp_id,
+      recipients: c.recipients,
+      noticeSentAt: r.notice_sent_at,
+      delivery: c.delivery,
+      firstOpenedAt: c.firstOpenedAt,
+      acknowledgedAt: c.acknowledgedAt,
+      version: c.version,
+      holdsStock: c.holdsStock,
+      quarantineConfirmedAt: c.quarantineConfirmedAt,
+      followUpLevel: c.followUpLevel,
+      gtin: r.gtin,
+      lot: r.lot,
+      shipped: r.shipped,
+      received: n(r.received),
+      onHand,
+      quarantined: n(r.quarantined),
+      returned: n(r.returned),
+      destroyed: n(r.destroyed),
+      distributed: n(r.distributed),
+      accountedFor: answered ? (onHand ?? 0) + (n(r.returned) ?? 0) + (n(r.destroyed) ?? 0) + (n(r.distributed) ?? 0) : null,
+      effectivenessOutcome: outcomeOf.get(r.organisation_id) ?? null,
+    };
+  });
+
+  const { counts, lots, recall } = dashboard;
+  const sum = (pick: (l: (typeof lots)[number]) => number) => lots.reduce((s, l) => s + pick(l), 0);
+  const checked = checks.filter((c) => c.outcome !== null);
+  const status: CompletionStatus =
+    counts.consignees > 0 && counts.acknowledged === counts.consignees ? 'complete' : recall.responseDeadline && recall.responseDeadline < dashboard.asOf ? 'overdue' : 'open';
+
+  return {
+    dashboard,
+    rows,
+    checks,
+    figures: {
+      notified: {
+        count: counts.notified,
+        consignees: counts.consignees,
+        withoutAddress: counts.withoutAddress,
+        date: recall.noticesSentAt,
+        method: 'email',
+        delivered: counts.delivered,
+        bounced: counts.bounced,
+        kept: counts.kept,
+      },
+      responding: { count: counts.acknowledged, onHand: sum((l) => l.onHand), quarantined: sum((l) => l.quarantined), noStock: counts.noStock },
+      notResponding: {
+        count: dashboard.nonResponders.length,
+        overdue: counts.overdue,
+        ...(options.nonResponderNames === false ? {} : { names: dashboard.nonResponders.map((c) => c.name) }),
+      },
+      accounted: {
+        shipped: sum((l) => l.shipped),
+        accountedFor: sum((l) => l.accountedFor),
+        returned: sum((l) => l.returned),
+        destroyed: sum((l) => l.destroyed),
+        distributed: sum((l) => l.distributed),
+        onHand: sum((l) => l.onHand),
+      },
+      effectiveness: {
+        level: recall.effectivenessLevel,
+        sampleSize: sampleSize(recall.effectivenessLevel, counts.consignees),
+        drawn: checks.length,
+        checked: checked.length,
+        effective: checked.filter((c) => c.outcome === 'effective').length,
+        ineffective: checked.filter((c) => c.outcome === 'ineffective').length,
+      },
+      completion: { allRespondedBy: recall.responseDeadline, status },
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Tx } from '../db/index.ts';
+import type { Clock } from '../clock.ts';
+import type { AuditActor } from '../audit/entry.ts';
+import { newId } from '../ids.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
+import { isLocale, locales, type Locale } from '../i18n/index.ts';
+import { resolveConsignees, type RecalledProduct, type ResolvedConsignees } from './resolve-consignees.ts';
+import { deadlineInstant, isEffectivenessLevel, severityOf, type Classification } from './recall-terms.ts';
+
+/** A recall as issued, from the ERP (recall.issued) or by QA in the portal. */
+export interface RecallContent {
+  recallNumber: string;
+  issuedAt: string;
+  reason: string;
+  products: RecalledProduct[];
+  classifications?: Classification[];
+  hazard?: string;
+  instructions?: unknown;
+  responseDeadline?: string;
+  effectivenessLevel?: string;
+  noticeLanguages?: string[];
+  [more: string]: unknown;
+}
+
+/**
+ * Stores a recall (state 'received': QA reviews the consignees before notices go out) with
+ * the columns follow-up and dashboard query, and resolves its consignees from the shipment
+ * records in the same transaction: a recall never exists without them.
+ */
+export async function recordRecall(
+  tx: Tx,
+  clock: Clock,
+  input: { content: RecallContent; source: 'erp' | 'portal'; actor: AuditActor; organisationId: string | null; createdBy?: string; recordHash?: string; requestId?: string; fieldPrefix?: string },
+): Promise<{ id: string } & ResolvedConsignees> {
+  const data = input.content;
+  const existing = await tx.get<{ id: string }>('SELECT id FROM recalls WHERE recall_number = ?', [data.recallNumber]);
+  if (existing) throw new AppError('conflict', `recall ${data.recallNumber} was already issued`, { [`${input.fieldPrefix ?? ''}recallNumber`]: `already recorded as ${existing.id}` });
+
+  const severity = severityOf(data.classifications ?? []);
+  const deadline = deadlineInstant(data.responseDeadline, severity, new Date(data.issuedAt));
+  const level = isEffectivenessLevel(data.effectivenessLevel) ? data.effectivenessLevel : 'C';
+  const wanted = (data.noticeLanguages ?? []).filter(isLocale);
+  const noticeLocales: Locale[] = wanted.length ? [...new Set(wanted)] : [...locales];
+  const id = newId('rcl');
+  await tx.run(
+    `INSERT INTO recalls (id, recall_number, source, state, payload, issued_at, received_at, severity, response_deadline, effectiveness_level, notice_locales, record_hash, created_by)
+     VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [id, data.recallNumber, input.source, JSON.stringify(data), data.issuedAt, clock.now().toISOString(), severity, deadline, level, JSON.stringify(noticeLocales), input.recordHash ?? null, input.createdBy ?? null],
+  );
+  await recordAudit(tx, clock, {
+    actor: input.actor,
+    organisationId: input.organisationId,
+    action: 'recall.issued',
+    entityType: 'recall',
+    entityId: id,
+    newValues: { recallNumber: data.recallNumber, source: input.source, reason: data.reason, products: data.products.length, severity, responseDeadline: deadline, effectivenessLevel: level },
+    requestId: input.requestId,
+  });
+  const resolved = await resolveConsignees(tx, clock, { recallId: id, products: data.products, actor: input.actor, requestId: input.requestId });
+  return { id, ...resolved };
+}

@@ -1,0 +1,57 @@
+import PDFDocument from 'pdfkit';
+import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
+import type { AcknowledgementView } from './get-acknowledgement.ts';
+import { loadNoticeFonts } from './notice-fonts.ts';
+
+const margin = 50;
+
+/**
+ * The receipt of one signed reply, in English or Chinese: recall, distributor, version, the
+ * reported stock per lot with whom units were passed on to, and the signature manifestation
+ * (printed name, meaning, UTC time; 21 CFR 11.50) with the record hash it binds to. Dated by
+ * the signature, so equal input gives equal bytes.
+ */
+export async function renderReceiptPdf(ack: AcknowledgementView, locale: Locale): Promise<Uint8Array> {
+  const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+  const fonts = loadNoticeFonts();
+  const signed = new Date(ack.signature.signedAt);
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin,
+    lang: locale,
+    displayTitle: true,
+    info: { Title: t('recallReceipt.title', { recallNumber: ack.recallNumber, version: ack.version }), Creator: 'Lotbridge', Producer: 'Lotbridge (pdfkit)', CreationDate: signed, ModDate: signed },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('error', reject);
+  });
+  doc.registerFont('regular', Buffer.from(fonts.regular));
+  doc.registerFont('bold', Buffer.from(fonts.bold));
+  const width = doc.page.width - 2 * margin;
+  const line = (text: string, font: 'regular' | 'bold' = 'regular', size = 10) => doc.font(font).fontSize(size).text(text, margin, doc.y, { width, paragraphGap: 2 });
+
+  line(t('recallReceipt.title', { recallNumber: ack.recallNumber, version: ack.version }), 'bold', 16);
+  doc.moveDown(0.5);
+  line(`${t('recallReceipt.distributor')}: ${ack.distributor.name}`);
+  line(`${t('recallReceipt.submittedAt')}: ${ack.submittedAt.slice(0, 16).replace('T', ' ')} UTC`);
+  line(ack.holdsStock ? t('recallReceipt.holdsStock') : t('recallReceipt.noStock'));
+  if (ack.comment) line(`${t('recallReceipt.comment')}: ${ack.comment}`);
+  doc.moveDown(0.8);
+  for (const l of ack.lots) {
+    line(`${l.gtin} · ${t('notice.col.lot')} ${l.lot ?? t('notice.noLot')}`, 'bold', 11);
+    line(t('recallReceipt.quantities', { received: l.received, onHand: l.onHand, quarantined: l.quarantined, returned: l.returned, destroyed: l.destroyed, distributed: l.distributed }));
+    for (const s of l.subRecipients) line(`  · ${t('recallReceipt.subRecipient', { name: s.name, quantity: s.quantity, notifiedOn: s.notifiedOn })}${s.contact ? ` (${s.contact})` : ''}`);
+    doc.moveDown(0.4);
+  }
+  doc.moveDown(0.8);
+  line(t('recallReceipt.signatureHeading'), 'bold', 12);
+  line(`${t('recallReceipt.signedBy')}: ${ack.signature.signerName} <${ack.signature.signerEmail}>`);
+  line(`${t('recallReceipt.meaning')}: ${t('recallReceipt.meaningText')}`);
+  line(`${t('recallReceipt.signedAt')}: ${ack.signature.signedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}`);
+  line(`${t('recallReceipt.recordHash')}: ${ack.recordHash}`, 'regular', 8);
+  doc.end();
+  return done;
+}

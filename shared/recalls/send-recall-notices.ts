@@ -1,0 +1,132 @@
+import type { UseCaseContext } from '../context.ts';
+import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { enqueueEvents, type OutboxEvent } from '../outbox/enqueue-event.ts';
+import { queueMails, type OutgoingMail } from '../mail/queue-mail.ts';
+import { translate, isLocale, type Locale } from '../i18n/index.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { noticeTokenSigner, noticeUrl } from './notice-link.ts';
+
+/** How long a notice link opens the notice after its reply deadline. */
+export const linkValidityAfterDeadlineMs = 90 * 86_400_000;
+
+export interface SentNotices {
+  notices: number;
+  mails: number;
+  /** Distributors with no recall contact and no portal user: QA must reach them another way. */
+  withoutAddress: string[];
+}
+
+interface ConsigneeRow {
+  distributor: string;
+  name: string;
+  erp_id: string | null;
+  recipients: string;
+  lots: string;
+}
+
+// One row per consignee: its recipients (the recall contact, else its active distributor users)
+// and its affected lots, gathered in one statement however many distributors there are.
+const consigneesSql = `
+SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id,
+       CASE WHEN o.recall_contact_email IS NOT NULL THEN json_array(o.recall_contact_email)
+            ELSE (SELECT json_group_array(u.email) FROM memberships AS m JOIN users AS u ON u.id = m.user_id
+                  WHERE m.organisation_id = o.id AND m.role = 'distributor_user' AND u.disabled_at IS NULL) END AS recipients,
+       json_group_array(json_object('gtin', c.gtin, 'lot', c.lot, 'quantityShipped', c.quantity_shipped)) AS lots
+FROM recall_consignees AS c JOIN organisations AS o ON o.id = c.distributor_organisation_id
+WHERE c.recall_id = ?
+GROUP BY c.distributor_organisation_id
+ORDER BY o.name, o.id`;
+
+/**
+ * Manufacturer QA releases a reviewed recall: every consignee gets its notice, in one
+ * transaction. Per distributor a notice record, an e-mail in the recall's notice languages with
+ * a signed link to the notice page (valid until 90 days after the deadline) and the field
+ * safety notice PDF per language (rendered when the mail is sent), and a recall.notice_sent
+ * event for the ERP. A distributor nobody can be mailed to still gets its notice record, and
+ * is named in the answer and on the dashboard.
+ */
+export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input: { recallId: string; portalUrl: string }): Promise<SentNotices> {
+  requireRole(actor, 'manufacturer_qa');
+  return ctx.db.transaction(async (tx) => {
+    const recall = await tx.get<{ id: string; recall_number: string; state: string; reason: string; response_deadline: string; notice_locales: string }>(
+      "SELECT id, recall_number, state, payload ->> '$.reason' AS reason, response_deadline, notice_locales FROM recalls WHERE id = ?",
+      [input.recallId],
+    );
+    if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
+    if (recall.state !== 'received') throw new AppError('conflict', `the notices of recall ${recall.recall_number} were already sent`);
+    const consignees = await tx.all<ConsigneeRow>(consigneesSql, [recall.id]);
+    if (consignees.length === 0) throw new AppError('unprocessable', `recall ${recall.recall_number} has no consignees: add the distributors who hold affected stock first`);
+
+    const now = ctx.clock.now().toISOString();
+    const linkExpiresAt = new Date(Date.parse(recall.response_deadline) + linkValidityAfterDeadlineMs).toISOString();
+    const noticeLocales = (JSON.parse(recall.notice_locales) as string[]).filter(isLocale);
+    const subject = noticeLocales.map((l) => translate(l, 'recallMail.subject', { recallNumber: recall.recall_number })).join(' / ');
+    const sign = await noticeTokenSigner(tx);
+    // Built in memory, written in one statement per table: a recall can have thousands of consignees.
+    const notices: { id: string; distributor: string; recipients: string }[] = [];
+    const mails: OutgoingMail[] = [];
+    const events: OutboxEvent[] = [];
+    const withoutAddress: string[] = [];
+    for (const c of consignees) {
+      const recipients = JSON.parse(c.recipients) as string[];
+      const noticeId = newId('rnt');
+      notices.push({ id: noticeId, distributor: c.distributor, recipients: c.recipients });
+      if (recipients.length === 0) withoutAddress.push(c.distributor);
+      const url = noticeUrl(input.portalUrl, sign(noticeId, linkExpiresAt));
+      const text = noticeLocales.map((l) => noticeMailText(l, { recallNumber: recall.recall_number, distributor: c.name, reason: recall.reason, deadline: recall.response_deadline, url })).join('\n\n----\n\n');
+      const attachments = noticeLocales.map((locale) => ({ kind: 'recall-notice-pdf', ref: { recallId: recall.id, distributorOrganisationId: c.distributor, locale } }));
+      for (const to of recipients) {
+        mails.push({ to, subject, text, locale: noticeLocales[0] ?? 'en', purpose: 'recall.notice', organisationId: c.distributor, entity: { type: 'recall_notice', id: noticeId }, attachments });
+      }
+      events.push({
+        type: 'recall.notice_sent',
+        aggregateType: 'recall',
+        aggregateId: recall.id,
+        organisationId: c.distributor,
+        data: {
+          recallNumber: recall.recall_number,
+          noticeId,
+          distributor: { organisationId: c.distributor, ...(c.erp_id ? { erpId: c.erp_id } : {}), name: c.name },
+          sentAt: now,
+          method: recipients.length ? 'email' : 'none',
+          recipients: recipients.length,
+          responseDeadline: recall.response_deadline,
+          lots: (JSON.parse(c.lots) as { gtin: string; lot: string | null; quantityShipped: number }[]).map((l) => (l.lot === null ? { gtin: l.gtin, quantityShipped: l.quantityShipped } : l)),
+        },
+      });
+    }
+    await tx.run(
+      `INSERT INTO recall_notices (id, recall_id, distributor_organisation_id, recipients, sent_at, link_expires_at)
+       SELECT n.value ->> '$.id', :recall, n.value ->> '$.distributor', n.value ->> '$.recipients', :now, :expires FROM json_each(:notices) AS n`,
+      { notices: JSON.stringify(notices), recall: recall.id, now, expires: linkExpiresAt },
+    );
+    await queueMails(tx, ctx.clock, mails);
+    await enqueueEvents(tx, ctx.clock, events);
+    const mailCount = mails.length;
+    await tx.run("UPDATE recalls SET state = 'open', notices_sent_at = ?, notices_sent_by = ? WHERE id = ?", [now, actor.userId, recall.id]);
+    await recordAudit(tx, ctx.clock, {
+      actor: asAuditActor(actor),
+      organisationId: actor.organisationId,
+      action: 'recall.notices_sent',
+      entityType: 'recall',
+      entityId: recall.id,
+      oldValues: { state: 'received' },
+      newValues: { state: 'open', notices: consignees.length, mails: mailCount, withoutAddress, linkExpiresAt },
+      requestId: ctx.requestId,
+    });
+    return { notices: consignees.length, mails: mailCount, withoutAddress };
+  });
+}
+
+export function noticeMailText(locale: Locale, v: { recallNumber: string; distributor: string; reason: string; deadline: string; url: string }): string {
+  return [
+    translate(locale, 'recallMail.greeting', { distributor: v.distributor }),
+    translate(locale, 'recallMail.body', { recallNumber: v.recallNumber }),
+    translate(locale, 'recallMail.reason', { reason: v.reason }),
+    translate(locale, 'recallMail.deadline', { deadline: `${v.deadline.slice(0, 10)} ${v.deadline.slice(11, 16)} UTC` }),
+    translate(locale, 'recallMail.link', { url: v.url }),
+    translate(locale, 'recallMail.attachment'),
+  ].join('\n\n');
+}

@@ -1,0 +1,221 @@
+import type { UseCaseContext } from '../context.ts';
+import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import type { RelyingParty } from '../auth/webauthn-challenge.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { enqueueEvent } from '../outbox/enqueue-event.ts';
+import { queueMail } from '../mail/queue-mail.ts';
+import { recordHash } from '../signatures/record-hash.ts';
+import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
+import { recordSignature } from '../signatures/record-signature.ts';
+import { translate, type Locale } from '../i18n/index.ts';
+import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { toGtin14 } from '../gs1/gtin.ts';
+import { noticeForDistributor } from './notice-for-distributor.ts';
+
+export interface SubRecipientInput {
+  name: string;
+  contact?: string;
+  quantity: number;
+  /** YYYY-MM-DD: when the sub-recipient was told. */
+  notifiedOn: string;
+}
+
+export interface AcknowledgementLotInput {
+  gtin: string;
+  lot: string | null;
+  received: number;
+  onHand: number;
+  quarantined: number;
+  returned: number;
+  destroyed: number;
+  subRecipients: SubRecipientInput[];
+}
+
+export interface AcknowledgementInput {
+  noticeId: string;
+  /** The reader confirms having read and understood the notice: what the signature attests. */
+  understood: boolean;
+  /** False: "we hold none of the affected stock" (still a signed confirmation of receipt). */
+  holdsStock: boolean;
+  lots: AcknowledgementLotInput[];
+  comment?: string;
+  credential: SignerCredential;
+  /** Language of the receipt mailed to the signer. */
+  locale: Locale;
+}
+
+export interface SubmittedAcknowledgement {
+  acknowledgementId: string;
+  version: number;
+  quarantineConfirmed: boolean;
+}
+
+/** What a signature of this meaning says, printed on the receipt (21 CFR 11.50(a)(3)). */
+export const acknowledgementMeaning = 'responsibility' as const;
+
+const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed'] as const;
+
+/**
+ * The distributor's reply to a recall notice, signed (Part 11: re-authentication, printed
+ * name, meaning, time) and kept as a new version: a correction never changes an earlier one.
+ * Quantities that cannot be true are refused with every problem at once. The reply, its
+ * signature, the notice's progress, audit entries, the ERP events (recall.acknowledged, and
+ * recall.quarantine_confirmed the first time all stock on hand is quarantined) and the receipt
+ * mail to the signer commit together.
+ */
+export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: AcknowledgementInput): Promise<SubmittedAcknowledgement> {
+  requireRole(actor, 'distributor_user');
+  const notice = await noticeForDistributor(ctx.db, actor, input.noticeId);
+  const lots = checkLots(input, notice.lots, ctx.clock.now());
+  const comment = input.comment?.trim() || null;
+  if (comment && comment.length > 2000) throw new AppError('invalid_input', 'the comment is too long', { comment: 'at most 2000 characters' });
+  if ('password' in input.credential && !input.credential.password) {
+    throw new AppError('invalid_input', 'enter your password to sign', { password: 'required to sign' });
+  }
+
+  const content = { noticeId: notice.id, recallNumber: notice.recallNumber, distributor: notice.distributorOrganisationId, holdsStock: input.holdsStock, lots, comment };
+  const hash = recordHash(content);
+  const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: acknowledgementMeaning, credential: input.credential });
+
+  return ctx.db.transaction(async (tx) => {
+    const current = await tx.get<{ latest_version: number; quarantine_confirmed_at: string | null; state: string }>(
+      'SELECT n.latest_version, n.quarantine_confirmed_at, r.state FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id WHERE n.id = ?',
+      [notice.id],
+    );
+    if (current!.state !== 'open') throw new AppError('conflict', `recall ${notice.recallNumber} is ${current!.state}: replies are closed`);
+    const version = current!.latest_version + 1;
+    const id = newId('rak');
+    const signature = await recordSignature(tx, ctx.clock, actor, signer, {
+      entityType: 'recall_acknowledgement',
+      entityId: id,
+      recordHash: hash,
+      meaning: acknowledgementMeaning,
+      reason: `reply to recall ${notice.recallNumber}, version ${version}`,
+      requestId: ctx.requestId,
+    });
+    const now = signature.signedAt;
+    await tx.run(
+      `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, notice.id, notice.recallId, notice.distributorOrganisationId, version, input.holdsStock ? 1 : 0, comment, hash, signature.id, actor.userId, now],
+    );
+    for (const l of lots) {
+      await tx.run(
+        `INSERT INTO recall_acknowledgement_lots (acknowledgement_id, gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, l.gtin, l.lot, l.received, l.onHand, l.quarantined, l.returned, l.destroyed, l.distributed],
+      );
+      for (const s of l.subRecipients) {
+        await tx.run('INSERT INTO recall_subrecipients (acknowledgement_id, gtin, lot, name, contact, quantity, notified_on) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+          id,
+          l.gtin,
+          l.lot,
+          s.name,
+          s.contact ?? null,
+          s.quantity,
+          s.notifiedOn,
+        ]);
+      }
+    }
+    // All stock on hand quarantined (or none held): what QA needs before it can rely on the consignee.
+    const quarantineConfirmed = !input.holdsStock || lots.every((l) => l.quarantined === l.onHand);
+    const firstConfirmation = quarantineConfirmed && !current!.quarantine_confirmed_at && input.holdsStock;
+    await tx.run(
+      `UPDATE recall_notices SET latest_version = ?, first_acknowledged_at = coalesce(first_acknowledged_at, ?),
+         quarantine_confirmed_at = CASE WHEN ? THEN coalesce(quarantine_confirmed_at, ?) ELSE NULL END WHERE id = ?`,
+      [version, now, input.holdsStock && quarantineConfirmed ? 1 : 0, now, notice.id],
+    );
+    await recordAudit(tx, ctx.clock, {
+      actor: asAuditActor(actor),
+      organisationId: notice.distributorOrganisationId,
+      action: version === 1 ? 'recall.acknowledged' : 'recall.acknowledgement_corrected',
+      entityType: 'recall_notice',
+      entityId: notice.id,
+      newValues: { acknowledgement: id, version, holdsStock: input.holdsStock, lots, signature: signature.id, recordHash: hash },
+      requestId: ctx.requestId,
+    });
+    const manifestation = { signerName: signature.signerName, meaning: signature.meaning, signedAt: signature.signedAt, method: signature.method };
+    const eventLots = lots.map(({ subRecipients, ...l }) => ({ ...l, lot: l.lot ?? undefined, subRecipients: subRecipients.length }));
+    await enqueueEvent(tx, ctx.clock, {
+      type: 'recall.acknowledged',
+      aggregateType: 'recall',
+      aggregateId: notice.recallId,
+      organisationId: notice.distributorOrganisationId,
+      data: { recallNumber: notice.recallNumber, noticeId: notice.id, distributor: notice.distributorRef, acknowledgementId: id, version, holdsStock: input.holdsStock, lots: eventLots, acknowledgedAt: now, signature: manifestation },
+    });
+    if (firstConfirmation) {
+      await enqueueEvent(tx, ctx.clock, {
+        type: 'recall.quarantine_confirmed',
+        aggregateType: 'recall',
+        aggregateId: notice.recallId,
+        organisationId: notice.distributorOrganisationId,
+        data: { recallNumber: notice.recallNumber, noticeId: notice.id, distributor: notice.distributorRef, acknowledgementId: id, version, quarantined: lots.reduce((n, l) => n + l.quarantined, 0), confirmedAt: now },
+      });
+    }
+    await queueMail(tx, ctx.clock, {
+      to: actor.email,
+      subject: translate(input.locale, 'recallReceipt.subject', { recallNumber: notice.recallNumber, version }),
+      text: translate(input.locale, 'recallReceipt.body', { recallNumber: notice.recallNumber, version, signer: signature.signerName, signedAt: `${now.slice(0, 16).replace('T', ' ')} UTC` }),
+      locale: input.locale,
+      purpose: 'recall.receipt',
+      organisationId: notice.distributorOrganisationId,
+      entity: { type: 'recall_acknowledgement', id },
+      attachments: [{ kind: 'recall-receipt-pdf', ref: { acknowledgementId: id, locale: input.locale } }],
+    });
+    return { acknowledgementId: id, version, quarantineConfirmed };
+  });
+}
+
+type CheckedLot = Omit<AcknowledgementLotInput, 'subRecipients'> & { distributed: number; subRecipients: SubRecipientInput[] };
+
+/** Every problem with the reported quantities at once, keyed by field path (lots/0/quarantined …). */
+function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot: string | null }[], now: Date): CheckedLot[] {
+  const fields: Record<string, string> = {};
+  const today = now.toISOString().slice(0, 10);
+  const known = new Set(noticeLots.map((l) => `${l.gtin}\u0000${l.lot ?? ''}`));
+  const seen = new Set<string>();
+  const lots = input.lots.map((raw, i) => {
+    const at = (f: string) => `lots/${i}/${f}`;
+    const gtin = toGtin14(String(raw.gtin ?? '').trim());
+    const lot = raw.lot?.trim() || null;
+    const key = `${gtin}\u0000${lot ?? ''}`;
+    if (!known.has(key)) fields[at('lot')] = 'is not a lot of this notice';
+    if (seen.has(key)) fields[at('lot')] = 'is reported twice';
+    seen.add(key);
+    for (const c of counts) {
+      if (!Number.isSafeInteger(raw[c]) || raw[c] < 0) fields[at(c)] = 'must be a whole number, 0 or more';
+    }
+    const subRecipients = (raw.subRecipients ?? []).map((s, j) => {
+      const sub = (f: string) => `lots/${i}/subRecipients/${j}/${f}`;
+      const name = String(s.name ?? '').trim();
+      const notifiedOn = String(s.notifiedOn ?? '').trim();
+      if (!name) fields[sub('name')] = 'required: whom you passed units on to';
+      if (name.length > 200) fields[sub('name')] = 'at most 200 characters';
+      if (!Number.isSafeInteger(s.quantity) || s.quantity < 1) fields[sub('quantity')] = 'must be a whole number, 1 or more';
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(notifiedOn) || Number.isNaN(Date.parse(notifiedOn))) fields[sub('notifiedOn')] = 'must be a date (YYYY-MM-DD): when you told them';
+      else if (notifiedOn > today) fields[sub('notifiedOn')] = 'cannot be in the future';
+      return { name, contact: s.contact?.trim() || undefined, quantity: s.quantity, notifiedOn };
+    });
+    const distributed = subRecipients.reduce((n, s) => n + (Number.isSafeInteger(s.quantity) ? s.quantity : 0), 0);
+    const valid = counts.every((c) => Number.isSafeInteger(raw[c]) && raw[c] >= 0);
+    if (valid) {
+      if (raw.quarantined > raw.onHand) fields[at('quarantined')] = `${raw.quarantined} quarantined is more than the ${raw.onHand} on hand`;
+      const accounted = raw.onHand + raw.returned + raw.destroyed + distributed;
+      if (accounted > raw.received) {
+        fields[at('received')] = `${raw.received} received is less than the ${accounted} accounted for (on hand ${raw.onHand} + returned ${raw.returned} + destroyed ${raw.destroyed} + passed on ${distributed})`;
+      }
+      if (!input.holdsStock && raw.onHand > 0) fields[at('onHand')] = 'you said you hold no stock: on hand must be 0';
+    }
+    return { gtin, lot, received: raw.received, onHand: raw.onHand, quarantined: raw.quarantined, returned: raw.returned, destroyed: raw.destroyed, distributed, subRecipients };
+  });
+  if (input.holdsStock) {
+    noticeLots.forEach((l) => {
+      if (!seen.has(`${l.gtin}\u0000${l.lot ?? ''}`)) fields[`lots/${l.gtin}/${l.lot ?? ''}`] = `lot ${l.lot ?? '(none)'} of ${l.gtin} is not reported: report every lot of the notice`;
+    });
+    if (input.lots.length === 0) fields.lots = 'report the stock of every lot of the notice, or say you hold no stock';
+  }
+  if (!input.understood) fields.understood = 'confirm that you have read and understood the notice';
+  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the reply cannot be recorded as it is', fields);
+  return lots;
+}
