@@ -1,0 +1,68 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { isAppError } from '$shared/errors.ts';
+import { translate } from '$shared/i18n/index.ts';
+import { addConsignee } from '$shared/recalls/add-consignee.ts';
+import { getRecallDashboard } from '$shared/recalls/get-recall-dashboard.ts';
+import { getRecallReview } from '$shared/recalls/get-recall-review.ts';
+import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
+import { loadFailure, userMessage } from '$lib/server/errors.ts';
+import { requireActor } from '$lib/server/require-actor.ts';
+import { readConsigneeForm, recallFailure } from '../recall-form.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+/**
+ * A recall for manufacturer staff: what was issued, the consignees QA reviews before the
+ * notices go out, then the dashboard. A distributor's user answers its notice on the reply page.
+ */
+export const load = (async ({ locals, params, url }) => {
+  const actor = requireActor(locals);
+  if (actor.role === 'distributor_user') redirect(303, `/recalls/${encodeURIComponent(params.id)}/reply`);
+  try {
+    const review = await getRecallReview(locals.ctx, actor, params.id);
+    const underReview = review.recall.state === 'received';
+    return {
+      ...review,
+      dashboard: underReview ? null : await getRecallDashboard(locals.ctx, actor, params.id),
+      canAct: actor.role === 'manufacturer_qa' && underReview,
+      justCreated: url.searchParams.has('created'),
+    };
+  } catch (e) {
+    loadFailure(e, locals);
+  }
+}) satisfies PageServerLoad;
+
+export const actions = {
+  addConsignee: async ({ request, locals, params }) => {
+    const { input, values, rename } = readConsigneeForm(await request.formData());
+    try {
+      const added = await addConsignee(locals.ctx, requireActor(locals), { recallId: params.id, ...input });
+      return { action: 'addConsignee' as const, done: true, distributorOrganisationId: added.distributorOrganisationId, units: added.units };
+    } catch (e) {
+      return recallFailure(e, locals, values, rename);
+    }
+  },
+
+  send: async ({ request, locals, params, url }) => {
+    const form = await request.formData();
+    const values = { action: 'send' };
+    if (form.get('confirm') !== 'yes') {
+      const text = translate(locals.locale, 'recalls.send.confirmRequired');
+      return fail(400, { message: text, fields: { confirm: text }, values });
+    }
+    try {
+      const sent = await sendRecallNotices(locals.ctx, requireActor(locals), {
+        recallId: params.id,
+        portalUrl: locals.app.config.publicUrl?.origin ?? url.origin,
+      });
+      return { action: 'send' as const, done: true, notices: sent.notices, mails: sent.mails, withoutAddress: sent.withoutAddress };
+    } catch (e) {
+      // The use case's refusals here concern the whole recall, not a field: say which.
+      if (isAppError(e) && (e.code === 'conflict' || e.code === 'unprocessable')) {
+        const m = userMessage(e, locals.locale, locals.requestId, locals.log);
+        const key = e.code === 'conflict' ? 'recalls.send.alreadySent' : 'recalls.send.noConsignees';
+        return fail(m.status, { message: translate(locals.locale, key), fields: {} as Record<string, string>, values });
+      }
+      return recallFailure(e, locals, values);
+    }
+  },
+} satisfies Actions;

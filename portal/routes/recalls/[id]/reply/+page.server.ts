@@ -1,0 +1,56 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { AppError, isAppError } from '$shared/errors.ts';
+import { translate } from '$shared/i18n/index.ts';
+import { getDistributorRecall } from '$shared/recalls/get-distributor-recall.ts';
+import { submitAcknowledgement } from '$shared/recalls/submit-acknowledgement.ts';
+import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { relyingParty } from '$lib/server/relying-party.ts';
+import { requireActor } from '$lib/server/require-actor.ts';
+import { formFieldOf, readReply, replyProblem, subRows } from './reply-form.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load = (async ({ locals, params, url }) => {
+  const actor = requireActor(locals);
+  try {
+    const recall = await getDistributorRecall(locals.ctx, actor, params.id);
+    const replied = Number(url.searchParams.get('replied')) || null;
+    return { ...recall, signer: actor.displayName, subRows, justReplied: recall.replies.find((r) => r.version === replied) ?? null };
+  } catch (e) {
+    loadFailure(e, locals);
+  }
+}) satisfies PageServerLoad;
+
+export const actions = {
+  default: async (event) => {
+    const { request, locals, params } = event;
+    const actor = requireActor(locals);
+    const form = await request.formData();
+    let reply: ReturnType<typeof readReply> | undefined;
+    let noticeLots: { gtin: string; lot: string | null }[] = [];
+    let done;
+    try {
+      const { notice } = await getDistributorRecall(locals.ctx, actor, params.id);
+      noticeLots = notice.lots;
+      reply = readReply(form, notice.lots.length);
+      if (reply.holdsStock === null) throw new AppError('invalid_input', 'say whether you hold affected stock', { holdsStock: 'choose one' });
+      done = await submitAcknowledgement(locals.ctx, actor, relyingParty(event), {
+        noticeId: notice.id,
+        understood: reply.understood,
+        holdsStock: reply.holdsStock,
+        lots: reply.lots,
+        comment: reply.comment,
+        credential: { password: String(form.get('password') ?? '') },
+        locale: locals.locale,
+      });
+    } catch (e) {
+      const failure = formFailure(e, locals, reply?.values ?? {});
+      const fields: Record<string, string> = {};
+      for (const [path, text] of Object.entries(failure.data.fields ?? {})) fields[formFieldOf(path, reply?.rows ?? [], noticeLots)] = replyProblem(locals.locale, text);
+      if (isAppError(e) && e.code === 'invalid_input' && e.fields?.holdsStock) fields.holdsStock = translate(locals.locale, 'reply.problem.holdsStock');
+      if (isAppError(e) && e.code === 'invalid_input' && e.fields?.understood) fields.understood = translate(locals.locale, 'reply.problem.understood');
+      const message = isAppError(e) && e.code === 'invalid_credentials' ? translate(locals.locale, 'reply.problem.wrongPassword') : failure.data.message;
+      return fail(failure.status, { message, fields, values: failure.data.values });
+    }
+    redirect(303, `/recalls/${params.id}/reply?replied=${done.version}`);
+  },
+} satisfies Actions;

@@ -1,0 +1,225 @@
+// A recall in real Chromium against the real server and a real SMTP server: the ERP ships two
+// lots to the demo distributor and issues a recall; QA releases the notices; the notice mail
+// arrives with its link; on a phone-sized screen the distributor's recall contact (no account
+// yet) opens the link, creates an account, reports stock for both lots with a sub-recipient,
+// gets a quantity refused, corrects it, signs, and downloads the receipt; QA's recall page
+// shows the reply.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
+import { Webhook } from 'standardwebhooks';
+import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import type { Db } from '../../shared/db/index.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { defaultPolicy } from '../../shared/auth/policy.ts';
+import type { Actor } from '../../shared/auth/actor.ts';
+import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
+import { generateSecret } from '../../shared/webhooks/signature.ts';
+import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
+import { startServer, type RunningServer } from '../support/server.ts';
+import { elementsWiderThanViewport, launchChromium, newVisitor, phone, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
+
+const qa = demoUsers.find((u) => u.role === 'manufacturer_qa')!;
+const infusionSet = '09506000134352';
+const contact = 'recall@rhein-medical.example';
+const inboundSecret = generateSecret();
+
+let server: RunningServer;
+let browser: Browser;
+let db: Db;
+let smtp: SMTPServer;
+const mails: { to: string[]; raw: string }[] = [];
+let recallId: string;
+
+async function erp(type: string, data: unknown): Promise<void> {
+  const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
+  const id = `msg_e2e_${type}_${Math.random().toString(36).slice(2)}`;
+  const at = new Date();
+  const signature = new Webhook(inboundSecret).sign(id, at, body);
+  const res = await fetch(new URL('/erp/webhooks', server.url), {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
+  });
+  if (res.status !== 200) throw new Error(`${type}: HTTP ${res.status} ${await res.text()}`);
+}
+
+async function actorFor(email: string): Promise<Actor> {
+  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
+    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
+       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
+    [email],
+  );
+  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const found = probe();
+    if (found !== undefined) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+      stream.on('end', () => {
+        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+  const smtpPort = (smtp.server.address() as { port: number }).port;
+  await ensurePortalBuilt();
+  [server, browser] = await Promise.all([
+    startServer({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Lotbridge <no-reply@lotbridge.test>', ERP_INBOUND_SECRET: inboundSecret }),
+    launchChromium(),
+  ]);
+  db = openServerDb(server);
+
+  await erp('shipment.dispatched', {
+    shipmentNumber: 'SH-E2E-1',
+    distributor: { erpId: 'C-20001' },
+    dispatchedAt: '2026-02-10T08:00:00Z',
+    lines: [
+      { gtin: infusionSet, lot: 'L-E2E-A', quantity: 100 },
+      { gtin: infusionSet, lot: 'L-E2E-B', quantity: 30 },
+    ],
+  });
+  const deadline = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+  await erp('recall.issued', {
+    recallNumber: 'FSCA-E2E-1',
+    issuedAt: new Date().toISOString(),
+    reason: 'Roller clamp may leak',
+    hazard: 'Under-infusion',
+    classifications: [{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }],
+    instructions: [{ action: 'quarantine' }, { action: 'return' }],
+    products: [{ gtin: infusionSet, lots: ['L-E2E-A', 'L-E2E-B'] }],
+    responseDeadline: deadline,
+  });
+  recallId = (await db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-E2E-1'"))!.id;
+  // The distributor's recall contact has no account yet: the notice link has to lead to one.
+  await db.run("UPDATE organisations SET recall_contact_email = ? WHERE erp_id = 'C-20001'", [contact]);
+  await sendRecallNotices({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(qa.email), { recallId, portalUrl: server.url });
+});
+
+afterAll(async () => {
+  db?.close();
+  await browser?.close();
+  await server?.stop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+describe('a distributor answers a recall notice on a phone', () => {
+  const step = stepsInOrder();
+  let visit: Visitor;
+  let link: string;
+
+  beforeAll(async () => {
+    visit = await newVisitor(browser, server.url, phone);
+  });
+
+  afterAll(async () => {
+    expect(visit.pageErrors.map(String)).toEqual([]);
+    await visit.context.close();
+  });
+
+  step('the notice mail arrives with both PDFs and a link', async () => {
+    const mail = await waitFor('the notice mail', () => mails.find((m) => m.to.includes(contact)));
+    const text = mail.raw.replace(/=\r\n/g, '');
+    expect(text).toContain('field-safety-notice-FSCA-E2E-1-en.pdf');
+    expect(text).toContain('field-safety-notice-FSCA-E2E-1-zh-CN.pdf');
+    link = /(http:\/\/[^\s]+\/notices\/rnt_[a-z2-7]+\.\d+\.[A-Za-z0-9_-]{43})/.exec(text)![1]!;
+    expect(new URL(link).origin).toBe(server.url);
+  });
+
+  step('the link opens the notice without an account and leads to one', async () => {
+    const { page } = visit;
+    await page.goto(link);
+    await page.getByRole('heading', { level: 1, name: /FSCA-E2E-1/ }).waitFor();
+    expect(await page.getByRole('cell', { name: 'L-E2E-A' }).count()).toBe(1);
+    expect(await elementsWiderThanViewport(page)).toEqual([]);
+    await page.getByLabel('Your full name').fill('Jonas Weber');
+    await page.getByLabel('Choose a password (at least 12 characters)').fill('rhein-recall-2026');
+    await page.getByLabel('Repeat the password').fill('rhein-recall-2026');
+    await page.getByRole('button', { name: 'Create the account and continue' }).click();
+    await page.waitForURL((url) => url.pathname === `/recalls/${recallId}/reply`);
+    await page.getByRole('heading', { level: 1, name: 'Recall FSCA-E2E-1: your reply' }).waitFor();
+  });
+
+  step('reports stock for two lots; an impossible quantity is refused and named', async () => {
+    const { page } = visit;
+    await page.getByLabel('Yes: we report our stock per lot').check();
+    const a = page.getByTestId('lot-L-E2E-A');
+    await a.getByLabel('Received').fill('100');
+    await a.getByLabel('On hand now').fill('60');
+    await a.getByLabel('Quarantined').fill('70');
+    await a.getByLabel('Returned').fill('0');
+    await a.getByLabel('Destroyed').fill('0');
+    await a.getByText('We passed units of this lot on').click();
+    await a.getByLabel('Recipient').first().fill('Klinikum Süd');
+    await a.getByLabel('Quantity').first().fill('40');
+    await a.getByLabel('Told on').first().fill(new Date().toISOString().slice(0, 10));
+    const b = page.getByTestId('lot-L-E2E-B');
+    for (const [label, value] of [['Received', '30'], ['On hand now', '30'], ['Quarantined', '30'], ['Returned', '0'], ['Destroyed', '0']] as const) await b.getByLabel(label).fill(value);
+    await page.getByLabel('We have read and understood the field safety notice.').check();
+    await page.getByLabel('Your password').fill('rhein-recall-2026');
+    await postsForm(page, `/recalls/${recallId}/reply`, () => page.getByRole('button', { name: 'Sign and send the reply' }).click()).catch((e: Error) => {
+      if (!/HTTP 400/.test(e.message)) throw e;
+    });
+    await a.getByText('70 quarantined is more than the 60 on hand.').waitFor();
+    expect(await db.get('SELECT COUNT(*) AS n FROM recall_acknowledgements')).toEqual({ n: 0 });
+    expect(await elementsWiderThanViewport(page)).toEqual([]);
+  });
+
+  step('corrects it, signs, and downloads the receipt', async () => {
+    const { page } = visit;
+    const a = page.getByTestId('lot-L-E2E-A');
+    await a.getByLabel('Quarantined').fill('60');
+    await page.getByLabel('Your password').fill('rhein-recall-2026');
+    await postsForm(page, `/recalls/${recallId}/reply`, () => page.getByRole('button', { name: 'Sign and send the reply' }).click());
+    await page.getByTestId('replied').waitFor();
+    expect(await page.getByTestId('replied').textContent()).toContain('version 1');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('replied').getByRole('link', { name: 'Download the receipt (PDF)' }).click()]);
+    const dir = mkdtempSync(join(tmpdir(), 'lotbridge-receipt-'));
+    const file = join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
+    expect(text).toContain('Reply to recall FSCA-E2E-1 — version 1');
+    expect(text).toContain('Received 100 · on hand 60 · quarantined 60 · returned 0 · destroyed 0 · passed on 40');
+    expect(text).toContain('Jonas Weber');
+  });
+
+  step("QA's recall page shows the reply", async () => {
+    const qaVisit = await newVisitor(browser, server.url);
+    const { page } = qaVisit;
+    await page.goto('/login');
+    await waitForLoginPageReady(page);
+    await page.getByLabel('E-mail address').fill(qa.email);
+    await page.getByLabel('Password').fill(demoPassword);
+    await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
+    await page.waitForURL((url) => url.pathname === '/home');
+    await page.goto(`/recalls/${recallId}`);
+    await page.getByRole('heading', { level: 1, name: /FSCA-E2E-1/ }).waitFor();
+    const body = await page.locator('main').innerText();
+    expect(body).toContain('Rhein Medical Distribution GmbH');
+    const figure = async (key: string) => (await page.getByTestId(`figure-${key}`).locator('.value').innerText()).trim();
+    expect(await figure('acknowledged')).toBe('1');
+    expect(await figure('quarantineConfirmed')).toBe('1');
+    expect(await figure('opened')).toBe('1');
+    expect(qaVisit.pageErrors.map(String)).toEqual([]);
+    await qaVisit.context.close();
+  });
+});

@@ -1,0 +1,414 @@
+// A recall from QA's signed creation to the distributors' signed replies, on a real SQLite file
+// with a real SMTP server: the recall is refused until complete and signed; notices go to the
+// recall contact or the distributor's users, with the PDF attached in both languages and a
+// signed link; the link opens the notice without an account (and is refused when forged or
+// expired) and leads to one; impossible quantities are refused with every problem named and
+// nothing written; a correction is a new signed version and the old one stays; the receipt
+// PDF reaches the signer; every event validates against the catalogue; the audit chain holds.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import type { Actor } from '../../shared/auth/actor.ts';
+import type { Db } from '../../shared/db/index.ts';
+import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
+import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
+import { createRecall, type NewRecall } from '../../shared/recalls/create-recall.ts';
+import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
+import { openNoticeLink } from '../../shared/recalls/open-notice-link.ts';
+import { claimNoticeAccount } from '../../shared/recalls/claim-notice-account.ts';
+import { submitAcknowledgement, type AcknowledgementInput, type AcknowledgementLotInput } from '../../shared/recalls/submit-acknowledgement.ts';
+import { getAcknowledgement } from '../../shared/recalls/get-acknowledgement.ts';
+import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
+import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
+import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { createLogger } from '../../shared/log.ts';
+import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { validateEvent } from '../../shared/events/validate-event.ts';
+import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
+import { isAppError, type AppError } from '../../shared/errors.ts';
+import { testDatabase, type TestDatabase } from '../support/database.ts';
+
+const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
+const portalUrl = 'http://portal.test';
+const by = { type: 'system' as const, name: 'recall notices test' };
+const infusionSet = '09506000134352';
+const catheter = '09506000134369';
+
+const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-recall-'));
+let files = 0;
+function pdfText(bytes: Uint8Array | Buffer): string {
+  const file = join(scratch, `doc-${++files}.pdf`);
+  writeFileSync(file, bytes);
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
+}
+
+async function actorFor(db: Db, email: string): Promise<Actor> {
+  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
+    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
+       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
+    [email],
+  );
+  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
+}
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(isAppError(e), `expected an AppError, got ${String(e)}`).toBe(true);
+  return e as AppError;
+}
+
+/** Rows that would change if a refused call had written anything. */
+async function footprint(db: Db): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of ['recalls', 'recall_consignees', 'recall_notices', 'recall_acknowledgements', 'recall_acknowledgement_lots', 'recall_subrecipients', 'signatures', 'outbox', 'mail_messages', 'users']) {
+    out[table] = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
+  }
+  return out;
+}
+
+async function eventsOf(db: Db, type: string): Promise<Record<string, unknown>[]> {
+  const rows = await db.all<{ event_type: string; occurred_at: string; payload: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number }>(
+    'SELECT event_type, occurred_at, payload, aggregate_type, aggregate_id, aggregate_seq FROM outbox WHERE event_type = ? ORDER BY position',
+    [type],
+  );
+  return rows.map((r) => validateEvent(JSON.parse(webhookBody(r)), 'outbound').data);
+}
+
+describe('recall notices and signed replies', () => {
+  let t: TestDatabase;
+  let smtp: SMTPServer;
+  let smtpPort: number;
+  const received: { to: string[]; raw: string }[] = [];
+  const as: Record<string, Actor> = {};
+  const org: Record<string, string> = {};
+  let recallId: string;
+
+  const newRecall = (over: Partial<NewRecall> = {}): NewRecall => ({
+    recallNumber: 'FSCA-2026-101',
+    classifications: [
+      { jurisdiction: 'US-FDA', type: 'recall', class: 'II' },
+      { jurisdiction: 'CN-NMPA', type: 'recall', class: '2' },
+    ],
+    reason: 'Roller clamp may leak',
+    hazard: 'Under-infusion',
+    actions: ['quarantine', 'return'],
+    instructionText: 'Use the enclosed return form.',
+    products: [{ gtin: infusionSet, lots: ['L-A', 'L-B'] }],
+    responseDeadline: '2026-03-12',
+    effectivenessLevel: 'B',
+    noticeLanguages: ['en', 'zh-CN'],
+    ...over,
+  });
+
+  const fullReply = (over: Partial<AcknowledgementInput> = {}): AcknowledgementInput => ({
+    noticeId: '',
+    understood: true,
+    holdsStock: true,
+    lots: [
+      { gtin: infusionSet, lot: 'L-A', received: 100, onHand: 60, quarantined: 60, returned: 0, destroyed: 0, subRecipients: [{ name: 'Klinikum Süd', contact: 'einkauf@klinikum-sued.example', quantity: 40, notifiedOn: '2026-03-02' }] },
+      { gtin: infusionSet, lot: 'L-B', received: 30, onHand: 30, quarantined: 30, returned: 0, destroyed: 0, subRecipients: [] },
+    ],
+    credential: { password: demoPassword },
+    locale: 'en',
+    ...over,
+  });
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, session, callback) {
+        let raw = '';
+        stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
+    smtpPort = (smtp.server.address() as { port: number }).port;
+
+    t = await testDatabase();
+    await seedDemo(t.ctx);
+    org.rhein = (await t.db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20001'"))!.id;
+    // A distributor known only by its recall contact, and one nobody can be mailed at.
+    org.alpen = (await createOrganisation(t.ctx, by, { name: 'Alpen Medizintechnik AG', kind: 'distributor', erpId: 'C-20002' })).id;
+    await t.db.run("UPDATE organisations SET recall_contact_email = 'recall@alpen-med.example' WHERE id = ?", [org.alpen!]);
+    org.silent = (await createOrganisation(t.ctx, by, { name: 'Silent Supply Ltd.', kind: 'distributor', erpId: 'C-20003' })).id;
+    for (const email of ['qa@meridian-medical.example', 'admin@meridian-medical.example', 'distributor@rhein-medical.example', 'supplier@suzhou-precision.example']) {
+      as[email.split('@')[0]!] = await actorFor(t.db, email);
+    }
+
+    let n = 0;
+    const ship = (erpId: string, lines: unknown[]) =>
+      receiveErpEvent(t.ctx, {
+        webhookId: `msg_rn_${++n}`,
+        sentAt: Math.floor(t.clock.now().getTime() / 1000),
+        body: { type: 'shipment.dispatched', timestamp: t.clock.now().toISOString(), data: { shipmentNumber: `SH-RN-${n}`, distributor: { erpId }, dispatchedAt: '2026-02-10T08:00:00Z', lines } },
+      });
+    await ship('C-20001', [
+      { gtin: infusionSet, lot: 'L-A', quantity: 100 },
+      { gtin: infusionSet, lot: 'L-B', quantity: 30 },
+      { gtin: catheter, lot: 'K-9', quantity: 5 },
+    ]);
+    await ship('C-20002', [{ gtin: infusionSet, lot: 'L-B', quantity: 12 }]);
+    await ship('C-20003', [{ gtin: infusionSet, lot: 'L-A', quantity: 3 }]);
+  });
+
+  afterAll(async () => {
+    t?.close();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  });
+
+  it('QA must give a complete recall: every problem is named at once and nothing is written', async () => {
+    const before = await footprint(t.db);
+    const e = await refusal(
+      createRecall(t.ctx, as.qa!, rp, {
+        ...newRecall({ recallNumber: '', classifications: [{ jurisdiction: 'US-FDA', type: 'fsca', class: 'II' }], hazard: ' ', actions: [], products: [{ gtin: '09506000134353', lots: ['L-A'] }], responseDeadline: '2026-03-01', effectivenessLevel: 'F' }),
+        credential: { password: demoPassword },
+      }),
+    );
+    expect(e.code).toBe('invalid_input');
+    expect(e.fields).toMatchObject({
+      recallNumber: expect.stringContaining('required'),
+      'classifications/0': 'type must be one of recall, correction for US-FDA',
+      hazard: expect.stringContaining('required'),
+      actions: expect.stringContaining('at least one action'),
+      'products/0/gtin': expect.stringContaining('check digit'),
+      responseDeadline: 'is in the past',
+      effectivenessLevel: 'must be A, B, C, D or E',
+    });
+    expect(await footprint(t.db)).toEqual(before);
+  });
+
+  it('only manufacturer QA can issue a recall, and only with the right password', async () => {
+    for (const who of ['admin', 'distributor', 'supplier']) {
+      expect((await refusal(createRecall(t.ctx, as[who]!, rp, { ...newRecall(), credential: { password: demoPassword } }))).code).toBe('forbidden');
+    }
+    const before = await footprint(t.db);
+    const wrong = await refusal(createRecall(t.ctx, as.qa!, rp, { ...newRecall(), credential: { password: 'not-the-password' } }));
+    expect(wrong.code).toBe('invalid_credentials');
+    expect(await footprint(t.db)).toEqual(before);
+    await t.db.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [as.qa!.userId]);
+  });
+
+  it('a signed recall records its consignees from the shipments, the signature and recall.created', async () => {
+    const created = await createRecall(t.ctx, as.qa!, rp, { ...newRecall(), credential: { password: demoPassword } });
+    recallId = created.recallId;
+    expect(created).toMatchObject({ consignees: 3, lines: 4, units: 145 });
+    const recall = await t.db.get<{ state: string; severity: number; response_deadline: string; effectiveness_level: string; record_hash: string; source: string }>(
+      'SELECT state, severity, response_deadline, effectiveness_level, record_hash, source FROM recalls WHERE id = ?',
+      [recallId],
+    );
+    expect(recall).toMatchObject({ state: 'received', severity: 2, response_deadline: '2026-03-12T23:59:59.999Z', effectiveness_level: 'B', source: 'portal' });
+    const signature = await t.db.get<{ meaning: string; record_hash: string; signer_name: string }>("SELECT meaning, record_hash, signer_name FROM signatures WHERE entity_type = 'recall' AND entity_id = ?", [recallId]);
+    expect(signature).toMatchObject({ meaning: 'approval', record_hash: recall!.record_hash, signer_name: as.qa!.displayName });
+    const [event] = await eventsOf(t.db, 'recall.created');
+    expect(event).toMatchObject({ recallId, recallNumber: 'FSCA-2026-101', consignees: 3, unitsShipped: 145, signature: { meaning: 'approval' } });
+    expect((await refusal(createRecall(t.ctx, as.qa!, rp, { ...newRecall(), credential: { password: demoPassword } }))).code).toBe('conflict');
+  });
+
+  it('notices go to the recall contact or the users, with a signed link; a distributor without an address is named', async () => {
+    expect((await refusal(sendRecallNotices(t.ctx, as.distributor!, { recallId, portalUrl }))).code).toBe('forbidden');
+    const sent = await sendRecallNotices(t.ctx, as.qa!, { recallId, portalUrl });
+    expect(sent).toEqual({ notices: 3, mails: 2, withoutAddress: [org.silent] });
+    expect((await refusal(sendRecallNotices(t.ctx, as.qa!, { recallId, portalUrl }))).code).toBe('conflict');
+
+    const mails = await t.db.all<{ to_address: string; subject: string; text_body: string; attachments: string; organisation_id: string }>(
+      "SELECT to_address, subject, text_body, attachments, organisation_id FROM mail_messages WHERE purpose = 'recall.notice' ORDER BY to_address",
+    );
+    expect(mails.map((m) => m.to_address)).toEqual(['distributor@rhein-medical.example', 'recall@alpen-med.example']);
+    expect(mails[0]!.subject).toBe('URGENT field safety notice — recall FSCA-2026-101 / 紧急现场安全通知 — 召回 FSCA-2026-101');
+    expect(mails[0]!.text_body).toContain('Please reply by 2026-03-12 23:59 UTC');
+    expect(mails[0]!.text_body).toContain('请于 2026-03-12 23:59 UTC 前回复');
+    expect(JSON.parse(mails[0]!.attachments)).toEqual([
+      { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein, locale: 'en' } },
+      { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein, locale: 'zh-CN' } },
+    ]);
+    const events = await eventsOf(t.db, 'recall.notice_sent');
+    expect(events.map((e) => [(e.distributor as { erpId: string }).erpId, e.method, e.recipients])).toEqual([
+      ['C-20002', 'email', 1],
+      ['C-20001', 'email', 1],
+      ['C-20003', 'none', 0],
+    ]);
+    expect(events.find((e) => (e.distributor as { erpId: string }).erpId === 'C-20001')!.lots).toEqual([
+      { gtin: infusionSet, lot: 'L-A', quantityShipped: 100 },
+      { gtin: infusionSet, lot: 'L-B', quantityShipped: 30 },
+    ]);
+    expect(await t.db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
+  });
+
+  it('the mail reaches a real SMTP server with both notice PDFs, naming the lots shipped to that distributor', async () => {
+    const sender = createMailSender({
+      db: t.db,
+      clock: t.clock,
+      log: createLogger('error'),
+      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      from: 'Lotbridge <no-reply@lotbridge.test>',
+      renderAttachment: (a) => renderRecallAttachment(t.db, a),
+    });
+    await sender.flush();
+    const toRhein = received.find((m) => m.to.includes('distributor@rhein-medical.example'))!;
+    expect(toRhein.raw).toMatch(/filename=field-safety-notice-FSCA-2026-101-en\.pdf/);
+    expect(toRhein.raw).toMatch(/filename=field-safety-notice-FSCA-2026-101-zh-CN\.pdf/);
+    const pdfs = [...toRhein.raw.matchAll(/Content-Type: application\/pdf[\s\S]*?\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n(?:\r\n)?--/g)].map((m) => Buffer.from(m[1]!.replace(/\r\n/g, ''), 'base64'));
+    expect(pdfs).toHaveLength(2);
+    const english = pdfText(pdfs[0]!);
+    expect(english).toContain('FSCA-2026-101');
+    expect(english).toMatch(/L-A 100/);
+    expect(english).toMatch(/L-B 30/);
+    expect(english).not.toContain('K-9');
+    expect(pdfText(pdfs[1]!)).toContain('召回');
+    const sentRows = await t.db.all<{ state: string }>("SELECT state FROM mail_messages WHERE purpose = 'recall.notice'");
+    expect(sentRows.every((r) => r.state === 'sent')).toBe(true);
+  });
+
+  const linkOf = (raw: string) => /http:\/\/portal\.test\/notices\/(rnt_[a-z2-7]+\.\d+\.[A-Za-z0-9_-]{43})/.exec(raw.replace(/=\r\n/g, ''))![1]!;
+
+  it('the link from the mail opens the notice without an account; openings are counted, the first one posted', async () => {
+    const token = linkOf(received.find((m) => m.to.includes('recall@alpen-med.example'))!.raw);
+    const first = await openNoticeLink(t.ctx, token);
+    expect(first).toMatchObject({ recallNumber: 'FSCA-2026-101', distributorOrganisationId: org.alpen, firstOpen: true, recipients: [{ email: 'recall@alpen-med.example', hasAccount: false }] });
+    expect(first.lots).toEqual([{ gtin: infusionSet, lot: 'L-B', quantityShipped: 12 }]);
+    const again = await openNoticeLink(t.ctx, token);
+    expect(again.firstOpen).toBe(false);
+    expect(await t.db.get('SELECT open_count FROM recall_notices WHERE id = ?', [first.id])).toEqual({ open_count: 2 });
+    expect((await eventsOf(t.db, 'recall.notice_opened')).map((e) => e.noticeId)).toEqual([first.id]);
+  });
+
+  it('a forged, altered or expired link is refused', async () => {
+    const token = linkOf(received.find((m) => m.to.includes('recall@alpen-med.example'))!.raw);
+    const [id, exp, mac] = token.split('.') as [string, string, string];
+    expect((await refusal(openNoticeLink(t.ctx, `${id}.${Number(exp) + 86400}.${mac}`))).message).toContain('not valid');
+    expect((await refusal(openNoticeLink(t.ctx, `${id}.${exp}.${mac.slice(0, -1)}${mac.endsWith('A') ? 'B' : 'A'}`))).message).toContain('not valid');
+    expect((await refusal(openNoticeLink(t.ctx, 'rnt_abc'))).code).toBe('not_found');
+    const past = await signNoticeToken(t.db, id, '2026-03-01T00:00:00.000Z');
+    const expired = await refusal(openNoticeLink(t.ctx, past));
+    expect(expired.code).toBe('forbidden');
+    expect(expired.message).toContain('expired');
+  });
+
+  it('the link leads to an account, only for an address the notice went to', async () => {
+    const token = linkOf(received.find((m) => m.to.includes('recall@alpen-med.example'))!.raw);
+    const stranger = await refusal(claimNoticeAccount(t.ctx, { token, email: 'someone@else.example', displayName: 'Some One', password: 'long-enough-password' }));
+    expect(stranger.fields).toEqual({ email: 'is not an address this notice was sent to' });
+    const claimed = await claimNoticeAccount(t.ctx, { token, email: 'Recall@Alpen-Med.example', displayName: 'Heidi Frei', password: 'alpen-recall-pass' });
+    expect(claimed.organisationId).toBe(org.alpen);
+    as.alpen = await actorFor(t.db, 'recall@alpen-med.example');
+    expect(as.alpen).toMatchObject({ role: 'distributor_user', organisationId: org.alpen });
+    expect((await refusal(claimNoticeAccount(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', password: 'alpen-recall-pass' }))).code).toBe('conflict');
+  });
+
+  it('quantities that cannot be true are refused, every one named, and nothing is written', async () => {
+    const noticeId = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE distributor_organisation_id = ?', [org.rhein!]))!.id;
+    const before = await footprint(t.db);
+    const lots: AcknowledgementLotInput[] = [
+      { gtin: infusionSet, lot: 'L-A', received: 100, onHand: 60, quarantined: 70, returned: 0, destroyed: 0, subRecipients: [{ name: 'Klinikum Süd', quantity: 50, notifiedOn: '2026-03-09' }] },
+      { gtin: infusionSet, lot: 'L-C', received: -1, onHand: 0, quarantined: 0, returned: 0, destroyed: 0, subRecipients: [] },
+    ];
+    const e = await refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, { ...fullReply(), noticeId, lots }));
+    expect(e.code).toBe('invalid_input');
+    expect(e.fields).toEqual({
+      'lots/0/quarantined': '70 quarantined is more than the 60 on hand',
+      'lots/0/received': '100 received is less than the 110 accounted for (on hand 60 + returned 0 + destroyed 0 + passed on 50)',
+      'lots/0/subRecipients/0/notifiedOn': 'cannot be in the future',
+      'lots/1/lot': 'is not a lot of this notice',
+      'lots/1/received': 'must be a whole number, 0 or more',
+      [`lots/${infusionSet}/L-B`]: `lot L-B of ${infusionSet} is not reported: report every lot of the notice`,
+    });
+    const noStockButOnHand = await refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, { ...fullReply(), noticeId, holdsStock: false }));
+    expect(noStockButOnHand.fields).toMatchObject({ 'lots/0/onHand': 'you said you hold no stock: on hand must be 0' });
+    expect(await footprint(t.db)).toEqual(before);
+  });
+
+  it("another distributor's user cannot see or answer the notice", async () => {
+    const noticeId = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE distributor_organisation_id = ?', [org.rhein!]))!.id;
+    expect((await refusal(submitAcknowledgement(t.ctx, as.alpen!, rp, { ...fullReply(), noticeId, credential: { password: 'alpen-recall-pass' } }))).code).toBe('not_found');
+    expect((await refusal(submitAcknowledgement(t.ctx, as.qa!, rp, { ...fullReply(), noticeId }))).code).toBe('forbidden');
+  });
+
+  it('a signed reply confirms the quarantine; a correction is a new version and the first stays as it was', async () => {
+    const noticeId = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE distributor_organisation_id = ?', [org.rhein!]))!.id;
+    const before = await footprint(t.db);
+    expect((await refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, { ...fullReply(), noticeId, credential: { password: 'wrong-password' } }))).code).toBe('invalid_credentials');
+    expect(await footprint(t.db)).toEqual(before);
+    await t.db.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [as.distributor!.userId]);
+
+    t.clock.advance(3_600_000);
+    const v1 = await submitAcknowledgement(t.ctx, as.distributor!, rp, { ...fullReply(), noticeId });
+    expect(v1).toMatchObject({ version: 1, quarantineConfirmed: true });
+    t.clock.advance(3_600_000);
+    const corrected = fullReply({ noticeId, comment: 'Counted again: 5 of L-B were destroyed on site.' });
+    corrected.lots[1] = { ...corrected.lots[1]!, onHand: 25, quarantined: 20, destroyed: 5 };
+    const v2 = await submitAcknowledgement(t.ctx, as.distributor!, rp, corrected);
+    expect(v2).toMatchObject({ version: 2, quarantineConfirmed: false });
+
+    const first = await getAcknowledgement(t.db, as.qa!, v1.acknowledgementId);
+    expect(first).toMatchObject({ version: 1, latestVersion: 2, holdsStock: true, signature: { meaning: 'responsibility', signerName: as.distributor!.displayName } });
+    expect(first.lots[1]).toMatchObject({ lot: 'L-B', onHand: 30, quarantined: 30, destroyed: 0 });
+    expect(first.lots[0]!.subRecipients).toEqual([{ name: 'Klinikum Süd', contact: 'einkauf@klinikum-sued.example', quantity: 40, notifiedOn: '2026-03-02' }]);
+    expect((await getAcknowledgement(t.db, as.distributor!, v2.acknowledgementId)).lots[1]).toMatchObject({ onHand: 25, quarantined: 20, destroyed: 5 });
+    expect((await refusal(getAcknowledgement(t.db, as.alpen!, v1.acknowledgementId))).code).toBe('not_found');
+
+    await expect(t.db.run('UPDATE recall_acknowledgement_lots SET quarantined = 0')).rejects.toThrow(/permanent/);
+    await expect(t.db.run('DELETE FROM recall_acknowledgements')).rejects.toThrow(/permanent/);
+
+    const notice = await t.db.get<{ latest_version: number; first_acknowledged_at: string; quarantine_confirmed_at: string | null }>(
+      'SELECT latest_version, first_acknowledged_at, quarantine_confirmed_at FROM recall_notices WHERE id = ?',
+      [noticeId],
+    );
+    expect(notice).toEqual({ latest_version: 2, first_acknowledged_at: '2026-03-02T10:00:00.000Z', quarantine_confirmed_at: null });
+    const acknowledged = await eventsOf(t.db, 'recall.acknowledged');
+    expect(acknowledged.map((e) => [e.version, (e.lots as { quarantined: number }[]).map((l) => l.quarantined)])).toEqual([
+      [1, [60, 30]],
+      [2, [60, 20]],
+    ]);
+    expect((await eventsOf(t.db, 'recall.quarantine_confirmed')).map((e) => [e.version, e.quarantined])).toEqual([[1, 90]]);
+  });
+
+  it('"we hold none" is a signed reply too', async () => {
+    const noticeId = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE distributor_organisation_id = ?', [org.alpen!]))!.id;
+    const r = await submitAcknowledgement(t.ctx, as.alpen!, rp, { noticeId, understood: true, holdsStock: false, lots: [], credential: { password: 'alpen-recall-pass' }, locale: 'zh-CN' });
+    expect(r).toMatchObject({ version: 1, quarantineConfirmed: true });
+    expect((await eventsOf(t.db, 'recall.acknowledged')).at(-1)).toMatchObject({ holdsStock: false, lots: [] });
+    expect((await eventsOf(t.db, 'recall.quarantine_confirmed')).length).toBe(1);
+  });
+
+  it('the signer receives the receipt PDF, in the language of the reply', async () => {
+    const sender = createMailSender({
+      db: t.db,
+      clock: t.clock,
+      log: createLogger('error'),
+      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      from: 'Lotbridge <no-reply@lotbridge.test>',
+      renderAttachment: (a) => renderRecallAttachment(t.db, a),
+    });
+    await sender.flush();
+    const receipts = received.filter((m) => /recall-FSCA-2026-101-reply-v\d\.pdf/.test(m.raw));
+    expect(receipts.map((m) => m.to[0])).toEqual(['distributor@rhein-medical.example', 'distributor@rhein-medical.example', 'recall@alpen-med.example']);
+    const v2 = (await t.db.get<{ id: string }>("SELECT id FROM recall_acknowledgements WHERE version = 2"))!.id;
+    const text = pdfText((await renderRecallAttachment(t.db, { kind: 'recall-receipt-pdf', ref: { acknowledgementId: v2, locale: 'en' } })).content);
+    expect(text).toContain('Reply to recall FSCA-2026-101 — version 2');
+    expect(text).toContain('Received 30 · on hand 25 · quarantined 20 · returned 0 · destroyed 5 · passed on 0');
+    expect(text).toContain('40 to Klinikum Süd, told on 2026-03-02');
+    expect(text).toContain(as.distributor!.displayName);
+    const zh = (await t.db.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE distributor_organisation_id = ?', [org.alpen!]))!.id;
+    expect(pdfText((await renderRecallAttachment(t.db, { kind: 'recall-receipt-pdf', ref: { acknowledgementId: zh, locale: 'zh-CN' } })).content)).toContain('不持有任何受影响库存');
+  });
+
+  it('leaves an unbroken audit trail', async () => {
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+    const actions = (await t.db.all<{ action: string }>("SELECT DISTINCT action FROM audit_log WHERE action LIKE 'recall.%' ORDER BY action")).map((r) => r.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['recall.issued', 'recall.consignees_resolved', 'recall.notices_sent', 'recall.notice_opened', 'recall.acknowledged', 'recall.acknowledgement_corrected']),
+    );
+  });
+});
