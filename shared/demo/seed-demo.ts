@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { Role } from '../auth/actor.ts';
 import { createOrganisation } from '../organisations/create-organisation.ts';
 import { addUser } from '../organisations/add-user.ts';
+import { applyShipmentDispatched } from '../erp/apply-shipment-dispatched.ts';
 
 /** Demo sign-ins are public knowledge: never seed them into a production database. */
 export const demoPassword = 'lotbridge-demo';
@@ -12,6 +13,17 @@ export const demoUsers: { email: string; displayName: string; role: Role; organi
   { email: 'supplier@suzhou-precision.example', displayName: '王芳 (Wang Fang)', role: 'supplier_user', organisation: 'supplier' },
   { email: 'distributor@rhein-medical.example', displayName: 'Jonas Weber', role: 'distributor_user', organisation: 'distributor' },
 ];
+
+/** A shipment of the demo recall walkthrough (README): QA recalls these lots, the distributor answers. */
+export const demoShipment = {
+  shipmentNumber: 'SH-DEMO-0001',
+  distributor: { erpId: 'C-20001' },
+  dispatchedAt: '2026-01-12T08:00:00Z',
+  lines: [
+    { gtin: '09506000999999', lot: 'DEMO-2601A', quantity: 120, expiryDate: '2028-12-31' },
+    { gtin: '09506000999999', lot: 'DEMO-2601B', quantity: 40, expiryDate: '2029-01-31' },
+  ],
+};
 
 /** The ERP numbers let the ERP's events (purchase orders, shipments) name these organisations. */
 export const demoOrganisations = {
@@ -35,5 +47,7 @@ export async function seedDemo(ctx: UseCaseContext): Promise<boolean> {
   for (const u of demoUsers) {
     await addUser(ctx, by, { email: u.email, displayName: u.displayName, password: demoPassword, role: u.role, organisationId: orgIds[u.organisation]! });
   }
+  // Something to recall: two lots shipped to the demo distributor, as the ERP reports them.
+  await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment));
   return true;
 }

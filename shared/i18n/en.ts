@@ -838,7 +838,6 @@ export const en = {
   'reply.problem.wrongPassword': 'The password is wrong: the reply was not signed or recorded.',
   'reply.problem.holdsStock': 'Say whether you received affected units.',
   'reply.problem.understood': 'Confirm that you have read and understood the notice.',
-  'noticeLink.refusedTitle': 'This notice link cannot be opened',
   'noticeLink.invalid': 'This link is not valid. Open the link from the e-mail again (the whole link), or ask the manufacturer for a new one.',
   'noticeLink.expired': 'This link has expired. Sign in to the portal to see the notice, or ask the manufacturer for a new link.',
   'noticeLink.signIn': 'Sign in to reply',
@@ -856,6 +855,13 @@ export const en = {
   'noticeLink.passwordsDiffer': 'The two passwords differ.',
   'noticeLink.accountExists': 'An account for this address exists already: sign in with it.',
   'noticeLink.noRecipients': 'Ask the manufacturer to add your e-mail address as the recall contact.',
+  'org.recallContacts': 'Recall contacts',
+  'org.recallContacts.intro': 'Recall notices go to the recall contact; without one, to every distributor user of this organisation. The escalation contact is copied on final notices when a reply is overdue.',
+  'org.recallContact': 'Recall contact (e-mail)',
+  'org.escalationContact': 'Escalation contact (e-mail)',
+  'org.recallContacts.save': 'Save the contacts',
+  'org.recallContacts.saved': 'The recall contacts were saved.',
+  'org.recallContacts.invalidEmail': 'Enter an e-mail address, or leave the field empty.',
 } as const;
 
 export type MessageKey = keyof typeof en;

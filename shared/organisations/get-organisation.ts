@@ -8,13 +8,15 @@ export interface OrganisationView {
   name: string;
   kind: OrganisationKind;
   members: { id: string; email: string; displayName: string; role: Role }[];
+  /** Distributors only: who gets recall notices and escalations. */
+  recallContacts?: { recallContactEmail: string | null; escalationContactEmail: string | null };
 }
 
 /** The caller's organisation with its members; any other organisation is not found. */
 export async function getOrganisation(ctx: UseCaseContext, actor: Actor, organisationId: string): Promise<OrganisationView> {
   const scope = ownedBy(actor, 'id');
-  const org = await ctx.db.get<{ id: string; name: string; kind: OrganisationKind }>(
-    `SELECT id, name, kind FROM organisations WHERE id = ? AND ${scope.sql}`,
+  const org = await ctx.db.get<{ id: string; name: string; kind: OrganisationKind; recall_contact_email: string | null; escalation_contact_email: string | null }>(
+    `SELECT id, name, kind, recall_contact_email, escalation_contact_email FROM organisations WHERE id = ? AND ${scope.sql}`,
     [organisationId, ...scope.args],
   );
   if (!org) throw new AppError('not_found', 'no such organisation');
@@ -23,5 +25,11 @@ export async function getOrganisation(ctx: UseCaseContext, actor: Actor, organis
       WHERE m.organisation_id = ? ORDER BY u.display_name`,
     [org.id],
   );
-  return { ...org, members: members.map((m) => ({ id: m.id, email: m.email, displayName: m.display_name, role: m.role })) };
+  return {
+    id: org.id,
+    name: org.name,
+    kind: org.kind,
+    members: members.map((m) => ({ id: m.id, email: m.email, displayName: m.display_name, role: m.role })),
+    ...(org.kind === 'distributor' ? { recallContacts: { recallContactEmail: org.recall_contact_email, escalationContactEmail: org.escalation_contact_email } } : {}),
+  };
 }

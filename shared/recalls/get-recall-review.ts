@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
 import { noticeActions, type NoticeAction } from './get-notice-data.ts';
 import type { EffectivenessLevel, Severity } from './recall-terms.ts';
+import { noticeRecipientsSql } from './notice-recipients.ts';
 
 export interface ReviewProduct {
   gtin: string;
@@ -114,10 +115,7 @@ WITH distributors AS (
   SELECT DISTINCT distributor_organisation_id AS id FROM recall_consignees WHERE recall_id = ?1),
 recipients AS (
   SELECT d.id,
-         COALESCE(n.recipients,
-           CASE WHEN o.recall_contact_email IS NOT NULL THEN json_array(o.recall_contact_email)
-                ELSE (SELECT json_group_array(u.email) FROM memberships AS m JOIN users AS u ON u.id = m.user_id
-                      WHERE m.organisation_id = o.id AND m.role = 'distributor_user' AND u.disabled_at IS NULL) END) AS list
+         COALESCE(n.recipients, ${noticeRecipientsSql}) AS list
     FROM distributors AS d JOIN organisations AS o ON o.id = d.id
     LEFT JOIN recall_notices AS n ON n.recall_id = ?1 AND n.distributor_organisation_id = d.id)
 SELECT c.distributor_organisation_id AS organisation_id, o.name, o.erp_id, r.list AS recipients,

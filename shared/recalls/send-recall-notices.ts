@@ -7,6 +7,7 @@ import { translate, isLocale, type Locale } from '../i18n/index.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { noticeTokenSigner, noticeUrl } from './notice-link.ts';
+import { noticeRecipientsSql } from './notice-recipients.ts';
 
 /** How long a notice link opens the notice after its reply deadline. */
 export const linkValidityAfterDeadlineMs = 90 * 86_400_000;
@@ -30,9 +31,7 @@ interface ConsigneeRow {
 // and its affected lots, gathered in one statement however many distributors there are.
 const consigneesSql = `
 SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id,
-       CASE WHEN o.recall_contact_email IS NOT NULL THEN json_array(o.recall_contact_email)
-            ELSE (SELECT json_group_array(u.email) FROM memberships AS m JOIN users AS u ON u.id = m.user_id
-                  WHERE m.organisation_id = o.id AND m.role = 'distributor_user' AND u.disabled_at IS NULL) END AS recipients,
+       ${noticeRecipientsSql} AS recipients,
        json_group_array(json_object('gtin', c.gtin, 'lot', c.lot, 'quantityShipped', c.quantity_shipped)) AS lots
 FROM recall_consignees AS c JOIN organisations AS o ON o.id = c.distributor_organisation_id
 WHERE c.recall_id = ?

@@ -1,4 +1,4 @@
-import { fail, redirect } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { isAppError } from '$shared/errors.ts';
 import { translate } from '$shared/i18n/index.ts';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
@@ -12,13 +12,15 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params }) => {
   const check = await checkNoticeToken(locals.ctx.db, params.token, locals.ctx.clock.now());
-  if (!check.ok) return { refused: check.reason };
+  if (!check.ok) {
+    const expired = check.reason === 'expired';
+    error(expired ? 403 : 404, { message: translate(locals.locale, expired ? 'noticeLink.expired' : 'noticeLink.invalid'), requestId: locals.requestId });
+  }
   try {
     const actor = locals.actor;
     const notice = await openNoticeLink(locals.ctx, params.token, { countOpening: actor?.organisationKind !== 'manufacturer' });
     const content = await getNoticeData(locals.ctx.db, { recallId: notice.recallId, distributorOrganisationId: notice.distributorOrganisationId });
     return {
-      refused: null,
       token: params.token,
       notice,
       content,

@@ -1,7 +1,8 @@
 import { getOrganisation } from '$shared/organisations/get-organisation.ts';
-import { loadFailure } from '$lib/server/errors.ts';
+import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
+import { formFailure, loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params }) => {
   try {
@@ -10,3 +11,16 @@ export const load = (async ({ locals, params }) => {
     loadFailure(e, locals);
   }
 }) satisfies PageServerLoad;
+
+export const actions = {
+  recallContacts: async ({ request, locals, params }) => {
+    const form = await request.formData();
+    const values = { recallContactEmail: String(form.get('recallContactEmail') ?? ''), escalationContactEmail: String(form.get('escalationContactEmail') ?? '') };
+    try {
+      await setRecallContacts(locals.ctx, requireActor(locals), { organisationId: params.id, ...values });
+    } catch (e) {
+      return formFailure(e, locals, values);
+    }
+    return { contactsSaved: true };
+  },
+} satisfies Actions;

@@ -5,6 +5,7 @@ import { addConsignee } from '$shared/recalls/add-consignee.ts';
 import { getRecallDashboard } from '$shared/recalls/get-recall-dashboard.ts';
 import { getRecallReview } from '$shared/recalls/get-recall-review.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
+import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
 import { loadFailure, userMessage } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { readConsigneeForm, recallFailure } from '../recall-form.ts';
@@ -40,6 +41,22 @@ export const actions = {
     } catch (e) {
       return recallFailure(e, locals, values, rename);
     }
+  },
+
+  /** QA gives a consignee without any address a recall contact before sending. */
+  setContact: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { action: 'setContact', recallContactEmail: String(form.get('recallContactEmail') ?? '') };
+    try {
+      await setRecallContacts(locals.ctx, requireActor(locals), {
+        organisationId: String(form.get('organisationId') ?? ''),
+        recallContactEmail: values.recallContactEmail,
+        escalationContactEmail: null,
+      });
+    } catch (e) {
+      return recallFailure(e, locals, values);
+    }
+    return { action: 'setContact' as const, done: true };
   },
 
   send: async ({ request, locals, params, url }) => {

@@ -1,0 +1,218 @@
+// The distributor's side of a recall over the real server, and who may reach it: the notice
+// link opens the notice and its PDF without an account (refused when forged or expired, not
+// counted when the manufacturer's staff open it) and makes an account for a recipient; the
+// reply page takes a signed reply through the plain form (refusals translated and put next to
+// their fields); the receipt and notice PDFs go to the distributor and the manufacturer's
+// staff only. Another distributor, a supplier and an anonymous visitor are refused on every
+// route. Recall contacts are set by the distributor itself or by QA, by nobody else.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../shared/auth/actor.ts';
+import type { Db } from '../../shared/db/index.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { defaultPolicy } from '../../shared/auth/policy.ts';
+import type { UseCaseContext } from '../../shared/context.ts';
+import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
+import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { addUser } from '../../shared/organisations/add-user.ts';
+import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
+import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
+import type { RunningServer } from '../support/server.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+
+const infusionSet = '09506000134352';
+
+async function actorFor(db: Db, email: string): Promise<Actor> {
+  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
+    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
+       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
+    [email],
+  );
+  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
+}
+
+describe('recall reply routes', () => {
+  let server: RunningServer;
+  let db: Db;
+  let ctx: UseCaseContext;
+  let recallId: string;
+  let token: string;
+  let rhein: string;
+  let alpen: string;
+  const as: Record<'qa' | 'distributor' | 'alpen' | 'supplier' | 'anonymous', BrowserClient> = {} as never;
+
+  beforeAll(async () => {
+    server = await startBuiltServer();
+    db = openServerDb(server);
+    ctx = { db, clock: systemClock, policy: defaultPolicy };
+    rhein = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20001'"))!.id;
+    alpen = (await createOrganisation(ctx, { type: 'system', name: 'test' }, { name: 'Alpen Medizintechnik AG', kind: 'distributor', erpId: 'C-20002' })).id;
+    await addUser(ctx, { type: 'system', name: 'test' }, { email: 'user@alpen-med.example', displayName: 'Heidi Frei', password: 'alpen-user-password', organisationId: alpen, role: 'distributor_user' });
+    const emails = { qa: 'qa@meridian-medical.example', distributor: 'distributor@rhein-medical.example', alpen: 'user@alpen-med.example', supplier: 'supplier@suzhou-precision.example' };
+    for (const [who, email] of Object.entries(emails) as [keyof typeof emails, string][]) {
+      as[who] = new BrowserClient(server.url);
+      await signInDirectly(as[who], db, email);
+    }
+    as.anonymous = new BrowserClient(server.url);
+
+    const now = new Date();
+    const send = async (id: string, type: string, data: unknown) =>
+      (await receiveErpEvent(ctx, { webhookId: id, sentAt: Math.floor(now.getTime() / 1000), body: { type, timestamp: now.toISOString(), data } })).outcome as { recall: string };
+    await send('msg_rrr_1', 'shipment.dispatched', {
+      shipmentNumber: 'SH-RRR-1',
+      distributor: { erpId: 'C-20001' },
+      dispatchedAt: '2026-02-10T08:00:00Z',
+      lines: [
+        { gtin: infusionSet, lot: 'L-1', quantity: 50 },
+        { gtin: infusionSet, lot: 'L-2', quantity: 10 },
+      ],
+    });
+    recallId = (
+      await send('msg_rrr_2', 'recall.issued', {
+        recallNumber: 'FSCA-RRR-1',
+        issuedAt: now.toISOString(),
+        reason: 'Roller clamp may leak',
+        products: [{ gtin: infusionSet, lots: ['L-1', 'L-2'] }],
+        responseDeadline: new Date(now.getTime() + 10 * 86_400_000).toISOString().slice(0, 10),
+      })
+    ).recall;
+    // The recall contact has no account yet: the link must lead to one.
+    await db.run("UPDATE organisations SET recall_contact_email = 'recall@rhein-medical.example' WHERE id = ?", [rhein]);
+    await sendRecallNotices(ctx, await actorFor(db, emails.qa), { recallId, portalUrl: server.url });
+    const notice = (await db.get<{ id: string; link_expires_at: string }>('SELECT id, link_expires_at FROM recall_notices WHERE recall_id = ?', [recallId]))!;
+    token = await signNoticeToken(db, notice.id, notice.link_expires_at);
+  });
+
+  afterAll(async () => {
+    db?.close();
+    await server?.stop();
+  });
+
+  const opens = async () => (await db.get<{ open_count: number }>('SELECT open_count FROM recall_notices WHERE recall_id = ?', [recallId]))!.open_count;
+
+  it('the link opens the notice and its PDF without an account; staff opening it are not counted', async () => {
+    const page = await as.anonymous.get(`/notices/${token}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('FSCA-RRR-1');
+    expect(html).toContain('L-2');
+    expect(html).toContain('recall@rhein-medical.example');
+    expect(await opens()).toBe(1);
+    const pdf = await as.anonymous.get(`/notices/${token}/notice.pdf?lang=zh-CN`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toContain('field-safety-notice-FSCA-RRR-1-zh-CN.pdf');
+    await pdf.arrayBuffer();
+    await (await as.qa.get(`/notices/${token}`)).text();
+    expect(await opens()).toBe(1);
+  });
+
+  it('a forged or expired link is refused with its reason, and so is its PDF', async () => {
+    const [id, exp, mac] = token.split('.') as [string, string, string];
+    const forged = await as.anonymous.get(`/notices/${id}.${Number(exp) + 60}.${mac}`);
+    expect(forged.status).toBe(404);
+    expect(await forged.text()).toContain('This link is not valid');
+    const expired = await as.anonymous.get(`/notices/${await signNoticeToken(db, id, '2026-01-01T00:00:00.000Z')}`);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('This link has expired');
+    expect((await as.anonymous.get(`/notices/${id}.${Number(exp) + 60}.${mac}/notice.pdf`)).status).toBe(404);
+  });
+
+  it('the link makes an account for a recipient and signs it in to reply', async () => {
+    const stranger = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'someone@else.example', displayName: 'X', password: 'long-enough-password', confirm: 'long-enough-password' });
+    expect(stranger.status).toBe(400);
+    const differ = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'Jonas Weber', password: 'rhein-recall-2026', confirm: 'other' });
+    expect(differ.status).toBe(400);
+    expect(await differ.text()).toContain('The two passwords differ.');
+    const made = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'Jonas Weber', password: 'rhein-recall-2026', confirm: 'rhein-recall-2026' });
+    expect(made.status).toBe(303);
+    expect(made.headers.get('location')).toBe(`/recalls/${recallId}/reply`);
+    const reply = await as.anonymous.get(`/recalls/${recallId}/reply`);
+    expect(reply.status).toBe(200);
+    expect(await reply.text()).toContain('Jonas Weber');
+  });
+
+  it('the reply form refuses impossible quantities next to their fields, in the reader’s language', async () => {
+    const form = {
+      holdsStock: 'yes',
+      'lot.0.gtin': infusionSet,
+      'lot.0.lot': 'L-1',
+      'lot.0.received': '50',
+      'lot.0.onHand': '20',
+      'lot.0.quarantined': '25',
+      'lot.0.returned': '0',
+      'lot.0.destroyed': '0',
+      'lot.1.gtin': infusionSet,
+      'lot.1.lot': 'L-2',
+      'lot.1.received': '10',
+      'lot.1.onHand': '10',
+      'lot.1.quarantined': '10',
+      'lot.1.returned': '',
+      'lot.1.destroyed': '0',
+      understood: 'yes',
+      password: demoPassword,
+    };
+    const refused = await as.distributor.postForm(`/recalls/${recallId}/reply`, form);
+    expect(refused.status).toBe(400);
+    const html = await refused.text();
+    expect(html).toContain('25 quarantined is more than the 20 on hand.');
+    expect(html).toContain('Enter a whole number, 0 or more.');
+    expect(await db.get('SELECT COUNT(*) AS n FROM recall_acknowledgements')).toEqual({ n: 0 });
+
+    as.distributor.cookies.set('lang', 'zh-CN');
+    const zh = await as.distributor.postForm(`/recalls/${recallId}/reply`, form);
+    expect(await zh.text()).toContain('已隔离 25 件多于现有 20 件。');
+    as.distributor.cookies.delete('lang');
+
+    const signed = await as.distributor.postForm(`/recalls/${recallId}/reply`, { ...form, 'lot.0.quarantined': '20', 'lot.1.returned': '0' });
+    expect(signed.status).toBe(303);
+    expect(signed.headers.get('location')).toBe(`/recalls/${recallId}/reply?replied=1`);
+  });
+
+  it('the receipt and the notice PDF go to the distributor and the manufacturer’s staff only', async () => {
+    const ack = (await db.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE recall_id = ?', [recallId]))!.id;
+    const receipt = `/recalls/${recallId}/replies/${ack}/receipt.pdf`;
+    for (const who of ['distributor', 'qa'] as const) {
+      const res = await as[who].get(receipt);
+      expect(res.status, who).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      await res.arrayBuffer();
+    }
+    expect((await as.distributor.get(`/recalls/${recallId}/notice.pdf?lang=en`)).status).toBe(200);
+    expect((await as.qa.get(`/recalls/${recallId}/notice.pdf?distributor=${rhein}`)).status).toBe(200);
+    expect((await as.qa.get(`/recalls/${recallId}/notice.pdf`)).status).toBe(404);
+    for (const who of ['alpen', 'supplier'] as const) {
+      expect((await as[who].get(receipt)).status, who).toBe(404);
+      expect((await as[who].get(`/recalls/${recallId}/notice.pdf`)).status, who).toBe(404);
+      expect((await as[who].get(`/recalls/${recallId}/notice.pdf?distributor=${rhein}`)).status, who).toBe(404);
+    }
+    expect((await as.distributor.get(`/recalls/other-recall/replies/${ack}/receipt.pdf`)).status).toBe(404);
+  });
+
+  it('another distributor, a supplier and an anonymous visitor cannot reach the reply page', async () => {
+    expect((await as.alpen.get(`/recalls/${recallId}/reply`)).status).toBe(404);
+    expect((await as.alpen.postForm(`/recalls/${recallId}/reply`, { holdsStock: 'no', understood: 'yes', password: 'alpen-user-password' })).status).toBe(404);
+    expect((await as.supplier.get(`/recalls/${recallId}/reply`)).status).toBe(403);
+    const anonymous = new BrowserClient(server.url);
+    const res = await anonymous.get(`/recalls/${recallId}/reply`);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toContain('/login?redirectTo=');
+    expect(await db.get('SELECT COUNT(*) AS n FROM recall_acknowledgements')).toEqual({ n: 1 });
+  });
+
+  it('recall contacts are set by the distributor itself or by QA, by nobody else', async () => {
+    const own = await as.alpen.postForm(`/organisations/${alpen}?/recallContacts`, { recallContactEmail: 'Recall@Alpen-Med.example', escalationContactEmail: 'ceo@alpen-med.example' });
+    expect(own.status).toBe(200);
+    expect(await db.get('SELECT recall_contact_email, escalation_contact_email FROM organisations WHERE id = ?', [alpen])).toEqual({
+      recall_contact_email: 'recall@alpen-med.example',
+      escalation_contact_email: 'ceo@alpen-med.example',
+    });
+    const bad = await as.alpen.postForm(`/organisations/${alpen}?/recallContacts`, { recallContactEmail: 'not-an-address', escalationContactEmail: '' });
+    expect(bad.status).toBe(400);
+    expect((await as.alpen.postForm(`/organisations/${rhein}?/recallContacts`, { recallContactEmail: 'evil@example.com', escalationContactEmail: '' })).status).toBe(404);
+    expect((await as.supplier.postForm(`/organisations/${rhein}?/recallContacts`, { recallContactEmail: 'evil@example.com', escalationContactEmail: '' })).status).toBe(404);
+    expect(await db.get('SELECT recall_contact_email FROM organisations WHERE id = ?', [rhein])).toEqual({ recall_contact_email: 'recall@rhein-medical.example' });
+    const audit = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'organisation.recall_contacts_set'");
+    expect(audit!.n).toBe(1);
+  });
+});
