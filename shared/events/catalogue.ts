@@ -22,6 +22,7 @@ import recallNoticeSent from './schemas/recall.notice_sent.schema.json' with { t
 import recallNoticeOpened from './schemas/recall.notice_opened.schema.json' with { type: 'json' };
 import recallAcknowledged from './schemas/recall.acknowledged.schema.json' with { type: 'json' };
 import recallQuarantineConfirmed from './schemas/recall.quarantine_confirmed.schema.json' with { type: 'json' };
+import recallClosed from './schemas/recall.closed.schema.json' with { type: 'json' };
 
 /**
  * Every event type that crosses the bridge, its direction, version and the JSON Schema of
@@ -53,6 +54,7 @@ export const eventCatalogue: EventType[] = [
   { type: 'recall.notice_opened', direction: 'outbound', version: 1, summary: 'a distributor opened its recall notice for the first time', schema: recallNoticeOpened },
   { type: 'recall.acknowledged', direction: 'outbound', version: 1, summary: "a distributor's signed reply to a recall notice (a correction is a new version)", schema: recallAcknowledged },
   { type: 'recall.quarantine_confirmed', direction: 'outbound', version: 1, summary: 'a distributor confirmed all affected stock on hand is quarantined', schema: recallQuarantineConfirmed },
+  { type: 'recall.closed', direction: 'outbound', version: 1, summary: 'QA closed a recall (termination) with an electronic signature', schema: recallClosed },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
   { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
   { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },

@@ -862,6 +862,12 @@ export const en = {
   'org.recallContacts.save': 'Save the contacts',
   'org.recallContacts.saved': 'The recall contacts were saved.',
   'org.recallContacts.invalidEmail': 'Enter an e-mail address, or leave the field empty.',
+  'recalls.close.heading': 'Close the recall',
+  'recalls.close.intro': 'Close the recall when it is complete: every consignee reached, the stock accounted for, the effectiveness checks done. Replies and reminders stop; every record stays.',
+  'recalls.close.reason': 'Why the recall is complete',
+  'recalls.close.statement': 'By entering your password you sign the closing of this recall electronically as {name}. Meaning: approval. The figures as they stand now are recorded with your signature.',
+  'recalls.close.submit': 'Sign and close the recall',
+  'recalls.problem.closeReasonRequired': 'Say why the recall is complete (for example: all stock accounted for, effectiveness checks done).',
 } as const;
 
 export type MessageKey = keyof typeof en;

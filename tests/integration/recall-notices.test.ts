@@ -22,6 +22,7 @@ import { openNoticeLink } from '../../shared/recalls/open-notice-link.ts';
 import { claimNoticeAccount } from '../../shared/recalls/claim-notice-account.ts';
 import { submitAcknowledgement, type AcknowledgementInput, type AcknowledgementLotInput } from '../../shared/recalls/submit-acknowledgement.ts';
 import { getAcknowledgement } from '../../shared/recalls/get-acknowledgement.ts';
+import { closeRecall } from '../../shared/recalls/close-recall.ts';
 import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
@@ -402,6 +403,20 @@ describe('recall notices and signed replies', () => {
     expect(text).toContain(as.distributor!.displayName);
     const zh = (await t.db.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE distributor_organisation_id = ?', [org.alpen!]))!.id;
     expect(pdfText((await renderRecallAttachment(t.db, { kind: 'recall-receipt-pdf', ref: { acknowledgementId: zh, locale: 'zh-CN' } })).content)).toContain('不持有任何受影响库存');
+  });
+
+  it('QA closes the recall with a signature and the figures; replies are refused after it', async () => {
+    expect((await refusal(closeRecall(t.ctx, as.distributor!, rp, { recallId, reason: 'done', credential: { password: demoPassword } }))).code).toBe('forbidden');
+    const blank = await refusal(closeRecall(t.ctx, as.qa!, rp, { recallId, reason: ' ', credential: { password: '' } }));
+    expect(blank.fields).toEqual({ reason: expect.stringContaining('required'), password: 'required to sign' });
+    const closed = await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for; checks effective.', credential: { password: demoPassword } });
+    expect(await t.db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'closed' });
+    const [event] = await eventsOf(t.db, 'recall.closed');
+    expect(event).toMatchObject({ closedAt: closed.closedAt, consignees: 3, acknowledged: 2, quarantineConfirmed: 0, unitsShipped: 145, signature: { meaning: 'approval' } });
+    expect((await refusal(closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'again', credential: { password: demoPassword } }))).code).toBe('conflict');
+    const noticeId = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE distributor_organisation_id = ?', [org.rhein!]))!.id;
+    const late = await refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, { ...fullReply(), noticeId }));
+    expect(late.message).toContain('is closed');
   });
 
   it('leaves an unbroken audit trail', async () => {

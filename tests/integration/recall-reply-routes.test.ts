@@ -215,4 +215,18 @@ describe('recall reply routes', () => {
     const audit = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'organisation.recall_contacts_set'");
     expect(audit!.n).toBe(1);
   });
+
+  it('only QA closes the recall, signed; the reply page then says replies are closed', async () => {
+    // A distributor's post is refused by the use case, then its page load sends it to its reply page.
+    expect((await as.distributor.postForm(`/recalls/${recallId}?/close`, { reason: 'x', password: demoPassword })).status).toBe(303);
+    expect((await as.supplier.postForm(`/recalls/${recallId}?/close`, { reason: 'x', password: demoPassword })).status).toBe(404);
+    const blank = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: '', password: demoPassword });
+    expect(blank.status).toBe(400);
+    expect(await blank.text()).toContain('Say why the recall is complete');
+    expect(await db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
+    const closed = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: 'All stock returned.', password: demoPassword });
+    expect(closed.status).toBe(200);
+    expect(await db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'closed' });
+    expect(await (await as.distributor.get(`/recalls/${recallId}/reply`)).text()).toContain('This recall is closed: no more replies are taken.');
+  });
 });

@@ -16,6 +16,8 @@ const problemTexts: [RegExp, MessageKey, ...string[]][] = [
   [/^type must be one of /, 'recalls.problem.classificationType'],
   [/^class must be one of /, 'recalls.problem.classificationClass'],
   [/^required: why the devices are recalled$/, 'recalls.problem.reasonRequired'],
+  [/^required: why the recall is complete/, 'recalls.problem.closeReasonRequired'],
+  [/^must be an e-mail address$/, 'org.recallContacts.invalidEmail'],
   [/^required: the risk to patients and users$/, 'recalls.problem.hazardRequired'],
   [/^at most (\d+) characters$/, 'recalls.problem.tooLong', 'max'],
   [/^choose at least one action /, 'recalls.problem.actionsNone'],

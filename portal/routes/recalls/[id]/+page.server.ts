@@ -5,9 +5,11 @@ import { addConsignee } from '$shared/recalls/add-consignee.ts';
 import { getRecallDashboard } from '$shared/recalls/get-recall-dashboard.ts';
 import { getRecallReview } from '$shared/recalls/get-recall-review.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
+import { closeRecall } from '$shared/recalls/close-recall.ts';
 import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
 import { loadFailure, userMessage } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
+import { relyingParty } from '$lib/server/relying-party.ts';
 import { readConsigneeForm, recallFailure } from '../recall-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,6 +27,8 @@ export const load = (async ({ locals, params, url }) => {
       ...review,
       dashboard: underReview ? null : await getRecallDashboard(locals.ctx, actor, params.id),
       canAct: actor.role === 'manufacturer_qa' && underReview,
+      canClose: actor.role === 'manufacturer_qa' && review.recall.state === 'open',
+      signer: actor.displayName,
       justCreated: url.searchParams.has('created'),
     };
   } catch (e) {
@@ -57,6 +61,22 @@ export const actions = {
       return recallFailure(e, locals, values);
     }
     return { action: 'setContact' as const, done: true };
+  },
+
+  /** QA closes the open recall, signed (21 CFR 7.55 termination). */
+  close: async (event) => {
+    const form = await event.request.formData();
+    const values = { action: 'close', reason: String(form.get('reason') ?? '') };
+    try {
+      await closeRecall(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
+        recallId: event.params.id,
+        reason: values.reason,
+        credential: { password: String(form.get('password') ?? '') },
+      });
+    } catch (e) {
+      return recallFailure(e, event.locals, values);
+    }
+    return { action: 'close' as const, done: true };
   },
 
   send: async ({ request, locals, params, url }) => {

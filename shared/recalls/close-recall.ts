@@ -1,0 +1,86 @@
+import type { UseCaseContext } from '../context.ts';
+import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import type { RelyingParty } from '../auth/webauthn-challenge.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { enqueueEvent } from '../outbox/enqueue-event.ts';
+import { recordHash } from '../signatures/record-hash.ts';
+import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
+import { recordSignature } from '../signatures/record-signature.ts';
+import { AppError } from '../errors.ts';
+
+/** The figures a recall is closed on, as they stood when QA signed. */
+interface ClosingFigures {
+  consignees: number;
+  acknowledged: number;
+  quarantineConfirmed: number;
+  unitsShipped: number;
+}
+
+async function closingFigures(db: UseCaseContext['db'], recallId: string): Promise<ClosingFigures> {
+  const row = await db.get<ClosingFigures>(
+    `SELECT (SELECT COUNT(*) FROM recall_notices WHERE recall_id = :id) AS consignees,
+            (SELECT COUNT(*) FROM recall_notices WHERE recall_id = :id AND latest_version > 0) AS acknowledged,
+            (SELECT COUNT(*) FROM recall_notices WHERE recall_id = :id AND quarantine_confirmed_at IS NOT NULL) AS quarantineConfirmed,
+            (SELECT coalesce(SUM(quantity_shipped), 0) FROM recall_consignees WHERE recall_id = :id) AS unitsShipped`,
+    { id: recallId },
+  );
+  return row!;
+}
+
+/**
+ * Manufacturer QA closes an open recall (the firm's termination, 21 CFR 7.55), signed with
+ * meaning "approval" over the recall, the reason and the figures as they stand. Replies and
+ * follow-ups stop; the records stay. Audited and posted as recall.closed.
+ */
+export async function closeRecall(
+  ctx: UseCaseContext,
+  actor: Actor,
+  rp: RelyingParty,
+  input: { recallId: string; reason: string; credential: SignerCredential },
+): Promise<{ closedAt: string }> {
+  requireRole(actor, 'manufacturer_qa');
+  const reason = input.reason.trim();
+  const recall = await ctx.db.get<{ id: string; recall_number: string; state: string }>('SELECT id, recall_number, state FROM recalls WHERE id = ?', [input.recallId]);
+  if (!recall) throw new AppError('not_found', 'no such recall');
+  if (recall.state !== 'open') throw new AppError('conflict', `recall ${recall.recall_number} is ${recall.state}: only an open recall can be closed`);
+  const fields: Record<string, string> = {};
+  if (!reason) fields.reason = 'required: why the recall is complete (e.g. all stock accounted for, effectiveness checks done)';
+  if (reason.length > 2000) fields.reason = 'at most 2000 characters';
+  if ('password' in input.credential && !input.credential.password) fields.password = 'required to sign';
+  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the recall cannot be closed as asked', fields);
+
+  const figures = await closingFigures(ctx.db, recall.id);
+  const hash = recordHash({ recallId: recall.id, recallNumber: recall.recall_number, action: 'close', reason, ...figures });
+  const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
+
+  return ctx.db.transaction(async (tx) => {
+    const closed = await tx.run("UPDATE recalls SET state = 'closed' WHERE id = ? AND state = 'open'", [recall.id]);
+    if (closed.changes === 0) throw new AppError('conflict', `recall ${recall.recall_number} was closed meanwhile`);
+    const signature = await recordSignature(tx, ctx.clock, actor, signer, { entityType: 'recall', entityId: recall.id, recordHash: hash, meaning: 'approval', reason, requestId: ctx.requestId });
+    await recordAudit(tx, ctx.clock, {
+      actor: asAuditActor(actor),
+      organisationId: actor.organisationId,
+      action: 'recall.closed',
+      entityType: 'recall',
+      entityId: recall.id,
+      oldValues: { state: 'open' },
+      newValues: { state: 'closed', signature: signature.id, ...figures },
+      reason,
+      requestId: ctx.requestId,
+    });
+    await enqueueEvent(tx, ctx.clock, {
+      type: 'recall.closed',
+      aggregateType: 'recall',
+      aggregateId: recall.id,
+      organisationId: actor.organisationId,
+      data: {
+        recallNumber: recall.recall_number,
+        closedAt: signature.signedAt,
+        reason,
+        ...figures,
+        signature: { signerName: signature.signerName, meaning: signature.meaning, signedAt: signature.signedAt, method: signature.method },
+      },
+    });
+    return { closedAt: signature.signedAt };
+  });
+}
