@@ -868,6 +868,10 @@ export const en = {
   'recalls.close.statement': 'By entering your password you sign the closing of this recall electronically as {name}. Meaning: approval. The figures as they stand now are recorded with your signature.',
   'recalls.close.submit': 'Sign and close the recall',
   'recalls.problem.closeReasonRequired': 'Say why the recall is complete (for example: all stock accounted for, effectiveness checks done).',
+  'home.recalls': 'Recall notices waiting for your reply',
+  'home.recalls.waiting': 'Recall {recallNumber}: reply by {deadline}.',
+  'home.recalls.overdue': 'Recall {recallNumber}: your reply was due by {deadline} and is overdue.',
+  'home.recalls.reply': 'Reply now',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -869,4 +869,8 @@ export const zhCN: Record<MessageKey, string> = {
   'recalls.close.statement': '输入密码即表示您以 {name} 的身份对关闭本召回进行电子签名。含义：批准。当前数据将与您的签名一同记录。',
   'recalls.close.submit': '签名并关闭召回',
   'recalls.problem.closeReasonRequired': '请说明召回完成的理由（例如：所有库存均已清点，有效性检查已完成）。',
+  'home.recalls': '等待您回复的召回通知',
+  'home.recalls.waiting': '召回 {recallNumber}：请于 {deadline} 前回复。',
+  'home.recalls.overdue': '召回 {recallNumber}：回复截止时间为 {deadline}，现已逾期。',
+  'home.recalls.reply': '立即回复',
 };

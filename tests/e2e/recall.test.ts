@@ -156,6 +156,11 @@ describe('a distributor answers a recall notice on a phone', () => {
     await page.getByRole('button', { name: 'Create the account and continue' }).click();
     await page.waitForURL((url) => url.pathname === `/recalls/${recallId}/reply`);
     await page.getByRole('heading', { level: 1, name: 'Recall FSCA-E2E-1: your reply' }).waitFor();
+    await page.goto('/home');
+    expect(await page.getByTestId('recalls-awaiting-reply').innerText()).toContain('Recall FSCA-E2E-1: reply by');
+    await page.getByTestId('recalls-awaiting-reply').getByRole('link', { name: 'Reply now' }).click();
+    await page.waitForURL((url) => url.pathname === `/recalls/${recallId}/reply`);
+    await page.getByRole('heading', { level: 1, name: 'Recall FSCA-E2E-1: your reply' }).waitFor();
   });
 
   step('reports stock for two lots; an impossible quantity is refused and named', async () => {

@@ -2,6 +2,7 @@ import { listSecurityAlerts } from '$shared/audit/list-security-alerts.ts';
 import { listCertificateExpiry } from '$shared/certificates/list-certificate-expiry.ts';
 import type { Actor } from '$shared/auth/actor.ts';
 import { listWebhookEndpoints } from '$shared/webhooks/list-webhook-endpoints.ts';
+import { listRecalls, type DistributorRecallItem } from '$shared/recalls/list-recalls.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { PageServerLoad } from './$types';
 
@@ -25,6 +26,13 @@ async function certificateExpiry(locals: App.Locals, actor: Actor) {
   return { reminders: [], suppliers: suppliers.length, flagged: suppliers.filter((s) => s.flagged).length };
 }
 
+/** A distributor user: the recall notices of open recalls still waiting for its signed reply. */
+async function recallsAwaitingReply(locals: App.Locals, actor: Actor): Promise<DistributorRecallItem[] | null> {
+  if (actor.role !== 'distributor_user') return null;
+  const list = await listRecalls(locals.ctx, actor, { reply: 'not_replied' });
+  return list.view === 'distributor' ? list.items.filter((r) => r.state === 'open') : [];
+}
+
 export const load = (async ({ locals }) => {
   const actor = requireActor(locals);
   const admin = actor.role === 'manufacturer_admin';
@@ -34,5 +42,6 @@ export const load = (async ({ locals }) => {
     securityAlerts: actor.organisationKind === 'manufacturer' ? await listSecurityAlerts(locals.ctx, actor) : null,
     erp: admin ? await erpSummary(locals, actor) : null,
     expiry: await certificateExpiry(locals, actor),
+    recallsAwaitingReply: await recallsAwaitingReply(locals, actor),
   };
 }) satisfies PageServerLoad;
