@@ -15,6 +15,8 @@ const systemNeeds = [
   { command: 'chromium', path: process.env.CHROMIUM_PATH || '/usr/bin/chromium', pkg: 'chromium' },
   // The recall notice tests read the field safety notice PDFs back with pdftotext.
   { command: 'pdftotext', path: '/usr/bin/pdftotext', pkg: 'poppler-utils' },
+  // OpenSSL is the independent AS2 peer (openssl cms) and opens PKCS#12 files.
+  { command: 'openssl', path: '/usr/bin/openssl', pkg: 'openssl' },
 ];
 
 /** @param {{ command: string, path: string }} need */

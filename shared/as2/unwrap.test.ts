@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { compressData } from './cms-compressed.ts';
+import { serializeEntity } from './mime.ts';
+import { unwrapAs2 } from './unwrap.ts';
+
+const options = { decryptionKeys: [], trustedCertificates: [], now: new Date('2026-01-01') };
+const payload = new TextEncoder().encode("UNB+UNOC:3+A+B+260101:0000+1'\r\n");
+
+function compressedEntity(inner: Uint8Array): Uint8Array {
+  return serializeEntity([['Content-Type', 'application/pkcs7-mime; smime-type=compressed-data; name=smime.p7z'], ['Content-Transfer-Encoding', 'binary']], compressData(inner));
+}
+
+describe('unwrapAs2 without keys', () => {
+  it('passes an unsecured payload through; the MIC is over the body without headers (RFC 4130 §7.3.1)', () => {
+    const result = unwrapAs2({ 'content-type': 'application/EDIFACT', 'content-disposition': 'attachment; filename="in.edi"' }, payload, options);
+    expect(result).toMatchObject({ ok: true, layers: [], contentType: 'application/edifact', filename: 'in.edi', signed: false });
+    expect(result.ok && result.mic).toEqual({ value: createHash('sha256').update(payload).digest('base64'), algorithm: 'sha256' });
+  });
+
+  it('removes nested compression and reads a base64 body without Content-Transfer-Encoding', () => {
+    const inner = serializeEntity([['Content-Type', 'application/edifact']], payload);
+    const twice = compressedEntity(compressedEntity(inner));
+    const outer = twice.subarray(twice.indexOf(0x30));
+    const result = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, new TextEncoder().encode(Buffer.from(outer).toString('base64')), options);
+    expect(result.ok && result.layers).toEqual(['compressed', 'compressed']);
+    expect(result.ok && Buffer.from(result.payload).equals(Buffer.from(payload))).toBe(true);
+  });
+
+  it('refuses nesting deeper than the limit as unexpected-processing-error', () => {
+    let entity = serializeEntity([['Content-Type', 'application/edifact']], payload);
+    for (let i = 0; i < 4; i++) entity = compressedEntity(entity);
+    const body = entity.subarray(entity.indexOf(0x30));
+    const result = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, body, { ...options, maxDepth: 3 });
+    expect(result).toMatchObject({ ok: false, disposition: 'unexpected-processing-error', layers: ['compressed', 'compressed', 'compressed'] });
+    expect(!result.ok && result.reason).toContain('more than 3 security layers');
+  });
+
+  it('refuses a multipart/signed with one part and a CMS body that is neither DER nor base64', () => {
+    const signed = unwrapAs2({ 'Content-Type': 'multipart/signed; protocol="application/pkcs7-signature"; boundary=b' }, new TextEncoder().encode('--b\r\n\r\nx\r\n--b--\r\n'), options);
+    expect(signed).toMatchObject({ ok: false, disposition: 'unexpected-processing-error' });
+    expect(!signed.ok && signed.reason).toContain('found 1');
+    const garbage = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data' }, new TextEncoder().encode('%%%'), options);
+    expect(garbage).toMatchObject({ ok: false, disposition: 'unexpected-processing-error' });
+  });
+});
