@@ -16,12 +16,12 @@ import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import type { Actor } from '../../shared/auth/actor.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { elementsWiderThanViewport, launchChromium, newVisitor, phone, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
+import { actorFor } from '../support/actors.ts';
 
 const qa = demoUsers.find((u) => u.role === 'manufacturer_qa')!;
 const infusionSet = '09506000134352';
@@ -46,15 +46,6 @@ async function erp(type: string, data: unknown): Promise<void> {
     headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
   });
   if (res.status !== 200) throw new Error(`${type}: HTTP ${res.status} ${await res.text()}`);
-}
-
-async function actorFor(email: string): Promise<Actor> {
-  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
-    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
-       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-    [email],
-  );
-  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
@@ -111,7 +102,7 @@ beforeAll(async () => {
   recallId = (await db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-E2E-1'"))!.id;
   // The distributor's recall contact has no account yet: the notice link has to lead to one.
   await db.run("UPDATE organisations SET recall_contact_email = ? WHERE erp_id = 'C-20001'", [contact]);
-  await sendRecallNotices({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(qa.email), { recallId, portalUrl: server.url });
+  await sendRecallNotices({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, qa.email), { recallId, portalUrl: server.url });
 });
 
 afterAll(async () => {

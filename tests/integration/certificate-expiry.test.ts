@@ -36,6 +36,7 @@ import { validateEvent } from '../../shared/events/validate-event.ts';
 import { migrationsDir, testDatabase, type TestDatabase } from '../support/database.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
 import { BrowserClient, ensurePortalBuilt, signInDirectly } from './helpers.ts';
+import { actorFor } from '../support/actors.ts';
 
 const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
@@ -52,15 +53,6 @@ async function pdfBytes(title: string): Promise<Uint8Array> {
   doc.setTitle(title);
   doc.addPage().drawText(title);
   return doc.save();
-}
-
-async function actorFor(db: Db, email: string): Promise<Actor> {
-  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
-    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
-       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-    [email],
-  );
-  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
 }
 
 /** The demo organisations and users, a second user of the supplier and a second supplier. */

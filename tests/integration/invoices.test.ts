@@ -25,6 +25,7 @@ import { getInvoice } from '../../shared/invoices/get-invoice.ts';
 import { listInvoiceableOrders } from '../../shared/invoices/list-invoiceable-orders.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { actorFor } from '../support/actors.ts';
 
 const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
@@ -41,15 +42,6 @@ let ctx: UseCaseContext;
 const actor: Record<'supplier' | 'other' | 'qa', Actor> = {} as never;
 const as: Record<'supplier' | 'other' | 'qa' | 'distributor', BrowserClient> = {} as never;
 let n = 0;
-
-async function actorFor(email: string): Promise<Actor> {
-  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
-    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
-       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-    [email],
-  );
-  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
-}
 
 /** Posts one event as the ERP does: Standard Webhooks v1, signed by the standardwebhooks package. */
 async function erp(type: string, data: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -147,9 +139,9 @@ beforeAll(async () => {
   const by = { type: 'system' as const, name: 'invoices test' };
   const otherOrg = (await createOrganisation(ctx, by, { name: 'Ningbo Moulding Ltd.', kind: 'supplier', erpId: 'V-10077' })).id;
   await addUser(ctx, by, { ...other, role: 'supplier_user', organisationId: otherOrg });
-  actor.supplier = await actorFor(supplier.email);
-  actor.other = await actorFor(other.email);
-  actor.qa = await actorFor(qa.email);
+  actor.supplier = await actorFor(db, supplier.email);
+  actor.other = await actorFor(db, other.email);
+  actor.qa = await actorFor(db, qa.email);
   for (const [who, email] of Object.entries({ supplier: supplier.email, other: other.email, qa: qa.email, distributor: distributor.email })) {
     as[who as keyof typeof as] = new BrowserClient(server.url);
     await signInDirectly(as[who as keyof typeof as], db, email);

@@ -10,8 +10,6 @@
 // link whose token checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
-import type { Actor } from '../../shared/auth/actor.ts';
-import type { Db } from '../../shared/db/index.ts';
 import { openDb } from '../../shared/db/index.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
@@ -28,6 +26,7 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { actorFor } from '../support/actors.ts';
 
 const portalUrl = 'https://portal.lotbridge.test';
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: portalUrl };
@@ -39,15 +38,6 @@ const medlineUsers = ['wang.fang@medline.example', 'zhao.lei@medline.example'];
 const escalationContact = 'director@medline.example';
 const ghsContact = 'recall@gz-health-supply.example';
 const linkPattern = /https:\/\/portal\.lotbridge\.test\/notices\/(\S+)/;
-
-async function actorFor(db: Db, email: string): Promise<Actor> {
-  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
-    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
-       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-    [email],
-  );
-  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
-}
 
 /**
  * The manufacturer with two QA users and three distributors, all shipped lot A, C-1 also lot B:

@@ -6,7 +6,6 @@
 // distributors, and the pages in Chinese.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import type { Actor } from '../../shared/auth/actor.ts';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -22,6 +21,7 @@ import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { actorFor } from '../support/actors.ts';
 
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';
@@ -85,15 +85,6 @@ function testId(page: string, id: string): string | null {
 
 /** One distributor's rows of the consignee table. */
 const consigneeRows = (page: string, name: string) => page.split('<tbody').find((chunk) => chunk.includes(name)) ?? '';
-
-async function actorFor(db: Db, email: string): Promise<Actor> {
-  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
-    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
-       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-    [email],
-  );
-  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
-}
 
 describe('recall pages', () => {
   const secret = generateSecret();

@@ -6,7 +6,6 @@
 // staff only. Another distributor, a supplier and an anonymous visitor are refused on every
 // route. Recall contacts are set by the distributor itself or by QA, by nobody else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../shared/auth/actor.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
@@ -19,17 +18,9 @@ import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { actorFor } from '../support/actors.ts';
 
 const infusionSet = '09506000134352';
-
-async function actorFor(db: Db, email: string): Promise<Actor> {
-  const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
-    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
-       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-    [email],
-  );
-  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
-}
 
 describe('recall reply routes', () => {
   let server: RunningServer;

@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedDemo, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { signInWithPassword } from '../../shared/auth/sign-in-with-password.ts';
 import { listSecurityAlerts } from '../../shared/audit/list-security-alerts.ts';
-import type { Actor } from '../../shared/auth/actor.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { actorFor } from '../support/actors.ts';
 
 let t: TestDatabase;
 beforeEach(async () => {
@@ -12,19 +12,10 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function actorFor(email: string): Promise<Actor> {
-  const row = await t.db.get<{ id: string; display_name: string; organisation_id: string; name: string; kind: Actor['organisationKind']; role: Actor['role'] }>(
-    `SELECT u.id, u.display_name, m.organisation_id, o.name, o.kind, m.role FROM users u
-       JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-    [email],
-  );
-  return { userId: row!.id, email, displayName: row!.display_name, organisationId: row!.organisation_id, organisationName: row!.name, organisationKind: row!.kind, role: row!.role };
-}
-
 describe('security alerts', () => {
   it('show the manufacturer an account locked by repeated failed sign-ins, for a week', async () => {
     const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
-    const admin = await actorFor(demoUsers.find((u) => u.role === 'manufacturer_admin')!.email);
+    const admin = await actorFor(t.db, demoUsers.find((u) => u.role === 'manufacturer_admin')!.email);
     expect(await listSecurityAlerts(t.ctx, admin)).toEqual([]);
 
     for (let i = 0; i < 2; i++) await signInWithPassword(t.ctx, { email: supplier.email, password: 'wrong-password!' }).catch(() => undefined);
@@ -37,7 +28,7 @@ describe('security alerts', () => {
   });
 
   it('are refused to suppliers and distributors', async () => {
-    const supplier = await actorFor(demoUsers.find((u) => u.role === 'supplier_user')!.email);
+    const supplier = await actorFor(t.db, demoUsers.find((u) => u.role === 'supplier_user')!.email);
     await expect(listSecurityAlerts(t.ctx, supplier)).rejects.toMatchObject({ code: 'forbidden' });
   });
 });
