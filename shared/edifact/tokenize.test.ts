@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize, isEdifactError, type EdifactProblem } from './tokenize.ts';
+import { tokenize, isEdifactError, value, type EdifactProblem } from './tokenize.ts';
 import { readEnvelope } from './envelope.ts';
 import { writeInterchange, encodeInterchange, escape } from './write.ts';
 
@@ -75,6 +75,23 @@ describe('tokenize', () => {
   });
 });
 
+describe('the fast and the careful path', () => {
+  it('give the same segments: plain segments (fast) and the same with line breaks inside (careful, lenient)', () => {
+    const plain = "UNA:+.?*'UNB+UNOC:4+A:14+B+20260101:1200+1'UNH+1+DESADV:D:96A:UN:EAN005'LIN+1++09506000134352:SRV'PIA+1+L1:NB*L2:NB'QTY+12:4'DTM'UNT+6+1'UNZ+1+1'";
+    const broken = plain.replace(/(\w)(\w)'/g, "$1\r\n$2'");
+    const read = (t: string) => tokenize(t, { mode: 'lenient' }).segments.map((s) => [s.tag, s.elements, s.repetitions, s.position]);
+    expect(read(broken)).toEqual(read(plain));
+    expect(read(plain)[3]).toEqual(['PIA', [['1'], ['L1', 'NB']], [[['1']], [['L1', 'NB'], ['L2', 'NB']]], 4]);
+    expect(read(plain)[5]).toEqual(['DTM', [], [], 6]);
+  });
+
+  it('value() reads a segment in place as its elements say, repetitions and missing parts included', () => {
+    const [, lin, pia] = tokenize("UNA:+.?*'UNB+UNOC:4+A+B+20260101:1200+1'LIN+1++09506000134352:SRV'PIA+1+L1:NB*L2:NB+:x'UNZ+0+1'").segments;
+    expect([value(lin!, 3, 1), value(lin!, 3, 2), value(lin!, 3, 3), value(lin!, 2), value(lin!, 9)]).toEqual(['09506000134352', 'SRV', '', '', '']);
+    expect([value(pia!, 2, 1), value(pia!, 2, 2), value(pia!, 3, 1), value(pia!, 3, 2)]).toEqual(['L1', 'NB', '', 'x']);
+  });
+});
+
 describe('write and envelope', () => {
   it('round-trips through the writer with escaping and computed counts', () => {
     const text = writeInterchange({
@@ -104,18 +121,18 @@ describe('write and envelope', () => {
   });
 
   it('checks UNT and UNZ counts and references, all problems at once', () => {
-    const text = "UNB+UNOA:3+A+B+1+R1'UNH+M1+INVOIC:D:96A:UN'BGM+380+1'UNT+5+M9'UNZ+2+R2'";
+    const text = "UNB+UNOA:3+A+B+260101:1200+R1'UNH+M1+INVOIC:D:96A:UN'BGM+380+1'UNT+5+M9'UNZ+2+R2'";
     expect(refused(() => readEnvelope(tokenize(text)))).toMatchObject([
       { code: 'segmentCount', segment: 4, tag: 'UNT', element: 1, params: { given: '5', actual: 3 } },
       { code: 'referenceMismatch', segment: 4, tag: 'UNT', element: 2 },
       { code: 'messageCount', segment: 5, tag: 'UNZ', element: 1 },
       { code: 'referenceMismatch', segment: 5, tag: 'UNZ', element: 2 },
     ]);
-    expect(refused(() => readEnvelope(tokenize("UNB+UNOA:3+A+B+1+R1'UNH+M1+INVOIC:D:96A:UN'")))).toMatchObject([{ code: 'missingUnt' }, { code: 'missingUnz' }]);
+    expect(refused(() => readEnvelope(tokenize("UNB+UNOA:3+A+B+260101:1200+R1'UNH+M1+INVOIC:D:96A:UN'")))).toMatchObject([{ code: 'missingUnt' }, { code: 'missingUnz' }]);
   });
 
   it('counts groups in UNZ when UNG/UNE are used', () => {
-    const text = "UNB+UNOA:3+A+B+1+R1'UNG+INVOIC+A+B+1+G1+UN+D:96A'UNH+M1+INVOIC:D:96A:UN'UNT+2+M1'UNE+1+G1'UNZ+1+R1'";
+    const text = "UNB+UNOA:3+A+B+260101:1200+R1'UNG+INVOIC+A+B+1+G1+UN+D:96A'UNH+M1+INVOIC:D:96A:UN'UNT+2+M1'UNE+1+G1'UNZ+1+R1'";
     expect(readEnvelope(tokenize(text)).messages[0]!.group).toBe('G1');
   });
 });

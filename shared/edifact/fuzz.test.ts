@@ -1,0 +1,192 @@
+// Mutated interchanges through the whole reading path: tokenizer (whole and in random chunks),
+// envelope check, the DESADV / INVOIC / ORDERS mappers, and for every refusal the CONTRL that
+// answers it, which must itself read back. Every case must end in a result or an EdifactError
+// (anything else fails the test), and the tokenizer must make progress: the characters it
+// examines are bounded by the input's length (times the chunk count when fed in chunks), so a
+// loop that stops consuming input is caught by a counter, not by a clock.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ChunkTokenizer, isEdifactError, tokenize, value, type Interchange, type Segment, type TokenizeMode } from './tokenize.ts';
+import { readEnvelope, splitInterchanges } from './envelope.ts';
+import { mapDesadv } from './map-desadv.ts';
+import { mapOrders } from './map-orders.ts';
+import { mapInvoic } from '../invoices/map-invoic.ts';
+import { contrlBytes, contrlForRefusal } from './write-contrl.ts';
+
+const localDir = resolve(import.meta.dirname, '../../tests/fixtures/edifact');
+const sharedDir = resolve(import.meta.dirname, '../../../shared/fixtures/edifact');
+const ediFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.edi') && !f.includes('huge')).map((f) => join(dir, f)) : []);
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const enc = new TextEncoder();
+const interesting = [...enc.encode("'+:?*^~=\r\n UNAUNBUNHUNTUNZUNGUNE"), 0x00, 0x7f, 0x85, 0xc3, 0xa9, 0xe4, 0xb8, 0xff, 0xef, 0xbb, 0xbf];
+
+/** One mutation of `bytes`, chosen by `r`. */
+function mutate(bytes: Uint8Array, r: () => number): Uint8Array {
+  const a = Array.from(bytes);
+  const at = () => Math.floor(r() * (a.length + 1));
+  const pick = () => (r() < 0.6 ? interesting[Math.floor(r() * interesting.length)]! : Math.floor(r() * 256));
+  const segmentBounds = () => {
+    const ends = a.flatMap((b, i) => (b === 0x27 || b === 0x7e ? [i] : []));
+    if (ends.length < 2) return null;
+    const k = Math.floor(r() * (ends.length - 1));
+    return [ends[k]! + 1, ends[k + 1]! + 1] as const;
+  };
+  switch (Math.floor(r() * 8)) {
+    case 0: {
+      const i = Math.min(at(), a.length - 1);
+      if (i >= 0) a[i] = a[i]! ^ (1 << Math.floor(r() * 8));
+      break;
+    }
+    case 1:
+      a.splice(at(), 0, pick());
+      break;
+    case 2:
+      a.splice(at(), 1 + Math.floor(r() * 4));
+      break;
+    case 3: {
+      const s = segmentBounds();
+      if (s) a.splice(s[1], 0, ...a.slice(s[0], s[1]));
+      break;
+    }
+    case 4: {
+      const s = segmentBounds();
+      if (s) a.splice(s[0] + Math.floor(r() * (s[1] - s[0])), s[1] - s[0]);
+      break;
+    }
+    case 5:
+      // A release character, or several, anywhere (also at the very end).
+      a.splice(r() < 0.2 ? a.length : at(), 0, ...Array(1 + Math.floor(r() * 3)).fill(0x3f));
+      break;
+    case 6: {
+      // A random UNA (six service characters) in front, replacing one if present.
+      const una = [0x55, 0x4e, 0x41, ...Array.from({ length: 6 }, pick)];
+      if (a[0] === 0x55 && a[1] === 0x4e && a[2] === 0x41) a.splice(0, 9, ...una);
+      else a.unshift(...una);
+      break;
+    }
+    default:
+      a.length = Math.floor(r() * a.length); // truncated
+  }
+  return new Uint8Array(a);
+}
+
+type Outcome = 'read' | 'refused';
+
+/** Tokenizes whole (bounded scan) and in random chunks (same outcome); returns the interchange or null when refused. */
+function read(bytes: Uint8Array, mode: TokenizeMode, r: () => number): Interchange | null {
+  const whole = new ChunkTokenizer({ mode });
+  let ic: Interchange | null = null;
+  let refusal: string | null = null;
+  try {
+    const segments = whole.write(bytes);
+    for (const s of whole.end()) segments.push(s);
+    ic = { ...whole.head!, segments };
+  } catch (e) {
+    if (!isEdifactError(e)) throw e;
+    refusal = JSON.stringify(e.problems);
+  }
+  expect(whole.charsScanned).toBeLessThanOrEqual(bytes.length);
+
+  const chunked = new ChunkTokenizer({ mode });
+  const chunks = 1 + Math.floor(r() * 8);
+  let chunkedSegments: Segment[] = [];
+  let chunkedRefusal: string | null = null;
+  try {
+    const size = Math.max(1, Math.ceil(bytes.length / chunks));
+    for (let i = 0; i < bytes.length; i += size) chunkedSegments = chunkedSegments.concat(chunked.write(bytes.subarray(i, i + size)));
+    chunkedSegments = chunkedSegments.concat(chunked.end());
+  } catch (e) {
+    if (!isEdifactError(e)) throw e;
+    chunkedRefusal = JSON.stringify(e.problems);
+  }
+  expect(chunked.charsScanned).toBeLessThanOrEqual(bytes.length * (chunks + 1));
+  expect(chunkedRefusal).toBe(refusal);
+  if (ic) {
+    // value() reads a lazily split segment in place: the same as its split elements.
+    const inPlace = ic.segments.map((s) => [1, 2, 3, 4, 5].map((e) => [1, 2, 3].map((c) => value(s, e, c))));
+    expect(inPlace).toEqual(ic.segments.map((s) => [1, 2, 3, 4, 5].map((e) => [1, 2, 3].map((c) => s.elements[e - 1]?.[c - 1] ?? ''))));
+    expect(chunkedSegments.map((s) => [s.tag, s.position, s.elements, s.repetitions])).toEqual(ic.segments.map((s) => [s.tag, s.position, s.elements, s.repetitions]));
+  }
+  return ic;
+}
+
+/** A refusal must be answerable: the CONTRL (when there is a UNB to answer) reads back cleanly. */
+function answer(error: unknown, segments: Segment[] | null): void {
+  if (!isEdifactError(error)) throw error;
+  const input = contrlForRefusal(error, segments, { reference: 'FUZZ', preparedAt: new Date('2026-03-20T10:15:00Z') });
+  if (!input) return;
+  const contrl = readEnvelope(tokenize(contrlBytes(input)));
+  expect(contrl.messages[0]!.type).toBe('CONTRL');
+}
+
+function process(bytes: Uint8Array, mode: TokenizeMode, r: () => number): Outcome {
+  let ic: Interchange | null;
+  try {
+    ic = read(bytes, mode, r);
+  } catch (e) {
+    if (isEdifactError(e)) throw new Error(`read() leaked an EdifactError: ${e.message}`);
+    throw e;
+  }
+  if (!ic) {
+    try {
+      tokenize(bytes, { mode });
+    } catch (e) {
+      answer(e, null);
+    }
+    return 'refused';
+  }
+  let outcome: Outcome = 'read';
+  for (const part of splitInterchanges(ic)) {
+    try {
+      for (const m of readEnvelope(part).messages) {
+        if (m.type === 'DESADV') mapDesadv(m);
+        else if (m.type === 'INVOIC') mapInvoic(m);
+        else if (m.type === 'ORDERS') mapOrders(m);
+      }
+    } catch (e) {
+      answer(e, part.segments);
+      outcome = 'refused';
+    }
+  }
+  return outcome;
+}
+
+describe('fuzz: mutated interchanges', () => {
+  const files = [...ediFiles(localDir), ...ediFiles(join(sharedDir, 'permissive')), ...ediFiles(join(sharedDir, 'copyleft'))];
+  const seeds = files.map((f) => new Uint8Array(readFileSync(f)));
+  const casesPerFile = Math.ceil(3000 / Math.max(1, files.length));
+
+  it(`${casesPerFile} mutations of each of ${files.length} fixtures end in a result or an EdifactError, with bounded progress`, () => {
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    const r = prng(20260320);
+    const count: Record<Outcome, number> = { read: 0, refused: 0 };
+    let done = 0;
+    seeds.forEach((seed) => {
+      for (let k = 0; k < casesPerFile; k++) {
+        // One to three stacked mutations; strict and lenient alternately.
+        let bytes: Uint8Array = seed;
+        const rounds = 1 + Math.floor(r() * 3);
+        for (let m = 0; m < rounds; m++) bytes = mutate(bytes, r);
+        count[process(bytes, k % 2 === 0 ? 'strict' : 'lenient', r)]++;
+        done++;
+      }
+    });
+    expect(done).toBe(casesPerFile * seeds.length);
+    expect(done).toBeGreaterThanOrEqual(3000);
+    // Both paths were exercised in earnest.
+    expect(count.read).toBeGreaterThan(done / 20);
+    expect(count.refused).toBeGreaterThan(done / 20);
+  });
+});

@@ -1,0 +1,253 @@
+// A supplier's EDIFACT interchange with despatch advices (uploaded, or handed on by the AS2
+// door): bytes → tokenize → (each interchange of the file) stored in the register, a repeat
+// recognised and answered with the first answer → envelopes checked → each DESADV mapped and
+// its lines submitted as lots through submitLots, the use case the form, CSV and barcode use
+// (all or nothing per message: one bad line and none of the message's lots are stored). The
+// answer is a CONTRL for the interchange (syntax: rejected with the fault's segment/element,
+// or acknowledged with a UCM per message) and an APERAK for each message refused on business
+// grounds (unknown order, GTIN not on it, a lot sent before) or whose type we do not take
+// here (e.g. IFTSTA, INVOIC: recognised, stored, refused cleanly).
+import { randomInt } from 'node:crypto';
+import type { UseCaseContext } from '../context.ts';
+import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { submitLots, rowProblemsOf, type LotInput } from '../lots/submit-lots.ts';
+import { lotProblems, type Lot, type RowProblem } from '../lots/lot.ts';
+import { tokenize, isEdifactError, describeProblem, fill, type EdifactProblem, type Interchange, type Segment, type TokenizeMode } from './tokenize.ts';
+import { readEnvelope, splitInterchanges, type EdifactMessage } from './envelope.ts';
+import { mapDesadv, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
+import { answeredFrom, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type MessageReport } from './write-contrl.ts';
+import { writeAperak } from './write-aperak.ts';
+import { completeInterchange, headerOf, recordInterchange, type InterchangeStatus, type MessageOutcome, type ReceivedBy } from './record-interchange.ts';
+
+export const desadvFileProblemTexts = {
+  tooLarge: 'the file is larger than {max} bytes',
+  unsupportedMessageType: 'message type {type} is not supported here (this door takes DESADV)',
+  field: '{field} {problem}',
+} as const;
+
+export const maxDesadvFileBytes = 10 * 1024 * 1024;
+
+export interface DesadvMessageResult {
+  reference: string;
+  /** UNH S009 joined by ':' */
+  type: string;
+  status: MessageOutcome['status'];
+  advice: DespatchAdvice | null;
+  lots: Lot[];
+  warnings: RowProblem[];
+  problems: EdifactProblem[];
+  /** The APERAK answering a refused message. */
+  aperak: string | null;
+}
+
+export interface DesadvInterchangeResult {
+  /** The register's id (edi_interchanges.id). */
+  id: string;
+  reference: string;
+  /** The same sender sent this reference before: answered with the first CONTRL, nothing processed. */
+  duplicate: boolean;
+  status: InterchangeStatus;
+  /** The CONTRL we answer with. */
+  contrl: string | null;
+  /** Syntax and envelope problems (positions in the interchange). */
+  problems: EdifactProblem[];
+  messages: DesadvMessageResult[];
+}
+
+export interface DesadvFileResult {
+  interchanges: DesadvInterchangeResult[];
+}
+
+/** Nothing of the file could be read, not even a UNB to answer: the upload itself is refused. */
+export class DesadvFileError extends AppError {
+  readonly problems: EdifactProblem[];
+  constructor(problems: EdifactProblem[]) {
+    super('invalid_input', `the EDIFACT file was refused: ${problems.map(describeProblem).join('; ')}`);
+    this.problems = problems;
+  }
+}
+
+/** An interchange control reference of ours (an..14): time and a random tail. */
+function ourReference(now: Date): string {
+  return (now.getTime().toString(36) + randomInt(36 ** 4).toString(36).padStart(4, '0')).toUpperCase().slice(0, 14);
+}
+
+const identifier = (m: EdifactMessage) => [m.type, m.version, m.release, m.agency, m.association].filter((x, i) => i < 4 || x);
+
+/**
+ * Reads a DESADV file of the caller's organisation and submits each message's lines as lots.
+ * Throws DesadvFileError only when no UNB could be read; every other outcome (syntax refusal,
+ * repeat, business refusal, acceptance) is returned per interchange and message with the
+ * CONTRL and APERAKs to send back, and is kept in the interchange register.
+ */
+export async function submitDesadvFile(
+  ctx: UseCaseContext,
+  actor: Actor,
+  file: { bytes: Uint8Array; name?: string; as2MessageId?: string },
+  options: { mode?: TokenizeMode } = {},
+): Promise<DesadvFileResult> {
+  requireRole(actor, 'supplier_user');
+  if (file.bytes.length > maxDesadvFileBytes) throw new DesadvFileError([{ code: 'tooLarge', message: fill(desadvFileProblemTexts.tooLarge, { max: maxDesadvFileBytes }), params: { max: maxDesadvFileBytes }, segment: null, tag: null }]);
+  const by: ReceivedBy = { actor: asAuditActor(actor), organisationId: actor.organisationId, userId: actor.userId, fileName: file.name ?? null, as2MessageId: file.as2MessageId ?? null };
+  let ic: Interchange;
+  try {
+    ic = tokenize(file.bytes, { mode: options.mode ?? 'strict' });
+  } catch (e) {
+    if (!isEdifactError(e)) throw e;
+    // The interchange is refused; answer it if a UNB names whom to answer (read leniently if need be).
+    const unb = e.context?.unb ?? unbForAnswer(file.bytes);
+    if (!unb) throw new DesadvFileError(e.problems);
+    return { interchanges: [await refuse(ctx, by, file.bytes, unb, null, e.problems, () => contrlForRefusal(e, null, ours(ctx), unb))] };
+  }
+  const interchanges: DesadvInterchangeResult[] = [];
+  for (const part of splitInterchanges(ic)) interchanges.push(await receive(ctx, actor, by, file.bytes, part));
+  return { interchanges };
+}
+
+const ours = (ctx: UseCaseContext) => ({ reference: ourReference(ctx.clock.now()), preparedAt: ctx.clock.now() });
+
+/** Records an interchange refused on syntax (or recognises a repeat of it) and answers with a rejecting CONTRL. */
+async function refuse(
+  ctx: UseCaseContext,
+  by: ReceivedBy,
+  bytes: Uint8Array,
+  unb: Segment,
+  segments: Segment[] | null,
+  problems: EdifactProblem[],
+  contrl: () => ReturnType<typeof contrlForRefusal>,
+): Promise<DesadvInterchangeResult> {
+  const types = (segments ?? []).filter((s) => s.tag === 'UNH').map((s) => s.elements[1]?.[0] ?? '');
+  const recorded = await recordInterchange(ctx, by, { bytes, header: headerOf(unb), messageTypes: types, messageCount: types.length });
+  const reference = headerOf(unb).controlReference;
+  if (recorded.duplicate) return { id: recorded.id, reference, duplicate: true, status: recorded.status, contrl: recorded.acknowledgement, problems, messages: [] };
+  const input = contrl();
+  const text = input ? writeContrl(input) : null;
+  await completeInterchange(ctx, by, recorded.id, { status: 'rejected', problems, acknowledgement: text, messages: [] });
+  return { id: recorded.id, reference, duplicate: false, status: 'rejected', contrl: text, problems, messages: [] };
+}
+
+async function receive(ctx: UseCaseContext, actor: Actor, by: ReceivedBy, bytes: Uint8Array, part: Interchange): Promise<DesadvInterchangeResult> {
+  const unb = part.segments[0]!;
+  let envelope;
+  try {
+    envelope = readEnvelope(part);
+  } catch (e) {
+    if (!isEdifactError(e)) throw e;
+    return refuse(ctx, by, bytes, unb, part.segments, e.problems, () => contrlForRefusal(e, part.segments, ours(ctx)));
+  }
+  const recorded = await recordInterchange(ctx, by, { bytes, header: headerOf(unb), messageTypes: envelope.messages.map((m) => m.type), messageCount: envelope.messages.length });
+  if (recorded.duplicate) return { id: recorded.id, reference: envelope.reference, duplicate: true, status: recorded.status, contrl: recorded.acknowledgement, problems: [], messages: [] };
+
+  const answered = answeredFrom(envelope);
+  const groups = groupsOf(part.segments);
+  const messages: DesadvMessageResult[] = [];
+  const reports: MessageReport[] = [];
+  for (const m of envelope.messages) {
+    const type = identifier(m).join(':');
+    if (m.type !== 'DESADV') {
+      const problem: EdifactProblem = {
+        code: 'unsupportedMessageType',
+        message: fill(desadvFileProblemTexts.unsupportedMessageType, { type: m.type }),
+        params: { type: m.type },
+        segment: 1,
+        tag: 'UNH',
+        element: 2,
+        component: 1,
+        messageReference: m.reference,
+      };
+      reports.push({ reference: m.reference, identifier: identifier(m), group: groups.get(m.reference), problems: [problem] });
+      messages.push({ reference: m.reference, type, status: 'unsupported', advice: null, lots: [], warnings: [], problems: [problem], aperak: aperak(ctx, answered, m, null, [problem]) });
+      continue;
+    }
+    // The syntax of a DESADV was fine (the envelope check passed): CONTRL acknowledges it, APERAK carries business refusals.
+    reports.push({ reference: m.reference, identifier: identifier(m), group: groups.get(m.reference), problems: [] });
+    messages.push(await submitMessage(ctx, actor, answered, m, type));
+  }
+  const accepted = messages.filter((m) => m.status === 'accepted').length;
+  const status: InterchangeStatus = accepted === messages.length ? 'accepted' : accepted === 0 ? 'rejected' : 'partially_accepted';
+  const contrl = writeContrl({ answered, problems: [], messages: reports, ...ours(ctx) });
+  await completeInterchange(ctx, by, recorded.id, {
+    status,
+    problems: [],
+    acknowledgement: contrl,
+    messages: messages.map((m) => ({ reference: m.reference, type: m.type, status: m.status, problems: m.problems, records: m.lots.map((l) => ({ type: 'lot', id: l.id })), aperak: m.aperak })),
+  });
+  return { id: recorded.id, reference: envelope.reference, duplicate: false, status, contrl, problems: [], messages };
+}
+
+function aperak(ctx: UseCaseContext, answered: AnsweredInterchange, m: EdifactMessage, advice: DespatchAdvice | null, problems: EdifactProblem[]): string {
+  const o = ours(ctx);
+  return writeAperak({
+    answered,
+    message: { reference: m.reference, identifier: identifier(m), documentNumber: advice?.number, purchaseOrder: advice?.purchaseOrder ?? undefined },
+    problems,
+    reference: o.reference,
+    documentNumber: o.reference,
+    preparedAt: o.preparedAt,
+  });
+}
+
+/** Maps one DESADV and submits its lines as the caller's lots, all or nothing. */
+async function submitMessage(ctx: UseCaseContext, actor: Actor, answered: AnsweredInterchange, m: EdifactMessage, type: string): Promise<DesadvMessageResult> {
+  const refused = (problems: EdifactProblem[], advice: DespatchAdvice | null): DesadvMessageResult => ({
+    reference: m.reference,
+    type,
+    status: 'rejected',
+    advice,
+    lots: [],
+    warnings: [],
+    problems,
+    aperak: aperak(ctx, answered, m, advice, problems),
+  });
+  const mapped = mapDesadv(m);
+  if (!mapped.ok) return refused(mapped.problems, null);
+  const { advice, sources } = mapped.value;
+  const lots: LotInput[] = advice.lines.map((l, i) => ({
+    row: i + 1,
+    gtin: l.gtin,
+    lot: l.lot,
+    serials: l.serials,
+    manufactureDate: l.productionDate ?? undefined,
+    expiryDate: l.expiryDate ?? undefined,
+    quantity: l.quantity,
+    poNumber: l.purchaseOrder ?? undefined,
+    poLine: l.poLine ?? undefined,
+  }));
+  try {
+    // The lots table knows the sources form, csv and barcode; a DESADV is a file of lot rows, so
+    // 'csv' — the interchange register (edi_messages.records) says which EDIFACT message each came from.
+    const result = await submitLots(ctx, actor, { source: 'csv', lots });
+    return { reference: m.reference, type, status: 'accepted', advice, lots: result.stored, warnings: result.warnings, problems: [], aperak: null };
+  } catch (e) {
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
+    return refused(rowProblems(e.fields, sources, m.reference), advice);
+  }
+}
+
+/** The lot use case's row refusals, each against the segment its field was read from. */
+function rowProblems(fields: Record<string, string>, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
+  return rowProblemsOf(fields).map((p) => {
+    const line = p.row - 1;
+    const at = (p.column && sources[`lines/${line}/${p.column}`]) || sources[`lines/${line}`];
+    const field = `lines/${line}${p.column ? `/${p.column}` : ''}`;
+    // The lot use case's texts start with what is wrong ("is not one of your purchase orders: 4500…").
+    const code = lotProblemCode(p.message);
+    return {
+      code,
+      message: fill(desadvFileProblemTexts.field, { field, problem: p.message }),
+      params: { field, problem: p.message },
+      segment: at?.segment ?? null,
+      tag: at?.tag ?? null,
+      ...(at?.element ? { element: at.element, component: at.component } : {}),
+      messageReference,
+      field,
+    };
+  });
+}
+
+/** The stable code of a lot problem text (the lot use case gives texts), 'field' when none fits. */
+function lotProblemCode(message: string): string {
+  for (const [code, text] of Object.entries(lotProblems)) if (message === text || message.startsWith(`${text}:`)) return code;
+  return 'field';
+}
