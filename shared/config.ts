@@ -38,6 +38,12 @@ export interface Config {
     /** Days after a certificate's expiry before its supplier is flagged (`CERTIFICATE_GRACE_DAYS`). */
     graceDays: number;
   };
+  as2: {
+    /** Our AS2 name (`AS2_ID`): partners send to it as AS2-To; our certificate's CN. */
+    id: string;
+    /** The largest AS2 message accepted, in bytes (`AS2_MAX_MB`); it is streamed to disk, not held in memory. */
+    maxBytes: number;
+  };
 }
 
 /** A bad setting: the message is the one line the operator sees. */
@@ -130,6 +136,15 @@ function mail(env: Env): Config['mail'] {
   return { smtpUrl, from };
 }
 
+/** RFC 4130 AS2-name: 1 to 128 printable ASCII characters (sent quoted when it holds a space, a double quote or a backslash). */
+function as2Id(env: Env): string {
+  const raw = env.AS2_ID || 'LOTBRIDGE';
+  if (!/^[\x20-\x7e]{1,128}$/.test(raw) || raw.trim() !== raw) {
+    throw new ConfigError(`AS2_ID must be 1 to 128 printable ASCII characters without leading or trailing spaces (got "${raw}")`);
+  }
+  return raw;
+}
+
 /**
  * The demo's sign-ins are public, so it is seeded by default only where the portal is not
  * published: no PUBLIC_URL, or one on this machine.
@@ -165,5 +180,6 @@ export function loadConfig(env: Env = process.env): Config {
     certificates: {
       graceDays: integer(env, 'CERTIFICATE_GRACE_DAYS', 30, 0, 365),
     },
+    as2: { id: as2Id(env), maxBytes: integer(env, 'AS2_MAX_MB', 256, 1, 4096) * 1024 * 1024 },
   };
 }

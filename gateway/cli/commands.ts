@@ -12,14 +12,15 @@ import { serve } from '../node/serve.ts';
 import { readFileSync } from 'node:fs';
 import { runErpSink, sendErpEvent } from './erp-tools.ts';
 import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
+import { partnerCommands } from './partner-commands.ts';
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface Command {
   summary: string;
   usage?: string;
   details?: string;
-  options?: Record<string, { type: 'string' | 'boolean'; help?: string }>;
+  options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; help?: string }>;
   run(values: Values): Promise<number>;
 }
 
@@ -238,4 +239,5 @@ export const commands: Record<string, Command> = {
       });
     },
   },
+  ...partnerCommands,
 };

@@ -16,7 +16,7 @@ function commandHelp(name: string, c: Command): string {
   const opts = Object.entries(c.options ?? {});
   if (opts.length) {
     lines.push('', 'Options:');
-    for (const [opt, o] of opts) lines.push(`  --${opt}${o.type === 'string' ? ' <value>' : ''}`.padEnd(28) + (o.help ?? ''));
+    for (const [opt, o] of opts) lines.push(`  --${opt}${o.type === 'string' ? ' <value>' : ''}${o.multiple ? '…' : ''}`.padEnd(28) + (o.help ?? ''));
   }
   lines.push('  --help'.padEnd(28) + 'show this help');
   return lines.join('\n');
@@ -37,10 +37,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const rest = argv.slice(name.split(' ').length);
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     const options: ParseArgsConfig['options'] = { help: { type: 'boolean' } };
-    for (const [opt, o] of Object.entries(command.options ?? {})) options[opt] = { type: o.type };
+    for (const [opt, o] of Object.entries(command.options ?? {})) options[opt] = o.multiple ? { type: o.type, multiple: true } : { type: o.type };
     values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as typeof values;
   } catch (e) {
     console.error(`lotbridge ${name}: ${(e as Error).message}\n\n${commandHelp(name, command)}`);

@@ -1,12 +1,14 @@
 import { recallDashboardEn } from './recall-dashboard.en.ts';
 import { recallFollowUpEn } from './recall-follow-up.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
+import { ediPartnersEn } from './edi-partners.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
   ...recallDashboardEn,
   ...recallFollowUpEn,
   ...recallPagesEn,
+  ...ediPartnersEn,
   'app.name': 'Lotbridge',
   'app.tagline': 'Supplier and distributor portal',
   'nav.skip': 'Skip to content',

@@ -2,12 +2,14 @@ import type { MessageKey } from './en.ts';
 import { recallDashboardZhCN } from './recall-dashboard.zh-CN.ts';
 import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
+import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
   ...recallDashboardZhCN,
   ...recallFollowUpZhCN,
   ...recallPagesZhCN,
+  ...ediPartnersZhCN,
   'app.name': 'Lotbridge',
   'app.tagline': '供应商与经销商门户',
   'nav.skip': '跳到正文',

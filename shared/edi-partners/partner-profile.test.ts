@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { as2IdProblem, as2NameHeader, as2UrlProblem, parseEdiId, readOptions } from './partner-profile.ts';
+
+describe('AS2 ids (RFC 4130 §6.2)', () => {
+  it('accept 1 to 128 printable US-ASCII characters, spaces and quotes included', () => {
+    for (const ok of ['A', 'A'.repeat(128), 'mendelson_opensource_AS2', 'ACME "EU" Hub', 'a\\b', '!#$%&\'*+-/=?^_`{|}~']) expect(as2IdProblem(ok), ok).toBeUndefined();
+  });
+
+  it('refuse empty, too long, non-ASCII, control characters and outer spaces, saying which', () => {
+    expect(as2IdProblem('')).toBe('required');
+    expect(as2IdProblem('A'.repeat(129))).toBe('must be at most 128 characters (RFC 4130 §6.2); it has 129');
+    expect(as2IdProblem('Zoë')).toBe('must be printable US-ASCII (RFC 4130 §6.2); character U+00EB is not');
+    expect(as2IdProblem('A\tB')).toBe('must be printable US-ASCII (RFC 4130 §6.2); character U+0009 is not');
+    expect(as2IdProblem('AB ')).toBe('must not begin or end with a space');
+  });
+
+  it('travel atomic when they can, quoted with \\" and \\\\ escaped when they must', () => {
+    expect(as2NameHeader('LOTBRIDGE')).toBe('LOTBRIDGE');
+    expect(as2NameHeader('partner@example.com')).toBe('partner@example.com');
+    expect(as2NameHeader('My Partner')).toBe('"My Partner"');
+    expect(as2NameHeader('say "hi"')).toBe('"say \\"hi\\""');
+    expect(as2NameHeader('back\\slash')).toBe('"back\\\\slash"');
+  });
+});
+
+describe('EDI ids (UNB S002)', () => {
+  it('split ID[:QUALIFIER]', () => {
+    expect(parseEdiId('4012345000009:14')).toEqual({ id: '4012345000009', qualifier: '14' });
+    expect(parseEdiId(' SENDER1 ')).toEqual({ id: 'SENDER1', qualifier: '' });
+    expect(parseEdiId('ACME:ZZZ')).toEqual({ id: 'ACME', qualifier: 'ZZZ' });
+  });
+
+  it('refuse what UNB cannot carry, naming the part', () => {
+    expect(parseEdiId('a:b:c')).toEqual({ problem: expect.stringContaining('one colon at most') });
+    expect(parseEdiId('X'.repeat(36))).toEqual({ problem: expect.stringContaining('an..35') });
+    expect(parseEdiId("AB'C")).toEqual({ problem: expect.stringContaining('service characters') });
+    expect(parseEdiId('AB:14567')).toEqual({ problem: expect.stringContaining('an..4') });
+  });
+});
+
+describe('partner options', () => {
+  it('keep valid values and report each invalid one under its path', () => {
+    const fields: Record<string, string> = {};
+    const out = readOptions({ mdn: 'async', compress: true, signingAlgorithm: 'md5', requireSigned: 'yes' }, fields, 'options.');
+    expect(out).toEqual({ mdn: 'async', compress: true });
+    expect(fields).toEqual({
+      'options.signingAlgorithm': 'must be one of sha-1, sha-256, sha-384, sha-512 (got "md5")',
+      'options.requireSigned': 'must be true or false',
+    });
+  });
+
+  it('URLs are http(s) without credentials', () => {
+    expect(as2UrlProblem('https://as2.example.com:4443/as2/HttpReceiver')).toBeUndefined();
+    expect(as2UrlProblem('as2.example.com')).toBe('must be an absolute http:// or https:// URL');
+    expect(as2UrlProblem('https://u:p@as2.example.com/')).toBe('must not contain user:password@');
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * What an EDI partner profile is, its defaults, and the checks every use case applies to it.
+ * Checks add to a `fields` map (field path → problem) so one refusal lists every problem.
+ */
+export const encryptionAlgorithms = ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm', 'des-ede3-cbc'] as const;
+export const signingAlgorithms = ['sha-1', 'sha-256', 'sha-384', 'sha-512'] as const;
+export const signaturePaddings = ['pkcs1-v1.5', 'pss'] as const;
+export const keyTransports = ['rsa-pkcs1-v1.5', 'rsa-oaep'] as const;
+export const mdnModes = ['sync', 'async', 'none'] as const;
+export const partnerStates = ['active', 'disabled'] as const;
+export const partnerKinds = ['supplier', 'distributor'] as const;
+
+export type PartnerState = (typeof partnerStates)[number];
+export type PartnerKind = (typeof partnerKinds)[number];
+
+/** Expected inbound security and how we wrap what we send. */
+export interface PartnerOptions {
+  requireSigned: boolean;
+  requireEncrypted: boolean;
+  compress: boolean;
+  encryptionAlgorithm: (typeof encryptionAlgorithms)[number];
+  signingAlgorithm: (typeof signingAlgorithms)[number];
+  signaturePadding: (typeof signaturePaddings)[number];
+  keyTransport: (typeof keyTransports)[number];
+  /** The MDN we request on outbound messages; an async one is sent to our own /as2 URL. */
+  mdn: (typeof mdnModes)[number];
+  mdnSigned: boolean;
+}
+
+// Defaults that the AS2 software partners run (mendelson, OpenAS2, Sterling) all accept.
+export const defaultPartnerOptions: PartnerOptions = {
+  requireSigned: true,
+  requireEncrypted: true,
+  compress: false,
+  encryptionAlgorithm: 'aes-256-cbc',
+  signingAlgorithm: 'sha-256',
+  signaturePadding: 'pkcs1-v1.5',
+  keyTransport: 'rsa-pkcs1-v1.5',
+  mdn: 'sync',
+  mdnSigned: true,
+};
+
+const optionChoices: Record<keyof PartnerOptions, readonly string[] | 'boolean'> = {
+  requireSigned: 'boolean',
+  requireEncrypted: 'boolean',
+  compress: 'boolean',
+  encryptionAlgorithm: encryptionAlgorithms,
+  signingAlgorithm: signingAlgorithms,
+  signaturePadding: signaturePaddings,
+  keyTransport: keyTransports,
+  mdn: mdnModes,
+  mdnSigned: 'boolean',
+};
+export const optionNames = Object.keys(optionChoices) as (keyof PartnerOptions)[];
+
+export type Fields = Record<string, string>;
+
+/**
+ * RFC 4130 §6.2 AS2-name: 1 to 128 printable US-ASCII characters. A name with a space, a double
+ * quote or a backslash is legal but must travel quoted (see `as2NameHeader`). Leading or
+ * trailing spaces are refused: header parsers trim them, so such a name could never match.
+ */
+export function as2IdProblem(id: string): string | undefined {
+  if (id.length === 0) return 'required';
+  if (id.length > 128) return `must be at most 128 characters (RFC 4130 §6.2); it has ${id.length}`;
+  const bad = [...id].find((c) => c < ' ' || c > '~');
+  if (bad !== undefined) return `must be printable US-ASCII (RFC 4130 §6.2); character U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} is not`;
+  if (id.trim() !== id) return 'must not begin or end with a space';
+  return undefined;
+}
+
+/** The AS2-From / AS2-To header value for an AS2 name: atomic when it can be, else quoted. */
+export function as2NameHeader(id: string): string {
+  return /^[!#-[\]-~]+$/.test(id) ? id : `"${id.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** "4012345000009:14" → UNB S002 sender id and qualifier. */
+export function parseEdiId(raw: string): { id: string; qualifier: string } | { problem: string } {
+  const [id = '', qualifier = '', ...extra] = raw.trim().split(':');
+  if (extra.length) return { problem: 'must be ID or ID:QUALIFIER (one colon at most), e.g. 4012345000009:14' };
+  if (!/^[^+:'?*\s]{1,35}$/.test(id)) return { problem: `the id "${id}" must be 1 to 35 characters without spaces or EDIFACT service characters + : ' ? * (UNB S002 0004 is an..35)` };
+  if (qualifier && !/^[A-Za-z0-9]{1,4}$/.test(qualifier)) return { problem: `the qualifier "${qualifier}" must be 1 to 4 letters or digits (UNB S002 0007 is an..4), e.g. 14 for a GLN` };
+  return { id, qualifier };
+}
+
+export function as2UrlProblem(raw: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'must be an absolute http:// or https:// URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must start with http:// or https:// (got ${url.protocol}//)`;
+  if (url.username || url.password) return 'must not contain user:password@';
+  return undefined;
+}
+
+/** Checks the options given (missing ones are left out); problems go to `fields` under `prefix`. */
+export function readOptions(input: Partial<Record<keyof PartnerOptions, unknown>>, fields: Fields, prefix = ''): Partial<PartnerOptions> {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(input)) {
+    const value = input[name as keyof PartnerOptions];
+    if (value === undefined) continue;
+    const choices = optionChoices[name as keyof PartnerOptions];
+    if (!choices) fields[prefix + name] = `is not a partner option (options: ${optionNames.join(', ')})`;
+    else if (choices === 'boolean') {
+      if (typeof value === 'boolean') out[name] = value;
+      else fields[prefix + name] = 'must be true or false';
+    } else if (typeof value === 'string' && choices.includes(value)) out[name] = value;
+    else fields[prefix + name] = `must be one of ${choices.join(', ')} (got "${String(value)}")`;
+  }
+  return out as Partial<PartnerOptions>;
+}
+
+/** One partner as the use cases return it. */
+export interface EdiPartner extends PartnerOptions {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  organisationKind: PartnerKind;
+  as2Id: string;
+  as2Url: string | null;
+  ediId: string | null;
+  ediQualifier: string;
+  state: PartnerState;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface PartnerRow {
+  id: string;
+  organisation_id: string;
+  organisation_name: string;
+  organisation_kind: PartnerKind;
+  as2_id: string;
+  as2_url: string | null;
+  edi_id: string | null;
+  edi_qualifier: string;
+  require_signed: number;
+  require_encrypted: number;
+  compress: number;
+  encryption_algorithm: PartnerOptions['encryptionAlgorithm'];
+  signing_algorithm: PartnerOptions['signingAlgorithm'];
+  signature_padding: PartnerOptions['signaturePadding'];
+  key_transport: PartnerOptions['keyTransport'];
+  mdn: PartnerOptions['mdn'];
+  mdn_signed: number;
+  state: PartnerState;
+  created_at: string;
+  updated_at: string;
+}
+
+export const partnerSelect = `SELECT p.*, o.name AS organisation_name, o.kind AS organisation_kind
+  FROM edi_partners p JOIN organisations o ON o.id = p.organisation_id`;
+
+export function partnerFromRow(r: PartnerRow): EdiPartner {
+  return {
+    id: r.id,
+    organisationId: r.organisation_id,
+    organisationName: r.organisation_name,
+    organisationKind: r.organisation_kind,
+    as2Id: r.as2_id,
+    as2Url: r.as2_url,
+    ediId: r.edi_id,
+    ediQualifier: r.edi_qualifier,
+    requireSigned: r.require_signed === 1,
+    requireEncrypted: r.require_encrypted === 1,
+    compress: r.compress === 1,
+    encryptionAlgorithm: r.encryption_algorithm,
+    signingAlgorithm: r.signing_algorithm,
+    signaturePadding: r.signature_padding,
+    keyTransport: r.key_transport,
+    mdn: r.mdn,
+    mdnSigned: r.mdn_signed === 1,
+    state: r.state,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** The option columns, in the order of `optionNames`. */
+export const optionColumns: Record<keyof PartnerOptions, string> = {
+  requireSigned: 'require_signed',
+  requireEncrypted: 'require_encrypted',
+  compress: 'compress',
+  encryptionAlgorithm: 'encryption_algorithm',
+  signingAlgorithm: 'signing_algorithm',
+  signaturePadding: 'signature_padding',
+  keyTransport: 'key_transport',
+  mdn: 'mdn',
+  mdnSigned: 'mdn_signed',
+};
+
+/** A boolean as SQLite stores it; other values as they are. */
+export function columnValue(v: unknown): string | number {
+  return typeof v === 'boolean' ? (v ? 1 : 0) : (v as string);
+}
