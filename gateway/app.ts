@@ -6,6 +6,7 @@ import { requestId } from './middleware/request-id/index.ts';
 import { observe } from './middleware/observe/index.ts';
 import { notFoundProblem, onProblem, problem } from './middleware/problem/index.ts';
 import { erpRoutes } from './erp/index.ts';
+import { as2Routes } from './as2/index.ts';
 
 /** Paths the gateway answers; everything else is the portal's. */
 export const gatewayPrefixes = ['/healthz', '/metrics', '/as2', '/api/', '/erp/'];
@@ -57,6 +58,7 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
   });
 
   gateway.route('/erp', erpRoutes());
+  gateway.route('/as2', as2Routes());
 
   gateway.notFound(notFoundProblem());
   gateway.onError(onProblem());

@@ -4,10 +4,12 @@ import { pathToFileURL } from 'node:url';
 import { installAppContext } from '../../shared/context.ts';
 import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { configureDefaultEndpoint } from '../../shared/webhooks/configure-default-endpoint.ts';
+import { ensureAs2Identity } from '../../shared/edi-partners/ensure-as2-identity.ts';
 import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
 import { createRecallFollowUpScheduler } from '../../shared/recalls/follow-up-scheduler.ts';
+import { createAsyncMdnSender } from '../../shared/as2-gateway/async-mdn-sender.ts';
 import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
@@ -36,6 +38,9 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
       const outcome = await configureDefaultEndpoint(app, { url: config.erp.webhookUrl.href, secret: config.erp.webhookSecret });
       if (outcome !== 'unchanged') say(`ERP webhook endpoint ${outcome}: ${config.erp.webhookUrl.href}`);
     }
+    // Our AS2 key pair and certificate: made once, on the first start (partners need the certificate).
+    const identity = await ensureAs2Identity(app, { type: 'system', name: 'Lotbridge start-up' }, { as2Id: config.as2.id });
+    if (identity.created) say(`Created the AS2 identity of ${config.as2.id} (certificate: npx lotbridge as2 identity --cert-out FILE)`);
     await ensureBuild(say);
 
     installAppContext(app);
@@ -93,6 +98,9 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // Recall follow-ups (reminders, second and final notices): at start, then every 15 minutes.
     const recallFollowUps = createRecallFollowUpScheduler({ ctx: app, log, portalUrl: url });
     recallFollowUps.start();
+    // Async AS2 MDNs (Receipt-Delivery-Option), with retries: every 2 seconds.
+    const asyncMdnSender = createAsyncMdnSender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
+    asyncMdnSender.start();
     log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '') });
     say(`Lotbridge is listening on ${url}`);
     if (config.seedDemo) {
@@ -109,7 +117,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       })
         .then(async () => {
-          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop(), recallFollowUps.stop()]);
+          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop(), recallFollowUps.stop(), asyncMdnSender.stop()]);
         })
         .finally(() => app.db.close()));
     return { url, close };

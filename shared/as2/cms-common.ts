@@ -68,7 +68,9 @@ export function cipherOid(name: CipherName): { oid: string; keyLength: number } 
 
 /** Reads a ContentInfo; malformed DER is an unexpected-processing-error naming where it came from. */
 export function parseContentInfo(der: Uint8Array, what: string): pkijs.ContentInfo {
-  const parsed = asn1js.fromBER(der);
+  // asn1js refuses input over 16 MiB and 10,000 nodes by default; AS2 messages may be far
+  // larger (and BER may stream the content in many chunks), so the limits follow the input.
+  const parsed = asn1js.fromBER(der, { maxContentLength: der.length, maxNodes: 10_000 + Math.ceil(der.length / 64) });
   if (parsed.offset === -1) {
     const damaged = Buffer.from(der).includes(Buffer.from([0xef, 0xbf, 0xbd]));
     const hint = damaged ? '; it contains UTF-8 replacement characters (EF BF BD): the binary data was damaged by a text conversion' : '';

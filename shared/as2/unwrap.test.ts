@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compressData } from './cms-compressed.ts';
 import { serializeEntity } from './mime.ts';
@@ -25,6 +25,15 @@ describe('unwrapAs2 without keys', () => {
     const result = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, new TextEncoder().encode(Buffer.from(outer).toString('base64')), options);
     expect(result.ok && result.layers).toEqual(['compressed', 'compressed']);
     expect(result.ok && Buffer.from(result.payload).equals(Buffer.from(payload))).toBe(true);
+  });
+
+  it('reads a CMS layer larger than 16 MiB (asn1js refuses those by default)', () => {
+    const big = serializeEntity([['Content-Type', 'application/octet-stream']], randomBytes(20 * 1024 * 1024));
+    const entity = compressedEntity(big);
+    const body = entity.subarray(entity.indexOf(0x30));
+    expect(body.length).toBeGreaterThan(16 * 1024 * 1024);
+    const result = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, body, options);
+    expect(result.ok && result.payload.length).toBe(20 * 1024 * 1024);
   });
 
   it('refuses nesting deeper than the limit as unexpected-processing-error', () => {

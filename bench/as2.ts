@@ -1,0 +1,177 @@
+// AS2 receive through the real server (`lotbridge serve`, its own process, SQLite file, files
+// under UPLOAD_DIR): OpenSSL signs (sha256) and encrypts (AES-256, RSA-2048) 10 KB EDIFACT
+// messages; several clients POST them to /as2 asking for signed sync MDNs; each answer is a
+// positive MDN that is only sent once the message is durably stored. Printed: messages/s and
+// p50/p99, beside the ceiling this machine's RSA-2048 private-key speed sets (`openssl speed
+// rsa2048`: each message costs two private-key operations, the key transport decryption and
+// the MDN signature). Then a fresh server receives one 200 MB message and its peak RSS
+// (VmHWM of the server process) is compared with the 4 × message size target.
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { openDb } from '../shared/db/index.ts';
+import { systemClock } from '../shared/clock.ts';
+import { defaultPolicy } from '../shared/auth/policy.ts';
+import { addPartner } from '../shared/edi-partners/add-partner.ts';
+import { ensureAs2Identity } from '../shared/edi-partners/ensure-as2-identity.ts';
+import { getAs2Identity } from '../shared/edi-partners/get-as2-identity.ts';
+import { ensureBuild } from '../gateway/node/ensure-build.ts';
+import { buildDir } from '../gateway/node/paths.ts';
+import { makeTestPki, OpensslDir } from '../tests/support/openssl.ts';
+import { startServer, type RunningServer } from '../tests/support/server.ts';
+import { printTable, summarise } from './_report.ts';
+
+const clients = Number(process.env.BENCH_CLIENTS ?? 8);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const bigMb = Number(process.env.BENCH_BIG_MB ?? 200);
+const ourAs2Id = 'LOTBRIDGE';
+const partnerAs2Id = 'BENCH-PARTNER';
+const system = { type: 'system' as const, name: 'bench' };
+
+const dir = mkdtempSync(join(tmpdir(), 'lotbridge-bench-as2-'));
+const ssl = new OpensslDir('lotbridge-bench-as2-ssl-');
+makeTestPki(ssl);
+if (!existsSync(join(buildDir, 'handler.js'))) await ensureBuild((line) => console.log(line));
+
+/** The machine's RSA-2048 private-key operations per second (one core, as OpenSSL measures). */
+function rsaSignsPerSecond(): number {
+  const out = execFileSync('openssl', ['speed', '-seconds', '2', 'rsa2048'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const m = /rsa\s+2048 bits\s+[\d.]+s\s+[\d.]+s\s+([\d.]+)\s+([\d.]+)/.exec(out);
+  if (!m) throw new Error(`cannot read openssl speed output:\n${out}`);
+  return Number(m[1]);
+}
+
+/** A server on its own database and upload folder, with our identity and the partner set up. */
+async function server(name: string, env: Record<string, string> = {}, options: Record<string, boolean> = {}): Promise<RunningServer & { uploads: string }> {
+  const uploads = join(dir, `${name}-uploads`);
+  const s = await startServer({ UPLOAD_DIR: uploads, AS2_ID: ourAs2Id, DEMO_SEED: 'false', ...env });
+  const db = openDb(s.databaseUrl);
+  const ctx = { db, clock: systemClock, policy: defaultPolicy };
+  await ensureAs2Identity(ctx, system, { as2Id: ourAs2Id });
+  ssl.write(`${name}.lotbridge.pem`, (await getAs2Identity(ctx, system, { as2Id: ourAs2Id })).certificatePem!);
+  await addPartner(ctx, system, { name: 'Bench Supplier', kind: 'supplier', as2Id: partnerAs2Id, certificates: [{ fileName: 'partner.pem', data: ssl.read('partner.pem') }], options });
+  db.close();
+  return { ...s, uploads };
+}
+
+function edifactEntity(name: string, bytes: number): void {
+  const line = "LIN+1++04012345000016:SRV'QTY+12:100'PCI+17'GIN+BX+LOT2026-0001'DTM+36:20281231:102'";
+  const body = `UNA:+.? 'UNB+UNOC:3+BENCH:ZZZ+LOTBRIDGE:ZZZ+261125:2318+BENCH1'UNH+1+DESADV:D:96A:UN:EAN005'${line.repeat(Math.ceil(bytes / line.length))}UNT+2+1'UNZ+1+BENCH1'`;
+  ssl.write(`${name}.eml`, `Content-Type: application/edifact\r\nContent-Disposition: attachment; filename="${name}.edi"\r\n\r\n${body}`);
+  ssl.ok(['cms', '-sign', '-binary', '-in', `${name}.eml`, '-signer', 'partner.pem', '-inkey', 'partner.key', '-md', 'sha256', '-out', `${name}.signed`]);
+}
+
+/** An EDIFACT entity of about `bytes`, signed and encrypted by OpenSSL to the server's certificate. */
+function encryptedMessage(name: string, recipient: string, bytes: number): string {
+  edifactEntity(name, bytes);
+  ssl.ok(['cms', '-encrypt', '-binary', '-in', `${name}.signed`, '-aes256', '-recip', recipient, '-outform', 'DER', '-out', `${name}.der`]);
+  return ssl.path(`${name}.der`);
+}
+
+/** An EDIFACT entity of about `bytes`, signed by OpenSSL (multipart/signed): the HTTP body and its Content-Type. */
+function signedMessage(name: string, bytes: number): { file: string; contentType: string } {
+  edifactEntity(name, bytes);
+  const signed = readFileSync(ssl.path(`${name}.signed`));
+  const headerEnd = signed.indexOf('\n\n');
+  const contentType = /Content-Type: (multipart\/signed;[^\n]*(?:\n[ \t][^\n]*)*)/.exec(signed.subarray(0, headerEnd).toString('latin1'))![1]!.replace(/\s*\n[ \t]+/g, ' ');
+  writeFileSync(ssl.path(`${name}.body`), signed.subarray(headerEnd + 2));
+  return { file: ssl.path(`${name}.body`), contentType };
+}
+
+function headers(messageId: string): Record<string, string> {
+  return {
+    'AS2-Version': '1.2',
+    'AS2-From': partnerAs2Id,
+    'AS2-To': ourAs2Id,
+    'Message-ID': `<${messageId}@bench.example>`,
+    'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m',
+    'Disposition-Notification-To': 'edi@bench.example',
+    'Disposition-Notification-Options': 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
+  };
+}
+
+function assertPositiveMdn(status: number, contentType: string, body: Buffer): void {
+  const text = body.toString('latin1');
+  if (status !== 200 || !contentType.startsWith('multipart/signed') || !text.includes('MDN-sent-automatically; processed') || text.includes('processed/error')) {
+    throw new Error(`expected a signed positive MDN, got HTTP ${status} ${contentType}: ${text.slice(0, 1500)}`);
+  }
+}
+
+function vmHwmMb(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+try {
+  // 1. Ceiling.
+  const signsPerSecond = rsaSignsPerSecond();
+
+  // 2. 10 KB signed + encrypted messages, several clients, signed sync MDNs.
+  const small = await server('small');
+  try {
+    const bodies = Array.from({ length: 8 }, (_, i) => readFileSync(encryptedMessage(`small${i}`, 'small.lotbridge.pem', 10 * 1024)));
+    let n = 0;
+    const latencies: number[] = [];
+    const send = async () => {
+      const i = n++;
+      const started = performance.now();
+      const response = await fetch(`${small.url}/as2`, { method: 'POST', headers: headers(`bench-${i}-${randomBytes(4).toString('hex')}`), body: new Uint8Array(bodies[i % bodies.length]!) });
+      const body = Buffer.from(await response.arrayBuffer());
+      latencies.push(performance.now() - started);
+      assertPositiveMdn(response.status, response.headers.get('content-type') ?? '', body);
+      return { body, contentType: response.headers.get('content-type')! };
+    };
+    for (let i = 0; i < 20; i++) await send(); // warm-up: JIT, SQLite page cache
+    latencies.length = 0;
+    const until = performance.now() + seconds * 1000;
+    const started = performance.now();
+    await Promise.all(Array.from({ length: clients }, async () => {
+      while (performance.now() < until) await send();
+    }));
+    const elapsed = (performance.now() - started) / 1000;
+    // One MDN of the run checked by OpenSSL, so the figures are for real receipts.
+    const last = await send();
+    writeFileSync(ssl.path('bench.mdn'), Buffer.concat([Buffer.from(`MIME-Version: 1.0\r\nContent-Type: ${last.contentType}\r\n\r\n`), last.body]));
+    ssl.ok(['cms', '-verify', '-in', 'bench.mdn', '-CAfile', 'small.lotbridge.pem', '-out', 'bench.report']);
+
+    const row = summarise(`AS2 10 KB signed+encrypted, signed sync MDN (${clients} clients)`, latencies, elapsed);
+    console.log(`\nAS2 receive on ${cpus().length} CPU(s), ${latencies.length} messages in ${elapsed.toFixed(1)} s:`);
+    printTable([row]);
+    console.log(`ceiling: openssl speed rsa2048 = ${signsPerSecond.toFixed(0)} private-key ops/s on one core; 2 per message (decrypt key + sign MDN) → ${(signsPerSecond / 2).toFixed(0)} messages/s for one process`);
+    console.log(`reached ${((row.perSecond / (signsPerSecond / 2)) * 100).toFixed(0)} % of that ceiling`);
+  } finally {
+    await small.stop();
+  }
+
+  // 3. One 200 MB message, streamed from disk by the client; the server's peak RSS. Signed
+  // (multipart/signed), not encrypted: shared/as2 parses CMS with asn1js, whose default limit
+  // refuses any DER over 16 MiB, so a large encrypted message is refused there (see the report).
+  const big = await server('big', { AS2_MAX_MB: String(bigMb + 64) }, { requireEncrypted: false });
+  try {
+    const { file, contentType } = signedMessage('big', bigMb * 1024 * 1024);
+    const size = statSync(file).size;
+    const before = vmHwmMb(big.process.pid!);
+    const started = performance.now();
+    const response = await fetch(`${big.url}/as2`, {
+      method: 'POST',
+      headers: { ...headers(`bench-big-${randomBytes(4).toString('hex')}`), 'Content-Type': contentType, 'Content-Length': String(size) },
+      body: Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>,
+      duplex: 'half',
+    } as RequestInit);
+    const body = Buffer.from(await response.arrayBuffer());
+    const ms = performance.now() - started;
+    assertPositiveMdn(response.status, response.headers.get('content-type') ?? '', body);
+    const peak = vmHwmMb(big.process.pid!);
+    const sizeMb = size / 1024 / 1024;
+    console.log(`\n${sizeMb.toFixed(0)} MB message (signed, multipart/signed): positive signed MDN in ${(ms / 1000).toFixed(1)} s`);
+    console.log(`server peak RSS (VmHWM): ${peak.toFixed(0)} MB (${before.toFixed(0)} MB before the message) = ${(peak / sizeMb).toFixed(2)} × the message size; target < 4 × (${(4 * sizeMb).toFixed(0)} MB): ${peak < 4 * sizeMb ? 'met' : 'NOT met'}`);
+  } finally {
+    await big.stop();
+  }
+} finally {
+  ssl.remove();
+  rmSync(dir, { recursive: true, force: true });
+}

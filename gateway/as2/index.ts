@@ -1,0 +1,41 @@
+import { Hono } from 'hono';
+import type { GatewayEnv } from '../env.ts';
+import { newId } from '../../shared/ids.ts';
+import { as2StorageKey, BodyTooLargeError, streamToFile } from '../../shared/as2-gateway/as2-files.ts';
+import { receiveAs2Message } from '../../shared/as2-gateway/receive-as2-message.ts';
+import { problem } from '../middleware/problem/index.ts';
+
+/**
+ * POST /as2: partners' AS2 messages (RFC 4130), any Content-Type they send them with. The body
+ * is streamed to a file under UPLOAD_DIR (up to AS2_MAX_MB) before anything reads it; the
+ * answer is the MDN (sync), a 200 when the MDN follows asynchronously, or a problem+json
+ * refusal when the request is not an AS2 message for us.
+ */
+export function as2Routes(): Hono<GatewayEnv> {
+  const as2 = new Hono<GatewayEnv>();
+  as2.post('/', async (c) => {
+    const app = c.get('app');
+    const maxBytes = app.config.as2.maxBytes;
+    const tooLarge = () =>
+      problem(c, { type: 'about:blank', title: 'payload too large', status: 413, detail: `an AS2 message may be at most ${maxBytes / 1024 / 1024} MiB (AS2_MAX_MB)` });
+    const declared = Number(c.req.header('content-length') ?? '0');
+    if (declared > maxBytes) return tooLarge();
+    const body = c.req.raw.body;
+    if (!body) return problem(c, { type: 'about:blank', title: 'empty body', status: 400, detail: 'the request has no body: an AS2 message carries its (signed, encrypted) content in the body' });
+
+    const id = newId('as2m');
+    const receivedAt = app.clock.now();
+    let raw;
+    try {
+      raw = await streamToFile(app.config.uploads.dir, as2StorageKey(id, receivedAt, 'raw'), body as unknown as AsyncIterable<Uint8Array>, maxBytes);
+    } catch (e) {
+      if (e instanceof BodyTooLargeError) return tooLarge();
+      throw e;
+    }
+    const ctx = { db: app.db, clock: app.clock, policy: app.policy, log: c.get('log'), requestId: c.get('requestId') };
+    const reply = await receiveAs2Message(ctx, { ourAs2Id: app.config.as2.id, uploadDir: app.config.uploads.dir }, { id, headers: [...c.req.raw.headers], raw });
+    if (reply.kind === 'mdn') return new Response(new Uint8Array(reply.body), { status: 200, headers: reply.headers });
+    return c.text(reply.text, reply.status);
+  });
+  return as2;
+}

@@ -1,0 +1,102 @@
+/**
+ * Sends async MDNs (RFC 4130 §7.3: POSTed to the Receipt-Delivery-Option URL) from the server
+ * process. A delivery is claimed by pushing its next attempt a lease ahead, so two servers
+ * never send the same MDN at once; failures retry with exponential backoff until the attempts
+ * run out. The MDN itself is the stored one: a retry sends the same bytes.
+ */
+import type { HeaderList } from '../as2/index.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import type { Clock } from '../clock.ts';
+import type { Db } from '../db/index.ts';
+import type { Logger } from '../log.ts';
+import { createPeriodicTask, type PeriodicTask } from '../scheduling/periodic-task.ts';
+
+export const asyncMdnMaxAttempts = 10;
+const leaseMs = 5 * 60_000;
+
+/** 30 s, 1 min, 2 min … capped at 2 h: partners' servers are down for maintenance, not for days. */
+export function asyncMdnRetryDelayMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 2 * 3_600_000);
+}
+
+interface DueMdn {
+  id: string;
+  partner_id: string | null;
+  organisation_id: string | null;
+  message_id: string;
+  receipt_delivery_url: string;
+  mdn_headers: string;
+  mdn_body: ArrayBuffer | Uint8Array;
+  mdn_delivery_attempts: number;
+}
+
+export interface AsyncMdnSenderOptions {
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+async function post(url: string, headers: HeaderList, body: Uint8Array, timeoutMs: number): Promise<string | null> {
+  try {
+    const response = await fetch(url, { method: 'POST', headers, body: new Uint8Array(body), signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    await response.arrayBuffer().catch(() => undefined);
+    return response.ok ? null : `HTTP ${response.status} ${response.statusText} from ${url}`;
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    return `POST ${url} failed: ${cause?.code ?? cause?.message ?? (e as Error).message}`;
+  }
+}
+
+/** Sends every due async MDN once; returns how many were delivered. */
+export async function deliverDueMdns(options: AsyncMdnSenderOptions): Promise<number> {
+  const { db, clock, log } = options;
+  const nowIso = clock.now().toISOString();
+  const due = await db.all<DueMdn>(
+    `SELECT m.id, m.partner_id, p.organisation_id, m.message_id, m.receipt_delivery_url, m.mdn_headers, m.mdn_body, m.mdn_delivery_attempts
+       FROM as2_messages m LEFT JOIN edi_partners p ON p.id = m.partner_id
+      WHERE m.mdn_delivery_state = 'pending' AND m.mdn_next_attempt_at <= ? AND m.mdn_body IS NOT NULL
+      ORDER BY m.mdn_next_attempt_at LIMIT 20`,
+    [nowIso],
+  );
+  let delivered = 0;
+  for (const d of due) {
+    const lease = new Date(clock.now().getTime() + leaseMs).toISOString();
+    const claimed = await db.run("UPDATE as2_messages SET mdn_next_attempt_at = ? WHERE id = ? AND mdn_delivery_state = 'pending' AND mdn_next_attempt_at <= ?", [lease, d.id, nowIso]);
+    if (claimed.changes === 0) continue;
+    const error = await post(d.receipt_delivery_url, JSON.parse(d.mdn_headers) as HeaderList, new Uint8Array(d.mdn_body as ArrayBuffer), options.timeoutMs);
+    const attempts = d.mdn_delivery_attempts + 1;
+    const at = clock.now();
+    const state = error === null ? 'delivered' : attempts >= asyncMdnMaxAttempts ? 'exhausted' : 'pending';
+    await db.transaction(async (tx) => {
+      await tx.run(
+        `UPDATE as2_messages SET mdn_delivery_state = ?, mdn_delivery_attempts = ?, mdn_last_error = ?,
+           mdn_next_attempt_at = ?, mdn_delivered_at = ? WHERE id = ?`,
+        [state, attempts, error, state === 'pending' ? new Date(at.getTime() + asyncMdnRetryDelayMs(attempts)).toISOString() : null, error === null ? at.toISOString() : null, d.id],
+      );
+      // Each retry is on the row; the audit trail gets the outcomes that end the delivery.
+      if (state !== 'pending') {
+        await recordAudit(tx, clock, {
+          actor: { type: 'system', name: 'AS2 gateway' },
+          organisationId: d.organisation_id,
+          action: state === 'delivered' ? 'as2.mdn_delivered' : 'as2.mdn_delivery_exhausted',
+          entityType: 'as2_message',
+          entityId: d.id,
+          newValues: { state, attempts, url: d.receipt_delivery_url },
+          reason: error ?? undefined,
+        });
+      }
+    });
+    if (error === null) delivered++;
+    const fields = { as2MessageRowId: d.id, messageId: d.message_id, url: d.receipt_delivery_url, attempts };
+    if (state === 'delivered') log.info('async mdn delivered', fields);
+    else log.warn(state === 'exhausted' ? 'async mdn delivery exhausted' : 'async mdn delivery failed, will retry', { ...fields, error });
+  }
+  return delivered;
+}
+
+/** The periodic sender the Node server runs (every 2 s: an async MDN should not wait long). */
+export function createAsyncMdnSender(options: AsyncMdnSenderOptions): PeriodicTask {
+  return createPeriodicTask({ name: 'async MDN sender', log: options.log, intervalMs: options.intervalMs ?? 2000, task: async () => void (await deliverDueMdns(options)) });
+}
