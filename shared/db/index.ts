@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createClient, type Client, type InArgs, type Transaction } from '@libsql/client';
 
 /** Positional (`?`) or named (`:name`) arguments, as libsql takes them. */
@@ -59,12 +60,16 @@ export function openDb(url: string, authToken?: string): Db {
     return next;
   }
 
+  // Set while a transaction's work runs: a write through the database itself from there would
+  // wait for that very transaction (a local libsql call blocks the thread while it waits).
+  const insideTransaction = new AsyncLocalStorage<true>();
+
   async function inTransaction<T>(work: (tx: Transaction, committed: (() => void)[]) => Promise<T>): Promise<T> {
     return serialised(async () => {
       const tx = await client.transaction('write');
       const committed: (() => void)[] = [];
       try {
-        const result = await work(tx, committed);
+        const result = await insideTransaction.run(true, () => work(tx, committed));
         await tx.commit();
         for (const fn of committed) fn();
         return result;
@@ -77,8 +82,17 @@ export function openDb(url: string, authToken?: string): Db {
     });
   }
 
+  const direct = queries(client);
   return {
-    ...queries(client),
+    ...direct,
+    // A single-statement write outside a transaction waits its turn behind the transactions
+    // (rather than blocking the thread on SQLite's lock for up to 5 s and failing SQLITE_BUSY).
+    run(sql, args) {
+      if (insideTransaction.getStore()) {
+        return Promise.reject(new Error('a write through the database inside a transaction would wait for that transaction: write through its tx'));
+      }
+      return serialised(() => direct.run(sql, args));
+    },
     transaction: (work) => inTransaction((tx, committed) => work(queries(tx, (fn) => committed.push(fn)))),
     script: (sql, hooks = {}) =>
       inTransaction(async (tx) => {
