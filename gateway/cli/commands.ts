@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { runErpSink, sendErpEvent } from './erp-tools.ts';
 import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
 import { partnerCommands } from './partner-commands.ts';
+import { as2Commands } from './as2-commands.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -240,4 +241,5 @@ export const commands: Record<string, Command> = {
     },
   },
   ...partnerCommands,
+  ...as2Commands,
 };

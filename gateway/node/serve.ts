@@ -10,6 +10,8 @@ import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
 import { createRecallFollowUpScheduler } from '../../shared/recalls/follow-up-scheduler.ts';
 import { createAsyncMdnSender } from '../../shared/as2-gateway/async-mdn-sender.ts';
+import { createEdifactWorker } from '../../shared/edi-inbound/edifact-worker.ts';
+import { createAs2Sender } from '../../shared/as2-gateway/as2-sender.ts';
 import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
@@ -101,6 +103,12 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // Async AS2 MDNs (Receipt-Delivery-Option), with retries: every 2 seconds.
     const asyncMdnSender = createAsyncMdnSender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
     asyncMdnSender.start();
+    // EDIFACT payloads received over AS2 → records, CONTRL/APERAK queued back: woken after each MDN, else every 30 s.
+    const edifactWorker = createEdifactWorker({ ctx: { ...app, uploadDir: config.uploads.dir }, log });
+    edifactWorker.start();
+    // Outbound AS2 messages, woken when one is queued; async MDNs come back to our own /as2.
+    const as2Sender = createAs2Sender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs, ourAs2Id: config.as2.id, receiptUrl: `${url}/as2` });
+    as2Sender.start();
     log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '') });
     say(`Lotbridge is listening on ${url}`);
     if (config.seedDemo) {
@@ -117,7 +125,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       })
         .then(async () => {
-          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop(), recallFollowUps.stop(), asyncMdnSender.stop()]);
+          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop(), recallFollowUps.stop(), asyncMdnSender.stop(), edifactWorker.stop(), as2Sender.stop()]);
         })
         .finally(() => app.db.close()));
     return { url, close };

@@ -23,6 +23,8 @@ import { cachedCertificate, cachedKeyPair } from './parsed-key-cache.ts';
 import { as2StorageKey, removeStoredBytes, writeBytesFile, type StoredBytes } from './as2-files.ts';
 import { findInboundMessage, getMessageRow, insertInboundMessage, isDuplicateMessageError, type As2MessageRow, type InboundMessage } from './as2-message-rows.ts';
 import { readAs2Headers, type As2RequestHeaders } from './read-as2-headers.ts';
+import { wakeEdifactWorker } from '../edi-inbound/edifact-wake-up.ts';
+import { isAsyncMdnRequest, receiveAsyncMdn } from './receive-async-mdn.ts';
 
 export type As2GatewayContext = UseCaseContext & { log: Logger };
 
@@ -189,6 +191,8 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
 export async function receiveAs2Message(ctx: As2GatewayContext, settings: As2GatewaySettings, input: ReceiveAs2Input): Promise<As2Reply> {
   let kept = false;
   try {
+    // An async MDN for a message we sent is no message: see receive-async-mdn.ts.
+    if (await isAsyncMdnRequest(input.headers, input.raw)) return await receiveAsyncMdn(ctx, input);
     let request: As2RequestHeaders;
     try {
       request = readAs2Headers(input.headers, settings.ourAs2Id);
@@ -228,7 +232,7 @@ export async function receiveAs2Message(ctx: As2GatewayContext, settings: As2Gat
     else ctx.log.warn('as2 message refused', { ...log, disposition: outcome.disposition, reason: outcome.reason });
     const options = await answerOptions(ctx, settings);
     if (request.receipt.signed && !options.signingKey) ctx.log.warn('as2 mdn sent unsigned: no active AS2 signing key (start the server once, or "lotbridge as2 identity")', log);
-    return await answerStoredMessage(ctx, input.id, partner.organisationId, options);
+    return await answerStoredMessage(ctx, input.id, partner.organisationId, options).finally(wakeEdifactWorker);
   } finally {
     if (!kept) await removeStoredBytes(settings.uploadDir, input.raw.storageKey).catch(() => undefined);
   }

@@ -23,6 +23,9 @@ import recallNoticeOpened from './schemas/recall.notice_opened.schema.json' with
 import recallAcknowledged from './schemas/recall.acknowledged.schema.json' with { type: 'json' };
 import recallQuarantineConfirmed from './schemas/recall.quarantine_confirmed.schema.json' with { type: 'json' };
 import recallClosed from './schemas/recall.closed.schema.json' with { type: 'json' };
+import purchaseOrderResponded from './schemas/purchase_order.responded.schema.json' with { type: 'json' };
+import shipmentReceived from './schemas/shipment.received.schema.json' with { type: 'json' };
+import salesOrderReceived from './schemas/sales_order.received.schema.json' with { type: 'json' };
 
 /**
  * Every event type that crosses the bridge, its direction, version and the JSON Schema of
@@ -55,6 +58,9 @@ export const eventCatalogue: EventType[] = [
   { type: 'recall.acknowledged', direction: 'outbound', version: 1, summary: "a distributor's signed reply to a recall notice (a correction is a new version)", schema: recallAcknowledged },
   { type: 'recall.quarantine_confirmed', direction: 'outbound', version: 1, summary: 'a distributor confirmed all affected stock on hand is quarantined', schema: recallQuarantineConfirmed },
   { type: 'recall.closed', direction: 'outbound', version: 1, summary: 'QA closed a recall (termination) with an electronic signature', schema: recallClosed },
+  { type: 'purchase_order.responded', direction: 'outbound', version: 1, summary: "a supplier's answer to a purchase order over EDI (ORDRSP): accepted, changed or rejected per line", schema: purchaseOrderResponded },
+  { type: 'shipment.received', direction: 'outbound', version: 1, summary: "a distributor's receiving advice for a shipment over EDI (RECADV), with its discrepancies", schema: shipmentReceived },
+  { type: 'sales_order.received', direction: 'outbound', version: 1, summary: "a distributor's purchase order to the manufacturer over EDI (ORDERS)", schema: salesOrderReceived },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
   { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
   { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },

@@ -2,6 +2,7 @@ import { recallDashboardEn } from './recall-dashboard.en.ts';
 import { recallFollowUpEn } from './recall-follow-up.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { ediPartnersEn } from './edi-partners.en.ts';
+import { ediLogEn } from './edi-log.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -9,6 +10,7 @@ export const en = {
   ...recallFollowUpEn,
   ...recallPagesEn,
   ...ediPartnersEn,
+  ...ediLogEn,
   'app.name': 'Lotbridge',
   'app.tagline': 'Supplier and distributor portal',
   'nav.skip': 'Skip to content',

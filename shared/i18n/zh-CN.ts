@@ -3,6 +3,7 @@ import { recallDashboardZhCN } from './recall-dashboard.zh-CN.ts';
 import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
+import { ediLogZhCN } from './edi-log.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -10,6 +11,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallFollowUpZhCN,
   ...recallPagesZhCN,
   ...ediPartnersZhCN,
+  ...ediLogZhCN,
   'app.name': 'Lotbridge',
   'app.tagline': '供应商与经销商门户',
   'nav.skip': '跳到正文',

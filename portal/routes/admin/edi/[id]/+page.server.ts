@@ -1,0 +1,35 @@
+import { fail } from '@sveltejs/kit';
+import { getEdiMessage } from '$shared/edi-log/get-edi-message.ts';
+import { reprocessEdiMessage } from '$shared/edi-log/reprocess-edi-message.ts';
+import { isAppError } from '$shared/errors.ts';
+import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { requireActor } from '$lib/server/require-actor.ts';
+import { field } from '../format.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+// Authorisation is the use cases': the message is for administrators and QA (others: 403),
+// reprocessing and the byte downloads for administrators only.
+
+export const load = (async ({ locals, params }) => {
+  try {
+    const actor = requireActor(locals);
+    const message = await getEdiMessage(locals.ctx, actor, { id: params.id });
+    return { message, canDownload: actor.role === 'manufacturer_admin' };
+  } catch (e) {
+    loadFailure(e, locals);
+  }
+}) satisfies PageServerLoad;
+
+export const actions = {
+  reprocess: async ({ request, locals, params }) => {
+    const reason = field(await request.formData(), 'reason');
+    try {
+      const result = await reprocessEdiMessage({ ...locals.ctx, uploadDir: locals.app.config.uploads.dir }, requireActor(locals), { id: params.id, reason });
+      return { action: 'reprocess' as const, result: { interchanges: result.interchanges, accepted: result.accepted, rejected: result.rejected } };
+    } catch (e) {
+      // A refusal of the reprocess itself says exactly what stands in the way (English, as the audit trail).
+      if (isAppError(e) && e.code === 'conflict') return fail(409, { message: e.message, fields: undefined, values: { action: 'reprocess', reason } });
+      return formFailure(e, locals, { action: 'reprocess', reason });
+    }
+  },
+} satisfies Actions;

@@ -1,0 +1,30 @@
+// The three byte downloads of a logged AS2 message share this handler.
+import { readEdiBytes, type EdiByteKind } from '$shared/edi-log/read-edi-bytes.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { requireActor } from '$lib/server/require-actor.ts';
+
+/** RFC 6266: an ASCII fallback and the UTF-8 name. */
+function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** The stored bytes as an attachment: never rendered by the browser (sandboxed, not sniffed). */
+export async function download(locals: App.Locals, id: string, kind: EdiByteKind): Promise<Response> {
+  try {
+    const file = await readEdiBytes(locals.ctx, requireActor(locals), locals.app.config.uploads, { id, kind });
+    return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
+      headers: {
+        'content-type': file.contentType,
+        'content-length': String(file.bytes.byteLength),
+        'content-disposition': contentDisposition(file.fileName),
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+        'cache-control': 'private, no-store',
+        etag: `"sha256-${file.sha256}"`,
+      },
+    });
+  } catch (e) {
+    loadFailure(e, locals);
+  }
+}
