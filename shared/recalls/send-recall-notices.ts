@@ -8,6 +8,9 @@ import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { noticeTokenSigner, noticeUrl } from './notice-link.ts';
 import { noticeRecipientsSql } from './notice-recipients.ts';
+import { queueAs2Message } from '../as2-gateway/queue-as2-message.ts';
+import { getNoticeData } from './get-notice-data.ts';
+import { renderNoticePdf } from './render-notice-pdf.ts';
 
 /** How long a notice link opens the notice after its reply deadline. */
 export const linkValidityAfterDeadlineMs = 90 * 86_400_000;
@@ -43,11 +46,12 @@ ORDER BY o.name, o.id`;
  * transaction. Per distributor a notice record, an e-mail in the recall's notice languages with
  * a signed link to the notice page (valid until 90 days after the deadline) and the field
  * safety notice PDF per language (rendered when the mail is sent), and a recall.notice_sent
- * event for the ERP. A distributor nobody can be mailed to still gets its notice record, and
- * is named in the answer and on the dashboard.
+ * event for the ERP; an EDI partner also gets the PDFs over AS2. A distributor nobody can be
+ * reached at still gets its notice record, and is named in the answer and on the dashboard.
  */
 export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input: { recallId: string; portalUrl: string }): Promise<SentNotices> {
   requireRole(actor, 'manufacturer_qa');
+  const overAs2 = await noticePdfsForEdiPartners(ctx, input.recallId);
   return ctx.db.transaction(async (tx) => {
     const recall = await tx.get<{ id: string; recall_number: string; state: string; reason: string; response_deadline: string; notice_locales: string }>(
       "SELECT id, recall_number, state, payload ->> '$.reason' AS reason, response_deadline, notice_locales FROM recalls WHERE id = ?",
@@ -72,7 +76,8 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
       const recipients = JSON.parse(c.recipients) as string[];
       const noticeId = newId('rnt');
       notices.push({ id: noticeId, distributor: c.distributor, recipients: c.recipients });
-      if (recipients.length === 0) withoutAddress.push(c.distributor);
+      const as2 = overAs2.get(c.distributor);
+      if (recipients.length === 0 && !as2) withoutAddress.push(c.distributor);
       const url = noticeUrl(input.portalUrl, sign(noticeId, linkExpiresAt));
       const text = noticeLocales.map((l) => noticeMailText(l, { recallNumber: recall.recall_number, distributor: c.name, reason: recall.reason, deadline: recall.response_deadline, url })).join('\n\n----\n\n');
       const attachments = noticeLocales.map((locale) => ({ kind: 'recall-notice-pdf', ref: { recallId: recall.id, distributorOrganisationId: c.distributor, locale } }));
@@ -89,7 +94,8 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
           noticeId,
           distributor: { organisationId: c.distributor, ...(c.erp_id ? { erpId: c.erp_id } : {}), name: c.name },
           sentAt: now,
-          method: recipients.length ? 'email' : 'none',
+          method: recipients.length ? 'email' : as2 ? 'as2' : 'none',
+          as2: !!as2,
           recipients: recipients.length,
           responseDeadline: recall.response_deadline,
           lots: (JSON.parse(c.lots) as { gtin: string; lot: string | null; quantityShipped: number }[]).map((l) => (l.lot === null ? { gtin: l.gtin, quantityShipped: l.quantityShipped } : l)),
@@ -102,6 +108,20 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
       { notices: JSON.stringify(notices), recall: recall.id, now, expires: linkExpiresAt },
     );
     await queueMails(tx, ctx.clock, mails);
+    for (const notice of notices) {
+      const as2 = overAs2.get(notice.distributor);
+      for (const pdf of as2?.pdfs ?? []) {
+        await queueAs2Message(tx, ctx.clock, {
+          partnerId: as2!.partnerId,
+          payload: pdf.bytes,
+          filename: pdf.filename,
+          contentType: 'application/pdf',
+          subject: subject,
+          purpose: 'recall_notice',
+          relatesTo: { type: 'recall_notice', id: notice.id },
+        });
+      }
+    }
     await enqueueEvents(tx, ctx.clock, events);
     const mailCount = mails.length;
     await tx.run("UPDATE recalls SET state = 'open', notices_sent_at = ?, notices_sent_by = ? WHERE id = ?", [now, actor.userId, recall.id]);
@@ -117,6 +137,33 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
     });
     return { notices: consignees.length, mails: mailCount, withoutAddress };
   });
+}
+
+/**
+ * The field safety notice PDFs of the consignees that are EDI partners with an AS2 URL, one per
+ * notice language, rendered before the release's transaction (rendering takes ~100 ms each; EDI
+ * partners are few) and sent over AS2 beside the mail.
+ */
+async function noticePdfsForEdiPartners(ctx: UseCaseContext, recallId: string): Promise<Map<string, { partnerId: string; pdfs: { filename: string; bytes: Uint8Array }[] }>> {
+  const rows = await ctx.db.all<{ distributor: string; partner_id: string; notice_locales: string }>(
+    `SELECT DISTINCT c.distributor_organisation_id AS distributor, p.id AS partner_id, r.notice_locales
+       FROM recall_consignees AS c
+       JOIN recalls AS r ON r.id = c.recall_id
+       JOIN edi_partners AS p ON p.organisation_id = c.distributor_organisation_id AND p.state = 'active' AND p.as2_url IS NOT NULL
+      WHERE c.recall_id = ?`,
+    [recallId],
+  );
+  const out = new Map<string, { partnerId: string; pdfs: { filename: string; bytes: Uint8Array }[] }>();
+  for (const r of rows) {
+    if (out.has(r.distributor)) continue;
+    const data = await getNoticeData(ctx.db, { recallId, distributorOrganisationId: r.distributor });
+    const pdfs = [];
+    for (const locale of (JSON.parse(r.notice_locales) as string[]).filter(isLocale)) {
+      pdfs.push({ filename: `field-safety-notice-${data.recallNumber}-${locale}.pdf`, bytes: await renderNoticePdf(data, locale) });
+    }
+    out.set(r.distributor, { partnerId: r.partner_id, pdfs });
+  }
+  return out;
 }
 
 export function noticeMailText(locale: Locale, v: { recallNumber: string; distributor: string; reason: string; deadline: string; url: string }): string {
