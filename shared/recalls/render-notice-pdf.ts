@@ -1,7 +1,7 @@
-import PDFDocument from 'pdfkit';
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { NoticeData } from './get-notice-data.ts';
-import { loadNoticeFonts, type NoticeFonts } from './notice-fonts.ts';
+import type { NoticeFonts } from './notice-fonts.ts';
+import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf } from './pdf-document.ts';
 
 export interface RenderNoticeOptions {
   /** The distributor's link to the acknowledgement page, printed under "Your reply". */
@@ -10,15 +10,12 @@ export interface RenderNoticeOptions {
   fonts?: NoticeFonts;
 }
 
-const margin = 50;
-const footerSpace = 30;
 const columns = [
   { key: 'notice.col.gtin', width: 110 },
   { key: 'notice.col.lot', width: 95 },
-  { key: 'notice.col.quantity', width: 75 },
+  { key: 'notice.col.quantity', width: 75, align: 'right' },
   { key: 'notice.col.serials', width: 215 },
-] as const satisfies readonly { key: MessageKey; width: number }[];
-const cellPad = 4;
+] as const satisfies readonly { key: MessageKey; width: number; align?: 'right' }[];
 
 /** A date or date-time as given, shown the same in every language: 2026-03-02 or 2026-03-16 17:00 UTC. */
 function showDate(value: string): string {
@@ -39,41 +36,16 @@ function showDate(value: string): string {
  */
 export async function renderNoticePdf(data: NoticeData, locale: Locale, options: RenderNoticeOptions = {}): Promise<Uint8Array> {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
-  const fonts = options.fonts ?? loadNoticeFonts();
-  const issued = new Date(data.issuedAt);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: margin, left: margin, right: margin, bottom: margin + footerSpace },
-    bufferPages: true,
-    lang: locale,
-    displayTitle: true,
-    info: {
-      Title: `${t('notice.title')} — ${data.recallNumber}`,
-      Author: data.manufacturer,
-      Subject: t('notice.subtitle', { recallNumber: data.recallNumber }),
-      Creator: 'Lotbridge',
-      Producer: 'Lotbridge (pdfkit)',
-      CreationDate: issued,
-      ModDate: issued,
-    },
+  const { doc, done, width } = startPdf({
+    locale,
+    title: `${t('notice.title')} — ${data.recallNumber}`,
+    author: data.manufacturer,
+    subject: t('notice.subtitle', { recallNumber: data.recallNumber }),
+    date: new Date(data.issuedAt),
+    pageFooters: true,
+    fonts: options.fonts,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-  });
-
-  doc.registerFont('regular', Buffer.from(fonts.regular));
-  doc.registerFont('bold', Buffer.from(fonts.bold));
-  const width = doc.page.width - 2 * margin;
-  const bottom = () => doc.page.height - doc.page.margins.bottom;
-
-  const heading = (text: string) => {
-    if (doc.y + 40 > bottom()) doc.addPage();
-    doc.moveDown(0.8).font('bold').fontSize(12).fillColor('#000000').text(text, margin, doc.y, { width });
-    doc.moveDown(0.3).font('regular').fontSize(10);
-  };
+  const heading = (text: string) => drawHeading(doc, text, 40);
   const paragraph = (text: string) => doc.font('regular').fontSize(10).text(text, margin, doc.y, { width, paragraphGap: 3 });
 
   // Title block.
@@ -111,30 +83,12 @@ export async function renderNoticePdf(data: NoticeData, locale: Locale, options:
   for (const p of data.products) paragraph(`• ${t('notice.product', { gtin: p.gtin })}`);
 
   heading(t('notice.lotsHeading'));
-  const drawRow = (cells: string[], font: 'regular' | 'bold', fill?: string) => {
-    doc.font(font).fontSize(9);
-    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i]!.width - 2 * cellPad }))) + 2 * cellPad;
-    if (doc.y + h > bottom()) {
-      doc.addPage();
-      if (font === 'regular') drawRow(columns.map((c) => t(c.key)), 'bold', '#eeeeee');
-      doc.font(font).fontSize(9);
-    }
-    const y = doc.y;
-    let x = margin;
-    for (const [i, c] of cells.entries()) {
-      const w = columns[i]!.width;
-      if (fill) doc.rect(x, y, w, h).fill(fill);
-      doc.rect(x, y, w, h).lineWidth(0.5).stroke('#888888');
-      doc.fillColor('#000000').text(c, x + cellPad, y + cellPad, { width: w - 2 * cellPad, align: i === 2 ? 'right' : 'left' });
-      x += w;
-    }
-    doc.x = margin;
-    doc.y = y + h;
-  };
-  drawRow(columns.map((c) => t(c.key)), 'bold', '#eeeeee');
-  for (const p of data.products) {
-    for (const l of p.lots) drawRow([p.gtin, l.lot ?? t('notice.noLot'), String(l.quantity), l.serials.join(', ')], 'regular');
-  }
+  drawTable(
+    doc,
+    columns.map((c) => ({ ...c, label: t(c.key) })),
+    data.products.flatMap((p) => p.lots.map((l) => [p.gtin, l.lot ?? t('notice.noLot'), String(l.quantity), l.serials.join(', ')])),
+    { fontSize: 9, cellPad: 4 },
+  );
   doc.moveDown(0.4);
   doc.font('bold').fontSize(10).text(t('notice.total', { units: data.units }), margin, doc.y, { width });
 
@@ -144,23 +98,7 @@ export async function renderNoticePdf(data: NoticeData, locale: Locale, options:
   paragraph(t('notice.replyHow'));
   if (options.replyUrl) paragraph(t('notice.replyUrl', { url: options.replyUrl }));
 
-  // Footer on every page, drawn once the page count is known.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const saved = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc
-      .font('regular')
-      .fontSize(8)
-      .fillColor('#555555')
-      .text(t('notice.footer', { recallNumber: data.recallNumber, distributor: data.distributor.name, page: i + 1, pages: range.count }), margin, doc.page.height - margin, {
-        width,
-        align: 'center',
-        lineBreak: false,
-      });
-    doc.page.margins.bottom = saved;
-  }
+  drawPageFooters(doc, (page, pages) => t('notice.footer', { recallNumber: data.recallNumber, distributor: data.distributor.name, page, pages }));
   doc.end();
   return done;
 }

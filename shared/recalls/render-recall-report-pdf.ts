@@ -1,21 +1,12 @@
-import PDFDocument from 'pdfkit';
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { ResponsesDay } from './get-recall-dashboard.ts';
-import { loadNoticeFonts, type NoticeFonts } from './notice-fonts.ts';
+import type { NoticeFonts } from './notice-fonts.ts';
+import { drawHeading, drawPageFooters, drawTable, pageBottom, pdfMargin as margin, startPdf, type PdfColumn } from './pdf-document.ts';
 import type { RecallStatusReport } from './recall-status-report.ts';
 
-const margin = 50;
-const footerSpace = 30;
-const cellPad = 3;
 const brand = '#1f4e79';
 const acknowledgedColour = '#2e7d32';
 const openedColour = '#1f6fb5';
-
-interface Column {
-  label: string;
-  width: number;
-  align?: 'left' | 'right';
-}
 
 /** An instant as a UTC date and time, the same in every language: 2026-03-16 17:00 UTC. */
 export function showInstant(value: string | null): string {
@@ -37,41 +28,18 @@ const showDay = (value: string | null) => (value ? value.slice(0, 10) : '—');
  */
 export async function renderRecallReportPdf(report: RecallStatusReport, locale: Locale, options: { fonts?: NoticeFonts } = {}): Promise<Uint8Array> {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
-  const fonts = options.fonts ?? loadNoticeFonts();
   const { dashboard: d, figures: f } = report;
-  const asOf = new Date(d.asOf);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: { top: margin, left: margin, right: margin, bottom: margin + footerSpace },
-    bufferPages: true,
-    lang: locale,
-    displayTitle: true,
-    info: {
-      Title: t('recallReport.title', { recallNumber: d.recall.recallNumber }),
-      Subject: t('recallReport.subtitle'),
-      Creator: 'Lotbridge',
-      Producer: 'Lotbridge (pdfkit)',
-      CreationDate: asOf,
-      ModDate: asOf,
-    },
+  const { doc, done, width } = startPdf({
+    locale,
+    title: t('recallReport.title', { recallNumber: d.recall.recallNumber }),
+    subject: t('recallReport.subtitle'),
+    date: new Date(d.asOf),
+    pageFooters: true,
+    fonts: options.fonts,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-  });
+  const bottom = () => pageBottom(doc);
 
-  doc.registerFont('regular', Buffer.from(fonts.regular));
-  doc.registerFont('bold', Buffer.from(fonts.bold));
-  const width = doc.page.width - 2 * margin;
-  const bottom = () => doc.page.height - doc.page.margins.bottom;
-
-  const heading = (text: string, room = 60) => {
-    if (doc.y + room > bottom()) doc.addPage();
-    doc.moveDown(0.8).font('bold').fontSize(12).fillColor('#000000').text(text, margin, doc.y, { width });
-    doc.moveDown(0.3).font('regular').fontSize(10);
-  };
+  const heading = (text: string, room = 60) => drawHeading(doc, text, room);
   const paragraph = (text: string) => doc.font('regular').fontSize(10).fillColor('#000000').text(text, margin, doc.y, { width, paragraphGap: 3 });
   const facts = (pairs: [string, string][], labelWidth = 150) => {
     for (const [label, value] of pairs) {
@@ -84,33 +52,9 @@ export async function renderRecallReportPdf(report: RecallStatusReport, locale: 
     }
   };
 
-  const table = (columns: Column[], rows: string[][], empty: string) => {
-    const drawRow = (cells: string[], header: boolean) => {
-      doc.font(header ? 'bold' : 'regular').fontSize(8);
-      const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i]!.width - 2 * cellPad }))) + 2 * cellPad;
-      if (doc.y + h > bottom()) {
-        doc.addPage();
-        if (!header) drawRow(columns.map((c) => c.label), true);
-        doc.font(header ? 'bold' : 'regular').fontSize(8);
-      }
-      const y = doc.y;
-      let x = margin;
-      for (const [i, c] of cells.entries()) {
-        const w = columns[i]!.width;
-        if (header) doc.rect(x, y, w, h).fill('#eeeeee');
-        doc.rect(x, y, w, h).lineWidth(0.5).stroke('#888888');
-        doc.fillColor('#000000').text(c, x + cellPad, y + cellPad, { width: w - 2 * cellPad, align: columns[i]!.align ?? 'left' });
-        x += w;
-      }
-      doc.x = margin;
-      doc.y = y + h;
-    };
-    if (rows.length === 0) {
-      paragraph(empty);
-      return;
-    }
-    drawRow(columns.map((c) => c.label), true);
-    for (const r of rows) drawRow(r, false);
+  const table = (columns: PdfColumn[], rows: string[][], empty: string) => {
+    if (rows.length === 0) paragraph(empty);
+    else drawTable(doc, columns, rows, { fontSize: 8, cellPad: 3 });
   };
 
   // Title block.
@@ -239,23 +183,7 @@ export async function renderRecallReportPdf(report: RecallStatusReport, locale: 
     t('effectiveness.none'),
   );
 
-  // Footer on every page, drawn once the page count is known.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const saved = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    doc
-      .font('regular')
-      .fontSize(8)
-      .fillColor('#555555')
-      .text(t('recallReport.footer', { recallNumber: d.recall.recallNumber, asOf: showInstant(d.asOf), page: i + 1, pages: range.count }), margin, doc.page.height - margin, {
-        width,
-        align: 'center',
-        lineBreak: false,
-      });
-    doc.page.margins.bottom = saved;
-  }
+  drawPageFooters(doc, (page, pages) => t('recallReport.footer', { recallNumber: d.recall.recallNumber, asOf: showInstant(d.asOf), page, pages }));
   doc.end();
   return done;
 }

@@ -1,9 +1,6 @@
-import PDFDocument from 'pdfkit';
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { AcknowledgementView } from './get-acknowledgement.ts';
-import { loadNoticeFonts } from './notice-fonts.ts';
-
-const margin = 50;
+import { pdfMargin as margin, startPdf } from './pdf-document.ts';
 
 /**
  * The receipt of one signed reply, in English or Chinese: recall, distributor, version, the
@@ -13,24 +10,11 @@ const margin = 50;
  */
 export async function renderReceiptPdf(ack: AcknowledgementView, locale: Locale): Promise<Uint8Array> {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
-  const fonts = loadNoticeFonts();
-  const signed = new Date(ack.signature.signedAt);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin,
-    lang: locale,
-    displayTitle: true,
-    info: { Title: t('recallReceipt.title', { recallNumber: ack.recallNumber, version: ack.version }), Creator: 'Lotbridge', Producer: 'Lotbridge (pdfkit)', CreationDate: signed, ModDate: signed },
+  const { doc, done, width } = startPdf({
+    locale,
+    title: t('recallReceipt.title', { recallNumber: ack.recallNumber, version: ack.version }),
+    date: new Date(ack.signature.signedAt),
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-  });
-  doc.registerFont('regular', Buffer.from(fonts.regular));
-  doc.registerFont('bold', Buffer.from(fonts.bold));
-  const width = doc.page.width - 2 * margin;
   const line = (text: string, font: 'regular' | 'bold' = 'regular', size = 10) => doc.font(font).fontSize(size).text(text, margin, doc.y, { width, paragraphGap: 2 });
 
   line(t('recallReceipt.title', { recallNumber: ack.recallNumber, version: ack.version }), 'bold', 16);

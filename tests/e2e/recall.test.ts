@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { Webhook } from 'standardwebhooks';
 import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
@@ -22,6 +21,7 @@ import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { elementsWiderThanViewport, launchChromium, newVisitor, phone, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
 import { actorFor } from '../support/actors.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 
 const qa = demoUsers.find((u) => u.role === 'manufacturer_qa')!;
 const infusionSet = '09506000134352';
@@ -31,8 +31,8 @@ const inboundSecret = generateSecret();
 let server: RunningServer;
 let browser: Browser;
 let db: Db;
-let smtp: SMTPServer;
-const mails: { to: string[]; raw: string }[] = [];
+let smtp: TestSmtpServer;
+let mails: ReceivedMail[];
 let recallId: string;
 
 async function erp(type: string, data: unknown): Promise<void> {
@@ -58,23 +58,11 @@ async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> 
 }
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  const smtpPort = (smtp.server.address() as { port: number }).port;
+  smtp = await startSmtpServer();
+  mails = smtp.received;
   await ensurePortalBuilt();
   [server, browser] = await Promise.all([
-    startServer({ SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM: 'Lotbridge <no-reply@lotbridge.test>', ERP_INBOUND_SECRET: inboundSecret }),
+    startServer({ SMTP_URL: smtp.url, MAIL_FROM: 'Lotbridge <no-reply@lotbridge.test>', ERP_INBOUND_SECRET: inboundSecret }),
     launchChromium(),
   ]);
   db = openServerDb(server);
@@ -109,7 +97,7 @@ afterAll(async () => {
   db?.close();
   await browser?.close();
   await server?.stop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp?.close();
 });
 
 describe('a distributor answers a recall notice on a phone', () => {

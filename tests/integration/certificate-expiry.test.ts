@@ -7,7 +7,6 @@
 // start, the portal pages show reminders, and /admin/mail is for administrators only.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../../shared/db/index.ts';
 import { openDb, tuneEmbedded } from '../../shared/db/index.ts';
@@ -37,6 +36,7 @@ import { migrationsDir, testDatabase, type TestDatabase } from '../support/datab
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
 import { BrowserClient, ensurePortalBuilt, signInDirectly } from './helpers.ts';
 import { actorFor } from '../support/actors.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 
 const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
@@ -121,9 +121,8 @@ describe('certificate expiry reminders (fixed clock)', () => {
   let current: { id: string; seriesId: string };
   let superseded: { id: string; seriesId: string };
   let rejected: { id: string };
-  let smtp: SMTPServer;
-  let smtpPort: number;
-  const received: { to: string[]; raw: string }[] = [];
+  let smtp: TestSmtpServer;
+  let received: ReceivedMail[];
 
   const at = (day: string) => t.clock.set(`${day}T09:00:00.000Z`);
   const before = (days: number) => at(addDays(validTo, -days));
@@ -131,20 +130,8 @@ describe('certificate expiry reminders (fixed clock)', () => {
   const summary = (sent: SentReminder[]) => sent.map((r) => ({ certificateId: r.certificateId, threshold: r.threshold, daysLeft: r.daysLeft, eventType: r.eventType }));
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpServer();
+    received = smtp.received;
 
     t = await testDatabase();
     uploads = tempDir('lotbridge-expiry-uploads-');
@@ -180,7 +167,7 @@ describe('certificate expiry reminders (fixed clock)', () => {
   afterAll(async () => {
     t?.close();
     uploads?.remove();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('sends nothing 91 days before expiry', async () => {
@@ -210,7 +197,7 @@ describe('certificate expiry reminders (fixed clock)', () => {
       for (const part of ['ISO 13485', 'SX 60123456 0001', issuer, '2026-09-30', 'Suzhou Precision Components']) expect(m.text_body).toContain(part);
     }
 
-    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: `smtp://127.0.0.1:${smtpPort}`, from: 'Lotbridge <no-reply@lotbridge.test>' });
+    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: smtp.url, from: 'Lotbridge <no-reply@lotbridge.test>' });
     await sender.flush();
     await sender.stop();
     expect(received.map((r) => r.to).flat().sort()).toEqual([colleague.email, supplier.email].sort());

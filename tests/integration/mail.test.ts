@@ -1,45 +1,27 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { queueMail } from '../../shared/mail/queue-mail.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createLogger } from '../../shared/log.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 
 // A real SMTP server on loopback (the smtp-server package) receives what the sender sends.
-interface Received {
-  from: string;
-  to: string[];
-  raw: string;
-}
-const received: Received[] = [];
+let received: ReceivedMail[];
 let rejectNext = 0;
-let smtp: SMTPServer;
-let port: number;
+let smtp: TestSmtpServer;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onRcptTo(address, _session, callback) {
-      if (rejectNext > 0) {
-        rejectNext--;
-        return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 450 }));
-      }
-      callback();
-    },
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
+  smtp = await startSmtpServer({
+    // The next rejectNext recipients are refused for now (450), as by a busy mailbox.
+    refuseRecipient: () => {
+      if (rejectNext <= 0) return undefined;
+      rejectNext--;
+      return { code: 450, message: 'mailbox unavailable' };
     },
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-  port = (smtp.server.address() as { port: number }).port;
+  received = smtp.received;
 });
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+afterAll(() => smtp?.close());
 
 let t: TestDatabase;
 beforeEach(async () => {
@@ -73,7 +55,7 @@ const mail = {
 
 describe('mail', () => {
   it('is queued with the change and delivered to the SMTP server after commit, UTF-8 intact', async () => {
-    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Lotbridge <no-reply@lotbridge.test>' });
+    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: smtp.url, from: 'Lotbridge <no-reply@lotbridge.test>' });
     const id = await t.db.transaction((tx) => queueMail(tx, t.clock, mail));
     await sender.flush();
     await sender.stop();
@@ -104,7 +86,7 @@ describe('mail', () => {
   });
 
   it('is retried when the server refuses it for now, and marked failed with the answer after the last retry', async () => {
-    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: `smtp://127.0.0.1:${port}`, from: 'x@lotbridge.test' });
+    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: smtp.url, from: 'x@lotbridge.test' });
     const id = await t.db.transaction((tx) => queueMail(tx, t.clock, mail));
     rejectNext = 2; // both recipients
     await sender.flush();

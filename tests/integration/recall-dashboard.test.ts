@@ -14,7 +14,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
@@ -38,6 +37,7 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -98,8 +98,7 @@ const rank = (recallId: string, orgId: string) => createHash('sha256').update(`$
 
 describe('recall dashboard, effectiveness checks and status report', () => {
   let t: TestDatabase;
-  let smtp: SMTPServer;
-  let smtpPort: number;
+  let smtp: TestSmtpServer;
   const as: Record<string, Actor> = {};
   const org: Record<string, string> = {};
   let recallId: string;
@@ -121,20 +120,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
   };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onRcptTo(address, _session, callback) {
-        if (address.address === bouncingAddress) return callback(Object.assign(new Error('no such mailbox'), { responseCode: 550 }));
-        callback();
-      },
-      onData(stream, _session, callback) {
-        stream.on('data', () => undefined);
-        stream.on('end', () => callback());
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpServer({ refuseRecipient: (address) => (address === bouncingAddress ? { code: 550, message: 'no such mailbox' } : undefined) });
 
     t = await testDatabase();
     await seedDemo(t.ctx);
@@ -179,7 +165,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
   afterAll(async () => {
     t?.close();
     rmSync(scratch, { recursive: true, force: true });
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('before the notices go out: every consignee is listed, nothing is notified, no sample can be drawn', async () => {
@@ -200,7 +186,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       db: t.db,
       clock: t.clock,
       log: createLogger('error'),
-      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      smtpUrl: smtp.url,
       from: 'Lotbridge <no-reply@lotbridge.test>',
       renderAttachment: (a) => renderRecallAttachment(t.db, a),
     });

@@ -9,7 +9,6 @@
 // their schemas, the audit chain, and the reminder through a real SMTP server with a notice
 // link whose token checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { openDb } from '../../shared/db/index.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
@@ -27,6 +26,7 @@ import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 
 const portalUrl = 'https://portal.lotbridge.test';
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: portalUrl };
@@ -107,9 +107,8 @@ describe('recall follow-ups: reminder, second and final notice (severity 2)', ()
   const finalAt = '2026-03-19T23:59:59.999Z';
   const justBefore = (iso: string) => new Date(Date.parse(iso) - 1);
 
-  let smtp: SMTPServer;
-  let smtpPort: number;
-  const received: { to: string[]; raw: string }[] = [];
+  let smtp: TestSmtpServer;
+  let received: ReceivedMail[];
 
   const summary = (sent: SentFollowUp[]) => sent.map((s) => `${Object.keys(notice).find((k) => notice[k] === s.noticeId)}:${s.kind}`).sort();
   const mail = (id: string) =>
@@ -123,20 +122,8 @@ describe('recall follow-ups: reminder, second and final notice (severity 2)', ()
     );
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpServer();
+    received = smtp.received;
 
     w = await world();
     t = w.t;
@@ -150,7 +137,7 @@ describe('recall follow-ups: reminder, second and final notice (severity 2)', ()
 
   afterAll(async () => {
     t?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('the recall is open with its deadline, and the acknowledgement was recorded by the real use case', async () => {
@@ -211,7 +198,7 @@ describe('recall follow-ups: reminder, second and final notice (severity 2)', ()
       db: t.db,
       clock: t.clock,
       log: createLogger('error'),
-      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      smtpUrl: smtp.url,
       from: 'Lotbridge <no-reply@lotbridge.test>',
       renderAttachment: (a) => renderRecallAttachment(t.db, a),
     });

@@ -10,7 +10,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import type { Actor } from '../../shared/auth/actor.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
@@ -33,6 +32,7 @@ import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
+import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -76,9 +76,8 @@ async function eventsOf(db: Db, type: string): Promise<Record<string, unknown>[]
 
 describe('recall notices and signed replies', () => {
   let t: TestDatabase;
-  let smtp: SMTPServer;
-  let smtpPort: number;
-  const received: { to: string[]; raw: string }[] = [];
+  let smtp: TestSmtpServer;
+  let received: ReceivedMail[];
   const as: Record<string, Actor> = {};
   const org: Record<string, string> = {};
   let recallId: string;
@@ -114,20 +113,8 @@ describe('recall notices and signed replies', () => {
   });
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-        stream.on('end', () => {
-          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', () => resolve()));
-    smtpPort = (smtp.server.address() as { port: number }).port;
+    smtp = await startSmtpServer();
+    received = smtp.received;
 
     t = await testDatabase();
     await seedDemo(t.ctx);
@@ -158,7 +145,7 @@ describe('recall notices and signed replies', () => {
 
   afterAll(async () => {
     t?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp?.close();
   });
 
   it('QA must give a complete recall: every problem is named at once and nothing is written', async () => {
@@ -244,7 +231,7 @@ describe('recall notices and signed replies', () => {
       db: t.db,
       clock: t.clock,
       log: createLogger('error'),
-      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      smtpUrl: smtp.url,
       from: 'Lotbridge <no-reply@lotbridge.test>',
       renderAttachment: (a) => renderRecallAttachment(t.db, a),
     });
@@ -380,7 +367,7 @@ describe('recall notices and signed replies', () => {
       db: t.db,
       clock: t.clock,
       log: createLogger('error'),
-      smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+      smtpUrl: smtp.url,
       from: 'Lotbridge <no-reply@lotbridge.test>',
       renderAttachment: (a) => renderRecallAttachment(t.db, a),
     });

@@ -1,0 +1,143 @@
+import PDFDocument from 'pdfkit';
+import type { Locale } from '../i18n/index.ts';
+import { loadNoticeFonts, type NoticeFonts } from './notice-fonts.ts';
+
+/** The page margin of every recall PDF, in points. */
+export const pdfMargin = 50;
+/** Room kept free under the text for the footer line. */
+const footerSpace = 30;
+
+export interface StartPdfOptions {
+  locale: Locale;
+  title: string;
+  author?: string;
+  subject?: string;
+  /**
+   * The document's creation and modification date. pdfkit derives the file id and the font
+   * subset tags from it, so a date taken from the input (never now) makes equal input give
+   * equal bytes.
+   */
+  date: Date;
+  /** Keep room under the text and hold every page until the end, for drawPageFooters. */
+  pageFooters?: boolean;
+  /** Font files to set the document in; the bundled Noto Sans Hans by default. */
+  fonts?: NoticeFonts;
+}
+
+export interface StartedPdf {
+  doc: PDFKit.PDFDocument;
+  /** The document's bytes, once the caller has called doc.end(). */
+  done: Promise<Uint8Array>;
+  /** Width of the text between the side margins. */
+  width: number;
+}
+
+/**
+ * An A4 recall document in English or Chinese with the fonts 'regular' and 'bold' registered
+ * (one family covers both languages) and its bytes collected as it is written.
+ */
+export function startPdf(options: StartPdfOptions): StartedPdf {
+  const fonts = options.fonts ?? loadNoticeFonts();
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: { top: pdfMargin, left: pdfMargin, right: pdfMargin, bottom: options.pageFooters ? pdfMargin + footerSpace : pdfMargin },
+    bufferPages: options.pageFooters ?? false,
+    lang: options.locale,
+    displayTitle: true,
+    info: {
+      Title: options.title,
+      ...(options.author !== undefined && { Author: options.author }),
+      ...(options.subject !== undefined && { Subject: options.subject }),
+      Creator: 'Lotbridge',
+      Producer: 'Lotbridge (pdfkit)',
+      CreationDate: options.date,
+      ModDate: options.date,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('error', reject);
+  });
+  doc.registerFont('regular', Buffer.from(fonts.regular));
+  doc.registerFont('bold', Buffer.from(fonts.bold));
+  return { doc, done, width: doc.page.width - 2 * pdfMargin };
+}
+
+/** Where text must end on the current page (above the footer's room, if any). */
+export function pageBottom(doc: PDFKit.PDFDocument): number {
+  return doc.page.height - doc.page.margins.bottom;
+}
+
+/** A section heading, on a new page unless `room` points are left for it and what follows. */
+export function drawHeading(doc: PDFKit.PDFDocument, text: string, room: number): void {
+  if (doc.y + room > pageBottom(doc)) doc.addPage();
+  doc
+    .moveDown(0.8)
+    .font('bold')
+    .fontSize(12)
+    .fillColor('#000000')
+    .text(text, pdfMargin, doc.y, { width: doc.page.width - 2 * pdfMargin });
+  doc.moveDown(0.3).font('regular').fontSize(10);
+}
+
+export interface PdfColumn {
+  label: string;
+  width: number;
+  align?: 'left' | 'right';
+}
+
+/**
+ * A ruled table with a grey header row, repeated at the top of each page the rows run onto;
+ * every row is as tall as its tallest cell.
+ */
+export function drawTable(doc: PDFKit.PDFDocument, columns: readonly PdfColumn[], rows: string[][], style: { fontSize: number; cellPad: number }): void {
+  const { fontSize, cellPad } = style;
+  const drawRow = (cells: string[], header: boolean) => {
+    doc.font(header ? 'bold' : 'regular').fontSize(fontSize);
+    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: columns[i]!.width - 2 * cellPad }))) + 2 * cellPad;
+    if (doc.y + h > pageBottom(doc)) {
+      doc.addPage();
+      if (!header) drawRow(columns.map((c) => c.label), true);
+      doc.font(header ? 'bold' : 'regular').fontSize(fontSize);
+    }
+    const y = doc.y;
+    let x = pdfMargin;
+    for (const [i, c] of cells.entries()) {
+      const w = columns[i]!.width;
+      if (header) doc.rect(x, y, w, h).fill('#eeeeee');
+      doc.rect(x, y, w, h).lineWidth(0.5).stroke('#888888');
+      doc.fillColor('#000000').text(c, x + cellPad, y + cellPad, { width: w - 2 * cellPad, align: columns[i]!.align ?? 'left' });
+      x += w;
+    }
+    doc.x = pdfMargin;
+    doc.y = y + h;
+  };
+  drawRow(columns.map((c) => c.label), true);
+  for (const r of rows) drawRow(r, false);
+}
+
+/**
+ * A centred footer line on every page, drawn once the page count is known (the document must
+ * have been started with pageFooters).
+ */
+export function drawPageFooters(doc: PDFKit.PDFDocument, footer: (page: number, pages: number) => string): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // Writing into the bottom margin would otherwise start a new page.
+    const saved = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc
+      .font('regular')
+      .fontSize(8)
+      .fillColor('#555555')
+      .text(footer(i + 1, range.count), pdfMargin, doc.page.height - pdfMargin, {
+        width: doc.page.width - 2 * pdfMargin,
+        align: 'center',
+        lineBreak: false,
+      });
+    doc.page.margins.bottom = saved;
+  }
+}
