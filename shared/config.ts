@@ -44,6 +44,16 @@ export interface Config {
     /** The largest AS2 message accepted, in bytes (`AS2_MAX_MB`); it is streamed to disk, not held in memory. */
     maxBytes: number;
   };
+  /** Our EDIFACT identification (`EDI_ID`, "id:qualifier"): UNB sender and NAD+BY of the ORDERS we send. */
+  edi: { id: string; qualifier: string };
+}
+
+/** EDI_ID as "id:qualifier" (e.g. 4012345000009:14 for a GLN); LOTBRIDGE:ZZZ (mutually defined) by default. */
+function ediId(env: Env): { id: string; qualifier: string } {
+  const raw = env.EDI_ID?.trim() || 'LOTBRIDGE:ZZZ';
+  const m = /^([A-Za-z0-9 .-]{1,35})(?::([A-Za-z0-9]{1,4}))?$/.exec(raw);
+  if (!m) throw new ConfigError(`EDI_ID must be an EDIFACT party id with an optional qualifier, such as 4012345000009:14 (got "${raw}")`);
+  return { id: m[1]!, qualifier: m[2] ?? '' };
 }
 
 /** A bad setting: the message is the one line the operator sees. */
@@ -181,5 +191,6 @@ export function loadConfig(env: Env = process.env): Config {
       graceDays: integer(env, 'CERTIFICATE_GRACE_DAYS', 30, 0, 365),
     },
     as2: { id: as2Id(env), maxBytes: integer(env, 'AS2_MAX_MB', 256, 1, 4096) * 1024 * 1024 },
+    edi: ediId(env),
   };
 }

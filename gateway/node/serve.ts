@@ -5,6 +5,8 @@ import { installAppContext } from '../../shared/context.ts';
 import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { configureDefaultEndpoint } from '../../shared/webhooks/configure-default-endpoint.ts';
 import { ensureAs2Identity } from '../../shared/edi-partners/ensure-as2-identity.ts';
+import { sendPurchaseOrdersToEdiPartners } from '../../shared/edi-outbound/send-purchase-orders.ts';
+import { createPeriodicTask } from '../../shared/scheduling/periodic-task.ts';
 import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
@@ -100,6 +102,17 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // Recall follow-ups (reminders, second and final notices): at start, then every 15 minutes.
     const recallFollowUps = createRecallFollowUpScheduler({ ctx: app, log, portalUrl: url });
     recallFollowUps.start();
+    // New purchase order versions to suppliers that exchange EDI, as ORDERS over AS2: every 30 s.
+    const ordersToEdiPartners = createPeriodicTask({
+      name: 'ORDERS to EDI partners',
+      log,
+      intervalMs: 30_000,
+      task: async () => {
+        const sent = await sendPurchaseOrdersToEdiPartners(app, { ours: config.edi });
+        if (sent.length) log.info('purchase orders sent as ORDERS', { orders: sent.length });
+      },
+    });
+    ordersToEdiPartners.start();
     // Async AS2 MDNs (Receipt-Delivery-Option), with retries: every 2 seconds.
     const asyncMdnSender = createAsyncMdnSender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
     asyncMdnSender.start();
@@ -125,7 +138,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       })
         .then(async () => {
-          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop(), recallFollowUps.stop(), asyncMdnSender.stop(), edifactWorker.stop(), as2Sender.stop()]);
+          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop(), recallFollowUps.stop(), asyncMdnSender.stop(), ordersToEdiPartners.stop(), edifactWorker.stop(), as2Sender.stop()]);
         })
         .finally(() => app.db.close()));
     return { url, close };
