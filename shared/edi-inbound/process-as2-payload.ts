@@ -11,6 +11,10 @@
 // register entry, the records, their events and audit entries, the queued answers and the
 // message's new state commit together. A crash leaves the message waiting, untouched, and the
 // next run does it all; a run that finds the message no longer waiting returns what was done.
+//
+// A reprocess (an administrator's, with a reason: shared/edi-log/reprocess-edi-message.ts) runs
+// the interchanges this message brought into the register again through recordInterchange's
+// explicit `reprocessOf`, instead of answering them as repeats.
 import { readFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
 import type { UseCaseContext } from '../context.ts';
@@ -25,7 +29,8 @@ import { readEnvelope, splitInterchanges, type EdifactMessage } from '../edifact
 import { answeredFrom, buildContrl, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type ContrlInput, type MessageReport } from '../edifact/write-contrl.ts';
 import { writeAperak } from '../edifact/write-aperak.ts';
 import { encodeInterchange, writeInterchange } from '../edifact/write.ts';
-import { completeInterchange, headerOf, recordInterchange, type InterchangeStatus, type MessageOutcome, type ReceivedBy } from '../edifact/record-interchange.ts';
+import { completeInterchange, headerOf, recordInterchange, type InterchangeHeader, type InterchangeStatus, type MessageOutcome, type ReceivedBy, type ReprocessRequest } from '../edifact/record-interchange.ts';
+import type { AuditActor } from '../audit/entry.ts';
 import { withinTransaction } from './within-transaction.ts';
 import { refusedWith, type MessageResult } from './message-result.ts';
 import { receiveDesadv } from './desadv-message.ts';
@@ -89,6 +94,12 @@ interface MessageRow {
   edifact_result: string | null;
 }
 
+/** An administrator's request to run a processed message's EDIFACT again. */
+export interface ReprocessPayload {
+  reason: string;
+  by: AuditActor;
+}
+
 interface Answer {
   text: string;
   purpose: 'contrl' | 'aperak';
@@ -115,7 +126,21 @@ class InterchangeReader {
     private readonly partner: PartnerRow,
     private readonly message: MessageRow,
     private readonly bytes: Uint8Array,
+    private readonly reprocess: ReprocessPayload | null,
   ) {}
+
+  /**
+   * For a reprocess: the register entry this message brought in for the interchange, to run
+   * again. A repeat of an interchange that came in another message stays a repeat.
+   */
+  private async rerunOf(h: InterchangeHeader): Promise<Partial<ReprocessRequest>> {
+    if (!this.reprocess) return {};
+    const row = await this.ctx.db.get<{ id: string }>(
+      'SELECT id FROM edi_interchanges WHERE sender_id = ? AND sender_qualifier = ? AND control_reference = ? AND as2_message_id = ? AND organisation_id IS ?',
+      [h.sender, h.senderQualifier, h.controlReference, this.message.message_id, this.actor.organisationId],
+    );
+    return row ? { reprocessOf: row.id, reason: this.reprocess.reason, requestedBy: this.reprocess.by } : {};
+  }
 
   private ours() {
     return { reference: ourReference(this.ctx.clock.now()), preparedAt: this.ctx.clock.now() };
@@ -179,7 +204,7 @@ class InterchangeReader {
   private async refuseSyntax(unb: Segment, segments: Segment[] | null, problems: EdifactProblem[], contrl: () => ContrlInput | null): Promise<void> {
     const types = (segments ?? []).filter((s) => s.tag === 'UNH').map((s) => value(s, 2, 1));
     const reference = headerOf(unb).controlReference;
-    const recorded = await recordInterchange(this.ctx, this.by, { bytes: this.bytes, header: headerOf(unb), messageTypes: types, messageCount: types.length });
+    const recorded = await recordInterchange(this.ctx, this.by, { bytes: this.bytes, header: headerOf(unb), messageTypes: types, messageCount: types.length }, await this.rerunOf(headerOf(unb)));
     if (recorded.duplicate) return this.repeat(recorded.id, reference, recorded.status, recorded.acknowledgement);
     const input = contrl();
     const text = input ? writeContrl(input) : null;
@@ -204,7 +229,8 @@ class InterchangeReader {
       if (!isEdifactError(e)) throw e;
       return this.refuseSyntax(unb, part.segments, e.problems, () => contrlForRefusal(e, part.segments, this.ours()));
     }
-    const recorded = await recordInterchange(this.ctx, this.by, { bytes: this.bytes, header: headerOf(unb), messageTypes: envelope.messages.map((m) => m.type), messageCount: envelope.messages.length });
+    const header = headerOf(unb);
+    const recorded = await recordInterchange(this.ctx, this.by, { bytes: this.bytes, header, messageTypes: envelope.messages.map((m) => m.type), messageCount: envelope.messages.length }, await this.rerunOf(header));
     if (recorded.duplicate) return this.repeat(recorded.id, envelope.reference, recorded.status, recorded.acknowledgement);
 
     const answered = answeredFrom(envelope);
@@ -215,6 +241,14 @@ class InterchangeReader {
       const type = identifier(m).join(':');
       const handler = handlers[m.type];
       const at = { segment: 1, tag: 'UNH', element: 2, component: 1, messageReference: m.reference };
+      // A rerun submits only what was refused before (rejected or unsupported): a message accepted
+      // the first time already became its records, and submitting it again would double them.
+      const kept = recorded.earlierMessages?.find((e) => e.reference === m.reference && e.status === 'accepted');
+      if (kept) {
+        reports.push({ reference: m.reference, identifier: identifier(m), group: groups.get(m.reference), problems: [] });
+        outcomes.push({ ...kept, aperak: null });
+        continue;
+      }
       let result: MessageResult;
       let unsupported = false;
       if (!handler) {
@@ -276,7 +310,7 @@ function answerBytes(text: string): Uint8Array {
  * Processes one waiting inbound AS2 message's EDIFACT payload (see the file comment). Returns
  * the stored result when the message was processed before.
  */
-export async function processAs2Payload(ctx: EdiInboundContext, input: { as2MessageId: string }): Promise<ProcessAs2PayloadResult> {
+export async function processAs2Payload(ctx: EdiInboundContext, input: { as2MessageId: string; reprocess?: ReprocessPayload }): Promise<ProcessAs2PayloadResult> {
   const select = 'SELECT id, direction, partner_id, message_id, payload_storage_key, payload_filename, edifact_state, edifact_result FROM as2_messages WHERE id = ?';
   const first = await ctx.db.get<MessageRow>(select, [input.as2MessageId]);
   if (!first) throw new AppError('not_found', `no AS2 message ${input.as2MessageId}`);
@@ -298,7 +332,7 @@ export async function processAs2Payload(ctx: EdiInboundContext, input: { as2Mess
     const partner = (await tx.get<PartnerRow>('SELECT id, as2_id, edi_id, edi_qualifier FROM edi_partners WHERE id = ?', [row.partner_id]))!;
     const actor = await partnerSystemActor(tx, ctx.clock, partner.id);
     const inner: UseCaseContext = { ...ctx, db: withinTransaction(tx) };
-    const reader = new InterchangeReader(inner, actor, partner, row, bytes);
+    const reader = new InterchangeReader(inner, actor, partner, row, bytes, input.reprocess ?? pendingReprocess(row));
     await reader.readAll();
     const queued: { purpose: string; id: string; messageId: string }[] = [];
     for (const a of reader.answers) {
@@ -329,6 +363,19 @@ export async function processAs2Payload(ctx: EdiInboundContext, input: { as2Mess
     });
     return result;
   });
+}
+
+/** The JSON a waiting message carries when a reprocess was asked for (so whoever runs it, reprocesses). */
+export const reprocessRequestJson = (request: ReprocessPayload): string => JSON.stringify({ reprocess: request });
+
+function pendingReprocess(row: MessageRow): ReprocessPayload | null {
+  if (!row.edifact_result) return null;
+  try {
+    const v = JSON.parse(row.edifact_result) as { reprocess?: ReprocessPayload };
+    return v.reprocess && typeof v.reprocess.reason === 'string' ? v.reprocess : null;
+  } catch {
+    return null;
+  }
 }
 
 function storedResult(row: MessageRow): ProcessAs2PayloadResult {

@@ -1,15 +1,18 @@
 /**
  * Runs an inbound AS2 message's EDIFACT payload through the engine again, for a manufacturer
- * administrator who fixed what stopped it (e.g. the partner's EDI id in its profile) and says
- * why. The message goes back to 'waiting' in one audited transaction that keeps the previous
- * result in the audit entry, then processAs2Payload runs it as it runs any waiting message
- * (records, register, CONTRL/APERAK queued back, its own audit entries). Which messages may be
- * run again: see reprocess-eligibility.ts.
+ * administrator who fixed what stopped it (e.g. the partner's EDI id in its profile, or the
+ * purchase order a DESADV refers to has arrived) and says why. The message goes back to
+ * 'waiting' in one audited transaction that keeps the previous result in the audit entry and
+ * leaves the reprocess request (reason, who) on the message, so whoever runs it (this call, or
+ * the EDIFACT worker first) runs it as a reprocess: processAs2Payload reruns the interchanges it
+ * brought into the register through the register's explicit reprocess path (only the messages
+ * refused before; accepted ones are not submitted twice), queues CONTRL/APERAK again and audits
+ * as any run. Which messages may be run again: see reprocess-eligibility.ts.
  */
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { UseCaseContext } from '../context.ts';
-import { markPayloadFailed, processAs2Payload, type ProcessAs2PayloadResult } from '../edi-inbound/process-as2-payload.ts';
+import { markPayloadFailed, processAs2Payload, reprocessRequestJson, type ProcessAs2PayloadResult } from '../edi-inbound/process-as2-payload.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { authoriseEdiLogOperator } from './edi-log-access.ts';
 import { getEdiMessage } from './get-edi-message.ts';
@@ -32,10 +35,11 @@ export async function reprocessEdiMessage(
   const refusal = message.reprocessRefusal;
   if (refusal) throw new AppError('conflict', `message <${message.messageId}> cannot be reprocessed: ${refusal.text}`);
 
+  const request = { reason, by: asAuditActor(actor) };
   await ctx.db.transaction(async (tx) => {
     const previous = await tx.get<{ edifact_state: string | null; edifact_result: string | null }>('SELECT edifact_state, edifact_result FROM as2_messages WHERE id = ?', [message.id]);
     // Guarded by the state read above: a concurrent reprocess finds it changed and is refused.
-    const changed = await tx.run("UPDATE as2_messages SET edifact_state = 'waiting', edifact_result = NULL WHERE id = ? AND edifact_state = ?", [message.id, message.edifact.state]);
+    const changed = await tx.run("UPDATE as2_messages SET edifact_state = 'waiting', edifact_result = ? WHERE id = ? AND edifact_state = ?", [reprocessRequestJson(request), message.id, message.edifact.state]);
     if (changed.changes === 0) throw new AppError('conflict', `message <${message.messageId}> changed meanwhile (its EDIFACT is ${previous?.edifact_state ?? 'gone'} now): reload the page`);
     await recordAudit(tx, ctx.clock, {
       actor: asAuditActor(actor),
@@ -50,7 +54,7 @@ export async function reprocessEdiMessage(
     });
   });
   try {
-    return await processAs2Payload(ctx, { as2MessageId: message.id });
+    return await processAs2Payload(ctx, { as2MessageId: message.id, reprocess: request });
   } catch (e) {
     // As any run that breaks: the message says why, and may be reprocessed again.
     const why = isAppError(e) ? e.message : `unexpected error: ${(e as Error)?.message ?? String(e)}`;

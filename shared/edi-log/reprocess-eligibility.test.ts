@@ -46,8 +46,16 @@ describe('reprocessRefusal', () => {
     expect(reprocessRefusal(admin, processed({ state: 'received' }))?.code).toBe('stillReceiving');
   });
 
-  it('refuses an interchange that is in the register (duplicate detection stays), naming it', () => {
-    expect(reprocessRefusal(admin, processed({ interchanges: inRegister }))).toMatchObject({ code: 'inRegister', params: { references: 'R1 (rejected)' } });
+  it('allows a run that brought an interchange into the register that was not wholly accepted (the register reruns it)', () => {
+    expect(reprocessRefusal(admin, processed({ interchanges: inRegister }))).toBeNull();
+    const partly = [{ controlReference: 'R1', status: 'partially_accepted' }] as unknown as InboundDetail['interchanges'];
+    expect(reprocessRefusal(admin, processed({ interchanges: partly }))).toBeNull();
+  });
+
+  it('refuses a run whose every interchange was accepted, naming them', () => {
+    const accepted = [{ controlReference: 'R1', status: 'accepted' }] as unknown as InboundDetail['interchanges'];
+    const run = { outcomes: [{ reference: 'R1', status: 'accepted', duplicate: false, problems: [] }], queued: [], error: null };
+    expect(reprocessRefusal(admin, processed({ interchanges: accepted, edifact: { state: 'processed', run } }))).toMatchObject({ code: 'answered', params: { references: 'R1 (accepted)' } });
   });
 
   it('refuses a run that answered a repeat of an interchange that came in another message', () => {

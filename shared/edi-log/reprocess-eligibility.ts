@@ -1,10 +1,12 @@
-// When an inbound AS2 message's EDIFACT may be run again. Only a run that left nothing in the
-// interchange register can be repeated as it is: a failed run (its transaction rolled back) or
-// one whose every interchange was refused before the register (no UNB; a UNB sender that was not
-// the partner's EDI id — fixed by correcting the partner profile). An interchange that is in the
-// register would be recognised as a repeat and answered with its first CONTRL (ISO 9735: a
-// control reference is processed once per sender); running it again needs an explicit reprocess
-// path in the register, which it does not have yet, so such a message is refused with that reason.
+// When an inbound AS2 message's EDIFACT may be run again: a failed run (its transaction rolled
+// back); one whose interchanges were refused before the register (no UNB; a UNB sender that was
+// not the partner's EDI id — fixed by correcting the partner profile); and one that brought an
+// interchange into the register that was not wholly accepted (e.g. a DESADV refused for an order
+// that has arrived since): the register's explicit reprocess path reruns it, only its refused
+// messages (record-interchange.ts, `reprocessOf`). Refused: a run whose every interchange was
+// accepted, or that answered a repeat of an interchange from another message (ISO 9735: a
+// control reference is processed once per sender), as running them again would only repeat
+// what they became.
 import type { Actor } from '../auth/actor.ts';
 import type { InboundDetail } from './get-edi-message.ts';
 
@@ -17,8 +19,6 @@ export const reprocessRefusalTexts = {
   stillReceiving: 'the AS2 message is still being received (no MDN yet): wait for it to be processed',
   notEdifact: 'its payload is not EDIFACT, so there is nothing for the EDIFACT engine to run again',
   waiting: 'its EDIFACT is waiting to be processed already',
-  inRegister:
-    'its interchanges are in the interchange register already ({references}): a run would be recognised as a repeat of the same control reference and answered with the first CONTRL; the register has no explicit reprocess path yet',
   answered: 'its interchanges were answered already ({references}); running them again would repeat what they became',
 } as const;
 
@@ -43,7 +43,7 @@ export function reprocessRefusal(actor: Actor, m: Facts): ReprocessRefusal | nul
   if (!m.payload || m.edifact.state === null) return refusal('notEdifact');
   if (m.edifact.state === 'waiting') return refusal('waiting');
   if (m.edifact.state === 'failed') return null;
-  if (m.interchanges.length > 0) return refusal('inRegister', { references: m.interchanges.map((i) => `${i.controlReference} (${i.status})`).join(', ') });
+  if (m.interchanges.some((i) => i.status !== 'accepted')) return null;
   const answered = (m.edifact.run?.outcomes ?? []).filter((o) => o.status !== 'refused');
   if (answered.length > 0) return refusal('answered', { references: answered.map((o) => `${o.reference} (${o.status}${o.duplicate ? ', repeat' : ''})`).join(', ') });
   return null;

@@ -3,11 +3,14 @@
 // each message's records, the CONTRL and APERAKs we answered with) is written when it is
 // answered. The sender's id + qualifier + control reference is unique: an interchange that
 // comes again is recognised (recordInterchange says so and returns the first answer) and is
-// not processed twice. Every change is audited in its transaction.
+// not processed twice. Only an explicit reprocess (recordInterchange's `reprocessOf`, asked for
+// by an administrator with a reason) runs a registered interchange again. Every change is
+// audited in its transaction.
 import { createHash } from 'node:crypto';
 import type { UseCaseContext } from '../context.ts';
 import type { AuditActor } from '../audit/entry.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { value, type EdifactProblem, type Segment } from './tokenize.ts';
 
@@ -54,16 +57,31 @@ export interface RecordedInterchange {
   /** The CONTRL given the first time (duplicates only). */
   acknowledgement: string | null;
   receivedAt: string;
+  /** A rerun only: what each message became before (an accepted one is kept, not submitted again). */
+  earlierMessages?: MessageOutcome[];
 }
 
-/** Stores a received interchange before it is processed, or recognises a repeat of one. */
+/**
+ * An explicit rerun of an interchange already in the register (an administrator's reprocess):
+ * which one, why, and who asked. Without it, the same sender + control reference is a repeat.
+ */
+export interface ReprocessRequest {
+  reprocessOf: string;
+  reason: string;
+  /** Who asked for the rerun (the audit entry's actor); the receiving actor when absent. */
+  requestedBy?: AuditActor;
+}
+
+/** Stores a received interchange before it is processed, or recognises a repeat of one (or, asked explicitly, reopens one for a rerun). */
 export async function recordInterchange(
   ctx: UseCaseContext,
   by: ReceivedBy,
   input: { bytes: Uint8Array; header: InterchangeHeader; messageTypes: string[]; messageCount: number },
+  options: Partial<ReprocessRequest> = {},
 ): Promise<RecordedInterchange> {
   const h = input.header;
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
+  if (options.reprocessOf) return reopenInterchange(ctx, by, h, sha256, { reprocessOf: options.reprocessOf, reason: options.reason ?? '', requestedBy: options.requestedBy });
   return ctx.db.transaction(async (tx) => {
     const existing = await tx.get<{ id: string; status: InterchangeStatus; acknowledgement: string | null; received_at: string; repeats: number; organisation_id: string | null; sha256: string }>(
       'SELECT id, status, acknowledgement, received_at, repeats, organisation_id, sha256 FROM edi_interchanges WHERE sender_id = ? AND sender_qualifier = ? AND control_reference = ?',
@@ -121,6 +139,64 @@ export async function recordInterchange(
       requestId: ctx.requestId,
     });
     return { id, duplicate: false, status: 'received', acknowledgement: null, receivedAt: at };
+  });
+}
+
+/**
+ * Reopens interchange `request.reprocessOf` for a rerun: the same sender, control reference and
+ * bytes as registered, or refused. Not a repeat (repeats stays as it is); audited as
+ * edi.interchange_reprocessed with the reason and the earlier outcome, which completeInterchange
+ * then overwrites. Returns the earlier outcome of each message.
+ */
+async function reopenInterchange(ctx: UseCaseContext, by: ReceivedBy, h: InterchangeHeader, sha256: string, request: ReprocessRequest): Promise<RecordedInterchange> {
+  const reason = request.reason.trim();
+  if (!reason) throw new AppError('invalid_input', `say why interchange ${request.reprocessOf} is reprocessed: the reason goes into the audit trail`, { reason: 'required' });
+  return ctx.db.transaction(async (tx) => {
+    const existing = await tx.get<{ id: string; sender_id: string; sender_qualifier: string; control_reference: string; sha256: string; status: InterchangeStatus; problems: string; acknowledgement: string | null; received_at: string; organisation_id: string | null }>(
+      'SELECT id, sender_id, sender_qualifier, control_reference, sha256, status, problems, acknowledgement, received_at, organisation_id FROM edi_interchanges WHERE id = ?',
+      [request.reprocessOf],
+    );
+    if (!existing) throw new AppError('not_found', `interchange ${request.reprocessOf} is not in the interchange register, so it cannot be reprocessed`);
+    const registered = `${existing.control_reference} from ${existing.sender_id}${existing.sender_qualifier ? `:${existing.sender_qualifier}` : ''}`;
+    if (existing.sender_id !== h.sender || existing.sender_qualifier !== h.senderQualifier || existing.control_reference !== h.controlReference) {
+      throw new AppError('conflict', `interchange ${request.reprocessOf} is ${registered} in the register, not ${h.controlReference} from ${h.sender}${h.senderQualifier ? `:${h.senderQualifier}` : ''}: only the same interchange is reprocessed`);
+    }
+    if (existing.sha256 !== sha256) {
+      throw new AppError('conflict', `interchange ${registered} was registered with other bytes (sha256 ${existing.sha256.slice(0, 12)}…, now ${sha256.slice(0, 12)}…): a reprocess runs what was received, a changed file is a new interchange`);
+    }
+    const rows = await tx.all<{ message_reference: string; message_type: string; status: MessageOutcome['status']; problems: string; records: string; aperak: string | null }>(
+      'SELECT message_reference, message_type, status, problems, records, aperak FROM edi_messages WHERE interchange_id = ? ORDER BY rowid',
+      [existing.id],
+    );
+    const earlierMessages: MessageOutcome[] = rows.map((r) => ({
+      reference: r.message_reference,
+      type: r.message_type,
+      status: r.status,
+      problems: JSON.parse(r.problems) as EdifactProblem[],
+      records: JSON.parse(r.records) as MessageOutcome['records'],
+      aperak: r.aperak,
+    }));
+    await recordAudit(tx, ctx.clock, {
+      actor: request.requestedBy ?? by.actor,
+      organisationId: by.organisationId ?? existing.organisation_id,
+      action: 'edi.interchange_reprocessed',
+      entityType: 'edi_interchange',
+      entityId: existing.id,
+      oldValues: {
+        status: existing.status,
+        problems: (JSON.parse(existing.problems) as EdifactProblem[]).map((p) => p.code),
+        acknowledgement: existing.acknowledgement,
+        messages: earlierMessages.map((m) => ({ reference: m.reference, type: m.type, status: m.status, problems: m.problems.map((p) => p.code), records: m.records })),
+      },
+      newValues: {
+        rerun: earlierMessages.filter((m) => m.status !== 'accepted').map((m) => m.reference),
+        kept: earlierMessages.filter((m) => m.status === 'accepted').map((m) => m.reference),
+        as2MessageId: by.as2MessageId ?? null,
+      },
+      reason,
+      requestId: ctx.requestId,
+    });
+    return { id: existing.id, duplicate: false, status: existing.status, acknowledgement: null, receivedAt: existing.received_at, earlierMessages };
   });
 }
 

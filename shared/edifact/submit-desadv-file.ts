@@ -1,8 +1,8 @@
 // A supplier's EDIFACT interchange with despatch advices (uploaded, or handed on by the AS2
 // door): bytes → tokenize → (each interchange of the file) stored in the register, a repeat
 // recognised and answered with the first answer → envelopes checked → each DESADV mapped and
-// its lines submitted as lots through submitLots, the use case the form, CSV and barcode use
-// (all or nothing per message: one bad line and none of the message's lots are stored). The
+// its lines submitted as lots by submit-desadv-message.ts, the per-message path the AS2 door
+// shares (all or nothing per message: one bad line and none of the message's lots are stored). The
 // answer is a CONTRL for the interchange (syntax: rejected with the fault's segment/element,
 // or acknowledged with a UCM per message) and an APERAK for each message refused on business
 // grounds (unknown order, GTIN not on it, a lot sent before) or whose type we do not take
@@ -10,12 +10,12 @@
 import { randomInt } from 'node:crypto';
 import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
-import { AppError, isAppError } from '../errors.ts';
-import { submitLots, rowProblemsOf, type LotInput } from '../lots/submit-lots.ts';
-import { lotProblems, type Lot, type RowProblem } from '../lots/lot.ts';
+import { AppError } from '../errors.ts';
+import type { Lot, RowProblem } from '../lots/lot.ts';
 import { tokenize, isEdifactError, describeProblem, fill, type EdifactProblem, type Interchange, type Segment, type TokenizeMode } from './tokenize.ts';
 import { readEnvelope, splitInterchanges, type EdifactMessage } from './envelope.ts';
-import { mapDesadv, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
+import type { DespatchAdvice } from './map-desadv.ts';
+import { desadvMessageProblemTexts, submitDesadvMessage } from './submit-desadv-message.ts';
 import { answeredFrom, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type MessageReport } from './write-contrl.ts';
 import { writeAperak } from './write-aperak.ts';
 import { completeInterchange, headerOf, recordInterchange, type InterchangeStatus, type MessageOutcome, type ReceivedBy } from './record-interchange.ts';
@@ -23,7 +23,7 @@ import { completeInterchange, headerOf, recordInterchange, type InterchangeStatu
 export const desadvFileProblemTexts = {
   tooLarge: 'the file is larger than {max} bytes',
   unsupportedMessageType: 'message type {type} is not supported here (this door takes DESADV)',
-  field: '{field} {problem}',
+  field: desadvMessageProblemTexts.field,
 } as const;
 
 export const maxDesadvFileBytes = 10 * 1024 * 1024;
@@ -188,66 +188,8 @@ function aperak(ctx: UseCaseContext, answered: AnsweredInterchange, m: EdifactMe
   });
 }
 
-/** Maps one DESADV and submits its lines as the caller's lots, all or nothing. */
+/** One DESADV through the shared per-message path, with the APERAK that answers a refusal. */
 async function submitMessage(ctx: UseCaseContext, actor: Actor, answered: AnsweredInterchange, m: EdifactMessage, type: string): Promise<DesadvMessageResult> {
-  const refused = (problems: EdifactProblem[], advice: DespatchAdvice | null): DesadvMessageResult => ({
-    reference: m.reference,
-    type,
-    status: 'rejected',
-    advice,
-    lots: [],
-    warnings: [],
-    problems,
-    aperak: aperak(ctx, answered, m, advice, problems),
-  });
-  const mapped = mapDesadv(m);
-  if (!mapped.ok) return refused(mapped.problems, null);
-  const { advice, sources } = mapped.value;
-  const lots: LotInput[] = advice.lines.map((l, i) => ({
-    row: i + 1,
-    gtin: l.gtin,
-    lot: l.lot,
-    serials: l.serials,
-    manufactureDate: l.productionDate ?? undefined,
-    expiryDate: l.expiryDate ?? undefined,
-    quantity: l.quantity,
-    poNumber: l.purchaseOrder ?? undefined,
-    poLine: l.poLine ?? undefined,
-  }));
-  try {
-    // The lots table knows the sources form, csv and barcode; a DESADV is a file of lot rows, so
-    // 'csv' — the interchange register (edi_messages.records) says which EDIFACT message each came from.
-    const result = await submitLots(ctx, actor, { source: 'csv', lots });
-    return { reference: m.reference, type, status: 'accepted', advice, lots: result.stored, warnings: result.warnings, problems: [], aperak: null };
-  } catch (e) {
-    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
-    return refused(rowProblems(e.fields, sources, m.reference), advice);
-  }
-}
-
-/** The lot use case's row refusals, each against the segment its field was read from. */
-function rowProblems(fields: Record<string, string>, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
-  return rowProblemsOf(fields).map((p) => {
-    const line = p.row - 1;
-    const at = (p.column && sources[`lines/${line}/${p.column}`]) || sources[`lines/${line}`];
-    const field = `lines/${line}${p.column ? `/${p.column}` : ''}`;
-    // The lot use case's texts start with what is wrong ("is not one of your purchase orders: 4500…").
-    const code = lotProblemCode(p.message);
-    return {
-      code,
-      message: fill(desadvFileProblemTexts.field, { field, problem: p.message }),
-      params: { field, problem: p.message },
-      segment: at?.segment ?? null,
-      tag: at?.tag ?? null,
-      ...(at?.element ? { element: at.element, component: at.component } : {}),
-      messageReference,
-      field,
-    };
-  });
-}
-
-/** The stable code of a lot problem text (the lot use case gives texts), 'field' when none fits. */
-function lotProblemCode(message: string): string {
-  for (const [code, text] of Object.entries(lotProblems)) if (message === text || message.startsWith(`${text}:`)) return code;
-  return 'field';
+  const r = await submitDesadvMessage(ctx, actor, m);
+  return { reference: m.reference, type, ...r, aperak: r.status === 'rejected' ? aperak(ctx, answered, m, r.advice, r.problems) : null };
 }

@@ -135,7 +135,5 @@ export const ediLogEn = {
   'ediLog.reprocess.refused.stillReceiving': 'The message is still being received (no MDN yet).',
   'ediLog.reprocess.refused.notEdifact': 'The payload is not EDIFACT: there is nothing to run again.',
   'ediLog.reprocess.refused.waiting': 'Its EDIFACT is waiting to be processed already.',
-  'ediLog.reprocess.refused.inRegister':
-    'Its interchanges are in the interchange register already ({references}): a run would be taken for a repeat of the same control reference and answered with the first CONTRL. The register has no explicit reprocess path yet.',
   'ediLog.reprocess.refused.answered': 'Its interchanges were answered already ({references}); running them again would repeat what they became.',
 } as const;

@@ -137,6 +137,5 @@ export const ediLogZhCN: Record<keyof typeof ediLogEn, string> = {
   'ediLog.reprocess.refused.stillReceiving': '报文仍在接收中（尚无 MDN）。',
   'ediLog.reprocess.refused.notEdifact': '载荷不是 EDIFACT：没有可重新处理的内容。',
   'ediLog.reprocess.refused.waiting': '其 EDIFACT 已在等待处理。',
-  'ediLog.reprocess.refused.inRegister': '其交换已在交换登记簿中（{references}）：再次处理会被视为同一控制参考号的重复，并以第一次的 CONTRL 回复。登记簿尚无明确的重新处理途径。',
   'ediLog.reprocess.refused.answered': '其交换已得到回复（{references}）；再次处理会重复其结果。',
 };

@@ -275,6 +275,7 @@ export const en = {
   'lots.source.form': 'form',
   'lots.source.csv': 'CSV upload',
   'lots.source.barcode': 'GS1 barcode',
+  'lots.source.edifact': 'EDIFACT DESADV',
   'lots.form.title': 'Submit a lot',
   'lots.form.intro': 'Deliver against a purchase order line, or leave the order empty to deliver against an item the manufacturer knows. Serial numbers are optional; when given, there must be as many as the quantity.',
   'lots.field.barcode': 'Scan or paste a GS1 barcode',

@@ -3,7 +3,7 @@
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
 
-export const lotSources = ['form', 'csv', 'barcode'] as const;
+export const lotSources = ['form', 'csv', 'barcode', 'edifact'] as const;
 export type LotSource = (typeof lotSources)[number];
 export type LotState = 'submitted';
 

@@ -29,18 +29,16 @@ import { signInWithPassword } from '../../shared/auth/sign-in-with-password.ts';
 import { findSignInUser } from '../../shared/auth/find-sign-in-user.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
-import { insertInboundMessage } from '../../shared/as2-gateway/as2-message-rows.ts';
-import { as2StorageKey, writeBytesFile } from '../../shared/as2-gateway/as2-files.ts';
 import { tokenize } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
 import { encodeInterchange, writeInterchange, type WriteMessage, type WriteSegment } from '../../shared/edifact/write.ts';
-import { newId } from '../../shared/ids.ts';
 import { processAs2Payload, type EdiInboundContext } from '../../shared/edi-inbound/process-as2-payload.ts';
 import { createEdifactWorker } from '../../shared/edi-inbound/edifact-worker.ts';
 import { createLogger } from '../../shared/log.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from './helpers.ts';
+import { storeInboundEdifact } from '../support/inbound-edifact.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/edifact');
 const system = { type: 'system' as const, name: 'edi-inbound test' };
@@ -58,37 +56,9 @@ let supplierPartner: string;
 let distributorPartner: string;
 let icSeq = 0;
 
-/** Stores a payload as the receive path does and inserts its waiting inbound AS2 row. */
-async function inbound(partnerId: string, organisationId: string, bytes: Uint8Array, filename = 'payload.edi'): Promise<string> {
-  const id = newId('as2');
-  const receivedAt = new Date();
-  const payload = await writeBytesFile(dir.dir, as2StorageKey(id, receivedAt, 'payload'), bytes);
-  await db.transaction((tx) =>
-    insertInboundMessage(tx, {
-      id,
-      partnerId,
-      organisationId,
-      as2From: partnerId,
-      as2To: 'LOTBRIDGE',
-      messageId: `${id}@partner.example`,
-      as2Version: '1.2',
-      subject: filename,
-      contentType: 'application/edifact',
-      receivedAt: receivedAt.toISOString(),
-      raw: { storageKey: payload.storageKey, sha256: payload.sha256, sizeBytes: payload.sizeBytes, headers: [] },
-      layers: [],
-      signer: null,
-      mic: null,
-      failure: null,
-      payload: { storageKey: payload.storageKey, sha256: payload.sha256, sizeBytes: payload.sizeBytes, filename, contentType: 'application/edifact' },
-      mdnMode: 'none',
-      mdnSignedRequested: false,
-      receiptDeliveryUrl: null,
-      edifactWaiting: true,
-    }),
-  );
-  return id;
-}
+/** A payload stored as the receive path stores it, waiting for the EDIFACT engine. */
+const inbound = (partnerId: string, organisationId: string, bytes: Uint8Array, filename?: string) =>
+  storeInboundEdifact(db, dir.dir, { partnerId, organisationId, as2From: partnerId, bytes, filename });
 
 function interchange(messages: WriteMessage[], sender = supplierEdi, reference = `IN${Date.now().toString(36).toUpperCase()}${++icSeq}`): { bytes: Uint8Array; reference: string } {
   const text = writeInterchange({ syntax: ['UNOC', '3'], sender, recipient: ['4012345000009', '14'], preparedAt: ['260320', '1015'], reference, messages, newline: '\r\n' });

@@ -5,8 +5,9 @@
  * (processAs2Payload) runs in the server's EDIFACT worker as soon as the MDN left. Asserted:
  * what the log and the detail show (states, MDN, layers, MIC, payload, interchanges, failures),
  * that downloads are the stored bytes exactly and are audited, that a refused run is reprocessed
- * once the partner profile is fixed (audited with its reason) and a second time refused because
- * the interchange is then in the register, who may do what (QA reads but neither downloads nor
+ * once the partner profile is fixed (audited with its reason) and, its interchange then in the
+ * register and refused, a second time through the register's explicit reprocess path (not a
+ * repeat), who may do what (QA reads but neither downloads nor
  * reprocesses; supplier and distributor users get 403; anonymous visitors are sent to sign in),
  * and the pages in Chinese.
  */
@@ -321,14 +322,21 @@ describe('reprocess', () => {
     expect(await markup(await admin().get('/admin/edi?type=desadv'))).toContain(`data-id="${good.row.id}"`);
   });
 
-  it('is refused a second time: the interchange is in the register, whose duplicate detection stays as it is', async () => {
+  it('a second time, the interchange in the register is rerun through its explicit reprocess path, not answered as a repeat', async () => {
+    // The DESADV has no lines: refused (APERAK) the first time, so it may be run again.
+    expect((await db.get<{ status: string }>("SELECT status FROM edi_interchanges WHERE control_reference = 'LOGREF1'"))!.status).toBe('rejected');
     const page = await markup(await admin().get(`/admin/edi/${good.row.id}`));
-    expect(page).toContain('Its interchanges are in the interchange register already (LOGREF1');
-    expect(page).not.toContain('name="reason"');
-    const res = await admin().postForm(`/admin/edi/${good.row.id}?/reprocess`, { reason: 'again' });
-    expect(res.status).toBe(409);
-    expect(await markup(res)).toContain('a run would be recognised as a repeat of the same control reference');
-    expect((await db.get<{ repeats: number }>("SELECT repeats FROM edi_interchanges WHERE control_reference = 'LOGREF1'"))!.repeats).toBe(0);
+    expect(page).toContain('name="reason"');
+    const reason = 'second look after the partner call';
+    const res = await admin().postForm(`/admin/edi/${good.row.id}?/reprocess`, { reason });
+    expect(res.status).toBe(200);
+    expect(await markup(res)).toMatch(/data-testid="reprocessed-ok">Processed again: 1 interchange\(s\)/);
+    const register = (await db.get<{ id: string; repeats: number }>("SELECT id, repeats FROM edi_interchanges WHERE control_reference = 'LOGREF1'"))!;
+    expect(register.repeats).toBe(0);
+    const rerun = await db.all<{ actor_name: string; reason: string; old_values: string }>("SELECT actor_name, reason, old_values FROM audit_log WHERE action = 'edi.interchange_reprocessed' AND entity_id = ?", [register.id]);
+    expect(rerun).toHaveLength(1);
+    expect(rerun[0]).toMatchObject({ actor_name: demo('manufacturer_admin').displayName, reason });
+    expect(JSON.parse(rerun[0]!.old_values)).toMatchObject({ status: 'rejected' });
   });
 });
 
@@ -392,6 +400,7 @@ describe('in Chinese', () => {
     const detail = await markup(await zh.get(`/admin/edi/${good.row.id}`));
     expect(detail).toContain('<h1>接收的 AS2 报文</h1>');
     expect(detail).toContain('下载原始请求');
-    expect(detail).toContain('其交换已在交换登记簿中');
+    // Refused again, so it may be reprocessed again: the form in Chinese.
+    expect(detail).toContain('重新处理该报文');
   });
 });

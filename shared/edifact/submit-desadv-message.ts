@@ -1,0 +1,77 @@
+// One DESADV message → its lines as the caller's lots through submitLots (the use case the
+// form, CSV and barcode use), all or nothing: one bad line and none of the message's lots are
+// stored. The one per-message path of both ways a DESADV comes in: an upload
+// (submit-desadv-file.ts) and an AS2 interchange (shared/edi-inbound/desadv-message.ts). A
+// refusal names the segment (and element) each refused field was read from.
+import type { UseCaseContext } from '../context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { isAppError } from '../errors.ts';
+import { submitLots, rowProblemsOf, type LotInput } from '../lots/submit-lots.ts';
+import { lotProblems, type Lot, type RowProblem } from '../lots/lot.ts';
+import { fill, type EdifactProblem } from './tokenize.ts';
+import type { EdifactMessage } from './envelope.ts';
+import { mapDesadv, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
+
+export const desadvMessageProblemTexts = {
+  field: '{field} {problem}',
+} as const;
+
+export interface DesadvMessageSubmission {
+  status: 'accepted' | 'rejected';
+  /** Null when the message could not be mapped. */
+  advice: DespatchAdvice | null;
+  lots: Lot[];
+  warnings: RowProblem[];
+  problems: EdifactProblem[];
+}
+
+/** Maps one DESADV and submits its lines as the caller's lots, all or nothing. */
+export async function submitDesadvMessage(ctx: UseCaseContext, actor: Actor, m: EdifactMessage): Promise<DesadvMessageSubmission> {
+  const mapped = mapDesadv(m);
+  if (!mapped.ok) return { status: 'rejected', advice: null, lots: [], warnings: [], problems: mapped.problems };
+  const { advice, sources } = mapped.value;
+  const lots: LotInput[] = advice.lines.map((l, i) => ({
+    row: i + 1,
+    gtin: l.gtin,
+    lot: l.lot,
+    serials: l.serials,
+    manufactureDate: l.productionDate ?? undefined,
+    expiryDate: l.expiryDate ?? undefined,
+    quantity: l.quantity,
+    poNumber: l.purchaseOrder ?? undefined,
+    poLine: l.poLine ?? undefined,
+  }));
+  try {
+    // The interchange register (edi_messages.records) says which EDIFACT message each lot came from.
+    const result = await submitLots(ctx, actor, { source: 'edifact', lots });
+    return { status: 'accepted', advice, lots: result.stored, warnings: result.warnings, problems: [] };
+  } catch (e) {
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
+    return { status: 'rejected', advice, lots: [], warnings: [], problems: rowProblems(e.fields, sources, m.reference) };
+  }
+}
+
+/** The lot use case's row refusals, each against the segment its field was read from. */
+function rowProblems(fields: Record<string, string>, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
+  return rowProblemsOf(fields).map((p) => {
+    const line = p.row - 1;
+    const at = (p.column && sources[`lines/${line}/${p.column}`]) || sources[`lines/${line}`];
+    const field = `lines/${line}${p.column ? `/${p.column}` : ''}`;
+    return {
+      code: lotProblemCode(p.message),
+      message: fill(desadvMessageProblemTexts.field, { field, problem: p.message }),
+      params: { field, problem: p.message },
+      segment: at?.segment ?? null,
+      tag: at?.tag ?? null,
+      ...(at?.element ? { element: at.element, component: at.component } : {}),
+      messageReference,
+      field,
+    };
+  });
+}
+
+/** The stable code of a lot problem text (the lot use case gives texts, e.g. "is not one of your purchase orders: 4500…"), 'field' when none fits. */
+function lotProblemCode(message: string): string {
+  for (const [code, text] of Object.entries(lotProblems)) if (message === text || message.startsWith(`${text}:`)) return code;
+  return 'field';
+}
