@@ -49,33 +49,43 @@ export async function enqueueEvents(tx: Tx, clock: Clock, events: OutboxEvent[])
     lastSeq.set(key, ++seq);
     rows.push({ id: newId('msg'), type: e.type, aggregateType: e.aggregateType, aggregateId: e.aggregateId, seq, organisationId: e.organisationId, payload: JSON.stringify(e.data) });
   }
-  const ids = JSON.stringify(rows.map((r) => r.id));
-  await tx.run(
-    `INSERT INTO outbox (id, event_type, aggregate_type, aggregate_id, aggregate_seq, organisation_id, payload, occurred_at)
-     SELECT r.value ->> '$.id', r.value ->> '$.type', r.value ->> '$.aggregateType', r.value ->> '$.aggregateId', r.value ->> '$.seq',
-            r.value ->> '$.organisationId', r.value ->> '$.payload', :now
-     FROM json_each(:rows) AS r ORDER BY r.key`,
-    { rows: JSON.stringify(rows), now },
-  );
+  // Multi-row VALUES, 500 rows a statement (SQLite allows 32,766 parameters).
+  const inserted: { id: string; position: number }[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const part = rows.slice(i, i + 500);
+    inserted.push(
+      ...(await tx.all<{ id: string; position: number }>(
+        `INSERT INTO outbox (id, event_type, aggregate_type, aggregate_id, aggregate_seq, organisation_id, payload, occurred_at)
+         VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING id, position`,
+        part.flatMap((r) => [r.id, r.type, r.aggregateType, r.aggregateId, r.seq, r.organisationId, r.payload, now]),
+      )),
+    );
+  }
+  const positions = new Map(inserted.map((r) => [r.id, r.position]));
+  // Of a lane's new deliveries only the first can be due (and only if the lane has no pending one).
+  const seen = new Set<string>();
+  const deliveries = rows.map((r) => {
+    const lane = `${r.aggregateType}:${r.aggregateId}`;
+    const firstInLane = !seen.has(lane);
+    seen.add(lane);
+    return { position: positions.get(r.id)!, lane, firstInLane: firstInLane ? 1 : 0 };
+  });
   let changes = 0;
   for (const endpoint of await tx.all<{ id: string }>("SELECT id FROM webhook_endpoints WHERE state != 'disabled'")) {
-    const inserted = await tx.run(
-      `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
-       SELECT n.position, :endpoint, n.lane, 'pending',
-              CASE WHEN n.rank = 1 AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = :endpoint AND p.lane = n.lane AND p.state = 'pending')
-                   THEN :now END,
-              :now
-       FROM (SELECT o.position, o.aggregate_type || ':' || o.aggregate_id AS lane,
-                    ROW_NUMBER() OVER (PARTITION BY o.aggregate_type, o.aggregate_id ORDER BY o.position) AS rank
-             FROM outbox AS o WHERE o.id IN (SELECT value FROM json_each(:ids))) AS n
-       ORDER BY n.position`,
-      { endpoint: endpoint.id, ids, now },
-    );
-    changes += inserted.changes;
+    for (let i = 0; i < deliveries.length; i += 500) {
+      const part = deliveries.slice(i, i + 500);
+      const written = await tx.run(
+        `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at) VALUES ${part
+          .map(
+            () =>
+              `(?, ?, ?, 'pending', CASE WHEN ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = ? AND p.lane = ? AND p.state = 'pending') THEN ? END, ?)`,
+          )
+          .join(', ')}`,
+        part.flatMap((d) => [d.position, endpoint.id, d.lane, d.firstInLane, endpoint.id, d.lane, now, now]),
+      );
+      changes += written.changes;
+    }
   }
   if (changes > 0) tx.afterCommit(wakeDispatcher);
-  const positions = new Map(
-    (await tx.all<{ id: string; position: number }>('SELECT id, position FROM outbox WHERE id IN (SELECT value FROM json_each(?))', [ids])).map((r) => [r.id, r.position]),
-  );
   return rows.map((r) => ({ id: r.id, position: positions.get(r.id)!, aggregateSeq: r.seq }));
 }
