@@ -38,7 +38,7 @@ import { createLogger } from '../../shared/log.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from './helpers.ts';
-import { storeInboundEdifact } from '../support/inbound-edifact.ts';
+import { desadvMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/edifact');
 const system = { type: 'system' as const, name: 'edi-inbound test' };
@@ -65,24 +65,8 @@ function interchange(messages: WriteMessage[], sender = supplierEdi, reference =
   return { bytes: encodeInterchange(text, 'UNOC'), reference };
 }
 
-function desadv(reference: string, number: string, lines: { gtin: string; lot: string; quantity: string; poLine: string }[], order = po): WriteMessage {
-  return {
-    reference,
-    type: ['DESADV', 'D', '96A', 'UN', 'EAN005'],
-    segments: [
-      { tag: 'BGM', elements: [['351'], number, '9'] },
-      { tag: 'DTM', elements: [['137', '20260320', '102']] },
-      { tag: 'RFF', elements: [['ON', order]] },
-      { tag: 'CPS', elements: ['1'] },
-      ...lines.flatMap((l, i): WriteSegment[] => [
-        { tag: 'LIN', elements: [String(i + 1), '', [l.gtin, 'SRV']] },
-        { tag: 'PIA', elements: ['1', [l.lot, 'NB']] },
-        { tag: 'QTY', elements: [['12', l.quantity]] },
-        { tag: 'RFF', elements: [['ON', order, l.poLine]] },
-      ]),
-    ],
-  };
-}
+const desadv = (reference: string, number: string, lines: { gtin: string; lot: string; quantity: string; poLine: string }[], order = po) =>
+  desadvMessage(reference, number, order, lines);
 
 function invoic(reference: string, number: string): WriteMessage {
   const line = (no: string, gtin: string, qty: string, price: string, net: string, poLine: string): WriteSegment[] => [

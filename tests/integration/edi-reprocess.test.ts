@@ -25,7 +25,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { addPartner } from '../../shared/edi-partners/add-partner.ts';
 import { tokenize } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
-import { encodeInterchange, writeInterchange, type WriteMessage, type WriteSegment } from '../../shared/edifact/write.ts';
+import { encodeInterchange, writeInterchange, type WriteMessage } from '../../shared/edifact/write.ts';
 import { submitDesadvFile } from '../../shared/edifact/submit-desadv-file.ts';
 import { recordInterchange, headerOf } from '../../shared/edifact/record-interchange.ts';
 import { toGtin14 } from '../../shared/gs1/gtin.ts';
@@ -36,7 +36,7 @@ import { validateEvent } from '../../shared/events/validate-event.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { actorFor } from '../support/actors.ts';
 import { tempDir } from '../support/server.ts';
-import { storeInboundEdifact } from '../support/inbound-edifact.ts';
+import { desadvMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
 
 const system = { type: 'system' as const, name: 'edi-reprocess test' };
 const gtinA = '0950600088802';
@@ -60,24 +60,7 @@ async function inbound(bytes: Uint8Array, filename: string): Promise<string> {
   return id;
 }
 
-function desadv(reference: string, number: string, order: string, lines: { gtin: string; lot: string; quantity: string; poLine: string }[]): WriteMessage {
-  return {
-    reference,
-    type: ['DESADV', 'D', '96A', 'UN', 'EAN005'],
-    segments: [
-      { tag: 'BGM', elements: [['351'], number, '9'] },
-      { tag: 'DTM', elements: [['137', '20260320', '102']] },
-      { tag: 'RFF', elements: [['ON', order]] },
-      { tag: 'CPS', elements: ['1'] },
-      ...lines.flatMap((l, i): WriteSegment[] => [
-        { tag: 'LIN', elements: [String(i + 1), '', [l.gtin, 'SRV']] },
-        { tag: 'PIA', elements: ['1', [l.lot, 'NB']] },
-        { tag: 'QTY', elements: [['12', l.quantity]] },
-        { tag: 'RFF', elements: [['ON', order, l.poLine]] },
-      ]),
-    ],
-  };
-}
+const desadv = desadvMessage;
 
 function interchange(reference: string, messages: WriteMessage[]): Uint8Array {
   const text = writeInterchange({ syntax: ['UNOC', '3'], sender: supplierEdi, recipient: ['4012345000009', '14'], preparedAt: ['260320', '1015'], reference, messages, newline: '\r\n' });

@@ -2,6 +2,7 @@ import type { Db } from '../../shared/db/index.ts';
 import { newId } from '../../shared/ids.ts';
 import { as2StorageKey, writeBytesFile } from '../../shared/as2-gateway/as2-files.ts';
 import { insertInboundMessage } from '../../shared/as2-gateway/as2-message-rows.ts';
+import type { WriteMessage, WriteSegment } from '../../shared/edifact/write.ts';
 
 /**
  * An EDIFACT payload stored as the AS2 receive path stores it (the payload file under the
@@ -42,4 +43,24 @@ export async function storeInboundEdifact(
     }),
   );
   return id;
+}
+
+/** An EANCOM DESADV message: per line a GTIN, a lot (PIA NB), the despatched quantity and the order line. */
+export function desadvMessage(reference: string, number: string, order: string, lines: { gtin: string; lot: string; quantity: string; poLine: string }[]): WriteMessage {
+  return {
+    reference,
+    type: ['DESADV', 'D', '96A', 'UN', 'EAN005'],
+    segments: [
+      { tag: 'BGM', elements: [['351'], number, '9'] },
+      { tag: 'DTM', elements: [['137', '20260320', '102']] },
+      { tag: 'RFF', elements: [['ON', order]] },
+      { tag: 'CPS', elements: ['1'] },
+      ...lines.flatMap((l, i): WriteSegment[] => [
+        { tag: 'LIN', elements: [String(i + 1), '', [l.gtin, 'SRV']] },
+        { tag: 'PIA', elements: ['1', [l.lot, 'NB']] },
+        { tag: 'QTY', elements: [['12', l.quantity]] },
+        { tag: 'RFF', elements: [['ON', order, l.poLine]] },
+      ]),
+    ],
+  };
 }
