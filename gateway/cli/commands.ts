@@ -4,12 +4,16 @@ import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.t
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { exportAuditCheckpoint, verifyAuditCheckpoint } from '../../shared/audit/audit-checkpoint.ts';
+import { addMasterKey, keyFileExists, keySource } from '../../shared/keys/key-file.ts';
+import { loadConfig } from '../../shared/config.ts';
+
 import { roles } from '../../shared/auth/actor.ts';
 import type { AuditActor } from '../../shared/audit/entry.ts';
 import { AppError } from '../../shared/errors.ts';
-import { openApp } from '../node/open-app.ts';
+import { openApp, resolveDatabaseUrl } from '../node/open-app.ts';
 import { serve } from '../node/serve.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { runErpSink, sendErpEvent } from './erp-tools.ts';
 import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
 import { partnerCommands } from './partner-commands.ts';
@@ -168,16 +172,65 @@ export const commands: Record<string, Command> = {
   },
 
   'audit verify': {
-    summary: 'recompute the audit trail hash chain; exit 0 when intact, 1 naming the first broken entry',
-    async run() {
+    summary: 'verify the audit trail (hash chain, MACs with the key outside the database, exported checkpoints) and the signed records; exit 0 when intact, 1 naming what is broken',
+    options: {
+      checkpoint: { type: 'string', multiple: true, help: 'a checkpoint file written by "audit checkpoint" (kept outside); repeat for several' },
+    },
+    async run(values) {
       return withApp(async (app) => {
+        let ok = true;
         const verdict = await verifyAuditChain(app.db);
         if (verdict.ok) {
-          console.log(`Audit trail intact: ${verdict.entries} entries, head ${verdict.headHash}`);
-          return 0;
+          console.log(`Audit trail intact: ${verdict.entries} entries, head ${verdict.headHash}, every MAC confirmed by key ${app.db.keys.currentKeyId}`);
+        } else {
+          ok = false;
+          console.error(`Audit trail BROKEN at entry ${verdict.firstBrokenSeq}: ${verdict.problem} (${verdict.entries} entries verified before it)`);
         }
-        console.error(`Audit trail BROKEN at entry ${verdict.firstBrokenSeq}: ${verdict.problem} (${verdict.entries} entries verified before it)`);
-        return 1;
+        for (const file of (values.checkpoint as string[] | undefined) ?? []) {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(readFileSync(file, 'utf8'));
+          } catch (e) {
+            throw new AppError('invalid_input', `--checkpoint ${file} cannot be read as JSON: ${(e as Error).message}`);
+          }
+          const c = await verifyAuditCheckpoint(app.db, parsed);
+          if (c.ok) console.log(`Checkpoint ${file}: entry ${c.seq} matches`);
+          else {
+            ok = false;
+            console.error(`Checkpoint ${file} FAILS: ${c.problem}`);
+          }
+        }
+        return ok ? 0 : 1;
+      });
+    },
+  },
+
+  'audit checkpoint': {
+    summary: 'sign the head of the verified audit trail (Ed25519) and print it as JSON, to be kept outside Lotbridge (the ERP, write-once storage)',
+    options: { out: { type: 'string', help: 'write the checkpoint to this file instead of standard output' } },
+    async run(values) {
+      return withApp(async (app) => {
+        const checkpoint = await exportAuditCheckpoint(app, operator());
+        const text = JSON.stringify(checkpoint, null, 2) + '\n';
+        if (typeof values.out === 'string') {
+          writeFileSync(values.out, text, { flag: 'wx' });
+          console.log(`Checkpoint of entry ${checkpoint.seq} written to ${values.out}; keep it where the database's holder cannot change it.`);
+        } else process.stdout.write(text);
+        return 0;
+      });
+    },
+  },
+
+  'keys rotate': {
+    summary: 'make a new master key in the key file: it MACs, seals and signs from now on; the old ones stay to verify and open (back up the key file afterwards)',
+    async run() {
+      const source = keySource(resolveDatabaseUrl(loadConfig().databaseUrl));
+      if (!keyFileExists(source)) throw new AppError('conflict', 'there is no key file yet: start the server once first');
+      const keyring = addMasterKey(source);
+      return withApp(async (app) => {
+        const id = app.db.keys.currentKeyId;
+        console.log(`New key ${id} is current (${keyring.keyIds.length} keys in ${source.file}). Back up the key file now.`);
+        return 0;
       });
     },
   },

@@ -36,7 +36,7 @@ const madeFolders = new Set<string>();
 
 async function ensureFolder(folder: string): Promise<void> {
   if (madeFolders.has(folder)) return;
-  await mkdir(folder, { recursive: true });
+  await mkdir(folder, { recursive: true, mode: 0o700 });
   madeFolders.add(folder);
 }
 
@@ -44,12 +44,12 @@ async function ensureFolder(folder: string): Promise<void> {
 export async function streamToFile(uploadDir: string, storageKey: string, source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StoredBytes> {
   const path = storedFilePath({ dir: uploadDir }, storageKey);
   await ensureFolder(dirname(path));
-  const handle = await open(path, 'wx', 0o640).catch(async (e: NodeJS.ErrnoException) => {
+  const handle = await open(path, 'wx', 0o600).catch(async (e: NodeJS.ErrnoException) => {
     if (e.code !== 'ENOENT') throw e;
     // The folder went away under us (an operator moved old months): make it again.
     madeFolders.delete(dirname(path));
     await ensureFolder(dirname(path));
-    return open(path, 'wx', 0o640);
+    return open(path, 'wx', 0o600);
   });
   const hash = createHash('sha256');
   let sizeBytes = 0;

@@ -58,7 +58,7 @@ function encryptionCertificate(partner: FoundPartner) {
   throw new OutboundBuildError(`partner "${partner.as2Id}" has no certificate valid now to encrypt to: ${states.join('; ')}`);
 }
 
-export async function buildOutboundRequest(db: Pick<Db, 'all'>, now: Date, message: QueuedMessage, partner: FoundPartner, settings: OutboundSettings): Promise<BuiltRequest> {
+export async function buildOutboundRequest(db: Pick<Db, 'all' | 'keys'>, now: Date, message: QueuedMessage, partner: FoundPartner, settings: OutboundSettings): Promise<BuiltRequest> {
   if (partner.state !== 'active') throw new OutboundBuildError(`partner "${partner.as2Id}" is ${partner.state}: nothing is sent to it until it is enabled again`);
   if (!partner.as2Url) throw new OutboundBuildError(`partner "${partner.as2Id}" has no AS2 URL: set where its AS2 server listens (as2_url) in its profile`);
   const { signing } = await loadAs2Keys(db, now);

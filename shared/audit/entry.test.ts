@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, entryHash, genesisHash, type AuditRow } from './entry.ts';
 
-const row: Omit<AuditRow, 'hash'> = {
+const row: Omit<AuditRow, 'hash' | 'mac' | 'mac_key'> = {
   seq: 1,
   at: '2026-03-02T09:00:00.000Z',
   actor_type: 'user',

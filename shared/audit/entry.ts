@@ -25,6 +25,9 @@ export interface AuditRow {
   request_id: string | null;
   prev_hash: string;
   hash: string;
+  /** HMAC-SHA256 of `hash` with the audit key `mac_key` (kept outside the database); null before keys existed. */
+  mac: string | null;
+  mac_key: string | null;
 }
 
 /** JSON with object keys sorted at every depth: one byte sequence per value. */
@@ -37,8 +40,8 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** SHA-256 over the canonical encoding of every column but the hash itself. */
-export function entryHash(row: Omit<AuditRow, 'hash'>): string {
+/** SHA-256 over the canonical encoding of every column but the hash and its MAC. */
+export function entryHash(row: Omit<AuditRow, 'hash' | 'mac' | 'mac_key'>): string {
   const { seq, at, actor_type, actor_id, actor_name, organisation_id, action, entity_type, entity_id } = row;
   const material = canonicalJson({
     seq,

@@ -25,7 +25,7 @@ function json(v: unknown): string | null {
 export async function recordAudit(tx: Tx, clock: Clock, event: AuditEvent): Promise<AuditRow> {
   const head = await tx.get<{ last_seq: number; last_hash: string }>('SELECT last_seq, last_hash FROM audit_head WHERE id = 1');
   const prev = head ?? { last_seq: 0, last_hash: genesisHash };
-  const row: Omit<AuditRow, 'hash'> = {
+  const row: Omit<AuditRow, 'hash' | 'mac' | 'mac_key'> = {
     seq: prev.last_seq + 1,
     at: clock.now().toISOString(),
     actor_type: event.actor.type,
@@ -41,12 +41,16 @@ export async function recordAudit(tx: Tx, clock: Clock, event: AuditEvent): Prom
     request_id: event.requestId ?? null,
     prev_hash: prev.last_hash,
   };
-  const full: AuditRow = { ...row, hash: entryHash(row) };
+  const hash = entryHash(row);
+  // The MAC, with a key kept outside the database, is what someone holding only the database
+  // file cannot recompute after changing an entry (the hash alone they could).
+  const { keyId, mac } = tx.keys.mac('audit-entry', hash);
+  const full: AuditRow = { ...row, hash, mac, mac_key: keyId };
   await tx.run(
     `INSERT INTO audit_log (seq, at, actor_type, actor_id, actor_name, organisation_id, action, entity_type, entity_id,
-                            old_values, new_values, reason, request_id, prev_hash, hash)
+                            old_values, new_values, reason, request_id, prev_hash, hash, mac, mac_key)
      VALUES (:seq, :at, :actor_type, :actor_id, :actor_name, :organisation_id, :action, :entity_type, :entity_id,
-             :old_values, :new_values, :reason, :request_id, :prev_hash, :hash)`,
+             :old_values, :new_values, :reason, :request_id, :prev_hash, :hash, :mac, :mac_key)`,
     { ...full },
   );
   return full;

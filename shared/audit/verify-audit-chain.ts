@@ -1,46 +1,85 @@
 import type { Db } from '../db/index.ts';
 import { entryHash, genesisHash, type AuditRow } from './entry.ts';
 
+/** Why a chain does not verify: stable codes the portal words; `problem` is for the CLI. */
+export type ChainProblemCode = 'entry_missing' | 'link_broken' | 'entry_altered' | 'mac_invalid' | 'mac_missing' | 'head_mismatch';
+
 export type ChainVerdict =
-  | { ok: true; entries: number; headHash: string }
-  | { ok: false; entries: number; firstBrokenSeq: number; problem: string };
+  | { ok: true; entries: number; headSeq: number; headHash: string }
+  | { ok: false; entries: number; firstBrokenSeq: number; code: ChainProblemCode; problem: string };
+
+export interface VerifyFrom {
+  /** The last entry already verified (0 from the start) and its hash. */
+  seq: number;
+  hash: string;
+}
 
 const pageSize = 1000;
 
 /**
- * Recomputes the whole chain: every entry's hash from its own columns, every link to the
- * entry before, sequence numbers without gaps, and the head kept beside the log. Reads in
- * pages so a long trail does not have to fit in memory.
+ * Verifies the chain from `from` (the start by default) to its head: every entry's hash from
+ * its own columns, every link to the entry before, sequence numbers without gaps, every MAC
+ * with the audit key kept outside the database, and the head kept beside the log.
+ *
+ * Someone holding the database file can recompute SHA-256 hashes but not MACs, so: every
+ * entry after the first MACed one must carry a valid MAC, and so must the newest entry (the
+ * start writes `audit.keys_installed`, which covers the entries written before keys existed
+ * through its link). Reads in pages, so a long trail never has to fit in memory.
  */
-export async function verifyAuditChain(db: Db): Promise<ChainVerdict> {
-  let expectedSeq = 1;
-  let prevHash = genesisHash;
+export async function verifyAuditChain(db: Db, from: VerifyFrom = { seq: 0, hash: genesisHash }): Promise<ChainVerdict> {
+  let expectedSeq = from.seq + 1;
+  let prevHash = from.hash;
+  // Resuming after a verified entry means resuming inside the keyed part of the chain.
+  let keyed = from.seq > 0;
+  let lastMacced = from.seq > 0;
   let count = 0;
+  const keys = db.keys;
   for (;;) {
     const rows = await db.all<AuditRow>('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?', [expectedSeq, pageSize]);
     for (const row of rows) {
-      const broken = (problem: string): ChainVerdict => ({ ok: false, entries: count, firstBrokenSeq: row.seq, problem });
+      const broken = (code: ChainProblemCode, problem: string): ChainVerdict => ({ ok: false, entries: count, firstBrokenSeq: row.seq, code, problem });
       if (row.seq !== expectedSeq) {
-        return { ok: false, entries: count, firstBrokenSeq: expectedSeq, problem: `entry ${expectedSeq} is missing (next entry is ${row.seq})` };
+        return { ok: false, entries: count, firstBrokenSeq: expectedSeq, code: 'entry_missing', problem: `entry ${expectedSeq} is missing (next entry is ${row.seq})` };
       }
-      if (row.prev_hash !== prevHash) return broken(`entry ${row.seq} does not link to entry ${row.seq - 1} (prev_hash differs)`);
-      const { hash, ...rest } = row;
-      if (entryHash(rest) !== hash) return broken(`entry ${row.seq} was altered (its hash does not match its content)`);
+      if (row.prev_hash !== prevHash) return broken('link_broken', `entry ${row.seq} does not link to entry ${row.seq - 1} (prev_hash differs)`);
+      const { hash, mac, mac_key, ...rest } = row;
+      if (entryHash(rest) !== hash) return broken('entry_altered', `entry ${row.seq} was altered (its hash does not match its content)`);
+      if (mac === null || mac_key === null) {
+        if (keyed) return broken('mac_missing', `entry ${row.seq} carries no MAC although entries before it do: the chain was rewritten`);
+        lastMacced = false;
+      } else {
+        if (!keys.verifyMac('audit-entry', mac_key, hash, mac)) {
+          return broken('mac_invalid', `entry ${row.seq} has a MAC that the audit key does not confirm: the chain was recomputed without the key (or the key file is not this database's)`);
+        }
+        keyed = true;
+        lastMacced = true;
+      }
       prevHash = hash;
       expectedSeq++;
       count++;
     }
     if (rows.length < pageSize) break;
   }
+  const headSeq = expectedSeq - 1;
   const head = await db.get<{ last_seq: number; last_hash: string }>('SELECT last_seq, last_hash FROM audit_head WHERE id = 1');
-  if (!head || head.last_seq !== count || head.last_hash !== prevHash) {
-    const headSeq = head?.last_seq ?? 0;
+  if (!head || head.last_seq !== headSeq || head.last_hash !== prevHash) {
+    const recorded = head?.last_seq ?? 0;
     return {
       ok: false,
       entries: count,
-      firstBrokenSeq: headSeq > count ? count + 1 : headSeq + 1,
-      problem: `the log ends at entry ${count} but its head records entry ${headSeq}: entries were removed from the end or the head was changed`,
+      firstBrokenSeq: recorded > headSeq ? headSeq + 1 : recorded + 1,
+      code: 'head_mismatch',
+      problem: `the log ends at entry ${headSeq} but its head records entry ${recorded}: entries were removed from the end or the head was changed`,
     };
   }
-  return { ok: true, entries: count, headHash: prevHash };
+  if (headSeq > 0 && !lastMacced) {
+    return {
+      ok: false,
+      entries: count,
+      firstBrokenSeq: headSeq,
+      code: 'mac_missing',
+      problem: `the newest entry (${headSeq}) carries no MAC: the keyed part of the chain was removed or rewritten`,
+    };
+  }
+  return { ok: true, entries: count, headSeq, headHash: prevHash };
 }

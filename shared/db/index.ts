@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createClient, type Client, type InArgs, type Transaction } from '@libsql/client';
+import type { Keyring } from '../keys/keyring.ts';
+import { keySource, loadKeyring } from '../keys/key-file.ts';
 
 /** Positional (`?`) or named (`:name`) arguments, as libsql takes them. */
 export type Args = InArgs;
@@ -12,6 +14,8 @@ export interface Tx {
   run(sql: string, args?: Args): Promise<{ changes: number }>;
   /** Runs `fn` once the surrounding transaction has committed (at once outside one). */
   afterCommit(fn: () => void): void;
+  /** The keys kept outside this database (audit MACs, sealed secrets), loaded on first use. */
+  readonly keys: Keyring;
 }
 
 /**
@@ -31,9 +35,12 @@ export interface Db extends Tx {
 
 type Executor = Pick<Client | Transaction, 'execute'>;
 
-function queries(x: Executor, afterCommit: (fn: () => void) => void = (fn) => fn()): Tx {
+function queries(x: Executor, keys: () => Keyring, afterCommit: (fn: () => void) => void = (fn) => fn()): Tx {
   return {
     afterCommit,
+    get keys() {
+      return keys();
+    },
     async all<T>(sql: string, args: Args = []) {
       const rs = await x.execute({ sql, args });
       return rs.rows as unknown as T[];
@@ -49,7 +56,15 @@ function queries(x: Executor, afterCommit: (fn: () => void) => void = (fn) => fn
   };
 }
 
-export function openDb(url: string, authToken?: string): Db {
+/**
+ * Opens the database. `keys` are the keys kept outside it; by default they come from the
+ * environment or the key file beside an embedded database (see shared/keys/key-file.ts),
+ * read (or made) the first time something needs them.
+ */
+export function openDb(url: string, authToken?: string, keys?: Keyring | (() => Keyring)): Db {
+  let keyring = typeof keys === 'function' ? undefined : keys;
+  const load = typeof keys === 'function' ? keys : () => loadKeyring(keySource(url));
+  const lazyKeys = () => (keyring ??= load());
   // Wait up to 5 s for another process's write lock (the CLI, a second instance) rather than fail.
   const client = createClient({ url, authToken, intMode: 'number', timeout: 5000 });
   let queue: Promise<unknown> = Promise.resolve();
@@ -82,9 +97,14 @@ export function openDb(url: string, authToken?: string): Db {
     });
   }
 
-  const direct = queries(client);
+  const direct = queries(client, lazyKeys);
   return {
-    ...direct,
+    all: direct.all,
+    get: direct.get,
+    afterCommit: direct.afterCommit,
+    get keys() {
+      return lazyKeys();
+    },
     // A single-statement write outside a transaction waits its turn behind the transactions
     // (rather than blocking the thread on SQLite's lock for up to 5 s and failing SQLITE_BUSY).
     run(sql, args) {
@@ -93,12 +113,12 @@ export function openDb(url: string, authToken?: string): Db {
       }
       return serialised(() => direct.run(sql, args));
     },
-    transaction: (work) => inTransaction((tx, committed) => work(queries(tx, (fn) => committed.push(fn)))),
+    transaction: (work) => inTransaction((tx, committed) => work(queries(tx, lazyKeys, (fn) => committed.push(fn)))),
     script: (sql, hooks = {}) =>
       inTransaction(async (tx) => {
-        if (hooks.before && !(await hooks.before(queries(tx)))) return false;
+        if (hooks.before && !(await hooks.before(queries(tx, lazyKeys)))) return false;
         await tx.executeMultiple(sql);
-        if (hooks.after) await hooks.after(queries(tx));
+        if (hooks.after) await hooks.after(queries(tx, lazyKeys));
         return true;
       }),
     close: () => client.close(),

@@ -14,10 +14,13 @@ export function withinTransaction(tx: Tx): Db {
     get: (sql, args) => tx.get(sql, args),
     run: (sql, args) => tx.run(sql, args),
     afterCommit: (fn) => tx.afterCommit(fn),
+    get keys() {
+      return tx.keys;
+    },
     async transaction<T>(work: (inner: Tx) => Promise<T>): Promise<T> {
       const name = `lotbridge_nested_${++savepoints}`;
       const hooks: (() => void)[] = [];
-      const inner: Tx = { all: tx.all, get: tx.get, run: tx.run, afterCommit: (fn) => hooks.push(fn) };
+      const inner: Tx = { all: tx.all, get: tx.get, run: tx.run, afterCommit: (fn) => hooks.push(fn), keys: tx.keys };
       await tx.run(`SAVEPOINT ${name}`);
       try {
         const result = await work(inner);

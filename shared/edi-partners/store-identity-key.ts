@@ -3,6 +3,7 @@ import type { AuditActor } from '../audit/entry.ts';
 import type { Clock } from '../clock.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { newId } from '../ids.ts';
+import { secretContext } from '../keys/secrets.ts';
 import type { GeneratedIdentityKey } from './generate-identity-key.ts';
 
 /** Stores a generated key pair (purpose both, active) and audits it by fingerprint, never the key. */
@@ -17,7 +18,7 @@ export async function storeIdentityKey(
   await tx.run(
     `INSERT INTO as2_identity_keys (id, purpose, private_key_pem, certificate_pem, fingerprint_sha256, subject, not_before, not_after, state, created_at)
      VALUES (?, 'both', ?, ?, ?, ?, ?, ?, 'active', ?)`,
-    [id, key.privateKeyPem, c.pem, c.fingerprintSha256, c.subject, c.notBefore.toISOString(), c.notAfter.toISOString(), clock.now().toISOString()],
+    [id, tx.keys.seal(secretContext.as2PrivateKey(id), key.privateKeyPem), c.pem, c.fingerprintSha256, c.subject, c.notBefore.toISOString(), c.notAfter.toISOString(), clock.now().toISOString()],
   );
   await recordAudit(tx, clock, {
     actor: audit.actor,

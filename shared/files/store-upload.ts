@@ -132,9 +132,9 @@ export function storedFilePath(limits: Pick<UploadLimits, 'dir'>, storageKey: st
 
 /** Writes the bytes to a temporary name beside the target, flushes them, then renames: never half-written. */
 async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.part`);
-  const handle = await open(temp, 'wx', 0o640);
+  const handle = await open(temp, 'wx', 0o600);
   try {
     await handle.writeFile(bytes);
     await handle.sync();

@@ -166,7 +166,7 @@ export const en = {
   'webhooks.overlapInvalid': 'Enter a whole number of hours from 0 to 720.',
   'webhooks.rotated': 'New signing secret for {url}. It is shown only now: copy it.',
   'webhooks.rotatedUntil': 'Until {time} UTC every request carries two signatures, one with the old secret and one with the new; after that only the new one.',
-  'webhooks.secrets': 'Show the current signing secrets ({count})',
+  'webhooks.secrets': 'Current signing secrets ({count}; shown once when made, listed here by fingerprint)',
   'webhooks.secretCreated': 'created {time} UTC',
   'webhooks.secretExpires': 'stops signing at {time} UTC',
   'webhooks.secretCurrent': 'current',

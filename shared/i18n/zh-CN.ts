@@ -167,7 +167,7 @@ export const zhCN: Record<MessageKey, string> = {
   'webhooks.overlapInvalid': '请输入 0 到 720 之间的整数小时数。',
   'webhooks.rotated': '{url} 的新签名密钥。它只在此时显示：请立即复制。',
   'webhooks.rotatedUntil': '在 UTC {time} 之前，每个请求都带有两个签名，分别使用旧密钥和新密钥；之后只使用新密钥。',
-  'webhooks.secrets': '显示当前签名密钥（{count}）',
+  'webhooks.secrets': '当前签名密钥（{count}；仅在生成时显示一次，此处按指纹列出）',
   'webhooks.secretCreated': '创建于 UTC {time}',
   'webhooks.secretExpires': '于 UTC {time} 停止签名',
   'webhooks.secretCurrent': '当前',

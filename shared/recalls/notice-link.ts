@@ -1,19 +1,22 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Tx } from '../db/index.ts';
+import { openSecret, secretContext } from '../keys/secrets.ts';
 
 // A notice link is "<notice id>.<expiry, unix seconds>.<HMAC-SHA256>" over the purpose, id and
-// expiry, keyed by a server key kept in the database (made on first use, never logged). It
+// expiry, keyed by a server key kept in the database sealed with the keys outside it (made on first use, never logged). It
 // opens one notice, for one purpose, until it expires; nothing else.
 const purpose = 'recall-notice';
 
 async function linkKey(db: Tx): Promise<Buffer> {
-  const select = () => db.get<{ key: ArrayBuffer }>('SELECT key FROM server_keys WHERE name = ?', ['notice-links']);
+  const name = 'notice-links';
+  const select = () => db.get<{ key: string }>('SELECT key FROM server_keys WHERE name = ?', [name]);
   let row = await select();
   if (!row) {
-    await db.run('INSERT OR IGNORE INTO server_keys (name, key, created_at) VALUES (?, ?, ?)', ['notice-links', randomBytes(32), new Date().toISOString()]);
+    // Sealed with the keys kept outside the database: its holder cannot mint notice links.
+    await db.run('INSERT OR IGNORE INTO server_keys (name, key, created_at) VALUES (?, ?, ?)', [name, db.keys.seal(secretContext.serverKey(name), randomBytes(32)), new Date().toISOString()]);
     row = await select();
   }
-  return Buffer.from(row!.key);
+  return openSecret(db.keys, secretContext.serverKey(name), row!.key);
 }
 
 function mac(key: Buffer, noticeId: string, expires: number): string {

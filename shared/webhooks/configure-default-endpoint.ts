@@ -1,8 +1,8 @@
 import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { newId } from '../ids.ts';
 import { createWebhookEndpoint, checkEndpointUrl, secretFingerprint } from './create-webhook-endpoint.ts';
 import { defaultOverlapHours } from './rotate-webhook-secret.ts';
+import { insertWebhookSecret, liveWebhookSecrets } from './webhook-secrets.ts';
 
 const description = 'default (ERP_WEBHOOK_URL)';
 const system = { type: 'system' as const, name: 'Lotbridge start-up (ERP_WEBHOOK_URL)' };
@@ -21,8 +21,8 @@ export async function configureDefaultEndpoint(ctx: UseCaseContext, input: { url
     return 'created';
   }
   const now = ctx.clock.now().toISOString();
-  const live = await ctx.db.all<{ secret: string }>('SELECT secret FROM webhook_secrets WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)', [existing.id, now]);
-  const secretIsLive = live.some((s) => s.secret === input.secret);
+  const live = (await liveWebhookSecrets(ctx.db, [existing.id], now)).get(existing.id) ?? [];
+  const secretIsLive = live.includes(input.secret);
   if (existing.url === url && secretIsLive) return 'unchanged';
   const overlapEnds = new Date(ctx.clock.now().getTime() + defaultOverlapHours * 3_600_000).toISOString();
   await ctx.db.transaction(async (tx) => {
@@ -31,7 +31,7 @@ export async function configureDefaultEndpoint(ctx: UseCaseContext, input: { url
       // The operator put a new secret in the environment: it signs from now on, the old ones
       // beside it until the overlap ends, so the ERP can switch without losing an event.
       await tx.run('UPDATE webhook_secrets SET expires_at = ? WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)', [overlapEnds, existing.id, overlapEnds]);
-      await tx.run('INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES (?, ?, ?, ?)', [newId('whs'), existing.id, input.secret, now]);
+      await insertWebhookSecret(tx, existing.id, input.secret, now);
     }
     await recordAudit(tx, ctx.clock, {
       actor: system,
@@ -39,7 +39,7 @@ export async function configureDefaultEndpoint(ctx: UseCaseContext, input: { url
       action: 'webhook_endpoint.configured',
       entityType: 'webhook_endpoint',
       entityId: existing.id,
-      oldValues: { url: existing.url, secrets: live.map((s) => secretFingerprint(s.secret)) },
+      oldValues: { url: existing.url, secrets: live.map(secretFingerprint) },
       newValues: { url, secret: secretFingerprint(input.secret) },
       requestId: ctx.requestId,
     });

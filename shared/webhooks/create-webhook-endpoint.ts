@@ -7,6 +7,7 @@ import { generateSecret, isValidSecret } from './signature.ts';
 import { wakeDispatcher } from './wake-up.ts';
 import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { insertWebhookSecret } from './webhook-secrets.ts';
 
 /** What the audit trail records of a secret: enough to tell two apart, nothing to sign with. */
 export function secretFingerprint(secret: string): string {
@@ -48,7 +49,7 @@ export async function createWebhookEndpoint(
       now,
       now,
     ]);
-    await tx.run('INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES (?, ?, ?, ?)', [newId('whs'), id, secret, now]);
+    await insertWebhookSecret(tx, id, secret, now);
     const { changes } = await tx.run(
       `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
        SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', NULL, ?

@@ -1,5 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { secretFingerprint } from './create-webhook-endpoint.ts';
+import { openSecretText, secretContext } from '../keys/secrets.ts';
 
 export interface WebhookEndpointView {
   id: string;
@@ -8,19 +10,20 @@ export interface WebhookEndpointView {
   state: 'active' | 'paused' | 'disabled';
   stateReason: string | null;
   createdAt: string;
-  secrets: { secret: string; createdAt: string; expiresAt: string | null }[];
+  /** The live secrets by fingerprint: a secret is shown once, when it is made, never again. */
+  secrets: { fingerprint: string; createdAt: string; expiresAt: string | null }[];
   counts: { pending: number; succeeded: number; exhausted: number };
 }
 
-/** Endpoints with their live secrets and delivery counts, plus the events still waiting for any endpoint. */
+/** Endpoints with their live secrets (fingerprints) and delivery counts, plus the events still waiting for any endpoint. */
 export async function listWebhookEndpoints(ctx: UseCaseContext, by: WebhookOperator): Promise<{ endpoints: WebhookEndpointView[]; waitingEvents: number }> {
   authoriseWebhookOperator(by);
   const now = ctx.clock.now().toISOString();
   const endpoints = await ctx.db.all<{ id: string; url: string; description: string; state: WebhookEndpointView['state']; state_reason: string | null; created_at: string }>(
     'SELECT id, url, description, state, state_reason, created_at FROM webhook_endpoints ORDER BY created_at',
   );
-  const secrets = await ctx.db.all<{ endpoint_id: string; secret: string; created_at: string; expires_at: string | null }>(
-    'SELECT endpoint_id, secret, created_at, expires_at FROM webhook_secrets WHERE expires_at IS NULL OR expires_at > ? ORDER BY created_at DESC',
+  const secrets = await ctx.db.all<{ id: string; endpoint_id: string; secret: string; created_at: string; expires_at: string | null }>(
+    'SELECT id, endpoint_id, secret, created_at, expires_at FROM webhook_secrets WHERE expires_at IS NULL OR expires_at > ? ORDER BY created_at DESC',
     [now],
   );
   const counts = await ctx.db.all<{ endpoint_id: string; state: string; n: number }>('SELECT endpoint_id, state, COUNT(*) AS n FROM webhook_deliveries GROUP BY endpoint_id, state');
@@ -33,7 +36,11 @@ export async function listWebhookEndpoints(ctx: UseCaseContext, by: WebhookOpera
       state: e.state,
       stateReason: e.state_reason,
       createdAt: e.created_at,
-      secrets: secrets.filter((s) => s.endpoint_id === e.id).map((s) => ({ secret: s.secret, createdAt: s.created_at, expiresAt: s.expires_at })),
+      secrets: secrets.filter((s) => s.endpoint_id === e.id).map((s) => ({
+          fingerprint: secretFingerprint(openSecretText(ctx.db.keys, secretContext.webhookSecret(s.id), s.secret)),
+          createdAt: s.created_at,
+          expiresAt: s.expires_at,
+        })),
       counts: {
         pending: counts.find((c) => c.endpoint_id === e.id && c.state === 'pending')?.n ?? 0,
         succeeded: counts.find((c) => c.endpoint_id === e.id && c.state === 'succeeded')?.n ?? 0,

@@ -1,10 +1,10 @@
 import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
-import { newId } from '../ids.ts';
 import { generateSecret } from './signature.ts';
 import { secretFingerprint } from './create-webhook-endpoint.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { insertWebhookSecret, liveWebhookSecrets } from './webhook-secrets.ts';
 
 export const defaultOverlapHours = 24;
 
@@ -26,20 +26,20 @@ export async function rotateWebhookSecret(
   await ctx.db.transaction(async (tx) => {
     const endpoint = await tx.get('SELECT id FROM webhook_endpoints WHERE id = ?', [input.endpointId]);
     if (!endpoint) throw new AppError('not_found', 'no such webhook endpoint');
-    const current = await tx.all<{ secret: string }>('SELECT secret FROM webhook_secrets WHERE endpoint_id = ? AND expires_at IS NULL', [input.endpointId]);
+    const current = (await liveWebhookSecrets(tx, [input.endpointId], now.toISOString())).get(input.endpointId) ?? [];
     await tx.run('UPDATE webhook_secrets SET expires_at = ? WHERE endpoint_id = ? AND (expires_at IS NULL OR expires_at > ?)', [
       oldExpiresAt,
       input.endpointId,
       oldExpiresAt,
     ]);
-    await tx.run('INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES (?, ?, ?, ?)', [newId('whs'), input.endpointId, secret, now.toISOString()]);
+    await insertWebhookSecret(tx, input.endpointId, secret, now.toISOString());
     await recordAudit(tx, ctx.clock, {
       actor,
       organisationId,
       action: 'webhook_endpoint.secret_rotated',
       entityType: 'webhook_endpoint',
       entityId: input.endpointId,
-      oldValues: { secrets: current.map((c) => secretFingerprint(c.secret)), expiresAt: oldExpiresAt },
+      oldValues: { secrets: current.map(secretFingerprint), expiresAt: oldExpiresAt },
       newValues: { secret: secretFingerprint(secret) },
       requestId: ctx.requestId,
     });

@@ -7,6 +7,7 @@ import { onDispatcherWakeUp } from './wake-up.ts';
 import { promoteNextInLanes } from './lane-heads.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { createHttpPoster, type Poster } from './http-post.ts';
+import { liveWebhookSecrets } from './webhook-secrets.ts';
 
 export interface DispatcherOptions {
   db: Db;
@@ -96,16 +97,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
 
   // Read for every batch, not cached: a delivery right after a rotation must already carry the new signature.
   async function secretsFor(endpointIds: string[]): Promise<Map<string, string[]>> {
-    const now = clock.now().toISOString();
-    const rows = await db.all<{ endpoint_id: string; secret: string }>(
-      `SELECT endpoint_id, secret FROM webhook_secrets
-        WHERE endpoint_id IN (SELECT value FROM json_each(?)) AND (expires_at IS NULL OR expires_at > ?)
-        ORDER BY created_at`,
-      [JSON.stringify(endpointIds), now],
-    );
-    const map = new Map<string, string[]>();
-    for (const r of rows) map.set(r.endpoint_id, [...(map.get(r.endpoint_id) ?? []), r.secret]);
-    return map;
+    return liveWebhookSecrets(db, endpointIds, clock.now().toISOString());
   }
 
   async function attempt(d: Claimed, secrets: string[]): Promise<Outcome> {

@@ -9,7 +9,7 @@ import { createLogger } from '../../shared/log.ts';
 import { enqueueEvent } from '../../shared/outbox/enqueue-event.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
-import { createWebhookEndpoint } from '../../shared/webhooks/create-webhook-endpoint.ts';
+import { createWebhookEndpoint, secretFingerprint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import { rotateWebhookSecret } from '../../shared/webhooks/rotate-webhook-secret.ts';
 import { setWebhookEndpointState } from '../../shared/webhooks/set-webhook-endpoint-state.ts';
 import { replayWebhookDeliveries } from '../../shared/webhooks/replay-webhook-deliveries.ts';
@@ -534,9 +534,9 @@ describe('secret rotation', () => {
     const { r, oldSecret, rotated } = await rotationSetUp();
     expect(rotated.oldExpiresAt).toBe(new Date(t.clock.now().getTime() + 2 * 3_600_000).toISOString());
     const secrets = (await listWebhookEndpoints(t.ctx, admin)).endpoints[0]!.secrets;
-    expect(secrets.map((s) => [s.secret, s.expiresAt])).toEqual([
-      [rotated.secret, null],
-      [oldSecret, rotated.oldExpiresAt],
+    expect(secrets.map((s) => [s.fingerprint, s.expiresAt])).toEqual([
+      [secretFingerprint(rotated.secret), null],
+      [secretFingerprint(oldSecret), rotated.oldExpiresAt],
     ]);
     const restartDispatcher = async () => {
       // A dispatcher that starts after the change (as after a deploy): this test is about what
@@ -569,7 +569,7 @@ describe('secret rotation', () => {
     expect(last.signatures).toHaveLength(1);
     expect(last.verifiedBy).toEqual([1]);
     expect(() => verifyWithStandardWebhooks(oldSecret, last.body, headersOf(last), t.clock.now())).toThrow(/No matching signature/);
-    expect((await listWebhookEndpoints(t.ctx, admin)).endpoints[0]!.secrets.map((s) => s.secret)).toEqual([rotated.secret]);
+    expect((await listWebhookEndpoints(t.ctx, admin)).endpoints[0]!.secrets.map((s) => s.fingerprint)).toEqual([secretFingerprint(rotated.secret)]);
   });
 
   it('a dispatcher running through a rotation signs with the new secret too from the first delivery after it', async () => {
@@ -607,18 +607,18 @@ describe('start-up configuration (ERP_WEBHOOK_URL / ERP_WEBHOOK_SECRET)', () => 
     // of the rotation), so the portal's rotation stands.
     expect(await configureDefaultEndpoint(t.ctx, { url: r.url, secret: envSecret })).toBe('unchanged');
     const live = (await listWebhookEndpoints(t.ctx, admin)).endpoints[0]!.secrets;
-    expect(live.map((x) => x.secret)).toEqual([rotated.secret, envSecret]);
+    expect(live.map((x) => x.fingerprint)).toEqual([rotated.secret, envSecret].map(secretFingerprint));
 
     // A restart with a brand-new secret: it signs from now on, the others for another day.
     const next = newSecret();
     t.clock.advance(60_000);
     expect(await configureDefaultEndpoint(t.ctx, { url: r.url, secret: next })).toBe('updated');
     const after = (await listWebhookEndpoints(t.ctx, admin)).endpoints[0]!.secrets;
-    expect(after[0]).toMatchObject({ secret: next, expiresAt: null });
+    expect(after[0]).toMatchObject({ fingerprint: secretFingerprint(next), expiresAt: null });
     // The portal's current secret now ends a day from now; an earlier end is never extended.
-    const byId = new Map(after.map((x) => [x.secret, x.expiresAt]));
-    expect(byId.get(rotated.secret)).toBe(new Date(t.clock.now().getTime() + 24 * 3_600_000).toISOString());
-    expect(byId.get(envSecret)).toBe(rotated.oldExpiresAt);
+    const byId = new Map(after.map((x) => [x.fingerprint, x.expiresAt]));
+    expect(byId.get(secretFingerprint(rotated.secret))).toBe(new Date(t.clock.now().getTime() + 24 * 3_600_000).toISOString());
+    expect(byId.get(secretFingerprint(envSecret))).toBe(rotated.oldExpiresAt);
   });
 });
 
