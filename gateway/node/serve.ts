@@ -11,6 +11,7 @@ import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatche
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
 import { createRecallFollowUpScheduler } from '../../shared/recalls/follow-up-scheduler.ts';
+import { createAuditCheckScheduler } from '../../shared/audit/audit-check-scheduler.ts';
 import { createAsyncMdnSender } from '../../shared/as2-gateway/async-mdn-sender.ts';
 import { createEdifactWorker } from '../../shared/edi-inbound/edifact-worker.ts';
 import { createAs2Sender } from '../../shared/as2-gateway/as2-sender.ts';
@@ -102,6 +103,8 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // Recall follow-ups (reminders, second and final notices): at start, then every 15 minutes.
     const recallFollowUps = createRecallFollowUpScheduler({ ctx: app, log, portalUrl: url });
     recallFollowUps.start();
+    const auditCheck = createAuditCheckScheduler({ ctx: app, log });
+    auditCheck.start();
     // New purchase order versions to suppliers that exchange EDI, as ORDERS over AS2: every 30 s.
     const ordersToEdiPartners = createPeriodicTask({
       name: 'ORDERS to EDI partners',
@@ -138,7 +141,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       })
         .then(async () => {
-          await Promise.all([dispatcher.stop(), mailSender.stop(), expiryScheduler.stop(), recallFollowUps.stop(), asyncMdnSender.stop(), ordersToEdiPartners.stop(), edifactWorker.stop(), as2Sender.stop()]);
+          await Promise.all([dispatcher.stop(), mailSender.stop(), auditCheck.stop(), expiryScheduler.stop(), recallFollowUps.stop(), asyncMdnSender.stop(), ordersToEdiPartners.stop(), edifactWorker.stop(), as2Sender.stop()]);
         })
         .finally(() => app.db.close()));
     return { url, close };

@@ -3,6 +3,7 @@ import { recallFollowUpEn } from './recall-follow-up.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { ediPartnersEn } from './edi-partners.en.ts';
 import { ediLogEn } from './edi-log.en.ts';
+import { auditEn } from './audit.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -11,6 +12,7 @@ export const en = {
   ...recallPagesEn,
   ...ediPartnersEn,
   ...ediLogEn,
+  ...auditEn,
   'app.name': 'Lotbridge',
   'app.tagline': 'Supplier and distributor portal',
   'nav.skip': 'Skip to content',
@@ -112,9 +114,7 @@ export const en = {
   'passkeys.failed': 'The passkey was not added: {reason}',
 
   'audit.title': 'Audit trail',
-  'audit.intro': 'Every change is recorded by the system with who, what, when and why, and chained by SHA-256 so that an altered or removed entry is detected.',
-  'audit.intact': 'Chain intact: {count} entries verified.',
-  'audit.broken': 'Chain broken at entry {seq}: {problem}',
+  'audit.intro': 'Every change is recorded by the system with who, what, when and why. Entries are chained by SHA-256 and each is sealed with a MAC whose key is kept outside the database, so an altered, removed or recomputed entry is detected.',
   'audit.seq': 'No.',
   'audit.time': 'Time (UTC)',
   'audit.actor': 'Who',

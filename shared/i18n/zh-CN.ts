@@ -4,6 +4,7 @@ import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
 import { ediLogZhCN } from './edi-log.zh-CN.ts';
+import { auditZhCN } from './audit.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -12,6 +13,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallPagesZhCN,
   ...ediPartnersZhCN,
   ...ediLogZhCN,
+  ...auditZhCN,
   'app.name': 'Lotbridge',
   'app.tagline': '供应商与经销商门户',
   'nav.skip': '跳到正文',
@@ -113,9 +115,7 @@ export const zhCN: Record<MessageKey, string> = {
   'passkeys.failed': '未能添加通行密钥：{reason}',
 
   'audit.title': '审计追踪',
-  'audit.intro': '系统会记录每一次更改的操作人、内容、时间和原因，并以 SHA-256 链式关联，任何被篡改或删除的记录都会被发现。',
-  'audit.intact': '链完整：已验证 {count} 条记录。',
-  'audit.broken': '链在第 {seq} 条记录处断开：{problem}',
+  'audit.intro': '系统会记录每一次更改的操作人、内容、时间和原因。记录以 SHA-256 链式关联，并以保存在数据库之外的密钥计算 MAC，任何被篡改、删除或重新计算的记录都会被发现。',
   'audit.seq': '序号',
   'audit.time': '时间（UTC）',
   'audit.actor': '操作人',
