@@ -115,10 +115,12 @@ describe('the administrator connects the ERP', () => {
     await row.waitFor();
     expect(await row.getByText('active', { exact: true }).count()).toBe(1);
     expect(await page.getByTestId('waiting-events').count()).toBe(0);
-    // The secret is also behind a disclosure in the endpoint's card.
+    // The endpoint's card lists the secret by fingerprint only: it was shown once, above.
     const card = page.getByRole('region', { name: receiverUrl });
-    await card.getByText('Show the current signing secrets (1)').click();
-    expect(await card.locator('details code').textContent()).toBe(secret);
+    await card.getByText(/^Current signing secrets \(1;/).click();
+    const fingerprint = await card.locator('details code').textContent();
+    expect(fingerprint).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(await card.textContent()).not.toContain(secret);
   });
 
   step('sends a test event, which the receiver gets as a verified system.ping', async () => {

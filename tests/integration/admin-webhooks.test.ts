@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { demoUsers } from '../../shared/demo/seed-demo.ts';
+import { liveWebhookSecrets } from '../../shared/webhooks/webhook-secrets.ts';
+import { secretFingerprint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import type { Db } from '../../shared/db/index.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
@@ -235,10 +237,14 @@ describe('a manufacturer administrator', () => {
     const row = await db.get<{ id: string; url: string; description: string; state: string }>('SELECT id, url, description, state FROM webhook_endpoints');
     expect(row).toMatchObject({ url: receiver.url, description: 'SAP S/4 test system', state: 'active' });
     endpointId = row!.id;
-    secret = (await db.get<{ secret: string }>('SELECT secret FROM webhook_secrets WHERE endpoint_id = ?', [endpointId]))!.secret;
-    expect(secret).toMatch(/^whsec_/);
-
     const created = between(html, 'data-testid="created-secret"', 'action="?/create"');
+    secret = /<code class="secret-value" data-testid="secret">(whsec_[^<]+)<\/code>/.exec(created)![1]!;
+    // At rest it is sealed with the key kept outside the database.
+    const stored = (await db.get<{ secret: string }>('SELECT secret FROM webhook_secrets WHERE endpoint_id = ?', [endpointId]))!.secret;
+    expect(stored).toMatch(/^sealed:v1:/);
+    expect(stored).not.toContain(secret.slice('whsec_'.length, 20));
+    expect((await liveWebhookSecrets(db, [endpointId], new Date().toISOString())).get(endpointId)).toEqual([secret]);
+
     expect(created).toContain(`Endpoint ${receiver.url} added.`);
     expect(created).toContain(`Waiting events now being delivered to it: ${waiting}.`);
     expect(created).toContain(`<code class="secret-value" data-testid="secret">${secret}</code>`);
@@ -250,10 +256,11 @@ describe('a manufacturer administrator', () => {
     await eventually('the waiting ping', () => pings()[0]);
     new Webhook(secret).verify(pings()[0]!.body, pings()[0]!.headers);
 
-    // Shown once: the next visit has no "created" block (the secret stays behind <details>).
+    // Shown once: the next visit has no "created" block and lists the secret by fingerprint only.
     const again = await page('/admin/webhooks');
     expect(again).not.toContain('data-testid="created-secret"');
-    expect(again).toMatch(new RegExp(`<details class="secrets"><summary>Show the current signing secrets \\(1\\)</summary>[\\s\\S]*${secret.replace(/[+/]/g, '\\$&')}`));
+    expect(again).not.toContain(secret);
+    expect(again).toContain(`<code data-testid="secret-fingerprint">${secretFingerprint(secret)}</code>`);
     expect(again).not.toContain('No ERP endpoint is configured.');
   });
 
@@ -291,7 +298,9 @@ describe('a manufacturer administrator', () => {
     expect(refused).toContain('Enter a whole number of hours from 0 to 720.');
 
     const html = await post('/admin/webhooks?/rotate', { endpointId, overlapHours: '2' });
-    const secrets = await db.all<{ secret: string; expires_at: string | null }>('SELECT secret, expires_at FROM webhook_secrets WHERE endpoint_id = ? ORDER BY created_at', [endpointId]);
+    const rows = await db.all<{ expires_at: string | null }>('SELECT expires_at FROM webhook_secrets WHERE endpoint_id = ? ORDER BY created_at', [endpointId]);
+    const opened = (await liveWebhookSecrets(db, [endpointId], new Date().toISOString())).get(endpointId)!;
+    const secrets = rows.map((r, i) => ({ secret: opened[i]!, expires_at: r.expires_at }));
     expect(secrets).toHaveLength(2);
     const [old, fresh] = secrets as [(typeof secrets)[0], (typeof secrets)[0]];
     expect(old.secret).toBe(secret);

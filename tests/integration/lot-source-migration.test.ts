@@ -41,6 +41,9 @@ beforeAll(async () => {
   const upTo14 = join(dir.dir, 'migrations');
   mkdirSync(upTo14);
   for (const f of readdirSync(migrations).filter((f) => f.endsWith('.sql') && f < '0015')) copyFileSync(join(migrations, f), join(upTo14, f));
+  // Today's code seeds the demo, and its audit entries carry the MAC columns of 0016 (which
+  // touches no lots table): apply it too, so only 0015 is left to test.
+  copyFileSync(join(migrations, '0016_keys_outside_database.sql'), join(upTo14, '0016_keys_outside_database.sql'));
   const url = `file:${join(dir.dir, 'lotbridge.db')}`;
   db = openDb(url);
   await tuneEmbedded(db, url);
@@ -62,7 +65,7 @@ beforeAll(async () => {
   expect(before.rows.length).toBeGreaterThanOrEqual(3);
 
   copyFileSync(join(migrations, migration), join(upTo14, migration));
-  expect(await migrate(db, upTo14)).toEqual({ applied: [migration], alreadyApplied: 14 });
+  expect(await migrate(db, upTo14)).toEqual({ applied: [migration], alreadyApplied: 15 });
 });
 
 afterAll(() => {
