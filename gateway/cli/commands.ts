@@ -5,6 +5,7 @@ import { addUser } from '../../shared/organisations/add-user.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { exportAuditCheckpoint, verifyAuditCheckpoint } from '../../shared/audit/audit-checkpoint.ts';
+import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
 import { addMasterKey, keyFileExists, keySource } from '../../shared/keys/key-file.ts';
 import { loadConfig } from '../../shared/config.ts';
 
@@ -186,6 +187,10 @@ export const commands: Record<string, Command> = {
           ok = false;
           console.error(`Audit trail BROKEN at entry ${verdict.firstBrokenSeq}: ${verdict.problem} (${verdict.entries} entries verified before it)`);
         }
+        const signatures = await verifySignatures(app.db);
+        for (const p of signatures.problems) console.error(`Signature BROKEN: ${p.problem}`);
+        if (signatures.problems.length) ok = false;
+        else console.log(`Signatures intact: ${signatures.checked}, each matching its audit entry`);
         for (const file of (values.checkpoint as string[] | undefined) ?? []) {
           let parsed: unknown;
           try {

@@ -18,6 +18,9 @@ import { installKeys } from '../../shared/keys/install-keys.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli, tempDir } from '../support/server.ts';
 import { rawClient } from './helpers.ts';
+import { seedDemo, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { recordSignature } from '../../shared/signatures/record-signature.ts';
+import { actorFor } from '../support/actors.ts';
 
 const setup = { type: 'system' as const, name: 'integration setup' };
 const open: TestDatabase[] = [];
@@ -246,5 +249,33 @@ describe('the background check of the trail', () => {
     });
     raw.close();
     expect(await latestAuditVerification(t.db)).toMatchObject({ ok: false, authentic: false, code: 'record_forged' });
+  });
+});
+
+describe('signatures against the audit trail', () => {
+  it('a signature inserted or edited behind Lotbridge’s back has no matching MACed entry: audit verify says so', async () => {
+    const t = await testDatabase();
+    open.push(t);
+    await installKeys(t.ctx);
+    await seedDemo(t.ctx);
+    const qa = await actorFor(t.db, demoUsers.find((u) => u.role === 'manufacturer_qa')!.email);
+    const real = await t.db.transaction((tx) =>
+      recordSignature(tx, t.clock, qa, { method: 'password', credentialId: null }, { entityType: 'certificate', entityId: 'cert_1', recordHash: 'a'.repeat(64), meaning: 'review' }),
+    );
+    expect((await verify(t)).code).toBe(0);
+
+    const raw = rawClient(t.url);
+    await raw.executeMultiple('DROP TRIGGER signatures_no_update;');
+    await raw.execute({ sql: "UPDATE signatures SET meaning = 'approval' WHERE id = ?", args: [real.id] });
+    await raw.execute({
+      sql: `INSERT INTO signatures (id, entity_type, entity_id, record_hash, meaning, signer_id, signer_name, signer_email, organisation_id, method, signed_at)
+            VALUES ('sig_forged', 'certificate', 'cert_2', ?, 'approval', ?, ?, ?, ?, 'password', '2026-03-02T09:30:00.000Z')`,
+      args: ['b'.repeat(64), qa.userId, qa.displayName, qa.email, qa.organisationId],
+    });
+    raw.close();
+    const cli = await verify(t);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`signature ${real.id} on certificate cert_1 differs from its audit entry`);
+    expect(cli.stderr).toContain('signature sig_forged on certificate cert_2 has no signature.applied entry');
   });
 });
