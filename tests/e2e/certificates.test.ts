@@ -200,6 +200,7 @@ describe('QA signs with a passkey', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Passkeys' }).click();
     await waitForPasskeysPageReady(page);
     await page.getByLabel('Name for this passkey').fill('QA laptop');
+    await page.getByLabel('Your current password').fill(demoPassword);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await page.getByRole('status').filter({ hasText: 'Passkey “QA laptop” added.' }).waitFor();
     expect(await authenticator.credentials()).toHaveLength(1);
