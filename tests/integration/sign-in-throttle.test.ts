@@ -11,6 +11,9 @@ import { signInWithPassword } from '../../shared/auth/sign-in-with-password.ts';
 import { perSourceLimit } from '../../shared/auth/sign-in-throttle.ts';
 import { listLockedAccounts, unlockAccount } from '../../shared/auth/unlock-account.ts';
 import { listSecurityAlerts } from '../../shared/audit/list-security-alerts.ts';
+import { finishPasskeyRegistration, startPasskeyRegistration } from '../../shared/auth/register-passkey.ts';
+import { finishPasskeySignIn, startPasskeySignIn } from '../../shared/auth/sign-in-with-passkey.ts';
+import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 import { demoPassword, demoUsers, seedDemo } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
@@ -110,6 +113,23 @@ describe('sign-in throttling and the account lock (use cases)', () => {
 
     // The attacker's own source stays refused, and says so (423) only there.
     expect(await outcome(signIn(qa.email, demoPassword, '198.51.100.1'))).toBe('account_locked 423');
+  });
+
+  it('takes a passkey during the lock from a source the owner signed in from, not from elsewhere', async () => {
+    const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
+    const authenticator = new SoftwareAuthenticator(rp);
+    const owner = await actorFor(t.db, qa.email);
+    const { challengeId, options } = await startPasskeyRegistration(t.ctx, owner, rp, { sessionId: 'ses_test', credential: { password: demoPassword } });
+    await finishPasskeyRegistration(t.ctx, owner, rp, { sessionId: 'ses_test', challengeId, name: 'QA laptop', response: authenticator.register(options), locale: 'en' });
+    const withPasskey = async (source: string) => {
+      const started = await startPasskeySignIn(t.ctx, rp);
+      return outcome(finishPasskeySignIn(t.ctx, rp, { challengeId: started.challengeId, response: authenticator.authenticate(started.options), source }));
+    };
+    expect(await withPasskey('192.0.2.10')).toBe('signed in'); // the office, remembered
+    await lockFrom(qa.email, '198.51.100.1');
+
+    expect(await withPasskey('192.0.2.10')).toBe('signed in');
+    expect(await withPasskey('203.0.113.9')).toBe('account_locked 423');
   });
 
   it("slows down a source that fails over many addresses, and nobody else", async () => {
