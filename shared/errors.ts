@@ -7,6 +7,7 @@ export const errorCodes = {
   unauthenticated: 401,
   invalid_credentials: 401,
   account_locked: 423,
+  too_many_attempts: 429,
   forbidden: 403,
   not_found: 404,
   conflict: 409,

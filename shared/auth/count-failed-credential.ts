@@ -13,7 +13,7 @@ export async function countFailedCredential(
   clock: Clock,
   policy: SecurityPolicy,
   user: { id: string; display_name: string; organisation_id: string },
-  method: 'password' | 'passkey' | 'signature-password',
+  method: 'password' | 'passkey' | 'signature-password' | 'confirm-password' | 'confirm-passkey',
   requestId?: string,
   detail: { reason?: string; credentialId?: string } = {},
 ): Promise<string | null> {

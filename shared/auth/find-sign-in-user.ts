@@ -29,8 +29,11 @@ export async function findSignInUser(db: Db, by: { email: string } | { id: strin
   );
 }
 
-/** Refuses disabled and locked accounts before any credential is checked (no oracle while locked). */
-export async function refuseUnusableAccount(ctx: UseCaseContext, user: SignInUser, method: 'password' | 'passkey'): Promise<void> {
+/**
+ * Refuses disabled and locked accounts before any credential is checked (no oracle while locked).
+ * `lockApplies: false` lets a caller from one of the user's own sources past the lock.
+ */
+export async function refuseUnusableAccount(ctx: UseCaseContext, user: SignInUser, method: 'password' | 'passkey', options: { lockApplies?: boolean } = {}): Promise<void> {
   if (user.disabled_at) {
     await ctx.db.transaction((tx) =>
       recordAudit(tx, ctx.clock, {
@@ -47,7 +50,7 @@ export async function refuseUnusableAccount(ctx: UseCaseContext, user: SignInUse
     throw new AppError('invalid_credentials', 'this account is disabled; ask your administrator');
   }
   const now = ctx.clock.now();
-  if (user.locked_until && new Date(user.locked_until).getTime() > now.getTime()) {
+  if (options.lockApplies !== false && user.locked_until && new Date(user.locked_until).getTime() > now.getTime()) {
     await ctx.db.transaction((tx) =>
       recordAudit(tx, ctx.clock, {
         actor: { type: 'user', id: user.id, name: user.display_name },

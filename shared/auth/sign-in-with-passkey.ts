@@ -8,6 +8,7 @@ import { findSignInUser, refuseUnusableAccount } from './find-sign-in-user.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { countFailedCredential } from './count-failed-credential.ts';
+import { countThrottledFailure, isKnownSource, readThrottle, rememberSource, unspecifiedSource } from './sign-in-throttle.ts';
 
 /** Usernameless passkey sign-in: any discoverable credential of ours, user verification required. */
 export async function startPasskeySignIn(
@@ -32,9 +33,10 @@ interface CredentialRow {
 export async function finishPasskeySignIn(
   ctx: UseCaseContext,
   rp: RelyingParty,
-  input: { challengeId: string; response: AuthenticationResponseJSON },
+  input: { challengeId: string; response: AuthenticationResponseJSON; source?: string },
 ): Promise<{ token: string; session: Session }> {
   const { db, clock, policy } = ctx;
+  const source = input.source ?? unspecifiedSource;
   const expectedChallenge = await db.transaction((tx) =>
     consumeChallenge(tx, clock, { id: input.challengeId, purpose: 'authentication', userId: null }),
   );
@@ -42,16 +44,23 @@ export async function finishPasskeySignIn(
   if (!credential) throw new AppError('passkey_rejected', 'this passkey is not registered with Lotbridge');
   const user = await findSignInUser(db, { id: credential.user_id });
   if (!user) throw new AppError('passkey_rejected', 'this passkey belongs to an account without an organisation');
-  await refuseUnusableAccount(ctx, user, 'passkey');
+  // A source with too many failures is slowed down here too; the account lock (Part 11) applies
+  // except from a source this user signed in from before (see sign-in-with-password.ts).
+  const { sourceBlockedUntil } = await readThrottle(db, clock, { email: user.email, source });
+  if (sourceBlockedUntil) {
+    throw new AppError('too_many_attempts', `too many failed sign-ins from this network: try again after ${sourceBlockedUntil.slice(11, 16)} UTC`, { lockedUntil: sourceBlockedUntil });
+  }
+  await refuseUnusableAccount(ctx, user, 'passkey', { lockApplies: !(await isKnownSource(db, clock, user.id, source)) });
 
   const verification = await checkPasskeyAssertion(credential, input.response, expectedChallenge, rp);
   const auditActor = { type: 'user' as const, id: user.id, name: user.display_name };
   if (!verification.verified) {
     const reason = verification.reason;
     // A failed assertion counts towards the lockout like a wrong password.
-    const lockedUntil = await db.transaction((tx) =>
-      countFailedCredential(tx, clock, policy, user, 'passkey', ctx.requestId, { reason, credentialId: credential.id }),
-    );
+    const lockedUntil = await db.transaction(async (tx) => {
+      await countThrottledFailure(tx, clock, policy, { email: user.email, source });
+      return countFailedCredential(tx, clock, policy, user, 'passkey', ctx.requestId, { reason, credentialId: credential.id });
+    });
     if (lockedUntil) throw new AppError('account_locked', `too many failed sign-ins: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
     throw new AppError('passkey_rejected', `the passkey could not be verified: ${reason}`);
   }
@@ -63,6 +72,7 @@ export async function finishPasskeySignIn(
       credential.id,
     ]);
     await tx.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [user.id]);
+    await rememberSource(tx, clock, user.id, source);
     const created = await createSession(tx, clock, policy, { userId: user.id, organisationId: user.organisation_id, authMethod: 'passkey' });
     await recordAudit(tx, clock, {
       actor: auditActor,

@@ -15,7 +15,7 @@ import { certificateEventData, certificateProblems, certificateRecordHash, certi
 export type CertificateDecision = 'approved' | 'rejected';
 
 /** What signing each decision means (21 CFR 11.50(a)(3)). */
-export const decisionMeaning: Record<CertificateDecision, SignatureMeaning> = { approved: 'approval', rejected: 'review' };
+export const decisionMeaning: Record<CertificateDecision, SignatureMeaning> = { approved: 'approval', rejected: 'rejection' };
 
 async function loadCertificate(db: UseCaseContext['db'], id: string): Promise<Certificate | undefined> {
   const row = await db.get<CertificateRow>(`${certificateSelect} WHERE c.id = ?`, [id]);

@@ -8,7 +8,7 @@ import { decideCertificate } from './certificate-decision.ts';
 
 /**
  * Manufacturer QA rejects a submitted certificate version, with a reason (required) and an
- * electronic signature of meaning "review" bound to the record hash the reviewer saw. State,
+ * electronic signature of meaning "rejection" bound to the record hash the reviewer saw. State,
  * signature, audit entry and the certificate.rejected event commit together. The supplier
  * answers with a new version.
  */

@@ -4,6 +4,7 @@ import { recallPagesEn } from './recall-pages.en.ts';
 import { ediPartnersEn } from './edi-partners.en.ts';
 import { ediLogEn } from './edi-log.en.ts';
 import { auditEn } from './audit.en.ts';
+import { credentialsEn } from './credentials.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -13,6 +14,7 @@ export const en = {
   ...ediPartnersEn,
   ...ediLogEn,
   ...auditEn,
+  ...credentialsEn,
   'app.name': 'Lotbridge',
   'app.tagline': 'Supplier and distributor portal',
   'nav.skip': 'Skip to content',
@@ -473,6 +475,7 @@ export const en = {
   'certificates.signature.boundTo': 'Bound to record hash',
   'certificates.meaning.approval': 'Approval',
   'certificates.meaning.review': 'Review',
+  'certificates.meaning.rejection': 'Rejection',
   'certificates.meaning.authorship': 'Authorship',
   'certificates.meaning.responsibility': 'Responsibility',
   'certificates.method.password': 'password',
@@ -482,7 +485,7 @@ export const en = {
   'certificates.approve': 'Approve',
   'certificates.approve.statement': 'By signing you approve this certificate version {hash}… (meaning: approval).',
   'certificates.reject': 'Reject',
-  'certificates.reject.statement': 'By signing you record your review and reject this certificate version {hash}… for the reason given (meaning: review).',
+  'certificates.reject.statement': 'By signing you reject this certificate version {hash}… for the reason given (meaning: rejection).',
   'certificates.reject.reason': 'Reason for the rejection',
   'certificates.sign.password': 'Your password',
   'certificates.sign.approveWithPassword': 'Sign with password and approve',

@@ -163,6 +163,7 @@ export const recallPagesEn = {
   'recalls.meaning.approval': 'Approval',
   'recalls.meaning.authorship': 'Authorship',
   'recalls.meaning.review': 'Review',
+  'recalls.meaning.rejection': 'Rejection',
   'recalls.meaning.responsibility': 'Responsibility',
   'recalls.method.password': 'Password',
   'recalls.method.passkey': 'Passkey',

@@ -165,6 +165,7 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.meaning.approval': '批准',
   'recalls.meaning.authorship': '编写',
   'recalls.meaning.review': '审核',
+  'recalls.meaning.rejection': '拒绝',
   'recalls.meaning.responsibility': '负责',
   'recalls.method.password': '密码',
   'recalls.method.passkey': '通行密钥',

@@ -5,6 +5,7 @@ import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
 import { ediLogZhCN } from './edi-log.zh-CN.ts';
 import { auditZhCN } from './audit.zh-CN.ts';
+import { credentialsZhCN } from './credentials.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -14,6 +15,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...ediPartnersZhCN,
   ...ediLogZhCN,
   ...auditZhCN,
+  ...credentialsZhCN,
   'app.name': 'Lotbridge',
   'app.tagline': '供应商与经销商门户',
   'nav.skip': '跳到正文',
@@ -474,6 +476,7 @@ export const zhCN: Record<MessageKey, string> = {
   'certificates.signature.boundTo': '绑定的记录哈希',
   'certificates.meaning.approval': '批准',
   'certificates.meaning.review': '审核',
+  'certificates.meaning.rejection': '拒绝',
   'certificates.meaning.authorship': '编写',
   'certificates.meaning.responsibility': '责任',
   'certificates.method.password': '密码',
@@ -483,7 +486,7 @@ export const zhCN: Record<MessageKey, string> = {
   'certificates.approve': '批准',
   'certificates.approve.statement': '签名即表示您批准此证书版本 {hash}…（签名含义：批准）。',
   'certificates.reject': '拒绝',
-  'certificates.reject.statement': '签名即表示您记录审核结论，并以所填原因拒绝此证书版本 {hash}…（签名含义：审核）。',
+  'certificates.reject.statement': '签名即表示您以所填原因拒绝此证书版本 {hash}…（签名含义：拒绝）。',
   'certificates.reject.reason': '拒绝原因',
   'certificates.sign.password': '您的密码',
   'certificates.sign.approveWithPassword': '使用密码签名并批准',

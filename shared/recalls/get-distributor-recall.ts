@@ -9,7 +9,7 @@ export interface DistributorRecall {
   notice: DistributorNotice;
   content: NoticeData;
   /** Every signed reply, newest first. */
-  replies: { id: string; version: number; submittedAt: string; signerName: string; holdsStock: boolean }[];
+  replies: { id: string; version: number; submittedAt: string; signerName: string; signedAt: string; meaning: string; holdsStock: boolean }[];
   /** The newest reply in full (to start a correction from), or null before the first. */
   latest: AcknowledgementView | null;
 }
@@ -25,8 +25,8 @@ export async function getDistributorRecall(ctx: UseCaseContext, actor: Actor, re
   if (!row) throw new AppError('not_found', 'no such recall notice');
   const notice = await noticeForDistributor(ctx.db, actor, row.id);
   const content = await getNoticeData(ctx.db, { recallId, distributorOrganisationId: actor.organisationId });
-  const replies = await ctx.db.all<{ id: string; version: number; submittedAt: string; signerName: string; holdsStock: number }>(
-    `SELECT a.id, a.version, a.submitted_at AS submittedAt, s.signer_name AS signerName, a.holds_stock AS holdsStock
+  const replies = await ctx.db.all<{ id: string; version: number; submittedAt: string; signerName: string; signedAt: string; meaning: string; holdsStock: number }>(
+    `SELECT a.id, a.version, a.submitted_at AS submittedAt, s.signer_name AS signerName, s.signed_at AS signedAt, s.meaning, a.holds_stock AS holdsStock
      FROM recall_acknowledgements AS a JOIN signatures AS s ON s.id = a.signature_id
      WHERE a.notice_id = ? ORDER BY a.version DESC`,
     [notice.id],

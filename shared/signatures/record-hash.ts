@@ -6,5 +6,5 @@ export function recordHash(version: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(version)).digest('hex');
 }
 
-export const signatureMeanings = ['authorship', 'review', 'approval', 'responsibility'] as const;
+export const signatureMeanings = ['authorship', 'review', 'approval', 'rejection', 'responsibility'] as const;
 export type SignatureMeaning = (typeof signatureMeanings)[number];

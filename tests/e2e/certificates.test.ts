@@ -147,7 +147,7 @@ describe('a supplier uploads a certificate, QA approves it with a password signa
     expect(await signature.getByTestId('method').textContent()).toBe('password');
     const signedAt = (await db.get<{ signed_at: string }>("SELECT signed_at FROM signatures WHERE entity_type = 'certificate' AND entity_id = ?", [certificatePath.split('/').pop()!]))!
       .signed_at;
-    expect(await signature.getByTestId('signed-at').textContent()).toBe(signedAt.slice(0, 19).replace('T', ' '));
+    expect(await signature.getByTestId('signed-at').textContent()).toBe(`${signedAt.slice(0, 19).replace('T', ' ')} UTC`);
     const history = page.getByTestId('history');
     for (const action of ['PDF stored', 'Submitted', 'Electronic signature applied', 'Approved']) {
       expect(await history.getByRole('cell', { name: action, exact: true }).count(), action).toBe(1);
@@ -200,6 +200,7 @@ describe('QA signs with a passkey', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Passkeys' }).click();
     await waitForPasskeysPageReady(page);
     await page.getByLabel('Name for this passkey').fill('QA laptop');
+    await page.getByLabel('Your current password').fill(demoPassword);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await page.getByRole('status').filter({ hasText: 'Passkey “QA laptop” added.' }).waitFor();
     expect(await authenticator.credentials()).toHaveLength(1);

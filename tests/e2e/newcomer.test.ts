@@ -116,6 +116,8 @@ describe('a newcomer on a desktop browser', () => {
     expect(await authenticator.credentials()).toEqual([]);
 
     await page.getByLabel('Name for this passkey').fill('Work laptop');
+    // A session alone adds no passkey: the current password confirms it is the user.
+    await page.getByLabel('Your current password').fill(demoPassword);
     await page.getByRole('button', { name: 'Add a passkey' }).click();
 
     // The outcome is announced either way: a status on success, an alert with the reason if not.
@@ -163,6 +165,21 @@ describe('a newcomer on a desktop browser', () => {
     const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Work laptop', exact: true }) });
     await row.waitFor();
     expect(await row.getByRole('cell', { name: 'never' }).count()).toBe(0);
+  });
+
+  step('removes the passkey, confirming with the passkey itself instead of the password', async () => {
+    const { page } = visitor;
+    await waitForPasskeysPageReady(page);
+    const signCountBefore = (await authenticator.credentials())[0]!.signCount;
+    await page.getByRole('radio', { name: 'one of my passkeys' }).check();
+    expect(await page.getByLabel('Your current password').count()).toBe(0);
+    await page.getByRole('button', { name: 'Remove passkey Work laptop' }).click();
+
+    const outcome = page.getByRole('status').filter({ hasText: 'Passkey removed.' });
+    await outcome.or(page.getByRole('alert')).first().waitFor();
+    expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+    await page.getByTestId('no-passkeys').waitFor();
+    expect((await authenticator.credentials())[0]!.signCount).toBeGreaterThan(signCountBefore);
   });
 });
 

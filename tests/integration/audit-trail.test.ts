@@ -74,7 +74,12 @@ async function story(): Promise<Story> {
   const validated = await validateSessionToken(db, clock, ctx.policy, signedIn.token);
   expect(validated).not.toBeNull();
   step();
-  await removePasskey(ctx, validated!.actor, passkeyId);
+  await removePasskey(ctx, validated!.actor, { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' }, {
+    sessionId: signedIn.session.id,
+    credentialId: passkeyId,
+    credential: { password },
+    locale: 'en',
+  });
   step();
   await signOut(ctx, validated!.actor, signedIn.session.id);
 
@@ -133,7 +138,8 @@ describe('audit trail written by the use cases', () => {
     expect(rows[4]).toMatchObject({ actor_type: 'user', actor_id: s.supplierUserId, actor_name: '王芳 (Wang Fang)', organisation_id: s.supplierId, request_id: 'req-failed-1' });
     expect(JSON.parse(rows[4]!.new_values!)).toMatchObject({ method: 'password', consecutiveFailures: 1 });
     expect(rows[5]).toMatchObject({ actor_id: s.supplierUserId, organisation_id: s.supplierId, request_id: 'req-signin-1' });
-    expect(rows[6]).toMatchObject({ actor_id: s.supplierUserId, entity_type: 'passkey', entity_id: s.passkeyId, new_values: null });
+    expect(rows[6]).toMatchObject({ actor_id: s.supplierUserId, entity_type: 'passkey', entity_id: s.passkeyId });
+    expect(JSON.parse(rows[6]!.new_values!)).toEqual({ confirmedWith: 'password' });
     expect(JSON.parse(rows[6]!.old_values!)).toMatchObject({ name: 'Work laptop' });
     expect(rows[7]).toMatchObject({ actor_id: s.supplierUserId, organisation_id: s.supplierId, entity_id: s.supplierUserId });
 

@@ -489,7 +489,7 @@ describe('certificates', () => {
       expect(await failedAttempts(qa.email)).toBe(0);
     });
 
-    it('rejects with a review signature carrying the reason', async () => {
+    it('rejects with a signature of its own meaning, rejection (not review), carrying the reason', async () => {
       const id = await submit(as.supplier, { number: 'REJ-3', type: 'coa' });
       const hash = await recordHashOf(id);
       const reason = 'The scope does not name the moulding site in Kunshan.';
@@ -499,7 +499,7 @@ describe('certificates', () => {
       const row = await certificateRow(id);
       expect(row).toMatchObject({ state: 'rejected', state_reason: reason });
       expect(await db.get('SELECT meaning, reason, record_hash, signer_name FROM signatures WHERE entity_id = ?', [id])).toEqual({
-        meaning: 'review',
+        meaning: 'rejection',
         reason,
         record_hash: hash,
         signer_name: qa.displayName,
@@ -508,11 +508,17 @@ describe('certificates', () => {
       expect(audit).toEqual({ reason, organisation_id: ids.org.supplier.id });
       const events = await seriesEvents(row.series_id);
       expect(events.map((e) => e.type)).toEqual(['certificate.submitted', 'certificate.rejected']);
-      expect(events[1]!.data).toMatchObject({ state: 'rejected', reason, type: 'coa', signature: { meaning: 'review', signerName: qa.displayName, method: 'password' } });
+      expect(events[1]!.data).toMatchObject({ state: 'rejected', reason, type: 'coa', signature: { meaning: 'rejection', signerName: qa.displayName, method: 'password' } });
 
+      // The manifestation (21 CFR 11.50): printed name, date and time with its zone, meaning.
+      const signedAt = (await db.get<{ signed_at: string }>('SELECT signed_at FROM signatures WHERE entity_id = ?', [id]))!.signed_at;
       const html = await (await as.supplier.get(`/certificates/${id}`)).text();
       expect(html).toContain(reason);
-      expect(html).toMatch(/data-testid="meaning"[^>]*>Review</);
+      expect(html).toMatch(new RegExp(`data-testid="signer-name"[^>]*>${qa.displayName.replace(/[.]/g, '\\.')}<`));
+      expect(html).toMatch(new RegExp(`data-testid="signed-at"[^>]*>${signedAt.slice(0, 10)} ${signedAt.slice(11, 19)} UTC<`));
+      expect(html).toMatch(/data-testid="meaning"[^>]*>Rejection</);
+      const zh = await (await as.supplier.request(`/certificates/${id}`, { headers: { 'accept-language': 'zh-CN' } })).text();
+      expect(zh).toMatch(/data-testid="meaning"[^>]*>拒绝</);
     });
   });
 
@@ -569,7 +575,7 @@ describe('certificates', () => {
       expect(await db.get('SELECT purpose, user_id, bound_to, challenge FROM webauthn_challenges WHERE id = ?', [challengeId])).toEqual({
         purpose: 'signature',
         user_id: qaId,
-        bound_to: `${hash}:review`,
+        bound_to: `${hash}:rejection`,
         challenge: options.challenge,
       });
     });

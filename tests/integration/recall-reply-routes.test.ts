@@ -158,6 +158,16 @@ describe('recall reply routes', () => {
     const signed = await as.distributor.postForm(`/recalls/${recallId}/reply`, { ...form, 'lot.0.quarantined': '20', 'lot.1.returned': '0' });
     expect(signed.status).toBe(303);
     expect(signed.headers.get('location')).toBe(`/recalls/${recallId}/reply?replied=1`);
+
+    // The signed reply's manifestation (21 CFR 11.50): printed name, date and time with its zone, meaning.
+    const { signer_name, signed_at } = (await db.get<{ signer_name: string; signed_at: string }>(
+      'SELECT s.signer_name, s.signed_at FROM recall_acknowledgements a JOIN signatures s ON s.id = a.signature_id WHERE a.recall_id = ?',
+      [recallId],
+    ))!;
+    const page = await (await as.distributor.get(`/recalls/${recallId}/reply`)).text();
+    expect(page).toContain(`data-testid="signer-name">${signer_name}<`);
+    expect(page).toContain(`data-testid="signed-at">${signed_at.slice(0, 10)} ${signed_at.slice(11, 16)} UTC<`);
+    expect(page).toContain('data-testid="meaning">Responsibility<');
   });
 
   it('the receipt and the notice PDF go to the distributor and the manufacturer’s staff only', async () => {

@@ -228,4 +228,23 @@ describe('sessions through the portal', () => {
       expect.soft(landing.origin, `redirectTo=${JSON.stringify(target)} led to ${landing.href}`).toBe(origin);
     }
   });
+
+  it('answers a non-ASCII redirect target with a safe redirect home, never a 500 or another host', async () => {
+    const origin = new URL(server.url).origin;
+    // An ideographic space, a no-break space, a line separator: browsers fold or strip such characters.
+    for (const target of ['/\u3000/evil.example', '/\u00a0/evil.example/', '/\u2028/evil.example', '/caf\u00e9']) {
+      const client = new BrowserClient(server.url);
+      const res = await client.postForm(`/login?redirectTo=${encodeURIComponent(target)}`, { email: jonas.email, password: demoPassword });
+      expect.soft(res.status, `sign-in with redirectTo=${JSON.stringify(target)}`).toBe(303);
+      expect.soft(res.headers.get('location'), `sign-in with redirectTo=${JSON.stringify(target)}`).toBe('/home');
+      // Already signed in: the login page's load follows redirectTo too.
+      const again = await client.get(`/login?redirectTo=${encodeURIComponent(target)}`);
+      expect.soft(again.status, `signed-in GET with redirectTo=${JSON.stringify(target)}`).toBe(303);
+      expect.soft(again.headers.get('location')).toBe('/home');
+      // The language switch takes a redirectTo from its form.
+      const lang = await client.postForm('/lang', { lang: 'en', redirectTo: target });
+      expect.soft(lang.status, `language switch with redirectTo=${JSON.stringify(target)}`).toBe(303);
+      expect.soft(new URL(lang.headers.get('location') ?? '', `${origin}/lang`).origin).toBe(origin);
+    }
+  });
 });

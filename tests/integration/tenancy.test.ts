@@ -75,7 +75,8 @@ describe('tenant isolation in the portal', () => {
   it('does remove the signed-in user’s own passkey through the same form (the refusal above is not an accident)', async () => {
     const mine = await insertPasskey(db, ids.user[supplier.email]!.id, 'Wang phone');
 
-    const res = await asSupplier.postForm('/account/passkeys?/remove', { id: mine });
+    // With the current password in the same request (a session alone removes nothing).
+    const res = await asSupplier.postForm('/account/passkeys?/remove', { id: mine, password: demoPassword });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Passkey removed.');
     expect(await db.get('SELECT id FROM passkey_credentials WHERE id = ?', [mine])).toBeUndefined();
@@ -228,9 +229,11 @@ describe('tenant isolation in the use cases', () => {
   it("removePasskey and listPasskeys never reach another user's passkey", async () => {
     const theirs = await insertPasskey(t.db, ids.user[distributor.email]!.id, 'Jonas key');
 
-    await expect(removePasskey(t.ctx, actors.supplier_user!, theirs)).rejects.toMatchObject({ code: 'not_found' });
+    const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
+    const remove = (actor: Actor) => removePasskey(t.ctx, actor, rp, { sessionId: 'ses_x', credentialId: theirs, credential: { password: demoPassword }, locale: 'en' });
+    await expect(remove(actors.supplier_user!)).rejects.toMatchObject({ code: 'not_found' });
     // Not even a colleague in the manufacturer's admin role.
-    await expect(removePasskey(t.ctx, actors.manufacturer_admin!, theirs)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(remove(actors.manufacturer_admin!)).rejects.toMatchObject({ code: 'not_found' });
     expect(await t.db.get('SELECT id FROM passkey_credentials WHERE id = ?', [theirs])).toEqual({ id: theirs });
     expect(await listPasskeys(t.ctx, actors.supplier_user!)).toEqual([]);
     expect((await listPasskeys(t.ctx, actors.distributor_user!)).map((p) => p.id)).toEqual([theirs]);

@@ -7,7 +7,7 @@ import type { Logger } from '$shared/log.ts';
 export function userMessage(e: unknown, locale: Locale, requestId: string, log: Logger): { status: number; message: string; fields?: Record<string, string> } {
   if (isAppError(e)) {
     const time = e.fields?.lockedUntil?.slice(11, 16) ?? '';
-    const fields = e.code === 'account_locked' ? undefined : e.fields;
+    const fields = e.code === 'account_locked' || e.code === 'too_many_attempts' ? undefined : e.fields;
     return { status: e.status, message: translate(locale, `error.${e.code}` as MessageKey, { time }), fields };
   }
   log.error('unexpected error', { err: e });

@@ -3,8 +3,11 @@ import { listCertificateExpiry } from '$shared/certificates/list-certificate-exp
 import type { Actor } from '$shared/auth/actor.ts';
 import { listWebhookEndpoints } from '$shared/webhooks/list-webhook-endpoints.ts';
 import { listRecalls, type DistributorRecallItem } from '$shared/recalls/list-recalls.ts';
+import { administersUsersOf, listLockedAccounts, unlockAccount } from '$shared/auth/unlock-account.ts';
+import { fail } from '@sveltejs/kit';
+import { formFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 /** The ERP bridge at a glance for its administrators: endpoints, what is pending or gave up. */
 async function erpSummary(locals: App.Locals, actor: Actor) {
@@ -40,8 +43,23 @@ export const load = (async ({ locals }) => {
     authMethod: locals.session!.authMethod,
     inactivityMinutes: Math.round(locals.app.policy.inactivityMs / 60_000),
     securityAlerts: actor.organisationKind === 'manufacturer' ? await listSecurityAlerts(locals.ctx, actor) : null,
+    lockedAccounts: administersUsersOf(actor, actor.organisationId) ? await listLockedAccounts(locals.ctx, actor) : null,
     erp: admin ? await erpSummary(locals, actor) : null,
     expiry: await certificateExpiry(locals, actor),
     recallsAwaitingReply: await recallsAwaitingReply(locals, actor),
   };
 }) satisfies PageServerLoad;
+
+export const actions = {
+  /** An administrator ends an account's lock before its time (audited). */
+  unlock: async ({ request, locals }) => {
+    const actor = requireActor(locals);
+    const userId = (await request.formData()).get('userId');
+    if (typeof userId !== 'string' || !userId) return fail(400, { message: 'userId is required' });
+    try {
+      return { unlocked: (await unlockAccount(locals.ctx, actor, userId)).email };
+    } catch (e) {
+      return formFailure(e, locals);
+    }
+  },
+} satisfies Actions;

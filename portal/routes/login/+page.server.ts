@@ -4,6 +4,7 @@ import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
 import { formFailure } from '$lib/server/errors.ts';
 import { setSessionCookie } from '$lib/server/session-cookie.ts';
 import { sameSitePath } from '$lib/server/same-site-path.ts';
+import { clientSource } from '$lib/server/client-source.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (({ locals, url }) => {
@@ -15,16 +16,18 @@ export const load = (({ locals, url }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-  default: async ({ request, locals, cookies, url }) => {
+  default: async (event) => {
+    const { request, locals, cookies, url } = event;
     const form = await request.formData();
     const email = String(form.get('email') ?? '');
     const password = String(form.get('password') ?? '');
     let signedIn;
     try {
-      signedIn = await signInWithPassword(locals.ctx, { email, password });
+      signedIn = await signInWithPassword(locals.ctx, { email, password, source: clientSource(event) });
     } catch (e) {
       // An alert for the operators as well as the audit entry (21 CFR 11.300(d)).
-      if (isAppError(e) && e.code === 'account_locked') locals.log.warn('sign-in refused: account locked', { email });
+      if (isAppError(e) && e.code === 'account_locked') locals.log.warn('sign-in refused: address locked', { email });
+      if (isAppError(e) && e.code === 'too_many_attempts') locals.log.warn('sign-in refused: too many failures from this source', { email });
       return formFailure(e, locals, { email });
     }
     setSessionCookie(cookies, url, signedIn.token, signedIn.session, locals.app.policy);

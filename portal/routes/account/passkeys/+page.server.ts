@@ -2,6 +2,8 @@ import { fail } from '@sveltejs/kit';
 import { listPasskeys } from '$shared/auth/list-passkeys.ts';
 import { removePasskey } from '$shared/auth/remove-passkey.ts';
 import { formFailure } from '$lib/server/errors.ts';
+import { freshCredentialFrom } from '$lib/server/fresh-credential.ts';
+import { relyingParty } from '$lib/server/relying-party.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -10,11 +12,20 @@ export const load = (async ({ locals }) => ({
 })) satisfies PageServerLoad;
 
 export const actions = {
-  remove: async ({ request, locals }) => {
-    const id = (await request.formData()).get('id');
+  /** Removes a passkey: the current password (or a passkey assertion) comes with the same request. */
+  remove: async (event) => {
+    const { request, locals } = event;
+    const actor = requireActor(locals);
+    const form = await request.formData();
+    const id = form.get('id');
     if (typeof id !== 'string' || !id) return fail(400, { message: 'id is required' });
     try {
-      await removePasskey(locals.ctx, requireActor(locals), id);
+      await removePasskey(locals.ctx, actor, relyingParty(event), {
+        sessionId: locals.session!.id,
+        credentialId: id,
+        credential: freshCredentialFrom({ password: form.get('password') ?? '', passkey: form.get('passkey') }),
+        locale: locals.locale,
+      });
     } catch (e) {
       return formFailure(e, locals);
     }

@@ -3,6 +3,7 @@ import { finishPasskeySignIn } from '$shared/auth/sign-in-with-passkey.ts';
 import { AppError } from '$shared/errors.ts';
 import { jsonFailure } from '$lib/server/errors.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
+import { clientSource } from '$lib/server/client-source.ts';
 import { setSessionCookie } from '$lib/server/session-cookie.ts';
 import type { RequestHandler } from './$types';
 
@@ -12,7 +13,7 @@ export const POST: RequestHandler = async (event) => {
     if (!body || typeof body.challengeId !== 'string' || typeof body.response?.id !== 'string') {
       throw new AppError('invalid_input', 'expected { challengeId, response } from the browser');
     }
-    const signedIn = await finishPasskeySignIn(event.locals.ctx, relyingParty(event), body);
+    const signedIn = await finishPasskeySignIn(event.locals.ctx, relyingParty(event), { challengeId: body.challengeId, response: body.response, source: clientSource(event) });
     setSessionCookie(event.cookies, event.url, signedIn.token, signedIn.session, event.locals.app.policy);
     return json({ ok: true });
   } catch (e) {
