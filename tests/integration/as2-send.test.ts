@@ -343,7 +343,7 @@ describe('async MDN, received at POST /as2 (receiveAs2Message) and matched by Or
     mkdirSync(join(uploads, 'as2'), { recursive: true });
     writeFileSync(join(uploads, key), body);
     const raw = { storageKey: key, path: join(uploads, key), sha256: createHash('sha256').update(body).digest('hex'), sizeBytes: body.byteLength };
-    return receiveAs2Message({ ...ctx, log: createLogger('error') }, { ourAs2Id, uploadDir: uploads }, { id: `as2m_test${n}`, headers, raw });
+    return receiveAs2Message({ ...ctx, log: createLogger('error') }, { ourAs2Id, uploadDir: uploads, maxBytes: 8 * 1024 * 1024 }, { id: `as2m_test${n}`, headers, raw, source: '127.0.0.1' });
   }
 
   function mdnFor(messageId: string, sign: 'partner' | 'stranger' | 'none', mic = received[0]!.mic) {
