@@ -29,10 +29,11 @@ type ScreenContext = UseCaseContext & { log: Logger };
 
 /** Refuses with `error`, after counting it (and auditing the first of its window). */
 async function refuse(ctx: ScreenContext, source: string, reason: As2RefusalReason, error: AppError, values: Record<string, unknown>, partner?: FoundPartner): Promise<never> {
+  const as2From = typeof values.as2From === 'string' ? values.as2From : '';
   const count = await countAs2Refusal(ctx, {
     source,
     reason,
-    text: error.message,
+    text: reason === 'unknown_partner' ? `unknown AS2-From "${as2From}": no partner has this AS2 id` : error.message,
     values,
     partner: partner && { id: partner.id, organisationId: partner.organisationId, as2Id: partner.as2Id },
   });
@@ -69,7 +70,7 @@ export async function screenAs2Request(ctx: ScreenContext, ourAs2Id: string, hea
       await refuse(ctx, source, 'wrong_recipient', new AppError('invalid_input', `AS2-To "${as2To}" is not this gateway: our AS2 id is "${ourAs2Id}" (compared exactly, case included)`, { 'AS2-To': 'not this gateway' }), seen);
     }
     const partner = await findPartnerByAs2Id(ctx.db, as2From, now);
-    if (!partner) return refuse(ctx, source, 'unknown_partner', unknownPartner(as2From), seen);
+    if (!partner) return refuse(ctx, source, 'unknown_partner', unknownPartner(as2From), { ...seen, as2From });
     return { kind: 'maybe-mdn', partner };
   }
 

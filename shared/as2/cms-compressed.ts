@@ -56,7 +56,11 @@ export function decompressData(der: Uint8Array, limits: InflateLimits = defaultI
 }
 
 export function compressData(content: Uint8Array): Uint8Array {
-  const compressed = deflateSync(content);
+  return compressedDataOf(deflateSync(content));
+}
+
+/** CompressedData around a zlib stream made elsewhere (e.g. deflated in chunks). */
+export function compressedDataOf(compressed: Uint8Array): Uint8Array {
   const encapsulated = new pkijs.EncapsulatedContentInfo({ eContentType: oid.data, eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(compressed) }) });
   const compressedData = new asn1js.Sequence({
     value: [new asn1js.Integer({ value: 0 }), new pkijs.AlgorithmIdentifier({ algorithmId: oid.zlib }).toSchema(), encapsulated.toSchema()],
