@@ -496,7 +496,8 @@ describe('two Lotbridge servers as each other\'s partner', () => {
     partnerBOnA = (
       await addPartner(ctxA, system, { name: 'Server B GmbH', kind: 'distributor', as2Id: bId, as2Url: `${b.url}/as2`, certificates: [{ fileName: 'b.pem', data: Buffer.from(certB) }], options: { mdn: 'sync' } })
     ).partner.id;
-    await addPartner(ctxB, system, { name: 'Server A AG', kind: 'supplier', as2Id: aId, as2Url: `${a.url}/as2`, certificates: [{ fileName: 'a.pem', data: Buffer.from(certA) }] });
+    // Both servers are on loopback: B's profile of A allows async MDNs to internal addresses explicitly (issue 10).
+    await addPartner(ctxB, system, { name: 'Server A AG', kind: 'supplier', as2Id: aId, as2Url: `${a.url}/as2`, certificates: [{ fileName: 'a.pem', data: Buffer.from(certA) }], options: { asyncMdnPrivate: true } });
     writeFileSync(file(), orders);
   }, 240_000);
 
