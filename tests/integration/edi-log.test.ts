@@ -218,6 +218,9 @@ describe('the detail of a received message', () => {
     expect(text(section(page, 'failure'))).toMatch(/^authentication-failed: partner "EDILOG-ACME" must sign its messages/);
     expect(page).toContain('No payload: the message was refused before unwrapping gave one.');
     expect(page).toContain('The AS2 message itself was refused (authentication-failed)');
+    // Its body was not kept (issue 10): no download link, the page says why.
+    expect(page).toContain('data-testid="raw-not-kept"');
+    expect(page).not.toContain('data-testid="download-raw"');
   });
 
   it('answers 404 for a message that does not exist', async () => {
