@@ -7,6 +7,7 @@ import { observe } from './middleware/observe/index.ts';
 import { notFoundProblem, onProblem, problem } from './middleware/problem/index.ts';
 import { erpRoutes } from './erp/index.ts';
 import { as2Routes } from './as2/index.ts';
+import { as2RefusalTotals } from '../shared/as2-gateway/count-as2-refusal.ts';
 
 /** Paths the gateway answers; everything else is the portal's. */
 export const gatewayPrefixes = ['/healthz', '/metrics', '/as2', '/api/', '/erp/'];
@@ -53,6 +54,9 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
       '# HELP lotbridge_outbox_waiting_events Events waiting because no endpoint is configured.',
       '# TYPE lotbridge_outbox_waiting_events gauge',
       `lotbridge_outbox_waiting_events ${waiting?.n ?? 0}`,
+      '# HELP lotbridge_as2_refusals_total AS2 requests refused before their body was kept, by reason (audited once per source, reason and hour).',
+      '# TYPE lotbridge_as2_refusals_total counter',
+      ...(await as2RefusalTotals(c.get('app').db)).map((r) => `lotbridge_as2_refusals_total{reason="${r.reason}"} ${r.count}`),
     ];
     return c.text(metrics.render() + lines.join('\n') + '\n', 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
   });

@@ -3,13 +3,21 @@ import type { GatewayEnv } from '../env.ts';
 import { newId } from '../../shared/ids.ts';
 import { as2StorageKey, BodyTooLargeError, streamToFile } from '../../shared/as2-gateway/as2-files.ts';
 import { receiveAs2Message } from '../../shared/as2-gateway/receive-as2-message.ts';
+import { screenAs2Request } from '../../shared/as2-gateway/screen-as2-request.ts';
 import { problem } from '../middleware/problem/index.ts';
 
+/** The client's address as the Node server saw it ('unknown' behind the portal's hook or on Workers). */
+function sourceOf(env: unknown): string {
+  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
 /**
- * POST /as2: partners' AS2 messages (RFC 4130), any Content-Type they send them with. The body
- * is streamed to a file under UPLOAD_DIR (up to AS2_MAX_MB) before anything reads it; the
- * answer is the MDN (sync), a 200 when the MDN follows asynchronously, or a problem+json
- * refusal when the request is not an AS2 message for us.
+ * POST /as2: partners' AS2 messages (RFC 4130), any Content-Type they send them with. The
+ * headers are checked and the partner found first (screen-as2-request.ts): a request that is
+ * not for us, or from no partner, is refused before its body is read. Then the body is streamed
+ * to a file under UPLOAD_DIR (up to AS2_MAX_MB) before anything reads it; the answer is the MDN
+ * (sync), a 200 when the MDN follows asynchronously, or a problem+json refusal.
  */
 export function as2Routes(): Hono<GatewayEnv> {
   const as2 = new Hono<GatewayEnv>();
@@ -23,6 +31,11 @@ export function as2Routes(): Hono<GatewayEnv> {
     const body = c.req.raw.body;
     if (!body) return problem(c, { type: 'about:blank', title: 'empty body', status: 400, detail: 'the request has no body: an AS2 message carries its (signed, encrypted) content in the body' });
 
+    const ctx = { db: app.db, clock: app.clock, policy: app.policy, log: c.get('log'), requestId: c.get('requestId') };
+    const source = sourceOf(c.env);
+    const headers = [...c.req.raw.headers];
+    const screened = await screenAs2Request(ctx, app.config.as2.id, headers, source);
+
     const id = newId('as2m');
     const receivedAt = app.clock.now();
     let raw;
@@ -32,8 +45,8 @@ export function as2Routes(): Hono<GatewayEnv> {
       if (e instanceof BodyTooLargeError) return tooLarge();
       throw e;
     }
-    const ctx = { db: app.db, clock: app.clock, policy: app.policy, log: c.get('log'), requestId: c.get('requestId') };
-    const reply = await receiveAs2Message(ctx, { ourAs2Id: app.config.as2.id, uploadDir: app.config.uploads.dir }, { id, headers: [...c.req.raw.headers], raw });
+    const settings = { ourAs2Id: app.config.as2.id, uploadDir: app.config.uploads.dir, maxBytes };
+    const reply = await receiveAs2Message(ctx, settings, { id, headers, raw, source, screened });
     if (reply.kind === 'mdn') return new Response(new Uint8Array(reply.body), { status: 200, headers: reply.headers });
     return c.text(reply.text, reply.status);
   });

@@ -102,11 +102,14 @@ export const partnerCommands: Record<string, Command> = {
 
   'partner add': {
     summary: 'add an EDI partner (AS2 id, URL, certificates, EDIFACT sender id) to a new or existing organisation',
-    usage: '--name N --kind supplier|distributor --as2-id ID [--as2-url URL] [--cert FILE]… [--edi-id ID[:QUALIFIER]]',
+    usage:
+      '--name N --kind supplier|distributor --as2-id ID [--as2-url URL] [--cert FILE]… [--edi-id ID[:QUALIFIER]] [--max-compression-layers N] [--async-mdn-host HOST]… [--async-mdn-private]',
     details:
       'The organisation is created when no organisation has the name; --org attaches to an existing one by id.\n' +
       'Certificates: PEM or DER, one per file, repeat --cert for several (a partner rolling over). Expired ones are refused.\n' +
-      'Security defaults: signed and encrypted inbound; outbound aes-256-cbc, sha-256, synchronous signed MDN (change them in the portal).',
+      'Security defaults: signed and encrypted inbound; outbound aes-256-cbc, sha-256, synchronous signed MDN (change them in the portal).\n' +
+      'Inbound limits: one compressed layer (--max-compression-layers, 0 to 8). Async MDNs go only to the host of --as2-url or an --async-mdn-host,\n' +
+      'never to loopback, private or link-local addresses unless --async-mdn-private (a partner inside our network).',
     options: {
       name: { type: 'string', help: "the partner organisation's name" },
       kind: { type: 'string', help: 'supplier or distributor (for a new organisation)' },
@@ -115,6 +118,9 @@ export const partnerCommands: Record<string, Command> = {
       'as2-url': { type: 'string', help: 'where we send to the partner (http:// or https://)' },
       cert: { type: 'string', multiple: true, help: 'a certificate file of the partner (repeatable)' },
       'edi-id': { type: 'string', help: 'the UNB sender id, e.g. 4012345000009:14' },
+      'max-compression-layers': { type: 'string', help: 'compressed layers an inbound message may nest (default 1; 0 refuses compression)' },
+      'async-mdn-host': { type: 'string', multiple: true, help: 'another host its async MDNs may be sent to (repeatable)' },
+      'async-mdn-private': { type: 'boolean', help: 'allow async MDNs to loopback, private and link-local addresses' },
     },
     async run(values) {
       const v = values as Values;
@@ -137,9 +143,16 @@ export const partnerCommands: Record<string, Command> = {
           as2Url: text(v, 'as2-url'),
           ediId: text(v, 'edi-id'),
           certificates,
+          options: {
+            maxCompressionLayers: text(v, 'max-compression-layers'),
+            asyncMdnHosts: v['async-mdn-host'] === undefined ? undefined : (v['async-mdn-host'] as string[]).join(' '),
+            asyncMdnPrivate: v['async-mdn-private'] === true ? true : undefined,
+          },
         });
         const p = added.partner;
         console.log(`Added EDI partner ${p.id}: AS2 id "${p.as2Id}" for ${p.organisationName} (${p.organisationKind}${added.organisationCreated ? ', new organisation ' + p.organisationId : ''})`);
+        const hosts = [p.as2Url ? new URL(p.as2Url).hostname : '', ...p.asyncMdnHosts.split(' ')].filter(Boolean);
+        console.log(`  inbound: at most ${p.maxCompressionLayers} compressed layer(s); async MDNs to ${hosts.length ? hosts.join(', ') : 'no host (none allowed)'}${p.asyncMdnPrivate ? ', internal addresses allowed' : ''}`);
         for (const c of added.certificates) console.log(`  certificate SHA-256 ${colonFingerprint(c.fingerprintSha256)} ${c.subject}, valid ${validityText(c.validity)}, ${c.usage}`);
         for (const w of added.warnings) console.log(`Warning: ${w}`);
         return 0;

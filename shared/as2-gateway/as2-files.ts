@@ -1,6 +1,7 @@
 /**
  * Where AS2 bytes live: `UPLOAD_DIR/as2/<yyyy-mm>/<message id>.raw` (the request body as
- * received) and `.payload` (what unwrapping left). The body is streamed to disk chunk by chunk,
+ * received; removed again when its sender does not authenticate) and `.payload` (what
+ * unwrapping left). The body is streamed to disk chunk by chunk,
  * hashed on the way, and flushed before the database names it: a 200 MB message is never held
  * in memory by the transport.
  */

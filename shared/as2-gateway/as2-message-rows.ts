@@ -14,7 +14,8 @@ export interface InboundMessage {
   subject: string | null;
   contentType: string;
   receivedAt: string;
-  raw: { storageKey: string; sha256: string; sizeBytes: number; headers: HeaderList };
+  /** storageKey null: the body was not kept (the sender did not authenticate). */
+  raw: { storageKey: string | null; sha256: string; sizeBytes: number; headers: HeaderList };
   layers: string[];
   signer: string | null;
   mic: { value: string; algorithm: string } | null;

@@ -2,14 +2,20 @@
  * Sends async MDNs (RFC 4130 §7.3: POSTed to the Receipt-Delivery-Option URL) from the server
  * process. A delivery is claimed by pushing its next attempt a lease ahead, so two servers
  * never send the same MDN at once; failures retry with exponential backoff until the attempts
- * run out. The MDN itself is the stored one: a retry sends the same bytes.
+ * run out. The MDN itself is the stored one: a retry sends the same bytes. Each attempt first
+ * checks the URL against the partner's current profile and resolves its host (see
+ * async-mdn-destination.ts); the request goes to the address that was checked.
  */
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { HeaderList } from '../as2/index.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/index.ts';
 import type { Logger } from '../log.ts';
 import { createPeriodicTask, type PeriodicTask } from '../scheduling/periodic-task.ts';
+import { resolveAsyncMdnAddress } from './async-mdn-destination.ts';
 
 export const asyncMdnMaxAttempts = 10;
 const leaseMs = 5 * 60_000;
@@ -28,6 +34,9 @@ interface DueMdn {
   mdn_headers: string;
   mdn_body: ArrayBuffer | Uint8Array;
   mdn_delivery_attempts: number;
+  as2_url: string | null;
+  async_mdn_hosts: string | null;
+  async_mdn_private: number | null;
 }
 
 export interface AsyncMdnSenderOptions {
@@ -38,14 +47,34 @@ export interface AsyncMdnSenderOptions {
   intervalMs?: number;
 }
 
-async function post(url: string, headers: HeaderList, body: Uint8Array, timeoutMs: number): Promise<string | null> {
+/** POSTs to `url`, connecting to `address` only (the one checked), the Host header and TLS name from the URL. */
+function postTo(url: URL, address: { address: string; family: 4 | 6 }, headers: HeaderList, body: Uint8Array, timeoutMs: number): Promise<IncomingMessage> {
+  const pinned: LookupFunction = (_host, options, callback) => {
+    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [address]);
+    else callback(null, address.address, address.family);
+  };
+  const requestHeaders: Record<string, string> = {};
+  for (const [name, value] of headers) requestHeaders[name] = requestHeaders[name] === undefined ? value : `${requestHeaders[name]}, ${value}`;
+  requestHeaders['Content-Length'] = String(body.length);
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers: requestHeaders, lookup: pinned, signal: AbortSignal.timeout(timeoutMs) }, resolve);
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function post(url: string, policy: { as2_url: string | null; async_mdn_hosts: string | null; async_mdn_private: number | null }, headers: HeaderList, body: Uint8Array, timeoutMs: number): Promise<string | null> {
+  const address = await resolveAsyncMdnAddress({ as2Url: policy.as2_url, asyncMdnHosts: policy.async_mdn_hosts ?? '', asyncMdnPrivate: policy.async_mdn_private === 1 }, url);
+  if ('problem' in address) return `not sent to ${url}: ${address.problem}`;
   try {
-    const response = await fetch(url, { method: 'POST', headers, body: new Uint8Array(body), signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
-    await response.arrayBuffer().catch(() => undefined);
-    return response.ok ? null : `HTTP ${response.status} ${response.statusText} from ${url}`;
+    const response = await postTo(new URL(url), address, headers, body, timeoutMs);
+    response.resume();
+    const status = response.statusCode ?? 0;
+    return status >= 200 && status < 300 ? null : `HTTP ${status} ${response.statusMessage ?? ''} from ${url}`;
   } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    return `POST ${url} failed: ${cause?.code ?? cause?.message ?? (e as Error).message}`;
+    const error = e as NodeJS.ErrnoException;
+    return `POST ${url} failed: ${error.code ?? error.message}`;
   }
 }
 
@@ -54,7 +83,8 @@ export async function deliverDueMdns(options: AsyncMdnSenderOptions): Promise<nu
   const { db, clock, log } = options;
   const nowIso = clock.now().toISOString();
   const due = await db.all<DueMdn>(
-    `SELECT m.id, m.partner_id, p.organisation_id, m.message_id, m.receipt_delivery_url, m.mdn_headers, m.mdn_body, m.mdn_delivery_attempts
+    `SELECT m.id, m.partner_id, p.organisation_id, m.message_id, m.receipt_delivery_url, m.mdn_headers, m.mdn_body, m.mdn_delivery_attempts,
+            p.as2_url, p.async_mdn_hosts, p.async_mdn_private
        FROM as2_messages m LEFT JOIN edi_partners p ON p.id = m.partner_id
       WHERE m.mdn_delivery_state = 'pending' AND m.mdn_next_attempt_at <= ? AND m.mdn_body IS NOT NULL
       ORDER BY m.mdn_next_attempt_at LIMIT 20`,
@@ -65,7 +95,7 @@ export async function deliverDueMdns(options: AsyncMdnSenderOptions): Promise<nu
     const lease = new Date(clock.now().getTime() + leaseMs).toISOString();
     const claimed = await db.run("UPDATE as2_messages SET mdn_next_attempt_at = ? WHERE id = ? AND mdn_delivery_state = 'pending' AND mdn_next_attempt_at <= ?", [lease, d.id, nowIso]);
     if (claimed.changes === 0) continue;
-    const error = await post(d.receipt_delivery_url, JSON.parse(d.mdn_headers) as HeaderList, new Uint8Array(d.mdn_body as ArrayBuffer), options.timeoutMs);
+    const error = await post(d.receipt_delivery_url, d, JSON.parse(d.mdn_headers) as HeaderList, new Uint8Array(d.mdn_body as ArrayBuffer), options.timeoutMs);
     const attempts = d.mdn_delivery_attempts + 1;
     const at = clock.now();
     const state = error === null ? 'delivered' : attempts >= asyncMdnMaxAttempts ? 'exhausted' : 'pending';

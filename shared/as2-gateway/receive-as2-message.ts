@@ -1,19 +1,25 @@
 /**
- * Receives one AS2 message (RFC 4130) whose body the transport has already streamed to disk:
- * checks its headers, recognises the partner and repeats, unwraps it with our keys and the
- * partner's certificates, enforces the partner's profile, stores the message, payload and
- * audit entry in one transaction, and only then builds the MDN (see answer-stored-message.ts).
+ * Receives one AS2 message (RFC 4130) whose headers were screened before its body was
+ * streamed to disk (screen-as2-request.ts): recognises repeats, unwraps it with our keys and
+ * the partner's certificates within the profile's limits (compression layers, AS2_MAX_MB of
+ * inflated content), enforces the partner's profile, stores the message, payload and audit
+ * entry in one transaction, and only then builds the MDN (see answer-stored-message.ts).
  *
  * An unknown AS2-From is refused with HTTP 403 and no MDN (RFC 4130 §7.5.3 leaves the choice
  * between a negative MDN and an HTTP error): a sender we cannot authenticate gets no signed
- * receipt, no async MDN is POSTed to a URL a stranger chose, and its bytes are not kept (the
- * audit trail records the attempt with the body's SHA-256 and size).
+ * receipt, no async MDN is POSTed to a URL a stranger chose, and its bytes are not kept.
+ *
+ * A message from a known partner that does not authenticate (no valid signature where one is
+ * required, or it cannot be decrypted) gets its negative MDN, and its row is the refusal
+ * record (headers, SHA-256, size, reason); its body is not kept. A repeated Message-ID gets
+ * the stored MDN only when the repeat itself authenticates: the stored MDN carries the MIC of
+ * the original, which is not for whoever replays its Message-ID.
  */
 import { readFile } from 'node:fs/promises';
-import { bytesToLatin1, unwrapAs2, type As2Disposition, type As2KeyPair, type HeaderList, type UnwrapSuccess } from '../as2/index.ts';
+import { bytesToLatin1, MimeHeaders, unwrapAs2, type As2Disposition, type As2KeyPair, type HeaderList, type UnwrapSuccess } from '../as2/index.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { UseCaseContext } from '../context.ts';
-import { findPartnerByAs2Id, type FoundPartner } from '../edi-partners/find-partner.ts';
+import type { FoundPartner } from '../edi-partners/find-partner.ts';
 import { loadAs2Keys } from '../edi-partners/load-as2-keys.ts';
 import { AppError } from '../errors.ts';
 import { sanitiseFilename } from '../files/store-upload.ts';
@@ -22,7 +28,9 @@ import { answerStoredMessage, replyFor, type AnswerOptions, type As2Reply } from
 import { cachedCertificate, cachedKeyPair } from './parsed-key-cache.ts';
 import { as2StorageKey, removeStoredBytes, writeBytesFile, type StoredBytes } from './as2-files.ts';
 import { findInboundMessage, getMessageRow, insertInboundMessage, isDuplicateMessageError, type As2MessageRow, type InboundMessage } from './as2-message-rows.ts';
-import { readAs2Headers, type As2RequestHeaders } from './read-as2-headers.ts';
+import type { As2RequestHeaders } from './read-as2-headers.ts';
+import { countAs2Refusal } from './count-as2-refusal.ts';
+import { screenAs2Request, type ScreenedAs2Request } from './screen-as2-request.ts';
 import { wakeEdifactWorker } from '../edi-inbound/edifact-wake-up.ts';
 import { isAsyncMdnRequest, receiveAsyncMdn } from './receive-async-mdn.ts';
 
@@ -33,6 +41,8 @@ export interface As2GatewaySettings {
   ourAs2Id: string;
   /** UPLOAD_DIR: raw bodies and payloads live under its as2/ folder. */
   uploadDir: string;
+  /** AS2_MAX_MB in bytes: the body, and also the most its compressed layers may inflate to. */
+  maxBytes: number;
 }
 
 export interface ReceiveAs2Input {
@@ -42,6 +52,10 @@ export interface ReceiveAs2Input {
   headers: HeaderList;
   /** The body as stored by streamToFile. */
   raw: StoredBytes;
+  /** The client address, or 'unknown' (refusals are counted per source). */
+  source: string;
+  /** What screenAs2Request found before the body was read; screened here when absent. */
+  screened?: ScreenedAs2Request;
 }
 
 export const reportingUa = 'Lotbridge AS2 gateway';
@@ -73,15 +87,34 @@ function looksLikeEdifact(contentType: string, payload: Uint8Array): boolean {
   return head.startsWith('UNA') || head.startsWith('UNB');
 }
 
-async function unwrapFor(ctx: As2GatewayContext, partner: FoundPartner, headers: HeaderList, raw: StoredBytes): Promise<Outcome> {
+/** Small messages of repeated segments compress far better than real ones: the ratio limit starts past 1 MiB. */
+const inflateRatio = { maxRatio: 100, ratioFloorBytes: 1024 * 1024 };
+
+async function unwrapFor(ctx: As2GatewayContext, settings: As2GatewaySettings, partner: FoundPartner, headers: HeaderList, raw: StoredBytes): Promise<Outcome> {
   if (partner.state !== 'active') return { ok: false, disposition: 'authentication-failed', reason: `partner "${partner.as2Id}" is ${partner.state} in Lotbridge: its messages are not accepted`, layers: [] };
+  // The profile first, where the outside shows it: an unencrypted body is not verified or inflated for a partner that must encrypt.
+  const outerType = MimeHeaders.from(headers).get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (partner.requireEncrypted && outerType !== 'application/pkcs7-mime' && outerType !== 'application/x-pkcs7-mime') {
+    return { ok: false, disposition: 'decryption-failed', reason: `partner "${partner.as2Id}" must send encrypted messages (its profile requires encryption); this one is not encrypted (it is ${outerType || 'without a Content-Type'})`, layers: [] };
+  }
   const now = ctx.clock.now();
   const keys = await loadAs2Keys(ctx.db, now);
   const decryptionKeys = keys.decryption.map(cachedKeyPair);
   const trustedCertificates = partner.certificates.filter((c) => c.usage !== 'encryption').map(cachedCertificate);
   // The library works on bytes in memory: read once, no copy (a Buffer is a Uint8Array).
-  const result = unwrapAs2(headers, await readFile(raw.path), { decryptionKeys, trustedCertificates, now });
+  const result = unwrapAs2(headers, await readFile(raw.path), {
+    decryptionKeys,
+    trustedCertificates,
+    now,
+    maxCompressionLayers: partner.maxCompressionLayers,
+    inflateLimits: { maxOutputBytes: settings.maxBytes, ...inflateRatio },
+  });
   return result.ok ? enforceProfile(partner, result) : result;
+}
+
+/** Did the sender prove who it is? A verified signature does; without one, only a message that meets a profile asking for none. */
+function authenticated(outcome: Outcome): boolean {
+  return outcome.ok || outcome.layers.some((l) => l.startsWith('signed:'));
 }
 
 async function signingKey(ctx: As2GatewayContext): Promise<As2KeyPair | undefined> {
@@ -89,9 +122,26 @@ async function signingKey(ctx: As2GatewayContext): Promise<As2KeyPair | undefine
   return signing && cachedKeyPair(signing);
 }
 
-/** A Message-ID the partner sent before: the original answer again, nothing processed twice. */
-async function answerRepeat(ctx: As2GatewayContext, settings: As2GatewaySettings, partner: FoundPartner, existing: As2MessageRow, request: As2RequestHeaders, raw: StoredBytes): Promise<As2Reply> {
+/**
+ * A Message-ID the partner sent before: the original answer again, nothing processed twice,
+ * once the repeat authenticates; else a refusal (HTTP 403) that gives nothing of the original.
+ */
+async function answerRepeat(ctx: As2GatewayContext, settings: As2GatewaySettings, partner: FoundPartner, existing: As2MessageRow, request: As2RequestHeaders, input: ReceiveAs2Input, outcome: Outcome): Promise<As2Reply> {
+  const raw = input.raw;
   await removeStoredBytes(settings.uploadDir, raw.storageKey);
+  if (!authenticated(outcome)) {
+    const why = outcome.ok ? '' : `${outcome.disposition}: ${outcome.reason}`;
+    const text = `Message-ID <${request.messageId}> from "${request.as2From}" was received before, and this repeat does not authenticate (${why}): it is refused, and the original MDN is not sent again`;
+    await countAs2Refusal(ctx, {
+      source: input.source,
+      reason: 'unauthenticated_repeat',
+      text,
+      values: { as2From: request.as2From, messageId: request.messageId, sha256: raw.sha256, sizeBytes: raw.sizeBytes, as2MessageRowId: existing.id },
+      partner: { id: partner.id, organisationId: partner.organisationId, as2Id: partner.as2Id },
+    });
+    ctx.log.warn('as2 repeat refused', { as2MessageRowId: existing.id, as2From: request.as2From, messageId: request.messageId, reason: why });
+    throw new AppError('forbidden', text, { 'Message-ID': 'repeat does not authenticate' });
+  }
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {
     await tx.run('UPDATE as2_messages SET repeats = repeats + 1 WHERE id = ?', [existing.id]);
@@ -131,6 +181,8 @@ async function answerOptions(ctx: As2GatewayContext, settings: As2GatewaySetting
 async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings, partner: FoundPartner, input: ReceiveAs2Input, request: As2RequestHeaders, outcome: Outcome): Promise<'stored' | 'duplicate'> {
   const receivedAt = ctx.clock.now();
   const u = outcome.ok ? outcome.unwrapped : undefined;
+  // The body of a sender that did not authenticate is not kept: its SHA-256 and size are the record.
+  const keepRaw = authenticated(outcome);
   const payloadFile = u ? await writeBytesFile(settings.uploadDir, as2StorageKey(input.id, receivedAt, 'payload'), u.payload) : undefined;
   const message: InboundMessage = {
     id: input.id,
@@ -143,7 +195,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
     subject: request.subject ?? null,
     contentType: request.contentType,
     receivedAt: receivedAt.toISOString(),
-    raw: { storageKey: input.raw.storageKey, sha256: input.raw.sha256, sizeBytes: input.raw.sizeBytes, headers: input.headers.filter(([n]) => !secretHeaders.has(n.toLowerCase())) },
+    raw: { storageKey: keepRaw ? input.raw.storageKey : null, sha256: input.raw.sha256, sizeBytes: input.raw.sizeBytes, headers: input.headers.filter(([n]) => !secretHeaders.has(n.toLowerCase())) },
     layers: u ? u.layers : outcome.ok ? [] : outcome.layers,
     signer: u?.signer ? u.signer.subject : null,
     mic: u ? { value: u.mic.value, algorithm: u.mic.algorithm } : null,
@@ -169,6 +221,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
           messageId: message.messageId,
           sha256: message.raw.sha256,
           sizeBytes: message.raw.sizeBytes,
+          rawKept: keepRaw,
           layers: message.layers,
           signer: message.signer,
           mic: message.mic,
@@ -191,45 +244,28 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
 export async function receiveAs2Message(ctx: As2GatewayContext, settings: As2GatewaySettings, input: ReceiveAs2Input): Promise<As2Reply> {
   let kept = false;
   try {
-    // An async MDN for a message we sent is no message: see receive-async-mdn.ts.
-    if (await isAsyncMdnRequest(input.headers, input.raw)) return await receiveAsyncMdn(ctx, input);
-    let request: As2RequestHeaders;
-    try {
-      request = readAs2Headers(input.headers, settings.ourAs2Id);
-    } catch (e) {
-      ctx.log.warn('as2 request refused', { reason: (e as Error).message, sizeBytes: input.raw.sizeBytes });
-      throw e;
+    let screened = input.screened ?? (await screenAs2Request(ctx, settings.ourAs2Id, input.headers, input.source));
+    if (screened.kind === 'maybe-mdn') {
+      // An async MDN for a message we sent is no message: see receive-async-mdn.ts.
+      if (await isAsyncMdnRequest(input.headers, input.raw)) return await receiveAsyncMdn(ctx, input);
+      screened = await screenAs2Request(ctx, settings.ourAs2Id, input.headers, input.source, true);
+      if (screened.kind !== 'message') throw new Error('screenAs2Request(asMessage) returned no message');
     }
-    const partner = await findPartnerByAs2Id(ctx.db, request.as2From, ctx.clock.now());
-    if (!partner) {
-      await ctx.db.transaction((tx) =>
-        recordAudit(tx, ctx.clock, {
-          actor: { type: 'system', name: 'AS2 gateway' },
-          organisationId: null,
-          action: 'as2.message_refused',
-          entityType: 'as2_message',
-          entityId: null,
-          newValues: { as2From: request.as2From, messageId: request.messageId, sha256: input.raw.sha256, sizeBytes: input.raw.sizeBytes },
-          reason: `unknown AS2-From "${request.as2From}": no partner has this AS2 id`,
-          requestId: ctx.requestId,
-        }),
-      );
-      ctx.log.warn('as2 message refused', { as2From: request.as2From, messageId: request.messageId, reason: 'unknown partner' });
-      throw new AppError('forbidden', `AS2-From "${request.as2From}" is not a partner of this gateway: the sender cannot be authenticated, so the message is refused without an MDN; an administrator adds partners with "lotbridge partner add --as2-id …"`, { 'AS2-From': 'unknown partner' });
-    }
+    const { request, partner } = screened;
 
+    const outcome = await unwrapFor(ctx, settings, partner, input.headers, input.raw);
     const existing = await findInboundMessage(ctx.db, request.as2From, request.messageId);
-    if (existing) return await answerRepeat(ctx, settings, partner, existing, request, input.raw);
+    if (existing) return await answerRepeat(ctx, settings, partner, existing, request, input, outcome);
 
-    const outcome = await unwrapFor(ctx, partner, input.headers, input.raw);
-    if ((await storeMessage(ctx, settings, partner, input, request, outcome)) === 'duplicate') {
+    const stored = await storeMessage(ctx, settings, partner, input, request, outcome);
+    if (stored === 'duplicate') {
       // A twin of this request was stored while we unwrapped: answer as a repeat.
-      return await answerRepeat(ctx, settings, partner, (await findInboundMessage(ctx.db, request.as2From, request.messageId))!, request, input.raw);
+      return await answerRepeat(ctx, settings, partner, (await findInboundMessage(ctx.db, request.as2From, request.messageId))!, request, input, outcome);
     }
-    kept = true;
+    kept = authenticated(outcome);
     const log = { as2MessageRowId: input.id, as2From: request.as2From, messageId: request.messageId, sizeBytes: input.raw.sizeBytes, mdnMode: request.mdnMode };
     if (outcome.ok) ctx.log.info('as2 message received', { ...log, layers: outcome.unwrapped.layers });
-    else ctx.log.warn('as2 message refused', { ...log, disposition: outcome.disposition, reason: outcome.reason });
+    else ctx.log.warn('as2 message refused', { ...log, disposition: outcome.disposition, reason: outcome.reason, bodyKept: kept });
     const options = await answerOptions(ctx, settings);
     if (request.receipt.signed && !options.signingKey) ctx.log.warn('as2 mdn sent unsigned: no active AS2 signing key (start the server once, or "lotbridge as2 identity")', log);
     return await answerStoredMessage(ctx, input.id, partner.organisationId, options).finally(wakeEdifactWorker);

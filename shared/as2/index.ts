@@ -5,7 +5,7 @@ export * from './keys.ts';
 export * from './mic.ts';
 export { decryptEnvelopedData, encryptEnvelopedData, type DecryptedContent, type EncryptOptions, type KeyTransport } from './cms-enveloped.ts';
 export { verifySignedData, signData, certificatesInSignedData, type SignOptions, type SignatureScheme, type VerifiedSignature, type VerifyOptions } from './cms-signed.ts';
-export { compressData, decompressData } from './cms-compressed.ts';
+export { compressData, compressedDataOf, decompressData } from './cms-compressed.ts';
 export type { CipherName, DigestName } from './cms-common.ts';
 export { buildMultipartSigned, splitMultipartSigned, verifyMultipartSigned } from './multipart-signed.ts';
 export * from './unwrap.ts';

@@ -18,11 +18,11 @@ describe('unwrapAs2 without keys', () => {
     expect(result.ok && result.mic).toEqual({ value: createHash('sha256').update(payload).digest('base64'), algorithm: 'sha256' });
   });
 
-  it('removes nested compression and reads a base64 body without Content-Transfer-Encoding', () => {
+  it('removes nested compression when the profile allows two layers, and reads a base64 body without Content-Transfer-Encoding', () => {
     const inner = serializeEntity([['Content-Type', 'application/edifact']], payload);
     const twice = compressedEntity(compressedEntity(inner));
     const outer = twice.subarray(twice.indexOf(0x30));
-    const result = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, new TextEncoder().encode(Buffer.from(outer).toString('base64')), options);
+    const result = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, new TextEncoder().encode(Buffer.from(outer).toString('base64')), { ...options, maxCompressionLayers: 2 });
     expect(result.ok && result.layers).toEqual(['compressed', 'compressed']);
     expect(result.ok && Buffer.from(result.payload).equals(Buffer.from(payload))).toBe(true);
   });
@@ -40,7 +40,7 @@ describe('unwrapAs2 without keys', () => {
     let entity = serializeEntity([['Content-Type', 'application/edifact']], payload);
     for (let i = 0; i < 4; i++) entity = compressedEntity(entity);
     const body = entity.subarray(entity.indexOf(0x30));
-    const result = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, body, { ...options, maxDepth: 3 });
+    const result = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' }, body, { ...options, maxDepth: 3, maxCompressionLayers: 8 });
     expect(result).toMatchObject({ ok: false, disposition: 'unexpected-processing-error', layers: ['compressed', 'compressed', 'compressed'] });
     expect(!result.ok && result.reason).toContain('more than 3 security layers');
   });
@@ -51,5 +51,41 @@ describe('unwrapAs2 without keys', () => {
     expect(!signed.ok && signed.reason).toContain('found 1');
     const garbage = unwrapAs2({ 'Content-Type': 'application/pkcs7-mime; smime-type=enveloped-data' }, new TextEncoder().encode('%%%'), options);
     expect(garbage).toMatchObject({ ok: false, disposition: 'unexpected-processing-error' });
+  });
+
+  describe('compression is bounded', () => {
+    const body = (entity: Uint8Array) => entity.subarray(entity.indexOf(0x30));
+    const compressedType = { 'Content-Type': 'application/pkcs7-mime; smime-type=compressed-data' };
+
+    it('one compressed layer by default: a second is refused as decompression-failed before it is inflated', () => {
+      const inner = serializeEntity([['Content-Type', 'application/edifact']], payload);
+      const result = unwrapAs2(compressedType, body(compressedEntity(compressedEntity(inner))), options);
+      expect(result).toMatchObject({ ok: false, disposition: 'decompression-failed', layers: ['compressed'] });
+      expect(!result.ok && result.reason).toContain('accepts 1');
+      const none = unwrapAs2(compressedType, body(compressedEntity(inner)), { ...options, maxCompressionLayers: 0 });
+      expect(none).toMatchObject({ ok: false, disposition: 'decompression-failed', layers: [] });
+    });
+
+    it('more than 100:1 beyond the 1 MiB floor is refused; the inflated output is cut at the limit', () => {
+      const zeros = serializeEntity([['Content-Type', 'application/octet-stream']], new Uint8Array(64 * 1024 * 1024));
+      const bomb = body(compressedEntity(zeros));
+      expect(bomb.length).toBeLessThan(128 * 1024);
+      const result = unwrapAs2(compressedType, bomb, options);
+      expect(result).toMatchObject({ ok: false, disposition: 'decompression-failed' });
+      expect(!result.ok && result.reason).toMatch(/at most 100:1 beyond 1048576 bytes/);
+      // Under the floor, well-compressing content passes (1 MiB of one byte is ~1000:1).
+      const small = serializeEntity([['Content-Type', 'application/octet-stream']], new Uint8Array(1000 * 1000));
+      expect(unwrapAs2(compressedType, body(compressedEntity(small)), options).ok).toBe(true);
+    });
+
+    it('the total inflated output stays within the message limit (AS2_MAX_MB), over every layer', () => {
+      const random = serializeEntity([['Content-Type', 'application/octet-stream']], randomBytes(3 * 1024 * 1024));
+      const inflateLimits = { maxOutputBytes: 4 * 1024 * 1024, maxRatio: 100, ratioFloorBytes: 1024 * 1024 };
+      expect(unwrapAs2(compressedType, body(compressedEntity(random)), { ...options, inflateLimits }).ok).toBe(true);
+      const twice = body(compressedEntity(compressedEntity(random)));
+      const result = unwrapAs2(compressedType, twice, { ...options, inflateLimits, maxCompressionLayers: 2 });
+      expect(result).toMatchObject({ ok: false, disposition: 'decompression-failed', layers: ['compressed'] });
+      expect(!result.ok && result.reason).toContain('message size limit (AS2_MAX_MB)');
+    });
   });
 });

@@ -3,7 +3,7 @@
  * whatever legal order the sender nested them, down to the payload, and computes the MIC the
  * MDN must return. Failures come back typed with the MDN disposition they map to.
  */
-import { decompressData } from './cms-compressed.ts';
+import { decompressData, defaultInflateLimits, type InflateLimits } from './cms-compressed.ts';
 import { decryptEnvelopedData, type KeyTransport } from './cms-enveloped.ts';
 import { verifySignedData, type SignatureScheme, type VerifiedSignature } from './cms-signed.ts';
 import { cmsBytes, verifyMultipartSigned } from './multipart-signed.ts';
@@ -20,6 +20,13 @@ export interface UnwrapOptions {
   now: Date;
   /** Most layers accepted before the message is refused as malformed. Default 8. */
   maxDepth?: number;
+  /** Most CompressedData layers (the partner profile's; RFC 5402 uses one). Default 1. */
+  maxCompressionLayers?: number;
+  /**
+   * How far compressed layers may inflate: `maxOutputBytes` is the total over all of them
+   * (AS2_MAX_MB), the ratio applies to each. Defaults: defaultInflateLimits.
+   */
+  inflateLimits?: InflateLimits;
 }
 
 export interface UnwrapSuccess {
@@ -68,6 +75,10 @@ export function unwrapAs2(headers: HeaderInput, body: Uint8Array, options: Unwra
 
 function peel(top: MimeEntity, httpHeaders: MimeHeaders, body: Uint8Array, layers: string[], options: UnwrapOptions): UnwrapSuccess {
   const maxDepth = options.maxDepth ?? 8;
+  const maxCompressionLayers = options.maxCompressionLayers ?? 1;
+  const inflateLimits = options.inflateLimits ?? defaultInflateLimits;
+  // What compressed layers may still inflate to, all together.
+  let inflateBudget = inflateLimits.maxOutputBytes;
   let entity = top;
   // The outermost signature decides the MIC and names the signer (RFC 4130 §7.3.1, RFC 5402 §3).
   let outerSignature: VerifiedSignature | undefined;
@@ -103,8 +114,19 @@ function peel(top: MimeEntity, httpHeaders: MimeHeaders, body: Uint8Array, layer
       decryptedContent ??= decrypted.content;
       entity = parseMimeEntity(decrypted.content);
     } else if (smimeType === 'compressed-data') {
+      const compressedLayers = layers.filter((l) => l === 'compressed').length;
+      if (compressedLayers >= maxCompressionLayers) {
+        throw new As2Failure(
+          'decompression-failed',
+          maxCompressionLayers === 0
+            ? 'the message is compressed, and the partner profile accepts no compressed layer'
+            : `the message nests more than ${maxCompressionLayers} compressed layer(s) (${[...layers, 'compressed'].join(', ')}, …); the partner profile accepts ${maxCompressionLayers}`,
+        );
+      }
+      const inflated = decompressData(der, { ...inflateLimits, maxOutputBytes: inflateBudget });
+      inflateBudget -= inflated.length;
       layers.push('compressed');
-      entity = parseMimeEntity(decompressData(der));
+      entity = parseMimeEntity(inflated);
     } else if (smimeType === 'signed-data') {
       entity = signatureLayer(verifySignedData(der, { trustedCertificates: options.trustedCertificates, now: options.now }));
     } else {

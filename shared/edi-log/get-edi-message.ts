@@ -55,7 +55,8 @@ export interface InboundDetail {
   contentType: string;
   receivedAt: string;
   headers: HeaderList;
-  raw: { sha256: string; sizeBytes: number };
+  /** kept false: the body was not kept, its sender did not authenticate (issue 10). */
+  raw: { sha256: string; sizeBytes: number; kept: boolean };
   state: 'received' | 'processed' | 'failed';
   layers: string[];
   signer: string | null;
@@ -159,6 +160,7 @@ interface InboundRow {
   received_at: string;
   raw_sha256: string;
   raw_size_bytes: number;
+  raw_storage_key: string | null;
   raw_headers: string;
   state: InboundDetail['state'];
   layers: string;
@@ -219,7 +221,7 @@ async function inboundDetail(ctx: UseCaseContext, actor: Actor, r: InboundRow): 
     contentType: r.content_type,
     receivedAt: r.received_at,
     headers: headerList(r.raw_headers),
-    raw: { sha256: r.raw_sha256, sizeBytes: r.raw_size_bytes },
+    raw: { sha256: r.raw_sha256, sizeBytes: r.raw_size_bytes, kept: r.raw_storage_key !== null },
     state: r.state,
     layers: JSON.parse(r.layers) as string[],
     signer: r.signer,
@@ -368,7 +370,7 @@ async function outboundDetail(ctx: UseCaseContext, r: OutboundRow): Promise<Outb
 export async function getEdiMessage(ctx: UseCaseContext, actor: Actor, input: { id: string }): Promise<EdiMessageDetail> {
   authoriseEdiLogReader(actor);
   const inbound = await ctx.db.get<InboundRow>(
-    `SELECT id, partner_id, as2_from, as2_to, message_id, as2_version, subject, content_type, received_at, raw_sha256, raw_size_bytes, raw_headers, state, layers,
+    `SELECT id, partner_id, as2_from, as2_to, message_id, as2_version, subject, content_type, received_at, raw_sha256, raw_size_bytes, raw_storage_key, raw_headers, state, layers,
             signer, mic, mic_algorithm, disposition, failure_disposition, failure_reason, payload_sha256, payload_size_bytes, payload_filename, payload_content_type,
             mdn_mode, mdn_signed_requested, receipt_delivery_url, mdn_message_id, mdn_signed, mdn_headers, length(mdn_body) AS mdn_size, mdn_created_at,
             mdn_delivery_state, mdn_delivery_attempts, mdn_next_attempt_at, mdn_last_error, mdn_delivered_at, edifact_state, edifact_result, repeats

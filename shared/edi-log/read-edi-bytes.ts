@@ -57,7 +57,7 @@ async function inbound(ctx: UseCaseContext, uploadDir: string, id: string, kind:
   const r = await ctx.db.get<{
     message_id: string;
     content_type: string;
-    raw_storage_key: string;
+    raw_storage_key: string | null;
     raw_sha256: string;
     payload_storage_key: string | null;
     payload_sha256: string | null;
@@ -75,6 +75,7 @@ async function inbound(ctx: UseCaseContext, uploadDir: string, id: string, kind:
   if (!r) return null;
   const name = safeName(r.message_id);
   if (kind === 'raw') {
+    if (!r.raw_storage_key) throw new AppError('not_found', `AS2 message ${id}: its body was not kept, because the sender did not authenticate (its SHA-256 ${r.raw_sha256} is recorded)`);
     const bytes = await storedFile(uploadDir, id, kind, r.raw_storage_key, r.raw_sha256);
     return { bytes, contentType: r.content_type, fileName: `${name}.as2`, sha256: r.raw_sha256, organisationId: r.organisation_id };
   }

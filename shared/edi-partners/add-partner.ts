@@ -168,8 +168,9 @@ export async function addPartner(ctx: UseCaseContext, by: PartnerOperator, input
     const id = newId('edip');
     await tx.run(
       `INSERT INTO edi_partners (id, organisation_id, as2_id, as2_url, edi_id, edi_qualifier, require_signed, require_encrypted, compress,
-                                 encryption_algorithm, signing_algorithm, signature_padding, key_transport, mdn, mdn_signed, state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+                                 encryption_algorithm, signing_algorithm, signature_padding, key_transport, mdn, mdn_signed,
+                                 max_compression_layers, async_mdn_hosts, async_mdn_private, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
       [
         id,
         organisationId,
@@ -186,6 +187,9 @@ export async function addPartner(ctx: UseCaseContext, by: PartnerOperator, input
         options.keyTransport,
         options.mdn,
         options.mdnSigned ? 1 : 0,
+        options.maxCompressionLayers,
+        options.asyncMdnHosts,
+        options.asyncMdnPrivate ? 1 : 0,
         nowIso,
         nowIso,
       ],

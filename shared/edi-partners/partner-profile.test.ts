@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { as2IdProblem, as2NameHeader, as2UrlProblem, parseEdiId, readOptions } from './partner-profile.ts';
+import { as2IdProblem, as2NameHeader, as2UrlProblem, parseEdiId, parseHostList, readOptions } from './partner-profile.ts';
 
 describe('AS2 ids (RFC 4130 §6.2)', () => {
   it('accept 1 to 128 printable US-ASCII characters, spaces and quotes included', () => {
@@ -53,5 +53,21 @@ describe('partner options', () => {
     expect(as2UrlProblem('https://as2.example.com:4443/as2/HttpReceiver')).toBeUndefined();
     expect(as2UrlProblem('as2.example.com')).toBe('must be an absolute http:// or https:// URL');
     expect(as2UrlProblem('https://u:p@as2.example.com/')).toBe('must not contain user:password@');
+  });
+
+  it('compression layers are a whole number from 0 to 8 (a form sends text); async MDN hosts a list of hosts', () => {
+    const fields: Record<string, string> = {};
+    expect(readOptions({ maxCompressionLayers: '2', asyncMdnHosts: 'B.example, https://a.example:8443/x\n[::1]', asyncMdnPrivate: true }, fields)).toEqual({
+      maxCompressionLayers: 2,
+      asyncMdnHosts: '[::1] a.example b.example',
+      asyncMdnPrivate: true,
+    });
+    expect(fields).toEqual({});
+    readOptions({ maxCompressionLayers: 9, asyncMdnHosts: 'bad host!' }, fields, 'options.');
+    expect(fields).toEqual({
+      'options.maxCompressionLayers': 'must be a whole number from 0 to 8 (got "9")',
+      'options.asyncMdnHosts': '"host!" is not a host name or IP address (e.g. as2.example.com, 192.0.2.10, [2001:db8::1])',
+    });
+    expect(parseHostList('')).toEqual({ hosts: '' });
   });
 });

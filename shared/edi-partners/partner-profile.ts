@@ -25,6 +25,15 @@ export interface PartnerOptions {
   /** The MDN we request on outbound messages; an async one is sent to our own /as2 URL. */
   mdn: (typeof mdnModes)[number];
   mdnSigned: boolean;
+  /** How many CompressedData layers an inbound message may nest (RFC 5402 uses one); 0 refuses compression. */
+  maxCompressionLayers: number;
+  /**
+   * Hosts (names or IP literals, space-separated, lower case) the partner's async MDNs may be
+   * POSTed to besides the host of its AS2 URL; a Receipt-Delivery-Option elsewhere is refused.
+   */
+  asyncMdnHosts: string;
+  /** Async MDNs may go to loopback, private or link-local addresses (an internal partner only). */
+  asyncMdnPrivate: boolean;
 }
 
 // Defaults that the AS2 software partners run (mendelson, OpenAS2, Sterling) all accept.
@@ -38,9 +47,14 @@ export const defaultPartnerOptions: PartnerOptions = {
   keyTransport: 'rsa-pkcs1-v1.5',
   mdn: 'sync',
   mdnSigned: true,
+  maxCompressionLayers: 1,
+  asyncMdnHosts: '',
+  asyncMdnPrivate: false,
 };
 
-const optionChoices: Record<keyof PartnerOptions, readonly string[] | 'boolean'> = {
+export const maxCompressionLayersLimit = 8;
+
+const optionChoices: Record<keyof PartnerOptions, readonly string[] | 'boolean' | 'layers' | 'hosts'> = {
   requireSigned: 'boolean',
   requireEncrypted: 'boolean',
   compress: 'boolean',
@@ -50,6 +64,9 @@ const optionChoices: Record<keyof PartnerOptions, readonly string[] | 'boolean'>
   keyTransport: keyTransports,
   mdn: mdnModes,
   mdnSigned: 'boolean',
+  maxCompressionLayers: 'layers',
+  asyncMdnHosts: 'hosts',
+  asyncMdnPrivate: 'boolean',
 };
 export const optionNames = Object.keys(optionChoices) as (keyof PartnerOptions)[];
 
@@ -95,6 +112,39 @@ export function as2UrlProblem(raw: string): string | undefined {
   return undefined;
 }
 
+const hostLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/** One allow-list entry: a host name, an IPv4 literal or a bracketed IPv6 literal (a URL gives its host). */
+function hostEntry(raw: string): string | undefined {
+  let host = raw.toLowerCase();
+  if (host.includes('://')) {
+    try {
+      host = new URL(host).hostname;
+    } catch {
+      return undefined;
+    }
+  }
+  if (/^\[[0-9a-f:.]+\]$/.test(host)) return host;
+  if (host.length > 253) return undefined;
+  return host.split('.').every((label) => hostLabel.test(label)) ? host : undefined;
+}
+
+/**
+ * An async MDN host allow-list as typed (spaces, commas or new lines between entries; URLs give
+ * their host) → the stored form, sorted and space-separated; or the problem.
+ */
+export function parseHostList(raw: string): { hosts: string } | { problem: string } {
+  const entries = raw.split(/[\s,]+/).filter(Boolean);
+  const hosts = new Set<string>();
+  for (const entry of entries) {
+    const host = hostEntry(entry);
+    if (!host) return { problem: `"${entry}" is not a host name or IP address (e.g. as2.example.com, 192.0.2.10, [2001:db8::1])` };
+    hosts.add(host);
+  }
+  if (hosts.size > 20) return { problem: `at most 20 hosts (got ${hosts.size})` };
+  return { hosts: [...hosts].sort().join(' ') };
+}
+
 /** Checks the options given (missing ones are left out); problems go to `fields` under `prefix`. */
 export function readOptions(input: Partial<Record<keyof PartnerOptions, unknown>>, fields: Fields, prefix = ''): Partial<PartnerOptions> {
   const out: Record<string, unknown> = {};
@@ -106,6 +156,14 @@ export function readOptions(input: Partial<Record<keyof PartnerOptions, unknown>
     else if (choices === 'boolean') {
       if (typeof value === 'boolean') out[name] = value;
       else fields[prefix + name] = 'must be true or false';
+    } else if (choices === 'layers') {
+      const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= maxCompressionLayersLimit) out[name] = n;
+      else fields[prefix + name] = `must be a whole number from 0 to ${maxCompressionLayersLimit} (got "${String(value)}")`;
+    } else if (choices === 'hosts') {
+      const parsed = typeof value === 'string' ? parseHostList(value) : { problem: 'must be a list of host names' };
+      if ('hosts' in parsed) out[name] = parsed.hosts;
+      else fields[prefix + name] = parsed.problem;
     } else if (typeof value === 'string' && choices.includes(value)) out[name] = value;
     else fields[prefix + name] = `must be one of ${choices.join(', ')} (got "${String(value)}")`;
   }
@@ -145,6 +203,9 @@ export interface PartnerRow {
   key_transport: PartnerOptions['keyTransport'];
   mdn: PartnerOptions['mdn'];
   mdn_signed: number;
+  max_compression_layers: number;
+  async_mdn_hosts: string;
+  async_mdn_private: number;
   state: PartnerState;
   created_at: string;
   updated_at: string;
@@ -172,6 +233,9 @@ export function partnerFromRow(r: PartnerRow): EdiPartner {
     keyTransport: r.key_transport,
     mdn: r.mdn,
     mdnSigned: r.mdn_signed === 1,
+    maxCompressionLayers: r.max_compression_layers,
+    asyncMdnHosts: r.async_mdn_hosts,
+    asyncMdnPrivate: r.async_mdn_private === 1,
     state: r.state,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -189,9 +253,12 @@ export const optionColumns: Record<keyof PartnerOptions, string> = {
   keyTransport: 'key_transport',
   mdn: 'mdn',
   mdnSigned: 'mdn_signed',
+  maxCompressionLayers: 'max_compression_layers',
+  asyncMdnHosts: 'async_mdn_hosts',
+  asyncMdnPrivate: 'async_mdn_private',
 };
 
 /** A boolean as SQLite stores it; other values as they are. */
 export function columnValue(v: unknown): string | number {
-  return typeof v === 'boolean' ? (v ? 1 : 0) : (v as string);
+  return typeof v === 'boolean' ? (v ? 1 : 0) : (v as string | number);
 }

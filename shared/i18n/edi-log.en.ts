@@ -72,6 +72,7 @@ export const ediLogEn = {
   'ediLog.detail.contentType': 'Content type',
   'ediLog.detail.raw': 'Request as on the wire',
   'ediLog.detail.downloadRaw': 'Download the raw request',
+  'ediLog.detail.rawNotKept': 'Not kept: the sender did not authenticate (only its SHA-256 and size are recorded)',
   'ediLog.detail.repeats': 'Repeats',
   'ediLog.detail.purpose': 'Purpose',
   'ediLog.detail.answers': 'Answers',

@@ -74,6 +74,7 @@ export const ediLogZhCN: Record<keyof typeof ediLogEn, string> = {
   'ediLog.detail.contentType': '内容类型',
   'ediLog.detail.raw': '线路上的原始请求',
   'ediLog.detail.downloadRaw': '下载原始请求',
+  'ediLog.detail.rawNotKept': '未保留：发送方未通过认证（仅记录其 SHA-256 和大小）',
   'ediLog.detail.repeats': '重复',
   'ediLog.detail.purpose': '用途',
   'ediLog.detail.answers': '回复对象',

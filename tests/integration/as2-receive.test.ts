@@ -113,7 +113,7 @@ interface Row {
   disposition: string | null;
   failure_disposition: string | null;
   failure_reason: string | null;
-  raw_storage_key: string;
+  raw_storage_key: string | null;
   raw_sha256: string;
   raw_size_bytes: number;
   payload_storage_key: string | null;
@@ -174,7 +174,8 @@ beforeAll(async () => {
     kind: 'supplier',
     as2Id: partnerAs2Id,
     certificates: [{ fileName: 'partner.pem', data: ssl.read('partner.pem') }],
-    options: { requireSigned: true, requireEncrypted: true },
+    // The async MDN listener is on loopback: the profile must say so (issue 10).
+    options: { requireSigned: true, requireEncrypted: true, asyncMdnHosts: '127.0.0.1', asyncMdnPrivate: true },
   });
 }, 180_000);
 
@@ -225,7 +226,7 @@ describe('POST /as2: signed + encrypted from OpenSSL, sync signed MDN', () => {
     expect(Buffer.from(row.mdn_body!).equals(sent.body)).toBe(true);
     expect(row.raw_sha256).toBe(createHash('sha256').update(body).digest('hex'));
     expect(row.raw_size_bytes).toBe(body.length);
-    expect(readFileSync(join(uploads.dir, row.raw_storage_key)).equals(body)).toBe(true);
+    expect(readFileSync(join(uploads.dir, row.raw_storage_key!)).equals(body)).toBe(true);
     expect(readFileSync(join(uploads.dir, row.payload_storage_key!)).equals(payload)).toBe(true);
     expect(row.payload_sha256).toBe(createHash('sha256').update(payload).digest('hex'));
     expect(row.payload_filename).toBe('desadv-587441.edi');
@@ -333,7 +334,7 @@ describe('POST /as2: other layers and MDN modes', () => {
   });
 });
 
-describe('POST /as2: refusals answer with the right disposition and are stored', () => {
+describe('POST /as2: refusals answer with the right disposition and are recorded (bodies of unauthenticated senders are not kept)', () => {
   async function negative(name: string, body: Buffer, contentType = envelopedType) {
     const id = messageId();
     const sent = await post(body, as2Headers(id, contentType));
@@ -345,7 +346,10 @@ describe('POST /as2: refusals answer with the right disposition and are stored',
     const row = await onlyRow(id);
     expect(row.state).toBe('failed');
     expect(row.payload_storage_key).toBeNull();
-    expect(readFileSync(join(uploads.dir, row.raw_storage_key)).equals(body)).toBe(true);
+    // The sender did not authenticate: its body is not kept, the row records its SHA-256 and size (issue 10).
+    expect(row.raw_storage_key).toBeNull();
+    expect(row.raw_sha256).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(as2Files().filter((f) => f.includes(row.id))).toEqual([]);
     return { mdn, row };
   }
 

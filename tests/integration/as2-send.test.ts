@@ -343,7 +343,7 @@ describe('async MDN, received at POST /as2 (receiveAs2Message) and matched by Or
     mkdirSync(join(uploads, 'as2'), { recursive: true });
     writeFileSync(join(uploads, key), body);
     const raw = { storageKey: key, path: join(uploads, key), sha256: createHash('sha256').update(body).digest('hex'), sizeBytes: body.byteLength };
-    return receiveAs2Message({ ...ctx, log: createLogger('error') }, { ourAs2Id, uploadDir: uploads }, { id: `as2m_test${n}`, headers, raw });
+    return receiveAs2Message({ ...ctx, log: createLogger('error') }, { ourAs2Id, uploadDir: uploads, maxBytes: 8 * 1024 * 1024 }, { id: `as2m_test${n}`, headers, raw, source: '127.0.0.1' });
   }
 
   function mdnFor(messageId: string, sign: 'partner' | 'stranger' | 'none', mic = received[0]!.mic) {
@@ -496,7 +496,8 @@ describe('two Lotbridge servers as each other\'s partner', () => {
     partnerBOnA = (
       await addPartner(ctxA, system, { name: 'Server B GmbH', kind: 'distributor', as2Id: bId, as2Url: `${b.url}/as2`, certificates: [{ fileName: 'b.pem', data: Buffer.from(certB) }], options: { mdn: 'sync' } })
     ).partner.id;
-    await addPartner(ctxB, system, { name: 'Server A AG', kind: 'supplier', as2Id: aId, as2Url: `${a.url}/as2`, certificates: [{ fileName: 'a.pem', data: Buffer.from(certA) }] });
+    // Both servers are on loopback: B's profile of A allows async MDNs to internal addresses explicitly (issue 10).
+    await addPartner(ctxB, system, { name: 'Server A AG', kind: 'supplier', as2Id: aId, as2Url: `${a.url}/as2`, certificates: [{ fileName: 'a.pem', data: Buffer.from(certA) }], options: { asyncMdnPrivate: true } });
     writeFileSync(file(), orders);
   }, 240_000);
 

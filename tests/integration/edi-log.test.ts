@@ -218,6 +218,9 @@ describe('the detail of a received message', () => {
     expect(text(section(page, 'failure'))).toMatch(/^authentication-failed: partner "EDILOG-ACME" must sign its messages/);
     expect(page).toContain('No payload: the message was refused before unwrapping gave one.');
     expect(page).toContain('The AS2 message itself was refused (authentication-failed)');
+    // Its body was not kept (issue 10): no download link, the page says why.
+    expect(page).toContain('data-testid="raw-not-kept"');
+    expect(page).not.toContain('data-testid="download-raw"');
   });
 
   it('answers 404 for a message that does not exist', async () => {
@@ -258,10 +261,10 @@ describe('downloads', () => {
     expect(audit.at(-1)!.actor_name).toBe(demo('manufacturer_admin').displayName);
   });
 
-  it('of a refused message: raw bytes yes, payload no (404: it has none)', async () => {
+  it('of a refused message from a sender that did not authenticate: no raw bytes (not kept, issue 10), no payload (404: it has none)', async () => {
     const raw = await admin().get(`/admin/edi/${unsigned.row.id}/raw`);
-    expect(raw.status).toBe(200);
-    expect(sha256(new Uint8Array(await raw.arrayBuffer()))).toBe(unsigned.row.raw_sha256);
+    expect(raw.status).toBe(404);
+    await raw.body?.cancel();
     const body = await admin().get(`/admin/edi/${unsigned.row.id}/payload`);
     expect(body.status).toBe(404);
     await body.body?.cancel();

@@ -195,6 +195,29 @@ describe('a manufacturer administrator', () => {
     expect(badHtml).toContain('<code>options.signingAlgorithm</code>: must be one of sha-1, sha-256, sha-384, sha-512 (got "md5")');
   });
 
+  it('sets the inbound limits (compressed layers, async MDN hosts, internal addresses); audited with old and new values; a bad host is refused by field', async () => {
+    const page = await markup(await client.get(`/admin/partners/${partnerId}`));
+    expect(page).toMatch(/<option value="1" selected/);
+    expect(page).toContain('name="asyncMdnHosts"');
+    const form = { as2Url: 'https://as2.harbour.example/v2/as2', ediId: '4012345000009:14', state: 'active', requireSigned: 'on', compress: 'on', encryptionAlgorithm: 'aes-128-gcm', signingAlgorithm: 'sha-384', signaturePadding: 'pss', keyTransport: 'rsa-oaep', mdn: 'async', mdnSigned: 'on' };
+    const res = await client.postForm(`/admin/partners/${partnerId}?/update`, { ...form, maxCompressionLayers: '2', asyncMdnHosts: 'mdn.harbour.example, 10.20.0.5', asyncMdnPrivate: 'on', reason: 'MDNs from their internal gateway' });
+    expect(res.status).toBe(200);
+    expect(await db.get('SELECT max_compression_layers, async_mdn_hosts, async_mdn_private FROM edi_partners WHERE id = ?', [partnerId])).toEqual({
+      max_compression_layers: 2,
+      async_mdn_hosts: '10.20.0.5 mdn.harbour.example',
+      async_mdn_private: 1,
+    });
+    const audit = (await db.get<{ old_values: string; new_values: string }>("SELECT old_values, new_values FROM audit_log WHERE action = 'edi_partner.updated' AND entity_id = ? ORDER BY seq DESC LIMIT 1", [partnerId]))!;
+    expect(JSON.parse(audit.old_values)).toEqual({ maxCompressionLayers: 1, asyncMdnHosts: '', asyncMdnPrivate: false });
+    expect(JSON.parse(audit.new_values)).toEqual({ maxCompressionLayers: 2, asyncMdnHosts: '10.20.0.5 mdn.harbour.example', asyncMdnPrivate: true });
+
+    const bad = await client.postForm(`/admin/partners/${partnerId}?/update`, { ...form, maxCompressionLayers: '9', asyncMdnHosts: 'http://', asyncMdnPrivate: 'on' });
+    expect(bad.status).toBe(400);
+    const badHtml = await markup(bad);
+    expect(badHtml).toContain('<code>options.maxCompressionLayers</code>: must be a whole number from 0 to 8');
+    expect(badHtml).toContain('<code>options.asyncMdnHosts</code>');
+  });
+
   it('uploads another certificate and removes one; the removed one stays listed with its time', async () => {
     const add = await postMultipart(client, `/admin/partners/${partnerId}?/addCertificate`, { usage: '' }, [{ field: 'certificate', name: 'libas2_as2testing.cer', data: fixture('libas2_as2testing.cer') }]);
     expect(add.status).toBe(200);

@@ -580,6 +580,22 @@ describe('the CLI', () => {
     expect(row).toMatch(/EXPIRES IN (9|10) DAY\(S\)/);
   });
 
+  it('partner add sets the inbound limits: compressed layers, async MDN hosts, internal addresses (audited with the profile)', async () => {
+    const added = await cli([
+      'partner', 'add', '--name', 'CLI Internal', '--kind', 'supplier', '--as2-id', 'CLI INTERNAL', '--as2-url', 'https://as2.internal.example/as2',
+      '--max-compression-layers', '2', '--async-mdn-host', 'mdn.internal.example', '--async-mdn-host', '10.1.2.3', '--async-mdn-private',
+    ]);
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain('inbound: at most 2 compressed layer(s); async MDNs to as2.internal.example, 10.1.2.3, mdn.internal.example, internal addresses allowed');
+    const row = await t.db.get<{ id: string }>("SELECT id, max_compression_layers, async_mdn_hosts, async_mdn_private FROM edi_partners WHERE as2_id = 'CLI INTERNAL'");
+    expect(row).toMatchObject({ max_compression_layers: 2, async_mdn_hosts: '10.1.2.3 mdn.internal.example', async_mdn_private: 1 });
+    const audit = await t.db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'edi_partner.created' AND entity_id = ?", [row!.id]);
+    expect(JSON.parse(audit!.new_values)).toMatchObject({ maxCompressionLayers: 2, asyncMdnHosts: '10.1.2.3 mdn.internal.example', asyncMdnPrivate: true });
+    const bad = await cli(['partner', 'add', '--name', 'CLI Internal 2', '--kind', 'supplier', '--as2-id', 'CLI INTERNAL 2', '--max-compression-layers', 'many']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('options.maxCompressionLayers: must be a whole number from 0 to 8 (got "many")');
+  });
+
   it('partner add refuses with every problem named, exit code 2, and writes nothing', async () => {
     const partners = await count('SELECT COUNT(*) AS n FROM edi_partners');
     const result = await cli(['partner', 'add', '--name', 'CLI Broken', '--kind', 'retailer', '--as2-id', 'CLI BROKEN', '--as2-url', 'as2.example.com', '--cert', join(fixturesDir, davidExpired), '--edi-id', 'a:b:c']);

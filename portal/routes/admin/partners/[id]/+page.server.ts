@@ -18,8 +18,10 @@ export const load = (async ({ locals, params }) => {
   }
 }) satisfies PageServerLoad;
 
-const checkboxes = ['requireSigned', 'requireEncrypted', 'compress', 'mdnSigned'] as const;
+const checkboxes = ['requireSigned', 'requireEncrypted', 'compress', 'mdnSigned', 'asyncMdnPrivate'] as const;
 const selects = ['encryptionAlgorithm', 'signingAlgorithm', 'signaturePadding', 'keyTransport', 'mdn'] as const;
+// Added with the gateway limits (issue 10): left as they are when a form without them is sent.
+const optional = ['maxCompressionLayers', 'asyncMdnHosts'] as const;
 
 export const actions = {
   update: async ({ request, locals, params }) => {
@@ -28,6 +30,7 @@ export const actions = {
     // An unticked checkbox sends nothing: the whole profile form is sent, so absent means false.
     for (const name of checkboxes) options[name] = form.get(name) === 'on';
     for (const name of selects) options[name] = field(form, name);
+    for (const name of optional) if (form.has(name)) options[name] = field(form, name);
     const values = { action: 'update', as2Url: field(form, 'as2Url'), ediId: field(form, 'ediId'), state: field(form, 'state'), reason: field(form, 'reason') };
     try {
       const { changed } = await updatePartner(locals.ctx, requireActor(locals), { partnerId: params.id, ...values, options });

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { asyncMdnUrlProblem, isInternalAddress, resolveAsyncMdnAddress } from './async-mdn-destination.ts';
+
+const internet = { as2Url: 'https://as2.acme.example/as2', asyncMdnHosts: '', asyncMdnPrivate: false };
+
+describe('internal addresses', () => {
+  it('loopback, private, link-local, CGNAT, unspecified, multicast, unique-local and IPv4-mapped ones are internal', () => {
+    for (const a of ['127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00::1', '[::1]', '::ffff:127.0.0.1', '::ffff:10.0.0.1']) {
+      expect(isInternalAddress(a), a).toBe(true);
+    }
+  });
+
+  it('public addresses and host names are not (host names are resolved before they are judged)', () => {
+    for (const a of ['93.184.216.34', '172.32.0.1', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8', 'as2.acme.example']) expect(isInternalAddress(a), a).toBe(false);
+  });
+});
+
+describe('async MDN URLs', () => {
+  it('go to the host of the partner AS2 URL or an allowed host only', () => {
+    expect(asyncMdnUrlProblem(internet, 'https://as2.acme.example:4443/mdn')).toBeUndefined();
+    expect(asyncMdnUrlProblem(internet, 'https://evil.example/mdn')).toContain('not one the partner profile allows');
+    expect(asyncMdnUrlProblem({ ...internet, asyncMdnHosts: 'mdn.acme.example' }, 'https://MDN.acme.example/x')).toBeUndefined();
+    expect(asyncMdnUrlProblem({ as2Url: null, asyncMdnHosts: '', asyncMdnPrivate: false }, 'https://as2.acme.example/')).toContain('allows no host');
+  });
+
+  it('never to an internal address literal unless the profile allows it', () => {
+    const loopback = { ...internet, asyncMdnHosts: '127.0.0.1 [::1]' };
+    expect(asyncMdnUrlProblem(loopback, 'http://127.0.0.1:8080/mdn')).toContain('loopback, private or link-local');
+    expect(asyncMdnUrlProblem(loopback, 'http://[::1]:8080/mdn')).toContain('loopback, private or link-local');
+    expect(asyncMdnUrlProblem({ ...loopback, asyncMdnPrivate: true }, 'http://127.0.0.1:8080/mdn')).toBeUndefined();
+  });
+
+  it('a host name is resolved at send time and every address checked', async () => {
+    const named = { ...internet, asyncMdnHosts: 'localhost' };
+    const refused = await resolveAsyncMdnAddress(named, 'http://localhost:9/mdn');
+    expect('problem' in refused && refused.problem).toMatch(/localhost resolves to .*loopback/);
+    const allowed = await resolveAsyncMdnAddress({ ...named, asyncMdnPrivate: true }, 'http://localhost:9/mdn');
+    expect('address' in allowed && isInternalAddress(allowed.address)).toBe(true);
+  });
+});

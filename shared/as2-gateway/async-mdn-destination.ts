@@ -1,0 +1,104 @@
+/**
+ * Where an async MDN may go. The Receipt-Delivery-Option URL comes from the request, which
+ * anyone can send with a partner's AS2-From; if we POSTed wherever it pointed, the gateway
+ * would be a request forger against our own network. So the URL's host must be the host of
+ * the partner's AS2 URL or on the profile's allow-list (`asyncMdnHosts`), and the address we
+ * connect to must not be loopback, private, link-local or otherwise internal unless the
+ * profile allows it (`asyncMdnPrivate`). Host names are resolved when the MDN is sent, every
+ * address they resolve to is checked, and the connection goes to the checked address (a DNS
+ * answer that changes between check and connect changes nothing).
+ */
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+export interface AsyncMdnPolicy {
+  /** The partner's AS2 URL (where we send to it); its host may receive async MDNs. */
+  as2Url: string | null;
+  /** Space-separated allowed hosts (partner profile). */
+  asyncMdnHosts: string;
+  /** Loopback, private and link-local addresses allowed (partner profile). */
+  asyncMdnPrivate: boolean;
+}
+
+// Addresses that are not the public internet: this host, private networks, link-local (cloud
+// metadata at 169.254.169.254), carrier-grade NAT, benchmarking, multicast and reserved.
+const internal = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  internal.addSubnet(net, bits, 'ipv4');
+}
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+] as const) {
+  internal.addSubnet(net, bits, 'ipv6');
+}
+
+/** True for an address that is not on the public internet (IPv4-mapped IPv6 judged as IPv4). */
+export function isInternalAddress(address: string): boolean {
+  const bare = address.replace(/^\[|\]$/g, '');
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
+  if (mapped) return internal.check(mapped[1]!, 'ipv4');
+  const family = isIP(bare);
+  if (family === 4) return internal.check(bare, 'ipv4');
+  if (family === 6) return internal.check(bare, 'ipv6');
+  return false;
+}
+
+function hostOf(url: string): string {
+  return new URL(url).hostname.toLowerCase();
+}
+
+/** Why `url` may not receive this partner's async MDN, or undefined when it may (host rules only; addresses are checked at send time). */
+export function asyncMdnUrlProblem(policy: AsyncMdnPolicy, url: string): string | undefined {
+  const host = hostOf(url);
+  const allowed = new Set(policy.asyncMdnHosts.split(' ').filter(Boolean));
+  if (policy.as2Url) allowed.add(hostOf(policy.as2Url));
+  if (!allowed.has(host)) {
+    return allowed.size
+      ? `the host ${host} is not one the partner profile allows for async MDNs (${[...allowed].join(', ')})`
+      : `the partner profile allows no host for async MDNs (it has no AS2 URL and no async MDN hosts)`;
+  }
+  if (!policy.asyncMdnPrivate && isInternalAddress(host)) return `${host} is a loopback, private or link-local address, which the partner profile does not allow for async MDNs`;
+  return undefined;
+}
+
+/**
+ * Resolves the URL's host and checks every address against the policy; returns the address to
+ * connect to, or the problem. Called at send time, so a host that resolves elsewhere now than
+ * when the message came is judged by what it resolves to now.
+ */
+export async function resolveAsyncMdnAddress(policy: AsyncMdnPolicy, url: string): Promise<{ address: string; family: 4 | 6 } | { problem: string }> {
+  const problem = asyncMdnUrlProblem(policy, url);
+  if (problem) return { problem };
+  const host = hostOf(url).replace(/^\[|\]$/g, '');
+  const literal = isIP(host);
+  if (literal) return { address: host, family: literal as 4 | 6 };
+  let addresses: { address: string; family: number }[];
+  try {
+    addresses = await lookup(host, { all: true });
+  } catch (e) {
+    return { problem: `${host} does not resolve (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  if (addresses.length === 0) return { problem: `${host} does not resolve` };
+  if (!policy.asyncMdnPrivate) {
+    const inside = addresses.filter((a) => isInternalAddress(a.address));
+    if (inside.length) return { problem: `${host} resolves to ${inside.map((a) => a.address).join(', ')}: loopback, private or link-local, which the partner profile does not allow for async MDNs` };
+  }
+  return { address: addresses[0]!.address, family: addresses[0]!.family === 6 ? 6 : 4 };
+}
