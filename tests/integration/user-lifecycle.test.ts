@@ -30,7 +30,6 @@ describe('user lifecycle in the portal', () => {
   const lastMailTo = async (email: string, purpose: string) =>
     (await db.get<{ text_body: string }>('SELECT text_body FROM mail_messages WHERE to_address = ? AND purpose = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [email, purpose]))!.text_body;
   const inviteTokenOf = async (email: string) => /\/invite\/(inv_[a-z2-7]+)/.exec(await lastMailTo(email, 'user.invitation'))![1]!;
-  const session = (client: BrowserClient) => client.cookies.get('lotbridge_session');
 
   /** The invitee's whole path: invitation mail, link, password, sign-in. */
   async function acceptInvitation(email: string, password: string): Promise<BrowserClient> {
