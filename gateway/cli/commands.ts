@@ -145,6 +145,7 @@ export const commands: Record<string, Command> = {
       org: { type: 'string', help: 'organisation id or exact name' },
       role: { type: 'string', help: 'one of the roles above' },
       'password-stdin': { type: 'boolean', help: 'read the password from the first line of standard input' },
+      admin: { type: 'boolean', help: "the user also administers the organisation's users in the portal (suppliers, distributors)" },
     },
     async run(values) {
       return withApp(async (app) => {
@@ -159,6 +160,7 @@ export const commands: Record<string, Command> = {
           role: required(values, 'role'),
           organisationId: org.id,
           password,
+          administers: values.admin === true,
         });
         console.log(`Created ${user.email} (${user.id}).`);
         if (generated) console.log(`Password (shown once): ${generated}`);

@@ -315,6 +315,14 @@ describe('recall notices and signed replies', () => {
     expect(problemsOf(await refusal(claim(second.claimId, late)))).toEqual({ code: { code: 'codeExpired' } });
     expect(await actorFor(t.db, 'recall@alpen-med.example').catch(() => null)).toBeNull();
 
+    // At most five codes a day go to one address for one notice (each replaces the one before).
+    for (let i = 3; i <= 5; i++) await requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' });
+    const capped = await refusal(requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' }));
+    expect(problemsOf(capped)).toEqual({ email: { code: 'tooManyCodes', params: { max: 5 } } });
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM notice_claims WHERE email = 'recall@alpen-med.example' AND state = 'pending'")).toEqual({ n: 1 });
+    // A day later (the earlier claims' times set back) a code goes out again.
+    await t.db.run("UPDATE notice_claims SET created_at = '2026-03-01T00:00:00.000Z' WHERE email = 'recall@alpen-med.example'");
+
     // The right code in time creates the account, for the notice's address and the name given.
     const third = await requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' });
     const claimed = await claim(third.claimId, await codeOf(third.claimId));

@@ -187,8 +187,8 @@ describe('user lifecycle in the portal', () => {
     const state = () => db.get<{ disabled_at: string | null }>('SELECT disabled_at FROM users WHERE id = ?', [target]);
 
     // Another organisation's administrator: Rhein's users are not found.
-    for (const action of ['disable', 'enable', 'reinvite']) {
-      expect((await as.alpenAdmin.postForm(`/users?/${action}`, { userId: target })).status, action).toBe(404);
+    for (const action of ['disable', 'enable', 'reinvite', 'administrator']) {
+      expect((await as.alpenAdmin.postForm(`/users?/${action}`, { userId: target, administers: 'yes' })).status, action).toBe(404);
     }
     // Rhein's administrator cannot reach Alpen's invitee either.
     expect((await as.rheinAdmin.postForm('/users?/reinvite', { userId: lager })).status).toBe(404);
@@ -200,7 +200,9 @@ describe('user lifecycle in the portal', () => {
     for (const who of ['rheinUser', 'qa'] as const) {
       expect((await as[who].get('/users')).status, who).toBe(403);
       expect((await as[who].postForm('/users?/invite', { email: 'x@rhein-medical.example', displayName: 'X', role: 'distributor_user' })).status, who).toBe(403);
-      for (const action of ['disable', 'enable', 'reinvite']) expect((await as[who].postForm(`/users?/${action}`, { userId: lager })).status, `${who} ${action}`).toBe(403);
+      for (const action of ['disable', 'enable', 'reinvite', 'administrator']) {
+        expect((await as[who].postForm(`/users?/${action}`, { userId: lager, administers: 'yes' })).status, `${who} ${action}`).toBe(403);
+      }
       expect((await as[who].get('/admin/organisations')).status, who).toBe(403);
       expect((await as[who].postForm('/admin/organisations?/add', { name: 'Evil GmbH', kind: 'distributor' })).status, who).toBe(403);
     }
@@ -217,6 +219,7 @@ describe('user lifecycle in the portal', () => {
       ['/users?/disable', { userId: target }],
       ['/users?/enable', { userId: target }],
       ['/users?/reinvite', { userId: lager }],
+      ['/users?/administrator', { userId: target, administers: 'yes' }],
       ['/admin/organisations?/add', { name: 'Evil GmbH', kind: 'distributor' }],
       ['/account/password', { current: demoPassword, password: 'taken-over-2026', confirm: 'taken-over-2026' }],
     ] as const) {
@@ -226,8 +229,19 @@ describe('user lifecycle in the portal', () => {
     }
 
     expect(await state()).toEqual({ disabled_at: null });
+    expect(await db.get('SELECT administers FROM memberships WHERE user_id = ?', [target])).toEqual({ administers: 0 });
+    expect(await db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.administrator_set'")).toEqual({ n: 0 });
     expect(await db.get('SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM organisations) AS orgs, (SELECT COUNT(*) FROM user_invitations) AS invitations')).toEqual(before);
     await as.rheinUser.signInOrThrow(rheinUser, demoPassword);
+  });
+
+  it("an organisation's administrator gives and takes the administrator right", async () => {
+    const target = await userId(rheinUser);
+    expect((await as.rheinAdmin.postForm('/users?/administrator', { userId: target, administers: 'yes' })).status).toBe(200);
+    expect((await as.rheinUser.get('/users')).status).toBe(200);
+    expect((await as.rheinAdmin.postForm('/users?/administrator', { userId: target, administers: 'no' })).status).toBe(200);
+    expect((await as.rheinUser.get('/users')).status).toBe(403);
+    expect(await db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.administrator_set' AND entity_id = ?", [target])).toEqual({ n: 2 });
   });
 
   it('a new invitation link replaces the old one, which is then dead', async () => {

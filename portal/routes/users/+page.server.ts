@@ -2,6 +2,7 @@ import { listUsers } from '$shared/users/list-users.ts';
 import { inviteUser, reinviteUser } from '$shared/users/invite-user.ts';
 import { disableUser } from '$shared/users/disable-user.ts';
 import { enableUser } from '$shared/users/enable-user.ts';
+import { setUserAdministrator } from '$shared/users/set-user-administrator.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -79,6 +80,17 @@ export const actions = {
       return { action: 'enable', done: userId };
     } catch (e) {
       return problemFailure(e, locals, 'enable', { userId });
+    }
+  },
+
+  administrator: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { userId: text(form, 'userId'), administers: text(form, 'administers') };
+    try {
+      await setUserAdministrator(locals.ctx, requireActor(locals), { userId: values.userId, administers: values.administers === 'yes' });
+      return { action: values.administers === 'yes' ? 'makeAdministrator' : 'removeAdministrator', done: values.userId };
+    } catch (e) {
+      return problemFailure(e, locals, 'administrator', values);
     }
   },
 } satisfies Actions;
