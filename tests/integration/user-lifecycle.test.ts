@@ -90,7 +90,10 @@ describe('user lifecycle in the portal', () => {
     expect(await page.text()).toContain('Heidi Frei');
     const short = await as.anonymous.postForm(`/invite/${token}`, { password: 'short', confirm: 'short' });
     expect(short.status).toBe(400);
-    expect(await short.text()).toContain('Too short: at least 12 characters.');
+    expect(await short.text()).toMatch(/data-problem="tooShort"[^>]*>Too short: at least 12 characters\./);
+    const zh = new BrowserClient(server.url);
+    zh.cookies.set('lang', 'zh-CN');
+    expect(await (await zh.postForm(`/invite/${token}`, { password: 'kurz', confirm: 'kurz' })).text()).toContain('过短：至少 12 个字符。');
     const set = await as.anonymous.postForm(`/invite/${token}`, { password: 'alpen-admin-2026', confirm: 'alpen-admin-2026' });
     expect(set.status).toBe(303);
     expect(set.headers.get('location')).toBe('/login');

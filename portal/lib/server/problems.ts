@@ -1,6 +1,7 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
 import { isAppError } from '$shared/errors.ts';
 import { translate, type MessageKey } from '$shared/i18n/index.ts';
+import { en } from '$shared/i18n/en.ts';
 import { problemsOf, type Problem } from '$shared/users/problems.ts';
 import { userMessage } from '$lib/server/errors.ts';
 
@@ -13,7 +14,8 @@ export type ProblemFailure = ActionFailure<{ action: string; message: string; pr
  */
 export function problemFailure(e: unknown, locals: App.Locals, action: string, values: Record<string, string> = {}): ProblemFailure {
   const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  const problems = isAppError(e) ? problemsOf(e) : {};
+  // Only problems the catalogue words (an older use case's English field text is not a code).
+  const problems = Object.fromEntries(Object.entries(isAppError(e) ? problemsOf(e) : {}).filter(([, p]) => `problem.${p.code}` in en));
   const only = Object.values(problems);
   // A single problem says more than "correct the highlighted fields" (or "your role does not allow this").
   const message = only.length === 1 ? translate(locals.locale, `problem.${only[0]!.code}` as MessageKey, only[0]!.params) : m.message;
