@@ -14,6 +14,7 @@ import { runErpSink, sendErpEvent } from './erp-tools.ts';
 import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
 import { partnerCommands } from './partner-commands.ts';
 import { as2Commands } from './as2-commands.ts';
+import { mailCommands } from './mail-commands.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -244,4 +245,5 @@ export const commands: Record<string, Command> = {
   },
   ...partnerCommands,
   ...as2Commands,
+  ...mailCommands,
 };

@@ -48,6 +48,8 @@ export const usersEn = {
   'users.mail.passwordChanged.text':
     'Hello {name},\n\nThe password of your Lotbridge account was changed at {at}, and your other sessions were ended.\n\nIf this was not you, tell your administrator at once.',
 
+  'mailLog.masked': 'Live links and codes are hidden here. The operator prints message {id} in full with: lotbridge mail show --id {id}',
+
   'invite.title': 'Set your password',
   'invite.intro': 'Welcome, {name}. Choose the password for your account at {organisation}. Together with your e-mail address it signs your records electronically: keep it to yourself.',
   'invite.password': 'New password (at least 12 characters)',

@@ -48,6 +48,8 @@ export const usersZhCN: Record<keyof typeof usersEn, string> = {
   'users.mail.passwordChanged.subject': '您的 Lotbridge 密码已更改',
   'users.mail.passwordChanged.text': '{name}，您好：\n\n您的 Lotbridge 账户密码已于 {at} 更改，您的其他会话已结束。\n\n如非您本人操作，请立即告知管理员。',
 
+  'mailLog.masked': '有效链接和验证码在此处隐藏。运维人员可用以下命令完整打印邮件 {id}：lotbridge mail show --id {id}',
+
   'invite.title': '设置您的密码',
   'invite.intro': '欢迎，{name}。请为您在 {organisation} 的账户设置密码。密码与您的电子邮件地址一起用于电子签名：请勿告知他人。',
   'invite.password': '新密码（至少 12 个字符）',

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
-import type { RunningServer } from '../support/server.ts';
+import { runCli, type RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
 
 const admin = 'admin@meridian-medical.example';
@@ -291,7 +291,7 @@ describe('user lifecycle in the portal', () => {
     expect(await lastMailTo(rheinUser, 'user.password_changed')).toContain('was changed');
   });
 
-  it('invitation tokens are neither in the access log nor shown live in /admin/mail', async () => {
+  it('invitation tokens are neither in the access log nor shown live in /admin/mail (the operator reveals one from the CLI)', async () => {
     const tokens = (await db.all<{ text_body: string }>("SELECT text_body FROM mail_messages WHERE purpose = 'user.invitation'")).map((m) => /\/invite\/(inv_[a-z2-7]+)/.exec(m.text_body)![1]!);
     expect(tokens.length).toBeGreaterThanOrEqual(4);
     const log = server.output();
@@ -301,5 +301,13 @@ describe('user lifecycle in the portal', () => {
     const mail = await (await as.admin.get('/admin/mail')).text();
     expect(mail).toContain('/invite/[hidden]');
     for (const token of tokens) expect(mail).not.toContain(token);
+
+    // The operator of a server without SMTP prints one message in full from the CLI, audited.
+    const one = (await db.get<{ id: string; text_body: string }>("SELECT id, text_body FROM mail_messages WHERE purpose = 'user.invitation' ORDER BY rowid LIMIT 1"))!;
+    expect(mail).toContain(`lotbridge mail show --id ${one.id}`);
+    const shown = await runCli(['mail', 'show', '--id', one.id], { DATABASE_URL: server.databaseUrl });
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain(/\/invite\/inv_[a-z2-7]+/.exec(one.text_body)![0]);
+    expect(await db.get("SELECT actor_type, actor_id, entity_id FROM audit_log WHERE action = 'mail.revealed'")).toEqual({ actor_type: 'system', actor_id: 'cli', entity_id: one.id });
   });
 });
