@@ -138,6 +138,15 @@ describe('recall reply routes', () => {
     const verify = (claimId: string, code: string) =>
       as.anonymous.postForm(`/notices/${token}?/verify`, { claimId, email: 'recall@rhein-medical.example', displayName: 'Jonas Weber', code, password: 'rhein-recall-2026', confirm: 'rhein-recall-2026' });
 
+    // A forged link asks for nothing and verifies nothing; an unknown claim is not found.
+    const [id, exp, mac] = token.split('.') as [string, string, string];
+    const forged = `${id}.${Number(exp) + 60}.${mac}`;
+    expect((await as.anonymous.postForm(`/notices/${forged}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'X' })).status).toBe(404);
+    expect((await as.anonymous.postForm(`/notices/${forged}?/verify`, { claimId: 'ncl_x', code: '123456', password: 'long-enough-pass', confirm: 'long-enough-pass' })).status).toBe(404);
+    const unknown = await as.anonymous.postForm(`/notices/${token}?/verify`, { claimId: 'ncl_x', code: '123456', password: 'long-enough-pass', confirm: 'long-enough-pass' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Ask for a code first.');
+
     const stranger = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'someone@else.example', displayName: 'X' });
     expect(stranger.status).toBe(400);
     expect(await stranger.text()).toContain('Choose an address this notice was sent to.');
