@@ -6,6 +6,7 @@ import { negotiateLocale } from '$shared/i18n/index.ts';
 import { httpMetrics, requestIdFrom } from '$shared/metrics.ts';
 import { appContext, ensureAppContext } from '$lib/server/app-context.ts';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/session-cookie.ts';
+import { redactPath } from '$lib/server/redact.ts';
 
 export const init: ServerInit = async () => {
   await ensureAppContext();
@@ -32,7 +33,7 @@ const observe: Handle = async ({ event, resolve }) => {
   const seconds = (performance.now() - started) / 1000;
   const route = event.route.id ?? 'unmatched';
   httpMetrics().observe(route, event.request.method, response.status, seconds);
-  event.locals.log.info('request', { method: event.request.method, path: event.url.pathname, route, status: response.status, ms: Math.round(seconds * 1000) });
+  event.locals.log.info('request', { method: event.request.method, path: redactPath(event.url.pathname), route, status: response.status, ms: Math.round(seconds * 1000) });
   return response;
 };
 
@@ -73,8 +74,9 @@ const session: Handle = async ({ event, resolve }) => {
   return resolve(event);
 };
 
-// A recall notice opens from its signed e-mail link without an account (and leads to one).
-const publicPaths = ['/login', '/lang', '/notices'];
+// A recall notice opens from its signed e-mail link without an account (and leads to one);
+// an invitee sets the first password from their one-time link.
+const publicPaths = ['/login', '/lang', '/notices', '/invite'];
 
 /** Everything but sign-in, the language switch and notice links needs a session. */
 const guard: Handle = async ({ event, resolve }) => {
@@ -95,6 +97,6 @@ const guard: Handle = async ({ event, resolve }) => {
 export const handle = sequence(toGateway, observe, sameOrigin, locale, session, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
-  if (status >= 500) event.locals.log?.error('unhandled error', { err: error, path: event.url.pathname });
+  if (status >= 500) event.locals.log?.error('unhandled error', { err: error, path: redactPath(event.url.pathname) });
   return { message: status >= 500 ? 'Internal error' : message, requestId: event.locals.requestId };
 };

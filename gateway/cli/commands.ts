@@ -19,6 +19,7 @@ import { runErpSink, sendErpEvent } from './erp-tools.ts';
 import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
 import { partnerCommands } from './partner-commands.ts';
 import { as2Commands } from './as2-commands.ts';
+import { mailCommands } from './mail-commands.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -150,6 +151,7 @@ export const commands: Record<string, Command> = {
       org: { type: 'string', help: 'organisation id or exact name' },
       role: { type: 'string', help: 'one of the roles above' },
       'password-stdin': { type: 'boolean', help: 'read the password from the first line of standard input' },
+      admin: { type: 'boolean', help: "the user also administers the organisation's users in the portal (suppliers, distributors)" },
     },
     async run(values) {
       return withApp(async (app) => {
@@ -164,6 +166,7 @@ export const commands: Record<string, Command> = {
           role: required(values, 'role'),
           organisationId: org.id,
           password,
+          administers: values.admin === true,
         });
         console.log(`Created ${user.email} (${user.id}).`);
         if (generated) console.log(`Password (shown once): ${generated}`);
@@ -300,4 +303,5 @@ export const commands: Record<string, Command> = {
   },
   ...partnerCommands,
   ...as2Commands,
+  ...mailCommands,
 };

@@ -1,6 +1,7 @@
+import { administersUsers } from '$shared/users/user-admin.ts';
 import type { LayoutServerLoad } from './$types';
 
-export const load = (({ locals, url }) => ({
+export const load = (async ({ locals, url }) => ({
   locale: locals.locale,
   inactivityMs: locals.actor ? locals.app.policy.inactivityMs : null,
   path: url.pathname + url.search,
@@ -12,4 +13,6 @@ export const load = (({ locals, url }) => ({
     organisationName: locals.actor.organisationName,
     organisationKind: locals.actor.organisationKind,
   },
+  /** Shows the users page in the navigation (an organisation's administrator, a manufacturer admin). */
+  administersUsers: locals.actor ? await administersUsers(locals.app.db, locals.actor) : false,
 })) satisfies LayoutServerLoad;

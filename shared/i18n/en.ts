@@ -5,6 +5,7 @@ import { ediPartnersEn } from './edi-partners.en.ts';
 import { ediLogEn } from './edi-log.en.ts';
 import { auditEn } from './audit.en.ts';
 import { credentialsEn } from './credentials.en.ts';
+import { usersEn } from './users.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -15,6 +16,7 @@ export const en = {
   ...ediLogEn,
   ...auditEn,
   ...credentialsEn,
+  ...usersEn,
   'app.name': 'Lotbridge',
   'app.tagline': 'Supplier and distributor portal',
   'nav.skip': 'Skip to content',

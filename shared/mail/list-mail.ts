@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
 import { isMailState, type MailState } from './mail-states.ts';
+import { maskMailSecrets } from './mask-secrets.ts';
 
 export type { MailState } from './mail-states.ts';
 
@@ -33,7 +34,8 @@ export interface MailLog {
 /**
  * The mail log for the manufacturer's administrators: every message queued (sent, kept
  * without an SMTP server, waiting or failed), newest first, filtered by state and paged, with
- * the full text, so what would have been sent can be read when no SMTP server is configured.
+ * the full text (live links and one-time codes masked), so what would have been sent can be read
+ * when no SMTP server is configured.
  */
 export async function listMail(ctx: UseCaseContext, actor: Actor, query: { state?: string; page?: number; pageSize?: number } = {}): Promise<MailLog> {
   requireRole(actor, 'manufacturer_admin');
@@ -66,7 +68,8 @@ export async function listMail(ctx: UseCaseContext, actor: Actor, query: { state
       to: r.to_address,
       cc: JSON.parse(r.cc_addresses) as string[],
       subject: r.subject,
-      text: r.text_body,
+      // Live notice and invitation links and one-time codes are masked in the log (the mail itself carries them).
+      text: maskMailSecrets(r.text_body, r.purpose),
       locale: r.locale,
       purpose: r.purpose,
       organisationId: r.organisation_id,

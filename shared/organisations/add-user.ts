@@ -12,6 +12,8 @@ export interface NewUser {
   password: string;
   organisationId: string;
   role: string;
+  /** A supplier's or distributor's user who also administers the organisation's users. */
+  administers?: boolean;
 }
 
 const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -46,10 +48,11 @@ export async function addUser(ctx: UseCaseContext, by: AuditActor, input: NewUse
       passwordHash,
       now,
     ]);
-    await tx.run('INSERT INTO memberships (user_id, organisation_id, role, created_at) VALUES (?, ?, ?, ?)', [
+    await tx.run('INSERT INTO memberships (user_id, organisation_id, role, administers, created_at) VALUES (?, ?, ?, ?, ?)', [
       id,
       input.organisationId,
       input.role,
+      input.administers ? 1 : 0,
       now,
     ]);
     await recordAudit(tx, ctx.clock, {
@@ -58,7 +61,7 @@ export async function addUser(ctx: UseCaseContext, by: AuditActor, input: NewUse
       action: 'user.created',
       entityType: 'user',
       entityId: id,
-      newValues: { email, displayName, role: input.role },
+      newValues: { email, displayName, role: input.role, ...(input.administers ? { administers: true } : {}) },
       requestId: ctx.requestId,
     });
   });

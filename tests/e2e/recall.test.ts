@@ -1,7 +1,7 @@
 // A recall in real Chromium against the real server and a real SMTP server: the ERP ships two
 // lots to the demo distributor and issues a recall; QA releases the notices; the notice mail
 // arrives with its link; on a phone-sized screen the distributor's recall contact (no account
-// yet) opens the link, creates an account, reports stock for both lots with a sub-recipient,
+// yet) opens the link, creates an account with the code mailed to them, reports stock for both lots with a sub-recipient,
 // gets a quantity refused, corrects it, signs, and downloads the receipt; QA's recall page
 // shows the reply.
 import { execFileSync } from 'node:child_process';
@@ -123,13 +123,19 @@ describe('a distributor answers a recall notice on a phone', () => {
     expect(new URL(link).origin).toBe(server.url);
   });
 
-  step('the link opens the notice without an account and leads to one', async () => {
+  step('the link opens the notice without an account and leads to one through a mailed code', async () => {
     const { page } = visit;
     await page.goto(link);
     await page.getByRole('heading', { level: 1, name: /FSCA-E2E-1/ }).waitFor();
     expect(await page.getByRole('cell', { name: 'L-E2E-A' }).count()).toBe(1);
     expect(await elementsWiderThanViewport(page)).toEqual([]);
     await page.getByLabel('Your full name').fill('Jonas Weber');
+    // The link alone makes no account: a one-time code goes to the notice's address.
+    await page.getByRole('button', { name: 'Send me a code' }).click();
+    await page.getByRole('heading', { name: 'Enter the code from the e-mail' }).waitFor();
+    const codeMail = await waitFor('the code mail', () => mails.find((m) => m.to.includes(contact) && /Your code for recall FSCA-E2E-1/.test(m.raw.replace(/=\r\n/g, ''))));
+    const code = /\b(\d{6})\b/.exec(codeMail.raw.replace(/=\r\n/g, '').split(/\r?\n\r?\n/).slice(1).join('\n'))![1]!;
+    await page.getByLabel('Code', { exact: true }).fill(code);
     await page.getByLabel('Choose a password (at least 12 characters)').fill('rhein-recall-2026');
     await page.getByLabel('Repeat the password').fill('rhein-recall-2026');
     await page.getByRole('button', { name: 'Create the account and continue' }).click();

@@ -2,7 +2,7 @@
 // with a real SMTP server: the recall is refused until complete and signed; notices go to the
 // recall contact or the distributor's users, with the PDF attached in both languages and a
 // signed link; the link opens the notice without an account (and is refused when forged or
-// expired) and leads to one; impossible quantities are refused with every problem named and
+// expired) and leads to an account only through a code mailed to the notice's address; impossible quantities are refused with every problem named and
 // nothing written; a correction is a new signed version and the old one stays; the receipt
 // PDF reaches the signer; every event validates against the catalogue; the audit chain holds.
 import { execFileSync } from 'node:child_process';
@@ -19,6 +19,8 @@ import { createRecall, type NewRecall } from '../../shared/recalls/create-recall
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { openNoticeLink } from '../../shared/recalls/open-notice-link.ts';
 import { claimNoticeAccount } from '../../shared/recalls/claim-notice-account.ts';
+import { requestNoticeClaimCode } from '../../shared/recalls/request-notice-claim-code.ts';
+import { problemsOf } from '../../shared/users/problems.ts';
 import { submitAcknowledgement, type AcknowledgementInput, type AcknowledgementLotInput } from '../../shared/recalls/submit-acknowledgement.ts';
 import { getAcknowledgement } from '../../shared/recalls/get-acknowledgement.ts';
 import { closeRecall } from '../../shared/recalls/close-recall.ts';
@@ -276,15 +278,62 @@ describe('recall notices and signed replies', () => {
     expect(expired.message).toContain('expired');
   });
 
-  it('the link leads to an account, only for an address the notice went to', async () => {
+  it('the link alone makes no account: a code mailed to the notice address does, for that address only', async () => {
     const token = linkOf(received.find((m) => m.to.includes('recall@alpen-med.example'))!.raw);
-    const stranger = await refusal(claimNoticeAccount(t.ctx, { token, email: 'someone@else.example', displayName: 'Some One', password: 'long-enough-password' }));
-    expect(stranger.fields).toEqual({ email: 'is not an address this notice was sent to' });
-    const claimed = await claimNoticeAccount(t.ctx, { token, email: 'Recall@Alpen-Med.example', displayName: 'Heidi Frei', password: 'alpen-recall-pass' });
+    const codeOf = async (claimId: string) => {
+      const mail = (await t.db.get<{ text_body: string; to_address: string }>(
+        "SELECT text_body, to_address FROM mail_messages WHERE purpose = 'recall.notice_claim_code' ORDER BY created_at DESC, rowid DESC LIMIT 1",
+      ))!;
+      expect(mail.to_address).toBe('recall@alpen-med.example');
+      const code = /\b(\d{6})\b/.exec(mail.text_body)![1]!;
+      // Only a keyed hash of the code is stored.
+      const row = (await t.db.get<{ code_hash: string }>('SELECT code_hash FROM notice_claims WHERE id = ?', [claimId]))!;
+      expect(row.code_hash).not.toContain(code);
+      return code;
+    };
+    const claim = (claimId: string, code: string) => claimNoticeAccount(t.ctx, { token, claimId, code, password: 'alpen-recall-pass', confirm: 'alpen-recall-pass' });
+
+    const stranger = await refusal(requestNoticeClaimCode(t.ctx, { token, email: 'someone@else.example', displayName: 'Some One', locale: 'en' }));
+    expect(stranger.fields).toEqual({ email: 'notRecipient' });
+
+    // Five wrong codes lock the claim, each audited; the right code is then refused too.
+    const first = await requestNoticeClaimCode(t.ctx, { token, email: 'Recall@Alpen-Med.example', displayName: 'Heidi Frei', locale: 'en' });
+    const right = await codeOf(first.claimId);
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let i = 1; i <= 4; i++) expect(problemsOf(await refusal(claim(first.claimId, wrong)))).toEqual({ code: { code: 'wrongCode', params: { left: 5 - i } } });
+    expect(problemsOf(await refusal(claim(first.claimId, wrong)))).toEqual({ code: { code: 'claimLocked' } });
+    expect((await refusal(claim(first.claimId, right))).code).toBe('forbidden');
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'recall.notice_claim_failed'")).toEqual({ n: 5 });
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'recall.notice_claim_locked'")).toEqual({ n: 1 });
+
+    // A code entered after its 15 minutes is refused (its expiry is set back rather than the
+    // clock moved on, which the replies below are timed by).
+    const second = await requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' });
+    const late = await codeOf(second.claimId);
+    expect(second.expiresAt).toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());
+    await t.db.run('UPDATE notice_claims SET expires_at = ? WHERE id = ?', [t.clock.now().toISOString(), second.claimId]);
+    expect(problemsOf(await refusal(claim(second.claimId, late)))).toEqual({ code: { code: 'codeExpired' } });
+    expect(await actorFor(t.db, 'recall@alpen-med.example').catch(() => null)).toBeNull();
+
+    // At most five codes a day go to one address for one notice (each replaces the one before).
+    for (let i = 3; i <= 5; i++) await requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' });
+    const capped = await refusal(requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' }));
+    expect(problemsOf(capped)).toEqual({ email: { code: 'tooManyCodes', params: { max: 5 } } });
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM notice_claims WHERE email = 'recall@alpen-med.example' AND state = 'pending'")).toEqual({ n: 1 });
+    // A day later (the earlier claims' times set back) a code goes out again.
+    await t.db.run("UPDATE notice_claims SET created_at = '2026-03-01T00:00:00.000Z' WHERE email = 'recall@alpen-med.example'");
+
+    // The right code in time creates the account, for the notice's address and the name given.
+    const third = await requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' });
+    const claimed = await claim(third.claimId, await codeOf(third.claimId));
     expect(claimed.organisationId).toBe(org.alpen);
+    expect(claimed.email).toBe('recall@alpen-med.example');
     as.alpen = await actorFor(t.db, 'recall@alpen-med.example');
-    expect(as.alpen).toMatchObject({ role: 'distributor_user', organisationId: org.alpen });
-    expect((await refusal(claimNoticeAccount(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', password: 'alpen-recall-pass' }))).code).toBe('conflict');
+    expect(as.alpen).toMatchObject({ role: 'distributor_user', organisationId: org.alpen, displayName: 'Heidi Frei' });
+    const created = (await t.db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'user.created' AND entity_id = ?", [as.alpen.userId]))!;
+    expect(JSON.parse(created.new_values)).toMatchObject({ email: 'recall@alpen-med.example', displayName: 'Heidi Frei', claimId: third.claimId });
+    expect((await refusal(requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' }))).code).toBe('conflict');
+    expect((await refusal(claim(third.claimId, '123456'))).code).toBe('forbidden');
   });
 
   it('quantities that cannot be true are refused, every one named, and nothing is written', async () => {

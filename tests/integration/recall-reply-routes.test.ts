@@ -1,6 +1,8 @@
 // The distributor's side of a recall over the real server, and who may reach it: the notice
 // link opens the notice and its PDF without an account (refused when forged or expired, not
-// counted when the manufacturer's staff open it) and makes an account for a recipient; the
+// counted when the manufacturer's staff open it) and makes an account for a recipient only
+// through a one-time code mailed to the notice's address (never from the link alone); the
+// token is in neither the access log nor /admin/mail; the
 // reply page takes a signed reply through the plain form (refusals translated and put next to
 // their fields); the receipt and notice PDFs go to the distributor and the manufacturer's
 // staff only. Another distributor, a supplier and an anonymous visitor are refused on every
@@ -30,16 +32,17 @@ describe('recall reply routes', () => {
   let token: string;
   let rhein: string;
   let alpen: string;
-  const as: Record<'qa' | 'distributor' | 'alpen' | 'supplier' | 'anonymous', BrowserClient> = {} as never;
+  const as: Record<'qa' | 'admin' | 'distributor' | 'alpen' | 'supplier' | 'anonymous', BrowserClient> = {} as never;
 
   beforeAll(async () => {
-    server = await startBuiltServer();
+    // Info level: one test reads the access log for the notice token.
+    server = await startBuiltServer({ LOG_LEVEL: 'info' });
     db = openServerDb(server);
     ctx = { db, clock: systemClock, policy: defaultPolicy };
     rhein = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20001'"))!.id;
     alpen = (await createOrganisation(ctx, { type: 'system', name: 'test' }, { name: 'Alpen Medizintechnik AG', kind: 'distributor', erpId: 'C-20002' })).id;
     await addUser(ctx, { type: 'system', name: 'test' }, { email: 'user@alpen-med.example', displayName: 'Heidi Frei', password: 'alpen-user-password', organisationId: alpen, role: 'distributor_user' });
-    const emails = { qa: 'qa@meridian-medical.example', distributor: 'distributor@rhein-medical.example', alpen: 'user@alpen-med.example', supplier: 'supplier@suzhou-precision.example' };
+    const emails = { qa: 'qa@meridian-medical.example', admin: 'admin@meridian-medical.example', distributor: 'distributor@rhein-medical.example', alpen: 'user@alpen-med.example', supplier: 'supplier@suzhou-precision.example' };
     for (const [who, email] of Object.entries(emails) as [keyof typeof emails, string][]) {
       as[who] = new BrowserClient(server.url);
       await signInDirectly(as[who], db, email);
@@ -109,18 +112,98 @@ describe('recall reply routes', () => {
     expect((await as.anonymous.get(`/notices/${id}.${Number(exp) + 60}.${mac}/notice.pdf`)).status).toBe(404);
   });
 
-  it('the link makes an account for a recipient and signs it in to reply', async () => {
-    const stranger = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'someone@else.example', displayName: 'X', password: 'long-enough-password', confirm: 'long-enough-password' });
+  it('the link alone makes no account, whatever is posted with it', async () => {
+    // The old flow: link, address, any printed name and a password.
+    const old = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'Mallory', password: 'rhein-recall-2026', confirm: 'rhein-recall-2026' });
+    expect(old.status).not.toBe(303);
+    await old.text();
+    expect(as.anonymous.cookies.has('lotbridge_session')).toBe(false);
+    expect(await db.get("SELECT id FROM users WHERE email = 'recall@rhein-medical.example'")).toBeUndefined();
+    expect((await as.anonymous.get(`/recalls/${recallId}/reply`)).status).toBe(303);
+  });
+
+  it('a code mailed to the notice address makes the account: wrong codes lock, an expired code is refused, the right one works', async () => {
+    const codeMail = async () => {
+      const m = (await db.get<{ to_address: string; text_body: string }>("SELECT to_address, text_body FROM mail_messages WHERE purpose = 'recall.notice_claim_code' ORDER BY created_at DESC, rowid DESC LIMIT 1"))!;
+      expect(m.to_address).toBe('recall@rhein-medical.example');
+      return /\b(\d{6})\b/.exec(m.text_body)![1]!;
+    };
+    const ask = async () => {
+      const res = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'Jonas Weber' });
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain('We sent a six-digit code to recall@rhein-medical.example.');
+      return /name="claimId" value="(ncl_[a-z2-7]+)"/.exec(html)![1]!;
+    };
+    const verify = (claimId: string, code: string) =>
+      as.anonymous.postForm(`/notices/${token}?/verify`, { claimId, email: 'recall@rhein-medical.example', displayName: 'Jonas Weber', code, password: 'rhein-recall-2026', confirm: 'rhein-recall-2026' });
+
+    // A forged link asks for nothing and verifies nothing; an unknown claim is not found.
+    const [id, exp, mac] = token.split('.') as [string, string, string];
+    const forged = `${id}.${Number(exp) + 60}.${mac}`;
+    expect((await as.anonymous.postForm(`/notices/${forged}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'X' })).status).toBe(404);
+    expect((await as.anonymous.postForm(`/notices/${forged}?/verify`, { claimId: 'ncl_x', code: '123456', password: 'long-enough-pass', confirm: 'long-enough-pass' })).status).toBe(404);
+    const unknown = await as.anonymous.postForm(`/notices/${token}?/verify`, { claimId: 'ncl_x', code: '123456', password: 'long-enough-pass', confirm: 'long-enough-pass' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Ask for a code first.');
+
+    const stranger = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'someone@else.example', displayName: 'X' });
     expect(stranger.status).toBe(400);
-    const differ = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'Jonas Weber', password: 'rhein-recall-2026', confirm: 'other' });
-    expect(differ.status).toBe(400);
-    expect(await differ.text()).toContain('The two passwords differ.');
-    const made = await as.anonymous.postForm(`/notices/${token}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'Jonas Weber', password: 'rhein-recall-2026', confirm: 'rhein-recall-2026' });
+    expect(await stranger.text()).toContain('Choose an address this notice was sent to.');
+
+    const first = await ask();
+    const right = await codeMail();
+    const wrong = right === '000000' ? '111111' : '000000';
+    for (let left = 4; left >= 1; left--) {
+      const res = await verify(first, wrong);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toContain(`This is not the code. Tries left: ${left}.`);
+    }
+    const locked = await verify(first, wrong);
+    expect(locked.status).toBe(403);
+    expect(await locked.text()).toContain('Too many wrong codes');
+    expect((await verify(first, right)).status).toBe(403);
+
+    const second = await ask();
+    const late = await codeMail();
+    await db.run("UPDATE notice_claims SET expires_at = '2026-01-01T00:00:00.000Z' WHERE id = ?", [second]);
+    const expired = await verify(second, late);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).toContain('This code has expired.');
+    expect(await db.get("SELECT id FROM users WHERE email = 'recall@rhein-medical.example'")).toBeUndefined();
+
+    const third = await ask();
+    const made = await verify(third, await codeMail());
     expect(made.status).toBe(303);
     expect(made.headers.get('location')).toBe(`/recalls/${recallId}/reply`);
     const reply = await as.anonymous.get(`/recalls/${recallId}/reply`);
     expect(reply.status).toBe(200);
     expect(await reply.text()).toContain('Jonas Weber');
+    const actions = await db.all<{ action: string }>("SELECT action FROM audit_log WHERE action LIKE 'recall.notice_claim%' ORDER BY seq");
+    expect(actions.map((a) => a.action)).toEqual([
+      'recall.notice_claim_code_sent', // the old flow's post asked for a code, and made nothing else
+      'recall.notice_claim_code_sent',
+      ...Array(5).fill('recall.notice_claim_failed'),
+      'recall.notice_claim_locked',
+      'recall.notice_claim_code_sent',
+      'recall.notice_claim_refused',
+      'recall.notice_claim_code_sent',
+      'recall.notice_claimed',
+    ]);
+  });
+
+  it('neither the access log nor /admin/mail shows a live notice link or code', async () => {
+    expect(server.output()).toContain('"path":"/notices/[redacted]"');
+    expect(server.output()).not.toContain(token);
+    const codes = (await db.all<{ text_body: string }>("SELECT text_body FROM mail_messages WHERE purpose = 'recall.notice_claim_code'")).map((m) => /\b(\d{6})\b/.exec(m.text_body)![1]!);
+    expect(await db.get('SELECT COUNT(*) AS n FROM mail_messages WHERE text_body LIKE ?', [`%${token}%`])).toEqual({ n: 1 });
+    const mail = await as.admin.get('/admin/mail');
+    expect(mail.status).toBe(200);
+    const html = await mail.text();
+    expect(html).toContain('/notices/[hidden]');
+    expect(html).not.toContain(token);
+    expect(html).not.toContain(token.split('.')[2]!);
+    for (const code of codes) expect(html).not.toMatch(new RegExp(`\\b${code}\\b`));
   });
 
   it('the reply form refuses impossible quantities next to their fields, in the reader’s language', async () => {

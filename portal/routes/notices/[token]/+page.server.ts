@@ -1,12 +1,13 @@
-import { error, fail, redirect } from '@sveltejs/kit';
-import { isAppError } from '$shared/errors.ts';
+import { error, redirect } from '@sveltejs/kit';
 import { translate } from '$shared/i18n/index.ts';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
 import { checkNoticeToken } from '$shared/recalls/notice-link.ts';
 import { openNoticeLink } from '$shared/recalls/open-notice-link.ts';
 import { getNoticeData } from '$shared/recalls/get-notice-data.ts';
 import { claimNoticeAccount } from '$shared/recalls/claim-notice-account.ts';
-import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { requestNoticeClaimCode } from '$shared/recalls/request-notice-claim-code.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { setSessionCookie } from '$lib/server/session-cookie.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -34,24 +35,34 @@ export const load = (async ({ locals, params }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-  /** A recipient without an account makes one here and is signed in to reply. */
-  claim: async ({ request, locals, params, cookies, url }) => {
+  /**
+   * A recipient without an account asks for a one-time code, mailed to the notice's address:
+   * the link alone creates nothing.
+   */
+  claim: async ({ request, locals, params }) => {
     const form = await request.formData();
-    const email = String(form.get('email') ?? '');
-    const displayName = String(form.get('displayName') ?? '');
-    const password = String(form.get('password') ?? '');
+    const values = { email: String(form.get('email') ?? ''), displayName: String(form.get('displayName') ?? '') };
+    try {
+      const sent = await requestNoticeClaimCode(locals.ctx, { token: params.token, ...values, locale: locals.locale });
+      return { action: 'claim', codeSent: { claimId: sent.claimId, email: sent.email, displayName: values.displayName.trim() } };
+    } catch (e) {
+      return problemFailure(e, locals, 'claim', values);
+    }
+  },
+
+  /** The right code, in time, creates the account for the address it went to and signs it in to reply. */
+  verify: async ({ request, locals, params, cookies, url }) => {
+    const form = await request.formData();
+    const text = (name: string) => String(form.get(name) ?? '');
+    const values = { claimId: text('claimId'), email: text('email'), displayName: text('displayName') };
     let recallId: string;
     try {
-      if (password !== String(form.get('confirm') ?? '')) {
-        return fail(400, { message: translate(locals.locale, 'noticeLink.passwordsDiffer'), fields: { confirm: translate(locals.locale, 'noticeLink.passwordsDiffer') }, values: { email, displayName } });
-      }
-      recallId = (await claimNoticeAccount(locals.ctx, { token: params.token, email, displayName, password })).recallId;
-      const signedIn = await signInWithPassword(locals.ctx, { email, password });
+      const claimed = await claimNoticeAccount(locals.ctx, { token: params.token, claimId: values.claimId, code: text('code'), password: text('password'), confirm: text('confirm') });
+      recallId = claimed.recallId;
+      const signedIn = await signInWithPassword(locals.ctx, { email: claimed.email, password: text('password') });
       setSessionCookie(cookies, url, signedIn.token, signedIn.session, locals.app.policy);
     } catch (e) {
-      const failure = formFailure(e, locals, { email, displayName });
-      if (isAppError(e) && e.code === 'conflict') return fail(409, { ...failure.data, message: translate(locals.locale, 'noticeLink.accountExists') });
-      return failure;
+      return problemFailure(e, locals, 'verify', values);
     }
     redirect(303, `/recalls/${recallId}/reply`);
   },

@@ -1,0 +1,96 @@
+import { listUsers } from '$shared/users/list-users.ts';
+import { inviteUser, reinviteUser } from '$shared/users/invite-user.ts';
+import { disableUser } from '$shared/users/disable-user.ts';
+import { enableUser } from '$shared/users/enable-user.ts';
+import { setUserAdministrator } from '$shared/users/set-user-administrator.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
+import { requireActor } from '$lib/server/require-actor.ts';
+import type { Actions, PageServerLoad } from './$types';
+
+// Authorisation is the use cases': an organisation's administrator manages its own users, a
+// manufacturer_admin everyone's; anyone else gets 'forbidden' (403), another organisation's
+// user is 'not_found' (404), from the load and from every action alike.
+
+const text = (form: FormData, name: string) => {
+  const v = form.get(name);
+  return typeof v === 'string' ? v : '';
+};
+
+export const load = (async ({ locals, url }) => {
+  try {
+    const organisationId = url.searchParams.get('organisation') ?? '';
+    const actor = requireActor(locals);
+    const admin = await listUsers(locals.ctx, actor, { organisationId: organisationId || undefined });
+    return { filter: organisationId, admin, me: actor.userId, myOrganisation: actor.organisationId };
+  } catch (e) {
+    loadFailure(e, locals);
+  }
+}) satisfies PageServerLoad;
+
+export const actions = {
+  invite: async ({ request, locals, url }) => {
+    const form = await request.formData();
+    const values = {
+      email: text(form, 'email'),
+      displayName: text(form, 'displayName'),
+      role: text(form, 'role'),
+      organisationId: text(form, 'organisationId'),
+      administers: text(form, 'administers'),
+    };
+    try {
+      const invited = await inviteUser(locals.ctx, requireActor(locals), {
+        ...values,
+        administers: values.administers === 'yes',
+        organisationId: values.organisationId || undefined,
+        portalUrl: locals.app.config.publicUrl?.origin ?? url.origin,
+        locale: locals.locale,
+      });
+      return { action: 'invite', done: invited.email };
+    } catch (e) {
+      return problemFailure(e, locals, 'invite', values);
+    }
+  },
+
+  reinvite: async ({ request, locals, url }) => {
+    const userId = text(await request.formData(), 'userId');
+    try {
+      await reinviteUser(locals.ctx, requireActor(locals), { userId, portalUrl: locals.app.config.publicUrl?.origin ?? url.origin, locale: locals.locale });
+      return { action: 'reinvite', done: userId };
+    } catch (e) {
+      return problemFailure(e, locals, 'reinvite', { userId });
+    }
+  },
+
+  disable: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { userId: text(form, 'userId'), reason: text(form, 'reason') };
+    try {
+      await disableUser(locals.ctx, requireActor(locals), values);
+      return { action: 'disable', done: values.userId };
+    } catch (e) {
+      return problemFailure(e, locals, 'disable', values);
+    }
+  },
+
+  enable: async ({ request, locals }) => {
+    const userId = text(await request.formData(), 'userId');
+    try {
+      await enableUser(locals.ctx, requireActor(locals), { userId });
+      return { action: 'enable', done: userId };
+    } catch (e) {
+      return problemFailure(e, locals, 'enable', { userId });
+    }
+  },
+
+  administrator: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { userId: text(form, 'userId'), administers: text(form, 'administers') };
+    try {
+      await setUserAdministrator(locals.ctx, requireActor(locals), { userId: values.userId, administers: values.administers === 'yes' });
+      return { action: values.administers === 'yes' ? 'makeAdministrator' : 'removeAdministrator', done: values.userId };
+    } catch (e) {
+      return problemFailure(e, locals, 'administrator', values);
+    }
+  },
+} satisfies Actions;

@@ -1,0 +1,24 @@
+import type { UseCaseContext } from '../context.ts';
+import { requireRole, type Actor, type OrganisationKind } from '../auth/actor.ts';
+
+export interface OrganisationSummary {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  erpId: string | null;
+  users: number;
+  administrators: number;
+  createdAt: string;
+}
+
+/** Every organisation with its head count, for the manufacturer's administrators. */
+export async function listOrganisations(ctx: UseCaseContext, actor: Actor): Promise<OrganisationSummary[]> {
+  requireRole(actor, 'manufacturer_admin');
+  const rows = await ctx.db.all<{ id: string; name: string; kind: OrganisationKind; erp_id: string | null; users: number; administrators: number; created_at: string }>(
+    `SELECT o.id, o.name, o.kind, o.erp_id, o.created_at,
+            (SELECT COUNT(*) FROM memberships m WHERE m.organisation_id = o.id) AS users,
+            (SELECT COUNT(*) FROM memberships m WHERE m.organisation_id = o.id AND (m.administers = 1 OR m.role = 'manufacturer_admin')) AS administrators
+       FROM organisations o ORDER BY o.kind, o.name`,
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, erpId: r.erp_id, users: r.users, administrators: r.administrators, createdAt: r.created_at }));
+}

@@ -1,0 +1,64 @@
+import type { UseCaseContext } from '../context.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { hashPassword, minPasswordLength, verifyPassword } from '../auth/password.ts';
+import { countFailedCredential } from '../auth/count-failed-credential.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { queueMail } from '../mail/queue-mail.ts';
+import { translate, type Locale } from '../i18n/index.ts';
+import { AppError } from '../errors.ts';
+import { maxPasswordLength, refusal, type Problem } from './problems.ts';
+
+/**
+ * A user changes their own password, proving the current one (a wrong one counts towards the
+ * sign-in lockout like any failed credential). Every other session of theirs ends; the one
+ * in use stays. Audited, and the user is told by mail.
+ */
+export async function changePassword(
+  ctx: UseCaseContext,
+  actor: Actor,
+  input: { sessionId: string; current: string; password: string; confirm: string; locale: Locale },
+): Promise<{ otherSessionsEnded: number }> {
+  const problems: Record<string, Problem> = {};
+  if (!input.current) problems.current = { code: 'required' };
+  if (input.password.length < minPasswordLength) problems.password = { code: 'tooShort', params: { min: minPasswordLength } };
+  else if (input.password.length > maxPasswordLength) problems.password = { code: 'tooLong', params: { max: maxPasswordLength } };
+  else if (input.password === input.current) problems.password = { code: 'sameAsCurrent' };
+  else if (input.password !== input.confirm) problems.confirm = { code: 'differ' };
+  if (Object.keys(problems).length) throw refusal('invalid_input', 'the new password is not valid', problems);
+
+  const user = await ctx.db.get<{ password_hash: string | null }>('SELECT password_hash FROM users WHERE id = ?', [actor.userId]);
+  if (!user) throw new AppError('not_found', 'no such user');
+  if (!user.password_hash || !(await verifyPassword(user.password_hash, input.current))) {
+    const lockedUntil = await ctx.db.transaction((tx) =>
+      countFailedCredential(tx, ctx.clock, ctx.policy, { id: actor.userId, display_name: actor.displayName, organisation_id: actor.organisationId }, 'password', ctx.requestId, {
+        reason: 'wrong current password when changing the password',
+      }),
+    );
+    throw refusal('invalid_input', 'the current password is wrong', { current: { code: lockedUntil ? 'wrongPasswordLocked' : 'wrongPassword' } });
+  }
+
+  const passwordHash = await hashPassword(input.password);
+  return ctx.db.transaction(async (tx) => {
+    await tx.run('UPDATE users SET password_hash = ?, failed_attempts = 0 WHERE id = ?', [passwordHash, actor.userId]);
+    const ended = await tx.run('DELETE FROM sessions WHERE user_id = ? AND id != ?', [actor.userId, input.sessionId]);
+    await recordAudit(tx, ctx.clock, {
+      actor: asAuditActor(actor),
+      organisationId: actor.organisationId,
+      action: 'user.password_changed',
+      entityType: 'user',
+      entityId: actor.userId,
+      newValues: { otherSessionsEnded: ended.changes },
+      requestId: ctx.requestId,
+    });
+    await queueMail(tx, ctx.clock, {
+      to: actor.email,
+      subject: translate(input.locale, 'users.mail.passwordChanged.subject'),
+      text: translate(input.locale, 'users.mail.passwordChanged.text', { name: actor.displayName, at: `${ctx.clock.now().toISOString().slice(0, 16).replace('T', ' ')} UTC` }),
+      locale: input.locale,
+      purpose: 'user.password_changed',
+      organisationId: actor.organisationId,
+      entity: { type: 'user', id: actor.userId },
+    });
+    return { otherSessionsEnded: ended.changes };
+  });
+}

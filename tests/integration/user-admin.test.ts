@@ -1,0 +1,93 @@
+// User administration use cases on a real SQLite file with a clock the test moves: an
+// invitation link lapses after 72 hours; two submissions of one link set one password; the
+// administrator right is given and taken within the administrator's reach only, audited.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../shared/auth/actor.ts';
+import { seedDemo } from '../../shared/demo/seed-demo.ts';
+import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { addUser } from '../../shared/organisations/add-user.ts';
+import { inviteUser } from '../../shared/users/invite-user.ts';
+import { acceptInvitation, readInvitation } from '../../shared/users/accept-invitation.ts';
+import { setUserAdministrator } from '../../shared/users/set-user-administrator.ts';
+import { listUsers } from '../../shared/users/list-users.ts';
+import { problemsOf } from '../../shared/users/problems.ts';
+import { isAppError, type AppError } from '../../shared/errors.ts';
+import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { actorFor } from '../support/actors.ts';
+
+async function refusal(p: Promise<unknown>): Promise<AppError> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(isAppError(e), `expected an AppError, got ${String(e)}`).toBe(true);
+  return e as AppError;
+}
+
+describe('user administration use cases', () => {
+  let t: TestDatabase;
+  let admin: Actor;
+  let alpenAdmin: Actor;
+  let alpen: string;
+  const tokenFor = async (email: string) =>
+    /\/invite\/(inv_[a-z2-7]+)/.exec(
+      (await t.db.get<{ text_body: string }>("SELECT text_body FROM mail_messages WHERE to_address = ? AND purpose = 'user.invitation' ORDER BY rowid DESC LIMIT 1", [email]))!.text_body,
+    )![1]!;
+
+  beforeAll(async () => {
+    t = await testDatabase();
+    await seedDemo(t.ctx);
+    admin = await actorFor(t.db, 'admin@meridian-medical.example');
+    alpen = (await createOrganisation(t.ctx, { type: 'system', name: 'test' }, { name: 'Alpen Medizintechnik AG', kind: 'distributor' })).id;
+    await addUser(t.ctx, { type: 'system', name: 'test' }, { email: 'admin@alpen-med.example', displayName: 'Heidi Frei', password: 'alpen-admin-2026', organisationId: alpen, role: 'distributor_user', administers: true });
+    alpenAdmin = await actorFor(t.db, 'admin@alpen-med.example');
+  });
+  afterAll(() => t?.close());
+
+  it('an invitation link lapses after 72 hours', async () => {
+    await inviteUser(t.ctx, alpenAdmin, { email: 'late@alpen-med.example', displayName: 'Late Comer', role: 'distributor_user', administers: false, portalUrl: 'http://portal.test', locale: 'en' });
+    const token = await tokenFor('late@alpen-med.example');
+    t.clock.advance(72 * 3_600_000 - 1000);
+    expect((await readInvitation(t.ctx, token)).email).toBe('late@alpen-med.example');
+    t.clock.advance(1000);
+    expect((await refusal(readInvitation(t.ctx, token))).code).toBe('forbidden');
+    expect((await refusal(acceptInvitation(t.ctx, { token, password: 'late-comer-2026', confirm: 'late-comer-2026' }))).code).toBe('forbidden');
+    expect(await t.db.get("SELECT password_hash FROM users WHERE email = 'late@alpen-med.example'")).toEqual({ password_hash: null });
+    expect((await listUsers(t.ctx, alpenAdmin)).users.find((u) => u.email === 'late@alpen-med.example')).toMatchObject({ state: 'invited' });
+  });
+
+  it('two submissions of one link at once set one password', async () => {
+    await inviteUser(t.ctx, admin, { email: 'twice@alpen-med.example', displayName: 'Twice', role: 'distributor_user', administers: false, organisationId: alpen, portalUrl: 'http://portal.test', locale: 'zh-CN' });
+    const token = await tokenFor('twice@alpen-med.example');
+    expect((await t.db.get<{ subject: string }>("SELECT subject FROM mail_messages WHERE to_address = 'twice@alpen-med.example'"))!.subject).toBe('您在 Alpen Medizintechnik AG 的 Lotbridge 账户');
+    const results = await Promise.allSettled([
+      acceptInvitation(t.ctx, { token, password: 'first-password-1', confirm: 'first-password-1' }),
+      acceptInvitation(t.ctx, { token, password: 'second-password-2', confirm: 'second-password-2' }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.password_set'")).toEqual({ n: 1 });
+  });
+
+  it('the administrator right is given and taken within reach only, never one’s own, audited', async () => {
+    const twice = (await t.db.get<{ id: string }>("SELECT id FROM users WHERE email = 'twice@alpen-med.example'"))!.id;
+    const rheinUser = (await actorFor(t.db, 'distributor@rhein-medical.example')).userId;
+    expect((await refusal(setUserAdministrator(t.ctx, alpenAdmin, { userId: rheinUser, administers: true }))).code).toBe('not_found');
+    expect(problemsOf(await refusal(setUserAdministrator(t.ctx, alpenAdmin, { userId: alpenAdmin.userId, administers: false })))).toEqual({ userId: { code: 'ownAccount' } });
+    expect(problemsOf(await refusal(setUserAdministrator(t.ctx, admin, { userId: (await actorFor(t.db, 'qa@meridian-medical.example')).userId, administers: true })))).toEqual({
+      userId: { code: 'roleDecides' },
+    });
+    expect((await refusal(setUserAdministrator(t.ctx, await actorFor(t.db, 'distributor@rhein-medical.example'), { userId: twice, administers: true }))).code).toBe('forbidden');
+
+    await setUserAdministrator(t.ctx, alpenAdmin, { userId: twice, administers: true });
+    await setUserAdministrator(t.ctx, alpenAdmin, { userId: twice, administers: true });
+    await setUserAdministrator(t.ctx, admin, { userId: twice, administers: false });
+    const entries = await t.db.all<{ actor_id: string; old_values: string; new_values: string }>(
+      "SELECT actor_id, old_values, new_values FROM audit_log WHERE action = 'user.administrator_set' AND entity_id = ? ORDER BY seq",
+      [twice],
+    );
+    expect(entries).toEqual([
+      { actor_id: alpenAdmin.userId, old_values: '{"administers":false}', new_values: '{"administers":true}' },
+      { actor_id: admin.userId, old_values: '{"administers":true}', new_values: '{"administers":false}' },
+    ]);
+  });
+});
