@@ -3,7 +3,7 @@ import type { Actor } from './actor.ts';
 import { asAuditActor } from './actor.ts';
 import { clearAllAddressThrottles } from './sign-in-throttle.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { administeredScope, findAdministeredUser, scopeSql } from '../users/user-admin.ts';
 
 export interface LockedAccount {
   userId: string;
@@ -14,34 +14,15 @@ export interface LockedAccount {
   lockedUntil: string;
 }
 
-/**
- * Who may unlock whose account: a manufacturer administrator anyone's; an organisation's own
- * administrator (a role the user administration adds) its members'. Today's roles give this
- * to manufacturer administrators only.
- */
-export function administersUsersOf(actor: Actor, organisationId: string): boolean {
-  if (actor.role === 'manufacturer_admin') return true;
-  return isOrganisationAdministrator(actor) && actor.organisationId === organisationId;
-}
-
-function isOrganisationAdministrator(actor: Actor): boolean {
-  return (actor.role as string).endsWith('_admin');
-}
-
-function requireSomeAdministration(actor: Actor): void {
-  if (!administersUsersOf(actor, actor.organisationId)) throw new AppError('forbidden', 'only an administrator can unlock accounts');
-}
-
 /** The accounts locked right now that this administrator may unlock, soonest lock end first. */
 export async function listLockedAccounts(ctx: UseCaseContext, actor: Actor): Promise<LockedAccount[]> {
-  requireSomeAdministration(actor);
-  const everyone = actor.role === 'manufacturer_admin';
+  const scope = scopeSql(await administeredScope(ctx.db, actor));
   const rows = await ctx.db.all<{ id: string; email: string; display_name: string; organisation_id: string; name: string; locked_until: string }>(
     `SELECT u.id, u.email, u.display_name, m.organisation_id, o.name, u.locked_until
        FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id
-      WHERE u.locked_until > ? ${everyone ? '' : 'AND m.organisation_id = ?'}
+      WHERE u.locked_until > ? AND ${scope.sql}
       ORDER BY u.locked_until, u.email LIMIT 100`,
-    everyone ? [ctx.clock.now().toISOString()] : [ctx.clock.now().toISOString(), actor.organisationId],
+    [ctx.clock.now().toISOString(), ...scope.args],
   );
   return rows.map((r) => ({ userId: r.id, email: r.email, displayName: r.display_name, organisationId: r.organisation_id, organisationName: r.name, lockedUntil: r.locked_until }));
 }
@@ -52,19 +33,15 @@ export async function listLockedAccounts(ctx: UseCaseContext, actor: Actor): Pro
  * simply not found for an organisation administrator.
  */
 export async function unlockAccount(ctx: UseCaseContext, actor: Actor, userId: string): Promise<{ email: string }> {
-  requireSomeAdministration(actor);
+  const scope = await administeredScope(ctx.db, actor);
   return ctx.db.transaction(async (tx) => {
-    const user = await tx.get<{ id: string; email: string; failed_attempts: number; locked_until: string | null; organisation_id: string }>(
-      `SELECT u.id, u.email, u.failed_attempts, u.locked_until, m.organisation_id
-         FROM users u JOIN memberships m ON m.user_id = u.id WHERE u.id = ? ORDER BY m.created_at LIMIT 1`,
-      [userId],
-    );
-    if (!user || !administersUsersOf(actor, user.organisation_id)) throw new AppError('not_found', 'no such user');
+    const found = await findAdministeredUser(tx, scope, userId);
+    const user = (await tx.get<{ id: string; email: string; failed_attempts: number; locked_until: string | null }>('SELECT id, email, failed_attempts, locked_until FROM users WHERE id = ?', [found.id]))!;
     await tx.run('UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = ?', [user.id]);
     const blocksEnded = await clearAllAddressThrottles(tx, user.email);
     await recordAudit(tx, ctx.clock, {
       actor: asAuditActor(actor),
-      organisationId: user.organisation_id,
+      organisationId: found.organisation_id,
       action: 'auth.account_unlocked',
       entityType: 'user',
       entityId: user.id,

@@ -31,7 +31,7 @@ export interface Keyring {
   checkValues(): Record<string, string>;
 }
 
-export type MacPurpose = 'audit-entry' | 'audit-verification' | 'record-hash';
+export type MacPurpose = 'audit-entry' | 'audit-verification' | 'one-time-code';
 
 const sealedPrefix = 'sealed:v1:';
 

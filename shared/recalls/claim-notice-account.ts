@@ -63,7 +63,7 @@ export async function claimNoticeAccount(
       await audit('recall.notice_claim_refused', { expiresAt: c.expires_at }, 'code expired');
       return { ok: false, status: 'forbidden', problem: { code: 'codeExpired' } };
     }
-    if (!claimCodeMatches(claim.id, input.code, c.code_hash)) {
+    if (!claimCodeMatches(tx.keys, claim.id, input.code, c.code_hash)) {
       const attempts = c.attempts + 1;
       const locks = attempts >= claimCodeTries;
       await tx.run('UPDATE notice_claims SET attempts = ?, state = ?, ended_at = ? WHERE id = ?', [attempts, locks ? 'locked' : 'pending', locks ? now : null, claim.id]);

@@ -43,7 +43,7 @@ export async function requestNoticeClaimCode(
     await tx.run("UPDATE notice_claims SET state = 'replaced', ended_at = ? WHERE notice_id = ? AND email = ? AND state = 'pending'", [now.toISOString(), notice.id, email]);
     await tx.run(
       "INSERT INTO notice_claims (id, notice_id, email, display_name, code_hash, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
-      [claimId, notice.id, email, displayName, hashClaimCode(claimId, code), now.toISOString(), expiresAt],
+      [claimId, notice.id, email, displayName, hashClaimCode(tx.keys, claimId, code), now.toISOString(), expiresAt],
     );
     await queueMail(tx, ctx.clock, {
       to: email,

@@ -5,7 +5,6 @@
 // clock, then the login form and the unlock action over real HTTP, sources given by
 // X-Forwarded-For behind TRUST_PROXY.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../shared/auth/actor.ts';
 import { defaultPolicy, type SecurityPolicy } from '../../shared/auth/policy.ts';
 import { signInWithPassword } from '../../shared/auth/sign-in-with-password.ts';
 import { perSourceLimit } from '../../shared/auth/sign-in-throttle.ts';
@@ -154,13 +153,13 @@ describe('sign-in throttling and the account lock (use cases)', () => {
     const supplierActor = await actorFor(t.db, supplier.email);
     const distributorActor = await actorFor(t.db, distributor.email);
     const qaActor = await actorFor(t.db, qa.email);
-    // An organisation's own administrator (a role the user administration adds) of another organisation.
-    const otherOrgAdmin = { ...distributorActor, role: 'distributor_admin' } as unknown as Actor;
-
     for (const actor of [supplierActor, distributorActor, qaActor]) {
       await expect(unlockAccount(t.ctx, actor, supplierId)).rejects.toMatchObject({ code: 'forbidden' });
       await expect(listLockedAccounts(t.ctx, actor)).rejects.toMatchObject({ code: 'forbidden' });
     }
+    // Another organisation's own administrator (memberships.administers).
+    await t.db.run('UPDATE memberships SET administers = 1 WHERE user_id = ?', [distributorActor.userId]);
+    const otherOrgAdmin = distributorActor;
     await expect(unlockAccount(t.ctx, otherOrgAdmin, supplierId)).rejects.toMatchObject({ code: 'not_found' });
     expect(await listLockedAccounts(t.ctx, otherOrgAdmin)).toEqual([]);
     expect((await userRow(supplier.email))!.locked_until).toBe(lockedUntil);

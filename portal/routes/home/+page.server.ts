@@ -3,7 +3,8 @@ import { listCertificateExpiry } from '$shared/certificates/list-certificate-exp
 import type { Actor } from '$shared/auth/actor.ts';
 import { listWebhookEndpoints } from '$shared/webhooks/list-webhook-endpoints.ts';
 import { listRecalls, type DistributorRecallItem } from '$shared/recalls/list-recalls.ts';
-import { administersUsersOf, listLockedAccounts, unlockAccount } from '$shared/auth/unlock-account.ts';
+import { listLockedAccounts, unlockAccount } from '$shared/auth/unlock-account.ts';
+import { administersUsers } from '$shared/users/user-admin.ts';
 import { fail } from '@sveltejs/kit';
 import { formFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -43,7 +44,7 @@ export const load = (async ({ locals }) => {
     authMethod: locals.session!.authMethod,
     inactivityMinutes: Math.round(locals.app.policy.inactivityMs / 60_000),
     securityAlerts: actor.organisationKind === 'manufacturer' ? await listSecurityAlerts(locals.ctx, actor) : null,
-    lockedAccounts: administersUsersOf(actor, actor.organisationId) ? await listLockedAccounts(locals.ctx, actor) : null,
+    lockedAccounts: (await administersUsers(locals.ctx.db, actor)) ? await listLockedAccounts(locals.ctx, actor) : null,
     erp: admin ? await erpSummary(locals, actor) : null,
     expiry: await certificateExpiry(locals, actor),
     recallsAwaitingReply: await recallsAwaitingReply(locals, actor),

@@ -1,6 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { translate } from '$shared/i18n/index.ts';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
+import { clientSource } from '$lib/server/client-source.ts';
 import { checkNoticeToken } from '$shared/recalls/notice-link.ts';
 import { openNoticeLink } from '$shared/recalls/open-notice-link.ts';
 import { getNoticeData } from '$shared/recalls/get-notice-data.ts';
@@ -51,7 +52,8 @@ export const actions = {
   },
 
   /** The right code, in time, creates the account for the address it went to and signs it in to reply. */
-  verify: async ({ request, locals, params, cookies, url }) => {
+  verify: async (event) => {
+    const { request, locals, params, cookies, url } = event;
     const form = await request.formData();
     const text = (name: string) => String(form.get(name) ?? '');
     const values = { claimId: text('claimId'), email: text('email'), displayName: text('displayName') };
@@ -59,7 +61,7 @@ export const actions = {
     try {
       const claimed = await claimNoticeAccount(locals.ctx, { token: params.token, claimId: values.claimId, code: text('code'), password: text('password'), confirm: text('confirm') });
       recallId = claimed.recallId;
-      const signedIn = await signInWithPassword(locals.ctx, { email: claimed.email, password: text('password') });
+      const signedIn = await signInWithPassword(locals.ctx, { email: claimed.email, password: text('password'), source: clientSource(event) });
       setSessionCookie(cookies, url, signedIn.token, signedIn.session, locals.app.policy);
     } catch (e) {
       return problemFailure(e, locals, 'verify', values);
