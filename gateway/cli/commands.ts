@@ -4,6 +4,7 @@ import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.t
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { roles } from '../../shared/auth/actor.ts';
 import type { AuditActor } from '../../shared/audit/entry.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -52,6 +53,28 @@ async function readStdinLine(): Promise<string> {
     if (data.includes('\n')) break;
   }
   return data.split(/\r?\n/)[0] ?? '';
+}
+
+const recordProblems = {
+  altered: 'altered since it was recorded (its content does not match its record hash)',
+  signature_differs: 'its signature is bound to another record hash',
+  inconsistent: 'its columns differ from its hashed content',
+} as const;
+
+/** The record half of `audit verify`: every signed record's hash recomputed, each mismatch named. */
+async function verifyRecords(db: Parameters<typeof verifyRecordHashes>[0]): Promise<number> {
+  const verdict = await verifyRecordHashes(db, { onFinding: (f) => console.error(`Record ALTERED: ${f.type} ${f.id}: ${recordProblems[f.problem]}`) });
+  const counts = (n: Record<string, number>) =>
+    Object.entries(n)
+      .map(([type, count]) => `${count} ${type}`)
+      .join(', ');
+  const unhashed = Object.values(verdict.unhashed).some((n) => n > 0) ? `; without a record hash (recorded before hashing): ${counts(verdict.unhashed)}` : '';
+  if (verdict.ok) {
+    console.log(`Record hashes intact: ${counts(verdict.checked)}${unhashed}`);
+    return 0;
+  }
+  console.error(`Record hashes BROKEN: ${verdict.findings} finding(s) over ${counts(verdict.checked)}${unhashed}`);
+  return 1;
 }
 
 export const commands: Record<string, Command> = {
@@ -168,13 +191,14 @@ export const commands: Record<string, Command> = {
   },
 
   'audit verify': {
-    summary: 'recompute the audit trail hash chain; exit 0 when intact, 1 naming the first broken entry',
+    summary: 'recompute the audit trail hash chain and the record hash of every signed record; exit 0 when intact, 1 naming what is not',
     async run() {
       return withApp(async (app) => {
         const verdict = await verifyAuditChain(app.db);
+        const records = await verifyRecords(app.db);
         if (verdict.ok) {
           console.log(`Audit trail intact: ${verdict.entries} entries, head ${verdict.headHash}`);
-          return 0;
+          return records;
         }
         console.error(`Audit trail BROKEN at entry ${verdict.firstBrokenSeq}: ${verdict.problem} (${verdict.entries} entries verified before it)`);
         return 1;

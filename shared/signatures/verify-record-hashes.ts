@@ -1,0 +1,249 @@
+import type { Tx } from '../db/index.ts';
+import { certificateRecordHash, certificateSelect, toCertificate, type CertificateRow } from '../certificates/certificate.ts';
+import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
+import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
+import { shipmentRecordHash } from '../erp/shipment-record.ts';
+import { recallRecordHash } from '../recalls/recall-record-hash.ts';
+import { getAcknowledgement } from '../recalls/get-acknowledgement.ts';
+
+/** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
+export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'shipment'] as const;
+export type HashedRecordType = (typeof hashedRecordTypes)[number];
+
+/**
+ * A record that no longer is what was recorded:
+ * - `altered`: its stored content does not hash to its record hash;
+ * - `signature_differs`: the signature on it is bound to another hash than the record's;
+ * - `inconsistent`: a column repeats a value of the hashed content and no longer matches it.
+ */
+export interface RecordFinding {
+  type: HashedRecordType;
+  id: string;
+  problem: 'altered' | 'signature_differs' | 'inconsistent';
+}
+
+interface Checked {
+  id: string;
+  /** False when the record was stored before it had a record hash (ERP recalls and shipments before migration 0018). */
+  hashed: boolean;
+  findings: RecordFinding[];
+}
+
+type Checker = (db: Tx, ids: string[]) => Promise<Checked[]>;
+
+const idList = 'SELECT value FROM json_each(?)';
+
+const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
+  certificate: {
+    table: 'certificates',
+    async check(db, ids) {
+      const rows = await db.all<CertificateRow>(`${certificateSelect} WHERE c.id IN (${idList})`, [JSON.stringify(ids)]);
+      return rows.map((row) => {
+        const c = toCertificate(row);
+        return { id: c.id, hashed: true, findings: certificateRecordHash(c) === c.recordHash ? [] : [{ type: 'certificate', id: c.id, problem: 'altered' }] };
+      });
+    },
+  },
+  lot: {
+    table: 'lots',
+    async check(db, ids) {
+      const rows = await db.all<LotRow>(`${lotSelect} WHERE l.id IN (${idList})`, [JSON.stringify(ids)]);
+      return rows.map((row) => {
+        const l = toLot(row);
+        return { id: l.id, hashed: true, findings: lotRecordHash(l) === l.recordHash ? [] : [{ type: 'lot', id: l.id, problem: 'altered' }] };
+      });
+    },
+  },
+  invoice: {
+    table: 'invoices',
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      const rows = await db.all<{
+        id: string; organisation_id: string; invoice_number: string; invoice_date: string; due_date: string; currency: string; payment_terms: string;
+        purchase_order_id: string; net_total: string; tax_total: string; gross_total: string; tax_breakdown: string; record_hash: string; submitted_by: string; submitted_at: string;
+      }>(`SELECT * FROM invoices WHERE id IN (${idList})`, [list]);
+      const lines = await db.all<{ invoice_id: string; line_number: number; po_line_number: number; gtin: string; description: string; quantity: string; unit_price: string; tax_rate: string; line_net: string }>(
+        `SELECT * FROM invoice_lines WHERE invoice_id IN (${idList}) ORDER BY invoice_id, line_number`,
+        [list],
+      );
+      return rows.map((i) => {
+        const own: InvoiceLine[] = lines
+          .filter((l) => l.invoice_id === i.id)
+          .map((l) => ({ lineNumber: l.line_number, poLineNumber: l.po_line_number, gtin: l.gtin, description: l.description, quantity: l.quantity, unitPrice: l.unit_price, taxRate: l.tax_rate, lineNet: l.line_net }));
+        const hash = invoiceRecordHash({
+          id: i.id,
+          organisationId: i.organisation_id,
+          number: i.invoice_number,
+          invoiceDate: i.invoice_date,
+          dueDate: i.due_date,
+          currency: i.currency,
+          paymentTerms: i.payment_terms,
+          purchaseOrderId: i.purchase_order_id,
+          lines: own,
+          taxBreakdown: JSON.parse(i.tax_breakdown) as InvoiceTaxSubtotal[],
+          totals: { net: i.net_total, tax: i.tax_total, gross: i.gross_total },
+          submittedById: i.submitted_by,
+          submittedAt: i.submitted_at,
+        });
+        return { id: i.id, hashed: true, findings: hash === i.record_hash ? [] : [{ type: 'invoice', id: i.id, problem: 'altered' }] };
+      });
+    },
+  },
+  recall: {
+    table: 'recalls',
+    async check(db, ids) {
+      const rows = await db.all<{ id: string; recall_number: string; source: 'erp' | 'portal'; payload: string; issued_at: string; record_hash: string | null; signed: number }>(
+        `SELECT r.id, r.recall_number, r.source, r.payload, r.issued_at, r.record_hash,
+                EXISTS (SELECT 1 FROM signatures AS s WHERE s.entity_type = 'recall' AND s.entity_id = r.id AND s.record_hash = r.record_hash) AS signed
+         FROM recalls AS r WHERE r.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((r) => {
+        const findings: RecordFinding[] = [];
+        const finding = (problem: RecordFinding['problem']) => findings.push({ type: 'recall', id: r.id, problem });
+        let payload: Record<string, unknown> | null = null;
+        try {
+          payload = JSON.parse(r.payload) as Record<string, unknown>;
+        } catch {
+          finding('altered');
+        }
+        if (payload) {
+          if (r.record_hash !== null && recallRecordHash(r.source, payload) !== r.record_hash) finding('altered');
+          if (payload.recallNumber !== r.recall_number || payload.issuedAt !== r.issued_at) finding('inconsistent');
+        }
+        // QA's recalls are signed over their record hash when they are created.
+        if (r.source === 'portal' && !r.signed) finding('signature_differs');
+        return { id: r.id, hashed: r.record_hash !== null, findings };
+      });
+    },
+  },
+  recall_acknowledgement: {
+    table: 'recall_acknowledgements',
+    async check(db, ids) {
+      const out: Checked[] = [];
+      for (const id of ids) {
+        const a = await getAcknowledgement(db, null, id);
+        out.push({ id, hashed: true, findings: a.hashIntact ? [] : [{ type: 'recall_acknowledgement', id, problem: 'altered' }] });
+      }
+      return out;
+    },
+  },
+  shipment: {
+    table: 'shipments',
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      const rows = await db.all<{ id: string; shipment_number: string; distributor_organisation_id: string; dispatched_at: string; received_at: string; record_hash: string | null }>(
+        `SELECT id, shipment_number, distributor_organisation_id, dispatched_at, received_at, record_hash FROM shipments WHERE id IN (${idList})`,
+        [list],
+      );
+      const hashed = JSON.stringify(rows.filter((s) => s.record_hash !== null).map((s) => s.id));
+      const lines = await db.all<{ shipment_id: string; line_number: number; gtin: string; lot: string | null; serials: string; quantity: number; expiry_date: string | null }>(
+        `SELECT shipment_id, line_number, gtin, lot, serials, quantity, expiry_date FROM shipment_lines WHERE shipment_id IN (${idList}) ORDER BY shipment_id, line_number`,
+        [hashed],
+      );
+      return rows.map((s) => {
+        if (s.record_hash === null) return { id: s.id, hashed: false, findings: [] };
+        const hash = shipmentRecordHash({
+          id: s.id,
+          shipmentNumber: s.shipment_number,
+          distributorOrganisationId: s.distributor_organisation_id,
+          dispatchedAt: s.dispatched_at,
+          receivedAt: s.received_at,
+          lines: lines
+            .filter((l) => l.shipment_id === s.id)
+            .map((l) => ({ lineNumber: l.line_number, gtin: l.gtin, lot: l.lot, serials: parseSerials(l.serials), quantity: l.quantity, expiryDate: l.expiry_date })),
+        });
+        return { id: s.id, hashed: true, findings: hash === s.record_hash ? [] : [{ type: 'shipment', id: s.id, problem: 'altered' }] };
+      });
+    },
+  },
+};
+
+function parseSerials(text: string): string[] {
+  try {
+    return JSON.parse(text) as string[];
+  } catch {
+    return [text];
+  }
+}
+
+export interface RecordHashVerdict {
+  ok: boolean;
+  /** Records recomputed, per type. */
+  checked: Record<HashedRecordType, number>;
+  /** Records stored before they had a record hash, per type (nothing to recompute). */
+  unhashed: Record<HashedRecordType, number>;
+  /** Every finding, in type and id order. */
+  findings: number;
+}
+
+/**
+ * Recomputes the record hash of every hashed record (certificates, lots, invoices, recalls, the
+ * distributors' signed replies, shipments) from what is stored now, and checks the signatures
+ * bound to them. Reads in pages by id, so memory stays bounded however many records there are;
+ * each finding goes to `onFinding` as it is found (the CLI prints it), only their count is kept.
+ */
+export async function verifyRecordHashes(
+  db: Tx,
+  options: { pageSize?: number; onFinding?: (finding: RecordFinding) => void } = {},
+): Promise<RecordHashVerdict> {
+  const pageSize = options.pageSize ?? 500;
+  const checked = Object.fromEntries(hashedRecordTypes.map((t) => [t, 0])) as Record<HashedRecordType, number>;
+  const unhashed = { ...checked };
+  let findings = 0;
+  for (const type of hashedRecordTypes) {
+    const { table, check } = checkers[type];
+    let after = '';
+    for (;;) {
+      const ids = (await db.all<{ id: string }>(`SELECT id FROM ${table} WHERE id > ? ORDER BY id LIMIT ?`, [after, pageSize])).map((r) => r.id);
+      if (ids.length === 0) break;
+      const results = await check(db, ids);
+      const byId = new Map(results.map((r) => [r.id, r]));
+      for (const id of ids) {
+        const r = byId.get(id);
+        // A row the checker could not read back (e.g. its file or submitter row removed) is altered too.
+        const found = r ? r.findings : [{ type, id, problem: 'altered' as const }];
+        if (r && !r.hashed) unhashed[type]++;
+        else checked[type]++;
+        for (const f of found) {
+          findings++;
+          options.onFinding?.(f);
+        }
+      }
+      after = ids[ids.length - 1]!;
+      if (ids.length < pageSize) break;
+    }
+  }
+  return { ok: findings === 0, checked, unhashed, findings };
+}
+
+/** Checks some records of one type (a page shows them); findings only. */
+export async function checkRecordHashes(db: Tx, type: HashedRecordType, ids: string[]): Promise<RecordFinding[]> {
+  if (ids.length === 0) return [];
+  const results = await checkers[type].check(db, ids);
+  const seen = new Set(results.map((r) => r.id));
+  return [...results.flatMap((r) => r.findings), ...ids.filter((id) => !seen.has(id)).map((id) => ({ type, id, problem: 'altered' as const }))];
+}
+
+/**
+ * Everything a recall's pages rest on, re-verified when they are shown: the recall as issued,
+ * the distributors' signed replies and the shipments its consignees were computed from.
+ * `distributorOrganisationId` narrows replies and shipments to one distributor (its own page).
+ */
+export async function recallRecordFindings(db: Tx, recallId: string, distributorOrganisationId?: string): Promise<RecordFinding[]> {
+  const only = distributorOrganisationId ? ' AND distributor_organisation_id = ?' : '';
+  const by = distributorOrganisationId ? [distributorOrganisationId] : [];
+  const replies = await db.all<{ id: string }>(`SELECT id FROM recall_acknowledgements WHERE recall_id = ?${only} ORDER BY id`, [recallId, ...by]);
+  const shipments = await db.all<{ id: string }>(
+    `SELECT DISTINCT s.id FROM recall_consignees AS c
+     JOIN shipments AS s ON s.distributor_organisation_id = c.distributor_organisation_id
+     JOIN shipment_lines AS l ON l.shipment_id = s.id AND l.gtin = c.gtin AND l.lot IS c.lot
+     WHERE c.recall_id = ? AND c.source = 'shipments'${only.replace('distributor_organisation_id', 'c.distributor_organisation_id')} ORDER BY s.id`,
+    [recallId, ...by],
+  );
+  return [
+    ...(await checkRecordHashes(db, 'recall', [recallId])),
+    ...(await checkRecordHashes(db, 'recall_acknowledgement', replies.map((r) => r.id))),
+    ...(await checkRecordHashes(db, 'shipment', shipments.map((s) => s.id))),
+  ];
+}
