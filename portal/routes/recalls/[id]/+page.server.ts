@@ -4,6 +4,7 @@ import { translate } from '$shared/i18n/index.ts';
 import { addConsignee } from '$shared/recalls/add-consignee.ts';
 import { getRecallDashboard } from '$shared/recalls/get-recall-dashboard.ts';
 import { getRecallReview } from '$shared/recalls/get-recall-review.ts';
+import { recallRecordFindings } from '$shared/signatures/verify-record-hashes.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
 import { closeRecall } from '$shared/recalls/close-recall.ts';
 import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
@@ -26,6 +27,8 @@ export const load = (async ({ locals, params, url }) => {
     return {
       ...review,
       dashboard: underReview ? null : await getRecallDashboard(locals.ctx, actor, params.id),
+      // Re-verified on every view: the recall, the replies and the shipments it rests on.
+      altered: await recallRecordFindings(locals.ctx.db, review.recall.id),
       canAct: actor.role === 'manufacturer_qa' && underReview,
       canClose: actor.role === 'manufacturer_qa' && review.recall.state === 'open',
       signer: actor.displayName,
