@@ -59,6 +59,8 @@ const recordProblems = {
   altered: 'altered since it was recorded (its content does not match its record hash)',
   signature_differs: 'its signature is bound to another record hash',
   inconsistent: 'its columns differ from its hashed content',
+  audit_differs: 'its record hash differs from the one the audit trail recorded when it was created',
+  consignees_differ: 'its consignees differ from those the audit trail recorded',
 } as const;
 
 /** The record half of `audit verify`: every signed record's hash recomputed, each mismatch named. */

@@ -206,4 +206,5 @@ export const recallPagesEn = {
   'recalls.altered.recall': 'The recall as issued',
   'recalls.altered.recall_acknowledgement': 'Signed reply {id}',
   'recalls.altered.shipment': 'Shipment {id} (the consignees were computed from it)',
+  'recalls.altered.consignees': 'The consignees of the recall (rows changed or removed since they were resolved or added)',
 } as const;

@@ -208,4 +208,5 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.altered.recall': '所发布的召回',
   'recalls.altered.recall_acknowledgement': '已签名答复 {id}',
   'recalls.altered.shipment': '发货 {id}（收货方据此计算）',
+  'recalls.altered.consignees': '召回的收货方（自解析或添加后有记录被更改或删除）',
 };

@@ -14,12 +14,16 @@ export type HashedRecordType = (typeof hashedRecordTypes)[number];
  * A record that no longer is what was recorded:
  * - `altered`: its stored content does not hash to its record hash;
  * - `signature_differs`: the signature on it is bound to another hash than the record's;
- * - `inconsistent`: a column repeats a value of the hashed content and no longer matches it.
+ * - `inconsistent`: a column repeats a value of the hashed content and no longer matches it;
+ * - `audit_differs`: its record hash is not the one the audit trail wrote down when the record
+ *   was created (a record changed and re-hashed: the audit trail is chained, the record is not);
+ * - `consignees_differ` (recalls): its consignee rows no longer add up to what the audit trail
+ *   recorded when they were resolved or added (a consignee changed or removed).
  */
 export interface RecordFinding {
   type: HashedRecordType;
   id: string;
-  problem: 'altered' | 'signature_differs' | 'inconsistent';
+  problem: 'altered' | 'signature_differs' | 'inconsistent' | 'audit_differs' | 'consignees_differ';
 }
 
 interface Checked {
@@ -32,6 +36,81 @@ interface Checked {
 type Checker = (db: Tx, ids: string[]) => Promise<Checked[]>;
 
 const idList = 'SELECT value FROM json_each(?)';
+
+/**
+ * Where the audit trail wrote down a record's hash when it was created: the action and, per
+ * record id, the hash recorded. Records from before their hash was audited have none.
+ */
+const createdSql: Record<HashedRecordType, string> = {
+  certificate: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                WHERE entity_type = 'certificate' AND action = 'certificate.submitted' AND entity_id IN (${idList})`,
+  lot: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+        WHERE entity_type = 'lot' AND action = 'lot.submitted' AND entity_id IN (${idList})`,
+  invoice: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+            WHERE entity_type = 'invoice' AND action = 'invoice.submitted' AND entity_id IN (${idList})`,
+  recall: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+           WHERE entity_type = 'recall' AND action = 'recall.issued' AND entity_id IN (${idList})`,
+  shipment: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+             WHERE entity_type = 'shipment' AND action = 'shipment.dispatched' AND entity_id IN (${idList})`,
+  // A reply is audited on its notice, naming the reply.
+  recall_acknowledgement: `SELECT new_values ->> '$.acknowledgement' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                           WHERE entity_type = 'recall_notice' AND action IN ('recall.acknowledged', 'recall.acknowledgement_corrected')
+                             AND entity_id IN (SELECT notice_id FROM recall_acknowledgements WHERE id IN (${idList}))`,
+};
+
+/** The records of `ids` whose record hash differs from the one audited at their creation. */
+async function auditDiffers(db: Tx, type: HashedRecordType, ids: string[]): Promise<Set<string>> {
+  const table = checkers[type].table;
+  const audited = await db.all<{ id: string; hash: string | null }>(createdSql[type], [JSON.stringify(ids)]);
+  const stored = new Map(
+    (await db.all<{ id: string; record_hash: string | null }>(`SELECT id, record_hash FROM ${table} WHERE id IN (${idList})`, [JSON.stringify(ids)])).map((r) => [
+      r.id,
+      r.record_hash,
+    ]),
+  );
+  const differs = new Set<string>();
+  for (const a of audited) if (a.hash !== null && stored.has(a.id) && stored.get(a.id) !== a.hash) differs.add(a.id);
+  return differs;
+}
+
+/** Recalls whose consignee rows no longer add up to what was audited when they were resolved and added. */
+async function consigneesDiffer(db: Tx, ids: string[]): Promise<Set<string>> {
+  const rows = await db.all<{ id: string; rows: number; units: number; audited_rows: number | null; audited_units: number | null; added_rows: number | null; added_units: number | null }>(
+    `SELECT r.id,
+            (SELECT COUNT(*) FROM recall_consignees AS c WHERE c.recall_id = r.id) AS rows,
+            (SELECT ifnull(SUM(c.quantity_shipped), 0) FROM recall_consignees AS c WHERE c.recall_id = r.id) AS units,
+            (SELECT a.new_values ->> '$.lines' FROM audit_log AS a
+              WHERE a.entity_type = 'recall' AND a.entity_id = r.id AND a.action = 'recall.consignees_resolved' ORDER BY a.seq LIMIT 1) AS audited_rows,
+            (SELECT a.new_values ->> '$.units' FROM audit_log AS a
+              WHERE a.entity_type = 'recall' AND a.entity_id = r.id AND a.action = 'recall.consignees_resolved' ORDER BY a.seq LIMIT 1) AS audited_units,
+            (SELECT COUNT(*) FROM audit_log AS a CROSS JOIN json_each(a.new_values -> '$.lines') AS l
+              WHERE a.entity_type = 'recall' AND a.entity_id = r.id AND a.action = 'recall.consignee_added') AS added_rows,
+            (SELECT ifnull(SUM(l.value ->> '$.quantity'), 0) FROM audit_log AS a CROSS JOIN json_each(a.new_values -> '$.lines') AS l
+              WHERE a.entity_type = 'recall' AND a.entity_id = r.id AND a.action = 'recall.consignee_added') AS added_units
+     FROM recalls AS r WHERE r.id IN (${idList})`,
+    [JSON.stringify(ids)],
+  );
+  const differs = new Set<string>();
+  for (const r of rows) {
+    if (r.audited_rows === null) continue; // resolved before the trail recorded it: nothing to compare with
+    if (r.rows !== Number(r.audited_rows) + (r.added_rows ?? 0) || r.units !== Number(r.audited_units ?? 0) + (r.added_units ?? 0)) differs.add(r.id);
+  }
+  return differs;
+}
+
+/** Adds the audit-trail comparisons to what a checker found. */
+async function withAuditChecks(db: Tx, type: HashedRecordType, ids: string[], results: Checked[]): Promise<Checked[]> {
+  const differs = await auditDiffers(db, type, ids);
+  const consignees = type === 'recall' ? await consigneesDiffer(db, ids) : new Set<string>();
+  return results.map((r) => ({
+    ...r,
+    findings: [
+      ...r.findings,
+      ...(differs.has(r.id) ? [{ type, id: r.id, problem: 'audit_differs' as const }] : []),
+      ...(consignees.has(r.id) ? [{ type, id: r.id, problem: 'consignees_differ' as const }] : []),
+    ],
+  }));
+}
 
 const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
   certificate: {
@@ -180,7 +259,8 @@ export interface RecordHashVerdict {
 /**
  * Recomputes the record hash of every hashed record (certificates, lots, invoices, recalls, the
  * distributors' signed replies, shipments) from what is stored now, and checks the signatures
- * bound to them. Reads in pages by id, so memory stays bounded however many records there are;
+ * bound to them and the hashes the audit trail wrote down when they were created (with a keyed
+ * audit chain, a record changed and re-hashed by someone holding the database file shows there). Reads in pages by id, so memory stays bounded however many records there are;
  * each finding goes to `onFinding` as it is found (the CLI prints it), only their count is kept.
  */
 export async function verifyRecordHashes(
@@ -197,7 +277,7 @@ export async function verifyRecordHashes(
     for (;;) {
       const ids = (await db.all<{ id: string }>(`SELECT id FROM ${table} WHERE id > ? ORDER BY id LIMIT ?`, [after, pageSize])).map((r) => r.id);
       if (ids.length === 0) break;
-      const results = await check(db, ids);
+      const results = await withAuditChecks(db, type, ids, await check(db, ids));
       const byId = new Map(results.map((r) => [r.id, r]));
       for (const id of ids) {
         const r = byId.get(id);
@@ -220,7 +300,7 @@ export async function verifyRecordHashes(
 /** Checks some records of one type (a page shows them); findings only. */
 export async function checkRecordHashes(db: Tx, type: HashedRecordType, ids: string[]): Promise<RecordFinding[]> {
   if (ids.length === 0) return [];
-  const results = await checkers[type].check(db, ids);
+  const results = await withAuditChecks(db, type, ids, await checkers[type].check(db, ids));
   const seen = new Set(results.map((r) => r.id));
   return [...results.flatMap((r) => r.findings), ...ids.filter((id) => !seen.has(id)).map((id) => ({ type, id, problem: 'altered' as const }))];
 }

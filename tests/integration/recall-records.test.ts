@@ -3,8 +3,8 @@
 // from the ERP and its shipment carry a record hash; an attacker with SQL is refused by the
 // triggers on the recall, its consignees, notices, effectiveness checks and the shipments it
 // was computed from; an attacker who drops the triggers first (as one holding the database file
-// would) is caught by `lotbridge audit verify`, which names each altered record, and by the
-// recall page, the distributor's reply page and the receipt PDF, which say so.
+// would, re-hashing what it changed) is caught by `lotbridge audit verify`, which names each
+// altered record, and by the recall page, the distributor's reply page and the receipt PDF.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -193,27 +193,34 @@ describe('recall records that cannot change silently', () => {
 
   it('a change made after dropping the triggers is named by audit verify and shown on the pages', async () => {
     await raw.executeMultiple(`
-      DROP TRIGGER recalls_content_fixed;
-      UPDATE recalls SET payload = json_set(payload, '$.reason', 'Cosmetic only') WHERE id = '${recallId}';
       DROP TRIGGER recall_acknowledgement_lots_no_update;
       UPDATE recall_acknowledgement_lots SET on_hand = 0, quarantined = 0 WHERE acknowledgement_id = '${ackId}' AND lot = 'L-R1';
       DROP TRIGGER shipment_lines_no_update;
       UPDATE shipment_lines SET quantity = 5 WHERE shipment_id = '${shipmentId}' AND line_number = 1;
+      DROP TRIGGER recall_consignees_no_delete;
+      DELETE FROM recall_consignees WHERE recall_id = '${recallId}' AND lot = 'L-R2';
+      DROP TRIGGER recalls_content_fixed;
+      UPDATE recalls SET payload = json_set(payload, '$.reason', 'Cosmetic only') WHERE id = '${recallId}';
     `);
+    // The recall is re-hashed too, as someone with the file and SHA-256 would: only the hash the
+    // audit trail recorded when it was issued tells.
+    const { payload } = (await db.get<{ payload: string }>('SELECT payload FROM recalls WHERE id = ?', [recallId]))!;
+    await raw.execute({ sql: 'UPDATE recalls SET record_hash = ? WHERE id = ?', args: [recallRecordHash('erp', JSON.parse(payload) as Record<string, unknown>), recallId] });
 
     const cli = await runCli(['audit', 'verify'], { DATABASE_URL: server.databaseUrl });
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain('Audit trail intact');
-    expect(cli.stderr).toContain(`Record ALTERED: recall ${recallId}:`);
-    expect(cli.stderr).toContain(`Record ALTERED: recall_acknowledgement ${ackId}:`);
-    expect(cli.stderr).toContain(`Record ALTERED: shipment ${shipmentId}:`);
-    expect(cli.stderr).toContain('Record hashes BROKEN: 3 finding(s)');
+    expect(cli.stderr).toContain(`Record ALTERED: recall ${recallId}: its record hash differs from the one the audit trail recorded when it was created`);
+    expect(cli.stderr).toContain(`Record ALTERED: recall ${recallId}: its consignees differ from those the audit trail recorded`);
+    expect(cli.stderr).toContain(`Record ALTERED: recall_acknowledgement ${ackId}: altered since it was recorded`);
+    expect(cli.stderr).toContain(`Record ALTERED: shipment ${shipmentId}: altered since it was recorded`);
+    expect(cli.stderr).toContain('Record hashes BROKEN: 4 finding(s)');
 
     const page = await as.qa.get(`/recalls/${recallId}`);
     expect(page.status).toBe(200);
     const staff = await page.text();
     expect(staff).toContain(altered);
-    for (const record of [`recall:${recallId}`, `recall_acknowledgement:${ackId}`, `shipment:${shipmentId}`]) expect(staff).toContain(`data-record="${record}"`);
+    for (const record of [`recall:${recallId}`, `recall:${recallId}:consignees`, `recall_acknowledgement:${ackId}`, `shipment:${shipmentId}`]) expect(staff).toContain(`data-record="${record}"`);
 
     const reply = await (await as.distributor.get(`/recalls/${recallId}/reply`)).text();
     expect(reply).toContain(altered);
