@@ -3,8 +3,7 @@ import { certificateRecordHash, certificateSelect, toCertificate, type Certifica
 import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
 import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
 import { shipmentRecordHash } from '../erp/shipment-record.ts';
-import { recallRecordHash } from '../recalls/recall-record-hash.ts';
-import { getAcknowledgement } from '../recalls/get-acknowledgement.ts';
+import { acknowledgementRecordHash, recallRecordHash } from '../recalls/recall-record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
 export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'shipment'] as const;
@@ -199,12 +198,52 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
   recall_acknowledgement: {
     table: 'recall_acknowledgements',
     async check(db, ids) {
-      const out: Checked[] = [];
-      for (const id of ids) {
-        const a = await getAcknowledgement(db, null, id);
-        out.push({ id, hashed: true, findings: a.hashIntact ? [] : [{ type: 'recall_acknowledgement', id, problem: 'altered' }] });
-      }
-      return out;
+      const list = JSON.stringify(ids);
+      const rows = await db.all<{ id: string; notice_id: string; recall_number: string; org: string; holds_stock: number; comment: string | null; record_hash: string; sig_hash: string | null }>(
+        `SELECT a.id, a.notice_id, r.recall_number, a.distributor_organisation_id AS org, a.holds_stock, a.comment, a.record_hash, s.record_hash AS sig_hash
+         FROM recall_acknowledgements AS a
+         JOIN recalls AS r ON r.id = a.recall_id
+         LEFT JOIN signatures AS s ON s.id = a.signature_id
+         WHERE a.id IN (${idList})`,
+        [list],
+      );
+      // In the order the distributor gave them (insertion order), as they were hashed.
+      const lots = await db.all<{ acknowledgement_id: string; gtin: string; lot: string | null; received: number; on_hand: number; quarantined: number; returned: number; destroyed: number; distributed: number }>(
+        `SELECT acknowledgement_id, gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed FROM recall_acknowledgement_lots WHERE acknowledgement_id IN (${idList}) ORDER BY rowid`,
+        [list],
+      );
+      const subs = await db.all<{ acknowledgement_id: string; gtin: string; lot: string | null; name: string; contact: string | null; quantity: number; notified_on: string }>(
+        `SELECT acknowledgement_id, gtin, lot, name, contact, quantity, notified_on FROM recall_subrecipients WHERE acknowledgement_id IN (${idList}) ORDER BY rowid`,
+        [list],
+      );
+      return rows.map((a) => {
+        const hash = acknowledgementRecordHash({
+          noticeId: a.notice_id,
+          recallNumber: a.recall_number,
+          distributor: a.org,
+          holdsStock: a.holds_stock === 1,
+          comment: a.comment,
+          lots: lots
+            .filter((l) => l.acknowledgement_id === a.id)
+            .map((l) => ({
+              gtin: l.gtin,
+              lot: l.lot,
+              received: l.received,
+              onHand: l.on_hand,
+              quarantined: l.quarantined,
+              returned: l.returned,
+              destroyed: l.destroyed,
+              distributed: l.distributed,
+              subRecipients: subs
+                .filter((x) => x.acknowledgement_id === a.id && x.gtin === l.gtin && x.lot === l.lot)
+                .map((x) => ({ name: x.name, contact: x.contact, quantity: x.quantity, notifiedOn: x.notified_on })),
+            })),
+        });
+        const findings: RecordFinding[] = [];
+        if (hash !== a.record_hash) findings.push({ type: 'recall_acknowledgement', id: a.id, problem: 'altered' });
+        if (a.sig_hash !== a.record_hash) findings.push({ type: 'recall_acknowledgement', id: a.id, problem: 'signature_differs' });
+        return { id: a.id, hashed: true, findings };
+      });
     },
   },
   shipment: {
@@ -306,21 +345,28 @@ export async function checkRecordHashes(db: Tx, type: HashedRecordType, ids: str
 }
 
 /**
- * Everything a recall's pages rest on, re-verified when they are shown: the recall as issued,
- * the distributors' signed replies and the shipments its consignees were computed from.
- * `distributorOrganisationId` narrows replies and shipments to one distributor (its own page).
+ * What a recall's pages rest on, re-verified whenever they are shown: the recall as issued (and
+ * its consignee rows against the audit trail) and the distributors' signed replies. With
+ * `distributorOrganisationId` (that distributor's own page): its replies only, and the shipments
+ * to it that its consignee rows were computed from. The staff page leaves the shipments to
+ * `lotbridge audit verify`: a large recall rests on thousands of them (bench/records.ts).
  */
 export async function recallRecordFindings(db: Tx, recallId: string, distributorOrganisationId?: string): Promise<RecordFinding[]> {
-  const only = distributorOrganisationId ? ' AND distributor_organisation_id = ?' : '';
-  const by = distributorOrganisationId ? [distributorOrganisationId] : [];
-  const replies = await db.all<{ id: string }>(`SELECT id FROM recall_acknowledgements WHERE recall_id = ?${only} ORDER BY id`, [recallId, ...by]);
-  const shipments = await db.all<{ id: string }>(
-    `SELECT DISTINCT s.id FROM recall_consignees AS c
-     JOIN shipments AS s ON s.distributor_organisation_id = c.distributor_organisation_id
-     JOIN shipment_lines AS l ON l.shipment_id = s.id AND l.gtin = c.gtin AND l.lot IS c.lot
-     WHERE c.recall_id = ? AND c.source = 'shipments'${only.replace('distributor_organisation_id', 'c.distributor_organisation_id')} ORDER BY s.id`,
-    [recallId, ...by],
+  const replies = await db.all<{ id: string }>(
+    `SELECT id FROM recall_acknowledgements WHERE recall_id = ?${distributorOrganisationId ? ' AND distributor_organisation_id = ?' : ''} ORDER BY id`,
+    distributorOrganisationId ? [recallId, distributorOrganisationId] : [recallId],
   );
+  // Consignee rows first, then the lines of their GTIN and lot through shipment_lines_by_gtin_lot,
+  // then the shipment by its key: CROSS JOIN keeps SQLite from starting at the shipments.
+  const shipments = distributorOrganisationId
+    ? await db.all<{ id: string }>(
+        `SELECT DISTINCT s.id FROM recall_consignees AS c
+         CROSS JOIN shipment_lines AS l INDEXED BY shipment_lines_by_gtin_lot ON l.gtin = c.gtin AND l.lot IS c.lot
+         CROSS JOIN shipments AS s ON s.id = l.shipment_id AND s.distributor_organisation_id = c.distributor_organisation_id
+         WHERE c.recall_id = ? AND c.distributor_organisation_id = ? AND c.source = 'shipments' ORDER BY s.id`,
+        [recallId, distributorOrganisationId],
+      )
+    : [];
   return [
     ...(await checkRecordHashes(db, 'recall', [recallId])),
     ...(await checkRecordHashes(db, 'recall_acknowledgement', replies.map((r) => r.id))),
