@@ -4,6 +4,7 @@
 // (recallRecordFindings: the staff page, and one distributor's reply page with its shipments),
 // and (2) `lotbridge audit verify`'s record half: verifyRecordHashes over every record, paged,
 // with the peak resident memory while it runs.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,4 +106,12 @@ console.log(
 );
 
 db.close();
+
+// The real CLI in its own process, measured by /usr/bin/time: its peak memory should not grow with the records.
+const cli = spawnSync('/usr/bin/time', ['-f', 'max RSS %M KiB, %e s', process.execPath, join(import.meta.dirname, '../bin/lotbridge.js'), 'audit', 'verify'], {
+  // BENCH_CLI_HEAP_MB caps the CLI's V8 heap, to show the record pass needs no more than a page at a time.
+  env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', ...(process.env.BENCH_CLI_HEAP_MB ? { NODE_OPTIONS: `--max-old-space-size=${process.env.BENCH_CLI_HEAP_MB}` } : {}) },
+  encoding: 'utf8',
+});
+console.log(`lotbridge audit verify (chain and records, exit ${cli.status}): ${cli.stderr.trim().split('\n').pop()}`);
 rmSync(dir, { recursive: true, force: true });

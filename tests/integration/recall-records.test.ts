@@ -121,6 +121,8 @@ describe('recall records that cannot change silently', () => {
     expect(verdict).toMatchObject({ ok: true, findings: 0 });
     expect(verdict.checked.recall).toBe(1);
     expect(verdict.checked.shipment).toBe(await count('shipments'));
+    // Paged by id: one record per page reaches every record just the same.
+    expect(await verifyRecordHashes(db, { pageSize: 1 })).toEqual(verdict);
   });
 
   it('the distributor signs a reply; everything is intact and the pages say nothing of alteration', async () => {
