@@ -18,6 +18,8 @@ import type { UseCaseContext } from '../../shared/context.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { submitAcknowledgement } from '../../shared/recalls/submit-acknowledgement.ts';
+import { closeRecall } from '../../shared/recalls/close-recall.ts';
+import { isAppError } from '../../shared/errors.ts';
 import { recallRecordHash } from '../../shared/recalls/recall-record-hash.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
@@ -148,7 +150,9 @@ describe('recall records that cannot change silently', () => {
     expect(cli.stdout).toContain('Record hashes intact');
     expect(cli.stdout).toContain(`1 recall, 1 recall_acknowledgement, ${await count('shipments')} shipment`);
 
-    expect(await (await as.qa.get(`/recalls/${recallId}`)).text()).not.toContain(altered);
+    const intact = await (await as.qa.get(`/recalls/${recallId}`)).text();
+    expect(intact).not.toContain(altered);
+    expect(intact).toContain('action="?/close"');
     expect(await (await as.distributor.get(`/recalls/${recallId}/reply`)).text()).not.toContain(altered);
     const receipt = await as.distributor.get(`/recalls/${recallId}/replies/${ackId}/receipt.pdf`);
     expect(pdfText(await receipt.arrayBuffer())).not.toContain('RECORD ALTERED');
@@ -223,6 +227,11 @@ describe('recall records that cannot change silently', () => {
     const staff = await page.text();
     expect(staff).toContain(altered);
     for (const record of [`recall:${recallId}`, `recall:${recallId}:consignees`, `recall_acknowledgement:${ackId}`]) expect(staff).toContain(`data-record="${record}"`);
+    // Nobody signs on an altered record: the close form is gone, and the use case refuses.
+    expect(staff).not.toContain('action="?/close"');
+    const closing = await closeRecall(ctx, await actorFor(db, emails.qa), rp, { recallId, reason: 'All stock accounted for', credential: { password: demoPassword } }).catch((e: unknown) => e);
+    expect(isAppError(closing) && closing.code).toBe('conflict');
+    expect((await db.get<{ state: string }>('SELECT state FROM recalls WHERE id = ?', [recallId]))!.state).toBe('open');
 
     const reply = await (await as.distributor.get(`/recalls/${recallId}/reply`)).text();
     expect(reply).toContain(altered);

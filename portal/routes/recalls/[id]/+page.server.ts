@@ -24,13 +24,14 @@ export const load = (async ({ locals, params, url }) => {
   try {
     const review = await getRecallReview(locals.ctx, actor, params.id);
     const underReview = review.recall.state === 'received';
+    // Re-verified on every view: the recall, its consignees and the replies. Nobody signs on an altered record.
+    const altered = await recallRecordFindings(locals.ctx.db, review.recall.id);
     return {
       ...review,
       dashboard: underReview ? null : await getRecallDashboard(locals.ctx, actor, params.id),
-      // Re-verified on every view: the recall, the replies and the shipments it rests on.
-      altered: await recallRecordFindings(locals.ctx.db, review.recall.id),
-      canAct: actor.role === 'manufacturer_qa' && underReview,
-      canClose: actor.role === 'manufacturer_qa' && review.recall.state === 'open',
+      altered,
+      canAct: actor.role === 'manufacturer_qa' && underReview && altered.length === 0,
+      canClose: actor.role === 'manufacturer_qa' && review.recall.state === 'open' && altered.length === 0,
       signer: actor.displayName,
       justCreated: url.searchParams.has('created'),
     };
