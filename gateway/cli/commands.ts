@@ -6,9 +6,9 @@ import { createOrganisation } from '../../shared/organisations/create-organisati
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { exportAuditCheckpoint, verifyAuditCheckpoint } from '../../shared/audit/audit-checkpoint.ts';
 import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
+import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { addMasterKey, keyFileExists, keySource } from '../../shared/keys/key-file.ts';
 import { loadConfig } from '../../shared/config.ts';
-
 import { roles } from '../../shared/auth/actor.ts';
 import type { AuditActor } from '../../shared/audit/entry.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -58,6 +58,30 @@ async function readStdinLine(): Promise<string> {
     if (data.includes('\n')) break;
   }
   return data.split(/\r?\n/)[0] ?? '';
+}
+
+const recordProblems = {
+  altered: 'altered since it was recorded (its content does not match its record hash)',
+  signature_differs: 'its signature is bound to another record hash',
+  inconsistent: 'its columns differ from its hashed content',
+  audit_differs: 'its record hash differs from the one the audit trail recorded when it was created',
+  consignees_differ: 'its consignees differ from those the audit trail recorded',
+} as const;
+
+/** The record half of `audit verify`: every signed record's hash recomputed, each mismatch named. */
+async function verifyRecords(db: Parameters<typeof verifyRecordHashes>[0]): Promise<number> {
+  const verdict = await verifyRecordHashes(db, { onFinding: (f) => console.error(`Record ALTERED: ${f.type} ${f.id}: ${recordProblems[f.problem]}`) });
+  const counts = (n: Record<string, number>) =>
+    Object.entries(n)
+      .map(([type, count]) => `${count} ${type}`)
+      .join(', ');
+  const unhashed = Object.values(verdict.unhashed).some((n) => n > 0) ? `; without a record hash (recorded before hashing): ${counts(verdict.unhashed)}` : '';
+  if (verdict.ok) {
+    console.log(`Record hashes intact: ${counts(verdict.checked)}${unhashed}`);
+    return 0;
+  }
+  console.error(`Record hashes BROKEN: ${verdict.findings} finding(s) over ${counts(verdict.checked)}${unhashed}`);
+  return 1;
 }
 
 export const commands: Record<string, Command> = {
@@ -176,7 +200,7 @@ export const commands: Record<string, Command> = {
   },
 
   'audit verify': {
-    summary: 'verify the audit trail (hash chain, MACs with the key outside the database, exported checkpoints) and the signed records; exit 0 when intact, 1 naming what is broken',
+    summary: 'verify the audit trail (hash chain, MACs with the key outside the database, exported checkpoints), every signature against it and the record hash of every signed record; exit 0 when intact, 1 naming what is broken',
     options: {
       checkpoint: { type: 'string', multiple: true, help: 'a checkpoint file written by "audit checkpoint" (kept outside); repeat for several' },
     },
@@ -190,6 +214,7 @@ export const commands: Record<string, Command> = {
           ok = false;
           console.error(`Audit trail BROKEN at entry ${verdict.firstBrokenSeq}: ${verdict.problem} (${verdict.entries} entries verified before it)`);
         }
+        if ((await verifyRecords(app.db)) !== 0) ok = false;
         const signatures = await verifySignatures(app.db);
         for (const p of signatures.problems) console.error(`Signature BROKEN: ${p.problem}`);
         if (signatures.problems.length) ok = false;

@@ -5,6 +5,7 @@ import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { erpActor, organisationByErpId } from './erp-actor.ts';
+import { shipmentRecordHash } from './shipment-record.ts';
 
 export interface ShipmentData {
   shipmentNumber: string;
@@ -29,19 +30,30 @@ export async function applyShipmentDispatched(tx: Tx, clock: Clock, data: Shipme
   if (Object.keys(fields).length) throw new AppError('unprocessable', 'the shipment lines do not add up', fields);
 
   const id = newId('shp');
-  await tx.run('INSERT INTO shipments (id, shipment_number, distributor_organisation_id, dispatched_at, received_at) VALUES (?, ?, ?, ?, ?)', [
+  const receivedAt = clock.now().toISOString();
+  const lines = data.lines.map((l, i) => ({
+    lineNumber: i + 1,
+    gtin: toGtin14(l.gtin),
+    lot: l.lot ?? null,
+    serials: l.serials ?? [],
+    quantity: l.quantity,
+    expiryDate: l.expiryDate ?? null,
+  }));
+  const hash = shipmentRecordHash({ id, shipmentNumber: data.shipmentNumber, distributorOrganisationId: distributorId, dispatchedAt: data.dispatchedAt, receivedAt, lines });
+  await tx.run('INSERT INTO shipments (id, shipment_number, distributor_organisation_id, dispatched_at, received_at, record_hash) VALUES (?, ?, ?, ?, ?, ?)', [
     id,
     data.shipmentNumber,
     distributorId,
     data.dispatchedAt,
-    clock.now().toISOString(),
+    receivedAt,
+    hash,
   ]);
   let units = 0;
-  for (const [i, l] of data.lines.entries()) {
+  for (const l of lines) {
     units += l.quantity;
     await tx.run(
       'INSERT INTO shipment_lines (shipment_id, line_number, gtin, lot, serials, quantity, expiry_date) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [id, i + 1, toGtin14(l.gtin), l.lot ?? null, JSON.stringify(l.serials ?? []), l.quantity, l.expiryDate ?? null],
+      [id, l.lineNumber, l.gtin, l.lot, JSON.stringify(l.serials), l.quantity, l.expiryDate],
     );
   }
   await recordAudit(tx, clock, {
@@ -50,7 +62,7 @@ export async function applyShipmentDispatched(tx: Tx, clock: Clock, data: Shipme
     action: 'shipment.dispatched',
     entityType: 'shipment',
     entityId: id,
-    newValues: { shipmentNumber: data.shipmentNumber, lines: data.lines.length, units },
+    newValues: { shipmentNumber: data.shipmentNumber, lines: data.lines.length, units, recordHash: hash },
     requestId,
   });
   return { shipment: id, lines: data.lines.length, units };

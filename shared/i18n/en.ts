@@ -799,6 +799,7 @@ export const en = {
   'recallReceipt.meaningText': 'I confirm that we have read and understood the field safety notice and that the quantities reported are correct (responsibility).',
   'recallReceipt.signedAt': 'Signed at',
   'recallReceipt.recordHash': 'Record hash (SHA-256)',
+  'recallReceipt.altered': 'RECORD ALTERED SINCE SIGNING: the stored content of this reply no longer matches the record hash below.',
   'reply.title': 'Recall {recallNumber}: your reply',
   'reply.done': 'Thank you. Your signed reply was recorded as version {version}; a receipt was e-mailed to you.',
   'reply.receipt': 'Download the receipt (PDF)',

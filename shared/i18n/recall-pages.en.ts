@@ -202,4 +202,10 @@ export const recallPagesEn = {
   'recalls.send.doneWithoutAddress': 'Nobody could be mailed at: {names}. Reach them another way.',
   'recalls.send.alreadySent': 'The notices of this recall were already sent.',
   'recalls.send.noConsignees': 'This recall has no consignees: add the distributors who hold affected stock first.',
+  'recalls.altered.title': 'Record altered since signing',
+  'recalls.altered.intro': 'The stored content of these records no longer matches the record hash they were recorded and signed with. Do not rely on them: inform your administrator (lotbridge audit verify names every altered record).',
+  'recalls.altered.recall': 'The recall as issued',
+  'recalls.altered.recall_acknowledgement': 'Signed reply {id}',
+  'recalls.altered.shipment': 'Shipment {id} (the consignees were computed from it)',
+  'recalls.altered.consignees': 'The consignees of the recall (rows changed or removed since they were resolved or added)',
 } as const;

@@ -204,4 +204,10 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.send.doneWithoutAddress': '无法发送邮件给：{names}。请通过其他方式联系。',
   'recalls.send.alreadySent': '本次召回的通知已经发送过了。',
   'recalls.send.noConsignees': '本次召回没有收货方：请先添加持有受影响库存的经销商。',
+  'recalls.altered.title': '记录在签名后被更改',
+  'recalls.altered.intro': '以下记录的存储内容与其记录和签名时的记录哈希不再一致。请勿依赖这些记录，并通知管理员（lotbridge audit verify 会列出每条被更改的记录）。',
+  'recalls.altered.recall': '所发布的召回',
+  'recalls.altered.recall_acknowledgement': '已签名答复 {id}',
+  'recalls.altered.shipment': '发货 {id}（收货方据此计算）',
+  'recalls.altered.consignees': '召回的收货方（自解析或添加后有记录被更改或删除）',
 };

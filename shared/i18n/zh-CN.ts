@@ -800,6 +800,7 @@ export const zhCN: Record<MessageKey, string> = {
   'recallReceipt.meaningText': '本人确认我方已阅读并理解现场安全通知，且所报告数量正确（责任）。',
   'recallReceipt.signedAt': '签名时间',
   'recallReceipt.recordHash': '记录哈希值（SHA-256）',
+  'recallReceipt.altered': '记录在签名后被更改：此答复的存储内容与下方的记录哈希不再一致。',
   'reply.title': '召回 {recallNumber}：您的回复',
   'reply.done': '谢谢。您的签名回复已记录为第 {version} 版，回执已通过电子邮件发送给您。',
   'reply.receipt': '下载回执（PDF）',

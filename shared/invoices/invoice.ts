@@ -2,6 +2,7 @@
 // have (stable English texts the portal translates) and what the ERP is told about it.
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
+import { recordHash } from '../signatures/record-hash.ts';
 
 export const invoiceStates = ['submitted'] as const;
 export type InvoiceState = (typeof invoiceStates)[number];
@@ -141,6 +142,52 @@ export interface InvoiceRow {
   supplier_name: string;
   supplier_erp_id: string | null;
   submitted_by_name: string;
+}
+
+/**
+ * What an invoice's record hash covers (21 CFR 11.70): every field the supplier submitted, its
+ * lines and the totals checked on submission. The state is not part of it.
+ */
+export function invoiceRecordHash(i: {
+  id: string;
+  organisationId: string;
+  number: string;
+  invoiceDate: string;
+  dueDate: string;
+  currency: string;
+  paymentTerms: string;
+  purchaseOrderId: string;
+  lines: InvoiceLine[];
+  taxBreakdown: InvoiceTaxSubtotal[];
+  totals: { net: string; tax: string; gross: string };
+  submittedById: string;
+  submittedAt: string;
+}): string {
+  return recordHash({
+    kind: 'lotbridge/invoice/v1',
+    invoice: i.id,
+    supplier: i.organisationId,
+    number: i.number,
+    invoiceDate: i.invoiceDate,
+    dueDate: i.dueDate,
+    currency: i.currency,
+    paymentTerms: i.paymentTerms,
+    purchaseOrder: i.purchaseOrderId,
+    lines: i.lines.map((l) => ({
+      lineNumber: l.lineNumber,
+      poLineNumber: l.poLineNumber,
+      gtin: l.gtin,
+      description: l.description,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      taxRate: l.taxRate,
+      lineNet: l.lineNet,
+    })),
+    taxBreakdown: i.taxBreakdown.map((t) => ({ rate: t.rate, taxableAmount: t.taxableAmount, taxAmount: t.taxAmount })),
+    totals: { net: i.totals.net, tax: i.totals.tax, gross: i.totals.gross },
+    submittedBy: i.submittedById,
+    submittedAt: i.submittedAt,
+  });
 }
 
 /** An invoice with its supplier, purchase order and submitter; add WHERE/ORDER after it. */

@@ -8,12 +8,12 @@ import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { recordHash } from '../signatures/record-hash.ts';
 import { format, formatPlain, fromInteger, invoiceTotals, lineNet, parseDecimal, type Decimal } from './money.ts';
 import {
   closedPurchaseOrderStates,
   currencies,
   invoiceEventData,
+  invoiceRecordHash,
   invoiceProblem as problem,
   invoiceSelect,
   toInvoice,
@@ -281,20 +281,19 @@ export async function submitInvoice(ctx: UseCaseContext, actor: Actor, input: In
     }));
     const taxBreakdown = totals.taxes.map((t) => ({ rate: formatPlain(t.rate), taxableAmount: format(t.taxable), taxAmount: format(t.tax) }));
     const sums = { net: format(totals.net), tax: format(totals.tax), gross: format(totals.gross) };
-    const hash = recordHash({
-      kind: 'lotbridge/invoice/v1',
-      invoice: id,
-      supplier: actor.organisationId,
+    const hash = invoiceRecordHash({
+      id,
+      organisationId: actor.organisationId,
       number: v.number,
       invoiceDate: v.invoiceDate,
       dueDate: v.dueDate,
       currency: v.currency,
       paymentTerms: v.paymentTerms,
-      purchaseOrder: v.po.id,
+      purchaseOrderId: v.po.id,
       lines,
       taxBreakdown,
       totals: sums,
-      submittedBy: actor.userId,
+      submittedById: actor.userId,
       submittedAt,
     });
     await tx.run(

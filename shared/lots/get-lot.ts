@@ -2,8 +2,7 @@ import { recordHistory, type HistoryEntry } from '../audit/record-history.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
-import { recordHash } from '../signatures/record-hash.ts';
-import { lotContent, lotScope, lotSelect, toLot, type Lot, type LotRow } from './lot.ts';
+import { lotRecordHash, lotScope, lotSelect, toLot, type Lot, type LotRow } from './lot.ts';
 
 export interface LotDetail {
   lot: Lot;
@@ -35,19 +34,9 @@ export async function getLot(ctx: UseCaseContext, actor: Actor, lotId: string): 
       : Promise.resolve(undefined),
     recordHistory(ctx.db, [{ entityType: 'lot', entityId: lot.id }]),
   ]);
-  const hash = recordHash(
-    lotContent({
-      ...lot,
-      organisationId: lot.supplier.organisationId,
-      purchaseOrderId: lot.purchaseOrder?.id ?? null,
-      lineNumber: lot.purchaseOrder?.lineNumber ?? null,
-      certificateSeriesId: lot.certificate?.seriesId ?? null,
-      submittedById: lot.submittedBy.id,
-    }),
-  );
   return {
     lot,
-    hashIntact: hash === lot.recordHash,
+    hashIntact: lotRecordHash(lot) === lot.recordHash,
     orderLine: lot.purchaseOrder && line ? { poNumber: lot.purchaseOrder.poNumber, lineNumber: lot.purchaseOrder.lineNumber, ordered: line.ordered, delivered: line.delivered } : null,
     history,
   };

@@ -2,6 +2,7 @@
 // what the ERP is told about it. Used by the lot use cases.
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
+import { recordHash } from '../signatures/record-hash.ts';
 
 export const lotSources = ['form', 'csv', 'barcode', 'edifact'] as const;
 export type LotSource = (typeof lotSources)[number];
@@ -172,6 +173,20 @@ export function lotContent(l: {
     submittedBy: l.submittedById,
     submittedAt: l.submittedAt,
   };
+}
+
+/** The record hash recomputed from the lot as it is stored now. */
+export function lotRecordHash(lot: Lot): string {
+  return recordHash(
+    lotContent({
+      ...lot,
+      organisationId: lot.supplier.organisationId,
+      purchaseOrderId: lot.purchaseOrder?.id ?? null,
+      lineNumber: lot.purchaseOrder?.lineNumber ?? null,
+      certificateSeriesId: lot.certificate?.seriesId ?? null,
+      submittedById: lot.submittedBy.id,
+    }),
+  );
 }
 
 /**

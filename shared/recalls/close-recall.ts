@@ -6,6 +6,7 @@ import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { recordHash } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
+import { recallRecordFindings } from '../signatures/verify-record-hashes.ts';
 import { AppError } from '../errors.ts';
 
 /** The figures a recall is closed on, as they stood when QA signed. */
@@ -49,6 +50,10 @@ export async function closeRecall(
   if ('password' in input.credential && !input.credential.password) fields.password = 'required to sign';
   if (Object.keys(fields).length) throw new AppError('invalid_input', 'the recall cannot be closed as asked', fields);
 
+  // Nobody signs off a recall whose records no longer match their record hashes (21 CFR 11.10(c)).
+  if ((await recallRecordFindings(ctx.db, recall.id)).length) {
+    throw new AppError('conflict', `recall ${recall.recall_number} has records altered since they were recorded: it cannot be closed (run lotbridge audit verify)`);
+  }
   const figures = await closingFigures(ctx.db, recall.id);
   const hash = recordHash({ recallId: recall.id, recallNumber: recall.recall_number, action: 'close', reason, ...figures });
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });

@@ -2,7 +2,6 @@ import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
-import { recordHash } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
 import { isLocale } from '../i18n/index.ts';
@@ -11,6 +10,7 @@ import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { noticeActions } from './get-notice-data.ts';
 import { classificationProblem, isEffectivenessLevel, type Classification } from './recall-terms.ts';
 import { recordRecall, type RecallContent } from './record-recall.ts';
+import { recallRecordHash } from './recall-record-hash.ts';
 
 export interface NewRecallProduct {
   gtin: string;
@@ -117,8 +117,7 @@ export async function createRecall(
   requireRole(actor, 'manufacturer_qa');
   const checked = checkNewRecall(input, ctx.clock.now().toISOString().slice(0, 10));
   if ('password' in input.credential && !input.credential.password) throw new AppError('invalid_input', 'enter your password to sign', { password: 'required to sign' });
-  const { issuedAt: _unset, ...signed } = checked;
-  const hash = recordHash(signed);
+  const hash = recallRecordHash('portal', checked);
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {

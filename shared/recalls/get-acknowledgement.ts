@@ -1,6 +1,7 @@
 import type { Tx } from '../db/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
+import { acknowledgementRecordHash } from './recall-record-hash.ts';
 
 export interface AcknowledgementView {
   id: string;
@@ -14,6 +15,11 @@ export interface AcknowledgementView {
   holdsStock: boolean;
   comment: string | null;
   recordHash: string;
+  /**
+   * Whether the stored reply still hashes to its record hash and its signature binds to that
+   * hash (21 CFR 11.70). False: the record was altered since it was signed.
+   */
+  hashIntact: boolean;
   submittedAt: string;
   signature: { id: string; signerName: string; signerEmail: string; meaning: string; method: string; signedAt: string };
   lots: {
@@ -36,12 +42,12 @@ export interface AcknowledgementView {
 export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisationId' | 'organisationKind'> | null, id: string): Promise<AcknowledgementView> {
   const a = await db.get<{
     id: string; notice_id: string; recall_id: string; recall_number: string; org: string; name: string; version: number; latest_version: number;
-    holds_stock: number; comment: string | null; record_hash: string; submitted_at: string;
+    holds_stock: number; comment: string | null; record_hash: string; submitted_at: string; sig_hash: string;
     sig_id: string; signer_name: string; signer_email: string; meaning: string; method: string; signed_at: string;
   }>(
     `SELECT a.id, a.notice_id, a.recall_id, r.recall_number, a.distributor_organisation_id AS org, o.name, a.version, n.latest_version,
             a.holds_stock, a.comment, a.record_hash, a.submitted_at,
-            s.id AS sig_id, s.signer_name, s.signer_email, s.meaning, s.method, s.signed_at
+            s.id AS sig_id, s.record_hash AS sig_hash, s.signer_name, s.signer_email, s.meaning, s.method, s.signed_at
      FROM recall_acknowledgements AS a
      JOIN recalls AS r ON r.id = a.recall_id
      JOIN recall_notices AS n ON n.id = a.notice_id
@@ -52,13 +58,26 @@ export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisati
   );
   if (!a || (viewer && viewer.organisationKind !== 'manufacturer' && viewer.organisationId !== a.org)) throw new AppError('not_found', 'no such reply');
   const lots = await db.all<{ gtin: string; lot: string | null; received: number; on_hand: number; quarantined: number; returned: number; destroyed: number; distributed: number }>(
-    "SELECT gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed FROM recall_acknowledgement_lots WHERE acknowledgement_id = ? ORDER BY gtin, ifnull(lot, '')",
+    'SELECT gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed FROM recall_acknowledgement_lots WHERE acknowledgement_id = ? ORDER BY rowid',
     [id],
   );
   const subs = await db.all<{ gtin: string; lot: string | null; name: string; contact: string | null; quantity: number; notified_on: string }>(
     'SELECT gtin, lot, name, contact, quantity, notified_on FROM recall_subrecipients WHERE acknowledgement_id = ? ORDER BY rowid',
     [id],
   );
+  const asGiven = lots.map((l) => ({
+    gtin: l.gtin,
+    lot: l.lot,
+    received: l.received,
+    onHand: l.on_hand,
+    quarantined: l.quarantined,
+    returned: l.returned,
+    destroyed: l.destroyed,
+    distributed: l.distributed,
+    subRecipients: subs.filter((s) => s.gtin === l.gtin && s.lot === l.lot).map((s) => ({ name: s.name, contact: s.contact, quantity: s.quantity, notifiedOn: s.notified_on })),
+  }));
+  // Hashed in the order the distributor gave the lots (insertion order); shown by GTIN and lot.
+  const hash = acknowledgementRecordHash({ noticeId: a.notice_id, recallNumber: a.recall_number, distributor: a.org, holdsStock: a.holds_stock === 1, comment: a.comment, lots: asGiven });
   return {
     id: a.id,
     noticeId: a.notice_id,
@@ -70,18 +89,14 @@ export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisati
     holdsStock: a.holds_stock === 1,
     comment: a.comment,
     recordHash: a.record_hash,
+    hashIntact: hash === a.record_hash && a.sig_hash === a.record_hash,
     submittedAt: a.submitted_at,
     signature: { id: a.sig_id, signerName: a.signer_name, signerEmail: a.signer_email, meaning: a.meaning, method: a.method, signedAt: a.signed_at },
-    lots: lots.map((l) => ({
-      gtin: l.gtin,
-      lot: l.lot,
-      received: l.received,
-      onHand: l.on_hand,
-      quarantined: l.quarantined,
-      returned: l.returned,
-      destroyed: l.destroyed,
-      distributed: l.distributed,
-      subRecipients: subs.filter((s) => s.gtin === l.gtin && s.lot === l.lot).map((s) => ({ name: s.name, contact: s.contact, quantity: s.quantity, notifiedOn: s.notified_on })),
-    })),
+    lots: [...asGiven].sort((x, y) => binary(x.gtin, y.gtin) || binary(x.lot ?? '', y.lot ?? '')),
   };
+}
+
+/** SQLite's BINARY order, as ORDER BY gtin, ifnull(lot, '') gave it. */
+function binary(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { getNoticeData, type NoticeData } from './get-notice-data.ts';
 import { noticeForDistributor, type DistributorNotice } from './notice-for-distributor.ts';
 import { getAcknowledgement, type AcknowledgementView } from './get-acknowledgement.ts';
+import { recallRecordFindings, type RecordFinding } from '../signatures/verify-record-hashes.ts';
 
 export interface DistributorRecall {
   notice: DistributorNotice;
@@ -12,6 +13,8 @@ export interface DistributorRecall {
   replies: { id: string; version: number; submittedAt: string; signerName: string; signedAt: string; meaning: string; holdsStock: boolean }[];
   /** The newest reply in full (to start a correction from), or null before the first. */
   latest: AcknowledgementView | null;
+  /** The recall, this organisation's replies and the shipments to it, re-verified now: what no longer matches its record hash. */
+  altered: RecordFinding[];
 }
 
 /**
@@ -32,5 +35,6 @@ export async function getDistributorRecall(ctx: UseCaseContext, actor: Actor, re
     [notice.id],
   );
   const latest = replies[0] ? await getAcknowledgement(ctx.db, actor, replies[0].id) : null;
-  return { notice, content, replies: replies.map((r) => ({ ...r, holdsStock: r.holdsStock === 1 })), latest };
+  const altered = await recallRecordFindings(ctx.db, recallId, actor.organisationId);
+  return { notice, content, replies: replies.map((r) => ({ ...r, holdsStock: r.holdsStock === 1 })), latest, altered };
 }

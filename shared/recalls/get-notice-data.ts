@@ -63,14 +63,17 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
  * Gathers one distributor's field safety notice: the recall as issued (number, date, type and
  * class, reason, hazard, instructions, deadline) and, per affected product, only the lots,
  * serials and quantities shipped to THIS distributor (recall_consignees). A distributor that is
- * not a consignee of the recall gets `not_found`, the same as an unknown recall.
+ * not a consignee of the recall gets `not_found`, the same as an unknown recall; with `onlySent`, so
+ * does one whose notice has not been sent yet.
  */
-export async function getNoticeData(db: Tx, input: { recallId: string; distributorOrganisationId: string }): Promise<NoticeData> {
-  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string }>(
-    'SELECT id, recall_number, issued_at, payload FROM recalls WHERE id = ?',
-    [input.recallId],
+export async function getNoticeData(db: Tx, input: { recallId: string; distributorOrganisationId: string; onlySent?: boolean }): Promise<NoticeData> {
+  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string; sent: number }>(
+    'SELECT id, recall_number, issued_at, payload, EXISTS (SELECT 1 FROM recall_notices WHERE recall_id = recalls.id AND distributor_organisation_id = ?) AS sent FROM recalls WHERE id = ?',
+    [input.distributorOrganisationId, input.recallId],
   );
   if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
+  // `onlySent`: a notice exists for a distributor once it was sent (at release); before that it is not served.
+  if (input.onlySent && !recall.sent) throw new AppError('not_found', `no notice of recall ${recall.recall_number} was sent to ${input.distributorOrganisationId}`);
   const rows = await db.all<{ gtin: string; lot: string | null; quantity: number; serials: string; name: string }>(
     `SELECT c.gtin, c.lot, c.quantity_shipped AS quantity, c.serials, o.name
      FROM recall_consignees AS c JOIN organisations AS o ON o.id = c.distributor_organisation_id

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { isLocale, locales, type Locale } from '../i18n/index.ts';
 import { resolveConsignees, type RecalledProduct, type ResolvedConsignees } from './resolve-consignees.ts';
+import { recallRecordHash } from './recall-record-hash.ts';
 import { deadlineInstant, isEffectivenessLevel, severityOf, type Classification } from './recall-terms.ts';
 
 /** A recall as issued, from the ERP (recall.issued) or by QA in the portal. */
@@ -31,7 +32,7 @@ export interface RecallContent {
 export async function recordRecall(
   tx: Tx,
   clock: Clock,
-  input: { content: RecallContent; source: 'erp' | 'portal'; actor: AuditActor; organisationId: string | null; createdBy?: string; recordHash?: string; requestId?: string; fieldPrefix?: string },
+  input: { content: RecallContent; source: 'erp' | 'portal'; actor: AuditActor; organisationId: string | null; createdBy?: string; /** What QA signed (portal); computed from the content when absent. */ recordHash?: string; requestId?: string; fieldPrefix?: string },
 ): Promise<{ id: string } & ResolvedConsignees> {
   const data = input.content;
   const existing = await tx.get<{ id: string }>('SELECT id FROM recalls WHERE recall_number = ?', [data.recallNumber]);
@@ -43,10 +44,13 @@ export async function recordRecall(
   const wanted = (data.noticeLanguages ?? []).filter(isLocale);
   const noticeLocales: Locale[] = wanted.length ? [...new Set(wanted)] : [...locales];
   const id = newId('rcl');
+  // Hashed as stored (after the JSON round trip), so the hash recomputes from recalls.payload.
+  const payload = JSON.stringify(data);
+  const hash = input.recordHash ?? recallRecordHash(input.source, JSON.parse(payload) as Record<string, unknown>);
   await tx.run(
     `INSERT INTO recalls (id, recall_number, source, state, payload, issued_at, received_at, severity, response_deadline, effectiveness_level, notice_locales, record_hash, created_by)
      VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, data.recallNumber, input.source, JSON.stringify(data), data.issuedAt, clock.now().toISOString(), severity, deadline, level, JSON.stringify(noticeLocales), input.recordHash ?? null, input.createdBy ?? null],
+    [id, data.recallNumber, input.source, payload, data.issuedAt, clock.now().toISOString(), severity, deadline, level, JSON.stringify(noticeLocales), hash, input.createdBy ?? null],
   );
   await recordAudit(tx, clock, {
     actor: input.actor,
@@ -54,7 +58,7 @@ export async function recordRecall(
     action: 'recall.issued',
     entityType: 'recall',
     entityId: id,
-    newValues: { recallNumber: data.recallNumber, source: input.source, reason: data.reason, products: data.products.length, severity, responseDeadline: deadline, effectivenessLevel: level },
+    newValues: { recallNumber: data.recallNumber, source: input.source, reason: data.reason, products: data.products.length, severity, responseDeadline: deadline, effectivenessLevel: level, recordHash: hash },
     requestId: input.requestId,
   });
   const resolved = await resolveConsignees(tx, clock, { recallId: id, products: data.products, actor: input.actor, requestId: input.requestId });

@@ -19,6 +19,11 @@ export async function renderReceiptPdf(ack: AcknowledgementView, locale: Locale)
 
   line(t('recallReceipt.title', { recallNumber: ack.recallNumber, version: ack.version }), 'bold', 16);
   doc.moveDown(0.5);
+  // Re-verified when rendered: a reply changed behind the application's back is not a receipt.
+  if (!ack.hashIntact) {
+    line(t('recallReceipt.altered'), 'bold', 12);
+    doc.moveDown(0.5);
+  }
   line(`${t('recallReceipt.distributor')}: ${ack.distributor.name}`);
   line(`${t('recallReceipt.submittedAt')}: ${ack.submittedAt.slice(0, 16).replace('T', ' ')} UTC`);
   line(ack.holdsStock ? t('recallReceipt.holdsStock') : t('recallReceipt.noStock'));

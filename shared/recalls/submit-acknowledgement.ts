@@ -4,7 +4,6 @@ import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { recordHash } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
 import { translate, type Locale } from '../i18n/index.ts';
@@ -12,6 +11,7 @@ import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
+import { acknowledgementRecordHash } from './recall-record-hash.ts';
 
 export interface SubRecipientInput {
   name: string;
@@ -74,8 +74,7 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
     throw new AppError('invalid_input', 'enter your password to sign', { password: 'required to sign' });
   }
 
-  const content = { noticeId: notice.id, recallNumber: notice.recallNumber, distributor: notice.distributorOrganisationId, holdsStock: input.holdsStock, lots, comment };
-  const hash = recordHash(content);
+  const hash = acknowledgementRecordHash({ noticeId: notice.id, recallNumber: notice.recallNumber, distributor: notice.distributorOrganisationId, holdsStock: input.holdsStock, lots, comment });
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: acknowledgementMeaning, credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {

@@ -17,6 +17,7 @@ import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { certificateRecordHash, certificateSelect, toCertificate, type CertificateRow } from '../../shared/certificates/certificate.ts';
@@ -358,6 +359,9 @@ describe('certificates', () => {
       expect(JSON.parse(trail[2]!.new_values)).toMatchObject({ meaning: 'approval', recordHash: hash, method: 'password' });
       expect(JSON.parse(trail[3]!.new_values)).toMatchObject({ state: 'approved', recordHash: hash });
       expect((await verifyAuditChain(db)).ok).toBe(true);
+      const records = await verifyRecordHashes(db);
+      expect(records).toMatchObject({ ok: true, findings: 0 });
+      expect(records.checked.certificate).toBeGreaterThan(0);
 
       const events = await seriesEvents(seriesId);
       expect(events.map((e) => [e.type, (e.data.aggregate as { sequence: number }).sequence])).toEqual([

@@ -15,6 +15,7 @@ import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
@@ -363,6 +364,9 @@ describe('a valid invoice through the portal form', () => {
     expect(audit).toMatchObject({ action: 'invoice.submitted', actor_name: supplier.displayName });
     expect(JSON.parse(audit!.new_values)).toMatchObject({ number, purchaseOrder: 'PO-INV-HTTP', totals: { net: '2171.90', tax: '282.35', gross: '2454.25' } });
     expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+    const records = await verifyRecordHashes(db);
+    expect(records).toMatchObject({ ok: true, findings: 0 });
+    expect(records.checked.invoice).toBeGreaterThan(0);
 
     const rows = await db.all<{ event_type: string; occurred_at: string; payload: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number }>(
       "SELECT event_type, occurred_at, payload, aggregate_type, aggregate_id, aggregate_seq FROM outbox WHERE aggregate_type = 'invoice' AND aggregate_id = ?",

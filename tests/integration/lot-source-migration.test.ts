@@ -11,7 +11,8 @@ import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
 import { migrate } from '../../shared/db/migrate.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { seedDemo } from '../../shared/demo/seed-demo.ts';
+import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { addUser } from '../../shared/organisations/add-user.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import { tempDir } from '../support/server.ts';
@@ -41,7 +42,7 @@ beforeAll(async () => {
   const upTo14 = join(dir.dir, 'migrations');
   mkdirSync(upTo14);
   for (const f of readdirSync(migrations).filter((f) => f.endsWith('.sql') && f < '0015')) copyFileSync(join(migrations, f), join(upTo14, f));
-  // Today's code seeds the demo, and its audit entries carry the MAC columns of 0016 (which
+  // Today's code writes the setup below, and its audit entries carry the MAC columns of 0016 (which
   // touches no lots table): apply it too, so only 0015 is left to test.
   copyFileSync(join(migrations, '0016_keys_outside_database.sql'), join(upTo14, '0016_keys_outside_database.sql'));
   const url = `file:${join(dir.dir, 'lotbridge.db')}`;
@@ -49,9 +50,10 @@ beforeAll(async () => {
   await tuneEmbedded(db, url);
   await migrate(db, upTo14);
   const ctx = { db, clock: systemClock, policy: defaultPolicy };
-  await seedDemo(ctx);
-  const supplier = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'V-10001'"))!.id;
-  const user = (await db.get<{ id: string }>('SELECT user_id AS id FROM memberships WHERE organisation_id = ? LIMIT 1', [supplier]))!.id;
+  // Only what the lots need (the demo seed is today's code and writes columns of later migrations).
+  const setup = { type: 'system' as const, name: 'migration test' };
+  const supplier = (await createOrganisation(ctx, setup, { name: 'Suzhou Precision', kind: 'supplier', erpId: 'V-10001' })).id;
+  const user = (await addUser(ctx, setup, { email: 'supplier@mig.example', displayName: 'Supplier', password: 'migration-test-password', organisationId: supplier, role: 'supplier_user' })).id;
   await db.transaction(async (tx) => {
     await applyItemUpserted(tx, systemClock, { gtin: '09506000888028', description: 'Item', unitOfMeasure: 'EA' });
     await applyPurchaseOrder(tx, systemClock, { poNumber: 'PO-MIG-15', supplier: { erpId: 'V-10001' }, status: 'open', currency: 'EUR', orderDate: '2026-03-01', version: 1, lines: [{ lineNumber: 1, gtin: '09506000888028', quantity: 10, unitPrice: '1.00' }] });

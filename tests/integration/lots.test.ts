@@ -20,6 +20,7 @@ import { gtinCheckDigit } from '../../shared/gs1/gtin.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { submitLots, rowProblemsOf, type LotInput } from '../../shared/lots/submit-lots.ts';
 import { listLots } from '../../shared/lots/list-lots.ts';
@@ -465,6 +466,9 @@ describe('lots', () => {
     const audited = await db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'lot.submitted'");
     expect(audited!.n).toBe(await lotCount());
     expect((await verifyAuditChain(db)).ok).toBe(true);
+    const records = await verifyRecordHashes(db);
+    expect(records).toMatchObject({ ok: true, findings: 0 });
+    expect(records.checked.lot).toBe(await lotCount());
   });
 
   it('keeps lot records as submitted: UPDATE and DELETE are refused', async () => {

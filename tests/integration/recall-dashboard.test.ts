@@ -34,6 +34,7 @@ import { renderRecallReportPdf } from '../../shared/recalls/render-recall-report
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createLogger } from '../../shared/log.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
@@ -542,5 +543,8 @@ describe('recall dashboard, effectiveness checks and status report', () => {
 
   it('the audit chain holds after all of it', async () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
+    const records = await verifyRecordHashes(t.db);
+    expect(records).toMatchObject({ ok: true, findings: 0 });
+    expect(records.checked.recall).toBeGreaterThan(0);
   });
 });

@@ -29,6 +29,7 @@ import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createLogger } from '../../shared/log.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
@@ -449,6 +450,9 @@ describe('recall notices and signed replies', () => {
 
   it('leaves an unbroken audit trail', async () => {
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
+    const records = await verifyRecordHashes(t.db);
+    expect(records).toMatchObject({ ok: true, findings: 0 });
+    expect(records.checked.recall_acknowledgement).toBeGreaterThan(1);
     const actions = (await t.db.all<{ action: string }>("SELECT DISTINCT action FROM audit_log WHERE action LIKE 'recall.%' ORDER BY action")).map((r) => r.action);
     expect(actions).toEqual(
       expect.arrayContaining(['recall.issued', 'recall.consignees_resolved', 'recall.notices_sent', 'recall.notice_opened', 'recall.acknowledged', 'recall.acknowledgement_corrected']),

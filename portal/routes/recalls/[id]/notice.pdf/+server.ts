@@ -8,7 +8,8 @@ import type { RequestHandler } from './$types';
 
 /**
  * A distributor's notice PDF: a distributor user gets its own organisation's; manufacturer
- * staff name the distributor (?distributor=org_…). Nobody else gets one.
+ * staff name the distributor (?distributor=org_…). Nobody else gets one, and nobody gets one
+ * before the notice was sent to that distributor (at release): a recall under review has none.
  */
 export const GET = (async ({ locals, params, url }) => {
   const actor = requireActor(locals);
@@ -17,7 +18,7 @@ export const GET = (async ({ locals, params, url }) => {
   const lang = url.searchParams.get('lang');
   const locale = isLocale(lang) ? lang : locals.locale;
   try {
-    const data = await getNoticeData(locals.ctx.db, { recallId: params.id, distributorOrganisationId: distributor });
+    const data = await getNoticeData(locals.ctx.db, { recallId: params.id, distributorOrganisationId: distributor, onlySent: true });
     const pdf = await renderNoticePdf(data, locale);
     return new Response(pdf as Uint8Array<ArrayBuffer>, {
       headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="field-safety-notice-${data.recallNumber}-${locale}.pdf"` },

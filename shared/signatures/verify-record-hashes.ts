@@ -1,0 +1,375 @@
+import type { Tx } from '../db/index.ts';
+import { certificateRecordHash, certificateSelect, toCertificate, type CertificateRow } from '../certificates/certificate.ts';
+import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
+import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
+import { shipmentRecordHash } from '../erp/shipment-record.ts';
+import { acknowledgementRecordHash, recallRecordHash } from '../recalls/recall-record-hash.ts';
+
+/** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
+export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'shipment'] as const;
+export type HashedRecordType = (typeof hashedRecordTypes)[number];
+
+/**
+ * A record that no longer is what was recorded:
+ * - `altered`: its stored content does not hash to its record hash;
+ * - `signature_differs`: the signature on it is bound to another hash than the record's;
+ * - `inconsistent`: a column repeats a value of the hashed content and no longer matches it;
+ * - `audit_differs`: its record hash is not the one the audit trail wrote down when the record
+ *   was created (a record changed and re-hashed: the audit trail is chained, the record is not);
+ * - `consignees_differ` (recalls): its consignee rows no longer add up to what the audit trail
+ *   recorded when they were resolved or added (a consignee changed or removed).
+ */
+export interface RecordFinding {
+  type: HashedRecordType;
+  id: string;
+  problem: 'altered' | 'signature_differs' | 'inconsistent' | 'audit_differs' | 'consignees_differ';
+}
+
+interface Checked {
+  id: string;
+  /** False when the record was stored before it had a record hash (ERP recalls and shipments before migration 0018). */
+  hashed: boolean;
+  findings: RecordFinding[];
+}
+
+type Checker = (db: Tx, ids: string[]) => Promise<Checked[]>;
+
+const idList = 'SELECT value FROM json_each(?)';
+
+/**
+ * Where the audit trail wrote down a record's hash when it was created: the action and, per
+ * record id, the hash recorded. Records from before their hash was audited have none.
+ */
+const createdSql: Record<HashedRecordType, string> = {
+  certificate: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                WHERE entity_type = 'certificate' AND action = 'certificate.submitted' AND entity_id IN (${idList})`,
+  lot: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+        WHERE entity_type = 'lot' AND action = 'lot.submitted' AND entity_id IN (${idList})`,
+  invoice: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+            WHERE entity_type = 'invoice' AND action = 'invoice.submitted' AND entity_id IN (${idList})`,
+  recall: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+           WHERE entity_type = 'recall' AND action = 'recall.issued' AND entity_id IN (${idList})`,
+  shipment: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+             WHERE entity_type = 'shipment' AND action = 'shipment.dispatched' AND entity_id IN (${idList})`,
+  // A reply is audited on its notice, naming the reply.
+  recall_acknowledgement: `SELECT new_values ->> '$.acknowledgement' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                           WHERE entity_type = 'recall_notice' AND action IN ('recall.acknowledged', 'recall.acknowledgement_corrected')
+                             AND entity_id IN (SELECT notice_id FROM recall_acknowledgements WHERE id IN (${idList}))`,
+};
+
+/** The records of `ids` whose record hash differs from the one audited at their creation. */
+async function auditDiffers(db: Tx, type: HashedRecordType, ids: string[]): Promise<Set<string>> {
+  const table = checkers[type].table;
+  const audited = await db.all<{ id: string; hash: string | null }>(createdSql[type], [JSON.stringify(ids)]);
+  const stored = new Map(
+    (await db.all<{ id: string; record_hash: string | null }>(`SELECT id, record_hash FROM ${table} WHERE id IN (${idList})`, [JSON.stringify(ids)])).map((r) => [
+      r.id,
+      r.record_hash,
+    ]),
+  );
+  const differs = new Set<string>();
+  for (const a of audited) if (a.hash !== null && stored.has(a.id) && stored.get(a.id) !== a.hash) differs.add(a.id);
+  return differs;
+}
+
+/** Recalls whose consignee rows no longer add up to what was audited when they were resolved and added. */
+async function consigneesDiffer(db: Tx, ids: string[]): Promise<Set<string>> {
+  const rows = await db.all<{ id: string; rows: number; units: number; audited_rows: number | null; audited_units: number | null; added_rows: number | null; added_units: number | null }>(
+    `SELECT r.id,
+            (SELECT COUNT(*) FROM recall_consignees AS c WHERE c.recall_id = r.id) AS rows,
+            (SELECT ifnull(SUM(c.quantity_shipped), 0) FROM recall_consignees AS c WHERE c.recall_id = r.id) AS units,
+            (SELECT a.new_values ->> '$.lines' FROM audit_log AS a
+              WHERE a.entity_type = 'recall' AND a.entity_id = r.id AND a.action = 'recall.consignees_resolved' ORDER BY a.seq LIMIT 1) AS audited_rows,
+            (SELECT a.new_values ->> '$.units' FROM audit_log AS a
+              WHERE a.entity_type = 'recall' AND a.entity_id = r.id AND a.action = 'recall.consignees_resolved' ORDER BY a.seq LIMIT 1) AS audited_units,
+            (SELECT COUNT(*) FROM audit_log AS a CROSS JOIN json_each(a.new_values -> '$.lines') AS l
+              WHERE a.entity_type = 'recall' AND a.entity_id = r.id AND a.action = 'recall.consignee_added') AS added_rows,
+            (SELECT ifnull(SUM(l.value ->> '$.quantity'), 0) FROM audit_log AS a CROSS JOIN json_each(a.new_values -> '$.lines') AS l
+              WHERE a.entity_type = 'recall' AND a.entity_id = r.id AND a.action = 'recall.consignee_added') AS added_units
+     FROM recalls AS r WHERE r.id IN (${idList})`,
+    [JSON.stringify(ids)],
+  );
+  const differs = new Set<string>();
+  for (const r of rows) {
+    if (r.audited_rows === null) continue; // resolved before the trail recorded it: nothing to compare with
+    if (r.rows !== Number(r.audited_rows) + (r.added_rows ?? 0) || r.units !== Number(r.audited_units ?? 0) + (r.added_units ?? 0)) differs.add(r.id);
+  }
+  return differs;
+}
+
+/** Adds the audit-trail comparisons to what a checker found. */
+async function withAuditChecks(db: Tx, type: HashedRecordType, ids: string[], results: Checked[]): Promise<Checked[]> {
+  const differs = await auditDiffers(db, type, ids);
+  const consignees = type === 'recall' ? await consigneesDiffer(db, ids) : new Set<string>();
+  return results.map((r) => ({
+    ...r,
+    findings: [
+      ...r.findings,
+      ...(differs.has(r.id) ? [{ type, id: r.id, problem: 'audit_differs' as const }] : []),
+      ...(consignees.has(r.id) ? [{ type, id: r.id, problem: 'consignees_differ' as const }] : []),
+    ],
+  }));
+}
+
+const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
+  certificate: {
+    table: 'certificates',
+    async check(db, ids) {
+      const rows = await db.all<CertificateRow>(`${certificateSelect} WHERE c.id IN (${idList})`, [JSON.stringify(ids)]);
+      return rows.map((row) => {
+        const c = toCertificate(row);
+        return { id: c.id, hashed: true, findings: certificateRecordHash(c) === c.recordHash ? [] : [{ type: 'certificate', id: c.id, problem: 'altered' }] };
+      });
+    },
+  },
+  lot: {
+    table: 'lots',
+    async check(db, ids) {
+      const rows = await db.all<LotRow>(`${lotSelect} WHERE l.id IN (${idList})`, [JSON.stringify(ids)]);
+      return rows.map((row) => {
+        const l = toLot(row);
+        return { id: l.id, hashed: true, findings: lotRecordHash(l) === l.recordHash ? [] : [{ type: 'lot', id: l.id, problem: 'altered' }] };
+      });
+    },
+  },
+  invoice: {
+    table: 'invoices',
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      const rows = await db.all<{
+        id: string; organisation_id: string; invoice_number: string; invoice_date: string; due_date: string; currency: string; payment_terms: string;
+        purchase_order_id: string; net_total: string; tax_total: string; gross_total: string; tax_breakdown: string; record_hash: string; submitted_by: string; submitted_at: string;
+      }>(`SELECT * FROM invoices WHERE id IN (${idList})`, [list]);
+      const lines = await db.all<{ invoice_id: string; line_number: number; po_line_number: number; gtin: string; description: string; quantity: string; unit_price: string; tax_rate: string; line_net: string }>(
+        `SELECT * FROM invoice_lines WHERE invoice_id IN (${idList}) ORDER BY invoice_id, line_number`,
+        [list],
+      );
+      return rows.map((i) => {
+        const own: InvoiceLine[] = lines
+          .filter((l) => l.invoice_id === i.id)
+          .map((l) => ({ lineNumber: l.line_number, poLineNumber: l.po_line_number, gtin: l.gtin, description: l.description, quantity: l.quantity, unitPrice: l.unit_price, taxRate: l.tax_rate, lineNet: l.line_net }));
+        const hash = invoiceRecordHash({
+          id: i.id,
+          organisationId: i.organisation_id,
+          number: i.invoice_number,
+          invoiceDate: i.invoice_date,
+          dueDate: i.due_date,
+          currency: i.currency,
+          paymentTerms: i.payment_terms,
+          purchaseOrderId: i.purchase_order_id,
+          lines: own,
+          taxBreakdown: JSON.parse(i.tax_breakdown) as InvoiceTaxSubtotal[],
+          totals: { net: i.net_total, tax: i.tax_total, gross: i.gross_total },
+          submittedById: i.submitted_by,
+          submittedAt: i.submitted_at,
+        });
+        return { id: i.id, hashed: true, findings: hash === i.record_hash ? [] : [{ type: 'invoice', id: i.id, problem: 'altered' }] };
+      });
+    },
+  },
+  recall: {
+    table: 'recalls',
+    async check(db, ids) {
+      const rows = await db.all<{ id: string; recall_number: string; source: 'erp' | 'portal'; payload: string; issued_at: string; record_hash: string | null; signed: number }>(
+        `SELECT r.id, r.recall_number, r.source, r.payload, r.issued_at, r.record_hash,
+                EXISTS (SELECT 1 FROM signatures AS s WHERE s.entity_type = 'recall' AND s.entity_id = r.id AND s.record_hash = r.record_hash) AS signed
+         FROM recalls AS r WHERE r.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((r) => {
+        const findings: RecordFinding[] = [];
+        const finding = (problem: RecordFinding['problem']) => findings.push({ type: 'recall', id: r.id, problem });
+        let payload: Record<string, unknown> | null = null;
+        try {
+          payload = JSON.parse(r.payload) as Record<string, unknown>;
+        } catch {
+          finding('altered');
+        }
+        if (payload) {
+          if (r.record_hash !== null && recallRecordHash(r.source, payload) !== r.record_hash) finding('altered');
+          if (payload.recallNumber !== r.recall_number || payload.issuedAt !== r.issued_at) finding('inconsistent');
+        }
+        // QA's recalls are signed over their record hash when they are created.
+        if (r.source === 'portal' && !r.signed) finding('signature_differs');
+        return { id: r.id, hashed: r.record_hash !== null, findings };
+      });
+    },
+  },
+  recall_acknowledgement: {
+    table: 'recall_acknowledgements',
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      const rows = await db.all<{ id: string; notice_id: string; recall_number: string; org: string; holds_stock: number; comment: string | null; record_hash: string; sig_hash: string | null }>(
+        `SELECT a.id, a.notice_id, r.recall_number, a.distributor_organisation_id AS org, a.holds_stock, a.comment, a.record_hash, s.record_hash AS sig_hash
+         FROM recall_acknowledgements AS a
+         JOIN recalls AS r ON r.id = a.recall_id
+         LEFT JOIN signatures AS s ON s.id = a.signature_id
+         WHERE a.id IN (${idList})`,
+        [list],
+      );
+      // In the order the distributor gave them (insertion order), as they were hashed.
+      const lots = await db.all<{ acknowledgement_id: string; gtin: string; lot: string | null; received: number; on_hand: number; quarantined: number; returned: number; destroyed: number; distributed: number }>(
+        `SELECT acknowledgement_id, gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed FROM recall_acknowledgement_lots WHERE acknowledgement_id IN (${idList}) ORDER BY rowid`,
+        [list],
+      );
+      const subs = await db.all<{ acknowledgement_id: string; gtin: string; lot: string | null; name: string; contact: string | null; quantity: number; notified_on: string }>(
+        `SELECT acknowledgement_id, gtin, lot, name, contact, quantity, notified_on FROM recall_subrecipients WHERE acknowledgement_id IN (${idList}) ORDER BY rowid`,
+        [list],
+      );
+      return rows.map((a) => {
+        const hash = acknowledgementRecordHash({
+          noticeId: a.notice_id,
+          recallNumber: a.recall_number,
+          distributor: a.org,
+          holdsStock: a.holds_stock === 1,
+          comment: a.comment,
+          lots: lots
+            .filter((l) => l.acknowledgement_id === a.id)
+            .map((l) => ({
+              gtin: l.gtin,
+              lot: l.lot,
+              received: l.received,
+              onHand: l.on_hand,
+              quarantined: l.quarantined,
+              returned: l.returned,
+              destroyed: l.destroyed,
+              distributed: l.distributed,
+              subRecipients: subs
+                .filter((x) => x.acknowledgement_id === a.id && x.gtin === l.gtin && x.lot === l.lot)
+                .map((x) => ({ name: x.name, contact: x.contact, quantity: x.quantity, notifiedOn: x.notified_on })),
+            })),
+        });
+        const findings: RecordFinding[] = [];
+        if (hash !== a.record_hash) findings.push({ type: 'recall_acknowledgement', id: a.id, problem: 'altered' });
+        if (a.sig_hash !== a.record_hash) findings.push({ type: 'recall_acknowledgement', id: a.id, problem: 'signature_differs' });
+        return { id: a.id, hashed: true, findings };
+      });
+    },
+  },
+  shipment: {
+    table: 'shipments',
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      const rows = await db.all<{ id: string; shipment_number: string; distributor_organisation_id: string; dispatched_at: string; received_at: string; record_hash: string | null }>(
+        `SELECT id, shipment_number, distributor_organisation_id, dispatched_at, received_at, record_hash FROM shipments WHERE id IN (${idList})`,
+        [list],
+      );
+      const hashed = JSON.stringify(rows.filter((s) => s.record_hash !== null).map((s) => s.id));
+      const lines = await db.all<{ shipment_id: string; line_number: number; gtin: string; lot: string | null; serials: string; quantity: number; expiry_date: string | null }>(
+        `SELECT shipment_id, line_number, gtin, lot, serials, quantity, expiry_date FROM shipment_lines WHERE shipment_id IN (${idList}) ORDER BY shipment_id, line_number`,
+        [hashed],
+      );
+      return rows.map((s) => {
+        if (s.record_hash === null) return { id: s.id, hashed: false, findings: [] };
+        const hash = shipmentRecordHash({
+          id: s.id,
+          shipmentNumber: s.shipment_number,
+          distributorOrganisationId: s.distributor_organisation_id,
+          dispatchedAt: s.dispatched_at,
+          receivedAt: s.received_at,
+          lines: lines
+            .filter((l) => l.shipment_id === s.id)
+            .map((l) => ({ lineNumber: l.line_number, gtin: l.gtin, lot: l.lot, serials: parseSerials(l.serials), quantity: l.quantity, expiryDate: l.expiry_date })),
+        });
+        return { id: s.id, hashed: true, findings: hash === s.record_hash ? [] : [{ type: 'shipment', id: s.id, problem: 'altered' }] };
+      });
+    },
+  },
+};
+
+function parseSerials(text: string): string[] {
+  try {
+    return JSON.parse(text) as string[];
+  } catch {
+    return [text];
+  }
+}
+
+export interface RecordHashVerdict {
+  ok: boolean;
+  /** Records recomputed, per type. */
+  checked: Record<HashedRecordType, number>;
+  /** Records stored before they had a record hash, per type (nothing to recompute). */
+  unhashed: Record<HashedRecordType, number>;
+  /** Every finding, in type and id order. */
+  findings: number;
+}
+
+/**
+ * Recomputes the record hash of every hashed record (certificates, lots, invoices, recalls, the
+ * distributors' signed replies, shipments) from what is stored now, and checks the signatures
+ * bound to them and the hashes the audit trail wrote down when they were created (with a keyed
+ * audit chain, a record changed and re-hashed by someone holding the database file shows there). Reads in pages by id, so memory stays bounded however many records there are;
+ * each finding goes to `onFinding` as it is found (the CLI prints it), only their count is kept.
+ */
+export async function verifyRecordHashes(
+  db: Tx,
+  options: { pageSize?: number; onFinding?: (finding: RecordFinding) => void } = {},
+): Promise<RecordHashVerdict> {
+  const pageSize = options.pageSize ?? 500;
+  const checked = Object.fromEntries(hashedRecordTypes.map((t) => [t, 0])) as Record<HashedRecordType, number>;
+  const unhashed = { ...checked };
+  let findings = 0;
+  for (const type of hashedRecordTypes) {
+    const { table, check } = checkers[type];
+    let after = '';
+    for (;;) {
+      const ids = (await db.all<{ id: string }>(`SELECT id FROM ${table} WHERE id > ? ORDER BY id LIMIT ?`, [after, pageSize])).map((r) => r.id);
+      if (ids.length === 0) break;
+      const results = await withAuditChecks(db, type, ids, await check(db, ids));
+      const byId = new Map(results.map((r) => [r.id, r]));
+      for (const id of ids) {
+        const r = byId.get(id);
+        // A row the checker could not read back (e.g. its file or submitter row removed) is altered too.
+        const found = r ? r.findings : [{ type, id, problem: 'altered' as const }];
+        if (r && !r.hashed) unhashed[type]++;
+        else checked[type]++;
+        for (const f of found) {
+          findings++;
+          options.onFinding?.(f);
+        }
+      }
+      after = ids[ids.length - 1]!;
+      if (ids.length < pageSize) break;
+    }
+  }
+  return { ok: findings === 0, checked, unhashed, findings };
+}
+
+/** Checks some records of one type (a page shows them); findings only. */
+export async function checkRecordHashes(db: Tx, type: HashedRecordType, ids: string[]): Promise<RecordFinding[]> {
+  if (ids.length === 0) return [];
+  const results = await withAuditChecks(db, type, ids, await checkers[type].check(db, ids));
+  const seen = new Set(results.map((r) => r.id));
+  return [...results.flatMap((r) => r.findings), ...ids.filter((id) => !seen.has(id)).map((id) => ({ type, id, problem: 'altered' as const }))];
+}
+
+/**
+ * What a recall's pages rest on, re-verified whenever they are shown: the recall as issued (and
+ * its consignee rows against the audit trail) and the distributors' signed replies. With
+ * `distributorOrganisationId` (that distributor's own page): its replies only, and the shipments
+ * to it that its consignee rows were computed from. The staff page leaves the shipments to
+ * `lotbridge audit verify`: a large recall rests on thousands of them (bench/records.ts).
+ */
+export async function recallRecordFindings(db: Tx, recallId: string, distributorOrganisationId?: string): Promise<RecordFinding[]> {
+  const replies = await db.all<{ id: string }>(
+    `SELECT id FROM recall_acknowledgements WHERE recall_id = ?${distributorOrganisationId ? ' AND distributor_organisation_id = ?' : ''} ORDER BY id`,
+    distributorOrganisationId ? [recallId, distributorOrganisationId] : [recallId],
+  );
+  // Consignee rows first, then the lines of their GTIN and lot through shipment_lines_by_gtin_lot,
+  // then the shipment by its key: CROSS JOIN keeps SQLite from starting at the shipments.
+  const shipments = distributorOrganisationId
+    ? await db.all<{ id: string }>(
+        `SELECT DISTINCT s.id FROM recall_consignees AS c
+         CROSS JOIN shipment_lines AS l INDEXED BY shipment_lines_by_gtin_lot ON l.gtin = c.gtin AND l.lot IS c.lot
+         CROSS JOIN shipments AS s ON s.id = l.shipment_id AND s.distributor_organisation_id = c.distributor_organisation_id
+         WHERE c.recall_id = ? AND c.distributor_organisation_id = ? AND c.source = 'shipments' ORDER BY s.id`,
+        [recallId, distributorOrganisationId],
+      )
+    : [];
+  return [
+    ...(await checkRecordHashes(db, 'recall', [recallId])),
+    ...(await checkRecordHashes(db, 'recall_acknowledgement', replies.map((r) => r.id))),
+    ...(await checkRecordHashes(db, 'shipment', shipments.map((s) => s.id))),
+  ];
+}
