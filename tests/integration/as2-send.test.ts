@@ -149,6 +149,7 @@ beforeAll(async () => {
     kind: 'supplier',
     as2Id: partnerAs2Id,
     as2Url: partnerUrl,
+    as2UrlInternal: true,
     certificates: [{ fileName: 'partner.pem', data: ssl.read('partner.pem') }],
     options: { mdn: 'sync', mdnSigned: true, signingAlgorithm: 'sha-256', encryptionAlgorithm: 'aes-256-cbc' },
   });
@@ -494,9 +495,9 @@ describe('two Lotbridge servers as each other\'s partner', () => {
     const certA = (await getAs2Identity(ctxA, system, { as2Id: aId })).certificatePem!;
     const certB = (await getAs2Identity(ctxB, system, { as2Id: bId })).certificatePem!;
     partnerBOnA = (
-      await addPartner(ctxA, system, { name: 'Server B GmbH', kind: 'distributor', as2Id: bId, as2Url: `${b.url}/as2`, certificates: [{ fileName: 'b.pem', data: Buffer.from(certB) }], options: { mdn: 'sync' } })
+      await addPartner(ctxA, system, { name: 'Server B GmbH', kind: 'distributor', as2Id: bId, as2Url: `${b.url}/as2`, as2UrlInternal: true, certificates: [{ fileName: 'b.pem', data: Buffer.from(certB) }], options: { mdn: 'sync' } })
     ).partner.id;
-    await addPartner(ctxB, system, { name: 'Server A AG', kind: 'supplier', as2Id: aId, as2Url: `${a.url}/as2`, certificates: [{ fileName: 'a.pem', data: Buffer.from(certA) }] });
+    await addPartner(ctxB, system, { name: 'Server A AG', kind: 'supplier', as2Id: aId, as2Url: `${a.url}/as2`, as2UrlInternal: true, certificates: [{ fileName: 'a.pem', data: Buffer.from(certA) }] });
     writeFileSync(file(), orders);
   }, 240_000);
 

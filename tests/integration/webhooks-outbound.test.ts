@@ -66,7 +66,7 @@ async function erp(reply?: ReceiverOptions['reply']): Promise<Erp> {
 }
 
 async function endpointFor(r: Erp, input: { secret?: string; description?: string } = {}) {
-  const ep = await createWebhookEndpoint(t.ctx, admin, { url: r.url, ...input });
+  const ep = await createWebhookEndpoint(t.ctx, admin, { url: r.url, internal: true, ...input });
   r.secrets.push(ep.secret);
   return ep;
 }
@@ -447,7 +447,7 @@ describe('retries', () => {
     const r = await erp();
     const url = r.url;
     await r.close(); // nothing listens there any more
-    const ep = await createWebhookEndpoint(t.ctx, admin, { url });
+    const ep = await createWebhookEndpoint(t.ctx, admin, { url, internal: true });
     const e = await emit('inv_refused');
     await startDispatcher().idle();
     const d = await deliveryOf(e.id, ep.id);
@@ -619,6 +619,54 @@ describe('start-up configuration (ERP_WEBHOOK_URL / ERP_WEBHOOK_SECRET)', () => 
     const byId = new Map(after.map((x) => [x.secret, x.expiresAt]));
     expect(byId.get(rotated.secret)).toBe(new Date(t.clock.now().getTime() + 24 * 3_600_000).toISOString());
     expect(byId.get(envSecret)).toBe(rotated.oldExpiresAt);
+  });
+});
+
+describe('endpoints inside our network (admin-entered URLs)', () => {
+  it('refuses a loopback, private or link-local endpoint unless it is marked internal, as a coded field problem', async () => {
+    const r = await erp();
+    for (const url of [r.url, 'http://localhost:9/erp', 'http://10.0.0.8/erp', 'http://[::ffff:169.254.169.254]/erp', 'http://0x7f.1:9/erp']) {
+      const refusal = await createWebhookEndpoint(t.ctx, admin, { url }).then(
+        () => null,
+        (e: unknown) => e as { code: string; fields: Record<string, string>; problems: Record<string, { code: string; params: Record<string, string> }> },
+      );
+      expect(refusal, url).not.toBeNull();
+      expect(refusal!.code).toBe('invalid_input');
+      expect(refusal!.problems.url).toMatchObject({ code: 'internalAddress' });
+      expect(refusal!.fields.url).toMatch(/address: allowed only for an endpoint marked internal$/);
+    }
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM webhook_endpoints')).toEqual({ n: 0 });
+    // Ticked: stored with the mark, and the audit entry says so.
+    const ep = await createWebhookEndpoint(t.ctx, admin, { url: r.url, internal: true });
+    expect(await t.db.get('SELECT internal FROM webhook_endpoints WHERE id = ?', [ep.id])).toEqual({ internal: 1 });
+    const audit = await t.db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'webhook_endpoint.created' AND entity_id = ?", [ep.id]);
+    expect(JSON.parse(audit!.new_values)).toMatchObject({ url: r.url, internal: true });
+  });
+
+  it('checks the address again on delivery: an endpoint not marked internal gets nothing at a loopback address', async () => {
+    const r = await erp();
+    const ep = await endpointFor(r);
+    // As an endpoint saved before the check existed (migration 0021 leaves it external), or
+    // whose name has since come to resolve inside.
+    await t.db.run('UPDATE webhook_endpoints SET internal = 0 WHERE id = ?', [ep.id]);
+    const e = await emit('inv_inside');
+    await startDispatcher().idle();
+    expect(r.arrivals).toHaveLength(0);
+    const d = await deliveryOf(e.id, ep.id);
+    expect(d).toMatchObject({ state: 'pending', attempts: 1, lastStatus: null });
+    expect(d.lastError).toBe('not sent: 127.0.0.1 is a loopback address, and this endpoint is not marked internal');
+
+    // Marked internal again, the retry goes through.
+    await t.db.run('UPDATE webhook_endpoints SET internal = 1 WHERE id = ?', [ep.id]);
+    t.clock.advance(5_500);
+    await dispatcher!.idle();
+    expect(r.arrivals.map((a) => a.webhookId)).toEqual([e.id]);
+  });
+
+  it('trusts the operator for ERP_WEBHOOK_URL: the start-up endpoint is marked internal', async () => {
+    const r = await erp();
+    expect(await configureDefaultEndpoint(t.ctx, { url: r.url, secret: newSecret() })).toBe('created');
+    expect((await listWebhookEndpoints(t.ctx, admin)).endpoints[0]).toMatchObject({ url: r.url, internal: true });
   });
 });
 

@@ -25,11 +25,12 @@ export const actions = {
     const form = await request.formData();
     const url = field(form, 'url');
     const description = field(form, 'description');
+    const internal = form.get('internal') === 'yes';
     try {
-      const created = await createWebhookEndpoint(locals.ctx, requireActor(locals), { url, description });
+      const created = await createWebhookEndpoint(locals.ctx, requireActor(locals), { url, description, internal });
       return { action: 'create' as const, created };
     } catch (e) {
-      return formFailure(e, locals, { action: 'create', url, description });
+      return formFailure(e, locals, { action: 'create', url, description, internal });
     }
   },
 
