@@ -37,6 +37,27 @@ const observe: Handle = async ({ event, resolve }) => {
 };
 
 /**
+ * Headers for every portal answer (the page CSP comes from `kit.csp` in svelte.config.js):
+ * no sniffing, no framing, no Referer (notice tokens live in URLs), and HSTS when the
+ * browser reached us over HTTPS, also through a TLS-terminating proxy (TRUST_PROXY).
+ */
+const securityHeaders: Handle = async ({ event, resolve }) => {
+  const response = await resolve(event);
+  const set = (name: string, value: string) => {
+    try {
+      if (!response.headers.has(name)) response.headers.set(name, value);
+    } catch {
+      // an immutable Response (a proxied fetch): left as it is
+    }
+  };
+  set('X-Content-Type-Options', 'nosniff');
+  set('Referrer-Policy', 'no-referrer');
+  set('X-Frame-Options', 'DENY');
+  if (event.url.protocol === 'https:') set('Strict-Transport-Security', 'max-age=31536000');
+  return response;
+};
+
+/**
  * SvelteKit's own origin check covers form posts only; the portal's JSON endpoints (passkey
  * ceremonies) need it too. Every state-changing request must come from this very origin.
  */
@@ -92,7 +113,7 @@ const guard: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handle = sequence(toGateway, observe, sameOrigin, locale, session, guard);
+export const handle = sequence(toGateway, observe, securityHeaders, sameOrigin, locale, session, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   if (status >= 500) event.locals.log?.error('unhandled error', { err: error, path: event.url.pathname });

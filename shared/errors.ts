@@ -29,14 +29,14 @@ export class AppError extends Error {
   /** Field-level problems, e.g. { email: 'must be an e-mail address' }. */
   readonly fields?: Record<string, string>;
   /** The same problems as codes, for those fields that have one (the portal words them from its catalogues). */
-  readonly problems?: Record<string, FieldProblem>;
+  readonly fieldProblems?: Record<string, FieldProblem>;
 
-  constructor(code: ErrorCode, message: string, fields?: Record<string, string>, problems?: Record<string, FieldProblem>) {
+  constructor(code: ErrorCode, message: string, fields?: Record<string, string>, fieldProblems?: Record<string, FieldProblem>) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.fields = fields;
-    if (problems && Object.keys(problems).length) this.problems = problems;
+    if (fieldProblems && Object.keys(fieldProblems).length) this.fieldProblems = fieldProblems;
   }
 
   get status(): number {

@@ -3,7 +3,7 @@ import { recallFollowUpEn } from './recall-follow-up.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { ediPartnersEn } from './edi-partners.en.ts';
 import { ediLogEn } from './edi-log.en.ts';
-import { internalEndpointsEn } from './internal-endpoints.en.ts';
+import { trustHttpEn } from './trust-http.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -12,7 +12,7 @@ export const en = {
   ...recallPagesEn,
   ...ediPartnersEn,
   ...ediLogEn,
-  ...internalEndpointsEn,
+  ...trustHttpEn,
   'app.name': 'Lotbridge',
   'app.tagline': 'Supplier and distributor portal',
   'nav.skip': 'Skip to content',

@@ -4,7 +4,7 @@ import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
 import { ediLogZhCN } from './edi-log.zh-CN.ts';
-import { internalEndpointsZhCN } from './internal-endpoints.zh-CN.ts';
+import { trustHttpZhCN } from './trust-http.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -13,7 +13,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallPagesZhCN,
   ...ediPartnersZhCN,
   ...ediLogZhCN,
-  ...internalEndpointsZhCN,
+  ...trustHttpZhCN,
   'app.name': 'Lotbridge',
   'app.tagline': '供应商与经销商门户',
   'nav.skip': '跳到正文',

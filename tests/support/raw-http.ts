@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 
 /**
@@ -78,3 +79,28 @@ export async function rawGet(conn: RawConnection, path: string, host = 'localhos
 }
 
 export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One HTTP request through node:http, which (unlike fetch) sends the Host header it is given:
+ * for testing what the server does with a Host the client chose.
+ */
+export function requestWithHost(
+  url: string,
+  options: { method?: string; path: string; host: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: import('node:http').IncomingHttpHeaders; body: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { hostname: target.hostname, port: target.port, method: options.method ?? 'GET', path: options.path, headers: { ...options.headers, host: options.host } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}

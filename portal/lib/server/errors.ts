@@ -16,8 +16,8 @@ export function userMessage(
 ): { status: number; message: string; fields?: Record<string, string>; problems?: Record<string, string> } {
   if (isAppError(e)) {
     const time = e.fields?.lockedUntil?.slice(11, 16) ?? '';
-    const problems = e.problems
-      ? Object.fromEntries(Object.entries(e.problems).map(([name, p]) => [name, translate(locale, `problem.${p.code}` as MessageKey, p.params)]))
+    const problems = e.fieldProblems
+      ? Object.fromEntries(Object.entries(e.fieldProblems).map(([name, p]) => [name, translate(locale, `problem.${p.code}` as MessageKey, p.params)]))
       : undefined;
     const fields = e.code === 'account_locked' ? undefined : e.fields && { ...e.fields, ...problems };
     return { status: e.status, message: translate(locale, `error.${e.code}` as MessageKey, { time }), fields, ...(problems && { problems }) };
