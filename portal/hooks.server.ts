@@ -38,8 +38,10 @@ const observe: Handle = async ({ event, resolve }) => {
 
 /**
  * Headers for every portal answer (the page CSP comes from `kit.csp` in svelte.config.js):
- * no sniffing, no framing, no Referer (notice tokens live in URLs), and HSTS when the
- * browser reached us over HTTPS, also through a TLS-terminating proxy (TRUST_PROXY).
+ * no sniffing, no framing, no Referer to any other site (notice tokens live in URLs), and
+ * HSTS when the browser reached us over HTTPS, also through a TLS-terminating proxy
+ * (TRUST_PROXY). `same-origin` rather than `no-referrer`: under `no-referrer` browsers send
+ * `Origin: null` with form posts, which the CSRF origin check must refuse.
  */
 const securityHeaders: Handle = async ({ event, resolve }) => {
   const response = await resolve(event);
@@ -51,7 +53,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
     }
   };
   set('X-Content-Type-Options', 'nosniff');
-  set('Referrer-Policy', 'no-referrer');
+  set('Referrer-Policy', 'same-origin');
   set('X-Frame-Options', 'DENY');
   if (event.url.protocol === 'https:') set('Strict-Transport-Security', 'max-age=31536000');
   return response;
