@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { HttpLimits } from '../../shared/config.ts';
 import type { Logger } from '../../shared/log.ts';
+import { parseIPv6 } from '../../shared/net/address-class.ts';
 
 const answer = (status: string, text: string, extra = '') =>
   `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${extra}\r\n${text}`;
@@ -18,10 +19,17 @@ export interface RefusalCounts {
   slowBodies: number;
 }
 
-/** The source an address counts against: an IPv4 client on a dual-stack socket counts as its IPv4 address. */
-function sourceOf(socket: Socket): string | undefined {
-  const a = socket.remoteAddress;
-  return a?.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
+/**
+ * The source an address counts against: an IPv4 client as its address (also on a dual-stack
+ * socket, ::ffff:a.b.c.d), an IPv6 client as its /64, which one subscriber or host usually
+ * holds whole (counting single IPv6 addresses would let one client open 2^64 "sources").
+ */
+export function sourceKey(address: string): string {
+  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
+  const v6 = parseIPv6(address);
+  if (!v6) return address;
+  const words = [0, 2, 4, 6].map((i) => ((v6[i]! << 8) | v6[i + 1]!).toString(16));
+  return `${words.join(':')}::/64`;
 }
 
 /** Writes a last answer (unless one is under way) and closes the connection once it is out. */
@@ -57,8 +65,13 @@ interface Watched {
 export function createLimitedServer(
   limits: HttpLimits,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
-  log?: Logger,
+  options: {
+    log?: Logger;
+    /** Peers the per-source cap does not count (a trusted reverse proxy carries every client's connections). */
+    uncapped?: (address: string) => boolean;
+  } = {},
 ): { server: Server; refusals: RefusalCounts } {
+  const { log } = options;
   const refusals: RefusalCounts = { connections: 0, slowBodies: 0 };
   const refused = new WeakSet<Socket>();
   const perSource = new Map<string, number>();
@@ -83,8 +96,9 @@ export function createLimitedServer(
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
 
   server.on('connection', (socket: Socket) => {
-    const source = sourceOf(socket);
-    if (source === undefined) return;
+    const address = socket.remoteAddress;
+    if (address === undefined || options.uncapped?.(address)) return;
+    const source = sourceKey(address);
     const open = perSource.get(source) ?? 0;
     if (open >= limits.maxConnectionsPerSource) {
       refused.add(socket);

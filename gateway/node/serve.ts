@@ -23,6 +23,7 @@ import { createGateway, isGatewayPath } from '../app.ts';
 import { requestIdFrom } from '../../shared/metrics.ts';
 import { createLimitedServer } from './request-limits.ts';
 import { forwardedFrom } from './forwarded.ts';
+import { classifyAddress, isInternal } from '../../shared/net/address-class.ts';
 
 const protocolHeader = 'x-lotbridge-protocol';
 // The client's address as SvelteKit's getClientAddress() gives it: the peer, or (TRUST_PROXY) the proxy's X-Forwarded-For.
@@ -86,7 +87,12 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
           res.end('Not found');
         });
       },
-      log,
+      {
+        log,
+        // Behind a trusted proxy every client arrives on the proxy's connections (from this
+        // machine or a private network): those are not capped, the proxy limits its clients.
+        uncapped: config.trustProxy ? (address) => isInternal(classifyAddress(address) ?? 'reserved') : undefined,
+      },
     );
     const port = options.port ?? config.port;
     await new Promise<void>((resolve, reject) => {

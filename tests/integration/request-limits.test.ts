@@ -132,3 +132,24 @@ describe('connections per source address', () => {
     held.forEach((c) => c.close());
   });
 });
+
+describe('connections per source behind a trusted proxy (TRUST_PROXY=true)', () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startBuiltServer({ TRUST_PROXY: 'true', MAX_CONNECTIONS_PER_SOURCE: '1', KEEP_ALIVE_TIMEOUT_SECONDS: '120' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it("does not cap the proxy's own connections (from this machine), which carry every client", async () => {
+    const held: RawConnection[] = [];
+    for (let i = 0; i < 3; i++) {
+      const conn = await openRaw(server.url);
+      expect(await rawGet(conn, '/healthz')).toBe(200);
+      held.push(conn);
+    }
+    held.forEach((c) => c.close());
+  });
+});
