@@ -68,32 +68,30 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // check stands between a partner system and /as2, /api, /erp. (The portal's handle hook
     // forwards them too, for `vite dev` and Workers.)
     const gateway = getRequestListener(createGateway(() => app).fetch);
-    const { server } = createLimitedServer(
-      config.http,
-      (req, res) => {
-        const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
-        req.headers['x-request-id'] = requestId;
-        if (isGatewayPath(new URL(req.url ?? '/', 'http://x').pathname)) return gateway(req, res);
-        // Behind a TLS-terminating proxy (TRUST_PROXY=true) the browser's scheme and host are the
-        // proxy's to tell; otherwise forwarded headers are ignored and this server is plain HTTP.
-        const forwarded = config.trustProxy ? forwardedFrom(req.headers) : {};
-        req.headers[protocolHeader] = forwarded.proto ?? 'http';
-        if (forwarded.host) req.headers.host = forwarded.host;
-        req.headers[clientAddressHeader] = forwarded.client ?? req.socket.remoteAddress ?? '';
-        // Static files are answered before SvelteKit's hooks run: they get the id here.
-        res.setHeader('X-Request-Id', requestId);
-        handler(req, res, () => {
-          res.statusCode = 404;
-          res.end('Not found');
-        });
-      },
-      {
-        log,
-        // Behind a trusted proxy every client arrives on the proxy's connections (from this
-        // machine or a private network): those are not capped, the proxy limits its clients.
-        uncapped: config.trustProxy ? (address) => isInternal(classifyAddress(address) ?? 'reserved') : undefined,
-      },
-    );
+    // Every door gets the request limits (HEADERS_TIMEOUT_SECONDS, BODY_MIN_RATE_KB, MAX_CONNECTIONS_PER_SOURCE…).
+    const limits = {
+      log,
+      // Behind a trusted proxy every client arrives on the proxy's connections (from this
+      // machine or a private network): those are not capped, the proxy limits its clients.
+      uncapped: config.trustProxy ? (address: string) => isInternal(classifyAddress(address) ?? 'reserved') : undefined,
+    };
+    const { server } = createLimitedServer(config.http, (req, res) => {
+      const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
+      req.headers['x-request-id'] = requestId;
+      if (isGatewayPath(new URL(req.url ?? '/', 'http://x').pathname)) return gateway(req, res);
+      // Behind a TLS-terminating proxy (TRUST_PROXY=true) the browser's scheme and host are the
+      // proxy's to tell; otherwise forwarded headers are ignored and this server is plain HTTP.
+      const forwarded = config.trustProxy ? forwardedFrom(req.headers) : {};
+      req.headers[protocolHeader] = forwarded.proto ?? 'http';
+      if (forwarded.host) req.headers.host = forwarded.host;
+      req.headers[clientAddressHeader] = forwarded.client ?? req.socket.remoteAddress ?? '';
+      // Static files are answered before SvelteKit's hooks run: they get the id here.
+      res.setHeader('X-Request-Id', requestId);
+      handler(req, res, () => {
+        res.statusCode = 404;
+        res.end('Not found');
+      });
+    }, limits);
     const port = options.port ?? config.port;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
