@@ -4,6 +4,13 @@ export const trustHttpEn = {
   'endpoints.internal.hint':
     'Loopback, private, link-local and unique-local addresses (such as 127.0.0.1, 10.x.x.x, 192.168.x.x, 169.254.x.x, fd00::) are refused unless you tick this. Lotbridge checks the address again on every delivery.',
   'endpoints.internal.badge': 'internal',
+  'endpoints.internal.term': 'Inside our network',
+  'endpoints.internal.yes': 'Yes: it may be at a loopback or private address.',
+  'endpoints.internal.no': 'No: loopback and private addresses are refused.',
+  'endpoints.internal.mark': 'Mark as internal',
+  'endpoints.internal.unmark': 'Mark as external',
+  'endpoints.internal.marked': 'Endpoint {url} is marked internal.',
+  'endpoints.internal.unmarked': 'Endpoint {url} is marked external.',
   'problem.internalAddress':
     '{host} is an address inside a private network ({address}). Tick “Internal endpoint” only if this endpoint really is inside our own network.',
   'recalls.send.noPublicUrl':

@@ -133,6 +133,7 @@ describe.each(outsiders)('a $role ($email)', (user) => {
       ['/admin/webhooks?/create', { url: 'http://127.0.0.1:9/outsider', description: 'not allowed' }],
       ['/admin/webhooks?/setState', { endpointId: 'ep_whatever', state: 'paused', reason: 'not allowed' }],
       ['/admin/webhooks?/rotate', { endpointId: 'ep_whatever', overlapHours: '24' }],
+      ['/admin/webhooks?/setInternal', { endpointId: 'ep_whatever', internal: 'yes' }],
       ['/admin/webhooks?/test', {}],
       ['/admin/webhooks/deliveries?/replay', { deliveryId: '1' }],
       ['/admin/webhooks/deliveries?/replayRange', { endpointId: 'ep_whatever', from: '2026-01-01T00:00', to: '2036-01-01T00:00' }],
@@ -304,6 +305,14 @@ describe('a manufacturer administrator', () => {
     expect(resumed).toContain(`Endpoint ${receiver.url} resumed.`);
     expect(await db.get('SELECT state FROM webhook_endpoints WHERE id = ?', [endpointId])).toEqual({ state: 'active' });
     await arrived(webhookId);
+  });
+
+  it('sees the endpoint marked internal, and cannot mark it external while its URL is on loopback', async () => {
+    const html = await page('/admin/webhooks');
+    expect(between(html, 'data-testid="endpoint-internal"', '</dd>')).toContain('Yes: it may be at a loopback or private address.');
+    const refused = await post('/admin/webhooks?/setInternal', { endpointId, internal: 'no' }, 400);
+    expect(between(refused, 'data-testid="internal-problem"', '</p>')).toContain('127.0.0.1 is an address inside a private network (127.0.0.1).');
+    expect(await db.get('SELECT internal FROM webhook_endpoints WHERE id = ?', [endpointId])).toEqual({ internal: 1 });
   });
 
   it('rotates the secret: the new one is shown once, with until when the old one still signs', async () => {

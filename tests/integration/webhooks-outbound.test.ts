@@ -12,6 +12,7 @@ import { createWebhookDispatcher, type WebhookDispatcher } from '../../shared/we
 import { createWebhookEndpoint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import { rotateWebhookSecret } from '../../shared/webhooks/rotate-webhook-secret.ts';
 import { setWebhookEndpointState } from '../../shared/webhooks/set-webhook-endpoint-state.ts';
+import { setWebhookEndpointInternal } from '../../shared/webhooks/set-webhook-endpoint-internal.ts';
 import { replayWebhookDeliveries } from '../../shared/webhooks/replay-webhook-deliveries.ts';
 import { listWebhookDeliveries, type DeliveryView } from '../../shared/webhooks/list-webhook-deliveries.ts';
 import { listWebhookEndpoints } from '../../shared/webhooks/list-webhook-endpoints.ts';
@@ -663,6 +664,32 @@ describe('endpoints inside our network (admin-entered URLs)', () => {
     expect(r.arrivals.map((a) => a.webhookId)).toEqual([e.id]);
   });
 
+  it('lets an administrator mark an existing endpoint internal (audited), and refuses to unmark one whose URL is inside', async () => {
+    const r = await erp();
+    const ep = await endpointFor(r);
+    const refused = await setWebhookEndpointInternal(t.ctx, admin, { endpointId: ep.id, internal: false }).then(
+      () => null,
+      (e: unknown) => e as { code: string; fieldProblems: Record<string, { code: string }> },
+    );
+    expect(refused?.code).toBe('invalid_input');
+    expect(refused?.fieldProblems.url?.code).toBe('internalAddress');
+    expect(await t.db.get('SELECT internal FROM webhook_endpoints WHERE id = ?', [ep.id])).toEqual({ internal: 1 });
+
+    // An endpoint from before the mark existed starts external: marking it lets deliveries through.
+    await t.db.run('UPDATE webhook_endpoints SET internal = 0 WHERE id = ?', [ep.id]);
+    await setWebhookEndpointInternal(t.ctx, admin, { endpointId: ep.id, internal: true });
+    const audit = await t.db.get<{ old_values: string; new_values: string; actor_name: string }>(
+      "SELECT old_values, new_values, actor_name FROM audit_log WHERE action = 'webhook_endpoint.marked_internal' AND entity_id = ?",
+      [ep.id],
+    );
+    expect(JSON.parse(audit!.old_values)).toEqual({ url: r.url, internal: false });
+    expect(JSON.parse(audit!.new_values)).toEqual({ url: r.url, internal: true });
+    const e = await emit('inv_marked');
+    await startDispatcher().idle();
+    expect(r.arrivals.map((a) => a.webhookId)).toEqual([e.id]);
+    await expect(setWebhookEndpointInternal(t.ctx, admin, { endpointId: 'ep_nope', internal: true })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
   it('trusts the operator for ERP_WEBHOOK_URL: the start-up endpoint is marked internal', async () => {
     const r = await erp();
     expect(await configureDefaultEndpoint(t.ctx, { url: r.url, secret: newSecret() })).toBe('created');
@@ -818,6 +845,7 @@ describe('who may manage the bridge', () => {
         ['listWebhookEndpoints', () => listWebhookEndpoints(t.ctx, who)],
         ['rotateWebhookSecret', () => rotateWebhookSecret(t.ctx, who, { endpointId: ep.id })],
         ['setWebhookEndpointState', () => setWebhookEndpointState(t.ctx, who, { endpointId: ep.id, state: 'paused' })],
+        ['setWebhookEndpointInternal', () => setWebhookEndpointInternal(t.ctx, who, { endpointId: ep.id, internal: false })],
         ['sendTestEvent', () => sendTestEvent(t.ctx, who)],
       ];
       for (const [name, call] of calls) await expect(call(), `${who.role} ${name}`).rejects.toMatchObject({ name: 'AppError', code: 'forbidden' });
