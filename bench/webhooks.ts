@@ -58,7 +58,7 @@ const db = openDb(url);
 await tuneEmbedded(db, url);
 await migrate(db, join(import.meta.dirname, '../migrations'));
 const ctx = { db, clock: systemClock, policy: defaultPolicy };
-await createWebhookEndpoint(ctx, { type: 'system', name: 'bench' }, { url: sinkUrl, secret });
+await createWebhookEndpoint(ctx, { type: 'system', name: 'bench' }, { url: sinkUrl, secret, internal: true });
 
 const committedAt = new Map<string, number>();
 const answeredAt = new Map<string, number>();

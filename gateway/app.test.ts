@@ -12,6 +12,7 @@ import type { AppContext } from '../shared/context.ts';
 import { AppError } from '../shared/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lotbridge-gateway-'));
+const metricsToken = 'scrape-7f3c9a1e5b2d4c6a';
 const lines: Record<string, unknown>[] = [];
 let ctx: AppContext;
 
@@ -51,13 +52,33 @@ describe('gateway', () => {
   });
 
   it('counts requests for /metrics by route pattern, not raw path', async () => {
-    const gw = createGateway(() => ctx);
+    const gw = createGateway(() => ({ ...ctx, config: { ...ctx.config, metricsToken } }));
     await gw.request('/api/v1/things/123');
-    const text = await (await gw.request('/metrics')).text();
+    const text = await (await gw.request('/metrics', { headers: { Authorization: `Bearer ${metricsToken}` } })).text();
     expect(text).toMatch(/lotbridge_http_requests_total\{route="unmatched",method="GET",status="404"\} \d+/);
     expect(text).not.toContain('/api/v1/things/123');
     expect(text).toContain('lotbridge_webhook_deliveries{state="pending"} 0');
     expect(text).toContain('lotbridge_outbox_waiting_events 0');
+  });
+
+  it('answers /metrics only with the METRICS_TOKEN when the peer is not known to be this machine', async () => {
+    const withToken = createGateway(() => ({ ...ctx, config: { ...ctx.config, metricsToken } }));
+    const anonymous = await withToken.request('/metrics');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
+    expect((await withToken.request('/metrics', { headers: { Authorization: 'Bearer scrape-wrong-token-0000' } })).status).toBe(401);
+    expect((await withToken.request('/metrics', { headers: { Authorization: `Bearer ${metricsToken}` } })).status).toBe(200);
+    // Without a token configured, nobody but a loopback peer (lotbridge serve) gets in.
+    expect((await createGateway(() => ctx).request('/metrics', { headers: { Authorization: 'Bearer anything-at-all-0000' } })).status).toBe(401);
+  });
+
+  it('sends nosniff, no-referrer and a CSP that forbids framing on every answer', async () => {
+    for (const path of ['/healthz', '/api/v1/nothing']) {
+      const res = await createGateway(() => ctx).request(path);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('content-security-policy'), path).toBe("default-src 'none'; frame-ancestors 'none'");
+    }
   });
 
   it('answers unknown paths with RFC 9457 problem+json', async () => {

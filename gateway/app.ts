@@ -6,6 +6,8 @@ import { requestId } from './middleware/request-id/index.ts';
 import { observe } from './middleware/observe/index.ts';
 import { notFoundProblem, onProblem, problem } from './middleware/problem/index.ts';
 import { erpRoutes } from './erp/index.ts';
+import { metricsAccess } from './middleware/metrics-access/index.ts';
+import { securityHeaders } from './middleware/security-headers/index.ts';
 import { as2Routes } from './as2/index.ts';
 import { as2RefusalTotals } from '../shared/as2-gateway/count-as2-refusal.ts';
 
@@ -26,6 +28,8 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
     c.set('app', app());
     await next();
   });
+  gateway.use(securityHeaders());
+  gateway.use('/metrics', metricsAccess({ token: () => app().config.metricsToken }));
 
   gateway.get('/healthz', async (c) => {
     const started = performance.now();

@@ -38,6 +38,29 @@ const observe: Handle = async ({ event, resolve }) => {
 };
 
 /**
+ * Headers for every portal answer (the page CSP comes from `kit.csp` in svelte.config.js):
+ * no sniffing, no framing, no Referer to any other site (notice tokens live in URLs), and
+ * HSTS when the browser reached us over HTTPS, also through a TLS-terminating proxy
+ * (TRUST_PROXY). `same-origin` rather than `no-referrer`: under `no-referrer` browsers send
+ * `Origin: null` with form posts, which the CSRF origin check must refuse.
+ */
+const securityHeaders: Handle = async ({ event, resolve }) => {
+  const response = await resolve(event);
+  const set = (name: string, value: string) => {
+    try {
+      if (!response.headers.has(name)) response.headers.set(name, value);
+    } catch {
+      // an immutable Response (a proxied fetch): left as it is
+    }
+  };
+  set('X-Content-Type-Options', 'nosniff');
+  set('Referrer-Policy', 'same-origin');
+  set('X-Frame-Options', 'DENY');
+  if (event.url.protocol === 'https:') set('Strict-Transport-Security', 'max-age=31536000');
+  return response;
+};
+
+/**
  * SvelteKit's own origin check covers form posts only; the portal's JSON endpoints (passkey
  * ceremonies) need it too. Every state-changing request must come from this very origin.
  */
@@ -94,7 +117,7 @@ const guard: Handle = async ({ event, resolve }) => {
   return response;
 };
 
-export const handle = sequence(toGateway, observe, sameOrigin, locale, session, guard);
+export const handle = sequence(toGateway, observe, securityHeaders, sameOrigin, locale, session, guard);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
   if (status >= 500) event.locals.log?.error('unhandled error', { err: error, path: redactPath(event.url.pathname) });

@@ -32,6 +32,36 @@ describe('loadConfig', () => {
     expect(c.policy).toEqual({ inactivityMs: 5 * 60_000, sessionMaxMs: 8 * 3_600_000, lockoutThreshold: 3, lockoutMs: 30 * 60_000 });
   });
 
+  it('reads the request limits, TRUST_PROXY and METRICS_TOKEN, with defaults well under Node\'s', () => {
+    const d = loadConfig({});
+    expect(d.http).toEqual({
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 3_600_000,
+      keepAliveTimeoutMs: 5_000,
+      bodyMinBytesPerSecond: 8 * 1024,
+      bodyGraceMs: 10_000,
+      maxConnectionsPerSource: 64,
+    });
+    expect(d.trustProxy).toBe(false);
+    expect(d.metricsToken).toBeUndefined();
+    const c = loadConfig({
+      HEADERS_TIMEOUT_SECONDS: '5',
+      REQUEST_TIMEOUT_SECONDS: '0',
+      KEEP_ALIVE_TIMEOUT_SECONDS: '2',
+      BODY_MIN_RATE_KB: '64',
+      BODY_GRACE_SECONDS: '3',
+      MAX_CONNECTIONS_PER_SOURCE: '8',
+      TRUST_PROXY: 'true',
+      METRICS_TOKEN: 'prometheus-scrape-token-1',
+    });
+    expect(c.http).toEqual({ headersTimeoutMs: 5000, requestTimeoutMs: 0, keepAliveTimeoutMs: 2000, bodyMinBytesPerSecond: 65_536, bodyGraceMs: 3000, maxConnectionsPerSource: 8 });
+    expect(c.trustProxy).toBe(true);
+    expect(c.metricsToken).toBe('prometheus-scrape-token-1');
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow('METRICS_TOKEN must be at least 16 printable characters');
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow('TRUST_PROXY must be one of true, false');
+    expect(() => loadConfig({ MAX_CONNECTIONS_PER_SOURCE: '0' })).toThrow('MAX_CONNECTIONS_PER_SOURCE must be a whole number from 1');
+  });
+
   it('seeds the demo by default only where the portal is not published', () => {
     expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).seedDemo).toBe(true);
     expect(loadConfig({ PUBLIC_URL: 'https://portal.example.com' }).seedDemo).toBe(false);

@@ -46,6 +46,32 @@ export interface Config {
   };
   /** Our EDIFACT identification (`EDI_ID`, "id:qualifier"): UNB sender and NAD+BY of the ORDERS we send. */
   edi: { id: string; qualifier: string };
+  http: HttpLimits;
+  /**
+   * `TRUST_PROXY=true`: a TLS-terminating proxy in front sets X-Forwarded-Proto/-Host/-For and
+   * we believe them (and only then). Without it those headers are ignored.
+   */
+  trustProxy: boolean;
+  /** Bearer token for `/metrics` (`METRICS_TOKEN`); without it only loopback peers may scrape. */
+  metricsToken: string | undefined;
+}
+
+/** What one client may hold of the server (every door: portal, /as2, /api, /erp). */
+export interface HttpLimits {
+  /** Time to send a request's headers (`HEADERS_TIMEOUT_SECONDS`); then 408 and the socket closes. */
+  headersTimeoutMs: number;
+  /** Ceiling on receiving one whole request, body included (`REQUEST_TIMEOUT_SECONDS`, 0 = none). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this (`KEEP_ALIVE_TIMEOUT_SECONDS`). */
+  keepAliveTimeoutMs: number;
+  /**
+   * A body must arrive at least this fast on average (`BODY_MIN_RATE_KB`, KiB/s) once its
+   * grace period (`BODY_GRACE_SECONDS`) is over: a trickling body is cut off with 408.
+   */
+  bodyMinBytesPerSecond: number;
+  bodyGraceMs: number;
+  /** Open connections one source address may hold (`MAX_CONNECTIONS_PER_SOURCE`); more are answered 503 and closed. */
+  maxConnectionsPerSource: number;
 }
 
 /** EDI_ID as "id:qualifier" (e.g. 4012345000009:14 for a GLN); LOTBRIDGE:ZZZ (mutually defined) by default. */
@@ -163,6 +189,24 @@ function seedDemoByDefault(url: URL | undefined): 'true' | 'false' {
   return !url || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? 'true' : 'false';
 }
 
+function httpLimits(env: Env): HttpLimits {
+  return {
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_SECONDS', 20, 1, 300) * 1000,
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_SECONDS', 3600, 0, 86_400) * 1000,
+    keepAliveTimeoutMs: integer(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 300) * 1000,
+    bodyMinBytesPerSecond: integer(env, 'BODY_MIN_RATE_KB', 8, 1, 1_000_000) * 1024,
+    bodyGraceMs: integer(env, 'BODY_GRACE_SECONDS', 10, 1, 300) * 1000,
+    maxConnectionsPerSource: integer(env, 'MAX_CONNECTIONS_PER_SOURCE', 64, 1, 100_000),
+  };
+}
+
+function metricsToken(env: Env): string | undefined {
+  const raw = env.METRICS_TOKEN;
+  if (!raw) return undefined;
+  if (raw.length < 16 || !/^[\x21-\x7e]+$/.test(raw)) throw new ConfigError('METRICS_TOKEN must be at least 16 printable characters without spaces');
+  return raw;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const minutes = 60_000;
   const published = publicUrl(env);
@@ -192,5 +236,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     as2: { id: as2Id(env), maxBytes: integer(env, 'AS2_MAX_MB', 256, 1, 4096) * 1024 * 1024 },
     edi: ediId(env),
+    http: httpLimits(env),
+    trustProxy: oneOf(env, 'TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
+    metricsToken: metricsToken(env),
   };
 }

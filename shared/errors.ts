@@ -19,16 +19,25 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
+/** A field problem as data: a stable code and its parameters, for each transport to word. */
+export interface FieldProblem {
+  code: string;
+  params: Record<string, string>;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   /** Field-level problems, e.g. { email: 'must be an e-mail address' }. */
   readonly fields?: Record<string, string>;
+  /** The same problems as codes, for those fields that have one (the portal words them from its catalogues). */
+  readonly fieldProblems?: Record<string, FieldProblem>;
 
-  constructor(code: ErrorCode, message: string, fields?: Record<string, string>) {
+  constructor(code: ErrorCode, message: string, fields?: Record<string, string>, fieldProblems?: Record<string, FieldProblem>) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.fields = fields;
+    if (fieldProblems && Object.keys(fieldProblems).length) this.fieldProblems = fieldProblems;
   }
 
   get status(): number {

@@ -103,7 +103,7 @@ export const partnerCommands: Record<string, Command> = {
   'partner add': {
     summary: 'add an EDI partner (AS2 id, URL, certificates, EDIFACT sender id) to a new or existing organisation',
     usage:
-      '--name N --kind supplier|distributor --as2-id ID [--as2-url URL] [--cert FILE]… [--edi-id ID[:QUALIFIER]] [--max-compression-layers N] [--async-mdn-host HOST]… [--async-mdn-private]',
+      '--name N --kind supplier|distributor --as2-id ID [--as2-url URL [--internal]] [--cert FILE]… [--edi-id ID[:QUALIFIER]] [--max-compression-layers N] [--async-mdn-host HOST]… [--async-mdn-private]',
     details:
       'The organisation is created when no organisation has the name; --org attaches to an existing one by id.\n' +
       'Certificates: PEM or DER, one per file, repeat --cert for several (a partner rolling over). Expired ones are refused.\n' +
@@ -116,6 +116,7 @@ export const partnerCommands: Record<string, Command> = {
       org: { type: 'string', help: 'id of an existing organisation, instead of --name' },
       'as2-id': { type: 'string', help: 'the AS2 id the partner sends as AS2-From (case-sensitive)' },
       'as2-url': { type: 'string', help: 'where we send to the partner (http:// or https://)' },
+      internal: { type: 'boolean', help: 'the AS2 URL is inside our own network: only then may it be a loopback, private, link-local or unique-local address' },
       cert: { type: 'string', multiple: true, help: 'a certificate file of the partner (repeatable)' },
       'edi-id': { type: 'string', help: 'the UNB sender id, e.g. 4012345000009:14' },
       'max-compression-layers': { type: 'string', help: 'compressed layers an inbound message may nest (default 1; 0 refuses compression)' },
@@ -141,6 +142,7 @@ export const partnerCommands: Record<string, Command> = {
           kind: text(v, 'kind'),
           as2Id: text(v, 'as2-id') ?? '',
           as2Url: text(v, 'as2-url'),
+          as2UrlInternal: v.internal === true,
           ediId: text(v, 'edi-id'),
           certificates,
           options: {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installAppContext } from '../../shared/context.ts';
@@ -22,8 +22,13 @@ import { buildDir } from './paths.ts';
 import { getRequestListener } from '@hono/node-server';
 import { createGateway, isGatewayPath } from '../app.ts';
 import { requestIdFrom } from '../../shared/metrics.ts';
+import { createLimitedServer } from './request-limits.ts';
+import { forwardedFrom } from './forwarded.ts';
+import { classifyAddress, isInternal } from '../../shared/net/address-class.ts';
 
 const protocolHeader = 'x-lotbridge-protocol';
+// The client's address as SvelteKit's getClientAddress() gives it: the peer, or (TRUST_PROXY) the proxy's X-Forwarded-For.
+const clientAddressHeader = 'x-lotbridge-client-address';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -54,6 +59,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // plain-HTTP server states its own protocol on every request (overwriting any sent).
     if (config.publicUrl) process.env.SVELTEKIT_ORIGIN = config.publicUrl.origin;
     else process.env.SVELTEKIT_PROTOCOL_HEADER = protocolHeader;
+    process.env.SVELTEKIT_ADDRESS_HEADER = clientAddressHeader;
     // The portal takes uploads up to UPLOAD_MAX_MB (plus the form's other fields); adapter-node's
     // own default (512 KB) would refuse a certificate PDF before our check can explain why.
     process.env.SVELTEKIT_BODY_SIZE_LIMIT ??= String(config.uploads.maxBytes + 1024 * 1024);
@@ -63,18 +69,30 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // check stands between a partner system and /as2, /api, /erp. (The portal's handle hook
     // forwards them too, for `vite dev` and Workers.)
     const gateway = getRequestListener(createGateway(() => app).fetch);
-    const server = createServer((req, res) => {
+    // Every door gets the request limits (HEADERS_TIMEOUT_SECONDS, BODY_MIN_RATE_KB, MAX_CONNECTIONS_PER_SOURCE…).
+    const limits = {
+      log,
+      // Behind a trusted proxy every client arrives on the proxy's connections (from this
+      // machine or a private network): those are not capped, the proxy limits its clients.
+      uncapped: config.trustProxy ? (address: string) => isInternal(classifyAddress(address) ?? 'reserved') : undefined,
+    };
+    const { server } = createLimitedServer(config.http, (req, res) => {
       const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
       req.headers['x-request-id'] = requestId;
       if (isGatewayPath(new URL(req.url ?? '/', 'http://x').pathname)) return gateway(req, res);
-      req.headers[protocolHeader] = 'http';
+      // Behind a TLS-terminating proxy (TRUST_PROXY=true) the browser's scheme and host are the
+      // proxy's to tell; otherwise forwarded headers are ignored and this server is plain HTTP.
+      const forwarded = config.trustProxy ? forwardedFrom(req.headers) : {};
+      req.headers[protocolHeader] = forwarded.proto ?? 'http';
+      if (forwarded.host) req.headers.host = forwarded.host;
+      req.headers[clientAddressHeader] = forwarded.client ?? req.socket.remoteAddress ?? '';
       // Static files are answered before SvelteKit's hooks run: they get the id here.
       res.setHeader('X-Request-Id', requestId);
       handler(req, res, () => {
         res.statusCode = 404;
         res.end('Not found');
       });
-    });
+    }, limits);
     const port = options.port ?? config.port;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

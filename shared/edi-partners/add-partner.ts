@@ -4,6 +4,8 @@ import { recordAudit } from '../audit/record-audit.ts';
 import type { AuditActor } from '../audit/entry.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { internalTargetProblem } from '../net/internal-target.ts';
+import type { FieldProblem } from '../errors.ts';
 import { authorisePartnerOperator, type PartnerOperator } from './partner-operator.ts';
 import {
   certificateAuditValues,
@@ -39,6 +41,8 @@ export interface AddPartnerInput {
   kind?: string;
   as2Id: string;
   as2Url?: string;
+  /** The administrator says the partner's AS2 server is inside our network: only then may as2Url be at a private or loopback address. */
+  as2UrlInternal?: boolean;
   /** UNB sender identification, "ID" or "ID:QUALIFIER" (e.g. 4012345000009:14). */
   ediId?: string;
   certificates?: CertificateUpload[];
@@ -121,8 +125,15 @@ export async function addPartner(ctx: UseCaseContext, by: PartnerOperator, input
   const as2Problem = as2IdProblem(as2Id);
   if (as2Problem) fields.as2Id = as2Problem;
   const as2Url = input.as2Url?.trim() || null;
+  const as2UrlInternal = input.as2UrlInternal === true;
   const urlProblem = as2Url ? as2UrlProblem(as2Url) : undefined;
   if (urlProblem) fields.as2Url = urlProblem;
+  const problems: Record<string, FieldProblem> = {};
+  const internalProblem = as2Url && !urlProblem ? await internalTargetProblem(as2Url, as2UrlInternal) : undefined;
+  if (internalProblem) {
+    fields.as2Url = internalProblem.text;
+    problems.as2Url = internalProblem.problem;
+  }
   let edi: { id: string; qualifier: string } | null = null;
   if (input.ediId?.trim()) {
     const parsed = parseEdiId(input.ediId);
@@ -161,21 +172,22 @@ export async function addPartner(ctx: UseCaseContext, by: PartnerOperator, input
       );
       if (taken) fields.ediId = `${edi.id}${edi.qualifier ? ':' + edi.qualifier : ''} is already the EDI id of ${taken.name}`;
     }
-    if (Object.keys(fields).length || !org) throw new AppError('invalid_input', `the EDI partner "${as2Id}" is not valid`, fields);
+    if (Object.keys(fields).length || !org) throw new AppError('invalid_input', `the EDI partner "${as2Id}" is not valid`, fields, problems);
 
     const organisationCreated = 'create' in org;
     const organisationId = 'create' in org ? await createOrganisationIn(tx, ctx, actor, org.create, nowIso) : org.id;
     const id = newId('edip');
     await tx.run(
-      `INSERT INTO edi_partners (id, organisation_id, as2_id, as2_url, edi_id, edi_qualifier, require_signed, require_encrypted, compress,
+      `INSERT INTO edi_partners (id, organisation_id, as2_id, as2_url, as2_url_internal, edi_id, edi_qualifier, require_signed, require_encrypted, compress,
                                  encryption_algorithm, signing_algorithm, signature_padding, key_transport, mdn, mdn_signed,
                                  max_compression_layers, async_mdn_hosts, async_mdn_private, state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
       [
         id,
         organisationId,
         as2Id,
         as2Url,
+        as2UrlInternal ? 1 : 0,
         edi?.id ?? null,
         edi?.qualifier ?? '',
         options.requireSigned ? 1 : 0,
@@ -200,7 +212,7 @@ export async function addPartner(ctx: UseCaseContext, by: PartnerOperator, input
       action: 'edi_partner.created',
       entityType: 'edi_partner',
       entityId: id,
-      newValues: { as2Id, as2Url, ediId: edi?.id ?? null, ediQualifier: edi?.qualifier ?? '', state: 'active', ...options },
+      newValues: { as2Id, as2Url, as2UrlInternal, ediId: edi?.id ?? null, ediQualifier: edi?.qualifier ?? '', state: 'active', ...options },
       requestId: ctx.requestId,
     });
     for (const c of checked) {

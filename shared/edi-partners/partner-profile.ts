@@ -178,6 +178,8 @@ export interface EdiPartner extends PartnerOptions {
   organisationKind: PartnerKind;
   as2Id: string;
   as2Url: string | null;
+  /** Marked internal by the administrator: the AS2 URL may be at a private or loopback address. */
+  as2UrlInternal: boolean;
   ediId: string | null;
   ediQualifier: string;
   state: PartnerState;
@@ -192,6 +194,7 @@ export interface PartnerRow {
   organisation_kind: PartnerKind;
   as2_id: string;
   as2_url: string | null;
+  as2_url_internal: number;
   edi_id: string | null;
   edi_qualifier: string;
   require_signed: number;
@@ -222,6 +225,7 @@ export function partnerFromRow(r: PartnerRow): EdiPartner {
     organisationKind: r.organisation_kind,
     as2Id: r.as2_id,
     as2Url: r.as2_url,
+    as2UrlInternal: r.as2_url_internal === 1,
     ediId: r.edi_id,
     ediQualifier: r.edi_qualifier,
     requireSigned: r.require_signed === 1,

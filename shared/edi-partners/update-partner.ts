@@ -1,6 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, type FieldProblem } from '../errors.ts';
+import { internalTargetProblem } from '../net/internal-target.ts';
 import { authorisePartnerOperator, type PartnerOperator } from './partner-operator.ts';
 import {
   as2UrlProblem,
@@ -22,6 +23,8 @@ export interface UpdatePartnerInput {
   partnerId: string;
   /** An empty string removes the URL (nothing can then be sent to the partner). */
   as2Url?: string;
+  /** The administrator says the AS2 URL is inside our network (see addPartner); left as it is when not given. */
+  as2UrlInternal?: boolean;
   /** "ID[:QUALIFIER]"; an empty string removes it. */
   ediId?: string;
   state?: string;
@@ -46,6 +49,7 @@ export async function updatePartner(ctx: UseCaseContext, by: PartnerOperator, in
     if (problem) fields.as2Url = problem;
     else wanted.as2Url = { column: 'as2_url', value: url };
   }
+  if (input.as2UrlInternal !== undefined) wanted.as2UrlInternal = { column: 'as2_url_internal', value: input.as2UrlInternal === true };
   let edi: { id: string | null; qualifier: string } | undefined;
   if (input.ediId !== undefined) {
     if (!input.ediId.trim()) edi = { id: null, qualifier: '' };
@@ -67,6 +71,20 @@ export async function updatePartner(ctx: UseCaseContext, by: PartnerOperator, in
     wanted[name] = { column: optionColumns[name as keyof PartnerOptions], value };
   }
 
+  // The URL the partner will have, against the mark it will have: a new URL, or a mark taken
+  // away. Resolved before the transaction: no write lock waits on DNS.
+  const problems: Record<string, FieldProblem> = {};
+  if (!fields.as2Url && (wanted.as2Url || wanted.as2UrlInternal)) {
+    const current = await ctx.db.get<{ as2_url: string | null; as2_url_internal: number }>('SELECT as2_url, as2_url_internal FROM edi_partners WHERE id = ?', [input.partnerId]);
+    const url = (wanted.as2Url ? wanted.as2Url.value : current?.as2_url) as string | null | undefined;
+    const internal = (wanted.as2UrlInternal ? wanted.as2UrlInternal.value : current?.as2_url_internal === 1) as boolean;
+    const found = url ? await internalTargetProblem(url, internal) : undefined;
+    if (found) {
+      fields.as2Url = found.text;
+      problems.as2Url = found.problem;
+    }
+  }
+
   return ctx.db.transaction(async (tx) => {
     const row = await tx.get<PartnerRow>(`${partnerSelect} WHERE p.id = ?`, [input.partnerId]);
     if (!row) throw new AppError('not_found', `no EDI partner has the id "${input.partnerId}"`);
@@ -74,7 +92,7 @@ export async function updatePartner(ctx: UseCaseContext, by: PartnerOperator, in
       const taken = await tx.get<{ as2_id: string }>('SELECT as2_id FROM edi_partners WHERE edi_id = ? AND edi_qualifier = ? AND id <> ?', [edi.id, edi.qualifier, row.id]);
       if (taken) fields.ediId = `${edi.id}${edi.qualifier ? ':' + edi.qualifier : ''} is already the EDI id of partner "${taken.as2_id}"`;
     }
-    if (Object.keys(fields).length) throw new AppError('invalid_input', `partner "${row.as2_id}" was not changed`, fields);
+    if (Object.keys(fields).length) throw new AppError('invalid_input', `partner "${row.as2_id}" was not changed`, fields, problems);
 
     const before = partnerFromRow(row) as unknown as Record<string, unknown>;
     const oldValues: Record<string, unknown> = {};

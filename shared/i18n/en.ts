@@ -6,6 +6,7 @@ import { ediLogEn } from './edi-log.en.ts';
 import { auditEn } from './audit.en.ts';
 import { credentialsEn } from './credentials.en.ts';
 import { usersEn } from './users.en.ts';
+import { trustHttpEn } from './trust-http.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -17,6 +18,7 @@ export const en = {
   ...auditEn,
   ...credentialsEn,
   ...usersEn,
+  ...trustHttpEn,
   'app.name': 'Lotbridge',
   'app.tagline': 'Supplier and distributor portal',
   'nav.skip': 'Skip to content',

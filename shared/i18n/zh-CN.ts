@@ -7,6 +7,7 @@ import { ediLogZhCN } from './edi-log.zh-CN.ts';
 import { auditZhCN } from './audit.zh-CN.ts';
 import { credentialsZhCN } from './credentials.zh-CN.ts';
 import { usersZhCN } from './users.zh-CN.ts';
+import { trustHttpZhCN } from './trust-http.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -18,6 +19,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...auditZhCN,
   ...credentialsZhCN,
   ...usersZhCN,
+  ...trustHttpZhCN,
   'app.name': 'Lotbridge',
   'app.tagline': '供应商与经销商门户',
   'nav.skip': '跳到正文',

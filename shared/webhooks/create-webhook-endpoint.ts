@@ -8,6 +8,7 @@ import { wakeDispatcher } from './wake-up.ts';
 import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
 import { insertWebhookSecret } from './webhook-secrets.ts';
+import { internalTargetProblem } from '../net/internal-target.ts';
 
 /** What the audit trail records of a secret: enough to tell two apart, nothing to sign with. */
 export function secretFingerprint(secret: string): string {
@@ -26,25 +27,36 @@ export function checkEndpointUrl(raw: string): string {
   return url.href;
 }
 
+/** Refuses a URL at an internal address unless the endpoint is marked internal (`url` field, code internalAddress). */
+export async function checkEndpointTarget(url: string, internal: boolean): Promise<void> {
+  const found = await internalTargetProblem(url, internal);
+  if (found) throw new AppError('invalid_input', 'the endpoint URL is at an internal address', { url: found.text }, { url: found.problem });
+}
+
 /**
  * Adds an ERP endpoint with its signing secret (generated unless given). The first endpoint
  * also receives every event that waited while none was configured; later ones start from now.
+ * `internal`: the administrator says the endpoint is inside our network, which alone lets it
+ * be at a loopback, private, link-local or unique-local address (checked again on delivery).
  */
 export async function createWebhookEndpoint(
   ctx: UseCaseContext,
   by: WebhookOperator,
-  input: { url: string; description?: string; secret?: string },
+  input: { url: string; description?: string; secret?: string; internal?: boolean },
 ): Promise<{ id: string; url: string; secret: string; backfilled: number }> {
   const { actor, organisationId } = authoriseWebhookOperator(by);
   const url = checkEndpointUrl(input.url);
+  const internal = input.internal === true;
+  await checkEndpointTarget(url, internal);
   const secret = input.secret ?? generateSecret();
   if (!isValidSecret(secret)) throw new AppError('invalid_input', 'the secret is not a Standard Webhooks secret', { secret: 'must be "whsec_" and base64 of at least 16 bytes' });
   const id = newId('ep');
   const now = ctx.clock.now().toISOString();
   const backfilled = await ctx.db.transaction(async (tx) => {
-    await tx.run("INSERT INTO webhook_endpoints (id, url, description, state, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?)", [
+    await tx.run("INSERT INTO webhook_endpoints (id, url, internal, description, state, created_at, updated_at) VALUES (?, ?, ?, ?, 'active', ?, ?)", [
       id,
       url,
+      internal ? 1 : 0,
       input.description?.trim() ?? '',
       now,
       now,
@@ -63,7 +75,7 @@ export async function createWebhookEndpoint(
       action: 'webhook_endpoint.created',
       entityType: 'webhook_endpoint',
       entityId: id,
-      newValues: { url, description: input.description ?? '', secret: secretFingerprint(secret), waitingEventsQueued: changes },
+      newValues: { url, internal, description: input.description ?? '', secret: secretFingerprint(secret), waitingEventsQueued: changes },
       requestId: ctx.requestId,
     });
     if (changes > 0) tx.afterCommit(wakeDispatcher);

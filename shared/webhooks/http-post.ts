@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { checkLiteralHost, guardedLookup } from '../net/resolve-target.ts';
 
 export interface PostResult {
   status: number;
@@ -7,8 +8,12 @@ export interface PostResult {
   excerpt: string;
 }
 
-/** One POST of a delivery: resolves with the answer, rejects on network errors and timeouts. */
-export type Poster = (url: string, headers: Record<string, string>, body: string, timeoutMs: number) => Promise<PostResult>;
+/**
+ * One POST of a delivery: resolves with the answer, rejects on network errors and timeouts.
+ * Unless `target.internal` (the administrator marked the endpoint internal), an address that
+ * is loopback, private, link-local or unique-local is refused before anything is sent.
+ */
+export type Poster = (url: string, headers: Record<string, string>, body: string, timeoutMs: number, target?: { internal: boolean }) => Promise<PostResult>;
 
 export class PostTimeoutError extends Error {
   override name = 'TimeoutError';
@@ -21,13 +26,24 @@ const excerptBytes = 512;
  * noticeably less CPU than through fetch, which matters at thousands of deliveries a second.
  */
 export function createHttpPoster(maxSockets = 64): Poster & { close(): void } {
-  const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets }), 'https:': new https.Agent({ keepAlive: true, maxSockets }) };
-  const post = ((url, headers, body, timeoutMs) =>
+  // Internal and external targets never share a kept-alive socket: one checked for one is not checked for the other.
+  const agentsFor = (internal: boolean) => ({
+    'http:': new http.Agent({ keepAlive: true, maxSockets, lookup: guardedLookup(internal) }),
+    'https:': new https.Agent({ keepAlive: true, maxSockets, lookup: guardedLookup(internal) }),
+  });
+  const pools = { internal: agentsFor(true), external: agentsFor(false) };
+  const post = ((url, headers, body, timeoutMs, options) =>
     new Promise<PostResult>((resolve, reject) => {
       const target = new URL(url);
+      const internal = options?.internal === true;
       const client = target.protocol === 'https:' ? https : http;
-      const agent = agents[target.protocol as 'http:' | 'https:'];
+      const agent = pools[internal ? 'internal' : 'external'][target.protocol as 'http:' | 'https:'];
       if (!agent) return reject(new Error(`unsupported protocol ${target.protocol}`));
+      try {
+        checkLiteralHost(target.hostname, internal);
+      } catch (e) {
+        return reject(e);
+      }
       const payload = Buffer.from(body);
       const req = client.request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': payload.length } }, (res) => {
         const chunks: Buffer[] = [];
@@ -54,8 +70,7 @@ export function createHttpPoster(maxSockets = 64): Poster & { close(): void } {
       req.end(payload);
     })) as Poster & { close(): void };
   post.close = () => {
-    agents['http:'].destroy();
-    agents['https:'].destroy();
+    for (const pool of Object.values(pools)) for (const agent of Object.values(pool)) agent.destroy();
   };
   return post;
 }

@@ -6,6 +6,8 @@ import { openSecretText, secretContext } from '../keys/secrets.ts';
 export interface WebhookEndpointView {
   id: string;
   url: string;
+  /** Marked internal by the administrator: may be at a private or loopback address. */
+  internal: boolean;
   description: string;
   state: 'active' | 'paused' | 'disabled';
   stateReason: string | null;
@@ -19,9 +21,15 @@ export interface WebhookEndpointView {
 export async function listWebhookEndpoints(ctx: UseCaseContext, by: WebhookOperator): Promise<{ endpoints: WebhookEndpointView[]; waitingEvents: number }> {
   authoriseWebhookOperator(by);
   const now = ctx.clock.now().toISOString();
-  const endpoints = await ctx.db.all<{ id: string; url: string; description: string; state: WebhookEndpointView['state']; state_reason: string | null; created_at: string }>(
-    'SELECT id, url, description, state, state_reason, created_at FROM webhook_endpoints ORDER BY created_at',
-  );
+  const endpoints = await ctx.db.all<{
+    id: string;
+    url: string;
+    internal: number;
+    description: string;
+    state: WebhookEndpointView['state'];
+    state_reason: string | null;
+    created_at: string;
+  }>('SELECT id, url, internal, description, state, state_reason, created_at FROM webhook_endpoints ORDER BY created_at');
   const secrets = await ctx.db.all<{ id: string; endpoint_id: string; secret: string; created_at: string; expires_at: string | null }>(
     'SELECT id, endpoint_id, secret, created_at, expires_at FROM webhook_secrets WHERE expires_at IS NULL OR expires_at > ? ORDER BY created_at DESC',
     [now],
@@ -32,6 +40,7 @@ export async function listWebhookEndpoints(ctx: UseCaseContext, by: WebhookOpera
     endpoints: endpoints.map((e) => ({
       id: e.id,
       url: e.url,
+      internal: e.internal === 1,
       description: e.description,
       state: e.state,
       stateReason: e.state_reason,

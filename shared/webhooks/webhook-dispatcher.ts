@@ -29,6 +29,7 @@ interface Claimed {
   retry_base: number;
   endpoint_id: string;
   url: string;
+  internal: number;
   webhook_id: string;
   event_type: string;
   occurred_at: string;
@@ -79,7 +80,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
 
   async function claim(limit: number): Promise<Claimed[]> {
     return db.all<Claimed>(
-      `SELECT d.id, d.attempts, d.retry_base, d.endpoint_id, e.url, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
+      `SELECT d.id, d.attempts, d.retry_base, d.endpoint_id, e.url, e.internal, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
               o.aggregate_type, o.aggregate_id, o.aggregate_seq
          FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
          JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.state = 'active'
@@ -106,7 +107,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     const body = webhookBody(d);
     const headers = { 'content-type': 'application/json', 'user-agent': 'Lotbridge-Webhooks/1', ...signatureHeaders(secrets, d.webhook_id, Math.floor(startedAt.getTime() / 1000), body) };
     try {
-      const res = await send(d.url, headers, body, options.timeoutMs);
+      const res = await send(d.url, headers, body, options.timeoutMs, { internal: d.internal === 1 });
       return {
         delivery: d,
         startedAt: startedAt.toISOString(),

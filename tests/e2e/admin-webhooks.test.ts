@@ -99,6 +99,8 @@ describe('the administrator connects the ERP', () => {
     const { page } = visitor;
     const add = page.getByRole('region', { name: 'Add an endpoint' });
     await add.getByLabel('Endpoint URL').fill(receiverUrl);
+    // The receiver is on loopback: only an endpoint ticked internal may be there.
+    await add.getByLabel('Internal endpoint: this address is inside our own network').check();
     await add.getByLabel('Description (optional)').fill('Receiver in the browser test');
     await postsForm(page, '/admin/webhooks', () => add.getByRole('button', { name: 'Add endpoint' }).click());
 

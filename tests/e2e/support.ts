@@ -33,7 +33,7 @@ export const phone: BrowserContextOptions = {
 export interface Visitor {
   context: BrowserContext;
   page: Page;
-  /** Uncaught exceptions thrown in the page (hydration or handler crashes). */
+  /** Uncaught exceptions thrown in the page (hydration or handler crashes), and anything the Content-Security-Policy refused. */
   pageErrors: Error[];
 }
 
@@ -47,6 +47,9 @@ export async function newVisitor(browser: Browser, baseURL: string, options: Bro
   const page = await context.newPage();
   const pageErrors: Error[] = [];
   page.on('pageerror', (e) => pageErrors.push(e));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) pageErrors.push(new Error(m.text()));
+  });
   return { context, page, pageErrors };
 }
 

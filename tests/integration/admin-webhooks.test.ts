@@ -135,6 +135,7 @@ describe.each(outsiders)('a $role ($email)', (user) => {
       ['/admin/webhooks?/create', { url: 'http://127.0.0.1:9/outsider', description: 'not allowed' }],
       ['/admin/webhooks?/setState', { endpointId: 'ep_whatever', state: 'paused', reason: 'not allowed' }],
       ['/admin/webhooks?/rotate', { endpointId: 'ep_whatever', overlapHours: '24' }],
+      ['/admin/webhooks?/setInternal', { endpointId: 'ep_whatever', internal: 'yes' }],
       ['/admin/webhooks?/test', {}],
       ['/admin/webhooks/deliveries?/replay', { deliveryId: '1' }],
       ['/admin/webhooks/deliveries?/replayRange', { endpointId: 'ep_whatever', from: '2026-01-01T00:00', to: '2036-01-01T00:00' }],
@@ -230,12 +231,32 @@ describe('a manufacturer administrator', () => {
     expect(await countOf(db, 'SELECT COUNT(*) AS n FROM webhook_endpoints')).toBe(0);
   });
 
+  it('refuses an endpoint at a loopback, private or link-local address unless it is ticked internal, in English and Chinese', async () => {
+    const html = await post('/admin/webhooks?/create', { url: receiver.url, description: 'not ticked' }, 400);
+    expect(html).toMatch(/<input id="endpoint-url"[^>]*aria-invalid="true"/);
+    expect(between(html, 'data-testid="url-problem"', '</p>')).toContain(
+      '127.0.0.1 is an address inside a private network (127.0.0.1). Tick “Internal endpoint” only if this endpoint really is inside our own network.',
+    );
+    expect(html).toMatch(/<input type="checkbox" name="internal" value="yes"[^>]*>\s*Internal endpoint: this address is inside our own network/);
+    client.cookies.set('lang', 'zh-CN');
+    try {
+      // 0xa9fea9fe is 169.254.169.254 (where cloud metadata lives), however it is written.
+      const zh = await post('/admin/webhooks?/create', { url: 'http://0xa9fea9fe/latest/meta-data' }, 400);
+      expect(between(zh, 'data-testid="url-problem"', '</p>')).toContain('169.254.169.254 是私有网络内的地址（169.254.169.254）');
+    } finally {
+      client.cookies.delete('lang');
+    }
+    expect(await countOf(db, 'SELECT COUNT(*) AS n FROM webhook_endpoints')).toBe(0);
+  });
+
   it('adds an endpoint, is shown its secret once, and the waiting events are delivered to it', async () => {
     const waiting = await countOf(db, 'SELECT COUNT(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position)');
-    const html = await post('/admin/webhooks?/create', { url: receiver.url, description: 'SAP S/4 test system' });
+    const html = await post('/admin/webhooks?/create', { url: receiver.url, description: 'SAP S/4 test system', internal: 'yes' });
 
-    const row = await db.get<{ id: string; url: string; description: string; state: string }>('SELECT id, url, description, state FROM webhook_endpoints');
-    expect(row).toMatchObject({ url: receiver.url, description: 'SAP S/4 test system', state: 'active' });
+    const row = await db.get<{ id: string; url: string; description: string; state: string; internal: number }>('SELECT id, url, description, state, internal FROM webhook_endpoints');
+    expect(row).toMatchObject({ url: receiver.url, description: 'SAP S/4 test system', state: 'active', internal: 1 });
+    const audited = await db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'webhook_endpoint.created' AND entity_id = ?", [row!.id]);
+    expect(JSON.parse(audited!.new_values)).toMatchObject({ url: receiver.url, internal: true });
     endpointId = row!.id;
     const created = between(html, 'data-testid="created-secret"', 'action="?/create"');
     secret = /<code class="secret-value" data-testid="secret">(whsec_[^<]+)<\/code>/.exec(created)![1]!;
@@ -291,6 +312,14 @@ describe('a manufacturer administrator', () => {
     expect(resumed).toContain(`Endpoint ${receiver.url} resumed.`);
     expect(await db.get('SELECT state FROM webhook_endpoints WHERE id = ?', [endpointId])).toEqual({ state: 'active' });
     await arrived(webhookId);
+  });
+
+  it('sees the endpoint marked internal, and cannot mark it external while its URL is on loopback', async () => {
+    const html = await page('/admin/webhooks');
+    expect(between(html, 'data-testid="endpoint-internal"', '</dd>')).toContain('Yes: it may be at a loopback or private address.');
+    const refused = await post('/admin/webhooks?/setInternal', { endpointId, internal: 'no' }, 400);
+    expect(between(refused, 'data-testid="internal-problem"', '</p>')).toContain('127.0.0.1 is an address inside a private network (127.0.0.1).');
+    expect(await db.get('SELECT internal FROM webhook_endpoints WHERE id = ?', [endpointId])).toEqual({ internal: 1 });
   });
 
   it('rotates the secret: the new one is shown once, with until when the old one still signs', async () => {

@@ -149,6 +149,7 @@ beforeAll(async () => {
     kind: 'supplier',
     as2Id: partnerAs2Id,
     as2Url: partnerUrl,
+    as2UrlInternal: true,
     certificates: [{ fileName: 'partner.pem', data: ssl.read('partner.pem') }],
     options: { mdn: 'sync', mdnSigned: true, signingAlgorithm: 'sha-256', encryptionAlgorithm: 'aes-256-cbc' },
   });
@@ -494,10 +495,10 @@ describe('two Lotbridge servers as each other\'s partner', () => {
     const certA = (await getAs2Identity(ctxA, system, { as2Id: aId })).certificatePem!;
     const certB = (await getAs2Identity(ctxB, system, { as2Id: bId })).certificatePem!;
     partnerBOnA = (
-      await addPartner(ctxA, system, { name: 'Server B GmbH', kind: 'distributor', as2Id: bId, as2Url: `${b.url}/as2`, certificates: [{ fileName: 'b.pem', data: Buffer.from(certB) }], options: { mdn: 'sync' } })
+      await addPartner(ctxA, system, { name: 'Server B GmbH', kind: 'distributor', as2Id: bId, as2Url: `${b.url}/as2`, as2UrlInternal: true, certificates: [{ fileName: 'b.pem', data: Buffer.from(certB) }], options: { mdn: 'sync' } })
     ).partner.id;
-    // Both servers are on loopback: B's profile of A allows async MDNs to internal addresses explicitly (issue 10).
-    await addPartner(ctxB, system, { name: 'Server A AG', kind: 'supplier', as2Id: aId, as2Url: `${a.url}/as2`, certificates: [{ fileName: 'a.pem', data: Buffer.from(certA) }], options: { asyncMdnPrivate: true } });
+    // Both servers are on loopback: B's profile of A allows async MDNs to internal addresses and its AS2 URL is marked internal, explicitly (issue 10).
+    await addPartner(ctxB, system, { name: 'Server A AG', kind: 'supplier', as2Id: aId, as2Url: `${a.url}/as2`, as2UrlInternal: true, certificates: [{ fileName: 'a.pem', data: Buffer.from(certA) }], options: { asyncMdnPrivate: true } });
     writeFileSync(file(), orders);
   }, 240_000);
 

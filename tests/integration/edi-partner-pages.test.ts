@@ -144,6 +144,25 @@ describe('a manufacturer administrator', () => {
     expect(await db.get("SELECT id FROM organisations WHERE name = 'Refused Trading'")).toBeUndefined();
   });
 
+  it('accepts a partner AS2 URL inside our network only when ticked internal, and shows the tick on its profile', async () => {
+    const fields = { organisationId: '', name: 'Inside Logistics', kind: 'distributor', as2Id: 'INSIDE LOG', as2Url: 'http://192.168.10.5:4080/as2', ediId: '' };
+    const refused = await postMultipart(client, '/admin/partners?/add', fields, []);
+    expect(refused.status).toBe(400);
+    const html = await markup(refused);
+    const error = html.slice(html.indexOf('data-testid="add-error"'));
+    expect(error).toContain(
+      '<code>as2Url</code>: 192.168.10.5 is an address inside a private network (192.168.10.5). Tick “Internal endpoint” only if this endpoint really is inside our own network.',
+    );
+    expect(await db.get("SELECT COUNT(*) AS n FROM edi_partners WHERE as2_id = 'INSIDE LOG'")).toEqual({ n: 0 });
+
+    const added = await postMultipart(client, '/admin/partners?/add', { ...fields, as2UrlInternal: 'on' }, []);
+    expect(added.status).toBe(200);
+    const row = await db.get<{ id: string; as2_url_internal: number }>("SELECT id, as2_url_internal FROM edi_partners WHERE as2_id = 'INSIDE LOG'");
+    expect(row?.as2_url_internal).toBe(1);
+    const profile = await markup(await client.get(`/admin/partners/${row!.id}`));
+    expect(profile).toMatch(/<input type="checkbox" name="as2UrlInternal" checked[^>]*>\s*Internal endpoint: this address is inside our own network/);
+  });
+
   it('edits the profile options; the audit trail has the old and new values', async () => {
     const page = await markup(await client.get(`/admin/partners/${partnerId}`));
     expect(page).toContain('<h1>EDI partner HARBOUR MED</h1>');

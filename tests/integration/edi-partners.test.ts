@@ -596,6 +596,15 @@ describe('the CLI', () => {
     expect(bad.stderr).toContain('options.maxCompressionLayers: must be a whole number from 0 to 8 (got "many")');
   });
 
+  it('partner add --as2-url at a loopback address needs --internal', async () => {
+    const refused = await cli(['partner', 'add', '--name', 'CLI Inside', '--kind', 'supplier', '--as2-id', 'CLI INSIDE', '--as2-url', 'http://127.0.0.1:4080/as2']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('as2Url: 127.0.0.1 is a loopback address: allowed only for an endpoint marked internal');
+    const added = await cli(['partner', 'add', '--name', 'CLI Inside', '--kind', 'supplier', '--as2-id', 'CLI INSIDE', '--as2-url', 'http://127.0.0.1:4080/as2', '--internal']);
+    expect(added.code, added.stderr).toBe(0);
+    expect(await t.db.get("SELECT as2_url, as2_url_internal FROM edi_partners WHERE as2_id = 'CLI INSIDE'")).toEqual({ as2_url: 'http://127.0.0.1:4080/as2', as2_url_internal: 1 });
+  });
+
   it('partner add refuses with every problem named, exit code 2, and writes nothing', async () => {
     const partners = await count('SELECT COUNT(*) AS n FROM edi_partners');
     const result = await cli(['partner', 'add', '--name', 'CLI Broken', '--kind', 'retailer', '--as2-id', 'CLI BROKEN', '--as2-url', 'as2.example.com', '--cert', join(fixturesDir, davidExpired), '--edi-id', 'a:b:c']);
@@ -620,5 +629,35 @@ describe('the CLI', () => {
     const add = await cli(['partner', 'add', '--help']);
     expect(add.stdout).toContain('--cert <value>…');
     expect(add.stdout).toContain('--edi-id <value>');
+  });
+});
+
+describe('partner AS2 URLs inside our network', () => {
+  it('are refused unless marked internal; the mark is stored and audited, and cannot be taken away while the URL is inside', async () => {
+    const as2Id = uniqueAs2('INSIDE');
+    const e = await refusal(addPartner(t.ctx, admin, { name: 'Inside Partner', kind: 'supplier', as2Id, as2Url: 'http://[fd00::5]/as2' }));
+    expect(e.code).toBe('invalid_input');
+    expect(e.fieldProblems?.as2Url).toEqual({ code: 'internalAddress', params: { host: '[fd00::5]', address: '[fd00::5]', kind: 'unique-local' } });
+    expect(await count(`SELECT COUNT(*) AS n FROM edi_partners WHERE as2_id = '${as2Id}'`)).toBe(0);
+
+    const { partner } = await addPartner(t.ctx, admin, { name: 'Inside Partner', kind: 'supplier', as2Id, as2Url: 'http://[fd00::5]/as2', as2UrlInternal: true });
+    expect(partner.as2UrlInternal).toBe(true);
+    const created = await t.db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'edi_partner.created' AND entity_id = ?", [partner.id]);
+    expect(JSON.parse(created!.new_values)).toMatchObject({ as2Url: 'http://[fd00::5]/as2', as2UrlInternal: true });
+
+    const off = await refusal(updatePartner(t.ctx, admin, { partnerId: partner.id, as2UrlInternal: false }));
+    expect(off.fieldProblems?.as2Url?.code).toBe('internalAddress');
+    const moved = await refusal(updatePartner(t.ctx, admin, { partnerId: partner.id, as2Url: 'http://192.168.7.7/as2', as2UrlInternal: false }));
+    expect(moved.fieldProblems?.as2Url?.params).toMatchObject({ address: '192.168.7.7', kind: 'private' });
+
+    // Moved out to the internet, the mark can go, and the audit entry holds both values.
+    const { changed } = await updatePartner(t.ctx, admin, { partnerId: partner.id, as2Url: 'https://93.184.216.34/as2', as2UrlInternal: false });
+    expect(changed.sort()).toEqual(['as2Url', 'as2UrlInternal']);
+    const updated = await t.db.get<{ old_values: string; new_values: string }>(
+      "SELECT old_values, new_values FROM audit_log WHERE action = 'edi_partner.updated' AND entity_id = ? ORDER BY seq DESC LIMIT 1",
+      [partner.id],
+    );
+    expect(JSON.parse(updated!.old_values)).toMatchObject({ as2UrlInternal: true });
+    expect(JSON.parse(updated!.new_values)).toMatchObject({ as2UrlInternal: false });
   });
 });

@@ -22,6 +22,7 @@ import { isAppError } from '../../shared/errors.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
 import { actorFor } from '../support/actors.ts';
+import { requestWithHost } from '../support/raw-http.ts';
 
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';
@@ -284,6 +285,26 @@ describe('recall pages', () => {
     await res.body?.cancel();
     expect(res.status).toBe(403);
     expect(await count('recall_notices')).toBe(0);
+  });
+
+  it('never builds notice links from a Host header the client chose (no PUBLIC_URL, not behind a trusted proxy)', async () => {
+    const forged = await requestWithHost(server.url, {
+      method: 'POST',
+      path: `/recalls/${recallId}?/send`,
+      host: 'evil.example',
+      headers: {
+        origin: 'http://evil.example',
+        cookie: [...as.qa.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        accept: 'text/html',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'confirm=yes',
+    });
+    expect(forged.status).toBe(503);
+    expect(forged.body).toContain('Notice links cannot be built: this portal does not know its public address.');
+    expect(forged.body).not.toContain('evil.example/notices');
+    expect(await count('recall_notices')).toBe(0);
+    expect(await db.get("SELECT COUNT(*) AS n FROM mail_messages WHERE entity_type = 'recall_notice'")).toEqual({ n: 0 });
   });
 
   it('sends the notices only when QA confirms the review, then shows the status line and the dashboard', async () => {

@@ -12,6 +12,7 @@ import { createWebhookDispatcher, type WebhookDispatcher } from '../../shared/we
 import { createWebhookEndpoint, secretFingerprint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import { rotateWebhookSecret } from '../../shared/webhooks/rotate-webhook-secret.ts';
 import { setWebhookEndpointState } from '../../shared/webhooks/set-webhook-endpoint-state.ts';
+import { setWebhookEndpointInternal } from '../../shared/webhooks/set-webhook-endpoint-internal.ts';
 import { replayWebhookDeliveries } from '../../shared/webhooks/replay-webhook-deliveries.ts';
 import { listWebhookDeliveries, type DeliveryView } from '../../shared/webhooks/list-webhook-deliveries.ts';
 import { listWebhookEndpoints } from '../../shared/webhooks/list-webhook-endpoints.ts';
@@ -66,7 +67,7 @@ async function erp(reply?: ReceiverOptions['reply']): Promise<Erp> {
 }
 
 async function endpointFor(r: Erp, input: { secret?: string; description?: string } = {}) {
-  const ep = await createWebhookEndpoint(t.ctx, admin, { url: r.url, ...input });
+  const ep = await createWebhookEndpoint(t.ctx, admin, { url: r.url, internal: true, ...input });
   r.secrets.push(ep.secret);
   return ep;
 }
@@ -447,7 +448,7 @@ describe('retries', () => {
     const r = await erp();
     const url = r.url;
     await r.close(); // nothing listens there any more
-    const ep = await createWebhookEndpoint(t.ctx, admin, { url });
+    const ep = await createWebhookEndpoint(t.ctx, admin, { url, internal: true });
     const e = await emit('inv_refused');
     await startDispatcher().idle();
     const d = await deliveryOf(e.id, ep.id);
@@ -622,6 +623,80 @@ describe('start-up configuration (ERP_WEBHOOK_URL / ERP_WEBHOOK_SECRET)', () => 
   });
 });
 
+describe('endpoints inside our network (admin-entered URLs)', () => {
+  it('refuses a loopback, private or link-local endpoint unless it is marked internal, as a coded field problem', async () => {
+    const r = await erp();
+    for (const url of [r.url, 'http://localhost:9/erp', 'http://10.0.0.8/erp', 'http://[::ffff:169.254.169.254]/erp', 'http://0x7f.1:9/erp']) {
+      const refusal = await createWebhookEndpoint(t.ctx, admin, { url }).then(
+        () => null,
+        (e: unknown) => e as { code: string; fields: Record<string, string>; fieldProblems: Record<string, { code: string; params: Record<string, string> }> },
+      );
+      expect(refusal, url).not.toBeNull();
+      expect(refusal!.code).toBe('invalid_input');
+      expect(refusal!.fieldProblems.url).toMatchObject({ code: 'internalAddress' });
+      expect(refusal!.fields.url).toMatch(/address: allowed only for an endpoint marked internal$/);
+    }
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM webhook_endpoints')).toEqual({ n: 0 });
+    // Ticked: stored with the mark, and the audit entry says so.
+    const ep = await createWebhookEndpoint(t.ctx, admin, { url: r.url, internal: true });
+    expect(await t.db.get('SELECT internal FROM webhook_endpoints WHERE id = ?', [ep.id])).toEqual({ internal: 1 });
+    const audit = await t.db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'webhook_endpoint.created' AND entity_id = ?", [ep.id]);
+    expect(JSON.parse(audit!.new_values)).toMatchObject({ url: r.url, internal: true });
+  });
+
+  it('checks the address again on delivery: an endpoint not marked internal gets nothing at a loopback address', async () => {
+    const r = await erp();
+    const ep = await endpointFor(r);
+    // As an endpoint saved before the check existed (migration 0021 leaves it external), or
+    // whose name has since come to resolve inside.
+    await t.db.run('UPDATE webhook_endpoints SET internal = 0 WHERE id = ?', [ep.id]);
+    const e = await emit('inv_inside');
+    await startDispatcher().idle();
+    expect(r.arrivals).toHaveLength(0);
+    const d = await deliveryOf(e.id, ep.id);
+    expect(d).toMatchObject({ state: 'pending', attempts: 1, lastStatus: null });
+    expect(d.lastError).toBe('not sent: 127.0.0.1 is a loopback address, and this endpoint is not marked internal');
+
+    // Marked internal again, the retry goes through.
+    await t.db.run('UPDATE webhook_endpoints SET internal = 1 WHERE id = ?', [ep.id]);
+    t.clock.advance(5_500);
+    await dispatcher!.idle();
+    expect(r.arrivals.map((a) => a.webhookId)).toEqual([e.id]);
+  });
+
+  it('lets an administrator mark an existing endpoint internal (audited), and refuses to unmark one whose URL is inside', async () => {
+    const r = await erp();
+    const ep = await endpointFor(r);
+    const refused = await setWebhookEndpointInternal(t.ctx, admin, { endpointId: ep.id, internal: false }).then(
+      () => null,
+      (e: unknown) => e as { code: string; fieldProblems: Record<string, { code: string }> },
+    );
+    expect(refused?.code).toBe('invalid_input');
+    expect(refused?.fieldProblems.url?.code).toBe('internalAddress');
+    expect(await t.db.get('SELECT internal FROM webhook_endpoints WHERE id = ?', [ep.id])).toEqual({ internal: 1 });
+
+    // An endpoint from before the mark existed starts external: marking it lets deliveries through.
+    await t.db.run('UPDATE webhook_endpoints SET internal = 0 WHERE id = ?', [ep.id]);
+    await setWebhookEndpointInternal(t.ctx, admin, { endpointId: ep.id, internal: true });
+    const audit = await t.db.get<{ old_values: string; new_values: string; actor_name: string }>(
+      "SELECT old_values, new_values, actor_name FROM audit_log WHERE action = 'webhook_endpoint.marked_internal' AND entity_id = ?",
+      [ep.id],
+    );
+    expect(JSON.parse(audit!.old_values)).toEqual({ url: r.url, internal: false });
+    expect(JSON.parse(audit!.new_values)).toEqual({ url: r.url, internal: true });
+    const e = await emit('inv_marked');
+    await startDispatcher().idle();
+    expect(r.arrivals.map((a) => a.webhookId)).toEqual([e.id]);
+    await expect(setWebhookEndpointInternal(t.ctx, admin, { endpointId: 'ep_nope', internal: true })).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('trusts the operator for ERP_WEBHOOK_URL: the start-up endpoint is marked internal', async () => {
+    const r = await erp();
+    expect(await configureDefaultEndpoint(t.ctx, { url: r.url, secret: newSecret() })).toBe('created');
+    expect((await listWebhookEndpoints(t.ctx, admin)).endpoints[0]).toMatchObject({ url: r.url, internal: true });
+  });
+});
+
 describe('replay, pause and resume', () => {
   it('re-sends one delivery, or an endpoint’s time range, with the same webhook-id; nothing while paused, all on resume', async () => {
     const r = await erp(() => ({ status: 204, delayMs: Math.floor(Math.random() * 4) }));
@@ -770,6 +845,7 @@ describe('who may manage the bridge', () => {
         ['listWebhookEndpoints', () => listWebhookEndpoints(t.ctx, who)],
         ['rotateWebhookSecret', () => rotateWebhookSecret(t.ctx, who, { endpointId: ep.id })],
         ['setWebhookEndpointState', () => setWebhookEndpointState(t.ctx, who, { endpointId: ep.id, state: 'paused' })],
+        ['setWebhookEndpointInternal', () => setWebhookEndpointInternal(t.ctx, who, { endpointId: ep.id, internal: false })],
         ['sendTestEvent', () => sendTestEvent(t.ctx, who)],
       ];
       for (const [name, call] of calls) await expect(call(), `${who.role} ${name}`).rejects.toMatchObject({ name: 'AppError', code: 'forbidden' });

@@ -3,20 +3,36 @@ import { isAppError } from '$shared/errors.ts';
 import { translate, type Locale, type MessageKey } from '$shared/i18n/index.ts';
 import type { Logger } from '$shared/log.ts';
 
-/** A use case's AppError in the user's language; unexpected errors are logged, not shown. */
-export function userMessage(e: unknown, locale: Locale, requestId: string, log: Logger): { status: number; message: string; fields?: Record<string, string> } {
+/**
+ * A use case's AppError in the user's language; unexpected errors are logged, not shown.
+ * Field problems that come as codes are worded from the catalogues (`problem.<code>`) under
+ * `problems`, by field, and replace their English text in `fields`.
+ */
+export function userMessage(
+  e: unknown,
+  locale: Locale,
+  requestId: string,
+  log: Logger,
+): { status: number; message: string; fields?: Record<string, string>; problems?: Record<string, string> } {
   if (isAppError(e)) {
     const time = e.fields?.lockedUntil?.slice(11, 16) ?? '';
-    const fields = e.code === 'account_locked' || e.code === 'too_many_attempts' ? undefined : e.fields;
-    return { status: e.status, message: translate(locale, `error.${e.code}` as MessageKey, { time }), fields };
+    const problems = e.fieldProblems
+      ? Object.fromEntries(Object.entries(e.fieldProblems).map(([name, p]) => [name, translate(locale, `problem.${p.code}` as MessageKey, p.params)]))
+      : undefined;
+    const fields = e.code === 'account_locked' || e.code === 'too_many_attempts' ? undefined : e.fields && { ...e.fields, ...problems };
+    return { status: e.status, message: translate(locale, `error.${e.code}` as MessageKey, { time }), fields, ...(problems && { problems }) };
   }
   log.error('unexpected error', { err: e });
   return { status: 500, message: translate(locale, 'error.generic', { requestId }), };
 }
 
-export function formFailure(e: unknown, locals: App.Locals, values: Record<string, unknown> = {}): ActionFailure<{ message: string; fields?: Record<string, string>; values: Record<string, unknown> }> {
+export function formFailure(
+  e: unknown,
+  locals: App.Locals,
+  values: Record<string, unknown> = {},
+): ActionFailure<{ message: string; fields?: Record<string, string>; problems?: Record<string, string>; values: Record<string, unknown> }> {
   const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  return fail(m.status, { message: m.message, fields: m.fields, values });
+  return fail(m.status, { message: m.message, fields: m.fields, problems: m.problems, values });
 }
 
 export function jsonFailure(e: unknown, locals: App.Locals): Response {

@@ -50,6 +50,7 @@ export const actions = {
       kind: field(form, 'kind'),
       as2Id: field(form, 'as2Id'),
       as2Url: field(form, 'as2Url'),
+      as2UrlInternal: form.get('as2UrlInternal') === 'on' ? 'on' : '',
       ediId: field(form, 'ediId'),
     };
     try {
@@ -59,6 +60,7 @@ export const actions = {
         kind: values.organisationId ? undefined : values.kind,
         as2Id: values.as2Id,
         as2Url: values.as2Url,
+        as2UrlInternal: values.as2UrlInternal === 'on',
         ediId: values.ediId,
         certificates: await uploads(form, 'certificates'),
       });

@@ -3,6 +3,7 @@ import { listWebhookEndpoints } from '$shared/webhooks/list-webhook-endpoints.ts
 import { rotateWebhookSecret } from '$shared/webhooks/rotate-webhook-secret.ts';
 import { sendTestEvent } from '$shared/webhooks/send-test-event.ts';
 import { setWebhookEndpointState } from '$shared/webhooks/set-webhook-endpoint-state.ts';
+import { setWebhookEndpointInternal } from '$shared/webhooks/set-webhook-endpoint-internal.ts';
 import { formFailure, loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { field } from './format.ts';
@@ -25,11 +26,12 @@ export const actions = {
     const form = await request.formData();
     const url = field(form, 'url');
     const description = field(form, 'description');
+    const internal = form.get('internal') === 'yes';
     try {
-      const created = await createWebhookEndpoint(locals.ctx, requireActor(locals), { url, description });
+      const created = await createWebhookEndpoint(locals.ctx, requireActor(locals), { url, description, internal });
       return { action: 'create' as const, created };
     } catch (e) {
-      return formFailure(e, locals, { action: 'create', url, description });
+      return formFailure(e, locals, { action: 'create', url, description, internal });
     }
   },
 
@@ -47,6 +49,18 @@ export const actions = {
       return { action: 'setState' as const, endpointId, state };
     } catch (e) {
       return formFailure(e, locals, { action: 'setState', endpointId, reason });
+    }
+  },
+
+  setInternal: async ({ request, locals }) => {
+    const form = await request.formData();
+    const endpointId = field(form, 'endpointId');
+    const internal = field(form, 'internal') === 'yes';
+    try {
+      await setWebhookEndpointInternal(locals.ctx, requireActor(locals), { endpointId, internal });
+      return { action: 'setInternal' as const, endpointId, internal };
+    } catch (e) {
+      return formFailure(e, locals, { action: 'setInternal', endpointId });
     }
   },
 

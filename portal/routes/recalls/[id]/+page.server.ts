@@ -9,6 +9,7 @@ import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
 import { closeRecall } from '$shared/recalls/close-recall.ts';
 import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
 import { loadFailure, userMessage } from '$lib/server/errors.ts';
+import { trustedPortalOrigin } from '$lib/server/portal-origin.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { readConsigneeForm, recallFailure } from '../recall-form.ts';
@@ -83,17 +84,21 @@ export const actions = {
     return { action: 'close' as const, done: true };
   },
 
-  send: async ({ request, locals, params, url }) => {
+  send: async (event) => {
+    const { request, locals, params } = event;
     const form = await request.formData();
     const values = { action: 'send' };
     if (form.get('confirm') !== 'yes') {
       const text = translate(locals.locale, 'recalls.send.confirmRequired');
       return fail(400, { message: text, fields: { confirm: text }, values });
     }
+    // Links in the mail go to PUBLIC_URL, never to whatever Host the request named.
+    const portalUrl = trustedPortalOrigin(event);
+    if (!portalUrl) return fail(503, { message: translate(locals.locale, 'recalls.send.noPublicUrl'), fields: {} as Record<string, string>, values });
     try {
       const sent = await sendRecallNotices(locals.ctx, requireActor(locals), {
         recallId: params.id,
-        portalUrl: locals.app.config.publicUrl?.origin ?? url.origin,
+        portalUrl,
       });
       return { action: 'send' as const, done: true, notices: sent.notices, mails: sent.mails, withoutAddress: sent.withoutAddress };
     } catch (e) {

@@ -33,7 +33,8 @@ export const actions = {
     for (const name of optional) if (form.has(name)) options[name] = field(form, name);
     const values = { action: 'update', as2Url: field(form, 'as2Url'), ediId: field(form, 'ediId'), state: field(form, 'state'), reason: field(form, 'reason') };
     try {
-      const { changed } = await updatePartner(locals.ctx, requireActor(locals), { partnerId: params.id, ...values, options });
+      const as2UrlInternal = form.get('as2UrlInternal') === 'on';
+      const { changed } = await updatePartner(locals.ctx, requireActor(locals), { partnerId: params.id, ...values, as2UrlInternal, options });
       return { action: 'update' as const, changed };
     } catch (e) {
       return formFailure(e, locals, values);
