@@ -9,7 +9,8 @@
  * answer that changes between check and connect changes nothing).
  */
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { classifyAddress, isInternal } from '../net/address-class.ts';
 
 export interface AsyncMdnPolicy {
   /** The partner's AS2 URL (where we send to it); its host may receive async MDNs. */
@@ -20,44 +21,10 @@ export interface AsyncMdnPolicy {
   asyncMdnPrivate: boolean;
 }
 
-// Addresses that are not the public internet: this host, private networks, link-local (cloud
-// metadata at 169.254.169.254), carrier-grade NAT, benchmarking, multicast and reserved.
-const internal = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) {
-  internal.addSubnet(net, bits, 'ipv4');
-}
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-  ['64:ff9b::', 96],
-] as const) {
-  internal.addSubnet(net, bits, 'ipv6');
-}
-
-/** True for an address that is not on the public internet (IPv4-mapped IPv6 judged as IPv4). */
+/** True for an address literal (any form the URL parser reads) that is not on the public internet; false for a name (judged once resolved). */
 export function isInternalAddress(address: string): boolean {
-  const bare = address.replace(/^\[|\]$/g, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
-  if (mapped) return internal.check(mapped[1]!, 'ipv4');
-  const family = isIP(bare);
-  if (family === 4) return internal.check(bare, 'ipv4');
-  if (family === 6) return internal.check(bare, 'ipv6');
-  return false;
+  const c = classifyAddress(address.replace(/^\[|\]$/g, ''));
+  return c !== null && isInternal(c);
 }
 
 function hostOf(url: string): string {
