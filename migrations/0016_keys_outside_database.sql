@@ -38,6 +38,8 @@ CREATE TABLE audit_verifications (
 );
 CREATE TRIGGER audit_verifications_no_update BEFORE UPDATE ON audit_verifications
 BEGIN SELECT RAISE(ABORT, 'audit_verifications is append-only'); END;
+CREATE TRIGGER audit_verifications_no_delete BEFORE DELETE ON audit_verifications
+BEGIN SELECT RAISE(ABORT, 'audit_verifications is append-only'); END;
 
 -- Filters of the audit page.
 CREATE INDEX audit_log_by_actor ON audit_log(actor_id, seq);

@@ -1,7 +1,7 @@
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import { canonicalJson, genesisHash } from './entry.ts';
-import { verifyAuditChain, type ChainProblemCode, type VerifyFrom } from './verify-audit-chain.ts';
+import { verifyAuditChain, type ChainProblemCode, type ChainVerdict, type VerifyFrom } from './verify-audit-chain.ts';
 
 /** One recorded verification of the chain, as the audit page shows it. */
 export interface AuditVerification {
@@ -68,13 +68,18 @@ export async function latestAuditVerification(db: Db): Promise<AuditVerification
 export async function checkAuditTrail(db: Db, clock: Clock, kind: 'incremental' | 'full'): Promise<AuditVerification> {
   let from: VerifyFrom = { seq: 0, hash: genesisHash };
   let effectiveKind = kind;
-  if (kind === 'incremental') {
-    const last = await db.get<VerificationRow>('SELECT * FROM audit_verifications WHERE ok = 1 ORDER BY id DESC LIMIT 1');
-    const still = last && authentic(db, last) && (await db.get<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = ?', [last.through_seq]))?.hash === last.through_hash;
-    if (last && still) from = { seq: last.through_seq, hash: last.through_hash };
-    else effectiveKind = 'full';
+  // What an authentic earlier verification saw must still be there: an entry it verified that
+  // is gone or different is a finding, even when the trail that is left is consistent.
+  const last = await db.get<VerificationRow>('SELECT * FROM audit_verifications WHERE ok = 1 ORDER BY id DESC LIMIT 1');
+  let verdict: ChainVerdict | undefined;
+  if (last && last.through_seq > 0 && authentic(db, last)) {
+    const seen = await db.get<{ hash: string }>('SELECT hash FROM audit_log WHERE seq = ?', [last.through_seq]);
+    if (!seen) verdict = { ok: false, entries: 0, firstBrokenSeq: last.through_seq, code: 'entry_missing', problem: `entry ${last.through_seq}, verified at ${last.at}, is gone` };
+    else if (seen.hash !== last.through_hash) verdict = { ok: false, entries: 0, firstBrokenSeq: last.through_seq, code: 'entry_altered', problem: `entry ${last.through_seq} differs from when it was verified at ${last.at}` };
+    else if (kind === 'incremental') from = { seq: last.through_seq, hash: last.through_hash };
   }
-  const verdict = await verifyAuditChain(db, from);
+  if (kind === 'incremental' && from.seq === 0) effectiveKind = 'full';
+  verdict ??= await verifyAuditChain(db, from);
   const row = {
     at: clock.now().toISOString(),
     kind: effectiveKind,

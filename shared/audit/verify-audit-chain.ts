@@ -21,10 +21,11 @@ const pageSize = 1000;
  * its own columns, every link to the entry before, sequence numbers without gaps, every MAC
  * with the audit key kept outside the database, and the head kept beside the log.
  *
- * Someone holding the database file can recompute SHA-256 hashes but not MACs, so: every
- * entry after the first MACed one must carry a valid MAC, and so must the newest entry (the
- * start writes `audit.keys_installed`, which covers the entries written before keys existed
- * through its link). Reads in pages, so a long trail never has to fit in memory.
+ * Someone holding the database file can recompute SHA-256 hashes but not MACs, so every entry
+ * after those from before keys must carry a valid MAC. Up to which entry the trail predates
+ * keys is kept beside the keys (the key file), out of the database holder's reach; where it was
+ * not recorded yet (keys never installed), every entry after the first MACed one, and the
+ * newest, must carry one. Reads in pages, so a long trail never has to fit in memory.
  */
 export async function verifyAuditChain(db: Db, from: VerifyFrom = { seq: 0, hash: genesisHash }): Promise<ChainVerdict> {
   let expectedSeq = from.seq + 1;
@@ -34,6 +35,7 @@ export async function verifyAuditChain(db: Db, from: VerifyFrom = { seq: 0, hash
   let lastMacced = from.seq > 0;
   let count = 0;
   const keys = db.keys;
+  const legacyThrough = keys.installation?.legacyThrough;
   for (;;) {
     const rows = await db.all<AuditRow>('SELECT * FROM audit_log WHERE seq >= ? ORDER BY seq LIMIT ?', [expectedSeq, pageSize]);
     for (const row of rows) {
@@ -45,7 +47,7 @@ export async function verifyAuditChain(db: Db, from: VerifyFrom = { seq: 0, hash
       const { hash, mac, mac_key, ...rest } = row;
       if (entryHash(rest) !== hash) return broken('entry_altered', `entry ${row.seq} was altered (its hash does not match its content)`);
       if (mac === null || mac_key === null) {
-        if (keyed) return broken('mac_missing', `entry ${row.seq} carries no MAC although entries before it do: the chain was rewritten`);
+        if (keyed || (legacyThrough !== undefined && row.seq > legacyThrough)) return broken('mac_missing', `entry ${row.seq} carries no MAC although entries before it do: the chain was rewritten`);
         lastMacced = false;
       } else {
         if (!keys.verifyMac('audit-entry', mac_key, hash, mac)) {

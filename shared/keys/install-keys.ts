@@ -8,49 +8,88 @@ import { secretContext } from './secrets.ts';
 const system = { type: 'system' as const, name: 'Lotbridge' };
 
 /**
- * Run at every start, after the migrations. Refuses keys this database was never used with
- * (a lost or swapped key file would otherwise start a new, unverifiable chain); records a new
- * key (first start, or after `keys rotate`), with an audit entry when it replaces another or
- * when the chain has entries from before keys (that entry's MAC covers them); and seals any secret still stored in clear (databases from before keys).
+ * Run at every start, after the migrations.
+ * - Refuses keys this database was never used with (a lost or swapped key file would
+ *   otherwise start a new, unverifiable chain), and a database that lost its record of keys
+ *   the key file says were installed on it (someone removed key_checks to have a rewritten
+ *   trail blessed).
+ * - The first time (installation): records the keys' check values; when the trail has
+ *   entries from before keys, appends `audit.keys_installed`, whose MAC covers them through its
+ *   link; records beside the keys up to which entry the trail predates them (every later entry
+ *   must carry a MAC); and seals the secrets stored in clear until then. Only then: a secret in
+ *   clear found later was written around Lotbridge and stops the start.
+ * - After `keys rotate`: records the new key with `audit.key_rotated`.
  */
 export async function installKeys(ctx: UseCaseContext): Promise<{ installedKey: string | null; sealed: number }> {
   const { db, clock } = ctx;
-  const checks = await db.all<{ key_id: string; check_value: string }>('SELECT key_id, check_value FROM key_checks');
-  const ours = db.keys.checkValues();
-  if (checks.length > 0 && !checks.some((c) => ours[c.key_id] === c.check_value)) {
-    throw new AppError('conflict', `the keys loaded (${Object.keys(ours).join(', ')}) were never used with this database (it knows ${checks.map((c) => c.key_id).join(', ')}): restore its key file from the backup`);
-  }
+  const keys = db.keys;
+  const ours = keys.checkValues();
   return db.transaction(async (tx) => {
+    const checks = await tx.all<{ key_id: string; check_value: string }>('SELECT key_id, check_value FROM key_checks');
+    if (checks.length > 0 && !checks.some((c) => ours[c.key_id] === c.check_value)) {
+      throw new AppError('conflict', `the keys loaded (${Object.keys(ours).join(', ')}) were never used with this database (it knows ${checks.map((c) => c.key_id).join(', ')}): restore its key file from the backup`);
+    }
+    const installing = checks.length === 0;
+    if (installing && keys.installation?.recordedAt) {
+      throw new AppError('conflict', 'the key file says keys were installed on this database, but the database has no record of them (key_checks was emptied): the database was tampered with; restore it from a backup');
+    }
     const known = new Set(checks.map((c) => c.key_id));
-    const current = db.keys.currentKeyId;
     let installedKey: string | null = null;
     for (const [keyId, checkValue] of Object.entries(ours)) {
       if (known.has(keyId)) continue;
       await tx.run('INSERT INTO key_checks (key_id, check_value, created_at) VALUES (?, ?, ?)', [keyId, checkValue, clock.now().toISOString()]);
-      if (keyId === current) installedKey = keyId;
+      if (keyId === keys.currentKeyId) installedKey = keyId;
     }
-    // A new key is recorded in the trail when it replaces another (a rotation) or when entries
-    // from before keys existed need covering: the new entry's MAC covers them through its link.
-    const head = await tx.get<{ last_seq: number; mac: string | null }>('SELECT h.last_seq, l.mac FROM audit_head h LEFT JOIN audit_log l ON l.seq = h.last_seq WHERE h.id = 1');
-    if (installedKey && (checks.length > 0 || (head && head.last_seq > 0 && head.mac === null))) {
-      await recordAudit(tx, clock, {
-        actor: system,
-        organisationId: null,
-        action: checks.length === 0 ? 'audit.keys_installed' : 'audit.key_rotated',
-        entityType: 'audit_trail',
-        entityId: null,
-        newValues: { keyId: installedKey, entriesBefore: head?.last_seq ?? 0 },
-      });
+
+    let sealed = 0;
+    if (installing) {
+      // Entries from before keys: every one up to the newest entry without a MAC.
+      const legacy = await tx.get<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM audit_log WHERE mac IS NULL');
+      const legacyThrough = legacy?.seq ?? 0;
+      if (legacyThrough > 0) {
+        await recordAudit(tx, clock, {
+          actor: system,
+          organisationId: null,
+          action: 'audit.keys_installed',
+          entityType: 'audit_trail',
+          entityId: null,
+          newValues: { keyId: keys.currentKeyId, entriesBefore: legacyThrough },
+        });
+      }
+      const counts = await sealClearSecrets(tx);
+      sealed = counts.as2PrivateKeys + counts.webhookSecrets + counts.serverKeys;
+      if (sealed > 0) await recordAudit(tx, clock, { actor: system, organisationId: null, action: 'secrets.sealed', entityType: 'secrets', entityId: null, newValues: counts });
+      // A key file records the installation; keys from the environment refuse entries from
+      // before keys beyond what LOTBRIDGE_KEY_LEGACY_THROUGH allows.
+      if (!keys.installation || legacyThrough > keys.installation.legacyThrough) keys.markInstalled(legacyThrough);
+    } else {
+      if (installedKey) {
+        await recordAudit(tx, clock, { actor: system, organisationId: null, action: 'audit.key_rotated', entityType: 'audit_trail', entityId: null, newValues: { keyId: installedKey } });
+      }
+      const clear = await clearSecrets(tx);
+      if (clear.length) {
+        throw new AppError('conflict', `secrets stored in clear after keys were installed (${clear.join(', ')}): they were written around Lotbridge; remove them, then rotate those secrets`);
+      }
     }
-    const sealed = await sealClearSecrets(tx);
-    if (sealed.total > 0) {
-      await recordAudit(tx, clock, { actor: system, organisationId: null, action: 'secrets.sealed', entityType: 'secrets', entityId: null, newValues: sealed.counts });
-    }
-    return { installedKey, sealed: sealed.total };
+    return { installedKey, sealed };
   });
 }
 
-async function sealClearSecrets(tx: Tx): Promise<{ total: number; counts: Record<string, number> }> {
+const clearSecretQueries = {
+  as2PrivateKeys: "SELECT id FROM as2_identity_keys WHERE private_key_pem NOT LIKE 'sealed:%'",
+  webhookSecrets: "SELECT id FROM webhook_secrets WHERE secret NOT LIKE 'sealed:%'",
+  serverKeys: "SELECT name AS id FROM server_keys WHERE typeof(key) <> 'text' OR key NOT LIKE 'sealed:%'",
+};
+
+async function clearSecrets(tx: Tx): Promise<string[]> {
+  const found: string[] = [];
+  for (const [table, sql] of Object.entries(clearSecretQueries)) {
+    for (const r of await tx.all<{ id: string }>(sql)) found.push(`${table} ${r.id}`);
+  }
+  return found;
+}
+
+async function sealClearSecrets(tx: Tx): Promise<{ as2PrivateKeys: number; webhookSecrets: number; serverKeys: number }> {
   const counts = { as2PrivateKeys: 0, webhookSecrets: 0, serverKeys: 0 };
   for (const r of await tx.all<{ id: string; private_key_pem: string }>('SELECT id, private_key_pem FROM as2_identity_keys')) {
     if (isSealed(r.private_key_pem)) continue;
@@ -67,5 +106,5 @@ async function sealClearSecrets(tx: Tx): Promise<{ total: number; counts: Record
     await tx.run('UPDATE server_keys SET key = ? WHERE name = ?', [tx.keys.seal(secretContext.serverKey(r.name), new Uint8Array(r.key as ArrayBuffer)), r.name]);
     counts.serverKeys++;
   }
-  return { total: counts.as2PrivateKeys + counts.webhookSecrets + counts.serverKeys, counts };
+  return counts;
 }

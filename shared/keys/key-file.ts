@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { AppError } from '../errors.ts';
-import { createKeyring, newMasterKey, type Keyring } from './keyring.ts';
+import { createKeyring, newMasterKey, type InstallationStore, type KeyInstallation, type Keyring } from './keyring.ts';
 
 /**
  * Where the master keys live on Node: `LOTBRIDGE_KEY` (base64 keys, newest first, comma-
@@ -20,6 +20,8 @@ interface KeyFile {
   format: 'lotbridge-keys/1';
   /** Newest first: the first one MACs, seals and signs. */
   keys: { key: string; created: string }[];
+  /** Set when the keys were installed on the database (see Keyring.installation). */
+  installed?: KeyInstallation & { at: string };
 }
 
 /** The key file for a database URL (undefined for a remote database without LOTBRIDGE_KEY_FILE). */
@@ -40,7 +42,7 @@ function parseKey(text: string, where: string): Buffer {
   return key;
 }
 
-function readKeyFile(file: string): Buffer[] {
+function readKeyFile(file: string): KeyFile {
   let parsed: KeyFile;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8')) as KeyFile;
@@ -50,11 +52,11 @@ function readKeyFile(file: string): Buffer[] {
   if (parsed.format !== 'lotbridge-keys/1' || !Array.isArray(parsed.keys) || parsed.keys.length === 0) {
     throw new AppError('invalid_input', `the key file ${file} is not a Lotbridge key file`);
   }
-  return parsed.keys.map((k) => parseKey(k.key, file));
+  return parsed;
 }
 
-function writeKeyFile(file: string, keys: { key: string; created: string }[], exclusive: boolean): void {
-  const body = JSON.stringify({ format: 'lotbridge-keys/1', keys } satisfies KeyFile, null, 2) + '\n';
+function writeKeyFile(file: string, content: Omit<KeyFile, 'format'>, exclusive: boolean): void {
+  const body = JSON.stringify({ format: 'lotbridge-keys/1', ...content } satisfies KeyFile, null, 2) + '\n';
   if (exclusive) {
     writeFileSync(file, body, { mode: 0o600, flag: 'wx' });
     return;
@@ -68,24 +70,60 @@ export function keyFileExists(source: KeySource): boolean {
   return source.fromEnvironment || (source.file !== undefined && existsSync(source.file));
 }
 
+const masters = (f: KeyFile, file: string) => f.keys.map((k) => parseKey(k.key, file));
+
+/** The installation as the key file records it; marking rewrites the file (atomically). */
+function fileInstallation(file: string, content: KeyFile): InstallationStore {
+  const store: InstallationStore = {
+    installation: content.installed ? { legacyThrough: content.installed.legacyThrough, recordedAt: content.installed.at } : null,
+    markInstalled(legacyThrough) {
+      const current = readKeyFile(file);
+      if (current.installed) throw new AppError('conflict', `the key file ${file} records an installation already`);
+      const at = new Date().toISOString();
+      writeKeyFile(file, { keys: current.keys, installed: { legacyThrough, at } }, false);
+      store.installation = { legacyThrough, recordedAt: at };
+    },
+  };
+  return store;
+}
+
+/**
+ * With keys from the environment there is no file to record the installation in, so it is
+ * fixed by configuration: every entry after LOTBRIDGE_KEY_LEGACY_THROUGH (default 0) must carry
+ * a MAC. Installing keys over a trail from before them needs that variable set once.
+ */
+function environmentInstallation(env: Record<string, string | undefined>): InstallationStore {
+  const legacyThrough = Number(env.LOTBRIDGE_KEY_LEGACY_THROUGH ?? 0);
+  if (!Number.isInteger(legacyThrough) || legacyThrough < 0) throw new AppError('invalid_input', 'LOTBRIDGE_KEY_LEGACY_THROUGH must be a whole number ≥ 0');
+  return {
+    installation: { legacyThrough },
+    markInstalled(needed) {
+      if (needed > legacyThrough) {
+        throw new AppError('conflict', `the audit trail has ${needed} entries from before keys: set LOTBRIDGE_KEY_LEGACY_THROUGH=${needed} (once checked) to install keys from LOTBRIDGE_KEY over it`);
+      }
+    },
+  };
+}
+
 /**
  * The keyring from the source, creating the key file with a new key when it does not exist
  * yet (exclusively: two processes starting together end up with the same key).
  */
 export function loadKeyring(source: KeySource, env: Record<string, string | undefined> = process.env): Keyring {
   if (source.fromEnvironment) {
-    return createKeyring(env.LOTBRIDGE_KEY!.split(',').map((k) => parseKey(k, 'LOTBRIDGE_KEY')));
+    return createKeyring(env.LOTBRIDGE_KEY!.split(',').map((k) => parseKey(k, 'LOTBRIDGE_KEY')), environmentInstallation(env));
   }
   const file = source.file!;
   if (!existsSync(file)) {
     try {
-      writeKeyFile(file, [{ key: newMasterKey().toString('base64'), created: new Date().toISOString() }], true);
+      writeKeyFile(file, { keys: [{ key: newMasterKey().toString('base64'), created: new Date().toISOString() }] }, true);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
   chmodSync(file, 0o600);
-  return createKeyring(readKeyFile(file));
+  const content = readKeyFile(file);
+  return createKeyring(masters(content, file), fileInstallation(file, content));
 }
 
 /** Puts a new master key first in the key file; the older ones stay to verify and open. */
@@ -93,7 +131,7 @@ export function addMasterKey(source: KeySource): Keyring {
   if (source.fromEnvironment || !source.file) {
     throw new AppError('conflict', 'keys come from LOTBRIDGE_KEY: put a new base64 key first in that variable (keep the old ones after it)');
   }
-  const existing = JSON.parse(readFileSync(source.file, 'utf8')) as KeyFile;
-  writeKeyFile(source.file, [{ key: newMasterKey().toString('base64'), created: new Date().toISOString() }, ...existing.keys], false);
-  return createKeyring(readKeyFile(source.file));
+  const existing = readKeyFile(source.file);
+  writeKeyFile(source.file, { ...existing, keys: [{ key: newMasterKey().toString('base64'), created: new Date().toISOString() }, ...existing.keys] }, false);
+  return loadKeyring(source);
 }

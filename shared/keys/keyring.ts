@@ -29,6 +29,26 @@ export interface Keyring {
   checkpointPublicKeys(): Record<string, string>;
   /** A check value per key id (SHA-256 of a key derived for nothing else): recognises a key without revealing it. */
   checkValues(): Record<string, string>;
+  /**
+   * Kept beside the keys, out of reach of the database's holder: that keys were installed on
+   * the database, and up to which audit entry the trail predates them (those entries carry no
+   * MAC; every later one must). Null while keys were never installed (a new key file).
+   */
+  readonly installation: KeyInstallation | null;
+  /** Records the installation beside the keys; once only. */
+  markInstalled(legacyThrough: number): void;
+}
+
+export interface KeyInstallation {
+  legacyThrough: number;
+  /** When the installation was recorded beside the keys (absent when configured, as with LOTBRIDGE_KEY). */
+  recordedAt?: string;
+}
+
+/** Where the installation is kept: a key file, or the environment the keys came from. */
+export interface InstallationStore {
+  installation: KeyInstallation | null;
+  markInstalled(legacyThrough: number): void;
 }
 
 export type MacPurpose = 'audit-entry' | 'audit-verification' | 'one-time-code';
@@ -69,7 +89,7 @@ function deriveFrom(master: Buffer): DerivedKeys {
 }
 
 /** A keyring over master keys, newest first. */
-export function createKeyring(masters: readonly Uint8Array[]): Keyring {
+export function createKeyring(masters: readonly Uint8Array[], store: InstallationStore = memoryInstallation()): Keyring {
   if (masters.length === 0) throw new AppError('invalid_input', 'a keyring needs at least one master key');
   const keys = masters.map((m) => deriveFrom(Buffer.from(m)));
   const byId = new Map(keys.map((k) => [k.id, k]));
@@ -84,7 +104,7 @@ export function createKeyring(masters: readonly Uint8Array[]): Keyring {
     },
     verifyMac(purpose, keyId, data, mac) {
       const k = byId.get(keyId);
-      if (!k || typeof mac !== 'string' || mac.length !== 64) return false;
+      if (!k || typeof mac !== 'string' || !/^[0-9a-f]{64}$/.test(mac)) return false;
       return timingSafeEqual(Buffer.from(hmac(k, purpose, data), 'hex'), Buffer.from(mac, 'hex'));
     },
     seal(context, plaintext) {
@@ -119,6 +139,13 @@ export function createKeyring(masters: readonly Uint8Array[]): Keyring {
     checkValues() {
       return Object.fromEntries(keys.map((k) => [k.id, k.checkValue]));
     },
+    get installation() {
+      return store.installation;
+    },
+    markInstalled(legacyThrough) {
+      if (store.installation?.recordedAt) throw new AppError('conflict', 'the keys were installed on this database already');
+      store.markInstalled(legacyThrough);
+    },
   };
 }
 
@@ -130,6 +157,17 @@ export function verifyCheckpointSignature(data: string, signature: string, publi
   } catch {
     return false;
   }
+}
+
+/** An installation kept in memory only (tests, and keys handed over in code). */
+export function memoryInstallation(): InstallationStore {
+  const store: InstallationStore = {
+    installation: null,
+    markInstalled(legacyThrough) {
+      store.installation = { legacyThrough, recordedAt: new Date().toISOString() };
+    },
+  };
+  return store;
 }
 
 /** A new random master key. */

@@ -69,7 +69,7 @@ export async function recordSignature(
     action: 'signature.applied',
     entityType: input.entityType,
     entityId: input.entityId,
-    newValues: { signature: signature.id, meaning: signature.meaning, recordHash: signature.recordHash, method: signature.method },
+    newValues: { signature: signature.id, meaning: signature.meaning, recordHash: signature.recordHash, method: signature.method, signedAt: signature.signedAt },
     reason: input.reason,
     requestId: input.requestId,
   });

@@ -85,8 +85,29 @@ describe('a chain rewritten by someone holding the database file', () => {
   it('with every MAC removed, as if the trail predated the keys: refused', async () => {
     const t = await trail();
     await rewrite(t, 2, '{"name":"Someone Else Ltd","kind":"supplier"}', { clearMacs: true });
-    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, code: 'mac_missing' });
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBrokenSeq: 1, code: 'mac_missing' });
     expect((await verify(t)).code).toBe(1);
+  });
+
+  it('with every MAC removed and the record of the keys deleted, to have the start bless the rewrite: the start is refused', async () => {
+    const t = await trail();
+    await rewrite(t, 2, '{"name":"Someone Else Ltd","kind":"supplier"}', { clearMacs: true });
+    const raw = rawClient(t.url);
+    await raw.executeMultiple('DROP TRIGGER key_checks_no_delete; DELETE FROM key_checks;');
+    raw.close();
+    const cli = await verify(t);
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toMatch(/key_checks was emptied/);
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM audit_log WHERE mac IS NOT NULL')).toEqual({ n: 0 });
+  });
+
+  it('a MAC that is not even hex is reported, not a crash', async () => {
+    const t = await trail(2);
+    const raw = rawClient(t.url);
+    await raw.executeMultiple("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET mac = '" + 'z'.repeat(64) + "' WHERE seq = 2;");
+    raw.close();
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: false, firstBrokenSeq: 2, code: 'mac_invalid' });
+    expect(await checkAuditTrail(t.db, t.clock, 'full')).toMatchObject({ ok: false, firstBrokenSeq: 2 });
   });
 
   it('truncated to an earlier entry: caught by a checkpoint exported before', async () => {
@@ -211,6 +232,19 @@ describe('secrets at rest', () => {
     await expect(liveWebhookSecrets(t.db, [b.id], t.clock.now().toISOString())).rejects.toThrow(/altered or moved/);
   });
 
+  it('a secret planted in clear after keys were installed stops the start instead of being sealed and trusted', async () => {
+    const t = await trail(1);
+    const admin = { type: 'system' as const, name: 'setup' };
+    const endpoint = await createWebhookEndpoint(t.ctx, admin, { url: 'https://erp.example/hooks' });
+    const raw = rawClient(t.url);
+    await raw.execute({ sql: 'UPDATE webhook_secrets SET secret = ? WHERE endpoint_id = ?', args: ['whsec_' + Buffer.from('the attacker knows this one').toString('base64'), endpoint.id] });
+    raw.close();
+    await expect(installKeys(t.ctx)).rejects.toThrow(/secrets stored in clear after keys were installed \(webhookSecrets whs_/);
+    const cli = await verify(t);
+    expect(cli.code).not.toBe(0);
+    expect(cli.stderr).toMatch(/written around Lotbridge/);
+  });
+
   it('secrets written in clear before keys existed are sealed at the next start, and keep working', async () => {
     const t = await testDatabase();
     open.push(t);
@@ -252,6 +286,21 @@ describe('the background check of the trail', () => {
   });
 });
 
+describe('the background check after a truncation', () => {
+  it('names the verified entry that is gone, though the trail that is left is consistent and keyed', async () => {
+    const t = await trail(4);
+    expect(await checkAuditTrail(t.db, t.clock, 'full')).toMatchObject({ ok: true, throughSeq: 4 });
+    const kept = (await rows(t))[1]!;
+    const raw = rawClient(t.url);
+    await raw.executeMultiple('DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq > 2;');
+    await raw.execute({ sql: 'UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = 1', args: [kept.seq, kept.hash] });
+    await expect(raw.execute('DELETE FROM audit_verifications')).rejects.toThrow(/append-only/);
+    raw.close();
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+    expect(await checkAuditTrail(t.db, t.clock, 'incremental')).toMatchObject({ ok: false, firstBrokenSeq: 4, code: 'entry_missing' });
+  });
+});
+
 describe('signatures against the audit trail', () => {
   it('a signature inserted or edited behind Lotbridge’s back has no matching MACed entry: audit verify says so', async () => {
     const t = await testDatabase();
@@ -277,5 +326,26 @@ describe('signatures against the audit trail', () => {
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain(`signature ${real.id} on certificate cert_1 differs from its audit entry`);
     expect(cli.stderr).toContain('signature sig_forged on certificate cert_2 has no signature.applied entry');
+  });
+
+  it('a signature deleted, or its printed name changed, is named too', async () => {
+    const t = await testDatabase();
+    open.push(t);
+    await installKeys(t.ctx);
+    await seedDemo(t.ctx);
+    const qa = await actorFor(t.db, demoUsers.find((u) => u.role === 'manufacturer_qa')!.email);
+    const sign = (entityId: string) =>
+      t.db.transaction((tx) => recordSignature(tx, t.clock, qa, { method: 'password', credentialId: null }, { entityType: 'certificate', entityId, recordHash: 'c'.repeat(64), meaning: 'rejection' }));
+    const removed = await sign('cert_3');
+    const renamed = await sign('cert_4');
+    const raw = rawClient(t.url);
+    await raw.executeMultiple('DROP TRIGGER signatures_no_update; DROP TRIGGER signatures_no_delete;');
+    await raw.execute({ sql: 'DELETE FROM signatures WHERE id = ?', args: [removed.id] });
+    await raw.execute({ sql: "UPDATE signatures SET signer_name = 'Someone Else', signed_at = '2026-01-01T00:00:00.000Z' WHERE id = ?", args: [renamed.id] });
+    raw.close();
+    const cli = await verify(t);
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`signature ${removed.id} on certificate cert_3, applied at audit entry`);
+    expect(cli.stderr).toContain(`signature ${renamed.id} on certificate cert_4 differs from its audit entry`);
   });
 });
