@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { runCli, type RunningServer } from '../support/server.ts';
+import { requestWithHost } from '../support/raw-http.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
 
 const admin = 'admin@meridian-medical.example';
@@ -289,6 +290,38 @@ describe('user lifecycle in the portal', () => {
       new_values: JSON.stringify({ otherSessionsEnded: others }),
     });
     expect(await lastMailTo(rheinUser, 'user.password_changed')).toContain('was changed');
+  });
+
+  it('never builds an invitation link from a Host header the client chose (no PUBLIC_URL, not behind a trusted proxy)', async () => {
+    const forged = (path: string, body: string) =>
+      requestWithHost(server.url, {
+        method: 'POST',
+        path,
+        host: 'evil.example',
+        headers: {
+          origin: 'http://evil.example',
+          cookie: [...as.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body,
+      });
+    const invite = await forged('/users?/invite', new URLSearchParams({ email: 'forged@alpen-med.example', displayName: 'Forged', role: 'distributor_user', organisationId: alpen }).toString());
+    expect(invite.status).toBe(503);
+    expect(invite.body).not.toContain('evil.example/invite');
+    expect(invite.body).toContain('Invitation links cannot be built: this portal does not know its public address.');
+    expect(await db.get("SELECT COUNT(*) AS n FROM users WHERE email = 'forged@alpen-med.example'")).toEqual({ n: 0 });
+    expect(await db.get("SELECT COUNT(*) AS n FROM mail_messages WHERE to_address = 'forged@alpen-med.example'")).toEqual({ n: 0 });
+
+    // Invited over loopback (a host on this machine is trusted), then re-invited with a forged Host.
+    expect((await as.admin.postForm('/users?/invite', { email: 'pending@alpen-med.example', displayName: 'Pending', role: 'distributor_user', organisationId: alpen })).status).toBe(200);
+    const mailsBefore = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM mail_messages');
+    const reinvite = await forged('/users?/reinvite', new URLSearchParams({ userId: await userId('pending@alpen-med.example') }).toString());
+    expect(reinvite.status).toBe(503);
+    expect(reinvite.body).toContain('Invitation links cannot be built: this portal does not know its public address.');
+
+    expect(await db.get('SELECT COUNT(*) AS n FROM mail_messages')).toEqual(mailsBefore);
+    expect(await db.get("SELECT COUNT(*) AS n FROM mail_messages WHERE text_body LIKE '%evil.example%'")).toEqual({ n: 0 });
   });
 
   it('invitation tokens are neither in the access log nor shown live in /admin/mail (the operator reveals one from the CLI)', async () => {
