@@ -16,6 +16,7 @@ import { problemsOf } from '../../shared/users/problems.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
+import { mailText } from '../support/mail.ts';
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(
@@ -33,7 +34,7 @@ describe('user administration use cases', () => {
   let alpen: string;
   const tokenFor = async (email: string) =>
     /\/invite\/(inv_[a-z2-7]+)/.exec(
-      (await t.db.get<{ text_body: string }>("SELECT text_body FROM mail_messages WHERE to_address = ? AND purpose = 'user.invitation' ORDER BY rowid DESC LIMIT 1", [email]))!.text_body,
+      mailText(t.db, (await t.db.get<{ id: string; text_body: string }>("SELECT id, text_body FROM mail_messages WHERE to_address = ? AND purpose = 'user.invitation' ORDER BY rowid DESC LIMIT 1", [email]))!),
     )![1]!;
 
   beforeAll(async () => {
