@@ -36,6 +36,8 @@ export const usersEn = {
   'users.done.removeAdministrator': 'The user no longer administers the organisation’s users.',
   'problem.roleDecides': 'In the manufacturer’s organisation the role decides who administers.',
   'users.invite.heading': 'Invite a user',
+  'users.invite.noPublicUrl':
+    'Invitation links cannot be built: this portal does not know its public address. The operator sets PUBLIC_URL (for example https://portal.example.com), or TRUST_PROXY=true behind a proxy that sets X-Forwarded-Host.',
   'users.invite.intro': 'The user receives a link valid for 72 hours to set their own password. Nobody else ever knows it.',
   'users.invite.displayName': 'Printed name',
   'users.invite.displayNameHint': 'The full name shown with the user’s electronic signatures.',

@@ -38,6 +38,8 @@ export const usersZhCN: Record<keyof typeof usersEn, string> = {
   'users.done.removeAdministrator': '该用户不再管理本机构的用户。',
   'problem.roleDecides': '在制造商机构中，由角色决定谁是管理员。',
   'users.invite.heading': '邀请用户',
+  'users.invite.noPublicUrl':
+    '无法生成邀请链接：门户不知道自己的公开地址。请运维人员设置 PUBLIC_URL（例如 https://portal.example.com），或在设置 X-Forwarded-Host 的代理之后设置 TRUST_PROXY=true。',
   'users.invite.intro': '用户将收到一个 72 小时内有效的链接，用于自行设置密码。其他任何人都不会知道该密码。',
   'users.invite.displayName': '签名姓名',
   'users.invite.displayNameHint': '与该用户的电子签名一同显示的全名。',

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { isSealed } from './keyring.ts';
 import { secretContext } from './secrets.ts';
+import { sealMailBody } from '../mail/mail-body.ts';
 
 const system = { type: 'system' as const, name: 'Lotbridge' };
 
@@ -57,7 +58,7 @@ export async function installKeys(ctx: UseCaseContext): Promise<{ installedKey: 
         });
       }
       const counts = await sealClearSecrets(tx);
-      sealed = counts.as2PrivateKeys + counts.webhookSecrets + counts.serverKeys;
+      sealed = counts.as2PrivateKeys + counts.webhookSecrets + counts.serverKeys + counts.mailBodies;
       if (sealed > 0) await recordAudit(tx, clock, { actor: system, organisationId: null, action: 'secrets.sealed', entityType: 'secrets', entityId: null, newValues: counts });
       // A key file records the installation; keys from the environment refuse entries from
       // before keys beyond what LOTBRIDGE_KEY_LEGACY_THROUGH allows.
@@ -89,8 +90,8 @@ async function clearSecrets(tx: Tx): Promise<string[]> {
   return found;
 }
 
-async function sealClearSecrets(tx: Tx): Promise<{ as2PrivateKeys: number; webhookSecrets: number; serverKeys: number }> {
-  const counts = { as2PrivateKeys: 0, webhookSecrets: 0, serverKeys: 0 };
+async function sealClearSecrets(tx: Tx): Promise<{ as2PrivateKeys: number; webhookSecrets: number; serverKeys: number; mailBodies: number }> {
+  const counts = { as2PrivateKeys: 0, webhookSecrets: 0, serverKeys: 0, mailBodies: 0 };
   for (const r of await tx.all<{ id: string; private_key_pem: string }>('SELECT id, private_key_pem FROM as2_identity_keys')) {
     if (isSealed(r.private_key_pem)) continue;
     await tx.run('UPDATE as2_identity_keys SET private_key_pem = ? WHERE id = ?', [tx.keys.seal(secretContext.as2PrivateKey(r.id), r.private_key_pem), r.id]);
@@ -105,6 +106,11 @@ async function sealClearSecrets(tx: Tx): Promise<{ as2PrivateKeys: number; webho
     if (isSealed(r.key)) continue;
     await tx.run('UPDATE server_keys SET key = ? WHERE name = ?', [tx.keys.seal(secretContext.serverKey(r.name), new Uint8Array(r.key as ArrayBuffer)), r.name]);
     counts.serverKeys++;
+  }
+  // Mail queued before bodies were sealed: its links and codes may still work.
+  for (const r of await tx.all<{ id: string; text_body: string }>("SELECT id, text_body FROM mail_messages WHERE substr(text_body, 1, 10) != 'sealed:v1:'")) {
+    await tx.run('UPDATE mail_messages SET text_body = ? WHERE id = ?', [sealMailBody(tx.keys, r.id, r.text_body), r.id]);
+    counts.mailBodies++;
   }
   return counts;
 }

@@ -9,6 +9,7 @@ export const secretContext = {
   as2PrivateKey: (id: string) => `as2_identity_keys.private_key_pem:${id}`,
   webhookSecret: (id: string) => `webhook_secrets.secret:${id}`,
   serverKey: (name: string) => `server_keys.key:${name}`,
+  mailBody: (id: string) => `mail_messages.text_body:${id}`,
 };
 
 /** The plaintext of a sealed secret; a value stored in clear is refused (it was not written by us). */

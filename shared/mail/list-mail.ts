@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
 import { isMailState, type MailState } from './mail-states.ts';
 import { maskMailSecrets } from './mask-secrets.ts';
+import { openMailBody } from './mail-body.ts';
 
 export type { MailState } from './mail-states.ts';
 
@@ -69,7 +70,7 @@ export async function listMail(ctx: UseCaseContext, actor: Actor, query: { state
       cc: JSON.parse(r.cc_addresses) as string[],
       subject: r.subject,
       // Live notice and invitation links and one-time codes are masked in the log (the mail itself carries them).
-      text: maskMailSecrets(r.text_body, r.purpose),
+      text: maskMailSecrets(openMailBody(ctx.db.keys, r.id, r.text_body), r.purpose),
       locale: r.locale,
       purpose: r.purpose,
       organisationId: r.organisation_id,

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { onMailSenderWakeUp } from './mail-wake-up.ts';
 import type { MailAttachmentRef } from './queue-mail.ts';
+import { openMailBody } from './mail-body.ts';
 
 export interface MailSenderOptions {
   db: Db;
@@ -54,7 +55,7 @@ export function createMailSender(options: MailSenderOptions) {
       }
       try {
         const attachments = await Promise.all((JSON.parse(m.attachments) as MailAttachmentRef[]).map(renderAttachment));
-        const info = await transport.sendMail({ from: options.from, to: m.to_address, cc: JSON.parse(m.cc_addresses), subject: m.subject, text: m.text_body, attachments });
+        const info = await transport.sendMail({ from: options.from, to: m.to_address, cc: JSON.parse(m.cc_addresses), subject: m.subject, text: openMailBody(db.keys, m.id, m.text_body), attachments });
         // Some recipients refused: the message went to the others; say who did not get it.
         const rejected = (info.rejected ?? []).map(String);
         await db.run("UPDATE mail_messages SET state = 'sent', attempts = ?, sent_at = ?, smtp_message_id = ?, last_error = ?, next_attempt_at = NULL WHERE id = ?", [

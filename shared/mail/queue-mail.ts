@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Locale } from '../i18n/index.ts';
 import { newId } from '../ids.ts';
 import { wakeMailSender } from './mail-wake-up.ts';
+import { sealMailBody } from './mail-body.ts';
 
 export interface OutgoingMail {
   to: string;
@@ -36,19 +37,23 @@ export async function queueMail(tx: Tx, clock: Clock, mail: OutgoingMail): Promi
 export async function queueMails(tx: Tx, clock: Clock, mails: OutgoingMail[]): Promise<string[]> {
   if (mails.length === 0) return [];
   const now = clock.now().toISOString();
-  const rows = mails.map((m) => ({
-    id: newId('mail'),
-    to: m.to,
-    cc: JSON.stringify(m.cc ?? []),
-    subject: m.subject,
-    text: m.text,
-    locale: m.locale,
-    purpose: m.purpose,
-    organisationId: m.organisationId,
-    entityType: m.entity?.type ?? null,
-    entityId: m.entity?.id ?? null,
-    attachments: JSON.stringify(m.attachments ?? []),
-  }));
+  const rows = mails.map((m) => {
+    const id = newId('mail');
+    return {
+      id,
+      to: m.to,
+      cc: JSON.stringify(m.cc ?? []),
+      subject: m.subject,
+      // Sealed: the text carries live links and codes (see mail-body.ts).
+      text: sealMailBody(tx.keys, id, m.text),
+      locale: m.locale,
+      purpose: m.purpose,
+      organisationId: m.organisationId,
+      entityType: m.entity?.type ?? null,
+      entityId: m.entity?.id ?? null,
+      attachments: JSON.stringify(m.attachments ?? []),
+    };
+  });
   await tx.run(
     `INSERT INTO mail_messages (id, to_address, cc_addresses, subject, text_body, locale, purpose, organisation_id, entity_type, entity_id, attachments, state, next_attempt_at, created_at)
      SELECT m.value ->> '$.id', m.value ->> '$.to', m.value ->> '$.cc', m.value ->> '$.subject', m.value ->> '$.text', m.value ->> '$.locale', m.value ->> '$.purpose',

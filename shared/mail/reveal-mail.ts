@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { AuditActor } from '../audit/entry.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
+import { openMailBody } from './mail-body.ts';
 
 /**
  * One kept message in full, live links and codes included, for the operator of a server
@@ -24,6 +25,6 @@ export async function revealMail(ctx: UseCaseContext, by: AuditActor, mailId: st
       newValues: { to: m.to_address, purpose: m.purpose, state: m.state },
       requestId: ctx.requestId,
     });
-    return { to: m.to_address, subject: m.subject, text: m.text_body, purpose: m.purpose };
+    return { to: m.to_address, subject: m.subject, text: openMailBody(tx.keys, mailId, m.text_body), purpose: m.purpose };
   });
 }

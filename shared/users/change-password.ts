@@ -2,6 +2,8 @@ import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { hashPassword, minPasswordLength, verifyPassword } from '../auth/password.ts';
 import { countFailedCredential } from '../auth/count-failed-credential.ts';
+import { oneCredentialCheckAtATime } from '../auth/credential-lock.ts';
+import { findSignInUser, refuseUnusableAccount } from '../auth/find-sign-in-user.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
@@ -10,8 +12,8 @@ import { maxPasswordLength, refusal, type Problem } from './problems.ts';
 
 /**
  * A user changes their own password, proving the current one (a wrong one counts towards the
- * sign-in lockout like any failed credential). Every other session of theirs ends; the one
- * in use stays. Audited, and the user is told by mail.
+ * sign-in lockout like any failed credential; a locked or disabled account is refused first).
+ * Every other session of theirs ends; the one in use stays. Audited, and the user is told by mail.
  */
 export async function changePassword(
   ctx: UseCaseContext,
@@ -26,16 +28,20 @@ export async function changePassword(
   else if (input.password !== input.confirm) problems.confirm = { code: 'differ' };
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the new password is not valid', problems);
 
-  const user = await ctx.db.get<{ password_hash: string | null }>('SELECT password_hash FROM users WHERE id = ?', [actor.userId]);
+  const user = await findSignInUser(ctx.db, { id: actor.userId });
   if (!user) throw new AppError('not_found', 'no such user');
-  if (!user.password_hash || !(await verifyPassword(user.password_hash, input.current))) {
+  // As for any credential check: one at a time per user (guesses sent in parallel each see the
+  // count and the lock the previous one left), and a locked or disabled account is refused
+  // before the password is even looked at.
+  await oneCredentialCheckAtATime(user.id, async () => {
+    const fresh = (await findSignInUser(ctx.db, { id: actor.userId }))!;
+    await refuseUnusableAccount(ctx, fresh, 'password');
+    if (fresh.password_hash && (await verifyPassword(fresh.password_hash, input.current))) return;
     const lockedUntil = await ctx.db.transaction((tx) =>
-      countFailedCredential(tx, ctx.clock, ctx.policy, { id: actor.userId, display_name: actor.displayName, organisation_id: actor.organisationId }, 'password', ctx.requestId, {
-        reason: 'wrong current password when changing the password',
-      }),
+      countFailedCredential(tx, ctx.clock, ctx.policy, fresh, 'password', ctx.requestId, { reason: 'wrong current password when changing the password' }),
     );
     throw refusal('invalid_input', 'the current password is wrong', { current: { code: lockedUntil ? 'wrongPasswordLocked' : 'wrongPassword' } });
-  }
+  });
 
   const passwordHash = await hashPassword(input.password);
   return ctx.db.transaction(async (tx) => {

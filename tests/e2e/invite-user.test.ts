@@ -9,6 +9,7 @@ import { openDb, type Db } from '../../shared/db/index.ts';
 import { ensurePortalBuilt } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { launchChromium, newVisitor, postsForm, waitForLoginPageReady } from './support.ts';
+import { mailText } from '../support/mail.ts';
 
 const admin = demoUsers.find((u) => u.role === 'manufacturer_admin')!;
 const invitee = { email: 'it@rhein-medical.example', displayName: 'Petra Lang', password: 'petra-lang-2026!' };
@@ -58,8 +59,8 @@ describe('invitation journey', () => {
     expect(await mail.getByTestId('mail-text').textContent()).toContain('/invite/[hidden]');
 
     // The invitee's mailbox has the live link: here, the kept message's row.
-    const row = (await db.get<{ text_body: string }>("SELECT text_body FROM mail_messages WHERE purpose = 'user.invitation' AND to_address = ?", [invitee.email]))!;
-    const link = /(\/invite\/inv_[a-z2-7]+)/.exec(row.text_body)![1]!;
+    const row = (await db.get<{ id: string; text_body: string }>("SELECT id, text_body FROM mail_messages WHERE purpose = 'user.invitation' AND to_address = ?", [invitee.email]))!;
+    const link = /(\/invite\/inv_[a-z2-7]+)/.exec(mailText(db, row))![1]!;
     const visitor = await newVisitor(browser, server.url);
     await visitor.page.goto(link);
     await visitor.page.getByRole('heading', { level: 1, name: 'Set your password' }).waitFor();

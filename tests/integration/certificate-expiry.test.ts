@@ -37,6 +37,7 @@ import { startServer, tempDir, type RunningServer } from '../support/server.ts';
 import { BrowserClient, ensurePortalBuilt, signInDirectly } from './helpers.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
+import { withMailText } from '../support/mail.ts';
 
 const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
@@ -183,8 +184,11 @@ describe('certificate expiry reminders (fixed clock)', () => {
     expect(sent[0]!.recipients).toEqual([colleague.email, supplier.email].sort());
     expect(await run()).toEqual([]);
 
-    const mails = await t.db.all<{ to_address: string; subject: string; text_body: string; purpose: string; state: string; entity_id: string }>(
-      'SELECT to_address, subject, text_body, purpose, state, entity_id FROM mail_messages ORDER BY to_address',
+    const mails = withMailText(
+      t.db,
+      await t.db.all<{ id: string; to_address: string; subject: string; text_body: string; purpose: string; state: string; entity_id: string }>(
+        'SELECT id, to_address, subject, text_body, purpose, state, entity_id FROM mail_messages ORDER BY to_address',
+      ),
     );
     expect(mails.map((m) => m.to_address)).toEqual([colleague.email, supplier.email].sort());
     for (const m of mails) {

@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { queueMail } from '../../shared/mail/queue-mail.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createLogger } from '../../shared/log.ts';
+import { installKeys } from '../../shared/keys/install-keys.ts';
+import { isSealed } from '../../shared/keys/keyring.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 
@@ -106,5 +108,31 @@ describe('mail', () => {
     rejectNext = 0;
     expect(await t.db.get('SELECT state, attempts FROM mail_messages WHERE id = ?', [doomed])).toEqual({ state: 'failed', attempts: 5 });
     await sender.stop();
+  });
+
+  it('keeps its text sealed at rest; a text an older version kept in clear is sealed at the next start and still delivered', async () => {
+    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: smtp.url, from: 'x@lotbridge.test' });
+    const id = await t.db.transaction((tx) => queueMail(tx, t.clock, mail));
+    const stored = (await t.db.get<{ text_body: string }>('SELECT text_body FROM mail_messages WHERE id = ?', [id]))!.text_body;
+    expect(isSealed(stored)).toBe(true);
+    expect(stored).not.toContain('renewed certificate');
+    // A sealed text moved onto another message does not open there: that message fails, unsent.
+    const other = await t.db.transaction((tx) => queueMail(tx, t.clock, { ...mail, to: 'other@lotbridge.test', text: 'other text' }));
+    await t.db.run('UPDATE mail_messages SET text_body = ? WHERE id = ?', [stored, other]);
+
+    const legacy = 'mail_legacy';
+    await t.db.run(
+      "INSERT INTO mail_messages (id, to_address, subject, text_body, locale, purpose, state, next_attempt_at, created_at) VALUES (?, 'legacy@lotbridge.test', 'old', 'Your code is 424242', 'en', 'test', 'queued', ?, ?)",
+      [legacy, t.clock.now().toISOString(), t.clock.now().toISOString()],
+    );
+    expect(await installKeys(t.ctx)).toMatchObject({ sealed: 1 });
+    expect(isSealed((await t.db.get<{ text_body: string }>('SELECT text_body FROM mail_messages WHERE id = ?', [legacy]))!.text_body)).toBe(true);
+
+    await sender.flush();
+    await sender.stop();
+    expect(quotedPrintable(received.find((m) => m.to.includes(mail.to))!.raw)).toContain('Please upload the renewed certificate.');
+    expect(quotedPrintable(received.find((m) => m.to.includes('legacy@lotbridge.test'))!.raw)).toContain('Your code is 424242');
+    expect(received.find((m) => m.to.includes('other@lotbridge.test'))).toBeUndefined();
+    expect(await t.db.get('SELECT state, last_error FROM mail_messages WHERE id = ?', [other])).toMatchObject({ state: 'queued', last_error: expect.stringMatching(/./) });
   });
 });

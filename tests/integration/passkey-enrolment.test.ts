@@ -9,6 +9,7 @@ import type { Db } from '../../shared/db/index.ts';
 import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, startBuiltServer } from './helpers.ts';
+import { withMailText } from '../support/mail.ts';
 
 const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
 let server: RunningServer;
@@ -23,7 +24,8 @@ const passkeysOf = (email: string) =>
   db.all<{ id: string; name: string }>('SELECT p.id, p.name FROM passkey_credentials p JOIN users u ON u.id = p.user_id WHERE u.email = ? ORDER BY p.created_at, p.name', [email]);
 const failedAttempts = async (email: string) => (await db.get<{ n: number }>('SELECT failed_attempts AS n FROM users WHERE email = ?', [email]))!.n;
 const auditOf = (action: string) => db.all<{ entity_id: string; new_values: string | null; old_values: string | null }>('SELECT entity_id, new_values, old_values FROM audit_log WHERE action = ? ORDER BY seq', [action]);
-const mailsOf = (purpose: string) => db.all<{ to_address: string; subject: string; text_body: string; entity_id: string }>('SELECT to_address, subject, text_body, entity_id FROM mail_messages WHERE purpose = ? ORDER BY created_at', [purpose]);
+const mailsOf = async (purpose: string) =>
+  withMailText(db, await db.all<{ id: string; to_address: string; subject: string; text_body: string; entity_id: string }>('SELECT id, to_address, subject, text_body, entity_id FROM mail_messages WHERE purpose = ? ORDER BY created_at', [purpose]));
 
 /** The whole enrolment as the page's script does it: options (with the re-authentication), then the attestation. */
 async function enrol(client: BrowserClient, name: string, credential: unknown): Promise<Response> {

@@ -27,6 +27,7 @@ import { validateEvent } from '../../shared/events/validate-event.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
+import { mailText } from '../support/mail.ts';
 
 const portalUrl = 'https://portal.lotbridge.test';
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: portalUrl };
@@ -111,11 +112,13 @@ describe('recall follow-ups: reminder, second and final notice (severity 2)', ()
   let received: ReceivedMail[];
 
   const summary = (sent: SentFollowUp[]) => sent.map((s) => `${Object.keys(notice).find((k) => notice[k] === s.noticeId)}:${s.kind}`).sort();
-  const mail = (id: string) =>
-    t.db.get<{ to_address: string; cc_addresses: string; subject: string; text_body: string; purpose: string; locale: string; entity_type: string; entity_id: string; organisation_id: string }>(
+  const mail = async (id: string) => {
+    const m = await t.db.get<{ to_address: string; cc_addresses: string; subject: string; text_body: string; purpose: string; locale: string; entity_type: string; entity_id: string; organisation_id: string }>(
       'SELECT to_address, cc_addresses, subject, text_body, purpose, locale, entity_type, entity_id, organisation_id FROM mail_messages WHERE id = ?',
       [id],
     );
+    return m && { ...m, text_body: mailText(t.db, { id, text_body: m.text_body }) };
+  };
   const levels = async () =>
     Object.fromEntries(
       await Promise.all(Object.entries(notice).map(async ([k, id]) => [k, (await t.db.get<{ l: number }>('SELECT follow_up_level AS l FROM recall_notices WHERE id = ?', [id]))!.l])),

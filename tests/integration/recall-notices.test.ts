@@ -6,7 +6,7 @@
 // nothing written; a correction is a new signed version and the old one stays; the receipt
 // PDF reaches the signer; every event validates against the catalogue; the audit chain holds.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,8 @@ import { closeRecall } from '../../shared/recalls/close-recall.ts';
 import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { listMail } from '../../shared/mail/list-mail.ts';
+import { inviteUser } from '../../shared/users/invite-user.ts';
 import { createLogger } from '../../shared/log.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
@@ -36,6 +38,7 @@ import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
+import { mailText, withMailText } from '../support/mail.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -84,6 +87,8 @@ describe('recall notices and signed replies', () => {
   const as: Record<string, Actor> = {};
   const org: Record<string, string> = {};
   let recallId: string;
+  /** Every claim code mailed so far (read from the sealed mail as the sender opens it). */
+  const claimCodes: string[] = [];
 
   const newRecall = (over: Partial<NewRecall> = {}): NewRecall => ({
     recallNumber: 'FSCA-2026-101',
@@ -205,8 +210,11 @@ describe('recall notices and signed replies', () => {
     expect(sent).toEqual({ notices: 3, mails: 2, withoutAddress: [org.silent] });
     expect((await refusal(sendRecallNotices(t.ctx, as.qa!, { recallId, portalUrl }))).code).toBe('conflict');
 
-    const mails = await t.db.all<{ to_address: string; subject: string; text_body: string; attachments: string; organisation_id: string }>(
-      "SELECT to_address, subject, text_body, attachments, organisation_id FROM mail_messages WHERE purpose = 'recall.notice' ORDER BY to_address",
+    const mails = withMailText(
+      t.db,
+      await t.db.all<{ id: string; to_address: string; subject: string; text_body: string; attachments: string; organisation_id: string }>(
+        "SELECT id, to_address, subject, text_body, attachments, organisation_id FROM mail_messages WHERE purpose = 'recall.notice' ORDER BY to_address",
+      ),
     );
     expect(mails.map((m) => m.to_address)).toEqual(['distributor@rhein-medical.example', 'recall@alpen-med.example']);
     expect(mails[0]!.subject).toBe('URGENT field safety notice — recall FSCA-2026-101 / 紧急现场安全通知 — 召回 FSCA-2026-101');
@@ -282,11 +290,12 @@ describe('recall notices and signed replies', () => {
   it('the link alone makes no account: a code mailed to the notice address does, for that address only', async () => {
     const token = linkOf(received.find((m) => m.to.includes('recall@alpen-med.example'))!.raw);
     const codeOf = async (claimId: string) => {
-      const mail = (await t.db.get<{ text_body: string; to_address: string }>(
-        "SELECT text_body, to_address FROM mail_messages WHERE purpose = 'recall.notice_claim_code' ORDER BY created_at DESC, rowid DESC LIMIT 1",
+      const mail = (await t.db.get<{ id: string; text_body: string; to_address: string }>(
+        "SELECT id, text_body, to_address FROM mail_messages WHERE purpose = 'recall.notice_claim_code' ORDER BY created_at DESC, rowid DESC LIMIT 1",
       ))!;
       expect(mail.to_address).toBe('recall@alpen-med.example');
-      const code = /\b(\d{6})\b/.exec(mail.text_body)![1]!;
+      const code = /\b(\d{6})\b/.exec(mailText(t.db, mail))![1]!;
+      claimCodes.push(code);
       // Only a keyed hash of the code is stored.
       const row = (await t.db.get<{ code_hash: string }>('SELECT code_hash FROM notice_claims WHERE id = ?', [claimId]))!;
       expect(row.code_hash).not.toContain(code);
@@ -335,6 +344,34 @@ describe('recall notices and signed replies', () => {
     expect(JSON.parse(created.new_values)).toMatchObject({ email: 'recall@alpen-med.example', displayName: 'Heidi Frei', claimId: third.claimId });
     expect((await refusal(requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' }))).code).toBe('conflict');
     expect((await refusal(claim(third.claimId, '123456'))).code).toBe('forbidden');
+  });
+
+  it('live links and codes reach the mailbox but are not readable in the database file, and the mail log masks them', async () => {
+    await inviteUser(t.ctx, as.admin!, { email: 'lager@alpen-med.example', displayName: 'Urs Lager', role: 'distributor_user', administers: false, organisationId: org.alpen, portalUrl, locale: 'en' });
+    const sender = createMailSender({ db: t.db, clock: t.clock, log: createLogger('error'), smtpUrl: smtp.url, from: 'Lotbridge <no-reply@lotbridge.test>', renderAttachment: (a) => renderRecallAttachment(t.db, a) });
+    await sender.flush();
+    await sender.stop();
+    const unfolded = (m: ReceivedMail) => m.raw.replace(/=\r\n/g, '');
+    const invitation = received.find((m) => m.to.includes('lager@alpen-med.example'))!;
+    const inviteToken = /http:\/\/portal\.test\/invite\/(inv_[a-z2-7]+)/.exec(unfolded(invitation))![1]!;
+    const noticeTokens = received.filter((m) => /\/notices\/rnt_/.test(unfolded(m))).map((m) => linkOf(m.raw));
+    expect(noticeTokens.length).toBeGreaterThanOrEqual(2);
+    expect(claimCodes.length).toBeGreaterThanOrEqual(3);
+    const codeMails = received.filter((m) => m.to.includes('recall@alpen-med.example') && /Your code to create your Lotbridge account/.test(unfolded(m)));
+    for (const code of claimCodes) expect(codeMails.some((m) => unfolded(m).includes(`\n${code}\r\n`) || unfolded(m).includes(`\n${code}\n`))).toBe(true);
+
+    await t.db.get('PRAGMA wal_checkpoint(TRUNCATE)');
+    const bytes = readFileSync(t.url.slice('file:'.length));
+    expect(bytes.includes(inviteToken)).toBe(false);
+    for (const token of noticeTokens) expect(bytes.includes(token)).toBe(false);
+    for (const code of claimCodes) expect(bytes.includes(`is:\n\n${code}\n`)).toBe(false);
+    expect(bytes.includes('Set your password here')).toBe(false);
+
+    const log = await listMail(t.ctx, as.admin!, { pageSize: 100 });
+    const logged = log.items.find((m) => m.purpose === 'user.invitation' && m.to === 'lager@alpen-med.example')!;
+    expect(logged.text).toContain('http://portal.test/invite/[hidden]');
+    expect(logged.text).toContain('Set your password here');
+    expect(log.items.map((m) => m.text).join('\n')).not.toContain(inviteToken);
   });
 
   it('quantities that cannot be true are refused, every one named, and nothing is written', async () => {

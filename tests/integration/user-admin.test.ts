@@ -10,10 +10,13 @@ import { inviteUser } from '../../shared/users/invite-user.ts';
 import { acceptInvitation, readInvitation } from '../../shared/users/accept-invitation.ts';
 import { setUserAdministrator } from '../../shared/users/set-user-administrator.ts';
 import { listUsers } from '../../shared/users/list-users.ts';
+import { changePassword } from '../../shared/users/change-password.ts';
+import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { problemsOf } from '../../shared/users/problems.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
+import { mailText } from '../support/mail.ts';
 
 async function refusal(p: Promise<unknown>): Promise<AppError> {
   const e = await p.then(
@@ -31,7 +34,7 @@ describe('user administration use cases', () => {
   let alpen: string;
   const tokenFor = async (email: string) =>
     /\/invite\/(inv_[a-z2-7]+)/.exec(
-      (await t.db.get<{ text_body: string }>("SELECT text_body FROM mail_messages WHERE to_address = ? AND purpose = 'user.invitation' ORDER BY rowid DESC LIMIT 1", [email]))!.text_body,
+      mailText(t.db, (await t.db.get<{ id: string; text_body: string }>("SELECT id, text_body FROM mail_messages WHERE to_address = ? AND purpose = 'user.invitation' ORDER BY rowid DESC LIMIT 1", [email]))!),
     )![1]!;
 
   beforeAll(async () => {
@@ -89,5 +92,29 @@ describe('user administration use cases', () => {
       { actor_id: alpenAdmin.userId, old_values: '{"administers":false}', new_values: '{"administers":true}' },
       { actor_id: admin.userId, old_values: '{"administers":true}', new_values: '{"administers":false}' },
     ]);
+  });
+
+  it('the current password asked for a change counts towards the lockout, guesses in parallel each count, and a locked account is refused even the right one', async () => {
+    await addUser(t.ctx, { type: 'system', name: 'test' }, { email: 'guessed@alpen-med.example', displayName: 'Guessed', password: 'guessed-pass-2026', organisationId: alpen, role: 'distributor_user' });
+    const victim = await actorFor(t.db, 'guessed@alpen-med.example');
+    const change = (current: string) => changePassword(t.ctx, victim, { sessionId: 'ses_none', current, password: 'taken-over-2026', confirm: 'taken-over-2026', locale: 'en' });
+    const failures = () => t.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.sign_in_failed' AND entity_id = ?", [victim.userId]);
+
+    // A stolen session sends its guesses all at once: every one is counted, and the lock
+    // holds back the rest rather than letting them be checked.
+    const guesses = await Promise.all(Array.from({ length: defaultPolicy.lockoutThreshold + 3 }, (_, i) => refusal(change(`guess-${i}-wrong`))));
+    expect(await failures()).toEqual({ n: defaultPolicy.lockoutThreshold });
+    expect(guesses.filter((e) => e.code === 'account_locked')).toHaveLength(3);
+    const locked = (await t.db.get<{ locked_until: string | null }>('SELECT locked_until FROM users WHERE id = ?', [victim.userId]))!;
+    expect(locked.locked_until).toBe(new Date(t.clock.now().getTime() + defaultPolicy.lockoutMs).toISOString());
+
+    // While locked, even the right current password changes nothing.
+    expect((await refusal(change('guessed-pass-2026'))).code).toBe('account_locked');
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.password_changed' AND entity_id = ?", [victim.userId])).toEqual({ n: 0 });
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.sign_in_refused' AND entity_id = ?", [victim.userId])).toEqual({ n: 4 });
+
+    // Once the lock has passed, the owner changes it with the right one.
+    t.clock.advance(defaultPolicy.lockoutMs);
+    expect(await change('guessed-pass-2026')).toEqual({ otherSessionsEnded: 0 });
   });
 });

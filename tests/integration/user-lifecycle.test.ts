@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { runCli, type RunningServer } from '../support/server.ts';
+import { requestWithHost } from '../support/raw-http.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { mailText, withMailText } from '../support/mail.ts';
 
 const admin = 'admin@meridian-medical.example';
 const qa = 'qa@meridian-medical.example';
@@ -28,7 +30,7 @@ describe('user lifecycle in the portal', () => {
 
   const userId = async (email: string) => (await db.get<{ id: string }>('SELECT id FROM users WHERE email = ?', [email]))!.id;
   const lastMailTo = async (email: string, purpose: string) =>
-    (await db.get<{ text_body: string }>('SELECT text_body FROM mail_messages WHERE to_address = ? AND purpose = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [email, purpose]))!.text_body;
+    mailText(db, (await db.get<{ id: string; text_body: string }>('SELECT id, text_body FROM mail_messages WHERE to_address = ? AND purpose = ? ORDER BY created_at DESC, rowid DESC LIMIT 1', [email, purpose]))!);
   const inviteTokenOf = async (email: string) => /\/invite\/(inv_[a-z2-7]+)/.exec(await lastMailTo(email, 'user.invitation'))![1]!;
 
   /** The invitee's whole path: invitation mail, link, password, sign-in. */
@@ -291,8 +293,40 @@ describe('user lifecycle in the portal', () => {
     expect(await lastMailTo(rheinUser, 'user.password_changed')).toContain('was changed');
   });
 
+  it('never builds an invitation link from a Host header the client chose (no PUBLIC_URL, not behind a trusted proxy)', async () => {
+    const forged = (path: string, body: string) =>
+      requestWithHost(server.url, {
+        method: 'POST',
+        path,
+        host: 'evil.example',
+        headers: {
+          origin: 'http://evil.example',
+          cookie: [...as.admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+          accept: 'text/html',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body,
+      });
+    const invite = await forged('/users?/invite', new URLSearchParams({ email: 'forged@alpen-med.example', displayName: 'Forged', role: 'distributor_user', organisationId: alpen }).toString());
+    expect(invite.status).toBe(503);
+    expect(invite.body).not.toContain('evil.example/invite');
+    expect(invite.body).toContain('Invitation links cannot be built: this portal does not know its public address.');
+    expect(await db.get("SELECT COUNT(*) AS n FROM users WHERE email = 'forged@alpen-med.example'")).toEqual({ n: 0 });
+    expect(await db.get("SELECT COUNT(*) AS n FROM mail_messages WHERE to_address = 'forged@alpen-med.example'")).toEqual({ n: 0 });
+
+    // Invited over loopback (a host on this machine is trusted), then re-invited with a forged Host.
+    expect((await as.admin.postForm('/users?/invite', { email: 'pending@alpen-med.example', displayName: 'Pending', role: 'distributor_user', organisationId: alpen })).status).toBe(200);
+    const mailsBefore = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM mail_messages');
+    const reinvite = await forged('/users?/reinvite', new URLSearchParams({ userId: await userId('pending@alpen-med.example') }).toString());
+    expect(reinvite.status).toBe(503);
+    expect(reinvite.body).toContain('Invitation links cannot be built: this portal does not know its public address.');
+
+    expect(await db.get('SELECT COUNT(*) AS n FROM mail_messages')).toEqual(mailsBefore);
+    expect(withMailText(db, await db.all<{ id: string; text_body: string }>('SELECT id, text_body FROM mail_messages')).filter((m) => m.text_body.includes('evil.example'))).toEqual([]);
+  });
+
   it('invitation tokens are neither in the access log nor shown live in /admin/mail (the operator reveals one from the CLI)', async () => {
-    const tokens = (await db.all<{ text_body: string }>("SELECT text_body FROM mail_messages WHERE purpose = 'user.invitation'")).map((m) => /\/invite\/(inv_[a-z2-7]+)/.exec(m.text_body)![1]!);
+    const tokens = withMailText(db, await db.all<{ id: string; text_body: string }>("SELECT id, text_body FROM mail_messages WHERE purpose = 'user.invitation'")).map((m) => /\/invite\/(inv_[a-z2-7]+)/.exec(m.text_body)![1]!);
     expect(tokens.length).toBeGreaterThanOrEqual(4);
     const log = server.output();
     expect(log).toContain('"path":"/invite/[redacted]"');
@@ -307,7 +341,7 @@ describe('user lifecycle in the portal', () => {
     expect(mail).toContain(`lotbridge mail show --id ${one.id}`);
     const shown = await runCli(['mail', 'show', '--id', one.id], { DATABASE_URL: server.databaseUrl });
     expect(shown.code, shown.stderr).toBe(0);
-    expect(shown.stdout).toContain(/\/invite\/inv_[a-z2-7]+/.exec(one.text_body)![0]);
+    expect(shown.stdout).toContain(/\/invite\/inv_[a-z2-7]+/.exec(mailText(db, one))![0]);
     expect(await db.get("SELECT actor_type, actor_id, entity_id FROM audit_log WHERE action = 'mail.revealed'")).toEqual({ actor_type: 'system', actor_id: 'cli', entity_id: one.id });
   });
 });

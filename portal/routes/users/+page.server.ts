@@ -6,11 +6,19 @@ import { setUserAdministrator } from '$shared/users/set-user-administrator.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
+import { trustedPortalOrigin } from '$lib/server/portal-origin.ts';
+import { translate } from '$shared/i18n/index.ts';
+import { fail } from '@sveltejs/kit';
+import type { Problem } from '$shared/users/problems.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Authorisation is the use cases': an organisation's administrator manages its own users, a
 // manufacturer_admin everyone's; anyone else gets 'forbidden' (403), another organisation's
 // user is 'not_found' (404), from the load and from every action alike.
+
+// Links in the invitation go to PUBLIC_URL, never to whatever Host the request named.
+const noPublicUrl = (locals: App.Locals, action: string, values: Record<string, string>) =>
+  fail(503, { action, message: translate(locals.locale, 'users.invite.noPublicUrl'), problems: {} as Record<string, Problem>, values });
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -29,7 +37,8 @@ export const load = (async ({ locals, url }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-  invite: async ({ request, locals, url }) => {
+  invite: async (event) => {
+    const { request, locals } = event;
     const form = await request.formData();
     const values = {
       email: text(form, 'email'),
@@ -38,12 +47,14 @@ export const actions = {
       organisationId: text(form, 'organisationId'),
       administers: text(form, 'administers'),
     };
+    const portalUrl = trustedPortalOrigin(event);
+    if (!portalUrl) return noPublicUrl(locals, 'invite', values);
     try {
       const invited = await inviteUser(locals.ctx, requireActor(locals), {
         ...values,
         administers: values.administers === 'yes',
         organisationId: values.organisationId || undefined,
-        portalUrl: locals.app.config.publicUrl?.origin ?? url.origin,
+        portalUrl,
         locale: locals.locale,
       });
       return { action: 'invite', done: invited.email };
@@ -52,10 +63,13 @@ export const actions = {
     }
   },
 
-  reinvite: async ({ request, locals, url }) => {
+  reinvite: async (event) => {
+    const { request, locals } = event;
     const userId = text(await request.formData(), 'userId');
+    const portalUrl = trustedPortalOrigin(event);
+    if (!portalUrl) return noPublicUrl(locals, 'reinvite', { userId });
     try {
-      await reinviteUser(locals.ctx, requireActor(locals), { userId, portalUrl: locals.app.config.publicUrl?.origin ?? url.origin, locale: locals.locale });
+      await reinviteUser(locals.ctx, requireActor(locals), { userId, portalUrl, locale: locals.locale });
       return { action: 'reinvite', done: userId };
     } catch (e) {
       return problemFailure(e, locals, 'reinvite', { userId });
