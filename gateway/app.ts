@@ -58,7 +58,7 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
       '# HELP lotbridge_outbox_waiting_events Events waiting because no endpoint is configured.',
       '# TYPE lotbridge_outbox_waiting_events gauge',
       `lotbridge_outbox_waiting_events ${waiting?.n ?? 0}`,
-      '# HELP lotbridge_as2_refusals_total AS2 requests refused before their body was kept, by reason (audited once per source, reason and hour).',
+      '# HELP lotbridge_as2_refusals_total AS2 requests refused before their body was kept, by reason (audited once per source, reason and hour, at most 20 sources per reason and hour).',
       '# TYPE lotbridge_as2_refusals_total counter',
       ...(await as2RefusalTotals(c.get('app').db)).map((r) => `lotbridge_as2_refusals_total{reason="${r.reason}"} ${r.count}`),
     ];

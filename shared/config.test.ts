@@ -59,6 +59,10 @@ describe('loadConfig', () => {
     expect(c.metricsToken).toBe('prometheus-scrape-token-1');
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow('METRICS_TOKEN must be at least 16 printable characters');
     expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow('TRUST_PROXY must be one of true, false');
+    expect(d.trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUST_PROXY: 'true', TRUSTED_PROXIES: '203.0.113.7, 2001:db8::/32' }).trustedProxies.map((r) => r.prefix)).toEqual([32, 32]);
+    expect(() => loadConfig({ TRUST_PROXY: 'true', TRUSTED_PROXIES: '203.0.113.7, proxy.example' })).toThrow('TRUSTED_PROXIES must be IP addresses or CIDR ranges separated by commas');
+    expect(() => loadConfig({ TRUSTED_PROXIES: '203.0.113.7' })).toThrow('TRUSTED_PROXIES is set but TRUST_PROXY is not true');
     expect(() => loadConfig({ MAX_CONNECTIONS_PER_SOURCE: '0' })).toThrow('MAX_CONNECTIONS_PER_SOURCE must be a whole number from 1');
   });
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { SecurityPolicy } from './auth/policy.ts';
 import { defaultPolicy } from './auth/policy.ts';
+import { parseAddressRange, type AddressRange } from './net/address-range.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -52,6 +53,13 @@ export interface Config {
    * we believe them (and only then). Without it those headers are ignored.
    */
   trustProxy: boolean;
+  /**
+   * Which peers may be that proxy (TRUST_PROXY=true only): loopback and private ones always,
+   * and these (`TRUSTED_PROXIES`, comma-separated addresses or CIDR ranges). From any other
+   * peer forwarded headers are ignored: a client that reaches the port directly cannot forge
+   * its address or host.
+   */
+  trustedProxies: AddressRange[];
   /** Bearer token for `/metrics` (`METRICS_TOKEN`); without it only loopback peers may scrape. */
   metricsToken: string | undefined;
 }
@@ -200,6 +208,17 @@ function httpLimits(env: Env): HttpLimits {
   };
 }
 
+function trustedProxies(env: Env): AddressRange[] {
+  const raw = env.TRUSTED_PROXIES?.trim();
+  if (!raw) return [];
+  if (env.TRUST_PROXY !== 'true') throw new ConfigError('TRUSTED_PROXIES is set but TRUST_PROXY is not true: forwarded headers are believed only with TRUST_PROXY=true');
+  return raw.split(',').map((entry) => {
+    const range = parseAddressRange(entry);
+    if (!range) throw new ConfigError(`TRUSTED_PROXIES must be IP addresses or CIDR ranges separated by commas, such as 203.0.113.7, 198.51.100.0/24, 2001:db8::/32 (got "${entry.trim()}")`);
+    return range;
+  });
+}
+
 function metricsToken(env: Env): string | undefined {
   const raw = env.METRICS_TOKEN;
   if (!raw) return undefined;
@@ -238,6 +257,7 @@ export function loadConfig(env: Env = process.env): Config {
     edi: ediId(env),
     http: httpLimits(env),
     trustProxy: oneOf(env, 'TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
+    trustedProxies: trustedProxies(env),
     metricsToken: metricsToken(env),
   };
 }

@@ -6,8 +6,8 @@ import { receiveAs2Message } from '../../shared/as2-gateway/receive-as2-message.
 import { screenAs2Request } from '../../shared/as2-gateway/screen-as2-request.ts';
 import { problem } from '../middleware/problem/index.ts';
 
-/** The client's address as the Node server saw it ('unknown' behind the portal's hook or on Workers). */
-function sourceOf(env: unknown): string {
+/** The client's address as the Node server saw it ('unknown' behind the portal's hook or on Workers); refusals count it by source (count-as2-refusal.ts). */
+function peerAddressOf(env: unknown): string {
   const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';
 }
@@ -32,7 +32,7 @@ export function as2Routes(): Hono<GatewayEnv> {
     if (!body) return problem(c, { type: 'about:blank', title: 'empty body', status: 400, detail: 'the request has no body: an AS2 message carries its (signed, encrypted) content in the body' });
 
     const ctx = { db: app.db, clock: app.clock, policy: app.policy, log: c.get('log'), requestId: c.get('requestId') };
-    const source = sourceOf(c.env);
+    const source = peerAddressOf(c.env);
     const headers = [...c.req.raw.headers];
     const screened = await screenAs2Request(ctx, app.config.as2.id, headers, source);
 

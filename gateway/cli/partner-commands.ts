@@ -108,7 +108,8 @@ export const partnerCommands: Record<string, Command> = {
       'The organisation is created when no organisation has the name; --org attaches to an existing one by id.\n' +
       'Certificates: PEM or DER, one per file, repeat --cert for several (a partner rolling over). Expired ones are refused.\n' +
       'Security defaults: signed and encrypted inbound; outbound aes-256-cbc, sha-256, synchronous signed MDN (change them in the portal).\n' +
-      'Inbound limits: one compressed layer (--max-compression-layers, 0 to 8). Async MDNs go only to the host of --as2-url or an --async-mdn-host,\n' +
+      'Inbound limits: one compressed layer (--max-compression-layers, 0 to 8). Async MDNs go over http(s) only to the host and port of --as2-url\n' +
+      'or an --async-mdn-host (HOST for port 80/443, HOST:PORT for another port),\n' +
       'never to loopback, private or link-local addresses unless --async-mdn-private (a partner inside our network).',
     options: {
       name: { type: 'string', help: "the partner organisation's name" },
@@ -120,7 +121,7 @@ export const partnerCommands: Record<string, Command> = {
       cert: { type: 'string', multiple: true, help: 'a certificate file of the partner (repeatable)' },
       'edi-id': { type: 'string', help: 'the UNB sender id, e.g. 4012345000009:14' },
       'max-compression-layers': { type: 'string', help: 'compressed layers an inbound message may nest (default 1; 0 refuses compression)' },
-      'async-mdn-host': { type: 'string', multiple: true, help: 'another host its async MDNs may be sent to (repeatable)' },
+      'async-mdn-host': { type: 'string', multiple: true, help: 'another host (HOST or HOST:PORT) its async MDNs may be sent to (repeatable)' },
       'async-mdn-private': { type: 'boolean', help: 'allow async MDNs to loopback, private and link-local addresses' },
     },
     async run(values) {

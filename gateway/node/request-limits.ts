@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { HttpLimits } from '../../shared/config.ts';
 import type { Logger } from '../../shared/log.ts';
-import { parseIPv6 } from '../../shared/net/address-class.ts';
+import { sourceOf } from '../../shared/auth/client-source.ts';
 
 const answer = (status: string, text: string, extra = '') =>
   `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\n${extra}\r\n${text}`;
@@ -17,19 +17,6 @@ export interface RefusalCounts {
   connections: number;
   /** Request bodies cut off for arriving slower than BODY_MIN_RATE_KB. */
   slowBodies: number;
-}
-
-/**
- * The source an address counts against: an IPv4 client as its address (also on a dual-stack
- * socket, ::ffff:a.b.c.d), an IPv6 client as its /64, which one subscriber or host usually
- * holds whole (counting single IPv6 addresses would let one client open 2^64 "sources").
- */
-export function sourceKey(address: string): string {
-  if (address.startsWith('::ffff:') && address.includes('.')) return address.slice(7);
-  const v6 = parseIPv6(address);
-  if (!v6) return address;
-  const words = [0, 2, 4, 6].map((i) => ((v6[i]! << 8) | v6[i + 1]!).toString(16));
-  return `${words.join(':')}::/64`;
 }
 
 /** Writes a last answer (unless one is under way) and closes the connection once it is out. */
@@ -98,7 +85,8 @@ export function createLimitedServer(
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress;
     if (address === undefined || options.uncapped?.(address)) return;
-    const source = sourceKey(address);
+    // An IPv4 client by its address, an IPv6 client by its /64 (one subscriber usually holds it whole).
+    const source = sourceOf(address);
     const open = perSource.get(source) ?? 0;
     if (open >= limits.maxConnectionsPerSource) {
       refused.add(socket);

@@ -23,12 +23,13 @@ import { getRequestListener } from '@hono/node-server';
 import { createGateway, isGatewayPath } from '../app.ts';
 import { requestIdFrom } from '../../shared/metrics.ts';
 import { createLimitedServer } from './request-limits.ts';
-import { forwardedFrom } from './forwarded.ts';
-import { classifyAddress, isInternal } from '../../shared/net/address-class.ts';
+import { effectiveRequest, isTrustedProxy } from './forwarded.ts';
 
 const protocolHeader = 'x-lotbridge-protocol';
 // The client's address as SvelteKit's getClientAddress() gives it: the peer, or (TRUST_PROXY) the proxy's X-Forwarded-For.
 const clientAddressHeader = 'x-lotbridge-client-address';
+// "1" when a trusted proxy forwarded the request, so its Host is the proxy's (portal-origin.ts); never the client's to send.
+const viaProxyHeader = 'x-lotbridge-via-proxy';
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
 
@@ -70,22 +71,26 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     // forwards them too, for `vite dev` and Workers.)
     const gateway = getRequestListener(createGateway(() => app).fetch);
     // Every door gets the request limits (HEADERS_TIMEOUT_SECONDS, BODY_MIN_RATE_KB, MAX_CONNECTIONS_PER_SOURCE…).
+    const trust = { trustProxy: config.trustProxy, trustedProxies: config.trustedProxies };
     const limits = {
       log,
       // Behind a trusted proxy every client arrives on the proxy's connections (from this
-      // machine or a private network): those are not capped, the proxy limits its clients.
-      uncapped: config.trustProxy ? (address: string) => isInternal(classifyAddress(address) ?? 'reserved') : undefined,
+      // machine, a private network or TRUSTED_PROXIES): those are not capped, the proxy limits its clients.
+      uncapped: config.trustProxy ? (address: string) => isTrustedProxy(trust, address) : undefined,
     };
     const { server } = createLimitedServer(config.http, (req, res) => {
       const requestId = requestIdFrom(req.headers['x-request-id'] as string | undefined);
       req.headers['x-request-id'] = requestId;
       if (isGatewayPath(new URL(req.url ?? '/', 'http://x').pathname)) return gateway(req, res);
-      // Behind a TLS-terminating proxy (TRUST_PROXY=true) the browser's scheme and host are the
-      // proxy's to tell; otherwise forwarded headers are ignored and this server is plain HTTP.
-      const forwarded = config.trustProxy ? forwardedFrom(req.headers) : {};
-      req.headers[protocolHeader] = forwarded.proto ?? 'http';
-      if (forwarded.host) req.headers.host = forwarded.host;
-      req.headers[clientAddressHeader] = forwarded.client ?? req.socket.remoteAddress ?? '';
+      // Behind a TLS-terminating proxy (TRUST_PROXY=true, a loopback/private peer or one in
+      // TRUSTED_PROXIES) the browser's scheme and host are the proxy's to tell; otherwise
+      // forwarded headers are ignored and this server is plain HTTP (forwarded.ts).
+      const request = effectiveRequest(trust, req.socket.remoteAddress, req.headers);
+      req.headers[protocolHeader] = request.proto;
+      if (request.host) req.headers.host = request.host;
+      req.headers[clientAddressHeader] = request.client;
+      if (request.viaProxy) req.headers[viaProxyHeader] = '1';
+      else delete req.headers[viaProxyHeader];
       // Static files are answered before SvelteKit's hooks run: they get the id here.
       res.setHeader('X-Request-Id', requestId);
       handler(req, res, () => {

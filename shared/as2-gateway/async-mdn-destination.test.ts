@@ -17,21 +17,56 @@ describe('internal addresses', () => {
 
 describe('async MDN URLs', () => {
   it('go to the host of the partner AS2 URL or an allowed host only', () => {
-    expect(asyncMdnUrlProblem(internet, 'https://as2.acme.example:4443/mdn')).toBeUndefined();
+    expect(asyncMdnUrlProblem(internet, 'https://as2.acme.example/mdn')).toBeUndefined();
     expect(asyncMdnUrlProblem(internet, 'https://evil.example/mdn')).toContain('not one the partner profile allows');
     expect(asyncMdnUrlProblem({ ...internet, asyncMdnHosts: 'mdn.acme.example' }, 'https://MDN.acme.example/x')).toBeUndefined();
     expect(asyncMdnUrlProblem({ as2Url: null, asyncMdnHosts: '', asyncMdnPrivate: false }, 'https://as2.acme.example/')).toContain('allows no host');
   });
 
+  it('use HTTP or HTTPS only', () => {
+    for (const url of ['ftp://as2.acme.example/mdn', 'file://as2.acme.example/etc/passwd', 'gopher://as2.acme.example:443/x', 'ws://as2.acme.example/mdn']) {
+      expect(asyncMdnUrlProblem(internet, url), url).toContain('http:// or https://');
+    }
+    expect(asyncMdnUrlProblem(internet, 'not a url')).toContain('not a URL');
+  });
+
+  it("go to the port of the partner's AS2 URL on its host, unless the profile lists host:port", () => {
+    // https://as2.acme.example/as2 is port 443.
+    expect(asyncMdnUrlProblem(internet, 'https://as2.acme.example:443/mdn')).toBeUndefined();
+    for (const url of ['https://as2.acme.example:4443/mdn', 'http://as2.acme.example/mdn', 'http://as2.acme.example:22/', 'https://as2.acme.example:6379/']) {
+      expect(asyncMdnUrlProblem(internet, url), url).toContain('port');
+    }
+    expect(asyncMdnUrlProblem({ ...internet, as2Url: 'http://as2.acme.example:4080/as2' }, 'https://as2.acme.example:4080/mdn')).toBeUndefined();
+    expect(asyncMdnUrlProblem({ ...internet, as2Url: 'http://as2.acme.example:4080/as2' }, 'http://as2.acme.example/mdn')).toContain('port');
+    const listed = { ...internet, asyncMdnHosts: 'as2.acme.example:4443' };
+    expect(asyncMdnUrlProblem(listed, 'https://as2.acme.example:4443/mdn')).toBeUndefined();
+    expect(asyncMdnUrlProblem(listed, 'https://as2.acme.example/mdn')).toBeUndefined();
+    expect(asyncMdnUrlProblem(listed, 'https://as2.acme.example:4444/mdn')).toContain('port');
+  });
+
+  it('a listed host without a port allows the default port of the scheme only; host:port that port', () => {
+    const bare = { ...internet, asyncMdnHosts: 'mdn.acme.example [2001:db8::1]' };
+    expect(asyncMdnUrlProblem(bare, 'https://mdn.acme.example/x')).toBeUndefined();
+    expect(asyncMdnUrlProblem(bare, 'http://mdn.acme.example/x')).toBeUndefined();
+    expect(asyncMdnUrlProblem(bare, 'https://[2001:db8::1]/x')).toBeUndefined();
+    for (const url of ['https://mdn.acme.example:8443/x', 'http://mdn.acme.example:443/x', 'https://mdn.acme.example:80/x', 'https://[2001:db8::1]:8443/x']) {
+      expect(asyncMdnUrlProblem(bare, url), url).toContain('port');
+    }
+    const ported = { ...internet, asyncMdnHosts: 'mdn.acme.example:8443 [2001:db8::1]:8443' };
+    expect(asyncMdnUrlProblem(ported, 'https://mdn.acme.example:8443/x')).toBeUndefined();
+    expect(asyncMdnUrlProblem(ported, 'https://[2001:db8::1]:8443/x')).toBeUndefined();
+    expect(asyncMdnUrlProblem(ported, 'https://mdn.acme.example/x')).toContain('port');
+  });
+
   it('never to an internal address literal unless the profile allows it', () => {
-    const loopback = { ...internet, asyncMdnHosts: '127.0.0.1 [::1]' };
+    const loopback = { ...internet, asyncMdnHosts: '127.0.0.1:8080 [::1]:8080' };
     expect(asyncMdnUrlProblem(loopback, 'http://127.0.0.1:8080/mdn')).toContain('loopback, private or link-local');
     expect(asyncMdnUrlProblem(loopback, 'http://[::1]:8080/mdn')).toContain('loopback, private or link-local');
     expect(asyncMdnUrlProblem({ ...loopback, asyncMdnPrivate: true }, 'http://127.0.0.1:8080/mdn')).toBeUndefined();
   });
 
   it('a host name is resolved at send time and every address checked', async () => {
-    const named = { ...internet, asyncMdnHosts: 'localhost' };
+    const named = { ...internet, asyncMdnHosts: 'localhost:9' };
     const refused = await resolveAsyncMdnAddress(named, 'http://localhost:9/mdn');
     expect('problem' in refused && refused.problem).toMatch(/localhost resolves to .*loopback/);
     const allowed = await resolveAsyncMdnAddress({ ...named, asyncMdnPrivate: true }, 'http://localhost:9/mdn');

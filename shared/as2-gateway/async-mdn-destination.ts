@@ -1,8 +1,9 @@
 /**
  * Where an async MDN may go. The Receipt-Delivery-Option URL comes from the request, which
  * anyone can send with a partner's AS2-From; if we POSTed wherever it pointed, the gateway
- * would be a request forger against our own network. So the URL's host must be the host of
- * the partner's AS2 URL or on the profile's allow-list (`asyncMdnHosts`), and the address we
+ * would be a request forger against our own network. So the URL must be http(s); its host must
+ * be the host of the partner's AS2 URL (on that URL's port) or on the profile's allow-list
+ * (`asyncMdnHosts`: `host` allows the scheme's default port only, `host:port` that port); and the address we
  * connect to must not be loopback, private, link-local or otherwise internal unless the
  * profile allows it (`asyncMdnPrivate`). Host names are resolved when the MDN is sent, every
  * address they resolve to is checked, and the connection goes to the checked address (a DNS
@@ -31,12 +32,42 @@ function hostOf(url: string): string {
   return new URL(url).hostname.toLowerCase();
 }
 
-/** Why `url` may not receive this partner's async MDN, or undefined when it may (host rules only; addresses are checked at send time). */
+const defaultPorts: Record<string, string> = { 'http:': '80', 'https:': '443' };
+
+/** host:port of a URL, the port given or the scheme's default ("as2.example.com:443", "[::1]:8080"). */
+function hostAndPort(url: URL): string {
+  return `${url.hostname.toLowerCase()}:${url.port || defaultPorts[url.protocol] || ''}`;
+}
+
+/** Why `url` may not receive this partner's async MDN, or undefined when it may (scheme, host and port rules; addresses are checked at send time). */
 export function asyncMdnUrlProblem(policy: AsyncMdnPolicy, url: string): string | undefined {
-  const host = hostOf(url);
-  const allowed = new Set(policy.asyncMdnHosts.split(' ').filter(Boolean));
-  if (policy.as2Url) allowed.add(hostOf(policy.as2Url));
-  if (!allowed.has(host)) {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    return 'it is not a URL';
+  }
+  if (!(target.protocol in defaultPorts)) return `async MDNs go over http:// or https:// only, not ${target.protocol}`;
+  const host = target.hostname.toLowerCase();
+  const entries = policy.asyncMdnHosts.split(' ').filter(Boolean);
+  // The partner's AS2 URL allows its own host and port; a listed host:port that port; a listed bare host the scheme's default port.
+  const allowed = new Set(entries.map((e) => (/:\d+$/.test(e) ? e : `${e} (default port)`)));
+  let as2Target: URL | undefined;
+  try {
+    as2Target = policy.as2Url ? new URL(policy.as2Url) : undefined;
+  } catch {
+    as2Target = undefined;
+  }
+  if (as2Target) allowed.add(hostAndPort(as2Target));
+  const permitted =
+    (as2Target !== undefined && hostAndPort(as2Target) === hostAndPort(target)) ||
+    entries.includes(hostAndPort(target)) ||
+    (target.port === '' && entries.includes(host));
+  if (!permitted) {
+    const hostKnown = entries.some((e) => e === host || e.startsWith(`${host}:`)) || (as2Target !== undefined && as2Target.hostname.toLowerCase() === host);
+    if (hostKnown) {
+      return `port ${target.port || defaultPorts[target.protocol]} of ${host} is not one the partner profile allows for async MDNs (${[...allowed].join(', ')}); an administrator adds "${hostAndPort(target)}" to the async MDN hosts if the partner really receives MDNs there`;
+    }
     return allowed.size
       ? `the host ${host} is not one the partner profile allows for async MDNs (${[...allowed].join(', ')})`
       : `the partner profile allows no host for async MDNs (it has no AS2 URL and no async MDN hosts)`;

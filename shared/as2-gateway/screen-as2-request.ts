@@ -3,7 +3,7 @@
  * AS2-From, AS2-To is us, Message-ID, Content-Type), that AS2-From is a partner, and that an
  * async MDN would go where the partner's profile allows. A request that fails is refused at
  * once (the transport does not read its body), counted in as2_refusals and audited once per
- * source, reason and hour (count-as2-refusal.ts).
+ * source (IPv6: its /64), reason and hour, at most 20 per reason and hour (count-as2-refusal.ts).
  *
  * An async MDN for one of our own messages also arrives at /as2. It asks for no MDN and is a
  * multipart/report, or a multipart/signed whose first part is one: with multipart/signed only

@@ -14,6 +14,8 @@ describe('sourceOf', () => {
     expect(sourceOf('[2001:db8:aa:bb::42]')).toBe('2001:db8:aa:bb::/64');
     expect(sourceOf('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
     expect(sourceOf('::1')).toBe('0:0:0:0::/64');
+    expect(sourceOf('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(sourceOf('2001:db8:1:3::1')).toBe('2001:db8:1:3::/64');
   });
 
   it('never fails on something that is not an address', () => {

@@ -59,15 +59,24 @@ describe('partner options', () => {
     const fields: Record<string, string> = {};
     expect(readOptions({ maxCompressionLayers: '2', asyncMdnHosts: 'B.example, https://a.example:8443/x\n[::1]', asyncMdnPrivate: true }, fields)).toEqual({
       maxCompressionLayers: 2,
-      asyncMdnHosts: '[::1] a.example b.example',
+      asyncMdnHosts: '[::1] a.example:8443 b.example',
       asyncMdnPrivate: true,
     });
     expect(fields).toEqual({});
     readOptions({ maxCompressionLayers: 9, asyncMdnHosts: 'bad host!' }, fields, 'options.');
     expect(fields).toEqual({
       'options.maxCompressionLayers': 'must be a whole number from 0 to 8 (got "9")',
-      'options.asyncMdnHosts': '"host!" is not a host name or IP address (e.g. as2.example.com, 192.0.2.10, [2001:db8::1])',
+      'options.asyncMdnHosts': '"host!" is not a host name or IP address (e.g. as2.example.com, 192.0.2.10, [2001:db8::1]), with a port if not the default (as2.example.com:4080)',
     });
     expect(parseHostList('')).toEqual({ hosts: '' });
+  });
+
+  it('an async MDN host may name its port (host:port, [IPv6]:port); a URL keeps the port it names', () => {
+    expect(parseHostList('MDN.example:8443 [2001:DB8::1]:4080 192.0.2.10:0443 https://c.example/x http://d.example:8080/')).toEqual({
+      hosts: '192.0.2.10:443 [2001:db8::1]:4080 c.example d.example:8080 mdn.example:8443',
+    });
+    for (const bad of ['a.example:0', 'a.example:65536', 'a.example:', 'a.example:http', '[::1]:', '2001:db8::1']) {
+      expect(parseHostList(bad), bad).toEqual({ problem: `"${bad}" is not a host name or IP address (e.g. as2.example.com, 192.0.2.10, [2001:db8::1]), with a port if not the default (as2.example.com:4080)` });
+    }
   });
 });

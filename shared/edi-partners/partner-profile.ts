@@ -28,8 +28,9 @@ export interface PartnerOptions {
   /** How many CompressedData layers an inbound message may nest (RFC 5402 uses one); 0 refuses compression. */
   maxCompressionLayers: number;
   /**
-   * Hosts (names or IP literals, space-separated, lower case) the partner's async MDNs may be
-   * POSTed to besides the host of its AS2 URL; a Receipt-Delivery-Option elsewhere is refused.
+   * Hosts (names or IP literals, space-separated, lower case, each with an optional `:port`)
+   * the partner's async MDNs may be POSTed to besides the host and port of its AS2 URL; a bare
+   * host allows the scheme's default port only; a Receipt-Delivery-Option elsewhere is refused.
    */
   asyncMdnHosts: string;
   /** Async MDNs may go to loopback, private or link-local addresses (an internal partner only). */
@@ -114,31 +115,42 @@ export function as2UrlProblem(raw: string): string | undefined {
 
 const hostLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
-/** One allow-list entry: a host name, an IPv4 literal or a bracketed IPv6 literal (a URL gives its host). */
+/**
+ * One allow-list entry: a host name, an IPv4 literal or a bracketed IPv6 literal, with an
+ * optional `:port` (a URL gives its host, and its port when it names one). Without a port the
+ * entry allows the default port of the scheme (80, 443) only.
+ */
 function hostEntry(raw: string): string | undefined {
-  let host = raw.toLowerCase();
-  if (host.includes('://')) {
+  let entry = raw.toLowerCase();
+  if (entry.includes('://')) {
     try {
-      host = new URL(host).hostname;
+      entry = new URL(entry).host;
     } catch {
       return undefined;
     }
   }
-  if (/^\[[0-9a-f:.]+\]$/.test(host)) return host;
+  const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(entry);
+  if (!m) return undefined;
+  const [, host = '', portText] = m;
+  const port = portText === undefined ? undefined : Number(portText);
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  const suffix = port === undefined ? '' : `:${port}`;
+  if (host.startsWith('[')) return host + suffix;
   if (host.length > 253) return undefined;
-  return host.split('.').every((label) => hostLabel.test(label)) ? host : undefined;
+  return host.split('.').every((label) => hostLabel.test(label)) ? host + suffix : undefined;
 }
 
 /**
- * An async MDN host allow-list as typed (spaces, commas or new lines between entries; URLs give
- * their host) → the stored form, sorted and space-separated; or the problem.
+ * An async MDN host allow-list as typed (spaces, commas or new lines between entries, each
+ * `host` or `host:port`; URLs give their host and port) → the stored form, sorted and
+ * space-separated; or the problem.
  */
 export function parseHostList(raw: string): { hosts: string } | { problem: string } {
   const entries = raw.split(/[\s,]+/).filter(Boolean);
   const hosts = new Set<string>();
   for (const entry of entries) {
     const host = hostEntry(entry);
-    if (!host) return { problem: `"${entry}" is not a host name or IP address (e.g. as2.example.com, 192.0.2.10, [2001:db8::1])` };
+    if (!host) return { problem: `"${entry}" is not a host name or IP address (e.g. as2.example.com, 192.0.2.10, [2001:db8::1]), with a port if not the default (as2.example.com:4080)` };
     hosts.add(host);
   }
   if (hosts.size > 20) return { problem: `at most 20 hosts (got ${hosts.size})` };

@@ -55,7 +55,7 @@ export const ediPartnersEn = {
   'partner.requireSigned': 'Require signed messages',
   'partner.requireEncrypted': 'Require encrypted messages',
   'partner.maxCompressionLayers': 'Compressed layers accepted (RFC 5402 uses 1; 0 refuses compression)',
-  'partner.asyncMdnHosts': 'Other hosts its async MDNs may go to (besides the host of its AS2 URL; space-separated)',
+  'partner.asyncMdnHosts': 'Other hosts its async MDNs may go to (besides the host and port of its AS2 URL; space-separated; host:port for a port other than 80 or 443)',
   'partner.asyncMdnPrivate': 'Async MDNs may go to internal addresses (loopback, private, link-local): only for a partner inside our network',
   'partner.compress': 'Compress (RFC 5402)',
   'partner.encryptionAlgorithm': 'Encryption',

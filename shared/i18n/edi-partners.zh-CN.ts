@@ -57,7 +57,7 @@ export const ediPartnersZhCN: Record<keyof typeof ediPartnersEn, string> = {
   'partner.requireSigned': '要求报文已签名',
   'partner.requireEncrypted': '要求报文已加密',
   'partner.maxCompressionLayers': '接受的压缩层数（RFC 5402 为 1；0 表示不接受压缩）',
-  'partner.asyncMdnHosts': '异步 MDN 可发往的其他主机（AS2 地址的主机之外；以空格分隔）',
+  'partner.asyncMdnHosts': '异步 MDN 可发往的其他主机（AS2 地址的主机和端口之外；以空格分隔；端口不是 80 或 443 时写作 主机:端口）',
   'partner.asyncMdnPrivate': '异步 MDN 可发往内部地址（回环、私有、链路本地）：仅限我方网络内的伙伴',
   'partner.compress': '压缩（RFC 5402）',
   'partner.encryptionAlgorithm': '加密算法',

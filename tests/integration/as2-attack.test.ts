@@ -151,9 +151,9 @@ beforeAll(async () => {
   // A partner on the internet: async MDNs only to its own AS2 host.
   await addPartner(ctx, system, { name: 'Acme Medical', kind: 'supplier', as2Id: 'ACME', as2Url: 'https://as2.acme.example/as2', certificates });
   // A partner inside our network: its profile allows loopback explicitly.
-  await addPartner(ctx, system, { name: 'Acme Internal', kind: 'supplier', as2Id: 'ACME-INTERNAL', certificates, options: { asyncMdnHosts: '127.0.0.1', asyncMdnPrivate: true } });
+  await addPartner(ctx, system, { name: 'Acme Internal', kind: 'supplier', as2Id: 'ACME-INTERNAL', certificates, options: { asyncMdnHosts: new URL(sinkUrl).host, asyncMdnPrivate: true } });
   // A partner whose allowed host name resolves to loopback (as a rebinding DNS answer would).
-  await addPartner(ctx, system, { name: 'Acme Rebind', kind: 'supplier', as2Id: 'ACME-REBIND', certificates, options: { asyncMdnHosts: 'localhost' } });
+  await addPartner(ctx, system, { name: 'Acme Rebind', kind: 'supplier', as2Id: 'ACME-REBIND', certificates, options: { asyncMdnHosts: `localhost:${new URL(sinkUrl).port}` } });
 }, 180_000);
 
 afterAll(async () => {
@@ -337,6 +337,12 @@ describe('async MDNs go only where the partner profile allows', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.toString()).toContain('Receipt-Delivery-Option');
     expect(await rowOf(forgedId)).toBeUndefined();
+    // Its own AS2 host, but another port (a service beside its AS2 server): refused too.
+    const otherPortId = messageId();
+    const otherPort = await post(signedAndEncrypted('other-port', edifact('URL4')), as2Headers('ACME', otherPortId, { 'Receipt-Delivery-Option': 'https://as2.acme.example:6379/mdn' }));
+    expect(otherPort.status).toBe(403);
+    expect(otherPort.body.toString()).toContain('port 6379');
+    expect(await rowOf(otherPortId)).toBeUndefined();
 
     // Allowed by name, but "localhost" resolves to 127.0.0.1, which this profile does not allow.
     const port = new URL(sinkUrl).port;

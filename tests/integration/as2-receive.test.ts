@@ -175,7 +175,7 @@ beforeAll(async () => {
     as2Id: partnerAs2Id,
     certificates: [{ fileName: 'partner.pem', data: ssl.read('partner.pem') }],
     // The async MDN listener is on loopback: the profile must say so (issue 10).
-    options: { requireSigned: true, requireEncrypted: true, asyncMdnHosts: '127.0.0.1', asyncMdnPrivate: true },
+    options: { requireSigned: true, requireEncrypted: true, asyncMdnHosts: new URL(listenerUrl).host, asyncMdnPrivate: true },
   });
 }, 180_000);
 

@@ -78,6 +78,26 @@ describe('behind a TLS-terminating proxy we trust (TRUST_PROXY=true, METRICS_TOK
     expect(cookie).toMatch(/;\s*HttpOnly/i);
   });
 
+  it("believes the proxy's own value, the last of each forwarded header, not one a client put before it", async () => {
+    // A proxy that appends (X-Forwarded-For style) keeps what the client sent in front.
+    const appended = { 'x-forwarded-proto': 'http, https', 'x-forwarded-host': 'evil.example, portal.example.com', 'x-forwarded-for': '192.0.2.66, 203.0.113.7' };
+    const res = await fetch(new URL('/login', server.url), { headers: appended });
+    await res.body?.cancel();
+    expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d{7,}/);
+    // The form's origin check holds the form against https://portal.example.com: the sign-in goes through.
+    const cookie = await signIn(server.url, { ...appended, origin: 'https://portal.example.com' });
+    expect(cookie).toMatch(/;\s*Secure/i);
+    // A form from the host the client wrote first is another site.
+    const forged = await fetch(new URL('/login', server.url), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...appended, origin: 'https://evil.example' },
+      body: new URLSearchParams({ email: qa.email, password: demoPassword }),
+    });
+    await forged.body?.cancel();
+    expect(forged.status).toBe(403);
+  });
+
   it('answers /metrics to a loopback scraper, but a request the proxy forwarded needs the token', async () => {
     const direct = await fetch(new URL('/metrics', server.url));
     await direct.body?.cancel();
