@@ -1,7 +1,7 @@
 import type { Tx } from '../db/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
-import { acknowledgementRecordHash } from './recall-record-hash.ts';
+import { acknowledgementLotFromRows, acknowledgementRecordHash, type StoredAcknowledgementLot, type StoredSubRecipient } from './recall-record-hash.ts';
 
 export interface AcknowledgementView {
   id: string;
@@ -57,25 +57,15 @@ export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisati
     [id],
   );
   if (!a || (viewer && viewer.organisationKind !== 'manufacturer' && viewer.organisationId !== a.org)) throw new AppError('not_found', 'no such reply');
-  const lots = await db.all<{ gtin: string; lot: string | null; received: number; on_hand: number; quarantined: number; returned: number; destroyed: number; distributed: number }>(
+  const lots = await db.all<StoredAcknowledgementLot>(
     'SELECT gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed FROM recall_acknowledgement_lots WHERE acknowledgement_id = ? ORDER BY rowid',
     [id],
   );
-  const subs = await db.all<{ gtin: string; lot: string | null; name: string; contact: string | null; quantity: number; notified_on: string }>(
+  const subs = await db.all<StoredSubRecipient>(
     'SELECT gtin, lot, name, contact, quantity, notified_on FROM recall_subrecipients WHERE acknowledgement_id = ? ORDER BY rowid',
     [id],
   );
-  const asGiven = lots.map((l) => ({
-    gtin: l.gtin,
-    lot: l.lot,
-    received: l.received,
-    onHand: l.on_hand,
-    quarantined: l.quarantined,
-    returned: l.returned,
-    destroyed: l.destroyed,
-    distributed: l.distributed,
-    subRecipients: subs.filter((s) => s.gtin === l.gtin && s.lot === l.lot).map((s) => ({ name: s.name, contact: s.contact, quantity: s.quantity, notifiedOn: s.notified_on })),
-  }));
+  const asGiven = lots.map((l) => acknowledgementLotFromRows(l, subs));
   // Hashed in the order the distributor gave the lots (insertion order); shown by GTIN and lot.
   const hash = acknowledgementRecordHash({ noticeId: a.notice_id, recallNumber: a.recall_number, distributor: a.org, holdsStock: a.holds_stock === 1, comment: a.comment, lots: asGiven });
   return {

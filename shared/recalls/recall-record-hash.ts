@@ -34,6 +34,44 @@ export interface AcknowledgementContent {
   }[];
 }
 
+/** A reply's lot as stored (recall_acknowledgement_lots) and its sub-recipients (recall_subrecipients). */
+export interface StoredAcknowledgementLot {
+  gtin: string;
+  lot: string | null;
+  received: number;
+  on_hand: number;
+  quarantined: number;
+  returned: number;
+  destroyed: number;
+  distributed: number;
+}
+export interface StoredSubRecipient {
+  gtin: string;
+  lot: string | null;
+  name: string;
+  contact: string | null;
+  quantity: number;
+  notified_on: string;
+}
+
+/** A stored lot as the reply's content (and its hash) has it, with the sub-recipients of that lot. */
+type Lot = AcknowledgementContent['lots'][number];
+export type StoredLotContent = Omit<Lot, 'subRecipients'> & { subRecipients: { name: string; contact: string | null; quantity: number; notifiedOn: string }[] };
+
+export function acknowledgementLotFromRows(l: StoredAcknowledgementLot, subs: StoredSubRecipient[]): StoredLotContent {
+  return {
+    gtin: l.gtin,
+    lot: l.lot,
+    received: l.received,
+    onHand: l.on_hand,
+    quarantined: l.quarantined,
+    returned: l.returned,
+    destroyed: l.destroyed,
+    distributed: l.distributed,
+    subRecipients: subs.filter((s) => s.gtin === l.gtin && s.lot === l.lot).map((s) => ({ name: s.name, contact: s.contact, quantity: s.quantity, notifiedOn: s.notified_on })),
+  };
+}
+
 /** The record hash a distributor's signed reply binds to: the notice, the stock per lot in the order given, and the comment. */
 export function acknowledgementRecordHash(a: AcknowledgementContent): string {
   return recordHash({

@@ -3,7 +3,7 @@ import { certificateRecordHash, certificateSelect, toCertificate, type Certifica
 import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
 import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
 import { shipmentRecordHash } from '../erp/shipment-record.ts';
-import { acknowledgementRecordHash, recallRecordHash } from '../recalls/recall-record-hash.ts';
+import { acknowledgementLotFromRows, acknowledgementRecordHash, recallRecordHash } from '../recalls/recall-record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
 export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'shipment'] as const;
@@ -225,19 +225,7 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
           comment: a.comment,
           lots: lots
             .filter((l) => l.acknowledgement_id === a.id)
-            .map((l) => ({
-              gtin: l.gtin,
-              lot: l.lot,
-              received: l.received,
-              onHand: l.on_hand,
-              quarantined: l.quarantined,
-              returned: l.returned,
-              destroyed: l.destroyed,
-              distributed: l.distributed,
-              subRecipients: subs
-                .filter((x) => x.acknowledgement_id === a.id && x.gtin === l.gtin && x.lot === l.lot)
-                .map((x) => ({ name: x.name, contact: x.contact, quantity: x.quantity, notifiedOn: x.notified_on })),
-            })),
+            .map((l) => acknowledgementLotFromRows(l, subs.filter((x) => x.acknowledgement_id === a.id))),
         });
         const findings: RecordFinding[] = [];
         if (hash !== a.record_hash) findings.push({ type: 'recall_acknowledgement', id: a.id, problem: 'altered' });
