@@ -188,5 +188,34 @@ describe('fuzz: mutated interchanges', () => {
     // Both paths were exercised in earnest.
     expect(count.read).toBeGreaterThan(done / 20);
     expect(count.refused).toBeGreaterThan(done / 20);
-  });
+  }, 60_000); // a harness limit for a loaded machine, not an assertion
+});
+
+describe('fuzz: the work grows with the input, not with its square', () => {
+  /** A DESADV whose FTX is a run of `pairs` released terminators ("?'"). */
+  const releasedRun = (pairs: number) => enc.encode(`UNB+UNOC:3+SENDER+RECIPIENT+260320:1015+1'UNH+1+DESADV:D:96A:UN'FTX+AAI+++${"?'".repeat(pairs)}'UNT+3+1'UNZ+1+1'`);
+
+  /** Characters examined when fed in `chunks` equal pieces (the run spans every cut), and the segments read. */
+  function work(bytes: Uint8Array, chunks: number): { scanned: number; ftx: string } {
+    const t = new ChunkTokenizer({ mode: 'strict' });
+    const segments: Segment[] = [];
+    const size = Math.ceil(bytes.length / chunks);
+    for (let i = 0; i < bytes.length; i += size) segments.push(...t.write(bytes.subarray(i, i + size)));
+    segments.push(...t.end());
+    expect(t.charsScanned).toBeLessThanOrEqual(bytes.length * (chunks + 1));
+    return { scanned: t.charsScanned, ftx: value(segments.find((s) => s.tag === 'FTX')!, 4) };
+  }
+
+  for (const chunks of [2, 8]) {
+    it(`released terminators across ${chunks} chunks: n and 4n pairs cost about 4 times the work (linear), within the bound`, () => {
+      const n = 10_000;
+      const small = work(releasedRun(n), chunks);
+      const large = work(releasedRun(4 * n), chunks);
+      expect(small.ftx).toBe("'".repeat(n));
+      expect(large.ftx).toBe("'".repeat(4 * n));
+      expect(large.ftx).toBe(value(tokenize(releasedRun(4 * n)).segments.find((s) => s.tag === 'FTX')!, 4));
+      // Linear work: ratio ≈ 4; quadratic: ≈ 16.
+      expect(large.scanned / small.scanned).toBeLessThan(6);
+    }, 60_000);
+  }
 });

@@ -268,34 +268,81 @@ class SegmentReader {
   push(text: string, final: boolean, out: Segment[]): void {
     let from = 0;
     if (this.pending.length) {
-      let m = 0;
-      for (;;) {
-        const k = text.indexOf(this.terminator, m);
-        const last = k < 0;
-        m = last ? text.length : k + 1;
-        const joined = this.pending + text.slice(0, m);
-        const stop = this.scan(joined, 0, final && last, out, this.pendingOffset);
-        if (stop >= this.pending.length) {
-          from = stop - this.pending.length;
-          this.pendingOffset += stop;
-          this.pending = '';
-          break;
-        }
-        // Still inside the cut segment (its terminator was released, or this piece has none).
-        if (last) {
-          this.pending = joined.slice(stop);
-          this.pendingOffset += stop;
-          return;
-        }
-        if (stop > 0) {
-          this.pending = this.pending.slice(stop);
-          this.pendingOffset += stop;
-        }
+      // Where the cut segment really ends: its first terminator that no release character
+      // releases, found by walking the new text once from where the last piece left off (a
+      // release as its last character included). The segment is then read once, whole: not
+      // again for each released terminator, which made a long run of them across a cut
+      // quadratic. A piece that does not end it is only walked, and kept.
+      const k = this.segmentEnd(text);
+      if (k < 0 && !final) {
+        this.pending += text;
+        return;
       }
+      const m = k < 0 ? text.length : k + 1;
+      const joined = this.pending + text.slice(0, m);
+      const stop = this.scan(joined, 0, final && k < 0, out, this.pendingOffset);
+      if (stop < this.pending.length || (stop < joined.length && k >= 0)) {
+        // Cannot happen (the walk and the read agree on where a segment ends); kept safe anyway.
+        this.pending = joined.slice(stop);
+        this.pendingOffset += stop;
+        this.pendingOpen = this.tailOpen;
+        this.push(text.slice(m), final, out);
+        return;
+      }
+      from = stop - this.pending.length;
+      this.pendingOffset += stop;
+      this.pending = '';
     }
     const stop = this.scan(text, from, final, out, this.pendingOffset - from);
     this.pending = text.slice(stop);
     this.pendingOffset += stop - from;
+    this.pendingOpen = this.tailOpen;
+  }
+
+  /**
+   * Reads the kept (incomplete) segment as far as it goes, for its refusals: what push() would
+   * have found in it had the text come whole, before an error that comes after it (bad UTF-8).
+   */
+  checkPending(): void {
+    if (this.pending.length) this.scan(this.pending, 0, false, [], this.pendingOffset);
+  }
+
+  /** Whether the cut segment (pending) ends in a release character still waiting for its character (segment() sets tailOpen when it stops). */
+  private pendingOpen = false;
+  private tailOpen = false;
+
+  /**
+   * The index in `text` of the terminator that ends the pending segment, or -1 when `text`
+   * does not end it (pendingOpen then says how it ends). Each character is walked once.
+   */
+  private segmentEnd(text: string): number {
+    const { cR, cS, lenient } = this;
+    const n = text.length;
+    let i = 0;
+    let open = this.pendingOpen;
+    while (i < n) {
+      if (open) {
+        // The released character (lenient: after line breaks the release may be split from).
+        if (lenient && this.lineBreak(text.charCodeAt(i))) {
+          i++;
+          continue;
+        }
+        open = false;
+        i++;
+        continue;
+      }
+      const c = text.charCodeAt(i);
+      if (c === cS) {
+        this.scanned += i + 1;
+        this.pendingOpen = false;
+        return i;
+      }
+      if (c === cR) open = true;
+      i++;
+    }
+    this.scanned += n;
+    this.pendingOpen = open;
+    return -1;
   }
 
   /** Offset in the decoded text of s[0] for the string being scanned. */
@@ -424,6 +471,7 @@ class SegmentReader {
         // A release split from its character by a line break (wrapped files): lenient only.
         if (lenient) while (j < n && this.lineBreak(s.charCodeAt(j))) j++;
         if (j >= n) {
+          this.tailOpen = true;
           if (!final) return -1;
           this.fail('danglingRelease', { release: s[i]! }, position, tag, el, comps.length + 1);
         }
@@ -454,6 +502,7 @@ class SegmentReader {
       }
       i++;
     }
+    this.tailOpen = false;
     if (!final) return -1;
     if (tag === null) tag = this.checkTag(buf + s.slice(from, n), position);
     throw new EdifactError([syntaxProblem('unterminated', { segment: String.fromCharCode(cS) }, { segment: position, tag })]);
@@ -783,6 +832,7 @@ export class ChunkTokenizer {
     if (bad < part.length) {
       // The segments before the bad byte first: errors are reported in byte order.
       reader.push(utf8Decoder.decode(part.subarray(0, bad)), false, out);
+      reader.checkPending();
       throw new EdifactError([syntaxProblem('notUtf8', { offset: this.bodyStart + this.decodedBytes + bad, charset: head.charset }, { segment: null, tag: null })]);
     }
     this.decodedBytes += part.length;
