@@ -11,10 +11,23 @@ export interface WriteSegment {
   elements?: WriteElement[];
 }
 
+/** C0 control characters and DEL: in no EDIFACT repertoire, and a release character cannot carry them. */
+const control = /[\u0000-\u001f\u007f]/;
+
+/**
+ * A value as written: service characters released, control characters left out. What we copy
+ * from a received interchange into an answer (its UNB ids into our UNB and UCI, read leniently
+ * or with a released NUL when its UNA made NUL the release character) may hold them; written
+ * raw they would make our own answer unreadable, so such an id is written as far as it can
+ * be represented: without them.
+ */
 export function escape(value: string, chars: ServiceChars = defaultServiceChars): string {
   const special = [chars.release, chars.component, chars.element, chars.segment, ...(chars.repetition ? [chars.repetition] : [])];
   let out = '';
-  for (const ch of value) out += special.includes(ch) ? chars.release + ch : ch;
+  for (const ch of value) {
+    if (special.includes(ch)) out += chars.release + ch;
+    else if (!control.test(ch)) out += ch;
+  }
   return out;
 }
 
