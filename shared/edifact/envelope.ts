@@ -224,10 +224,17 @@ export function splitInterchanges(ic: Interchange): Interchange[] {
   if (out.length === 1) return out;
   return out.map((part) => {
     const base = part.segments[0]!.position - 1;
+    const last = part.segments[part.segments.length - 1]!.position;
+    // Each keeps the warnings about its own segments, counted from its own UNB.
+    const warnings = (ic.warnings ?? [])
+      .filter((w) => w.segment !== null && w.segment > base && w.segment <= last)
+      .map((w) => (base === 0 ? w : { ...w, segment: w.segment! - base, ...(w.messageStart !== undefined ? { messageStart: w.messageStart - base } : {}) }));
     // Decoded by the first UNB's charset; each keeps what its own UNB declares.
     const unb = part.segments[0]!;
     const declared = unb.tag === 'UNB' ? { charset: value(unb, 1, 1), syntaxVersion: /^\d$/.test(value(unb, 1, 2)) ? Number(value(unb, 1, 2)) : 0 } : {};
-    return base === 0 ? part : { ...part, ...declared, segments: part.segments.map((s) => ({ tag: s.tag, elements: s.elements, repetitions: s.repetitions, position: s.position - base, offset: s.offset })) };
+    return base === 0
+      ? { ...part, warnings }
+      : { ...part, ...declared, warnings, segments: part.segments.map((s) => ({ tag: s.tag, elements: s.elements, repetitions: s.repetitions, position: s.position - base, offset: s.offset })) };
   });
 }
 

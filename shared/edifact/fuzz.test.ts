@@ -92,7 +92,7 @@ function read(bytes: Uint8Array, mode: TokenizeMode, r: () => number): Interchan
   try {
     const segments = whole.write(bytes);
     for (const s of whole.end()) segments.push(s);
-    ic = { ...whole.head!, segments };
+    ic = { ...whole.head!, segments, warnings: whole.warnings };
   } catch (e) {
     if (!isEdifactError(e)) throw e;
     refusal = JSON.stringify(e.problems);
@@ -118,6 +118,7 @@ function read(bytes: Uint8Array, mode: TokenizeMode, r: () => number): Interchan
     const inPlace = ic.segments.map((s) => [1, 2, 3, 4, 5].map((e) => [1, 2, 3].map((c) => value(s, e, c))));
     expect(inPlace).toEqual(ic.segments.map((s) => [1, 2, 3, 4, 5].map((e) => [1, 2, 3].map((c) => s.elements[e - 1]?.[c - 1] ?? ''))));
     expect(chunkedSegments.map((s) => [s.tag, s.position, s.elements, s.repetitions])).toEqual(ic.segments.map((s) => [s.tag, s.position, s.elements, s.repetitions]));
+    expect(chunked.warnings).toEqual(ic.warnings);
   }
   return ic;
 }

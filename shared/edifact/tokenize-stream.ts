@@ -12,7 +12,7 @@ const encoder = new TextEncoder();
 
 /**
  * Yields each segment as soon as it is complete; returns the interchange's head (service
- * characters, charset, encoding) when the source ends. Throws an EdifactError at the first
+ * characters, charset, encoding, warnings) when the source ends. Throws an EdifactError at the first
  * problem, after yielding the segments before it.
  */
 export async function* tokenizeStream(source: ByteSource, options: { mode?: TokenizeMode } = {}): AsyncGenerator<Segment, InterchangeHead, undefined> {
@@ -21,7 +21,7 @@ export async function* tokenizeStream(source: ByteSource, options: { mode?: Toke
     for (const segment of tokenizer.write(typeof chunk === 'string' ? encoder.encode(chunk) : chunk)) yield segment;
   }
   for (const segment of tokenizer.end()) yield segment;
-  return tokenizer.head!;
+  return { ...tokenizer.head!, warnings: tokenizer.warnings };
 }
 
 /** The whole interchange from a stream: what tokenize() returns for the concatenated bytes. */

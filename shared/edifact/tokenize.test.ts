@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize, isEdifactError, value, type EdifactProblem } from './tokenize.ts';
+import { ChunkTokenizer, maxWarnings, tokenize, isEdifactError, value, type EdifactProblem } from './tokenize.ts';
 import { readEnvelope } from './envelope.ts';
 import { writeInterchange, encodeInterchange, escape } from './write.ts';
 
@@ -134,5 +134,40 @@ describe('write and envelope', () => {
   it('counts groups in UNZ when UNG/UNE are used', () => {
     const text = "UNB+UNOA:3+A+B+260101:1200+R1'UNG+INVOIC+A+B+1+G1+UN+D:96A'UNH+M1+INVOIC:D:96A:UN'UNT+2+M1'UNE+1+G1'UNZ+1+R1'";
     expect(readEnvelope(tokenize(text)).messages[0]!.group).toBe('G1');
+  });
+});
+
+describe('a release character before an ordinary character (issue 11)', () => {
+  // A DESADV as partners' software writes it: the decimal comma over-escaped in QTY and in free text.
+  const desadv =
+    "UNA:+,? 'UNB+UNOC:3+SUPPLIER:14+LOTBRIDGE:14+260320:1015+ICR1'UNH+M1+DESADV:D:96A:UN:EAN005'BGM+351+DA1+9'FTX+AAI+++PALLET 1?,5 M'QTY+12:12?,5'UNT+5+M1'UNZ+1+ICR1'";
+
+  it('is read as the character itself in strict mode, with a warning naming where', () => {
+    const ic = tokenize(desadv, { mode: 'strict' });
+    expect(value(ic.segments.find((s) => s.tag === 'QTY')!, 1, 2)).toBe('12,5');
+    expect(value(ic.segments.find((s) => s.tag === 'FTX')!, 4)).toBe('PALLET 1,5 M');
+    expect(ic.warnings!.map((w) => [w.code, w.severity, w.segment, w.tag, w.element, w.component, w.messageReference, w.messageStart])).toEqual([
+      ['releasedOrdinary', 'warning', 4, 'FTX', 4, 1, 'M1', 2],
+      ['releasedOrdinary', 'warning', 5, 'QTY', 1, 2, 'M1', 2],
+    ]);
+    expect(tokenize(desadv, { mode: 'lenient' }).segments.map((s) => s.elements)).toEqual(ic.segments.map((s) => s.elements));
+  });
+
+  it('gives the same segments and warnings fed in chunks, whatever the cuts', () => {
+    const bytes = new TextEncoder().encode(desadv);
+    const whole = tokenize(bytes);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const t = new ChunkTokenizer();
+      const segments = [...t.write(bytes.subarray(0, cut)), ...t.write(bytes.subarray(cut)), ...t.end()];
+      expect(segments.map((s) => s.elements)).toEqual(whole.segments.map((s) => s.elements));
+      expect(t.warnings).toEqual(whole.warnings);
+    }
+  });
+
+  it('keeps refusing a release that releases nothing, and warns no more than maxWarnings times', () => {
+    expect(refused(() => seg("UNB+UNOA:3+A+B+1+1'FTX+A?,B?"))).toMatchObject([{ code: 'danglingRelease', segment: 2 }]);
+    const many = tokenize(`UNB+UNOC:3+A+B+1+1'FTX+${'1?,'.repeat(maxWarnings + 5)}'UNZ+0+1'`);
+    expect(many.warnings).toHaveLength(maxWarnings);
+    expect(tokenize("UNB+UNOA:3+A+B+1+1'FTX+A?+B'UNZ+0+1'").warnings).toEqual([]);
   });
 });

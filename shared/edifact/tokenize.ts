@@ -46,7 +46,16 @@ export interface Interchange {
   /** Lenient mode only: latin1 was declared but the bytes are UTF-8, and were read as such. */
   charsetMismatch: boolean;
   segments: Segment[];
+  /**
+   * What was read although ISO 9735 does not allow it (a release character before an ordinary
+   * character), each an EdifactProblem with severity 'warning': the interchange is accepted and
+   * the register keeps these with it. At most maxWarnings; absent or empty when there are none.
+   */
+  warnings?: EdifactProblem[];
 }
+
+/** Warnings kept per interchange (a file with a million over-escaped commas is not a million warnings). */
+export const maxWarnings = 100;
 
 export interface EdifactProblem {
   /** Stable code; `message` is its English text. */
@@ -65,6 +74,8 @@ export interface EdifactProblem {
   messageStart?: number;
   /** The submission field (e.g. lines/0/quantity) a use-case refusal was about. */
   field?: string;
+  /** 'warning': read and accepted all the same (Interchange.warnings); absent for a refusal. */
+  severity?: 'warning';
 }
 
 export const edifactProblemTexts = {
@@ -78,6 +89,7 @@ export const edifactProblemTexts = {
   badTag: 'the segment tag {tag} is not three upper-case letters or digits',
   danglingRelease: 'the release character {release} ends the file',
   badRelease: 'the release character {release} precedes {character}, which is not a service character',
+  releasedOrdinary: 'the release character {release} precedes {character}, which is not a service character: read as {character}',
   unterminated: 'the last segment is not terminated by {segment}',
 } as const;
 
@@ -212,6 +224,8 @@ class SegmentReader {
   openMessage: Segment | null = null;
   /** Characters examined so far, re-reads of incomplete segments included (the fuzz test bounds it). */
   scanned = 0;
+  /** See Interchange.warnings. */
+  readonly warnings: EdifactProblem[] = [];
   private pending = '';
   /** Offset of pending[0] in the decoded text. */
   private pendingOffset = 0;
@@ -420,6 +434,21 @@ class SegmentReader {
     else if (s.tag === 'UNT' || s.tag === 'UNZ') this.openMessage = null;
   }
 
+  /** Offset in the decoded text of the last warning: a segment read again (cut by a chunk) does not warn twice. */
+  private warnedAt = -1;
+
+  private warn(offset: number, code: EdifactProblemCode, params: Record<string, string | number>, position: number, tag: string | null, el: number, component: number): void {
+    if (offset <= this.warnedAt || this.warnings.length >= maxWarnings) return;
+    this.warnedAt = offset;
+    const p: EdifactProblem = { ...syntaxProblem(code, params, el === 0 ? { segment: position, tag } : { segment: position, tag, element: el, component }), severity: 'warning' };
+    const open = this.openMessage;
+    if (open && position > open.position) {
+      p.messageReference = value(open, 1);
+      p.messageStart = open.position;
+    }
+    this.warnings.push(p);
+  }
+
   private fail(code: EdifactProblemCode, params: Record<string, string | number>, position: number, tag: string | null, el: number, component: number): never {
     throw new EdifactError([syntaxProblem(code, params, el === 0 ? { segment: position, tag } : { segment: position, tag, element: el, component })]);
   }
@@ -477,11 +506,16 @@ class SegmentReader {
         }
         const next = s.charCodeAt(j);
         const service = next === cC || next === cE || next === cR || next === cS || next === cRep;
-        if (!service && !lenient) this.fail('badRelease', { release: s[i]!, character: show(String.fromCodePoint(s.codePointAt(j)!)) }, position, tag, el, comps.length + 1);
         if (!service) {
-          // Lenient: the release stands for itself; the next character is read as usual.
-          buf += s.slice(from, i + 1);
-          from = ++i;
+          // Not ISO 9735, but what partners' software writes ("?," where the comma is the
+          // decimal mark) and what Bots and most readers accept: the character is taken as
+          // itself, as if it were a service character, and the interchange carries a warning.
+          // A release character that releases nothing (at the end) is still refused.
+          this.warn(this.base + i, 'releasedOrdinary', { release: show(s[i]!), character: show(String.fromCodePoint(s.codePointAt(j)!)) }, position, tag, el, comps.length + 1);
+          const wide = next >= 0xd800 && next <= 0xdbff && j + 1 < n ? 2 : 1; // both halves of a character above U+FFFF
+          buf += s.slice(from, i) + s.slice(j, j + wide);
+          i = j + wide;
+          from = i;
           continue;
         }
         buf += s.slice(from, i) + s[j]!;
@@ -719,6 +753,11 @@ export class ChunkTokenizer {
     return this.reader?.scanned ?? 0;
   }
 
+  /** See Interchange.warnings: complete once end() returned. */
+  get warnings(): EdifactProblem[] {
+    return this.reader?.warnings ?? [];
+  }
+
   /** What the head said (null until enough bytes were written). */
   get head(): InterchangeHead | null {
     return this.headInfo;
@@ -842,17 +881,18 @@ export class ChunkTokenizer {
 
 /**
  * Decodes and splits an interchange. Strict mode refuses what ISO 9735 refuses (characters
- * outside the declared repertoire, an unknown syntax identifier, a release character before an
- * ordinary character, a line break inside a segment); lenient mode accepts partners' common
- * mistakes (lower case under UNOA, UTF-8 bytes under a latin1 charset, an unknown charset read
- * as latin1, line breaks inside a segment dropped, a release before an ordinary character).
+ * outside the declared repertoire, an unknown syntax identifier, a line break inside a
+ * segment); lenient mode accepts partners' common mistakes (lower case under UNOA, UTF-8 bytes
+ * under a latin1 charset, an unknown charset read as latin1, line breaks inside a segment
+ * dropped). Both read a release character before an ordinary character ("?," for a decimal
+ * comma) as that character, with a warning (Interchange.warnings).
  */
 export function tokenize(input: Uint8Array | string, options: { mode?: TokenizeMode } = {}): Interchange {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
   const t = new ChunkTokenizer(options);
   const segments = t.write(bytes);
   for (const s of t.end()) segments.push(s);
-  return { ...t.head!, segments };
+  return { ...t.head!, segments, warnings: t.warnings };
 }
 
 /** Component `c` of element `e` (both 1-based), '' when absent. */
