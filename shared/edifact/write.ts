@@ -12,7 +12,7 @@ export interface WriteSegment {
 }
 
 /** C0 control characters and DEL: in no EDIFACT repertoire, and a release character cannot carry them. */
-const control = /[\u0000-\u001f\u007f]/;
+const isControl = (ch: string) => ch.charCodeAt(0) < 0x20 || ch === '\u007f';
 
 /**
  * A value as written: service characters released, control characters left out. What we copy
@@ -26,7 +26,7 @@ export function escape(value: string, chars: ServiceChars = defaultServiceChars)
   let out = '';
   for (const ch of value) {
     if (special.includes(ch)) out += chars.release + ch;
-    else if (!control.test(ch)) out += ch;
+    else if (!isControl(ch)) out += ch;
   }
   return out;
 }
