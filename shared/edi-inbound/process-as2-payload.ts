@@ -270,7 +270,8 @@ class InterchangeReader {
     const accepted = outcomes.filter((o) => o.status === 'accepted').length;
     const status: InterchangeStatus = accepted === outcomes.length ? 'accepted' : accepted === 0 ? 'rejected' : 'partially_accepted';
     const contrl = writeContrl({ answered, problems: [], messages: reports, ...this.ours() });
-    await completeInterchange(this.ctx, this.by, recorded.id, { status, problems: [], acknowledgement: contrl, messages: outcomes });
+    // Accepted all the same: what the reader warned about (e.g. "?," for a decimal comma) is kept with it.
+    await completeInterchange(this.ctx, this.by, recorded.id, { status, problems: part.warnings ?? [], acknowledgement: contrl, messages: outcomes });
     // The CONTRL goes before the APERAKs it precedes in meaning.
     const firstAperak = this.answers.findIndex((a) => a.purpose === 'aperak' && a.interchangeId === recorded.id);
     this.answers.splice(firstAperak === -1 ? this.answers.length : firstAperak, 0, { text: contrl, purpose: 'contrl', interchangeId: recorded.id, reference: envelope.reference });

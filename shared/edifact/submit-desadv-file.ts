@@ -169,7 +169,8 @@ async function receive(ctx: UseCaseContext, actor: Actor, by: ReceivedBy, bytes:
   const contrl = writeContrl({ answered, problems: [], messages: reports, ...ours(ctx) });
   await completeInterchange(ctx, by, recorded.id, {
     status,
-    problems: [],
+    // Accepted all the same: what the reader warned about (e.g. "?," for a decimal comma) is kept with it.
+    problems: part.warnings ?? [],
     acknowledgement: contrl,
     messages: messages.map((m) => ({ reference: m.reference, type: m.type, status: m.status, problems: m.problems, records: m.lots.map((l) => ({ type: 'lot', id: l.id })), aperak: m.aperak })),
   });

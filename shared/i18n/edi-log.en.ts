@@ -122,6 +122,8 @@ export const ediLogEn = {
   'ediLog.detail.test': 'test interchange',
   'ediLog.detail.reference': 'Reference',
   'ediLog.detail.problems': 'Problems',
+  'ediLog.detail.warning': 'Warning (accepted all the same): {text}',
+  'ediLog.detail.releasedOrdinary': 'Warning (accepted all the same): segment {segment} ({tag}), element {element}, component {component}: the release character {release} precedes {character}, which is not a service character; read as {character}.',
   'ediLog.detail.records': 'Records',
   'ediLog.detail.aperak': 'APERAK we answered message {reference} with',
   'ediLog.detail.contrl': 'CONTRL we answered with ({time})',

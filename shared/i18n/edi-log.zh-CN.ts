@@ -124,6 +124,8 @@ export const ediLogZhCN: Record<keyof typeof ediLogEn, string> = {
   'ediLog.detail.test': '测试交换',
   'ediLog.detail.reference': '参考号',
   'ediLog.detail.problems': '问题',
+  'ediLog.detail.warning': '警告（仍已接受）：{text}',
+  'ediLog.detail.releasedOrdinary': '警告（仍已接受）：第 {segment} 段（{tag}）第 {element} 数据元第 {component} 成分：释放字符 {release} 位于非服务字符 {character} 之前；已按 {character} 读取。',
   'ediLog.detail.records': '记录',
   'ediLog.detail.aperak': '我们回复报文 {reference} 的 APERAK',
   'ediLog.detail.contrl': '我们回复的 CONTRL（{time}）',

@@ -39,6 +39,8 @@ import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from './helpers.ts';
 import { desadvMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
+import { actorFor } from '../support/actors.ts';
+import { getEdiMessage } from '../../shared/edi-log/get-edi-message.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/edifact');
 const system = { type: 'system' as const, name: 'edi-inbound test' };
@@ -344,6 +346,35 @@ describe('DESADV and INVOIC over AS2', () => {
     // The UNT's own count is wrong: named on the UCM (code 29, UNT, element 1).
     expect(contrl[1]).toEqual({ tag: 'UCM', elements: [['S1'], ['DESADV', 'D', '96A', 'UN', 'EAN005'], ['4'], ['29'], ['UNT'], ['1', '1']] });
     expect(await count("SELECT COUNT(*) AS n FROM lots WHERE lot = 'EDI-A4'")).toBe(0);
+  });
+});
+
+describe('a release character before an ordinary character (issue 11)', () => {
+  it('a DESADV with an over-escaped decimal comma ("?,") in free text and quantity: accepted, lots made, the warning kept with the interchange and shown by the log', async () => {
+    const m = desadv('W1', 'DA-EDI-W', [{ gtin: gtinA, lot: 'EDI-W1', quantity: '3,0', poLine: '1' }]);
+    m.segments.splice(2, 0, { tag: 'FTX', elements: ['AAI', '', '', 'PALLET 1,5 M'] });
+    // As partners' software writes it: the comma (not a separator here) released all the same.
+    const text = new TextDecoder('latin1').decode(interchange([m]).bytes).replace('PALLET 1,5 M', 'PALLET 1?,5 M').replace("QTY+12:3,0'", "QTY+12:3?,0'");
+    expect(text).toContain("QTY+12:3?,0'");
+    const id = await inbound(supplierPartner, supplierOrg, encodeInterchange(text, 'UNOC'));
+    const result = await processAs2Payload(ctx, { as2MessageId: id });
+    expect([result.accepted, result.rejected]).toEqual([1, 0]);
+    expect(segmentsOf(result.acknowledgements[0]!)[0]!.elements[3]).toEqual(['7']);
+    expect(await db.all<{ quantity: number }>("SELECT quantity FROM lots WHERE lot = 'EDI-W1'")).toEqual([{ quantity: 3 }]);
+    const row = (await db.get<{ status: string; problems: string }>("SELECT ei.status, ei.problems FROM edi_interchanges ei JOIN as2_messages a ON ei.as2_message_id = a.message_id WHERE a.id = ?", [id]))!;
+    const warnings = (JSON.parse(row.problems) as { code: string; severity: string; tag: string; element: number; component: number; messageReference: string }[]).map((w) => [w.code, w.severity, w.tag, w.element, w.component, w.messageReference]);
+    expect([row.status, warnings]).toEqual([
+      'accepted',
+      [
+        ['releasedOrdinary', 'warning', 'FTX', 4, 1, 'W1'],
+        ['releasedOrdinary', 'warning', 'QTY', 1, 2, 'W1'],
+      ],
+    ]);
+    const detail = await getEdiMessage(ctx, await actorFor(db, 'admin@meridian-medical.example'), { id });
+    expect(detail.direction === 'in' && detail.interchanges.flatMap((ic) => ic.problems.map((p) => [p.code, p.severity]))).toEqual([
+      ['releasedOrdinary', 'warning'],
+      ['releasedOrdinary', 'warning'],
+    ]);
   });
 });
 
