@@ -32,7 +32,7 @@ const partnerAs2Id = 'EDILOG-ACME';
 const system = { type: 'system' as const, name: 'edi-log test' };
 const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 
-const payload = Buffer.from("UNA:+.? 'UNB+UNOC:3+4012345000009:14+LOTBRIDGE:ZZZ+261125:2318+LOGREF1'UNH+1+DESADV:D:96A:UN:EAN005'BGM+351+DES587441+9'UNT+3+1'UNZ+1+LOGREF1'", 'latin1');
+const payload = Buffer.from("UNA:+.? 'UNB+UNOC:3+4012345000009:14+LOTBRIDGE:ZZZ+261125:2318+LOGREF1'UNH+1+DESADV:D:96A:UN:EAN005'BGM+351+DES587441+9'FTX+AAI+++PALLET 1?,5 M'UNT+4+1'UNZ+1+LOGREF1'", 'latin1');
 const entity = Buffer.concat([
   Buffer.from('Content-Type: application/edifact\r\nContent-Transfer-Encoding: binary\r\nContent-Disposition: attachment; filename="desadv-587441.edi"\r\n\r\n', 'latin1'),
   payload,
@@ -321,6 +321,10 @@ describe('reprocess', () => {
     expect(page).toContain('DESADV:D:96A:UN:EAN005');
     expect(page).toContain('data-testid="contrl"');
     expect(page).toContain(reason);
+    // Its FTX releases a decimal comma ("?,"): read as the comma, shown as a warning, not an error (issue 11).
+    expect(text(section(page, 'interchange-warning'))).toBe(
+      'Warning (accepted all the same): segment 4 (FTX), element 4, component 1: the release character "?" (U+003F) precedes "," (U+002C), which is not a service character; read as "," (U+002C).',
+    );
     // The log's message-type filter finds it through the register now.
     expect(await markup(await admin().get('/admin/edi?type=desadv'))).toContain(`data-id="${good.row.id}"`);
   });
@@ -405,5 +409,6 @@ describe('in Chinese', () => {
     expect(detail).toContain('下载原始请求');
     // Refused again, so it may be reprocessed again: the form in Chinese.
     expect(detail).toContain('重新处理该报文');
+    expect(text(section(detail, 'interchange-warning'))).toContain('警告（仍已接受）：第 4 段（FTX）第 4 数据元第 1 成分');
   });
 });
