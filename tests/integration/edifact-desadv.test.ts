@@ -255,6 +255,23 @@ describe('DESADV → lots', () => {
     expect(lenient.interchanges[0]!.messages[0]!.lots.map((l) => l.lot)).toEqual(['lower-case']);
   });
 
+  it('reads a decimal comma released by the partner ("?,") in quantity and free text: the lot stored, the warnings kept in the register (issue 11)', async () => {
+    const lot = lotName('LW');
+    const m = desadv('W1', 'DA-W', line(1, { gtin: gtinA, lot, quantity: '4,0', po, poLine: '1' }));
+    m.segments.splice(1, 0, { tag: 'FTX', elements: ['AAI', '', '', 'PALLET 1,5 M'] });
+    const { bytes } = interchange([m]);
+    const text = new TextDecoder('latin1').decode(bytes).replace('PALLET 1,5 M', 'PALLET 1?,5 M').replace("QTY+12:4,0'", "QTY+12:4?,0'");
+    expect(text).toContain("QTY+12:4?,0'");
+    const ic = (await submitDesadvFile(ctx, actor, { bytes: encodeInterchange(text, 'UNOC') })).interchanges[0]!;
+    expect(ic.status).toBe('accepted');
+    expect(ic.messages[0]!.lots.map((l) => [l.lot, l.quantity])).toEqual([[lot, 4]]);
+    const row = (await db.get<{ problems: string }>('SELECT problems FROM edi_interchanges WHERE id = ?', [ic.id]))!;
+    expect((JSON.parse(row.problems) as { code: string; severity: string; tag: string }[]).map((w) => [w.code, w.severity, w.tag])).toEqual([
+      ['releasedOrdinary', 'warning', 'FTX'],
+      ['releasedOrdinary', 'warning', 'QTY'],
+    ]);
+  });
+
   it('stores a message type it does not take (IFTSTA) and refuses it with CONTRL (UCM 4, code 14 on UNH S009) and APERAK', async () => {
     const { bytes, reference } = interchange([{ reference: 'T1', type: ['IFTSTA', 'D', '01B', 'UN', 'EAN004'], segments: [{ tag: 'BGM', elements: ['23', 'ST-1', '9'] }] }]);
     const ic = (await submitDesadvFile(ctx, actor, { bytes })).interchanges[0]!;
