@@ -29,8 +29,9 @@ function answer(bytes: Uint8Array): Uint8Array {
 
 describe('answers to an interchange with a NUL release character', () => {
   it('a refusal found before the UNB was complete (read again leniently for the address): the CONTRL reads back and names the ids without the NULs', () => {
-    // UNOA refuses the lower-case "x" in the UNB, so the address comes from the lenient reread,
-    // which keeps a release before an ordinary character as itself: raw NULs in both ids.
+    // UNOA refuses the lower-case "x" in the UNB, so the address comes from the lenient reread
+    // (which kept a release before an ordinary character as itself, a raw NUL in both ids, until
+    // it read it as the character, with a warning).
     const bytes = enc.encode("UNA:+.\u0000 'UNB+UNOA:3+SUP\u0000PLIER:14+LOT\u0000BRIDGE:14+260320:1015+ICRx'UNH+M1+DESADV:D:96A:UN'UNT+2+M1'UNZ+1+ICRx'");
     const contrl = tokenize(answer(bytes), { mode: 'strict' });
     const env = readEnvelope(contrl);

@@ -378,6 +378,21 @@ describe('a release character before an ordinary character (issue 11)', () => {
   });
 });
 
+describe('an interchange whose UNA makes NUL the release character (issue 11)', () => {
+  it('is refused with a CONTRL that our own strict reader reads back, naming the ids without the NULs', async () => {
+    // "\0\0" in the recipient is a released release character: the id read holds a raw NUL.
+    // The UNT count is wrong, so the interchange is refused and the CONTRL copies that id.
+    const text = `UNA:+.\u0000 'UNB+UNOC:3+${supplierEdi.join(':')}+40123\u0000\u000045000009:14+260320:1015+NUL1'UNH+1+DESADV:D:96A:UN'UNT+9+1'UNZ+1+NUL1'`;
+    const id = await inbound(supplierPartner, supplierOrg, new TextEncoder().encode(text));
+    const result = await processAs2Payload(ctx, { as2MessageId: id });
+    expect([result.accepted, result.rejected]).toEqual([0, 1]);
+    const contrl = tokenize(result.acknowledgements[0]!, { mode: 'strict' });
+    const env = readEnvelope(contrl);
+    expect([env.sender, env.senderQualifier, env.recipient, env.recipientQualifier, env.messages[0]!.type]).toEqual(['4012345000009', '14', supplierEdi[0], '14', 'CONTRL']);
+    expect(segmentsOf(result.acknowledgements[0]!)[0]!.elements.slice(0, 4)).toEqual([['NUL1'], supplierEdi, ['4012345000009', '14'], ['4']]);
+  });
+});
+
 describe('ORDRSP, RECADV and ORDERS → records and events', () => {
   it('ORDRSP (our sample): a purchase order response record and purchase_order.responded, valid against its schema', async () => {
     const id = await inbound(supplierPartner, supplierOrg, readFileSync(join(fixtures, 'lotbridge/lotbridge_ordrsp_d96a_changed.edi')), 'ordrsp.edi');
