@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors.ts';
 import { sendDueAs2Messages } from '../../shared/as2-gateway/as2-sender.ts';
 import { isSettled, outboundMessageStatus, type OutboundStatus } from '../../shared/as2-gateway/outbound-message-status.ts';
 import { sendAs2File } from '../../shared/as2-gateway/send-as2-file.ts';
+import { findPartnerByAs2Id } from '../../shared/edi-partners/find-partner.ts';
 import { openApp } from '../node/open-app.ts';
 import type { Command } from './commands.ts';
 
@@ -39,7 +40,9 @@ export const as2Commands: Record<string, Command> = {
     details:
       'Queues the message; the running server sends it and retries when the partner is unreachable.\n' +
       'With --wait this command sends it at once itself, then waits for the MDN and prints the verdict\n' +
-      '(exit 0: delivered, or accepted when no MDN is asked for; 1: failed, exhausted or still pending).',
+      '(exit 0: delivered, or accepted when no MDN is asked for; 1: failed, exhausted or still pending).\n' +
+      'A partner that sends its MDN asynchronously POSTs it to PUBLIC_URL/as2 (the running server\n' +
+      'records it): --wait to such a partner needs PUBLIC_URL set, and refuses without it.',
     options: {
       to: { type: 'string', help: "the partner's AS2 id (case-sensitive)" },
       file: { type: 'string', help: 'the file to send' },
@@ -64,14 +67,18 @@ export const as2Commands: Record<string, Command> = {
       }
       const app = await openApp();
       try {
+        // The CLI is not the server: only PUBLIC_URL says where the server's /as2 is reached.
+        const receiptUrl = app.config.publicUrl ? `${app.config.publicUrl.origin}/as2` : undefined;
+        if (v.wait && !receiptUrl && (await findPartnerByAs2Id(app.db, to, app.clock.now()))?.mdn === 'async') {
+          throw new AppError('invalid_input', `partner "${to}" sends its MDN asynchronously to our /as2: set PUBLIC_URL to the server's public address (e.g. https://edi.example.com) to use --wait; nothing was queued`);
+        }
         const queued = await sendAs2File(app, operator(), { to, filename: basename(file), payload, subject: text(v, 'subject'), contentType: text(v, 'content-type') });
         console.log(`Queued ${basename(file)} (${payload.byteLength} bytes) for "${to}": Message-ID <${queued.messageId}>, id ${queued.id}`);
         if (!v.wait) {
           console.log('The running server sends it; "--wait" sends it from here and waits for the MDN.');
           return 0;
         }
-        const publicUrl = app.config.publicUrl?.origin ?? `http://localhost:${app.config.port}`;
-        const options = { db: app.db, clock: app.clock, log: app.log, timeoutMs: app.config.erp.deliveryTimeoutMs, ourAs2Id: app.config.as2.id, receiptUrl: `${publicUrl}/as2` };
+        const options = { db: app.db, clock: app.clock, log: app.log, timeoutMs: app.config.erp.deliveryTimeoutMs, ourAs2Id: app.config.as2.id, receiptUrl };
         const deadline = Date.now() + timeoutS * 1000;
         let status = (await outboundMessageStatus(app.db, queued.id))!;
         for (;;) {

@@ -128,6 +128,18 @@ export function derOf(schema: { toBER(sizeOnly?: boolean): ArrayBuffer }): Uint8
   return new Uint8Array(schema.toBER(false));
 }
 
+/**
+ * EncapsulatedContentInfo with the content in one primitive OCTET STRING, as DER has it.
+ * pkijs's own constructor splits `eContent` into a constructed OCTET STRING of 64 KiB pieces
+ * (a BER form) that DER readers such as pyas2lib refuse; built from a schema it keeps ours.
+ * Reading accepts both forms (`octetBytes`).
+ */
+export function encapsulatedContentInfo(eContentType: string, content?: Uint8Array): pkijs.EncapsulatedContentInfo {
+  const value: asn1js.BaseBlock[] = [new asn1js.ObjectIdentifier({ value: eContentType })];
+  if (content) value.push(new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.OctetString({ valueHex: toArrayBuffer(content) })] }));
+  return new pkijs.EncapsulatedContentInfo({ schema: new asn1js.Sequence({ value }) });
+}
+
 /** Wraps a CMS content in ContentInfo and returns its DER. */
 export function contentInfoDer(contentType: string, content: asn1js.BaseBlock): Uint8Array {
   return derOf(new pkijs.ContentInfo({ contentType, content }).toSchema());

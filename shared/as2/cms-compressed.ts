@@ -2,7 +2,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { contentInfoDer, fail, octetBytes, oid, parseContentInfo, toArrayBuffer } from './cms-common.ts';
+import { contentInfoDer, encapsulatedContentInfo, fail, octetBytes, oid, parseContentInfo } from './cms-common.ts';
 
 /**
  * How far a CompressedData may inflate. zlib never writes past `maxOutputBytes`: a bomb is
@@ -61,7 +61,7 @@ export function compressData(content: Uint8Array): Uint8Array {
 
 /** CompressedData around a zlib stream made elsewhere (e.g. deflated in chunks). */
 export function compressedDataOf(compressed: Uint8Array): Uint8Array {
-  const encapsulated = new pkijs.EncapsulatedContentInfo({ eContentType: oid.data, eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(compressed) }) });
+  const encapsulated = encapsulatedContentInfo(oid.data, compressed);
   const compressedData = new asn1js.Sequence({
     value: [new asn1js.Integer({ value: 0 }), new pkijs.AlgorithmIdentifier({ algorithmId: oid.zlib }).toSchema(), encapsulated.toSchema()],
   });

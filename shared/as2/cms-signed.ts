@@ -7,7 +7,7 @@
 import { constants, createHash, sign as rsaSign, verify as rsaVerify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { contentInfoDer, describeIdentifier, digestOid, digestOids, fail, identifierMatches, octetBytes, oid, parseContentInfo, rsaSignatureOids, toArrayBuffer, type DigestName } from './cms-common.ts';
+import { contentInfoDer, describeIdentifier, encapsulatedContentInfo, digestOid, digestOids, fail, identifierMatches, octetBytes, oid, parseContentInfo, rsaSignatureOids, toArrayBuffer, type DigestName } from './cms-common.ts';
 import { certificateFromDer, describeCertificate, sameCertificate, validityProblem, type As2Certificate, type As2KeyPair } from './keys.ts';
 
 export type SignatureScheme = 'rsassa-pkcs1-v1_5' | 'rsassa-pss';
@@ -189,10 +189,7 @@ export function signData(content: Uint8Array, signer: As2KeyPair, options: SignO
   const signedData = new pkijs.SignedData({
     version: 1,
     digestAlgorithms: [digestAlgorithm],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({
-      eContentType: oid.data,
-      ...(detached ? {} : { eContent: new asn1js.OctetString({ valueHex: toArrayBuffer(content) }) }),
-    }),
+    encapContentInfo: encapsulatedContentInfo(oid.data, detached ? undefined : content),
     certificates: options.includeCertificate === false ? undefined : [signer.certificate.pkijs],
     signerInfos: [signerInfo],
   });

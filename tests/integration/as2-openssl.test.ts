@@ -7,6 +7,7 @@
  * and inbound compression with real mendelson/Sterling messages in as2-fixtures.test.ts.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildMdn,
@@ -17,6 +18,8 @@ import {
   parseMdn,
   parseMimeEntity,
   decodedBody,
+  signData,
+  splitMultipartSigned,
   unwrapAs2,
   wrapAs2,
   type As2Certificate,
@@ -365,5 +368,126 @@ describe('signed MDN → OpenSSL', () => {
     expect(read.signature.status).toBe('unsigned');
     expect(read.modifiers.warning).toBe('duplicate-document');
     expect(read.positive).toBe(true);
+  });
+});
+
+/**
+ * pyas2lib (and other DER readers) refuse a CMS whose content sits in a constructed (BER)
+ * OCTET STRING. Every CMS blob we send is read by `openssl asn1parse` (no constructed OCTET
+ * STRING, no indefinite length) while OpenSSL peels the message as a peer does: -decrypt,
+ * -verify, and for CompressedData (this OpenSSL has no zlib, so no -uncompress) -cmsout -print
+ * plus Python's zlib on the OCTET STRING asn1parse located.
+ */
+describe('everything we send is DER: content in primitive OCTET STRINGs', () => {
+  // Over 64 KiB even compressed: pkijs would split such content into 64 KiB pieces.
+  const lines = randomBytes(96 * 1024).toString('base64').match(/.{1,60}/g)!;
+  const big = Buffer.from(`UNB+UNOC:3+LOTBRIDGE:14+PARTNER:14+261204:2359+77'\r\n${lines.map((l) => `FTX+AAI+++${l}'`).join('\r\n')}\r\nUNZ+1+77'\r\n`, 'latin1');
+  let blobs = 0;
+
+  /** asn1parse of one CMS blob we produced: DER, every OCTET STRING primitive. Returns the listing. */
+  function assertDer(name: string, blob: Uint8Array): string {
+    ssl.write(name, blob);
+    blobs++;
+    const listing = ssl.ok(['asn1parse', '-inform', 'DER', '-in', name]).toString('latin1');
+    expect(listing, name).toContain('prim: OCTET STRING');
+    expect(listing.split('\n').filter((line) => /cons:\s+OCTET STRING/.test(line)), `${name}: constructed OCTET STRING`).toEqual([]);
+    expect(listing, `${name}: indefinite length`).not.toMatch(/l=inf/);
+    return listing;
+  }
+
+  /** Unwraps what we sent the way a peer does, layer by layer; returns the layers met and the innermost body. */
+  function peel(name: string, contentType: string, body: Uint8Array): { layers: string[]; inner: Buffer } {
+    let entity: Buffer = Buffer.concat([Buffer.from(`Content-Type: ${contentType}\r\n\r\n`, 'latin1'), body]);
+    const layers: string[] = [];
+    for (let depth = 0; ; depth++) {
+      const step = `${name}-${depth}`;
+      const parsed = parseMimeEntity(entity);
+      const type = parsed.headers.get('content-type') ?? '';
+      if (type.startsWith('multipart/signed')) {
+        // OpenSSL's S/MIME reader is line-based and changes bare LFs in binary content, so the
+        // signed part goes to it as exact bytes (-content) beside the detached signature.
+        const { content, signatureDer } = splitMultipartSigned(parsed);
+        assertDer(`${step}.p7s`, signatureDer);
+        ssl.write(`${step}.content`, content);
+        ssl.ok(['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${step}.p7s`, '-content', `${step}.content`, '-CAfile', 'ca.pem', '-out', `${step}.out`]);
+        layers.push('signed');
+      } else if (type.includes('smime-type=enveloped-data')) {
+        assertDer(`${step}.p7m`, decodedBody(parsed));
+        ssl.ok(['cms', '-decrypt', '-binary', '-inform', 'DER', '-in', `${step}.p7m`, '-recip', 'partner.pem', '-inkey', 'partner.key', '-out', `${step}.out`]);
+        layers.push('encrypted');
+      } else if (type.includes('smime-type=compressed-data')) {
+        const listing = assertDer(`${step}.p7z`, decodedBody(parsed));
+        expect(ssl.ok(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', `${step}.p7z`]).toString('latin1')).toContain('zlib compression');
+        const octets = [...listing.matchAll(/^\s*(\d+):d=\d+\s+hl=(\d+)\s+l=\s*(\d+)\s+prim:\s+OCTET STRING/gm)];
+        expect(octets).toHaveLength(1);
+        const start = Number(octets[0]![1]) + Number(octets[0]![2]);
+        const zlibStream = ssl.read(`${step}.p7z`).subarray(start, start + Number(octets[0]![3]));
+        const inflated = spawnSync('python3', ['-c', 'import sys,zlib; sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))'], { input: zlibStream, maxBuffer: 64 * 1024 * 1024 });
+        expect(inflated.status).toBe(0);
+        ssl.write(`${step}.out`, inflated.stdout);
+        layers.push('compressed');
+      } else {
+        return { layers, inner: Buffer.from(decodedBody(parsed)) };
+      }
+      entity = ssl.read(`${step}.out`);
+    }
+  }
+
+  const variants: { name: string; compress?: boolean; compressAfterSigning?: boolean; sign?: boolean; cipher?: CipherName; peeled: string[] }[] = [
+    { name: 'compressed', compress: true, peeled: ['compressed'] },
+    { name: 'signed', sign: true, peeled: ['signed'] },
+    { name: 'encrypted', cipher: 'aes-256-cbc', peeled: ['encrypted'] },
+    { name: 'encrypted-gcm', cipher: 'aes-128-gcm', peeled: ['encrypted'] },
+    { name: 'compressed-signed', compress: true, sign: true, peeled: ['signed', 'compressed'] },
+    { name: 'signed-compressed', compress: true, compressAfterSigning: true, sign: true, peeled: ['compressed', 'signed'] },
+    { name: 'compressed-encrypted', compress: true, cipher: 'des-ede3-cbc', peeled: ['encrypted', 'compressed'] },
+    { name: 'compressed-signed-encrypted', compress: true, sign: true, cipher: 'aes-256-cbc', peeled: ['encrypted', 'signed', 'compressed'] },
+    { name: 'signed-compressed-encrypted', compress: true, compressAfterSigning: true, sign: true, cipher: 'aes-256-gcm', peeled: ['encrypted', 'compressed', 'signed'] },
+  ];
+  for (const v of variants) {
+    it(`wrapAs2 ${v.name}: every CMS layer is DER and OpenSSL unwraps it to the payload`, () => {
+      const wrapped = wrapAs2({
+        as2From: 'LOTBRIDGE',
+        as2To: 'PARTNER',
+        payload: big,
+        filename: 'big.edi',
+        compress: v.compress,
+        compressAfterSigning: v.compressAfterSigning,
+        sign: v.sign ? { keyPair: us } : undefined,
+        encrypt: v.cipher ? { certificates: [partner.certificate], cipher: v.cipher } : undefined,
+      });
+      const { layers, inner } = peel(v.name, wrapped.headers.find(([n]) => n === 'Content-Type')![1], wrapped.body);
+      expect(layers).toEqual(v.peeled);
+      expect(inner.equals(big)).toBe(true);
+    });
+  }
+
+  it('our signed MDN: its signature is DER and OpenSSL verifies it', () => {
+    const mdn = buildMdn({
+      as2From: 'LOTBRIDGE',
+      as2To: 'PARTNER',
+      messageId: '<mdn-der@lotbridge>',
+      originalMessageId: '<msg-der@partner>',
+      finalRecipient: 'LOTBRIDGE',
+      reportingUa: 'Lotbridge AS2',
+      outcome: { status: 'processed' },
+      mic: { value: 'AAAA', algorithm: 'sha256' },
+      sign: { keyPair: us },
+    });
+    const { layers, inner } = peel('mdn', mdn.headers.find(([n]) => n === 'Content-Type')![1], mdn.body);
+    expect(layers).toEqual(['signed']);
+    expect(inner.toString('latin1')).toContain('<msg-der@partner>');
+  });
+
+  it('opaque signed-data (signData without detaching): DER, and openssl cms -verify yields the content', () => {
+    const der = assertDer('opaque-ours.der', signData(big, us, { detached: false }));
+    expect(der).toContain('pkcs7-signedData');
+    ssl.ok(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'opaque-ours.der', '-CAfile', 'ca.pem', '-out', 'opaque-ours.out']);
+    expect(ssl.read('opaque-ours.out').equals(big)).toBe(true);
+  });
+
+  afterAll(() => {
+    // 9 wrapped variants carry 16 CMS layers, the MDN 1, the opaque signature 1.
+    expect(blobs).toBe(18);
   });
 });

@@ -553,6 +553,41 @@ describe('two Lotbridge servers as each other\'s partner', () => {
     expect(status).toMatchObject({ state: 'delivered', mdnMode: 'async', mdnMicMatched: true });
   }, 60_000);
 
+  it('`lotbridge as2 send --wait` to a partner with async MDNs: refused without PUBLIC_URL, nothing queued or sent; with PUBLIC_URL the MDN is asked for and arrives at PUBLIC_URL/as2', async () => {
+    await updatePartner({ db: dbA, clock: realClock, policy: defaultPolicy }, system, { partnerId: partnerBOnA, options: { mdn: 'async' } });
+    // Counted by the file's name: the two servers exchange CONTRLs of their own meanwhile.
+    const count = async (d: Db, sql: string) => (await d.get<{ n: number }>(sql, ['orders-4711.edi']))!.n;
+    const sentByA = () => count(dbA, 'SELECT count(*) AS n FROM as2_outbound_messages WHERE filename = ?');
+    const receivedByB = () => count(dbB, 'SELECT count(*) AS n FROM as2_messages WHERE payload_filename = ?');
+    const [outboundBefore, inboundBefore] = [await sentByA(), await receivedByB()];
+    const env = { DATABASE_URL: a.databaseUrl, AS2_ID: aId, UPLOAD_DIR: uploadsA.dir };
+
+    const refused = await runCli(['as2', 'send', '--to', bId, '--file', file(), '--wait', '--timeout', '5'], { ...env, PUBLIC_URL: '' });
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trimEnd().split('\n')).toEqual([
+      `lotbridge as2 send: partner "${bId}" sends its MDN asynchronously to our /as2: set PUBLIC_URL to the server's public address (e.g. https://edi.example.com) to use --wait; nothing was queued`,
+    ]);
+    expect(await sentByA()).toBe(outboundBefore);
+    expect(await receivedByB()).toBe(inboundBefore);
+
+    // Another spelling of A's own address than the server's "http://localhost:…", so the URL the
+    // partner is given can only come from PUBLIC_URL; B's profile of A accepts MDN requests to it.
+    const publicUrl = a.url.replace('//localhost:', '//127.0.0.1:');
+    expect(publicUrl).not.toBe(a.url);
+    const aOnB = (await dbB.get<{ id: string }>('SELECT id FROM edi_partners WHERE as2_id = ?', [aId]))!.id;
+    await updatePartner({ db: dbB, clock: realClock, policy: defaultPolicy }, system, { partnerId: aOnB, options: { asyncMdnHosts: new URL(publicUrl).host } });
+    const sent = await runCli(['as2', 'send', '--to', bId, '--file', file(), '--subject', 'ORDERS 4713', '--wait'], { ...env, PUBLIC_URL: publicUrl });
+    expect(sent.stderr).toBe('');
+    expect(sent.stdout).toContain('State: delivered after 1 attempt(s)');
+    expect(sent.code).toBe(0);
+    const messageId = /Message-ID <([^>]+)>/.exec(sent.stdout)![1]!;
+    const out = (await dbA.get<Record<string, unknown>>('SELECT * FROM as2_outbound_messages WHERE message_id = ?', [messageId]))!;
+    expect(out).toMatchObject({ state: 'delivered', mdn_mode: 'async', mdn_signature: 'valid', mdn_mic_matched: 1 });
+    expect(JSON.parse(out.request_headers as string)).toContainEqual(['Receipt-Delivery-Option', `${publicUrl}/as2`]);
+    expect(await inboundOnB(messageId)).toMatchObject({ mdn_mode: 'async', receipt_delivery_url: `${publicUrl}/as2` });
+  }, 60_000);
+
   it('`lotbridge as2 send` refuses an unknown AS2 id and a missing file, naming them', async () => {
     const env = { DATABASE_URL: a.databaseUrl, AS2_ID: aId };
     const unknown = await runCli(['as2', 'send', '--to', 'NOBODY', '--file', file()], env);
