@@ -1,6 +1,6 @@
 // Long steps of inbound EDIFACT processing hand the event loop back now and then, so that one
 // partner's large interchange (20,000 messages) does not keep every other request waiting:
-// the payload is read in chunks with a yield between them, and the per-message loop yields
+// the payload is read in chunks (2 KiB) with a yield between them, and the per-message loop yields
 // every `yieldEvery` messages. Each step is linear, so the pauses are short and regular.
 import { setImmediate as macrotask } from 'node:timers/promises';
 import { ChunkTokenizer, type Interchange, type TokenizeMode } from '../edifact/tokenize.ts';
@@ -9,7 +9,7 @@ import { ChunkTokenizer, type Interchange, type TokenizeMode } from '../edifact/
 export const yieldEvery = 200;
 
 /** Bytes the tokenizer reads between two yields. */
-export const yieldBytes = 16 * 1024;
+export const yieldBytes = 2 * 1024;
 
 /** Resolves on a later turn of the event loop (after pending I/O and timers had theirs). */
 export async function yieldToEventLoop(): Promise<void> {
