@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
 import { tokenize, isEdifactError, type EdifactError, type Segment } from './tokenize.ts';
 import { readEnvelope } from './envelope.ts';
+import { writeAperak } from './write-aperak.ts';
 import { boundProblems, contrlForRefusal, everySyntaxProblem, maxProblemsPerInterchange, maxProblemsPerMessage, recordedProblems, writeContrl } from './write-contrl.ts';
 
 const at = new Date('2026-03-20T10:15:00Z');
@@ -105,5 +106,23 @@ describe('contrlForRefusal at scale', () => {
     const two = Array.from({ length: 250 }, (_, i) => ({ ...many[0]!, messageReference: i % 2 ? 'A' : 'B' }));
     const perMessage = boundProblems(two);
     expect([perMessage.kept.filter((p) => p.messageReference === 'A').length, perMessage.kept.filter((p) => p.messageReference === 'B').length, perMessage.omitted]).toEqual([maxProblemsPerMessage, maxProblemsPerMessage, 50]);
+  });
+});
+
+describe('APERAK bound', () => {
+  it(`names at most ${maxProblemsPerMessage} problems of a message, then ERC MORE with the count of the rest; reads back`, () => {
+    const problems = Array.from({ length: 250 }, (_, i) => ({ code: 'unknownGtin', message: `GTIN ${i} is not known`, params: {}, segment: i + 2, tag: 'LIN', element: 3, component: 1, messageReference: 'M1' }));
+    const text = writeAperak({
+      answered: { reference: 'ICR1', sender: 'SUPPLIER', senderQualifier: '14', recipient: 'LOTBRIDGE', recipientQualifier: '14', syntaxVersion: 3, charset: 'UNOC' },
+      message: { reference: 'M1', identifier: ['DESADV', 'D', '96A', 'UN', 'EAN005'] },
+      problems,
+      reference: 'AP1',
+      documentNumber: 'AP1',
+      preparedAt: at,
+    });
+    const segs = body(text);
+    const erc = segs.filter((s) => s.tag === 'ERC').map((s) => s.elements[0]![0]);
+    expect([erc.length, erc.filter((c) => c === 'UNKGTIN').length, erc.at(-1)]).toEqual([maxProblemsPerMessage + 1, maxProblemsPerMessage, 'MORE']);
+    expect(segs.filter((s) => s.tag === 'FTX').at(-1)!.elements[3]!.join('')).toBe(`150 more problems are not listed (at most ${maxProblemsPerMessage} per message are named)`);
   });
 });
