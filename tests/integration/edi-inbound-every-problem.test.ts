@@ -19,7 +19,7 @@ import { encodeInterchange, writeInterchange, type WriteMessage, type WriteSegme
 import { processAs2Payload, type EdiInboundContext } from '../../shared/edi-inbound/process-as2-payload.ts';
 import { maxProblemsPerMessage } from '../../shared/edifact/write-contrl.ts';
 import { tempDir } from '../support/server.ts';
-import { storeInboundEdifact } from '../support/inbound-edifact.ts';
+import { desadvMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
 
 const system = { type: 'system' as const, name: 'edi-inbound every-problem test' };
 const gtinA = '0950600088802';
@@ -144,6 +144,30 @@ describe('the APERAK names every business problem', () => {
     expect(texts[0]).toMatch(/due date/);
     expect(texts[1]).toMatch(/\(MOA\).*grossTotal is 99\.99, net \+ tax is 47\.69/);
     expect(await db.get("SELECT id FROM invoices WHERE invoice_number = 'INV-EVERY-1'")).toBeUndefined();
+  });
+});
+
+describe('the APERAK names every problem of a DESADV', () => {
+  it('a line without a lot and another against an order that is not the partner\'s: one APERAK naming both, no lot stored', async () => {
+    const m = desadvMessage('D1', 'DA-EVERY-1', po, [
+      { gtin: gtinA, lot: 'L-EVERY-1', quantity: '5', poLine: '1' },
+      { gtin: gtinB, lot: 'L-EVERY-2', quantity: '2', poLine: '2' },
+    ]);
+    // Line 1 names no lot (its PIA removed); line 2 refers to an order that is not the partner's.
+    const segments = m.segments.filter((s) => !(s.tag === 'PIA' && (s.elements[1] as string[])[0] === 'L-EVERY-1'));
+    const other = segments.findLastIndex((s) => s.tag === 'RFF');
+    segments[other] = { tag: 'RFF', elements: [['ON', '4500000404', '2']] };
+    const text = writeInterchange({ syntax: ['UNOC', '3'], sender: supplierEdi, recipient: ['4012345000009', '14'], preparedAt: ['260320', '1015'], reference: 'EVERY4', messages: [{ ...m, segments }] });
+    const id = await inbound(encodeInterchange(text, 'UNOC'));
+    await processAs2Payload(ctx, { as2MessageId: id });
+    const queued = await answers(id);
+    expect(queued.map((q) => q.purpose)).toEqual(['contrl', 'aperak']);
+    const aperak = segmentsOf(queued[1]!.text);
+    expect(aperak.filter((s) => s.tag === 'ERC').map((s) => s.elements[0]![0])).toEqual(['MISSING', 'UNKPO']);
+    const texts = aperak.filter((s) => s.tag === 'FTX').map((s) => s.elements[3]!.join(''));
+    expect(texts[0]).toMatch(/\(LIN\).*names no lot/);
+    expect(texts[1]).toMatch(/\(RFF\).*4500000404/);
+    expect(await db.get("SELECT id FROM lots WHERE lot IN ('L-EVERY-1', 'L-EVERY-2')")).toBeUndefined();
   });
 });
 
