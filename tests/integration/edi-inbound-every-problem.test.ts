@@ -154,7 +154,7 @@ describe('the APERAK names every problem of a DESADV', () => {
       { gtin: gtinB, lot: 'L-EVERY-2', quantity: '2', poLine: '2' },
     ]);
     // Line 1 names no lot (its PIA removed); line 2 refers to an order that is not the partner's.
-    const segments = m.segments.filter((s) => !(s.tag === 'PIA' && (s.elements[1] as string[])[0] === 'L-EVERY-1'));
+    const segments = m.segments.filter((s) => !(s.tag === 'PIA' && (s.elements?.[1] as string[])[0] === 'L-EVERY-1'));
     const other = segments.findLastIndex((s) => s.tag === 'RFF');
     segments[other] = { tag: 'RFF', elements: [['ON', '4500000404', '2']] };
     const text = writeInterchange({ syntax: ['UNOC', '3'], sender: supplierEdi, recipient: ['4012345000009', '14'], preparedAt: ['260320', '1015'], reference: 'EVERY4', messages: [{ ...m, segments }] });
