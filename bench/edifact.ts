@@ -22,6 +22,11 @@ import { resolve } from 'node:path';
 import { ChunkTokenizer, tokenize } from '../shared/edifact/tokenize.ts';
 import { OrdersLineReader } from '../shared/edifact/map-orders.ts';
 import { trackPeakMemory } from './_report.ts';
+import { benchMessages } from './_edifact-messages.ts';
+
+// First the time per message of a small and a 20,000-message file (bench/_edifact-messages.ts).
+await benchMessages();
+console.log('');
 
 interface NodeEdifactParser {
   encoding(level: string): void;

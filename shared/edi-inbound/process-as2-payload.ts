@@ -24,14 +24,15 @@ import { AppError } from '../errors.ts';
 import { storedFilePath } from '../files/store-upload.ts';
 import { partnerSystemActor } from '../edi-partners/partner-system-user.ts';
 import { queueAs2Message } from '../as2-gateway/queue-as2-message.ts';
-import { EdifactError, tokenize, isEdifactError, value, type EdifactProblem, type Interchange, type Segment } from '../edifact/tokenize.ts';
+import { EdifactError, isEdifactError, value, type EdifactProblem, type Interchange, type Segment } from '../edifact/tokenize.ts';
 import { readEnvelope, splitInterchanges, type EdifactMessage } from '../edifact/envelope.ts';
-import { answeredFrom, buildContrl, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type ContrlInput, type MessageReport } from '../edifact/write-contrl.ts';
+import { answeredFrom, buildContrl, contrlForRefusal, everySyntaxProblem, groupsOf, recordedProblems, unbForAnswer, writeContrl, type AnsweredInterchange, type ContrlInput, type MessageReport } from '../edifact/write-contrl.ts';
 import { writeAperak } from '../edifact/write-aperak.ts';
 import { encodeInterchange, writeInterchange } from '../edifact/write.ts';
 import { completeInterchange, headerOf, recordInterchange, type InterchangeHeader, type InterchangeStatus, type MessageOutcome, type ReceivedBy, type ReprocessRequest } from '../edifact/record-interchange.ts';
 import type { AuditActor } from '../audit/entry.ts';
 import { withinTransaction } from './within-transaction.ts';
+import { tokenizeYielding, yieldEvery, yieldToEventLoop } from './yield-to-event-loop.ts';
 import { refusedWith, type MessageResult } from './message-result.ts';
 import { receiveDesadv } from './desadv-message.ts';
 import { receiveInvoic } from './invoic-message.ts';
@@ -153,7 +154,7 @@ class InterchangeReader {
   async readAll(): Promise<void> {
     let ic: Interchange;
     try {
-      ic = tokenize(this.bytes, { mode: 'strict' });
+      ic = await tokenizeYielding(this.bytes, 'strict');
     } catch (e) {
       if (!isEdifactError(e)) throw e;
       const unb = e.context?.unb ?? unbForAnswer(this.bytes);
@@ -163,9 +164,12 @@ class InterchangeReader {
         return;
       }
       if (await this.refuseForeignSender(unb)) return;
-      await this.refuseSyntax(unb, null, e.problems, () => contrlForRefusal(e, null, this.ours(), unb));
+      // The strict reader stops at its first fault: name every one (everySyntaxProblem).
+      const every = everySyntaxProblem(this.bytes, e);
+      await this.refuseSyntax(unb, every.segments, every.error.problems, () => contrlForRefusal(every.error, every.segments, this.ours(), unb));
       return;
     }
+    await yieldToEventLoop();
     for (const part of splitInterchanges(ic)) await this.read(part);
   }
 
@@ -206,11 +210,15 @@ class InterchangeReader {
     const reference = headerOf(unb).controlReference;
     const recorded = await recordInterchange(this.ctx, this.by, { bytes: this.bytes, header: headerOf(unb), messageTypes: types, messageCount: types.length }, await this.rerunOf(headerOf(unb)));
     if (recorded.duplicate) return this.repeat(recorded.id, reference, recorded.status, recorded.acknowledgement);
+    await yieldToEventLoop();
     const input = contrl();
     const text = input ? writeContrl(input) : null;
-    await completeInterchange(this.ctx, this.by, recorded.id, { status: 'rejected', problems, acknowledgement: text, messages: [] });
+    await yieldToEventLoop();
+    // Bounded like the CONTRL (which has no place for a count): the record says how many more there were.
+    const recordedList = recordedProblems(problems);
+    await completeInterchange(this.ctx, this.by, recorded.id, { status: 'rejected', problems: recordedList, acknowledgement: text, messages: [] });
     if (text) this.answers.push({ text, purpose: 'contrl', interchangeId: recorded.id, reference });
-    this.outcomes.push({ reference, status: 'rejected', duplicate: false, problems: problems.map((p) => p.message) });
+    this.outcomes.push({ reference, status: 'rejected', duplicate: false, problems: recordedList.map((p) => p.message) });
   }
 
   private repeat(id: string, reference: string, status: InterchangeStatus, acknowledgement: string | null): void {
@@ -224,6 +232,7 @@ class InterchangeReader {
     if (await this.refuseForeignSender(unb)) return;
     let envelope;
     try {
+      await yieldToEventLoop();
       envelope = readEnvelope(part);
     } catch (e) {
       if (!isEdifactError(e)) throw e;
@@ -237,13 +246,17 @@ class InterchangeReader {
     const groups = groupsOf(part.segments);
     const reports: MessageReport[] = [];
     const outcomes: MessageOutcome[] = [];
+    const earlierAccepted = new Map<string, MessageOutcome>();
+    for (const e of recorded.earlierMessages ?? []) if (e.status === 'accepted' && !earlierAccepted.has(e.reference)) earlierAccepted.set(e.reference, e);
+    let step = 0;
     for (const m of envelope.messages) {
+      if (++step % yieldEvery === 0) await yieldToEventLoop();
       const type = identifier(m).join(':');
       const handler = handlers[m.type];
       const at = { segment: 1, tag: 'UNH', element: 2, component: 1, messageReference: m.reference };
       // A rerun submits only what was refused before (rejected or unsupported): a message accepted
       // the first time already became its records, and submitting it again would double them.
-      const kept = recorded.earlierMessages?.find((e) => e.reference === m.reference && e.status === 'accepted');
+      const kept = earlierAccepted.get(m.reference);
       if (kept) {
         reports.push({ reference: m.reference, identifier: identifier(m), group: groups.get(m.reference), problems: [] });
         outcomes.push({ ...kept, aperak: null });

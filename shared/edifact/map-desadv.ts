@@ -69,7 +69,11 @@ export interface MappedDesadv {
   sources: Record<string, FieldSource>;
 }
 
-export type DesadvMapResult = { ok: true; value: MappedDesadv } | { ok: false; problems: EdifactProblem[] };
+/**
+ * On refusal, `partial` (when every problem is in a line, none in the header): what was read,
+ * and the lines (0-based) that have problems, so the other lines can still be checked.
+ */
+export type DesadvMapResult = { ok: true; value: MappedDesadv } | { ok: false; problems: EdifactProblem[]; partial?: MappedDesadv & { faultyLines: number[] } };
 
 const gtinTypes = new Set(['SRV', 'EN', 'EAN', 'UP', 'GTIN']);
 
@@ -186,7 +190,14 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
   }
   if (groups.length === 0) report('missingSegment', { what: 'lines (LIN)' }, unh);
 
+  const headerProblems = problems.length;
+  const faultyLines: number[] = [];
   groups.forEach((g, i) => {
+    const before = problems.length;
+    mapLine(g, i);
+    if (problems.length > before) faultyLines.push(i);
+  });
+  function mapLine(g: (typeof groups)[number], i: number) {
     const { lin } = g;
     const at = (name: string) => `lines/${i}/${name}`;
     sources[`lines/${i}`] = src(lin);
@@ -293,14 +304,12 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
       poLine,
       ssccs: g.ssccs,
     });
-  });
+  }
 
-  if (problems.length) return { ok: false, problems };
-  return {
-    ok: true,
-    value: {
-      advice: { messageReference: message.reference, number, documentDate, despatchDate, purchaseOrder, supplier: party('SU'), buyer: party('BY'), deliveryParty: party('DP'), lines },
-      sources,
-    },
+  const mapped = {
+    advice: { messageReference: message.reference, number, documentDate, despatchDate, purchaseOrder, supplier: party('SU'), buyer: party('BY'), deliveryParty: party('DP'), lines },
+    sources,
   };
+  if (problems.length) return headerProblems === 0 ? { ok: false, problems, partial: { ...mapped, faultyLines } } : { ok: false, problems };
+  return { ok: true, value: mapped };
 }

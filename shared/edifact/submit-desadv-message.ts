@@ -10,7 +10,7 @@ import { submitLots, rowProblemsOf, type LotInput } from '../lots/submit-lots.ts
 import { lotProblems, type Lot, type RowProblem } from '../lots/lot.ts';
 import { fill, type EdifactProblem } from './tokenize.ts';
 import type { EdifactMessage } from './envelope.ts';
-import { mapDesadv, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
+import { mapDesadv, type DesadvMapResult, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
 
 export const desadvMessageProblemTexts = {
   field: '{field} {problem}',
@@ -28,9 +28,44 @@ export interface DesadvMessageSubmission {
 /** Maps one DESADV and submits its lines as the caller's lots, all or nothing. */
 export async function submitDesadvMessage(ctx: UseCaseContext, actor: Actor, m: EdifactMessage): Promise<DesadvMessageSubmission> {
   const mapped = mapDesadv(m);
-  if (!mapped.ok) return { status: 'rejected', advice: null, lots: [], warnings: [], problems: mapped.problems };
+  if (!mapped.ok) {
+    const more = mapped.partial ? await otherLineProblems(ctx, actor, mapped.partial, m.reference) : [];
+    return { status: 'rejected', advice: null, lots: [], warnings: [], problems: [...mapped.problems, ...more] };
+  }
   const { advice, sources } = mapped.value;
-  const lots: LotInput[] = advice.lines.map((l, i) => ({
+  try {
+    // The interchange register (edi_messages.records) says which EDIFACT message each lot came from.
+    const result = await submitLots(ctx, actor, { source: 'edifact', lots: lotInputs(advice) });
+    return { status: 'accepted', advice, lots: result.stored, warnings: result.warnings, problems: [] };
+  } catch (e) {
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
+    return { status: 'rejected', advice, lots: [], warnings: [], problems: rowProblems(e.fields, sources, m.reference) };
+  }
+}
+
+type PartialDesadv = NonNullable<Extract<DesadvMapResult, { ok: false }>['partial']>;
+
+/**
+ * The lot use case's problems of the lines the mapping found nothing wrong with (an unknown
+ * order, a lot submitted before), so one answer names every problem of the message. Nothing is
+ * stored: the faulty lines go in as rows already refused, so the use case refuses the whole.
+ */
+async function otherLineProblems(ctx: UseCaseContext, actor: Actor, partial: PartialDesadv, messageReference: string): Promise<EdifactProblem[]> {
+  const faulty = new Set(partial.faultyLines);
+  const lots = lotInputs(partial.advice).filter((_, i) => !faulty.has(i));
+  if (lots.length === 0) return [];
+  const rejected: RowProblem[] = partial.faultyLines.map((i) => ({ row: i + 1, column: null, message: 'refused in mapping' }));
+  try {
+    await submitLots(ctx, actor, { source: 'edifact', lots, rejected });
+  } catch (e) {
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
+    return rowProblems(e.fields, partial.sources, messageReference).filter((p) => !faulty.has(Number(p.field!.split('/')[1])));
+  }
+  throw new Error('submitLots stored lots although rows were refused');
+}
+
+function lotInputs(advice: DespatchAdvice): LotInput[] {
+  return advice.lines.map((l, i) => ({
     row: i + 1,
     gtin: l.gtin,
     lot: l.lot,
@@ -41,14 +76,6 @@ export async function submitDesadvMessage(ctx: UseCaseContext, actor: Actor, m: 
     poNumber: l.purchaseOrder ?? undefined,
     poLine: l.poLine ?? undefined,
   }));
-  try {
-    // The interchange register (edi_messages.records) says which EDIFACT message each lot came from.
-    const result = await submitLots(ctx, actor, { source: 'edifact', lots });
-    return { status: 'accepted', advice, lots: result.stored, warnings: result.warnings, problems: [] };
-  } catch (e) {
-    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
-    return { status: 'rejected', advice, lots: [], warnings: [], problems: rowProblems(e.fields, sources, m.reference) };
-  }
 }
 
 /** The lot use case's row refusals, each against the segment its field was read from. */

@@ -3,11 +3,12 @@
 // do not add up, an unknown GTIN, a lot submitted before) or whose type we do not take. It
 // refers to the original message (RFF+ACW), is addressed back to its sender (NAD+MR) and lists
 // each problem as ERC (our stable code, code list agency ZZZ: mutually defined) + FTX (the
-// English text with the segment/element it is about), so that the partner's system can act on
+// English text with the segment/element it is about; at most maxProblemsPerMessage, then ERC
+// MORE with the count of the rest), so that the partner's system can act on
 // the code and a person can read the text.
 import { describeProblem, type EdifactProblem, type ServiceChars } from './tokenize.ts';
 import { writeInterchange, type WriteInterchange, type WriteSegment } from './write.ts';
-import { replyCharset, type AnsweredInterchange } from './write-contrl.ts';
+import { maxProblemsPerMessage, replyCharset, type AnsweredInterchange } from './write-contrl.ts';
 
 /**
  * ERC codes (9321, an..8) for problem codes; anything else is BADVALUE/MISSING by its kind.
@@ -73,9 +74,16 @@ export function buildAperak(input: AperakInput): WriteInterchange {
     { tag: 'NAD', elements: ['MS', [a.recipient, '', a.recipientQualifier === '14' ? '9' : '']] },
     { tag: 'NAD', elements: ['MR', [a.sender, '', a.senderQualifier === '14' ? '9' : '']] },
   ];
-  for (const p of input.problems) {
+  // Every problem, up to the bound CONTRL has too; then one more ERC + FTX saying how many were left out.
+  const named = input.problems.slice(0, maxProblemsPerMessage);
+  for (const p of named) {
     segments.push({ tag: 'ERC', elements: [[ercCode(p), '', 'ZZZ']] });
     segments.push({ tag: 'FTX', elements: ['AAO', '', '', textComponents(describeProblem(p))] });
+  }
+  const omitted = input.problems.length - named.length;
+  if (omitted > 0) {
+    segments.push({ tag: 'ERC', elements: [['MORE', '', 'ZZZ']] });
+    segments.push({ tag: 'FTX', elements: ['AAO', '', '', textComponents(`${omitted} more problems are not listed (at most ${maxProblemsPerMessage} per message are named)`)] });
   }
   const v4 = a.syntaxVersion >= 4;
   return {

@@ -6,7 +6,7 @@
 // tokenizer or the envelope check; its code maps to a syntax error code of code list 0085.
 // Business faults (unknown order, totals) are APERAK's (write-aperak.ts), not CONTRL's.
 // Syntax 1–3 interchanges are answered with CONTRL:D:3:UN, syntax 4 with CONTRL:4:1:UN.
-import { isEdifactError, tokenize, value, type EdifactError, type EdifactProblem, type Segment, type ServiceChars } from './tokenize.ts';
+import { EdifactError as EdifactErrorClass, fill, isEdifactError, syntaxProblem, tokenize, value, type EdifactError, type EdifactProblem, type Segment, type ServiceChars } from './tokenize.ts';
 import type { Envelope } from './envelope.ts';
 import { encodeInterchange, writeInterchange, type WriteInterchange, type WriteSegment } from './write.ts';
 
@@ -130,6 +130,42 @@ export interface ContrlInput {
   messageReference?: string;
   preparedAt: Date;
   chars?: ServiceChars;
+  /** Problems left out of the CONTRL by the bounds (boundProblems): CONTRL has no place for a count, the interchange's record says it. */
+  omitted?: number;
+}
+
+/** At most this many problems are named per message, and per interchange (the rest are counted). */
+export const maxProblemsPerMessage = 100;
+export const maxProblemsPerInterchange = 1000;
+
+export const moreProblemsText = '{count} more problems are not listed (at most {perMessage} per message and {perInterchange} per interchange are named)';
+
+/**
+ * The problems a CONTRL names and the interchange records: in their order, at most
+ * maxProblemsPerMessage of each message and maxProblemsPerInterchange in all; `omitted` counts
+ * the rest. One pass, whatever the number of problems.
+ */
+export function boundProblems(problems: readonly EdifactProblem[]): { kept: EdifactProblem[]; omitted: number } {
+  const kept: EdifactProblem[] = [];
+  const perMessage = new Map<string, number>();
+  for (const p of problems) {
+    if (kept.length >= maxProblemsPerInterchange) break;
+    if (p.messageReference !== undefined) {
+      const n = perMessage.get(p.messageReference) ?? 0;
+      if (n >= maxProblemsPerMessage) continue;
+      perMessage.set(p.messageReference, n + 1);
+    }
+    kept.push(p);
+  }
+  return { kept, omitted: problems.length - kept.length };
+}
+
+/** The problems to record on an interchange: the bounded ones, and one saying how many more there were. */
+export function recordedProblems(problems: readonly EdifactProblem[]): EdifactProblem[] {
+  const { kept, omitted } = boundProblems(problems);
+  if (omitted === 0) return kept;
+  const params = { count: omitted, perMessage: maxProblemsPerMessage, perInterchange: maxProblemsPerInterchange };
+  return [...kept, { code: 'moreProblems', message: fill(moreProblemsText, params), params, segment: null, tag: null }];
 }
 
 /** The service segment a problem without a position is about (a missing trailer). */
@@ -297,18 +333,89 @@ export function contrlForRefusal(
     syntaxVersion: /^\d$/.test(value(unb, 1, 2)) ? Number(value(unb, 1, 2)) : 3,
     charset: value(unb, 1, 1),
   };
+  const { kept, omitted } = boundProblems(error.problems);
   const byMessage = new Map<string, EdifactProblem[]>();
   const interchange: EdifactProblem[] = [];
-  for (const p of error.problems) {
-    if (p.messageReference !== undefined) byMessage.set(p.messageReference, [...(byMessage.get(p.messageReference) ?? []), p]);
-    else interchange.push(p);
+  for (const p of kept) {
+    if (p.messageReference === undefined) interchange.push(p);
+    else {
+      const list = byMessage.get(p.messageReference);
+      if (list) list.push(p);
+      else byMessage.set(p.messageReference, [p]);
+    }
   }
-  const known = new Map((segments ?? []).filter((s) => s.tag === 'UNH').map((s) => [value(s, 1), s.elements[1] ?? []]));
+  const known = new Map<string, string[]>();
+  for (const s of segments ?? []) if (s.tag === 'UNH' && !known.has(value(s, 1))) known.set(value(s, 1), s.elements[1] ?? []);
   const open = error.context?.message;
   if (open) known.set(value(open, 1), open.elements[1] ?? []);
   const groups = groupsOf(segments ?? []);
   const messages: MessageReport[] = [...byMessage].map(([reference, problems]) => ({ reference, identifier: known.get(reference) ?? [''], group: groups.get(reference) ?? null, problems }));
   // The interchange is refused as a whole: UCI says so even when every fault is inside a message.
   const uci = interchange.length ? interchange : [{ ...error.problems[0]!, segment: null, tag: null, element: undefined, component: undefined }];
-  return { answered, problems: uci, messages, reference: ours.reference, messageReference: ours.messageReference, preparedAt: ours.preparedAt };
+  return { answered, problems: uci, messages, omitted, reference: ours.reference, messageReference: ours.messageReference, preparedAt: ours.preparedAt };
+}
+
+const unoaRepertoire = new Set(`ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,-()/='+:?!"%&*;<>`);
+
+function shown(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  const hex = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return code < 0x20 || (code >= 0x7f && code < 0xa0) ? hex : `"${ch}" (${hex})`;
+}
+
+/** The first character of `text` the charset does not allow, as a problem code and its parameters. */
+function badCharacterIn(text: string, charset: string): { code: 'badCharacter' | 'controlCharacter'; params: Record<string, string> } | null {
+  const latin1 = /^UNO[A-K]$/.test(charset);
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x20 || c === 0x7f || (latin1 && c >= 0x80 && c < 0xa0)) return { code: 'controlCharacter', params: { character: shown(ch) } };
+    if ((charset === 'UNOA' && !unoaRepertoire.has(ch)) || (charset === 'UNOB' && c > 0x7e)) return { code: 'badCharacter', params: { character: shown(ch), charset } };
+  }
+  return null;
+}
+
+/**
+ * Every character fault of an interchange the strict reader refused at its first one (a
+ * character its charset does not allow, a control character): the reader stops there, so the
+ * interchange is read again leniently and each component is checked, one problem per
+ * component, so that the CONTRL names every faulty position and the partner fixes the file in
+ * one round trip. Returns the refusal unchanged (and no segments) for any other refusal, or
+ * when even the lenient read fails. Linear in the interchange's size.
+ */
+export function everySyntaxProblem(bytes: Uint8Array, error: EdifactError): { error: EdifactError; segments: Segment[] | null } {
+  const first = error.problems[0];
+  if (error.problems.length !== 1 || !first || (first.code !== 'badCharacter' && first.code !== 'controlCharacter')) return { error, segments: null };
+  let segments: Segment[];
+  let charset: string;
+  try {
+    const ic = tokenize(bytes, { mode: 'lenient' });
+    segments = ic.segments;
+    charset = ic.charset;
+  } catch {
+    return { error, segments: null };
+  }
+  const problems: EdifactProblem[] = [];
+  let seenFirst = false;
+  let message: { reference: string; start: number } | null = null;
+  for (const s of segments) {
+    if (s.tag === 'UNH') message = { reference: value(s, 1), start: s.position };
+    const inMessage = message && s.position > message.start ? { messageReference: message.reference, messageStart: message.start } : {};
+    s.repetitions.forEach((repetitions, e) => {
+      for (const components of repetitions) {
+        components.forEach((text, c) => {
+          const bad = badCharacterIn(text, charset);
+          if (!bad) return;
+          const at = { segment: s.position, tag: s.tag, element: e + 1, component: c + 1 };
+          if (at.segment === first.segment && at.element === first.element && at.component === first.component) seenFirst = true;
+          problems.push({ ...syntaxProblem(bad.code, bad.params, at), ...inMessage });
+        });
+      }
+    });
+    if (s.tag === 'UNT' || s.tag === 'UNZ') message = null;
+  }
+  // The lenient read must have seen the strict reader's fault; if not, it read something else: keep the refusal as it was.
+  if (!seenFirst) return { error, segments: null };
+  const all = new EdifactErrorClass(problems);
+  all.context = error.context;
+  return { error: all, segments };
 }

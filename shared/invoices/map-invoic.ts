@@ -49,7 +49,8 @@ export interface MappedInvoic {
   sources: Record<string, FieldSource>;
 }
 
-export type MapResult = { ok: true; value: MappedInvoic } | { ok: false; problems: EdifactProblem[] };
+/** On refusal, `partial` is what could be read (empty where something was missing), so the rest can still be checked. */
+export type MapResult = { ok: true; value: MappedInvoic } | { ok: false; problems: EdifactProblem[]; partial?: MappedInvoic };
 
 function toIsoDate(text: string, fmt: string): string | null {
   let m: RegExpExecArray | null;
@@ -329,13 +330,11 @@ export function mapInvoic(message: EdifactMessage): MapResult {
   const grossTotal = total('grossTotal', ['77', '86'], 'gross total (MOA+77 or MOA+86 after UNS)');
   for (const s of summary) if (s.tag === 'ALC') report('allowances', {}, s);
 
-  if (problems.length) return { ok: false, problems };
-  return {
-    ok: true,
-    value: {
-      messageReference: message.reference,
-      submission: { number, invoiceDate, dueDate, currency, paymentTerms, purchaseOrder, lines, netTotal, taxTotal, grossTotal },
-      sources,
-    },
+  const mapped = {
+    messageReference: message.reference,
+    submission: { number, invoiceDate, dueDate, currency, paymentTerms, purchaseOrder, lines, netTotal, taxTotal, grossTotal },
+    sources,
   };
+  if (problems.length) return { ok: false, problems, partial: mapped };
+  return { ok: true, value: mapped };
 }

@@ -12,7 +12,7 @@ import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { fill, type EdifactProblem } from '../edifact/tokenize.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapInvoic, type MappedInvoic } from './map-invoic.ts';
-import { submitInvoice, type InvoiceSubmission } from './submit-invoice.ts';
+import { invoiceSubmissionProblems, submitInvoice, type InvoiceSubmission } from './submit-invoice.ts';
 import type { Invoice } from './invoice.ts';
 
 export const invoicMessageProblemTexts = {
@@ -72,7 +72,22 @@ async function matchByGtin(ctx: UseCaseContext, actor: Actor, mapped: MappedInvo
 export async function submitInvoicMessage(ctx: UseCaseContext, actor: Actor, m: EdifactMessage, origin: InvoicOrigin): Promise<InvoicMessageSubmission> {
   const messageReference = m.reference;
   const mapped = mapInvoic(m);
-  if (!mapped.ok) return { messageReference, problems: mapped.problems };
+  if (!mapped.ok) {
+    if (!mapped.partial) return { messageReference, problems: mapped.problems };
+    // Name every problem at once: what the mapping found, and what the invoice checks find in
+    // the rest (totals that do not add up), leaving out fields the mapping already said are missing.
+    const partial = mapped.partial;
+    const refers = { documentNumber: partial.submission.number, purchaseOrder: partial.submission.purchaseOrder };
+    const { submission } = await matchByGtin(ctx, actor, partial);
+    const fields = await invoiceSubmissionProblems(ctx, actor, submission);
+    const named = new Set(mapped.problems.map((p) => `${p.segment}/${p.tag}/${p.element ?? ''}`));
+    const more = fieldProblems(fields, partial.sources, messageReference).filter((p) => {
+      const top = p.field!.split('/')[0]! as keyof InvoiceSubmission;
+      const given = submission[top];
+      return given !== '' && given !== undefined && !named.has(`${p.segment}/${p.tag}/${p.element ?? ''}`);
+    });
+    return { messageReference, problems: [...mapped.problems, ...more], ...refers };
+  }
   const refers = { documentNumber: mapped.value.submission.number, purchaseOrder: mapped.value.submission.purchaseOrder };
   const { submission, problems } = await matchByGtin(ctx, actor, mapped.value);
   if (problems.length) return { messageReference, problems, ...refers };
@@ -90,14 +105,13 @@ export async function submitInvoicMessage(ctx: UseCaseContext, actor: Actor, m: 
     return { messageReference, invoice, problems: [], ...refers };
   } catch (e) {
     if (!isAppError(e) || e.code !== 'invalid_input' || !e.fields) throw e;
-    const sources = mapped.value.sources;
-    return {
-      messageReference,
-      problems: Object.entries(e.fields).map(([field, text]) => {
-        const at = sources[field] ?? sources[field.replace(/\/\w+$/, '/poLine')];
-        return problem('field', { field, problem: text }, { segment: at?.segment ?? null, tag: at?.tag ?? null, ...(at?.element ? { element: at.element, component: at.component } : {}), messageReference, field });
-      }),
-      ...refers,
-    };
+    return { messageReference, problems: fieldProblems(e.fields, mapped.value.sources, messageReference), ...refers };
   }
+}
+
+function fieldProblems(fields: Record<string, string>, sources: MappedInvoic['sources'], messageReference: string): EdifactProblem[] {
+  return Object.entries(fields).map(([field, text]) => {
+    const at = sources[field] ?? sources[field.replace(/\/\w+$/, '/poLine')];
+    return problem('field', { field, problem: text }, { segment: at?.segment ?? null, tag: at?.tag ?? null, ...(at?.element ? { element: at.element, component: at.component } : {}), messageReference, field });
+  });
 }

@@ -255,6 +255,19 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
  * is stored with its lines, its record hash, an audit entry and an `invoice.submitted` event
  * for the ERP, in one transaction.
  */
+/**
+ * Every field problem of a submission, without storing anything: for an INVOIC whose mapping
+ * already found problems (a missing due date), so its APERAK also names the rest (totals).
+ */
+export async function invoiceSubmissionProblems(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission): Promise<Record<string, string>> {
+  requireRole(actor, 'supplier_user');
+  return ctx.db.transaction(async (tx) => {
+    const fields: Record<string, string> = {};
+    await validate(tx, actor, input, fields);
+    return fields;
+  });
+}
+
 export async function submitInvoice(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission, origin: InvoiceOrigin = {}): Promise<Invoice> {
   requireRole(actor, 'supplier_user');
   return ctx.db.transaction(async (tx) => {
