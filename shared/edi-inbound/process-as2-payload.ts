@@ -4,7 +4,8 @@
 // UNB sender is the partner the AS2 signature authenticated, records it in the interchange
 // register (a repeat gets the first CONTRL again, nothing is done twice), hands each message
 // to its use case in the name of the partner's technical user (partner-system-user.ts) and
-// queues the answers back to the partner over AS2: a CONTRL per interchange, always, and an
+// queues the answers back to the partner over AS2: a CONTRL per interchange (never to an
+// interchange of CONTRLs, which are recorded as the partner's acknowledgements), and an
 // APERAK per message refused on business grounds or of a type we do not take.
 //
 // One transaction: the use cases run on a Db bound to it (within-transaction.ts), so the
@@ -48,6 +49,11 @@ export const inboundProblemTexts = {
   unsupportedMessageType: 'message type {type} is not taken over AS2 (DESADV, INVOIC, ORDRSP from suppliers; RECADV, ORDERS from distributors)',
   notAllowed: 'message type {type} is not taken from a {kind} partner (it comes from a {expected})',
 } as const;
+
+/** An interchange of syntax acknowledgements only: it gets no CONTRL back. */
+function onlyAcknowledgements(types: string[]): boolean {
+  return types.length > 0 && types.every((t) => t === 'CONTRL');
+}
 
 /** 0085 code 23, "unknown interchange sender": not a syntax fault the engine's CONTRL writer maps. */
 const unknownSenderCode = '23';
@@ -217,7 +223,8 @@ class InterchangeReader {
     // Bounded like the CONTRL (which has no place for a count): the record says how many more there were.
     const recordedList = recordedProblems(problems);
     await completeInterchange(this.ctx, this.by, recorded.id, { status: 'rejected', problems: recordedList, acknowledgement: text, messages: [] });
-    if (text) this.answers.push({ text, purpose: 'contrl', interchangeId: recorded.id, reference });
+    // A CONTRL is never answered with a CONTRL (ISO 9735-4): two systems would answer each other for ever.
+    if (text && !onlyAcknowledgements(types)) this.answers.push({ text, purpose: 'contrl', interchangeId: recorded.id, reference });
     this.outcomes.push({ reference, status: 'rejected', duplicate: false, problems: recordedList.map((p) => p.message) });
   }
 
@@ -264,7 +271,11 @@ class InterchangeReader {
       }
       let result: MessageResult;
       let unsupported = false;
-      if (!handler) {
+      if (m.type === 'CONTRL') {
+        // The partner's syntax acknowledgement of an interchange of ours: recorded with the
+        // interchange (its text is kept in the register), nothing to do and nothing to answer.
+        result = { status: 'accepted', problems: [], records: [] };
+      } else if (!handler) {
         unsupported = true;
         result = refusedWith([{ code: 'unsupportedMessageType', message: fill(inboundProblemTexts.unsupportedMessageType, { type: m.type }), params: { type: m.type }, ...at }]);
       } else if (handler.role !== this.actor.role) {
@@ -282,12 +293,15 @@ class InterchangeReader {
     }
     const accepted = outcomes.filter((o) => o.status === 'accepted').length;
     const status: InterchangeStatus = accepted === outcomes.length ? 'accepted' : accepted === 0 ? 'rejected' : 'partially_accepted';
-    const contrl = writeContrl({ answered, problems: [], messages: reports, ...this.ours() });
+    // A CONTRL is never answered with a CONTRL (ISO 9735-4): two systems would answer each other for ever.
+    const contrl = onlyAcknowledgements(envelope.messages.map((m) => m.type)) ? null : writeContrl({ answered, problems: [], messages: reports, ...this.ours() });
     // Accepted all the same: what the reader warned about (e.g. "?," for a decimal comma) is kept with it.
     await completeInterchange(this.ctx, this.by, recorded.id, { status, problems: part.warnings ?? [], acknowledgement: contrl, messages: outcomes });
-    // The CONTRL goes before the APERAKs it precedes in meaning.
-    const firstAperak = this.answers.findIndex((a) => a.purpose === 'aperak' && a.interchangeId === recorded.id);
-    this.answers.splice(firstAperak === -1 ? this.answers.length : firstAperak, 0, { text: contrl, purpose: 'contrl', interchangeId: recorded.id, reference: envelope.reference });
+    if (contrl) {
+      // The CONTRL goes before the APERAKs it precedes in meaning.
+      const firstAperak = this.answers.findIndex((a) => a.purpose === 'aperak' && a.interchangeId === recorded.id);
+      this.answers.splice(firstAperak === -1 ? this.answers.length : firstAperak, 0, { text: contrl, purpose: 'contrl', interchangeId: recorded.id, reference: envelope.reference });
+    }
     this.outcomes.push({ reference: envelope.reference, status, duplicate: false, problems: outcomes.flatMap((o) => o.problems.map((p) => p.message)) });
   }
 

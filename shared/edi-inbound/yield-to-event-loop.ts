@@ -16,7 +16,7 @@ export async function yieldToEventLoop(): Promise<void> {
   await macrotask();
 }
 
-/** tokenize(bytes), in chunks of `yieldBytes` with a yield after each: the same result, the same refusals. */
+/** tokenize(bytes), in chunks of `yieldBytes` with a yield after each: the same result (warnings included), the same refusals. */
 export async function tokenizeYielding(bytes: Uint8Array, mode: TokenizeMode): Promise<Interchange> {
   const t = new ChunkTokenizer({ mode });
   const segments = [];
@@ -25,5 +25,5 @@ export async function tokenizeYielding(bytes: Uint8Array, mode: TokenizeMode): P
     await yieldToEventLoop();
   }
   for (const s of t.end()) segments.push(s);
-  return { ...t.head!, segments };
+  return { ...t.head!, segments, warnings: t.warnings };
 }

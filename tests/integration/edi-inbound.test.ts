@@ -602,3 +602,27 @@ describe('end to end: POST /as2 → MDN → worker → lots and a queued CONTRL'
     expect(segmentsOf(Buffer.from(out.payload).toString('latin1'))[0]).toEqual({ tag: 'UCI', elements: [[ic.reference], supplierEdi, ['4012345000009', '14'], ['7']] });
   });
 });
+
+describe('CONTRLs from partners', () => {
+  it('a CONTRL from the partner is recorded as its acknowledgement and never answered with a CONTRL (two systems would answer each other for ever)', async () => {
+    // The partner's CONTRL of an interchange of ours: what our own writer makes, sent back.
+    const contrlOfOurs: WriteMessage = {
+      reference: 'C1',
+      type: ['CONTRL', 'D', '3', 'UN'],
+      segments: [{ tag: 'UCI', elements: ['OURS000001', ['4012345000009', '14'], supplierEdi, '7'] }],
+    };
+    const good = interchange([contrlOfOurs]);
+    const id = await inbound(supplierPartner, supplierOrg, good.bytes, 'contrl.edi');
+    const result = await processAs2Payload(ctx, { as2MessageId: id });
+    expect([result.accepted, result.rejected, result.acknowledgements.length]).toEqual([1, 0, 0]);
+    expect(await queuedFor(id)).toEqual([]);
+    expect(await db.get('SELECT status, acknowledgement FROM edi_interchanges WHERE control_reference = ?', [good.reference])).toEqual({ status: 'accepted', acknowledgement: null });
+
+    // A broken one is refused and recorded, but not answered either.
+    const broken = new TextDecoder().decode(interchange([contrlOfOurs]).bytes).replace(/UNT\+\d+/, 'UNT+9');
+    const brokenId = await inbound(supplierPartner, supplierOrg, new TextEncoder().encode(broken), 'contrl-broken.edi');
+    const refused = await processAs2Payload(ctx, { as2MessageId: brokenId });
+    expect([refused.accepted, refused.rejected, refused.acknowledgements.length]).toEqual([0, 1, 0]);
+    expect(await queuedFor(brokenId)).toEqual([]);
+  });
+});
