@@ -2,28 +2,19 @@
 // processed by processAs2Payload on a real SQLite file): the CONTRL names every syntax fault of
 // a message, the APERAK every business problem, and a 20,000-message interchange neither takes
 // quadratic work nor keeps the event loop from others while it is processed.
-import { join } from 'node:path';
 import { setImmediate as macrotask } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
-import { migrate } from '../../shared/db/migrate.ts';
-import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { seedDemo } from '../../shared/demo/seed-demo.ts';
-import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
-import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
+import type { Db } from '../../shared/db/index.ts';
 import { addPartner } from '../../shared/edi-partners/add-partner.ts';
 import { tokenize } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
 import { encodeInterchange, writeInterchange, type WriteMessage, type WriteSegment } from '../../shared/edifact/write.ts';
 import { processAs2Payload, type EdiInboundContext } from '../../shared/edi-inbound/process-as2-payload.ts';
 import { maxProblemsPerMessage } from '../../shared/edifact/write-contrl.ts';
-import { tempDir } from '../support/server.ts';
-import { desadvMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
+import { desadvMessage, inboundGtins, inboundWorld, storeInboundEdifact } from '../support/inbound-edifact.ts';
 
 const system = { type: 'system' as const, name: 'edi-inbound every-problem test' };
-const gtinA = '0950600088802';
-const gtinB = '0950600088819';
+const { a: gtinA, b: gtinB } = inboundGtins;
 const po = '4500088101';
 const supplierEdi = ['6901234000001', '14'];
 
@@ -49,29 +40,7 @@ function segmentsOf(text: string): { tag: string; elements: string[][] }[] {
 }
 
 beforeAll(async () => {
-  dir = tempDir('lotbridge-edi-every-');
-  const url = `file:${join(dir.dir, 'lotbridge.db')}`;
-  db = openDb(url);
-  await tuneEmbedded(db, url);
-  await migrate(db, join(import.meta.dirname, '../../migrations'));
-  ctx = { db, clock: systemClock, policy: defaultPolicy, uploadDir: dir.dir };
-  await seedDemo(ctx);
-  supplierOrg = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'V-10001'"))!.id;
-  await db.transaction(async (tx) => {
-    for (const g of [gtinA, gtinB]) await applyItemUpserted(tx, systemClock, { gtin: g, description: `Item ${g}`, unitOfMeasure: 'EA' });
-    await applyPurchaseOrder(tx, systemClock, {
-      poNumber: po,
-      supplier: { erpId: 'V-10001' },
-      status: 'open',
-      currency: 'EUR',
-      orderDate: '2026-03-01',
-      version: 1,
-      lines: [
-        { lineNumber: 1, gtin: gtinA, quantity: 500, unitPrice: '3.85' },
-        { lineNumber: 2, gtin: gtinB, quantity: 200, unitPrice: '1.2345' },
-      ],
-    });
-  });
+  ({ dir, db, ctx, supplierOrg } = await inboundWorld('lotbridge-edi-every-', po));
   const plain = { requireSigned: false, requireEncrypted: false };
   supplierPartner = (await addPartner(ctx, system, { organisationId: supplierOrg, as2Id: 'EVERY-AS2', ediId: supplierEdi.join(':'), options: plain })).partner.id;
 });

@@ -12,12 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
-import { migrate } from '../../shared/db/migrate.ts';
+import { type Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import { applyShipmentDispatched } from '../../shared/erp/apply-shipment-dispatched.ts';
@@ -38,15 +36,14 @@ import { createLogger } from '../../shared/log.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from './helpers.ts';
-import { desadvMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
+import { desadvMessage, inboundGtins, inboundWorld, storeInboundEdifact } from '../support/inbound-edifact.ts';
 import { actorFor } from '../support/actors.ts';
 import { getEdiMessage } from '../../shared/edi-log/get-edi-message.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/edifact');
 const system = { type: 'system' as const, name: 'edi-inbound test' };
 // GTIN-13s with their check digits; stored as GTIN-14.
-const gtinA = '0950600088802';
-const gtinB = '0950600088819';
+const { a: gtinA, b: gtinB } = inboundGtins;
 const po = '4500088001';
 const supplierEdi = ['6901234000001', '14'];
 const distributorEdi = ['5400110000009', '14'];
@@ -144,29 +141,8 @@ let supplierOrg: string;
 let distributorOrg: string;
 
 beforeAll(async () => {
-  dir = tempDir('lotbridge-edi-inbound-');
-  const url = `file:${join(dir.dir, 'lotbridge.db')}`;
-  db = openDb(url);
-  await tuneEmbedded(db, url);
-  await migrate(db, join(import.meta.dirname, '../../migrations'));
-  ctx = { db, clock: systemClock, policy: defaultPolicy, uploadDir: dir.dir };
-  await seedDemo(ctx);
-  supplierOrg = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'V-10001'"))!.id;
-  distributorOrg = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20001'"))!.id;
+  ({ dir, db, ctx, supplierOrg, distributorOrg } = await inboundWorld('lotbridge-edi-inbound-', po));
   await db.transaction(async (tx) => {
-    for (const g of [gtinA, gtinB]) await applyItemUpserted(tx, systemClock, { gtin: g, description: `Item ${g}`, unitOfMeasure: 'EA' });
-    await applyPurchaseOrder(tx, systemClock, {
-      poNumber: po,
-      supplier: { erpId: 'V-10001' },
-      status: 'open',
-      currency: 'EUR',
-      orderDate: '2026-03-01',
-      version: 1,
-      lines: [
-        { lineNumber: 1, gtin: gtinA, quantity: 500, unitPrice: '3.85' },
-        { lineNumber: 2, gtin: gtinB, quantity: 200, unitPrice: '1.2345' },
-      ],
-    });
     await applyShipmentDispatched(tx, systemClock, {
       shipmentNumber: 'SH-EDI-0001',
       distributor: { erpId: 'C-20001' },

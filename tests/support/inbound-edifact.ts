@@ -1,8 +1,59 @@
-import type { Db } from '../../shared/db/index.ts';
+import { join } from 'node:path';
+import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
+import { migrate } from '../../shared/db/migrate.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { defaultPolicy } from '../../shared/auth/policy.ts';
+import { seedDemo } from '../../shared/demo/seed-demo.ts';
+import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
+import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
+import type { EdiInboundContext } from '../../shared/edi-inbound/process-as2-payload.ts';
+import { tempDir } from './server.ts';
 import { newId } from '../../shared/ids.ts';
 import { as2StorageKey, writeBytesFile } from '../../shared/as2-gateway/as2-files.ts';
 import { insertInboundMessage } from '../../shared/as2-gateway/as2-message-rows.ts';
 import type { WriteMessage, WriteSegment } from '../../shared/edifact/write.ts';
+
+/** The two items every inbound EDIFACT test orders and delivers. */
+export const inboundGtins = { a: '0950600088802', b: '0950600088819' } as const;
+
+export interface InboundWorld {
+  dir: { dir: string; remove(): void };
+  db: Db;
+  ctx: EdiInboundContext;
+  supplierOrg: string;
+  distributorOrg: string;
+}
+
+/**
+ * A real SQLite file, migrated, with the demo seeded, the two items and an open order `po` of
+ * the demo supplier (line 1: 500 of A, line 2: 200 of B): what the EDIFACT inbound tests start from.
+ */
+export async function inboundWorld(prefix: string, po: string): Promise<InboundWorld> {
+  const dir = tempDir(prefix);
+  const url = `file:${join(dir.dir, 'lotbridge.db')}`;
+  const db = openDb(url);
+  await tuneEmbedded(db, url);
+  await migrate(db, join(import.meta.dirname, '../../migrations'));
+  const ctx = { db, clock: systemClock, policy: defaultPolicy, uploadDir: dir.dir };
+  await seedDemo(ctx);
+  const org = async (erpId: string) => (await db.get<{ id: string }>('SELECT id FROM organisations WHERE erp_id = ?', [erpId]))!.id;
+  await db.transaction(async (tx) => {
+    for (const g of [inboundGtins.a, inboundGtins.b]) await applyItemUpserted(tx, systemClock, { gtin: g, description: `Item ${g}`, unitOfMeasure: 'EA' });
+    await applyPurchaseOrder(tx, systemClock, {
+      poNumber: po,
+      supplier: { erpId: 'V-10001' },
+      status: 'open',
+      currency: 'EUR',
+      orderDate: '2026-03-01',
+      version: 1,
+      lines: [
+        { lineNumber: 1, gtin: inboundGtins.a, quantity: 500, unitPrice: '3.85' },
+        { lineNumber: 2, gtin: inboundGtins.b, quantity: 200, unitPrice: '1.2345' },
+      ],
+    });
+  });
+  return { dir, db, ctx, supplierOrg: await org('V-10001'), distributorOrg: await org('C-20001') };
+}
 
 /**
  * An EDIFACT payload stored as the AS2 receive path stores it (the payload file under the
