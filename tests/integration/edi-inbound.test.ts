@@ -29,14 +29,14 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { tokenize } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
-import { encodeInterchange, writeInterchange, type WriteMessage, type WriteSegment } from '../../shared/edifact/write.ts';
+import { encodeInterchange, writeInterchange, type WriteMessage } from '../../shared/edifact/write.ts';
 import { processAs2Payload, type EdiInboundContext } from '../../shared/edi-inbound/process-as2-payload.ts';
 import { createEdifactWorker } from '../../shared/edi-inbound/edifact-worker.ts';
 import { createLogger } from '../../shared/log.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from './helpers.ts';
-import { desadvMessage, inboundGtins, inboundWorld, storeInboundEdifact } from '../support/inbound-edifact.ts';
+import { desadvMessage, inboundGtins, inboundWorld, invoicMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
 import { actorFor } from '../support/actors.ts';
 import { getEdiMessage } from '../../shared/edi-log/get-edi-message.ts';
 
@@ -67,37 +67,7 @@ function interchange(messages: WriteMessage[], sender = supplierEdi, reference =
 const desadv = (reference: string, number: string, lines: { gtin: string; lot: string; quantity: string; poLine: string }[], order = po) =>
   desadvMessage(reference, number, order, lines);
 
-function invoic(reference: string, number: string): WriteMessage {
-  const line = (no: string, gtin: string, qty: string, price: string, net: string, poLine: string): WriteSegment[] => [
-    { tag: 'LIN', elements: [no, '', [gtin, 'SRV']] },
-    { tag: 'QTY', elements: [['47', qty, 'PCE']] },
-    { tag: 'MOA', elements: [['203', net]] },
-    { tag: 'PRI', elements: [['AAA', price]] },
-    { tag: 'RFF', elements: [['LI', poLine]] },
-    { tag: 'TAX', elements: ['7', 'VAT', '', '', ['', '', '', '13']] },
-  ];
-  return {
-    reference,
-    type: ['INVOIC', 'D', '96A', 'UN', 'EAN008'],
-    segments: [
-      { tag: 'BGM', elements: [['380'], number, '9'] },
-      { tag: 'DTM', elements: [['137', '20260320', '102']] },
-      { tag: 'RFF', elements: [['ON', po]] },
-      { tag: 'NAD', elements: ['SU', [supplierEdi[0]!, '', '9']] },
-      { tag: 'CUX', elements: [['2', 'EUR', '4']] },
-      { tag: 'PAT', elements: ['1'] },
-      { tag: 'DTM', elements: [['13', '20260419', '102']] },
-      ...line('1', gtinA, '10', '3.85', '38.50', '1'),
-      ...line('2', gtinB, '3', '1.2345', '3.70', '2'),
-      { tag: 'UNS', elements: ['S'] },
-      { tag: 'MOA', elements: [['79', '42.20']] },
-      { tag: 'MOA', elements: [['176', '5.49']] },
-      { tag: 'MOA', elements: [['77', '47.69']] },
-      { tag: 'TAX', elements: ['7', 'VAT', '', '', ['', '', '', '13']] },
-      { tag: 'MOA', elements: [['124', '5.49']] },
-    ],
-  };
-}
+const invoic = (reference: string, number: string) => invoicMessage(reference, number, po, supplierEdi[0]!);
 
 /** The segments of a CONTRL or APERAK between UNH and UNT, as tag + elements. */
 function segmentsOf(text: string): { tag: string; elements: string[][] }[] {

@@ -115,3 +115,40 @@ export function desadvMessage(reference: string, number: string, order: string, 
     ],
   };
 }
+
+/**
+ * An EANCOM INVOIC of the two items against `order` (10 × A at 3.85, 3 × B at 1.2345, VAT 13 %),
+ * due in 30 days, its totals adding up; `faults` leaves the due date out or states a wrong gross total.
+ */
+export function invoicMessage(reference: string, number: string, order: string, supplierId: string, faults: { noDueDate?: boolean; grossTotal?: string } = {}): WriteMessage {
+  const line = (no: string, gtin: string, qty: string, price: string, net: string, poLine: string): WriteSegment[] => [
+    { tag: 'LIN', elements: [no, '', [gtin, 'SRV']] },
+    { tag: 'QTY', elements: [['47', qty, 'PCE']] },
+    { tag: 'MOA', elements: [['203', net]] },
+    { tag: 'PRI', elements: [['AAA', price]] },
+    { tag: 'RFF', elements: [['LI', poLine]] },
+    { tag: 'TAX', elements: ['7', 'VAT', '', '', ['', '', '', '13']] },
+  ];
+  const due: WriteSegment[] = faults.noDueDate ? [] : [{ tag: 'PAT', elements: ['1'] }, { tag: 'DTM', elements: [['13', '20260419', '102']] }];
+  return {
+    reference,
+    type: ['INVOIC', 'D', '96A', 'UN', 'EAN008'],
+    segments: [
+      { tag: 'BGM', elements: [['380'], number, '9'] },
+      { tag: 'DTM', elements: [['137', '20260320', '102']] },
+      { tag: 'RFF', elements: [['ON', order]] },
+      { tag: 'NAD', elements: ['SU', [supplierId, '', '9']] },
+      { tag: 'CUX', elements: [['2', 'EUR', '4']] },
+      ...due,
+      ...line('1', inboundGtins.a, '10', '3.85', '38.50', '1'),
+      ...line('2', inboundGtins.b, '3', '1.2345', '3.70', '2'),
+      { tag: 'UNS', elements: ['S'] },
+      { tag: 'MOA', elements: [['79', '42.20']] },
+      { tag: 'MOA', elements: [['176', '5.49']] },
+      // 42.20 + 5.49 = 47.69
+      { tag: 'MOA', elements: [['77', faults.grossTotal ?? '47.69']] },
+      { tag: 'TAX', elements: ['7', 'VAT', '', '', ['', '', '', '13']] },
+      { tag: 'MOA', elements: [['124', '5.49']] },
+    ],
+  };
+}
