@@ -22,7 +22,7 @@ export type ErrorCode = keyof typeof errorCodes;
 /** A field problem as data: a stable code and its parameters, for each transport to word. */
 export interface FieldProblem {
   code: string;
-  params: Record<string, string>;
+  params?: Record<string, string | number>;
 }
 
 export class AppError extends Error {

@@ -1,24 +1,17 @@
-import { AppError, type ErrorCode } from '../errors.ts';
+import { AppError, type ErrorCode, type FieldProblem } from '../errors.ts';
 
 /** One field's problem as data: a stable code and the values the message needs. */
-export interface Problem {
-  code: string;
-  params?: Record<string, string | number>;
-}
+export type Problem = FieldProblem;
 
-/**
- * An AppError whose field problems are `{ code, params }`: `fields` carries the codes (for
- * every transport that reads AppError today), `problems` the codes with their parameters.
- */
+/** An AppError whose field problems are `{ code, params }`; `fields` carries the bare codes for transports that read only those. */
 export function refusal(code: ErrorCode, message: string, problems: Record<string, Problem>): AppError {
   const fields = Object.fromEntries(Object.entries(problems).map(([name, p]) => [name, p.code]));
-  return Object.assign(new AppError(code, message, fields), { problems });
+  return new AppError(code, message, fields, problems);
 }
 
-/** The `{ code, params }` problems of an error made by `refusal` (or the bare codes of any AppError). */
+/** The `{ code, params }` problems of an error (or the bare codes of an AppError that has only those). */
 export function problemsOf(e: AppError): Record<string, Problem> {
-  const attached = (e as AppError & { problems?: Record<string, Problem> }).problems;
-  if (attached) return attached;
+  if (e.fieldProblems) return e.fieldProblems;
   return Object.fromEntries(Object.entries(e.fields ?? {}).map(([name, code]) => [name, { code }]));
 }
 
