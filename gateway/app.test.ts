@@ -9,7 +9,7 @@ import { loadConfig } from '../shared/config.ts';
 import { createLogger } from '../shared/log.ts';
 import { systemClock } from '../shared/clock.ts';
 import type { AppContext } from '../shared/context.ts';
-import { AppError } from '../shared/errors.ts';
+import { problem, refusal } from '../shared/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lotbridge-gateway-'));
 const metricsToken = 'scrape-7f3c9a1e5b2d4c6a';
@@ -93,14 +93,21 @@ describe('gateway', () => {
   it('maps AppError codes to their status and hides unexpected errors', async () => {
     const gw = createGateway(() => ctx);
     gw.get('/api/v1/boom-app', () => {
-      throw new AppError('invalid_input', 'lot is required', { lot: 'required' });
+      throw refusal('invalid_input', 'the lot is not valid', { lot: problem('common.required'), 'lines/0/quantity': problem('common.tooLong', { max: 3 }) });
     });
     gw.get('/api/v1/boom-bug', () => {
       throw new Error('secret internals');
     });
     const app = await gw.request('/api/v1/boom-app');
     expect(app.status).toBe(400);
-    expect(await app.json()).toMatchObject({ code: 'invalid_input', detail: 'lot is required', errors: { lot: 'required' } });
+    expect(await app.json()).toMatchObject({
+      code: 'invalid_input',
+      detail: 'the lot is not valid',
+      errors: [
+        { pointer: '/lot', code: 'common.required', detail: 'Required.' },
+        { pointer: '/lines/0/quantity', code: 'common.tooLong', params: { max: 3 }, detail: 'Too long: at most 3 characters.' },
+      ],
+    });
     const bug = await gw.request('/api/v1/boom-bug');
     expect(bug.status).toBe(500);
     const body = await bug.text();

@@ -1,3 +1,5 @@
+import type { MessageKey } from './i18n/en.ts';
+
 /**
  * The one error type use cases throw. `code` is stable and documented; transports map it to
  * an HTTP status (problem+json), a form failure or an EDI acknowledgement.
@@ -19,30 +21,67 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
-/** A field problem as data: a stable code and its parameters, for each transport to word. */
-export interface FieldProblem {
-  code: string;
-  params?: Record<string, string | number>;
+/** A catalogue key that words a problem: `<capability>.problem.<code>`. */
+export type ProblemKey = Extract<MessageKey, `${string}.problem.${string}`>;
+
+/**
+ * A problem's stable code, `<capability>.<code>` (e.g. `lots.unknownGtin`, `common.required`):
+ * one for every catalogue key `<capability>.problem.<code>`, so a code without an English text
+ * does not compile. The REST API and problem+json answer with these codes.
+ */
+export type ProblemCode = ProblemKey extends `${infer C}.problem.${infer R}` ? `${C}.${R}` : never;
+
+export type ProblemParams = Record<string, string | number>;
+
+/** A field problem as data: a stable code and the values its message needs; each transport words it. */
+export interface Problem {
+  code: ProblemCode;
+  params?: ProblemParams;
+}
+
+/** @deprecated the old name of Problem. */
+export type FieldProblem = Problem;
+
+/** Field problems by field path: a form field's name, or a JSON-pointer-like path (`lines/0/quantity`). */
+export type Problems = Record<string, Problem>;
+
+/** A problem, written the one way the catalogue test finds (`problem('lots.badGtin', { value })`). */
+export function problem(code: ProblemCode, params?: ProblemParams): Problem {
+  return params && Object.keys(params).length ? { code, params } : { code };
+}
+
+/** The catalogue key that words a problem code: `lots.badGtin` → `lots.problem.badGtin`. */
+export function problemKey(code: ProblemCode): ProblemKey {
+  const dot = code.indexOf('.');
+  return `${code.slice(0, dot)}.problem.${code.slice(dot + 1)}` as ProblemKey;
 }
 
 export class AppError extends Error {
   readonly code: ErrorCode;
-  /** Field-level problems, e.g. { email: 'must be an e-mail address' }. */
+  /**
+   * @deprecated English field texts; issue 12 replaces them with `problems`. Kept only while
+   * the last use cases are converted: do not add new ones.
+   */
   readonly fields?: Record<string, string>;
-  /** The same problems as codes, for those fields that have one (the portal words them from its catalogues). */
-  readonly fieldProblems?: Record<string, FieldProblem>;
+  /** The problems by field path, as data (the portal words them from its catalogues, the API answers with their codes). */
+  readonly problems?: Problems;
 
-  constructor(code: ErrorCode, message: string, fields?: Record<string, string>, fieldProblems?: Record<string, FieldProblem>) {
+  constructor(code: ErrorCode, message: string, fields?: Record<string, string>, problems?: Problems) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.fields = fields;
-    if (fieldProblems && Object.keys(fieldProblems).length) this.fieldProblems = fieldProblems;
+    if (problems && Object.keys(problems).length) this.problems = problems;
   }
 
   get status(): number {
     return errorCodes[this.code];
   }
+}
+
+/** A refusal with its field problems as data; `message` is the English summary for logs and the CLI. */
+export function refusal(code: ErrorCode, message: string, problems: Problems = {}): AppError {
+  return new AppError(code, message, undefined, problems);
 }
 
 /** Works across module copies (the CLI and the portal bundle each load shared/). */

@@ -61,10 +61,11 @@ export interface DesadvFileResult {
 
 /** Nothing of the file could be read, not even a UNB to answer: the upload itself is refused. */
 export class DesadvFileError extends AppError {
-  readonly problems: EdifactProblem[];
+  /** The file's syntax problems, as its CONTRL would list them. */
+  readonly ediProblems: EdifactProblem[];
   constructor(problems: EdifactProblem[]) {
     super('invalid_input', `the EDIFACT file was refused: ${problems.map(describeProblem).join('; ')}`);
-    this.problems = problems;
+    this.ediProblems = problems;
   }
 }
 

@@ -1,3 +1,4 @@
+import { problemKey, type Problem } from '../errors.ts';
 import { en, type MessageKey } from './en.ts';
 import { zhCN } from './zh-CN.ts';
 
@@ -16,6 +17,11 @@ export function isLocale(value: unknown): value is Locale {
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
   const text = catalogues[locale][key] ?? en[key];
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** A problem `{ code, params }` worded in `locale` from its catalogue key `<capability>.problem.<code>`. */
+export function translateProblem(locale: Locale, problem: Problem): string {
+  return translate(locale, problemKey(problem.code), problem.params);
 }
 
 /** The saved choice if any, else the first supported language the browser asks for. */

@@ -11,7 +11,7 @@ export const trustHttpEn = {
   'endpoints.internal.unmark': 'Mark as external',
   'endpoints.internal.marked': 'Endpoint {url} is marked internal.',
   'endpoints.internal.unmarked': 'Endpoint {url} is marked external.',
-  'problem.internalAddress':
+  'net.problem.internalAddress':
     '{host} is an address inside a private network ({address}). Tick “Internal endpoint” only if this endpoint really is inside our own network.',
   'recalls.send.noPublicUrl':
     'Notice links cannot be built: this portal does not know its public address. The operator sets PUBLIC_URL (for example https://portal.example.com), or TRUST_PROXY=true behind a proxy that sets X-Forwarded-Host.',

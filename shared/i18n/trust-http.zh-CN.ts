@@ -13,7 +13,7 @@ export const trustHttpZhCN: Record<keyof typeof trustHttpEn, string> = {
   'endpoints.internal.unmark': '标记为外部',
   'endpoints.internal.marked': '端点 {url} 已标记为内部。',
   'endpoints.internal.unmarked': '端点 {url} 已标记为外部。',
-  'problem.internalAddress': '{host} 是私有网络内的地址（{address}）。仅当此端点确实位于我方自己的网络内时，才勾选“内部端点”。',
+  'net.problem.internalAddress': '{host} 是私有网络内的地址（{address}）。仅当此端点确实位于我方自己的网络内时，才勾选“内部端点”。',
   'recalls.send.noPublicUrl':
     '无法生成通知链接：门户不知道自己的公开地址。请运维人员设置 PUBLIC_URL（例如 https://portal.example.com），或在设置 X-Forwarded-Host 的代理之后设置 TRUST_PROXY=true。',
 };

@@ -36,10 +36,11 @@ export interface InvoicFileResult {
 
 /** Thrown when nothing of the file could be read as invoices (syntax, envelope, or no INVOIC). */
 export class InvoicFileError extends AppError {
-  readonly problems: EdifactProblem[];
+  /** The file's syntax problems, as its CONTRL would list them. */
+  readonly ediProblems: EdifactProblem[];
   constructor(problems: EdifactProblem[]) {
     super('invalid_input', `the EDIFACT file was refused: ${problems.map(describeProblem).join('; ')}`);
-    this.problems = problems;
+    this.ediProblems = problems;
   }
 }
 

@@ -1,15 +1,15 @@
-import type { FieldProblem } from '../errors.ts';
+import { problem, type Problem } from '../errors.ts';
 import { isInternal } from './address-class.ts';
 import { classifyUrlTarget, systemResolve, type Resolve } from './resolve-target.ts';
 
 /**
  * An administrator-entered URL that reaches a loopback, private, link-local or unique-local
  * address (literally, or through its name as it resolves now) unless the administrator marked
- * the endpoint internal: the problem, as text and as code `internalAddress` with the host, the
+ * the endpoint internal: the problem, as text and as code `net.internalAddress` with the host, the
  * address and its class. A name that does not resolve now passes: every delivery checks the
  * address it connects to.
  */
-export async function internalTargetProblem(url: string, internal: boolean, resolve: Resolve = systemResolve): Promise<{ text: string; problem: FieldProblem } | undefined> {
+export async function internalTargetProblem(url: string, internal: boolean, resolve: Resolve = systemResolve): Promise<{ text: string; problem: Problem } | undefined> {
   if (internal) return undefined;
   const parsed = new URL(url);
   const target = await classifyUrlTarget(parsed, resolve);
@@ -18,6 +18,6 @@ export async function internalTargetProblem(url: string, internal: boolean, reso
   const address = target.address ?? host;
   return {
     text: `${host}${address !== host ? ` (${address})` : ''} is a ${target.class} address: allowed only for an endpoint marked internal`,
-    problem: { code: 'internalAddress', params: { host, address, kind: target.class } },
+    problem: problem('net.internalAddress', { host, address, kind: target.class }),
   };
 }

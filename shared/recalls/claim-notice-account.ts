@@ -1,9 +1,9 @@
 import type { UseCaseContext } from '../context.ts';
 import { hashPassword, minPasswordLength } from '../auth/password.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, refusal, problem, type Problem, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { maxPasswordLength, refusal, type Problem } from '../users/problems.ts';
+import { maxPasswordLength } from '../users/limits.ts';
 import { checkNoticeToken } from './notice-link.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
 import { claimCodeMatches, claimCodeTries } from './notice-claim-code.ts';
@@ -29,13 +29,13 @@ export async function claimNoticeAccount(
     input.claimId,
     notice.id,
   ]);
-  if (!claim) throw refusal('not_found', 'no such claim: ask for a code first', { code: { code: 'noClaim' } });
+  if (!claim) throw refusal('not_found', 'no such claim: ask for a code first', { code: problem('notices.noClaim') });
 
-  const problems: Record<string, Problem> = {};
-  if (!/^\s*\d{6}\s*$/.test(input.code)) problems.code = { code: 'badCode' };
-  if (input.password.length < minPasswordLength) problems.password = { code: 'tooShort', params: { min: minPasswordLength } };
-  else if (input.password.length > maxPasswordLength) problems.password = { code: 'tooLong', params: { max: maxPasswordLength } };
-  else if (input.password !== input.confirm) problems.confirm = { code: 'differ' };
+  const problems: Problems = {};
+  if (!/^\s*\d{6}\s*$/.test(input.code)) problems.code = problem('notices.badCode');
+  if (input.password.length < minPasswordLength) problems.password = problem('common.tooShort', { min: minPasswordLength });
+  else if (input.password.length > maxPasswordLength) problems.password = problem('common.tooLong', { max: maxPasswordLength });
+  else if (input.password !== input.confirm) problems.confirm = problem('users.differ');
   // Malformed input costs no try: it is not a guess at the code.
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the code or password is not valid', problems);
 
@@ -56,12 +56,12 @@ export async function claimNoticeAccount(
         requestId: ctx.requestId,
       });
     // Ended claims are refused without a new audit entry (their end was audited once).
-    if (c.state === 'locked') return { ok: false, status: 'forbidden', problem: { code: 'claimLocked' } };
-    if (c.state !== 'pending') return { ok: false, status: 'forbidden', problem: { code: c.state === 'expired' ? 'codeExpired' : 'claimEnded' } };
+    if (c.state === 'locked') return { ok: false, status: 'forbidden', problem: problem('notices.claimLocked') };
+    if (c.state !== 'pending') return { ok: false, status: 'forbidden', problem: problem(c.state === 'expired' ? 'notices.codeExpired' : 'notices.claimEnded') };
     if (c.expires_at <= now) {
       await tx.run("UPDATE notice_claims SET state = 'expired', ended_at = ? WHERE id = ?", [now, claim.id]);
       await audit('recall.notice_claim_refused', { expiresAt: c.expires_at }, 'code expired');
-      return { ok: false, status: 'forbidden', problem: { code: 'codeExpired' } };
+      return { ok: false, status: 'forbidden', problem: problem('notices.codeExpired') };
     }
     if (!claimCodeMatches(tx.keys, claim.id, input.code, c.code_hash)) {
       const attempts = c.attempts + 1;
@@ -70,11 +70,11 @@ export async function claimNoticeAccount(
       await audit('recall.notice_claim_failed', { attempts }, 'wrong code');
       if (locks) {
         await audit('recall.notice_claim_locked', { attempts }, `${attempts} wrong codes`);
-        return { ok: false, status: 'forbidden', problem: { code: 'claimLocked' } };
+        return { ok: false, status: 'forbidden', problem: problem('notices.claimLocked') };
       }
-      return { ok: false, status: 'invalid_input', problem: { code: 'wrongCode', params: { left: claimCodeTries - attempts } } };
+      return { ok: false, status: 'invalid_input', problem: problem('notices.wrongCode', { left: claimCodeTries - attempts }) };
     }
-    if (await tx.get('SELECT id FROM users WHERE email = ?', [claim.email])) return { ok: false, status: 'conflict', problem: { code: 'accountExists' } };
+    if (await tx.get('SELECT id FROM users WHERE email = ?', [claim.email])) return { ok: false, status: 'conflict', problem: problem('notices.accountExists') };
     await tx.run("UPDATE notice_claims SET state = 'used', ended_at = ? WHERE id = ?", [now, claim.id]);
     const userId = newId('usr');
     await tx.run('INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [userId, claim.email, claim.display_name, passwordHash, now]);

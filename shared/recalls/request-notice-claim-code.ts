@@ -2,9 +2,9 @@ import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError, refusal, problem, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { maxNameLength, refusal, type Problem } from '../users/problems.ts';
+import { maxNameLength } from '../users/limits.ts';
 import { checkNoticeToken } from './notice-link.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
 import { claimCodeLifetimeMs, claimCodesPerDay, hashClaimCode, newClaimCode } from './notice-claim-code.ts';
@@ -25,10 +25,10 @@ export async function requestNoticeClaimCode(
   const row = await ctx.db.get<{ recipients: string }>('SELECT recipients FROM recall_notices WHERE id = ?', [notice.id]);
   const email = input.email.trim().toLowerCase();
   const displayName = input.displayName.trim();
-  const problems: Record<string, Problem> = {};
-  if (!(JSON.parse(row!.recipients) as string[]).includes(email)) problems.email = { code: 'notRecipient' };
-  if (!displayName) problems.displayName = { code: 'required' };
-  else if (displayName.length > maxNameLength) problems.displayName = { code: 'tooLong', params: { max: maxNameLength } };
+  const problems: Problems = {};
+  if (!(JSON.parse(row!.recipients) as string[]).includes(email)) problems.email = problem('notices.notRecipient');
+  if (!displayName) problems.displayName = problem('common.required');
+  else if (displayName.length > maxNameLength) problems.displayName = problem('common.tooLong', { max: maxNameLength });
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the account must be for an address this notice was sent to, with a printed name', problems);
 
   const now = ctx.clock.now();
@@ -36,10 +36,10 @@ export async function requestNoticeClaimCode(
   const code = newClaimCode();
   const expiresAt = new Date(now.getTime() + claimCodeLifetimeMs).toISOString();
   await ctx.db.transaction(async (tx) => {
-    if (await tx.get('SELECT id FROM users WHERE email = ?', [email])) throw refusal('conflict', 'an account for this address exists already', { email: { code: 'accountExists' } });
+    if (await tx.get('SELECT id FROM users WHERE email = ?', [email])) throw refusal('conflict', 'an account for this address exists already', { email: problem('notices.accountExists') });
     const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
     const sent = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM notice_claims WHERE notice_id = ? AND email = ? AND created_at > ?', [notice.id, email, dayAgo]);
-    if (sent!.n >= claimCodesPerDay) throw refusal('forbidden', 'too many codes were sent to this address today', { email: { code: 'tooManyCodes', params: { max: claimCodesPerDay } } });
+    if (sent!.n >= claimCodesPerDay) throw refusal('forbidden', 'too many codes were sent to this address today', { email: problem('notices.tooManyCodes', { max: claimCodesPerDay }) });
     await tx.run("UPDATE notice_claims SET state = 'replaced', ended_at = ? WHERE notice_id = ? AND email = ? AND state = 'pending'", [now.toISOString(), notice.id, email]);
     await tx.run(
       "INSERT INTO notice_claims (id, notice_id, email, display_name, code_hash, state, created_at, expires_at) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",

@@ -2,9 +2,9 @@ import type { UseCaseContext } from '../context.ts';
 import type { Db } from '../db/index.ts';
 import { hashPassword, minPasswordLength } from '../auth/password.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, refusal, problem, type Problems } from '../errors.ts';
 import { hashInvitationToken } from './invitation-token.ts';
-import { maxPasswordLength, refusal, type Problem } from './problems.ts';
+import { maxPasswordLength } from './limits.ts';
 
 interface InvitationRow {
   id: string;
@@ -44,10 +44,10 @@ export async function readInvitation(ctx: UseCaseContext, token: string): Promis
 /** The invitee sets the first password; the link is dead from then on (single use, in one transaction). */
 export async function acceptInvitation(ctx: UseCaseContext, input: { token: string; password: string; confirm: string }): Promise<{ email: string }> {
   const row = await usableInvitation(ctx.db, input.token, ctx.clock.now());
-  const problems: Record<string, Problem> = {};
-  if (input.password.length < minPasswordLength) problems.password = { code: 'tooShort', params: { min: minPasswordLength } };
-  else if (input.password.length > maxPasswordLength) problems.password = { code: 'tooLong', params: { max: maxPasswordLength } };
-  else if (input.password !== input.confirm) problems.confirm = { code: 'differ' };
+  const problems: Problems = {};
+  if (input.password.length < minPasswordLength) problems.password = problem('common.tooShort', { min: minPasswordLength });
+  else if (input.password.length > maxPasswordLength) problems.password = problem('common.tooLong', { max: maxPasswordLength });
+  else if (input.password !== input.confirm) problems.confirm = problem('users.differ');
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the password is not valid', problems);
 
   const passwordHash = await hashPassword(input.password);

@@ -7,8 +7,8 @@ import { findSignInUser, refuseUnusableAccount } from '../auth/find-sign-in-user
 import { recordAudit } from '../audit/record-audit.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
-import { AppError } from '../errors.ts';
-import { maxPasswordLength, refusal, type Problem } from './problems.ts';
+import { AppError, refusal, problem, type Problems } from '../errors.ts';
+import { maxPasswordLength } from './limits.ts';
 
 /**
  * A user changes their own password, proving the current one (a wrong one counts towards the
@@ -20,12 +20,12 @@ export async function changePassword(
   actor: Actor,
   input: { sessionId: string; current: string; password: string; confirm: string; locale: Locale },
 ): Promise<{ otherSessionsEnded: number }> {
-  const problems: Record<string, Problem> = {};
-  if (!input.current) problems.current = { code: 'required' };
-  if (input.password.length < minPasswordLength) problems.password = { code: 'tooShort', params: { min: minPasswordLength } };
-  else if (input.password.length > maxPasswordLength) problems.password = { code: 'tooLong', params: { max: maxPasswordLength } };
-  else if (input.password === input.current) problems.password = { code: 'sameAsCurrent' };
-  else if (input.password !== input.confirm) problems.confirm = { code: 'differ' };
+  const problems: Problems = {};
+  if (!input.current) problems.current = problem('common.required');
+  if (input.password.length < minPasswordLength) problems.password = problem('common.tooShort', { min: minPasswordLength });
+  else if (input.password.length > maxPasswordLength) problems.password = problem('common.tooLong', { max: maxPasswordLength });
+  else if (input.password === input.current) problems.password = problem('users.sameAsCurrent');
+  else if (input.password !== input.confirm) problems.confirm = problem('users.differ');
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the new password is not valid', problems);
 
   const user = await findSignInUser(ctx.db, { id: actor.userId });
@@ -40,7 +40,7 @@ export async function changePassword(
     const lockedUntil = await ctx.db.transaction((tx) =>
       countFailedCredential(tx, ctx.clock, ctx.policy, fresh, 'password', ctx.requestId, { reason: 'wrong current password when changing the password' }),
     );
-    throw refusal('invalid_input', 'the current password is wrong', { current: { code: lockedUntil ? 'wrongPasswordLocked' : 'wrongPassword' } });
+    throw refusal('invalid_input', 'the current password is wrong', { current: problem(lockedUntil ? 'users.wrongPasswordLocked' : 'users.wrongPassword') });
   });
 
   const passwordHash = await hashPassword(input.password);

@@ -1,8 +1,9 @@
+import { refusal, problem } from '../errors.ts';
 import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { administeredScope, findAdministeredUser } from './user-admin.ts';
-import { maxNameLength, refusal } from './problems.ts';
+import { maxNameLength } from './limits.ts';
 
 /**
  * An administrator disables a user: in the same transaction every session of theirs ends (the
@@ -12,8 +13,8 @@ import { maxNameLength, refusal } from './problems.ts';
 export async function disableUser(ctx: UseCaseContext, actor: Actor, input: { userId: string; reason?: string }): Promise<{ sessionsEnded: number }> {
   const scope = await administeredScope(ctx.db, actor);
   const reason = input.reason?.trim() || undefined;
-  if (input.userId === actor.userId) throw refusal('invalid_input', 'you cannot disable your own account', { userId: { code: 'ownAccount' } });
-  if (reason && reason.length > maxNameLength) throw refusal('invalid_input', 'the reason is too long', { reason: { code: 'tooLong', params: { max: maxNameLength } } });
+  if (input.userId === actor.userId) throw refusal('invalid_input', 'you cannot disable your own account', { userId: problem('users.ownAccount') });
+  if (reason && reason.length > maxNameLength) throw refusal('invalid_input', 'the reason is too long', { reason: problem('common.tooLong', { max: maxNameLength }) });
   return ctx.db.transaction(async (tx) => {
     const user = await findAdministeredUser(tx, scope, input.userId);
     const now = ctx.clock.now().toISOString();

@@ -5,11 +5,11 @@ import { asAuditActor, rolesByKind, type Actor, type OrganisationKind, type Role
 import { recordAudit } from '../audit/record-audit.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError, refusal, problem, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { administeredScope, findAdministeredUser } from './user-admin.ts';
 import { hashInvitationToken, invitationLifetimeMs, invitationUrl, newInvitationToken } from './invitation-token.ts';
-import { emailShape, maxNameLength, refusal, type Problem } from './problems.ts';
+import { emailShape, maxNameLength } from './limits.ts';
 
 export interface Invitation {
   email: string;
@@ -38,13 +38,13 @@ export async function inviteUser(ctx: UseCaseContext, actor: Actor, input: Invit
 
   const email = input.email.trim().toLowerCase();
   const displayName = input.displayName.trim();
-  const problems: Record<string, Problem> = {};
-  if (!email) problems.email = { code: 'required' };
-  else if (!emailShape.test(email) || email.length > 254) problems.email = { code: 'badEmail' };
-  if (!displayName) problems.displayName = { code: 'required' };
-  else if (displayName.length > maxNameLength) problems.displayName = { code: 'tooLong', params: { max: maxNameLength } };
-  if (!org) problems.organisationId = { code: 'noSuchOrganisation' };
-  else if (!rolesByKind[org.kind].includes(input.role as Role)) problems.role = { code: 'badRole' };
+  const problems: Problems = {};
+  if (!email) problems.email = problem('common.required');
+  else if (!emailShape.test(email) || email.length > 254) problems.email = problem('common.badEmail');
+  if (!displayName) problems.displayName = problem('common.required');
+  else if (displayName.length > maxNameLength) problems.displayName = problem('common.tooLong', { max: maxNameLength });
+  if (!org) problems.organisationId = problem('users.noSuchOrganisation');
+  else if (!rolesByKind[org.kind].includes(input.role as Role)) problems.role = problem('users.badRole');
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the invitation is not valid', problems);
 
   const role = input.role as Role;
@@ -54,7 +54,7 @@ export async function inviteUser(ctx: UseCaseContext, actor: Actor, input: Invit
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {
     if (await tx.get('SELECT id FROM users WHERE email = ?', [email])) {
-      throw refusal('conflict', `a user with the e-mail address ${email} already exists`, { email: { code: 'emailTaken' } });
+      throw refusal('conflict', `a user with the e-mail address ${email} already exists`, { email: problem('users.emailTaken') });
     }
     await tx.run('INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, NULL, ?)', [userId, email, displayName, now]);
     await tx.run('INSERT INTO memberships (user_id, organisation_id, role, administers, created_at) VALUES (?, ?, ?, ?, ?)', [userId, organisationId, role, administers ? 1 : 0, now]);
@@ -80,7 +80,7 @@ export async function reinviteUser(ctx: UseCaseContext, actor: Actor, input: { u
   const scope = await administeredScope(ctx.db, actor);
   await ctx.db.transaction(async (tx) => {
     const user = await findAdministeredUser(tx, scope, input.userId);
-    if (user.password_hash || user.disabled_at) throw refusal('conflict', 'this user has set a password already or is disabled', { userId: { code: 'notInvited' } });
+    if (user.password_hash || user.disabled_at) throw refusal('conflict', 'this user has set a password already or is disabled', { userId: problem('users.notInvited') });
     const replaced = await tx.run("UPDATE user_invitations SET ended_at = ?, outcome = 'replaced' WHERE user_id = ? AND ended_at IS NULL", [ctx.clock.now().toISOString(), user.id]);
     const expiresAt = await sendInvitation(
       tx,

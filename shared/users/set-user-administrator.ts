@@ -1,8 +1,8 @@
+import { refusal, problem } from '../errors.ts';
 import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { administeredScope, findAdministeredUser } from './user-admin.ts';
-import { refusal } from './problems.ts';
 
 /**
  * Gives or takes a supplier's or distributor's user the right to administer their
@@ -11,10 +11,10 @@ import { refusal } from './problems.ts';
  */
 export async function setUserAdministrator(ctx: UseCaseContext, actor: Actor, input: { userId: string; administers: boolean }): Promise<void> {
   const scope = await administeredScope(ctx.db, actor);
-  if (input.userId === actor.userId) throw refusal('invalid_input', 'you cannot change your own administrator right', { userId: { code: 'ownAccount' } });
+  if (input.userId === actor.userId) throw refusal('invalid_input', 'you cannot change your own administrator right', { userId: problem('users.ownAccount') });
   await ctx.db.transaction(async (tx) => {
     const user = await findAdministeredUser(tx, scope, input.userId);
-    if (user.organisation_kind === 'manufacturer') throw refusal('invalid_input', "in the manufacturer's organisation the role decides", { userId: { code: 'roleDecides' } });
+    if (user.organisation_kind === 'manufacturer') throw refusal('invalid_input', "in the manufacturer's organisation the role decides", { userId: problem('users.roleDecides') });
     if ((user.administers === 1) === input.administers) return;
     await tx.run('UPDATE memberships SET administers = ? WHERE user_id = ? AND organisation_id = ?', [input.administers ? 1 : 0, user.id, user.organisation_id]);
     await recordAudit(tx, ctx.clock, {

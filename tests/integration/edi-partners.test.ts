@@ -226,7 +226,7 @@ describe('adding a partner', () => {
     const spaced = await refusal(addPartner(t.ctx, admin, { name: 'Space AG', kind: 'supplier', as2Id: ' SPACE' }));
     expect(spaced.fields!.as2Id).toBe('must not begin or end with a space');
     const empty = await refusal(addPartner(t.ctx, admin, { name: 'Empty AG', kind: 'supplier', as2Id: '' }));
-    expect(empty.fields!.as2Id).toBe('required');
+    expect(empty.fields!.as2Id).toBe('common.required');
   });
 
   it('keeps each EDI sender id (id + qualifier) to one partner', async () => {
@@ -637,7 +637,7 @@ describe('partner AS2 URLs inside our network', () => {
     const as2Id = uniqueAs2('INSIDE');
     const e = await refusal(addPartner(t.ctx, admin, { name: 'Inside Partner', kind: 'supplier', as2Id, as2Url: 'http://[fd00::5]/as2' }));
     expect(e.code).toBe('invalid_input');
-    expect(e.fieldProblems?.as2Url).toEqual({ code: 'internalAddress', params: { host: '[fd00::5]', address: '[fd00::5]', kind: 'unique-local' } });
+    expect(e.problems?.as2Url).toEqual({ code: 'net.internalAddress', params: { host: '[fd00::5]', address: '[fd00::5]', kind: 'unique-local' } });
     expect(await count(`SELECT COUNT(*) AS n FROM edi_partners WHERE as2_id = '${as2Id}'`)).toBe(0);
 
     const { partner } = await addPartner(t.ctx, admin, { name: 'Inside Partner', kind: 'supplier', as2Id, as2Url: 'http://[fd00::5]/as2', as2UrlInternal: true });
@@ -646,9 +646,9 @@ describe('partner AS2 URLs inside our network', () => {
     expect(JSON.parse(created!.new_values)).toMatchObject({ as2Url: 'http://[fd00::5]/as2', as2UrlInternal: true });
 
     const off = await refusal(updatePartner(t.ctx, admin, { partnerId: partner.id, as2UrlInternal: false }));
-    expect(off.fieldProblems?.as2Url?.code).toBe('internalAddress');
+    expect(off.problems?.as2Url?.code).toBe('net.internalAddress');
     const moved = await refusal(updatePartner(t.ctx, admin, { partnerId: partner.id, as2Url: 'http://192.168.7.7/as2', as2UrlInternal: false }));
-    expect(moved.fieldProblems?.as2Url?.params).toMatchObject({ address: '192.168.7.7', kind: 'private' });
+    expect(moved.problems?.as2Url?.params).toMatchObject({ address: '192.168.7.7', kind: 'private' });
 
     // Moved out to the internet, the mark can go, and the audit entry holds both values.
     const { changed } = await updatePartner(t.ctx, admin, { partnerId: partner.id, as2Url: 'https://93.184.216.34/as2', as2UrlInternal: false });

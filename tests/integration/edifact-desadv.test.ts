@@ -301,7 +301,7 @@ describe('DESADV → lots', () => {
 
   it('refuses a file with nothing to answer (no UNB) as a whole', async () => {
     await expect(submitDesadvFile(ctx, actor, { bytes: new TextEncoder().encode("UNH+1+DESADV:D:96A:UN'") })).rejects.toBeInstanceOf(DesadvFileError);
-    await expect(submitDesadvFile(ctx, actor, { bytes: new Uint8Array(0) })).rejects.toMatchObject({ problems: [{ code: 'empty' }] });
+    await expect(submitDesadvFile(ctx, actor, { bytes: new Uint8Array(0) })).rejects.toMatchObject({ ediProblems: [{ code: 'empty' }] });
   });
 
   it('keeps the audit chain intact', async () => {

@@ -139,7 +139,7 @@ async function fileProblems(text: string | Uint8Array, mode: 'strict' | 'lenient
     const refused = r.outcomes.flatMap((o) => o.problems);
     if (refused.length) return refused;
   } catch (e) {
-    if (e instanceof InvoicFileError) return e.problems;
+    if (e instanceof InvoicFileError) return e.ediProblems;
     throw e;
   }
   throw new Error('the file was accepted');

@@ -20,7 +20,6 @@ import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { openNoticeLink } from '../../shared/recalls/open-notice-link.ts';
 import { claimNoticeAccount } from '../../shared/recalls/claim-notice-account.ts';
 import { requestNoticeClaimCode } from '../../shared/recalls/request-notice-claim-code.ts';
-import { problemsOf } from '../../shared/users/problems.ts';
 import { submitAcknowledgement, type AcknowledgementInput, type AcknowledgementLotInput } from '../../shared/recalls/submit-acknowledgement.ts';
 import { getAcknowledgement } from '../../shared/recalls/get-acknowledgement.ts';
 import { closeRecall } from '../../shared/recalls/close-recall.ts';
@@ -310,8 +309,8 @@ describe('recall notices and signed replies', () => {
     const first = await requestNoticeClaimCode(t.ctx, { token, email: 'Recall@Alpen-Med.example', displayName: 'Heidi Frei', locale: 'en' });
     const right = await codeOf(first.claimId);
     const wrong = right === '000000' ? '111111' : '000000';
-    for (let i = 1; i <= 4; i++) expect(problemsOf(await refusal(claim(first.claimId, wrong)))).toEqual({ code: { code: 'wrongCode', params: { left: 5 - i } } });
-    expect(problemsOf(await refusal(claim(first.claimId, wrong)))).toEqual({ code: { code: 'claimLocked' } });
+    for (let i = 1; i <= 4; i++) expect((await refusal(claim(first.claimId, wrong))).problems).toEqual({ code: { code: 'notices.wrongCode', params: { left: 5 - i } } });
+    expect((await refusal(claim(first.claimId, wrong))).problems).toEqual({ code: { code: 'notices.claimLocked' } });
     expect((await refusal(claim(first.claimId, right))).code).toBe('forbidden');
     expect(await t.db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'recall.notice_claim_failed'")).toEqual({ n: 5 });
     expect(await t.db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'recall.notice_claim_locked'")).toEqual({ n: 1 });
@@ -322,13 +321,13 @@ describe('recall notices and signed replies', () => {
     const late = await codeOf(second.claimId);
     expect(second.expiresAt).toBe(new Date(t.clock.now().getTime() + 15 * 60_000).toISOString());
     await t.db.run('UPDATE notice_claims SET expires_at = ? WHERE id = ?', [t.clock.now().toISOString(), second.claimId]);
-    expect(problemsOf(await refusal(claim(second.claimId, late)))).toEqual({ code: { code: 'codeExpired' } });
+    expect((await refusal(claim(second.claimId, late))).problems).toEqual({ code: { code: 'notices.codeExpired' } });
     expect(await actorFor(t.db, 'recall@alpen-med.example').catch(() => null)).toBeNull();
 
     // At most five codes a day go to one address for one notice (each replaces the one before).
     for (let i = 3; i <= 5; i++) await requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' });
     const capped = await refusal(requestNoticeClaimCode(t.ctx, { token, email: 'recall@alpen-med.example', displayName: 'Heidi Frei', locale: 'en' }));
-    expect(problemsOf(capped)).toEqual({ email: { code: 'tooManyCodes', params: { max: 5 } } });
+    expect(capped.problems).toEqual({ email: { code: 'notices.tooManyCodes', params: { max: 5 } } });
     expect(await t.db.get("SELECT COUNT(*) AS n FROM notice_claims WHERE email = 'recall@alpen-med.example' AND state = 'pending'")).toEqual({ n: 1 });
     // A day later (the earlier claims' times set back) a code goes out again.
     await t.db.run("UPDATE notice_claims SET created_at = '2026-03-01T00:00:00.000Z' WHERE email = 'recall@alpen-med.example'");

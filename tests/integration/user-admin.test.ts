@@ -12,7 +12,6 @@ import { setUserAdministrator } from '../../shared/users/set-user-administrator.
 import { listUsers } from '../../shared/users/list-users.ts';
 import { changePassword } from '../../shared/users/change-password.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { problemsOf } from '../../shared/users/problems.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
@@ -75,9 +74,9 @@ describe('user administration use cases', () => {
     const twice = (await t.db.get<{ id: string }>("SELECT id FROM users WHERE email = 'twice@alpen-med.example'"))!.id;
     const rheinUser = (await actorFor(t.db, 'distributor@rhein-medical.example')).userId;
     expect((await refusal(setUserAdministrator(t.ctx, alpenAdmin, { userId: rheinUser, administers: true }))).code).toBe('not_found');
-    expect(problemsOf(await refusal(setUserAdministrator(t.ctx, alpenAdmin, { userId: alpenAdmin.userId, administers: false })))).toEqual({ userId: { code: 'ownAccount' } });
-    expect(problemsOf(await refusal(setUserAdministrator(t.ctx, admin, { userId: (await actorFor(t.db, 'qa@meridian-medical.example')).userId, administers: true })))).toEqual({
-      userId: { code: 'roleDecides' },
+    expect((await refusal(setUserAdministrator(t.ctx, alpenAdmin, { userId: alpenAdmin.userId, administers: false }))).problems).toEqual({ userId: { code: 'users.ownAccount' } });
+    expect((await refusal(setUserAdministrator(t.ctx, admin, { userId: (await actorFor(t.db, 'qa@meridian-medical.example')).userId, administers: true }))).problems).toEqual({
+      userId: { code: 'users.roleDecides' },
     });
     expect((await refusal(setUserAdministrator(t.ctx, await actorFor(t.db, 'distributor@rhein-medical.example'), { userId: twice, administers: true }))).code).toBe('forbidden');
 

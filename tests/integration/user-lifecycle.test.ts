@@ -63,7 +63,7 @@ describe('user lifecycle in the portal', () => {
   it('a manufacturer administrator adds an organisation; a refusal is shown next to its field', async () => {
     const blank = await as.admin.postForm('/admin/organisations?/add', { name: ' ', kind: 'distributor', erpId: '' });
     expect(blank.status).toBe(400);
-    expect(await blank.text()).toMatch(/data-problem="required"[^>]*>Required\./);
+    expect(await blank.text()).toMatch(/data-problem="common.required"[^>]*>Required\./);
     const added = await as.admin.postForm('/admin/organisations?/add', { name: 'Alpen Medizintechnik AG', kind: 'distributor', erpId: 'C-20002' });
     expect(added.status).toBe(200);
     alpen = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20002'"))!.id;
@@ -92,7 +92,7 @@ describe('user lifecycle in the portal', () => {
     expect(await page.text()).toContain('Heidi Frei');
     const short = await as.anonymous.postForm(`/invite/${token}`, { password: 'short', confirm: 'short' });
     expect(short.status).toBe(400);
-    expect(await short.text()).toMatch(/data-problem="tooShort"[^>]*>Too short: at least 12 characters\./);
+    expect(await short.text()).toMatch(/data-problem="common.tooShort"[^>]*>Too short: at least 12 characters\./);
     const zh = new BrowserClient(server.url);
     zh.cookies.set('lang', 'zh-CN');
     expect(await (await zh.postForm(`/invite/${token}`, { password: 'kurz', confirm: 'kurz' })).text()).toContain('过短：至少 12 个字符。');
@@ -270,7 +270,7 @@ describe('user lifecycle in the portal', () => {
 
     const wrong = await me.postForm('/account/password', { current: 'not-my-password', password: 'rhein-new-pass-2026', confirm: 'rhein-new-pass-2026' });
     expect(wrong.status).toBe(400);
-    expect(await wrong.text()).toMatch(/data-problem="wrongPassword"/);
+    expect(await wrong.text()).toMatch(/data-problem="users.wrongPassword"/);
     expect(await db.get("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.sign_in_failed' AND entity_id = ?", [await userId(rheinUser)])).toEqual({ n: failuresBefore + 1 });
     const differ = await me.postForm('/account/password', { current: demoPassword, password: 'rhein-new-pass-2026', confirm: 'rhein-new-pass-2027' });
     expect(differ.status).toBe(400);

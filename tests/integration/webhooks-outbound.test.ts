@@ -629,11 +629,11 @@ describe('endpoints inside our network (admin-entered URLs)', () => {
     for (const url of [r.url, 'http://localhost:9/erp', 'http://10.0.0.8/erp', 'http://[::ffff:169.254.169.254]/erp', 'http://0x7f.1:9/erp']) {
       const refusal = await createWebhookEndpoint(t.ctx, admin, { url }).then(
         () => null,
-        (e: unknown) => e as { code: string; fields: Record<string, string>; fieldProblems: Record<string, { code: string; params: Record<string, string> }> },
+        (e: unknown) => e as { code: string; fields: Record<string, string>; problems: Record<string, { code: string; params: Record<string, string> }> },
       );
       expect(refusal, url).not.toBeNull();
       expect(refusal!.code).toBe('invalid_input');
-      expect(refusal!.fieldProblems.url).toMatchObject({ code: 'internalAddress' });
+      expect(refusal!.problems.url).toMatchObject({ code: 'net.internalAddress' });
       expect(refusal!.fields.url).toMatch(/address: allowed only for an endpoint marked internal$/);
     }
     expect(await t.db.get('SELECT COUNT(*) AS n FROM webhook_endpoints')).toEqual({ n: 0 });
@@ -669,10 +669,10 @@ describe('endpoints inside our network (admin-entered URLs)', () => {
     const ep = await endpointFor(r);
     const refused = await setWebhookEndpointInternal(t.ctx, admin, { endpointId: ep.id, internal: false }).then(
       () => null,
-      (e: unknown) => e as { code: string; fieldProblems: Record<string, { code: string }> },
+      (e: unknown) => e as { code: string; problems: Record<string, { code: string }> },
     );
     expect(refused?.code).toBe('invalid_input');
-    expect(refused?.fieldProblems.url?.code).toBe('internalAddress');
+    expect(refused?.problems.url?.code).toBe('net.internalAddress');
     expect(await t.db.get('SELECT internal FROM webhook_endpoints WHERE id = ?', [ep.id])).toEqual({ internal: 1 });
 
     // An endpoint from before the mark existed starts external: marking it lets deliveries through.

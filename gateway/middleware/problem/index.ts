@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isAppError } from '../../../shared/errors.ts';
+import { isAppError, type AppError, type ProblemCode, type ProblemParams } from '../../../shared/errors.ts';
+import { translateProblem } from '../../../shared/i18n/index.ts';
 
 /** RFC 9457 problem details. `type` points at the error code's documentation. */
 export interface Problem {
@@ -11,8 +12,32 @@ export interface Problem {
   instance?: string;
   code?: string;
   requestId?: string;
-  errors?: Record<string, string>;
+  /** The field problems: where (a JSON pointer into the request), the stable code, its values, and its English text. */
+  errors?: FieldError[];
 }
+
+export interface FieldError {
+  pointer: string;
+  code: ProblemCode | null;
+  params?: ProblemParams;
+  detail: string;
+}
+
+/** An AppError's field problems as problem+json `errors` (RFC 9457 §3: an extension member). */
+export function fieldErrors(err: AppError): FieldError[] | undefined {
+  const errors: FieldError[] = Object.entries(err.problems ?? {}).map(([field, p]) => ({
+    pointer: pointerOf(field),
+    code: p.code,
+    ...(p.params && { params: p.params }),
+    detail: translateProblem('en', p),
+  }));
+  // Field texts of use cases not yet converted to codes (issue 12 removes them).
+  for (const [field, text] of Object.entries(err.fields ?? {})) if (!err.problems?.[field]) errors.push({ pointer: pointerOf(field), code: null, detail: text });
+  return errors.length ? errors : undefined;
+}
+
+/** `lines/0/quantity` or `lines.0.quantity` → `/lines/0/quantity` (RFC 6901). */
+const pointerOf = (field: string) => '/' + field.split(/[/.]/).map((s) => s.replace(/~/g, '~0')).join('/');
 
 export const problemTypeBase = 'https://lotbridge.dev/problems/';
 
@@ -30,7 +55,7 @@ export const onProblem = (): ErrorHandler => (err, c) => {
       status: err.status,
       detail: err.message,
       code: err.code,
-      errors: err.fields,
+      errors: fieldErrors(err),
     });
   }
   const raw = (err as unknown as { status?: unknown }).status;

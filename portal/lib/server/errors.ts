@@ -1,12 +1,12 @@
 import { error, fail, json, type ActionFailure } from '@sveltejs/kit';
 import { isAppError } from '$shared/errors.ts';
-import { translate, type Locale, type MessageKey } from '$shared/i18n/index.ts';
+import { translate, translateProblem, type Locale, type MessageKey } from '$shared/i18n/index.ts';
 import type { Logger } from '$shared/log.ts';
 
 /**
  * A use case's AppError in the user's language; unexpected errors are logged, not shown.
- * Field problems that come as codes are worded from the catalogues (`problem.<code>`) under
- * `problems`, by field, and replace their English text in `fields`.
+ * Field problems that come as codes are worded from the catalogues under `problems`, by field,
+ * and replace their English text in `fields` (issue 12 removes `fields` with the last English texts).
  */
 export function userMessage(
   e: unknown,
@@ -16,14 +16,12 @@ export function userMessage(
 ): { status: number; message: string; fields?: Record<string, string>; problems?: Record<string, string> } {
   if (isAppError(e)) {
     const time = e.fields?.lockedUntil?.slice(11, 16) ?? '';
-    const problems = e.fieldProblems
-      ? Object.fromEntries(Object.entries(e.fieldProblems).map(([name, p]) => [name, translate(locale, `problem.${p.code}` as MessageKey, p.params)]))
-      : undefined;
-    const fields = e.code === 'account_locked' || e.code === 'too_many_attempts' ? undefined : e.fields && { ...e.fields, ...problems };
+    const problems = e.problems ? Object.fromEntries(Object.entries(e.problems).map(([name, p]) => [name, translateProblem(locale, p)])) : undefined;
+    const fields = e.code === 'account_locked' || e.code === 'too_many_attempts' ? undefined : (e.fields || problems) && { ...e.fields, ...problems };
     return { status: e.status, message: translate(locale, `error.${e.code}` as MessageKey, { time }), fields, ...(problems && { problems }) };
   }
   log.error('unexpected error', { err: e });
-  return { status: 500, message: translate(locale, 'error.generic', { requestId }), };
+  return { status: 500, message: translate(locale, 'error.generic', { requestId }) };
 }
 
 export function formFailure(

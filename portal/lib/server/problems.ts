@@ -1,23 +1,28 @@
 import { fail, type ActionFailure } from '@sveltejs/kit';
-import { isAppError } from '$shared/errors.ts';
-import { translate, type MessageKey } from '$shared/i18n/index.ts';
-import { en } from '$shared/i18n/en.ts';
-import { problemsOf, type Problem } from '$shared/users/problems.ts';
+import { isAppError, type Problems } from '$shared/errors.ts';
+import { translateProblem } from '$shared/i18n/index.ts';
 import { userMessage } from '$lib/server/errors.ts';
 
-export type ProblemFailure = ActionFailure<{ action: string; message: string; problems: Record<string, Problem>; values: Record<string, string> }>;
+export type ProblemFailure<V = Record<string, string>> = ActionFailure<{ action: string; message: string; problems: Problems; values: V }>;
 
 /**
- * A refused form as data: each field's `{ code, params }` (the page words it from the
- * catalogue next to the field, as `problem.<code>`), one message above the form, the typed
- * values kept (never a password or a code).
+ * A refused form as data: each field's `{ code, params }` (the page words it next to the field
+ * with `<Field>` or `<Problem>`), one message above the form, the typed values kept (never a
+ * password or a code). `rename` maps a use case's field path to the form's field name.
  */
-export function problemFailure(e: unknown, locals: App.Locals, action: string, values: Record<string, string> = {}): ProblemFailure {
+export function problemFailure<V = Record<string, string>>(
+  e: unknown,
+  locals: App.Locals,
+  action: string,
+  values: V = {} as V,
+  rename: (field: string) => string = (f) => f,
+): ProblemFailure<V> {
   const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  // Only problems the catalogue words (an older use case's English field text is not a code).
-  const problems = Object.fromEntries(Object.entries(isAppError(e) ? problemsOf(e) : {}).filter(([, p]) => `problem.${p.code}` in en));
+  const problems: Problems = {};
+  // The first problem of a field is the one shown (a row's general problem does not hide its GTIN's).
+  for (const [field, p] of Object.entries(isAppError(e) ? (e.problems ?? {}) : {})) problems[rename(field)] ??= p;
   const only = Object.values(problems);
   // A single problem says more than "correct the highlighted fields" (or "your role does not allow this").
-  const message = only.length === 1 ? translate(locals.locale, `problem.${only[0]!.code}` as MessageKey, only[0]!.params) : m.message;
+  const message = only.length === 1 ? translateProblem(locals.locale, only[0]!) : m.message;
   return fail(m.status, { action, message, problems, values });
 }

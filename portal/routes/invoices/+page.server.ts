@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { listInvoices } from '$shared/invoices/list-invoices.ts';
 import { listInvoiceableOrders } from '$shared/invoices/list-invoiceable-orders.ts';
 import { submitInvoice } from '$shared/invoices/submit-invoice.ts';
-import { submitInvoicFile } from '$shared/invoices/submit-invoic-file.ts';
+import { submitInvoicFile, type InvoicFileError } from '$shared/invoices/submit-invoic-file.ts';
 import { translate } from '$shared/i18n/index.ts';
 import { isAppError } from '$shared/errors.ts';
 import type { EdifactProblem } from '$shared/edifact/tokenize.ts';
@@ -69,7 +69,7 @@ export const actions = {
     try {
       result = await submitInvoicFile(locals.ctx, requireActor(locals), { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name }, { mode: lenient ? 'lenient' : 'strict' });
     } catch (e) {
-      const problems = isAppError(e) && Array.isArray((e as { problems?: unknown }).problems) ? ((e as unknown as { problems: EdifactProblem[] }).problems) : null;
+      const problems = isAppError(e) && 'ediProblems' in e ? (e as InvoicFileError).ediProblems : null;
       if (problems) return upload(400, translate(locals.locale, 'invoices.edifact.refused', { count: problems.length }), problems);
       const m = userMessage(e, locals.locale, locals.requestId, locals.log);
       return upload(m.status, m.message, []);

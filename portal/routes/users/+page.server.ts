@@ -9,7 +9,7 @@ import { requireActor } from '$lib/server/require-actor.ts';
 import { trustedPortalOrigin } from '$lib/server/portal-origin.ts';
 import { translate } from '$shared/i18n/index.ts';
 import { fail } from '@sveltejs/kit';
-import type { Problem } from '$shared/users/problems.ts';
+import type { Problem } from '$shared/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Authorisation is the use cases': an organisation's administrator manages its own users, a
