@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal } from '../errors.ts';
 import { erpActor, organisationByErpId } from './erp-actor.ts';
 
 export interface PurchaseOrderData {
@@ -32,7 +32,7 @@ export async function applyPurchaseOrder(tx: Tx, clock: Clock, data: PurchaseOrd
   }
   const lineNumbers = new Set(data.lines.map((l) => l.lineNumber));
   if (lineNumbers.size !== data.lines.length) {
-    throw new AppError('unprocessable', 'line numbers repeat', { 'data/lines': 'each lineNumber must be unique' });
+    throw refusal('unprocessable', 'line numbers repeat', { 'data/lines': problem('erp.lineNumbersRepeat') });
   }
   const id = existing?.id ?? newId('po');
   const now = clock.now().toISOString();

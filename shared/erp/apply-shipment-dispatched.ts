@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problems } from '../errors.ts';
 import { erpActor, organisationByErpId } from './erp-actor.ts';
 import { shipmentRecordHash } from './shipment-record.ts';
 
@@ -19,15 +19,15 @@ export async function applyShipmentDispatched(tx: Tx, clock: Clock, data: Shipme
   const distributorId = await organisationByErpId(tx, data.distributor.erpId, 'distributor', 'data/distributor/erpId');
   const existing = await tx.get<{ id: string }>('SELECT id FROM shipments WHERE shipment_number = ?', [data.shipmentNumber]);
   if (existing) {
-    throw new AppError('conflict', `shipment ${data.shipmentNumber} was already recorded`, { 'data/shipmentNumber': `already recorded as ${existing.id}` });
+    throw refusal('conflict', `shipment ${data.shipmentNumber} was already recorded`, { 'data/shipmentNumber': problem('erp.alreadyRecorded', { id: existing.id }) });
   }
-  const fields: Record<string, string> = {};
+  const problems: Problems = {};
   data.lines.forEach((l, i) => {
     if (l.serials && l.serials.length > 0 && l.serials.length !== l.quantity) {
-      fields[`data/lines/${i}/serials`] = `has ${l.serials.length} serials for a quantity of ${l.quantity}`;
+      problems[`data/lines/${i}/serials`] = problem('erp.serialCount', { serials: l.serials.length, quantity: l.quantity });
     }
   });
-  if (Object.keys(fields).length) throw new AppError('unprocessable', 'the shipment lines do not add up', fields);
+  if (Object.keys(problems).length) throw refusal('unprocessable', 'the shipment lines do not add up', problems);
 
   const id = newId('shp');
   const receivedAt = clock.now().toISOString();

@@ -1,7 +1,7 @@
 import type { AuditActor } from '../audit/entry.ts';
 import type { Tx } from '../db/index.ts';
 import type { OrganisationKind } from '../auth/actor.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal } from '../errors.ts';
 
 /** Changes the ERP makes are audited as this partner system. */
 export const erpActor: AuditActor = { type: 'partner', id: 'erp', name: 'ERP (signed webhook)' };
@@ -9,7 +9,7 @@ export const erpActor: AuditActor = { type: 'partner', id: 'erp', name: 'ERP (si
 /** The organisation the ERP means by its own number, of the kind the event needs. */
 export async function organisationByErpId(tx: Tx, erpId: string, kind: OrganisationKind, field: string): Promise<string> {
   const org = await tx.get<{ id: string; kind: OrganisationKind }>('SELECT id, kind FROM organisations WHERE erp_id = ?', [erpId]);
-  if (!org) throw new AppError('unprocessable', `no organisation has ERP id ${erpId}`, { [field]: `no organisation has ERP id ${erpId}; register it first` });
-  if (org.kind !== kind) throw new AppError('unprocessable', `ERP id ${erpId} is a ${org.kind}, not a ${kind}`, { [field]: `is a ${org.kind}, expected a ${kind}` });
+  if (!org) throw refusal('unprocessable', `no organisation has ERP id ${erpId}`, { [field]: problem('erp.unknownErpId', { erpId }) });
+  if (org.kind !== kind) throw refusal('unprocessable', `ERP id ${erpId} is a ${org.kind}, not a ${kind}`, { [field]: problem('erp.wrongKind', { erpId, kind: org.kind, expected: kind }) });
   return org.id;
 }

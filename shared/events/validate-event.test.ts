@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { AppError, Problems } from '../errors.ts';
 import { validateEvent } from './validate-event.ts';
 
 const shipment = {
@@ -12,11 +13,11 @@ const shipment = {
   },
 };
 
-function fieldsOf(body: unknown): Record<string, string> | undefined {
+function problemsOf(body: unknown): Problems | undefined {
   try {
     validateEvent(body, 'inbound');
   } catch (e) {
-    return (e as { fields?: Record<string, string> }).fields;
+    return (e as AppError).problems;
   }
   throw new Error('expected a refusal');
 }
@@ -33,26 +34,31 @@ describe('validateEvent', () => {
     delete bad.data.lines[0]!.lot;
     bad.data.extra = true;
     delete (bad.data as Record<string, unknown>).dispatchedAt;
-    expect(fieldsOf(bad)).toEqual({
-      'data/lines/0/gtin': 'is not a valid GTIN (check digit or length)',
-      'data/lines/0/quantity': 'must be >= 1',
-      'data/lines/0': 'needs a lot or serials',
-      'data/extra': 'is not a known field',
-      'data/dispatchedAt': 'is required',
+    expect(problemsOf(bad)).toEqual({
+      'data/lines/0/gtin': { code: 'common.badGtin' },
+      'data/lines/0/quantity': { code: 'events.tooSmall', params: { min: 1 } },
+      'data/lines/0': { code: 'events.oneRequired', params: { fields: 'lot, serials' } },
+      'data/extra': { code: 'events.unknownField' },
+      'data/dispatchedAt': { code: 'common.required' },
     });
   });
 
   it('refuses unknown types and malformed envelopes', () => {
-    expect(fieldsOf({ ...shipment, type: 'lot.teleported' })).toMatchObject({ type: expect.stringContaining('shipment.dispatched') });
-    expect(fieldsOf({ type: 'shipment.dispatched', data: {} })).toEqual({ timestamp: 'is required' });
-    expect(fieldsOf('not an object')).toEqual({ '(body)': 'must be object' });
+    expect(problemsOf({ ...shipment, type: 'lot.teleported' })).toMatchObject({ type: { code: 'events.unknownType', params: { known: expect.stringContaining('shipment.dispatched') } } });
+    expect(problemsOf({ type: 'shipment.dispatched', data: {} })).toEqual({ timestamp: { code: 'common.required' } });
+    expect(problemsOf('not an object')).toEqual({ '(body)': { code: 'events.type', params: { type: 'object' } } });
   });
 
   it('applies conditional rules (a dispute needs a reason, a payment a date)', () => {
     const invoice = (data: Record<string, unknown>) => ({ type: 'invoice.status_changed', timestamp: '2026-03-02T09:00:00Z', data });
     const base = { invoiceNumber: 'INV-1', supplier: { erpId: 'V-1' }, occurredAt: '2026-03-02T09:00:00Z' };
-    expect(fieldsOf(invoice({ ...base, status: 'disputed' }))).toEqual({ 'data/reason': 'is required' });
-    expect(fieldsOf(invoice({ ...base, status: 'paid' }))).toEqual({ 'data/paidOn': 'is required' });
+    expect(problemsOf(invoice({ ...base, status: 'disputed' }))).toEqual({ 'data/reason': { code: 'common.required' } });
+    expect(problemsOf(invoice({ ...base, status: 'paid' }))).toEqual({ 'data/paidOn': { code: 'common.required' } });
     expect(validateEvent(invoice({ ...base, status: 'paid', paidOn: '2026-03-30' }), 'inbound').data.status).toBe('paid');
+  });
+
+  it('words an alternative by its branches: not every anyOf is "a lot or serials"', () => {
+    const recall = { type: 'recall.issued', timestamp: '2026-03-02T09:00:00Z', data: { responseDeadline: 'next week' } };
+    expect(problemsOf(recall)?.['data/responseDeadline']).toEqual({ code: 'events.format', params: { format: 'date or date-time' } });
   });
 });

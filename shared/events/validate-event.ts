@@ -1,7 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { isValidGtin } from '../gs1/gtin.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problem, type Problems } from '../errors.ts';
 import { eventCatalogue, findEventType, sharedSchemas, type EventType } from './catalogue.ts';
 import envelope from './schemas/envelope.schema.json' with { type: 'json' };
 
@@ -22,30 +22,82 @@ function validators() {
   return compiled;
 }
 
-/** "lines/0/gtin: is not a valid GTIN (check digit or length)": one line per problem, path first. */
-function describe(errors: ErrorObject[], prefix: string): Record<string, string> {
-  const out: Record<string, string> = {};
+/** One schema violation as a problem code: the same codes the portal and the REST API use. */
+function schemaProblem(e: ErrorObject, branches: ErrorObject[]): Problem {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return problem('common.required');
+    case 'additionalProperties':
+      return problem('events.unknownField');
+    case 'anyOf': {
+      // Said by its failed branches: each missing one of several fields, or each a format.
+      if (branches.length && branches.every((b) => b.keyword === 'required')) {
+        return problem('events.oneRequired', { fields: branches.map((b) => (b.params as { missingProperty: string }).missingProperty).join(', ') });
+      }
+      if (branches.length && branches.every((b) => b.keyword === 'format')) {
+        return problem('events.format', { format: branches.map((b) => (b.params as { format: string }).format).join(' or ') });
+      }
+      return problem('events.invalid', { keyword: e.keyword });
+    }
+    case 'enum':
+      return problem('events.oneOf', { allowed: (p.allowedValues as unknown[]).join(', ') });
+    case 'type':
+      return problem('events.type', { type: String(p.type) });
+    case 'format':
+      if (p.format === 'gtin') return problem('common.badGtin');
+      if (p.format === 'date') return problem('common.badDate');
+      return problem('events.format', { format: String(p.format) });
+    case 'pattern':
+      return problem('events.pattern');
+    case 'minimum':
+      return problem('events.tooSmall', { min: Number(p.limit) });
+    case 'maximum':
+      return problem('events.tooLarge', { max: Number(p.limit) });
+    case 'minLength':
+      return problem('common.tooShort', { min: Number(p.limit) });
+    case 'maxLength':
+      return problem('common.tooLong', { max: Number(p.limit) });
+    case 'minItems':
+      return problem('events.tooFewItems', { min: Number(p.limit) });
+    case 'maxItems':
+      return problem('events.tooManyItems', { max: Number(p.limit) });
+    default:
+      return problem('events.invalid', { keyword: e.keyword });
+  }
+}
+
+/**
+ * The errors an `anyOf` failed with: Ajv lists them just before the anyOf's own error, at its
+ * instance path or below (a `$ref`'d branch's schemaPath does not name the anyOf).
+ */
+function anyOfBranches(errors: ErrorObject[]): Map<ErrorObject, ErrorObject[]> {
+  const branches = new Map<ErrorObject, ErrorObject[]>();
+  const taken = new Set<ErrorObject>();
+  errors.forEach((e, i) => {
+    if (e.keyword !== 'anyOf') return;
+    const own: ErrorObject[] = [];
+    for (let j = i - 1; j >= 0 && !taken.has(errors[j]!) && errors[j]!.keyword !== 'anyOf' && errors[j]!.instancePath.startsWith(e.instancePath); j--) {
+      own.unshift(errors[j]!);
+      taken.add(errors[j]!);
+    }
+    branches.set(e, own);
+  });
+  return branches;
+}
+
+/** Each violation under its field path (`data/lines/0/gtin`); the first one of a path is kept. */
+function schemaProblems(errors: ErrorObject[], prefix: string): Problems {
+  const branches = anyOfBranches(errors);
+  const inBranch = new Set([...branches.values()].flat());
+  const out: Problems = {};
   for (const e of errors) {
-    // The failed branches of an anyOf repeat what its own error says.
-    if (/\/anyOf\/\d+\//.test(e.schemaPath)) continue;
-    if (e.keyword === 'if' || e.keyword === 'anyOf') {
-      if (e.keyword === 'anyOf') out[prefix + e.instancePath || prefix] = 'needs a lot or serials';
-      continue;
-    }
+    // A failed anyOf branch is said by the anyOf; an `if` by its `then`'s own error.
+    if (inBranch.has(e) || e.keyword === 'if') continue;
     let path = prefix + e.instancePath;
-    let reason = e.message ?? 'is not valid';
-    if (e.keyword === 'required') {
-      path = `${path}/${(e.params as { missingProperty: string }).missingProperty}`;
-      reason = 'is required';
-    } else if (e.keyword === 'additionalProperties') {
-      path = `${path}/${(e.params as { additionalProperty: string }).additionalProperty}`;
-      reason = 'is not a known field';
-    } else if (e.keyword === 'format' && (e.params as { format: string }).format === 'gtin') {
-      reason = 'is not a valid GTIN (check digit or length)';
-    } else if (e.keyword === 'enum') {
-      reason = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
-    }
-    out[path.replace(/^\//, '') || '(body)'] ??= reason;
+    if (e.keyword === 'required') path = `${path}/${(e.params as { missingProperty: string }).missingProperty}`;
+    else if (e.keyword === 'additionalProperties') path = `${path}/${(e.params as { additionalProperty: string }).additionalProperty}`;
+    out[path.replace(/^\//, '') || '(body)'] ??= schemaProblem(e, branches.get(e) ?? []);
   }
   return out;
 }
@@ -53,13 +105,13 @@ function describe(errors: ErrorObject[], prefix: string): Record<string, string>
 /** Checks a webhook body `{type, timestamp, data}` and its data against the catalogue. */
 export function validateEvent(body: unknown, direction: EventType['direction']): { type: string; timestamp: string; data: Record<string, unknown> } {
   const v = validators();
-  if (!v.envelope(body)) throw new AppError('invalid_input', 'the body must be {type, timestamp, data}', describe(v.envelope.errors ?? [], ''));
+  if (!v.envelope(body)) throw refusal('invalid_input', 'the body must be {type, timestamp, data}', schemaProblems(v.envelope.errors ?? [], ''));
   const event = body as { type: string; timestamp: string; data: Record<string, unknown> };
   if (!findEventType(event.type, direction)) {
     const known = eventCatalogue.filter((e) => e.direction === direction).map((e) => e.type);
-    throw new AppError('invalid_input', `unknown event type "${event.type}"`, { type: `must be one of ${known.join(', ')}` });
+    throw refusal('invalid_input', `unknown event type "${event.type}"`, { type: problem('events.unknownType', { known: known.join(', ') }) });
   }
   const validate = v.byType.get(`${direction}:${event.type}`)!;
-  if (!validate(event.data)) throw new AppError('invalid_input', `the data of ${event.type} is not valid`, describe(validate.errors ?? [], 'data'));
+  if (!validate(event.data)) throw refusal('invalid_input', `the data of ${event.type} is not valid`, schemaProblems(validate.errors ?? [], 'data'));
   return event;
 }

@@ -5,6 +5,7 @@ import { ediPartnersEn } from './edi-partners.en.ts';
 import { ediLogEn } from './edi-log.en.ts';
 import { auditEn } from './audit.en.ts';
 import { credentialsEn } from './credentials.en.ts';
+import { commonEn } from './common.en.ts';
 import { usersEn } from './users.en.ts';
 import { trustHttpEn } from './trust-http.en.ts';
 
@@ -17,6 +18,7 @@ export const en = {
   ...ediLogEn,
   ...auditEn,
   ...credentialsEn,
+  ...commonEn,
   ...usersEn,
   ...trustHttpEn,
   'app.name': 'Lotbridge',

@@ -87,10 +87,6 @@ export const usersEn = {
   'noticeClaim.mail.text':
     'Hello {name},\n\nYour code to create your Lotbridge account for recall {recallNumber} is:\n\n{code}\n\nIt is valid for {minutes} minutes. If you did not ask for it, ignore this message: nobody can use the link without the code.',
 
-  'common.problem.required': 'Required.',
-  'common.problem.badEmail': 'Enter an e-mail address, such as name@example.com.',
-  'common.problem.tooLong': 'Too long: at most {max} characters.',
-  'common.problem.tooShort': 'Too short: at least {min} characters.',
   'users.problem.noSuchOrganisation': 'Choose one of the organisations.',
   'users.problem.badRole': 'Choose a role that this kind of organisation has.',
   'users.problem.emailTaken': 'An account with this e-mail address exists already.',

@@ -86,10 +86,6 @@ export const usersZhCN: Record<keyof typeof usersEn, string> = {
   'noticeClaim.mail.subject': '召回 {recallNumber} 的验证码',
   'noticeClaim.mail.text': '{name}，您好：\n\n您为召回 {recallNumber} 创建 Lotbridge 账户的验证码是：\n\n{code}\n\n{minutes} 分钟内有效。如非您本人申请，请忽略此邮件：没有验证码，任何人都无法使用该链接创建账户。',
 
-  'common.problem.required': '必填。',
-  'common.problem.badEmail': '请输入电子邮件地址，例如 name@example.com。',
-  'common.problem.tooLong': '过长：最多 {max} 个字符。',
-  'common.problem.tooShort': '过短：至少 {min} 个字符。',
   'users.problem.noSuchOrganisation': '请选择一个机构。',
   'users.problem.badRole': '请选择此类机构具有的角色。',
   'users.problem.emailTaken': '此电子邮件地址已有账户。',

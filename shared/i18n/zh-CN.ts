@@ -6,6 +6,7 @@ import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
 import { ediLogZhCN } from './edi-log.zh-CN.ts';
 import { auditZhCN } from './audit.zh-CN.ts';
 import { credentialsZhCN } from './credentials.zh-CN.ts';
+import { commonZhCN } from './common.zh-CN.ts';
 import { usersZhCN } from './users.zh-CN.ts';
 import { trustHttpZhCN } from './trust-http.zh-CN.ts';
 
@@ -18,6 +19,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...ediLogZhCN,
   ...auditZhCN,
   ...credentialsZhCN,
+  ...commonZhCN,
   ...usersZhCN,
   ...trustHttpZhCN,
   'app.name': 'Lotbridge',

@@ -226,7 +226,7 @@ describe('adding a partner', () => {
     const spaced = await refusal(addPartner(t.ctx, admin, { name: 'Space AG', kind: 'supplier', as2Id: ' SPACE' }));
     expect(spaced.fields!.as2Id).toBe('must not begin or end with a space');
     const empty = await refusal(addPartner(t.ctx, admin, { name: 'Empty AG', kind: 'supplier', as2Id: '' }));
-    expect(empty.fields!.as2Id).toBe('common.required');
+    expect(empty.fields!.as2Id).toBe('required');
   });
 
   it('keeps each EDI sender id (id + qualifier) to one partner', async () => {

@@ -102,19 +102,19 @@ describe('POST /erp/webhooks: validation', () => {
   it('lists every schema problem with its field path, and stores nothing', async () => {
     const sent = await post('shipment.dispatched', shipment('SH-BAD-1', { lines: [{ gtin: '09506000134353', quantity: 0 }], colour: 'blue' }));
     expect(sent.status).toBe(400);
-    expect(sent.body.errors).toEqual({
-      'data/lines/0/gtin': 'is not a valid GTIN (check digit or length)',
-      'data/lines/0/quantity': 'must be >= 1',
-      'data/lines/0': 'needs a lot or serials',
-      'data/colour': 'is not a known field',
-    });
+    expect(sent.body.errors).toEqual([
+      { pointer: '/data/colour', code: 'events.unknownField', detail: 'Not a known field.' },
+      { pointer: '/data/lines/0', code: 'events.oneRequired', params: { fields: 'lot, serials' }, detail: 'Give at least one of: lot, serials.' },
+      { pointer: '/data/lines/0/gtin', code: 'common.badGtin', detail: 'Not a valid GTIN (length or check digit).' },
+      { pointer: '/data/lines/0/quantity', code: 'events.tooSmall', params: { min: 1 }, detail: 'Must be at least 1.' },
+    ]);
     expect(await db.all("SELECT id FROM shipments WHERE shipment_number = 'SH-BAD-1'")).toEqual([]);
   });
 
   it('refuses an unknown type, naming the known ones', async () => {
     const sent = await post('lot.teleported', {});
     expect(sent.status).toBe(400);
-    expect((sent.body.errors as Record<string, string>).type).toMatch(/shipment\.dispatched/);
+    expect(sent.body.errors).toMatchObject([{ pointer: '/type', code: 'events.unknownType', params: { known: expect.stringMatching(/shipment\.dispatched/) } }]);
   });
 
   it('refuses a body that is not JSON', async () => {
@@ -125,23 +125,34 @@ describe('POST /erp/webhooks: validation', () => {
   it('answers 422 for an ERP id no organisation has, or one of the wrong kind', async () => {
     const unknown = await post('shipment.dispatched', shipment('SH-422-1', { distributor: { erpId: 'C-99999' } }));
     expect(unknown.status).toBe(422);
-    expect(unknown.body.errors).toEqual({ 'data/distributor/erpId': 'no organisation has ERP id C-99999; register it first' });
+    expect(unknown.body.errors).toEqual([
+      { pointer: '/data/distributor/erpId', code: 'erp.unknownErpId', params: { erpId: 'C-99999' }, detail: 'No organisation has ERP id C-99999; register it first.' },
+    ]);
     const wrongKind = await post('shipment.dispatched', shipment('SH-422-2', { distributor: { erpId: 'V-10001' } }));
     expect(wrongKind.status).toBe(422);
-    expect(wrongKind.body.errors).toEqual({ 'data/distributor/erpId': 'is a supplier, expected a distributor' });
+    expect(wrongKind.body.errors).toEqual([
+      {
+        pointer: '/data/distributor/erpId',
+        code: 'erp.wrongKind',
+        params: { erpId: 'V-10001', kind: 'supplier', expected: 'distributor' },
+        detail: 'ERP id V-10001 is a supplier, expected a distributor.',
+      },
+    ]);
   });
 
   it('answers 409 for a shipment number already recorded under another webhook-id', async () => {
     expect((await post('shipment.dispatched', shipment('SH-409-1'))).status).toBe(200);
     const again = await post('shipment.dispatched', shipment('SH-409-1'));
     expect(again.status).toBe(409);
-    expect(again.body.errors).toMatchObject({ 'data/shipmentNumber': expect.stringMatching(/^already recorded as shp_/) });
+    expect(again.body.errors).toMatchObject([{ pointer: '/data/shipmentNumber', code: 'erp.alreadyRecorded', params: { id: expect.stringMatching(/^shp_/) } }]);
   });
 
   it('refuses serials that do not match the quantity', async () => {
     const sent = await post('shipment.dispatched', shipment('SH-SER-1', { lines: [{ gtin: '09506000134352', serials: ['A', 'B'], quantity: 3 }] }));
     expect(sent.status).toBe(422);
-    expect(sent.body.errors).toEqual({ 'data/lines/0/serials': 'has 2 serials for a quantity of 3' });
+    expect(sent.body.errors).toEqual([
+      { pointer: '/data/lines/0/serials', code: 'erp.serialCount', params: { serials: 2, quantity: 3 }, detail: '2 serial numbers for a quantity of 3.' },
+    ]);
   });
 });
 

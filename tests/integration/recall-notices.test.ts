@@ -303,7 +303,7 @@ describe('recall notices and signed replies', () => {
     const claim = (claimId: string, code: string) => claimNoticeAccount(t.ctx, { token, claimId, code, password: 'alpen-recall-pass', confirm: 'alpen-recall-pass' });
 
     const stranger = await refusal(requestNoticeClaimCode(t.ctx, { token, email: 'someone@else.example', displayName: 'Some One', locale: 'en' }));
-    expect(stranger.fields).toEqual({ email: 'notRecipient' });
+    expect(stranger.problems).toEqual({ email: { code: 'notices.notRecipient' } });
 
     // Five wrong codes lock the claim, each audited; the right code is then refused too.
     const first = await requestNoticeClaimCode(t.ctx, { token, email: 'Recall@Alpen-Med.example', displayName: 'Heidi Frei', locale: 'en' });
