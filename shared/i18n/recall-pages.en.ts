@@ -208,4 +208,11 @@ export const recallPagesEn = {
   'recalls.altered.recall_acknowledgement': 'Signed reply {id}',
   'recalls.altered.shipment': 'Shipment {id} (the consignees were computed from it)',
   'recalls.altered.consignees': 'The consignees of the recall (rows changed or removed since they were resolved or added)',
+
+  'recalls.close.heading': 'Close the recall',
+  'recalls.close.intro': 'Close the recall when it is complete: every consignee reached, the stock accounted for, the effectiveness checks done. Replies and reminders stop; every record stays.',
+  'recalls.close.reason': 'Why the recall is complete',
+  'recalls.close.statement': 'By entering your password you sign the closing of this recall electronically as {name}. Meaning: approval. The figures as they stand now are recorded with your signature.',
+  'recalls.close.submit': 'Sign and close the recall',
+  'recalls.problem.closeReasonRequired': 'Say why the recall is complete (for example: all stock accounted for, effectiveness checks done).',
 } as const;

@@ -210,4 +210,11 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.altered.recall_acknowledgement': '已签名答复 {id}',
   'recalls.altered.shipment': '发货 {id}（收货方据此计算）',
   'recalls.altered.consignees': '召回的收货方（自解析或添加后有记录被更改或删除）',
+
+  'recalls.close.heading': '关闭召回',
+  'recalls.close.intro': '召回完成后请关闭：已联系所有收货方、库存已清点、有效性检查已完成。关闭后将停止接收回复和发送提醒，所有记录均予以保留。',
+  'recalls.close.reason': '召回完成的理由',
+  'recalls.close.statement': '输入密码即表示您以 {name} 的身份对关闭本召回进行电子签名。含义：批准。当前数据将与您的签名一同记录。',
+  'recalls.close.submit': '签名并关闭召回',
+  'recalls.problem.closeReasonRequired': '请说明召回完成的理由（例如：所有库存均已清点，有效性检查已完成）。',
 };
