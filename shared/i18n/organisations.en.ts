@@ -10,5 +10,5 @@ export const organisationsEn = {
   'org.escalationContact': 'Escalation contact (e-mail)',
   'org.recallContacts.save': 'Save the contacts',
   'org.recallContacts.saved': 'The recall contacts were saved.',
-  'org.recallContacts.invalidEmail': 'Enter an e-mail address, or leave the field empty.',
+  'organisations.problem.badContactEmail': 'Enter an e-mail address, or leave the field empty.',
 } as const;

@@ -12,5 +12,5 @@ export const organisationsZhCN: Record<keyof typeof organisationsEn, string> = {
   'org.escalationContact': '升级联系人（电子邮件）',
   'org.recallContacts.save': '保存联系人',
   'org.recallContacts.saved': '召回联系人已保存。',
-  'org.recallContacts.invalidEmail': '请输入电子邮件地址，或留空。',
+  'organisations.problem.badContactEmail': '请输入电子邮件地址，或留空。',
 };
