@@ -3,7 +3,7 @@ import type { AuditActor } from '../audit/entry.ts';
 import { roles, rolesByKind, type OrganisationKind, type Role } from '../auth/actor.ts';
 import { hashPassword, minPasswordLength } from '../auth/password.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 
 export interface NewUser {
@@ -22,25 +22,25 @@ const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export async function addUser(ctx: UseCaseContext, by: AuditActor, input: NewUser): Promise<{ id: string; email: string }> {
   const email = input.email.trim().toLowerCase();
   const displayName = input.displayName.trim();
-  const fields: Record<string, string> = {};
-  if (!emailShape.test(email)) fields.email = 'must be an e-mail address';
-  if (!displayName) fields.displayName = 'required: it is the printed name on electronic signatures';
-  if (input.password.length < minPasswordLength) fields.password = `must be at least ${minPasswordLength} characters`;
-  if (!roles.includes(input.role as Role)) fields.role = `must be one of ${roles.join(', ')}`;
+  const fields: Problems = {};
+  if (!emailShape.test(email)) fields.email = problem('common.badEmail');
+  if (!displayName) fields.displayName = problem('common.required');
+  if (input.password.length < minPasswordLength) fields.password = problem('common.tooShort', { min: minPasswordLength });
+  if (!roles.includes(input.role as Role)) fields.role = problem('users.badRole');
 
   const org = await ctx.db.get<{ kind: OrganisationKind }>('SELECT kind FROM organisations WHERE id = ?', [input.organisationId]);
-  if (!org) fields.organisationId = 'no such organisation';
+  if (!org) fields.organisationId = problem('users.noSuchOrganisation');
   else if (!fields.role && !rolesByKind[org.kind].includes(input.role as Role)) {
-    fields.role = `a ${org.kind} organisation's members can be ${rolesByKind[org.kind].join(' or ')}`;
+    fields.role = problem('users.badRole', { kind: org.kind });
   }
-  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the user is not valid', fields);
+  if (Object.keys(fields).length) throw refusal('invalid_input', 'the user is not valid', fields);
 
   const passwordHash = await hashPassword(input.password);
   const id = newId('usr');
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {
     const taken = await tx.get('SELECT id FROM users WHERE email = ?', [email]);
-    if (taken) throw new AppError('conflict', `a user with the e-mail address ${email} already exists`, { email: 'already in use' });
+    if (taken) throw refusal('conflict', `a user with the e-mail address ${email} already exists`, { email: problem('users.emailTaken') });
     await tx.run('INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?)', [
       id,
       email,

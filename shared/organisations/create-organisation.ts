@@ -2,7 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { AuditActor } from '../audit/entry.ts';
 import { organisationKinds, type OrganisationKind } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 
 export interface Organisation {
@@ -19,17 +19,17 @@ export async function createOrganisation(
   input: { name: string; kind: string; erpId?: string },
 ): Promise<Organisation> {
   const name = input.name.trim();
-  const fields: Record<string, string> = {};
-  if (!name) fields.name = 'required';
-  if (!organisationKinds.includes(input.kind as OrganisationKind)) fields.kind = `must be one of ${organisationKinds.join(', ')}`;
+  const fields: Problems = {};
+  if (!name) fields.name = problem('common.required');
+  if (!organisationKinds.includes(input.kind as OrganisationKind)) fields.kind = problem('organisations.badKind');
   const erpId = input.erpId?.trim() || null;
-  if (erpId && !/^[^\s]{1,64}$/.test(erpId)) fields.erpId = 'must be 1 to 64 characters without spaces';
-  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the organisation is not valid', fields);
+  if (erpId && !/^[^\s]{1,64}$/.test(erpId)) fields.erpId = problem('organisations.badErpId');
+  if (Object.keys(fields).length) throw refusal('invalid_input', 'the organisation is not valid', fields);
 
   const org: Organisation = { id: newId('org'), name, kind: input.kind as OrganisationKind, erpId, createdAt: ctx.clock.now().toISOString() };
   await ctx.db.transaction(async (tx) => {
     if (erpId && (await tx.get('SELECT id FROM organisations WHERE erp_id = ?', [erpId]))) {
-      throw new AppError('conflict', `another organisation already has ERP id ${erpId}`, { erpId: 'already in use' });
+      throw refusal('conflict', `another organisation already has ERP id ${erpId}`, { erpId: problem('organisations.erpIdTaken') });
     }
     await tx.run('INSERT INTO organisations (id, name, kind, erp_id, created_at) VALUES (?, ?, ?, ?, ?)', [org.id, org.name, org.kind, erpId, org.createdAt]);
     await recordAudit(tx, ctx.clock, {

@@ -1,7 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal, type Problems } from '../errors.ts';
 
 export interface RecallContacts {
   /** Receives the organisation's recall notices instead of its portal users; null: the users. */
@@ -23,10 +23,10 @@ export async function setRecallContacts(ctx: UseCaseContext, actor: Actor, input
   if (!staff && !own) throw new AppError('not_found', 'no such organisation');
   const clean = (v: string | null) => v?.trim().toLowerCase() || null;
   const next: RecallContacts = { recallContactEmail: clean(input.recallContactEmail), escalationContactEmail: clean(input.escalationContactEmail) };
-  const fields: Record<string, string> = {};
-  if (next.recallContactEmail && !emailShape.test(next.recallContactEmail)) fields.recallContactEmail = 'must be an e-mail address';
-  if (next.escalationContactEmail && !emailShape.test(next.escalationContactEmail)) fields.escalationContactEmail = 'must be an e-mail address';
-  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the contacts are not valid', fields);
+  const fields: Problems = {};
+  if (next.recallContactEmail && !emailShape.test(next.recallContactEmail)) fields.recallContactEmail = problem('organisations.badContactEmail');
+  if (next.escalationContactEmail && !emailShape.test(next.escalationContactEmail)) fields.escalationContactEmail = problem('organisations.badContactEmail');
+  if (Object.keys(fields).length) throw refusal('invalid_input', 'the contacts are not valid', fields);
 
   return ctx.db.transaction(async (tx) => {
     const before = await tx.get<{ recall_contact_email: string | null; escalation_contact_email: string | null }>(

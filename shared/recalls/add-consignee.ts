@@ -1,7 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal, type Problems } from '../errors.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 
 export interface ManualConsigneeLine {
@@ -31,46 +31,46 @@ export async function addConsignee(
 ): Promise<AddedConsignee> {
   requireRole(actor, 'manufacturer_qa');
 
-  const fields: Record<string, string> = {};
+  const fields: Problems = {};
   const reason = input.reason.trim();
-  if (!reason) fields.reason = 'required: why this distributor is added by hand';
-  if (input.lines.length === 0) fields.lines = 'needs at least one affected GTIN and lot';
+  if (!reason) fields.reason = problem('recalls.addReasonRequired');
+  if (input.lines.length === 0) fields.lines = problem('recalls.linesNone');
   const seen = new Set<string>();
   const lines = input.lines.map((l, i) => {
     const gtin = l.gtin.trim();
     const lot = l.lot?.trim() || null;
     const serials = (l.serials ?? []).map((s) => s.trim()).filter(Boolean);
-    if (!isValidGtin(gtin)) fields[`lines/${i}/gtin`] = 'is not a valid GTIN (check digit or length)';
-    if (!Number.isInteger(l.quantity) || l.quantity < 1) fields[`lines/${i}/quantity`] = 'must be a whole number of at least 1';
-    if (!lot && serials.length === 0) fields[`lines/${i}`] = 'needs a lot or serials';
-    if (serials.length > 0 && serials.length !== l.quantity) fields[`lines/${i}/serials`] = `has ${serials.length} serials for a quantity of ${l.quantity}`;
+    if (!isValidGtin(gtin)) fields[`lines/${i}/gtin`] = problem('recalls.badGtin', { gtin });
+    if (!Number.isInteger(l.quantity) || l.quantity < 1) fields[`lines/${i}/quantity`] = problem('recalls.badQuantity');
+    if (!lot && serials.length === 0) fields[`lines/${i}`] = problem('recalls.lotOrSerials');
+    if (serials.length > 0 && serials.length !== l.quantity) fields[`lines/${i}/serials`] = problem('recalls.serialCount', { serials: serials.length, quantity: l.quantity });
     const key = `${toGtin14(gtin)}\u0000${lot ?? ''}`;
-    if (seen.has(key)) fields[`lines/${i}`] = 'repeats a GTIN and lot given above';
+    if (seen.has(key)) fields[`lines/${i}`] = problem('recalls.lineRepeated');
     seen.add(key);
     return { gtin: toGtin14(gtin), lot, quantity: l.quantity, serials };
   });
-  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the consignee is not valid', fields);
+  if (Object.keys(fields).length) throw refusal('invalid_input', 'the consignee is not valid', fields);
 
   return ctx.db.transaction(async (tx) => {
     const recall = await tx.get<{ id: string; payload: string }>('SELECT id, payload FROM recalls WHERE id = ?', [input.recallId]);
     if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
     const org = await tx.get<{ id: string; kind: string }>('SELECT id, kind FROM organisations WHERE id = ?', [input.distributorOrganisationId]);
-    if (!org) throw new AppError('unprocessable', `no organisation ${input.distributorOrganisationId}`, { distributorOrganisationId: 'no such organisation' });
-    if (org.kind !== 'distributor') throw new AppError('unprocessable', `${org.id} is a ${org.kind}, not a distributor`, { distributorOrganisationId: `is a ${org.kind}, expected a distributor` });
+    if (!org) throw refusal('unprocessable', `no organisation ${input.distributorOrganisationId}`, { distributorOrganisationId: problem('recalls.noDistributor') });
+    if (org.kind !== 'distributor') throw refusal('unprocessable', `${org.id} is a ${org.kind}, not a distributor`, { distributorOrganisationId: problem('recalls.noDistributor', { kind: org.kind }) });
 
     const recalled = new Set(((JSON.parse(recall.payload) as { products?: { gtin: string }[] }).products ?? []).map((p) => toGtin14(p.gtin)));
-    const problems: Record<string, string> = {};
-    const taken: Record<string, string> = {};
+    const problems: Problems = {};
+    const taken: Problems = {};
     for (const [i, l] of lines.entries()) {
-      if (!recalled.has(l.gtin)) problems[`lines/${i}/gtin`] = 'is not a product of this recall';
+      if (!recalled.has(l.gtin)) problems[`lines/${i}/gtin`] = problem('recalls.notRecalledProduct', { gtin: l.gtin });
       const existing = await tx.get<{ source: string }>(
         "SELECT source FROM recall_consignees WHERE recall_id = ? AND distributor_organisation_id = ? AND gtin = ? AND ifnull(lot, '') = ?",
         [recall.id, org.id, l.gtin, l.lot ?? ''],
       );
-      if (existing) taken[`lines/${i}`] = `this distributor already has this GTIN and lot on the recall (${existing.source})`;
+      if (existing) taken[`lines/${i}`] = problem('recalls.alreadyConsignee', { source: existing.source });
     }
-    if (Object.keys(problems).length) throw new AppError('unprocessable', 'the consignee cannot be added', problems);
-    if (Object.keys(taken).length) throw new AppError('conflict', 'the distributor is already a consignee for these lots', taken);
+    if (Object.keys(problems).length) throw refusal('unprocessable', 'the consignee cannot be added', problems);
+    if (Object.keys(taken).length) throw refusal('conflict', 'the distributor is already a consignee for these lots', taken);
 
     const now = ctx.clock.now().toISOString();
     for (const l of lines) {

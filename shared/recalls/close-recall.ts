@@ -7,7 +7,7 @@ import { recordHash } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
 import { recallRecordFindings } from '../signatures/verify-record-hashes.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal, type Problems } from '../errors.ts';
 
 /** The figures a recall is closed on, as they stood when QA signed. */
 interface ClosingFigures {
@@ -44,11 +44,11 @@ export async function closeRecall(
   const recall = await ctx.db.get<{ id: string; recall_number: string; state: string }>('SELECT id, recall_number, state FROM recalls WHERE id = ?', [input.recallId]);
   if (!recall) throw new AppError('not_found', 'no such recall');
   if (recall.state !== 'open') throw new AppError('conflict', `recall ${recall.recall_number} is ${recall.state}: only an open recall can be closed`);
-  const fields: Record<string, string> = {};
-  if (!reason) fields.reason = 'required: why the recall is complete (e.g. all stock accounted for, effectiveness checks done)';
-  if (reason.length > 2000) fields.reason = 'at most 2000 characters';
-  if ('password' in input.credential && !input.credential.password) fields.password = 'required to sign';
-  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the recall cannot be closed as asked', fields);
+  const fields: Problems = {};
+  if (!reason) fields.reason = problem('recalls.closeReasonRequired');
+  if (reason.length > 2000) fields.reason = problem('recalls.tooLong', { max: 2000 });
+  if ('password' in input.credential && !input.credential.password) fields.password = problem('signatures.passwordRequired');
+  if (Object.keys(fields).length) throw refusal('invalid_input', 'the recall cannot be closed as asked', fields);
 
   // Nobody signs off a recall whose records no longer match their record hashes (21 CFR 11.10(c)).
   if ((await recallRecordFindings(ctx.db, recall.id)).length) {

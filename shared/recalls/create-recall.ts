@@ -5,7 +5,7 @@ import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
 import { isLocale } from '../i18n/index.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problems } from '../errors.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { noticeActions } from './get-notice-data.ts';
 import { classificationProblem, isEffectivenessLevel, type Classification } from './recall-terms.ts';
@@ -39,39 +39,39 @@ const date = /^\d{4}-\d{2}-\d{2}$/;
 
 /** The recall as it will be recorded and signed, or every problem with the form at once. */
 export function checkNewRecall(input: NewRecall, today: string): RecallContent {
-  const fields: Record<string, string> = {};
+  const fields: Problems = {};
   const recallNumber = input.recallNumber.trim();
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,34}$/.test(recallNumber)) fields.recallNumber = 'required: letters, digits and . _ / - (at most 35)';
-  if (input.classifications.length === 0) fields.classifications = 'give the type and class for at least one jurisdiction';
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,34}$/.test(recallNumber)) fields.recallNumber = problem('recalls.badRecallNumber', { max: 35 });
+  if (input.classifications.length === 0) fields.classifications = problem('recalls.classificationNone');
   input.classifications.forEach((c, i) => {
-    const problem = classificationProblem(c);
-    if (problem) fields[`classifications/${i}`] = problem;
+    const wrong = classificationProblem(c);
+    if (wrong) fields[`classifications/${i}`] = wrong;
   });
   const reason = input.reason.trim();
   const hazard = input.hazard.trim();
-  if (!reason) fields.reason = 'required: why the devices are recalled';
-  if (!hazard) fields.hazard = 'required: the risk to patients and users';
-  if (reason.length > 500) fields.reason = 'at most 500 characters';
-  if (hazard.length > 500) fields.hazard = 'at most 500 characters';
+  if (!reason) fields.reason = problem('recalls.reasonRequired');
+  if (!hazard) fields.hazard = problem('recalls.hazardRequired');
+  if (reason.length > 500) fields.reason = problem('recalls.tooLong', { max: 500 });
+  if (hazard.length > 500) fields.hazard = problem('recalls.tooLong', { max: 500 });
   const actions = [...new Set(input.actions)];
-  if (actions.length === 0) fields.actions = 'choose at least one action (quarantine, return, destroy, correct on site)';
-  for (const a of actions) if (!(noticeActions as readonly string[]).includes(a)) fields.actions = `unknown action ${a}`;
+  if (actions.length === 0) fields.actions = problem('recalls.actionsNone');
+  for (const a of actions) if (!(noticeActions as readonly string[]).includes(a)) fields.actions = problem('recalls.actionUnknown', { action: a });
   const instructionText = input.instructionText?.trim();
-  if (instructionText && instructionText.length > 2000) fields.instructionText = 'at most 2000 characters';
-  if (input.products.length === 0) fields.products = 'name at least one affected product';
+  if (instructionText && instructionText.length > 2000) fields.instructionText = problem('recalls.tooLong', { max: 2000 });
+  if (input.products.length === 0) fields.products = problem('recalls.productsNone');
   const products = input.products.map((p, i) => {
     const gtin = p.gtin.trim();
     const lots = [...new Set((p.lots ?? []).map((l) => l.trim()).filter(Boolean))];
     const serials = [...new Set((p.serials ?? []).map((s) => s.trim()).filter(Boolean))];
     const expiryFrom = p.expiryFrom?.trim() || undefined;
     const expiryTo = p.expiryTo?.trim() || undefined;
-    if (!isValidGtin(gtin)) fields[`products/${i}/gtin`] = 'is not a valid GTIN (check digit or length)';
-    if (lots.some((l) => l.length > 20)) fields[`products/${i}/lots`] = 'a lot has at most 20 characters (GS1 AI 10)';
-    if (serials.some((s) => s.length > 20)) fields[`products/${i}/serials`] = 'a serial has at most 20 characters (GS1 AI 21)';
+    if (!isValidGtin(gtin)) fields[`products/${i}/gtin`] = problem('recalls.badGtin', { gtin });
+    if (lots.some((l) => l.length > 20)) fields[`products/${i}/lots`] = problem('recalls.lotLength', { max: 20 });
+    if (serials.some((s) => s.length > 20)) fields[`products/${i}/serials`] = problem('recalls.serialLength', { max: 20 });
     for (const [name, v] of [['expiryFrom', expiryFrom], ['expiryTo', expiryTo]] as const) {
-      if (v && (!date.test(v) || Number.isNaN(Date.parse(v)))) fields[`products/${i}/${name}`] = 'must be a date (YYYY-MM-DD)';
+      if (v && (!date.test(v) || Number.isNaN(Date.parse(v)))) fields[`products/${i}/${name}`] = problem('recalls.badDate');
     }
-    if (expiryFrom && expiryTo && expiryFrom > expiryTo) fields[`products/${i}/expiryTo`] = 'is before the start of the range';
+    if (expiryFrom && expiryTo && expiryFrom > expiryTo) fields[`products/${i}/expiryTo`] = problem('recalls.expiryRange');
     return {
       gtin: isValidGtin(gtin) ? toGtin14(gtin) : gtin,
       ...(lots.length ? { lots } : {}),
@@ -80,12 +80,12 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
       ...(expiryTo ? { expiryTo } : {}),
     };
   });
-  if (!date.test(input.responseDeadline) || Number.isNaN(Date.parse(input.responseDeadline))) fields.responseDeadline = 'must be a date (YYYY-MM-DD)';
-  else if (input.responseDeadline < today) fields.responseDeadline = 'is in the past';
-  if (!isEffectivenessLevel(input.effectivenessLevel)) fields.effectivenessLevel = 'must be A, B, C, D or E';
+  if (!date.test(input.responseDeadline) || Number.isNaN(Date.parse(input.responseDeadline))) fields.responseDeadline = problem('recalls.badDate');
+  else if (input.responseDeadline < today) fields.responseDeadline = problem('recalls.deadlinePast');
+  if (!isEffectivenessLevel(input.effectivenessLevel)) fields.effectivenessLevel = problem('recalls.badLevel');
   const noticeLanguages = [...new Set(input.noticeLanguages)];
-  if (noticeLanguages.length === 0 || !noticeLanguages.every(isLocale)) fields.noticeLanguages = 'choose English, Chinese or both';
-  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the recall is not complete', fields);
+  if (noticeLanguages.length === 0 || !noticeLanguages.every(isLocale)) fields.noticeLanguages = problem('recalls.badLanguages');
+  if (Object.keys(fields).length) throw refusal('invalid_input', 'the recall is not complete', fields);
 
   return {
     recallNumber,
@@ -116,7 +116,7 @@ export async function createRecall(
 ): Promise<{ recallId: string; consignees: number; lines: number; units: number }> {
   requireRole(actor, 'manufacturer_qa');
   const checked = checkNewRecall(input, ctx.clock.now().toISOString().slice(0, 10));
-  if ('password' in input.credential && !input.credential.password) throw new AppError('invalid_input', 'enter your password to sign', { password: 'required to sign' });
+  if ('password' in input.credential && !input.credential.password) throw refusal('invalid_input', 'enter your password to sign', { password: problem('signatures.passwordRequired') });
   const hash = recallRecordHash('portal', checked);
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
 

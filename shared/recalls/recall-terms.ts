@@ -1,3 +1,5 @@
+import { problem, type Problem } from '../errors.ts';
+
 /**
  * The vocabulary of a recall, per jurisdiction: how it is classified (FDA 21 CFR 7.3(m),
  * EU MDR Art. 89 FSCA, NMPA 医疗器械召回管理办法 levels), the effectiveness-check levels of
@@ -35,11 +37,12 @@ export function severityOf(classifications: readonly Classification[]): Severity
 }
 
 /** Why a classification is not one we know, or undefined when it is. */
-export function classificationProblem(c: { jurisdiction?: unknown; type?: unknown; class?: unknown }): string | undefined {
+export function classificationProblem(c: { jurisdiction?: unknown; type?: unknown; class?: unknown }): Problem | undefined {
   const options = classificationOptions[c.jurisdiction as Jurisdiction];
-  if (!options) return `jurisdiction must be one of ${jurisdictions.join(', ')}`;
-  if (!(options.types as readonly string[]).includes(String(c.type))) return `type must be one of ${options.types.join(', ')} for ${String(c.jurisdiction)}`;
-  if (!(options.classes as readonly string[]).includes(String(c.class))) return `class must be one of ${options.classes.join(', ')} for ${String(c.jurisdiction)}`;
+  if (!options) return problem('recalls.classificationJurisdiction', { jurisdictions: jurisdictions.join(', ') });
+  const jurisdiction = String(c.jurisdiction);
+  if (!(options.types as readonly string[]).includes(String(c.type))) return problem('recalls.classificationType', { jurisdiction, types: options.types.join(', ') });
+  if (!(options.classes as readonly string[]).includes(String(c.class))) return problem('recalls.classificationClass', { jurisdiction, classes: options.classes.join(', ') });
   return undefined;
 }
 

@@ -1,18 +1,11 @@
 import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problems } from '../errors.ts';
 import { recallForStaff } from './get-recall-dashboard.ts';
 
 export const effectivenessOutcomes = ['effective', 'ineffective'] as const;
 export type EffectivenessOutcome = (typeof effectivenessOutcomes)[number];
-
-/** Field problems this use case reports (stable texts the portal translates). */
-export const effectivenessProblems = {
-  outcome: 'must be effective or ineffective',
-  noteRequired: 'required when the check found the recall ineffective',
-  notDrawn: 'this consignee was not drawn for an effectiveness check',
-} as const;
 
 export interface RecordedCheck {
   recallId: string;
@@ -36,10 +29,10 @@ export async function recordEffectivenessCheck(
   await recallForStaff(ctx.db, actor, input.recallId);
   requireRole(actor, 'manufacturer_qa');
   const note = input.note?.trim() || null;
-  const fields: Record<string, string> = {};
-  if (!(effectivenessOutcomes as readonly string[]).includes(input.outcome)) fields.outcome = effectivenessProblems.outcome;
-  else if (input.outcome === 'ineffective' && !note) fields.note = effectivenessProblems.noteRequired;
-  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the effectiveness check is not complete', fields);
+  const fields: Problems = {};
+  if (!(effectivenessOutcomes as readonly string[]).includes(input.outcome)) fields.outcome = problem('effectiveness.outcome');
+  else if (input.outcome === 'ineffective' && !note) fields.note = problem('effectiveness.noteRequired');
+  if (Object.keys(fields).length) throw refusal('invalid_input', 'the effectiveness check is not complete', fields);
   const outcome = input.outcome as EffectivenessOutcome;
 
   return ctx.db.transaction(async (tx) => {
@@ -48,7 +41,7 @@ export async function recordEffectivenessCheck(
       'SELECT outcome, note, checked_at FROM recall_effectiveness_checks WHERE recall_id = ? AND distributor_organisation_id = ?',
       [recall.id, input.distributorOrganisationId],
     );
-    if (!before) throw new AppError('unprocessable', `${input.distributorOrganisationId} was not drawn for recall ${recall.recallNumber}`, { distributorOrganisationId: effectivenessProblems.notDrawn });
+    if (!before) throw refusal('unprocessable', `${input.distributorOrganisationId} was not drawn for recall ${recall.recallNumber}`, { distributorOrganisationId: problem('effectiveness.notDrawn') });
 
     const checkedAt = ctx.clock.now().toISOString();
     await tx.run(

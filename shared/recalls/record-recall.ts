@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { AuditActor } from '../audit/entry.ts';
 import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal } from '../errors.ts';
 import { isLocale, locales, type Locale } from '../i18n/index.ts';
 import { resolveConsignees, type RecalledProduct, type ResolvedConsignees } from './resolve-consignees.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
@@ -36,7 +36,7 @@ export async function recordRecall(
 ): Promise<{ id: string } & ResolvedConsignees> {
   const data = input.content;
   const existing = await tx.get<{ id: string }>('SELECT id FROM recalls WHERE recall_number = ?', [data.recallNumber]);
-  if (existing) throw new AppError('conflict', `recall ${data.recallNumber} was already issued`, { [`${input.fieldPrefix ?? ''}recallNumber`]: `already recorded as ${existing.id}` });
+  if (existing) throw refusal('conflict', `recall ${data.recallNumber} was already issued`, { [`${input.fieldPrefix ?? ''}recallNumber`]: problem('recalls.recallNumberTaken', { id: existing.id }) });
 
   const severity = severityOf(data.classifications ?? []);
   const deadline = deadlineInstant(data.responseDeadline, severity, new Date(data.issuedAt));

@@ -7,7 +7,7 @@ import { queueMail } from '../mail/queue-mail.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
 import { translate, type Locale } from '../i18n/index.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
@@ -69,9 +69,9 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
   const notice = await noticeForDistributor(ctx.db, actor, input.noticeId);
   const lots = checkLots(input, notice.lots, ctx.clock.now());
   const comment = input.comment?.trim() || null;
-  if (comment && comment.length > 2000) throw new AppError('invalid_input', 'the comment is too long', { comment: 'at most 2000 characters' });
+  if (comment && comment.length > 2000) throw refusal('invalid_input', 'the comment is too long', { comment: problem('common.tooLong', { max: 2000 }) });
   if ('password' in input.credential && !input.credential.password) {
-    throw new AppError('invalid_input', 'enter your password to sign', { password: 'required to sign' });
+    throw refusal('invalid_input', 'enter your password to sign', { password: problem('signatures.passwordRequired') });
   }
 
   const hash = acknowledgementRecordHash({ noticeId: notice.id, recallNumber: notice.recallNumber, distributor: notice.distributorOrganisationId, holdsStock: input.holdsStock, lots, comment });
@@ -170,7 +170,7 @@ type CheckedLot = Omit<AcknowledgementLotInput, 'subRecipients'> & { distributed
 
 /** Every problem with the reported quantities at once, keyed by field path (lots/0/quarantined …). */
 function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot: string | null }[], now: Date): CheckedLot[] {
-  const fields: Record<string, string> = {};
+  const fields: Problems = {};
   const today = now.toISOString().slice(0, 10);
   const known = new Set(noticeLots.map((l) => `${l.gtin}\u0000${l.lot ?? ''}`));
   const seen = new Set<string>();
@@ -179,42 +179,42 @@ function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot:
     const gtin = toGtin14(String(raw.gtin ?? '').trim());
     const lot = raw.lot?.trim() || null;
     const key = `${gtin}\u0000${lot ?? ''}`;
-    if (!known.has(key)) fields[at('lot')] = 'is not a lot of this notice';
-    if (seen.has(key)) fields[at('lot')] = 'is reported twice';
+    if (!known.has(key)) fields[at('lot')] = problem('reply.unknownLot');
+    if (seen.has(key)) fields[at('lot')] = problem('reply.lotTwice');
     seen.add(key);
     for (const c of counts) {
-      if (!Number.isSafeInteger(raw[c]) || raw[c] < 0) fields[at(c)] = 'must be a whole number, 0 or more';
+      if (!Number.isSafeInteger(raw[c]) || raw[c] < 0) fields[at(c)] = problem('reply.count');
     }
     const subRecipients = (raw.subRecipients ?? []).map((s, j) => {
       const sub = (f: string) => `lots/${i}/subRecipients/${j}/${f}`;
       const name = String(s.name ?? '').trim();
       const notifiedOn = String(s.notifiedOn ?? '').trim();
-      if (!name) fields[sub('name')] = 'required: whom you passed units on to';
-      if (name.length > 200) fields[sub('name')] = 'at most 200 characters';
-      if (!Number.isSafeInteger(s.quantity) || s.quantity < 1) fields[sub('quantity')] = 'must be a whole number, 1 or more';
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(notifiedOn) || Number.isNaN(Date.parse(notifiedOn))) fields[sub('notifiedOn')] = 'must be a date (YYYY-MM-DD): when you told them';
-      else if (notifiedOn > today) fields[sub('notifiedOn')] = 'cannot be in the future';
+      if (!name) fields[sub('name')] = problem('reply.subName');
+      if (name.length > 200) fields[sub('name')] = problem('common.tooLong', { max: 200 });
+      if (!Number.isSafeInteger(s.quantity) || s.quantity < 1) fields[sub('quantity')] = problem('reply.countPositive');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(notifiedOn) || Number.isNaN(Date.parse(notifiedOn))) fields[sub('notifiedOn')] = problem('reply.subDate');
+      else if (notifiedOn > today) fields[sub('notifiedOn')] = problem('reply.future');
       return { name, contact: s.contact?.trim() || undefined, quantity: s.quantity, notifiedOn };
     });
     const distributed = subRecipients.reduce((n, s) => n + (Number.isSafeInteger(s.quantity) ? s.quantity : 0), 0);
     const valid = counts.every((c) => Number.isSafeInteger(raw[c]) && raw[c] >= 0);
     if (valid) {
-      if (raw.quarantined > raw.onHand) fields[at('quarantined')] = `${raw.quarantined} quarantined is more than the ${raw.onHand} on hand`;
+      if (raw.quarantined > raw.onHand) fields[at('quarantined')] = problem('reply.quarantinedOverOnHand', { quarantined: raw.quarantined, onHand: raw.onHand });
       const accounted = raw.onHand + raw.returned + raw.destroyed + distributed;
       if (accounted > raw.received) {
-        fields[at('received')] = `${raw.received} received is less than the ${accounted} accounted for (on hand ${raw.onHand} + returned ${raw.returned} + destroyed ${raw.destroyed} + passed on ${distributed})`;
+        fields[at('received')] = problem('reply.accountedOverReceived', { received: raw.received, accounted, onHand: raw.onHand, returned: raw.returned, destroyed: raw.destroyed, passedOn: distributed });
       }
-      if (!input.holdsStock && raw.onHand > 0) fields[at('onHand')] = 'you said you hold no stock: on hand must be 0';
+      if (!input.holdsStock && raw.onHand > 0) fields[at('onHand')] = problem('reply.noStockOnHand');
     }
     return { gtin, lot, received: raw.received, onHand: raw.onHand, quarantined: raw.quarantined, returned: raw.returned, destroyed: raw.destroyed, distributed, subRecipients };
   });
   if (input.holdsStock) {
     noticeLots.forEach((l) => {
-      if (!seen.has(`${l.gtin}\u0000${l.lot ?? ''}`)) fields[`lots/${l.gtin}/${l.lot ?? ''}`] = `lot ${l.lot ?? '(none)'} of ${l.gtin} is not reported: report every lot of the notice`;
+      if (!seen.has(`${l.gtin}\u0000${l.lot ?? ''}`)) fields[`lots/${l.gtin}/${l.lot ?? ''}`] = problem('reply.lotMissing', { gtin: l.gtin, lot: l.lot ?? '' });
     });
-    if (input.lots.length === 0) fields.lots = 'report the stock of every lot of the notice, or say you hold no stock';
+    if (input.lots.length === 0) fields.lots = problem('reply.lotMissing');
   }
-  if (!input.understood) fields.understood = 'confirm that you have read and understood the notice';
-  if (Object.keys(fields).length) throw new AppError('invalid_input', 'the reply cannot be recorded as it is', fields);
+  if (!input.understood) fields.understood = problem('reply.understood');
+  if (Object.keys(fields).length) throw refusal('invalid_input', 'the reply cannot be recorded as it is', fields);
   return lots;
 }

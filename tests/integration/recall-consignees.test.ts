@@ -219,11 +219,11 @@ describe('recall consignees resolved from shipments', () => {
     });
 
     it('refuses a GTIN the recall does not name, an organisation that is not a distributor, and a lot already listed', async () => {
-      expect((await refused('manufacturer_qa', { lines: [{ gtin: pump, lot: 'P1', quantity: 1 }] })).fields).toEqual({ 'lines/0/gtin': 'is not a product of this recall' });
-      expect((await refused('manufacturer_qa', { distributorOrganisationId: orgIds.supplier! })).fields).toEqual({ distributorOrganisationId: 'is a supplier, expected a distributor' });
+      expect((await refused('manufacturer_qa', { lines: [{ gtin: pump, lot: 'P1', quantity: 1 }] })).problems).toEqual({ 'lines/0/gtin': { code: 'recalls.notRecalledProduct', params: { gtin: pump } } });
+      expect((await refused('manufacturer_qa', { distributorOrganisationId: orgIds.supplier! })).problems).toEqual({ distributorOrganisationId: { code: 'recalls.noDistributor', params: { kind: 'supplier' } } });
       const taken = await refused('manufacturer_qa', { distributorOrganisationId: orgIds['C-1']! });
       expect(taken.code).toBe('conflict');
-      expect((await refused('manufacturer_qa', { reason: ' ' })).fields).toEqual({ reason: 'required: why this distributor is added by hand' });
+      expect((await refused('manufacturer_qa', { reason: ' ' })).problems).toEqual({ reason: { code: 'recalls.addReasonRequired' } });
     });
 
     it('QA adds a distributor as a manual consignee, audited with the reason', async () => {

@@ -324,11 +324,11 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     const notDrawn = Object.values(org).find((id) => id !== drawnId)!;
 
     const noNote = await refusal(recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: drawnId, outcome: 'ineffective', note: '  ' }));
-    expect(noNote).toMatchObject({ code: 'invalid_input', fields: { note: 'required when the check found the recall ineffective' } });
+    expect(noNote).toMatchObject({ code: 'invalid_input', problems: { note: { code: 'effectiveness.noteRequired' } } });
     const badOutcome = await refusal(recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: drawnId, outcome: 'maybe' }));
-    expect(badOutcome.fields).toEqual({ outcome: 'must be effective or ineffective' });
+    expect(badOutcome.problems).toEqual({ outcome: { code: 'effectiveness.outcome' } });
     const stranger = await refusal(recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: notDrawn, outcome: 'effective' }));
-    expect(stranger).toMatchObject({ code: 'unprocessable', fields: { distributorOrganisationId: 'this consignee was not drawn for an effectiveness check' } });
+    expect(stranger).toMatchObject({ code: 'unprocessable', problems: { distributorOrganisationId: { code: 'effectiveness.notDrawn' } } });
 
     t.clock.set('2026-03-21T10:00:00.000Z');
     await recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: drawnId, outcome: 'ineffective', note: 'Stock found on the open shelf' });

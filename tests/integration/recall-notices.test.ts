@@ -164,14 +164,14 @@ describe('recall notices and signed replies', () => {
       }),
     );
     expect(e.code).toBe('invalid_input');
-    expect(e.fields).toMatchObject({
-      recallNumber: expect.stringContaining('required'),
-      'classifications/0': 'type must be one of recall, correction for US-FDA',
-      hazard: expect.stringContaining('required'),
-      actions: expect.stringContaining('at least one action'),
-      'products/0/gtin': expect.stringContaining('check digit'),
-      responseDeadline: 'is in the past',
-      effectivenessLevel: 'must be A, B, C, D or E',
+    expect(e.problems).toMatchObject({
+      recallNumber: { code: 'recalls.badRecallNumber' },
+      'classifications/0': { code: 'recalls.classificationType', params: { jurisdiction: 'US-FDA', types: 'recall, correction' } },
+      hazard: { code: 'recalls.hazardRequired' },
+      actions: { code: 'recalls.actionsNone' },
+      'products/0/gtin': { code: 'recalls.badGtin', params: { gtin: '09506000134353' } },
+      responseDeadline: { code: 'recalls.deadlinePast' },
+      effectivenessLevel: { code: 'recalls.badLevel' },
     });
     expect(await footprint(t.db)).toEqual(before);
   });
@@ -382,16 +382,16 @@ describe('recall notices and signed replies', () => {
     ];
     const e = await refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, { ...fullReply(), noticeId, lots }));
     expect(e.code).toBe('invalid_input');
-    expect(e.fields).toEqual({
-      'lots/0/quarantined': '70 quarantined is more than the 60 on hand',
-      'lots/0/received': '100 received is less than the 110 accounted for (on hand 60 + returned 0 + destroyed 0 + passed on 50)',
-      'lots/0/subRecipients/0/notifiedOn': 'cannot be in the future',
-      'lots/1/lot': 'is not a lot of this notice',
-      'lots/1/received': 'must be a whole number, 0 or more',
-      [`lots/${infusionSet}/L-B`]: `lot L-B of ${infusionSet} is not reported: report every lot of the notice`,
+    expect(e.problems).toEqual({
+      'lots/0/quarantined': { code: 'reply.quarantinedOverOnHand', params: { quarantined: 70, onHand: 60 } },
+      'lots/0/received': { code: 'reply.accountedOverReceived', params: { received: 100, accounted: 110, onHand: 60, returned: 0, destroyed: 0, passedOn: 50 } },
+      'lots/0/subRecipients/0/notifiedOn': { code: 'reply.future' },
+      'lots/1/lot': { code: 'reply.unknownLot' },
+      'lots/1/received': { code: 'reply.count' },
+      [`lots/${infusionSet}/L-B`]: { code: 'reply.lotMissing', params: { gtin: infusionSet, lot: 'L-B' } },
     });
     const noStockButOnHand = await refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, { ...fullReply(), noticeId, holdsStock: false }));
-    expect(noStockButOnHand.fields).toMatchObject({ 'lots/0/onHand': 'you said you hold no stock: on hand must be 0' });
+    expect(noStockButOnHand.problems).toMatchObject({ 'lots/0/onHand': { code: 'reply.noStockOnHand' } });
     expect(await footprint(t.db)).toEqual(before);
   });
 
@@ -473,7 +473,7 @@ describe('recall notices and signed replies', () => {
   it('QA closes the recall with a signature and the figures; replies are refused after it', async () => {
     expect((await refusal(closeRecall(t.ctx, as.distributor!, rp, { recallId, reason: 'done', credential: { password: demoPassword } }))).code).toBe('forbidden');
     const blank = await refusal(closeRecall(t.ctx, as.qa!, rp, { recallId, reason: ' ', credential: { password: '' } }));
-    expect(blank.fields).toEqual({ reason: expect.stringContaining('required'), password: 'required to sign' });
+    expect(blank.problems).toEqual({ reason: { code: 'recalls.closeReasonRequired' }, password: { code: 'signatures.passwordRequired' } });
     const closed = await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for; checks effective.', credential: { password: demoPassword } });
     expect(await t.db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'closed' });
     const [event] = await eventsOf(t.db, 'recall.closed');

@@ -170,13 +170,13 @@ describe('recall pages', () => {
     const page = await html(res);
     expect(res.status).toBe(400);
     expect(testId(page, 'form-message')).toBe('Please correct the highlighted fields.');
-    expect(page).toContain('id="error-classification-US-FDA">Choose the class for this jurisdiction.');
-    expect(page).toContain('id="error-reason">Say why the devices are recalled.');
-    expect(page).toContain('id="error-products-0-gtin">This is not a valid GTIN (check digit or length).');
-    expect(page).toContain('id="error-products-1-expiryTo">The end is before the start of the range.');
-    expect(page).toContain('id="error-responseDeadline">The deadline is in the past.');
-    expect(page).toContain('id="error-effectivenessLevel">Choose a level from A to E.');
-    expect(page).toContain('id="error-actions">Choose at least one action.');
+    expect(page).toContain('id="classification-US-FDA-problem" data-problem="recalls.classificationClass">Choose the class for this jurisdiction.');
+    expect(page).toContain('id="reason-problem" data-problem="recalls.reasonRequired">Say why the devices are recalled.');
+    expect(page).toContain('id="products-0-gtin-problem" data-problem="recalls.badGtin">This is not a valid GTIN (check digit or length).');
+    expect(page).toContain('id="products-1-expiryTo-problem" data-problem="recalls.expiryRange">The end is before the start of the range.');
+    expect(page).toContain('id="responseDeadline-problem" data-problem="recalls.deadlinePast">The deadline is in the past.');
+    expect(page).toContain('id="effectivenessLevel-problem" data-problem="recalls.badLevel">Choose a level from A to E.');
+    expect(page).toContain('id="actions-problem" data-problem="recalls.actionsNone">Choose at least one action.');
     // The typed values are back in their fields.
     expect(page).toMatch(/id="recallNumber"[^>]*value="FSCA-QA-1"/);
     expect(page).toMatch(/id="products-0-lots"[^>]*>W1, W2<\/textarea>/);
@@ -193,6 +193,7 @@ describe('recall pages', () => {
     const page = await html(res);
     expect(res.status).toBe(401);
     expect(testId(page, 'form-message')).toBe('The password is wrong: the recall was not issued.');
+    expect(page).toContain('id="password-problem" data-problem="signatures.wrongPassword">Wrong password.');
     expect(page).toMatch(/id="recallNumber"[^>]*value="FSCA-QA-1"/);
     expect(page).not.toContain('not-my-password');
     expect({ recalls: await count('recalls'), signatures: await count('signatures') }).toEqual(before);

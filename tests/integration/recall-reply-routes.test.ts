@@ -294,6 +294,7 @@ describe('recall reply routes', () => {
     });
     const bad = await as.alpen.postForm(`/organisations/${alpen}?/recallContacts`, { recallContactEmail: 'not-an-address', escalationContactEmail: '' });
     expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('id="recallContactEmail-problem" data-problem="organisations.badContactEmail">Enter an e-mail address, or leave the field empty.');
     expect((await as.alpen.postForm(`/organisations/${rhein}?/recallContacts`, { recallContactEmail: 'evil@example.com', escalationContactEmail: '' })).status).toBe(404);
     expect((await as.supplier.postForm(`/organisations/${rhein}?/recallContacts`, { recallContactEmail: 'evil@example.com', escalationContactEmail: '' })).status).toBe(404);
     expect(await db.get('SELECT recall_contact_email FROM organisations WHERE id = ?', [rhein])).toEqual({ recall_contact_email: 'recall@rhein-medical.example' });

@@ -1,77 +1,21 @@
-// Server-side helpers of the recall pages: reading QA's recall and consignee forms, and putting
-// the use cases' field problems (stable English texts, see checkNewRecall and addConsignee)
-// next to the right field, in the user's language.
-import { fail, type ActionFailure } from '@sveltejs/kit';
+// Server-side helpers of the recall pages: reading QA's recall and consignee forms, and a
+// refused action with the use case's field problems under the form's own field names.
 import { isAppError } from '$shared/errors.ts';
-import { translate, type Locale, type MessageKey } from '$shared/i18n/index.ts';
+import { translate } from '$shared/i18n/index.ts';
 import type { NewRecall } from '$shared/recalls/create-recall.ts';
 import { classificationOptions, jurisdictions, type Jurisdiction } from '$shared/recalls/recall-terms.ts';
-import { userMessage } from '$lib/server/errors.ts';
-
-/** The use cases' problem texts → catalogue keys; a capture group fills the message's placeholders. */
-const problemTexts: [RegExp, MessageKey, ...string[]][] = [
-  [/^required: letters, digits and \. _ \/ - \(at most 35\)$/, 'recalls.problem.recallNumber'],
-  [/^already recorded as (\S+)$/, 'recalls.problem.recallNumberTaken', 'id'],
-  [/^give the type and class for at least one jurisdiction$/, 'recalls.problem.classificationNone'],
-  [/^type must be one of /, 'recalls.problem.classificationType'],
-  [/^class must be one of /, 'recalls.problem.classificationClass'],
-  [/^required: why the devices are recalled$/, 'recalls.problem.reasonRequired'],
-  [/^required: why the recall is complete/, 'recalls.problem.closeReasonRequired'],
-  [/^must be an e-mail address$/, 'org.recallContacts.invalidEmail'],
-  [/^required: the risk to patients and users$/, 'recalls.problem.hazardRequired'],
-  [/^at most (\d+) characters$/, 'recalls.problem.tooLong', 'max'],
-  [/^choose at least one action /, 'recalls.problem.actionsNone'],
-  [/^unknown action (.+)$/, 'recalls.problem.actionUnknown', 'action'],
-  [/^name at least one affected product$/, 'recalls.problem.productsNone'],
-  [/^is not a valid GTIN /, 'recalls.problem.gtin'],
-  [/^a lot has at most 20 characters/, 'recalls.problem.lotLength'],
-  [/^a serial has at most 20 characters/, 'recalls.problem.serialLength'],
-  [/^must be a date \(YYYY-MM-DD\)$/, 'recalls.problem.date'],
-  [/^is before the start of the range$/, 'recalls.problem.expiryRange'],
-  [/^is in the past$/, 'recalls.problem.deadlinePast'],
-  [/^must be A, B, C, D or E$/, 'recalls.problem.level'],
-  [/^choose English, Chinese or both$/, 'recalls.problem.languages'],
-  [/^required to sign$/, 'recalls.problem.passwordRequired'],
-  [/^wrong password$/, 'recalls.problem.passwordWrong'],
-  [/^required: why this distributor is added by hand$/, 'recalls.problem.addReasonRequired'],
-  [/^needs at least one affected GTIN and lot$/, 'recalls.problem.gtin'],
-  [/^is not a product of this recall$/, 'recalls.problem.notRecalledProduct'],
-  [/^must be a whole number of at least 1$/, 'recalls.problem.quantity'],
-  [/^needs a lot or serials$/, 'recalls.problem.lotOrSerials'],
-  [/^this distributor already has this GTIN and lot on the recall/, 'recalls.problem.alreadyConsignee'],
-  [/^has (\d+) serials for a quantity of (\d+)$/, 'recalls.problem.serialCount', 'serials', 'quantity'],
-  [/^no such organisation$/, 'recalls.problem.noDistributor'],
-  [/^is a \w+, expected a distributor$/, 'recalls.problem.noDistributor'],
-];
-
-/** One field problem in the user's language (an unknown text is shown as it is). */
-export function problemMessage(locale: Locale, text: string): string {
-  for (const [pattern, key, ...names] of problemTexts) {
-    const m = pattern.exec(text);
-    if (m) return translate(locale, key, Object.fromEntries(names.map((name, i) => [name, m[i + 1] ?? ''])));
-  }
-  return text;
-}
-
-export type RecallFormFailure<V> = ActionFailure<{ message: string; fields: Record<string, string>; values: V }>;
+import { problemFailure, type ProblemFailure } from '$lib/server/problems.ts';
 
 /**
- * A refused action: each problem translated and put under the form's own field name
- * (`rename`), the typed values kept (never a password). A refusal with field problems says
- * "correct the highlighted fields"; a wrong password says so.
+ * A refused recall action: the problems as data under the form's field names (`rename`), the
+ * typed values kept (never a password). A refusal with field problems says "correct the
+ * highlighted fields"; a wrong password says so.
  */
-export function recallFailure<V>(e: unknown, locals: App.Locals, values: V, rename: (field: string) => string = (f) => f): RecallFormFailure<V> {
-  const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  const fields: Record<string, string> = {};
-  for (const [name, text] of Object.entries(m.fields ?? {})) {
-    const shown = rename(name);
-    // The first problem of a field is the one shown; a row's general problem does not hide its GTIN's.
-    fields[shown] ??= problemMessage(locals.locale, text);
-  }
-  let message = m.message;
-  if (isAppError(e) && e.code === 'invalid_credentials') message = translate(locals.locale, 'recalls.sign.wrongPassword');
-  else if (Object.keys(fields).length > 0) message = translate(locals.locale, 'recalls.fixFields');
-  return fail(m.status, { message, fields, values });
+export function recallFailure<V>(e: unknown, locals: App.Locals, action: string, values: V, rename?: (field: string) => string): ProblemFailure<V> {
+  const failure = problemFailure(e, locals, action, values, rename);
+  if (isAppError(e) && e.code === 'invalid_credentials') failure.data.message = translate(locals.locale, 'recalls.sign.wrongPassword');
+  else if (Object.keys(failure.data.problems).length > 0) failure.data.message = translate(locals.locale, 'recalls.fixFields');
+  return failure;
 }
 
 const text = (form: FormData, name: string) => {
@@ -166,7 +110,6 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
 /** The consignee form's values; the use case's `lines/0/…` problems belong to these fields. */
 export function readConsigneeForm(form: FormData) {
   const values = {
-    action: 'addConsignee',
     distributorOrganisationId: text(form, 'distributorOrganisationId'),
     gtin: text(form, 'gtin'),
     lot: text(form, 'lot'),

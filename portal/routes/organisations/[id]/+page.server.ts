@@ -1,6 +1,7 @@
 import { getOrganisation } from '$shared/organisations/get-organisation.ts';
 import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
-import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,7 +20,7 @@ export const actions = {
     try {
       await setRecallContacts(locals.ctx, requireActor(locals), { organisationId: params.id, ...values });
     } catch (e) {
-      return formFailure(e, locals, values);
+      return problemFailure(e, locals, 'recallContacts', values);
     }
     return { contactsSaved: true };
   },

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { isAppError } from '$shared/errors.ts';
-import { translate } from '$shared/i18n/index.ts';
+import { isAppError, problem } from '$shared/errors.ts';
+import { translate, translateProblem } from '$shared/i18n/index.ts';
 import { addConsignee } from '$shared/recalls/add-consignee.ts';
 import { getRecallDashboard } from '$shared/recalls/get-recall-dashboard.ts';
 import { getRecallReview } from '$shared/recalls/get-recall-review.ts';
@@ -48,14 +48,14 @@ export const actions = {
       const added = await addConsignee(locals.ctx, requireActor(locals), { recallId: params.id, ...input });
       return { action: 'addConsignee' as const, done: true, distributorOrganisationId: added.distributorOrganisationId, units: added.units };
     } catch (e) {
-      return recallFailure(e, locals, values, rename);
+      return recallFailure(e, locals, 'addConsignee', values, rename);
     }
   },
 
   /** QA gives a consignee without any address a recall contact before sending. */
   setContact: async ({ request, locals }) => {
     const form = await request.formData();
-    const values = { action: 'setContact', recallContactEmail: String(form.get('recallContactEmail') ?? '') };
+    const values = { recallContactEmail: String(form.get('recallContactEmail') ?? '') };
     try {
       await setRecallContacts(locals.ctx, requireActor(locals), {
         organisationId: String(form.get('organisationId') ?? ''),
@@ -63,7 +63,7 @@ export const actions = {
         escalationContactEmail: null,
       });
     } catch (e) {
-      return recallFailure(e, locals, values);
+      return recallFailure(e, locals, 'setContact', values);
     }
     return { action: 'setContact' as const, done: true };
   },
@@ -71,7 +71,7 @@ export const actions = {
   /** QA closes the open recall, signed (21 CFR 7.55 termination). */
   close: async (event) => {
     const form = await event.request.formData();
-    const values = { action: 'close', reason: String(form.get('reason') ?? '') };
+    const values = { reason: String(form.get('reason') ?? '') };
     try {
       await closeRecall(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
         recallId: event.params.id,
@@ -79,7 +79,7 @@ export const actions = {
         credential: { password: String(form.get('password') ?? '') },
       });
     } catch (e) {
-      return recallFailure(e, event.locals, values);
+      return recallFailure(e, event.locals, 'close', values);
     }
     return { action: 'close' as const, done: true };
   },
@@ -87,14 +87,14 @@ export const actions = {
   send: async (event) => {
     const { request, locals, params } = event;
     const form = await request.formData();
-    const values = { action: 'send' };
+    const values = {};
     if (form.get('confirm') !== 'yes') {
-      const text = translate(locals.locale, 'recalls.send.confirmRequired');
-      return fail(400, { message: text, fields: { confirm: text }, values });
+      const confirm = problem('recalls.sendNotConfirmed');
+      return fail(400, { action: 'send', message: translateProblem(locals.locale, confirm), problems: { confirm }, values });
     }
     // Links in the mail go to PUBLIC_URL, never to whatever Host the request named.
     const portalUrl = trustedPortalOrigin(event);
-    if (!portalUrl) return fail(503, { message: translate(locals.locale, 'recalls.send.noPublicUrl'), fields: {} as Record<string, string>, values });
+    if (!portalUrl) return fail(503, { action: 'send', message: translate(locals.locale, 'recalls.send.noPublicUrl'), problems: {}, values });
     try {
       const sent = await sendRecallNotices(locals.ctx, requireActor(locals), {
         recallId: params.id,
@@ -106,9 +106,9 @@ export const actions = {
       if (isAppError(e) && (e.code === 'conflict' || e.code === 'unprocessable')) {
         const m = userMessage(e, locals.locale, locals.requestId, locals.log);
         const key = e.code === 'conflict' ? 'recalls.send.alreadySent' : 'recalls.send.noConsignees';
-        return fail(m.status, { message: translate(locals.locale, key), fields: {} as Record<string, string>, values });
+        return fail(m.status, { action: 'send', message: translate(locals.locale, key), problems: {}, values });
       }
-      return recallFailure(e, locals, values);
+      return recallFailure(e, locals, 'send', values);
     }
   },
 } satisfies Actions;

@@ -31,7 +31,7 @@ export const actions = {
       });
       recallId = created.recallId;
     } catch (e) {
-      return recallFailure(e, event.locals, values, rename);
+      return recallFailure(e, event.locals, 'create', values, rename);
     }
     redirect(303, `/recalls/${recallId}?created=1`);
   },

@@ -1,9 +1,8 @@
-import { fail } from '@sveltejs/kit';
 import { getRecallDashboard } from '$shared/recalls/get-recall-dashboard.ts';
 import { drawEffectivenessChecks, listEffectivenessChecks, sampleSize } from '$shared/recalls/draw-effectiveness-checks.ts';
-import { effectivenessProblems, recordEffectivenessCheck } from '$shared/recalls/record-effectiveness-check.ts';
-import { translate, type MessageKey } from '$shared/i18n/index.ts';
-import { loadFailure, userMessage } from '$lib/server/errors.ts';
+import { recordEffectivenessCheck } from '$shared/recalls/record-effectiveness-check.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -28,30 +27,19 @@ const field = (form: FormData, name: string) => {
   return typeof v === 'string' ? v : '';
 };
 
-/** The use case's stable field texts, in the user's language. */
-const problemKeys = Object.fromEntries(Object.entries(effectivenessProblems).map(([code, text]) => [text, `effectiveness.problem.${code}` as MessageKey]));
-
-function failure(e: unknown, locals: App.Locals, values: Record<string, string>) {
-  const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  const fields: Record<string, string> = {};
-  for (const [name, text] of Object.entries(m.fields ?? {})) fields[name] = problemKeys[text] ? translate(locals.locale, problemKeys[text]) : text;
-  const message = Object.keys(fields).length === 1 ? Object.values(fields)[0]! : m.message;
-  return fail(m.status, { message, fields, values });
-}
-
 export const actions = {
   draw: async ({ locals, params }) => {
     try {
       const drawn = await drawEffectivenessChecks(locals.ctx, requireActor(locals), params.id);
       return { action: 'draw' as const, added: drawn.added };
     } catch (e) {
-      return failure(e, locals, { action: 'draw' });
+      return problemFailure(e, locals, 'draw');
     }
   },
 
   record: async ({ locals, params, request }) => {
     const form = await request.formData();
-    const values = { action: 'record', distributorOrganisationId: field(form, 'distributorOrganisationId'), outcome: field(form, 'outcome'), note: field(form, 'note') };
+    const values = { distributorOrganisationId: field(form, 'distributorOrganisationId'), outcome: field(form, 'outcome'), note: field(form, 'note') };
     try {
       await recordEffectivenessCheck(locals.ctx, requireActor(locals), {
         recallId: params.id,
@@ -60,7 +48,7 @@ export const actions = {
         note: values.note,
       });
     } catch (e) {
-      return failure(e, locals, values);
+      return problemFailure(e, locals, 'record', values);
     }
     return { action: 'record' as const, distributorOrganisationId: values.distributorOrganisationId };
   },

@@ -1,12 +1,13 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { AppError, isAppError } from '$shared/errors.ts';
+import { redirect } from '@sveltejs/kit';
+import { isAppError, problem, refusal } from '$shared/errors.ts';
 import { translate } from '$shared/i18n/index.ts';
 import { getDistributorRecall } from '$shared/recalls/get-distributor-recall.ts';
 import { submitAcknowledgement } from '$shared/recalls/submit-acknowledgement.ts';
-import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import { formFieldOf, readReply, replyProblem, subRows } from './reply-form.ts';
+import { formFieldOf, readReply, subRows } from './reply-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params, url }) => {
@@ -32,7 +33,7 @@ export const actions = {
       const { notice } = await getDistributorRecall(locals.ctx, actor, params.id);
       noticeLots = notice.lots;
       reply = readReply(form, notice.lots.length);
-      if (reply.holdsStock === null) throw new AppError('invalid_input', 'say whether you hold affected stock', { holdsStock: 'choose one' });
+      if (reply.holdsStock === null) throw refusal('invalid_input', 'say whether you hold affected stock', { holdsStock: problem('reply.holdsStock') });
       done = await submitAcknowledgement(locals.ctx, actor, relyingParty(event), {
         noticeId: notice.id,
         understood: reply.understood,
@@ -43,13 +44,9 @@ export const actions = {
         locale: locals.locale,
       });
     } catch (e) {
-      const failure = formFailure(e, locals, reply?.values ?? {});
-      const fields: Record<string, string> = {};
-      for (const [path, text] of Object.entries(failure.data.fields ?? {})) fields[formFieldOf(path, reply?.rows ?? [], noticeLots)] = replyProblem(locals.locale, text);
-      if (isAppError(e) && e.code === 'invalid_input' && e.fields?.holdsStock) fields.holdsStock = translate(locals.locale, 'reply.problem.holdsStock');
-      if (isAppError(e) && e.code === 'invalid_input' && e.fields?.understood) fields.understood = translate(locals.locale, 'reply.problem.understood');
-      const message = isAppError(e) && e.code === 'invalid_credentials' ? translate(locals.locale, 'reply.problem.wrongPassword') : failure.data.message;
-      return fail(failure.status, { message, fields, values: failure.data.values });
+      const failure = problemFailure(e, locals, 'reply', reply?.values ?? {}, (path) => formFieldOf(path, reply?.rows ?? [], noticeLots));
+      if (isAppError(e) && e.code === 'invalid_credentials') failure.data.message = translate(locals.locale, 'reply.wrongPassword');
+      return failure;
     }
     redirect(303, `/recalls/${params.id}/reply?replied=${done.version}`);
   },

@@ -1,6 +1,5 @@
-// The distributor's reply form, read into what submitAcknowledgement takes, and its refusals
-// put into the reader's language (the use case's field texts are stable English).
-import { translate, type Locale, type MessageKey } from '$shared/i18n/index.ts';
+// The distributor's reply form, read into what submitAcknowledgement takes, and the use case's
+// field paths put under the form's field names.
 import type { AcknowledgementLotInput } from '$shared/recalls/submit-acknowledgement.ts';
 
 const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed'] as const;
@@ -58,31 +57,6 @@ export function readReply(form: FormData, lotCount: number): ReadReply {
     rows.push(i);
   }
   return { holdsStock, understood: form.get('understood') === 'yes', lots, rows, comment: text(form, 'comment'), values };
-}
-
-const patterns: [RegExp, MessageKey][] = [
-  [/^(\d+) quarantined is more than the (\d+) on hand$/, 'reply.problem.quarantinedOverOnHand'],
-  [/^(\d+) received is less than the (\d+) accounted for/, 'reply.problem.accountedOverReceived'],
-  [/^must be a whole number, 0 or more$/, 'reply.problem.count'],
-  [/^must be a whole number, 1 or more$/, 'reply.problem.countPositive'],
-  [/^you said you hold no stock: on hand must be 0$/, 'reply.problem.noStockOnHand'],
-  [/^required: whom you passed units on to$/, 'reply.problem.subName'],
-  [/^must be a date \(YYYY-MM-DD\): when you told them$/, 'reply.problem.subDate'],
-  [/^cannot be in the future$/, 'reply.problem.future'],
-  [/^is not a lot of this notice$/, 'reply.problem.unknownLot'],
-  [/is not reported: report every lot of the notice$/, 'reply.problem.lotMissing'],
-  [/^report the stock of every lot/, 'reply.problem.lotMissing'],
-  [/^required to sign$/, 'reply.problem.password'],
-  [/^wrong password$/, 'reply.problem.wrongPassword'],
-];
-
-/** One field problem in the reader's language; the numbers in it carried over. */
-export function replyProblem(locale: Locale, message: string): string {
-  for (const [re, key] of patterns) {
-    const m = re.exec(message);
-    if (m) return translate(locale, key, { a: m[1] ?? '', b: m[2] ?? '' });
-  }
-  return message;
 }
 
 /**

@@ -1,0 +1,16 @@
+import type { organisationsEn } from './organisations.en.ts';
+
+/** 机构页面（成员和召回联系人）的简体中文文本（并入 zh-CN.ts）。 */
+export const organisationsZhCN: Record<keyof typeof organisationsEn, string> = {
+  'org.members': '成员',
+  'org.name': '姓名',
+  'org.email': '电子邮箱',
+  'org.role': '角色',
+  'org.recallContacts': '召回联系人',
+  'org.recallContacts.intro': '召回通知发送给召回联系人；如未设置，则发送给本机构的所有经销商用户。回复逾期时，最终通知将抄送给升级联系人。',
+  'org.recallContact': '召回联系人（电子邮件）',
+  'org.escalationContact': '升级联系人（电子邮件）',
+  'org.recallContacts.save': '保存联系人',
+  'org.recallContacts.saved': '召回联系人已保存。',
+  'organisations.problem.badContactEmail': '请输入电子邮件地址，或留空。',
+};
