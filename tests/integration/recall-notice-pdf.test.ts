@@ -3,7 +3,8 @@
 // Chinese names the recall, every lot shipped to it with its quantity and serials, and none of
 // another distributor's lots; equal input gives equal bytes. getRecallNoticePdf gives a signed-in
 // user the notice PDF only once it was sent: a distributor its own, manufacturer staff the one
-// they name, nobody else (another organisation, a supplier, nobody signed in).
+// they name, nobody else (another organisation, a supplier, nobody signed in); getNoticePdfByLink
+// gives it to whoever holds the e-mail's link until it expires.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import { applyRecallIssued } from '../../shared/erp/apply-recall-issued.ts';
 import { getNoticeData } from '../../shared/recalls/get-notice-data.ts';
 import { renderNoticePdf } from '../../shared/recalls/render-notice-pdf.ts';
 import { getRecallNoticePdf } from '../../shared/recalls/get-recall-notice-pdf.ts';
+import { getNoticePdfByLink } from '../../shared/recalls/get-notice-pdf-by-link.ts';
+import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
@@ -210,6 +213,33 @@ describe('the field safety notice PDF', () => {
     it('refuses nobody signed in', async () => {
       expect(await refusedWith(getRecallNoticePdf(t.ctx, null, { recallId, distributorOrganisationId: org.north!, locale: 'en' }))).toBe('unauthenticated');
       expect(await refusedWith(getRecallNoticePdf(t.ctx, undefined, { recallId, locale: 'en' }))).toBe('unauthenticated');
+    });
+  });
+
+  describe('getNoticePdfByLink', () => {
+    it("serves the link's own distributor's notice, pointing back to the link for the reply", async () => {
+      const notice = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, org.east!]))!;
+      const token = await signNoticeToken(t.db, notice.id, '2026-04-01T00:00:00.000Z');
+      const { pdf, recallNumber } = await getNoticePdfByLink(t.ctx, { token, locale: 'en', portalUrl: 'https://portal.example' });
+      expect(recallNumber).toBe('FSCA-2026-031');
+      const text = pdfText(pdf);
+      expect(text).toContain('华东医疗器械有限公司');
+      expect(text).not.toContain('LOT-A17');
+      // The link wraps over lines in the PDF.
+      expect(text.replace(/\s+/g, '')).toContain(`https://portal.example/notices/${token}`);
+    });
+
+    it('refuses a forged link as not found and an expired one as forbidden', async () => {
+      const notice = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, org.north!]))!;
+      const token = await signNoticeToken(t.db, notice.id, '2026-04-01T00:00:00.000Z');
+      const [id, exp, mac] = token.split('.') as [string, string, string];
+      const refusal = async (bad: string) => {
+        const error = await getNoticePdfByLink(t.ctx, { token: bad, locale: 'en', portalUrl: 'https://portal.example' }).catch((e: unknown) => e);
+        return isAppError(error) && error.code;
+      };
+      expect(await refusal(`${id}.${Number(exp) + 60}.${mac}`)).toBe('not_found');
+      expect(await refusal('not-a-token')).toBe('not_found');
+      expect(await refusal(await signNoticeToken(t.db, notice.id, '2026-03-01T00:00:00.000Z'))).toBe('forbidden');
     });
   });
 });
