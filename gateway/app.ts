@@ -9,7 +9,9 @@ import { erpRoutes } from './erp/index.ts';
 import { metricsAccess } from './middleware/metrics-access/index.ts';
 import { securityHeaders } from './middleware/security-headers/index.ts';
 import { as2Routes } from './as2/index.ts';
-import { as2RefusalTotals } from '../shared/as2-gateway/count-as2-refusal.ts';
+import { useCaseContext } from './middleware/use-case-context/index.ts';
+import { checkDatabase } from '../shared/db/check-database.ts';
+import { readStoredGauges, webhookDeliveryStates } from '../shared/read-stored-gauges.ts';
 
 /** Paths the gateway answers; everything else is the portal's. */
 export const gatewayPrefixes = ['/healthz', '/metrics', '/as2', '/api/', '/erp/'];
@@ -24,20 +26,17 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
   const gateway = new Hono<GatewayEnv>();
   gateway.use(requestId());
   gateway.use(observe({ log: () => app().log, metrics }));
-  gateway.use(async (c, next) => {
-    c.set('app', app());
-    await next();
-  });
+  gateway.use(useCaseContext({ app }));
   gateway.use(securityHeaders());
   gateway.use('/metrics', metricsAccess({ token: () => app().config.metricsToken }));
 
   gateway.get('/healthz', async (c) => {
     const started = performance.now();
     try {
-      const row = await c.get('app').db.get<{ applied: number }>('SELECT COUNT(*) AS applied FROM schema_migrations');
+      const { migrationsApplied } = await checkDatabase(c.get('ctx').db);
       return c.json({
         status: 'ok',
-        checks: { database: { status: 'ok', migrationsApplied: row?.applied ?? 0, ms: Math.round(performance.now() - started) } },
+        checks: { database: { status: 'ok', migrationsApplied, ms: Math.round(performance.now() - started) } },
       });
     } catch (e) {
       c.get('log').error('health check failed', { err: e });
@@ -46,21 +45,17 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
   });
 
   gateway.get('/metrics', async (c) => {
-    // Delivery state is read at scrape time: it lives in the database, not in this process.
-    const states = await c.get('app').db.all<{ state: string; n: number }>('SELECT state, COUNT(*) AS n FROM webhook_deliveries GROUP BY state');
-    const waiting = await c.get('app').db.get<{ n: number }>(
-      'SELECT COUNT(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position)',
-    );
+    const stored = await readStoredGauges(c.get('ctx').db);
     const lines = [
       '# HELP lotbridge_webhook_deliveries Outbound webhook deliveries by state.',
       '# TYPE lotbridge_webhook_deliveries gauge',
-      ...['pending', 'succeeded', 'exhausted'].map((st) => `lotbridge_webhook_deliveries{state="${st}"} ${states.find((r) => r.state === st)?.n ?? 0}`),
+      ...webhookDeliveryStates.map((st) => `lotbridge_webhook_deliveries{state="${st}"} ${stored.webhookDeliveries[st]}`),
       '# HELP lotbridge_outbox_waiting_events Events waiting because no endpoint is configured.',
       '# TYPE lotbridge_outbox_waiting_events gauge',
-      `lotbridge_outbox_waiting_events ${waiting?.n ?? 0}`,
+      `lotbridge_outbox_waiting_events ${stored.outboxWaiting}`,
       '# HELP lotbridge_as2_refusals_total AS2 requests refused before their body was kept, by reason (audited once per source, reason and hour, at most 20 sources per reason and hour).',
       '# TYPE lotbridge_as2_refusals_total counter',
-      ...(await as2RefusalTotals(c.get('app').db)).map((r) => `lotbridge_as2_refusals_total{reason="${r.reason}"} ${r.count}`),
+      ...stored.as2Refusals.map((r) => `lotbridge_as2_refusals_total{reason="${r.reason}"} ${r.count}`),
     ];
     return c.text(metrics.render() + lines.join('\n') + '\n', 200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
   });

@@ -31,13 +31,13 @@ export function as2Routes(): Hono<GatewayEnv> {
     const body = c.req.raw.body;
     if (!body) return problem(c, { type: 'about:blank', title: 'empty body', status: 400, detail: 'the request has no body: an AS2 message carries its (signed, encrypted) content in the body' });
 
-    const ctx = { db: app.db, clock: app.clock, policy: app.policy, log: c.get('log'), requestId: c.get('requestId') };
+    const ctx = c.get('ctx');
     const source = peerAddressOf(c.env);
     const headers = [...c.req.raw.headers];
     const screened = await screenAs2Request(ctx, app.config.as2.id, headers, source);
 
     const id = newId('as2m');
-    const receivedAt = app.clock.now();
+    const receivedAt = ctx.clock.now();
     let raw;
     try {
       raw = await streamToFile(app.config.uploads.dir, as2StorageKey(id, receivedAt, 'raw'), body as unknown as AsyncIterable<Uint8Array>, maxBytes);

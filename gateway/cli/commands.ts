@@ -3,6 +3,8 @@ import { randomBase32 } from '../../shared/ids.ts';
 import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { findOrganisation } from '../../shared/organisations/find-organisation.ts';
+import { listOrganisations } from '../../shared/organisations/list-organisations.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { exportAuditCheckpoint, verifyAuditCheckpoint } from '../../shared/audit/audit-checkpoint.ts';
 import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
@@ -156,11 +158,7 @@ export const commands: Record<string, Command> = {
     summary: 'list organisations (id, kind, ERP id, members, name)',
     async run() {
       return withApp(async (app) => {
-        const rows = await app.db.all<{ id: string; kind: string; name: string; erp_id: string | null; members: number }>(
-          `SELECT o.id, o.kind, o.name, o.erp_id, COUNT(m.user_id) AS members FROM organisations o
-             LEFT JOIN memberships m ON m.organisation_id = o.id GROUP BY o.id ORDER BY o.kind, o.name`,
-        );
-        for (const r of rows) console.log(`${r.id}\t${r.kind}\terp:${r.erp_id ?? '-'}\t${r.members} member(s)\t${r.name}`);
+        for (const o of await listOrganisations(app, operator())) console.log(`${o.id}\t${o.kind}\terp:${o.erpId ?? '-'}\t${o.users} member(s)\t${o.name}`);
         return 0;
       });
     },
@@ -180,7 +178,7 @@ export const commands: Record<string, Command> = {
     async run(values) {
       return withApp(async (app) => {
         const orgRef = required(values, 'org');
-        const org = await app.db.get<{ id: string }>('SELECT id FROM organisations WHERE id = ? OR name = ? LIMIT 2', [orgRef, orgRef]);
+        const org = await findOrganisation(app.db, orgRef);
         if (!org) throw new AppError('invalid_input', `no organisation has the id or name "${orgRef}" (see lotbridge org list)`);
         const generated = values['password-stdin'] ? undefined : randomBase32(15);
         const password = generated ?? (await readStdinLine());

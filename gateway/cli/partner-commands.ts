@@ -10,6 +10,7 @@ import { ensureAs2Identity } from '../../shared/edi-partners/ensure-as2-identity
 import { getAs2Identity } from '../../shared/edi-partners/get-as2-identity.ts';
 import { listPartners } from '../../shared/edi-partners/list-partners.ts';
 import { rotateAs2Identity } from '../../shared/edi-partners/rotate-as2-identity.ts';
+import { retireAs2IdentityKey } from '../../shared/edi-partners/retire-as2-identity-key.ts';
 import type { CertificateValidity } from '../../shared/edi-partners/certificate-expiry.ts';
 import type { IdentityKey } from '../../shared/edi-partners/as2-identity-keys.ts';
 import { colonFingerprint } from '../../shared/edi-partners/x509.ts';
@@ -48,7 +49,7 @@ function validityText(v: CertificateValidity): string {
 }
 
 function keyLine(k: IdentityKey): string {
-  return `  SHA-256 ${colonFingerprint(k.fingerprintSha256)}\n    ${k.subject}; valid ${validityText(k.validity)}; ${k.signs ? 'signs and decrypts' : k.state === 'active' ? 'decrypts' : 'retired, decrypts until expiry'}`;
+  return `  SHA-256 ${colonFingerprint(k.fingerprintSha256)}\n    key ${k.id}; ${k.subject}; valid ${validityText(k.validity)}; ${k.signs ? 'signs and decrypts' : k.state === 'active' ? 'decrypts' : 'retired, decrypts until expiry'}`;
 }
 
 /** Columns padded to their widest cell. */
@@ -95,6 +96,25 @@ export const partnerCommands: Record<string, Command> = {
         console.log(`New signing key pair:\n${keyLine(key)}`);
         if (previous.length) console.log(`${previous.length} older key pair(s) stay active for decryption until an administrator retires them.`);
         console.log('Send partners the new certificate: lotbridge as2 identity --cert-out lotbridge.pem');
+        return 0;
+      });
+    },
+  },
+
+  'as2 retire': {
+    summary: 'retire one of our AS2 key pairs once partners have our newer certificate: it stops signing and decrypts until its certificate expires',
+    usage: '--key KEY_ID [--reason R]',
+    details: 'The key ids are in `lotbridge as2 identity`. The only key pair that can sign cannot be retired: run `lotbridge as2 rotate` first.',
+    options: {
+      key: { type: 'string', help: 'the id of the key pair (as2key_…), from lotbridge as2 identity' },
+      reason: { type: 'string', help: 'why, for the audit trail' },
+    },
+    async run(values) {
+      const keyId = text(values as Values, 'key')?.trim();
+      if (!keyId) throw new AppError('invalid_input', '--key is required: the id of the key pair, from lotbridge as2 identity');
+      return withApp(async (app) => {
+        const { retiredAt } = await retireAs2IdentityKey(app, operator(), { keyId, reason: text(values as Values, 'reason') });
+        console.log(`Retired AS2 key pair ${keyId} at ${retiredAt}: it no longer signs and decrypts until its certificate expires.`);
         return 0;
       });
     },

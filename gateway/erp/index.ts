@@ -21,15 +21,14 @@ export function erpRoutes(): Hono<GatewayEnv> {
       onError: (c) => problem(c, { type: 'about:blank', title: 'payload too large', status: 413, detail: `an ERP event may be at most ${maxBodyBytes / 1024 / 1024} MiB` }),
     }),
     async (c) => {
-      const app = c.get('app');
-      const secrets = app.config.erp.inboundSecrets;
+      const secrets = c.get('app').config.erp.inboundSecrets;
       if (secrets.length === 0) throw new AppError('unavailable', 'inbound ERP webhooks are not configured: set ERP_INBOUND_SECRET');
       const raw = await c.req.text();
       const { id, timestamp } = verifySignature(
         secrets,
         { id: c.req.header('webhook-id'), timestamp: c.req.header('webhook-timestamp'), signature: c.req.header('webhook-signature') },
         raw,
-        app.clock.now(),
+        c.get('ctx').clock.now(),
       );
       let body: unknown;
       try {
@@ -37,7 +36,7 @@ export function erpRoutes(): Hono<GatewayEnv> {
       } catch (e) {
         throw new AppError('invalid_input', `the body is not JSON: ${(e as Error).message}`);
       }
-      const result = await receiveErpEvent({ db: app.db, clock: app.clock, policy: app.policy, requestId: c.get('requestId') }, { webhookId: id, sentAt: timestamp, body });
+      const result = await receiveErpEvent(c.get('ctx'), { webhookId: id, sentAt: timestamp, body });
       c.get('log').info('erp event received', { webhookId: id, type: result.type, duplicate: result.duplicate });
       return c.json({ received: true, webhookId: id, ...result });
     },

@@ -165,14 +165,6 @@ export async function validateSessionToken(
   return { session, actor };
 }
 
-export async function invalidateSession(db: Db | Tx, sessionId: string): Promise<void> {
-  await db.run('DELETE FROM sessions WHERE id = ?', [sessionId]);
-}
-
-export async function invalidateUserSessions(db: Db | Tx, userId: string): Promise<void> {
-  await db.run('DELETE FROM sessions WHERE user_id = ?', [userId]);
-}
-
 /** When the browser cookie should lapse: the earlier of inactivity and the ceiling. */
 export function cookieExpiry(session: Session, policy: SecurityPolicy): Date {
   return new Date(Math.min(session.lastActiveAt.getTime() + policy.inactivityMs, session.expiresAt.getTime()));

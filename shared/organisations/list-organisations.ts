@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import { requireRole, type Actor, type OrganisationKind } from '../auth/actor.ts';
+import type { AuditActor } from '../audit/entry.ts';
 
 export interface OrganisationSummary {
   id: string;
@@ -11,9 +12,9 @@ export interface OrganisationSummary {
   createdAt: string;
 }
 
-/** Every organisation with its head count, for the manufacturer's administrators. */
-export async function listOrganisations(ctx: UseCaseContext, actor: Actor): Promise<OrganisationSummary[]> {
-  requireRole(actor, 'manufacturer_admin');
+/** Every organisation with its head count, for the manufacturer's administrators and the system (the CLI). */
+export async function listOrganisations(ctx: UseCaseContext, by: Actor | (AuditActor & { type: 'system' })): Promise<OrganisationSummary[]> {
+  if ('role' in by) requireRole(by, 'manufacturer_admin');
   const rows = await ctx.db.all<{ id: string; name: string; kind: OrganisationKind; erp_id: string | null; users: number; administrators: number; created_at: string }>(
     `SELECT o.id, o.name, o.kind, o.erp_id, o.created_at,
             (SELECT COUNT(*) FROM memberships m WHERE m.organisation_id = o.id) AS users,

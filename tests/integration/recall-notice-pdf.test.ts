@@ -1,7 +1,10 @@
 // The field safety notice PDF, read back with poppler's pdftotext: on a real SQLite file, a
 // recall from shipments (through the ERP use cases), one distributor's notice in English and in
 // Chinese names the recall, every lot shipped to it with its quantity and serials, and none of
-// another distributor's lots; equal input gives equal bytes.
+// another distributor's lots; equal input gives equal bytes. getRecallNoticePdf gives a signed-in
+// user the notice PDF only once it was sent: a distributor its own, manufacturer staff the one
+// they name, nobody else (another organisation, a supplier, nobody signed in); getNoticePdfByLink
+// gives it to whoever holds the e-mail's link until it expires.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +15,15 @@ import { applyShipmentDispatched } from '../../shared/erp/apply-shipment-dispatc
 import { applyRecallIssued } from '../../shared/erp/apply-recall-issued.ts';
 import { getNoticeData } from '../../shared/recalls/get-notice-data.ts';
 import { renderNoticePdf } from '../../shared/recalls/render-notice-pdf.ts';
+import { getRecallNoticePdf } from '../../shared/recalls/get-recall-notice-pdf.ts';
+import { getNoticePdfByLink } from '../../shared/recalls/get-notice-pdf-by-link.ts';
+import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
+import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
+import { addUser } from '../../shared/organisations/add-user.ts';
+import type { Actor } from '../../shared/auth/actor.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { actorFor } from '../support/actors.ts';
 
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';
@@ -35,7 +45,7 @@ describe('the field safety notice PDF', () => {
 
   beforeAll(async () => {
     t = await testDatabase();
-    await createOrganisation(t.ctx, by, { name: 'Meridian Medical', kind: 'manufacturer' });
+    org.meridian = (await createOrganisation(t.ctx, by, { name: 'Meridian Medical', kind: 'manufacturer' })).id;
     org.north = (await createOrganisation(t.ctx, by, { name: 'North Medical Supply', kind: 'distributor', erpId: 'C-N' })).id;
     org.east = (await createOrganisation(t.ctx, by, { name: '华东医疗器械有限公司', kind: 'distributor', erpId: 'C-E' })).id;
     await t.db.transaction(async (tx) => {
@@ -149,5 +159,87 @@ describe('the field safety notice PDF', () => {
       const [a, b] = [await renderNoticePdf(data, locale), await renderNoticePdf(data, locale)];
       expect(Buffer.compare(Buffer.from(a), Buffer.from(b))).toBe(0);
     }
+  });
+
+  describe('getRecallNoticePdf', () => {
+    const actor = (organisationId: string, organisationKind: Actor['organisationKind'], role: Actor['role']): Actor => ({
+      userId: `usr_${role}`,
+      email: `${role}@example.com`,
+      displayName: role,
+      organisationId,
+      organisationName: organisationId,
+      organisationKind,
+      role,
+    });
+    const refusedWith = async (work: Promise<unknown>) => {
+      const error = await work.catch((e: unknown) => e);
+      return isAppError(error) && error.code;
+    };
+    let qa: Actor;
+    beforeAll(async () => {
+      await addUser(t.ctx, by, { email: 'qa@meridian.example', displayName: 'Quinn QA', password: 'a long enough password', organisationId: org.meridian!, role: 'manufacturer_qa' });
+      qa = await actorFor(t.db, 'qa@meridian.example');
+    });
+
+    it('refuses everyone before the notices are sent (a recall under review has none), then serves the distributor and QA', async () => {
+      const north = actor(org.north!, 'distributor', 'distributor_user');
+      expect(await refusedWith(getRecallNoticePdf(t.ctx, north, { recallId, locale: 'en' }))).toBe('not_found');
+      expect(await refusedWith(getRecallNoticePdf(t.ctx, qa, { recallId, distributorOrganisationId: org.north!, locale: 'en' }))).toBe('not_found');
+
+      await sendRecallNotices(t.ctx, qa, { recallId, portalUrl: 'https://portal.example' });
+      const own = await getRecallNoticePdf(t.ctx, north, { recallId, locale: 'en' });
+      expect(own.recallNumber).toBe('FSCA-2026-031');
+      expect(pdfText(own.pdf)).toContain('North Medical Supply');
+      const named = await getRecallNoticePdf(t.ctx, qa, { recallId, distributorOrganisationId: org.east!, locale: 'zh-CN' });
+      expect(pdfText(named.pdf)).toContain('华东医疗器械有限公司');
+    });
+
+    it("gives a distributor its own notice, never another organisation's, whatever it names", async () => {
+      const north = actor(org.north!, 'distributor', 'distributor_user');
+      const text = pdfText((await getRecallNoticePdf(t.ctx, north, { recallId, distributorOrganisationId: org.east!, locale: 'en' })).pdf);
+      expect(text).toContain('North Medical Supply');
+      expect(text).not.toContain('LOT-B93');
+      const west = (await createOrganisation(t.ctx, by, { name: 'West Medical', kind: 'distributor', erpId: 'C-W2' })).id;
+      expect(await refusedWith(getRecallNoticePdf(t.ctx, actor(west, 'distributor', 'distributor_user'), { recallId, distributorOrganisationId: org.north!, locale: 'en' }))).toBe('not_found');
+    });
+
+    it('refuses a supplier, and manufacturer staff who name no distributor', async () => {
+      const supplier = actor('org_supplier', 'supplier', 'supplier_user');
+      expect(await refusedWith(getRecallNoticePdf(t.ctx, supplier, { recallId, distributorOrganisationId: org.north!, locale: 'en' }))).toBe('not_found');
+      expect(await refusedWith(getRecallNoticePdf(t.ctx, qa, { recallId, locale: 'en' }))).toBe('not_found');
+      expect(await refusedWith(getRecallNoticePdf(t.ctx, qa, { recallId, distributorOrganisationId: null, locale: 'en' }))).toBe('not_found');
+    });
+
+    it('refuses nobody signed in', async () => {
+      expect(await refusedWith(getRecallNoticePdf(t.ctx, null, { recallId, distributorOrganisationId: org.north!, locale: 'en' }))).toBe('unauthenticated');
+      expect(await refusedWith(getRecallNoticePdf(t.ctx, undefined, { recallId, locale: 'en' }))).toBe('unauthenticated');
+    });
+  });
+
+  describe('getNoticePdfByLink', () => {
+    it("serves the link's own distributor's notice, pointing back to the link for the reply", async () => {
+      const notice = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, org.east!]))!;
+      const token = await signNoticeToken(t.db, notice.id, '2026-04-01T00:00:00.000Z');
+      const { pdf, recallNumber } = await getNoticePdfByLink(t.ctx, { token, locale: 'en', portalUrl: 'https://portal.example' });
+      expect(recallNumber).toBe('FSCA-2026-031');
+      const text = pdfText(pdf);
+      expect(text).toContain('华东医疗器械有限公司');
+      expect(text).not.toContain('LOT-A17');
+      // The link wraps over lines (and pages) in the PDF: its notice id and expiry say it is this link.
+      expect(text.replace(/\s+/g, '')).toContain(`https://portal.example/notices/${token.split('.').slice(0, 2).join('.')}.`);
+    });
+
+    it('refuses a forged link as not found and an expired one as forbidden', async () => {
+      const notice = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, org.north!]))!;
+      const token = await signNoticeToken(t.db, notice.id, '2026-04-01T00:00:00.000Z');
+      const [id, exp, mac] = token.split('.') as [string, string, string];
+      const refusal = async (bad: string) => {
+        const error = await getNoticePdfByLink(t.ctx, { token: bad, locale: 'en', portalUrl: 'https://portal.example' }).catch((e: unknown) => e);
+        return isAppError(error) && error.code;
+      };
+      expect(await refusal(`${id}.${Number(exp) + 60}.${mac}`)).toBe('not_found');
+      expect(await refusal('not-a-token')).toBe('not_found');
+      expect(await refusal(await signNoticeToken(t.db, notice.id, '2026-03-01T00:00:00.000Z'))).toBe('forbidden');
+    });
   });
 });

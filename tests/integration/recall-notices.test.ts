@@ -18,6 +18,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { createRecall, type NewRecall } from '../../shared/recalls/create-recall.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { openNoticeLink } from '../../shared/recalls/open-notice-link.ts';
+import { viewNoticeLink } from '../../shared/recalls/view-notice-link.ts';
 import { claimNoticeAccount } from '../../shared/recalls/claim-notice-account.ts';
 import { requestNoticeClaimCode } from '../../shared/recalls/request-notice-claim-code.ts';
 import { submitAcknowledgement, type AcknowledgementInput, type AcknowledgementLotInput } from '../../shared/recalls/submit-acknowledgement.ts';
@@ -284,6 +285,25 @@ describe('recall notices and signed replies', () => {
     const expired = await refusal(openNoticeLink(t.ctx, past));
     expect(expired.code).toBe('forbidden');
     expect(expired.message).toContain('expired');
+  });
+
+  it('the notice page behind the link says where its viewer stands, and does not count manufacturer staff opening it', async () => {
+    const notice = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE distributor_organisation_id = ? ORDER BY rowid LIMIT 1', [org.rhein!]))!;
+    const token = await signNoticeToken(t.db, notice.id, '2027-01-01T00:00:00.000Z');
+    const opened = async () => (await t.db.get<{ open_count: number }>('SELECT open_count FROM recall_notices WHERE id = ?', [notice.id]))!.open_count;
+    const before = await opened();
+
+    const own = await viewNoticeLink(t.ctx, as.distributor, token);
+    expect(own).toMatchObject({ signedInHere: true, signedInElsewhere: false, notice: { id: notice.id, distributorOrganisationId: org.rhein } });
+    expect(own.content.distributor.id).toBe(org.rhein);
+    expect(await opened()).toBe(before + 1);
+
+    expect(await viewNoticeLink(t.ctx, as.qa, token)).toMatchObject({ signedInHere: false, signedInElsewhere: true });
+    expect(await opened()).toBe(before + 1);
+    expect(await viewNoticeLink(t.ctx, as.supplier, token)).toMatchObject({ signedInHere: false, signedInElsewhere: true });
+    expect(await viewNoticeLink(t.ctx, null, token)).toMatchObject({ signedInHere: false, signedInElsewhere: false });
+    expect(await opened()).toBe(before + 3);
+    expect((await refusal(viewNoticeLink(t.ctx, null, await signNoticeToken(t.db, notice.id, '2026-03-01T00:00:00.000Z')))).code).toBe('forbidden');
   });
 
   it('the link alone makes no account: a code mailed to the notice address does, for that address only', async () => {

@@ -17,6 +17,7 @@ import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { submitAcknowledgement } from '../../shared/recalls/submit-acknowledgement.ts';
 import { listRecalls } from '../../shared/recalls/list-recalls.ts';
 import { getRecallReview } from '../../shared/recalls/get-recall-review.ts';
+import { getRecallOverview } from '../../shared/recalls/get-recall-overview.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { RunningServer } from '../support/server.ts';
@@ -288,6 +289,18 @@ describe('recall pages', () => {
     expect(await count('recall_notices')).toBe(0);
   });
 
+  it('lets QA, and only QA, act on a recall under review; nobody closes it yet (getRecallOverview)', async () => {
+    const qa = await getRecallOverview(ctx, await actorFor(db, qaEmail), recallId);
+    expect(qa.permissions).toEqual({ act: true, close: false });
+    expect(qa.dashboard).toBeNull();
+    expect(qa.altered).toEqual([]);
+    expect((await getRecallOverview(ctx, await actorFor(db, 'admin@meridian-medical.example'), recallId)).permissions).toEqual({ act: false, close: false });
+    for (const email of [rheinEmail, 'supplier@suzhou-precision.example']) {
+      const refused = await getRecallOverview(ctx, await actorFor(db, email), recallId).catch((e: unknown) => e);
+      expect(isAppError(refused) && refused.code, email).toBe('not_found');
+    }
+  });
+
   it('never builds notice links from a Host header the client chose (no PUBLIC_URL, not behind a trusted proxy)', async () => {
     const forged = await requestWithHost(server.url, {
       method: 'POST',
@@ -341,6 +354,13 @@ describe('recall pages', () => {
     expect(again.status).toBe(409);
     expect(await html(again)).toContain('The notices of this recall were already sent.');
     expect(await count('recall_notices')).toBe(3);
+  });
+
+  it('lets QA, and only QA, close the recall once its notices are out, with the dashboard (getRecallOverview)', async () => {
+    const qa = await getRecallOverview(ctx, await actorFor(db, qaEmail), recallId);
+    expect(qa.permissions).toEqual({ act: false, close: true });
+    expect(qa.dashboard?.counts.consignees).toBe(3);
+    expect((await getRecallOverview(ctx, await actorFor(db, 'admin@meridian-medical.example'), recallId)).permissions).toEqual({ act: false, close: false });
   });
 
   it('lists every recall for staff, newest first, with its progress; QA gets the "New recall" button', async () => {

@@ -19,6 +19,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { submitAcknowledgement } from '../../shared/recalls/submit-acknowledgement.ts';
 import { closeRecall } from '../../shared/recalls/close-recall.ts';
+import { getRecallOverview } from '../../shared/recalls/get-recall-overview.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { recallRecordHash } from '../../shared/recalls/recall-record-hash.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
@@ -153,6 +154,7 @@ describe('recall records that cannot change silently', () => {
     const intact = await (await as.qa.get(`/recalls/${recallId}`)).text();
     expect(intact).not.toContain(altered);
     expect(intact).toContain('action="?/close"');
+    expect((await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId)).permissions).toEqual({ act: false, close: true });
     expect(await (await as.distributor.get(`/recalls/${recallId}/reply`)).text()).not.toContain(altered);
     const receipt = await as.distributor.get(`/recalls/${recallId}/replies/${ackId}/receipt.pdf`);
     expect(pdfText(await receipt.arrayBuffer())).not.toContain('RECORD ALTERED');
@@ -229,6 +231,9 @@ describe('recall records that cannot change silently', () => {
     for (const record of [`recall:${recallId}`, `recall:${recallId}:consignees`, `recall_acknowledgement:${ackId}`]) expect(staff).toContain(`data-record="${record}"`);
     // Nobody signs on an altered record: the close form is gone, and the use case refuses.
     expect(staff).not.toContain('action="?/close"');
+    const overview = await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId);
+    expect(overview.permissions).toEqual({ act: false, close: false });
+    expect(overview.altered.map((f) => `${f.type}:${f.id}`)).toContain(`recall_acknowledgement:${ackId}`);
     const closing = await closeRecall(ctx, await actorFor(db, emails.qa), rp, { recallId, reason: 'All stock accounted for', credential: { password: demoPassword } }).catch((e: unknown) => e);
     expect(isAppError(closing) && closing.code).toBe('conflict');
     expect((await db.get<{ state: string }>('SELECT state FROM recalls WHERE id = ?', [recallId]))!.state).toBe('open');

@@ -2,9 +2,8 @@ import { error, redirect } from '@sveltejs/kit';
 import { translate } from '$shared/i18n/index.ts';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
 import { clientSource } from '$lib/server/client-source.ts';
-import { checkNoticeToken } from '$shared/recalls/notice-link.ts';
-import { openNoticeLink } from '$shared/recalls/open-notice-link.ts';
-import { getNoticeData } from '$shared/recalls/get-notice-data.ts';
+import { isAppError } from '$shared/errors.ts';
+import { viewNoticeLink } from '$shared/recalls/view-notice-link.ts';
 import { claimNoticeAccount } from '$shared/recalls/claim-notice-account.ts';
 import { requestNoticeClaimCode } from '$shared/recalls/request-notice-claim-code.ts';
 import { loadFailure } from '$lib/server/errors.ts';
@@ -13,24 +12,14 @@ import { setSessionCookie } from '$lib/server/session-cookie.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params }) => {
-  const check = await checkNoticeToken(locals.ctx.db, params.token, locals.ctx.clock.now());
-  if (!check.ok) {
-    const expired = check.reason === 'expired';
-    error(expired ? 403 : 404, { message: translate(locals.locale, expired ? 'noticeLink.expired' : 'noticeLink.invalid'), requestId: locals.requestId });
-  }
   try {
-    const actor = locals.actor;
-    const notice = await openNoticeLink(locals.ctx, params.token, { countOpening: actor?.organisationKind !== 'manufacturer' });
-    const content = await getNoticeData(locals.ctx.db, { recallId: notice.recallId, distributorOrganisationId: notice.distributorOrganisationId });
-    return {
-      token: params.token,
-      notice,
-      content,
-      signedInHere: actor?.organisationId === notice.distributorOrganisationId && actor.role === 'distributor_user',
-      signedInElsewhere: !!actor && actor.organisationId !== notice.distributorOrganisationId,
-      replyPath: `/recalls/${notice.recallId}/reply`,
-    };
+    const view = await viewNoticeLink(locals.ctx, locals.actor, params.token);
+    return { token: params.token, ...view, replyPath: `/recalls/${view.notice.recallId}/reply` };
   } catch (e) {
+    // A bad link says so in the page's own words: expired, or not valid.
+    if (isAppError(e) && (e.code === 'forbidden' || e.code === 'not_found')) {
+      error(e.status, { message: translate(locals.locale, e.code === 'forbidden' ? 'noticeLink.expired' : 'noticeLink.invalid'), requestId: locals.requestId });
+    }
     loadFailure(e, locals);
   }
 }) satisfies PageServerLoad;

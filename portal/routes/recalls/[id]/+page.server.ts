@@ -2,9 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { isAppError, problem } from '$shared/errors.ts';
 import { translate, translateProblem } from '$shared/i18n/index.ts';
 import { addConsignee } from '$shared/recalls/add-consignee.ts';
-import { getRecallDashboard } from '$shared/recalls/get-recall-dashboard.ts';
-import { getRecallReview } from '$shared/recalls/get-recall-review.ts';
-import { recallRecordFindings } from '$shared/signatures/verify-record-hashes.ts';
+import { getRecallOverview } from '$shared/recalls/get-recall-overview.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
 import { closeRecall } from '$shared/recalls/close-recall.ts';
 import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
@@ -23,16 +21,8 @@ export const load = (async ({ locals, params, url }) => {
   const actor = requireActor(locals);
   if (actor.role === 'distributor_user') redirect(303, `/recalls/${encodeURIComponent(params.id)}/reply`);
   try {
-    const review = await getRecallReview(locals.ctx, actor, params.id);
-    const underReview = review.recall.state === 'received';
-    // Re-verified on every view: the recall, its consignees and the replies. Nobody signs on an altered record.
-    const altered = await recallRecordFindings(locals.ctx.db, review.recall.id);
     return {
-      ...review,
-      dashboard: underReview ? null : await getRecallDashboard(locals.ctx, actor, params.id),
-      altered,
-      canAct: actor.role === 'manufacturer_qa' && underReview && altered.length === 0,
-      canClose: actor.role === 'manufacturer_qa' && review.recall.state === 'open' && altered.length === 0,
+      ...(await getRecallOverview(locals.ctx, actor, params.id)),
       signer: actor.displayName,
       justCreated: url.searchParams.has('created'),
     };

@@ -1,25 +1,22 @@
-import { error } from '@sveltejs/kit';
 import { isLocale } from '$shared/i18n/index.ts';
-import { checkNoticeToken, noticeUrl } from '$shared/recalls/notice-link.ts';
-import { noticeForDistributor } from '$shared/recalls/notice-for-distributor.ts';
-import { getNoticeData } from '$shared/recalls/get-notice-data.ts';
-import { renderNoticePdf } from '$shared/recalls/render-notice-pdf.ts';
+import { getNoticePdfByLink } from '$shared/recalls/get-notice-pdf-by-link.ts';
+import { loadFailure } from '$lib/server/errors.ts';
 import type { RequestHandler } from './$types';
 
-/** The notice PDF through the e-mail link: the link's signature and expiry are the only key. */
+/** The notice PDF through the e-mail link; the link is the only key (getNoticePdfByLink). */
 export const GET = (async ({ locals, params, url }) => {
-  const check = await checkNoticeToken(locals.ctx.db, params.token, locals.ctx.clock.now());
-  if (!check.ok) error(check.reason === 'expired' ? 403 : 404, { message: 'this notice link is not valid', requestId: locals.requestId });
-  const notice = await noticeForDistributor(locals.ctx.db, null, check.noticeId);
   const lang = url.searchParams.get('lang');
   const locale = isLocale(lang) ? lang : locals.locale;
-  const data = await getNoticeData(locals.ctx.db, { recallId: notice.recallId, distributorOrganisationId: notice.distributorOrganisationId });
-  const pdf = await renderNoticePdf(data, locale, { replyUrl: noticeUrl(url.origin, params.token) });
-  return new Response(pdf as Uint8Array<ArrayBuffer>, {
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="field-safety-notice-${data.recallNumber}-${locale}.pdf"`,
-      'Cache-Control': 'private, no-store',
-    },
-  });
+  try {
+    const { pdf, recallNumber } = await getNoticePdfByLink(locals.ctx, { token: params.token, locale, portalUrl: url.origin });
+    return new Response(pdf as Uint8Array<ArrayBuffer>, {
+      headers: {
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `attachment; filename="field-safety-notice-${recallNumber}-${locale}.pdf"`,
+        'Cache-Control': 'private, no-store',
+      },
+    });
+  } catch (e) {
+    loadFailure(e, locals);
+  }
 }) satisfies RequestHandler;
