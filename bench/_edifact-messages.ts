@@ -8,7 +8,7 @@
 import { isEdifactError } from '../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../shared/edifact/envelope.ts';
 import { answeredFrom, contrlForRefusal, recordedProblems, writeContrl } from '../shared/edifact/write-contrl.ts';
-import { tokenizeYielding } from '../shared/edi-inbound/yield-to-event-loop.ts';
+import { tokenizeYielding } from '../shared/edi/inbound/yield-to-event-loop.ts';
 
 function interchange(n: number, sameReference: boolean): Uint8Array {
   const parts = ["UNB+UNOC:3+6901234000001:14+4012345000009:14+260320:1015+BENCH1'"];

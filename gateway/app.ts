@@ -9,7 +9,7 @@ import { erpRoutes } from './erp/index.ts';
 import { metricsAccess } from './middleware/metrics-access/index.ts';
 import { securityHeaders } from './middleware/security-headers/index.ts';
 import { as2Routes } from './as2/index.ts';
-import { as2RefusalTotals } from '../shared/as2-gateway/count-as2-refusal.ts';
+import { as2RefusalTotals } from '../shared/edi/messages/count-as2-refusal.ts';
 
 /** Paths the gateway answers; everything else is the portal's. */
 export const gatewayPrefixes = ['/healthz', '/metrics', '/as2', '/api/', '/erp/'];

@@ -18,7 +18,7 @@ import type { DespatchAdvice } from './map-desadv.ts';
 import { desadvMessageProblemTexts, submitDesadvMessage } from './submit-desadv-message.ts';
 import { answeredFrom, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type MessageReport } from './write-contrl.ts';
 import { writeAperak } from './write-aperak.ts';
-import { completeInterchange, headerOf, recordInterchange, type InterchangeStatus, type MessageOutcome, type ReceivedBy } from './record-interchange.ts';
+import { completeInterchange, headerOf, recordInterchange, type InterchangeStatus, type MessageOutcome, type ReceivedBy } from '../edi/inbound/record-interchange.ts';
 
 export const desadvFileProblemTexts = {
   tooLarge: 'the file is larger than {max} bytes',
