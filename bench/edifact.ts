@@ -20,7 +20,7 @@ import { runInNewContext } from 'node:vm';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ChunkTokenizer, tokenize } from '../shared/edifact/tokenize.ts';
-import { OrdersLineReader } from '../shared/edifact/map-orders.ts';
+import { OrdersLineReader } from '../shared/erp/map-orders.ts';
 import { trackPeakMemory } from './_report.ts';
 import { benchMessages } from './_edifact-messages.ts';
 

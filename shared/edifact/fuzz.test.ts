@@ -9,8 +9,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChunkTokenizer, isEdifactError, tokenize, value, type Interchange, type Segment, type TokenizeMode } from './tokenize.ts';
 import { readEnvelope, splitInterchanges } from './envelope.ts';
-import { mapDesadv } from './map-desadv.ts';
-import { mapOrders } from './map-orders.ts';
+import { mapDesadv } from '../lots/map-desadv.ts';
+import { mapOrders } from '../erp/map-orders.ts';
 import { mapInvoic } from '../invoices/map-invoic.ts';
 import { contrlBytes, contrlForRefusal } from './write-contrl.ts';
 

@@ -26,7 +26,7 @@ import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { tokenize } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
 import { encodeInterchange, writeInterchange, type WriteMessage } from '../../shared/edifact/write.ts';
-import { submitDesadvFile } from '../../shared/edifact/submit-desadv-file.ts';
+import { submitDesadvFile } from '../../shared/lots/submit-desadv-file.ts';
 import { recordInterchange, headerOf } from '../../shared/edi/inbound/record-interchange.ts';
 import { toGtin14 } from '../../shared/gs1/gtin.ts';
 import { processAs2Payload, reprocessRequestJson, type EdiInboundContext } from '../../shared/edi/inbound/process-as2-payload.ts';

@@ -25,7 +25,7 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { tokenize, value } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
 import { writeInterchange, encodeInterchange, type WriteMessage, type WriteSegment } from '../../shared/edifact/write.ts';
-import { submitDesadvFile, DesadvFileError } from '../../shared/edifact/submit-desadv-file.ts';
+import { submitDesadvFile, DesadvFileError } from '../../shared/lots/submit-desadv-file.ts';
 import { tempDir } from '../support/server.ts';
 
 const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;

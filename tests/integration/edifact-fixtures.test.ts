@@ -26,9 +26,9 @@ import { readEnvelope, splitInterchanges } from '../../shared/edifact/envelope.t
 import { una, writeSegment, encodeInterchange, type WriteElement } from '../../shared/edifact/write.ts';
 import { contrlForRefusal, unbForAnswer, writeContrl } from '../../shared/edifact/write-contrl.ts';
 import { mapInvoic } from '../../shared/invoices/map-invoic.ts';
-import { mapOrders } from '../../shared/edifact/map-orders.ts';
-import { mapDesadv } from '../../shared/edifact/map-desadv.ts';
-import { submitDesadvFile } from '../../shared/edifact/submit-desadv-file.ts';
+import { mapOrders } from '../../shared/erp/map-orders.ts';
+import { mapDesadv } from '../../shared/lots/map-desadv.ts';
+import { submitDesadvFile } from '../../shared/lots/submit-desadv-file.ts';
 import { tempDir } from '../support/server.ts';
 
 const sharedDir = resolve(import.meta.dirname, '../../../shared/fixtures/edifact');

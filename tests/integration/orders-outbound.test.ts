@@ -12,7 +12,7 @@ import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { sendPurchaseOrdersToEdiPartners } from '../../shared/edi/outbound/send-purchase-orders.ts';
 import { tokenize, value } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
-import { mapOrders } from '../../shared/edifact/map-orders.ts';
+import { mapOrders } from '../../shared/erp/map-orders.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { rootDir } from '../support/server.ts';
 

@@ -35,11 +35,11 @@ import type { AuditActor } from '../../audit/entry.ts';
 import { withinTransaction } from './within-transaction.ts';
 import { tokenizeYielding, yieldEvery, yieldToEventLoop } from './yield-to-event-loop.ts';
 import { refusedWith, type MessageResult } from './message-result.ts';
-import { receiveDesadv } from '../../edi-inbound/desadv-message.ts';
-import { receiveInvoic } from '../../edi-inbound/invoic-message.ts';
-import { receiveOrdrsp } from '../../edi-inbound/ordrsp-message.ts';
-import { receiveRecadv } from '../../edi-inbound/recadv-message.ts';
-import { receiveOrders } from '../../edi-inbound/orders-message.ts';
+import { receiveDesadv } from '../../lots/receive-desadv.ts';
+import { receiveInvoic } from '../../invoices/receive-invoic.ts';
+import { receiveOrdrsp } from '../../erp/receive-ordrsp.ts';
+import { receiveRecadv } from '../../erp/receive-recadv.ts';
+import { receiveOrders } from '../../erp/receive-orders.ts';
 
 export type EdiInboundContext = UseCaseContext & { uploadDir: string };
 

@@ -1,7 +1,7 @@
 import type { UseCaseContext } from '../../context.ts';
 import { randomBase32 } from '../../ids.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
-import { writeOrders } from '../../edifact/write-orders.ts';
+import { writeOrders } from '../../erp/write-orders.ts';
 import { queueAs2Message } from '../messages/queue-as2-message.ts';
 
 export interface OurEdiId {

@@ -6,10 +6,10 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { isAppError } from '../errors.ts';
-import { submitLots, rowProblemsOf, type LotInput } from '../lots/submit-lots.ts';
-import { lotProblems, type Lot, type RowProblem } from '../lots/lot.ts';
-import { fill, type EdifactProblem } from './tokenize.ts';
-import type { EdifactMessage } from './envelope.ts';
+import { submitLots, rowProblemsOf, type LotInput } from './submit-lots.ts';
+import { lotProblems, type Lot, type RowProblem } from './lot.ts';
+import { fill, type EdifactProblem } from '../edifact/tokenize.ts';
+import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapDesadv, type DesadvMapResult, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
 
 export const desadvMessageProblemTexts = {

@@ -7,7 +7,7 @@ import type { Actor } from '../auth/actor.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { value, type EdifactProblem } from '../edifact/tokenize.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
-import { mapOrders } from '../edifact/map-orders.ts';
+import { mapOrders } from './map-orders.ts';
 import { refusedWith, type MessageResult } from '../edi/inbound/message-result.ts';
 import { find, problemAt, splitLines, wholeNumber } from './message-segments.ts';
 import { bgmProblems, dtmDate, storeEdiDocument } from './store-edi-document.ts';

@@ -3,7 +3,7 @@
 // (cancellation) for a cancelled order,
 // order date, buyer and supplier by their EDI ids, currency, and per line the GTIN, ordered
 // quantity, net price and requested delivery date; UNS/CNT close the detail section.
-import { encodeInterchange, writeInterchange, type WriteSegment } from './write.ts';
+import { encodeInterchange, writeInterchange, type WriteSegment } from '../edifact/write.ts';
 
 export interface OrdersInput {
   poNumber: string;

@@ -3,7 +3,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
-import { submitDesadvMessage } from '../edifact/submit-desadv-message.ts';
+import { submitDesadvMessage } from './submit-desadv-message.ts';
 import type { MessageResult } from '../edi/inbound/message-result.ts';
 
 export async function receiveDesadv(ctx: UseCaseContext, actor: Actor, m: EdifactMessage): Promise<MessageResult> {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeProblem, tokenize, value } from '../edifact/tokenize.ts';
 import { readEnvelope, splitInterchanges, type EdifactMessage } from '../edifact/envelope.ts';
-import { mapSalesOrder } from './orders-message.ts';
+import { mapSalesOrder } from './receive-orders.ts';
 
 const fixtures = join(import.meta.dirname, '../../tests/fixtures/edifact');
 

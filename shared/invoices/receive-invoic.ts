@@ -3,7 +3,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
-import { submitInvoicMessage } from '../invoices/submit-invoic-message.ts';
+import { submitInvoicMessage } from './submit-invoic-message.ts';
 import type { MessageResult } from '../edi/inbound/message-result.ts';
 
 export async function receiveInvoic(ctx: UseCaseContext, actor: Actor, m: EdifactMessage, origin: { interchange: string; as2MessageId: string }): Promise<MessageResult> {

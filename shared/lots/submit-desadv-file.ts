@@ -11,13 +11,13 @@ import { randomInt } from 'node:crypto';
 import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
-import type { Lot, RowProblem } from '../lots/lot.ts';
-import { tokenize, isEdifactError, describeProblem, fill, type EdifactProblem, type Interchange, type Segment, type TokenizeMode } from './tokenize.ts';
-import { readEnvelope, splitInterchanges, type EdifactMessage } from './envelope.ts';
+import type { Lot, RowProblem } from './lot.ts';
+import { tokenize, isEdifactError, describeProblem, fill, type EdifactProblem, type Interchange, type Segment, type TokenizeMode } from '../edifact/tokenize.ts';
+import { readEnvelope, splitInterchanges, type EdifactMessage } from '../edifact/envelope.ts';
 import type { DespatchAdvice } from './map-desadv.ts';
 import { desadvMessageProblemTexts, submitDesadvMessage } from './submit-desadv-message.ts';
-import { answeredFrom, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type MessageReport } from './write-contrl.ts';
-import { writeAperak } from './write-aperak.ts';
+import { answeredFrom, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type MessageReport } from '../edifact/write-contrl.ts';
+import { writeAperak } from '../edifact/write-aperak.ts';
 import { completeInterchange, headerOf, recordInterchange, type InterchangeStatus, type MessageOutcome, type ReceivedBy } from '../edi/inbound/record-interchange.ts';
 
 export const desadvFileProblemTexts = {

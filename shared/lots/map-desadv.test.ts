@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize } from './tokenize.ts';
-import { readEnvelope } from './envelope.ts';
-import { writeInterchange, type WriteSegment } from './write.ts';
+import { tokenize } from '../edifact/tokenize.ts';
+import { readEnvelope } from '../edifact/envelope.ts';
+import { writeInterchange, type WriteSegment } from '../edifact/write.ts';
 import { mapDesadv } from './map-desadv.ts';
-import { mapOrders } from './map-orders.ts';
+import { mapOrders } from '../erp/map-orders.ts';
 
 const message = (segments: WriteSegment[], type = ['DESADV', 'D', '96A', 'UN', 'EAN005']) =>
   readEnvelope(tokenize(writeInterchange({ syntax: ['UNOC', '3'], sender: ['S', '14'], recipient: ['R', '14'], preparedAt: ['260320', '1015'], reference: 'I1', messages: [{ reference: 'M1', type, segments }] }))).messages[0]!;
