@@ -3,7 +3,8 @@
 // (the BGM document number in force). It takes segments one at a time, so it can run on the
 // tokenizer's stream and keep only the lines (bench/edifact.ts runs it so on the 2.2 MB sample,
 // which repeats BGM…LIN blocks inside one message); mapOrders() reads a whole message.
-import { decimalValue, value, type Segment } from '../edifact/tokenize.ts';
+import type { Segment } from '../edifact/interchange.ts';
+import { decimalValue, value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 
 export interface OrderLine {

@@ -1,7 +1,9 @@
 // Reading helpers for the ORDRSP / RECADV / ORDERS mappers: positions in the message (UNH = 1,
 // as every mapping problem is reported), the header part before the first LIN, and each LIN
 // with the segments of its group.
-import { value, type EdifactProblem, type Segment } from '../edifact/tokenize.ts';
+import type { Segment } from '../edifact/interchange.ts';
+import type { EdifactProblem } from '../edifact/problems.ts';
+import { value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 
 export interface LineGroup {

@@ -4,7 +4,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeProblem, tokenize, value } from '../edifact/tokenize.ts';
+import { tokenize } from '../edifact/tokenize.ts';
+import { describeProblem } from '../edifact/problems.ts';
+import { value } from '../edifact/element-values.ts';
 import { readEnvelope, splitInterchanges, type EdifactMessage } from '../edifact/envelope.ts';
 import { mapSalesOrder } from './receive-orders.ts';
 

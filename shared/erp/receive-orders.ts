@@ -5,7 +5,8 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
-import { value, type EdifactProblem } from '../edifact/tokenize.ts';
+import type { EdifactProblem } from '../edifact/problems.ts';
+import { value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapOrders } from './map-orders.ts';
 import { refusedWith, type MessageResult } from '../edi/inbound/message-result.ts';

@@ -7,7 +7,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
-import { value } from '../edifact/tokenize.ts';
+import { value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { refusedWith, type MessageResult } from '../edi/inbound/message-result.ts';
 import { find, gtinOf, lotOf, problemAt, quantityOf, splitLines, wholeNumber } from './message-segments.ts';

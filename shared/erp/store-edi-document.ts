@@ -7,7 +7,9 @@ import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { newId } from '../ids.ts';
-import { value, type EdifactProblem, type Segment } from '../edifact/tokenize.ts';
+import type { Segment } from '../edifact/interchange.ts';
+import type { EdifactProblem } from '../edifact/problems.ts';
+import { value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { find, problemAt } from './message-segments.ts';
 

@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { isAppError } from '../errors.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
-import { fill, type EdifactProblem } from '../edifact/tokenize.ts';
+import { fill, type EdifactProblem } from '../edifact/problems.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapInvoic, type MappedInvoic } from './map-invoic.ts';
 import { invoiceSubmissionProblems, submitInvoice, type InvoiceSubmission } from './submit-invoice.ts';

@@ -5,7 +5,9 @@
 // else in the header; its third component the order line), and the SSCCs (GIN+BJ under PCI) of
 // the packages of the line's CPS group. Every problem names its segment (UNH = 1), its tag and,
 // inside one, the element and component; all problems of the message at once.
-import { decimalValue, fill, value, type EdifactProblem, type Segment } from '../edifact/tokenize.ts';
+import type { Segment } from '../edifact/interchange.ts';
+import { fill, type EdifactProblem } from '../edifact/problems.ts';
+import { decimalValue, value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 
 export const desadvProblemTexts = {

@@ -8,7 +8,7 @@ import type { Actor } from '../auth/actor.ts';
 import { isAppError } from '../errors.ts';
 import { submitLots, rowProblemsOf, type LotInput } from './submit-lots.ts';
 import { lotProblems, type Lot, type RowProblem } from './lot.ts';
-import { fill, type EdifactProblem } from '../edifact/tokenize.ts';
+import { fill, type EdifactProblem } from '../edifact/problems.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapDesadv, type DesadvMapResult, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
 

@@ -1,7 +1,7 @@
 // What one business message of an inbound interchange became: its records (accepted) or the
 // problems it was refused for (rejected: an APERAK tells the partner), plus what the APERAK
 // refers back to. Each message type's handler returns one.
-import type { EdifactProblem } from '../../edifact/tokenize.ts';
+import type { EdifactProblem } from '../../edifact/problems.ts';
 
 export interface MessageResult {
   status: 'accepted' | 'rejected';

@@ -12,7 +12,9 @@ import type { AuditActor } from '../../audit/entry.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { value, type EdifactProblem, type Segment } from '../../edifact/tokenize.ts';
+import type { Segment } from '../../edifact/interchange.ts';
+import type { EdifactProblem } from '../../edifact/problems.ts';
+import { value } from '../../edifact/element-values.ts';
 
 /** What the UNB says about the interchange. */
 export interface InterchangeHeader {

@@ -3,7 +3,8 @@
 // the payload is read in chunks (2 KiB) with a yield between them, and the per-message loop yields
 // every `yieldEvery` messages. Each step is linear, so the pauses are short and regular.
 import { setImmediate as macrotask } from 'node:timers/promises';
-import { ChunkTokenizer, type Interchange, type TokenizeMode } from '../../edifact/tokenize.ts';
+import { ChunkTokenizer } from '../../edifact/chunk-tokenizer.ts';
+import type { Interchange, TokenizeMode } from '../../edifact/interchange.ts';
 
 /** Every this many steps (messages) a long loop yields. */
 export const yieldEvery = 200;

@@ -3,7 +3,7 @@
 // partner's organisation in organisation_id; a Message-ID is unique per sender only, so both are
 // matched. A repeated interchange keeps the AS2 message it first came in.
 import type { Tx } from '../../db/index.ts';
-import type { EdifactProblem } from '../../edifact/tokenize.ts';
+import type { EdifactProblem } from '../../edifact/problems.ts';
 
 export interface CarriedInterchange {
   id: string;

@@ -9,7 +9,7 @@
 import type { Actor } from '../../auth/actor.ts';
 import type { UseCaseContext } from '../../context.ts';
 import type { Tx } from '../../db/index.ts';
-import type { EdifactProblem } from '../../edifact/tokenize.ts';
+import type { EdifactProblem } from '../../edifact/problems.ts';
 import { AppError } from '../../errors.ts';
 import { carriedInterchanges, type CarriedInterchange } from './carried-interchanges.ts';
 import { authoriseEdiLogReader } from './edi-log-access.ts';
