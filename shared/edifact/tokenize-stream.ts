@@ -1,7 +1,7 @@
 // EDIFACT from a stream (an AS2 payload being received, a file being read): the segments are
 // yielded as each completes, with the same result tokenize() gives on the whole bytes whatever
 // the chunk boundaries (a UNA, a UTF-8 character or a segment cut across chunks, a release
-// character as a chunk's last byte). The work is ChunkTokenizer's (tokenize.ts), which
+// character as a chunk's last byte). The work is ChunkTokenizer's (chunk-tokenizer.ts), which
 // tokenize() also uses: one reader, two ways to feed it.
 import { ChunkTokenizer } from './chunk-tokenizer.ts';
 import type { Interchange, InterchangeHead, Segment, TokenizeMode } from './interchange.ts';

@@ -1,5 +1,5 @@
 // ORDERS (EANCOM D.96A) from a distributor: its purchase order to us, read by the engine's line
-// reader (shared/edifact/map-orders.ts: GTIN, QTY+21, PRI+AAA/AAB per LIN). Each line needs a
+// reader (map-orders.ts: GTIN, QTY+21, PRI+AAA/AAB per LIN). Each line needs a
 // valid GTIN and a whole quantity of at least 1. Becomes a sales_order record and a
 // `sales_order.received` event for the ERP, which books the order.
 import type { UseCaseContext } from '../context.ts';

@@ -1,5 +1,5 @@
 // One INVOIC of an inbound AS2 interchange → an invoice, through the per-message path uploads
-// use too (shared/invoices/submit-invoic-message.ts); here its outcome becomes a MessageResult.
+// use too (submit-invoic-message.ts); here its outcome becomes a MessageResult.
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';

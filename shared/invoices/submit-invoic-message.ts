@@ -1,7 +1,7 @@
 // One INVOIC message → the caller's invoice through submitInvoice, the use case every way in
 // calls (its audit entry says it came from EDIFACT). The one per-message path of both ways an
 // INVOIC comes in: an upload (submit-invoic-file.ts) and an AS2 interchange
-// (shared/edi-inbound/invoic-message.ts). Order lines the message leaves open (no RFF+LI) are
+// (receive-invoic.ts). Order lines the message leaves open (no RFF+LI) are
 // found by GTIN on the order; the use case's field refusals are reported against the segment
 // the field was read from (positions in the message, UNH = 1).
 import type { UseCaseContext } from '../context.ts';

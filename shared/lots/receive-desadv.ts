@@ -1,5 +1,5 @@
 // One DESADV of an inbound AS2 interchange → lots, through the per-message path uploads use
-// too (shared/edifact/submit-desadv-message.ts); here its outcome becomes a MessageResult.
+// too (submit-desadv-message.ts); here its outcome becomes a MessageResult.
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';

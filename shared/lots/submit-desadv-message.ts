@@ -1,7 +1,7 @@
 // One DESADV message → its lines as the caller's lots through submitLots (the use case the
 // form, CSV and barcode use), all or nothing: one bad line and none of the message's lots are
 // stored. The one per-message path of both ways a DESADV comes in: an upload
-// (submit-desadv-file.ts) and an AS2 interchange (shared/edi-inbound/desadv-message.ts). A
+// (submit-desadv-file.ts) and an AS2 interchange (receive-desadv.ts). A
 // refusal names the segment (and element) each refused field was read from.
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';

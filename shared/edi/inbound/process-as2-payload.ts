@@ -3,17 +3,18 @@
 // (strict, the engine's default: partner profiles have no mode), checks that each interchange's
 // UNB sender is the partner the AS2 signature authenticated, records it in the interchange
 // register (a repeat gets the first CONTRL again, nothing is done twice), hands each message
-// to its use case in the name of the partner's technical user (partner-system-user.ts) and
-// queues the answers back to the partner over AS2: a CONTRL per interchange (never to an
-// interchange of CONTRLs, which are recorded as the partner's acknowledgements), and an
-// APERAK per message refused on business grounds or of a type we do not take.
+// to its use case (beside the domain it feeds: lots/, invoices/, erp/) in the name of the
+// partner's technical user (../partners/partner-system-user.ts) and queues the answers back to
+// the partner over AS2: a CONTRL per interchange (never to an interchange of CONTRLs, which are
+// recorded as the partner's acknowledgements), and an APERAK per message refused on business
+// grounds or of a type we do not take.
 //
 // One transaction: the use cases run on a Db bound to it (within-transaction.ts), so the
 // register entry, the records, their events and audit entries, the queued answers and the
 // message's new state commit together. A crash leaves the message waiting, untouched, and the
 // next run does it all; a run that finds the message no longer waiting returns what was done.
 //
-// A reprocess (an administrator's, with a reason: shared/edi-log/reprocess-edi-message.ts) runs
+// A reprocess (an administrator's, with a reason: ../message-log/reprocess-edi-message.ts) runs
 // the interchanges this message brought into the register again through recordInterchange's
 // explicit `reprocessOf`, instead of answering them as repeats.
 import { readFile } from 'node:fs/promises';

@@ -1,5 +1,5 @@
 // Which EDIFACT interchanges an AS2 message carried. The register (edi_interchanges) names the
-// AS2 Message-ID in as2_message_id (see shared/edi-inbound/process-as2-payload.ts) and the
+// AS2 Message-ID in as2_message_id (see shared/edi/inbound/process-as2-payload.ts) and the
 // partner's organisation in organisation_id; a Message-ID is unique per sender only, so both are
 // matched. A repeated interchange keeps the AS2 message it first came in.
 import type { Tx } from '../../db/index.ts';

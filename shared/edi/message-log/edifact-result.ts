@@ -1,4 +1,4 @@
-// as2_messages.edifact_result as the EDIFACT hand-off writes it (shared/edi-inbound/
+// as2_messages.edifact_result as the EDIFACT hand-off writes it (shared/edi/inbound/
 // process-as2-payload.ts): what became of each interchange of the payload, or the error of a
 // run that failed. Read defensively: an older or foreign shape yields what can be read.
 
