@@ -30,4 +30,20 @@ export default ts.config(
       ],
     },
   },
+  {
+    // The protocol libraries are stateless: no database, no use case, only themselves and packages.
+    files: ['shared/as2/**/*.ts', 'shared/edifact/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['hono', 'hono/*', '@sveltejs/*', '$app/*'], message: 'shared/ imports nothing of the transports' },
+            { regex: '^\\.\\./', message: 'shared/as2 and shared/edifact (protocol libraries) import nothing of the rest of shared/' },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -5,10 +5,10 @@
 // message; for a refused file (every message has the reference M1: 19,999 duplicate faults)
 // contrlForRefusal, its CONTRL and the bounded problems recorded on the interchange.
 // Target: the large file's time per message at most 2 × the small file's (linear work).
-import { isEdifactError } from '../shared/edifact/tokenize.ts';
+import { isEdifactError } from '../shared/edifact/problems.ts';
 import { readEnvelope } from '../shared/edifact/envelope.ts';
 import { answeredFrom, contrlForRefusal, recordedProblems, writeContrl } from '../shared/edifact/write-contrl.ts';
-import { tokenizeYielding } from '../shared/edi-inbound/yield-to-event-loop.ts';
+import { tokenizeYielding } from '../shared/edi/inbound/yield-to-event-loop.ts';
 
 function interchange(n: number, sameReference: boolean): Uint8Array {
   const parts = ["UNB+UNOC:3+6901234000001:14+4012345000009:14+260320:1015+BENCH1'"];

@@ -19,8 +19,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ChunkTokenizer, tokenize } from '../shared/edifact/tokenize.ts';
-import { OrdersLineReader } from '../shared/edifact/map-orders.ts';
+import { tokenize } from '../shared/edifact/tokenize.ts';
+import { ChunkTokenizer } from '../shared/edifact/chunk-tokenizer.ts';
+import { OrdersLineReader } from '../shared/erp/map-orders.ts';
 import { trackPeakMemory } from './_report.ts';
 import { benchMessages } from './_edifact-messages.ts';
 

@@ -1,5 +1,5 @@
 import type { Db } from './db/index.ts';
-import { as2RefusalTotals } from './as2-gateway/count-as2-refusal.ts';
+import { as2RefusalTotals } from './edi/messages/count-as2-refusal.ts';
 
 export const webhookDeliveryStates = ['pending', 'succeeded', 'exhausted'] as const;
 

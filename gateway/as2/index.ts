@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { GatewayEnv } from '../env.ts';
 import { newId } from '../../shared/ids.ts';
-import { as2StorageKey, BodyTooLargeError, streamToFile } from '../../shared/as2-gateway/as2-files.ts';
-import { receiveAs2Message } from '../../shared/as2-gateway/receive-as2-message.ts';
-import { screenAs2Request } from '../../shared/as2-gateway/screen-as2-request.ts';
+import { as2StorageKey, BodyTooLargeError, streamToFile } from '../../shared/edi/messages/as2-files.ts';
+import { receiveAs2Message } from '../../shared/edi/messages/receive-as2-message.ts';
+import { screenAs2Request } from '../../shared/edi/messages/screen-as2-request.ts';
 import { problem } from '../middleware/problem/index.ts';
 
 /** The client's address as the Node server saw it ('unknown' behind the portal's hook or on Workers); refusals count it by source (count-as2-refusal.ts). */

@@ -5,10 +5,10 @@ import { basename } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import type { AuditActor } from '../../shared/audit/entry.ts';
 import { AppError } from '../../shared/errors.ts';
-import { sendDueAs2Messages } from '../../shared/as2-gateway/as2-sender.ts';
-import { isSettled, outboundMessageStatus, type OutboundStatus } from '../../shared/as2-gateway/outbound-message-status.ts';
-import { sendAs2File } from '../../shared/as2-gateway/send-as2-file.ts';
-import { findPartnerByAs2Id } from '../../shared/edi-partners/find-partner.ts';
+import { sendDueAs2Messages } from '../../shared/edi/messages/as2-sender.ts';
+import { isSettled, outboundMessageStatus, type OutboundStatus } from '../../shared/edi/messages/outbound-message-status.ts';
+import { sendAs2File } from '../../shared/edi/messages/send-as2-file.ts';
+import { findPartnerByAs2Id } from '../../shared/edi/partners/find-partner.ts';
 import { openApp } from '../node/open-app.ts';
 import type { Command } from './commands.ts';
 

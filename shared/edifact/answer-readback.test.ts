@@ -3,7 +3,9 @@
 // the ids read from its UNB carry raw control characters, must not copy them into our UNB
 // and UCI (issue 11).
 import { describe, expect, it } from 'vitest';
-import { isEdifactError, tokenize, value, type EdifactError } from './tokenize.ts';
+import { tokenize } from './tokenize.ts';
+import { isEdifactError, type EdifactError } from './problems.ts';
+import { value } from './element-values.ts';
 import { readEnvelope } from './envelope.ts';
 import { contrlBytes, contrlForRefusal, unbForAnswer } from './write-contrl.ts';
 import { escape, writeSegment } from './write.ts';

@@ -2,7 +2,9 @@
 // linear work however many faults there are, and at most a bounded number of them.
 import { describe, expect, it } from 'vitest';
 import { performance } from 'node:perf_hooks';
-import { tokenize, isEdifactError, type EdifactError, type Segment } from './tokenize.ts';
+import { tokenize } from './tokenize.ts';
+import type { Segment } from './interchange.ts';
+import { isEdifactError, type EdifactError } from './problems.ts';
 import { readEnvelope } from './envelope.ts';
 import { writeAperak } from './write-aperak.ts';
 import { boundProblems, contrlForRefusal, everySyntaxProblem, maxProblemsPerInterchange, maxProblemsPerMessage, recordedProblems, writeContrl } from './write-contrl.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize, isEdifactError, type EdifactProblem } from './tokenize.ts';
+import { tokenize } from './tokenize.ts';
+import { isEdifactError, type EdifactProblem } from './problems.ts';
 import { readEnvelope, readEnvelopes, splitInterchanges } from './envelope.ts';
 
 const refused = (text: string): EdifactProblem[] => {

@@ -7,10 +7,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ChunkTokenizer, isEdifactError, tokenize, value, type Interchange, type Segment, type TokenizeMode } from './tokenize.ts';
+import { tokenize } from './tokenize.ts';
+import { ChunkTokenizer } from './chunk-tokenizer.ts';
+import type { Interchange, Segment, TokenizeMode } from './interchange.ts';
+import { isEdifactError } from './problems.ts';
+import { value } from './element-values.ts';
 import { readEnvelope, splitInterchanges } from './envelope.ts';
-import { mapDesadv } from './map-desadv.ts';
-import { mapOrders } from './map-orders.ts';
+import { mapDesadv } from '../lots/map-desadv.ts';
+import { mapOrders } from '../erp/map-orders.ts';
 import { mapInvoic } from '../invoices/map-invoic.ts';
 import { contrlBytes, contrlForRefusal } from './write-contrl.ts';
 

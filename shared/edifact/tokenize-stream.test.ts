@@ -2,7 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { tokenize, isEdifactError, type Segment, type TokenizeMode } from './tokenize.ts';
+import { tokenize } from './tokenize.ts';
+import type { Segment, TokenizeMode } from './interchange.ts';
+import { isEdifactError } from './problems.ts';
 import { tokenizeFromStream, tokenizeStream } from './tokenize-stream.ts';
 
 const localDir = resolve(import.meta.dirname, '../../tests/fixtures/edifact');

@@ -1,9 +1,10 @@
 // EDIFACT from a stream (an AS2 payload being received, a file being read): the segments are
 // yielded as each completes, with the same result tokenize() gives on the whole bytes whatever
 // the chunk boundaries (a UNA, a UTF-8 character or a segment cut across chunks, a release
-// character as a chunk's last byte). The work is ChunkTokenizer's (tokenize.ts), which
+// character as a chunk's last byte). The work is ChunkTokenizer's (chunk-tokenizer.ts), which
 // tokenize() also uses: one reader, two ways to feed it.
-import { ChunkTokenizer, type Interchange, type InterchangeHead, type Segment, type TokenizeMode } from './tokenize.ts';
+import { ChunkTokenizer } from './chunk-tokenizer.ts';
+import type { Interchange, InterchangeHead, Segment, TokenizeMode } from './interchange.ts';
 
 /** A Node Readable, a web ReadableStream or any async iterable of byte chunks (strings are read as UTF-8). */
 export type ByteSource = AsyncIterable<Uint8Array | string>;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkTokenizer, maxWarnings, tokenize, isEdifactError, value, type EdifactProblem } from './tokenize.ts';
+import { tokenize } from './tokenize.ts';
+import { ChunkTokenizer } from './chunk-tokenizer.ts';
+import { maxWarnings } from './interchange.ts';
+import { isEdifactError, type EdifactProblem } from './problems.ts';
+import { value } from './element-values.ts';
 import { readEnvelope } from './envelope.ts';
 import { writeInterchange, encodeInterchange, escape } from './write.ts';
 

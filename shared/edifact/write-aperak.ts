@@ -6,7 +6,8 @@
 // English text with the segment/element it is about; at most maxProblemsPerMessage, then ERC
 // MORE with the count of the rest), so that the partner's system can act on
 // the code and a person can read the text.
-import { describeProblem, type EdifactProblem, type ServiceChars } from './tokenize.ts';
+import type { ServiceChars } from './interchange.ts';
+import { describeProblem, type EdifactProblem } from './problems.ts';
 import { writeInterchange, type WriteInterchange, type WriteSegment } from './write.ts';
 import { maxProblemsPerMessage, replyCharset, type AnsweredInterchange } from './write-contrl.ts';
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize, isEdifactError, value, type EdifactError, type Segment } from './tokenize.ts';
+import { tokenize } from './tokenize.ts';
+import type { Segment } from './interchange.ts';
+import { isEdifactError, type EdifactError } from './problems.ts';
+import { value } from './element-values.ts';
 import { readEnvelope } from './envelope.ts';
 import { buildContrl, contrlForRefusal, writeContrl, type ContrlInput } from './write-contrl.ts';
 import { buildAperak, writeAperak } from './write-aperak.ts';

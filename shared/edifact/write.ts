@@ -1,7 +1,7 @@
 // EDIFACT out: segments written with the service characters escaped by the release
 // character, trailing empty elements and components left off, and the control counts (UNT
 // segments, UNZ messages) computed rather than typed.
-import { defaultServiceChars, type ServiceChars } from './tokenize.ts';
+import { defaultServiceChars, type ServiceChars } from './interchange.ts';
 
 /** An element: a simple value, its components, or (syntax 4) its repetitions of components. */
 export type WriteElement = string | string[] | { repeat: string[][] };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tokenize, describeProblem } from '../edifact/tokenize.ts';
+import { tokenize } from '../edifact/tokenize.ts';
+import { describeProblem } from '../edifact/problems.ts';
 import { readEnvelope } from '../edifact/envelope.ts';
 import { writeInterchange, type WriteSegment } from '../edifact/write.ts';
 import { mapInvoic } from './map-invoic.ts';

@@ -1,7 +1,7 @@
 // One INVOIC message → the caller's invoice through submitInvoice, the use case every way in
 // calls (its audit entry says it came from EDIFACT). The one per-message path of both ways an
 // INVOIC comes in: an upload (submit-invoic-file.ts) and an AS2 interchange
-// (shared/edi-inbound/invoic-message.ts). Order lines the message leaves open (no RFF+LI) are
+// (receive-invoic.ts). Order lines the message leaves open (no RFF+LI) are
 // found by GTIN on the order; the use case's field refusals are reported against the segment
 // the field was read from (positions in the message, UNH = 1).
 import type { UseCaseContext } from '../context.ts';
@@ -9,7 +9,7 @@ import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { isAppError } from '../errors.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
-import { fill, type EdifactProblem } from '../edifact/tokenize.ts';
+import { fill, type EdifactProblem } from '../edifact/problems.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapInvoic, type MappedInvoic } from './map-invoic.ts';
 import { invoiceSubmissionProblems, submitInvoice, type InvoiceSubmission } from './submit-invoice.ts';

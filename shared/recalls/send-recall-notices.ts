@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { noticeTokenSigner, noticeUrl } from './notice-link.ts';
 import { noticeRecipientsSql } from './notice-recipients.ts';
-import { queueAs2Message } from '../as2-gateway/queue-as2-message.ts';
+import { queueAs2Message } from '../edi/messages/queue-as2-message.ts';
 import { getNoticeData } from './get-notice-data.ts';
 import { renderNoticePdf } from './render-notice-pdf.ts';
 

@@ -9,8 +9,8 @@ import { entryHash, genesisHash, type AuditRow } from '../../shared/audit/entry.
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { checkAuditTrail, latestAuditVerification } from '../../shared/audit/check-audit-trail.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
-import { ensureAs2Identity } from '../../shared/edi-partners/ensure-as2-identity.ts';
-import { loadAs2Keys } from '../../shared/edi-partners/load-as2-keys.ts';
+import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity.ts';
+import { loadAs2Keys } from '../../shared/edi/identity/load-as2-keys.ts';
 import { createWebhookEndpoint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import { liveWebhookSecrets } from '../../shared/webhooks/webhook-secrets.ts';
 import { signNoticeToken, checkNoticeToken } from '../../shared/recalls/notice-link.ts';

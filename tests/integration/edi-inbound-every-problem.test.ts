@@ -5,11 +5,11 @@
 import { setImmediate as macrotask } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
-import { addPartner } from '../../shared/edi-partners/add-partner.ts';
+import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { tokenize } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
 import { encodeInterchange, writeInterchange } from '../../shared/edifact/write.ts';
-import { processAs2Payload, type EdiInboundContext } from '../../shared/edi-inbound/process-as2-payload.ts';
+import { processAs2Payload, type EdiInboundContext } from '../../shared/edi/inbound/process-as2-payload.ts';
 import { maxProblemsPerMessage } from '../../shared/edifact/write-contrl.ts';
 import { desadvMessage, inboundGtins, inboundWorld, invoicMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
 

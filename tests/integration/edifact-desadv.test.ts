@@ -22,10 +22,11 @@ import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import { gtinCheckDigit } from '../../shared/gs1/gtin.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
-import { tokenize, value } from '../../shared/edifact/tokenize.ts';
+import { tokenize } from '../../shared/edifact/tokenize.ts';
+import { value } from '../../shared/edifact/element-values.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
 import { writeInterchange, encodeInterchange, type WriteMessage, type WriteSegment } from '../../shared/edifact/write.ts';
-import { submitDesadvFile, DesadvFileError } from '../../shared/edifact/submit-desadv-file.ts';
+import { submitDesadvFile, DesadvFileError } from '../../shared/lots/submit-desadv-file.ts';
 import { tempDir } from '../support/server.ts';
 
 const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;

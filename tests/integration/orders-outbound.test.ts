@@ -8,11 +8,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
-import { addPartner } from '../../shared/edi-partners/add-partner.ts';
-import { sendPurchaseOrdersToEdiPartners } from '../../shared/edi-outbound/send-purchase-orders.ts';
-import { tokenize, value } from '../../shared/edifact/tokenize.ts';
+import { addPartner } from '../../shared/edi/partners/add-partner.ts';
+import { sendPurchaseOrdersToEdiPartners } from '../../shared/edi/outbound/send-purchase-orders.ts';
+import { tokenize } from '../../shared/edifact/tokenize.ts';
+import { value } from '../../shared/edifact/element-values.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
-import { mapOrders } from '../../shared/edifact/map-orders.ts';
+import { mapOrders } from '../../shared/erp/map-orders.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { rootDir } from '../support/server.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
-import { addPartner } from '../../shared/edi-partners/add-partner.ts';
+import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';

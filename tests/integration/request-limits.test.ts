@@ -4,7 +4,7 @@ import type { RunningServer } from '../support/server.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Db } from '../../shared/db/index.ts';
-import { addPartner } from '../../shared/edi-partners/add-partner.ts';
+import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { openServerDb, startBuiltServer } from './helpers.ts';
 
 // Small limits, so that a held connection is cut within seconds. The trickling clients below

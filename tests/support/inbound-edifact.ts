@@ -6,11 +6,11 @@ import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
-import type { EdiInboundContext } from '../../shared/edi-inbound/process-as2-payload.ts';
+import type { EdiInboundContext } from '../../shared/edi/inbound/process-as2-payload.ts';
 import { tempDir } from './server.ts';
 import { newId } from '../../shared/ids.ts';
-import { as2StorageKey, writeBytesFile } from '../../shared/as2-gateway/as2-files.ts';
-import { insertInboundMessage } from '../../shared/as2-gateway/as2-message-rows.ts';
+import { as2StorageKey, writeBytesFile } from '../../shared/edi/messages/as2-files.ts';
+import { insertInboundMessage } from '../../shared/edi/messages/as2-message-rows.ts';
 import type { WriteMessage, WriteSegment } from '../../shared/edifact/write.ts';
 
 /** The two items every inbound EDIFACT test orders and delivers. */

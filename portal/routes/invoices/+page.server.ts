@@ -5,7 +5,7 @@ import { submitInvoice } from '$shared/invoices/submit-invoice.ts';
 import { submitInvoicFile, type InvoicFileError } from '$shared/invoices/submit-invoic-file.ts';
 import { translate } from '$shared/i18n/index.ts';
 import { isAppError } from '$shared/errors.ts';
-import type { EdifactProblem } from '$shared/edifact/tokenize.ts';
+import type { EdifactProblem } from '$shared/edifact/problems.ts';
 import { userMessage } from '$lib/server/errors.ts';
 import { uploadProblem } from './edifact.ts';
 import { loadFailure } from '$lib/server/errors.ts';

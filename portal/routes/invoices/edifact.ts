@@ -1,7 +1,7 @@
 // Server-side helper of the EDIFACT INVOIC upload: each problem the use case reports (syntax,
 // envelope, mapping, or the submission's own validation) in the user's language, with where
 // it is in the file (segment, tag, element, component).
-import type { EdifactProblem } from '$shared/edifact/tokenize.ts';
+import type { EdifactProblem } from '$shared/edifact/problems.ts';
 import { readInvoiceProblem } from '$shared/invoices/invoice.ts';
 import { translate, type Locale, type MessageKey } from '$shared/i18n/index.ts';
 import { en } from '$shared/i18n/en.ts';

@@ -1,5 +1,5 @@
-import { listEdiMessages } from '$shared/edi-log/list-edi-messages.ts';
-import { isEdiDirection, isEdiLogState } from '$shared/edi-log/edi-log-states.ts';
+import { listEdiMessages } from '$shared/edi/message-log/list-edi-messages.ts';
+import { isEdiDirection, isEdiLogState } from '$shared/edi/message-log/edi-log-states.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { utcInstant } from './format.ts';

@@ -1,6 +1,6 @@
 // How the EDI log pages name states (client and server).
 import { t } from '$lib/i18n';
-import { isEdiLogState } from '$shared/edi-log/edi-log-states.ts';
+import { isEdiLogState } from '$shared/edi/message-log/edi-log-states.ts';
 
 /** A state of the log in the reader's language (an unknown one as it is stored). */
 export function stateLabel(state: string): string {

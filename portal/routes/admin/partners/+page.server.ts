@@ -1,9 +1,9 @@
-import { addPartner } from '$shared/edi-partners/add-partner.ts';
-import { ensureAs2Identity } from '$shared/edi-partners/ensure-as2-identity.ts';
-import { getAs2Identity } from '$shared/edi-partners/get-as2-identity.ts';
-import { listPartnerOrganisations } from '$shared/edi-partners/list-partner-organisations.ts';
-import { listPartners } from '$shared/edi-partners/list-partners.ts';
-import { rotateAs2Identity } from '$shared/edi-partners/rotate-as2-identity.ts';
+import { addPartner } from '$shared/edi/partners/add-partner.ts';
+import { ensureAs2Identity } from '$shared/edi/identity/ensure-as2-identity.ts';
+import { getAs2Identity } from '$shared/edi/identity/get-as2-identity.ts';
+import { listPartnerOrganisations } from '$shared/edi/partners/list-partner-organisations.ts';
+import { listPartners } from '$shared/edi/partners/list-partners.ts';
+import { rotateAs2Identity } from '$shared/edi/identity/rotate-as2-identity.ts';
 import { appContext } from '$lib/server/app-context.ts';
 import { formFailure, loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';

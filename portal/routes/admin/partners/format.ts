@@ -1,8 +1,8 @@
 // Small helpers shared by the EDI partner admin pages (client and server). Times are UTC, as
 // everywhere on the admin pages.
-import type { As2Identity } from '$shared/edi-partners/get-as2-identity.ts';
-import type { IdentityKey } from '$shared/edi-partners/as2-identity-keys.ts';
-import type { PartnerCertificate } from '$shared/edi-partners/partner-certificates.ts';
+import type { As2Identity } from '$shared/edi/identity/get-as2-identity.ts';
+import type { IdentityKey } from '$shared/edi/identity/as2-identity-keys.ts';
+import type { PartnerCertificate } from '$shared/edi/partners/partner-certificates.ts';
 
 /** "2026-03-01T08:00:05.123Z" → "2026-03-01 08:00:05". */
 export function utc(iso: string | null | undefined): string {

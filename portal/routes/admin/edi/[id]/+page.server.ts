@@ -1,6 +1,6 @@
 import { fail } from '@sveltejs/kit';
-import { getEdiMessage } from '$shared/edi-log/get-edi-message.ts';
-import { reprocessEdiMessage } from '$shared/edi-log/reprocess-edi-message.ts';
+import { getEdiMessage } from '$shared/edi/message-log/get-edi-message.ts';
+import { reprocessEdiMessage } from '$shared/edi/message-log/reprocess-edi-message.ts';
 import { isAppError } from '$shared/errors.ts';
 import { formFailure, loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';

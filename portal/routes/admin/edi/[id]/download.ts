@@ -1,5 +1,5 @@
 // The three byte downloads of a logged AS2 message share this handler.
-import { readEdiBytes, type EdiByteKind } from '$shared/edi-log/read-edi-bytes.ts';
+import { readEdiBytes, type EdiByteKind } from '$shared/edi/message-log/read-edi-bytes.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 

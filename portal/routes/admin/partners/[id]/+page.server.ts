@@ -1,7 +1,7 @@
-import { addPartnerCertificate } from '$shared/edi-partners/add-partner-certificate.ts';
-import { getPartner } from '$shared/edi-partners/get-partner.ts';
-import { removePartnerCertificate } from '$shared/edi-partners/remove-partner-certificate.ts';
-import { updatePartner } from '$shared/edi-partners/update-partner.ts';
+import { addPartnerCertificate } from '$shared/edi/partners/add-partner-certificate.ts';
+import { getPartner } from '$shared/edi/partners/get-partner.ts';
+import { removePartnerCertificate } from '$shared/edi/partners/remove-partner-certificate.ts';
+import { updatePartner } from '$shared/edi/partners/update-partner.ts';
 import { formFailure, loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { certificateView, field } from '../format.ts';

@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { getAs2Identity } from '$shared/edi-partners/get-as2-identity.ts';
+import { getAs2Identity } from '$shared/edi/identity/get-as2-identity.ts';
 import { appContext } from '$lib/server/app-context.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';

@@ -1,0 +1,104 @@
+// One DESADV message → its lines as the caller's lots through submitLots (the use case the
+// form, CSV and barcode use), all or nothing: one bad line and none of the message's lots are
+// stored. The one per-message path of both ways a DESADV comes in: an upload
+// (submit-desadv-file.ts) and an AS2 interchange (receive-desadv.ts). A
+// refusal names the segment (and element) each refused field was read from.
+import type { UseCaseContext } from '../context.ts';
+import type { Actor } from '../auth/actor.ts';
+import { isAppError } from '../errors.ts';
+import { submitLots, rowProblemsOf, type LotInput } from './submit-lots.ts';
+import { lotProblems, type Lot, type RowProblem } from './lot.ts';
+import { fill, type EdifactProblem } from '../edifact/problems.ts';
+import type { EdifactMessage } from '../edifact/envelope.ts';
+import { mapDesadv, type DesadvMapResult, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
+
+export const desadvMessageProblemTexts = {
+  field: '{field} {problem}',
+} as const;
+
+export interface DesadvMessageSubmission {
+  status: 'accepted' | 'rejected';
+  /** Null when the message could not be mapped. */
+  advice: DespatchAdvice | null;
+  lots: Lot[];
+  warnings: RowProblem[];
+  problems: EdifactProblem[];
+}
+
+/** Maps one DESADV and submits its lines as the caller's lots, all or nothing. */
+export async function submitDesadvMessage(ctx: UseCaseContext, actor: Actor, m: EdifactMessage): Promise<DesadvMessageSubmission> {
+  const mapped = mapDesadv(m);
+  if (!mapped.ok) {
+    const more = mapped.partial ? await otherLineProblems(ctx, actor, mapped.partial, m.reference) : [];
+    return { status: 'rejected', advice: null, lots: [], warnings: [], problems: [...mapped.problems, ...more] };
+  }
+  const { advice, sources } = mapped.value;
+  try {
+    // The interchange register (edi_messages.records) says which EDIFACT message each lot came from.
+    const result = await submitLots(ctx, actor, { source: 'edifact', lots: lotInputs(advice) });
+    return { status: 'accepted', advice, lots: result.stored, warnings: result.warnings, problems: [] };
+  } catch (e) {
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
+    return { status: 'rejected', advice, lots: [], warnings: [], problems: rowProblems(e.fields, sources, m.reference) };
+  }
+}
+
+type PartialDesadv = NonNullable<Extract<DesadvMapResult, { ok: false }>['partial']>;
+
+/**
+ * The lot use case's problems of the lines the mapping found nothing wrong with (an unknown
+ * order, a lot submitted before), so one answer names every problem of the message. Nothing is
+ * stored: the faulty lines go in as rows already refused, so the use case refuses the whole.
+ */
+async function otherLineProblems(ctx: UseCaseContext, actor: Actor, partial: PartialDesadv, messageReference: string): Promise<EdifactProblem[]> {
+  const faulty = new Set(partial.faultyLines);
+  const lots = lotInputs(partial.advice).filter((_, i) => !faulty.has(i));
+  if (lots.length === 0) return [];
+  const rejected: RowProblem[] = partial.faultyLines.map((i) => ({ row: i + 1, column: null, message: 'refused in mapping' }));
+  try {
+    await submitLots(ctx, actor, { source: 'edifact', lots, rejected });
+  } catch (e) {
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
+    return rowProblems(e.fields, partial.sources, messageReference).filter((p) => !faulty.has(Number(p.field!.split('/')[1])));
+  }
+  throw new Error('submitLots stored lots although rows were refused');
+}
+
+function lotInputs(advice: DespatchAdvice): LotInput[] {
+  return advice.lines.map((l, i) => ({
+    row: i + 1,
+    gtin: l.gtin,
+    lot: l.lot,
+    serials: l.serials,
+    manufactureDate: l.productionDate ?? undefined,
+    expiryDate: l.expiryDate ?? undefined,
+    quantity: l.quantity,
+    poNumber: l.purchaseOrder ?? undefined,
+    poLine: l.poLine ?? undefined,
+  }));
+}
+
+/** The lot use case's row refusals, each against the segment its field was read from. */
+function rowProblems(fields: Record<string, string>, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
+  return rowProblemsOf(fields).map((p) => {
+    const line = p.row - 1;
+    const at = (p.column && sources[`lines/${line}/${p.column}`]) || sources[`lines/${line}`];
+    const field = `lines/${line}${p.column ? `/${p.column}` : ''}`;
+    return {
+      code: lotProblemCode(p.message),
+      message: fill(desadvMessageProblemTexts.field, { field, problem: p.message }),
+      params: { field, problem: p.message },
+      segment: at?.segment ?? null,
+      tag: at?.tag ?? null,
+      ...(at?.element ? { element: at.element, component: at.component } : {}),
+      messageReference,
+      field,
+    };
+  });
+}
+
+/** The stable code of a lot problem text (the lot use case gives texts, e.g. "is not one of your purchase orders: 4500…"), 'field' when none fits. */
+function lotProblemCode(message: string): string {
+  for (const [code, text] of Object.entries(lotProblems)) if (message === text || message.startsWith(`${text}:`)) return code;
+  return 'field';
+}
