@@ -40,6 +40,7 @@ import { receiveInvoic } from './invoic-message.ts';
 import { receiveOrdrsp } from './ordrsp-message.ts';
 import { receiveRecadv } from './recadv-message.ts';
 import { receiveOrders } from './orders-message.ts';
+import { fill } from '../fill.ts';
 
 export type EdiInboundContext = UseCaseContext & { uploadDir: string };
 
@@ -120,8 +121,6 @@ function ourReference(now: Date): string {
 }
 
 const identifier = (m: EdifactMessage) => [m.type, m.version, m.release, m.agency, m.association].filter((x, i) => i < 4 || x);
-
-const fill = (template: string, params: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? '');
 
 class InterchangeReader {
   readonly answers: Answer[] = [];

@@ -6,7 +6,8 @@
 // at most 14 characters, message references unique within the interchange, groups and loose
 // messages not mixed, no empty group or interchange. Problems inside a message carry its
 // reference and the position of its UNH (for a CONTRL's UCS, which counts from UNH).
-import { EdifactError, fill, value, type EdifactProblem, type Interchange, type Segment } from './tokenize.ts';
+import { EdifactError, value, type EdifactProblem, type Interchange, type Segment } from './tokenize.ts';
+import { fill } from '../fill.ts';
 
 export const envelopeProblemTexts = {
   missingUnz: 'the interchange has no UNZ trailer',

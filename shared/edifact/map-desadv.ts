@@ -5,7 +5,8 @@
 // else in the header; its third component the order line), and the SSCCs (GIN+BJ under PCI) of
 // the packages of the line's CPS group. Every problem names its segment (UNH = 1), its tag and,
 // inside one, the element and component; all problems of the message at once.
-import { decimalValue, fill, value, type EdifactProblem, type Segment } from './tokenize.ts';
+import { decimalValue, value, type EdifactProblem, type Segment } from './tokenize.ts';
+import { fill } from '../fill.ts';
 import type { EdifactMessage } from './envelope.ts';
 
 export const desadvProblemTexts = {

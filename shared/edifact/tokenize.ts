@@ -6,6 +6,7 @@
 // Every refusal is an EdifactError whose problems name the segment number (UNB = 1, as in the
 // interchange) and the element/component position, which is what a CONTRL needs. Bytes can be
 // fed in chunks (ChunkTokenizer; tokenize-stream.ts for streams) with the same result.
+import { fill } from '../fill.ts';
 
 export interface ServiceChars {
   component: string;
@@ -94,10 +95,6 @@ export const edifactProblemTexts = {
 } as const;
 
 export type EdifactProblemCode = keyof typeof edifactProblemTexts;
-
-export function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
 
 /** One or more problems of an interchange; nothing of it was accepted. */
 export class EdifactError extends Error {

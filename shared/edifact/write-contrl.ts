@@ -6,7 +6,8 @@
 // tokenizer or the envelope check; its code maps to a syntax error code of code list 0085.
 // Business faults (unknown order, totals) are APERAK's (write-aperak.ts), not CONTRL's.
 // Syntax 1–3 interchanges are answered with CONTRL:D:3:UN, syntax 4 with CONTRL:4:1:UN.
-import { EdifactError as EdifactErrorClass, fill, isEdifactError, syntaxProblem, tokenize, value, type EdifactError, type EdifactProblem, type Segment, type ServiceChars } from './tokenize.ts';
+import { EdifactError as EdifactErrorClass, isEdifactError, syntaxProblem, tokenize, value, type EdifactError, type EdifactProblem, type Segment, type ServiceChars } from './tokenize.ts';
+import { fill } from '../fill.ts';
 import type { Envelope } from './envelope.ts';
 import { encodeInterchange, writeInterchange, type WriteInterchange, type WriteSegment } from './write.ts';
 

@@ -1,5 +1,6 @@
 import { en, type MessageKey } from './en.ts';
 import { zhCN } from './zh-CN.ts';
+import { fill } from '../fill.ts';
 
 export type { MessageKey };
 export const locales = ['en', 'zh-CN'] as const;
@@ -14,8 +15,7 @@ export function isLocale(value: unknown): value is Locale {
 
 /** The message for `key` in `locale` with `{name}` placeholders filled. */
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = catalogues[locale][key] ?? en[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(catalogues[locale][key] ?? en[key], params);
 }
 
 /** The saved choice if any, else the first supported language the browser asks for. */

@@ -4,7 +4,8 @@
 // the message, UNH = 1) and its tag. The order lines are matched by RFF+LI (or the line number
 // of a line-level RFF+ON) when the partner sends one; otherwise the caller matches by GTIN
 // within the order (see submit-invoic-file.ts), which is why `poLine` may be left open here.
-import { decimalValue, fill, value, type EdifactProblem, type Segment } from '../edifact/tokenize.ts';
+import { decimalValue, value, type EdifactProblem, type Segment } from '../edifact/tokenize.ts';
+import { fill } from '../fill.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import type { InvoiceLineSubmission, InvoiceSubmission } from './submit-invoice.ts';
 import { format, lineNet, parseDecimal } from './money.ts';
