@@ -2,8 +2,7 @@
 // and print the MDN verdict. Registered in commands.ts.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { hostname, userInfo } from 'node:os';
-import type { AuditActor } from '../../shared/audit/entry.ts';
+import { operator } from './operator.ts';
 import { AppError } from '../../shared/errors.ts';
 import { sendDueAs2Messages } from '../../shared/edi/messages/as2-sender.ts';
 import { isSettled, outboundMessageStatus, type OutboundStatus } from '../../shared/edi/messages/outbound-message-status.ts';
@@ -13,10 +12,6 @@ import { openApp } from '../node/open-app.ts';
 import type { Command } from './commands.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
-
-function operator(): AuditActor & { type: 'system' } {
-  return { type: 'system', id: 'cli', name: `lotbridge CLI (${userInfo().username}@${hostname()})` };
-}
 
 function text(values: Values, name: string): string | undefined {
   const v = values[name];

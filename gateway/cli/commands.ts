@@ -1,4 +1,3 @@
-import { hostname, userInfo } from 'node:os';
 import { randomBase32 } from '../../shared/ids.ts';
 import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
@@ -12,7 +11,7 @@ import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes
 import { addMasterKey, keyFileExists, keySource } from '../../shared/keys/key-file.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { roles } from '../../shared/auth/actor.ts';
-import type { AuditActor } from '../../shared/audit/entry.ts';
+import { operator } from './operator.ts';
 import { AppError } from '../../shared/errors.ts';
 import { openApp, resolveDatabaseUrl } from '../node/open-app.ts';
 import { serve } from '../node/serve.ts';
@@ -31,11 +30,6 @@ export interface Command {
   details?: string;
   options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; help?: string }>;
   run(values: Values): Promise<number>;
-}
-
-/** Changes made from the command line are audited as the system, naming the operator. */
-function operator(): AuditActor & { type: 'system' } {
-  return { type: 'system', id: 'cli', name: `lotbridge CLI (${userInfo().username}@${hostname()})` };
 }
 
 async function withApp<T>(work: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {

@@ -1,14 +1,9 @@
 // `lotbridge mail …`, registered in commands.ts: acts as the system, naming the operator.
-import { hostname, userInfo } from 'node:os';
-import type { AuditActor } from '../../shared/audit/entry.ts';
+import { operator } from './operator.ts';
 import { AppError } from '../../shared/errors.ts';
 import { revealMail } from '../../shared/mail/reveal-mail.ts';
 import { openApp } from '../node/open-app.ts';
 import type { Command } from './commands.ts';
-
-function operator(): AuditActor & { type: 'system' } {
-  return { type: 'system', id: 'cli', name: `lotbridge CLI (${userInfo().username}@${hostname()})` };
-}
 
 export const mailCommands: Record<string, Command> = {
   'mail show': {

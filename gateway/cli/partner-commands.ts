@@ -2,8 +2,7 @@
 // registered in commands.ts. They act as the system, naming the operator, like the others.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { hostname, userInfo } from 'node:os';
-import type { AuditActor } from '../../shared/audit/entry.ts';
+import { operator } from './operator.ts';
 import { AppError } from '../../shared/errors.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity.ts';
@@ -18,10 +17,6 @@ import { openApp } from '../node/open-app.ts';
 import type { Command } from './commands.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
-
-function operator(): AuditActor & { type: 'system' } {
-  return { type: 'system', id: 'cli', name: `lotbridge CLI (${userInfo().username}@${hostname()})` };
-}
 
 async function withApp<T>(work: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
   const app = await openApp();

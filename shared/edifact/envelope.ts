@@ -7,7 +7,8 @@
 // messages not mixed, no empty group or interchange. Problems inside a message carry its
 // reference and the position of its UNH (for a CONTRL's UCS, which counts from UNH).
 import type { Interchange, Segment } from './interchange.ts';
-import { EdifactError, fill, type EdifactProblem } from './problems.ts';
+import { EdifactError, type EdifactProblem } from './problems.ts';
+import { fill } from '../fill.ts';
 import { value } from './element-values.ts';
 
 export const envelopeProblemTexts = {

@@ -1,5 +1,6 @@
 // What is wrong with an interchange, as data: a stable code with its parameters and the place
 // (segment, element, component) a CONTRL or APERAK names; the English text is made from the code.
+import { fill } from '../fill.ts';
 import type { Segment } from './interchange.ts';
 
 export interface EdifactProblem {
@@ -39,10 +40,6 @@ export const edifactProblemTexts = {
 } as const;
 
 export type EdifactProblemCode = keyof typeof edifactProblemTexts;
-
-export function fill(template: string, params: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
-}
 
 /** One or more problems of an interchange; nothing of it was accepted. */
 export class EdifactError extends Error {

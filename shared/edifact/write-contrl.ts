@@ -8,7 +8,8 @@
 // Syntax 1–3 interchanges are answered with CONTRL:D:3:UN, syntax 4 with CONTRL:4:1:UN.
 import { tokenize } from './tokenize.ts';
 import type { Segment, ServiceChars } from './interchange.ts';
-import { EdifactError as EdifactErrorClass, fill, isEdifactError, syntaxProblem, type EdifactError, type EdifactProblem } from './problems.ts';
+import { EdifactError as EdifactErrorClass, isEdifactError, syntaxProblem, type EdifactError, type EdifactProblem } from './problems.ts';
+import { fill } from '../fill.ts';
 import { value } from './element-values.ts';
 import type { Envelope } from './envelope.ts';
 import { encodeInterchange, writeInterchange, type WriteInterchange, type WriteSegment } from './write.ts';

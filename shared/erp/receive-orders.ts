@@ -12,6 +12,7 @@ import { mapOrders } from './map-orders.ts';
 import { refusedWith, type MessageResult } from '../edi/inbound/message-result.ts';
 import { find, problemAt, splitLines, wholeNumber } from './message-segments.ts';
 import { bgmProblems, dtmDate, storeEdiDocument } from './store-edi-document.ts';
+import { fill } from '../fill.ts';
 
 export const ordersProblemTexts = {
   badGtin: 'GTIN {gtin} has a wrong check digit or length',
@@ -19,8 +20,6 @@ export const ordersProblemTexts = {
   badQuantity: 'line {line}: the ordered quantity (QTY+21) {value} is not a whole number from 1 to 999999999',
   noLines: 'the order has no LIN lines',
 } as const;
-
-const fill = (t: string, p: Record<string, string>) => t.replace(/\{(\w+)\}/g, (_, k: string) => p[k] ?? '');
 
 export interface SalesOrder {
   orderNumber: string;

@@ -12,6 +12,7 @@ import type { EdifactMessage } from '../edifact/envelope.ts';
 import { refusedWith, type MessageResult } from '../edi/inbound/message-result.ts';
 import { find, gtinOf, problemAt, quantityOf, splitLines } from './message-segments.ts';
 import { bgmProblems, dtmDate, storeEdiDocument } from './store-edi-document.ts';
+import { fill } from '../fill.ts';
 
 export const ordrspProblemTexts = {
   noOrder: 'the response names no purchase order (RFF+ON before the first LIN)',
@@ -27,8 +28,6 @@ export const ordrspProblemTexts = {
 const headerStatus: Record<string, ResponseStatus> = { '29': 'accepted', '4': 'changed', '27': 'rejected' };
 const lineStatus: Record<string, ResponseStatus> = { '5': 'accepted', '3': 'changed', '7': 'rejected' };
 type ResponseStatus = 'accepted' | 'changed' | 'rejected';
-
-const fill = (t: string, p: Record<string, string>) => t.replace(/\{(\w+)\}/g, (_, k: string) => p[k] ?? '');
 
 export async function receiveOrdrsp(ctx: UseCaseContext, actor: Actor, m: EdifactMessage, origin: { interchangeId: string }): Promise<MessageResult> {
   const { header, lines } = splitLines(m);

@@ -12,6 +12,7 @@ import type { EdifactMessage } from '../edifact/envelope.ts';
 import { refusedWith, type MessageResult } from '../edi/inbound/message-result.ts';
 import { find, gtinOf, lotOf, problemAt, quantityOf, splitLines, wholeNumber } from './message-segments.ts';
 import { bgmProblems, dtmDate, storeEdiDocument } from './store-edi-document.ts';
+import { fill } from '../fill.ts';
 
 export const recadvProblemTexts = {
   noShipment: 'the receiving advice names no shipment (RFF+AAK or RFF+DQ before the first LIN)',
@@ -22,8 +23,6 @@ export const recadvProblemTexts = {
   badQuantity: 'quantity {value} is not a whole number from 0 to 999999999',
   noLines: 'the receiving advice has no LIN lines',
 } as const;
-
-const fill = (t: string, p: Record<string, string>) => t.replace(/\{(\w+)\}/g, (_, k: string) => p[k] ?? '');
 
 type Discrepancy = 'short' | 'over' | 'not_shipped' | 'refused' | 'not_received';
 

@@ -12,6 +12,7 @@ import type { EdifactProblem } from '../edifact/problems.ts';
 import { value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { find, problemAt } from './message-segments.ts';
+import { fill } from '../fill.ts';
 
 export type EdiDocumentKind = 'purchase_order_response' | 'receiving_advice' | 'sales_order';
 
@@ -57,7 +58,7 @@ export async function storeEdiDocument(
   return ctx.db.transaction(async (tx) => {
     const before = await tx.get<{ received_at: string }>('SELECT received_at FROM edi_documents WHERE kind = ? AND organisation_id = ? AND document_number = ?', [doc.kind, actor.organisationId, doc.documentNumber]);
     if (before) {
-      const text = documentProblemTexts.duplicateDocument.replace('{number}', doc.documentNumber).replace('{receivedAt}', before.received_at);
+      const text = fill(documentProblemTexts.duplicateDocument, { number: doc.documentNumber, receivedAt: before.received_at });
       return { problems: [problemAt(message, find(message.segments, 'BGM') ?? null, 'duplicateDocument', text, { number: doc.documentNumber }, { element: 2, component: 1 })] };
     }
     const id = newId('edoc');

@@ -1,6 +1,7 @@
 import { problemKey, type Problem } from '../errors.ts';
 import { en, type MessageKey } from './en.ts';
 import { zhCN } from './zh-CN.ts';
+import { fill } from '../fill.ts';
 
 export type { MessageKey };
 export const locales = ['en', 'zh-CN'] as const;
@@ -15,8 +16,7 @@ export function isLocale(value: unknown): value is Locale {
 
 /** The message for `key` in `locale` with `{name}` placeholders filled. */
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = catalogues[locale][key] ?? en[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(catalogues[locale][key] ?? en[key], params);
 }
 
 /** A problem `{ code, params }` worded in `locale` from its catalogue key `<capability>.problem.<code>`. */

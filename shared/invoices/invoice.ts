@@ -3,6 +3,7 @@
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { recordHash } from '../signatures/record-hash.ts';
+import { fill } from '../fill.ts';
 
 export const invoiceStates = ['submitted'] as const;
 export type InvoiceState = (typeof invoiceStates)[number];
@@ -60,7 +61,7 @@ export type InvoiceProblem = keyof typeof invoiceProblems;
 
 /** The field text of a problem with its values filled in. */
 export function invoiceProblem(code: InvoiceProblem, params: Record<string, string | number> = {}): string {
-  return invoiceProblems[code].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(invoiceProblems[code], params);
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -5,7 +5,8 @@
 // of a line-level RFF+ON) when the partner sends one; otherwise the caller matches by GTIN
 // within the order (see submit-invoic-file.ts), which is why `poLine` may be left open here.
 import type { Segment } from '../edifact/interchange.ts';
-import { fill, type EdifactProblem } from '../edifact/problems.ts';
+import { type EdifactProblem } from '../edifact/problems.ts';
+import { fill } from '../fill.ts';
 import { decimalValue, value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import type { InvoiceLineSubmission, InvoiceSubmission } from './submit-invoice.ts';

@@ -6,7 +6,8 @@
 // the packages of the line's CPS group. Every problem names its segment (UNH = 1), its tag and,
 // inside one, the element and component; all problems of the message at once.
 import type { Segment } from '../edifact/interchange.ts';
-import { fill, type EdifactProblem } from '../edifact/problems.ts';
+import { type EdifactProblem } from '../edifact/problems.ts';
+import { fill } from '../fill.ts';
 import { decimalValue, value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 

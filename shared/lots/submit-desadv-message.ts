@@ -8,7 +8,8 @@ import type { Actor } from '../auth/actor.ts';
 import { isAppError } from '../errors.ts';
 import { submitLots, rowProblemsOf, type LotInput } from './submit-lots.ts';
 import { lotProblems, type Lot, type RowProblem } from './lot.ts';
-import { fill, type EdifactProblem } from '../edifact/problems.ts';
+import { type EdifactProblem } from '../edifact/problems.ts';
+import { fill } from '../fill.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapDesadv, type DesadvMapResult, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
 

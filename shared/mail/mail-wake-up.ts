@@ -1,16 +1,7 @@
-// Process-wide "mail is queued" signal, reached through Symbol.for from every module copy.
-const slot = Symbol.for('lotbridge.mailWakeUp');
+// Process-wide "mail is queued" signal.
+import { wakeUpSignal } from '../scheduling/wake-up.ts';
 
-function target(): EventTarget {
-  const g = globalThis as { [slot]?: EventTarget };
-  return (g[slot] ??= new EventTarget());
-}
+const signal = wakeUpSignal('mailSender');
 
-export function wakeMailSender(): void {
-  target().dispatchEvent(new Event('due'));
-}
-
-export function onMailSenderWakeUp(listener: () => void): () => void {
-  target().addEventListener('due', listener);
-  return () => target().removeEventListener('due', listener);
-}
+export const wakeMailSender = signal.wake;
+export const onMailSenderWakeUp = signal.listen;

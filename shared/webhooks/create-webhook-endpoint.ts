@@ -6,7 +6,7 @@ import { newId } from '../ids.ts';
 import { generateSecret, isValidSecret } from './signature.ts';
 import { wakeDispatcher } from './wake-up.ts';
 import { repairLaneHeads } from './lane-heads.ts';
-import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { insertWebhookSecret } from './webhook-secrets.ts';
 import { internalTargetProblem } from '../net/internal-target.ts';
 
@@ -41,10 +41,10 @@ export async function checkEndpointTarget(url: string, internal: boolean): Promi
  */
 export async function createWebhookEndpoint(
   ctx: UseCaseContext,
-  by: WebhookOperator,
+  by: Operator,
   input: { url: string; description?: string; secret?: string; internal?: boolean },
 ): Promise<{ id: string; url: string; secret: string; backfilled: number }> {
-  const { actor, organisationId } = authoriseWebhookOperator(by);
+  const { actor, organisationId } = authoriseOperator(by);
   const url = checkEndpointUrl(input.url);
   const internal = input.internal === true;
   await checkEndpointTarget(url, internal);

@@ -1,5 +1,5 @@
 import type { UseCaseContext } from '../context.ts';
-import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { AppError } from '../errors.ts';
 
 export interface DeliveryFilter {
@@ -41,8 +41,8 @@ export function instant(value: string | undefined, field: string): string | unde
 }
 
 /** The delivery log, newest first, with every attempt of each delivery. */
-export async function listWebhookDeliveries(ctx: UseCaseContext, by: WebhookOperator, filter: DeliveryFilter = {}): Promise<{ deliveries: DeliveryView[]; nextBeforeId: number | null }> {
-  authoriseWebhookOperator(by);
+export async function listWebhookDeliveries(ctx: UseCaseContext, by: Operator, filter: DeliveryFilter = {}): Promise<{ deliveries: DeliveryView[]; nextBeforeId: number | null }> {
+  authoriseOperator(by);
   const where: string[] = [];
   const args: (string | number)[] = [];
   const add = (sql: string, value: string | number | undefined) => {

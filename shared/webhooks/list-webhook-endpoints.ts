@@ -1,5 +1,5 @@
 import type { UseCaseContext } from '../context.ts';
-import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { secretFingerprint } from './create-webhook-endpoint.ts';
 import { openSecretText, secretContext } from '../keys/secrets.ts';
 
@@ -18,8 +18,8 @@ export interface WebhookEndpointView {
 }
 
 /** Endpoints with their live secrets (fingerprints) and delivery counts, plus the events still waiting for any endpoint. */
-export async function listWebhookEndpoints(ctx: UseCaseContext, by: WebhookOperator): Promise<{ endpoints: WebhookEndpointView[]; waitingEvents: number }> {
-  authoriseWebhookOperator(by);
+export async function listWebhookEndpoints(ctx: UseCaseContext, by: Operator): Promise<{ endpoints: WebhookEndpointView[]; waitingEvents: number }> {
+  authoriseOperator(by);
   const now = ctx.clock.now().toISOString();
   const endpoints = await ctx.db.all<{
     id: string;

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { wakeDispatcher } from './wake-up.ts';
 import { repairLaneHeads } from './lane-heads.ts';
-import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { instant } from './list-webhook-deliveries.ts';
 
 export type ReplaySelection = { deliveryId: number } | { endpointId: string; from: string; to: string };
@@ -14,8 +14,8 @@ export type ReplaySelection = { deliveryId: number } | { endpointId: string; fro
  * back to pending and the retry schedule starts over (attempt numbers go on, so the history
  * reads 1, 2, 3 … across the replay); their order within each aggregate holds.
  */
-export async function replayWebhookDeliveries(ctx: UseCaseContext, by: WebhookOperator, selection: ReplaySelection): Promise<{ replayed: number }> {
-  const { actor, organisationId } = authoriseWebhookOperator(by);
+export async function replayWebhookDeliveries(ctx: UseCaseContext, by: Operator, selection: ReplaySelection): Promise<{ replayed: number }> {
+  const { actor, organisationId } = authoriseOperator(by);
   const now = ctx.clock.now().toISOString();
   let where: string;
   let args: (string | number)[];

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { generateSecret } from './signature.ts';
 import { secretFingerprint } from './create-webhook-endpoint.ts';
-import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { insertWebhookSecret, liveWebhookSecrets } from './webhook-secrets.ts';
 
 export const defaultOverlapHours = 24;
@@ -14,10 +14,10 @@ export const defaultOverlapHours = 24;
  */
 export async function rotateWebhookSecret(
   ctx: UseCaseContext,
-  by: WebhookOperator,
+  by: Operator,
   input: { endpointId: string; overlapHours?: number },
 ): Promise<{ secret: string; oldExpiresAt: string }> {
-  const { actor, organisationId } = authoriseWebhookOperator(by);
+  const { actor, organisationId } = authoriseOperator(by);
   const overlap = input.overlapHours ?? defaultOverlapHours;
   if (!(overlap >= 0 && overlap <= 24 * 30)) throw new AppError('invalid_input', 'the overlap must be 0 to 720 hours', { overlapHours: 'must be 0 to 720' });
   const now = ctx.clock.now();

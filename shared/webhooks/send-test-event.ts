@@ -2,11 +2,11 @@ import type { UseCaseContext } from '../context.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { authoriseOperator, type Operator } from '../auth/operator.ts';
 
 /** Puts a `system.ping` through the outbox to every enabled endpoint ("send test event"). */
-export async function sendTestEvent(ctx: UseCaseContext, by: WebhookOperator): Promise<{ webhookId: string; endpoints: number }> {
-  const { actor, organisationId } = authoriseWebhookOperator(by);
+export async function sendTestEvent(ctx: UseCaseContext, by: Operator): Promise<{ webhookId: string; endpoints: number }> {
+  const { actor, organisationId } = authoriseOperator(by);
   const pingId = newId('ping');
   return ctx.db.transaction(async (tx) => {
     const event = await enqueueEvent(tx, ctx.clock, {

@@ -3,7 +3,7 @@ import type { Tx } from '../db/index.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { checkEndpointTarget } from './create-webhook-endpoint.ts';
-import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { authoriseOperator, type Operator } from '../auth/operator.ts';
 
 /**
  * Marks an endpoint internal (the administrator says it is inside our network, so it may be
@@ -11,8 +11,8 @@ import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operat
  * is refused while its URL reaches such an address. Endpoints from before the mark existed
  * start unmarked: this is how an administrator lets one at such an address be delivered to.
  */
-export async function setWebhookEndpointInternal(ctx: UseCaseContext, by: WebhookOperator, input: { endpointId: string; internal: boolean }): Promise<void> {
-  const { actor, organisationId } = authoriseWebhookOperator(by);
+export async function setWebhookEndpointInternal(ctx: UseCaseContext, by: Operator, input: { endpointId: string; internal: boolean }): Promise<void> {
+  const { actor, organisationId } = authoriseOperator(by);
   const find = (db: Tx) =>
     db.get<{ url: string; internal: number }>('SELECT url, internal FROM webhook_endpoints WHERE id = ?', [input.endpointId]);
   const before = await find(ctx.db);

@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { wakeDispatcher } from './wake-up.ts';
 import { repairLaneHeads } from './lane-heads.ts';
-import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operator.ts';
+import { authoriseOperator, type Operator } from '../auth/operator.ts';
 
 /**
  * Pauses an endpoint (its deliveries wait) or resumes it, also after a 410 disabled it.
@@ -11,10 +11,10 @@ import { authoriseWebhookOperator, type WebhookOperator } from './webhook-operat
  */
 export async function setWebhookEndpointState(
   ctx: UseCaseContext,
-  by: WebhookOperator,
+  by: Operator,
   input: { endpointId: string; state: 'active' | 'paused'; reason?: string },
 ): Promise<void> {
-  const { actor, organisationId } = authoriseWebhookOperator(by);
+  const { actor, organisationId } = authoriseOperator(by);
   if (input.state !== 'active' && input.state !== 'paused') throw new AppError('invalid_input', 'the state must be active or paused', { state: 'must be active or paused' });
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {

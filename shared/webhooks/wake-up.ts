@@ -1,17 +1,8 @@
 // A process-wide signal that new deliveries are due, so the dispatcher need not wait for its
-// next poll. Reached through Symbol.for from every module copy (see context.ts).
-const slot = Symbol.for('lotbridge.webhookWakeUp');
+// next poll.
+import { wakeUpSignal } from '../scheduling/wake-up.ts';
 
-function target(): EventTarget {
-  const g = globalThis as { [slot]?: EventTarget };
-  return (g[slot] ??= new EventTarget());
-}
+const signal = wakeUpSignal('webhookDispatcher');
 
-export function wakeDispatcher(): void {
-  target().dispatchEvent(new Event('due'));
-}
-
-export function onDispatcherWakeUp(listener: () => void): () => void {
-  target().addEventListener('due', listener);
-  return () => target().removeEventListener('due', listener);
-}
+export const wakeDispatcher = signal.wake;
+export const onDispatcherWakeUp = signal.listen;

@@ -2,7 +2,7 @@ import type { UseCaseContext } from '../../context.ts';
 import type { Tx } from '../../db/index.ts';
 import { generateIdentityKey } from './generate-identity-key.ts';
 import { storeIdentityKey } from './store-identity-key.ts';
-import { authorisePartnerOperator, type PartnerOperator } from '../partners/partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import { manufacturerName, readIdentityKeys, type IdentityKey } from './as2-identity-keys.ts';
 
 /**
@@ -10,8 +10,8 @@ import { manufacturerName, readIdentityKeys, type IdentityKey } from './as2-iden
  * CN = our AS2 id, O = the manufacturer, 3 years). Does nothing when one exists, also when
  * two processes start at once (the second finds the first's key under the write lock).
  */
-export async function ensureAs2Identity(ctx: UseCaseContext, by: PartnerOperator, input: { as2Id: string }): Promise<{ created: boolean; key: IdentityKey }> {
-  const { actor, organisationId } = authorisePartnerOperator(by);
+export async function ensureAs2Identity(ctx: UseCaseContext, by: Operator, input: { as2Id: string }): Promise<{ created: boolean; key: IdentityKey }> {
+  const { actor, organisationId } = authoriseOperator(by);
   const active = async (tx: Pick<Tx, 'all'>) => (await readIdentityKeys(tx, ctx.clock.now())).find((k) => k.state === 'active' && k.signs);
   const existing = await active(ctx.db);
   if (existing) return { created: false, key: existing };

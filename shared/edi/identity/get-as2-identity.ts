@@ -1,5 +1,5 @@
 import type { UseCaseContext } from '../../context.ts';
-import { authorisePartnerOperator, type PartnerOperator } from '../partners/partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import { readIdentityKeys, type IdentityKey } from './as2-identity-keys.ts';
 
 export interface As2Identity {
@@ -13,8 +13,8 @@ export interface As2Identity {
 }
 
 /** Our AS2 id and certificates (public parts only). */
-export async function getAs2Identity(ctx: UseCaseContext, by: PartnerOperator, input: { as2Id: string }): Promise<As2Identity> {
-  authorisePartnerOperator(by);
+export async function getAs2Identity(ctx: UseCaseContext, by: Operator, input: { as2Id: string }): Promise<As2Identity> {
+  authoriseOperator(by);
   const keys = await readIdentityKeys(ctx.db, ctx.clock.now());
   const active = keys.filter((k) => k.state === 'active');
   return {

@@ -1,15 +1,15 @@
 import type { UseCaseContext } from '../../context.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import { AppError } from '../../errors.ts';
-import { authorisePartnerOperator, type PartnerOperator } from '../partners/partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 
 /**
  * Retires one of our key pairs once partners have our newer certificate: it no longer signs,
  * and decrypts only until its certificate expires. The last active key cannot be retired
  * (we could sign nothing); rotate first.
  */
-export async function retireAs2IdentityKey(ctx: UseCaseContext, by: PartnerOperator, input: { keyId: string; reason?: string }): Promise<{ retiredAt: string }> {
-  const { actor, organisationId } = authorisePartnerOperator(by);
+export async function retireAs2IdentityKey(ctx: UseCaseContext, by: Operator, input: { keyId: string; reason?: string }): Promise<{ retiredAt: string }> {
+  const { actor, organisationId } = authoriseOperator(by);
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction(async (tx) => {
     const key = await tx.get<{ id: string; state: string; fingerprint_sha256: string }>('SELECT id, state, fingerprint_sha256 FROM as2_identity_keys WHERE id = ?', [input.keyId]);

@@ -1,7 +1,7 @@
 import type { UseCaseContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { generateIdentityKey } from './generate-identity-key.ts';
-import { authorisePartnerOperator, type PartnerOperator } from '../partners/partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import { manufacturerName, readIdentityKeys, type IdentityKey } from './as2-identity-keys.ts';
 import { storeIdentityKey } from './store-identity-key.ts';
 
@@ -12,10 +12,10 @@ import { storeIdentityKey } from './store-identity-key.ts';
  */
 export async function rotateAs2Identity(
   ctx: UseCaseContext,
-  by: PartnerOperator,
+  by: Operator,
   input: { as2Id: string; reason?: string },
 ): Promise<{ key: IdentityKey; previous: IdentityKey[] }> {
-  const { actor, organisationId } = authorisePartnerOperator(by);
+  const { actor, organisationId } = authoriseOperator(by);
   const generated = await generateIdentityKey({ as2Id: input.as2Id, organisation: await manufacturerName(ctx.db), now: ctx.clock.now() });
   return ctx.db.transaction(async (tx) => {
     const id = await storeIdentityKey(

@@ -1,17 +1,8 @@
 // Process-wide "an EDIFACT payload is waiting" signal (the AS2 receive path raises it once the
-// MDN is answered), reached through Symbol.for from every module copy.
-const slot = Symbol.for('lotbridge.edifactWakeUp');
+// MDN is answered).
+import { wakeUpSignal } from '../../scheduling/wake-up.ts';
 
-function target(): EventTarget {
-  const g = globalThis as { [slot]?: EventTarget };
-  return (g[slot] ??= new EventTarget());
-}
+const signal = wakeUpSignal('edifactWorker');
 
-export function wakeEdifactWorker(): void {
-  target().dispatchEvent(new Event('due'));
-}
-
-export function onEdifactWorkerWakeUp(listener: () => void): () => void {
-  target().addEventListener('due', listener);
-  return () => target().removeEventListener('due', listener);
-}
+export const wakeEdifactWorker = signal.wake;
+export const onEdifactWorkerWakeUp = signal.listen;

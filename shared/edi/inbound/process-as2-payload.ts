@@ -43,6 +43,7 @@ import { receiveInvoic } from '../../invoices/receive-invoic.ts';
 import { receiveOrdrsp } from '../../erp/receive-ordrsp.ts';
 import { receiveRecadv } from '../../erp/receive-recadv.ts';
 import { receiveOrders } from '../../erp/receive-orders.ts';
+import { fill } from '../../fill.ts';
 
 export type EdiInboundContext = UseCaseContext & { uploadDir: string };
 
@@ -123,8 +124,6 @@ function ourReference(now: Date): string {
 }
 
 const identifier = (m: EdifactMessage) => [m.type, m.version, m.release, m.agency, m.association].filter((x, i) => i < 4 || x);
-
-const fill = (template: string, params: Record<string, string>) => template.replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? '');
 
 class InterchangeReader {
   readonly answers: Answer[] = [];

@@ -9,6 +9,7 @@
 // what they became.
 import type { Actor } from '../../auth/actor.ts';
 import type { InboundDetail } from './get-edi-message.ts';
+import { fill } from '../../fill.ts';
 
 type Facts = Pick<InboundDetail, 'state' | 'failure' | 'payload' | 'edifact' | 'interchanges'>;
 
@@ -32,7 +33,7 @@ export interface ReprocessRefusal {
 }
 
 function refusal(code: ReprocessRefusalCode, params: Record<string, string> = {}): ReprocessRefusal {
-  return { code, params, text: reprocessRefusalTexts[code].replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? '') };
+  return { code, params, text: fill(reprocessRefusalTexts[code], params) };
 }
 
 /** Null when `actor` may reprocess the message now; else why not. */

@@ -1,16 +1,7 @@
-// Process-wide "an AS2 message is queued" signal, reached through Symbol.for from every module copy.
-const slot = Symbol.for('lotbridge.as2SenderWakeUp');
+// Process-wide "an AS2 message is queued" signal.
+import { wakeUpSignal } from '../../scheduling/wake-up.ts';
 
-function target(): EventTarget {
-  const g = globalThis as { [slot]?: EventTarget };
-  return (g[slot] ??= new EventTarget());
-}
+const signal = wakeUpSignal('as2Sender');
 
-export function wakeAs2Sender(): void {
-  target().dispatchEvent(new Event('due'));
-}
-
-export function onAs2SenderWakeUp(listener: () => void): () => void {
-  target().addEventListener('due', listener);
-  return () => target().removeEventListener('due', listener);
-}
+export const wakeAs2Sender = signal.wake;
+export const onAs2SenderWakeUp = signal.listen;

@@ -2,11 +2,12 @@
  * An operator sends a file to a partner by its AS2 id (`lotbridge as2 send`): the message is
  * queued with its audit entry in one transaction; the AS2 sender takes it from there.
  */
-import type { AuditActor } from '../../audit/entry.ts';
+import type { SystemActor } from '../../auth/operator.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import type { UseCaseContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { bytesToLatin1 } from '../../as2/index.ts';
+import type { AuditActor } from '../../audit/entry.ts';
 import { queueAs2Message } from './queue-as2-message.ts';
 
 export interface SendAs2FileInput {
@@ -23,7 +24,7 @@ export function guessContentType(payload: Uint8Array): string {
   return head.startsWith('UNA') || head.startsWith('UNB') ? 'application/edifact' : 'application/octet-stream';
 }
 
-export async function sendAs2File(ctx: UseCaseContext, by: AuditActor & { type: 'system' }, input: SendAs2FileInput): Promise<{ id: string; messageId: string; partnerId: string }> {
+export async function sendAs2File(ctx: UseCaseContext, by: SystemActor, input: SendAs2FileInput): Promise<{ id: string; messageId: string; partnerId: string }> {
   const partner = await ctx.db.get<{ id: string; organisation_id: string }>('SELECT id, organisation_id FROM edi_partners WHERE as2_id = ?', [input.to]);
   if (!partner) throw new AppError('not_found', `No EDI partner has the AS2 id "${input.to}" (AS2 ids are case-sensitive; "lotbridge partner list" shows them)`, { to: 'unknown AS2 id' });
   const contentType = input.contentType ?? guessContentType(input.payload);

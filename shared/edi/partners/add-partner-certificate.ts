@@ -1,7 +1,7 @@
 import type { UseCaseContext } from '../../context.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import { AppError } from '../../errors.ts';
-import { authorisePartnerOperator, type PartnerOperator } from './partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import {
   certificateAuditValues,
   certificateWarnings,
@@ -20,10 +20,10 @@ import type { Fields } from './partner-profile.ts';
  */
 export async function addPartnerCertificate(
   ctx: UseCaseContext,
-  by: PartnerOperator,
+  by: Operator,
   input: { partnerId: string; certificate: CertificateUpload },
 ): Promise<{ certificate: PartnerCertificate; warnings: string[] }> {
-  const { actor } = authorisePartnerOperator(by);
+  const { actor } = authoriseOperator(by);
   const now = ctx.clock.now();
   const fields: Fields = {};
   const checked = checkCertificateUpload(input.certificate, 'certificate', now, fields);

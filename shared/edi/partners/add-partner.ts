@@ -6,7 +6,7 @@ import { AppError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { internalTargetProblem } from '../../net/internal-target.ts';
 import type { FieldProblem } from '../../errors.ts';
-import { authorisePartnerOperator, type PartnerOperator } from './partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import {
   certificateAuditValues,
   certificateWarnings,
@@ -116,8 +116,8 @@ async function createOrganisationIn(tx: Tx, ctx: UseCaseContext, actor: AuditAct
  * certificates and its security options. Every problem is reported at once, by field path
  * (`as2Id`, `certificates[1]`, `options.mdn` …); nothing is written unless all is well.
  */
-export async function addPartner(ctx: UseCaseContext, by: PartnerOperator, input: AddPartnerInput): Promise<AddPartnerResult> {
-  const { actor } = authorisePartnerOperator(by);
+export async function addPartner(ctx: UseCaseContext, by: Operator, input: AddPartnerInput): Promise<AddPartnerResult> {
+  const { actor } = authoriseOperator(by);
   const now = ctx.clock.now();
   const fields: Fields = {};
 

@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../../context.ts';
 import type { ExpiryWarning } from './certificate-expiry.ts';
-import { authorisePartnerOperator, type PartnerOperator } from './partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import { readPartnerCertificates, type PartnerCertificate } from './partner-certificates.ts';
 import { partnerFromRow, partnerSelect, type EdiPartner, type PartnerRow } from './partner-profile.ts';
 
@@ -21,8 +21,8 @@ export function partnerCertificateWarning(certs: PartnerCertificate[]): ListedPa
 }
 
 /** Every EDI partner with its current certificates and their expiry warnings (expired, under 30 days). */
-export async function listPartners(ctx: UseCaseContext, by: PartnerOperator): Promise<ListedPartner[]> {
-  authorisePartnerOperator(by);
+export async function listPartners(ctx: UseCaseContext, by: Operator): Promise<ListedPartner[]> {
+  authoriseOperator(by);
   const now = ctx.clock.now();
   const rows = await ctx.db.all<PartnerRow>(`${partnerSelect} ORDER BY o.name, p.as2_id`);
   const certs = await readPartnerCertificates(ctx.db, rows.map((r) => r.id), now);

@@ -1,7 +1,7 @@
 import type { UseCaseContext } from '../../context.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import { AppError } from '../../errors.ts';
-import { authorisePartnerOperator, type PartnerOperator } from './partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 
 /**
  * Stops using a partner certificate: the row stays with its removal time (a message verified
@@ -9,10 +9,10 @@ import { authorisePartnerOperator, type PartnerOperator } from './partner-operat
  */
 export async function removePartnerCertificate(
   ctx: UseCaseContext,
-  by: PartnerOperator,
+  by: Operator,
   input: { partnerId: string; certificateId: string; reason?: string },
 ): Promise<{ removedAt: string }> {
-  const { actor } = authorisePartnerOperator(by);
+  const { actor } = authoriseOperator(by);
   const now = ctx.clock.now().toISOString();
   return ctx.db.transaction(async (tx) => {
     const cert = await tx.get<{ id: string; fingerprint_sha256: string; subject: string; removed_at: string | null; as2_id: string; organisation_id: string }>(

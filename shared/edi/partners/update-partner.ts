@@ -2,7 +2,7 @@ import type { UseCaseContext } from '../../context.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import { AppError, type FieldProblem } from '../../errors.ts';
 import { internalTargetProblem } from '../../net/internal-target.ts';
-import { authorisePartnerOperator, type PartnerOperator } from './partner-operator.ts';
+import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import {
   as2UrlProblem,
   columnValue,
@@ -38,8 +38,8 @@ type Changes = Record<string, { column: string; value: unknown }>;
  * Changes a partner's profile (URL, EDI id, state, security and MDN options). Only what
  * differs is written; the audit entry holds the old and the new value of each change.
  */
-export async function updatePartner(ctx: UseCaseContext, by: PartnerOperator, input: UpdatePartnerInput): Promise<{ partner: EdiPartner; changed: string[] }> {
-  const { actor } = authorisePartnerOperator(by);
+export async function updatePartner(ctx: UseCaseContext, by: Operator, input: UpdatePartnerInput): Promise<{ partner: EdiPartner; changed: string[] }> {
+  const { actor } = authoriseOperator(by);
   const fields: Fields = {};
   const wanted: Changes = {};
 
