@@ -7,7 +7,6 @@ import { recordAudit } from '../../audit/record-audit.ts';
 import type { UseCaseContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { bytesToLatin1 } from '../../as2/index.ts';
-import type { AuditActor } from '../../audit/entry.ts';
 import { queueAs2Message } from './queue-as2-message.ts';
 
 export interface SendAs2FileInput {
