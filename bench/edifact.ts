@@ -22,6 +22,9 @@ import { resolve } from 'node:path';
 import { tokenize } from '../shared/edifact/tokenize.ts';
 import { ChunkTokenizer } from '../shared/edifact/chunk-tokenizer.ts';
 import { OrdersLineReader } from '../shared/erp/map-orders.ts';
+import { readEnvelope } from '../shared/edifact/envelope.ts';
+import { isEdifactError } from '../shared/edifact/problems.ts';
+import { contrlForRefusal, recordedProblems, writeContrl } from '../shared/edifact/write-contrl.ts';
 import { trackPeakMemory } from './_report.ts';
 import { benchMessages } from './_edifact-messages.ts';
 
@@ -162,3 +165,31 @@ console.log(`target: tokenize + map (${mapped.toFixed(1)} MB/s) >= node-edifact 
 const ours = mb / (median(times.get('ours: chunked tokenizer (64 KiB chunks)')!) / 1000);
 console.log(`our tokenizer alone: ${(ours / bare).toFixed(2)}× node-edifact's bare tokenizer; tokenize + map: ${(mapped / bare).toFixed(2)}×`);
 console.log(`peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (RSS +MiB: what each reader added while it ran; whole-file tokenize keeps every segment, the chunked readers only a chunk's)`);
+
+// CONTRL for an interchange full of faults: the work must grow with the faults, not with their
+// square (issue 11 found 5k/10k/20k duplicate references at 0.10 / 2.0 / 12.1 s). n messages
+// that all have the reference M1 are n - 1 duplicate-reference faults.
+function contrlMs(n: number): number {
+  const text = `UNB+UNOC:3+SUPPLIER:14+LOTBRIDGE:14+260320:1015+ICR9'${"UNH+M1+DESADV:D:96A:UN'BGM+351+D1+9'UNT+3+M1'".repeat(n)}UNZ+${n}+ICR9'`;
+  const interchange = tokenize(text, { mode: 'strict' });
+  let refusal: unknown;
+  try {
+    readEnvelope(interchange);
+  } catch (e) {
+    refusal = e;
+  }
+  if (!isEdifactError(refusal)) throw new Error('expected the duplicates to be refused');
+  let best = Infinity;
+  for (let round = 0; round < 5; round++) {
+    const start = performance.now();
+    writeContrl(contrlForRefusal(refusal, interchange.segments, { reference: 'OUR1', preparedAt: new Date() })!);
+    recordedProblems(refusal.problems);
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+contrlMs(1000);
+const [contrlSmall, contrlLarge] = [contrlMs(5000), contrlMs(20000)];
+const contrlRatio = contrlLarge / contrlSmall;
+console.log(`CONTRL + recorded problems for 5,000 / 20,000 duplicate UNH: ${contrlSmall.toFixed(1)} / ${contrlLarge.toFixed(1)} ms (best of 5), ratio ${contrlRatio.toFixed(1)}`);
+console.log(`target: 4 × the faults cost < 6 × the time (linear is 4, quadratic 16): ${contrlRatio < 6 ? 'met' : 'NOT met'}`);

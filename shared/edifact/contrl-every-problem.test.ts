@@ -1,7 +1,6 @@
 // Issue 11: a CONTRL names every syntax fault (not only the first the strict reader met), in
 // linear work however many faults there are, and at most a bounded number of them.
 import { describe, expect, it } from 'vitest';
-import { performance } from 'node:perf_hooks';
 import { tokenize } from './tokenize.ts';
 import type { Segment } from './interchange.ts';
 import { isEdifactError, type EdifactError } from './problems.ts';
@@ -67,31 +66,25 @@ function duplicates(n: number): Uint8Array {
   return new TextEncoder().encode(parts.join(''));
 }
 
-/** Time of answering and recording an interchange with `n` duplicate messages (best of 3). */
-function answerTime(n: number): { ms: number; contrl: string; problems: number } {
+/** The CONTRL and the recorded problems of an interchange with `n` duplicate messages. */
+function answer(n: number): { contrl: string; problems: number } {
   const { error, segments } = strictRefusal(duplicates(n));
-  let best = Infinity;
-  let contrl = '';
-  for (let round = 0; round < 3; round++) {
-    const start = performance.now();
-    contrl = writeContrl(contrlForRefusal(error, segments, ours)!);
-    recordedProblems(error.problems);
-    best = Math.min(best, performance.now() - start);
-  }
-  return { ms: best, contrl, problems: error.problems.length };
+  const contrl = writeContrl(contrlForRefusal(error, segments, ours)!);
+  recordedProblems(error.problems);
+  return { contrl, problems: error.problems.length };
 }
 
 describe('contrlForRefusal at scale', () => {
-  it('does linear work: 4 times the faults take less than 6 times as long (quadratic would be 16)', () => {
-    answerTime(1000); // warm up
-    const small = answerTime(5000);
-    const large = answerTime(20000);
+  // How the time grows with the faults is measured by `npm run bench edifact` (linear: met / NOT
+  // met), not asserted here: a time ratio fails on a loaded machine and proves nothing on a quiet one.
+  it('finds every fault however many there are: 4 times the messages, 4 times the faults', () => {
+    const small = answer(5000);
+    const large = answer(20000);
     expect(large.problems).toBe(4 * small.problems + 3);
-    expect(large.ms / small.ms).toBeLessThan(6);
   });
 
   it(`names at most ${maxProblemsPerMessage} faults per message and ${maxProblemsPerInterchange} per interchange, and counts the rest on the record`, () => {
-    const { contrl, problems } = answerTime(20000);
+    const { contrl, problems } = answer(20000);
     const segs = body(contrl);
     // Every duplicate has the reference M1: one UCM, its first fault on it and the next ones as UCS.
     expect(segs.filter((s) => s.tag === 'UCM')).toHaveLength(1);
