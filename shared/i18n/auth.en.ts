@@ -1,4 +1,4 @@
-/** English messages of signing in and out and of passkeys (spread into en.ts; zh-CN has the same keys). */
+/** English messages of signing in and out, of passkeys and of credential problems (locks, a wrong password when confirming or signing) (spread into en.ts; zh-CN has the same keys). */
 export const authEn = {
   'nav.passkeys': 'Passkeys',
   'nav.signOut': 'Sign out',
@@ -32,4 +32,8 @@ export const authEn = {
   'passkeys.working': 'Follow your browser’s prompt…',
   'passkeys.unsupported': 'This browser cannot create passkeys.',
   'passkeys.failed': 'The passkey was not added: {reason}',
+  'auth.problem.accountLocked': 'Too many failed sign-ins: this account is locked until {time} UTC. Ask your administrator to unlock it sooner.',
+  'auth.problem.sourceBlocked': 'Too many failed sign-ins from your network. Try again after {time} UTC.',
+  'auth.problem.wrongPassword': 'The password is wrong: nothing was changed.',
+  'signatures.problem.wrongPassword': 'The password is wrong: the record was not signed.',
 } as const;

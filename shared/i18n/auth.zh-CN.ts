@@ -34,4 +34,8 @@ export const authZhCN: Record<keyof typeof authEn, string> = {
   'passkeys.working': '请按照浏览器提示操作…',
   'passkeys.unsupported': '此浏览器无法创建通行密钥。',
   'passkeys.failed': '未能添加通行密钥：{reason}',
+  'auth.problem.accountLocked': '登录失败次数过多：此账户已被锁定至 UTC {time}。如需提前解锁，请联系管理员。',
+  'auth.problem.sourceBlocked': '来自您所在网络的登录失败次数过多。请在 UTC {time} 之后重试。',
+  'auth.problem.wrongPassword': '密码错误：未作任何更改。',
+  'signatures.problem.wrongPassword': '密码错误：记录未签名。',
 };

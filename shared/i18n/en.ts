@@ -11,6 +11,7 @@ import { layoutEn } from './layout.en.ts';
 import { authEn } from './auth.en.ts';
 import { homeEn } from './home.en.ts';
 import { webhooksEn } from './webhooks.en.ts';
+import { as2En } from './as2.en.ts';
 import { mailLogEn } from './mail-log.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
@@ -29,6 +30,7 @@ export const en = {
   ...homeEn,
   ...webhooksEn,
   ...mailLogEn,
+  ...as2En,
   'nav.organisation': 'Organisation',
 
   'org.members': 'Members',

@@ -12,6 +12,7 @@ import { layoutZhCN } from './layout.zh-CN.ts';
 import { authZhCN } from './auth.zh-CN.ts';
 import { homeZhCN } from './home.zh-CN.ts';
 import { webhooksZhCN } from './webhooks.zh-CN.ts';
+import { as2ZhCN } from './as2.zh-CN.ts';
 import { mailLogZhCN } from './mail-log.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
@@ -30,6 +31,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...homeZhCN,
   ...webhooksZhCN,
   ...mailLogZhCN,
+  ...as2ZhCN,
   'nav.organisation': '组织',
 
   'org.members': '成员',
