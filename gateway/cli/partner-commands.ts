@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { hostname, userInfo } from 'node:os';
 import type { AuditActor } from '../../shared/audit/entry.ts';
-import { AppError } from '../../shared/errors.ts';
+import { problem, refusal } from '../../shared/errors.ts';
 import { addPartner } from '../../shared/edi-partners/add-partner.ts';
 import { ensureAs2Identity } from '../../shared/edi-partners/ensure-as2-identity.ts';
 import { getAs2Identity } from '../../shared/edi-partners/get-as2-identity.ts';
@@ -131,8 +131,8 @@ export const partnerCommands: Record<string, Command> = {
         try {
           return { fileName: basename(path), data: new Uint8Array(readFileSync(path)) };
         } catch (e) {
-          throw new AppError('invalid_input', `--cert ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
-            [`certificates[${i}]`]: `cannot read ${path}`,
+          throw refusal('invalid_input', `--cert ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
+            [`certificates[${i}]`]: problem('partners.unreadableFile', { path }),
           });
         }
       });

@@ -4,6 +4,7 @@
  */
 import { MimeHeaders, parseDispositionNotificationOptions, type HeaderInput, type ReceiptRequest } from '../as2/index.ts';
 import { problem, refusal, type Problem } from '../errors.ts';
+import { translateProblem } from '../i18n/index.ts';
 import { as2IdProblem } from '../edi-partners/partner-profile.ts';
 
 export type MdnMode = 'sync' | 'async' | 'none';
@@ -45,7 +46,7 @@ function as2Name(headers: MimeHeaders, header: string): string {
   if (raw === undefined || raw.trim() === '') refuse(header, 'is missing: an AS2 message names its sender (AS2-From) and recipient (AS2-To) (RFC 4130 §6.2)');
   const name = unquoteAs2Name(raw);
   const why = as2IdProblem(name);
-  if (why) refuse(header, `"${raw}" is not an AS2 name: ${why}`, problem('as2.badName', { value: raw }));
+  if (why) refuse(header, `"${raw}" is not an AS2 name: ${translateProblem('en', why)}`, problem('as2.badName', { value: raw }));
   return name;
 }
 

@@ -30,7 +30,7 @@ export function checkEndpointUrl(raw: string): string {
 /** Refuses a URL at an internal address unless the endpoint is marked internal (`url` field, code internalAddress). */
 export async function checkEndpointTarget(url: string, internal: boolean): Promise<void> {
   const found = await internalTargetProblem(url, internal);
-  if (found) throw refusal('invalid_input', 'the endpoint URL is at an internal address', { url: found.problem });
+  if (found) throw refusal('invalid_input', 'the endpoint URL is at an internal address', { url: found });
 }
 
 /**
