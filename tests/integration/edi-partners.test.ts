@@ -623,7 +623,7 @@ describe('the CLI', () => {
     expect(JSON.parse(audit!.new_values)).toMatchObject({ maxCompressionLayers: 2, asyncMdnHosts: '10.1.2.3 mdn.internal.example', asyncMdnPrivate: true });
     const bad = await cli(['partner', 'add', '--name', 'CLI Internal 2', '--kind', 'supplier', '--as2-id', 'CLI INTERNAL 2', '--max-compression-layers', 'many']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('options.maxCompressionLayers: must be a whole number from 0 to 8 (got "many")');
+    expect(bad.stderr).toContain('options.maxCompressionLayers: Must be a whole number from 0 to 8 (got "many")');
   });
 
   it('partner add --as2-url at a loopback address needs --internal', async () => {
