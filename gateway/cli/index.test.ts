@@ -32,4 +32,12 @@ describe('lotbridge CLI', () => {
     expect(err.join('\n')).toMatch(/unknown command "frobnicate"/);
     expect(err.join('\n')).toMatch(/--nope/);
   });
+
+  it('prints a refusal with each field problem worded in English after its field path, exit code 2', async () => {
+    const { err } = capture();
+    // The certificate file is read before any database is opened.
+    const missing = '/nonexistent/partner.cer';
+    expect(await main(['partner', 'add', '--name', 'Nobody', '--kind', 'supplier', '--as2-id', 'NOBODY', '--cert', missing])).toBe(2);
+    expect(err.join('\n')).toBe(`lotbridge partner add: --cert ${missing}: no such file (certificates[0]: ${missing} cannot be read.)`);
+  });
 });

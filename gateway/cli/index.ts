@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from '../../shared/config.ts';
 import { isAppError } from '../../shared/errors.ts';
+import { translateProblem } from '../../shared/i18n/index.ts';
 import { commands, type Command } from './commands.ts';
 
 function usage(): string {
@@ -58,7 +59,9 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (isAppError(e)) {
-      const fields = e.fields ? ' (' + Object.entries(e.fields).map(([k, v]) => `${k}: ${v}`).join('; ') + ')' : '';
+      // Each field problem worded in English; the English texts of use cases not yet converted after them.
+      const said = [...Object.entries(e.problems ?? {}).map(([k, p]) => `${k}: ${translateProblem('en', p)}`), ...Object.entries(e.fields ?? {}).map(([k, v]) => `${k}: ${v}`)];
+      const fields = said.length ? ' (' + said.join('; ') + ')' : '';
       console.error(`lotbridge ${name}: ${e.message}${fields}`);
       return e.code === 'invalid_input' ? 2 : 1;
     }

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { operator } from './operator.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError, problem, refusal } from '../../shared/errors.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity.ts';
 import { getAs2Identity } from '../../shared/edi/identity/get-as2-identity.ts';
@@ -146,8 +146,8 @@ export const partnerCommands: Record<string, Command> = {
         try {
           return { fileName: basename(path), data: new Uint8Array(readFileSync(path)) };
         } catch (e) {
-          throw new AppError('invalid_input', `--cert ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
-            [`certificates[${i}]`]: `cannot read ${path}`,
+          throw refusal('invalid_input', `--cert ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`, {
+            [`certificates[${i}]`]: problem('partners.unreadableFile', { path }),
           });
         }
       });

@@ -7,7 +7,8 @@ import { verifyPassword } from './password.ts';
 import { findSignInUser, refuseUnusableAccount } from './find-sign-in-user.ts';
 import { countFailedCredential } from './count-failed-credential.ts';
 import { oneCredentialCheckAtATime } from './credential-lock.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal } from '../errors.ts';
+import { lockedRefusal } from './lock-refusals.ts';
 
 /**
  * A fresh proof that the person at the keyboard is the account's owner, asked for in the very
@@ -32,7 +33,7 @@ export async function startIdentityConfirmation(
   input: { sessionId: string },
 ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   const credentials = await ctx.db.all<{ id: string; transports: string | null }>('SELECT id, transports FROM passkey_credentials WHERE user_id = ?', [actor.userId]);
-  if (credentials.length === 0) throw new AppError('invalid_input', 'you have no passkey yet: confirm with your password', { password: 'required' });
+  if (credentials.length === 0) throw refusal('invalid_input', 'you have no passkey yet: confirm with your password', { password: problem('common.required') });
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     userVerification: 'required',
@@ -57,7 +58,7 @@ export async function confirmIdentity(
 ): Promise<ConfirmedIdentity> {
   const credential = input.credential;
   if (!credential || ('password' in credential && !credential.password)) {
-    throw new AppError('invalid_input', 'confirm it is you: enter your current password or use one of your passkeys', { password: 'required' });
+    throw refusal('invalid_input', 'confirm it is you: enter your current password or use one of your passkeys', { password: problem('common.required') });
   }
   const user = await findSignInUser(ctx.db, { id: actor.userId });
   if (!user) throw new AppError('forbidden', 'your account cannot change its credentials');
@@ -71,8 +72,8 @@ export async function confirmIdentity(
         return { method: 'password' as const, credentialId: null };
       }
       const lockedUntil = await ctx.db.transaction((tx) => countFailedCredential(tx, ctx.clock, ctx.policy, fresh, 'confirm-password', ctx.requestId));
-      if (lockedUntil) throw new AppError('account_locked', `too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
-      throw new AppError('invalid_credentials', 'the password is wrong: nothing was changed', { password: 'wrong password' });
+      if (lockedUntil) throw lockedRefusal(`too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, lockedUntil);
+      throw refusal('invalid_credentials', 'the password is wrong: nothing was changed', { password: problem('auth.wrongPassword') });
     });
   }
 
@@ -92,7 +93,7 @@ export async function confirmIdentity(
       const lockedUntil = await ctx.db.transaction((tx) =>
         countFailedCredential(tx, ctx.clock, ctx.policy, fresh, 'confirm-passkey', ctx.requestId, { reason: check.reason, credentialId: stored?.id }),
       );
-      if (lockedUntil) throw new AppError('account_locked', `too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
+      if (lockedUntil) throw lockedRefusal(`too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, lockedUntil);
       throw new AppError('passkey_rejected', `the passkey could not be verified: ${check.reason}`);
     }
     await ctx.db.run('UPDATE passkey_credentials SET counter = ?, last_used_at = ? WHERE id = ?', [check.newCounter, ctx.clock.now().toISOString(), stored!.id]);

@@ -3,6 +3,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { Role } from './actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
+import { lockedRefusal } from './lock-refusals.ts';
 
 export interface SignInUser {
   id: string;
@@ -63,8 +64,6 @@ export async function refuseUnusableAccount(ctx: UseCaseContext, user: SignInUse
         requestId: ctx.requestId,
       }),
     );
-    throw new AppError('account_locked', `too many failed sign-ins: this account is locked until ${user.locked_until.slice(11, 16)} UTC`, {
-      lockedUntil: user.locked_until,
-    });
+    throw lockedRefusal(`too many failed sign-ins: this account is locked until ${user.locked_until.slice(11, 16)} UTC`, user.locked_until);
   }
 }

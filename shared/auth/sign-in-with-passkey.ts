@@ -7,6 +7,7 @@ import { consumeChallenge, storeChallenge, type RelyingParty } from './webauthn-
 import { findSignInUser, refuseUnusableAccount } from './find-sign-in-user.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
+import { lockedRefusal, sourceBlockedRefusal } from './lock-refusals.ts';
 import { countFailedCredential } from './count-failed-credential.ts';
 import { countThrottledFailure, isKnownSource, readThrottle, rememberSource, unspecifiedSource } from './sign-in-throttle.ts';
 
@@ -48,7 +49,7 @@ export async function finishPasskeySignIn(
   // except from a source this user signed in from before (see sign-in-with-password.ts).
   const { sourceBlockedUntil } = await readThrottle(db, clock, { email: user.email, source });
   if (sourceBlockedUntil) {
-    throw new AppError('too_many_attempts', `too many failed sign-ins from this network: try again after ${sourceBlockedUntil.slice(11, 16)} UTC`, { lockedUntil: sourceBlockedUntil });
+    throw sourceBlockedRefusal(sourceBlockedUntil);
   }
   await refuseUnusableAccount(ctx, user, 'passkey', { lockApplies: !(await isKnownSource(db, clock, user.id, source)) });
 
@@ -61,7 +62,7 @@ export async function finishPasskeySignIn(
       await countThrottledFailure(tx, clock, policy, { email: user.email, source });
       return countFailedCredential(tx, clock, policy, user, 'passkey', ctx.requestId, { reason, credentialId: credential.id });
     });
-    if (lockedUntil) throw new AppError('account_locked', `too many failed sign-ins: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
+    if (lockedUntil) throw lockedRefusal(`too many failed sign-ins: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, lockedUntil);
     throw new AppError('passkey_rejected', `the passkey could not be verified: ${reason}`);
   }
 

@@ -4,7 +4,8 @@ import type { Session } from './session.ts';
 import { createSession } from './session.ts';
 import { burnPasswordCheck, verifyPassword } from './password.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal } from '../errors.ts';
+import { lockedRefusal, sourceBlockedRefusal } from './lock-refusals.ts';
 import { findSignInUser, type SignInUser } from './find-sign-in-user.ts';
 import { countFailedCredential } from './count-failed-credential.ts';
 import { oneCredentialCheckAtATime } from './credential-lock.ts';
@@ -35,9 +36,9 @@ export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSig
   const email = input.email.trim().toLowerCase();
   const source = input.source ?? unspecifiedSource;
   if (!email || !input.password) {
-    throw new AppError('invalid_input', 'enter your e-mail address and password', {
-      ...(email ? {} : { email: 'required' }),
-      ...(input.password ? {} : { password: 'required' }),
+    throw refusal('invalid_input', 'enter your e-mail address and password', {
+      ...(email ? {} : { email: problem('common.required') }),
+      ...(input.password ? {} : { password: problem('common.required') }),
     });
   }
   const found = await findSignInUser(db, { email });
@@ -45,9 +46,7 @@ export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSig
   return oneCredentialCheckAtATime(found?.id ?? `address:${email}`, async () => {
     const throttle = await readThrottle(db, clock, { email, source });
     if (throttle.sourceBlockedUntil) {
-      throw new AppError('too_many_attempts', `too many failed sign-ins from this network: try again after ${throttle.sourceBlockedUntil.slice(11, 16)} UTC`, {
-        lockedUntil: throttle.sourceBlockedUntil,
-      });
+      throw sourceBlockedRefusal(throttle.sourceBlockedUntil);
     }
     // Read again inside the queue: the previous guess may have locked the account.
     const user = found && (await findSignInUser(db, { id: found.id }));
@@ -82,7 +81,7 @@ export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSig
             user.id,
             now.toISOString(),
           ]);
-          if (changes === 0) throw new AppError('account_locked', 'too many failed sign-ins: this account is locked', { lockedUntil: user.locked_until ?? '' });
+          if (changes === 0) throw lockedRefusal('too many failed sign-ins: this account is locked', user.locked_until ?? '');
         }
         await clearAddressThrottle(tx, { email, source });
         await rememberSource(tx, clock, user.id, source);
@@ -110,7 +109,7 @@ export async function signInWithPassword(ctx: UseCaseContext, input: PasswordSig
 }
 
 function lockedAnswer(until: string): AppError {
-  return new AppError('account_locked', `too many failed sign-ins: this account is locked until ${until.slice(11, 16)} UTC`, { lockedUntil: until });
+  return lockedRefusal(`too many failed sign-ins: this account is locked until ${until.slice(11, 16)} UTC`, until);
 }
 
 /** After a counted failure: 423 once this address is blocked from this source, else 401. */

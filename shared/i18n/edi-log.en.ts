@@ -139,4 +139,6 @@ export const ediLogEn = {
   'ediLog.reprocess.refused.notEdifact': 'The payload is not EDIFACT: there is nothing to run again.',
   'ediLog.reprocess.refused.waiting': 'Its EDIFACT is waiting to be processed already.',
   'ediLog.reprocess.refused.answered': 'Its interchanges were answered already ({references}); running them again would repeat what they became.',
+  'ediLog.problem.badDirection': 'Choose in or out.',
+  'ediLog.problem.unknownState': 'Choose one of the states of the message log.',
 } as const;

@@ -141,4 +141,6 @@ export const ediLogZhCN: Record<keyof typeof ediLogEn, string> = {
   'ediLog.reprocess.refused.notEdifact': '载荷不是 EDIFACT：没有可重新处理的内容。',
   'ediLog.reprocess.refused.waiting': '其 EDIFACT 已在等待处理。',
   'ediLog.reprocess.refused.answered': '其交换已得到回复（{references}）；再次处理会重复其结果。',
+  'ediLog.problem.badDirection': '请选择“接收”或“发送”。',
+  'ediLog.problem.unknownState': '请选择报文日志中的一种状态。',
 };

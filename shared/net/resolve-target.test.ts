@@ -32,7 +32,7 @@ describe('checking where a URL goes', () => {
 
   it('words the problem as a code with the host and address', async () => {
     const found = await internalTargetProblem('http://erp.corp/hook', false, async () => ['192.168.1.20']);
-    expect(found?.problem).toEqual({ code: 'net.internalAddress', params: { host: 'erp.corp', address: '192.168.1.20', kind: 'private' } });
+    expect(found).toEqual({ code: 'net.internalAddress', params: { host: 'erp.corp', address: '192.168.1.20', kind: 'private' } });
     expect(await internalTargetProblem('http://erp.corp/hook', true, async () => ['192.168.1.20'])).toBeUndefined();
   });
 });

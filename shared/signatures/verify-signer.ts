@@ -9,6 +9,7 @@ import { countFailedCredential } from '../auth/count-failed-credential.ts';
 import { oneCredentialCheckAtATime } from '../auth/credential-lock.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError, problem, refusal } from '../errors.ts';
+import { lockedRefusal } from '../auth/lock-refusals.ts';
 import type { SignatureMeaning } from './record-hash.ts';
 
 export type SignerCredential = { password: string } | { passkey: { challengeId: string; response: AuthenticationResponseJSON } };
@@ -43,7 +44,7 @@ export async function verifySigner(
         return { method: 'password' as const, credentialId: null };
       }
       const lockedUntil = await ctx.db.transaction((tx) => countFailedCredential(tx, ctx.clock, ctx.policy, fresh, 'signature-password', ctx.requestId));
-      if (lockedUntil) throw new AppError('account_locked', `too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, { lockedUntil });
+      if (lockedUntil) throw lockedRefusal(`too many failed attempts: this account is locked until ${lockedUntil.slice(11, 16)} UTC`, lockedUntil);
       throw refusal('invalid_credentials', 'the password is wrong: the record was not signed', { password: problem('signatures.wrongPassword') });
     });
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { generateSecret, isValidSecret } from './signature.ts';
 import { wakeDispatcher } from './wake-up.ts';
@@ -20,17 +20,17 @@ export function checkEndpointUrl(raw: string): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new AppError('invalid_input', 'the endpoint URL is not a URL', { url: 'must be an absolute http:// or https:// URL' });
+    throw refusal('invalid_input', 'the endpoint URL is not a URL', { url: problem('webhooks.badUrl') });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AppError('invalid_input', 'the endpoint URL must use http or https', { url: 'must start with http:// or https://' });
-  if (url.username || url.password) throw new AppError('invalid_input', 'the endpoint URL must not carry credentials', { url: 'must not contain user:password@' });
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refusal('invalid_input', 'the endpoint URL must use http or https', { url: problem('webhooks.badUrl') });
+  if (url.username || url.password) throw refusal('invalid_input', 'the endpoint URL must not carry credentials', { url: problem('webhooks.badUrl') });
   return url.href;
 }
 
 /** Refuses a URL at an internal address unless the endpoint is marked internal (`url` field, code internalAddress). */
 export async function checkEndpointTarget(url: string, internal: boolean): Promise<void> {
   const found = await internalTargetProblem(url, internal);
-  if (found) throw new AppError('invalid_input', 'the endpoint URL is at an internal address', { url: found.text }, { url: found.problem });
+  if (found) throw refusal('invalid_input', 'the endpoint URL is at an internal address', { url: found });
 }
 
 /**
@@ -49,7 +49,7 @@ export async function createWebhookEndpoint(
   const internal = input.internal === true;
   await checkEndpointTarget(url, internal);
   const secret = input.secret ?? generateSecret();
-  if (!isValidSecret(secret)) throw new AppError('invalid_input', 'the secret is not a Standard Webhooks secret', { secret: 'must be "whsec_" and base64 of at least 16 bytes' });
+  if (!isValidSecret(secret)) throw refusal('invalid_input', 'the secret is not a Standard Webhooks secret', { secret: problem('webhooks.badSecret') });
   const id = newId('ep');
   const now = ctx.clock.now().toISOString();
   const backfilled = await ctx.db.transaction(async (tx) => {

@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal } from '../errors.ts';
 
 export interface DeliveryFilter {
   endpointId?: string;
@@ -36,7 +36,7 @@ export function instant(value: string | undefined, field: string): string | unde
   if (!value) return undefined;
   const zoned = /([zZ]|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
   const t = Date.parse(zoned);
-  if (Number.isNaN(t)) throw new AppError('invalid_input', `${field} is not a date-time`, { [field]: 'must be an ISO 8601 date-time, e.g. 2026-03-02T09:00:00Z' });
+  if (Number.isNaN(t)) throw refusal('invalid_input', `${field} is not a date-time`, { [field]: problem('common.badDateTime') });
   return new Date(t).toISOString();
 }
 

@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal } from '../errors.ts';
 import { wakeDispatcher } from './wake-up.ts';
 import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
@@ -25,7 +25,7 @@ export async function replayWebhookDeliveries(ctx: UseCaseContext, by: Operator,
   } else {
     const from = instant(selection.from, 'from');
     const to = instant(selection.to, 'to');
-    if (!from || !to || from > to) throw new AppError('invalid_input', 'the time range is not valid', { from: 'must be a date-time before or at "to"' });
+    if (!from || !to || from > to) throw refusal('invalid_input', 'the time range is not valid', { from: problem('webhooks.badRange') });
     if (!(await ctx.db.get('SELECT id FROM webhook_endpoints WHERE id = ?', [selection.endpointId]))) throw new AppError('not_found', 'no such webhook endpoint');
     where = 'endpoint_id = ? AND event_position IN (SELECT position FROM outbox WHERE occurred_at >= ? AND occurred_at <= ?)';
     args = [selection.endpointId, from, to];

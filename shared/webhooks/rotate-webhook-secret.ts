@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal } from '../errors.ts';
 import { generateSecret } from './signature.ts';
 import { secretFingerprint } from './create-webhook-endpoint.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
@@ -19,7 +19,7 @@ export async function rotateWebhookSecret(
 ): Promise<{ secret: string; oldExpiresAt: string }> {
   const { actor, organisationId } = authoriseOperator(by);
   const overlap = input.overlapHours ?? defaultOverlapHours;
-  if (!(overlap >= 0 && overlap <= 24 * 30)) throw new AppError('invalid_input', 'the overlap must be 0 to 720 hours', { overlapHours: 'must be 0 to 720' });
+  if (!(overlap >= 0 && overlap <= 24 * 30)) throw refusal('invalid_input', 'the overlap must be 0 to 720 hours', { overlapHours: problem('webhooks.badOverlap') });
   const now = ctx.clock.now();
   const oldExpiresAt = new Date(now.getTime() + overlap * 3_600_000).toISOString();
   const secret = generateSecret();

@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal } from '../errors.ts';
 import { wakeDispatcher } from './wake-up.ts';
 import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
@@ -15,7 +15,7 @@ export async function setWebhookEndpointState(
   input: { endpointId: string; state: 'active' | 'paused'; reason?: string },
 ): Promise<void> {
   const { actor, organisationId } = authoriseOperator(by);
-  if (input.state !== 'active' && input.state !== 'paused') throw new AppError('invalid_input', 'the state must be active or paused', { state: 'must be active or paused' });
+  if (input.state !== 'active' && input.state !== 'paused') throw refusal('invalid_input', 'the state must be active or paused', { state: problem('webhooks.badState') });
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {
     const endpoint = await tx.get<{ state: string; created_at: string }>('SELECT state, created_at FROM webhook_endpoints WHERE id = ?', [input.endpointId]);

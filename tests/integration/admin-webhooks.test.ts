@@ -224,9 +224,10 @@ describe('a manufacturer administrator', () => {
 
   it('refuses an endpoint URL that is not http(s), marking the field, and adds nothing', async () => {
     const html = await post('/admin/webhooks?/create', { url: 'ftp://erp.example.com/in', description: 'wrong scheme' }, 400);
-    expect(html).toMatch(/class="alert" role="alert"[^>]*>Please correct the highlighted fields\./);
+    // The one problem is the message above the form too.
+    expect(html).toMatch(/class="alert" role="alert"[^>]*>Enter an absolute http:\/\/ or https:\/\/ URL without a user name or password\./);
     expect(html).toMatch(/<input id="endpoint-url"[^>]*aria-invalid="true"/);
-    expect(html).toContain('Enter an absolute http:// or https:// URL without a user name or password.');
+    expect(between(html, 'id="endpoint-url-problem"', '</p>')).toContain('Enter an absolute http:// or https:// URL without a user name or password.');
     expect(html).toContain('value="ftp://erp.example.com/in"');
     expect(await countOf(db, 'SELECT COUNT(*) AS n FROM webhook_endpoints')).toBe(0);
   });
@@ -234,7 +235,7 @@ describe('a manufacturer administrator', () => {
   it('refuses an endpoint at a loopback, private or link-local address unless it is ticked internal, in English and Chinese', async () => {
     const html = await post('/admin/webhooks?/create', { url: receiver.url, description: 'not ticked' }, 400);
     expect(html).toMatch(/<input id="endpoint-url"[^>]*aria-invalid="true"/);
-    expect(between(html, 'data-testid="url-problem"', '</p>')).toContain(
+    expect(between(html, 'id="endpoint-url-problem"', '</p>')).toContain(
       '127.0.0.1 is an address inside a private network (127.0.0.1). Tick “Internal endpoint” only if this endpoint really is inside our own network.',
     );
     expect(html).toMatch(/<input type="checkbox" name="internal" value="yes"[^>]*>\s*Internal endpoint: this address is inside our own network/);
@@ -242,7 +243,7 @@ describe('a manufacturer administrator', () => {
     try {
       // 0xa9fea9fe is 169.254.169.254 (where cloud metadata lives), however it is written.
       const zh = await post('/admin/webhooks?/create', { url: 'http://0xa9fea9fe/latest/meta-data' }, 400);
-      expect(between(zh, 'data-testid="url-problem"', '</p>')).toContain('169.254.169.254 是私有网络内的地址（169.254.169.254）');
+      expect(between(zh, 'id="endpoint-url-problem"', '</p>')).toContain('169.254.169.254 是私有网络内的地址（169.254.169.254）');
     } finally {
       client.cookies.delete('lang');
     }

@@ -134,8 +134,11 @@ describe('a manufacturer administrator', () => {
     const html = await markup(res);
     const error = html.slice(html.indexOf('data-testid="add-error"'));
     expect(error).toContain('Please correct the highlighted fields.');
-    expect(error).toContain('<code>as2Id</code>: "HARBOUR MED" is already the AS2 id of Harbour Medical 港湾医疗');
-    expect(error).toContain('<code>as2Url</code>: must start with http:// or https:// (got ftp://)');
+    // A typed field says its problem beside it; the certificates' problems are listed in the alert.
+    expect(error).toMatch(/<input id="partner-as2-id" aria-invalid="true" aria-describedby="partner-as2-id-problem"/);
+    expect(error).toMatch(/id="partner-as2-id-problem"[^>]*>"HARBOUR MED" is already the AS2 id of Harbour Medical 港湾医疗\.</);
+    expect(error).toMatch(/id="partner-as2-url-problem"[^>]*>Must start with http:\/\/ or https:\/\/ \(got ftp:\/\/\)\.</);
+    expect(error).not.toContain('<code>as2Id</code>');
     expect(error).toContain('<code>certificates[0]</code>: phase2_mdn_20190925-david.pem: certificate "CN=PDK000270, OU=PEPPOL PRODUCTION AP, O=BRZ, C=AT" (serial 19660524bc4de0b25016685df7263519) expired on 2021-02-11T23:59:59.000Z');
     expect(error).toContain('<code>certificates[1]</code>: libas2_libas2community.key contains a private key');
     // What was typed stays in the form.
@@ -151,7 +154,7 @@ describe('a manufacturer administrator', () => {
     const html = await markup(refused);
     const error = html.slice(html.indexOf('data-testid="add-error"'));
     expect(error).toContain(
-      '<code>as2Url</code>: 192.168.10.5 is an address inside a private network (192.168.10.5). Tick “Internal endpoint” only if this endpoint really is inside our own network.',
+      'id="partner-as2-url-problem" data-problem="net.internalAddress">192.168.10.5 is an address inside a private network (192.168.10.5). Tick “Internal endpoint” only if this endpoint really is inside our own network.',
     );
     expect(await db.get("SELECT COUNT(*) AS n FROM edi_partners WHERE as2_id = 'INSIDE LOG'")).toEqual({ n: 0 });
 
@@ -210,8 +213,8 @@ describe('a manufacturer administrator', () => {
     const bad = await client.postForm(`/admin/partners/${partnerId}?/update`, { as2Url: '', ediId: '', state: 'active', encryptionAlgorithm: 'rc2-40', signingAlgorithm: 'md5', signaturePadding: 'pss', keyTransport: 'rsa-oaep', mdn: 'async' });
     expect(bad.status).toBe(400);
     const badHtml = await markup(bad);
-    expect(badHtml).toContain('<code>options.encryptionAlgorithm</code>: must be one of');
-    expect(badHtml).toContain('<code>options.signingAlgorithm</code>: must be one of sha-1, sha-256, sha-384, sha-512 (got "md5")');
+    expect(badHtml).toContain('<code>options.encryptionAlgorithm</code>: Must be one of');
+    expect(badHtml).toContain('<code>options.signingAlgorithm</code>: Must be one of sha-1, sha-256, sha-384, sha-512 (got "md5").');
   });
 
   it('sets the inbound limits (compressed layers, async MDN hosts, internal addresses); audited with old and new values; a bad host is refused by field', async () => {
@@ -233,8 +236,9 @@ describe('a manufacturer administrator', () => {
     const bad = await client.postForm(`/admin/partners/${partnerId}?/update`, { ...form, maxCompressionLayers: '9', asyncMdnHosts: 'http://', asyncMdnPrivate: 'on' });
     expect(bad.status).toBe(400);
     const badHtml = await markup(bad);
-    expect(badHtml).toContain('<code>options.maxCompressionLayers</code>: must be a whole number from 0 to 8');
-    expect(badHtml).toContain('<code>options.asyncMdnHosts</code>');
+    expect(badHtml).toContain('<code>options.maxCompressionLayers</code>: Must be a whole number from 0 to 8');
+    expect(badHtml).toMatch(/<input id="async-mdn-hosts" aria-invalid="true"/);
+    expect(badHtml).toContain('id="async-mdn-hosts-problem" data-problem="partners.badHost">"http://" is not a host name or IP address');
   });
 
   it('uploads another certificate and removes one; the removed one stays listed with its time', async () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../shared/auth/actor.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
+import { translateProblem } from '../../shared/i18n/index.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { addPartnerCertificate } from '../../shared/edi/partners/add-partner-certificate.ts';
@@ -78,6 +79,9 @@ async function refusal(p: Promise<unknown>): Promise<AppError> {
   }
   throw new Error('expected a refusal');
 }
+
+/** A refusal's problems worded in English, by field path (as the CLI and problem+json say them). */
+const worded = (e: AppError) => Object.fromEntries(Object.entries(e.problems ?? {}).map(([path, p]) => [path, translateProblem('en', p)]));
 
 const auditOf = (action: string) =>
   t.db.all<{ entity_id: string; actor_name: string; old_values: string | null; new_values: string | null; reason: string | null }>(
@@ -176,19 +180,24 @@ describe('adding a partner', () => {
       }),
     );
     expect(e.code).toBe('invalid_input');
-    expect(Object.keys(e.fields!).sort()).toEqual(
+    expect(Object.keys(e.problems!).sort()).toEqual(
       ['as2Id', 'as2Url', 'ediId', 'kind', 'options.mdn', 'options.compress', 'options.encryptionAlgorithm', 'certificates[0]', 'certificates[1]', 'certificates[2]', 'certificates[3]', 'certificates[5]'].sort(),
     );
-    expect(e.fields!.as2Id).toMatch(/at most 128 characters.*129/);
-    expect(e.fields!.as2Url).toMatch(/http:\/\/ or https:\/\/.*ftp:/);
-    expect(e.fields!.kind).toMatch(/supplier, distributor.*wholesaler/);
-    expect(e.fields!['options.mdn']).toMatch(/sync, async, none.*maybe/);
-    expect(e.fields!['options.encryptionAlgorithm']).toMatch(/aes-128-cbc.*des-ede3-cbc.*rc2-40/);
-    expect(e.fields!['certificates[0]']).toContain('expired on 2021-02-11T23:59:59.000Z');
-    expect(e.fields!['certificates[1]']).toMatch(/libas2_libas2community\.key contains a private key/);
-    expect(e.fields!['certificates[2]']).toMatch(/phase2_mendelson_key3\.pfx is not a certificate: the ASN\.1 structure is not an X\.509 Certificate/);
-    expect(e.fields!['certificates[3]']).toMatch(/libas2_content\.txt is not a certificate: not valid DER/);
-    expect(e.fields!['certificates[5]']).toBe(`${community} is the same certificate as certificates[4]`);
+    expect(e.problems!.as2Id).toEqual({ code: 'partners.as2IdTooLong', params: { length: 129 } });
+    expect(e.problems!.kind).toEqual({ code: 'partners.notOneOf', params: { choices: 'supplier, distributor', value: 'wholesaler' } });
+    expect(e.problems!['certificates[1]']).toEqual({ code: 'partners.certPrivateKey', params: { file: 'libas2_libas2community.key' } });
+    expect(e.problems!['certificates[5]']).toEqual({ code: 'partners.sameCertificate', params: { file: community, other: 'certificates[4]' } });
+    const said = worded(e);
+    expect(said.as2Id).toMatch(/at most 128 characters.*129/i);
+    expect(said.as2Url).toMatch(/http:\/\/ or https:\/\/.*ftp:/);
+    expect(said.kind).toMatch(/supplier, distributor.*wholesaler/);
+    expect(said['options.mdn']).toMatch(/sync, async, none.*maybe/);
+    expect(said['options.encryptionAlgorithm']).toMatch(/aes-128-cbc.*des-ede3-cbc.*rc2-40/);
+    expect(said['certificates[0]']).toContain('expired on 2021-02-11T23:59:59.000Z');
+    expect(said['certificates[1]']).toMatch(/libas2_libas2community\.key contains a private key/);
+    expect(said['certificates[2]']).toMatch(/phase2_mendelson_key3\.pfx is not a certificate: the ASN\.1 structure is not an X\.509 Certificate/);
+    expect(said['certificates[3]']).toMatch(/libas2_content\.txt is not a certificate: not valid DER/);
+    expect(said['certificates[5]']).toBe(`${community} is the same certificate as certificates[4].`);
     expect(await count('SELECT COUNT(*) AS n FROM organisations')).toBe(before);
     expect(await count("SELECT COUNT(*) AS n FROM edi_partners WHERE as2_id LIKE 'XXX%'")).toBe(0);
   });
@@ -198,8 +207,9 @@ describe('adding a partner', () => {
     [popExpired, '2020-07-21T23:59:59.000Z', 'CN=POP000046, OU=PEPPOL PRODUCTION AP, O=Financijska agencija, C=HR'],
   ])('refuses the expired certificate %s with its expiry date', async (file, expiry, subject) => {
     const e = await refusal(addPartner(t.ctx, admin, { name: 'Expired Certs Inc', kind: 'distributor', as2Id: uniqueAs2('EXP'), certificates: [fixture(file)] }));
-    expect(e.fields).toEqual({ 'certificates[0]': expect.stringContaining(`expired on ${expiry}`) });
-    expect(e.fields!['certificates[0]']).toContain(`"${subject}"`);
+    expect(e.problems).toEqual({ 'certificates[0]': { code: 'partners.certExpired', params: expect.objectContaining({ date: expiry, subject }) } });
+    expect(worded(e)).toEqual({ 'certificates[0]': expect.stringContaining(`expired on ${expiry}`) });
+    expect(worded(e)['certificates[0]']).toContain(`"${subject}"`);
     expect(opensslFacts(join(fixturesDir, file)).notAfter.toISOString()).toBe(expiry);
   });
 
@@ -220,23 +230,27 @@ describe('adding a partner', () => {
     expect(as2NameHeader(quoted)).toBe('"ACME \\"EU\\" Hub"');
     expect(as2NameHeader('PartnerCase')).toBe('PartnerCase');
     const again = await refusal(addPartner(t.ctx, admin, { name: 'Copycat', kind: 'supplier', as2Id: 'PartnerCase' }));
-    expect(again.fields).toEqual({ as2Id: '"PartnerCase" is already the AS2 id of RFC partner PartnerCase' });
+    expect(again.problems).toEqual({ as2Id: { code: 'partners.as2IdTaken', params: { as2Id: 'PartnerCase', owner: 'RFC partner PartnerCase' } } });
+    expect(worded(again)).toEqual({ as2Id: '"PartnerCase" is already the AS2 id of RFC partner PartnerCase.' });
     const umlaut = await refusal(addPartner(t.ctx, admin, { name: 'Müller AG', kind: 'supplier', as2Id: 'MÜLLER' }));
-    expect(umlaut.fields!.as2Id).toMatch(/printable US-ASCII.*U\+00DC/);
+    expect(worded(umlaut).as2Id).toMatch(/printable US-ASCII.*U\+00DC/);
     const spaced = await refusal(addPartner(t.ctx, admin, { name: 'Space AG', kind: 'supplier', as2Id: ' SPACE' }));
-    expect(spaced.fields!.as2Id).toBe('must not begin or end with a space');
+    expect(spaced.problems!.as2Id).toEqual({ code: 'partners.as2IdSpaces' });
+    expect(worded(spaced).as2Id).toBe('Must not begin or end with a space.');
     const empty = await refusal(addPartner(t.ctx, admin, { name: 'Empty AG', kind: 'supplier', as2Id: '' }));
-    expect(empty.fields!.as2Id).toBe('required');
+    expect(empty.problems!.as2Id).toEqual({ code: 'common.required' });
   });
 
   it('keeps each EDI sender id (id + qualifier) to one partner', async () => {
     await addPartner(t.ctx, admin, { name: 'GLN One', kind: 'distributor', as2Id: uniqueAs2('GLN'), ediId: '4000001000005:14' });
     const taken = await refusal(addPartner(t.ctx, admin, { name: 'GLN Two', kind: 'distributor', as2Id: uniqueAs2('GLN'), ediId: '4000001000005:14' }));
-    expect(taken.fields).toEqual({ ediId: '4000001000005:14 is already the EDI id of GLN One' });
+    expect(taken.problems).toEqual({ ediId: { code: 'partners.ediIdTaken', params: { ediId: '4000001000005:14', owner: 'GLN One' } } });
+    expect(worded(taken)).toEqual({ ediId: '4000001000005:14 is already the EDI id of GLN One.' });
     // The same id under another qualifier is another sender.
     await addPartner(t.ctx, admin, { name: 'GLN Three', kind: 'distributor', as2Id: uniqueAs2('GLN'), ediId: '4000001000005:ZZZ' });
     const bad = await refusal(addPartner(t.ctx, admin, { name: 'GLN Four', kind: 'distributor', as2Id: uniqueAs2('GLN'), ediId: "40+01'" }));
-    expect(bad.fields!.ediId).toMatch(/EDIFACT service characters/);
+    expect(bad.problems!.ediId?.code).toBe('partners.badEdiId');
+    expect(worded(bad).ediId).toMatch(/EDIFACT service characters/);
   });
 
   it('attaches to an existing supplier or distributor by id or name, never to the manufacturer', async () => {
@@ -246,11 +260,14 @@ describe('adding a partner', () => {
     const byName = await addPartner(t.ctx, admin, { name: 'Existing Distributor BV', as2Id: uniqueAs2('BYNAME') });
     expect(byName).toMatchObject({ organisationCreated: false, partner: { organisationId: org.id } });
     const wrongKind = await refusal(addPartner(t.ctx, admin, { name: 'Existing Distributor BV', kind: 'supplier', as2Id: uniqueAs2('KIND') }));
-    expect(wrongKind.fields).toEqual({ kind: '"Existing Distributor BV" already exists as a distributor, not a supplier' });
+    expect(wrongKind.problems).toEqual({ kind: { code: 'partners.kindDiffers', params: { name: 'Existing Distributor BV', kind: 'distributor', wanted: 'supplier' } } });
+    expect(worded(wrongKind)).toEqual({ kind: '"Existing Distributor BV" already exists as a distributor, not a supplier.' });
     const manufacturer = await refusal(addPartner(t.ctx, admin, { organisationId: manufacturerId, as2Id: uniqueAs2('MFR') }));
-    expect(manufacturer.fields!.organisationId).toMatch(/is a manufacturer; EDI partners are suppliers or distributors/);
+    expect(manufacturer.problems!.organisationId).toMatchObject({ code: 'partners.notPartnerKind', params: { kind: 'manufacturer' } });
+    expect(worded(manufacturer).organisationId).toMatch(/is a manufacturer; EDI partners are suppliers or distributors/);
     const unknown = await refusal(addPartner(t.ctx, admin, { organisationId: 'org_nope', as2Id: uniqueAs2('NOPE') }));
-    expect(unknown.fields).toEqual({ organisationId: 'no organisation has the id "org_nope"' });
+    expect(unknown.problems).toEqual({ organisationId: { code: 'partners.unknownOrganisation', params: { id: 'org_nope' } } });
+    expect(worded(unknown)).toEqual({ organisationId: 'No organisation has the id "org_nope".' });
   });
 });
 
@@ -265,7 +282,7 @@ describe.skipIf(!hasCopyleft)(`copyleft pyas2-lib certificates (${copyleftDir}; 
     const attempt = addPartner(t.ctx, admin, { name: `pyas2 ${file}`, kind: 'supplier', as2Id: uniqueAs2('PYAS2'), certificates: [fixture(file, copyleftDir)] });
     if (expiredOn !== 'current') {
       expect(facts.notAfter.toISOString()).toBe(expiredOn);
-      expect((await refusal(attempt)).fields!['certificates[0]']).toContain(`expired on ${expiredOn}`);
+      expect(worded(await refusal(attempt))['certificates[0]']).toContain(`expired on ${expiredOn}`);
     } else {
       expect((await attempt).certificates[0]!.fingerprintSha256).toBe(facts.fingerprint);
     }
@@ -280,9 +297,13 @@ describe.skipIf(!hasCopyleft)(`copyleft pyas2-lib certificates (${copyleftDir}; 
         certificates: [fixture('pyas2lib_cert_sb2bi_public.ca', copyleftDir), fixture('pyas2lib_cert_oldpyas2_private.pem', copyleftDir)],
       }),
     );
-    expect(e.fields).toEqual({
-      'certificates[0]': "pyas2lib_cert_sb2bi_public.ca holds 2 certificates; give the partner's own certificate as one file per certificate",
-      'certificates[1]': "pyas2lib_cert_oldpyas2_private.pem contains a private key; give only the partner's public certificate (and treat that key as compromised)",
+    expect(e.problems).toEqual({
+      'certificates[0]': { code: 'partners.certMany', params: { file: 'pyas2lib_cert_sb2bi_public.ca', count: 2 } },
+      'certificates[1]': { code: 'partners.certPrivateKey', params: { file: 'pyas2lib_cert_oldpyas2_private.pem' } },
+    });
+    expect(worded(e)).toEqual({
+      'certificates[0]': "pyas2lib_cert_sb2bi_public.ca holds 2 certificates; give the partner's own certificate as one file per certificate.",
+      'certificates[1]': "pyas2lib_cert_oldpyas2_private.pem contains a private key; give only the partner's public certificate (and treat that key as compromised).",
     });
   });
 });
@@ -297,7 +318,8 @@ describe('certificate rollover', () => {
     expect(listed.certificates.map((c) => c.subject.split(', ').at(-1))).toEqual(['CN=as2testing', 'CN=mendelson test key 4']);
 
     const again = await refusal(addPartnerCertificate(t.ctx, admin, { partnerId: partner.id, certificate: fixture(as2testing) }));
-    expect(again.fields!.certificate).toMatch(/partner "ROLLOVER" already has this certificate \(SHA-256 1f7df9d4/);
+    expect(again.problems!.certificate).toMatchObject({ code: 'partners.certificateTaken', params: { as2Id: 'ROLLOVER' } });
+    expect(worded(again).certificate).toMatch(/partner "ROLLOVER" already has this certificate \(SHA-256 1f7df9d4/);
 
     const old = listed.certificates.find((c) => c.subject.includes('mendelson'))!;
     t.clock.advance(day);
@@ -391,13 +413,21 @@ describe('profile updates', () => {
         options: { encryptionAlgorithm: 'rc2-40', mdnSigned: 'yes', colour: 'blue' } as never,
       }),
     );
-    expect(e.fields).toEqual({
-      as2Url: 'must start with http:// or https:// (got mailto://)',
-      ediId: '7612345000004:14 is already the EDI id of partner "GLN-HOLDER"',
-      state: 'must be one of active, disabled (got "paused")',
-      'options.encryptionAlgorithm': 'must be one of aes-128-cbc, aes-192-cbc, aes-256-cbc, aes-128-gcm, aes-256-gcm, des-ede3-cbc (got "rc2-40")',
-      'options.mdnSigned': 'must be true or false',
-      'options.colour': expect.stringContaining('is not a partner option'),
+    expect(e.problems).toEqual({
+      as2Url: { code: 'partners.badUrlScheme', params: { scheme: 'mailto:' } },
+      ediId: { code: 'partners.ediIdTakenByPartner', params: { ediId: '7612345000004:14', as2Id: 'GLN-HOLDER' } },
+      state: { code: 'partners.notOneOf', params: { choices: 'active, disabled', value: 'paused' } },
+      'options.encryptionAlgorithm': { code: 'partners.notOneOf', params: { choices: 'aes-128-cbc, aes-192-cbc, aes-256-cbc, aes-128-gcm, aes-256-gcm, des-ede3-cbc', value: 'rc2-40' } },
+      'options.mdnSigned': { code: 'partners.notBoolean' },
+      'options.colour': { code: 'partners.unknownOption', params: { options: expect.any(String) } },
+    });
+    expect(worded(e)).toEqual({
+      as2Url: 'Must start with http:// or https:// (got mailto://).',
+      ediId: '7612345000004:14 is already the EDI id of partner "GLN-HOLDER".',
+      state: 'Must be one of active, disabled (got "paused").',
+      'options.encryptionAlgorithm': 'Must be one of aes-128-cbc, aes-192-cbc, aes-256-cbc, aes-128-gcm, aes-256-gcm, des-ede3-cbc (got "rc2-40").',
+      'options.mdnSigned': 'Must be true or false.',
+      'options.colour': expect.stringContaining('Not a partner option'),
     });
     expect((await refusal(updatePartner(t.ctx, admin, { partnerId: 'edip_nope', state: 'active' }))).code).toBe('not_found');
   });
@@ -593,13 +623,13 @@ describe('the CLI', () => {
     expect(JSON.parse(audit!.new_values)).toMatchObject({ maxCompressionLayers: 2, asyncMdnHosts: '10.1.2.3 mdn.internal.example', asyncMdnPrivate: true });
     const bad = await cli(['partner', 'add', '--name', 'CLI Internal 2', '--kind', 'supplier', '--as2-id', 'CLI INTERNAL 2', '--max-compression-layers', 'many']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('options.maxCompressionLayers: must be a whole number from 0 to 8 (got "many")');
+    expect(bad.stderr).toContain('options.maxCompressionLayers: Must be a whole number from 0 to 8 (got "many")');
   });
 
   it('partner add --as2-url at a loopback address needs --internal', async () => {
     const refused = await cli(['partner', 'add', '--name', 'CLI Inside', '--kind', 'supplier', '--as2-id', 'CLI INSIDE', '--as2-url', 'http://127.0.0.1:4080/as2']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('as2Url: 127.0.0.1 is a loopback address: allowed only for an endpoint marked internal');
+    expect(refused.stderr).toContain('as2Url: 127.0.0.1 is an address inside a private network (127.0.0.1). Tick “Internal endpoint” only if this endpoint really is inside our own network.');
     const added = await cli(['partner', 'add', '--name', 'CLI Inside', '--kind', 'supplier', '--as2-id', 'CLI INSIDE', '--as2-url', 'http://127.0.0.1:4080/as2', '--internal']);
     expect(added.code, added.stderr).toBe(0);
     expect(await t.db.get("SELECT as2_url, as2_url_internal FROM edi_partners WHERE as2_id = 'CLI INSIDE'")).toEqual({ as2_url: 'http://127.0.0.1:4080/as2', as2_url_internal: 1 });
@@ -610,10 +640,11 @@ describe('the CLI', () => {
     const result = await cli(['partner', 'add', '--name', 'CLI Broken', '--kind', 'retailer', '--as2-id', 'CLI BROKEN', '--as2-url', 'as2.example.com', '--cert', join(fixturesDir, davidExpired), '--edi-id', 'a:b:c']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('lotbridge partner add: the EDI partner "CLI BROKEN" is not valid');
-    expect(result.stderr).toContain('as2Url: must be an absolute http:// or https:// URL');
-    expect(result.stderr).toContain('ediId: must be ID or ID:QUALIFIER');
+    // Each problem worded in English after its field path.
+    expect(result.stderr).toContain('as2Url: Must be an absolute http:// or https:// URL.');
+    expect(result.stderr).toContain('ediId: Enter ID or ID:QUALIFIER');
     expect(result.stderr).toContain('certificates[0]: phase2_mdn_20190925-david.pem: certificate "CN=PDK000270, OU=PEPPOL PRODUCTION AP, O=BRZ, C=AT" (serial 19660524bc4de0b25016685df7263519) expired on 2021-02-11T23:59:59.000Z');
-    expect(result.stderr).toContain('kind: must be one of supplier, distributor (got "retailer")');
+    expect(result.stderr).toContain('kind: Must be one of supplier, distributor (got "retailer").');
     const missing = await cli(['partner', 'add', '--name', 'CLI Missing', '--kind', 'supplier', '--as2-id', 'CLI MISSING', '--cert', ssl.path('no-such.cer')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`--cert ${ssl.path('no-such.cer')}: no such file`);

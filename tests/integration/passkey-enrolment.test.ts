@@ -62,7 +62,7 @@ describe('adding a passkey', () => {
   it('is refused with only a session: no registration challenge is even handed out', async () => {
     const res = await postJson(victim, '/account/passkeys/register/options');
     expect(res.status).toBe(400);
-    expect((await res.json()).fields).toEqual({ password: 'required' });
+    expect((await res.json()).problems).toEqual({ password: { code: 'common.required' } });
     // Not even when the browser skips the first step and posts an attestation of its own.
     const verify = await postJson(victim, '/account/passkeys/register/verify', {
       challengeId: 'chl_made_up',

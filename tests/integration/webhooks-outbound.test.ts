@@ -629,12 +629,12 @@ describe('endpoints inside our network (admin-entered URLs)', () => {
     for (const url of [r.url, 'http://localhost:9/erp', 'http://10.0.0.8/erp', 'http://[::ffff:169.254.169.254]/erp', 'http://0x7f.1:9/erp']) {
       const refusal = await createWebhookEndpoint(t.ctx, admin, { url }).then(
         () => null,
-        (e: unknown) => e as { code: string; fields: Record<string, string>; problems: Record<string, { code: string; params: Record<string, string> }> },
+        (e: unknown) => e as { code: string; problems: Record<string, { code: string; params: Record<string, string> }> },
       );
       expect(refusal, url).not.toBeNull();
       expect(refusal!.code).toBe('invalid_input');
-      expect(refusal!.problems.url).toMatchObject({ code: 'net.internalAddress' });
-      expect(refusal!.fields.url).toMatch(/address: allowed only for an endpoint marked internal$/);
+      expect(refusal!.problems.url).toMatchObject({ code: 'net.internalAddress', params: { kind: expect.stringMatching(/^(loopback|private|link-local)$/) } });
+      expect(refusal!.problems).toEqual({ url: refusal!.problems.url });
     }
     expect(await t.db.get('SELECT COUNT(*) AS n FROM webhook_endpoints')).toEqual({ n: 0 });
     // Ticked: stored with the mark, and the audit entry says so.

@@ -15,7 +15,9 @@ export function userMessage(
   log: Logger,
 ): { status: number; message: string; fields?: Record<string, string>; problems?: Record<string, string> } {
   if (isAppError(e)) {
-    const time = e.fields?.lockedUntil?.slice(11, 16) ?? '';
+    // A lock's time (HH:MM UTC) comes as data with its problem.
+    const lock = Object.values(e.problems ?? {}).find((p) => p.code === 'auth.accountLocked' || p.code === 'auth.sourceBlocked');
+    const time = lock?.params?.time ?? '';
     const problems = e.problems ? Object.fromEntries(Object.entries(e.problems).map(([name, p]) => [name, translateProblem(locale, p)])) : undefined;
     const fields = e.code === 'account_locked' || e.code === 'too_many_attempts' ? undefined : (e.fields || problems) && { ...e.fields, ...problems };
     return { status: e.status, message: translate(locale, `error.${e.code}` as MessageKey, { time }), fields, ...(problems && { problems }) };
@@ -33,9 +35,10 @@ export function formFailure(
   return fail(m.status, { message: m.message, fields: m.fields, problems: m.problems, values });
 }
 
+/** A refusal as JSON for the pages' scripts: the message in the user's language and the field problems as data. */
 export function jsonFailure(e: unknown, locals: App.Locals): Response {
   const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  return json({ message: m.message, fields: m.fields }, { status: m.status });
+  return json({ message: m.message, problems: isAppError(e) ? (e.problems ?? {}) : {} }, { status: m.status });
 }
 
 /** For load functions: AppErrors become SvelteKit errors with their status. */

@@ -6,7 +6,7 @@ import { listRecalls, type DistributorRecallItem } from '$shared/recalls/list-re
 import { listLockedAccounts, unlockAccount } from '$shared/auth/unlock-account.ts';
 import { administersUsers } from '$shared/users/user-admin.ts';
 import { fail } from '@sveltejs/kit';
-import { formFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -60,7 +60,7 @@ export const actions = {
     try {
       return { unlocked: (await unlockAccount(locals.ctx, actor, userId)).email };
     } catch (e) {
-      return formFailure(e, locals);
+      return problemFailure(e, locals, 'unlock');
     }
   },
 } satisfies Actions;

@@ -1,7 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { isAppError } from '$shared/errors.ts';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
-import { formFailure } from '$lib/server/errors.ts';
+import { translate } from '$shared/i18n/index.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { setSessionCookie } from '$lib/server/session-cookie.ts';
 import { sameSitePath } from '$lib/server/same-site-path.ts';
 import { clientSource } from '$lib/server/client-source.ts';
@@ -28,7 +29,10 @@ export const actions = {
       // An alert for the operators as well as the audit entry (21 CFR 11.300(d)).
       if (isAppError(e) && e.code === 'account_locked') locals.log.warn('sign-in refused: address locked', { email });
       if (isAppError(e) && e.code === 'too_many_attempts') locals.log.warn('sign-in refused: too many failures from this source', { email });
-      return formFailure(e, locals, { email });
+      const failure = problemFailure(e, locals, 'signIn', { email });
+      // A form left empty says so above the form; each empty field says "Required." beside it.
+      if (isAppError(e) && e.code === 'invalid_input') failure.data.message = translate(locals.locale, 'error.invalid_input');
+      return failure;
     }
     setSessionCookie(cookies, url, signedIn.token, signedIn.session, locals.app.policy);
     redirect(303, sameSitePath(url.searchParams.get('redirectTo'), '/home'));

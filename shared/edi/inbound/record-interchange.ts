@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { UseCaseContext } from '../../context.ts';
 import type { AuditActor } from '../../audit/entry.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, problem, refusal } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import type { Segment } from '../../edifact/interchange.ts';
 import type { EdifactProblem } from '../../edifact/problems.ts';
@@ -152,7 +152,7 @@ export async function recordInterchange(
  */
 async function reopenInterchange(ctx: UseCaseContext, by: ReceivedBy, h: InterchangeHeader, sha256: string, request: ReprocessRequest): Promise<RecordedInterchange> {
   const reason = request.reason.trim();
-  if (!reason) throw new AppError('invalid_input', `say why interchange ${request.reprocessOf} is reprocessed: the reason goes into the audit trail`, { reason: 'required' });
+  if (!reason) throw refusal('invalid_input', `say why interchange ${request.reprocessOf} is reprocessed: the reason goes into the audit trail`, { reason: problem('common.required') });
   return ctx.db.transaction(async (tx) => {
     const existing = await tx.get<{ id: string; sender_id: string; sender_qualifier: string; control_reference: string; sha256: string; status: InterchangeStatus; problems: string; acknowledgement: string | null; received_at: string; organisation_id: string | null }>(
       'SELECT id, sender_id, sender_qualifier, control_reference, sha256, status, problems, acknowledgement, received_at, organisation_id FROM edi_interchanges WHERE id = ?',

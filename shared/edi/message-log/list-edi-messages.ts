@@ -7,7 +7,7 @@
  */
 import type { Actor } from '../../auth/actor.ts';
 import type { UseCaseContext } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { problem, refusal } from '../../errors.ts';
 import { carriedInterchanges, type CarriedInterchange } from './carried-interchanges.ts';
 import { authoriseEdiLogReader } from './edi-log-access.ts';
 import { isEdiDirection, isEdiLogState, type EdiDirection, type EdiLogState } from './edi-log-states.ts';
@@ -73,7 +73,7 @@ function instant(value: string | undefined, field: 'from' | 'to'): string | unde
   if (!value) return undefined;
   const zoned = /([zZ]|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
   const ms = Date.parse(zoned);
-  if (Number.isNaN(ms)) throw new AppError('invalid_input', `${field} is not a date-time`, { [field]: 'must be an ISO 8601 date-time, e.g. 2026-03-02T09:00:00Z' });
+  if (Number.isNaN(ms)) throw refusal('invalid_input', `${field} is not a date-time`, { [field]: problem('common.badDateTime') });
   return new Date(ms).toISOString();
 }
 
@@ -120,10 +120,10 @@ interface Row {
 export async function listEdiMessages(ctx: UseCaseContext, actor: Actor, filter: EdiLogFilter = {}): Promise<EdiLog> {
   authoriseEdiLogReader(actor);
   if (filter.direction !== undefined && !isEdiDirection(filter.direction)) {
-    throw new AppError('invalid_input', `direction must be "in" or "out", not "${String(filter.direction)}"`, { direction: 'in or out' });
+    throw refusal('invalid_input', `direction must be "in" or "out", not "${String(filter.direction)}"`, { direction: problem('ediLog.badDirection') });
   }
   if (filter.state !== undefined && !isEdiLogState(filter.state)) {
-    throw new AppError('invalid_input', `"${String(filter.state)}" is not a state of the EDI message log`, { state: 'unknown state' });
+    throw refusal('invalid_input', `"${String(filter.state)}" is not a state of the EDI message log`, { state: problem('ediLog.unknownState') });
   }
   const where: string[] = [];
   const args: (string | number)[] = [];

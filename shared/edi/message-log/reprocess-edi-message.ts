@@ -13,7 +13,7 @@ import { asAuditActor, type Actor } from '../../auth/actor.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import type { UseCaseContext } from '../../context.ts';
 import { markPayloadFailed, processAs2Payload, reprocessRequestJson, type ProcessAs2PayloadResult } from '../inbound/process-as2-payload.ts';
-import { AppError, isAppError } from '../../errors.ts';
+import { AppError, isAppError, problem, refusal } from '../../errors.ts';
 import { authoriseEdiLogOperator } from './edi-log-access.ts';
 import { getEdiMessage } from './get-edi-message.ts';
 
@@ -26,14 +26,14 @@ export async function reprocessEdiMessage(
 ): Promise<ProcessAs2PayloadResult> {
   authoriseEdiLogOperator(actor);
   const reason = input.reason.trim();
-  if (!reason) throw new AppError('invalid_input', 'say why the message is reprocessed (what was fixed): the reason goes into the audit trail', { reason: 'required' });
+  if (!reason) throw refusal('invalid_input', 'say why the message is reprocessed (what was fixed): the reason goes into the audit trail', { reason: problem('common.required') });
   if (reason.length > maxReprocessReasonLength) {
-    throw new AppError('invalid_input', `the reason is ${reason.length} characters; at most ${maxReprocessReasonLength}`, { reason: `at most ${maxReprocessReasonLength} characters` });
+    throw refusal('invalid_input', `the reason is ${reason.length} characters; at most ${maxReprocessReasonLength}`, { reason: problem('common.tooLong', { max: maxReprocessReasonLength }) });
   }
   const message = await getEdiMessage(ctx, actor, { id: input.id });
   if (message.direction !== 'in') throw new AppError('conflict', `message ${input.id} is one we sent: only received messages are reprocessed (an outbound one is retried by the AS2 sender)`);
-  const refusal = message.reprocessRefusal;
-  if (refusal) throw new AppError('conflict', `message <${message.messageId}> cannot be reprocessed: ${refusal.text}`);
+  const refused = message.reprocessRefusal;
+  if (refused) throw new AppError('conflict', `message <${message.messageId}> cannot be reprocessed: ${refused.text}`);
 
   const request = { reason, by: asAuditActor(actor) };
   await ctx.db.transaction(async (tx) => {

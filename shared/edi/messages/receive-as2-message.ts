@@ -21,7 +21,7 @@ import { recordAudit } from '../../audit/record-audit.ts';
 import type { UseCaseContext } from '../../context.ts';
 import type { FoundPartner } from '../partners/find-partner.ts';
 import { loadAs2Keys } from '../identity/load-as2-keys.ts';
-import { AppError } from '../../errors.ts';
+import { problem, refusal } from '../../errors.ts';
 import { sanitiseFilename } from '../../files/store-upload.ts';
 import type { Logger } from '../../log.ts';
 import { answerStoredMessage, replyFor, type AnswerOptions, type As2Reply } from './answer-stored-message.ts';
@@ -140,7 +140,7 @@ async function answerRepeat(ctx: As2GatewayContext, settings: As2GatewaySettings
       partner: { id: partner.id, organisationId: partner.organisationId, as2Id: partner.as2Id },
     });
     ctx.log.warn('as2 repeat refused', { as2MessageRowId: existing.id, as2From: request.as2From, messageId: request.messageId, reason: why });
-    throw new AppError('forbidden', text, { 'Message-ID': 'repeat does not authenticate' });
+    throw refusal('forbidden', text, { 'Message-ID': problem('as2.repeatNotAuthenticated', { value: request.messageId }) });
   }
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {

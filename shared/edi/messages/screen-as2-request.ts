@@ -13,7 +13,7 @@
 import { contentTypeOf, MimeHeaders, type HeaderList } from '../../as2/index.ts';
 import type { UseCaseContext } from '../../context.ts';
 import { findPartnerByAs2Id, type FoundPartner } from '../partners/find-partner.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, problem, refusal } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { asyncMdnUrlProblem } from './async-mdn-destination.ts';
 import { countAs2Refusal, type As2RefusalReason } from './count-as2-refusal.ts';
@@ -49,10 +49,10 @@ function isPossibleMdn(headers: MimeHeaders): boolean {
 }
 
 function unknownPartner(as2From: string): AppError {
-  return new AppError(
+  return refusal(
     'forbidden',
     `AS2-From "${as2From}" is not a partner of this gateway: the sender cannot be authenticated, so the message is refused without an MDN; an administrator adds partners with "lotbridge partner add --as2-id …"`,
-    { 'AS2-From': 'unknown partner' },
+    { 'AS2-From': problem('as2.unknownPartner', { value: as2From }) },
   );
 }
 
@@ -65,9 +65,9 @@ export async function screenAs2Request(ctx: ScreenContext, ourAs2Id: string, hea
   if (!asMessage && isPossibleMdn(headers)) {
     const as2From = unquoteAs2Name(headers.get('as2-from') ?? '');
     const as2To = unquoteAs2Name(headers.get('as2-to') ?? '');
-    if (!as2From) await refuse(ctx, source, 'bad_headers', new AppError('invalid_input', 'AS2-From is missing: an AS2 message or MDN names its sender', { 'AS2-From': 'missing' }), seen);
+    if (!as2From) await refuse(ctx, source, 'bad_headers', refusal('invalid_input', 'AS2-From is missing: an AS2 message or MDN names its sender', { 'AS2-From': problem('as2.missing', { header: 'AS2-From' }) }), seen);
     if (as2To !== ourAs2Id) {
-      await refuse(ctx, source, 'wrong_recipient', new AppError('invalid_input', `AS2-To "${as2To}" is not this gateway: our AS2 id is "${ourAs2Id}" (compared exactly, case included)`, { 'AS2-To': 'not this gateway' }), seen);
+      await refuse(ctx, source, 'wrong_recipient', refusal('invalid_input', `AS2-To "${as2To}" is not this gateway: our AS2 id is "${ourAs2Id}" (compared exactly, case included)`, { 'AS2-To': problem('as2.notThisGateway', { value: as2To, ours: ourAs2Id }) }), seen);
     }
     const partner = await findPartnerByAs2Id(ctx.db, as2From, now);
     if (!partner) return refuse(ctx, source, 'unknown_partner', unknownPartner(as2From), { ...seen, as2From });
@@ -79,16 +79,16 @@ export async function screenAs2Request(ctx: ScreenContext, ourAs2Id: string, hea
     request = readAs2Headers(headerList, ourAs2Id);
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
-    return refuse(ctx, source, e.fields && 'AS2-To' in e.fields ? 'wrong_recipient' : 'bad_headers', e, seen);
+    return refuse(ctx, source, e.problems?.['AS2-To'] ? 'wrong_recipient' : 'bad_headers', e, seen);
   }
   const values = { as2From: request.as2From, messageId: request.messageId };
   const partner = await findPartnerByAs2Id(ctx.db, request.as2From, now);
   if (!partner) return refuse(ctx, source, 'unknown_partner', unknownPartner(request.as2From), values);
   if (request.receiptDeliveryUrl) {
-    const problem = asyncMdnUrlProblem(partner, request.receiptDeliveryUrl);
-    if (problem) {
-      const error = new AppError('forbidden', `Receipt-Delivery-Option "${request.receiptDeliveryUrl}" is refused: ${problem}; the message is not accepted (an administrator changes the partner's async MDN hosts)`, {
-        'Receipt-Delivery-Option': 'not allowed by the partner profile',
+    const why = asyncMdnUrlProblem(partner, request.receiptDeliveryUrl);
+    if (why) {
+      const error = refusal('forbidden', `Receipt-Delivery-Option "${request.receiptDeliveryUrl}" is refused: ${why}; the message is not accepted (an administrator changes the partner's async MDN hosts)`, {
+        'Receipt-Delivery-Option': problem('as2.receiptUrlNotAllowed', { value: request.receiptDeliveryUrl }),
       });
       return refuse(ctx, source, 'async_mdn_url', error, { ...values, receiptDeliveryUrl: request.receiptDeliveryUrl.slice(0, 200) }, partner);
     }

@@ -5,7 +5,7 @@
 import type { SystemActor } from '../../auth/operator.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import type { UseCaseContext } from '../../context.ts';
-import { AppError } from '../../errors.ts';
+import { problem, refusal } from '../../errors.ts';
 import { bytesToLatin1 } from '../../as2/index.ts';
 import { queueAs2Message } from './queue-as2-message.ts';
 
@@ -25,7 +25,7 @@ export function guessContentType(payload: Uint8Array): string {
 
 export async function sendAs2File(ctx: UseCaseContext, by: SystemActor, input: SendAs2FileInput): Promise<{ id: string; messageId: string; partnerId: string }> {
   const partner = await ctx.db.get<{ id: string; organisation_id: string }>('SELECT id, organisation_id FROM edi_partners WHERE as2_id = ?', [input.to]);
-  if (!partner) throw new AppError('not_found', `No EDI partner has the AS2 id "${input.to}" (AS2 ids are case-sensitive; "lotbridge partner list" shows them)`, { to: 'unknown AS2 id' });
+  if (!partner) throw refusal('not_found', `No EDI partner has the AS2 id "${input.to}" (AS2 ids are case-sensitive; "lotbridge partner list" shows them)`, { to: problem('as2.unknownPartner', { value: input.to }) });
   const contentType = input.contentType ?? guessContentType(input.payload);
   const subject = input.subject ?? input.filename;
   return ctx.db.transaction(async (tx) => {

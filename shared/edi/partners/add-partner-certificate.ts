@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../../context.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
-import { AppError } from '../../errors.ts';
+import { AppError, problem, refusal, type Problems } from '../../errors.ts';
 import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import {
   certificateAuditValues,
@@ -12,7 +12,6 @@ import {
   type CertificateUpload,
   type PartnerCertificate,
 } from './partner-certificates.ts';
-import type { Fields } from './partner-profile.ts';
 
 /**
  * Adds a certificate to a partner beside the ones it has: a partner rolling over sends its
@@ -25,15 +24,15 @@ export async function addPartnerCertificate(
 ): Promise<{ certificate: PartnerCertificate; warnings: string[] }> {
   const { actor } = authoriseOperator(by);
   const now = ctx.clock.now();
-  const fields: Fields = {};
-  const checked = checkCertificateUpload(input.certificate, 'certificate', now, fields);
+  const problems: Problems = {};
+  const checked = checkCertificateUpload(input.certificate, 'certificate', now, problems);
   return ctx.db.transaction(async (tx) => {
     const partner = await tx.get<{ id: string; as2_id: string; organisation_id: string }>('SELECT id, as2_id, organisation_id FROM edi_partners WHERE id = ?', [input.partnerId]);
     if (!partner) throw new AppError('not_found', `no EDI partner has the id "${input.partnerId}"`);
     if (checked && (await currentCertificateId(tx, partner.id, checked.parsed.fingerprintSha256))) {
-      fields.certificate = `${input.certificate.fileName}: partner "${partner.as2_id}" already has this certificate (SHA-256 ${checked.parsed.fingerprintSha256})`;
+      problems.certificate = problem('partners.certificateTaken', { file: input.certificate.fileName, as2Id: partner.as2_id, fingerprint: checked.parsed.fingerprintSha256 });
     }
-    if (!checked || Object.keys(fields).length) throw new AppError('invalid_input', `the certificate for partner "${partner.as2_id}" was not added`, fields);
+    if (!checked || Object.keys(problems).length) throw refusal('invalid_input', `the certificate for partner "${partner.as2_id}" was not added`, problems);
     const nowIso = now.toISOString();
     const id = await insertPartnerCertificate(tx, partner.id, checked, nowIso);
     await tx.run('UPDATE edi_partners SET updated_at = ? WHERE id = ?', [nowIso, partner.id]);

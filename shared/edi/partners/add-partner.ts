@@ -2,10 +2,9 @@ import type { UseCaseContext } from '../../context.ts';
 import type { Tx } from '../../db/index.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import type { AuditActor } from '../../audit/entry.ts';
-import { AppError } from '../../errors.ts';
+import { problem, refusal, type Problems } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { internalTargetProblem } from '../../net/internal-target.ts';
-import type { FieldProblem } from '../../errors.ts';
 import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import {
   certificateAuditValues,
@@ -27,7 +26,6 @@ import {
   partnerSelect,
   readOptions,
   type EdiPartner,
-  type Fields,
   type PartnerKind,
   type PartnerOptions,
   type PartnerRow,
@@ -57,39 +55,41 @@ export interface AddPartnerResult {
   warnings: string[];
 }
 
-/** Finds or creates the partner's organisation; problems go to `fields`. */
+/** Finds or creates the partner's organisation; problems go to `problems`. */
 async function resolveOrganisation(
   tx: Tx,
   input: AddPartnerInput,
-  fields: Fields,
+  problems: Problems,
 ): Promise<{ id: string; name: string; kind: PartnerKind } | { create: { name: string; kind: PartnerKind } } | undefined> {
   if (input.organisationId) {
     const org = await tx.get<{ id: string; name: string; kind: string }>('SELECT id, name, kind FROM organisations WHERE id = ?', [input.organisationId]);
-    if (!org) fields.organisationId = `no organisation has the id "${input.organisationId}"`;
-    else if (!partnerKinds.includes(org.kind as PartnerKind)) fields.organisationId = `"${org.name}" is a ${org.kind}; EDI partners are suppliers or distributors`;
+    if (!org) problems.organisationId = problem('partners.unknownOrganisation', { id: input.organisationId });
+    else if (!partnerKinds.includes(org.kind as PartnerKind)) problems.organisationId = problem('partners.notPartnerKind', { name: org.name, kind: org.kind });
     else return org as { id: string; name: string; kind: PartnerKind };
     return undefined;
   }
   const name = input.name?.trim() ?? '';
   if (!name) {
-    fields.name = 'required (or the id of an existing organisation)';
+    problems.name = problem('partners.nameRequired');
     return undefined;
   }
   const kind = input.kind?.trim() ?? '';
   const existing = await tx.all<{ id: string; name: string; kind: string }>('SELECT id, name, kind FROM organisations WHERE name = ?', [name]);
   if (existing.length > 1) {
-    fields.name = `${existing.length} organisations are named "${name}"; give organisationId instead`;
+    problems.name = problem('partners.ambiguousName', { count: existing.length, name });
     return undefined;
   }
   const org = existing[0];
   if (org) {
-    if (!partnerKinds.includes(org.kind as PartnerKind)) fields.name = `"${name}" is a ${org.kind}; EDI partners are suppliers or distributors`;
-    else if (kind && kind !== org.kind) fields.kind = `"${name}" already exists as a ${org.kind}, not a ${kind}`;
+    if (!partnerKinds.includes(org.kind as PartnerKind)) problems.name = problem('partners.notPartnerKind', { name, kind: org.kind });
+    else if (kind && kind !== org.kind) problems.kind = problem('partners.kindDiffers', { name, kind: org.kind, wanted: kind });
     else return org as { id: string; name: string; kind: PartnerKind };
     return undefined;
   }
   if (!partnerKinds.includes(kind as PartnerKind)) {
-    fields.kind = kind ? `must be one of ${partnerKinds.join(', ')} (got "${kind}")` : `required to create "${name}": one of ${partnerKinds.join(', ')}`;
+    problems.kind = kind
+      ? problem('partners.notOneOf', { choices: partnerKinds.join(', '), value: kind })
+      : problem('partners.kindRequired', { name, choices: partnerKinds.join(', ') });
     return undefined;
   }
   return { create: { name, kind: kind as PartnerKind } };
@@ -119,36 +119,32 @@ async function createOrganisationIn(tx: Tx, ctx: UseCaseContext, actor: AuditAct
 export async function addPartner(ctx: UseCaseContext, by: Operator, input: AddPartnerInput): Promise<AddPartnerResult> {
   const { actor } = authoriseOperator(by);
   const now = ctx.clock.now();
-  const fields: Fields = {};
+  const problems: Problems = {};
 
   const as2Id = input.as2Id ?? '';
   const as2Problem = as2IdProblem(as2Id);
-  if (as2Problem) fields.as2Id = as2Problem;
+  if (as2Problem) problems.as2Id = as2Problem;
   const as2Url = input.as2Url?.trim() || null;
   const as2UrlInternal = input.as2UrlInternal === true;
   const urlProblem = as2Url ? as2UrlProblem(as2Url) : undefined;
-  if (urlProblem) fields.as2Url = urlProblem;
-  const problems: Record<string, FieldProblem> = {};
+  if (urlProblem) problems.as2Url = urlProblem;
   const internalProblem = as2Url && !urlProblem ? await internalTargetProblem(as2Url, as2UrlInternal) : undefined;
-  if (internalProblem) {
-    fields.as2Url = internalProblem.text;
-    problems.as2Url = internalProblem.problem;
-  }
+  if (internalProblem) problems.as2Url = internalProblem;
   let edi: { id: string; qualifier: string } | null = null;
   if (input.ediId?.trim()) {
     const parsed = parseEdiId(input.ediId);
-    if ('problem' in parsed) fields.ediId = parsed.problem;
+    if ('problem' in parsed) problems.ediId = parsed.problem;
     else edi = parsed;
   }
-  const options = { ...defaultPartnerOptions, ...readOptions(input.options ?? {}, fields, 'options.') };
+  const options = { ...defaultPartnerOptions, ...readOptions(input.options ?? {}, problems, 'options.') };
 
   const checked: CheckedCertificate[] = [];
   const seen = new Map<string, number>();
   (input.certificates ?? []).forEach((upload, i) => {
-    const c = checkCertificateUpload(upload, `certificates[${i}]`, now, fields);
+    const c = checkCertificateUpload(upload, `certificates[${i}]`, now, problems);
     if (!c) return;
     const twin = seen.get(c.parsed.fingerprintSha256);
-    if (twin !== undefined) fields[`certificates[${i}]`] = `${upload.fileName} is the same certificate as certificates[${twin}]`;
+    if (twin !== undefined) problems[`certificates[${i}]`] = problem('partners.sameCertificate', { file: upload.fileName, other: `certificates[${twin}]` });
     else {
       seen.set(c.parsed.fingerprintSha256, i);
       checked.push(c);
@@ -157,22 +153,22 @@ export async function addPartner(ctx: UseCaseContext, by: Operator, input: AddPa
 
   const nowIso = now.toISOString();
   const result = await ctx.db.transaction(async (tx) => {
-    const org = await resolveOrganisation(tx, input, fields);
+    const org = await resolveOrganisation(tx, input, problems);
     if (!as2Problem) {
       const taken = await tx.get<{ name: string }>(
         'SELECT o.name FROM edi_partners p JOIN organisations o ON o.id = p.organisation_id WHERE p.as2_id = ?',
         [as2Id],
       );
-      if (taken) fields.as2Id = `"${as2Id}" is already the AS2 id of ${taken.name}`;
+      if (taken) problems.as2Id = problem('partners.as2IdTaken', { as2Id, owner: taken.name });
     }
     if (edi) {
       const taken = await tx.get<{ name: string }>(
         'SELECT o.name FROM edi_partners p JOIN organisations o ON o.id = p.organisation_id WHERE p.edi_id = ? AND p.edi_qualifier = ?',
         [edi.id, edi.qualifier],
       );
-      if (taken) fields.ediId = `${edi.id}${edi.qualifier ? ':' + edi.qualifier : ''} is already the EDI id of ${taken.name}`;
+      if (taken) problems.ediId = problem('partners.ediIdTaken', { ediId: `${edi.id}${edi.qualifier ? ':' + edi.qualifier : ''}`, owner: taken.name });
     }
-    if (Object.keys(fields).length || !org) throw new AppError('invalid_input', `the EDI partner "${as2Id}" is not valid`, fields, problems);
+    if (Object.keys(problems).length || !org) throw refusal('invalid_input', `the EDI partner "${as2Id}" is not valid`, problems);
 
     const organisationCreated = 'create' in org;
     const organisationId = 'create' in org ? await createOrganisationIn(tx, ctx, actor, org.create, nowIso) : org.id;

@@ -5,8 +5,8 @@
 import type { Tx } from '../../db/index.ts';
 import { newId } from '../../ids.ts';
 import { certificateValidity, type CertificateValidity } from './certificate-expiry.ts';
-import type { Fields } from './partner-profile.ts';
-import { CertificateFileError, certificateUsages, impliedUsage, parseCertificateFile, usageProblem, type CertificateUsage, type ParsedCertificate } from './x509.ts';
+import { problem, type Problems } from '../../errors.ts';
+import { CertificateFileError, certificateUsages, impliedUsage, missingKeyUsage, parseCertificateFile, type CertificateUsage, type ParsedCertificate } from './x509.ts';
 
 /** A certificate file as an operator gives it (CLI path or uploaded file). */
 export interface CertificateUpload {
@@ -52,40 +52,36 @@ interface CertificateRow {
   removed_at: string | null;
 }
 
-function describe(p: ParsedCertificate): string {
-  return `certificate "${p.subject}" (serial ${p.serialNumber})`;
-}
-
 /**
- * Parses and checks one upload; a problem goes to `fields[path]` and undefined is returned.
+ * Parses and checks one upload; a problem goes to `problems[path]` and undefined is returned.
  * Expired certificates are refused (nothing could be verified or encrypted with them);
  * not-yet-valid ones are accepted, flagged, for a partner announcing its next certificate.
  */
-export function checkCertificateUpload(upload: CertificateUpload, path: string, now: Date, fields: Fields): CheckedCertificate | undefined {
+export function checkCertificateUpload(upload: CertificateUpload, path: string, now: Date, problems: Problems): CheckedCertificate | undefined {
   let parsed: ParsedCertificate;
   try {
     parsed = parseCertificateFile(upload.fileName, upload.data);
   } catch (e) {
     if (e instanceof CertificateFileError) {
-      fields[path] = e.message;
+      problems[path] = e.problem;
       return undefined;
     }
     throw e;
   }
   if (parsed.notAfter.getTime() < now.getTime()) {
-    fields[path] = `${upload.fileName}: ${describe(parsed)} expired on ${parsed.notAfter.toISOString()}; ask the partner for its current certificate`;
+    problems[path] = problem('partners.certExpired', { file: upload.fileName, subject: parsed.subject, serial: parsed.serialNumber, date: parsed.notAfter.toISOString() });
     return undefined;
   }
   let usage: CertificateUsage;
   if (upload.usage === undefined || upload.usage === '') usage = impliedUsage(parsed);
   else if (certificateUsages.includes(upload.usage as CertificateUsage)) usage = upload.usage as CertificateUsage;
   else {
-    fields[path] = `${upload.fileName}: usage must be one of ${certificateUsages.join(', ')} (got "${upload.usage}")`;
+    problems[path] = problem('partners.badUsage', { file: upload.fileName, choices: certificateUsages.join(', '), value: upload.usage });
     return undefined;
   }
-  const problem = usageProblem(parsed, usage);
-  if (problem) {
-    fields[path] = `${upload.fileName}: ${describe(parsed)}: ${problem}`;
+  const missing = missingKeyUsage(parsed, usage);
+  if (missing.length) {
+    problems[path] = problem('partners.keyUsage', { file: upload.fileName, subject: parsed.subject, serial: parsed.serialNumber, missing: missing.join(', '), usage });
     return undefined;
   }
   return { parsed, usage, notYetValid: parsed.notBefore.getTime() > now.getTime() };

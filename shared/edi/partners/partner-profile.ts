@@ -1,7 +1,9 @@
 /**
  * What an EDI partner profile is, its defaults, and the checks every use case applies to it.
- * Checks add to a `fields` map (field path → problem) so one refusal lists every problem.
+ * Checks add to a `Problems` map (field path → problem as data) so one refusal lists every problem.
  */
+import { problem, type Problem, type Problems } from '../../errors.ts';
+
 export const encryptionAlgorithms = ['aes-128-cbc', 'aes-192-cbc', 'aes-256-cbc', 'aes-128-gcm', 'aes-256-gcm', 'des-ede3-cbc'] as const;
 export const signingAlgorithms = ['sha-1', 'sha-256', 'sha-384', 'sha-512'] as const;
 export const signaturePaddings = ['pkcs1-v1.5', 'pss'] as const;
@@ -71,19 +73,17 @@ const optionChoices: Record<keyof PartnerOptions, readonly string[] | 'boolean' 
 };
 export const optionNames = Object.keys(optionChoices) as (keyof PartnerOptions)[];
 
-export type Fields = Record<string, string>;
-
 /**
  * RFC 4130 §6.2 AS2-name: 1 to 128 printable US-ASCII characters. A name with a space, a double
  * quote or a backslash is legal but must travel quoted (see `as2NameHeader`). Leading or
  * trailing spaces are refused: header parsers trim them, so such a name could never match.
  */
-export function as2IdProblem(id: string): string | undefined {
-  if (id.length === 0) return 'required';
-  if (id.length > 128) return `must be at most 128 characters (RFC 4130 §6.2); it has ${id.length}`;
+export function as2IdProblem(id: string): Problem | undefined {
+  if (id.length === 0) return problem('common.required');
+  if (id.length > 128) return problem('partners.as2IdTooLong', { length: id.length });
   const bad = [...id].find((c) => c < ' ' || c > '~');
-  if (bad !== undefined) return `must be printable US-ASCII (RFC 4130 §6.2); character U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} is not`;
-  if (id.trim() !== id) return 'must not begin or end with a space';
+  if (bad !== undefined) return problem('partners.as2IdNotAscii', { character: `U+${bad.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` });
+  if (id.trim() !== id) return problem('partners.as2IdSpaces');
   return undefined;
 }
 
@@ -93,26 +93,27 @@ export function as2NameHeader(id: string): string {
 }
 
 /** "4012345000009:14" → UNB S002 sender id and qualifier. */
-export function parseEdiId(raw: string): { id: string; qualifier: string } | { problem: string } {
+export function parseEdiId(raw: string): { id: string; qualifier: string } | { problem: Problem } {
   const [id = '', qualifier = '', ...extra] = raw.trim().split(':');
-  if (extra.length) return { problem: 'must be ID or ID:QUALIFIER (one colon at most), e.g. 4012345000009:14' };
-  if (!/^[^+:'?*\s]{1,35}$/.test(id)) return { problem: `the id "${id}" must be 1 to 35 characters without spaces or EDIFACT service characters + : ' ? * (UNB S002 0004 is an..35)` };
-  if (qualifier && !/^[A-Za-z0-9]{1,4}$/.test(qualifier)) return { problem: `the qualifier "${qualifier}" must be 1 to 4 letters or digits (UNB S002 0007 is an..4), e.g. 14 for a GLN` };
+  if (extra.length) return { problem: problem('partners.ediIdColons') };
+  if (!/^[^+:'?*\s]{1,35}$/.test(id)) return { problem: problem('partners.badEdiId', { id }) };
+  if (qualifier && !/^[A-Za-z0-9]{1,4}$/.test(qualifier)) return { problem: problem('partners.badEdiQualifier', { qualifier }) };
   return { id, qualifier };
 }
 
-export function as2UrlProblem(raw: string): string | undefined {
+export function as2UrlProblem(raw: string): Problem | undefined {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return 'must be an absolute http:// or https:// URL';
+    return problem('partners.notUrl');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must start with http:// or https:// (got ${url.protocol}//)`;
-  if (url.username || url.password) return 'must not contain user:password@';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return problem('partners.badUrlScheme', { scheme: url.protocol });
+  if (url.username || url.password) return problem('partners.urlCredentials');
   return undefined;
 }
 
+const maxAsyncMdnHosts = 20;
 const hostLabel = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /**
@@ -145,39 +146,39 @@ function hostEntry(raw: string): string | undefined {
  * `host` or `host:port`; URLs give their host and port) → the stored form, sorted and
  * space-separated; or the problem.
  */
-export function parseHostList(raw: string): { hosts: string } | { problem: string } {
+export function parseHostList(raw: string): { hosts: string } | { problem: Problem } {
   const entries = raw.split(/[\s,]+/).filter(Boolean);
   const hosts = new Set<string>();
   for (const entry of entries) {
     const host = hostEntry(entry);
-    if (!host) return { problem: `"${entry}" is not a host name or IP address (e.g. as2.example.com, 192.0.2.10, [2001:db8::1]), with a port if not the default (as2.example.com:4080)` };
+    if (!host) return { problem: problem('partners.badHost', { entry }) };
     hosts.add(host);
   }
-  if (hosts.size > 20) return { problem: `at most 20 hosts (got ${hosts.size})` };
+  if (hosts.size > maxAsyncMdnHosts) return { problem: problem('partners.tooManyHosts', { max: maxAsyncMdnHosts, count: hosts.size }) };
   return { hosts: [...hosts].sort().join(' ') };
 }
 
-/** Checks the options given (missing ones are left out); problems go to `fields` under `prefix`. */
-export function readOptions(input: Partial<Record<keyof PartnerOptions, unknown>>, fields: Fields, prefix = ''): Partial<PartnerOptions> {
+/** Checks the options given (missing ones are left out); problems go to `problems` under `prefix`. */
+export function readOptions(input: Partial<Record<keyof PartnerOptions, unknown>>, problems: Problems, prefix = ''): Partial<PartnerOptions> {
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(input)) {
     const value = input[name as keyof PartnerOptions];
     if (value === undefined) continue;
     const choices = optionChoices[name as keyof PartnerOptions];
-    if (!choices) fields[prefix + name] = `is not a partner option (options: ${optionNames.join(', ')})`;
+    if (!choices) problems[prefix + name] = problem('partners.unknownOption', { options: optionNames.join(', ') });
     else if (choices === 'boolean') {
       if (typeof value === 'boolean') out[name] = value;
-      else fields[prefix + name] = 'must be true or false';
+      else problems[prefix + name] = problem('partners.notBoolean');
     } else if (choices === 'layers') {
       const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value.trim()) : value;
       if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= maxCompressionLayersLimit) out[name] = n;
-      else fields[prefix + name] = `must be a whole number from 0 to ${maxCompressionLayersLimit} (got "${String(value)}")`;
+      else problems[prefix + name] = problem('partners.badLayers', { max: maxCompressionLayersLimit, value: String(value) });
     } else if (choices === 'hosts') {
-      const parsed = typeof value === 'string' ? parseHostList(value) : { problem: 'must be a list of host names' };
+      const parsed = typeof value === 'string' ? parseHostList(value) : { problem: problem('partners.hostsNotList') };
       if ('hosts' in parsed) out[name] = parsed.hosts;
-      else fields[prefix + name] = parsed.problem;
+      else problems[prefix + name] = parsed.problem;
     } else if (typeof value === 'string' && choices.includes(value)) out[name] = value;
-    else fields[prefix + name] = `must be one of ${choices.join(', ')} (got "${String(value)}")`;
+    else problems[prefix + name] = problem('partners.notOneOf', { choices: choices.join(', '), value: String(value) });
   }
   return out as Partial<PartnerOptions>;
 }

@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../../context.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
-import { AppError, type FieldProblem } from '../../errors.ts';
+import { AppError, problem, refusal, type Problems } from '../../errors.ts';
 import { internalTargetProblem } from '../../net/internal-target.ts';
 import { authoriseOperator, type Operator } from '../../auth/operator.ts';
 import {
@@ -13,7 +13,6 @@ import {
   partnerStates,
   readOptions,
   type EdiPartner,
-  type Fields,
   type PartnerOptions,
   type PartnerRow,
   type PartnerState,
@@ -40,13 +39,13 @@ type Changes = Record<string, { column: string; value: unknown }>;
  */
 export async function updatePartner(ctx: UseCaseContext, by: Operator, input: UpdatePartnerInput): Promise<{ partner: EdiPartner; changed: string[] }> {
   const { actor } = authoriseOperator(by);
-  const fields: Fields = {};
+  const problems: Problems = {};
   const wanted: Changes = {};
 
   if (input.as2Url !== undefined) {
     const url = input.as2Url.trim() || null;
-    const problem = url ? as2UrlProblem(url) : undefined;
-    if (problem) fields.as2Url = problem;
+    const urlProblem = url ? as2UrlProblem(url) : undefined;
+    if (urlProblem) problems.as2Url = urlProblem;
     else wanted.as2Url = { column: 'as2_url', value: url };
   }
   if (input.as2UrlInternal !== undefined) wanted.as2UrlInternal = { column: 'as2_url_internal', value: input.as2UrlInternal === true };
@@ -55,7 +54,7 @@ export async function updatePartner(ctx: UseCaseContext, by: Operator, input: Up
     if (!input.ediId.trim()) edi = { id: null, qualifier: '' };
     else {
       const parsed = parseEdiId(input.ediId);
-      if ('problem' in parsed) fields.ediId = parsed.problem;
+      if ('problem' in parsed) problems.ediId = parsed.problem;
       else edi = parsed;
     }
     if (edi) {
@@ -65,24 +64,20 @@ export async function updatePartner(ctx: UseCaseContext, by: Operator, input: Up
   }
   if (input.state !== undefined) {
     if (partnerStates.includes(input.state as PartnerState)) wanted.state = { column: 'state', value: input.state };
-    else fields.state = `must be one of ${partnerStates.join(', ')} (got "${input.state}")`;
+    else problems.state = problem('partners.notOneOf', { choices: partnerStates.join(', '), value: input.state });
   }
-  for (const [name, value] of Object.entries(readOptions(input.options ?? {}, fields, 'options.'))) {
+  for (const [name, value] of Object.entries(readOptions(input.options ?? {}, problems, 'options.'))) {
     wanted[name] = { column: optionColumns[name as keyof PartnerOptions], value };
   }
 
   // The URL the partner will have, against the mark it will have: a new URL, or a mark taken
   // away. Resolved before the transaction: no write lock waits on DNS.
-  const problems: Record<string, FieldProblem> = {};
-  if (!fields.as2Url && (wanted.as2Url || wanted.as2UrlInternal)) {
+  if (!problems.as2Url && (wanted.as2Url || wanted.as2UrlInternal)) {
     const current = await ctx.db.get<{ as2_url: string | null; as2_url_internal: number }>('SELECT as2_url, as2_url_internal FROM edi_partners WHERE id = ?', [input.partnerId]);
     const url = (wanted.as2Url ? wanted.as2Url.value : current?.as2_url) as string | null | undefined;
     const internal = (wanted.as2UrlInternal ? wanted.as2UrlInternal.value : current?.as2_url_internal === 1) as boolean;
     const found = url ? await internalTargetProblem(url, internal) : undefined;
-    if (found) {
-      fields.as2Url = found.text;
-      problems.as2Url = found.problem;
-    }
+    if (found) problems.as2Url = found;
   }
 
   return ctx.db.transaction(async (tx) => {
@@ -90,9 +85,9 @@ export async function updatePartner(ctx: UseCaseContext, by: Operator, input: Up
     if (!row) throw new AppError('not_found', `no EDI partner has the id "${input.partnerId}"`);
     if (edi?.id) {
       const taken = await tx.get<{ as2_id: string }>('SELECT as2_id FROM edi_partners WHERE edi_id = ? AND edi_qualifier = ? AND id <> ?', [edi.id, edi.qualifier, row.id]);
-      if (taken) fields.ediId = `${edi.id}${edi.qualifier ? ':' + edi.qualifier : ''} is already the EDI id of partner "${taken.as2_id}"`;
+      if (taken) problems.ediId = problem('partners.ediIdTakenByPartner', { ediId: `${edi.id}${edi.qualifier ? ':' + edi.qualifier : ''}`, as2Id: taken.as2_id });
     }
-    if (Object.keys(fields).length) throw new AppError('invalid_input', `partner "${row.as2_id}" was not changed`, fields, problems);
+    if (Object.keys(problems).length) throw refusal('invalid_input', `partner "${row.as2_id}" was not changed`, problems);
 
     const before = partnerFromRow(row) as unknown as Record<string, unknown>;
     const oldValues: Record<string, unknown> = {};

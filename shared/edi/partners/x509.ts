@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { problem, type Problem } from '../../errors.ts';
 
 export type CertificateUsage = 'signing' | 'encryption' | 'both';
 export const certificateUsages: readonly CertificateUsage[] = ['signing', 'encryption', 'both'];
@@ -26,9 +27,15 @@ export interface ParsedCertificate {
   pkijs: pkijs.Certificate;
 }
 
-/** A file that is not one usable certificate; `message` names the file and the reason. */
+/** A file that is not one usable certificate; `message` names the file and the reason, `problem` says it as data. */
 export class CertificateFileError extends Error {
   override name = 'CertificateFileError';
+  constructor(
+    message: string,
+    readonly problem: Problem,
+  ) {
+    super(message);
+  }
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 #]+)-----\r?\n?([\s\S]*?)-----END \1-----/g;
@@ -87,17 +94,17 @@ function keyUsageOf(cert: pkijs.Certificate): ParsedCertificate['keyUsage'] {
 /** Parses one DER certificate; `what` names it in the refusal. */
 export function parseCertificateDer(der: Uint8Array, what: string): ParsedCertificate {
   const asn1 = asn1js.fromBER(der);
-  if (asn1.offset === -1) throw new CertificateFileError(`${what} is not a certificate: not valid DER/BER (${asn1.result.error || 'unreadable ASN.1'})`);
-  if (asn1.offset !== der.byteLength) throw new CertificateFileError(`${what} is not a certificate: ${der.byteLength - asn1.offset} bytes follow the ASN.1 structure`);
+  if (asn1.offset === -1) throw new CertificateFileError(`${what} is not a certificate: not valid DER/BER (${asn1.result.error || 'unreadable ASN.1'})`, problem('partners.certNotDer', { file: what }));
+  if (asn1.offset !== der.byteLength) throw new CertificateFileError(`${what} is not a certificate: ${der.byteLength - asn1.offset} bytes follow the ASN.1 structure`, problem('partners.certTrailingBytes', { file: what, count: der.byteLength - asn1.offset }));
   let cert: pkijs.Certificate;
   try {
     cert = new pkijs.Certificate({ schema: asn1.result });
   } catch {
-    throw new CertificateFileError(`${what} is not a certificate: the ASN.1 structure is not an X.509 Certificate (a key, a PKCS#7 or a PKCS#12 file?)`);
+    throw new CertificateFileError(`${what} is not a certificate: the ASN.1 structure is not an X.509 Certificate (a key, a PKCS#7 or a PKCS#12 file?)`, problem('partners.certNotX509', { file: what }));
   }
   const keyAlgorithm = cert.subjectPublicKeyInfo.algorithm.algorithmId;
   if (!rsaKeyAlgorithms.has(keyAlgorithm)) {
-    throw new CertificateFileError(`${what} has a non-RSA public key (algorithm ${keyAlgorithm}); AS2 here signs and encrypts with RSA keys only`);
+    throw new CertificateFileError(`${what} has a non-RSA public key (algorithm ${keyAlgorithm}); AS2 here signs and encrypts with RSA keys only`, problem('partners.certNotRsa', { file: what, algorithm: keyAlgorithm }));
   }
   const serial = Buffer.from(cert.serialNumber.valueBlock.valueHexView).toString('hex').replace(/^(00)+(?=..)/, '');
   return {
@@ -120,33 +127,34 @@ export function parseCertificateDer(der: Uint8Array, what: string): ParsedCertif
  */
 export function parseCertificateFile(fileName: string, data: Uint8Array | string): ParsedCertificate {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  if (bytes.byteLength === 0) throw new CertificateFileError(`${fileName} is empty`);
+  if (bytes.byteLength === 0) throw new CertificateFileError(`${fileName} is empty`, problem('partners.certEmpty', { file: fileName }));
   const text = Buffer.from(bytes.subarray(0, Math.min(bytes.byteLength, 1 << 20))).toString('latin1');
   if (!text.includes('-----BEGIN ')) return parseCertificateDer(bytes, fileName);
 
   const blocks = [...text.matchAll(PEM_BLOCK)].map((m) => ({ label: m[1]!, body: m[2]! }));
   if (blocks.some((b) => b.label.includes('PRIVATE KEY'))) {
-    throw new CertificateFileError(`${fileName} contains a private key; give only the partner's public certificate (and treat that key as compromised)`);
+    throw new CertificateFileError(`${fileName} contains a private key; give only the partner's public certificate (and treat that key as compromised)`, problem('partners.certPrivateKey', { file: fileName }));
   }
   const certs = blocks.filter((b) => b.label === 'CERTIFICATE' || b.label === 'X509 CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE');
   if (certs.length === 0) {
-    const found = blocks.length ? `it holds ${blocks.map((b) => `"${b.label}"`).join(', ')}` : 'no complete PEM block was found';
-    throw new CertificateFileError(`${fileName} is not a certificate: ${found}, not "BEGIN CERTIFICATE"`);
+    const labels = blocks.map((b) => `"${b.label}"`).join(', ');
+    const found = blocks.length ? `it holds ${labels}` : 'no complete PEM block was found';
+    throw new CertificateFileError(
+      `${fileName} is not a certificate: ${found}, not "BEGIN CERTIFICATE"`,
+      blocks.length ? problem('partners.certWrongPem', { file: fileName, labels }) : problem('partners.certNoPem', { file: fileName }),
+    );
   }
-  if (certs.length > 1) throw new CertificateFileError(`${fileName} holds ${certs.length} certificates; give the partner's own certificate as one file per certificate`);
+  if (certs.length > 1) throw new CertificateFileError(`${fileName} holds ${certs.length} certificates; give the partner's own certificate as one file per certificate`, problem('partners.certMany', { file: fileName, count: certs.length }));
   const body = certs[0]!.body.replace(/^[A-Za-z-]+:.*$/gm, '').replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new CertificateFileError(`${fileName} is not a certificate: the PEM block is not base64`);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(body)) throw new CertificateFileError(`${fileName} is not a certificate: the PEM block is not base64`, problem('partners.certNotBase64', { file: fileName }));
   return parseCertificateDer(new Uint8Array(Buffer.from(body, 'base64')), fileName);
 }
 
-/** Why the certificate cannot be used for `usage`, by its keyUsage extension; undefined when it can. */
-export function usageProblem(cert: ParsedCertificate, usage: CertificateUsage): string | undefined {
-  if (!cert.keyUsage) return undefined;
+/** The keyUsage bits the certificate lacks for `usage` (digitalSignature, keyEncipherment); none when it can be used. */
+export function missingKeyUsage(cert: ParsedCertificate, usage: CertificateUsage): string[] {
+  if (!cert.keyUsage) return [];
   const needs = usage === 'both' ? ['signing', 'encryption'] : [usage];
-  const missing = needs.filter((n) => !cert.keyUsage![n as 'signing' | 'encryption']);
-  if (missing.length === 0) return undefined;
-  const bits = missing.map((m) => (m === 'signing' ? 'digitalSignature' : 'keyEncipherment')).join(' and ');
-  return `its keyUsage extension lacks ${bits}, so it cannot be used for ${usage}`;
+  return needs.filter((n) => !cert.keyUsage![n as 'signing' | 'encryption']).map((m) => (m === 'signing' ? 'digitalSignature' : 'keyEncipherment'));
 }
 
 /** The usage a certificate's keyUsage extension allows ('both' without the extension). */

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { listPasskeys } from '$shared/auth/list-passkeys.ts';
 import { removePasskey } from '$shared/auth/remove-passkey.ts';
-import { formFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { freshCredentialFrom } from '$lib/server/fresh-credential.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -27,7 +27,7 @@ export const actions = {
         locale: locals.locale,
       });
     } catch (e) {
-      return formFailure(e, locals);
+      return problemFailure(e, locals, 'remove');
     }
     return { removed: true };
   },

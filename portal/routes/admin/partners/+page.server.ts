@@ -5,7 +5,9 @@ import { listPartnerOrganisations } from '$shared/edi/partners/list-partner-orga
 import { listPartners } from '$shared/edi/partners/list-partners.ts';
 import { rotateAs2Identity } from '$shared/edi/identity/rotate-as2-identity.ts';
 import { appContext } from '$lib/server/app-context.ts';
-import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
+import { partnerFailure } from './failure.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { certificateView, field, identitySummary } from './format.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -44,7 +46,6 @@ export const actions = {
   add: async ({ request, locals }) => {
     const form = await request.formData();
     const values = {
-      action: 'add',
       organisationId: field(form, 'organisationId'),
       name: field(form, 'name'),
       kind: field(form, 'kind'),
@@ -66,7 +67,7 @@ export const actions = {
       });
       return { action: 'add' as const, added: { id: added.partner.id, as2Id: added.partner.as2Id }, warnings: added.warnings };
     } catch (e) {
-      return formFailure(e, locals, values);
+      return partnerFailure(e, locals, 'add', values);
     }
   },
 
@@ -75,7 +76,7 @@ export const actions = {
       await ensureAs2Identity(locals.ctx, requireActor(locals), { as2Id: as2Id() });
       return { action: 'generateIdentity' as const };
     } catch (e) {
-      return formFailure(e, locals, { action: 'generateIdentity' });
+      return problemFailure(e, locals, 'generateIdentity');
     }
   },
 
@@ -84,7 +85,7 @@ export const actions = {
       await rotateAs2Identity(locals.ctx, requireActor(locals), { as2Id: as2Id() });
       return { action: 'rotateIdentity' as const };
     } catch (e) {
-      return formFailure(e, locals, { action: 'rotateIdentity' });
+      return problemFailure(e, locals, 'rotateIdentity');
     }
   },
 } satisfies Actions;

@@ -4,7 +4,8 @@ import { rotateWebhookSecret } from '$shared/webhooks/rotate-webhook-secret.ts';
 import { sendTestEvent } from '$shared/webhooks/send-test-event.ts';
 import { setWebhookEndpointState } from '$shared/webhooks/set-webhook-endpoint-state.ts';
 import { setWebhookEndpointInternal } from '$shared/webhooks/set-webhook-endpoint-internal.ts';
-import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { field } from './format.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,7 +32,7 @@ export const actions = {
       const created = await createWebhookEndpoint(locals.ctx, requireActor(locals), { url, description, internal });
       return { action: 'create' as const, created };
     } catch (e) {
-      return formFailure(e, locals, { action: 'create', url, description, internal });
+      return problemFailure(e, locals, 'create', { url, description, internal });
     }
   },
 
@@ -48,7 +49,7 @@ export const actions = {
       });
       return { action: 'setState' as const, endpointId, state };
     } catch (e) {
-      return formFailure(e, locals, { action: 'setState', endpointId, reason });
+      return problemFailure(e, locals, 'setState', { endpointId, reason });
     }
   },
 
@@ -60,7 +61,7 @@ export const actions = {
       await setWebhookEndpointInternal(locals.ctx, requireActor(locals), { endpointId, internal });
       return { action: 'setInternal' as const, endpointId, internal };
     } catch (e) {
-      return formFailure(e, locals, { action: 'setInternal', endpointId });
+      return problemFailure(e, locals, 'setInternal', { endpointId });
     }
   },
 
@@ -76,7 +77,7 @@ export const actions = {
       });
       return { action: 'rotate' as const, endpointId, rotated };
     } catch (e) {
-      return formFailure(e, locals, { action: 'rotate', endpointId, overlapHours: hours });
+      return problemFailure(e, locals, 'rotate', { endpointId, overlapHours: hours });
     }
   },
 
@@ -85,7 +86,7 @@ export const actions = {
       const tested = await sendTestEvent(locals.ctx, requireActor(locals));
       return { action: 'test' as const, tested };
     } catch (e) {
-      return formFailure(e, locals, { action: 'test' });
+      return problemFailure(e, locals, 'test');
     }
   },
 } satisfies Actions;

@@ -2,7 +2,8 @@ import { fail } from '@sveltejs/kit';
 import { getEdiMessage } from '$shared/edi/message-log/get-edi-message.ts';
 import { reprocessEdiMessage } from '$shared/edi/message-log/reprocess-edi-message.ts';
 import { isAppError } from '$shared/errors.ts';
-import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { field } from '../format.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,8 +29,8 @@ export const actions = {
       return { action: 'reprocess' as const, result: { interchanges: result.interchanges, accepted: result.accepted, rejected: result.rejected } };
     } catch (e) {
       // A refusal of the reprocess itself says exactly what stands in the way (English, as the audit trail).
-      if (isAppError(e) && e.code === 'conflict') return fail(409, { message: e.message, fields: undefined, values: { action: 'reprocess', reason } });
-      return formFailure(e, locals, { action: 'reprocess', reason });
+      if (isAppError(e) && e.code === 'conflict') return fail(409, { action: 'reprocess', message: e.message, problems: {}, values: { reason } });
+      return problemFailure(e, locals, 'reprocess', { reason });
     }
   },
 } satisfies Actions;

@@ -2,7 +2,9 @@ import { addPartnerCertificate } from '$shared/edi/partners/add-partner-certific
 import { getPartner } from '$shared/edi/partners/get-partner.ts';
 import { removePartnerCertificate } from '$shared/edi/partners/remove-partner-certificate.ts';
 import { updatePartner } from '$shared/edi/partners/update-partner.ts';
-import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
+import { partnerFailure } from '../failure.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { certificateView, field } from '../format.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,13 +33,13 @@ export const actions = {
     for (const name of checkboxes) options[name] = form.get(name) === 'on';
     for (const name of selects) options[name] = field(form, name);
     for (const name of optional) if (form.has(name)) options[name] = field(form, name);
-    const values = { action: 'update', as2Url: field(form, 'as2Url'), ediId: field(form, 'ediId'), state: field(form, 'state'), reason: field(form, 'reason') };
+    const values = { as2Url: field(form, 'as2Url'), ediId: field(form, 'ediId'), state: field(form, 'state'), reason: field(form, 'reason') };
     try {
       const as2UrlInternal = form.get('as2UrlInternal') === 'on';
       const { changed } = await updatePartner(locals.ctx, requireActor(locals), { partnerId: params.id, ...values, as2UrlInternal, options });
       return { action: 'update' as const, changed };
     } catch (e) {
-      return formFailure(e, locals, values);
+      return partnerFailure(e, locals, 'update', values);
     }
   },
 
@@ -50,7 +52,7 @@ export const actions = {
       const added = await addPartnerCertificate(locals.ctx, requireActor(locals), { partnerId: params.id, certificate });
       return { action: 'addCertificate' as const, fingerprint: added.certificate.fingerprintSha256, warnings: added.warnings };
     } catch (e) {
-      return formFailure(e, locals, { action: 'addCertificate', usage });
+      return partnerFailure(e, locals, 'addCertificate', { usage });
     }
   },
 
@@ -61,7 +63,7 @@ export const actions = {
       await removePartnerCertificate(locals.ctx, requireActor(locals), { partnerId: params.id, certificateId, reason: field(form, 'reason') });
       return { action: 'removeCertificate' as const, certificateId };
     } catch (e) {
-      return formFailure(e, locals, { action: 'removeCertificate', certificateId });
+      return problemFailure(e, locals, 'removeCertificate', { certificateId });
     }
   },
 } satisfies Actions;

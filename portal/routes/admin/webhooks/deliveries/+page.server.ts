@@ -1,9 +1,10 @@
-import { AppError } from '$shared/errors.ts';
+import { problem, refusal } from '$shared/errors.ts';
 import { eventCatalogue } from '$shared/events/catalogue.ts';
 import { listWebhookDeliveries, type DeliveryFilter } from '$shared/webhooks/list-webhook-deliveries.ts';
 import { listWebhookEndpoints } from '$shared/webhooks/list-webhook-endpoints.ts';
 import { replayWebhookDeliveries } from '$shared/webhooks/replay-webhook-deliveries.ts';
-import { formFailure, loadFailure } from '$lib/server/errors.ts';
+import { loadFailure } from '$lib/server/errors.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { field, positiveInt, utcInstant } from '../format.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -53,7 +54,7 @@ export const actions = {
       const { replayed } = await replayWebhookDeliveries(locals.ctx, requireActor(locals), { deliveryId: positiveInt(raw) ?? 0 });
       return { action: 'replay' as const, deliveryId: raw, replayed };
     } catch (e) {
-      return formFailure(e, locals, { action: 'replay', deliveryId: raw });
+      return problemFailure(e, locals, 'replay', { deliveryId: raw });
     }
   },
 
@@ -62,12 +63,12 @@ export const actions = {
     const endpointId = field(form, 'endpointId');
     const from = field(form, 'from');
     const to = field(form, 'to');
-    const values = { action: 'replayRange', endpointId, from, to };
+    const values = { endpointId, from, to };
     try {
       const actor = requireActor(locals);
       // Lists the endpoints first: that checks the role, then that the endpoint exists.
       const { endpoints } = await listWebhookEndpoints(locals.ctx, actor);
-      if (!endpoints.some((e) => e.id === endpointId)) throw new AppError('invalid_input', 'choose an endpoint', { endpointId: 'choose one of the endpoints' });
+      if (!endpoints.some((e) => e.id === endpointId)) throw refusal('invalid_input', 'choose an endpoint', { endpointId: problem('webhooks.chooseEndpoint') });
       // Unreadable date-times go to the use case as typed, which refuses them by field.
       const { replayed } = await replayWebhookDeliveries(locals.ctx, actor, {
         endpointId,
@@ -76,7 +77,7 @@ export const actions = {
       });
       return { action: 'replayRange' as const, endpointId, replayed };
     } catch (e) {
-      return formFailure(e, locals, values);
+      return problemFailure(e, locals, 'replayRange', values);
     }
   },
 } satisfies Actions;
