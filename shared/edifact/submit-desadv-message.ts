@@ -5,15 +5,16 @@
 // refusal names the segment (and element) each refused field was read from.
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { isAppError } from '../errors.ts';
+import { isAppError, problem, type Problems } from '../errors.ts';
+import { translateProblem } from '../i18n/index.ts';
 import { submitLots, rowProblemsOf, type LotInput } from '../lots/submit-lots.ts';
-import { lotProblems, type Lot, type RowProblem } from '../lots/lot.ts';
+import type { Lot, RowProblem } from '../lots/lot.ts';
 import { fill, type EdifactProblem } from './tokenize.ts';
 import type { EdifactMessage } from './envelope.ts';
 import { mapDesadv, type DesadvMapResult, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
 
 export const desadvMessageProblemTexts = {
-  field: '{field} {problem}',
+  field: '{field}: {problem}',
 } as const;
 
 export interface DesadvMessageSubmission {
@@ -38,8 +39,8 @@ export async function submitDesadvMessage(ctx: UseCaseContext, actor: Actor, m: 
     const result = await submitLots(ctx, actor, { source: 'edifact', lots: lotInputs(advice) });
     return { status: 'accepted', advice, lots: result.stored, warnings: result.warnings, problems: [] };
   } catch (e) {
-    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
-    return { status: 'rejected', advice, lots: [], warnings: [], problems: rowProblems(e.fields, sources, m.reference) };
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.problems) throw e;
+    return { status: 'rejected', advice, lots: [], warnings: [], problems: rowProblems(e.problems, sources, m.reference) };
   }
 }
 
@@ -54,12 +55,12 @@ async function otherLineProblems(ctx: UseCaseContext, actor: Actor, partial: Par
   const faulty = new Set(partial.faultyLines);
   const lots = lotInputs(partial.advice).filter((_, i) => !faulty.has(i));
   if (lots.length === 0) return [];
-  const rejected: RowProblem[] = partial.faultyLines.map((i) => ({ row: i + 1, column: null, message: 'refused in mapping' }));
+  const rejected: RowProblem[] = partial.faultyLines.map((i) => ({ row: i + 1, column: null, ...problem('lots.lineRefused') }));
   try {
     await submitLots(ctx, actor, { source: 'edifact', lots, rejected });
   } catch (e) {
-    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
-    return rowProblems(e.fields, partial.sources, messageReference).filter((p) => !faulty.has(Number(p.field!.split('/')[1])));
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.problems) throw e;
+    return rowProblems(e.problems, partial.sources, messageReference).filter((p) => !faulty.has(Number(p.field!.split('/')[1])));
   }
   throw new Error('submitLots stored lots although rows were refused');
 }
@@ -78,16 +79,16 @@ function lotInputs(advice: DespatchAdvice): LotInput[] {
   }));
 }
 
-/** The lot use case's row refusals, each against the segment its field was read from. */
-function rowProblems(fields: Record<string, string>, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
-  return rowProblemsOf(fields).map((p) => {
+/** The lot use case's row refusals, each against the segment its field was read from, worded in English for the APERAK. */
+function rowProblems(problems: Problems, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
+  return rowProblemsOf(problems).map((p) => {
     const line = p.row - 1;
     const at = (p.column && sources[`lines/${line}/${p.column}`]) || sources[`lines/${line}`];
     const field = `lines/${line}${p.column ? `/${p.column}` : ''}`;
     return {
-      code: lotProblemCode(p.message),
-      message: fill(desadvMessageProblemTexts.field, { field, problem: p.message }),
-      params: { field, problem: p.message },
+      code: p.code,
+      message: fill(desadvMessageProblemTexts.field, { field, problem: translateProblem('en', p) }),
+      params: p.params ?? {},
       segment: at?.segment ?? null,
       tag: at?.tag ?? null,
       ...(at?.element ? { element: at.element, component: at.component } : {}),
@@ -95,10 +96,4 @@ function rowProblems(fields: Record<string, string>, sources: Record<string, Fie
       field,
     };
   });
-}
-
-/** The stable code of a lot problem text (the lot use case gives texts, e.g. "is not one of your purchase orders: 4500…"), 'field' when none fits. */
-function lotProblemCode(message: string): string {
-  for (const [code, text] of Object.entries(lotProblems)) if (message === text || message.startsWith(`${text}:`)) return code;
-  return 'field';
 }

@@ -11,7 +11,8 @@ import { writeInterchange, type WriteInterchange, type WriteSegment } from './wr
 import { maxProblemsPerMessage, replyCharset, type AnsweredInterchange } from './write-contrl.ts';
 
 /**
- * ERC codes (9321, an..8) for problem codes; anything else is BADVALUE/MISSING by its kind.
+ * ERC codes (9321, an..8) for problem codes (a use case's field problem by its code without the
+ * capability: `lots.duplicate` → duplicate); anything else is BADVALUE/MISSING by its kind.
  * Stable: partners map them.
  */
 const ercCodes: Record<string, string> = {
@@ -25,6 +26,8 @@ const ercCodes: Record<string, string> = {
   noGtin: 'NOGTIN',
   totals: 'TOTALS',
   duplicate: 'DUPLOT',
+  duplicateOnOrder: 'DUPLOT',
+  submittedMeanwhile: 'DUPLOT',
   repeatedInBatch: 'DUPLOT',
   unsupportedMessageType: 'MSGTYPE',
   duplicateInterchange: 'DUPICHG',
@@ -32,9 +35,10 @@ const ercCodes: Record<string, string> = {
 };
 
 export function ercCode(p: EdifactProblem): string {
-  if (ercCodes[p.code]) return ercCodes[p.code]!;
-  if (/^missing|^no[A-Z]/.test(p.code)) return 'MISSING';
-  if (/unsupported|notSupported/i.test(p.code)) return 'NOTSUPP';
+  const code = p.code.slice(p.code.indexOf('.') + 1);
+  if (ercCodes[code]) return ercCodes[code]!;
+  if (/^missing|^no[A-Z]/.test(code)) return 'MISSING';
+  if (/unsupported|notSupported/i.test(code)) return 'NOTSUPP';
   return 'BADVALUE';
 }
 
