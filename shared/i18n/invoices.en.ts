@@ -76,8 +76,6 @@ export const invoicesEn = {
   'invoices.submit': 'Submit invoice',
   'invoices.working': 'Submitting…',
   'invoices.notSubmitted': 'The invoice was not submitted. Correct these {count} problems:',
-  'invoices.problem.required': 'Required.',
-  'invoices.problem.tooLong': 'Too long: at most {max} characters.',
   'invoices.problem.duplicate': 'You already submitted invoice {number} on {date}.',
   'invoices.problem.badDate': 'Enter a date (YYYY-MM-DD).',
   'invoices.problem.dueBeforeInvoice': 'The due date is before the invoice date {date}.',

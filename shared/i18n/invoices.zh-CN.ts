@@ -78,8 +78,6 @@ export const invoicesZhCN: Record<keyof typeof invoicesEn, string> = {
   'invoices.submit': '提交发票',
   'invoices.working': '正在提交…',
   'invoices.notSubmitted': '发票未提交。请更正以下 {count} 个问题：',
-  'invoices.problem.required': '必填。',
-  'invoices.problem.tooLong': '过长：最多 {max} 个字符。',
   'invoices.problem.duplicate': '您已于 {date} 提交过发票 {number}。',
   'invoices.problem.badDate': '请输入日期 (YYYY-MM-DD)。',
   'invoices.problem.dueBeforeInvoice': '到期日早于发票日期 {date}。',

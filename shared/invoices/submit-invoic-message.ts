@@ -7,7 +7,8 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
-import { isAppError } from '../errors.ts';
+import { isAppError, type Problems } from '../errors.ts';
+import { translateProblem } from '../i18n/index.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { fill, type EdifactProblem } from '../edifact/tokenize.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
@@ -18,7 +19,7 @@ import type { Invoice } from './invoice.ts';
 export const invoicMessageProblemTexts = {
   gtinNotOnOrder: 'GTIN {gtin} is not on purchase order {po}',
   gtinAmbiguous: 'GTIN {gtin} is on lines {lines} of purchase order {po}: reference the order line with RFF+LI',
-  field: '{field} {problem}',
+  field: '{field}: {problem}',
 } as const;
 
 export interface InvoicMessageSubmission {
@@ -40,7 +41,7 @@ export interface InvoicOrigin {
 
 type Where = Partial<Pick<EdifactProblem, 'segment' | 'tag' | 'element' | 'component' | 'messageReference' | 'field'>>;
 
-function problem(code: keyof typeof invoicMessageProblemTexts, params: Record<string, string>, at: Where): EdifactProblem {
+function ediProblem(code: keyof typeof invoicMessageProblemTexts, params: Record<string, string>, at: Where): EdifactProblem {
   return { code, message: fill(invoicMessageProblemTexts[code], params), params, segment: null, tag: null, ...at };
 }
 
@@ -61,8 +62,8 @@ async function matchByGtin(ctx: UseCaseContext, actor: Actor, mapped: MappedInvo
     if (found.length === 1) return { ...l, poLine: found[0]!.line_number };
     const at = mapped.sources[`lines/${i}/gtin`] ?? mapped.sources[`lines/${i}/poLine`];
     const where = { segment: at?.segment ?? null, tag: at?.tag ?? null, element: at?.element, component: at?.component, messageReference: mapped.messageReference };
-    if (found.length === 0) problems.push(problem('gtinNotOnOrder', { gtin: l.gtin, po: s.purchaseOrder }, where));
-    else problems.push(problem('gtinAmbiguous', { gtin: l.gtin, po: s.purchaseOrder, lines: found.map((p) => p.line_number).join(', ') }, where));
+    if (found.length === 0) problems.push(ediProblem('gtinNotOnOrder', { gtin: l.gtin, po: s.purchaseOrder }, where));
+    else problems.push(ediProblem('gtinAmbiguous', { gtin: l.gtin, po: s.purchaseOrder, lines: found.map((p) => p.line_number).join(', ') }, where));
     return { ...l, poLine: '' };
   });
   return { submission: { ...s, lines }, problems };
@@ -104,14 +105,24 @@ export async function submitInvoicMessage(ctx: UseCaseContext, actor: Actor, m: 
     });
     return { messageReference, invoice, problems: [], ...refers };
   } catch (e) {
-    if (!isAppError(e) || e.code !== 'invalid_input' || !e.fields) throw e;
-    return { messageReference, problems: fieldProblems(e.fields, mapped.value.sources, messageReference), ...refers };
+    if (!isAppError(e) || e.code !== 'invalid_input' || !e.problems) throw e;
+    return { messageReference, problems: fieldProblems(e.problems, mapped.value.sources, messageReference), ...refers };
   }
 }
 
-function fieldProblems(fields: Record<string, string>, sources: MappedInvoic['sources'], messageReference: string): EdifactProblem[] {
-  return Object.entries(fields).map(([field, text]) => {
+/** The invoice use case's field problems, each against the segment its field was read from: its code and values, worded in English for the APERAK. */
+function fieldProblems(problems: Problems, sources: MappedInvoic['sources'], messageReference: string): EdifactProblem[] {
+  return Object.entries(problems).map(([field, p]) => {
     const at = sources[field] ?? sources[field.replace(/\/\w+$/, '/poLine')];
-    return problem('field', { field, problem: text }, { segment: at?.segment ?? null, tag: at?.tag ?? null, ...(at?.element ? { element: at.element, component: at.component } : {}), messageReference, field });
+    return {
+      code: p.code,
+      message: fill(invoicMessageProblemTexts.field, { field, problem: translateProblem('en', p) }),
+      params: p.params ?? {},
+      segment: at?.segment ?? null,
+      tag: at?.tag ?? null,
+      ...(at?.element ? { element: at.element, component: at.component } : {}),
+      messageReference,
+      field,
+    };
   });
 }
