@@ -11,9 +11,8 @@ import { writeInterchange, type WriteInterchange, type WriteSegment } from './wr
 import { maxProblemsPerMessage, replyCharset, type AnsweredInterchange } from './write-contrl.ts';
 
 /**
- * ERC codes (9321, an..8) for problem codes (a use case's field problem by its code without the
- * capability: `lots.duplicate` → duplicate); anything else is BADVALUE/MISSING by its kind.
- * Stable: partners map them.
+ * ERC codes (9321, an..8) for problem codes (the lot use case's field problems by their own
+ * codes, `lots.*`); anything else is BADVALUE/MISSING by its kind. Stable: partners map them.
  */
 const ercCodes: Record<string, string> = {
   unknownPurchaseOrder: 'UNKPO',
@@ -26,19 +25,26 @@ const ercCodes: Record<string, string> = {
   noGtin: 'NOGTIN',
   totals: 'TOTALS',
   duplicate: 'DUPLOT',
-  duplicateOnOrder: 'DUPLOT',
-  submittedMeanwhile: 'DUPLOT',
   repeatedInBatch: 'DUPLOT',
+  'lots.unknownPurchaseOrder': 'UNKPO',
+  'lots.unknownPoLine': 'UNKPOLIN',
+  'lots.gtinNotOnOrder': 'GTINNOPO',
+  'lots.gtinNotOnLine': 'GTINNOPO',
+  'lots.unknownGtin': 'UNKGTIN',
+  'lots.badGtin': 'BADGTIN',
+  'lots.duplicate': 'DUPLOT',
+  'lots.duplicateOnOrder': 'DUPLOT',
+  'lots.submittedMeanwhile': 'DUPLOT',
+  'lots.repeatedInBatch': 'DUPLOT',
   unsupportedMessageType: 'MSGTYPE',
   duplicateInterchange: 'DUPICHG',
   notAllowed: 'NOTAUTH',
 };
 
 export function ercCode(p: EdifactProblem): string {
-  const code = p.code.slice(p.code.indexOf('.') + 1);
-  if (ercCodes[code]) return ercCodes[code]!;
-  if (/^missing|^no[A-Z]/.test(code)) return 'MISSING';
-  if (/unsupported|notSupported/i.test(code)) return 'NOTSUPP';
+  if (ercCodes[p.code]) return ercCodes[p.code]!;
+  if (/^missing|^no[A-Z]/.test(p.code)) return 'MISSING';
+  if (/unsupported|notSupported/i.test(p.code)) return 'NOTSUPP';
   return 'BADVALUE';
 }
 

@@ -43,5 +43,6 @@ describe('parseLotsCsv', () => {
     expect(parseLotsCsv('gtin,lot,quantity\n"x,1,1\n').fileProblem).toEqual({ column: null, code: 'lots.unclosedQuote' });
     expect(parseLotsCsv(new Uint8Array([0x67, 0xff, 0xfe])).fileProblem).toEqual({ column: null, code: 'lots.notText' });
     expect(parseLotsCsv('\n\n').fileProblem).toEqual({ column: null, code: 'lots.empty' });
+    expect(parseLotsCsv(new Uint8Array(5 * 1024 * 1024 + 1)).fileProblem).toEqual({ column: null, code: 'lots.fileTooLarge', params: { max: 5 } });
   });
 });
