@@ -68,6 +68,7 @@ export const certificatesEn = {
   'certificates.problem.unknownSeries': 'This is not one of your certificates.',
   'certificates.problem.reasonRequired': 'Give the reason for the rejection.',
   'certificates.problem.passwordRequired': 'Enter your password, or sign with a passkey.',
+  'certificates.problem.badDecision': 'Choose to approve or to reject.',
   'files.problem.missing': 'Choose the PDF file of the certificate.',
   'files.problem.empty': 'The file is empty.',
   'files.problem.tooLarge': 'The file is larger than {max} MB.',

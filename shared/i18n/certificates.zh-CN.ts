@@ -70,6 +70,7 @@ export const certificatesZhCN: Record<keyof typeof certificatesEn, string> = {
   'certificates.problem.unknownSeries': '这不是您的证书。',
   'certificates.problem.reasonRequired': '请填写拒绝原因。',
   'certificates.problem.passwordRequired': '请输入密码，或使用通行密钥签名。',
+  'certificates.problem.badDecision': '请选择批准或拒绝。',
   'files.problem.missing': '请选择证书的 PDF 文件。',
   'files.problem.empty': '文件为空。',
   'files.problem.tooLarge': '文件超过 {max} MB。',
