@@ -15,7 +15,7 @@ import type { Lot, RowProblem } from '../lots/lot.ts';
 import { tokenize, isEdifactError, describeProblem, fill, type EdifactProblem, type Interchange, type Segment, type TokenizeMode } from './tokenize.ts';
 import { readEnvelope, splitInterchanges, type EdifactMessage } from './envelope.ts';
 import type { DespatchAdvice } from './map-desadv.ts';
-import { desadvMessageProblemTexts, submitDesadvMessage } from './submit-desadv-message.ts';
+import { submitDesadvMessage } from './submit-desadv-message.ts';
 import { answeredFrom, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type MessageReport } from './write-contrl.ts';
 import { writeAperak } from './write-aperak.ts';
 import { completeInterchange, headerOf, recordInterchange, type InterchangeStatus, type MessageOutcome, type ReceivedBy } from './record-interchange.ts';
@@ -23,7 +23,6 @@ import { completeInterchange, headerOf, recordInterchange, type InterchangeStatu
 export const desadvFileProblemTexts = {
   tooLarge: 'the file is larger than {max} bytes',
   unsupportedMessageType: 'message type {type} is not supported here (this door takes DESADV)',
-  field: desadvMessageProblemTexts.field,
 } as const;
 
 export const maxDesadvFileBytes = 10 * 1024 * 1024;

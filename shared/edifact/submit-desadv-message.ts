@@ -6,16 +6,12 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { isAppError, problem, type Problems } from '../errors.ts';
-import { translateProblem } from '../i18n/index.ts';
 import { submitLots, rowProblemsOf, type LotInput } from '../lots/submit-lots.ts';
 import type { Lot, RowProblem } from '../lots/lot.ts';
-import { fill, type EdifactProblem } from './tokenize.ts';
+import type { EdifactProblem } from './tokenize.ts';
+import { fieldProblem } from './field-problem.ts';
 import type { EdifactMessage } from './envelope.ts';
 import { mapDesadv, type DesadvMapResult, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
-
-export const desadvMessageProblemTexts = {
-  field: '{field}: {problem}',
-} as const;
 
 export interface DesadvMessageSubmission {
   status: 'accepted' | 'rejected';
@@ -79,21 +75,11 @@ function lotInputs(advice: DespatchAdvice): LotInput[] {
   }));
 }
 
-/** The lot use case's row refusals, each against the segment its field was read from, worded in English for the APERAK. */
+/** The lot use case's row refusals, each against the segment its field was read from. */
 function rowProblems(problems: Problems, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
-  return rowProblemsOf(problems).map((p) => {
-    const line = p.row - 1;
-    const at = (p.column && sources[`lines/${line}/${p.column}`]) || sources[`lines/${line}`];
-    const field = `lines/${line}${p.column ? `/${p.column}` : ''}`;
-    return {
-      code: p.code,
-      message: fill(desadvMessageProblemTexts.field, { field, problem: translateProblem('en', p) }),
-      params: p.params ?? {},
-      segment: at?.segment ?? null,
-      tag: at?.tag ?? null,
-      ...(at?.element ? { element: at.element, component: at.component } : {}),
-      messageReference,
-      field,
-    };
+  return rowProblemsOf(problems).map(({ row, column, ...p }) => {
+    const line = row - 1;
+    const at = (column && sources[`lines/${line}/${column}`]) || sources[`lines/${line}`];
+    return fieldProblem(`lines/${line}${column ? `/${column}` : ''}`, p, at, messageReference);
   });
 }

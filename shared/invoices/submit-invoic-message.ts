@@ -8,9 +8,9 @@ import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { isAppError, type Problems } from '../errors.ts';
-import { translateProblem } from '../i18n/index.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { fill, type EdifactProblem } from '../edifact/tokenize.ts';
+import { fieldProblem } from '../edifact/field-problem.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapInvoic, type MappedInvoic } from './map-invoic.ts';
 import { invoiceSubmissionProblems, submitInvoice, type InvoiceSubmission } from './submit-invoice.ts';
@@ -19,7 +19,6 @@ import type { Invoice } from './invoice.ts';
 export const invoicMessageProblemTexts = {
   gtinNotOnOrder: 'GTIN {gtin} is not on purchase order {po}',
   gtinAmbiguous: 'GTIN {gtin} is on lines {lines} of purchase order {po}: reference the order line with RFF+LI',
-  field: '{field}: {problem}',
 } as const;
 
 export interface InvoicMessageSubmission {
@@ -110,19 +109,7 @@ export async function submitInvoicMessage(ctx: UseCaseContext, actor: Actor, m: 
   }
 }
 
-/** The invoice use case's field problems, each against the segment its field was read from: its code and values, worded in English for the APERAK. */
+/** The invoice use case's field problems, each against the segment its field was read from. */
 function fieldProblems(problems: Problems, sources: MappedInvoic['sources'], messageReference: string): EdifactProblem[] {
-  return Object.entries(problems).map(([field, p]) => {
-    const at = sources[field] ?? sources[field.replace(/\/\w+$/, '/poLine')];
-    return {
-      code: p.code,
-      message: fill(invoicMessageProblemTexts.field, { field, problem: translateProblem('en', p) }),
-      params: p.params ?? {},
-      segment: at?.segment ?? null,
-      tag: at?.tag ?? null,
-      ...(at?.element ? { element: at.element, component: at.component } : {}),
-      messageReference,
-      field,
-    };
-  });
+  return Object.entries(problems).map(([field, p]) => fieldProblem(field, p, sources[field] ?? sources[field.replace(/\/\w+$/, '/poLine')], messageReference));
 }
