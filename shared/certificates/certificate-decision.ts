@@ -6,11 +6,11 @@ import { asAuditActor, requireRole } from '../auth/actor.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
-import { AppError } from '../errors.ts';
+import { AppError, problem, refusal } from '../errors.ts';
 import type { SignatureMeaning } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature, type Signature } from '../signatures/record-signature.ts';
-import { certificateEventData, certificateProblems, certificateRecordHash, certificateSelect, toCertificate, type Certificate, type CertificateRow } from './certificate.ts';
+import { certificateEventData, certificateRecordHash, certificateSelect, toCertificate, type Certificate, type CertificateRow } from './certificate.ts';
 
 export type CertificateDecision = 'approved' | 'rejected';
 
@@ -44,9 +44,7 @@ function refuseUnlessDecidable(certificate: Certificate, expectedHash: string): 
     throw new AppError('conflict', 'the stored certificate no longer matches its record hash: it cannot be signed');
   }
   if (expectedHash !== certificate.recordHash) {
-    throw new AppError('conflict', 'the certificate version changed since you opened it: review it again before signing', {
-      recordHash: 'is not the hash of the version on record',
-    });
+    throw new AppError('conflict', 'the certificate version changed since you opened it: review it again before signing');
   }
 }
 
@@ -65,13 +63,13 @@ export async function decideCertificate(
 ): Promise<{ certificate: Certificate; signature: Signature }> {
   requireRole(actor, 'manufacturer_qa');
   const reason = input.reason?.trim() || undefined;
-  if (input.decision === 'rejected' && !reason) throw new AppError('invalid_input', 'a rejection needs a reason', { reason: certificateProblems.reasonRequired });
-  if (reason && reason.length > 2000) throw new AppError('invalid_input', 'the reason is too long', { reason: `${certificateProblems.tooLong}: at most 2000 characters` });
+  if (input.decision === 'rejected' && !reason) throw refusal('invalid_input', 'a rejection needs a reason', { reason: problem('certificates.reasonRequired') });
+  if (reason && reason.length > 2000) throw refusal('invalid_input', 'the reason is too long', { reason: problem('common.tooLong', { max: 2000 }) });
   const before = await certificateForDecision(ctx, actor, input.certificateId, input.recordHash);
   const meaning = decisionMeaning[input.decision];
   // An empty password is a form left blank, not a wrong password: it is not counted.
   if ('password' in input.credential && !input.credential.password) {
-    throw new AppError('invalid_input', 'enter your password or sign with a passkey', { password: certificateProblems.passwordRequired });
+    throw refusal('invalid_input', 'enter your password or sign with a passkey', { password: problem('certificates.passwordRequired') });
   }
 
   const signer = await verifySigner(ctx, actor, rp, { recordHash: before.recordHash, meaning, credential: input.credential });

@@ -14,24 +14,6 @@ export interface CertificateCovers {
   lots: string[];
 }
 
-/**
- * Why a field was refused, as the AppError's field text (some followed by ": " and the values
- * at fault). Stable texts: the portal translates them.
- */
-export const certificateProblems = {
-  required: 'is required',
-  unknownType: 'is not a certificate type',
-  typeChanged: 'must stay the type of the certificate it replaces',
-  tooLong: 'is too long',
-  badGtin: 'is not a valid GTIN (length or check digit)',
-  badLot: 'is not a valid lot (1 to 20 characters)',
-  badDate: 'is not a date (YYYY-MM-DD)',
-  toBeforeFrom: 'is before the valid-from date',
-  unknownSeries: 'is not one of your certificates',
-  reasonRequired: 'a rejection needs a reason',
-  passwordRequired: 'enter your password or sign with a passkey',
-} as const;
-
 export interface Certificate {
   id: string;
   seriesId: string;

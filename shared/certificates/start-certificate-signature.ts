@@ -2,7 +2,7 @@ import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/serv
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal } from '../errors.ts';
 import { startPasskeySignature } from '../signatures/start-passkey-signature.ts';
 import { certificateForDecision, decisionMeaning, type CertificateDecision } from './certificate-decision.ts';
 
@@ -18,7 +18,7 @@ export async function startCertificateSignature(
   input: { certificateId: string; recordHash: string; decision: string },
 ): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   if (input.decision !== 'approved' && input.decision !== 'rejected') {
-    throw new AppError('invalid_input', 'the decision must be approved or rejected', { decision: 'must be approved or rejected' });
+    throw refusal('invalid_input', 'the decision must be approved or rejected', { decision: problem('certificates.badDecision') });
   }
   const certificate = await certificateForDecision(ctx, actor, input.certificateId, input.recordHash);
   return startPasskeySignature(ctx, actor, rp, { recordHash: certificate.recordHash, meaning: decisionMeaning[input.decision as CertificateDecision] });

@@ -7,14 +7,14 @@ import { ownedBy } from '../auth/scope.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
-import { AppError, isAppError } from '../errors.ts';
+import { isAppError, problem, refusal, type Problems } from '../errors.ts';
+import { translateProblem } from '../i18n/index.ts';
 import { newId } from '../ids.ts';
 import { recordHash } from '../signatures/record-hash.ts';
 import { checkUpload, storeUpload, type CheckedUpload, type Upload, type UploadLimits } from '../files/store-upload.ts';
 import {
   certificateContent,
   certificateEventData,
-  certificateProblems as problems,
   certificateSelect,
   isCertificateType,
   toCertificate,
@@ -69,15 +69,15 @@ interface Validated {
 }
 
 /** Every field problem at once, so the supplier corrects the form in one go. */
-function validate(input: CertificateSubmission, fields: Record<string, string>): Validated {
+function validate(input: CertificateSubmission, fields: Problems): Validated {
   const type = text(input.type);
-  if (!type) fields.type = problems.required;
-  else if (!isCertificateType(type)) fields.type = problems.unknownType;
+  if (!type) fields.type = problem('common.required');
+  else if (!isCertificateType(type)) fields.type = problem('certificates.unknownType');
 
   const required = (name: 'number' | 'issuer' | 'scope') => {
     const v = text(input[name]);
-    if (!v) fields[name] = problems.required;
-    else if (v.length > limits[name]) fields[name] = `${problems.tooLong}: at most ${limits[name]} characters`;
+    if (!v) fields[name] = problem('common.required');
+    else if (v.length > limits[name]) fields[name] = problem('common.tooLong', { max: limits[name] });
     return v;
   };
   const number = required('number');
@@ -86,22 +86,22 @@ function validate(input: CertificateSubmission, fields: Record<string, string>):
 
   const gtinsIn = (input.gtins ?? []).map(text).filter(Boolean);
   const badGtins = gtinsIn.filter((g) => !isValidGtin(g));
-  if (badGtins.length) fields.gtins = `${problems.badGtin}: ${badGtins.join(', ')}`;
-  else if (gtinsIn.length > limits.gtins) fields.gtins = `${problems.tooLong}: at most ${limits.gtins} GTINs`;
+  if (badGtins.length) fields.gtins = problem('certificates.badGtin', { gtins: badGtins.join(', ') });
+  else if (gtinsIn.length > limits.gtins) fields.gtins = problem('certificates.tooManyGtins', { max: limits.gtins });
 
   const lotsIn = (input.lots ?? []).map(text).filter(Boolean);
   // eslint-disable-next-line no-control-regex
   const badLots = lotsIn.filter((l) => l.length > limits.lot || /[\u0000-\u001f\u007f]/.test(l));
-  if (badLots.length) fields.lots = `${problems.badLot}: ${badLots.join(', ')}`;
-  else if (lotsIn.length > limits.lots) fields.lots = `${problems.tooLong}: at most ${limits.lots} lots`;
+  if (badLots.length) fields.lots = problem('certificates.badLot', { lots: badLots.join(', ') });
+  else if (lotsIn.length > limits.lots) fields.lots = problem('certificates.tooManyLots', { max: limits.lots });
 
   const validFrom = text(input.validFrom);
   const validTo = text(input.validTo);
-  if (!validFrom) fields.validFrom = problems.required;
-  else if (!isDate(validFrom)) fields.validFrom = problems.badDate;
-  if (!validTo) fields.validTo = problems.required;
-  else if (!isDate(validTo)) fields.validTo = problems.badDate;
-  else if (!fields.validFrom && validTo < validFrom) fields.validTo = problems.toBeforeFrom;
+  if (!validFrom) fields.validFrom = problem('common.required');
+  else if (!isDate(validFrom)) fields.validFrom = problem('certificates.badDate');
+  if (!validTo) fields.validTo = problem('common.required');
+  else if (!isDate(validTo)) fields.validTo = problem('certificates.badDate');
+  else if (!fields.validFrom && validTo < validFrom) fields.validTo = problem('certificates.toBeforeFrom');
 
   return {
     type: type as CertificateType,
@@ -154,7 +154,7 @@ async function supersedeWaiting(tx: Tx, clock: Clock, actor: Actor, by: Certific
  */
 export async function submitCertificate(ctx: UseCaseContext, actor: Actor, uploads: UploadLimits, input: CertificateSubmission): Promise<Certificate> {
   requireRole(actor, 'supplier_user');
-  const fields: Record<string, string> = {};
+  const fields: Problems = {};
   const v = validate(input, fields);
 
   let series: { id: string; type: CertificateType } | undefined;
@@ -165,10 +165,10 @@ export async function submitCertificate(ctx: UseCaseContext, actor: Actor, uploa
       `SELECT series_id, type FROM certificates WHERE series_id = ? AND ${scope.sql} ORDER BY version DESC LIMIT 1`,
       [replaces, ...scope.args],
     );
-    if (!latest) fields.replacesSeriesId = problems.unknownSeries;
+    if (!latest) fields.replacesSeriesId = problem('certificates.unknownSeries');
     else {
       series = { id: latest.series_id, type: latest.type };
-      if (!fields.type && v.type !== latest.type) fields.type = `${problems.typeChanged}: ${latest.type}`;
+      if (!fields.type && v.type !== latest.type) fields.type = problem('certificates.typeChanged', { type: latest.type });
     }
   }
 
@@ -176,14 +176,14 @@ export async function submitCertificate(ctx: UseCaseContext, actor: Actor, uploa
   try {
     file = await checkUpload(uploads, input.file);
   } catch (e) {
-    if (!isAppError(e) || !e.fields?.file) throw e;
-    fields.file = e.fields.file;
+    if (!isAppError(e) || !e.problems?.file) throw e;
+    fields.file = e.problems.file;
   }
   if (Object.keys(fields).length > 0 || !file) {
     const summary = Object.entries(fields)
-      .map(([k, m]) => `${k} ${m}`)
+      .map(([k, p]) => `${k}: ${translateProblem('en', p)}`)
       .join('; ');
-    throw new AppError('invalid_input', `the certificate was not submitted: ${summary}`, fields);
+    throw refusal('invalid_input', `the certificate was not submitted: ${summary}`, fields);
   }
 
   const { result } = await storeUpload(ctx, actor, uploads, file, async (tx, stored) => {

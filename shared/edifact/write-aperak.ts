@@ -12,8 +12,8 @@ import { writeInterchange, type WriteInterchange, type WriteSegment } from './wr
 import { maxProblemsPerMessage, replyCharset, type AnsweredInterchange } from './write-contrl.ts';
 
 /**
- * ERC codes (9321, an..8) for problem codes; anything else is BADVALUE/MISSING by its kind.
- * Stable: partners map them.
+ * ERC codes (9321, an..8) for problem codes (the lot use case's field problems by their own
+ * codes, `lots.*`); anything else is BADVALUE/MISSING by its kind. Stable: partners map them.
  */
 const ercCodes: Record<string, string> = {
   unknownPurchaseOrder: 'UNKPO',
@@ -27,6 +27,16 @@ const ercCodes: Record<string, string> = {
   totals: 'TOTALS',
   duplicate: 'DUPLOT',
   repeatedInBatch: 'DUPLOT',
+  'lots.unknownPurchaseOrder': 'UNKPO',
+  'lots.unknownPoLine': 'UNKPOLIN',
+  'lots.gtinNotOnOrder': 'GTINNOPO',
+  'lots.gtinNotOnLine': 'GTINNOPO',
+  'lots.unknownGtin': 'UNKGTIN',
+  'lots.badGtin': 'BADGTIN',
+  'lots.duplicate': 'DUPLOT',
+  'lots.duplicateOnOrder': 'DUPLOT',
+  'lots.submittedMeanwhile': 'DUPLOT',
+  'lots.repeatedInBatch': 'DUPLOT',
   unsupportedMessageType: 'MSGTYPE',
   duplicateInterchange: 'DUPICHG',
   notAllowed: 'NOTAUTH',

@@ -5,7 +5,7 @@ import { isEdifactError, type EdifactError } from './problems.ts';
 import { value } from './element-values.ts';
 import { readEnvelope } from './envelope.ts';
 import { buildContrl, contrlForRefusal, writeContrl, type ContrlInput } from './write-contrl.ts';
-import { buildAperak, writeAperak } from './write-aperak.ts';
+import { buildAperak, ercCode, writeAperak } from './write-aperak.ts';
 
 const at = new Date('2026-03-20T10:15:00Z');
 const answered = { reference: 'ICR1', sender: 'SUPPLIER', senderQualifier: '14', recipient: 'LOTBRIDGE', recipientQualifier: '14', syntaxVersion: 3, charset: 'UNOA' };
@@ -125,6 +125,12 @@ describe('writeContrl', () => {
 });
 
 describe('writeAperak', () => {
+  it('gives the lot use case\'s problem codes their ERC codes, an invoice field problem BADVALUE and a missing value MISSING', () => {
+    const erc = (code: string) => ercCode({ code, message: '', params: {}, segment: null, tag: null });
+    expect(['lots.unknownPurchaseOrder', 'lots.duplicate', 'lots.duplicateOnOrder', 'lots.gtinNotOnOrder', 'common.required'].map(erc)).toEqual(['UNKPO', 'DUPLOT', 'DUPLOT', 'GTINNOPO', 'BADVALUE']);
+    expect(['invoices.unknownPurchaseOrder', 'invoices.noLines', 'noLot', 'unknownPurchaseOrder'].map(erc)).toEqual(['BADVALUE', 'BADVALUE', 'MISSING', 'UNKPO']);
+  });
+
   it('writes BGM+313, DTM, RFF to the original message, NAD back to the sender and ERC + FTX per problem; round-trips', () => {
     const problems = [
       { code: 'unknownPurchaseOrder', message: 'lines/0/po_number is not one of your purchase orders: 4500000001', params: {}, segment: 7, tag: 'RFF', element: 1, component: 2, messageReference: 'M1' },

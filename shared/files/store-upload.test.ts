@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
-import { isAppError } from '../errors.ts';
-import { checkUpload, sanitiseFilename, storedFilePath, uploadProblems } from './store-upload.ts';
+import { isAppError, type Problem } from '../errors.ts';
+import { checkUpload, sanitiseFilename, storedFilePath } from './store-upload.ts';
 
 const limits = { dir: '/srv/uploads', maxBytes: 64 * 1024 };
 
@@ -12,13 +12,13 @@ async function pdf(pages = 1): Promise<Uint8Array> {
   return doc.save();
 }
 
-async function refusal(upload: Parameters<typeof checkUpload>[1]): Promise<{ message: string; file: string | undefined }> {
+async function refusal(upload: Parameters<typeof checkUpload>[1]): Promise<{ message: string; file: Problem | undefined }> {
   try {
     await checkUpload(limits, upload);
   } catch (e) {
     if (!isAppError(e)) throw e;
     expect(e.code).toBe('invalid_input');
-    return { message: e.message, file: e.fields?.file };
+    return { message: e.message, file: e.problems?.file };
   }
   throw new Error('the upload was accepted');
 }
@@ -59,35 +59,35 @@ describe('checkUpload', () => {
   });
 
   it('refuses a missing file', async () => {
-    expect((await refusal(null)).file).toBe(uploadProblems.missing);
-    expect((await refusal({ name: '', bytes: new Uint8Array() })).file).toBe(uploadProblems.missing);
+    expect((await refusal(null)).file?.code).toBe('files.missing');
+    expect((await refusal({ name: '', bytes: new Uint8Array() })).file?.code).toBe('files.missing');
   });
 
   it('refuses an empty file', async () => {
-    expect((await refusal({ name: 'cert.pdf', bytes: new Uint8Array() })).file).toBe(uploadProblems.empty);
+    expect((await refusal({ name: 'cert.pdf', bytes: new Uint8Array() })).file?.code).toBe('files.empty');
   });
 
   it('refuses a file over the limit, naming both sizes', async () => {
     const bytes = new Uint8Array(limits.maxBytes + 1);
     bytes.set(new TextEncoder().encode('%PDF-1.7\n'));
     const r = await refusal({ name: 'big.pdf', bytes });
-    expect(r.file).toBe(uploadProblems.tooLarge);
+    expect(r.file).toEqual({ code: 'files.tooLarge', params: { max: '0.1' } });
     expect(r.message).toBe('the file is 0.1 MB; the limit is 0.1 MB');
   });
 
   it('refuses a text file renamed to .pdf (judged by content)', async () => {
     const r = await refusal({ name: 'certificate.pdf', bytes: new TextEncoder().encode('This is not a PDF, only its name says so.\n') });
-    expect(r.file).toBe(uploadProblems.notPdf);
+    expect(r.file?.code).toBe('files.notPdf');
   });
 
   it('refuses a PDF cut off before its end', async () => {
     const bytes = await pdf();
-    expect((await refusal({ name: 'cut.pdf', bytes: bytes.subarray(0, Math.floor(bytes.length / 2)) })).file).toBe(uploadProblems.truncated);
+    expect((await refusal({ name: 'cut.pdf', bytes: bytes.subarray(0, Math.floor(bytes.length / 2)) })).file?.code).toBe('files.truncated');
   });
 
   it('refuses a file that only looks like a PDF at both ends', async () => {
     const r = await refusal({ name: 'fake.pdf', bytes: new TextEncoder().encode('%PDF-1.7\nnothing to see here\n%%EOF\n') });
-    expect(r.file).toBe(uploadProblems.unreadable);
+    expect(r.file?.code).toBe('files.unreadable');
   });
 });
 

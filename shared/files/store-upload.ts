@@ -7,7 +7,7 @@ import type { Tx } from '../db/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { asAuditActor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problem } from '../errors.ts';
 import { newId } from '../ids.ts';
 
 /** Where uploads go and how large one may be (`UPLOAD_DIR`, `UPLOAD_MAX_MB`). */
@@ -44,20 +44,6 @@ export interface StoredFile {
   uploadedAt: string;
 }
 
-/**
- * Why an upload was refused, as the `file` field of the AppError. Stable texts: transports
- * may translate them (the portal does).
- */
-export const uploadProblems = {
-  missing: 'choose a PDF file to upload',
-  empty: 'the file is empty',
-  tooLarge: 'the file is larger than the size limit',
-  notPdf: 'the file is not a PDF: its content does not start with %PDF-',
-  truncated: 'the PDF is incomplete: there is no %%EOF at its end',
-  unreadable: 'the PDF is damaged or has no pages: it could not be read',
-} as const;
-
-export type UploadProblem = keyof typeof uploadProblems;
 
 const maxNameLength = 120;
 
@@ -84,8 +70,9 @@ export function sanitiseFilename(raw: string): string {
   return chars.slice(0, chars.length - extChars.length).slice(0, maxNameLength - extChars.length).join('').trimEnd() + ext;
 }
 
-function refuse(problem: UploadProblem, message: string): never {
-  throw new AppError('invalid_input', message, { file: uploadProblems[problem] });
+/** Refuses the upload: the `file` problem as data (`files.notPdf`, …), the English message for logs. */
+function refuse(file: Problem, message: string): never {
+  throw refusal('invalid_input', message, { file });
 }
 
 const latin1 = new TextDecoder('latin1');
@@ -94,23 +81,23 @@ const latin1 = new TextDecoder('latin1');
  * Checks that an upload is a real PDF by its content, not its name or the browser's content
  * type: within the size limit, starting with `%PDF-`, ending with `%%EOF` (in the last 1 KiB,
  * where readers look for it), and readable by pdf-lib with at least one page. Computes its
- * SHA-256. Refusals are AppErrors `invalid_input` with a `file` field from `uploadProblems`.
+ * SHA-256. Refusals are AppErrors `invalid_input` with a `file` problem (`files.*`).
  */
 export async function checkUpload(limits: UploadLimits, upload: Upload | null | undefined): Promise<CheckedUpload> {
-  if (!upload || (upload.bytes.length === 0 && !upload.name)) refuse('missing', 'no file was uploaded');
+  if (!upload || (upload.bytes.length === 0 && !upload.name)) refuse(problem('files.missing'), 'no file was uploaded');
   const { bytes } = upload;
-  if (bytes.length === 0) refuse('empty', 'the uploaded file is empty');
+  if (bytes.length === 0) refuse(problem('files.empty'), 'the uploaded file is empty');
   if (bytes.length > limits.maxBytes) {
     const mb = (n: number) => (n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
-    refuse('tooLarge', `the file is ${mb(bytes.length)} MB; the limit is ${mb(limits.maxBytes)} MB`);
+    refuse(problem('files.tooLarge', { max: mb(limits.maxBytes) }), `the file is ${mb(bytes.length)} MB; the limit is ${mb(limits.maxBytes)} MB`);
   }
-  if (latin1.decode(bytes.subarray(0, 5)) !== '%PDF-') refuse('notPdf', 'the file is not a PDF (it does not start with %PDF-)');
-  if (!latin1.decode(bytes.subarray(Math.max(0, bytes.length - 1024))).includes('%%EOF')) refuse('truncated', 'the PDF has no %%EOF marker at its end: it is incomplete');
+  if (latin1.decode(bytes.subarray(0, 5)) !== '%PDF-') refuse(problem('files.notPdf'), 'the file is not a PDF (it does not start with %PDF-)');
+  if (!latin1.decode(bytes.subarray(Math.max(0, bytes.length - 1024))).includes('%%EOF')) refuse(problem('files.truncated'), 'the PDF has no %%EOF marker at its end: it is incomplete');
   try {
     const pdf = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, parseSpeed: ParseSpeeds.Fast });
     if (pdf.getPageCount() < 1) throw new Error('no pages');
   } catch (e) {
-    refuse('unreadable', `the PDF could not be read: ${(e as Error).message}`);
+    refuse(problem('files.unreadable'), `the PDF could not be read: ${(e as Error).message}`);
   }
   return {
     checked: true,

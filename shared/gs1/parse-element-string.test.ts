@@ -8,7 +8,7 @@ const parse = (s: string) => parseElementString(s, today);
 describe('parseElementString', () => {
   it('reads the human-readable form of a UDI (GS1 example GTIN 09506000134352)', () => {
     const p = parse('(01)09506000134352(17)280331(10)L2403A(21)SN1');
-    expect(p).toMatchObject({ gtin: '09506000134352', expiryDate: '2028-03-31', lot: 'L2403A', serial: 'SN1', warnings: [] });
+    expect(p).toMatchObject({ gtin: '09506000134352', expiryDate: '2028-03-31', lot: 'L2403A', serial: 'SN1', ignored: [] });
     expect(p.elements.map((e) => e.ai)).toEqual(['01', '17', '10', '21']);
   });
 
@@ -36,11 +36,11 @@ describe('parseElementString', () => {
     expect(parse('(01)09506000134352(17)261100').expiryDate).toBe('2026-11-30');
   });
 
-  it('ignores other AIs with a warning, in both forms', () => {
+  it('ignores other AIs, listing them, in both forms', () => {
     const human = parse('(01)09506000134352(240)ABC-9(10)L1(30)12');
-    expect(human).toMatchObject({ lot: 'L1', warnings: ['AI (240) ignored', 'AI (30) ignored'] });
+    expect(human).toMatchObject({ lot: 'L1', ignored: ['240', '30'] });
     const raw = parse(`0109506000134352240ABC-9${GS}3103000250${'10'}L1`);
-    expect(raw).toMatchObject({ lot: 'L1', warnings: ['AI (240) ignored', 'AI (3103) ignored'] });
+    expect(raw).toMatchObject({ lot: 'L1', ignored: ['240', '3103'] });
   });
 
   it('refuses a GTIN with a wrong check digit or the wrong length', () => {
@@ -63,6 +63,28 @@ describe('parseElementString', () => {
     expect(() => parse('(01)09506000134352 garbage(')).toThrow(/cannot read/);
     expect(() => parse(']E0123456789012')).toThrow(/not a GS1 barcode/);
     expect(() => parse('01095060001343')).toThrow(/needs 14/);
+  });
+
+  it('names each refusal as a problem code with its values, for the form to word', () => {
+    const problemOf = (text: string) => {
+      try {
+        parse(text);
+      } catch (e) {
+        return (e as Gs1ParseError).problem;
+      }
+      throw new Error(`${text} was read`);
+    };
+    expect(problemOf('(01)09506000134353(10)L1')).toEqual({ code: 'gs1.gtinCheckDigit', params: { gtin: '09506000134353' } });
+    expect(problemOf('(01)9506000134352(10)L1')).toEqual({ code: 'gs1.gtinDigits', params: { gtin: '9506000134352' } });
+    expect(problemOf('(01)09506000134352(17)281331')).toEqual({ code: 'gs1.badDate', params: { ai: '17', value: '281331' } });
+    expect(problemOf('(01)09506000134352(10)ABCDEFGHIJKLMNOPQRSTU')).toEqual({ code: 'gs1.tooLong', params: { ai: '10', max: 20 } });
+    expect(problemOf('(01)09506000134352(21)')).toEqual({ code: 'gs1.emptyValue', params: { ai: '21' } });
+    expect(problemOf('(10)A(10)B')).toEqual({ code: 'gs1.repeatedAi', params: { ai: '10' } });
+    expect(problemOf('')).toEqual({ code: 'gs1.empty' });
+    expect(problemOf('hello')).toEqual({ code: 'gs1.unknownAi', params: { prefix: 'he', position: 1 } });
+    expect(problemOf('(01)09506000134352 garbage(')).toEqual({ code: 'gs1.unreadable', params: { position: 27 } });
+    expect(problemOf(']E0123456789012')).toEqual({ code: 'gs1.notGs1', params: { symbology: ']E0' } });
+    expect(problemOf('01095060001343')).toEqual({ code: 'gs1.tooShort', params: { ai: '01', length: 14 } });
   });
 });
 

@@ -3,6 +3,7 @@
 // ended by FNC1, transmitted as the GS character \u001d, optionally after a symbology
 // identifier such as ]C1 for GS1-128, ]d2 for GS1 DataMatrix, ]Q3 for GS1 QR Code).
 // Plain functions without Node APIs: the portal runs this in the browser to fill the lot form.
+import { problem, type Problem } from '../errors.ts';
 import { isValidGtin } from './gtin.ts';
 
 export interface Gs1Element {
@@ -24,14 +25,17 @@ export interface ParsedElementString {
   expiryDate?: string;
   /** Every element in order, the ignored ones included. */
   elements: Gs1Element[];
-  /** AIs that were read but are not used for lot data, e.g. "AI (240) ignored". */
-  warnings: string[];
+  /** The AIs that were read but are not used for lot data, e.g. "240". */
+  ignored: string[];
 }
 
+/** Why a barcode cannot be read: `problem` as data (the form words it), the English message for logs. */
 export class Gs1ParseError extends Error {
-  constructor(message: string) {
+  readonly problem: Problem;
+  constructor(message: string, reason: Problem) {
     super(message);
     this.name = 'Gs1ParseError';
+    this.problem = reason;
   }
 }
 
@@ -95,7 +99,7 @@ function splitBracketed(input: string): Gs1Element[] {
     elements.push({ ai: m[1]!, value: m[2]!.trim() });
     at = re.lastIndex;
   }
-  if (at !== input.length) throw new Gs1ParseError(`cannot read the element string after position ${at + 1}: expected "(AI)value"`);
+  if (at !== input.length) throw new Gs1ParseError(`cannot read the element string after position ${at + 1}: expected "(AI)value"`, problem('gs1.unreadable', { position: at + 1 }));
   return elements;
 }
 
@@ -110,15 +114,15 @@ function splitRaw(input: string): Gs1Element[] {
     }
     const prefix = input.slice(i, i + 2);
     const len = aiLength(prefix);
-    if (len === undefined) throw new Gs1ParseError(`unknown application identifier starting "${prefix}" at position ${i + 1}`);
+    if (len === undefined) throw new Gs1ParseError(`unknown application identifier starting "${prefix}" at position ${i + 1}`, problem('gs1.unknownAi', { prefix, position: i + 1 }));
     const ai = input.slice(i, i + len);
-    if (!/^\d+$/.test(ai) || ai.length < len) throw new Gs1ParseError(`incomplete application identifier "${ai}" at position ${i + 1}`);
+    if (!/^\d+$/.test(ai) || ai.length < len) throw new Gs1ParseError(`incomplete application identifier "${ai}" at position ${i + 1}`, problem('gs1.incompleteAi', { ai, position: i + 1 }));
     i += len;
     const fixed = predefined[prefix];
     let value: string;
     if (fixed !== undefined) {
       value = input.slice(i, i + fixed);
-      if (value.length < fixed || value.includes(GS)) throw new Gs1ParseError(`AI (${ai}) needs ${fixed} characters`);
+      if (value.length < fixed || value.includes(GS)) throw new Gs1ParseError(`AI (${ai}) needs ${fixed} characters`, problem('gs1.tooShort', { ai, length: fixed }));
       i += fixed;
     } else {
       const end = input.indexOf(GS, i);
@@ -133,8 +137,8 @@ function splitRaw(input: string): Gs1Element[] {
 /**
  * Parses a GS1 element string in either form and validates what lot data takes from it: AI
  * (01) GTIN-14 with its check digit, (10) lot and (21) serial of 1 to 20 characters, (11)
- * production and (17) expiry dates. Other AIs are kept in `elements` and reported in
- * `warnings`. Throws Gs1ParseError naming the first problem.
+ * production and (17) expiry dates. Other AIs are kept in `elements` and listed in
+ * `ignored`. Throws Gs1ParseError naming the first problem.
  */
 export function parseElementString(text: string, today: Date = new Date()): ParsedElementString {
   let input = text.replace(/\r?\n$/, '');
@@ -144,40 +148,40 @@ export function parseElementString(text: string, today: Date = new Date()): Pars
   // Symbology identifier ("]C1" GS1-128, "]d2" GS1 DataMatrix, "]Q3" GS1 QR Code, "]e0" DataBar, "]J1" DotCode).
   const symbology = /^\](C1|d2|Q3|e0|J1)/.exec(input);
   if (symbology) input = input.slice(3);
-  else if (/^\][A-Za-z]\d/.test(input)) throw new Gs1ParseError(`symbology identifier ${input.slice(0, 3)} is not a GS1 barcode`);
-  if (!input.replace(new RegExp(GS, 'g'), '')) throw new Gs1ParseError('the element string is empty');
+  else if (/^\][A-Za-z]\d/.test(input)) throw new Gs1ParseError(`symbology identifier ${input.slice(0, 3)} is not a GS1 barcode`, problem('gs1.notGs1', { symbology: input.slice(0, 3) }));
+  if (!input.replace(new RegExp(GS, 'g'), '')) throw new Gs1ParseError('the element string is empty', problem('gs1.empty'));
 
   const elements = input.startsWith('(') ? splitBracketed(input) : splitRaw(input);
-  const result: ParsedElementString = { elements, warnings: [] };
+  const result: ParsedElementString = { elements, ignored: [] };
   const seen = new Map<string, string>();
   for (const { ai, value } of elements) {
     const before = seen.get(ai);
-    if (before !== undefined && before !== value) throw new Gs1ParseError(`AI (${ai}) appears twice with different values`);
+    if (before !== undefined && before !== value) throw new Gs1ParseError(`AI (${ai}) appears twice with different values`, problem('gs1.repeatedAi', { ai }));
     seen.set(ai, value);
     const spec = known[ai];
     if (!spec) {
-      result.warnings.push(`AI (${ai}) ignored`);
+      result.ignored.push(ai);
       continue;
     }
-    if (!value) throw new Gs1ParseError(`AI (${ai}) ${spec.name} is empty`);
-    if (value.length > spec.max) throw new Gs1ParseError(`AI (${ai}) ${spec.name} is longer than ${spec.max} characters`);
+    if (!value) throw new Gs1ParseError(`AI (${ai}) ${spec.name} is empty`, problem('gs1.emptyValue', { ai }));
+    if (value.length > spec.max) throw new Gs1ParseError(`AI (${ai}) ${spec.name} is longer than ${spec.max} characters`, problem('gs1.tooLong', { ai, max: spec.max }));
     switch (ai) {
       case '01':
-        if (!/^\d{14}$/.test(value)) throw new Gs1ParseError(`AI (01) GTIN must be 14 digits: ${value}`);
-        if (!isValidGtin(value)) throw new Gs1ParseError(`AI (01) GTIN ${value} has a wrong check digit`);
+        if (!/^\d{14}$/.test(value)) throw new Gs1ParseError(`AI (01) GTIN must be 14 digits: ${value}`, problem('gs1.gtinDigits', { gtin: value }));
+        if (!isValidGtin(value)) throw new Gs1ParseError(`AI (01) GTIN ${value} has a wrong check digit`, problem('gs1.gtinCheckDigit', { gtin: value }));
         result.gtin = value;
         break;
       case '10':
       case '21':
         // eslint-disable-next-line no-control-regex
-        if (/[\u0000-\u001f\u007f]/.test(value)) throw new Gs1ParseError(`AI (${ai}) ${spec.name} contains a control character`);
+        if (/[\u0000-\u001f\u007f]/.test(value)) throw new Gs1ParseError(`AI (${ai}) ${spec.name} contains a control character`, problem('gs1.controlCharacter', { ai }));
         if (ai === '10') result.lot = value;
         else result.serial = value;
         break;
       case '11':
       case '17': {
         const date = gs1Date(value, today);
-        if (!date) throw new Gs1ParseError(`AI (${ai}) ${spec.name} is not a date (YYMMDD): ${value}`);
+        if (!date) throw new Gs1ParseError(`AI (${ai}) ${spec.name} is not a date (YYMMDD): ${value}`, problem('gs1.badDate', { ai, value }));
         if (ai === '11') result.manufactureDate = date;
         else result.expiryDate = date;
         break;

@@ -1,9 +1,8 @@
-// What a supplier invoice is, how it is read from the database, the problems a submission can
-// have (stable English texts the portal translates) and what the ERP is told about it.
+// What a supplier invoice is, how it is read from the database and what the ERP is told about
+// it. A submission's problems are codes (`invoices.*`, worded by the i18n catalogues).
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { recordHash } from '../signatures/record-hash.ts';
-import { fill } from '../fill.ts';
 
 export const invoiceStates = ['submitted'] as const;
 export type InvoiceState = (typeof invoiceStates)[number];
@@ -26,67 +25,6 @@ export const currencies = new Set(
     'TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG'
   ).split(' '),
 );
-
-/**
- * Why a field was refused: templates whose {placeholders} carry the values at fault. The
- * AppError's field text is the filled template; `readInvoiceProblem` gets the code and the
- * values back so the portal can say it in the user's language.
- */
-export const invoiceProblems = {
-  required: 'is required',
-  tooLong: 'is too long: at most {max} characters',
-  duplicate: 'is already used by your invoice {number} submitted {date}',
-  badDate: 'is not a date (YYYY-MM-DD)',
-  dueBeforeInvoice: 'is before the invoice date {date}',
-  badCurrency: 'is not an ISO 4217 currency code',
-  currencyDiffers: "must be the purchase order's currency {currency}",
-  unknownPurchaseOrder: 'is not one of your purchase orders',
-  closedPurchaseOrder: 'is {status} and takes no invoices',
-  noLines: 'an invoice needs at least one line',
-  tooManyLines: 'at most {max} lines',
-  unknownPoLine: 'is not a line of purchase order {po}',
-  gtinDiffers: "does not match the purchase order line's GTIN {gtin}",
-  badQuantity: 'is not a quantity greater than 0 (at most 4 decimal places)',
-  overInvoiced: 'exceeds what is left to invoice: {left} of {ordered} ordered ({invoiced} already invoiced)',
-  badAmount: 'is not an amount (at most {places} decimal places)',
-  priceDiffers: "is {invoiced}, the purchase order's unit price is {ordered}",
-  badTaxRate: 'is not a tax rate in percent (0 to 100, at most 2 decimal places)',
-  lineNetDiffers: 'is {given}, quantity × unit price is {expected}',
-  totalDiffers: 'is {given}, the lines add up to {expected}',
-  taxDiffers: 'is {given}, the tax per rate adds up to {expected}',
-  grossDiffers: 'is {given}, net + tax is {expected}',
-} as const;
-
-export type InvoiceProblem = keyof typeof invoiceProblems;
-
-/** The field text of a problem with its values filled in. */
-export function invoiceProblem(code: InvoiceProblem, params: Record<string, string | number> = {}): string {
-  return fill(invoiceProblems[code], params);
-}
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const readers = (Object.entries(invoiceProblems) as [InvoiceProblem, string][]).map(([code, template]) => {
-  const names: string[] = [];
-  const source = template
-    .split(/(\{\w+\})/)
-    .map((part) => {
-      const m = /^\{(\w+)\}$/.exec(part);
-      if (!m) return escape(part);
-      names.push(m[1]!);
-      return '(.*?)';
-    })
-    .join('');
-  return { code, names, re: new RegExp(`^${source}$`, 's') };
-});
-
-/** The code and values of a field text made by `invoiceProblem`; null for any other text. */
-export function readInvoiceProblem(text: string): { code: InvoiceProblem; params: Record<string, string> } | null {
-  for (const { code, names, re } of readers) {
-    const m = re.exec(text);
-    if (m) return { code, params: Object.fromEntries(names.map((n, i) => [n, m[i + 1]!])) };
-  }
-  return null;
-}
 
 export interface InvoiceLine {
   lineNumber: number;

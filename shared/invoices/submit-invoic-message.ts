@@ -7,10 +7,11 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
-import { isAppError } from '../errors.ts';
+import { isAppError, type Problems } from '../errors.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
-import { type EdifactProblem } from '../edifact/problems.ts';
+import type { EdifactProblem } from '../edifact/problems.ts';
 import { fill } from '../fill.ts';
+import { fieldProblem } from '../edi/inbound/field-problem.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import { mapInvoic, type MappedInvoic } from './map-invoic.ts';
 import { invoiceSubmissionProblems, submitInvoice, type InvoiceSubmission } from './submit-invoice.ts';
@@ -19,7 +20,6 @@ import type { Invoice } from './invoice.ts';
 export const invoicMessageProblemTexts = {
   gtinNotOnOrder: 'GTIN {gtin} is not on purchase order {po}',
   gtinAmbiguous: 'GTIN {gtin} is on lines {lines} of purchase order {po}: reference the order line with RFF+LI',
-  field: '{field} {problem}',
 } as const;
 
 export interface InvoicMessageSubmission {
@@ -41,7 +41,7 @@ export interface InvoicOrigin {
 
 type Where = Partial<Pick<EdifactProblem, 'segment' | 'tag' | 'element' | 'component' | 'messageReference' | 'field'>>;
 
-function problem(code: keyof typeof invoicMessageProblemTexts, params: Record<string, string>, at: Where): EdifactProblem {
+function ediProblem(code: keyof typeof invoicMessageProblemTexts, params: Record<string, string>, at: Where): EdifactProblem {
   return { code, message: fill(invoicMessageProblemTexts[code], params), params, segment: null, tag: null, ...at };
 }
 
@@ -62,8 +62,8 @@ async function matchByGtin(ctx: UseCaseContext, actor: Actor, mapped: MappedInvo
     if (found.length === 1) return { ...l, poLine: found[0]!.line_number };
     const at = mapped.sources[`lines/${i}/gtin`] ?? mapped.sources[`lines/${i}/poLine`];
     const where = { segment: at?.segment ?? null, tag: at?.tag ?? null, element: at?.element, component: at?.component, messageReference: mapped.messageReference };
-    if (found.length === 0) problems.push(problem('gtinNotOnOrder', { gtin: l.gtin, po: s.purchaseOrder }, where));
-    else problems.push(problem('gtinAmbiguous', { gtin: l.gtin, po: s.purchaseOrder, lines: found.map((p) => p.line_number).join(', ') }, where));
+    if (found.length === 0) problems.push(ediProblem('gtinNotOnOrder', { gtin: l.gtin, po: s.purchaseOrder }, where));
+    else problems.push(ediProblem('gtinAmbiguous', { gtin: l.gtin, po: s.purchaseOrder, lines: found.map((p) => p.line_number).join(', ') }, where));
     return { ...l, poLine: '' };
   });
   return { submission: { ...s, lines }, problems };
@@ -105,14 +105,12 @@ export async function submitInvoicMessage(ctx: UseCaseContext, actor: Actor, m: 
     });
     return { messageReference, invoice, problems: [], ...refers };
   } catch (e) {
-    if (!isAppError(e) || e.code !== 'invalid_input' || !e.fields) throw e;
-    return { messageReference, problems: fieldProblems(e.fields, mapped.value.sources, messageReference), ...refers };
+    if (!isAppError(e) || e.code !== 'invalid_input' || !e.problems) throw e;
+    return { messageReference, problems: fieldProblems(e.problems, mapped.value.sources, messageReference), ...refers };
   }
 }
 
-function fieldProblems(fields: Record<string, string>, sources: MappedInvoic['sources'], messageReference: string): EdifactProblem[] {
-  return Object.entries(fields).map(([field, text]) => {
-    const at = sources[field] ?? sources[field.replace(/\/\w+$/, '/poLine')];
-    return problem('field', { field, problem: text }, { segment: at?.segment ?? null, tag: at?.tag ?? null, ...(at?.element ? { element: at.element, component: at.component } : {}), messageReference, field });
-  });
+/** The invoice use case's field problems, each against the segment its field was read from. */
+function fieldProblems(problems: Problems, sources: MappedInvoic['sources'], messageReference: string): EdifactProblem[] {
+  return Object.entries(problems).map(([field, p]) => fieldProblem(field, p, sources[field] ?? sources[field.replace(/\/\w+$/, '/poLine')], messageReference));
 }

@@ -6,7 +6,8 @@ import { ownedBy } from '../auth/scope.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problems } from '../errors.ts';
+import { translateProblem } from '../i18n/index.ts';
 import { newId } from '../ids.ts';
 import { format, formatPlain, fromInteger, invoiceTotals, lineNet, parseDecimal, type Decimal } from './money.ts';
 import {
@@ -14,7 +15,6 @@ import {
   currencies,
   invoiceEventData,
   invoiceRecordHash,
-  invoiceProblem as problem,
   invoiceSelect,
   toInvoice,
   type Invoice,
@@ -94,44 +94,44 @@ interface CheckedLine {
  * against the database inside the write transaction (so two submissions cannot both take the
  * last quantity of a line). Returns the checked lines when there is no problem.
  */
-async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: Record<string, string>) {
+async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: Problems) {
   const number = text(input.number);
   // eslint-disable-next-line no-control-regex
-  if (!number || /[\u0000-\u001f\u007f]/.test(number)) fields.number = problem('required');
-  else if (number.length > limits.number) fields.number = problem('tooLong', { max: limits.number });
+  if (!number || /[\u0000-\u001f\u007f]/.test(number)) fields.number = problem('common.required');
+  else if (number.length > limits.number) fields.number = problem('common.tooLong', { max: limits.number });
   else {
     const existing = await tx.get<{ id: string; invoice_number: string; submitted_at: string }>(
       'SELECT id, invoice_number, submitted_at FROM invoices WHERE organisation_id = ? AND invoice_number = ?',
       [actor.organisationId, number],
     );
-    if (existing) fields.number = problem('duplicate', { number: existing.invoice_number, id: existing.id, date: existing.submitted_at.slice(0, 10) });
+    if (existing) fields.number = problem('invoices.duplicate', { number: existing.invoice_number, id: existing.id, date: existing.submitted_at.slice(0, 10) });
   }
 
   const invoiceDate = text(input.invoiceDate);
   const dueDate = text(input.dueDate);
-  if (!invoiceDate) fields.invoiceDate = problem('required');
-  else if (!isDate(invoiceDate)) fields.invoiceDate = problem('badDate');
-  if (!dueDate) fields.dueDate = problem('required');
-  else if (!isDate(dueDate)) fields.dueDate = problem('badDate');
-  else if (!fields.invoiceDate && dueDate < invoiceDate) fields.dueDate = problem('dueBeforeInvoice', { date: invoiceDate });
+  if (!invoiceDate) fields.invoiceDate = problem('common.required');
+  else if (!isDate(invoiceDate)) fields.invoiceDate = problem('invoices.badDate');
+  if (!dueDate) fields.dueDate = problem('common.required');
+  else if (!isDate(dueDate)) fields.dueDate = problem('invoices.badDate');
+  else if (!fields.invoiceDate && dueDate < invoiceDate) fields.dueDate = problem('invoices.dueBeforeInvoice', { date: invoiceDate });
 
   const currency = text(input.currency).toUpperCase();
-  if (!currency) fields.currency = problem('required');
-  else if (!currencies.has(currency)) fields.currency = problem('badCurrency');
+  if (!currency) fields.currency = problem('common.required');
+  else if (!currencies.has(currency)) fields.currency = problem('invoices.badCurrency');
 
   const paymentTerms = text(input.paymentTerms);
-  if (paymentTerms.length > limits.paymentTerms) fields.paymentTerms = problem('tooLong', { max: limits.paymentTerms });
+  if (paymentTerms.length > limits.paymentTerms) fields.paymentTerms = problem('common.tooLong', { max: limits.paymentTerms });
 
   // The purchase order: the caller's own, by its number; another supplier's is "not yours".
   const poNumber = text(input.purchaseOrder);
   let po: { id: string; po_number: string; currency: string; status: string } | undefined;
-  if (!poNumber) fields.purchaseOrder = problem('required');
+  if (!poNumber) fields.purchaseOrder = problem('common.required');
   else {
     const scope = ownedBy(actor, 'supplier_organisation_id');
     po = await tx.get(`SELECT id, po_number, currency, status FROM purchase_orders WHERE po_number = ? AND ${scope.sql}`, [poNumber, ...scope.args]);
-    if (!po) fields.purchaseOrder = problem('unknownPurchaseOrder');
-    else if (closedPurchaseOrderStates.includes(po.status)) fields.purchaseOrder = problem('closedPurchaseOrder', { status: po.status });
-    else if (!fields.currency && currency !== po.currency) fields.currency = problem('currencyDiffers', { currency: po.currency });
+    if (!po) fields.purchaseOrder = problem('invoices.unknownPurchaseOrder');
+    else if (closedPurchaseOrderStates.includes(po.status)) fields.purchaseOrder = problem('invoices.closedPurchaseOrder', { status: po.status });
+    else if (!fields.currency && currency !== po.currency) fields.currency = problem('invoices.currencyDiffers', { currency: po.currency });
   }
 
   const poLines = new Map<number, PoLine>();
@@ -154,8 +154,8 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
   }
 
   const lines = Array.isArray(input.lines) ? input.lines : [];
-  if (lines.length === 0) fields.lines = problem('noLines');
-  else if (lines.length > limits.lines) fields.lines = problem('tooManyLines', { max: limits.lines });
+  if (lines.length === 0) fields.lines = problem('invoices.noLines');
+  else if (lines.length > limits.lines) fields.lines = problem('invoices.tooManyLines', { max: limits.lines });
 
   const checked: (CheckedLine | null)[] = [];
   const inThisInvoice = new Map<number, Decimal>();
@@ -165,23 +165,23 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
     const poLineText = text(line?.poLine);
     const poLineNumber = /^\d{1,9}$/.test(poLineText) ? Number(poLineText) : NaN;
     let poLine: PoLine | undefined;
-    if (!poLineText) fields[at('poLine')] = problem('required');
+    if (!poLineText) fields[at('poLine')] = problem('common.required');
     else if (po) {
       poLine = poLines.get(poLineNumber);
-      if (!poLine) fields[at('poLine')] = problem('unknownPoLine', { po: po.po_number });
+      if (!poLine) fields[at('poLine')] = problem('invoices.unknownPoLine', { po: po.po_number });
     }
 
     const gtin = text(line?.gtin);
-    if (!gtin) fields[at('gtin')] = problem('required');
-    else if (poLine && (!isValidGtin(gtin) || toGtin14(gtin) !== poLine.gtin)) fields[at('gtin')] = problem('gtinDiffers', { gtin: poLine.gtin });
+    if (!gtin) fields[at('gtin')] = problem('common.required');
+    else if (poLine && (!isValidGtin(gtin) || toGtin14(gtin) !== poLine.gtin)) fields[at('gtin')] = problem('invoices.gtinDiffers', { gtin: poLine.gtin });
 
     const description = text(line?.description);
-    if (description.length > limits.description) fields[at('description')] = problem('tooLong', { max: limits.description });
+    if (description.length > limits.description) fields[at('description')] = problem('common.tooLong', { max: limits.description });
 
     const quantityText = text(line?.quantity);
     const quantity = parseDecimal(quantityText, 4);
-    if (!quantityText) fields[at('quantity')] = problem('required');
-    else if (quantity === null || quantity <= 0n) fields[at('quantity')] = problem('badQuantity');
+    if (!quantityText) fields[at('quantity')] = problem('common.required');
+    else if (quantity === null || quantity <= 0n) fields[at('quantity')] = problem('invoices.badQuantity');
     else if (poLine) {
       const ordered = fromInteger(poLine.quantity);
       const already = invoiced.get(poLine.line_number) ?? 0n;
@@ -189,28 +189,28 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
       inThisInvoice.set(poLine.line_number, here);
       if (already + here > ordered) {
         const left = ordered - already - (here - quantity);
-        fields[at('quantity')] = problem('overInvoiced', { left: formatPlain(left > 0n ? left : 0n), ordered: poLine.quantity, invoiced: formatPlain(already) });
+        fields[at('quantity')] = problem('invoices.overInvoiced', { left: formatPlain(left > 0n ? left : 0n), ordered: poLine.quantity, invoiced: formatPlain(already) });
       }
     }
 
     const priceText = text(line?.unitPrice);
     const unitPrice = parseDecimal(priceText, 4);
-    if (!priceText) fields[at('unitPrice')] = problem('required');
-    else if (unitPrice === null || unitPrice < 0n) fields[at('unitPrice')] = problem('badAmount', { places: 4 });
-    else if (poLine && parseDecimal(poLine.unit_price) !== unitPrice) fields[at('unitPrice')] = problem('priceDiffers', { invoiced: priceText, ordered: poLine.unit_price });
+    if (!priceText) fields[at('unitPrice')] = problem('common.required');
+    else if (unitPrice === null || unitPrice < 0n) fields[at('unitPrice')] = problem('invoices.badAmount', { places: 4 });
+    else if (poLine && parseDecimal(poLine.unit_price) !== unitPrice) fields[at('unitPrice')] = problem('invoices.priceDiffers', { invoiced: priceText, ordered: poLine.unit_price });
 
     const rateText = text(line?.taxRate);
     const taxRate = parseDecimal(rateText, 2);
-    if (!rateText) fields[at('taxRate')] = problem('required');
-    else if (taxRate === null || taxRate < 0n || taxRate > fromInteger(100)) fields[at('taxRate')] = problem('badTaxRate');
+    if (!rateText) fields[at('taxRate')] = problem('common.required');
+    else if (taxRate === null || taxRate < 0n || taxRate > fromInteger(100)) fields[at('taxRate')] = problem('invoices.badTaxRate');
 
     const netText = text(line?.lineNet);
     const net = parseDecimal(netText, 2);
-    if (!netText) fields[at('lineNet')] = problem('required');
-    else if (net === null) fields[at('lineNet')] = problem('badAmount', { places: 2 });
+    if (!netText) fields[at('lineNet')] = problem('common.required');
+    else if (net === null) fields[at('lineNet')] = problem('invoices.badAmount', { places: 2 });
     else if (quantity !== null && quantity > 0n && unitPrice !== null && unitPrice >= 0n) {
       const expected = lineNet(quantity, unitPrice);
-      if (expected !== net) fields[at('lineNet')] = problem('lineNetDiffers', { given: netText, expected: format(expected) });
+      if (expected !== net) fields[at('lineNet')] = problem('invoices.lineNetDiffers', { given: netText, expected: format(expected) });
     }
 
     const computable = quantity !== null && quantity > 0n && unitPrice !== null && unitPrice >= 0n && taxRate !== null && !fields[at('taxRate')];
@@ -224,10 +224,10 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
   // Totals: against what the lines add up to when every line can be computed, else at least gross = net + tax.
   const amount = (name: 'netTotal' | 'taxTotal' | 'grossTotal') => {
     const t = text(input[name]);
-    if (!t) fields[name] = problem('required');
+    if (!t) fields[name] = problem('common.required');
     else {
       const v = parseDecimal(t, 2);
-      if (v === null) fields[name] = problem('badAmount', { places: 2 });
+      if (v === null) fields[name] = problem('invoices.badAmount', { places: 2 });
       return { text: t, value: v };
     }
     return { text: t, value: null };
@@ -236,11 +236,11 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
   const all = checked.length > 0 && checked.every((c): c is CheckedLine => c !== null) ? (checked as CheckedLine[]) : null;
   const totals = all ? invoiceTotals(all) : null;
   if (totals) {
-    if (given.net.value !== null && given.net.value !== totals.net) fields.netTotal = problem('totalDiffers', { given: given.net.text, expected: format(totals.net) });
-    if (given.tax.value !== null && given.tax.value !== totals.tax) fields.taxTotal = problem('taxDiffers', { given: given.tax.text, expected: format(totals.tax) });
-    if (given.gross.value !== null && given.gross.value !== totals.gross) fields.grossTotal = problem('grossDiffers', { given: given.gross.text, expected: format(totals.gross) });
+    if (given.net.value !== null && given.net.value !== totals.net) fields.netTotal = problem('invoices.totalDiffers', { given: given.net.text, expected: format(totals.net) });
+    if (given.tax.value !== null && given.tax.value !== totals.tax) fields.taxTotal = problem('invoices.taxDiffers', { given: given.tax.text, expected: format(totals.tax) });
+    if (given.gross.value !== null && given.gross.value !== totals.gross) fields.grossTotal = problem('invoices.grossDiffers', { given: given.gross.text, expected: format(totals.gross) });
   } else if (given.net.value !== null && given.tax.value !== null && given.gross.value !== null && given.gross.value !== given.net.value + given.tax.value) {
-    fields.grossTotal = problem('grossDiffers', { given: given.gross.text, expected: format(given.net.value + given.tax.value) });
+    fields.grossTotal = problem('invoices.grossDiffers', { given: given.gross.text, expected: format(given.net.value + given.tax.value) });
   }
 
   return { number, invoiceDate, dueDate, currency, paymentTerms, po, lines: all, totals };
@@ -259,10 +259,10 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
  * Every field problem of a submission, without storing anything: for an INVOIC whose mapping
  * already found problems (a missing due date), so its APERAK also names the rest (totals).
  */
-export async function invoiceSubmissionProblems(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission): Promise<Record<string, string>> {
+export async function invoiceSubmissionProblems(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission): Promise<Problems> {
   requireRole(actor, 'supplier_user');
   return ctx.db.transaction(async (tx) => {
-    const fields: Record<string, string> = {};
+    const fields: Problems = {};
     await validate(tx, actor, input, fields);
     return fields;
   });
@@ -271,13 +271,13 @@ export async function invoiceSubmissionProblems(ctx: UseCaseContext, actor: Acto
 export async function submitInvoice(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission, origin: InvoiceOrigin = {}): Promise<Invoice> {
   requireRole(actor, 'supplier_user');
   return ctx.db.transaction(async (tx) => {
-    const fields: Record<string, string> = {};
+    const fields: Problems = {};
     const v = await validate(tx, actor, input, fields);
     if (Object.keys(fields).length > 0 || !v.po || !v.lines || !v.totals) {
       const summary = Object.entries(fields)
-        .map(([k, m]) => `${k} ${m}`)
+        .map(([k, p]) => `${k}: ${translateProblem('en', p)}`)
         .join('; ');
-      throw new AppError('invalid_input', `the invoice was not submitted: ${summary}`, fields);
+      throw refusal('invalid_input', `the invoice was not submitted: ${summary}`, fields);
     }
     const { totals } = v;
     const id = newId('inv');

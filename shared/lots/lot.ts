@@ -3,6 +3,7 @@
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { recordHash } from '../signatures/record-hash.ts';
+import type { Problem } from '../errors.ts';
 
 export const lotSources = ['form', 'csv', 'barcode', 'edifact'] as const;
 export type LotSource = (typeof lotSources)[number];
@@ -13,47 +14,13 @@ export const lotCsvColumns = ['gtin', 'lot', 'serials', 'manufacture_date', 'exp
 export type LotCsvColumn = (typeof lotCsvColumns)[number];
 
 /**
- * Why a field of a row was refused, as stable texts the portal translates (some followed by
- * ": " and the detail, e.g. the existing record of a duplicate).
+ * One problem of one row, as data: `row` is the CSV line number (the header is line 1), the
+ * form row (1) or the DESADV line (1-based); `column` the field (CSV column name), or null for
+ * the whole row. A refusal of submitLots carries them as AppError.problems under `rows/<row>/<column>`.
  */
-export const lotProblems = {
-  required: 'is required',
-  badGtin: 'is not a valid GTIN (length or check digit)',
-  unknownGtin: 'is not an item known to the ERP',
-  unknownPurchaseOrder: 'is not one of your purchase orders',
-  unknownPoLine: 'is not a line of the purchase order',
-  gtinNotOnLine: 'is not the GTIN ordered on the purchase order line',
-  lineRequired: 'name the purchase order line (the order has several lines for this GTIN or none)',
-  lineWithoutOrder: 'a line needs its purchase order number',
-  badLot: 'is not a valid lot (1 to 20 characters)',
-  badSerial: 'is not a valid serial number (1 to 20 characters)',
-  serialRepeated: 'repeats a serial number',
-  serialCount: 'the number of serial numbers must equal the quantity',
-  badQuantity: 'is not a whole number of at least 1',
-  badDate: 'is not a date (YYYY-MM-DD)',
-  dateTooEarly: 'is before 2000',
-  manufactureInFuture: 'is in the future',
-  expiryTooFar: 'is more than 30 years ahead',
-  expiryBeforeManufacture: 'is before the manufacture date',
-  duplicate: 'was already submitted',
-  repeatedInBatch: 'repeats the GTIN and lot of another row',
-  unknownCertificate: 'is not one of your certificates of conformance or analysis',
-  tooLong: 'is too long',
-  badRow: 'the row does not have the columns of the header',
-  barcode: 'cannot be read',
-} as const;
-export type LotProblem = keyof typeof lotProblems;
-
-export const lotWarnings = {
-  overDelivery: 'exceeds the quantity ordered on the purchase order line',
-} as const;
-
-/** One problem of one row: `row` is the CSV line number (the header is line 1) or the form row (1). */
-export interface RowProblem {
+export interface RowProblem extends Problem {
   row: number;
-  /** The field (CSV column name), or null for the whole row. */
   column: string | null;
-  message: string;
 }
 
 export interface Lot {

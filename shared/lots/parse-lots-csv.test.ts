@@ -33,15 +33,16 @@ describe('parseLotsCsv', () => {
   it('refuses a row with the wrong number of cells as a row, tolerating one trailing empty cell', () => {
     const p = parseLotsCsv('gtin,lot,quantity\n09506000134352,A,1,\n09506000134352,B\n');
     expect(p.lots.map((l) => l.lot)).toEqual(['A']);
-    expect(p.rejected).toEqual([{ row: 3, column: null, message: 'the row does not have the columns of the header: 2 cells, 3 columns' }]);
+    expect(p.rejected).toEqual([{ row: 3, column: null, code: 'lots.badRow', params: { cells: 2, columns: 3 } }]);
   });
 
   it('refuses the file for a bad header, an unclosed quote or bytes that are not UTF-8', () => {
-    expect(parseLotsCsv('gtin,lot,colour,quantity\n').fileProblem).toEqual({ column: 'colour', message: 'is not a column of the template' });
-    expect(parseLotsCsv('gtin,lot\n').fileProblem).toEqual({ column: 'quantity', message: 'is a required column of the template' });
-    expect(parseLotsCsv('gtin,lot,lot,quantity\n').fileProblem?.column).toBe('lot');
-    expect(parseLotsCsv('gtin,lot,quantity\n"x,1,1\n').fileProblem?.message).toBe('a quoted cell is not closed');
-    expect(parseLotsCsv(new Uint8Array([0x67, 0xff, 0xfe])).fileProblem?.message).toBe('is not a UTF-8 text (CSV) file');
-    expect(parseLotsCsv('\n\n').fileProblem?.message).toBe('the file has no header row');
+    expect(parseLotsCsv('gtin,lot,colour,quantity\n').fileProblem).toEqual({ column: 'colour', code: 'lots.unknownColumn' });
+    expect(parseLotsCsv('gtin,lot\n').fileProblem).toEqual({ column: 'quantity', code: 'lots.missingColumn' });
+    expect(parseLotsCsv('gtin,lot,lot,quantity\n').fileProblem).toEqual({ column: 'lot', code: 'lots.repeatedColumn' });
+    expect(parseLotsCsv('gtin,lot,quantity\n"x,1,1\n').fileProblem).toEqual({ column: null, code: 'lots.unclosedQuote' });
+    expect(parseLotsCsv(new Uint8Array([0x67, 0xff, 0xfe])).fileProblem).toEqual({ column: null, code: 'lots.notText' });
+    expect(parseLotsCsv('\n\n').fileProblem).toEqual({ column: null, code: 'lots.empty' });
+    expect(parseLotsCsv(new Uint8Array(5 * 1024 * 1024 + 1)).fileProblem).toEqual({ column: null, code: 'lots.fileTooLarge', params: { max: 5 } });
   });
 });

@@ -1,6 +1,7 @@
 // The CSV way in to lot data: the template (header row and an example) and its parser. The
 // parser only reads the table; submitLots validates the rows it yields like any other lots.
-import { lotCsvColumns, lotProblems, type RowProblem } from './lot.ts';
+import { problem, type Problem } from '../errors.ts';
+import { lotCsvColumns, type RowProblem } from './lot.ts';
 import type { LotInput } from './submit-lots.ts';
 
 export interface ParsedLotsCsv {
@@ -15,16 +16,13 @@ export function lotsCsvTemplate(): string {
   return `${lotCsvColumns.join(',')}\r\n09506000134352,L2403A,SN0001|SN0002,2026-02-10,2031-02-28,2,,,\r\n`;
 }
 
-export const csvProblems = {
-  empty: 'the file has no header row',
-  unknownColumn: 'is not a column of the template',
-  missingColumn: 'is a required column of the template',
-  repeatedColumn: 'appears twice in the header',
-  notText: 'is not a UTF-8 text (CSV) file',
-  unclosedQuote: 'a quoted cell is not closed',
-} as const;
+/** Why the whole file was refused: a problem of its header (`column`) or of the file (null). */
+export interface FileProblem extends Problem {
+  column: string | null;
+}
 
-const maxBytes = 5 * 1024 * 1024;
+const maxMegabytes = 5;
+const maxBytes = maxMegabytes * 1024 * 1024;
 const required = ['gtin', 'lot', 'quantity'] as const;
 
 /** RFC 4180 records: quoted cells may hold the delimiter, quotes ("") and line breaks. Returns each record with its first line number. */
@@ -74,36 +72,37 @@ function records(text: string, delimiter: string): { line: number; cells: string
 /**
  * Reads a lot CSV (UTF-8, optional BOM; comma or, as spreadsheets in many locales write it,
  * semicolon separated; header names in any order and case). Serials are separated by `|`.
- * Blank lines are skipped. A problem with the header refuses the whole file (AppError-style
- * field texts in `fileProblem`); a row with the wrong number of cells is refused as a row.
+ * Blank lines are skipped. A problem with the header refuses the whole file (`fileProblem`);
+ * a row with the wrong number of cells is refused as a row.
  */
-export function parseLotsCsv(bytes: Uint8Array | string): ParsedLotsCsv & { fileProblem?: { column: string | null; message: string } } {
+export function parseLotsCsv(bytes: Uint8Array | string): ParsedLotsCsv & { fileProblem?: FileProblem } {
+  const refused = (column: string | null, p: Problem) => ({ lots: [], rejected: [], fileProblem: { column, ...p } });
   let text: string;
   if (typeof bytes === 'string') text = bytes;
   else {
-    if (bytes.length > maxBytes) return { lots: [], rejected: [], fileProblem: { column: null, message: `${lotProblems.tooLong}: at most 5 MB` } };
+    if (bytes.length > maxBytes) return refused(null, problem('lots.fileTooLarge', { max: maxMegabytes }));
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      return { lots: [], rejected: [], fileProblem: { column: null, message: csvProblems.notText } };
+      return refused(null, problem('lots.notText'));
     }
   }
   text = text.replace(/^\uFEFF/, '');
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
   const all = records(text, delimiter);
-  if (all === 'unclosed') return { lots: [], rejected: [], fileProblem: { column: null, message: csvProblems.unclosedQuote } };
+  if (all === 'unclosed') return refused(null, problem('lots.unclosedQuote'));
   const nonBlank = all.filter((r) => r.cells.some((c) => c.trim() !== ''));
   const header = nonBlank.shift();
-  if (!header) return { lots: [], rejected: [], fileProblem: { column: null, message: csvProblems.empty } };
+  if (!header) return refused(null, problem('lots.empty'));
 
   const names = header.cells.map((c) => c.trim().toLowerCase());
   for (const [i, name] of names.entries()) {
-    if (!(lotCsvColumns as readonly string[]).includes(name)) return { lots: [], rejected: [], fileProblem: { column: name || `#${i + 1}`, message: csvProblems.unknownColumn } };
-    if (names.indexOf(name) !== i) return { lots: [], rejected: [], fileProblem: { column: name, message: csvProblems.repeatedColumn } };
+    if (!(lotCsvColumns as readonly string[]).includes(name)) return refused(name || `#${i + 1}`, problem('lots.unknownColumn'));
+    if (names.indexOf(name) !== i) return refused(name, problem('lots.repeatedColumn'));
   }
   for (const name of required) {
-    if (!names.includes(name)) return { lots: [], rejected: [], fileProblem: { column: name, message: csvProblems.missingColumn } };
+    if (!names.includes(name)) return refused(name, problem('lots.missingColumn'));
   }
 
   const lots: LotInput[] = [];
@@ -112,7 +111,7 @@ export function parseLotsCsv(bytes: Uint8Array | string): ParsedLotsCsv & { file
     // A trailing delimiter from a spreadsheet adds an empty cell: tolerated.
     const cells = r.cells.length === names.length + 1 && r.cells.at(-1)!.trim() === '' ? r.cells.slice(0, -1) : r.cells;
     if (cells.length !== names.length) {
-      rejected.push({ row: r.line, column: null, message: `${lotProblems.badRow}: ${cells.length} cells, ${names.length} columns` });
+      rejected.push({ row: r.line, column: null, ...problem('lots.badRow', { cells: cells.length, columns: names.length }) });
       continue;
     }
     const get = (name: string) => {

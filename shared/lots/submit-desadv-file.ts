@@ -18,7 +18,7 @@ import { isEdifactError, describeProblem, type EdifactProblem } from '../edifact
 import { fill } from '../fill.ts';
 import { readEnvelope, splitInterchanges, type EdifactMessage } from '../edifact/envelope.ts';
 import type { DespatchAdvice } from './map-desadv.ts';
-import { desadvMessageProblemTexts, submitDesadvMessage } from './submit-desadv-message.ts';
+import { submitDesadvMessage } from './submit-desadv-message.ts';
 import { answeredFrom, contrlForRefusal, groupsOf, unbForAnswer, writeContrl, type AnsweredInterchange, type MessageReport } from '../edifact/write-contrl.ts';
 import { writeAperak } from '../edifact/write-aperak.ts';
 import { completeInterchange, headerOf, recordInterchange, type InterchangeStatus, type MessageOutcome, type ReceivedBy } from '../edi/inbound/record-interchange.ts';
@@ -26,7 +26,6 @@ import { completeInterchange, headerOf, recordInterchange, type InterchangeStatu
 export const desadvFileProblemTexts = {
   tooLarge: 'the file is larger than {max} bytes',
   unsupportedMessageType: 'message type {type} is not supported here (this door takes DESADV)',
-  field: desadvMessageProblemTexts.field,
 } as const;
 
 export const maxDesadvFileBytes = 10 * 1024 * 1024;

@@ -5,17 +5,13 @@
 // refusal names the segment (and element) each refused field was read from.
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { isAppError } from '../errors.ts';
+import { isAppError, problem, type Problems } from '../errors.ts';
 import { submitLots, rowProblemsOf, type LotInput } from './submit-lots.ts';
-import { lotProblems, type Lot, type RowProblem } from './lot.ts';
-import { type EdifactProblem } from '../edifact/problems.ts';
-import { fill } from '../fill.ts';
+import type { Lot, RowProblem } from './lot.ts';
+import type { EdifactProblem } from '../edifact/problems.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
+import { fieldProblem } from '../edi/inbound/field-problem.ts';
 import { mapDesadv, type DesadvMapResult, type DespatchAdvice, type FieldSource } from './map-desadv.ts';
-
-export const desadvMessageProblemTexts = {
-  field: '{field} {problem}',
-} as const;
 
 export interface DesadvMessageSubmission {
   status: 'accepted' | 'rejected';
@@ -39,8 +35,8 @@ export async function submitDesadvMessage(ctx: UseCaseContext, actor: Actor, m: 
     const result = await submitLots(ctx, actor, { source: 'edifact', lots: lotInputs(advice) });
     return { status: 'accepted', advice, lots: result.stored, warnings: result.warnings, problems: [] };
   } catch (e) {
-    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
-    return { status: 'rejected', advice, lots: [], warnings: [], problems: rowProblems(e.fields, sources, m.reference) };
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.problems) throw e;
+    return { status: 'rejected', advice, lots: [], warnings: [], problems: rowProblems(e.problems, sources, m.reference) };
   }
 }
 
@@ -55,12 +51,12 @@ async function otherLineProblems(ctx: UseCaseContext, actor: Actor, partial: Par
   const faulty = new Set(partial.faultyLines);
   const lots = lotInputs(partial.advice).filter((_, i) => !faulty.has(i));
   if (lots.length === 0) return [];
-  const rejected: RowProblem[] = partial.faultyLines.map((i) => ({ row: i + 1, column: null, message: 'refused in mapping' }));
+  const rejected: RowProblem[] = partial.faultyLines.map((i) => ({ row: i + 1, column: null, ...problem('lots.lineRefused') }));
   try {
     await submitLots(ctx, actor, { source: 'edifact', lots, rejected });
   } catch (e) {
-    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.fields) throw e;
-    return rowProblems(e.fields, partial.sources, messageReference).filter((p) => !faulty.has(Number(p.field!.split('/')[1])));
+    if (!isAppError(e) || (e.code !== 'invalid_input' && e.code !== 'conflict') || !e.problems) throw e;
+    return rowProblems(e.problems, partial.sources, messageReference).filter((p) => !faulty.has(Number(p.field!.split('/')[1])));
   }
   throw new Error('submitLots stored lots although rows were refused');
 }
@@ -80,26 +76,10 @@ function lotInputs(advice: DespatchAdvice): LotInput[] {
 }
 
 /** The lot use case's row refusals, each against the segment its field was read from. */
-function rowProblems(fields: Record<string, string>, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
-  return rowProblemsOf(fields).map((p) => {
-    const line = p.row - 1;
-    const at = (p.column && sources[`lines/${line}/${p.column}`]) || sources[`lines/${line}`];
-    const field = `lines/${line}${p.column ? `/${p.column}` : ''}`;
-    return {
-      code: lotProblemCode(p.message),
-      message: fill(desadvMessageProblemTexts.field, { field, problem: p.message }),
-      params: { field, problem: p.message },
-      segment: at?.segment ?? null,
-      tag: at?.tag ?? null,
-      ...(at?.element ? { element: at.element, component: at.component } : {}),
-      messageReference,
-      field,
-    };
+function rowProblems(problems: Problems, sources: Record<string, FieldSource>, messageReference: string): EdifactProblem[] {
+  return rowProblemsOf(problems).map(({ row, column, ...p }) => {
+    const line = row - 1;
+    const at = (column && sources[`lines/${line}/${column}`]) || sources[`lines/${line}`];
+    return fieldProblem(`lines/${line}${column ? `/${column}` : ''}`, p, at, messageReference);
   });
-}
-
-/** The stable code of a lot problem text (the lot use case gives texts, e.g. "is not one of your purchase orders: 4500…"), 'field' when none fits. */
-function lotProblemCode(message: string): string {
-  for (const [code, text] of Object.entries(lotProblems)) if (message === text || message.startsWith(`${text}:`)) return code;
-  return 'field';
 }

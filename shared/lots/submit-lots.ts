@@ -4,10 +4,11 @@ import { asAuditActor, requireRole } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
-import { AppError } from '../errors.ts';
+import { problem, refusal, type Problem, type Problems } from '../errors.ts';
+import { translateProblem } from '../i18n/index.ts';
 import { newId } from '../ids.ts';
 import { recordHash } from '../signatures/record-hash.ts';
-import { lotContent, lotEventData, lotProblems as problems, lotSelect, lotWarnings, toLot, type Lot, type LotRow, type LotSource, type RowProblem } from './lot.ts';
+import { lotContent, lotEventData, lotSelect, toLot, type Lot, type LotRow, type LotSource, type RowProblem } from './lot.ts';
 
 /** One lot as the form, a CSV row or a barcode gives it: every way in has this shape. */
 export interface LotInput {
@@ -51,17 +52,17 @@ const maxRows = 5000;
 const maxNote = 500;
 const gsLength = 20;
 
-/** The key of one row's field in AppError.fields: "rows/<row>/<column>" ("rows/<row>" for the whole row). */
-export function rowFieldKey(row: number, column: string | null): string {
+/** The path of one row's field in AppError.problems: "rows/<row>/<column>" ("rows/<row>" for the whole row). */
+export function rowPath(row: number, column: string | null): string {
   return column ? `rows/${row}/${column}` : `rows/${row}`;
 }
 
-/** The row problems of an AppError thrown by submitLots, in row order. */
-export function rowProblemsOf(fields: Record<string, string> | undefined): RowProblem[] {
+/** The row problems of a refusal of submitLots (each path read back into its row and column), in row order. */
+export function rowProblemsOf(problems: Problems | undefined): RowProblem[] {
   const out: RowProblem[] = [];
-  for (const [key, message] of Object.entries(fields ?? {})) {
-    const m = /^rows\/(\d+)(?:\/(.+))?$/.exec(key);
-    if (m) out.push({ row: Number(m[1]), column: m[2] ?? null, message });
+  for (const [path, p] of Object.entries(problems ?? {})) {
+    const [head, row, column] = path.split('/');
+    if (head === 'rows' && row) out.push({ row: Number(row), column: column ?? null, ...p });
   }
   return out.sort((a, b) => a.row - b.row);
 }
@@ -108,14 +109,14 @@ interface Checked {
 export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsSubmission): Promise<LotsResult> {
   requireRole(actor, 'supplier_user');
   const lots = input.lots ?? [];
-  if (lots.length === 0 && !(input.rejected ?? []).length) throw new AppError('invalid_input', 'no lots to submit', { lots: problems.required });
-  if (lots.length > maxRows) throw new AppError('invalid_input', `at most ${maxRows} lots at once`, { lots: `${problems.tooLong}: at most ${maxRows} rows` });
+  if (lots.length === 0 && !(input.rejected ?? []).length) throw refusal('invalid_input', 'no lots to submit', { lots: problem('common.required') });
+  if (lots.length > maxRows) throw refusal('invalid_input', `at most ${maxRows} lots at once`, { lots: problem('lots.tooManyRows', { max: maxRows }) });
 
   const now = ctx.clock.now();
   const today = now.toISOString().slice(0, 10);
   const latestExpiry = `${now.getUTCFullYear() + 30}${today.slice(4)}`;
-  const fields: Record<string, string> = {};
-  for (const p of input.rejected ?? []) fields[rowFieldKey(p.row, p.column)] ??= p.message;
+  const problems: Problems = {};
+  for (const { row, column, ...p } of input.rejected ?? []) problems[rowPath(row, column)] ??= p;
 
   const checked: Checked[] = [];
   const failedRows = new Set<number>((input.rejected ?? []).map((p) => p.row));
@@ -123,45 +124,45 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
 
   for (const [index, l] of lots.entries()) {
     const row = l.row ?? index + 1;
-    const problem = (column: string, message: string) => {
-      fields[rowFieldKey(row, column)] ??= message;
+    const refuse = (column: string, p: Problem) => {
+      problems[rowPath(row, column)] ??= p;
       failedRows.add(row);
     };
 
     const gtinIn = text(l.gtin);
     let gtin = '';
-    if (!gtinIn) problem('gtin', problems.required);
-    else if (!isValidGtin(gtinIn)) problem('gtin', `${problems.badGtin}: ${gtinIn}`);
+    if (!gtinIn) refuse('gtin', problem('common.required'));
+    else if (!isValidGtin(gtinIn)) refuse('gtin', problem('lots.badGtin', { gtin: gtinIn }));
     else gtin = toGtin14(gtinIn);
 
     const lot = text(l.lot);
-    if (!lot) problem('lot', problems.required);
-    else if (lot.length > gsLength || control.test(lot)) problem('lot', `${problems.badLot}: ${lot}`);
+    if (!lot) refuse('lot', problem('common.required'));
+    else if (lot.length > gsLength || control.test(lot)) refuse('lot', problem('lots.badLot', { lot }));
 
     const quantityIn = text(l.quantity);
     const quantity = /^\d{1,9}$/.test(quantityIn) ? Number(quantityIn) : NaN;
-    if (!quantityIn) problem('quantity', problems.required);
-    else if (!(quantity >= 1)) problem('quantity', `${problems.badQuantity}: ${quantityIn}`);
+    if (!quantityIn) refuse('quantity', problem('common.required'));
+    else if (!(quantity >= 1)) refuse('quantity', problem('lots.badQuantity', { quantity: quantityIn }));
 
     const serials = (l.serials ?? []).map(text).filter(Boolean);
     const badSerials = serials.filter((s) => s.length > gsLength || control.test(s));
     const repeated = serials.filter((s, i) => serials.indexOf(s) !== i);
-    if (badSerials.length) problem('serials', `${problems.badSerial}: ${badSerials.join(', ')}`);
-    else if (repeated.length) problem('serials', `${problems.serialRepeated}: ${[...new Set(repeated)].join(', ')}`);
-    else if (serials.length > 0 && quantity >= 1 && serials.length !== quantity) problem('serials', `${problems.serialCount}: ${serials.length} serials, quantity ${quantity}`);
+    if (badSerials.length) refuse('serials', problem('lots.badSerial', { serials: badSerials.join(', ') }));
+    else if (repeated.length) refuse('serials', problem('lots.serialRepeated', { serials: [...new Set(repeated)].join(', ') }));
+    else if (serials.length > 0 && quantity >= 1 && serials.length !== quantity) refuse('serials', problem('lots.serialCount', { count: serials.length, quantity }));
 
     const date = (column: 'manufacture_date' | 'expiry_date', value: string): string | null => {
       if (!value) return null;
-      if (!isDate(value)) problem(column, `${problems.badDate}: ${value}`);
-      else if (value < '2000-01-01') problem(column, `${problems.dateTooEarly}: ${value}`);
-      else if (column === 'manufacture_date' && value > today) problem(column, `${problems.manufactureInFuture}: ${value}`);
-      else if (column === 'expiry_date' && value > latestExpiry) problem(column, `${problems.expiryTooFar}: ${value}`);
+      if (!isDate(value)) refuse(column, problem('lots.badDate', { date: value }));
+      else if (value < '2000-01-01') refuse(column, problem('lots.dateTooEarly', { date: value }));
+      else if (column === 'manufacture_date' && value > today) refuse(column, problem('lots.manufactureInFuture', { date: value }));
+      else if (column === 'expiry_date' && value > latestExpiry) refuse(column, problem('lots.expiryTooFar', { date: value }));
       else return value;
       return null;
     };
     const manufactureDate = date('manufacture_date', text(l.manufactureDate));
     const expiryDate = date('expiry_date', text(l.expiryDate));
-    if (manufactureDate && expiryDate && expiryDate < manufactureDate) problem('expiry_date', `${problems.expiryBeforeManufacture}: ${expiryDate} < ${manufactureDate}`);
+    if (manufactureDate && expiryDate && expiryDate < manufactureDate) refuse('expiry_date', problem('lots.expiryBeforeManufacture', { expiry: expiryDate, manufacture: manufactureDate }));
 
     // The order line or the item.
     const poNumber = text(l.poNumber);
@@ -169,26 +170,26 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
     let order: Checked['order'] = null;
     if (poNumber) {
       const po = await ctx.db.get<{ id: string }>('SELECT id FROM purchase_orders WHERE po_number = ? AND supplier_organisation_id = ?', [poNumber, actor.organisationId]);
-      if (!po) problem('po_number', `${problems.unknownPurchaseOrder}: ${poNumber}`);
+      if (!po) refuse('po_number', problem('lots.unknownPurchaseOrder', { poNumber }));
       else if (poLineIn) {
         const lineNumber = /^\d{1,9}$/.test(poLineIn) ? Number(poLineIn) : NaN;
         const line = Number.isInteger(lineNumber)
           ? await ctx.db.get<{ gtin: string; quantity: number }>('SELECT gtin, quantity FROM purchase_order_lines WHERE purchase_order_id = ? AND line_number = ?', [po.id, lineNumber])
           : undefined;
-        if (!line) problem('po_line', `${problems.unknownPoLine}: ${poNumber} / ${poLineIn}`);
-        else if (gtin && line.gtin !== gtin) problem('gtin', `${problems.gtinNotOnLine}: ${poNumber} / ${lineNumber} orders ${line.gtin}`);
+        if (!line) refuse('po_line', problem('lots.unknownPoLine', { poNumber, line: poLineIn }));
+        else if (gtin && line.gtin !== gtin) refuse('gtin', problem('lots.gtinNotOnLine', { poNumber, line: lineNumber, ordered: line.gtin }));
         else order = { id: po.id, poNumber, lineNumber, ordered: line.quantity };
       } else if (gtin) {
         const lines = await ctx.db.all<{ line_number: number; quantity: number }>('SELECT line_number, quantity FROM purchase_order_lines WHERE purchase_order_id = ? AND gtin = ?', [po.id, gtin]);
         if (lines.length === 1) order = { id: po.id, poNumber, lineNumber: lines[0]!.line_number, ordered: lines[0]!.quantity };
-        else if (lines.length === 0) problem('gtin', `${problems.gtinNotOnLine}: ${poNumber}`);
-        else problem('po_line', problems.lineRequired);
+        else if (lines.length === 0) refuse('gtin', problem('lots.gtinNotOnOrder', { poNumber }));
+        else refuse('po_line', problem('lots.lineRequired'));
       }
     } else if (poLineIn) {
-      problem('po_number', problems.lineWithoutOrder);
+      refuse('po_number', problem('lots.lineWithoutOrder'));
     } else if (gtin) {
       const item = await ctx.db.get<{ gtin: string }>('SELECT gtin FROM items WHERE gtin = ?', [gtin]);
-      if (!item) problem('gtin', `${problems.unknownGtin}: ${gtin}`);
+      if (!item) refuse('gtin', problem('lots.unknownGtin', { gtin }));
     }
 
     // The CoC / CoA: referenced by series id or certificate number, of the caller's organisation.
@@ -200,14 +201,14 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
           ORDER BY version DESC LIMIT 1`,
         [actor.organisationId, certificateIn, certificateIn],
       );
-      if (!c) problem('certificate', `${problems.unknownCertificate}: ${certificateIn}`);
+      if (!c) refuse('certificate', problem('lots.unknownCertificate', { certificate: certificateIn }));
       else certificateSeriesId = c.series_id;
     }
     const note = text(l.certificateNote);
-    if (note.length > maxNote) problem('certificate_note', `${problems.tooLong}: at most ${maxNote} characters`);
+    if (note.length > maxNote) refuse('certificate_note', problem('common.tooLong', { max: maxNote }));
 
     // Duplicates: submitted before (named), or twice in this batch.
-    if (gtin && lot && !fields[rowFieldKey(row, 'lot')]) {
+    if (gtin && lot && !problems[rowPath(row, 'lot')]) {
       const existing = await ctx.db.get<{ id: string; submitted_at: string; po_number: string | null; po_line_number: number | null }>(
         `SELECT l.id, l.submitted_at, po.po_number, l.po_line_number FROM lots l LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id
           WHERE l.organisation_id = ? AND l.gtin = ? AND l.lot = ?`,
@@ -215,10 +216,15 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
       );
       const key = `${gtin}\u0000${lot}`;
       if (existing) {
-        const on = existing.po_number ? `, PO ${existing.po_number} line ${existing.po_line_number}` : '';
-        problem('lot', `${problems.duplicate}: ${existing.id} (${existing.submitted_at.slice(0, 10)}${on})`);
+        const record = { record: existing.id, date: existing.submitted_at.slice(0, 10) };
+        refuse(
+          'lot',
+          existing.po_number
+            ? problem('lots.duplicateOnOrder', { ...record, poNumber: existing.po_number, line: existing.po_line_number ?? '' })
+            : problem('lots.duplicate', record),
+        );
       } else if (batchKeys.has(key)) {
-        problem('lot', `${problems.repeatedInBatch}: ${batchKeys.get(key)}`);
+        refuse('lot', problem('lots.repeatedInBatch', { row: batchKeys.get(key)! }));
       } else batchKeys.set(key, row);
     }
 
@@ -227,14 +233,13 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
     }
   }
 
-  const rejected = rowProblemsOf(fields);
-  const otherFields = Object.fromEntries(Object.entries(fields).filter(([k]) => !k.startsWith('rows/')));
+  const rejected = rowProblemsOf(problems);
   if (rejected.length > 0 && (!input.keepValid || checked.length === 0)) {
     const summary = rejected
       .slice(0, 20)
-      .map((p) => `row ${p.row}${p.column ? ` ${p.column}` : ''}: ${p.message}`)
+      .map((p) => `row ${p.row}${p.column ? ` ${p.column}` : ''}: ${translateProblem('en', p)}`)
       .join('; ');
-    throw new AppError('invalid_input', `no lots were stored: ${summary}${rejected.length > 20 ? '; …' : ''}`, { ...otherFields, ...fields });
+    throw refusal('invalid_input', `no lots were stored: ${summary}${rejected.length > 20 ? '; …' : ''}`, problems);
   }
 
   // Over-delivery: what this batch adds to a line on top of what was delivered before.
@@ -250,7 +255,7 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
     const delivered = runningTotal.get(key)! + c.quantity;
     runningTotal.set(key, delivered);
     if (delivered > c.order.ordered) {
-      warnings.push({ row: c.row, column: 'quantity', message: `${lotWarnings.overDelivery}: ${delivered} of ${c.order.ordered} (PO ${c.order.poNumber} line ${c.order.lineNumber})` });
+      warnings.push({ row: c.row, column: 'quantity', ...problem('lots.overDelivery', { delivered, ordered: c.order.ordered, poNumber: c.order.poNumber, line: c.order.lineNumber }) });
     }
   }
 
@@ -305,7 +310,7 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
       } catch (e) {
         // Submitted by someone else between the check and now.
         if (String(e).includes('UNIQUE')) {
-          throw new AppError('conflict', `lot ${c.lot} of ${c.gtin} was submitted meanwhile`, { [rowFieldKey(c.row, 'lot')]: problems.duplicate });
+          throw refusal('conflict', `lot ${c.lot} of ${c.gtin} was submitted meanwhile`, { [rowPath(c.row, 'lot')]: problem('lots.submittedMeanwhile') });
         }
         throw e;
       }
@@ -330,11 +335,11 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
           certificate: lot.certificate?.seriesId ?? null,
           certificateNote: lot.certificateNote,
           recordHash: hash,
-          ...(warning ? { warning: warning.message } : {}),
+          ...(warning ? { warning: translateProblem('en', warning) } : {}),
         },
         requestId: ctx.requestId,
       });
-      const overDelivery = warning && c.order ? { ordered: c.order.ordered, delivered: Number(/: (\d+) of/.exec(warning.message)?.[1] ?? c.quantity) } : null;
+      const overDelivery = warning && c.order ? { ordered: c.order.ordered, delivered: Number(warning.params?.delivered ?? c.quantity) } : null;
       await enqueueEvent(tx, ctx.clock, {
         type: 'lot.submitted',
         aggregateType: 'lot',

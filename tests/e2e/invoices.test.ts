@@ -133,8 +133,8 @@ describe('the demo supplier submits an invoice and follows its status from the E
     await problems.waitFor();
     expect(await problems.textContent()).toContain('The due date is before the invoice date 2026-03-20.');
     expect(await problems.textContent()).toContain('Unit price 3.90 differs from the purchase order’s 3.85.');
-    expect(await page.locator('#inv-dueDate-error').textContent()).toContain('before the invoice date');
-    expect(await page.locator('#inv-lines-0-unitPrice-error').textContent()).toContain('3.85');
+    expect(await page.locator('#inv-dueDate-problem').textContent()).toContain('before the invoice date');
+    expect(await page.locator('#inv-lines-0-unitPrice-problem').textContent()).toContain('3.85');
   });
 
   step('corrects them and submits the invoice', async () => {

@@ -163,7 +163,7 @@ describe('certificates', () => {
       const html = await refused(certificateFields(), { name: 'certificate.pdf', bytes: new TextEncoder().encode('Certificate no. 123, trust me.\n') }, [
         'This file is not a PDF (judged by its content, not its name).',
       ]);
-      expect(html).toContain('id="upload-file-error"');
+      expect(html).toContain('id="upload-file-problem" data-problem="files.notPdf"');
       expect(html).toMatch(/id="upload-file"[^>]*aria-invalid="true"/);
     });
 
@@ -207,8 +207,8 @@ describe('certificates', () => {
       const html = await refused(certificateFields({ validFrom: '2026-02-30', validTo: '01.03.2029' }), { name: 'c.pdf', bytes: await pdfBytes('dates') }, [
         'Enter a date (YYYY-MM-DD).',
       ]);
-      expect(html).toMatch(/id="upload-validFrom-error"[^>]*>Enter a date \(YYYY-MM-DD\)\.</);
-      expect(html).toMatch(/id="upload-validTo-error"[^>]*>Enter a date \(YYYY-MM-DD\)\.</);
+      expect(html).toMatch(/id="upload-validFrom-problem"[^>]*>Enter a date \(YYYY-MM-DD\)\.</);
+      expect(html).toMatch(/id="upload-validTo-problem"[^>]*>Enter a date \(YYYY-MM-DD\)\.</);
     });
 
     it('refuses missing fields all at once, with the typed values kept', async () => {
@@ -217,7 +217,7 @@ describe('certificates', () => {
         'KEEP-ME-1',
       ]);
       for (const name of ['type', 'number', 'issuer', 'scope', 'validFrom', 'validTo']) {
-        expect(html, name).toMatch(new RegExp(`id="upload-${name}-error"[^>]*>Required\\.<`));
+        expect(html, name).toMatch(new RegExp(`id="upload-${name}-problem"[^>]*>Required\\.<`));
       }
     });
 
@@ -591,7 +591,7 @@ describe('certificates', () => {
       await stale.body?.cancel();
       const odd = await start(as.qa, id, { decision: 'maybe', recordHash: await recordHashOf(id) });
       expect(odd.status).toBe(400);
-      await odd.body?.cancel();
+      expect((await odd.json()).fields).toEqual({ decision: 'Choose to approve or to reject.' });
     });
   });
 

@@ -80,7 +80,7 @@ describe('the APERAK names every business problem', () => {
     const texts = aperak.filter((s) => s.tag === 'FTX').map((s) => s.elements[3]!.join(''));
     expect(aperak.filter((s) => s.tag === 'ERC').map((s) => s.elements[0]![0])).toEqual(['MISSING', 'BADVALUE']);
     expect(texts[0]).toMatch(/due date/);
-    expect(texts[1]).toMatch(/\(MOA\).*grossTotal is 99\.99, net \+ tax is 47\.69/);
+    expect(texts[1]).toMatch(/\(MOA\).*grossTotal: Gross total 99\.99, but net \+ tax is 47\.69/);
     expect(await db.get("SELECT id FROM invoices WHERE invoice_number = 'INV-EVERY-1'")).toBeUndefined();
   });
 });

@@ -251,7 +251,7 @@ describe('DESADV and INVOIC over AS2', () => {
     expect(aperak.filter((s) => s.tag === 'RFF').map((s) => s.elements[0])).toEqual([['ACW', 'B1'], ['DM', 'DA-EDI-3'], ['ON', '4500000404']]);
     expect(aperak.find((s) => s.tag === 'ERC')!.elements[0]).toEqual(['UNKPO', '', 'ZZZ']);
     // The FTX names the segment the order number was read from.
-    expect(aperak.find((s) => s.tag === 'FTX')!.elements[3]!.join('')).toMatch(/^segment \d+ \(RFF\).*is not one of your purchase orders/);
+    expect(aperak.find((s) => s.tag === 'FTX')!.elements[3]!.join('')).toMatch(/^segment \d+ \(RFF\).*Not one of your purchase orders/);
     const message = (await db.get<{ status: string; aperak: string }>("SELECT m.status, m.aperak FROM edi_messages m JOIN edi_interchanges i ON i.id = m.interchange_id WHERE i.control_reference = ? AND m.message_reference = 'B1'", [ic.reference]))!;
     expect([message.status, message.aperak]).toEqual(['rejected', queued[1]!.text]);
   });

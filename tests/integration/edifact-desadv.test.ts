@@ -209,7 +209,7 @@ describe('DESADV → lots', () => {
     expect([bad!.status, bad!.lots, ok!.status, ok!.lots.map((l) => l.lot)]).toEqual(['rejected', [], 'accepted', [good]]);
     expect(await lotCount()).toBe(before + 1);
     // The unknown order of line 2 is named where it was read: its RFF+ON, segment 18 of message B1.
-    expect(bad!.problems.map((p) => [p.code, p.segment, p.tag, p.element, p.component, p.field])).toEqual([['unknownPurchaseOrder', 18, 'RFF', 1, 2, 'lines/1/po_number']]);
+    expect(bad!.problems.map((p) => [p.code, p.segment, p.tag, p.element, p.component, p.field])).toEqual([['lots.unknownPurchaseOrder', 18, 'RFF', 1, 2, 'lines/1/po_number']]);
     const aperak = answer(bad!.aperak);
     expect(aperak.slice(0, 3)).toEqual([
       { tag: 'BGM', elements: [['313'], [aperak[0]!.elements[1]![0]!], ['27']] },
@@ -218,7 +218,7 @@ describe('DESADV → lots', () => {
     ]);
     expect(aperak.find((s) => s.tag === 'NAD' && s.elements[0]![0] === 'MR')!.elements[1]).toEqual(['6901234000001', '', '9']);
     expect(aperak.filter((s) => s.tag === 'ERC').map((s) => s.elements[0]![0])).toEqual(['UNKPO']);
-    expect(aperak.find((s) => s.tag === 'FTX')!.elements[3]!.join('')).toContain('segment 18 (RFF), element 1, component 2: lines/1/po_number is not one of your purchase orders: 4500000404');
+    expect(aperak.find((s) => s.tag === 'FTX')!.elements[3]!.join('')).toContain('segment 18 (RFF), element 1, component 2: lines/1/po_number: Not one of your purchase orders: 4500000404');
     // CONTRL acknowledges both messages' syntax: the refusal is a business one, APERAK's.
     expect(answer(ic.contrl).map((s) => [s.tag, s.elements[0]![0], s.elements.at(-1)![0]])).toEqual([
       ['UCI', ic.reference, '7'],
@@ -232,8 +232,8 @@ describe('DESADV → lots', () => {
     const { bytes } = interchange([desadv('D1', 'DA-4', [...line(1, { gtin: gtinA, lot: lotA, quantity: '1' }), ...line(2, { gtin: gtinB, lot: lotName('LS'), quantity: '3', serials: ['S1', 'S2'] })])]);
     const m = (await submitDesadvFile(ctx, actor, { bytes })).interchanges[0]!.messages[0]!;
     expect(m.problems.map((p) => [p.code, p.segment, p.tag, p.field])).toEqual([
-      ['duplicate', 12, 'PIA', 'lines/0/lot'],
-      ['serialCount', 19, 'GIN', 'lines/1/serials'],
+      ['lots.duplicateOnOrder', 12, 'PIA', 'lines/0/lot'],
+      ['lots.serialCount', 19, 'GIN', 'lines/1/serials'],
     ]);
     expect(answer(m.aperak).filter((s) => s.tag === 'ERC').map((s) => s.elements[0]![0])).toEqual(['DUPLOT', 'BADVALUE']);
   });
@@ -293,7 +293,7 @@ describe('DESADV → lots', () => {
     const before = await lotCount();
     const { bytes } = interchange([desadv('O1', 'DA-6', line(1, { gtin: gtinA, lot: lotName('LO'), quantity: '1' }), otherPo)]);
     const m = (await submitDesadvFile(ctx, actor, { bytes })).interchanges[0]!.messages[0]!;
-    expect(m.problems.map((p) => [p.code, p.tag, p.field])).toEqual([['unknownPurchaseOrder', 'RFF', 'lines/0/po_number']]);
+    expect(m.problems.map((p) => [p.code, p.tag, p.field])).toEqual([['lots.unknownPurchaseOrder', 'RFF', 'lines/0/po_number']]);
     expect(await lotCount()).toBe(before);
     // The other supplier may.
     const mine = await submitDesadvFile(ctx, otherActor, { bytes: interchange([desadv('O2', 'DA-7', line(1, { gtin: gtinA, lot: lotName('LO'), quantity: '1' }), otherPo)]).bytes });

@@ -93,7 +93,7 @@ const expected: Record<string, Expected> = {
     mapped: {
       '1/7': 'noLot@14(LIN) noLot@16(LIN)',
       '1/8': 'severalLots@49(LIN) severalLots@65(LIN) severalLots@102(LIN) severalLots@118(LIN)',
-      '1/10': 'unknownPurchaseOrder@8(RFF):1:2',
+      '1/10': 'lots.unknownPurchaseOrder@8(RFF):1:2',
     },
     why: 'valid; message 7 has no lots, message 8 names two lots per line (PIA …:NB BATCHNUMBER and GIN+BX BATCHNUMBERPAC), message 10 maps but delivers against order BYORDNUM, not one of the supplier\'s',
   },

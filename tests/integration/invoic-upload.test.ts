@@ -239,7 +239,7 @@ describe('EDIFACT INVOIC upload through the portal', () => {
 
   it('refuses an unknown order number, naming the RFF segment', async () => {
     const problems = await fileProblems(invoic({ number: 'EDI-PO-1', po: 'PO-NOWHERE' }));
-    expect(problems).toMatchObject([{ code: 'field', field: 'purchaseOrder', segment: 4, tag: 'RFF', element: 1, component: 2, message: 'purchaseOrder is not one of your purchase orders' }]);
+    expect(problems).toMatchObject([{ code: 'invoices.unknownPurchaseOrder', field: 'purchaseOrder', segment: 4, tag: 'RFF', element: 1, component: 2, message: 'purchaseOrder: Not one of your purchase orders.' }]);
     const html = await (await upload(invoic({ number: 'EDI-PO-2', po: 'PO-NOWHERE' }), {}, 'zh-CN')).text();
     expect(html).toContain('第 4 段（RFF）');
   });
@@ -247,8 +247,8 @@ describe('EDIFACT INVOIC upload through the portal', () => {
   it('refuses totals that do not add up, naming the MOA segments', async () => {
     const problems = await fileProblems(invoic({ number: 'EDI-TOT-1', po: 'PO-EDI-REFUSE', netTotal: '42.30', grossTotal: '47.79' }));
     expect(problems).toMatchObject([
-      { field: 'netTotal', segment: 22, tag: 'MOA', message: 'netTotal is 42.30, the lines add up to 42.20' },
-      { field: 'grossTotal', segment: 24, tag: 'MOA', message: 'grossTotal is 47.79, net + tax is 47.69' },
+      { code: 'invoices.totalDiffers', params: { given: '42.30', expected: '42.20' }, field: 'netTotal', segment: 22, tag: 'MOA', message: 'netTotal: Net total 42.30, but the lines add up to 42.20.' },
+      { code: 'invoices.grossDiffers', params: { given: '47.79', expected: '47.69' }, field: 'grossTotal', segment: 24, tag: 'MOA', message: 'grossTotal: Gross total 47.79, but net + tax is 47.69.' },
     ]);
   });
 

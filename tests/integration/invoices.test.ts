@@ -19,7 +19,7 @@ import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
-import { isAppError } from '../../shared/errors.ts';
+import { isAppError, type Problems } from '../../shared/errors.ts';
 import { submitInvoice, type InvoiceSubmission } from '../../shared/invoices/submit-invoice.ts';
 import { listInvoices } from '../../shared/invoices/list-invoices.ts';
 import { getInvoice } from '../../shared/invoices/get-invoice.ts';
@@ -100,7 +100,7 @@ function valid(overrides: Partial<InvoiceSubmission> = {}): InvoiceSubmission {
 }
 
 /** The field problems of a refused submission (and that it stored nothing). */
-async function problems(who: Actor, input: InvoiceSubmission): Promise<Record<string, string>> {
+async function problems(who: Actor, input: InvoiceSubmission): Promise<Problems> {
   const before = await db.get<{ n: number }>('SELECT (SELECT COUNT(*) FROM invoices) + (SELECT COUNT(*) FROM invoice_lines) + (SELECT COUNT(*) FROM outbox) AS n');
   try {
     await submitInvoice(ctx, who, input);
@@ -108,7 +108,7 @@ async function problems(who: Actor, input: InvoiceSubmission): Promise<Record<st
     if (!isAppError(e)) throw e;
     expect(e.code).toBe('invalid_input');
     expect(await db.get('SELECT (SELECT COUNT(*) FROM invoices) + (SELECT COUNT(*) FROM invoice_lines) + (SELECT COUNT(*) FROM outbox) AS n')).toEqual(before);
-    return e.fields ?? {};
+    return e.problems ?? {};
   }
   throw new Error('the invoice was accepted');
 }
@@ -182,27 +182,27 @@ describe('submitInvoice: validation, every problem at once with its field path',
       grossTotal: '1',
     });
     expect(fields).toEqual({
-      number: 'is required',
-      invoiceDate: 'is not a date (YYYY-MM-DD)',
-      dueDate: 'is not a date (YYYY-MM-DD)',
-      currency: 'is not an ISO 4217 currency code',
-      'lines/0/poLine': 'is not a line of purchase order PO-INV-1',
-      'lines/0/quantity': 'is not a quantity greater than 0 (at most 4 decimal places)',
-      'lines/0/unitPrice': 'is not an amount (at most 4 decimal places)',
-      'lines/0/taxRate': 'is not a tax rate in percent (0 to 100, at most 2 decimal places)',
-      'lines/0/lineNet': 'is not an amount (at most 2 decimal places)',
-      'lines/1/gtin': "does not match the purchase order line's GTIN 09506000134352",
-      netTotal: 'is required',
-      taxTotal: 'is not an amount (at most 2 decimal places)',
+      number: { code: 'common.required' },
+      invoiceDate: { code: 'invoices.badDate' },
+      dueDate: { code: 'invoices.badDate' },
+      currency: { code: 'invoices.badCurrency' },
+      'lines/0/poLine': { code: 'invoices.unknownPoLine', params: { po: 'PO-INV-1' } },
+      'lines/0/quantity': { code: 'invoices.badQuantity' },
+      'lines/0/unitPrice': { code: 'invoices.badAmount', params: { places: 4 } },
+      'lines/0/taxRate': { code: 'invoices.badTaxRate' },
+      'lines/0/lineNet': { code: 'invoices.badAmount', params: { places: 2 } },
+      'lines/1/gtin': { code: 'invoices.gtinDiffers', params: { gtin: '09506000134352' } },
+      netTotal: { code: 'common.required' },
+      taxTotal: { code: 'invoices.badAmount', params: { places: 2 } },
     });
   });
 
   it('requires the number, and refuses one already used by the same supplier, naming the existing invoice', async () => {
-    expect((await problems(actor.supplier, valid({ number: '  ' }))).number).toBe('is required');
-    expect((await problems(actor.supplier, valid({ number: 'X'.repeat(65) }))).number).toBe('is too long: at most 64 characters');
+    expect((await problems(actor.supplier, valid({ number: '  ' }))).number).toEqual({ code: 'common.required' });
+    expect((await problems(actor.supplier, valid({ number: 'X'.repeat(65) }))).number).toEqual({ code: 'common.tooLong', params: { max: 64 } });
     const first = await submitInvoice(ctx, actor.supplier, valid({ number: 'SPC-DUP-1' }));
     const fields = await problems(actor.supplier, valid({ number: 'SPC-DUP-1' }));
-    expect(fields).toEqual({ number: `is already used by your invoice SPC-DUP-1 submitted ${first.submittedAt.slice(0, 10)}` });
+    expect(fields).toEqual({ number: { code: 'invoices.duplicate', params: { number: 'SPC-DUP-1', id: first.id, date: first.submittedAt.slice(0, 10) } } });
   });
 
   it('lets another supplier use the same number (numbers are unique per supplier)', async () => {
@@ -214,42 +214,42 @@ describe('submitInvoice: validation, every problem at once with its field path',
   });
 
   it('checks the dates: valid calendar dates, due date not before the invoice date', async () => {
-    expect(await problems(actor.supplier, valid({ invoiceDate: '', dueDate: '' }))).toEqual({ invoiceDate: 'is required', dueDate: 'is required' });
-    expect(await problems(actor.supplier, valid({ invoiceDate: '2026-13-01' }))).toEqual({ invoiceDate: 'is not a date (YYYY-MM-DD)' });
-    expect(await problems(actor.supplier, valid({ invoiceDate: '2026-03-20', dueDate: '2026-03-19' }))).toEqual({ dueDate: 'is before the invoice date 2026-03-20' });
+    expect(await problems(actor.supplier, valid({ invoiceDate: '', dueDate: '' }))).toEqual({ invoiceDate: { code: 'common.required' }, dueDate: { code: 'common.required' } });
+    expect(await problems(actor.supplier, valid({ invoiceDate: '2026-13-01' }))).toEqual({ invoiceDate: { code: 'invoices.badDate' } });
+    expect(await problems(actor.supplier, valid({ invoiceDate: '2026-03-20', dueDate: '2026-03-19' }))).toEqual({ dueDate: { code: 'invoices.dueBeforeInvoice', params: { date: '2026-03-20' } } });
     // The same day is fine (due on receipt).
     await submitInvoice(ctx, actor.supplier, valid({ invoiceDate: '2026-03-20', dueDate: '2026-03-20' }));
   });
 
   it('checks the currency: ISO 4217 and the purchase order’s', async () => {
-    expect(await problems(actor.supplier, valid({ currency: 'XYZ' }))).toEqual({ currency: 'is not an ISO 4217 currency code' });
-    expect(await problems(actor.supplier, valid({ currency: 'USD' }))).toEqual({ currency: "must be the purchase order's currency EUR" });
-    expect(await problems(actor.supplier, valid({ currency: 'EUR', purchaseOrder: 'PO-INV-USD' }))).toEqual({ currency: "must be the purchase order's currency USD" });
+    expect(await problems(actor.supplier, valid({ currency: 'XYZ' }))).toEqual({ currency: { code: 'invoices.badCurrency' } });
+    expect(await problems(actor.supplier, valid({ currency: 'USD' }))).toEqual({ currency: { code: 'invoices.currencyDiffers', params: { currency: 'EUR' } } });
+    expect(await problems(actor.supplier, valid({ currency: 'EUR', purchaseOrder: 'PO-INV-USD' }))).toEqual({ currency: { code: 'invoices.currencyDiffers', params: { currency: 'USD' } } });
     // Lower case is read as the code.
     expect((await submitInvoice(ctx, actor.supplier, valid({ currency: 'eur' }))).currency).toBe('EUR');
   });
 
   it('needs a purchase order of the caller’s own organisation that is not cancelled or closed', async () => {
-    expect(await problems(actor.supplier, valid({ purchaseOrder: '' }))).toEqual({ purchaseOrder: 'is required' });
-    expect(await problems(actor.supplier, valid({ purchaseOrder: 'PO-NOWHERE' }))).toEqual({ purchaseOrder: 'is not one of your purchase orders' });
+    expect(await problems(actor.supplier, valid({ purchaseOrder: '' }))).toEqual({ purchaseOrder: { code: 'common.required' } });
+    expect(await problems(actor.supplier, valid({ purchaseOrder: 'PO-NOWHERE' }))).toEqual({ purchaseOrder: { code: 'invoices.unknownPurchaseOrder' } });
     // Another supplier's order is refused exactly like one that does not exist.
-    expect(await problems(actor.supplier, valid({ purchaseOrder: 'PO-INV-NINGBO' }))).toEqual({ purchaseOrder: 'is not one of your purchase orders' });
-    expect(await problems(actor.other, valid({ purchaseOrder: 'PO-INV-1' }))).toEqual({ purchaseOrder: 'is not one of your purchase orders' });
-    expect(await problems(actor.supplier, valid({ purchaseOrder: 'PO-INV-CANCELLED' }))).toEqual({ purchaseOrder: 'is cancelled and takes no invoices' });
+    expect(await problems(actor.supplier, valid({ purchaseOrder: 'PO-INV-NINGBO' }))).toEqual({ purchaseOrder: { code: 'invoices.unknownPurchaseOrder' } });
+    expect(await problems(actor.other, valid({ purchaseOrder: 'PO-INV-1' }))).toEqual({ purchaseOrder: { code: 'invoices.unknownPurchaseOrder' } });
+    expect(await problems(actor.supplier, valid({ purchaseOrder: 'PO-INV-CANCELLED' }))).toEqual({ purchaseOrder: { code: 'invoices.closedPurchaseOrder', params: { status: 'cancelled' } } });
   });
 
   it('needs at least one line', async () => {
-    expect(await problems(actor.supplier, valid({ lines: [], netTotal: '0.00', taxTotal: '0.00', grossTotal: '0.00' }))).toEqual({ lines: 'an invoice needs at least one line' });
+    expect(await problems(actor.supplier, valid({ lines: [], netTotal: '0.00', taxTotal: '0.00', grossTotal: '0.00' }))).toEqual({ lines: { code: 'invoices.noLines' } });
   });
 
   it('matches each line to a line of the order, by line number and GTIN (any GTIN length of the same item)', async () => {
     const base = valid();
-    expect(await problems(actor.supplier, { ...base, lines: [{ ...base.lines[0]!, poLine: 30 }, base.lines[1]!] })).toEqual({ 'lines/0/poLine': 'is not a line of purchase order PO-INV-1' });
-    expect(await problems(actor.supplier, { ...base, lines: [{ ...base.lines[0]!, poLine: '' }, base.lines[1]!] })).toEqual({ 'lines/0/poLine': 'is required' });
+    expect(await problems(actor.supplier, { ...base, lines: [{ ...base.lines[0]!, poLine: 30 }, base.lines[1]!] })).toEqual({ 'lines/0/poLine': { code: 'invoices.unknownPoLine', params: { po: 'PO-INV-1' } } });
+    expect(await problems(actor.supplier, { ...base, lines: [{ ...base.lines[0]!, poLine: '' }, base.lines[1]!] })).toEqual({ 'lines/0/poLine': { code: 'common.required' } });
     expect(await problems(actor.supplier, { ...base, lines: [base.lines[0]!, { ...base.lines[1]!, gtin: gtinA }] })).toEqual({
-      'lines/1/gtin': "does not match the purchase order line's GTIN 09506000134369",
+      'lines/1/gtin': { code: 'invoices.gtinDiffers', params: { gtin: '09506000134369' } },
     });
-    expect(await problems(actor.supplier, { ...base, lines: [base.lines[0]!, { ...base.lines[1]!, gtin: '' }] })).toEqual({ 'lines/1/gtin': 'is required' });
+    expect(await problems(actor.supplier, { ...base, lines: [base.lines[0]!, { ...base.lines[1]!, gtin: '' }] })).toEqual({ 'lines/1/gtin': { code: 'common.required' } });
     // The GTIN-13 of the same item matches its GTIN-14.
     await submitInvoice(ctx, actor.supplier, { ...base, lines: [{ ...base.lines[0]!, gtin: gtinA.slice(1) }, base.lines[1]!] });
   });
@@ -257,7 +257,7 @@ describe('submitInvoice: validation, every problem at once with its field path',
   it('refuses a unit price other than the order’s, naming both prices', async () => {
     const base = valid();
     const fields = await problems(actor.supplier, { ...base, lines: [{ ...base.lines[0]!, unitPrice: '3.90', lineNet: '39.00' }, base.lines[1]!], netTotal: '42.70', taxTotal: '5.55', grossTotal: '48.25' });
-    expect(fields).toEqual({ 'lines/0/unitPrice': "is 3.90, the purchase order's unit price is 3.85" });
+    expect(fields).toEqual({ 'lines/0/unitPrice': { code: 'invoices.priceDiffers', params: { invoiced: '3.90', ordered: '3.85' } } });
     // The same price written with more places is the same price.
     await submitInvoice(ctx, actor.supplier, { ...base, lines: [{ ...base.lines[0]!, unitPrice: '3.8500' }, base.lines[1]!] });
   });
@@ -266,15 +266,15 @@ describe('submitInvoice: validation, every problem at once with its field path',
     const line = (quantity: string, net: string) => ({ poLine: 1, gtin: gtinA, quantity, unitPrice: '2.00', taxRate: '0', lineNet: net });
     const input = (lines: ReturnType<typeof line>[], net: string) => valid({ purchaseOrder: 'PO-INV-OVER', lines, netTotal: net, taxTotal: '0.00', grossTotal: net });
     expect(await problems(actor.supplier, input([line('101', '202.00')], '202.00'))).toEqual({
-      'lines/0/quantity': 'exceeds what is left to invoice: 100 of 100 ordered (0 already invoiced)',
+      'lines/0/quantity': { code: 'invoices.overInvoiced', params: { left: '100', ordered: 100, invoiced: '0' } },
     });
     await submitInvoice(ctx, actor.supplier, input([line('60', '120.00')], '120.00'));
     expect(await problems(actor.supplier, input([line('41', '82.00')], '82.00'))).toEqual({
-      'lines/0/quantity': 'exceeds what is left to invoice: 40 of 100 ordered (60 already invoiced)',
+      'lines/0/quantity': { code: 'invoices.overInvoiced', params: { left: '40', ordered: 100, invoiced: '60' } },
     });
     // Two lines of one invoice on the same order line count together.
     expect(await problems(actor.supplier, input([line('30', '60.00'), line('11', '22.00')], '82.00'))).toEqual({
-      'lines/1/quantity': 'exceeds what is left to invoice: 10 of 100 ordered (60 already invoiced)',
+      'lines/1/quantity': { code: 'invoices.overInvoiced', params: { left: '10', ordered: 100, invoiced: '60' } },
     });
     await submitInvoice(ctx, actor.supplier, input([line('40', '80.00')], '80.00'));
     // The order is fully invoiced: it no longer appears among the orders to invoice.
@@ -285,7 +285,7 @@ describe('submitInvoice: validation, every problem at once with its field path',
     const base = valid();
     for (const quantity of ['0', '-1', '1.00001', 'ten']) {
       expect(await problems(actor.supplier, { ...base, lines: [{ ...base.lines[0]!, quantity }, base.lines[1]!] })).toMatchObject({
-        'lines/0/quantity': 'is not a quantity greater than 0 (at most 4 decimal places)',
+        'lines/0/quantity': { code: 'invoices.badQuantity' },
       });
     }
   });
@@ -293,18 +293,18 @@ describe('submitInvoice: validation, every problem at once with its field path',
   it('checks the arithmetic to the cent: line net = quantity × price, tax per rate, net, tax and gross totals', async () => {
     const base = valid();
     expect(await problems(actor.supplier, { ...base, lines: [base.lines[0]!, { ...base.lines[1]!, lineNet: '3.71' }] })).toEqual({
-      'lines/1/lineNet': 'is 3.71, quantity × unit price is 3.70',
+      'lines/1/lineNet': { code: 'invoices.lineNetDiffers', params: { given: '3.71', expected: '3.70' } },
     });
-    expect(await problems(actor.supplier, valid({ netTotal: '42.21' }))).toEqual({ netTotal: 'is 42.21, the lines add up to 42.20' });
+    expect(await problems(actor.supplier, valid({ netTotal: '42.21' }))).toEqual({ netTotal: { code: 'invoices.totalDiffers', params: { given: '42.21', expected: '42.20' } } });
     // Tax per line would be 5.01 + 0.48 = 5.49 here too; with 19 % on one line and 7 % on the other it differs:
     // 38.50 × 19 % = 7.315 → 7.32; 3.70 × 7 % = 0.259 → 0.26; 7.58 in all.
     const mixed = { ...base, lines: [{ ...base.lines[0]!, taxRate: '19' }, { ...base.lines[1]!, taxRate: '7' }] };
     expect(await problems(actor.supplier, { ...mixed, taxTotal: '5.49', grossTotal: '47.69' })).toEqual({
-      taxTotal: 'is 5.49, the tax per rate adds up to 7.58',
-      grossTotal: 'is 47.69, net + tax is 49.78',
+      taxTotal: { code: 'invoices.taxDiffers', params: { given: '5.49', expected: '7.58' } },
+      grossTotal: { code: 'invoices.grossDiffers', params: { given: '47.69', expected: '49.78' } },
     });
-    expect(await problems(actor.supplier, valid({ grossTotal: '47.70' }))).toEqual({ grossTotal: 'is 47.70, net + tax is 47.69' });
-    expect(await problems(actor.supplier, valid({ taxTotal: '5.486' }))).toEqual({ taxTotal: 'is not an amount (at most 2 decimal places)' });
+    expect(await problems(actor.supplier, valid({ grossTotal: '47.70' }))).toEqual({ grossTotal: { code: 'invoices.grossDiffers', params: { given: '47.70', expected: '47.69' } } });
+    expect(await problems(actor.supplier, valid({ taxTotal: '5.486' }))).toEqual({ taxTotal: { code: 'invoices.badAmount', params: { places: 2 } } });
     const stored = await submitInvoice(ctx, actor.supplier, { ...mixed, taxTotal: '7.58', grossTotal: '49.78' });
     expect(stored.taxBreakdown).toEqual([
       { rate: '7', taxableAmount: '3.70', taxAmount: '0.26' },
@@ -317,7 +317,7 @@ describe('submitInvoice: validation, every problem at once with its field path',
     await erp('purchase_order.created', order('PO-INV-CENT', { lines: [1, 2, 3].map((lineNumber) => ({ lineNumber, gtin: gtinA, quantity: 10, unitPrice: '0.35' })) }));
     const lines = [1, 2, 3].map((poLine) => ({ poLine, gtin: gtinA, quantity: '1', unitPrice: '0.35', taxRate: '19', lineNet: '0.35' }));
     const input = valid({ purchaseOrder: 'PO-INV-CENT', lines, netTotal: '1.05', taxTotal: '0.21', grossTotal: '1.26' });
-    expect(await problems(actor.supplier, input)).toEqual({ taxTotal: 'is 0.21, the tax per rate adds up to 0.20', grossTotal: 'is 1.26, net + tax is 1.25' });
+    expect(await problems(actor.supplier, input)).toEqual({ taxTotal: { code: 'invoices.taxDiffers', params: { given: '0.21', expected: '0.20' } }, grossTotal: { code: 'invoices.grossDiffers', params: { given: '1.26', expected: '1.25' } } });
     await submitInvoice(ctx, actor.supplier, { ...input, taxTotal: '0.20', grossTotal: '1.25' });
   });
 
@@ -435,6 +435,7 @@ describe('a valid invoice through the portal form', () => {
     expect(html).toContain('Unit price 3.99 differs from the purchase order’s 3.85.');
     expect(html).toMatch(/More than is left to invoice: 0 of 500 ordered \(500 already invoiced\)\./);
     expect(html).toMatch(/id="inv-lines-0-quantity"[^>]*aria-invalid="true"/);
+    expect(html).toMatch(/id="inv-lines-0-unitPrice-problem" data-problem="invoices.priceDiffers"/);
     // The same in Chinese.
     const zh = new BrowserClient(server.url);
     await signInDirectly(zh, db, supplier.email);

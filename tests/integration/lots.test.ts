@@ -25,7 +25,7 @@ import { isAppError, type AppError } from '../../shared/errors.ts';
 import { submitLots, rowProblemsOf, type LotInput } from '../../shared/lots/submit-lots.ts';
 import { listLots } from '../../shared/lots/list-lots.ts';
 import { getLot } from '../../shared/lots/get-lot.ts';
-import { lotProblems } from '../../shared/lots/lot.ts';
+import type { ProblemCode, ProblemParams } from '../../shared/errors.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
 
@@ -172,41 +172,43 @@ describe('lots', () => {
   const valid = (overrides: Partial<LotInput> = {}): LotInput => ({ gtin: itemGtin, lot: nextLot(), quantity: 1, ...overrides });
 
   describe('every validation rule, all rows and problems at once, nothing stored', () => {
-    const cases: [name: string, overrides: Partial<LotInput>, column: string, problem: keyof typeof lotProblems][] = [
-      ['GTIN missing', { gtin: '' }, 'gtin', 'required'],
-      ['GTIN check digit wrong', { gtin: '09506000134353' }, 'gtin', 'badGtin'],
-      ['GTIN of wrong length', { gtin: '123456' }, 'gtin', 'badGtin'],
-      ['GTIN not an item', { gtin: unknownGtin }, 'gtin', 'unknownGtin'],
-      ['GTIN not the one on the PO line', { gtin: itemGtin, poNumber: po, poLine: 1 }, 'gtin', 'gtinNotOnLine'],
-      ["another supplier's purchase order", { gtin: lineGtin, poNumber: otherPo, poLine: 1 }, 'po_number', 'unknownPurchaseOrder'],
-      ['PO line that does not exist', { gtin: lineGtin, poNumber: po, poLine: 9 }, 'po_line', 'unknownPoLine'],
-      ['line without an order', { poLine: 1 }, 'po_number', 'lineWithoutOrder'],
-      ['lot missing', { lot: '' }, 'lot', 'required'],
-      ['lot longer than 20 characters', { lot: 'L'.repeat(21) }, 'lot', 'badLot'],
-      ['fewer serials than the quantity', { quantity: 3, serials: ['S1', 'S2'] }, 'serials', 'serialCount'],
-      ['more serials than the quantity', { quantity: 1, serials: ['S1', 'S2'] }, 'serials', 'serialCount'],
-      ['a serial twice', { quantity: 2, serials: ['S1', 'S1'] }, 'serials', 'serialRepeated'],
-      ['a serial longer than 20 characters', { quantity: 1, serials: ['S'.repeat(21)] }, 'serials', 'badSerial'],
-      ['manufacture after expiry', { manufactureDate: '2026-02-01', expiryDate: '2026-01-31' }, 'expiry_date', 'expiryBeforeManufacture'],
-      ['manufacture before 2000', { manufactureDate: '1999-12-31' }, 'manufacture_date', 'dateTooEarly'],
-      ['expiry before 2000', { expiryDate: '1998-01-01' }, 'expiry_date', 'dateTooEarly'],
-      ['manufacture in the future', { manufactureDate: `${new Date().getUTCFullYear() + 1}-01-01` }, 'manufacture_date', 'manufactureInFuture'],
-      ['expiry more than 30 years ahead', { expiryDate: `${new Date().getUTCFullYear() + 31}-01-01` }, 'expiry_date', 'expiryTooFar'],
-      ['not a date', { expiryDate: '2026-02-30' }, 'expiry_date', 'badDate'],
-      ['quantity 0', { quantity: 0 }, 'quantity', 'badQuantity'],
-      ['quantity not a whole number', { quantity: '1.5' }, 'quantity', 'badQuantity'],
-      ['quantity missing', { quantity: '' }, 'quantity', 'required'],
-      ["another supplier's CoC", { certificate: 'COC-N-placeholder' }, 'certificate', 'unknownCertificate'],
+    const cases: [name: string, overrides: Partial<LotInput>, column: string, code: ProblemCode, params?: ProblemParams][] = [
+      ['GTIN missing', { gtin: '' }, 'gtin', 'common.required'],
+      ['GTIN check digit wrong', { gtin: '09506000134353' }, 'gtin', 'lots.badGtin', { gtin: '09506000134353' }],
+      ['GTIN of wrong length', { gtin: '123456' }, 'gtin', 'lots.badGtin', { gtin: '123456' }],
+      ['GTIN not an item', { gtin: unknownGtin }, 'gtin', 'lots.unknownGtin', { gtin: unknownGtin }],
+      ['GTIN not the one on the PO line', { gtin: itemGtin, poNumber: po, poLine: 1 }, 'gtin', 'lots.gtinNotOnLine', { poNumber: po, line: 1, ordered: lineGtin }],
+      ["another supplier's purchase order", { gtin: lineGtin, poNumber: otherPo, poLine: 1 }, 'po_number', 'lots.unknownPurchaseOrder', { poNumber: otherPo }],
+      ['PO line that does not exist', { gtin: lineGtin, poNumber: po, poLine: 9 }, 'po_line', 'lots.unknownPoLine', { poNumber: po, line: '9' }],
+      ['line without an order', { poLine: 1 }, 'po_number', 'lots.lineWithoutOrder'],
+      ['lot missing', { lot: '' }, 'lot', 'common.required'],
+      ['lot longer than 20 characters', { lot: 'L'.repeat(21) }, 'lot', 'lots.badLot', { lot: 'L'.repeat(21) }],
+      ['fewer serials than the quantity', { quantity: 3, serials: ['S1', 'S2'] }, 'serials', 'lots.serialCount', { count: 2, quantity: 3 }],
+      ['more serials than the quantity', { quantity: 1, serials: ['S1', 'S2'] }, 'serials', 'lots.serialCount', { count: 2, quantity: 1 }],
+      ['a serial twice', { quantity: 2, serials: ['S1', 'S1'] }, 'serials', 'lots.serialRepeated', { serials: 'S1' }],
+      ['a serial longer than 20 characters', { quantity: 1, serials: ['S'.repeat(21)] }, 'serials', 'lots.badSerial', { serials: 'S'.repeat(21) }],
+      ['manufacture after expiry', { manufactureDate: '2026-02-01', expiryDate: '2026-01-31' }, 'expiry_date', 'lots.expiryBeforeManufacture', { expiry: '2026-01-31', manufacture: '2026-02-01' }],
+      ['manufacture before 2000', { manufactureDate: '1999-12-31' }, 'manufacture_date', 'lots.dateTooEarly', { date: '1999-12-31' }],
+      ['expiry before 2000', { expiryDate: '1998-01-01' }, 'expiry_date', 'lots.dateTooEarly', { date: '1998-01-01' }],
+      ['manufacture in the future', { manufactureDate: `${new Date().getUTCFullYear() + 1}-01-01` }, 'manufacture_date', 'lots.manufactureInFuture'],
+      ['expiry more than 30 years ahead', { expiryDate: `${new Date().getUTCFullYear() + 31}-01-01` }, 'expiry_date', 'lots.expiryTooFar'],
+      ['not a date', { expiryDate: '2026-02-30' }, 'expiry_date', 'lots.badDate', { date: '2026-02-30' }],
+      ['quantity 0', { quantity: 0 }, 'quantity', 'lots.badQuantity', { quantity: '0' }],
+      ['quantity not a whole number', { quantity: '1.5' }, 'quantity', 'lots.badQuantity', { quantity: '1.5' }],
+      ['quantity missing', { quantity: '' }, 'quantity', 'common.required'],
+      ["another supplier's CoC", { certificate: 'COC-N-placeholder' }, 'certificate', 'lots.unknownCertificate'],
     ];
 
-    it.each(cases)('refuses %s', async (_name, overrides, column, problem) => {
+    it.each(cases)('refuses %s', async (_name, overrides, column, code, params) => {
       const input = { ...overrides };
       if (input.certificate === 'COC-N-placeholder') input.certificate = otherCocNumber;
       const e = await refusal([valid(input)]);
       expect(e.code).toBe('invalid_input');
       const key = `rows/1/${column}`;
-      expect(e.fields?.[key], JSON.stringify(e.fields)).toBeDefined();
-      expect(e.fields![key]!.startsWith(lotProblems[problem]), e.fields![key]).toBe(true);
+      expect(e.problems?.[key], JSON.stringify(e.problems)).toBeDefined();
+      expect(e.problems![key]!.code, JSON.stringify(e.problems![key])).toBe(code);
+      if (params) expect(e.problems![key]!.params).toEqual(params);
+      if (input.certificate) expect(e.problems![key]!.params).toEqual({ certificate: otherCocNumber });
     });
 
     it('reports every problem of every row at once, against its row, and stores none of the valid rows', async () => {
@@ -216,7 +218,7 @@ describe('lots', () => {
         { ...valid(), row: 4 },
         { ...valid({ lot: '', expiryDate: '1990-01-01' }), row: 5 },
       ]);
-      expect(rowProblemsOf(e.fields).map((p) => `${p.row}/${p.column}`)).toEqual(['3/gtin', '3/quantity', '5/lot', '5/expiry_date']);
+      expect(rowProblemsOf(e.problems).map((p) => `${p.row}/${p.column} ${p.code}`)).toEqual(['3/gtin lots.badGtin', '3/quantity lots.badQuantity', '5/lot common.required', '5/expiry_date lots.dateTooEarly']);
       expect(e.message).toMatch(/row 3 gtin/);
     });
 
@@ -247,8 +249,7 @@ describe('lots', () => {
       const lot = nextLot();
       const first = (await submitLots(ctx, actor, { source: 'form', lots: [valid({ lot })] })).stored[0]!;
       const e = await refusal([valid({ lot })]);
-      expect(e.fields?.['rows/1/lot']).toContain(lotProblems.duplicate);
-      expect(e.fields?.['rows/1/lot']).toContain(first.id);
+      expect(e.problems?.['rows/1/lot']).toEqual({ code: 'lots.duplicate', params: { record: first.id, date: first.submittedAt.slice(0, 10) } });
       // Also as a GTIN-13 (stored as GTIN-14), and shown named in the portal.
       const res = await postMultipart(as.supplier, '/lots?/submit', { gtin: itemGtin.slice(1), lot, quantity: '1' });
       const page = await res.text();
@@ -263,7 +264,7 @@ describe('lots', () => {
         { ...valid({ lot }), row: 2 },
         { ...valid({ lot }), row: 3 },
       ]);
-      expect(e.fields).toEqual({ 'rows/3/lot': `${lotProblems.repeatedInBatch}: 2` });
+      expect(e.problems).toEqual({ 'rows/3/lot': { code: 'lots.repeatedInBatch', params: { row: 2 } } });
     });
 
     it("does not count another supplier's lot of the same GTIN as a duplicate", async () => {
@@ -285,7 +286,7 @@ describe('lots', () => {
         ],
       });
       expect(r.stored).toHaveLength(2);
-      expect(r.warnings).toEqual([{ row: 3, column: 'quantity', message: expect.stringMatching(/^exceeds the quantity ordered .*: 6 of 5 \(PO 4500012345 line 2\)$/) }]);
+      expect(r.warnings).toEqual([{ row: 3, column: 'quantity', code: 'lots.overDelivery', params: { delivered: 6, ordered: 5, poNumber: '4500012345', line: 2 } }]);
       const [first] = await lotEvents(r.stored[0]!.id);
       const [second] = await lotEvents(r.stored[1]!.id);
       expect(first!.data.overDelivery).toBeNull();
@@ -337,7 +338,9 @@ describe('lots', () => {
     it('refuses an unreadable barcode, saying why', async () => {
       const res = await postMultipart(as.supplier, '/lots?/submit', { barcode: '(01)09506000134353(10)X', quantity: '1' });
       expect(res.status).toBe(400);
-      expect(await res.text()).toContain('check digit');
+      const page = await res.text();
+      expect(page).toContain('data-problem="gs1.gtinCheckDigit"');
+      expect(page).toContain('check digit');
     });
 
     it('explains refusals in Chinese to a Chinese user', async () => {

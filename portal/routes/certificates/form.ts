@@ -1,39 +1,19 @@
-// Server-side helpers of the certificate pages: reading the upload form, and translating a
-// use case's refusal (its field texts are stable, see certificateProblems and uploadProblems)
-// into the user's language.
-import { fail, type ActionFailure } from '@sveltejs/kit';
+// Server-side helpers of the certificate pages: reading the upload form, and a use case's
+// refusal as a form failure (its field problems as data, worded by the page).
+import { fail } from '@sveltejs/kit';
 import { isAppError } from '$shared/errors.ts';
-import { certificateProblems } from '$shared/certificates/certificate.ts';
 import type { CertificateSubmission } from '$shared/certificates/submit-certificate.ts';
-import { uploadProblems } from '$shared/files/store-upload.ts';
-import { translate, type MessageKey } from '$shared/i18n/index.ts';
-import { userMessage } from '$lib/server/errors.ts';
+import { translate } from '$shared/i18n/index.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 
-const problems: [string, string][] = [...Object.entries(certificateProblems), ...Object.entries(uploadProblems)];
-
-/** One field's problem in the user's language; `{detail}` carries the values at fault (e.g. the bad GTINs). */
-function fieldMessage(locals: App.Locals, text: string): string {
-  for (const [code, base] of problems) {
-    if (text === base || text.startsWith(`${base}: `)) {
-      const limit = Math.round(locals.app.config.uploads.maxBytes / (1024 * 1024));
-      return translate(locals.locale, `certificates.problem.${code}` as MessageKey, { detail: text.slice(base.length + 2), limit });
-    }
-  }
-  return text;
-}
-
-export type CertificateFailure = ActionFailure<{ message: string; fields: Record<string, string>; values: Record<string, string> }>;
-
-/** A refused action: the message and each field's problem translated, the typed values kept (never the file or a password). */
-export function certificateFailure(e: unknown, locals: App.Locals, values: Record<string, string>): CertificateFailure {
-  const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  const fields: Record<string, string> = {};
-  for (const [name, text] of Object.entries(m.fields ?? {})) fields[name] = fieldMessage(locals, text);
-  let message = m.message;
+/** A refused action: the field problems as data, one message above the form, the typed values kept (never the file or a password). */
+export function certificateFailure(e: unknown, locals: App.Locals, values: Record<string, string>) {
+  const { status, data } = problemFailure(e, locals, values.action ?? '', values);
+  const only = Object.keys(data.problems);
+  let message = data.message;
   if (isAppError(e) && e.code === 'invalid_credentials') message = translate(locals.locale, 'certificates.sign.wrongPassword');
-  else if (isAppError(e) && e.code === 'invalid_input' && fields.file && Object.keys(fields).length === 1) message = fields.file;
-  else if (isAppError(e) && e.code === 'invalid_input' && values.action === 'submit') message = translate(locals.locale, 'certificates.notSubmitted');
-  return fail(m.status, { message, fields, values });
+  else if (isAppError(e) && e.code === 'invalid_input' && values.action === 'submit' && !(only.length === 1 && only[0] === 'file')) message = translate(locals.locale, 'certificates.notSubmitted');
+  return fail(status, { ...data, message });
 }
 
 const text = (form: FormData, name: string) => {

@@ -2,8 +2,8 @@
 // envelope, mapping, or the submission's own validation) in the user's language, with where
 // it is in the file (segment, tag, element, component).
 import type { EdifactProblem } from '$shared/edifact/problems.ts';
-import { readInvoiceProblem } from '$shared/invoices/invoice.ts';
-import { translate, type Locale, type MessageKey } from '$shared/i18n/index.ts';
+import { translate, translateProblem, type Locale, type MessageKey } from '$shared/i18n/index.ts';
+import { problemKey, type ProblemCode } from '$shared/errors.ts';
 import { en } from '$shared/i18n/en.ts';
 
 export interface UploadProblem {
@@ -19,10 +19,9 @@ export function uploadProblem(locale: Locale, p: EdifactProblem): UploadProblem 
   if (p.segment !== null) where.push(translate(locale, 'invoices.edifact.where.segment', { segment: p.segment, tag: p.tag ?? '?' }));
   if (p.element !== undefined) where.push(translate(locale, 'invoices.edifact.where.element', { element: p.element, component: p.component ?? 1 }));
   let text: string;
-  if (p.code === 'field') {
-    const inner = readInvoiceProblem(String(p.params.problem ?? ''));
-    const problem = inner ? translate(locale, `invoices.problem.${inner.code}` as MessageKey, inner.params) : String(p.params.problem ?? '');
-    text = translate(locale, 'invoices.edifact.field', { field: String(p.params.field ?? ''), problem });
+  if (p.field !== undefined && problemKey(p.code as ProblemCode) in en) {
+    // A field problem of the invoice use case: its code (`invoices.priceDiffers`) and values.
+    text = translate(locale, 'invoices.edifact.field', { field: p.field, problem: translateProblem(locale, { code: p.code as ProblemCode, params: p.params }) });
   } else {
     // Every code of the tokenizer, envelope, mapper and file use case has a key; any other keeps its English text.
     const key = `invoices.edifact.problem.${p.code}`;

@@ -1,14 +1,10 @@
-// Server-side helpers of the invoice pages: reading the submission form, and translating the
-// use case's refusal (its field texts are filled templates, see invoiceProblems) into the
-// user's language, each problem under the form field it belongs to.
-import { fail, type ActionFailure } from '@sveltejs/kit';
+// Server-side helpers of the invoice pages: reading the submission form, and the use case's
+// refusal as a form failure, each problem (as data) under the form field it belongs to.
+import { fail } from '@sveltejs/kit';
 import { isAppError } from '$shared/errors.ts';
-import { readInvoiceProblem } from '$shared/invoices/invoice.ts';
 import type { InvoiceSubmission } from '$shared/invoices/submit-invoice.ts';
-import { translate, type MessageKey } from '$shared/i18n/index.ts';
-import { userMessage } from '$lib/server/errors.ts';
-
-export type InvoiceFailure = ActionFailure<{ message: string; fields: Record<string, string>; values: Record<string, string> }>;
+import { translate } from '$shared/i18n/index.ts';
+import { problemFailure } from '$lib/server/problems.ts';
 
 const text = (form: FormData, name: string) => {
   const v = form.get(name);
@@ -55,16 +51,12 @@ export function readInvoiceForm(form: FormData): { submission: InvoiceSubmission
   };
 }
 
-/** A refused submission: every problem translated and keyed by its form field (`lines/2/quantity` is row 2), the typed values kept. */
-export function invoiceFailure(e: unknown, locals: App.Locals, values: Record<string, string>, rows: number[]): InvoiceFailure {
-  const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  const fields: Record<string, string> = {};
-  for (const [path, raw] of Object.entries(m.fields ?? {})) {
-    const line = /^lines\/(\d+)\/(\w+)$/.exec(path);
-    const key = line ? `lines/${rows[Number(line[1])] ?? line[1]}/${line[2]}` : path;
-    const problem = readInvoiceProblem(raw);
-    fields[key] = problem ? translate(locals.locale, `invoices.problem.${problem.code}` as MessageKey, problem.params) : raw;
-  }
-  const message = isAppError(e) && e.code === 'invalid_input' ? translate(locals.locale, 'invoices.notSubmitted', { count: Object.keys(fields).length }) : m.message;
-  return fail(m.status, { message, fields, values });
+/** A refused submission: every problem keyed by its form field (the submission's `lines/0/…` is the form's row it came from), the typed values kept. */
+export function invoiceFailure(e: unknown, locals: App.Locals, values: Record<string, string>, rows: number[]) {
+  const { status, data } = problemFailure(e, locals, 'submit', values, (path) => {
+    const [head, index, name] = path.split('/');
+    return head === 'lines' && name ? `lines/${rows[Number(index)] ?? index}/${name}` : path;
+  });
+  const message = isAppError(e) && e.code === 'invalid_input' ? translate(locals.locale, 'invoices.notSubmitted', { count: Object.keys(data.problems).length }) : data.message;
+  return fail(status, { ...data, message });
 }

@@ -1,12 +1,14 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { isAppError } from '$shared/errors.ts';
+import { isAppError, type Problems } from '$shared/errors.ts';
+import type { RowProblem } from '$shared/lots/lot.ts';
 import { listLots } from '$shared/lots/list-lots.ts';
 import { rowProblemsOf, submitLots } from '$shared/lots/submit-lots.ts';
 import { parseLotsCsv } from '$shared/lots/parse-lots-csv.ts';
-import { translate } from '$shared/i18n/index.ts';
+import { translate, translateProblem } from '$shared/i18n/index.ts';
 import { loadFailure, userMessage } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import { problemMessage, readLotForm, translateProblems, type ShownProblem } from './form.ts';
+import { problemFailure } from '$lib/server/problems.ts';
+import { readLotForm } from './form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 /** The filters are the page's query (a GET form), so a filtered list is a link to share. */
@@ -31,26 +33,22 @@ export const load = (async ({ locals, url }) => {
   }
 }) satisfies PageServerLoad;
 
-/** A refusal of submitLots: its row problems translated, or the general message. */
-function refused(e: unknown, locals: App.Locals): { status: number; message: string; problems: ShownProblem[] } {
-  const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  const problems = isAppError(e) ? translateProblems(locals.locale, rowProblemsOf(e.fields)) : [];
-  return { status: m.status, message: m.message, problems };
-}
+/** A problem of the file, a row or a row's column, as the problem table shows it (row null: the file). */
+type ShownProblem = Omit<RowProblem, 'row'> & { row: number | null };
 
 export const actions = {
   submit: async ({ request, locals }) => {
     const { lot, values, barcodeProblem, fromBarcode } = readLotForm(await request.formData());
-    const failure = (status: number, message: string, fields: Record<string, string>) => fail(status, { action: 'submit' as const, message, fields, values });
-    if (barcodeProblem) return failure(400, translate(locals.locale, 'lots.notSubmitted'), { barcode: problemMessage(locals.locale, barcodeProblem) });
+    const notSubmitted = translate(locals.locale, 'lots.notSubmitted');
+    if (barcodeProblem) return fail(400, { action: 'submit' as const, message: notSubmitted, problems: { barcode: barcodeProblem } as Problems, values });
     let id: string;
     try {
       const result = await submitLots(locals.ctx, requireActor(locals), { source: fromBarcode ? 'barcode' : 'form', lots: [lot] });
       id = result.stored[0]!.id;
     } catch (e) {
-      const r = refused(e, locals);
-      const fields = Object.fromEntries(r.problems.map((p) => [p.column ?? 'gtin', p.message]));
-      return failure(r.status, r.problems.length ? translate(locals.locale, 'lots.notSubmitted') : r.message, fields);
+      // The form is row 1: "rows/1/gtin" is the field "gtin"; a problem of the whole row is shown at the GTIN.
+      const { status, data } = problemFailure(e, locals, 'submit', values, (path) => path.split('/')[2] ?? 'gtin');
+      return fail(status, { ...data, action: 'submit' as const, message: Object.keys(data.problems).length ? notSubmitted : data.message });
     }
     redirect(303, `/lots/${id}?submitted=1`);
   },
@@ -62,10 +60,7 @@ export const actions = {
     const failure = (status: number, message: string, problems: ShownProblem[]) => fail(status, { action: 'upload' as const, message, problems, keepValid, stored: [] as { id: string; gtin: string; lot: string }[], warnings: [] as ShownProblem[] });
     if (!(file instanceof File) || (file.size === 0 && !file.name)) return failure(400, translate(locals.locale, 'lots.csv.noFile'), []);
     const parsed = parseLotsCsv(new Uint8Array(await file.arrayBuffer()));
-    if (parsed.fileProblem) {
-      const message = problemMessage(locals.locale, parsed.fileProblem.message);
-      return failure(400, message, [{ row: null, column: parsed.fileProblem.column, message }]);
-    }
+    if (parsed.fileProblem) return failure(400, translateProblem(locals.locale, parsed.fileProblem), [{ row: null, ...parsed.fileProblem }]);
     try {
       const result = await submitLots(locals.ctx, requireActor(locals), { source: 'csv', lots: parsed.lots, rejected: parsed.rejected, keepValid });
       const stored = result.stored.map((l) => ({ id: l.id, gtin: l.gtin, lot: l.lot }));
@@ -75,14 +70,15 @@ export const actions = {
           ? translate(locals.locale, 'lots.csv.storedSome', { stored: stored.length, rejected: new Set(result.rejected.map((p) => p.row)).size })
           : translate(locals.locale, 'lots.csv.storedAll', { stored: stored.length }),
         stored,
-        problems: translateProblems(locals.locale, result.rejected),
-        warnings: translateProblems(locals.locale, result.warnings),
+        problems: result.rejected as ShownProblem[],
+        warnings: result.warnings as ShownProblem[],
         keepValid,
       };
     } catch (e) {
-      const r = refused(e, locals);
-      const message = r.problems.length ? translate(locals.locale, 'lots.csv.nothingStored', { count: r.problems.length }) : r.message;
-      return failure(r.status, message, r.problems);
+      const m = userMessage(e, locals.locale, locals.requestId, locals.log);
+      const problems: ShownProblem[] = isAppError(e) ? rowProblemsOf(e.problems) : [];
+      const message = problems.length ? translate(locals.locale, 'lots.csv.nothingStored', { count: problems.length }) : m.message;
+      return failure(m.status, message, problems);
     }
   },
 } satisfies Actions;

@@ -48,7 +48,7 @@ function credential(form: FormData): SignerCredential {
     // refused below
   }
   if (typeof parsed?.challengeId !== 'string' || typeof parsed.response?.id !== 'string') {
-    throw new AppError('invalid_input', 'the passkey answer is incomplete', { passkey: 'expected {challengeId, response}' });
+    throw new AppError('invalid_input', 'the passkey answer is incomplete: expected {challengeId, response}');
   }
   return { passkey: parsed as { challengeId: string; response: AuthenticationResponseJSON } };
 }
