@@ -39,9 +39,6 @@ export interface Problem {
   params?: ProblemParams;
 }
 
-/** @deprecated the old name of Problem. */
-export type FieldProblem = Problem;
-
 /** Field problems by field path: a form field's name, or a JSON-pointer-like path (`lines/0/quantity`). */
 export type Problems = Record<string, Problem>;
 
@@ -58,19 +55,13 @@ export function problemKey(code: ProblemCode): ProblemKey {
 
 export class AppError extends Error {
   readonly code: ErrorCode;
-  /**
-   * @deprecated English field texts; issue 12 replaces them with `problems`. Kept only while
-   * the last use cases are converted: do not add new ones.
-   */
-  readonly fields?: Record<string, string>;
   /** The problems by field path, as data (the portal words them from its catalogues, the API answers with their codes). */
   readonly problems?: Problems;
 
-  constructor(code: ErrorCode, message: string, fields?: Record<string, string>, problems?: Problems) {
+  constructor(code: ErrorCode, message: string, problems?: Problems) {
     super(message);
     this.name = 'AppError';
     this.code = code;
-    this.fields = fields;
     if (problems && Object.keys(problems).length) this.problems = problems;
   }
 
@@ -81,7 +72,7 @@ export class AppError extends Error {
 
 /** A refusal with its field problems as data; `message` is the English summary for logs and the CLI. */
 export function refusal(code: ErrorCode, message: string, problems: Problems = {}): AppError {
-  return new AppError(code, message, undefined, problems);
+  return new AppError(code, message, problems);
 }
 
 /** Works across module copies (the CLI and the portal bundle each load shared/). */

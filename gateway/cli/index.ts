@@ -59,8 +59,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (isAppError(e)) {
-      // Each field problem worded in English; the English texts of use cases not yet converted after them.
-      const said = [...Object.entries(e.problems ?? {}).map(([k, p]) => `${k}: ${translateProblem('en', p)}`), ...Object.entries(e.fields ?? {}).map(([k, v]) => `${k}: ${v}`)];
+      // Each field problem worded in English.
+      const said = Object.entries(e.problems ?? {}).map(([k, p]) => `${k}: ${translateProblem('en', p)}`);
       const fields = said.length ? ' (' + said.join('; ') + ')' : '';
       console.error(`lotbridge ${name}: ${e.message}${fields}`);
       return e.code === 'invalid_input' ? 2 : 1;

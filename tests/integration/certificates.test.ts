@@ -591,7 +591,7 @@ describe('certificates', () => {
       await stale.body?.cancel();
       const odd = await start(as.qa, id, { decision: 'maybe', recordHash: await recordHashOf(id) });
       expect(odd.status).toBe(400);
-      expect((await odd.json()).fields).toEqual({ decision: 'Choose to approve or to reject.' });
+    expect((await odd.json()).problems).toEqual({ decision: { code: 'certificates.badDecision' } });
     });
   });
 

@@ -18,7 +18,7 @@ export interface Problem {
 
 export interface FieldError {
   pointer: string;
-  code: ProblemCode | null;
+  code: ProblemCode;
   params?: ProblemParams;
   detail: string;
 }
@@ -31,8 +31,6 @@ export function fieldErrors(err: AppError): FieldError[] | undefined {
     ...(p.params && { params: p.params }),
     detail: translateProblem('en', p),
   }));
-  // Field texts of use cases not yet converted to codes (issue 12 removes them).
-  for (const [field, text] of Object.entries(err.fields ?? {})) if (!err.problems?.[field]) errors.push({ pointer: pointerOf(field), code: null, detail: text });
   return errors.length ? errors : undefined;
 }
 
