@@ -25,4 +25,5 @@ export const commonEn = {
   'erp.problem.alreadyRecorded': 'Already recorded as {id}.',
   'erp.problem.serialCount': '{serials} serial numbers for a quantity of {quantity}.',
   'erp.problem.lineNumbersRepeat': 'Each lineNumber must be unique.',
+  'mail.footer': 'This message was sent automatically by Lotbridge. Please do not reply to it.',
 } as const;

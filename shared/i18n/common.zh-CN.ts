@@ -27,4 +27,5 @@ export const commonZhCN: Record<keyof typeof commonEn, string> = {
   'erp.problem.alreadyRecorded': '已记录为 {id}。',
   'erp.problem.serialCount': '数量为 {quantity}，但提供了 {serials} 个序列号。',
   'erp.problem.lineNumbersRepeat': '每个 lineNumber 必须唯一。',
+  'mail.footer': '此邮件由 Lotbridge 自动发送，请勿回复。',
 };

@@ -23,4 +23,9 @@ export const homeEn = {
   'home.erp.summary': 'Endpoints: {endpoints}. Deliveries pending: {pending}.',
   'home.erp.exhausted': 'Deliveries that gave up after every retry: {count}.',
   'home.erp.waiting': 'No ERP endpoint is configured. Events waiting: {count}.',
+  'home.mail.link': 'Read the mail log',
+  'home.recalls': 'Recall notices waiting for your reply',
+  'home.recalls.waiting': 'Recall {recallNumber}: reply by {deadline}.',
+  'home.recalls.overdue': 'Recall {recallNumber}: your reply was due by {deadline} and is overdue.',
+  'home.recalls.reply': 'Reply now',
 } as const;

@@ -25,4 +25,9 @@ export const homeZhCN: Record<keyof typeof homeEn, string> = {
   'home.erp.summary': '端点：{endpoints}。待投递：{pending}。',
   'home.erp.exhausted': '重试用尽后已放弃的投递：{count}。',
   'home.erp.waiting': '尚未配置 ERP 端点。等待中的事件：{count}。',
+  'home.mail.link': '查看邮件日志',
+  'home.recalls': '等待您回复的召回通知',
+  'home.recalls.waiting': '召回 {recallNumber}：请于 {deadline} 前回复。',
+  'home.recalls.overdue': '召回 {recallNumber}：回复截止时间为 {deadline}，现已逾期。',
+  'home.recalls.reply': '立即回复',
 };

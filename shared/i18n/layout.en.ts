@@ -35,4 +35,5 @@ export const layoutEn = {
   'error.unprocessable': 'This request cannot be processed as it stands.',
   'error.unavailable': 'This is not available right now. Try again later or ask your administrator.',
   'common.problem.badDateTime': 'Enter an ISO 8601 date-time, e.g. 2026-03-02T09:00:00Z.',
+  'nav.organisation': 'Organisation',
 } as const;

@@ -37,4 +37,5 @@ export const layoutZhCN: Record<keyof typeof layoutEn, string> = {
   'error.unprocessable': '此请求无法按当前内容处理。',
   'error.unavailable': '暂时无法使用。请稍后再试，或联系管理员。',
   'common.problem.badDateTime': '请输入 ISO 8601 日期时间，例如 2026-03-02T09:00:00Z。',
+  'nav.organisation': '组织',
 };
