@@ -5,9 +5,8 @@
 // with two current certificates; removal that keeps the row; our key pair generated once and
 // checked by OpenSSL, rotation that keeps the old key for decryption; only administrators
 // write; the audit trail. Then the same through the real CLI (`lotbridge partner …`, `as2 …`).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../shared/auth/actor.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
@@ -29,11 +28,10 @@ import { as2NameHeader } from '../../shared/edi-partners/partner-profile.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { OpensslDir } from '../support/openssl.ts';
 import { runCli } from '../support/server.ts';
+import { localFixture, needs, sharedFixture } from '../support/fixtures.ts';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const fixturesDir = join(here, '../fixtures/as2');
-const copyleftDir = join(here, '../../../shared/fixtures/as2/copyleft');
-const hasCopyleft = existsSync(join(copyleftDir, 'MANIFEST.txt'));
+const fixturesDir = localFixture('as2');
+const copyleftDir = sharedFixture('as2', 'copyleft');
 
 /** A fixture as an upload: its file name and bytes. */
 const fixture = (name: string, dir = fixturesDir) => ({ fileName: name, data: new Uint8Array(readFileSync(join(dir, name))) });
@@ -254,7 +252,7 @@ describe('adding a partner', () => {
   });
 });
 
-describe.skipIf(!hasCopyleft)(`copyleft pyas2-lib certificates (${copyleftDir}; skipped: folder absent)`, () => {
+describe(`copyleft pyas2-lib certificates (${copyleftDir})`, needs(copyleftDir), () => {
   it.each([
     ['pyas2lib_cert_mecas2_public.pem', 'current'],
     ['pyas2lib_cert_test_public.pem', 'current'],

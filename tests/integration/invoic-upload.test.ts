@@ -6,7 +6,7 @@
 // positions; every sample file in ../shared/fixtures/edifact (and the permissive copies in
 // tests/fixtures/edifact) tokenizes or is refused with a typed, positioned error, and the
 // INVOIC samples map or are refused with precise messages.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
@@ -27,13 +27,12 @@ import { submitInvoicFile, InvoicFileError } from '../../shared/invoices/submit-
 import { submitInvoice } from '../../shared/invoices/submit-invoice.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { ediFiles, edifactFolders, fromRoot, needs } from '../support/fixtures.ts';
 
 const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
 const gtinA = '09506000134352';
 const gtinB = '09506000134369';
 const secret = generateSecret();
-const sharedFixtures = path.resolve(import.meta.dirname, '../../../shared/fixtures/edifact');
-const localFixtures = path.resolve(import.meta.dirname, '../fixtures/edifact');
 
 let server: RunningServer;
 let db: Db;
@@ -258,11 +257,9 @@ describe('EDIFACT INVOIC upload through the portal', () => {
 });
 
 describe('the real sample files', () => {
-  const folders = [localFixtures, path.join(sharedFixtures, 'permissive'), path.join(sharedFixtures, 'copyleft')];
-  for (const folder of folders) {
-    const present = existsSync(folder);
-    it.skipIf(!present)(`every file in ${path.relative(process.cwd(), folder)} tokenizes or is refused with a typed, positioned error`, () => {
-      const files = readdirSync(folder).filter((f) => f.endsWith('.edi'));
+  for (const folder of edifactFolders) {
+    it(`every file in ${fromRoot(folder)} tokenizes or is refused with a typed, positioned error`, needs(folder), () => {
+      const files = ediFiles(folder);
       expect(files.length).toBeGreaterThan(0);
       for (const f of files) {
         const data = readFileSync(path.join(folder, f));
@@ -283,28 +280,24 @@ describe('the real sample files', () => {
         }
       }
     });
-    if (!present) it(`says that ${folder} is absent`, () => console.warn(`EDIFACT samples folder ${folder} is absent: those files were not checked`));
   }
 
+  /** Each message's problems in English (none when it maps), or the file's refusal as one. */
+  const problems = (file: string, mode: 'strict' | 'lenient' = 'strict') => {
+    try {
+      return readEnvelope(tokenize(readFileSync(file), { mode })).messages.map((m) => {
+        const r = mapInvoic(m);
+        return r.ok ? [] : r.problems.map(describeProblem);
+      });
+    } catch (e) {
+      if (isEdifactError(e)) return [e.problems.map(describeProblem)];
+      throw e;
+    }
+  };
+  const [local, , copyleft] = edifactFolders;
+
   it('maps or refuses the INVOIC samples with precise messages', () => {
-    const read = (name: string) => {
-      for (const f of [path.join(localFixtures, name), path.join(sharedFixtures, 'permissive', name), path.join(sharedFixtures, 'copyleft', name)]) if (existsSync(f)) return readFileSync(f);
-      return null;
-    };
-    const problems = (name: string, mode: 'strict' | 'lenient' = 'strict') => {
-      const data = read(name);
-      if (!data) return null;
-      try {
-        return readEnvelope(tokenize(data, { mode })).messages.map((m) => {
-          const r = mapInvoic(m);
-          return r.ok ? [] : r.problems.map(describeProblem);
-        });
-      } catch (e) {
-        if (isEdifactError(e)) return [e.problems.map(describeProblem)];
-        throw e;
-      }
-    };
-    expect(problems('pydifact_invoic_d97a_invoice1.edi')).toEqual([
+    expect(problems(path.join(local, 'pydifact_invoic_d97a_invoice1.edi'))).toEqual([
       [
         'segment 2 (BGM), element 1, component 1: document 381 is a credit note; credit notes cannot be uploaded as invoices',
         'segment 3 (DTM), element 1, component 2: 199910060000 is not a date in format 102',
@@ -315,18 +308,18 @@ describe('the real sample files', () => {
         'segment 21 (UNS): the message has no tax total (MOA+176, MOA+150 or MOA+124 after UNS)',
       ],
     ]);
-    expect(problems('staedi_invoic_d97b_bad.edi')).toEqual([['segment 14 (PRI), element 1, component 2: the character "$" (U+0024) is not allowed under UNOA']]);
+    expect(problems(path.join(local, 'staedi_invoic_d97b_bad.edi'))).toEqual([['segment 14 (PRI), element 1, component 2: the character "$" (U+0024) is not allowed under UNOA']]);
     // The recipient's "?4" is read as "4" with a warning (issue 11): strict meets the UNT count as lenient does.
-    expect(problems('staedi_invoic_d97b_custom_una.edi')).toEqual([['segment 25 (UNT), element 1, component 1: UNT counts 23 segments, message 00000000000117 has 24']]);
-    expect(problems('staedi_invoic_d97b_custom_una.edi', 'lenient')).toEqual([['segment 25 (UNT), element 1, component 1: UNT counts 23 segments, message 00000000000117 has 24']]);
-    const bots = problems('bots_invoic_d96a_ean008_invoic01.edi');
-    if (bots === null) console.warn(`${sharedFixtures}/copyleft is absent: the Bots INVOIC samples were not checked`);
-    else {
-      expect(bots).toHaveLength(2);
-      for (const m of bots) {
-        expect(m.length).toBeGreaterThan(0);
-        expect(m.every((p) => p.endsWith('allowances and charges (ALC) are not supported; invoice net prices per line instead'))).toBe(true);
-      }
+    expect(problems(path.join(local, 'staedi_invoic_d97b_custom_una.edi'))).toEqual([['segment 25 (UNT), element 1, component 1: UNT counts 23 segments, message 00000000000117 has 24']]);
+    expect(problems(path.join(local, 'staedi_invoic_d97b_custom_una.edi'), 'lenient')).toEqual([['segment 25 (UNT), element 1, component 1: UNT counts 23 segments, message 00000000000117 has 24']]);
+  });
+
+  it('refuses the Bots INVOIC sample (copyleft) for its allowances and charges', needs(copyleft), () => {
+    const bots = problems(path.join(copyleft, 'bots_invoic_d96a_ean008_invoic01.edi'));
+    expect(bots).toHaveLength(2);
+    for (const m of bots) {
+      expect(m.length).toBeGreaterThan(0);
+      expect(m.every((p) => p.endsWith('allowances and charges (ALC) are not supported; invoice net prices per line instead'))).toBe(true);
     }
   });
 });
