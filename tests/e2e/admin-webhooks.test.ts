@@ -8,12 +8,13 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { ensurePortalBuilt } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, waitForLoginPageReady, type Visitor, stepsInOrder } from './support.ts';
+import { demo } from '../support/demo.ts';
 
-const admin = demoUsers.find((u) => u.role === 'manufacturer_admin')!;
+const admin = demo('manufacturer_admin');
 
 interface Received {
   headers: Record<string, string>;

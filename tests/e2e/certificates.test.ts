@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PDFDocument } from 'pdf-lib';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { BrowserClient, ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
@@ -20,9 +20,10 @@ import {
   type VirtualAuthenticator,
   type Visitor,
 } from './support.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
-const qa = demoUsers.find((u) => u.role === 'manufacturer_qa')!;
+const supplier = demo('supplier_user');
+const qa = demo('manufacturer_qa');
 
 let server: RunningServer;
 let browser: Browser;

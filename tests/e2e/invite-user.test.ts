@@ -4,14 +4,15 @@
 // kept mail's row, as only the mailbox has it), sets the password and signs in.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { ensurePortalBuilt } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { launchChromium, newVisitor, postsForm, waitForLoginPageReady } from './support.ts';
 import { mailText } from '../support/mail.ts';
+import { demo } from '../support/demo.ts';
 
-const admin = demoUsers.find((u) => u.role === 'manufacturer_admin')!;
+const admin = demo('manufacturer_admin');
 const invitee = { email: 'it@rhein-medical.example', displayName: 'Petra Lang', password: 'petra-lang-2026!' };
 
 let server: RunningServer;

@@ -6,15 +6,16 @@
 // standardwebhooks package).
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
+import { postErpEvent } from '../support/erp.ts';
 import { launchChromium, newVisitor, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const supplier = demo('supplier_user');
 const secret = generateSecret();
 const poNumber = 'PO-E2E-4711';
 const invoiceNumber = 'SPC-E2E-0001';
@@ -22,23 +23,10 @@ const invoiceNumber = 'SPC-E2E-0001';
 let server: RunningServer;
 let browser: Browser;
 let db: Db;
-let n = 0;
 
 async function erp(type: string, data: unknown): Promise<void> {
-  const id = `msg_e2e_inv_${++n}_${Date.now()}`;
-  const at = new Date();
-  const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-  const res = await fetch(`${server.url}/erp/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(id, at, body),
-    },
-    body,
-  });
-  expect(res.status, await res.text()).toBe(200);
+  const answer = await postErpEvent(server, secret, type, data);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
 }
 
 async function signIn(page: Page, email: string): Promise<void> {

@@ -4,15 +4,16 @@
 // submits the lot.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { launchChromium, newVisitor, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const supplier = demo('supplier_user');
 const gtin = '09506000134352';
 
 let server: RunningServer;

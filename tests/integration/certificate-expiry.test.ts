@@ -7,7 +7,6 @@
 // start, the portal pages show reminders, and /admin/mail is for administrators only.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../../shared/db/index.ts';
 import { openDb, tuneEmbedded } from '../../shared/db/index.ts';
 import { migrate } from '../../shared/db/migrate.ts';
@@ -16,8 +15,7 @@ import type { Actor } from '../../shared/auth/actor.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
-import { isAppError } from '../../shared/errors.ts';
-import { demoPassword, demoUsers, seedDemo } from '../../shared/demo/seed-demo.ts';
+import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { submitCertificate } from '../../shared/certificates/submit-certificate.ts';
@@ -38,8 +36,10 @@ import { BrowserClient, ensurePortalBuilt, signInDirectly } from './helpers.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 import { withMailText } from '../support/mail.ts';
+import { refusal } from '../support/refusal.ts';
+import { demo } from '../support/demo.ts';
+import { pdfBytes } from '../support/uploads.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
 const admin = demo('manufacturer_admin');
@@ -48,13 +48,6 @@ const colleague = { email: 'li.na@suzhou-precision.example', displayName: '李�
 const other = { email: 'quality@ningbo-moulding.example', displayName: '陈刚 (Chen Gang)', password: 'ningbo-supplier-pass' };
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const issuer = 'TÜV SÜD Product Service GmbH (0123)';
-
-async function pdfBytes(title: string): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(title);
-  doc.addPage().drawText(title);
-  return doc.save();
-}
 
 /** The demo organisations and users, a second user of the supplier and a second supplier. */
 async function seed(ctx: UseCaseContext): Promise<void> {
@@ -107,11 +100,7 @@ function decodedSubject(raw: string): string {
 }
 
 async function forbidden(p: Promise<unknown>): Promise<void> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isAppError(e) && e.code).toBe('forbidden');
+  expect((await refusal(p)).code).toBe('forbidden');
 }
 
 describe('certificate expiry reminders (fixed clock)', () => {

@@ -17,7 +17,6 @@ import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Db } from '../../shared/db/index.ts';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { addPartner } from '../../shared/edi-partners/add-partner.ts';
 import { ensureAs2Identity } from '../../shared/edi-partners/ensure-as2-identity.ts';
 import { getAs2Identity } from '../../shared/edi-partners/get-as2-identity.ts';
@@ -26,11 +25,11 @@ import { processAs2Payload } from '../../shared/edi-inbound/process-as2-payload.
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { demo } from '../support/demo.ts';
 
 const ourAs2Id = 'LOTBRIDGE';
 const partnerAs2Id = 'EDILOG-ACME';
 const system = { type: 'system' as const, name: 'edi-log test' };
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 
 const payload = Buffer.from("UNA:+.? 'UNB+UNOC:3+4012345000009:14+LOTBRIDGE:ZZZ+261125:2318+LOGREF1'UNH+1+DESADV:D:96A:UN:EAN005'BGM+351+DES587441+9'FTX+AAI+++PALLET 1?,5 M'UNT+4+1'UNZ+1+LOGREF1'", 'latin1');
 const entity = Buffer.concat([
@@ -137,7 +136,7 @@ beforeAll(async () => {
   good.row = await rowOf(good.id);
   unsigned.row = await rowOf(unsigned.id);
 
-  for (const role of ['manufacturer_admin', 'manufacturer_qa', 'supplier_user', 'distributor_user']) {
+  for (const role of ['manufacturer_admin', 'manufacturer_qa', 'supplier_user', 'distributor_user'] as const) {
     clients[role] = new BrowserClient(server.url);
     await signInDirectly(clients[role], db, demo(role).email);
   }

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../shared/auth/actor.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addPartner } from '../../shared/edi-partners/add-partner.ts';
 import { addPartnerCertificate } from '../../shared/edi-partners/add-partner-certificate.ts';
@@ -29,6 +28,7 @@ import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { OpensslDir } from '../support/openssl.ts';
 import { runCli } from '../support/server.ts';
 import { localFixture, needs, sharedFixture } from '../support/fixtures.ts';
+import { refusal } from '../support/refusal.ts';
 
 const fixturesDir = localFixture('as2');
 const copyleftDir = sharedFixture('as2', 'copyleft');
@@ -65,16 +65,6 @@ function opensslFacts(path: string, inform: 'PEM' | 'DER' = 'PEM'): { fingerprin
     notBefore: new Date(get(/notBefore=(.+)/)),
     notAfter: new Date(get(/notAfter=(.+)/)),
   };
-}
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
 }
 
 const auditOf = (action: string) =>

@@ -21,7 +21,7 @@ import type { UseCaseContext } from '../../shared/context.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { seedDemo, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { tokenize, isEdifactError, type EdifactProblem, type Interchange, type Segment, type TokenizeMode } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope, splitInterchanges } from '../../shared/edifact/envelope.ts';
 import { una, writeSegment, encodeInterchange, type WriteElement } from '../../shared/edifact/write.ts';
@@ -32,6 +32,7 @@ import { mapDesadv } from '../../shared/edifact/map-desadv.ts';
 import { submitDesadvFile } from '../../shared/edifact/submit-desadv-file.ts';
 import { tempDir } from '../support/server.ts';
 import { ediFiles, edifactFolders, needs } from '../support/fixtures.ts';
+import { demo } from '../support/demo.ts';
 
 const [localDir, permissiveDir, copyleftDir] = edifactFolders;
 
@@ -233,7 +234,7 @@ beforeAll(async () => {
   await migrate(db, join(import.meta.dirname, '../../migrations'));
   ctx = { db, clock: systemClock, policy: defaultPolicy };
   await seedDemo(ctx);
-  const email = demoUsers.find((u) => u.role === 'supplier_user')!.email;
+  const email = demo('supplier_user').email;
   const u = (await db.get<{ id: string; display_name: string; organisation_id: string; role: Actor['role']; name: string; kind: Actor['organisationKind'] }>(
     'SELECT u.id, u.display_name, m.organisation_id, m.role, o.name, o.kind FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?',
     [email],

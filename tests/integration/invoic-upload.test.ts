@@ -9,13 +9,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Webhook } from 'standardwebhooks';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
@@ -27,9 +25,11 @@ import { submitInvoicFile, InvoicFileError } from '../../shared/invoices/submit-
 import { submitInvoice } from '../../shared/invoices/submit-invoice.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { postErpEvent } from '../support/erp.ts';
 import { ediFiles, edifactFolders, fromRoot, needs } from '../support/fixtures.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const supplier = demo('supplier_user');
 const gtinA = '09506000134352';
 const gtinB = '09506000134369';
 const secret = generateSecret();
@@ -41,17 +41,7 @@ let actor: Actor;
 let browser: BrowserClient;
 let n = 0;
 
-async function erp(type: string, data: unknown): Promise<number> {
-  const id = `msg_invoic_${++n}_${Date.now()}`;
-  const at = new Date();
-  const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-  const res = await fetch(`${server.url}/erp/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) },
-    body,
-  });
-  return res.status;
-}
+const erp = async (type: string, data: unknown) => (await postErpEvent(server, secret, type, data)).status;
 
 const order = (poNumber: string) => ({
   poNumber,

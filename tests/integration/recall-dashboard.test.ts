@@ -35,10 +35,10 @@ import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createLogger } from '../../shared/log.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
+import { refusal } from '../support/refusal.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -84,15 +84,6 @@ function parseCsv(text: string): string[][] {
   }
   if (cell || row.length) rows.push([...row, cell]);
   return rows;
-}
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isAppError(e), `expected an AppError, got ${String(e)}`).toBe(true);
-  return e as AppError;
 }
 
 const rank = (recallId: string, orgId: string) => createHash('sha256').update(`${recallId}:${orgId}`).digest('hex');

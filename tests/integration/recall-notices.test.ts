@@ -34,11 +34,11 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 import { mailText, withMailText } from '../support/mail.ts';
+import { refusal } from '../support/refusal.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -52,15 +52,6 @@ function pdfText(bytes: Uint8Array | Buffer): string {
   const file = join(scratch, `doc-${++files}.pdf`);
   writeFileSync(file, bytes);
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isAppError(e), `expected an AppError, got ${String(e)}`).toBe(true);
-  return e as AppError;
 }
 
 /** Rows that would change if a refused call had written anything. */

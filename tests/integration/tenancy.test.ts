@@ -12,8 +12,8 @@ import type { Db } from '../../shared/db/index.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, demoIds, insertPasskey, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { demo } from '../support/demo.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
 const distributor = demo('distributor_user');
 const admin = demo('manufacturer_admin');
