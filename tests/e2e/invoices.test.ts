@@ -5,14 +5,13 @@
 // and then "Paid" after the test posts invoice.status_changed as the ERP (signed with the
 // standardwebhooks package).
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { demoPassword } from '../../shared/demo/seed-demo.ts';
+import type { Browser } from 'playwright-core';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { postErpEvent } from '../support/erp.ts';
-import { launchChromium, newVisitor, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
+import { launchChromium, newVisitor, stepsInOrder, type Visitor, signInAsDemo } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';
 
 const supplier = demo('supplier_user');
@@ -27,15 +26,6 @@ let db: Db;
 async function erp(type: string, data: unknown): Promise<void> {
   const answer = await postErpEvent(server, secret, type, data);
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await waitForLoginPageReady(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(demoPassword);
-  await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
-  await page.waitForURL((url) => url.pathname === '/home');
 }
 
 beforeAll(async () => {
@@ -78,7 +68,7 @@ describe('the demo supplier submits an invoice and follows its status from the E
 
   step('signs in and opens Invoices from the navigation', async () => {
     const { page } = visit;
-    await signIn(page, supplier.email);
+    await signInAsDemo(page, supplier.email);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
     await page.waitForURL((url) => url.pathname === '/invoices');
     await expect.poll(() => page.getByTestId('no-invoices').isVisible()).toBe(true);

@@ -21,7 +21,7 @@ import {
   type VirtualAuthenticator,
   type Visitor,
   stepsInOrder,
-} from './support.ts';
+} from '../support/browser.ts';
 import { demo } from '../support/demo.ts';
 
 const supplier = demo('supplier_user');
