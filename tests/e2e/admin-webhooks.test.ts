@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { ensurePortalBuilt } from '../integration/helpers.ts';
+import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, type Visitor, stepsInOrder, signInAsDemo } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { PDFDocument } from 'pdf-lib';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
-import { BrowserClient, ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
+import { BrowserClient, ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
 import { addVirtualAuthenticator, launchChromium, newVisitor, postsForm, stepsInOrder, waitForPasskeysPageReady, type VirtualAuthenticator, signInAsDemo, type Visitor } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { openDb, type Db } from '../../shared/db/index.ts';
-import { ensurePortalBuilt } from '../integration/helpers.ts';
+import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { launchChromium, newVisitor, postsForm, waitForLoginPageReady, signInAsDemo } from '../support/browser.ts';
 import { mailText } from '../support/mail.ts';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import type { Db } from '../../shared/db/index.ts';
-import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
+import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { launchChromium, newVisitor, stepsInOrder, type Visitor, signInAsDemo } from '../support/browser.ts';

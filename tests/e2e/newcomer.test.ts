@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { sessionCookieName } from '../../shared/auth/session.ts';
-import { ensurePortalBuilt } from '../integration/helpers.ts';
+import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import {
   addVirtualAuthenticator,

@@ -15,7 +15,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
-import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
+import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { elementsWiderThanViewport, launchChromium, newVisitor, phone, postsForm, stepsInOrder, type Visitor, signInAsDemo } from '../support/browser.ts';

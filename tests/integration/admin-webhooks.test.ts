@@ -11,7 +11,7 @@ import { liveWebhookSecrets } from '../../shared/webhooks/webhook-secrets.ts';
 import { secretFingerprint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import type { Db } from '../../shared/db/index.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const admin = demo('manufacturer_admin');

@@ -35,7 +35,7 @@ import { receiveAs2Message } from '../../shared/as2-gateway/receive-as2-message.
 import { migrationsDir } from '../../gateway/node/paths.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { runCli, tempDir, type RunningServer } from '../support/server.ts';
-import { openServerDb, startBuiltServer } from './helpers.ts';
+import { openServerDb, startBuiltServer } from '../support/portal.ts';
 import { readCapture } from '../support/as2-capture.ts';
 import { localFixture, needs, sharedFixture } from '../support/fixtures.ts';
 

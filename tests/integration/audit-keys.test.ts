@@ -17,7 +17,7 @@ import { signNoticeToken, checkNoticeToken } from '../../shared/recalls/notice-l
 import { installKeys } from '../../shared/keys/install-keys.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli, tempDir } from '../support/server.ts';
-import { rawClient } from './helpers.ts';
+import { rawClient } from '../support/portal.ts';
 import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { recordSignature } from '../../shared/signatures/record-signature.ts';
 import { actorFor } from '../support/actors.ts';

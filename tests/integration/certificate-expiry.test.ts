@@ -32,7 +32,7 @@ import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { migrationsDir, testDatabase, type TestDatabase } from '../support/database.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, ensurePortalBuilt, signInDirectly } from './helpers.ts';
+import { BrowserClient, ensurePortalBuilt, signInDirectly } from '../support/portal.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 import { withMailText } from '../support/mail.ts';

@@ -24,7 +24,7 @@ import { listCertificates } from '../../shared/certificates/list-certificates.ts
 import { storeUpload } from '../../shared/files/store-upload.ts';
 import { testDatabase } from '../support/database.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, insertPasskey, openServerDb, rawClient, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, demoIds, insertPasskey, openServerDb, rawClient, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 import { pdfBytes, postMultipart } from '../support/uploads.ts';
 

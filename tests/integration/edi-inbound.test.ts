@@ -35,7 +35,7 @@ import { createEdifactWorker } from '../../shared/edi-inbound/edifact-worker.ts'
 import { createLogger } from '../../shared/log.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { openServerDb, startBuiltServer } from './helpers.ts';
+import { openServerDb, startBuiltServer } from '../support/portal.ts';
 import { desadvMessage, inboundGtins, inboundWorld, invoicMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
 import { actorFor } from '../support/actors.ts';
 import { getEdiMessage } from '../../shared/edi-log/get-edi-message.ts';

@@ -24,7 +24,7 @@ import { updatePartner } from '../../shared/edi-partners/update-partner.ts';
 import { processAs2Payload } from '../../shared/edi-inbound/process-as2-payload.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const ourAs2Id = 'LOTBRIDGE';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { RunningServer } from '../support/server.ts';
-import { startBuiltServer } from './helpers.ts';
+import { startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const metricsToken = 'scrape-0b1e9c6d2f8a4e71';

@@ -24,7 +24,7 @@ import { mapInvoic } from '../../shared/invoices/map-invoic.ts';
 import { submitInvoicFile, InvoicFileError } from '../../shared/invoices/submit-invoic-file.ts';
 import { submitInvoice } from '../../shared/invoices/submit-invoice.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { ediFiles, edifactFolders, fromRoot, needs } from '../support/fixtures.ts';
 import { demo } from '../support/demo.ts';

@@ -23,7 +23,7 @@ import { listInvoices } from '../../shared/invoices/list-invoices.ts';
 import { getInvoice } from '../../shared/invoices/get-invoice.ts';
 import { listInvoiceableOrders } from '../../shared/invoices/list-invoiceable-orders.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';

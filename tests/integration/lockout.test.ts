@@ -9,7 +9,7 @@ import type { AuditRow } from '../../shared/audit/entry.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const policy: SecurityPolicy = { ...defaultPolicy, lockoutThreshold: 3, lockoutMs: 15 * 60_000 };

@@ -25,7 +25,7 @@ import { listLots } from '../../shared/lots/list-lots.ts';
 import { getLot } from '../../shared/lots/get-lot.ts';
 import { lotProblems } from '../../shared/lots/lot.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { refusal } from '../support/refusal.ts';
 import { demo } from '../support/demo.ts';
 import { pdfBytes, postMultipart } from '../support/uploads.ts';

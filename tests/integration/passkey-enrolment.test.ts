@@ -8,7 +8,7 @@ import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, startBuiltServer } from '../support/portal.ts';
 import { withMailText } from '../support/mail.ts';
 import { demo } from '../support/demo.ts';
 

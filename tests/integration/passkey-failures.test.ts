@@ -3,7 +3,7 @@ import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { finishPasskeySignIn, startPasskeySignIn } from '../../shared/auth/sign-in-with-passkey.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
-import { demoIds, insertPasskey } from './helpers.ts';
+import { demoIds, insertPasskey } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };

@@ -18,7 +18,7 @@ import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
-import { demoIds, openServerDb, startBuiltServer } from './helpers.ts';
+import { demoIds, openServerDb, startBuiltServer } from '../support/portal.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { refusal } from '../support/refusal.ts';
 

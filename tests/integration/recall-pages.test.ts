@@ -19,7 +19,7 @@ import { getRecallReview } from '../../shared/recalls/get-recall-review.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { actorFor } from '../support/actors.ts';
 import { requestWithHost } from '../support/raw-http.ts';

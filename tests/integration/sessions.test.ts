@@ -8,7 +8,7 @@ import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { AuditRow } from '../../shared/audit/entry.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, startBuiltServer } from './helpers.ts';
+import { BrowserClient, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const minute = 60_000;

@@ -18,7 +18,7 @@ import type { Db } from '../../shared/db/index.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const policy: SecurityPolicy = { ...defaultPolicy, lockoutThreshold: 3, lockoutMs: 15 * 60_000 };

@@ -11,7 +11,7 @@ import { isAppError } from '../../shared/errors.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, insertPasskey, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, demoIds, insertPasskey, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const supplier = demo('supplier_user');

@@ -1,4 +1,5 @@
-// Shared by the integration test files (not a test file itself: Vitest only collects *.test.ts).
+// The built portal for the integration and browser tiers: a server started from build/, a
+// client that behaves like a browser without JavaScript, sessions opened directly, demo ids.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,8 @@ import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { createSession, sessionCookieName } from '../../shared/auth/session.ts';
 import { findSignInUser } from '../../shared/auth/find-sign-in-user.ts';
 import { systemClock } from '../../shared/clock.ts';
-import { PortalClient } from '../support/http-client.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { PortalClient } from './http-client.ts';
+import { startServer, type RunningServer } from './server.ts';
 
 const lockDir = join(tmpdir(), 'lotbridge-integration-portal-build.lock');
 const handlerFile = join(buildDir, 'handler.js');
