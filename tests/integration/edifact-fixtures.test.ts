@@ -15,13 +15,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
-import { migrate } from '../../shared/db/migrate.ts';
+import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
-import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { tokenize, isEdifactError, type EdifactProblem, type Interchange, type Segment, type TokenizeMode } from '../../shared/edifact/tokenize.ts';
 import { readEnvelope, splitInterchanges } from '../../shared/edifact/envelope.ts';
 import { una, writeSegment, encodeInterchange, type WriteElement } from '../../shared/edifact/write.ts';
@@ -30,9 +26,9 @@ import { mapInvoic } from '../../shared/invoices/map-invoic.ts';
 import { mapOrders } from '../../shared/edifact/map-orders.ts';
 import { mapDesadv } from '../../shared/edifact/map-desadv.ts';
 import { submitDesadvFile } from '../../shared/edifact/submit-desadv-file.ts';
-import { tempDir } from '../support/server.ts';
 import { ediFiles, edifactFolders, needs } from '../support/fixtures.ts';
-import { demo } from '../support/demo.ts';
+import { demo, demoDatabase } from '../support/demo.ts';
+import { actorFor } from '../support/actors.ts';
 
 const [localDir, permissiveDir, copyleftDir] = edifactFolders;
 
@@ -227,19 +223,8 @@ let ctx: UseCaseContext;
 let actor: Actor;
 
 beforeAll(async () => {
-  dir = tempDir('lotbridge-edifact-fixtures-');
-  const url = `file:${join(dir.dir, 'lotbridge.db')}`;
-  db = openDb(url);
-  await tuneEmbedded(db, url);
-  await migrate(db, join(import.meta.dirname, '../../migrations'));
-  ctx = { db, clock: systemClock, policy: defaultPolicy };
-  await seedDemo(ctx);
-  const email = demo('supplier_user').email;
-  const u = (await db.get<{ id: string; display_name: string; organisation_id: string; role: Actor['role']; name: string; kind: Actor['organisationKind'] }>(
-    'SELECT u.id, u.display_name, m.organisation_id, m.role, o.name, o.kind FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?',
-    [email],
-  ))!;
-  actor = { userId: u.id, email, displayName: u.display_name, organisationId: u.organisation_id, organisationName: u.name, organisationKind: u.kind, role: u.role };
+  ({ dir, db, ctx } = await demoDatabase('lotbridge-edifact-fixtures-'));
+  actor = await actorFor(db, demo('supplier_user').email);
 });
 
 afterAll(() => {

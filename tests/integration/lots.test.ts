@@ -19,7 +19,7 @@ import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
-import { type AppError } from '../../shared/errors.ts';
+import type { AppError } from '../../shared/errors.ts';
 import { submitLots, rowProblemsOf, type LotInput } from '../../shared/lots/submit-lots.ts';
 import { listLots } from '../../shared/lots/list-lots.ts';
 import { getLot } from '../../shared/lots/get-lot.ts';
@@ -29,6 +29,7 @@ import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer 
 import { refusal } from '../support/refusal.ts';
 import { demo } from '../support/demo.ts';
 import { pdfBytes, postMultipart } from '../support/uploads.ts';
+import { actorFor } from '../support/actors.ts';
 
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
@@ -75,14 +76,6 @@ describe('lots', () => {
     const e = await refusal(submitLots(ctx, actor, { source: 'form', lots: input, keepValid }));
     expect(await lotCount()).toBe(before);
     return e;
-  }
-
-  async function actorOf(email: string): Promise<Actor> {
-    const u = (await db.get<{ id: string; display_name: string; organisation_id: string; role: Actor['role']; org_name: string; kind: Actor['organisationKind'] }>(
-      `SELECT u.id, u.display_name, m.organisation_id, m.role, o.name AS org_name, o.kind FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-      [email],
-    ))!;
-    return { userId: u.id, email, displayName: u.display_name, organisationId: u.organisation_id, organisationName: u.org_name, organisationKind: u.kind, role: u.role };
   }
 
   async function submitCoc(client: BrowserClient, number: string): Promise<void> {
@@ -135,8 +128,8 @@ describe('lots', () => {
       as[who as keyof typeof as] = new BrowserClient(server.url);
       await signInDirectly(as[who as keyof typeof as], db, email);
     }
-    actor = await actorOf(supplier.email);
-    otherActor = await actorOf(other.email);
+    actor = await actorFor(db, supplier.email);
+    otherActor = await actorFor(db, other.email);
     cocNumber = `COC-${Date.now()}`;
     otherCocNumber = `COC-N-${Date.now()}`;
     await submitCoc(as.supplier, cocNumber);
@@ -411,7 +404,7 @@ describe('lots', () => {
       expect(own.items.every((l) => l.supplier.organisationId === actor.organisationId)).toBe(true);
       const theirs = await listLots(ctx, otherActor, { pageSize: 100 });
       expect(theirs.items.some((l) => l.id === ownId)).toBe(false);
-      const staff = await listLots(ctx, await actorOf(qa.email), { pageSize: 100 });
+      const staff = await listLots(ctx, await actorFor(db, qa.email), { pageSize: 100 });
       expect(new Set(staff.items.map((l) => l.supplier.organisationId)).size).toBe(2);
       const page = await (await as.qa.get(`/lots/${ownId}`)).text();
       expect(page).toContain(ownId.slice(0, 0) + 'lot.submitted');
@@ -430,7 +423,7 @@ describe('lots', () => {
     });
 
     it('refuses submissions by anyone but a supplier user', async () => {
-      await expect(submitLots(ctx, await actorOf(qa.email), { source: 'form', lots: [valid()] })).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(submitLots(ctx, await actorFor(db, qa.email), { source: 'form', lots: [valid()] })).rejects.toMatchObject({ code: 'forbidden' });
       const res = await postMultipart(as.distributor, '/lots?/submit', { gtin: itemGtin, lot: nextLot(), quantity: '1' });
       await res.body?.cancel();
       expect(res.status).toBe(403);

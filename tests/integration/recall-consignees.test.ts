@@ -15,7 +15,7 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { gtinCheckDigit } from '../../shared/gs1/gtin.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
-import { type AppError } from '../../shared/errors.ts';
+import type { AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
 import { demoIds, openServerDb, startBuiltServer } from '../support/portal.ts';
