@@ -32,10 +32,10 @@ import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { migrationsDir, testDatabase, type TestDatabase } from '../support/database.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, ensurePortalBuilt, signInDirectly } from '../support/portal.ts';
+import { BrowserClient, ensurePortalBuilt, signedInClients } from '../support/portal.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
-import { withMailText } from '../support/mail.ts';
+import { quotedPrintable, withMailText } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
 import { demo } from '../support/demo.ts';
 import { pdfBytes } from '../support/uploads.ts';
@@ -72,19 +72,6 @@ async function submit(ctx: UseCaseContext, actor: Actor, uploadDir: string, fiel
     replacesSeriesId: fields.replacesSeriesId,
   });
   return { id: c.id, seriesId: c.seriesId, recordHash: c.recordHash };
-}
-
-/** The body as the receiver decodes it (nodemailer sends UTF-8 text as quoted-printable). */
-function quotedPrintable(raw: string): string {
-  const body = raw.split('\r\n\r\n').slice(1).join('\r\n\r\n').replace(/=\r\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === '=' && /^[0-9A-F]{2}$/.test(body.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(body.charCodeAt(i));
-  }
-  return Buffer.from(bytes).toString('utf8');
 }
 
 /** An encoded-word subject header (=?UTF-8?B?…?= or =?UTF-8?Q?…?=, possibly folded) decoded. */
@@ -349,10 +336,7 @@ describe('certificate expiry in the running server', () => {
     server = await startServer({ UPLOAD_DIR: join(dir.dir, 'uploads') }, { databaseUrl: url });
     db = openDb(url);
     const emails = { supplier: supplier.email, other: other.email, qa: qa.email, admin: admin.email, distributor: distributor.email };
-    for (const [who, email] of Object.entries(emails)) {
-      as[who as keyof typeof as] = new BrowserClient(server.url);
-      await signInDirectly(as[who as keyof typeof as], db, email);
-    }
+    Object.assign(as, await signedInClients(server, db, emails));
   });
 
   afterAll(async () => {

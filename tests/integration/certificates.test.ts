@@ -24,7 +24,7 @@ import { listCertificates } from '../../shared/certificates/list-certificates.ts
 import { storeUpload } from '../../shared/files/store-upload.ts';
 import { testDatabase } from '../support/database.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, insertPasskey, openServerDb, rawClient, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, demoIds, insertPasskey, openServerDb, rawClient, startBuiltServer, signedInClients } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 import { pdfBytes, postMultipart } from '../support/uploads.ts';
 
@@ -121,10 +121,7 @@ describe('certificates', () => {
     await addUser(ctx, by, { ...other, role: 'supplier_user', organisationId: otherOrgId });
     await addUser(ctx, by, { ...qa2, role: 'manufacturer_qa', organisationId: ids.org.manufacturer.id });
     const emails = { supplier: supplier.email, other: other.email, qa: qa.email, qa2: qa2.email, admin: admin.email, distributor: distributor.email };
-    for (const [who, email] of Object.entries(emails)) {
-      as[who as keyof typeof as] = new BrowserClient(server.url);
-      await signInDirectly(as[who as keyof typeof as], db, email);
-    }
+    Object.assign(as, await signedInClients(server, db, emails));
   });
 
   afterAll(async () => {

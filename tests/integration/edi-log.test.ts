@@ -24,7 +24,7 @@ import { updatePartner } from '../../shared/edi-partners/update-partner.ts';
 import { processAs2Payload } from '../../shared/edi-inbound/process-as2-payload.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, markup } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 
 const ourAs2Id = 'LOTBRIDGE';
@@ -47,14 +47,6 @@ let uploads: { dir: string; remove(): void };
 let partnerId: string;
 const admin = () => clients.admin!;
 const clients: Record<string, BrowserClient> = {};
-
-/** A page's HTML without Svelte's hydration markers, with the entities of quotes decoded. */
-const markup = async (res: Response) =>
-  (await res.text())
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 
 /** The element with this data-testid, up to its closing tag (no nesting of the same tag inside). */
 function section(html: string, testId: string): string {

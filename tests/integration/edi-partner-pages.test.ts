@@ -11,21 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import { OpensslDir } from '../support/openssl.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, markup } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 import { postMultipart } from '../support/uploads.ts';
 
 const fixturesDir = join(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/as2');
 const admin = demo('manufacturer_admin');
 const outsiders = [demo('manufacturer_qa'), demo('supplier_user'), demo('distributor_user')];
-
-/** A page's HTML without Svelte's hydration markers, and with entities of quotes decoded. */
-const markup = async (res: Response) =>
-  (await res.text())
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 
 const fixture = (name: string) => new Uint8Array(readFileSync(join(fixturesDir, name)));
 

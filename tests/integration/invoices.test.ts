@@ -23,7 +23,7 @@ import { listInvoices } from '../../shared/invoices/list-invoices.ts';
 import { getInvoice } from '../../shared/invoices/get-invoice.ts';
 import { listInvoiceableOrders } from '../../shared/invoices/list-invoiceable-orders.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, signedInClients } from '../support/portal.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
@@ -127,10 +127,7 @@ beforeAll(async () => {
   actor.supplier = await actorFor(db, supplier.email);
   actor.other = await actorFor(db, other.email);
   actor.qa = await actorFor(db, qa.email);
-  for (const [who, email] of Object.entries({ supplier: supplier.email, other: other.email, qa: qa.email, distributor: distributor.email })) {
-    as[who as keyof typeof as] = new BrowserClient(server.url);
-    await signInDirectly(as[who as keyof typeof as], db, email);
-  }
+  Object.assign(as, await signedInClients(server, db, { supplier: supplier.email, other: other.email, qa: qa.email, distributor: distributor.email }));
   // The ERP's purchase orders, as signed purchase_order.created events.
   for (const po of [
     order('PO-INV-1'),

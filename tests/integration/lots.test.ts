@@ -25,7 +25,7 @@ import { listLots } from '../../shared/lots/list-lots.ts';
 import { getLot } from '../../shared/lots/get-lot.ts';
 import { lotProblems } from '../../shared/lots/lot.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer, signedInClients } from '../support/portal.ts';
 import { refusal } from '../support/refusal.ts';
 import { demo } from '../support/demo.ts';
 import { pdfBytes, postMultipart } from '../support/uploads.ts';
@@ -124,10 +124,7 @@ describe('lots', () => {
       });
     });
     const emails = { supplier: supplier.email, other: other.email, qa: qa.email, distributor: distributor.email };
-    for (const [who, email] of Object.entries(emails)) {
-      as[who as keyof typeof as] = new BrowserClient(server.url);
-      await signInDirectly(as[who as keyof typeof as], db, email);
-    }
+    Object.assign(as, await signedInClients(server, db, emails));
     actor = await actorFor(db, supplier.email);
     otherActor = await actorFor(db, other.email);
     cocNumber = `COC-${Date.now()}`;

@@ -19,7 +19,7 @@ import { getRecallReview } from '../../shared/recalls/get-recall-review.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, signedInClients } from '../support/portal.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { actorFor } from '../support/actors.ts';
 import { requestWithHost } from '../support/raw-http.ts';
@@ -120,10 +120,7 @@ describe('recall pages', () => {
     await erp('shipment.dispatched', { shipmentNumber: 'SH-RP-3', distributor: { erpId: 'C-20002' }, dispatchedAt: '2026-03-03T10:00:00Z', lines: [{ gtin: catheter, lot: 'K7', quantity: 4 }] });
 
     const emails = { qa: qaEmail, admin: 'admin@meridian-medical.example', supplier: 'supplier@suzhou-precision.example', rhein: rheinEmail, nordic: nordicUser.email };
-    for (const [who, email] of Object.entries(emails)) {
-      as[who as keyof typeof as] = new BrowserClient(server.url);
-      await signInDirectly(as[who as keyof typeof as], db, email);
-    }
+    Object.assign(as, await signedInClients(server, db, emails));
   });
   afterAll(async () => {
     db?.close();

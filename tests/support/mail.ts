@@ -13,3 +13,16 @@ export function mailText(db: Db, m: { id: string; text_body: string }): string {
 export function withMailText<T extends { id: string; text_body: string }>(db: Db, rows: T[]): T[] {
   return rows.map((r) => ({ ...r, text_body: mailText(db, r) }));
 }
+
+/** The body as the receiver decodes it (nodemailer sends UTF-8 text as quoted-printable). */
+export function quotedPrintable(raw: string): string {
+  const body = raw.split('\r\n\r\n').slice(1).join('\r\n\r\n').replace(/=\r\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '=' && /^[0-9A-F]{2}$/.test(body.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(body.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}

@@ -114,6 +114,24 @@ export async function signInDirectly(client: PortalClient, db: Db, email: string
   client.cookies.set(sessionCookieName, token);
 }
 
+/** A BrowserClient per name, each holding a session opened directly (signInDirectly) for its e-mail. */
+export async function signedInClients<K extends string>(server: { url: string }, db: Db, emails: Record<K, string>): Promise<Record<K, BrowserClient>> {
+  const clients = {} as Record<K, BrowserClient>;
+  for (const [who, email] of Object.entries(emails) as [K, string][]) {
+    clients[who] = new BrowserClient(server.url);
+    await signInDirectly(clients[who], db, email);
+  }
+  return clients;
+}
+
+/** A page's HTML without Svelte's hydration markers, with the entities of quotes decoded. */
+export const markup = async (res: Response): Promise<string> =>
+  (await res.text())
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
+
 /** Ids of the demo organisations and users in a seeded database. */
 export async function demoIds(db: Db): Promise<{
   org: Record<'manufacturer' | 'supplier' | 'distributor', { id: string; name: string }>;
