@@ -1,5 +1,9 @@
+import type { Clock } from '../../shared/clock.ts';
 import type { Db } from '../../shared/db/index.ts';
+import { createLogger } from '../../shared/log.ts';
 import { openMailBody } from '../../shared/mail/mail-body.ts';
+import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 
 /**
  * A stored mail's text, opened with the keys kept outside the database (mail bodies are sealed
@@ -25,4 +29,16 @@ export function quotedPrintable(raw: string): string {
     } else bytes.push(body.charCodeAt(i));
   }
   return Buffer.from(bytes).toString('utf8');
+}
+
+/** The mail sender as the server runs it for recall notices (their PDFs rendered when sent), to a test SMTP server. */
+export function recallMailSender(t: { db: Db; clock: Clock }, smtpUrl: string) {
+  return createMailSender({
+    db: t.db,
+    clock: t.clock,
+    log: createLogger('error'),
+    smtpUrl,
+    from: 'Lotbridge <no-reply@lotbridge.test>',
+    renderAttachment: (a) => renderRecallAttachment(t.db, a),
+  });
 }
