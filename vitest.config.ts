@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 
 // Three tiers, each runnable alone (`npx vitest run --project unit`). The integration and
 // browser tiers start real servers from the built portal, which tests/run.js builds first.
+// The fixtures reporter ends the run with one line when ../shared/fixtures is absent (tests/support/fixtures.ts).
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/support/fixtures-reporter.ts'],
     projects: [
       // $shared as svelte.config.js has it, for portal/lib modules tested alone.
       { resolve: { alias: { $shared: fileURLToPath(new URL('./shared', import.meta.url)) } }, test: { name: 'unit', include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'portal/**/*.test.ts'] } },

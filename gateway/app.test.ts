@@ -1,3 +1,5 @@
+// The gateway its middleware makes up; each middleware's own behaviour is tested beside it
+// (middleware/<name>/index.test.ts).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +11,6 @@ import { loadConfig } from '../shared/config.ts';
 import { createLogger } from '../shared/log.ts';
 import { systemClock } from '../shared/clock.ts';
 import type { AppContext } from '../shared/context.ts';
-import { problem, refusal } from '../shared/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lotbridge-gateway-'));
 const metricsToken = 'scrape-7f3c9a1e5b2d4c6a';
@@ -61,26 +62,6 @@ describe('gateway', () => {
     expect(text).toContain('lotbridge_outbox_waiting_events 0');
   });
 
-  it('answers /metrics only with the METRICS_TOKEN when the peer is not known to be this machine', async () => {
-    const withToken = createGateway(() => ({ ...ctx, config: { ...ctx.config, metricsToken } }));
-    const anonymous = await withToken.request('/metrics');
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="metrics"');
-    expect((await withToken.request('/metrics', { headers: { Authorization: 'Bearer scrape-wrong-token-0000' } })).status).toBe(401);
-    expect((await withToken.request('/metrics', { headers: { Authorization: `Bearer ${metricsToken}` } })).status).toBe(200);
-    // Without a token configured, nobody but a loopback peer (lotbridge serve) gets in.
-    expect((await createGateway(() => ctx).request('/metrics', { headers: { Authorization: 'Bearer anything-at-all-0000' } })).status).toBe(401);
-  });
-
-  it('sends nosniff, no-referrer and a CSP that forbids framing on every answer', async () => {
-    for (const path of ['/healthz', '/api/v1/nothing']) {
-      const res = await createGateway(() => ctx).request(path);
-      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
-      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
-      expect(res.headers.get('content-security-policy'), path).toBe("default-src 'none'; frame-ancestors 'none'");
-    }
-  });
-
   it('answers unknown paths with RFC 9457 problem+json', async () => {
     const res = await createGateway(() => ctx).request('/api/v1/nothing', { method: 'POST' });
     expect(res.status).toBe(404);
@@ -88,31 +69,6 @@ describe('gateway', () => {
     const body = await res.json();
     expect(body).toMatchObject({ type: 'about:blank', title: 'not found', status: 404, instance: '/api/v1/nothing' });
     expect(body.requestId).toBe(res.headers.get('x-request-id'));
-  });
-
-  it('maps AppError codes to their status and hides unexpected errors', async () => {
-    const gw = createGateway(() => ctx);
-    gw.get('/api/v1/boom-app', () => {
-      throw refusal('invalid_input', 'the lot is not valid', { lot: problem('common.required'), 'lines/0/quantity': problem('common.tooLong', { max: 3 }) });
-    });
-    gw.get('/api/v1/boom-bug', () => {
-      throw new Error('secret internals');
-    });
-    const app = await gw.request('/api/v1/boom-app');
-    expect(app.status).toBe(400);
-    expect(await app.json()).toMatchObject({
-      code: 'invalid_input',
-      detail: 'the lot is not valid',
-      errors: [
-        { pointer: '/lot', code: 'common.required', detail: 'Required.' },
-        { pointer: '/lines/0/quantity', code: 'common.tooLong', params: { max: 3 }, detail: 'Too long: at most 3 characters.' },
-      ],
-    });
-    const bug = await gw.request('/api/v1/boom-bug');
-    expect(bug.status).toBe(500);
-    const body = await bug.text();
-    expect(body).not.toContain('secret internals');
-    expect(body).toContain('request id');
   });
 });
 

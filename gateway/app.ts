@@ -20,7 +20,7 @@ export function isGatewayPath(pathname: string): boolean {
   return gatewayPrefixes.some((p) => (p.endsWith('/') ? pathname.startsWith(p) : pathname === p || pathname.startsWith(p + '/')));
 }
 
-/** The machine-to-machine door: health, metrics, and (later issues) AS2, REST API and ERP webhooks. */
+/** The machine-to-machine door: health, metrics, AS2 and the ERP's webhooks (the REST API comes later). */
 export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
   const metrics = httpMetrics();
   const gateway = new Hono<GatewayEnv>();

@@ -44,7 +44,7 @@ await ensureBuild((line) => console.log(line));
 
 const report = join(rootDir, 'test-results', 'vitest.json');
 rmSync(report, { force: true });
-const args = ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
+const args = ['run', '--reporter=default', '--reporter=./tests/support/fixtures-reporter.ts', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
 const vitest = spawnSync(process.execPath, [join(rootDir, 'node_modules/vitest/vitest.mjs'), ...args], { stdio: 'inherit', cwd: rootDir });
 
 if (existsSync(report)) {

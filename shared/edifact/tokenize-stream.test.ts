@@ -1,27 +1,13 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from './tokenize.ts';
 import type { Segment, TokenizeMode } from './interchange.ts';
 import { isEdifactError } from './problems.ts';
 import { tokenizeFromStream, tokenizeStream } from './tokenize-stream.ts';
-
-const localDir = resolve(import.meta.dirname, '../../tests/fixtures/edifact');
-const sharedDir = resolve(import.meta.dirname, '../../../shared/fixtures/edifact');
-const ediFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.edi')).map((f) => join(dir, f)) : []);
-
-/** Seeded PRNG (mulberry32): the same chunkings on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { ediFiles, edifactFolders, fromRoot, needs, sharedFixture } from '../../tests/support/fixtures.ts';
+import { prng } from '../../tests/support/prng.ts';
 
 function chunked(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -52,28 +38,33 @@ async function* chunks(parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
 }
 
 describe('tokenizeStream', () => {
-  const files = [...ediFiles(localDir), ...ediFiles(join(sharedDir, 'permissive')), ...ediFiles(join(sharedDir, 'copyleft'))].filter((f) => !f.includes('huge_file'));
+  for (const dir of edifactFolders) {
+    describe(`on the samples in ${fromRoot(dir)}`, needs(dir), () => {
+      const files = ediFiles(dir).filter((f) => !f.includes('huge_file'));
 
-  it('finds the fixtures', () => {
-    expect(ediFiles(localDir).length).toBeGreaterThanOrEqual(10);
-  });
+      it('finds them', () => {
+        expect(files.length).toBeGreaterThan(0);
+      });
 
-  it.each(files.map((f) => [f.slice(f.lastIndexOf('/fixtures/') + 10), f]))('random chunkings of %s give the whole-file result (strict and lenient)', async (_name, file) => {
-    const bytes = new Uint8Array(readFileSync(file));
-    const random = prng(bytes.length);
-    for (const mode of ['strict', 'lenient'] as TokenizeMode[]) {
-      const whole = await outcome(() => tokenize(bytes, { mode }));
-      for (let round = 0; round < 25; round++) {
-        // Few cuts, many cuts, and every byte its own chunk once.
-        const count = round === 0 ? bytes.length : Math.floor(random() * (round < 12 ? 4 : 60)) + 1;
-        const cuts = round === 0 ? Array.from({ length: bytes.length }, (_, k) => k) : Array.from({ length: count }, () => Math.floor(random() * (bytes.length + 1)));
-        expect(await outcome(() => tokenizeFromStream(chunks(chunked(bytes, cuts)), { mode }))).toEqual(whole);
-      }
-    }
-  });
+      it.each(files)('random chunkings of %s give the whole-file result (strict and lenient)', async (file) => {
+        const bytes = new Uint8Array(readFileSync(join(dir, file)));
+        const random = prng(bytes.length);
+        for (const mode of ['strict', 'lenient'] as TokenizeMode[]) {
+          const whole = await outcome(() => tokenize(bytes, { mode }));
+          for (let round = 0; round < 25; round++) {
+            // Few cuts, many cuts, and every byte its own chunk once.
+            const count = round === 0 ? bytes.length : Math.floor(random() * (round < 12 ? 4 : 60)) + 1;
+            const cuts = round === 0 ? Array.from({ length: bytes.length }, (_, k) => k) : Array.from({ length: count }, () => Math.floor(random() * (bytes.length + 1)));
+            expect(await outcome(() => tokenizeFromStream(chunks(chunked(bytes, cuts)), { mode }))).toEqual(whole);
+          }
+        }
+      });
+    });
+  }
 
-  const huge = join(sharedDir, 'permissive', 'pydifact_orders_d96a_huge_file2.edi');
-  it.skipIf(!existsSync(huge))('random chunkings of the 2.2 MB ORDERS sample give the whole-file result', async () => {
+  const huge = sharedFixture('edifact', 'permissive', 'pydifact_orders_d96a_huge_file2.edi');
+  // (The timeout is a harness limit for a loaded machine, not an assertion.)
+  it('random chunkings of the 2.2 MB ORDERS sample give the whole-file result', { ...needs(huge), timeout: 60_000 }, async () => {
     const bytes = new Uint8Array(readFileSync(huge));
     const random = prng(7);
     for (const mode of ['strict', 'lenient'] as TokenizeMode[]) {
@@ -83,7 +74,7 @@ describe('tokenizeStream', () => {
         expect(await outcome(() => tokenizeFromStream(chunks(chunked(bytes, cuts)), { mode }))).toEqual(whole);
       }
     }
-  }, 60_000); // a harness limit for a loaded machine, not an assertion
+  });
 
   it('reads a UNA split across chunks, a release character as a chunk’s last byte and a UTF-8 character split in two', async () => {
     const text = "UNA:+.? 'UNB+UNOW:4+A+B+1+1'FTX+AAI+++R?'S?+T:上海'UNZ+0+1'";

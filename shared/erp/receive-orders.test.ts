@@ -1,7 +1,7 @@
 // The ORDERS mapping on the real samples (tests/fixtures/edifact, see its MANIFEST): each is
 // read as far as a message goes (UNH…UNT), whatever its envelope's own faults, which the
 // CONTRL reports (tests/integration/edi-inbound.test.ts); problems name the segment from UNH = 1.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../edifact/tokenize.ts';
@@ -9,8 +9,9 @@ import { describeProblem } from '../edifact/problems.ts';
 import { value } from '../edifact/element-values.ts';
 import { readEnvelope, splitInterchanges, type EdifactMessage } from '../edifact/envelope.ts';
 import { mapSalesOrder } from './receive-orders.ts';
+import { localFixture, needs, sharedFixture } from '../../tests/support/fixtures.ts';
 
-const fixtures = join(import.meta.dirname, '../../tests/fixtures/edifact');
+const fixtures = localFixture('edifact');
 
 /** The first UNH…UNT of a sample, as the envelope check would hand it on. */
 function firstMessage(file: string): EdifactMessage {
@@ -83,9 +84,7 @@ describe('mapSalesOrder on the ORDERS samples', () => {
 });
 
 // Copyleft samples stay in ../shared/fixtures (never copied here): read where they are.
-const copyleft = join(import.meta.dirname, '../../../shared/fixtures/edifact/copyleft');
-const haveCopyleft = existsSync(copyleft);
-if (!haveCopyleft) console.warn(`${copyleft} is absent: the Bots, php-edifact and django-pyas2 ORDERS samples were not mapped`);
+const copyleft = sharedFixture('edifact', 'copyleft');
 
 /** Every message of every interchange of a copyleft sample → its order or its problems. */
 function mapAll(file: string, mode: 'strict' | 'lenient' = 'strict'): { message: string; result: ReturnType<typeof mapSalesOrder> }[] {
@@ -96,7 +95,7 @@ function mapAll(file: string, mode: 'strict' | 'lenient' = 'strict'): { message:
   return out;
 }
 
-describe.skipIf(!haveCopyleft)('mapSalesOrder on the copyleft ORDERS samples (../shared/fixtures/edifact/copyleft)', () => {
+describe('mapSalesOrder on the copyleft ORDERS samples (../shared/fixtures/edifact/copyleft)', needs(copyleft), () => {
   it('Bots orders02 (24 interchanges back to back): 22 orders read; no LIN lines and a 12-digit quantity refused at their segments', () => {
     const all = mapAll('bots_orders_d96a_ean008_orders02.edi');
     expect(all).toHaveLength(24);

@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
-import { ensurePortalBuilt } from '../integration/helpers.ts';
+import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, waitForLoginPageReady, type Visitor, stepsInOrder } from './support.ts';
+import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, type Visitor, stepsInOrder, signInAsDemo } from '../support/browser.ts';
+import { demo } from '../support/demo.ts';
 
-const admin = demoUsers.find((u) => u.role === 'manufacturer_admin')!;
+const admin = demo('manufacturer_admin');
 
 interface Received {
   headers: Record<string, string>;
@@ -48,12 +48,7 @@ afterAll(async () => {
 });
 
 async function signInAsAdmin(page: Page): Promise<void> {
-  await page.goto('/login');
-  await waitForLoginPageReady(page);
-  await page.getByLabel('E-mail address').fill(admin.email);
-  await page.getByLabel('Password').fill(demoPassword);
-  await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
-  await page.waitForURL((url) => url.pathname === '/home');
+  await signInAsDemo(page, admin.email);
   await page.getByRole('heading', { level: 1, name: `Welcome, ${admin.displayName}` }).waitFor();
 }
 

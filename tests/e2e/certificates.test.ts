@@ -3,26 +3,17 @@
 // it approved with QA's printed name and the meaning; and QA signs with a passkey from the
 // virtual authenticator after enrolling one.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { PDFDocument } from 'pdf-lib';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
-import { BrowserClient, ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
+import { BrowserClient, ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
-import {
-  addVirtualAuthenticator,
-  launchChromium,
-  newVisitor,
-  postsForm,
-  stepsInOrder,
-  waitForLoginPageReady,
-  waitForPasskeysPageReady,
-  type VirtualAuthenticator,
-  type Visitor,
-} from './support.ts';
+import { addVirtualAuthenticator, launchChromium, newVisitor, postsForm, stepsInOrder, waitForPasskeysPageReady, type VirtualAuthenticator, signInAsDemo, type Visitor } from '../support/browser.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
-const qa = demoUsers.find((u) => u.role === 'manufacturer_qa')!;
+const supplier = demo('supplier_user');
+const qa = demo('manufacturer_qa');
 
 let server: RunningServer;
 let browser: Browser;
@@ -36,15 +27,6 @@ async function certificatePdf(title: string): Promise<Buffer> {
   page.drawText(title, { x: 50, y: 780, size: 18 });
   page.drawText('Certificate No. SX 60123456 0001 - valid 2026-03-01 to 2029-02-28', { x: 50, y: 740, size: 11 });
   return Buffer.from(await doc.save());
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await waitForLoginPageReady(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(demoPassword);
-  await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
-  await page.waitForURL((url) => url.pathname === '/home');
 }
 
 beforeAll(async () => {
@@ -82,7 +64,7 @@ describe('a supplier uploads a certificate, QA approves it with a password signa
 
   step('the supplier uploads a PDF with the certificate’s details', async () => {
     const { page } = supplierVisit;
-    await signIn(page, supplier.email);
+    await signInAsDemo(page, supplier.email);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Certificates' }).click();
     await page.getByRole('heading', { level: 1, name: 'Certificates' }).waitFor();
     await page.getByTestId('no-certificates').waitFor();
@@ -111,7 +93,7 @@ describe('a supplier uploads a certificate, QA approves it with a password signa
 
   step('QA finds it in the review queue and approves it with a password signature', async () => {
     const { page } = qaVisit;
-    await signIn(page, qa.email);
+    await signInAsDemo(page, qa.email);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Certificates' }).click();
     await page.getByTestId('to-review').click();
     await page.waitForURL((url) => url.searchParams.get('state') === 'submitted');
@@ -196,7 +178,7 @@ describe('QA signs with a passkey', () => {
 
   step('QA enrols a passkey', async () => {
     const { page } = qaVisit;
-    await signIn(page, qa.email);
+    await signInAsDemo(page, qa.email);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Passkeys' }).click();
     await waitForPasskeysPageReady(page);
     await page.getByLabel('Name for this passkey').fill('QA laptop');

@@ -4,14 +4,14 @@
 // kept mail's row, as only the mailbox has it), sets the password and signs in.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
-import { ensurePortalBuilt } from '../integration/helpers.ts';
+import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { launchChromium, newVisitor, postsForm, waitForLoginPageReady } from './support.ts';
+import { launchChromium, newVisitor, postsForm, waitForLoginPageReady, signInAsDemo } from '../support/browser.ts';
 import { mailText } from '../support/mail.ts';
+import { demo } from '../support/demo.ts';
 
-const admin = demoUsers.find((u) => u.role === 'manufacturer_admin')!;
+const admin = demo('manufacturer_admin');
 const invitee = { email: 'it@rhein-medical.example', displayName: 'Petra Lang', password: 'petra-lang-2026!' };
 
 let server: RunningServer;
@@ -33,12 +33,7 @@ afterAll(async () => {
 describe('invitation journey', () => {
   test('admin invites, the invitee sets a password from the link and signs in', async () => {
     const { page, pageErrors } = await newVisitor(browser, server.url);
-    await page.goto('/login');
-    await waitForLoginPageReady(page);
-    await page.getByLabel('E-mail address').fill(admin.email);
-    await page.getByLabel('Password').fill(demoPassword);
-    await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
-    await page.waitForURL((url) => url.pathname === '/home');
+    await signInAsDemo(page, admin.email);
 
     await page.getByRole('navigation').getByRole('link', { name: 'Users', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();

@@ -5,16 +5,16 @@
 // and then "Paid" after the test posts invoice.status_changed as the ERP (signed with the
 // standardwebhooks package).
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import type { Browser } from 'playwright-core';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import type { Db } from '../../shared/db/index.ts';
-import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
+import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { launchChromium, newVisitor, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
+import { postErpEvent } from '../support/erp.ts';
+import { launchChromium, newVisitor, stepsInOrder, type Visitor, signInAsDemo } from '../support/browser.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const supplier = demo('supplier_user');
 const secret = generateSecret();
 const poNumber = 'PO-E2E-4711';
 const invoiceNumber = 'SPC-E2E-0001';
@@ -22,32 +22,10 @@ const invoiceNumber = 'SPC-E2E-0001';
 let server: RunningServer;
 let browser: Browser;
 let db: Db;
-let n = 0;
 
 async function erp(type: string, data: unknown): Promise<void> {
-  const id = `msg_e2e_inv_${++n}_${Date.now()}`;
-  const at = new Date();
-  const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-  const res = await fetch(`${server.url}/erp/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(id, at, body),
-    },
-    body,
-  });
-  expect(res.status, await res.text()).toBe(200);
-}
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await waitForLoginPageReady(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(demoPassword);
-  await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
-  await page.waitForURL((url) => url.pathname === '/home');
+  const answer = await postErpEvent(server, secret, type, data);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
 }
 
 beforeAll(async () => {
@@ -90,7 +68,7 @@ describe('the demo supplier submits an invoice and follows its status from the E
 
   step('signs in and opens Invoices from the navigation', async () => {
     const { page } = visit;
-    await signIn(page, supplier.email);
+    await signInAsDemo(page, supplier.email);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Invoices' }).click();
     await page.waitForURL((url) => url.pathname === '/invoices');
     await expect.poll(() => page.getByTestId('no-invoices').isVisible()).toBe(true);

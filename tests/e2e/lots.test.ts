@@ -3,30 +3,21 @@
 // GS1 element string into the barcode field, sees GTIN, lot, serial and dates filled, and
 // submits the lot.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import type { Browser } from 'playwright-core';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
-import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
+import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { launchChromium, newVisitor, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
+import { launchChromium, newVisitor, postsForm, stepsInOrder, type Visitor, signInAsDemo } from '../support/browser.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const supplier = demo('supplier_user');
 const gtin = '09506000134352';
 
 let server: RunningServer;
 let browser: Browser;
 let db: Db;
-
-async function signIn(page: Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await waitForLoginPageReady(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(demoPassword);
-  await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
-  await page.waitForURL((url) => url.pathname === '/home');
-}
 
 beforeAll(async () => {
   await ensurePortalBuilt();
@@ -56,7 +47,7 @@ describe('a supplier submits lot data', () => {
 
   step('uploads a CSV with one bad row and sees the error against that row and column; nothing is stored', async () => {
     const { page } = visit;
-    await signIn(page, supplier.email);
+    await signInAsDemo(page, supplier.email);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Lot data' }).click();
     await page.getByRole('heading', { level: 1, name: 'Lot data' }).waitFor();
     await page.getByTestId('no-lots').waitFor();

@@ -3,9 +3,9 @@
 // sign in again with the passkey; plus the sign-in page on a phone and a mistyped password.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { sessionCookieName } from '../../shared/auth/session.ts';
-import { ensurePortalBuilt } from '../integration/helpers.ts';
+import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
 import {
   addVirtualAuthenticator,
@@ -21,10 +21,11 @@ import {
   type VirtualAuthenticator,
   type Visitor,
   stepsInOrder,
-} from './support.ts';
+} from '../support/browser.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
-const distributor = demoUsers.find((u) => u.role === 'distributor_user')!;
+const supplier = demo('supplier_user');
+const distributor = demo('distributor_user');
 const supplierOrganisation = 'Suzhou Precision Components Co., Ltd.';
 const homeScreenshot = '/tmp/lotbridge-home-zh.png';
 

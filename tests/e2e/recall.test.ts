@@ -10,20 +10,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { Webhook } from 'standardwebhooks';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
-import { ensurePortalBuilt, openServerDb } from '../integration/helpers.ts';
+import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { elementsWiderThanViewport, launchChromium, newVisitor, phone, postsForm, stepsInOrder, waitForLoginPageReady, type Visitor } from './support.ts';
+import { postErpEvent } from '../support/erp.ts';
+import { elementsWiderThanViewport, launchChromium, newVisitor, phone, postsForm, stepsInOrder, type Visitor, signInAsDemo } from '../support/browser.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
+import { demo } from '../support/demo.ts';
 
-const qa = demoUsers.find((u) => u.role === 'manufacturer_qa')!;
+const qa = demo('manufacturer_qa');
 const infusionSet = '09506000134352';
 const contact = 'recall@rhein-medical.example';
 const inboundSecret = generateSecret();
@@ -36,16 +36,8 @@ let mails: ReceivedMail[];
 let recallId: string;
 
 async function erp(type: string, data: unknown): Promise<void> {
-  const body = JSON.stringify({ type, timestamp: new Date().toISOString(), data });
-  const id = `msg_e2e_${type}_${Math.random().toString(36).slice(2)}`;
-  const at = new Date();
-  const signature = new Webhook(inboundSecret).sign(id, at, body);
-  const res = await fetch(new URL('/erp/webhooks', server.url), {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
-  });
-  if (res.status !== 200) throw new Error(`${type}: HTTP ${res.status} ${await res.text()}`);
+  const answer = await postErpEvent(server, inboundSecret, type, data);
+  if (answer.status !== 200) throw new Error(`${type}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
 }
 
 async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
@@ -195,12 +187,7 @@ describe('a distributor answers a recall notice on a phone', () => {
   step("QA's recall page shows the reply", async () => {
     const qaVisit = await newVisitor(browser, server.url);
     const { page } = qaVisit;
-    await page.goto('/login');
-    await waitForLoginPageReady(page);
-    await page.getByLabel('E-mail address').fill(qa.email);
-    await page.getByLabel('Password').fill(demoPassword);
-    await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
-    await page.waitForURL((url) => url.pathname === '/home');
+    await signInAsDemo(page, qa.email);
     await page.goto(`/recalls/${recallId}`);
     await page.getByRole('heading', { level: 1, name: /FSCA-E2E-1/ }).waitFor();
     const body = await page.locator('main').innerText();

@@ -7,14 +7,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Webhook } from 'standardwebhooks';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { liveWebhookSecrets } from '../../shared/webhooks/webhook-secrets.ts';
 import { secretFingerprint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import type { Db } from '../../shared/db/index.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const admin = demo('manufacturer_admin');
 const outsiders = [demo('supplier_user'), demo('distributor_user'), demo('manufacturer_qa')];
 

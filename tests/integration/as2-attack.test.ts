@@ -21,7 +21,7 @@ import { getAs2Identity } from '../../shared/edi/identity/get-as2-identity.ts';
 import { doubleLayerBomb, singleLayerBomb } from '../support/as2-bomb.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { openServerDb, startBuiltServer } from './helpers.ts';
+import { openServerDb, startBuiltServer } from '../support/portal.ts';
 
 const ourAs2Id = 'LOTBRIDGE';
 const GiB = 1024 * 1024 * 1024;

@@ -2,12 +2,11 @@
  * Every AS2 message and MDN in the fixture folders, from other implementations (mendelson,
  * IBM Sterling B2Bi via pyas2-lib, phase2, ph-OpenAS2, libas2), read with shared/as2.
  * Permissive files are copied into tests/fixtures/as2; the copyleft (GPL) ones are read from
- * ../shared/fixtures/as2/copyleft and that block is skipped, saying so, when the folder is absent.
+ * ../shared/fixtures/as2/copyleft and that block is disabled when the folder is absent (tests/support/fixtures.ts).
  */
 import { verify } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   certificatesInSignedData,
@@ -20,8 +19,8 @@ import {
   loadPrivateKey,
   MimeHeaders,
   parseHeaderText,
-  parseMdn,
   parseMimeEntity,
+  parseMdn,
   sameCertificate,
   splitMultipartSigned,
   toCryptoKey,
@@ -30,22 +29,15 @@ import {
   type As2Certificate,
   type As2KeyPair,
 } from '../../shared/as2/index.ts';
+import { readCapture } from '../support/as2-capture.ts';
+import { localFixture, needs, sharedFixture } from '../support/fixtures.ts';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const permissiveDir = join(here, '../fixtures/as2');
-const copyleftDir = join(here, '../../../shared/fixtures/as2/copyleft');
-const hasCopyleft = existsSync(join(copyleftDir, 'MANIFEST.txt'));
+const permissiveDir = localFixture('as2');
+const copyleftDir = sharedFixture('as2', 'copyleft');
 
 const P = (name: string): Buffer => readFileSync(join(permissiveDir, name));
 const C = (name: string): Buffer => readFileSync(join(copyleftDir, name));
 const now = new Date();
-
-/** A fixture file holding HTTP headers, a blank line and the body (a leading HTTP request line is dropped). */
-function message(bytes: Buffer) {
-  const requestLine = /^HTTP[^\n]*\n/.exec(bytes.subarray(0, 200).toString('latin1'));
-  const entity = parseMimeEntity(requestLine ? bytes.subarray(requestLine[0].length) : bytes);
-  return { headers: entity.headers, body: entity.rawBody };
-}
 
 function manifestFiles(dir: string): string[] {
   return readFileSync(join(dir, 'MANIFEST.txt'), 'latin1')
@@ -83,7 +75,7 @@ describe('permissive AS2 fixtures (tests/fixtures/as2)', () => {
   });
 
   it('libas2 signed message (sha256, detached): verified with the partner certificate, payload = sample_edi.edi', () => {
-    const { headers, body } = message(P('libas2_content.signed.txt'));
+    const { headers, body } = readCapture(P('libas2_content.signed.txt'));
     const result = expectSuccess(unwrapAs2(headers, body, { decryptionKeys: [], trustedCertificates: libas2Cert, now }));
     expect(result.layers).toEqual(['signed:sha256']);
     expect(Buffer.from(result.payload).equals(edi)).toBe(true);
@@ -95,7 +87,7 @@ describe('permissive AS2 fixtures (tests/fixtures/as2)', () => {
   });
 
   it('libas2 signed message is refused when the partner has rolled to another certificate only', () => {
-    const { headers, body } = message(P('libas2_content.signed.txt'));
+    const { headers, body } = readCapture(P('libas2_content.signed.txt'));
     const result = expectFailure(unwrapAs2(headers, body, { decryptionKeys: [], trustedCertificates: as2testing, now }));
     expect(result.disposition).toBe('authentication-failed');
     expect(result.reason).toContain('CN=libas2community');
@@ -104,7 +96,7 @@ describe('permissive AS2 fixtures (tests/fixtures/as2)', () => {
   });
 
   it('libas2 encrypted message (aes-128-cbc, RSAES-OAEP): decrypted, payload = sample_edi.edi', () => {
-    const { headers, body } = message(P('libas2_content.encrypted.txt'));
+    const { headers, body } = readCapture(P('libas2_content.encrypted.txt'));
     const result = expectSuccess(unwrapAs2(headers, body, { decryptionKeys: [libas2Key], trustedCertificates: [], now }));
     expect(result.layers).toEqual(['encrypted:aes-128-cbc']);
     expect(result.keyTransport).toBe('rsaes-oaep');
@@ -113,7 +105,7 @@ describe('permissive AS2 fixtures (tests/fixtures/as2)', () => {
   });
 
   it('libas2 encrypted message without our key: decryption-failed naming the recipient', () => {
-    const { headers, body } = message(P('libas2_content.encrypted.txt'));
+    const { headers, body } = readCapture(P('libas2_content.encrypted.txt'));
     const result = expectFailure(unwrapAs2(headers, body, { decryptionKeys: [], trustedCertificates: [], now }));
     expect(result.disposition).toBe('decryption-failed');
     expect(result.reason).toContain('libas2community');
@@ -131,7 +123,7 @@ describe('permissive AS2 fixtures (tests/fixtures/as2)', () => {
   });
 
   it('phase2 issue12 request (OpenAS2, sha1): refused until the sender certificate is registered, then payload read', () => {
-    const { headers, body } = message(P('phase2server_issue12-1.txt'));
+    const { headers, body } = readCapture(P('phase2server_issue12-1.txt'));
     expect(headers.get('ediint-features')).toBe('multiple-attachments, AS2-Reliability');
     const refused = expectFailure(unwrapAs2(headers, body, { decryptionKeys: [], trustedCertificates: [], now }));
     expect(refused.disposition).toBe('authentication-failed');
@@ -166,7 +158,7 @@ describe('permissive AS2 fixtures (tests/fixtures/as2)', () => {
     const phase2 = (name: string) => ({ headers: parseHeaderText(P(`phase2_mdn_${name}.header`).toString('latin1')), body: P(`phase2_mdn_${name}.payload`) });
 
     it('libas2 signed MDN from as2testing: verified, MIC and original message read', () => {
-      const { headers, body } = message(P('libas2_mdn.signed.txt'));
+      const { headers, body } = readCapture(P('libas2_mdn.signed.txt'));
       const mdn = parseMdn(headers, body, { trustedCertificates: as2testing, now });
       expect(mdn.signature.status).toBe('verified');
       expect(mdn.signer && sameCertificate(mdn.signer, as2testing[0]!)).toBe(true);
@@ -220,7 +212,7 @@ describe('permissive AS2 fixtures (tests/fixtures/as2)', () => {
   });
 });
 
-describe.skipIf(!hasCopyleft)(`copyleft AS2 fixtures (${copyleftDir}; skipped: folder absent)`, () => {
+describe(`copyleft AS2 fixtures (${copyleftDir})`, needs(copyleftDir), () => {
   const testKey = () => loadKeyPairPem(C('pyas2lib_cert_test.pem'), 'test');
   const mecas2 = () => loadCertificates(C('pyas2lib_cert_mecas2_public.pem'));
   const sb2bi = () => [...loadCertificates(C('pyas2lib_cert_sb2bi_public.pem')), ...loadCertificates(C('pyas2lib_cert_sb2bi_public.ca'))];
@@ -258,7 +250,7 @@ describe.skipIf(!hasCopyleft)(`copyleft AS2 fixtures (${copyleftDir}; skipped: f
   ];
   for (const [file, layers] of mecas2Cases) {
     it(`mendelson ${file}: ${layers.join(' → ')}, payload = payload.txt`, () => {
-      const { headers, body } = message(C(file));
+      const { headers, body } = readCapture(C(file));
       const result = expectSuccess(unwrapAs2(headers, body, { decryptionKeys: [testKey()], trustedCertificates: mecas2(), now }));
       expect(result.layers).toEqual(layers);
       expect(Buffer.from(result.payload).equals(payload())).toBe(true);
@@ -268,7 +260,7 @@ describe.skipIf(!hasCopyleft)(`copyleft AS2 fixtures (${copyleftDir}; skipped: f
   }
 
   it('mendelson encrypted message with the PKCS#12 key as well; without any key → decryption-failed', () => {
-    const { headers, body } = message(C('pyas2lib_mecas2_encrypted.as2'));
+    const { headers, body } = readCapture(C('pyas2lib_mecas2_encrypted.as2'));
     expectSuccess(unwrapAs2(headers, body, { decryptionKeys: [loadPkcs12(C('pyas2lib_cert_test.p12'), 'test')], trustedCertificates: [], now }));
     const refused = expectFailure(unwrapAs2(headers, body, { decryptionKeys: [loadKeyPairPem(C('pyas2lib_cert_oldpyas2_private.pem'), 'password')], trustedCertificates: [], now }));
     expect(refused.disposition).toBe('decryption-failed');
@@ -276,13 +268,13 @@ describe.skipIf(!hasCopyleft)(`copyleft AS2 fixtures (${copyleftDir}; skipped: f
   });
 
   it('mendelson signed message from an unregistered partner → authentication-failed', () => {
-    const { headers, body } = message(C('pyas2lib_mecas2_signed.as2'));
+    const { headers, body } = readCapture(C('pyas2lib_mecas2_signed.as2'));
     const refused = expectFailure(unwrapAs2(headers, body, { decryptionKeys: [], trustedCertificates: sb2bi(), now }));
     expect(refused.disposition).toBe('authentication-failed');
   });
 
   it('Sterling B2Bi signed+compressed message: read inside the certificate window, refused as expired today', () => {
-    const { headers, body } = message(C('pyas2lib_sb2bi_signed_cmp.msg'));
+    const { headers, body } = readCapture(C('pyas2lib_sb2bi_signed_cmp.msg'));
     const result = expectSuccess(unwrapAs2(headers, body, { decryptionKeys: [], trustedCertificates: sb2bi(), now: new Date('2018-01-26T13:48:25Z') }));
     expect(result.layers).toEqual(['signed:sha1', 'compressed']);
     expect(result.filename).toBe('Mclane_850_494457167');
@@ -294,7 +286,7 @@ describe.skipIf(!hasCopyleft)(`copyleft AS2 fixtures (${copyleftDir}; skipped: f
   });
 
   it('mendelson signed MDN: signed by an embedded CN=mecas2 certificate that is not the registered one → refused; MIC still read', () => {
-    const { headers, body } = message(C('pyas2lib_mecas2_signed.mdn'));
+    const { headers, body } = readCapture(C('pyas2lib_mecas2_signed.mdn'));
     const mdn = parseMdn(headers, body, { trustedCertificates: mecas2(), now });
     expect(mdn.signature).toMatchObject({ status: 'refused', disposition: 'authentication-failed' });
     expect(mdn.signature.status === 'refused' && mdn.signature.reason).toContain('CN=mecas2');
@@ -304,7 +296,7 @@ describe.skipIf(!hasCopyleft)(`copyleft AS2 fixtures (${copyleftDir}; skipped: f
   });
 
   it('mendelson unsigned MDN: processed/error: authentication-failed', () => {
-    const { headers, body } = message(C('pyas2lib_mecas2_unsigned.mdn'));
+    const { headers, body } = readCapture(C('pyas2lib_mecas2_unsigned.mdn'));
     const mdn = parseMdn(headers, body, { trustedCertificates: mecas2(), now });
     expect(mdn.signature.status).toBe('unsigned');
     expect(mdn.modifiers.error).toBe('authentication-failed');
@@ -313,7 +305,7 @@ describe.skipIf(!hasCopyleft)(`copyleft AS2 fixtures (${copyleftDir}; skipped: f
   });
 
   it('Sterling B2Bi signed MDN (LF headers, binary signature without CTE): verified in the window, refused as expired today', () => {
-    const { headers, body } = message(C('pyas2lib_sb2bi_signed.mdn'));
+    const { headers, body } = readCapture(C('pyas2lib_sb2bi_signed.mdn'));
     const inWindow = parseMdn(headers, body, { trustedCertificates: sb2bi(), now: new Date('2018-01-26T13:48:25Z') });
     expect(inWindow.signature.status).toBe('verified');
     expect(inWindow.receivedContentMic).toBe('wNh76aEicfBurg/et2wio4zk/2I=');

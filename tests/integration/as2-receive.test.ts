@@ -23,7 +23,7 @@ import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity
 import { getAs2Identity } from '../../shared/edi/identity/get-as2-identity.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { openServerDb, startBuiltServer } from './helpers.ts';
+import { openServerDb, startBuiltServer } from '../support/portal.ts';
 
 const ourAs2Id = 'LOTBRIDGE';
 const partnerAs2Id = 'ACME MEDICAL "AS2"'; // a name that must travel quoted (RFC 4130 §6.2)

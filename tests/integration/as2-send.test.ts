@@ -11,11 +11,10 @@
  *     certificate and AS2 id, sync MDN through `lotbridge as2 send --wait`, async MDN (matched by
  *     Original-Message-ID) through the running servers' senders.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMdn, loadCertificates, loadKeyPair, parseHeaderText, parseMimeEntity, unwrapAs2, type DigestName, type HeaderList } from '../../shared/as2/index.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
@@ -36,7 +35,9 @@ import { receiveAs2Message } from '../../shared/edi/messages/receive-as2-message
 import { migrationsDir } from '../../gateway/node/paths.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { runCli, tempDir, type RunningServer } from '../support/server.ts';
-import { openServerDb, startBuiltServer } from './helpers.ts';
+import { openServerDb, startBuiltServer } from '../support/portal.ts';
+import { readCapture } from '../support/as2-capture.ts';
+import { localFixture, needs, sharedFixture } from '../support/fixtures.ts';
 
 const system = { type: 'system' as const, name: 'as2-send test' };
 const ourAs2Id = 'LOTBRIDGE';
@@ -600,25 +601,16 @@ describe('two Lotbridge servers as each other\'s partner', () => {
 });
 
 // MDNs captured from other implementations, judged as answers to our own messages.
-const here = dirname(fileURLToPath(import.meta.url));
-const permissive = (name: string): Buffer => readFileSync(join(here, '../fixtures/as2', name));
-const copyleftDir = join(here, '../../../shared/fixtures/as2/copyleft');
-const hasCopyleft = existsSync(join(copyleftDir, 'MANIFEST.txt'));
+const permissive = (name: string): Buffer => readFileSync(localFixture('as2', name));
+const copyleftDir = sharedFixture('as2', 'copyleft');
 const copyleft = (name: string): Buffer => readFileSync(join(copyleftDir, name));
-
-/** A fixture file holding HTTP headers, a blank line and the body (a leading HTTP status line is dropped). */
-function capture(bytes: Buffer) {
-  const statusLine = /^HTTP[^\n]*\n/.exec(bytes.subarray(0, 200).toString('latin1'));
-  const entity = parseMimeEntity(statusLine ? bytes.subarray(statusLine[0].length) : bytes);
-  return { headers: entity.headers, body: entity.rawBody };
-}
 
 describe('judgeOutboundMdn on MDNs from other AS2 implementations (tests/fixtures/as2)', () => {
   const as2testing = () => loadCertificates(permissive('libas2_as2testing.cer'));
   const libas2Sent = '51dac186-d7d2-8440-392e-d9153a830125@DESKTOP-BTP8V2E';
   // The MIC of libas2_content.signed.txt as our unwrap computes it: what we would expect had we sent it.
   const sentMic = () => {
-    const sent = capture(permissive('libas2_content.signed.txt'));
+    const sent = readCapture(permissive('libas2_content.signed.txt'));
     const result = unwrapAs2(sent.headers, sent.body, { decryptionKeys: [], trustedCertificates: loadCertificates(permissive('libas2_libas2community.cer')), now: new Date() });
     if (!result.ok) throw new Error(result.reason);
     return result.mic;
@@ -626,13 +618,13 @@ describe('judgeOutboundMdn on MDNs from other AS2 implementations (tests/fixture
   const expectedFor = (messageId: string, mic: { value: string; algorithm: DigestName }, signedRequested = true) => ({ messageId, expectedMic: mic.value, micAlgorithm: mic.algorithm, signedRequested });
 
   it('libas2_mdn.signed.txt (as2testing) answering libas2_content.signed.txt: delivered, signature valid, MIC equal to the one we compute for that message', () => {
-    const { headers, body } = capture(permissive('libas2_mdn.signed.txt'));
+    const { headers, body } = readCapture(permissive('libas2_mdn.signed.txt'));
     const verdict = judgeOutboundMdn(headers, body, expectedFor(libas2Sent, sentMic()), as2testing(), new Date());
     expect(verdict).toMatchObject({ delivered: true, failure: null, signature: 'valid', positive: true, micMatched: true, originalMessageId: libas2Sent });
   });
 
   it('the same MDN for another message, with another MIC, or with a certificate the partner does not sign with: failed, each naming why', () => {
-    const { headers, body } = capture(permissive('libas2_mdn.signed.txt'));
+    const { headers, body } = readCapture(permissive('libas2_mdn.signed.txt'));
     const mic = sentMic();
     expect(judgeOutboundMdn(headers, body, expectedFor('other@lotbridge', mic), as2testing(), new Date()).failure).toBe(
       `the MDN answers Original-Message-ID <${libas2Sent}>, not our <other@lotbridge>`,
@@ -661,11 +653,11 @@ describe('judgeOutboundMdn on MDNs from other AS2 implementations (tests/fixture
   });
 });
 
-describe.skipIf(!hasCopyleft)(`judgeOutboundMdn on copyleft MDNs (${copyleftDir}; skipped: folder absent)`, () => {
+describe(`judgeOutboundMdn on copyleft MDNs (${copyleftDir})`, needs(copyleftDir), () => {
   const sb2bi = () => [...loadCertificates(copyleft('pyas2lib_cert_sb2bi_public.pem')), ...loadCertificates(copyleft('pyas2lib_cert_sb2bi_public.ca'))];
 
   it('Sterling B2Bi signed MDN, in its certificate\'s validity window: delivered (sha1 MIC matched)', () => {
-    const { headers, body } = capture(copyleft('pyas2lib_sb2bi_signed.mdn'));
+    const { headers, body } = readCapture(copyleft('pyas2lib_sb2bi_signed.mdn'));
     const expected = { messageId: '151694007918.24690.7052273208458909245@ip-172-31-14-209.ec2.internal', expectedMic: 'wNh76aEicfBurg/et2wio4zk/2I=', micAlgorithm: 'sha1' as const, signedRequested: true };
     expect(judgeOutboundMdn(headers, body, expected, sb2bi(), new Date('2018-01-26T13:48:25Z'))).toMatchObject({ delivered: true, signature: 'valid', micMatched: true });
     // Today its certificate has expired: the same MDN proves nothing any more.
@@ -673,7 +665,7 @@ describe.skipIf(!hasCopyleft)(`judgeOutboundMdn on copyleft MDNs (${copyleftDir}
   });
 
   it('mendelson unsigned negative MDN: failed as unsigned when we asked for a signed receipt, else for its disposition', () => {
-    const { headers, body } = capture(copyleft('pyas2lib_mecas2_unsigned.mdn'));
+    const { headers, body } = readCapture(copyleft('pyas2lib_mecas2_unsigned.mdn'));
     const original = /Original-Message-ID:\s*<([^>]+)>/i.exec(Buffer.from(body).toString('latin1'))![1]!;
     const base = { messageId: original, expectedMic: 'x', micAlgorithm: 'sha256' as const };
     expect(judgeOutboundMdn(headers, body, { ...base, signedRequested: true }, [], new Date()).failure).toMatch(/^the MDN is not signed/);
@@ -681,7 +673,7 @@ describe.skipIf(!hasCopyleft)(`judgeOutboundMdn on copyleft MDNs (${copyleftDir}
   });
 
   it('mendelson signed MDN signed by a certificate the partner did not register: failed, naming CN=mecas2', () => {
-    const { headers, body } = capture(copyleft('pyas2lib_mecas2_signed.mdn'));
+    const { headers, body } = readCapture(copyleft('pyas2lib_mecas2_signed.mdn'));
     const original = /Original-Message-ID:\s*<([^>]+)>/i.exec(Buffer.from(body).toString('latin1'))![1]!;
     const verdict = judgeOutboundMdn(headers, body, { messageId: original, expectedMic: 'O4bvrm5t2YunRfwvZicNdEUmPaPZ9vUslX8loVLDck0=', micAlgorithm: 'sha256', signedRequested: true }, loadCertificates(copyleft('pyas2lib_cert_mecas2_public.pem')), new Date());
     expect(verdict).toMatchObject({ delivered: false, signature: 'invalid', positive: true, micMatched: true });

@@ -17,10 +17,11 @@ import { signNoticeToken, checkNoticeToken } from '../../shared/recalls/notice-l
 import { installKeys } from '../../shared/keys/install-keys.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli, tempDir } from '../support/server.ts';
-import { rawClient } from './helpers.ts';
-import { seedDemo, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { rawClient } from '../support/portal.ts';
+import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { recordSignature } from '../../shared/signatures/record-signature.ts';
 import { actorFor } from '../support/actors.ts';
+import { demo } from '../support/demo.ts';
 
 const setup = { type: 'system' as const, name: 'integration setup' };
 const open: TestDatabase[] = [];
@@ -307,7 +308,7 @@ describe('signatures against the audit trail', () => {
     open.push(t);
     await installKeys(t.ctx);
     await seedDemo(t.ctx);
-    const qa = await actorFor(t.db, demoUsers.find((u) => u.role === 'manufacturer_qa')!.email);
+    const qa = await actorFor(t.db, demo('manufacturer_qa').email);
     const real = await t.db.transaction((tx) =>
       recordSignature(tx, t.clock, qa, { method: 'password', credentialId: null }, { entityType: 'certificate', entityId: 'cert_1', recordHash: 'a'.repeat(64), meaning: 'review' }),
     );
@@ -333,7 +334,7 @@ describe('signatures against the audit trail', () => {
     open.push(t);
     await installKeys(t.ctx);
     await seedDemo(t.ctx);
-    const qa = await actorFor(t.db, demoUsers.find((u) => u.role === 'manufacturer_qa')!.email);
+    const qa = await actorFor(t.db, demo('manufacturer_qa').email);
     const sign = (entityId: string) =>
       t.db.transaction((tx) => recordSignature(tx, t.clock, qa, { method: 'password', credentialId: null }, { entityType: 'certificate', entityId, recordHash: 'c'.repeat(64), meaning: 'rejection' }));
     const removed = await sign('cert_3');

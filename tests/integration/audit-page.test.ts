@@ -1,12 +1,11 @@
 // The /audit page: filters, readable actions, the CSV export (scoped like the page) and the
 // result of the background check shown instead of a recomputation of the chain per view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 
 describe('the audit trail page', () => {
   let server: RunningServer;

@@ -11,7 +11,7 @@ import { createOrganisation } from '../../shared/organisations/create-organisati
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { runCli } from '../support/server.ts';
-import { insertPasskey, rawClient } from './helpers.ts';
+import { insertPasskey, rawClient } from '../support/portal.ts';
 
 const password = 'correct horse battery staple';
 const setup = { type: 'system' as const, name: 'integration setup' };

@@ -7,7 +7,6 @@
 // start, the portal pages show reminders, and /admin/mail is for administrators only.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../../shared/db/index.ts';
 import { openDb, tuneEmbedded } from '../../shared/db/index.ts';
 import { migrate } from '../../shared/db/migrate.ts';
@@ -16,8 +15,7 @@ import type { Actor } from '../../shared/auth/actor.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { ConfigError, loadConfig } from '../../shared/config.ts';
-import { isAppError } from '../../shared/errors.ts';
-import { demoPassword, demoUsers, seedDemo } from '../../shared/demo/seed-demo.ts';
+import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { submitCertificate } from '../../shared/certificates/submit-certificate.ts';
@@ -34,12 +32,14 @@ import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { migrationsDir, testDatabase, type TestDatabase } from '../support/database.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, ensurePortalBuilt, signInDirectly } from './helpers.ts';
+import { BrowserClient, ensurePortalBuilt, signedInClients } from '../support/portal.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
-import { withMailText } from '../support/mail.ts';
+import { quotedPrintable, withMailText } from '../support/mail.ts';
+import { refusal } from '../support/refusal.ts';
+import { demo } from '../support/demo.ts';
+import { pdfBytes } from '../support/uploads.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
 const admin = demo('manufacturer_admin');
@@ -48,13 +48,6 @@ const colleague = { email: 'li.na@suzhou-precision.example', displayName: '李�
 const other = { email: 'quality@ningbo-moulding.example', displayName: '陈刚 (Chen Gang)', password: 'ningbo-supplier-pass' };
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const issuer = 'TÜV SÜD Product Service GmbH (0123)';
-
-async function pdfBytes(title: string): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(title);
-  doc.addPage().drawText(title);
-  return doc.save();
-}
 
 /** The demo organisations and users, a second user of the supplier and a second supplier. */
 async function seed(ctx: UseCaseContext): Promise<void> {
@@ -81,19 +74,6 @@ async function submit(ctx: UseCaseContext, actor: Actor, uploadDir: string, fiel
   return { id: c.id, seriesId: c.seriesId, recordHash: c.recordHash };
 }
 
-/** The body as the receiver decodes it (nodemailer sends UTF-8 text as quoted-printable). */
-function quotedPrintable(raw: string): string {
-  const body = raw.split('\r\n\r\n').slice(1).join('\r\n\r\n').replace(/=\r\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === '=' && /^[0-9A-F]{2}$/.test(body.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(body.charCodeAt(i));
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
 /** An encoded-word subject header (=?UTF-8?B?…?= or =?UTF-8?Q?…?=, possibly folded) decoded. */
 function decodedSubject(raw: string): string {
   const header = /^Subject: (.*(?:\r\n[ \t].*)*)/m.exec(raw)![1]!.replace(/\r\n[ \t]/g, ' ');
@@ -107,11 +87,7 @@ function decodedSubject(raw: string): string {
 }
 
 async function forbidden(p: Promise<unknown>): Promise<void> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isAppError(e) && e.code).toBe('forbidden');
+  expect((await refusal(p)).code).toBe('forbidden');
 }
 
 describe('certificate expiry reminders (fixed clock)', () => {
@@ -360,10 +336,7 @@ describe('certificate expiry in the running server', () => {
     server = await startServer({ UPLOAD_DIR: join(dir.dir, 'uploads') }, { databaseUrl: url });
     db = openDb(url);
     const emails = { supplier: supplier.email, other: other.email, qa: qa.email, admin: admin.email, distributor: distributor.email };
-    for (const [who, email] of Object.entries(emails)) {
-      as[who as keyof typeof as] = new BrowserClient(server.url);
-      await signInDirectly(as[who as keyof typeof as], db, email);
-    }
+    Object.assign(as, await signedInClients(server, db, emails));
   });
 
   afterAll(async () => {

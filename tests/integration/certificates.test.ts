@@ -7,13 +7,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
@@ -25,9 +24,10 @@ import { listCertificates } from '../../shared/certificates/list-certificates.ts
 import { storeUpload } from '../../shared/files/store-upload.ts';
 import { testDatabase } from '../support/database.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, insertPasskey, openServerDb, rawClient, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, demoIds, insertPasskey, openServerDb, rawClient, startBuiltServer, signedInClients } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
+import { pdfBytes, postMultipart } from '../support/uploads.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
 const admin = demo('manufacturer_admin');
@@ -37,13 +37,6 @@ const qa2 = { email: 'qa2@meridian-medical.example', displayName: 'Sam Ortiz', p
 const lockoutThreshold = 3;
 const validGtin = '09506000134352';
 const badGtin = '09506000134353';
-
-async function pdfBytes(title: string): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(title);
-  doc.addPage().drawText(title);
-  return doc.save();
-}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -61,14 +54,6 @@ function certificateFields(overrides: Fields = {}): Fields {
     validTo: '2029-02-28',
     ...overrides,
   };
-}
-
-/** A multipart form post as a browser sends it (with Accept: text/html, so refusals come back as the page). */
-function postMultipart(client: BrowserClient, path: string, fields: Fields, file?: { name: string; bytes: Uint8Array; type?: string }): Promise<Response> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  if (file) form.set('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type ?? 'application/pdf' }), file.name);
-  return client.request(path, { method: 'POST', body: form, headers: { accept: 'text/html' } });
 }
 
 /** The id from the redirect to the new version's page. */
@@ -136,10 +121,7 @@ describe('certificates', () => {
     await addUser(ctx, by, { ...other, role: 'supplier_user', organisationId: otherOrgId });
     await addUser(ctx, by, { ...qa2, role: 'manufacturer_qa', organisationId: ids.org.manufacturer.id });
     const emails = { supplier: supplier.email, other: other.email, qa: qa.email, qa2: qa2.email, admin: admin.email, distributor: distributor.email };
-    for (const [who, email] of Object.entries(emails)) {
-      as[who as keyof typeof as] = new BrowserClient(server.url);
-      await signInDirectly(as[who as keyof typeof as], db, email);
-    }
+    Object.assign(as, await signedInClients(server, db, emails));
   });
 
   afterAll(async () => {

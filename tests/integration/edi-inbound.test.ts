@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db } from '../../shared/db/index.ts';
+import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
@@ -35,7 +35,7 @@ import { createEdifactWorker } from '../../shared/edi/inbound/edifact-worker.ts'
 import { createLogger } from '../../shared/log.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { openServerDb, startBuiltServer } from './helpers.ts';
+import { openServerDb, startBuiltServer } from '../support/portal.ts';
 import { desadvMessage, inboundGtins, inboundWorld, invoicMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
 import { actorFor } from '../support/actors.ts';
 import { getEdiMessage } from '../../shared/edi/message-log/get-edi-message.ts';

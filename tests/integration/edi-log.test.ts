@@ -17,7 +17,6 @@ import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Db } from '../../shared/db/index.ts';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity.ts';
 import { getAs2Identity } from '../../shared/edi/identity/get-as2-identity.ts';
@@ -25,12 +24,12 @@ import { updatePartner } from '../../shared/edi/partners/update-partner.ts';
 import { processAs2Payload } from '../../shared/edi/inbound/process-as2-payload.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, markup } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
 const ourAs2Id = 'LOTBRIDGE';
 const partnerAs2Id = 'EDILOG-ACME';
 const system = { type: 'system' as const, name: 'edi-log test' };
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 
 const payload = Buffer.from("UNA:+.? 'UNB+UNOC:3+4012345000009:14+LOTBRIDGE:ZZZ+261125:2318+LOGREF1'UNH+1+DESADV:D:96A:UN:EAN005'BGM+351+DES587441+9'FTX+AAI+++PALLET 1?,5 M'UNT+4+1'UNZ+1+LOGREF1'", 'latin1');
 const entity = Buffer.concat([
@@ -48,14 +47,6 @@ let uploads: { dir: string; remove(): void };
 let partnerId: string;
 const admin = () => clients.admin!;
 const clients: Record<string, BrowserClient> = {};
-
-/** A page's HTML without Svelte's hydration markers, with the entities of quotes decoded. */
-const markup = async (res: Response) =>
-  (await res.text())
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
 
 /** The element with this data-testid, up to its closing tag (no nesting of the same tag inside). */
 function section(html: string, testId: string): string {
@@ -137,7 +128,7 @@ beforeAll(async () => {
   good.row = await rowOf(good.id);
   unsigned.row = await rowOf(unsigned.id);
 
-  for (const role of ['manufacturer_admin', 'manufacturer_qa', 'supplier_user', 'distributor_user']) {
+  for (const role of ['manufacturer_admin', 'manufacturer_qa', 'supplier_user', 'distributor_user'] as const) {
     clients[role] = new BrowserClient(server.url);
     await signInDirectly(clients[role], db, demo(role).email);
   }

@@ -8,32 +8,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { OpensslDir } from '../support/openssl.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, markup } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
+import { postMultipart } from '../support/uploads.ts';
 
 const fixturesDir = join(fileURLToPath(new URL('.', import.meta.url)), '../fixtures/as2');
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const admin = demo('manufacturer_admin');
 const outsiders = [demo('manufacturer_qa'), demo('supplier_user'), demo('distributor_user')];
-
-/** A page's HTML without Svelte's hydration markers, and with entities of quotes decoded. */
-const markup = async (res: Response) =>
-  (await res.text())
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-
-/** A multipart form post, as a browser sends a form with a file input. */
-function postMultipart(client: BrowserClient, path: string, fields: Record<string, string>, files: { field: string; name: string; data: Uint8Array }[]): Promise<Response> {
-  const body = new FormData();
-  for (const [k, v] of Object.entries(fields)) body.append(k, v);
-  for (const f of files) body.append(f.field, new Blob([f.data as Uint8Array<ArrayBuffer>]), f.name);
-  return client.request(path, { method: 'POST', body, headers: { accept: 'text/html' } });
-}
 
 const fixture = (name: string) => new Uint8Array(readFileSync(join(fixturesDir, name)));
 
@@ -94,8 +78,8 @@ describe('a manufacturer administrator', () => {
       '/admin/partners?/add',
       { organisationId: '', name: 'Harbour Medical 港湾医疗', kind: 'distributor', as2Id: 'HARBOUR MED', as2Url: 'https://as2.harbour.example/as2', ediId: '4012345000009:14' },
       [
-        { field: 'certificates', name: 'phase2_mendelson_key4.cer', data: fixture('phase2_mendelson_key4.cer') },
-        { field: 'certificates', name: 'soon.pem', data: new Uint8Array(ssl.read('soon.pem')) },
+        { field: 'certificates', name: 'phase2_mendelson_key4.cer', bytes: fixture('phase2_mendelson_key4.cer') },
+        { field: 'certificates', name: 'soon.pem', bytes: new Uint8Array(ssl.read('soon.pem')) },
       ],
     );
     expect(res.status).toBe(200);
@@ -126,8 +110,8 @@ describe('a manufacturer administrator', () => {
       '/admin/partners?/add',
       { organisationId: '', name: 'Refused Trading', kind: 'supplier', as2Id: 'HARBOUR MED', as2Url: 'ftp://x.example', ediId: '' },
       [
-        { field: 'certificates', name: 'phase2_mdn_20190925-david.pem', data: fixture('phase2_mdn_20190925-david.pem') },
-        { field: 'certificates', name: 'libas2_libas2community.key', data: fixture('libas2_libas2community.key') },
+        { field: 'certificates', name: 'phase2_mdn_20190925-david.pem', bytes: fixture('phase2_mdn_20190925-david.pem') },
+        { field: 'certificates', name: 'libas2_libas2community.key', bytes: fixture('libas2_libas2community.key') },
       ],
     );
     expect(res.status).toBe(400);
@@ -242,10 +226,10 @@ describe('a manufacturer administrator', () => {
   });
 
   it('uploads another certificate and removes one; the removed one stays listed with its time', async () => {
-    const add = await postMultipart(client, `/admin/partners/${partnerId}?/addCertificate`, { usage: '' }, [{ field: 'certificate', name: 'libas2_as2testing.cer', data: fixture('libas2_as2testing.cer') }]);
+    const add = await postMultipart(client, `/admin/partners/${partnerId}?/addCertificate`, { usage: '' }, [{ field: 'certificate', name: 'libas2_as2testing.cer', bytes: fixture('libas2_as2testing.cer') }]);
     expect(add.status).toBe(200);
     expect(await markup(add)).toContain('The certificate was added beside the current ones.');
-    const expired = await postMultipart(client, `/admin/partners/${partnerId}?/addCertificate`, { usage: '' }, [{ field: 'certificate', name: 'phase2_mdn_4af6f84c-d882-4466-8e0c-305a7fbe37b3.pem', data: fixture('phase2_mdn_4af6f84c-d882-4466-8e0c-305a7fbe37b3.pem') }]);
+    const expired = await postMultipart(client, `/admin/partners/${partnerId}?/addCertificate`, { usage: '' }, [{ field: 'certificate', name: 'phase2_mdn_4af6f84c-d882-4466-8e0c-305a7fbe37b3.pem', bytes: fixture('phase2_mdn_4af6f84c-d882-4466-8e0c-305a7fbe37b3.pem') }]);
     expect(expired.status).toBe(400);
     expect(await markup(expired)).toContain('expired on 2020-07-21T23:59:59.000Z');
 

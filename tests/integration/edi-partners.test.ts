@@ -5,13 +5,12 @@
 // with two current certificates; removal that keeps the row; our key pair generated once and
 // checked by OpenSSL, rotation that keeps the old key for decryption; only administrators
 // write; the audit trail. Then the same through the real CLI (`lotbridge partner …`, `as2 …`).
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Actor, Role } from '../../shared/auth/actor.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
+import { type AppError } from '../../shared/errors.ts';
 import { translateProblem } from '../../shared/i18n/index.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
@@ -30,11 +29,11 @@ import { as2NameHeader } from '../../shared/edi/partners/partner-profile.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { OpensslDir } from '../support/openssl.ts';
 import { runCli } from '../support/server.ts';
+import { localFixture, needs, sharedFixture } from '../support/fixtures.ts';
+import { refusal } from '../support/refusal.ts';
 
-const here = fileURLToPath(new URL('.', import.meta.url));
-const fixturesDir = join(here, '../fixtures/as2');
-const copyleftDir = join(here, '../../../shared/fixtures/as2/copyleft');
-const hasCopyleft = existsSync(join(copyleftDir, 'MANIFEST.txt'));
+const fixturesDir = localFixture('as2');
+const copyleftDir = sharedFixture('as2', 'copyleft');
 
 /** A fixture as an upload: its file name and bytes. */
 const fixture = (name: string, dir = fixturesDir) => ({ fileName: name, data: new Uint8Array(readFileSync(join(dir, name))) });
@@ -68,16 +67,6 @@ function opensslFacts(path: string, inform: 'PEM' | 'DER' = 'PEM'): { fingerprin
     notBefore: new Date(get(/notBefore=(.+)/)),
     notAfter: new Date(get(/notAfter=(.+)/)),
   };
-}
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a refusal');
 }
 
 /** A refusal's problems worded in English, by field path (as the CLI and problem+json say them). */
@@ -271,7 +260,7 @@ describe('adding a partner', () => {
   });
 });
 
-describe.skipIf(!hasCopyleft)(`copyleft pyas2-lib certificates (${copyleftDir}; skipped: folder absent)`, () => {
+describe(`copyleft pyas2-lib certificates (${copyleftDir})`, needs(copyleftDir), () => {
   it.each([
     ['pyas2lib_cert_mecas2_public.pem', 'current'],
     ['pyas2lib_cert_test_public.pem', 'current'],

@@ -11,14 +11,10 @@
 // stays: the same interchange in another AS2 message is a repeat, even when that message is
 // run with a reprocess request; a wholly accepted interchange is not reprocessed.
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
-import { migrate } from '../../shared/db/migrate.ts';
+import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
-import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
@@ -35,8 +31,8 @@ import { getEdiMessage } from '../../shared/edi/message-log/get-edi-message.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { actorFor } from '../support/actors.ts';
-import { tempDir } from '../support/server.ts';
 import { desadvMessage, storeInboundEdifact } from '../support/inbound-edifact.ts';
+import { demoDatabase } from '../support/demo.ts';
 
 const system = { type: 'system' as const, name: 'edi-reprocess test' };
 const gtinA = '0950600088802';
@@ -83,13 +79,7 @@ async function queuedBy(as2MessageId: string): Promise<{ purpose: string; relate
 const segmentsOf = (text: string) => readEnvelope(tokenize(text)).messages[0]!.segments.slice(1, -1).map((s) => ({ tag: s.tag, elements: s.elements }));
 
 beforeAll(async () => {
-  dir = tempDir('lotbridge-edi-reprocess-');
-  const url = `file:${join(dir.dir, 'lotbridge.db')}`;
-  db = openDb(url);
-  await tuneEmbedded(db, url);
-  await migrate(db, join(import.meta.dirname, '../../migrations'));
-  ctx = { db, clock: systemClock, policy: defaultPolicy, uploadDir: dir.dir };
-  await seedDemo(ctx);
+  ({ dir, db, ctx } = await demoDatabase('lotbridge-edi-reprocess-'));
   supplierOrg = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'V-10001'"))!.id;
   admin = await actorFor(db, 'admin@meridian-medical.example');
   await db.transaction(async (tx) => {

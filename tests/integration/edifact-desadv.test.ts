@@ -8,14 +8,10 @@
 // CONTRL naming the segment and element; a message type we do not take (IFTSTA) is stored and
 // refused with CONTRL and APERAK; another supplier's order is not ours to deliver against.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
-import { migrate } from '../../shared/db/migrate.ts';
+import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { seedDemo, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
@@ -27,9 +23,10 @@ import { value } from '../../shared/edifact/element-values.ts';
 import { readEnvelope } from '../../shared/edifact/envelope.ts';
 import { writeInterchange, encodeInterchange, type WriteMessage, type WriteSegment } from '../../shared/edifact/write.ts';
 import { submitDesadvFile, DesadvFileError } from '../../shared/lots/submit-desadv-file.ts';
-import { tempDir } from '../support/server.ts';
+import { demo, demoDatabase } from '../support/demo.ts';
+import { actorFor } from '../support/actors.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const supplier = demo('supplier_user');
 const other = { email: 'edi@ningbo-desadv.example', displayName: 'Li Wei', password: 'ningbo-desadv-pass' };
 const gtin = (first13: string) => first13 + gtinCheckDigit(first13);
 const gtinA = gtin('0950600077701');
@@ -43,14 +40,6 @@ let ctx: UseCaseContext;
 let actor: Actor;
 let otherActor: Actor;
 let icSeq = 0;
-
-async function actorOf(email: string): Promise<Actor> {
-  const u = (await db.get<{ id: string; display_name: string; organisation_id: string; role: Actor['role']; org_name: string; kind: Actor['organisationKind'] }>(
-    `SELECT u.id, u.display_name, m.organisation_id, m.role, o.name AS org_name, o.kind FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-    [email],
-  ))!;
-  return { userId: u.id, email, displayName: u.display_name, organisationId: u.organisation_id, organisationName: u.org_name, organisationKind: u.kind, role: u.role };
-}
 
 const lotName = (tag: string) => `${tag}${Date.now().toString(36).slice(-4).toUpperCase()}${++icSeq}`;
 
@@ -102,13 +91,7 @@ function answer(text: string | null): { tag: string; elements: string[][] }[] {
 const lotCount = async () => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM lots'))!.n;
 
 beforeAll(async () => {
-  dir = tempDir('lotbridge-desadv-');
-  const url = `file:${join(dir.dir, 'lotbridge.db')}`;
-  db = openDb(url);
-  await tuneEmbedded(db, url);
-  await migrate(db, join(import.meta.dirname, '../../migrations'));
-  ctx = { db, clock: systemClock, policy: defaultPolicy };
-  await seedDemo(ctx);
+  ({ dir, db, ctx } = await demoDatabase('lotbridge-desadv-'));
   const by = { type: 'system' as const, name: 'desadv test' };
   const otherOrg = (await createOrganisation(ctx, by, { name: 'Ningbo Despatch Ltd.', kind: 'supplier', erpId: 'V-10079' })).id;
   await addUser(ctx, by, { ...other, role: 'supplier_user', organisationId: otherOrg });
@@ -128,8 +111,8 @@ beforeAll(async () => {
     });
     await applyPurchaseOrder(tx, systemClock, { poNumber: otherPo, supplier: { erpId: 'V-10079' }, status: 'open', currency: 'EUR', orderDate: '2026-03-01', version: 1, lines: [{ lineNumber: 1, gtin: gtinA, quantity: 5, unitPrice: '3.85' }] });
   });
-  actor = await actorOf(supplier.email);
-  otherActor = await actorOf(other.email);
+  actor = await actorFor(db, supplier.email);
+  otherActor = await actorFor(db, other.email);
 });
 
 afterAll(() => {

@@ -1,6 +1,7 @@
 // Every EDIFACT sample file we have — tests/fixtures/edifact (permissive copies) and
-// ../shared/fixtures/edifact/{permissive,copyleft} (read where they are; the copyleft folder is
-// skipped with a message when absent) — is read in strict and in lenient mode:
+// ../shared/fixtures/edifact/{permissive,copyleft} (read where they are; an absent folder
+// disables its tests, and the run says so: tests/support/fixtures.ts) — is read in strict and in
+// lenient mode:
 // - the readable ones tokenize, their envelopes check, and a round trip writer → tokenizer
 //   gives the same values back;
 // - the broken ones (their MANIFEST says how) are refused, and the CONTRL that answers them
@@ -11,16 +12,12 @@
 //   and most carry no lot, so they are refused with the reason and its segment), each INVOIC
 //   through mapInvoic (refused: allowances, credit note, …), each ORDERS through mapOrders.
 // The table says for each file what must happen and why.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
-import { migrate } from '../../shared/db/migrate.ts';
+import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
-import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { seedDemo, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { tokenize } from '../../shared/edifact/tokenize.ts';
 import type { Interchange, Segment, TokenizeMode } from '../../shared/edifact/interchange.ts';
 import { isEdifactError, type EdifactProblem } from '../../shared/edifact/problems.ts';
@@ -31,13 +28,11 @@ import { mapInvoic } from '../../shared/invoices/map-invoic.ts';
 import { mapOrders } from '../../shared/erp/map-orders.ts';
 import { mapDesadv } from '../../shared/lots/map-desadv.ts';
 import { submitDesadvFile } from '../../shared/lots/submit-desadv-file.ts';
-import { tempDir } from '../support/server.ts';
+import { ediFiles, edifactFolders, needs } from '../support/fixtures.ts';
+import { demo, demoDatabase } from '../support/demo.ts';
+import { actorFor } from '../support/actors.ts';
 
-const sharedDir = resolve(import.meta.dirname, '../../../shared/fixtures/edifact');
-const localDir = resolve(import.meta.dirname, '../fixtures/edifact');
-const copyleftDir = join(sharedDir, 'copyleft');
-const permissiveDir = join(sharedDir, 'permissive');
-const ediFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.edi')).sort() : []);
+const [localDir, permissiveDir, copyleftDir] = edifactFolders;
 
 /** What reading one file must give: the messages per interchange, or the refusal and its CONTRL (UC* segments as written). */
 type Read = { messages: string[] } | { refused: string; contrl: string | null };
@@ -230,19 +225,8 @@ let ctx: UseCaseContext;
 let actor: Actor;
 
 beforeAll(async () => {
-  dir = tempDir('lotbridge-edifact-fixtures-');
-  const url = `file:${join(dir.dir, 'lotbridge.db')}`;
-  db = openDb(url);
-  await tuneEmbedded(db, url);
-  await migrate(db, join(import.meta.dirname, '../../migrations'));
-  ctx = { db, clock: systemClock, policy: defaultPolicy };
-  await seedDemo(ctx);
-  const email = demoUsers.find((u) => u.role === 'supplier_user')!.email;
-  const u = (await db.get<{ id: string; display_name: string; organisation_id: string; role: Actor['role']; name: string; kind: Actor['organisationKind'] }>(
-    'SELECT u.id, u.display_name, m.organisation_id, m.role, o.name, o.kind FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?',
-    [email],
-  ))!;
-  actor = { userId: u.id, email, displayName: u.display_name, organisationId: u.organisation_id, organisationName: u.name, organisationKind: u.kind, role: u.role };
+  ({ dir, db, ctx } = await demoDatabase('lotbridge-edifact-fixtures-'));
+  actor = await actorFor(db, demo('supplier_user').email);
 });
 
 afterAll(() => {
@@ -315,16 +299,15 @@ describe('EDIFACT fixtures in tests/fixtures/edifact', () => {
   sweep(localDir, ediFiles(localDir));
 });
 
-describe.skipIf(!existsSync(permissiveDir))('EDIFACT fixtures in ../shared/fixtures/edifact/permissive', () => {
+describe('EDIFACT fixtures in ../shared/fixtures/edifact/permissive', needs(permissiveDir), () => {
   sweep(permissiveDir, ediFiles(permissiveDir));
 });
 
-// Copyleft samples stay outside the repository; without the folder this tier says so and skips them.
-describe.skipIf(!existsSync(copyleftDir))(`EDIFACT fixtures in ../shared/fixtures/edifact/copyleft${existsSync(copyleftDir) ? '' : ' (folder absent: skipped)'}`, () => {
+// Copyleft samples stay outside the repository.
+describe('EDIFACT fixtures in ../shared/fixtures/edifact/copyleft', needs(copyleftDir), () => {
   sweep(copyleftDir, ediFiles(copyleftDir));
 });
 
-it('lists every fixture folder it was asked to read', () => {
-  if (!existsSync(sharedDir)) console.warn(`../shared/fixtures/edifact is absent (${sharedDir}): only tests/fixtures/edifact was read`);
+it('reads our ten copies in tests/fixtures/edifact', () => {
   expect(ediFiles(localDir).length).toBe(10);
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Webhook } from 'standardwebhooks';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import type { Db } from '../../shared/db/index.ts';
 import type { RunningServer } from '../support/server.ts';
-import { openServerDb, startBuiltServer } from './helpers.ts';
+import { openServerDb, startBuiltServer } from '../support/portal.ts';
+import { postErpEvent, type ErpPostOptions } from '../support/erp.ts';
 
 // The ERP's side: events signed with the independent standardwebhooks package, posted to the
 // real server over loopback, their effects read back from the server's SQLite file.
@@ -11,7 +11,6 @@ const oldSecret = generateSecret();
 const secret = generateSecret();
 let server: RunningServer;
 let db: Db;
-let n = 0;
 
 beforeAll(async () => {
   // Two inbound secrets: the ERP may be mid-rotation.
@@ -23,24 +22,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-interface Sent {
-  status: number;
-  contentType: string | null;
-  body: Record<string, unknown>;
-}
-
-async function post(type: string, data: unknown, options: { id?: string; signWith?: string; at?: Date; tamper?: (body: string) => string; headers?: Record<string, string> } = {}): Promise<Sent> {
-  const id = options.id ?? `msg_test_${++n}_${Date.now()}`;
-  const at = options.at ?? new Date();
-  const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-  const signature = new Webhook(options.signWith ?? secret).sign(id, at, body);
-  const res = await fetch(`${server.url}/erp/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature, ...options.headers },
-    body: options.tamper ? options.tamper(body) : body,
-  });
-  return { status: res.status, contentType: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
-}
+/** One event as the ERP sends it (signed with the current secret unless options.signWith). */
+const post = (type: string, data: unknown, options?: ErpPostOptions) => postErpEvent(server, secret, type, data, options);
 
 const shipment = (number: string, extra: Record<string, unknown> = {}) => ({
   shipmentNumber: number,

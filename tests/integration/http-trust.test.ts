@@ -3,12 +3,13 @@
 // framing), the other security headers, HSTS and Secure cookies when the browser came over
 // HTTPS through a proxy we trust (TRUST_PROXY) and not otherwise, and who may read /metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { RunningServer } from '../support/server.ts';
-import { startBuiltServer } from './helpers.ts';
+import { startBuiltServer } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
 const metricsToken = 'scrape-0b1e9c6d2f8a4e71';
-const qa = demoUsers.find((u) => u.role === 'manufacturer_qa')!;
+const qa = demo('manufacturer_qa');
 
 /** The directives of a CSP header, by name. */
 function directives(csp: string | null): Record<string, string[]> {

@@ -6,16 +6,14 @@
 // positions; every sample file in ../shared/fixtures/edifact (and the permissive copies in
 // tests/fixtures/edifact) tokenizes or is refused with a typed, positioned error, and the
 // INVOIC samples map or are refused with precise messages.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Webhook } from 'standardwebhooks';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
@@ -27,14 +25,15 @@ import { mapInvoic } from '../../shared/invoices/map-invoic.ts';
 import { submitInvoicFile, InvoicFileError } from '../../shared/invoices/submit-invoic-file.ts';
 import { submitInvoice } from '../../shared/invoices/submit-invoice.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { postErpEvent } from '../support/erp.ts';
+import { ediFiles, edifactFolders, fromRoot, needs } from '../support/fixtures.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const supplier = demo('supplier_user');
 const gtinA = '09506000134352';
 const gtinB = '09506000134369';
 const secret = generateSecret();
-const sharedFixtures = path.resolve(import.meta.dirname, '../../../shared/fixtures/edifact');
-const localFixtures = path.resolve(import.meta.dirname, '../fixtures/edifact');
 
 let server: RunningServer;
 let db: Db;
@@ -43,17 +42,7 @@ let actor: Actor;
 let browser: BrowserClient;
 let n = 0;
 
-async function erp(type: string, data: unknown): Promise<number> {
-  const id = `msg_invoic_${++n}_${Date.now()}`;
-  const at = new Date();
-  const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-  const res = await fetch(`${server.url}/erp/webhooks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) },
-    body,
-  });
-  return res.status;
-}
+const erp = async (type: string, data: unknown) => (await postErpEvent(server, secret, type, data)).status;
 
 const order = (poNumber: string) => ({
   poNumber,
@@ -259,11 +248,9 @@ describe('EDIFACT INVOIC upload through the portal', () => {
 });
 
 describe('the real sample files', () => {
-  const folders = [localFixtures, path.join(sharedFixtures, 'permissive'), path.join(sharedFixtures, 'copyleft')];
-  for (const folder of folders) {
-    const present = existsSync(folder);
-    it.skipIf(!present)(`every file in ${path.relative(process.cwd(), folder)} tokenizes or is refused with a typed, positioned error`, () => {
-      const files = readdirSync(folder).filter((f) => f.endsWith('.edi'));
+  for (const folder of edifactFolders) {
+    it(`every file in ${fromRoot(folder)} tokenizes or is refused with a typed, positioned error`, needs(folder), () => {
+      const files = ediFiles(folder);
       expect(files.length).toBeGreaterThan(0);
       for (const f of files) {
         const data = readFileSync(path.join(folder, f));
@@ -284,28 +271,24 @@ describe('the real sample files', () => {
         }
       }
     });
-    if (!present) it(`says that ${folder} is absent`, () => console.warn(`EDIFACT samples folder ${folder} is absent: those files were not checked`));
   }
 
+  /** Each message's problems in English (none when it maps), or the file's refusal as one. */
+  const problems = (file: string, mode: 'strict' | 'lenient' = 'strict') => {
+    try {
+      return readEnvelope(tokenize(readFileSync(file), { mode })).messages.map((m) => {
+        const r = mapInvoic(m);
+        return r.ok ? [] : r.problems.map(describeProblem);
+      });
+    } catch (e) {
+      if (isEdifactError(e)) return [e.problems.map(describeProblem)];
+      throw e;
+    }
+  };
+  const [local, , copyleft] = edifactFolders;
+
   it('maps or refuses the INVOIC samples with precise messages', () => {
-    const read = (name: string) => {
-      for (const f of [path.join(localFixtures, name), path.join(sharedFixtures, 'permissive', name), path.join(sharedFixtures, 'copyleft', name)]) if (existsSync(f)) return readFileSync(f);
-      return null;
-    };
-    const problems = (name: string, mode: 'strict' | 'lenient' = 'strict') => {
-      const data = read(name);
-      if (!data) return null;
-      try {
-        return readEnvelope(tokenize(data, { mode })).messages.map((m) => {
-          const r = mapInvoic(m);
-          return r.ok ? [] : r.problems.map(describeProblem);
-        });
-      } catch (e) {
-        if (isEdifactError(e)) return [e.problems.map(describeProblem)];
-        throw e;
-      }
-    };
-    expect(problems('pydifact_invoic_d97a_invoice1.edi')).toEqual([
+    expect(problems(path.join(local, 'pydifact_invoic_d97a_invoice1.edi'))).toEqual([
       [
         'segment 2 (BGM), element 1, component 1: document 381 is a credit note; credit notes cannot be uploaded as invoices',
         'segment 3 (DTM), element 1, component 2: 199910060000 is not a date in format 102',
@@ -316,18 +299,18 @@ describe('the real sample files', () => {
         'segment 21 (UNS): the message has no tax total (MOA+176, MOA+150 or MOA+124 after UNS)',
       ],
     ]);
-    expect(problems('staedi_invoic_d97b_bad.edi')).toEqual([['segment 14 (PRI), element 1, component 2: the character "$" (U+0024) is not allowed under UNOA']]);
+    expect(problems(path.join(local, 'staedi_invoic_d97b_bad.edi'))).toEqual([['segment 14 (PRI), element 1, component 2: the character "$" (U+0024) is not allowed under UNOA']]);
     // The recipient's "?4" is read as "4" with a warning (issue 11): strict meets the UNT count as lenient does.
-    expect(problems('staedi_invoic_d97b_custom_una.edi')).toEqual([['segment 25 (UNT), element 1, component 1: UNT counts 23 segments, message 00000000000117 has 24']]);
-    expect(problems('staedi_invoic_d97b_custom_una.edi', 'lenient')).toEqual([['segment 25 (UNT), element 1, component 1: UNT counts 23 segments, message 00000000000117 has 24']]);
-    const bots = problems('bots_invoic_d96a_ean008_invoic01.edi');
-    if (bots === null) console.warn(`${sharedFixtures}/copyleft is absent: the Bots INVOIC samples were not checked`);
-    else {
-      expect(bots).toHaveLength(2);
-      for (const m of bots) {
-        expect(m.length).toBeGreaterThan(0);
-        expect(m.every((p) => p.endsWith('allowances and charges (ALC) are not supported; invoice net prices per line instead'))).toBe(true);
-      }
+    expect(problems(path.join(local, 'staedi_invoic_d97b_custom_una.edi'))).toEqual([['segment 25 (UNT), element 1, component 1: UNT counts 23 segments, message 00000000000117 has 24']]);
+    expect(problems(path.join(local, 'staedi_invoic_d97b_custom_una.edi'), 'lenient')).toEqual([['segment 25 (UNT), element 1, component 1: UNT counts 23 segments, message 00000000000117 has 24']]);
+  });
+
+  it('refuses the Bots INVOIC sample (copyleft) for its allowances and charges', needs(copyleft), () => {
+    const bots = problems(path.join(copyleft, 'bots_invoic_d96a_ean008_invoic01.edi'));
+    expect(bots).toHaveLength(2);
+    for (const m of bots) {
+      expect(m.length).toBeGreaterThan(0);
+      expect(m.every((p) => p.endsWith('allowances and charges (ALC) are not supported; invoice net prices per line instead'))).toBe(true);
     }
   });
 });

@@ -5,13 +5,11 @@
 // the ERP's status (posted to /erp/webhooks, signed with the independent standardwebhooks
 // package) appearing on the supplier's pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Webhook } from 'standardwebhooks';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
@@ -25,10 +23,11 @@ import { listInvoices } from '../../shared/invoices/list-invoices.ts';
 import { getInvoice } from '../../shared/invoices/get-invoice.ts';
 import { listInvoiceableOrders } from '../../shared/invoices/list-invoiceable-orders.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, signedInClients } from '../support/portal.ts';
+import { postErpEvent } from '../support/erp.ts';
 import { actorFor } from '../support/actors.ts';
+import { demo } from '../support/demo.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
 const distributor = demo('distributor_user');
@@ -44,23 +43,8 @@ const actor: Record<'supplier' | 'other' | 'qa', Actor> = {} as never;
 const as: Record<'supplier' | 'other' | 'qa' | 'distributor', BrowserClient> = {} as never;
 let n = 0;
 
-/** Posts one event as the ERP does: Standard Webhooks v1, signed by the standardwebhooks package. */
-async function erp(type: string, data: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const id = `msg_inv_${++n}_${Date.now()}`;
-  const at = new Date();
-  const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-  const res = await fetch(`${server.url}/erp/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': new Webhook(secret).sign(id, at, body),
-    },
-    body,
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
+/** One event from the ERP, signed as Standard Webhooks v1 (tests/support/erp.ts). */
+const erp = (type: string, data: unknown) => postErpEvent(server, secret, type, data);
 
 function order(poNumber: string, extra: Record<string, unknown> = {}) {
   return {
@@ -143,10 +127,7 @@ beforeAll(async () => {
   actor.supplier = await actorFor(db, supplier.email);
   actor.other = await actorFor(db, other.email);
   actor.qa = await actorFor(db, qa.email);
-  for (const [who, email] of Object.entries({ supplier: supplier.email, other: other.email, qa: qa.email, distributor: distributor.email })) {
-    as[who as keyof typeof as] = new BrowserClient(server.url);
-    await signInDirectly(as[who as keyof typeof as], db, email);
-  }
+  Object.assign(as, await signedInClients(server, db, { supplier: supplier.email, other: other.email, qa: qa.email, distributor: distributor.email }));
   // The ERP's purchase orders, as signed purchase_order.created events.
   for (const po of [
     order('PO-INV-1'),

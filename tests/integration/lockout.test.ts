@@ -4,12 +4,13 @@ import { signInWithPassword } from '../../shared/auth/sign-in-with-password.ts';
 import { validateSessionToken } from '../../shared/auth/session.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { AuditRow } from '../../shared/audit/entry.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, startBuiltServer } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
 const policy: SecurityPolicy = { ...defaultPolicy, lockoutThreshold: 3, lockoutMs: 15 * 60_000 };
 const email = 'lena@meridian.example';
@@ -147,7 +148,7 @@ describe('lockout after repeated failed sign-ins (threshold 3)', () => {
 
 describe('lockout through the login form', () => {
   let server: RunningServer;
-  const qa = demoUsers.find((u) => u.role === 'manufacturer_qa')!;
+  const qa = demo('manufacturer_qa');
 
   beforeAll(async () => {
     server = await startBuiltServer();

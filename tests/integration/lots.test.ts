@@ -5,13 +5,11 @@
 // existing record, over-delivery flagged, lot.submitted events that validate, and the refusal of
 // another supplier's user.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
@@ -21,15 +19,18 @@ import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
+import type { AppError } from '../../shared/errors.ts';
 import { submitLots, rowProblemsOf, type LotInput } from '../../shared/lots/submit-lots.ts';
 import { listLots } from '../../shared/lots/list-lots.ts';
 import { getLot } from '../../shared/lots/get-lot.ts';
 import type { ProblemCode, ProblemParams } from '../../shared/errors.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, demoIds, openServerDb, signInDirectly, startBuiltServer, signedInClients } from '../support/portal.ts';
+import { refusal } from '../support/refusal.ts';
+import { demo } from '../support/demo.ts';
+import { pdfBytes, postMultipart } from '../support/uploads.ts';
+import { actorFor } from '../support/actors.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
 const distributor = demo('distributor_user');
@@ -43,22 +44,6 @@ const line2Gtin = gtin('0950600013437'); // PO line 2
 const unknownGtin = gtin('0950600099999');
 const po = '4500012345';
 const otherPo = '4500099999';
-
-type Fields = Record<string, string>;
-
-async function pdfBytes(title: string): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  doc.setTitle(title);
-  doc.addPage().drawText(title);
-  return doc.save();
-}
-
-function postMultipart(client: BrowserClient, path: string, fields: Fields, file?: { field?: string; name: string; bytes: Uint8Array; type: string }): Promise<Response> {
-  const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  if (file) form.set(file.field ?? 'file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), file.name);
-  return client.request(path, { method: 'POST', body: form, headers: { accept: 'text/html' } });
-}
 
 const csvHeader = 'gtin,lot,serials,manufacture_date,expiry_date,quantity,po_number,po_line,certificate';
 
@@ -86,23 +71,11 @@ describe('lots', () => {
     return rows.map((r) => validateEvent(JSON.parse(webhookBody(r)), 'outbound'));
   }
 
-  async function refusal(input: LotInput[], keepValid = false): Promise<AppError> {
+  async function refusedLots(input: LotInput[], keepValid = false): Promise<AppError> {
     const before = await lotCount();
-    const e = await submitLots(ctx, actor, { source: 'form', lots: input, keepValid }).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(isAppError(e), String(e)).toBe(true);
+    const e = await refusal(submitLots(ctx, actor, { source: 'form', lots: input, keepValid }));
     expect(await lotCount()).toBe(before);
-    return e as AppError;
-  }
-
-  async function actorOf(email: string): Promise<Actor> {
-    const u = (await db.get<{ id: string; display_name: string; organisation_id: string; role: Actor['role']; org_name: string; kind: Actor['organisationKind'] }>(
-      `SELECT u.id, u.display_name, m.organisation_id, m.role, o.name AS org_name, o.kind FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id WHERE u.email = ?`,
-      [email],
-    ))!;
-    return { userId: u.id, email, displayName: u.display_name, organisationId: u.organisation_id, organisationName: u.org_name, organisationKind: u.kind, role: u.role };
+    return e;
   }
 
   async function submitCoc(client: BrowserClient, number: string): Promise<void> {
@@ -151,12 +124,9 @@ describe('lots', () => {
       });
     });
     const emails = { supplier: supplier.email, other: other.email, qa: qa.email, distributor: distributor.email };
-    for (const [who, email] of Object.entries(emails)) {
-      as[who as keyof typeof as] = new BrowserClient(server.url);
-      await signInDirectly(as[who as keyof typeof as], db, email);
-    }
-    actor = await actorOf(supplier.email);
-    otherActor = await actorOf(other.email);
+    Object.assign(as, await signedInClients(server, db, emails));
+    actor = await actorFor(db, supplier.email);
+    otherActor = await actorFor(db, other.email);
     cocNumber = `COC-${Date.now()}`;
     otherCocNumber = `COC-N-${Date.now()}`;
     await submitCoc(as.supplier, cocNumber);
@@ -202,7 +172,7 @@ describe('lots', () => {
     it.each(cases)('refuses %s', async (_name, overrides, column, code, params) => {
       const input = { ...overrides };
       if (input.certificate === 'COC-N-placeholder') input.certificate = otherCocNumber;
-      const e = await refusal([valid(input)]);
+      const e = await refusedLots([valid(input)]);
       expect(e.code).toBe('invalid_input');
       const key = `rows/1/${column}`;
       expect(e.problems?.[key], JSON.stringify(e.problems)).toBeDefined();
@@ -212,7 +182,7 @@ describe('lots', () => {
     });
 
     it('reports every problem of every row at once, against its row, and stores none of the valid rows', async () => {
-      const e = await refusal([
+      const e = await refusedLots([
         { ...valid(), row: 2 },
         { ...valid({ gtin: '09506000134353', quantity: 0 }), row: 3 },
         { ...valid(), row: 4 },
@@ -248,7 +218,7 @@ describe('lots', () => {
     it('refuses a lot submitted before, naming the existing record', async () => {
       const lot = nextLot();
       const first = (await submitLots(ctx, actor, { source: 'form', lots: [valid({ lot })] })).stored[0]!;
-      const e = await refusal([valid({ lot })]);
+      const e = await refusedLots([valid({ lot })]);
       expect(e.problems?.['rows/1/lot']).toEqual({ code: 'lots.duplicate', params: { record: first.id, date: first.submittedAt.slice(0, 10) } });
       // Also as a GTIN-13 (stored as GTIN-14), and shown named in the portal.
       const res = await postMultipart(as.supplier, '/lots?/submit', { gtin: itemGtin.slice(1), lot, quantity: '1' });
@@ -260,7 +230,7 @@ describe('lots', () => {
 
     it('refuses the same GTIN and lot twice in one upload', async () => {
       const lot = nextLot();
-      const e = await refusal([
+      const e = await refusedLots([
         { ...valid({ lot }), row: 2 },
         { ...valid({ lot }), row: 3 },
       ]);
@@ -434,7 +404,7 @@ describe('lots', () => {
       expect(own.items.every((l) => l.supplier.organisationId === actor.organisationId)).toBe(true);
       const theirs = await listLots(ctx, otherActor, { pageSize: 100 });
       expect(theirs.items.some((l) => l.id === ownId)).toBe(false);
-      const staff = await listLots(ctx, await actorOf(qa.email), { pageSize: 100 });
+      const staff = await listLots(ctx, await actorFor(db, qa.email), { pageSize: 100 });
       expect(new Set(staff.items.map((l) => l.supplier.organisationId)).size).toBe(2);
       const page = await (await as.qa.get(`/lots/${ownId}`)).text();
       expect(page).toContain(ownId.slice(0, 0) + 'lot.submitted');
@@ -453,7 +423,7 @@ describe('lots', () => {
     });
 
     it('refuses submissions by anyone but a supplier user', async () => {
-      await expect(submitLots(ctx, await actorOf(qa.email), { source: 'form', lots: [valid()] })).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(submitLots(ctx, await actorFor(db, qa.email), { source: 'form', lots: [valid()] })).rejects.toMatchObject({ code: 'forbidden' });
       const res = await postMultipart(as.distributor, '/lots?/submit', { gtin: itemGtin, lot: nextLot(), quantity: '1' });
       await res.body?.cancel();
       expect(res.status).toBe(403);

@@ -6,6 +6,7 @@ import { installKeys } from '../../shared/keys/install-keys.ts';
 import { isSealed } from '../../shared/keys/keyring.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
+import { quotedPrintable } from '../support/mail.ts';
 
 // A real SMTP server on loopback (the smtp-server package) receives what the sender sends.
 let received: ReceivedMail[];
@@ -31,19 +32,6 @@ beforeEach(async () => {
   received.length = 0;
 });
 afterEach(() => t.close());
-
-/** The body as the receiver decodes it (nodemailer sends UTF-8 text as quoted-printable). */
-function quotedPrintable(raw: string): string {
-  const body = raw.split('\r\n\r\n').slice(1).join('\r\n\r\n').replace(/=\r\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < body.length; i++) {
-    if (body[i] === '=' && /^[0-9A-F]{2}$/.test(body.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(body.charCodeAt(i));
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
 
 const mail = {
   to: 'supplier@suzhou-precision.example',

@@ -4,14 +4,15 @@
 // existing passkey, sent in the same step, does. Wrong ones count towards the lockout. Each
 // change is audited and mailed to the user; the new passkey then signs in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, startBuiltServer } from '../support/portal.ts';
 import { withMailText } from '../support/mail.ts';
+import { demo } from '../support/demo.ts';
 
-const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const supplier = demo('supplier_user');
 let server: RunningServer;
 let db: Db;
 let authenticator: SoftwareAuthenticator;

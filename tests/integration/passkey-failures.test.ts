@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemo, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { finishPasskeySignIn, startPasskeySignIn } from '../../shared/auth/sign-in-with-passkey.ts';
 import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
-import { demoIds, insertPasskey } from './helpers.ts';
+import { demoIds, insertPasskey } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const policy = { inactivityMs: 15 * 60_000, sessionMaxMs: 12 * 3_600_000, lockoutThreshold: 3, lockoutMs: 15 * 60_000 };
@@ -29,7 +30,7 @@ function forged(credentialId: string): AuthenticationResponseJSON {
 
 describe('failed passkey sign-ins', () => {
   it('count towards the lockout like wrong passwords, and are audited with the reason', async () => {
-    const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+    const supplier = demo('supplier_user');
     const userId = (await demoIds(t.db)).user[supplier.email]!.id;
     const credentialId = await insertPasskey(t.db, userId, 'stolen key');
 

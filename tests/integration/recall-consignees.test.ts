@@ -4,7 +4,6 @@
 // lot across shipments, distributors who received nothing left out; the same over the real
 // server's /erp/webhooks with a Standard Webhooks signature; manual additions by QA only.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Webhook } from 'standardwebhooks';
 import type { Actor, Role } from '../../shared/auth/actor.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -16,10 +15,12 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { gtinCheckDigit } from '../../shared/gs1/gtin.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
+import type { AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
-import { demoIds, openServerDb, startBuiltServer } from './helpers.ts';
+import { demoIds, openServerDb, startBuiltServer } from '../support/portal.ts';
+import { postErpEvent } from '../support/erp.ts';
+import { refusal } from '../support/refusal.ts';
 
 const gtin = (first13: string) => first13 + gtinCheckDigit(first13);
 const infusionSet = '09506000134352';
@@ -199,19 +200,17 @@ describe('recall consignees resolved from shipments', () => {
 
     async function refused(role: Role, input: Partial<Parameters<typeof addConsignee>[2]> = {}): Promise<AppError> {
       const before = await consigneesOf(t.db, recallId);
-      const e = await addConsignee(t.ctx, actor(role), {
-        recallId,
-        distributorOrganisationId: orgIds['C-4']!,
-        lines: [{ gtin: infusionSet, lot: 'A', quantity: 12 }],
-        reason: 'stock moved by a sub-distributor outside the ERP',
-        ...input,
-      }).then(
-        () => undefined,
-        (err: unknown) => err,
+      const e = await refusal(
+        addConsignee(t.ctx, actor(role), {
+          recallId,
+          distributorOrganisationId: orgIds['C-4']!,
+          lines: [{ gtin: infusionSet, lot: 'A', quantity: 12 }],
+          reason: 'stock moved by a sub-distributor outside the ERP',
+          ...input,
+        }),
       );
-      expect(isAppError(e), String(e)).toBe(true);
       expect(await consigneesOf(t.db, recallId)).toEqual(before);
-      return e as AppError;
+      return e;
     }
 
     it.each(['manufacturer_admin', 'supplier_user', 'distributor_user'] as const)('is refused to %s', async (role) => {
@@ -253,19 +252,8 @@ describe('recall.issued over POST /erp/webhooks yields the consignees', () => {
   const secret = generateSecret();
   let server: RunningServer;
   let db: Db;
-  let n = 0;
 
-  async function post(type: string, data: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-    const id = `msg_rcw_${++n}_${Date.now()}`;
-    const at = new Date();
-    const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-    const res = await fetch(`${server.url}/erp/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) },
-      body,
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  }
+  const post = (type: string, data: unknown) => postErpEvent(server, secret, type, data);
 
   beforeAll(async () => {
     server = await startBuiltServer({ ERP_INBOUND_SECRET: secret });

@@ -24,7 +24,6 @@ import { openNoticeLink } from '../../shared/recalls/open-notice-link.ts';
 import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { submitAcknowledgement, type AcknowledgementInput } from '../../shared/recalls/submit-acknowledgement.ts';
 import { sendRecallFollowUps } from '../../shared/recalls/send-recall-follow-ups.ts';
-import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 import { getRecallDashboard } from '../../shared/recalls/get-recall-dashboard.ts';
 import { drawEffectivenessChecks, sampleSize } from '../../shared/recalls/draw-effectiveness-checks.ts';
 import { recordEffectivenessCheck } from '../../shared/recalls/record-effectiveness-check.ts';
@@ -35,10 +34,11 @@ import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createLogger } from '../../shared/log.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
+import { refusal } from '../support/refusal.ts';
+import { recallMailSender } from '../support/mail.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -84,15 +84,6 @@ function parseCsv(text: string): string[][] {
   }
   if (cell || row.length) rows.push([...row, cell]);
   return rows;
-}
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isAppError(e), `expected an AppError, got ${String(e)}`).toBe(true);
-  return e as AppError;
 }
 
 const rank = (recallId: string, orgId: string) => createHash('sha256').update(`${recallId}:${orgId}`).digest('hex');
@@ -183,14 +174,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     expect(await sendRecallNotices(t.ctx, as.qa!, { recallId, portalUrl })).toMatchObject({ notices: 5, mails: 4, withoutAddress: [org.formula] });
 
     // The real sender against a real SMTP server: the refused address is retried, then failed for good.
-    const sender = createMailSender({
-      db: t.db,
-      clock: t.clock,
-      log: createLogger('error'),
-      smtpUrl: smtp.url,
-      from: 'Lotbridge <no-reply@lotbridge.test>',
-      renderAttachment: (a) => renderRecallAttachment(t.db, a),
-    });
+    const sender = recallMailSender(t, smtp.url);
     await sender.flush();
     for (const wait of [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000]) {
       t.clock.advance(wait);

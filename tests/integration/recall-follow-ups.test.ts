@@ -18,8 +18,6 @@ import { submitAcknowledgement } from '../../shared/recalls/submit-acknowledgeme
 import { sendRecallFollowUps, type SentFollowUp } from '../../shared/recalls/send-recall-follow-ups.ts';
 import { createRecallFollowUpScheduler } from '../../shared/recalls/follow-up-scheduler.ts';
 import { checkNoticeToken } from '../../shared/recalls/notice-link.ts';
-import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
-import { createMailSender } from '../../shared/mail/mail-sender.ts';
 import { createLogger } from '../../shared/log.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
@@ -27,7 +25,7 @@ import { validateEvent } from '../../shared/events/validate-event.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
-import { mailText } from '../support/mail.ts';
+import { mailText, recallMailSender } from '../support/mail.ts';
 
 const portalUrl = 'https://portal.lotbridge.test';
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: portalUrl };
@@ -197,14 +195,7 @@ describe('recall follow-ups: reminder, second and final notice (severity 2)', ()
   });
 
   it('delivers the reminder through a real SMTP server, with a notice link whose token checks', async () => {
-    const sender = createMailSender({
-      db: t.db,
-      clock: t.clock,
-      log: createLogger('error'),
-      smtpUrl: smtp.url,
-      from: 'Lotbridge <no-reply@lotbridge.test>',
-      renderAttachment: (a) => renderRecallAttachment(t.db, a),
-    });
+    const sender = recallMailSender(t, smtp.url);
     await sender.flush();
     await sender.stop();
     expect(await t.db.all("SELECT id, state, last_error FROM mail_messages WHERE state != 'sent'")).toEqual([]);

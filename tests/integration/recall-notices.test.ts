@@ -34,11 +34,11 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
-import { mailText, withMailText } from '../support/mail.ts';
+import { mailText, withMailText, recallMailSender } from '../support/mail.ts';
+import { refusal } from '../support/refusal.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -52,15 +52,6 @@ function pdfText(bytes: Uint8Array | Buffer): string {
   const file = join(scratch, `doc-${++files}.pdf`);
   writeFileSync(file, bytes);
   return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isAppError(e), `expected an AppError, got ${String(e)}`).toBe(true);
-  return e as AppError;
 }
 
 /** Rows that would change if a refused call had written anything. */
@@ -238,14 +229,7 @@ describe('recall notices and signed replies', () => {
   });
 
   it('the mail reaches a real SMTP server with both notice PDFs, naming the lots shipped to that distributor', async () => {
-    const sender = createMailSender({
-      db: t.db,
-      clock: t.clock,
-      log: createLogger('error'),
-      smtpUrl: smtp.url,
-      from: 'Lotbridge <no-reply@lotbridge.test>',
-      renderAttachment: (a) => renderRecallAttachment(t.db, a),
-    });
+    const sender = recallMailSender(t, smtp.url);
     await sender.flush();
     const toRhein = received.find((m) => m.to.includes('distributor@rhein-medical.example'))!;
     expect(toRhein.raw).toMatch(/filename=field-safety-notice-FSCA-2026-101-en\.pdf/);
@@ -469,14 +453,7 @@ describe('recall notices and signed replies', () => {
   });
 
   it('the signer receives the receipt PDF, in the language of the reply', async () => {
-    const sender = createMailSender({
-      db: t.db,
-      clock: t.clock,
-      log: createLogger('error'),
-      smtpUrl: smtp.url,
-      from: 'Lotbridge <no-reply@lotbridge.test>',
-      renderAttachment: (a) => renderRecallAttachment(t.db, a),
-    });
+    const sender = recallMailSender(t, smtp.url);
     await sender.flush();
     const receipts = received.filter((m) => /recall-FSCA-2026-101-reply-v\d\.pdf/.test(m.raw));
     expect(receipts.map((m) => m.to[0])).toEqual(['distributor@rhein-medical.example', 'distributor@rhein-medical.example', 'recall@alpen-med.example']);

@@ -5,7 +5,6 @@
 // staff and for distributors (only their own notices), the refusals of suppliers and of other
 // distributors, and the pages in Chinese.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Webhook } from 'standardwebhooks';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -21,7 +20,8 @@ import { getRecallOverview } from '../../shared/recalls/get-recall-overview.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { isAppError } from '../../shared/errors.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, signedInClients } from '../support/portal.ts';
+import { postErpEvent } from '../support/erp.ts';
 import { actorFor } from '../support/actors.ts';
 import { requestWithHost } from '../support/raw-http.ts';
 
@@ -98,20 +98,11 @@ describe('recall pages', () => {
   let recallId: string;
   let erpRecallId: string;
   const as: Record<'qa' | 'admin' | 'supplier' | 'rhein' | 'nordic', BrowserClient> = {} as never;
-  let n = 0;
 
   async function erp(type: string, data: unknown): Promise<Record<string, unknown>> {
-    const id = `msg_rp_${++n}_${Date.now()}`;
-    const at = new Date();
-    const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-    const res = await fetch(`${server.url}/erp/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, at, body) },
-      body,
-    });
-    const answer = (await res.json()) as Record<string, unknown>;
-    expect(res.status, JSON.stringify(answer)).toBe(200);
-    return answer;
+    const answer = await postErpEvent(server, secret, type, data);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    return answer.body;
   }
 
   const count = async (table: string) => (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
@@ -130,10 +121,7 @@ describe('recall pages', () => {
     await erp('shipment.dispatched', { shipmentNumber: 'SH-RP-3', distributor: { erpId: 'C-20002' }, dispatchedAt: '2026-03-03T10:00:00Z', lines: [{ gtin: catheter, lot: 'K7', quantity: 4 }] });
 
     const emails = { qa: qaEmail, admin: 'admin@meridian-medical.example', supplier: 'supplier@suzhou-precision.example', rhein: rheinEmail, nordic: nordicUser.email };
-    for (const [who, email] of Object.entries(emails)) {
-      as[who as keyof typeof as] = new BrowserClient(server.url);
-      await signInDirectly(as[who as keyof typeof as], db, email);
-    }
+    Object.assign(as, await signedInClients(server, db, emails));
   });
   afterAll(async () => {
     db?.close();

@@ -26,7 +26,7 @@ import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { runCli, type RunningServer } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
-import { BrowserClient, openServerDb, rawClient, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, rawClient, signInDirectly, startBuiltServer } from '../support/portal.ts';
 
 const infusionSet = '09506000134352';
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };

@@ -19,7 +19,7 @@ import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { actorFor } from '../support/actors.ts';
 import { mailText, withMailText } from '../support/mail.ts';
 

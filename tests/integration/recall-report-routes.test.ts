@@ -11,7 +11,7 @@ import type { UseCaseContext } from '../../shared/context.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 
 const infusionSet = '09506000134352';
 const qaEmail = 'qa@meridian-medical.example';

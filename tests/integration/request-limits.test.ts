@@ -5,7 +5,7 @@ import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { systemClock } from '../../shared/clock.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
-import { openServerDb, startBuiltServer } from './helpers.ts';
+import { openServerDb, startBuiltServer } from '../support/portal.ts';
 
 // Small limits, so that a held connection is cut within seconds. The trickling clients below
 // give up after `patience` writes (far beyond the configured limit): a server that has not

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedDemo, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { signInWithPassword } from '../../shared/auth/sign-in-with-password.ts';
 import { listSecurityAlerts } from '../../shared/audit/list-security-alerts.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
+import { demo } from '../support/demo.ts';
 
 let t: TestDatabase;
 beforeEach(async () => {
@@ -14,8 +15,8 @@ afterEach(() => t.close());
 
 describe('security alerts', () => {
   it('show the manufacturer an account locked by repeated failed sign-ins, for a week', async () => {
-    const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
-    const admin = await actorFor(t.db, demoUsers.find((u) => u.role === 'manufacturer_admin')!.email);
+    const supplier = demo('supplier_user');
+    const admin = await actorFor(t.db, demo('manufacturer_admin').email);
     expect(await listSecurityAlerts(t.ctx, admin)).toEqual([]);
 
     for (let i = 0; i < 2; i++) await signInWithPassword(t.ctx, { email: supplier.email, password: 'wrong-password!' }).catch(() => undefined);
@@ -28,7 +29,7 @@ describe('security alerts', () => {
   });
 
   it('are refused to suppliers and distributors', async () => {
-    const supplier = await actorFor(t.db, demoUsers.find((u) => u.role === 'supplier_user')!.email);
+    const supplier = await actorFor(t.db, demo('supplier_user').email);
     await expect(listSecurityAlerts(t.ctx, supplier)).rejects.toMatchObject({ code: 'forbidden' });
   });
 });

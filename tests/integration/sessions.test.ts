@@ -4,11 +4,12 @@ import { defaultPolicy, type SecurityPolicy } from '../../shared/auth/policy.ts'
 import { createSession, sessionCookieName, validateSessionToken } from '../../shared/auth/session.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
-import { demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { AuditRow } from '../../shared/audit/entry.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, startBuiltServer } from './helpers.ts';
+import { BrowserClient, startBuiltServer } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
 const minute = 60_000;
 const setup = { type: 'system' as const, name: 'integration setup' };
@@ -154,7 +155,7 @@ describe('sessions (shared/auth/session.ts) on a real database with a controlled
 
 describe('sessions through the portal', () => {
   let server: RunningServer;
-  const jonas = demoUsers.find((u) => u.role === 'distributor_user')!;
+  const jonas = demo('distributor_user');
 
   beforeAll(async () => {
     server = await startBuiltServer({ SESSION_INACTIVITY_MINUTES: '1' });

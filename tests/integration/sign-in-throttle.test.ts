@@ -13,15 +13,15 @@ import { listSecurityAlerts } from '../../shared/audit/list-security-alerts.ts';
 import { finishPasskeyRegistration, startPasskeyRegistration } from '../../shared/auth/register-passkey.ts';
 import { finishPasskeySignIn, startPasskeySignIn } from '../../shared/auth/sign-in-with-passkey.ts';
 import { SoftwareAuthenticator } from '../support/software-authenticator.ts';
-import { demoPassword, demoUsers, seedDemo } from '../../shared/demo/seed-demo.ts';
+import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, startBuiltServer } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
 const policy: SecurityPolicy = { ...defaultPolicy, lockoutThreshold: 3, lockoutMs: 15 * 60_000 };
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
 const distributor = demo('distributor_user');
 const qa = demo('manufacturer_qa');

@@ -11,9 +11,9 @@ import { isAppError } from '../../shared/errors.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, demoIds, insertPasskey, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, demoIds, insertPasskey, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { demo } from '../support/demo.ts';
 
-const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const supplier = demo('supplier_user');
 const distributor = demo('distributor_user');
 const admin = demo('manufacturer_admin');

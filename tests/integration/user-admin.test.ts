@@ -12,19 +12,10 @@ import { setUserAdministrator } from '../../shared/users/set-user-administrator.
 import { listUsers } from '../../shared/users/list-users.ts';
 import { changePassword } from '../../shared/users/change-password.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { mailText } from '../support/mail.ts';
-
-async function refusal(p: Promise<unknown>): Promise<AppError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(isAppError(e), `expected an AppError, got ${String(e)}`).toBe(true);
-  return e as AppError;
-}
+import { refusal } from '../support/refusal.ts';
 
 describe('user administration use cases', () => {
   let t: TestDatabase;

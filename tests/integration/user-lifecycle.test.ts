@@ -12,7 +12,7 @@ import type { Db } from '../../shared/db/index.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { runCli, type RunningServer } from '../support/server.ts';
 import { requestWithHost } from '../support/raw-http.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { mailText, withMailText } from '../support/mail.ts';
 
 const admin = 'admin@meridian-medical.example';

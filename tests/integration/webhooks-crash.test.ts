@@ -10,8 +10,8 @@ import { openDb, type Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { enqueueEvent } from '../../shared/outbox/enqueue-event.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { startBuiltServer } from './helpers.ts';
-import { startReceiver, type Receiver } from './webhook-receiver.ts';
+import { startBuiltServer } from '../support/portal.ts';
+import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const random = (n: number) => Math.floor(Math.random() * n);

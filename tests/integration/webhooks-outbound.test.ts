@@ -20,7 +20,7 @@ import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
 import { configureDefaultEndpoint } from '../../shared/webhooks/configure-default-endpoint.ts';
 import { retryDelaysMs } from '../../shared/webhooks/retry-schedule.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
-import { startReceiver, verifyWithStandardWebhooks, type Arrival, type Receiver, type ReceiverOptions } from './webhook-receiver.ts';
+import { startReceiver, verifyWithStandardWebhooks, type Arrival, type Receiver, type ReceiverOptions } from '../support/webhook-receiver.ts';
 
 const admin: Actor = {
   userId: 'usr_admin',

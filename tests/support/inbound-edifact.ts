@@ -1,17 +1,13 @@
-import { join } from 'node:path';
-import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
-import { migrate } from '../../shared/db/migrate.ts';
+import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import type { EdiInboundContext } from '../../shared/edi/inbound/process-as2-payload.ts';
-import { tempDir } from './server.ts';
 import { newId } from '../../shared/ids.ts';
 import { as2StorageKey, writeBytesFile } from '../../shared/edi/messages/as2-files.ts';
 import { insertInboundMessage } from '../../shared/edi/messages/as2-message-rows.ts';
 import type { WriteMessage, WriteSegment } from '../../shared/edifact/write.ts';
+import { demoDatabase } from './demo.ts';
 
 /** The two items every inbound EDIFACT test orders and delivers. */
 export const inboundGtins = { a: '0950600088802', b: '0950600088819' } as const;
@@ -29,13 +25,7 @@ export interface InboundWorld {
  * the demo supplier (line 1: 500 of A, line 2: 200 of B): what the EDIFACT inbound tests start from.
  */
 export async function inboundWorld(prefix: string, po: string): Promise<InboundWorld> {
-  const dir = tempDir(prefix);
-  const url = `file:${join(dir.dir, 'lotbridge.db')}`;
-  const db = openDb(url);
-  await tuneEmbedded(db, url);
-  await migrate(db, join(import.meta.dirname, '../../migrations'));
-  const ctx = { db, clock: systemClock, policy: defaultPolicy, uploadDir: dir.dir };
-  await seedDemo(ctx);
+  const { dir, db, ctx } = await demoDatabase(prefix);
   const org = async (erpId: string) => (await db.get<{ id: string }>('SELECT id FROM organisations WHERE erp_id = ?', [erpId]))!.id;
   await db.transaction(async (tx) => {
     for (const g of [inboundGtins.a, inboundGtins.b]) await applyItemUpserted(tx, systemClock, { gtin: g, description: `Item ${g}`, unitOfMeasure: 'EA' });

@@ -2,6 +2,7 @@
 // contexts that behave like a fresh visitor, and a few waits that a real user does implicitly
 // ("the page has finished loading and reacts to my clicks").
 import { test } from 'vitest';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page, type Response } from 'playwright-core';
 
 /** The Chromium binary: Debian's package (ARCHITECTURE.md, "Browser tests"), or CHROMIUM_PATH. */
@@ -84,6 +85,16 @@ export async function postsForm(page: Page, path: string, act: () => Promise<unk
     throw new Error(`POST ${path} was refused: HTTP ${response.status()} ${body.slice(0, 300)}`);
   }
   return response;
+}
+
+/** Signs in through the login page with the demo password (shared/demo/seed-demo.ts) and waits for /home. */
+export async function signInAsDemo(page: Page, email: string): Promise<void> {
+  await page.goto('/login');
+  await waitForLoginPageReady(page);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(demoPassword);
+  await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
+  await page.waitForURL((url) => url.pathname === '/home');
 }
 
 /** `<html lang>` of the document currently shown. */

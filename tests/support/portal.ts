@@ -1,4 +1,5 @@
-// Shared by the integration test files (not a test file itself: Vitest only collects *.test.ts).
+// The built portal for the integration and browser tiers: a server started from build/, a
+// client that behaves like a browser without JavaScript, sessions opened directly, demo ids.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +11,8 @@ import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { createSession, sessionCookieName } from '../../shared/auth/session.ts';
 import { findSignInUser } from '../../shared/auth/find-sign-in-user.ts';
 import { systemClock } from '../../shared/clock.ts';
-import { PortalClient } from '../support/http-client.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
+import { PortalClient } from './http-client.ts';
+import { startServer, type RunningServer } from './server.ts';
 
 const lockDir = join(tmpdir(), 'lotbridge-integration-portal-build.lock');
 const handlerFile = join(buildDir, 'handler.js');
@@ -112,6 +113,24 @@ export async function signInDirectly(client: PortalClient, db: Db, email: string
   );
   client.cookies.set(sessionCookieName, token);
 }
+
+/** A BrowserClient per name, each holding a session opened directly (signInDirectly) for its e-mail. */
+export async function signedInClients<K extends string>(server: { url: string }, db: Db, emails: Record<K, string>): Promise<Record<K, BrowserClient>> {
+  const clients = {} as Record<K, BrowserClient>;
+  for (const [who, email] of Object.entries(emails) as [K, string][]) {
+    clients[who] = new BrowserClient(server.url);
+    await signInDirectly(clients[who], db, email);
+  }
+  return clients;
+}
+
+/** A page's HTML without Svelte's hydration markers, with the entities of quotes decoded. */
+export const markup = async (res: Response): Promise<string> =>
+  (await res.text())
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** Ids of the demo organisations and users in a seeded database. */
 export async function demoIds(db: Db): Promise<{
