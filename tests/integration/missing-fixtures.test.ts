@@ -15,7 +15,7 @@ afterAll(() => tmp.remove());
 function runWithFixtures(fixtures: string): { status: number | null; lines: string[] } {
   // The nested Vitest must not take itself for a worker of this one.
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST')));
-  const run = spawnSync(process.execPath, [join(rootDir, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'unit', 'shared/edi-inbound/orders-message.test.ts'], {
+  const run = spawnSync(process.execPath, [join(rootDir, 'node_modules/vitest/vitest.mjs'), 'run', '--project', 'unit', 'shared/erp/receive-orders.test.ts'], {
     cwd: rootDir,
     env: { ...env, LOTBRIDGE_FIXTURES: fixtures, NO_COLOR: '1', FORCE_COLOR: '0' },
     encoding: 'utf8',
