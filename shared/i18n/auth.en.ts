@@ -35,5 +35,4 @@ export const authEn = {
   'auth.problem.accountLocked': 'Too many failed sign-ins: this account is locked until {time} UTC. Ask your administrator to unlock it sooner.',
   'auth.problem.sourceBlocked': 'Too many failed sign-ins from your network. Try again after {time} UTC.',
   'auth.problem.wrongPassword': 'The password is wrong: nothing was changed.',
-  'signatures.problem.wrongPassword': 'The password is wrong: the record was not signed.',
 } as const;

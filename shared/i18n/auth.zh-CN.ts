@@ -37,5 +37,4 @@ export const authZhCN: Record<keyof typeof authEn, string> = {
   'auth.problem.accountLocked': '登录失败次数过多：此账户已被锁定至 UTC {time}。如需提前解锁，请联系管理员。',
   'auth.problem.sourceBlocked': '来自您所在网络的登录失败次数过多。请在 UTC {time} 之后重试。',
   'auth.problem.wrongPassword': '密码错误：未作任何更改。',
-  'signatures.problem.wrongPassword': '密码错误：记录未签名。',
 };

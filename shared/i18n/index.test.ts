@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { zhCN } from './zh-CN.ts';
@@ -15,6 +16,19 @@ describe('catalogues', () => {
   it('translate the Chinese catalogue into Chinese, not English', () => {
     const untranslated = Object.keys(en).filter((k) => k !== 'app.name' && !k.startsWith('lang.') && zhCN[k as keyof typeof en] === en[k as keyof typeof en]);
     expect(untranslated).toEqual([]);
+  });
+});
+
+describe('capability catalogues', () => {
+  it('define each key once: a key in two files is worded by whichever is spread last', () => {
+    for (const suffix of ['.en.ts', '.zh-CN.ts']) {
+      const where = new Map<string, string[]>();
+      for (const file of readdirSync(import.meta.dirname).filter((f) => f.endsWith(suffix) && !f.endsWith('.test.ts'))) {
+        for (const [, key] of readFileSync(`${import.meta.dirname}/${file}`, 'utf8').matchAll(/^ {2}'([^']+)':/gm)) where.set(key!, [...(where.get(key!) ?? []), file]);
+      }
+      expect([...where].filter(([, files]) => files.length > 1)).toEqual([]);
+      expect(where.size).toBeGreaterThan(1000);
+    }
   });
 });
 
