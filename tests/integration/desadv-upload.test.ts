@@ -3,8 +3,9 @@
 // a valid despatch advice becomes lots, listed with links and on the lots page, the interchange
 // kept with its CONTRL; a file with a refused message stores the other message and shows each
 // problem next to where it is (segment, tag, element), in English or Chinese, the APERAK kept;
-// a syntax fault refuses the interchange in strict reading and lenient reading accepts it; QA,
-// distributors and anonymous visitors cannot upload.
+// a syntax fault refuses the interchange in strict reading and lenient reading accepts it; a
+// file that is not EDIFACT is refused with nothing recorded; QA, distributors and anonymous
+// visitors cannot upload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -157,6 +158,15 @@ describe('a supplier uploads a DESADV file on the lots page', () => {
     expect(html).toContain(`Interchange ${wrongCount.reference} was refused: nothing of it was stored.`);
     expect(problemRows(html)).toEqual([{ segment: '11', tag: 'UNT', where: 'Message M1: segment 11 (UNT), element 1, component 1', text: 'UNT counts 9 segments, message M1 has 10.' }]);
     expect((await interchange(wrongCount.reference))!.status).toBe('rejected');
+
+    // Not EDIFACT at all: no UNB to answer, so nothing is recorded and the upload itself is refused.
+    const interchanges = await count('edi_interchanges');
+    const notEdifact = await upload(as.supplier, 'gtin,lot,quantity');
+    const notEdifactHtml = await notEdifact.text();
+    expect(notEdifact.status).toBe(400);
+    expect(notEdifactHtml).toContain('The file was refused: 1 problem(s). Nothing was stored.');
+    expect(problemRows(notEdifactHtml)).toMatchObject([{ segment: '1', text: 'The segment tag gtin,lot,quantity is not three upper-case letters or digits.' }]);
+    expect(await count('edi_interchanges')).toBe(interchanges);
 
     // A lower-case lot under UNOA: refused in strict reading, stored in lenient reading.
     const lower = `lc-${run.toLowerCase()}-${++seq}`;
