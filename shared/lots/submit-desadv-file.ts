@@ -1,6 +1,7 @@
-// A supplier's EDIFACT interchange with despatch advices (uploaded, or handed on by the AS2
-// door): bytes → tokenize → (each interchange of the file) stored in the register, a repeat
-// recognised and answered with the first answer → envelopes checked → each DESADV mapped and
+// A supplier's EDIFACT file with despatch advices, uploaded on the lots page (suppliers with EDI
+// software but no AS2; AS2 interchanges go through receive-desadv.ts): bytes → tokenize →
+// (each interchange of the file) stored in the register, a repeat recognised and answered with
+// the first answer → envelopes checked → each DESADV mapped and
 // its lines submitted as lots by submit-desadv-message.ts, the per-message path the AS2 door
 // shares (all or nothing per message: one bad line and none of the message's lots are stored). The
 // answer is a CONTRL for the interchange (syntax: rejected with the fault's segment/element,

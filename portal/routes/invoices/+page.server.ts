@@ -7,7 +7,7 @@ import { translate } from '$shared/i18n/index.ts';
 import { isAppError } from '$shared/errors.ts';
 import type { EdifactProblem } from '$shared/edifact/problems.ts';
 import { userMessage } from '$lib/server/errors.ts';
-import { uploadProblem } from './edifact.ts';
+import { uploadProblem } from '$lib/server/edifact-upload.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { invoiceFailure, readInvoiceForm } from './form.ts';

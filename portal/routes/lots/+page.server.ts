@@ -4,10 +4,13 @@ import type { RowProblem } from '$shared/lots/lot.ts';
 import { listLots } from '$shared/lots/list-lots.ts';
 import { rowProblemsOf, submitLots } from '$shared/lots/submit-lots.ts';
 import { parseLotsCsv } from '$shared/lots/parse-lots-csv.ts';
+import { DesadvFileError, submitDesadvFile, type DesadvFileResult } from '$shared/lots/submit-desadv-file.ts';
+import type { EdifactProblem } from '$shared/edifact/problems.ts';
 import { translate, translateProblem } from '$shared/i18n/index.ts';
 import { loadFailure, userMessage } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { problemFailure } from '$lib/server/problems.ts';
+import { uploadProblem } from '$lib/server/edifact-upload.ts';
 import { readLotForm } from './form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -35,6 +38,18 @@ export const load = (async ({ locals, url }) => {
 
 /** A problem of the file, a row or a row's column, as the problem table shows it (row null: the file). */
 type ShownProblem = Omit<RowProblem, 'row'> & { row: number | null };
+
+/** What submitDesadvFile returned, per interchange and message, worded for the page. */
+function shownDesadvFile(locale: App.Locals['locale'], result: DesadvFileResult) {
+  const word = (problems: EdifactProblem[]) => problems.map((p) => uploadProblem(locale, p, 'lots.edifact.problem'));
+  return result.interchanges.map((ic) => ({
+    reference: ic.reference,
+    duplicate: ic.duplicate,
+    status: ic.status,
+    problems: word(ic.problems),
+    messages: ic.messages.map((m) => ({ reference: m.reference, type: m.type, status: m.status, lots: m.lots.map((l) => ({ id: l.id, gtin: l.gtin, lot: l.lot })), problems: word(m.problems) })),
+  }));
+}
 
 export const actions = {
   submit: async ({ request, locals }) => {
@@ -80,5 +95,36 @@ export const actions = {
       const message = problems.length ? translate(locals.locale, 'lots.csv.nothingStored', { count: problems.length }) : m.message;
       return failure(m.status, message, problems);
     }
+  },
+
+  /** An EDIFACT DESADV file (a supplier's EDI software without AS2): each message's lines as lots, through submitDesadvFile. */
+  edifact: async ({ request, locals }) => {
+    const form = await request.formData();
+    const file = form.get('file');
+    const lenient = form.get('lenient') === 'on';
+    const outcome = (status: number, message: string, problems: EdifactProblem[], interchanges: ReturnType<typeof shownDesadvFile> = []) => {
+      const data = { action: 'edifact' as const, refused: status !== 200, message, problems: problems.map((p) => uploadProblem(locals.locale, p, 'lots.edifact.problem')), interchanges, lenient };
+      return status === 200 ? data : fail(status, data);
+    };
+    if (!(file instanceof File) || file.size === 0) return outcome(400, translate(locals.locale, 'lots.edifact.noFile'), []);
+    let result: DesadvFileResult;
+    try {
+      result = await submitDesadvFile(locals.ctx, requireActor(locals), { bytes: new Uint8Array(await file.arrayBuffer()), name: file.name }, { mode: lenient ? 'lenient' : 'strict' });
+    } catch (e) {
+      if (e instanceof DesadvFileError) return outcome(400, translate(locals.locale, 'lots.edifact.refused', { count: e.ediProblems.length }), e.ediProblems);
+      const m = userMessage(e, locals.locale, locals.requestId, locals.log);
+      return outcome(m.status, m.message, []);
+    }
+    const messages = result.interchanges.flatMap((ic) => ic.messages);
+    const stored = messages.reduce((n, m) => n + m.lots.length, 0);
+    const refusedMessages = messages.filter((m) => m.status !== 'accepted').length;
+    const refusedInterchanges = result.interchanges.filter((ic) => !ic.duplicate && ic.problems.length > 0).length;
+    const refused = refusedMessages + refusedInterchanges;
+    const message = [
+      stored || !refused ? translate(locals.locale, 'lots.edifact.stored', { count: stored }) : '',
+      refusedMessages ? translate(locals.locale, 'lots.edifact.someRefused', { count: refusedMessages }) : '',
+      refusedInterchanges ? translate(locals.locale, 'lots.edifact.interchangesRefused', { count: refusedInterchanges }) : '',
+    ].filter(Boolean).join(' ');
+    return outcome(refused ? 400 : 200, message, [], shownDesadvFile(locals.locale, result));
   },
 } satisfies Actions;
