@@ -15,7 +15,7 @@ import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import { writeInterchange, encodeInterchange, type WriteMessage } from '../../shared/edifact/write.ts';
 import { desadvMessage, inboundGtins } from '../support/inbound-edifact.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from './helpers.ts';
+import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 
 const demo = (role: string) => demoUsers.find((u) => u.role === role)!;
 const po = '4500066001';
