@@ -2,7 +2,7 @@
 export const lotsEn = {
   'nav.lots': 'Lot data',
   'lots.title': 'Lot data',
-  'lots.intro.supplier': 'Declare the lots you deliver: GTIN, lot, serial numbers, dates, quantity and the certificate of conformance or analysis. Enter one lot in the form (or scan its GS1 barcode), or upload many at once as CSV. A lot record is never edited.',
+  'lots.intro.supplier': 'Declare the lots you deliver: GTIN, lot, serial numbers, dates, quantity and the certificate of conformance or analysis. Enter one lot in the form (or scan its GS1 barcode), or upload many at once as CSV or as an EDIFACT DESADV file. A lot record is never edited.',
   'lots.intro.staff': 'The lots every supplier has declared, with the purchase order line they were delivered against.',
   'lots.filters': 'Filter and sort',
   'lots.filter.gtin': 'GTIN',

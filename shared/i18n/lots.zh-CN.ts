@@ -4,7 +4,7 @@ import type { lotsEn } from './lots.en.ts';
 export const lotsZhCN: Record<keyof typeof lotsEn, string> = {
   'nav.lots': '批次数据',
   'lots.title': '批次数据',
-  'lots.intro.supplier': '申报您交付的批次：GTIN、批号、序列号、日期、数量以及符合性证书或分析证书。可在表单中录入单个批次（或扫描其 GS1 条码），也可以 CSV 文件一次上传多个批次。批次记录一经提交不可修改。',
+  'lots.intro.supplier': '申报您交付的批次：GTIN、批号、序列号、日期、数量以及符合性证书或分析证书。可在表单中录入单个批次（或扫描其 GS1 条码），也可以通过 CSV 文件或 EDIFACT DESADV 文件一次上传多个批次。批次记录一经提交不可修改。',
   'lots.intro.staff': '所有供应商申报的批次，以及其对应的采购订单行。',
   'lots.filters': '筛选与排序',
   'lots.filter.gtin': 'GTIN（全球贸易项目代码）',
