@@ -13,7 +13,7 @@ import { demoUsers } from '../../shared/demo/seed-demo.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import { writeInterchange, encodeInterchange, type WriteMessage } from '../../shared/edifact/write.ts';
-import { desadvMessage, inboundGtins } from '../support/inbound-edifact.ts';
+import { desadvMessage, inboundGtins, seedInboundOrder } from '../support/inbound-edifact.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 
@@ -56,21 +56,7 @@ function problemRows(html: string): { segment: string; tag: string; where: strin
 beforeAll(async () => {
   server = await startBuiltServer();
   db = openServerDb(server);
-  await db.transaction(async (tx) => {
-    for (const g of [gtinA, gtinB]) await applyItemUpserted(tx, systemClock, { gtin: g, description: `Item ${g}`, unitOfMeasure: 'EA' });
-    await applyPurchaseOrder(tx, systemClock, {
-      poNumber: po,
-      supplier: { erpId: 'V-10001' },
-      status: 'open',
-      currency: 'EUR',
-      orderDate: '2026-03-01',
-      version: 1,
-      lines: [
-        { lineNumber: 1, gtin: gtinA, quantity: 500, unitPrice: '3.85' },
-        { lineNumber: 2, gtin: gtinB, quantity: 200, unitPrice: '1.2345' },
-      ],
-    });
-  });
+  await seedInboundOrder(db, po);
   for (const [who, role] of [['supplier', 'supplier_user'], ['qa', 'manufacturer_qa'], ['distributor', 'distributor_user']] as const) {
     as[who] = new BrowserClient(server.url);
     await signInDirectly(as[who], db, demo(role).email);

@@ -21,12 +21,10 @@ export interface InboundWorld {
 }
 
 /**
- * A real SQLite file, migrated, with the demo seeded, the two items and an open order `po` of
- * the demo supplier (line 1: 500 of A, line 2: 200 of B): what the EDIFACT inbound tests start from.
+ * What the ERP would have sent before a supplier delivers: the two items and an open order `po`
+ * of the demo supplier (line 1: 500 of A, line 2: 200 of B at `priceB`).
  */
-export async function inboundWorld(prefix: string, po: string): Promise<InboundWorld> {
-  const { dir, db, ctx } = await demoDatabase(prefix);
-  const org = async (erpId: string) => (await db.get<{ id: string }>('SELECT id FROM organisations WHERE erp_id = ?', [erpId]))!.id;
+export async function seedInboundOrder(db: Db, po: string, priceB = '1.2345'): Promise<void> {
   await db.transaction(async (tx) => {
     for (const g of [inboundGtins.a, inboundGtins.b]) await applyItemUpserted(tx, systemClock, { gtin: g, description: `Item ${g}`, unitOfMeasure: 'EA' });
     await applyPurchaseOrder(tx, systemClock, {
@@ -38,10 +36,20 @@ export async function inboundWorld(prefix: string, po: string): Promise<InboundW
       version: 1,
       lines: [
         { lineNumber: 1, gtin: inboundGtins.a, quantity: 500, unitPrice: '3.85' },
-        { lineNumber: 2, gtin: inboundGtins.b, quantity: 200, unitPrice: '1.2345' },
+        { lineNumber: 2, gtin: inboundGtins.b, quantity: 200, unitPrice: priceB },
       ],
     });
   });
+}
+
+/**
+ * A real SQLite file, migrated, with the demo seeded and `seedInboundOrder`'s items and order:
+ * what the EDIFACT inbound tests start from.
+ */
+export async function inboundWorld(prefix: string, po: string): Promise<InboundWorld> {
+  const { dir, db, ctx } = await demoDatabase(prefix);
+  const org = async (erpId: string) => (await db.get<{ id: string }>('SELECT id FROM organisations WHERE erp_id = ?', [erpId]))!.id;
+  await seedInboundOrder(db, po);
   return { dir, db, ctx, supplierOrg: await org('V-10001'), distributorOrg: await org('C-20001') };
 }
 
