@@ -95,6 +95,7 @@ export const lotsEn = {
   'lots.edifact.problem.notWholeQuantity': 'The despatched quantity {value} is not a whole number from 1 to 999999999.',
   'lots.edifact.problem.serialRange': 'Serial ranges ({first} to {last}) are not supported; list each serial.',
   'lots.edifact.problem.duplicateDate': 'The line gives two different {what} dates ({first}, {second}).',
+  'lots.edifact.problem.senderNotYours': 'The interchange sender {sender} (UNB) is another organisation\'s EDI id; nothing of the file was recorded.',
   'lots.edifact.problem.unsupportedMessageType': 'Message type {type} is not taken here (this upload takes DESADV).',
   'lots.problems.caption': 'Problems by row and column',
   'lots.warnings.caption': 'Warnings (the lots were stored)',

@@ -97,6 +97,7 @@ export const lotsZhCN: Record<keyof typeof lotsEn, string> = {
   'lots.edifact.problem.notWholeQuantity': '发货数量 {value} 不是 1 到 999999999 之间的整数。',
   'lots.edifact.problem.serialRange': '不支持序列号范围（{first} 至 {last}）；请逐个列出序列号。',
   'lots.edifact.problem.duplicateDate': '该行的同一类日期（{what}）给出了两个不同的值（{first}、{second}）。',
+  'lots.edifact.problem.senderNotYours': '交换发送方 {sender}（UNB）是其他组织的 EDI 标识；文件未被记录。',
   'lots.edifact.problem.unsupportedMessageType': '此处不接收报文类型 {type}（此上传只接收 DESADV）。',
   'lots.problems.caption': '按行和列列出的问题',
   'lots.warnings.caption': '警告（批次已保存）',

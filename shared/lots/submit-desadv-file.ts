@@ -27,6 +27,7 @@ import { completeInterchange, headerOf, recordInterchange, type InterchangeStatu
 export const desadvFileProblemTexts = {
   tooLarge: 'the file is larger than {max} bytes',
   unsupportedMessageType: 'message type {type} is not supported here (this door takes DESADV)',
+  senderNotYours: 'interchange sender {sender} is another organisation\'s EDI id: the file is refused and nothing of it is recorded',
 } as const;
 
 export const maxDesadvFileBytes = 10 * 1024 * 1024;
@@ -102,11 +103,40 @@ export async function submitDesadvFile(
     // The interchange is refused; answer it if a UNB names whom to answer (read leniently if need be).
     const unb = e.context?.unb ?? unbForAnswer(file.bytes);
     if (!unb) throw new DesadvFileError(e.problems);
+    await refuseAnotherSender(ctx, actor, [unb]);
     return { interchanges: [await refuse(ctx, by, file.bytes, unb, null, e.problems, () => contrlForRefusal(e, null, ours(ctx), unb))] };
   }
+  const parts = splitInterchanges(ic);
+  await refuseAnotherSender(ctx, actor, parts.map((p) => p.segments[0]!));
   const interchanges: DesadvInterchangeResult[] = [];
-  for (const part of splitInterchanges(ic)) interchanges.push(await receive(ctx, actor, by, file.bytes, part));
+  for (const part of parts) interchanges.push(await receive(ctx, actor, by, file.bytes, part));
   return { interchanges };
+}
+
+/**
+ * The register is keyed on the UNB sender + control reference, and an upload's sender comes from
+ * the file: an interchange in the name of an EDI id that is another organisation's (a partner
+ * profile's, or the sender of interchanges registered to another organisation) would be answered
+ * from that organisation's register entry, or would take its control reference so that its own
+ * interchange later counts as a repeat. Such a file is refused before anything is recorded, as
+ * the AS2 door refuses a sender that is not the partner's.
+ */
+async function refuseAnotherSender(ctx: UseCaseContext, actor: Actor, unbs: Segment[]): Promise<void> {
+  for (const [i, unb] of unbs.entries()) {
+    const h = headerOf(unb);
+    const other = await ctx.db.get<{ one: number }>(
+      `SELECT 1 AS one FROM edi_partners WHERE edi_id = ? AND edi_qualifier = ? AND organisation_id <> ?
+       UNION ALL
+       SELECT 1 FROM edi_interchanges WHERE sender_id = ? AND sender_qualifier = ? AND organisation_id IS NOT NULL AND organisation_id <> ?
+       LIMIT 1`,
+      [h.sender, h.senderQualifier, actor.organisationId, h.sender, h.senderQualifier, actor.organisationId],
+    );
+    if (!other) continue;
+    const sender = `${h.sender}${h.senderQualifier ? `:${h.senderQualifier}` : ''}`;
+    throw new DesadvFileError([
+      { code: 'senderNotYours', message: fill(desadvFileProblemTexts.senderNotYours, { sender }), params: { sender }, segment: i === 0 ? 1 : null, tag: 'UNB', element: 2, component: 1 },
+    ]);
+  }
 }
 
 const ours = (ctx: UseCaseContext) => ({ reference: ourReference(ctx.clock.now()), preparedAt: ctx.clock.now() });

@@ -76,8 +76,8 @@ function desadv(reference: string, number: string, lines: WriteSegment[], header
   };
 }
 
-function interchange(messages: WriteMessage[], reference = `IC${Date.now().toString(36).toUpperCase()}${++icSeq}`): { bytes: Uint8Array; reference: string } {
-  const text = writeInterchange({ syntax: ['UNOC', '3'], sender: ['6901234000001', '14'], recipient: ['4012345000009', '14'], preparedAt: ['260320', '1015'], reference, messages, newline: '\r\n' });
+function interchange(messages: WriteMessage[], reference = `IC${Date.now().toString(36).toUpperCase()}${++icSeq}`, sender = '6901234000001'): { bytes: Uint8Array; reference: string } {
+  const text = writeInterchange({ syntax: ['UNOC', '3'], sender: [sender, '14'], recipient: ['4012345000009', '14'], preparedAt: ['260320', '1015'], reference, messages, newline: '\r\n' });
   return { bytes: encodeInterchange(text, 'UNOC'), reference };
 }
 
@@ -278,8 +278,8 @@ describe('DESADV → lots', () => {
     const m = (await submitDesadvFile(ctx, actor, { bytes })).interchanges[0]!.messages[0]!;
     expect(m.problems.map((p) => [p.code, p.tag, p.field])).toEqual([['lots.unknownPurchaseOrder', 'RFF', 'lines/0/po_number']]);
     expect(await lotCount()).toBe(before);
-    // The other supplier may.
-    const mine = await submitDesadvFile(ctx, otherActor, { bytes: interchange([desadv('O2', 'DA-7', line(1, { gtin: gtinA, lot: lotName('LO'), quantity: '1' }), otherPo)]).bytes });
+    // The other supplier may (under its own EDI id: the demo supplier's is not its to send as).
+    const mine = await submitDesadvFile(ctx, otherActor, { bytes: interchange([desadv('O2', 'DA-7', line(1, { gtin: gtinA, lot: lotName('LO'), quantity: '1' }), otherPo)], undefined, '6907979000001').bytes });
     expect(mine.interchanges[0]!.messages[0]!.lots.map((l) => [l.supplier.organisationId, l.purchaseOrder?.poNumber])).toEqual([[otherActor.organisationId, otherPo]]);
   });
 
