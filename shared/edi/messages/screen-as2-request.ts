@@ -28,17 +28,17 @@ export type ScreenedAs2Request =
 type ScreenContext = UseCaseContext & { log: Logger };
 
 /** Refuses with `error`, after counting it (and auditing the first of its window). */
-async function refuse(ctx: ScreenContext, source: string, reason: As2RefusalReason, error: AppError, values: Record<string, unknown>, partner?: FoundPartner): Promise<never> {
+async function refuse(ctx: ScreenContext, source: string, reason: As2RefusalReason, error: AppError, values: Record<string, unknown>, partner?: FoundPartner, auditText?: string): Promise<never> {
   const as2From = typeof values.as2From === 'string' ? values.as2From : '';
   const count = await countAs2Refusal(ctx, {
     source,
     reason,
-    text: reason === 'unknown_partner' ? `unknown AS2-From "${as2From}": no partner has this AS2 id` : error.message,
+    text: reason === 'unknown_partner' ? `unknown AS2-From "${as2From}": no partner has this AS2 id` : (auditText ?? error.message),
     values,
     partner: partner && { id: partner.id, organisationId: partner.organisationId, as2Id: partner.as2Id },
   });
   // The log names each refusal, but says less once a source keeps trying.
-  if (count <= 3 || Number.isInteger(Math.log10(count))) ctx.log.warn('as2 request refused', { source, refusal: reason, count, reason: error.message, ...values });
+  if (count <= 3 || Number.isInteger(Math.log10(count))) ctx.log.warn('as2 request refused', { source, refusal: reason, count, reason: auditText ?? error.message, ...values });
   throw error;
 }
 
@@ -87,10 +87,13 @@ export async function screenAs2Request(ctx: ScreenContext, ourAs2Id: string, hea
   if (request.receiptDeliveryUrl) {
     const why = asyncMdnUrlProblem(partner, request.receiptDeliveryUrl);
     if (why) {
-      const error = refusal('forbidden', `Receipt-Delivery-Option "${request.receiptDeliveryUrl}" is refused: ${why}; the message is not accepted (an administrator changes the partner's async MDN hosts)`, {
+      // AS2-From is not authenticated yet (the body is not even read): the answer says the option is
+      // refused, not what the partner profile allows (its hosts); the particulars go to our audit and log.
+      const error = refusal('forbidden', `Receipt-Delivery-Option "${request.receiptDeliveryUrl}" is not allowed by the partner profile; the message is not accepted`, {
         'Receipt-Delivery-Option': problem('as2.receiptUrlNotAllowed', { value: request.receiptDeliveryUrl }),
       });
-      return refuse(ctx, source, 'async_mdn_url', error, { ...values, receiptDeliveryUrl: request.receiptDeliveryUrl.slice(0, 200) }, partner);
+      const particulars = `Receipt-Delivery-Option "${request.receiptDeliveryUrl}" is refused: ${why}; the message is not accepted (an administrator changes the partner's async MDN hosts)`;
+      return refuse(ctx, source, 'async_mdn_url', error, { ...values, receiptDeliveryUrl: request.receiptDeliveryUrl.slice(0, 200) }, partner, particulars);
     }
   }
   return { kind: 'message', request, partner };
