@@ -8,10 +8,7 @@
 // visitors cannot upload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
-import { systemClock } from '../../shared/clock.ts';
 import { demoUsers } from '../../shared/demo/seed-demo.ts';
-import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
-import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import { writeInterchange, encodeInterchange, type WriteMessage } from '../../shared/edifact/write.ts';
 import { desadvMessage, inboundGtins, seedInboundOrder } from '../support/inbound-edifact.ts';
 import type { RunningServer } from '../support/server.ts';
