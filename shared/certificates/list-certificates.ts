@@ -2,6 +2,7 @@ import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
+import { certificateListPermissions } from './certificate-permissions.ts';
 import { certificateScope, isCertificateState, isCertificateType, type CertificateState, type CertificateType } from './certificate.ts';
 
 export interface CertificateQuery {
@@ -40,6 +41,8 @@ export interface CertificateList {
   pages: number;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
+  /** What the page offers this actor: submitting a certificate. */
+  permissions: { upload: boolean };
 }
 
 /**
@@ -118,6 +121,7 @@ export async function listCertificates(ctx: UseCaseContext, actor: Actor, query:
     total,
     page,
     pageSize,
+    permissions: certificateListPermissions(actor),
     pages,
     suppliers,
   };

@@ -24,7 +24,6 @@ export const load = (async ({ locals, url }) => {
     return {
       filters,
       list,
-      canUpload: actor.role === 'supplier_user',
       staff: actor.organisationKind === 'manufacturer',
       maxMb: Math.round(locals.app.config.uploads.maxBytes / (1024 * 1024)),
     };
