@@ -2,6 +2,7 @@ import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
+import { lotListPermissions } from './lot-permissions.ts';
 import { lotScope, type LotSource } from './lot.ts';
 
 export interface LotQuery {
@@ -41,6 +42,8 @@ export interface LotList {
   pages: number;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
+  /** What the page offers this actor: submitting lots. */
+  permissions: { submit: boolean };
 }
 
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -128,5 +131,6 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
     pageSize,
     pages,
     suppliers,
+    permissions: lotListPermissions(actor),
   };
 }
