@@ -121,8 +121,8 @@ export async function listCertificates(ctx: UseCaseContext, actor: Actor, query:
     total,
     page,
     pageSize,
-    permissions: certificateListPermissions(actor),
     pages,
     suppliers,
+    permissions: certificateListPermissions(actor),
   };
 }

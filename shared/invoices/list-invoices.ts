@@ -2,6 +2,7 @@ import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
+import { invoiceListPermissions } from './invoice-permissions.ts';
 import { erpInvoiceStatuses, invoiceScope, isInvoiceState, type ErpInvoiceStatus, type InvoiceState } from './invoice.ts';
 
 export interface InvoiceQuery {
@@ -40,6 +41,8 @@ export interface InvoiceList {
   pages: number;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
+  /** What the page offers this actor: submitting invoices. */
+  permissions: { submit: boolean };
 }
 
 // The newest status update of an invoice (ERP time, then arrival order).
@@ -130,5 +133,6 @@ export async function listInvoices(ctx: UseCaseContext, actor: Actor, query: Inv
     pageSize,
     pages,
     suppliers,
+    permissions: invoiceListPermissions(actor),
   };
 }
