@@ -39,6 +39,8 @@ export interface CertificateList {
   page: number;
   pageSize: number;
   pages: number;
+  /** Whether the actor is manufacturer staff, who see every supplier's certificates (a supplier: only its own). */
+  staff: boolean;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
   /** What the page offers this actor: submitting a certificate. */
@@ -122,6 +124,7 @@ export async function listCertificates(ctx: UseCaseContext, actor: Actor, query:
     page,
     pageSize,
     pages,
+    staff,
     suppliers,
     permissions: certificateListPermissions(actor),
   };

@@ -39,6 +39,8 @@ export interface InvoiceList {
   page: number;
   pageSize: number;
   pages: number;
+  /** Whether the actor is manufacturer staff, who see every supplier's invoices (a supplier: only its own). */
+  staff: boolean;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
   /** What the page offers this actor: submitting invoices. */
@@ -132,6 +134,7 @@ export async function listInvoices(ctx: UseCaseContext, actor: Actor, query: Inv
     page,
     pageSize,
     pages,
+    staff,
     suppliers,
     permissions: invoiceListPermissions(actor),
   };

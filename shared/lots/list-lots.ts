@@ -40,6 +40,8 @@ export interface LotList {
   page: number;
   pageSize: number;
   pages: number;
+  /** Whether the actor is manufacturer staff, who see every supplier's lots (a supplier: only its own). */
+  staff: boolean;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
   /** What the page offers this actor: submitting lots. */
@@ -130,6 +132,7 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
     page,
     pageSize,
     pages,
+    staff,
     suppliers,
     permissions: lotListPermissions(actor),
   };

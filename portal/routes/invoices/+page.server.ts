@@ -34,7 +34,7 @@ export const load = (async ({ locals, url }) => {
     return {
       filters,
       list,
-      staff: actor.organisationKind === 'manufacturer',
+      staff: list.staff,
       orders,
       selectedPo: orders.find((o) => o.poNumber === wanted)?.poNumber ?? orders[0]?.poNumber ?? '',
       today: locals.ctx.clock.now().toISOString().slice(0, 10),
