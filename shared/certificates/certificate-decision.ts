@@ -2,7 +2,7 @@
 // reject-certificate.ts (and the passkey challenge of start-certificate-signature.ts).
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { asAuditActor, requireRole } from '../auth/actor.ts';
+import { asAuditActor } from '../auth/actor.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
@@ -10,7 +10,8 @@ import { AppError, problem, refusal } from '../errors.ts';
 import type { SignatureMeaning } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature, type Signature } from '../signatures/record-signature.ts';
-import { certificateEventData, certificateRecordHash, certificateSelect, toCertificate, type Certificate, type CertificateRow } from './certificate.ts';
+import { decideCertificates, decisionConflict } from './certificate-permissions.ts';
+import { certificateEventData, certificateSelect, toCertificate, type Certificate, type CertificateRow } from './certificate.ts';
 
 export type CertificateDecision = 'approved' | 'rejected';
 
@@ -29,7 +30,7 @@ async function loadCertificate(db: UseCaseContext['db'], id: string): Promise<Ce
  * that was reviewed.
  */
 export async function certificateForDecision(ctx: UseCaseContext, actor: Actor, certificateId: string, expectedHash: string): Promise<Certificate> {
-  requireRole(actor, 'manufacturer_qa');
+  decideCertificates.require(actor);
   const certificate = await loadCertificate(ctx.db, certificateId);
   if (!certificate) throw new AppError('not_found', 'no such certificate');
   refuseUnlessDecidable(certificate, expectedHash);
@@ -37,12 +38,8 @@ export async function certificateForDecision(ctx: UseCaseContext, actor: Actor, 
 }
 
 function refuseUnlessDecidable(certificate: Certificate, expectedHash: string): void {
-  if (certificate.state !== 'submitted') {
-    throw new AppError('conflict', `version ${certificate.version} of certificate ${certificate.number} is ${certificate.state}: only a submitted version can be decided`);
-  }
-  if (certificateRecordHash(certificate) !== certificate.recordHash) {
-    throw new AppError('conflict', 'the stored certificate no longer matches its record hash: it cannot be signed');
-  }
+  const conflict = decisionConflict(certificate);
+  if (conflict) throw conflict;
   if (expectedHash !== certificate.recordHash) {
     throw new AppError('conflict', 'the certificate version changed since you opened it: review it again before signing');
   }
@@ -61,7 +58,7 @@ export async function decideCertificate(
   rp: RelyingParty,
   input: { certificateId: string; recordHash: string; decision: CertificateDecision; reason?: string; credential: SignerCredential },
 ): Promise<{ certificate: Certificate; signature: Signature }> {
-  requireRole(actor, 'manufacturer_qa');
+  decideCertificates.require(actor);
   const reason = input.reason?.trim() || undefined;
   if (input.decision === 'rejected' && !reason) throw refusal('invalid_input', 'a rejection needs a reason', { reason: problem('certificates.reasonRequired') });
   if (reason && reason.length > 2000) throw refusal('invalid_input', 'the reason is too long', { reason: problem('common.tooLong', { max: 2000 }) });

@@ -3,6 +3,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
 import type { SignatureMeaning } from '../signatures/record-hash.ts';
+import { certificatePermissions } from './certificate-permissions.ts';
 import { certificateRecordHash, certificateScope, certificateSelect, toCertificate, type Certificate, type CertificateRow, type CertificateState } from './certificate.ts';
 
 /** The manifestation of one signature (21 CFR 11.50): printed name, date and time (UTC), meaning. */
@@ -25,6 +26,8 @@ export interface CertificateDetail {
   versions: { id: string; version: number; state: CertificateState; submittedAt: string; decidedAt: string | null }[];
   /** This version's audit trail (its file's storage, submission, signatures, decisions), oldest first. */
   history: HistoryEntry[];
+  /** What this actor may do with the version now: decide on it (QA), submit a new version (its supplier). */
+  permissions: { decide: boolean; uploadVersion: boolean };
 }
 
 
@@ -55,6 +58,7 @@ export async function getCertificate(ctx: UseCaseContext, actor: Actor, certific
   return {
     certificate,
     hashIntact: certificateRecordHash(certificate) === certificate.recordHash,
+    permissions: certificatePermissions(actor, certificate),
     signatures: signatures.map((s) => ({
       id: s.id,
       signerName: s.signer_name,

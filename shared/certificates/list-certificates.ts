@@ -2,6 +2,7 @@ import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
+import { certificateListPermissions } from './certificate-permissions.ts';
 import { certificateScope, isCertificateState, isCertificateType, type CertificateState, type CertificateType } from './certificate.ts';
 
 export interface CertificateQuery {
@@ -38,8 +39,12 @@ export interface CertificateList {
   page: number;
   pageSize: number;
   pages: number;
+  /** Whether the actor is manufacturer staff, who see every supplier's certificates (a supplier: only its own). */
+  staff: boolean;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
+  /** What the page offers this actor: submitting a certificate. */
+  permissions: { upload: boolean };
 }
 
 /**
@@ -119,6 +124,8 @@ export async function listCertificates(ctx: UseCaseContext, actor: Actor, query:
     page,
     pageSize,
     pages,
+    staff,
     suppliers,
+    permissions: certificateListPermissions(actor),
   };
 }

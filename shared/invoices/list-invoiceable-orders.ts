@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { requireRole } from '../auth/actor.ts';
+import { submitInvoices } from './invoice-permissions.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { formatPlain, fromInteger, parseDecimal } from './money.ts';
 import { closedPurchaseOrderStates } from './invoice.ts';
@@ -29,7 +29,7 @@ export interface InvoiceableOrder {
  * each line: what the invoice form is filled from. Orders with nothing left are left out.
  */
 export async function listInvoiceableOrders(ctx: UseCaseContext, actor: Actor): Promise<InvoiceableOrder[]> {
-  requireRole(actor, 'supplier_user');
+  submitInvoices.require(actor);
   const scope = ownedBy(actor, 'po.supplier_organisation_id');
   const orders = await ctx.db.all<{ id: string; po_number: string; currency: string; order_date: string; status: string }>(
     `SELECT po.id, po.po_number, po.currency, po.order_date, po.status FROM purchase_orders po

@@ -2,6 +2,7 @@ import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
+import { invoiceListPermissions } from './invoice-permissions.ts';
 import { erpInvoiceStatuses, invoiceScope, isInvoiceState, type ErpInvoiceStatus, type InvoiceState } from './invoice.ts';
 
 export interface InvoiceQuery {
@@ -38,8 +39,12 @@ export interface InvoiceList {
   page: number;
   pageSize: number;
   pages: number;
+  /** Whether the actor is manufacturer staff, who see every supplier's invoices (a supplier: only its own). */
+  staff: boolean;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
+  /** What the page offers this actor: submitting invoices. */
+  permissions: { submit: boolean };
 }
 
 // The newest status update of an invoice (ERP time, then arrival order).
@@ -129,6 +134,8 @@ export async function listInvoices(ctx: UseCaseContext, actor: Actor, query: Inv
     page,
     pageSize,
     pages,
+    staff,
     suppliers,
+    permissions: invoiceListPermissions(actor),
   };
 }

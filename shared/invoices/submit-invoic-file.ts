@@ -8,7 +8,7 @@
 // against the segment the field was read from.
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { requireRole } from '../auth/actor.ts';
+import { submitInvoices } from './invoice-permissions.ts';
 import { AppError } from '../errors.ts';
 import { tokenize } from '../edifact/tokenize.ts';
 import type { TokenizeMode } from '../edifact/interchange.ts';
@@ -67,7 +67,7 @@ export async function submitInvoicFile(
   file: { bytes: Uint8Array; name?: string },
   options: { mode?: TokenizeMode } = {},
 ): Promise<InvoicFileResult> {
-  requireRole(actor, 'supplier_user');
+  submitInvoices.require(actor);
   if (file.bytes.length > maxInvoicFileBytes) throw new InvoicFileError([fileProblem('tooLarge', { max: maxInvoicFileBytes })]);
   let envelope;
   try {

@@ -1,7 +1,8 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Tx } from '../db/index.ts';
 import type { Actor } from '../auth/actor.ts';
-import { asAuditActor, requireRole } from '../auth/actor.ts';
+import { asAuditActor } from '../auth/actor.ts';
+import { submitInvoices } from './invoice-permissions.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
@@ -260,7 +261,7 @@ async function validate(tx: Tx, actor: Actor, input: InvoiceSubmission, fields: 
  * already found problems (a missing due date), so its APERAK also names the rest (totals).
  */
 export async function invoiceSubmissionProblems(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission): Promise<Problems> {
-  requireRole(actor, 'supplier_user');
+  submitInvoices.require(actor);
   return ctx.db.transaction(async (tx) => {
     const fields: Problems = {};
     await validate(tx, actor, input, fields);
@@ -269,7 +270,7 @@ export async function invoiceSubmissionProblems(ctx: UseCaseContext, actor: Acto
 }
 
 export async function submitInvoice(ctx: UseCaseContext, actor: Actor, input: InvoiceSubmission, origin: InvoiceOrigin = {}): Promise<Invoice> {
-  requireRole(actor, 'supplier_user');
+  submitInvoices.require(actor);
   return ctx.db.transaction(async (tx) => {
     const fields: Problems = {};
     const v = await validate(tx, actor, input, fields);

@@ -2,6 +2,7 @@ import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
+import { lotListPermissions } from './lot-permissions.ts';
 import { lotScope, type LotSource } from './lot.ts';
 
 export interface LotQuery {
@@ -39,8 +40,12 @@ export interface LotList {
   page: number;
   pageSize: number;
   pages: number;
+  /** Whether the actor is manufacturer staff, who see every supplier's lots (a supplier: only its own). */
+  staff: boolean;
   /** For the supplier filter of manufacturer staff; empty for a supplier. */
   suppliers: { id: string; name: string }[];
+  /** What the page offers this actor: submitting lots. */
+  permissions: { submit: boolean };
 }
 
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -127,6 +132,8 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
     page,
     pageSize,
     pages,
+    staff,
     suppliers,
+    permissions: lotListPermissions(actor),
   };
 }

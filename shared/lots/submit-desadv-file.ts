@@ -10,7 +10,8 @@
 // here (e.g. IFTSTA, INVOIC: recognised, stored, refused cleanly).
 import { randomInt } from 'node:crypto';
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { submitLotRecords } from './lot-permissions.ts';
 import { AppError } from '../errors.ts';
 import type { Lot, RowProblem } from './lot.ts';
 import { tokenize } from '../edifact/tokenize.ts';
@@ -92,7 +93,7 @@ export async function submitDesadvFile(
   file: { bytes: Uint8Array; name?: string; as2MessageId?: string },
   options: { mode?: TokenizeMode } = {},
 ): Promise<DesadvFileResult> {
-  requireRole(actor, 'supplier_user');
+  submitLotRecords.require(actor);
   if (file.bytes.length > maxDesadvFileBytes) throw new DesadvFileError([{ code: 'tooLarge', message: fill(desadvFileProblemTexts.tooLarge, { max: maxDesadvFileBytes }), params: { max: maxDesadvFileBytes }, segment: null, tag: null }]);
   const by: ReceivedBy = { actor: asAuditActor(actor), organisationId: actor.organisationId, userId: actor.userId, fileName: file.name ?? null, as2MessageId: file.as2MessageId ?? null };
   let ic: Interchange;

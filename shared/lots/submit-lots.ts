@@ -1,6 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { asAuditActor, requireRole } from '../auth/actor.ts';
+import { asAuditActor } from '../auth/actor.ts';
+import { submitLotRecords } from './lot-permissions.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
@@ -107,7 +108,7 @@ interface Checked {
  * lot is audited and announced to the ERP (`lot.submitted`) in the same transaction.
  */
 export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsSubmission): Promise<LotsResult> {
-  requireRole(actor, 'supplier_user');
+  submitLotRecords.require(actor);
   const lots = input.lots ?? [];
   if (lots.length === 0 && !(input.rejected ?? []).length) throw refusal('invalid_input', 'no lots to submit', { lots: problem('common.required') });
   if (lots.length > maxRows) throw refusal('invalid_input', `at most ${maxRows} lots at once`, { lots: problem('lots.tooManyRows', { max: maxRows }) });

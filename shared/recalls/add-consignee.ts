@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { actOnRecalls } from './recall-permissions.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError, problem, refusal, type Problems } from '../errors.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
@@ -29,7 +30,7 @@ export async function addConsignee(
   actor: Actor,
   input: { recallId: string; distributorOrganisationId: string; lines: ManualConsigneeLine[]; reason: string },
 ): Promise<AddedConsignee> {
-  requireRole(actor, 'manufacturer_qa');
+  actOnRecalls.require(actor);
 
   const fields: Problems = {};
   const reason = input.reason.trim();

@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { closeRecalls } from './recall-permissions.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
@@ -39,7 +40,7 @@ export async function closeRecall(
   rp: RelyingParty,
   input: { recallId: string; reason: string; credential: SignerCredential },
 ): Promise<{ closedAt: string }> {
-  requireRole(actor, 'manufacturer_qa');
+  closeRecalls.require(actor);
   const reason = input.reason.trim();
   const recall = await ctx.db.get<{ id: string; recall_number: string; state: string }>('SELECT id, recall_number, state FROM recalls WHERE id = ?', [input.recallId]);
   if (!recall) throw new AppError('not_found', 'no such recall');

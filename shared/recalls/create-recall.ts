@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { createRecalls } from './recall-permissions.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
@@ -114,7 +115,7 @@ export async function createRecall(
   rp: RelyingParty,
   input: NewRecall & { credential: SignerCredential },
 ): Promise<{ recallId: string; consignees: number; lines: number; units: number }> {
-  requireRole(actor, 'manufacturer_qa');
+  createRecalls.require(actor);
   const checked = checkNewRecall(input, ctx.clock.now().toISOString().slice(0, 10));
   if ('password' in input.credential && !input.credential.password) throw refusal('invalid_input', 'enter your password to sign', { password: problem('signatures.passwordRequired') });
   const hash = recallRecordHash('portal', checked);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { checkEffectiveness } from './recall-permissions.ts';
 import type { Tx } from '../db/index.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
@@ -82,7 +83,7 @@ export async function listEffectivenessChecks(db: Pick<Tx, 'all'>, recallId: str
  */
 export async function drawEffectivenessChecks(ctx: UseCaseContext, actor: Actor, recallId: string): Promise<DrawnChecks> {
   await recallForStaff(ctx.db, actor, recallId);
-  requireRole(actor, 'manufacturer_qa');
+  checkEffectiveness.require(actor);
   return ctx.db.transaction(async (tx) => {
     const recall = await recallForStaff(tx, actor, recallId);
     if (!recall.noticesSentAt) throw new AppError('conflict', `the notices of recall ${recall.recallNumber} have not been sent yet`);

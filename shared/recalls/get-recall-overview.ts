@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { recallRecordFindings, type RecordFinding } from '../signatures/verify-record-hashes.ts';
 import { getRecallDashboard, type RecallDashboard } from './get-recall-dashboard.ts';
 import { getRecallReview, type RecallReview } from './get-recall-review.ts';
+import { recallPermissions } from './recall-permissions.ts';
 
 export interface RecallOverview extends RecallReview {
   /** From release on; null while the recall is under review. */
@@ -23,11 +24,10 @@ export async function getRecallOverview(ctx: UseCaseContext, actor: Actor, recal
   const review = await getRecallReview(ctx, actor, recallId);
   const underReview = review.recall.state === 'received';
   const altered = await recallRecordFindings(ctx.db, review.recall.id);
-  const qa = actor.role === 'manufacturer_qa' && altered.length === 0;
   return {
     ...review,
     dashboard: underReview ? null : await getRecallDashboard(ctx, actor, recallId),
     altered,
-    permissions: { act: qa && underReview, close: qa && review.recall.state === 'open' },
+    permissions: recallPermissions(actor, review.recall.state, altered.length > 0),
   };
 }

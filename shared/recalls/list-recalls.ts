@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import { requireRole, type Actor } from '../auth/actor.ts';
+import { recallListPermissions } from './recall-permissions.ts';
 import type { Severity } from './recall-terms.ts';
 
 export const recallStates = ['received', 'open', 'closed'] as const;
@@ -59,7 +60,12 @@ interface Page {
   pages: number;
 }
 
-export type RecallList = ({ view: 'staff'; items: StaffRecallItem[] } | { view: 'distributor'; items: DistributorRecallItem[] }) & Page;
+type RecallItems = ({ view: 'staff'; items: StaffRecallItem[] } | { view: 'distributor'; items: DistributorRecallItem[] }) & Page;
+
+export type RecallList = RecallItems & {
+  /** What the page offers this actor: recording a recall. */
+  permissions: { create: boolean };
+};
 
 const isOneOf = <T extends string>(values: readonly T[], v: unknown): v is T => values.includes(v as T);
 
@@ -78,10 +84,11 @@ function paging(query: RecallQuery, total: number): Page & { offset: number } {
  */
 export async function listRecalls(ctx: UseCaseContext, actor: Actor, query: RecallQuery = {}): Promise<RecallList> {
   requireRole(actor, 'manufacturer_qa', 'manufacturer_admin', 'distributor_user');
-  return actor.organisationKind === 'manufacturer' ? staffList(ctx, query) : distributorList(ctx, actor, query);
+  const list = actor.organisationKind === 'manufacturer' ? await staffList(ctx, query) : await distributorList(ctx, actor, query);
+  return { ...list, permissions: recallListPermissions(actor) };
 }
 
-async function staffList(ctx: UseCaseContext, query: RecallQuery): Promise<RecallList> {
+async function staffList(ctx: UseCaseContext, query: RecallQuery): Promise<RecallItems> {
   const where: string[] = ['1 = 1'];
   const args: string[] = [];
   if (isOneOf(recallStates, query.state)) {
@@ -146,7 +153,7 @@ async function staffList(ctx: UseCaseContext, query: RecallQuery): Promise<Recal
   };
 }
 
-async function distributorList(ctx: UseCaseContext, actor: Actor, query: RecallQuery): Promise<RecallList> {
+async function distributorList(ctx: UseCaseContext, actor: Actor, query: RecallQuery): Promise<RecallItems> {
   const where = ['n.distributor_organisation_id = ?'];
   const args: string[] = [actor.organisationId];
   if (query.reply === 'not_replied') where.push('n.latest_version = 0');

@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { checkEffectiveness } from './recall-permissions.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { problem, refusal, type Problems } from '../errors.ts';
 import { recallForStaff } from './get-recall-dashboard.ts';
@@ -27,7 +28,7 @@ export async function recordEffectivenessCheck(
   input: { recallId: string; distributorOrganisationId: string; outcome: string; note?: string | null },
 ): Promise<RecordedCheck> {
   await recallForStaff(ctx.db, actor, input.recallId);
-  requireRole(actor, 'manufacturer_qa');
+  checkEffectiveness.require(actor);
   const note = input.note?.trim() || null;
   const fields: Problems = {};
   if (!(effectivenessOutcomes as readonly string[]).includes(input.outcome)) fields.outcome = problem('effectiveness.outcome');

@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { actOnRecalls } from './recall-permissions.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvents, type OutboxEvent } from '../outbox/enqueue-event.ts';
 import { queueMails, type OutgoingMail } from '../mail/queue-mail.ts';
@@ -50,7 +51,7 @@ ORDER BY o.name, o.id`;
  * reached at still gets its notice record, and is named in the answer and on the dashboard.
  */
 export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input: { recallId: string; portalUrl: string }): Promise<SentNotices> {
-  requireRole(actor, 'manufacturer_qa');
+  actOnRecalls.require(actor);
   const overAs2 = await noticePdfsForEdiPartners(ctx, input.recallId);
   return ctx.db.transaction(async (tx) => {
     const recall = await tx.get<{ id: string; recall_number: string; state: string; reason: string; response_deadline: string; notice_locales: string }>(

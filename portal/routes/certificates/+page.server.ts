@@ -24,8 +24,7 @@ export const load = (async ({ locals, url }) => {
     return {
       filters,
       list,
-      canUpload: actor.role === 'supplier_user',
-      staff: actor.organisationKind === 'manufacturer',
+      staff: list.staff,
       maxMb: Math.round(locals.app.config.uploads.maxBytes / (1024 * 1024)),
     };
   } catch (e) {

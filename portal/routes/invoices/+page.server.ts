@@ -29,14 +29,12 @@ export const load = (async ({ locals, url }) => {
       order: filters.order === 'asc' ? 'asc' : 'desc',
       page: Number.isInteger(page) && page > 0 ? page : 1,
     });
-    const canSubmit = actor.role === 'supplier_user';
-    const orders = canSubmit ? await listInvoiceableOrders(locals.ctx, actor) : [];
+    const orders = list.permissions.submit ? await listInvoiceableOrders(locals.ctx, actor) : [];
     const wanted = q('po');
     return {
       filters,
       list,
-      canSubmit,
-      staff: actor.organisationKind === 'manufacturer',
+      staff: list.staff,
       orders,
       selectedPo: orders.find((o) => o.poNumber === wanted)?.poNumber ?? orders[0]?.poNumber ?? '',
       today: locals.ctx.clock.now().toISOString().slice(0, 10),

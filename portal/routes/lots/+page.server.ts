@@ -30,7 +30,7 @@ export const load = (async ({ locals, url }) => {
       order: filters.order === 'asc' ? 'asc' : 'desc',
       page: Number.isInteger(page) && page > 0 ? page : 1,
     });
-    return { filters, list, canSubmit: actor.role === 'supplier_user', staff: actor.organisationKind === 'manufacturer' };
+    return { filters, list, staff: list.staff };
   } catch (e) {
     loadFailure(e, locals);
   }

@@ -16,7 +16,7 @@ export const load = (async ({ locals, url }) => {
       reply: filters.reply || undefined,
       page: Number.isInteger(page) && page > 0 ? page : 1,
     });
-    return { filters, list, canCreate: actor.role === 'manufacturer_qa' };
+    return { filters, list };
   } catch (e) {
     loadFailure(e, locals);
   }

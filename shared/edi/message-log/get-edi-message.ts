@@ -12,7 +12,7 @@ import type { Tx } from '../../db/index.ts';
 import type { EdifactProblem } from '../../edifact/problems.ts';
 import { AppError } from '../../errors.ts';
 import { carriedInterchanges, type CarriedInterchange } from './carried-interchanges.ts';
-import { authoriseEdiLogReader } from './edi-log-access.ts';
+import { ediMessagePermissions, readEdiLog } from './edi-log-access.ts';
 import { readEdifactResult, type EdifactRun } from './edifact-result.ts';
 import { reprocessRefusal, type ReprocessRefusal } from './reprocess-eligibility.ts';
 
@@ -131,7 +131,10 @@ export interface OutboundDetail {
   };
 }
 
-export type EdiMessageDetail = InboundDetail | OutboundDetail;
+export type EdiMessageDetail = (InboundDetail | OutboundDetail) & {
+  /** What this actor may do with the message: download its bytes. */
+  permissions: { download: boolean };
+};
 
 // Never shown even if an older row kept them (the receiver drops them before storing).
 const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
@@ -368,7 +371,7 @@ async function outboundDetail(ctx: UseCaseContext, r: OutboundRow): Promise<Outb
 }
 
 export async function getEdiMessage(ctx: UseCaseContext, actor: Actor, input: { id: string }): Promise<EdiMessageDetail> {
-  authoriseEdiLogReader(actor);
+  readEdiLog.require(actor);
   const inbound = await ctx.db.get<InboundRow>(
     `SELECT id, partner_id, as2_from, as2_to, message_id, as2_version, subject, content_type, received_at, raw_sha256, raw_size_bytes, raw_storage_key, raw_headers, state, layers,
             signer, mic, mic_algorithm, disposition, failure_disposition, failure_reason, payload_sha256, payload_size_bytes, payload_filename, payload_content_type,
@@ -377,7 +380,8 @@ export async function getEdiMessage(ctx: UseCaseContext, actor: Actor, input: { 
        FROM as2_messages WHERE id = ? AND direction = 'in'`,
     [input.id],
   );
-  if (inbound) return inboundDetail(ctx, actor, inbound);
+  const permissions = ediMessagePermissions(actor);
+  if (inbound) return { ...(await inboundDetail(ctx, actor, inbound)), permissions };
   // The BLOBs stay in the database: only their sizes are read here.
   const outbound = await ctx.db.get<OutboundRow>(
     `SELECT id, partner_id, message_id, subject, filename, content_type, payload_sha256, payload_size_bytes, purpose, relates_to_type, relates_to_id, created_at,
@@ -387,6 +391,6 @@ export async function getEdiMessage(ctx: UseCaseContext, actor: Actor, input: { 
        FROM as2_outbound_messages WHERE id = ?`,
     [input.id],
   );
-  if (outbound) return outboundDetail(ctx, outbound);
+  if (outbound) return { ...(await outboundDetail(ctx, outbound)), permissions };
   throw new AppError('not_found', `the EDI message log has no message "${input.id}"`);
 }

@@ -9,7 +9,7 @@ import type { Actor } from '../../auth/actor.ts';
 import type { UseCaseContext } from '../../context.ts';
 import { problem, refusal } from '../../errors.ts';
 import { carriedInterchanges, type CarriedInterchange } from './carried-interchanges.ts';
-import { authoriseEdiLogReader } from './edi-log-access.ts';
+import { readEdiLog } from './edi-log-access.ts';
 import { isEdiDirection, isEdiLogState, type EdiDirection, type EdiLogState } from './edi-log-states.ts';
 
 export interface EdiLogFilter {
@@ -118,7 +118,7 @@ interface Row {
 }
 
 export async function listEdiMessages(ctx: UseCaseContext, actor: Actor, filter: EdiLogFilter = {}): Promise<EdiLog> {
-  authoriseEdiLogReader(actor);
+  readEdiLog.require(actor);
   if (filter.direction !== undefined && !isEdiDirection(filter.direction)) {
     throw refusal('invalid_input', `direction must be "in" or "out", not "${String(filter.direction)}"`, { direction: problem('ediLog.badDirection') });
   }

@@ -13,7 +13,7 @@ import { recordAudit } from '../../audit/record-audit.ts';
 import type { UseCaseContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
 import { storedFilePath } from '../../files/store-upload.ts';
-import { authoriseEdiLogOperator } from './edi-log-access.ts';
+import { operateEdiLog } from './edi-log-access.ts';
 
 export const ediByteKinds = ['raw', 'payload', 'mdn'] as const;
 export type EdiByteKind = (typeof ediByteKinds)[number];
@@ -121,7 +121,7 @@ async function outbound(ctx: UseCaseContext, id: string, kind: EdiByteKind): Pro
 }
 
 export async function readEdiBytes(ctx: UseCaseContext, actor: Actor, uploads: { dir: string }, input: { id: string; kind: EdiByteKind }): Promise<EdiBytes> {
-  authoriseEdiLogOperator(actor);
+  operateEdiLog.require(actor);
   if (!(ediByteKinds as readonly string[]).includes(input.kind)) throw new AppError('not_found', `"${String(input.kind)}" is not a part of an AS2 message (raw, payload or mdn)`);
   const inboundFound = await inbound(ctx, uploads.dir, input.id, input.kind);
   const found = inboundFound ?? (await outbound(ctx, input.id, input.kind));

@@ -14,7 +14,7 @@ import { recordAudit } from '../../audit/record-audit.ts';
 import type { UseCaseContext } from '../../context.ts';
 import { markPayloadFailed, processAs2Payload, reprocessRequestJson, type ProcessAs2PayloadResult } from '../inbound/process-as2-payload.ts';
 import { AppError, isAppError, problem, refusal } from '../../errors.ts';
-import { authoriseEdiLogOperator } from './edi-log-access.ts';
+import { operateEdiLog } from './edi-log-access.ts';
 import { getEdiMessage } from './get-edi-message.ts';
 
 export const maxReprocessReasonLength = 500;
@@ -24,7 +24,7 @@ export async function reprocessEdiMessage(
   actor: Actor,
   input: { id: string; reason: string },
 ): Promise<ProcessAs2PayloadResult> {
-  authoriseEdiLogOperator(actor);
+  operateEdiLog.require(actor);
   const reason = input.reason.trim();
   if (!reason) throw refusal('invalid_input', 'say why the message is reprocessed (what was fixed): the reason goes into the audit trail', { reason: problem('common.required') });
   if (reason.length > maxReprocessReasonLength) {

@@ -10,6 +10,7 @@
 import type { Actor } from '../../auth/actor.ts';
 import type { InboundDetail } from './get-edi-message.ts';
 import { fill } from '../../fill.ts';
+import { operateEdiLog } from './edi-log-access.ts';
 
 type Facts = Pick<InboundDetail, 'state' | 'failure' | 'payload' | 'edifact' | 'interchanges'>;
 
@@ -38,7 +39,7 @@ function refusal(code: ReprocessRefusalCode, params: Record<string, string> = {}
 
 /** Null when `actor` may reprocess the message now; else why not. */
 export function reprocessRefusal(actor: Actor, m: Facts): ReprocessRefusal | null {
-  if (actor.role !== 'manufacturer_admin') return refusal('notAdmin', { role: actor.role });
+  if (!operateEdiLog.allows(actor)) return refusal('notAdmin', { role: actor.role });
   if (m.state === 'failed') return refusal('as2Failed', { disposition: m.failure?.disposition ?? 'failed', reason: m.failure?.reason ?? '' });
   if (m.state === 'received') return refusal('stillReceiving');
   if (!m.payload || m.edifact.state === null) return refusal('notEdifact');

@@ -19,8 +19,6 @@ export const load = (async ({ locals, params, url }) => {
     return {
       ...detail,
       justSubmitted: url.searchParams.has('submitted'),
-      canDecide: actor.role === 'manufacturer_qa' && detail.certificate.state === 'submitted' && detail.hashIntact,
-      canUploadVersion: actor.role === 'supplier_user',
       maxMb: Math.round(locals.app.config.uploads.maxBytes / (1024 * 1024)),
     };
   } catch (e) {

@@ -7,7 +7,7 @@ export const load = (async ({ locals, params, url }) => {
   const actor = requireActor(locals);
   try {
     const detail = await getLot(locals.ctx, actor, params.id);
-    return { ...detail, justSubmitted: url.searchParams.has('submitted'), staff: actor.organisationKind === 'manufacturer' };
+    return { ...detail, justSubmitted: url.searchParams.has('submitted') };
   } catch (e) {
     loadFailure(e, locals);
   }

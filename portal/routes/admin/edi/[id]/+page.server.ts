@@ -13,9 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals, params }) => {
   try {
-    const actor = requireActor(locals);
-    const message = await getEdiMessage(locals.ctx, actor, { id: params.id });
-    return { message, canDownload: actor.role === 'manufacturer_admin' };
+    return { message: await getEdiMessage(locals.ctx, requireActor(locals), { id: params.id }) };
   } catch (e) {
     loadFailure(e, locals);
   }

@@ -1,5 +1,5 @@
-import { getRecallDashboard } from '$shared/recalls/get-recall-dashboard.ts';
-import { drawEffectivenessChecks, listEffectivenessChecks, sampleSize } from '$shared/recalls/draw-effectiveness-checks.ts';
+import { getEffectivenessChecks } from '$shared/recalls/get-effectiveness-checks.ts';
+import { drawEffectivenessChecks } from '$shared/recalls/draw-effectiveness-checks.ts';
 import { recordEffectivenessCheck } from '$shared/recalls/record-effectiveness-check.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
@@ -9,14 +9,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, params }) => {
   const actor = requireActor(locals);
   try {
-    const { recall, counts } = await getRecallDashboard(locals.ctx, actor, params.id);
-    return {
-      recall,
-      consignees: counts.consignees,
-      sampleSize: sampleSize(recall.effectivenessLevel, counts.consignees),
-      checks: await listEffectivenessChecks(locals.ctx.db, recall.id),
-      canRecord: actor.role === 'manufacturer_qa',
-    };
+    return await getEffectivenessChecks(locals.ctx, actor, params.id);
   } catch (e) {
     loadFailure(e, locals);
   }

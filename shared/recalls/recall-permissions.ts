@@ -1,0 +1,37 @@
+// Who may do what with recalls, once for the pages (the `permissions` of listRecalls,
+// getRecallOverview and getEffectivenessChecks) and the use cases that refuse.
+import type { Actor } from '../auth/actor.ts';
+import { permission } from '../auth/permission.ts';
+
+/** Manufacturer QA records a recall (createRecall). */
+export const createRecalls = permission('manufacturer_qa');
+
+/** Manufacturer QA reviews a recall and sends its notices (addConsignee, sendRecallNotices). */
+export const actOnRecalls = permission('manufacturer_qa');
+
+/** Manufacturer QA closes an open recall, with a signature (closeRecall). */
+export const closeRecalls = permission('manufacturer_qa');
+
+/** Manufacturer QA draws the effectiveness sample and records its checks (drawEffectivenessChecks, recordEffectivenessCheck). */
+export const checkEffectiveness = permission('manufacturer_qa');
+
+/** What the recalls page offers the actor. */
+export function recallListPermissions(actor: Pick<Actor, 'role'>): { create: boolean } {
+  return { create: createRecalls.allows(actor) };
+}
+
+/**
+ * What a recall's page offers the actor now: acting on it while it is under review, closing it
+ * while it is open; neither on a recall with records altered since they were recorded.
+ */
+export function recallPermissions(actor: Pick<Actor, 'role'>, state: string, altered: boolean): { act: boolean; close: boolean } {
+  return {
+    act: actOnRecalls.allows(actor) && !altered && state === 'received',
+    close: closeRecalls.allows(actor) && !altered && state === 'open',
+  };
+}
+
+/** What a recall's effectiveness page offers the actor: drawing the sample and recording checks. */
+export function effectivenessPermissions(actor: Pick<Actor, 'role'>): { record: boolean } {
+  return { record: checkEffectiveness.allows(actor) };
+}
