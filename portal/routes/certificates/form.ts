@@ -5,6 +5,7 @@ import { isAppError } from '$shared/errors.ts';
 import type { CertificateSubmission } from '$shared/certificates/submit-certificate.ts';
 import { translate } from '$shared/i18n/index.ts';
 import { problemFailure } from '$lib/server/problems.ts';
+import { field as text, list } from '$lib/server/form-fields.ts';
 
 /** A refused action: the field problems as data, one message above the form, the typed values kept (never the file or a password). */
 export function certificateFailure(e: unknown, locals: App.Locals, values: Record<string, string>) {
@@ -15,18 +16,6 @@ export function certificateFailure(e: unknown, locals: App.Locals, values: Recor
   else if (isAppError(e) && e.code === 'invalid_input' && values.action === 'submit' && !(only.length === 1 && only[0] === 'file')) message = translate(locals.locale, 'certificates.notSubmitted');
   return fail(status, { ...data, message });
 }
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-};
-
-/** A list typed one per line or separated by commas or semicolons. */
-const list = (value: string) =>
-  value
-    .split(/[\n,;]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 /** The upload form as the use case takes it, and the typed values to show again after a refusal. */
 export async function readSubmission(form: FormData): Promise<{ submission: CertificateSubmission; values: Record<string, string> }> {

@@ -5,11 +5,7 @@ import { isAppError } from '$shared/errors.ts';
 import type { InvoiceSubmission } from '$shared/invoices/submit-invoice.ts';
 import { translate } from '$shared/i18n/index.ts';
 import { problemFailure } from '$lib/server/problems.ts';
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-};
+import { field as text } from '$lib/server/form-fields.ts';
 
 const headerNames = ['number', 'invoiceDate', 'dueDate', 'currency', 'paymentTerms', 'purchaseOrder', 'netTotal', 'taxTotal', 'grossTotal'] as const;
 const lineNames = ['poLine', 'gtin', 'description', 'quantity', 'unitPrice', 'taxRate', 'lineNet'] as const;

@@ -2,11 +2,7 @@
 import type { Problem } from '$shared/errors.ts';
 import type { LotInput } from '$shared/lots/submit-lots.ts';
 import { Gs1ParseError, parseElementString } from '$shared/gs1/parse-element-string.ts';
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-};
+import { field as text } from '$lib/server/form-fields.ts';
 
 /** The names of the form's fields: the CSV columns, plus the note and the barcode. */
 export const formFields = ['barcode', 'gtin', 'lot', 'serials', 'manufacture_date', 'expiry_date', 'quantity', 'po_number', 'po_line', 'certificate', 'certificate_note'] as const;

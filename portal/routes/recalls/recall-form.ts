@@ -5,6 +5,7 @@ import { translate } from '$shared/i18n/index.ts';
 import type { NewRecall } from '$shared/recalls/create-recall.ts';
 import { classificationOptions, jurisdictions, type Jurisdiction } from '$shared/recalls/recall-terms.ts';
 import { problemFailure, type ProblemFailure } from '$lib/server/problems.ts';
+import { field as text, list, fields as all } from '$lib/server/form-fields.ts';
 
 /**
  * A refused recall action: the problems as data under the form's field names (`rename`), the
@@ -18,18 +19,6 @@ export function recallFailure<V>(e: unknown, locals: App.Locals, action: string,
   return failure;
 }
 
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-};
-const all = (form: FormData, name: string) => form.getAll(name).filter((v): v is string => typeof v === 'string');
-
-/** A list typed one per line or separated by commas or semicolons. */
-export const list = (value: string) =>
-  value
-    .split(/[\n,;]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
 
 export const productFields = ['gtin', 'lots', 'serials', 'expiryFrom', 'expiryTo'] as const;
 export type ProductValues = Record<(typeof productFields)[number], string>;

@@ -11,6 +11,7 @@ import { translate } from '$shared/i18n/index.ts';
 import { fail } from '@sveltejs/kit';
 import type { Problem } from '$shared/errors.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { field as text } from '$lib/server/form-fields.ts';
 
 // Authorisation is the use cases': an organisation's administrator manages its own users, a
 // manufacturer_admin everyone's; anyone else gets 'forbidden' (403), another organisation's
@@ -19,11 +20,6 @@ import type { Actions, PageServerLoad } from './$types';
 // Links in the invitation go to PUBLIC_URL, never to whatever Host the request named.
 const noPublicUrl = (locals: App.Locals, action: string, values: Record<string, string>) =>
   fail(503, { action, message: translate(locals.locale, 'users.invite.noPublicUrl'), problems: {} as Record<string, Problem>, values });
-
-const text = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-};
 
 export const load = (async ({ locals, url }) => {
   try {

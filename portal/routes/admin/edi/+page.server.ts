@@ -2,7 +2,7 @@ import { listEdiMessages } from '$shared/edi/message-log/list-edi-messages.ts';
 import { isEdiDirection, isEdiLogState } from '$shared/edi/message-log/edi-log-states.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import { utcInstant } from './format.ts';
+import { utcInstant } from '$lib/utc.ts';
 import type { PageServerLoad } from './$types';
 
 // Authorisation is the use case's (manufacturer administrators and QA): anyone else gets its

@@ -4,22 +4,11 @@ import type { As2Identity } from '$shared/edi/identity/get-as2-identity.ts';
 import type { IdentityKey } from '$shared/edi/identity/as2-identity-keys.ts';
 import type { PartnerCertificate } from '$shared/edi/partners/partner-certificates.ts';
 
-/** "2026-03-01T08:00:05.123Z" → "2026-03-01 08:00:05". */
-export function utc(iso: string | null | undefined): string {
-  return iso ? iso.slice(0, 19).replace('T', ' ') : '—';
-}
-
 export const day = (iso: string) => iso.slice(0, 10);
 
 /** "AB:CD:…" as OpenSSL prints a fingerprint. */
 export function colonHex(hex: string): string {
   return hex.toUpperCase().replace(/(..)(?!$)/g, '$1:');
-}
-
-/** A form field as a string ('' when absent or a file). */
-export function field(form: FormData, name: string): string {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
 }
 
 /** A certificate as the pages show it: without its PEM (which stays on the server). */

@@ -7,7 +7,7 @@ import { setWebhookEndpointInternal } from '$shared/webhooks/set-webhook-endpoin
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import { field } from './format.ts';
+import { field } from '$lib/server/form-fields.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Authorisation is the use cases' (manufacturer_admin only): a refusal arrives here as the

@@ -11,6 +11,7 @@ import { relyingParty } from '$lib/server/relying-party.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { certificateFailure, readSubmission } from '../form.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { field } from '$lib/server/form-fields.ts';
 
 export const load = (async ({ locals, params, url }) => {
   const actor = requireActor(locals);
@@ -25,11 +26,6 @@ export const load = (async ({ locals, params, url }) => {
     loadFailure(e, locals);
   }
 }) satisfies PageServerLoad;
-
-const field = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-};
 
 /**
  * The re-authentication the form carries: a passkey assertion (put there by the page's script)

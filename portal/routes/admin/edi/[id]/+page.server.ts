@@ -5,7 +5,7 @@ import { isAppError } from '$shared/errors.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import { field } from '../format.ts';
+import { field } from '$lib/server/form-fields.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Authorisation is the use cases': the message is for administrators and QA (others: 403),

@@ -6,7 +6,8 @@ import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { partnerFailure } from '../failure.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import { certificateView, field } from '../format.ts';
+import { certificateView } from '../format.ts';
+import { field } from '$lib/server/form-fields.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Authorisation is the use cases' (manufacturer_admin only); see ../+page.server.ts.

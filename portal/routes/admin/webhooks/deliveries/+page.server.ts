@@ -6,7 +6,9 @@ import { replayWebhookDeliveries } from '$shared/webhooks/replay-webhook-deliver
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
-import { field, positiveInt, utcInstant } from '../format.ts';
+import { positiveInt } from '../format.ts';
+import { utcInstant } from '$lib/utc.ts';
+import { field } from '$lib/server/form-fields.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 const states = ['pending', 'succeeded', 'exhausted'] as const;

@@ -5,6 +5,7 @@ import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { Actions, PageServerLoad } from './$types';
+import { field } from '$lib/server/form-fields.ts';
 
 export const load = (async ({ locals, params }) => {
   const actor = requireActor(locals);
@@ -14,11 +15,6 @@ export const load = (async ({ locals, params }) => {
     loadFailure(e, locals);
   }
 }) satisfies PageServerLoad;
-
-const field = (form: FormData, name: string) => {
-  const v = form.get(name);
-  return typeof v === 'string' ? v : '';
-};
 
 export const actions = {
   draw: async ({ locals, params }) => {
