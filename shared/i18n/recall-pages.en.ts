@@ -113,6 +113,7 @@ export const recallPagesEn = {
   'recalls.sign.submit': 'Sign and issue',
   'recalls.sign.working': 'Signing…',
   'recalls.sign.wrongPassword': 'The password is wrong: the recall was not issued.',
+  'recalls.close.wrongPassword': 'The password is wrong: the recall was not closed.',
 
   'recalls.problem.badRecallNumber': 'Enter a recall number: letters, digits and . _ / - (at most 35).',
   'recalls.problem.recallNumberTaken': 'This recall number is already in use.',

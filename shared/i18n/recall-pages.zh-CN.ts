@@ -115,6 +115,7 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.sign.submit': '签名并发布',
   'recalls.sign.working': '正在签名…',
   'recalls.sign.wrongPassword': '密码错误：召回未发布。',
+  'recalls.close.wrongPassword': '密码错误：召回未关闭。',
 
   'recalls.problem.badRecallNumber': '请输入召回编号：字母、数字及 . _ / -（最多 35 个字符）。',
   'recalls.problem.recallNumberTaken': '该召回编号已被使用。',

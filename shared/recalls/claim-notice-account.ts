@@ -1,10 +1,10 @@
 import type { UseCaseContext } from '../context.ts';
 import { hashPassword, minPasswordLength } from '../auth/password.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { AppError, refusal, problem, type Problem, type Problems } from '../errors.ts';
+import { refusal, problem, type Problem, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { maxPasswordLength } from '../users/limits.ts';
-import { checkNoticeToken } from './notice-link.ts';
+import { checkNoticeToken, noticeLinkRefusal } from './notice-link.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
 import { claimCodeMatches, claimCodeTries } from './notice-claim-code.ts';
 
@@ -23,7 +23,7 @@ export async function claimNoticeAccount(
   input: { token: string; claimId: string; code: string; password: string; confirm: string },
 ): Promise<{ userId: string; email: string; organisationId: string; noticeId: string; recallId: string }> {
   const check = await checkNoticeToken(ctx.db, input.token, ctx.clock.now());
-  if (!check.ok) throw new AppError(check.reason === 'expired' ? 'forbidden' : 'not_found', 'this link cannot create an account: open the link from the e-mail again');
+  if (!check.ok) throw noticeLinkRefusal(check.reason, 'this link cannot create an account: open the link from the e-mail again');
   const notice = await noticeForDistributor(ctx.db, null, check.noticeId);
   const claim = await ctx.db.get<{ id: string; email: string; display_name: string }>('SELECT id, email, display_name FROM notice_claims WHERE id = ? AND notice_id = ?', [
     input.claimId,

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Tx } from '../db/index.ts';
 import { openSecret, secretContext } from '../keys/secrets.ts';
+import { problem, refusal, type AppError } from '../errors.ts';
 
 // A notice link is "<notice id>.<expiry, unix seconds>.<HMAC-SHA256>" over the purpose, id and
 // expiry, keyed by a server key kept in the database sealed with the keys outside it (made on first use, never logged). It
@@ -42,6 +43,17 @@ export function noticeUrl(portalUrl: string, token: string): string {
 }
 
 export type NoticeTokenCheck = { ok: true; noticeId: string } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
+
+/**
+ * A link that does not open its notice, as every door refuses it: an expired one is forbidden
+ * (`notices.linkExpired`: sign in, or ask for a new link), any other not found
+ * (`notices.linkInvalid`), with `summary` the English line for the log.
+ */
+export function noticeLinkRefusal(reason: 'malformed' | 'forged' | 'expired', summary: string): AppError {
+  return reason === 'expired'
+    ? refusal('forbidden', summary, { link: problem('notices.linkExpired') })
+    : refusal('not_found', summary, { link: problem('notices.linkInvalid') });
+}
 
 /** Checks a token's signature (constant time) and expiry against `now`. */
 export async function checkNoticeToken(db: Tx, token: string, now: Date): Promise<NoticeTokenCheck> {

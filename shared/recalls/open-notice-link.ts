@@ -1,8 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
-import { AppError } from '../errors.ts';
-import { checkNoticeToken } from './notice-link.ts';
+import { checkNoticeToken, noticeLinkRefusal } from './notice-link.ts';
 import { noticeForDistributor, type DistributorNotice } from './notice-for-distributor.ts';
 
 export interface OpenedNotice extends DistributorNotice {
@@ -25,7 +24,7 @@ const refusals = {
  */
 export async function openNoticeLink(ctx: UseCaseContext, token: string, options: { countOpening?: boolean } = {}): Promise<OpenedNotice> {
   const check = await checkNoticeToken(ctx.db, token, ctx.clock.now());
-  if (!check.ok) throw new AppError(check.reason === 'expired' ? 'forbidden' : 'not_found', refusals[check.reason]);
+  if (!check.ok) throw noticeLinkRefusal(check.reason, refusals[check.reason]);
   return ctx.db.transaction(async (tx) => {
     const notice = await noticeForDistributor(tx, null, check.noticeId);
     const now = ctx.clock.now().toISOString();

@@ -2,10 +2,10 @@ import type { UseCaseContext } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
-import { AppError, refusal, problem, type Problems } from '../errors.ts';
+import { refusal, problem, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { maxNameLength } from '../users/limits.ts';
-import { checkNoticeToken } from './notice-link.ts';
+import { checkNoticeToken, noticeLinkRefusal } from './notice-link.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
 import { claimCodeLifetimeMs, claimCodesPerDay, hashClaimCode, newClaimCode } from './notice-claim-code.ts';
 
@@ -20,7 +20,7 @@ export async function requestNoticeClaimCode(
   input: { token: string; email: string; displayName: string; locale: Locale },
 ): Promise<{ claimId: string; email: string; expiresAt: string }> {
   const check = await checkNoticeToken(ctx.db, input.token, ctx.clock.now());
-  if (!check.ok) throw new AppError(check.reason === 'expired' ? 'forbidden' : 'not_found', 'this link cannot create an account: open the link from the e-mail again');
+  if (!check.ok) throw noticeLinkRefusal(check.reason, 'this link cannot create an account: open the link from the e-mail again');
   const notice = await noticeForDistributor(ctx.db, null, check.noticeId);
   const row = await ctx.db.get<{ recipients: string }>('SELECT recipients FROM recall_notices WHERE id = ?', [notice.id]);
   const email = input.email.trim().toLowerCase();

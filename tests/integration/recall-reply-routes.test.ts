@@ -110,7 +110,17 @@ describe('recall reply routes', () => {
     const expired = await as.anonymous.get(`/notices/${await signNoticeToken(db, id, '2026-01-01T00:00:00.000Z')}`);
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain('This link has expired');
-    expect((await as.anonymous.get(`/notices/${id}.${Number(exp) + 60}.${mac}/notice.pdf`)).status).toBe(404);
+    const forgedPdf = await as.anonymous.get(`/notices/${id}.${Number(exp) + 60}.${mac}/notice.pdf`);
+    expect(forgedPdf.status).toBe(404);
+    expect(await forgedPdf.text()).toContain('This link is not valid');
+    // Every door words an expired link the same way (not "your role does not allow this").
+    const expiredToken = await signNoticeToken(db, id, '2026-01-01T00:00:00.000Z');
+    const expiredPdf = await as.anonymous.get(`/notices/${expiredToken}/notice.pdf`);
+    expect(expiredPdf.status).toBe(403);
+    expect(await expiredPdf.text()).toContain('This link has expired');
+    const expiredClaim = await as.anonymous.postForm(`/notices/${expiredToken}?/claim`, { email: 'recall@rhein-medical.example', displayName: 'Jonas Weber' });
+    expect(expiredClaim.status).toBe(403);
+    expect(await expiredClaim.text()).toContain('This link has expired');
   });
 
   it('the link alone makes no account, whatever is posted with it', async () => {
@@ -309,6 +319,11 @@ describe('recall reply routes', () => {
     const blank = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: '', password: demoPassword });
     expect(blank.status).toBe(400);
     expect(await blank.text()).toContain('Say why the recall is complete');
+    expect(await db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
+    // A wrong password says the recall was not closed (not "not issued", the create form's words).
+    const wrong = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: 'All stock returned.', password: 'not-the-password' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('The password is wrong: the recall was not closed.');
     expect(await db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
     const closed = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: 'All stock returned.', password: demoPassword });
     expect(closed.status).toBe(200);

@@ -1,6 +1,6 @@
 import { error, json } from '@sveltejs/kit';
 import { isAppError } from '$shared/errors.ts';
-import { translate, type Locale, type MessageKey } from '$shared/i18n/index.ts';
+import { translate, translateProblem, type Locale, type MessageKey } from '$shared/i18n/index.ts';
 import type { Logger } from '$shared/log.ts';
 
 /**
@@ -26,5 +26,7 @@ export function jsonFailure(e: unknown, locals: App.Locals): Response {
 /** For load functions: AppErrors become SvelteKit errors with their status. */
 export function loadFailure(e: unknown, locals: App.Locals): never {
   const m = userMessage(e, locals.locale, locals.requestId, locals.log);
-  error(m.status, { message: m.message, requestId: locals.requestId });
+  // A refusal with one problem (an expired notice link) says that problem, not its code's generic line.
+  const only = isAppError(e) ? Object.values(e.problems ?? {}) : [];
+  error(m.status, { message: only.length === 1 ? translateProblem(locals.locale, only[0]!) : m.message, requestId: locals.requestId });
 }

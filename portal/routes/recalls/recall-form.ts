@@ -14,7 +14,7 @@ import { field as text, list, fields as all } from '$lib/server/form-fields.ts';
  */
 export function recallFailure<V>(e: unknown, locals: App.Locals, action: string, values: V, rename?: (field: string) => string): ProblemFailure<V> {
   const failure = problemFailure(e, locals, action, values, rename);
-  if (isAppError(e) && e.code === 'invalid_credentials') failure.data.message = translate(locals.locale, 'recalls.sign.wrongPassword');
+  if (isAppError(e) && e.code === 'invalid_credentials') failure.data.message = translate(locals.locale, action === 'close' ? 'recalls.close.wrongPassword' : 'recalls.sign.wrongPassword');
   else if (Object.keys(failure.data.problems).length > 0) failure.data.message = translate(locals.locale, 'recalls.fixFields');
   return failure;
 }

@@ -1,8 +1,6 @@
-import { error, redirect } from '@sveltejs/kit';
-import { translate } from '$shared/i18n/index.ts';
+import { redirect } from '@sveltejs/kit';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
 import { clientSource } from '$lib/server/client-source.ts';
-import { isAppError } from '$shared/errors.ts';
 import { viewNoticeLink } from '$shared/recalls/view-notice-link.ts';
 import { claimNoticeAccount } from '$shared/recalls/claim-notice-account.ts';
 import { requestNoticeClaimCode } from '$shared/recalls/request-notice-claim-code.ts';
@@ -16,10 +14,6 @@ export const load = (async ({ locals, params }) => {
     const view = await viewNoticeLink(locals.ctx, locals.actor, params.token);
     return { token: params.token, ...view, replyPath: `/recalls/${view.notice.recallId}/reply` };
   } catch (e) {
-    // A bad link says so in the page's own words: expired, or not valid.
-    if (isAppError(e) && (e.code === 'forbidden' || e.code === 'not_found')) {
-      error(e.status, { message: translate(locals.locale, e.code === 'forbidden' ? 'noticeLink.expired' : 'noticeLink.invalid'), requestId: locals.requestId });
-    }
     loadFailure(e, locals);
   }
 }) satisfies PageServerLoad;
