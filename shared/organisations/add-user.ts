@@ -5,6 +5,7 @@ import { hashPassword, minPasswordLength } from '../auth/password.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { problem, refusal, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { administersFor, emailShape, maxNameLength, maxPasswordLength } from '../users/limits.ts';
 
 export interface NewUser {
   email: string;
@@ -12,20 +13,20 @@ export interface NewUser {
   password: string;
   organisationId: string;
   role: string;
-  /** A supplier's or distributor's user who also administers the organisation's users. */
+  /** A supplier's or distributor's user who also administers the organisation's users (in the manufacturer's organisation the role decides). */
   administers?: boolean;
 }
-
-const emailShape = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Creates a user with a membership in one organisation, in a role that kind of organisation has. */
 export async function addUser(ctx: UseCaseContext, by: AuditActor, input: NewUser): Promise<{ id: string; email: string }> {
   const email = input.email.trim().toLowerCase();
   const displayName = input.displayName.trim();
   const fields: Problems = {};
-  if (!emailShape.test(email)) fields.email = problem('common.badEmail');
+  if (!emailShape.test(email) || email.length > 254) fields.email = problem('common.badEmail');
   if (!displayName) fields.displayName = problem('common.required');
+  else if (displayName.length > maxNameLength) fields.displayName = problem('common.tooLong', { max: maxNameLength });
   if (input.password.length < minPasswordLength) fields.password = problem('common.tooShort', { min: minPasswordLength });
+  else if (input.password.length > maxPasswordLength) fields.password = problem('common.tooLong', { max: maxPasswordLength });
   if (!roles.includes(input.role as Role)) fields.role = problem('users.badRole');
 
   const org = await ctx.db.get<{ kind: OrganisationKind }>('SELECT kind FROM organisations WHERE id = ?', [input.organisationId]);
@@ -35,6 +36,7 @@ export async function addUser(ctx: UseCaseContext, by: AuditActor, input: NewUse
   }
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the user is not valid', fields);
 
+  const administers = administersFor(org!.kind, input.role, input.administers);
   const passwordHash = await hashPassword(input.password);
   const id = newId('usr');
   const now = ctx.clock.now().toISOString();
@@ -52,7 +54,7 @@ export async function addUser(ctx: UseCaseContext, by: AuditActor, input: NewUse
       id,
       input.organisationId,
       input.role,
-      input.administers ? 1 : 0,
+      administers ? 1 : 0,
       now,
     ]);
     await recordAudit(tx, ctx.clock, {
@@ -61,7 +63,7 @@ export async function addUser(ctx: UseCaseContext, by: AuditActor, input: NewUse
       action: 'user.created',
       entityType: 'user',
       entityId: id,
-      newValues: { email, displayName, role: input.role, ...(input.administers ? { administers: true } : {}) },
+      newValues: { email, displayName, role: input.role, ...(administers ? { administers: true } : {}) },
       requestId: ctx.requestId,
     });
   });

@@ -9,7 +9,7 @@ import { AppError, refusal, problem, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { administeredScope, findAdministeredUser } from './user-admin.ts';
 import { hashInvitationToken, invitationLifetimeMs, invitationUrl, newInvitationToken } from './invitation-token.ts';
-import { emailShape, maxNameLength } from './limits.ts';
+import { emailShape, maxNameLength, administersFor } from './limits.ts';
 
 export interface Invitation {
   email: string;
@@ -48,8 +48,7 @@ export async function inviteUser(ctx: UseCaseContext, actor: Actor, input: Invit
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the invitation is not valid', problems);
 
   const role = input.role as Role;
-  // In the manufacturer's organisation the role says who administers; elsewhere the flag does.
-  const administers = org!.kind === 'manufacturer' ? role === 'manufacturer_admin' : input.administers;
+  const administers = administersFor(org!.kind, role, input.administers);
   const userId = newId('usr');
   const now = ctx.clock.now().toISOString();
   await ctx.db.transaction(async (tx) => {

@@ -10,6 +10,7 @@ import { inviteUser } from '../../shared/users/invite-user.ts';
 import { acceptInvitation, readInvitation } from '../../shared/users/accept-invitation.ts';
 import { setUserAdministrator } from '../../shared/users/set-user-administrator.ts';
 import { listUsers } from '../../shared/users/list-users.ts';
+import { disableUser } from '../../shared/users/disable-user.ts';
 import { changePassword } from '../../shared/users/change-password.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
@@ -36,6 +37,15 @@ describe('user administration use cases', () => {
     alpenAdmin = await actorFor(t.db, 'admin@alpen-med.example');
   });
   afterAll(() => t?.close());
+
+  it("a user added in the manufacturer's organisation administers only by role: the CLI's --admin cannot make QA an administrator", async () => {
+    const meridian = admin.organisationId;
+    const qa = await addUser(t.ctx, { type: 'system', name: 'test' }, { email: 'qa2@meridian-medical.example', displayName: 'Q. Two', password: 'meridian-qa2-2026', organisationId: meridian, role: 'manufacturer_qa', administers: true });
+    expect(await t.db.get('SELECT administers FROM memberships WHERE user_id = ?', [qa.id])).toEqual({ administers: 0 });
+    const qaActor = await actorFor(t.db, 'qa2@meridian-medical.example');
+    expect((await refusal(disableUser(t.ctx, qaActor, { userId: admin.userId }))).code).toBe('forbidden');
+    expect(await t.db.get('SELECT disabled_at FROM users WHERE id = ?', [admin.userId])).toEqual({ disabled_at: null });
+  });
 
   it('an invitation link lapses after 72 hours', async () => {
     await inviteUser(t.ctx, alpenAdmin, { email: 'late@alpen-med.example', displayName: 'Late Comer', role: 'distributor_user', administers: false, portalUrl: 'http://portal.test', locale: 'en' });
