@@ -11,4 +11,5 @@ export const organisationsEn = {
   'org.recallContacts.save': 'Save the contacts',
   'org.recallContacts.saved': 'The recall contacts were saved.',
   'organisations.problem.badContactEmail': 'Enter an e-mail address, or leave the field empty.',
+  'organisations.problem.nameAmbiguous': 'More than one organisation is named “{name}”: name it by its id.',
 } as const;

@@ -13,4 +13,5 @@ export const organisationsZhCN: Record<keyof typeof organisationsEn, string> = {
   'org.recallContacts.save': '保存联系人',
   'org.recallContacts.saved': '召回联系人已保存。',
   'organisations.problem.badContactEmail': '请输入电子邮件地址，或留空。',
+  'organisations.problem.nameAmbiguous': '有多个组织名为“{name}”：请使用其 ID 指定。',
 };

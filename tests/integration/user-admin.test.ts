@@ -6,6 +6,7 @@ import type { Actor } from '../../shared/auth/actor.ts';
 import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
+import { findOrganisation } from '../../shared/organisations/find-organisation.ts';
 import { inviteUser } from '../../shared/users/invite-user.ts';
 import { acceptInvitation, readInvitation } from '../../shared/users/accept-invitation.ts';
 import { setUserAdministrator } from '../../shared/users/set-user-administrator.ts';
@@ -45,6 +46,16 @@ describe('user administration use cases', () => {
     const qaActor = await actorFor(t.db, 'qa2@meridian-medical.example');
     expect((await refusal(disableUser(t.ctx, qaActor, { userId: admin.userId }))).code).toBe('forbidden');
     expect(await t.db.get('SELECT disabled_at FROM users WHERE id = ?', [admin.userId])).toEqual({ disabled_at: null });
+  });
+
+  it('an organisation named by a name two share is refused, not picked at random; by id it is found', async () => {
+    const by = { type: 'system' as const, name: 'test' };
+    const first = await createOrganisation(t.ctx, by, { name: 'Twin Medical', kind: 'supplier' });
+    await createOrganisation(t.ctx, by, { name: 'Twin Medical', kind: 'distributor' });
+    expect((await refusal(findOrganisation(t.db, 'Twin Medical'))).problems).toEqual({ org: { code: 'organisations.nameAmbiguous', params: { name: 'Twin Medical' } } });
+    expect(await findOrganisation(t.db, first.id)).toEqual({ id: first.id });
+    expect(await findOrganisation(t.db, 'Alpen Medizintechnik AG')).toEqual({ id: alpen });
+    expect(await findOrganisation(t.db, 'Nobody GmbH')).toBeUndefined();
   });
 
   it('an invitation link lapses after 72 hours', async () => {
