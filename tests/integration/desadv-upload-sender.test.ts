@@ -19,6 +19,7 @@ import { submitDesadvFile, DesadvFileError } from '../../shared/lots/submit-desa
 import { desadvMessage, inboundGtins } from '../support/inbound-edifact.ts';
 import { demo, demoDatabase } from '../support/demo.ts';
 import { actorFor } from '../support/actors.ts';
+import { refusal } from '../support/refusal.ts';
 
 const po = '4500088001';
 const otherPo = '4500088999';
@@ -69,17 +70,16 @@ afterAll(() => {
 
 describe('a supplier uploads an interchange in another organisation\'s name', () => {
   it('cannot learn what became of the other organisation\'s interchange (no repeat answered from its register entry)', async () => {
-    const result = await submitDesadvFile(ctx, intruder, { bytes: file(victimSender, `V${run}0`, otherPo), name: 'probe.edi' }).catch((e: unknown) => e);
-    if (result instanceof DesadvFileError) return; // refused outright: nothing learnt
-    expect(result).not.toBeInstanceOf(Error);
-    const ic = (result as Awaited<ReturnType<typeof submitDesadvFile>>).interchanges[0]!;
-    expect(ic.duplicate).toBe(false);
-    expect(ic.contrl ?? '').not.toContain(`V${run}0`);
+    const refused = await refusal(submitDesadvFile(ctx, intruder, { bytes: file(victimSender, `V${run}0`, otherPo), name: 'probe.edi' }));
+    expect(refused).toBeInstanceOf(DesadvFileError);
+    expect((refused as DesadvFileError).ediProblems).toMatchObject([{ code: 'senderNotYours' }]);
+    // Nothing of the probe is registered under the intruder.
+    expect(await db.get('SELECT COUNT(*) AS n FROM edi_interchanges WHERE organisation_id = ?', [intruder.organisationId])).toEqual({ n: 0 });
   });
 
   it('cannot take the other organisation\'s next control reference, so that their own DESADV is still processed', async () => {
     const reference = `V${run}1`;
-    await submitDesadvFile(ctx, intruder, { bytes: file(victimSender, reference, otherPo), name: 'squat.edi' }).catch(() => undefined);
+    expect((await refusal(submitDesadvFile(ctx, intruder, { bytes: file(victimSender, reference, otherPo), name: 'squat.edi' }))).code).toBe('invalid_input');
     const before = await lotsOf(victim.organisationId);
     const real = await submitDesadvFile(ctx, victim, { bytes: file(victimSender, reference, po), name: 'real.edi' });
     const ic = real.interchanges[0]!;
