@@ -25,7 +25,7 @@ const peak = trackPeakMemory();
 const event = (i: number) => ({
   actor: { type: 'user' as const, id: 'usr_bench', name: 'Bench User' },
   organisationId: 'org_bench',
-  action: 'lot.submitted',
+  action: 'lot.submitted' as const,
   entityType: 'lot',
   entityId: `lot_${i}`,
   newValues: { gtin: '09506000134352', lot: `L${i}`, quantity: i % 500 },

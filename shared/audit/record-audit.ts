@@ -1,11 +1,16 @@
+import type { auditEn } from '../i18n/audit.en.ts';
 import type { Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import { canonicalJson, entryHash, genesisHash, type AuditActor, type AuditRow } from './entry.ts';
 
+/** Every action the audit trail knows, from its readable names (`audit.act.<action>` in the catalogue). */
+export type AuditAction = Extract<keyof typeof auditEn, `audit.act.${string}`> extends `audit.act.${infer A}` ? A : never;
+
 export interface AuditEvent {
   actor: AuditActor;
   organisationId: string | null;
-  action: string;
+  /** One of the actions the catalogue names (`audit.act.<action>`): a new action without a readable name does not compile. */
+  action: AuditAction;
   entityType: string;
   entityId: string | null;
   oldValues?: unknown;

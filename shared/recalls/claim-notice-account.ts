@@ -1,6 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import { hashPassword, minPasswordLength } from '../auth/password.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { recordAudit, type AuditAction } from '../audit/record-audit.ts';
 import { refusal, problem, type Problem, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { maxPasswordLength } from '../users/limits.ts';
@@ -44,7 +44,7 @@ export async function claimNoticeAccount(
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
     const now = ctx.clock.now().toISOString();
     const c = (await tx.get<{ state: string; attempts: number; expires_at: string; code_hash: string }>('SELECT state, attempts, expires_at, code_hash FROM notice_claims WHERE id = ?', [claim.id]))!;
-    const audit = (action: string, newValues: Record<string, unknown>, reason?: string) =>
+    const audit = (action: AuditAction, newValues: Record<string, unknown>, reason?: string) =>
       recordAudit(tx, ctx.clock, {
         actor: system,
         organisationId: notice.distributorOrganisationId,

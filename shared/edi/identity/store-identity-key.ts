@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/index.ts';
 import type { AuditActor } from '../../audit/entry.ts';
 import type { Clock } from '../../clock.ts';
-import { recordAudit } from '../../audit/record-audit.ts';
+import { recordAudit, type AuditAction } from '../../audit/record-audit.ts';
 import { newId } from '../../ids.ts';
 import { secretContext } from '../../keys/secrets.ts';
 import type { GeneratedIdentityKey } from './generate-identity-key.ts';
@@ -10,7 +10,7 @@ import type { GeneratedIdentityKey } from './generate-identity-key.ts';
 export async function storeIdentityKey(
   tx: Tx,
   clock: Clock,
-  audit: { actor: AuditActor; organisationId: string | null; action: string; reason?: string; requestId?: string },
+  audit: { actor: AuditActor; organisationId: string | null; action: AuditAction; reason?: string; requestId?: string },
   key: GeneratedIdentityKey,
 ): Promise<string> {
   const id = newId('as2key');
