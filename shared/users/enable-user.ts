@@ -9,7 +9,9 @@ export async function enableUser(ctx: UseCaseContext, actor: Actor, input: { use
   await ctx.db.transaction(async (tx) => {
     const user = await findAdministeredUser(tx, scope, input.userId);
     if (!user.disabled_at) return;
-    await tx.run('UPDATE users SET disabled_at = NULL WHERE id = ?', [user.id]);
+    // Guarded: only the call that finds it disabled enables it (and is audited).
+    const { changes } = await tx.run('UPDATE users SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL', [user.id]);
+    if (changes === 0) return;
     await recordAudit(tx, ctx.clock, {
       actor: asAuditActor(actor),
       organisationId: user.organisation_id,

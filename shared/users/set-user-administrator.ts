@@ -16,7 +16,14 @@ export async function setUserAdministrator(ctx: UseCaseContext, actor: Actor, in
     const user = await findAdministeredUser(tx, scope, input.userId);
     if (user.organisation_kind === 'manufacturer') throw refusal('invalid_input', "in the manufacturer's organisation the role decides", { userId: problem('users.roleDecides') });
     if ((user.administers === 1) === input.administers) return;
-    await tx.run('UPDATE memberships SET administers = ? WHERE user_id = ? AND organisation_id = ?', [input.administers ? 1 : 0, user.id, user.organisation_id]);
+    // Guarded on the value read: only the call that changes it is audited.
+    const { changes } = await tx.run('UPDATE memberships SET administers = ? WHERE user_id = ? AND organisation_id = ? AND administers = ?', [
+      input.administers ? 1 : 0,
+      user.id,
+      user.organisation_id,
+      user.administers,
+    ]);
+    if (changes === 0) return;
     await recordAudit(tx, ctx.clock, {
       actor: asAuditActor(actor),
       organisationId: user.organisation_id,
