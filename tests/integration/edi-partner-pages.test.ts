@@ -63,7 +63,7 @@ describe('a manufacturer administrator', () => {
     const pem = await client.get('/admin/partners/identity.pem');
     expect(pem.status).toBe(200);
     expect(pem.headers.get('content-type')).toBe('application/x-pem-file');
-    expect(pem.headers.get('content-disposition')).toBe('attachment; filename="LOTBRIDGE.pem"');
+    expect(pem.headers.get('content-disposition')).toBe("attachment; filename=\"LOTBRIDGE.pem\"; filename*=UTF-8''LOTBRIDGE.pem");
     const file = ssl.write('ours.pem', new Uint8Array(await pem.arrayBuffer()));
     const out = ssl.ok(['x509', '-in', file, '-noout', '-fingerprint', '-sha256', '-subject', '-nameopt', 'RFC2253,-esc_msb']).toString();
     expect(out.replace(/:/g, '').toLowerCase()).toContain(keys[0]!.fingerprint_sha256);

@@ -2,6 +2,7 @@ import { auditTrailCsv } from '$shared/audit/audit-trail-csv.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { auditFilters } from '../filters.ts';
 import type { RequestHandler } from './$types';
+import { attachment } from '$lib/server/content-disposition.ts';
 
 /** The filtered trail as CSV, streamed a page at a time. */
 export const GET: RequestHandler = async ({ locals, url }) => {
@@ -17,7 +18,7 @@ export const GET: RequestHandler = async ({ locals, url }) => {
   return new Response(body, {
     headers: {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="audit-trail-${locals.ctx.clock.now().toISOString().slice(0, 10)}.csv"`,
+      'content-disposition': attachment(`audit-trail-${locals.ctx.clock.now().toISOString().slice(0, 10)}.csv`),
       'cache-control': 'no-store',
     },
   });

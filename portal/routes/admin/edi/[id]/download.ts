@@ -2,13 +2,9 @@
 import { readEdiBytes, type EdiByteKind } from '$shared/edi/message-log/read-edi-bytes.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
+import { attachment } from '$lib/server/content-disposition.ts';
 
 /** RFC 6266: an ASCII fallback and the UTF-8 name. */
-function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 /** The stored bytes as an attachment: never rendered by the browser (sandboxed, not sniffed). */
 export async function download(locals: App.Locals, id: string, kind: EdiByteKind): Promise<Response> {
   try {
@@ -17,7 +13,7 @@ export async function download(locals: App.Locals, id: string, kind: EdiByteKind
       headers: {
         'content-type': file.contentType,
         'content-length': String(file.bytes.byteLength),
-        'content-disposition': contentDisposition(file.fileName),
+        'content-disposition': attachment(file.fileName),
         'x-content-type-options': 'nosniff',
         'content-security-policy': "default-src 'none'; sandbox",
         'cache-control': 'private, no-store',

@@ -4,6 +4,7 @@ import { appContext } from '$lib/server/app-context.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { RequestHandler } from './$types';
+import { attachment } from '$lib/server/content-disposition.ts';
 
 /** Our signing certificate (public, PEM) for partners to import; manufacturer administrators only. */
 export const GET: RequestHandler = async ({ locals }) => {
@@ -23,7 +24,7 @@ export const GET: RequestHandler = async ({ locals }) => {
     headers: {
       'content-type': 'application/x-pem-file',
       'content-length': String(body.length),
-      'content-disposition': `attachment; filename="${fileName}"`,
+      'content-disposition': attachment(fileName),
       'x-content-type-options': 'nosniff',
       'cache-control': 'private, no-store',
     },

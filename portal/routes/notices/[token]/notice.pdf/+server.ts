@@ -2,6 +2,7 @@ import { isLocale } from '$shared/i18n/index.ts';
 import { getNoticePdfByLink } from '$shared/recalls/get-notice-pdf-by-link.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import type { RequestHandler } from './$types';
+import { attachment } from '$lib/server/content-disposition.ts';
 
 /** The notice PDF through the e-mail link; the link is the only key (getNoticePdfByLink). */
 export const GET = (async ({ locals, params, url }) => {
@@ -12,7 +13,7 @@ export const GET = (async ({ locals, params, url }) => {
     return new Response(pdf as Uint8Array<ArrayBuffer>, {
       headers: {
         'Content-Type': 'application/pdf',
-        'Content-Disposition': `attachment; filename="field-safety-notice-${recallNumber}-${locale}.pdf"`,
+        'Content-Disposition': attachment(`field-safety-notice-${recallNumber}-${locale}.pdf`),
         'Cache-Control': 'private, no-store',
       },
     });

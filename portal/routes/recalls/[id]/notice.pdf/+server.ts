@@ -2,6 +2,7 @@ import { isLocale } from '$shared/i18n/index.ts';
 import { getRecallNoticePdf } from '$shared/recalls/get-recall-notice-pdf.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import type { RequestHandler } from './$types';
+import { attachment } from '$lib/server/content-disposition.ts';
 
 /** A distributor's notice PDF; who may have which is getRecallNoticePdf's to decide. */
 export const GET = (async ({ locals, params, url }) => {
@@ -10,7 +11,7 @@ export const GET = (async ({ locals, params, url }) => {
   try {
     const { pdf, recallNumber } = await getRecallNoticePdf(locals.ctx, locals.actor, { recallId: params.id, distributorOrganisationId: url.searchParams.get('distributor'), locale });
     return new Response(pdf as Uint8Array<ArrayBuffer>, {
-      headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="field-safety-notice-${recallNumber}-${locale}.pdf"` },
+      headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': attachment(`field-safety-notice-${recallNumber}-${locale}.pdf`) },
     });
   } catch (e) {
     loadFailure(e, locals);

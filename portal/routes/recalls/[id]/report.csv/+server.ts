@@ -3,13 +3,9 @@ import { recallReportCsv } from '$shared/recalls/recall-report-csv.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { RequestHandler } from './$types';
+import { attachment } from '$lib/server/content-disposition.ts';
 
 /** RFC 6266: an ASCII fallback and the UTF-8 name. */
-function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
 /**
  * The recall status report as CSV, one row per consignee and lot, in the reader's language;
  * manufacturer staff only (anyone else: 404). `?names=0` leaves the non-responders' names out.
@@ -23,7 +19,7 @@ export const GET: RequestHandler = async ({ locals, params, url }) => {
       headers: {
         'content-type': 'text/csv; charset=utf-8; header=present',
         'content-length': String(body.length),
-        'content-disposition': contentDisposition(`${report.dashboard.recall.recallNumber}-status-${day}.csv`),
+        'content-disposition': attachment(`${report.dashboard.recall.recallNumber}-status-${day}.csv`),
         'x-content-type-options': 'nosniff',
         'cache-control': 'private, no-store',
       },

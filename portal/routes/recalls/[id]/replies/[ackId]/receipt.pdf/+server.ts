@@ -5,6 +5,7 @@ import { renderReceiptPdf } from '$shared/recalls/render-receipt-pdf.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import type { RequestHandler } from './$types';
+import { attachment } from '$lib/server/content-disposition.ts';
 
 /** The receipt of one signed reply, for its distributor and the manufacturer's staff. */
 export const GET = (async ({ locals, params, url }) => {
@@ -19,6 +20,6 @@ export const GET = (async ({ locals, params, url }) => {
   const lang = url.searchParams.get('lang');
   const pdf = await renderReceiptPdf(ack, isLocale(lang) ? lang : locals.locale);
   return new Response(pdf as Uint8Array<ArrayBuffer>, {
-    headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': `attachment; filename="recall-${ack.recallNumber}-reply-v${ack.version}.pdf"` },
+    headers: { 'Content-Type': 'application/pdf', 'Content-Disposition': attachment(`recall-${ack.recallNumber}-reply-v${ack.version}.pdf`) },
   });
 }) satisfies RequestHandler;
