@@ -11,3 +11,8 @@ export interface GatewayEnv {
     ctx: UseCaseContext & { log: Logger };
   };
 }
+
+/** The TCP peer when the gateway runs under @hono/node-server (lotbridge serve); undefined behind the portal's hook or on Workers. */
+export function peerAddress(c: { env: unknown }): string | undefined {
+  return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;
+}

@@ -1,16 +1,10 @@
 import { Hono } from 'hono';
-import type { GatewayEnv } from '../env.ts';
+import { peerAddress, type GatewayEnv } from '../env.ts';
 import { newId } from '../../shared/ids.ts';
 import { as2StorageKey, BodyTooLargeError, streamToFile } from '../../shared/edi/messages/as2-files.ts';
 import { receiveAs2Message } from '../../shared/edi/messages/receive-as2-message.ts';
 import { screenAs2Request } from '../../shared/edi/messages/screen-as2-request.ts';
 import { problem } from '../middleware/problem/index.ts';
-
-/** The client's address as the Node server saw it ('unknown' behind the portal's hook or on Workers); refusals count it by source (count-as2-refusal.ts). */
-function peerAddressOf(env: unknown): string {
-  const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'unknown';
-}
 
 /**
  * POST /as2: partners' AS2 messages (RFC 4130), any Content-Type they send them with. The
@@ -32,7 +26,8 @@ export function as2Routes(): Hono<GatewayEnv> {
     if (!body) return problem(c, { type: 'about:blank', title: 'empty body', status: 400, detail: 'the request has no body: an AS2 message carries its (signed, encrypted) content in the body' });
 
     const ctx = c.get('ctx');
-    const source = peerAddressOf(c.env);
+    // Refusals count by source (count-as2-refusal.ts); 'unknown' behind the portal's hook or on Workers.
+    const source = peerAddress(c) ?? 'unknown';
     const headers = [...c.req.raw.headers];
     const screened = await screenAs2Request(ctx, app.config.as2.id, headers, source);
 

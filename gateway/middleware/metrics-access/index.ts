@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { classifyAddress } from '../../../shared/net/address-class.ts';
 import { problem } from '../problem/index.ts';
+import { peerAddress } from '../../env.ts';
 
 export interface MetricsAccessOptions {
   /** METRICS_TOKEN: a scraper sends `Authorization: Bearer <token>`; undefined = loopback only. */
@@ -15,12 +16,6 @@ const forwardingHeaders = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', '
 function sameToken(given: string, expected: string): boolean {
   const digest = (s: string) => createHash('sha256').update(s).digest();
   return timingSafeEqual(digest(given), digest(expected));
-}
-
-/** The TCP peer when the gateway runs under @hono/node-server (lotbridge serve); unknown elsewhere. */
-function peerAddress(c: Context): string | undefined {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress;
 }
 
 /**
