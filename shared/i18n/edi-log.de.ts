@@ -87,7 +87,7 @@ export const ediLogDe: Record<keyof typeof ediLogEn, string> = {
   'ediLog.detail.notBuilt': 'noch nicht erstellt (sie wird beim ersten Versuch verpackt)',
   'ediLog.detail.security': 'Sicherheit',
   'ediLog.detail.layers': 'Schichten (von außen nach innen)',
-  'ediLog.detail.noLayers': 'keine (unverschlüsselt, unsigniert)',
+  'ediLog.detail.noLayers': 'keine (Klartext)',
   'ediLog.detail.signer': 'Signiert von',
   'ediLog.detail.mic': 'MIC',
   'ediLog.detail.headers': 'HTTP-Header ({count})',

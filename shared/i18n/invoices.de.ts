@@ -4,7 +4,7 @@ import type { invoicesEn } from './invoices.en.ts';
 export const invoicesDe: Record<keyof typeof invoicesEn, string> = {
   'nav.invoices': 'Rechnungen',
   'invoices.title': 'Rechnungen',
-  'invoices.intro.supplier': 'Reichen Sie Ihre Rechnungen zu den erhaltenen Bestellungen ein. Jede Rechnung wird gegen ihre Bestellung (Positionen, Preise, noch zu berechnende Mengen) und auf ihre Rechenrichtigkeit geprüft, bevor sie an die Kreditorenbuchhaltung geht; ihr Fortschritt wird hier angezeigt, sobald das ERP ihn meldet.',
+  'invoices.intro.supplier': 'Reichen Sie Ihre Rechnungen zu den erhaltenen Bestellungen ein. Jede Rechnung wird mit ihrer Bestellung abgeglichen (Positionen, Preise, noch zu berechnende Mengen) und auf ihre Rechenrichtigkeit geprüft, bevor sie an die Kreditorenbuchhaltung geht; ihr Fortschritt wird hier angezeigt, sobald das ERP ihn meldet.',
   'invoices.intro.staff': 'Die Rechnungen aller Lieferanten mit dem neuesten Status der Kreditorenbuchhaltung aus dem ERP.',
   'invoices.filters': 'Filtern und sortieren',
   'invoices.filter.erpStatus': 'ERP-Status',

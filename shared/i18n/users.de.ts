@@ -36,7 +36,7 @@ export const usersDe: Record<keyof typeof usersEn, string> = {
   'users.removeAdministrator': 'Administratorrecht entziehen',
   'users.done.makeAdministrator': 'Der Benutzer verwaltet jetzt die Benutzer der Organisation.',
   'users.done.removeAdministrator': 'Der Benutzer verwaltet die Benutzer der Organisation nicht mehr.',
-  'users.problem.roleDecides': 'In der Organisation des Herstellers entscheidet die Rolle, wer administriert.',
+  'users.problem.roleDecides': 'In der Organisation des Herstellers entscheidet die Rolle, wer Administrator ist.',
   'users.invite.heading': 'Benutzer einladen',
   'users.invite.noPublicUrl':
     'Einladungslinks können nicht erstellt werden: Dieses Portal kennt seine öffentliche Adresse nicht. Der Betreiber setzt PUBLIC_URL (zum Beispiel https://portal.example.com) oder TRUST_PROXY=true hinter einem Proxy, der X-Forwarded-Host setzt.',
