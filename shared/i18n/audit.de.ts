@@ -37,7 +37,7 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.act.as2.outbound_exhausted': 'AS2-Versand aufgegeben',
   'audit.act.as2.outbound_queued': 'AS2-Nachricht eingereiht',
   'audit.act.as2.outbound_sent': 'AS2-Nachricht gesendet',
-  'audit.act.as2.payload_failed': 'AS2-Nutzdaten fehlgeschlagen',
+  'audit.act.as2.payload_failed': 'Verarbeitung der AS2-Nutzdaten fehlgeschlagen',
   'audit.act.as2.payload_processed': 'AS2-Nutzdaten verarbeitet',
   'audit.act.as2_identity_key.created': 'Unser AS2-Schlüssel erstellt',
   'audit.act.as2_identity_key.retired': 'Unser AS2-Schlüssel außer Dienst gestellt',

@@ -160,7 +160,7 @@ export const certificatesDe: Record<keyof typeof certificatesEn, string> = {
   'expiry.none': 'Kein freigegebenes Zertifikat läuft in den nächsten 90 Tagen ab.',
   'expiry.flagged': 'markiert',
   'expiry.flaggedHint': 'ein Zertifikat ist vor mehr als {grace} Tagen abgelaufen',
-  'expiry.summary': '{expiring} laufen ab, {expired} abgelaufen',
+  'expiry.summary': '{expiring} bald ablaufend, {expired} abgelaufen',
   'expiry.caption': 'Zertifikate von {supplier}',
   'expiry.col.certificate': 'Zertifikat',
   'expiry.col.validTo': 'Gültig bis',

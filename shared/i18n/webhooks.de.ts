@@ -39,7 +39,7 @@ export const webhooksDe: Record<keyof typeof webhooksEn, string> = {
   'webhooks.resume': 'Fortsetzen',
   'webhooks.resumed': 'Endpunkt {url} fortgesetzt.',
   'webhooks.rotate': 'Geheimnis erneuern',
-  'webhooks.overlap': 'Weiterhin mit dem alten Geheimnis signieren für (Stunden)',
+  'webhooks.overlap': 'Altes Geheimnis weiter zum Signieren verwenden (Stunden)',
   'webhooks.problem.badOverlap': 'Geben Sie eine ganze Zahl von Stunden zwischen 0 und 720 ein.',
   'webhooks.rotated': 'Neues Signaturgeheimnis für {url}. Es wird nur jetzt angezeigt: Kopieren Sie es.',
   'webhooks.rotatedUntil': 'Bis {time} UTC trägt jede Anfrage zwei Signaturen, eine mit dem alten und eine mit dem neuen Geheimnis; danach nur noch die neue.',
