@@ -249,11 +249,13 @@ describe('adding a partner', () => {
     const byName = await addPartner(t.ctx, admin, { name: 'Existing Distributor BV', as2Id: uniqueAs2('BYNAME') });
     expect(byName).toMatchObject({ organisationCreated: false, partner: { organisationId: org.id } });
     const wrongKind = await refusal(addPartner(t.ctx, admin, { name: 'Existing Distributor BV', kind: 'supplier', as2Id: uniqueAs2('KIND') }));
-    expect(wrongKind.problems).toEqual({ kind: { code: 'partners.kindDiffers', params: { name: 'Existing Distributor BV', kind: 'distributor', wanted: 'supplier' } } });
-    expect(worded(wrongKind)).toEqual({ kind: '"Existing Distributor BV" already exists as a distributor, not a supplier.' });
+    expect(wrongKind.problems).toEqual({ kind: { code: 'partners.existsAsDistributor', params: { name: 'Existing Distributor BV' } } });
+    expect(worded(wrongKind)).toEqual({ kind: '"Existing Distributor BV" already exists as a distributor.' });
+    // Worded whole in each language: no organisation-kind code inside a Chinese or German sentence.
+    expect(translateProblem('zh-CN', wrongKind.problems!.kind!)).toBe('“Existing Distributor BV”已作为经销商存在。');
     const manufacturer = await refusal(addPartner(t.ctx, admin, { organisationId: manufacturerId, as2Id: uniqueAs2('MFR') }));
-    expect(manufacturer.problems!.organisationId).toMatchObject({ code: 'partners.notPartnerKind', params: { kind: 'manufacturer' } });
-    expect(worded(manufacturer).organisationId).toMatch(/is a manufacturer; EDI partners are suppliers or distributors/);
+    expect(manufacturer.problems!.organisationId).toEqual({ code: 'partners.notPartnerKind', params: { name: expect.any(String) } });
+    expect(worded(manufacturer).organisationId).toMatch(/is the manufacturer; EDI partners are suppliers or distributors/);
     const unknown = await refusal(addPartner(t.ctx, admin, { organisationId: 'org_nope', as2Id: uniqueAs2('NOPE') }));
     expect(unknown.problems).toEqual({ organisationId: { code: 'partners.unknownOrganisation', params: { id: 'org_nope' } } });
     expect(worded(unknown)).toEqual({ organisationId: 'No organisation has the id "org_nope".' });

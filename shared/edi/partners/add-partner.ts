@@ -64,7 +64,7 @@ async function resolveOrganisation(
   if (input.organisationId) {
     const org = await tx.get<{ id: string; name: string; kind: string }>('SELECT id, name, kind FROM organisations WHERE id = ?', [input.organisationId]);
     if (!org) problems.organisationId = problem('partners.unknownOrganisation', { id: input.organisationId });
-    else if (!partnerKinds.includes(org.kind as PartnerKind)) problems.organisationId = problem('partners.notPartnerKind', { name: org.name, kind: org.kind });
+    else if (!partnerKinds.includes(org.kind as PartnerKind)) problems.organisationId = problem('partners.notPartnerKind', { name: org.name });
     else return org as { id: string; name: string; kind: PartnerKind };
     return undefined;
   }
@@ -81,8 +81,8 @@ async function resolveOrganisation(
   }
   const org = existing[0];
   if (org) {
-    if (!partnerKinds.includes(org.kind as PartnerKind)) problems.name = problem('partners.notPartnerKind', { name, kind: org.kind });
-    else if (kind && kind !== org.kind) problems.kind = problem('partners.kindDiffers', { name, kind: org.kind, wanted: kind });
+    if (!partnerKinds.includes(org.kind as PartnerKind)) problems.name = problem('partners.notPartnerKind', { name });
+    else if (kind && kind !== org.kind) problems.kind = problem(org.kind === 'supplier' ? 'partners.existsAsSupplier' : 'partners.existsAsDistributor', { name });
     else return org as { id: string; name: string; kind: PartnerKind };
     return undefined;
   }

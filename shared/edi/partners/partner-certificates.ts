@@ -81,7 +81,7 @@ export function checkCertificateUpload(upload: CertificateUpload, path: string, 
   }
   const missing = missingKeyUsage(parsed, usage);
   if (missing.length) {
-    problems[path] = problem('partners.keyUsage', { file: upload.fileName, subject: parsed.subject, serial: parsed.serialNumber, missing: missing.join(', '), usage });
+    problems[path] = problem('partners.keyUsage', { file: upload.fileName, subject: parsed.subject, serial: parsed.serialNumber, missing: missing.join(', ') });
     return undefined;
   }
   return { parsed, usage, notYetValid: parsed.notBefore.getTime() > now.getTime() };
