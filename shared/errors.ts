@@ -31,7 +31,20 @@ export type ProblemKey = Extract<MessageKey, `${string}.problem.${string}`>;
  */
 export type ProblemCode = ProblemKey extends `${infer C}.problem.${infer R}` ? `${C}.${R}` : never;
 
-export type ProblemParams = Record<string, string | number>;
+/**
+ * A parameter that is itself a phrase of the catalogue (e.g. "the despatch date"): worded in the
+ * reader's language when the problem is, so no English fragment sits inside a Chinese sentence.
+ */
+export interface Term {
+  term: MessageKey;
+}
+
+export function term(key: MessageKey): Term {
+  return { term: key };
+}
+
+/** A problem's values: strings, numbers and terms (read back from JSON a term's key is a plain string). */
+export type ProblemParams = Record<string, string | number | { term: string }>;
 
 /** A field problem as data: a stable code and the values its message needs; each transport words it. */
 export interface Problem {

@@ -7,7 +7,8 @@ export interface EdifactProblem {
   /** Stable code; `message` is its English text. */
   code: string;
   message: string;
-  params: Record<string, string | number>;
+  /** A `{ term }` value is a catalogue phrase (see `term()` in shared/errors.ts), worded in the reader's language. */
+  params: Record<string, string | number | { term: string }>;
   /** 1-based segment position: in the interchange (tokenizer, envelope) or in the message (UNH = 1) for mapping problems. */
   segment: number | null;
   tag: string | null;

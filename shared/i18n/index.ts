@@ -14,9 +14,17 @@ export function isLocale(value: unknown): value is Locale {
   return locales.includes(value as Locale);
 }
 
-/** The message for `key` in `locale` with `{name}` placeholders filled. */
-export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
-  return fill(catalogues[locale][key] ?? en[key], params);
+/** The message for `key` in `locale` with `{name}` placeholders filled (a `Term` parameter worded in `locale` too). */
+export function translate(locale: Locale, key: MessageKey, params: Params = {}): string {
+  return fill(catalogues[locale][key] ?? en[key], wordTerms(locale, params));
+}
+
+/** Values for a message's placeholders; `{ term }` (made by `term()` in shared/errors.ts, so a catalogue key) is worded too. */
+export type Params = Record<string, string | number | { term: string }>;
+
+/** The parameters with each term worded in `locale`. */
+export function wordTerms(locale: Locale, params: Params): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(params).map(([name, v]) => [name, typeof v === 'object' ? translate(locale, v.term as MessageKey) : v]));
 }
 
 /** A problem `{ code, params }` worded in `locale` from its catalogue key `<capability>.problem.<code>`. */

@@ -96,7 +96,7 @@ export const lotsDe: Record<keyof typeof lotsEn, string> = {
   'lots.edifact.problem.noQuantity': 'Die Zeile hat keine Liefermenge (QTY+12).',
   'lots.edifact.problem.notWholeQuantity': 'Die Liefermenge {value} ist keine ganze Zahl von 1 bis 999999999.',
   'lots.edifact.problem.serialRange': 'Seriennummernbereiche ({first} bis {last}) werden nicht unterstützt; führen Sie jede Seriennummer einzeln auf.',
-  'lots.edifact.problem.duplicateDate': 'Die Zeile nennt zwei verschiedene Daten vom Typ {what} ({first}, {second}).',
+  'lots.edifact.problem.duplicateDate': 'Die Zeile nennt zwei verschiedene Werte für „{what}“ ({first}, {second}).',
   'lots.edifact.problem.senderNotYours': 'Der Absender der Übertragung {sender} (UNB) ist die EDI-ID einer anderen Organisation; nichts aus der Datei wurde erfasst.',
   'lots.edifact.problem.unsupportedMessageType': 'Der Nachrichtentyp {type} wird hier nicht angenommen (dieser Upload nimmt DESADV an).',
   'lots.problems.caption': 'Probleme nach Zeile und Spalte',
@@ -174,4 +174,13 @@ export const lotsDe: Record<keyof typeof lotsEn, string> = {
   'lots.history.what': 'Was',
   'lots.history.details': 'Details',
   'lots.back': 'Zurück zu den Chargen',
+  // Phrases a problem names (a term parameter: the problem's sentence words it in the same language).
+  'lots.edifact.what.bgm': 'BGM (Nummer des Lieferavis)',
+  'lots.edifact.what.despatchNumber': 'Nummer des Lieferavis',
+  'lots.edifact.what.lines': 'Positionen (LIN)',
+  'lots.edifact.what.documentDate': 'Belegdatum',
+  'lots.edifact.what.despatchDate': 'Versanddatum',
+  'lots.edifact.what.expiryDate': 'Verfallsdatum',
+  'lots.edifact.what.productionDate': 'Herstellungsdatum',
+  'lots.edifact.what.quantity': 'versandte Menge',
 };

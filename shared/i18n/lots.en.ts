@@ -94,7 +94,7 @@ export const lotsEn = {
   'lots.edifact.problem.noQuantity': 'The line has no despatched quantity (QTY+12).',
   'lots.edifact.problem.notWholeQuantity': 'The despatched quantity {value} is not a whole number from 1 to 999999999.',
   'lots.edifact.problem.serialRange': 'Serial ranges ({first} to {last}) are not supported; list each serial.',
-  'lots.edifact.problem.duplicateDate': 'The line gives two different {what} dates ({first}, {second}).',
+  'lots.edifact.problem.duplicateDate': 'The line gives {what} twice, with different values ({first}, {second}).',
   'lots.edifact.problem.senderNotYours': 'The interchange sender {sender} (UNB) is another organisation\'s EDI id; nothing of the file was recorded.',
   'lots.edifact.problem.unsupportedMessageType': 'Message type {type} is not taken here (this upload takes DESADV).',
   'lots.problems.caption': 'Problems by row and column',
@@ -172,4 +172,13 @@ export const lotsEn = {
   'lots.history.what': 'What',
   'lots.history.details': 'Details',
   'lots.back': 'Back to the lots',
+  // Phrases a problem names (a term parameter: the problem's sentence words it in the same language).
+  'lots.edifact.what.bgm': 'BGM (despatch advice number)',
+  'lots.edifact.what.despatchNumber': 'the despatch advice number',
+  'lots.edifact.what.lines': 'lines (LIN)',
+  'lots.edifact.what.documentDate': 'the document date',
+  'lots.edifact.what.despatchDate': 'the despatch date',
+  'lots.edifact.what.expiryDate': 'the expiry date',
+  'lots.edifact.what.productionDate': 'the production date',
+  'lots.edifact.what.quantity': 'the despatched quantity',
 } as const;

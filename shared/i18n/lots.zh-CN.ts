@@ -96,7 +96,7 @@ export const lotsZhCN: Record<keyof typeof lotsEn, string> = {
   'lots.edifact.problem.noQuantity': '该行没有发货数量（QTY+12）。',
   'lots.edifact.problem.notWholeQuantity': '发货数量 {value} 不是 1 到 999999999 之间的整数。',
   'lots.edifact.problem.serialRange': '不支持序列号范围（{first} 至 {last}）；请逐个列出序列号。',
-  'lots.edifact.problem.duplicateDate': '该行的同一类日期（{what}）给出了两个不同的值（{first}、{second}）。',
+  'lots.edifact.problem.duplicateDate': '该行两次给出{what}，且值不同（{first}、{second}）。',
   'lots.edifact.problem.senderNotYours': '交换发送方 {sender}（UNB）是其他组织的 EDI 标识；文件未被记录。',
   'lots.edifact.problem.unsupportedMessageType': '此处不接收报文类型 {type}（此上传只接收 DESADV）。',
   'lots.problems.caption': '按行和列列出的问题',
@@ -174,4 +174,13 @@ export const lotsZhCN: Record<keyof typeof lotsEn, string> = {
   'lots.history.what': '操作',
   'lots.history.details': '详情',
   'lots.back': '返回批次列表',
+  // Phrases a problem names (a term parameter: the problem's sentence words it in the same language).
+  'lots.edifact.what.bgm': 'BGM（发货通知编号）',
+  'lots.edifact.what.despatchNumber': '发货通知编号',
+  'lots.edifact.what.lines': '行项目（LIN）',
+  'lots.edifact.what.documentDate': '单据日期',
+  'lots.edifact.what.despatchDate': '发货日期',
+  'lots.edifact.what.expiryDate': '有效期',
+  'lots.edifact.what.productionDate': '生产日期',
+  'lots.edifact.what.quantity': '发货数量',
 };

@@ -7,6 +7,8 @@
 import type { Segment } from '../edifact/interchange.ts';
 import { type EdifactProblem } from '../edifact/problems.ts';
 import { fill } from '../fill.ts';
+import { term, type Term } from '../errors.ts';
+import { wordTerms } from '../i18n/index.ts';
 import { decimalValue, value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 import type { InvoiceLineSubmission, InvoiceSubmission } from './submit-invoice.ts';
@@ -76,10 +78,10 @@ export function mapInvoic(message: EdifactMessage): MapResult {
   const problems: EdifactProblem[] = [];
   const base = message.segments[0]!.position - 1;
   const pos = (s: Segment) => s.position - base;
-  const report = (code: InvoicProblemCode, params: Record<string, string | number>, s: Segment | null, element?: number, component?: number) =>
+  const report = (code: InvoicProblemCode, params: EdifactProblem['params'], s: Segment | null, element?: number, component?: number) =>
     problems.push({
       code,
-      message: fill(invoicProblemTexts[code], params),
+      message: fill(invoicProblemTexts[code], wordTerms('en', params)),
       params,
       segment: s ? pos(s) : null,
       tag: s?.tag ?? null,
@@ -101,7 +103,7 @@ export function mapInvoic(message: EdifactMessage): MapResult {
   const detail = firstLin >= 0 ? body.slice(firstLin, uns >= firstLin ? uns : body.length) : [];
   const summary = uns >= 0 ? body.slice(uns + 1) : [];
 
-  const date = (s: Segment, what: string): string => {
+  const date = (s: Segment, what: Term): string => {
     const text = value(s, 1, 2);
     const fmt = value(s, 1, 3) || '102';
     if (!text) {
@@ -119,7 +121,7 @@ export function mapInvoic(message: EdifactMessage): MapResult {
   const num = (s: Segment, e: number, c: number): string => {
     const raw = value(s, e, c);
     const v = decimalValue(raw);
-    if (v === null) report(raw ? 'badNumber' : 'missingValue', raw ? { value: raw } : { what: `${s.tag} element ${e} component ${c}` }, s, e, c);
+    if (v === null) report(raw ? 'badNumber' : 'missingValue', raw ? { value: raw } : { what: term('invoices.edifact.what.value') }, s, e, c);
     // Same value, fewer places: "13.000" → "13.00" (the use case takes at most 2 places for amounts).
     return v === null ? '' : v.replace(/^(-?\d+\.\d\d\d*?)0+$/, '$1');
   };
@@ -127,13 +129,13 @@ export function mapInvoic(message: EdifactMessage): MapResult {
   // BGM: the document type and number.
   let number = '';
   const bgm = header.find((s) => s.tag === 'BGM');
-  if (!bgm) report('missingSegment', { what: 'BGM (document type and number)' }, unh);
+  if (!bgm) report('missingSegment', { what: term('invoices.edifact.what.bgm') }, unh);
   else {
     const code = value(bgm, 1, 1);
     if (code === '381') report('creditNote', { code }, bgm, 1, 1);
     else if (code !== '380') report('unsupportedDocument', { code: code || '(none)' }, bgm, 1, 1);
     number = value(bgm, 2, 1);
-    if (!number) report('missingValue', { what: 'the document number' }, bgm, 2, 1);
+    if (!number) report('missingValue', { what: term('invoices.edifact.what.documentNumber') }, bgm, 2, 1);
     sources.number = src(bgm, 2, 1);
   }
 
@@ -157,21 +159,21 @@ export function mapInvoic(message: EdifactMessage): MapResult {
     if (s.tag !== 'DTM') continue;
     const q = value(s, 1, 1);
     if ((q === '137' || (q === '3' && !invoiceDate)) && !sources.invoiceDate) {
-      invoiceDate = date(s, 'the invoice date');
+      invoiceDate = date(s, term('invoices.edifact.what.invoiceDate'));
       sources.invoiceDate = src(s, 1, 2);
     } else if ((q === '13' || (inPat && q === '140')) && !sources.dueDate) {
-      dueDate = date(s, 'the due date');
+      dueDate = date(s, term('invoices.edifact.what.dueDate'));
       sources.dueDate = src(s, 1, 2);
     }
   }
-  if (!sources.invoiceDate) report('missingSegment', { what: 'invoice date (DTM+137)' }, bgm ?? unh);
+  if (!sources.invoiceDate) report('missingSegment', { what: term('invoices.edifact.what.invoiceDateSegment') }, bgm ?? unh);
   if (!sources.dueDate && relativeTerms && invoiceDate) {
     const d = new Date(`${invoiceDate}T00:00:00Z`);
     d.setUTCDate(d.getUTCDate() + relativeTerms.days);
     dueDate = d.toISOString().slice(0, 10);
     sources.dueDate = src(relativeTerms.seg, 3, 4);
   }
-  if (!sources.dueDate) report('missingSegment', { what: 'due date (DTM+13, or DTM+13/140 after PAT)' }, bgm ?? unh);
+  if (!sources.dueDate) report('missingSegment', { what: term('invoices.edifact.what.dueDateSegment') }, bgm ?? unh);
 
   // The order: header RFF+ON, else the lines' own.
   let purchaseOrder = '';
@@ -179,17 +181,17 @@ export function mapInvoic(message: EdifactMessage): MapResult {
   if (rffOn) {
     purchaseOrder = value(rffOn, 1, 2);
     sources.purchaseOrder = src(rffOn, 1, 2);
-    if (!purchaseOrder) report('missingValue', { what: 'the order number' }, rffOn, 1, 2);
+    if (!purchaseOrder) report('missingValue', { what: term('invoices.edifact.what.orderNumber') }, rffOn, 1, 2);
   }
 
   // Currency: CUX+2:EUR (the invoicing currency), else the first CUX.
   let currency = '';
   const cux = header.find((s) => s.tag === 'CUX' && value(s, 1, 1) === '2') ?? header.find((s) => s.tag === 'CUX');
-  if (!cux) report('missingSegment', { what: 'currency (CUX)' }, bgm ?? unh);
+  if (!cux) report('missingSegment', { what: term('invoices.edifact.what.currencySegment') }, bgm ?? unh);
   else {
     currency = value(cux, 1, 2);
     sources.currency = src(cux, 1, 2);
-    if (!currency) report('missingValue', { what: 'the currency' }, cux, 1, 2);
+    if (!currency) report('missingValue', { what: term('invoices.edifact.what.currency') }, cux, 1, 2);
   }
 
   // Header VAT rate (SG6 TAX outside an ALC group) for lines without their own.
@@ -210,7 +212,7 @@ export function mapInvoic(message: EdifactMessage): MapResult {
     if (s.tag === 'LIN') groups.push([s]);
     else groups[groups.length - 1]?.push(s);
   }
-  if (groups.length === 0) report('missingSegment', { what: 'lines (LIN)' }, uns >= 0 ? body[uns]! : unh);
+  if (groups.length === 0) report('missingSegment', { what: term('invoices.edifact.what.lines') }, uns >= 0 ? body[uns]! : unh);
   groups.forEach((g, i) => {
     const lin = g[0]!;
     const at = (name: string) => `lines/${i}/${name}`;
@@ -313,11 +315,11 @@ export function mapInvoic(message: EdifactMessage): MapResult {
       purchaseOrder = orders[0]!;
       const g = groups[lines.findIndex((l) => l.order === purchaseOrder)]!;
       sources.purchaseOrder = src(g.find((s) => s.tag === 'RFF' && value(s, 1, 1) === 'ON')!, 1, 2);
-    } else report('missingSegment', { what: 'order number (RFF+ON)' }, bgm ?? unh);
+    } else report('missingSegment', { what: term('invoices.edifact.what.orderNumberSegment') }, bgm ?? unh);
   }
 
   // Totals after UNS.
-  const total = (name: 'netTotal' | 'taxTotal' | 'grossTotal', qualifiers: string[], what: string): string => {
+  const total = (name: 'netTotal' | 'taxTotal' | 'grossTotal', qualifiers: string[], what: Term): string => {
     for (const q of qualifiers) {
       const s = summary.find((x) => x.tag === 'MOA' && value(x, 1, 1) === q);
       if (s) {
@@ -328,9 +330,9 @@ export function mapInvoic(message: EdifactMessage): MapResult {
     report('missingSegment', { what }, uns >= 0 ? body[uns]! : unh);
     return '';
   };
-  const netTotal = total('netTotal', ['79', '125'], 'net total (MOA+79 or MOA+125 after UNS)');
-  const taxTotal = total('taxTotal', ['176', '150', '124'], 'tax total (MOA+176, MOA+150 or MOA+124 after UNS)');
-  const grossTotal = total('grossTotal', ['77', '86'], 'gross total (MOA+77 or MOA+86 after UNS)');
+  const netTotal = total('netTotal', ['79', '125'], term('invoices.edifact.what.netTotal'));
+  const taxTotal = total('taxTotal', ['176', '150', '124'], term('invoices.edifact.what.taxTotal'));
+  const grossTotal = total('grossTotal', ['77', '86'], term('invoices.edifact.what.grossTotal'));
   for (const s of summary) if (s.tag === 'ALC') report('allowances', {}, s);
 
   const mapped = {

@@ -3,6 +3,7 @@ import { tokenize } from '../edifact/tokenize.ts';
 import { readEnvelope } from '../edifact/envelope.ts';
 import { writeInterchange, type WriteSegment } from '../edifact/write.ts';
 import { mapDesadv } from './map-desadv.ts';
+import { translate } from '../i18n/index.ts';
 import { mapOrders } from '../erp/map-orders.ts';
 
 const message = (segments: WriteSegment[], type = ['DESADV', 'D', '96A', 'UN', 'EAN005']) =>
@@ -18,6 +19,27 @@ const header: WriteSegment[] = [
 ];
 
 describe('mapDesadv', () => {
+  it('names what is missing or repeated by a catalogue term, so each language words it whole', () => {
+    const r = mapDesadv(
+      message([
+        ...header,
+        { tag: 'LIN', elements: ['1', '', ['09506000134352', 'SRV']] },
+        { tag: 'PIA', elements: ['1', ['L2603A', 'NB']] },
+        { tag: 'QTY', elements: [['12', '']] },
+        { tag: 'DTM', elements: [['36', '20290228', '102']] },
+        { tag: 'DTM', elements: [['36', '20290301', '102']] },
+      ]),
+    );
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const byCode = Object.fromEntries(r.problems.map((p) => [p.code, p]));
+    expect(byCode.missingValue!.params).toEqual({ what: { term: 'lots.edifact.what.quantity' } });
+    expect(byCode.missingValue!.message).toBe('the despatched quantity is empty');
+    expect(byCode.duplicateDate!.params).toEqual({ what: { term: 'lots.edifact.what.expiryDate' }, first: '2029-02-28', second: '2029-03-01' });
+    expect(translate('zh-CN', 'lots.edifact.problem.duplicateDate', byCode.duplicateDate!.params)).toBe('该行两次给出有效期，且值不同（2029-02-28、2029-03-01）。');
+    expect(translate('zh-CN', 'invoices.edifact.problem.missingValue', byCode.missingValue!.params)).toBe('发货数量为空。');
+  });
+
   it('maps GTIN, lot, serials, expiry, production date, quantity, order and the SSCC of the CPS group', () => {
     const r = mapDesadv(
       message(

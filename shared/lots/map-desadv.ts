@@ -8,6 +8,8 @@
 import type { Segment } from '../edifact/interchange.ts';
 import { type EdifactProblem } from '../edifact/problems.ts';
 import { fill } from '../fill.ts';
+import { term, type Term } from '../errors.ts';
+import { wordTerms } from '../i18n/index.ts';
 import { decimalValue, value } from '../edifact/element-values.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 
@@ -25,7 +27,7 @@ export const desadvProblemTexts = {
   noQuantity: 'the line has no despatched quantity (QTY+12)',
   notWholeQuantity: 'the despatched quantity {value} is not a whole number from 1 to 999999999',
   serialRange: 'serial ranges ({first} to {last}) are not supported; list each serial',
-  duplicateDate: 'the line gives two different {what} dates ({first}, {second})',
+  duplicateDate: 'the line gives {what} twice, with different values ({first}, {second})',
 } as const;
 
 export type DesadvProblemCode = keyof typeof desadvProblemTexts;
@@ -93,10 +95,10 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
   const problems: EdifactProblem[] = [];
   const base = message.segments[0]!.position - 1;
   const pos = (s: Segment) => s.position - base;
-  const report = (code: DesadvProblemCode, params: Record<string, string | number>, s: Segment, element?: number, component?: number) =>
+  const report = (code: DesadvProblemCode, params: EdifactProblem['params'], s: Segment, element?: number, component?: number) =>
     problems.push({
       code,
-      message: fill(desadvProblemTexts[code], params),
+      message: fill(desadvProblemTexts[code], wordTerms('en', params)),
       params,
       segment: pos(s),
       tag: s.tag,
@@ -112,7 +114,7 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
   }
   const body = message.segments.slice(1, -1);
 
-  const date = (s: Segment, what: string): string | null => {
+  const date = (s: Segment, what: Term): string | null => {
     const text = value(s, 1, 2);
     const fmt = value(s, 1, 3) || '102';
     if (!text) {
@@ -135,21 +137,21 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
 
   let number = '';
   const bgm = header.find((s) => s.tag === 'BGM');
-  if (!bgm) report('missingSegment', { what: 'BGM (despatch advice number)' }, unh);
+  if (!bgm) report('missingSegment', { what: term('lots.edifact.what.bgm') }, unh);
   else {
     const code = value(bgm, 1, 1);
     // Some partners leave the document name empty (BGM++number); 351 is the only one we take otherwise.
     if (code && code !== '351') report('unsupportedDocument', { code }, bgm, 1, 1);
     number = value(bgm, 2, 1);
-    if (!number) report('missingValue', { what: 'the despatch advice number' }, bgm, 2, 1);
+    if (!number) report('missingValue', { what: term('lots.edifact.what.despatchNumber') }, bgm, 2, 1);
     else sources.number = src(bgm, 2, 1);
   }
   let documentDate: string | null = null;
   let despatchDate: string | null = null;
   for (const s of header.filter((x) => x.tag === 'DTM')) {
     const q = value(s, 1, 1);
-    if (q === '137' && documentDate === null) documentDate = date(s, 'the document date');
-    else if (q === '11' && despatchDate === null) despatchDate = date(s, 'the despatch date');
+    if (q === '137' && documentDate === null) documentDate = date(s, term('lots.edifact.what.documentDate'));
+    else if (q === '11' && despatchDate === null) despatchDate = date(s, term('lots.edifact.what.despatchDate'));
   }
   const headerOrder = header.find((s) => s.tag === 'RFF' && value(s, 1, 1) === 'ON');
   const purchaseOrder = headerOrder ? value(headerOrder, 1, 2) || null : null;
@@ -191,7 +193,7 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
       for (const e of s.elements.slice(1)) if (e[0] && !ssccs.includes(e[0])) ssccs.push(e[0]);
     }
   }
-  if (groups.length === 0) report('missingSegment', { what: 'lines (LIN)' }, unh);
+  if (groups.length === 0) report('missingSegment', { what: term('lots.edifact.what.lines') }, unh);
 
   const headerProblems = problems.length;
   const faultyLines: number[] = [];
@@ -253,10 +255,10 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
     else sources[at('lot')] = lots[0]!.source;
 
     // Dates: DTM+36 expiry, DTM+94 production, wherever in the line group (also under its PCI).
-    const dated = (qualifier: string, column: string, what: string): string | null => {
+    const dated = (qualifier: string, column: string, what: Term): string | null => {
       let found: { iso: string; seg: Segment } | null = null;
       for (const s of g.segments.filter((x) => x.tag === 'DTM' && value(x, 1, 1) === qualifier)) {
-        const iso = date(s, `the ${what} date`);
+        const iso = date(s, what);
         if (!iso) continue;
         if (found && found.iso !== iso) report('duplicateDate', { what, first: found.iso, second: iso }, s, 1, 2);
         else if (!found) {
@@ -266,8 +268,8 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
       }
       return found?.iso ?? null;
     };
-    const expiryDate = dated('36', 'expiry_date', 'expiry');
-    const productionDate = dated('94', 'manufacture_date', 'production');
+    const expiryDate = dated('36', 'expiry_date', term('lots.edifact.what.expiryDate'));
+    const productionDate = dated('94', 'manufacture_date', term('lots.edifact.what.productionDate'));
 
     // Quantity: QTY+12, a whole number (partners write 48.000).
     let quantity = 0;
@@ -277,7 +279,7 @@ export function mapDesadv(message: EdifactMessage): DesadvMapResult {
       sources[at('quantity')] = src(qty, 1, 2);
       const raw = value(qty, 1, 2);
       const v = decimalValue(raw);
-      if (v === null) report(raw ? 'badNumber' : 'missingValue', raw ? { value: raw } : { what: 'the despatched quantity' }, qty, 1, 2);
+      if (v === null) report(raw ? 'badNumber' : 'missingValue', raw ? { value: raw } : { what: term('lots.edifact.what.quantity') }, qty, 1, 2);
       else if (!/^\d{1,9}(\.0*)?$/.test(v) || Number(v) < 1) report('notWholeQuantity', { value: raw }, qty, 1, 2);
       else quantity = Number(v);
     }
