@@ -22,6 +22,8 @@ import { submitAcknowledgement } from '../../shared/recalls/submit-acknowledgeme
 import { closeRecall } from '../../shared/recalls/close-recall.ts';
 import { openNoticeLink } from '../../shared/recalls/open-notice-link.ts';
 import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
+import { validateEvent } from '../../shared/events/validate-event.ts';
+import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, markup, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 import { actorFor } from '../support/actors.ts';
@@ -175,8 +177,11 @@ describe('bulk actions on a recall’s consignees', () => {
     expect(audit.actor_name).toBe('Dr. Lena Fischer');
     expect(JSON.parse(audit.old_values)).toEqual({ followUpLevel: 0 });
     expect(JSON.parse(audit.new_values)).toMatchObject({ kind: 'final_notice', followUpLevel: 3, passed: ['reminder', 'second_notice'] });
-    const event = (await db.get<{ payload: string }>("SELECT payload FROM outbox WHERE event_type = 'recall.escalated'"))!;
-    expect(JSON.parse(event.payload)).toMatchObject({ noticeId: nord.id, kind: 'final_notice', level: 3, escalationContactCopied: true });
+    const event = (await db.get<{ event_type: string; occurred_at: string; payload: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number }>(
+      "SELECT event_type, occurred_at, payload, aggregate_type, aggregate_id, aggregate_seq FROM outbox WHERE event_type = 'recall.escalated'",
+    ))!;
+    // As the ERP receives it, valid against the published schema.
+    expect(validateEvent(JSON.parse(webhookBody(event)), 'outbound').data).toMatchObject({ noticeId: nord.id, kind: 'final_notice', level: 3, escalationContactCopied: true, passed: ['reminder', 'second_notice'] });
     const page = await markup(await as.qa.get(`/recalls/${recallId}`));
     expect(page).toMatch(new RegExp(`data-organisation="${org.nord}"[^>]*data-testid="consignee-row"[\\s\\S]*?Escalated`));
   });
