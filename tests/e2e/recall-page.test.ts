@@ -3,7 +3,8 @@
 // the recall as issued, at 1366 px and on a phone; "remind now" on every consignee without a
 // reply mails each of them and the table shows each recipient's new mail. The notice link page
 // shows the actions, the deadline and the lots before any sign-in, and its sign-in comes filled
-// in with the addressee and leads to the reply. Screenshots are written to SCREENSHOT_DIR when set.
+// in with the addressee and leads to the reply. Both pages word their new parts in Chinese.
+// Screenshots are written to SCREENSHOT_DIR when set.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -161,6 +162,41 @@ describe("QA's recall page leads with its status", () => {
     if (process.env.SCREENSHOT_DIR) await page.getByTestId('recall-consignees-section').screenshot({ path: join(process.env.SCREENSHOT_DIR, 'recall-consignees-390.png') });
     expect(phoneVisit.pageErrors.map(String)).toEqual([]);
     await phoneVisit.context.close();
+  });
+});
+
+describe('in Chinese', () => {
+  const step = stepsInOrder();
+
+  step('the recall page and the notice link page word their new parts in Chinese', async () => {
+    const visit = await newVisitor(browser, server.url, { locale: 'zh-CN', viewport: { width: 1366, height: 900 } });
+    const { page } = visit;
+    await page.goto('/login');
+    await waitForLoginPageReady(page);
+    await page.locator('#email').fill(qa.email);
+    await page.locator('#password').fill(demoPassword);
+    await postsForm(page, '/login', () => page.locator('form button[type="submit"]').first().click());
+    await page.waitForURL((url) => url.pathname === '/home');
+    await page.goto(`/recalls/${recallId}`);
+    const section = page.getByTestId('recall-consignees-section');
+    await section.getByRole('heading', { name: '收货方：投递与回复' }).waitFor();
+    expect(await section.getByRole('button').allInnerTexts()).toEqual(['立即提醒', '重新发送通知', '立即升级']);
+    expect(await section.locator('[data-testid="delivery"]').first().innerText()).toContain('提醒');
+    if (process.env.SCREENSHOT_DIR) await section.screenshot({ path: join(process.env.SCREENSHOT_DIR, 'recall-consignees-1366-zh.png') });
+
+    const notice = (await db.get<{ id: string; link_expires_at: string }>(
+      "SELECT n.id, n.link_expires_at FROM recall_notices n JOIN organisations o ON o.id = n.distributor_organisation_id WHERE n.recall_id = ? AND o.erp_id = 'C-40002'",
+      [recallId],
+    ))!;
+    const reader = await newVisitor(browser, server.url, { ...phone, locale: 'zh-CN' });
+    await reader.page.goto(`/notices/${await signNoticeToken(db, notice.id, notice.link_expires_at)}`);
+    const todo = reader.page.getByTestId('what-to-do');
+    await todo.getByRole('heading', { name: '您必须采取的措施' }).waitFor();
+    expect(await todo.getByTestId('reply-by').innerText()).toMatch(/^请在 \d{4}-\d\d-\d\d \d\d:\d\d UTC 之前回复/);
+    await screenshot(reader.page, 'notice-link-390-zh');
+    expect([...visit.pageErrors, ...reader.pageErrors].map(String)).toEqual([]);
+    await visit.context.close();
+    await reader.context.close();
   });
 });
 
