@@ -124,6 +124,7 @@ export const auditEn = {
   'audit.act.recall.acknowledgement_corrected': 'Recall reply corrected',
   'audit.act.recall.reminder_sent': 'Recall reminder sent',
   'audit.act.recall.escalated': 'Recall reply escalated',
+  'audit.act.recall.notice_resent': 'Recall notice sent again',
   'audit.act.webhook_endpoint.marked_internal': 'Webhook endpoint marked internal',
   'audit.act.webhook_endpoint.marked_external': 'Webhook endpoint marked external',
   'audit.act.webhook_endpoint.paused': 'Webhook endpoint paused',

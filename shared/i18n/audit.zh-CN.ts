@@ -126,6 +126,7 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.recall.acknowledgement_corrected': '召回回复已更正',
   'audit.act.recall.reminder_sent': '已发送召回提醒',
   'audit.act.recall.escalated': '召回回复已升级',
+  'audit.act.recall.notice_resent': '召回通知已重新发送',
   'audit.act.webhook_endpoint.marked_internal': 'Webhook 端点已标记为内部',
   'audit.act.webhook_endpoint.marked_external': 'Webhook 端点已标记为外部',
   'audit.act.webhook_endpoint.paused': 'Webhook 端点已暂停',

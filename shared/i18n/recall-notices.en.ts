@@ -71,4 +71,6 @@ export const recallNoticesEn = {
   'noticeLink.passwordsDiffer': 'The two passwords differ.',
   'noticeLink.accountExists': 'An account for this address exists already: sign in with it.',
   'noticeLink.noRecipients': 'Ask the manufacturer to add your e-mail address as the recall contact.',
+  'noticeLink.replyBy': 'Reply by {deadline}: confirm that you have read this notice (also if you hold none of the devices) and report your stock per lot.',
+  'noticeLink.signInAs': 'Sign in as {email} to reply',
 } as const;

@@ -73,4 +73,6 @@ export const recallNoticesZhCN: Record<keyof typeof recallNoticesEn, string> = {
   'noticeLink.passwordsDiffer': '两次输入的密码不一致。',
   'noticeLink.accountExists': '此地址已有账户，请直接登录。',
   'noticeLink.noRecipients': '请联系制造商，将您的电子邮件地址添加为召回联系人。',
+  'noticeLink.replyBy': '请在 {deadline} 之前回复：确认您已阅读本通知（即使您已不持有任何相关器械），并按批次报告库存。',
+  'noticeLink.signInAs': '以 {email} 登录并回复',
 };

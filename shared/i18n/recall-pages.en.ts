@@ -217,4 +217,13 @@ export const recallPagesEn = {
   'recalls.close.statement': 'By entering your password you sign the closing of this recall electronically as {name}. Meaning: approval. The figures as they stand now are recorded with your signature.',
   'recalls.close.submit': 'Sign and close the recall',
   'recalls.problem.closeReasonRequired': 'Say why the recall is complete (for example: all stock accounted for, effectiveness checks done).',
+  // QA's bulk actions on an open recall's consignees (remind-consignees.ts, resend-recall-notices.ts, escalate-consignees.ts).
+  'recalls.problem.bulkClosed': 'This recall is closed: nothing more is sent to its consignees.',
+  'recalls.problem.bulkNotSent': 'The notices of this recall have not been sent yet.',
+  'recalls.problem.bulkNoNonResponders': 'Every consignee has replied: there is nobody without a reply.',
+  'recalls.problem.bulkNoneChosen': 'Tick at least one consignee in the table.',
+  'recalls.problem.bulkNotConsignee': 'Choose consignees of this recall.',
+  'recalls.problem.bulkAlreadyReplied': '{name} has replied: a consignee that replied is not reminded or escalated.',
+  'recalls.problem.bulkNoAddress': 'Nobody at {name} can be e-mailed: reach them another way, or record a recall contact for the organisation.',
+  'recalls.problem.bulkNoEscalationContact': '{name} has no escalation contact: record one for the organisation first.',
 } as const;

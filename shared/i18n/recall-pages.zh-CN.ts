@@ -219,4 +219,12 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.close.statement': '输入密码即表示您以 {name} 的身份对关闭本召回进行电子签名。含义：批准。当前数据将与您的签名一同记录。',
   'recalls.close.submit': '签名并关闭召回',
   'recalls.problem.closeReasonRequired': '请说明召回完成的理由（例如：所有库存均已清点，有效性检查已完成）。',
+  'recalls.problem.bulkClosed': '该召回已关闭：不再向收货方发送任何内容。',
+  'recalls.problem.bulkNotSent': '该召回的通知尚未发送。',
+  'recalls.problem.bulkNoNonResponders': '所有收货方均已回复：没有未回复的收货方。',
+  'recalls.problem.bulkNoneChosen': '请在表格中至少勾选一个收货方。',
+  'recalls.problem.bulkNotConsignee': '请选择本召回的收货方。',
+  'recalls.problem.bulkAlreadyReplied': '{name} 已回复：已回复的收货方不会被提醒或升级。',
+  'recalls.problem.bulkNoAddress': '{name} 没有可发送电子邮件的联系人：请通过其他方式联系，或为该组织登记召回联系人。',
+  'recalls.problem.bulkNoEscalationContact': '{name} 没有升级联系人：请先为该组织登记一个。',
 };

@@ -3,6 +3,8 @@ import type { Actor } from '../auth/actor.ts';
 import type { Tx } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import type { EffectivenessLevel, Severity } from './recall-terms.ts';
+import { followUpKinds, type FollowUpKind } from './follow-up-schedule.ts';
+import type { MailState } from '../mail/mail-states.ts';
 
 /** How a consignee's notice mail fared, from the best outcome among its mails. */
 export type DeliveryState = 'not_notified' | 'no_address' | 'queued' | 'sent' | 'kept' | 'failed';
@@ -53,10 +55,30 @@ export interface DashboardLot {
   distributed: number;
 }
 
+/** What a recall mail to a consignee was: the notice (also when sent again) or a follow-up. */
+export type RecallMailKind = 'notice' | FollowUpKind;
+
+/** The latest recall mail one recipient of a notice was sent, as the mail queue has it. */
+export interface RecipientDelivery {
+  email: string;
+  /** Null when no mail went to this address (yet). */
+  kind: RecallMailKind | null;
+  /** `queued` with attempts > 0: the mail server refused it for now and it is tried again. */
+  state: MailState | null;
+  attempts: number;
+  /** When the mail server accepted it (`sent`), else when it was queued. */
+  at: string | null;
+}
+
 export interface DashboardConsignee {
   organisationId: string;
   name: string;
   recipients: string[];
+  /** Per recipient of the notice, in the notice's order. */
+  deliveries: RecipientDelivery[];
+  /** Openings of the notice link (one link per notice: who of the recipients opened it is not known). */
+  lastOpenedAt: string | null;
+  openCount: number;
   unitsShipped: number;
   delivery: DeliveryState;
   firstOpenedAt: string | null;
@@ -172,6 +194,8 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     notice_id: string | null;
     recipients: string | null;
     first_opened_at: string | null;
+    last_opened_at: string | null;
+    open_count: number | null;
     first_acknowledged_at: string | null;
     latest_version: number | null;
     quarantine_confirmed_at: string | null;
@@ -197,7 +221,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
         GROUP BY entity_id
      )
      SELECT p.org AS organisation_id, o.name, ifnull(s.units, 0) AS units,
-            n.id AS notice_id, n.recipients, n.first_opened_at, n.first_acknowledged_at, n.latest_version, n.quarantine_confirmed_at, n.follow_up_level,
+            n.id AS notice_id, n.recipients, n.first_opened_at, n.last_opened_at, n.open_count, n.first_acknowledged_at, n.latest_version, n.quarantine_confirmed_at, n.follow_up_level,
             a.submitted_at AS acknowledged_at, a.holds_stock,
             m.mails, m.sent, m.kept, m.queued, m.failed
        FROM parties p
@@ -236,13 +260,38 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     args,
   );
 
+  // Every recall mail of the notices, oldest first: the latest one to an address (to or cc) is its delivery.
+  const mails = await ctx.db.all<{ org: string; to_address: string; cc_addresses: string; purpose: string; state: MailState; attempts: number; sent_at: string | null; created_at: string }>(
+    `SELECT n.distributor_organisation_id AS org, m.to_address, m.cc_addresses, m.purpose, m.state, m.attempts, m.sent_at, m.created_at
+       FROM recall_notices n
+       JOIN mail_messages m ON m.entity_type IN ('recall_notice', 'recall_follow_up') AND m.entity_id = n.id
+      WHERE n.recall_id = :recall
+      ORDER BY m.created_at, m.rowid`,
+    args,
+  );
+  const latestMail = new Map<string, (typeof mails)[number]>();
+  for (const m of mails) for (const address of [m.to_address, ...(JSON.parse(m.cc_addresses) as string[])]) latestMail.set(`${m.org}\n${address.toLowerCase()}`, m);
+  const kindOf = (purpose: string): RecallMailKind => {
+    const kind = purpose.replace(/^recall\./, '');
+    return (followUpKinds as readonly string[]).includes(kind) ? (kind as FollowUpKind) : 'notice';
+  };
+  const deliveries = (org: string, recipients: string[]): RecipientDelivery[] =>
+    recipients.map((email) => {
+      const m = latestMail.get(`${org}\n${email.toLowerCase()}`);
+      return m ? { email, kind: kindOf(m.purpose), state: m.state, attempts: m.attempts, at: m.sent_at ?? m.created_at } : { email, kind: null, state: null, attempts: 0, at: null };
+    });
+
   const deadlinePassed = recall.responseDeadline !== null && recall.responseDeadline < asOf;
   const consignees: DashboardConsignee[] = rows.map((r) => {
     const version = r.latest_version ?? 0;
+    const recipients = r.recipients ? (JSON.parse(r.recipients) as string[]) : [];
     return {
       organisationId: r.organisation_id,
       name: r.name,
-      recipients: r.recipients ? (JSON.parse(r.recipients) as string[]) : [],
+      recipients,
+      deliveries: deliveries(r.organisation_id, recipients),
+      lastOpenedAt: r.last_opened_at,
+      openCount: r.open_count ?? 0,
       unitsShipped: r.units,
       delivery: deliveryOf(r),
       firstOpenedAt: r.first_opened_at,

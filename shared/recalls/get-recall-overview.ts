@@ -10,8 +10,8 @@ export interface RecallOverview extends RecallReview {
   dashboard: RecallDashboard | null;
   /** Re-verified on every view: the recall, its consignees and the replies. */
   altered: RecordFinding[];
-  /** What this actor may do now: review and send the notices (add consignees, contacts), or close. */
-  permissions: { act: boolean; close: boolean };
+  /** What this actor may do now: review and send the notices (add consignees, contacts), close, or follow up the consignees. */
+  permissions: ReturnType<typeof recallPermissions>;
 }
 
 /**

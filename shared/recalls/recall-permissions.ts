@@ -9,6 +9,9 @@ export const createRecalls = permission('manufacturer_qa');
 /** Manufacturer QA reviews a recall and sends its notices (addConsignee, sendRecallNotices). */
 export const actOnRecalls = permission('manufacturer_qa');
 
+/** Manufacturer QA reminds, sends the notice again to, or escalates an open recall's consignees (remindConsignees, resendRecallNotices, escalateConsignees). */
+export const followUpConsignees = permission('manufacturer_qa');
+
 /** Manufacturer QA closes an open recall, with a signature (closeRecall). */
 export const closeRecalls = permission('manufacturer_qa');
 
@@ -22,12 +25,15 @@ export function recallListPermissions(actor: Pick<Actor, 'role'>): { create: boo
 
 /**
  * What a recall's page offers the actor now: acting on it while it is under review, closing it
- * while it is open; neither on a recall with records altered since they were recorded.
+ * while it is open; neither on a recall with records altered since they were recorded. Chasing
+ * an open recall's consignees (followUp) goes on even then: it signs nothing, and stopping it
+ * would leave affected devices in use.
  */
-export function recallPermissions(actor: Pick<Actor, 'role'>, state: string, altered: boolean): { act: boolean; close: boolean } {
+export function recallPermissions(actor: Pick<Actor, 'role'>, state: string, altered: boolean): { act: boolean; close: boolean; followUp: boolean } {
   return {
     act: actOnRecalls.allows(actor) && !altered && state === 'received',
     close: closeRecalls.allows(actor) && !altered && state === 'open',
+    followUp: followUpConsignees.allows(actor) && state === 'open',
   };
 }
 

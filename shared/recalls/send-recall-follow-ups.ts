@@ -1,4 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
+import type { Clock } from '../clock.ts';
+import type { Tx } from '../db/index.ts';
 import type { AuditActor } from '../audit/entry.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
@@ -33,7 +35,7 @@ export interface FollowUpOptions {
 /** Lotbridge itself follows up: the audit trail names the system, not a user. */
 export const followUpActor: AuditActor = { type: 'system', name: 'Lotbridge recall follow-up' };
 
-interface NoticeRow {
+export interface NoticeRow {
   id: string;
   recall_id: string;
   distributor_organisation_id: string;
@@ -114,6 +116,96 @@ function followUpMail(locales: Locale[], f: MailFacts): { subject: string; text:
   return { subject: parts.map((p) => p.subject).join(' / '), text: parts.map((p) => p.text).join('\n\n----\n\n') };
 }
 
+/** What queueFollowUpMail wrote, and the facts the caller's audit entry and event need. */
+export interface QueuedFollowUpMail {
+  recall: { recall_number: string; notice_locales: string };
+  distributor: { name: string; erp_id: string | null; escalation_contact_email: string | null };
+  toDistributor: boolean;
+  to: string | null;
+  cc: string[];
+  escalationContactCopied: boolean;
+  mailIds: string[];
+}
+
+/**
+ * Queues the follow-up mail of `kind` for a notice inside the caller's transaction: one message
+ * to the notice's recipients in the recall's notice languages with a fresh notice link (a
+ * final notice copied to the escalation contact and the manufacturer's QA), or, when nobody at
+ * the distributor can be mailed, to QA asking them to reach it another way. Used by the
+ * schedule here and by QA's "remind now" and "escalate now" (remind-consignees.ts, escalate-consignees.ts).
+ */
+export async function queueFollowUpMail(
+  tx: Tx,
+  clock: Clock,
+  notice: Pick<NoticeRow, 'id' | 'recall_id' | 'distributor_organisation_id' | 'recipients' | 'sent_at' | 'link_expires_at' | 'first_opened_at' | 'response_deadline'>,
+  kind: FollowUpKind,
+  options: FollowUpOptions,
+): Promise<QueuedFollowUpMail> {
+  const recall = (await tx.get<{ recall_number: string; notice_locales: string }>('SELECT recall_number, notice_locales FROM recalls WHERE id = ?', [notice.recall_id]))!;
+  const distributor = (await tx.get<{ name: string; erp_id: string | null; escalation_contact_email: string | null }>(
+    'SELECT name, erp_id, escalation_contact_email FROM organisations WHERE id = ?',
+    [notice.distributor_organisation_id],
+  ))!;
+  const qa = (
+    await tx.all<{ email: string }>(
+      `SELECT DISTINCT u.email FROM memberships AS m JOIN users AS u ON u.id = m.user_id JOIN organisations AS o ON o.id = m.organisation_id
+        WHERE o.kind = 'manufacturer' AND m.role = 'manufacturer_qa' AND u.disabled_at IS NULL ORDER BY u.email`,
+    )
+  ).map((r) => r.email);
+  const lots = await tx.all<{ gtin: string; lot: string | null; quantity: number }>(
+    `SELECT gtin, lot, SUM(quantity_shipped) AS quantity FROM recall_consignees
+      WHERE recall_id = ? AND distributor_organisation_id = ? GROUP BY gtin, ifnull(lot, '') ORDER BY gtin, ifnull(lot, '')`,
+    [notice.recall_id, notice.distributor_organisation_id],
+  );
+
+  // One message per follow-up: it is about the organisation's missing reply, so its people
+  // see whom else it reached, and the escalation contact and QA get one copy, not one each.
+  // A notice nobody could be mailed is followed up with the manufacturer's QA only: the
+  // message asks them to reach the distributor another way, which is not for its eyes.
+  const recipients = JSON.parse(notice.recipients) as string[];
+  const toDistributor = recipients.length > 0;
+  const addressees = toDistributor ? recipients : qa;
+  const copied = kind === 'final_notice' && toDistributor ? [distributor.escalation_contact_email, ...qa] : [];
+  const to = addressees[0] ?? null;
+  const cc = uniqueAddresses([...addressees.slice(1), ...copied], [to]);
+  const escalation = distributor.escalation_contact_email?.toLowerCase();
+  const escalationContactCopied = !!escalation && [to, ...cc].some((a) => a?.toLowerCase() === escalation);
+
+  const locales = (JSON.parse(recall.notice_locales) as unknown[]).filter(isLocale);
+  if (locales.length === 0) locales.push('en');
+  const url = noticeUrl(options.portalUrl, await signNoticeToken(tx, notice.id, notice.link_expires_at));
+  const mailIds: string[] = [];
+  if (to) {
+    const { subject, text } = followUpMail(locales, {
+      kind,
+      toDistributor,
+      recallNumber: recall.recall_number,
+      distributor: distributor.name,
+      deadline: notice.response_deadline,
+      sentOn: notice.sent_at.slice(0, 10),
+      opened: notice.first_opened_at !== null,
+      lots,
+      url,
+      cc,
+    });
+    mailIds.push(
+      await queueMail(tx, clock, {
+        to,
+        cc,
+        subject,
+        text,
+        locale: locales[0]!,
+        purpose: `recall.${kind}`,
+        organisationId: notice.distributor_organisation_id,
+        // Not 'recall_notice': the dashboard reads the notice's own delivery from those.
+        entity: { type: 'recall_follow_up', id: notice.id },
+      }),
+    );
+  }
+
+  return { recall, distributor, toDistributor, to, cc, escalationContactCopied, mailIds };
+}
+
 /** Sends the one follow-up due for a notice, in its own transaction; undefined when another run got there first. */
 async function sendOne(ctx: UseCaseContext, noticeId: string, options: FollowUpOptions): Promise<SentFollowUp | undefined> {
   return ctx.db.transaction(async (tx): Promise<SentFollowUp | undefined> => {
@@ -139,67 +231,7 @@ async function sendOne(ctx: UseCaseContext, noticeId: string, options: FollowUpO
     const raised = await tx.run('UPDATE recall_notices SET follow_up_level = ? WHERE id = ? AND follow_up_level < ?', [level, notice.id, level]);
     if (raised.changes === 0) return undefined;
 
-    const recall = (await tx.get<{ recall_number: string; notice_locales: string }>('SELECT recall_number, notice_locales FROM recalls WHERE id = ?', [notice.recall_id]))!;
-    const distributor = (await tx.get<{ name: string; erp_id: string | null; escalation_contact_email: string | null }>(
-      'SELECT name, erp_id, escalation_contact_email FROM organisations WHERE id = ?',
-      [notice.distributor_organisation_id],
-    ))!;
-    const qa = (
-      await tx.all<{ email: string }>(
-        `SELECT DISTINCT u.email FROM memberships AS m JOIN users AS u ON u.id = m.user_id JOIN organisations AS o ON o.id = m.organisation_id
-          WHERE o.kind = 'manufacturer' AND m.role = 'manufacturer_qa' AND u.disabled_at IS NULL ORDER BY u.email`,
-      )
-    ).map((r) => r.email);
-    const lots = await tx.all<{ gtin: string; lot: string | null; quantity: number }>(
-      `SELECT gtin, lot, SUM(quantity_shipped) AS quantity FROM recall_consignees
-        WHERE recall_id = ? AND distributor_organisation_id = ? GROUP BY gtin, ifnull(lot, '') ORDER BY gtin, ifnull(lot, '')`,
-      [notice.recall_id, notice.distributor_organisation_id],
-    );
-
-    // One message per follow-up: it is about the organisation's missing reply, so its people
-    // see whom else it reached, and the escalation contact and QA get one copy, not one each.
-    // A notice nobody could be mailed is followed up with the manufacturer's QA only: the
-    // message asks them to reach the distributor another way, which is not for its eyes.
-    const recipients = JSON.parse(notice.recipients) as string[];
-    const toDistributor = recipients.length > 0;
-    const addressees = toDistributor ? recipients : qa;
-    const copied = send.kind === 'final_notice' && toDistributor ? [distributor.escalation_contact_email, ...qa] : [];
-    const to = addressees[0] ?? null;
-    const cc = uniqueAddresses([...addressees.slice(1), ...copied], [to]);
-    const escalation = distributor.escalation_contact_email?.toLowerCase();
-    const escalationContactCopied = !!escalation && [to, ...cc].some((a) => a?.toLowerCase() === escalation);
-
-    const locales = (JSON.parse(recall.notice_locales) as unknown[]).filter(isLocale);
-    if (locales.length === 0) locales.push('en');
-    const url = noticeUrl(options.portalUrl, await signNoticeToken(tx, notice.id, notice.link_expires_at));
-    const mailIds: string[] = [];
-    if (to) {
-      const { subject, text } = followUpMail(locales, {
-        kind: send.kind,
-        toDistributor,
-        recallNumber: recall.recall_number,
-        distributor: distributor.name,
-        deadline: notice.response_deadline,
-        sentOn: notice.sent_at.slice(0, 10),
-        opened: notice.first_opened_at !== null,
-        lots,
-        url,
-        cc,
-      });
-      mailIds.push(
-        await queueMail(tx, ctx.clock, {
-          to,
-          cc,
-          subject,
-          text,
-          locale: locales[0]!,
-          purpose: `recall.${send.kind}`,
-          organisationId: notice.distributor_organisation_id,
-          // Not 'recall_notice': the dashboard reads the notice's own delivery from those.
-          entity: { type: 'recall_follow_up', id: notice.id },
-        }),
-      );
-    }
+    const { recall, distributor, toDistributor, to, cc, escalationContactCopied, mailIds } = await queueFollowUpMail(tx, ctx.clock, notice, send.kind, options);
 
     const escalated = send.kind !== 'reminder';
     const passedKinds = passed.map((p) => p.kind);

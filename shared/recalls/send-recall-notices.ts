@@ -66,7 +66,6 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
     const now = ctx.clock.now().toISOString();
     const linkExpiresAt = new Date(Date.parse(recall.response_deadline) + linkValidityAfterDeadlineMs).toISOString();
     const noticeLocales = (JSON.parse(recall.notice_locales) as string[]).filter(isLocale);
-    const subject = noticeLocales.map((l) => translate(l, 'recallMail.subject', { recallNumber: recall.recall_number })).join(' / ');
     const sign = await noticeTokenSigner(tx);
     // Built in memory, written in one statement per table: a recall can have thousands of consignees.
     const notices: { id: string; distributor: string; recipients: string }[] = [];
@@ -80,11 +79,7 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
       const as2 = overAs2.get(c.distributor);
       if (recipients.length === 0 && !as2) withoutAddress.push(c.distributor);
       const url = noticeUrl(input.portalUrl, sign(noticeId, linkExpiresAt));
-      const text = noticeLocales.map((l) => noticeMailText(l, { recallNumber: recall.recall_number, distributor: c.name, reason: recall.reason, deadline: recall.response_deadline, url })).join('\n\n----\n\n');
-      const attachments = noticeLocales.map((locale) => ({ kind: 'recall-notice-pdf', ref: { recallId: recall.id, distributorOrganisationId: c.distributor, locale } }));
-      for (const to of recipients) {
-        mails.push({ to, subject, text, locale: noticeLocales[0] ?? 'en', purpose: 'recall.notice', organisationId: c.distributor, entity: { type: 'recall_notice', id: noticeId }, attachments });
-      }
+      mails.push(...noticeMails(noticeLocales, { recall, distributor: { id: c.distributor, name: c.name }, noticeId, recipients, url }));
       events.push({
         type: 'recall.notice_sent',
         aggregateType: 'recall',
@@ -117,7 +112,7 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
           payload: pdf.bytes,
           filename: pdf.filename,
           contentType: 'application/pdf',
-          subject: subject,
+          subject: noticeSubject(noticeLocales, recall.recall_number),
           purpose: 'recall_notice',
           relatesTo: { type: 'recall_notice', id: notice.id },
         });
@@ -165,6 +160,26 @@ async function noticePdfsForEdiPartners(ctx: UseCaseContext, recallId: string): 
     out.set(r.distributor, { partnerId: r.partner_id, pdfs });
   }
   return out;
+}
+
+function noticeSubject(locales: Locale[], recallNumber: string): string {
+  return locales.map((l) => translate(l, 'recallMail.subject', { recallNumber })).join(' / ');
+}
+
+/**
+ * A notice's e-mails, one per recipient: the text in every notice language with the notice
+ * link, and the field safety notice PDF per language (rendered when the mail is sent). At the
+ * release and when QA sends the notice again (resend-recall-notices.ts).
+ */
+export function noticeMails(
+  locales: Locale[],
+  n: { recall: { id: string; recall_number: string; reason: string; response_deadline: string }; distributor: { id: string; name: string }; noticeId: string; recipients: string[]; url: string },
+): OutgoingMail[] {
+  const facts = { recallNumber: n.recall.recall_number, distributor: n.distributor.name, reason: n.recall.reason, deadline: n.recall.response_deadline, url: n.url };
+  const text = locales.map((l) => noticeMailText(l, facts)).join('\n\n----\n\n');
+  const attachments = locales.map((locale) => ({ kind: 'recall-notice-pdf', ref: { recallId: n.recall.id, distributorOrganisationId: n.distributor.id, locale } }));
+  const subject = noticeSubject(locales, n.recall.recall_number);
+  return n.recipients.map((to) => ({ to, subject, text, locale: locales[0] ?? 'en', purpose: 'recall.notice', organisationId: n.distributor.id, entity: { type: 'recall_notice', id: n.noticeId }, attachments }));
 }
 
 export function noticeMailText(locale: Locale, v: { recallNumber: string; distributor: string; reason: string; deadline: string; url: string }): string {

@@ -279,10 +279,10 @@ describe('recall pages', () => {
 
   it('lets QA, and only QA, act on a recall under review; nobody closes it yet (getRecallOverview)', async () => {
     const qa = await getRecallOverview(ctx, await actorFor(db, qaEmail), recallId);
-    expect(qa.permissions).toEqual({ act: true, close: false });
+    expect(qa.permissions).toEqual({ act: true, close: false, followUp: false });
     expect(qa.dashboard).toBeNull();
     expect(qa.altered).toEqual([]);
-    expect((await getRecallOverview(ctx, await actorFor(db, 'admin@meridian-medical.example'), recallId)).permissions).toEqual({ act: false, close: false });
+    expect((await getRecallOverview(ctx, await actorFor(db, 'admin@meridian-medical.example'), recallId)).permissions).toEqual({ act: false, close: false, followUp: false });
     for (const email of [rheinEmail, 'supplier@suzhou-precision.example']) {
       const refused = await getRecallOverview(ctx, await actorFor(db, email), recallId).catch((e: unknown) => e);
       expect(isAppError(refused) && refused.code, email).toBe('not_found');
@@ -346,9 +346,9 @@ describe('recall pages', () => {
 
   it('lets QA, and only QA, close the recall once its notices are out, with the dashboard (getRecallOverview)', async () => {
     const qa = await getRecallOverview(ctx, await actorFor(db, qaEmail), recallId);
-    expect(qa.permissions).toEqual({ act: false, close: true });
+    expect(qa.permissions).toEqual({ act: false, close: true, followUp: true });
     expect(qa.dashboard?.counts.consignees).toBe(3);
-    expect((await getRecallOverview(ctx, await actorFor(db, 'admin@meridian-medical.example'), recallId)).permissions).toEqual({ act: false, close: false });
+    expect((await getRecallOverview(ctx, await actorFor(db, 'admin@meridian-medical.example'), recallId)).permissions).toEqual({ act: false, close: false, followUp: false });
   });
 
   it('lists every recall for staff, newest first, with its progress; QA gets the "New recall" button', async () => {

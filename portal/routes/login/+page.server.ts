@@ -8,11 +8,18 @@ import { sameSitePath } from '$lib/server/same-site-path.ts';
 import { clientSource } from '$lib/server/client-source.ts';
 import type { Actions, PageServerLoad } from './$types';
 
+/** `?email=` as the value of the address field when it is one plausible address, else nothing. */
+function addressToFillIn(value: string | null): string {
+  return value && value.length <= 254 && /^[^\s@<>"'`]+@[^\s@<>"'`]+\.[^\s@<>"'`]+$/.test(value) ? value : '';
+}
+
 export const load = (({ locals, url }) => {
   if (locals.actor) redirect(303, sameSitePath(url.searchParams.get('redirectTo'), '/home'));
   return {
     ended: url.searchParams.has('ended'),
     signedOut: url.searchParams.has('signedOut'),
+    // A notice link leads here with its addressee filled in: an address, nothing else.
+    email: addressToFillIn(url.searchParams.get('email')),
   };
 }) satisfies PageServerLoad;
 

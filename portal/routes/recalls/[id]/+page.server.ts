@@ -5,13 +5,42 @@ import { addConsignee } from '$shared/recalls/add-consignee.ts';
 import { getRecallOverview } from '$shared/recalls/get-recall-overview.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
 import { closeRecall } from '$shared/recalls/close-recall.ts';
+import { remindConsignees } from '$shared/recalls/remind-consignees.ts';
+import { resendRecallNotices } from '$shared/recalls/resend-recall-notices.ts';
+import { escalateConsignees } from '$shared/recalls/escalate-consignees.ts';
+import type { ConsigneeSelection } from '$shared/recalls/select-consignees.ts';
+import type { FollowUpOptions } from '$shared/recalls/send-recall-follow-ups.ts';
 import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
 import { loadFailure, userMessage } from '$lib/server/errors.ts';
 import { trustedPortalOrigin } from '$lib/server/portal-origin.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { readConsigneeForm, recallFailure } from '../recall-form.ts';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const bulkActions = { remind: remindConsignees, resend: resendRecallNotices, escalate: escalateConsignees } as const;
+
+/**
+ * QA's bulk action on the consignees (remind now, send the notice again, escalate now): on
+ * every consignee without a reply, or on the ones ticked. A refusal names each consignee
+ * it does not apply to; nothing is sent then.
+ */
+async function bulk(event: RequestEvent, bulkAction: keyof typeof bulkActions) {
+  const { request, locals, params } = event;
+  const form = await request.formData();
+  const values = { scope: String(form.get('scope') ?? ''), consignees: form.getAll('consignee').map(String) };
+  const portalUrl = trustedPortalOrigin(event);
+  if (!portalUrl) return fail(503, { action: 'bulk', bulkAction, message: translate(locals.locale, 'recalls.send.noPublicUrl'), problems: {}, values });
+  const selection: ConsigneeSelection & FollowUpOptions =
+    values.scope === 'chosen' ? { recallId: params.id, consignees: values.consignees, portalUrl } : { recallId: params.id, nonResponders: true, portalUrl };
+  try {
+    const done = await bulkActions[bulkAction](locals.ctx, requireActor(locals), selection);
+    return { action: 'bulk' as const, bulkAction, done: true as const, ...done };
+  } catch (e) {
+    const failure = recallFailure(e, locals, 'bulk', values);
+    return fail(failure.status, { ...failure.data, bulkAction });
+  }
+}
 
 /**
  * A recall for manufacturer staff: what was issued, the consignees QA reviews before the
@@ -57,6 +86,10 @@ export const actions = {
     }
     return { action: 'setContact' as const, done: true };
   },
+
+  remind: (event) => bulk(event, 'remind'),
+  resend: (event) => bulk(event, 'resend'),
+  escalate: (event) => bulk(event, 'escalate'),
 
   /** QA closes the open recall, signed (21 CFR 7.55 termination). */
   close: async (event) => {

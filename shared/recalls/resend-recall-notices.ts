@@ -1,0 +1,53 @@
+import type { UseCaseContext } from '../context.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { queueMails } from '../mail/queue-mail.ts';
+import { isLocale } from '../i18n/index.ts';
+import { noticeTokenSigner, noticeUrl } from './notice-link.ts';
+import { noticeMails } from './send-recall-notices.ts';
+import type { FollowUpOptions } from './send-recall-follow-ups.ts';
+import { selectConsignees, withoutAddress, type ConsigneeSelection } from './select-consignees.ts';
+
+/**
+ * Manufacturer QA sends an open recall's notice again to chosen consignees (or every one
+ * without a reply): the same e-mail as at the release (send-recall-notices.ts), with the
+ * notice's link and PDFs, to the addresses the notice went to; also to a consignee that has
+ * replied (it may ask for the notice again). Refused, with nothing sent, for a recall that is
+ * not open and a consignee nobody can be mailed at. In one transaction: the mails and per
+ * consignee an audit entry naming QA. The follow-up schedule is not changed.
+ */
+export async function resendRecallNotices(ctx: UseCaseContext, actor: Actor, input: ConsigneeSelection & FollowUpOptions): Promise<{ consignees: number; mails: number }> {
+  return ctx.db.transaction(async (tx) => {
+    const { recall, notices } = await selectConsignees(tx, actor, input, withoutAddress);
+    const row = (await tx.get<{ reason: string; notice_locales: string }>("SELECT payload ->> '$.reason' AS reason, notice_locales FROM recalls WHERE id = ?", [recall.id]))!;
+    const locales = (JSON.parse(row.notice_locales) as unknown[]).filter(isLocale);
+    const sign = await noticeTokenSigner(tx);
+    let mails = 0;
+    for (const n of notices) {
+      const recipients = JSON.parse(n.recipients) as string[];
+      const ids = await queueMails(
+        tx,
+        ctx.clock,
+        noticeMails(locales, {
+          recall: { id: recall.id, recall_number: recall.recallNumber, reason: row.reason, response_deadline: n.response_deadline },
+          distributor: { id: n.distributor_organisation_id, name: n.name },
+          noticeId: n.id,
+          recipients,
+          url: noticeUrl(input.portalUrl, sign(n.id, n.link_expires_at)),
+        }),
+      );
+      mails += ids.length;
+      await recordAudit(tx, ctx.clock, {
+        actor: asAuditActor(actor),
+        organisationId: n.distributor_organisation_id,
+        action: 'recall.notice_resent',
+        entityType: 'recall_notice',
+        entityId: n.id,
+        newValues: { to: recipients, mails: ids, acknowledged: n.latest_version > 0 },
+        reason: `notice of recall ${recall.recallNumber} sent again by manufacturer QA`,
+        requestId: ctx.requestId,
+      });
+    }
+    return { consignees: notices.length, mails };
+  });
+}
