@@ -13,7 +13,7 @@ import { submitCertificate } from '../../shared/certificates/submit-certificate.
 import { approveCertificate } from '../../shared/certificates/approve-certificate.ts';
 import { rejectCertificate } from '../../shared/certificates/reject-certificate.ts';
 import { submitLots } from '../../shared/lots/submit-lots.ts';
-import type { LotInput } from '../../shared/lots/lot.ts';
+import type { LotInput } from '../../shared/lots/submit-lots.ts';
 import { submitInvoice } from '../../shared/invoices/submit-invoice.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { sendRecallFollowUps } from '../../shared/recalls/send-recall-follow-ups.ts';
@@ -112,7 +112,7 @@ async function recall(recallNumber: string, lots: string[], responseDeadline: st
 const noticeOf = async (recallId: string, actor: Actor) =>
   (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, actor.organisationId]))!.id;
 
-const ids: Record<string, string> = {};
+const ids = {} as Record<'ningboExpired' | 'late' | 'open' | 'partly' | 'review' | 'resubmitted' | 'partner' | 'exhaustedEvent', string>;
 
 beforeAll(async () => {
   t = await testDatabase({ inactivityMs: 15 * 60_000, sessionMaxMs: 12 * 3_600_000, lockoutThreshold: 2, lockoutMs: 15 * 60_000 });
@@ -325,7 +325,7 @@ describe("the administrator's work list", () => {
        VALUES ('mail_home_failed', 'nobody@alpen-med.example', 'Recall notice', 'text', 'en', 'recall.notice', 'failed', 5, '550 no such user', ?)`,
       [now],
     );
-    const inbound = (id: string, state: string, extra: string, values: unknown[]) =>
+    const inbound = (id: string, state: string, extra: string, values: string[]) =>
       t.db.run(
         `INSERT INTO as2_messages (id, direction, partner_id, as2_from, as2_to, message_id, subject, content_type, received_at, raw_storage_key, raw_sha256, raw_size_bytes,
                                    state, mdn_mode, disposition, failure_reason${extra})
