@@ -15,7 +15,6 @@ import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
-import { submitCertificate } from '../../shared/certificates/submit-certificate.ts';
 import { rejectCertificate } from '../../shared/certificates/reject-certificate.ts';
 import { submitLots } from '../../shared/lots/submit-lots.ts';
 import { submitInvoice } from '../../shared/invoices/submit-invoice.ts';
@@ -26,7 +25,7 @@ import { startServer, tempDir, type RunningServer } from '../support/server.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
 import { actorFor } from '../support/actors.ts';
-import { pdfBytes } from '../support/uploads.ts';
+import { invoiceOfLine, submitTestCertificate } from '../support/records.ts';
 
 const secret = generateSecret();
 const gtin = '09506000134352';
@@ -54,30 +53,10 @@ async function erp(type: string, data: unknown): Promise<unknown> {
   return answer.body;
 }
 
-async function certificate(actor: Actor, number: string) {
-  return submitCertificate(ctx, actor, { dir: uploads.dir, maxBytes: 1024 * 1024 }, {
-    type: 'iso13485',
-    number,
-    issuer: 'TÜV SÜD Product Service GmbH (0123)',
-    scope: 'Moulded components',
-    validFrom: '2026-01-01',
-    validTo: '2029-12-31',
-    file: { name: `${number}.pdf`, bytes: await pdfBytes(number) },
-  });
-}
+const certificate = (actor: Actor, number: string) => submitTestCertificate(ctx, actor, uploads.dir, { number, validFrom: '2026-01-01', validTo: '2029-12-31' });
 const reject = (c: { id: string; recordHash: string }) =>
   rejectCertificate(ctx, as.qa, rp, { certificateId: c.id, recordHash: c.recordHash, reason: 'scope does not cover the part', credential: { password: demoPassword } });
-const invoice = (number: string, purchaseOrder: string, quantity: number) => ({
-  number,
-  invoiceDate: '2026-03-02',
-  dueDate: '2026-04-01',
-  currency: 'EUR',
-  purchaseOrder,
-  lines: [{ poLine: 1, gtin, quantity: String(quantity), unitPrice: '2.00', taxRate: '0', lineNet: (quantity * 2).toFixed(2) }],
-  netTotal: (quantity * 2).toFixed(2),
-  taxTotal: '0.00',
-  grossTotal: (quantity * 2).toFixed(2),
-});
+const invoice = (number: string, purchaseOrder: string, quantity: number) => invoiceOfLine(number, purchaseOrder, gtin, quantity, { invoiceDate: '2026-03-02', dueDate: '2026-04-01' });
 
 beforeAll(async () => {
   await ensurePortalBuilt();

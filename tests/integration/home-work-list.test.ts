@@ -9,7 +9,6 @@ import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
-import { submitCertificate } from '../../shared/certificates/submit-certificate.ts';
 import { approveCertificate } from '../../shared/certificates/approve-certificate.ts';
 import { rejectCertificate } from '../../shared/certificates/reject-certificate.ts';
 import { submitLots } from '../../shared/lots/submit-lots.ts';
@@ -34,7 +33,7 @@ import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
 import { refusal } from '../support/refusal.ts';
-import { pdfBytes } from '../support/uploads.ts';
+import { invoiceOfLine, submitTestCertificate } from '../support/records.ts';
 import { tempDir } from '../support/server.ts';
 import { OpensslDir } from '../support/openssl.ts';
 
@@ -64,19 +63,7 @@ function entry(list: WorkList, kind: WorkKind) {
 }
 const counts = (list: WorkList) => Object.fromEntries(list.entries.map((e) => [e.kind, e.count]));
 
-async function certificate(actor: Actor, fields: { number: string; validTo: string; type?: 'iso13485' | 'coc'; replacesSeriesId?: string }) {
-  const c = await submitCertificate(t.ctx, actor, { dir: uploads.dir, maxBytes: 1024 * 1024 }, {
-    type: fields.type ?? 'iso13485',
-    number: fields.number,
-    issuer: 'TÜV SÜD Product Service GmbH (0123)',
-    scope: 'Moulded components',
-    validFrom: '2025-01-01',
-    validTo: fields.validTo,
-    file: { name: `${fields.number}.pdf`, bytes: await pdfBytes(fields.number) },
-    replacesSeriesId: fields.replacesSeriesId,
-  });
-  return { id: c.id, seriesId: c.seriesId, recordHash: c.recordHash };
-}
+const certificate = (actor: Actor, fields: { number: string; validTo: string; type?: 'iso13485' | 'coc'; replacesSeriesId?: string }) => submitTestCertificate(t.ctx, actor, uploads.dir, fields);
 const approve = (c: { id: string; recordHash: string }) => approveCertificate(t.ctx, as.qa, rp, { certificateId: c.id, recordHash: c.recordHash, credential: { password: demoPassword } });
 const reject = (c: { id: string; recordHash: string }) =>
   rejectCertificate(t.ctx, as.qa, rp, { certificateId: c.id, recordHash: c.recordHash, reason: 'scope does not cover the part', credential: { password: demoPassword } });
@@ -90,17 +77,7 @@ const order = (poNumber: string, erpId: string, quantity: number, status = 'open
   version: 1,
   lines: [{ lineNumber: 1, gtin, quantity, unitPrice: '2.00' }],
 });
-const invoice = (number: string, purchaseOrder: string, quantity: number) => ({
-  number,
-  invoiceDate: '2026-02-25',
-  dueDate: '2026-03-27',
-  currency: 'EUR',
-  purchaseOrder,
-  lines: [{ poLine: 1, gtin, quantity: String(quantity), unitPrice: '2.00', taxRate: '0', lineNet: (quantity * 2).toFixed(2) }],
-  netTotal: (quantity * 2).toFixed(2),
-  taxTotal: '0.00',
-  grossTotal: (quantity * 2).toFixed(2),
-});
+const invoice = (number: string, purchaseOrder: string, quantity: number) => invoiceOfLine(number, purchaseOrder, gtin, quantity, { invoiceDate: '2026-02-25', dueDate: '2026-03-27' });
 const lot = (lotNumber: string, extra: Partial<LotInput> = {}): LotInput => ({ gtin, lot: lotNumber, quantity: 1, expiryDate: '2030-01-31', ...extra });
 
 /** A recall from the ERP with its notices sent by QA at the clock's time; returns its id. */
