@@ -174,11 +174,4 @@ export const certificatesEn = {
   'expiry.overdue': 'expired {days} days ago',
   'expiry.renewalPending': 'new version awaiting review',
   'expiry.renewalNone': 'none uploaded',
-  'home.expiry': 'Certificate reminders',
-  'home.expiry.expiring': 'Your {type} {number} expires in {days} days ({date}). Please upload a renewed version.',
-  'home.expiry.today': 'Your {type} {number} expires today ({date}). Please upload a renewed version.',
-  'home.expiry.expired': 'Your {type} {number} expired on {date}. Please upload a renewed version.',
-  'home.expiry.renewalPending': 'A new version is awaiting review.',
-  'home.expiry.staff': 'Suppliers with expiring or expired certificates: {suppliers}; flagged past the grace period: {flagged}.',
-  'home.expiry.link': 'Show the certificate expiry list',
 } as const;

@@ -176,11 +176,4 @@ export const certificatesZhCN: Record<keyof typeof certificatesEn, string> = {
   'expiry.overdue': '已到期 {days} 天',
   'expiry.renewalPending': '新版本待审核',
   'expiry.renewalNone': '尚未上传',
-  'home.expiry': '证书提醒',
-  'home.expiry.expiring': '您的{type} {number} 将于 {days} 天后到期（{date}）。请上传更新版本。',
-  'home.expiry.today': '您的{type} {number} 今日到期（{date}）。请上传更新版本。',
-  'home.expiry.expired': '您的{type} {number} 已于 {date} 到期。请上传更新版本。',
-  'home.expiry.renewalPending': '新版本正在等待审核。',
-  'home.expiry.staff': '有即将到期或已到期证书的供应商：{suppliers} 家；超过宽限期被标记的：{flagged} 家。',
-  'home.expiry.link': '查看证书到期列表',
 };

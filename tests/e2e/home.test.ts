@@ -4,7 +4,7 @@
 // distributor have records of their own that never show. Seeded through the ERP's signed events
 // and the use cases (the server runs without the demo seed, so the figures are this test's own);
 // the failed mail the administrator sees only comes from an SMTP failure and is written directly.
-// At 1366 px and at 390 px nothing scrolls sideways; screenshots go to /tmp/lotbridge-home-*.png.
+// At 1366 px and at 390 px (also in Chinese) nothing scrolls sideways; screenshots go to /tmp/lotbridge-home-*.png.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Db } from '../../shared/db/index.ts';
@@ -23,7 +23,7 @@ import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
 import { postErpEvent } from '../support/erp.ts';
-import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
+import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
 import { actorFor } from '../support/actors.ts';
 import { invoiceOfLine, submitTestCertificate } from '../support/records.ts';
 
@@ -154,6 +154,11 @@ async function screenshots(visit: Visitor, role: keyof typeof users): Promise<vo
     await signInAsDemo(small.page, users[role].email);
     await expectNoSidewaysScroll(small.page, `/home of ${role} at 390 px`);
     await small.page.screenshot({ path: `/tmp/lotbridge-home-${role}-390.png`, fullPage: true });
+    // In Chinese too: the work list's heading and labels are worded, and nothing scrolls sideways.
+    await postsForm(small.page, '/lang', () => small.page.getByRole('combobox', { name: 'Language' }).selectOption({ label: '简体中文' }));
+    await small.page.locator('#work', { hasText: '待办事项' }).waitFor();
+    await expectNoSidewaysScroll(small.page, `/home of ${role} at 390 px in Chinese`);
+    await small.page.screenshot({ path: `/tmp/lotbridge-home-${role}-390-zh.png`, fullPage: true });
     expect(small.pageErrors.map(String)).toEqual([]);
   } finally {
     await small.context.close();
