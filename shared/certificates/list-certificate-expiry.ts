@@ -44,9 +44,10 @@ export interface CertificateExpiryList {
  * Approved (current) certificate versions that expire within 90 days or have expired, grouped
  * by supplier, with days left or overdue; a supplier is flagged once one of its certificates
  * has been expired for more than `graceDays` (CERTIFICATE_GRACE_DAYS). Manufacturer QA and
- * administrators see every supplier, a supplier user only its own organisation.
+ * administrators see every supplier, a supplier user only its own organisation. `expiredOnly`:
+ * only the suppliers with an expired certificate.
  */
-export async function listCertificateExpiry(ctx: UseCaseContext, actor: Actor, options: { graceDays: number }): Promise<CertificateExpiryList> {
+export async function listCertificateExpiry(ctx: UseCaseContext, actor: Actor, options: { graceDays: number; expiredOnly?: boolean }): Promise<CertificateExpiryList> {
   requireRole(actor, 'supplier_user', 'manufacturer_qa', 'manufacturer_admin');
   const scope = certificateScope(actor)!;
   const today = utcDay(ctx.clock.now());
@@ -98,7 +99,7 @@ export async function listCertificateExpiry(ctx: UseCaseContext, actor: Actor, o
     });
   }
   // Rows come ordered by valid_to, so each supplier's first certificate is its most urgent.
-  const suppliers = [...bySupplier.values()].sort(
+  const suppliers = [...bySupplier.values()].filter((s) => !options.expiredOnly || s.expired > 0).sort(
     (a, b) => Number(b.flagged) - Number(a.flagged) || a.certificates[0]!.daysLeft - b.certificates[0]!.daysLeft || a.name.localeCompare(b.name),
   );
   return { today, graceDays: options.graceDays, suppliers };

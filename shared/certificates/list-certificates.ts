@@ -11,6 +11,8 @@ export interface CertificateQuery {
   type?: string;
   /** Manufacturer staff only: one supplier's certificates. */
   supplierId?: string;
+  /** Only each certificate's newest version (e.g. a rejected one nobody has submitted again yet). */
+  latest?: boolean;
   sort?: 'submitted' | 'valid_to';
   order?: 'asc' | 'desc';
   /** 1-based. */
@@ -72,6 +74,7 @@ export async function listCertificates(ctx: UseCaseContext, actor: Actor, query:
     where.push('c.organisation_id = ?');
     args.push(query.supplierId);
   }
+  if (query.latest) where.push('NOT EXISTS (SELECT 1 FROM certificates n WHERE n.series_id = c.series_id AND n.version > c.version)');
   const column = query.sort === 'valid_to' ? 'c.valid_to' : 'c.submitted_at';
   const order = query.order === 'asc' ? 'ASC' : 'DESC';
   const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);

@@ -43,6 +43,7 @@ export const ediLogEn = {
   'ediLog.state.edifact_waiting': 'EDIFACT waiting',
   'ediLog.state.edifact_processed': 'EDIFACT processed',
   'ediLog.state.edifact_failed': 'EDIFACT failed',
+  'ediLog.state.edifact_refused': 'EDIFACT refused (negative CONTRL or APERAK)',
   'ediLog.interchange.received': 'received',
   'ediLog.interchange.accepted': 'accepted',
   'ediLog.interchange.partially_accepted': 'partially accepted',

@@ -45,6 +45,7 @@ export const ediLogZhCN: Record<keyof typeof ediLogEn, string> = {
   'ediLog.state.edifact_waiting': 'EDIFACT 待处理',
   'ediLog.state.edifact_processed': 'EDIFACT 已处理',
   'ediLog.state.edifact_failed': 'EDIFACT 处理失败',
+  'ediLog.state.edifact_refused': 'EDIFACT 被拒（否定 CONTRL 或 APERAK）',
   'ediLog.interchange.received': '已接收',
   'ediLog.interchange.accepted': '已接受',
   'ediLog.interchange.partially_accepted': '部分接受',

@@ -13,6 +13,8 @@ export interface LotQuery {
   poNumber?: string;
   /** Manufacturer staff only: one supplier's lots. */
   supplierId?: string;
+  /** Only the lots flagged for attention (see `flaggedLot`). */
+  flagged?: boolean;
   sort?: 'submitted' | 'expiry';
   order?: 'asc' | 'desc';
   /** 1-based. */
@@ -48,6 +50,18 @@ export interface LotList {
   permissions: { submit: boolean };
 }
 
+/**
+ * What flags a lot: its order line is over-delivered (all lots on it together exceed the ordered
+ * quantity, as the lot page shows), or the CoC / CoA it names was rejected and no version of that
+ * certificate is approved or waiting for review. A condition on `lots l`.
+ */
+export const flaggedLot = `(
+  EXISTS (SELECT 1 FROM purchase_order_lines pol
+           WHERE pol.purchase_order_id = l.purchase_order_id AND pol.line_number = l.po_line_number
+             AND pol.quantity < (SELECT SUM(x.quantity) FROM lots x WHERE x.purchase_order_id = pol.purchase_order_id AND x.po_line_number = pol.line_number))
+  OR (EXISTS (SELECT 1 FROM certificates c WHERE c.series_id = l.certificate_series_id AND c.state = 'rejected')
+      AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.series_id = l.certificate_series_id AND c.state IN ('approved', 'submitted'))))`;
+
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
@@ -80,6 +94,7 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
     where.push('l.organisation_id = ?');
     args.push(query.supplierId);
   }
+  if (query.flagged) where.push(flaggedLot);
   const column = query.sort === 'expiry' ? 'l.expiry_date' : 'l.submitted_at';
   const order = query.order === 'asc' ? 'ASC' : 'DESC';
   const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);

@@ -10,12 +10,26 @@ export type RecallSource = (typeof recallSources)[number];
 /** Where a distributor's reply stands: nothing signed yet, a signed version, quarantine confirmed. */
 export const replyStates = ['not_replied', 'replied', 'quarantine_confirmed'] as const;
 export type ReplyState = (typeof replyStates)[number];
+/** A distributor's reply filter: a reply state, or `incomplete` (stock reported and not all of it quarantined yet). */
+export const replyFilters = [...replyStates, 'incomplete'] as const;
+/** Manufacturer staff: open recalls with a reply overdue, or a distributor escalated to (second or final notice) that has not replied. */
+export const recallAttention = ['overdue', 'escalated'] as const;
+export type RecallAttention = (typeof recallAttention)[number];
+
+/** Conditions on `recall_notices n` (of an open recall `r`): still no reply past the deadline; escalated without a reply. */
+export const overdueNotice = (nowParam = '?') => `(n.latest_version = 0 AND r.response_deadline IS NOT NULL AND r.response_deadline < ${nowParam})`;
+export const escalatedNotice = '(n.latest_version = 0 AND n.follow_up_level >= 2)';
+/** On `recall_notices n`: the newest signed reply reports stock of which not all is quarantined yet. */
+export const incompleteReply = `(n.latest_version > 0 AND n.quarantine_confirmed_at IS NULL
+  AND EXISTS (SELECT 1 FROM recall_acknowledgements a WHERE a.notice_id = n.id AND a.version = n.latest_version AND a.holds_stock = 1))`;
 
 export interface RecallQuery {
-  /** Manufacturer staff: one state (received = under review, open = notices sent, closed). */
+  /** One state (received = under review, open = notices sent, closed); a distributor: its notices' recalls in that state. */
   state?: string;
   /** Manufacturer staff: erp or portal. */
   source?: string;
+  /** Manufacturer staff: open recalls that need attention (see `recallAttention`). */
+  attention?: string;
   /** A distributor: one reply state. */
   reply?: string;
   /** 1-based. */
@@ -99,6 +113,11 @@ async function staffList(ctx: UseCaseContext, query: RecallQuery): Promise<Recal
     where.push('r.source = ?');
     args.push(query.source);
   }
+  if (isOneOf(recallAttention, query.attention)) {
+    const notice = query.attention === 'overdue' ? overdueNotice() : escalatedNotice;
+    where.push(`r.state = 'open' AND EXISTS (SELECT 1 FROM recall_notices n WHERE n.recall_id = r.id AND ${notice})`);
+    if (query.attention === 'overdue') args.push(ctx.clock.now().toISOString());
+  }
   const clause = where.join(' AND ');
   const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM recalls r WHERE ${clause}`, args);
   const p = paging(query, counted?.n ?? 0);
@@ -159,8 +178,13 @@ async function distributorList(ctx: UseCaseContext, actor: Actor, query: RecallQ
   if (query.reply === 'not_replied') where.push('n.latest_version = 0');
   else if (query.reply === 'replied') where.push('n.latest_version > 0 AND n.quarantine_confirmed_at IS NULL');
   else if (query.reply === 'quarantine_confirmed') where.push('n.quarantine_confirmed_at IS NOT NULL');
+  else if (query.reply === 'incomplete') where.push(incompleteReply);
+  if (isOneOf(recallStates, query.state)) {
+    where.push('r.state = ?');
+    args.push(query.state);
+  }
   const clause = where.join(' AND ');
-  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM recall_notices n WHERE ${clause}`, args);
+  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM recall_notices n JOIN recalls r ON r.id = n.recall_id WHERE ${clause}`, args);
   const p = paging(query, counted?.n ?? 0);
   const rows = await ctx.db.all<{
     id: string;

@@ -18,7 +18,6 @@ import { ConfigError, loadConfig } from '../../shared/config.ts';
 import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
-import { submitCertificate } from '../../shared/certificates/submit-certificate.ts';
 import { approveCertificate } from '../../shared/certificates/approve-certificate.ts';
 import { rejectCertificate } from '../../shared/certificates/reject-certificate.ts';
 import { sendExpiryReminders, type SentReminder } from '../../shared/certificates/send-expiry-reminders.ts';
@@ -38,7 +37,7 @@ import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../supp
 import { quotedPrintable, withMailText } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
 import { demo } from '../support/demo.ts';
-import { pdfBytes } from '../support/uploads.ts';
+import { submitTestCertificate, testIssuer } from '../support/records.ts';
 
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
@@ -47,7 +46,7 @@ const distributor = demo('distributor_user');
 const colleague = { email: 'li.na@suzhou-precision.example', displayName: '李娜 (Li Na)', password: 'suzhou-colleague-pass' };
 const other = { email: 'quality@ningbo-moulding.example', displayName: '陈刚 (Chen Gang)', password: 'ningbo-supplier-pass' };
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
-const issuer = 'TÜV SÜD Product Service GmbH (0123)';
+const issuer = testIssuer;
 
 /** The demo organisations and users, a second user of the supplier and a second supplier. */
 async function seed(ctx: UseCaseContext): Promise<void> {
@@ -59,20 +58,8 @@ async function seed(ctx: UseCaseContext): Promise<void> {
   await addUser(ctx, by, { ...other, role: 'supplier_user', organisationId: otherOrg });
 }
 
-/** Submits a certificate through the real use case; returns its id and series. */
-async function submit(ctx: UseCaseContext, actor: Actor, uploadDir: string, fields: { number: string; validTo: string; replacesSeriesId?: string }) {
-  const c = await submitCertificate(ctx, actor, { dir: uploadDir, maxBytes: 1024 * 1024 }, {
-    type: 'iso13485',
-    number: fields.number,
-    issuer,
-    scope: 'Design and manufacture of precision-moulded components',
-    validFrom: '2025-01-01',
-    validTo: fields.validTo,
-    file: { name: `${fields.number}.pdf`, bytes: await pdfBytes(fields.number) },
-    replacesSeriesId: fields.replacesSeriesId,
-  });
-  return { id: c.id, seriesId: c.seriesId, recordHash: c.recordHash };
-}
+/** Submits an ISO 13485 certificate through the real use case; returns its id and series. */
+const submit = submitTestCertificate;
 
 /** An encoded-word subject header (=?UTF-8?B?…?= or =?UTF-8?Q?…?=, possibly folded) decoded. */
 function decodedSubject(raw: string): string {
@@ -383,7 +370,8 @@ describe('certificate expiry in the running server', () => {
   it("shows the supplier its reminder on /home and /certificates/expiry, QA every supplier, and another supplier nothing of it", async () => {
     const home = await page(as.supplier, '/home');
     expect(home.status).toBe(200);
-    expect(home.html).toContain('Your ISO 13485 certificate SX 77000001 expires in 20 days');
+    // The home page's work list names it under the certificates expiring, linked to the expiry list.
+    expect(home.html).toMatch(/data-kind="certificatesExpiring"[\s\S]*>1<\/span>[\s\S]*Certificates expiring or expired[\s\S]*SX 77000001/);
 
     const own = await page(as.supplier, '/certificates/expiry');
     expect(own.status).toBe(200);
@@ -395,7 +383,8 @@ describe('certificate expiry in the running server', () => {
     expect(staff.html).toContain('Suzhou Precision Components Co., Ltd.');
     expect(staff.html).toContain('SX 77000001');
     expect(staff.html).not.toContain('data-testid="flagged"');
-    expect((await page(as.qa, '/home')).html).toContain('Suppliers with expiring or expired certificates: 1');
+    // Expiring, not expired: not on QA's work list of suppliers with an expired certificate.
+    expect((await page(as.qa, '/home')).html).not.toContain('data-kind="suppliersExpired"');
 
     const stranger = await page(as.other, '/certificates/expiry');
     expect(stranger.status).toBe(200);

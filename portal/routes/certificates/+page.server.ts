@@ -10,13 +10,14 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, url }) => {
   const actor = requireActor(locals);
   const q = (name: string) => url.searchParams.get(name)?.trim() ?? '';
-  const filters = { state: q('state'), type: q('type'), supplier: q('supplier'), sort: q('sort'), order: q('order') };
+  const filters = { state: q('state'), type: q('type'), supplier: q('supplier'), latest: q('latest') === '1' ? '1' : '', sort: q('sort'), order: q('order') };
   const page = Number(q('page'));
   try {
     const list = await listCertificates(locals.ctx, actor, {
       state: filters.state || undefined,
       type: filters.type || undefined,
       supplierId: filters.supplier || undefined,
+      latest: filters.latest === '1',
       sort: filters.sort === 'valid_to' ? 'valid_to' : 'submitted',
       order: filters.order === 'asc' ? 'asc' : 'desc',
       page: Number.isInteger(page) && page > 0 ? page : 1,

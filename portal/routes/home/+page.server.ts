@@ -1,8 +1,11 @@
 import { listSecurityAlerts } from '$shared/audit/list-security-alerts.ts';
-import { listCertificateExpiry } from '$shared/certificates/list-certificate-expiry.ts';
 import type { Actor } from '$shared/auth/actor.ts';
 import { listWebhookEndpoints } from '$shared/webhooks/list-webhook-endpoints.ts';
-import { listRecalls, type DistributorRecallItem } from '$shared/recalls/list-recalls.ts';
+import { supplierWorkList } from '$shared/home/supplier-work-list.ts';
+import { qaWorkList } from '$shared/home/qa-work-list.ts';
+import { distributorWorkList } from '$shared/home/distributor-work-list.ts';
+import { adminWorkList } from '$shared/home/admin-work-list.ts';
+import type { WorkList } from '$shared/home/work-list.ts';
 import { listLockedAccounts, unlockAccount } from '$shared/auth/unlock-account.ts';
 import { administersUsers } from '$shared/users/user-admin.ts';
 import { fail } from '@sveltejs/kit';
@@ -17,24 +20,19 @@ async function erpSummary(locals: App.Locals, actor: Actor) {
   return { endpoints: endpoints.length, pending: total('pending'), exhausted: total('exhausted'), waitingEvents };
 }
 
-/**
- * Certificate expiry: a supplier user sees a reminder per certificate that expires within 90
- * days or has expired; manufacturer QA and admins a count of suppliers and of flagged ones.
- */
-async function certificateExpiry(locals: App.Locals, actor: Actor) {
-  if (actor.role !== 'supplier_user' && actor.role !== 'manufacturer_qa' && actor.role !== 'manufacturer_admin') return null;
-  const { suppliers } = await listCertificateExpiry(locals.ctx, actor, { graceDays: locals.app.config.certificates.graceDays });
-  if (actor.role === 'supplier_user') {
-    return { reminders: suppliers.flatMap((s) => s.certificates), suppliers: 0, flagged: 0 };
+/** What needs the signed-in user, by role: counts, the first few records and the links to them. */
+function workList(locals: App.Locals, actor: Actor): Promise<WorkList> {
+  const graceDays = locals.app.config.certificates.graceDays;
+  switch (actor.role) {
+    case 'supplier_user':
+      return supplierWorkList(locals.ctx, actor, { graceDays });
+    case 'manufacturer_qa':
+      return qaWorkList(locals.ctx, actor, { graceDays });
+    case 'distributor_user':
+      return distributorWorkList(locals.ctx, actor);
+    case 'manufacturer_admin':
+      return adminWorkList(locals.ctx, actor);
   }
-  return { reminders: [], suppliers: suppliers.length, flagged: suppliers.filter((s) => s.flagged).length };
-}
-
-/** A distributor user: the recall notices of open recalls still waiting for its signed reply. */
-async function recallsAwaitingReply(locals: App.Locals, actor: Actor): Promise<DistributorRecallItem[] | null> {
-  if (actor.role !== 'distributor_user') return null;
-  const list = await listRecalls(locals.ctx, actor, { reply: 'not_replied' });
-  return list.view === 'distributor' ? list.items.filter((r) => r.state === 'open') : [];
 }
 
 export const load = (async ({ locals }) => {
@@ -46,8 +44,7 @@ export const load = (async ({ locals }) => {
     securityAlerts: actor.organisationKind === 'manufacturer' ? await listSecurityAlerts(locals.ctx, actor) : null,
     lockedAccounts: (await administersUsers(locals.ctx.db, actor)) ? await listLockedAccounts(locals.ctx, actor) : null,
     erp: admin ? await erpSummary(locals, actor) : null,
-    expiry: await certificateExpiry(locals, actor),
-    recallsAwaitingReply: await recallsAwaitingReply(locals, actor),
+    work: await workList(locals, actor),
   };
 }) satisfies PageServerLoad;
 

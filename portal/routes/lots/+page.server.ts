@@ -18,7 +18,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, url }) => {
   const actor = requireActor(locals);
   const q = (name: string) => url.searchParams.get(name)?.trim() ?? '';
-  const filters = { gtin: q('gtin'), lot: q('lot'), po: q('po'), supplier: q('supplier'), sort: q('sort'), order: q('order') };
+  const filters = { gtin: q('gtin'), lot: q('lot'), po: q('po'), supplier: q('supplier'), flagged: q('flagged') === '1' ? '1' : '', sort: q('sort'), order: q('order') };
   const page = Number(q('page'));
   try {
     const list = await listLots(locals.ctx, actor, {
@@ -26,6 +26,7 @@ export const load = (async ({ locals, url }) => {
       lot: filters.lot || undefined,
       poNumber: filters.po || undefined,
       supplierId: filters.supplier || undefined,
+      flagged: filters.flagged === '1',
       sort: filters.sort === 'expiry' ? 'expiry' : 'submitted',
       order: filters.order === 'asc' ? 'asc' : 'desc',
       page: Number.isInteger(page) && page > 0 ? page : 1,

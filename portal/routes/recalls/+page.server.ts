@@ -7,12 +7,13 @@ import type { PageServerLoad } from './$types';
 export const load = (async ({ locals, url }) => {
   const actor = requireActor(locals);
   const q = (name: string) => url.searchParams.get(name)?.trim() ?? '';
-  const filters = { state: q('state'), source: q('source'), reply: q('reply') };
+  const filters = { state: q('state'), source: q('source'), attention: q('attention'), reply: q('reply') };
   const page = Number(q('page'));
   try {
     const list = await listRecalls(locals.ctx, actor, {
       state: filters.state || undefined,
       source: filters.source || undefined,
+      attention: filters.attention || undefined,
       reply: filters.reply || undefined,
       page: Number.isInteger(page) && page > 0 ? page : 1,
     });

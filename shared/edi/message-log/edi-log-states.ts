@@ -3,7 +3,8 @@
 /**
  * One state filter over both directions: an inbound message is received / processed / failed
  * (as2_messages.state), an outbound one queued … exhausted (as2_outbound_messages.state; failed
- * there is a negative MDN, as for inbound); edifact_* is the EDIFACT hand-off of an inbound one.
+ * there is a negative MDN, as for inbound); edifact_* is the EDIFACT hand-off of an inbound one,
+ * edifact_refused an inbound one whose EDIFACT we refused in part or whole (a negative CONTRL or an APERAK).
  */
 export const ediLogStates = [
   'received',
@@ -17,6 +18,7 @@ export const ediLogStates = [
   'edifact_waiting',
   'edifact_processed',
   'edifact_failed',
+  'edifact_refused',
 ] as const;
 export type EdiLogState = (typeof ediLogStates)[number];
 

@@ -89,6 +89,15 @@ const logRows = `
          NULL, mdn_positive, filename, content_type, payload_size_bytes, NULL, NULL, 0
     FROM as2_outbound_messages`;
 
+/** Inbound AS2 messages that carried an interchange we refused in part or whole (negative CONTRL) or a message we refused (APERAK). */
+export const refusedEdifact = `
+  SELECT m.id FROM as2_messages m
+    JOIN edi_partners p ON p.id = m.partner_id
+    JOIN edi_interchanges ei ON ei.as2_message_id = m.message_id AND ei.organisation_id = p.organisation_id
+   WHERE m.direction = 'in'
+     AND (ei.status IN ('rejected', 'partially_accepted')
+          OR EXISTS (SELECT 1 FROM edi_messages em WHERE em.interchange_id = ei.id AND em.status = 'rejected'))`;
+
 interface Row {
   id: string;
   direction: EdiDirection;
@@ -134,7 +143,8 @@ export async function listEdiMessages(ctx: UseCaseContext, actor: Actor, filter:
   };
   add('l.partner_id = ?', filter.partnerId);
   add('l.direction = ?', filter.direction);
-  if (filter.state?.startsWith('edifact_')) add('l.edifact_state = ?', filter.state.slice('edifact_'.length));
+  if (filter.state === 'edifact_refused') where.push(`l.id IN (${refusedEdifact})`);
+  else if (filter.state?.startsWith('edifact_')) add('l.edifact_state = ?', filter.state.slice('edifact_'.length));
   else add('l.state = ?', filter.state);
   add('l.at >= ?', instant(filter.from, 'from'));
   add('l.at <= ?', instant(filter.to, 'to'));

@@ -8,7 +8,7 @@ export function stateLabel(state: string): string {
 }
 
 const good = new Set(['processed', 'delivered', 'accepted', 'edifact_processed']);
-const bad = new Set(['failed', 'exhausted', 'rejected', 'edifact_failed', 'unsupported']);
+const bad = new Set(['failed', 'exhausted', 'rejected', 'edifact_failed', 'edifact_refused', 'unsupported']);
 
 /** good / bad / wait, for the badge's colour (the text says the state; colour only repeats it). */
 export function tone(state: string): 'good' | 'bad' | 'wait' {
