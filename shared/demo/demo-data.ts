@@ -6,6 +6,9 @@ import type { ItemUpserted } from '../erp/apply-item-upserted.ts';
 import type { PurchaseOrderData } from '../erp/apply-purchase-order.ts';
 import type { ShipmentData } from '../erp/apply-shipment-dispatched.ts';
 
+/** The request id of everything the seed writes: the audit trail tells the seed from a real ERP event. */
+export const demoSeedRequestId = 'demo-seed';
+
 /** GTINs of the demo items (GS1's example company prefix 0950600). */
 export const demoGtins = {
   /** The GS1 example GTIN: the lots CSV template's row and the barcode example on /lots use it. */

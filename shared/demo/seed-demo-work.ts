@@ -34,6 +34,7 @@ import {
   demoRecallNumber,
   demoRecallShipments,
   demoSecondDistributor,
+  demoSeedRequestId,
 } from './demo-data.ts';
 
 export interface DemoWorkOptions {
@@ -47,7 +48,6 @@ export interface DemoWorkOptions {
   actors: { supplier: Actor; qa: Actor };
 }
 
-const seedRequestId = 'demo-seed';
 const erpHandlers = {
   'item.upserted': applyItemUpserted,
   'purchase_order.created': applyPurchaseOrder,
@@ -62,12 +62,12 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
   const rp = { id: new URL(options.portalUrl).hostname, name: 'Lotbridge', origin: options.portalUrl };
   const credential = { password: options.password };
   const { supplier, qa } = options.actors;
-  const seedCtx = { ...ctx, requestId: seedRequestId };
+  const seedCtx = { ...ctx, requestId: demoSeedRequestId };
 
   /** One event as the ERP door takes it: checked against the catalogue, applied by its use case. */
   const fromErp = async <T extends keyof typeof erpHandlers>(type: T, data: Parameters<(typeof erpHandlers)[T]>[2]) => {
     const event = validateEvent({ type, timestamp: now.toISOString(), data }, 'inbound');
-    await ctx.db.transaction((tx) => (erpHandlers[type] as (t: typeof tx, c: typeof ctx.clock, d: unknown, r: string) => Promise<unknown>)(tx, ctx.clock, event.data, seedRequestId));
+    await ctx.db.transaction((tx) => (erpHandlers[type] as (t: typeof tx, c: typeof ctx.clock, d: unknown, r: string) => Promise<unknown>)(tx, ctx.clock, event.data, demoSeedRequestId));
   };
 
   // The ERP's master data and orders.

@@ -5,6 +5,7 @@ import { createOrganisation } from '../organisations/create-organisation.ts';
 import { addUser } from '../organisations/add-user.ts';
 import { applyShipmentDispatched } from '../erp/apply-shipment-dispatched.ts';
 import { seedDemoWork } from './seed-demo-work.ts';
+import { demoSeedRequestId } from './demo-data.ts';
 
 /** Demo sign-ins are public knowledge: never seed them into a production database. */
 export const demoPassword = 'lotbridge-demo';
@@ -70,6 +71,6 @@ async function seedAccounts(ctx: UseCaseContext): Promise<Record<Role, Actor> | 
     actors[u.role] = { userId: id, email: u.email, displayName: u.displayName, organisationId: org.id, organisationName: org.name, organisationKind: u.organisation, role: u.role };
   }
   // Something to recall: two lots shipped to the demo distributor, as the ERP reports them.
-  await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment));
+  await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment, demoSeedRequestId));
   return actors;
 }
