@@ -31,11 +31,13 @@ export function buildIsStale(): boolean {
 // production build locally"): here the server starts right after, so that line would mislead.
 const misleadingAdvice = /npm run preview/;
 
-/** Copies the build's output line by line, without the misleading advice. */
-function forwardLines(from: Readable, to: Writable): void {
-  createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
+/** Copies the build's output line by line, without the misleading advice; resolves when `from` ends. */
+export function forwardBuildOutput(from: Readable, to: Writable): Promise<void> {
+  const lines = createInterface({ input: from, crlfDelay: Infinity });
+  lines.on('line', (line) => {
     if (!misleadingAdvice.test(line)) to.write(line + '\n');
   });
+  return new Promise((resolve) => lines.once('close', resolve));
 }
 
 /** Runs `vite build` when the build is stale, showing its output; rejects when it fails. */
@@ -51,8 +53,8 @@ export async function ensureBuild(say: (line: string) => void): Promise<void> {
       cwd: rootDir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    forwardLines(child.stdout!, process.stdout);
-    forwardLines(child.stderr!, process.stderr);
+    void forwardBuildOutput(child.stdout!, process.stdout);
+    void forwardBuildOutput(child.stderr!, process.stderr);
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`vite build failed with exit code ${code}`))));
   });
