@@ -4,7 +4,6 @@
 // downloaded from the page, the barcode example the page gives, and an invoice from an open
 // purchase order; each appears in its list.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { demoPurchaseOrders } from '../../shared/demo/demo-data.ts';
