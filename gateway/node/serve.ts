@@ -43,6 +43,8 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
   const say = options.say ?? ((line: string) => console.log(line));
   const app = await openApp();
   const { config, log } = app;
+  // Set once listening: a failure after that (e.g. seeding the demo) closes it, or the process would hang.
+  let listening: { close(): unknown; closeAllConnections(): void } | undefined;
   try {
     if (app.migrationsApplied.length) say(`Applied migrations: ${app.migrationsApplied.join(', ')}`);
     if (config.erp.webhookUrl && config.erp.webhookSecret) {
@@ -103,6 +105,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
       server.once('error', reject);
       server.listen(port, config.host, () => resolve());
     });
+    listening = server;
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
     const url = config.publicUrl?.origin ?? `http://localhost:${actualPort}`;
@@ -173,6 +176,8 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         .finally(() => app.db.close()));
     return { url, close };
   } catch (e) {
+    listening?.close();
+    listening?.closeAllConnections();
     app.db.close();
     throw e;
   }
