@@ -73,7 +73,8 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
   // The ERP's master data and orders.
   for (const item of demoItems) await fromErp('item.upserted', item);
   for (const order of demoOrders(day)) {
-    if (order.version > 1) await fromErp('purchase_order.created', { ...order, version: 1, status: 'open' });
+    // A changed order arrived first as version 1; the buyer then raised each line by 50.
+    if (order.version > 1) await fromErp('purchase_order.created', { ...order, version: 1, status: 'open', lines: order.lines.map((l) => ({ ...l, quantity: l.quantity - 50 })) });
     await fromErp(order.version > 1 ? 'purchase_order.updated' : 'purchase_order.created', order);
   }
 
