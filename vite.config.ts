@@ -3,4 +3,7 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   plugins: [sveltekit()],
+  // Rolldown's report of slow plugin callbacks (with profiling advice) says nothing to someone
+  // starting Lotbridge, whose first `npm start` builds the portal.
+  build: { rolldownOptions: { checks: { bundlerTimings: false } } },
 });

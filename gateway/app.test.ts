@@ -21,7 +21,7 @@ beforeAll(async () => {
   const db = openDb(`file:${join(dir, 'test.db')}`);
   await migrate(db, join(import.meta.dirname, '../migrations'));
   const config = loadConfig({});
-  ctx = { db, clock: systemClock, policy: config.policy, config, log: createLogger('info', {}, (line) => lines.push(JSON.parse(line))) };
+  ctx = { db, clock: systemClock, policy: config.policy, config, log: createLogger('debug', {}, (line) => lines.push(JSON.parse(line))) };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -49,7 +49,7 @@ describe('gateway', () => {
     expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     const echoed = await gw.request('/healthz', { headers: { 'X-Request-Id': 'edi-42' } });
     expect(echoed.headers.get('x-request-id')).toBe('edi-42');
-    expect(lines.find((l) => l.requestId === 'edi-42')).toMatchObject({ level: 'info', msg: 'request', route: '/healthz', status: 200, method: 'GET' });
+    expect(lines.find((l) => l.requestId === 'edi-42')).toMatchObject({ level: 'debug', msg: 'request', route: '/healthz', status: 200, method: 'GET' });
   });
 
   it('counts requests for /metrics by route pattern, not raw path', async () => {

@@ -33,7 +33,7 @@ const observe: Handle = async ({ event, resolve }) => {
   const seconds = (performance.now() - started) / 1000;
   const route = event.route.id ?? 'unmatched';
   httpMetrics().observe(route, event.request.method, response.status, seconds);
-  event.locals.log.info('request', { method: event.request.method, path: redactPath(event.url.pathname), route, status: response.status, ms: Math.round(seconds * 1000) });
+  event.locals.log.debug('request', { method: event.request.method, path: redactPath(event.url.pathname), route, status: response.status, ms: Math.round(seconds * 1000) });
   return response;
 };
 

@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     expect(c.port).toBe(3000);
     expect(c.databaseUrl).toBe('file:data/lotbridge.db');
     expect(c.publicUrl).toBeUndefined();
-    expect(c.seedDemo).toBe(true);
+    expect(c.seedDemo).toBe('all');
     expect(c.policy.inactivityMs).toBe(15 * 60_000);
     expect(c.policy.lockoutThreshold).toBe(5);
   });
@@ -67,9 +67,10 @@ describe('loadConfig', () => {
   });
 
   it('seeds the demo by default only where the portal is not published', () => {
-    expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).seedDemo).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'http://localhost:3000' }).seedDemo).toBe('all');
     expect(loadConfig({ PUBLIC_URL: 'https://portal.example.com' }).seedDemo).toBe(false);
-    expect(loadConfig({ PUBLIC_URL: 'https://portal.example.com', DEMO_SEED: 'true' }).seedDemo).toBe(true);
+    expect(loadConfig({ PUBLIC_URL: 'https://portal.example.com', DEMO_SEED: 'true' }).seedDemo).toBe('all');
+    expect(loadConfig({ DEMO_SEED: 'users' }).seedDemo).toBe('users');
   });
 
   it.each([

@@ -13,7 +13,8 @@ export interface Config {
   databaseAuthToken: string | undefined;
   publicUrl: URL | undefined;
   logLevel: LogLevel;
-  seedDemo: boolean;
+  /** DEMO_SEED: the whole demo ('all'), only its organisations and users ('users', as the test servers start), or none. */
+  seedDemo: false | 'users' | 'all';
   policy: SecurityPolicy;
   erp: {
     /** Default outbound endpoint, configured at start (admins can add more in the portal). */
@@ -236,7 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
     publicUrl: published,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
-    seedDemo: oneOf(env, 'DEMO_SEED', seedDemoByDefault(published), ['true', 'false'] as const) === 'true',
+    seedDemo: ({ true: 'all', users: 'users', false: false } as const)[oneOf(env, 'DEMO_SEED', seedDemoByDefault(published), ['true', 'false', 'users'] as const)],
     policy: {
       inactivityMs: integer(env, 'SESSION_INACTIVITY_MINUTES', defaultPolicy.inactivityMs / minutes, 1, 24 * 60) * minutes,
       sessionMaxMs: integer(env, 'SESSION_MAX_HOURS', defaultPolicy.sessionMaxMs / 3_600_000, 1, 24 * 30) * 3_600_000,

@@ -1,5 +1,6 @@
 import { randomBase32 } from '../../shared/ids.ts';
-import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { seedWholeDemo } from '../../shared/demo/seed-demo.ts';
+import { demoSignIns } from '../../shared/demo/demo-sign-ins.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { findOrganisation } from '../../shared/organisations/find-organisation.ts';
@@ -114,15 +115,15 @@ export const commands: Record<string, Command> = {
   },
 
   demo: {
-    summary: 'seed the demo organisations and users into an empty database',
+    summary: 'seed the demo (organisations, users and their daily work) into an empty database',
     async run() {
       return withApp(async (app) => {
-        if (!(await seedDemo(app))) {
+        const portalUrl = app.config.publicUrl?.origin ?? `http://localhost:${app.config.port}`;
+        if (!(await seedWholeDemo(app, { uploads: app.config.uploads, portalUrl }))) {
           console.error('lotbridge demo: the database already has organisations; the demo seeds only an empty one');
           return 1;
         }
-        console.log(`Seeded the demo. Sign in with password "${demoPassword}" as:`);
-        for (const u of demoUsers) console.log(`  ${u.role.padEnd(18)} ${u.email}`);
+        for (const line of demoSignIns(true)) console.log(line);
         return 0;
       });
     },

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installAppContext } from '../../shared/context.ts';
-import { seedDemo, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
+import { seedDemo, seedWholeDemo } from '../../shared/demo/seed-demo.ts';
+import { demoSignIns } from '../../shared/demo/demo-sign-ins.ts';
 import { configureDefaultEndpoint } from '../../shared/webhooks/configure-default-endpoint.ts';
 import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity.ts';
 import { sendPurchaseOrdersToEdiPartners } from '../../shared/edi/outbound/send-purchase-orders.ts';
@@ -42,9 +43,10 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
   const say = options.say ?? ((line: string) => console.log(line));
   const app = await openApp();
   const { config, log } = app;
+  // Set once listening: a failure after that (e.g. seeding the demo) closes it, or the process would hang.
+  let listening: { close(): unknown; closeAllConnections(): void } | undefined;
   try {
     if (app.migrationsApplied.length) say(`Applied migrations: ${app.migrationsApplied.join(', ')}`);
-    const seeded = config.seedDemo ? await seedDemo(app) : false;
     if (config.erp.webhookUrl && config.erp.webhookSecret) {
       const outcome = await configureDefaultEndpoint(app, { url: config.erp.webhookUrl.href, secret: config.erp.webhookSecret });
       if (outcome !== 'unchanged') say(`ERP webhook endpoint ${outcome}: ${config.erp.webhookUrl.href}`);
@@ -103,6 +105,15 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
       server.once('error', reject);
       server.listen(port, config.host, () => resolve());
     });
+    listening = server;
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    const url = config.publicUrl?.origin ?? `http://localhost:${actualPort}`;
+    // The demo, on an empty database only (and never by default where PUBLIC_URL is published:
+    // shared/config.ts). Seeded before the schedulers start, so its mails and reminders are theirs.
+    const seeded =
+      config.seedDemo === 'all' ? await seedWholeDemo(app, { uploads: config.uploads, portalUrl: url }) : config.seedDemo === 'users' ? await seedDemo(app) : false;
+
     // Delivers the outbox to the ERP from this process; stopped before the database closes.
     const dispatcher = createWebhookDispatcher({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
     dispatcher.start();
@@ -119,9 +130,6 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     const expiryScheduler = createExpiryScheduler({ ctx: app, log, portalUrl: config.publicUrl?.origin });
     expiryScheduler.start();
 
-    const address = server.address();
-    const actualPort = typeof address === 'object' && address ? address.port : port;
-    const url = config.publicUrl?.origin ?? `http://localhost:${actualPort}`;
     // Only scheme, host and path: a libsql URL may carry credentials or ?authToken=.
     // Recall follow-ups (reminders, second and final notices): at start, then every 15 minutes.
     const recallFollowUps = createRecallFollowUpScheduler({ ctx: app, log, portalUrl: url });
@@ -149,11 +157,10 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     const as2Sender = createAs2Sender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs, ourAs2Id: config.as2.id, receiptUrl: `${url}/as2` });
     as2Sender.start();
     log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '') });
+    // Start-up ends with what a newcomer needs: the address and, with the demo, its sign-ins.
+    say('');
     say(`Lotbridge is listening on ${url}`);
-    if (config.seedDemo) {
-      say(`${seeded ? 'Seeded the demo organisations. ' : ''}Demo sign-ins (password "${demoPassword}"):`);
-      for (const u of demoUsers) say(`  ${u.role.padEnd(18)} ${u.email}`);
-    }
+    if (config.seedDemo) for (const line of demoSignIns(seeded)) say(line);
 
     let closing: Promise<void> | undefined;
     const close = () =>
@@ -169,6 +176,8 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         .finally(() => app.db.close()));
     return { url, close };
   } catch (e) {
+    listening?.close();
+    listening?.closeAllConnections();
     app.db.close();
     throw e;
   }

@@ -1,8 +1,11 @@
 import type { UseCaseContext } from '../context.ts';
-import type { Role } from '../auth/actor.ts';
+import type { Actor, Role } from '../auth/actor.ts';
+import type { UploadLimits } from '../files/store-upload.ts';
 import { createOrganisation } from '../organisations/create-organisation.ts';
 import { addUser } from '../organisations/add-user.ts';
 import { applyShipmentDispatched } from '../erp/apply-shipment-dispatched.ts';
+import { seedDemoWork } from './seed-demo-work.ts';
+import { demoSeedRequestId } from './demo-data.ts';
 
 /** Demo sign-ins are public knowledge: never seed them into a production database. */
 export const demoPassword = 'lotbridge-demo';
@@ -33,21 +36,41 @@ export const demoOrganisations = {
 } as const;
 
 /**
- * Seeds the demo (a manufacturer, one supplier, one distributor, a user of each role) once:
- * a database that has any organisation is left alone. Returns whether it seeded.
+ * Seeds the demo's accounts (a manufacturer, one supplier, one distributor, a user of each role)
+ * and the recall walkthrough's shipment once: a database that has any organisation is left
+ * alone. Returns whether it seeded. `DEMO_SEED=users` stops here (the test servers build their
+ * own data on it); `npm start` goes on with seedWholeDemo's daily work.
  */
 export async function seedDemo(ctx: UseCaseContext): Promise<boolean> {
+  return (await seedAccounts(ctx)) !== undefined;
+}
+
+/**
+ * The whole demo as `npm start` seeds it into an empty database: the accounts, then what the ERP
+ * would have sent and what the users would have done (seed-demo-work.ts). Returns whether it seeded.
+ */
+export async function seedWholeDemo(ctx: UseCaseContext, options: { uploads: UploadLimits; portalUrl: string }): Promise<boolean> {
+  const actors = await seedAccounts(ctx);
+  if (!actors) return false;
+  await seedDemoWork(ctx, { ...options, password: demoPassword, actors: { supplier: actors.supplier_user, qa: actors.manufacturer_qa } });
+  return true;
+}
+
+async function seedAccounts(ctx: UseCaseContext): Promise<Record<Role, Actor> | undefined> {
   const any = await ctx.db.get('SELECT id FROM organisations LIMIT 1');
-  if (any) return false;
+  if (any) return undefined;
   const by = { type: 'system' as const, name: 'Lotbridge demo seed' };
-  const orgIds: Record<string, string> = {};
+  const orgs: Record<string, { id: string; name: string }> = {};
   for (const [kind, { name, erpId }] of Object.entries(demoOrganisations)) {
-    orgIds[kind] = (await createOrganisation(ctx, by, { name, kind, erpId })).id;
+    orgs[kind] = { id: (await createOrganisation(ctx, by, { name, kind, erpId })).id, name };
   }
+  const actors = {} as Record<Role, Actor>;
   for (const u of demoUsers) {
-    await addUser(ctx, by, { email: u.email, displayName: u.displayName, password: demoPassword, role: u.role, organisationId: orgIds[u.organisation]! });
+    const org = orgs[u.organisation]!;
+    const { id } = await addUser(ctx, by, { email: u.email, displayName: u.displayName, password: demoPassword, role: u.role, organisationId: org.id });
+    actors[u.role] = { userId: id, email: u.email, displayName: u.displayName, organisationId: org.id, organisationName: org.name, organisationKind: u.organisation, role: u.role };
   }
   // Something to recall: two lots shipped to the demo distributor, as the ERP reports them.
-  await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment));
-  return true;
+  await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment, demoSeedRequestId));
+  return actors;
 }

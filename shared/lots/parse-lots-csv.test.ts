@@ -10,7 +10,7 @@ describe('parseLotsCsv', () => {
     expect(p.fileProblem).toBeUndefined();
     expect(p.rejected).toEqual([]);
     expect(p.lots).toEqual([
-      { row: 2, gtin: '09506000134352', lot: 'L2403A', serials: ['SN0001', 'SN0002'], manufactureDate: '2026-02-10', expiryDate: '2031-02-28', quantity: '2', poNumber: '', poLine: '', certificate: '' },
+      { row: 2, gtin: '09506000134352', lot: 'L2511B', serials: ['SN0001', 'SN0002'], manufactureDate: '2025-11-10', expiryDate: '2030-11-30', quantity: '2', poNumber: 'PO-4500017001', poLine: '1', certificate: '' },
     ]);
     expect(lotsCsvTemplate().split('\r\n')[0]).toBe(lotCsvColumns.join(','));
   });

@@ -11,9 +11,12 @@ export interface ParsedLotsCsv {
   rejected: RowProblem[];
 }
 
-/** The downloadable template: the header and one example row (GS1's example GTIN). */
+/**
+ * The downloadable template: the header and one example row (GS1's example GTIN), which the demo
+ * accepts as it is: its purchase order PO-4500017001 orders that GTIN on line 1 (shared/demo/demo-data.ts).
+ */
 export function lotsCsvTemplate(): string {
-  return `${lotCsvColumns.join(',')}\r\n09506000134352,L2403A,SN0001|SN0002,2026-02-10,2031-02-28,2,,,\r\n`;
+  return `${lotCsvColumns.join(',')}\r\n09506000134352,L2511B,SN0001|SN0002,2025-11-10,2030-11-30,2,PO-4500017001,1,\r\n`;
 }
 
 /** Why the whole file was refused: a problem of its header (`column`) or of the file (null). */

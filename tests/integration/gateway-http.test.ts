@@ -27,7 +27,7 @@ describe('gateway and shared HTTP behaviour of `lotbridge serve`', () => {
   const stdoutLines = () => stdout.split('\n').filter(Boolean);
 
   beforeAll(async () => {
-    server = await startBuiltServer({ LOG_LEVEL: 'info' });
+    server = await startBuiltServer({ LOG_LEVEL: 'debug' });
     server.process.stdout!.on('data', (d) => (stdout += d));
   });
   afterAll(async () => {
@@ -138,7 +138,7 @@ describe('gateway and shared HTTP behaviour of `lotbridge serve`', () => {
     }
   });
 
-  it('writes one JSON log line per request on stdout, with its request id', async () => {
+  it('writes one JSON log line per request on stdout at debug level, with its request id', async () => {
     await (await get('/healthz', { 'x-request-id': 'log-probe-gateway-1' })).body?.cancel();
     await (await get('/login', { 'x-request-id': 'log-probe-portal-1' })).body?.cancel();
 
@@ -148,7 +148,7 @@ describe('gateway and shared HTTP behaviour of `lotbridge serve`', () => {
     ] as const) {
       const line = await waitForLine(stdoutLines, (l) => l.includes(`"${id}"`));
       const entry = JSON.parse(line);
-      expect(entry).toMatchObject({ level: 'info', msg: 'request', service: 'lotbridge', requestId: id, method: 'GET', path, route, status: 200 });
+      expect(entry).toMatchObject({ level: 'debug', msg: 'request', service: 'lotbridge', requestId: id, method: 'GET', path, route, status: 200 });
       expect(Number.isNaN(Date.parse(entry.time))).toBe(false);
       expect(stdoutLines().filter((l) => l.includes(`"${id}"`))).toHaveLength(1);
     }

@@ -25,15 +25,16 @@ export function tempDir(prefix = 'lotbridge-test-'): { dir: string; remove(): vo
 
 /**
  * Starts the real server (`lotbridge serve --port 0`) on a fresh SQLite file in a temp folder
- * (or on `databaseUrl`, which the caller then owns), with the demo seeded, and resolves once
- * it prints its URL. The portal must be built (tests/run.js builds it before the tiers run).
+ * (or on `databaseUrl`, which the caller then owns), with the demo's accounts seeded (DEMO_SEED=users:
+ * each test builds its own data; `{ DEMO_SEED: 'true' }` seeds the whole demo as `npm start`), and
+ * resolves once it prints its URL. The portal must be built (tests/run.js builds it before the tiers run).
  */
 export async function startServer(env: Record<string, string> = {}, options: { databaseUrl?: string } = {}): Promise<RunningServer> {
   const tmp = options.databaseUrl ? { dir: '', remove: () => undefined } : tempDir();
   const databaseUrl = options.databaseUrl ?? `file:${join(tmp.dir, 'lotbridge.db')}`;
   const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], {
     cwd: rootDir,
-    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DEMO_SEED: 'true', LOTBRIDGE_BUILD: 'skip', ...env },
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', DEMO_SEED: 'users', LOTBRIDGE_BUILD: 'skip', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

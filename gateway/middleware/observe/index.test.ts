@@ -7,12 +7,12 @@ import { requestId } from '../request-id/index.ts';
 import { observe } from './index.ts';
 
 /** An app with a parameterised route, observed into its own metrics and a logger that keeps its lines. */
-function app() {
+function app(level: 'debug' | 'info' = 'debug') {
   const lines: Record<string, unknown>[] = [];
   const metrics = new HttpMetrics();
   const a = new Hono<GatewayEnv>();
   a.use(requestId());
-  a.use(observe({ log: () => createLogger('info', {}, (line) => lines.push(JSON.parse(line))), metrics }));
+  a.use(observe({ log: () => createLogger(level, {}, (line) => lines.push(JSON.parse(line))), metrics }));
   a.get('/lots/:id', (c) => {
     c.get('log').info('reading a lot');
     return c.text('lot');
@@ -38,7 +38,13 @@ describe('observe', () => {
     await a.request('/lots/123', { headers: { 'X-Request-Id': 'edi-42' } });
     expect(lines).toEqual([
       expect.objectContaining({ level: 'info', msg: 'reading a lot', requestId: 'edi-42' }),
-      expect.objectContaining({ level: 'info', msg: 'request', requestId: 'edi-42', method: 'GET', path: '/lots/123', route: '/lots/:id', status: 200, ms: expect.any(Number) }),
+      expect.objectContaining({ level: 'debug', msg: 'request', requestId: 'edi-42', method: 'GET', path: '/lots/123', route: '/lots/:id', status: 200, ms: expect.any(Number) }),
     ]);
+  });
+
+  it('writes the request line at debug only: at the default level (info) a terminal shows no line per request', async () => {
+    const { app: a, lines } = app('info');
+    await a.request('/lots/123', { headers: { 'X-Request-Id': 'edi-43' } });
+    expect(lines).toEqual([expect.objectContaining({ level: 'info', msg: 'reading a lot', requestId: 'edi-43' })]);
   });
 });

@@ -8,7 +8,7 @@ export interface ObserveOptions {
   metrics: HttpMetrics;
 }
 
-/** One JSON log line and one metrics observation per request, labelled by route pattern. */
+/** One JSON log line (at debug: LOG_LEVEL=debug) and one metrics observation per request, labelled by route pattern. */
 export const observe = (options: ObserveOptions): MiddlewareHandler => async (c, next) => {
   const started = performance.now();
   const log = options.log().child({ requestId: c.get('requestId') });
@@ -17,5 +17,5 @@ export const observe = (options: ObserveOptions): MiddlewareHandler => async (c,
   const seconds = (performance.now() - started) / 1000;
   const route = c.res.status === 404 && routePath(c) === '/*' ? 'unmatched' : routePath(c);
   options.metrics.observe(route, c.req.method, c.res.status, seconds);
-  log.info('request', { method: c.req.method, path: new URL(c.req.url).pathname, route, status: c.res.status, ms: Math.round(seconds * 1000) });
+  log.debug('request', { method: c.req.method, path: new URL(c.req.url).pathname, route, status: c.res.status, ms: Math.round(seconds * 1000) });
 };
