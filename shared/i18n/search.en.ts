@@ -1,7 +1,7 @@
 /** English messages of the header search and its result page (spread into en.ts; zh-CN has the same keys). */
 export const searchEn = {
   'search.label': 'Find a record by its number',
-  'search.placeholder': 'Lot, GTIN, PO, invoice…',
+  'search.placeholder': 'Lot, PO, GTIN…',
   'search.submit': 'Search',
   'search.title': 'Search',
   'search.intro': 'Enter a lot, GTIN, purchase order, invoice, certificate or recall number, or its first characters. Exact matches come first.',

@@ -3,7 +3,7 @@ import type { searchEn } from './search.en.ts';
 /** 页眉搜索及其结果页的简体中文文本。 */
 export const searchZhCN: Record<keyof typeof searchEn, string> = {
   'search.label': '按编号查找记录',
-  'search.placeholder': '批号、GTIN、采购订单、发票…',
+  'search.placeholder': '批号、订单、GTIN…',
   'search.submit': '搜索',
   'search.title': '搜索',
   'search.intro': '输入批号、GTIN、采购订单号、发票号、证书编号或召回编号，或其开头几个字符。完全匹配的记录排在前面。',
