@@ -79,6 +79,36 @@ function gtinSpellings(q: string): { exact: string | null; prefixes: string[] } 
   return { exact, prefixes: [...new Set([q, ...(q.length < 14 ? [`0${q}`] : []), ...(exact ? [exact] : [])])] };
 }
 
+type Row = Record<string, string | number>;
+
+/** The kinds a supplier owns outright and that are found by one number column: how each is read and shown. */
+const ownNumbered: Record<'purchase_order' | 'invoice' | 'certificate', { table: string; owner: string; column: string; select: string; order: string; hit: (r: Row) => Omit<SearchHit, 'kind' | 'exact'> }> = {
+  purchase_order: {
+    table: 'purchase_orders po',
+    owner: 'po.supplier_organisation_id',
+    column: 'po.po_number',
+    select: 'po.id, po.po_number AS number, po.order_date',
+    order: 'po.po_number',
+    hit: (r) => ({ id: String(r.id), number: String(r.number), detail: { orderDate: r.order_date!, supplier: r.supplier! }, href: `/lots?po=${encodeURIComponent(String(r.number))}` }),
+  },
+  invoice: {
+    table: 'invoices v',
+    owner: 'v.organisation_id',
+    column: 'v.invoice_number',
+    select: 'v.id, v.invoice_number AS number, v.invoice_date, v.gross_total, v.currency',
+    order: 'v.invoice_number, v.id',
+    hit: (r) => ({ id: String(r.id), number: String(r.number), detail: { invoiceDate: r.invoice_date!, total: `${r.gross_total} ${r.currency}`, supplier: r.supplier! }, href: `/invoices/${r.id}` }),
+  },
+  certificate: {
+    table: 'certificates c',
+    owner: 'c.organisation_id',
+    column: 'c.number',
+    select: 'c.id, c.number, c.type, c.version, c.state',
+    order: 'c.number, c.version DESC, c.id',
+    hit: (r) => ({ id: String(r.id), number: String(r.number), detail: { type: r.type!, version: r.version!, state: r.state!, supplier: r.supplier! }, href: `/certificates/${r.id}` }),
+  },
+};
+
 function readQuery(raw: string): string {
   const q = raw.trim();
   if (!q) throw refusal('invalid_input', 'enter a number to search for', { q: problem('search.queryRequired') });
@@ -150,73 +180,20 @@ export async function searchRecords(ctx: UseCaseContext, actor: Actor, input: { 
     );
   }
 
-  const poScope = own('po.supplier_organisation_id');
-  if (poScope) {
-    const byNumber = numberMatch('po.po_number', text);
-    const rows = await ctx.db.all<{ id: string; po_number: string; status: string; order_date: string; supplier: string; exact: number }>(
-      `SELECT po.id, po.po_number, po.status, po.order_date, o.name AS supplier, (${byNumber.exact}) AS exact
-         FROM purchase_orders po JOIN organisations o ON o.id = po.supplier_organisation_id
-        WHERE ${poScope.sql} AND ${byNumber.where}
-        ORDER BY exact DESC, po.po_number LIMIT ?`,
-      [...byNumber.exactArgs, ...poScope.args, ...byNumber.args, limit],
+  // Purchase orders, invoices and certificates: a supplier's own, by their number.
+  for (const k of ['purchase_order', 'invoice', 'certificate'] as const) {
+    const { table, owner, column, select, order, hit } = ownNumbered[k];
+    const scope = own(owner);
+    if (!scope) continue;
+    const byNumber = numberMatch(column, text);
+    const rows = await ctx.db.all<Row>(
+      `SELECT ${select}, o.name AS supplier, (${byNumber.exact}) AS exact
+         FROM ${table} JOIN organisations o ON o.id = ${owner}
+        WHERE ${scope.sql} AND ${byNumber.where}
+        ORDER BY exact DESC, ${order} LIMIT ?`,
+      [...byNumber.exactArgs, ...scope.args, ...byNumber.args, limit],
     );
-    add(
-      'purchase_order',
-      rows.map((r) => ({
-        kind: 'purchase_order',
-        id: r.id,
-        number: r.po_number,
-        exact: r.exact === 1,
-        detail: { status: r.status, orderDate: r.order_date, supplier: r.supplier },
-        href: `/lots?po=${encodeURIComponent(r.po_number)}`,
-      })),
-    );
-  }
-
-  const invoiceScope = own('v.organisation_id');
-  if (invoiceScope) {
-    const byNumber = numberMatch('v.invoice_number', text);
-    const rows = await ctx.db.all<{ id: string; invoice_number: string; invoice_date: string; gross_total: string; currency: string; supplier: string; exact: number }>(
-      `SELECT v.id, v.invoice_number, v.invoice_date, v.gross_total, v.currency, o.name AS supplier, (${byNumber.exact}) AS exact
-         FROM invoices v JOIN organisations o ON o.id = v.organisation_id
-        WHERE ${invoiceScope.sql} AND ${byNumber.where}
-        ORDER BY exact DESC, v.invoice_number, v.id LIMIT ?`,
-      [...byNumber.exactArgs, ...invoiceScope.args, ...byNumber.args, limit],
-    );
-    add(
-      'invoice',
-      rows.map((r) => ({
-        kind: 'invoice',
-        id: r.id,
-        number: r.invoice_number,
-        exact: r.exact === 1,
-        detail: { invoiceDate: r.invoice_date, total: `${r.gross_total} ${r.currency}`, supplier: r.supplier },
-        href: `/invoices/${r.id}`,
-      })),
-    );
-  }
-
-  const certificateScope = own('c.organisation_id');
-  if (certificateScope) {
-    const byNumber = numberMatch('c.number', text);
-    const rows = await ctx.db.all<{ id: string; number: string; type: string; version: number; state: string; supplier: string; exact: number }>(
-      `SELECT c.id, c.number, c.type, c.version, c.state, o.name AS supplier, (${byNumber.exact}) AS exact
-         FROM certificates c JOIN organisations o ON o.id = c.organisation_id
-        WHERE ${certificateScope.sql} AND ${byNumber.where}
-        ORDER BY exact DESC, c.number, c.version DESC, c.id LIMIT ?`,
-      [...byNumber.exactArgs, ...certificateScope.args, ...byNumber.args, limit],
-    );
-    add(
-      'certificate',
-      rows.map((r) => ({
-        kind: 'certificate',
-        id: r.id,
-        number: r.number,
-        exact: r.exact === 1,
-        detail: { type: r.type, version: r.version, state: r.state, supplier: r.supplier },
-        href: `/certificates/${r.id}`,
-      })),
-    );
+    add(k, rows.map((r) => ({ kind: k, exact: r.exact === 1, ...hit(r) })));
   }
 
   // Recalls: manufacturer staff every one, a distributor those it got a notice for.
