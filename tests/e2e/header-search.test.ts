@@ -4,7 +4,7 @@
 // the record at once; a distributor's shipment is not found for it. The demo distributor, on a
 // phone (390 px), finds the shipment that carried a lot from the full-width search under the
 // brand, with nothing wider than the screen. A one-character query is answered beside the field.
-import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { demoShipment } from '../../shared/demo/seed-demo.ts';
@@ -148,5 +148,20 @@ describe('the distributor searches on a phone', () => {
     expect(await hit.textContent()).toContain('no page of its own');
     const overflow = await horizontalOverflow(page);
     expect(overflow.scrollWidth, (await elementsWiderThanViewport(page)).join('\n')).toBeLessThanOrEqual(overflow.innerWidth);
+  });
+});
+
+describe('the search’s label is for screen readers only', () => {
+  it('stays off screen wherever the header places the field (QA’s longer navigation puts it at the right edge)', async () => {
+    const visit = await newVisitor(browser, server.url, { viewport: { width: 1366, height: 800 } });
+    try {
+      await signInAsDemo(visit.page, demo('manufacturer_qa').email);
+      const label = (await visit.page.locator('label[for="header-search-q"]').boundingBox())!;
+      const field = (await visit.page.locator('#header-search-q').boundingBox())!;
+      expect(field.x).toBeGreaterThan(1000);
+      expect(label.x + label.width).toBeLessThanOrEqual(0);
+    } finally {
+      await visit.context.close();
+    }
   });
 });
