@@ -50,9 +50,10 @@ export async function setSubmissionMail(ctx: UseCaseContext, actor: Actor, input
 }
 
 /**
- * Remembers the language the user chose in the portal, for the mails written to that user
- * alone. A display preference, not a record: not audited.
+ * Remembers the language the user reads the portal in (chosen in the header, or the one the
+ * sign-in page was shown in), for the mails written to that user alone. A display preference,
+ * not a record: not audited.
  */
-export async function rememberUserLocale(ctx: UseCaseContext, actor: Actor, locale: Locale): Promise<void> {
-  await ctx.db.run('UPDATE users SET locale = ? WHERE id = ? AND locale IS NOT ?', [locale, actor.userId, locale]);
+export async function rememberUserLocale(ctx: UseCaseContext, userId: string, locale: Locale): Promise<void> {
+  await ctx.db.run('UPDATE users SET locale = ? WHERE id = ? AND locale IS NOT ?', [locale, userId, locale]);
 }

@@ -84,6 +84,10 @@ describe('mail about a supplier’s submissions', () => {
     Object.assign(as, await signedInClients(server, db, { supplier: supplier.email, colleague: colleague.email, optedOut: optedOut.email, qa: qa.email, distributor: distributor.email }));
     // The colleague reads Lotbridge in Chinese: the choice is remembered for the mails to her.
     await as.colleague.postForm('/lang', { lang: 'zh-CN', redirectTo: '/home' });
+    // The other supplier's user signs in on a browser that reads Chinese: remembered at sign-in.
+    const strangerBrowser = new BrowserClient(server.url);
+    strangerBrowser.cookies.set('lang', 'zh-CN');
+    await strangerBrowser.signInOrThrow(stranger.email, stranger.password);
   });
 
   afterAll(async () => {
@@ -199,7 +203,9 @@ describe('mail about a supplier’s submissions', () => {
           .status,
       ).toBe(200);
       await delivered();
-      expect(recipients(receivedSince(before))).toEqual([stranger.email]);
+      const mails = receivedSince(before);
+      expect(recipients(mails)).toEqual([stranger.email]);
+      expect(mails[0]!.text).toContain('应付账款部门已于 2026-04-02 支付您的发票 NB-INV-9。');
     });
 
     it('never went to the opted-out, the disabled or another organisation', async () => {

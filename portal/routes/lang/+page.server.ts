@@ -11,7 +11,7 @@ export const actions = {
     if (isLocale(lang)) {
       cookies.set('lang', lang, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 365 * 24 * 3600 });
       // A signed-in user's choice is also the language of the mails written to them alone.
-      if (locals.actor) await rememberUserLocale(locals.ctx, locals.actor, lang);
+      if (locals.actor) await rememberUserLocale(locals.ctx, locals.actor.userId, lang);
     }
     redirect(303, sameSitePath(form.get('redirectTo')));
   },
