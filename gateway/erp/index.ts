@@ -36,7 +36,7 @@ export function erpRoutes(): Hono<GatewayEnv> {
       } catch (e) {
         throw new AppError('invalid_input', `the body is not JSON: ${(e as Error).message}`);
       }
-      const result = await receiveErpEvent(c.get('ctx'), { webhookId: id, sentAt: timestamp, body });
+      const result = await receiveErpEvent(c.get('ctx'), { webhookId: id, sentAt: timestamp, body }, { portalUrl: c.get('app').config.publicUrl?.origin });
       c.get('log').info('erp event received', { webhookId: id, type: result.type, duplicate: result.duplicate });
       return c.json({ received: true, webhookId: id, ...result });
     },

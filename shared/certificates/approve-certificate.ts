@@ -16,7 +16,7 @@ export function approveCertificate(
   ctx: UseCaseContext,
   actor: Actor,
   rp: RelyingParty,
-  input: { certificateId: string; recordHash: string; credential: SignerCredential },
+  input: { certificateId: string; recordHash: string; credential: SignerCredential; portalUrl?: string },
 ): Promise<{ certificate: Certificate; signature: Signature }> {
   return decideCertificate(ctx, actor, rp, { ...input, decision: 'approved' });
 }

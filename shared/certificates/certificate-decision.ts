@@ -5,6 +5,8 @@ import type { Actor } from '../auth/actor.ts';
 import { asAuditActor } from '../auth/actor.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import { queueSubmissionMails } from '../mail/queue-submission-mails.ts';
+import { translate, type MessageKey } from '../i18n/index.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { AppError, problem, refusal } from '../errors.ts';
 import type { SignatureMeaning } from '../signatures/record-hash.ts';
@@ -56,7 +58,7 @@ export async function decideCertificate(
   ctx: UseCaseContext,
   actor: Actor,
   rp: RelyingParty,
-  input: { certificateId: string; recordHash: string; decision: CertificateDecision; reason?: string; credential: SignerCredential },
+  input: { certificateId: string; recordHash: string; decision: CertificateDecision; reason?: string; credential: SignerCredential; portalUrl?: string },
 ): Promise<{ certificate: Certificate; signature: Signature }> {
   decideCertificates.require(actor);
   const reason = input.reason?.trim() || undefined;
@@ -113,6 +115,22 @@ export async function decideCertificate(
       aggregateId: certificate.seriesId,
       organisationId: certificate.supplier.organisationId,
       data: certificateEventData(certificate, { decidedAt: now, signature: manifestation, ...(reason ? { reason } : {}) }),
+    });
+    // The supplier's users hear of the decision (unless they turned that off), with the decision.
+    await queueSubmissionMails(tx, ctx.clock, {
+      purpose: `certificate.${input.decision}`,
+      organisationId: certificate.supplier.organisationId,
+      entity: { type: 'certificate', id: certificate.id },
+      params: (locale) => ({
+        type: translate(locale, `mail.kind.${certificate.type}` as MessageKey),
+        number: certificate.number,
+        version: certificate.version,
+        manufacturer: actor.organisationName,
+        date: `${now.slice(0, 16).replace('T', ' ')}`,
+        reason: reason ?? translate(locale, 'supplierMail.noReason'),
+      }),
+      path: `/certificates/${certificate.id}`,
+      portalUrl: input.portalUrl,
     });
 
     if (input.decision === 'approved') {

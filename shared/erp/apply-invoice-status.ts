@@ -3,6 +3,9 @@ import type { Clock } from '../clock.ts';
 import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { erpActor, organisationByErpId } from './erp-actor.ts';
+import { queueSubmissionMails } from '../mail/queue-submission-mails.ts';
+import { translate } from '../i18n/index.ts';
+import type { ApplyOptions } from './receive-erp-event.ts';
 
 export interface InvoiceStatusData {
   invoiceNumber: string;
@@ -14,10 +17,12 @@ export interface InvoiceStatusData {
 }
 
 /**
- * Accounts payable's status of a supplier invoice, kept as a history of updates (the
- * e-invoice issue links them to submitted invoices; until then they stand alone).
+ * Accounts payable's status of a supplier invoice, kept as a history of updates (keyed by
+ * supplier and invoice number: the ERP may report on invoices that came in by another door).
+ * A dispute or a payment is mailed to the supplier's users who keep those mails on, in the
+ * same transaction.
  */
-export async function applyInvoiceStatus(tx: Tx, clock: Clock, data: InvoiceStatusData, requestId?: string): Promise<Record<string, unknown>> {
+export async function applyInvoiceStatus(tx: Tx, clock: Clock, data: InvoiceStatusData, requestId?: string, options: ApplyOptions = {}): Promise<Record<string, unknown>> {
   const supplierId = await organisationByErpId(tx, data.supplier.erpId, 'supplier', 'data/supplier/erpId');
   const id = newId('ist');
   await tx.run(
@@ -34,5 +39,20 @@ export async function applyInvoiceStatus(tx: Tx, clock: Clock, data: InvoiceStat
     newValues: { status: data.status, reason: data.reason, paidOn: data.paidOn },
     requestId,
   });
+  if (data.status === 'disputed' || data.status === 'paid') {
+    const invoice = await tx.get<{ id: string }>('SELECT id FROM invoices WHERE organisation_id = ? AND invoice_number = ?', [supplierId, data.invoiceNumber]);
+    await queueSubmissionMails(tx, clock, {
+      purpose: `invoice.${data.status}`,
+      organisationId: supplierId,
+      entity: { type: 'invoice', id: invoice?.id ?? data.invoiceNumber },
+      params: (locale) => ({
+        number: data.invoiceNumber,
+        date: data.status === 'paid' && data.paidOn ? data.paidOn : data.occurredAt.slice(0, 16).replace('T', ' '),
+        reason: data.reason || translate(locale, 'supplierMail.noReason'),
+      }),
+      path: invoice ? `/invoices/${invoice.id}` : undefined,
+      portalUrl: options.portalUrl,
+    });
+  }
   return { invoiceStatusUpdate: id, status: data.status };
 }

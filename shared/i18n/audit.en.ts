@@ -110,6 +110,7 @@ export const auditEn = {
   'audit.act.user.reinvited': 'New invitation link sent',
   'audit.act.user.password_set': 'First password set from the invitation',
   'audit.act.user.password_changed': 'Password changed',
+  'audit.act.user.submission_mail_set': 'Mail about submissions turned on or off',
   'audit.act.as2.message_received': 'AS2 message received',
   'audit.act.as2.mdn_delivered': 'AS2 receipt (MDN) delivered to the partner',
   'audit.act.as2.mdn_delivery_exhausted': 'AS2 receipt (MDN) not delivered: retries exhausted',

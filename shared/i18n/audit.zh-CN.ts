@@ -112,6 +112,7 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.user.reinvited': '已发送新的邀请链接',
   'audit.act.user.password_set': '已通过邀请设置初始密码',
   'audit.act.user.password_changed': '密码已更改',
+  'audit.act.user.submission_mail_set': '关于提交内容的邮件已开启或关闭',
   'audit.act.as2.message_received': '已接收 AS2 消息',
   'audit.act.as2.mdn_delivered': 'AS2 回执（MDN）已送达合作伙伴',
   'audit.act.as2.mdn_delivery_exhausted': 'AS2 回执（MDN）未送达：重试次数已用尽',

@@ -15,6 +15,8 @@ import { trustHttpEn } from './trust-http.en.ts';
 import { layoutEn } from './layout.en.ts';
 import { authEn } from './auth.en.ts';
 import { homeEn } from './home.en.ts';
+import { searchEn } from './search.en.ts';
+import { supplierMailEn } from './supplier-mail.en.ts';
 import { webhooksEn } from './webhooks.en.ts';
 import { as2En } from './as2.en.ts';
 import { mailLogEn } from './mail-log.en.ts';
@@ -41,6 +43,8 @@ export const en = {
   ...layoutEn,
   ...authEn,
   ...homeEn,
+  ...searchEn,
+  ...supplierMailEn,
   ...webhooksEn,
   ...mailLogEn,
   ...as2En,

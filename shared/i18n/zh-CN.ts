@@ -16,6 +16,8 @@ import { trustHttpZhCN } from './trust-http.zh-CN.ts';
 import { layoutZhCN } from './layout.zh-CN.ts';
 import { authZhCN } from './auth.zh-CN.ts';
 import { homeZhCN } from './home.zh-CN.ts';
+import { searchZhCN } from './search.zh-CN.ts';
+import { supplierMailZhCN } from './supplier-mail.zh-CN.ts';
 import { webhooksZhCN } from './webhooks.zh-CN.ts';
 import { as2ZhCN } from './as2.zh-CN.ts';
 import { mailLogZhCN } from './mail-log.zh-CN.ts';
@@ -42,6 +44,8 @@ export const zhCN: Record<MessageKey, string> = {
   ...layoutZhCN,
   ...authZhCN,
   ...homeZhCN,
+  ...searchZhCN,
+  ...supplierMailZhCN,
   ...webhooksZhCN,
   ...mailLogZhCN,
   ...as2ZhCN,

@@ -38,6 +38,7 @@ import { quotedPrintable, withMailText } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
 import { demo } from '../support/demo.ts';
 import { submitTestCertificate, testIssuer } from '../support/records.ts';
+import { setSubmissionMail } from '../../shared/users/submission-mail-setting.ts';
 
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
@@ -108,6 +109,9 @@ describe('certificate expiry reminders (fixed clock)', () => {
       admin: await actorFor(t.db, admin.email),
       distributor: await actorFor(t.db, distributor.email),
     };
+    // The supplier's users turned off the mail about QA's decisions (supplier-mail.test.ts covers
+    // it): every mail here is a reminder, and reminders reach them all the same.
+    for (const who of [as.supplier, as.colleague]) await setSubmissionMail(t.ctx, who, { on: false });
     const approve = async (c: { id: string; recordHash: string }) =>
       approveCertificate(t.ctx, as.qa, rp, { certificateId: c.id, recordHash: c.recordHash, credential: { password: demoPassword } });
 
@@ -341,7 +345,7 @@ describe('certificate expiry in the running server', () => {
     const deadline = Date.now() + 10_000;
     let kept: { subject: string; to_address: string }[] = [];
     while (Date.now() < deadline) {
-      kept = await db.all("SELECT subject, to_address FROM mail_messages WHERE state = 'kept' AND entity_id = ?", [expiringId]);
+      kept = await db.all("SELECT subject, to_address FROM mail_messages WHERE state = 'kept' AND entity_id = ? AND purpose = 'certificate.expiry_reminder'", [expiringId]);
       if (kept.length === 2) break;
       await new Promise((r) => setTimeout(r, 100));
     }

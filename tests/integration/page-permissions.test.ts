@@ -14,6 +14,7 @@ import { listCertificates } from '../../shared/certificates/list-certificates.ts
 import { submitCertificate, type CertificateSubmission } from '../../shared/certificates/submit-certificate.ts';
 import { listRecalls } from '../../shared/recalls/list-recalls.ts';
 import { createRecall, type NewRecall } from '../../shared/recalls/create-recall.ts';
+import { getAccountSettings, setSubmissionMail } from '../../shared/users/submission-mail-setting.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo, demoDatabase } from '../support/demo.ts';
 
@@ -85,6 +86,14 @@ describe('page permissions agree with the use cases that refuse', () => {
     for (const role of roles) {
       const refused = (await outcome(createRecall(ctx, actors[role], rp, { ...emptyRecall, credential: { password: '' } }))) === 'forbidden';
       expect(refused, role).toBe(role !== 'manufacturer_qa');
+    }
+  });
+
+  it('account: the mail about submissions is offered to and settable by a supplier user only', async () => {
+    for (const role of roles) {
+      expect((await getAccountSettings(ctx, actors[role])).permissions.setSubmissionMail, role).toBe(role === 'supplier_user');
+      const refused = (await outcome(setSubmissionMail(ctx, actors[role], { on: true }))) === 'forbidden';
+      expect(refused, role).toBe(role !== 'supplier_user');
     }
   });
 });

@@ -31,6 +31,13 @@ export function quotedPrintable(raw: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+/** The text body as the receiver decodes it, whichever transfer encoding nodemailer chose (base64 for mostly non-ASCII text, such as Chinese). */
+export function decodedBody(raw: string): string {
+  const [head = '', ...rest] = raw.split('\r\n\r\n');
+  if (/^Content-Transfer-Encoding: base64/im.test(head)) return Buffer.from(rest.join('').replace(/\s+/g, ''), 'base64').toString('utf8');
+  return quotedPrintable(raw);
+}
+
 /** The mail sender as the server runs it for recall notices (their PDFs rendered when sent), to a test SMTP server. */
 export function recallMailSender(t: { db: Db; clock: Clock }, smtpUrl: string) {
   return createMailSender({

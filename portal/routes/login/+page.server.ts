@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { rememberUserLocale } from '$shared/users/submission-mail-setting.ts';
 import { isAppError } from '$shared/errors.ts';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
 import { translate } from '$shared/i18n/index.ts';
@@ -42,6 +43,7 @@ export const actions = {
       return failure;
     }
     setSessionCookie(cookies, url, signedIn.token, signedIn.session, locals.app.policy);
+    await rememberUserLocale(locals.ctx, signedIn.session.userId, locals.locale);
     redirect(303, sameSitePath(url.searchParams.get('redirectTo'), '/home'));
   },
 } satisfies Actions;

@@ -8,6 +8,7 @@ import { submitCertificate } from '$shared/certificates/submit-certificate.ts';
 import type { SignerCredential } from '$shared/signatures/verify-signer.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
+import { trustedPortalOrigin } from '$lib/server/portal-origin.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { certificateFailure, readSubmission } from '../form.ts';
 import type { Actions, PageServerLoad } from './$types';
@@ -55,6 +56,7 @@ export const actions = {
         certificateId: event.params.id,
         recordHash: field(form, 'recordHash'),
         credential: credential(form),
+        portalUrl: trustedPortalOrigin(event) ?? undefined,
       });
     } catch (e) {
       return certificateFailure(e, event.locals, { action: 'approve' });
@@ -71,6 +73,7 @@ export const actions = {
         recordHash: field(form, 'recordHash'),
         reason,
         credential: credential(form),
+        portalUrl: trustedPortalOrigin(event) ?? undefined,
       });
     } catch (e) {
       return certificateFailure(e, event.locals, { action: 'reject', reason });

@@ -1,0 +1,31 @@
+import type { searchEn } from './search.en.ts';
+
+/** 页眉搜索及其结果页的简体中文文本。 */
+export const searchZhCN: Record<keyof typeof searchEn, string> = {
+  'search.label': '按编号查找记录',
+  'search.placeholder': '批号、订单、GTIN…',
+  'search.submit': '搜索',
+  'search.title': '搜索',
+  'search.intro': '输入批号、GTIN、采购订单号、发票号、证书编号或召回编号，或其开头几个字符。完全匹配的记录排在前面。',
+  'search.resultsFor': '与“{query}”匹配的记录',
+  'search.none': '在您可查看的记录中，没有编号为此或以此开头的记录。',
+  'search.more': '匹配的记录更多：仅显示前 {count} 条。请输入更完整的编号以缩小范围。',
+  'search.exact': '完全匹配',
+  'search.noPage': '无单独页面',
+  'search.kind.lot': '批次',
+  'search.kind.item': '物料（GTIN）',
+  'search.kind.purchase_order': '采购订单',
+  'search.kind.invoice': '发票',
+  'search.kind.certificate': '证书',
+  'search.kind.recall': '召回',
+  'search.kind.shipment': '发货',
+  'search.lot.detail': 'GTIN {gtin} · 供应商 {supplier}',
+  'search.po.detail': '下单日期 {date} · {supplier}',
+  'search.invoice.detail': '开票日期 {date} · {total} · {supplier}',
+  'search.certificate.detail': '{type}，第 {version} 版 · {state} · {supplier}',
+  'search.recall.detail': '{state} · 发布于 {date}',
+  'search.shipment.detail': '发货日期 {date} · {distributor}',
+  'search.problem.queryRequired': '请输入要搜索的编号。',
+  'search.problem.queryTooShort': '请至少输入 {min} 个字符。',
+  'search.problem.queryTooLong': '编号最多 {max} 个字符。',
+};
