@@ -2,7 +2,8 @@ import { recordHistory, type HistoryEntry } from '../audit/record-history.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
-import { invoiceScope, invoiceSelect, toInvoice, type ErpInvoiceStatus, type Invoice, type InvoiceLine, type InvoiceRow } from './invoice.ts';
+import { invoiceScope, invoiceSelect, toInvoice, type Invoice, type InvoiceLine, type InvoiceRow } from './invoice.ts';
+import type { ErpInvoiceStatus } from './invoice-states.ts';
 
 export interface InvoiceStatusEntry {
   status: ErpInvoiceStatus;

@@ -3,14 +3,7 @@
 import type { Actor } from '../auth/actor.ts';
 import { ownedBy } from '../auth/scope.ts';
 import { recordHash } from '../signatures/record-hash.ts';
-
-export const invoiceStates = ['submitted'] as const;
-export type InvoiceState = (typeof invoiceStates)[number];
-export const isInvoiceState = (v: unknown): v is InvoiceState => invoiceStates.includes(v as InvoiceState);
-
-/** What the ERP's accounts payable reports (invoice.status_changed). */
-export const erpInvoiceStatuses = ['received', 'matched', 'approved', 'disputed', 'paid'] as const;
-export type ErpInvoiceStatus = (typeof erpInvoiceStatuses)[number];
+import type { InvoiceState } from './invoice-states.ts';
 
 /** Purchase orders in these states take no (more) invoices. */
 export const closedPurchaseOrderStates = ['cancelled', 'closed'];

@@ -3,7 +3,8 @@ import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
 import { invoiceListPermissions } from './invoice-permissions.ts';
-import { erpInvoiceStatuses, invoiceScope, isInvoiceState, type ErpInvoiceStatus, type InvoiceState } from './invoice.ts';
+import { invoiceScope } from './invoice.ts';
+import { erpInvoiceStatuses, isInvoiceState, type ErpInvoiceStatus, type InvoiceState } from './invoice-states.ts';
 
 export interface InvoiceQuery {
   state?: string;
