@@ -10,6 +10,11 @@ export const organisationsEn = {
   'org.escalationContact': 'Escalation contact (e-mail)',
   'org.recallContacts.save': 'Save the contacts',
   'org.recallContacts.saved': 'The recall contacts were saved.',
+  'org.language': 'Language of recall notices and mails',
+  'org.language.intro': 'The language this organisation receives its recall notices, reminders and receipts in first (further notice languages of a recall follow).',
+  'org.language.save': 'Save the language',
+  'org.language.saved': 'The language was saved.',
+  'organisations.problem.badLanguage': 'Choose one of the languages offered.',
   'organisations.problem.badContactEmail': 'Enter an e-mail address, or leave the field empty.',
   'organisations.problem.nameAmbiguous': 'More than one organisation is named “{name}”: name it by its id.',
 } as const;
