@@ -47,6 +47,7 @@ export async function seedDemo(ctx: UseCaseContext): Promise<boolean> {
   for (const u of demoUsers) {
     await addUser(ctx, by, { email: u.email, displayName: u.displayName, password: demoPassword, role: u.role, organisationId: orgIds[u.organisation]! });
   }
+  await ctx.db.run("UPDATE organisations SET language = 'de' WHERE id = ?", [orgIds.distributor!]); // A German distributor: its recall mails come in German first.
   // Something to recall: two lots shipped to the demo distributor, as the ERP reports them.
   await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment));
   return true;

@@ -3,7 +3,8 @@ import type { AuditActor } from '../audit/entry.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { isLocale, translate, type Locale } from '../i18n/index.ts';
+import { translate, type Locale } from '../i18n/index.ts';
+import { consigneeLocales } from './notice-languages.ts';
 import { noticeUrl, signNoticeToken } from './notice-link.ts';
 import type { Severity } from './recall-terms.ts';
 import { followUpLevel, followUpsDue, longestReminderLeadMs, nextFollowUp, type FollowUpKind } from './follow-up-schedule.ts';
@@ -140,8 +141,8 @@ async function sendOne(ctx: UseCaseContext, noticeId: string, options: FollowUpO
     if (raised.changes === 0) return undefined;
 
     const recall = (await tx.get<{ recall_number: string; notice_locales: string }>('SELECT recall_number, notice_locales FROM recalls WHERE id = ?', [notice.recall_id]))!;
-    const distributor = (await tx.get<{ name: string; erp_id: string | null; escalation_contact_email: string | null }>(
-      'SELECT name, erp_id, escalation_contact_email FROM organisations WHERE id = ?',
+    const distributor = (await tx.get<{ name: string; erp_id: string | null; escalation_contact_email: string | null; language: string }>(
+      'SELECT name, erp_id, escalation_contact_email, language FROM organisations WHERE id = ?',
       [notice.distributor_organisation_id],
     ))!;
     const qa = (
@@ -169,8 +170,8 @@ async function sendOne(ctx: UseCaseContext, noticeId: string, options: FollowUpO
     const escalation = distributor.escalation_contact_email?.toLowerCase();
     const escalationContactCopied = !!escalation && [to, ...cc].some((a) => a?.toLowerCase() === escalation);
 
-    const locales = (JSON.parse(recall.notice_locales) as unknown[]).filter(isLocale);
-    if (locales.length === 0) locales.push('en');
+    // To the distributor: in its language first, as its notice. To QA only: in the notice languages.
+    const locales = consigneeLocales(toDistributor ? distributor.language : null, JSON.parse(recall.notice_locales) as unknown[]);
     const url = noticeUrl(options.portalUrl, await signNoticeToken(tx, notice.id, notice.link_expires_at));
     const mailIds: string[] = [];
     if (to) {

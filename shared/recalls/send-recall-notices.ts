@@ -4,7 +4,7 @@ import { actOnRecalls } from './recall-permissions.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvents, type OutboxEvent } from '../outbox/enqueue-event.ts';
 import { queueMails, type OutgoingMail } from '../mail/queue-mail.ts';
-import { translate, isLocale, type Locale } from '../i18n/index.ts';
+import { translate, type Locale } from '../i18n/index.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { noticeTokenSigner, noticeUrl } from './notice-link.ts';
@@ -12,6 +12,7 @@ import { noticeRecipientsSql } from './notice-recipients.ts';
 import { queueAs2Message } from '../edi/messages/queue-as2-message.ts';
 import { getNoticeData } from './get-notice-data.ts';
 import { renderNoticePdf } from './render-notice-pdf.ts';
+import { consigneeLocales, readTranslations } from './notice-languages.ts';
 
 /** How long a notice link opens the notice after its reply deadline. */
 export const linkValidityAfterDeadlineMs = 90 * 86_400_000;
@@ -27,6 +28,7 @@ interface ConsigneeRow {
   distributor: string;
   name: string;
   erp_id: string | null;
+  language: string;
   recipients: string;
   lots: string;
 }
@@ -34,7 +36,7 @@ interface ConsigneeRow {
 // One row per consignee: its recipients (the recall contact, else its active distributor users)
 // and its affected lots, gathered in one statement however many distributors there are.
 const consigneesSql = `
-SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id,
+SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id, o.language,
        ${noticeRecipientsSql} AS recipients,
        json_group_array(json_object('gtin', c.gtin, 'lot', c.lot, 'quantityShipped', c.quantity_shipped)) AS lots
 FROM recall_consignees AS c JOIN organisations AS o ON o.id = c.distributor_organisation_id
@@ -44,8 +46,8 @@ ORDER BY o.name, o.id`;
 
 /**
  * Manufacturer QA releases a reviewed recall: every consignee gets its notice, in one
- * transaction. Per distributor a notice record, an e-mail in the recall's notice languages with
- * a signed link to the notice page (valid until 90 days after the deadline) and the field
+ * transaction. Per distributor a notice record, an e-mail in its organisation's language and then
+ * the recall's other notice languages (each with the reason given in it, if any) with a signed link to the notice page (valid until 90 days after the deadline) and the field
  * safety notice PDF per language (rendered when the mail is sent), and a recall.notice_sent
  * event for the ERP; an EDI partner also gets the PDFs over AS2. A distributor nobody can be
  * reached at still gets its notice record, and is named in the answer and on the dashboard.
@@ -54,8 +56,8 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
   actOnRecalls.require(actor);
   const overAs2 = await noticePdfsForEdiPartners(ctx, input.recallId);
   return ctx.db.transaction(async (tx) => {
-    const recall = await tx.get<{ id: string; recall_number: string; state: string; reason: string; response_deadline: string; notice_locales: string }>(
-      "SELECT id, recall_number, state, payload ->> '$.reason' AS reason, response_deadline, notice_locales FROM recalls WHERE id = ?",
+    const recall = await tx.get<{ id: string; recall_number: string; state: string; reason: string; translations: string | null; response_deadline: string; notice_locales: string }>(
+      "SELECT id, recall_number, state, payload ->> '$.reason' AS reason, payload -> '$.translations' AS translations, response_deadline, notice_locales FROM recalls WHERE id = ?",
       [input.recallId],
     );
     if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
@@ -65,25 +67,29 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
 
     const now = ctx.clock.now().toISOString();
     const linkExpiresAt = new Date(Date.parse(recall.response_deadline) + linkValidityAfterDeadlineMs).toISOString();
-    const noticeLocales = (JSON.parse(recall.notice_locales) as string[]).filter(isLocale);
-    const subject = noticeLocales.map((l) => translate(l, 'recallMail.subject', { recallNumber: recall.recall_number })).join(' / ');
+    const noticeLocales = JSON.parse(recall.notice_locales) as string[];
+    const translations = readTranslations({ translations: recall.translations ? JSON.parse(recall.translations) : undefined });
     const sign = await noticeTokenSigner(tx);
     // Built in memory, written in one statement per table: a recall can have thousands of consignees.
-    const notices: { id: string; distributor: string; recipients: string }[] = [];
+    const notices: { id: string; distributor: string; recipients: string; subject: string }[] = [];
     const mails: OutgoingMail[] = [];
     const events: OutboxEvent[] = [];
     const withoutAddress: string[] = [];
     for (const c of consignees) {
       const recipients = JSON.parse(c.recipients) as string[];
       const noticeId = newId('rnt');
-      notices.push({ id: noticeId, distributor: c.distributor, recipients: c.recipients });
+      const mailLocales = consigneeLocales(c.language, noticeLocales);
+      const subject = mailLocales.map((l) => translate(l, 'recallMail.subject', { recallNumber: recall.recall_number })).join(' / ');
+      notices.push({ id: noticeId, distributor: c.distributor, recipients: c.recipients, subject });
       const as2 = overAs2.get(c.distributor);
       if (recipients.length === 0 && !as2) withoutAddress.push(c.distributor);
       const url = noticeUrl(input.portalUrl, sign(noticeId, linkExpiresAt));
-      const text = noticeLocales.map((l) => noticeMailText(l, { recallNumber: recall.recall_number, distributor: c.name, reason: recall.reason, deadline: recall.response_deadline, url })).join('\n\n----\n\n');
-      const attachments = noticeLocales.map((locale) => ({ kind: 'recall-notice-pdf', ref: { recallId: recall.id, distributorOrganisationId: c.distributor, locale } }));
+      const text = mailLocales
+        .map((l) => noticeMailText(l, { recallNumber: recall.recall_number, distributor: c.name, reason: translations[l]?.reason ?? recall.reason, deadline: recall.response_deadline, url }))
+        .join('\n\n----\n\n');
+      const attachments = mailLocales.map((locale) => ({ kind: 'recall-notice-pdf', ref: { recallId: recall.id, distributorOrganisationId: c.distributor, locale } }));
       for (const to of recipients) {
-        mails.push({ to, subject, text, locale: noticeLocales[0] ?? 'en', purpose: 'recall.notice', organisationId: c.distributor, entity: { type: 'recall_notice', id: noticeId }, attachments });
+        mails.push({ to, subject, text, locale: mailLocales[0]!, purpose: 'recall.notice', organisationId: c.distributor, entity: { type: 'recall_notice', id: noticeId }, attachments });
       }
       events.push({
         type: 'recall.notice_sent',
@@ -117,7 +123,7 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
           payload: pdf.bytes,
           filename: pdf.filename,
           contentType: 'application/pdf',
-          subject: subject,
+          subject: notice.subject,
           purpose: 'recall_notice',
           relatesTo: { type: 'recall_notice', id: notice.id },
         });
@@ -142,14 +148,15 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
 
 /**
  * The field safety notice PDFs of the consignees that are EDI partners with an AS2 URL, one per
- * notice language, rendered before the release's transaction (rendering takes ~100 ms each; EDI
+ * language of the consignee (its organisation's, then the recall's notice languages), rendered before the release's transaction (rendering takes ~100 ms each; EDI
  * partners are few) and sent over AS2 beside the mail.
  */
 async function noticePdfsForEdiPartners(ctx: UseCaseContext, recallId: string): Promise<Map<string, { partnerId: string; pdfs: { filename: string; bytes: Uint8Array }[] }>> {
-  const rows = await ctx.db.all<{ distributor: string; partner_id: string; notice_locales: string }>(
-    `SELECT DISTINCT c.distributor_organisation_id AS distributor, p.id AS partner_id, r.notice_locales
+  const rows = await ctx.db.all<{ distributor: string; partner_id: string; notice_locales: string; language: string }>(
+    `SELECT DISTINCT c.distributor_organisation_id AS distributor, p.id AS partner_id, r.notice_locales, o.language
        FROM recall_consignees AS c
        JOIN recalls AS r ON r.id = c.recall_id
+       JOIN organisations AS o ON o.id = c.distributor_organisation_id
        JOIN edi_partners AS p ON p.organisation_id = c.distributor_organisation_id AND p.state = 'active' AND p.as2_url IS NOT NULL
       WHERE c.recall_id = ?`,
     [recallId],
@@ -159,7 +166,7 @@ async function noticePdfsForEdiPartners(ctx: UseCaseContext, recallId: string): 
     if (out.has(r.distributor)) continue;
     const data = await getNoticeData(ctx.db, { recallId, distributorOrganisationId: r.distributor });
     const pdfs = [];
-    for (const locale of (JSON.parse(r.notice_locales) as string[]).filter(isLocale)) {
+    for (const locale of consigneeLocales(r.language, JSON.parse(r.notice_locales) as string[])) {
       pdfs.push({ filename: `field-safety-notice-${data.recallNumber}-${locale}.pdf`, bytes: await renderNoticePdf(data, locale) });
     }
     out.set(r.distributor, { partnerId: r.partner_id, pdfs });
