@@ -1,4 +1,4 @@
-import { isLocale, locales, type Locale } from '../i18n/index.ts';
+import { defaultLocale, isLocale, type Locale } from '../i18n/index.ts';
 
 /**
  * A recall's reason, hazard and further instructions in one notice language, as QA (or the ERP)
@@ -41,7 +41,7 @@ export function readTranslations(payload: { translations?: unknown }): RecallTra
  */
 export function consigneeLocales(organisationLanguage: string | null | undefined, noticeLocales: readonly unknown[]): Locale[] {
   const wanted = [organisationLanguage, ...noticeLocales].filter(isLocale);
-  return [...new Set(wanted.length ? wanted : [locales[0]])];
+  return [...new Set(wanted.length ? wanted : [defaultLocale])];
 }
 
 /** The notice languages of a recall that names none (from the ERP): English and Simplified Chinese. */

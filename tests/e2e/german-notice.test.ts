@@ -5,65 +5,31 @@
 // texts, signs in, and answers on the reply page in German; the receipt mail comes in German.
 // QA then issues a recall through the form with German texts, which its page shows as signed.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { Db } from '../../shared/db/index.ts';
-import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
-import { generateSecret } from '../../shared/webhooks/signature.ts';
-import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
-import { postErpEvent } from '../support/erp.ts';
-import { elementsWiderThanViewport, htmlLang, launchChromium, newVisitor, postsForm, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
+import { elementsWiderThanViewport, htmlLang, newVisitor, postsForm, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
 import { actorFor } from '../support/actors.ts';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 import { demo } from '../support/demo.ts';
 import { mailText } from '../support/mail.ts';
+import { startMailingPortal, type MailingPortal } from '../support/mailing-portal.ts';
+import { waitFor } from '../support/wait.ts';
 
 const qa = demo('manufacturer_qa');
 const distributor = demo('distributor_user');
 const infusionSet = '09506000134352';
-const inboundSecret = generateSecret();
 
-let server: RunningServer;
-let browser: Browser;
-let db: Db;
-let smtp: TestSmtpServer;
-let mails: ReceivedMail[];
+let world: MailingPortal;
 let recallId: string;
 
-async function erp(type: string, data: unknown): Promise<void> {
-  const answer = await postErpEvent(server, inboundSecret, type, data);
-  if (answer.status !== 200) throw new Error(`${type}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  mails = smtp.received;
-  await ensurePortalBuilt();
-  [server, browser] = await Promise.all([
-    startServer({ SMTP_URL: smtp.url, MAIL_FROM: 'Lotbridge <no-reply@lotbridge.test>', ERP_INBOUND_SECRET: inboundSecret }),
-    launchChromium(),
-  ]);
-  db = openServerDb(server);
-
-  await erp('shipment.dispatched', {
+  world = await startMailingPortal();
+  await world.erp('shipment.dispatched', {
     shipmentNumber: 'SH-E2E-DE',
     distributor: { erpId: 'C-20001' },
     dispatchedAt: '2026-02-10T08:00:00Z',
     lines: [{ gtin: infusionSet, lot: 'L-DE-A', quantity: 24 }],
   });
-  await erp('recall.issued', {
+  await world.erp('recall.issued', {
     recallNumber: 'FSCA-E2E-DE',
     issuedAt: new Date().toISOString(),
     reason: 'Roller clamp may leak',
@@ -74,15 +40,12 @@ beforeAll(async () => {
     responseDeadline: new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10),
     translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich', instructionText: 'Verwenden Sie das beiliegende Rücksendeformular.' } },
   });
-  recallId = (await db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-E2E-DE'"))!.id;
-  await sendRecallNotices({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, qa.email), { recallId, portalUrl: server.url });
+  recallId = (await world.db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-E2E-DE'"))!.id;
+  await sendRecallNotices(world.ctx, await actorFor(world.db, qa.email), { recallId, portalUrl: world.server.url });
 });
 
 afterAll(async () => {
-  db?.close();
-  await browser?.close();
-  await server?.stop();
-  await smtp?.close();
+  await world?.stop();
 });
 
 describe('a German distributor reads its notice and replies in German', () => {
@@ -93,7 +56,7 @@ describe('a German distributor reads its notice and replies in German', () => {
   beforeAll(async () => {
     // A desktop screen: on a phone the German labels of the notice's fact list are too wide for
     // its two columns (portal/app.css dl.facts), which the phone layout work stacks.
-    visit = await newVisitor(browser, server.url, { locale: 'de-DE' });
+    visit = await newVisitor(world.browser, world.server.url, { locale: 'de-DE' });
   });
 
   afterAll(async () => {
@@ -102,13 +65,13 @@ describe('a German distributor reads its notice and replies in German', () => {
   });
 
   step('the notice mail arrives German first, with the German notice PDF and a link', async () => {
-    const mail = await waitFor('the notice mail', () => mails.find((m) => m.to.includes(distributor.email)));
+    const mail = await waitFor('the notice mail', () => world.mails.find((m) => m.to.includes(distributor.email)));
     const text = mail.raw.replace(/=\r\n/g, '');
     expect(text).toContain('field-safety-notice-FSCA-E2E-DE-de.pdf');
     link = /(http:\/\/[^\s]+\/notices\/rnt_[a-z2-7]+\.\d+\.[A-Za-z0-9_-]{43})/.exec(text)![1]!;
-    const stored = (await db.get<{ id: string; text_body: string; locale: string }>("SELECT id, text_body, locale FROM mail_messages WHERE purpose = 'recall.notice' AND to_address = ?", [distributor.email]))!;
+    const stored = (await world.db.get<{ id: string; text_body: string; locale: string }>("SELECT id, text_body, locale FROM mail_messages WHERE purpose = 'recall.notice' AND to_address = ?", [distributor.email]))!;
     expect(stored.locale).toBe('de');
-    expect(mailText(db, stored)).toMatch(/^An Rhein Medical Distribution GmbH,\n\nDer Hersteller hat den Rückruf FSCA-E2E-DE .*\n\nGrund: Die Rollenklemme kann undicht sein/);
+    expect(mailText(world.db, stored)).toMatch(/^An Rhein Medical Distribution GmbH,\n\nDer Hersteller hat den Rückruf FSCA-E2E-DE .*\n\nGrund: Die Rollenklemme kann undicht sein/);
   });
 
   step('the notice page is in German, with the German reason and hazard', async () => {
@@ -162,7 +125,7 @@ describe('a German distributor reads its notice and replies in German', () => {
     await page.getByTestId('replied').waitFor();
     expect(await page.getByTestId('replied').innerText()).toContain('Ihre signierte Rückmeldung wurde als Version 1 erfasst');
     const receipt = await waitFor('the receipt mail', () =>
-      db.get<{ subject: string; locale: string }>("SELECT subject, locale FROM mail_messages WHERE purpose = 'recall.receipt' AND to_address = ?", [distributor.email]),
+      world.db.get<{ subject: string; locale: string }>("SELECT subject, locale FROM mail_messages WHERE purpose = 'recall.receipt' AND to_address = ?", [distributor.email]),
     );
     expect(receipt).toEqual({ subject: 'Empfangsbestätigung: Ihre signierte Rückmeldung zum Rückruf FSCA-E2E-DE (Version 1)', locale: 'de' });
   });
@@ -171,7 +134,7 @@ describe('a German distributor reads its notice and replies in German', () => {
 describe('QA issues a recall with German texts through the form', () => {
   const step = stepsInOrder();
   step('the form takes reason, hazard and instructions in German; the signed recall shows them', async () => {
-    const visitor = await newVisitor(browser, server.url);
+    const visitor = await newVisitor(world.browser, world.server.url);
     const { page } = visitor;
     await signInAsDemo(page, qa.email);
     await page.goto('/recalls/new');
@@ -193,7 +156,7 @@ describe('QA issues a recall with German texts through the form', () => {
     await postsForm(page, '/recalls/new', () => page.getByRole('button', { name: 'Sign and issue' }).click());
     await page.waitForURL((url) => /^\/recalls\/rcl_/.test(url.pathname));
     expect(await page.getByTestId('translation-de').innerText()).toContain('Die Rollenklemme kann undicht sein');
-    const row = (await db.get<{ notice_locales: string; translations: string; record_hash: string; signed: string }>(
+    const row = (await world.db.get<{ notice_locales: string; translations: string; record_hash: string; signed: string }>(
       "SELECT notice_locales, payload -> '$.translations' AS translations, record_hash, (SELECT record_hash FROM signatures WHERE entity_id = recalls.id) AS signed FROM recalls WHERE recall_number = 'FSCA-E2E-DE-2'",
     ))!;
     expect(JSON.parse(row.notice_locales)).toEqual(['en', 'zh-CN', 'de']);
