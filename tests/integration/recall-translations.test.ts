@@ -9,6 +9,8 @@ import { recallRecordHash } from '../../shared/recalls/recall-record-hash.ts';
 import { getNoticeData, noticeInLanguage } from '../../shared/recalls/get-notice-data.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
+import { validateEvent } from '../../shared/events/validate-event.ts';
+import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { refusal } from '../support/refusal.ts';
@@ -66,6 +68,15 @@ describe('recall texts per language in the signed record', () => {
     expect(recallRecordHash('portal', withoutTranslations)).not.toBe(row.record_hash);
     expect(await t.db.get("SELECT record_hash FROM signatures WHERE entity_type = 'recall' AND entity_id = ?", [recallId])).toEqual({ record_hash: row.record_hash });
     expect((await verifyRecordHashes(t.db)).ok).toBe(true);
+  });
+
+  it('tells the ERP the texts per language in recall.created, valid against its schema', async () => {
+    const row = (await t.db.get<{ event_type: string; occurred_at: string; payload: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number }>(
+      "SELECT event_type, occurred_at, payload, aggregate_type, aggregate_id, aggregate_seq FROM outbox WHERE event_type = 'recall.created'",
+    ))!;
+    const data = validateEvent(JSON.parse(webhookBody(row)), 'outbound').data;
+    expect(data.noticeLanguages).toEqual(['en', 'de']);
+    expect(data.translations).toEqual({ de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion', instructionText: 'Verwenden Sie das beiliegende Formular.' } });
   });
 
   it('shows each language its own texts and the others the main ones', async () => {
