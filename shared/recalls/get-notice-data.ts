@@ -34,7 +34,7 @@ export interface NoticeData {
   hazard?: string;
   /** Known actions, rendered from the catalogues. */
   actions: NoticeAction[];
-  /** Instructions in the recall's own words (not translated). */
+  /** Instructions in the recall's own words (in `locale` where the recall gives them there: noticeInLanguage). */
   instructionText: string[];
   /** The reply deadline as given (a date or a date-time); absent when the recall sets none. */
   responseDeadline?: string;
