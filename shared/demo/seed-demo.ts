@@ -3,6 +3,7 @@ import type { Actor, Role } from '../auth/actor.ts';
 import type { UploadLimits } from '../files/store-upload.ts';
 import { createOrganisation } from '../organisations/create-organisation.ts';
 import { addUser } from '../organisations/add-user.ts';
+import { setOrganisationLanguage } from '../organisations/set-organisation-language.ts';
 import { applyShipmentDispatched } from '../erp/apply-shipment-dispatched.ts';
 import { seedDemoWork } from './seed-demo-work.ts';
 import { demoSeedRequestId } from './demo-data.ts';
@@ -70,6 +71,8 @@ async function seedAccounts(ctx: UseCaseContext): Promise<Record<Role, Actor> | 
     const { id } = await addUser(ctx, by, { email: u.email, displayName: u.displayName, password: demoPassword, role: u.role, organisationId: org.id });
     actors[u.role] = { userId: id, email: u.email, displayName: u.displayName, organisationId: org.id, organisationName: org.name, organisationKind: u.organisation, role: u.role };
   }
+  // A German distributor: its recall mails come in German first.
+  await setOrganisationLanguage(ctx, actors.manufacturer_admin, { organisationId: orgs.distributor!.id, language: 'de' });
   // Something to recall: two lots shipped to the demo distributor, as the ERP reports them.
   await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment, demoSeedRequestId));
   return actors;

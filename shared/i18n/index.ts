@@ -1,14 +1,16 @@
 import { problemKey, type Problem } from '../errors.ts';
 import { en, type MessageKey } from './en.ts';
 import { zhCN } from './zh-CN.ts';
+import { de } from './de.ts';
 import { fill } from '../fill.ts';
 
 export type { MessageKey };
-export const locales = ['en', 'zh-CN'] as const;
+export const locales = ['en', 'zh-CN', 'de'] as const;
 export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'en';
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN };
+// German is completed at merge (until then a missing text falls back to English).
+const catalogues: Record<Locale, Partial<Record<MessageKey, string>>> = { en, 'zh-CN': zhCN, de };
 
 export function isLocale(value: unknown): value is Locale {
   return locales.includes(value as Locale);
@@ -48,6 +50,7 @@ export function negotiateLocale(saved: string | undefined, acceptLanguage: strin
     if (tag === 'en' || tag.startsWith('en-')) return 'en';
     // Simplified Chinese is what mainland users ask for (zh, zh-CN, zh-Hans, zh-SG).
     if (tag === 'zh' || tag === 'zh-cn' || tag === 'zh-sg' || tag.startsWith('zh-hans')) return 'zh-CN';
+    if (tag === 'de' || tag.startsWith('de-')) return 'de';
   }
   return defaultLocale;
 }

@@ -12,6 +12,7 @@ export const layoutEn = {
   'lang.switch': 'Change',
   'lang.en': 'English',
   'lang.zh-CN': '简体中文',
+  'lang.de': 'Deutsch',
   'error.invalid_credentials': 'The e-mail address or password is wrong.',
   'error.account_locked': 'Too many failed sign-ins: this account is locked until {time} UTC. Ask your administrator to unlock it sooner.',
   'error.invalid_input': 'Please correct the highlighted fields.',

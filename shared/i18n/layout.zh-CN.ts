@@ -13,6 +13,7 @@ export const layoutZhCN: Record<keyof typeof layoutEn, string> = {
   'lang.label': '语言',
   'lang.switch': '切换',
   'lang.en': 'English',
+  'lang.de': 'Deutsch',
   'lang.zh-CN': '简体中文',
   'error.invalid_credentials': '电子邮箱或密码错误。',
   'error.account_locked': '登录失败次数过多：此账户已被锁定至 UTC {time}。如需提前解锁，请联系管理员。',

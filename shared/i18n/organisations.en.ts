@@ -10,6 +10,12 @@ export const organisationsEn = {
   'org.escalationContact': 'Escalation contact (e-mail)',
   'org.recallContacts.save': 'Save the contacts',
   'org.recallContacts.saved': 'The recall contacts were saved.',
+  'org.language': 'Language',
+  'org.language.intro': 'The language each organisation receives its recall notices, reminders and receipts in first (further notice languages of a recall follow).',
+  'org.language.save': 'Save',
+  'org.language.saveFor': 'Save the language of {name}',
+  'org.language.saved': 'The language of {name} was saved.',
+  'organisations.problem.badLanguage': 'Choose one of the languages offered.',
   'organisations.problem.badContactEmail': 'Enter an e-mail address, or leave the field empty.',
   'organisations.problem.nameAmbiguous': 'More than one organisation is named “{name}”: name it by its id.',
 } as const;

@@ -1,6 +1,8 @@
 import type { Tx } from '../db/index.ts';
 import { AppError } from '../errors.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
+import type { Locale } from '../i18n/index.ts';
+import { readTranslations, type RecallTranslations } from './notice-languages.ts';
 
 /** The actions a notice can ask of a distributor; each has its wording in the catalogues. */
 export const noticeActions = ['quarantine', 'return', 'destroy', 'correct'] as const;
@@ -32,7 +34,7 @@ export interface NoticeData {
   hazard?: string;
   /** Known actions, rendered from the catalogues. */
   actions: NoticeAction[];
-  /** Instructions in the recall's own words (not translated). */
+  /** Instructions in the recall's own words (in `locale` where the recall gives them there: noticeInLanguage). */
   instructionText: string[];
   /** The reply deadline as given (a date or a date-time); absent when the recall sets none. */
   responseDeadline?: string;
@@ -40,6 +42,20 @@ export interface NoticeData {
   products: NoticeProduct[];
   /** Units of all affected lots shipped to this distributor. */
   units: number;
+  /** Reason, hazard and further instructions per notice language, where the recall gives them. */
+  translations: RecallTranslations;
+}
+
+/** The notice with its reason, hazard and further instructions in `locale` where the recall gives them there. */
+export function noticeInLanguage(data: NoticeData, locale: Locale): NoticeData {
+  const texts = data.translations[locale];
+  if (!texts) return data;
+  return {
+    ...data,
+    reason: texts.reason ?? data.reason,
+    hazard: texts.hazard ?? data.hazard,
+    instructionText: texts.instructionText ? [texts.instructionText] : data.instructionText,
+  };
 }
 
 interface Payload {
@@ -55,6 +71,7 @@ interface Payload {
   instructions?: unknown;
   responseDeadline?: unknown;
   manufacturer?: unknown;
+  translations?: unknown;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
@@ -131,5 +148,6 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     responseDeadline: text(p.responseDeadline),
     products: recalled.map((gtin) => ({ gtin, lots: byGtin.get(gtin) ?? [] })),
     units: rows.reduce((n, r) => n + r.quantity, 0),
+    translations: readTranslations(p),
   };
 }

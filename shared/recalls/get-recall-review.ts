@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
 import { noticeActions, type NoticeAction } from './get-notice-data.ts';
 import type { EffectivenessLevel, Severity } from './recall-terms.ts';
+import { readTranslations, type RecallTranslations } from './notice-languages.ts';
 import { noticeRecipientsSql } from './notice-recipients.ts';
 
 export interface ReviewProduct {
@@ -41,6 +42,8 @@ export interface ReviewRecall {
   actions: NoticeAction[];
   /** Instructions in the recall's own words. */
   instructionText: string[];
+  /** Reason, hazard and further instructions per notice language, signed with the recall. */
+  translations: RecallTranslations;
   products: ReviewProduct[];
   recordHash: string | null;
   createdBy: string | null;
@@ -85,6 +88,7 @@ interface Payload {
   hazard?: unknown;
   instructions?: unknown;
   products?: unknown;
+  translations?: unknown;
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
@@ -213,6 +217,7 @@ export async function getRecallReview(ctx: UseCaseContext, actor: Actor, recallI
       reason: text(p.reason) ?? '',
       hazard: text(p.hazard) ?? null,
       ...readInstructions(p.instructions),
+      translations: readTranslations(p),
       products,
       recordHash: row.record_hash,
       createdBy: row.created_by,

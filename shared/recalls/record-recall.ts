@@ -4,7 +4,8 @@ import type { AuditActor } from '../audit/entry.ts';
 import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { problem, refusal } from '../errors.ts';
-import { isLocale, locales, type Locale } from '../i18n/index.ts';
+import { isLocale, type Locale } from '../i18n/index.ts';
+import { defaultNoticeLocales, type RecallTranslations } from './notice-languages.ts';
 import { resolveConsignees, type RecalledProduct, type ResolvedConsignees } from './resolve-consignees.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
 import { deadlineInstant, isEffectivenessLevel, severityOf, type Classification } from './recall-terms.ts';
@@ -21,6 +22,8 @@ export interface RecallContent {
   responseDeadline?: string;
   effectivenessLevel?: string;
   noticeLanguages?: string[];
+  /** Reason, hazard and further instructions per notice language; hashed and signed with the rest. */
+  translations?: RecallTranslations;
   [more: string]: unknown;
 }
 
@@ -42,7 +45,7 @@ export async function recordRecall(
   const deadline = deadlineInstant(data.responseDeadline, severity, new Date(data.issuedAt));
   const level = isEffectivenessLevel(data.effectivenessLevel) ? data.effectivenessLevel : 'C';
   const wanted = (data.noticeLanguages ?? []).filter(isLocale);
-  const noticeLocales: Locale[] = wanted.length ? [...new Set(wanted)] : [...locales];
+  const noticeLocales: Locale[] = wanted.length ? [...new Set(wanted)] : defaultNoticeLocales;
   const id = newId('rcl');
   // Hashed as stored (after the JSON round trip), so the hash recomputes from recalls.payload.
   const payload = JSON.stringify(data);

@@ -1,5 +1,5 @@
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
-import type { NoticeData } from './get-notice-data.ts';
+import { noticeInLanguage, type NoticeData } from './get-notice-data.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
 import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf } from './pdf-document.ts';
 
@@ -27,14 +27,16 @@ function showDate(value: string): string {
 }
 
 /**
- * One distributor's field safety notice as PDF bytes, in English or Simplified Chinese (21 CFR
+ * One distributor's field safety notice as PDF bytes in `locale`, with the reason, hazard and
+ * instructions the recall gives in that language (else its main texts) (21 CFR
  * 7.49, EU FSN, NMPA order 29): title, recall number and date, manufacturer, type and class,
  * reason and hazard, the actions asked, the affected products by GTIN / UDI-DI, a table of the
  * lots and serials with the quantity shipped to THIS distributor, the reply deadline and how to
  * reply, and a footer with page numbers. Equal input gives equal bytes: the document's dates
  * are the recall's issuedAt, and pdfkit derives its file id and font subset tags from them.
  */
-export async function renderNoticePdf(data: NoticeData, locale: Locale, options: RenderNoticeOptions = {}): Promise<Uint8Array> {
+export async function renderNoticePdf(given: NoticeData, locale: Locale, options: RenderNoticeOptions = {}): Promise<Uint8Array> {
+  const data = noticeInLanguage(given, locale);
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
   const { doc, done, width } = startPdf({
     locale,

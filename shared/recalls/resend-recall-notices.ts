@@ -2,9 +2,9 @@ import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { queueMails } from '../mail/queue-mail.ts';
-import { isLocale } from '../i18n/index.ts';
 import { noticeTokenSigner, noticeUrl } from './notice-link.ts';
 import { noticeMails } from './send-recall-notices.ts';
+import { consigneeLocales, readTranslations } from './notice-languages.ts';
 import type { FollowUpOptions } from './send-recall-follow-ups.ts';
 import { selectConsignees, withoutAddress, type ConsigneeSelection } from './select-consignees.ts';
 
@@ -19,8 +19,12 @@ import { selectConsignees, withoutAddress, type ConsigneeSelection } from './sel
 export async function resendRecallNotices(ctx: UseCaseContext, actor: Actor, input: ConsigneeSelection & FollowUpOptions): Promise<{ consignees: number; mails: number }> {
   return ctx.db.transaction(async (tx) => {
     const { recall, notices } = await selectConsignees(tx, actor, input, withoutAddress);
-    const row = (await tx.get<{ reason: string; notice_locales: string }>("SELECT payload ->> '$.reason' AS reason, notice_locales FROM recalls WHERE id = ?", [recall.id]))!;
-    const locales = (JSON.parse(row.notice_locales) as unknown[]).filter(isLocale);
+    const row = (await tx.get<{ reason: string; translations: string | null; notice_locales: string }>(
+      "SELECT payload ->> '$.reason' AS reason, payload -> '$.translations' AS translations, notice_locales FROM recalls WHERE id = ?",
+      [recall.id],
+    ))!;
+    const noticeLocales = JSON.parse(row.notice_locales) as unknown[];
+    const translations = readTranslations({ translations: row.translations ? JSON.parse(row.translations) : undefined });
     const sign = await noticeTokenSigner(tx);
     let mails = 0;
     for (const n of notices) {
@@ -28,8 +32,9 @@ export async function resendRecallNotices(ctx: UseCaseContext, actor: Actor, inp
       const ids = await queueMails(
         tx,
         ctx.clock,
-        noticeMails(locales, {
+        noticeMails(consigneeLocales(n.language, noticeLocales), {
           recall: { id: recall.id, recall_number: recall.recallNumber, reason: row.reason, response_deadline: n.response_deadline },
+          translations,
           distributor: { id: n.distributor_organisation_id, name: n.name },
           noticeId: n.id,
           recipients,

@@ -5,7 +5,8 @@ import type { AuditActor } from '../audit/entry.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { isLocale, translate, type Locale } from '../i18n/index.ts';
+import { translate, type Locale } from '../i18n/index.ts';
+import { consigneeLocales } from './notice-languages.ts';
 import { noticeUrl, signNoticeToken } from './notice-link.ts';
 import type { Severity } from './recall-terms.ts';
 import { followUpLevel, followUpsDue, longestReminderLeadMs, nextFollowUp, type FollowUpKind } from './follow-up-schedule.ts';
@@ -119,7 +120,7 @@ function followUpMail(locales: Locale[], f: MailFacts): { subject: string; text:
 /** What queueFollowUpMail wrote, and the facts the caller's audit entry and event need. */
 export interface QueuedFollowUpMail {
   recall: { recall_number: string; notice_locales: string };
-  distributor: { name: string; erp_id: string | null; escalation_contact_email: string | null };
+  distributor: { name: string; erp_id: string | null; escalation_contact_email: string | null; language: string };
   toDistributor: boolean;
   to: string | null;
   cc: string[];
@@ -129,7 +130,7 @@ export interface QueuedFollowUpMail {
 
 /**
  * Queues the follow-up mail of `kind` for a notice inside the caller's transaction: one message
- * to the notice's recipients in the recall's notice languages with a fresh notice link (a
+ * to the notice's recipients in their organisation's language, then the recall's notice languages, with a fresh notice link (a
  * final notice copied to the escalation contact and the manufacturer's QA), or, when nobody at
  * the distributor can be mailed, to QA asking them to reach it another way. Used by the
  * schedule here and by QA's "remind now" and "escalate now" (remind-consignees.ts, escalate-consignees.ts).
@@ -142,8 +143,8 @@ export async function queueFollowUpMail(
   options: FollowUpOptions,
 ): Promise<QueuedFollowUpMail> {
   const recall = (await tx.get<{ recall_number: string; notice_locales: string }>('SELECT recall_number, notice_locales FROM recalls WHERE id = ?', [notice.recall_id]))!;
-  const distributor = (await tx.get<{ name: string; erp_id: string | null; escalation_contact_email: string | null }>(
-    'SELECT name, erp_id, escalation_contact_email FROM organisations WHERE id = ?',
+  const distributor = (await tx.get<{ name: string; erp_id: string | null; escalation_contact_email: string | null; language: string }>(
+    'SELECT name, erp_id, escalation_contact_email, language FROM organisations WHERE id = ?',
     [notice.distributor_organisation_id],
   ))!;
   const qa = (
@@ -171,8 +172,8 @@ export async function queueFollowUpMail(
   const escalation = distributor.escalation_contact_email?.toLowerCase();
   const escalationContactCopied = !!escalation && [to, ...cc].some((a) => a?.toLowerCase() === escalation);
 
-  const locales = (JSON.parse(recall.notice_locales) as unknown[]).filter(isLocale);
-  if (locales.length === 0) locales.push('en');
+  // To the distributor: in its language first, as its notice. To QA only: in the notice languages.
+  const locales = consigneeLocales(toDistributor ? distributor.language : null, JSON.parse(recall.notice_locales) as unknown[]);
   const url = noticeUrl(options.portalUrl, await signNoticeToken(tx, notice.id, notice.link_expires_at));
   const mailIds: string[] = [];
   if (to) {

@@ -12,6 +12,7 @@ import { newId } from '../ids.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
 import { acknowledgementRecordHash } from './recall-record-hash.ts';
+import { consigneeLocales } from './notice-languages.ts';
 
 export interface SubRecipientInput {
   name: string;
@@ -152,15 +153,18 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
         data: { recallNumber: notice.recallNumber, noticeId: notice.id, distributor: notice.distributorRef, acknowledgementId: id, version, quarantined: lots.reduce((n, l) => n + l.quarantined, 0), confirmedAt: now },
       });
     }
+    // In the language of the reply, then in the organisation's language when that differs.
+    const receiptLocales = consigneeLocales(input.locale, [notice.distributorLanguage]);
+    const receiptParams = { recallNumber: notice.recallNumber, version, signer: signature.signerName, signedAt: `${now.slice(0, 16).replace('T', ' ')} UTC` };
     await queueMail(tx, ctx.clock, {
       to: actor.email,
-      subject: translate(input.locale, 'recallReceipt.subject', { recallNumber: notice.recallNumber, version }),
-      text: translate(input.locale, 'recallReceipt.body', { recallNumber: notice.recallNumber, version, signer: signature.signerName, signedAt: `${now.slice(0, 16).replace('T', ' ')} UTC` }),
+      subject: receiptLocales.map((l) => translate(l, 'recallReceipt.subject', receiptParams)).join(' / '),
+      text: receiptLocales.map((l) => translate(l, 'recallReceipt.body', receiptParams)).join('\n\n----\n\n'),
       locale: input.locale,
       purpose: 'recall.receipt',
       organisationId: notice.distributorOrganisationId,
       entity: { type: 'recall_acknowledgement', id },
-      attachments: [{ kind: 'recall-receipt-pdf', ref: { acknowledgementId: id, locale: input.locale } }],
+      attachments: receiptLocales.map((locale) => ({ kind: 'recall-receipt-pdf', ref: { acknowledgementId: id, locale } })),
     });
     return { acknowledgementId: id, version, quarantineConfirmed };
   });

@@ -11,54 +11,30 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Db } from '../../shared/db/index.ts';
-import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
-import { generateSecret } from '../../shared/webhooks/signature.ts';
-import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
-import { startServer, type RunningServer } from '../support/server.ts';
-import { postErpEvent } from '../support/erp.ts';
-import { elementsWiderThanViewport, launchChromium, newVisitor, phone, postsForm, stepsInOrder, type Visitor, signInAsDemo } from '../support/browser.ts';
+import type { RunningServer } from '../support/server.ts';
+import { waitFor } from '../support/wait.ts';
+import { elementsWiderThanViewport, newVisitor, phone, postsForm, stepsInOrder, type Visitor, signInAsDemo } from '../support/browser.ts';
 import { actorFor } from '../support/actors.ts';
-import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
+import type { ReceivedMail } from '../support/smtp.ts';
 import { demo } from '../support/demo.ts';
+import { startMailingPortal, type MailingPortal } from '../support/mailing-portal.ts';
 
 const qa = demo('manufacturer_qa');
 const infusionSet = '09506000134352';
 const contact = 'recall@rhein-medical.example';
-const inboundSecret = generateSecret();
 
+let world: MailingPortal;
 let server: RunningServer;
 let browser: Browser;
 let db: Db;
-let smtp: TestSmtpServer;
 let mails: ReceivedMail[];
 let recallId: string;
 
-async function erp(type: string, data: unknown): Promise<void> {
-  const answer = await postErpEvent(server, inboundSecret, type, data);
-  if (answer.status !== 200) throw new Error(`${type}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const found = probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
-
 beforeAll(async () => {
-  smtp = await startSmtpServer();
-  mails = smtp.received;
-  await ensurePortalBuilt();
-  [server, browser] = await Promise.all([
-    startServer({ SMTP_URL: smtp.url, MAIL_FROM: 'Lotbridge <no-reply@lotbridge.test>', ERP_INBOUND_SECRET: inboundSecret }),
-    launchChromium(),
-  ]);
-  db = openServerDb(server);
-
+  world = await startMailingPortal();
+  ({ server, browser, db, mails } = world);
+  const { erp } = world;
   await erp('shipment.dispatched', {
     shipmentNumber: 'SH-E2E-1',
     distributor: { erpId: 'C-20001' },
@@ -82,14 +58,11 @@ beforeAll(async () => {
   recallId = (await db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-E2E-1'"))!.id;
   // The distributor's recall contact has no account yet: the notice link has to lead to one.
   await db.run("UPDATE organisations SET recall_contact_email = ? WHERE erp_id = 'C-20001'", [contact]);
-  await sendRecallNotices({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, qa.email), { recallId, portalUrl: server.url });
+  await sendRecallNotices(world.ctx, await actorFor(db, qa.email), { recallId, portalUrl: server.url });
 });
 
 afterAll(async () => {
-  db?.close();
-  await browser?.close();
-  await server?.stop();
-  await smtp?.close();
+  await world?.stop();
 });
 
 describe('a distributor answers a recall notice on a phone', () => {

@@ -73,7 +73,7 @@ async function world() {
   const qa = await actorFor(t.db, qaEmails[0]!);
 
   /** A recall from the ERP and its notices sent by QA at the clock's time. */
-  async function recallWithNotices(fields: { recallNumber: string; lots: string[]; responseDeadline: string; fdaClass?: 'I' | 'II' | 'III' }): Promise<string> {
+  async function recallWithNotices(fields: { recallNumber: string; lots: string[]; responseDeadline: string; fdaClass?: 'I' | 'II' | 'III'; translations?: unknown }): Promise<string> {
     const outcome = (await send('recall.issued', {
       recallNumber: fields.recallNumber,
       issuedAt: t.clock.now().toISOString(),
@@ -81,6 +81,7 @@ async function world() {
       products: [{ gtin: infusionSet, lots: fields.lots }],
       responseDeadline: fields.responseDeadline,
       ...(fields.fdaClass ? { classifications: [{ jurisdiction: 'US-FDA', type: 'recall', class: fields.fdaClass }] } : {}),
+      ...(fields.translations ? { translations: fields.translations } : {}),
     })) as { recall: string };
     await sendRecallNotices(t.ctx, qa, { recallId: outcome.recall, portalUrl });
     return outcome.recall;
@@ -414,6 +415,48 @@ describe('recall follow-ups: schedules per severity, a server that was down, a c
     const noticeId = await w.noticeOf(recallId, 'C-1');
     expect(await t.db.all('SELECT kind FROM recall_follow_ups WHERE notice_id = ?', [noticeId])).toEqual([{ kind: 'reminder' }]);
     expect(lines.map((l) => JSON.parse(l) as { msg: string; reminders?: number })).toEqual([expect.objectContaining({ msg: 'recall follow-ups sent', reminders: 1 })]);
+  });
+});
+
+describe('recall notices and follow-ups to a German distributor', () => {
+  it('come in German first, then in the notice languages; the mail to QA about a distributor without an address does not', async () => {
+    const { t, org, recallWithNotices, noticeOf } = await world();
+    try {
+      // Shanghai Medline and Chengdu Rural read German (as the administrator sets on /admin/organisations).
+      await t.db.run("UPDATE organisations SET language = 'de' WHERE id IN (?, ?)", [org['C-1'], org['C-3']]);
+      const recallId = await recallWithNotices({ recallNumber: 'FSCA-DE-1', lots: ['A'], responseDeadline: '2026-03-12', translations: { de: { reason: 'Mögliche Undichtigkeit an der Rollenklemme' } } });
+      const notice = await t.db.get<{ subject: string; text_body: string; id: string; locale: string }>(
+        "SELECT id, subject, text_body, locale FROM mail_messages WHERE purpose = 'recall.notice' AND to_address = ?",
+        [medlineUsers[0]!],
+      );
+      expect(notice!.locale).toBe('de');
+      expect(notice!.subject).toBe('DRINGENDE Sicherheitsinformation — Rückruf FSCA-DE-1 / URGENT field safety notice — recall FSCA-DE-1 / 紧急现场安全通知 — 召回 FSCA-DE-1');
+      const noticeText = mailText(t.db, notice!);
+      expect(noticeText.indexOf('An Shanghai Medline Distribution Co., Ltd.,')).toBe(0);
+      expect(noticeText).toContain('Grund: Mögliche Undichtigkeit an der Rollenklemme');
+      expect(noticeText).toContain('Reason: Possible leak at the roller clamp');
+
+      t.clock.set('2026-03-09T23:59:59.999Z');
+      const sent = await run(t);
+      const medlineNotice = await noticeOf(recallId, 'C-1');
+      const toMedline = sent.find((s) => s.noticeId === medlineNotice)!;
+      const m = (await t.db.get<{ id: string; subject: string; text_body: string; locale: string }>('SELECT id, subject, text_body, locale FROM mail_messages WHERE id = ?', [toMedline.mailIds[0]!]))!;
+      expect(m.locale).toBe('de');
+      expect(m.subject).toBe('Erinnerung: Rückruf FSCA-DE-1, bitte melden Sie sich bis 2026-03-12 23:59 UTC zurück / Reminder: recall FSCA-DE-1, please reply by 2026-03-12 23:59 UTC / 提醒：召回 FSCA-DE-1，请于 2026-03-12 23:59 UTC 前回复');
+      const text = mailText(t.db, m);
+      const german = text.indexOf('Am 2026-03-02 haben wir Ihnen die Sicherheitsanweisung im Feld zum Rückruf FSCA-DE-1 gesandt.');
+      expect(german).toBeGreaterThan(0);
+      expect(text.indexOf('We have not received your reply yet')).toBeGreaterThan(german);
+      expect(text).toContain(`- GTIN ${infusionSet}, Charge A: 120 Einheiten geliefert`);
+      expect(text).toContain('Die Mitteilung wurde noch nicht geöffnet.');
+
+      // Chengdu Rural has no address: QA is asked in the recall's notice languages, not in German.
+      const toQa = sent.find((s) => s.sentTo === 'manufacturer_qa')!;
+      const q = (await t.db.get<{ subject: string }>('SELECT subject FROM mail_messages WHERE id = ?', [toQa.mailIds[0]!]))!;
+      expect(q.subject).toBe('Recall FSCA-DE-1: Chengdu Rural Clinics Supply cannot be reached by e-mail (reminder) / 召回 FSCA-DE-1：无法通过电子邮件联系 Chengdu Rural Clinics Supply（提醒）');
+    } finally {
+      t.close();
+    }
   });
 });
 

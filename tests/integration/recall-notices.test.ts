@@ -95,6 +95,7 @@ describe('recall notices and signed replies', () => {
     responseDeadline: '2026-03-12',
     effectivenessLevel: 'B',
     noticeLanguages: ['en', 'zh-CN'],
+    translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich', instructionText: 'Verwenden Sie das beiliegende Rücksendeformular.' } },
     ...over,
   });
 
@@ -208,13 +209,24 @@ describe('recall notices and signed replies', () => {
       ),
     );
     expect(mails.map((m) => m.to_address)).toEqual(['distributor@rhein-medical.example', 'recall@alpen-med.example']);
-    expect(mails[0]!.subject).toBe('URGENT field safety notice — recall FSCA-2026-101 / 紧急现场安全通知 — 召回 FSCA-2026-101');
+    // Rhein Medical (the demo's German distributor) reads German first, then the notice languages;
+    // the reason in each language as the recall gives it there.
+    expect(mails[0]!.subject).toBe('DRINGENDE Sicherheitsinformation — Rückruf FSCA-2026-101 / URGENT field safety notice — recall FSCA-2026-101 / 紧急现场安全通知 — 召回 FSCA-2026-101');
+    expect(mails[0]!.text_body.indexOf('An Rhein Medical Distribution GmbH,')).toBe(0);
+    expect(mails[0]!.text_body).toContain('Grund: Die Rollenklemme kann undicht sein');
+    expect(mails[0]!.text_body).toContain('Bitte melden Sie sich bis 2026-03-12 23:59 UTC zurück');
+    expect(mails[0]!.text_body).toContain('Reason: Roller clamp may leak');
     expect(mails[0]!.text_body).toContain('Please reply by 2026-03-12 23:59 UTC');
     expect(mails[0]!.text_body).toContain('请于 2026-03-12 23:59 UTC 前回复');
     expect(JSON.parse(mails[0]!.attachments)).toEqual([
+      { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein, locale: 'de' } },
       { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein, locale: 'en' } },
       { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein, locale: 'zh-CN' } },
     ]);
+    // An organisation in English gets the recall's notice languages as before, and no German.
+    expect(mails[1]!.subject).toBe('URGENT field safety notice — recall FSCA-2026-101 / 紧急现场安全通知 — 召回 FSCA-2026-101');
+    expect(mails[1]!.text_body).not.toContain('Rollenklemme');
+    expect(JSON.parse(mails[1]!.attachments).map((a: { ref: { locale: string } }) => a.ref.locale)).toEqual(['en', 'zh-CN']);
     const events = await eventsOf(t.db, 'recall.notice_sent');
     expect(events.map((e) => [(e.distributor as { erpId: string }).erpId, e.method, e.recipients])).toEqual([
       ['C-20002', 'email', 1],
@@ -228,15 +240,25 @@ describe('recall notices and signed replies', () => {
     expect(await t.db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
   });
 
-  it('the mail reaches a real SMTP server with both notice PDFs, naming the lots shipped to that distributor', async () => {
+  it('the mail reaches a real SMTP server with the notice PDFs in its languages, naming the lots shipped to that distributor', async () => {
     const sender = recallMailSender(t, smtp.url);
     await sender.flush();
     const toRhein = received.find((m) => m.to.includes('distributor@rhein-medical.example'))!;
+    expect(toRhein.raw).toMatch(/filename=field-safety-notice-FSCA-2026-101-de\.pdf/);
     expect(toRhein.raw).toMatch(/filename=field-safety-notice-FSCA-2026-101-en\.pdf/);
     expect(toRhein.raw).toMatch(/filename=field-safety-notice-FSCA-2026-101-zh-CN\.pdf/);
     const pdfs = [...toRhein.raw.matchAll(/Content-Type: application\/pdf[\s\S]*?\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n(?:\r\n)?--/g)].map((m) => Buffer.from(m[1]!.replace(/\r\n/g, ''), 'base64'));
-    expect(pdfs).toHaveLength(2);
+    expect(pdfs).toHaveLength(3);
+    // The German notice: German headings with the German reason, hazard and instructions QA signed.
+    const german = pdfText(pdfs.shift()!);
+    for (const text of ['Dringende Sicherheitsinformation', 'Sicherheitskorrekturmaßnahme im Feld — Rückruf FSCA-2026-101', 'Grund für diese Maßnahme', 'Die Rollenklemme kann undicht sein', 'Gefährdung für Patienten und Anwender', 'Unterinfusion möglich', 'Verwenden Sie das beiliegende Rücksendeformular.', 'An Sie gelieferte Chargen und Seriennummern', 'Frist für die Rückmeldung: 2026-03-12']) {
+      expect(german).toContain(text);
+    }
+    expect(german).toMatch(/L-A 100/);
+    expect(german).not.toContain('Roller clamp');
     const english = pdfText(pdfs[0]!);
+    expect(english).toContain('Roller clamp may leak');
+    expect(english).not.toContain('Rollenklemme');
     expect(english).toContain('FSCA-2026-101');
     expect(english).toMatch(/L-A 100/);
     expect(english).toMatch(/L-B 30/);
@@ -465,6 +487,24 @@ describe('recall notices and signed replies', () => {
     expect(text).toContain(as.distributor!.displayName);
     const zh = (await t.db.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE distributor_organisation_id = ?', [org.alpen!]))!.id;
     expect(pdfText((await renderRecallAttachment(t.db, { kind: 'recall-receipt-pdf', ref: { acknowledgementId: zh, locale: 'zh-CN' } })).content)).toContain('不持有任何受影响库存');
+  });
+
+  it('the German distributor’s receipt comes in the language of the reply and in German', async () => {
+    const receipts = await t.db.all<{ subject: string; attachments: string }>(
+      "SELECT subject, attachments FROM mail_messages WHERE purpose = 'recall.receipt' AND to_address = 'distributor@rhein-medical.example' ORDER BY created_at, id",
+    );
+    expect(receipts.map((r) => r.subject)).toEqual(
+      [1, 2].map((v) => `Receipt: your signed reply to recall FSCA-2026-101 (version ${v}) / Empfangsbestätigung: Ihre signierte Rückmeldung zum Rückruf FSCA-2026-101 (Version ${v})`),
+    );
+    expect(JSON.parse(receipts[1]!.attachments).map((a: { ref: { locale: string } }) => a.ref.locale)).toEqual(['en', 'de']);
+    const v2 = (await t.db.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE version = 2'))!.id;
+    const german = pdfText((await renderRecallAttachment(t.db, { kind: 'recall-receipt-pdf', ref: { acknowledgementId: v2, locale: 'de' } })).content);
+    expect(german).toContain('Rückmeldung zum Rückruf FSCA-2026-101 — Version 2');
+    expect(german).toContain('Erhalten 30 · vorhanden 25 · in Quarantäne 20 · zurückgesandt 0 · vernichtet 5 · weitergegeben 0');
+    expect(german).toContain('Elektronische Signatur');
+    // Alpen Medizintechnik is an organisation in English: its receipt stays in the reply's language.
+    const alpen = await t.db.all<{ subject: string }>("SELECT subject FROM mail_messages WHERE purpose = 'recall.receipt' AND to_address = 'recall@alpen-med.example'");
+    expect(alpen.map((r) => r.subject).join()).not.toContain('Empfangsbestätigung');
   });
 
   it('QA closes the recall with a signature and the figures; replies are refused after it', async () => {

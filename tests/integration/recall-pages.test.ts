@@ -52,6 +52,9 @@ function recallForm(overrides: Record<string, string | string[]> = {}): Entries 
     hazard: 'Air embolism or under-infusion',
     actions: ['quarantine', 'return'],
     instructionText: 'Keep the boxes sealed.',
+    'translations.de.reason': 'Die Rollenklemme kann unter Druck undicht werden',
+    'translations.de.hazard': 'Luftembolie oder Unterinfusion',
+    'translations.de.instructionText': '',
     'products.0.gtin': infusionSet,
     'products.0.lots': 'W1, W2',
     'products.0.serials': '',
@@ -153,6 +156,7 @@ describe('recall pages', () => {
         responseDeadline: '2020-01-01',
         effectivenessLevel: '',
         actions: [],
+        'translations.de.hazard': 'Ü'.repeat(501),
         password: 'typed-but-never-shown',
       }),
     );
@@ -166,6 +170,8 @@ describe('recall pages', () => {
     expect(page).toContain('id="responseDeadline-problem" data-problem="recalls.deadlinePast">The deadline is in the past.');
     expect(page).toContain('id="effectivenessLevel-problem" data-problem="recalls.badLevel">Choose a level from A to E.');
     expect(page).toContain('id="actions-problem" data-problem="recalls.actionsNone">Choose at least one action.');
+    expect(page).toContain('id="translations-de-hazard-problem" data-problem="recalls.tooLong">At most 500 characters.');
+    expect(page).toContain('Die Rollenklemme kann unter Druck undicht werden</textarea>');
     // The typed values are back in their fields.
     expect(page).toMatch(/id="recallNumber"[^>]*value="FSCA-QA-1"/);
     expect(page).toMatch(/id="products-0-lots"[^>]*>W1, W2<\/textarea>/);
@@ -198,6 +204,13 @@ describe('recall pages', () => {
 
     const row = await db.get<{ state: string; source: string; effectiveness_level: string; severity: number }>('SELECT state, source, effectiveness_level, severity FROM recalls WHERE id = ?', [recallId]);
     expect(row).toEqual({ state: 'received', source: 'portal', effectiveness_level: 'B', severity: 2 });
+    // The German texts are part of what QA signed (an empty one is not recorded).
+    const signed = (await db.get<{ translations: string; record_hash: string; signed: string }>(
+      "SELECT payload -> '$.translations' AS translations, record_hash, (SELECT record_hash FROM signatures WHERE entity_type = 'recall' AND entity_id = recalls.id) AS signed FROM recalls WHERE id = ?",
+      [recallId],
+    ))!;
+    expect(JSON.parse(signed.translations)).toEqual({ de: { reason: 'Die Rollenklemme kann unter Druck undicht werden', hazard: 'Luftembolie oder Unterinfusion' } });
+    expect(signed.signed).toBe(signed.record_hash);
 
     const page = await html(await as.qa.get(`/recalls/${recallId}?created=1`));
     expect(testId(page, 'created')).toContain('Distributors on it: 2.');
@@ -205,6 +218,7 @@ describe('recall pages', () => {
     expect(testId(page, 'classifications')).toBe('USA (FDA): Recall, Class II EU (MDR): Field safety corrective action (FSCA), Other');
     expect(testId(page, 'signer-name')).toBe('Dr. Lena Fischer (qa@meridian-medical.example)');
     expect(testId(page, 'meaning')).toBe('Approval');
+    expect(testId(page, 'translation-de')).toBe('Reason for the recall: Die Rollenklemme kann unter Druck undicht werden Hazard to patients and users: Luftembolie oder Unterinfusion');
     expect(testId(page, 'consignee-totals')).toBe('Distributors: 2 · lines: 2 · units: 38');
     const rhein = consigneeRows(page, 'Rhein Medical Distribution GmbH');
     expect(rhein).toContain(rheinEmail);

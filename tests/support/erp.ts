@@ -42,3 +42,9 @@ export async function postErpEvent(server: { url: string }, secret: string, type
   });
   return { status: res.status, contentType: res.headers.get('content-type'), body: (await res.json()) as Record<string, unknown> };
 }
+
+/** Posts one event as postErpEvent does and throws unless the server accepted it (HTTP 200). */
+export async function sendErpEvent(server: { url: string }, secret: string, type: string, data: unknown): Promise<void> {
+  const answer = await postErpEvent(server, secret, type, data);
+  if (answer.status !== 200) throw new Error(`${type}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+}

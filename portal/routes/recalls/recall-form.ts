@@ -1,7 +1,8 @@
 // Server-side helpers of the recall pages: reading QA's recall and consignee forms, and a
 // refused action with the use case's field problems under the form's own field names.
 import { isAppError } from '$shared/errors.ts';
-import { translate } from '$shared/i18n/index.ts';
+import { locales, translate } from '$shared/i18n/index.ts';
+import type { RecallTexts } from '$shared/recalls/notice-languages.ts';
 import type { NewRecall } from '$shared/recalls/create-recall.ts';
 import { classificationOptions, jurisdictions, type Jurisdiction } from '$shared/recalls/recall-terms.ts';
 import { problemFailure, type ProblemFailure } from '$lib/server/problems.ts';
@@ -35,7 +36,11 @@ export interface RecallFormValues {
   responseDeadline: string;
   effectivenessLevel: string;
   noticeLanguages: string[];
+  /** Per language: reason, hazard and further instructions ('' when not given). */
+  translations: Record<string, Required<RecallTexts>>;
 }
+
+const textKinds = ['reason', 'hazard', 'instructionText'] as const;
 
 /**
  * QA's recall form as createRecall takes it, the typed values to show again (product rows
@@ -76,6 +81,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     responseDeadline: text(form, 'responseDeadline'),
     effectivenessLevel: text(form, 'effectivenessLevel'),
     noticeLanguages: all(form, 'noticeLanguages'),
+    translations: Object.fromEntries(locales.map((l) => [l, Object.fromEntries(textKinds.map((k) => [k, text(form, `translations.${l}.${k}`)])) as Required<RecallTexts>])),
   };
   const recall: NewRecall = {
     recallNumber: values.recallNumber,
@@ -88,9 +94,11 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     responseDeadline: values.responseDeadline,
     effectivenessLevel: values.effectivenessLevel,
     noticeLanguages: values.noticeLanguages,
+    translations: values.translations,
   };
   const rename = (field: string) => {
     const m = /^classifications\/(\d+)$/.exec(field);
+    if (field.startsWith('translations/')) return field.replaceAll('/', '.');
     return m && applies[Number(m[1])] ? `classification.${applies[Number(m[1])]}` : field;
   };
   return { recall, values, rename };

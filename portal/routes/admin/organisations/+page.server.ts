@@ -1,5 +1,6 @@
 import { listOrganisations } from '$shared/organisations/list-organisations.ts';
 import { addOrganisation } from '$shared/organisations/add-organisation.ts';
+import { setOrganisationLanguage } from '$shared/organisations/set-organisation-language.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -24,6 +25,17 @@ export const actions = {
       return { added: { id: org.id, name: org.name } };
     } catch (e) {
       return problemFailure(e, locals, 'add', values);
+    }
+  },
+  /** The language an organisation's recall notices and mails come in first. */
+  language: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { organisationId: String(form.get('organisationId') ?? ''), language: String(form.get('language') ?? '') };
+    try {
+      await setOrganisationLanguage(locals.ctx, requireActor(locals), values);
+      return { languageSet: values.organisationId };
+    } catch (e) {
+      return problemFailure(e, locals, 'language', values);
     }
   },
 } satisfies Actions;

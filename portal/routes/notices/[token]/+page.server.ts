@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { signInWithPassword } from '$shared/auth/sign-in-with-password.ts';
 import { clientSource } from '$lib/server/client-source.ts';
 import { viewNoticeLink } from '$shared/recalls/view-notice-link.ts';
+import { noticeInLanguage } from '$shared/recalls/get-notice-data.ts';
 import { claimNoticeAccount } from '$shared/recalls/claim-notice-account.ts';
 import { requestNoticeClaimCode } from '$shared/recalls/request-notice-claim-code.ts';
 import { loadFailure } from '$lib/server/errors.ts';
@@ -12,7 +13,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, params }) => {
   try {
     const view = await viewNoticeLink(locals.ctx, locals.actor, params.token);
-    return { token: params.token, ...view, replyPath: `/recalls/${view.notice.recallId}/reply` };
+    return { token: params.token, ...view, content: noticeInLanguage(view.content, locals.locale), replyPath: `/recalls/${view.notice.recallId}/reply` };
   } catch (e) {
     loadFailure(e, locals);
   }

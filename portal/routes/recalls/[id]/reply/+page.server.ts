@@ -2,6 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { isAppError, problem, refusal } from '$shared/errors.ts';
 import { translate } from '$shared/i18n/index.ts';
 import { getDistributorRecall } from '$shared/recalls/get-distributor-recall.ts';
+import { noticeInLanguage } from '$shared/recalls/get-notice-data.ts';
 import { submitAcknowledgement } from '$shared/recalls/submit-acknowledgement.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
@@ -15,7 +16,7 @@ export const load = (async ({ locals, params, url }) => {
   try {
     const recall = await getDistributorRecall(locals.ctx, actor, params.id);
     const replied = Number(url.searchParams.get('replied')) || null;
-    return { ...recall, signer: actor.displayName, subRows, justReplied: recall.replies.find((r) => r.version === replied) ?? null };
+    return { ...recall, content: noticeInLanguage(recall.content, locals.locale), signer: actor.displayName, subRows, justReplied: recall.replies.find((r) => r.version === replied) ?? null };
   } catch (e) {
     loadFailure(e, locals);
   }

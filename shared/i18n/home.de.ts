@@ -1,0 +1,33 @@
+import type { homeEn } from './home.en.ts';
+
+/** Deutsche Texte der Startseite (in de.ts zusammengeführt). */
+export const homeDe: Record<keyof typeof homeEn, string> = {
+  'home.title': 'Willkommen, {name}',
+  'home.signedInAs': 'Angemeldet als {email}',
+  'home.organisation': 'Organisation',
+  'home.kind': 'Art',
+  'home.role': 'Ihre Rolle',
+  'home.method': 'Angemeldet mit',
+  'home.method.password': 'Passwort',
+  'home.method.passkey': 'Passkey',
+  'home.sessionEnds': 'Zu Ihrer Sicherheit werden Sie nach {minutes} Minuten ohne Aktivität abgemeldet.',
+  'home.next': 'Was Sie hier tun',
+  'home.alerts': 'Sicherheitswarnungen (letzte 7 Tage)',
+  'home.alerts.none': 'Es wurden keine Konten gesperrt.',
+  'home.alerts.locked': '{email} wurde um {time} UTC nach wiederholt fehlgeschlagenen Anmeldungen gesperrt.',
+  'home.tasks.supplier_user': 'Zertifikate hochladen (ISO 13485, CE, CoC, CoA)|Chargendaten und E-Rechnungen einreichen|Den Status jeder Einreichung verfolgen',
+  'home.tasks.distributor_user': 'Rückrufmitteilungen (Sicherheitsanweisungen im Feld) erhalten|Den Empfang bestätigen und den betroffenen Bestand je Charge melden|Ihre Quarantänebestätigung signieren',
+  'home.tasks.manufacturer_qa': 'Zertifikate der Lieferanten prüfen und freigeben|Rückrufe auslösen und ihre Wirksamkeit verfolgen|Den Audit-Trail prüfen',
+  'home.tasks.manufacturer_admin': 'Organisationen, Benutzer und Partner verwalten|Die ERP- und EDI-Anbindungen einrichten|Den Audit-Trail prüfen',
+  'home.erp': 'ERP-Anbindung',
+  'home.erp.link': 'ERP-Webhook-Endpunkte verwalten',
+  'home.erp.deliveries': 'Zustellprotokoll öffnen',
+  'home.erp.summary': 'Endpunkte: {endpoints}. Ausstehende Zustellungen: {pending}.',
+  'home.erp.exhausted': 'Zustellungen, die nach allen Wiederholungen aufgegeben wurden: {count}.',
+  'home.erp.waiting': 'Es ist kein ERP-Endpunkt eingerichtet. Wartende Ereignisse: {count}.',
+  'home.mail.link': 'Mailprotokoll lesen',
+  'home.recalls': 'Rückrufmitteilungen, die auf Ihre Rückmeldung warten',
+  'home.recalls.waiting': 'Rückruf {recallNumber}: Rückmeldung bis {deadline}.',
+  'home.recalls.overdue': 'Rückruf {recallNumber}: Ihre Rückmeldung war bis {deadline} fällig und ist überfällig.',
+  'home.recalls.reply': 'Jetzt zurückmelden',
+};
