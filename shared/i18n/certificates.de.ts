@@ -171,11 +171,4 @@ export const certificatesDe: Record<keyof typeof certificatesEn, string> = {
   'expiry.overdue': 'vor {days} Tagen abgelaufen',
   'expiry.renewalPending': 'neue Version wartet auf Prüfung',
   'expiry.renewalNone': 'keine hochgeladen',
-  'home.expiry': 'Zertifikatserinnerungen',
-  'home.expiry.expiring': '{type} {number} läuft in {days} Tagen ab ({date}). Bitte laden Sie eine erneuerte Version hoch.',
-  'home.expiry.today': '{type} {number} läuft heute ab ({date}). Bitte laden Sie eine erneuerte Version hoch.',
-  'home.expiry.expired': '{type} {number} ist am {date} abgelaufen. Bitte laden Sie eine erneuerte Version hoch.',
-  'home.expiry.renewalPending': 'Eine neue Version wartet auf Prüfung.',
-  'home.expiry.staff': 'Lieferanten mit ablaufenden oder abgelaufenen Zertifikaten: {suppliers}; nach Ablauf der Kulanzfrist markiert: {flagged}.',
-  'home.expiry.link': 'Liste der Zertifikatsabläufe anzeigen',
 };

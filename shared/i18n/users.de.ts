@@ -4,8 +4,6 @@ import type { usersEn } from './users.en.ts';
 export const usersDe: Record<keyof typeof usersEn, string> = {
   'nav.users': 'Benutzer',
   'nav.organisations': 'Organisationen',
-  'nav.password': 'Passwort',
-
   'users.title': 'Benutzer',
   'users.intro.own': 'Die Konten Ihrer Organisation. Laden Sie Kolleginnen und Kollegen ein (jede Person legt ihr Passwort über einen Einmal-Link selbst fest), deaktivieren Sie ein Konto sofort, wenn jemand ausscheidet, und aktivieren Sie es bei Bedarf wieder.',
   'users.intro.all': 'Die Konten aller Organisationen. Laden Sie Benutzer in jede Organisation ein (jede Person legt ihr Passwort über einen Einmal-Link selbst fest), deaktivieren und aktivieren Sie sie.',

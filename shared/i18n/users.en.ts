@@ -2,8 +2,6 @@
 export const usersEn = {
   'nav.users': 'Users',
   'nav.organisations': 'Organisations',
-  'nav.password': 'Password',
-
   'users.title': 'Users',
   'users.intro.own': 'The accounts of your organisation. Invite colleagues (each sets their own password from a one-time link), disable an account at once when someone leaves, enable it again.',
   'users.intro.all': 'The accounts of every organisation. Invite users into any organisation (each sets their own password from a one-time link), disable and enable them.',

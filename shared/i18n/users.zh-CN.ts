@@ -4,8 +4,6 @@ import type { usersEn } from './users.en.ts';
 export const usersZhCN: Record<keyof typeof usersEn, string> = {
   'nav.users': '用户',
   'nav.organisations': '机构',
-  'nav.password': '密码',
-
   'users.title': '用户',
   'users.intro.own': '本机构的账户。邀请同事（每人通过一次性链接自行设置密码），有人离职时立即停用其账户，也可重新启用。',
   'users.intro.all': '所有机构的账户。可邀请用户加入任一机构（每人通过一次性链接自行设置密码），并停用或启用账户。',
