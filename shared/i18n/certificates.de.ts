@@ -171,4 +171,9 @@ export const certificatesDe: Record<keyof typeof certificatesEn, string> = {
   'expiry.overdue': 'vor {days} Tagen abgelaufen',
   'expiry.renewalPending': 'neue Version wartet auf Prüfung',
   'expiry.renewalNone': 'keine hochgeladen',
+  'certificates.filter.versions': 'Versionen',
+  'certificates.filter.allVersions': 'Alle Versionen',
+  'certificates.filter.latestOnly': 'Neueste Version jedes Zertifikats',
+  'expiry.expiredOnly': 'Es werden nur die Lieferanten mit einem abgelaufenen Zertifikat angezeigt.',
+  'expiry.showAll': 'Alle ablaufenden Zertifikate anzeigen',
 };

@@ -6,17 +6,31 @@ import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
 import { signaturesDe } from './signatures.de.ts';
 import { organisationsDe } from './organisations.de.ts';
+import { ediPartnersDe } from './edi-partners.de.ts';
+import { ediLogDe } from './edi-log.de.ts';
+import { auditDe } from './audit.de.ts';
+import { credentialsDe } from './credentials.de.ts';
 import { commonDe } from './common.de.ts';
+import { usersDe } from './users.de.ts';
+import { trustHttpDe } from './trust-http.de.ts';
 import { layoutDe } from './layout.de.ts';
 import { authDe } from './auth.de.ts';
 import { homeDe } from './home.de.ts';
+import { searchDe } from './search.de.ts';
+import { supplierMailDe } from './supplier-mail.de.ts';
+import { webhooksDe } from './webhooks.de.ts';
+import { as2De } from './as2.de.ts';
+import { mailLogDe } from './mail-log.de.ts';
+import { lotsDe } from './lots.de.ts';
+import { certificatesDe } from './certificates.de.ts';
+import { invoicesDe } from './invoices.de.ts';
 
 /**
- * Deutsch (formal „Sie“). Partial until every capability has its `.de.ts` file: a missing
- * text falls back to English (translate). Terms: lot = Charge, distributor = Händler,
- * recall = Rückruf, consignee = Empfänger, reply = Rückmeldung, deadline = Frist.
+ * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
+ * distributor = Händler, recall = Rückruf, consignee = Empfänger, reply = Rückmeldung,
+ * deadline = Frist, field safety notice = Sicherheitsanweisung im Feld.
  */
-export const de: Partial<Record<MessageKey, string>> = {
+export const de: Record<MessageKey, string> = {
   ...recallDashboardDe,
   ...recallFollowUpDe,
   ...recallPagesDe,
@@ -24,8 +38,22 @@ export const de: Partial<Record<MessageKey, string>> = {
   ...recallReplyDe,
   ...signaturesDe,
   ...organisationsDe,
+  ...ediPartnersDe,
+  ...ediLogDe,
+  ...auditDe,
+  ...credentialsDe,
   ...commonDe,
+  ...usersDe,
+  ...trustHttpDe,
   ...layoutDe,
   ...authDe,
   ...homeDe,
+  ...searchDe,
+  ...supplierMailDe,
+  ...webhooksDe,
+  ...mailLogDe,
+  ...as2De,
+  ...lotsDe,
+  ...certificatesDe,
+  ...invoicesDe,
 };

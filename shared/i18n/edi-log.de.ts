@@ -143,4 +143,5 @@ export const ediLogDe: Record<keyof typeof ediLogEn, string> = {
   'ediLog.reprocess.refused.answered': 'Ihre Übertragungen wurden bereits beantwortet ({references}); eine erneute Verarbeitung würde wiederholen, was aus ihnen wurde.',
   'ediLog.problem.badDirection': 'Wählen Sie ein- oder ausgehend.',
   'ediLog.problem.unknownState': 'Wählen Sie einen der Status des Nachrichtenprotokolls.',
+  'ediLog.state.edifact_refused': 'EDIFACT abgelehnt (negatives CONTRL oder APERAK)',
 };

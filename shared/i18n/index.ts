@@ -10,7 +10,7 @@ export type Locale = (typeof locales)[number];
 export const defaultLocale: Locale = 'en';
 
 // German is completed at merge (until then a missing text falls back to English).
-const catalogues: Record<Locale, Partial<Record<MessageKey, string>>> = { en, 'zh-CN': zhCN, de };
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, 'zh-CN': zhCN, de };
 
 export function isLocale(value: unknown): value is Locale {
   return locales.includes(value as Locale);

@@ -183,4 +183,7 @@ export const lotsDe: Record<keyof typeof lotsEn, string> = {
   'lots.edifact.what.expiryDate': 'Verfallsdatum',
   'lots.edifact.what.productionDate': 'Herstellungsdatum',
   'lots.edifact.what.quantity': 'versandte Menge',
+  'lots.filter.flagged': 'Handlungsbedarf',
+  'lots.filter.anyLot': 'Alle Chargen',
+  'lots.filter.flaggedOnly': 'Markiert: Überlieferung oder Zertifikat abgelehnt',
 };

@@ -73,4 +73,6 @@ export const recallNoticesDe: Record<keyof typeof recallNoticesEn, string> = {
   'noticeLink.passwordsDiffer': 'Die beiden Passwörter stimmen nicht überein.',
   'noticeLink.accountExists': 'Für diese Adresse besteht bereits ein Konto: Melden Sie sich damit an.',
   'noticeLink.noRecipients': 'Bitten Sie den Hersteller, Ihre E-Mail-Adresse als Rückrufkontakt einzutragen.',
+  'noticeLink.replyBy': 'Rückmeldung bis {deadline}: Bestätigen Sie, dass Sie diese Mitteilung gelesen haben (auch wenn Sie keines der Produkte führen), und melden Sie Ihren Bestand je Charge.',
+  'noticeLink.signInAs': 'Als {email} anmelden, um zu antworten',
 };
