@@ -1,9 +1,9 @@
 import { page } from '$app/state';
-import { translate, translateProblem, type MessageKey } from '$shared/i18n/index.ts';
+import { translate, translateProblem, type MessageKey, type Params } from '$shared/i18n/index.ts';
 import type { Problem } from '$shared/errors.ts';
 
 /** Translates in the language of the current page (set by the root layout's data). */
-export function t(key: MessageKey, params?: Record<string, string | number>): string {
+export function t(key: MessageKey, params?: Params): string {
   return translate(page.data.locale ?? 'en', key, params);
 }
 
