@@ -91,8 +91,12 @@ describe('the demo as npm start seeds it', () => {
     const [supplier] = expiry.suppliers;
     expect(supplier!.certificates.map((c) => [c.number, c.daysLeft, c.expired])).toEqual([[demoCertificateNumbers.expiring, 25, false]]);
     const mails = await t.db.all<{ purpose: string; to_address: string }>('SELECT purpose, to_address FROM mail_messages ORDER BY purpose, to_address');
+    // The supplier's own mails tell of each decision on its submissions (certificates approved and rejected, the invoice disputed).
     expect(mails).toEqual([
+      { purpose: 'certificate.approved', to_address: demo('supplier_user').email },
       { purpose: 'certificate.expiry_reminder', to_address: demo('supplier_user').email },
+      { purpose: 'certificate.rejected', to_address: demo('supplier_user').email },
+      { purpose: 'invoice.disputed', to_address: demo('supplier_user').email },
       { purpose: 'recall.notice', to_address: demo('distributor_user').email },
       { purpose: 'recall.notice', to_address: demoSecondDistributor.user.email },
       { purpose: 'recall.receipt', to_address: demoSecondDistributor.user.email },

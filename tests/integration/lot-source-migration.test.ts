@@ -4,7 +4,7 @@
 // 0006_lots.sql exactly (compared with the schema SQLite kept from 0006); the triggers still
 // refuse UPDATE and DELETE; 'edifact' is taken and an unknown source is still refused; no
 // foreign key is broken.
-import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
@@ -42,8 +42,10 @@ beforeAll(async () => {
   const upTo14 = join(dir.dir, 'migrations');
   mkdirSync(upTo14);
   // Today's code writes the setup below with the columns of later migrations (audit MACs,
-  // memberships.administers…), none of which touches lots: apply every migration but 0015 first.
-  const others = readdirSync(migrations).filter((f) => f.endsWith('.sql') && f !== migration);
+  // memberships.administers…): apply every migration but 0015 first, and but the later ones that
+  // touch lots (0023 indexes lots.lot): run before 0015 here, its rebuild of the table would drop them.
+  const touchesLots = (f: string) => f > migration && /\bON lots\(|ALTER TABLE lots\b/.test(readFileSync(join(migrations, f), 'utf8'));
+  const others = readdirSync(migrations).filter((f) => f.endsWith('.sql') && f !== migration && !touchesLots(f));
   for (const f of others) copyFileSync(join(migrations, f), join(upTo14, f));
   const url = `file:${join(dir.dir, 'lotbridge.db')}`;
   db = openDb(url);

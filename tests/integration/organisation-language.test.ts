@@ -47,7 +47,7 @@ describe('organisation language', () => {
     expect(saved.status).toBe(200);
     expect(await saved.text()).toContain('The language of Rhein Medical Distribution GmbH was saved.');
     expect(await language()).toBe('zh-CN');
-    expect(await db.get("SELECT old_values, new_values FROM audit_log WHERE action = 'organisation.language_set' AND entity_id = ?", [rhein])).toEqual({
+    expect(await db.get("SELECT old_values, new_values FROM audit_log WHERE action = 'organisation.language_set' AND entity_id = ? ORDER BY seq DESC LIMIT 1", [rhein])).toEqual({
       old_values: JSON.stringify({ language: 'de' }),
       new_values: JSON.stringify({ language: 'zh-CN' }),
     });

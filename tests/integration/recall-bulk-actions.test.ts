@@ -196,8 +196,14 @@ describe('bulk actions on a recall’s consignees', () => {
       'SELECT to_address, purpose, entity_type, entity_id, attachments, subject FROM mail_messages ORDER BY created_at DESC, rowid DESC LIMIT 1',
     ))!;
     expect(await mailCount()).toBe(before + 1);
-    expect(mail).toMatchObject({ purpose: 'recall.notice', entity_type: 'recall_notice', entity_id: rhein.id, subject: 'URGENT field safety notice — recall FSCA-BULK-1 / 紧急现场安全通知 — 召回 FSCA-BULK-1' });
-    expect(JSON.parse(mail.attachments)).toHaveLength(2);
+    // Rhein reads German: its language first, then the recall's notice languages, as at the release.
+    expect(mail).toMatchObject({
+      purpose: 'recall.notice',
+      entity_type: 'recall_notice',
+      entity_id: rhein.id,
+      subject: 'DRINGENDE Sicherheitsinformation — Rückruf FSCA-BULK-1 / URGENT field safety notice — recall FSCA-BULK-1 / 紧急现场安全通知 — 召回 FSCA-BULK-1',
+    });
+    expect(JSON.parse(mail.attachments).map((a: { ref: { locale: string } }) => a.ref.locale)).toEqual(['de', 'en', 'zh-CN']);
     const audit = (await db.get<{ entity_id: string; actor_name: string; new_values: string }>("SELECT entity_id, actor_name, new_values FROM audit_log WHERE action = 'recall.notice_resent'"))!;
     expect(audit).toMatchObject({ entity_id: rhein.id, actor_name: 'Dr. Lena Fischer' });
     expect(JSON.parse(audit.new_values)).toMatchObject({ acknowledged: true });

@@ -37,7 +37,7 @@ describe('recall reply routes', () => {
 
   beforeAll(async () => {
     // Info level: one test reads the access log for the notice token.
-    server = await startBuiltServer({ LOG_LEVEL: 'info' });
+    server = await startBuiltServer({ LOG_LEVEL: 'debug' }); // request lines are written at debug
     db = openServerDb(server);
     ctx = { db, clock: systemClock, policy: defaultPolicy };
     rhein = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20001'"))!.id;

@@ -44,7 +44,7 @@ describe('user lifecycle in the portal', () => {
 
   beforeAll(async () => {
     // Info level: the access log lines are what one test reads.
-    server = await startBuiltServer({ LOG_LEVEL: 'info' });
+    server = await startBuiltServer({ LOG_LEVEL: 'debug' }); // request lines are written at debug
     db = openServerDb(server);
     rhein = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20001'"))!.id;
     as.admin = new BrowserClient(server.url);
