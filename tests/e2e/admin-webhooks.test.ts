@@ -147,7 +147,7 @@ describe('the administrator connects the ERP', () => {
       await page.waitForTimeout(250);
       await page.reload();
     }
-    expect(await row.getByRole('rowheader').textContent()).toContain('system.ping');
+    expect(await row.getByRole('rowheader').textContent()).toContain('Test event');
 
     const history = page.getByRole('group').filter({ has: page.getByText(/^Attempts of delivery \d+ \(1\)$/) });
     await history.getByText(/^Attempts of delivery \d+ \(1\)$/).click();

@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mailLogEn } from './mail-log.en.ts';
+import { followUpKinds } from '../recalls/follow-up-schedule.ts';
+import { mailStates } from '../mail/mail-states.ts';
+
+// Every purpose a use case queues a message with has a readable name in the mail log. The compiler
+// holds the rule (OutgoingMail's `purpose` is a MailPurpose, derived from the catalogue's
+// `mailLog.purpose.*` keys); this test reads the sources as a second pair of eyes.
+const sharedDir = join(import.meta.dirname, '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+describe('mail purpose names', () => {
+  const purposes = new Set<string>();
+  for (const file of sources(sharedDir)) {
+    const text = readFileSync(file, 'utf8');
+    if (!/\bqueueMails?\(/.test(text) || file.endsWith('queue-mail.ts')) continue;
+    for (const [expression] of text.matchAll(/\bpurpose: [^,\n]*/g)) {
+      for (const m of expression.matchAll(/'([a-z0-9_]+\.[a-z0-9_.]+)'/g)) purposes.add(m[1]!);
+      // A follow-up's purpose is recall.<its kind>.
+      if (expression.includes('`recall.${send.kind}`')) for (const kind of followUpKinds) purposes.add(`recall.${kind}`);
+    }
+  }
+
+  it('finds the purposes in the use cases', () => {
+    expect(purposes.size).toBeGreaterThan(8);
+  });
+
+  it.each([...purposes].sort())('%s has a readable name', (purpose) => {
+    expect(Object.keys(mailLogEn)).toContain(`mailLog.purpose.${purpose}`);
+  });
+
+  it.each(mailStates)('the state %s has a readable name', (state) => {
+    expect(Object.keys(mailLogEn)).toContain(`mailLog.state.${state}`);
+  });
+});
