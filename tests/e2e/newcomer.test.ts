@@ -21,6 +21,7 @@ import {
   type VirtualAuthenticator,
   type Visitor,
   stepsInOrder,
+  mainNav,
 } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';
 
@@ -139,7 +140,7 @@ describe('a newcomer on a desktop browser', () => {
 
   step('signs out with the header button', async () => {
     const { page, context } = visitor;
-    await postsForm(page, '/logout', () => page.getByRole('button', { name: 'Sign out' }).click());
+    await postsForm(page, '/logout', async () => (await mainNav(page, 'button', 'Sign out')).click());
     await page.waitForURL((url) => url.pathname === '/login');
     await page.getByRole('status').filter({ hasText: 'You are signed out.' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
@@ -162,7 +163,7 @@ describe('a newcomer on a desktop browser', () => {
     expect((await authenticator.credentials())[0]!.signCount).toBeGreaterThan(signCountBefore);
 
     // The passkey list now shows it as used.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Passkeys' }).click();
+    await (await mainNav(page, 'link', 'Passkeys')).click();
     const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Work laptop', exact: true }) });
     await row.waitFor();
     expect(await row.getByRole('cell', { name: 'never' }).count()).toBe(0);
