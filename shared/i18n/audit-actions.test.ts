@@ -1,6 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedDir, sharedSources } from '../../tests/support/sources.ts';
 import { auditEn } from './audit.en.ts';
 
 // Every action a use case writes to the audit trail, every record type it names and every kind of
@@ -8,20 +8,9 @@ import { auditEn } from './audit.en.ts';
 // every language). The compiler holds the rule (recordAudit's `action` is
 // an AuditAction, derived from the catalogue's `audit.act.*` keys); this test reads the sources
 // as a second pair of eyes, ternaries included (`action: x ? 'a.b' : 'a.c'`).
-const sharedDir = join(import.meta.dirname, '..');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 describe('audit action names', () => {
   const written = new Set<string>();
-  for (const file of sources(sharedDir)) {
-    const text = readFileSync(file, 'utf8');
+  for (const { text } of sharedSources()) {
     if (!text.includes('recordAudit(')) continue;
     for (const [expression] of text.matchAll(/\baction: [^,\n]*/g)) {
       for (const m of expression.matchAll(/'([a-z0-9_]+\.[a-z0-9_.]+)'/g)) written.add(m[1]!);
@@ -39,8 +28,8 @@ describe('audit action names', () => {
 
 describe('audit record type names', () => {
   const named = new Set<string>();
-  for (const file of sources(sharedDir)) {
-    for (const [expression] of readFileSync(file, 'utf8').matchAll(/\bentityType: [^,\n]*/g)) {
+  for (const { text } of sharedSources()) {
+    for (const [expression] of text.matchAll(/\bentityType: [^,\n]*/g)) {
       // Literals, ternaries included; not the keys of a lookup (`entityTypes[x ? 'in' : 'out']`).
       for (const m of expression.replace(/\[[^\]]*\]/g, '').matchAll(/'([a-z0-9_]+)'/g)) named.add(m[1]!);
     }
@@ -57,7 +46,7 @@ describe('audit record type names', () => {
 
 describe('audit author names', () => {
   // The kinds of author are the union AuditActor in entry.ts.
-  const union = /export type AuditActor =([\s\S]*?)\n\n/.exec(readFileSync(join(sharedDir, 'audit/entry.ts'), 'utf8'))![1]!;
+  const union = /export type AuditActor =([\s\S]*?)\n\n/.exec(sharedSources().find((s) => s.file === join(sharedDir, 'audit/entry.ts'))!.text)![1]!;
   const kinds = [...union.matchAll(/type: '([a-z_]+)'/g)].map((m) => m[1]!);
 
   it('finds the kinds of author', () => {

@@ -1,6 +1,5 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sharedSources } from '../../tests/support/sources.ts';
 import { mailLogEn } from './mail-log.en.ts';
 import { followUpKinds } from '../recalls/follow-up-schedule.ts';
 import { mailStates } from '../mail/mail-states.ts';
@@ -8,20 +7,9 @@ import { mailStates } from '../mail/mail-states.ts';
 // Every purpose a use case queues a message with has a readable name in the mail log. The compiler
 // holds the rule (OutgoingMail's `purpose` is a MailPurpose, derived from the catalogue's
 // `mailLog.purpose.*` keys); this test reads the sources as a second pair of eyes.
-const sharedDir = join(import.meta.dirname, '..');
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
-  });
-}
-
 describe('mail purpose names', () => {
   const purposes = new Set<string>();
-  for (const file of sources(sharedDir)) {
-    const text = readFileSync(file, 'utf8');
+  for (const { file, text } of sharedSources()) {
     if (!/\bqueueMails?\(/.test(text) || file.endsWith('queue-mail.ts')) continue;
     for (const [expression] of text.matchAll(/\bpurpose: [^,\n]*/g)) {
       for (const m of expression.matchAll(/'([a-z0-9_]+\.[a-z0-9_.]+)'/g)) purposes.add(m[1]!);

@@ -50,7 +50,7 @@ describe('invitation journey', () => {
     // The mail log shows the invitation, its link masked.
     await (await mainNav(page, 'link', 'Mail log')).click();
     const mail = page.getByTestId('mail').filter({ hasText: invitee.email });
-    await mail.getByText('user.invitation').waitFor();
+    await mail.getByText('Invitation to Lotbridge').waitFor();
     expect(await mail.getByTestId('mail-text').textContent()).toContain('/invite/[hidden]');
 
     // The invitee's mailbox has the live link: here, the kept message's row.

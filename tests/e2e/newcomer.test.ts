@@ -93,7 +93,9 @@ describe('a newcomer on a desktop browser', () => {
     expect(new URL(page.url()).pathname).toBe('/home');
     await page.getByRole('heading', { level: 1, name: `欢迎，${supplier.displayName}` }).waitFor();
     expect(await page.getByTestId('role').textContent()).toBe('供应商用户');
-    expect(await page.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
+    // The account menu (and the sign-out in it) is worded in Chinese too.
+    await nav.getByText('账户', { exact: true }).click();
+    expect(await nav.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
     expect((await context.cookies()).find((c) => c.name === 'lang')?.value).toBe('zh-CN');
 
     // Another page stays in Chinese: the choice is remembered (cookie), not only on /home.
@@ -239,6 +241,7 @@ describe('on a phone', () => {
     await page.screenshot({ path: homeScreenshot, fullPage: true });
 
     // The sign-in page in Chinese fits too (a fresh visit after signing out).
+    await page.getByText('账户', { exact: true }).tap();
     await postsForm(page, '/logout', () => page.getByRole('button', { name: '退出登录' }).tap());
     await page.waitForURL((url) => url.pathname === '/login');
     await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();

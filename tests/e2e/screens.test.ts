@@ -3,7 +3,7 @@
 // checked for what a person would notice at once: a header that wraps onto a second row on a
 // laptop, a number broken over two lines, a page that scrolls sideways on a phone, and text the
 // catalogues did not word (a catalogue key, or English on a page in another language).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
@@ -39,6 +39,7 @@ let recallId: string;
 let noticeLink: string;
 
 beforeAll(async () => {
+  rmSync(screensDir, { recursive: true, force: true });
   mkdirSync(screensDir, { recursive: true });
   smtp = await startSmtpServer();
   await ensurePortalBuilt();
@@ -201,7 +202,7 @@ describe.each([...roles, 'visitor' as const])('the pages of %s', (role) => {
       for (const path of pages) {
         const answer = await page.goto(path);
         await page.evaluate(() => document.fonts.ready);
-        const name = `${role}${path.replace(/\/(rnt|rec|lot|inv|crt|cer|usr|org)_[^/]+/g, '/$1').replace(/[^\w-]+/g, '_')}-${locale}-${widths[width].viewport.width}`;
+        const name = `${role}${path.replace(/\/([a-z]{3})_[^/]+/g, '/$1').replace(/[^\w-]+/g, '_')}-${locale}-${widths[width].viewport.width}`;
         await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
         if (!answer || answer.status() >= 400) found.push(`${path}: HTTP ${answer?.status()}`);
         for (const p of await problemsOn(page, width, english)) found.push(`${path}: ${p}`);
