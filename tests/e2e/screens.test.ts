@@ -143,9 +143,9 @@ async function problemsOn(page: Page, width: keyof typeof widths, english: strin
     }
     const options = [...document.querySelectorAll(`option:not([lang]:not([lang="${document.documentElement.lang}"]))`)].map((o) => o.textContent ?? '');
     const labels = [...document.querySelectorAll('[aria-label], [title], input[placeholder]')].map((e) => `${e.getAttribute('aria-label') ?? ''} ${e.getAttribute('title') ?? ''} ${e.getAttribute('placeholder') ?? ''}`);
-    // A list laid out as cards on a phone (ListFrame `stack`) shows every column in the viewport.
+    // A list laid out as cards on a phone (ListFrame `stack`) shows every column: none past the viewport or its scroll box.
     const hidden = [...document.querySelectorAll('table.stack tbody td, table.stack tbody th')]
-      .filter((c) => c.checkVisibility() && c.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .filter((c) => c.checkVisibility() && c.getBoundingClientRect().right > Math.min(window.innerWidth, c.closest('.table-wrap')?.getBoundingClientRect().right ?? Infinity) + 0.5)
       .map((c) => (c.textContent ?? '').trim().slice(0, 30));
     return {
       hidden,
