@@ -116,9 +116,9 @@ async function problemsOn(page: Page, width: keyof typeof widths, english: strin
   const found: string[] = [];
   const view = await page.evaluate(() => {
     const header = document.querySelector('header.top');
-    // The header's controls: on one row when their vertical centres agree.
+    // The header's controls (not those of an open menu's panel): on one row when their vertical centres agree.
     const centres = header
-      ? [...header.querySelectorAll('a, button, select')].filter((e) => e.checkVisibility() && !e.classList.contains('skip')).map((e) => {
+      ? [...header.querySelectorAll('a, button, select')].filter((e) => e.checkVisibility() && !e.classList.contains('skip') && !e.closest('details.menu > ul')).map((e) => {
           const r = e.getBoundingClientRect();
           return { what: (e.textContent ?? '').trim().slice(0, 30), y: Math.round(r.top + r.height / 2) };
         })
@@ -206,6 +206,18 @@ describe.each([...roles, 'visitor' as const])('the pages of %s', (role) => {
         await page.screenshot({ path: join(screensDir, `${name}.png`), fullPage: true });
         if (!answer || answer.status() >= 400) found.push(`${path}: HTTP ${answer?.status()}`);
         for (const p of await problemsOn(page, width, english)) found.push(`${path}: ${p}`);
+      }
+      // The header's menus open within the screen, their links readable.
+      const menus = page.locator('header details.menu');
+      for (let i = 0; i < (await menus.count()); i++) {
+        await menus.nth(i).locator('summary').click();
+        const panel = await menus.nth(i).locator('ul').boundingBox();
+        await page.screenshot({ path: join(screensDir, `${role}-menu-${i + 1}-${locale}-${widths[width].viewport.width}.png`) });
+        const inside = !!panel && panel.x >= 0 && panel.x + panel.width <= widths[width].viewport.width;
+        if (!inside) found.push(`header menu ${i + 1} opens outside the screen: ${JSON.stringify(panel)}`);
+        for (const p of await problemsOn(page, width, english)) found.push(`header menu ${i + 1}: ${p}`);
+        await page.keyboard.press('Escape');
+        expect(await menus.nth(i).getAttribute('open')).toBeNull();
       }
       await context.close();
       expect(pageErrors).toEqual([]);
