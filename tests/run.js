@@ -15,13 +15,15 @@ const systemNeeds = [
   { command: 'chromium', path: process.env.CHROMIUM_PATH || '/usr/bin/chromium', pkg: 'chromium' },
   // The recall notice tests read the field safety notice PDFs back with pdftotext.
   { command: 'pdftotext', path: '/usr/bin/pdftotext', pkg: 'poppler-utils' },
+  // Chinese text in Chromium's screenshots (tests/e2e/screens.test.ts) needs a CJK font.
+  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', pkg: 'fonts-noto-cjk' },
   // OpenSSL is the independent AS2 peer (openssl cms) and opens PKCS#12 files.
   { command: 'openssl', path: '/usr/bin/openssl', pkg: 'openssl' },
 ];
 
-/** @param {{ command: string, path: string }} need */
+/** @param {{ command?: string, path: string }} need (a file with no command, such as a font, is looked for at its path only) */
 function has(need) {
-  return existsSync(need.path) || spawnSync('sh', ['-c', `command -v ${need.command}`]).status === 0;
+  return existsSync(need.path) || (!!need.command && spawnSync('sh', ['-c', `command -v ${need.command}`]).status === 0);
 }
 
 const missing = systemNeeds.filter((n) => !has(n));

@@ -172,4 +172,8 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.act.organisation.language_set': 'Sprache der Organisation festgelegt',
   'audit.act.user.submission_mail_set': 'E-Mails zu Einreichungen ein- oder ausgeschaltet',
   'audit.act.recall.notice_resent': 'Rückrufmitteilung erneut gesendet',
+  'audit.record.webhook_delivery': 'Webhook-Zustellung',
+  'audit.actorType.user': 'Benutzer',
+  'audit.actorType.partner': 'Partnersystem',
+  'audit.actorType.system': 'Lotbridge (automatisch)',
 };

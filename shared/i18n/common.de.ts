@@ -28,4 +28,6 @@ export const commonDe: Record<keyof typeof commonEn, string> = {
   'erp.problem.serialCount': '{serials} Seriennummern für eine Menge von {quantity}.',
   'erp.problem.lineNumbersRepeat': 'Jede lineNumber muss eindeutig sein.',
   'mail.footer': 'Diese Nachricht wurde automatisch von Lotbridge versandt. Bitte antworten Sie nicht darauf.',
+  'common.errorSummary.title': 'Es gibt ein Problem',
+  'common.errorSummary.item': '{field}: {problem}',
 };

@@ -1,5 +1,7 @@
 /** English texts shared by every capability, and the problems of the ERP's signed webhooks (spread into en.ts; zh-CN has the same keys). */
 export const commonEn = {
+  'common.errorSummary.title': 'There is a problem',
+  'common.errorSummary.item': '{field}: {problem}',
   'common.problem.required': 'Required.',
   'common.problem.badEmail': 'Enter an e-mail address, such as name@example.com.',
   'common.problem.tooLong': 'Too long: at most {max} characters.',

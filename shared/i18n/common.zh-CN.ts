@@ -2,6 +2,8 @@
 import type { commonEn } from './common.en.ts';
 
 export const commonZhCN: Record<keyof typeof commonEn, string> = {
+  'common.errorSummary.title': '有问题需要处理',
+  'common.errorSummary.item': '{field}：{problem}',
   'common.problem.required': '必填。',
   'common.problem.badEmail': '请输入电子邮件地址，例如 name@example.com。',
   'common.problem.tooLong': '过长：最多 {max} 个字符。',

@@ -144,4 +144,9 @@ export const ediLogDe: Record<keyof typeof ediLogEn, string> = {
   'ediLog.problem.badDirection': 'Wählen Sie ein- oder ausgehend.',
   'ediLog.problem.unknownState': 'Wählen Sie einen der Status des Nachrichtenprotokolls.',
   'ediLog.state.edifact_refused': 'EDIFACT abgelehnt (negatives CONTRL oder APERAK)',
+  'ediLog.as2Purpose.contrl': 'Syntaxbestätigung (CONTRL)',
+  'ediLog.as2Purpose.aperak': 'Anwendungsbestätigung (APERAK)',
+  'ediLog.as2Purpose.recall_notice': 'Rückrufmitteilung',
+  'ediLog.as2Purpose.orders': 'Bestellung (ORDERS)',
+  'ediLog.as2Purpose.manual': 'Von Hand gesendete Datei',
 };

@@ -39,4 +39,6 @@ export const layoutDe: Record<keyof typeof layoutEn, string> = {
   'error.unavailable': 'Dies ist gerade nicht verfügbar. Versuchen Sie es später erneut oder fragen Sie Ihre Administration.',
   'common.problem.badDateTime': 'Geben Sie Datum und Uhrzeit nach ISO 8601 ein, z. B. 2026-03-02T09:00:00Z.',
   'nav.organisation': 'Organisation',
+  'nav.admin': 'Verwaltung',
+  'nav.account': 'Konto',
 };

@@ -7,6 +7,8 @@ export const layoutEn = {
   'pager.next': 'Next page',
   'pager.page': 'Page {page} of {pages}',
   'nav.main': 'Main',
+  'nav.admin': 'Administration',
+  'nav.account': 'Account',
   'nav.home': 'Home',
   'lang.label': 'Language',
   'lang.switch': 'Change',

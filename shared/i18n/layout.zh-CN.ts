@@ -9,6 +9,8 @@ export const layoutZhCN: Record<keyof typeof layoutEn, string> = {
   'pager.next': '下一页',
   'pager.page': '第 {page} 页，共 {pages} 页',
   'nav.main': '主导航',
+  'nav.admin': '系统管理',
+  'nav.account': '账户',
   'nav.home': '首页',
   'lang.label': '语言',
   'lang.switch': '切换',

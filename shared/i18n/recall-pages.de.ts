@@ -237,4 +237,5 @@ export const recallPagesDe: Record<keyof typeof recallPagesEn, string> = {
   'recalls.problem.bulkAlreadyReplied': '{name} hat geantwortet: Ein Empfänger mit Rückmeldung wird weder erinnert noch eskaliert.',
   'recalls.problem.bulkNoAddress': 'Bei {name} kann niemand per E-Mail erreicht werden: Kontaktieren Sie den Empfänger auf anderem Weg oder hinterlegen Sie einen Rückrufkontakt für die Organisation.',
   'recalls.problem.bulkNoEscalationContact': '{name} hat keinen Eskalationskontakt: Hinterlegen Sie zuerst einen für die Organisation.',
+  'recalls.classificationText': '{jurisdiction}: {type}, {class}',
 };

@@ -101,6 +101,7 @@ export const recallPagesEn = {
   'recalls.class.CN-NMPA.1': 'Level 1',
   'recalls.class.CN-NMPA.2': 'Level 2',
   'recalls.class.CN-NMPA.3': 'Level 3',
+  'recalls.classificationText': '{jurisdiction}: {type}, {class}',
   'recalls.action.quarantine': 'Quarantine the affected units',
   'recalls.action.return': 'Return them to the manufacturer',
   'recalls.action.destroy': 'Destroy them',

@@ -103,6 +103,7 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.class.CN-NMPA.1': '一级召回',
   'recalls.class.CN-NMPA.2': '二级召回',
   'recalls.class.CN-NMPA.3': '三级召回',
+  'recalls.classificationText': '{jurisdiction}：{type}，{class}',
   'recalls.action.quarantine': '隔离受影响产品',
   'recalls.action.return': '退回制造商',
   'recalls.action.destroy': '销毁',

@@ -1,9 +1,13 @@
 import type { Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Locale } from '../i18n/index.ts';
+import type { mailLogEn } from '../i18n/mail-log.en.ts';
 import { newId } from '../ids.ts';
 import { wakeMailSender } from './mail-wake-up.ts';
 import { sealMailBody } from './mail-body.ts';
+
+/** Every purpose a message may have, from its readable names (`mailLog.purpose.<purpose>`): a new purpose without one does not compile. */
+export type MailPurpose = Extract<keyof typeof mailLogEn, `mailLog.purpose.${string}`> extends `mailLog.purpose.${infer P}` ? P : never;
 
 export interface OutgoingMail {
   to: string;
@@ -11,8 +15,8 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   locale: Locale;
-  /** What the message is for, e.g. certificate.expiry_reminder. */
-  purpose: string;
+  /** What the message is for, e.g. certificate.expiry_reminder (the mail log words it). */
+  purpose: MailPurpose;
   organisationId: string | null;
   entity?: { type: string; id: string };
   /** Files rendered when the message is sent (see MailSenderOptions.renderAttachment). */

@@ -28,7 +28,9 @@ export interface NoticeData {
   issuedAt: string;
   manufacturer: string;
   distributor: { id: string; name: string };
-  /** Type and class as the recall gives them (e.g. "FSCA", "Class II"), joined; absent when not given. */
+  /** The recall's classification per jurisdiction, as codes (worded with `classificationText`). */
+  classifications: { jurisdiction: string; type: string; class: string }[];
+  /** Type and class in the ERP's own words when it gives them outside `classifications` (e.g. "FSCA", "Class II"), joined; absent when not given. */
   classification?: string;
   reason: string;
   hazard?: string;
@@ -130,16 +132,17 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
   const recalled = [...new Set((p.products ?? []).map((x) => toGtin14(x.gtin)))];
   for (const g of byGtin.keys()) if (!recalled.includes(g)) recalled.push(g);
 
-  const perJurisdiction = Array.isArray(p.classifications)
-    ? (p.classifications as { jurisdiction?: unknown; type?: unknown; class?: unknown }[]).map((c) => [text(c.jurisdiction), text(c.type), text(c.class)].filter(Boolean).join(' '))
+  const classifications = Array.isArray(p.classifications)
+    ? (p.classifications as { jurisdiction?: unknown; type?: unknown; class?: unknown }[]).map((c) => ({ jurisdiction: text(c.jurisdiction) ?? '', type: text(c.type) ?? '', class: text(c.class) ?? '' }))
     : [];
-  const classification = [...perJurisdiction, text(p.type), text(p.class), text(p.classification)].filter(Boolean).join(', ') || undefined;
+  const classification = [text(p.type), text(p.class), text(p.classification)].filter(Boolean).join(', ') || undefined;
   return {
     recallId: recall.id,
     recallNumber: recall.recall_number,
     issuedAt: recall.issued_at,
     manufacturer,
     distributor: { id: input.distributorOrganisationId, name: rows[0]!.name },
+    classifications,
     classification,
     reason: p.reason,
     hazard: text(p.hazard),

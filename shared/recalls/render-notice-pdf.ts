@@ -1,5 +1,6 @@
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import { noticeInLanguage, type NoticeData } from './get-notice-data.ts';
+import { classificationText } from './classification-text.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
 import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf } from './pdf-document.ts';
 
@@ -61,7 +62,8 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
     [t('notice.manufacturer'), data.manufacturer],
     [t('notice.distributor'), data.distributor.name],
   ];
-  if (data.classification) facts.push([t('notice.classification'), data.classification]);
+  const classification = [...data.classifications.map((c) => classificationText(locale, c)), ...(data.classification ? [data.classification] : [])].join('\n');
+  if (classification) facts.push([t('notice.classification'), classification]);
   for (const [label, value] of facts) {
     const y = doc.y;
     doc.font('bold').fontSize(10).text(label, margin, y, { width: 130 });

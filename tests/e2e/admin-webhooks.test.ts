@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, type Visitor, stepsInOrder, signInAsDemo } from '../support/browser.ts';
+import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, type Visitor, stepsInOrder, signInAsDemo, mainNav } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';
 
 const admin = demo('manufacturer_admin');
@@ -82,7 +82,7 @@ describe('the administrator connects the ERP', () => {
   step('signs in and opens the ERP webhooks page from the header, which says that no endpoint is configured', async () => {
     const { page } = visitor;
     await signInAsAdmin(page);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'ERP webhooks' }).click();
+    await (await mainNav(page, 'link', 'ERP webhooks')).click();
     await page.waitForURL((url) => url.pathname === '/admin/webhooks');
     await page.getByRole('heading', { level: 1, name: 'ERP webhooks' }).waitFor();
     expect(await page.getByTestId('waiting-events').textContent()).toMatch(/No ERP endpoint is configured\.\s+Events waiting: \d+\./);
@@ -147,7 +147,7 @@ describe('the administrator connects the ERP', () => {
       await page.waitForTimeout(250);
       await page.reload();
     }
-    expect(await row.getByRole('rowheader').textContent()).toContain('system.ping');
+    expect(await row.getByRole('rowheader').textContent()).toContain('Test event');
 
     const history = page.getByRole('group').filter({ has: page.getByText(/^Attempts of delivery \d+ \(1\)$/) });
     await history.getByText(/^Attempts of delivery \d+ \(1\)$/).click();

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { launchChromium, newVisitor, postsForm, waitForLoginPageReady, signInAsDemo } from '../support/browser.ts';
+import { launchChromium, newVisitor, postsForm, waitForLoginPageReady, signInAsDemo, mainNav } from '../support/browser.ts';
 import { mailText } from '../support/mail.ts';
 import { demo } from '../support/demo.ts';
 
@@ -35,7 +35,7 @@ describe('invitation journey', () => {
     const { page, pageErrors } = await newVisitor(browser, server.url);
     await signInAsDemo(page, admin.email);
 
-    await page.getByRole('navigation').getByRole('link', { name: 'Users', exact: true }).click();
+    await (await mainNav(page, 'link', 'Users')).click();
     await page.getByRole('heading', { level: 1, name: 'Users' }).waitFor();
     const form = page.getByTestId('invite-form');
     await form.getByLabel('E-mail address').fill(invitee.email);
@@ -48,9 +48,9 @@ describe('invitation journey', () => {
     await page.locator(`[data-testid="user"][data-email="${invitee.email}"][data-state="invited"]`).waitFor();
 
     // The mail log shows the invitation, its link masked.
-    await page.getByRole('navigation').getByRole('link', { name: 'Mail log' }).click();
+    await (await mainNav(page, 'link', 'Mail log')).click();
     const mail = page.getByTestId('mail').filter({ hasText: invitee.email });
-    await mail.getByText('user.invitation').waitFor();
+    await mail.getByText('Invitation to Lotbridge').waitFor();
     expect(await mail.getByTestId('mail-text').textContent()).toContain('/invite/[hidden]');
 
     // The invitee's mailbox has the live link: here, the kept message's row.

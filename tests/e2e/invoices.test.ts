@@ -107,7 +107,7 @@ describe('the demo supplier submits an invoice and follows its status from the E
       page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/invoices'),
       page.getByRole('button', { name: 'Submit invoice' }).click(),
     ]);
-    const problems = page.getByTestId('invoice-problems');
+    const problems = page.getByTestId('error-summary');
     await problems.waitFor();
     expect(await problems.textContent()).toContain('The due date is before the invoice date 2026-03-20.');
     expect(await problems.textContent()).toContain('Unit price 3.90 differs from the purchase order’s 3.85.');

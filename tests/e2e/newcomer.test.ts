@@ -21,6 +21,7 @@ import {
   type VirtualAuthenticator,
   type Visitor,
   stepsInOrder,
+  mainNav,
 } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';
 
@@ -92,7 +93,9 @@ describe('a newcomer on a desktop browser', () => {
     expect(new URL(page.url()).pathname).toBe('/home');
     await page.getByRole('heading', { level: 1, name: `欢迎，${supplier.displayName}` }).waitFor();
     expect(await page.getByTestId('role').textContent()).toBe('供应商用户');
-    expect(await page.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
+    // The account menu (and the sign-out in it) is worded in Chinese too.
+    await nav.getByText('账户', { exact: true }).click();
+    expect(await nav.getByRole('button', { name: '退出登录' }).isVisible()).toBe(true);
     expect((await context.cookies()).find((c) => c.name === 'lang')?.value).toBe('zh-CN');
 
     // Another page stays in Chinese: the choice is remembered (cookie), not only on /home.
@@ -139,7 +142,7 @@ describe('a newcomer on a desktop browser', () => {
 
   step('signs out with the header button', async () => {
     const { page, context } = visitor;
-    await postsForm(page, '/logout', () => page.getByRole('button', { name: 'Sign out' }).click());
+    await postsForm(page, '/logout', async () => (await mainNav(page, 'button', 'Sign out')).click());
     await page.waitForURL((url) => url.pathname === '/login');
     await page.getByRole('status').filter({ hasText: 'You are signed out.' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
@@ -162,7 +165,7 @@ describe('a newcomer on a desktop browser', () => {
     expect((await authenticator.credentials())[0]!.signCount).toBeGreaterThan(signCountBefore);
 
     // The passkey list now shows it as used.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Passkeys' }).click();
+    await (await mainNav(page, 'link', 'Passkeys')).click();
     const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'Work laptop', exact: true }) });
     await row.waitFor();
     expect(await row.getByRole('cell', { name: 'never' }).count()).toBe(0);
@@ -238,6 +241,7 @@ describe('on a phone', () => {
     await page.screenshot({ path: homeScreenshot, fullPage: true });
 
     // The sign-in page in Chinese fits too (a fresh visit after signing out).
+    await page.getByText('账户', { exact: true }).tap();
     await postsForm(page, '/logout', () => page.getByRole('button', { name: '退出登录' }).tap());
     await page.waitForURL((url) => url.pathname === '/login');
     await page.getByRole('heading', { level: 1, name: '登录' }).waitFor();

@@ -39,7 +39,7 @@ const mail = {
   subject: 'ISO 13485 certificate expires in 30 days / 证书将于 30 天后到期',
   text: 'Please upload the renewed certificate.\n请上传更新后的证书。',
   locale: 'en' as const,
-  purpose: 'test',
+  purpose: 'certificate.expiry_reminder' as const,
   organisationId: null,
 };
 

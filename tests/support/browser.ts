@@ -3,7 +3,7 @@
 // ("the page has finished loading and reacts to my clicks").
 import { test } from 'vitest';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Page, type Response } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type CDPSession, type Locator, type Page, type Response } from 'playwright-core';
 
 /** The Chromium binary: Debian's package (ARCHITECTURE.md, "Browser tests"), or CHROMIUM_PATH. */
 export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -95,6 +95,21 @@ export async function signInAsDemo(page: Page, email: string): Promise<void> {
   await page.getByLabel('Password').fill(demoPassword);
   await postsForm(page, '/login', () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
   await page.waitForURL((url) => url.pathname === '/home');
+}
+
+/**
+ * A link or button of the header's main navigation (English), ready to click: when it sits in
+ * one of the header's menus (administration, account), that menu is opened first, as a person
+ * would.
+ */
+export async function mainNav(page: Page, role: 'link' | 'button', name: string): Promise<Locator> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const target = nav.getByRole(role, { name, exact: true });
+  if (!(await target.isVisible())) {
+    await nav.locator('details.menu').filter({ hasText: name }).locator('summary').click();
+    await target.waitFor();
+  }
+  return target;
 }
 
 /** `<html lang>` of the document currently shown. */

@@ -18,3 +18,5 @@ function label(prefix: string, code: string): string {
 /** An action's readable name in the page's language (the code itself for one not named yet). */
 export const actionName = (action: string) => label(actionPrefix, action);
 export const recordTypeName = (type: string) => label(recordPrefix, type);
+/** Who wrote an entry when it bears no name: a user, a partner system or Lotbridge itself. */
+export const actorTypeName = (type: string) => label('audit.actorType.', type);

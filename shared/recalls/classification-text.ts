@@ -1,0 +1,16 @@
+import { en } from '../i18n/en.ts';
+import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
+
+/**
+ * One classification worded in `locale`: "EU (MDR): Field safety corrective action (FSCA), Other"
+ * from `{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }`. A term the catalogues do not
+ * know (an ERP's own) is shown as sent.
+ */
+export function classificationText(locale: Locale, c: { jurisdiction: string; type: string; class: string }): string {
+  const term = (key: string, code: string) => (key in en ? translate(locale, key as MessageKey) : code);
+  return translate(locale, 'recalls.classificationText', {
+    jurisdiction: term(`recalls.jurisdiction.${c.jurisdiction}`, c.jurisdiction),
+    type: term(`recalls.type.${c.type}`, c.type),
+    class: term(`recalls.class.${c.jurisdiction}.${c.class}`, c.class),
+  });
+}
