@@ -13,12 +13,13 @@ import { newId } from '../ids.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { problem, refusal, type Problems } from '../errors.ts';
 import { closedPurchaseOrderStates } from '../invoices/invoice.ts';
+import { responseStatuses, type ResponseStatus } from './order-states.ts';
+
+export { responseStatuses, type ResponseStatus };
 
 /** A supplier's users answer their organisation's purchase orders (portal or EDI ORDRSP). */
 export const respondToPurchaseOrders = permission('supplier_user');
 
-export const responseStatuses = ['accepted', 'changed', 'rejected'] as const;
-export type ResponseStatus = (typeof responseStatuses)[number];
 
 export interface ResponseLineInput {
   /** The purchase order line answered (a number, or the text it was given as). */
