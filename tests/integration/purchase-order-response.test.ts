@@ -10,6 +10,8 @@ import { createOrganisation } from '../../shared/organisations/create-organisati
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { respondToPurchaseOrder, type PurchaseOrderResponseInput } from '../../shared/orders/respond-to-purchase-order.ts';
+import { supplierWorkList } from '../../shared/home/supplier-work-list.ts';
+import { listPurchaseOrders } from '../../shared/orders/list-purchase-orders.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
@@ -142,5 +144,18 @@ describe('a supplier answers its purchase order', () => {
     expect((await refusal(respondToPurchaseOrder(t.ctx, as.qa, base, { source: 'portal' }))).code).toBe('forbidden');
     // Its own supplier may.
     expect((await respondToPurchaseOrder(t.ctx, as.ningbo, { ...base, purchaseOrder: 'PO-R-NINGBO' }, { source: 'portal' })).status).toBe('accepted');
+  });
+
+  it('an answered order leaves the home list of orders to confirm; changed by the ERP since, it is to confirm again', async () => {
+    const toConfirm = async () => (await supplierWorkList(t.ctx, as.supplier, { graceDays: 30 })).entries.find((e) => e.kind === 'ordersToConfirm')!;
+    await erp('purchase_order.created', order('PO-R-HOME'));
+    expect((await toConfirm()).items.map((i) => i.label)).toContain('PO-R-HOME');
+    await respondToPurchaseOrder(t.ctx, as.supplier, { purchaseOrder: 'PO-R-HOME', lines: [{ lineNumber: 1 }, { lineNumber: 2 }] }, { source: 'portal' });
+    const after = await toConfirm();
+    expect(after.items.map((i) => i.label)).not.toContain('PO-R-HOME');
+    // The count is the total of the list the entry links to.
+    expect(after.count).toBe((await listPurchaseOrders(t.ctx, as.supplier, { state: 'toConfirm' })).total);
+    await erp('purchase_order.updated', order('PO-R-HOME', 'V-10001', 'changed', 2));
+    expect((await toConfirm()).items.map((i) => i.label)).toContain('PO-R-HOME');
   });
 });
