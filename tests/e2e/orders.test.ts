@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { demoPurchaseOrders } from '../../shared/demo/demo-data.ts';
 import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { launchChromium, newVisitor, postsForm, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
+import { elementsWiderThanViewport, horizontalOverflow, launchChromium, newVisitor, phone, postsForm, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';
 
 let server: RunningServer;
@@ -85,5 +85,26 @@ describe('a supplier confirms a purchase order with a changed line; QA sees the 
     expect(await answer.textContent()).toContain('Line 1: Changed, quantity 150');
     expect(await page.getByTestId('respond-form').count()).toBe(0);
     await page.screenshot({ path: '/tmp/lotbridge-order-staff-1366.png', fullPage: true });
+  });
+
+  step('on a phone the order page and its answer form fit the screen', async () => {
+    const small = await newVisitor(browser, server.url, phone);
+    try {
+      await signInAsDemo(small.page, demo('supplier_user').email);
+      await small.page.goto('/orders?state=toConfirm');
+      await small.page.getByTestId('order').first().getByRole('link').click();
+      await small.page.getByTestId('respond-form').waitFor();
+      for (const path of [new URL(small.page.url()).pathname, '/orders']) {
+        await small.page.goto(path);
+        const { scrollWidth, innerWidth } = await horizontalOverflow(small.page);
+        const offenders = scrollWidth > innerWidth ? await elementsWiderThanViewport(small.page) : [];
+        expect(scrollWidth, `${path} scrolls sideways; too wide: ${offenders.join(', ')}`).toBeLessThanOrEqual(innerWidth);
+      }
+      await small.page.goto(orderPath);
+      await small.page.screenshot({ path: '/tmp/lotbridge-order-supplier-390.png', fullPage: true });
+      expect(small.pageErrors.map(String)).toEqual([]);
+    } finally {
+      await small.context.close();
+    }
   });
 });
