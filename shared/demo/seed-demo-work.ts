@@ -7,6 +7,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { UploadLimits } from '../files/store-upload.ts';
 import { validateEvent } from '../events/validate-event.ts';
 import { applyItemUpserted } from '../erp/apply-item-upserted.ts';
+import { respondToPurchaseOrder } from '../orders/respond-to-purchase-order.ts';
 import { applyPurchaseOrder } from '../erp/apply-purchase-order.ts';
 import { applyShipmentDispatched } from '../erp/apply-shipment-dispatched.ts';
 import { applyInvoiceStatus } from '../erp/apply-invoice-status.ts';
@@ -106,6 +107,11 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
   const coc = await certificate('coc', demoCertificateNumbers.rejected, 'Suzhou Precision Components Co., Ltd.', 'Certificate of conformity, stopcocks lot SC-2610A', day(-18), day(2 * 365), [demoGtins.stopcock]);
   await rejectCertificate(seedCtx, qa, rp, { certificateId: coc.id, recordHash: coc.recordHash, reason: 'The test report of the pressure test is missing: attach page 2 and submit a new version.', credential });
 
+  // The supplier confirmed the orders it has since delivered (the two newest are still to confirm).
+  for (const po of [demoPurchaseOrders.toInvoice, demoPurchaseOrders.disputed]) {
+    const lines = demoOrders(day).find((o) => o.poNumber === po)!.lines.map((l) => ({ lineNumber: l.lineNumber }));
+    await respondToPurchaseOrder(seedCtx, supplier, { purchaseOrder: po, status: 'accepted', lines }, { source: 'portal' });
+  }
   // Lots the supplier delivered, and the invoice the ERP disputed.
   await submitLots(seedCtx, supplier, { source: 'form', lots: demoLots(day) });
   await submitInvoice(seedCtx, supplier, {

@@ -1,17 +1,22 @@
-// ORDRSP (EANCOM D.96A): a supplier's answer to our purchase order. BGM 1225 says accepted
-// (29), changed (4) or not accepted (27) for the whole order; each LIN 1229 for its line
-// (5 accepted, 3 changed, 7 not accepted; none: as the header), with the quantity it will
-// deliver (QTY+113, else QTY+21) and date (DTM+2/17/67). The order (RFF+ON) must be the
-// supplier's own; each LIN 1082 names a line of it and its GTIN must be that line's.
-// Becomes a purchase_order_response record and a `purchase_order.responded` event.
+// ORDRSP (EANCOM D.96A): a supplier's answer to our purchase order, mapped to the input of
+// respondToPurchaseOrder, the use case the portal's order page calls too. BGM 1225 says
+// accepted (29), changed (4) or not accepted (27) for the whole order; each LIN 1229 for its
+// line (5 accepted, 3 changed, 7 not accepted; none: as the header), with the quantity it will
+// deliver (QTY+113, else QTY+21) and date (DTM+2/17/67). The use case checks the rest (the
+// order is the supplier's own, each LIN 1082 names a line of it and its GTIN is that line's);
+// its refusals are reported here against the segment each field was read from.
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
+import { isAppError, type Problem, type Problems } from '../errors.ts';
 import { decimalValue, value } from '../edifact/element-values.ts';
+import type { Segment } from '../edifact/interchange.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
+import type { EdifactProblem } from '../edifact/problems.ts';
 import { refusedWith, type MessageResult } from '../edi/inbound/message-result.ts';
+import { fieldProblem } from '../edi/inbound/field-problem.ts';
 import { find, gtinOf, problemAt, quantityOf, splitLines } from './message-segments.ts';
-import { bgmProblems, dtmDate, storeEdiDocument } from './store-edi-document.ts';
+import { bgmProblems, documentProblemTexts, dtmDate } from './store-edi-document.ts';
+import { respondToPurchaseOrder, responseProblems, type PurchaseOrderResponseInput, type ResponseStatus } from '../orders/respond-to-purchase-order.ts';
 import { fill } from '../fill.ts';
 
 export const ordrspProblemTexts = {
@@ -27,7 +32,34 @@ export const ordrspProblemTexts = {
 
 const headerStatus: Record<string, ResponseStatus> = { '29': 'accepted', '4': 'changed', '27': 'rejected' };
 const lineStatus: Record<string, ResponseStatus> = { '5': 'accepted', '3': 'changed', '7': 'rejected' };
-type ResponseStatus = 'accepted' | 'changed' | 'rejected';
+
+/** The segment (and element) a field of the use case's input was read from. */
+type Sources = Record<string, { segment: Segment; element?: number; component?: number }>;
+
+/** The use case's problems as the APERAK names them: the ORDRSP codes and texts partners know, else the catalogue's English. */
+function ediProblems(m: EdifactMessage, problems: Problems, sources: Sources): EdifactProblem[] {
+  return Object.entries(problems).map(([field, p]: [string, Problem]) => {
+    const at = sources[field] ?? sources[field.replace(/\/\w+$/, '/lineNumber')] ?? sources.responseNumber!;
+    const params = Object.fromEntries(Object.entries(p.params ?? {}).map(([k, v]) => [k, typeof v === 'object' ? v.term : v]));
+    const where = { element: at.element, component: at.component };
+    switch (p.code) {
+      case 'orders.unknownPurchaseOrder':
+        return problemAt(m, at.segment, 'unknownPurchaseOrder', fill(ordrspProblemTexts.unknownPurchaseOrder, params), { po: params.po! }, where);
+      case 'orders.unknownPoLine':
+        return problemAt(m, at.segment, 'unknownPoLine', fill(ordrspProblemTexts.unknownPoLine, params), { line: params.line! }, where);
+      case 'orders.gtinNotOnLine':
+        return problemAt(m, at.segment, 'gtinNotOnLine', fill(ordrspProblemTexts.gtinNotOnLine, params), { gtin: params.gtin! }, where);
+      case 'orders.noLines':
+        return problemAt(m, at.segment, 'noLines', ordrspProblemTexts.noLines);
+      case 'orders.duplicateResponse':
+        return problemAt(m, at.segment, 'duplicateDocument', fill(documentProblemTexts.duplicateDocument, params), { number: params.number! }, where);
+      default: {
+        const base = m.segments[0]!.position - 1;
+        return fieldProblem(field, p, { segment: at.segment.position - base, tag: at.segment.tag, ...where }, m.reference);
+      }
+    }
+  });
+}
 
 export async function receiveOrdrsp(ctx: UseCaseContext, actor: Actor, m: EdifactMessage, origin: { interchangeId: string }): Promise<MessageResult> {
   const { header, lines } = splitLines(m);
@@ -42,51 +74,32 @@ export async function receiveOrdrsp(ctx: UseCaseContext, actor: Actor, m: Edifac
   const poNumber = rff ? value(rff, 1, 2) : '';
   const refers = { documentNumber: number, purchaseOrder: poNumber || undefined };
   if (!poNumber) return refusedWith([...problems, problemAt(m, rff ?? bgm, 'noPurchaseOrder', ordrspProblemTexts.noOrder)], refers);
-  const po = await ctx.db.get<{ id: string }>('SELECT id FROM purchase_orders WHERE po_number = ? AND supplier_organisation_id = ?', [poNumber, actor.organisationId]);
-  if (!po) return refusedWith([...problems, problemAt(m, rff!, 'unknownPurchaseOrder', fill(ordrspProblemTexts.unknownPurchaseOrder, { po: poNumber }), { po: poNumber }, { element: 1, component: 2 })], refers);
-  if (lines.length === 0) problems.push(problemAt(m, bgm, 'noLines', ordrspProblemTexts.noLines));
-  const poLines = new Map(
-    (await ctx.db.all<{ line_number: number; gtin: string }>('SELECT line_number, gtin FROM purchase_order_lines WHERE purchase_order_id = ?', [po.id])).map((l) => [l.line_number, l.gtin]),
-  );
-  const out = [];
-  for (const line of lines) {
-    const lineNumber = value(line.lin, 1);
-    const ordered = /^\d+$/.test(lineNumber) ? poLines.get(Number(lineNumber)) : undefined;
-    if (ordered === undefined) problems.push(problemAt(m, line.lin, 'unknownPoLine', fill(ordrspProblemTexts.unknownPoLine, { line: lineNumber, po: poNumber }), { line: lineNumber }, { element: 1 }));
-    const gtin = gtinOf(line);
-    const gtin14 = isValidGtin(gtin) ? toGtin14(gtin) : gtin;
-    if (gtin && ordered !== undefined && gtin14 !== ordered) {
-      problems.push(problemAt(m, line.lin, 'gtinNotOnLine', fill(ordrspProblemTexts.gtinNotOnLine, { gtin, line: lineNumber, po: poNumber, ordered }), { gtin }, { element: 3, component: 1 }));
-    }
+
+  const sources: Sources = { responseNumber: { segment: bgm, element: 2, component: 1 }, status: { segment: bgm, element: 3 }, lines: { segment: bgm }, note: { segment: bgm }, purchaseOrder: { segment: rff!, element: 1, component: 2 } };
+  const dtm = find(header, 'DTM', '137');
+  const input: PurchaseOrderResponseInput = { purchaseOrder: poNumber, responseNumber: number, responseDate: dtm ? dtmDate(dtm) : null, status, lines: [] };
+  lines.forEach((line, i) => {
     const action = value(line.lin, 2);
     if (action && !lineStatus[action]) problems.push(problemAt(m, line.lin, 'badValue', fill(ordrspProblemTexts.badAction, { code: action }), { code: action }, { element: 2 }));
     const qty = quantityOf(line.segments, '113', '21');
     const quantity = qty ? decimalValue(qty.value) : null;
     if (qty && quantity === null) problems.push(problemAt(m, qty.segment, 'badNumber', fill(ordrspProblemTexts.badQuantity, { value: qty.value }), { value: qty.value }, { element: 1, component: 2 }));
-    const dtm = line.segments.find((s) => s.tag === 'DTM' && ['2', '17', '67'].includes(value(s, 1, 1)));
-    out.push({ lineNumber: Number(lineNumber) || 0, gtin: ordered ?? gtin14, status: lineStatus[action] ?? status ?? 'accepted', quantity, deliveryDate: dtm ? dtmDate(dtm) : null });
+    const date = line.segments.find((s) => s.tag === 'DTM' && ['2', '17', '67'].includes(value(s, 1, 1)));
+    sources[`lines/${i}/lineNumber`] = { segment: line.lin, element: 1 };
+    sources[`lines/${i}/status`] = { segment: line.lin, element: 2 };
+    sources[`lines/${i}/gtin`] = { segment: line.lin, element: 3, component: 1 };
+    sources[`lines/${i}/quantity`] = qty ? { segment: qty.segment, element: 1, component: 2 } : { segment: line.lin };
+    sources[`lines/${i}/deliveryDate`] = date ? { segment: date, element: 1, component: 2 } : { segment: line.lin };
+    input.lines.push({ lineNumber: value(line.lin, 1), gtin: gtinOf(line), status: lineStatus[action], quantity, deliveryDate: date ? dtmDate(date) : null });
+  });
+
+  // What the mapping refused, with what the use case finds in the rest, all at once.
+  if (problems.length) return refusedWith([...problems, ...ediProblems(m, await responseProblems(ctx, actor, input), sources)], refers);
+  try {
+    const response = await respondToPurchaseOrder(ctx, actor, input, { source: 'edifact', interchangeId: origin.interchangeId, messageReference: m.reference });
+    return { status: 'accepted', records: [{ type: 'edi_document', id: response.id }], problems: [], ...refers };
+  } catch (e) {
+    if (!isAppError(e) || !e.problems) throw e;
+    return refusedWith(ediProblems(m, e.problems, sources), refers);
   }
-  if (problems.length) return refusedWith(problems, refers);
-  const overall: ResponseStatus = status ?? (out.every((l) => l.status === 'accepted') ? 'accepted' : out.every((l) => l.status === 'rejected') ? 'rejected' : 'changed');
-  const dtm = find(header, 'DTM', '137');
-  const org = (await ctx.db.get<{ erp_id: string | null }>('SELECT erp_id FROM organisations WHERE id = ?', [actor.organisationId]))!;
-  const stored = await storeEdiDocument(
-    ctx,
-    actor,
-    { kind: 'purchase_order_response', documentNumber: number, documentDate: dtm ? dtmDate(dtm) : null, refersTo: { type: 'purchase_order', id: po.id }, status: overall, lines: out, interchangeId: origin.interchangeId, messageReference: m.reference },
-    {
-      type: 'purchase_order.responded',
-      data: {
-        responseNumber: number,
-        responseDate: dtm ? dtmDate(dtm) : null,
-        supplier: { organisationId: actor.organisationId, erpId: org.erp_id, name: actor.organisationName },
-        purchaseOrder: { id: po.id, poNumber },
-        status: overall,
-        lines: out,
-      },
-    },
-    m,
-  );
-  if ('problems' in stored) return refusedWith(stored.problems, refers);
-  return { status: 'accepted', records: [{ type: 'edi_document', id: stored.id }], problems: [], ...refers };
 }

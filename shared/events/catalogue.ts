@@ -58,7 +58,7 @@ export const eventCatalogue: EventType[] = [
   { type: 'recall.acknowledged', direction: 'outbound', version: 1, summary: "a distributor's signed reply to a recall notice (a correction is a new version)", schema: recallAcknowledged },
   { type: 'recall.quarantine_confirmed', direction: 'outbound', version: 1, summary: 'a distributor confirmed all affected stock on hand is quarantined', schema: recallQuarantineConfirmed },
   { type: 'recall.closed', direction: 'outbound', version: 1, summary: 'QA closed a recall (termination) with an electronic signature', schema: recallClosed },
-  { type: 'purchase_order.responded', direction: 'outbound', version: 1, summary: "a supplier's answer to a purchase order over EDI (ORDRSP): accepted, changed or rejected per line", schema: purchaseOrderResponded },
+  { type: 'purchase_order.responded', direction: 'outbound', version: 1, summary: "a supplier's answer to a purchase order, in the portal or over EDI (ORDRSP): accepted, changed or rejected per line", schema: purchaseOrderResponded },
   { type: 'shipment.received', direction: 'outbound', version: 1, summary: "a distributor's receiving advice for a shipment over EDI (RECADV), with its discrepancies", schema: shipmentReceived },
   { type: 'sales_order.received', direction: 'outbound', version: 1, summary: "a distributor's purchase order to the manufacturer over EDI (ORDERS)", schema: salesOrderReceived },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },

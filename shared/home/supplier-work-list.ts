@@ -5,19 +5,21 @@ import { listInvoices } from '../invoices/list-invoices.ts';
 import { listCertificateExpiry } from '../certificates/list-certificate-expiry.ts';
 import { listCertificates } from '../certificates/list-certificates.ts';
 import { listLots } from '../lots/list-lots.ts';
+import { listPurchaseOrders } from '../orders/list-purchase-orders.ts';
 import { firstFew, listHref, overdueFirst, type WorkList } from './work-list.ts';
 
 /**
- * A supplier user's work: its open purchase orders with something left to invoice, its approved
+ * A supplier user's work: its purchase orders to confirm (never answered, or changed by the ERP
+ * since its last answer), its open purchase orders with something left to invoice, its approved
  * certificates expiring within 90 days or expired, its rejected certificates not submitted again,
  * its flagged lots (over-delivered order line, or a rejected certificate: `flaggedLot`) and its
  * invoices the ERP disputes. Each through the list use case its link opens, so the count is the
- * list's total; only the caller's organisation's records. Orders to confirm and corrective
- * actions are not here: the portal has no order confirmation (it comes as EDI ORDRSP) and no
- * corrective actions yet.
+ * list's total; only the caller's organisation's records. Corrective actions are not here: the
+ * portal has none yet.
  */
 export async function supplierWorkList(ctx: UseCaseContext, actor: Actor, options: { graceDays: number }): Promise<WorkList> {
   requireRole(actor, 'supplier_user');
+  const toConfirm = await listPurchaseOrders(ctx, actor, { state: 'toConfirm', pageSize: firstFew });
   const orders = await listInvoiceableOrders(ctx, actor);
   const expiry = await listCertificateExpiry(ctx, actor, options);
   const rejected = await listCertificates(ctx, actor, { state: 'rejected', latest: true, sort: 'submitted', order: 'desc', pageSize: firstFew });
@@ -27,6 +29,12 @@ export async function supplierWorkList(ctx: UseCaseContext, actor: Actor, option
   const oldestOrders = [...orders].sort((a, b) => a.orderDate.localeCompare(b.orderDate) || a.poNumber.localeCompare(b.poNumber));
   return {
     entries: [
+      {
+        kind: 'ordersToConfirm',
+        count: toConfirm.total,
+        href: listHref('/orders', { state: 'toConfirm' }),
+        items: toConfirm.items.map((o) => ({ id: o.id, label: o.poNumber, date: o.orderDate, when: 'ordered', overdue: false, href: `/orders/${o.id}` })),
+      },
       {
         kind: 'ordersToInvoice',
         count: orders.length,

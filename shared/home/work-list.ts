@@ -34,6 +34,7 @@ export interface WorkEntry {
 }
 
 export type WorkKind =
+  | 'ordersToConfirm'
   | 'ordersToInvoice'
   | 'certificatesExpiring'
   | 'certificatesRejected'

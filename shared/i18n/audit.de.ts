@@ -65,6 +65,7 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.act.edi.message_reprocessed': 'EDIFACT-Nachricht erneut verarbeitet',
   'audit.act.edi.purchase_order_received': 'Bestellung empfangen (EDI)',
   'audit.act.edi.purchase_order_response_received': 'Bestellbestätigung empfangen (EDI)',
+  'audit.act.purchase_order.responded': 'Bestellung vom Lieferanten beantwortet',
   'audit.act.edi.receiving_advice_received': 'Wareneingangsmeldung empfangen (EDI)',
   'audit.act.edi_partner.created': 'EDI-Partner hinzugefügt',
   'audit.act.edi_partner.updated': 'EDI-Partner geändert',

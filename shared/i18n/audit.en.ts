@@ -63,6 +63,7 @@ export const auditEn = {
   'audit.act.edi.message_reprocessed': 'EDIFACT message reprocessed',
   'audit.act.edi.purchase_order_received': 'Purchase order received (EDI)',
   'audit.act.edi.purchase_order_response_received': 'Order response received (EDI)',
+  'audit.act.purchase_order.responded': 'Purchase order answered by the supplier',
   'audit.act.edi.receiving_advice_received': 'Receiving advice received (EDI)',
   'audit.act.edi_partner.created': 'EDI partner added',
   'audit.act.edi_partner.updated': 'EDI partner changed',

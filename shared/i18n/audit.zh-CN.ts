@@ -65,6 +65,7 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.edi.message_reprocessed': 'EDIFACT 报文已重新处理',
   'audit.act.edi.purchase_order_received': '已接收采购订单（EDI）',
   'audit.act.edi.purchase_order_response_received': '已接收订单响应（EDI）',
+  'audit.act.purchase_order.responded': '供应商已答复采购订单',
   'audit.act.edi.receiving_advice_received': '已接收收货通知（EDI）',
   'audit.act.edi_partner.created': 'EDI 合作伙伴已添加',
   'audit.act.edi_partner.updated': 'EDI 合作伙伴已修改',

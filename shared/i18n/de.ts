@@ -24,6 +24,7 @@ import { mailLogDe } from './mail-log.de.ts';
 import { lotsDe } from './lots.de.ts';
 import { certificatesDe } from './certificates.de.ts';
 import { invoicesDe } from './invoices.de.ts';
+import { ordersDe } from './orders.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -56,4 +57,5 @@ export const de: Record<MessageKey, string> = {
   ...lotsDe,
   ...certificatesDe,
   ...invoicesDe,
+  ...ordersDe,
 };

@@ -23,6 +23,7 @@ import { mailLogEn } from './mail-log.en.ts';
 import { lotsEn } from './lots.en.ts';
 import { certificatesEn } from './certificates.en.ts';
 import { invoicesEn } from './invoices.en.ts';
+import { ordersEn } from './orders.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -51,6 +52,7 @@ export const en = {
   ...lotsEn,
   ...certificatesEn,
   ...invoicesEn,
+  ...ordersEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

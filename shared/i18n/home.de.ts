@@ -24,6 +24,7 @@ export const homeDe: Record<keyof typeof homeEn, string> = {
   'home.work': 'Ihre Aufgaben',
   'home.work.none': 'Im Moment wartet nichts auf Sie.',
   'home.work.show': 'Alle {count} anzeigen',
+  'home.work.ordersToConfirm': 'Zu bestätigende Bestellungen',
   'home.work.ordersToInvoice': 'Bestellungen zum Abrechnen',
   'home.work.certificatesExpiring': 'Ablaufende oder abgelaufene Zertifikate',
   'home.work.certificatesRejected': 'Abgelehnte Zertifikate, erneut einzureichen',

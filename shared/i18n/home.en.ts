@@ -22,6 +22,7 @@ export const homeEn = {
   'home.work': 'Your work',
   'home.work.none': 'Nothing needs you right now.',
   'home.work.show': 'Show all {count}',
+  'home.work.ordersToConfirm': 'Purchase orders to confirm',
   'home.work.ordersToInvoice': 'Purchase orders to invoice',
   'home.work.certificatesExpiring': 'Certificates expiring or expired',
   'home.work.certificatesRejected': 'Certificates rejected, to submit again',

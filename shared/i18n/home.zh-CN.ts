@@ -24,6 +24,7 @@ export const homeZhCN: Record<keyof typeof homeEn, string> = {
   'home.work': '待办事项',
   'home.work.none': '目前没有需要您处理的事项。',
   'home.work.show': '查看全部 {count} 项',
+  'home.work.ordersToConfirm': '待确认的采购订单',
   'home.work.ordersToInvoice': '待开票的采购订单',
   'home.work.certificatesExpiring': '即将到期或已过期的证书',
   'home.work.certificatesRejected': '被拒、需重新提交的证书',

@@ -24,6 +24,7 @@ import { mailLogZhCN } from './mail-log.zh-CN.ts';
 import { lotsZhCN } from './lots.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
 import { invoicesZhCN } from './invoices.zh-CN.ts';
+import { ordersZhCN } from './orders.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -52,4 +53,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...lotsZhCN,
   ...certificatesZhCN,
   ...invoicesZhCN,
+  ...ordersZhCN,
 };

@@ -89,7 +89,7 @@ const ownNumbered: Record<'purchase_order' | 'invoice' | 'certificate', { table:
     column: 'po.po_number',
     select: 'po.id, po.po_number AS number, po.order_date',
     order: 'po.po_number',
-    hit: (r) => ({ id: String(r.id), number: String(r.number), detail: { orderDate: r.order_date!, supplier: r.supplier! }, href: `/lots?po=${encodeURIComponent(String(r.number))}` }),
+    hit: (r) => ({ id: String(r.id), number: String(r.number), detail: { orderDate: r.order_date!, supplier: r.supplier! }, href: `/orders/${r.id}` }),
   },
   invoice: {
     table: 'invoices v',

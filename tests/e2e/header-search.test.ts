@@ -89,14 +89,15 @@ describe('the supplier searches from the header at 1366 px', () => {
     expect(await group.getByRole('link').allTextContents()).toEqual(orders);
     expect(await page.locator('section[data-testid^="group-"]').count()).toBe(1);
     await group.getByRole('link', { name: orders[0] }).click();
-    await page.waitForURL((url) => url.pathname === '/lots' && url.searchParams.get('po') === orders[0]);
+    await page.waitForURL((url) => url.pathname.startsWith('/orders/po_'));
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Purchase order ${orders[0]}`);
   });
 
   step('types a full number and lands on the record at once', async () => {
     const { page } = visit;
     await searchFromHeader(page, orders[1]!);
-    expect(new URL(page.url()).pathname).toBe('/lots');
-    expect(new URL(page.url()).searchParams.get('po')).toBe(orders[1]);
+    expect(new URL(page.url()).pathname).toMatch(/^\/orders\/po_/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Purchase order ${orders[1]}`);
   });
 
   step('does not find the distributor’s shipment', async () => {

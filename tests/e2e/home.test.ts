@@ -182,7 +182,7 @@ describe.each(['supplier', 'qa', 'distributor', 'admin'] as const)('the %s home 
     step('leads with the counts of its own work only', async () => {
       const { page } = visit;
       expect(await page.locator('main h2').first().textContent()).toBe('Your work');
-      expect(await shownCounts(page)).toEqual({ ordersToInvoice: 1, certificatesRejected: 1, lotsFlagged: 2, invoicesDisputed: 1 });
+      expect(await shownCounts(page)).toEqual({ ordersToConfirm: 1, ordersToInvoice: 1, certificatesRejected: 1, lotsFlagged: 2, invoicesDisputed: 1 });
       expect(await page.content()).not.toContain('NINGBO');
     });
     step('each link opens the list of exactly those records', async () => {

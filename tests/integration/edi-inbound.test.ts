@@ -344,16 +344,19 @@ describe('ORDRSP, RECADV and ORDERS → records and events', () => {
     const id = await inbound(supplierPartner, supplierOrg, readFileSync(join(fixtures, 'lotbridge/lotbridge_ordrsp_d96a_changed.edi')), 'ordrsp.edi');
     const result = await processAs2Payload(ctx, { as2MessageId: id });
     expect([result.accepted, result.rejected]).toEqual([1, 0]);
-    const doc = (await db.get<{ id: string; kind: string; status: string; refers_to_type: string; document_number: string; received_by: string }>(
-      "SELECT id, kind, status, refers_to_type, document_number, received_by FROM edi_documents WHERE document_number = 'RSP-0001'",
+    const doc = (await db.get<{ id: string; kind: string; status: string; refers_to_type: string; document_number: string; received_by: string; source: string; refers_to_version: number }>(
+      "SELECT id, kind, status, refers_to_type, document_number, received_by, source, refers_to_version FROM edi_documents WHERE document_number = 'RSP-0001'",
     ))!;
-    expect(doc).toMatchObject({ kind: 'purchase_order_response', status: 'changed', refers_to_type: 'purchase_order' });
+    expect(doc).toMatchObject({ kind: 'purchase_order_response', status: 'changed', refers_to_type: 'purchase_order', source: 'edifact', refers_to_version: 1 });
     const data = await deliveredEvent('purchase_order.responded', doc.id);
     expect(data).toMatchObject({
       responseNumber: 'RSP-0001',
       responseDate: '2026-03-21',
       purchaseOrder: { poNumber: po },
       status: 'changed',
+      // The same use case as the portal's order page: the same record and event, with its source.
+      source: 'edifact',
+      note: null,
       supplier: { organisationId: supplierOrg, erpId: 'V-10001' },
       lines: [
         { lineNumber: 1, gtin: `0${gtinA}`, status: 'accepted', quantity: '500', deliveryDate: '2026-04-02' },

@@ -179,7 +179,9 @@ afterAll(() => {
 describe("a supplier's work list", () => {
   it('counts its orders to invoice, certificates expiring and rejected, flagged lots and disputed invoices, never another supplier’s', async () => {
     const list = await supplierWorkList(t.ctx, as.supplier, { graceDays });
-    expect(counts(list)).toEqual({ ordersToInvoice: 1, certificatesExpiring: 1, certificatesRejected: 2, lotsFlagged: 3, invoicesDisputed: 1 });
+    expect(counts(list)).toEqual({ ordersToConfirm: 2, ordersToInvoice: 1, certificatesExpiring: 1, certificatesRejected: 2, lotsFlagged: 3, invoicesDisputed: 1 });
+    // Never answered; the cancelled one is not to confirm.
+    expect(entry(list, 'ordersToConfirm')).toMatchObject({ items: ['PO-HOME-INVOICED', 'PO-HOME-OPEN'], href: '/orders?state=toConfirm' });
     expect(entry(list, 'ordersToInvoice')).toMatchObject({ items: ['PO-HOME-OPEN'], href: '/invoices#submit-invoice', hrefs: ['/invoices?po=PO-HOME-OPEN#submit-invoice'] });
     expect(entry(list, 'certificatesExpiring')).toMatchObject({ items: ['SX-EXPIRING'], overdue: [false], href: '/certificates/expiry' });
     expect(entry(list, 'certificatesRejected')).toMatchObject({ href: '/certificates?state=rejected&latest=1' });
@@ -190,7 +192,7 @@ describe("a supplier's work list", () => {
 
     const ningbo = await supplierWorkList(t.ctx, as.ningbo, { graceDays });
     // Its order is invoiced in full; its expired certificate is on its list.
-    expect(counts(ningbo)).toEqual({ ordersToInvoice: 0, certificatesExpiring: 1, certificatesRejected: 1, lotsFlagged: 1, invoicesDisputed: 1 });
+    expect(counts(ningbo)).toEqual({ ordersToConfirm: 1, ordersToInvoice: 0, certificatesExpiring: 1, certificatesRejected: 1, lotsFlagged: 1, invoicesDisputed: 1 });
     expect(entry(ningbo, 'certificatesExpiring')).toMatchObject({ items: ['NB-ISO-EXPIRED'], overdue: [true] });
     expect(entry(ningbo, 'lotsFlagged').items).toEqual(['L-NB-OVER']);
     expect(entry(ningbo, 'invoicesDisputed').items).toEqual(['INV-HOME-NB']);

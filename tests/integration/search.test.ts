@@ -230,7 +230,7 @@ describe('header search', () => {
       expect(html).toContain(`href="/lots/${mine.ids.lot}"`);
       expect(html).toContain(`href="/invoices/${mine.ids.invoice}"`);
       expect(html).toContain(`href="/certificates/${mine.ids.certificate}"`);
-      expect(html).toContain(`href="/lots?po=${mine.purchaseOrder}"`);
+      expect(html).toContain(`href="/orders/${mine.ids.purchaseOrder}"`);
       for (const n of [theirs.lot, theirs.invoice, theirs.certificate, theirs.purchaseOrder, mine.recall, mine.shipment]) expect(html).not.toContain(n);
     });
 
