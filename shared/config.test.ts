@@ -71,6 +71,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ PUBLIC_URL: 'https://portal.example.com' }).seedDemo).toBe(false);
     expect(loadConfig({ PUBLIC_URL: 'https://portal.example.com', DEMO_SEED: 'true' }).seedDemo).toBe('all');
     expect(loadConfig({ DEMO_SEED: 'users' }).seedDemo).toBe('users');
+    // Behind a reverse proxy the portal is published even without PUBLIC_URL.
+    expect(loadConfig({ TRUST_PROXY: 'true' }).seedDemo).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'true', DEMO_SEED: 'true' }).seedDemo).toBe('all');
   });
 
   it.each([

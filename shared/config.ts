@@ -192,9 +192,10 @@ function as2Id(env: Env): string {
 
 /**
  * The demo's sign-ins are public, so it is seeded by default only where the portal is not
- * published: no PUBLIC_URL, or one on this machine.
+ * published: no PUBLIC_URL, or one on this machine, and not behind a reverse proxy (TRUST_PROXY).
  */
-function seedDemoByDefault(url: URL | undefined): 'true' | 'false' {
+function seedDemoByDefault(url: URL | undefined, behindProxy: boolean): 'true' | 'false' {
+  if (behindProxy) return 'false';
   return !url || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) ? 'true' : 'false';
 }
 
@@ -237,7 +238,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseAuthToken: env.DATABASE_AUTH_TOKEN || undefined,
     publicUrl: published,
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['debug', 'info', 'warn', 'error'] as const),
-    seedDemo: ({ true: 'all', users: 'users', false: false } as const)[oneOf(env, 'DEMO_SEED', seedDemoByDefault(published), ['true', 'false', 'users'] as const)],
+    seedDemo: ({ true: 'all', users: 'users', false: false } as const)[oneOf(env, 'DEMO_SEED', seedDemoByDefault(published, env.TRUST_PROXY === 'true'), ['true', 'false', 'users'] as const)],
     policy: {
       inactivityMs: integer(env, 'SESSION_INACTIVITY_MINUTES', defaultPolicy.inactivityMs / minutes, 1, 24 * 60) * minutes,
       sessionMaxMs: integer(env, 'SESSION_MAX_HOURS', defaultPolicy.sessionMaxMs / 3_600_000, 1, 24 * 30) * 3_600_000,

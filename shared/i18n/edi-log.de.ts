@@ -2,7 +2,7 @@ import type { ediLogEn } from './edi-log.en.ts';
 
 /** Deutsche Texte des EDI-Nachrichtenprotokolls. */
 export const ediLogDe: Record<keyof typeof ediLogEn, string> = {
-  'nav.ediLog': 'EDI-Nachrichtenprotokoll',
+  'nav.ediLog': 'EDI-Protokoll',
   'ediLog.title': 'EDI-Nachrichtenprotokoll',
   'ediLog.intro': 'Jede mit EDI-Partnern ausgetauschte AS2-Nachricht, in beide Richtungen: ihre MDN, die darin übermittelten EDIFACT-Übertragungen, was daraus wurde und was wir geantwortet haben. Zeiten in UTC.',
   'ediLog.filters': 'Protokoll filtern',

@@ -2,7 +2,7 @@ import type { lotsEn } from './lots.en.ts';
 
 /** Deutsche Texte der Chargendaten: die Chargenseiten, der CSV-Upload und die Chargenprobleme. */
 export const lotsDe: Record<keyof typeof lotsEn, string> = {
-  'nav.lots': 'Chargendaten',
+  'nav.lots': 'Chargen',
   'lots.title': 'Chargendaten',
   'lots.intro.supplier': 'Melden Sie die Chargen, die Sie liefern: GTIN, Chargennummer, Seriennummern, Daten, Menge und die Konformitätsbescheinigung oder das Analysezertifikat. Erfassen Sie eine Charge im Formular (oder scannen Sie ihren GS1-Barcode) oder laden Sie viele auf einmal als CSV- oder EDIFACT-DESADV-Datei hoch. Ein Chargendatensatz wird nie bearbeitet.',
   'lots.intro.staff': 'Die Chargen, die alle Lieferanten gemeldet haben, mit der Bestellposition, zu der sie geliefert wurden.',

@@ -237,5 +237,7 @@ export const recallPagesDe: Record<keyof typeof recallPagesEn, string> = {
   'recalls.problem.bulkAlreadyReplied': '{name} hat geantwortet: Ein Empfänger mit Rückmeldung wird weder erinnert noch eskaliert.',
   'recalls.problem.bulkNoAddress': 'Bei {name} kann niemand per E-Mail erreicht werden: Kontaktieren Sie den Empfänger auf anderem Weg oder hinterlegen Sie einen Rückrufkontakt für die Organisation.',
   'recalls.problem.bulkNoEscalationContact': '{name} hat keinen Eskalationskontakt: Hinterlegen Sie zuerst einen für die Organisation.',
+  'recalls.problem.bulkAlreadyEscalated': '{name} wurde bereits eskaliert: Die letzte Mahnung ist versandt.',
+  'recalls.problem.bulkRecordsAltered': 'Die Datensätze des Rückrufs wurden nach der Unterschrift geändert: Die Mitteilung wird nicht erneut gesendet. Führen Sie lotbridge audit verify aus.',
   'recalls.classificationText': '{jurisdiction}: {type}, {class}',
 };

@@ -237,4 +237,6 @@ export const recallPagesEn = {
   'recalls.problem.bulkAlreadyReplied': '{name} has replied: a consignee that replied is not reminded or escalated.',
   'recalls.problem.bulkNoAddress': 'Nobody at {name} can be e-mailed: reach them another way, or record a recall contact for the organisation.',
   'recalls.problem.bulkNoEscalationContact': '{name} has no escalation contact: record one for the organisation first.',
+  'recalls.problem.bulkAlreadyEscalated': '{name} has been escalated already: its final notice went out.',
+  'recalls.problem.bulkRecordsAltered': 'The recall’s records were altered after they were signed: its notice is not sent again. Run lotbridge audit verify.',
 } as const;

@@ -238,4 +238,6 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.problem.bulkAlreadyReplied': '{name} 已回复：已回复的收货方不会被提醒或升级。',
   'recalls.problem.bulkNoAddress': '{name} 没有可发送电子邮件的联系人：请通过其他方式联系，或为该组织登记召回联系人。',
   'recalls.problem.bulkNoEscalationContact': '{name} 没有升级联系人：请先为该组织登记一个。',
+  'recalls.problem.bulkAlreadyEscalated': '{name} 已升级：最终通知已发出。',
+  'recalls.problem.bulkRecordsAltered': '该召回的记录在签名后被改动：不会再次发送其通知。请运行 lotbridge audit verify。',
 };

@@ -23,13 +23,17 @@ export async function escalateConsignees(ctx: UseCaseContext, actor: Actor, inpu
       tx,
       actor,
       input,
-      (n) => alreadyReplied(n) ?? withoutAddress(n) ?? (n.escalation_contact_email ? undefined : problem('recalls.bulkNoEscalationContact', { name: n.name })),
+      (n) =>
+        alreadyReplied(n) ??
+        (n.follow_up_level >= 3 ? problem('recalls.bulkAlreadyEscalated', { name: n.name }) : undefined) ??
+        withoutAddress(n) ??
+        (n.escalation_contact_email ? undefined : problem('recalls.bulkNoEscalationContact', { name: n.name })),
     );
     const sentAt = ctx.clock.now().toISOString();
     let mails = 0;
     for (const n of notices) {
-      const raised = await tx.run('UPDATE recall_notices SET follow_up_level = 3 WHERE id = ? AND latest_version = 0', [n.id]);
-      if (raised.changes === 0) throw new AppError('conflict', `${n.name} replied meanwhile`);
+      const raised = await tx.run('UPDATE recall_notices SET follow_up_level = 3 WHERE id = ? AND latest_version = 0 AND follow_up_level < 3', [n.id]);
+      if (raised.changes === 0) throw new AppError('conflict', `${n.name} replied or was escalated meanwhile`);
       const sent = await queueFollowUpMail(tx, ctx.clock, n, 'final_notice', input);
       mails += sent.mailIds.length;
       const passed = followUpKinds.filter((k) => k !== 'final_notice' && followUpLevel(k) > n.follow_up_level);

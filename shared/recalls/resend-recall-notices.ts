@@ -7,6 +7,8 @@ import { noticeMails } from './send-recall-notices.ts';
 import { consigneeLocales, readTranslations } from './notice-languages.ts';
 import type { FollowUpOptions } from './send-recall-follow-ups.ts';
 import { selectConsignees, withoutAddress, type ConsigneeSelection } from './select-consignees.ts';
+import { recallRecordFindings } from '../signatures/verify-record-hashes.ts';
+import { problem, refusal } from '../errors.ts';
 
 /**
  * Manufacturer QA sends an open recall's notice again to chosen consignees (or every one
@@ -19,6 +21,10 @@ import { selectConsignees, withoutAddress, type ConsigneeSelection } from './sel
 export async function resendRecallNotices(ctx: UseCaseContext, actor: Actor, input: ConsigneeSelection & FollowUpOptions): Promise<{ consignees: number; mails: number }> {
   return ctx.db.transaction(async (tx) => {
     const { recall, notices } = await selectConsignees(tx, actor, input, withoutAddress);
+    // The notice repeats the recall's texts: never from records altered since they were signed (a reminder, which quotes none, still may go).
+    if ((await recallRecordFindings(tx, recall.id)).length) {
+      throw refusal('conflict', `recall ${recall.recallNumber} has records altered since they were recorded: its notice is not sent again`, { recall: problem('recalls.bulkRecordsAltered') });
+    }
     const row = (await tx.get<{ reason: string; translations: string | null; notice_locales: string }>(
       "SELECT payload ->> '$.reason' AS reason, payload -> '$.translations' AS translations, notice_locales FROM recalls WHERE id = ?",
       [recall.id],

@@ -153,13 +153,12 @@ describe('the distributor searches on a phone', () => {
 });
 
 describe('the search’s label is for screen readers only', () => {
-  it('stays off screen wherever the header places the field (QA’s longer navigation puts it at the right edge)', async () => {
+  it('stays off screen for the role with the longest navigation (QA)', async () => {
     const visit = await newVisitor(browser, server.url, { viewport: { width: 1366, height: 800 } });
     try {
       await signInAsDemo(visit.page, demo('manufacturer_qa').email);
       const label = (await visit.page.locator('label[for="header-search-q"]').boundingBox())!;
-      const field = (await visit.page.locator('#header-search-q').boundingBox())!;
-      expect(field.x).toBeGreaterThan(1000);
+      expect(await visit.page.locator('#header-search-q').isVisible()).toBe(true);
       expect(label.x + label.width).toBeLessThanOrEqual(0);
     } finally {
       await visit.context.close();

@@ -107,8 +107,10 @@ describe('a distributor answers a recall notice on a phone', () => {
     await page.waitForURL((url) => url.pathname === `/recalls/${recallId}/reply`);
     await page.getByRole('heading', { level: 1, name: 'Recall FSCA-E2E-1: your reply' }).waitFor();
     await page.goto('/home');
-    expect(await page.getByTestId('recalls-awaiting-reply').innerText()).toContain('Recall FSCA-E2E-1: reply by');
-    await page.getByTestId('recalls-awaiting-reply').getByRole('link', { name: 'Reply now' }).click();
+    // Home is the work list: the notice waits for a reply, and its entry leads to the reply page.
+    const waiting = page.locator('[data-testid="work-entry"][data-kind="noticesAwaitingReply"]');
+    expect(await waiting.getByTestId('work-count').innerText()).toBe('1');
+    await waiting.getByTestId('work-item').getByRole('link', { name: /FSCA-E2E-1/ }).click();
     await page.waitForURL((url) => url.pathname === `/recalls/${recallId}/reply`);
     await page.getByRole('heading', { level: 1, name: 'Recall FSCA-E2E-1: your reply' }).waitFor();
   });

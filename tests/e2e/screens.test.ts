@@ -86,6 +86,9 @@ async function pagesOf(page: Page, role: Role | 'visitor'): Promise<string[]> {
     );
     if (record) pages.push(record);
   }
+  // Pages reached from a page rather than the header: certificate expiry (from the certificates list) and search results.
+  if (pages.includes('/certificates')) pages.push('/certificates/expiry');
+  pages.push('/search?q=DEMO');
   if (role === 'manufacturer_qa') pages.push(`/recalls/${recallId}`, '/recalls/new', `/recalls/${recallId}/effectiveness`);
   if (role === 'distributor_user') pages.push(`/recalls/${recallId}/reply`);
   return [...new Set(pages)];
@@ -151,10 +154,11 @@ async function problemsOn(page: Page, width: keyof typeof widths, english: strin
       hidden,
       centres,
       broken,
-      // What the page says in its own language: content in another (a mail's subject, marked with its lang) is left out.
+      // What the page says in its own language: content in another (marked with its lang) and records shown as they are
+      // (a mail as it was sent, in its recipient's languages: translate="no") are left out.
       text: (() => {
         const body = document.body.cloneNode(true) as HTMLElement;
-        body.querySelectorAll(`script, style, noscript, template, [lang]:not([lang="${document.documentElement.lang}"])`).forEach((e) => e.remove());
+        body.querySelectorAll(`script, style, noscript, template, [translate="no"], [lang]:not([lang="${document.documentElement.lang}"])`).forEach((e) => e.remove());
         return [document.title, body.textContent ?? '', ...options, ...labels].join('\n').replace(/\s+/g, ' ');
       })(),
       sideways: document.documentElement.scrollWidth - window.innerWidth,

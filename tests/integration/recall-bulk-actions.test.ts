@@ -184,6 +184,14 @@ describe('bulk actions on a recall’s consignees', () => {
     expect(validateEvent(JSON.parse(webhookBody(event)), 'outbound').data).toMatchObject({ noticeId: nord.id, kind: 'final_notice', level: 3, escalationContactCopied: true, passed: ['reminder', 'second_notice'] });
     const page = await markup(await as.qa.get(`/recalls/${recallId}`));
     expect(page).toMatch(new RegExp(`data-organisation="${org.nord}"[^>]*data-testid="consignee-row"[\\s\\S]*?Escalated`));
+
+    // Once is enough: a second escalation (a double click, a replayed form) sends nothing and posts no second event.
+    const [mailsAfter, entriesAfter] = [await mailCount(), await auditCount()];
+    const again = await bulk(as.qa, 'escalate', [org.nord]);
+    expect(again.status).toBe(400);
+    expect(again.html).toContain('Nord Medical AB has been escalated already: its final notice went out.');
+    expect([await mailCount(), await auditCount()]).toEqual([mailsAfter, entriesAfter]);
+    expect(await db.get("SELECT count(*) AS n FROM outbox WHERE event_type = 'recall.escalated'")).toEqual({ n: 1 });
   });
 
   it('send the notice again: also to a consignee that replied, with the notice mail and its PDFs, audited', async () => {
@@ -235,7 +243,7 @@ describe('bulk actions on a recall’s consignees', () => {
     expect(delivery('recall@nord-med.example')).toEqual(['sent', 'final_notice']);
     expect(delivery('distributor@rhein-medical.example')).toEqual(['kept', 'notice']);
     expect(page).toContain('bounced: not delivered');
-    expect(page).toContain('delivered to the mail server 2026-03-02 09:15 UTC');
+    expect(page).toContain('delivered to the mail server <span class="nowrap">2026-03-02 09:15 UTC</span>'); // the time never breaks over two lines
     const opened = (organisationId: string) => new RegExp(`data-organisation="${organisationId}"[\\s\\S]*?data-testid="opened">([\\s\\S]*?)</td>`).exec(page)![1]!.replace(/\s+/g, ' ');
     expect(opened(org.nord)).toMatch(/First \d{4}-\d\d-\d\d \d\d:\d\d UTC.*last \d{4}-\d\d-\d\d \d\d:\d\d UTC, 2 times/);
     expect(opened(org.alpen)).toContain('Not opened');
@@ -267,6 +275,23 @@ describe('bulk actions on a recall’s consignees', () => {
       // (The query does appear, escaped, in the language switcher's return path.)
       expect(other).not.toContain('<script>alert(1)');
       expect(other).not.toMatch(/<input[^>]*onfocus=/);
+    }
+  });
+
+  it('the notice is not sent again from a recall whose records were altered after signing', async () => {
+    const trigger = (await db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE name = 'recalls_content_fixed'"))!.sql;
+    const { payload } = (await db.get<{ payload: string }>('SELECT payload FROM recalls WHERE id = ?', [recallId]))!;
+    await db.run('DROP TRIGGER recalls_content_fixed');
+    await db.run("UPDATE recalls SET payload = json_set(payload, '$.reason', 'No action needed') WHERE id = ?", [recallId]);
+    try {
+      const before = await mailCount();
+      const refused = await bulk(as.qa, 'resend', [org.rhein]);
+      expect(refused.status).toBe(409);
+      expect(refused.html).toContain('The recall’s records were altered after they were signed: its notice is not sent again.');
+      expect(await mailCount()).toBe(before);
+    } finally {
+      await db.run('UPDATE recalls SET payload = ? WHERE id = ?', [payload, recallId]);
+      await db.run(trigger);
     }
   });
 
