@@ -161,7 +161,12 @@ async function problemsOn(page: Page, width: keyof typeof widths, english: strin
         body.querySelectorAll(`script, style, noscript, template, [translate="no"], [lang]:not([lang="${document.documentElement.lang}"])`).forEach((e) => e.remove());
         return [document.title, body.textContent ?? '', ...options, ...labels].join('\n').replace(/\s+/g, ' ');
       })(),
-      sideways: document.documentElement.scrollWidth - window.innerWidth,
+      // Against the screen: a phone browser widens its layout viewport (innerWidth) to fit what overflows.
+      sideways: document.documentElement.scrollWidth - Math.min(window.innerWidth, window.screen.width),
+      widest: [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > Math.min(window.innerWidth, window.screen.width) + 1 && !e.closest('.table-wrap, .skip'))
+        .slice(-3)
+        .map((e) => `<${e.tagName.toLowerCase()}${e.className ? ` class="${e.className}"` : ''}>`),
     };
   });
   if (width === 'laptop' && view.centres.length) {
@@ -170,7 +175,7 @@ async function problemsOn(page: Page, width: keyof typeof widths, english: strin
   }
   for (const b of view.broken) found.push(`a number wraps: ${b}`);
   for (const h of view.hidden) found.push(`a column is out of sight: ${h}`);
-  if (view.sideways > 1) found.push(`the page scrolls sideways by ${view.sideways}px`);
+  if (view.sideways > 1) found.push(`the page scrolls sideways by ${view.sideways}px: ${view.widest.join(', ')}`);
   for (const m of view.text.matchAll(keyLike)) if (!fileName.test(m[0])) found.push(`a catalogue key shown: ${m[0]}`);
   for (const fragment of english) if (view.text.includes(fragment)) found.push(`English left untranslated: "${fragment}"`);
   return found;
