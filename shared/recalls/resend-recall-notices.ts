@@ -13,7 +13,7 @@ import { problem, refusal } from '../errors.ts';
 /**
  * Manufacturer QA sends an open recall's notice again to chosen consignees (or every one
  * without a reply): the same e-mail as at the release (send-recall-notices.ts), with the
- * notice's link and PDFs, to the addresses the notice went to; also to a consignee that has
+ * notice's link and PDFs, to the consignee's recipients as they are now; also to a consignee that has
  * replied (it may ask for the notice again). Refused, with nothing sent, for a recall that is
  * not open and a consignee nobody can be mailed at. In one transaction: the mails and per
  * consignee an audit entry naming QA. The follow-up schedule is not changed.

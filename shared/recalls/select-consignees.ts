@@ -6,6 +6,7 @@ import type { Actor } from '../auth/actor.ts';
 import { problem, refusal, type Problem, type Problems } from '../errors.ts';
 import { recallForStaff, type DashboardRecall } from './get-recall-dashboard.ts';
 import { followUpConsignees } from './recall-permissions.ts';
+import { noticeRecipientsSql } from './notice-recipients.ts';
 import type { NoticeRow } from './send-recall-follow-ups.ts';
 
 /** The consignees to act on: distributor organisation ids, or every consignee that has not replied. */
@@ -45,7 +46,8 @@ export async function selectConsignees(
     });
   }
   const all = await tx.all<SelectedNotice>(
-    `SELECT n.id, n.recall_id, n.distributor_organisation_id, n.recipients, n.sent_at, n.link_expires_at, n.first_opened_at, n.follow_up_level, n.latest_version,
+    // The consignee's recipients as they are now (send-recall-follow-ups.ts does the same).
+    `SELECT n.id, n.recall_id, n.distributor_organisation_id, ${noticeRecipientsSql} AS recipients, n.sent_at, n.link_expires_at, n.first_opened_at, n.follow_up_level, n.latest_version,
             r.severity, r.response_deadline, o.name, o.language, o.erp_id, o.escalation_contact_email
        FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
       WHERE n.recall_id = ? ORDER BY o.name, o.id`,

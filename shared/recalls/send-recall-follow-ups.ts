@@ -8,6 +8,7 @@ import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
 import { consigneeLocales } from './notice-languages.ts';
 import { noticeUrl, signNoticeToken } from './notice-link.ts';
+import { noticeRecipientsSql } from './notice-recipients.ts';
 import type { Severity } from './recall-terms.ts';
 import { followUpLevel, followUpsDue, longestReminderLeadMs, nextFollowUp, type FollowUpKind } from './follow-up-schedule.ts';
 
@@ -50,10 +51,12 @@ export interface NoticeRow {
 }
 
 // Notices still waiting for a reply: open recall, never acknowledged, not yet at the final notice.
+// A follow-up goes to the consignee's recipients as they are now (its recall contact changed, a
+// user disabled since the release), not to the list the notice went to.
 const waitingSql = `
-SELECT n.id, n.recall_id, n.distributor_organisation_id, n.recipients, n.sent_at, n.link_expires_at, n.first_opened_at, n.follow_up_level,
+SELECT n.id, n.recall_id, n.distributor_organisation_id, ${noticeRecipientsSql} AS recipients, n.sent_at, n.link_expires_at, n.first_opened_at, n.follow_up_level,
        r.severity, r.response_deadline
-  FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id
+  FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
  WHERE r.state = 'open' AND n.latest_version = 0 AND n.follow_up_level < 3 AND r.response_deadline IS NOT NULL`;
 
 /** "2026-03-07 23:59 UTC": the deadline as the notice mail shows it. */
@@ -130,7 +133,7 @@ export interface QueuedFollowUpMail {
 
 /**
  * Queues the follow-up mail of `kind` for a notice inside the caller's transaction: one message
- * to the notice's recipients in their organisation's language, then the recall's notice languages, with a fresh notice link (a
+ * to the consignee's recipients as they are now, in their organisation's language, then the recall's notice languages, with a fresh notice link (a
  * final notice copied to the escalation contact and the manufacturer's QA), or, when nobody at
  * the distributor can be mailed, to QA asking them to reach it another way. Used by the
  * schedule here and by QA's "remind now" and "escalate now" (remind-consignees.ts, escalate-consignees.ts).

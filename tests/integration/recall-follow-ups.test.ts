@@ -391,6 +391,29 @@ describe('recall follow-ups: schedules per severity, a server that was down, a c
     expect(summary(await run(t))).toEqual(['down:final_notice']);
   });
 
+  it('a follow-up goes to the consignee’s recipients as they are now: a user disabled since the notice, a recall contact given since', async () => {
+    t.clock.set('2026-04-01T09:00:00.000Z');
+    const recallId = await w.recallWithNotices({ recallNumber: 'FSCA-FU-NOW', lots: ['A'], responseDeadline: deadline });
+    label[recallId] = 'now';
+    const [c1, c3] = [await w.noticeOf(recallId, 'C-1'), await w.noticeOf(recallId, 'C-3')];
+    // At the release C-1's notice went to its two users, C-3's to nobody.
+    expect(await t.db.all('SELECT recipients FROM recall_notices WHERE id IN (?, ?) ORDER BY id = ?', [c1, c3, c3])).toEqual([{ recipients: JSON.stringify(medlineUsers) }, { recipients: '[]' }]);
+    // Since then one of C-1's users left, and C-3 named a recall contact.
+    await t.db.run('UPDATE users SET disabled_at = ? WHERE email = ?', [t.clock.now().toISOString(), medlineUsers[0]]);
+    await t.db.run('UPDATE organisations SET recall_contact_email = ? WHERE id = ?', ['recalls@chengdu-rural.example', w.org['C-3']]);
+    t.clock.set(at(-3));
+    const sent = (await run(t)).filter((s) => s.recallId === recallId);
+    expect(sent.map((s) => [s.noticeId === c1 ? 'C-1' : 'C-3', s.sentTo, s.to, s.cc])).toEqual(
+      expect.arrayContaining([
+        ['C-1', 'distributor', medlineUsers[1], []],
+        ['C-3', 'distributor', 'recalls@chengdu-rural.example', []],
+      ]),
+    );
+    await t.db.run('UPDATE users SET disabled_at = NULL WHERE email = ?', [medlineUsers[0]]);
+    await t.db.run('UPDATE organisations SET recall_contact_email = NULL WHERE id = ?', [w.org['C-3']]);
+    await t.db.run("UPDATE recalls SET state = 'closed' WHERE id = ?", [recallId]); // nothing more from it in the next test
+  });
+
   it('a closed recall gets nothing', async () => {
     t.clock.set('2026-04-01T09:00:00.000Z');
     const recallId = await w.recallWithNotices({ recallNumber: 'FSCA-FU-CLOSED', lots: ['A'], responseDeadline: deadline });
