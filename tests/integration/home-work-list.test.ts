@@ -21,6 +21,7 @@ import { signInWithPassword } from '../../shared/auth/sign-in-with-password.ts';
 import { createWebhookEndpoint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { supplierWorkList } from '../../shared/home/supplier-work-list.ts';
+import { flaggedLot } from '../../shared/lots/list-lots.ts';
 import { qaWorkList } from '../../shared/home/qa-work-list.ts';
 import { distributorWorkList } from '../../shared/home/distributor-work-list.ts';
 import { adminWorkList } from '../../shared/home/admin-work-list.ts';
@@ -205,6 +206,13 @@ describe("a supplier's work list", () => {
     expect(rejected.items.map((c) => c.number).sort()).toEqual(['COC-HOME-1', 'SX-REJECTED']);
     // Without `latest` the rejected version that was submitted again is listed too.
     expect((await listCertificates(t.ctx, as.supplier, { state: 'rejected' })).total).toBe(3);
+  });
+
+  it('finds flagged lots through the certificate series index, not a scan of every rejected certificate', async () => {
+    const plan = (await t.db.all<{ detail: string }>(`EXPLAIN QUERY PLAN SELECT l.id FROM lots l WHERE l.organisation_id = ? AND ${flaggedLot}`, ['org'])).map((r) => r.detail);
+    const certificateSteps = plan.filter((d) => /\bc\b|certificates/.test(d));
+    expect(certificateSteps.length).toBeGreaterThan(0);
+    for (const step of certificateSteps) expect(step).toContain('certificates_by_series_state');
   });
 
   it('is for supplier users only', async () => {
