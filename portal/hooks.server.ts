@@ -33,7 +33,8 @@ const observe: Handle = async ({ event, resolve }) => {
   const seconds = (performance.now() - started) / 1000;
   const route = event.route.id ?? 'unmatched';
   httpMetrics().observe(route, event.request.method, response.status, seconds);
-  event.locals.log.debug('request', { method: event.request.method, path: redactPath(event.url.pathname), route, status: response.status, ms: Math.round(seconds * 1000) });
+  // Answered requests at debug, refused or failed ones (4xx, 5xx) at info: the default log keeps the refusals.
+  event.locals.log[response.status >= 400 ? 'info' : 'debug']('request', { method: event.request.method, path: redactPath(event.url.pathname), route, status: response.status, ms: Math.round(seconds * 1000) });
   return response;
 };
 

@@ -399,7 +399,7 @@ describe('recall follow-ups: schedules per severity, a server that was down, a c
     // At the release C-1's notice went to its two users, C-3's to nobody.
     expect(await t.db.all('SELECT recipients FROM recall_notices WHERE id IN (?, ?) ORDER BY id = ?', [c1, c3, c3])).toEqual([{ recipients: JSON.stringify(medlineUsers) }, { recipients: '[]' }]);
     // Since then one of C-1's users left, and C-3 named a recall contact.
-    await t.db.run('UPDATE users SET disabled_at = ? WHERE email = ?', [t.clock.now().toISOString(), medlineUsers[0]]);
+    await t.db.run('UPDATE users SET disabled_at = ? WHERE email = ?', [t.clock.now().toISOString(), medlineUsers[0]!]);
     await t.db.run('UPDATE organisations SET recall_contact_email = ? WHERE id = ?', ['recalls@chengdu-rural.example', w.org['C-3']]);
     t.clock.set(at(-3));
     const sent = (await run(t)).filter((s) => s.recallId === recallId);
@@ -409,7 +409,7 @@ describe('recall follow-ups: schedules per severity, a server that was down, a c
         ['C-3', 'distributor', 'recalls@chengdu-rural.example', []],
       ]),
     );
-    await t.db.run('UPDATE users SET disabled_at = NULL WHERE email = ?', [medlineUsers[0]]);
+    await t.db.run('UPDATE users SET disabled_at = NULL WHERE email = ?', [medlineUsers[0]!]);
     await t.db.run('UPDATE organisations SET recall_contact_email = NULL WHERE id = ?', [w.org['C-3']]);
     await t.db.run("UPDATE recalls SET state = 'closed' WHERE id = ?", [recallId]); // nothing more from it in the next test
   });

@@ -42,9 +42,11 @@ describe('observe', () => {
     ]);
   });
 
-  it('writes the request line at debug only: at the default level (info) a terminal shows no line per request', async () => {
+  it('writes an answered request at debug only, a refused one at info: the default log shows refusals, not every request', async () => {
     const { app: a, lines } = app('info');
     await a.request('/lots/123', { headers: { 'X-Request-Id': 'edi-43' } });
     expect(lines).toEqual([expect.objectContaining({ level: 'info', msg: 'reading a lot', requestId: 'edi-43' })]);
+    await a.request('/nowhere', { headers: { 'X-Request-Id': 'edi-44' } });
+    expect(lines.slice(1)).toEqual([expect.objectContaining({ level: 'info', msg: 'request', requestId: 'edi-44', route: 'unmatched', status: 404 })]);
   });
 });
