@@ -91,6 +91,9 @@ describe('a purchase order page', () => {
     expect(html).toContain(`lots?po=${demoPurchaseOrders.toConfirm}#lot-form-title"`);
     expect(html).toContain(`invoices?po=${demoPurchaseOrders.toConfirm}#submit-invoice"`);
     expect(html).toContain('Not answered yet.');
+    // The lot link opens the lot form with that order filled in.
+    const lots = await markup(await as.supplier.get(`/lots?po=${demoPurchaseOrders.toConfirm}`));
+    expect(lots).toMatch(new RegExp(`name="po_number"[^>]*value="${demoPurchaseOrders.toConfirm}"|value="${demoPurchaseOrders.toConfirm}"[^>]*name="po_number"`));
     // Staff read it, without the supplier's form.
     const staff = await markup(await as.qa.get(`/orders/${ids.toConfirm}`));
     expect(staff).toContain('Purchase order PO-4500017001');
