@@ -82,6 +82,17 @@ describe('a purchase order page', () => {
     expect(await answers(ids.ningbo)).toBe(0);
   });
 
+  it('is refused to staff answering for the supplier and to anyone signed out, recording nothing', async () => {
+    const staff = await as.qa.postForm(`/orders/${ids.changed}?/respond`, { answer: 'accept' });
+    expect(staff.status).toBe(403);
+    const anonymous = new BrowserClient(server.url);
+    for (const res of [await anonymous.get('/orders'), await anonymous.get(`/orders/${ids.changed}`), await anonymous.postForm(`/orders/${ids.changed}?/respond`, { answer: 'accept' })]) {
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toContain('/login');
+    }
+    expect(await answers(ids.changed)).toBe(0);
+  });
+
   it('shows the lines with GTIN, item name, quantity and date, and offers the supplier the answer, a lot and an invoice', async () => {
     const html = await markup(await as.supplier.get(`/orders/${ids.toConfirm}`));
     expect(html).toContain('Purchase order PO-4500017001');

@@ -217,9 +217,10 @@ describe('bulk actions on a recall’s consignees', () => {
     expect(JSON.parse(audit.new_values)).toMatchObject({ acknowledged: true });
   });
 
-  it('a supplier gets 404, the manufacturer administrator 403, a distributor its own reply page, and nothing is sent', async () => {
+  it('a supplier gets 404, the manufacturer administrator 403, a distributor its own reply page, anyone signed out the sign-in, and nothing is sent', async () => {
     const [mails, entries] = [await mailCount(), await auditCount()];
     for (const action of ['remind', 'resend', 'escalate'] as const) {
+      expect((await bulk(new BrowserClient(server.url), action, 'nonResponders')).location).toMatch(/^\/login/);
       // Refused as not found; the page then sends a distributor's user to its reply, as for any visit.
       expect(await bulk(as.distributor, action, 'nonResponders')).toMatchObject({ status: 303, location: `/recalls/${recallId}/reply` });
       expect((await bulk(as.supplier, action, [org.alpen])).status).toBe(404);
