@@ -38,7 +38,7 @@ export interface NoticeData {
   actions: NoticeAction[];
   /** Instructions in the recall's own words (in `locale` where the recall gives them there: noticeInLanguage). */
   instructionText: string[];
-  /** The reply deadline as given (a date or a date-time); absent when the recall sets none. */
+  /** The reply deadline as given (a date or a date-time), else the instant the recall's severity sets. */
   responseDeadline?: string;
   /** Every affected product of the recall, with what THIS distributor received of it. */
   products: NoticeProduct[];
@@ -86,8 +86,8 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
  * does one whose notice has not been sent yet.
  */
 export async function getNoticeData(db: Tx, input: { recallId: string; distributorOrganisationId: string; onlySent?: boolean }): Promise<NoticeData> {
-  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string; sent: number }>(
-    'SELECT id, recall_number, issued_at, payload, EXISTS (SELECT 1 FROM recall_notices WHERE recall_id = recalls.id AND distributor_organisation_id = ?) AS sent FROM recalls WHERE id = ?',
+  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string; response_deadline: string | null; sent: number }>(
+    'SELECT id, recall_number, issued_at, payload, response_deadline, EXISTS (SELECT 1 FROM recall_notices WHERE recall_id = recalls.id AND distributor_organisation_id = ?) AS sent FROM recalls WHERE id = ?',
     [input.distributorOrganisationId, input.recallId],
   );
   if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
@@ -148,7 +148,8 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     hazard: text(p.hazard),
     actions,
     instructionText,
-    responseDeadline: text(p.responseDeadline),
+    // As given; a recall that sets none has the default for its severity (recall-terms.ts), which mails and follow-ups apply too.
+    responseDeadline: text(p.responseDeadline) ?? recall.response_deadline ?? undefined,
     products: recalled.map((gtin) => ({ gtin, lots: byGtin.get(gtin) ?? [] })),
     units: rows.reduce((n, r) => n + r.quantity, 0),
     translations: readTranslations(p),

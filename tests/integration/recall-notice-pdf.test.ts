@@ -130,6 +130,18 @@ describe('the field safety notice PDF', () => {
     expect(text).toContain('发给贵方的总数量：66');
   });
 
+  it('of a recall the ERP issued without a deadline prints the deadline the mails and follow-ups apply, not "as soon as possible"', async () => {
+    const issued = await t.db.transaction((tx) =>
+      applyRecallIssued(tx, t.clock, { recallNumber: 'FSCA-2026-032', issuedAt: '2026-03-02T08:00:00Z', reason: 'Label misprint', hazard: 'Wrong dose', products: [{ gtin: infusionSet, lots: ['LOT-A17'] }] }),
+    );
+    const stored = await t.db.get<{ response_deadline: string }>('SELECT response_deadline FROM recalls WHERE id = ?', [issued.recall as string]);
+    // Severity 2 without a classification: ten days from the issue.
+    expect(stored!.response_deadline).toBe('2026-03-12T08:00:00.000Z');
+    const text = pdfText(await renderNoticePdf(await getNoticeData(t.db, { recallId: issued.recall as string, distributorOrganisationId: org.north! }), 'en'));
+    expect(text).toContain('Reply deadline: 2026-03-12 08:00 UTC');
+    expect(text).not.toContain('as soon as possible');
+  });
+
   it('shows a distributor only its own lots and quantities', async () => {
     const north = pdfText(await renderNoticePdf(await getNoticeData(t.db, { recallId, distributorOrganisationId: org.north! }), 'zh-CN'));
     const east = pdfText(await renderNoticePdf(await getNoticeData(t.db, { recallId, distributorOrganisationId: org.east! }), 'en'));
