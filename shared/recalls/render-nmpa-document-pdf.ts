@@ -63,9 +63,9 @@ export async function renderNmpaDocumentPdf(data: NmpaDocumentData, locale: Loca
   ]);
 
   const productColumns: PdfColumn[] = [
-    { label: t('nmpa.pdf.col.product'), width: 120 },
-    { label: t('nmpa.pdf.col.model'), width: 70 },
-    { label: t('nmpa.pdf.col.registration'), width: 85 },
+    { label: t('nmpa.pdf.col.product'), width: 110 },
+    { label: t('nmpa.pdf.col.model'), width: 55 },
+    { label: t('nmpa.pdf.col.registration'), width: 110 },
     { label: t('nmpa.pdf.col.gtin'), width: 85 },
     { label: t('nmpa.pdf.col.lot'), width: 75 },
     { label: t('nmpa.pdf.col.shipped'), width: width - 435, align: 'right' },
