@@ -2,7 +2,9 @@ import type { recallNmpaEn } from './recall-nmpa.en.ts';
 
 /** Deutsche Texte der NMPA-Rückrufregeln (Verordnung Nr. 29): Fristen, Wortlaut, Unterlagen für die Behörde (in de.ts zusammengeführt). */
 export const recallNmpaDe: Record<keyof typeof recallNmpaEn, string> = {
-  'recalls.classificationText.CN-NMPA': '{class}',
+  'recalls.classificationText.CN-NMPA.1': 'NMPA-Rückruf Stufe I',
+  'recalls.classificationText.CN-NMPA.2': 'NMPA-Rückruf Stufe II',
+  'recalls.classificationText.CN-NMPA.3': 'NMPA-Rückruf Stufe III',
   'nmpa.notice.title': 'Dringende Sicherheitsinformation',
   'nmpa.notice.subtitle': 'Sicherheitskorrekturmaßnahme im Feld — Rückruf {recallNumber}',
   'home.work.recallsNmpaAtRisk': 'NMPA-Rückrufe: Empfänger noch zu benachrichtigen, Frist gefährdet oder überschritten',

@@ -5,7 +5,9 @@
  */
 export const recallNmpaEn = {
   // Wording of a CN-NMPA classification and the notice (第十二条, 第十四条)
-  'recalls.classificationText.CN-NMPA': '{class}',
+  'recalls.classificationText.CN-NMPA.1': 'NMPA level I recall',
+  'recalls.classificationText.CN-NMPA.2': 'NMPA level II recall',
+  'recalls.classificationText.CN-NMPA.3': 'NMPA level III recall',
   'nmpa.notice.title': 'Urgent field safety notice',
   'nmpa.notice.subtitle': 'Field safety corrective action — recall {recallNumber}',
   'home.work.recallsNmpaAtRisk': 'NMPA recalls: consignees to notify, limit at risk or passed',

@@ -2,7 +2,9 @@ import type { recallNmpaEn } from './recall-nmpa.en.ts';
 
 /** 简体中文：《医疗器械召回管理办法》（令第29号）的召回时限、用语及向监管部门提交的文件（并入 zh-CN.ts）。 */
 export const recallNmpaZhCN: Record<keyof typeof recallNmpaEn, string> = {
-  'recalls.classificationText.CN-NMPA': '{class}',
+  'recalls.classificationText.CN-NMPA.1': '一级召回',
+  'recalls.classificationText.CN-NMPA.2': '二级召回',
+  'recalls.classificationText.CN-NMPA.3': '三级召回',
   'nmpa.notice.title': '召回通知',
   'nmpa.notice.subtitle': '医疗器械召回 — 召回编号 {recallNumber}',
   'home.work.recallsNmpaAtRisk': 'NMPA 召回：尚有收货方未通知，通知时限将至或已过',

@@ -10,8 +10,9 @@ import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 export function classificationText(locale: Locale, c: { jurisdiction: string; type: string; class: string }): string {
   const term = (key: string, code: string) => (key in en ? translate(locale, key as MessageKey) : code);
   // A jurisdiction may word the whole in its own terms (CN-NMPA: 一级召回, 医疗器械召回管理办法 第十二条).
-  const format = `recalls.classificationText.${c.jurisdiction}`;
-  return translate(locale, (format in en ? format : 'recalls.classificationText') as MessageKey, {
+  const whole = `recalls.classificationText.${c.jurisdiction}.${c.class}`;
+  if (whole in en) return translate(locale, whole as MessageKey);
+  return translate(locale, 'recalls.classificationText', {
     jurisdiction: term(`recalls.jurisdiction.${c.jurisdiction}`, c.jurisdiction),
     type: term(`recalls.type.${c.type}`, c.type),
     class: term(`recalls.class.${c.jurisdiction}.${c.class}`, c.class),

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import type { Locale } from '../i18n/index.ts';
 import { noticeActions, type NoticeAction } from './get-notice-data.ts';
+import { nmpaDocuments, type NmpaDocument } from './nmpa-limits.ts';
 import { requireNmpaTimeline, type NmpaTimeline } from './nmpa-timeline.ts';
 import { getRecallStatusReport, type RecallStatusReport } from './recall-status-report.ts';
 
@@ -13,8 +14,6 @@ import { getRecallStatusReport, type RecallStatusReport } from './recall-status-
  * (令第29号): the 医疗器械召回事件报告表 and the 召回计划 (第十六条, 第十七条) and the
  * 召回总结评估报告 (第二十二条).
  */
-export const nmpaDocuments = ['report-form', 'plan', 'summary'] as const;
-export type NmpaDocument = (typeof nmpaDocuments)[number];
 
 export function isNmpaDocument(value: unknown): value is NmpaDocument {
   return typeof value === 'string' && (nmpaDocuments as readonly string[]).includes(value);

@@ -26,6 +26,9 @@ export const nmpaNotificationDays: Record<NmpaLevel, number> = { 1: 1, 2: 3, 3: 
 export const nmpaPlanWorkingDays = 5;
 /** 第二十二条: working days after completion for the 召回总结评估报告. */
 export const nmpaSummaryWorkingDays = 10;
+/** The documents filed with the authority: 召回事件报告表, 召回计划 (第十六条), 召回总结评估报告 (第二十二条). */
+export const nmpaDocuments = ['report-form', 'plan', 'summary'] as const;
+export type NmpaDocument = (typeof nmpaDocuments)[number];
 /** A limit with less than this share of its time left, and consignees still not notified, is at risk. */
 export const nmpaAtRiskShare = 0.25;
 

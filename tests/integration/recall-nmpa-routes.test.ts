@@ -11,7 +11,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
-import { nmpaDocuments } from '../../shared/recalls/nmpa-documents.ts';
+import { nmpaDocuments } from '../../shared/recalls/nmpa-limits.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 

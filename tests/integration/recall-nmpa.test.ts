@@ -18,7 +18,8 @@ import { createOrganisation } from '../../shared/organisations/create-organisati
 import { qaWorkList } from '../../shared/home/qa-work-list.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { getNmpaTimeline } from '../../shared/recalls/nmpa-timeline.ts';
-import { getNmpaDocument, nmpaDocuments } from '../../shared/recalls/nmpa-documents.ts';
+import { getNmpaDocument } from '../../shared/recalls/nmpa-documents.ts';
+import { nmpaDocuments } from '../../shared/recalls/nmpa-limits.ts';
 import { renderNmpaDocumentPdf } from '../../shared/recalls/render-nmpa-document-pdf.ts';
 import { getNoticeData } from '../../shared/recalls/get-notice-data.ts';
 import { renderNoticePdf } from '../../shared/recalls/render-notice-pdf.ts';
