@@ -6,10 +6,6 @@
 // pdftotext, carry the recall number, product, lots, quantities and the level in the Decree's words;
 // only manufacturer staff get them, only for a CN-NMPA recall, and each download is audited.
 // The notice of a CN-NMPA recall is titled 召回通知 in Chinese and names its level 一级召回.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { seedDemo } from '../../shared/demo/seed-demo.ts';
@@ -27,19 +23,12 @@ import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
 import { refusal } from '../support/refusal.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const gtin = '09506000999999'; // the demo shipment: DEMO-2601A 120 and DEMO-2601B 40 to Rhein (C-20001)
 const portalUrl = 'https://portal.lotbridge.test';
 const t0 = '2026-03-02T09:00:00.000Z';
 const hours = (h: number) => new Date(Date.parse(t0) + h * 3_600_000).toISOString();
-
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-nmpa-'));
-let files = 0;
-function pdfText(bytes: Uint8Array): string {
-  const file = join(scratch, `nmpa-${++files}.pdf`);
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
 
 let t: TestDatabase;
 let events = 0;
@@ -80,7 +69,6 @@ beforeAll(async () => {
 });
 afterAll(() => {
   t?.close();
-  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('the NMPA notification limit on QA’s home list', () => {
