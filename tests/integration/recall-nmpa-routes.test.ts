@@ -21,7 +21,7 @@ describe('NMPA document routes', () => {
   let server: RunningServer;
   let db: Db;
   let ctx: UseCaseContext;
-  const ids = {} as Record<'nmpa' | 'fda', string>;
+  const ids = {} as Record<'nmpa' | 'fda' | 'late', string>;
   const clients: Record<'qa' | 'admin' | 'distributor' | 'supplier' | 'anonymous', BrowserClient> = {} as never;
 
   beforeAll(async () => {
@@ -36,18 +36,20 @@ describe('NMPA document routes', () => {
     clients.anonymous = new BrowserClient(server.url);
     const now = new Date();
     let n = 0;
-    const issue = async (recallNumber: string, classifications: unknown[]) =>
+    const issue = async (recallNumber: string, classifications: unknown[], extra: Record<string, unknown> = {}) =>
       (
         (
           await receiveErpEvent(ctx, {
             webhookId: `msg_nmpa_routes_${++n}`,
             sentAt: Math.floor(now.getTime() / 1000),
-            body: { type: 'recall.issued', timestamp: now.toISOString(), data: { recallNumber, issuedAt: now.toISOString(), reason: 'Roller clamp may leak', classifications, products: [{ gtin, lots: ['DEMO-2601A'] }] } },
+            body: { type: 'recall.issued', timestamp: now.toISOString(), data: { recallNumber, issuedAt: now.toISOString(), reason: 'Roller clamp may leak', classifications, products: [{ gtin, lots: ['DEMO-2601A'] }], ...extra } },
           })
         ).outcome as { recall: string }
       ).recall;
     ids.nmpa = await issue('NMPA-RT-2', [{ jurisdiction: 'CN-NMPA', type: 'recall', class: '2' }]);
     ids.fda = await issue('FDA-RT-1', [{ jurisdiction: 'US-FDA', type: 'recall', class: 'II' }]);
+    // Decided 80 hours ago, level 3 (7 days): not yet at risk; level 2 (3 days): overdue.
+    ids.late = await issue('NMPA-RT-LATE', [{ jurisdiction: 'CN-NMPA', type: 'recall', class: '2' }], { decidedAt: new Date(now.getTime() - 80 * 3_600_000).toISOString() });
   });
   afterAll(async () => {
     db?.close();
@@ -92,6 +94,17 @@ describe('NMPA document routes', () => {
     const fda = await (await clients.qa.get(`/recalls/${ids.fda}`)).text();
     expect(fda).toContain('FDA-RT-1');
     expect(fda).not.toContain('data-testid="nmpa-limits"');
+  });
+
+  it('QA’s home page lists the overdue CN-NMPA recall first, linking to it', async () => {
+    const html = await (await clients.qa.get('/home')).text();
+    const kinds = [...html.matchAll(/data-testid="work-entry" data-kind="(\w+)"/g)].map((m) => m[1]);
+    expect(kinds[0]).toBe('recallsNmpaAtRisk');
+    const start = html.indexOf('data-kind="recallsNmpaAtRisk"');
+    const entry = html.slice(start, html.indexOf('data-testid="work-entry"', start));
+    expect(entry).toContain('NMPA recalls: consignees to notify, limit at risk or passed');
+    expect(entry).toMatch(new RegExp(`href="[^"]*recalls/${ids.late}"[^>]*>NMPA-RT-LATE</a>`));
+    expect(entry).not.toContain('NMPA-RT-2');
   });
 
   it('refuses anyone signed out, a distributor (even the consignee), a supplier, a recall without CN-NMPA and an unknown document', async () => {
