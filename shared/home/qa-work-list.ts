@@ -4,6 +4,7 @@ import { listCertificates } from '../certificates/list-certificates.ts';
 import { listCertificateExpiry } from '../certificates/list-certificate-expiry.ts';
 import { addDays, utcDay } from '../certificates/expiry.ts';
 import { listRecalls, type RecallQuery, type StaffRecallItem } from '../recalls/list-recalls.ts';
+import { listNmpaAttention } from '../recalls/nmpa-timeline.ts';
 import { firstFew, listHref, type WorkDate, type WorkEntry, type WorkKind, type WorkList } from './work-list.ts';
 
 /** Accounts locked after repeated failed sign-ins are the security alerts (list-security-alerts.ts). */
@@ -12,7 +13,8 @@ const lockedAction = 'auth.account_locked';
 export const alertDays = 7;
 
 /**
- * Manufacturer QA's work: certificates waiting for review (oldest first), recalls to review and
+ * Manufacturer QA's work, first the CN-NMPA recalls whose notification limit (医疗器械召回管理办法
+ * 第十四条) is at risk or passed with consignees not notified; then certificates waiting for review (oldest first), recalls to review and
  * release, open recalls, open recalls with replies overdue or distributors escalated to,
  * suppliers with an expired certificate, and the security alerts (accounts locked) of the last
  * week. Manufacturer staff see every supplier's and distributor's records.
@@ -43,8 +45,16 @@ export async function qaWorkList(ctx: UseCaseContext, actor: Actor, options: { g
     [lockedAction, `${since}T00:00:00.000Z`, firstFew],
   );
 
+  const nmpa = await listNmpaAttention(ctx, actor);
+
   return {
     entries: [
+      {
+        kind: 'recallsNmpaAtRisk',
+        count: nmpa.length,
+        href: nmpa.length === 1 ? `/recalls/${nmpa[0]!.recallId}` : listHref('/recalls', { state: 'open' }),
+        items: nmpa.slice(0, firstFew).map((r) => ({ id: r.recallId, label: r.recallNumber, date: r.notifyBy, when: 'due', overdue: r.status === 'overdue', href: `/recalls/${r.recallId}` })),
+      },
       {
         kind: 'certificatesToReview',
         count: review.total,

@@ -41,6 +41,7 @@ export type WorkKind =
   | 'lotsFlagged'
   | 'invoicesDisputed'
   | 'certificatesToReview'
+  | 'recallsNmpaAtRisk'
   | 'recallsToRelease'
   | 'recallsOpen'
   | 'recallsOverdue'

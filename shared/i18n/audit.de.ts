@@ -86,6 +86,7 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.act.recall.effectiveness_check_recorded': 'Wirksamkeitsprüfung erfasst',
   'audit.act.recall.effectiveness_checks_drawn': 'Stichprobe für Wirksamkeitsprüfungen gezogen',
   'audit.act.recall.issued': 'Rückruf ausgelöst',
+  'audit.act.recall.nmpa_document_downloaded': 'NMPA-Rückrufunterlage heruntergeladen',
   'audit.act.recall.notice_opened': 'Rückrufmitteilung geöffnet',
   'audit.act.recall.notices_sent': 'Rückrufmitteilungen gesendet',
   'audit.act.secrets.sealed': 'Gespeicherte Geheimnisse versiegelt',

@@ -85,6 +85,7 @@ export const auditEn = {
   'audit.act.recall.effectiveness_check_recorded': 'Effectiveness check recorded',
   'audit.act.recall.effectiveness_checks_drawn': 'Effectiveness checks drawn',
   'audit.act.recall.issued': 'Recall issued',
+  'audit.act.recall.nmpa_document_downloaded': 'NMPA recall document downloaded',
   'audit.act.recall.notice_opened': 'Recall notice opened',
   'audit.act.recall.notices_sent': 'Recall notices sent',
   'audit.act.secrets.sealed': 'Stored secrets sealed',

@@ -87,6 +87,7 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.recall.effectiveness_check_recorded': '有效性检查已记录',
   'audit.act.recall.effectiveness_checks_drawn': '有效性检查已抽取',
   'audit.act.recall.issued': '召回已发布',
+  'audit.act.recall.nmpa_document_downloaded': 'NMPA 召回文件已下载',
   'audit.act.recall.notice_opened': '召回通知已打开',
   'audit.act.recall.notices_sent': '召回通知已发送',
   'audit.act.secrets.sealed': '存储的机密已加密封存',

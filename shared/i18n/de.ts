@@ -1,5 +1,6 @@
 import type { MessageKey } from './en.ts';
 import { recallDashboardDe } from './recall-dashboard.de.ts';
+import { recallNmpaDe } from './recall-nmpa.de.ts';
 import { recallFollowUpDe } from './recall-follow-up.de.ts';
 import { recallPagesDe } from './recall-pages.de.ts';
 import { recallNoticesDe } from './recall-notices.de.ts';
@@ -33,6 +34,7 @@ import { ordersDe } from './orders.de.ts';
  */
 export const de: Record<MessageKey, string> = {
   ...recallDashboardDe,
+  ...recallNmpaDe,
   ...recallFollowUpDe,
   ...recallPagesDe,
   ...recallNoticesDe,

@@ -1,4 +1,5 @@
 import { recallDashboardEn } from './recall-dashboard.en.ts';
+import { recallNmpaEn } from './recall-nmpa.en.ts';
 import { recallFollowUpEn } from './recall-follow-up.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { recallNoticesEn } from './recall-notices.en.ts';
@@ -28,6 +29,7 @@ import { ordersEn } from './orders.en.ts';
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
   ...recallDashboardEn,
+  ...recallNmpaEn,
   ...recallFollowUpEn,
   ...recallPagesEn,
   ...recallNoticesEn,

@@ -1,5 +1,6 @@
 import type { MessageKey } from './en.ts';
 import { recallDashboardZhCN } from './recall-dashboard.zh-CN.ts';
+import { recallNmpaZhCN } from './recall-nmpa.zh-CN.ts';
 import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
@@ -29,6 +30,7 @@ import { ordersZhCN } from './orders.zh-CN.ts';
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
   ...recallDashboardZhCN,
+  ...recallNmpaZhCN,
   ...recallFollowUpZhCN,
   ...recallPagesZhCN,
   ...recallNoticesZhCN,

@@ -21,6 +21,13 @@ describe('classification names', () => {
     for (const locale of locales) expect(classificationText(locale, c)).not.toMatch(/EU-MDR|fsca|death-or/);
   });
 
+  it('words an NMPA level as the Decree does (一级召回), not as codes', () => {
+    const c = { jurisdiction: 'CN-NMPA', type: 'recall', class: '1' };
+    expect(classificationText('zh-CN', c)).toBe('一级召回');
+    expect(classificationText('en', c)).toBe('NMPA level I recall');
+    expect(classificationText('de', { ...c, class: '3' })).toBe('NMPA-Rückruf Stufe III');
+  });
+
   it('shows an ERP term it does not know as sent', () => {
     expect(classificationText('en', { jurisdiction: 'US-FDA', type: 'market_withdrawal', class: 'II' })).toBe('USA (FDA): market_withdrawal, Class II');
   });

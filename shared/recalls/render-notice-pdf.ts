@@ -39,11 +39,15 @@ function showDate(value: string): string {
 export async function renderNoticePdf(given: NoticeData, locale: Locale, options: RenderNoticeOptions = {}): Promise<Uint8Array> {
   const data = noticeInLanguage(given, locale);
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
+  // NMPA 令第29号 第十四条: a CN-NMPA recall's notice is the 召回通知 (in Chinese; the other languages keep their title).
+  const nmpa = data.classifications.some((c) => c.jurisdiction === 'CN-NMPA');
+  const title = t(nmpa ? 'nmpa.notice.title' : 'notice.title');
+  const subtitle = t(nmpa ? 'nmpa.notice.subtitle' : 'notice.subtitle', { recallNumber: data.recallNumber });
   const { doc, done, width } = startPdf({
     locale,
-    title: `${t('notice.title')} — ${data.recallNumber}`,
+    title: `${title} — ${data.recallNumber}`,
     author: data.manufacturer,
-    subject: t('notice.subtitle', { recallNumber: data.recallNumber }),
+    subject: subtitle,
     date: new Date(data.issuedAt),
     pageFooters: true,
     fonts: options.fonts,
@@ -53,8 +57,8 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
 
   // Title block.
   doc.rect(margin, margin, width, 4).fill('#b00020');
-  doc.fillColor('#b00020').font('bold').fontSize(20).text(t('notice.title'), margin, margin + 14, { width });
-  doc.fillColor('#000000').font('regular').fontSize(11).text(t('notice.subtitle', { recallNumber: data.recallNumber }), { width });
+  doc.fillColor('#b00020').font('bold').fontSize(20).text(title, margin, margin + 14, { width });
+  doc.fillColor('#000000').font('regular').fontSize(11).text(subtitle, { width });
   doc.moveDown(0.8);
   const facts: [string, string][] = [
     [t('notice.recallNumber'), data.recallNumber],

@@ -224,6 +224,7 @@ describe("QA's work list", () => {
   it('counts certificates to review, recalls by what they need, suppliers with expired certificates and security alerts', async () => {
     const list = await qaWorkList(t.ctx, as.qa, { graceDays });
     expect(counts(list)).toEqual({
+      recallsNmpaAtRisk: 0,
       certificatesToReview: 2,
       recallsToRelease: 1,
       recallsOverdue: 1,

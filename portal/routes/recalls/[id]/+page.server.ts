@@ -3,6 +3,7 @@ import { isAppError, problem } from '$shared/errors.ts';
 import { translate, translateProblem } from '$shared/i18n/index.ts';
 import { addConsignee } from '$shared/recalls/add-consignee.ts';
 import { getRecallOverview } from '$shared/recalls/get-recall-overview.ts';
+import { getNmpaTimeline } from '$shared/recalls/nmpa-timeline.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
 import { closeRecall } from '$shared/recalls/close-recall.ts';
 import { remindConsignees } from '$shared/recalls/remind-consignees.ts';
@@ -52,6 +53,7 @@ export const load = (async ({ locals, params, url }) => {
   try {
     return {
       ...(await getRecallOverview(locals.ctx, actor, params.id)),
+      nmpa: await getNmpaTimeline(locals.ctx, actor, params.id),
       signer: actor.displayName,
       justCreated: url.searchParams.has('created'),
     };
