@@ -154,7 +154,7 @@ describe('recall records that cannot change silently', () => {
     const intact = await (await as.qa.get(`/recalls/${recallId}`)).text();
     expect(intact).not.toContain(altered);
     expect(intact).toContain('action="?/close"');
-    expect((await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId)).permissions).toEqual({ act: false, close: true, followUp: true });
+    expect((await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId)).permissions).toEqual({ act: false, add: true, close: true, followUp: true });
     expect(await (await as.distributor.get(`/recalls/${recallId}/reply`)).text()).not.toContain(altered);
     const receipt = await as.distributor.get(`/recalls/${recallId}/replies/${ackId}/receipt.pdf`);
     expect(pdfText(await receipt.arrayBuffer())).not.toContain('RECORD ALTERED');
@@ -232,7 +232,7 @@ describe('recall records that cannot change silently', () => {
     // Nobody signs on an altered record: the close form is gone, and the use case refuses.
     expect(staff).not.toContain('action="?/close"');
     const overview = await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId);
-    expect(overview.permissions).toEqual({ act: false, close: false, followUp: true }); // chasing signs nothing: it stays open on altered records
+    expect(overview.permissions).toEqual({ act: false, add: false, close: false, followUp: true }); // chasing signs nothing: it stays open on altered records
     expect(overview.altered.map((f) => `${f.type}:${f.id}`)).toContain(`recall_acknowledgement:${ackId}`);
     const closing = await closeRecall(ctx, await actorFor(db, emails.qa), rp, { recallId, reason: 'All stock accounted for', credential: { password: demoPassword } }).catch((e: unknown) => e);
     expect(isAppError(closing) && closing.code).toBe('conflict');
