@@ -7,7 +7,7 @@ import { newId } from '../ids.ts';
 import { maxNameLength } from '../users/limits.ts';
 import { checkNoticeToken, noticeLinkRefusal } from './notice-link.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
-import { noticeRecipientsSql } from './notice-recipients.ts';
+import { noticeClaimAddresses } from './notice-recipients.ts';
 import { claimCodeLifetimeMs, claimCodesPerDay, hashClaimCode, newClaimCode } from './notice-claim-code.ts';
 
 /**
@@ -24,15 +24,10 @@ export async function requestNoticeClaimCode(
   const check = await checkNoticeToken(ctx.db, input.token, ctx.clock.now());
   if (!check.ok) throw noticeLinkRefusal(check.reason, 'this link cannot create an account: open the link from the e-mail again');
   const notice = await noticeForDistributor(ctx.db, null, check.noticeId);
-  const row = await ctx.db.get<{ recipients: string; current: string }>(
-    `SELECT n.recipients, ${noticeRecipientsSql} AS current FROM recall_notices AS n JOIN organisations AS o ON o.id = n.distributor_organisation_id WHERE n.id = ?`,
-    [notice.id],
-  );
   const email = input.email.trim().toLowerCase();
   const displayName = input.displayName.trim();
   const problems: Problems = {};
-  const addresses = [...(JSON.parse(row!.recipients) as string[]), ...(JSON.parse(row!.current) as string[])].map((a) => a.toLowerCase());
-  if (!addresses.includes(email)) problems.email = problem('notices.notRecipient');
+  if (!(await noticeClaimAddresses(ctx.db, notice.id)).includes(email)) problems.email = problem('notices.notRecipient');
   if (!displayName) problems.displayName = problem('common.required');
   else if (displayName.length > maxNameLength) problems.displayName = problem('common.tooLong', { max: maxNameLength });
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the account must be for an address this notice was sent to, with a printed name', problems);
