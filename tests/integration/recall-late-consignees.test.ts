@@ -7,7 +7,7 @@
 // that has its notice send that notice again, never a second one; follow-ups go to the contact
 // as it is now. Refusals: signed out, wrong role, a distributor, a closed recall.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
@@ -15,7 +15,6 @@ import type { UseCaseContext } from '../../shared/context.ts';
 import { fixedClock, systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
-import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { checkNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { sendRecallFollowUps } from '../../shared/recalls/send-recall-follow-ups.ts';
@@ -23,7 +22,8 @@ import { defaultReplyDays } from '../../shared/recalls/recall-terms.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import type { RunningServer } from '../support/server.ts';
-import { rootDir, tempDir } from '../support/server.ts';
+import { tempDir } from '../support/server.ts';
+import { addAs2OnlyDistributor } from '../support/edi-partner.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, signedInClients } from '../support/portal.ts';
 import { mailText, withMailText } from '../support/mail.ts';
 
@@ -96,15 +96,7 @@ describe('every consignee reached, for the whole life of the recall', () => {
     nordic = (await createOrganisation(ctx, by, { name: 'Nordic Med Supply AB', kind: 'distributor', erpId: 'C-20002' })).id;
     await db.run("UPDATE organisations SET recall_contact_email = 'recalls@nordic-med.example' WHERE id = ?", [nordic]);
     // Reached only over AS2: an EDI partner with no recall contact and no portal user.
-    const partner = await addPartner(ctx, by, {
-      name: 'Alpen Medizintechnik AG',
-      kind: 'distributor',
-      as2Id: 'ALPEN-AS2',
-      as2Url: 'https://as2.alpen-med.example/as2',
-      certificates: [{ fileName: 'libas2_libas2community.cer', data: readFileSync(join(rootDir, 'tests/fixtures/as2/libas2_libas2community.cer')) }],
-    });
-    alpen = partner.partner.organisationId;
-    await db.run("UPDATE organisations SET erp_id = 'C-20009' WHERE id = ?", [alpen]);
+    alpen = (await addAs2OnlyDistributor(ctx, 'C-20009')).organisationId;
 
     const now = new Date();
     let n = 0;
