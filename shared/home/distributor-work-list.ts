@@ -20,7 +20,7 @@ export async function distributorWorkList(ctx: UseCaseContext, actor: Actor): Pr
       `SELECT r.id, r.recall_number, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, ${overdueNotice()} AS overdue
          FROM recall_notices n JOIN recalls r ON r.id = n.recall_id
         WHERE n.distributor_organisation_id = ? AND r.state = 'open' AND ${condition}
-        ORDER BY overdue DESC, response_deadline IS NULL, response_deadline, r.recall_number
+        ORDER BY overdue DESC, ifnull(n.response_deadline, r.response_deadline) IS NULL, ifnull(n.response_deadline, r.response_deadline), r.recall_number
         LIMIT ?`,
       [now, actor.organisationId, firstFew],
     );

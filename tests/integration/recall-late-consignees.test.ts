@@ -340,12 +340,14 @@ describe('every consignee reached, for the whole life of the recall', () => {
     expect(row(await html(await as.qa.get(`/recalls/${recallId}`)), alpen)).toContain('data-version="1"');
   });
 
-  it('refuses adding a consignee to a closed recall', async () => {
+  it('refuses adding a consignee to a closed recall, and says why', async () => {
     await db.run("UPDATE recalls SET state = 'closed' WHERE id = ?", [recallId]);
     const before = await count('SELECT COUNT(*) AS n FROM recall_consignees');
     const res = await post(as.qa, `/recalls/${recallId}?/addConsignee`, addLine(nordic, 'W1', 1));
-    await res.body?.cancel();
+    const page = await html(res);
     expect(res.status).toBe(409);
+    expect(testId(page, 'add-refused')).toBe('This recall is closed: no consignee can be added.');
+    expect(page).not.toContain('data-testid="add-consignee-form"');
     expect(await count('SELECT COUNT(*) AS n FROM recall_consignees')).toBe(before);
   });
 });

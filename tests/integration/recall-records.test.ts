@@ -19,6 +19,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { submitAcknowledgement } from '../../shared/recalls/submit-acknowledgement.ts';
 import { closeRecall } from '../../shared/recalls/close-recall.ts';
+import { addConsignee } from '../../shared/recalls/add-consignee.ts';
 import { getRecallOverview } from '../../shared/recalls/get-recall-overview.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { recallRecordHash } from '../../shared/recalls/recall-record-hash.ts';
@@ -237,6 +238,17 @@ describe('recall records that cannot change silently', () => {
     const closing = await closeRecall(ctx, await actorFor(db, emails.qa), rp, { recallId, reason: 'All stock accounted for', credential: { password: demoPassword } }).catch((e: unknown) => e);
     expect(isAppError(closing) && closing.code).toBe('conflict');
     expect((await db.get<{ state: string }>('SELECT state FROM recalls WHERE id = ?', [recallId]))!.state).toBe('open');
+    // Nor does a notice go out from altered records: a consignee found now is refused, nothing added.
+    const consignees = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM recall_consignees WHERE recall_id = ?', [recallId]);
+    const adding = await addConsignee(ctx, await actorFor(db, emails.qa), {
+      recallId,
+      distributorOrganisationId: rhein,
+      lines: [{ gtin: infusionSet, lot: 'L-R9', quantity: 1 }],
+      reason: 'Found in the warehouse audit',
+      portalUrl: server.url,
+    }).catch((e: unknown) => e);
+    expect(isAppError(adding) && [adding.code, adding.problems?.recall?.code]).toEqual(['conflict', 'recallChannels.recordsAltered']);
+    expect(await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM recall_consignees WHERE recall_id = ?', [recallId])).toEqual(consignees);
 
     const reply = await (await as.distributor.get(`/recalls/${recallId}/reply`)).text();
     expect(reply).toContain(altered);
