@@ -17,10 +17,10 @@ export async function distributorWorkList(ctx: UseCaseContext, actor: Actor): Pr
     const query = { state: 'open', reply };
     const { total } = await listRecalls(ctx, actor, { ...query, pageSize: 1 });
     const rows = await ctx.db.all<{ id: string; recall_number: string; response_deadline: string | null; overdue: number }>(
-      `SELECT r.id, r.recall_number, r.response_deadline, ${overdueNotice()} AS overdue
+      `SELECT r.id, r.recall_number, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, ${overdueNotice()} AS overdue
          FROM recall_notices n JOIN recalls r ON r.id = n.recall_id
         WHERE n.distributor_organisation_id = ? AND r.state = 'open' AND ${condition}
-        ORDER BY overdue DESC, r.response_deadline IS NULL, r.response_deadline, r.recall_number
+        ORDER BY overdue DESC, ifnull(n.response_deadline, r.response_deadline) IS NULL, ifnull(n.response_deadline, r.response_deadline), r.recall_number
         LIMIT ?`,
       [now, actor.organisationId, firstFew],
     );

@@ -2,6 +2,7 @@ import type { MessageKey } from './en.ts';
 import { recallDashboardDe } from './recall-dashboard.de.ts';
 import { recallNmpaDe } from './recall-nmpa.de.ts';
 import { recallFollowUpDe } from './recall-follow-up.de.ts';
+import { recallChannelsDe } from './recall-channels.de.ts';
 import { recallPagesDe } from './recall-pages.de.ts';
 import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
@@ -36,6 +37,7 @@ export const de: Record<MessageKey, string> = {
   ...recallDashboardDe,
   ...recallNmpaDe,
   ...recallFollowUpDe,
+  ...recallChannelsDe,
   ...recallPagesDe,
   ...recallNoticesDe,
   ...recallReplyDe,

@@ -1,6 +1,7 @@
 import { recallDashboardEn } from './recall-dashboard.en.ts';
 import { recallNmpaEn } from './recall-nmpa.en.ts';
 import { recallFollowUpEn } from './recall-follow-up.en.ts';
+import { recallChannelsEn } from './recall-channels.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { recallNoticesEn } from './recall-notices.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
@@ -31,6 +32,7 @@ export const en = {
   ...recallDashboardEn,
   ...recallNmpaEn,
   ...recallFollowUpEn,
+  ...recallChannelsEn,
   ...recallPagesEn,
   ...recallNoticesEn,
   ...recallReplyEn,

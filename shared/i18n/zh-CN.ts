@@ -2,6 +2,7 @@ import type { MessageKey } from './en.ts';
 import { recallDashboardZhCN } from './recall-dashboard.zh-CN.ts';
 import { recallNmpaZhCN } from './recall-nmpa.zh-CN.ts';
 import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
+import { recallChannelsZhCN } from './recall-channels.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
@@ -32,6 +33,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallDashboardZhCN,
   ...recallNmpaZhCN,
   ...recallFollowUpZhCN,
+  ...recallChannelsZhCN,
   ...recallPagesZhCN,
   ...recallNoticesZhCN,
   ...recallReplyZhCN,

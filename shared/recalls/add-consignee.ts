@@ -4,6 +4,8 @@ import { actOnRecalls } from './recall-permissions.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError, problem, refusal, type Problems } from '../errors.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
+import { recallRecordFindings } from '../signatures/verify-record-hashes.ts';
+import { issueNotices, noticeRecallSql, type IssuedNotice, type NoticeRecall } from './issue-notices.ts';
 
 export interface ManualConsigneeLine {
   gtin: string;
@@ -17,6 +19,8 @@ export interface AddedConsignee {
   distributorOrganisationId: string;
   lines: number;
   units: number;
+  /** On an open recall: the consignee's notice, issued now or (it had one) sent again naming the added lots. */
+  notice?: IssuedNotice;
 }
 
 /**
@@ -24,11 +28,15 @@ export interface AddedConsignee {
  * records do not show, e.g. stock moved outside the ERP), with the affected GTIN, lot and
  * quantity it holds. Stored as source 'manual' and audited with the reason, in one transaction.
  * A (GTIN, lot) the distributor already has on this recall is refused, not overwritten.
+ * Once the notices are out (recall open) the consignee is reached in the same transaction
+ * (issue-notices.ts): a distributor without a notice gets its own, with its own reply time; one
+ * that has its notice gets it again naming the added lots (never a second notice). A closed
+ * recall, and an open one whose records were altered, are refused: nothing is added.
  */
 export async function addConsignee(
   ctx: UseCaseContext,
   actor: Actor,
-  input: { recallId: string; distributorOrganisationId: string; lines: ManualConsigneeLine[]; reason: string },
+  input: { recallId: string; distributorOrganisationId: string; lines: ManualConsigneeLine[]; reason: string; portalUrl?: string },
 ): Promise<AddedConsignee> {
   actOnRecalls.require(actor);
 
@@ -53,8 +61,15 @@ export async function addConsignee(
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the consignee is not valid', fields);
 
   return ctx.db.transaction(async (tx) => {
-    const recall = await tx.get<{ id: string; payload: string }>('SELECT id, payload FROM recalls WHERE id = ?', [input.recallId]);
+    const recall = await tx.get<{ id: string; payload: string; state: string }>('SELECT id, payload, state FROM recalls WHERE id = ?', [input.recallId]);
     if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
+    if (recall.state === 'closed') throw refusal('conflict', `recall ${recall.id} is closed: no consignee is added`, { recall: problem('recallChannels.recallClosed') });
+    const released = recall.state === 'open';
+    if (released && !input.portalUrl) throw new AppError('unavailable', 'the notice link of a consignee added after the release needs the portal\'s public address');
+    // The notice repeats the recall's texts: never from records altered since they were signed.
+    if (released && (await recallRecordFindings(tx, recall.id)).length) {
+      throw refusal('conflict', `recall ${recall.id} has records altered since they were recorded: no notice goes out`, { recall: problem('recallChannels.recordsAltered') });
+    }
     const org = await tx.get<{ id: string; kind: string }>('SELECT id, kind FROM organisations WHERE id = ?', [input.distributorOrganisationId]);
     if (!org) throw refusal('unprocessable', `no organisation ${input.distributorOrganisationId}`, { distributorOrganisationId: problem('recalls.noDistributor') });
     if (org.kind !== 'distributor') throw refusal('unprocessable', `${org.id} is a ${org.kind}, not a distributor`, { distributorOrganisationId: problem('recalls.noDistributor', { kind: org.kind }) });
@@ -82,16 +97,35 @@ export async function addConsignee(
       );
     }
     const units = lines.reduce((n, l) => n + l.quantity, 0);
+    let notice: IssuedNotice | undefined;
+    if (released) {
+      const hadNotice = await tx.get('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recall.id, org.id]);
+      const noticeRecall = (await tx.get<NoticeRecall>(noticeRecallSql, [recall.id]))!;
+      [notice] = await issueNotices(tx, ctx.clock, {
+        recall: noticeRecall,
+        consignees: [org.id],
+        kind: hadNotice ? 'lots_added' : 'notice',
+        portalUrl: input.portalUrl!,
+        addedLots: lines,
+      });
+    }
     await recordAudit(tx, ctx.clock, {
       actor: asAuditActor(actor),
       organisationId: actor.organisationId,
       action: 'recall.consignee_added',
       entityType: 'recall',
       entityId: recall.id,
-      newValues: { distributorOrganisationId: org.id, source: 'manual', lines },
+      newValues: {
+        distributorOrganisationId: org.id,
+        source: 'manual',
+        lines,
+        ...(notice
+          ? { notice: { id: notice.noticeId, created: notice.created, channels: notice.channels, to: notice.recipients, mails: notice.mailIds, as2Messages: notice.as2Messages, responseDeadline: notice.responseDeadline } }
+          : {}),
+      },
       reason,
       requestId: ctx.requestId,
     });
-    return { recallId: recall.id, distributorOrganisationId: org.id, lines: lines.length, units };
+    return { recallId: recall.id, distributorOrganisationId: org.id, lines: lines.length, units, ...(notice ? { notice } : {}) };
   });
 }

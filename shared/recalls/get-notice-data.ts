@@ -86,9 +86,12 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
  * does one whose notice has not been sent yet.
  */
 export async function getNoticeData(db: Tx, input: { recallId: string; distributorOrganisationId: string; onlySent?: boolean }): Promise<NoticeData> {
-  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string; response_deadline: string | null; sent: number }>(
-    'SELECT id, recall_number, issued_at, payload, response_deadline, EXISTS (SELECT 1 FROM recall_notices WHERE recall_id = recalls.id AND distributor_organisation_id = ?) AS sent FROM recalls WHERE id = ?',
-    [input.distributorOrganisationId, input.recallId],
+  // own_deadline: the notice's own reply deadline when it differs from the recall's (a consignee added after the release).
+  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string; response_deadline: string | null; sent: number; own_deadline: string | null }>(
+    `SELECT id, recall_number, issued_at, payload, response_deadline, EXISTS (SELECT 1 FROM recall_notices WHERE recall_id = recalls.id AND distributor_organisation_id = ?) AS sent,
+            (SELECT n.response_deadline FROM recall_notices AS n WHERE n.recall_id = recalls.id AND n.distributor_organisation_id = ? AND n.response_deadline IS NOT recalls.response_deadline) AS own_deadline
+       FROM recalls WHERE id = ?`,
+    [input.distributorOrganisationId, input.distributorOrganisationId, input.recallId],
   );
   if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
   // `onlySent`: a notice exists for a distributor once it was sent (at release); before that it is not served.
@@ -148,8 +151,8 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     hazard: text(p.hazard),
     actions,
     instructionText,
-    // As given; a recall that sets none has the default for its severity (recall-terms.ts), which mails and follow-ups apply too.
-    responseDeadline: text(p.responseDeadline) ?? recall.response_deadline ?? undefined,
+    // The notice's own (a late consignee's), else as given; a recall that sets none has the default for its severity, which mails and follow-ups apply too.
+    responseDeadline: recall.own_deadline ?? text(p.responseDeadline) ?? recall.response_deadline ?? undefined,
     products: recalled.map((gtin) => ({ gtin, lots: byGtin.get(gtin) ?? [] })),
     units: rows.reduce((n, r) => n + r.quantity, 0),
     translations: readTranslations(p),

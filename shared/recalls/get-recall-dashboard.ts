@@ -5,9 +5,10 @@ import { AppError } from '../errors.ts';
 import type { EffectivenessLevel, Severity } from './recall-terms.ts';
 import { followUpKinds, type FollowUpKind } from './follow-up-schedule.ts';
 import type { MailState } from '../mail/mail-states.ts';
+import { noticeChannels, type NoticeChannel } from './issue-notices.ts';
 
-/** How a consignee's notice mail fared, from the best outcome among its mails. */
-export type DeliveryState = 'not_notified' | 'no_address' | 'queued' | 'sent' | 'kept' | 'failed';
+/** How a consignee's notice mail fared, from the best outcome among its mails; 'as2' when it was not mailed but went over AS2. */
+export type DeliveryState = 'not_notified' | 'no_address' | 'as2' | 'queued' | 'sent' | 'kept' | 'failed';
 
 export interface DashboardRecall {
   id: string;
@@ -22,8 +23,10 @@ export interface DashboardRecall {
 
 export interface DashboardCounts {
   consignees: number;
-  /** A notice row exists and has someone to send it to. */
+  /** A notice row exists and went out on at least one channel. */
   notified: number;
+  /** Notices per channel they went out on (one notice may count under several). */
+  channels: Record<NoticeChannel, number>;
   withoutAddress: number;
   /** A mail of the notice was accepted by the SMTP server. */
   delivered: number;
@@ -74,6 +77,10 @@ export interface DashboardConsignee {
   organisationId: string;
   name: string;
   recipients: string[];
+  /** What the notice went out on ([] before it is sent, or when nobody could be reached). */
+  channels: NoticeChannel[];
+  /** The notice's own reply deadline (a consignee added after the release has its own). */
+  responseDeadline: string | null;
   /** Per recipient of the notice, in the notice's order. */
   deliveries: RecipientDelivery[];
   /** Openings of the notice link (one link per notice: who of the recipients opened it is not known). */
@@ -144,13 +151,16 @@ export async function recallForStaff(db: Pick<Tx, 'get'>, actor: Actor, recallId
   };
 }
 
-function deliveryOf(r: { notice_id: string | null; recipients: string | null; mails: number | null; sent: number | null; kept: number | null; queued: number | null; failed: number | null }): DeliveryState {
+function deliveryOf(
+  r: { notice_id: string | null; recipients: string | null; mails: number | null; sent: number | null; kept: number | null; queued: number | null; failed: number | null },
+  channels: NoticeChannel[],
+): DeliveryState {
   if (!r.notice_id) return 'not_notified';
   if (r.sent) return 'sent';
   if (r.kept) return 'kept';
   if (r.queued) return 'queued';
   if (r.mails && r.failed === r.mails) return 'failed';
-  return 'no_address';
+  return channels.includes('as2') ? 'as2' : 'no_address';
 }
 
 const utcDay = (iso: string) => iso.slice(0, 10);
@@ -193,6 +203,8 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     units: number;
     notice_id: string | null;
     recipients: string | null;
+    channels: string | null;
+    notice_deadline: string | null;
     first_opened_at: string | null;
     last_opened_at: string | null;
     open_count: number | null;
@@ -221,11 +233,12 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
         GROUP BY entity_id
      )
      SELECT p.org AS organisation_id, o.name, ifnull(s.units, 0) AS units,
-            n.id AS notice_id, n.recipients, n.first_opened_at, n.last_opened_at, n.open_count, n.first_acknowledged_at, n.latest_version, n.quarantine_confirmed_at, n.follow_up_level,
+            n.id AS notice_id, n.recipients, n.channels, ifnull(n.response_deadline, r.response_deadline) AS notice_deadline, n.first_opened_at, n.last_opened_at, n.open_count, n.first_acknowledged_at, n.latest_version, n.quarantine_confirmed_at, n.follow_up_level,
             a.submitted_at AS acknowledged_at, a.holds_stock,
             m.mails, m.sent, m.kept, m.queued, m.failed
        FROM parties p
        JOIN organisations o ON o.id = p.org
+       JOIN recalls r ON r.id = :recall
        LEFT JOIN shipped s ON s.org = p.org
        LEFT JOIN recall_notices n ON n.recall_id = :recall AND n.distributor_organisation_id = p.org
        LEFT JOIN recall_acknowledgements a ON a.notice_id = n.id AND a.version = n.latest_version
@@ -281,19 +294,23 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       return m ? { email, kind: kindOf(m.purpose), state: m.state, attempts: m.attempts, at: m.sent_at ?? m.created_at } : { email, kind: null, state: null, attempts: 0, at: null };
     });
 
-  const deadlinePassed = recall.responseDeadline !== null && recall.responseDeadline < asOf;
   const consignees: DashboardConsignee[] = rows.map((r) => {
     const version = r.latest_version ?? 0;
     const recipients = r.recipients ? (JSON.parse(r.recipients) as string[]) : [];
+    const channels = r.channels ? (JSON.parse(r.channels) as NoticeChannel[]) : [];
+    // Each notice is overdue against its own deadline (a consignee added late has its own).
+    const deadline = r.notice_id ? r.notice_deadline : recall.responseDeadline;
     return {
       organisationId: r.organisation_id,
       name: r.name,
       recipients,
+      channels,
+      responseDeadline: deadline,
       deliveries: deliveries(r.organisation_id, recipients),
       lastOpenedAt: r.last_opened_at,
       openCount: r.open_count ?? 0,
       unitsShipped: r.units,
-      delivery: deliveryOf(r),
+      delivery: deliveryOf(r, channels),
       firstOpenedAt: r.first_opened_at,
       firstAcknowledgedAt: r.first_acknowledged_at,
       acknowledgedAt: version > 0 ? r.acknowledged_at : null,
@@ -301,7 +318,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       holdsStock: version > 0 && r.holds_stock !== null ? r.holds_stock === 1 : null,
       quarantineConfirmedAt: r.quarantine_confirmed_at,
       followUpLevel: r.follow_up_level ?? 0,
-      overdue: deadlinePassed && version === 0,
+      overdue: deadline !== null && deadline < asOf && version === 0,
     };
   });
 
@@ -318,8 +335,9 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     asOf,
     counts: {
       consignees: consignees.length,
-      notified: count((c) => c.delivery !== 'not_notified' && c.recipients.length > 0),
-      withoutAddress: count((c) => c.delivery !== 'not_notified' && c.recipients.length === 0),
+      notified: count((c) => c.delivery !== 'not_notified' && c.channels.length > 0),
+      channels: Object.fromEntries(noticeChannels.map((ch) => [ch, count((c) => c.channels.includes(ch))])) as Record<NoticeChannel, number>,
+      withoutAddress: count((c) => c.delivery !== 'not_notified' && c.channels.length === 0),
       delivered: count((c) => c.delivery === 'sent'),
       bounced: count((c) => c.delivery === 'failed'),
       kept: count((c) => c.delivery === 'kept'),

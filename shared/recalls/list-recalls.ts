@@ -17,7 +17,7 @@ export const recallAttention = ['overdue', 'escalated'] as const;
 export type RecallAttention = (typeof recallAttention)[number];
 
 /** Conditions on `recall_notices n` (of an open recall `r`): still no reply past the deadline; escalated without a reply. */
-export const overdueNotice = (nowParam = '?') => `(n.latest_version = 0 AND r.response_deadline IS NOT NULL AND r.response_deadline < ${nowParam})`;
+export const overdueNotice = (nowParam = '?') => `(n.latest_version = 0 AND ifnull(n.response_deadline, r.response_deadline) IS NOT NULL AND ifnull(n.response_deadline, r.response_deadline) < ${nowParam})`;
 export const escalatedNotice = '(n.latest_version = 0 AND n.follow_up_level >= 2)';
 /** On `recall_notices n`: the newest signed reply reports stock of which not all is quarantined yet. */
 export const incompleteReply = `(n.latest_version > 0 AND n.quarantine_confirmed_at IS NULL
@@ -197,7 +197,7 @@ async function distributorList(ctx: UseCaseContext, actor: Actor, query: RecallQ
     latest_version: number;
     quarantine_confirmed_at: string | null;
   }>(
-    `SELECT r.id, r.recall_number, r.state, r.issued_at, r.response_deadline, r.severity, n.sent_at, n.latest_version, n.quarantine_confirmed_at
+    `SELECT r.id, r.recall_number, r.state, r.issued_at, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, r.severity, n.sent_at, n.latest_version, n.quarantine_confirmed_at
        FROM recall_notices n JOIN recalls r ON r.id = n.recall_id
       WHERE ${clause}
       ORDER BY r.issued_at DESC, n.sent_at DESC, r.id DESC

@@ -23,7 +23,7 @@ export interface DistributorNotice {
  */
 export async function noticeForDistributor(db: Tx, actor: Pick<Actor, 'organisationId'> | null, noticeId: string): Promise<DistributorNotice> {
   const row = await db.get<{ id: string; recall_id: string; recall_number: string; state: string; response_deadline: string; org: string; erp_id: string | null; name: string; language: string }>(
-    `SELECT n.id, n.recall_id, r.recall_number, r.state, r.response_deadline, n.distributor_organisation_id AS org, o.erp_id, o.name, o.language
+    `SELECT n.id, n.recall_id, r.recall_number, r.state, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, n.distributor_organisation_id AS org, o.erp_id, o.name, o.language
      FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
      WHERE n.id = ?`,
     [noticeId],

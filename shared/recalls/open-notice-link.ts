@@ -3,9 +3,10 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { checkNoticeToken, noticeLinkRefusal } from './notice-link.ts';
 import { noticeForDistributor, type DistributorNotice } from './notice-for-distributor.ts';
+import { noticeClaimAddresses } from './notice-recipients.ts';
 
 export interface OpenedNotice extends DistributorNotice {
-  /** The addresses the notice went to, and which of them already have an account. */
+  /** The addresses the notice went to, or its organisation's recall contact as it is now (noticeClaimAddresses), and which of them already have an account. */
   recipients: { email: string; hasAccount: boolean }[];
   firstOpen: boolean;
 }
@@ -28,7 +29,7 @@ export async function openNoticeLink(ctx: UseCaseContext, token: string, options
   return ctx.db.transaction(async (tx) => {
     const notice = await noticeForDistributor(tx, null, check.noticeId);
     const now = ctx.clock.now().toISOString();
-    const before = await tx.get<{ first_opened_at: string | null; recipients: string }>('SELECT first_opened_at, recipients FROM recall_notices WHERE id = ?', [notice.id]);
+    const before = await tx.get<{ first_opened_at: string | null }>('SELECT first_opened_at FROM recall_notices WHERE id = ?', [notice.id]);
     // The manufacturer's own staff (copied on escalations) opening the link is not the distributor opening it.
     const counted = options.countOpening ?? true;
     if (counted) await tx.run('UPDATE recall_notices SET first_opened_at = coalesce(first_opened_at, ?), last_opened_at = ?, open_count = open_count + 1 WHERE id = ?', [now, now, notice.id]);
@@ -51,13 +52,13 @@ export async function openNoticeLink(ctx: UseCaseContext, token: string, options
         data: { recallNumber: notice.recallNumber, noticeId: notice.id, distributor: notice.distributorRef, openedAt: now },
       });
     }
-    const emails = JSON.parse(before!.recipients) as string[];
+    const emails = await noticeClaimAddresses(tx, notice.id);
     const withAccount = new Set(
       (
         await tx.all<{ email: string }>(
-          `SELECT u.email FROM users AS u JOIN memberships AS m ON m.user_id = u.id
-           WHERE m.organisation_id = ? AND u.email IN (SELECT value FROM json_each(?))`,
-          [notice.distributorOrganisationId, before!.recipients],
+          `SELECT lower(u.email) AS email FROM users AS u JOIN memberships AS m ON m.user_id = u.id
+           WHERE m.organisation_id = ? AND lower(u.email) IN (SELECT value FROM json_each(?))`,
+          [notice.distributorOrganisationId, JSON.stringify(emails)],
         )
       ).map((r) => r.email),
     );

@@ -8,15 +8,15 @@ describe('recall permissions', () => {
     expect(createRecalls.roles).toEqual(['manufacturer_qa']);
   });
 
-  it('offers QA acting on a recall under review, closing and following up an open one; on altered records only the follow-up', () => {
+  it('offers QA acting on a recall under review, closing and following up an open one, adding consignees to either; on altered records only the follow-up', () => {
     for (const role of roles) {
       const qa = role === 'manufacturer_qa';
-      expect(recallPermissions({ role }, 'received', false), role).toEqual({ act: qa, close: false, followUp: false });
-      expect(recallPermissions({ role }, 'open', false), role).toEqual({ act: false, close: qa, followUp: qa });
-      expect(recallPermissions({ role }, 'closed', false), role).toEqual({ act: false, close: false, followUp: false });
+      expect(recallPermissions({ role }, 'received', false), role).toEqual({ act: qa, add: qa, close: false, followUp: false });
+      expect(recallPermissions({ role }, 'open', false), role).toEqual({ act: false, add: qa, close: qa, followUp: qa });
+      expect(recallPermissions({ role }, 'closed', false), role).toEqual({ act: false, add: false, close: false, followUp: false });
     }
-    expect(recallPermissions({ role: 'manufacturer_qa' }, 'received', true)).toEqual({ act: false, close: false, followUp: false });
-    expect(recallPermissions({ role: 'manufacturer_qa' }, 'open', true)).toEqual({ act: false, close: false, followUp: true });
+    expect(recallPermissions({ role: 'manufacturer_qa' }, 'received', true)).toEqual({ act: false, add: false, close: false, followUp: false });
+    expect(recallPermissions({ role: 'manufacturer_qa' }, 'open', true)).toEqual({ act: false, add: false, close: false, followUp: true });
     expect(actOnRecalls.roles).toEqual(['manufacturer_qa']);
     expect(closeRecalls.roles).toEqual(['manufacturer_qa']);
     expect(followUpConsignees.roles).toEqual(['manufacturer_qa']);

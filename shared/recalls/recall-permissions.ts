@@ -25,13 +25,15 @@ export function recallListPermissions(actor: Pick<Actor, 'role'>): { create: boo
 
 /**
  * What a recall's page offers the actor now: acting on it while it is under review, closing it
- * while it is open; neither on a recall with records altered since they were recorded. Chasing
+ * while it is open, adding a consignee to either (once open, it gets its notice at once); none of
+ * these on a recall with records altered since they were recorded. Chasing
  * an open recall's consignees (followUp) goes on even then: it signs nothing, and stopping it
  * would leave affected devices in use.
  */
-export function recallPermissions(actor: Pick<Actor, 'role'>, state: string, altered: boolean): { act: boolean; close: boolean; followUp: boolean } {
+export function recallPermissions(actor: Pick<Actor, 'role'>, state: string, altered: boolean): { act: boolean; add: boolean; close: boolean; followUp: boolean } {
   return {
     act: actOnRecalls.allows(actor) && !altered && state === 'received',
+    add: actOnRecalls.allows(actor) && !altered && (state === 'received' || state === 'open'),
     close: closeRecalls.allows(actor) && !altered && state === 'open',
     followUp: followUpConsignees.allows(actor) && state === 'open',
   };

@@ -1,5 +1,7 @@
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { RecallStatusReport, StatusRow } from './recall-status-report.ts';
+import { notificationMethodsText } from './notification-methods.ts';
+import { noticeChannels } from './issue-notices.ts';
 
 /**
  * A cell as RFC 4180 wants it (quoted when it holds a comma, quote or line break; quotes
@@ -58,7 +60,8 @@ export function recallReportCsv(report: RecallStatusReport, locale: Locale): str
     ['consignees', f.notified.consignees],
     ['notified', f.notified.count],
     ['notified_on', f.notified.date],
-    ['notification_method', t('recallReport.method.email')],
+    ['notification_method', notificationMethodsText(locale, f.notified.methods)],
+    ...noticeChannels.map((ch): [string, number] => [`notified_by_${ch}`, f.notified.methods.find((m) => m.channel === ch)?.consignees ?? 0]),
     ['without_address', f.notified.withoutAddress],
     ['delivered', f.notified.delivered],
     ['bounced', f.notified.bounced],

@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { getRecallDashboard, type DeliveryState, type RecallDashboard } from './get-recall-dashboard.ts';
 import { listEffectivenessChecks, sampleSize, type EffectivenessCheck } from './draw-effectiveness-checks.ts';
+import { notificationMethods, type NotificationMethod } from './notification-methods.ts';
 
 /** Where the recall stands against its reply deadline. */
 export type CompletionStatus = 'complete' | 'open' | 'overdue';
@@ -11,7 +12,7 @@ export type CompletionStatus = 'complete' | 'open' | 'overdue';
  */
 export interface StatusFigures {
   /** (1) Consignees notified, and the date and method of notification. */
-  notified: { count: number; consignees: number; withoutAddress: number; date: string | null; method: 'email'; delivered: number; bounced: number; kept: number };
+  notified: { count: number; consignees: number; withoutAddress: number; date: string | null; methods: NotificationMethod[]; delivered: number; bounced: number; kept: number };
   /** (2) Consignees responding and the quantity they held (their latest acknowledgements). */
   responding: { count: number; onHand: number; quarantined: number; noStock: number };
   /** (3) Consignees that did not respond (names when asked). */
@@ -163,7 +164,7 @@ export async function getRecallStatusReport(
         consignees: counts.consignees,
         withoutAddress: counts.withoutAddress,
         date: recall.noticesSentAt,
-        method: 'email',
+        methods: notificationMethods(counts.channels),
         delivered: counts.delivered,
         bounced: counts.bounced,
         kept: counts.kept,

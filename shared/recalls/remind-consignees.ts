@@ -17,9 +17,10 @@ export async function remindConsignees(ctx: UseCaseContext, actor: Actor, input:
   return ctx.db.transaction(async (tx) => {
     const { recall, notices } = await selectConsignees(tx, actor, input, (n) => alreadyReplied(n) ?? withoutAddress(n));
     const now = ctx.clock.now().toISOString();
-    const kind = recall.responseDeadline !== null && recall.responseDeadline < now ? 'second_notice' : 'reminder';
     let mails = 0;
     for (const n of notices) {
+      // Against the notice's own deadline: a consignee added after the release has its own.
+      const kind = n.response_deadline !== null && n.response_deadline < now ? 'second_notice' : 'reminder';
       const sent = await queueFollowUpMail(tx, ctx.clock, n, kind, input);
       mails += sent.mailIds.length;
       await recordAudit(tx, ctx.clock, {

@@ -3,6 +3,7 @@ import type { ResponsesDay } from './get-recall-dashboard.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
 import { drawHeading, drawPageFooters, drawTable, pageBottom, pdfMargin as margin, startPdf, type PdfColumn } from './pdf-document.ts';
 import type { RecallStatusReport } from './recall-status-report.ts';
+import { notificationMethodsText } from './notification-methods.ts';
 
 const brand = '#1f4e79';
 const acknowledgedColour = '#2e7d32';
@@ -82,7 +83,7 @@ export async function renderRecallReportPdf(report: RecallStatusReport, locale: 
   figure(1, t('recallReport.figure1'), [
     t('recallReport.figure1.count', { notified: f.notified.count, consignees: f.notified.consignees }),
     t('recallReport.figure1.date', { date: showInstant(f.notified.date) }),
-    t('recallReport.figure1.method', { method: t('recallReport.method.email') }),
+    t('recallReport.figure1.method', { method: notificationMethodsText(locale, f.notified.methods) }),
     t('recallReport.figure1.delivery', { delivered: f.notified.delivered, bounced: f.notified.bounced, kept: f.notified.kept, withoutAddress: f.notified.withoutAddress }),
   ]);
   figure(2, t('recallReport.figure2'), [

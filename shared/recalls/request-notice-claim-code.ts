@@ -7,12 +7,14 @@ import { newId } from '../ids.ts';
 import { maxNameLength } from '../users/limits.ts';
 import { checkNoticeToken, noticeLinkRefusal } from './notice-link.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
+import { noticeClaimAddresses } from './notice-recipients.ts';
 import { claimCodeLifetimeMs, claimCodesPerDay, hashClaimCode, newClaimCode } from './notice-claim-code.ts';
 
 /**
  * First step of making an account from a notice link: the link alone proves nothing (it can
- * be forwarded, logged, shared), so a one-time code goes to the address the notice was sent
- * to. The printed name the claimant gives is kept with the claim. A newer code replaces any
+ * be forwarded, logged, shared), so a one-time code goes to an address the notice was sent to,
+ * or to the organisation's recall contact as it is now: a distributor reached only over AS2 (no
+ * address at the release) is given one by the manufacturer's QA, then claims. The printed name the claimant gives is kept with the claim. A newer code replaces any
  * earlier one; sending is audited.
  */
 export async function requestNoticeClaimCode(
@@ -22,11 +24,10 @@ export async function requestNoticeClaimCode(
   const check = await checkNoticeToken(ctx.db, input.token, ctx.clock.now());
   if (!check.ok) throw noticeLinkRefusal(check.reason, 'this link cannot create an account: open the link from the e-mail again');
   const notice = await noticeForDistributor(ctx.db, null, check.noticeId);
-  const row = await ctx.db.get<{ recipients: string }>('SELECT recipients FROM recall_notices WHERE id = ?', [notice.id]);
   const email = input.email.trim().toLowerCase();
   const displayName = input.displayName.trim();
   const problems: Problems = {};
-  if (!(JSON.parse(row!.recipients) as string[]).includes(email)) problems.email = problem('notices.notRecipient');
+  if (!(await noticeClaimAddresses(ctx.db, notice.id)).includes(email)) problems.email = problem('notices.notRecipient');
   if (!displayName) problems.displayName = problem('common.required');
   else if (displayName.length > maxNameLength) problems.displayName = problem('common.tooLong', { max: maxNameLength });
   if (Object.keys(problems).length) throw refusal('invalid_input', 'the account must be for an address this notice was sent to, with a printed name', problems);

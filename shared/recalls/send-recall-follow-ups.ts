@@ -51,13 +51,14 @@ export interface NoticeRow {
 }
 
 // Notices still waiting for a reply: open recall, never acknowledged, not yet at the final notice.
+// Each is chased against its own reply deadline (a consignee added after the release has its own).
 // A follow-up goes to the consignee's recipients as they are now (its recall contact changed, a
 // user disabled since the release), not to the list the notice went to.
 const waitingSql = `
 SELECT n.id, n.recall_id, n.distributor_organisation_id, ${noticeRecipientsSql} AS recipients, n.sent_at, n.link_expires_at, n.first_opened_at, n.follow_up_level,
-       r.severity, r.response_deadline
+       r.severity, ifnull(n.response_deadline, r.response_deadline) AS response_deadline
   FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
- WHERE r.state = 'open' AND n.latest_version = 0 AND n.follow_up_level < 3 AND r.response_deadline IS NOT NULL`;
+ WHERE r.state = 'open' AND n.latest_version = 0 AND n.follow_up_level < 3 AND ifnull(n.response_deadline, r.response_deadline) IS NOT NULL`;
 
 /** "2026-03-07 23:59 UTC": the deadline as the notice mail shows it. */
 function utcMinute(iso: string): string {
@@ -303,7 +304,7 @@ async function sendOne(ctx: UseCaseContext, noticeId: string, options: FollowUpO
 export async function sendRecallFollowUps(ctx: UseCaseContext, options: FollowUpOptions): Promise<SentFollowUp[]> {
   const now = ctx.clock.now();
   // No follow-up falls earlier than the longest reminder lead before a deadline.
-  const candidates = await ctx.db.all<NoticeRow>(`${waitingSql} AND r.response_deadline <= ? ORDER BY r.response_deadline, n.id`, [
+  const candidates = await ctx.db.all<NoticeRow>(`${waitingSql} AND ifnull(n.response_deadline, r.response_deadline) <= ? ORDER BY ifnull(n.response_deadline, r.response_deadline), n.id`, [
     new Date(now.getTime() + longestReminderLeadMs).toISOString(),
   ]);
   const sent: SentFollowUp[] = [];

@@ -2,21 +2,17 @@
 // notice PDFs (one per notice language) are queued over AS2 to its partner profile in the
 // release's own transaction, related to the notice; a distributor reachable only over AS2 is
 // not "without an address"; recall.notice_sent says so and validates against its schema.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../shared/demo/seed-demo.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
-import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
-import { rootDir } from '../support/server.ts';
+import { addAs2OnlyDistributor } from '../support/edi-partner.ts';
 import { actorFor } from '../support/actors.ts';
 
 const gtin = '09506000134352';
-const system = { type: 'system' as const, name: 'recall over AS2 test' };
 
 describe('recall notices over AS2', () => {
   let t: TestDatabase;
@@ -28,16 +24,7 @@ describe('recall notices over AS2', () => {
     t = await testDatabase();
     await seedDemo(t.ctx);
     // A distributor known only as an EDI partner: no portal user, no recall contact.
-    const added = await addPartner(t.ctx, system, {
-      name: 'Alpen Medizintechnik AG',
-      kind: 'distributor',
-      as2Id: 'ALPEN-AS2',
-      as2Url: 'https://as2.alpen-med.example/as2',
-      certificates: [{ fileName: 'libas2_libas2community.cer', data: readFileSync(join(rootDir, 'tests/fixtures/as2/libas2_libas2community.cer')) }],
-    });
-    partnerId = added.partner.id;
-    alpen = added.partner.organisationId;
-    await t.db.run("UPDATE organisations SET erp_id = 'C-20002' WHERE id = ?", [alpen]);
+    ({ partnerId, organisationId: alpen } = await addAs2OnlyDistributor(t.ctx, 'C-20002'));
     let n = 0;
     const send = async (type: string, data: unknown) =>
       (await receiveErpEvent(t.ctx, { webhookId: `msg_ra_${++n}`, sentAt: Math.floor(t.clock.now().getTime() / 1000), body: { type, timestamp: t.clock.now().toISOString(), data } })).outcome;

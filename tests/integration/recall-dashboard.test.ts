@@ -228,6 +228,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     expect(d.counts).toEqual({
       consignees: 5,
       notified: 4,
+      channels: { email: 4, as2: 0, portal: 3 },
       withoutAddress: 1,
       delivered: 3,
       bounced: 1,
@@ -375,7 +376,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
   it('the status report carries the six 21 CFR 7.53(b) figures and one row per consignee and lot', async () => {
     const report = await getRecallStatusReport(t.ctx, as.qa!, recallId);
     expect(report.figures).toEqual({
-      notified: { count: 4, consignees: 5, withoutAddress: 1, date: '2026-03-02T09:00:00.000Z', method: 'email', delivered: 3, bounced: 1, kept: 0 },
+      notified: { count: 4, consignees: 5, withoutAddress: 1, date: '2026-03-02T09:00:00.000Z', methods: [{ channel: 'email', consignees: 4 }, { channel: 'portal', consignees: 3 }], delivered: 3, bounced: 1, kept: 0 },
       responding: { count: 3, onHand: 82, quarantined: 78, noStock: 1 },
       notResponding: { count: 2, overdue: 2, names: [formulaName, '华东医疗器械有限公司'] },
       accounted: { shipped: 172, accountedFor: 149, returned: 17, destroyed: 10, distributed: 40, onHand: 82 },

@@ -19,6 +19,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { submitAcknowledgement } from '../../shared/recalls/submit-acknowledgement.ts';
 import { closeRecall } from '../../shared/recalls/close-recall.ts';
+import { addConsignee } from '../../shared/recalls/add-consignee.ts';
 import { getRecallOverview } from '../../shared/recalls/get-recall-overview.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { recallRecordHash } from '../../shared/recalls/recall-record-hash.ts';
@@ -154,7 +155,7 @@ describe('recall records that cannot change silently', () => {
     const intact = await (await as.qa.get(`/recalls/${recallId}`)).text();
     expect(intact).not.toContain(altered);
     expect(intact).toContain('action="?/close"');
-    expect((await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId)).permissions).toEqual({ act: false, close: true, followUp: true });
+    expect((await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId)).permissions).toEqual({ act: false, add: true, close: true, followUp: true });
     expect(await (await as.distributor.get(`/recalls/${recallId}/reply`)).text()).not.toContain(altered);
     const receipt = await as.distributor.get(`/recalls/${recallId}/replies/${ackId}/receipt.pdf`);
     expect(pdfText(await receipt.arrayBuffer())).not.toContain('RECORD ALTERED');
@@ -232,11 +233,22 @@ describe('recall records that cannot change silently', () => {
     // Nobody signs on an altered record: the close form is gone, and the use case refuses.
     expect(staff).not.toContain('action="?/close"');
     const overview = await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId);
-    expect(overview.permissions).toEqual({ act: false, close: false, followUp: true }); // chasing signs nothing: it stays open on altered records
+    expect(overview.permissions).toEqual({ act: false, add: false, close: false, followUp: true }); // chasing signs nothing: it stays open on altered records
     expect(overview.altered.map((f) => `${f.type}:${f.id}`)).toContain(`recall_acknowledgement:${ackId}`);
     const closing = await closeRecall(ctx, await actorFor(db, emails.qa), rp, { recallId, reason: 'All stock accounted for', credential: { password: demoPassword } }).catch((e: unknown) => e);
     expect(isAppError(closing) && closing.code).toBe('conflict');
     expect((await db.get<{ state: string }>('SELECT state FROM recalls WHERE id = ?', [recallId]))!.state).toBe('open');
+    // Nor does a notice go out from altered records: a consignee found now is refused, nothing added.
+    const consignees = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM recall_consignees WHERE recall_id = ?', [recallId]);
+    const adding = await addConsignee(ctx, await actorFor(db, emails.qa), {
+      recallId,
+      distributorOrganisationId: rhein,
+      lines: [{ gtin: infusionSet, lot: 'L-R9', quantity: 1 }],
+      reason: 'Found in the warehouse audit',
+      portalUrl: server.url,
+    }).catch((e: unknown) => e);
+    expect(isAppError(adding) && [adding.code, adding.problems?.recall?.code]).toEqual(['conflict', 'recallChannels.recordsAltered']);
+    expect(await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM recall_consignees WHERE recall_id = ?', [recallId])).toEqual(consignees);
 
     const reply = await (await as.distributor.get(`/recalls/${recallId}/reply`)).text();
     expect(reply).toContain(altered);

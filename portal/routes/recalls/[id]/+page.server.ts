@@ -63,13 +63,20 @@ export const load = (async ({ locals, params, url }) => {
 }) satisfies PageServerLoad;
 
 export const actions = {
-  addConsignee: async ({ request, locals, params }) => {
+  /** QA adds a consignee by hand; once the notices are out it gets its notice at once (its link goes to PUBLIC_URL). */
+  addConsignee: async (event) => {
+    const { request, locals, params } = event;
     const { input, values, rename } = readConsigneeForm(await request.formData());
     try {
-      const added = await addConsignee(locals.ctx, requireActor(locals), { recallId: params.id, ...input });
-      return { action: 'addConsignee' as const, done: true, distributorOrganisationId: added.distributorOrganisationId, units: added.units };
+      const added = await addConsignee(locals.ctx, requireActor(locals), { recallId: params.id, ...input, portalUrl: trustedPortalOrigin(event) ?? undefined });
+      const notice = added.notice && { created: added.notice.created, responseDeadline: added.notice.responseDeadline };
+      return { action: 'addConsignee' as const, done: true, distributorOrganisationId: added.distributorOrganisationId, units: added.units, notice };
     } catch (e) {
-      return recallFailure(e, locals, 'addConsignee', values, rename);
+      const failure = recallFailure(e, locals, 'addConsignee', values, rename);
+      // A refusal about the whole recall (closed, records altered) is no field to fix: say it.
+      const about = failure.data.problems.recall;
+      if (about) failure.data.message = translateProblem(locals.locale, about);
+      return failure;
     }
   },
 

@@ -1,0 +1,21 @@
+/** English messages of how recall notices reach every consignee: late consignees, channels, AS2 (spread into en.ts). */
+export const recallChannelsEn = {
+  'recallChannels.mail.lotsAdded': 'UPDATE: the following affected lots were added to your notice of this recall. Please include them in your reply:',
+  'recallChannels.mail.addedLot': '- GTIN {gtin}, lot {lot}: {quantity} units',
+  'recallChannels.mail.noLot': '(no lot)',
+  'recallChannels.channel.email': 'e-mail',
+  'recallChannels.channel.as2': 'AS2',
+  'recallChannels.channel.portal': 'portal',
+  'recallChannels.sentVia': 'Sent via: {channels}',
+  'recallChannels.count.as2': 'Notified over AS2',
+  'recallDashboard.delivery.as2': 'Over AS2 (EDI)',
+  'recallChannels.method.as2': 'the field safety notice PDF over AS2 (EDI), with the personal link to reply in the portal',
+  'recallChannels.method.portal': 'the notice on the distributor’s recalls page in the portal',
+  'recallChannels.method.none': 'none yet',
+  'recallChannels.method.count': '{method}: {count} consignees',
+  'recallChannels.added.noticeSent': '{name} was added as a consignee (units: {units}) and sent its notice; its reply is due by {deadline}.',
+  'recallChannels.added.noticeUpdated': '{name} was added to its notice (units: {units}); the notice went out again naming the added lots.',
+  'recallChannels.add.openIntro': 'The notices are out: a distributor added now gets its notice at once, with its own reply time; one that already has a notice gets it again naming the added lots.',
+  'recallChannels.problem.recallClosed': 'This recall is closed: no consignee can be added.',
+  'recallChannels.problem.recordsAltered': 'Records of this recall were altered since they were recorded: no notice goes out until that is resolved.',
+} as const;
