@@ -19,13 +19,14 @@ export interface NmpaTimeline {
 
 /**
  * Per consignee of these recalls (one row per distributor, not per lot): when its notice went
- * out to at least one address. A notice row without any address (recipients `[]`) told nobody.
+ * out on at least one channel (e-mail, AS2: recall_notices.channels). A notice row that went
+ * out on none told nobody.
  */
 async function consigneesOf(db: Pick<Tx, 'all'>, recallIds: readonly string[]): Promise<Map<string, NmpaConsigneeInput[]>> {
   const byRecall = new Map<string, NmpaConsigneeInput[]>(recallIds.map((id) => [id, []]));
   if (recallIds.length === 0) return byRecall;
-  const rows = await db.all<{ recall_id: string; organisation_id: string; name: string; sent_at: string | null; recipients: string | null }>(
-    `SELECT c.recall_id, c.distributor_organisation_id AS organisation_id, o.name, n.sent_at, n.recipients
+  const rows = await db.all<{ recall_id: string; organisation_id: string; name: string; sent_at: string | null; channels: string | null }>(
+    `SELECT c.recall_id, c.distributor_organisation_id AS organisation_id, o.name, n.sent_at, n.channels
        FROM (SELECT DISTINCT recall_id, distributor_organisation_id FROM recall_consignees WHERE recall_id IN (${recallIds.map(() => '?').join(', ')})) c
        JOIN organisations o ON o.id = c.distributor_organisation_id
        LEFT JOIN recall_notices n ON n.recall_id = c.recall_id AND n.distributor_organisation_id = c.distributor_organisation_id
@@ -33,7 +34,7 @@ async function consigneesOf(db: Pick<Tx, 'all'>, recallIds: readonly string[]): 
     [...recallIds],
   );
   for (const r of rows) {
-    const told = r.sent_at !== null && r.recipients !== null && r.recipients !== '[]';
+    const told = r.sent_at !== null && r.channels !== null && r.channels !== '[]';
     byRecall.get(r.recall_id)!.push({ organisationId: r.organisation_id, name: r.name, notifiedAt: told ? r.sent_at : null });
   }
   return byRecall;
