@@ -103,12 +103,12 @@ function offsetLabel(minutes: number): string {
 
 /**
  * An instant as a reader in `zone` sees it, with the zone named so nobody guesses:
- * "2026-03-07 23:59 (Europe/Berlin, UTC+1)", "2026-03-07 22:59 (UTC)". The same in every
- * language (digits, the IANA name and the offset).
+ * "2026-03-07 23:59 (Europe/Berlin, UTC+1)"; in UTC as the mails always showed it,
+ * "2026-03-07 22:59 UTC". The same in every language (digits, the IANA name and the offset).
  */
 export function formatInstantIn(iso: string, zone: string): string {
   const instant = new Date(iso);
   const p = localParts(zone, instant.getTime());
   const local = `${dateOf(p)} ${pad(p.hour)}:${pad(p.minute)}`;
-  return zone === 'UTC' ? `${local} (UTC)` : `${local} (${zone}, ${offsetLabel(offsetMinutes(zone, instant))})`;
+  return zone === 'UTC' ? `${local} UTC` : `${local} (${zone}, ${offsetLabel(offsetMinutes(zone, instant))})`;
 }

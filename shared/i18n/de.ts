@@ -26,6 +26,7 @@ import { certificatesDe } from './certificates.de.ts';
 import { invoicesDe } from './invoices.de.ts';
 import { ordersDe } from './orders.de.ts';
 import { timeZonesDe } from './time-zones.de.ts';
+import { recallDueDe } from './recall-due.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -60,4 +61,5 @@ export const de: Record<MessageKey, string> = {
   ...invoicesDe,
   ...ordersDe,
   ...timeZonesDe,
+  ...recallDueDe,
 };

@@ -25,6 +25,7 @@ import { certificatesEn } from './certificates.en.ts';
 import { invoicesEn } from './invoices.en.ts';
 import { ordersEn } from './orders.en.ts';
 import { timeZonesEn } from './time-zones.en.ts';
+import { recallDueEn } from './recall-due.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -55,6 +56,7 @@ export const en = {
   ...invoicesEn,
   ...ordersEn,
   ...timeZonesEn,
+  ...recallDueEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

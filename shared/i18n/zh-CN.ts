@@ -26,6 +26,7 @@ import { certificatesZhCN } from './certificates.zh-CN.ts';
 import { invoicesZhCN } from './invoices.zh-CN.ts';
 import { ordersZhCN } from './orders.zh-CN.ts';
 import { timeZonesZhCN } from './time-zones.zh-CN.ts';
+import { recallDueZhCN } from './recall-due.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -56,4 +57,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...invoicesZhCN,
   ...ordersZhCN,
   ...timeZonesZhCN,
+  ...recallDueZhCN,
 };

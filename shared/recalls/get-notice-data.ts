@@ -1,4 +1,5 @@
 import type { Tx } from '../db/index.ts';
+import { formatInstantIn } from '../time-zone.ts';
 import { AppError } from '../errors.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import type { Locale } from '../i18n/index.ts';
@@ -40,6 +41,8 @@ export interface NoticeData {
   instructionText: string[];
   /** The reply deadline as given (a date or a date-time); absent when the recall sets none. */
   responseDeadline?: string;
+  /** The reply deadline as this distributor reads it: the stored instant in its organisation's zone, the zone named. */
+  deadlineShown?: string;
   /** Every affected product of the recall, with what THIS distributor received of it. */
   products: NoticeProduct[];
   /** Units of all affected lots shipped to this distributor. */
@@ -86,15 +89,15 @@ const text = (v: unknown): string | undefined => (typeof v === 'string' && v.tri
  * does one whose notice has not been sent yet.
  */
 export async function getNoticeData(db: Tx, input: { recallId: string; distributorOrganisationId: string; onlySent?: boolean }): Promise<NoticeData> {
-  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string; sent: number }>(
-    'SELECT id, recall_number, issued_at, payload, EXISTS (SELECT 1 FROM recall_notices WHERE recall_id = recalls.id AND distributor_organisation_id = ?) AS sent FROM recalls WHERE id = ?',
+  const recall = await db.get<{ id: string; recall_number: string; issued_at: string; payload: string; response_deadline: string | null; sent: number }>(
+    'SELECT id, recall_number, issued_at, payload, response_deadline, EXISTS (SELECT 1 FROM recall_notices WHERE recall_id = recalls.id AND distributor_organisation_id = ?) AS sent FROM recalls WHERE id = ?',
     [input.distributorOrganisationId, input.recallId],
   );
   if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
   // `onlySent`: a notice exists for a distributor once it was sent (at release); before that it is not served.
   if (input.onlySent && !recall.sent) throw new AppError('not_found', `no notice of recall ${recall.recall_number} was sent to ${input.distributorOrganisationId}`);
-  const rows = await db.all<{ gtin: string; lot: string | null; quantity: number; serials: string; name: string }>(
-    `SELECT c.gtin, c.lot, c.quantity_shipped AS quantity, c.serials, o.name
+  const rows = await db.all<{ gtin: string; lot: string | null; quantity: number; serials: string; name: string; time_zone: string }>(
+    `SELECT c.gtin, c.lot, c.quantity_shipped AS quantity, c.serials, o.name, o.time_zone
      FROM recall_consignees AS c JOIN organisations AS o ON o.id = c.distributor_organisation_id
      WHERE c.recall_id = ? AND c.distributor_organisation_id = ?
      ORDER BY c.gtin, ifnull(c.lot, '')`,
@@ -149,6 +152,7 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     actions,
     instructionText,
     responseDeadline: text(p.responseDeadline),
+    ...(text(p.responseDeadline) && recall.response_deadline ? { deadlineShown: formatInstantIn(recall.response_deadline, rows[0]!.time_zone) } : {}),
     products: recalled.map((gtin) => ({ gtin, lots: byGtin.get(gtin) ?? [] })),
     units: rows.reduce((n, r) => n + r.quantity, 0),
     translations: readTranslations(p),

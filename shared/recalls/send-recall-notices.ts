@@ -13,6 +13,7 @@ import { queueAs2Message } from '../edi/messages/queue-as2-message.ts';
 import { getNoticeData } from './get-notice-data.ts';
 import { renderNoticePdf } from './render-notice-pdf.ts';
 import { consigneeLocales, readTranslations, type RecallTranslations } from './notice-languages.ts';
+import { formatInstantIn } from '../time-zone.ts';
 
 /** How long a notice link opens the notice after its reply deadline. */
 export const linkValidityAfterDeadlineMs = 90 * 86_400_000;
@@ -29,6 +30,7 @@ interface ConsigneeRow {
   name: string;
   erp_id: string | null;
   language: string;
+  time_zone: string;
   recipients: string;
   lots: string;
 }
@@ -36,7 +38,7 @@ interface ConsigneeRow {
 // One row per consignee: its recipients (the recall contact, else its active distributor users)
 // and its affected lots, gathered in one statement however many distributors there are.
 const consigneesSql = `
-SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id, o.language,
+SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id, o.language, o.time_zone,
        ${noticeRecipientsSql} AS recipients,
        json_group_array(json_object('gtin', c.gtin, 'lot', c.lot, 'quantityShipped', c.quantity_shipped)) AS lots
 FROM recall_consignees AS c JOIN organisations AS o ON o.id = c.distributor_organisation_id
@@ -83,7 +85,7 @@ export async function sendRecallNotices(ctx: UseCaseContext, actor: Actor, input
       const as2 = overAs2.get(c.distributor);
       if (recipients.length === 0 && !as2) withoutAddress.push(c.distributor);
       const url = noticeUrl(input.portalUrl, sign(noticeId, linkExpiresAt));
-      mails.push(...noticeMails(mailLocales, { recall, translations, distributor: { id: c.distributor, name: c.name }, noticeId, recipients, url }));
+      mails.push(...noticeMails(mailLocales, { recall, translations, distributor: { id: c.distributor, name: c.name, timeZone: c.time_zone }, noticeId, recipients, url }));
       events.push({
         type: 'recall.notice_sent',
         aggregateType: 'recall',
@@ -178,21 +180,23 @@ function noticeSubject(locales: Locale[], recallNumber: string): string {
  */
 export function noticeMails(
   locales: Locale[],
-  n: { recall: { id: string; recall_number: string; reason: string; response_deadline: string }; translations: RecallTranslations; distributor: { id: string; name: string }; noticeId: string; recipients: string[]; url: string },
+  n: { recall: { id: string; recall_number: string; reason: string; response_deadline: string }; translations: RecallTranslations; distributor: { id: string; name: string; timeZone?: string }; noticeId: string; recipients: string[]; url: string },
 ): OutgoingMail[] {
-  const facts = { recallNumber: n.recall.recall_number, distributor: n.distributor.name, deadline: n.recall.response_deadline, url: n.url };
+  // The deadline as the consignee reads it: in its organisation's zone, the zone named.
+  const facts = { recallNumber: n.recall.recall_number, distributor: n.distributor.name, deadline: formatInstantIn(n.recall.response_deadline, n.distributor.timeZone ?? 'UTC'), url: n.url };
   const text = locales.map((l) => noticeMailText(l, { ...facts, reason: n.translations[l]?.reason ?? n.recall.reason })).join('\n\n----\n\n');
   const attachments = locales.map((locale) => ({ kind: 'recall-notice-pdf', ref: { recallId: n.recall.id, distributorOrganisationId: n.distributor.id, locale } }));
   const subject = noticeSubject(locales, n.recall.recall_number);
   return n.recipients.map((to) => ({ to, subject, text, locale: locales[0] ?? 'en', purpose: 'recall.notice', organisationId: n.distributor.id, entity: { type: 'recall_notice', id: n.noticeId }, attachments }));
 }
 
+/** `deadline` as the reader sees it (formatInstantIn). */
 export function noticeMailText(locale: Locale, v: { recallNumber: string; distributor: string; reason: string; deadline: string; url: string }): string {
   return [
     translate(locale, 'recallMail.greeting', { distributor: v.distributor }),
     translate(locale, 'recallMail.body', { recallNumber: v.recallNumber }),
     translate(locale, 'recallMail.reason', { reason: v.reason }),
-    translate(locale, 'recallMail.deadline', { deadline: `${v.deadline.slice(0, 10)} ${v.deadline.slice(11, 16)} UTC` }),
+    translate(locale, 'recallMail.deadline', { deadline: v.deadline }),
     translate(locale, 'recallMail.link', { url: v.url }),
     translate(locale, 'recallMail.attachment'),
   ].join('\n\n');
