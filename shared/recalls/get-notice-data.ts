@@ -28,7 +28,8 @@ export interface NoticeData {
   recallNumber: string;
   issuedAt: string;
   manufacturer: string;
-  distributor: { id: string; name: string };
+  /** timeZone: its organisation's IANA zone, the one its people read deadlines in. */
+  distributor: { id: string; name: string; timeZone: string };
   /** The recall's classification per jurisdiction, as codes (worded with `classificationText`). */
   classifications: { jurisdiction: string; type: string; class: string }[];
   /** Type and class in the ERP's own words when it gives them outside `classifications` (e.g. "FSCA", "Class II"), joined; absent when not given. */
@@ -144,7 +145,7 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     recallNumber: recall.recall_number,
     issuedAt: recall.issued_at,
     manufacturer,
-    distributor: { id: input.distributorOrganisationId, name: rows[0]!.name },
+    distributor: { id: input.distributorOrganisationId, name: rows[0]!.name, timeZone: rows[0]!.time_zone },
     classifications,
     classification,
     reason: p.reason,
