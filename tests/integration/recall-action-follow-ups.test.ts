@@ -199,7 +199,7 @@ describe('follow-ups of what is still open after a reply (quarantine, returns)',
     const rows = await t.db.all<{ event_type: string; occurred_at: string; payload: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number }>(
       "SELECT event_type, occurred_at, payload, aggregate_type, aggregate_id, aggregate_seq FROM outbox WHERE event_type IN ('recall.reminder_sent', 'recall.escalated') ORDER BY position",
     );
-    const events = rows.map((e) => validateEvent(JSON.parse(webhookBody(e)), 'outbound') as { data: { kind: string; reason?: string; open?: unknown[]; escalationContactCopied?: boolean } });
+    const events = rows.map((e) => validateEvent(JSON.parse(webhookBody(e)), 'outbound') as unknown as { data: { kind: string; reason?: string; open?: unknown[]; escalationContactCopied?: boolean } });
     expect(events.map((e) => `${e.data.kind}:${e.data.reason}`)).toEqual([
       'reminder:no_reply',
       'quarantine_reminder:quarantine_not_confirmed',
