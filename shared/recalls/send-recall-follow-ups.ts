@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
-import { followUpAddressing } from './follow-up-addressing.ts';
+import { followUpAddressing, type FollowUpAddressing } from './follow-up-addressing.ts';
 import { formatInstantIn } from '../time-zone.ts';
 import { noticeRecipientsSql } from './notice-recipients.ts';
 import type { Severity } from './recall-terms.ts';
@@ -106,15 +106,7 @@ function followUpMail(locales: Locale[], f: MailFacts): { subject: string; text:
 }
 
 /** What queueFollowUpMail wrote, and the facts the caller's audit entry and event need. */
-export interface QueuedFollowUpMail {
-  recall: { recall_number: string; notice_locales: string };
-  distributor: { name: string; erp_id: string | null; escalation_contact_email: string | null; language: string; time_zone: string };
-  toDistributor: boolean;
-  to: string | null;
-  cc: string[];
-  escalationContactCopied: boolean;
-  mailIds: string[];
-}
+export type QueuedFollowUpMail = Pick<FollowUpAddressing, 'recall' | 'distributor' | 'toDistributor' | 'to' | 'cc' | 'escalationContactCopied'> & { mailIds: string[] };
 
 /**
  * Queues the follow-up mail of `kind` for a notice inside the caller's transaction: one message

@@ -28,7 +28,7 @@ import { refusal } from '../support/refusal.ts';
 import { mailText } from '../support/mail.ts';
 import { pdfText } from '../support/pdf.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 
 const gtin = '09506000134352';
 const by = { type: 'system' as const, name: 'time zone test' };
@@ -156,7 +156,7 @@ describe('organisation time zone on /admin/organisations (real server)', () => {
   let db: Db;
   let rhein: string;
   let meridian: string;
-  const as: Record<'admin' | 'qa' | 'distributor', BrowserClient> = {} as never;
+  let as: Record<'admin' | 'qa' | 'distributor', BrowserClient>;
   const zone = async (id: string) => (await db.get<{ time_zone: string }>('SELECT time_zone FROM organisations WHERE id = ?', [id]))!.time_zone;
 
   beforeAll(async () => {
@@ -164,11 +164,7 @@ describe('organisation time zone on /admin/organisations (real server)', () => {
     db = openServerDb(server);
     rhein = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20001'"))!.id;
     meridian = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE kind = 'manufacturer'"))!.id;
-    const emails = { admin: 'admin@meridian-medical.example', qa: 'qa@meridian-medical.example', distributor: 'distributor@rhein-medical.example' };
-    for (const who of ['admin', 'qa', 'distributor'] as const) {
-      as[who] = new BrowserClient(server.url);
-      await signInDirectly(as[who], db, emails[who]);
-    }
+    as = await signedInClients(server, db, { admin: 'admin@meridian-medical.example', qa: 'qa@meridian-medical.example', distributor: 'distributor@rhein-medical.example' });
   });
   afterAll(async () => {
     db?.close();
