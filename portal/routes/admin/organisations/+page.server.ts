@@ -11,7 +11,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals }) => {
   try {
-    return { organisations: await listOrganisations(locals.ctx, requireActor(locals)) };
+    // The IANA names to pick a time zone from, as the server knows them (it checks typed names the same way).
+    return { organisations: await listOrganisations(locals.ctx, requireActor(locals)), zoneNames: Intl.supportedValuesOf('timeZone') };
   } catch (e) {
     loadFailure(e, locals);
   }
