@@ -119,6 +119,26 @@ describe('dates judged in the organisation time zone (use cases, fixed clock)', 
     expect(await recallRecordFindings(t.db, recallId)).toEqual([]);
   });
 
+  it('an ERP recall may name the zone of its deadline dates (signed as it came); an unknown zone is refused', async () => {
+    const issue = (recallNumber: string, deadlineTimeZone: string) =>
+      receiveErpEvent(t.ctx, {
+        webhookId: `msg_tz_${recallNumber}`,
+        sentAt: Math.floor(t.clock.now().getTime() / 1000),
+        body: { type: 'recall.issued', timestamp: t.clock.now().toISOString(), data: { recallNumber, issuedAt: t.clock.now().toISOString(), reason: 'Leak', products: [{ gtin, lots: ['A'] }], responseDeadline: '2026-03-07', actionsDeadline: '2026-03-14', deadlineTimeZone } },
+      });
+    await issue('TZ-ERP-1', 'Asia/Shanghai');
+    expect(await t.db.get("SELECT response_deadline, actions_deadline FROM recalls WHERE recall_number = 'TZ-ERP-1'")).toEqual({
+      response_deadline: '2026-03-07T15:59:59.999Z',
+      actions_deadline: '2026-03-14T15:59:59.999Z',
+    });
+    const refused = await issue('TZ-ERP-2', 'Mars/Olympus_Mons').then(
+      (r) => r,
+      (e: unknown) => e,
+    );
+    expect(JSON.stringify(refused)).toContain('timeZones.badZone');
+    expect(await t.db.get("SELECT id FROM recalls WHERE recall_number = 'TZ-ERP-2'")).toBeUndefined();
+  });
+
   it('across the change to summer time the day still ends at midnight Berlin (UTC+2 from 2026-03-29)', async () => {
     const { recallId } = await createRecall(t.ctx, await as('qa'), rp, { ...recall({ recallNumber: 'TZ-DST', responseDeadline: '2026-03-29' }), credential: { password } });
     expect(await t.db.get('SELECT response_deadline FROM recalls WHERE id = ?', [recallId])).toEqual({ response_deadline: '2026-03-29T21:59:59.999Z' });
