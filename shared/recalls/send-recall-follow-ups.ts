@@ -7,7 +7,7 @@ import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
 import { followUpAddressing, type FollowUpAddressing } from './follow-up-addressing.ts';
-import { formatInstantIn } from '../time-zone.ts';
+import { formatInstantIn, todayIn } from '../time-zone.ts';
 import { noticeRecipientsSql } from './notice-recipients.ts';
 import type { Severity } from './recall-terms.ts';
 import { followUpLevel, followUpsDue, longestReminderLeadMs, nextFollowUp, type FollowUpKind } from './follow-up-schedule.ts';
@@ -137,7 +137,7 @@ export async function queueFollowUpMail(
       recallNumber: recall.recall_number,
       distributor: distributor.name,
       deadline: formatInstantIn(notice.response_deadline, readerTimeZone),
-      sentOn: notice.sent_at.slice(0, 10),
+      sentOn: todayIn(readerTimeZone, new Date(notice.sent_at)),
       opened: notice.first_opened_at !== null,
       lots,
       url,
