@@ -25,7 +25,18 @@ export interface Actor {
   organisationId: string;
   organisationName: string;
   organisationKind: OrganisationKind;
+  /**
+   * The organisation's IANA time zone (organisations.time_zone): the "today" a date this person
+   * enters is judged by, the zone deadlines are shown and entered in. Read with the organisation
+   * at session load; absent means UTC (actors made before zones existed, test fixtures).
+   */
+  organisationTimeZone?: string;
   role: Role;
+}
+
+/** The actor's organisation's time zone (UTC when it has none). */
+export function actorTimeZone(actor: Pick<Actor, 'organisationTimeZone'>): string {
+  return actor.organisationTimeZone ?? 'UTC';
 }
 
 export function asAuditActor(actor: Actor): AuditActor {

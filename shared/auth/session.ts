@@ -92,6 +92,7 @@ interface SessionRow {
   disabled_at: string | null;
   organisation_name: string;
   organisation_kind: OrganisationKind;
+  organisation_time_zone: string;
   role: Role | null;
 }
 
@@ -110,7 +111,7 @@ export async function validateSessionToken(
   if (parts.length !== 2 || !parts[0] || !parts[1]) return null;
   const [id, secret] = parts as [string, string];
   const row = await db.get<SessionRow>(
-    `SELECT s.*, u.email, u.display_name, u.disabled_at, o.name AS organisation_name, o.kind AS organisation_kind, m.role
+    `SELECT s.*, u.email, u.display_name, u.disabled_at, o.name AS organisation_name, o.kind AS organisation_kind, o.time_zone AS organisation_time_zone, m.role
        FROM sessions s
        JOIN users u ON u.id = s.user_id
        JOIN organisations o ON o.id = s.organisation_id
@@ -160,6 +161,7 @@ export async function validateSessionToken(
     organisationId: row.organisation_id,
     organisationName: row.organisation_name,
     organisationKind: row.organisation_kind,
+    organisationTimeZone: row.organisation_time_zone,
     role: row.role,
   };
   return { session, actor };

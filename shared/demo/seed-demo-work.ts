@@ -12,6 +12,7 @@ import { applyPurchaseOrder } from '../erp/apply-purchase-order.ts';
 import { applyShipmentDispatched } from '../erp/apply-shipment-dispatched.ts';
 import { applyInvoiceStatus } from '../erp/apply-invoice-status.ts';
 import { createOrganisation } from '../organisations/create-organisation.ts';
+import { setOrganisationTimeZone } from '../organisations/set-organisation-time-zone.ts';
 import { addUser } from '../organisations/add-user.ts';
 import { submitCertificate } from '../certificates/submit-certificate.ts';
 import { approveCertificate } from '../certificates/approve-certificate.ts';
@@ -46,7 +47,7 @@ export interface DemoWorkOptions {
   /** The demo password (the signatures re-authenticate with it). */
   password: string;
   /** The demo users as use cases receive them, by role. */
-  actors: { supplier: Actor; qa: Actor };
+  actors: { supplier: Actor; qa: Actor; admin: Actor };
 }
 
 const erpHandlers = {
@@ -62,7 +63,7 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   const rp = { id: new URL(options.portalUrl).hostname, name: 'Lotbridge', origin: options.portalUrl };
   const credential = { password: options.password };
-  const { supplier, qa } = options.actors;
+  const { supplier, qa, admin } = options.actors;
   const seedCtx = { ...ctx, requestId: demoSeedRequestId };
 
   /** One event as the ERP door takes it: checked against the catalogue, applied by its use case. */
@@ -137,6 +138,7 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
 
   // The README's recall walkthrough shipment is seedDemo's; these catheters are the recall in progress.
   const alpen = await createOrganisation(seedCtx, { type: 'system', name: 'Lotbridge demo seed' }, { name: demoSecondDistributor.name, kind: 'distributor', erpId: demoSecondDistributor.erpId });
+  await setOrganisationTimeZone(seedCtx, admin, { organisationId: alpen.id, timeZone: 'Europe/Berlin' });
   const anna = await addUser(seedCtx, { type: 'system', name: 'Lotbridge demo seed' }, { ...demoSecondDistributor.user, password: options.password, role: 'distributor_user', organisationId: alpen.id });
   for (const shipment of demoRecallShipments(day)) await fromErp('shipment.dispatched', shipment);
 

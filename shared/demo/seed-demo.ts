@@ -1,6 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor, Role } from '../auth/actor.ts';
 import type { UploadLimits } from '../files/store-upload.ts';
+import { setOrganisationTimeZone } from '../organisations/set-organisation-time-zone.ts';
 import { createOrganisation } from '../organisations/create-organisation.ts';
 import { addUser } from '../organisations/add-user.ts';
 import { setOrganisationLanguage } from '../organisations/set-organisation-language.ts';
@@ -53,7 +54,13 @@ export async function seedDemo(ctx: UseCaseContext): Promise<boolean> {
 export async function seedWholeDemo(ctx: UseCaseContext, options: { uploads: UploadLimits; portalUrl: string }): Promise<boolean> {
   const actors = await seedAccounts(ctx);
   if (!actors) return false;
-  await seedDemoWork(ctx, { ...options, password: demoPassword, actors: { supplier: actors.supplier_user, qa: actors.manufacturer_qa } });
+  // Realistic zones for the running demo (the test servers keep UTC: their dates are written so).
+  for (const [role, timeZone] of [['manufacturer_qa', 'America/New_York'], ['supplier_user', 'Asia/Shanghai'], ['distributor_user', 'Europe/Berlin']] as const) {
+    const actor = actors[role];
+    await setOrganisationTimeZone(ctx, actors.manufacturer_admin, { organisationId: actor.organisationId, timeZone });
+    for (const a of Object.values(actors)) if (a.organisationId === actor.organisationId) a.organisationTimeZone = timeZone;
+  }
+  await seedDemoWork(ctx, { ...options, password: demoPassword, actors: { supplier: actors.supplier_user, qa: actors.manufacturer_qa, admin: actors.manufacturer_admin } });
   return true;
 }
 

@@ -27,6 +27,8 @@ import { lotsDe } from './lots.de.ts';
 import { certificatesDe } from './certificates.de.ts';
 import { invoicesDe } from './invoices.de.ts';
 import { ordersDe } from './orders.de.ts';
+import { timeZonesDe } from './time-zones.de.ts';
+import { recallDueDe } from './recall-due.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -62,4 +64,6 @@ export const de: Record<MessageKey, string> = {
   ...certificatesDe,
   ...invoicesDe,
   ...ordersDe,
+  ...timeZonesDe,
+  ...recallDueDe,
 };

@@ -26,6 +26,8 @@ import { lotsEn } from './lots.en.ts';
 import { certificatesEn } from './certificates.en.ts';
 import { invoicesEn } from './invoices.en.ts';
 import { ordersEn } from './orders.en.ts';
+import { timeZonesEn } from './time-zones.en.ts';
+import { recallDueEn } from './recall-due.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -57,6 +59,8 @@ export const en = {
   ...certificatesEn,
   ...invoicesEn,
   ...ordersEn,
+  ...timeZonesEn,
+  ...recallDueEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

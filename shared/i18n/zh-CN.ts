@@ -27,6 +27,8 @@ import { lotsZhCN } from './lots.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
 import { invoicesZhCN } from './invoices.zh-CN.ts';
 import { ordersZhCN } from './orders.zh-CN.ts';
+import { timeZonesZhCN } from './time-zones.zh-CN.ts';
+import { recallDueZhCN } from './recall-due.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -58,4 +60,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...certificatesZhCN,
   ...invoicesZhCN,
   ...ordersZhCN,
+  ...timeZonesZhCN,
+  ...recallDueZhCN,
 };

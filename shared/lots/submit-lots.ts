@@ -1,6 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { asAuditActor } from '../auth/actor.ts';
+import { actorTimeZone, asAuditActor } from '../auth/actor.ts';
+import { todayIn } from '../time-zone.ts';
 import { submitLotRecords } from './lot-permissions.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
@@ -114,8 +115,9 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
   if (lots.length > maxRows) throw refusal('invalid_input', `at most ${maxRows} lots at once`, { lots: problem('lots.tooManyRows', { max: maxRows }) });
 
   const now = ctx.clock.now();
-  const today = now.toISOString().slice(0, 10);
-  const latestExpiry = `${now.getUTCFullYear() + 30}${today.slice(4)}`;
+  // "Not in the future" is judged by the supplier's own calendar: at 04:00 in Suzhou it is already tomorrow in UTC terms.
+  const today = todayIn(actorTimeZone(actor), now);
+  const latestExpiry = `${Number(today.slice(0, 4)) + 30}${today.slice(4)}`;
   const problems: Problems = {};
   for (const { row, column, ...p } of input.rejected ?? []) problems[rowPath(row, column)] ??= p;
 

@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { actorTimeZone, asAuditActor, type Actor } from '../auth/actor.ts';
+import { todayIn } from '../time-zone.ts';
 import { createRecalls } from './recall-permissions.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
@@ -31,8 +32,10 @@ export interface NewRecall {
   actions: string[];
   instructionText?: string;
   products: NewRecallProduct[];
-  /** YYYY-MM-DD: replies are due by the end of that day (UTC). */
+  /** YYYY-MM-DD: replies are due by the end of that day in QA's organisation's time zone. */
   responseDeadline: string;
+  /** YYYY-MM-DD (optional): returns, destruction and corrections are due by the end of that day; by default the reply days of the severity after the reply deadline. */
+  actionsDeadline?: string;
   effectivenessLevel: string;
   noticeLanguages: string[];
   /** Reason, hazard and further instructions per notice language (optional; empty texts are dropped). */
@@ -86,6 +89,9 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
   });
   if (!date.test(input.responseDeadline) || Number.isNaN(Date.parse(input.responseDeadline))) fields.responseDeadline = problem('recalls.badDate');
   else if (input.responseDeadline < today) fields.responseDeadline = problem('recalls.deadlinePast');
+  const actionsDeadline = input.actionsDeadline?.trim() || undefined;
+  if (actionsDeadline && (!date.test(actionsDeadline) || Number.isNaN(Date.parse(actionsDeadline)))) fields.actionsDeadline = problem('recalls.badDate');
+  else if (actionsDeadline && actionsDeadline < input.responseDeadline) fields.actionsDeadline = problem('recallDue.actionsBeforeReply');
   if (!isEffectivenessLevel(input.effectivenessLevel)) fields.effectivenessLevel = problem('recalls.badLevel');
   const noticeLanguages = [...new Set(input.noticeLanguages)];
   if (noticeLanguages.length === 0 || !noticeLanguages.every(isLocale)) fields.noticeLanguages = problem('recalls.badLanguages');
@@ -113,6 +119,7 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
     instructions: [...actions.map((action) => ({ action })), ...(instructionText ? [instructionText] : [])],
     products,
     responseDeadline: input.responseDeadline,
+    ...(actionsDeadline ? { actionsDeadline } : {}),
     effectivenessLevel: input.effectivenessLevel,
     noticeLanguages,
     // Only when given: the payload (and so the record hash) of a recall without them is as before.
@@ -134,7 +141,10 @@ export async function createRecall(
   input: NewRecall & { credential: SignerCredential },
 ): Promise<{ recallId: string; consignees: number; lines: number; units: number }> {
   createRecalls.require(actor);
-  const checked = checkNewRecall(input, ctx.clock.now().toISOString().slice(0, 10));
+  // QA's dates are QA's calendar: "today" and the end of the deadline day in its organisation's
+  // zone, which is signed with the rest so the stored instant recomputes from what QA signed.
+  const zone = actorTimeZone(actor);
+  const checked = { ...checkNewRecall(input, todayIn(zone, ctx.clock.now())), deadlineTimeZone: zone };
   if ('password' in input.credential && !input.credential.password) throw refusal('invalid_input', 'enter your password to sign', { password: problem('signatures.passwordRequired') });
   const hash = recallRecordHash('portal', checked);
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });

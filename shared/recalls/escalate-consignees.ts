@@ -58,6 +58,7 @@ export async function escalateConsignees(ctx: UseCaseContext, actor: Actor, inpu
           noticeId: n.id,
           distributor: { organisationId: n.distributor_organisation_id, ...(n.erp_id ? { erpId: n.erp_id } : {}), name: n.name },
           kind: 'final_notice',
+          reason: 'no_reply',
           level: 3,
           severity: n.severity,
           responseDeadline: n.response_deadline,

@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { createPeriodicTask, type PeriodicTask } from '../scheduling/periodic-task.ts';
 import { sendRecallFollowUps, type FollowUpOptions } from './send-recall-follow-ups.ts';
+import { sendActionFollowUps } from './send-action-follow-ups.ts';
 
 export interface RecallFollowUpSchedulerOptions extends FollowUpOptions {
   ctx: UseCaseContext;
@@ -13,7 +14,7 @@ export interface RecallFollowUpSchedulerOptions extends FollowUpOptions {
   intervalMs?: number;
 }
 
-/** The recall follow-ups (reminders, second and final notices) in the server process. */
+/** The recall follow-ups (reminders, second and final notices; open quarantine and returns after a reply) in the server process. */
 export function createRecallFollowUpScheduler(options: RecallFollowUpSchedulerOptions): PeriodicTask {
   const { ctx, log } = options;
   return createPeriodicTask({
@@ -22,6 +23,9 @@ export function createRecallFollowUpScheduler(options: RecallFollowUpSchedulerOp
     intervalMs: options.intervalMs ?? 15 * 60_000,
     task: async () => {
       const sent = await sendRecallFollowUps(ctx, { portalUrl: options.portalUrl });
+      // Consignees that replied but left quarantine or returns open past their due date.
+      const actions = await sendActionFollowUps(ctx, { portalUrl: options.portalUrl });
+      if (actions.length) log.info('recall open-action follow-ups sent', { reminders: actions.filter((s) => s.kind.endsWith('_reminder')).length, finalNotices: actions.filter((s) => s.kind.endsWith('_final_notice')).length });
       if (sent.length === 0) return;
       const count = (kind: string) => sent.filter((s) => s.kind === kind).length;
       log.info('recall follow-ups sent', { reminders: count('reminder'), secondNotices: count('second_notice'), finalNotices: count('final_notice'), mails: sent.reduce((n, s) => n + s.mailIds.length, 0) });

@@ -1,4 +1,5 @@
 import type { Tx } from '../db/index.ts';
+import { formatInstantIn } from '../time-zone.ts';
 import { AppError } from '../errors.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import type { Locale } from '../i18n/index.ts';
@@ -27,7 +28,8 @@ export interface NoticeData {
   recallNumber: string;
   issuedAt: string;
   manufacturer: string;
-  distributor: { id: string; name: string };
+  /** timeZone: its organisation's IANA zone, the one its people read deadlines in. */
+  distributor: { id: string; name: string; timeZone: string };
   /** The recall's classification per jurisdiction, as codes (worded with `classificationText`). */
   classifications: { jurisdiction: string; type: string; class: string }[];
   /** Type and class in the ERP's own words when it gives them outside `classifications` (e.g. "FSCA", "Class II"), joined; absent when not given. */
@@ -40,6 +42,8 @@ export interface NoticeData {
   instructionText: string[];
   /** The reply deadline as given (a date or a date-time), else the instant the recall's severity sets. */
   responseDeadline?: string;
+  /** The reply deadline as this distributor reads it: the stored instant in its organisation's zone, the zone named. */
+  deadlineShown?: string;
   /** Every affected product of the recall, with what THIS distributor received of it. */
   products: NoticeProduct[];
   /** Units of all affected lots shipped to this distributor. */
@@ -96,8 +100,8 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
   if (!recall) throw new AppError('not_found', `no recall ${input.recallId}`);
   // `onlySent`: a notice exists for a distributor once it was sent (at release); before that it is not served.
   if (input.onlySent && !recall.sent) throw new AppError('not_found', `no notice of recall ${recall.recall_number} was sent to ${input.distributorOrganisationId}`);
-  const rows = await db.all<{ gtin: string; lot: string | null; quantity: number; serials: string; name: string }>(
-    `SELECT c.gtin, c.lot, c.quantity_shipped AS quantity, c.serials, o.name
+  const rows = await db.all<{ gtin: string; lot: string | null; quantity: number; serials: string; name: string; time_zone: string }>(
+    `SELECT c.gtin, c.lot, c.quantity_shipped AS quantity, c.serials, o.name, o.time_zone
      FROM recall_consignees AS c JOIN organisations AS o ON o.id = c.distributor_organisation_id
      WHERE c.recall_id = ? AND c.distributor_organisation_id = ?
      ORDER BY c.gtin, ifnull(c.lot, '')`,
@@ -144,7 +148,7 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     recallNumber: recall.recall_number,
     issuedAt: recall.issued_at,
     manufacturer,
-    distributor: { id: input.distributorOrganisationId, name: rows[0]!.name },
+    distributor: { id: input.distributorOrganisationId, name: rows[0]!.name, timeZone: rows[0]!.time_zone },
     classifications,
     classification,
     reason: p.reason,
@@ -153,6 +157,7 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     instructionText,
     // The notice's own (a late consignee's), else as given; a recall that sets none has the default for its severity, which mails and follow-ups apply too.
     responseDeadline: recall.own_deadline ?? text(p.responseDeadline) ?? recall.response_deadline ?? undefined,
+    ...((recall.own_deadline ?? recall.response_deadline) ? { deadlineShown: formatInstantIn((recall.own_deadline ?? recall.response_deadline)!, rows[0]!.time_zone) } : {}),
     products: recalled.map((gtin) => ({ gtin, lots: byGtin.get(gtin) ?? [] })),
     units: rows.reduce((n, r) => n + r.quantity, 0),
     translations: readTranslations(p),

@@ -57,6 +57,7 @@ interface ConsigneeRow {
   name: string;
   erp_id: string | null;
   language: string;
+  time_zone: string;
   recipients: string;
   portal: number;
   partner_id: string | null;
@@ -69,7 +70,7 @@ interface ConsigneeRow {
 // One row per chosen consignee: its recipients as they are now, whether it has active portal
 // users and an AS2 partner profile, its notice if it has one, and its affected lots.
 const consigneesSql = `
-SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id, o.language,
+SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id, o.language, o.time_zone,
        ${noticeRecipientsSql} AS recipients,
        EXISTS (SELECT 1 FROM memberships AS m JOIN users AS u ON u.id = m.user_id
                 WHERE m.organisation_id = o.id AND m.role = 'distributor_user' AND u.disabled_at IS NULL) AS portal,
@@ -130,7 +131,7 @@ export async function issueNotices(
     const mails = noticeMails(consigneeLocales(c.language, noticeLocales), {
       recall: { ...recall, response_deadline: responseDeadline },
       translations,
-      distributor: { id: c.distributor, name: c.name },
+      distributor: { id: c.distributor, name: c.name, timeZone: c.time_zone },
       noticeId,
       recipients,
       url,

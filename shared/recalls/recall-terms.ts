@@ -1,4 +1,5 @@
 import { problem, type Problem } from '../errors.ts';
+import { endOfDayIn } from '../time-zone.ts';
 
 /**
  * The vocabulary of a recall, per jurisdiction: how it is classified (FDA 21 CFR 7.3(m),
@@ -61,11 +62,24 @@ export function isEffectivenessLevel(value: unknown): value is EffectivenessLeve
 export const defaultReplyDays: Record<Severity, number> = { 1: 5, 2: 10, 3: 20 };
 
 /**
- * The reply deadline as an instant: a date means the end of that day (UTC); a date-time is
+ * The reply deadline as an instant: a date means the end of that day in `zone` (the zone of the
+ * person who entered it; UTC for recalls recorded before zones, and by default); a date-time is
  * taken as given; none gives the default for the severity after `from`.
  */
-export function deadlineInstant(given: string | undefined, severity: Severity, from: Date): string {
-  if (given && /^\d{4}-\d{2}-\d{2}$/.test(given)) return `${given}T23:59:59.999Z`;
+export function deadlineInstant(given: string | undefined, severity: Severity, from: Date, zone = 'UTC'): string {
+  if (given && /^\d{4}-\d{2}-\d{2}$/.test(given)) return endOfDayIn(given, zone);
   if (given && !Number.isNaN(Date.parse(given))) return new Date(given).toISOString();
   return new Date(from.getTime() + defaultReplyDays[severity] * 86_400_000).toISOString();
+}
+
+/**
+ * When returns, destruction and corrections (the recall's actions) are due: the recall's
+ * actionsDeadline (a date: the end of that day in `zone`; a date-time as given), or by default
+ * the reply deadline plus the default reply days of the severity again (5, 10, 20 days): the
+ * time a consignee had to count its stock, once more to send it back. Stock on hand is due in
+ * quarantine by the reply deadline itself.
+ */
+export function actionsDeadlineInstant(given: string | undefined, replyDeadline: string, severity: Severity, zone = 'UTC'): string {
+  if (given) return deadlineInstant(given, severity, new Date(replyDeadline), zone);
+  return new Date(Date.parse(replyDeadline) + defaultReplyDays[severity] * 86_400_000).toISOString();
 }

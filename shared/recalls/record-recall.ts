@@ -2,13 +2,14 @@ import type { Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { AuditActor } from '../audit/entry.ts';
 import { newId } from '../ids.ts';
+import { canonicalTimeZone, defaultTimeZone } from '../time-zone.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { problem, refusal } from '../errors.ts';
 import { isLocale, type Locale } from '../i18n/index.ts';
 import { defaultNoticeLocales, type RecallTranslations } from './notice-languages.ts';
 import { resolveConsignees, type RecalledProduct, type ResolvedConsignees } from './resolve-consignees.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
-import { deadlineInstant, isEffectivenessLevel, severityOf, type Classification } from './recall-terms.ts';
+import { actionsDeadlineInstant, deadlineInstant, isEffectivenessLevel, severityOf, type Classification } from './recall-terms.ts';
 
 /** A recall as issued, from the ERP (recall.issued) or by QA in the portal. */
 export interface RecallContent {
@@ -20,6 +21,10 @@ export interface RecallContent {
   hazard?: string;
   instructions?: unknown;
   responseDeadline?: string;
+  /** IANA zone the deadline dates were entered in (the day ends there); absent: UTC, as before zones. */
+  deadlineTimeZone?: string;
+  /** Returns, destruction and corrections due by (date or date-time); absent: the default after the reply deadline. */
+  actionsDeadline?: string;
   effectivenessLevel?: string;
   noticeLanguages?: string[];
   /** Reason, hazard and further instructions per notice language; hashed and signed with the rest. */
@@ -42,7 +47,10 @@ export async function recordRecall(
   if (existing) throw refusal('conflict', `recall ${data.recallNumber} was already issued`, { [`${input.fieldPrefix ?? ''}recallNumber`]: problem('recalls.recallNumberTaken', { id: existing.id }) });
 
   const severity = severityOf(data.classifications ?? []);
-  const deadline = deadlineInstant(data.responseDeadline, severity, new Date(data.issuedAt));
+  const zone = data.deadlineTimeZone === undefined ? defaultTimeZone : canonicalTimeZone(String(data.deadlineTimeZone));
+  if (!zone) throw refusal('invalid_input', `${String(data.deadlineTimeZone)} is not an IANA time zone`, { [`${input.fieldPrefix ?? ''}deadlineTimeZone`]: problem('timeZones.badZone', { zone: String(data.deadlineTimeZone) }) });
+  const deadline = deadlineInstant(data.responseDeadline, severity, new Date(data.issuedAt), zone);
+  const actionsDeadline = actionsDeadlineInstant(data.actionsDeadline, deadline, severity, zone);
   const level = isEffectivenessLevel(data.effectivenessLevel) ? data.effectivenessLevel : 'C';
   const wanted = (data.noticeLanguages ?? []).filter(isLocale);
   const noticeLocales: Locale[] = wanted.length ? [...new Set(wanted)] : defaultNoticeLocales;
@@ -51,9 +59,9 @@ export async function recordRecall(
   const payload = JSON.stringify(data);
   const hash = input.recordHash ?? recallRecordHash(input.source, JSON.parse(payload) as Record<string, unknown>);
   await tx.run(
-    `INSERT INTO recalls (id, recall_number, source, state, payload, issued_at, received_at, severity, response_deadline, effectiveness_level, notice_locales, record_hash, created_by)
-     VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, data.recallNumber, input.source, payload, data.issuedAt, clock.now().toISOString(), severity, deadline, level, JSON.stringify(noticeLocales), hash, input.createdBy ?? null],
+    `INSERT INTO recalls (id, recall_number, source, state, payload, issued_at, received_at, severity, response_deadline, effectiveness_level, notice_locales, record_hash, created_by, actions_deadline)
+     VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [id, data.recallNumber, input.source, payload, data.issuedAt, clock.now().toISOString(), severity, deadline, level, JSON.stringify(noticeLocales), hash, input.createdBy ?? null, actionsDeadline],
   );
   await recordAudit(tx, clock, {
     actor: input.actor,
@@ -61,7 +69,7 @@ export async function recordRecall(
     action: 'recall.issued',
     entityType: 'recall',
     entityId: id,
-    newValues: { recallNumber: data.recallNumber, source: input.source, reason: data.reason, products: data.products.length, severity, responseDeadline: deadline, effectivenessLevel: level, recordHash: hash },
+    newValues: { recallNumber: data.recallNumber, source: input.source, reason: data.reason, products: data.products.length, severity, responseDeadline: deadline, actionsDeadline, effectivenessLevel: level, recordHash: hash },
     requestId: input.requestId,
   });
   const resolved = await resolveConsignees(tx, clock, { recallId: id, products: data.products, actor: input.actor, requestId: input.requestId });

@@ -101,7 +101,7 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
   doc.font('bold').fontSize(10).text(t('notice.total', { units: data.units }), margin, doc.y, { width });
 
   heading(t('notice.replyHeading'));
-  doc.font('bold').fontSize(11).text(data.responseDeadline ? t('notice.deadline', { deadline: showDate(data.responseDeadline) }) : t('notice.deadlineNone'), margin, doc.y, { width });
+  doc.font('bold').fontSize(11).text(data.responseDeadline ? t('notice.deadline', { deadline: data.deadlineShown ?? showDate(data.responseDeadline) }) : t('notice.deadlineNone'), margin, doc.y, { width });
   doc.moveDown(0.3);
   paragraph(t('notice.replyHow'));
   if (options.replyUrl) paragraph(t('notice.replyUrl', { url: options.replyUrl }));

@@ -41,7 +41,7 @@ export async function resendRecallNotices(ctx: UseCaseContext, actor: Actor, inp
         noticeMails(consigneeLocales(n.language, noticeLocales), {
           recall: { id: recall.id, recall_number: recall.recallNumber, reason: row.reason, response_deadline: n.response_deadline },
           translations,
-          distributor: { id: n.distributor_organisation_id, name: n.name },
+          distributor: { id: n.distributor_organisation_id, name: n.name, timeZone: n.time_zone },
           noticeId: n.id,
           recipients,
           url: noticeUrl(input.portalUrl, sign(n.id, n.link_expires_at)),

@@ -21,6 +21,7 @@ export interface SelectedNotice extends NoticeRow {
   name: string;
   /** The consignee organisation's language: its mails come in it first. */
   language: string;
+  time_zone: string;
   erp_id: string | null;
   escalation_contact_email: string | null;
   latest_version: number;
@@ -48,7 +49,7 @@ export async function selectConsignees(
   const all = await tx.all<SelectedNotice>(
     // The consignee's recipients as they are now (send-recall-follow-ups.ts does the same).
     `SELECT n.id, n.recall_id, n.distributor_organisation_id, ${noticeRecipientsSql} AS recipients, n.sent_at, n.link_expires_at, n.first_opened_at, n.follow_up_level, n.latest_version,
-            r.severity, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, o.name, o.language, o.erp_id, o.escalation_contact_email
+            r.severity, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, o.name, o.language, o.time_zone, o.erp_id, o.escalation_contact_email
        FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
       WHERE n.recall_id = ? ORDER BY o.name, o.id`,
     [recall.id],

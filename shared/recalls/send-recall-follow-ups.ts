@@ -6,8 +6,8 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import { translate, type Locale } from '../i18n/index.ts';
-import { consigneeLocales } from './notice-languages.ts';
-import { noticeUrl, signNoticeToken } from './notice-link.ts';
+import { followUpAddressing, type FollowUpAddressing } from './follow-up-addressing.ts';
+import { formatInstantIn, todayIn } from '../time-zone.ts';
 import { noticeRecipientsSql } from './notice-recipients.ts';
 import type { Severity } from './recall-terms.ts';
 import { followUpLevel, followUpsDue, longestReminderLeadMs, nextFollowUp, type FollowUpKind } from './follow-up-schedule.ts';
@@ -60,24 +60,8 @@ SELECT n.id, n.recall_id, n.distributor_organisation_id, ${noticeRecipientsSql} 
   FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
  WHERE r.state = 'open' AND n.latest_version = 0 AND n.follow_up_level < 3 AND ifnull(n.response_deadline, r.response_deadline) IS NOT NULL`;
 
-/** "2026-03-07 23:59 UTC": the deadline as the notice mail shows it. */
-function utcMinute(iso: string): string {
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
-}
-
 function whatIsDue(notice: NoticeRow, now: Date) {
   return nextFollowUp(followUpsDue(notice.severity, notice.response_deadline, notice.sent_at), notice.follow_up_level, now);
-}
-
-function uniqueAddresses(addresses: (string | null | undefined)[], except: (string | null)[] = []): string[] {
-  const seen = new Set(except.filter((a): a is string => !!a).map((a) => a.toLowerCase()));
-  const out: string[] = [];
-  for (const a of addresses) {
-    if (!a || seen.has(a.toLowerCase())) continue;
-    seen.add(a.toLowerCase());
-    out.push(a);
-  }
-  return out;
 }
 
 interface MailFacts {
@@ -85,6 +69,7 @@ interface MailFacts {
   toDistributor: boolean;
   recallNumber: string;
   distributor: string;
+  /** As the reader sees it (formatInstantIn). */
   deadline: string;
   sentOn: string;
   opened: boolean;
@@ -100,7 +85,7 @@ interface MailFacts {
 function followUpMail(locales: Locale[], f: MailFacts): { subject: string; text: string } {
   const part = (locale: Locale) => {
     const t = (key: Parameters<typeof translate>[1], params: Record<string, string | number> = {}) => translate(locale, key, params);
-    const params = { recallNumber: f.recallNumber, distributor: f.distributor, deadline: utcMinute(f.deadline), sentOn: f.sentOn, kind: t(`recallFollowUp.kind.${f.kind}`) };
+    const params = { recallNumber: f.recallNumber, distributor: f.distributor, deadline: f.deadline, sentOn: f.sentOn, kind: t(`recallFollowUp.kind.${f.kind}`) };
     const lots = f.lots.map((l) => t('recallFollowUp.lot', { gtin: l.gtin, lot: l.lot ?? t('recallFollowUp.noLot'), quantity: l.quantity })).join('\n');
     const lines = f.toDistributor
       ? [
@@ -122,15 +107,7 @@ function followUpMail(locales: Locale[], f: MailFacts): { subject: string; text:
 }
 
 /** What queueFollowUpMail wrote, and the facts the caller's audit entry and event need. */
-export interface QueuedFollowUpMail {
-  recall: { recall_number: string; notice_locales: string };
-  distributor: { name: string; erp_id: string | null; escalation_contact_email: string | null; language: string };
-  toDistributor: boolean;
-  to: string | null;
-  cc: string[];
-  escalationContactCopied: boolean;
-  mailIds: string[];
-}
+export type QueuedFollowUpMail = Pick<FollowUpAddressing, 'recall' | 'distributor' | 'toDistributor' | 'to' | 'cc' | 'escalationContactCopied'> & { mailIds: string[] };
 
 /**
  * Queues the follow-up mail of `kind` for a notice inside the caller's transaction: one message
@@ -146,39 +123,13 @@ export async function queueFollowUpMail(
   kind: FollowUpKind,
   options: FollowUpOptions,
 ): Promise<QueuedFollowUpMail> {
-  const recall = (await tx.get<{ recall_number: string; notice_locales: string }>('SELECT recall_number, notice_locales FROM recalls WHERE id = ?', [notice.recall_id]))!;
-  const distributor = (await tx.get<{ name: string; erp_id: string | null; escalation_contact_email: string | null; language: string }>(
-    'SELECT name, erp_id, escalation_contact_email, language FROM organisations WHERE id = ?',
-    [notice.distributor_organisation_id],
-  ))!;
-  const qa = (
-    await tx.all<{ email: string }>(
-      `SELECT DISTINCT u.email FROM memberships AS m JOIN users AS u ON u.id = m.user_id JOIN organisations AS o ON o.id = m.organisation_id
-        WHERE o.kind = 'manufacturer' AND m.role = 'manufacturer_qa' AND u.disabled_at IS NULL ORDER BY u.email`,
-    )
-  ).map((r) => r.email);
   const lots = await tx.all<{ gtin: string; lot: string | null; quantity: number }>(
     `SELECT gtin, lot, SUM(quantity_shipped) AS quantity FROM recall_consignees
       WHERE recall_id = ? AND distributor_organisation_id = ? GROUP BY gtin, ifnull(lot, '') ORDER BY gtin, ifnull(lot, '')`,
     [notice.recall_id, notice.distributor_organisation_id],
   );
-
-  // One message per follow-up: it is about the organisation's missing reply, so its people
-  // see whom else it reached, and the escalation contact and QA get one copy, not one each.
-  // A notice nobody could be mailed is followed up with the manufacturer's QA only: the
-  // message asks them to reach the distributor another way, which is not for its eyes.
-  const recipients = JSON.parse(notice.recipients) as string[];
-  const toDistributor = recipients.length > 0;
-  const addressees = toDistributor ? recipients : qa;
-  const copied = kind === 'final_notice' && toDistributor ? [distributor.escalation_contact_email, ...qa] : [];
-  const to = addressees[0] ?? null;
-  const cc = uniqueAddresses([...addressees.slice(1), ...copied], [to]);
-  const escalation = distributor.escalation_contact_email?.toLowerCase();
-  const escalationContactCopied = !!escalation && [to, ...cc].some((a) => a?.toLowerCase() === escalation);
-
-  // To the distributor: in its language first, as its notice. To QA only: in the notice languages.
-  const locales = consigneeLocales(toDistributor ? distributor.language : null, JSON.parse(recall.notice_locales) as unknown[]);
-  const url = noticeUrl(options.portalUrl, await signNoticeToken(tx, notice.id, notice.link_expires_at));
+  // One message per follow-up, to the consignee's recipients as they are now (or QA when nobody there can be mailed).
+  const { recall, distributor, toDistributor, to, cc, escalationContactCopied, locales, readerTimeZone, url } = await followUpAddressing(tx, notice, kind === 'final_notice', options.portalUrl);
   const mailIds: string[] = [];
   if (to) {
     const { subject, text } = followUpMail(locales, {
@@ -186,8 +137,8 @@ export async function queueFollowUpMail(
       toDistributor,
       recallNumber: recall.recall_number,
       distributor: distributor.name,
-      deadline: notice.response_deadline,
-      sentOn: notice.sent_at.slice(0, 10),
+      deadline: formatInstantIn(notice.response_deadline, readerTimeZone),
+      sentOn: todayIn(readerTimeZone, new Date(notice.sent_at)),
       opened: notice.first_opened_at !== null,
       lots,
       url,
@@ -261,6 +212,7 @@ async function sendOne(ctx: UseCaseContext, noticeId: string, options: FollowUpO
         noticeId: notice.id,
         distributor: { organisationId: notice.distributor_organisation_id, ...(distributor.erp_id ? { erpId: distributor.erp_id } : {}), name: distributor.name },
         kind: send.kind,
+        reason: 'no_reply',
         level,
         severity: notice.severity,
         responseDeadline: notice.response_deadline,

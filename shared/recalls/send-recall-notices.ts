@@ -7,6 +7,7 @@ import { translate, type Locale } from '../i18n/index.ts';
 import { AppError } from '../errors.ts';
 import type { RecallTranslations } from './notice-languages.ts';
 import { issueNotices, noticeRecallSql, type NoticeRecall } from './issue-notices.ts';
+import { formatInstantIn } from '../time-zone.ts';
 
 /** How long a notice link opens the notice after its reply deadline. */
 export const linkValidityAfterDeadlineMs = 90 * 86_400_000;
@@ -70,7 +71,7 @@ export function noticeMails(
   n: {
     recall: { id: string; recall_number: string; reason: string; response_deadline: string };
     translations: RecallTranslations;
-    distributor: { id: string; name: string };
+    distributor: { id: string; name: string; timeZone?: string };
     noticeId: string;
     recipients: string[];
     url: string;
@@ -78,7 +79,8 @@ export function noticeMails(
     addedLots?: AddedLot[];
   },
 ): OutgoingMail[] {
-  const facts = { recallNumber: n.recall.recall_number, distributor: n.distributor.name, deadline: n.recall.response_deadline, url: n.url };
+  // The deadline as the consignee reads it: in its organisation's zone, the zone named.
+  const facts = { recallNumber: n.recall.recall_number, distributor: n.distributor.name, deadline: formatInstantIn(n.recall.response_deadline, n.distributor.timeZone ?? 'UTC'), url: n.url };
   const text = locales
     .map((l) => (n.addedLots ? lotsAddedText(l, n.addedLots) + '\n\n' : '') + noticeMailText(l, { ...facts, reason: n.translations[l]?.reason ?? n.recall.reason }))
     .join('\n\n----\n\n');
@@ -99,12 +101,13 @@ function lotsAddedText(locale: Locale, lots: AddedLot[]): string {
   return [translate(locale, 'recallChannels.mail.lotsAdded'), ...lines].join('\n');
 }
 
+/** `deadline` as the reader sees it (formatInstantIn). */
 export function noticeMailText(locale: Locale, v: { recallNumber: string; distributor: string; reason: string; deadline: string; url: string }): string {
   return [
     translate(locale, 'recallMail.greeting', { distributor: v.distributor }),
     translate(locale, 'recallMail.body', { recallNumber: v.recallNumber }),
     translate(locale, 'recallMail.reason', { reason: v.reason }),
-    translate(locale, 'recallMail.deadline', { deadline: `${v.deadline.slice(0, 10)} ${v.deadline.slice(11, 16)} UTC` }),
+    translate(locale, 'recallMail.deadline', { deadline: v.deadline }),
     translate(locale, 'recallMail.link', { url: v.url }),
     translate(locale, 'recallMail.attachment'),
   ].join('\n\n');

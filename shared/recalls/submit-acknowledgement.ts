@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
-import { asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { actorTimeZone, asAuditActor, requireRole, type Actor } from '../auth/actor.ts';
+import { todayIn } from '../time-zone.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
@@ -68,7 +69,8 @@ const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed'] as
 export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: AcknowledgementInput): Promise<SubmittedAcknowledgement> {
   requireRole(actor, 'distributor_user');
   const notice = await noticeForDistributor(ctx.db, actor, input.noticeId);
-  const lots = checkLots(input, notice.lots, ctx.clock.now());
+  // A sub-recipient told "today" is today where the distributor is, not in UTC.
+  const lots = checkLots(input, notice.lots, todayIn(actorTimeZone(actor), ctx.clock.now()));
   const comment = input.comment?.trim() || null;
   if (comment && comment.length > 2000) throw refusal('invalid_input', 'the comment is too long', { comment: problem('common.tooLong', { max: 2000 }) });
   if ('password' in input.credential && !input.credential.password) {
@@ -173,9 +175,8 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
 type CheckedLot = Omit<AcknowledgementLotInput, 'subRecipients'> & { distributed: number; subRecipients: SubRecipientInput[] };
 
 /** Every problem with the reported quantities at once, keyed by field path (lots/0/quarantined …). */
-function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot: string | null }[], now: Date): CheckedLot[] {
+function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot: string | null }[], today: string): CheckedLot[] {
   const fields: Problems = {};
-  const today = now.toISOString().slice(0, 10);
   const known = new Set(noticeLots.map((l) => `${l.gtin}\u0000${l.lot ?? ''}`));
   const seen = new Set<string>();
   const lots = input.lots.map((raw, i) => {

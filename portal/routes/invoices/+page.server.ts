@@ -1,4 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { actorTimeZone } from '$shared/auth/actor.ts';
+import { todayIn } from '$shared/time-zone.ts';
 import { listInvoices } from '$shared/invoices/list-invoices.ts';
 import { listInvoiceableOrders } from '$shared/invoices/list-invoiceable-orders.ts';
 import { submitInvoice } from '$shared/invoices/submit-invoice.ts';
@@ -37,7 +39,8 @@ export const load = (async ({ locals, url }) => {
       staff: list.staff,
       orders,
       selectedPo: orders.find((o) => o.poNumber === wanted)?.poNumber ?? orders[0]?.poNumber ?? '',
-      today: locals.ctx.clock.now().toISOString().slice(0, 10),
+      // The invoice date the form starts with: the supplier's today, in its own time zone.
+      today: todayIn(actorTimeZone(actor), locals.ctx.clock.now()),
     };
   } catch (e) {
     loadFailure(e, locals);

@@ -34,6 +34,8 @@ export interface RecallFormValues {
   instructionText: string;
   products: ProductValues[];
   responseDeadline: string;
+  /** Returns, destruction and corrections due by ('' for the default). */
+  actionsDeadline?: string;
   effectivenessLevel: string;
   noticeLanguages: string[];
   /** Per language: reason, hazard and further instructions ('' when not given). */
@@ -79,6 +81,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     instructionText: text(form, 'instructionText'),
     products,
     responseDeadline: text(form, 'responseDeadline'),
+    actionsDeadline: text(form, 'actionsDeadline'),
     effectivenessLevel: text(form, 'effectivenessLevel'),
     noticeLanguages: all(form, 'noticeLanguages'),
     translations: Object.fromEntries(locales.map((l) => [l, Object.fromEntries(textKinds.map((k) => [k, text(form, `translations.${l}.${k}`)])) as Required<RecallTexts>])),
@@ -92,6 +95,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     instructionText: values.instructionText,
     products: products.map((p) => ({ gtin: p.gtin, lots: list(p.lots), serials: list(p.serials), expiryFrom: p.expiryFrom, expiryTo: p.expiryTo })),
     responseDeadline: values.responseDeadline,
+    actionsDeadline: values.actionsDeadline,
     effectivenessLevel: values.effectivenessLevel,
     noticeLanguages: values.noticeLanguages,
     translations: values.translations,

@@ -25,12 +25,13 @@ interface PartnerOrg {
   organisation_id: string;
   organisation_name: string;
   kind: OrganisationKind;
+  time_zone: string;
 }
 
 /** The partner's technical user as an Actor, created (with its audit entry) the first time. */
 export async function partnerSystemActor(tx: Pick<Tx, 'get' | 'run'>, clock: Clock, partnerId: string): Promise<Actor> {
   const partner = await tx.get<PartnerOrg>(
-    `SELECT p.as2_id, p.organisation_id, o.name AS organisation_name, o.kind
+    `SELECT p.as2_id, p.organisation_id, o.name AS organisation_name, o.kind, o.time_zone
        FROM edi_partners p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?`,
     [partnerId],
   );
@@ -46,6 +47,7 @@ export async function partnerSystemActor(tx: Pick<Tx, 'get' | 'run'>, clock: Clo
     organisationId: partner.organisation_id,
     organisationName: partner.organisation_name,
     organisationKind: partner.kind,
+    organisationTimeZone: partner.time_zone,
     role,
   });
   const existing = await tx.get<{ id: string; display_name: string }>('SELECT id, display_name FROM users WHERE email = ?', [email]);

@@ -1,6 +1,7 @@
 import { listOrganisations } from '$shared/organisations/list-organisations.ts';
 import { addOrganisation } from '$shared/organisations/add-organisation.ts';
 import { setOrganisationLanguage } from '$shared/organisations/set-organisation-language.ts';
+import { setOrganisationTimeZone } from '$shared/organisations/set-organisation-time-zone.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -10,7 +11,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load = (async ({ locals }) => {
   try {
-    return { organisations: await listOrganisations(locals.ctx, requireActor(locals)) };
+    // The IANA names to pick a time zone from, as the server knows them (it checks typed names the same way).
+    return { organisations: await listOrganisations(locals.ctx, requireActor(locals)), zoneNames: Intl.supportedValuesOf('timeZone') };
   } catch (e) {
     loadFailure(e, locals);
   }
@@ -36,6 +38,17 @@ export const actions = {
       return { languageSet: values.organisationId };
     } catch (e) {
       return problemFailure(e, locals, 'language', values);
+    }
+  },
+  /** The organisation's time zone: its people's "today" and the zone deadlines are shown in. */
+  timeZone: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { organisationId: String(form.get('organisationId') ?? ''), timeZone: String(form.get('timeZone') ?? '') };
+    try {
+      await setOrganisationTimeZone(locals.ctx, requireActor(locals), values);
+      return { timeZoneSet: values.organisationId };
+    } catch (e) {
+      return problemFailure(e, locals, 'timeZone', values);
     }
   },
 } satisfies Actions;

@@ -15,6 +15,7 @@ import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts'
 import { loadFailure, userMessage } from '$lib/server/errors.ts';
 import { trustedPortalOrigin } from '$lib/server/portal-origin.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
+import { actorTimeZone } from '$shared/auth/actor.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { readConsigneeForm, recallFailure } from '../recall-form.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
@@ -55,6 +56,7 @@ export const load = (async ({ locals, params, url }) => {
       ...(await getRecallOverview(locals.ctx, actor, params.id)),
       nmpa: await getNmpaTimeline(locals.ctx, actor, params.id),
       signer: actor.displayName,
+      timeZone: actorTimeZone(actor),
       justCreated: url.searchParams.has('created'),
     };
   } catch (e) {

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { requireRole } from '$shared/auth/actor.ts';
+import { actorTimeZone, requireRole } from '$shared/auth/actor.ts';
+import { todayIn } from '$shared/time-zone.ts';
 import { createRecall } from '$shared/recalls/create-recall.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
@@ -15,7 +16,7 @@ export const load = (async ({ locals }) => {
   } catch (e) {
     loadFailure(e, locals);
   }
-  return { signer: actor.displayName, today: locals.ctx.clock.now().toISOString().slice(0, 10) };
+  return { signer: actor.displayName, today: todayIn(actorTimeZone(actor), locals.ctx.clock.now()), timeZone: actorTimeZone(actor) };
 }) satisfies PageServerLoad;
 
 export const actions = {
