@@ -25,6 +25,7 @@ import { lotsDe } from './lots.de.ts';
 import { certificatesDe } from './certificates.de.ts';
 import { invoicesDe } from './invoices.de.ts';
 import { ordersDe } from './orders.de.ts';
+import { recallClosingDe } from './recall-closing.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -58,4 +59,5 @@ export const de: Record<MessageKey, string> = {
   ...certificatesDe,
   ...invoicesDe,
   ...ordersDe,
+  ...recallClosingDe,
 };

@@ -24,6 +24,7 @@ import { lotsEn } from './lots.en.ts';
 import { certificatesEn } from './certificates.en.ts';
 import { invoicesEn } from './invoices.en.ts';
 import { ordersEn } from './orders.en.ts';
+import { recallClosingEn } from './recall-closing.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -53,6 +54,7 @@ export const en = {
   ...certificatesEn,
   ...invoicesEn,
   ...ordersEn,
+  ...recallClosingEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -25,6 +25,7 @@ import { lotsZhCN } from './lots.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
 import { invoicesZhCN } from './invoices.zh-CN.ts';
 import { ordersZhCN } from './orders.zh-CN.ts';
+import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -54,4 +55,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...certificatesZhCN,
   ...invoicesZhCN,
   ...ordersZhCN,
+  ...recallClosingZhCN,
 };
