@@ -62,9 +62,13 @@ export function closingGapProblems(g: ClosingGaps): Problems {
   return problems;
 }
 
-/** What is open on a recall before QA closes it, for the close form (manufacturer staff; anyone else: not_found). */
-export async function getClosingGaps(ctx: UseCaseContext, actor: Actor, recallId: string): Promise<{ problems: Problems; open: boolean }> {
+/**
+ * What the recall page shows before QA closes: what is open (as problems, counts and names as
+ * params) and QA's estimated completion date (manufacturer staff; anyone else: not_found).
+ */
+export async function getRecallClosing(ctx: UseCaseContext, actor: Actor, recallId: string): Promise<{ problems: Problems; open: boolean; estimatedCompletionOn: string | null }> {
   const recall = await recallForStaff(ctx.db, actor, recallId);
   const gaps = await closingGaps(ctx.db, recall.id, recall.effectivenessLevel);
-  return { problems: closingGapProblems(gaps), open: hasClosingGaps(gaps) };
+  const estimate = await ctx.db.get<{ on: string | null }>('SELECT estimated_completion_on AS "on" FROM recalls WHERE id = ?', [recall.id]);
+  return { problems: closingGapProblems(gaps), open: hasClosingGaps(gaps), estimatedCompletionOn: estimate?.on ?? null };
 }

@@ -58,6 +58,10 @@ export function isEffectivenessLevel(value: unknown): value is EffectivenessLeve
   return typeof value === 'string' && value in effectivenessLevels;
 }
 
+/** How QA reached a consignee for its effectiveness check (21 CFR 7.42(b)(3): personal visits, telephone calls, letters or a combination). */
+export const contactMethods = ['phone', 'email', 'visit', 'letter', 'portal'] as const;
+export type ContactMethod = (typeof contactMethods)[number];
+
 /** Level B's percentage lies strictly between C's and A's. */
 export const levelBPercentBounds = { above: effectivenessLevels.C * 100, below: effectivenessLevels.A * 100 } as const;
 

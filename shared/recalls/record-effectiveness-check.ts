@@ -9,13 +9,12 @@ import { verifySigner, type SignerCredential } from '../signatures/verify-signer
 import { recordSignature } from '../signatures/record-signature.ts';
 import { AppError, problem, refusal, type Problems } from '../errors.ts';
 import { recallForStaff } from './get-recall-dashboard.ts';
+import { contactMethods, type ContactMethod } from './recall-terms.ts';
 
 export const effectivenessOutcomes = ['effective', 'ineffective'] as const;
 export type EffectivenessOutcome = (typeof effectivenessOutcomes)[number];
 
-/** How QA reached the consignee for the check (21 CFR 7.42(b)(3): personal visits, telephone calls, letters or a combination). */
-export const contactMethods = ['phone', 'email', 'visit', 'letter', 'portal'] as const;
-export type ContactMethod = (typeof contactMethods)[number];
+export { contactMethods, type ContactMethod } from './recall-terms.ts';
 
 export interface RecordedCheck {
   id: string;

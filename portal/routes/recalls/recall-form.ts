@@ -35,6 +35,8 @@ export interface RecallFormValues {
   products: ProductValues[];
   responseDeadline: string;
   effectivenessLevel: string;
+  /** Level B's percentage as typed. */
+  effectivenessPercent: string;
   noticeLanguages: string[];
   /** Per language: reason, hazard and further instructions ('' when not given). */
   translations: Record<string, Required<RecallTexts>>;
@@ -80,6 +82,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     products,
     responseDeadline: text(form, 'responseDeadline'),
     effectivenessLevel: text(form, 'effectivenessLevel'),
+    effectivenessPercent: text(form, 'effectivenessPercent'),
     noticeLanguages: all(form, 'noticeLanguages'),
     translations: Object.fromEntries(locales.map((l) => [l, Object.fromEntries(textKinds.map((k) => [k, text(form, `translations.${l}.${k}`)])) as Required<RecallTexts>])),
   };
@@ -93,6 +96,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     products: products.map((p) => ({ gtin: p.gtin, lots: list(p.lots), serials: list(p.serials), expiryFrom: p.expiryFrom, expiryTo: p.expiryTo })),
     responseDeadline: values.responseDeadline,
     effectivenessLevel: values.effectivenessLevel,
+    effectivenessPercent: values.effectivenessPercent,
     noticeLanguages: values.noticeLanguages,
     translations: values.translations,
   };
