@@ -17,7 +17,7 @@ export const recallClosingDe: Record<keyof typeof recallClosingEn, string> = {
   'recallClosing.method.email': 'E-Mail',
   'recallClosing.method.visit': 'Besuch',
   'recallClosing.method.letter': 'Brief',
-  'recallClosing.method.portal': 'Portal',
+  'recallClosing.method.portal': 'Über das Portal',
   'recallClosing.signStatement': 'Mit Ihrem Passwort unterschreiben Sie, {name}, dieses Ergebnis (Bedeutung: Prüfung). Ein späterer Eintrag kommt hinzu; dieser bleibt erhalten.',
   'recallClosing.signatureMethod.password': 'Passwort',
   'recallClosing.signatureMethod.passkey': 'Passkey',
