@@ -4,13 +4,8 @@
 // only once every consignee replied or had its final notice and the checks are recorded (or with
 // a signed override reason); after close the checks are frozen by the use case and by the
 // database's triggers; the 7.55 package PDF is read back with pdftotext.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/auth/actor.ts';
-import type { Db } from '../../shared/db/index.ts';
 import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
@@ -27,33 +22,18 @@ import { getRecallStatusReport } from '../../shared/recalls/recall-status-report
 import { getTerminationPackage } from '../../shared/recalls/get-termination-package.ts';
 import { renderTerminationPackagePdf } from '../../shared/recalls/render-termination-package-pdf.ts';
 import { recordHash } from '../../shared/signatures/record-hash.ts';
-import { validateEvent } from '../../shared/events/validate-event.ts';
-import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { refusal } from '../support/refusal.ts';
+import { pdfText } from '../support/pdf-text.ts';
+import { eventsOf } from '../support/outbox-events.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
 const by = { type: 'system' as const, name: 'recall closing test' };
 const infusionSet = '09506000134352';
-
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-recall-closing-'));
-function pdfText(bytes: Uint8Array): string {
-  const file = join(scratch, 'package.pdf');
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
-
-async function eventsOf(db: Db, type: string): Promise<Record<string, unknown>[]> {
-  const rows = await db.all<{ event_type: string; occurred_at: string; payload: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number }>(
-    'SELECT event_type, occurred_at, payload, aggregate_type, aggregate_id, aggregate_seq FROM outbox WHERE event_type = ? ORDER BY position',
-    [type],
-  );
-  return rows.map((r) => validateEvent(JSON.parse(webhookBody(r)), 'outbound').data);
-}
 
 describe('effectiveness checks, closing and the termination package', () => {
   let t: TestDatabase;
@@ -108,7 +88,6 @@ describe('effectiveness checks, closing and the termination package', () => {
 
   afterAll(() => {
     t?.close();
-    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('the ERP gives level B its percentage: stored with the recall, never edited; out of bounds is refused', async () => {
