@@ -99,7 +99,8 @@ export async function drawEffectivenessChecks(ctx: UseCaseContext, actor: Actor,
          FROM (SELECT DISTINCT distributor_organisation_id AS id FROM recall_consignees WHERE recall_id = :recall) c`,
       { recall: recall.id },
     );
-    const size = sampleSize(recall.effectivenessLevel, pool.length, await recallEffectivenessPercent(tx, recall.id));
+    const percent = await recallEffectivenessPercent(tx, recall.id);
+    const size = sampleSize(recall.effectivenessLevel, pool.length, percent);
     const alreadyDrawn = pool.filter((p) => p.drawn).length;
     const ranked = pool
       .filter((p) => !p.drawn)
@@ -122,7 +123,7 @@ export async function drawEffectivenessChecks(ctx: UseCaseContext, actor: Actor,
         entityType: 'recall',
         entityId: recall.id,
         oldValues: { drawn: alreadyDrawn },
-        newValues: { level: recall.effectivenessLevel, consignees: pool.length, sampleSize: size, added: picked },
+        newValues: { level: recall.effectivenessLevel, ...(percent !== null ? { percent } : {}), consignees: pool.length, sampleSize: size, added: picked },
         requestId: ctx.requestId,
       });
     }

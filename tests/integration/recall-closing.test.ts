@@ -105,6 +105,8 @@ describe('effectiveness checks, closing and the termination package', () => {
     const drawn = await drawEffectivenessChecks(t.ctx, as.qa!, recallId);
     expect(drawn).toMatchObject({ level: 'B', consignees: 5, sampleSize: 2, added: 2 });
     expect((await drawEffectivenessChecks(t.ctx, as.qa!, recallId)).added).toBe(0);
+    const audit = await t.db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'recall.effectiveness_checks_drawn' AND entity_id = ?", [recallId]);
+    expect(JSON.parse(audit!.new_values)).toMatchObject({ level: 'B', percent: 40, consignees: 5, sampleSize: 2 });
     const plain = (await issue('FSCA-2026-302', { effectivenessLevel: 'B' })).recall;
     await sendRecallNotices(t.ctx, as.qa!, { recallId: plain, portalUrl });
     expect(await drawEffectivenessChecks(t.ctx, as.qa!, plain)).toMatchObject({ level: 'B', consignees: 5, sampleSize: 3, added: 3 });
