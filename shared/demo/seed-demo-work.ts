@@ -155,6 +155,7 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
     products: [{ gtin: demoRecallLots.gtin, lots: [...demoRecallLots.lots] }],
     responseDeadline: day(7),
     effectivenessLevel: 'B',
+    effectivenessPercent: 30,
     noticeLanguages: ['en', 'zh-CN'],
     credential,
   });

@@ -84,6 +84,7 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.act.recall.consignee_added': 'Empfänger zum Rückruf hinzugefügt',
   'audit.act.recall.consignees_resolved': 'Empfänger des Rückrufs ermittelt',
   'audit.act.recall.effectiveness_check_recorded': 'Wirksamkeitsprüfung erfasst',
+  'audit.act.recall.estimated_completion_set': 'Voraussichtlicher Abschluss festgelegt',
   'audit.act.recall.effectiveness_checks_drawn': 'Stichprobe für Wirksamkeitsprüfungen gezogen',
   'audit.act.recall.issued': 'Rückruf ausgelöst',
   'audit.act.recall.nmpa_document_downloaded': 'NMPA-Rückrufunterlage heruntergeladen',

@@ -84,6 +84,7 @@ export const auditEn = {
   'audit.act.recall.consignee_added': 'Recall consignee added',
   'audit.act.recall.consignees_resolved': 'Recall consignees found',
   'audit.act.recall.effectiveness_check_recorded': 'Effectiveness check recorded',
+  'audit.act.recall.estimated_completion_set': 'Estimated completion set',
   'audit.act.recall.effectiveness_checks_drawn': 'Effectiveness checks drawn',
   'audit.act.recall.issued': 'Recall issued',
   'audit.act.recall.nmpa_document_downloaded': 'NMPA recall document downloaded',

@@ -86,6 +86,7 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.recall.consignee_added': '召回收货方已添加',
   'audit.act.recall.consignees_resolved': '召回收货方已确定',
   'audit.act.recall.effectiveness_check_recorded': '有效性检查已记录',
+  'audit.act.recall.estimated_completion_set': '已设定预计完成日期',
   'audit.act.recall.effectiveness_checks_drawn': '有效性检查已抽取',
   'audit.act.recall.issued': '召回已发布',
   'audit.act.recall.nmpa_document_downloaded': 'NMPA 召回文件已下载',

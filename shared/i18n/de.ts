@@ -29,6 +29,7 @@ import { invoicesDe } from './invoices.de.ts';
 import { ordersDe } from './orders.de.ts';
 import { timeZonesDe } from './time-zones.de.ts';
 import { recallDueDe } from './recall-due.de.ts';
+import { recallClosingDe } from './recall-closing.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -66,4 +67,5 @@ export const de: Record<MessageKey, string> = {
   ...ordersDe,
   ...timeZonesDe,
   ...recallDueDe,
+  ...recallClosingDe,
 };

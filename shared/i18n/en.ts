@@ -28,6 +28,7 @@ import { invoicesEn } from './invoices.en.ts';
 import { ordersEn } from './orders.en.ts';
 import { timeZonesEn } from './time-zones.en.ts';
 import { recallDueEn } from './recall-due.en.ts';
+import { recallClosingEn } from './recall-closing.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -61,6 +62,7 @@ export const en = {
   ...ordersEn,
   ...timeZonesEn,
   ...recallDueEn,
+  ...recallClosingEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

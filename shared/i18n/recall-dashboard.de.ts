@@ -18,7 +18,7 @@ export const recallDashboardDe: Record<keyof typeof recallDashboardEn, string> =
   'recallDashboard.count.escalated': 'Eskaliert (letzte Mahnung)',
   'recallDashboard.level': 'Wirksamkeitsprüfung',
   'recallDashboard.levelName.A': 'Stufe A: jeder Empfänger wird geprüft',
-  'recallDashboard.levelName.B': 'Stufe B: die Hälfte der Empfänger wird geprüft',
+  'recallDashboard.levelName.B': 'Stufe B: der von der QS festgelegte Anteil der Empfänger (mehr als 10 %, weniger als 100 %) wird geprüft',
   'recallDashboard.levelName.C': 'Stufe C: 10 % der Empfänger werden geprüft',
   'recallDashboard.levelName.D': 'Stufe D: 2 % der Empfänger werden geprüft',
   'recallDashboard.levelName.E': 'Stufe E: keine Wirksamkeitsprüfungen',

@@ -17,7 +17,7 @@ export const recallDashboardEn = {
   'recallDashboard.count.escalated': 'Escalated (final notice)',
   'recallDashboard.level': 'Effectiveness check',
   'recallDashboard.levelName.A': 'Level A: every consignee is checked',
-  'recallDashboard.levelName.B': 'Level B: half of the consignees are checked',
+  'recallDashboard.levelName.B': 'Level B: the share of the consignees QA set (more than 10 %, less than 100 %) is checked',
   'recallDashboard.levelName.C': 'Level C: 10 % of the consignees are checked',
   'recallDashboard.levelName.D': 'Level D: 2 % of the consignees are checked',
   'recallDashboard.levelName.E': 'Level E: no effectiveness checks',

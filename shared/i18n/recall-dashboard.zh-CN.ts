@@ -19,7 +19,7 @@ export const recallDashboardZhCN: Record<keyof typeof recallDashboardEn, string>
   'recallDashboard.count.escalated': '已升级（最终通知）',
   'recallDashboard.level': '有效性检查',
   'recallDashboard.levelName.A': 'A 级：检查全部收货方',
-  'recallDashboard.levelName.B': 'B 级：检查一半收货方',
+  'recallDashboard.levelName.B': 'B 级：按质量保证部门设定的比例检查收货方（大于 10%，小于 100%）',
   'recallDashboard.levelName.C': 'C 级：检查 10% 的收货方',
   'recallDashboard.levelName.D': 'D 级：检查 2% 的收货方',
   'recallDashboard.levelName.E': 'E 级：无需有效性检查',

@@ -103,7 +103,7 @@ export const recallPagesDe: Record<keyof typeof recallPagesEn, string> = {
   'recalls.action.destroy': 'Vernichten',
   'recalls.action.correct': 'Korrektur vor Ort durch den Hersteller',
   'recalls.level.A': 'jeder Empfänger wird kontaktiert, um zu prüfen, ob der Rückruf ihn erreicht hat',
-  'recalls.level.B': 'die Hälfte der Empfänger wird geprüft',
+  'recalls.level.B': 'der von der QS festgelegte Anteil der Empfänger (mehr als 10 %, weniger als 100 %) wird geprüft',
   'recalls.level.C': '10 % der Empfänger werden geprüft',
   'recalls.level.D': '2 % der Empfänger werden geprüft',
   'recalls.level.E': 'keine Wirksamkeitsprüfungen',

@@ -107,7 +107,7 @@ export const recallPagesEn = {
   'recalls.action.destroy': 'Destroy them',
   'recalls.action.correct': 'Correction on site by the manufacturer',
   'recalls.level.A': 'every consignee is contacted to check the recall reached it',
-  'recalls.level.B': 'half of the consignees are checked',
+  'recalls.level.B': 'the share of the consignees QA sets (more than 10 %, less than 100 %) is checked',
   'recalls.level.C': '10 % of the consignees are checked',
   'recalls.level.D': '2 % of the consignees are checked',
   'recalls.level.E': 'no effectiveness checks',

@@ -109,7 +109,7 @@ export const recallPagesZhCN: Record<keyof typeof recallPagesEn, string> = {
   'recalls.action.destroy': '销毁',
   'recalls.action.correct': '由制造商现场纠正',
   'recalls.level.A': '逐一联系全部收货方，核实召回已送达',
-  'recalls.level.B': '抽查一半的收货方',
+  'recalls.level.B': '按质量保证部门设定的比例抽查收货方（大于 10%，小于 100%）',
   'recalls.level.C': '抽查 10% 的收货方',
   'recalls.level.D': '抽查 2% 的收货方',
   'recalls.level.E': '不做有效性检查',

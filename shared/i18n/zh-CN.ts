@@ -29,6 +29,7 @@ import { invoicesZhCN } from './invoices.zh-CN.ts';
 import { ordersZhCN } from './orders.zh-CN.ts';
 import { timeZonesZhCN } from './time-zones.zh-CN.ts';
 import { recallDueZhCN } from './recall-due.zh-CN.ts';
+import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -62,4 +63,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...ordersZhCN,
   ...timeZonesZhCN,
   ...recallDueZhCN,
+  ...recallClosingZhCN,
 };

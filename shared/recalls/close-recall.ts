@@ -9,6 +9,7 @@ import { verifySigner, type SignerCredential } from '../signatures/verify-signer
 import { recordSignature } from '../signatures/record-signature.ts';
 import { recallRecordFindings } from '../signatures/verify-record-hashes.ts';
 import { AppError, problem, refusal, type Problems } from '../errors.ts';
+import { closingGapProblems, closingGaps, hasClosingGaps } from './recall-closing.ts';
 
 /** The figures a recall is closed on, as they stood when QA signed. */
 interface ClosingFigures {
@@ -31,23 +32,31 @@ async function closingFigures(db: UseCaseContext['db'], recallId: string): Promi
 
 /**
  * Manufacturer QA closes an open recall (the firm's termination, 21 CFR 7.55), signed with
- * meaning "approval" over the recall, the reason and the figures as they stand. Replies and
- * follow-ups stop; the records stay. Audited and posted as recall.closed.
+ * meaning "approval" over the recall, the reason and the figures as they stand. Only when every
+ * consignee replied or was sent its final notice and the effectiveness checks are drawn and
+ * recorded (recall-closing.ts); otherwise refused with what is open, unless QA gives an override
+ * reason, which the signature, the audit entry and the event then carry with what was open.
+ * Replies and follow-ups stop; the records stay. Audited and posted as recall.closed.
  */
 export async function closeRecall(
   ctx: UseCaseContext,
   actor: Actor,
   rp: RelyingParty,
-  input: { recallId: string; reason: string; credential: SignerCredential },
+  input: { recallId: string; reason: string; /** Closing although something is open: why. */ overrideReason?: string; credential: SignerCredential },
 ): Promise<{ closedAt: string }> {
   closeRecalls.require(actor);
   const reason = input.reason.trim();
-  const recall = await ctx.db.get<{ id: string; recall_number: string; state: string }>('SELECT id, recall_number, state FROM recalls WHERE id = ?', [input.recallId]);
+  const overrideReason = input.overrideReason?.trim() || undefined;
+  const recall = await ctx.db.get<{ id: string; recall_number: string; state: string; effectiveness_level: 'A' | 'B' | 'C' | 'D' | 'E' }>(
+    'SELECT id, recall_number, state, effectiveness_level FROM recalls WHERE id = ?',
+    [input.recallId],
+  );
   if (!recall) throw new AppError('not_found', 'no such recall');
   if (recall.state !== 'open') throw new AppError('conflict', `recall ${recall.recall_number} is ${recall.state}: only an open recall can be closed`);
   const fields: Problems = {};
   if (!reason) fields.reason = problem('recalls.closeReasonRequired');
   if (reason.length > 2000) fields.reason = problem('recalls.tooLong', { max: 2000 });
+  if (overrideReason && overrideReason.length > 2000) fields.overrideReason = problem('recalls.tooLong', { max: 2000 });
   if ('password' in input.credential && !input.credential.password) fields.password = problem('signatures.passwordRequired');
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the recall cannot be closed as asked', fields);
 
@@ -55,8 +64,15 @@ export async function closeRecall(
   if ((await recallRecordFindings(ctx.db, recall.id)).length) {
     throw new AppError('conflict', `recall ${recall.recall_number} has records altered since they were recorded: it cannot be closed (run lotbridge audit verify)`);
   }
+  const gaps = await closingGaps(ctx.db, recall.id, recall.effectiveness_level);
+  const open = hasClosingGaps(gaps) ? { consignees: gaps.openConsignees.length, checksUnrecorded: gaps.unrecordedChecks.length, checksUndrawn: gaps.undrawnChecks } : undefined;
+  if (open && !overrideReason) {
+    throw refusal('conflict', `recall ${recall.recall_number} has open consignees or effectiveness checks: close it when they are settled, or give an override reason`, closingGapProblems(gaps));
+  }
+  // Without anything open the override reason means nothing: it is not recorded.
+  const override = open ? { overrideReason, open } : {};
   const figures = await closingFigures(ctx.db, recall.id);
-  const hash = recordHash({ recallId: recall.id, recallNumber: recall.recall_number, action: 'close', reason, ...figures });
+  const hash = recordHash({ recallId: recall.id, recallNumber: recall.recall_number, action: 'close', reason, ...figures, ...override });
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {
@@ -70,7 +86,7 @@ export async function closeRecall(
       entityType: 'recall',
       entityId: recall.id,
       oldValues: { state: 'open' },
-      newValues: { state: 'closed', signature: signature.id, ...figures },
+      newValues: { state: 'closed', signature: signature.id, ...figures, ...override },
       reason,
       requestId: ctx.requestId,
     });
@@ -84,6 +100,7 @@ export async function closeRecall(
         closedAt: signature.signedAt,
         reason,
         ...figures,
+        ...override,
         signature: { signerName: signature.signerName, meaning: signature.meaning, signedAt: signature.signedAt, method: signature.method },
       },
     });

@@ -14,6 +14,7 @@ const valid: NewRecall = {
   products: [{ gtin: '9506000134352', lots: ['L-A'] }],
   responseDeadline: '2026-03-10',
   effectivenessLevel: 'B',
+  effectivenessPercent: 30,
   noticeLanguages: ['en', 'zh-CN'],
 };
 

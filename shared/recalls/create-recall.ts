@@ -10,7 +10,7 @@ import { isLocale } from '../i18n/index.ts';
 import { problem, refusal, type Problems } from '../errors.ts';
 import { isValidGtin, toGtin14 } from '../gs1/gtin.ts';
 import { noticeActions } from './get-notice-data.ts';
-import { classificationProblem, isEffectivenessLevel, type Classification } from './recall-terms.ts';
+import { classificationProblem, effectivenessPercentProblem, isEffectivenessLevel, type Classification } from './recall-terms.ts';
 import { recordRecall, type RecallContent } from './record-recall.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
 import { recallTextLimits, type RecallTexts, type RecallTranslations } from './notice-languages.ts';
@@ -37,12 +37,21 @@ export interface NewRecall {
   /** YYYY-MM-DD (optional): returns, destruction and corrections are due by the end of that day; by default the reply days of the severity after the reply deadline. */
   actionsDeadline?: string;
   effectivenessLevel: string;
+  /** Level B only: the percentage of consignees to check, more than 10 and less than 100 (a form gives it as text). */
+  effectivenessPercent?: number | string;
   noticeLanguages: string[];
   /** Reason, hazard and further instructions per notice language (optional; empty texts are dropped). */
   translations?: Record<string, RecallTexts>;
 }
 
 const date = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Level B's percentage as a number ("30", "33.5", "33,5" from a form), NaN when it is none. */
+function levelBPercent(given: number | string | undefined): number {
+  if (typeof given === 'number') return given;
+  const text = (given ?? '').trim().replace(',', '.');
+  return /^\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+}
 
 /** The recall as it will be recorded and signed, or every problem with the form at once. */
 export function checkNewRecall(input: NewRecall, today: string): RecallContent {
@@ -93,6 +102,11 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
   if (actionsDeadline && (!date.test(actionsDeadline) || Number.isNaN(Date.parse(actionsDeadline)))) fields.actionsDeadline = problem('recalls.badDate');
   else if (actionsDeadline && actionsDeadline < input.responseDeadline) fields.actionsDeadline = problem('recallDue.actionsBeforeReply');
   if (!isEffectivenessLevel(input.effectivenessLevel)) fields.effectivenessLevel = problem('recalls.badLevel');
+  const effectivenessPercent = input.effectivenessLevel === 'B' ? levelBPercent(input.effectivenessPercent) : undefined;
+  if (input.effectivenessLevel === 'B') {
+    const wrong = effectivenessPercentProblem(effectivenessPercent);
+    if (wrong) fields.effectivenessPercent = wrong;
+  }
   const noticeLanguages = [...new Set(input.noticeLanguages)];
   if (noticeLanguages.length === 0 || !noticeLanguages.every(isLocale)) fields.noticeLanguages = problem('recalls.badLanguages');
   const translations: RecallTranslations = {};
@@ -121,6 +135,8 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
     responseDeadline: input.responseDeadline,
     ...(actionsDeadline ? { actionsDeadline } : {}),
     effectivenessLevel: input.effectivenessLevel,
+    // Level B only: the payload (and so the record hash) of a recall at another level is as before.
+    ...(effectivenessPercent !== undefined ? { effectivenessPercent } : {}),
     noticeLanguages,
     // Only when given: the payload (and so the record hash) of a recall without them is as before.
     ...(Object.keys(translations).length ? { translations } : {}),

@@ -6,7 +6,7 @@ import type { Tx } from '../db/index.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { AppError } from '../errors.ts';
 import { recallForStaff } from './get-recall-dashboard.ts';
-import { effectivenessLevels, type EffectivenessLevel } from './recall-terms.ts';
+import { effectivenessPercent, type EffectivenessLevel } from './recall-terms.ts';
 
 export interface EffectivenessCheck {
   distributorOrganisationId: string;
@@ -30,13 +30,19 @@ export interface DrawnChecks {
 }
 
 /**
- * How many consignees a level asks to check: its share rounded up (a sample never falls
+ * How many consignees a level asks to check (level B: QA's percentage): its share rounded up (a sample never falls
  * below the percentage), at least one for A–D when there are consignees, none for E.
  */
-export function sampleSize(level: EffectivenessLevel, consignees: number): number {
-  const share = effectivenessLevels[level];
+export function sampleSize(level: EffectivenessLevel, consignees: number, percent?: number | null): number {
+  const share = effectivenessPercent(level, percent);
   if (share === 0 || consignees === 0) return 0;
-  return Math.min(consignees, Math.max(1, Math.ceil(share * consignees)));
+  // In percent and rounded to 1e-9 first: 10 % of 30 is 3, not the 4 that 0.1 × 30 rounds up to.
+  return Math.min(consignees, Math.max(1, Math.ceil(Number(((share * consignees) / 100).toFixed(9)))));
+}
+
+/** Level B's percentage as the recall was issued with it (null: none given, or another level). */
+export async function recallEffectivenessPercent(db: Pick<Tx, 'get'>, recallId: string): Promise<number | null> {
+  return (await db.get<{ p: number | null }>('SELECT effectiveness_percent AS p FROM recalls WHERE id = ?', [recallId]))?.p ?? null;
 }
 
 /** A rank that anyone can recompute from the recall and distributor ids: the sample is reproducible. */
@@ -93,7 +99,8 @@ export async function drawEffectivenessChecks(ctx: UseCaseContext, actor: Actor,
          FROM (SELECT DISTINCT distributor_organisation_id AS id FROM recall_consignees WHERE recall_id = :recall) c`,
       { recall: recall.id },
     );
-    const size = sampleSize(recall.effectivenessLevel, pool.length);
+    const percent = await recallEffectivenessPercent(tx, recall.id);
+    const size = sampleSize(recall.effectivenessLevel, pool.length, percent);
     const alreadyDrawn = pool.filter((p) => p.drawn).length;
     const ranked = pool
       .filter((p) => !p.drawn)
@@ -116,7 +123,7 @@ export async function drawEffectivenessChecks(ctx: UseCaseContext, actor: Actor,
         entityType: 'recall',
         entityId: recall.id,
         oldValues: { drawn: alreadyDrawn },
-        newValues: { level: recall.effectivenessLevel, consignees: pool.length, sampleSize: size, added: picked },
+        newValues: { level: recall.effectivenessLevel, ...(percent !== null ? { percent } : {}), consignees: pool.length, sampleSize: size, added: picked },
         requestId: ctx.requestId,
       });
     }

@@ -1,6 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { listEffectivenessChecks, sampleSize, type EffectivenessCheck } from './draw-effectiveness-checks.ts';
+import { listEffectivenessChecks, recallEffectivenessPercent, sampleSize, type EffectivenessCheck } from './draw-effectiveness-checks.ts';
+import { listCheckRecords, type CheckRecord } from './get-termination-package.ts';
 import { getRecallDashboard, type DashboardRecall } from './get-recall-dashboard.ts';
 import { effectivenessPermissions } from './recall-permissions.ts';
 
@@ -12,6 +13,10 @@ export interface EffectivenessChecks {
   sampleSize: number;
   /** The drawn consignees with their outcomes, by name. */
   checks: EffectivenessCheck[];
+  /** Every outcome recorded, oldest first per consignee: a later record never replaces an earlier one. */
+  records: CheckRecord[];
+  /** Level B: the percentage QA set (null otherwise). */
+  percent: number | null;
   /** What this actor may do: draw the sample and record its checks. */
   permissions: { record: boolean };
 }
@@ -23,11 +28,15 @@ export interface EffectivenessChecks {
  */
 export async function getEffectivenessChecks(ctx: UseCaseContext, actor: Actor, recallId: string): Promise<EffectivenessChecks> {
   const { recall, counts } = await getRecallDashboard(ctx, actor, recallId);
+  const percent = await recallEffectivenessPercent(ctx.db, recall.id);
   return {
     recall,
     consignees: counts.consignees,
-    sampleSize: sampleSize(recall.effectivenessLevel, counts.consignees),
+    sampleSize: sampleSize(recall.effectivenessLevel, counts.consignees, percent),
     checks: await listEffectivenessChecks(ctx.db, recall.id),
-    permissions: effectivenessPermissions(actor),
+    records: await listCheckRecords(ctx.db, recall.id),
+    percent,
+    // Recording stops when the recall closes: the checks are frozen with it.
+    permissions: { record: effectivenessPermissions(actor).record && recall.state === 'open' },
   };
 }

@@ -42,6 +42,9 @@ const columns = [
   'effectiveness',
 ] as const;
 
+/** After the columns above: stock at receipt (the first reply) and the units corrected. */
+const stockColumns = ['receivedAtFirstReply', 'onHandAtFirstReply', 'corrected'] as const;
+
 /**
  * The status report as CSV for a spreadsheet: a header block of the 21 CFR 7.53(b) figures as
  * `# key,value` comment lines (stable English keys, for scripts too), then one row per consignee
@@ -70,6 +73,10 @@ export function recallReportCsv(report: RecallStatusReport, locale: Locale): str
     ['on_hand', f.responding.onHand],
     ['quarantined', f.responding.quarantined],
     ['no_stock', f.responding.noStock],
+    ['first_reply_received', f.stock.firstReceived],
+    ['first_reply_on_hand', f.stock.firstOnHand],
+    ['latest_reply_received', f.stock.latestReceived],
+    ['latest_reply_on_hand', f.stock.latestOnHand],
     ['not_responding', f.notResponding.count],
     ['overdue', f.notResponding.overdue],
     ...(f.notResponding.names ? [['non_responders', f.notResponding.names.join('; ')] as [string, string]] : []),
@@ -78,12 +85,14 @@ export function recallReportCsv(report: RecallStatusReport, locale: Locale): str
     ['returned', f.accounted.returned],
     ['destroyed', f.accounted.destroyed],
     ['distributed', f.accounted.distributed],
+    ['corrected', f.accounted.corrected],
     ['effectiveness_level', f.effectiveness.level],
     ['effectiveness_sample_size', f.effectiveness.sampleSize],
     ['effectiveness_drawn', f.effectiveness.drawn],
     ['effectiveness_checked', f.effectiveness.checked],
     ['effectiveness_effective', f.effectiveness.effective],
     ['effectiveness_ineffective', f.effectiveness.ineffective],
+    ['estimated_completion_on', f.completion.estimatedOn],
     ['all_responded_by', f.completion.allRespondedBy],
     ['completion_status', f.completion.status],
   ];
@@ -114,10 +123,10 @@ export function recallReportCsv(report: RecallStatusReport, locale: Locale): str
   });
   const out = [
     ...summary.map(([k, v]) => `# ${line([k, v])}`),
-    line(columns.map((c) => t(`recallReport.csv.${c}`))),
+    line([...columns.map((c) => t(`recallReport.csv.${c}`)), ...stockColumns.map((c) => t(`recallClosing.csv.${c}`))]),
     ...report.rows.map((r) => {
       const c = cells(r);
-      return line(columns.map((k) => c[k]));
+      return line([...columns.map((k) => c[k]), ...stockColumns.map((k) => r[k])]);
     }),
   ];
   return `\uFEFF${out.join('\r\n')}\r\n`;

@@ -1,8 +1,9 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { getRecallDashboard, type DeliveryState, type RecallDashboard } from './get-recall-dashboard.ts';
-import { listEffectivenessChecks, sampleSize, type EffectivenessCheck } from './draw-effectiveness-checks.ts';
+import { listEffectivenessChecks, recallEffectivenessPercent, sampleSize, type EffectivenessCheck } from './draw-effectiveness-checks.ts';
 import { notificationMethods, type NotificationMethod } from './notification-methods.ts';
+import { replyStock, stockKey } from './recall-report-stock.ts';
 
 /** Where the recall stands against its reply deadline. */
 export type CompletionStatus = 'complete' | 'open' | 'overdue';
@@ -15,14 +16,16 @@ export interface StatusFigures {
   notified: { count: number; consignees: number; withoutAddress: number; date: string | null; methods: NotificationMethod[]; delivered: number; bounced: number; kept: number };
   /** (2) Consignees responding and the quantity they held (their latest acknowledgements). */
   responding: { count: number; onHand: number; quarantined: number; noStock: number };
+  /** (2) Stock at receipt (each consignee's first reply) against its latest reply. */
+  stock: { firstReceived: number; firstOnHand: number; latestReceived: number; latestOnHand: number };
   /** (3) Consignees that did not respond (names when asked). */
   notResponding: { count: number; overdue: number; names?: string[] };
   /** (4) Returned or corrected, and accounted for, against the quantity shipped. */
-  accounted: { shipped: number; accountedFor: number; returned: number; destroyed: number; distributed: number; onHand: number };
+  accounted: { shipped: number; accountedFor: number; returned: number; destroyed: number; distributed: number; onHand: number; corrected: number };
   /** (5) Effectiveness checks: the level, the sample and what the checks found. */
   effectiveness: { level: string; sampleSize: number; drawn: number; checked: number; effective: number; ineffective: number };
-  /** (6) Estimated completion: every consignee is to have responded by the deadline. */
-  completion: { allRespondedBy: string | null; status: CompletionStatus };
+  /** (6) Estimated completion: the date QA estimates (null: not set yet); every consignee is to have responded by the deadline. */
+  completion: { estimatedOn: string | null; allRespondedBy: string | null; status: CompletionStatus };
 }
 
 /** One consignee and one (GTIN, lot): what was shipped and what its latest acknowledgement says. */
@@ -49,6 +52,11 @@ export interface StatusRow {
   returned: number | null;
   destroyed: number | null;
   distributed: number | null;
+  /** From the latest acknowledgement (null: none yet). */
+  corrected: number | null;
+  /** Stock at receipt: received and on hand as the FIRST acknowledgement reported them (null: none yet). */
+  receivedAtFirstReply: number | null;
+  onHandAtFirstReply: number | null;
   accountedFor: number | null;
   effectivenessOutcome: 'effective' | 'ineffective' | 'pending' | null;
 }
@@ -74,6 +82,7 @@ export async function getRecallStatusReport(
   const dashboard = await getRecallDashboard(ctx, actor, recallId);
   const recallArgs = { recall: dashboard.recall.id };
   const checks = await listEffectivenessChecks(ctx.db, dashboard.recall.id);
+  const stock = await replyStock(ctx.db, dashboard.recall.id);
 
   const lotRows = await ctx.db.all<{
     organisation_id: string;
@@ -121,6 +130,8 @@ export async function getRecallStatusReport(
     // A lot left out of an acknowledgement counts as nothing reported for it.
     const n = (v: number | null) => (answered ? (r.has_lot ? v : 0) : null);
     const onHand = n(r.on_hand);
+    const key = stockKey(r.organisation_id, r.gtin, r.lot);
+    const first = stock.first.get(key);
     return {
       organisationId: r.organisation_id,
       consignee: c.name,
@@ -143,6 +154,9 @@ export async function getRecallStatusReport(
       returned: n(r.returned),
       destroyed: n(r.destroyed),
       distributed: n(r.distributed),
+      corrected: answered ? (stock.corrected.get(key) ?? 0) : null,
+      receivedAtFirstReply: answered ? (first?.received ?? 0) : null,
+      onHandAtFirstReply: answered ? (first?.onHand ?? 0) : null,
       accountedFor: answered ? (onHand ?? 0) + (n(r.returned) ?? 0) + (n(r.destroyed) ?? 0) + (n(r.distributed) ?? 0) : null,
       effectivenessOutcome: outcomeOf.get(r.organisation_id) ?? null,
     };
@@ -150,6 +164,7 @@ export async function getRecallStatusReport(
 
   const { counts, lots, recall } = dashboard;
   const sum = (pick: (l: (typeof lots)[number]) => number) => lots.reduce((s, l) => s + pick(l), 0);
+  const sumRows = (pick: (r: StatusRow) => number | null) => rows.reduce((s, r) => s + (pick(r) ?? 0), 0);
   const checked = checks.filter((c) => c.outcome !== null);
   const status: CompletionStatus =
     counts.consignees > 0 && counts.acknowledged === counts.consignees ? 'complete' : recall.responseDeadline && recall.responseDeadline < dashboard.asOf ? 'overdue' : 'open';
@@ -170,6 +185,12 @@ export async function getRecallStatusReport(
         kept: counts.kept,
       },
       responding: { count: counts.acknowledged, onHand: sum((l) => l.onHand), quarantined: sum((l) => l.quarantined), noStock: counts.noStock },
+      stock: {
+        firstReceived: sumRows((r) => r.receivedAtFirstReply),
+        firstOnHand: sumRows((r) => r.onHandAtFirstReply),
+        latestReceived: sumRows((r) => r.received),
+        latestOnHand: sumRows((r) => r.onHand),
+      },
       notResponding: {
         count: dashboard.nonResponders.length,
         overdue: counts.overdue,
@@ -182,16 +203,17 @@ export async function getRecallStatusReport(
         destroyed: sum((l) => l.destroyed),
         distributed: sum((l) => l.distributed),
         onHand: sum((l) => l.onHand),
+        corrected: sumRows((r) => r.corrected),
       },
       effectiveness: {
         level: recall.effectivenessLevel,
-        sampleSize: sampleSize(recall.effectivenessLevel, counts.consignees),
+        sampleSize: sampleSize(recall.effectivenessLevel, counts.consignees, await recallEffectivenessPercent(ctx.db, recall.id)),
         drawn: checks.length,
         checked: checked.length,
         effective: checked.filter((c) => c.outcome === 'effective').length,
         ineffective: checked.filter((c) => c.outcome === 'ineffective').length,
       },
-      completion: { allRespondedBy: recall.responseDeadline, status },
+      completion: { estimatedOn: stock.estimatedCompletionOn, allRespondedBy: recall.responseDeadline, status },
     },
   };
 }

@@ -49,13 +49,32 @@ export function classificationProblem(c: { jurisdiction?: unknown; type?: unknow
 
 /**
  * Effectiveness-check levels (21 CFR 7.42(b)(3)): the share of consignees to contact.
- * A 100 %, B more than C and less than A (we take 50 %), C 10 %, D 2 %, E none.
+ * A 100 %, B more than C and less than A (the percentage QA sets; 50 % when a recall from
+ * the ERP gives none), C 10 %, D 2 %, E none.
  */
 export const effectivenessLevels = { A: 1, B: 0.5, C: 0.1, D: 0.02, E: 0 } as const;
 export type EffectivenessLevel = keyof typeof effectivenessLevels;
 
 export function isEffectivenessLevel(value: unknown): value is EffectivenessLevel {
   return typeof value === 'string' && value in effectivenessLevels;
+}
+
+/** How QA reached a consignee for its effectiveness check (21 CFR 7.42(b)(3): personal visits, telephone calls, letters or a combination). */
+export const contactMethods = ['phone', 'email', 'visit', 'letter', 'portal'] as const;
+export type ContactMethod = (typeof contactMethods)[number];
+
+/** Level B's percentage lies strictly between C's and A's. */
+export const levelBPercentBounds = { above: effectivenessLevels.C * 100, below: effectivenessLevels.A * 100 } as const;
+
+/** Why a level B percentage is not one QA may set (more than 10, less than 100), or undefined when it is. */
+export function effectivenessPercentProblem(percent: unknown): Problem | undefined {
+  const ok = typeof percent === 'number' && Number.isFinite(percent) && percent > levelBPercentBounds.above && percent < levelBPercentBounds.below;
+  return ok ? undefined : problem('recallClosing.percentBounds', { above: levelBPercentBounds.above, below: levelBPercentBounds.below });
+}
+
+/** The percentage of consignees a recall's level asks to check: level B's as QA set it, else the level's own. */
+export function effectivenessPercent(level: EffectivenessLevel, percent?: number | null): number {
+  return level === 'B' && typeof percent === 'number' ? percent : Math.round(effectivenessLevels[level] * 100);
 }
 
 /** Days to reply when a recall sets no deadline, by severity. */

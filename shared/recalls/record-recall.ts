@@ -26,6 +26,8 @@ export interface RecallContent {
   /** Returns, destruction and corrections due by (date or date-time); absent: the default after the reply deadline. */
   actionsDeadline?: string;
   effectivenessLevel?: string;
+  /** Level B: the percentage of consignees to check (more than 10, less than 100). */
+  effectivenessPercent?: number;
   noticeLanguages?: string[];
   /** Reason, hazard and further instructions per notice language; hashed and signed with the rest. */
   translations?: RecallTranslations;
@@ -52,6 +54,7 @@ export async function recordRecall(
   const deadline = deadlineInstant(data.responseDeadline, severity, new Date(data.issuedAt), zone);
   const actionsDeadline = actionsDeadlineInstant(data.actionsDeadline, deadline, severity, zone);
   const level = isEffectivenessLevel(data.effectivenessLevel) ? data.effectivenessLevel : 'C';
+  const percent = level === 'B' && typeof data.effectivenessPercent === 'number' ? data.effectivenessPercent : null;
   const wanted = (data.noticeLanguages ?? []).filter(isLocale);
   const noticeLocales: Locale[] = wanted.length ? [...new Set(wanted)] : defaultNoticeLocales;
   const id = newId('rcl');
@@ -59,9 +62,9 @@ export async function recordRecall(
   const payload = JSON.stringify(data);
   const hash = input.recordHash ?? recallRecordHash(input.source, JSON.parse(payload) as Record<string, unknown>);
   await tx.run(
-    `INSERT INTO recalls (id, recall_number, source, state, payload, issued_at, received_at, severity, response_deadline, effectiveness_level, notice_locales, record_hash, created_by, actions_deadline)
-     VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, data.recallNumber, input.source, payload, data.issuedAt, clock.now().toISOString(), severity, deadline, level, JSON.stringify(noticeLocales), hash, input.createdBy ?? null, actionsDeadline],
+    `INSERT INTO recalls (id, recall_number, source, state, payload, issued_at, received_at, severity, response_deadline, effectiveness_level, effectiveness_percent, notice_locales, record_hash, created_by, actions_deadline)
+     VALUES (?, ?, ?, 'received', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [id, data.recallNumber, input.source, payload, data.issuedAt, clock.now().toISOString(), severity, deadline, level, percent, JSON.stringify(noticeLocales), hash, input.createdBy ?? null, actionsDeadline],
   );
   await recordAudit(tx, clock, {
     actor: input.actor,
@@ -69,7 +72,7 @@ export async function recordRecall(
     action: 'recall.issued',
     entityType: 'recall',
     entityId: id,
-    newValues: { recallNumber: data.recallNumber, source: input.source, reason: data.reason, products: data.products.length, severity, responseDeadline: deadline, actionsDeadline, effectivenessLevel: level, recordHash: hash },
+    newValues: { recallNumber: data.recallNumber, source: input.source, reason: data.reason, products: data.products.length, severity, responseDeadline: deadline, actionsDeadline, effectivenessLevel: level, ...(percent !== null ? { effectivenessPercent: percent } : {}), recordHash: hash },
     requestId: input.requestId,
   });
   const resolved = await resolveConsignees(tx, clock, { recallId: id, products: data.products, actor: input.actor, requestId: input.requestId });

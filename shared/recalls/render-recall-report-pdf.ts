@@ -89,6 +89,7 @@ export async function renderRecallReportPdf(report: RecallStatusReport, locale: 
   figure(2, t('recallReport.figure2'), [
     t('recallReport.figure2.count', { responding: f.responding.count, noStock: f.responding.noStock }),
     t('recallReport.figure2.onHand', { onHand: f.responding.onHand, quarantined: f.responding.quarantined }),
+    t('recallClosing.report.stock', { ...f.stock }),
   ]);
   figure(3, t('recallReport.figure3'), [
     t('recallReport.figure3.count', { count: f.notResponding.count, overdue: f.notResponding.overdue }),
@@ -97,12 +98,14 @@ export async function renderRecallReportPdf(report: RecallStatusReport, locale: 
   figure(4, t('recallReport.figure4'), [
     t('recallReport.figure4.accounted', { accounted: f.accounted.accountedFor, shipped: f.accounted.shipped }),
     t('recallReport.figure4.detail', { returned: f.accounted.returned, destroyed: f.accounted.destroyed, distributed: f.accounted.distributed, onHand: f.accounted.onHand }),
+    t('recallClosing.report.corrected', { corrected: f.accounted.corrected }),
   ]);
   figure(5, t('recallReport.figure5'), [
     t('recallReport.figure5.level', { level: f.effectiveness.level, sampleSize: f.effectiveness.sampleSize, drawn: f.effectiveness.drawn }),
     t('recallReport.figure5.results', { checked: f.effectiveness.checked, effective: f.effectiveness.effective, ineffective: f.effectiveness.ineffective }),
   ]);
   figure(6, t('recallReport.figure6'), [
+    f.completion.estimatedOn ? t('recallClosing.report.estimate', { date: f.completion.estimatedOn }) : t('recallClosing.report.noEstimate'),
     t('recallReport.figure6.by', { date: showInstant(f.completion.allRespondedBy) }),
     t('recallReport.figure6.status', { status: t(`recallReport.completion.${f.completion.status}`) }),
   ]);

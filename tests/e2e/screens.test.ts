@@ -21,6 +21,8 @@ import { rootDir, startServer, type RunningServer } from '../support/server.ts';
 import { launchChromium } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';
 import { issueDemoRecall } from '../support/demo-recall.ts';
+import { actorFor } from '../support/actors.ts';
+import { drawEffectivenessChecks } from '../../shared/recalls/draw-effectiveness-checks.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 
 const screensDir = join(rootDir, 'test-results', 'screens');
@@ -49,6 +51,8 @@ beforeAll(async () => {
   ]);
   db = openServerDb(server);
   recallId = await issueDemoRecall(server, db, inboundSecret, 'FSCA-SCREENS-1');
+  // A drawn check, so the effectiveness page shows its record form (method, note, signature) too.
+  await drawEffectivenessChecks({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), recallId);
   for (let i = 0; !noticeLink; i++) {
     const mail = smtp.received.find((m) => m.raw.includes('/notices/'));
     if (mail) noticeLink = /(http:\/\/[^\s]+\/notices\/rnt_[a-z2-7]+\.\d+\.[A-Za-z0-9_-]{43})/.exec(mail.raw.replace(/=\r\n/g, ''))![1]!;

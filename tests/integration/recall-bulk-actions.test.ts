@@ -297,7 +297,7 @@ describe('bulk actions on a recall’s consignees', () => {
   });
 
   it('a closed recall is refused: nothing more is sent', async () => {
-    await closeRecall(ctx, await actorFor(db, emails.qa), rp, { recallId, reason: 'All stock accounted for', credential: { password: demoPassword } });
+    await closeRecall(ctx, await actorFor(db, emails.qa), rp, { recallId, reason: 'All stock accounted for', overrideReason: 'Closed for the test while consignees are open', credential: { password: demoPassword } });
     const before = await mailCount();
     const { status, html } = await bulk(as.qa, 'remind', [org.alpen]);
     expect(status).toBe(409);

@@ -26,7 +26,7 @@ import { submitAcknowledgement, type AcknowledgementInput } from '../../shared/r
 import { sendRecallFollowUps } from '../../shared/recalls/send-recall-follow-ups.ts';
 import { getRecallDashboard } from '../../shared/recalls/get-recall-dashboard.ts';
 import { drawEffectivenessChecks, sampleSize } from '../../shared/recalls/draw-effectiveness-checks.ts';
-import { recordEffectivenessCheck } from '../../shared/recalls/record-effectiveness-check.ts';
+import { effectivenessOutcomeHash, recordEffectivenessCheck } from '../../shared/recalls/record-effectiveness-check.ts';
 import { getRecallStatusReport } from '../../shared/recalls/recall-status-report.ts';
 import { recallReportCsv } from '../../shared/recalls/recall-report-csv.ts';
 import { renderRecallReportPdf } from '../../shared/recalls/render-recall-report-pdf.ts';
@@ -282,7 +282,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       expect((await refusal(getRecallDashboard(t.ctx, as[who]!, recallId))).code).toBe('not_found');
       expect((await refusal(getRecallStatusReport(t.ctx, as[who]!, recallId))).code).toBe('not_found');
       expect((await refusal(drawEffectivenessChecks(t.ctx, as[who]!, recallId))).code).toBe('not_found');
-      expect((await refusal(recordEffectivenessCheck(t.ctx, as[who]!, { recallId, distributorOrganisationId: org.rhein!, outcome: 'effective', note: '' }))).code).toBe('not_found');
+      expect((await refusal(recordEffectivenessCheck(t.ctx, as[who]!, rp, { recallId, distributorOrganisationId: org.rhein!, outcome: 'effective', method: 'phone', note: '', credential: { password: demoPassword } }))).code).toBe('not_found');
     }
     expect((await refusal(getRecallDashboard(t.ctx, as.qa!, 'rcl_unknown'))).code).toBe('not_found');
     // An administrator reads the dashboard but does not draw or record checks.
@@ -304,22 +304,42 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     expect(JSON.parse(audits.at(-1)!.new_values)).toEqual({ level: 'C', consignees: 5, sampleSize: 1, added: [expected] });
   });
 
-  it('an outcome is recorded only for a drawn consignee, a note is required when ineffective, and the audit keeps old and new values', async () => {
+  it('an outcome is recorded only for a drawn consignee, with the contact method, signed; a note is required when ineffective; a second record keeps the first', async () => {
     const drawnId = (await t.db.get<{ id: string }>('SELECT distributor_organisation_id AS id FROM recall_effectiveness_checks WHERE recall_id = ?', [recallId]))!.id;
     const notDrawn = Object.values(org).find((id) => id !== drawnId)!;
+    const check = (input: { distributorOrganisationId: string; outcome: string; method?: string; note?: string; password?: string }) =>
+      recordEffectivenessCheck(t.ctx, as.qa!, rp, { recallId, method: 'phone', ...input, credential: { password: input.password ?? demoPassword } });
 
-    const noNote = await refusal(recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: drawnId, outcome: 'ineffective', note: '  ' }));
+    const noNote = await refusal(check({ distributorOrganisationId: drawnId, outcome: 'ineffective', note: '  ' }));
     expect(noNote).toMatchObject({ code: 'invalid_input', problems: { note: { code: 'effectiveness.noteRequired' } } });
-    const badOutcome = await refusal(recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: drawnId, outcome: 'maybe' }));
-    expect(badOutcome.problems).toEqual({ outcome: { code: 'effectiveness.outcome' } });
-    const stranger = await refusal(recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: notDrawn, outcome: 'effective' }));
+    const badOutcome = await refusal(check({ distributorOrganisationId: drawnId, outcome: 'maybe', method: 'fax', password: '' }));
+    expect(badOutcome.problems).toEqual({ outcome: { code: 'effectiveness.outcome' }, method: { code: 'recallClosing.methodRequired' }, password: { code: 'signatures.passwordRequired' } });
+    const stranger = await refusal(check({ distributorOrganisationId: notDrawn, outcome: 'effective' }));
     expect(stranger).toMatchObject({ code: 'unprocessable', problems: { distributorOrganisationId: { code: 'effectiveness.notDrawn' } } });
+    expect((await refusal(check({ distributorOrganisationId: drawnId, outcome: 'effective', password: 'not-the-password' }))).code).toBe('invalid_credentials');
+    expect(await t.db.get('SELECT COUNT(*) AS n FROM recall_effectiveness_outcomes WHERE recall_id = ?', [recallId])).toEqual({ n: 0 });
 
     t.clock.set('2026-03-21T10:00:00.000Z');
-    await recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: drawnId, outcome: 'ineffective', note: 'Stock found on the open shelf' });
+    const first = await check({ distributorOrganisationId: drawnId, outcome: 'ineffective', method: 'phone', note: 'Stock found on the open shelf' });
     t.clock.set('2026-03-22T10:00:00.000Z');
-    const second = await recordEffectivenessCheck(t.ctx, as.qa!, { recallId, distributorOrganisationId: drawnId, outcome: 'effective', note: 'Shelf cleared on our visit' });
-    expect(second).toEqual({ recallId, distributorOrganisationId: drawnId, outcome: 'effective', note: 'Shelf cleared on our visit', checkedAt: '2026-03-22T10:00:00.000Z' });
+    const second = await check({ distributorOrganisationId: drawnId, outcome: 'effective', method: 'visit', note: 'Shelf cleared on our visit' });
+    expect(second).toMatchObject({ recallId, distributorOrganisationId: drawnId, outcome: 'effective', method: 'visit', note: 'Shelf cleared on our visit', checkedAt: '2026-03-22T10:00:00.000Z' });
+    // Both records are kept, each with its method and its own signature (meaning review) over what it records.
+    const kept = await t.db.all<{ id: string; outcome: string; method: string; note: string; record_hash: string; meaning: string; signed_hash: string; signer_name: string }>(
+      `SELECT r.id, r.outcome, r.method, r.note, r.record_hash, s.meaning, s.record_hash AS signed_hash, s.signer_name
+         FROM recall_effectiveness_outcomes r JOIN signatures s ON s.id = r.signature_id WHERE r.recall_id = ? ORDER BY r.checked_at`,
+      [recallId],
+    );
+    expect(kept.map((k) => [k.id, k.outcome, k.method, k.note, k.meaning, k.signer_name])).toEqual([
+      [first.id, 'ineffective', 'phone', 'Stock found on the open shelf', 'review', as.qa!.displayName],
+      [second.id, 'effective', 'visit', 'Shelf cleared on our visit', 'review', as.qa!.displayName],
+    ]);
+    const recallNumber = 'FSCA-2026-201';
+    expect(kept[0]!.signed_hash).toBe(effectivenessOutcomeHash({ recallId, recallNumber, distributorOrganisationId: drawnId, outcome: 'ineffective', method: 'phone', note: 'Stock found on the open shelf' }));
+    expect(kept[1]!.signed_hash).toBe(kept[1]!.record_hash);
+    // A kept record is never edited nor removed, even directly in the database.
+    await expect(t.db.run("UPDATE recall_effectiveness_outcomes SET outcome = 'effective' WHERE id = ?", [first.id])).rejects.toThrow(/never edited/);
+    await expect(t.db.run('DELETE FROM recall_effectiveness_outcomes WHERE id = ?', [first.id])).rejects.toThrow(/DELETE refused/);
     expect(await t.db.get('SELECT outcome, note, checked_at, checked_by FROM recall_effectiveness_checks WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, drawnId])).toEqual({
       outcome: 'effective',
       note: 'Shelf cleared on our visit',
@@ -332,7 +352,15 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     expect(audits).toHaveLength(2);
     expect(audits[1]!.actor_id).toBe(as.qa!.userId);
     expect(JSON.parse(audits[1]!.old_values)).toEqual({ distributorOrganisationId: drawnId, outcome: 'ineffective', note: 'Stock found on the open shelf', checkedAt: '2026-03-21T10:00:00.000Z' });
-    expect(JSON.parse(audits[1]!.new_values)).toEqual({ distributorOrganisationId: drawnId, outcome: 'effective', note: 'Shelf cleared on our visit', checkedAt: '2026-03-22T10:00:00.000Z' });
+    expect(JSON.parse(audits[1]!.new_values)).toEqual({
+      distributorOrganisationId: drawnId,
+      outcome: 'effective',
+      method: 'visit',
+      note: 'Shelf cleared on our visit',
+      checkedAt: '2026-03-22T10:00:00.000Z',
+      record: second.id,
+      signature: second.signatureId,
+    });
   });
 
   it('level A draws every consignee, C over 25 draws 3 (10 % rounded up), E draws none; each reproducible from the SHA-256 rank', async () => {
@@ -378,10 +406,12 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     expect(report.figures).toEqual({
       notified: { count: 4, consignees: 5, withoutAddress: 1, date: '2026-03-02T09:00:00.000Z', methods: [{ channel: 'email', consignees: 4 }, { channel: 'portal', consignees: 3 }], delivered: 3, bounced: 1, kept: 0 },
       responding: { count: 3, onHand: 82, quarantined: 78, noStock: 1 },
+      // Stock at receipt is each consignee's FIRST reply (Rhein's version 1: 60 + 30 + 5 on hand), against the latest.
+      stock: { firstReceived: 149, firstOnHand: 107, latestReceived: 149, latestOnHand: 82 },
       notResponding: { count: 2, overdue: 2, names: [formulaName, '华东医疗器械有限公司'] },
-      accounted: { shipped: 172, accountedFor: 149, returned: 17, destroyed: 10, distributed: 40, onHand: 82 },
+      accounted: { shipped: 172, accountedFor: 149, returned: 17, destroyed: 10, distributed: 40, onHand: 82, corrected: 0 },
       effectiveness: { level: 'C', sampleSize: 1, drawn: 1, checked: 1, effective: 1, ineffective: 0 },
-      completion: { allRespondedBy: '2026-03-12T23:59:59.999Z', status: 'overdue' },
+      completion: { estimatedOn: null, allRespondedBy: '2026-03-12T23:59:59.999Z', status: 'overdue' },
     });
     expect((await getRecallStatusReport(t.ctx, as.qa!, recallId, { nonResponderNames: false })).figures.notResponding).toEqual({ count: 2, overdue: 2 });
     expect(report.rows).toHaveLength(7);
@@ -390,6 +420,12 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       [infusionSet, 'L-A', 100, 100, 50, 10, 0, 40, 100, 2],
       [infusionSet, 'L-B', 30, 30, 20, 0, 10, 0, 30, 2],
       [catheter, 'K-9', 5, 5, 0, 5, 0, 0, 5, 2],
+    ]);
+    // Stock at receipt (version 1) beside the latest reply (version 2), per lot.
+    expect(rhein.map((r) => [r.lot, r.receivedAtFirstReply, r.onHandAtFirstReply, r.onHand])).toEqual([
+      ['L-A', 100, 60, 50],
+      ['L-B', 30, 30, 20],
+      ['K-9', 5, 5, 0],
     ]);
     expect(report.rows.find((r) => r.organisationId === org.huadong)).toMatchObject({ shipped: 20, received: null, onHand: null, accountedFor: null, delivery: 'failed' });
   });
@@ -448,6 +484,9 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       'Distributed',
       'Accounted for',
       'Effectiveness check',
+      'Received (first reply)',
+      'On hand (first reply)',
+      'Corrected',
     ]);
     expect(data).toHaveLength(7);
     const col = (name: string) => header!.indexOf(name);
@@ -495,6 +534,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       'Level C; sample size 1; drawn so far: 1.',
       'Checked: 1 (effective: 1; ineffective: 0).',
       'All consignees to have responded by: 2026-03-12 23:59 UTC',
+      'Estimated completion: not set by QA yet.',
       'Responses over time',
       'Quantities by product and lot',
       'L-A',
@@ -508,6 +548,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       expect(text).toContain(expected);
     }
     expect(text).toMatch(new RegExp(`${infusionSet} L-A 123 100 50 50 10 0 40`));
+    expect(text).toMatch(/Stock at receipt \(first replies\): 149 units received, 107 on hand; at the latest replies: 149 received, 82 on\s+hand\./);
 
     const zh = pdfText(await renderRecallReportPdf(report, 'zh-CN'));
     for (const expected of [

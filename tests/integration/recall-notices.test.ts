@@ -94,6 +94,7 @@ describe('recall notices and signed replies', () => {
     products: [{ gtin: infusionSet, lots: ['L-A', 'L-B'] }],
     responseDeadline: '2026-03-12',
     effectivenessLevel: 'B',
+    effectivenessPercent: 30,
     noticeLanguages: ['en', 'zh-CN'],
     translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich', instructionText: 'Verwenden Sie das beiliegende Rücksendeformular.' } },
     ...over,
@@ -507,14 +508,32 @@ describe('recall notices and signed replies', () => {
     expect(alpen.map((r) => r.subject).join()).not.toContain('Empfangsbestätigung');
   });
 
-  it('QA closes the recall with a signature and the figures; replies are refused after it', async () => {
+  it('close refused with open consignees (counts and names as the problem); QA closes with a signed override reason and the figures; replies are refused after it', async () => {
     expect((await refusal(closeRecall(t.ctx, as.distributor!, rp, { recallId, reason: 'done', credential: { password: demoPassword } }))).code).toBe('forbidden');
     const blank = await refusal(closeRecall(t.ctx, as.qa!, rp, { recallId, reason: ' ', credential: { password: '' } }));
     expect(blank.problems).toEqual({ reason: { code: 'recalls.closeReasonRequired' }, password: { code: 'signatures.passwordRequired' } });
-    const closed = await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for; checks effective.', credential: { password: demoPassword } });
+    // Close refused with open consignees: a consignee neither replied nor had its final notice, and no check was drawn.
+    const open = await refusal(closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for; checks effective.', credential: { password: demoPassword } }));
+    expect(open).toMatchObject({ code: 'conflict' });
+    expect(open.problems).toEqual({
+      consignees: { code: 'recallClosing.consigneesOpen', params: { count: 1, names: 'Silent Supply Ltd.' } },
+      sample: { code: 'recallClosing.sampleNotDrawn', params: { missing: 1, sampleSize: 1 } },
+    });
+    expect(await t.db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
+    // With a signed override reason QA closes anyway; the reason and what was open go with it.
+    const closed = await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for; checks effective.', overrideReason: 'Silent Supply ceased trading.', credential: { password: demoPassword } });
     expect(await t.db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'closed' });
     const [event] = await eventsOf(t.db, 'recall.closed');
-    expect(event).toMatchObject({ closedAt: closed.closedAt, consignees: 3, acknowledged: 2, quarantineConfirmed: 0, unitsShipped: 145, signature: { meaning: 'approval' } });
+    expect(event).toMatchObject({
+      closedAt: closed.closedAt,
+      consignees: 3,
+      acknowledged: 2,
+      quarantineConfirmed: 0,
+      unitsShipped: 145,
+      overrideReason: 'Silent Supply ceased trading.',
+      open: { consignees: 1, checksUnrecorded: 0, checksUndrawn: 1 },
+      signature: { meaning: 'approval' },
+    });
     expect((await refusal(closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'again', credential: { password: demoPassword } }))).code).toBe('conflict');
     const noticeId = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE distributor_organisation_id = ?', [org.rhein!]))!.id;
     const late = await refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, { ...fullReply(), noticeId }));

@@ -66,6 +66,7 @@ function recallForm(overrides: Record<string, string | string[]> = {}): Entries 
     'products.2.lots': '',
     responseDeadline: dayFromNow(14),
     effectivenessLevel: 'B',
+    effectivenessPercent: '30',
     noticeLanguages: ['en', 'zh-CN'],
     password: demoPassword,
     ...overrides,

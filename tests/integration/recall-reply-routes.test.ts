@@ -312,7 +312,7 @@ describe('recall reply routes', () => {
     expect(audit!.n).toBe(1);
   });
 
-  it('only QA closes the recall, signed; the reply page then says replies are closed', async () => {
+  it('only QA closes the recall, signed, after seeing what is open (override reason required then); the reply page then says replies are closed', async () => {
     // A distributor's post is refused by the use case, then its page load sends it to its reply page.
     expect((await as.distributor.postForm(`/recalls/${recallId}?/close`, { reason: 'x', password: demoPassword })).status).toBe(303);
     expect((await as.supplier.postForm(`/recalls/${recallId}?/close`, { reason: 'x', password: demoPassword })).status).toBe(404);
@@ -320,13 +320,24 @@ describe('recall reply routes', () => {
     expect(blank.status).toBe(400);
     expect(await blank.text()).toContain('Say why the recall is complete');
     expect(await db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
+    // The close form shows what is still open before asking; closing without an override reason is refused with it.
+    const page = await (await as.qa.get(`/recalls/${recallId}`)).text();
+    expect(page).toMatch(/data-testid="closing-open"[\s\S]*data-problem="recallClosing.sampleNotDrawn"[^>]*>1 of the 1 consignees the effectiveness level asks to check are not drawn yet\./);
+    expect(page).toContain('name="overrideReason"');
+    const refused = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: 'All stock returned.', password: demoPassword });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('The recall can be closed when these are settled, or now with an override reason.');
+    expect(await db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
     // A wrong password says the recall was not closed (not "not issued", the create form's words).
-    const wrong = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: 'All stock returned.', password: 'not-the-password' });
+    const override = 'Closing on the authority’s instruction.';
+    const wrong = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: 'All stock returned.', overrideReason: override, password: 'not-the-password' });
     expect(wrong.status).toBe(401);
     expect(await wrong.text()).toContain('The password is wrong: the recall was not closed.');
     expect(await db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'open' });
-    const closed = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: 'All stock returned.', password: demoPassword });
+    const closed = await as.qa.postForm(`/recalls/${recallId}?/close`, { reason: 'All stock returned.', overrideReason: override, password: demoPassword });
     expect(closed.status).toBe(200);
+    const audit = await db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'recall.closed' AND entity_id = ?", [recallId]);
+    expect(JSON.parse(audit!.new_values)).toMatchObject({ overrideReason: override, open: { consignees: expect.any(Number) } });
     expect(await db.get('SELECT state FROM recalls WHERE id = ?', [recallId])).toEqual({ state: 'closed' });
     expect(await (await as.distributor.get(`/recalls/${recallId}/reply`)).text()).toContain('This recall is closed: no more replies are taken.');
   });

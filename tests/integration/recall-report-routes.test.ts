@@ -12,6 +12,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 
 const infusionSet = '09506000134352';
 const qaEmail = 'qa@meridian-medical.example';
@@ -137,18 +138,74 @@ describe('recall status report routes', () => {
     expect(await drawn.text()).toContain('Consignees drawn: 1.');
     expect(await db.all('SELECT distributor_organisation_id AS org, outcome FROM recall_effectiveness_checks WHERE recall_id = ?', [recallId])).toEqual([{ org: rheinId, outcome: null }]);
 
-    const noNote = await clients.qa.postForm(`/recalls/${recallId}/effectiveness?/record`, { distributorOrganisationId: rheinId, outcome: 'ineffective', note: '' });
+    const noNote = await clients.qa.postForm(`/recalls/${recallId}/effectiveness?/record`, { distributorOrganisationId: rheinId, outcome: 'ineffective', method: 'phone', note: '', password: demoPassword });
     expect(noNote.status).toBe(400);
     expect(await noNote.text()).toContain('a note is required when the recall was ineffective');
 
-    const ok = await clients.qa.postForm(`/recalls/${recallId}/effectiveness?/record`, { distributorOrganisationId: rheinId, outcome: 'effective', note: 'Called; stock quarantined' });
+    const ok = await clients.qa.postForm(`/recalls/${recallId}/effectiveness?/record`, { distributorOrganisationId: rheinId, outcome: 'effective', method: 'phone', note: 'Called; stock quarantined', password: demoPassword });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('Outcome recorded for Rhein Medical Distribution GmbH.');
     expect(await db.get('SELECT outcome, note FROM recall_effectiveness_checks WHERE recall_id = ?', [recallId])).toEqual({ outcome: 'effective', note: 'Called; stock quarantined' });
+    // The page lists the kept record with its contact method and signer.
+    expect(await (await clients.qa.get(`/recalls/${recallId}/effectiveness`)).text()).toMatch(/data-testid="check-records"[\s\S]*data-method="phone"[^>]*>\s*\d{4}-\d{2}-\d{2}: Effective \(Telephone\), signed by /);
 
     // The administrator sees the page but cannot draw or record.
-    const admin = await clients.admin.postForm(`/recalls/${recallId}/effectiveness?/record`, { distributorOrganisationId: rheinId, outcome: 'ineffective', note: 'x' });
+    const admin = await clients.admin.postForm(`/recalls/${recallId}/effectiveness?/record`, { distributorOrganisationId: rheinId, outcome: 'ineffective', method: 'phone', note: 'x', password: demoPassword });
     expect(admin.status).toBe(403);
     expect(await db.get('SELECT outcome FROM recall_effectiveness_checks WHERE recall_id = ?', [recallId])).toEqual({ outcome: 'effective' });
+  });
+  it('QA sets the estimated completion date (audited); the status report shows it; nobody else can', async () => {
+    const anonymous = new BrowserClient(server.url);
+    const signedOut = await anonymous.postForm(`/recalls/${recallId}?/estimate`, { estimatedCompletionOn: '2030-01-31' });
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toMatch(/^\/login\?/);
+    // A distributor's post is refused by the use case, then its page load sends it to its reply page; a supplier gets 404.
+    expect((await clients.distributor.postForm(`/recalls/${recallId}?/estimate`, { estimatedCompletionOn: '2030-01-31' })).status).toBe(303);
+    expect((await clients.supplier.postForm(`/recalls/${recallId}?/estimate`, { estimatedCompletionOn: '2030-01-31' })).status).toBe(404);
+    expect((await clients.admin.postForm(`/recalls/${recallId}?/estimate`, { estimatedCompletionOn: '2030-01-31' })).status).toBe(403);
+    expect(await db.get('SELECT estimated_completion_on AS d FROM recalls WHERE id = ?', [recallId])).toEqual({ d: null });
+
+    const bad = await clients.qa.postForm(`/recalls/${recallId}?/estimate`, { estimatedCompletionOn: '2020-01-01' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('The estimated completion cannot be before the recall was issued.');
+    const ok = await clients.qa.postForm(`/recalls/${recallId}?/estimate`, { estimatedCompletionOn: '2030-01-31' });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('The estimated completion is saved.');
+    expect(await db.get('SELECT estimated_completion_on AS d FROM recalls WHERE id = ?', [recallId])).toEqual({ d: '2030-01-31' });
+    const audit = await db.get<{ old_values: string; new_values: string }>("SELECT old_values, new_values FROM audit_log WHERE action = 'recall.estimated_completion_set' AND entity_id = ?", [recallId]);
+    expect([JSON.parse(audit!.old_values), JSON.parse(audit!.new_values)]).toEqual([{ estimatedCompletionOn: null }, { estimatedCompletionOn: '2030-01-31' }]);
+    const csv = await (await clients.qa.get(`/recalls/${recallId}/report.csv`)).text();
+    expect(csv).toContain('# estimated_completion_on,2030-01-31\r\n');
+  });
+
+  it('the termination request package (21 CFR 7.55): manufacturer staff download it; anyone else is refused', async () => {
+    for (const who of ['qa', 'admin'] as const) {
+      const res = await clients[who].get(`/recalls/${recallId}/termination.pdf`);
+      expect(res.status, who).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/pdf');
+      expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="FSCA-RR-7-termination-\d{4}-\d{2}-\d{2}\.pdf"/);
+      expect(Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    }
+    for (const who of ['distributor', 'supplier'] as const) {
+      const res = await clients[who].get(`/recalls/${recallId}/termination.pdf`);
+      expect(res.status, who).toBe(404);
+      expect(await res.text()).not.toContain('FSCA-RR-7');
+    }
+    const anonymous = await new BrowserClient(server.url).get(`/recalls/${recallId}/termination.pdf`);
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get('location')).toMatch(/^\/login\?/);
+    expect((await clients.qa.get('/recalls/rcl_unknown/termination.pdf')).status).toBe(404);
+    // The recall page links to it.
+    expect(await (await clients.qa.get(`/recalls/${recallId}`)).text()).toContain('data-testid="termination-pdf"');
+  });
+
+  it('recording an effectiveness outcome is refused when signed out, to a distributor and to a supplier', async () => {
+    const before = await db.get('SELECT COUNT(*) AS n FROM recall_effectiveness_outcomes');
+    const form = { distributorOrganisationId: rheinId, outcome: 'ineffective', method: 'visit', note: 'x', password: demoPassword };
+    const signedOut = await new BrowserClient(server.url).postForm(`/recalls/${recallId}/effectiveness?/record`, form);
+    expect(signedOut.status).toBe(303);
+    expect(signedOut.headers.get('location')).toMatch(/^\/login\?/);
+    for (const who of ['distributor', 'supplier'] as const) expect((await clients[who].postForm(`/recalls/${recallId}/effectiveness?/record`, form)).status, who).toBe(404);
+    expect(await db.get('SELECT COUNT(*) AS n FROM recall_effectiveness_outcomes')).toEqual(before);
   });
 });

@@ -37,6 +37,8 @@ export interface RecallFormValues {
   /** Returns, destruction and corrections due by ('' for the default). */
   actionsDeadline?: string;
   effectivenessLevel: string;
+  /** Level B's percentage as typed. */
+  effectivenessPercent: string;
   noticeLanguages: string[];
   /** Per language: reason, hazard and further instructions ('' when not given). */
   translations: Record<string, Required<RecallTexts>>;
@@ -83,6 +85,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     responseDeadline: text(form, 'responseDeadline'),
     actionsDeadline: text(form, 'actionsDeadline'),
     effectivenessLevel: text(form, 'effectivenessLevel'),
+    effectivenessPercent: text(form, 'effectivenessPercent'),
     noticeLanguages: all(form, 'noticeLanguages'),
     translations: Object.fromEntries(locales.map((l) => [l, Object.fromEntries(textKinds.map((k) => [k, text(form, `translations.${l}.${k}`)])) as Required<RecallTexts>])),
   };
@@ -97,6 +100,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     responseDeadline: values.responseDeadline,
     actionsDeadline: values.actionsDeadline,
     effectivenessLevel: values.effectivenessLevel,
+    effectivenessPercent: values.effectivenessPercent,
     noticeLanguages: values.noticeLanguages,
     translations: values.translations,
   };

@@ -6,6 +6,8 @@ import { getRecallOverview } from '$shared/recalls/get-recall-overview.ts';
 import { getNmpaTimeline } from '$shared/recalls/nmpa-timeline.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
 import { closeRecall } from '$shared/recalls/close-recall.ts';
+import { getRecallClosing } from '$shared/recalls/recall-closing.ts';
+import { setEstimatedCompletion } from '$shared/recalls/set-estimated-completion.ts';
 import { remindConsignees } from '$shared/recalls/remind-consignees.ts';
 import { resendRecallNotices } from '$shared/recalls/resend-recall-notices.ts';
 import { escalateConsignees } from '$shared/recalls/escalate-consignees.ts';
@@ -52,9 +54,12 @@ export const load = (async ({ locals, params, url }) => {
   const actor = requireActor(locals);
   if (actor.role === 'distributor_user') redirect(303, `/recalls/${encodeURIComponent(params.id)}/reply`);
   try {
+    const overview = await getRecallOverview(locals.ctx, actor, params.id);
     return {
-      ...(await getRecallOverview(locals.ctx, actor, params.id)),
+      ...overview,
       nmpa: await getNmpaTimeline(locals.ctx, actor, params.id),
+      // Once released: what is still open before closing, and QA's estimated completion.
+      closing: overview.dashboard ? await getRecallClosing(locals.ctx, actor, params.id) : null,
       signer: actor.displayName,
       timeZone: actorTimeZone(actor),
       justCreated: url.searchParams.has('created'),
@@ -105,17 +110,33 @@ export const actions = {
   /** QA closes the open recall, signed (21 CFR 7.55 termination). */
   close: async (event) => {
     const form = await event.request.formData();
-    const values = { reason: String(form.get('reason') ?? '') };
+    const values = { reason: String(form.get('reason') ?? ''), overrideReason: String(form.get('overrideReason') ?? '') };
     try {
       await closeRecall(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
         recallId: event.params.id,
         reason: values.reason,
+        overrideReason: values.overrideReason,
         credential: { password: String(form.get('password') ?? '') },
       });
     } catch (e) {
-      return recallFailure(e, event.locals, 'close', values);
+      const failure = recallFailure(e, event.locals, 'close', values);
+      // Refused for what is open: say so (the form lists it), not "correct the highlighted fields".
+      if (isAppError(e) && e.code === 'conflict' && e.problems) failure.data.message = translate(event.locals.locale, 'recallClosing.open.intro');
+      return failure;
     }
     return { action: 'close' as const, done: true };
+  },
+
+  /** QA sets the estimated completion date of the open recall (21 CFR 7.53(b)(6)). */
+  estimate: async ({ request, locals, params }) => {
+    const form = await request.formData();
+    const values = { estimatedCompletionOn: String(form.get('estimatedCompletionOn') ?? '') };
+    try {
+      await setEstimatedCompletion(locals.ctx, requireActor(locals), { recallId: params.id, date: values.estimatedCompletionOn });
+    } catch (e) {
+      return recallFailure(e, locals, 'estimate', values);
+    }
+    return { action: 'estimate' as const, done: true };
   },
 
   send: async (event) => {

@@ -4,13 +4,14 @@ import { recordEffectivenessCheck } from '$shared/recalls/record-effectiveness-c
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
+import { relyingParty } from '$lib/server/relying-party.ts';
 import type { Actions, PageServerLoad } from './$types';
 import { field } from '$lib/server/form-fields.ts';
 
 export const load = (async ({ locals, params }) => {
   const actor = requireActor(locals);
   try {
-    return await getEffectivenessChecks(locals.ctx, actor, params.id);
+    return { ...(await getEffectivenessChecks(locals.ctx, actor, params.id)), signer: actor.displayName };
   } catch (e) {
     loadFailure(e, locals);
   }
@@ -26,15 +27,18 @@ export const actions = {
     }
   },
 
-  record: async ({ locals, params, request }) => {
+  record: async (event) => {
+    const { locals, params, request } = event;
     const form = await request.formData();
-    const values = { distributorOrganisationId: field(form, 'distributorOrganisationId'), outcome: field(form, 'outcome'), note: field(form, 'note') };
+    const values = { distributorOrganisationId: field(form, 'distributorOrganisationId'), outcome: field(form, 'outcome'), method: field(form, 'method'), note: field(form, 'note') };
     try {
-      await recordEffectivenessCheck(locals.ctx, requireActor(locals), {
+      await recordEffectivenessCheck(locals.ctx, requireActor(locals), relyingParty(event), {
         recallId: params.id,
         distributorOrganisationId: values.distributorOrganisationId,
         outcome: values.outcome,
+        method: values.method,
         note: values.note,
+        credential: { password: field(form, 'password') },
       });
     } catch (e) {
       return problemFailure(e, locals, 'record', values);
