@@ -39,7 +39,7 @@ export const recallReplyFormDe: Record<keyof typeof recallReplyFormEn, string> =
   'replyForm.disposition.destroyed': 'vernichtet',
   'replyForm.disposition.corrected': 'korrigiert',
   'replyForm.dashboard.question': 'Bittet um Kontakt',
-  'replyForm.dashboard.signer': 'Unterzeichnet in der Funktion {function} · {phone}',
+  'replyForm.dashboard.signer': 'Unterzeichner: {function} · {phone}',
   'replyForm.dashboard.actionsCompleted': 'Alle Maßnahmen abgeschlossen',
   'replyForm.dashboard.actionsOpen': 'Maßnahmen noch nicht abgeschlossen',
   'replyForm.dashboard.customersInformed': 'Kunden informiert: {answer}',

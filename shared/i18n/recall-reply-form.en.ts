@@ -37,7 +37,7 @@ export const recallReplyFormEn = {
   'replyForm.disposition.destroyed': 'destroyed',
   'replyForm.disposition.corrected': 'corrected',
   'replyForm.dashboard.question': 'Asks to be contacted',
-  'replyForm.dashboard.signer': 'Signed by a {function} · {phone}',
+  'replyForm.dashboard.signer': 'Signer: {function} · {phone}',
   'replyForm.dashboard.actionsCompleted': 'All actions completed',
   'replyForm.dashboard.actionsOpen': 'Actions not yet completed',
   'replyForm.dashboard.customersInformed': 'Customers informed: {answer}',

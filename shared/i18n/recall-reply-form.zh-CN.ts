@@ -39,7 +39,7 @@ export const recallReplyFormZhCN: Record<keyof typeof recallReplyFormEn, string>
   'replyForm.disposition.destroyed': '已销毁',
   'replyForm.disposition.corrected': '已纠正',
   'replyForm.dashboard.question': '请求联系',
-  'replyForm.dashboard.signer': '签署人职务：{function} · {phone}',
+  'replyForm.dashboard.signer': '签署人：{function} · {phone}',
   'replyForm.dashboard.actionsCompleted': '所有措施均已完成',
   'replyForm.dashboard.actionsOpen': '措施尚未全部完成',
   'replyForm.dashboard.customersInformed': '已通知下游客户：{answer}',

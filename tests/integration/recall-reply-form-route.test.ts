@@ -155,7 +155,7 @@ describe('the reply form’s MDCG 2023-3 answers', () => {
     });
     const page = await (await as.qa.get(`/recalls/${recallId}`)).text();
     expect(page).toMatch(/data-testid="reply-question"[^>]*>.*Asks to be contacted.*Who collects the returned catheters\?/s);
-    expect(page).toContain('Signed by a Warehouse manager · +49 221 555 0100');
+    expect(page).toContain('Signer: Warehouse manager · +49 221 555 0100');
     // The correction starts from the reply on record: its serials and the signer's details.
     const again = await (await as.distributor.get(`/recalls/${recallId}/reply`)).text();
     expect(again).toMatch(/name="lot\.1\.serials\.returned"[^>]*>SN-8\nSN-9</);
