@@ -1,7 +1,8 @@
 import type { Tx } from '../db/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
-import { acknowledgementLotFromRows, acknowledgementRecordHash, replyFormColumns, replyFormFromRow, type ReplyFormContent, type SerialAnswer, type StoredAcknowledgementLot, type StoredSubRecipient } from './recall-record-hash.ts';
+import type { SerialAnswer } from './serial-answer.ts';
+import { acknowledgementLotFromRows, acknowledgementRecordHash, replyFormColumns, replyFormFromRow, type ReplyFormContent, type StoredAcknowledgementLot, type StoredSubRecipient } from './recall-record-hash.ts';
 
 export interface AcknowledgementView {
   id: string;

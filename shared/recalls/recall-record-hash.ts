@@ -1,4 +1,5 @@
 import { recordHash } from '../signatures/record-hash.ts';
+import type { SerialAnswer } from './serial-answer.ts';
 
 /**
  * The record hash of a recall as issued (21 CFR 11.70), over its stored payload. A recall QA
@@ -51,9 +52,6 @@ export interface ReplyFormContent {
   signerPhone: string;
 }
 
-/** Which of the serials shipped are on hand, quarantined (of those on hand), returned, destroyed, corrected. */
-export const serialDispositions = ['onHand', 'quarantined', 'returned', 'destroyed', 'corrected'] as const;
-export type SerialAnswer = Record<(typeof serialDispositions)[number], string[]>;
 
 /** A reply's lot as stored (recall_acknowledgement_lots) and its sub-recipients (recall_subrecipients). */
 export interface StoredAcknowledgementLot {

@@ -1,7 +1,7 @@
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { AcknowledgementView } from './get-acknowledgement.ts';
 import { pdfMargin as margin, startPdf } from './pdf-document.ts';
-import { serialDispositions } from './recall-record-hash.ts';
+import { serialDispositions } from './serial-answer.ts';
 
 /**
  * The receipt of one signed reply, in English or Chinese: recall, distributor, version, the

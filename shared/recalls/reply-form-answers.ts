@@ -3,7 +3,8 @@ import type { Clock } from '../clock.ts';
 import { problem, type Problems } from '../errors.ts';
 import { translate, type Locale } from '../i18n/index.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import { serialDispositions, type ReplyFormContent, type SerialAnswer } from './recall-record-hash.ts';
+import type { ReplyFormContent } from './recall-record-hash.ts';
+import { serialDispositions, type SerialAnswer } from './serial-answer.ts';
 import type { NoticeAction } from './get-notice-data.ts';
 
 /**

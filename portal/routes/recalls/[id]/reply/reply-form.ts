@@ -2,7 +2,7 @@
 // field paths put under the form's field names.
 import type { AcknowledgementLotInput } from '$shared/recalls/submit-acknowledgement.ts';
 import { customersInformedAnswers, type ReplyFormInput } from '$shared/recalls/reply-form-answers.ts';
-import { serialDispositions, type SerialAnswer } from '$shared/recalls/recall-record-hash.ts';
+import { serialDispositions, type SerialAnswer } from '$shared/recalls/serial-answer.ts';
 
 const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed', 'corrected'] as const;
 /** Sub-recipient rows each lot offers (more can be added in the browser). */
