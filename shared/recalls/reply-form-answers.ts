@@ -3,7 +3,7 @@ import type { Clock } from '../clock.ts';
 import { problem, type Problems } from '../errors.ts';
 import { translate, type Locale } from '../i18n/index.ts';
 import { queueMail } from '../mail/queue-mail.ts';
-import type { ReplyFormContent } from './recall-record-hash.ts';
+import type { AcknowledgementContent, ReplyFormContent } from './recall-record-hash.ts';
 import { serialDispositions, type SerialAnswer } from './serial-answer.ts';
 import type { NoticeAction } from './get-notice-data.ts';
 
@@ -21,20 +21,8 @@ export interface ReplyFormInput {
   signerPhone: string;
 }
 
-/** A lot of the reply as checked, with what the form rules look at. */
-export interface AnsweredLot {
-  gtin: string;
-  lot: string | null;
-  received: number;
-  onHand: number;
-  quarantined: number;
-  returned: number;
-  destroyed: number;
-  corrected: number;
-  distributed: number;
-  serials: Partial<SerialAnswer> | null | undefined;
-  subRecipients: unknown[];
-}
+/** A lot of the reply as checked (counts valid or not), with its serials as given. */
+export type AnsweredLot = Omit<AcknowledgementContent['lots'][number], 'corrected' | 'serials'> & { corrected: number; serials: Partial<SerialAnswer> | null | undefined };
 
 export const customersInformedAnswers = ['yes', 'no', 'not_applicable'] as const;
 const phonePattern = /^\+?[0-9][0-9 ()./-]*$/;

@@ -5,10 +5,6 @@
 // and serial-tracked units answered per serial against the serials shipped. Each refusal names
 // its field; the receipt PDF says it all in English, Chinese and German; a correction's audit
 // entry carries the version it replaces; the record hashes still verify.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/auth/actor.ts';
 import type { Db } from '../../shared/db/index.ts';
@@ -29,18 +25,11 @@ import { actorFor } from '../support/actors.ts';
 import { refusal } from '../support/refusal.ts';
 import { replyForm } from '../support/reply-form.ts';
 import { mailText } from '../support/mail.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';
-
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-reply-form-'));
-let files = 0;
-function pdfText(bytes: Uint8Array): string {
-  const file = join(scratch, `receipt-${++files}.pdf`);
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
 
 async function lastEvent(db: Db, type: string): Promise<Record<string, unknown>> {
   const r = (await db.get<{ event_type: string; occurred_at: string; payload: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number }>(
