@@ -70,10 +70,12 @@ const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed', 'c
 /**
  * The distributor's reply to a recall notice, signed (Part 11: re-authentication, printed
  * name, meaning, time) and kept as a new version: a correction never changes an earlier one.
- * Quantities that cannot be true are refused with every problem at once. The reply, its
- * signature, the notice's progress, audit entries, the ERP events (recall.acknowledged, and
- * recall.quarantine_confirmed the first time all stock on hand is quarantined) and the receipt
- * mail to the signer commit together.
+ * Quantities that cannot be true, and MDCG 2023-3 answers that contradict them or the serials
+ * shipped (reply-form-answers.ts), are refused with every problem at once. The reply, its
+ * signature, the notice's progress, audit entries (a correction's with the version it replaces
+ * as old values), the ERP events (recall.acknowledged, and recall.quarantine_confirmed the first
+ * time all stock on hand is quarantined), the receipt mail to the signer and, when the signer
+ * asks to be contacted, the mail to the manufacturer's QA commit together.
  */
 export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: AcknowledgementInput): Promise<SubmittedAcknowledgement> {
   requireRole(actor, 'distributor_user');
