@@ -176,7 +176,8 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
     noticeId: notice.id,
     understood: true,
     holdsStock: true,
-    lots: [{ gtin: demoRecallLots.gtin, lot: demoRecallLots.lots[0], received: 30, onHand: 18, quarantined: 18, returned: 12, destroyed: 0, subRecipients: [] }],
+    lots: [{ gtin: demoRecallLots.gtin, lot: demoRecallLots.lots[0], received: 30, onHand: 18, quarantined: 18, returned: 12, destroyed: 0, corrected: 0, subRecipients: [] }],
+    form: { actionsCompleted: false, customersInformed: 'not_applicable', contactRequested: false, signerFunction: 'Warehouse manager', signerPhone: '+49 89 5550 1234' },
     credential,
     locale: 'en',
   });

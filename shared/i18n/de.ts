@@ -6,6 +6,7 @@ import { recallChannelsDe } from './recall-channels.de.ts';
 import { recallPagesDe } from './recall-pages.de.ts';
 import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
+import { recallReplyFormDe } from './recall-reply-form.de.ts';
 import { signaturesDe } from './signatures.de.ts';
 import { organisationsDe } from './organisations.de.ts';
 import { ediPartnersDe } from './edi-partners.de.ts';
@@ -44,6 +45,7 @@ export const de: Record<MessageKey, string> = {
   ...recallPagesDe,
   ...recallNoticesDe,
   ...recallReplyDe,
+  ...recallReplyFormDe,
   ...signaturesDe,
   ...organisationsDe,
   ...ediPartnersDe,

@@ -5,6 +5,7 @@ import { recallChannelsEn } from './recall-channels.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { recallNoticesEn } from './recall-notices.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
+import { recallReplyFormEn } from './recall-reply-form.en.ts';
 import { signaturesEn } from './signatures.en.ts';
 import { organisationsEn } from './organisations.en.ts';
 import { ediPartnersEn } from './edi-partners.en.ts';
@@ -39,6 +40,7 @@ export const en = {
   ...recallPagesEn,
   ...recallNoticesEn,
   ...recallReplyEn,
+  ...recallReplyFormEn,
   ...signaturesEn,
   ...organisationsEn,
   ...ediPartnersEn,

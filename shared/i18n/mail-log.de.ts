@@ -32,6 +32,7 @@ export const mailLogDe: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.recall.notice': 'Rückrufmitteilung',
   'mailLog.purpose.recall.notice_claim_code': 'Code zum Öffnen einer Rückrufmitteilung',
   'mailLog.purpose.recall.receipt': 'Empfangsbestätigung der Rückmeldung',
+  'mailLog.purpose.recall.question': 'Rückmeldung zum Rückruf: Händler bittet um Kontakt',
   'mailLog.purpose.recall.reminder': 'Rückruf-Erinnerung',
   'mailLog.purpose.recall.second_notice': 'Zweite Rückrufmitteilung',
   'mailLog.purpose.recall.final_notice': 'Letzte Rückrufmahnung',

@@ -27,6 +27,7 @@ export const mailLogEn = {
   'mailLog.purpose.recall.notice': 'Recall notice',
   'mailLog.purpose.recall.notice_claim_code': 'Code to open a recall notice',
   'mailLog.purpose.recall.receipt': 'Recall reply receipt',
+  'mailLog.purpose.recall.question': 'Recall reply: distributor asks to be contacted',
   'mailLog.purpose.recall.reminder': 'Recall reminder',
   'mailLog.purpose.recall.second_notice': 'Recall second notice',
   'mailLog.purpose.recall.final_notice': 'Recall final notice',

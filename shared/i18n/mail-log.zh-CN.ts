@@ -29,6 +29,7 @@ export const mailLogZhCN: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.recall.notice': '召回通知',
   'mailLog.purpose.recall.notice_claim_code': '打开召回通知的验证码',
   'mailLog.purpose.recall.receipt': '召回回复回执',
+  'mailLog.purpose.recall.question': '召回回复：经销商请求联系',
   'mailLog.purpose.recall.reminder': '召回回复提醒',
   'mailLog.purpose.recall.second_notice': '召回第二次通知',
   'mailLog.purpose.recall.final_notice': '召回最后通知',

@@ -6,6 +6,7 @@ import { recallChannelsZhCN } from './recall-channels.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
+import { recallReplyFormZhCN } from './recall-reply-form.zh-CN.ts';
 import { signaturesZhCN } from './signatures.zh-CN.ts';
 import { organisationsZhCN } from './organisations.zh-CN.ts';
 import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
@@ -40,6 +41,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallPagesZhCN,
   ...recallNoticesZhCN,
   ...recallReplyZhCN,
+  ...recallReplyFormZhCN,
   ...signaturesZhCN,
   ...organisationsZhCN,
   ...ediPartnersZhCN,

@@ -1,7 +1,8 @@
 import type { Tx } from '../db/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
-import { acknowledgementLotFromRows, acknowledgementRecordHash, type StoredAcknowledgementLot, type StoredSubRecipient } from './recall-record-hash.ts';
+import type { SerialAnswer } from './serial-answer.ts';
+import { acknowledgementLotFromRows, acknowledgementRecordHash, replyFormColumns, replyFormFromRow, type ReplyFormContent, type StoredAcknowledgementLot, type StoredSubRecipient } from './recall-record-hash.ts';
 
 export interface AcknowledgementView {
   id: string;
@@ -14,6 +15,8 @@ export interface AcknowledgementView {
   latestVersion: number;
   holdsStock: boolean;
   comment: string | null;
+  /** The MDCG 2023-3 answers (actions completed, customers informed, question, signer's function and phone); null on a reply signed before they were asked. */
+  form: ReplyFormContent | null;
   recordHash: string;
   /**
    * Whether the stored reply still hashes to its record hash and its signature binds to that
@@ -31,6 +34,9 @@ export interface AcknowledgementView {
     returned: number;
     destroyed: number;
     distributed: number;
+    /** null on a reply signed before it was asked. */
+    corrected: number | null;
+    serials: SerialAnswer | null;
     subRecipients: { name: string; contact: string | null; quantity: number; notifiedOn: string }[];
   }[];
 }
@@ -44,10 +50,11 @@ export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisati
     id: string; notice_id: string; recall_id: string; recall_number: string; org: string; name: string; version: number; latest_version: number;
     holds_stock: number; comment: string | null; record_hash: string; submitted_at: string; sig_hash: string;
     sig_id: string; signer_name: string; signer_email: string; meaning: string; method: string; signed_at: string;
+    actions_completed: number | null; customers_informed: string | null; contact_requested: number | null; question: string | null; signer_function: string | null; signer_phone: string | null;
   }>(
     `SELECT a.id, a.notice_id, a.recall_id, r.recall_number, a.distributor_organisation_id AS org, o.name, a.version, n.latest_version,
             a.holds_stock, a.comment, a.record_hash, a.submitted_at,
-            s.id AS sig_id, s.record_hash AS sig_hash, s.signer_name, s.signer_email, s.meaning, s.method, s.signed_at
+            s.id AS sig_id, s.record_hash AS sig_hash, s.signer_name, s.signer_email, s.meaning, s.method, s.signed_at, ${replyFormColumns}
      FROM recall_acknowledgements AS a
      JOIN recalls AS r ON r.id = a.recall_id
      JOIN recall_notices AS n ON n.id = a.notice_id
@@ -58,7 +65,7 @@ export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisati
   );
   if (!a || (viewer && viewer.organisationKind !== 'manufacturer' && viewer.organisationId !== a.org)) throw new AppError('not_found', 'no such reply');
   const lots = await db.all<StoredAcknowledgementLot>(
-    'SELECT gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed FROM recall_acknowledgement_lots WHERE acknowledgement_id = ? ORDER BY rowid',
+    'SELECT gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed, corrected, serials FROM recall_acknowledgement_lots WHERE acknowledgement_id = ? ORDER BY rowid',
     [id],
   );
   const subs = await db.all<StoredSubRecipient>(
@@ -67,7 +74,8 @@ export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisati
   );
   const asGiven = lots.map((l) => acknowledgementLotFromRows(l, subs));
   // Hashed in the order the distributor gave the lots (insertion order); shown by GTIN and lot.
-  const hash = acknowledgementRecordHash({ noticeId: a.notice_id, recallNumber: a.recall_number, distributor: a.org, holdsStock: a.holds_stock === 1, comment: a.comment, lots: asGiven });
+  const form = replyFormFromRow(a);
+  const hash = acknowledgementRecordHash({ noticeId: a.notice_id, recallNumber: a.recall_number, distributor: a.org, holdsStock: a.holds_stock === 1, comment: a.comment, form, lots: asGiven });
   return {
     id: a.id,
     noticeId: a.notice_id,
@@ -78,6 +86,7 @@ export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisati
     latestVersion: a.latest_version,
     holdsStock: a.holds_stock === 1,
     comment: a.comment,
+    form,
     recordHash: a.record_hash,
     hashIntact: hash === a.record_hash && a.sig_hash === a.record_hash,
     submittedAt: a.submitted_at,

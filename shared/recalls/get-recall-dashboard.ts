@@ -6,6 +6,7 @@ import type { EffectivenessLevel, Severity } from './recall-terms.ts';
 import { followUpKinds, type FollowUpKind } from './follow-up-schedule.ts';
 import type { MailState } from '../mail/mail-states.ts';
 import { noticeChannels, type NoticeChannel } from './issue-notices.ts';
+import { replyFormColumns, replyFormFromRow, type ReplyFormContent } from './recall-record-hash.ts';
 
 /** How a consignee's notice mail fared, from the best outcome among its mails; 'as2' when it was not mailed but went over AS2. */
 export type DeliveryState = 'not_notified' | 'no_address' | 'as2' | 'queued' | 'sent' | 'kept' | 'failed';
@@ -95,6 +96,8 @@ export interface DashboardConsignee {
   version: number;
   /** From the latest acknowledgement; null until there is one. */
   holdsStock: boolean | null;
+  /** The latest reply's MDCG 2023-3 answers (question, signer's function and phone …); null before 0033 or without a reply. */
+  replyForm: ReplyFormContent | null;
   quarantineConfirmedAt: string | null;
   followUpLevel: number;
   overdue: boolean;
@@ -214,6 +217,12 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     follow_up_level: number | null;
     acknowledged_at: string | null;
     holds_stock: number | null;
+    actions_completed: number | null;
+    customers_informed: string | null;
+    contact_requested: number | null;
+    question: string | null;
+    signer_function: string | null;
+    signer_phone: string | null;
     mails: number | null;
     sent: number | null;
     kept: number | null;
@@ -234,7 +243,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
      )
      SELECT p.org AS organisation_id, o.name, ifnull(s.units, 0) AS units,
             n.id AS notice_id, n.recipients, n.channels, ifnull(n.response_deadline, r.response_deadline) AS notice_deadline, n.first_opened_at, n.last_opened_at, n.open_count, n.first_acknowledged_at, n.latest_version, n.quarantine_confirmed_at, n.follow_up_level,
-            a.submitted_at AS acknowledged_at, a.holds_stock,
+            a.submitted_at AS acknowledged_at, a.holds_stock, ${replyFormColumns},
             m.mails, m.sent, m.kept, m.queued, m.failed
        FROM parties p
        JOIN organisations o ON o.id = p.org
@@ -316,6 +325,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       acknowledgedAt: version > 0 ? r.acknowledged_at : null,
       version,
       holdsStock: version > 0 && r.holds_stock !== null ? r.holds_stock === 1 : null,
+      replyForm: version > 0 ? replyFormFromRow(r) : null,
       quarantineConfirmedAt: r.quarantine_confirmed_at,
       followUpLevel: r.follow_up_level ?? 0,
       overdue: deadline !== null && deadline < asOf && version === 0,

@@ -43,3 +43,27 @@ describe('acknowledgementRecordHash', () => {
     expect(acknowledgementRecordHash({ ...reply, lots: [{ ...reply.lots[0]!, quarantined: 9 }] })).not.toBe(acknowledgementRecordHash(reply));
   });
 });
+
+describe('acknowledgementRecordHash with the MDCG 2023-3 answers', () => {
+  const lot = { gtin: '09506000134352', lot: null, received: 4, onHand: 2, quarantined: 2, returned: 1, destroyed: 0, distributed: 0, subRecipients: [] };
+  const before = { noticeId: 'ntc_1', recallNumber: 'FSCA-1', distributor: 'org_1', holdsStock: true, comment: null, lots: [lot] };
+  const form = { actionsCompleted: false, customersInformed: 'not_applicable' as const, contactRequested: true, question: 'Who collects?', signerFunction: 'Head of quality', signerPhone: '+49 221 555 0100' };
+
+  it('hashes a reply signed before they were asked exactly as it was signed, read back with the new columns NULL', () => {
+    // What acknowledgementRecordHash hashed before migration 0033: no form, corrected or serials.
+    const asSigned = recordHash({ ...before, lots: [{ ...lot, subRecipients: [] }] });
+    expect(acknowledgementRecordHash({ ...before, form: null, lots: [{ ...lot, corrected: null, serials: null }] })).toBe(asSigned);
+    expect(acknowledgementRecordHash(before)).toBe(asSigned);
+  });
+
+  it('binds every new answer: the form, corrected units and the serials per outcome', () => {
+    const serials = { onHand: ['S-1', 'S-2'], quarantined: ['S-1', 'S-2'], returned: ['S-3'], destroyed: [], corrected: ['S-4'] };
+    const signed = acknowledgementRecordHash({ ...before, form, lots: [{ ...lot, corrected: 1, serials }] });
+    expect(acknowledgementRecordHash({ ...before, lots: [{ ...lot, corrected: 1, serials }] })).not.toBe(signed);
+    expect(acknowledgementRecordHash({ ...before, form, lots: [{ ...lot, corrected: 0, serials }] })).not.toBe(signed);
+    expect(acknowledgementRecordHash({ ...before, form, lots: [{ ...lot, corrected: 1, serials: { ...serials, returned: ['S-4'], corrected: ['S-3'] } }] })).not.toBe(signed);
+    for (const change of [{ signerPhone: '+49 221 555 0101' }, { signerFunction: 'Buyer' }, { question: 'Who pays?' }, { contactRequested: false }, { actionsCompleted: true }, { customersInformed: 'no' as const }]) {
+      expect(acknowledgementRecordHash({ ...before, form: { ...form, ...change }, lots: [{ ...lot, corrected: 1, serials }] }), JSON.stringify(change)).not.toBe(signed);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { recordHash } from '../signatures/record-hash.ts';
+import type { SerialAnswer } from './serial-answer.ts';
 
 /**
  * The record hash of a recall as issued (21 CFR 11.70), over its stored payload. A recall QA
@@ -21,6 +22,8 @@ export interface AcknowledgementContent {
   distributor: string;
   holdsStock: boolean;
   comment: string | null;
+  /** The MDCG 2023-3 answers (migration 0033); absent or null on replies signed before them. */
+  form?: ReplyFormContent | null;
   lots: {
     gtin: string;
     lot: string | null;
@@ -30,9 +33,25 @@ export interface AcknowledgementContent {
     returned: number;
     destroyed: number;
     distributed: number;
+    /** Units corrected on site; null on replies signed before 0033. */
+    corrected?: number | null;
+    /** Serial-tracked units answered per serial; null when answered by count only. */
+    serials?: SerialAnswer | null;
     subRecipients: { name: string; contact?: string | null; quantity: number; notifiedOn: string }[];
   }[];
 }
+
+/** The reply-level answers of the MDCG 2023-3 customer reply form. */
+export interface ReplyFormContent {
+  actionsCompleted: boolean;
+  customersInformed: 'yes' | 'no' | 'not_applicable';
+  /** "I have a question, contact me", and the question when one was written. */
+  contactRequested: boolean;
+  question: string | null;
+  signerFunction: string;
+  signerPhone: string;
+}
+
 
 /** A reply's lot as stored (recall_acknowledgement_lots) and its sub-recipients (recall_subrecipients). */
 export interface StoredAcknowledgementLot {
@@ -44,6 +63,9 @@ export interface StoredAcknowledgementLot {
   returned: number;
   destroyed: number;
   distributed: number;
+  /** NULL before migration 0033. */
+  corrected?: number | null;
+  serials?: string | null;
 }
 export interface StoredSubRecipient {
   gtin: string;
@@ -56,7 +78,7 @@ export interface StoredSubRecipient {
 
 /** A stored lot as the reply's content (and its hash) has it, with the sub-recipients of that lot. */
 type Lot = AcknowledgementContent['lots'][number];
-export type StoredLotContent = Omit<Lot, 'subRecipients'> & { subRecipients: { name: string; contact: string | null; quantity: number; notifiedOn: string }[] };
+export type StoredLotContent = Omit<Lot, 'subRecipients' | 'corrected' | 'serials'> & { corrected: number | null; serials: SerialAnswer | null; subRecipients: { name: string; contact: string | null; quantity: number; notifiedOn: string }[] };
 
 export function acknowledgementLotFromRows(l: StoredAcknowledgementLot, subs: StoredSubRecipient[]): StoredLotContent {
   return {
@@ -68,11 +90,40 @@ export function acknowledgementLotFromRows(l: StoredAcknowledgementLot, subs: St
     returned: l.returned,
     destroyed: l.destroyed,
     distributed: l.distributed,
+    corrected: l.corrected ?? null,
+    serials: l.serials ? (JSON.parse(l.serials) as SerialAnswer) : null,
     subRecipients: subs.filter((s) => s.gtin === l.gtin && s.lot === l.lot).map((s) => ({ name: s.name, contact: s.contact, quantity: s.quantity, notifiedOn: s.notified_on })),
   };
 }
 
-/** The record hash a distributor's signed reply binds to: the notice, the stock per lot in the order given, and the comment. */
+/** A stored reply's MDCG 2023-3 answers (columns of migration 0033), or null when it was signed before them. */
+export function replyFormFromRow(a: {
+  actions_completed?: number | null;
+  customers_informed?: string | null;
+  contact_requested?: number | null;
+  question?: string | null;
+  signer_function?: string | null;
+  signer_phone?: string | null;
+}): ReplyFormContent | null {
+  if (a.actions_completed == null) return null;
+  return {
+    actionsCompleted: a.actions_completed === 1,
+    customersInformed: a.customers_informed as ReplyFormContent['customersInformed'],
+    contactRequested: a.contact_requested === 1,
+    question: a.question ?? null,
+    signerFunction: a.signer_function ?? '',
+    signerPhone: a.signer_phone ?? '',
+  };
+}
+
+/** The columns replyFormFromRow reads, for a SELECT on recall_acknowledgements aliased `a`. */
+export const replyFormColumns = 'a.actions_completed, a.customers_informed, a.contact_requested, a.question, a.signer_function, a.signer_phone';
+
+/**
+ * The record hash a distributor's signed reply binds to: the notice, the stock per lot in the
+ * order given, and the comment. The MDCG 2023-3 answers (form, corrected, serials) are hashed
+ * only when present, so a reply signed before they were asked still hashes as it was signed.
+ */
 export function acknowledgementRecordHash(a: AcknowledgementContent): string {
   return recordHash({
     noticeId: a.noticeId,
@@ -88,8 +139,11 @@ export function acknowledgementRecordHash(a: AcknowledgementContent): string {
       returned: l.returned,
       destroyed: l.destroyed,
       distributed: l.distributed,
+      ...(l.corrected != null ? { corrected: l.corrected } : {}),
+      ...(l.serials ? { serials: l.serials } : {}),
       subRecipients: l.subRecipients.map((s) => ({ name: s.name, contact: s.contact ?? undefined, quantity: s.quantity, notifiedOn: s.notifiedOn })),
     })),
     comment: a.comment,
+    ...(a.form ? { form: a.form } : {}),
   });
 }

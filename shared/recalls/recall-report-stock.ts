@@ -1,22 +1,12 @@
 import type { Tx } from '../db/index.ts';
 
-/**
- * The units a reply's lot reports as corrected (MDCG 2023-3 customer reply). Slice G of issue 14
- * adds the column recall_acknowledgement_lots.corrected (migration 0033); until that is merged
- * no reply reports any, so this reads 0. At the merge it becomes `${alias}.corrected`.
- */
-export function correctedQuantity(alias: string): string {
-  void alias;
-  return '0';
-}
-
 /** One consignee's (GTIN, lot) as the key of the maps below. */
 export const stockKey = (organisationId: string, gtin: string, lot: string | null) => `${organisationId}\u0000${gtin}\u0000${lot ?? ''}`;
 
 export interface ReplyStock {
   /** Stock at receipt: what the consignee's FIRST reply reported as received and on hand, per lot. */
   first: Map<string, { received: number; onHand: number }>;
-  /** Units corrected per lot, from each consignee's latest reply. */
+  /** Units corrected per lot, from each consignee's latest reply (0 on a reply signed before 0033 asked it). */
   corrected: Map<string, number>;
   /** QA's estimated completion date (21 CFR 7.53(b)(6)), YYYY-MM-DD, or null when not set. */
   estimatedCompletionOn: string | null;
@@ -33,7 +23,7 @@ export async function replyStock(db: Pick<Tx, 'all' | 'get'>, recallId: string):
     { recall: recallId },
   );
   const corrected = await db.all<{ org: string; gtin: string; lot: string | null; corrected: number }>(
-    `SELECT n.distributor_organisation_id AS org, l.gtin, l.lot, ${correctedQuantity('l')} AS corrected
+    `SELECT n.distributor_organisation_id AS org, l.gtin, l.lot, ifnull(l.corrected, 0) AS corrected
        FROM recall_notices n
        JOIN recall_acknowledgements a ON a.notice_id = n.id AND a.version = n.latest_version
        JOIN recall_acknowledgement_lots l ON l.acknowledgement_id = a.id

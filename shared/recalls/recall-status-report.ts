@@ -52,7 +52,7 @@ export interface StatusRow {
   returned: number | null;
   destroyed: number | null;
   distributed: number | null;
-  /** From the latest acknowledgement (null: none yet). */
+  /** Units corrected on site, from the latest acknowledgement (0 on a reply signed before it was asked; null: none yet). */
   corrected: number | null;
   /** Stock at receipt: received and on hand as the FIRST acknowledgement reported them (null: none yet). */
   receivedAtFirstReply: number | null;
@@ -98,9 +98,10 @@ export async function getRecallStatusReport(
     returned: number | null;
     destroyed: number | null;
     distributed: number | null;
+    corrected: number | null;
   }>(
     `WITH latest AS (
-       SELECT n.distributor_organisation_id AS org, l.gtin, l.lot, l.received, l.on_hand, l.quarantined, l.returned, l.destroyed, l.distributed
+       SELECT n.distributor_organisation_id AS org, l.gtin, l.lot, l.received, l.on_hand, l.quarantined, l.returned, l.destroyed, l.distributed, l.corrected
          FROM recall_notices n
          JOIN recall_acknowledgements a ON a.notice_id = n.id AND a.version = n.latest_version
          JOIN recall_acknowledgement_lots l ON l.acknowledgement_id = a.id
@@ -112,7 +113,7 @@ export async function getRecallStatusReport(
      )
      SELECT k.org AS organisation_id, o.erp_id, n.sent_at AS notice_sent_at, k.gtin, k.lot,
             ifnull(c.quantity_shipped, 0) AS shipped, l.org IS NOT NULL AS has_lot,
-            l.received, l.on_hand, l.quarantined, l.returned, l.destroyed, l.distributed
+            l.received, l.on_hand, l.quarantined, l.returned, l.destroyed, l.distributed, ifnull(l.corrected, 0) AS corrected
        FROM keys k
        JOIN organisations o ON o.id = k.org
        LEFT JOIN recall_notices n ON n.recall_id = :recall AND n.distributor_organisation_id = k.org
@@ -157,7 +158,7 @@ export async function getRecallStatusReport(
       corrected: answered ? (stock.corrected.get(key) ?? 0) : null,
       receivedAtFirstReply: answered ? (first?.received ?? 0) : null,
       onHandAtFirstReply: answered ? (first?.onHand ?? 0) : null,
-      accountedFor: answered ? (onHand ?? 0) + (n(r.returned) ?? 0) + (n(r.destroyed) ?? 0) + (n(r.distributed) ?? 0) : null,
+      accountedFor: answered ? (onHand ?? 0) + (n(r.returned) ?? 0) + (n(r.destroyed) ?? 0) + (n(r.distributed) ?? 0) + (stock.corrected.get(key) ?? 0) : null,
       effectivenessOutcome: outcomeOf.get(r.organisation_id) ?? null,
     };
   });

@@ -12,8 +12,12 @@ import { AppError, problem, refusal, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import { noticeForDistributor } from './notice-for-distributor.ts';
-import { acknowledgementRecordHash } from './recall-record-hash.ts';
+import { acknowledgementRecordHash, type ReplyFormContent } from './recall-record-hash.ts';
+import type { SerialAnswer } from './serial-answer.ts';
 import { consigneeLocales } from './notice-languages.ts';
+import { getAcknowledgement } from './get-acknowledgement.ts';
+import { getNoticeData } from './get-notice-data.ts';
+import { normalisedSerials, queueQuestionMail, replyFormProblems, shippedSerials, type AnsweredLot, type ReplyFormInput } from './reply-form-answers.ts';
 
 export interface SubRecipientInput {
   name: string;
@@ -31,6 +35,10 @@ export interface AcknowledgementLotInput {
   quarantined: number;
   returned: number;
   destroyed: number;
+  /** Units corrected on site (no longer affected); omitted: none. */
+  corrected?: number;
+  /** Serial-tracked units answered per serial (only serials shipped on this line). */
+  serials?: Partial<SerialAnswer> | null;
   subRecipients: SubRecipientInput[];
 }
 
@@ -42,6 +50,8 @@ export interface AcknowledgementInput {
   holdsStock: boolean;
   lots: AcknowledgementLotInput[];
   comment?: string;
+  /** The rest of the MDCG 2023-3 customer reply form (actions completed, customers informed, question, signer's function and phone). */
+  form: ReplyFormInput;
   credential: SignerCredential;
   /** Language of the receipt mailed to the signer. */
   locale: Locale;
@@ -56,28 +66,41 @@ export interface SubmittedAcknowledgement {
 /** What a signature of this meaning says, printed on the receipt (21 CFR 11.50(a)(3)). */
 export const acknowledgementMeaning = 'responsibility' as const;
 
-const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed'] as const;
+const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed', 'corrected'] as const;
 
 /**
  * The distributor's reply to a recall notice, signed (Part 11: re-authentication, printed
  * name, meaning, time) and kept as a new version: a correction never changes an earlier one.
- * Quantities that cannot be true are refused with every problem at once. The reply, its
- * signature, the notice's progress, audit entries, the ERP events (recall.acknowledged, and
- * recall.quarantine_confirmed the first time all stock on hand is quarantined) and the receipt
- * mail to the signer commit together.
+ * Quantities that cannot be true, and MDCG 2023-3 answers that contradict them or the serials
+ * shipped (reply-form-answers.ts), are refused with every problem at once. The reply, its
+ * signature, the notice's progress, audit entries (a correction's with the version it replaces
+ * as old values), the ERP events (recall.acknowledged, and recall.quarantine_confirmed the first
+ * time all stock on hand is quarantined), the receipt mail to the signer and, when the signer
+ * asks to be contacted, the mail to the manufacturer's QA commit together.
  */
 export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: AcknowledgementInput): Promise<SubmittedAcknowledgement> {
   requireRole(actor, 'distributor_user');
   const notice = await noticeForDistributor(ctx.db, actor, input.noticeId);
+  const shipped = await shippedSerials(ctx.db, notice.recallId, notice.distributorOrganisationId);
+  const { actions } = await getNoticeData(ctx.db, { recallId: notice.recallId, distributorOrganisationId: notice.distributorOrganisationId });
   // A sub-recipient told "today" is today where the distributor is, not in UTC.
-  const lots = checkLots(input, notice.lots, todayIn(actorTimeZone(actor), ctx.clock.now()));
+  const today = todayIn(actorTimeZone(actor), ctx.clock.now());
+  const lots = checkLots(input, notice.lots, today, (checked) => replyFormProblems(input.form, input.holdsStock, checked, shipped, actions));
+  const form: ReplyFormContent = {
+    actionsCompleted: input.form.actionsCompleted === true,
+    customersInformed: input.form.customersInformed!,
+    contactRequested: input.form.contactRequested,
+    question: (input.form.contactRequested && input.form.question?.trim()) || null,
+    signerFunction: input.form.signerFunction.trim(),
+    signerPhone: input.form.signerPhone.trim(),
+  };
   const comment = input.comment?.trim() || null;
   if (comment && comment.length > 2000) throw refusal('invalid_input', 'the comment is too long', { comment: problem('common.tooLong', { max: 2000 }) });
   if ('password' in input.credential && !input.credential.password) {
     throw refusal('invalid_input', 'enter your password to sign', { password: problem('signatures.passwordRequired') });
   }
 
-  const hash = acknowledgementRecordHash({ noticeId: notice.id, recallNumber: notice.recallNumber, distributor: notice.distributorOrganisationId, holdsStock: input.holdsStock, lots, comment });
+  const hash = acknowledgementRecordHash({ noticeId: notice.id, recallNumber: notice.recallNumber, distributor: notice.distributorOrganisationId, holdsStock: input.holdsStock, lots, comment, form });
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: acknowledgementMeaning, credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {
@@ -87,6 +110,9 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
     );
     if (current!.state !== 'open') throw new AppError('conflict', `recall ${notice.recallNumber} is ${current!.state}: replies are closed`);
     const version = current!.latest_version + 1;
+    // What a correction replaces, for its audit entry.
+    const previousId = version > 1 ? (await tx.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE notice_id = ? AND version = ?', [notice.id, version - 1]))!.id : null;
+    const previous = previousId ? await getAcknowledgement(tx, null, previousId) : null;
     const id = newId('rak');
     const signature = await recordSignature(tx, ctx.clock, actor, signer, {
       entityType: 'recall_acknowledgement',
@@ -98,15 +124,17 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
     });
     const now = signature.signedAt;
     await tx.run(
-      `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, notice.id, notice.recallId, notice.distributorOrganisationId, version, input.holdsStock ? 1 : 0, comment, hash, signature.id, actor.userId, now],
+      `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at,
+                                            actions_completed, customers_informed, contact_requested, question, signer_function, signer_phone)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [id, notice.id, notice.recallId, notice.distributorOrganisationId, version, input.holdsStock ? 1 : 0, comment, hash, signature.id, actor.userId, now,
+        form.actionsCompleted ? 1 : 0, form.customersInformed, form.contactRequested ? 1 : 0, form.question, form.signerFunction, form.signerPhone],
     );
     for (const l of lots) {
       await tx.run(
-        `INSERT INTO recall_acknowledgement_lots (acknowledgement_id, gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [id, l.gtin, l.lot, l.received, l.onHand, l.quarantined, l.returned, l.destroyed, l.distributed],
+        `INSERT INTO recall_acknowledgement_lots (acknowledgement_id, gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed, corrected, serials)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [id, l.gtin, l.lot, l.received, l.onHand, l.quarantined, l.returned, l.destroyed, l.distributed, l.corrected, l.serials ? JSON.stringify(l.serials) : null],
       );
       for (const s of l.subRecipients) {
         await tx.run('INSERT INTO recall_subrecipients (acknowledgement_id, gtin, lot, name, contact, quantity, notified_on) VALUES (?, ?, ?, ?, ?, ?, ?)', [
@@ -134,18 +162,24 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
       action: version === 1 ? 'recall.acknowledged' : 'recall.acknowledgement_corrected',
       entityType: 'recall_notice',
       entityId: notice.id,
-      newValues: { acknowledgement: id, version, holdsStock: input.holdsStock, lots, signature: signature.id, recordHash: hash },
+      ...(previous
+        ? { oldValues: { acknowledgement: previous.id, version: previous.version, holdsStock: previous.holdsStock, lots: previous.lots, comment: previous.comment, form: previous.form, signature: previous.signature.id, recordHash: previous.recordHash } }
+        : {}),
+      newValues: { acknowledgement: id, version, holdsStock: input.holdsStock, lots, comment, form, signature: signature.id, recordHash: hash },
       requestId: ctx.requestId,
     });
     const manifestation = { signerName: signature.signerName, meaning: signature.meaning, signedAt: signature.signedAt, method: signature.method };
-    const eventLots = lots.map(({ subRecipients, ...l }) => ({ ...l, lot: l.lot ?? undefined, subRecipients: subRecipients.length }));
+    const eventLots = lots.map(({ subRecipients, ...l }) => ({ ...l, lot: l.lot ?? undefined, serials: l.serials ?? undefined, subRecipients: subRecipients.length }));
     await enqueueEvent(tx, ctx.clock, {
       type: 'recall.acknowledged',
       aggregateType: 'recall',
       aggregateId: notice.recallId,
       organisationId: notice.distributorOrganisationId,
-      data: { recallNumber: notice.recallNumber, noticeId: notice.id, distributor: notice.distributorRef, acknowledgementId: id, version, holdsStock: input.holdsStock, lots: eventLots, acknowledgedAt: now, signature: manifestation },
+      data: { recallNumber: notice.recallNumber, noticeId: notice.id, distributor: notice.distributorRef, acknowledgementId: id, version, holdsStock: input.holdsStock, lots: eventLots, acknowledgedAt: now, signature: manifestation, ...form, question: form.question ?? undefined },
     });
+    if (form.contactRequested) {
+      await queueQuestionMail(tx, ctx.clock, { acknowledgementId: id, recallNumber: notice.recallNumber, version, distributor: notice.distributorRef.name, distributorOrganisationId: notice.distributorOrganisationId, signer: signature.signerName, signerEmail: actor.email, form });
+    }
     if (firstConfirmation) {
       await enqueueEvent(tx, ctx.clock, {
         type: 'recall.quarantine_confirmed',
@@ -172,14 +206,16 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
   });
 }
 
-type CheckedLot = Omit<AcknowledgementLotInput, 'subRecipients'> & { distributed: number; subRecipients: SubRecipientInput[] };
+type CheckedLot = Omit<AcknowledgementLotInput, 'subRecipients' | 'corrected' | 'serials'> & { corrected: number; serials: SerialAnswer | null; distributed: number; subRecipients: SubRecipientInput[] };
 
 /** Every problem with the reported quantities at once, keyed by field path (lots/0/quarantined …). */
-function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot: string | null }[], today: string): CheckedLot[] {
+function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot: string | null }[], today: string, formProblems: (lots: AnsweredLot[]) => Problems): CheckedLot[] {
   const fields: Problems = {};
   const known = new Set(noticeLots.map((l) => `${l.gtin}\u0000${l.lot ?? ''}`));
   const seen = new Set<string>();
-  const lots = input.lots.map((raw, i) => {
+  const lots = input.lots.map((given, i) => {
+    // Omitted by a caller that does not ask it: none corrected (the portal form refuses a blank).
+    const raw = { ...given, corrected: given.corrected ?? 0 };
     const at = (f: string) => `lots/${i}/${f}`;
     const gtin = toGtin14(String(raw.gtin ?? '').trim());
     const lot = raw.lot?.trim() || null;
@@ -205,13 +241,15 @@ function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot:
     const valid = counts.every((c) => Number.isSafeInteger(raw[c]) && raw[c] >= 0);
     if (valid) {
       if (raw.quarantined > raw.onHand) fields[at('quarantined')] = problem('reply.quarantinedOverOnHand', { quarantined: raw.quarantined, onHand: raw.onHand });
-      const accounted = raw.onHand + raw.returned + raw.destroyed + distributed;
+      const accounted = raw.onHand + raw.returned + raw.destroyed + raw.corrected + distributed;
       if (accounted > raw.received) {
         fields[at('received')] = problem('reply.accountedOverReceived', { received: raw.received, accounted, onHand: raw.onHand, returned: raw.returned, destroyed: raw.destroyed, passedOn: distributed });
+        if (raw.corrected > 0) fields[at('received')] = problem('replyForm.accountedOverReceived', { received: raw.received, accounted, corrected: raw.corrected });
       }
       if (!input.holdsStock && raw.onHand > 0) fields[at('onHand')] = problem('reply.noStockOnHand');
     }
-    return { gtin, lot, received: raw.received, onHand: raw.onHand, quarantined: raw.quarantined, returned: raw.returned, destroyed: raw.destroyed, distributed, subRecipients };
+    const serials = normalisedSerials(raw.serials);
+    return { gtin, lot, received: raw.received, onHand: raw.onHand, quarantined: raw.quarantined, returned: raw.returned, destroyed: raw.destroyed, distributed, corrected: raw.corrected, serials, subRecipients };
   });
   if (input.holdsStock) {
     noticeLots.forEach((l) => {
@@ -220,6 +258,7 @@ function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot:
     if (input.lots.length === 0) fields.lots = problem('reply.lotMissing');
   }
   if (!input.understood) fields.understood = problem('reply.understood');
+  for (const [f, p] of Object.entries(formProblems(lots.map((l, i) => ({ ...l, serials: input.lots[i]!.serials }))))) fields[f] ??= p;
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the reply cannot be recorded as it is', fields);
   return lots;
 }

@@ -3,7 +3,7 @@ import { certificateRecordHash, certificateSelect, toCertificate, type Certifica
 import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
 import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
 import { shipmentRecordHash } from '../erp/shipment-record.ts';
-import { acknowledgementLotFromRows, acknowledgementRecordHash, recallRecordHash } from '../recalls/recall-record-hash.ts';
+import { acknowledgementLotFromRows, acknowledgementRecordHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
 export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'shipment'] as const;
@@ -199,8 +199,10 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
     table: 'recall_acknowledgements',
     async check(db, ids) {
       const list = JSON.stringify(ids);
-      const rows = await db.all<{ id: string; notice_id: string; recall_number: string; org: string; holds_stock: number; comment: string | null; record_hash: string; sig_hash: string | null }>(
-        `SELECT a.id, a.notice_id, r.recall_number, a.distributor_organisation_id AS org, a.holds_stock, a.comment, a.record_hash, s.record_hash AS sig_hash
+      const rows = await db.all<
+        { id: string; notice_id: string; recall_number: string; org: string; holds_stock: number; comment: string | null; record_hash: string; sig_hash: string | null } & Parameters<typeof replyFormFromRow>[0]
+      >(
+        `SELECT a.id, a.notice_id, r.recall_number, a.distributor_organisation_id AS org, a.holds_stock, a.comment, a.record_hash, s.record_hash AS sig_hash, ${replyFormColumns}
          FROM recall_acknowledgements AS a
          JOIN recalls AS r ON r.id = a.recall_id
          LEFT JOIN signatures AS s ON s.id = a.signature_id
@@ -208,8 +210,8 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
         [list],
       );
       // In the order the distributor gave them (insertion order), as they were hashed.
-      const lots = await db.all<{ acknowledgement_id: string; gtin: string; lot: string | null; received: number; on_hand: number; quarantined: number; returned: number; destroyed: number; distributed: number }>(
-        `SELECT acknowledgement_id, gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed FROM recall_acknowledgement_lots WHERE acknowledgement_id IN (${idList}) ORDER BY rowid`,
+      const lots = await db.all<{ acknowledgement_id: string; gtin: string; lot: string | null; received: number; on_hand: number; quarantined: number; returned: number; destroyed: number; distributed: number; corrected: number | null; serials: string | null }>(
+        `SELECT acknowledgement_id, gtin, lot, received, on_hand, quarantined, returned, destroyed, distributed, corrected, serials FROM recall_acknowledgement_lots WHERE acknowledgement_id IN (${idList}) ORDER BY rowid`,
         [list],
       );
       const subs = await db.all<{ acknowledgement_id: string; gtin: string; lot: string | null; name: string; contact: string | null; quantity: number; notified_on: string }>(
@@ -223,6 +225,7 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
           distributor: a.org,
           holdsStock: a.holds_stock === 1,
           comment: a.comment,
+          form: replyFormFromRow(a),
           lots: lots
             .filter((l) => l.acknowledgement_id === a.id)
             .map((l) => acknowledgementLotFromRows(l, subs.filter((x) => x.acknowledgement_id === a.id))),

@@ -56,7 +56,7 @@ describe('a refused reply on a phone', () => {
     expect(await page.getByTestId('error-summary').count()).toBe(0);
     await page.getByLabel('Yes: we report our stock per lot').check();
     const a = page.getByTestId('lot-DEMO-2601A');
-    for (const [label, value] of [['Received', '120'], ['On hand now', '60'], ['Quarantined', '70'], ['Returned', '0'], ['Destroyed', '0']] as const) await a.getByLabel(label).fill(value);
+    for (const [label, value] of [['Received', '120'], ['On hand now', '60'], ['Quarantined', '70'], ['Returned', '0'], ['Destroyed', '0'], ['Corrected on site', '0']] as const) await a.getByLabel(label).fill(value);
     // Lot B left blank and the notice not confirmed as understood.
     await page.getByLabel('Your password').fill(demoPassword);
     await Promise.all([

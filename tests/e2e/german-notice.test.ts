@@ -109,7 +109,11 @@ describe('a German distributor reads its notice and replies in German', () => {
     const { page } = visit;
     await page.getByLabel('Ja: Wir melden unseren Bestand je Charge').check();
     const lot = page.getByTestId('lot-L-DE-A');
-    for (const [label, value] of [['Erhalten', '24'], ['Jetzt vorhanden', '10'], ['In Quarantäne', '12'], ['Zurückgesandt', '0'], ['Vernichtet', '0']] as const) await lot.getByLabel(label).fill(value);
+    for (const [label, value] of [['Erhalten', '24'], ['Jetzt vorhanden', '10'], ['In Quarantäne', '12'], ['Zurückgesandt', '0'], ['Vernichtet', '0'], ['Vor Ort korrigiert', '0']] as const) await lot.getByLabel(label).fill(value);
+    await page.getByTestId('actions-completed').getByLabel('Nein: noch nicht').check();
+    await page.getByTestId('customers-informed').getByLabel('Nicht zutreffend: wir haben keine betroffenen Einheiten weitergegeben').check();
+    await page.getByLabel('Ihre Funktion (Stellenbezeichnung)').fill('Lagerleiterin');
+    await page.getByLabel('Ihre Telefonnummer').fill('+49 89 555 0100');
     await page.getByLabel('Wir haben die Sicherheitsanweisung im Feld gelesen und verstanden.').check();
     await page.getByLabel('Ihr Passwort').fill(demoPassword);
     await postsForm(page, `/recalls/${recallId}/reply`, () => page.getByRole('button', { name: 'Rückmeldung signieren und senden' }).click()).catch((e: Error) => {

@@ -2,8 +2,10 @@
 // lots to the demo distributor and issues a recall; QA releases the notices; the notice mail
 // arrives with its link; on a phone-sized screen the distributor's recall contact (no account
 // yet) opens the link, creates an account with the code mailed to them, reports stock for both lots with a sub-recipient,
-// gets a quantity refused, corrects it, signs, and downloads the receipt; QA's recall page
-// shows the reply.
+// answers the MDCG 2023-3 questions (corrected units, actions completed, customers informed, a
+// question for QA, function and phone), gets a quantity and the phone refused next to their
+// fields, corrects them, signs, and downloads the receipt; QA's recall page shows the reply and
+// the question.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -124,12 +126,19 @@ describe('a distributor answers a recall notice on a phone', () => {
     await a.getByLabel('Quarantined').fill('70');
     await a.getByLabel('Returned').fill('0');
     await a.getByLabel('Destroyed').fill('0');
+    await a.getByLabel('Corrected on site').fill('0');
     await a.getByText('We passed units of this lot on').click();
     await a.getByLabel('Recipient').first().fill('Klinikum Süd');
     await a.getByLabel('Quantity').first().fill('40');
     await a.getByLabel('Told on').first().fill(new Date().toISOString().slice(0, 10));
     const b = page.getByTestId('lot-L-E2E-B');
-    for (const [label, value] of [['Received', '30'], ['On hand now', '30'], ['Quarantined', '30'], ['Returned', '0'], ['Destroyed', '0']] as const) await b.getByLabel(label).fill(value);
+    for (const [label, value] of [['Received', '30'], ['On hand now', '30'], ['Quarantined', '30'], ['Returned', '0'], ['Destroyed', '0'], ['Corrected on site', '0']] as const) await b.getByLabel(label).fill(value);
+    await page.getByTestId('actions-completed').getByLabel('No: not yet').check();
+    await page.getByTestId('customers-informed').getByLabel('Yes: they are listed under the lots above').check();
+    await page.getByLabel('I have a question: please contact me').check();
+    await page.getByLabel('Your question (optional)').fill('Who collects the quarantined units?');
+    await page.getByLabel('Your function (job title)').fill('Warehouse manager');
+    await page.getByLabel('Your phone number').fill('ring me');
     await page.getByLabel('We have read and understood the field safety notice.').check();
     await page.getByLabel('Your password').fill('rhein-recall-2026');
     await postsForm(page, `/recalls/${recallId}/reply`, () => page.getByRole('button', { name: 'Sign and send the reply' }).click()).catch((e: Error) => {
@@ -138,12 +147,27 @@ describe('a distributor answers a recall notice on a phone', () => {
     await a.getByText('70 quarantined is more than the 60 on hand.').waitFor();
     expect(await db.get('SELECT COUNT(*) AS n FROM recall_acknowledgements')).toEqual({ n: 0 });
     expect(await elementsWiderThanViewport(page)).toEqual([]);
+    // At 390 px the phone's problem sits right under its field, as wide as the screen allows.
+    const phoneField = page.getByLabel('Your phone number');
+    const phoneProblem = page.locator('#signerPhone-problem');
+    expect(await phoneProblem.innerText()).toBe('Enter a phone number: digits, spaces and + ( ) . / - only, 5 to 30 digits.');
+    expect(await phoneField.getAttribute('aria-describedby')).toContain('signerPhone-problem');
+    const field = (await phoneField.boundingBox())!;
+    const said = (await phoneProblem.boundingBox())!;
+    expect(said.y - (field.y + field.height)).toBeGreaterThanOrEqual(0);
+    expect(said.y - (field.y + field.height)).toBeLessThan(24);
+    expect(Math.abs(said.x - field.x)).toBeLessThan(4);
+    expect(said.x + said.width).toBeLessThanOrEqual(390);
+    // What was answered stays after the refusal.
+    expect(await page.getByLabel('Your question (optional)').inputValue()).toBe('Who collects the quarantined units?');
+    expect(await page.getByTestId('actions-completed').getByLabel('No: not yet').isChecked()).toBe(true);
   });
 
   step('corrects it, signs, and downloads the receipt', async () => {
     const { page } = visit;
     const a = page.getByTestId('lot-L-E2E-A');
     await a.getByLabel('Quarantined').fill('60');
+    await page.getByLabel('Your phone number').fill('+49 221 555 0100');
     await page.getByLabel('Your password').fill('rhein-recall-2026');
     await postsForm(page, `/recalls/${recallId}/reply`, () => page.getByRole('button', { name: 'Sign and send the reply' }).click());
     await page.getByTestId('replied').waitFor();
@@ -157,6 +181,7 @@ describe('a distributor answers a recall notice on a phone', () => {
     expect(text).toContain('Reply to recall FSCA-E2E-1 — version 1');
     expect(text).toContain('Received 100 · on hand 60 · quarantined 60 · returned 0 · destroyed 0 · passed on 40');
     expect(text).toContain('Jonas Weber');
+    for (const said of ['Function: Warehouse manager', 'Phone: +49 221 555 0100', 'Corrected on site: 0', 'All actions completed: no', 'Customers informed: yes', 'Question: Who collects the quarantined units?']) expect(text).toContain(said);
   });
 
   step("QA's recall page shows the reply", async () => {
@@ -171,6 +196,9 @@ describe('a distributor answers a recall notice on a phone', () => {
     expect(await figure('acknowledged')).toBe('1');
     expect(await figure('quarantineConfirmed')).toBe('1');
     expect(await figure('opened')).toBe('1');
+    const row = page.locator('[data-testid="consignee-row"]', { hasText: 'Rhein Medical Distribution GmbH' });
+    expect(await row.getByTestId('reply-question').innerText()).toContain('Who collects the quarantined units?');
+    expect(await row.getByTestId('reply-signer').innerText()).toBe('Signer: Warehouse manager · +49 221 555 0100');
     expect(qaVisit.pageErrors.map(String)).toEqual([]);
     await qaVisit.context.close();
   });

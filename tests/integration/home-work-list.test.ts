@@ -37,6 +37,7 @@ import { refusal } from '../support/refusal.ts';
 import { invoiceOfLine, submitTestCertificate } from '../support/records.ts';
 import { tempDir } from '../support/server.ts';
 import { OpensslDir } from '../support/openssl.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: 'https://portal.lotbridge.test' };
 const portalUrl = rp.origin;
@@ -119,7 +120,7 @@ beforeAll(async () => {
   at('2026-03-02T09:00:00.000Z');
   await sendRecallFollowUps(t.ctx, { portalUrl });
   // Alpen answers the late recall: no stock. Rhein stays silent.
-  await submitAcknowledgement(t.ctx, as.alpen, rp, { noticeId: await noticeOf(ids.late, as.alpen), understood: true, holdsStock: false, lots: [], credential: { password: otherDistributor.password }, locale: 'en' });
+  await submitAcknowledgement(t.ctx, as.alpen, rp, { noticeId: await noticeOf(ids.late, as.alpen), understood: true, holdsStock: false, lots: [], form: replyForm(), credential: { password: otherDistributor.password }, locale: 'en' });
   ids.open = await recall('RC-HOME-OPEN', ['DEMO-2601B'], '2026-03-20T23:59:59.999Z');
   ids.partly = await recall('RC-HOME-PARTLY', ['DEMO-2601A', 'DEMO-2601B'], '2026-03-25T23:59:59.999Z');
   // Rhein reports stock on the third recall, not all of it quarantined yet: a reply to complete.
@@ -131,6 +132,7 @@ beforeAll(async () => {
       { gtin: recallGtin, lot: 'DEMO-2601A', received: 120, onHand: 20, quarantined: 5, returned: 0, destroyed: 0, subRecipients: [] },
       { gtin: recallGtin, lot: 'DEMO-2601B', received: 40, onHand: 0, quarantined: 0, returned: 0, destroyed: 0, subRecipients: [] },
     ],
+    form: replyForm(),
     credential: { password: demoPassword },
     locale: 'en',
   });

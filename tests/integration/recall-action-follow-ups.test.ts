@@ -22,6 +22,7 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { mailText } from '../support/mail.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const portalUrl = 'https://portal.lotbridge.test';
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: portalUrl };
@@ -55,6 +56,7 @@ describe('follow-ups of what is still open after a reply (quarantine, returns)',
       understood: true,
       holdsStock: true,
       lots: [{ gtin, lot: 'A', received: 30, ...lot, destroyed: 0, subRecipients: [] }],
+      form: replyForm(),
       credential: { password },
       locale: 'en',
     });

@@ -27,6 +27,7 @@ import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, markup, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 import { actorFor } from '../support/actors.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const infusionSet = '09506000134352';
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
@@ -85,6 +86,7 @@ describe('bulk actions on a recall’s consignees', () => {
       understood: true,
       holdsStock: false,
       lots: [],
+      form: replyForm(),
       credential: { password: demoPassword },
       locale: 'en',
     });

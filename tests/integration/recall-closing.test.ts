@@ -29,6 +29,7 @@ import { actorFor } from '../support/actors.ts';
 import { refusal } from '../support/refusal.ts';
 import { pdfText } from '../support/pdf-text.ts';
 import { eventsOf } from '../support/outbox-events.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -55,6 +56,7 @@ describe('effectiveness checks, closing and the termination package', () => {
       understood: true,
       holdsStock: true,
       lots: [{ gtin: infusionSet, lot: 'L-C', subRecipients: [], ...lot }],
+      form: replyForm(),
       credential: { password: demoPassword },
       locale: 'en',
     });

@@ -39,6 +39,7 @@ import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { refusal } from '../support/refusal.ts';
 import { recallMailSender } from '../support/mail.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -104,8 +105,8 @@ describe('recall dashboard, effectiveness checks and status report', () => {
 
   const noticeOf = async (recall: string, orgId: string) =>
     (await t.db.get<{ id: string; link_expires_at: string }>('SELECT id, link_expires_at FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recall, orgId]))!;
-  const reply = async (who: string, orgId: string, input: Omit<AcknowledgementInput, 'noticeId' | 'credential' | 'locale' | 'understood'>) =>
-    submitAcknowledgement(t.ctx, as[who]!, rp, { ...input, noticeId: (await noticeOf(recallId, orgId)).id, understood: true, credential: { password: demoPassword }, locale: 'en' });
+  const reply = async (who: string, orgId: string, input: Omit<AcknowledgementInput, 'noticeId' | 'credential' | 'locale' | 'understood' | 'form'>) =>
+    submitAcknowledgement(t.ctx, as[who]!, rp, { ...input, form: replyForm(input.lots), noticeId: (await noticeOf(recallId, orgId)).id, understood: true, credential: { password: demoPassword }, locale: 'en' });
   const open = async (orgId: string) => {
     const notice = await noticeOf(recallId, orgId);
     await openNoticeLink(t.ctx, await t.db.transaction((tx) => signNoticeToken(tx, notice.id, notice.link_expires_at)));

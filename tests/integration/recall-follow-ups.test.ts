@@ -26,6 +26,7 @@ import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 import { mailText, recallMailSender } from '../support/mail.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const portalUrl = 'https://portal.lotbridge.test';
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: portalUrl };
@@ -134,7 +135,7 @@ describe('recall follow-ups: reminder, second and final notice (severity 2)', ()
     // C-2 replies the next day: holds none of the stock any more.
     t.clock.set('2026-03-03T10:00:00.000Z');
     const signer = await actorFor(t.db, 'chen.jing@gz-health-supply.example');
-    await submitAcknowledgement(t.ctx, signer, rp, { noticeId: notice['C-2']!, understood: true, holdsStock: false, lots: [], credential: { password }, locale: 'zh-CN' });
+    await submitAcknowledgement(t.ctx, signer, rp, { noticeId: notice['C-2']!, understood: true, holdsStock: false, lots: [], form: replyForm(), credential: { password }, locale: 'zh-CN' });
   });
 
   afterAll(async () => {

@@ -39,6 +39,7 @@ import { actorFor } from '../support/actors.ts';
 import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../support/smtp.ts';
 import { mailText, withMailText, recallMailSender } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -101,6 +102,7 @@ describe('recall notices and signed replies', () => {
   });
 
   const fullReply = (over: Partial<AcknowledgementInput> = {}): AcknowledgementInput => ({
+    form: replyForm(over.lots ?? [{ subRecipients: [1] }]),
     noticeId: '',
     understood: true,
     holdsStock: true,
@@ -469,7 +471,7 @@ describe('recall notices and signed replies', () => {
 
   it('"we hold none" is a signed reply too', async () => {
     const noticeId = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE distributor_organisation_id = ?', [org.alpen!]))!.id;
-    const r = await submitAcknowledgement(t.ctx, as.alpen!, rp, { noticeId, understood: true, holdsStock: false, lots: [], credential: { password: 'alpen-recall-pass' }, locale: 'zh-CN' });
+    const r = await submitAcknowledgement(t.ctx, as.alpen!, rp, { noticeId, understood: true, holdsStock: false, lots: [], form: replyForm(), credential: { password: 'alpen-recall-pass' }, locale: 'zh-CN' });
     expect(r).toMatchObject({ version: 1, quarantineConfirmed: true });
     expect((await eventsOf(t.db, 'recall.acknowledged')).at(-1)).toMatchObject({ holdsStock: false, lots: [] });
     expect((await eventsOf(t.db, 'recall.quarantine_confirmed')).length).toBe(1);

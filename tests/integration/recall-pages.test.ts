@@ -24,6 +24,7 @@ import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, signedIn
 import { postErpEvent } from '../support/erp.ts';
 import { actorFor } from '../support/actors.ts';
 import { requestWithHost } from '../support/raw-http.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';
@@ -384,6 +385,7 @@ describe('recall pages', () => {
       understood: true,
       holdsStock: true,
       lots: [{ gtin: infusionSet, lot: 'W1', received: 30, onHand: 12, quarantined: 12, returned: 18, destroyed: 0, subRecipients: [] }],
+      form: replyForm(),
       credential: { password: demoPassword },
       locale: 'en',
     });

@@ -28,6 +28,7 @@ import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { runCli, type RunningServer } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { BrowserClient, openServerDb, rawClient, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const infusionSet = '09506000134352';
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
@@ -141,6 +142,7 @@ describe('recall records that cannot change silently', () => {
           { gtin: infusionSet, lot: 'L-R2', received: 10, onHand: 10, quarantined: 10, returned: 0, destroyed: 0, subRecipients: [] },
           { gtin: infusionSet, lot: 'L-R1', received: 50, onHand: 30, quarantined: 30, returned: 0, destroyed: 0, subRecipients: [{ name: 'Klinikum Süd', quantity: 20, notifiedOn: new Date().toISOString().slice(0, 10) }] },
         ],
+        form: replyForm([], { customersInformed: 'yes' }),
         credential: { password: demoPassword },
         locale: 'en',
       })

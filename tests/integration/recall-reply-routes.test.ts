@@ -234,6 +234,12 @@ describe('recall reply routes', () => {
       'lot.1.quarantined': '10',
       'lot.1.returned': '',
       'lot.1.destroyed': '0',
+      'lot.0.corrected': '0',
+      'lot.1.corrected': '0',
+      actionsCompleted: 'no',
+      customersInformed: 'not_applicable',
+      signerFunction: 'Warehouse manager',
+      signerPhone: '+49 221 555 0100',
       understood: 'yes',
       password: demoPassword,
     };

@@ -29,6 +29,7 @@ import { mailText } from '../support/mail.ts';
 import { pdfText } from '../support/pdf.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const gtin = '09506000134352';
 const by = { type: 'system' as const, name: 'time zone test' };
@@ -164,9 +165,9 @@ describe('dates judged in the organisation time zone (use cases, fixed clock)', 
     t.clock.set('2026-03-04T03:30:00.000Z'); // 2026-03-03 21:30 in Chicago
     const chicago = await as('chicago');
     const lot = (notifiedOn: string) => [{ gtin, lot: 'A', received: 30, onHand: 20, quarantined: 20, returned: 0, destroyed: 0, subRecipients: [{ name: 'Mercy Hospital', quantity: 10, notifiedOn }] }];
-    const tooSoon = await refusal(submitAcknowledgement(t.ctx, chicago, rp, { noticeId, understood: true, holdsStock: true, lots: lot('2026-03-04'), credential: { password }, locale: 'en' }));
+    const tooSoon = await refusal(submitAcknowledgement(t.ctx, chicago, rp, { noticeId, understood: true, holdsStock: true, lots: lot('2026-03-04'), form: replyForm(lot('2026-03-04')), credential: { password }, locale: 'en' }));
     expect(tooSoon.problems).toMatchObject({ 'lots/0/subRecipients/0/notifiedOn': { code: 'reply.future' } });
-    const done = await submitAcknowledgement(t.ctx, chicago, rp, { noticeId, understood: true, holdsStock: true, lots: lot('2026-03-03'), credential: { password }, locale: 'en' });
+    const done = await submitAcknowledgement(t.ctx, chicago, rp, { noticeId, understood: true, holdsStock: true, lots: lot('2026-03-03'), form: replyForm(lot('2026-03-03')), credential: { password }, locale: 'en' });
     expect(done.version).toBe(1);
   });
 });

@@ -16,7 +16,9 @@ export const load = (async ({ locals, params, url }) => {
   try {
     const recall = await getDistributorRecall(locals.ctx, actor, params.id);
     const replied = Number(url.searchParams.get('replied')) || null;
-    return { ...recall, content: noticeInLanguage(recall.content, locals.locale), signer: actor.displayName, subRows, justReplied: recall.replies.find((r) => r.version === replied) ?? null };
+    // The serials shipped on each of the notice's lines: those lines may be answered per serial.
+    const serialsShipped = recall.notice.lots.map((l) => recall.content.products.find((p) => p.gtin === l.gtin)?.lots.find((x) => x.lot === l.lot)?.serials ?? []);
+    return { ...recall, content: noticeInLanguage(recall.content, locals.locale), signer: actor.displayName, subRows, serialsShipped, justReplied: recall.replies.find((r) => r.version === replied) ?? null };
   } catch (e) {
     loadFailure(e, locals);
   }
@@ -41,6 +43,7 @@ export const actions = {
         holdsStock: reply.holdsStock,
         lots: reply.lots,
         comment: reply.comment,
+        form: reply.form,
         credential: { password: String(form.get('password') ?? '') },
         locale: locals.locale,
       });

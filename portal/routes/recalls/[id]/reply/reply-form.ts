@@ -1,8 +1,10 @@
 // The distributor's reply form, read into what submitAcknowledgement takes, and the use case's
 // field paths put under the form's field names.
 import type { AcknowledgementLotInput } from '$shared/recalls/submit-acknowledgement.ts';
+import { customersInformedAnswers, type ReplyFormInput } from '$shared/recalls/reply-form-answers.ts';
+import { serialDispositions, type SerialAnswer } from '$shared/recalls/serial-answer.ts';
 
-const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed'] as const;
+const counts = ['received', 'onHand', 'quarantined', 'returned', 'destroyed', 'corrected'] as const;
 /** Sub-recipient rows each lot offers (more can be added in the browser). */
 export const subRows = 3;
 
@@ -21,6 +23,8 @@ export interface ReadReply {
   /** The form row of each lot given (lots left blank are not given). */
   rows: number[];
   comment: string;
+  /** Actions completed, customers informed, question, signer's function and phone. */
+  form: ReplyFormInput;
   /** Everything typed, to show again after a refusal (never the password). */
   values: Record<string, string>;
 }
@@ -34,9 +38,13 @@ export function readReply(form: FormData, lotCount: number): ReadReply {
   const rows: number[] = [];
   for (let i = 0; i < lotCount; i++) {
     const at = (f: string) => text(form, `lot.${i}.${f}`);
+    // Serials listed per outcome (one a line or comma-separated); a count left blank is the list's length.
+    const serialLists = Object.fromEntries(serialDispositions.map((d) => [d, at(`serials.${d}`).split(/[\s,;]+/).filter(Boolean)])) as SerialAnswer;
+    const bySerial = serialDispositions.some((d) => serialLists[d].length > 0);
+    const countOf = (c: (typeof counts)[number]) => (bySerial && at(c) === '' && c !== 'received' ? String(serialLists[c].length) : at(c));
     const given = counts.map((c) => at(c));
     // Without stock, a lot left completely blank is simply not reported.
-    if (holdsStock === false && given.every((v) => v === '')) continue;
+    if (holdsStock === false && given.every((v) => v === '') && !bySerial) continue;
     const offered = Math.max(subRows, Number(at('subRows')) || 0);
     const subRecipients = [];
     for (let j = 0; j < offered; j++) {
@@ -48,15 +56,28 @@ export function readReply(form: FormData, lotCount: number): ReadReply {
       gtin: at('gtin'),
       lot: at('lot') || null,
       received: count(at('received')),
-      onHand: count(at('onHand')),
-      quarantined: count(at('quarantined')),
-      returned: count(at('returned')),
-      destroyed: count(at('destroyed')),
+      onHand: count(countOf('onHand')),
+      quarantined: count(countOf('quarantined')),
+      returned: count(countOf('returned')),
+      destroyed: count(countOf('destroyed')),
+      corrected: count(countOf('corrected')),
+      ...(bySerial ? { serials: serialLists } : {}),
       subRecipients,
     });
     rows.push(i);
   }
-  return { holdsStock, understood: form.get('understood') === 'yes', lots, rows, comment: text(form, 'comment'), values };
+  const completed = text(form, 'actionsCompleted');
+  const informed = text(form, 'customersInformed') as ReplyFormInput['customersInformed'] & string;
+  const contactRequested = form.get('contactRequested') === 'yes';
+  const answers: ReplyFormInput = {
+    actionsCompleted: completed === 'yes' ? true : completed === 'no' ? false : null,
+    customersInformed: customersInformedAnswers.includes(informed) ? informed : null,
+    contactRequested,
+    question: text(form, 'question'),
+    signerFunction: text(form, 'signerFunction'),
+    signerPhone: text(form, 'signerPhone'),
+  };
+  return { holdsStock, understood: form.get('understood') === 'yes', lots, rows, comment: text(form, 'comment'), form: answers, values };
 }
 
 /**
