@@ -1,6 +1,7 @@
 import type { MessageKey } from './en.ts';
 import { recallDashboardDe } from './recall-dashboard.de.ts';
 import { recallFollowUpDe } from './recall-follow-up.de.ts';
+import { recallFsnDe } from './recall-fsn.de.ts';
 import { recallPagesDe } from './recall-pages.de.ts';
 import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
@@ -34,6 +35,7 @@ import { ordersDe } from './orders.de.ts';
 export const de: Record<MessageKey, string> = {
   ...recallDashboardDe,
   ...recallFollowUpDe,
+  ...recallFsnDe,
   ...recallPagesDe,
   ...recallNoticesDe,
   ...recallReplyDe,

@@ -1,5 +1,6 @@
 import { recallDashboardEn } from './recall-dashboard.en.ts';
 import { recallFollowUpEn } from './recall-follow-up.en.ts';
+import { recallFsnEn } from './recall-fsn.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { recallNoticesEn } from './recall-notices.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
@@ -29,6 +30,7 @@ import { ordersEn } from './orders.en.ts';
 export const en = {
   ...recallDashboardEn,
   ...recallFollowUpEn,
+  ...recallFsnEn,
   ...recallPagesEn,
   ...recallNoticesEn,
   ...recallReplyEn,

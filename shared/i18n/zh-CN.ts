@@ -1,6 +1,7 @@
 import type { MessageKey } from './en.ts';
 import { recallDashboardZhCN } from './recall-dashboard.zh-CN.ts';
 import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
+import { recallFsnZhCN } from './recall-fsn.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
@@ -30,6 +31,7 @@ import { ordersZhCN } from './orders.zh-CN.ts';
 export const zhCN: Record<MessageKey, string> = {
   ...recallDashboardZhCN,
   ...recallFollowUpZhCN,
+  ...recallFsnZhCN,
   ...recallPagesZhCN,
   ...recallNoticesZhCN,
   ...recallReplyZhCN,

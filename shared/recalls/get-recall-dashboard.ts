@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import type { EffectivenessLevel, Severity } from './recall-terms.ts';
 import { followUpKinds, type FollowUpKind } from './follow-up-schedule.ts';
 import type { MailState } from '../mail/mail-states.ts';
+import { revisionToAnswerSql } from './notice-revisions.ts';
 
 /** How a consignee's notice mail fared, from the best outcome among its mails. */
 export type DeliveryState = 'not_notified' | 'no_address' | 'queued' | 'sent' | 'kept' | 'failed';
@@ -33,6 +34,8 @@ export interface DashboardCounts {
   kept: number;
   opened: number;
   acknowledged: number;
+  /** Replied, but to an earlier notice than the update in force: awaiting a reply again (not counted in `acknowledged`). */
+  replyNeededAgain: number;
   /** The latest acknowledgement says the consignee holds none of the product. */
   noStock: number;
   quarantineConfirmed: number;
@@ -91,6 +94,8 @@ export interface DashboardConsignee {
   quarantineConfirmedAt: string | null;
   followUpLevel: number;
   overdue: boolean;
+  /** Its latest reply answers an earlier notice than the update in force (notice-revisions.ts): awaiting a reply again. */
+  replyNeededAgain: boolean;
 }
 
 export interface ResponsesDay {
@@ -202,6 +207,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     follow_up_level: number | null;
     acknowledged_at: string | null;
     holds_stock: number | null;
+    answered_revision: number | null;
     mails: number | null;
     sent: number | null;
     kept: number | null;
@@ -222,7 +228,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
      )
      SELECT p.org AS organisation_id, o.name, ifnull(s.units, 0) AS units,
             n.id AS notice_id, n.recipients, n.first_opened_at, n.last_opened_at, n.open_count, n.first_acknowledged_at, n.latest_version, n.quarantine_confirmed_at, n.follow_up_level,
-            a.submitted_at AS acknowledged_at, a.holds_stock,
+            a.submitted_at AS acknowledged_at, a.holds_stock, a.revision AS answered_revision,
             m.mails, m.sent, m.kept, m.queued, m.failed
        FROM parties p
        JOIN organisations o ON o.id = p.org
@@ -281,6 +287,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       return m ? { email, kind: kindOf(m.purpose), state: m.state, attempts: m.attempts, at: m.sent_at ?? m.created_at } : { email, kind: null, state: null, attempts: 0, at: null };
     });
 
+  const toAnswer = (await ctx.db.get<{ revision: number }>(`SELECT ${revisionToAnswerSql('?')} AS revision`, [recall.id]))!.revision;
   const deadlinePassed = recall.responseDeadline !== null && recall.responseDeadline < asOf;
   const consignees: DashboardConsignee[] = rows.map((r) => {
     const version = r.latest_version ?? 0;
@@ -302,6 +309,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       quarantineConfirmedAt: r.quarantine_confirmed_at,
       followUpLevel: r.follow_up_level ?? 0,
       overdue: deadlinePassed && version === 0,
+      replyNeededAgain: version > 0 && (r.answered_revision ?? 1) < toAnswer,
     };
   });
 
@@ -324,7 +332,8 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       bounced: count((c) => c.delivery === 'failed'),
       kept: count((c) => c.delivery === 'kept'),
       opened: count((c) => c.firstOpenedAt !== null),
-      acknowledged: count((c) => c.version > 0),
+      acknowledged: count((c) => c.version > 0 && !c.replyNeededAgain),
+      replyNeededAgain: count((c) => c.replyNeededAgain),
       noStock: count((c) => c.holdsStock === false),
       quarantineConfirmed: count((c) => c.quarantineConfirmedAt !== null),
       overdue: count((c) => c.overdue),
@@ -332,7 +341,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     },
     lots,
     consignees,
-    nonResponders: consignees.filter((c) => c.version === 0).sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.followUpLevel - a.followUpLevel),
+    nonResponders: consignees.filter((c) => c.version === 0 || c.replyNeededAgain).sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.followUpLevel - a.followUpLevel),
     responses: responsesOverTime(recall.noticesSentAt, asOf, acknowledgedOn, openedOn),
   };
 }

@@ -96,9 +96,10 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
     });
     const now = signature.signedAt;
     await tx.run(
-      `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, notice.id, notice.recallId, notice.distributorOrganisationId, version, input.holdsStock ? 1 : 0, comment, hash, signature.id, actor.userId, now],
+      // revision: the field safety notice in force, which this reply answers (notice-revisions.ts).
+      `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at, revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ifnull((SELECT MAX(revision) FROM recall_notice_revisions WHERE recall_id = ?), 1))`,
+      [id, notice.id, notice.recallId, notice.distributorOrganisationId, version, input.holdsStock ? 1 : 0, comment, hash, signature.id, actor.userId, now, notice.recallId],
     );
     for (const l of lots) {
       await tx.run(
