@@ -244,3 +244,9 @@ export async function withRevisions<T extends RevisableNotice>(db: Pick<Tx, 'all
     fsn,
   };
 }
+
+/** Whether the consignee of notice `noticeId` must reply again (its latest reply answers a superseded notice). */
+export async function noticeReplyNeededAgain(db: Pick<Tx, 'get'>, noticeId: string): Promise<boolean> {
+  const row = await db.get<{ again: number }>(`SELECT ${replyNeededAgainSql('n')} AS again FROM recall_notices AS n WHERE n.id = ?`, [noticeId]);
+  return row?.again === 1;
+}
