@@ -8,6 +8,8 @@ import { closeRecall } from '$shared/recalls/close-recall.ts';
 import { remindConsignees } from '$shared/recalls/remind-consignees.ts';
 import { resendRecallNotices } from '$shared/recalls/resend-recall-notices.ts';
 import { escalateConsignees } from '$shared/recalls/escalate-consignees.ts';
+import { issueNoticeRevision } from '$shared/recalls/issue-notice-revision.ts';
+import { getNoticeRevisions } from '$shared/recalls/get-notice-revisions.ts';
 import type { ConsigneeSelection } from '$shared/recalls/select-consignees.ts';
 import type { FollowUpOptions } from '$shared/recalls/send-recall-follow-ups.ts';
 import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
@@ -52,6 +54,7 @@ export const load = (async ({ locals, params, url }) => {
   try {
     return {
       ...(await getRecallOverview(locals.ctx, actor, params.id)),
+      fsnRevisions: await getNoticeRevisions(locals.ctx, actor, params.id),
       signer: actor.displayName,
       justCreated: url.searchParams.has('created'),
     };
@@ -105,6 +108,32 @@ export const actions = {
       return recallFailure(e, event.locals, 'close', values);
     }
     return { action: 'close' as const, done: true };
+  },
+
+  /** QA issues an update or follow-up field safety notice (MDCG 2023-3), signed, to every consignee. */
+  revise: async (event) => {
+    const form = await event.request.formData();
+    const text = (name: string) => String(form.get(name) ?? '');
+    const changeTranslations = Object.fromEntries([...form.keys()].filter((k) => k.startsWith('change.')).map((k) => [k.slice('change.'.length), text(k)]));
+    const values = { type: text('type'), change: text('change'), reason: text('reason'), hazard: text('hazard'), instructionText: text('instructionText'), ...Object.fromEntries(Object.entries(changeTranslations).map(([l, v]) => [`change.${l}`, v])) };
+    const portalUrl = trustedPortalOrigin(event);
+    if (!portalUrl) return fail(503, { action: 'revise', message: translate(event.locals.locale, 'recalls.send.noPublicUrl'), problems: {}, values });
+    try {
+      const issued = await issueNoticeRevision(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
+        recallId: event.params.id,
+        type: values.type,
+        change: values.change,
+        changeTranslations,
+        reason: values.reason,
+        hazard: values.hazard,
+        instructionText: values.instructionText,
+        portalUrl,
+        credential: { password: text('password') },
+      });
+      return { action: 'revise' as const, done: true, revision: issued.revision, type: issued.type, notices: issued.notices, mails: issued.mails };
+    } catch (e) {
+      return recallFailure(e, event.locals, 'revise', values, (field) => field.replace(/^changeTranslations\//, 'change.'));
+    }
   },
 
   send: async (event) => {

@@ -4,6 +4,7 @@ import { translate } from '$shared/i18n/index.ts';
 import { getDistributorRecall } from '$shared/recalls/get-distributor-recall.ts';
 import { noticeInLanguage } from '$shared/recalls/get-notice-data.ts';
 import { submitAcknowledgement } from '$shared/recalls/submit-acknowledgement.ts';
+import { noticeReplyNeededAgain } from '$shared/recalls/notice-revisions.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
@@ -16,7 +17,14 @@ export const load = (async ({ locals, params, url }) => {
   try {
     const recall = await getDistributorRecall(locals.ctx, actor, params.id);
     const replied = Number(url.searchParams.get('replied')) || null;
-    return { ...recall, content: noticeInLanguage(recall.content, locals.locale), signer: actor.displayName, subRows, justReplied: recall.replies.find((r) => r.version === replied) ?? null };
+    return {
+      ...recall,
+      content: noticeInLanguage(recall.content, locals.locale),
+      signer: actor.displayName,
+      subRows,
+      justReplied: recall.replies.find((r) => r.version === replied) ?? null,
+      replyNeededAgain: await noticeReplyNeededAgain(locals.ctx.db, recall.notice.id),
+    };
   } catch (e) {
     loadFailure(e, locals);
   }
