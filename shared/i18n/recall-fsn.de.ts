@@ -37,5 +37,6 @@ export const recallFsnDe: Record<keyof typeof recallFsnEn, string> = {
   'fsnRevision.replyNeededAgain': 'Erneute Rückmeldung nötig: Die Mitteilung wurde nach Ihrer letzten Rückmeldung aktualisiert (Aktualisierung {revision}). Bitte prüfen Sie die Änderungen und signieren Sie eine neue Rückmeldung.',
   'fsnRevision.replyNeededAgainShort': 'erneute Rückmeldung nötig',
   'fsnRevision.dashboard.replyNeededAgain': 'Auf eine frühere Mitteilung geantwortet, erneute Rückmeldung nötig',
+  'fsnRevision.wrongPassword': 'Das Passwort ist falsch: Die Mitteilung wurde nicht gesendet.',
   'fsnRevision.altered': 'Mitteilungsrevision {id}',
 };

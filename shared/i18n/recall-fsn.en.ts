@@ -35,5 +35,6 @@ export const recallFsnEn = {
   'fsnRevision.replyNeededAgain': 'Reply needed again: the notice was updated (update {revision}) after your last reply. Please check the changes and sign a new reply.',
   'fsnRevision.replyNeededAgainShort': 'reply needed again',
   'fsnRevision.dashboard.replyNeededAgain': 'Replied to an earlier notice, reply needed again',
+  'fsnRevision.wrongPassword': 'The password is wrong: the notice was not sent.',
   'fsnRevision.altered': 'Notice revision {id}',
 } as const;

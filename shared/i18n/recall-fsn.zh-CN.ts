@@ -37,5 +37,6 @@ export const recallFsnZhCN: Record<keyof typeof recallFsnEn, string> = {
   'fsnRevision.replyNeededAgain': '需要再次回复：在您上次回复之后，通知已更新（更新 {revision}）。请查看变更内容并签署新的回复。',
   'fsnRevision.replyNeededAgainShort': '需再次回复',
   'fsnRevision.dashboard.replyNeededAgain': '已回复旧版通知，需再次回复',
+  'fsnRevision.wrongPassword': '密码错误：通知未发送。',
   'fsnRevision.altered': '通知修订 {id}',
 };

@@ -132,7 +132,9 @@ export const actions = {
       });
       return { action: 'revise' as const, done: true, revision: issued.revision, type: issued.type, notices: issued.notices, mails: issued.mails };
     } catch (e) {
-      return recallFailure(e, event.locals, 'revise', values, (field) => field.replace(/^changeTranslations\//, 'change.'));
+      const failure = recallFailure(e, event.locals, 'revise', values, (field) => field.replace(/^changeTranslations\//, 'change.'));
+      if (isAppError(e) && e.code === 'invalid_credentials') failure.data.message = translate(event.locals.locale, 'fsnRevision.wrongPassword');
+      return failure;
     }
   },
 
