@@ -92,6 +92,7 @@ export async function issueNoticeRevision(
     const sent = await sendRevisedNotices(tx, ctx, {
       recall,
       revision: content,
+      issuedAt: signature.signedAt,
       previousIssuedAt: earlier.at(-1)?.createdAt ?? recall.notices_sent_at ?? signature.signedAt,
       reason: texts.reason,
       reasons,

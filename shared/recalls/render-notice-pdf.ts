@@ -1,7 +1,7 @@
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import { noticeInLanguage, type NoticeData } from './get-notice-data.ts';
 import { classificationText } from './classification-text.ts';
-import { fsnChange, fsnFacts } from './fsn-text.ts';
+import { addFsnFacts, fsnChange } from './fsn-text.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
 import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf } from './pdf-document.ts';
 
@@ -65,7 +65,7 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
   ];
   const classification = [...data.classifications.map((c) => classificationText(locale, c)), ...(data.classification ? [data.classification] : [])].join('\n');
   if (classification) facts.push([t('notice.classification'), classification]);
-  if (given.fsn) facts.push(...fsnFacts(locale, given.fsn));
+  if (given.fsn) addFsnFacts(facts, locale, given.fsn, data.recallNumber);
   for (const [label, value] of facts) {
     const y = doc.y;
     doc.font('bold').fontSize(10).text(label, margin, y, { width: 130 });

@@ -34,10 +34,10 @@ export interface SentRevision {
  * notice of 2026-03-02", the FSN reference, what changed (in that language when given) and
  * whether a new reply is asked.
  */
-export function revisionMailIntro(locale: Locale, r: Pick<NoticeRevisionContent, 'type' | 'revision' | 'fsnReference' | 'change' | 'changeTranslations'>, previous: string): string {
+export function revisionMailIntro(locale: Locale, r: Pick<NoticeRevisionContent, 'type' | 'revision' | 'fsnReference' | 'change' | 'changeTranslations'>, issuedAt: string, previous: string): string {
   return [
     `${translate(locale, 'fsnRevision.reference')}: ${r.fsnReference}`,
-    translate(locale, `fsnRevision.status.${r.type}`, { revision: r.revision, previous: previous.slice(0, 10) }),
+    translate(locale, `fsnRevision.status.${r.type}`, { revision: r.revision, date: issuedAt.slice(0, 10), previous: previous.slice(0, 10) }),
     `${translate(locale, 'fsnRevision.changeHeading')}: ${r.changeTranslations?.[locale] ?? r.change}`,
     translate(locale, r.type === 'update' ? 'fsnRevision.replyAgain' : 'fsnRevision.replyStands'),
   ].join('\n');
@@ -56,7 +56,7 @@ export function revisionMailIntro(locale: Locale, r: Pick<NoticeRevisionContent,
 export async function sendRevisedNotices(
   tx: Tx,
   ctx: Pick<UseCaseContext, 'clock'>,
-  input: { recall: { id: string; recall_number: string; response_deadline: string; notice_locales: string }; revision: NoticeRevisionContent; previousIssuedAt: string; reason: string; reasons: Partial<Record<Locale, string>>; portalUrl: string },
+  input: { recall: { id: string; recall_number: string; response_deadline: string; notice_locales: string }; revision: NoticeRevisionContent; issuedAt: string; previousIssuedAt: string; reason: string; reasons: Partial<Record<Locale, string>>; portalUrl: string },
 ): Promise<SentRevision> {
   const rows = await tx.all<NoticeRow>(
     `SELECT n.id, n.distributor_organisation_id AS distributor, o.name, o.language, ${noticeRecipientsSql} AS recipients, n.link_expires_at,
@@ -79,7 +79,7 @@ export async function sendRevisedNotices(
     const text = locales
       .map((l) =>
         [
-          revisionMailIntro(l, revision, input.previousIssuedAt),
+          revisionMailIntro(l, revision, input.issuedAt, input.previousIssuedAt),
           noticeMailText(l, { recallNumber: recall.recall_number, distributor: n.name, reason: input.reasons[l] ?? input.reason, deadline: recall.response_deadline, url }),
         ].join('\n\n'),
       )

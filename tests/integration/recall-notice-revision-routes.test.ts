@@ -112,7 +112,7 @@ describe('update and follow-up notices in the portal', () => {
     const reply = await markup(await as.distributor.get(`/recalls/${recallId}/reply`));
     expect(reply).toContain('data-testid="reply-needed-again"');
     expect(reply).toContain('Reply needed again: the notice was updated (update 2) after your last reply.');
-    expect(reply).toContain('Update 2 — supersedes the notice of');
+    expect(reply).toMatch(/Update 2 \(\d{4}-\d{2}-\d{2}\) — supersedes the notice of \d{4}-\d{2}-\d{2}/);
     expect(reply).toContain('Lot L-2 is affected as well: return it.');
     expect(reply).toContain('Under-infusion; air embolism');
 

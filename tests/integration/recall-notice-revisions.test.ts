@@ -46,7 +46,8 @@ let files = 0;
 function pdfText(bytes: Uint8Array | Buffer): string {
   const file = join(scratch, `doc-${++files}.pdf`);
   writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
+  // Lines joined: a wrapped value reads as one sentence.
+  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
 }
 
 /** Rows that would change if a refused call had written anything (a wrong password is audited: that stays). */
@@ -148,7 +149,9 @@ describe('field safety notice revisions (update / follow-up)', () => {
     const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.rhein! });
     expect(data.fsn).toMatchObject({ reference: 'FSCA-2026-301', type: 'new', revision: 1, revisionToAnswer: 1 });
     expect(await t.db.get('SELECT revision FROM recall_acknowledgements WHERE notice_id = ?', [notice.rhein!])).toEqual({ revision: 1 });
-    expect(pdfText((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein!, locale: 'en' } })).content)).toContain('New notice (revision 1)');
+    expect(pdfText((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein!, locale: 'en' } })).content)).toContain(
+      'Recall number FSCA-2026-301 (FSN reference) · New notice (revision 1)',
+    );
   });
 
   it('is refused to anyone but QA, without a change text, with a wrong password, and on a recall not open; nothing is written', async () => {
@@ -189,9 +192,9 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(mails[0]!.subject).toBe('Aktualisierung 2: Sicherheitsinformation FSCA-2026-301 — bitte erneut antworten / Update 2: field safety notice FSCA-2026-301 — please reply again / 更新 2：现场安全通知 FSCA-2026-301 — 请再次回复');
     expect(JSON.parse(mails[0]!.attachments).map((a: { ref: { locale: string } }) => a.ref.locale)).toEqual(['de', 'en', 'zh-CN']);
     const german = mailText(t.db, mails[0]!);
-    expect(german).toContain('Aktualisierung 2 — ersetzt die Mitteilung vom 2026-03-02');
+    expect(german).toContain('Aktualisierung 2 (2026-03-04) — ersetzt die Mitteilung vom 2026-03-02');
     expect(german).toContain(update.changeTranslations.de);
-    expect(german).toContain('Update 2 — supersedes the notice of 2026-03-02');
+    expect(german).toContain('Update 2 (2026-03-04) — supersedes the notice of 2026-03-02');
     expect(german).toContain(update.change);
     expect(mailText(t.db, mails[1]!)).toContain(update.changeTranslations['zh-CN']);
 
@@ -212,20 +215,18 @@ describe('field safety notice revisions (update / follow-up)', () => {
     const pdf = async (organisation: string, locale: string) =>
       pdfText((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: organisation, locale } })).content);
     const en = await pdf(org.rhein!, 'en');
-    expect(en).toContain('FSN reference FSCA-2026-301');
-    expect(en).toContain('Update 2 — supersedes the notice of 2026-03-02, 2026-03-04');
+    expect(en).toContain('FSCA-2026-301 (FSN reference) · Update 2 (2026-03-04) — supersedes the notice of 2026-03-02');
     expect(en).toContain('What changed');
     expect(en).toContain(update.change);
     expect(en).toContain('please reply again');
     expect(en).toContain('Under-infusion; air embolism');
     const zh = await pdf(org.suzhou!, 'zh-CN');
-    expect(zh).toContain('FSN 编号 FSCA-2026-301');
-    expect(zh).toContain('更新 2 — 取代 2026-03-02 的通知');
+    // A line wrapped inside a Chinese word reads with a space in it.
+    expect(zh).toContain('FSCA-2026-301（FSN 编号） · 更新 2（2026-03-04）— 取代 2026-03-02 的通');
     expect(zh).toContain('变更内容');
     expect(zh).toContain(update.changeTranslations['zh-CN']);
     const de = await pdf(org.rhein!, 'de');
-    expect(de).toContain('FSN-Referenz FSCA-2026-301');
-    expect(de).toContain('Aktualisierung 2 — ersetzt die Mitteilung vom 2026-03-02');
+    expect(de).toContain('FSCA-2026-301 (FSN-Referenz) · Aktualisierung 2 (2026-03-04) — ersetzt die Mitteilung vom 2026-03-02');
     expect(de).toContain('Was sich geändert hat');
     // The changed hazard in German; the German reason of the recall stays, it did not change.
     expect(de).toContain('Unterinfusion; Luftembolie');
@@ -270,7 +271,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     // The notice in force keeps the update's hazard; the follow-up names the notice it adds to.
     expect(data).toMatchObject({ hazard: 'Under-infusion; air embolism', fsn: { type: 'follow_up', revision: 3, revisionToAnswer: 2, change: 'Replacement sets ship from 2026-04-20.' } });
     const en = pdfText((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein!, locale: 'en' } })).content);
-    expect(en).toContain('Follow-up 3 — adds to the notice of 2026-03-04');
+    expect(en).toContain('Follow-up 3 (2026-04-14) — adds to the notice of 2026-03-04');
     expect(en).toContain('a reply you already gave stands');
   });
 
