@@ -11,7 +11,7 @@
 import type { Tx } from '../db/index.ts';
 import { isLocale, type Locale } from '../i18n/index.ts';
 import { problem, refusal, type Problems } from '../errors.ts';
-import { recallTextLimits, type RecallTexts, type RecallTranslations } from './notice-languages.ts';
+import { checkTranslations, recallTextLimits, type RecallTexts, type RecallTranslations } from './notice-languages.ts';
 
 /** The types of notice a QA user issues after the first one (which is 'new'). */
 export const revisionTypes = ['update', 'follow_up'] as const;
@@ -88,19 +88,7 @@ export function checkNoticeRevision(input: NoticeRevisionInput, fixed: { recallI
     else if (v.length > changeLimit) fields[`changeTranslations/${locale}`] = problem('recalls.tooLong', { max: changeLimit });
     else changeTranslations[locale] = v;
   }
-  const translations: RecallTranslations = {};
-  for (const [locale, given] of Object.entries(input.translations ?? {})) {
-    const kept: RecallTexts = {};
-    for (const [kind, max] of Object.entries(recallTextLimits) as [keyof RecallTexts, number][]) {
-      const v = given?.[kind]?.trim();
-      if (!v) continue;
-      if (v.length > max) fields[`translations/${locale}/${kind}`] = problem('recalls.tooLong', { max });
-      kept[kind] = v;
-    }
-    if (!Object.keys(kept).length) continue;
-    if (isLocale(locale)) translations[locale] = kept;
-    else fields.translations = problem('recalls.badLanguages');
-  }
+  const translations = checkTranslations(input.translations, fields);
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the revised notice is not complete', fields);
   return {
     ...fixed,

@@ -5,9 +5,7 @@
 // Chinese and German names the reference, type and revision and what changed; a consignee that
 // replied before the update is awaiting a reply again (its page, the dashboard, the follow-ups)
 // until it signs a new one; a follow-up notice leaves the replies standing; refusals write nothing.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/auth/actor.ts';
@@ -28,27 +26,17 @@ import { sendRecallFollowUps } from '../../shared/recalls/send-recall-follow-ups
 import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
-import { validateEvent } from '../../shared/events/validate-event.ts';
-import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { rootDir } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { mailText } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
+import { outboundEvents, pdfTextFlat } from '../support/evidence.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
 const by = { type: 'system' as const, name: 'notice revisions test' };
 const infusionSet = '09506000134352';
-
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-fsn-'));
-let files = 0;
-function pdfText(bytes: Uint8Array | Buffer): string {
-  const file = join(scratch, `doc-${++files}.pdf`);
-  writeFileSync(file, bytes);
-  // Lines joined: a wrapped value reads as one sentence.
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-}
 
 /** Rows that would change if a refused call had written anything (a wrong password is audited: that stays). */
 async function footprint(db: Db): Promise<Record<string, number>> {
@@ -57,14 +45,6 @@ async function footprint(db: Db): Promise<Record<string, number>> {
     out[table] = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))!.n;
   }
   return out;
-}
-
-async function eventsOf(db: Db, type: string): Promise<Record<string, unknown>[]> {
-  const rows = await db.all<{ event_type: string; occurred_at: string; payload: string; aggregate_type: string; aggregate_id: string; aggregate_seq: number }>(
-    'SELECT event_type, occurred_at, payload, aggregate_type, aggregate_id, aggregate_seq FROM outbox WHERE event_type = ? ORDER BY position',
-    [type],
-  );
-  return rows.map((r) => validateEvent(JSON.parse(webhookBody(r)), 'outbound').data);
 }
 
 describe('field safety notice revisions (update / follow-up)', () => {
@@ -149,7 +129,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.rhein! });
     expect(data.fsn).toMatchObject({ reference: 'FSCA-2026-301', type: 'new', revision: 1, revisionToAnswer: 1 });
     expect(await t.db.get('SELECT revision FROM recall_acknowledgements WHERE notice_id = ?', [notice.rhein!])).toEqual({ revision: 1 });
-    expect(pdfText((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein!, locale: 'en' } })).content)).toContain(
+    expect(pdfTextFlat((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein!, locale: 'en' } })).content)).toContain(
       'Recall number FSCA-2026-301 (FSN reference) · New notice (revision 1)',
     );
   });
@@ -204,7 +184,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
       { filename: 'field-safety-notice-FSCA-2026-301-r2-zh-CN.pdf', relates_to_id: notice.alpen, purpose: 'recall_notice' },
     ]);
 
-    const [event] = await eventsOf(t.db, 'recall.notice_revised');
+    const [event] = await outboundEvents(t.db, 'recall.notice_revised');
     expect(event).toMatchObject({ recallNumber: 'FSCA-2026-301', fsnReference: 'FSCA-2026-301', revision: 2, type: 'update', replyRequested: true, changed: ['hazard'], consignees: 3, mails: 2, as2: 1, signature: { meaning: 'approval' } });
     const audit = await t.db.get<{ new_values: string; reason: string }>("SELECT new_values, reason FROM audit_log WHERE action = 'recall.notice_revised' AND entity_id = ?", [recallId]);
     expect(JSON.parse(audit!.new_values)).toMatchObject({ revisionId: issued.revisionId, revision: 2, type: 'update', recordHash: row!.record_hash, signature: row!.signature_id });
@@ -213,7 +193,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
 
   it('the notice PDF names the FSN reference, type and revision and what changed, in English, Chinese and German', async () => {
     const pdf = async (organisation: string, locale: string) =>
-      pdfText((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: organisation, locale } })).content);
+      pdfTextFlat((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: organisation, locale } })).content);
     const en = await pdf(org.rhein!, 'en');
     expect(en).toContain('FSCA-2026-301 (FSN reference) · Update 2 (2026-03-04) — supersedes the notice of 2026-03-02');
     expect(en).toContain('What changed');
@@ -266,11 +246,11 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(followUp).toMatchObject({ revision: 3, type: 'follow_up', notices: 3 });
     expect(await noticeReplyNeededAgain(t.db, notice.rhein!)).toBe(false);
     expect((await getRecallDashboard(t.ctx, as.qa!, recallId)).counts).toMatchObject({ acknowledged: 1, replyNeededAgain: 0 });
-    expect((await eventsOf(t.db, 'recall.notice_revised')).at(-1)).toMatchObject({ revision: 3, type: 'follow_up', replyRequested: false });
+    expect((await outboundEvents(t.db, 'recall.notice_revised')).at(-1)).toMatchObject({ revision: 3, type: 'follow_up', replyRequested: false });
     const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.rhein! });
     // The notice in force keeps the update's hazard; the follow-up names the notice it adds to.
     expect(data).toMatchObject({ hazard: 'Under-infusion; air embolism', fsn: { type: 'follow_up', revision: 3, revisionToAnswer: 2, change: 'Replacement sets ship from 2026-04-20.' } });
-    const en = pdfText((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein!, locale: 'en' } })).content);
+    const en = pdfTextFlat((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: org.rhein!, locale: 'en' } })).content);
     expect(en).toContain('Follow-up 3 (2026-04-14) — adds to the notice of 2026-03-04');
     expect(en).toContain('a reply you already gave stands');
   });
