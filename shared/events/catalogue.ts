@@ -23,6 +23,7 @@ import recallNoticeOpened from './schemas/recall.notice_opened.schema.json' with
 import recallAcknowledged from './schemas/recall.acknowledged.schema.json' with { type: 'json' };
 import recallQuarantineConfirmed from './schemas/recall.quarantine_confirmed.schema.json' with { type: 'json' };
 import recallClosed from './schemas/recall.closed.schema.json' with { type: 'json' };
+import recallNoticeRevised from './schemas/recall.notice_revised.schema.json' with { type: 'json' };
 import purchaseOrderResponded from './schemas/purchase_order.responded.schema.json' with { type: 'json' };
 import shipmentReceived from './schemas/shipment.received.schema.json' with { type: 'json' };
 import salesOrderReceived from './schemas/sales_order.received.schema.json' with { type: 'json' };
@@ -58,6 +59,7 @@ export const eventCatalogue: EventType[] = [
   { type: 'recall.acknowledged', direction: 'outbound', version: 1, summary: "a distributor's signed reply to a recall notice (a correction is a new version)", schema: recallAcknowledged },
   { type: 'recall.quarantine_confirmed', direction: 'outbound', version: 1, summary: 'a distributor confirmed all affected stock on hand is quarantined', schema: recallQuarantineConfirmed },
   { type: 'recall.closed', direction: 'outbound', version: 1, summary: 'QA closed a recall (termination) with an electronic signature', schema: recallClosed },
+  { type: 'recall.notice_revised', direction: 'outbound', version: 1, summary: 'QA issued an update (every consignee replies again) or follow-up field safety notice, signed, to every consignee', schema: recallNoticeRevised },
   { type: 'purchase_order.responded', direction: 'outbound', version: 1, summary: "a supplier's answer to a purchase order, in the portal or over EDI (ORDRSP): accepted, changed or rejected per line", schema: purchaseOrderResponded },
   { type: 'shipment.received', direction: 'outbound', version: 1, summary: "a distributor's receiving advice for a shipment over EDI (RECADV), with its discrepancies", schema: shipmentReceived },
   { type: 'sales_order.received', direction: 'outbound', version: 1, summary: "a distributor's purchase order to the manufacturer over EDI (ORDERS)", schema: salesOrderReceived },

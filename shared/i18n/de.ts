@@ -3,6 +3,7 @@ import { recallDashboardDe } from './recall-dashboard.de.ts';
 import { recallNmpaDe } from './recall-nmpa.de.ts';
 import { recallFollowUpDe } from './recall-follow-up.de.ts';
 import { recallChannelsDe } from './recall-channels.de.ts';
+import { recallFsnDe } from './recall-fsn.de.ts';
 import { recallPagesDe } from './recall-pages.de.ts';
 import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
@@ -42,6 +43,7 @@ export const de: Record<MessageKey, string> = {
   ...recallNmpaDe,
   ...recallFollowUpDe,
   ...recallChannelsDe,
+  ...recallFsnDe,
   ...recallPagesDe,
   ...recallNoticesDe,
   ...recallReplyDe,

@@ -2,6 +2,7 @@ import { recallDashboardEn } from './recall-dashboard.en.ts';
 import { recallNmpaEn } from './recall-nmpa.en.ts';
 import { recallFollowUpEn } from './recall-follow-up.en.ts';
 import { recallChannelsEn } from './recall-channels.en.ts';
+import { recallFsnEn } from './recall-fsn.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { recallNoticesEn } from './recall-notices.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
@@ -37,6 +38,7 @@ export const en = {
   ...recallNmpaEn,
   ...recallFollowUpEn,
   ...recallChannelsEn,
+  ...recallFsnEn,
   ...recallPagesEn,
   ...recallNoticesEn,
   ...recallReplyEn,

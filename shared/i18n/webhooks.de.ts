@@ -137,6 +137,7 @@ export const webhooksDe: Record<keyof typeof webhooksEn, string> = {
   'webhooks.event.recall.acknowledged': 'Rückrufantwort unterschrieben',
   'webhooks.event.recall.quarantine_confirmed': 'Quarantäne bestätigt',
   'webhooks.event.recall.closed': 'Rückruf abgeschlossen',
+  'webhooks.event.recall.notice_revised': 'Rückrufmitteilung revidiert',
   'webhooks.event.purchase_order.responded': 'Bestellung beantwortet',
   'webhooks.event.shipment.received': 'Lieferung eingegangen',
   'webhooks.event.sales_order.received': 'Kundenauftrag eingegangen',

@@ -92,6 +92,7 @@ export const webhooksEn = {
   'webhooks.event.recall.acknowledged': 'Recall reply signed',
   'webhooks.event.recall.quarantine_confirmed': 'Quarantine confirmed',
   'webhooks.event.recall.closed': 'Recall closed',
+  'webhooks.event.recall.notice_revised': 'Recall notice revised',
   'webhooks.event.purchase_order.responded': 'Purchase order answered',
   'webhooks.event.shipment.received': 'Shipment received',
   'webhooks.event.sales_order.received': 'Sales order received',

@@ -94,6 +94,7 @@ export const webhooksZhCN: Record<keyof typeof webhooksEn, string> = {
   'webhooks.event.recall.acknowledged': '召回回复已签署',
   'webhooks.event.recall.quarantine_confirmed': '已确认隔离',
   'webhooks.event.recall.closed': '召回已关闭',
+  'webhooks.event.recall.notice_revised': '召回通知已修订',
   'webhooks.event.purchase_order.responded': '采购订单已答复',
   'webhooks.event.shipment.received': '货物已收到',
   'webhooks.event.sales_order.received': '销售订单已收到',

@@ -3,6 +3,7 @@ import { recallDashboardZhCN } from './recall-dashboard.zh-CN.ts';
 import { recallNmpaZhCN } from './recall-nmpa.zh-CN.ts';
 import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
 import { recallChannelsZhCN } from './recall-channels.zh-CN.ts';
+import { recallFsnZhCN } from './recall-fsn.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
@@ -38,6 +39,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallNmpaZhCN,
   ...recallFollowUpZhCN,
   ...recallChannelsZhCN,
+  ...recallFsnZhCN,
   ...recallPagesZhCN,
   ...recallNoticesZhCN,
   ...recallReplyZhCN,

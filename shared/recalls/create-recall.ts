@@ -13,7 +13,7 @@ import { noticeActions } from './get-notice-data.ts';
 import { classificationProblem, effectivenessPercentProblem, isEffectivenessLevel, type Classification } from './recall-terms.ts';
 import { recordRecall, type RecallContent } from './record-recall.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
-import { recallTextLimits, type RecallTexts, type RecallTranslations } from './notice-languages.ts';
+import { checkTranslations, type RecallTexts } from './notice-languages.ts';
 
 export interface NewRecallProduct {
   gtin: string;
@@ -109,19 +109,7 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
   }
   const noticeLanguages = [...new Set(input.noticeLanguages)];
   if (noticeLanguages.length === 0 || !noticeLanguages.every(isLocale)) fields.noticeLanguages = problem('recalls.badLanguages');
-  const translations: RecallTranslations = {};
-  for (const [locale, texts] of Object.entries(input.translations ?? {})) {
-    const kept: RecallTexts = {};
-    for (const [kind, max] of Object.entries(recallTextLimits) as [keyof RecallTexts, number][]) {
-      const v = texts[kind]?.trim();
-      if (!v) continue;
-      if (v.length > max) fields[`translations/${locale}/${kind}`] = problem('recalls.tooLong', { max });
-      kept[kind] = v;
-    }
-    if (!Object.keys(kept).length) continue;
-    if (isLocale(locale)) translations[locale] = kept;
-    else fields.translations = problem('recalls.badLanguages');
-  }
+  const translations = checkTranslations(input.translations, fields);
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the recall is not complete', fields);
 
   return {

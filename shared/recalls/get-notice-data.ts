@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import type { Locale } from '../i18n/index.ts';
 import { readTranslations, type RecallTranslations } from './notice-languages.ts';
+import { withRevisions, type FsnStatus } from './notice-revisions.ts';
 
 /** The actions a notice can ask of a distributor; each has its wording in the catalogues. */
 export const noticeActions = ['quarantine', 'return', 'destroy', 'correct'] as const;
@@ -50,6 +51,8 @@ export interface NoticeData {
   units: number;
   /** Reason, hazard and further instructions per notice language, where the recall gives them. */
   translations: RecallTranslations;
+  /** EU FSN reference, type and revision; the texts above are those of the latest revision (notice-revisions.ts). */
+  fsn?: FsnStatus;
 }
 
 /** The notice with its reason, hazard and further instructions in `locale` where the recall gives them there. */
@@ -143,7 +146,7 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     ? (p.classifications as { jurisdiction?: unknown; type?: unknown; class?: unknown }[]).map((c) => ({ jurisdiction: text(c.jurisdiction) ?? '', type: text(c.type) ?? '', class: text(c.class) ?? '' }))
     : [];
   const classification = [text(p.type), text(p.class), text(p.classification)].filter(Boolean).join(', ') || undefined;
-  return {
+  return withRevisions(db, p, {
     recallId: recall.id,
     recallNumber: recall.recall_number,
     issuedAt: recall.issued_at,
@@ -161,5 +164,5 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     products: recalled.map((gtin) => ({ gtin, lots: byGtin.get(gtin) ?? [] })),
     units: rows.reduce((n, r) => n + r.quantity, 0),
     translations: readTranslations(p),
-  };
+  });
 }

@@ -7,6 +7,7 @@ import { followUpKinds, type FollowUpKind } from './follow-up-schedule.ts';
 import type { MailState } from '../mail/mail-states.ts';
 import { noticeChannels, type NoticeChannel } from './issue-notices.ts';
 import { replyFormColumns, replyFormFromRow, type ReplyFormContent } from './recall-record-hash.ts';
+import { revisionToAnswerSql } from './notice-revisions.ts';
 
 /** How a consignee's notice mail fared, from the best outcome among its mails; 'as2' when it was not mailed but went over AS2. */
 export type DeliveryState = 'not_notified' | 'no_address' | 'as2' | 'queued' | 'sent' | 'kept' | 'failed';
@@ -37,6 +38,8 @@ export interface DashboardCounts {
   kept: number;
   opened: number;
   acknowledged: number;
+  /** Replied, but to an earlier notice than the update in force: awaiting a reply again (not counted in `acknowledged`). */
+  replyNeededAgain: number;
   /** The latest acknowledgement says the consignee holds none of the product. */
   noStock: number;
   quarantineConfirmed: number;
@@ -101,6 +104,8 @@ export interface DashboardConsignee {
   quarantineConfirmedAt: string | null;
   followUpLevel: number;
   overdue: boolean;
+  /** Its latest reply answers an earlier notice than the update in force (notice-revisions.ts): awaiting a reply again. */
+  replyNeededAgain: boolean;
 }
 
 export interface ResponsesDay {
@@ -223,6 +228,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     question: string | null;
     signer_function: string | null;
     signer_phone: string | null;
+    answered_revision: number | null;
     mails: number | null;
     sent: number | null;
     kept: number | null;
@@ -243,7 +249,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
      )
      SELECT p.org AS organisation_id, o.name, ifnull(s.units, 0) AS units,
             n.id AS notice_id, n.recipients, n.channels, ifnull(n.response_deadline, r.response_deadline) AS notice_deadline, n.first_opened_at, n.last_opened_at, n.open_count, n.first_acknowledged_at, n.latest_version, n.quarantine_confirmed_at, n.follow_up_level,
-            a.submitted_at AS acknowledged_at, a.holds_stock, ${replyFormColumns},
+            a.submitted_at AS acknowledged_at, a.holds_stock, a.revision AS answered_revision, ${replyFormColumns},
             m.mails, m.sent, m.kept, m.queued, m.failed
        FROM parties p
        JOIN organisations o ON o.id = p.org
@@ -303,6 +309,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       return m ? { email, kind: kindOf(m.purpose), state: m.state, attempts: m.attempts, at: m.sent_at ?? m.created_at } : { email, kind: null, state: null, attempts: 0, at: null };
     });
 
+  const toAnswer = (await ctx.db.get<{ revision: number }>(`SELECT ${revisionToAnswerSql('?')} AS revision`, [recall.id]))!.revision;
   const consignees: DashboardConsignee[] = rows.map((r) => {
     const version = r.latest_version ?? 0;
     const recipients = r.recipients ? (JSON.parse(r.recipients) as string[]) : [];
@@ -329,6 +336,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       quarantineConfirmedAt: r.quarantine_confirmed_at,
       followUpLevel: r.follow_up_level ?? 0,
       overdue: deadline !== null && deadline < asOf && version === 0,
+      replyNeededAgain: version > 0 && (r.answered_revision ?? 1) < toAnswer,
     };
   });
 
@@ -352,7 +360,8 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
       bounced: count((c) => c.delivery === 'failed'),
       kept: count((c) => c.delivery === 'kept'),
       opened: count((c) => c.firstOpenedAt !== null),
-      acknowledged: count((c) => c.version > 0),
+      acknowledged: count((c) => c.version > 0 && !c.replyNeededAgain),
+      replyNeededAgain: count((c) => c.replyNeededAgain),
       noStock: count((c) => c.holdsStock === false),
       quarantineConfirmed: count((c) => c.quarantineConfirmedAt !== null),
       overdue: count((c) => c.overdue),
@@ -360,7 +369,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     },
     lots,
     consignees,
-    nonResponders: consignees.filter((c) => c.version === 0).sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.followUpLevel - a.followUpLevel),
+    nonResponders: consignees.filter((c) => c.version === 0 || c.replyNeededAgain).sort((a, b) => Number(b.overdue) - Number(a.overdue) || b.followUpLevel - a.followUpLevel),
     responses: responsesOverTime(recall.noticesSentAt, asOf, acknowledgedOn, openedOn),
   };
 }

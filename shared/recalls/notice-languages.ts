@@ -1,4 +1,5 @@
 import { defaultLocale, isLocale, type Locale } from '../i18n/index.ts';
+import { problem, type Problems } from '../errors.ts';
 
 /**
  * A recall's reason, hazard and further instructions in one notice language, as QA (or the ERP)
@@ -33,6 +34,28 @@ export function readTranslations(payload: { translations?: unknown }): RecallTra
     if (Object.keys(kept).length) out[locale] = kept;
   }
   return out;
+}
+
+/**
+ * The texts per language QA gave (a recall's, or a revised notice's changed texts): trimmed, empty
+ * ones dropped; a text too long or an unknown language is added to `fields`
+ * (`translations/<locale>/<kind>`, `translations`).
+ */
+export function checkTranslations(given: Record<string, RecallTexts> | undefined, fields: Problems): RecallTranslations {
+  const translations: RecallTranslations = {};
+  for (const [locale, texts] of Object.entries(given ?? {})) {
+    const kept: RecallTexts = {};
+    for (const kind of textKinds) {
+      const v = texts?.[kind]?.trim();
+      if (!v) continue;
+      if (v.length > recallTextLimits[kind]) fields[`translations/${locale}/${kind}`] = problem('recalls.tooLong', { max: recallTextLimits[kind] });
+      kept[kind] = v;
+    }
+    if (!Object.keys(kept).length) continue;
+    if (isLocale(locale)) translations[locale] = kept;
+    else fields.translations = problem('recalls.badLanguages');
+  }
+  return translations;
 }
 
 /**

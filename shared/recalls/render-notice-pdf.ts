@@ -1,6 +1,7 @@
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import { noticeInLanguage, type NoticeData } from './get-notice-data.ts';
 import { classificationText } from './classification-text.ts';
+import { addFsnFacts, fsnChange } from './fsn-text.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
 import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf } from './pdf-document.ts';
 
@@ -68,12 +69,20 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
   ];
   const classification = [...data.classifications.map((c) => classificationText(locale, c)), ...(data.classification ? [data.classification] : [])].join('\n');
   if (classification) facts.push([t('notice.classification'), classification]);
+  if (given.fsn) addFsnFacts(facts, locale, given.fsn, data.recallNumber);
   for (const [label, value] of facts) {
     const y = doc.y;
     doc.font('bold').fontSize(10).text(label, margin, y, { width: 130 });
     const labelBottom = doc.y;
     doc.font('regular').text(value, margin + 140, y, { width: width - 140 });
     doc.y = Math.max(doc.y, labelBottom) + 2;
+  }
+
+  const change = given.fsn && fsnChange(locale, given.fsn);
+  if (change) {
+    heading(change.heading);
+    paragraph(change.text);
+    doc.font('bold').fontSize(10).text(change.reply, margin, doc.y, { width, paragraphGap: 3 });
   }
 
   heading(t('notice.reasonHeading'));

@@ -9,6 +9,7 @@ import { translate, type Locale } from '../i18n/index.ts';
 import { followUpAddressing, type FollowUpAddressing } from './follow-up-addressing.ts';
 import { formatInstantIn, todayIn } from '../time-zone.ts';
 import { noticeRecipientsSql } from './notice-recipients.ts';
+import { replyNeededAgainSql } from './notice-revisions.ts';
 import type { Severity } from './recall-terms.ts';
 import { followUpLevel, followUpsDue, longestReminderLeadMs, nextFollowUp, type FollowUpKind } from './follow-up-schedule.ts';
 
@@ -50,15 +51,19 @@ export interface NoticeRow {
   response_deadline: string;
 }
 
-// Notices still waiting for a reply: open recall, never acknowledged, not yet at the final notice.
+// Notices still waiting for a reply: open recall, never acknowledged (or, after an update notice,
+// last answered an earlier notice: replyNeededAgainSql), not yet at the final notice.
 // Each is chased against its own reply deadline (a consignee added after the release has its own).
 // A follow-up goes to the consignee's recipients as they are now (its recall contact changed, a
-// user disabled since the release), not to the list the notice went to.
+// user disabled since the release), not to the list the notice went to. After an update notice the
+// schedule counts from it (sent_at is then the update's): the consignee gets its day with the
+// superseding notice before anything chases it, and the mail names the notice it must answer.
 const waitingSql = `
-SELECT n.id, n.recall_id, n.distributor_organisation_id, ${noticeRecipientsSql} AS recipients, n.sent_at, n.link_expires_at, n.first_opened_at, n.follow_up_level,
-       r.severity, ifnull(n.response_deadline, r.response_deadline) AS response_deadline
+SELECT n.id, n.recall_id, n.distributor_organisation_id, ${noticeRecipientsSql} AS recipients,
+       max(n.sent_at, ifnull((SELECT MAX(v.created_at) FROM recall_notice_revisions AS v WHERE v.recall_id = n.recall_id AND v.type = 'update'), '')) AS sent_at,
+       n.link_expires_at, n.first_opened_at, n.follow_up_level, r.severity, ifnull(n.response_deadline, r.response_deadline) AS response_deadline
   FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
- WHERE r.state = 'open' AND n.latest_version = 0 AND n.follow_up_level < 3 AND ifnull(n.response_deadline, r.response_deadline) IS NOT NULL`;
+ WHERE r.state = 'open' AND (n.latest_version = 0 OR ${replyNeededAgainSql('n')}) AND n.follow_up_level < 3 AND ifnull(n.response_deadline, r.response_deadline) IS NOT NULL`;
 
 function whatIsDue(notice: NoticeRow, now: Date) {
   return nextFollowUp(followUpsDue(notice.severity, notice.response_deadline, notice.sent_at), notice.follow_up_level, now);

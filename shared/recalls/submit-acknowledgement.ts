@@ -124,11 +124,12 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
     });
     const now = signature.signedAt;
     await tx.run(
+      // revision: the field safety notice in force, which this reply answers (notice-revisions.ts).
       `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at,
-                                            actions_completed, customers_informed, contact_requested, question, signer_function, signer_phone)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+                                            actions_completed, customers_informed, contact_requested, question, signer_function, signer_phone, revision)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ifnull((SELECT MAX(revision) FROM recall_notice_revisions WHERE recall_id = ?), 1))`,
       [id, notice.id, notice.recallId, notice.distributorOrganisationId, version, input.holdsStock ? 1 : 0, comment, hash, signature.id, actor.userId, now,
-        form.actionsCompleted ? 1 : 0, form.customersInformed, form.contactRequested ? 1 : 0, form.question, form.signerFunction, form.signerPhone],
+        form.actionsCompleted ? 1 : 0, form.customersInformed, form.contactRequested ? 1 : 0, form.question, form.signerFunction, form.signerPhone, notice.recallId],
     );
     for (const l of lots) {
       await tx.run(

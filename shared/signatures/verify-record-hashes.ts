@@ -4,9 +4,10 @@ import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
 import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
 import { shipmentRecordHash } from '../erp/shipment-record.ts';
 import { acknowledgementLotFromRows, acknowledgementRecordHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
+import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'shipment'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'recall_notice_revision', 'shipment'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -55,6 +56,10 @@ const createdSql: Record<HashedRecordType, string> = {
   recall_acknowledgement: `SELECT new_values ->> '$.acknowledgement' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                            WHERE entity_type = 'recall_notice' AND action IN ('recall.acknowledged', 'recall.acknowledgement_corrected')
                              AND entity_id IN (SELECT notice_id FROM recall_acknowledgements WHERE id IN (${idList}))`,
+  // A revised notice is audited on its recall, naming the revision.
+  recall_notice_revision: `SELECT new_values ->> '$.revisionId' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                           WHERE entity_type = 'recall' AND action = 'recall.notice_revised'
+                             AND entity_id IN (SELECT recall_id FROM recall_notice_revisions WHERE id IN (${idList}))`,
 };
 
 /** The records of `ids` whose record hash differs from the one audited at their creation. */
@@ -237,6 +242,32 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
       });
     },
   },
+  recall_notice_revision: {
+    table: 'recall_notice_revisions',
+    async check(db, ids) {
+      const rows = await db.all<{ id: string; recall_id: string; revision: number; type: string; payload: string; record_hash: string; sig_hash: string | null }>(
+        `SELECT v.id, v.recall_id, v.revision, v.type, v.payload, v.record_hash, s.record_hash AS sig_hash
+         FROM recall_notice_revisions AS v LEFT JOIN signatures AS s ON s.id = v.signature_id WHERE v.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((v) => {
+        const findings: RecordFinding[] = [];
+        const finding = (problem: RecordFinding['problem']) => findings.push({ type: 'recall_notice_revision', id: v.id, problem });
+        let payload: Record<string, unknown> | null = null;
+        try {
+          payload = JSON.parse(v.payload) as Record<string, unknown>;
+        } catch {
+          finding('altered');
+        }
+        if (payload) {
+          if (recordHash(payload) !== v.record_hash) finding('altered');
+          if (payload.recallId !== v.recall_id || payload.revision !== v.revision || payload.type !== v.type) finding('inconsistent');
+        }
+        if (v.sig_hash !== v.record_hash) finding('signature_differs');
+        return { id: v.id, hashed: true, findings };
+      });
+    },
+  },
   shipment: {
     table: 'shipments',
     async check(db, ids) {
@@ -288,7 +319,7 @@ export interface RecordHashVerdict {
 
 /**
  * Recomputes the record hash of every hashed record (certificates, lots, invoices, recalls, the
- * distributors' signed replies, shipments) from what is stored now, and checks the signatures
+ * distributors' signed replies, QA's revised notices, shipments) from what is stored now, and checks the signatures
  * bound to them and the hashes the audit trail wrote down when they were created (with a keyed
  * audit chain, a record changed and re-hashed by someone holding the database file shows there). Reads in pages by id, so memory stays bounded however many records there are;
  * each finding goes to `onFinding` as it is found (the CLI prints it), only their count is kept.
@@ -361,6 +392,7 @@ export async function recallRecordFindings(db: Tx, recallId: string, distributor
   return [
     ...(await checkRecordHashes(db, 'recall', [recallId])),
     ...(await checkRecordHashes(db, 'recall_acknowledgement', replies.map((r) => r.id))),
+    ...(await checkRecordHashes(db, 'recall_notice_revision', (await db.all<{ id: string }>('SELECT id FROM recall_notice_revisions WHERE recall_id = ? ORDER BY id', [recallId])).map((r) => r.id))),
     ...(await checkRecordHashes(db, 'shipment', shipments.map((s) => s.id))),
   ];
 }

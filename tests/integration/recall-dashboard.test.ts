@@ -236,6 +236,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       kept: 0,
       opened: 2,
       acknowledged: 3,
+      replyNeededAgain: 0,
       noStock: 1,
       quarantineConfirmed: 1,
       overdue: 2,

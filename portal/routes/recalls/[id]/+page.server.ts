@@ -11,6 +11,8 @@ import { setEstimatedCompletion } from '$shared/recalls/set-estimated-completion
 import { remindConsignees } from '$shared/recalls/remind-consignees.ts';
 import { resendRecallNotices } from '$shared/recalls/resend-recall-notices.ts';
 import { escalateConsignees } from '$shared/recalls/escalate-consignees.ts';
+import { issueNoticeRevision } from '$shared/recalls/issue-notice-revision.ts';
+import { getNoticeRevisions } from '$shared/recalls/get-notice-revisions.ts';
 import type { ConsigneeSelection } from '$shared/recalls/select-consignees.ts';
 import type { FollowUpOptions } from '$shared/recalls/send-recall-follow-ups.ts';
 import { setRecallContacts } from '$shared/organisations/set-recall-contacts.ts';
@@ -60,6 +62,7 @@ export const load = (async ({ locals, params, url }) => {
       nmpa: await getNmpaTimeline(locals.ctx, actor, params.id),
       // Once released: what is still open before closing, and QA's estimated completion.
       closing: overview.dashboard ? await getRecallClosing(locals.ctx, actor, params.id) : null,
+      fsnRevisions: await getNoticeRevisions(locals.ctx, actor, params.id),
       signer: actor.displayName,
       timeZone: actorTimeZone(actor),
       justCreated: url.searchParams.has('created'),
@@ -137,6 +140,34 @@ export const actions = {
       return recallFailure(e, locals, 'estimate', values);
     }
     return { action: 'estimate' as const, done: true };
+  },
+
+  /** QA issues an update or follow-up field safety notice (MDCG 2023-3), signed, to every consignee. */
+  revise: async (event) => {
+    const form = await event.request.formData();
+    const text = (name: string) => String(form.get(name) ?? '');
+    const changeTranslations = Object.fromEntries([...form.keys()].filter((k) => k.startsWith('change.')).map((k) => [k.slice('change.'.length), text(k)]));
+    const values = { type: text('type'), change: text('change'), reason: text('reason'), hazard: text('hazard'), instructionText: text('instructionText'), ...Object.fromEntries(Object.entries(changeTranslations).map(([l, v]) => [`change.${l}`, v])) };
+    const portalUrl = trustedPortalOrigin(event);
+    if (!portalUrl) return fail(503, { action: 'revise', message: translate(event.locals.locale, 'recalls.send.noPublicUrl'), problems: {}, values });
+    try {
+      const issued = await issueNoticeRevision(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
+        recallId: event.params.id,
+        type: values.type,
+        change: values.change,
+        changeTranslations,
+        reason: values.reason,
+        hazard: values.hazard,
+        instructionText: values.instructionText,
+        portalUrl,
+        credential: { password: text('password') },
+      });
+      return { action: 'revise' as const, done: true, revision: issued.revision, type: issued.type, notices: issued.notices, mails: issued.mails };
+    } catch (e) {
+      const failure = recallFailure(e, event.locals, 'revise', values, (field) => field.replace(/^changeTranslations\//, 'change.'));
+      if (isAppError(e) && e.code === 'invalid_credentials') failure.data.message = translate(event.locals.locale, 'fsnRevision.wrongPassword');
+      return failure;
+    }
   },
 
   send: async (event) => {

@@ -4,6 +4,7 @@ import { translate } from '$shared/i18n/index.ts';
 import { getDistributorRecall } from '$shared/recalls/get-distributor-recall.ts';
 import { noticeInLanguage } from '$shared/recalls/get-notice-data.ts';
 import { submitAcknowledgement } from '$shared/recalls/submit-acknowledgement.ts';
+import { noticeReplyNeededAgain } from '$shared/recalls/notice-revisions.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
@@ -18,7 +19,15 @@ export const load = (async ({ locals, params, url }) => {
     const replied = Number(url.searchParams.get('replied')) || null;
     // The serials shipped on each of the notice's lines: those lines may be answered per serial.
     const serialsShipped = recall.notice.lots.map((l) => recall.content.products.find((p) => p.gtin === l.gtin)?.lots.find((x) => x.lot === l.lot)?.serials ?? []);
-    return { ...recall, content: noticeInLanguage(recall.content, locals.locale), signer: actor.displayName, subRows, serialsShipped, justReplied: recall.replies.find((r) => r.version === replied) ?? null };
+    return {
+      ...recall,
+      content: noticeInLanguage(recall.content, locals.locale),
+      signer: actor.displayName,
+      subRows,
+      serialsShipped,
+      justReplied: recall.replies.find((r) => r.version === replied) ?? null,
+      replyNeededAgain: await noticeReplyNeededAgain(locals.ctx.db, recall.notice.id),
+    };
   } catch (e) {
     loadFailure(e, locals);
   }
