@@ -3,6 +3,7 @@ import { recallDashboardDe } from './recall-dashboard.de.ts';
 import { recallFollowUpDe } from './recall-follow-up.de.ts';
 import { recallPagesDe } from './recall-pages.de.ts';
 import { recallNoticesDe } from './recall-notices.de.ts';
+import { recallNoticeContentDe } from './recall-notice-content.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
 import { signaturesDe } from './signatures.de.ts';
 import { organisationsDe } from './organisations.de.ts';
@@ -36,6 +37,7 @@ export const de: Record<MessageKey, string> = {
   ...recallFollowUpDe,
   ...recallPagesDe,
   ...recallNoticesDe,
+  ...recallNoticeContentDe,
   ...recallReplyDe,
   ...signaturesDe,
   ...organisationsDe,

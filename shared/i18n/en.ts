@@ -2,6 +2,7 @@ import { recallDashboardEn } from './recall-dashboard.en.ts';
 import { recallFollowUpEn } from './recall-follow-up.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { recallNoticesEn } from './recall-notices.en.ts';
+import { recallNoticeContentEn } from './recall-notice-content.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
 import { signaturesEn } from './signatures.en.ts';
 import { organisationsEn } from './organisations.en.ts';
@@ -31,6 +32,7 @@ export const en = {
   ...recallFollowUpEn,
   ...recallPagesEn,
   ...recallNoticesEn,
+  ...recallNoticeContentEn,
   ...recallReplyEn,
   ...signaturesEn,
   ...organisationsEn,

@@ -3,6 +3,7 @@ import { recallDashboardZhCN } from './recall-dashboard.zh-CN.ts';
 import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
+import { recallNoticeContentZhCN } from './recall-notice-content.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
 import { signaturesZhCN } from './signatures.zh-CN.ts';
 import { organisationsZhCN } from './organisations.zh-CN.ts';
@@ -32,6 +33,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallFollowUpZhCN,
   ...recallPagesZhCN,
   ...recallNoticesZhCN,
+  ...recallNoticeContentZhCN,
   ...recallReplyZhCN,
   ...signaturesZhCN,
   ...organisationsZhCN,

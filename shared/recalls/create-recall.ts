@@ -12,6 +12,7 @@ import { noticeActions } from './get-notice-data.ts';
 import { classificationProblem, isEffectivenessLevel, type Classification } from './recall-terms.ts';
 import { recordRecall, type RecallContent } from './record-recall.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
+import { checkAuthorities, checkContact, type NoticeContact } from './notice-content.ts';
 import { recallTextLimits, type RecallTexts, type RecallTranslations } from './notice-languages.ts';
 
 export interface NewRecallProduct {
@@ -37,6 +38,13 @@ export interface NewRecall {
   noticeLanguages: string[];
   /** Reason, hazard and further instructions per notice language (optional; empty texts are dropped). */
   translations?: Record<string, RecallTexts>;
+  /** Whom consignees ask (21 CFR 7.49(c)(1)(v)); empty: the manufacturer's notice contact (organisation setting). */
+  contact?: NoticeContact;
+  /** MDCG 2023-3 section 4; empty: the recall number. */
+  fsnReference?: string;
+  /** The competent authorities informed, one per entry, and the day (MDCG 2023-3 section 4). */
+  authorities?: string[];
+  authoritiesInformedOn?: string;
 }
 
 const date = /^\d{4}-\d{2}-\d{2}$/;
@@ -102,6 +110,10 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
     if (isLocale(locale)) translations[locale] = kept;
     else fields.translations = problem('recalls.badLanguages');
   }
+  const contact = checkContact(input.contact ?? {}, fields);
+  const fsnReference = input.fsnReference?.trim();
+  if (fsnReference && fsnReference.length > 64) fields.fsnReference = problem('noticeContent.tooLong', { max: 64 });
+  const competentAuthorities = checkAuthorities(input.authorities ?? [], input.authoritiesInformedOn, today, fields);
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the recall is not complete', fields);
 
   return {
@@ -117,6 +129,9 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
     noticeLanguages,
     // Only when given: the payload (and so the record hash) of a recall without them is as before.
     ...(Object.keys(translations).length ? { translations } : {}),
+    ...(Object.keys(contact).length ? { contact } : {}),
+    ...(fsnReference ? { fsnReference } : {}),
+    ...(competentAuthorities.length ? { competentAuthorities } : {}),
   };
 }
 

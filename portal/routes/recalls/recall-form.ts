@@ -38,6 +38,13 @@ export interface RecallFormValues {
   noticeLanguages: string[];
   /** Per language: reason, hazard and further instructions ('' when not given). */
   translations: Record<string, Required<RecallTexts>>;
+  /** The notice's contact, FSN reference and the authorities informed (one per line). */
+  contactName: string;
+  contactEmail: string;
+  contactPhone: string;
+  fsnReference: string;
+  authorities: string;
+  authoritiesInformedOn: string;
 }
 
 const textKinds = ['reason', 'hazard', 'instructionText'] as const;
@@ -82,6 +89,12 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     effectivenessLevel: text(form, 'effectivenessLevel'),
     noticeLanguages: all(form, 'noticeLanguages'),
     translations: Object.fromEntries(locales.map((l) => [l, Object.fromEntries(textKinds.map((k) => [k, text(form, `translations.${l}.${k}`)])) as Required<RecallTexts>])),
+    contactName: text(form, 'contactName'),
+    contactEmail: text(form, 'contactEmail'),
+    contactPhone: text(form, 'contactPhone'),
+    fsnReference: text(form, 'fsnReference'),
+    authorities: text(form, 'authorities'),
+    authoritiesInformedOn: text(form, 'authoritiesInformedOn'),
   };
   const recall: NewRecall = {
     recallNumber: values.recallNumber,
@@ -95,6 +108,10 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     effectivenessLevel: values.effectivenessLevel,
     noticeLanguages: values.noticeLanguages,
     translations: values.translations,
+    contact: { name: values.contactName, email: values.contactEmail, phone: values.contactPhone },
+    fsnReference: values.fsnReference,
+    authorities: values.authorities.split('\n'),
+    authoritiesInformedOn: values.authoritiesInformedOn,
   };
   const rename = (field: string) => {
     const m = /^classifications\/(\d+)$/.exec(field);
