@@ -9,12 +9,12 @@ import { setNoticeContacts, type NoticeContactSetting } from './get-notice-conta
  * The manufacturer's administrator sets the contact printed on every field safety notice whose
  * recall names none (21 CFR 7.49(c)(1)(v), MDCG 2023-3 section 4) and the manufacturer's SRN, on
  * its own organisation. Audited with the old and new values; an e-mail, phone or SRN of the wrong
- * shape is refused with its field problem; anyone else is forbidden.
+ * shape is refused with its field problem (contactName, contactEmail, contactPhone, srn); anyone else is forbidden.
  */
 export async function setNoticeContact(ctx: UseCaseContext, actor: Actor, input: { name: string; email: string; phone: string; srn: string }): Promise<NoticeContactSetting> {
   setNoticeContacts.require(actor);
   const fields: Problems = {};
-  const contact = checkContact(input, fields, { name: 'name', email: 'email', phone: 'phone' });
+  const contact = checkContact(input, fields);
   const srn = input.srn.trim().toUpperCase();
   if (srn && !srnShape.test(srn)) fields.srn = problem('noticeContent.badSrn');
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the notice contact is not valid', fields);
