@@ -33,6 +33,7 @@ import {
   demoPurchaseOrders,
   demoRecallLots,
   demoRecallNumber,
+  demoRecallFsn,
   demoRecallShipments,
   demoSecondDistributor,
   demoSeedRequestId,
@@ -154,6 +155,8 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
     responseDeadline: day(7),
     effectivenessLevel: 'B',
     noticeLanguages: ['en', 'zh-CN'],
+    ...demoRecallFsn,
+    authoritiesInformedOn: day(-1),
     credential,
   });
   await sendRecallNotices(seedCtx, qa, { recallId: recall.recallId, portalUrl: options.portalUrl });

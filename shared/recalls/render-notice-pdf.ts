@@ -98,14 +98,16 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
   doc.moveDown(0.4);
   doc.font('bold').fontSize(10).text(t('notice.total', { units: data.units }), margin, doc.y, { width });
 
-  heading(t('noticeContent.transmissionHeading'));
+  // MDCG 2023-3 section 4, each heading kept with its first lines.
+  const section = (text: string) => drawHeading(doc, text, 80);
+  section(t('noticeContent.transmissionHeading'));
   paragraph(t('noticeContent.transmission'));
   const informed = authorityStatement(data, t);
   if (informed) {
-    heading(t('noticeContent.authorityHeading'));
+    section(t('noticeContent.authorityHeading'));
     paragraph(informed);
   }
-  heading(t('noticeContent.contactHeading'));
+  section(t('noticeContent.contactHeading'));
   for (const line of contactLines(data, t)) paragraph(line);
 
   heading(t('notice.replyHeading'));
