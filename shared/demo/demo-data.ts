@@ -26,7 +26,7 @@ export const demoItems: ItemUpserted[] = [
   { gtin: demoGtins.catheter, erpItemId: 'MAT-100245', description: 'Central venous catheter, 7 Fr, triple lumen — model CVC-7T', tradeName: 'Meridian CVC triple lumen', model: 'CVC-7T, 7 Fr', unitOfMeasure: 'EA', deviceClass: 'III' },
   { gtin: demoGtins.connector, erpItemId: 'MAT-100302', description: 'Needle-free Luer-lock connector — model LL-4', unitOfMeasure: 'EA', deviceClass: 'IIa' },
   { gtin: demoGtins.stopcock, erpItemId: 'MAT-100318', description: 'Three-way stopcock, 360° rotation — model SC-3', unitOfMeasure: 'EA', deviceClass: 'IIa' },
-  { gtin: demoGtins.pressureLine, erpItemId: 'MAT-100400', description: 'Pressure monitoring line, 150 cm — model PL-150', unitOfMeasure: 'EA', deviceClass: 'IIa' },
+  { gtin: demoGtins.pressureLine, erpItemId: 'MAT-100400', description: 'Pressure monitoring line, 150 cm — model PL-150', tradeName: 'Meridian PressureLine', model: 'PL-150, 150 cm', unitOfMeasure: 'EA', deviceClass: 'IIa' },
 ];
 
 /** The purchase order numbers the README and the lots CSV template name. */
