@@ -14,7 +14,9 @@ import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { actorFor } from '../support/actors.ts';
+import { mailText } from '../support/mail.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
+import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 
@@ -148,10 +150,13 @@ describe('notice content routes', () => {
     expect(await db.get("SELECT id FROM recalls WHERE recall_number = 'FSCA-NC-ERP'")).toBeUndefined();
   });
 
-  it("the distributor's reply page of the form's recall shows every required field", async () => {
+  it.each(["the distributor's reply page", 'the notice link page, signed out'])("%s of the form's recall shows every required field", async (where) => {
     const { id } = (await db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-NC-1'"))!;
-    await sendRecallNotices({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, 'qa@meridian-medical.example'), { recallId: id, portalUrl: server.url });
-    const res = await as.rhein.get(`/recalls/${id}/reply`);
+    if (!(await db.get('SELECT id FROM recall_notices WHERE recall_id = ?', [id]))) {
+      await sendRecallNotices({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, 'qa@meridian-medical.example'), { recallId: id, portalUrl: server.url });
+    }
+    const notice = (await db.get<{ id: string; link_expires_at: string }>("SELECT n.id, n.link_expires_at FROM recall_notices n JOIN organisations o ON o.id = n.distributor_organisation_id WHERE n.recall_id = ? AND o.erp_id = 'C-20001'", [id]))!;
+    const res = where.startsWith('the notice link') ? await new BrowserClient(server.url).get(`/notices/${await signNoticeToken(db, notice.id, notice.link_expires_at)}`) : await as.rhein.get(`/recalls/${id}/reply`);
     const page = await decoded(res);
     expect(res.status).toBe(200);
     for (const text of [
@@ -167,5 +172,16 @@ describe('notice content routes', () => {
       'Air embolism or under-infusion',
     ])
       expect(page, text).toContain(text);
+  });
+
+  it('the notice mail asks to stop use and distribution and to pass the notice on, in each of its languages', async () => {
+    const mail = (await db.get<{ id: string; text_body: string }>(
+      "SELECT m.id, m.text_body FROM mail_messages m JOIN recall_notices n ON n.id = m.entity_id JOIN recalls r ON r.id = n.recall_id WHERE r.recall_number = 'FSCA-NC-1' AND m.purpose = 'recall.notice' LIMIT 1",
+    ))!;
+    const text = mailText(db, mail);
+    expect(text).toContain('Stop using and stop distributing the affected units listed in this notice at once.');
+    expect(text).toContain('Verwenden und vertreiben Sie die in dieser Mitteilung genannten betroffenen Einheiten ab sofort nicht mehr.');
+    expect(text).toContain('Pass this notice on to everyone in your organisation who needs to know');
+    expect(text).toContain('Geben Sie diese Mitteilung an alle in Ihrer Organisation weiter');
   });
 });
