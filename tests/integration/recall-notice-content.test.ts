@@ -7,10 +7,6 @@
 // stored before the hazard was required still renders, saying the hazard is not stated. The
 // manufacturer's setting is its administrator's alone, audited, and refused with field problems
 // when malformed.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
@@ -26,20 +22,13 @@ import type { Actor } from '../../shared/auth/actor.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
+import { pdfText } from '../support/pdf.ts';
 
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';
 const by = { type: 'system' as const, name: 'notice content test' };
 const orgContact = { name: 'Lena Fischer', email: 'recalls@meridian.example', phone: '+49 30 5550 1200', srn: 'DE-MF-000012345' };
 
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-notice-content-'));
-let files = 0;
-/** The PDF's text as `pdftotext -layout` reads it, runs of blanks folded to one. */
-function pdfText(bytes: Uint8Array): string {
-  const file = join(scratch, `notice-${++files}.pdf`);
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
 /** Without any white space: a sentence wrapped over lines (in Chinese without spaces) still reads as one. */
 const squeezed = (s: string) => s.replace(/\s+/g, '');
 
@@ -100,10 +89,7 @@ beforeAll(async () => {
     ).recall as string;
   });
 });
-afterAll(() => {
-  t?.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
 const locales: Locale[] = ['en', 'zh-CN', 'de'];
 
