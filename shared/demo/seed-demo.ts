@@ -74,7 +74,7 @@ async function seedAccounts(ctx: UseCaseContext): Promise<Record<Role, Actor> | 
   }
   // A German distributor: its recall mails come in German first.
   await setOrganisationLanguage(ctx, actors.manufacturer_admin, { organisationId: orgs.distributor!.id, language: 'de' });
-  // The contact and SRN every recall notice without its own contact prints (21 CFR 7.49(c)(1)(v), MDCG 2023-3).
+  // The contact and SRN every recall notice without its own contact prints (MDCG 2023-3 section 4).
   await setNoticeContact(ctx, actors.manufacturer_admin, demoNoticeContact);
   // Something to recall: two lots shipped to the demo distributor, as the ERP reports them.
   await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment, demoSeedRequestId));

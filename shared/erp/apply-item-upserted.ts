@@ -10,7 +10,7 @@ export interface ItemUpserted {
   description: string;
   unitOfMeasure: string;
   deviceClass?: string;
-  /** The name the device is sold under and its model or size, printed on recall notices (21 CFR 7.49(c)(1)(i)). */
+  /** The name the device is sold under and its model or size, printed on recall notices (21 CFR 7.49(c)(1)(ii)). */
   tradeName?: string;
   model?: string;
 }

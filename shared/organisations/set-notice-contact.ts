@@ -7,7 +7,7 @@ import { setNoticeContacts, type NoticeContactSetting } from './get-notice-conta
 
 /**
  * The manufacturer's administrator sets the contact printed on every field safety notice whose
- * recall names none (21 CFR 7.49(c)(1)(v), MDCG 2023-3 section 4) and the manufacturer's SRN, on
+ * recall names none (MDCG 2023-3 section 4) and the manufacturer's SRN, on
  * its own organisation. Audited with the old and new values; an e-mail, phone or SRN of the wrong
  * shape is refused with its field problem (contactName, contactEmail, contactPhone, srn); anyone else is forbidden.
  */

@@ -38,7 +38,7 @@ export interface NewRecall {
   noticeLanguages: string[];
   /** Reason, hazard and further instructions per notice language (optional; empty texts are dropped). */
   translations?: Record<string, RecallTexts>;
-  /** Whom consignees ask (21 CFR 7.49(c)(1)(v)); empty: the manufacturer's notice contact (organisation setting). */
+  /** Whom consignees ask (MDCG 2023-3 section 4); empty: the manufacturer's notice contact (organisation setting). */
   contact?: NoticeContact;
   /** MDCG 2023-3 section 4; empty: the recall number. */
   fsnReference?: string;

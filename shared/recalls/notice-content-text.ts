@@ -13,13 +13,13 @@ export function fsnFacts(data: NoticeData, t: Say): [string, string][] {
   return facts;
 }
 
-/** One affected product as 21 CFR 7.49(c)(1)(i) asks: trade name, model/size and UDI-DI (GTIN); the GTIN alone when the item master does not know it. */
+/** One affected product as 21 CFR 7.49(c)(1)(ii) asks: trade name, model/size and UDI-DI (GTIN); the GTIN alone when the item master does not know it. */
 export function productLine(p: NoticeProduct, t: Say): string {
   if (!p.tradeName) return t('notice.product', { gtin: p.gtin });
   return p.model ? t('noticeContent.product', { name: p.tradeName, model: p.model, gtin: p.gtin }) : t('noticeContent.productNoModel', { name: p.tradeName, gtin: p.gtin });
 }
 
-/** The contact for questions (21 CFR 7.49(c)(1)(v), MDCG 2023-3 section 4) as labelled lines; the manufacturer's name when none is known. */
+/** The contact for questions (MDCG 2023-3 section 4) as labelled lines; the manufacturer's name when none is known. */
 export function contactLines(data: NoticeData, t: Say): string[] {
   const c = data.contact;
   if (!c) return [t('noticeContent.contactNone', { manufacturer: data.manufacturer })];

@@ -2,7 +2,8 @@ import type { Tx } from '../db/index.ts';
 import { problem, type Problems } from '../errors.ts';
 
 // What every field safety notice carries besides the recall's reason, actions and lots
-// (21 CFR 7.49(c)(1): product identification (i), the contact (v) and the stop-use action (iii);
+// (21 CFR 7.49: product identification (c)(1)(ii), reason and hazard (c)(1)(iii), instructions
+// (c)(1)(iv) led by stopping distribution and use (a)(2), passing the notice on (a)(3);
 // MDCG 2023-3 FSN template: section 1 device, section 2 reason and hazard, section 3 actions,
 // section 4 general information: FSN reference and type, SRN, competent authority informed,
 // transmission of the FSN, contact). The recall's own values (payload: contact, fsnReference,

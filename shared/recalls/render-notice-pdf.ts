@@ -76,12 +76,12 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
 
   heading(t('notice.reasonHeading'));
   paragraph(data.reason);
-  // 21 CFR 7.49(c)(1)(ii), MDCG 2023-3 section 2: the hazard is always stated (a recall recorded before it was required says so).
+  // 21 CFR 7.49(c)(1)(iii), MDCG 2023-3 section 2: the hazard is always stated (a recall recorded before it was required says so).
   heading(t('notice.hazardHeading'));
   paragraph(data.hazard ?? t('noticeContent.hazardNotStated'));
 
   heading(t('notice.instructionsHeading'));
-  // 21 CFR 7.49(c)(1)(iii), MDCG 2023-3 section 3: stopping use and distribution comes first on every notice.
+  // 21 CFR 7.49(a)(2) and (c)(1)(iv), MDCG 2023-3 section 3: stopping use and distribution comes first on every notice.
   const steps = [t('noticeContent.stopUse'), ...data.actions.map((a) => t(`notice.action.${a}`)), ...data.instructionText, t('notice.action.forward')];
   steps.forEach((s, i) => paragraph(`${i + 1}. ${s}`));
 
