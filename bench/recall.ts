@@ -130,7 +130,7 @@ for (let r = 0; r < rounds; r++) {
   const body = {
     type: 'recall.issued',
     timestamp: new Date().toISOString(),
-    data: { recallNumber: `FSCA-BENCH-${r}`, issuedAt: new Date().toISOString(), reason: 'Bench recall', products },
+    data: { recallNumber: `FSCA-BENCH-${r}`, issuedAt: new Date().toISOString(), reason: 'Bench recall', hazard: 'Bench hazard', products },
   };
   const t0 = performance.now();
   const received = await receiveErpEvent(ctx, { webhookId: `msg_bench_recall_${r}`, sentAt: Math.floor(Date.now() / 1000), body });

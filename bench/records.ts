@@ -64,7 +64,7 @@ const outcome = (
     body: {
       type: 'recall.issued',
       timestamp: new Date().toISOString(),
-      data: { recallNumber: 'FSCA-BENCH-R', issuedAt: new Date().toISOString(), reason: 'Bench', products: [{ gtin: gtins[0], lots: Array.from({ length: recalledLots }, (_, l) => lotName(l)) }] },
+      data: { recallNumber: 'FSCA-BENCH-R', issuedAt: new Date().toISOString(), reason: 'Bench', hazard: 'Bench hazard', products: [{ gtin: gtins[0], lots: Array.from({ length: recalledLots }, (_, l) => lotName(l)) }] },
     },
   })
 ).outcome as { recall: string; consignees: number; lines: number };

@@ -22,11 +22,11 @@ export const demoGtins = {
 } as const;
 
 export const demoItems: ItemUpserted[] = [
-  { gtin: demoGtins.infusionSet, erpItemId: 'MAT-100231', description: 'Infusion set, 20 drops/ml, 150 cm — model IS-20', unitOfMeasure: 'EA', deviceClass: 'IIa' },
-  { gtin: demoGtins.catheter, erpItemId: 'MAT-100245', description: 'Central venous catheter, 7 Fr, triple lumen — model CVC-7T', unitOfMeasure: 'EA', deviceClass: 'III' },
+  { gtin: demoGtins.infusionSet, erpItemId: 'MAT-100231', description: 'Infusion set, 20 drops/ml, 150 cm — model IS-20', tradeName: 'FlowSafe infusion set', model: 'IS-20, 150 cm', unitOfMeasure: 'EA', deviceClass: 'IIa' },
+  { gtin: demoGtins.catheter, erpItemId: 'MAT-100245', description: 'Central venous catheter, 7 Fr, triple lumen — model CVC-7T', tradeName: 'Meridian CVC triple lumen', model: 'CVC-7T, 7 Fr', unitOfMeasure: 'EA', deviceClass: 'III' },
   { gtin: demoGtins.connector, erpItemId: 'MAT-100302', description: 'Needle-free Luer-lock connector — model LL-4', unitOfMeasure: 'EA', deviceClass: 'IIa' },
   { gtin: demoGtins.stopcock, erpItemId: 'MAT-100318', description: 'Three-way stopcock, 360° rotation — model SC-3', unitOfMeasure: 'EA', deviceClass: 'IIa' },
-  { gtin: demoGtins.pressureLine, erpItemId: 'MAT-100400', description: 'Pressure monitoring line, 150 cm — model PL-150', unitOfMeasure: 'EA', deviceClass: 'IIa' },
+  { gtin: demoGtins.pressureLine, erpItemId: 'MAT-100400', description: 'Pressure monitoring line, 150 cm — model PL-150', tradeName: 'Meridian PressureLine', model: 'PL-150, 150 cm', unitOfMeasure: 'EA', deviceClass: 'IIa' },
 ];
 
 /** The purchase order numbers the README and the lots CSV template name. */
@@ -106,5 +106,9 @@ export function demoRecallShipments(day: DayOffset): ShipmentData[] {
 }
 
 export const demoRecallNumber = 'FSCA-2026-DEMO-07';
+/** The manufacturer's recall notice contact and SRN, as its administrator sets them on /admin/organisations. */
+export const demoNoticeContact = { name: 'Dr. Lena Fischer, Quality Assurance', email: 'recalls@meridian-medical.example', phone: '+49 30 5550 1200', srn: 'DE-MF-000012345' };
+/** What the recall in progress adds for its notices: the FSN reference and the competent authority informed (MDCG 2023-3 section 4). */
+export const demoRecallFsn = { fsnReference: 'FSN-2026-07', authorities: ['BfArM (DE)', 'Swissmedic (CH)'] };
 export const demoDisputedInvoice = 'SPC-INV-2026-0042';
 export const demoCertificateNumbers = { expiring: 'Q5 012345 0017 Rev. 02', awaitingReview: 'CE 741852', rejected: 'COC-2610-118' } as const;

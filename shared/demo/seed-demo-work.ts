@@ -34,6 +34,7 @@ import {
   demoPurchaseOrders,
   demoRecallLots,
   demoRecallNumber,
+  demoRecallFsn,
   demoRecallShipments,
   demoSecondDistributor,
   demoSeedRequestId,
@@ -157,6 +158,8 @@ export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions
     effectivenessLevel: 'B',
     effectivenessPercent: 30,
     noticeLanguages: ['en', 'zh-CN'],
+    ...demoRecallFsn,
+    authoritiesInformedOn: day(-1),
     credential,
   });
   await sendRecallNotices(seedCtx, qa, { recallId: recall.recallId, portalUrl: options.portalUrl });

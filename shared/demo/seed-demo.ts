@@ -7,7 +7,8 @@ import { addUser } from '../organisations/add-user.ts';
 import { setOrganisationLanguage } from '../organisations/set-organisation-language.ts';
 import { applyShipmentDispatched } from '../erp/apply-shipment-dispatched.ts';
 import { seedDemoWork } from './seed-demo-work.ts';
-import { demoSeedRequestId } from './demo-data.ts';
+import { setNoticeContact } from '../organisations/set-notice-contact.ts';
+import { demoNoticeContact, demoSeedRequestId } from './demo-data.ts';
 
 /** Demo sign-ins are public knowledge: never seed them into a production database. */
 export const demoPassword = 'lotbridge-demo';
@@ -80,6 +81,8 @@ async function seedAccounts(ctx: UseCaseContext): Promise<Record<Role, Actor> | 
   }
   // A German distributor: its recall mails come in German first.
   await setOrganisationLanguage(ctx, actors.manufacturer_admin, { organisationId: orgs.distributor!.id, language: 'de' });
+  // The contact and SRN every recall notice without its own contact prints (MDCG 2023-3 section 4).
+  await setNoticeContact(ctx, actors.manufacturer_admin, demoNoticeContact);
   // Something to recall: two lots shipped to the demo distributor, as the ERP reports them.
   await ctx.db.transaction((tx) => applyShipmentDispatched(tx, ctx.clock, demoShipment, demoSeedRequestId));
   return actors;

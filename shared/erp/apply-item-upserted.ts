@@ -10,18 +10,21 @@ export interface ItemUpserted {
   description: string;
   unitOfMeasure: string;
   deviceClass?: string;
+  /** The name the device is sold under and its model or size, printed on recall notices (21 CFR 7.49(c)(1)(ii)). */
+  tradeName?: string;
+  model?: string;
 }
 
 /** GTIN master data from the ERP: created or replaced, the old values kept in the audit trail. */
 export async function applyItemUpserted(tx: Tx, clock: Clock, data: ItemUpserted, requestId?: string): Promise<Record<string, unknown>> {
   const gtin = toGtin14(data.gtin);
-  const before = await tx.get<Record<string, unknown>>('SELECT erp_item_id, description, unit_of_measure, device_class FROM items WHERE gtin = ?', [gtin]);
-  const after = { erp_item_id: data.erpItemId ?? null, description: data.description, unit_of_measure: data.unitOfMeasure, device_class: data.deviceClass ?? null };
+  const before = await tx.get<Record<string, unknown>>('SELECT erp_item_id, description, unit_of_measure, device_class, trade_name, model FROM items WHERE gtin = ?', [gtin]);
+  const after = { erp_item_id: data.erpItemId ?? null, description: data.description, unit_of_measure: data.unitOfMeasure, device_class: data.deviceClass ?? null, trade_name: data.tradeName ?? null, model: data.model ?? null };
   await tx.run(
-    `INSERT INTO items (gtin, erp_item_id, description, unit_of_measure, device_class, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO items (gtin, erp_item_id, description, unit_of_measure, device_class, trade_name, model, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (gtin) DO UPDATE SET erp_item_id = excluded.erp_item_id, description = excluded.description,
-       unit_of_measure = excluded.unit_of_measure, device_class = excluded.device_class, updated_at = excluded.updated_at`,
-    [gtin, after.erp_item_id, after.description, after.unit_of_measure, after.device_class, clock.now().toISOString()],
+       unit_of_measure = excluded.unit_of_measure, device_class = excluded.device_class, trade_name = excluded.trade_name, model = excluded.model, updated_at = excluded.updated_at`,
+    [gtin, after.erp_item_id, after.description, after.unit_of_measure, after.device_class, after.trade_name, after.model, clock.now().toISOString()],
   );
   await recordAudit(tx, clock, {
     actor: erpActor,

@@ -176,6 +176,7 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.empty': 'Keine Einträge.',
   'audit.act.organisation.language_set': 'Sprache der Organisation festgelegt',
   'audit.act.organisation.time_zone_set': 'Zeitzone der Organisation festgelegt',
+  'audit.act.organisation.notice_contact_set': 'Kontakt und SRN für Rückrufmitteilungen festgelegt',
   'audit.act.user.submission_mail_set': 'E-Mails zu Einreichungen ein- oder ausgeschaltet',
   'audit.act.recall.notice_resent': 'Rückrufmitteilung erneut gesendet',
   'audit.record.webhook_delivery': 'Webhook-Zustellung',

@@ -77,6 +77,7 @@ export const auditEn = {
   'audit.act.organisation.recall_contacts_set': 'Recall contacts set',
   'audit.act.organisation.language_set': 'Organisation language set',
   'audit.act.organisation.time_zone_set': 'Organisation time zone set',
+  'audit.act.organisation.notice_contact_set': 'Recall notice contact and SRN set',
   'audit.act.passkey.registered': 'Passkey added',
   'audit.act.passkey.removed': 'Passkey removed',
   'audit.act.purchase_order.sent_as_orders': 'Purchase order sent as EDIFACT ORDERS',

@@ -79,6 +79,7 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.organisation.recall_contacts_set': '召回联系人已设置',
   'audit.act.organisation.language_set': '组织语言已设置',
   'audit.act.organisation.time_zone_set': '组织时区已设置',
+  'audit.act.organisation.notice_contact_set': '召回通知联系人和 SRN 已设置',
   'audit.act.passkey.registered': '通行密钥已添加',
   'audit.act.passkey.removed': '通行密钥已移除',
   'audit.act.purchase_order.sent_as_orders': '采购订单已以 EDIFACT ORDERS 发送',

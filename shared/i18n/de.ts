@@ -6,6 +6,7 @@ import { recallChannelsDe } from './recall-channels.de.ts';
 import { recallFsnDe } from './recall-fsn.de.ts';
 import { recallPagesDe } from './recall-pages.de.ts';
 import { recallNoticesDe } from './recall-notices.de.ts';
+import { recallNoticeContentDe } from './recall-notice-content.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
 import { recallReplyFormDe } from './recall-reply-form.de.ts';
 import { signaturesDe } from './signatures.de.ts';
@@ -46,6 +47,7 @@ export const de: Record<MessageKey, string> = {
   ...recallFsnDe,
   ...recallPagesDe,
   ...recallNoticesDe,
+  ...recallNoticeContentDe,
   ...recallReplyDe,
   ...recallReplyFormDe,
   ...signaturesDe,

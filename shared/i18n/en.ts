@@ -5,6 +5,7 @@ import { recallChannelsEn } from './recall-channels.en.ts';
 import { recallFsnEn } from './recall-fsn.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { recallNoticesEn } from './recall-notices.en.ts';
+import { recallNoticeContentEn } from './recall-notice-content.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
 import { recallReplyFormEn } from './recall-reply-form.en.ts';
 import { signaturesEn } from './signatures.en.ts';
@@ -41,6 +42,7 @@ export const en = {
   ...recallFsnEn,
   ...recallPagesEn,
   ...recallNoticesEn,
+  ...recallNoticeContentEn,
   ...recallReplyEn,
   ...recallReplyFormEn,
   ...signaturesEn,

@@ -6,6 +6,7 @@ import { recallChannelsZhCN } from './recall-channels.zh-CN.ts';
 import { recallFsnZhCN } from './recall-fsn.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
+import { recallNoticeContentZhCN } from './recall-notice-content.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
 import { recallReplyFormZhCN } from './recall-reply-form.zh-CN.ts';
 import { signaturesZhCN } from './signatures.zh-CN.ts';
@@ -42,6 +43,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallFsnZhCN,
   ...recallPagesZhCN,
   ...recallNoticesZhCN,
+  ...recallNoticeContentZhCN,
   ...recallReplyZhCN,
   ...recallReplyFormZhCN,
   ...signaturesZhCN,

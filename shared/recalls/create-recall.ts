@@ -13,6 +13,7 @@ import { noticeActions } from './get-notice-data.ts';
 import { classificationProblem, effectivenessPercentProblem, isEffectivenessLevel, type Classification } from './recall-terms.ts';
 import { recordRecall, type RecallContent } from './record-recall.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
+import { checkAuthorities, checkContact, type NoticeContact } from './notice-content.ts';
 import { checkTranslations, type RecallTexts } from './notice-languages.ts';
 
 export interface NewRecallProduct {
@@ -42,6 +43,13 @@ export interface NewRecall {
   noticeLanguages: string[];
   /** Reason, hazard and further instructions per notice language (optional; empty texts are dropped). */
   translations?: Record<string, RecallTexts>;
+  /** Whom consignees ask (MDCG 2023-3 section 4); empty: the manufacturer's notice contact (organisation setting). */
+  contact?: NoticeContact;
+  /** MDCG 2023-3 section 4; empty: the recall number. */
+  fsnReference?: string;
+  /** The competent authorities informed, one per entry, and the day (MDCG 2023-3 section 4). */
+  authorities?: string[];
+  authoritiesInformedOn?: string;
 }
 
 const date = /^\d{4}-\d{2}-\d{2}$/;
@@ -110,6 +118,10 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
   const noticeLanguages = [...new Set(input.noticeLanguages)];
   if (noticeLanguages.length === 0 || !noticeLanguages.every(isLocale)) fields.noticeLanguages = problem('recalls.badLanguages');
   const translations = checkTranslations(input.translations, fields);
+  const contact = checkContact(input.contact ?? {}, fields);
+  const fsnReference = input.fsnReference?.trim();
+  if (fsnReference && fsnReference.length > 64) fields.fsnReference = problem('noticeContent.tooLong', { max: 64 });
+  const competentAuthorities = checkAuthorities(input.authorities ?? [], input.authoritiesInformedOn, today, fields);
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the recall is not complete', fields);
 
   return {
@@ -128,6 +140,9 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
     noticeLanguages,
     // Only when given: the payload (and so the record hash) of a recall without them is as before.
     ...(Object.keys(translations).length ? { translations } : {}),
+    ...(Object.keys(contact).length ? { contact } : {}),
+    ...(fsnReference ? { fsnReference } : {}),
+    ...(competentAuthorities.length ? { competentAuthorities } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { toGtin14 } from '../gs1/gtin.ts';
 import type { Locale } from '../i18n/index.ts';
 import { readTranslations, type RecallTranslations } from './notice-languages.ts';
 import { withRevisions, type FsnStatus } from './notice-revisions.ts';
+import { productIdentities, readNoticeParts, type NoticeParts, type ProductIdentity } from './notice-content.ts';
 
 /** The actions a notice can ask of a distributor; each has its wording in the catalogues. */
 export const noticeActions = ['quarantine', 'return', 'destroy', 'correct'] as const;
@@ -16,15 +17,15 @@ export interface NoticeLot {
   serials: string[];
 }
 
-export interface NoticeProduct {
+export interface NoticeProduct extends ProductIdentity {
   /** GTIN-14, which is the UDI-DI of a GS1 UDI. */
   gtin: string;
   /** The lots of this product shipped to the distributor; empty when none of it was. */
   lots: NoticeLot[];
 }
 
-/** Everything one distributor's field safety notice shows, in no particular language. */
-export interface NoticeData {
+/** Everything one distributor's field safety notice shows, in no particular language (contact, SRN, FSN reference and authorities: notice-content.ts). */
+export interface NoticeData extends NoticeParts {
   recallId: string;
   recallNumber: string;
   issuedAt: string;
@@ -113,6 +114,7 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
   if (rows.length === 0) throw new AppError('not_found', `${input.distributorOrganisationId} is not a consignee of recall ${recall.recall_number}`);
 
   const p = JSON.parse(recall.payload) as Payload;
+  const parts = await readNoticeParts(db, p as unknown as Record<string, unknown>);
   const manufacturer =
     text(p.manufacturer) ??
     text((p.manufacturer as { name?: unknown } | undefined)?.name) ??
@@ -141,6 +143,7 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
   }
   const recalled = [...new Set((p.products ?? []).map((x) => toGtin14(x.gtin)))];
   for (const g of byGtin.keys()) if (!recalled.includes(g)) recalled.push(g);
+  const identities = await productIdentities(db, recalled);
 
   const classifications = Array.isArray(p.classifications)
     ? (p.classifications as { jurisdiction?: unknown; type?: unknown; class?: unknown }[]).map((c) => ({ jurisdiction: text(c.jurisdiction) ?? '', type: text(c.type) ?? '', class: text(c.class) ?? '' }))
@@ -161,8 +164,9 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
     // The notice's own (a late consignee's), else as given; a recall that sets none has the default for its severity, which mails and follow-ups apply too.
     responseDeadline: recall.own_deadline ?? text(p.responseDeadline) ?? recall.response_deadline ?? undefined,
     ...((recall.own_deadline ?? recall.response_deadline) ? { deadlineShown: formatInstantIn((recall.own_deadline ?? recall.response_deadline)!, rows[0]!.time_zone) } : {}),
-    products: recalled.map((gtin) => ({ gtin, lots: byGtin.get(gtin) ?? [] })),
+    products: recalled.map((gtin) => ({ gtin, ...identities.get(gtin), lots: byGtin.get(gtin) ?? [] })),
     units: rows.reduce((n, r) => n + r.quantity, 0),
     translations: readTranslations(p),
+    ...parts,
   });
 }

@@ -2,6 +2,7 @@ import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import { noticeInLanguage, type NoticeData } from './get-notice-data.ts';
 import { classificationText } from './classification-text.ts';
 import { addFsnFacts, fsnChange } from './fsn-text.ts';
+import { authorityStatement, contactLines, srnFacts, productLine } from './notice-content-text.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
 import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf } from './pdf-document.ts';
 
@@ -63,6 +64,7 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
   doc.moveDown(0.8);
   const facts: [string, string][] = [
     [t('notice.recallNumber'), data.recallNumber],
+    ...srnFacts(data, t),
     [t('notice.date'), showDate(data.issuedAt.slice(0, 10))],
     [t('notice.manufacturer'), data.manufacturer],
     [t('notice.distributor'), data.distributor.name],
@@ -87,17 +89,17 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
 
   heading(t('notice.reasonHeading'));
   paragraph(data.reason);
-  if (data.hazard) {
-    heading(t('notice.hazardHeading'));
-    paragraph(data.hazard);
-  }
+  // 21 CFR 7.49(c)(1)(iii), MDCG 2023-3 section 2: the hazard is always stated (a recall recorded before it was required says so).
+  heading(t('notice.hazardHeading'));
+  paragraph(data.hazard ?? t('noticeContent.hazardNotStated'));
 
   heading(t('notice.instructionsHeading'));
-  const steps = [...data.actions.map((a) => t(`notice.action.${a}`)), ...data.instructionText, t('notice.action.forward')];
+  // 21 CFR 7.49(a)(2) and (c)(1)(iv), MDCG 2023-3 section 3: stopping use and distribution comes first on every notice.
+  const steps = [t('noticeContent.stopUse'), ...data.actions.map((a) => t(`notice.action.${a}`)), ...data.instructionText, t('notice.action.forward')];
   steps.forEach((s, i) => paragraph(`${i + 1}. ${s}`));
 
   heading(t('notice.productsHeading'));
-  for (const p of data.products) paragraph(`• ${t('notice.product', { gtin: p.gtin })}`);
+  for (const p of data.products) paragraph(`• ${productLine(p, t)}`);
 
   heading(t('notice.lotsHeading'));
   drawTable(
@@ -108,6 +110,18 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
   );
   doc.moveDown(0.4);
   doc.font('bold').fontSize(10).text(t('notice.total', { units: data.units }), margin, doc.y, { width });
+
+  // MDCG 2023-3 section 4, each heading kept with its first lines.
+  const section = (text: string) => drawHeading(doc, text, 80);
+  section(t('noticeContent.transmissionHeading'));
+  paragraph(t('noticeContent.transmission'));
+  const informed = authorityStatement(data, t);
+  if (informed) {
+    section(t('noticeContent.authorityHeading'));
+    paragraph(informed);
+  }
+  section(t('noticeContent.contactHeading'));
+  for (const line of contactLines(data, t)) paragraph(line);
 
   heading(t('notice.replyHeading'));
   doc.font('bold').fontSize(11).text(data.responseDeadline ? t('notice.deadline', { deadline: data.deadlineShown ?? showDate(data.responseDeadline) }) : t('notice.deadlineNone'), margin, doc.y, { width });

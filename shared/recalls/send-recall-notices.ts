@@ -107,6 +107,9 @@ export function noticeMailText(locale: Locale, v: { recallNumber: string; distri
     translate(locale, 'recallMail.greeting', { distributor: v.distributor }),
     translate(locale, 'recallMail.body', { recallNumber: v.recallNumber }),
     translate(locale, 'recallMail.reason', { reason: v.reason }),
+    // 21 CFR 7.49(a)(2) and (a)(3), MDCG 2023-3 sections 3 and 4: stop use and distribution; pass the notice on.
+    translate(locale, 'noticeContent.stopUse'),
+    translate(locale, 'noticeContent.transmission'),
     translate(locale, 'recallMail.deadline', { deadline: v.deadline }),
     translate(locale, 'recallMail.link', { url: v.url }),
     translate(locale, 'recallMail.attachment'),

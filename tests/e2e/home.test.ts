@@ -86,8 +86,8 @@ beforeAll(async () => {
     await erp('shipment.dispatched', { shipmentNumber: `SH-HOME-E2E-${n}`, distributor: { erpId }, dispatchedAt: '2026-02-10T08:00:00Z', lines: [{ gtin, lot: `LOT-SHIPPED-${n}`, quantity: 50 }] });
   }
   const deadline = new Date(Date.now() + 10 * 86_400_000).toISOString();
-  await erp('recall.issued', { recallNumber: 'RC-E2E-RHEIN', issuedAt: new Date().toISOString(), reason: 'Possible leak at the roller clamp', products: [{ gtin, lots: ['LOT-SHIPPED-1'] }], responseDeadline: deadline });
-  await erp('recall.issued', { recallNumber: 'RC-E2E-ALPEN', issuedAt: new Date().toISOString(), reason: 'Possible leak at the roller clamp', products: [{ gtin, lots: ['LOT-SHIPPED-2'] }], responseDeadline: deadline });
+  await erp('recall.issued', { recallNumber: 'RC-E2E-RHEIN', issuedAt: new Date().toISOString(), reason: 'Possible leak at the roller clamp', hazard: 'Under-infusion', products: [{ gtin, lots: ['LOT-SHIPPED-1'] }], responseDeadline: deadline });
+  await erp('recall.issued', { recallNumber: 'RC-E2E-ALPEN', issuedAt: new Date().toISOString(), reason: 'Possible leak at the roller clamp', hazard: 'Under-infusion', products: [{ gtin, lots: ['LOT-SHIPPED-2'] }], responseDeadline: deadline });
   for (const number of ['RC-E2E-RHEIN', 'RC-E2E-ALPEN']) {
     const id = (await db.get<{ id: string }>('SELECT id FROM recalls WHERE recall_number = ?', [number]))!.id;
     await sendRecallNotices(ctx, as.qa, { recallId: id, portalUrl: server.url });

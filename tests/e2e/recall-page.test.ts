@@ -223,6 +223,7 @@ describe('the notice link page says what to do before sign-in', () => {
     const todo = page.getByTestId('what-to-do');
     await todo.getByRole('heading', { name: 'Actions you must take' }).waitFor();
     expect(await todo.getByRole('listitem').allInnerTexts()).toEqual([
+      'Stop using and stop distributing the affected units listed in this notice at once.',
       'Quarantine: stop using and distributing the affected units at once; keep them apart and clearly marked.',
       'Return: send the affected units back to the manufacturer as instructed.',
       'If you passed affected units on, forward this notice to each recipient and record whom you told and when.',

@@ -6,7 +6,7 @@ import { endOfDayIn } from '../../shared/time-zone.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { seedWholeDemo } from '../../shared/demo/seed-demo.ts';
-import { demoCertificateNumbers, demoDisputedInvoice, demoGtins, demoPurchaseOrders, demoRecallNumber, demoSecondDistributor } from '../../shared/demo/demo-data.ts';
+import { demoCertificateNumbers, demoDisputedInvoice, demoGtins, demoNoticeContact, demoPurchaseOrders, demoRecallFsn, demoRecallNumber, demoSecondDistributor } from '../../shared/demo/demo-data.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { listInvoiceableOrders } from '../../shared/invoices/list-invoiceable-orders.ts';
@@ -52,6 +52,16 @@ describe('the demo as npm start seeds it', () => {
   });
 
   afterAll(() => t?.close());
+
+  it("the recall in progress carries every field a notice must (trade name, model, contact, SRN, FSN reference, authorities)", async () => {
+    const { content } = await getDistributorRecall(t.ctx, as.distributor, recallId);
+    expect(content.products).toEqual([expect.objectContaining({ gtin: demoGtins.catheter, tradeName: 'Meridian CVC triple lumen', model: 'CVC-7T, 7 Fr' })]);
+    expect(content.contact).toEqual({ name: demoNoticeContact.name, email: demoNoticeContact.email, phone: demoNoticeContact.phone });
+    expect(content.srn).toBe(demoNoticeContact.srn);
+    expect(content.fsn).toEqual({ reference: demoRecallFsn.fsnReference, type: 'new', revision: 1 });
+    expect(content.authorities.map((a) => a.name)).toEqual(demoRecallFsn.authorities);
+    expect(content.hazard).toBeTruthy();
+  });
 
   it('has the items of every walkthrough, named with their model, as the ERP sent them (audited as the ERP, request id demo-seed)', async () => {
     const items = await t.db.all<{ gtin: string; description: string }>('SELECT gtin, description FROM items ORDER BY gtin');

@@ -206,7 +206,7 @@ describe('POST /erp/webhooks: each event type reaches its use case and the audit
   });
 
   it('recall.issued is stored as issued, once', async () => {
-    const recall = { recallNumber: 'FSCA-IT-1', issuedAt: '2026-05-11T06:45:00Z', reason: 'Leak at the roller clamp', products: [{ gtin: '09506000134352', lots: ['L2403A'] }], fdaClass: 'II' };
+    const recall = { recallNumber: 'FSCA-IT-1', issuedAt: '2026-05-11T06:45:00Z', reason: 'Leak at the roller clamp', hazard: 'Under-infusion', products: [{ gtin: '09506000134352', lots: ['L2403A'] }], fdaClass: 'II' };
     expect((await post('recall.issued', recall)).status).toBe(200);
     expect((await post('recall.issued', recall)).status).toBe(409);
     const row = await db.get<{ source: string; state: string; payload: string }>("SELECT source, state, payload FROM recalls WHERE recall_number = 'FSCA-IT-1'");

@@ -84,7 +84,7 @@ const lot = (lotNumber: string, extra: Partial<LotInput> = {}): LotInput => ({ g
 
 /** A recall from the ERP with its notices sent by QA at the clock's time; returns its id. */
 async function recall(recallNumber: string, lots: string[], responseDeadline: string, release = true): Promise<string> {
-  const { recall: id } = (await erp('recall.issued', { recallNumber, issuedAt: t.clock.now().toISOString(), reason: 'Possible leak at the roller clamp', products: [{ gtin: recallGtin, lots }], responseDeadline })) as { recall: string };
+  const { recall: id } = (await erp('recall.issued', { recallNumber, issuedAt: t.clock.now().toISOString(), reason: 'Possible leak at the roller clamp', hazard: 'Under-infusion', products: [{ gtin: recallGtin, lots }], responseDeadline })) as { recall: string };
   if (release) await sendRecallNotices(t.ctx, as.qa, { recallId: id, portalUrl });
   return id;
 }

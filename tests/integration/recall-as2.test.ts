@@ -30,7 +30,7 @@ describe('recall notices over AS2', () => {
       (await receiveErpEvent(t.ctx, { webhookId: `msg_ra_${++n}`, sentAt: Math.floor(t.clock.now().getTime() / 1000), body: { type, timestamp: t.clock.now().toISOString(), data } })).outcome;
     await send('shipment.dispatched', { shipmentNumber: 'SH-RA-1', distributor: { erpId: 'C-20001' }, dispatchedAt: '2026-02-10T08:00:00Z', lines: [{ gtin, lot: 'L-AS2', quantity: 10 }] });
     await send('shipment.dispatched', { shipmentNumber: 'SH-RA-2', distributor: { erpId: 'C-20002' }, dispatchedAt: '2026-02-10T08:00:00Z', lines: [{ gtin, lot: 'L-AS2', quantity: 4 }] });
-    recallId = ((await send('recall.issued', { recallNumber: 'FSCA-RA-1', issuedAt: t.clock.now().toISOString(), reason: 'Leak', products: [{ gtin, lots: ['L-AS2'] }], noticeLanguages: ['en', 'zh-CN'] })) as { recall: string }).recall;
+    recallId = ((await send('recall.issued', { recallNumber: 'FSCA-RA-1', issuedAt: t.clock.now().toISOString(), reason: 'Leak', hazard: 'Under-infusion', products: [{ gtin, lots: ['L-AS2'] }], noticeLanguages: ['en', 'zh-CN'] })) as { recall: string }).recall;
   });
   afterAll(() => t?.close());
 

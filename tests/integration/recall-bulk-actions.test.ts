@@ -74,6 +74,7 @@ describe('bulk actions on a recall’s consignees', () => {
         recallNumber: 'FSCA-BULK-1',
         issuedAt: now.toISOString(),
         reason: 'Roller clamp may leak',
+        hazard: 'Under-infusion',
         products: [{ gtin: infusionSet, lots: ['B-1'] }],
         responseDeadline: new Date(now.getTime() + 10 * 86_400_000).toISOString().slice(0, 10),
       })

@@ -63,7 +63,7 @@ describe('recall consignees resolved from shipments', () => {
 
   let recallNo = 0;
   async function recall(products: unknown[]): Promise<{ recall: string; consignees: number; lines: number }> {
-    return (await send('recall.issued', { recallNumber: `FSCA-RC-${++recallNo}`, issuedAt: '2026-03-02T08:00:00Z', reason: 'Leak at the roller clamp', products })) as never;
+    return (await send('recall.issued', { recallNumber: `FSCA-RC-${++recallNo}`, issuedAt: '2026-03-02T08:00:00Z', reason: 'Leak at the roller clamp', hazard: 'Under-infusion', products })) as never;
   }
 
   const actor = (role: Role): Actor => ({
@@ -284,6 +284,7 @@ describe('recall.issued over POST /erp/webhooks yields the consignees', () => {
       recallNumber: 'FSCA-RCW-1',
       issuedAt: '2026-05-11T06:45:00Z',
       reason: 'Leak at the roller clamp',
+      hazard: 'Under-infusion',
       products: [
         { gtin: infusionSet, lots: ['W1', 'W2'] },
         { gtin: catheter, serials: ['X-2', 'X-4'] },

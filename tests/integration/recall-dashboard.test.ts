@@ -145,6 +145,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
         recallNumber: 'FSCA-2026-201',
         issuedAt: '2026-03-02T08:00:00Z',
         reason: 'Roller clamp may leak',
+        hazard: 'Under-infusion',
         products: [
           { gtin: infusionSet, lots: ['L-A', 'L-B'] },
           { gtin: catheter, lots: ['K-9'] },
@@ -374,7 +375,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       await ship(erpId, [{ gtin: infusionSet, lot: 'L-S', quantity: i }]);
     }
     const issue = async (recallNumber: string, effectivenessLevel: string, lots: string[]) => {
-      const id = (await send('recall.issued', { recallNumber, issuedAt: '2026-03-22T08:00:00Z', reason: 'Sampling', products: [{ gtin: infusionSet, lots }], responseDeadline: '2026-04-30', effectivenessLevel })).recall;
+      const id = (await send('recall.issued', { recallNumber, issuedAt: '2026-03-22T08:00:00Z', reason: 'Sampling', hazard: 'Under-infusion', products: [{ gtin: infusionSet, lots }], responseDeadline: '2026-04-30', effectivenessLevel })).recall;
       await sendRecallNotices(t.ctx, as.qa!, { recallId: id, portalUrl });
       return id;
     };

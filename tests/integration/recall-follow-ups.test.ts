@@ -79,6 +79,7 @@ async function world() {
       recallNumber: fields.recallNumber,
       issuedAt: t.clock.now().toISOString(),
       reason: 'Possible leak at the roller clamp',
+      hazard: 'Under-infusion',
       products: [{ gtin: infusionSet, lots: fields.lots }],
       responseDeadline: fields.responseDeadline,
       ...(fields.fdaClass ? { classifications: [{ jurisdiction: 'US-FDA', type: 'recall', class: fields.fdaClass }] } : {}),

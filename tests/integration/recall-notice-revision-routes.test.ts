@@ -17,6 +17,7 @@ import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, markup, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 import { actorFor } from '../support/actors.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const infusionSet = '09506000134352';
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
@@ -65,6 +66,7 @@ describe('update and follow-up notices in the portal', () => {
       understood: true,
       holdsStock: true,
       lots: [{ gtin: infusionSet, lot: 'L-1', received: 50, onHand: 50, quarantined: 50, returned: 0, destroyed: 0, subRecipients: [] }],
+      form: replyForm(),
       credential: { password: demoPassword },
       locale: 'en',
     });

@@ -32,6 +32,7 @@ import { actorFor } from '../support/actors.ts';
 import { mailText } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
 import { outboundEvents, pdfTextFlat } from '../support/evidence.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -73,6 +74,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     understood: true,
     holdsStock: true,
     lots: [{ gtin: infusionSet, lot: 'L-A', received: 100, onHand: 100, quarantined: 100, returned: 0, destroyed: 0, subRecipients: [] }],
+    form: replyForm(),
     credential: { password: demoPassword },
     locale: 'de',
     ...over,

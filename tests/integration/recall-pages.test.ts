@@ -370,7 +370,7 @@ describe('recall pages', () => {
 
   it('lists every recall for staff, newest first, with its progress; QA gets the "New recall" button', async () => {
     // An ERP recall of the catheter, shipped only to Nordic, arrives later and waits for review.
-    const issued = await erp('recall.issued', { recallNumber: 'FSCA-ERP-9', issuedAt: new Date(Date.now() + 1000).toISOString(), reason: 'Tip may detach', type: 'Recall', class: 'Class II', products: [{ gtin: catheter, lots: ['K7'] }] });
+    const issued = await erp('recall.issued', { recallNumber: 'FSCA-ERP-9', issuedAt: new Date(Date.now() + 1000).toISOString(), reason: 'Tip may detach', hazard: 'Under-infusion', type: 'Recall', class: 'Class II', products: [{ gtin: catheter, lots: ['K7'] }] });
     erpRecallId = (issued.outcome as { recall: string }).recall;
     const erpReview = await html(await as.qa.get(`/recalls/${erpRecallId}`));
     expect(testId(erpReview, 'classifications')).toBe('As the ERP sent it: Recall, Class II');

@@ -83,6 +83,7 @@ describe('recall records that cannot change silently', () => {
         recallNumber: 'FSCA-REC-1',
         issuedAt: now.toISOString(),
         reason: 'Roller clamp may leak',
+        hazard: 'Under-infusion',
         products: [{ gtin: infusionSet, lots: ['L-R1', 'L-R2'] }],
         responseDeadline: new Date(now.getTime() + 10 * 86_400_000).toISOString().slice(0, 10),
       })

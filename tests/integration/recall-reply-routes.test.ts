@@ -67,6 +67,7 @@ describe('recall reply routes', () => {
         recallNumber: 'FSCA-RRR-1',
         issuedAt: now.toISOString(),
         reason: 'Roller clamp may leak',
+        hazard: 'Under-infusion',
         products: [{ gtin: infusionSet, lots: ['L-1', 'L-2'] }],
         responseDeadline: new Date(now.getTime() + 10 * 86_400_000).toISOString().slice(0, 10),
       })

@@ -45,6 +45,7 @@ describe('recall status report routes', () => {
         recallNumber: 'FSCA-RR-7',
         issuedAt: now.toISOString(),
         reason: 'Roller clamp may leak',
+        hazard: 'Under-infusion',
         products: [{ gtin: infusionSet, lots: ['L-RR'] }],
         responseDeadline: new Date(now.getTime() + 10 * 86_400_000).toISOString().slice(0, 10),
         effectivenessLevel: 'A',

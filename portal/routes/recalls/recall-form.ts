@@ -42,6 +42,13 @@ export interface RecallFormValues {
   noticeLanguages: string[];
   /** Per language: reason, hazard and further instructions ('' when not given). */
   translations: Record<string, Required<RecallTexts>>;
+  /** The notice's contact, FSN reference and the authorities informed (one per line). */
+  contactName: string;
+  contactEmail: string;
+  contactPhone: string;
+  fsnReference: string;
+  authorities: string;
+  authoritiesInformedOn: string;
 }
 
 const textKinds = ['reason', 'hazard', 'instructionText'] as const;
@@ -88,6 +95,12 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     effectivenessPercent: text(form, 'effectivenessPercent'),
     noticeLanguages: all(form, 'noticeLanguages'),
     translations: Object.fromEntries(locales.map((l) => [l, Object.fromEntries(textKinds.map((k) => [k, text(form, `translations.${l}.${k}`)])) as Required<RecallTexts>])),
+    contactName: text(form, 'contactName'),
+    contactEmail: text(form, 'contactEmail'),
+    contactPhone: text(form, 'contactPhone'),
+    fsnReference: text(form, 'fsnReference'),
+    authorities: text(form, 'authorities'),
+    authoritiesInformedOn: text(form, 'authoritiesInformedOn'),
   };
   const recall: NewRecall = {
     recallNumber: values.recallNumber,
@@ -103,6 +116,10 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     effectivenessPercent: values.effectivenessPercent,
     noticeLanguages: values.noticeLanguages,
     translations: values.translations,
+    contact: { name: values.contactName, email: values.contactEmail, phone: values.contactPhone },
+    fsnReference: values.fsnReference,
+    authorities: values.authorities.split('\n'),
+    authoritiesInformedOn: values.authoritiesInformedOn,
   };
   const rename = (field: string) => {
     const m = /^classifications\/(\d+)$/.exec(field);

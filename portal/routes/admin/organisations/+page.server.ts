@@ -2,6 +2,8 @@ import { listOrganisations } from '$shared/organisations/list-organisations.ts';
 import { addOrganisation } from '$shared/organisations/add-organisation.ts';
 import { setOrganisationLanguage } from '$shared/organisations/set-organisation-language.ts';
 import { setOrganisationTimeZone } from '$shared/organisations/set-organisation-time-zone.ts';
+import { getNoticeContact } from '$shared/organisations/get-notice-contact.ts';
+import { setNoticeContact } from '$shared/organisations/set-notice-contact.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -12,7 +14,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals }) => {
   try {
     // The IANA names to pick a time zone from, as the server knows them (it checks typed names the same way).
-    return { organisations: await listOrganisations(locals.ctx, requireActor(locals)), zoneNames: Intl.supportedValuesOf('timeZone') };
+    const actor = requireActor(locals);
+    return { organisations: await listOrganisations(locals.ctx, actor), zoneNames: Intl.supportedValuesOf('timeZone'), noticeContact: await getNoticeContact(locals.ctx, actor) };
   } catch (e) {
     loadFailure(e, locals);
   }
@@ -49,6 +52,18 @@ export const actions = {
       return { timeZoneSet: values.organisationId };
     } catch (e) {
       return problemFailure(e, locals, 'timeZone', values);
+    }
+  },
+
+  /** The manufacturer's contact printed on recall notices that name none, and its SRN. */
+  noticeContact: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { contactName: String(form.get('contactName') ?? ''), contactEmail: String(form.get('contactEmail') ?? ''), contactPhone: String(form.get('contactPhone') ?? ''), srn: String(form.get('srn') ?? '') };
+    try {
+      await setNoticeContact(locals.ctx, requireActor(locals), { name: values.contactName, email: values.contactEmail, phone: values.contactPhone, srn: values.srn });
+      return { noticeContactSaved: true };
+    } catch (e) {
+      return problemFailure(e, locals, 'noticeContact', values);
     }
   },
 } satisfies Actions;

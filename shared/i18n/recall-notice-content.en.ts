@@ -1,0 +1,47 @@
+/**
+ * English messages of what every field safety notice must carry (21 CFR 7.49(c), MDCG 2023-3 FSN
+ * template): product identification, the contact for questions, the fixed stop-use action, the FSN
+ * reference and type, the SRN, the competent authority statement and the transmission request;
+ * the recall form's and the administrator's fields for them (spread into en.ts).
+ */
+export const recallNoticeContentEn = {
+  'noticeContent.srn': 'Manufacturer SRN',
+  'noticeContent.tradeName': 'Trade name',
+  'noticeContent.model': 'Model / size',
+  'noticeContent.product': '{name}, model / size {model}, GTIN / UDI-DI {gtin}',
+  'noticeContent.productNoModel': '{name}, GTIN / UDI-DI {gtin}',
+  'noticeContent.hazardNotStated': 'Hazard not stated in this recall: ask the contact below before any further use.',
+  'noticeContent.stopUse': 'Stop using and stop distributing the affected units listed in this notice at once.',
+  'noticeContent.contactHeading': 'Contact for questions',
+  'noticeContent.contactName': 'Name',
+  'noticeContent.contactEmail': 'E-mail',
+  'noticeContent.contactPhone': 'Phone',
+  'noticeContent.contactNone': 'Contact the manufacturer, {manufacturer}.',
+  'noticeContent.authorityHeading': 'Competent authorities informed',
+  'noticeContent.authorityStatement': 'The manufacturer has informed the competent authority of the member states concerned of this field safety corrective action: {authorities}.',
+  'noticeContent.authorityOn': '{authority} on {date}',
+  'noticeContent.transmissionHeading': 'Transmission of this field safety notice',
+  'noticeContent.transmission': 'Pass this notice on to everyone in your organisation who needs to know, and to any organisation or customer to which the affected devices have been transferred. Keep it until the action is completed.',
+  'noticeContent.form.heading': 'Contact, FSN reference and authorities',
+  'noticeContent.form.intro': 'Printed on every notice. Without a contact here, the notice gives the manufacturer’s contact set by the administrator.',
+  'noticeContent.form.contactName': 'Contact for questions: name',
+  'noticeContent.form.contactEmail': 'Contact for questions: e-mail',
+  'noticeContent.form.contactPhone': 'Contact for questions: phone',
+  'noticeContent.form.fsnReference': 'FSN reference',
+  'noticeContent.form.fsnReferenceHint': 'Left empty: the recall number.',
+  'noticeContent.form.authorities': 'Competent authorities informed',
+  'noticeContent.form.authoritiesHint': 'One per line, e.g. “BfArM (DE)”. Printed with the date on the notice.',
+  'noticeContent.form.authoritiesInformedOn': 'Authorities informed on',
+  'noticeContent.admin.heading': 'Recall notice contact and SRN',
+  'noticeContent.admin.intro': 'Printed on every field safety notice of a recall that names no contact of its own. The SRN is the manufacturer’s Single Registration Number in EUDAMED.',
+  'noticeContent.admin.srn': 'SRN (Single Registration Number)',
+  'noticeContent.admin.save': 'Save the notice contact',
+  'noticeContent.admin.saved': 'The notice contact and SRN were saved.',
+  'noticeContent.problem.badEmail': 'Enter an e-mail address, or leave the field empty.',
+  'noticeContent.problem.badPhone': 'Enter a phone number: digits, spaces and + - ( ) only, at most 30 characters.',
+  'noticeContent.problem.tooLong': 'At most {max} characters.',
+  'noticeContent.problem.badSrn': 'An SRN looks like DE-MF-000012345: country, MF, nine digits.',
+  'noticeContent.problem.badDate': 'Enter a date as YYYY-MM-DD, not in the future.',
+  'noticeContent.problem.authoritiesMissing': 'Name the authorities you informed, or clear the date.',
+  'noticeContent.problem.dateMissing': 'Enter the date the authorities were informed.',
+} as const;
