@@ -4,6 +4,7 @@ import { recallFollowUpDe } from './recall-follow-up.de.ts';
 import { recallPagesDe } from './recall-pages.de.ts';
 import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
+import { recallOnwardDe } from './recall-onward.de.ts';
 import { signaturesDe } from './signatures.de.ts';
 import { organisationsDe } from './organisations.de.ts';
 import { ediPartnersDe } from './edi-partners.de.ts';
@@ -37,6 +38,7 @@ export const de: Record<MessageKey, string> = {
   ...recallPagesDe,
   ...recallNoticesDe,
   ...recallReplyDe,
+  ...recallOnwardDe,
   ...signaturesDe,
   ...organisationsDe,
   ...ediPartnersDe,

@@ -3,6 +3,7 @@ import { recallFollowUpEn } from './recall-follow-up.en.ts';
 import { recallPagesEn } from './recall-pages.en.ts';
 import { recallNoticesEn } from './recall-notices.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
+import { recallOnwardEn } from './recall-onward.en.ts';
 import { signaturesEn } from './signatures.en.ts';
 import { organisationsEn } from './organisations.en.ts';
 import { ediPartnersEn } from './edi-partners.en.ts';
@@ -32,6 +33,7 @@ export const en = {
   ...recallPagesEn,
   ...recallNoticesEn,
   ...recallReplyEn,
+  ...recallOnwardEn,
   ...signaturesEn,
   ...organisationsEn,
   ...ediPartnersEn,

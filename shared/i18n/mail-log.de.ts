@@ -30,6 +30,7 @@ export const mailLogDe: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.auth.passkey_added': 'Passkey hinzugefügt',
   'mailLog.purpose.auth.passkey_removed': 'Passkey entfernt',
   'mailLog.purpose.recall.notice': 'Rückrufmitteilung',
+  'mailLog.purpose.recall.onward_notice': 'An einen Kunden weitergegebene Rückrufmitteilung',
   'mailLog.purpose.recall.notice_claim_code': 'Code zum Öffnen einer Rückrufmitteilung',
   'mailLog.purpose.recall.receipt': 'Empfangsbestätigung der Rückmeldung',
   'mailLog.purpose.recall.reminder': 'Rückruf-Erinnerung',

@@ -25,6 +25,7 @@ export const mailLogEn = {
   'mailLog.purpose.auth.passkey_added': 'Passkey added',
   'mailLog.purpose.auth.passkey_removed': 'Passkey removed',
   'mailLog.purpose.recall.notice': 'Recall notice',
+  'mailLog.purpose.recall.onward_notice': 'Recall notice passed on to a customer',
   'mailLog.purpose.recall.notice_claim_code': 'Code to open a recall notice',
   'mailLog.purpose.recall.receipt': 'Recall reply receipt',
   'mailLog.purpose.recall.reminder': 'Recall reminder',

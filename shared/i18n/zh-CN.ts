@@ -4,6 +4,7 @@ import { recallFollowUpZhCN } from './recall-follow-up.zh-CN.ts';
 import { recallPagesZhCN } from './recall-pages.zh-CN.ts';
 import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
+import { recallOnwardZhCN } from './recall-onward.zh-CN.ts';
 import { signaturesZhCN } from './signatures.zh-CN.ts';
 import { organisationsZhCN } from './organisations.zh-CN.ts';
 import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
@@ -33,6 +34,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallPagesZhCN,
   ...recallNoticesZhCN,
   ...recallReplyZhCN,
+  ...recallOnwardZhCN,
   ...signaturesZhCN,
   ...organisationsZhCN,
   ...ediPartnersZhCN,
