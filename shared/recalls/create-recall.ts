@@ -13,6 +13,7 @@ import { classificationProblem, isEffectivenessLevel, type Classification } from
 import { recordRecall, type RecallContent } from './record-recall.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
 import { recallTextLimits, type RecallTexts, type RecallTranslations } from './notice-languages.ts';
+import { isRecallDepth } from './onward-terms.ts';
 
 export interface NewRecallProduct {
   gtin: string;
@@ -37,6 +38,8 @@ export interface NewRecall {
   noticeLanguages: string[];
   /** Reason, hazard and further instructions per notice language (optional; empty texts are dropped). */
   translations?: Record<string, RecallTexts>;
+  /** 21 CFR 7.42(b)(1): wholesale, retail or user level (optional; empty = not stated). */
+  depth?: string;
 }
 
 const date = /^\d{4}-\d{2}-\d{2}$/;
@@ -102,6 +105,8 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
     if (isLocale(locale)) translations[locale] = kept;
     else fields.translations = problem('recalls.badLanguages');
   }
+  const depth = input.depth?.trim() || undefined;
+  if (depth && !isRecallDepth(depth)) fields.depth = problem('onward.badDepth');
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the recall is not complete', fields);
 
   return {
@@ -117,6 +122,7 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
     noticeLanguages,
     // Only when given: the payload (and so the record hash) of a recall without them is as before.
     ...(Object.keys(translations).length ? { translations } : {}),
+    ...(depth ? { depth } : {}),
   };
 }
 

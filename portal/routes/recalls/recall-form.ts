@@ -38,6 +38,8 @@ export interface RecallFormValues {
   noticeLanguages: string[];
   /** Per language: reason, hazard and further instructions ('' when not given). */
   translations: Record<string, Required<RecallTexts>>;
+  /** 21 CFR 7.42(b)(1) recall depth ('' = not stated). */
+  depth?: string;
 }
 
 const textKinds = ['reason', 'hazard', 'instructionText'] as const;
@@ -82,6 +84,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     effectivenessLevel: text(form, 'effectivenessLevel'),
     noticeLanguages: all(form, 'noticeLanguages'),
     translations: Object.fromEntries(locales.map((l) => [l, Object.fromEntries(textKinds.map((k) => [k, text(form, `translations.${l}.${k}`)])) as Required<RecallTexts>])),
+    depth: text(form, 'depth'),
   };
   const recall: NewRecall = {
     recallNumber: values.recallNumber,
@@ -95,6 +98,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     effectivenessLevel: values.effectivenessLevel,
     noticeLanguages: values.noticeLanguages,
     translations: values.translations,
+    depth: values.depth,
   };
   const rename = (field: string) => {
     const m = /^classifications\/(\d+)$/.exec(field);

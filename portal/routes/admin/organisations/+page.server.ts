@@ -1,6 +1,7 @@
 import { listOrganisations } from '$shared/organisations/list-organisations.ts';
 import { addOrganisation } from '$shared/organisations/add-organisation.ts';
 import { setOrganisationLanguage } from '$shared/organisations/set-organisation-language.ts';
+import { setConsigneeType } from '$shared/organisations/set-consignee-type.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -36,6 +37,17 @@ export const actions = {
       return { languageSet: values.organisationId };
     } catch (e) {
       return problemFailure(e, locals, 'language', values);
+    }
+  },
+  /** What kind of consignee a distributor organisation is for recalls (distributor, healthcare facility, pharmacy). */
+  consigneeType: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { organisationId: String(form.get('organisationId') ?? ''), consigneeType: String(form.get('consigneeType') ?? '') };
+    try {
+      await setConsigneeType(locals.ctx, requireActor(locals), values);
+      return { consigneeTypeSet: values.organisationId };
+    } catch (e) {
+      return problemFailure(e, locals, 'consigneeType', values);
     }
   },
 } satisfies Actions;

@@ -3,6 +3,7 @@ import { isAppError, problem } from '$shared/errors.ts';
 import { translate, translateProblem } from '$shared/i18n/index.ts';
 import { addConsignee } from '$shared/recalls/add-consignee.ts';
 import { getRecallOverview } from '$shared/recalls/get-recall-overview.ts';
+import { getRecallDepth } from '$shared/recalls/get-recall-depth.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
 import { closeRecall } from '$shared/recalls/close-recall.ts';
 import { remindConsignees } from '$shared/recalls/remind-consignees.ts';
@@ -50,8 +51,10 @@ export const load = (async ({ locals, params, url }) => {
   const actor = requireActor(locals);
   if (actor.role === 'distributor_user') redirect(303, `/recalls/${encodeURIComponent(params.id)}/reply`);
   try {
+    const overview = await getRecallOverview(locals.ctx, actor, params.id);
     return {
-      ...(await getRecallOverview(locals.ctx, actor, params.id)),
+      ...overview,
+      depth: overview.dashboard ? await getRecallDepth(locals.ctx, actor, params.id) : null,
       signer: actor.displayName,
       justCreated: url.searchParams.has('created'),
     };
