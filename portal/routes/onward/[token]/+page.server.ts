@@ -20,8 +20,8 @@ async function lotsOf(locals: App.Locals, token: string) {
 
 /** A customer's onward notice behind its mail link, for whoever holds the link (no account). */
 export const load = (async ({ locals, params, url, setHeaders }) => {
-  // The page carries a live link in its address: never cached, never sent on as a referrer.
-  setHeaders({ 'cache-control': 'private, no-store', 'referrer-policy': 'no-referrer' });
+  // The page carries a live link in its address: never cached (the referrer stays same-origin, hooks.server.ts).
+  setHeaders({ 'cache-control': 'private, no-store' });
   try {
     const view = await viewOnwardLink(locals.ctx, params.token);
     return { ...view, content: noticeInLanguage(view.content, locals.locale), justReplied: Number(url.searchParams.get('replied')) || null, justPassedOn: url.searchParams.get('passed') };
