@@ -89,6 +89,7 @@ export const recallOnwardDe: Record<keyof typeof recallOnwardEn, string> = {
   'onward.passedOnToHeading': 'Sie haben die Mitteilung weitergegeben an',
   'onward.replied': 'beantwortet',
   'onward.notReplied': 'noch keine Antwort',
+  'onward.altered': 'Antwort eines Kunden per Link {id}',
 
   'onward.depth.heading': 'Rückruftiefe',
   'onward.depth.intro': 'Wie weit die Mitteilung gelangt ist (21 CFR 7.42(b)(1)): Ebene 1 sind die Empfänger, Ebene 2 deren Kunden und so weiter.',

@@ -87,6 +87,7 @@ export const recallOnwardEn = {
   'onward.passedOnToHeading': 'You passed the notice on to',
   'onward.replied': 'replied',
   'onward.notReplied': 'no reply yet',
+  'onward.altered': 'Reply of a customer by link {id}',
 
   'onward.depth.heading': 'Recall depth',
   'onward.depth.intro': 'How far the notice went (21 CFR 7.42(b)(1)): level 1 are the consignees, level 2 their customers, and so on.',

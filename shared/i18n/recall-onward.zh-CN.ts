@@ -89,6 +89,7 @@ export const recallOnwardZhCN: Record<keyof typeof recallOnwardEn, string> = {
   'onward.passedOnToHeading': '您已转发给',
   'onward.replied': '已回复',
   'onward.notReplied': '尚未回复',
+  'onward.altered': '客户经链接提交的回复 {id}',
 
   'onward.depth.heading': '召回深度',
   'onward.depth.intro': '通知到达的深度（21 CFR 7.42(b)(1)）：第 1 层为收货单位，第 2 层为其客户，依此类推。',

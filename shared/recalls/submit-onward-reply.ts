@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { problem, refusal, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { recordHash } from '../signatures/record-hash.ts';
+import { onwardReplyRecordHash, type OnwardReplyContent } from './onward-reply-record.ts';
 import { emailShape, maxNameLength } from '../users/limits.ts';
 import { checkOnwardToken } from './onward-link.ts';
 import { isUserLevelCustomer } from './onward-terms.ts';
@@ -76,8 +76,8 @@ export async function submitOnwardReply(ctx: UseCaseContext, token: string, inpu
 
     const version = w.latestVersion + 1;
     const submittedAt = now.toISOString();
-    const content = { onwardNoticeId: w.id, recallNumber: w.recallNumber, customer: w.name, version, understood: true, passedOn: !!passedOn, passedOnCount, declarant, lots, submittedAt };
-    const hash = recordHash(content);
+    const content: OnwardReplyContent = { onwardNoticeId: w.id, recallNumber: w.recallNumber, customer: w.name, version, understood: true, passedOn: !!passedOn, passedOnCount, declarant, lots, submittedAt };
+    const hash = onwardReplyRecordHash(content);
     const replyId = newId('ror');
     await tx.run(
       `INSERT INTO recall_onward_replies (id, onward_notice_id, version, understood, passed_on, passed_on_count, declarant_name, declarant_function, declarant_phone, declarant_email, record_hash, submitted_at)
@@ -94,7 +94,7 @@ export async function submitOnwardReply(ctx: UseCaseContext, token: string, inpu
       action: 'recall.onward_replied',
       entityType: 'recall_onward_notice',
       entityId: w.id,
-      newValues: { ...content, recordHash: hash, declaration: 'by name, without account (not an electronic signature)' },
+      newValues: { ...content, reply: replyId, recordHash: hash, declaration: 'by name, without account (not an electronic signature)' },
       requestId: ctx.requestId,
     });
     const consignee = (await tx.get<{ id: string; erp_id: string | null; name: string }>('SELECT id, erp_id, name FROM organisations WHERE id = ?', [w.consigneeOrganisationId]))!;

@@ -19,7 +19,8 @@ import { signOnwardToken } from '../../shared/recalls/onward-link.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import type { RunningServer } from '../support/server.ts';
-import { BrowserClient, markup, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, markup, openServerDb, rawClient, signInDirectly, startBuiltServer } from '../support/portal.ts';
+import { runCli } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { mailText } from '../support/mail.ts';
 
@@ -291,5 +292,23 @@ describe('recall notices passed on to customers', () => {
     const audit = (await db.get<{ old_values: string; new_values: string }>("SELECT old_values, new_values FROM audit_log WHERE action = 'organisation.consignee_type_set'"))!;
     expect([JSON.parse(audit.old_values), JSON.parse(audit.new_values)]).toEqual([{ consigneeType: 'distributor' }, { consigneeType: 'healthcare_facility' }]);
     expect(await markup(await as.anonymous.get(`/notices/${noticeToken}`))).toMatch(/data-testid="consignee-label">Healthcare facility \(user\)</);
+  });
+
+  it('lotbridge audit verify recomputes every customer reply; one changed behind the triggers is named, on the CLI and the pages', async () => {
+    const intact = await runCli(['audit', 'verify'], { DATABASE_URL: server.databaseUrl });
+    expect(intact.code).toBe(0);
+    expect(intact.stdout).toContain('6 recall_onward_reply');
+    const { id } = (await db.get<{ id: string }>("SELECT y.id FROM recall_onward_replies AS y JOIN recall_onward_notices AS w ON w.id = y.onward_notice_id WHERE w.name = 'Klinikum Nord'"))!;
+    const raw = rawClient(server.databaseUrl);
+    try {
+      await raw.executeMultiple(`DROP TRIGGER recall_onward_reply_lots_no_update; UPDATE recall_onward_reply_lots SET quarantined = 0 WHERE reply_id = '${id}';`);
+    } finally {
+      raw.close();
+    }
+    const cli = await runCli(['audit', 'verify'], { DATABASE_URL: server.databaseUrl });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`Record ALTERED: recall_onward_reply ${id}: altered since it was recorded`);
+    expect(await markup(await as.qa.get(`/recalls/${recallId}`))).toContain(`data-record="recall_onward_reply:${id}"`);
+    expect(await markup(await as.distributor.get(`/recalls/${recallId}/reply`))).toContain(`data-record="recall_onward_reply:${id}"`);
   });
 });
