@@ -113,9 +113,9 @@ export const recallOnwardDe: Record<keyof typeof recallOnwardEn, string> = {
   'onward.admin.save': 'Speichern',
   'onward.admin.saveFor': 'Empfängerart von {name} speichern',
   'onward.admin.saved': 'Die Empfängerart von {name} ist gespeichert.',
-  'onward.notice.consignee.distributor': 'Händler',
-  'onward.notice.consignee.healthcare_facility': 'Gesundheitseinrichtung (Anwender)',
-  'onward.notice.consignee.pharmacy': 'Apotheke',
+  'onward.notice.consignee.distributor': 'An (Händler)',
+  'onward.notice.consignee.healthcare_facility': 'An (Gesundheitseinrichtung)',
+  'onward.notice.consignee.pharmacy': 'An (Apotheke)',
 
   'onward.problem.nameRequired': 'Geben Sie den Namen des Kunden ein.',
   'onward.problem.tooLong': 'Höchstens {max} Zeichen.',

@@ -111,9 +111,9 @@ export const recallOnwardEn = {
   'onward.admin.save': 'Save',
   'onward.admin.saveFor': 'Save the consignee type of {name}',
   'onward.admin.saved': 'The consignee type of {name} is saved.',
-  'onward.notice.consignee.distributor': 'Distributor',
-  'onward.notice.consignee.healthcare_facility': 'Healthcare facility (user)',
-  'onward.notice.consignee.pharmacy': 'Pharmacy',
+  'onward.notice.consignee.distributor': 'To (distributor)',
+  'onward.notice.consignee.healthcare_facility': 'To (healthcare facility)',
+  'onward.notice.consignee.pharmacy': 'To (pharmacy)',
 
   'onward.problem.nameRequired': 'Enter the customer\'s name.',
   'onward.problem.tooLong': 'At most {max} characters.',

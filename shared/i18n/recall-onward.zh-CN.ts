@@ -113,9 +113,9 @@ export const recallOnwardZhCN: Record<keyof typeof recallOnwardEn, string> = {
   'onward.admin.save': '保存',
   'onward.admin.saveFor': '保存 {name} 的收货单位类型',
   'onward.admin.saved': '{name} 的收货单位类型已保存。',
-  'onward.notice.consignee.distributor': '经营企业',
-  'onward.notice.consignee.healthcare_facility': '使用单位（医疗机构）',
-  'onward.notice.consignee.pharmacy': '药店',
+  'onward.notice.consignee.distributor': '致（经销商）',
+  'onward.notice.consignee.healthcare_facility': '致（使用单位）',
+  'onward.notice.consignee.pharmacy': '致（药店）',
 
   'onward.problem.nameRequired': '请输入客户名称。',
   'onward.problem.tooLong': '最多 {max} 个字符。',

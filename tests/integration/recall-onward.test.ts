@@ -291,7 +291,7 @@ describe('recall notices passed on to customers', () => {
     expect(await db.get('SELECT consignee_type FROM organisations WHERE id = ?', [rhein])).toEqual({ consignee_type: 'healthcare_facility' });
     const audit = (await db.get<{ old_values: string; new_values: string }>("SELECT old_values, new_values FROM audit_log WHERE action = 'organisation.consignee_type_set'"))!;
     expect([JSON.parse(audit.old_values), JSON.parse(audit.new_values)]).toEqual([{ consigneeType: 'distributor' }, { consigneeType: 'healthcare_facility' }]);
-    expect(await markup(await as.anonymous.get(`/notices/${noticeToken}`))).toMatch(/data-testid="consignee-label">Healthcare facility \(user\)</);
+    expect(await markup(await as.anonymous.get(`/notices/${noticeToken}`))).toMatch(/data-testid="consignee-label">To \(healthcare facility\)</);
   });
 
   it('lotbridge audit verify recomputes every customer reply; one changed behind the triggers is named, on the CLI and the pages', async () => {
