@@ -89,6 +89,7 @@ export const recallOnwardDe: Record<keyof typeof recallOnwardEn, string> = {
   'onward.passedOnToHeading': 'Sie haben die Mitteilung weitergegeben an',
   'onward.replied': 'beantwortet',
   'onward.notReplied': 'noch keine Antwort',
+  'onward.supplied': '{quantity} an Sie geliefert',
   'onward.altered': 'Antwort eines Kunden per Link {id}',
 
   'onward.depth.heading': 'Rückruftiefe',

@@ -87,6 +87,7 @@ export const recallOnwardEn = {
   'onward.passedOnToHeading': 'You passed the notice on to',
   'onward.replied': 'replied',
   'onward.notReplied': 'no reply yet',
+  'onward.supplied': '{quantity} supplied to you',
   'onward.altered': 'Reply of a customer by link {id}',
 
   'onward.depth.heading': 'Recall depth',

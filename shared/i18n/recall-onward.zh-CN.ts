@@ -89,6 +89,7 @@ export const recallOnwardZhCN: Record<keyof typeof recallOnwardEn, string> = {
   'onward.passedOnToHeading': '您已转发给',
   'onward.replied': '已回复',
   'onward.notReplied': '尚未回复',
+  'onward.supplied': '向您供应 {quantity} 件',
   'onward.altered': '客户经链接提交的回复 {id}',
 
   'onward.depth.heading': '召回深度',
