@@ -99,8 +99,9 @@ const session: Handle = async ({ event, resolve }) => {
 };
 
 // A recall notice opens from its signed e-mail link without an account (and leads to one);
-// an invitee sets the first password from their one-time link.
-const publicPaths = ['/login', '/lang', '/notices', '/invite'];
+// an invitee sets the first password from their one-time link; a consignee's customer opens the
+// notice passed on to it from its own link (/onward, no account).
+const publicPaths = ['/login', '/lang', '/notices', '/invite', '/onward'];
 
 /** Everything but sign-in, the language switch and notice links needs a session. */
 const guard: Handle = async ({ event, resolve }) => {

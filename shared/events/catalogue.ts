@@ -21,6 +21,7 @@ import recallCreated from './schemas/recall.created.schema.json' with { type: 'j
 import recallNoticeSent from './schemas/recall.notice_sent.schema.json' with { type: 'json' };
 import recallNoticeOpened from './schemas/recall.notice_opened.schema.json' with { type: 'json' };
 import recallAcknowledged from './schemas/recall.acknowledged.schema.json' with { type: 'json' };
+import recallSubrecipientReplied from './schemas/recall.subrecipient_replied.schema.json' with { type: 'json' };
 import recallQuarantineConfirmed from './schemas/recall.quarantine_confirmed.schema.json' with { type: 'json' };
 import recallClosed from './schemas/recall.closed.schema.json' with { type: 'json' };
 import recallNoticeRevised from './schemas/recall.notice_revised.schema.json' with { type: 'json' };
@@ -57,6 +58,7 @@ export const eventCatalogue: EventType[] = [
   { type: 'recall.notice_sent', direction: 'outbound', version: 1, summary: "a distributor's recall notice went out (e-mail with a signed link and the PDF)", schema: recallNoticeSent },
   { type: 'recall.notice_opened', direction: 'outbound', version: 1, summary: 'a distributor opened its recall notice for the first time', schema: recallNoticeOpened },
   { type: 'recall.acknowledged', direction: 'outbound', version: 1, summary: "a distributor's signed reply to a recall notice (a correction is a new version)", schema: recallAcknowledged },
+  { type: 'recall.subrecipient_replied', direction: 'outbound', version: 1, summary: "a consignee's customer (hospital, pharmacy …) replied to the recall notice passed on to it, by link and without an account", schema: recallSubrecipientReplied },
   { type: 'recall.quarantine_confirmed', direction: 'outbound', version: 1, summary: 'a distributor confirmed all affected stock on hand is quarantined', schema: recallQuarantineConfirmed },
   { type: 'recall.closed', direction: 'outbound', version: 1, summary: 'QA closed a recall (termination) with an electronic signature', schema: recallClosed },
   { type: 'recall.notice_revised', direction: 'outbound', version: 1, summary: 'QA issued an update (every consignee replies again) or follow-up field safety notice, signed, to every consignee', schema: recallNoticeRevised },

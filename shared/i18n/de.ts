@@ -9,6 +9,7 @@ import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallNoticeContentDe } from './recall-notice-content.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
 import { recallReplyFormDe } from './recall-reply-form.de.ts';
+import { recallOnwardDe } from './recall-onward.de.ts';
 import { signaturesDe } from './signatures.de.ts';
 import { organisationsDe } from './organisations.de.ts';
 import { ediPartnersDe } from './edi-partners.de.ts';
@@ -50,6 +51,7 @@ export const de: Record<MessageKey, string> = {
   ...recallNoticeContentDe,
   ...recallReplyDe,
   ...recallReplyFormDe,
+  ...recallOnwardDe,
   ...signaturesDe,
   ...organisationsDe,
   ...ediPartnersDe,

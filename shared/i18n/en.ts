@@ -8,6 +8,7 @@ import { recallNoticesEn } from './recall-notices.en.ts';
 import { recallNoticeContentEn } from './recall-notice-content.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
 import { recallReplyFormEn } from './recall-reply-form.en.ts';
+import { recallOnwardEn } from './recall-onward.en.ts';
 import { signaturesEn } from './signatures.en.ts';
 import { organisationsEn } from './organisations.en.ts';
 import { ediPartnersEn } from './edi-partners.en.ts';
@@ -45,6 +46,7 @@ export const en = {
   ...recallNoticeContentEn,
   ...recallReplyEn,
   ...recallReplyFormEn,
+  ...recallOnwardEn,
   ...signaturesEn,
   ...organisationsEn,
   ...ediPartnersEn,

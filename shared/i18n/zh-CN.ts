@@ -9,6 +9,7 @@ import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
 import { recallNoticeContentZhCN } from './recall-notice-content.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
 import { recallReplyFormZhCN } from './recall-reply-form.zh-CN.ts';
+import { recallOnwardZhCN } from './recall-onward.zh-CN.ts';
 import { signaturesZhCN } from './signatures.zh-CN.ts';
 import { organisationsZhCN } from './organisations.zh-CN.ts';
 import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
@@ -46,6 +47,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallNoticeContentZhCN,
   ...recallReplyZhCN,
   ...recallReplyFormZhCN,
+  ...recallOnwardZhCN,
   ...signaturesZhCN,
   ...organisationsZhCN,
   ...ediPartnersZhCN,

@@ -15,6 +15,7 @@ import { recordRecall, type RecallContent } from './record-recall.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
 import { checkAuthorities, checkContact, type NoticeContact } from './notice-content.ts';
 import { checkTranslations, type RecallTexts } from './notice-languages.ts';
+import { isRecallDepth } from './onward-terms.ts';
 
 export interface NewRecallProduct {
   gtin: string;
@@ -50,6 +51,8 @@ export interface NewRecall {
   /** The competent authorities informed, one per entry, and the day (MDCG 2023-3 section 4). */
   authorities?: string[];
   authoritiesInformedOn?: string;
+  /** 21 CFR 7.42(b)(1): wholesale, retail or user level (optional; empty = not stated). */
+  depth?: string;
 }
 
 const date = /^\d{4}-\d{2}-\d{2}$/;
@@ -122,6 +125,8 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
   const fsnReference = input.fsnReference?.trim();
   if (fsnReference && fsnReference.length > 64) fields.fsnReference = problem('noticeContent.tooLong', { max: 64 });
   const competentAuthorities = checkAuthorities(input.authorities ?? [], input.authoritiesInformedOn, today, fields);
+  const depth = input.depth?.trim() || undefined;
+  if (depth && !isRecallDepth(depth)) fields.depth = problem('onward.badDepth');
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the recall is not complete', fields);
 
   return {
@@ -143,6 +148,7 @@ export function checkNewRecall(input: NewRecall, today: string): RecallContent {
     ...(Object.keys(contact).length ? { contact } : {}),
     ...(fsnReference ? { fsnReference } : {}),
     ...(competentAuthorities.length ? { competentAuthorities } : {}),
+    ...(depth ? { depth } : {}),
   };
 }
 

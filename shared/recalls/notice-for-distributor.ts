@@ -11,6 +11,8 @@ export interface DistributorNotice {
   distributorOrganisationId: string;
   /** The language the distributor's organisation receives its recall mails in first. */
   distributorLanguage: string;
+  /** What kind of consignee it is for recalls: distributor, healthcare_facility or pharmacy (onward-terms.ts). */
+  consigneeType: string;
   /** How the ERP knows the distributor (for events). */
   distributorRef: { organisationId: string; erpId?: string; name: string };
   /** The affected lots shipped to this distributor. */
@@ -22,8 +24,8 @@ export interface DistributorNotice {
  * same answer as for an id that does not exist, so notice ids reveal nothing.
  */
 export async function noticeForDistributor(db: Tx, actor: Pick<Actor, 'organisationId'> | null, noticeId: string): Promise<DistributorNotice> {
-  const row = await db.get<{ id: string; recall_id: string; recall_number: string; state: string; response_deadline: string; org: string; erp_id: string | null; name: string; language: string }>(
-    `SELECT n.id, n.recall_id, r.recall_number, r.state, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, n.distributor_organisation_id AS org, o.erp_id, o.name, o.language
+  const row = await db.get<{ id: string; recall_id: string; recall_number: string; state: string; response_deadline: string; org: string; erp_id: string | null; name: string; language: string; consignee_type: string }>(
+    `SELECT n.id, n.recall_id, r.recall_number, r.state, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, n.distributor_organisation_id AS org, o.erp_id, o.name, o.language, o.consignee_type
      FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
      WHERE n.id = ?`,
     [noticeId],
@@ -42,6 +44,7 @@ export async function noticeForDistributor(db: Tx, actor: Pick<Actor, 'organisat
     responseDeadline: row.response_deadline,
     distributorOrganisationId: row.org,
     distributorLanguage: row.language,
+    consigneeType: row.consignee_type,
     distributorRef: { organisationId: row.org, ...(row.erp_id ? { erpId: row.erp_id } : {}), name: row.name },
     lots,
   };

@@ -8,7 +8,8 @@ import { problem, refusal, type AppError } from '../errors.ts';
 // opens one notice, for one purpose, until it expires; nothing else.
 const purpose = 'recall-notice';
 
-async function linkKey(db: Tx): Promise<Buffer> {
+/** The server key notice links (and onward-notice links, onward-link.ts, under their own purpose) are signed with. */
+export async function linkKey(db: Tx): Promise<Buffer> {
   const name = 'notice-links';
   const select = () => db.get<{ key: string }>('SELECT key FROM server_keys WHERE name = ?', [name]);
   let row = await select();
@@ -20,8 +21,9 @@ async function linkKey(db: Tx): Promise<Buffer> {
   return openSecret(db.keys, secretContext.serverKey(name), row!.key);
 }
 
-function mac(key: Buffer, noticeId: string, expires: number): string {
-  return createHmac('sha256', key).update(`${purpose}\n${noticeId}\n${expires}`).digest('base64url');
+/** The MAC of a link: over its purpose, id and expiry (a link made for one purpose never opens another's page). */
+export function linkMac(key: Buffer, noticeId: string, expires: number, linkPurpose: string = purpose): string {
+  return createHmac('sha256', key).update(`${linkPurpose}\n${noticeId}\n${expires}`).digest('base64url');
 }
 
 /** The token for a notice's link, valid until `expiresAt`. */
@@ -34,7 +36,7 @@ export async function noticeTokenSigner(db: Tx): Promise<(noticeId: string, expi
   const key = await linkKey(db);
   return (noticeId, expiresAt) => {
     const expires = Math.floor(Date.parse(expiresAt) / 1000);
-    return `${noticeId}.${expires}.${mac(key, noticeId, expires)}`;
+    return `${noticeId}.${expires}.${linkMac(key, noticeId, expires)}`;
   };
 }
 
@@ -60,7 +62,7 @@ export async function checkNoticeToken(db: Tx, token: string, now: Date): Promis
   const m = /^(rnt_[a-z2-7]+)\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return { ok: false, reason: 'malformed' };
   const [, noticeId, exp, given] = m as unknown as [string, string, string, string];
-  const expected = Buffer.from(mac(await linkKey(db), noticeId, Number(exp)));
+  const expected = Buffer.from(linkMac(await linkKey(db), noticeId, Number(exp)));
   if (!timingSafeEqual(expected, Buffer.from(given))) return { ok: false, reason: 'forged' };
   if (Number(exp) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
   return { ok: true, noticeId };

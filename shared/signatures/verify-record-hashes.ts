@@ -4,10 +4,11 @@ import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
 import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
 import { shipmentRecordHash } from '../erp/shipment-record.ts';
 import { acknowledgementLotFromRows, acknowledgementRecordHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
+import { onwardReplyRecordHash } from '../recalls/onward-reply-record.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'recall_notice_revision', 'shipment'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'recall_notice_revision', 'recall_onward_reply', 'shipment'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -60,6 +61,10 @@ const createdSql: Record<HashedRecordType, string> = {
   recall_notice_revision: `SELECT new_values ->> '$.revisionId' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                            WHERE entity_type = 'recall' AND action = 'recall.notice_revised'
                              AND entity_id IN (SELECT recall_id FROM recall_notice_revisions WHERE id IN (${idList}))`,
+  // A customer's reply by onward link is audited on its onward notice, naming the reply.
+  recall_onward_reply: `SELECT new_values ->> '$.reply' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                        WHERE entity_type = 'recall_onward_notice' AND action = 'recall.onward_replied'
+                          AND entity_id IN (SELECT onward_notice_id FROM recall_onward_replies WHERE id IN (${idList}))`,
 };
 
 /** The records of `ids` whose record hash differs from the one audited at their creation. */
@@ -268,6 +273,37 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
       });
     },
   },
+  recall_onward_reply: {
+    table: 'recall_onward_replies',
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      const rows = await db.all<{ id: string; onward_notice_id: string; recall_number: string; customer: string; version: number; passed_on: number; passed_on_count: number; declarant_name: string; declarant_function: string; declarant_phone: string; declarant_email: string; record_hash: string; submitted_at: string }>(
+        `SELECT y.id, y.onward_notice_id, r.recall_number, w.name AS customer, y.version, y.passed_on, y.passed_on_count, y.declarant_name, y.declarant_function, y.declarant_phone, y.declarant_email, y.record_hash, y.submitted_at
+         FROM recall_onward_replies AS y JOIN recall_onward_notices AS w ON w.id = y.onward_notice_id JOIN recalls AS r ON r.id = w.recall_id
+         WHERE y.id IN (${idList})`,
+        [list],
+      );
+      const lots = await db.all<{ reply_id: string; gtin: string; lot: string | null; on_hand: number; quarantined: number; returned: number; destroyed: number }>(
+        `SELECT reply_id, gtin, lot, on_hand, quarantined, returned, destroyed FROM recall_onward_reply_lots WHERE reply_id IN (${idList}) ORDER BY rowid`,
+        [list],
+      );
+      return rows.map((y) => {
+        const hash = onwardReplyRecordHash({
+          onwardNoticeId: y.onward_notice_id,
+          recallNumber: y.recall_number,
+          customer: y.customer,
+          version: y.version,
+          understood: true,
+          passedOn: y.passed_on === 1,
+          passedOnCount: y.passed_on_count,
+          declarant: { name: y.declarant_name, function: y.declarant_function, phone: y.declarant_phone, email: y.declarant_email },
+          lots: lots.filter((l) => l.reply_id === y.id).map((l) => ({ gtin: l.gtin, lot: l.lot, onHand: l.on_hand, quarantined: l.quarantined, returned: l.returned, destroyed: l.destroyed })),
+          submittedAt: y.submitted_at,
+        });
+        return { id: y.id, hashed: true, findings: hash === y.record_hash ? [] : [{ type: 'recall_onward_reply' as const, id: y.id, problem: 'altered' as const }] };
+      });
+    },
+  },
   shipment: {
     table: 'shipments',
     async check(db, ids) {
@@ -389,10 +425,16 @@ export async function recallRecordFindings(db: Tx, recallId: string, distributor
         [recallId, distributorOrganisationId],
       )
     : [];
+  const onwardReplies = await db.all<{ id: string }>(
+    `SELECT y.id FROM recall_onward_replies AS y JOIN recall_onward_notices AS w ON w.id = y.onward_notice_id JOIN recall_notices AS n ON n.id = w.notice_id
+     WHERE w.recall_id = ?${distributorOrganisationId ? ' AND n.distributor_organisation_id = ?' : ''} ORDER BY y.id`,
+    distributorOrganisationId ? [recallId, distributorOrganisationId] : [recallId],
+  );
   return [
     ...(await checkRecordHashes(db, 'recall', [recallId])),
     ...(await checkRecordHashes(db, 'recall_acknowledgement', replies.map((r) => r.id))),
     ...(await checkRecordHashes(db, 'recall_notice_revision', (await db.all<{ id: string }>('SELECT id FROM recall_notice_revisions WHERE recall_id = ? ORDER BY id', [recallId])).map((r) => r.id))),
+    ...(await checkRecordHashes(db, 'recall_onward_reply', onwardReplies.map((r) => r.id))),
     ...(await checkRecordHashes(db, 'shipment', shipments.map((s) => s.id))),
   ];
 }

@@ -49,6 +49,8 @@ export interface RecallFormValues {
   fsnReference: string;
   authorities: string;
   authoritiesInformedOn: string;
+  /** 21 CFR 7.42(b)(1) recall depth ('' = not stated). */
+  depth?: string;
 }
 
 const textKinds = ['reason', 'hazard', 'instructionText'] as const;
@@ -101,6 +103,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     fsnReference: text(form, 'fsnReference'),
     authorities: text(form, 'authorities'),
     authoritiesInformedOn: text(form, 'authoritiesInformedOn'),
+    depth: text(form, 'depth'),
   };
   const recall: NewRecall = {
     recallNumber: values.recallNumber,
@@ -120,6 +123,7 @@ export function readRecallForm(form: FormData): { recall: NewRecall; values: Rec
     fsnReference: values.fsnReference,
     authorities: values.authorities.split('\n'),
     authoritiesInformedOn: values.authoritiesInformedOn,
+    depth: values.depth,
   };
   const rename = (field: string) => {
     const m = /^classifications\/(\d+)$/.exec(field);

@@ -4,6 +4,7 @@ import { setOrganisationLanguage } from '$shared/organisations/set-organisation-
 import { setOrganisationTimeZone } from '$shared/organisations/set-organisation-time-zone.ts';
 import { getNoticeContact } from '$shared/organisations/get-notice-contact.ts';
 import { setNoticeContact } from '$shared/organisations/set-notice-contact.ts';
+import { setConsigneeType } from '$shared/organisations/set-consignee-type.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -64,6 +65,18 @@ export const actions = {
       return { noticeContactSaved: true };
     } catch (e) {
       return problemFailure(e, locals, 'noticeContact', values);
+    }
+  },
+
+  /** What kind of consignee a distributor organisation is for recalls (distributor, healthcare facility, pharmacy). */
+  consigneeType: async ({ request, locals }) => {
+    const form = await request.formData();
+    const values = { organisationId: String(form.get('organisationId') ?? ''), consigneeType: String(form.get('consigneeType') ?? '') };
+    try {
+      await setConsigneeType(locals.ctx, requireActor(locals), values);
+      return { consigneeTypeSet: values.organisationId };
+    } catch (e) {
+      return problemFailure(e, locals, 'consigneeType', values);
     }
   },
 } satisfies Actions;

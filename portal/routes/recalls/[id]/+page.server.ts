@@ -4,6 +4,7 @@ import { translate, translateProblem } from '$shared/i18n/index.ts';
 import { addConsignee } from '$shared/recalls/add-consignee.ts';
 import { getRecallOverview } from '$shared/recalls/get-recall-overview.ts';
 import { getNmpaTimeline } from '$shared/recalls/nmpa-timeline.ts';
+import { getRecallDepth } from '$shared/recalls/get-recall-depth.ts';
 import { sendRecallNotices } from '$shared/recalls/send-recall-notices.ts';
 import { closeRecall } from '$shared/recalls/close-recall.ts';
 import { getRecallClosing } from '$shared/recalls/recall-closing.ts';
@@ -63,6 +64,7 @@ export const load = (async ({ locals, params, url }) => {
       // Once released: what is still open before closing, and QA's estimated completion.
       closing: overview.dashboard ? await getRecallClosing(locals.ctx, actor, params.id) : null,
       fsnRevisions: await getNoticeRevisions(locals.ctx, actor, params.id),
+      depth: overview.dashboard ? await getRecallDepth(locals.ctx, actor, params.id) : null,
       signer: actor.displayName,
       timeZone: actorTimeZone(actor),
       justCreated: url.searchParams.has('created'),
