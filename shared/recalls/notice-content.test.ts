@@ -17,7 +17,7 @@ const valid: NewRecall = {
   actions: ['quarantine'],
   products: [{ gtin: '9506000134352', lots: ['L-A'] }],
   responseDeadline: '2026-03-10',
-  effectivenessLevel: 'B',
+  effectivenessLevel: 'C',
   noticeLanguages: ['en'],
 };
 

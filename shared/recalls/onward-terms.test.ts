@@ -23,7 +23,7 @@ describe('recall depth (21 CFR 7.42(b)(1))', () => {
     actions: ['quarantine'],
     products: [{ gtin: '9506000134352' }],
     responseDeadline: '2026-03-10',
-    effectivenessLevel: 'B',
+    effectivenessLevel: 'C',
     noticeLanguages: ['en'],
   };
 

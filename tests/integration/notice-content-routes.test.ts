@@ -101,7 +101,7 @@ describe('notice content routes', () => {
         'products.0.gtin': pressureLine,
         'products.0.lots': 'DEMO-2601A',
         responseDeadline: dayFromNow(14),
-        effectivenessLevel: 'B',
+        effectivenessLevel: 'C',
         noticeLanguages: 'en',
         contactName: 'Mei Chen',
         contactEmail: 'mei.chen@meridian-medical.example',

@@ -90,7 +90,7 @@ describe('follow-ups of what is still open after a reply (quarantine, returns)',
         products: [{ gtin, lots: ['A'] }],
         responseDeadline: '2026-03-12',
         actionsDeadline: '2026-03-20',
-        effectivenessLevel: 'B',
+        effectivenessLevel: 'C',
         noticeLanguages: ['en'],
         credential: { password: qaPassword },
       })

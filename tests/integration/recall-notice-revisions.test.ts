@@ -64,7 +64,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     actions: ['quarantine'],
     products: [{ gtin: infusionSet, lots: ['L-A'] }],
     responseDeadline: '2026-03-12',
-    effectivenessLevel: 'B',
+    effectivenessLevel: 'C',
     noticeLanguages: ['en', 'zh-CN'],
     translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich' } },
     ...over,

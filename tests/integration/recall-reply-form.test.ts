@@ -89,7 +89,7 @@ describe('the MDCG 2023-3 customer reply', () => {
           { gtin: catheter, serials: ['SN-1', 'SN-2', 'SN-3', 'SN-4'] },
         ],
         responseDeadline: '2026-03-12',
-        effectivenessLevel: 'B',
+        effectivenessLevel: 'C',
         noticeLanguages: ['en', 'zh-CN'],
         credential: { password: demoPassword },
       })

@@ -50,7 +50,7 @@ describe('dates judged in the organisation time zone (use cases, fixed clock)', 
     actions: ['quarantine'],
     products: [{ gtin, lots: ['A'] }],
     responseDeadline: '2026-03-07',
-    effectivenessLevel: 'B',
+    effectivenessLevel: 'C',
     noticeLanguages: ['en'],
     ...fields,
   });
