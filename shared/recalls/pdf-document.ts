@@ -70,6 +70,22 @@ export function pageBottom(doc: PDFKit.PDFDocument): number {
   return doc.page.height - doc.page.margins.bottom;
 }
 
+/**
+ * Label and value rows (a label in bold, its value beside it at `labelWidth`), each starting a
+ * new page when it would not fit above the footer.
+ */
+export function drawFacts(doc: PDFKit.PDFDocument, pairs: readonly [string, string][], labelWidth: number): void {
+  const width = doc.page.width - 2 * pdfMargin;
+  for (const [label, value] of pairs) {
+    if (doc.y + 14 > pageBottom(doc)) doc.addPage();
+    const y = doc.y;
+    doc.font('bold').fontSize(10).fillColor('#000000').text(label, pdfMargin, y, { width: labelWidth - 10 });
+    const labelBottom = doc.y;
+    doc.font('regular').text(value, pdfMargin + labelWidth, y, { width: width - labelWidth });
+    doc.y = Math.max(doc.y, labelBottom) + 2;
+  }
+}
+
 /** A section heading, on a new page unless `room` points are left for it and what follows. */
 export function drawHeading(doc: PDFKit.PDFDocument, text: string, room: number): void {
   if (doc.y + room > pageBottom(doc)) doc.addPage();

@@ -3,7 +3,7 @@ import { classificationText } from './classification-text.ts';
 import type { NmpaDocumentData } from './nmpa-documents.ts';
 import { nmpaNotificationDays } from './nmpa-limits.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
-import { drawHeading, drawPageFooters, drawTable, pageBottom, pdfMargin as margin, startPdf, type PdfColumn } from './pdf-document.ts';
+import { drawFacts, drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf, type PdfColumn } from './pdf-document.ts';
 import { showInstant } from './render-recall-report-pdf.ts';
 
 const brand = '#1f4e79';
@@ -33,16 +33,7 @@ export async function renderNmpaDocumentPdf(data: NmpaDocumentData, locale: Loca
   const none = t('nmpa.pdf.notGiven');
   const heading = (text: string) => drawHeading(doc, text, 60);
   const paragraph = (text: string) => doc.font('regular').fontSize(10).fillColor('#000000').text(text, margin, doc.y, { width, paragraphGap: 3 });
-  const facts = (pairs: [string, string][], labelWidth = 160) => {
-    for (const [label, value] of pairs) {
-      if (doc.y + 14 > pageBottom(doc)) doc.addPage();
-      const y = doc.y;
-      doc.font('bold').fontSize(10).fillColor('#000000').text(label, margin, y, { width: labelWidth - 10 });
-      const labelBottom = doc.y;
-      doc.font('regular').text(value, margin + labelWidth, y, { width: width - labelWidth });
-      doc.y = Math.max(doc.y, labelBottom) + 2;
-    }
-  };
+  const facts = (pairs: [string, string][], labelWidth = 160) => drawFacts(doc, pairs, labelWidth);
   const table = (columns: PdfColumn[], rows: string[][]) => (rows.length ? drawTable(doc, columns, rows, { fontSize: 8, cellPad: 3 }) : paragraph(t('nmpa.pdf.none')));
   const lotOf = (lot: string | null) => lot ?? t('nmpa.pdf.noLot');
   const level = classificationText(locale, { jurisdiction: 'CN-NMPA', type: 'recall', class: String(limits.level) });

@@ -4,7 +4,7 @@ import { classificationText } from './classification-text.ts';
 import { addFsnFacts, fsnChange } from './fsn-text.ts';
 import { authorityStatement, contactLines, srnFacts, productLine } from './notice-content-text.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
-import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf } from './pdf-document.ts';
+import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf, drawFacts } from './pdf-document.ts';
 
 export interface RenderNoticeOptions {
   /** The distributor's link to the acknowledgement page, printed under "Your reply". */
@@ -72,13 +72,7 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
   const classification = [...data.classifications.map((c) => classificationText(locale, c)), ...(data.classification ? [data.classification] : [])].join('\n');
   if (classification) facts.push([t('notice.classification'), classification]);
   if (given.fsn) addFsnFacts(facts, locale, given.fsn, data.recallNumber);
-  for (const [label, value] of facts) {
-    const y = doc.y;
-    doc.font('bold').fontSize(10).text(label, margin, y, { width: 130 });
-    const labelBottom = doc.y;
-    doc.font('regular').text(value, margin + 140, y, { width: width - 140 });
-    doc.y = Math.max(doc.y, labelBottom) + 2;
-  }
+  drawFacts(doc, facts, 140);
 
   const change = given.fsn && fsnChange(locale, given.fsn);
   if (change) {

@@ -1,7 +1,7 @@
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { ResponsesDay } from './get-recall-dashboard.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
-import { drawHeading, drawPageFooters, drawTable, pageBottom, pdfMargin as margin, startPdf, type PdfColumn } from './pdf-document.ts';
+import { drawHeading, drawPageFooters, drawTable, pageBottom, pdfMargin as margin, startPdf, type PdfColumn, drawFacts } from './pdf-document.ts';
 import type { RecallStatusReport } from './recall-status-report.ts';
 import { notificationMethodsText } from './notification-methods.ts';
 
@@ -42,16 +42,7 @@ export async function renderRecallReportPdf(report: RecallStatusReport, locale: 
 
   const heading = (text: string, room = 60) => drawHeading(doc, text, room);
   const paragraph = (text: string) => doc.font('regular').fontSize(10).fillColor('#000000').text(text, margin, doc.y, { width, paragraphGap: 3 });
-  const facts = (pairs: [string, string][], labelWidth = 150) => {
-    for (const [label, value] of pairs) {
-      if (doc.y + 14 > bottom()) doc.addPage();
-      const y = doc.y;
-      doc.font('bold').fontSize(10).fillColor('#000000').text(label, margin, y, { width: labelWidth - 10 });
-      const labelBottom = doc.y;
-      doc.font('regular').text(value, margin + labelWidth, y, { width: width - labelWidth });
-      doc.y = Math.max(doc.y, labelBottom) + 2;
-    }
-  };
+  const facts = (pairs: [string, string][], labelWidth = 150) => drawFacts(doc, pairs, labelWidth);
 
   const table = (columns: PdfColumn[], rows: string[][], empty: string) => {
     if (rows.length === 0) paragraph(empty);

@@ -1,7 +1,7 @@
 import { PDFDocument } from 'pdf-lib';
 import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { NoticeFonts } from './notice-fonts.ts';
-import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf } from './pdf-document.ts';
+import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf, drawFacts } from './pdf-document.ts';
 import { renderRecallReportPdf, showInstant } from './render-recall-report-pdf.ts';
 import type { TerminationPackage } from './get-termination-package.ts';
 
@@ -24,15 +24,7 @@ export async function renderTerminationPackagePdf(pkg: TerminationPackage, local
   const { doc, done, width } = startPdf({ locale, title, subject: t('recallClosing.package.subtitle'), date: asOf, pageFooters: true, fonts: options.fonts });
 
   const paragraph = (text: string) => doc.font('regular').fontSize(10).fillColor('#000000').text(text, margin, doc.y, { width, paragraphGap: 3 });
-  const facts = (pairs: [string, string][], labelWidth = 170) => {
-    for (const [label, value] of pairs) {
-      const y = doc.y;
-      doc.font('bold').fontSize(10).fillColor('#000000').text(label, margin, y, { width: labelWidth - 10 });
-      const labelBottom = doc.y;
-      doc.font('regular').text(value, margin + labelWidth, y, { width: width - labelWidth });
-      doc.y = Math.max(doc.y, labelBottom) + 2;
-    }
-  };
+  const facts = (pairs: [string, string][], labelWidth = 170) => drawFacts(doc, pairs, labelWidth);
 
   doc.rect(margin, margin, width, 4).fill(brand);
   doc.fillColor(brand).font('bold').fontSize(18).text(title, margin, margin + 14, { width });

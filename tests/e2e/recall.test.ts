@@ -6,7 +6,6 @@
 // question for QA, function and phone), gets a quantity and the phone refused next to their
 // fields, corrects them, signs, and downloads the receipt; QA's recall page shows the reply and
 // the question.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +20,7 @@ import { actorFor } from '../support/actors.ts';
 import type { ReceivedMail } from '../support/smtp.ts';
 import { demo } from '../support/demo.ts';
 import { startMailingPortal, type MailingPortal } from '../support/mailing-portal.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const qa = demo('manufacturer_qa');
 const infusionSet = '09506000134352';
@@ -177,7 +177,7 @@ describe('a distributor answers a recall notice on a phone', () => {
     const file = join(dir, download.suggestedFilename());
     await download.saveAs(file);
     expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
-    const text = execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
+    const text = pdfText(readFileSync(file));
     expect(text).toContain('Reply to recall FSCA-E2E-1 — version 1');
     expect(text).toContain('Received 100 · on hand 60 · quarantined 60 · returned 0 · destroyed 0 · passed on 40');
     expect(text).toContain('Jonas Weber');

@@ -161,8 +161,8 @@ describe('notice content routes', () => {
     expect(res.status).toBe(200);
     for (const text of [
       'Stop using and stop distributing the affected units listed in this notice at once.',
-      'FSN reference</dt><dd>FSN-NC-1',
-      'New (revision 1)',
+      'data-testid="fsn-reference">FSN-NC-1<',
+      'New notice (revision 1)',
       'DE-MF-000054321',
       `Meridian PressureLine, model / size PL-150, 150 cm, GTIN / UDI-DI ${pressureLine}`,
       'Pass this notice on to everyone in your organisation who needs to know',

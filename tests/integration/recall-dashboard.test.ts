@@ -9,10 +9,6 @@
 // the CSV is parsed back (BOM, RFC 4180 quoting, formula prefix) and the PDF read back with
 // pdftotext in English and Chinese.
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
@@ -40,6 +36,7 @@ import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { refusal } from '../support/refusal.ts';
 import { recallMailSender } from '../support/mail.ts';
 import { replyForm } from '../support/reply-form.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
@@ -48,14 +45,6 @@ const infusionSet = '09506000134352';
 const catheter = '09506000134369';
 const bouncingAddress = 'recall@huadong-med.example';
 const formulaName = '=HYPERLINK("http://evil.example"), Ltd.';
-
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-recall-report-'));
-let files = 0;
-function pdfText(bytes: Uint8Array): string {
-  const file = join(scratch, `report-${++files}.pdf`);
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
 
 /** RFC 4180 read back: quoted fields with doubled quotes, commas and line breaks inside. */
 function parseCsv(text: string): string[][] {
@@ -158,7 +147,6 @@ describe('recall dashboard, effectiveness checks and status report', () => {
 
   afterAll(async () => {
     t?.close();
-    rmSync(scratch, { recursive: true, force: true });
     await smtp?.close();
   });
 

@@ -6,9 +6,6 @@
 // with its own reply time, so its follow-ups do not start overdue; lots added to a consignee
 // that has its notice send that notice again, never a second one; follow-ups go to the contact
 // as it is now. Refusals: signed out, wrong role, a distributor, a closed recall.
-import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
@@ -22,10 +19,10 @@ import { defaultReplyDays } from '../../shared/recalls/recall-terms.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
 import { webhookBody } from '../../shared/webhooks/webhook-dispatcher.ts';
 import type { RunningServer } from '../support/server.ts';
-import { tempDir } from '../support/server.ts';
 import { addAs2OnlyDistributor } from '../support/edi-partner.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, signedInClients } from '../support/portal.ts';
 import { mailText, withMailText } from '../support/mail.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const gtin = '09506000134352';
 const by = { type: 'system' as const, name: 'late consignees test' };
@@ -48,17 +45,6 @@ function testId(page: string, id: string): string | null {
 
 /** The dashboard row of one consignee. */
 const row = (page: string, organisationId: string) => /<tr data-organisation="[^"]*"[^>]*>[\s\S]*?<\/tr>/g[Symbol.match](page)?.find((r) => r.includes(`data-organisation="${organisationId}"`)) ?? '';
-
-function pdfText(bytes: Uint8Array): string {
-  const tmp = tempDir('lotbridge-late-pdf-');
-  try {
-    const file = join(tmp.dir, 'notice.pdf');
-    writeFileSync(file, bytes);
-    return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-  } finally {
-    tmp.remove();
-  }
-}
 
 const addLine = (distributor: string, lot: string, quantity: number): Entries => [
   ['distributorOrganisationId', distributor],

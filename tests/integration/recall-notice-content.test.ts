@@ -22,7 +22,7 @@ import type { Actor } from '../../shared/auth/actor.ts';
 import { isAppError, type AppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
-import { pdfText } from '../support/pdf.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';

@@ -5,10 +5,6 @@
 // user the notice PDF only once it was sent: a distributor its own, manufacturer staff the one
 // they name, nobody else (another organisation, a supplier, nobody signed in); getNoticePdfByLink
 // gives it to whoever holds the e-mail's link until it expires.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { applyShipmentDispatched } from '../../shared/erp/apply-shipment-dispatched.ts';
@@ -24,19 +20,11 @@ import type { Actor } from '../../shared/auth/actor.ts';
 import { isAppError } from '../../shared/errors.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';
 const by = { type: 'system' as const, name: 'recall notice test' };
-
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-notice-'));
-let files = 0;
-/** The PDF's text as `pdftotext -layout` reads it, with runs of blanks folded to one. */
-function pdfText(bytes: Uint8Array): string {
-  const file = join(scratch, `notice-${++files}.pdf`);
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
 
 describe('the field safety notice PDF', () => {
   let t: TestDatabase;
@@ -92,7 +80,6 @@ describe('the field safety notice PDF', () => {
   });
   afterAll(() => {
     t?.close();
-    rmSync(scratch, { recursive: true, force: true });
   });
 
   it('in English names the recall, each lot shipped to this distributor with its quantity and serials, deadline and actions', async () => {

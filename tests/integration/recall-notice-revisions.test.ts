@@ -31,7 +31,8 @@ import { rootDir } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { mailText } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
-import { outboundEvents, pdfTextFlat } from '../support/evidence.ts';
+import { pdfTextFlat } from '../support/pdf-text.ts';
+import { eventsOf } from '../support/outbox-events.ts';
 import { replyForm } from '../support/reply-form.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
@@ -186,7 +187,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
       { filename: 'field-safety-notice-FSCA-2026-301-r2-zh-CN.pdf', relates_to_id: notice.alpen, purpose: 'recall_notice' },
     ]);
 
-    const [event] = await outboundEvents(t.db, 'recall.notice_revised');
+    const [event] = await eventsOf(t.db, 'recall.notice_revised');
     expect(event).toMatchObject({ recallNumber: 'FSCA-2026-301', fsnReference: 'FSCA-2026-301', revision: 2, type: 'update', replyRequested: true, changed: ['hazard'], consignees: 3, mails: 2, as2: 1, signature: { meaning: 'approval' } });
     const audit = await t.db.get<{ new_values: string; reason: string }>("SELECT new_values, reason FROM audit_log WHERE action = 'recall.notice_revised' AND entity_id = ?", [recallId]);
     expect(JSON.parse(audit!.new_values)).toMatchObject({ revisionId: issued.revisionId, revision: 2, type: 'update', recordHash: row!.record_hash, signature: row!.signature_id });
@@ -248,7 +249,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(followUp).toMatchObject({ revision: 3, type: 'follow_up', notices: 3 });
     expect(await noticeReplyNeededAgain(t.db, notice.rhein!)).toBe(false);
     expect((await getRecallDashboard(t.ctx, as.qa!, recallId)).counts).toMatchObject({ acknowledged: 1, replyNeededAgain: 0 });
-    expect((await outboundEvents(t.db, 'recall.notice_revised')).at(-1)).toMatchObject({ revision: 3, type: 'follow_up', replyRequested: false });
+    expect((await eventsOf(t.db, 'recall.notice_revised')).at(-1)).toMatchObject({ revision: 3, type: 'follow_up', replyRequested: false });
     const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.rhein! });
     // The notice in force keeps the update's hazard; the follow-up names the notice it adds to.
     expect(data).toMatchObject({ hazard: 'Under-infusion; air embolism', fsn: { type: 'follow_up', revision: 3, revisionToAnswer: 2, change: 'Replacement sets ship from 2026-04-20.' } });

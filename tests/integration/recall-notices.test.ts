@@ -5,10 +5,7 @@
 // expired) and leads to an account only through a code mailed to the notice's address; impossible quantities are refused with every problem named and
 // nothing written; a correction is a new signed version and the old one stays; the receipt
 // PDF reaches the signer; every event validates against the catalogue; the audit chain holds.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../shared/auth/actor.ts';
 import type { Db } from '../../shared/db/index.ts';
@@ -40,20 +37,13 @@ import { startSmtpServer, type ReceivedMail, type TestSmtpServer } from '../supp
 import { mailText, withMailText, recallMailSender } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
 import { replyForm } from '../support/reply-form.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const portalUrl = 'http://portal.test';
 const by = { type: 'system' as const, name: 'recall notices test' };
 const infusionSet = '09506000134352';
 const catheter = '09506000134369';
-
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-recall-'));
-let files = 0;
-function pdfText(bytes: Uint8Array | Buffer): string {
-  const file = join(scratch, `doc-${++files}.pdf`);
-  writeFileSync(file, bytes);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
 
 /** Rows that would change if a refused call had written anything. */
 async function footprint(db: Db): Promise<Record<string, number>> {

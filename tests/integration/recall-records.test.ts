@@ -5,10 +5,6 @@
 // was computed from; an attacker who drops the triggers first (as one holding the database file
 // would, re-hashing what it changed) is caught by `lotbridge audit verify`, which names each
 // altered record, and by the recall page, the distributor's reply page and the receipt PDF.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
 import type { Db } from '../../shared/db/index.ts';
@@ -29,19 +25,12 @@ import { runCli, type RunningServer } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { BrowserClient, openServerDb, rawClient, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { replyForm } from '../support/reply-form.ts';
+import { pdfText } from '../support/pdf-text.ts';
 
 const infusionSet = '09506000134352';
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const emails = { qa: 'qa@meridian-medical.example', distributor: 'distributor@rhein-medical.example' };
 const altered = 'Record altered since signing';
-
-const scratch = mkdtempSync(join(tmpdir(), 'lotbridge-records-'));
-let files = 0;
-function pdfText(bytes: ArrayBuffer): string {
-  const file = join(scratch, `doc-${++files}.pdf`);
-  writeFileSync(file, Buffer.from(bytes));
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' }).replace(/[ \t]+/g, ' ');
-}
 
 describe('recall records that cannot change silently', () => {
   let server: RunningServer;
@@ -107,7 +96,7 @@ describe('recall records that cannot change silently', () => {
 
     const forDistributor = await as.distributor.get(`/recalls/${recallId}/notice.pdf?lang=en`);
     expect(forDistributor.status).toBe(200);
-    expect(pdfText(await forDistributor.arrayBuffer())).toContain('FSCA-REC-1');
+    expect(pdfText(new Uint8Array(await forDistributor.arrayBuffer()))).toContain('FSCA-REC-1');
     const forQa = await as.qa.get(`/recalls/${recallId}/notice.pdf?distributor=${rhein}`);
     expect(forQa.status).toBe(200);
     await forQa.arrayBuffer();
@@ -161,7 +150,7 @@ describe('recall records that cannot change silently', () => {
     expect((await getRecallOverview(ctx, await actorFor(db, emails.qa), recallId)).permissions).toEqual({ act: false, add: true, close: true, followUp: true });
     expect(await (await as.distributor.get(`/recalls/${recallId}/reply`)).text()).not.toContain(altered);
     const receipt = await as.distributor.get(`/recalls/${recallId}/replies/${ackId}/receipt.pdf`);
-    expect(pdfText(await receipt.arrayBuffer())).not.toContain('RECORD ALTERED');
+    expect(pdfText(new Uint8Array(await receipt.arrayBuffer()))).not.toContain('RECORD ALTERED');
   });
 
   it('an attacker with SQL is refused: signed content is never updated or deleted, state only moves forward', async () => {
@@ -261,7 +250,7 @@ describe('recall records that cannot change silently', () => {
 
     const receipt = await as.distributor.get(`/recalls/${recallId}/replies/${ackId}/receipt.pdf`);
     expect(receipt.status).toBe(200);
-    expect(pdfText(await receipt.arrayBuffer())).toContain('RECORD ALTERED SINCE SIGNING');
+    expect(pdfText(new Uint8Array(await receipt.arrayBuffer()))).toContain('RECORD ALTERED SINCE SIGNING');
   });
 
   async function count(table: string): Promise<number> {

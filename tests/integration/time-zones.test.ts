@@ -26,7 +26,7 @@ import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { refusal } from '../support/refusal.ts';
 import { mailText } from '../support/mail.ts';
-import { pdfText } from '../support/pdf.ts';
+import { pdfText } from '../support/pdf-text.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 import { replyForm } from '../support/reply-form.ts';
