@@ -5,6 +5,7 @@ export const recallFsnDe: Record<keyof typeof recallFsnEn, string> = {
   'fsnRevision.problem.typeUnknown': 'Wählen Sie, ob diese Mitteilung eine Aktualisierung oder eine Folgemitteilung ist.',
   'fsnRevision.problem.changeRequired': 'Geben Sie an, was sich gegenüber der früheren Mitteilung geändert hat.',
   'fsnRevision.problem.notOpen': 'Nur ein offener Rückruf (Mitteilungen gesendet, nicht abgeschlossen) erhält eine Aktualisierung oder Folgemitteilung.',
+  'fsnRevision.problem.revisedMeanwhile': 'Die Mitteilung wurde aktualisiert (Revision {revision}), während Sie diese Antwort geschrieben haben: Lesen Sie die Aktualisierung und unterschreiben Sie Ihre Antwort erneut.',
   'fsnRevision.type.new': 'Neu',
   'fsnRevision.type.update': 'Aktualisierung',
   'fsnRevision.type.follow_up': 'Folgemitteilung',

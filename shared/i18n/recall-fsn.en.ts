@@ -3,6 +3,7 @@ export const recallFsnEn = {
   'fsnRevision.problem.typeUnknown': 'Choose whether this notice is an update or a follow-up.',
   'fsnRevision.problem.changeRequired': 'Say what changed since the earlier notice.',
   'fsnRevision.problem.notOpen': 'Only an open recall (notices sent, not closed) gets an update or follow-up notice.',
+  'fsnRevision.problem.revisedMeanwhile': 'The notice was updated (revision {revision}) while you were writing this reply: read the update, then sign your reply again.',
   'fsnRevision.type.new': 'New',
   'fsnRevision.type.update': 'Update',
   'fsnRevision.type.follow_up': 'Follow-up',

@@ -5,6 +5,7 @@ export const recallFsnZhCN: Record<keyof typeof recallFsnEn, string> = {
   'fsnRevision.problem.typeUnknown': '请选择本通知是更新通知还是后续通知。',
   'fsnRevision.problem.changeRequired': '请说明与之前通知相比有哪些变更。',
   'fsnRevision.problem.notOpen': '只有进行中的召回（通知已发送、尚未关闭）才能发布更新或后续通知。',
+  'fsnRevision.problem.revisedMeanwhile': '在您填写本回复期间，通知已更新（第 {revision} 版）：请阅读更新后再签署回复。',
   'fsnRevision.type.new': '新通知',
   'fsnRevision.type.update': '更新',
   'fsnRevision.type.follow_up': '后续',

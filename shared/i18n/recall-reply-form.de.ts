@@ -63,6 +63,7 @@ export const recallReplyFormDe: Record<keyof typeof recallReplyFormEn, string> =
   'replyForm.problem.serialsNotShipped': 'Auf dieser Zeile wurden Ihnen keine Seriennummern geliefert: melden Sie sie nach Menge.',
   'replyForm.problem.serialUnknown': 'Auf dieser Zeile nicht an Sie geliefert: {serials}.',
   'replyForm.problem.serialTwice': 'Unter mehr als einem Verbleib aufgeführt: {serials}.',
+  'replyForm.problem.serialsTooMany': 'Mehr Seriennummern als auf dieser Zeile an Sie geliefert ({max}).',
   'replyForm.problem.serialQuarantinedNotOnHand': 'Gesperrt, aber nicht im Bestand aufgeführt: {serials}.',
   'replyForm.problem.serialCount': 'Die Menge {count} passt nicht zu den {listed} aufgeführten Seriennummern.',
 };

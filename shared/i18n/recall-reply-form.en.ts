@@ -61,6 +61,7 @@ export const recallReplyFormEn = {
   'replyForm.problem.serialsNotShipped': 'No serials were shipped to you on this line: report it by quantity.',
   'replyForm.problem.serialUnknown': 'Not shipped to you on this line: {serials}.',
   'replyForm.problem.serialTwice': 'Listed under more than one outcome: {serials}.',
+  'replyForm.problem.serialsTooMany': 'More serials than were shipped to you on this line ({max}).',
   'replyForm.problem.serialQuarantinedNotOnHand': 'Quarantined but not listed on hand: {serials}.',
   'replyForm.problem.serialCount': 'The count {count} does not match the {listed} serials listed.',
 } as const;

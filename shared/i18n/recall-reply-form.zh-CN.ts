@@ -63,6 +63,7 @@ export const recallReplyFormZhCN: Record<keyof typeof recallReplyFormEn, string>
   'replyForm.problem.serialsNotShipped': '此行未向您发出任何序列号：请按数量答复。',
   'replyForm.problem.serialUnknown': '未在此行发给您：{serials}。',
   'replyForm.problem.serialTwice': '同时列在多个去向下：{serials}。',
+  'replyForm.problem.serialsTooMany': '列出的序列号多于此行发给您的数量（{max}）。',
   'replyForm.problem.serialQuarantinedNotOnHand': '已隔离但未列入现有库存：{serials}。',
   'replyForm.problem.serialCount': '数量 {count} 与列出的 {listed} 个序列号不一致。',
 };

@@ -48,12 +48,12 @@ export interface AcknowledgementView {
 export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisationId' | 'organisationKind'> | null, id: string): Promise<AcknowledgementView> {
   const a = await db.get<{
     id: string; notice_id: string; recall_id: string; recall_number: string; org: string; name: string; version: number; latest_version: number;
-    holds_stock: number; comment: string | null; record_hash: string; submitted_at: string; sig_hash: string;
+    holds_stock: number; comment: string | null; revision: number; record_hash: string; submitted_at: string; sig_hash: string;
     sig_id: string; signer_name: string; signer_email: string; meaning: string; method: string; signed_at: string;
     actions_completed: number | null; customers_informed: string | null; contact_requested: number | null; question: string | null; signer_function: string | null; signer_phone: string | null;
   }>(
     `SELECT a.id, a.notice_id, a.recall_id, r.recall_number, a.distributor_organisation_id AS org, o.name, a.version, n.latest_version,
-            a.holds_stock, a.comment, a.record_hash, a.submitted_at,
+            a.holds_stock, a.comment, a.revision, a.record_hash, a.submitted_at,
             s.id AS sig_id, s.record_hash AS sig_hash, s.signer_name, s.signer_email, s.meaning, s.method, s.signed_at, ${replyFormColumns}
      FROM recall_acknowledgements AS a
      JOIN recalls AS r ON r.id = a.recall_id
@@ -75,7 +75,7 @@ export async function getAcknowledgement(db: Tx, viewer: Pick<Actor, 'organisati
   const asGiven = lots.map((l) => acknowledgementLotFromRows(l, subs));
   // Hashed in the order the distributor gave the lots (insertion order); shown by GTIN and lot.
   const form = replyFormFromRow(a);
-  const hash = acknowledgementRecordHash({ noticeId: a.notice_id, recallNumber: a.recall_number, distributor: a.org, holdsStock: a.holds_stock === 1, comment: a.comment, form, lots: asGiven });
+  const hash = acknowledgementRecordHash({ noticeId: a.notice_id, recallNumber: a.recall_number, distributor: a.org, holdsStock: a.holds_stock === 1, comment: a.comment, form, revision: a.revision, lots: asGiven });
   return {
     id: a.id,
     noticeId: a.notice_id,

@@ -24,6 +24,8 @@ export interface AcknowledgementContent {
   comment: string | null;
   /** The MDCG 2023-3 answers (migration 0033); absent or null on replies signed before them. */
   form?: ReplyFormContent | null;
+  /** The field safety notice revision in force when signed (notice-revisions.ts); hashed from 2 on, so replies to the first notice hash as before. */
+  revision?: number | null;
   lots: {
     gtin: string;
     lot: string | null;
@@ -145,5 +147,6 @@ export function acknowledgementRecordHash(a: AcknowledgementContent): string {
     })),
     comment: a.comment,
     ...(a.form ? { form: a.form } : {}),
+    ...(a.revision && a.revision > 1 ? { revision: a.revision } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import { problem, type Problems } from '../errors.ts';
+import { toGtin14 } from '../gs1/gtin.ts';
 import { translate, type Locale } from '../i18n/index.ts';
 import { queueMail } from '../mail/queue-mail.ts';
 import type { AcknowledgementContent, ReplyFormContent } from './recall-record-hash.ts';
@@ -48,6 +49,27 @@ export function normalisedSerials(raw: Partial<SerialAnswer> | null | undefined)
     serialDispositions.map((d) => [d, [...new Set((raw[d] ?? []).map((s) => String(s).trim()).filter(Boolean))].sort()]),
   ) as SerialAnswer;
   return serialDispositions.some((d) => answer[d].length > 0) ? answer : null;
+}
+
+/**
+ * A line answered per serial can list at most the serials shipped on it under each outcome: a
+ * longer list is refused before anything else looks at it (so no list, however long, costs more
+ * than its reading), with the problem under its field.
+ */
+export function serialListsTooLong(lots: readonly { gtin: string; lot: string | null; serials?: Partial<SerialAnswer> | null }[], shipped: Map<string, string[]>): Problems {
+  const fields: Problems = {};
+  lots.forEach((l, i) => {
+    const max = shipped.get(`${toGtin14(String(l.gtin ?? '').trim())}\u0000${l.lot?.trim() ?? ''}`)?.length ?? 0;
+    // A line shipped without serials gets "not shipped" for a short list (replyFormProblems), this for a long one.
+    const allowed = max === 0 ? 100 : max;
+    for (const d of serialDispositions) if ((l.serials?.[d]?.length ?? 0) > allowed) fields[`lots/${i}/serials/${d}`] = problem('replyForm.serialsTooMany', { max });
+  });
+  return fields;
+}
+
+/** A list of serials for a problem's text: the first ten, then how many more. */
+function someSerials(serials: string[]): string {
+  return serials.length <= 10 ? serials.join(', ') : `${serials.slice(0, 10).join(', ')} (+${serials.length - 10})`;
 }
 
 /**
@@ -110,14 +132,15 @@ function serialAnswerProblems(l: AnsweredLot, shipped: string[]): Problems {
   const placed = new Map<string, string>();
   for (const d of serialDispositions) {
     const unknown = answer[d].filter((s) => !known.has(s));
-    if (unknown.length) fields[`serials/${d}`] = problem('replyForm.serialUnknown', { serials: unknown.join(', ') });
+    if (unknown.length) fields[`serials/${d}`] = problem('replyForm.serialUnknown', { serials: someSerials(unknown) });
     if (d === 'quarantined') continue;
     const twice = answer[d].filter((s) => placed.has(s));
-    if (twice.length) fields[`serials/${d}`] ??= problem('replyForm.serialTwice', { serials: twice.join(', ') });
+    if (twice.length) fields[`serials/${d}`] ??= problem('replyForm.serialTwice', { serials: someSerials(twice) });
     for (const s of answer[d]) placed.set(s, d);
   }
-  const notOnHand = answer.quarantined.filter((s) => !answer.onHand.includes(s));
-  if (notOnHand.length) fields['serials/quarantined'] ??= problem('replyForm.serialQuarantinedNotOnHand', { serials: notOnHand.join(', ') });
+  const onHand = new Set(answer.onHand);
+  const notOnHand = answer.quarantined.filter((s) => !onHand.has(s));
+  if (notOnHand.length) fields['serials/quarantined'] ??= problem('replyForm.serialQuarantinedNotOnHand', { serials: someSerials(notOnHand) });
   for (const d of serialDispositions) {
     if (l[d] !== answer[d].length && Number.isSafeInteger(l[d])) fields[d] = problem('replyForm.serialCount', { count: l[d], listed: answer[d].length });
   }

@@ -17,7 +17,9 @@ import type { SerialAnswer } from './serial-answer.ts';
 import { consigneeLocales } from './notice-languages.ts';
 import { getAcknowledgement } from './get-acknowledgement.ts';
 import { getNoticeData } from './get-notice-data.ts';
-import { normalisedSerials, queueQuestionMail, replyFormProblems, shippedSerials, type AnsweredLot, type ReplyFormInput } from './reply-form-answers.ts';
+import { normalisedSerials, queueQuestionMail, replyFormProblems, shippedSerials, serialListsTooLong, type AnsweredLot, type ReplyFormInput } from './reply-form-answers.ts';
+import type { Tx } from '../db/index.ts';
+import { revisionToAnswerSql } from './notice-revisions.ts';
 
 export interface SubRecipientInput {
   name: string;
@@ -55,6 +57,8 @@ export interface AcknowledgementInput {
   credential: SignerCredential;
   /** Language of the receipt mailed to the signer. */
   locale: Locale;
+  /** The notice revision the form asked the signer to answer (the portal sends it); a later update refuses the reply. */
+  answersRevision?: number;
 }
 
 export interface SubmittedAcknowledgement {
@@ -82,6 +86,8 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
   requireRole(actor, 'distributor_user');
   const notice = await noticeForDistributor(ctx.db, actor, input.noticeId);
   const shipped = await shippedSerials(ctx.db, notice.recallId, notice.distributorOrganisationId);
+  const tooLong = serialListsTooLong(input.lots, shipped);
+  if (Object.keys(tooLong).length) throw refusal('invalid_input', 'a list of serials is longer than the serials shipped on its line', tooLong);
   const { actions } = await getNoticeData(ctx.db, { recallId: notice.recallId, distributorOrganisationId: notice.distributorOrganisationId });
   // A sub-recipient told "today" is today where the distributor is, not in UTC.
   const today = todayIn(actorTimeZone(actor), ctx.clock.now());
@@ -100,7 +106,10 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
     throw refusal('invalid_input', 'enter your password to sign', { password: problem('signatures.passwordRequired') });
   }
 
-  const hash = acknowledgementRecordHash({ noticeId: notice.id, recallNumber: notice.recallNumber, distributor: notice.distributorOrganisationId, holdsStock: input.holdsStock, lots, comment, form });
+  // The notice in force, which the reply answers and its signature binds: a reply to a notice
+  // superseded since the form was shown (input.answersRevision) is refused, not counted.
+  const revision = await revisionInForce(ctx.db, notice.recallId, input.answersRevision);
+  const hash = acknowledgementRecordHash({ noticeId: notice.id, recallNumber: notice.recallNumber, distributor: notice.distributorOrganisationId, holdsStock: input.holdsStock, lots, comment, form, revision });
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: acknowledgementMeaning, credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {
@@ -109,6 +118,7 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
       [notice.id],
     );
     if (current!.state !== 'open') throw new AppError('conflict', `recall ${notice.recallNumber} is ${current!.state}: replies are closed`);
+    if ((await revisionInForce(tx, notice.recallId)) !== revision) throw revisedMeanwhile(notice.recallNumber, await revisionInForce(tx, notice.recallId));
     const version = current!.latest_version + 1;
     // What a correction replaces, for its audit entry.
     const previousId = version > 1 ? (await tx.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE notice_id = ? AND version = ?', [notice.id, version - 1]))!.id : null;
@@ -127,9 +137,9 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
       // revision: the field safety notice in force, which this reply answers (notice-revisions.ts).
       `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at,
                                             actions_completed, customers_informed, contact_requested, question, signer_function, signer_phone, revision)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ifnull((SELECT MAX(revision) FROM recall_notice_revisions WHERE recall_id = ?), 1))`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [id, notice.id, notice.recallId, notice.distributorOrganisationId, version, input.holdsStock ? 1 : 0, comment, hash, signature.id, actor.userId, now,
-        form.actionsCompleted ? 1 : 0, form.customersInformed, form.contactRequested ? 1 : 0, form.question, form.signerFunction, form.signerPhone, notice.recallId],
+        form.actionsCompleted ? 1 : 0, form.customersInformed, form.contactRequested ? 1 : 0, form.question, form.signerFunction, form.signerPhone, revision],
     );
     for (const l of lots) {
       await tx.run(
@@ -166,7 +176,7 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
       ...(previous
         ? { oldValues: { acknowledgement: previous.id, version: previous.version, holdsStock: previous.holdsStock, lots: previous.lots, comment: previous.comment, form: previous.form, signature: previous.signature.id, recordHash: previous.recordHash } }
         : {}),
-      newValues: { acknowledgement: id, version, holdsStock: input.holdsStock, lots, comment, form, signature: signature.id, recordHash: hash },
+      newValues: { acknowledgement: id, version, revision, holdsStock: input.holdsStock, lots, comment, form, signature: signature.id, recordHash: hash },
       requestId: ctx.requestId,
     });
     const manifestation = { signerName: signature.signerName, meaning: signature.meaning, signedAt: signature.signedAt, method: signature.method };
@@ -262,4 +272,23 @@ function checkLots(input: AcknowledgementInput, noticeLots: { gtin: string; lot:
   for (const [f, p] of Object.entries(formProblems(lots.map((l, i) => ({ ...l, serials: input.lots[i]!.serials }))))) fields[f] ??= p;
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the reply cannot be recorded as it is', fields);
   return lots;
+}
+
+/**
+ * The field safety notice revision in force for a recall (1 until an update or follow-up). With
+ * `answered` (the revision the signer's form asked to answer), a reply the form showed before an
+ * update superseded the notice is refused: its signer has not read what is now asked.
+ */
+async function revisionInForce(db: Pick<Tx, 'get'>, recallId: string, answered?: number): Promise<number> {
+  const row = await db.get<{ revision: number; to_answer: number; recall_number: string }>(
+    `SELECT ifnull((SELECT MAX(revision) FROM recall_notice_revisions WHERE recall_id = r.id), 1) AS revision, ${revisionToAnswerSql('r.id')} AS to_answer, r.recall_number
+       FROM recalls AS r WHERE r.id = ?`,
+    [recallId],
+  );
+  if (answered !== undefined && answered < row!.to_answer) throw revisedMeanwhile(row!.recall_number, row!.to_answer);
+  return row!.revision;
+}
+
+function revisedMeanwhile(recallNumber: string, revision: number) {
+  return refusal('conflict', `the notice of recall ${recallNumber} was revised while the reply was being written`, { answersRevision: problem('fsnRevision.revisedMeanwhile', { revision }) });
 }

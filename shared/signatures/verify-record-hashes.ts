@@ -210,9 +210,9 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
     async check(db, ids) {
       const list = JSON.stringify(ids);
       const rows = await db.all<
-        { id: string; notice_id: string; recall_number: string; org: string; holds_stock: number; comment: string | null; record_hash: string; sig_hash: string | null } & Parameters<typeof replyFormFromRow>[0]
+        { id: string; notice_id: string; recall_number: string; org: string; holds_stock: number; comment: string | null; revision: number; record_hash: string; sig_hash: string | null } & Parameters<typeof replyFormFromRow>[0]
       >(
-        `SELECT a.id, a.notice_id, r.recall_number, a.distributor_organisation_id AS org, a.holds_stock, a.comment, a.record_hash, s.record_hash AS sig_hash, ${replyFormColumns}
+        `SELECT a.id, a.notice_id, r.recall_number, a.distributor_organisation_id AS org, a.holds_stock, a.comment, a.revision, a.record_hash, s.record_hash AS sig_hash, ${replyFormColumns}
          FROM recall_acknowledgements AS a
          JOIN recalls AS r ON r.id = a.recall_id
          LEFT JOIN signatures AS s ON s.id = a.signature_id
@@ -236,6 +236,7 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
           holdsStock: a.holds_stock === 1,
           comment: a.comment,
           form: replyFormFromRow(a),
+          revision: a.revision,
           lots: lots
             .filter((l) => l.acknowledgement_id === a.id)
             .map((l) => acknowledgementLotFromRows(l, subs.filter((x) => x.acknowledgement_id === a.id))),

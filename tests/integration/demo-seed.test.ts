@@ -58,7 +58,7 @@ describe('the demo as npm start seeds it', () => {
     expect(content.products).toEqual([expect.objectContaining({ gtin: demoGtins.catheter, tradeName: 'Meridian CVC triple lumen', model: 'CVC-7T, 7 Fr' })]);
     expect(content.contact).toEqual({ name: demoNoticeContact.name, email: demoNoticeContact.email, phone: demoNoticeContact.phone });
     expect(content.srn).toBe(demoNoticeContact.srn);
-    expect(content.fsn).toEqual({ reference: demoRecallFsn.fsnReference, type: 'new', revision: 1 });
+    expect(content.fsn).toMatchObject({ reference: demoRecallFsn.fsnReference, type: 'new', revision: 1, revisionToAnswer: 1 });
     expect(content.authorities.map((a) => a.name)).toEqual(demoRecallFsn.authorities);
     expect(content.hazard).toBeTruthy();
   });

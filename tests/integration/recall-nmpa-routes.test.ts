@@ -42,7 +42,7 @@ describe('NMPA document routes', () => {
           await receiveErpEvent(ctx, {
             webhookId: `msg_nmpa_routes_${++n}`,
             sentAt: Math.floor(now.getTime() / 1000),
-            body: { type: 'recall.issued', timestamp: now.toISOString(), data: { recallNumber, issuedAt: now.toISOString(), reason: 'Roller clamp may leak', classifications, products: [{ gtin, lots: ['DEMO-2601A'] }], ...extra } },
+            body: { type: 'recall.issued', timestamp: now.toISOString(), data: { recallNumber, issuedAt: now.toISOString(), reason: 'Roller clamp may leak', hazard: 'Air embolism', classifications, products: [{ gtin, lots: ['DEMO-2601A'] }], ...extra } },
           })
         ).outcome as { recall: string }
       ).recall;

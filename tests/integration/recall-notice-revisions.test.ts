@@ -25,7 +25,7 @@ import { getRecallDashboard } from '../../shared/recalls/get-recall-dashboard.ts
 import { sendRecallFollowUps } from '../../shared/recalls/send-recall-follow-ups.ts';
 import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
-import { verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
+import { recallRecordFindings, verifyRecordHashes } from '../../shared/signatures/verify-record-hashes.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { rootDir } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
@@ -233,10 +233,21 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(followUps.find((f) => f.noticeId === notice.rhein)).toMatchObject({ kind: 'second_notice', sentTo: 'distributor' });
   });
 
-  it('a new reply answers the update and clears it', async () => {
-    const again = await submitAcknowledgement(t.ctx, as.distributor!, rp, reply({ lots: [{ gtin: infusionSet, lot: 'L-A', received: 100, onHand: 0, quarantined: 0, returned: 100, destroyed: 0, subRecipients: [] }] }));
+  it('a new reply answers the update and clears it; one written on the form shown before the update is refused', async () => {
+    const lots = [{ gtin: infusionSet, lot: 'L-A', received: 100, onHand: 0, quarantined: 0, returned: 100, destroyed: 0, subRecipients: [] }];
+    // The form was shown before update 2: its signer has not read what is now asked.
+    const stale = await refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, reply({ lots, answersRevision: 1 })));
+    expect(stale).toMatchObject({ code: 'conflict', problems: { answersRevision: { code: 'fsnRevision.revisedMeanwhile', params: { revision: 2 } } } });
+    const again = await submitAcknowledgement(t.ctx, as.distributor!, rp, reply({ lots, answersRevision: 2 }));
     expect(again.version).toBe(2);
     expect(await t.db.get('SELECT revision FROM recall_acknowledgements WHERE id = ?', [again.acknowledgementId])).toEqual({ revision: 2 });
+    // The revision answered is what the signature binds: changed in the file, the reply no longer verifies.
+    expect(await recallRecordFindings(t.db, recallId)).toEqual([]);
+    await t.db.run('DROP TRIGGER recall_acknowledgements_no_update');
+    await t.db.run('UPDATE recall_acknowledgements SET revision = 1 WHERE id = ?', [again.acknowledgementId]);
+    expect(await recallRecordFindings(t.db, recallId)).toContainEqual({ type: 'recall_acknowledgement', id: again.acknowledgementId, problem: 'altered' });
+    await t.db.run('UPDATE recall_acknowledgements SET revision = 2 WHERE id = ?', [again.acknowledgementId]);
+    await t.db.run("CREATE TRIGGER recall_acknowledgements_no_update BEFORE UPDATE ON recall_acknowledgements BEGIN SELECT RAISE(ABORT, 'acknowledgements are permanent: a correction is a new version'); END");
     expect(await noticeReplyNeededAgain(t.db, notice.rhein!)).toBe(false);
     const dashboard = await getRecallDashboard(t.ctx, as.qa!, recallId);
     expect(dashboard.counts).toMatchObject({ acknowledged: 1, replyNeededAgain: 0 });
@@ -266,7 +277,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(records.checked.recall_notice_revision).toBe(2);
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
 
-    await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for.', credential: { password: demoPassword } });
+    await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for.', overrideReason: 'The consignees without a reply were reached by phone.', credential: { password: demoPassword } });
     const closed = await refusal(issueNoticeRevision(t.ctx, as.qa!, rp, { ...update, recallId, portalUrl, credential: { password: demoPassword } }));
     expect([closed.code, closed.problems]).toEqual(['conflict', { recall: { code: 'fsnRevision.notOpen' } }]);
   });

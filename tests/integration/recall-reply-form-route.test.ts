@@ -83,6 +83,7 @@ describe('the reply form’s MDCG 2023-3 answers', () => {
         recallNumber: 'FSCA-RFR-1',
         issuedAt: now.toISOString(),
         reason: 'Roller clamp may leak',
+        hazard: 'Air embolism',
         products: [
           { gtin: infusionSet, lots: ['L-1'] },
           { gtin: catheter, serials: ['SN-7', 'SN-8', 'SN-9'] },

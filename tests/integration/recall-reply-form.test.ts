@@ -185,6 +185,20 @@ describe('the MDCG 2023-3 customer reply', () => {
     expect(await replies()).toEqual({ n: 0 });
   });
 
+  it('a list of serials longer than the serials shipped on its line is refused before anything else is checked, the password included', async () => {
+    const [la, cat] = reply().lots as [AcknowledgementInput['lots'][number], AcknowledgementInput['lots'][number]];
+    // The four catheters shipped; 200,000 made-up serials under each of two outcomes: one cheap refusal, no comparison of the lists.
+    const many = Array.from({ length: 200_000 }, (_, i) => `X-${i}`);
+    const e = await refusal(
+      submitAcknowledgement(t.ctx, as.distributor!, rp, reply({ lots: [la, { ...cat, onHand: 0, quarantined: 0, serials: { onHand: many, quarantined: many } }], credential: { password: 'not the password' } })),
+    );
+    expect(e.problems).toEqual({
+      'lots/1/serials/onHand': { code: 'replyForm.serialsTooMany', params: { max: 4 } },
+      'lots/1/serials/quarantined': { code: 'replyForm.serialsTooMany', params: { max: 4 } },
+    });
+    expect(await replies()).toEqual({ n: 0 });
+  });
+
   it('a question for QA: mailed to the manufacturer’s QA, on the dashboard row and in the event, with the serials and the signer', async () => {
     const lots = reply().lots.map((l) =>
       l.lot ? l : { ...l, onHand: 2, quarantined: 2, returned: 1, corrected: 1, serials: { onHand: ['SN-2', 'SN-1'], quarantined: ['SN-1', 'SN-2'], returned: ['SN-3'], corrected: [' SN-4 '] } },

@@ -55,6 +55,7 @@ export const actions = {
         form: reply.form,
         credential: { password: String(form.get('password') ?? '') },
         locale: locals.locale,
+        ...(form.has('answersRevision') ? { answersRevision: Number(form.get('answersRevision')) } : {}),
       });
     } catch (e) {
       const failure = problemFailure(e, locals, 'reply', reply?.values ?? {}, (path) => formFieldOf(path, reply?.rows ?? [], noticeLots));
