@@ -1,5 +1,6 @@
 // The calendar arithmetic of certificate expiry, shared by send-expiry-reminders.ts and
-// list-certificate-expiry.ts. A certificate is valid through its `valid_to` day (UTC): it
+// list-certificate-expiry.ts. A certificate is valid through its `valid_to` day (the reminders judge
+// that day where the supplier is, send-expiry-reminders.ts; the list in UTC): it
 // has 0 days left on that day and is expired from the next one.
 
 /** Reminder thresholds in days before `valid_to`, the earliest first; 0 is the expiry itself. */

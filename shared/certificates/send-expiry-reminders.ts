@@ -7,6 +7,7 @@ import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import { newId } from '../ids.ts';
 import { certificateEventData, certificateSelect, toCertificate, type Certificate, type CertificateRow } from './certificate.ts';
 import { addDays, daysLeft, dueThreshold, expiredThreshold, expiryHorizonDays, utcDay, type ReminderThreshold } from './expiry.ts';
+import { todayIn } from '../time-zone.ts';
 
 /** One reminder that was sent: a row in certificate_reminders, its mail, audit entry and event. */
 export interface SentReminder {
@@ -66,14 +67,16 @@ function reminderMail(certificate: Certificate, threshold: ReminderThreshold, le
  * certificate.expired event. Returns what it sent.
  */
 export async function sendExpiryReminders(ctx: UseCaseContext, options: ExpiryReminderOptions = {}): Promise<SentReminder[]> {
-  const today = utcDay(ctx.clock.now());
-  const candidates = await ctx.db.all<{ id: string; valid_to: string }>(
-    "SELECT id, valid_to FROM certificates WHERE state = 'approved' AND valid_to <= ? ORDER BY valid_to, id",
-    [addDays(today, expiryHorizonDays)],
+  // A day a zone ahead of UTC may already have begun: look one day further than the horizon.
+  const candidates = await ctx.db.all<{ id: string; valid_to: string; time_zone: string }>(
+    `SELECT c.id, c.valid_to, o.time_zone FROM certificates AS c JOIN organisations AS o ON o.id = c.organisation_id
+      WHERE c.state = 'approved' AND c.valid_to <= ? ORDER BY c.valid_to, c.id`,
+    [addDays(utcDay(ctx.clock.now()), expiryHorizonDays + 1)],
   );
   const sent: SentReminder[] = [];
   for (const candidate of candidates) {
-    const left = daysLeft(candidate.valid_to, today);
+    // The certificate is valid through its valid_to day where the supplier is: judged by its calendar, not UTC's.
+    const left = daysLeft(candidate.valid_to, todayIn(candidate.time_zone, ctx.clock.now()));
     const threshold = dueThreshold(left);
     if (threshold === undefined) continue;
     const already = await ctx.db.get('SELECT id FROM certificate_reminders WHERE certificate_id = ? AND threshold = ?', [candidate.id, threshold]);

@@ -39,6 +39,7 @@ import { refusal } from '../support/refusal.ts';
 import { demo } from '../support/demo.ts';
 import { submitTestCertificate, testIssuer } from '../support/records.ts';
 import { setSubmissionMail } from '../../shared/users/submission-mail-setting.ts';
+import { setOrganisationTimeZone } from '../../shared/organisations/set-organisation-time-zone.ts';
 
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
@@ -220,8 +221,12 @@ describe('certificate expiry reminders (fixed clock)', () => {
     for (const who of ['qa', 'supplier', 'distributor'] as const) await forbidden(listMail(t.ctx, as[who]));
   });
 
-  it('sends the expiry reminder the day after valid_to, once', async () => {
-    before(-1);
+  it('sends the expiry reminder once valid_to has ended where the supplier is (in Shanghai: at 16:00 UTC that day), once', async () => {
+    const supplierOrg = (await t.db.get<{ organisation_id: string }>('SELECT organisation_id FROM certificates WHERE id = ?', [current.id]))!.organisation_id;
+    await setOrganisationTimeZone(t.ctx, as.admin, { organisationId: supplierOrg, timeZone: 'Asia/Shanghai' });
+    t.clock.set(`${validTo}T15:59:00.000Z`); // 23:59 on the last valid day in Shanghai
+    expect(await run()).toEqual([]);
+    t.clock.set(`${validTo}T16:00:00.000Z`); // 00:00 the next day in Shanghai, still the last day in UTC
     const sent = await run();
     expect(summary(sent)).toEqual([{ certificateId: current.id, threshold: 0, daysLeft: -1, eventType: 'certificate.expired' }]);
     expect(await t.db.get<{ subject: string }>("SELECT subject FROM mail_messages WHERE state = 'queued' LIMIT 1")).toEqual({
@@ -230,6 +235,7 @@ describe('certificate expiry reminders (fixed clock)', () => {
     expect(await run()).toEqual([]);
     before(-200);
     expect(await run()).toEqual([]);
+    await setOrganisationTimeZone(t.ctx, as.admin, { organisationId: supplierOrg, timeZone: 'UTC' });
   });
 
   it('never reminded the superseded or the rejected version; every reminder is recorded, audited and announced', async () => {
