@@ -48,7 +48,7 @@ describe('effectiveness checks, closing and the termination package', () => {
       recall: string;
     };
   const issue = (recallNumber: string, extra: Record<string, unknown>) =>
-    send('recall.issued', { recallNumber, issuedAt: '2026-03-02T08:00:00Z', reason: 'Roller clamp may leak', products: [{ gtin: infusionSet, lots: ['L-C'] }], responseDeadline: '2026-03-12', ...extra });
+    send('recall.issued', { recallNumber, issuedAt: '2026-03-02T08:00:00Z', reason: 'Roller clamp may leak', hazard: 'Under-infusion', products: [{ gtin: infusionSet, lots: ['L-C'] }], responseDeadline: '2026-03-12', ...extra });
   const reply = async (who: string, orgId: string, lot: Omit<AcknowledgementInput['lots'][number], 'gtin' | 'lot' | 'subRecipients'>) => {
     const notice = (await t.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, orgId]))!;
     return submitAcknowledgement(t.ctx, as[who]!, rp, {

@@ -266,7 +266,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(records.checked.recall_notice_revision).toBe(2);
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
 
-    await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for.', credential: { password: demoPassword } });
+    await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for.', overrideReason: 'Closed for the test with consignees still open.', credential: { password: demoPassword } });
     const closed = await refusal(issueNoticeRevision(t.ctx, as.qa!, rp, { ...update, recallId, portalUrl, credential: { password: demoPassword } }));
     expect([closed.code, closed.problems]).toEqual(['conflict', { recall: { code: 'fsnRevision.notOpen' } }]);
   });

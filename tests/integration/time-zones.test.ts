@@ -125,7 +125,7 @@ describe('dates judged in the organisation time zone (use cases, fixed clock)', 
       receiveErpEvent(t.ctx, {
         webhookId: `msg_tz_${recallNumber}`,
         sentAt: Math.floor(t.clock.now().getTime() / 1000),
-        body: { type: 'recall.issued', timestamp: t.clock.now().toISOString(), data: { recallNumber, issuedAt: t.clock.now().toISOString(), reason: 'Leak', products: [{ gtin, lots: ['A'] }], responseDeadline: '2026-03-07', actionsDeadline: '2026-03-14', deadlineTimeZone } },
+        body: { type: 'recall.issued', timestamp: t.clock.now().toISOString(), data: { recallNumber, issuedAt: t.clock.now().toISOString(), reason: 'Leak', hazard: 'Under-infusion', products: [{ gtin, lots: ['A'] }], responseDeadline: '2026-03-07', actionsDeadline: '2026-03-14', deadlineTimeZone } },
       });
     await issue('TZ-ERP-1', 'Asia/Shanghai');
     expect(await t.db.get("SELECT response_deadline, actions_deadline FROM recalls WHERE recall_number = 'TZ-ERP-1'")).toEqual({
