@@ -171,7 +171,7 @@ describe('effectiveness checks and closed recalls that cannot change silently', 
       [plain, 'actions_deadline', '2030-01-01T00:00:00.000Z'],
     ];
     for (const [id, column, value] of tampered) {
-      const before = (await raw.execute({ sql: `SELECT ${column} AS v FROM recalls WHERE id = ?`, args: [id] })).rows[0]!.v;
+      const before = (await raw.execute({ sql: `SELECT ${column} AS v FROM recalls WHERE id = ?`, args: [id] })).rows[0]!.v as string | number;
       await raw.execute({ sql: `UPDATE recalls SET ${column} = ? WHERE id = ?`, args: [value as string | number, id] });
       expect(await recallRecordFindings(db, id), `${column} of ${id}`).toEqual([{ type: 'recall', id, problem: 'inconsistent' }]);
       await raw.execute({ sql: `UPDATE recalls SET ${column} = ? WHERE id = ?`, args: [before, id] });
