@@ -60,7 +60,7 @@ async function readStdinLine(): Promise<string> {
 const recordProblems = {
   altered: 'altered since it was recorded (its content does not match its record hash)',
   signature_differs: 'its signature is bound to another record hash',
-  inconsistent: 'its columns differ from its hashed content',
+  inconsistent: 'its columns differ from its hashed content (an effectiveness check: from its latest signed outcome)',
   audit_differs: 'its record hash differs from the one the audit trail recorded when it was created',
   consignees_differ: 'its consignees differ from those the audit trail recorded',
 } as const;

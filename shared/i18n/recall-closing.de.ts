@@ -62,4 +62,6 @@ export const recallClosingDe: Record<keyof typeof recallClosingEn, string> = {
   'recallClosing.package.checksHeading': 'Wirksamkeitsprüfungen',
   'recallClosing.package.reportFollows': 'Der abschließende Statusbericht (21 CFR 7.53(b)) folgt auf den nächsten Seiten.',
   'recallClosing.package.footer': 'Rückruf {recallNumber} · Antrag auf Beendigung, Stand {asOf} · Seite {page} von {pages}',
+  'recallClosing.altered.outcome': 'Signiertes Ergebnis einer Wirksamkeitsprüfung {id}',
+  'recallClosing.altered.check': 'Das angezeigte Ergebnis einer Wirksamkeitsprüfung (es ist nicht das zuletzt von der Qualitätssicherung signierte)',
 };

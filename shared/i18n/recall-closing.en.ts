@@ -60,4 +60,6 @@ export const recallClosingEn = {
   'recallClosing.package.checksHeading': 'Effectiveness checks',
   'recallClosing.package.reportFollows': 'The final status report (21 CFR 7.53(b)) follows on the next pages.',
   'recallClosing.package.footer': 'Recall {recallNumber} · termination request as of {asOf} · page {page} of {pages}',
+  'recallClosing.altered.outcome': 'Signed effectiveness check outcome {id}',
+  'recallClosing.altered.check': 'The outcome shown for an effectiveness check (it is not the latest outcome QA signed)',
 } as const;

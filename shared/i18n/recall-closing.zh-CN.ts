@@ -62,4 +62,6 @@ export const recallClosingZhCN: Record<keyof typeof recallClosingEn, string> = {
   'recallClosing.package.checksHeading': '有效性检查',
   'recallClosing.package.reportFollows': '最终状态报告（21 CFR 7.53(b)）见后续页面。',
   'recallClosing.package.footer': '召回 {recallNumber} · 终止申请，截至 {asOf} · 第 {page} 页，共 {pages} 页',
+  'recallClosing.altered.outcome': '已签名的有效性检查结果 {id}',
+  'recallClosing.altered.check': '某项有效性检查显示的结果（与质量保证部门最近签名的结果不一致）',
 };

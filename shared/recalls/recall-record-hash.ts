@@ -16,6 +16,14 @@ export function recallRecordHash(source: 'erp' | 'portal', payload: Record<strin
   return recordHash(payload);
 }
 
+/**
+ * What QA's signature over an effectiveness check's outcome binds to (recall_effectiveness_outcomes.record_hash),
+ * recomputed by lotbridge audit verify and whenever the recall is shown.
+ */
+export function effectivenessOutcomeHash(c: { recallId: string; recallNumber: string; distributorOrganisationId: string; outcome: string; method: string; note: string | null }): string {
+  return recordHash({ action: 'effectiveness_check', ...c });
+}
+
 export interface AcknowledgementContent {
   noticeId: string;
   recallNumber: string;

@@ -4,7 +4,7 @@ import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { checkEffectiveness } from './recall-permissions.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { newId } from '../ids.ts';
-import { recordHash } from '../signatures/record-hash.ts';
+import { effectivenessOutcomeHash } from './recall-record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
 import { AppError, problem, refusal, type Problems } from '../errors.ts';
@@ -27,10 +27,7 @@ export interface RecordedCheck {
   signatureId: string;
 }
 
-/** What QA's signature over a check's outcome binds to. */
-export function effectivenessOutcomeHash(c: { recallId: string; recallNumber: string; distributorOrganisationId: string; outcome: string; method: string; note: string | null }): string {
-  return recordHash({ action: 'effectiveness_check', ...c });
-}
+export { effectivenessOutcomeHash } from './recall-record-hash.ts';
 
 /**
  * Manufacturer QA records what the effectiveness check of one drawn consignee found: the
@@ -93,7 +90,7 @@ export async function recordEffectivenessCheck(
       entityType: 'recall',
       entityId: recall.id,
       oldValues: { distributorOrganisationId: input.distributorOrganisationId, outcome: before.outcome, note: before.note, checkedAt: before.checked_at },
-      newValues: { distributorOrganisationId: input.distributorOrganisationId, outcome, method, note, checkedAt, record: id, signature: signature.id },
+      newValues: { distributorOrganisationId: input.distributorOrganisationId, outcome, method, note, checkedAt, record: id, signature: signature.id, recordHash: hash },
       requestId: ctx.requestId,
     });
     return { id, recallId: recall.id, distributorOrganisationId: input.distributorOrganisationId, outcome, method, note, checkedAt, signatureId: signature.id };

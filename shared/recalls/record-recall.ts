@@ -9,7 +9,7 @@ import { isLocale, type Locale } from '../i18n/index.ts';
 import { defaultNoticeLocales, type RecallTranslations } from './notice-languages.ts';
 import { resolveConsignees, type RecalledProduct, type ResolvedConsignees } from './resolve-consignees.ts';
 import { recallRecordHash } from './recall-record-hash.ts';
-import { actionsDeadlineInstant, deadlineInstant, isEffectivenessLevel, severityOf, type Classification } from './recall-terms.ts';
+import { actionsDeadlineInstant, deadlineInstant, isEffectivenessLevel, severityOf, type Classification, type EffectivenessLevel, type Severity } from './recall-terms.ts';
 
 /** A recall as issued, from the ERP (recall.issued) or by QA in the portal. */
 export interface RecallContent {
@@ -35,6 +35,23 @@ export interface RecallContent {
 }
 
 /**
+ * The columns a recall's content gives, stored with it and cross-checked against its payload by
+ * lotbridge audit verify: severity, the reply and actions deadlines (dates end in the recall's
+ * deadlineTimeZone), the effectiveness level and level B's percentage (null otherwise, and for
+ * payloads from before it). Null when deadlineTimeZone is not an IANA zone.
+ */
+export function issuedTerms(data: RecallContent): { severity: Severity; deadline: string; actionsDeadline: string; level: EffectivenessLevel; percent: number | null } | null {
+  const severity = severityOf(data.classifications ?? []);
+  const zone = data.deadlineTimeZone === undefined ? defaultTimeZone : canonicalTimeZone(String(data.deadlineTimeZone));
+  if (!zone) return null;
+  const deadline = deadlineInstant(data.responseDeadline, severity, new Date(data.issuedAt), zone);
+  const actionsDeadline = actionsDeadlineInstant(data.actionsDeadline, deadline, severity, zone);
+  const level = isEffectivenessLevel(data.effectivenessLevel) ? data.effectivenessLevel : 'C';
+  const percent = level === 'B' && typeof data.effectivenessPercent === 'number' ? data.effectivenessPercent : null;
+  return { severity, deadline, actionsDeadline, level, percent };
+}
+
+/**
  * Stores a recall (state 'received': QA reviews the consignees before notices go out) with
  * the columns follow-up and dashboard query, and resolves its consignees from the shipment
  * records in the same transaction: a recall never exists without them.
@@ -48,13 +65,9 @@ export async function recordRecall(
   const existing = await tx.get<{ id: string }>('SELECT id FROM recalls WHERE recall_number = ?', [data.recallNumber]);
   if (existing) throw refusal('conflict', `recall ${data.recallNumber} was already issued`, { [`${input.fieldPrefix ?? ''}recallNumber`]: problem('recalls.recallNumberTaken', { id: existing.id }) });
 
-  const severity = severityOf(data.classifications ?? []);
-  const zone = data.deadlineTimeZone === undefined ? defaultTimeZone : canonicalTimeZone(String(data.deadlineTimeZone));
-  if (!zone) throw refusal('invalid_input', `${String(data.deadlineTimeZone)} is not an IANA time zone`, { [`${input.fieldPrefix ?? ''}deadlineTimeZone`]: problem('timeZones.badZone', { zone: String(data.deadlineTimeZone) }) });
-  const deadline = deadlineInstant(data.responseDeadline, severity, new Date(data.issuedAt), zone);
-  const actionsDeadline = actionsDeadlineInstant(data.actionsDeadline, deadline, severity, zone);
-  const level = isEffectivenessLevel(data.effectivenessLevel) ? data.effectivenessLevel : 'C';
-  const percent = level === 'B' && typeof data.effectivenessPercent === 'number' ? data.effectivenessPercent : null;
+  const terms = issuedTerms(data);
+  if (!terms) throw refusal('invalid_input', `${String(data.deadlineTimeZone)} is not an IANA time zone`, { [`${input.fieldPrefix ?? ''}deadlineTimeZone`]: problem('timeZones.badZone', { zone: String(data.deadlineTimeZone) }) });
+  const { severity, deadline, actionsDeadline, level, percent } = terms;
   const wanted = (data.noticeLanguages ?? []).filter(isLocale);
   const noticeLocales: Locale[] = wanted.length ? [...new Set(wanted)] : defaultNoticeLocales;
   const id = newId('rcl');

@@ -3,12 +3,13 @@ import { certificateRecordHash, certificateSelect, toCertificate, type Certifica
 import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
 import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
 import { shipmentRecordHash } from '../erp/shipment-record.ts';
-import { acknowledgementLotFromRows, acknowledgementRecordHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
+import { acknowledgementLotFromRows, acknowledgementRecordHash, effectivenessOutcomeHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
+import { issuedTerms, type RecallContent } from '../recalls/record-recall.ts';
 import { onwardReplyRecordHash } from '../recalls/onward-reply-record.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'recall_notice_revision', 'recall_onward_reply', 'shipment'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'shipment'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -20,9 +21,12 @@ export type HashedRecordType = (typeof hashedRecordTypes)[number];
  *   was created (a record changed and re-hashed: the audit trail is chained, the record is not);
  * - `consignees_differ` (recalls): its consignee rows no longer add up to what the audit trail
  *   recorded when they were resolved or added (a consignee changed or removed).
+ * A `recall_effectiveness_check` (id: recall id/distributor organisation id) is `inconsistent`
+ * when the outcome it shows (what the dashboard counts and closing asks for) is not its latest
+ * signed outcome (for outcomes recorded unsigned before migration 0034: its latest audited one).
  */
 export interface RecordFinding {
-  type: HashedRecordType;
+  type: HashedRecordType | 'recall_effectiveness_check';
   id: string;
   problem: 'altered' | 'signature_differs' | 'inconsistent' | 'audit_differs' | 'consignees_differ';
 }
@@ -61,6 +65,10 @@ const createdSql: Record<HashedRecordType, string> = {
   recall_notice_revision: `SELECT new_values ->> '$.revisionId' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                            WHERE entity_type = 'recall' AND action = 'recall.notice_revised'
                              AND entity_id IN (SELECT recall_id FROM recall_notice_revisions WHERE id IN (${idList}))`,
+  // An effectiveness check's outcome is audited on its recall, naming the outcome record.
+  recall_effectiveness_outcome: `SELECT new_values ->> '$.record' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                                 WHERE entity_type = 'recall' AND action = 'recall.effectiveness_check_recorded'
+                                   AND entity_id IN (SELECT recall_id FROM recall_effectiveness_outcomes WHERE id IN (${idList}))`,
   // A customer's reply by onward link is audited on its onward notice, naming the reply.
   recall_onward_reply: `SELECT new_values ->> '$.reply' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                         WHERE entity_type = 'recall_onward_notice' AND action = 'recall.onward_replied'
@@ -107,16 +115,51 @@ async function consigneesDiffer(db: Tx, ids: string[]): Promise<Set<string>> {
   return differs;
 }
 
+/**
+ * The effectiveness checks of recalls `ids` whose outcome columns (what the dashboard counts and
+ * closing asks for) are not their latest signed outcome; a check with no signed outcome shows
+ * its latest audited one (recorded unsigned, before migration 0034), or none.
+ */
+async function checksDiffer(db: Tx, ids: string[]): Promise<RecordFinding[]> {
+  const rows = await db.all<{
+    recall_id: string; org: string; outcome: string | null; note: string | null; checked_at: string | null; checked_by: string | null;
+    signed: string | null; signed_outcome: string | null; signed_note: string | null; signed_at: string | null; signed_by: string | null; audited: string | null;
+  }>(
+    `SELECT e.recall_id, e.distributor_organisation_id AS org, e.outcome, e.note, e.checked_at, e.checked_by,
+            o.id AS signed, o.outcome AS signed_outcome, o.note AS signed_note, o.checked_at AS signed_at, o.checked_by AS signed_by,
+            CASE WHEN o.id IS NULL AND e.outcome IS NOT NULL THEN
+              (SELECT a.new_values FROM audit_log AS a
+                WHERE a.entity_type = 'recall' AND a.entity_id = e.recall_id AND a.action = 'recall.effectiveness_check_recorded'
+                  AND a.new_values ->> '$.distributorOrganisationId' = e.distributor_organisation_id ORDER BY a.seq DESC LIMIT 1) END AS audited
+     FROM recall_effectiveness_checks AS e
+     LEFT JOIN recall_effectiveness_outcomes AS o ON o.id = (
+       SELECT x.id FROM recall_effectiveness_outcomes AS x WHERE x.recall_id = e.recall_id AND x.distributor_organisation_id = e.distributor_organisation_id
+        ORDER BY x.checked_at DESC, x.rowid DESC LIMIT 1)
+     WHERE e.recall_id IN (${idList}) ORDER BY e.recall_id, e.distributor_organisation_id`,
+    [JSON.stringify(ids)],
+  );
+  const differs = (e: (typeof rows)[number]): boolean => {
+    if (e.signed !== null) return e.outcome !== e.signed_outcome || e.note !== e.signed_note || e.checked_at !== e.signed_at || e.checked_by !== e.signed_by;
+    if (e.outcome === null) return e.note !== null || e.checked_at !== null;
+    if (e.audited === null) return true; // an outcome nobody recorded
+    const a = JSON.parse(e.audited) as { outcome?: unknown; note?: unknown; checkedAt?: unknown };
+    return e.outcome !== a.outcome || e.note !== (a.note ?? null) || e.checked_at !== a.checkedAt;
+  };
+  return rows.filter(differs).map((e) => ({ type: 'recall_effectiveness_check', id: `${e.recall_id}/${e.org}`, problem: 'inconsistent' }));
+}
+
 /** Adds the audit-trail comparisons to what a checker found. */
 async function withAuditChecks(db: Tx, type: HashedRecordType, ids: string[], results: Checked[]): Promise<Checked[]> {
   const differs = await auditDiffers(db, type, ids);
   const consignees = type === 'recall' ? await consigneesDiffer(db, ids) : new Set<string>();
+  const checks = type === 'recall' ? await checksDiffer(db, ids) : [];
   return results.map((r) => ({
     ...r,
     findings: [
       ...r.findings,
       ...(differs.has(r.id) ? [{ type, id: r.id, problem: 'audit_differs' as const }] : []),
       ...(consignees.has(r.id) ? [{ type, id: r.id, problem: 'consignees_differ' as const }] : []),
+      ...checks.filter((c) => c.id.startsWith(`${r.id}/`)),
     ],
   }));
 }
@@ -180,8 +223,11 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
   recall: {
     table: 'recalls',
     async check(db, ids) {
-      const rows = await db.all<{ id: string; recall_number: string; source: 'erp' | 'portal'; payload: string; issued_at: string; record_hash: string | null; signed: number }>(
-        `SELECT r.id, r.recall_number, r.source, r.payload, r.issued_at, r.record_hash,
+      const rows = await db.all<{
+        id: string; recall_number: string; source: 'erp' | 'portal'; payload: string; issued_at: string; record_hash: string | null; signed: number;
+        effectiveness_percent: number | null; actions_deadline: string | null;
+      }>(
+        `SELECT r.id, r.recall_number, r.source, r.payload, r.issued_at, r.record_hash, r.effectiveness_percent, r.actions_deadline,
                 EXISTS (SELECT 1 FROM signatures AS s WHERE s.entity_type = 'recall' AND s.entity_id = r.id AND s.record_hash = r.record_hash) AS signed
          FROM recalls AS r WHERE r.id IN (${idList})`,
         [JSON.stringify(ids)],
@@ -197,11 +243,29 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
         }
         if (payload) {
           if (r.record_hash !== null && recallRecordHash(r.source, payload) !== r.record_hash) finding('altered');
-          if (payload.recallNumber !== r.recall_number || payload.issuedAt !== r.issued_at) finding('inconsistent');
+          if (payload.recallNumber !== r.recall_number || payload.issuedAt !== r.issued_at || !termsMatch(r, payload)) finding('inconsistent');
         }
         // QA's recalls are signed over their record hash when they are created.
         if (r.source === 'portal' && !r.signed) finding('signature_differs');
         return { id: r.id, hashed: r.record_hash !== null, findings };
+      });
+    },
+  },
+  recall_effectiveness_outcome: {
+    table: 'recall_effectiveness_outcomes',
+    async check(db, ids) {
+      const rows = await db.all<{ id: string; recall_id: string; recall_number: string; org: string; outcome: string; method: string; note: string | null; record_hash: string; sig_hash: string | null }>(
+        `SELECT o.id, o.recall_id, r.recall_number, o.distributor_organisation_id AS org, o.outcome, o.method, o.note, o.record_hash, s.record_hash AS sig_hash
+         FROM recall_effectiveness_outcomes AS o JOIN recalls AS r ON r.id = o.recall_id LEFT JOIN signatures AS s ON s.id = o.signature_id
+         WHERE o.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((o) => {
+        const hash = effectivenessOutcomeHash({ recallId: o.recall_id, recallNumber: o.recall_number, distributorOrganisationId: o.org, outcome: o.outcome, method: o.method, note: o.note });
+        const findings: RecordFinding[] = [];
+        if (hash !== o.record_hash) findings.push({ type: 'recall_effectiveness_outcome', id: o.id, problem: 'altered' });
+        if (o.sig_hash !== o.record_hash) findings.push({ type: 'recall_effectiveness_outcome', id: o.id, problem: 'signature_differs' });
+        return { id: o.id, hashed: true, findings };
       });
     },
   },
@@ -336,6 +400,23 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
   },
 };
 
+/**
+ * Whether a recall's level B percentage and actions deadline are what its payload gives, computed
+ * as record-recall.ts computed them when it was stored (payloads from before these fields: no
+ * percentage, the default actions deadline). A recall stored before 0018 without deadlines (no
+ * record hash, no actions deadline) has none to compare.
+ */
+function termsMatch(r: { record_hash: string | null; effectiveness_percent: number | null; actions_deadline: string | null }, payload: Record<string, unknown>): boolean {
+  let terms: ReturnType<typeof issuedTerms>;
+  try {
+    terms = issuedTerms(payload as RecallContent);
+  } catch {
+    return false;
+  }
+  if (!terms || r.effectiveness_percent !== terms.percent) return false;
+  return r.actions_deadline === terms.actionsDeadline || (r.record_hash === null && r.actions_deadline === null);
+}
+
 function parseSerials(text: string): string[] {
   try {
     return JSON.parse(text) as string[];
@@ -431,8 +512,13 @@ export async function recallRecordFindings(db: Tx, recallId: string, distributor
      WHERE w.recall_id = ?${distributorOrganisationId ? ' AND n.distributor_organisation_id = ?' : ''} ORDER BY y.id`,
     distributorOrganisationId ? [recallId, distributorOrganisationId] : [recallId],
   );
+  // QA's effectiveness checks are the manufacturer's own: not re-verified on a distributor's page.
+  const outcomes = distributorOrganisationId
+    ? []
+    : await db.all<{ id: string }>('SELECT id FROM recall_effectiveness_outcomes WHERE recall_id = ? ORDER BY id', [recallId]);
   return [
-    ...(await checkRecordHashes(db, 'recall', [recallId])),
+    ...(await checkRecordHashes(db, 'recall', [recallId])).filter((f) => !distributorOrganisationId || f.type !== 'recall_effectiveness_check'),
+    ...(await checkRecordHashes(db, 'recall_effectiveness_outcome', outcomes.map((o) => o.id))),
     ...(await checkRecordHashes(db, 'recall_acknowledgement', replies.map((r) => r.id))),
     ...(await checkRecordHashes(db, 'recall_notice_revision', (await db.all<{ id: string }>('SELECT id FROM recall_notice_revisions WHERE recall_id = ? ORDER BY id', [recallId])).map((r) => r.id))),
     ...(await checkRecordHashes(db, 'recall_onward_reply', onwardReplies.map((r) => r.id))),

@@ -351,6 +351,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
       checkedAt: '2026-03-22T10:00:00.000Z',
       record: second.id,
       signature: second.signatureId,
+      recordHash: kept[1]!.record_hash,
     });
   });
 

@@ -142,7 +142,7 @@ describe('recall records that cannot change silently', () => {
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('Record hashes intact');
-    expect(cli.stdout).toContain(`1 recall, 1 recall_acknowledgement, 0 recall_notice_revision, 0 recall_onward_reply, ${await count('shipments')} shipment`);
+    expect(cli.stdout).toContain(`1 recall, 1 recall_acknowledgement, 0 recall_effectiveness_outcome, 0 recall_notice_revision, 0 recall_onward_reply, ${await count('shipments')} shipment`);
 
     const intact = await (await as.qa.get(`/recalls/${recallId}`)).text();
     expect(intact).not.toContain(altered);
@@ -215,7 +215,9 @@ describe('recall records that cannot change silently', () => {
     expect(cli.stderr).toContain(`Record ALTERED: recall ${recallId}: its consignees differ from those the audit trail recorded`);
     expect(cli.stderr).toContain(`Record ALTERED: recall_acknowledgement ${ackId}: altered since it was recorded`);
     expect(cli.stderr).toContain(`Record ALTERED: shipment ${shipmentId}: altered since it was recorded`);
-    expect(cli.stderr).toContain('Record hashes BROKEN: 4 finding(s)');
+    // The outcome set directly on the drawn check above has no signed outcome behind it.
+    expect(cli.stderr).toContain(`Record ALTERED: recall_effectiveness_check ${recallId}/${rhein}: its columns differ from its hashed content`);
+    expect(cli.stderr).toContain('Record hashes BROKEN: 5 finding(s)');
 
     const page = await as.qa.get(`/recalls/${recallId}`);
     expect(page.status).toBe(200);
