@@ -12,7 +12,6 @@ import type { Actor } from '../../shared/auth/actor.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
-import { addUser } from '../../shared/organisations/add-user.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { createRecall, type NewRecall } from '../../shared/recalls/create-recall.ts';
