@@ -51,6 +51,21 @@ async function footprint(db: Db): Promise<Record<string, number>> {
   return out;
 }
 
+/** The recall of these tests; `over` changes what a test needs otherwise. */
+const newRecall = (over: Partial<NewRecall> = {}): NewRecall => ({
+  recallNumber: 'FSCA-2026-301',
+  classifications: [{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }],
+  reason: 'Roller clamp may leak',
+  hazard: 'Under-infusion',
+  actions: ['quarantine'],
+  products: [{ gtin: infusionSet, lots: ['L-A'] }],
+  responseDeadline: '2026-03-12',
+  effectivenessLevel: 'C',
+  noticeLanguages: ['en', 'zh-CN'],
+  translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich' } },
+  ...over,
+});
+
 describe('field safety notice revisions (update / follow-up)', () => {
   let t: TestDatabase;
   const as: Record<string, Actor> = {};
@@ -59,19 +74,6 @@ describe('field safety notice revisions (update / follow-up)', () => {
   let recallId: string;
   let unreleasedId: string;
 
-  const newRecall = (over: Partial<NewRecall> = {}): NewRecall => ({
-    recallNumber: 'FSCA-2026-301',
-    classifications: [{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }],
-    reason: 'Roller clamp may leak',
-    hazard: 'Under-infusion',
-    actions: ['quarantine'],
-    products: [{ gtin: infusionSet, lots: ['L-A'] }],
-    responseDeadline: '2026-03-12',
-    effectivenessLevel: 'C',
-    noticeLanguages: ['en', 'zh-CN'],
-    translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich' } },
-    ...over,
-  });
   const reply = (over: Partial<AcknowledgementInput> = {}): AcknowledgementInput => ({
     noticeId: notice.rhein!,
     understood: true,
@@ -302,18 +304,7 @@ describe('a revised notice to a consignee added late', () => {
       body: { type: 'shipment.dispatched', timestamp: t.clock.now().toISOString(), data: { shipmentNumber: 'SH-FSN-LATE-1', distributor: { erpId: 'C-20001' }, dispatchedAt: '2026-02-10T08:00:00Z', lines: [{ gtin: infusionSet, lot: 'L-A', quantity: 10 }] } },
     });
     const recallId = (
-      await createRecall(t.ctx, qa, rp, {
-        recallNumber: 'FSCA-2026-311',
-        classifications: [{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }],
-        reason: 'Roller clamp may leak',
-        hazard: 'Under-infusion',
-        actions: ['quarantine'],
-        products: [{ gtin: infusionSet, lots: ['L-A'] }],
-        responseDeadline: '2026-03-12',
-        effectivenessLevel: 'C',
-        noticeLanguages: ['en'],
-        credential: { password: demoPassword },
-      })
+      await createRecall(t.ctx, qa, rp, { ...newRecall({ recallNumber: 'FSCA-2026-311', noticeLanguages: ['en'], translations: {} }), credential: { password: demoPassword } })
     ).recallId;
     await sendRecallNotices(t.ctx, qa, { recallId, portalUrl });
     // Added after the release: its own reply deadline, later than the recall's; it works in Vienna.
