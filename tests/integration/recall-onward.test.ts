@@ -5,6 +5,8 @@
 // manufacturer's dashboard shows level 2 reached with its counts against the depth the recall
 // asked for. One customer's link opens neither another's notice nor the consignee's; expired and
 // tampered links are refused; another distributor, a supplier and anyone signed out are refused.
+// Passing on is no mail relay: names only (no addresses, links, control characters), level 4 at
+// most, 1,000 onward mails a recall a day; a revised notice reaches every customer reached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
