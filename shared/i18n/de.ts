@@ -10,6 +10,7 @@ import { recallNoticeContentDe } from './recall-notice-content.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
 import { recallReplyFormDe } from './recall-reply-form.de.ts';
 import { recallOnwardDe } from './recall-onward.de.ts';
+import { recallOnwardLimitsDe } from './recall-onward-limits.de.ts';
 import { signaturesDe } from './signatures.de.ts';
 import { organisationsDe } from './organisations.de.ts';
 import { ediPartnersDe } from './edi-partners.de.ts';
@@ -52,6 +53,7 @@ export const de: Record<MessageKey, string> = {
   ...recallReplyDe,
   ...recallReplyFormDe,
   ...recallOnwardDe,
+  ...recallOnwardLimitsDe,
   ...signaturesDe,
   ...organisationsDe,
   ...ediPartnersDe,

@@ -9,6 +9,7 @@ import { recallNoticeContentEn } from './recall-notice-content.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
 import { recallReplyFormEn } from './recall-reply-form.en.ts';
 import { recallOnwardEn } from './recall-onward.en.ts';
+import { recallOnwardLimitsEn } from './recall-onward-limits.en.ts';
 import { signaturesEn } from './signatures.en.ts';
 import { organisationsEn } from './organisations.en.ts';
 import { ediPartnersEn } from './edi-partners.en.ts';
@@ -47,6 +48,7 @@ export const en = {
   ...recallReplyEn,
   ...recallReplyFormEn,
   ...recallOnwardEn,
+  ...recallOnwardLimitsEn,
   ...signaturesEn,
   ...organisationsEn,
   ...ediPartnersEn,

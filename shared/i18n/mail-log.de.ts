@@ -32,6 +32,7 @@ export const mailLogDe: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.recall.notice': 'Rückrufmitteilung',
   'mailLog.purpose.recall.notice_revised': 'Rückrufmitteilung, Aktualisierung oder Folgemitteilung',
   'mailLog.purpose.recall.onward_notice': 'An einen Kunden weitergegebene Rückrufmitteilung',
+  'mailLog.purpose.recall.onward_notice_revised': 'Aktualisierung oder Folgemitteilung an einen Kunden, an den die Rückrufmitteilung weitergegeben wurde',
   'mailLog.purpose.recall.notice_claim_code': 'Code zum Öffnen einer Rückrufmitteilung',
   'mailLog.purpose.recall.receipt': 'Empfangsbestätigung der Rückmeldung',
   'mailLog.purpose.recall.question': 'Rückmeldung zum Rückruf: Händler bittet um Kontakt',

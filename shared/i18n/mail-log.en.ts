@@ -27,6 +27,7 @@ export const mailLogEn = {
   'mailLog.purpose.recall.notice': 'Recall notice',
   'mailLog.purpose.recall.notice_revised': 'Recall notice, update or follow-up',
   'mailLog.purpose.recall.onward_notice': 'Recall notice passed on to a customer',
+  'mailLog.purpose.recall.onward_notice_revised': 'Recall notice update or follow-up to a customer it was passed on to',
   'mailLog.purpose.recall.notice_claim_code': 'Code to open a recall notice',
   'mailLog.purpose.recall.receipt': 'Recall reply receipt',
   'mailLog.purpose.recall.question': 'Recall reply: distributor asks to be contacted',

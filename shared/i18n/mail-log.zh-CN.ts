@@ -29,6 +29,7 @@ export const mailLogZhCN: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.recall.notice': '召回通知',
   'mailLog.purpose.recall.notice_revised': '召回通知（更新或后续）',
   'mailLog.purpose.recall.onward_notice': '转发给客户的召回通知',
+  'mailLog.purpose.recall.onward_notice_revised': '发给已转达客户的召回通知更新或后续',
   'mailLog.purpose.recall.notice_claim_code': '打开召回通知的验证码',
   'mailLog.purpose.recall.receipt': '召回回复回执',
   'mailLog.purpose.recall.question': '召回回复：经销商请求联系',

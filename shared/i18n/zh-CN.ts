@@ -10,6 +10,7 @@ import { recallNoticeContentZhCN } from './recall-notice-content.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
 import { recallReplyFormZhCN } from './recall-reply-form.zh-CN.ts';
 import { recallOnwardZhCN } from './recall-onward.zh-CN.ts';
+import { recallOnwardLimitsZhCN } from './recall-onward-limits.zh-CN.ts';
 import { signaturesZhCN } from './signatures.zh-CN.ts';
 import { organisationsZhCN } from './organisations.zh-CN.ts';
 import { ediPartnersZhCN } from './edi-partners.zh-CN.ts';
@@ -48,6 +49,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallReplyZhCN,
   ...recallReplyFormZhCN,
   ...recallOnwardZhCN,
+  ...recallOnwardLimitsZhCN,
   ...signaturesZhCN,
   ...organisationsZhCN,
   ...ediPartnersZhCN,

@@ -10,7 +10,6 @@ import { recordSignature } from '../signatures/record-signature.ts';
 import { recallRecordFindings } from '../signatures/verify-record-hashes.ts';
 import { AppError, problem, refusal } from '../errors.ts';
 import { newId } from '../ids.ts';
-import type { Locale } from '../i18n/index.ts';
 import { readTranslations } from './notice-languages.ts';
 import { checkNoticeRevision, fsnReferenceOf, readNoticeRevisions, textsInForce, type NoticeRevisionInput, type RevisionType } from './notice-revisions.ts';
 import { sendRevisedNotices } from './send-revised-notices.ts';
@@ -25,6 +24,7 @@ export interface IssuedRevision {
   notices: number;
   mails: number;
   as2: number;
+  onward: number;
 }
 
 /** Why a recall does not take a revised notice now: not yet released, or closed. */
@@ -88,14 +88,13 @@ export async function issueNoticeRevision(
       [id, recall.id, revision, content.type, JSON.stringify(content), hash, signature.id, actor.userId, signature.signedAt],
     );
     const texts = textsInForce({ reason: String(payload.reason ?? ''), translations: readTranslations(payload) }, [...earlier, content]);
-    const reasons = Object.fromEntries(Object.entries(texts.translations).flatMap(([l, t]) => (t?.reason ? [[l, t.reason]] : []))) as Partial<Record<Locale, string>>;
     const sent = await sendRevisedNotices(tx, ctx, {
       recall,
       revision: content,
       issuedAt: signature.signedAt,
       previousIssuedAt: earlier.at(-1)?.createdAt ?? recall.notices_sent_at ?? signature.signedAt,
       reason: texts.reason,
-      reasons,
+      translations: texts.translations,
       portalUrl: input.portalUrl,
     });
     const changed = (['reason', 'hazard', 'instructionText'] as const).filter((k) => content[k] !== undefined);

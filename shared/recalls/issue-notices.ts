@@ -4,6 +4,7 @@ import { enqueueEvents, type OutboxEvent } from '../outbox/enqueue-event.ts';
 import { queueMails, type OutgoingMail } from '../mail/queue-mail.ts';
 import { queueAs2Message } from '../edi/messages/queue-as2-message.ts';
 import { newId } from '../ids.ts';
+import type { Locale } from '../i18n/index.ts';
 import { noticeTokenSigner, noticeUrl } from './notice-link.ts';
 import { noticeRecipientsSql } from './notice-recipients.ts';
 import { getNoticeData } from './get-notice-data.ts';
@@ -163,21 +164,16 @@ export async function issueNotices(
     n.mailIds = mailIds.slice(next, (next += n.mails.length));
     const c = n.row;
     if (c.partner_id) {
-      // What the distributor reached only over AS2 answers through: the PDF carries the reply link.
-      const data = await getNoticeData(tx, { recallId: recall.id, distributorOrganisationId: c.distributor });
       const locales = consigneeLocales(c.language, noticeLocales);
-      for (const locale of locales) {
-        await queueAs2Message(tx, clock, {
-          partnerId: c.partner_id,
-          payload: await renderNoticePdf(data, locale, { replyUrl: n.url }),
-          filename: `field-safety-notice-${data.recallNumber}-${locale}.pdf`,
-          contentType: 'application/pdf',
-          subject: noticeSubject(locales, recall.recall_number),
-          purpose: 'recall_notice',
-          relatesTo: { type: 'recall_notice', id: n.noticeId },
-        });
-        n.as2Messages++;
-      }
+      n.as2Messages += await queueNoticePdfsOverAs2(tx, clock, {
+        partnerId: c.partner_id,
+        recallId: recall.id,
+        distributorOrganisationId: c.distributor,
+        noticeId: n.noticeId,
+        locales,
+        replyUrl: n.url,
+        subject: noticeSubject(locales, recall.recall_number),
+      });
     }
     events.push({
       type: 'recall.notice_sent',
@@ -199,4 +195,30 @@ export async function issueNotices(
   }
   await enqueueEvents(tx, clock, events);
   return issued.map(({ mails: _mails, row: _row, url: _url, ...n }) => n);
+}
+
+/**
+ * A consignee's notice PDFs, one per language, over AS2 to its EDI partner profile, rendered now
+ * (EDI partners are few). What the distributor reached only over AS2 answers through: each PDF
+ * carries the reply link. `revision` names a revised notice's PDFs (…-r2-en.pdf). Returns how
+ * many messages were queued.
+ */
+export async function queueNoticePdfsOverAs2(
+  tx: Tx,
+  clock: Clock,
+  n: { partnerId: string; recallId: string; distributorOrganisationId: string; noticeId: string; locales: Locale[]; replyUrl: string; subject: string; revision?: number },
+): Promise<number> {
+  const data = await getNoticeData(tx, { recallId: n.recallId, distributorOrganisationId: n.distributorOrganisationId });
+  for (const locale of n.locales) {
+    await queueAs2Message(tx, clock, {
+      partnerId: n.partnerId,
+      payload: await renderNoticePdf(data, locale, { replyUrl: n.replyUrl }),
+      filename: `field-safety-notice-${data.recallNumber}${n.revision ? `-r${n.revision}` : ''}-${locale}.pdf`,
+      contentType: 'application/pdf',
+      subject: n.subject,
+      purpose: 'recall_notice',
+      relatesTo: { type: 'recall_notice', id: n.noticeId },
+    });
+  }
+  return n.locales.length;
 }

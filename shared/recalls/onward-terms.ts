@@ -1,3 +1,9 @@
+/**
+ * The deepest level a notice is passed on to (the consignee is level 1): a pass-on mail goes out
+ * in the manufacturer's name, so the chain of links that can send one is kept short.
+ */
+export const maxOnwardLevel = 4;
+
 /** Who a consignee passes its notice on to (recall_onward_notices.customer_type). */
 export const customerTypes = ['hospital', 'pharmacy', 'clinic', 'distributor', 'other'] as const;
 export type CustomerType = (typeof customerTypes)[number];

@@ -10,7 +10,7 @@ import { newId } from '../ids.ts';
 import { emailShape, maxNameLength } from '../users/limits.ts';
 import { checkOnwardToken, onwardTokenSigner, onwardUrl } from './onward-link.ts';
 import { onwardLinkRefusal } from './view-onward-link.ts';
-import { isCustomerType, type CustomerType } from './onward-terms.ts';
+import { isCustomerType, maxOnwardLevel, type CustomerType } from './onward-terms.ts';
 
 export interface OnwardLot {
   gtin: string;
@@ -31,6 +31,15 @@ export interface OnwardCustomer {
 
 /** How many customers one notice may be passed on to per day: a guard against a mail flood from a stolen session or link. */
 export const passOnsPerDay = 100;
+
+/** How many onward mails one recall sends per day over all its consignees and customers. */
+export const onwardMailsPerRecallPerDay = 1000;
+
+/**
+ * A name as the pass-on mail greets with it: no control characters, web or mail addresses, so the
+ * manufacturer's mail cannot carry someone else's link or address to a stranger.
+ */
+const notAName = /[\p{Cc}\p{Cf}@]|:\/\/|www\./iu;
 
 interface Source {
   recallId: string;
@@ -58,9 +67,11 @@ export function checkOnwardCustomer(input: OnwardCustomer, available: OnwardLot[
   const contactPerson = input.contactPerson?.trim() || null;
   if (!name) fields.name = problem('onward.nameRequired');
   else if (name.length > maxNameLength) fields.name = problem('onward.tooLong', { max: maxNameLength });
+  else if (notAName.test(name)) fields.name = problem('onward.notAName');
   if (!isCustomerType(input.customerType)) fields.customerType = problem('onward.badCustomerType');
   if (!emailShape.test(email) || email.length > 254) fields.email = problem('onward.badEmail');
   if (contactPerson && contactPerson.length > maxNameLength) fields.contactPerson = problem('onward.tooLong', { max: maxNameLength });
+  else if (contactPerson && notAName.test(contactPerson)) fields.contactPerson = problem('onward.notAName');
   if (!isLocale(input.language)) fields.language = problem('onward.badLanguage');
   const lots: OnwardLot[] = [];
   input.lots.forEach((l, i) => {
@@ -150,6 +161,7 @@ export async function passOnFromLink(ctx: UseCaseContext, token: string, input: 
 
 async function recordOnwardNotice(ctx: UseCaseContext, tx: Tx, s: Source, customer: OnwardCustomer, portalUrl: string, by: AuditActor, userId: string | null): Promise<{ onwardNoticeId: string }> {
   if (s.recallState !== 'open') throw refusal('conflict', `recall ${s.recallNumber} is not open`, { recall: problem('onward.recallNotOpen') });
+  if (s.level > maxOnwardLevel) throw refusal('conflict', `the notice is passed on to level ${maxOnwardLevel} at most`, { customer: problem('onward.tooDeep', { max: maxOnwardLevel }) });
   const now = ctx.clock.now();
   const siblings = await tx.all<{ lots: string; sent_at: string }>(
     s.parentId === null ? 'SELECT lots, sent_at FROM recall_onward_notices WHERE notice_id = ? AND parent_id IS NULL' : 'SELECT lots, sent_at FROM recall_onward_notices WHERE parent_id = ?',
@@ -158,6 +170,10 @@ async function recordOnwardNotice(ctx: UseCaseContext, tx: Tx, s: Source, custom
   const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
   if (siblings.filter((x) => x.sent_at > dayAgo).length >= passOnsPerDay) {
     throw refusal('too_many_attempts', `at most ${passOnsPerDay} customers a day`, { customer: problem('onward.tooManyPassOns', { max: passOnsPerDay }) });
+  }
+  const recallToday = (await tx.get<{ n: number }>('SELECT count(*) AS n FROM recall_onward_notices WHERE recall_id = ? AND sent_at > ?', [s.recallId, dayAgo]))!.n;
+  if (recallToday >= onwardMailsPerRecallPerDay) {
+    throw refusal('too_many_attempts', `recall ${s.recallNumber} sent ${onwardMailsPerRecallPerDay} onward notices in the last day`, { customer: problem('onward.recallMailsPerDay', { max: onwardMailsPerRecallPerDay }) });
   }
   const passedOn = new Map<string, number>();
   for (const x of siblings) for (const l of JSON.parse(x.lots) as OnwardLot[]) passedOn.set(key(l), (passedOn.get(key(l)) ?? 0) + l.quantity);

@@ -77,16 +77,19 @@ export function noticeMails(
     url: string;
     /** The notice sent again because these lots were added to it (issue-notices.ts). */
     addedLots?: AddedLot[];
+    /** A revised notice (send-revised-notices.ts): its heading before the notice text in each language, its subject and purpose. */
+    revised?: { heading: (locale: Locale) => string; subject: string };
   },
 ): OutgoingMail[] {
   // The deadline as the consignee reads it: in its organisation's zone, the zone named.
   const facts = { recallNumber: n.recall.recall_number, distributor: n.distributor.name, deadline: formatInstantIn(n.recall.response_deadline, n.distributor.timeZone ?? 'UTC'), url: n.url };
   const text = locales
-    .map((l) => (n.addedLots ? lotsAddedText(l, n.addedLots) + '\n\n' : '') + noticeMailText(l, { ...facts, reason: n.translations[l]?.reason ?? n.recall.reason }))
+    .map((l) => (n.revised ? n.revised.heading(l) + '\n\n' : '') + (n.addedLots ? lotsAddedText(l, n.addedLots) + '\n\n' : '') + noticeMailText(l, { ...facts, reason: n.translations[l]?.reason ?? n.recall.reason }))
     .join('\n\n----\n\n');
   const attachments = locales.map((locale) => ({ kind: 'recall-notice-pdf', ref: { recallId: n.recall.id, distributorOrganisationId: n.distributor.id, locale } }));
-  const subject = noticeSubject(locales, n.recall.recall_number);
-  return n.recipients.map((to) => ({ to, subject, text, locale: locales[0] ?? 'en', purpose: 'recall.notice', organisationId: n.distributor.id, entity: { type: 'recall_notice', id: n.noticeId }, attachments }));
+  const subject = n.revised?.subject ?? noticeSubject(locales, n.recall.recall_number);
+  const purpose = n.revised ? 'recall.notice_revised' : 'recall.notice';
+  return n.recipients.map((to) => ({ to, subject, text, locale: locales[0] ?? 'en', purpose, organisationId: n.distributor.id, entity: { type: 'recall_notice', id: n.noticeId }, attachments }));
 }
 
 /** A line added to a consignee's notice after it went out. */

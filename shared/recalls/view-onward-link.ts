@@ -5,6 +5,7 @@ import { problem, refusal, type AppError } from '../errors.ts';
 import { checkOnwardToken } from './onward-link.ts';
 import { getNoticeData, type NoticeData } from './get-notice-data.ts';
 import type { OnwardLot } from './pass-on-notice.ts';
+import { maxOnwardLevel } from './onward-terms.ts';
 
 export interface OnwardNotice {
   id: string;
@@ -39,6 +40,8 @@ export interface OnwardLinkView {
   content: NoticeData;
   /** The newest reply in full, or null before the first. */
   latest: OnwardReplyView | null;
+  /** Whether this customer may pass the notice on again (not at the deepest level, maxOnwardLevel). */
+  canPassOn: boolean;
   /** The customers this one passed the notice on to. */
   passedOnTo: { name: string; customerType: string; sentAt: string; replied: boolean }[];
 }
@@ -121,7 +124,7 @@ export async function viewOnwardLink(ctx: UseCaseContext, token: string): Promis
       )
     ).map((c) => ({ name: c.name, customerType: c.customer_type, sentAt: c.sent_at, replied: c.latest_version > 0 }));
     const { consigneeOrganisationId: _o, noticeId: _n, firstOpenedAt: _f, latestVersion, ...onward } = w;
-    return { onward, content, latest: latestVersion ? await onwardReply(tx, w.id, latestVersion) : null, passedOnTo };
+    return { onward, content, latest: latestVersion ? await onwardReply(tx, w.id, latestVersion) : null, canPassOn: w.level < maxOnwardLevel, passedOnTo };
   });
 }
 

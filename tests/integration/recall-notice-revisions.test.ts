@@ -19,6 +19,8 @@ import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { submitAcknowledgement, type AcknowledgementInput } from '../../shared/recalls/submit-acknowledgement.ts';
 import { closeRecall } from '../../shared/recalls/close-recall.ts';
 import { issueNoticeRevision } from '../../shared/recalls/issue-notice-revision.ts';
+import { addConsignee } from '../../shared/recalls/add-consignee.ts';
+import { formatInstantIn } from '../../shared/time-zone.ts';
 import { noticeReplyNeededAgain } from '../../shared/recalls/notice-revisions.ts';
 import { getNoticeData } from '../../shared/recalls/get-notice-data.ts';
 import { getRecallDashboard } from '../../shared/recalls/get-recall-dashboard.ts';
@@ -31,7 +33,7 @@ import { rootDir } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { mailText } from '../support/mail.ts';
 import { refusal } from '../support/refusal.ts';
-import { pdfTextFlat } from '../support/pdf-text.ts';
+import { pdfText, pdfTextFlat } from '../support/pdf-text.ts';
 import { eventsOf } from '../support/outbox-events.ts';
 import { replyForm } from '../support/reply-form.ts';
 
@@ -49,6 +51,21 @@ async function footprint(db: Db): Promise<Record<string, number>> {
   return out;
 }
 
+/** The recall of these tests; `over` changes what a test needs otherwise. */
+const newRecall = (over: Partial<NewRecall> = {}): NewRecall => ({
+  recallNumber: 'FSCA-2026-301',
+  classifications: [{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }],
+  reason: 'Roller clamp may leak',
+  hazard: 'Under-infusion',
+  actions: ['quarantine'],
+  products: [{ gtin: infusionSet, lots: ['L-A'] }],
+  responseDeadline: '2026-03-12',
+  effectivenessLevel: 'C',
+  noticeLanguages: ['en', 'zh-CN'],
+  translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich' } },
+  ...over,
+});
+
 describe('field safety notice revisions (update / follow-up)', () => {
   let t: TestDatabase;
   const as: Record<string, Actor> = {};
@@ -57,19 +74,6 @@ describe('field safety notice revisions (update / follow-up)', () => {
   let recallId: string;
   let unreleasedId: string;
 
-  const newRecall = (over: Partial<NewRecall> = {}): NewRecall => ({
-    recallNumber: 'FSCA-2026-301',
-    classifications: [{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }],
-    reason: 'Roller clamp may leak',
-    hazard: 'Under-infusion',
-    actions: ['quarantine'],
-    products: [{ gtin: infusionSet, lots: ['L-A'] }],
-    responseDeadline: '2026-03-12',
-    effectivenessLevel: 'C',
-    noticeLanguages: ['en', 'zh-CN'],
-    translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich' } },
-    ...over,
-  });
   const reply = (over: Partial<AcknowledgementInput> = {}): AcknowledgementInput => ({
     noticeId: notice.rhein!,
     understood: true,
@@ -186,6 +190,10 @@ describe('field safety notice revisions (update / follow-up)', () => {
       { filename: 'field-safety-notice-FSCA-2026-301-r2-en.pdf', relates_to_id: notice.alpen, purpose: 'recall_notice' },
       { filename: 'field-safety-notice-FSCA-2026-301-r2-zh-CN.pdf', relates_to_id: notice.alpen, purpose: 'recall_notice' },
     ]);
+    // Reached over AS2 only, the partner answers through the PDF: the revised one carries its reply link too.
+    const [as2Pdf] = await t.db.all<{ payload: ArrayBuffer }>("SELECT payload FROM as2_outbound_messages WHERE filename = 'field-safety-notice-FSCA-2026-301-r2-en.pdf'");
+    // (The link wraps at the page's edge: read without blanks.)
+    expect(pdfText(new Uint8Array(as2Pdf!.payload)).replace(/\s+/g, '')).toMatch(new RegExp(`Replyat:${portalUrl}/notices/${notice.alpen}\\.\\d+\\.[\\w-]+`));
 
     const [event] = await eventsOf(t.db, 'recall.notice_revised');
     expect(event).toMatchObject({ recallNumber: 'FSCA-2026-301', fsnReference: 'FSCA-2026-301', revision: 2, type: 'update', replyRequested: true, changed: ['hazard'], consignees: 3, mails: 2, as2: 1, signature: { meaning: 'approval' } });
@@ -277,7 +285,8 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(records.checked.recall_notice_revision).toBe(2);
     expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true });
 
-    await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for.', overrideReason: 'The consignees without a reply were reached by phone.', credential: { password: demoPassword } });
+    // Level C asks for one effectiveness check of the three consignees (recall-closing.ts): not this test's subject, closed with an override.
+    await closeRecall(t.ctx, as.qa!, rp, { recallId, reason: 'All stock accounted for.', overrideReason: 'Effectiveness check not drawn in this test.', credential: { password: demoPassword } });
     const closed = await refusal(issueNoticeRevision(t.ctx, as.qa!, rp, { ...update, recallId, portalUrl, credential: { password: demoPassword } }));
     expect([closed.code, closed.problems]).toEqual(['conflict', { recall: { code: 'fsnRevision.notOpen' } }]);
   });
@@ -288,5 +297,42 @@ describe('field safety notice revisions (update / follow-up)', () => {
     const findings: { type: string; problem: string }[] = [];
     await verifyRecordHashes(t.db, { onFinding: (f) => findings.push(f) });
     expect(findings).toEqual([expect.objectContaining({ type: 'recall_notice_revision', problem: 'altered' })]);
+  });
+});
+
+describe('a revised notice to a consignee added late', () => {
+  let t: TestDatabase;
+
+  afterAll(() => t?.close());
+
+  it('states its own reply deadline, in its organisation\'s time zone', async () => {
+    t = await testDatabase();
+    await seedDemo(t.ctx);
+    const qa = await actorFor(t.db, 'qa@meridian-medical.example');
+    await receiveErpEvent(t.ctx, {
+      webhookId: 'msg_fsn_late_1',
+      sentAt: Math.floor(t.clock.now().getTime() / 1000),
+      body: { type: 'shipment.dispatched', timestamp: t.clock.now().toISOString(), data: { shipmentNumber: 'SH-FSN-LATE-1', distributor: { erpId: 'C-20001' }, dispatchedAt: '2026-02-10T08:00:00Z', lines: [{ gtin: infusionSet, lot: 'L-A', quantity: 10 }] } },
+    });
+    const recallId = (
+      await createRecall(t.ctx, qa, rp, { ...newRecall({ recallNumber: 'FSCA-2026-311', noticeLanguages: ['en'], translations: {} }), credential: { password: demoPassword } })
+    ).recallId;
+    await sendRecallNotices(t.ctx, qa, { recallId, portalUrl });
+    // Added after the release: its own reply deadline, later than the recall's; it works in Vienna.
+    t.clock.advance(5 * 86_400_000);
+    const wien = (await createOrganisation(t.ctx, by, { name: 'Wien Medizinprodukte GmbH', kind: 'distributor', erpId: 'C-20005' })).id;
+    await t.db.run("UPDATE organisations SET recall_contact_email = 'rueckruf@wien-medizin.example', language = 'en', time_zone = 'Europe/Vienna' WHERE id = ?", [wien]);
+    await addConsignee(t.ctx, qa, { recallId, distributorOrganisationId: wien, lines: [{ gtin: infusionSet, lot: 'L-A', quantity: 4 }], reason: 'Shipped from stock not in the ERP', portalUrl });
+    const { deadline, recall } = (await t.db.get<{ deadline: string; recall: string }>(
+      'SELECT n.response_deadline AS deadline, r.response_deadline AS recall FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id WHERE n.recall_id = ? AND n.distributor_organisation_id = ?',
+      [recallId, wien],
+    ))!;
+    expect(deadline > recall).toBe(true);
+
+    await issueNoticeRevision(t.ctx, qa, rp, { type: 'follow_up', change: 'Replacement sets ship from 2026-04-20.', recallId, portalUrl, credential: { password: demoPassword } });
+    const mail = (await t.db.get<{ id: string; text_body: string }>("SELECT id, text_body FROM mail_messages WHERE purpose = 'recall.notice_revised' AND to_address = 'rueckruf@wien-medizin.example'"))!;
+    const own = formatInstantIn(deadline, 'Europe/Vienna');
+    expect(own).toMatch(/\(Europe\/Vienna, UTC\+1\)$/);
+    expect(mailText(t.db, mail)).toContain(`Please reply by ${own}`);
   });
 });

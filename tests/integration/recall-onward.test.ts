@@ -5,6 +5,8 @@
 // manufacturer's dashboard shows level 2 reached with its counts against the depth the recall
 // asked for. One customer's link opens neither another's notice nor the consignee's; expired and
 // tampered links are refused; another distributor, a supplier and anyone signed out are refused.
+// Passing on is no mail relay: names only (no addresses, links, control characters), level 4 at
+// most, 1,000 onward mails a recall a day; a revised notice reaches every customer reached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -14,6 +16,8 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
+import { issueNoticeRevision } from '../../shared/recalls/issue-notice-revision.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { signNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { signOnwardToken } from '../../shared/recalls/onward-link.ts';
 import { validateEvent } from '../../shared/events/validate-event.ts';
@@ -292,6 +296,90 @@ describe('recall notices passed on to customers', () => {
     const audit = (await db.get<{ old_values: string; new_values: string }>("SELECT old_values, new_values FROM audit_log WHERE action = 'organisation.consignee_type_set'"))!;
     expect([JSON.parse(audit.old_values), JSON.parse(audit.new_values)]).toEqual([{ consigneeType: 'distributor' }, { consigneeType: 'healthcare_facility' }]);
     expect(await markup(await as.anonymous.get(`/notices/${noticeToken}`))).toMatch(/data-testid="consignee-label">To \(healthcare facility\)</);
+  });
+
+  it('a customer name or contact person is a name only: a web or mail address or a control character is refused, from the portal and from a link; nothing is sent', async () => {
+    const before = await db.get('SELECT (SELECT count(*) FROM recall_onward_notices) AS notices, (SELECT count(*) FROM mail_messages) AS mails');
+    const notNames: Record<string, string>[] = [
+      { name: 'Klinikum Süd https://evil.example' },
+      { name: 'Visit www.evil.example today' },
+      { name: 'Klinikum Süd' + String.fromCharCode(7) },
+      { contactPerson: 'Dr. Roth, write to roth@evil.example' },
+      { contactPerson: 'Dr. Roth\n\nPlease pay invoice 42 at once' },
+      { contactPerson: 'Dr. Roth\u202e' },
+    ];
+    for (const fields of notNames) {
+      const refused = await passOn(as.distributor, { name: 'Klinikum Süd', email: 'devices@klinikum-sued.example', 'lots.0': '1', ...fields });
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toContain('Only a name: no web or e-mail addresses, no control characters.');
+    }
+    const fromLink = await as.anonymous.postForm(`/onward/${links.pharmacy}?/passOn`, { name: 'Praxis http://evil.example', customerType: 'clinic', email: 'praxis@evil.example', language: 'de', 'lots.0': '1' });
+    expect(fromLink.status).toBe(400);
+    expect(await db.get('SELECT (SELECT count(*) FROM recall_onward_notices) AS notices, (SELECT count(*) FROM mail_messages) AS mails')).toEqual(before);
+  });
+
+  it('the notice is passed on down to level 4 at most: the level-4 page offers no pass-on form and its link passes nothing on', async () => {
+    const praxis = await linkMailedTo('praxis@lang.example');
+    const ok = await as.anonymous.postForm(`/onward/${praxis}?/passOn`, { name: 'Station 4 Dr. Lang', customerType: 'clinic', email: 'station4@lang.example', language: 'en', 'lots.0': '1' });
+    expect(ok.status).toBe(303);
+    expect(await db.get("SELECT level FROM recall_onward_notices WHERE name = 'Station 4 Dr. Lang'")).toEqual({ level: 4 });
+    const deepest = await linkMailedTo('station4@lang.example');
+    const page = await markup(await as.anonymous.get(`/onward/${deepest}`));
+    expect(page).toContain('The notice cannot be passed on further from here.');
+    expect(page).not.toContain('action="?/passOn"');
+    expect(await markup(await as.anonymous.get(`/onward/${praxis}`))).toContain('action="?/passOn"');
+    const before = await db.get('SELECT (SELECT count(*) FROM recall_onward_notices) AS notices, (SELECT count(*) FROM mail_messages) AS mails');
+    const refused = await as.anonymous.postForm(`/onward/${deepest}?/passOn`, { name: 'Level five', customerType: 'clinic', email: 'five@lang.example', language: 'en', 'lots.0': '1' });
+    expect(refused.status).toBe(409);
+    expect(await refused.text()).toContain('The notice is passed on to at most 4 levels: ask the manufacturer to reach your customers.');
+    expect(await db.get('SELECT (SELECT count(*) FROM recall_onward_notices) AS notices, (SELECT count(*) FROM mail_messages) AS mails')).toEqual(before);
+  });
+
+  it('a revised notice reaches every customer the notice was passed on to, each with its own link to the notice as it now stands; audited', async () => {
+    const customers = await db.all<{ id: string; email: string; name: string }>('SELECT id, email, name FROM recall_onward_notices WHERE recall_id = ? ORDER BY email', [recallId]);
+    expect(customers.length).toBe(4);
+    const issued = await issueNoticeRevision(ctx, await actorFor(db, 'qa@meridian-medical.example'), { id: 'localhost', name: 'Lotbridge', origin: server.url }, {
+      type: 'update',
+      change: 'Lot L-1 may also crack at the spike.',
+      hazard: 'Air embolism; leakage of the infusion',
+      recallId,
+      portalUrl: server.url,
+      credential: { password: demoPassword },
+    });
+    expect(issued).toMatchObject({ revision: 2, onward: 4 });
+    const mails = await db.all<{ id: string; to_address: string; subject: string; text_body: string; entity_id: string }>(
+      "SELECT id, to_address, subject, text_body, entity_id FROM mail_messages WHERE purpose = 'recall.onward_notice_revised' ORDER BY to_address",
+    );
+    expect(mails.map((m) => [m.to_address, m.entity_id])).toEqual(customers.map((c) => [c.email, c.id]));
+    const german = mails.find((m) => m.to_address === 'info@apotheke-markt.example')!;
+    expect(german.subject).toBe('Aktualisierung 2: Sicherheitsinformation FSCA-ONW-1 — bitte erneut antworten');
+    expect(mailText(db, german)).toContain('die Rhein Medical Distribution GmbH an Sie weitergegeben hat, überarbeitet');
+    for (const [i, m] of mails.entries()) {
+      const token = new URL(/(http:\/\/\S+\/onward\/\S+)/.exec(mailText(db, m))![1]!).pathname.slice('/onward/'.length);
+      expect(token.split('.')[0]).toBe(customers[i]!.id);
+      const page = await markup(await as.anonymous.get(`/onward/${token}`));
+      expect(page).toContain(customers[i]!.name);
+      expect(page).toContain('Air embolism; leakage of the infusion');
+    }
+    const audit = (await db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE action = 'recall.notice_revised' AND entity_id = ?", [recallId]))!;
+    expect(JSON.parse(audit.new_values)).toMatchObject({ revision: 2, onward: 4 });
+  });
+
+  it('a recall sends at most 1,000 onward notices a day over all its consignees and customers', async () => {
+    const today = (await db.get<{ n: number }>("SELECT count(*) AS n FROM recall_onward_notices WHERE recall_id = ? AND sent_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 day')", [recallId]))!.n;
+    // Rhein's customers up to the recall's cap (Rhein's own cap of 100 a day left aside): Alpen, which passed nothing on, is refused.
+    await db.run(
+      `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?)
+       INSERT INTO recall_onward_notices (id, recall_id, notice_id, parent_id, level, passed_on_by, name, customer_type, email, language, lots, sent_at, link_expires_at)
+       SELECT 'ron_fill_' || i, w.recall_id, w.notice_id, NULL, 2, w.passed_on_by, 'Customer ' || i, 'hospital', 'customer' || i || '@example.test', 'en', '[]', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), w.link_expires_at
+         FROM k, recall_onward_notices AS w WHERE w.name = 'Klinikum Nord'`,
+      [1000 - today],
+    );
+    const before = await db.get('SELECT (SELECT count(*) FROM recall_onward_notices) AS notices, (SELECT count(*) FROM mail_messages) AS mails');
+    const refused = await passOn(as.alpen, { name: 'Spital Zürich', email: 'devices@spital-zuerich.example', 'lots.0': '1' });
+    expect(refused.status).toBe(429);
+    expect(await refused.text()).toContain('This recall has sent 1000 notices to customers today: try again tomorrow or ask the manufacturer.');
+    expect(await db.get('SELECT (SELECT count(*) FROM recall_onward_notices) AS notices, (SELECT count(*) FROM mail_messages) AS mails')).toEqual(before);
   });
 
   it('lotbridge audit verify recomputes every customer reply; one changed behind the triggers is named, on the CLI and the pages', async () => {
