@@ -225,9 +225,9 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
     async check(db, ids) {
       const rows = await db.all<{
         id: string; recall_number: string; source: 'erp' | 'portal'; payload: string; issued_at: string; record_hash: string | null; signed: number;
-        effectiveness_percent: number | null; actions_deadline: string | null;
+        effectiveness_percent: number | null; actions_deadline: string | null; severity: number; response_deadline: string | null; effectiveness_level: string;
       }>(
-        `SELECT r.id, r.recall_number, r.source, r.payload, r.issued_at, r.record_hash, r.effectiveness_percent, r.actions_deadline,
+        `SELECT r.id, r.recall_number, r.source, r.payload, r.issued_at, r.record_hash, r.effectiveness_percent, r.actions_deadline, r.severity, r.response_deadline, r.effectiveness_level,
                 EXISTS (SELECT 1 FROM signatures AS s WHERE s.entity_type = 'recall' AND s.entity_id = r.id AND s.record_hash = r.record_hash) AS signed
          FROM recalls AS r WHERE r.id IN (${idList})`,
         [JSON.stringify(ids)],
@@ -401,12 +401,16 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
 };
 
 /**
- * Whether a recall's level B percentage and actions deadline are what its payload gives, computed
- * as record-recall.ts computed them when it was stored (payloads from before these fields: no
- * percentage, the default actions deadline). A recall stored before 0018 without deadlines (no
- * record hash, no actions deadline) has none to compare.
+ * Whether a recall's terms are what its payload gives, computed as record-recall.ts computed them
+ * when it was stored: severity, reply deadline, effectiveness level and its level B percentage,
+ * actions deadline (payloads from before a field: its default). A recall stored before 0018 (no
+ * record hash) had its severity and deadline set by older rules and none of the later columns:
+ * only what it has is compared.
  */
-function termsMatch(r: { record_hash: string | null; effectiveness_percent: number | null; actions_deadline: string | null }, payload: Record<string, unknown>): boolean {
+function termsMatch(
+  r: { record_hash: string | null; effectiveness_percent: number | null; actions_deadline: string | null; severity: number; response_deadline: string | null; effectiveness_level: string },
+  payload: Record<string, unknown>,
+): boolean {
   let terms: ReturnType<typeof issuedTerms>;
   try {
     terms = issuedTerms(payload as RecallContent);
@@ -414,6 +418,7 @@ function termsMatch(r: { record_hash: string | null; effectiveness_percent: numb
     return false;
   }
   if (!terms || r.effectiveness_percent !== terms.percent) return false;
+  if (r.record_hash !== null && (r.severity !== terms.severity || r.response_deadline !== terms.deadline || r.effectiveness_level !== terms.level)) return false;
   return r.actions_deadline === terms.actionsDeadline || (r.record_hash === null && r.actions_deadline === null);
 }
 

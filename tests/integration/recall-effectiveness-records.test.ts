@@ -153,7 +153,7 @@ describe('effectiveness checks and closed recalls that cannot change silently', 
     expect((await db.get<{ state: string }>('SELECT state FROM recalls WHERE id = ?', [recallId]))!.state).toBe('open');
   });
 
-  it("a recall's level B percentage or actions deadline changed behind the triggers no longer matches its payload", async () => {
+  it("a recall's level B percentage, actions deadline, severity, reply deadline or level changed behind the triggers no longer matches its payload", async () => {
     const actionsDue = new Date(Date.now() + 60 * 86_400_000).toISOString().slice(0, 10);
     const withPercent = await releasedRecall('FSCA-EFF-3', { effectivenessLevel: 'B', effectivenessPercent: 40, actionsDeadline: actionsDue, deadlineTimeZone: 'Europe/Berlin' });
     // From before the fields: no percentage, the default actions deadline.
@@ -162,13 +162,16 @@ describe('effectiveness checks and closed recalls that cannot change silently', 
     expect(stored.percent).toBe(40);
     expect(stored.deadline).toMatch(new RegExp(`^${actionsDue}T2[12]:59:59\\.999Z$`)); // the end of that day in Berlin
     for (const id of [withPercent, plain]) expect(await recallRecordFindings(db, id)).toEqual([]);
-    await raw.executeMultiple('DROP TRIGGER recalls_effectiveness_percent_fixed; DROP TRIGGER recalls_actions_deadline_fixed;');
+    await raw.executeMultiple('DROP TRIGGER recalls_effectiveness_percent_fixed; DROP TRIGGER recalls_actions_deadline_fixed; DROP TRIGGER recalls_content_fixed;');
 
     const tampered: [string, string, unknown][] = [
       [withPercent, 'effectiveness_percent', 11],
       [withPercent, 'actions_deadline', '2027-06-30T21:59:59.999Z'],
       [plain, 'effectiveness_percent', 90],
       [plain, 'actions_deadline', '2030-01-01T00:00:00.000Z'],
+      [plain, 'severity', 3],
+      [plain, 'response_deadline', '2030-01-01T00:00:00.000Z'],
+      [withPercent, 'effectiveness_level', 'E'],
     ];
     for (const [id, column, value] of tampered) {
       const before = (await raw.execute({ sql: `SELECT ${column} AS v FROM recalls WHERE id = ?`, args: [id] })).rows[0]!.v as string | number;
