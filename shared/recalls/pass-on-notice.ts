@@ -11,6 +11,7 @@ import { emailShape, maxNameLength } from '../users/limits.ts';
 import { checkOnwardToken, onwardTokenSigner, onwardUrl } from './onward-link.ts';
 import { onwardLinkRefusal } from './view-onward-link.ts';
 import { isCustomerType, maxOnwardLevel, type CustomerType } from './onward-terms.ts';
+import { formatInstantIn } from '../time-zone.ts';
 
 export interface OnwardLot {
   gtin: string;
@@ -46,6 +47,8 @@ interface Source {
   recallNumber: string;
   recallState: string;
   responseDeadline: string;
+  /** The IANA zone of the consignee the notice descends from: the deadline is shown in it. */
+  timeZone: string;
   /** The consignee's notice everything descends from. */
   noticeId: string;
   consigneeOrganisationId: string;
@@ -100,8 +103,8 @@ export function checkOnwardCustomer(input: OnwardCustomer, available: OnwardLot[
 export async function passOnNotice(ctx: UseCaseContext, actor: Actor, input: { recallId: string; portalUrl: string; customer: OnwardCustomer }): Promise<{ onwardNoticeId: string }> {
   requireRole(actor, 'distributor_user');
   return ctx.db.transaction(async (tx) => {
-    const n = await tx.get<{ id: string; recall_id: string; recall_number: string; state: string; response_deadline: string; link_expires_at: string; name: string }>(
-      `SELECT n.id, n.recall_id, r.recall_number, r.state, r.response_deadline, n.link_expires_at, o.name
+    const n = await tx.get<{ id: string; recall_id: string; recall_number: string; state: string; response_deadline: string; link_expires_at: string; name: string; time_zone: string }>(
+      `SELECT n.id, n.recall_id, r.recall_number, r.state, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, n.link_expires_at, o.name, o.time_zone
        FROM recall_notices AS n JOIN recalls AS r ON r.id = n.recall_id JOIN organisations AS o ON o.id = n.distributor_organisation_id
        WHERE n.recall_id = ? AND n.distributor_organisation_id = ?`,
       [input.recallId, actor.organisationId],
@@ -116,6 +119,7 @@ export async function passOnNotice(ctx: UseCaseContext, actor: Actor, input: { r
       recallNumber: n.recall_number,
       recallState: n.state,
       responseDeadline: n.response_deadline,
+      timeZone: n.time_zone,
       noticeId: n.id,
       consigneeOrganisationId: actor.organisationId,
       parentId: null,
@@ -137,9 +141,10 @@ export async function passOnFromLink(ctx: UseCaseContext, token: string, input: 
   const check = await checkOnwardToken(ctx.db, token, ctx.clock.now());
   if (!check.ok) throw onwardLinkRefusal(check.reason);
   return ctx.db.transaction(async (tx) => {
-    const p = (await tx.get<{ id: string; recall_id: string; recall_number: string; state: string; response_deadline: string; notice_id: string; org: string; level: number; name: string; lots: string; link_expires_at: string }>(
-      `SELECT w.id, w.recall_id, r.recall_number, r.state, r.response_deadline, w.notice_id, n.distributor_organisation_id AS org, w.level, w.name, w.lots, w.link_expires_at
-       FROM recall_onward_notices AS w JOIN recalls AS r ON r.id = w.recall_id JOIN recall_notices AS n ON n.id = w.notice_id WHERE w.id = ?`,
+    const p = (await tx.get<{ id: string; recall_id: string; recall_number: string; state: string; response_deadline: string; time_zone: string; notice_id: string; org: string; level: number; name: string; lots: string; link_expires_at: string }>(
+      `SELECT w.id, w.recall_id, r.recall_number, r.state, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, o.time_zone, w.notice_id, n.distributor_organisation_id AS org, w.level, w.name, w.lots, w.link_expires_at
+       FROM recall_onward_notices AS w JOIN recalls AS r ON r.id = w.recall_id JOIN recall_notices AS n ON n.id = w.notice_id
+       JOIN organisations AS o ON o.id = n.distributor_organisation_id WHERE w.id = ?`,
       [check.onwardNoticeId],
     ))!;
     const source: Source = {
@@ -147,6 +152,7 @@ export async function passOnFromLink(ctx: UseCaseContext, token: string, input: 
       recallNumber: p.recall_number,
       recallState: p.state,
       responseDeadline: p.response_deadline,
+      timeZone: p.time_zone,
       noticeId: p.notice_id,
       consigneeOrganisationId: p.org,
       parentId: p.id,
@@ -187,7 +193,8 @@ async function recordOnwardNotice(ctx: UseCaseContext, tx: Tx, s: Source, custom
     [id, s.recallId, s.noticeId, s.parentId, s.level, s.passedOnBy, userId, c.name, c.customerType, c.email, c.contactPerson, c.language, JSON.stringify(c.lots), sentAt, s.linkExpiresAt],
   );
   const url = onwardUrl(portalUrl, (await onwardTokenSigner(tx))(id, s.linkExpiresAt));
-  const deadline = `${s.responseDeadline.slice(0, 10)} ${s.responseDeadline.slice(11, 16)} UTC`;
+  // The consignee's reply deadline (its own, when it was added late), in the zone of the consignee that passed the notice on.
+  const deadline = formatInstantIn(s.responseDeadline, s.timeZone);
   const l = c.language;
   await queueMail(tx, ctx.clock, {
     to: c.email,

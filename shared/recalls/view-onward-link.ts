@@ -62,7 +62,7 @@ export function onwardLinkRefusal(reason: 'malformed' | 'forged' | 'expired'): A
 /** The onward notice the link opens (checked), read in `tx`. */
 export async function onwardNoticeById(tx: Pick<Tx, 'get'>, id: string): Promise<OnwardNotice & { consigneeOrganisationId: string; noticeId: string; firstOpenedAt: string | null; latestVersion: number }> {
   const r = (await tx.get<{ id: string; recall_id: string; recall_number: string; state: string; response_deadline: string; level: number; passed_on_by: string; name: string; customer_type: string; contact_person: string | null; language: string; lots: string; org: string; notice_id: string; first_opened_at: string | null; latest_version: number }>(
-    `SELECT w.id, w.recall_id, r.recall_number, r.state, r.response_deadline, w.level, w.passed_on_by, w.name, w.customer_type, w.contact_person, w.language, w.lots,
+    `SELECT w.id, w.recall_id, r.recall_number, r.state, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, w.level, w.passed_on_by, w.name, w.customer_type, w.contact_person, w.language, w.lots,
             n.distributor_organisation_id AS org, w.notice_id, w.first_opened_at, w.latest_version
      FROM recall_onward_notices AS w JOIN recalls AS r ON r.id = w.recall_id JOIN recall_notices AS n ON n.id = w.notice_id WHERE w.id = ?`,
     [id],

@@ -27,6 +27,7 @@ import { BrowserClient, markup, openServerDb, rawClient, signInDirectly, startBu
 import { runCli } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { mailText } from '../support/mail.ts';
+import { formatInstantIn } from '../../shared/time-zone.ts';
 
 const infusionSet = '09506000134352';
 
@@ -108,6 +109,9 @@ describe('recall notices passed on to customers', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Pass on to a customer');
 
+    // Rhein reads its deadlines in Berlin time: so do the customers it passes the notice on to.
+    await db.run("UPDATE organisations SET time_zone = 'Europe/Berlin' WHERE id = ?", [rhein]);
+
     // Not more than was shipped to it: 50 of L-1.
     const tooMany = await passOn(as.distributor, { name: 'Klinikum Nord', email: 'devices@klinikum-nord.example', 'lots.0': '51' });
     expect(tooMany.status).toBe(400);
@@ -128,6 +132,12 @@ describe('recall notices passed on to customers', () => {
     links.hospital = await linkMailedTo('devices@klinikum-nord.example');
     links.pharmacy = await linkMailedTo('info@apotheke-markt.example');
     expect(links.hospital).not.toBe(links.pharmacy);
+    const deadline = (await db.get<{ at: string }>('SELECT response_deadline AS at FROM recalls WHERE id = ?', [recallId]))!.at;
+    const shown = formatInstantIn(deadline, 'Europe/Berlin');
+    expect(shown).toMatch(/\(Europe\/Berlin, UTC\+[12]\)$/);
+    const hospitalMail = (await db.get<{ id: string; text_body: string }>("SELECT id, text_body FROM mail_messages WHERE to_address = 'devices@klinikum-nord.example'"))!;
+    expect(mailText(db, hospitalMail)).toContain(shown);
+    await db.run("UPDATE organisations SET time_zone = 'UTC' WHERE id = ?", [rhein]);
     const german = (await db.get<{ subject: string }>("SELECT subject FROM mail_messages WHERE to_address = 'info@apotheke-markt.example'"))!;
     expect(german.subject).toBe('Rückruf FSCA-ONW-1: Sicherheitsmitteilung, an Sie weitergegeben von Rhein Medical Distribution GmbH');
     expect(await db.get("SELECT count(*) AS n, min(actor_name) AS by FROM audit_log WHERE action = 'recall.notice_passed_on'")).toEqual({ n: 2, by: 'Jonas Weber' });
