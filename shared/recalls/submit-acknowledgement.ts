@@ -118,7 +118,8 @@ export async function submitAcknowledgement(ctx: UseCaseContext, actor: Actor, r
       [notice.id],
     );
     if (current!.state !== 'open') throw new AppError('conflict', `recall ${notice.recallNumber} is ${current!.state}: replies are closed`);
-    if ((await revisionInForce(tx, notice.recallId)) !== revision) throw revisedMeanwhile(notice.recallNumber, await revisionInForce(tx, notice.recallId));
+    const inForce = await revisionInForce(tx, notice.recallId);
+    if (inForce !== revision) throw revisedMeanwhile(notice.recallNumber, inForce);
     const version = current!.latest_version + 1;
     // What a correction replaces, for its audit entry.
     const previousId = version > 1 ? (await tx.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE notice_id = ? AND version = ?', [notice.id, version - 1]))!.id : null;

@@ -6,12 +6,10 @@
 // QA then issues a recall through the form with German texts, which its page shows as signed.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
-import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { elementsWiderThanViewport, htmlLang, newVisitor, postsForm, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
-import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
 import { mailText } from '../support/mail.ts';
-import { startMailingPortal, type MailingPortal } from '../support/mailing-portal.ts';
+import { releasedRecallForRhein, startMailingPortal, type MailingPortal } from '../support/mailing-portal.ts';
 import { waitFor } from '../support/wait.ts';
 
 const qa = demo('manufacturer_qa');
@@ -23,25 +21,16 @@ let recallId: string;
 
 beforeAll(async () => {
   world = await startMailingPortal();
-  await world.erp('shipment.dispatched', {
-    shipmentNumber: 'SH-E2E-DE',
-    distributor: { erpId: 'C-20001' },
-    dispatchedAt: '2026-02-10T08:00:00Z',
-    lines: [{ gtin: infusionSet, lot: 'L-DE-A', quantity: 24 }],
-  });
-  await world.erp('recall.issued', {
+  recallId = await releasedRecallForRhein(world, {
     recallNumber: 'FSCA-E2E-DE',
-    issuedAt: new Date().toISOString(),
-    reason: 'Roller clamp may leak',
-    hazard: 'Under-infusion',
-    classifications: [{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }],
-    instructions: [{ action: 'quarantine' }, 'Use the enclosed return form.'],
-    products: [{ gtin: infusionSet, lots: ['L-DE-A'] }],
-    responseDeadline: new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10),
-    translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich', instructionText: 'Verwenden Sie das beiliegende Rücksendeformular.' } },
+    gtin: infusionSet,
+    lot: 'L-DE-A',
+    recall: {
+      classifications: [{ jurisdiction: 'EU-MDR', type: 'fsca', class: 'other' }],
+      instructions: [{ action: 'quarantine' }, 'Use the enclosed return form.'],
+      translations: { de: { reason: 'Die Rollenklemme kann undicht sein', hazard: 'Unterinfusion möglich', instructionText: 'Verwenden Sie das beiliegende Rücksendeformular.' } },
+    },
   });
-  recallId = (await world.db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-E2E-DE'"))!.id;
-  await sendRecallNotices(world.ctx, await actorFor(world.db, qa.email), { recallId, portalUrl: world.server.url });
 });
 
 afterAll(async () => {

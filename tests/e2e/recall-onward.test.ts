@@ -3,11 +3,9 @@
 // a visitor without an account opens it, replies (a declaration by name), and QA sees level 2
 // reached on the recall's dashboard.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
 import { newVisitor, postsForm, signInAsDemo, stepsInOrder, type Visitor } from '../support/browser.ts';
-import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
-import { startMailingPortal, type MailingPortal } from '../support/mailing-portal.ts';
+import { releasedRecallForRhein, startMailingPortal, type MailingPortal } from '../support/mailing-portal.ts';
 import { waitFor } from '../support/wait.ts';
 
 const qa = demo('manufacturer_qa');
@@ -19,23 +17,7 @@ let recallId: string;
 
 beforeAll(async () => {
   world = await startMailingPortal();
-  await world.erp('shipment.dispatched', {
-    shipmentNumber: 'SH-E2E-ONW',
-    distributor: { erpId: 'C-20001' },
-    dispatchedAt: '2026-02-10T08:00:00Z',
-    lines: [{ gtin: infusionSet, lot: 'L-ON-A', quantity: 24 }],
-  });
-  await world.erp('recall.issued', {
-    recallNumber: 'FSCA-E2E-ONW',
-    issuedAt: new Date().toISOString(),
-    reason: 'Roller clamp may leak',
-    hazard: 'Under-infusion',
-    depth: 'user',
-    products: [{ gtin: infusionSet, lots: ['L-ON-A'] }],
-    responseDeadline: new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10),
-  });
-  recallId = (await world.db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'FSCA-E2E-ONW'"))!.id;
-  await sendRecallNotices(world.ctx, await actorFor(world.db, qa.email), { recallId, portalUrl: world.server.url });
+  recallId = await releasedRecallForRhein(world, { recallNumber: 'FSCA-E2E-ONW', gtin: infusionSet, lot: 'L-ON-A', recall: { depth: 'user' } });
 });
 
 afterAll(async () => {

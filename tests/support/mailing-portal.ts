@@ -9,6 +9,9 @@ import { startServer, type RunningServer } from './server.ts';
 import { sendErpEvent } from './erp.ts';
 import { launchChromium } from './browser.ts';
 import { startSmtpServer, type ReceivedMail } from './smtp.ts';
+import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
+import { actorFor } from './actors.ts';
+import { demo } from './demo.ts';
 
 export interface MailingPortal {
   server: RunningServer;
@@ -50,4 +53,30 @@ export async function startMailingPortal(): Promise<MailingPortal> {
       await smtp.close();
     },
   };
+}
+
+/**
+ * A recall of 24 units of `lot` the ERP shipped to the demo's German distributor (C-20001),
+ * issued by the ERP with `recall`'s fields (reason, hazard and a ten-day deadline unless given)
+ * and released by QA: its notice is on its way. Returns the recall id.
+ */
+export async function releasedRecallForRhein(world: MailingPortal, input: { recallNumber: string; gtin: string; lot: string; recall?: Record<string, unknown> }): Promise<string> {
+  await world.erp('shipment.dispatched', {
+    shipmentNumber: `SH-${input.recallNumber}`,
+    distributor: { erpId: 'C-20001' },
+    dispatchedAt: '2026-02-10T08:00:00Z',
+    lines: [{ gtin: input.gtin, lot: input.lot, quantity: 24 }],
+  });
+  await world.erp('recall.issued', {
+    recallNumber: input.recallNumber,
+    issuedAt: new Date().toISOString(),
+    reason: 'Roller clamp may leak',
+    hazard: 'Under-infusion',
+    products: [{ gtin: input.gtin, lots: [input.lot] }],
+    responseDeadline: new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10),
+    ...input.recall,
+  });
+  const recallId = (await world.db.get<{ id: string }>('SELECT id FROM recalls WHERE recall_number = ?', [input.recallNumber]))!.id;
+  await sendRecallNotices(world.ctx, await actorFor(world.db, demo('manufacturer_qa').email), { recallId, portalUrl: world.server.url });
+  return recallId;
 }
