@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
 
 // Three tiers, each runnable alone (`npx vitest run --project unit`). The integration and
 // browser tiers start real servers from the built portal, which tests/run.js builds first.
@@ -11,6 +12,8 @@ export default defineConfig({
       // $shared as svelte.config.js has it, for portal/lib modules tested alone.
       { resolve: { alias: { $shared: fileURLToPath(new URL('./shared', import.meta.url)) } }, test: { name: 'unit', include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'portal/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
+      // The Worker on workerd (wrangler.toml's bindings, locally): built first by tests/run.js.
+      { plugins: [cloudflareTest({ main: './workers/index.ts', wrangler: { configPath: './wrangler.toml' } })], test: { name: 'workers', include: ['tests/workers/**/*.test.ts'] } },
       { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
     ],
   },

@@ -1,0 +1,106 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { openDurableObjectDb } from '../../shared/db/durable-object-db.ts';
+import { applyMigrations } from '../../shared/db/apply-migrations.ts';
+import { createKeyring } from '../../shared/keys/keyring.ts';
+import { recordAudit } from '../../shared/audit/record-audit.ts';
+import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { migrations } from '../../workers/generated/migrations.js';
+
+const keyring = createKeyring([crypto.getRandomValues(new Uint8Array(32))]);
+
+function inObject<T>(name: string, work: (storage: DurableObjectStorage) => Promise<T>): Promise<T> {
+  const stub = env.LOTBRIDGE.get(env.LOTBRIDGE.idFromName(name));
+  return runInDurableObject(stub, (_instance, state) => work(state.storage));
+}
+
+describe('the Db over a Durable Object', () => {
+  it('applies the migrations once, with their checksums', async () => {
+    await inObject('migrations', async (storage) => {
+      const db = openDurableObjectDb(storage, () => keyring);
+      const first = await applyMigrations(db, migrations, 'the bundle');
+      expect(first.applied).toHaveLength(migrations.length);
+      const again = await applyMigrations(db, migrations, 'the bundle');
+      expect(again).toEqual({ applied: [], alreadyApplied: migrations.length });
+      const edited = migrations.map((m, i) => (i === 0 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
+      await expect(applyMigrations(db, edited, 'the bundle')).rejects.toThrow(/0001_init\.sql was edited after it was applied/);
+      await expect(applyMigrations(db, migrations.slice(1), 'the bundle')).rejects.toThrow(/0001_init\.sql was applied to this database but is missing from the bundle/);
+    });
+  });
+
+  it("keeps a transaction's change and its audit entry together, across awaits, or neither", async () => {
+    await inObject('atomic', async (storage) => {
+      const db = openDurableObjectDb(storage, () => keyring);
+      await applyMigrations(db, migrations, 'the bundle');
+      const entries = async () => (await db.get<{ n: number }>('SELECT count(*) AS n FROM audit_log'))!.n;
+      const before = await entries();
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.run("INSERT INTO organisations (id, name, kind, created_at) VALUES ('o-gone', 'Gone', 'supplier', '2026-01-01')");
+          await recordAudit(tx, systemClock, { actor: { type: 'system', name: 'spike' }, organisationId: null, action: 'organisation.created', entityType: 'organisation', entityId: 'o-gone' });
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          throw new Error('refused after the writes');
+        }),
+      ).rejects.toThrow('refused after the writes');
+      expect(await db.get("SELECT id FROM organisations WHERE id = 'o-gone'")).toBeUndefined();
+      expect(await entries()).toBe(before);
+
+      await db.transaction(async (tx) => {
+        await tx.run("INSERT INTO organisations (id, name, kind, created_at) VALUES ('o-kept', 'Kept', 'supplier', '2026-01-01')");
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        await recordAudit(tx, systemClock, { actor: { type: 'system', name: 'spike' }, organisationId: null, action: 'organisation.created', entityType: 'organisation', entityId: 'o-kept' });
+      });
+      expect(await db.get("SELECT id FROM organisations WHERE id = 'o-kept'")).toBeDefined();
+      expect(await entries()).toBe(before + 1);
+      expect((await verifyAuditChain(db)).ok).toBe(true);
+    });
+  });
+
+  it("lets no read or write outside a transaction into it while it awaits", async () => {
+    await inObject('isolated', async (storage) => {
+      const db = openDurableObjectDb(storage, () => keyring);
+      await applyMigrations(db, migrations, 'the bundle');
+      let inserted!: () => void;
+      const insertedOnce = new Promise<void>((resolve) => (inserted = resolve));
+      const failing = db.transaction(async (tx) => {
+        await tx.run("INSERT INTO organisations (id, name, kind, created_at) VALUES ('o-uncommitted', 'U', 'supplier', '2026-01-01')");
+        inserted();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        throw new Error('rolled back');
+      });
+      await insertedOnce;
+      const [read, write] = [
+        db.get("SELECT id FROM organisations WHERE id = 'o-uncommitted'"),
+        db.run("INSERT INTO organisations (id, name, kind, created_at) VALUES ('o-outside', 'O', 'supplier', '2026-01-01')"),
+      ];
+      await expect(failing).rejects.toThrow('rolled back');
+      expect(await read).toBeUndefined();
+      expect(await write).toEqual({ changes: 1 });
+      expect(await db.get("SELECT id FROM organisations WHERE id = 'o-outside'")).toEqual({ id: 'o-outside' });
+    });
+  });
+
+  it('keeps the audit hash chain intact under 50 concurrent transactions, a fifth of them failing', async () => {
+    await inObject('concurrent', async (storage) => {
+      const db = openDurableObjectDb(storage, () => keyring);
+      await applyMigrations(db, migrations, 'the bundle');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 50 }, (_, i) =>
+          db.transaction(async (tx) => {
+            const id = `o-${i}`;
+            await tx.run("INSERT INTO organisations (id, name, kind, created_at) VALUES (?, ?, 'supplier', '2026-01-01')", [id, `Org ${i}`]);
+            await new Promise((resolve) => setTimeout(resolve, i % 3));
+            await recordAudit(tx, systemClock, { actor: { type: 'system', name: 'spike' }, organisationId: null, action: 'organisation.created', entityType: 'organisation', entityId: id });
+            if (i % 5 === 4) throw new Error(`refused ${i}`);
+          }),
+        ),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(40);
+      expect((await db.get<{ n: number }>("SELECT count(*) AS n FROM organisations WHERE id LIKE 'o-%'"))!.n).toBe(40);
+      expect((await db.get<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE entity_id LIKE 'o-%'"))!.n).toBe(40);
+      const verdict = await verifyAuditChain(db);
+      expect(verdict.ok).toBe(true);
+    });
+  });
+});
