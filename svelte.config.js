@@ -1,5 +1,9 @@
-import adapter from '@sveltejs/adapter-node';
+import nodeAdapter from '@sveltejs/adapter-node';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+// `npm run build:workers` sets LOTBRIDGE_TARGET=workers: the portal built for Cloudflare Workers
+// (workers/index.ts serves it) into its own folder, so the Node build beside it stays as it is.
+const forWorkers = process.env.LOTBRIDGE_TARGET === 'workers';
 
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
@@ -7,7 +11,10 @@ const config = {
   kit: {
     // adapter-node's settings are read as SVELTEKIT_ORIGIN etc., so PORT and HOST stay
     // Lotbridge's own (gateway/node/serve.ts owns the listening socket).
-    adapter: adapter({ out: 'build', envPrefix: 'SVELTEKIT_' }),
+    adapter: forWorkers
+      ? (await import('@sveltejs/adapter-cloudflare')).default({ config: 'workers/adapter.wrangler.toml' })
+      : nodeAdapter({ out: 'build', envPrefix: 'SVELTEKIT_' }),
+    ...(forWorkers ? { outDir: '.svelte-kit-workers' } : {}),
     files: {
       src: 'portal',
       lib: 'portal/lib',

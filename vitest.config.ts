@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
@@ -13,7 +14,11 @@ export default defineConfig({
       { resolve: { alias: { $shared: fileURLToPath(new URL('./shared', import.meta.url)) } }, test: { name: 'unit', include: ['shared/**/*.test.ts', 'gateway/**/*.test.ts', 'portal/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 } },
       // The Worker on workerd (wrangler.toml's bindings, locally): built first by tests/run.js.
-      { plugins: [cloudflareTest({ main: './workers/index.ts', wrangler: { configPath: './wrangler.toml' } })], test: { name: 'workers', include: ['tests/workers/**/*.test.ts'] } },
+      // Its LOTBRIDGE_KEY secret: a new key every run (the run's Durable Objects live in memory).
+      {
+        plugins: [cloudflareTest({ main: './workers/index.ts', wrangler: { configPath: './wrangler.toml' }, miniflare: { bindings: { LOTBRIDGE_KEY: randomBytes(32).toString('base64') } } })],
+        test: { name: 'workers', include: ['tests/workers/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 120_000 },
+      },
       { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
     ],
   },
