@@ -1,6 +1,6 @@
 // `npm test`: makes sure the system packages the tiers need are there (installing them with
 // apt-get when running as root), builds the portal when its build is stale, then runs every
-// tier (unit, integration, e2e) with Vitest and ends on one "N passed, N failed" line.
+// tier (unit, integration, workers, e2e) with Vitest and ends on one "N passed, N failed" line.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,6 +43,9 @@ if (missing.length) {
 }
 
 await ensureBuild((line) => console.log(line));
+// The workers tier runs the Worker built for Workers (workers/build.js), beside the Node build.
+const { buildWorkers, workersBuildIsStale } = await import('../workers/build.js');
+if (workersBuildIsStale()) buildWorkers();
 
 const report = join(rootDir, 'test-results', 'vitest.json');
 rmSync(report, { force: true });
@@ -54,7 +57,7 @@ if (existsSync(report)) {
   /** @type {Record<string, { passed: number, failed: number }>} */
   const byTier = {};
   for (const file of r.testResults) {
-    const tier = file.name.includes('/tests/e2e/') ? 'e2e' : file.name.includes('/tests/integration/') ? 'integration' : 'unit';
+    const tier = file.name.includes('/tests/e2e/') ? 'e2e' : file.name.includes('/tests/integration/') ? 'integration' : file.name.includes('/tests/workers/') ? 'workers' : 'unit';
     byTier[tier] ??= { passed: 0, failed: 0 };
     for (const t of file.assertionResults) {
       if (t.status === 'passed') byTier[tier].passed++;

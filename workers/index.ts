@@ -1,17 +1,11 @@
 import { DurableObject } from 'cloudflare:workers';
-import { Server } from '../.svelte-kit-workers/output/server/index.js';
-import { manifest } from '../.svelte-kit-workers/cloudflare-tmp/manifest.js';
+import { Server, manifest } from './portal.js';
 import { installAppContext, type AppContext } from '../shared/context.ts';
 import { requestIdFrom } from '../shared/metrics.ts';
 import { createGateway, isGatewayPath } from '../gateway/app.ts';
 import { openWorkersApp, stringVars } from './open-app.ts';
 
-export interface Env {
-  LOTBRIDGE: DurableObjectNamespace<Lotbridge>;
-  ASSETS: Fetcher;
-  FILES: R2Bucket;
-  LOTBRIDGE_KEY: string;
-}
+type Env = Cloudflare.Env;
 
 /**
  * Lotbridge on Workers: one SQLite-backed Durable Object is the database and runs the whole app
@@ -36,6 +30,11 @@ export class Lotbridge extends DurableObject<Env> {
       await server.init({ env: stringVars(env), read: (file) => this.#asset(file) });
       return server;
     });
+  }
+
+  /** The app this object runs (for `runInDurableObject` in tests/workers and operator calls over RPC). */
+  app(): Promise<AppContext> {
+    return this.#app;
   }
 
   async #asset(file: string): Promise<ReadableStream> {

@@ -24,21 +24,6 @@ function bindable(v: unknown): Value {
   return v as Value;
 }
 
-function positional(args: Args | undefined): Value[] {
-  if (!args) return [];
-  if (Array.isArray(args)) return args.map(bindable);
-  throw new TypeError('a Durable Object binds positional (?) arguments only');
-}
-
-// TEMPORARY (until slice P's positional-only `Args` lands): `:name` arguments rewritten to `?`.
-const namedParameter = /(?<![:\w]):([A-Za-z_]\w*)/g;
-function bindings(sql: string, args: Args | undefined): [string, Value[]] {
-  if (!args || Array.isArray(args)) return [sql, positional(args)];
-  const named = args as Record<string, unknown>;
-  const values: Value[] = [];
-  return [sql.replace(namedParameter, (_, name: string) => (values.push(bindable(named[name])), '?')), values];
-}
-
 /**
  * The `Db` over a SQLite-backed Durable Object, the single writer on Workers. SQLite runs in
  * the object itself, so every statement is a local call. Transactions are serialised here, as
@@ -58,8 +43,7 @@ export function openDurableObjectDb(storage: DurableObjectStorageLike, keys: () 
   }
 
   function exec(sql: string, args?: Args): Record<string, unknown>[] {
-    const [text, values] = bindings(sql, args);
-    return storage.sql.exec(text, ...values).toArray();
+    return storage.sql.exec(sql, ...(args ?? []).map(bindable)).toArray();
   }
 
   function queries(afterCommit: (fn: () => void) => void, direct: <T>(work: () => T) => Promise<T>): Tx {

@@ -23,13 +23,14 @@ let sent = 0;
 
 /**
  * Posts one event to the server's /erp/webhooks as the ERP does: Standard Webhooks v1, signed with
- * `secret` (ERP_INBOUND_SECRET) by the independent standardwebhooks package.
+ * `secret` (ERP_INBOUND_SECRET) by the independent standardwebhooks package; through `server.fetch`
+ * when given (the Worker under test), else the network.
  */
-export async function postErpEvent(server: { url: string }, secret: string, type: string, data: unknown, options: ErpPostOptions = {}): Promise<ErpAnswer> {
+export async function postErpEvent(server: { url: string; fetch?: typeof fetch }, secret: string, type: string, data: unknown, options: ErpPostOptions = {}): Promise<ErpAnswer> {
   const id = options.id ?? `msg_test_${++sent}_${Date.now()}`;
   const at = options.at ?? new Date();
   const body = JSON.stringify({ type, timestamp: at.toISOString(), data });
-  const res = await fetch(new URL('/erp/webhooks', server.url), {
+  const res = await (server.fetch ?? fetch)(new URL('/erp/webhooks', server.url), {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
