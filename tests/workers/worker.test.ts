@@ -7,10 +7,19 @@ import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { gtinCheckDigit } from '../../shared/gs1/gtin.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { postErpEvent } from '../support/erp.ts';
+import { PortalClient } from '../support/http-client.ts';
+import { postMultipart } from '../support/uploads.ts';
+import { demoOrganisations, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { erpSecret } from './worker-env.ts';
 
 const origin = 'http://lotbridge.test';
 const worker = { url: origin, fetch: ((input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init))) as typeof fetch };
+
+const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
+const gtinFrom = (first13: string) => first13 + gtinCheckDigit(first13);
+
+/** A browser stand-in whose requests go to the Worker. */
+const browser = () => new PortalClient(origin, worker.fetch);
 
 /** The app inside the Durable Object, as its requests see it. */
 function inLotbridge<T>(work: (app: AppContext) => Promise<T>): Promise<T> {
@@ -27,8 +36,7 @@ describe('the Worker', () => {
 
   it('applies and audits 20 concurrent ERP events, the audit chain intact', async () => {
     const gtins = Array.from({ length: 20 }, (_, i) => {
-      const first13 = `095060002${String(i).padStart(4, '0')}`;
-      return first13 + gtinCheckDigit(first13);
+      return gtinFrom(`095060002${String(i).padStart(4, '0')}`);
     });
     const answers = await Promise.all(gtins.map((gtin, i) => postErpEvent(worker, erpSecret, 'item.upserted', { gtin, description: `Catheter ${i}`, unitOfMeasure: 'EA' })));
     expect(answers.map((a) => [a.status, a.body.duplicate])).toEqual(gtins.map(() => [200, false]));
@@ -38,6 +46,42 @@ describe('the Worker', () => {
       const audited = await db.all<{ entity_id: string }>(`SELECT entity_id FROM audit_log WHERE action = 'item.created' AND entity_id IN (${placeholders})`, gtins);
       expect(audited).toHaveLength(20);
       expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+    });
+  });
+
+  it('signs the demo supplier in with its password (argon2id on workerd) and refuses a wrong one', async () => {
+    const wrong = browser();
+    const refused = await wrong.signIn(supplier.email, 'not-the-password');
+    expect(refused.status).toBe(400);
+    expect(wrong.cookies.size).toBe(0);
+
+    const client = browser();
+    const res = await client.signIn(supplier.email, demoPassword);
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/home');
+    const home = await client.get('/home');
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain(supplier.displayName);
+  });
+
+  it("takes a lot submitted through the portal's form, stored and audited for the supplier", async () => {
+    const gtin = gtinFrom('0950600031000');
+    expect((await postErpEvent(worker, erpSecret, 'item.upserted', { gtin, description: 'Guide wire', unitOfMeasure: 'EA' })).status).toBe(200);
+    const client = browser();
+    expect((await client.signIn(supplier.email, demoPassword)).status).toBe(303);
+    const res = await postMultipart(client, '/lots?/submit', { gtin, lot: 'W-LOT-1', quantity: '5' });
+    expect(res.status).toBe(303);
+    const id = res.headers.get('location')!.match(/^\/lots\/([^?]+)\?submitted=1$/)![1]!;
+    const page = await client.get(`/lots/${id}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('W-LOT-1');
+    await inLotbridge(async ({ db }) => {
+      const lot = await db.get<{ gtin: string; lot: string; organisation_id: string; name: string }>(
+        'SELECT l.gtin, l.lot, l.organisation_id, o.name FROM lots l JOIN organisations o ON o.id = l.organisation_id WHERE l.id = ?',
+        [id],
+      );
+      expect(lot).toMatchObject({ gtin, lot: 'W-LOT-1', name: demoOrganisations.supplier.name });
+      expect(await db.all("SELECT seq FROM audit_log WHERE action = 'lot.submitted' AND entity_id = ?", [id])).toHaveLength(1);
     });
   });
 });
