@@ -1,6 +1,7 @@
 import { problem, type Problem } from '../errors.ts';
 import { isInternal } from './address-class.ts';
-import { classifyUrlTarget, systemResolve, type Resolve } from './resolve-target.ts';
+import { systemResolve } from '#runtime/resolve-host';
+import { classifyUrlTarget, type Resolve } from './resolve-target.ts';
 
 /**
  * An administrator-entered URL that reaches a loopback, private, link-local or unique-local
