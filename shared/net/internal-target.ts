@@ -10,7 +10,7 @@ import { classifyUrlTarget, type Resolve } from './resolve-target.ts';
  * class. A name that does not resolve now passes: every delivery checks the
  * address it connects to.
  */
-export async function internalTargetProblem(url: string, internal: boolean, resolve: Resolve = systemResolve): Promise<Problem | undefined> {
+export async function internalTargetProblem(url: string, internal: boolean, resolve: Resolve | null = systemResolve): Promise<Problem | undefined> {
   if (internal) return undefined;
   const parsed = new URL(url);
   const target = await classifyUrlTarget(parsed, resolve);

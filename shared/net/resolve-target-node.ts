@@ -4,7 +4,7 @@ import { classifyAddress, isInternal } from './address-class.ts';
 import { InternalAddressError, type Resolve } from './resolve-target.ts';
 
 /** The system resolver (every address of the name, in the order it gives them). */
-export const systemResolve: Resolve = async (hostname) => (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+export const systemResolve: Resolve | null = async (hostname) => (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 /**
  * A `lookup` for Node's net/http clients that checks the very addresses the socket will

@@ -1,7 +1,7 @@
 import type { Resolve } from './resolve-target.ts';
 
 /**
- * Workers have no DNS lookup, so a host name resolves to nothing here: a URL's name is not
+ * Workers have no DNS lookup, so there is no resolver here: a URL's name is not
  * judged when it is saved (address literals still are: see checkLiteralHost and
  * classifyUrlTarget) and is not checked again when something is sent to it.
  *
@@ -13,4 +13,4 @@ import type { Resolve } from './resolve-target.ts';
  * only the address-literal checks hold). So a name that resolves to an internal address cannot be used to forge requests into
  * one, and the administrator's "internal" mark has no network to open on Workers.
  */
-export const systemResolve: Resolve = async () => [];
+export const systemResolve: Resolve | null = null;

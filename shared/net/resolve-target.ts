@@ -2,8 +2,9 @@ import { classifyAddress, classifyHost, isInternal, type AddressClass } from './
 
 /**
  * Host name → addresses. The runtime's own is `systemResolve` from `#runtime/resolve-host`
- * (package.json "imports"): the system resolver on Node (resolve-target-node.ts), none on
- * Workers (resolve-target-workerd.ts says why none is needed there).
+ * (package.json "imports"): the system resolver on Node (resolve-target-node.ts), none
+ * (null) on Workers, which have no DNS lookup (resolve-target-workerd.ts says why none is
+ * needed there).
  */
 export type Resolve = (hostname: string) => Promise<string[]>;
 
@@ -13,11 +14,13 @@ const rank = (c: AddressClass) => (c === 'public' ? 0 : 1);
 /**
  * Where a URL would go: the class of its host (a literal or localhost, else the most internal
  * of the addresses its name resolves to, with `address` being that address). `class` is null
- * when the name does not resolve now: it is checked again on every delivery.
+ * when the name does not resolve now (it is checked again on every delivery) or the runtime
+ * resolves no names (Workers).
  */
-export async function classifyUrlTarget(url: URL, resolve: Resolve): Promise<{ class: AddressClass | null; address: string | null }> {
+export async function classifyUrlTarget(url: URL, resolve: Resolve | null): Promise<{ class: AddressClass | null; address: string | null }> {
   const direct = classifyHost(url.hostname);
   if (direct) return { class: direct, address: url.hostname };
+  if (!resolve) return { class: null, address: null };
   let addresses: string[];
   try {
     addresses = await resolve(url.hostname);

@@ -1,5 +1,5 @@
 import { checkLiteralHost } from '../net/resolve-target.ts';
-import { excerptBytes, PostTimeoutError, type CreateHttpPoster, type Poster, type PostResult } from './http-post.ts';
+import { excerptBytes, PostTimeoutError, type CreateHttpPoster, type Poster, type PostBytes, type PostResult } from './http-post.ts';
 
 /** The first `excerptBytes` of a body, reading no further (a huge or endless answer is cut, not held). */
 async function excerptOf(response: Response): Promise<string> {
@@ -68,4 +68,17 @@ export const createHttpPoster: CreateHttpPoster = () => {
   }) as Poster & { close(): void };
   post.close = () => undefined;
   return post;
+};
+
+/**
+ * `fetch` by the URL's name: it cannot be pinned to an address, and on Workers none is given
+ * (there is no resolver to check one with; see resolve-target-workerd.ts for what holds there).
+ */
+export const postBytes: PostBytes = async (url, headers, body, timeoutMs, pinned) => {
+  if (pinned) throw new Error('fetch cannot connect to a pinned address');
+  const response = await fetch(url, { method: 'POST', headers, body: new Uint8Array(body), redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) }).catch((e: unknown) => {
+    throw (e as Error).name === 'TimeoutError' ? e : networkError(e);
+  });
+  await response.body?.cancel();
+  return { status: response.status, statusText: response.statusText };
 };

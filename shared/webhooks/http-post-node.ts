@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import { checkLiteralHost } from '../net/resolve-target.ts';
 import { guardedLookup } from '../net/resolve-target-node.ts';
-import { excerptBytes, PostTimeoutError, type CreateHttpPoster, type Poster, type PostResult } from './http-post.ts';
+import { excerptBytes, PostTimeoutError, type CreateHttpPoster, type Poster, type PostBytes, type PostResult } from './http-post.ts';
 
 /**
  * Node's own HTTP client with keep-alive connections per origin: a webhook delivery costs
@@ -62,4 +63,23 @@ export const createHttpPoster: CreateHttpPoster = (maxSockets = 64) => {
     for (const pool of Object.values(pools)) for (const agent of Object.values(pool)) agent.destroy();
   };
   return post;
+};
+
+/** Node's HTTP client, connecting to the pinned address when one is given (the lookup answers with it alone). */
+export const postBytes: PostBytes = (url, headers, body, timeoutMs, pinned) => {
+  const lookup: LookupFunction | undefined = pinned
+    ? (_host, options, callback) => {
+        if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
+        else callback(null, pinned.address, pinned.family);
+      }
+    : undefined;
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? https.request : http.request;
+    const req = send(url, { method: 'POST', headers: { ...headers, 'Content-Length': String(body.length) }, lookup, signal: AbortSignal.timeout(timeoutMs) }, (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '' });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 };

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerWith, closedPort, startHttpReceiver, type HttpReceiver } from '../../tests/support/http-receiver.ts';
 import { InternalAddressError } from '../net/resolve-target.ts';
-import { createHttpPoster as fetchPoster } from './http-post-fetch.ts';
-import { createHttpPoster as nodePoster } from './http-post-node.ts';
-import type { CreateHttpPoster } from './http-post.ts';
+import { createHttpPoster as fetchPoster, postBytes as fetchPostBytes } from './http-post-fetch.ts';
+import { createHttpPoster as nodePoster, postBytes as nodePostBytes } from './http-post-node.ts';
+import type { CreateHttpPoster, PostBytes } from './http-post.ts';
 
 // Both sides of `#runtime/http-post` against one real receiver on loopback: the same outcomes.
 describe.each([
@@ -68,5 +68,48 @@ describe.each([
     await expect(post('http://169.254.169.254/latest/meta-data', {}, 'x', 5000)).rejects.toThrow(/169\.254\.169\.254 is a link-local address/);
     expect(receiver.received.length).toBe(before);
     expect((await post(`${receiver.url}/hook`, {}, 'x', 5000, internal)).status).toBe(204);
+  });
+});
+
+describe.each([
+  ['node:http (Node)', nodePostBytes],
+  ['fetch (Workers)', fetchPostBytes],
+] as [string, PostBytes][])('an async MDN POST over %s', (_name, postBytes) => {
+  let receiver: HttpReceiver;
+  beforeAll(async () => void (receiver = await startHttpReceiver()));
+  afterAll(async () => receiver.close());
+
+  it('sends the bytes and headers and resolves with the status, without following a redirect', async () => {
+    receiver.answer(answerWith(302, 'elsewhere', { location: '/other' }));
+    const bytes = new Uint8Array([0, 1, 2, 250, 13, 10]);
+    const answer = await postBytes(new URL(`${receiver.url}/mdn`), { 'content-type': 'multipart/report', 'as2-to': 'ACME' }, bytes, 5000);
+    expect(answer).toEqual({ status: 302, statusText: 'Found' });
+    expect(receiver.received.map((r) => r.path)).toEqual(['/mdn']);
+    expect(receiver.received[0]).toMatchObject({ headers: { 'content-type': 'multipart/report', 'as2-to': 'ACME', 'content-length': '6' } });
+    expect([...receiver.received[0]!.body]).toEqual([...bytes]);
+  });
+
+  it('rejects when no answer comes in time or nothing listens', async () => {
+    receiver.answer(() => undefined);
+    await expect(postBytes(new URL(`${receiver.url}/hang`), {}, new Uint8Array(1), 200)).rejects.toThrow();
+    await expect(postBytes(new URL(`http://127.0.0.1:${await closedPort()}/`), {}, new Uint8Array(1), 5000)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('a pinned async MDN POST', () => {
+  it('on Node connects to the checked address, whatever the name resolves to, with the Host of the URL', async () => {
+    const receiver = await startHttpReceiver(answerWith(200));
+    try {
+      const port = new URL(receiver.url).port;
+      const answer = await nodePostBytes(new URL(`http://mdn.partner.invalid:${port}/mdn`), {}, new Uint8Array(1), 5000, { address: '127.0.0.1', family: 4 });
+      expect(answer.status).toBe(200);
+      expect(receiver.received[0]!.headers.host).toBe(`mdn.partner.invalid:${port}`);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('over fetch is refused (it cannot pin; on Workers none is ever asked)', async () => {
+    await expect(fetchPostBytes(new URL('http://mdn.partner.invalid/'), {}, new Uint8Array(1), 5000, { address: '127.0.0.1', family: 4 })).rejects.toThrow(/pinned/);
   });
 });

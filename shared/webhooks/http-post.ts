@@ -21,6 +21,21 @@ export type Poster = (url: string, headers: Record<string, string>, body: string
 /** Makes a poster; `maxSockets` bounds connections per origin where the runtime lets us. */
 export type CreateHttpPoster = (maxSockets?: number) => Poster & { close(): void };
 
+/** Where to connect instead of resolving the URL's host (an address already checked). */
+export interface PinnedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/**
+ * One POST of bytes (an async MDN): resolves with the status of the answer (its body is not
+ * read; redirects are not followed), rejects on network errors and when no answer comes within
+ * the timeout. With `pinned` the connection goes to that address (Host header and TLS name from
+ * the URL), so the address checked is the address reached; a runtime without DNS (Workers) is
+ * never given one.
+ */
+export type PostBytes = (url: URL, headers: Record<string, string>, body: Uint8Array, timeoutMs: number, pinned?: PinnedAddress) => Promise<{ status: number; statusText: string }>;
+
 /** No answer (status and body) within the timeout; the dispatcher words it by this name. */
 export class PostTimeoutError extends Error {
   override name = 'TimeoutError';
