@@ -109,8 +109,8 @@ export async function checkUpload(limits: UploadLimits, upload: Upload | null | 
 /**
  * Stores an uploaded PDF for the caller's organisation: checks it (see `checkUpload`, skipped
  * when given an upload that already passed), stores it as `<organisation>/<file>.pdf` in the
- * file storage (the folder UPLOAD_DIR or the bucket: see file-storage.ts), outside the database, then in one transaction records it in `stored_files`, audits it and
- * runs `andThen` (the record the file belongs to). If that transaction fails the file is
+ * file storage (the folder UPLOAD_DIR or the bucket: see file-storage.ts), outside the
+ * database, then in one transaction records it in `stored_files`, audits it and runs `andThen` (the record the file belongs to). If that transaction fails the file is
  * removed again, so a stored file always has its row.
  */
 export async function storeUpload<T>(
