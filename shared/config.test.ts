@@ -104,4 +104,29 @@ describe('loadConfig', () => {
       env.mockRestore();
     }
   });
+
+  it('keeps files in the local folder by default, in an S3 bucket with FILE_STORAGE=s3, and refuses a half-made choice without echoing the secret', () => {
+    expect(loadConfig({}).files).toEqual({ storage: 'local' });
+    const s3 = { FILE_STORAGE: 's3', S3_ENDPOINT: 'http://127.0.0.1:9000/', S3_BUCKET: 'lotbridge-files', S3_ACCESS_KEY_ID: 'AKIDEXAMPLE', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-secret' };
+    expect(loadConfig(s3).files).toEqual({ storage: 's3', s3: { endpoint: 'http://127.0.0.1:9000', bucket: 'lotbridge-files', region: 'us-east-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI-secret' } });
+    expect(loadConfig({ ...s3, S3_REGION: 'auto' }).files).toMatchObject({ s3: { region: 'auto' } });
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as Error).message).not.toContain('wJalrXUtnFEMI-secret');
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal({ FILE_STORAGE: 'disk' })).toMatch(/FILE_STORAGE must be one of local, s3, r2/);
+    expect(refusal({ FILE_STORAGE: 's3', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-secret' })).toBe('FILE_STORAGE=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID');
+    expect(refusal({ S3_BUCKET: 'lotbridge-files' })).toMatch(/S3_BUCKET is set but FILE_STORAGE is local/);
+    expect(refusal({ ...s3, S3_ENDPOINT: 'minio:9000' })).toMatch(/S3_ENDPOINT must start with http/);
+    expect(refusal({ ...s3, S3_ENDPOINT: 'not a url' })).toMatch(/S3_ENDPOINT must be an absolute URL/);
+    expect(refusal({ ...s3, S3_ENDPOINT: 'https://AKID:wJalrXUtnFEMI-secret@s3.example.com' })).toMatch(/without credentials/);
+    expect(refusal({ ...s3, S3_BUCKET: 'Files_Of_Us' })).toMatch(/S3_BUCKET must be a bucket name/);
+    expect(refusal({ ...s3, S3_REGION: 'eu central' })).toMatch(/S3_REGION must be a region name/);
+  });
 });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { SecurityPolicy } from './auth/policy.ts';
 import { defaultPolicy } from './auth/policy.ts';
 import { parseAddressRange, type AddressRange } from './net/address-range.ts';
+import type { S3Settings } from './files/s3-file-storage.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -40,8 +41,13 @@ export interface Config {
     api: { url: URL; token: string } | undefined;
     from: string;
   };
+  /**
+   * Where files live (`FILE_STORAGE`): the local folder `uploads.dir` (default), an
+   * S3-compatible bucket (`S3_*`), or R2 through the Worker's binding (Workers only).
+   */
+  files: { storage: 'local' } | { storage: 's3'; s3: S3Settings } | { storage: 'r2' };
   uploads: {
-    /** Absolute folder where uploaded files are kept (one subfolder per organisation). */
+    /** Absolute folder where uploaded files are kept with FILE_STORAGE=local (one subfolder per organisation). */
     dir: string;
     /** The largest upload accepted, in bytes. */
     maxBytes: number;
@@ -258,6 +264,37 @@ function metricsToken(env: Env): string | undefined {
   return raw;
 }
 
+const s3Names = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** FILE_STORAGE and the S3_* settings. The secret key is checked for presence only, never echoed. */
+function files(env: Env): Config['files'] {
+  const storage = oneOf(env, 'FILE_STORAGE', 'local', ['local', 's3', 'r2'] as const);
+  if (storage !== 's3') {
+    const stray = s3Names.find((n) => env[n]);
+    if (stray) throw new ConfigError(`${stray} is set but FILE_STORAGE is ${storage}: set FILE_STORAGE=s3 to keep files in the bucket, or remove the S3_ settings`);
+    return { storage };
+  }
+  const missing = s3Names.filter((n) => n !== 'S3_REGION' && !env[n]);
+  if (missing.length) throw new ConfigError(`FILE_STORAGE=s3 needs ${missing.join(', ')}`);
+  let endpoint: URL;
+  try {
+    endpoint = new URL(env.S3_ENDPOINT!);
+  } catch {
+    throw new ConfigError(`S3_ENDPOINT must be an absolute URL such as https://s3.eu-central-1.amazonaws.com (got "${env.S3_ENDPOINT}")`);
+  }
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new ConfigError('S3_ENDPOINT must start with http:// or https://');
+  if (endpoint.username || endpoint.password || endpoint.search || endpoint.hash) throw new ConfigError('S3_ENDPOINT must be the API origin without credentials, query or fragment (the keys go in S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)');
+  const bucket = env.S3_BUCKET!;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`S3_BUCKET must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens (got "${bucket}")`);
+  const region = env.S3_REGION || 'us-east-1';
+  if (!/^[a-z0-9-]{1,32}$/.test(region)) throw new ConfigError(`S3_REGION must be a region name such as eu-central-1, or auto for R2 (got "${region}")`);
+  return {
+    storage,
+    s3: { endpoint: endpoint.href.replace(/\/+$/, ''), bucket, region, accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY! },
+  };
+}
+
+
 /**
  * The configuration from `env`: on Node the process environment, on Workers the Worker's `env`
  * (its vars and secrets; pass `cwd` there too, so nothing reads `process`). `cwd` is where a
@@ -282,6 +319,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     erp: erp(env),
     mail: mail(env),
+    files: files(env),
     uploads: {
       // A relative folder is read from the directory the server starts in (the repository for `npm start`).
       dir: resolve(cwd, env.UPLOAD_DIR || 'data/uploads'),

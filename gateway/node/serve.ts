@@ -152,7 +152,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     const asyncMdnSender = createAsyncMdnSender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
     asyncMdnSender.start();
     // EDIFACT payloads received over AS2 → records, CONTRL/APERAK queued back: woken after each MDN, else every 30 s.
-    const edifactWorker = createEdifactWorker({ ctx: { ...app, uploadDir: config.uploads.dir }, log });
+    const edifactWorker = createEdifactWorker({ ctx: app, log });
     edifactWorker.start();
     // Outbound AS2 messages, woken when one is queued; async MDNs come back to our own /as2.
     const as2Sender = createAs2Sender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs, ourAs2Id: config.as2.id, receiptUrl: `${url}/as2` });
