@@ -1,3 +1,4 @@
+import './wasm-modules.ts';
 import { DurableObject } from 'cloudflare:workers';
 import { Server, manifest } from './portal.js';
 import { installAppContext, type AppContext } from '../shared/context.ts';
@@ -14,27 +15,32 @@ type Env = Cloudflare.Env;
  * forwards: static files are answered by the assets before it runs.
  */
 export class Lotbridge extends DurableObject<Env> {
-  #app: Promise<AppContext>;
-  #portal: Promise<Server>;
+  #app?: Promise<AppContext>;
+  #portal?: Promise<Server>;
   #gateway?: ReturnType<typeof createGateway>;
 
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    // Every request awaits this: none is served before the database is migrated and the keys
-    // installed. (Not blockConcurrencyWhile: under vitest-pool-workers, modules still loading
-    // arrive as events that it would hold back.)
-    this.#app = openWorkersApp(ctx.storage, env);
-    this.#portal = this.#app.then(async (app) => {
-      installAppContext(app);
-      const server = new Server(manifest);
-      await server.init({ env: stringVars(env), read: (file) => this.#asset(file) });
-      return server;
+  /**
+   * The app this object runs, opened on first use: the database migrated and the keys installed
+   * before any request is served (every request awaits it), opened again after a failed start.
+   * (Not blockConcurrencyWhile: under vitest-pool-workers, modules still loading arrive as
+   * events that it would hold back.) Also for `runInDurableObject` in tests/workers.
+   */
+  app(): Promise<AppContext> {
+    this.#app ??= openWorkersApp(this.ctx.storage, this.env).catch((e: unknown) => {
+      this.#app = undefined;
+      throw e;
     });
+    return this.#app;
   }
 
-  /** The app this object runs (for `runInDurableObject` in tests/workers and operator calls over RPC). */
-  app(): Promise<AppContext> {
-    return this.#app;
+  #server(app: AppContext): Promise<Server> {
+    this.#portal ??= (async () => {
+      installAppContext(app);
+      const server = new Server(manifest);
+      await server.init({ env: stringVars(this.env), read: (file) => this.#asset(file) });
+      return server;
+    })();
+    return this.#portal;
   }
 
   async #asset(file: string): Promise<ReadableStream> {
@@ -44,21 +50,21 @@ export class Lotbridge extends DurableObject<Env> {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    const app = await this.#app;
+    const app = await this.app();
     const requestId = requestIdFrom(request.headers.get('x-request-id'));
     const headers = new Headers(request.headers);
     headers.set('x-request-id', requestId);
     const req = new Request(request, { headers });
+    // Machine paths go straight to the gateway, as on Node: no SvelteKit form check or body limit.
     if (isGatewayPath(new URL(req.url).pathname)) {
       this.#gateway ??= createGateway(() => app);
       return this.#gateway.fetch(req);
     }
-    const server = await this.#portal;
-    const response = await server.respond(req, {
+    const server = await this.#server(app);
+    return server.respond(req, {
       platform: { env: this.env, ctx: this.ctx },
       getClientAddress: () => request.headers.get('cf-connecting-ip') ?? '127.0.0.1',
     });
-    return response;
   }
 }
 

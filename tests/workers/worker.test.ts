@@ -13,7 +13,13 @@ import { demoOrganisations, demoPassword, demoUsers } from '../../shared/demo/se
 import { erpSecret } from './worker-env.ts';
 
 const origin = 'http://lotbridge.test';
-const worker = { url: origin, fetch: ((input: RequestInfo | URL, init?: RequestInit) => exports.default.fetch(new Request(input, init))) as typeof fetch };
+/** Requests to the Worker itself; like a browser's navigation they accept HTML unless they say otherwise (workerd's fetch sends no Accept). */
+function toWorker(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const request = new Request(input, init);
+  if (!request.headers.has('accept')) request.headers.set('accept', 'text/html,*/*');
+  return exports.default.fetch(request);
+}
+const worker = { url: origin, fetch: toWorker as typeof fetch };
 
 const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
 const gtinFrom = (first13: string) => first13 + gtinCheckDigit(first13);
@@ -52,7 +58,7 @@ describe('the Worker', () => {
   it('signs the demo supplier in with its password (argon2id on workerd) and refuses a wrong one', async () => {
     const wrong = browser();
     const refused = await wrong.signIn(supplier.email, 'not-the-password');
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(401);
     expect(wrong.cookies.size).toBe(0);
 
     const client = browser();
