@@ -5,8 +5,11 @@ import { systemClock } from '../shared/clock.ts';
 import { openDurableObjectDb, type DurableObjectStorageLike } from '../shared/db/durable-object-db.ts';
 import { applyMigrations } from '../shared/db/apply-migrations.ts';
 import { installKeys } from '../shared/keys/install-keys.ts';
-import { loadKeyring } from '../shared/keys/key-file.ts';
-import { AppError } from '../shared/errors.ts';
+import { keyringFromSecret } from '../shared/keys/key-secret.ts';
+import { R2FileStorage, type R2BucketBinding } from '../shared/files/r2-file-storage.ts';
+import { openFileStorage } from '../shared/files/open-file-storage.ts';
+import type { FileStorage } from '../shared/files/file-storage.ts';
+import { ConfigError, type Config } from '../shared/config.ts';
 import { configureDefaultEndpoint } from '../shared/webhooks/configure-default-endpoint.ts';
 import { ensureAs2Identity } from '../shared/edi/identity/ensure-as2-identity.ts';
 import { installFontSource, assetsFontSource } from '../shared/pdf/font-source.ts';
@@ -22,20 +25,30 @@ export function stringVars(env: object): Record<string, string> {
  * SQLite, the migrations come bundled with the Worker (same checksum rules), the keys kept
  * outside the database come from the LOTBRIDGE_KEY secret.
  */
-export async function openWorkersApp(storage: DurableObjectStorageLike, env: { ASSETS: { fetch(url: string): Promise<Response> } }): Promise<AppContext & { migrationsApplied: string[] }> {
+export interface WorkerBindings {
+  ASSETS: { fetch(url: string): Promise<Response> };
+  FILES: R2BucketBinding;
+}
+
+/** FILE_STORAGE on Workers: R2 through the FILES binding (wrangler.toml), or an S3-compatible bucket over fetch; no local folder. */
+function workersFileStorage(config: Config, env: WorkerBindings): FileStorage {
+  if (config.files.storage === 'r2') return new R2FileStorage(env.FILES, { name: 'FILES' });
+  if (config.files.storage === 's3') return openFileStorage(config);
+  throw new ConfigError('FILE_STORAGE=local needs a disk, which a Worker has not: set FILE_STORAGE=r2 (the FILES binding) or s3');
+}
+
+export async function openWorkersApp(storage: DurableObjectStorageLike, env: WorkerBindings): Promise<AppContext & { migrationsApplied: string[] }> {
   const vars = stringVars(env);
-  if (!vars.LOTBRIDGE_KEY?.trim()) {
-    throw new AppError('invalid_input', 'LOTBRIDGE_KEY is not set: on Workers the keys that protect the audit trail and secrets come from that secret (`wrangler secret put LOTBRIDGE_KEY`)');
-  }
-  const config = loadConfig(vars);
+  const config = loadConfig(vars, '/');
   const log = createLogger(config.logLevel, { service: 'lotbridge' });
-  const keyring = loadKeyring({ fromEnvironment: true }, vars);
+  const keyring = keyringFromSecret(vars);
+  const files = workersFileStorage(config, env);
   const db = openDurableObjectDb(storage, () => keyring);
   const result = await applyMigrations(db, migrations, 'the migrations bundled with the Worker');
   const ctx = { db, clock: systemClock, policy: config.policy };
   const keys = await installKeys(ctx);
   if (keys.installedKey) log.info('keys installed', { keyId: keys.installedKey, file: 'LOTBRIDGE_KEY' });
-  const app = { ...ctx, config, log, migrationsApplied: result.applied };
+  const app = { ...ctx, config, log, files, migrationsApplied: result.applied };
   // The PDFs' fonts come from the static assets (the build copies them there, never into the script).
   installFontSource(assetsFontSource(env.ASSETS));
   await startUp(app);

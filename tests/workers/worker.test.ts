@@ -8,7 +8,7 @@ import { gtinCheckDigit } from '../../shared/gs1/gtin.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { PortalClient } from '../support/http-client.ts';
-import { postMultipart } from '../support/uploads.ts';
+import { pdfBytes, postMultipart } from '../support/uploads.ts';
 import { demoOrganisations, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { erpSecret } from './worker-env.ts';
 
@@ -89,5 +89,25 @@ describe('the Worker', () => {
       expect(lot).toMatchObject({ gtin, lot: 'W-LOT-1', name: demoOrganisations.supplier.name });
       expect(await db.all("SELECT seq FROM audit_log WHERE action = 'lot.submitted' AND entity_id = ?", [id])).toHaveLength(1);
     });
+  });
+
+  it('keeps a certificate PDF in the R2 bucket and hands the same bytes back', async () => {
+    const client = browser();
+    expect((await client.signIn(supplier.email, demoPassword)).status).toBe(303);
+    const bytes = await pdfBytes('ISO 13485 certificate on Workers');
+    const fields = { type: 'iso13485', number: 'SX WORKERS 1', issuer: 'TÜV SÜD Product Service GmbH (0123)', scope: 'Precision-moulded components', gtins: gtinFrom('0950600013435'), lots: 'L1', validFrom: '2026-03-01', validTo: '2029-02-28' };
+    const res = await postMultipart(client, '/certificates?/submit', fields, { name: 'iso13485.pdf', bytes });
+    expect(res.status).toBe(303);
+    const id = res.headers.get('location')!.match(/^\/certificates\/(cer_[a-z2-7]+)\?submitted=1$/)![1]!;
+
+    const key = await inLotbridge(async ({ db }) => (await db.get<{ storage_key: string }>('SELECT f.storage_key FROM certificates c JOIN stored_files f ON f.id = c.file_id WHERE c.id = ?', [id]))!.storage_key);
+    const inBucket = await env.FILES.get(key);
+    expect(inBucket).not.toBeNull();
+    expect(new Uint8Array(await inBucket!.arrayBuffer())).toEqual(bytes);
+
+    const file = await client.get(`/certificates/${id}/file`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(bytes);
   });
 });
