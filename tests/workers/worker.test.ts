@@ -11,6 +11,10 @@ import { PortalClient } from '../support/http-client.ts';
 import { pdfBytes, postMultipart } from '../support/uploads.ts';
 import { demoOrganisations, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
 import { erpSecret } from './worker-env.ts';
+import { generateIdentityKey } from '../../shared/edi/identity/generate-identity-key.ts';
+import { loadAs2Keys } from '../../shared/edi/identity/load-as2-keys.ts';
+import { addPartner } from '../../shared/edi/partners/add-partner.ts';
+import { loadCertificate, loadKeyPair, parseMdn, wrapAs2 } from '../../shared/as2/index.ts';
 
 const origin = 'http://lotbridge.test';
 /** Requests to the Worker itself; like a browser's navigation they accept HTML unless they say otherwise (workerd's fetch sends no Accept). */
@@ -109,5 +113,39 @@ describe('the Worker', () => {
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('application/pdf');
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('receives an AS2 message (signed, encrypted) and answers with an MDN signed by our identity, the body kept in the bucket', async () => {
+    const partnerAs2Id = 'WORKERS-PARTNER';
+    const partner = await generateIdentityKey({ as2Id: partnerAs2Id, organisation: 'Alpen Medizintechnik AG', now: new Date() });
+    const ours = await inLotbridge(async (app) => {
+      await addPartner(app, { type: 'system', name: 'workers test' }, { name: 'Alpen Medizintechnik AG', kind: 'distributor', as2Id: partnerAs2Id, certificates: [{ fileName: 'partner.pem', data: partner.certificate.pem }] });
+      return (await loadAs2Keys(app.db, new Date())).signing!;
+    });
+    const ourCertificate = loadCertificate(ours.certificatePem);
+    const payload = new TextEncoder().encode("UNA:+.? 'UNB+UNOC:3+4012345000009:14+LOTBRIDGE:ZZZ+261125:2318+AS2W1'UNH+1+DESADV:D:96A:UN:EAN005'BGM+351+DES-W1+9'UNT+3+1'UNZ+1+AS2W1'");
+    const message = wrapAs2({
+      as2From: partnerAs2Id,
+      as2To: 'LOTBRIDGE',
+      payload,
+      filename: 'desadv-w1.edi',
+      sign: { keyPair: loadKeyPair(partner.privateKeyPem, partner.certificate.pem), digest: 'sha256' },
+      encrypt: { certificates: [ourCertificate] },
+      mdn: { to: 'as2@alpen-med.example', signed: true, micAlgorithm: 'sha256' },
+    });
+
+    const res = await worker.fetch(`${origin}/as2`, { method: 'POST', headers: message.headers, body: message.body as Uint8Array<ArrayBuffer> });
+    expect(res.status).toBe(200);
+    const mdn = parseMdn(res.headers, new Uint8Array(await res.arrayBuffer()), { trustedCertificates: [ourCertificate], now: new Date() });
+    expect(mdn.signature).toMatchObject({ status: 'verified' });
+    expect(mdn.positive).toBe(true);
+    expect(mdn.originalMessageId).toBe(message.messageId);
+    expect(mdn.receivedContentMic).toBe(`${message.expectedMic.value}, sha-256`);
+
+    const keys = await inLotbridge(async ({ db }) => db.all<{ key: string }>(
+      "SELECT raw_storage_key AS key FROM as2_messages WHERE message_id = ?", [message.messageId.replace(/^<|>$/g, '')],
+    ));
+    expect(keys).toHaveLength(1);
+    expect(await env.FILES.head(keys[0]!.key)).not.toBeNull();
   });
 });
