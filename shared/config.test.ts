@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
@@ -88,6 +88,21 @@ describe('loadConfig', () => {
   ])('refuses %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("reads a Worker's env alone: nothing from process (no process.env, no working directory) when both are given", () => {
+    const cwd = vi.spyOn(process, 'cwd');
+    const env = vi.spyOn(process, 'env', 'get');
+    try {
+      const c = loadConfig({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 're_worker_secret_0001', MAIL_FROM: 'Lotbridge <no-reply@portal.example.com>', PUBLIC_URL: 'https://portal.example.com' }, '/');
+      expect(c.mail).toEqual({ transport: 'http', smtpUrl: undefined, api: { url: new URL('https://api.resend.com/emails'), token: 're_worker_secret_0001' }, from: 'Lotbridge <no-reply@portal.example.com>' });
+      expect(c.uploads.dir).toBe('/data/uploads');
+      expect(cwd).not.toHaveBeenCalled();
+      expect(env).not.toHaveBeenCalled();
+    } finally {
+      cwd.mockRestore();
+      env.mockRestore();
+    }
   });
 
   it('keeps files in the local folder by default, in an S3 bucket with FILE_STORAGE=s3, and refuses a half-made choice without echoing the secret', () => {

@@ -6,6 +6,9 @@ import type { S3Settings } from './files/s3-file-storage.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+export const mailTransportNames = ['smtp', 'http', 'send_email'] as const;
+export type MailTransportName = (typeof mailTransportNames)[number];
+
 /** Everything configurable, read from environment variables (documented in README.md). */
 export interface Config {
   port: number;
@@ -27,8 +30,15 @@ export interface Config {
     deliveryTimeoutMs: number;
   };
   mail: {
-    /** smtp:// or smtps:// server; without it mail is kept in the database for admins to read. */
+    /**
+     * How mail leaves (`MAIL_TRANSPORT`): `smtp` (default; Node only), `http` (an HTTP mail API in
+     * Resend's shape, see shared/mail/http-mail-transport.ts) or `send_email` (Cloudflare's binding).
+     */
+    transport: MailTransportName;
+    /** smtp:// or smtps:// server; without it (and MAIL_TRANSPORT=smtp) mail is kept in the database for admins to read. */
     smtpUrl: string | undefined;
+    /** MAIL_API_URL (default https://api.resend.com/emails) and MAIL_API_TOKEN: set with MAIL_TRANSPORT=http. */
+    api: { url: URL; token: string } | undefined;
     from: string;
   };
   /**
@@ -184,7 +194,27 @@ function mail(env: Env): Config['mail'] {
   }
   const from = env.MAIL_FROM || 'Lotbridge <no-reply@lotbridge.localhost>';
   if (!/@/.test(from)) throw new ConfigError(`MAIL_FROM must be an e-mail address, optionally with a name (got "${from}")`);
-  return { smtpUrl, from };
+  const transport = oneOf(env, 'MAIL_TRANSPORT', 'smtp', mailTransportNames);
+  if (smtpUrl && transport !== 'smtp') throw new ConfigError(`SMTP_URL is set but MAIL_TRANSPORT is ${transport}: remove SMTP_URL, or set MAIL_TRANSPORT=smtp`);
+  if (env.MAIL_API_TOKEN && transport !== 'http') throw new ConfigError(`MAIL_API_TOKEN is set but MAIL_TRANSPORT is ${transport}: set MAIL_TRANSPORT=http to send through the mail API`);
+  return { transport, smtpUrl, api: transport === 'http' ? mailApi(env) : undefined, from };
+}
+
+/** The mail API of MAIL_TRANSPORT=http. The token is never part of a message (it may be logged). */
+function mailApi(env: Env): { url: URL; token: string } {
+  const raw = env.MAIL_API_URL || 'https://api.resend.com/emails';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`MAIL_API_URL must be an absolute URL such as https://api.resend.com/emails (got "${raw.replace(/\/\/[^@/]*@/, '//')}")`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('MAIL_API_URL must start with https:// (or http:// for a relay on this machine)');
+  if (url.username || url.password) throw new ConfigError('MAIL_API_URL must not carry credentials: put the token in MAIL_API_TOKEN');
+  const token = env.MAIL_API_TOKEN?.trim();
+  if (!token) throw new ConfigError('MAIL_TRANSPORT=http needs MAIL_API_TOKEN (the API key, sent as a Bearer token)');
+  if (!/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('MAIL_API_TOKEN must be printable characters without spaces');
+  return { url, token };
 }
 
 /** RFC 4130 AS2-name: 1 to 128 printable ASCII characters (sent quoted when it holds a space, a double quote or a backslash). */
@@ -264,7 +294,13 @@ function files(env: Env): Config['files'] {
   };
 }
 
-export function loadConfig(env: Env = process.env): Config {
+
+/**
+ * The configuration from `env`: on Node the process environment, on Workers the Worker's `env`
+ * (its vars and secrets; pass `cwd` there too, so nothing reads `process`). `cwd` is where a
+ * relative UPLOAD_DIR starts from.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const minutes = 60_000;
   const published = publicUrl(env);
   return {
@@ -286,7 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
     files: files(env),
     uploads: {
       // A relative folder is read from the directory the server starts in (the repository for `npm start`).
-      dir: resolve(env.UPLOAD_DIR || 'data/uploads'),
+      dir: resolve(cwd, env.UPLOAD_DIR || 'data/uploads'),
       maxBytes: integer(env, 'UPLOAD_MAX_MB', 20, 1, 1024) * 1024 * 1024,
     },
     certificates: {

@@ -10,6 +10,7 @@ import { sendPurchaseOrdersToEdiPartners } from '../../shared/edi/outbound/send-
 import { createPeriodicTask } from '../../shared/scheduling/periodic-task.ts';
 import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { createMailTransport } from '../../shared/mail/mail-transport.ts';
 import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
 import { createRecallFollowUpScheduler } from '../../shared/recalls/follow-up-scheduler.ts';
 import { createAuditCheckScheduler } from '../../shared/audit/audit-check-scheduler.ts';
@@ -121,7 +122,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
       db: app.db,
       clock: app.clock,
       log,
-      smtpUrl: config.mail.smtpUrl,
+      transport: createMailTransport(config.mail),
       from: config.mail.from,
       renderAttachment: (a) => renderRecallAttachment(app.db, a),
     });

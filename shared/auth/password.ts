@@ -1,22 +1,10 @@
-import { hash, verify } from '@node-rs/argon2';
+// argon2id: the native binding on Node, WebAssembly on workerd (`#runtime/password-hash` in
+// package.json), with the same parameters and interchangeable PHC strings.
+import { hashPassword, verifyPasswordHash as verifyPassword } from '#runtime/password-hash';
 
-// OWASP's argon2id baseline: 19 MiB, 2 passes, 1 lane. Algorithm 2 = Argon2id (a const enum
-// in the binding's types, which isolated modules cannot import).
-const options = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+export { hashPassword, verifyPassword };
 
 export const minPasswordLength = 12;
-
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, options);
-}
-
-export async function verifyPassword(phc: string, password: string): Promise<boolean> {
-  try {
-    return await verify(phc, password);
-  } catch {
-    return false;
-  }
-}
 
 /** Spent on unknown e-mail addresses so their answer takes as long as a wrong password. */
 let dummy: Promise<string> | undefined;
