@@ -15,6 +15,13 @@ const workersFacing = [
   'shared/keys/key-secret.ts',
   'shared/config.ts',
   'gateway/middleware/metrics-access/index.ts',
+  // Files: the bucket storages and the use cases that store or read files through them.
+  'shared/files/s3-file-storage.ts',
+  'shared/files/r2-file-storage.ts',
+  'shared/certificates/submit-certificate.ts',
+  'shared/certificates/read-certificate-file.ts',
+  'shared/edi/message-log/read-edi-bytes.ts',
+  'shared/edi/inbound/process-as2-payload.ts',
 ];
 
 describe('runtime splits', () => {
@@ -29,5 +36,6 @@ describe('runtime splits', () => {
     expect(reachedModules('shared/edi/messages/async-mdn-sender.ts', 'default').has('node:dns')).toBe(true);
     expect(reachedModules('shared/mail/mail-sender.ts', 'default').has('nodemailer')).toBe(true);
     expect(reachedModules('shared/keys/key-file.ts', 'default').has('node:fs')).toBe(true);
+    expect(reachedModules('shared/files/local-file-storage.ts', 'default').has('node:fs/promises')).toBe(true);
   });
 });
