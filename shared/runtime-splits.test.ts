@@ -18,6 +18,7 @@ const workersFacing = [
   // Files: the bucket storages and the use cases that store or read files through them.
   'shared/files/s3-file-storage.ts',
   'shared/files/r2-file-storage.ts',
+  'shared/files/open-bucket-storage.ts',
   'shared/certificates/submit-certificate.ts',
   'shared/certificates/read-certificate-file.ts',
   'shared/edi/message-log/read-edi-bytes.ts',
