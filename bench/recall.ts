@@ -56,33 +56,34 @@ const buildStarted = performance.now();
 const now = new Date().toISOString();
 await db.transaction(async (tx) => {
   await tx.run(
-    `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < :n)
+    `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?)
      INSERT INTO organisations (id, name, kind, erp_id, created_at)
-     SELECT 'org_bench_' || i, 'Bench distributor ' || i, 'distributor', 'C-B' || i, :now FROM k`,
-    { n: BigInt(distributors), now },
+     SELECT 'org_bench_' || i, 'Bench distributor ' || i, 'distributor', 'C-B' || i, ? FROM k`,
+    [BigInt(distributors), now],
   );
   await tx.run(
-    `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < :n)
+    `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?)
      INSERT INTO shipments (id, shipment_number, distributor_organisation_id, dispatched_at, received_at)
-     SELECT 'shp_bench_' || i, 'SH-B-' || i, 'org_bench_' || ((i * 7919) % :d), '2026-01-15T08:00:00Z', :now FROM k`,
-    { n: BigInt(Math.ceil(lines / linesPerShipment)), d: BigInt(distributors), now },
+     SELECT 'shp_bench_' || i, 'SH-B-' || i, 'org_bench_' || ((i * 7919) % ?), '2026-01-15T08:00:00Z', ? FROM k`,
+    [BigInt(Math.ceil(lines / linesPerShipment)), BigInt(distributors), now],
   );
 });
 for (let from = 0; from < lines; from += batch) {
   const to = Math.min(lines, from + batch);
   await db.transaction((tx) =>
     tx.run(
-      `WITH RECURSIVE k(i) AS (SELECT :from UNION ALL SELECT i + 1 FROM k WHERE i + 1 < :to),
-       h(i, pair) AS (SELECT i, ((i * 2654435761) % 4294967291) % (:gtins * :lots) FROM k)
+      `WITH RECURSIVE a(first, stop, gtins, lots, per, gtin_list) AS (SELECT ?, ?, ?, ?, ?, ?),
+       k(i) AS (SELECT first FROM a UNION ALL SELECT i + 1 FROM k, a WHERE i + 1 < stop),
+       h(i, pair) AS (SELECT i, ((i * 2654435761) % 4294967291) % (gtins * lots) FROM k, a)
        INSERT INTO shipment_lines (shipment_id, line_number, gtin, lot, serials, quantity, expiry_date)
-       SELECT 'shp_bench_' || (i / :per), (i % :per) + 1,
-              json_extract(:gtinList, '$[' || (pair / :lots) || ']'),
-              printf('LB%05d', pair % :lots),
+       SELECT 'shp_bench_' || (i / per), (i % per) + 1,
+              json_extract(gtin_list, '$[' || (pair / lots) || ']'),
+              printf('LB%05d', pair % lots),
               CASE WHEN i % 20 = 0 THEN json_array('SN' || i || 'a', 'SN' || i || 'b') ELSE '[]' END,
               CASE WHEN i % 20 = 0 THEN 2 ELSE 1 + (i % 97) END,
-              CASE WHEN i % 10 = 5 THEN NULL ELSE date('2027-01-01', '+' || (pair % :lots) || ' days') END
-       FROM h`,
-      { from: BigInt(from), to: BigInt(to), gtins: BigInt(gtinCount), lots: BigInt(lotsPerGtin), per: BigInt(linesPerShipment), gtinList: JSON.stringify(gtins) },
+              CASE WHEN i % 10 = 5 THEN NULL ELSE date('2027-01-01', '+' || (pair % lots) || ' days') END
+       FROM h, a`,
+      [BigInt(from), BigInt(to), BigInt(gtinCount), BigInt(lotsPerGtin), BigInt(linesPerShipment), JSON.stringify(gtins)],
     ),
   );
 }
@@ -106,7 +107,7 @@ function productsFor(round: number) {
 }
 
 const countSql = `SELECT COUNT(*) AS n, SUM(l.quantity) AS units
-  FROM json_each(:products) AS p JOIN json_each(p.value -> '$.lots') AS x
+  FROM json_each(?) AS p JOIN json_each(p.value -> '$.lots') AS x
   JOIN shipment_lines AS l ON l.gtin = p.value ->> '$.gtin' AND l.lot = x.value`;
 
 const ctx = { db, clock: systemClock, policy: defaultPolicy };
@@ -124,7 +125,7 @@ for (let r = 0; r < rounds; r++) {
   const products = productsFor(r);
   // Baseline first, on the same lots: it also warms the pages the recall will read.
   const c0 = performance.now();
-  const counted = (await db.get<{ n: number; units: number }>(countSql, { products: JSON.stringify(products) }))!;
+  const counted = (await db.get<{ n: number; units: number }>(countSql, [JSON.stringify(products)]))!;
   const countMs = performance.now() - c0;
 
   const body = {

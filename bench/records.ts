@@ -38,9 +38,9 @@ const gtins = Array.from({ length: gtinCount }, (_, g) => {
 const lotName = (l: number) => `LR${String(l).padStart(5, '0')}`;
 
 await db.run(
-  `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < :n)
-   INSERT INTO organisations (id, name, kind, erp_id, created_at) SELECT 'org_bench_' || i, 'Bench distributor ' || i, 'distributor', 'C-R' || i, :now FROM k`,
-  { n: BigInt(distributors), now: new Date().toISOString() },
+  `WITH RECURSIVE k(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM k WHERE i + 1 < ?)
+   INSERT INTO organisations (id, name, kind, erp_id, created_at) SELECT 'org_bench_' || i, 'Bench distributor ' || i, 'distributor', 'C-R' || i, ? FROM k`,
+  [BigInt(distributors), new Date().toISOString()],
 );
 const built = performance.now();
 for (let s = 0; s < shipments; s += 500) {

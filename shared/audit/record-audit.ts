@@ -54,9 +54,11 @@ export async function recordAudit(tx: Tx, clock: Clock, event: AuditEvent): Prom
   await tx.run(
     `INSERT INTO audit_log (seq, at, actor_type, actor_id, actor_name, organisation_id, action, entity_type, entity_id,
                             old_values, new_values, reason, request_id, prev_hash, hash, mac, mac_key)
-     VALUES (:seq, :at, :actor_type, :actor_id, :actor_name, :organisation_id, :action, :entity_type, :entity_id,
-             :old_values, :new_values, :reason, :request_id, :prev_hash, :hash, :mac, :mac_key)`,
-    { ...full },
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      full.seq, full.at, full.actor_type, full.actor_id, full.actor_name, full.organisation_id, full.action, full.entity_type, full.entity_id,
+      full.old_values, full.new_values, full.reason, full.request_id, full.prev_hash, full.hash, full.mac, full.mac_key,
+    ],
   );
   return full;
 }

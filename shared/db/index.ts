@@ -1,10 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createClient, type Client, type InArgs, type Transaction } from '@libsql/client';
+import { createClient, type Client, type InValue, type Transaction } from '@libsql/client';
 import type { Keyring } from '../keys/keyring.ts';
 import { keySource, loadKeyring } from '../keys/key-file.ts';
 
-/** Positional (`?`) or named (`:name`) arguments, as libsql takes them. */
-export type Args = InArgs;
+/**
+ * Positional (`?`) arguments only: a Durable Object's `sql.exec` and D1's `bind` take no named
+ * (`:name`) parameters, so the one `Db` interface for both runtimes takes none either.
+ */
+export type Args = InValue[];
 export type Row = Record<string, unknown>;
 
 /** What a use case may do inside one atomic write. */

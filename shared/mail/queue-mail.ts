@@ -61,9 +61,9 @@ export async function queueMails(tx: Tx, clock: Clock, mails: OutgoingMail[]): P
   await tx.run(
     `INSERT INTO mail_messages (id, to_address, cc_addresses, subject, text_body, locale, purpose, organisation_id, entity_type, entity_id, attachments, state, next_attempt_at, created_at)
      SELECT m.value ->> '$.id', m.value ->> '$.to', m.value ->> '$.cc', m.value ->> '$.subject', m.value ->> '$.text', m.value ->> '$.locale', m.value ->> '$.purpose',
-            m.value ->> '$.organisationId', m.value ->> '$.entityType', m.value ->> '$.entityId', m.value ->> '$.attachments', 'queued', :now, :now
-     FROM json_each(:rows) AS m ORDER BY m.key`,
-    { rows: JSON.stringify(rows), now },
+            m.value ->> '$.organisationId', m.value ->> '$.entityType', m.value ->> '$.entityId', m.value ->> '$.attachments', 'queued', ?, ?
+     FROM json_each(?) AS m ORDER BY m.key`,
+    [now, now, JSON.stringify(rows)],
   );
   tx.afterCommit(wakeMailSender);
   return rows.map((r) => r.id);

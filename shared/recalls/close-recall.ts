@@ -21,11 +21,11 @@ interface ClosingFigures {
 
 async function closingFigures(db: UseCaseContext['db'], recallId: string): Promise<ClosingFigures> {
   const row = await db.get<ClosingFigures>(
-    `SELECT (SELECT COUNT(*) FROM recall_notices WHERE recall_id = :id) AS consignees,
-            (SELECT COUNT(*) FROM recall_notices WHERE recall_id = :id AND latest_version > 0) AS acknowledged,
-            (SELECT COUNT(*) FROM recall_notices WHERE recall_id = :id AND quarantine_confirmed_at IS NOT NULL) AS quarantineConfirmed,
-            (SELECT coalesce(SUM(quantity_shipped), 0) FROM recall_consignees WHERE recall_id = :id) AS unitsShipped`,
-    { id: recallId },
+    `SELECT (SELECT COUNT(*) FROM recall_notices WHERE recall_id = ?) AS consignees,
+            (SELECT COUNT(*) FROM recall_notices WHERE recall_id = ? AND latest_version > 0) AS acknowledged,
+            (SELECT COUNT(*) FROM recall_notices WHERE recall_id = ? AND quarantine_confirmed_at IS NOT NULL) AS quarantineConfirmed,
+            (SELECT coalesce(SUM(quantity_shipped), 0) FROM recall_consignees WHERE recall_id = ?) AS unitsShipped`,
+    [recallId, recallId, recallId, recallId],
   );
   return row!;
 }

@@ -95,9 +95,9 @@ export async function drawEffectivenessChecks(ctx: UseCaseContext, actor: Actor,
     if (!recall.noticesSentAt) throw new AppError('conflict', `the notices of recall ${recall.recallNumber} have not been sent yet`);
 
     const pool = await tx.all<{ id: string; drawn: number }>(
-      `SELECT c.id, EXISTS (SELECT 1 FROM recall_effectiveness_checks e WHERE e.recall_id = :recall AND e.distributor_organisation_id = c.id) AS drawn
-         FROM (SELECT DISTINCT distributor_organisation_id AS id FROM recall_consignees WHERE recall_id = :recall) c`,
-      { recall: recall.id },
+      `SELECT c.id, EXISTS (SELECT 1 FROM recall_effectiveness_checks e WHERE e.recall_id = ? AND e.distributor_organisation_id = c.id) AS drawn
+         FROM (SELECT DISTINCT distributor_organisation_id AS id FROM recall_consignees WHERE recall_id = ?) c`,
+      [recall.id, recall.id],
     );
     const percent = await recallEffectivenessPercent(tx, recall.id);
     const size = sampleSize(recall.effectivenessLevel, pool.length, percent);

@@ -203,7 +203,6 @@ function responsesOverTime(from: string | null, asOf: string, acknowledgedOn: Ma
 export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, recallId: string): Promise<RecallDashboard> {
   const recall = await recallForStaff(ctx.db, actor, recallId);
   const asOf = ctx.clock.now().toISOString();
-  const args = { recall: recall.id };
 
   const rows = await ctx.db.all<{
     organisation_id: string;
@@ -236,15 +235,15 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     failed: number | null;
   }>(
     `WITH shipped AS (
-       SELECT distributor_organisation_id AS org, SUM(quantity_shipped) AS units FROM recall_consignees WHERE recall_id = :recall GROUP BY distributor_organisation_id
+       SELECT distributor_organisation_id AS org, SUM(quantity_shipped) AS units FROM recall_consignees WHERE recall_id = ? GROUP BY distributor_organisation_id
      ),
      parties AS (
-       SELECT org FROM shipped UNION SELECT distributor_organisation_id FROM recall_notices WHERE recall_id = :recall
+       SELECT org FROM shipped UNION SELECT distributor_organisation_id FROM recall_notices WHERE recall_id = ?
      ),
      mail AS (
        SELECT entity_id AS notice_id, COUNT(*) AS mails, SUM(state = 'sent') AS sent, SUM(state = 'kept') AS kept, SUM(state = 'queued') AS queued, SUM(state = 'failed') AS failed
          FROM mail_messages
-        WHERE entity_type = 'recall_notice' AND entity_id IN (SELECT id FROM recall_notices WHERE recall_id = :recall)
+        WHERE entity_type = 'recall_notice' AND entity_id IN (SELECT id FROM recall_notices WHERE recall_id = ?)
         GROUP BY entity_id
      )
      SELECT p.org AS organisation_id, o.name, ifnull(s.units, 0) AS units,
@@ -253,18 +252,18 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
             m.mails, m.sent, m.kept, m.queued, m.failed
        FROM parties p
        JOIN organisations o ON o.id = p.org
-       JOIN recalls r ON r.id = :recall
+       JOIN recalls r ON r.id = ?
        LEFT JOIN shipped s ON s.org = p.org
-       LEFT JOIN recall_notices n ON n.recall_id = :recall AND n.distributor_organisation_id = p.org
+       LEFT JOIN recall_notices n ON n.recall_id = ? AND n.distributor_organisation_id = p.org
        LEFT JOIN recall_acknowledgements a ON a.notice_id = n.id AND a.version = n.latest_version
        LEFT JOIN mail m ON m.notice_id = n.id
       ORDER BY o.name, p.org`,
-    args,
+    [recall.id, recall.id, recall.id, recall.id, recall.id],
   );
 
   const lots = await ctx.db.all<DashboardLot>(
     `WITH shipped AS (
-       SELECT gtin, lot, SUM(quantity_shipped) AS shipped FROM recall_consignees WHERE recall_id = :recall GROUP BY gtin, ifnull(lot, '')
+       SELECT gtin, lot, SUM(quantity_shipped) AS shipped FROM recall_consignees WHERE recall_id = ? GROUP BY gtin, ifnull(lot, '')
      ),
      latest AS (
        SELECT l.gtin, l.lot, SUM(l.on_hand + l.returned + l.destroyed + l.distributed) AS accounted, SUM(l.on_hand) AS on_hand, SUM(l.quarantined) AS quarantined,
@@ -272,7 +271,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
          FROM recall_notices n
          JOIN recall_acknowledgements a ON a.notice_id = n.id AND a.version = n.latest_version
          JOIN recall_acknowledgement_lots l ON l.acknowledgement_id = a.id
-        WHERE n.recall_id = :recall
+        WHERE n.recall_id = ?
         GROUP BY l.gtin, ifnull(l.lot, '')
      ),
      keys AS (
@@ -285,7 +284,7 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
        LEFT JOIN shipped s ON s.gtin = k.gtin AND ifnull(s.lot, '') = ifnull(k.lot, '')
        LEFT JOIN latest l ON l.gtin = k.gtin AND ifnull(l.lot, '') = ifnull(k.lot, '')
       ORDER BY k.gtin, ifnull(k.lot, '')`,
-    args,
+    [recall.id, recall.id],
   );
 
   // Every recall mail of the notices, oldest first: the latest one to an address (to or cc) is its delivery.
@@ -293,9 +292,9 @@ export async function getRecallDashboard(ctx: UseCaseContext, actor: Actor, reca
     `SELECT n.distributor_organisation_id AS org, m.to_address, m.cc_addresses, m.purpose, m.state, m.attempts, m.sent_at, m.created_at
        FROM recall_notices n
        JOIN mail_messages m ON m.entity_type IN ('recall_notice', 'recall_follow_up') AND m.entity_id = n.id
-      WHERE n.recall_id = :recall
+      WHERE n.recall_id = ?
       ORDER BY m.created_at, m.rowid`,
-    args,
+    [recall.id],
   );
   const latestMail = new Map<string, (typeof mails)[number]>();
   for (const m of mails) for (const address of [m.to_address, ...(JSON.parse(m.cc_addresses) as string[])]) latestMail.set(`${m.org}\n${address.toLowerCase()}`, m);

@@ -146,15 +146,15 @@ export async function issueNotices(
   const created = issued.filter((n) => n.created);
   await tx.run(
     `INSERT INTO recall_notices (id, recall_id, distributor_organisation_id, recipients, sent_at, link_expires_at, channels, response_deadline)
-     SELECT n.value ->> '$.id', :recall, n.value ->> '$.distributor', n.value ->> '$.recipients', :now, n.value ->> '$.expires', n.value ->> '$.channels', n.value ->> '$.deadline'
-       FROM json_each(:notices) AS n`,
-    {
-      notices: JSON.stringify(
+     SELECT n.value ->> '$.id', ?, n.value ->> '$.distributor', n.value ->> '$.recipients', ?, n.value ->> '$.expires', n.value ->> '$.channels', n.value ->> '$.deadline'
+       FROM json_each(?) AS n`,
+    [
+      recall.id,
+      sentAt,
+      JSON.stringify(
         created.map((n) => ({ id: n.noticeId, distributor: n.distributorOrganisationId, recipients: n.row.recipients, expires: n.linkExpiresAt, channels: JSON.stringify(n.channels), deadline: n.responseDeadline })),
       ),
-      recall: recall.id,
-      now: sentAt,
-    },
+    ],
   );
 
   const mailIds = await queueMails(tx, clock, issued.flatMap((n) => n.mails));

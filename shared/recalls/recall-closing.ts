@@ -26,12 +26,12 @@ export interface ClosingGaps {
  */
 export async function closingGaps(db: Pick<Tx, 'all' | 'get'>, recallId: string, level: Parameters<typeof sampleSize>[0]): Promise<ClosingGaps> {
   const open = await db.all<{ name: string }>(
-    `SELECT o.name FROM (SELECT DISTINCT distributor_organisation_id AS id FROM recall_consignees WHERE recall_id = :id) c
+    `SELECT o.name FROM (SELECT DISTINCT distributor_organisation_id AS id FROM recall_consignees WHERE recall_id = ?) c
        JOIN organisations o ON o.id = c.id
-       LEFT JOIN recall_notices n ON n.recall_id = :id AND n.distributor_organisation_id = c.id
+       LEFT JOIN recall_notices n ON n.recall_id = ? AND n.distributor_organisation_id = c.id
       WHERE ifnull(n.latest_version, 0) = 0 AND ifnull(n.follow_up_level, 0) < 3
       ORDER BY o.name, o.id`,
-    { id: recallId },
+    [recallId, recallId],
   );
   const unrecorded = await db.all<{ name: string }>(
     `SELECT o.name FROM recall_effectiveness_checks e JOIN organisations o ON o.id = e.distributor_organisation_id
@@ -39,9 +39,9 @@ export async function closingGaps(db: Pick<Tx, 'all' | 'get'>, recallId: string,
     [recallId],
   );
   const counts = (await db.get<{ consignees: number; drawn: number }>(
-    `SELECT (SELECT COUNT(DISTINCT distributor_organisation_id) FROM recall_consignees WHERE recall_id = :id) AS consignees,
-            (SELECT COUNT(*) FROM recall_effectiveness_checks WHERE recall_id = :id) AS drawn`,
-    { id: recallId },
+    `SELECT (SELECT COUNT(DISTINCT distributor_organisation_id) FROM recall_consignees WHERE recall_id = ?) AS consignees,
+            (SELECT COUNT(*) FROM recall_effectiveness_checks WHERE recall_id = ?) AS drawn`,
+    [recallId, recallId],
   ))!;
   const size = sampleSize(level, counts.consignees, await recallEffectivenessPercent(db, recallId));
   return { openConsignees: open.map((r) => r.name), unrecordedChecks: unrecorded.map((r) => r.name), undrawnChecks: Math.max(0, size - counts.drawn), sampleSize: size };

@@ -18,17 +18,17 @@ export async function replyStock(db: Pick<Tx, 'all' | 'get'>, recallId: string):
     `SELECT a.distributor_organisation_id AS org, l.gtin, l.lot, l.received, l.on_hand
        FROM recall_acknowledgements a
        JOIN recall_acknowledgement_lots l ON l.acknowledgement_id = a.id
-      WHERE a.recall_id = :recall
+      WHERE a.recall_id = ?
         AND a.version = (SELECT MIN(f.version) FROM recall_acknowledgements f WHERE f.notice_id = a.notice_id)`,
-    { recall: recallId },
+    [recallId],
   );
   const corrected = await db.all<{ org: string; gtin: string; lot: string | null; corrected: number }>(
     `SELECT n.distributor_organisation_id AS org, l.gtin, l.lot, ifnull(l.corrected, 0) AS corrected
        FROM recall_notices n
        JOIN recall_acknowledgements a ON a.notice_id = n.id AND a.version = n.latest_version
        JOIN recall_acknowledgement_lots l ON l.acknowledgement_id = a.id
-      WHERE n.recall_id = :recall`,
-    { recall: recallId },
+      WHERE n.recall_id = ?`,
+    [recallId],
   );
   const estimate = await db.get<{ on: string | null }>('SELECT estimated_completion_on AS "on" FROM recalls WHERE id = ?', [recallId]);
   return {

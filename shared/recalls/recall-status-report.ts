@@ -80,7 +80,6 @@ export async function getRecallStatusReport(
   options: { nonResponderNames?: boolean } = {},
 ): Promise<RecallStatusReport> {
   const dashboard = await getRecallDashboard(ctx, actor, recallId);
-  const recallArgs = { recall: dashboard.recall.id };
   const checks = await listEffectivenessChecks(ctx.db, dashboard.recall.id);
   const stock = await replyStock(ctx.db, dashboard.recall.id);
 
@@ -105,10 +104,10 @@ export async function getRecallStatusReport(
          FROM recall_notices n
          JOIN recall_acknowledgements a ON a.notice_id = n.id AND a.version = n.latest_version
          JOIN recall_acknowledgement_lots l ON l.acknowledgement_id = a.id
-        WHERE n.recall_id = :recall
+        WHERE n.recall_id = ?
      ),
      keys AS (
-       SELECT distributor_organisation_id AS org, gtin, lot FROM recall_consignees WHERE recall_id = :recall
+       SELECT distributor_organisation_id AS org, gtin, lot FROM recall_consignees WHERE recall_id = ?
        UNION SELECT org, gtin, lot FROM latest
      )
      SELECT k.org AS organisation_id, o.erp_id, n.sent_at AS notice_sent_at, k.gtin, k.lot,
@@ -116,11 +115,11 @@ export async function getRecallStatusReport(
             l.received, l.on_hand, l.quarantined, l.returned, l.destroyed, l.distributed, ifnull(l.corrected, 0) AS corrected
        FROM keys k
        JOIN organisations o ON o.id = k.org
-       LEFT JOIN recall_notices n ON n.recall_id = :recall AND n.distributor_organisation_id = k.org
-       LEFT JOIN recall_consignees c ON c.recall_id = :recall AND c.distributor_organisation_id = k.org AND c.gtin = k.gtin AND ifnull(c.lot, '') = ifnull(k.lot, '')
+       LEFT JOIN recall_notices n ON n.recall_id = ? AND n.distributor_organisation_id = k.org
+       LEFT JOIN recall_consignees c ON c.recall_id = ? AND c.distributor_organisation_id = k.org AND c.gtin = k.gtin AND ifnull(c.lot, '') = ifnull(k.lot, '')
        LEFT JOIN latest l ON l.org = k.org AND l.gtin = k.gtin AND ifnull(l.lot, '') = ifnull(k.lot, '')
       ORDER BY o.name, k.org, k.gtin, ifnull(k.lot, '')`,
-    recallArgs,
+    [dashboard.recall.id, dashboard.recall.id, dashboard.recall.id, dashboard.recall.id],
   );
 
   const byOrg = new Map(dashboard.consignees.map((c) => [c.organisationId, c]));

@@ -40,7 +40,7 @@ WITH products AS (
          p.value -> '$.serials' AS serials,
          p.value ->> '$.expiryFrom' AS expiry_from,
          p.value ->> '$.expiryTo' AS expiry_to
-  FROM json_each(:products) AS p
+  FROM json_each(?) AS p
 ),
 whole_lines(line) AS (
   SELECT l.rowid
@@ -94,7 +94,7 @@ serials_by_lot AS (
   GROUP BY 1, 2, 3
 )
 INSERT INTO recall_consignees (recall_id, distributor_organisation_id, gtin, lot, quantity_shipped, serials, source, added_at)
-SELECT :recall, b.distributor, b.gtin, b.lot, b.quantity, coalesce(r.serials, '[]'), 'shipments', :now
+SELECT ?, b.distributor, b.gtin, b.lot, b.quantity, coalesce(r.serials, '[]'), 'shipments', ?
 FROM by_lot AS b
 LEFT JOIN serials_by_lot AS r ON r.distributor = b.distributor AND r.gtin = b.gtin AND r.lot IS b.lot
 WHERE true
@@ -114,7 +114,7 @@ export async function resolveConsignees(
 ): Promise<ResolvedConsignees> {
   const products = input.products.map((p) => ({ ...p, gtin: toGtin14(p.gtin) }));
   const now = clock.now().toISOString();
-  const written = await tx.run(resolveSql, { products: JSON.stringify(products), recall: input.recallId, now });
+  const written = await tx.run(resolveSql, [JSON.stringify(products), input.recallId, now]);
   const totals = await tx.get<{ consignees: number; units: number | null }>(
     "SELECT COUNT(DISTINCT distributor_organisation_id) AS consignees, SUM(quantity_shipped) AS units FROM recall_consignees WHERE recall_id = ? AND source = 'shipments'",
     [input.recallId],
