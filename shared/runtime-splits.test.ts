@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { reachedModules } from '../tests/support/import-graph.ts';
+import { rootDir } from '../tests/support/server.ts';
 
 // What the outbound transports, keys and configuration reach when bundled for Workers (the
 // `workerd` side of every #runtime/ split) and for Node. The Worker has node:crypto, node:path,
@@ -18,6 +20,10 @@ const workersFacing = [
 ];
 
 describe('runtime splits', () => {
+  it('are declared in one "imports" object in package.json (a second one would silently replace the first)', () => {
+    expect(readFileSync(`${rootDir}/package.json`, 'utf8').match(/"imports"\s*:/g)).toHaveLength(1);
+  });
+
   it.each(workersFacing)('%s reaches nothing Workers lack through the workerd side of the splits', (entry) => {
     const reached = reachedModules(entry, 'workerd');
     const found = absentOnWorkers.filter((m) => reached.has(m)).map((m) => `${m} via ${reached.get(m)!.join(' → ')}`);
