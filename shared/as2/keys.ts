@@ -21,6 +21,8 @@ export interface As2Certificate {
   der: Uint8Array;
   pkijs: pkijs.Certificate;
   publicKey: KeyObject;
+  /** The public key as SubjectPublicKeyInfo DER (what `publicKeyInput` hands to node:crypto). */
+  spki: Uint8Array;
   subject: string;
   issuer: string;
   serialHex: string;
@@ -94,6 +96,7 @@ export function certificateFromDer(der: Uint8Array): As2Certificate {
     der: new Uint8Array(der),
     pkijs: cert,
     publicKey: x509.publicKey,
+    spki: new Uint8Array(x509.publicKey.export({ format: 'der', type: 'spki' })),
     subject: x509.subject.split('\n').join(', '),
     issuer: x509.issuer.split('\n').join(', '),
     // From the DER value, as CMS identifiers carry it (a sign-padding 00 byte dropped).
@@ -159,7 +162,7 @@ export function loadKeyPair(keyData: Uint8Array | string, certData: Uint8Array |
 /** Picks the certificate whose public key belongs to the private key. */
 function pairUp(key: As2PrivateKey, certificates: As2Certificate[]): As2KeyPair {
   const publicDer = createPublicKey(key.keyObject).export({ format: 'der', type: 'spki' });
-  const certificate = certificates.find((c) => Buffer.from(c.publicKey.export({ format: 'der', type: 'spki' })).equals(publicDer));
+  const certificate = certificates.find((c) => publicDer.equals(c.spki));
   if (!certificate) throw new KeyLoadError(`none of the ${certificates.length} certificate(s) matches the private key`);
   return { key, certificate };
 }
@@ -192,6 +195,19 @@ export function loadPkcs12(data: Uint8Array, password: string): As2KeyPair & { c
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The key for node:crypto's sign/privateDecrypt options (`{ ...privateKeyInput(key), padding }`):
+ * DER bytes, not the KeyObject, which workerd's node:crypto refuses inside an options object.
+ */
+export function privateKeyInput(key: As2PrivateKey): { key: Buffer; format: 'der'; type: 'pkcs8' } {
+  return { key: Buffer.from(key.pkcs8), format: 'der', type: 'pkcs8' };
+}
+
+/** The certificate's public key for node:crypto's verify/publicEncrypt options (see privateKeyInput). */
+export function publicKeyInput(cert: As2Certificate): { key: Buffer; format: 'der'; type: 'spki' } {
+  return { key: Buffer.from(cert.spki), format: 'der', type: 'spki' };
 }
 
 /** Imports the key into Web Crypto for the given algorithm (e.g. `{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }`). */
