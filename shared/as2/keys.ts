@@ -2,17 +2,10 @@
  * Certificates and private keys for AS2. Certificates become pkijs objects (for CMS issuer/serial
  * matching) plus a node KeyObject; private keys become a node KeyObject (Web Crypto has neither
  * RSA PKCS#1 v1.5 decryption nor 3DES, which AS2 partners still use) with `toCryptoKey` for
- * callers that want a Web Crypto key.
- *
- * PKCS#12: pkijs cannot decrypt the RC2-40 bags that mendelson/Java keystores and older OpenSSL
- * write, so .p12/.pfx files are opened with `openssl pkcs12` in a child process (with `-legacy`
- * when OpenSSL 3 needs it).
+ * callers that want a Web Crypto key. Runs on Node and workerd alike; PKCS#12 files, which need
+ * the OpenSSL command, are opened by pkcs12-openssl.ts (Node only).
  */
-import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesToLatin1 } from './mime.ts';
@@ -165,36 +158,6 @@ function pairUp(key: As2PrivateKey, certificates: As2Certificate[]): As2KeyPair 
   const certificate = certificates.find((c) => publicDer.equals(c.spki));
   if (!certificate) throw new KeyLoadError(`none of the ${certificates.length} certificate(s) matches the private key`);
   return { key, certificate };
-}
-
-/** Opens a PKCS#12 (.p12/.pfx) file with `openssl pkcs12` (see the file comment for why). */
-export function loadPkcs12(data: Uint8Array, password: string): As2KeyPair & { chain: As2Certificate[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'as2-p12-'));
-  try {
-    const file = join(dir, 'in.p12');
-    writeFileSync(file, data, { mode: 0o600 });
-    const run = (legacy: boolean): string =>
-      execFileSync('openssl', ['pkcs12', '-in', file, '-nodes', '-passin', 'env:AS2_P12_PASSWORD', ...(legacy ? ['-legacy'] : [])], {
-        env: { ...process.env, AS2_P12_PASSWORD: password },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        encoding: 'latin1',
-      });
-    let pem: string;
-    try {
-      pem = run(false);
-    } catch {
-      try {
-        pem = run(true);
-      } catch (error) {
-        const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split('\n')[0];
-        throw new KeyLoadError(`openssl pkcs12 cannot open the PKCS#12 file (wrong password or unsupported): ${stderr}`);
-      }
-    }
-    const pair = loadKeyPairPem(pem);
-    return { ...pair, chain: loadCertificates(pem) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /**
