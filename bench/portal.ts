@@ -16,6 +16,7 @@ import { submitCertificate } from '../shared/certificates/submit-certificate.ts'
 import type { Actor } from '../shared/auth/actor.ts';
 import { applyItemUpserted } from '../shared/erp/apply-item-upserted.ts';
 import { submitLots } from '../shared/lots/submit-lots.ts';
+import { LocalFileStorage } from '../shared/files/local-file-storage.ts';
 
 const versions = Number(process.env.BENCH_CERTIFICATES ?? 200);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -29,7 +30,7 @@ const supplierEmail = demoUsers.find((u) => u.role === 'supplier_user')!.email;
 const db = openDb(databaseUrl);
 await tuneEmbedded(db, databaseUrl);
 await migrate(db, join(import.meta.dirname, '../migrations'));
-const ctx = { db, clock: systemClock, policy: defaultPolicy };
+const ctx = { db, clock: systemClock, policy: defaultPolicy, files: new LocalFileStorage(uploadDir) };
 await seedDemo(ctx);
 const row = await db.get<{ id: string; display_name: string; organisation_id: string; name: string }>(
   `SELECT u.id, u.display_name, m.organisation_id, o.name FROM users u JOIN memberships m ON m.user_id = u.id
@@ -41,7 +42,7 @@ const pdf = await PDFDocument.create();
 pdf.addPage().drawText('ISO 13485 certificate (bench)');
 const bytes = await pdf.save();
 for (let i = 0; i < versions; i++) {
-  await submitCertificate(ctx, supplier, { dir: uploadDir, maxBytes: 20 * 1024 * 1024 }, {
+  await submitCertificate(ctx, supplier, { maxBytes: 20 * 1024 * 1024 }, {
     type: 'iso13485',
     number: `SX ${60_000_000 + i}`,
     issuer: 'TÜV SÜD Product Service GmbH (NB 0123)',

@@ -16,7 +16,8 @@ import { enqueueEvent } from '../shared/outbox/enqueue-event.ts';
 import { createWebhookEndpoint } from '../shared/webhooks/create-webhook-endpoint.ts';
 import { createWebhookDispatcher, webhookBody } from '../shared/webhooks/webhook-dispatcher.ts';
 import { generateSecret, signatureHeaders } from '../shared/webhooks/signature.ts';
-import { createHttpPoster, type Poster } from '../shared/webhooks/http-post.ts';
+import { createHttpPoster } from '#runtime/http-post';
+import type { Poster } from '../shared/webhooks/http-post.ts';
 import { percentile, trackPeakMemory } from './_report.ts';
 
 const burst = Number(process.env.BENCH_EVENTS ?? 20_000);

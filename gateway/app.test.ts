@@ -11,6 +11,7 @@ import { loadConfig } from '../shared/config.ts';
 import { createLogger } from '../shared/log.ts';
 import { systemClock } from '../shared/clock.ts';
 import type { AppContext } from '../shared/context.ts';
+import { LocalFileStorage } from '../shared/files/local-file-storage.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'lotbridge-gateway-'));
 const metricsToken = 'scrape-7f3c9a1e5b2d4c6a';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   const db = openDb(`file:${join(dir, 'test.db')}`);
   await migrate(db, join(import.meta.dirname, '../migrations'));
   const config = loadConfig({});
-  ctx = { db, clock: systemClock, policy: config.policy, config, log: createLogger('debug', {}, (line) => lines.push(JSON.parse(line))) };
+  ctx = { db, clock: systemClock, policy: config.policy, config, log: createLogger('debug', {}, (line) => lines.push(JSON.parse(line))), files: new LocalFileStorage(join(dir, 'uploads')) };
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

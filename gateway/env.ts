@@ -1,4 +1,4 @@
-import type { AppContext, UseCaseContext } from '../shared/context.ts';
+import type { AppContext, FilesContext } from '../shared/context.ts';
 import type { Logger } from '../shared/log.ts';
 
 /** Hono's typing of what middleware puts on the context. */
@@ -8,7 +8,7 @@ export interface GatewayEnv {
     log: Logger;
     app: AppContext;
     /** The use-case context of this request (middleware/use-case-context): handlers pass it, never build one. */
-    ctx: UseCaseContext & { log: Logger };
+    ctx: FilesContext & { log: Logger };
   };
 }
 

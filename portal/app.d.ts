@@ -1,6 +1,6 @@
 import type { Actor } from '../shared/auth/actor.ts';
 import type { Session } from '../shared/auth/session.ts';
-import type { AppContext, UseCaseContext } from '../shared/context.ts';
+import type { AppContext, FilesContext } from '../shared/context.ts';
 import type { Locale } from '../shared/i18n/index.ts';
 import type { Logger } from '../shared/log.ts';
 
@@ -11,7 +11,7 @@ declare global {
       log: Logger;
       app: AppContext;
       /** The use-case context of this request (carries the request id into the audit trail). */
-      ctx: UseCaseContext;
+      ctx: FilesContext;
       locale: Locale;
       actor: Actor | null;
       session: Session | null;

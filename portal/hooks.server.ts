@@ -27,7 +27,7 @@ const observe: Handle = async ({ event, resolve }) => {
   event.locals.app = app;
   event.locals.requestId = requestIdFrom(event.request.headers.get('x-request-id'));
   event.locals.log = app.log.child({ requestId: event.locals.requestId });
-  event.locals.ctx = { db: app.db, clock: app.clock, policy: app.policy, requestId: event.locals.requestId };
+  event.locals.ctx = { db: app.db, clock: app.clock, policy: app.policy, files: app.files, requestId: event.locals.requestId };
   const response = await resolve(event);
   response.headers.set('X-Request-Id', event.locals.requestId);
   const seconds = (performance.now() - started) / 1000;

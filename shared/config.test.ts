@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
@@ -88,5 +88,45 @@ describe('loadConfig', () => {
   ])('refuses %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("reads a Worker's env alone: nothing from process (no process.env, no working directory) when both are given", () => {
+    const cwd = vi.spyOn(process, 'cwd');
+    const env = vi.spyOn(process, 'env', 'get');
+    try {
+      const c = loadConfig({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 're_worker_secret_0001', MAIL_FROM: 'Lotbridge <no-reply@portal.example.com>', PUBLIC_URL: 'https://portal.example.com' }, '/');
+      expect(c.mail).toEqual({ transport: 'http', smtpUrl: undefined, api: { url: new URL('https://api.resend.com/emails'), token: 're_worker_secret_0001' }, from: 'Lotbridge <no-reply@portal.example.com>' });
+      expect(c.uploads.dir).toBe('/data/uploads');
+      expect(cwd).not.toHaveBeenCalled();
+      expect(env).not.toHaveBeenCalled();
+    } finally {
+      cwd.mockRestore();
+      env.mockRestore();
+    }
+  });
+
+  it('keeps files in the local folder by default, in an S3 bucket with FILE_STORAGE=s3, and refuses a half-made choice without echoing the secret', () => {
+    expect(loadConfig({}).files).toEqual({ storage: 'local' });
+    const s3 = { FILE_STORAGE: 's3', S3_ENDPOINT: 'http://127.0.0.1:9000/', S3_BUCKET: 'lotbridge-files', S3_ACCESS_KEY_ID: 'AKIDEXAMPLE', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-secret' };
+    expect(loadConfig(s3).files).toEqual({ storage: 's3', s3: { endpoint: 'http://127.0.0.1:9000', bucket: 'lotbridge-files', region: 'us-east-1', accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI-secret' } });
+    expect(loadConfig({ ...s3, S3_REGION: 'auto' }).files).toMatchObject({ s3: { region: 'auto' } });
+    const refusal = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        expect((e as Error).message).not.toContain('wJalrXUtnFEMI-secret');
+        return (e as Error).message;
+      }
+      throw new Error('accepted');
+    };
+    expect(refusal({ FILE_STORAGE: 'disk' })).toMatch(/FILE_STORAGE must be one of local, s3, r2/);
+    expect(refusal({ FILE_STORAGE: 's3', S3_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI-secret' })).toBe('FILE_STORAGE=s3 needs S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID');
+    expect(refusal({ S3_BUCKET: 'lotbridge-files' })).toMatch(/S3_BUCKET is set but FILE_STORAGE is local/);
+    expect(refusal({ ...s3, S3_ENDPOINT: 'minio:9000' })).toMatch(/S3_ENDPOINT must start with http/);
+    expect(refusal({ ...s3, S3_ENDPOINT: 'not a url' })).toMatch(/S3_ENDPOINT must be an absolute URL/);
+    expect(refusal({ ...s3, S3_ENDPOINT: 'https://AKID:wJalrXUtnFEMI-secret@s3.example.com' })).toMatch(/without credentials/);
+    expect(refusal({ ...s3, S3_BUCKET: 'Files_Of_Us' })).toMatch(/S3_BUCKET must be a bucket name/);
+    expect(refusal({ ...s3, S3_REGION: 'eu central' })).toMatch(/S3_REGION must be a region name/);
   });
 });

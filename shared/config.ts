@@ -2,8 +2,12 @@ import { resolve } from 'node:path';
 import type { SecurityPolicy } from './auth/policy.ts';
 import { defaultPolicy } from './auth/policy.ts';
 import { parseAddressRange, type AddressRange } from './net/address-range.ts';
+import type { S3Settings } from './files/s3-file-storage.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export const mailTransportNames = ['smtp', 'http', 'send_email'] as const;
+export type MailTransportName = (typeof mailTransportNames)[number];
 
 /** Everything configurable, read from environment variables (documented in README.md). */
 export interface Config {
@@ -26,12 +30,24 @@ export interface Config {
     deliveryTimeoutMs: number;
   };
   mail: {
-    /** smtp:// or smtps:// server; without it mail is kept in the database for admins to read. */
+    /**
+     * How mail leaves (`MAIL_TRANSPORT`): `smtp` (default; Node only), `http` (an HTTP mail API in
+     * Resend's shape, see shared/mail/http-mail-transport.ts) or `send_email` (Cloudflare's binding).
+     */
+    transport: MailTransportName;
+    /** smtp:// or smtps:// server; without it (and MAIL_TRANSPORT=smtp) mail is kept in the database for admins to read. */
     smtpUrl: string | undefined;
+    /** MAIL_API_URL (default https://api.resend.com/emails) and MAIL_API_TOKEN: set with MAIL_TRANSPORT=http. */
+    api: { url: URL; token: string } | undefined;
     from: string;
   };
+  /**
+   * Where files live (`FILE_STORAGE`): the local folder `uploads.dir` (default), an
+   * S3-compatible bucket (`S3_*`), or R2 through the Worker's binding (Workers only).
+   */
+  files: { storage: 'local' } | { storage: 's3'; s3: S3Settings } | { storage: 'r2' };
   uploads: {
-    /** Absolute folder where uploaded files are kept (one subfolder per organisation). */
+    /** Absolute folder where uploaded files are kept with FILE_STORAGE=local (one subfolder per organisation). */
     dir: string;
     /** The largest upload accepted, in bytes. */
     maxBytes: number;
@@ -178,7 +194,27 @@ function mail(env: Env): Config['mail'] {
   }
   const from = env.MAIL_FROM || 'Lotbridge <no-reply@lotbridge.localhost>';
   if (!/@/.test(from)) throw new ConfigError(`MAIL_FROM must be an e-mail address, optionally with a name (got "${from}")`);
-  return { smtpUrl, from };
+  const transport = oneOf(env, 'MAIL_TRANSPORT', 'smtp', mailTransportNames);
+  if (smtpUrl && transport !== 'smtp') throw new ConfigError(`SMTP_URL is set but MAIL_TRANSPORT is ${transport}: remove SMTP_URL, or set MAIL_TRANSPORT=smtp`);
+  if (env.MAIL_API_TOKEN && transport !== 'http') throw new ConfigError(`MAIL_API_TOKEN is set but MAIL_TRANSPORT is ${transport}: set MAIL_TRANSPORT=http to send through the mail API`);
+  return { transport, smtpUrl, api: transport === 'http' ? mailApi(env) : undefined, from };
+}
+
+/** The mail API of MAIL_TRANSPORT=http. The token is never part of a message (it may be logged). */
+function mailApi(env: Env): { url: URL; token: string } {
+  const raw = env.MAIL_API_URL || 'https://api.resend.com/emails';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`MAIL_API_URL must be an absolute URL such as https://api.resend.com/emails (got "${raw.replace(/\/\/[^@/]*@/, '//')}")`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('MAIL_API_URL must start with https:// (or http:// for a relay on this machine)');
+  if (url.username || url.password) throw new ConfigError('MAIL_API_URL must not carry credentials: put the token in MAIL_API_TOKEN');
+  const token = env.MAIL_API_TOKEN?.trim();
+  if (!token) throw new ConfigError('MAIL_TRANSPORT=http needs MAIL_API_TOKEN (the API key, sent as a Bearer token)');
+  if (!/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('MAIL_API_TOKEN must be printable characters without spaces');
+  return { url, token };
 }
 
 /** RFC 4130 AS2-name: 1 to 128 printable ASCII characters (sent quoted when it holds a space, a double quote or a backslash). */
@@ -228,7 +264,43 @@ function metricsToken(env: Env): string | undefined {
   return raw;
 }
 
-export function loadConfig(env: Env = process.env): Config {
+const s3Names = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** FILE_STORAGE and the S3_* settings. The secret key is checked for presence only, never echoed. */
+function files(env: Env): Config['files'] {
+  const storage = oneOf(env, 'FILE_STORAGE', 'local', ['local', 's3', 'r2'] as const);
+  if (storage !== 's3') {
+    const stray = s3Names.find((n) => env[n]);
+    if (stray) throw new ConfigError(`${stray} is set but FILE_STORAGE is ${storage}: set FILE_STORAGE=s3 to keep files in the bucket, or remove the S3_ settings`);
+    return { storage };
+  }
+  const missing = s3Names.filter((n) => n !== 'S3_REGION' && !env[n]);
+  if (missing.length) throw new ConfigError(`FILE_STORAGE=s3 needs ${missing.join(', ')}`);
+  let endpoint: URL;
+  try {
+    endpoint = new URL(env.S3_ENDPOINT!);
+  } catch {
+    throw new ConfigError(`S3_ENDPOINT must be an absolute URL such as https://s3.eu-central-1.amazonaws.com (got "${env.S3_ENDPOINT}")`);
+  }
+  if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new ConfigError('S3_ENDPOINT must start with http:// or https://');
+  if (endpoint.username || endpoint.password || endpoint.search || endpoint.hash) throw new ConfigError('S3_ENDPOINT must be the API origin without credentials, query or fragment (the keys go in S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)');
+  const bucket = env.S3_BUCKET!;
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`S3_BUCKET must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens (got "${bucket}")`);
+  const region = env.S3_REGION || 'us-east-1';
+  if (!/^[a-z0-9-]{1,32}$/.test(region)) throw new ConfigError(`S3_REGION must be a region name such as eu-central-1, or auto for R2 (got "${region}")`);
+  return {
+    storage,
+    s3: { endpoint: endpoint.href.replace(/\/+$/, ''), bucket, region, accessKeyId: env.S3_ACCESS_KEY_ID!, secretAccessKey: env.S3_SECRET_ACCESS_KEY! },
+  };
+}
+
+
+/**
+ * The configuration from `env`: on Node the process environment, on Workers the Worker's `env`
+ * (its vars and secrets; pass `cwd` there too, so nothing reads `process`). `cwd` is where a
+ * relative UPLOAD_DIR starts from.
+ */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
   const minutes = 60_000;
   const published = publicUrl(env);
   return {
@@ -247,9 +319,10 @@ export function loadConfig(env: Env = process.env): Config {
     },
     erp: erp(env),
     mail: mail(env),
+    files: files(env),
     uploads: {
       // A relative folder is read from the directory the server starts in (the repository for `npm start`).
-      dir: resolve(env.UPLOAD_DIR || 'data/uploads'),
+      dir: resolve(cwd, env.UPLOAD_DIR || 'data/uploads'),
       maxBytes: integer(env, 'UPLOAD_MAX_MB', 20, 1, 1024) * 1024 * 1024,
     },
     certificates: {

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { peerAddress, type GatewayEnv } from '../env.ts';
 import { newId } from '../../shared/ids.ts';
-import { as2StorageKey, BodyTooLargeError, streamToFile } from '../../shared/edi/messages/as2-files.ts';
+import { as2StorageKey, BodyTooLargeError, storeAs2Body } from '../../shared/edi/messages/as2-files.ts';
 import { receiveAs2Message } from '../../shared/edi/messages/receive-as2-message.ts';
 import { screenAs2Request } from '../../shared/edi/messages/screen-as2-request.ts';
 import { problem } from '../middleware/problem/index.ts';
@@ -10,7 +10,7 @@ import { problem } from '../middleware/problem/index.ts';
  * POST /as2: partners' AS2 messages (RFC 4130), any Content-Type they send them with. The
  * headers are checked and the partner found first (screen-as2-request.ts): a request that is
  * not for us, or from no partner, is refused before its body is read. Then the body is streamed
- * to a file under UPLOAD_DIR (up to AS2_MAX_MB) before anything reads it; the answer is the MDN
+ * to the file storage (UPLOAD_DIR or the bucket; up to AS2_MAX_MB) before anything reads it; the answer is the MDN
  * (sync), a 200 when the MDN follows asynchronously, or a problem+json refusal.
  */
 export function as2Routes(): Hono<GatewayEnv> {
@@ -35,12 +35,12 @@ export function as2Routes(): Hono<GatewayEnv> {
     const receivedAt = ctx.clock.now();
     let raw;
     try {
-      raw = await streamToFile(app.config.uploads.dir, as2StorageKey(id, receivedAt, 'raw'), body as unknown as AsyncIterable<Uint8Array>, maxBytes);
+      raw = await storeAs2Body(ctx.files, as2StorageKey(id, receivedAt, 'raw'), body as unknown as AsyncIterable<Uint8Array>, maxBytes);
     } catch (e) {
       if (e instanceof BodyTooLargeError) return tooLarge();
       throw e;
     }
-    const settings = { ourAs2Id: app.config.as2.id, uploadDir: app.config.uploads.dir, maxBytes };
+    const settings = { ourAs2Id: app.config.as2.id, maxBytes };
     const reply = await receiveAs2Message(ctx, settings, { id, headers, raw, source, screened });
     if (reply.kind === 'mdn') return new Response(new Uint8Array(reply.body), { status: 200, headers: reply.headers });
     return c.text(reply.text, reply.status);

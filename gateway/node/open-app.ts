@@ -10,6 +10,7 @@ import { AppError } from '../../shared/errors.ts';
 import type { AppContext } from '../../shared/context.ts';
 import { keyFileExists, keySource, loadKeyring } from '../../shared/keys/key-file.ts';
 import { installKeys } from '../../shared/keys/install-keys.ts';
+import { openFileStorage } from '../../shared/files/open-file-storage.ts';
 import { migrationsDir, rootDir } from './paths.ts';
 
 /** The database file and the files SQLite keeps beside it: readable by the owner only. */
@@ -39,7 +40,8 @@ export async function openApp(env: Record<string, string | undefined> = process.
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     ownerOnly(path);
   }
-  await mkdir(config.uploads.dir, { recursive: true, mode: 0o700 });
+  const files = openFileStorage(config);
+  if (config.files.storage === 'local') await mkdir(config.uploads.dir, { recursive: true, mode: 0o700 });
   const source = keySource(url, env);
   const db = openDb(url, config.databaseAuthToken, () => loadKeyring(source, env));
   try {
@@ -52,7 +54,7 @@ export async function openApp(env: Record<string, string | undefined> = process.
     const keys = await installKeys(ctx);
     if (keys.installedKey) log.info('keys installed', { keyId: keys.installedKey, file: source.file ?? 'LOTBRIDGE_KEY' });
     if (keys.sealed) log.info('secrets sealed with the keys outside the database', { count: keys.sealed });
-    return { ...ctx, config, log, migrationsApplied: result.applied };
+    return { ...ctx, config, log, files, migrationsApplied: result.applied };
   } catch (e) {
     db.close();
     throw e;

@@ -10,6 +10,7 @@ import { sendPurchaseOrdersToEdiPartners } from '../../shared/edi/outbound/send-
 import { createPeriodicTask } from '../../shared/scheduling/periodic-task.ts';
 import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { createMailTransport } from '../../shared/mail/mail-transport.ts';
 import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
 import { createRecallFollowUpScheduler } from '../../shared/recalls/follow-up-scheduler.ts';
 import { createAuditCheckScheduler } from '../../shared/audit/audit-check-scheduler.ts';
@@ -121,7 +122,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
       db: app.db,
       clock: app.clock,
       log,
-      smtpUrl: config.mail.smtpUrl,
+      transport: createMailTransport(config.mail),
       from: config.mail.from,
       renderAttachment: (a) => renderRecallAttachment(app.db, a),
     });
@@ -151,7 +152,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     const asyncMdnSender = createAsyncMdnSender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
     asyncMdnSender.start();
     // EDIFACT payloads received over AS2 → records, CONTRL/APERAK queued back: woken after each MDN, else every 30 s.
-    const edifactWorker = createEdifactWorker({ ctx: { ...app, uploadDir: config.uploads.dir }, log });
+    const edifactWorker = createEdifactWorker({ ctx: app, log });
     edifactWorker.start();
     // Outbound AS2 messages, woken when one is queued; async MDNs come back to our own /as2.
     const as2Sender = createAs2Sender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs, ourAs2Id: config.as2.id, receiptUrl: `${url}/as2` });

@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import type { UseCaseContext } from '../context.ts';
+import type { FilesContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
-import { storedFilePath, type UploadLimits } from '../files/store-upload.ts';
 import { certificateScope } from './certificate.ts';
 
 export interface CertificateFile {
@@ -18,7 +16,7 @@ export interface CertificateFile {
  * manufacturer's staff; anyone else gets not_found. The bytes are checked against the
  * SHA-256 recorded at upload (and signed with the version) before they are handed out.
  */
-export async function readCertificateFile(ctx: UseCaseContext, actor: Actor, uploads: Pick<UploadLimits, 'dir'>, certificateId: string): Promise<CertificateFile> {
+export async function readCertificateFile(ctx: FilesContext, actor: Actor, certificateId: string): Promise<CertificateFile> {
   const scope = certificateScope(actor);
   const row = scope
     ? await ctx.db.get<{ original_name: string; content_type: string; sha256: string; storage_key: string }>(
@@ -31,9 +29,9 @@ export async function readCertificateFile(ctx: UseCaseContext, actor: Actor, upl
   if (!row) throw new AppError('not_found', 'no such certificate');
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(storedFilePath(uploads, row.storage_key));
+    bytes = await ctx.files.get(row.storage_key);
   } catch (e) {
-    throw new AppError('unavailable', `the stored file of certificate ${certificateId} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new AppError('unavailable', `the stored file of certificate ${certificateId} cannot be read: ${(e as Error).message}`);
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (sha256 !== row.sha256) {

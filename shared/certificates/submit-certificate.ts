@@ -1,4 +1,4 @@
-import type { UseCaseContext } from '../context.ts';
+import type { FilesContext } from '../context.ts';
 import type { Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -153,7 +153,7 @@ async function supersedeWaiting(tx: Tx, clock: Clock, actor: Actor, by: Certific
  * the file's SHA-256, what QA's signature will bind to), audited and announced to the ERP in
  * one transaction. A version still waiting for QA in the same series is superseded by it.
  */
-export async function submitCertificate(ctx: UseCaseContext, actor: Actor, uploads: UploadLimits, input: CertificateSubmission): Promise<Certificate> {
+export async function submitCertificate(ctx: FilesContext, actor: Actor, uploads: UploadLimits, input: CertificateSubmission): Promise<Certificate> {
   submitCertificates.require(actor);
   const fields: Problems = {};
   const v = validate(input, fields);

@@ -2,7 +2,7 @@
 // the ERP's events through the apply-* use cases (validated against the event catalogue, audited
 // as the ERP with request id "demo-seed"), the users' actions through theirs (audited as the
 // users, signed with the demo password). Called once, right after seedDemo created the accounts.
-import type { UseCaseContext } from '../context.ts';
+import type { FilesContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { UploadLimits } from '../files/store-upload.ts';
 import { validateEvent } from '../events/validate-event.ts';
@@ -41,7 +41,7 @@ import {
 } from './demo-data.ts';
 
 export interface DemoWorkOptions {
-  /** Where certificate PDFs are stored (UPLOAD_DIR). */
+  /** How large an upload may be (the PDFs go to ctx.files). */
   uploads: UploadLimits;
   /** The portal's address, for the links in the recall notice mails. */
   portalUrl: string;
@@ -59,7 +59,7 @@ const erpHandlers = {
   'invoice.status_changed': applyInvoiceStatus,
 } as const;
 
-export async function seedDemoWork(ctx: UseCaseContext, options: DemoWorkOptions): Promise<void> {
+export async function seedDemoWork(ctx: FilesContext, options: DemoWorkOptions): Promise<void> {
   const now = ctx.clock.now();
   const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   const rp = { id: new URL(options.portalUrl).hostname, name: 'Lotbridge', origin: options.portalUrl };

@@ -1,4 +1,4 @@
-import type { UseCaseContext } from '../context.ts';
+import type { FilesContext, UseCaseContext } from '../context.ts';
 import type { Actor, Role } from '../auth/actor.ts';
 import type { UploadLimits } from '../files/store-upload.ts';
 import { setOrganisationTimeZone } from '../organisations/set-organisation-time-zone.ts';
@@ -52,7 +52,7 @@ export async function seedDemo(ctx: UseCaseContext): Promise<boolean> {
  * The whole demo as `npm start` seeds it into an empty database: the accounts, then what the ERP
  * would have sent and what the users would have done (seed-demo-work.ts). Returns whether it seeded.
  */
-export async function seedWholeDemo(ctx: UseCaseContext, options: { uploads: UploadLimits; portalUrl: string }): Promise<boolean> {
+export async function seedWholeDemo(ctx: FilesContext, options: { uploads: UploadLimits; portalUrl: string }): Promise<boolean> {
   const actors = await seedAccounts(ctx);
   if (!actors) return false;
   // Realistic zones for the running demo (the test servers keep UTC: their dates are written so).

@@ -1,25 +1,17 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
-import { isValidGtin } from '../gs1/gtin.ts';
+import type { ErrorObject } from 'ajv';
 import { problem, refusal, type Problem, type Problems } from '../errors.ts';
-import { eventCatalogue, findEventType, sharedSchemas, type EventType } from './catalogue.ts';
+import { eventCatalogue, findEventType, type EventType } from './catalogue.ts';
 import envelope from './schemas/envelope.schema.json' with { type: 'json' };
+import { validators, type CompiledValidator } from './validators/index.ts';
 
-let compiled: { envelope: ValidateFunction; byType: Map<string, ValidateFunction> } | undefined;
-
-function validators() {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
-  addFormats(ajv, ['date', 'date-time']);
-  ajv.addFormat('gtin', { type: 'string', validate: isValidGtin });
-  for (const s of sharedSchemas) ajv.addSchema(s);
-  const byType = new Map<string, ValidateFunction>();
-  for (const e of eventCatalogue) {
-    const id = (e.schema as { $id: string }).$id;
-    byType.set(`${e.direction}:${e.type}`, ajv.getSchema(id) ?? ajv.compile(e.schema));
-  }
-  compiled = { envelope: ajv.getSchema((envelope as { $id: string }).$id)!, byType };
-  return compiled;
+/**
+ * A schema's validator, compiled ahead of time (`npm run validators`): Ajv's run-time
+ * compilation generates code from strings, which workerd refuses.
+ */
+function validatorOf(schema: object): CompiledValidator {
+  const v = validators[(schema as { $id: string }).$id];
+  if (!v) throw new Error(`no compiled validator for ${(schema as { $id: string }).$id}: run npm run validators`);
+  return v;
 }
 
 /** One schema violation as a problem code: the same codes the portal and the REST API use. */
@@ -104,14 +96,15 @@ function schemaProblems(errors: ErrorObject[], prefix: string): Problems {
 
 /** Checks a webhook body `{type, timestamp, data}` and its data against the catalogue. */
 export function validateEvent(body: unknown, direction: EventType['direction']): { type: string; timestamp: string; data: Record<string, unknown> } {
-  const v = validators();
-  if (!v.envelope(body)) throw refusal('invalid_input', 'the body must be {type, timestamp, data}', schemaProblems(v.envelope.errors ?? [], ''));
+  const envelopeValidator = validatorOf(envelope);
+  if (!envelopeValidator(body)) throw refusal('invalid_input', 'the body must be {type, timestamp, data}', schemaProblems(envelopeValidator.errors ?? [], ''));
   const event = body as { type: string; timestamp: string; data: Record<string, unknown> };
-  if (!findEventType(event.type, direction)) {
+  const type = findEventType(event.type, direction);
+  if (!type) {
     const known = eventCatalogue.filter((e) => e.direction === direction).map((e) => e.type);
     throw refusal('invalid_input', `unknown event type "${event.type}"`, { type: problem('events.unknownType', { known: known.join(', ') }) });
   }
-  const validate = v.byType.get(`${direction}:${event.type}`)!;
+  const validate = validatorOf(type.schema);
   if (!validate(event.data)) throw refusal('invalid_input', `the data of ${event.type} is not valid`, schemaProblems(validate.errors ?? [], 'data'));
   return event;
 }

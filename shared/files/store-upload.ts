@@ -1,8 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
 import { ParseSpeeds, PDFDocument } from 'pdf-lib';
-import type { UseCaseContext } from '../context.ts';
+import type { FilesContext } from '../context.ts';
 import type { Tx } from '../db/index.ts';
 import type { Actor } from '../auth/actor.ts';
 import { asAuditActor } from '../auth/actor.ts';
@@ -10,9 +8,8 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { problem, refusal, type Problem } from '../errors.ts';
 import { newId } from '../ids.ts';
 
-/** Where uploads go and how large one may be (`UPLOAD_DIR`, `UPLOAD_MAX_MB`). */
+/** How large an upload may be (`UPLOAD_MAX_MB`). */
 export interface UploadLimits {
-  dir: string;
   maxBytes: number;
 }
 
@@ -109,45 +106,15 @@ export async function checkUpload(limits: UploadLimits, upload: Upload | null | 
   };
 }
 
-/** The absolute path of a stored file; refuses a key that would leave the upload folder. */
-export function storedFilePath(limits: Pick<UploadLimits, 'dir'>, storageKey: string): string {
-  const root = resolve(limits.dir);
-  const path = resolve(root, storageKey);
-  if (!path.startsWith(root + sep)) throw new Error(`storage key ${storageKey} leaves the upload folder`);
-  return path;
-}
-
-/** Writes the bytes to a temporary name beside the target, flushes them, then renames: never half-written. */
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const temp = join(dirname(path), `.${randomBytes(8).toString('hex')}.part`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } catch (e) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw e;
-  }
-  await handle.close();
-  try {
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw e;
-  }
-}
-
 /**
  * Stores an uploaded PDF for the caller's organisation: checks it (see `checkUpload`, skipped
- * when given an upload that already passed), writes it to `UPLOAD_DIR/<organisation>/<file>.pdf`
- * outside the database, then in one transaction records it in `stored_files`, audits it and
- * runs `andThen` (the record the file belongs to). If that transaction fails the file is
+ * when given an upload that already passed), stores it as `<organisation>/<file>.pdf` in the
+ * file storage (the folder UPLOAD_DIR or the bucket: see file-storage.ts), outside the
+ * database, then in one transaction records it in `stored_files`, audits it and runs `andThen` (the record the file belongs to). If that transaction fails the file is
  * removed again, so a stored file always has its row.
  */
 export async function storeUpload<T>(
-  ctx: UseCaseContext,
+  ctx: FilesContext,
   actor: Actor,
   limits: UploadLimits,
   upload: Upload | CheckedUpload,
@@ -166,8 +133,7 @@ export async function storeUpload<T>(
     uploadedBy: actor.userId,
     uploadedAt: ctx.clock.now().toISOString(),
   };
-  const path = storedFilePath(limits, file.storageKey);
-  await writeAtomically(path, checked.bytes);
+  await ctx.files.put(file.storageKey, checked.bytes);
   try {
     const result = await ctx.db.transaction(async (tx) => {
       await tx.run(
@@ -188,7 +154,7 @@ export async function storeUpload<T>(
     });
     return { file, result };
   } catch (e) {
-    await rm(path, { force: true });
+    await ctx.files.delete(file.storageKey).catch(() => undefined);
     throw e;
   }
 }

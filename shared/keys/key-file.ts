@@ -2,6 +2,7 @@ import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from '
 import { dirname, join, resolve, basename } from 'node:path';
 import { AppError } from '../errors.ts';
 import { createKeyring, newMasterKey, type InstallationStore, type KeyInstallation, type Keyring } from './keyring.ts';
+import { keyringFromSecret, parseKey } from './key-secret.ts';
 
 /**
  * Where the master keys live on Node: `LOTBRIDGE_KEY` (base64 keys, newest first, comma-
@@ -34,12 +35,6 @@ export function keySource(databaseUrl: string, env: Record<string, string | unde
     return { file: join(dirname(path), `${name}.key`), fromEnvironment: false };
   }
   throw new AppError('invalid_input', 'a remote database needs LOTBRIDGE_KEY or LOTBRIDGE_KEY_FILE: the keys that protect the audit trail and secrets live outside the database');
-}
-
-function parseKey(text: string, where: string): Buffer {
-  const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== 32) throw new AppError('invalid_input', `${where} holds a key that is not 32 bytes of base64`);
-  return key;
 }
 
 function readKeyFile(file: string): KeyFile {
@@ -88,30 +83,12 @@ function fileInstallation(file: string, content: KeyFile): InstallationStore {
 }
 
 /**
- * With keys from the environment there is no file to record the installation in, so it is
- * fixed by configuration: every entry after LOTBRIDGE_KEY_LEGACY_THROUGH (default 0) must carry
- * a MAC. Installing keys over a trail from before them needs that variable set once.
- */
-function environmentInstallation(env: Record<string, string | undefined>): InstallationStore {
-  const legacyThrough = Number(env.LOTBRIDGE_KEY_LEGACY_THROUGH ?? 0);
-  if (!Number.isInteger(legacyThrough) || legacyThrough < 0) throw new AppError('invalid_input', 'LOTBRIDGE_KEY_LEGACY_THROUGH must be a whole number ≥ 0');
-  return {
-    installation: { legacyThrough },
-    markInstalled(needed) {
-      if (needed > legacyThrough) {
-        throw new AppError('conflict', `the audit trail has ${needed} entries from before keys: set LOTBRIDGE_KEY_LEGACY_THROUGH=${needed} (once checked) to install keys from LOTBRIDGE_KEY over it`);
-      }
-    },
-  };
-}
-
-/**
  * The keyring from the source, creating the key file with a new key when it does not exist
  * yet (exclusively: two processes starting together end up with the same key).
  */
 export function loadKeyring(source: KeySource, env: Record<string, string | undefined> = process.env): Keyring {
   if (source.fromEnvironment) {
-    return createKeyring(env.LOTBRIDGE_KEY!.split(',').map((k) => parseKey(k, 'LOTBRIDGE_KEY')), environmentInstallation(env));
+    return keyringFromSecret(env);
   }
   const file = source.file!;
   if (!existsSync(file)) {

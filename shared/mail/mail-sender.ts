@@ -1,16 +1,19 @@
-import nodemailer from 'nodemailer';
 import type { Db } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { onMailSenderWakeUp } from './mail-wake-up.ts';
 import type { MailAttachmentRef } from './queue-mail.ts';
 import { openMailBody } from './mail-body.ts';
+import { smtpTransport } from '#runtime/smtp-transport';
+import type { MailTransport } from './mail-transport.ts';
 
 export interface MailSenderOptions {
   db: Db;
   clock: Clock;
   log: Logger;
-  /** smtp:// or smtps:// URL; without one, queued mail is kept for administrators to read. */
+  /** How mail leaves (see createMailTransport); null keeps queued mail for administrators to read. */
+  transport?: MailTransport | null;
+  /** Without `transport`: an smtp:// or smtps:// URL to send through; without either, mail is kept. */
   smtpUrl?: string;
   from: string;
   pollMs?: number;
@@ -18,7 +21,7 @@ export interface MailSenderOptions {
    * Renders an attachment when its message is sent (a notice PDF is made from the records then,
    * so queueing thousands of notices stays fast). A kind it cannot render fails the message.
    */
-  renderAttachment?: (attachment: MailAttachmentRef) => Promise<{ filename: string; content: Buffer; contentType: string }>;
+  renderAttachment?: (attachment: MailAttachmentRef) => Promise<{ filename: string; content: Uint8Array; contentType: string }>;
 }
 
 const retryDelaysMs = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
@@ -26,11 +29,12 @@ const retryDelaysMs = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 /**
  * Sends queued mail one message at a time (mail is not a throughput path). A message that
  * cannot be sent is retried on a short schedule, then marked failed with the SMTP server's
- * answer; every outcome stays in mail_messages.
+ * answer; every outcome stays in mail_messages. The transport (SMTP, an HTTP mail API,
+ * Cloudflare's send_email) is chosen by configuration: see mail-transport.ts.
  */
 export function createMailSender(options: MailSenderOptions) {
   const { db, clock, log } = options;
-  const transport = options.smtpUrl ? nodemailer.createTransport(options.smtpUrl) : null;
+  const transport = options.transport !== undefined ? options.transport : options.smtpUrl ? smtpTransport(options.smtpUrl) : null;
   let running = false;
   let busy: Promise<void> | null = null;
   let again = false;
@@ -55,13 +59,13 @@ export function createMailSender(options: MailSenderOptions) {
       }
       try {
         const attachments = await Promise.all((JSON.parse(m.attachments) as MailAttachmentRef[]).map(renderAttachment));
-        const info = await transport.sendMail({ from: options.from, to: m.to_address, cc: JSON.parse(m.cc_addresses), subject: m.subject, text: openMailBody(db.keys, m.id, m.text_body), attachments });
+        const info = await transport.send({ id: m.id, from: options.from, to: m.to_address, cc: JSON.parse(m.cc_addresses) as string[], subject: m.subject, text: openMailBody(db.keys, m.id, m.text_body), attachments });
         // Some recipients refused: the message went to the others; say who did not get it.
-        const rejected = (info.rejected ?? []).map(String);
+        const rejected = info.rejected;
         await db.run("UPDATE mail_messages SET state = 'sent', attempts = ?, sent_at = ?, smtp_message_id = ?, last_error = ?, next_attempt_at = NULL WHERE id = ?", [
           m.attempts + 1,
           clock.now().toISOString(),
-          info.messageId ?? null,
+          info.messageId,
           rejected.length ? `refused by the server for: ${rejected.join(', ')}` : null,
           m.id,
         ]);

@@ -1,6 +1,7 @@
 import { problem, type Problem } from '../errors.ts';
 import { isInternal } from './address-class.ts';
-import { classifyUrlTarget, systemResolve, type Resolve } from './resolve-target.ts';
+import { systemResolve } from '#runtime/resolve-host';
+import { classifyUrlTarget, type Resolve } from './resolve-target.ts';
 
 /**
  * An administrator-entered URL that reaches a loopback, private, link-local or unique-local
@@ -9,7 +10,7 @@ import { classifyUrlTarget, systemResolve, type Resolve } from './resolve-target
  * class. A name that does not resolve now passes: every delivery checks the
  * address it connects to.
  */
-export async function internalTargetProblem(url: string, internal: boolean, resolve: Resolve = systemResolve): Promise<Problem | undefined> {
+export async function internalTargetProblem(url: string, internal: boolean, resolve: Resolve | null = systemResolve): Promise<Problem | undefined> {
   if (internal) return undefined;
   const parsed = new URL(url);
   const target = await classifyUrlTarget(parsed, resolve);

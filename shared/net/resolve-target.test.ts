@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkLiteralHost, classifyUrlTarget, guardedLookup, InternalAddressError } from './resolve-target.ts';
+import { checkLiteralHost, classifyUrlTarget, InternalAddressError } from './resolve-target.ts';
+import { guardedLookup, systemResolve as nodeResolve } from './resolve-target-node.ts';
+import { systemResolve as workerdResolve } from './resolve-target-workerd.ts';
 import { internalTargetProblem } from './internal-target.ts';
 
 /** Runs a net-style lookup the way a socket does (all addresses, as Node 20's happy eyeballs asks). */
@@ -34,5 +36,17 @@ describe('checking where a URL goes', () => {
     const found = await internalTargetProblem('http://erp.corp/hook', false, async () => ['192.168.1.20']);
     expect(found).toEqual({ code: 'net.internalAddress', params: { host: 'erp.corp', address: '192.168.1.20', kind: 'private' } });
     expect(await internalTargetProblem('http://erp.corp/hook', true, async () => ['192.168.1.20'])).toBeUndefined();
+  });
+
+  it('on Node resolves names with the system resolver; on Workers resolves none, and literals are judged the same on both', async () => {
+    expect(await nodeResolve!('localhost')).toContainEqual(expect.stringMatching(/^(127\.0\.0\.1|::1)$/));
+    expect(workerdResolve).toBeNull();
+    // Workers: a name is not judged (Cloudflare's fetch cannot reach internal networks), an address literal is.
+    expect(await classifyUrlTarget(new URL('https://erp.example.com/hook'), workerdResolve)).toEqual({ class: null, address: null });
+    expect(await classifyUrlTarget(new URL('http://localhost:8080/hook'), workerdResolve)).toEqual({ class: 'loopback', address: 'localhost' });
+    for (const resolve of [nodeResolve, workerdResolve]) {
+      expect(await classifyUrlTarget(new URL('http://10.0.0.7/hook'), resolve)).toEqual({ class: 'private', address: '10.0.0.7' });
+      expect(await classifyUrlTarget(new URL('http://[fe80::1]/hook'), resolve)).toMatchObject({ class: 'link-local' });
+    }
   });
 });

@@ -1,11 +1,12 @@
-import dns from 'node:dns';
-import type { LookupFunction } from 'node:net';
 import { classifyAddress, classifyHost, isInternal, type AddressClass } from './address-class.ts';
 
-/** Host name → addresses; the system resolver unless a test gives another. */
+/**
+ * Host name → addresses. The runtime's own is `systemResolve` from `#runtime/resolve-host`
+ * (package.json "imports"): the system resolver on Node (resolve-target-node.ts), none
+ * (null) on Workers, which have no DNS lookup (resolve-target-workerd.ts says why none is
+ * needed there).
+ */
 export type Resolve = (hostname: string) => Promise<string[]>;
-
-export const systemResolve: Resolve = async (hostname) => (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
 
 /** Ranks classes so that the most internal address of a name is the one reported. */
 const rank = (c: AddressClass) => (c === 'public' ? 0 : 1);
@@ -13,11 +14,13 @@ const rank = (c: AddressClass) => (c === 'public' ? 0 : 1);
 /**
  * Where a URL would go: the class of its host (a literal or localhost, else the most internal
  * of the addresses its name resolves to, with `address` being that address). `class` is null
- * when the name does not resolve now: it is checked again on every delivery.
+ * when the name does not resolve now (it is checked again on every delivery) or the runtime
+ * resolves no names (Workers).
  */
-export async function classifyUrlTarget(url: URL, resolve: Resolve = systemResolve): Promise<{ class: AddressClass | null; address: string | null }> {
+export async function classifyUrlTarget(url: URL, resolve: Resolve | null): Promise<{ class: AddressClass | null; address: string | null }> {
   const direct = classifyHost(url.hostname);
   if (direct) return { class: direct, address: url.hostname };
+  if (!resolve) return { class: null, address: null };
   let addresses: string[];
   try {
     addresses = await resolve(url.hostname);
@@ -48,25 +51,4 @@ export class InternalAddressError extends Error {
 export function checkLiteralHost(hostname: string, allowInternal: boolean): void {
   const c = classifyHost(hostname);
   if (c && !allowInternal && isInternal(c)) throw new InternalAddressError(hostname, hostname, c);
-}
-
-/**
- * A `lookup` for Node's net/http clients that checks the very addresses the socket will
- * connect to (so a name that resolves public when saved and private at delivery, as in DNS
- * rebinding, is still refused). Address literals never reach a lookup: see checkLiteralHost.
- */
-export function guardedLookup(allowInternal: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-      if (err) return callback(err, '', 0);
-      if (!allowInternal) {
-        for (const a of addresses) {
-          const c = classifyAddress(a.address) ?? 'reserved';
-          if (isInternal(c)) return callback(new InternalAddressError(hostname, a.address, c), '', 0);
-        }
-      }
-      if (options.all) (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, addresses);
-      else callback(null, addresses[0]!.address, addresses[0]!.family);
-    });
-  };
 }

@@ -20,7 +20,7 @@ export interface StartPdfOptions {
   date: Date;
   /** Keep room under the text and hold every page until the end, for drawPageFooters. */
   pageFooters?: boolean;
-  /** Font files to set the document in; the bundled Noto Sans Hans by default. */
+  /** Font files to set the document in; Noto Sans Hans from the installed font source by default. */
   fonts?: NoticeFonts;
 }
 
@@ -34,11 +34,15 @@ export interface StartedPdf {
 
 /**
  * An A4 recall document in English or Chinese with the fonts 'regular' and 'bold' registered
- * (one family covers both languages) and its bytes collected as it is written.
+ * (one family covers both languages; 'regular' is current) and its bytes collected as it is
+ * written. No standard PDF font is loaded: pdfkit reads their metrics from disk on Node and
+ * has none registered in its browser build (which Workers take).
  */
-export function startPdf(options: StartPdfOptions): StartedPdf {
-  const fonts = options.fonts ?? loadNoticeFonts();
+export async function startPdf(options: StartPdfOptions): Promise<StartedPdf> {
+  const fonts = options.fonts ?? (await loadNoticeFonts());
   const doc = new PDFDocument({
+    // pdfkit's default is Helvetica; null sets no font until 'regular' below.
+    font: null as unknown as string,
     size: 'A4',
     margins: { top: pdfMargin, left: pdfMargin, right: pdfMargin, bottom: options.pageFooters ? pdfMargin + footerSpace : pdfMargin },
     bufferPages: options.pageFooters ?? false,
@@ -54,15 +58,27 @@ export function startPdf(options: StartPdfOptions): StartedPdf {
       ModDate: options.date,
     },
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
+  // Uint8Arrays, not Buffers: pdfkit's browser build (Workers) writes plain Uint8Arrays.
+  const chunks: Uint8Array[] = [];
+  doc.on('data', (c: Uint8Array) => chunks.push(c));
   const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('end', () => resolve(concatBytes(chunks)));
     doc.on('error', reject);
   });
-  doc.registerFont('regular', Buffer.from(fonts.regular));
-  doc.registerFont('bold', Buffer.from(fonts.bold));
+  doc.registerFont('regular', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
+  doc.font('regular');
   return { doc, done, width: doc.page.width - 2 * pdfMargin };
+}
+
+function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 /** Where text must end on the current page (above the footer's room, if any). */

@@ -28,7 +28,7 @@ export async function renderNmpaDocumentPdf(data: NmpaDocumentData, locale: Loca
   const limits = timeline.limits;
   const recallNumber = d.recall.recallNumber;
   const title = t(`nmpa.doc.${data.document}`);
-  const { doc, done, width } = startPdf({ locale, title: `${title} — ${recallNumber}`, author: data.manufacturer, subject: t('nmpa.pdf.subtitle', { recallNumber }), date: new Date(d.asOf), pageFooters: true, fonts: options.fonts });
+  const { doc, done, width } = await startPdf({ locale, title: `${title} — ${recallNumber}`, author: data.manufacturer, subject: t('nmpa.pdf.subtitle', { recallNumber }), date: new Date(d.asOf), pageFooters: true, fonts: options.fonts });
 
   const none = t('nmpa.pdf.notGiven');
   const heading = (text: string) => drawHeading(doc, text, 60);

@@ -9,7 +9,7 @@ import { drawHeading, drawPageFooters, drawTable, pdfMargin as margin, startPdf,
 export interface RenderNoticeOptions {
   /** The distributor's link to the acknowledgement page, printed under "Your reply". */
   replyUrl?: string;
-  /** Font files to set the notice in; the bundled Noto Sans Hans by default. */
+  /** Font files to set the notice in; Noto Sans Hans from the installed font source by default. */
   fonts?: NoticeFonts;
 }
 
@@ -45,7 +45,7 @@ export async function renderNoticePdf(given: NoticeData, locale: Locale, options
   const nmpa = data.classifications.some((c) => c.jurisdiction === 'CN-NMPA');
   const title = t(nmpa ? 'nmpa.notice.title' : 'notice.title');
   const subtitle = t(nmpa ? 'nmpa.notice.subtitle' : 'notice.subtitle', { recallNumber: data.recallNumber });
-  const { doc, done, width } = startPdf({
+  const { doc, done, width } = await startPdf({
     locale,
     title: `${title} — ${data.recallNumber}`,
     author: data.manufacturer,

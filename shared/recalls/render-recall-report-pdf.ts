@@ -30,7 +30,7 @@ const showDay = (value: string | null) => (value ? value.slice(0, 10) : '—');
 export async function renderRecallReportPdf(report: RecallStatusReport, locale: Locale, options: { fonts?: NoticeFonts } = {}): Promise<Uint8Array> {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
   const { dashboard: d, figures: f } = report;
-  const { doc, done, width } = startPdf({
+  const { doc, done, width } = await startPdf({
     locale,
     title: t('recallReport.title', { recallNumber: d.recall.recallNumber }),
     subject: t('recallReport.subtitle'),

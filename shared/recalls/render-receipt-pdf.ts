@@ -11,7 +11,7 @@ import { serialDispositions } from './serial-answer.ts';
  */
 export async function renderReceiptPdf(ack: AcknowledgementView, locale: Locale): Promise<Uint8Array> {
   const t = (key: MessageKey, params?: Record<string, string | number>) => translate(locale, key, params);
-  const { doc, done, width } = startPdf({
+  const { doc, done, width } = await startPdf({
     locale,
     title: t('recallReceipt.title', { recallNumber: ack.recallNumber, version: ack.version }),
     date: new Date(ack.signature.signedAt),

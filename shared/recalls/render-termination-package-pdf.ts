@@ -21,7 +21,7 @@ export async function renderTerminationPackagePdf(pkg: TerminationPackage, local
   const f = report.figures;
   const asOf = new Date(d.asOf);
   const title = t('recallClosing.package.title', { recallNumber: d.recall.recallNumber });
-  const { doc, done, width } = startPdf({ locale, title, subject: t('recallClosing.package.subtitle'), date: asOf, pageFooters: true, fonts: options.fonts });
+  const { doc, done, width } = await startPdf({ locale, title, subject: t('recallClosing.package.subtitle'), date: asOf, pageFooters: true, fonts: options.fonts });
 
   const paragraph = (text: string) => doc.font('regular').fontSize(10).fillColor('#000000').text(text, margin, doc.y, { width, paragraphGap: 3 });
   const facts = (pairs: [string, string][], labelWidth = 170) => drawFacts(doc, pairs, labelWidth);

@@ -1,76 +1,45 @@
-import http from 'node:http';
-import https from 'node:https';
-import { checkLiteralHost, guardedLookup } from '../net/resolve-target.ts';
-
+/**
+ * One POST of a webhook delivery, the interface both runtimes implement. Which one runs is
+ * chosen by `#runtime/http-post` (package.json "imports"): Node's own HTTP client with
+ * keep-alive on Node (http-post-node.ts), `fetch` on Workers (http-post-fetch.ts).
+ */
 export interface PostResult {
   status: number;
   retryAfter: string | null;
+  /** The first `excerptBytes` of the answer's body (the rest is read no further than that). */
   excerpt: string;
 }
 
 /**
- * One POST of a delivery: resolves with the answer, rejects on network errors and timeouts.
- * Unless `target.internal` (the administrator marked the endpoint internal), an address that
- * is loopback, private, link-local or unique-local is refused before anything is sent.
+ * One POST of a delivery: resolves with the answer (a redirect is an answer, never followed),
+ * rejects on network errors and timeouts. Unless `target.internal` (the administrator marked
+ * the endpoint internal), an address that is loopback, private, link-local or unique-local is
+ * refused before anything is sent.
  */
 export type Poster = (url: string, headers: Record<string, string>, body: string, timeoutMs: number, target?: { internal: boolean }) => Promise<PostResult>;
 
+/** Makes a poster; `maxSockets` bounds connections per origin where the runtime lets us. */
+export type CreateHttpPoster = (maxSockets?: number) => Poster & { close(): void };
+
+/** Where to connect instead of resolving the URL's host (an address already checked). */
+export interface PinnedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/**
+ * One POST of bytes (an async MDN): resolves with the status of the answer (its body is not
+ * read; redirects are not followed), rejects on network errors and when no answer comes within
+ * the timeout. With `pinned` the connection goes to that address (Host header and TLS name from
+ * the URL), so the address checked is the address reached; a runtime without DNS (Workers) is
+ * never given one.
+ */
+export type PostBytes = (url: URL, headers: Record<string, string>, body: Uint8Array, timeoutMs: number, pinned?: PinnedAddress) => Promise<{ status: number; statusText: string }>;
+
+/** No answer (status and body) within the timeout; the dispatcher words it by this name. */
 export class PostTimeoutError extends Error {
   override name = 'TimeoutError';
 }
 
-const excerptBytes = 512;
-
-/**
- * Node's own HTTP client with keep-alive connections per origin: a webhook delivery costs
- * noticeably less CPU than through fetch, which matters at thousands of deliveries a second.
- */
-export function createHttpPoster(maxSockets = 64): Poster & { close(): void } {
-  // Internal and external targets never share a kept-alive socket: one checked for one is not checked for the other.
-  const agentsFor = (internal: boolean) => ({
-    'http:': new http.Agent({ keepAlive: true, maxSockets, lookup: guardedLookup(internal) }),
-    'https:': new https.Agent({ keepAlive: true, maxSockets, lookup: guardedLookup(internal) }),
-  });
-  const pools = { internal: agentsFor(true), external: agentsFor(false) };
-  const post = ((url, headers, body, timeoutMs, options) =>
-    new Promise<PostResult>((resolve, reject) => {
-      const target = new URL(url);
-      const internal = options?.internal === true;
-      const client = target.protocol === 'https:' ? https : http;
-      const agent = pools[internal ? 'internal' : 'external'][target.protocol as 'http:' | 'https:'];
-      if (!agent) return reject(new Error(`unsupported protocol ${target.protocol}`));
-      try {
-        checkLiteralHost(target.hostname, internal);
-      } catch (e) {
-        return reject(e);
-      }
-      const payload = Buffer.from(body);
-      const req = client.request(target, { method: 'POST', agent, headers: { ...headers, 'content-length': payload.length } }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          if (size < excerptBytes) chunks.push(c);
-          size += c.length;
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          const retryAfter = res.headers['retry-after'];
-          resolve({ status: res.statusCode ?? 0, retryAfter: typeof retryAfter === 'string' ? retryAfter : null, excerpt: Buffer.concat(chunks).subarray(0, excerptBytes).toString('utf8') });
-        });
-        res.on('error', (e) => {
-          clearTimeout(timer);
-          reject(e);
-        });
-      });
-      const timer = setTimeout(() => req.destroy(new PostTimeoutError(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      req.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      req.end(payload);
-    })) as Poster & { close(): void };
-  post.close = () => {
-    for (const pool of Object.values(pools)) for (const agent of Object.values(pool)) agent.destroy();
-  };
-  return post;
-}
+/** How much of an answer's body is kept (and read). */
+export const excerptBytes = 512;

@@ -6,7 +6,8 @@ import { maxAttempts, nextAttemptDelay, parseRetryAfter } from './retry-schedule
 import { onDispatcherWakeUp } from './wake-up.ts';
 import { promoteNextInLanes } from './lane-heads.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { createHttpPoster, type Poster } from './http-post.ts';
+import { createHttpPoster } from '#runtime/http-post';
+import type { Poster } from './http-post.ts';
 import { liveWebhookSecrets } from './webhook-secrets.ts';
 
 export interface DispatcherOptions {

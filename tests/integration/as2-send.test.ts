@@ -20,6 +20,7 @@ import { buildMdn, loadCertificates, loadKeyPair, parseHeaderText, parseMimeEnti
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { fixedClock } from '../../shared/clock.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
+import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { migrate } from '../../shared/db/migrate.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
@@ -344,8 +345,8 @@ describe('async MDN, received at POST /as2 (receiveAs2Message) and matched by Or
     const key = `as2/mdn-${++n}.raw`;
     mkdirSync(join(uploads, 'as2'), { recursive: true });
     writeFileSync(join(uploads, key), body);
-    const raw = { storageKey: key, path: join(uploads, key), sha256: createHash('sha256').update(body).digest('hex'), sizeBytes: body.byteLength };
-    return receiveAs2Message({ ...ctx, log: createLogger('error') }, { ourAs2Id, uploadDir: uploads, maxBytes: 8 * 1024 * 1024 }, { id: `as2m_test${n}`, headers, raw, source: '127.0.0.1' });
+    const raw = { storageKey: key, sha256: createHash('sha256').update(body).digest('hex'), sizeBytes: body.byteLength };
+    return receiveAs2Message({ ...ctx, files: new LocalFileStorage(uploads), log: createLogger('error') }, { ourAs2Id, maxBytes: 8 * 1024 * 1024 }, { id: `as2m_test${n}`, headers, raw, source: '127.0.0.1' });
   }
 
   function mdnFor(messageId: string, sign: 'partner' | 'stranger' | 'none', mic = received[0]!.mic) {

@@ -22,6 +22,7 @@ import { validateEvent } from '../../shared/events/validate-event.ts';
 import { certificateRecordHash, certificateSelect, toCertificate, type CertificateRow } from '../../shared/certificates/certificate.ts';
 import { listCertificates } from '../../shared/certificates/list-certificates.ts';
 import { storeUpload } from '../../shared/files/store-upload.ts';
+import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
 import { testDatabase } from '../support/database.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { BrowserClient, demoIds, insertPasskey, openServerDb, rawClient, startBuiltServer, signedInClients } from '../support/portal.ts';
@@ -685,9 +686,9 @@ describe('certificates', () => {
         const org = await createOrganisation(t.ctx, by, { name: 'Rollback Ltd.', kind: 'supplier' });
         const user = await addUser(t.ctx, by, { email: 'r@rollback.example', displayName: 'R', password: 'rollback-password', role: 'supplier_user', organisationId: org.id });
         const actor: Actor = { userId: user.id, email: user.email, displayName: 'R', organisationId: org.id, organisationName: org.name, organisationKind: 'supplier', role: 'supplier_user' };
-        const limits = { dir: dir.dir, maxBytes: 1024 * 1024 };
+        const limits = { maxBytes: 1024 * 1024 };
         let path = '';
-        const failure = await storeUpload(t.ctx, actor, limits, { name: 'r.pdf', bytes: await pdfBytes('rollback') }, async (_tx, file) => {
+        const failure = await storeUpload({ ...t.ctx, files: new LocalFileStorage(dir.dir) }, actor, limits, { name: 'r.pdf', bytes: await pdfBytes('rollback') }, async (_tx, file) => {
           path = join(dir.dir, file.storageKey);
           expect(existsSync(path)).toBe(true);
           throw new Error('the record it belongs to failed');

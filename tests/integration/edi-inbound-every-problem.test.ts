@@ -24,7 +24,7 @@ let ctx: EdiInboundContext;
 let supplierPartner: string;
 let supplierOrg: string;
 
-const inbound = (bytes: Uint8Array) => storeInboundEdifact(db, dir.dir, { partnerId: supplierPartner, organisationId: supplierOrg, as2From: supplierPartner, bytes });
+const inbound = (bytes: Uint8Array) => storeInboundEdifact(db, ctx.files, { partnerId: supplierPartner, organisationId: supplierOrg, as2From: supplierPartner, bytes });
 
 /** The queued answers (CONTRL, APERAK) of a processed inbound message, as text. */
 async function answers(as2MessageId: string): Promise<{ purpose: string; text: string }[]> {

@@ -57,7 +57,7 @@ let icSeq = 0;
 
 /** A payload stored as the receive path stores it, waiting for the EDIFACT engine. */
 const inbound = (partnerId: string, organisationId: string, bytes: Uint8Array, filename?: string) =>
-  storeInboundEdifact(db, dir.dir, { partnerId, organisationId, as2From: partnerId, bytes, filename });
+  storeInboundEdifact(db, ctx.files, { partnerId, organisationId, as2From: partnerId, bytes, filename });
 
 function interchange(messages: WriteMessage[], sender = supplierEdi, reference = `IN${Date.now().toString(36).toUpperCase()}${++icSeq}`): { bytes: Uint8Array; reference: string } {
   const text = writeInterchange({ syntax: ['UNOC', '3'], sender, recipient: ['4012345000009', '14'], preparedAt: ['260320', '1015'], reference, messages, newline: '\r\n' });
@@ -475,7 +475,7 @@ describe('a payload that cannot be processed', () => {
     expect(await worker.drain()).toBe(0);
     const row = (await db.get<{ edifact_state: string; edifact_result: string; message_id: string }>('SELECT edifact_state, edifact_result, message_id FROM as2_messages WHERE id = ?', [broken]))!;
     expect(row.edifact_state).toBe('failed');
-    expect(JSON.parse(row.edifact_result).error).toBe(`processing failed 2 times: the payload of AS2 message ${row.message_id} cannot be read from ${join(dir.dir, key)} (UPLOAD_DIR/${key}): ENOENT`);
+    expect(JSON.parse(row.edifact_result).error).toBe(`processing failed 2 times: the payload of AS2 message ${row.message_id} cannot be read: no stored file "${key}" in the local folder ${dir.dir}`);
     expect((await db.get<{ edifact_state: string }>('SELECT edifact_state FROM as2_messages WHERE id = ?', [fine]))!.edifact_state).toBe('processed');
     expect(await db.get("SELECT reason FROM audit_log WHERE action = 'as2.payload_failed' AND entity_id = ?", [broken])).toEqual({ reason: JSON.parse(row.edifact_result).error });
   });

@@ -15,7 +15,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { systemClock } from '../../shared/clock.ts';
-import type { UseCaseContext } from '../../shared/context.ts';
+import type { FilesContext } from '../../shared/context.ts';
+import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity.ts';
@@ -41,7 +42,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 let server: RunningServer;
 let db: Db;
-let ctx: UseCaseContext & { uploadDir: string };
+let ctx: FilesContext;
 let ssl: OpensslDir;
 let uploads: { dir: string; remove(): void };
 let partnerId: string;
@@ -100,7 +101,7 @@ beforeAll(async () => {
   uploads = tempDir('lotbridge-edi-log-uploads-');
   server = await startBuiltServer({ UPLOAD_DIR: uploads.dir, AS2_ID: ourAs2Id });
   db = openServerDb(server);
-  ctx = { db, clock: systemClock, policy: defaultPolicy, uploadDir: uploads.dir };
+  ctx = { db, clock: systemClock, policy: defaultPolicy, files: new LocalFileStorage(uploads.dir) };
   await ensureAs2Identity(ctx, system, { as2Id: ourAs2Id });
   ssl.write('lotbridge.pem', (await getAs2Identity(ctx, system, { as2Id: ourAs2Id })).certificatePem!);
   // No EDI id yet: the engine cannot check the UNB sender and refuses the interchange (fixed later).

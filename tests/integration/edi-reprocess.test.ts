@@ -50,7 +50,7 @@ let admin: Actor;
 
 /** The AS2 message stored as the receive path stores it, waiting for the EDIFACT engine. */
 async function inbound(bytes: Uint8Array, filename: string): Promise<string> {
-  const id = await storeInboundEdifact(db, dir.dir, { partnerId, organisationId: supplierOrg, as2From: 'REPRO-AS2', bytes, filename });
+  const id = await storeInboundEdifact(db, ctx.files, { partnerId, organisationId: supplierOrg, as2From: 'REPRO-AS2', bytes, filename });
   // Answered as the receive path answers (no MDN asked for): the AS2 layer is done with it.
   await db.run("UPDATE as2_messages SET state = 'processed', disposition = 'automatic-action/MDN-sent-automatically; processed' WHERE id = ?", [id]);
   return id;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Actor, type Role } from '../../shared/auth/actor.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { isAppError } from '../../shared/errors.ts';
-import type { UseCaseContext } from '../../shared/context.ts';
+import type { FilesContext } from '../../shared/context.ts';
 import { listLots } from '../../shared/lots/list-lots.ts';
 import { submitLots } from '../../shared/lots/submit-lots.ts';
 import { listInvoices } from '../../shared/invoices/list-invoices.ts';
@@ -31,11 +31,11 @@ async function outcome(p: Promise<unknown>): Promise<string> {
 
 describe('page permissions agree with the use cases that refuse', () => {
   let t: Awaited<ReturnType<typeof demoDatabase>>;
-  let ctx: UseCaseContext & { uploadDir: string };
+  let ctx: FilesContext;
   const actors = {} as Record<Role, Actor>;
   const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost' };
   const emptyRecall: NewRecall = { recallNumber: '', classifications: [], reason: '', hazard: '', actions: [], products: [], responseDeadline: '', effectivenessLevel: 'B', noticeLanguages: [] };
-  const uploads = () => ({ dir: t.dir.dir, maxBytes: 1024 * 1024 });
+  const uploads = () => ({ maxBytes: 1024 * 1024 });
 
   beforeAll(async () => {
     t = await demoDatabase('page-permissions-');

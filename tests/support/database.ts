@@ -3,7 +3,8 @@ import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
 import { migrate } from '../../shared/db/migrate.ts';
 import { defaultPolicy, type SecurityPolicy } from '../../shared/auth/policy.ts';
 import { fixedClock } from '../../shared/clock.ts';
-import type { UseCaseContext } from '../../shared/context.ts';
+import type { FilesContext } from '../../shared/context.ts';
+import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
 import { rootDir, tempDir } from './server.ts';
 
 export const migrationsDir = join(rootDir, 'migrations');
@@ -13,7 +14,8 @@ export interface TestDatabase {
   url: string;
   dir: string;
   clock: ReturnType<typeof fixedClock>;
-  ctx: UseCaseContext;
+  /** Files go to the local folder `dir`. */
+  ctx: FilesContext;
   close(): void;
 }
 
@@ -30,7 +32,7 @@ export async function testDatabase(policy: SecurityPolicy = defaultPolicy): Prom
     url,
     dir: tmp.dir,
     clock,
-    ctx: { db, clock, policy },
+    ctx: { db, clock, policy, files: new LocalFileStorage(tmp.dir) },
     close() {
       db.close();
       tmp.remove();

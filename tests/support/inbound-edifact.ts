@@ -4,7 +4,8 @@ import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import type { EdiInboundContext } from '../../shared/edi/inbound/process-as2-payload.ts';
 import { newId } from '../../shared/ids.ts';
-import { as2StorageKey, writeBytesFile } from '../../shared/edi/messages/as2-files.ts';
+import { as2StorageKey } from '../../shared/edi/messages/as2-files.ts';
+import type { FileStorage } from '../../shared/files/file-storage.ts';
 import { insertInboundMessage } from '../../shared/edi/messages/as2-message-rows.ts';
 import type { WriteMessage, WriteSegment } from '../../shared/edifact/write.ts';
 import { demoDatabase } from './demo.ts';
@@ -54,19 +55,19 @@ export async function inboundWorld(prefix: string, po: string): Promise<InboundW
 }
 
 /**
- * An EDIFACT payload stored as the AS2 receive path stores it (the payload file under the
- * upload folder, the inbound row waiting for the EDIFACT engine), without the AS2 layer.
+ * An EDIFACT payload stored as the AS2 receive path stores it (the payload in the file
+ * storage, the inbound row waiting for the EDIFACT engine), without the AS2 layer.
  */
 export async function storeInboundEdifact(
   db: Db,
-  uploadDir: string,
+  files: FileStorage,
   input: { partnerId: string; organisationId: string; as2From: string; bytes: Uint8Array; filename?: string },
 ): Promise<string> {
   const id = newId('as2');
   const filename = input.filename ?? 'payload.edi';
   const receivedAt = new Date();
-  const payload = await writeBytesFile(uploadDir, as2StorageKey(id, receivedAt, 'payload'), input.bytes);
-  const stored = { storageKey: payload.storageKey, sha256: payload.sha256, sizeBytes: payload.sizeBytes };
+  const payload = await files.put(as2StorageKey(id, receivedAt, 'payload'), input.bytes);
+  const stored = { storageKey: payload.key, sha256: payload.sha256, sizeBytes: payload.sizeBytes };
   await db.transaction((tx) =>
     insertInboundMessage(tx, {
       id,

@@ -1,6 +1,7 @@
 // Records submitted through the real use cases, for tests that need some to exist.
 import type { Actor } from '../../shared/auth/actor.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
+import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
 import { submitCertificate } from '../../shared/certificates/submit-certificate.ts';
 import type { CertificateType } from '../../shared/certificates/certificate.ts';
 import type { InvoiceSubmission } from '../../shared/invoices/submit-invoice.ts';
@@ -8,14 +9,14 @@ import { pdfBytes } from './uploads.ts';
 
 export const testIssuer = 'TÜV SÜD Product Service GmbH (0123)';
 
-/** Submits a certificate (a one-page PDF) through submitCertificate; returns its id, series and record hash. */
+/** Submits a certificate (a one-page PDF, kept in the local folder `uploadDir`) through submitCertificate; returns its id, series and record hash. */
 export async function submitTestCertificate(
   ctx: UseCaseContext,
   actor: Actor,
   uploadDir: string,
   fields: { number: string; validTo: string; validFrom?: string; type?: CertificateType; replacesSeriesId?: string },
 ): Promise<{ id: string; seriesId: string; recordHash: string }> {
-  const c = await submitCertificate(ctx, actor, { dir: uploadDir, maxBytes: 1024 * 1024 }, {
+  const c = await submitCertificate({ ...ctx, files: new LocalFileStorage(uploadDir) }, actor, { maxBytes: 1024 * 1024 }, {
     type: fields.type ?? 'iso13485',
     number: fields.number,
     issuer: testIssuer,

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { classifyAddress } from '../../../shared/net/address-class.ts';
 import { problem } from '../problem/index.ts';
@@ -12,23 +11,30 @@ export interface MetricsAccessOptions {
 /** Headers a proxy adds: a request that carries one was forwarded, so its peer address says nothing of the client. */
 const forwardingHeaders = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-real-ip'];
 
-/** Compared as SHA-256 digests with timingSafeEqual: the time taken tells nothing of the token, not even its length. */
-function sameToken(given: string, expected: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+/**
+ * Compared as SHA-256 digests in constant time: the time taken tells nothing of the token, not
+ * even its length. Web Crypto, so the same code runs on Node and on Workers.
+ */
+async function sameToken(given: string, expected: string): Promise<boolean> {
+  const digest = async (s: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(s)));
+  const [a, b] = await Promise.all([digest(given), digest(expected)]);
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a[i]! ^ b[i]!;
+  return difference === 0;
 }
 
 /**
  * Who may read /metrics: a bearer of METRICS_TOKEN, or a scraper on this machine (a loopback
  * peer whose request no proxy forwarded: behind a reverse proxy every request comes from
  * loopback, so a forwarded one counts as remote, whatever TRUST_PROXY says). Anyone else: 401.
+ * On Workers there is no peer address: only a bearer of METRICS_TOKEN gets in.
  */
 export const metricsAccess = (options: MetricsAccessOptions): MiddlewareHandler => {
   return async (c, next) => {
     const token = options.token();
     const auth = c.req.header('authorization') ?? '';
     const bearer = /^Bearer +(\S+)$/i.exec(auth)?.[1];
-    if (token && bearer && sameToken(bearer, token)) return next();
+    if (token && bearer && (await sameToken(bearer, token))) return next();
     const peer = peerAddress(c);
     const forwarded = forwardingHeaders.some((h) => c.req.header(h) !== undefined);
     if (!bearer && peer && classifyAddress(peer) === 'loopback' && !forwarded) return next();

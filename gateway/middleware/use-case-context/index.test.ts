@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Hono } from 'hono';
 import type { GatewayEnv } from '../../env.ts';
 import type { AppContext } from '../../../shared/context.ts';
+import { LocalFileStorage } from '../../../shared/files/local-file-storage.ts';
 import { loadConfig } from '../../../shared/config.ts';
 import { fixedClock } from '../../../shared/clock.ts';
 import { createLogger } from '../../../shared/log.ts';
@@ -15,6 +16,7 @@ const app = (name: string): AppContext => ({
   policy: config.policy,
   config,
   log: createLogger('error', {}, () => {}),
+  files: new LocalFileStorage(`/srv/${name}`),
 });
 
 /** A gateway with the request's id and log set as requestId() and observe() set them, then the middleware, then a handler showing what it reads. */

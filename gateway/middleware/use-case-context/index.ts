@@ -15,7 +15,7 @@ export const useCaseContext = (options: UseCaseContextOptions): MiddlewareHandle
   return async (c, next) => {
     const app = options.app();
     c.set('app', app);
-    c.set('ctx', { db: app.db, clock: app.clock, policy: app.policy, log: c.get('log'), requestId: c.get('requestId') });
+    c.set('ctx', { db: app.db, clock: app.clock, policy: app.policy, files: app.files, log: c.get('log'), requestId: c.get('requestId') });
     await next();
   };
 };

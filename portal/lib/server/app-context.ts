@@ -4,6 +4,7 @@ import { createLogger } from '$shared/log.ts';
 import { openDb, tuneEmbedded } from '$shared/db/index.ts';
 import { migrate } from '$shared/db/migrate.ts';
 import { systemClock } from '$shared/clock.ts';
+import { openFileStorage } from '$shared/files/open-file-storage.ts';
 
 /**
  * The server's shared parts. `lotbridge serve` installs them before SvelteKit loads; under
@@ -16,7 +17,7 @@ export async function ensureAppContext(): Promise<AppContext> {
   const db = openDb(config.databaseUrl, config.databaseAuthToken);
   await tuneEmbedded(db, config.databaseUrl);
   await migrate(db, 'migrations');
-  const ctx: AppContext = { db, clock: systemClock, policy: config.policy, config, log: createLogger(config.logLevel, { service: 'lotbridge' }) };
+  const ctx: AppContext = { db, clock: systemClock, policy: config.policy, config, log: createLogger(config.logLevel, { service: 'lotbridge' }), files: openFileStorage(config) };
   installAppContext(ctx);
   return ctx;
 }

@@ -17,13 +17,11 @@
 // A reprocess (an administrator's, with a reason: ../message-log/reprocess-edi-message.ts) runs
 // the interchanges this message brought into the register again through recordInterchange's
 // explicit `reprocessOf`, instead of answering them as repeats.
-import { readFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
-import type { UseCaseContext } from '../../context.ts';
+import type { FilesContext, UseCaseContext } from '../../context.ts';
 import { asAuditActor, type Actor, type Role } from '../../auth/actor.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import { AppError } from '../../errors.ts';
-import { storedFilePath } from '../../files/store-upload.ts';
 import { partnerSystemActor } from '../partners/partner-system-user.ts';
 import { queueAs2Message } from '../messages/queue-as2-message.ts';
 import type { Interchange, Segment } from '../../edifact/interchange.ts';
@@ -45,7 +43,7 @@ import { receiveRecadv } from '../../erp/receive-recadv.ts';
 import { receiveOrders } from '../../erp/receive-orders.ts';
 import { fill } from '../../fill.ts';
 
-export type EdiInboundContext = UseCaseContext & { uploadDir: string };
+export type EdiInboundContext = FilesContext;
 
 export const inboundProblemTexts = {
   unknownSender: 'interchange sender {sender} is not the EDI id of AS2 partner "{as2Id}" ({expected}): the interchange is refused',
@@ -348,13 +346,9 @@ export async function processAs2Payload(ctx: EdiInboundContext, input: { as2Mess
   if (first.direction !== 'in' || !first.partner_id || !first.payload_storage_key) {
     throw new AppError('conflict', `AS2 message ${first.id} has no inbound payload of a known partner to process`);
   }
-  const path = storedFilePath({ dir: ctx.uploadDir }, first.payload_storage_key);
-  const bytes = await readFile(path).then(
-    (b) => new Uint8Array(b),
-    (e: NodeJS.ErrnoException) => {
-      throw new AppError('not_found', `the payload of AS2 message ${first.message_id} cannot be read from ${path} (UPLOAD_DIR/${first.payload_storage_key}): ${e.code ?? e.message}`);
-    },
-  );
+  const bytes = await ctx.files.get(first.payload_storage_key).catch((e: Error) => {
+    throw new AppError('not_found', `the payload of AS2 message ${first.message_id} cannot be read: ${e.message}`);
+  });
   return ctx.db.transaction(async (tx) => {
     // Another process may have taken it meanwhile: the transaction is the lock.
     const row = (await tx.get<MessageRow>(select, [first.id]))!;

@@ -5,14 +5,14 @@
  * body is what a partner's signature covers. Bytes kept as files are checked against the
  * SHA-256 recorded when they were stored before they are handed out. Every download is an
  * audit entry (who took which bytes, their SHA-256): regulated records leaving the system.
+ * Files come from the file storage (the folder UPLOAD_DIR or the bucket).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { asAuditActor, type Actor } from '../../auth/actor.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
-import type { UseCaseContext } from '../../context.ts';
+import type { FilesContext, UseCaseContext } from '../../context.ts';
 import { AppError } from '../../errors.ts';
-import { storedFilePath } from '../../files/store-upload.ts';
+import type { FileStorage } from '../../files/file-storage.ts';
 import { operateEdiLog } from './edi-log-access.ts';
 
 export const ediByteKinds = ['raw', 'payload', 'mdn'] as const;
@@ -34,12 +34,12 @@ function contentTypeOf(headersJson: string | null, fallback: string): string {
   return headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? fallback;
 }
 
-async function storedFile(uploadDir: string, id: string, kind: EdiByteKind, storageKey: string, sha256: string | null): Promise<Uint8Array> {
+async function storedFile(files: FileStorage, id: string, kind: EdiByteKind, storageKey: string, sha256: string | null): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(storedFilePath({ dir: uploadDir }, storageKey));
+    bytes = await files.get(storageKey);
   } catch (e) {
-    throw new AppError('unavailable', `the stored ${kind} bytes of AS2 message ${id} cannot be read (${storageKey}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new AppError('unavailable', `the stored ${kind} bytes of AS2 message ${id} cannot be read (${storageKey}): ${(e as Error).message}`);
   }
   if (sha256 !== null && sha256Of(bytes) !== sha256) {
     throw new AppError('unavailable', `the stored ${kind} bytes of AS2 message ${id} do not match the SHA-256 recorded when they were received (${storageKey}): they are not handed out`);
@@ -53,7 +53,7 @@ interface Found extends EdiBytes {
 
 const entityTypes = { in: 'as2_message', out: 'as2_outbound_message' } as const;
 
-async function inbound(ctx: UseCaseContext, uploadDir: string, id: string, kind: EdiByteKind): Promise<Found | null> {
+async function inbound(ctx: FilesContext, id: string, kind: EdiByteKind): Promise<Found | null> {
   const r = await ctx.db.get<{
     message_id: string;
     content_type: string;
@@ -76,12 +76,12 @@ async function inbound(ctx: UseCaseContext, uploadDir: string, id: string, kind:
   const name = safeName(r.message_id);
   if (kind === 'raw') {
     if (!r.raw_storage_key) throw new AppError('not_found', `AS2 message ${id}: its body was not kept, because the sender did not authenticate (its SHA-256 ${r.raw_sha256} is recorded)`);
-    const bytes = await storedFile(uploadDir, id, kind, r.raw_storage_key, r.raw_sha256);
+    const bytes = await storedFile(ctx.files, id, kind, r.raw_storage_key, r.raw_sha256);
     return { bytes, contentType: r.content_type, fileName: `${name}.as2`, sha256: r.raw_sha256, organisationId: r.organisation_id };
   }
   if (kind === 'payload') {
     if (!r.payload_storage_key) throw new AppError('not_found', `AS2 message ${id} has no payload: it was refused before unwrapping gave one (see its failure)`);
-    const bytes = await storedFile(uploadDir, id, kind, r.payload_storage_key, r.payload_sha256);
+    const bytes = await storedFile(ctx.files, id, kind, r.payload_storage_key, r.payload_sha256);
     return { bytes, contentType: r.payload_content_type ?? 'application/octet-stream', fileName: r.payload_filename ?? `${name}.payload`, sha256: sha256Of(bytes), organisationId: r.organisation_id };
   }
   if (!r.mdn_body) throw new AppError('not_found', `AS2 message ${id} has no MDN: the partner asked for none, or it is not built yet`);
@@ -120,10 +120,10 @@ async function outbound(ctx: UseCaseContext, id: string, kind: EdiByteKind): Pro
   return { bytes, contentType: contentTypeOf(r.mdn_headers, 'multipart/report'), fileName: `${name}.mdn`, sha256, organisationId: r.organisation_id };
 }
 
-export async function readEdiBytes(ctx: UseCaseContext, actor: Actor, uploads: { dir: string }, input: { id: string; kind: EdiByteKind }): Promise<EdiBytes> {
+export async function readEdiBytes(ctx: FilesContext, actor: Actor, input: { id: string; kind: EdiByteKind }): Promise<EdiBytes> {
   operateEdiLog.require(actor);
   if (!(ediByteKinds as readonly string[]).includes(input.kind)) throw new AppError('not_found', `"${String(input.kind)}" is not a part of an AS2 message (raw, payload or mdn)`);
-  const inboundFound = await inbound(ctx, uploads.dir, input.id, input.kind);
+  const inboundFound = await inbound(ctx, input.id, input.kind);
   const found = inboundFound ?? (await outbound(ctx, input.id, input.kind));
   if (!found) throw new AppError('not_found', `the EDI message log has no message "${input.id}"`);
   await ctx.db.transaction((tx) =>

@@ -11,7 +11,7 @@
  */
 import { asAuditActor, type Actor } from '../../auth/actor.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
-import type { UseCaseContext } from '../../context.ts';
+import type { FilesContext } from '../../context.ts';
 import { markPayloadFailed, processAs2Payload, reprocessRequestJson, type ProcessAs2PayloadResult } from '../inbound/process-as2-payload.ts';
 import { AppError, isAppError, problem, refusal } from '../../errors.ts';
 import { operateEdiLog } from './edi-log-access.ts';
@@ -20,7 +20,7 @@ import { getEdiMessage } from './get-edi-message.ts';
 export const maxReprocessReasonLength = 500;
 
 export async function reprocessEdiMessage(
-  ctx: UseCaseContext & { uploadDir: string },
+  ctx: FilesContext,
   actor: Actor,
   input: { id: string; reason: string },
 ): Promise<ProcessAs2PayloadResult> {

@@ -1,24 +1,20 @@
 /**
- * Where AS2 bytes live: `UPLOAD_DIR/as2/<yyyy-mm>/<message id>.raw` (the request body as
- * received; removed again when its sender does not authenticate) and `.payload` (what
- * unwrapping left). The body is streamed to disk chunk by chunk,
- * hashed on the way, and flushed before the database names it: a 200 MB message is never held
- * in memory by the transport.
+ * Where AS2 bytes live: `as2/<yyyy-mm>/<message id>.raw` (the request body as received;
+ * removed again when its sender does not authenticate) and `.payload` (what unwrapping left),
+ * in the file storage (the folder UPLOAD_DIR or the bucket: see files/file-storage.ts). The body
+ * is streamed there chunk by chunk, hashed on the way, and stored durably before the database
+ * names it: a 200 MB message is never held in memory by the transport.
  */
-import { createHash } from 'node:crypto';
-import { mkdir, open, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { storedFilePath } from '../../files/store-upload.ts';
+import { FileTooLargeError, type FileStorage } from '../../files/file-storage.ts';
 
 export interface StoredBytes {
-  /** Relative to UPLOAD_DIR. */
+  /** The key in the file storage. */
   storageKey: string;
-  path: string;
   sha256: string;
   sizeBytes: number;
 }
 
-/** The body was larger than AS2_MAX_MB: the partial file is already removed. */
+/** The body was larger than AS2_MAX_MB: nothing of it is kept. */
 export class BodyTooLargeError extends Error {
   readonly maxBytes: number;
   constructor(maxBytes: number) {
@@ -32,52 +28,13 @@ export function as2StorageKey(messageRowId: string, receivedAt: Date, kind: 'raw
   return `as2/${receivedAt.toISOString().slice(0, 7)}/${messageRowId}.${kind}`;
 }
 
-// Folders made by this process (one per month): mkdir per message showed in the profile.
-const madeFolders = new Set<string>();
-
-async function ensureFolder(folder: string): Promise<void> {
-  if (madeFolders.has(folder)) return;
-  await mkdir(folder, { recursive: true, mode: 0o700 });
-  madeFolders.add(folder);
-}
-
-/** Writes chunks as they arrive, refusing past `maxBytes`; fsyncs before returning. */
-export async function streamToFile(uploadDir: string, storageKey: string, source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StoredBytes> {
-  const path = storedFilePath({ dir: uploadDir }, storageKey);
-  await ensureFolder(dirname(path));
-  const handle = await open(path, 'wx', 0o600).catch(async (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-    // The folder went away under us (an operator moved old months): make it again.
-    madeFolders.delete(dirname(path));
-    await ensureFolder(dirname(path));
-    return open(path, 'wx', 0o600);
-  });
-  const hash = createHash('sha256');
-  let sizeBytes = 0;
+/** Stores a request body as it arrives, refusing past `maxBytes` (BodyTooLargeError). */
+export async function storeAs2Body(files: FileStorage, storageKey: string, source: AsyncIterable<Uint8Array>, maxBytes: number): Promise<StoredBytes> {
   try {
-    for await (const chunk of source) {
-      sizeBytes += chunk.length;
-      if (sizeBytes > maxBytes) throw new BodyTooLargeError(maxBytes);
-      hash.update(chunk);
-      await handle.write(chunk);
-    }
-    await handle.sync();
+    const stored = await files.put(storageKey, source, { maxBytes });
+    return { storageKey, sha256: stored.sha256, sizeBytes: stored.sizeBytes };
   } catch (e) {
-    await handle.close();
-    await rm(path, { force: true });
+    if (e instanceof FileTooLargeError) throw new BodyTooLargeError(maxBytes);
     throw e;
   }
-  await handle.close();
-  return { storageKey, path, sha256: hash.digest('hex'), sizeBytes };
-}
-
-export async function writeBytesFile(uploadDir: string, storageKey: string, bytes: Uint8Array): Promise<StoredBytes> {
-  async function* once() {
-    yield bytes;
-  }
-  return streamToFile(uploadDir, storageKey, once(), Number.MAX_SAFE_INTEGER);
-}
-
-export async function removeStoredBytes(uploadDir: string, storageKey: string): Promise<void> {
-  await rm(storedFilePath({ dir: uploadDir }, storageKey), { force: true });
 }

@@ -70,6 +70,14 @@ describe('async MDN URLs', () => {
     const refused = await resolveAsyncMdnAddress(named, 'http://localhost:9/mdn');
     expect('problem' in refused && refused.problem).toMatch(/localhost resolves to .*loopback/);
     const allowed = await resolveAsyncMdnAddress({ ...named, asyncMdnPrivate: true }, 'http://localhost:9/mdn');
-    expect('address' in allowed && isInternalAddress(allowed.address)).toBe(true);
+    expect('address' in allowed && allowed.address !== null && isInternalAddress(allowed.address)).toBe(true);
+  });
+
+  it('where no names resolve (Workers) a permitted host name is sent to by name, and literals are judged as on Node', async () => {
+    const named = { ...internet, asyncMdnHosts: 'localhost:9 10.0.0.7:9' };
+    expect(await resolveAsyncMdnAddress(named, 'http://localhost:9/mdn', null)).toEqual({ address: null });
+    expect(await resolveAsyncMdnAddress(named, 'https://evil.example/mdn', null)).toMatchObject({ problem: expect.stringContaining('not one the partner profile allows') });
+    expect(await resolveAsyncMdnAddress(named, 'http://10.0.0.7:9/mdn', null)).toMatchObject({ problem: expect.stringContaining('loopback, private or link-local') });
+    expect(await resolveAsyncMdnAddress({ ...named, asyncMdnPrivate: true }, 'http://10.0.0.7:9/mdn', null)).toEqual({ address: '10.0.0.7', family: 4 });
   });
 });

@@ -9,9 +9,10 @@
  * address they resolve to is checked, and the connection goes to the checked address (a DNS
  * answer that changes between check and connect changes nothing).
  */
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
-import { classifyAddress, isInternal } from '../../net/address-class.ts';
+import { systemResolve } from '#runtime/resolve-host';
+import { classifyAddress, isInternal, parseIPv4, parseIPv6 } from '../../net/address-class.ts';
+import type { Resolve } from '../../net/resolve-target.ts';
+import type { PinnedAddress } from '../../webhooks/http-post.ts';
 
 export interface AsyncMdnPolicy {
   /** The partner's AS2 URL (where we send to it); its host may receive async MDNs. */
@@ -79,24 +80,31 @@ export function asyncMdnUrlProblem(policy: AsyncMdnPolicy, url: string): string 
 /**
  * Resolves the URL's host and checks every address against the policy; returns the address to
  * connect to, or the problem. Called at send time, so a host that resolves elsewhere now than
- * when the message came is judged by what it resolves to now.
+ * when the message came is judged by what it resolves to now. Where the runtime resolves no
+ * names (Workers) a host name passes with `address: null` (sent to by name: Cloudflare's fetch
+ * cannot reach internal networks, see resolve-target-workerd.ts); literals are judged above.
  */
-export async function resolveAsyncMdnAddress(policy: AsyncMdnPolicy, url: string): Promise<{ address: string; family: 4 | 6 } | { problem: string }> {
+export async function resolveAsyncMdnAddress(
+  policy: AsyncMdnPolicy,
+  url: string,
+  resolve: Resolve | null = systemResolve,
+): Promise<PinnedAddress | { address: null } | { problem: string }> {
   const problem = asyncMdnUrlProblem(policy, url);
   if (problem) return { problem };
   const host = hostOf(url).replace(/^\[|\]$/g, '');
-  const literal = isIP(host);
-  if (literal) return { address: host, family: literal as 4 | 6 };
-  let addresses: { address: string; family: number }[];
+  if (parseIPv4(host)) return { address: host, family: 4 };
+  if (parseIPv6(host)) return { address: host, family: 6 };
+  if (!resolve) return { address: null };
+  let addresses: string[];
   try {
-    addresses = await lookup(host, { all: true });
+    addresses = await resolve(host);
   } catch (e) {
     return { problem: `${host} does not resolve (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
   }
   if (addresses.length === 0) return { problem: `${host} does not resolve` };
   if (!policy.asyncMdnPrivate) {
-    const inside = addresses.filter((a) => isInternalAddress(a.address));
-    if (inside.length) return { problem: `${host} resolves to ${inside.map((a) => a.address).join(', ')}: loopback, private or link-local, which the partner profile does not allow for async MDNs` };
+    const inside = addresses.filter((a) => isInternalAddress(a));
+    if (inside.length) return { problem: `${host} resolves to ${inside.join(', ')}: loopback, private or link-local, which the partner profile does not allow for async MDNs` };
   }
-  return { address: addresses[0]!.address, family: addresses[0]!.family === 6 ? 6 : 4 };
+  return { address: addresses[0]!, family: addresses[0]!.includes(':') ? 6 : 4 };
 }

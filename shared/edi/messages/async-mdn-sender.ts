@@ -4,11 +4,10 @@
  * never send the same MDN at once; failures retry with exponential backoff until the attempts
  * run out. The MDN itself is the stored one: a retry sends the same bytes. Each attempt first
  * checks the URL against the partner's current profile and resolves its host (see
- * async-mdn-destination.ts); the request goes to the address that was checked.
+ * async-mdn-destination.ts); the request goes to the address that was checked (on Workers, which
+ * resolve no names, to the URL's host: see resolve-target-workerd.ts).
  */
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import type { LookupFunction } from 'node:net';
+import { postBytes } from '#runtime/http-post';
 import type { HeaderList } from '../../as2/index.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import type { Clock } from '../../clock.ts';
@@ -47,31 +46,14 @@ export interface AsyncMdnSenderOptions {
   intervalMs?: number;
 }
 
-/** POSTs to `url`, connecting to `address` only (the one checked), the Host header and TLS name from the URL. */
-function postTo(url: URL, address: { address: string; family: 4 | 6 }, headers: HeaderList, body: Uint8Array, timeoutMs: number): Promise<IncomingMessage> {
-  const pinned: LookupFunction = (_host, options, callback) => {
-    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [address]);
-    else callback(null, address.address, address.family);
-  };
-  const requestHeaders: Record<string, string> = {};
-  for (const [name, value] of headers) requestHeaders[name] = requestHeaders[name] === undefined ? value : `${requestHeaders[name]}, ${value}`;
-  requestHeaders['Content-Length'] = String(body.length);
-  return new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(url, { method: 'POST', headers: requestHeaders, lookup: pinned, signal: AbortSignal.timeout(timeoutMs) }, resolve);
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 async function post(url: string, policy: { as2_url: string | null; async_mdn_hosts: string | null; async_mdn_private: number | null }, headers: HeaderList, body: Uint8Array, timeoutMs: number): Promise<string | null> {
   const address = await resolveAsyncMdnAddress({ as2Url: policy.as2_url, asyncMdnHosts: policy.async_mdn_hosts ?? '', asyncMdnPrivate: policy.async_mdn_private === 1 }, url);
   if ('problem' in address) return `not sent to ${url}: ${address.problem}`;
+  const requestHeaders: Record<string, string> = {};
+  for (const [name, value] of headers) requestHeaders[name] = requestHeaders[name] === undefined ? value : `${requestHeaders[name]}, ${value}`;
   try {
-    const response = await postTo(new URL(url), address, headers, body, timeoutMs);
-    response.resume();
-    const status = response.statusCode ?? 0;
-    return status >= 200 && status < 300 ? null : `HTTP ${status} ${response.statusMessage ?? ''} from ${url}`;
+    const { status, statusText } = await postBytes(new URL(url), requestHeaders, body, timeoutMs, address.address === null ? undefined : address);
+    return status >= 200 && status < 300 ? null : `HTTP ${status} ${statusText} from ${url}`;
   } catch (e) {
     const error = e as NodeJS.ErrnoException;
     return `POST ${url} failed: ${error.code ?? error.message}`;

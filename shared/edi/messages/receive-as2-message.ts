@@ -1,6 +1,6 @@
 /**
  * Receives one AS2 message (RFC 4130) whose headers were screened before its body was
- * streamed to disk (screen-as2-request.ts): recognises repeats, unwraps it with our keys and
+ * streamed to the file storage (screen-as2-request.ts): recognises repeats, unwraps it with our keys and
  * the partner's certificates within the profile's limits (compression layers, AS2_MAX_MB of
  * inflated content), enforces the partner's profile, stores the message, payload and audit
  * entry in one transaction, and only then builds the MDN (see answer-stored-message.ts).
@@ -15,10 +15,9 @@
  * the stored MDN only when the repeat itself authenticates: the stored MDN carries the MIC of
  * the original, which is not for whoever replays its Message-ID.
  */
-import { readFile } from 'node:fs/promises';
 import { bytesToLatin1, MimeHeaders, unwrapAs2, type As2Disposition, type As2KeyPair, type HeaderList, type UnwrapSuccess } from '../../as2/index.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
-import type { UseCaseContext } from '../../context.ts';
+import type { FilesContext } from '../../context.ts';
 import type { FoundPartner } from '../partners/find-partner.ts';
 import { loadAs2Keys } from '../identity/load-as2-keys.ts';
 import { problem, refusal } from '../../errors.ts';
@@ -26,7 +25,7 @@ import { sanitiseFilename } from '../../files/store-upload.ts';
 import type { Logger } from '../../log.ts';
 import { answerStoredMessage, replyFor, type AnswerOptions, type As2Reply } from './answer-stored-message.ts';
 import { cachedCertificate, cachedKeyPair } from './parsed-key-cache.ts';
-import { as2StorageKey, removeStoredBytes, writeBytesFile, type StoredBytes } from './as2-files.ts';
+import { as2StorageKey, type StoredBytes } from './as2-files.ts';
 import { findInboundMessage, getMessageRow, insertInboundMessage, isDuplicateMessageError, type As2MessageRow, type InboundMessage } from './as2-message-rows.ts';
 import type { As2RequestHeaders } from './read-as2-headers.ts';
 import { countAs2Refusal } from './count-as2-refusal.ts';
@@ -34,13 +33,11 @@ import { screenAs2Request, type ScreenedAs2Request } from './screen-as2-request.
 import { wakeEdifactWorker } from '../inbound/edifact-wake-up.ts';
 import { isAsyncMdnRequest, receiveAsyncMdn } from './receive-async-mdn.ts';
 
-export type As2GatewayContext = UseCaseContext & { log: Logger };
+export type As2GatewayContext = FilesContext & { log: Logger };
 
 export interface As2GatewaySettings {
   /** AS2_ID: the only AS2-To we answer for. */
   ourAs2Id: string;
-  /** UPLOAD_DIR: raw bodies and payloads live under its as2/ folder. */
-  uploadDir: string;
   /** AS2_MAX_MB in bytes: the body, and also the most its compressed layers may inflate to. */
   maxBytes: number;
 }
@@ -50,7 +47,7 @@ export interface ReceiveAs2Input {
   id: string;
   /** HTTP headers as received. */
   headers: HeaderList;
-  /** The body as stored by streamToFile. */
+  /** The body as stored by storeAs2Body. */
   raw: StoredBytes;
   /** The client address, or 'unknown' (refusals are counted per source). */
   source: string;
@@ -102,7 +99,7 @@ async function unwrapFor(ctx: As2GatewayContext, settings: As2GatewaySettings, p
   const decryptionKeys = keys.decryption.map(cachedKeyPair);
   const trustedCertificates = partner.certificates.filter((c) => c.usage !== 'encryption').map(cachedCertificate);
   // The library works on bytes in memory: read once, no copy (a Buffer is a Uint8Array).
-  const result = unwrapAs2(headers, await readFile(raw.path), {
+  const result = unwrapAs2(headers, await ctx.files.get(raw.storageKey), {
     decryptionKeys,
     trustedCertificates,
     now,
@@ -128,7 +125,7 @@ async function signingKey(ctx: As2GatewayContext): Promise<As2KeyPair | undefine
  */
 async function answerRepeat(ctx: As2GatewayContext, settings: As2GatewaySettings, partner: FoundPartner, existing: As2MessageRow, request: As2RequestHeaders, input: ReceiveAs2Input, outcome: Outcome): Promise<As2Reply> {
   const raw = input.raw;
-  await removeStoredBytes(settings.uploadDir, raw.storageKey);
+  await ctx.files.delete(raw.storageKey);
   if (!authenticated(outcome)) {
     const why = outcome.ok ? '' : `${outcome.disposition}: ${outcome.reason}`;
     const text = `Message-ID <${request.messageId}> from "${request.as2From}" was received before, and this repeat does not authenticate (${why}): it is refused, and the original MDN is not sent again`;
@@ -183,7 +180,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
   const u = outcome.ok ? outcome.unwrapped : undefined;
   // The body of a sender that did not authenticate is not kept: its SHA-256 and size are the record.
   const keepRaw = authenticated(outcome);
-  const payloadFile = u ? await writeBytesFile(settings.uploadDir, as2StorageKey(input.id, receivedAt, 'payload'), u.payload) : undefined;
+  const payloadFile = u ? await ctx.files.put(as2StorageKey(input.id, receivedAt, 'payload'), u.payload) : undefined;
   const message: InboundMessage = {
     id: input.id,
     partnerId: partner.id,
@@ -200,7 +197,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
     signer: u?.signer ? u.signer.subject : null,
     mic: u ? { value: u.mic.value, algorithm: u.mic.algorithm } : null,
     failure: outcome.ok ? null : { disposition: outcome.disposition, reason: outcome.reason },
-    payload: u && payloadFile ? { storageKey: payloadFile.storageKey, sha256: payloadFile.sha256, sizeBytes: payloadFile.sizeBytes, filename: u.filename ? sanitiseFilename(u.filename) : null, contentType: u.contentType } : null,
+    payload: u && payloadFile ? { storageKey: payloadFile.key, sha256: payloadFile.sha256, sizeBytes: payloadFile.sizeBytes, filename: u.filename ? sanitiseFilename(u.filename) : null, contentType: u.contentType } : null,
     mdnMode: request.mdnMode,
     mdnSignedRequested: request.receipt.signed,
     receiptDeliveryUrl: request.receiptDeliveryUrl ?? null,
@@ -235,7 +232,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
     });
     return 'stored';
   } catch (e) {
-    if (payloadFile) await removeStoredBytes(settings.uploadDir, payloadFile.storageKey);
+    if (payloadFile) await ctx.files.delete(payloadFile.key);
     if (isDuplicateMessageError(e)) return 'duplicate';
     throw e;
   }
@@ -247,7 +244,7 @@ export async function receiveAs2Message(ctx: As2GatewayContext, settings: As2Gat
     let screened = input.screened ?? (await screenAs2Request(ctx, settings.ourAs2Id, input.headers, input.source));
     if (screened.kind === 'maybe-mdn') {
       // An async MDN for a message we sent is no message: see receive-async-mdn.ts.
-      if (await isAsyncMdnRequest(input.headers, input.raw)) return await receiveAsyncMdn(ctx, input);
+      if (await isAsyncMdnRequest(ctx.files, input.headers, input.raw)) return await receiveAsyncMdn(ctx, input);
       screened = await screenAs2Request(ctx, settings.ourAs2Id, input.headers, input.source, true);
       if (screened.kind !== 'message') throw new Error('screenAs2Request(asMessage) returned no message');
     }
@@ -270,6 +267,6 @@ export async function receiveAs2Message(ctx: As2GatewayContext, settings: As2Gat
     if (request.receipt.signed && !options.signingKey) ctx.log.warn('as2 mdn sent unsigned: no active AS2 signing key (start the server once, or "lotbridge as2 identity")', log);
     return await answerStoredMessage(ctx, input.id, partner.organisationId, options).finally(wakeEdifactWorker);
   } finally {
-    if (!kept) await removeStoredBytes(settings.uploadDir, input.raw.storageKey).catch(() => undefined);
+    if (!kept) await ctx.files.delete(input.raw.storageKey).catch(() => undefined);
   }
 }

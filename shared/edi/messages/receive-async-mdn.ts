@@ -8,13 +8,13 @@
  * asked for a signed receipt, is refused (HTTP 403) and changes nothing: otherwise a stranger
  * who saw a Message-ID could mark our message failed. The refusal is audited.
  */
-import { open, readFile } from 'node:fs/promises';
 import { bytesToLatin1, MimeHeaders, parseMdn, As2Failure, contentTypeOf, type DigestName, type HeaderList } from '../../as2/index.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import { findPartnerByAs2Id } from '../partners/find-partner.ts';
 import { AppError } from '../../errors.ts';
 import type { As2Reply } from './answer-stored-message.ts';
 import type { StoredBytes } from './as2-files.ts';
+import type { FileStorage } from '../../files/file-storage.ts';
 import { judgeOutboundMdn } from './judge-outbound-mdn.ts';
 import { cachedCertificate } from './parsed-key-cache.ts';
 import { unquoteAs2Name } from './read-as2-headers.ts';
@@ -22,21 +22,15 @@ import { recordOutboundMdn } from './record-outbound-mdn.ts';
 import type { As2GatewayContext } from './receive-as2-message.ts';
 
 /** True when the request is an MDN, not a message: decided from the headers and the body's first bytes. */
-export async function isAsyncMdnRequest(headers: HeaderList, raw: StoredBytes): Promise<boolean> {
+export async function isAsyncMdnRequest(files: FileStorage, headers: HeaderList, raw: StoredBytes): Promise<boolean> {
   const h = MimeHeaders.from(headers);
   if (h.get('disposition-notification-to')) return false; // an MDN never asks for an MDN
   const mediaType = contentTypeOf(h).mediaType;
   if (mediaType === 'multipart/report') return true;
   if (mediaType !== 'multipart/signed') return false;
   // A signed MDN: its first part is the multipart/report (within the first few kB).
-  const file = await open(raw.path, 'r');
-  try {
-    const head = new Uint8Array(4096);
-    const { bytesRead } = await file.read(head, 0, head.length, 0);
-    return /^content-type:[ \t]*multipart\/report/im.test(bytesToLatin1(head.subarray(0, bytesRead)));
-  } finally {
-    await file.close();
-  }
+  const head = await files.get(raw.storageKey, { length: 4096 });
+  return /^content-type:[ \t]*multipart\/report/im.test(bytesToLatin1(head));
 }
 
 interface OutboundForMdn {
@@ -66,7 +60,7 @@ export async function receiveAsyncMdn(ctx: As2GatewayContext, input: { headers: 
   const now = ctx.clock.now();
   const partner = await findPartnerByAs2Id(ctx.db, as2From, now);
   if (!partner) refuse('forbidden', `AS2-From "${as2From}" is not a partner of this gateway: its MDN is refused`);
-  const body = await readFile(input.raw.path);
+  const body = await ctx.files.get(input.raw.storageKey);
   const trusted = partner.certificates.filter((c) => c.usage !== 'encryption').map((c) => cachedCertificate({ id: c.id, pem: c.pem }));
   let originalMessageId: string | undefined;
   try {

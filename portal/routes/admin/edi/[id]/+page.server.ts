@@ -23,7 +23,7 @@ export const actions = {
   reprocess: async ({ request, locals, params }) => {
     const reason = field(await request.formData(), 'reason');
     try {
-      const result = await reprocessEdiMessage({ ...locals.ctx, uploadDir: locals.app.config.uploads.dir }, requireActor(locals), { id: params.id, reason });
+      const result = await reprocessEdiMessage(locals.ctx, requireActor(locals), { id: params.id, reason });
       return { action: 'reprocess' as const, result: { interchanges: result.interchanges, accepted: result.accepted, rejected: result.rejected } };
     } catch (e) {
       // A refusal of the reprocess itself says exactly what stands in the way (English, as the audit trail).

@@ -8,7 +8,7 @@ import { attachment } from '$lib/server/content-disposition.ts';
 /** The stored bytes as an attachment: never rendered by the browser (sandboxed, not sniffed). */
 export async function download(locals: App.Locals, id: string, kind: EdiByteKind): Promise<Response> {
   try {
-    const file = await readEdiBytes(locals.ctx, requireActor(locals), locals.app.config.uploads, { id, kind });
+    const file = await readEdiBytes(locals.ctx, requireActor(locals), { id, kind });
     return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
       headers: {
         'content-type': file.contentType,

@@ -8,7 +8,7 @@ import { attachment } from '$lib/server/content-disposition.ts';
 /** The certificate's PDF, to its supplier and the manufacturer's staff only (others: 404). */
 export const GET: RequestHandler = async ({ locals, params }) => {
   try {
-    const file = await readCertificateFile(locals.ctx, requireActor(locals), locals.app.config.uploads, params.id);
+    const file = await readCertificateFile(locals.ctx, requireActor(locals), params.id);
     return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
       headers: {
         'content-type': file.contentType,

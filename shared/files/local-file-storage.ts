@@ -1,0 +1,102 @@
+/**
+ * Files in a local folder (`UPLOAD_DIR`, the default): the key is the path below it. Bytes are
+ * written chunk by chunk to a temporary name beside the target, flushed, then renamed, so a file
+ * is never seen half-written and a 200 MB AS2 body is never held in memory. Folders 0700,
+ * files 0600: readable by the server's user only. Node only (`node:fs`).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { checkFileKey, chunksOf, FileMissingError, FileTooLargeError, type FileStorage, type StoredObject } from './file-storage.ts';
+
+const isMissing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
+
+export class LocalFileStorage implements FileStorage {
+  readonly root: string;
+  readonly description: string;
+  // Folders made by this process (one per organisation, one per month): mkdir per message showed in the profile.
+  private readonly madeFolders = new Set<string>();
+
+  constructor(dir: string) {
+    this.root = resolve(dir);
+    this.description = `local folder ${this.root}`;
+  }
+
+  /** The absolute path of a key (checked: it stays below the folder). */
+  pathOf(key: string): string {
+    const path = resolve(this.root, checkFileKey(key));
+    if (!path.startsWith(this.root + sep)) throw new Error(`storage key ${key} leaves the upload folder`);
+    return path;
+  }
+
+  private async ensureFolder(folder: string, again = false): Promise<void> {
+    if (!again && this.madeFolders.has(folder)) return;
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    this.madeFolders.add(folder);
+  }
+
+  async put(key: string, body: Uint8Array | AsyncIterable<Uint8Array>, options: { maxBytes?: number } = {}): Promise<StoredObject> {
+    const path = this.pathOf(key);
+    const maxBytes = options.maxBytes ?? Number.MAX_SAFE_INTEGER;
+    const folder = dirname(path);
+    const temp = join(folder, `.${randomBytes(8).toString('hex')}.part`);
+    await this.ensureFolder(folder);
+    // The folder may have gone away under us (an operator moved old months): make it again.
+    const handle = await open(temp, 'wx', 0o600).catch(async (e: unknown) => {
+      if (!isMissing(e)) throw e;
+      await this.ensureFolder(folder, true);
+      return open(temp, 'wx', 0o600);
+    });
+    const hash = createHash('sha256');
+    let sizeBytes = 0;
+    try {
+      try {
+        for await (const chunk of chunksOf(body)) {
+          sizeBytes += chunk.length;
+          if (sizeBytes > maxBytes) throw new FileTooLargeError(maxBytes);
+          hash.update(chunk);
+          await handle.write(chunk);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, path);
+    } catch (e) {
+      await rm(temp, { force: true });
+      throw e;
+    }
+    return { key, sha256: hash.digest('hex'), sizeBytes };
+  }
+
+  async get(key: string, options: { length?: number } = {}): Promise<Uint8Array> {
+    const path = this.pathOf(key);
+    try {
+      if (options.length === undefined) return new Uint8Array(await readFile(path));
+      const handle = await open(path, 'r');
+      try {
+        const head = new Uint8Array(options.length);
+        const { bytesRead } = await handle.read(head, 0, head.length, 0);
+        return head.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
+    } catch (e) {
+      if (isMissing(e)) throw new FileMissingError(key, this.description);
+      throw e;
+    }
+  }
+
+  async head(key: string): Promise<{ sizeBytes: number } | null> {
+    try {
+      return { sizeBytes: (await stat(this.pathOf(key))).size };
+    } catch (e) {
+      if (isMissing(e)) return null;
+      throw e;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { reachedModules } from '../tests/support/import-graph.ts';
+
+// What the outbound transports, keys and configuration reach when bundled for Workers (the
+// `workerd` side of every #runtime/ split) and for Node. The Worker has node:crypto, node:path,
+// node:buffer and node:async_hooks (nodejs_compat); it has no files, sockets, DNS or processes.
+const absentOnWorkers = ['node:fs', 'node:fs/promises', 'node:http', 'node:https', 'node:net', 'node:tls', 'node:dns', 'node:dns/promises', 'node:child_process', 'nodemailer'];
+
+const workersFacing = [
+  'shared/webhooks/webhook-dispatcher.ts',
+  'shared/edi/messages/async-mdn-sender.ts',
+  'shared/net/internal-target.ts',
+  'shared/mail/mail-sender.ts',
+  'shared/mail/mail-transport.ts',
+  'shared/keys/key-secret.ts',
+  'shared/config.ts',
+  'gateway/middleware/metrics-access/index.ts',
+];
+
+describe('runtime splits', () => {
+  it.each(workersFacing)('%s reaches nothing Workers lack through the workerd side of the splits', (entry) => {
+    const reached = reachedModules(entry, 'workerd');
+    const found = absentOnWorkers.filter((m) => reached.has(m)).map((m) => `${m} via ${reached.get(m)!.join(' → ')}`);
+    expect(found).toEqual([]);
+  });
+
+  it('the same modules take the Node side on Node: node:http keep-alive, the system resolver, nodemailer', () => {
+    expect(reachedModules('shared/webhooks/webhook-dispatcher.ts', 'default').has('node:http')).toBe(true);
+    expect(reachedModules('shared/edi/messages/async-mdn-sender.ts', 'default').has('node:dns')).toBe(true);
+    expect(reachedModules('shared/mail/mail-sender.ts', 'default').has('nodemailer')).toBe(true);
+    expect(reachedModules('shared/keys/key-file.ts', 'default').has('node:fs')).toBe(true);
+  });
+});
