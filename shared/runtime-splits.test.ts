@@ -17,6 +17,8 @@ const workersFacing = [
   'shared/keys/key-secret.ts',
   'shared/config.ts',
   'gateway/middleware/metrics-access/index.ts',
+  'shared/as2/index.ts',
+  'shared/auth/password.ts',
 ];
 
 describe('runtime splits', () => {
@@ -35,5 +37,12 @@ describe('runtime splits', () => {
     expect(reachedModules('shared/edi/messages/async-mdn-sender.ts', 'default').has('node:dns')).toBe(true);
     expect(reachedModules('shared/mail/mail-sender.ts', 'default').has('nodemailer')).toBe(true);
     expect(reachedModules('shared/keys/key-file.ts', 'default').has('node:fs')).toBe(true);
+  });
+
+  it('argon2id is native on Node and WebAssembly on workerd; PKCS#12 through openssl stays out of the AS2 layer', () => {
+    expect(reachedModules('shared/auth/password.ts', 'default').has('@node-rs/argon2')).toBe(true);
+    expect(reachedModules('shared/auth/password.ts', 'workerd').has('@node-rs/argon2')).toBe(false);
+    expect(reachedModules('shared/auth/password.ts', 'workerd').has('hash-wasm')).toBe(true);
+    expect(reachedModules('shared/as2/pkcs12-openssl.ts', 'default').has('node:child_process')).toBe(true);
   });
 });
