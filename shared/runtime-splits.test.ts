@@ -19,6 +19,13 @@ const workersFacing = [
   'gateway/middleware/metrics-access/index.ts',
   'shared/as2/index.ts',
   'shared/auth/password.ts',
+  // Files: the bucket storages and the use cases that store or read files through them.
+  'shared/files/s3-file-storage.ts',
+  'shared/files/r2-file-storage.ts',
+  'shared/certificates/submit-certificate.ts',
+  'shared/certificates/read-certificate-file.ts',
+  'shared/edi/message-log/read-edi-bytes.ts',
+  'shared/edi/inbound/process-as2-payload.ts',
 ];
 
 describe('runtime splits', () => {
@@ -37,6 +44,7 @@ describe('runtime splits', () => {
     expect(reachedModules('shared/edi/messages/async-mdn-sender.ts', 'default').has('node:dns')).toBe(true);
     expect(reachedModules('shared/mail/mail-sender.ts', 'default').has('nodemailer')).toBe(true);
     expect(reachedModules('shared/keys/key-file.ts', 'default').has('node:fs')).toBe(true);
+    expect(reachedModules('shared/files/local-file-storage.ts', 'default').has('node:fs/promises')).toBe(true);
   });
 
   it('argon2id is native on Node and WebAssembly on workerd; PKCS#12 through openssl stays out of the AS2 layer', () => {
