@@ -27,6 +27,7 @@ const workersFacing = [
   'shared/certificates/read-certificate-file.ts',
   'shared/edi/message-log/read-edi-bytes.ts',
   'shared/edi/inbound/process-as2-payload.ts',
+  'shared/edi/messages/receive-as2-message.ts',
 ];
 
 describe('runtime splits', () => {
