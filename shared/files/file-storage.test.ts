@@ -7,6 +7,8 @@ import { startS3, type TestBucket } from '../../tests/support/s3.ts';
 import { tempDir } from '../../tests/support/server.ts';
 import { checkFileKey, FileMissingError, FileTooLargeError, putInParts, type FileStorage, type MultipartTarget } from './file-storage.ts';
 import { LocalFileStorage } from './local-file-storage.ts';
+import { openBucketStorage } from './open-bucket-storage.ts';
+import { openFileStorage } from './open-file-storage.ts';
 import { R2FileStorage, type R2BucketBinding } from './r2-file-storage.ts';
 import { S3FileStorage } from './s3-file-storage.ts';
 
@@ -221,4 +223,22 @@ describe('R2 binding (miniflare\'s R2 on workerd)', () => {
   });
   afterAll(() => mf?.dispose());
   behavesAsFileStorage('R2 binding', () => new R2FileStorage(binding, { name: 'FILES', partBytes: 5 * MiB }));
+});
+
+describe('choosing the storage', () => {
+  const s3 = { endpoint: 'https://s3.example.com', bucket: 'lotbridge-files', region: 'auto', accessKeyId: 'AKID', secretAccessKey: 'secret' };
+  const r2 = { binding: {} as R2BucketBinding, name: 'FILES' };
+
+  it('on Node: the local folder by default, the S3 bucket with FILE_STORAGE=s3, and R2 refused (a binding exists on Workers only)', () => {
+    expect(openFileStorage({ files: { storage: 'local' }, uploads: { dir: '/srv/uploads', maxBytes: 1 } })).toBeInstanceOf(LocalFileStorage);
+    expect(openFileStorage({ files: { storage: 's3', s3 }, uploads: { dir: '/srv/uploads', maxBytes: 1 } }).description).toBe('S3 bucket lotbridge-files at https://s3.example.com');
+    expect(() => openFileStorage({ files: { storage: 'r2' }, uploads: { dir: '/srv/uploads', maxBytes: 1 } })).toThrow(/FILE_STORAGE=r2 uses the R2 binding of the Cloudflare Worker; on Node use FILE_STORAGE=s3/);
+  });
+
+  it('on Workers: the R2 binding or the S3 bucket, never a folder; a missing binding is named', () => {
+    expect(openBucketStorage({ files: { storage: 'r2' } }, r2)).toBeInstanceOf(R2FileStorage);
+    expect(openBucketStorage({ files: { storage: 's3', s3 } }, r2)).toBeInstanceOf(S3FileStorage);
+    expect(() => openBucketStorage({ files: { storage: 'local' } }, r2)).toThrow(/a Worker has none/);
+    expect(() => openBucketStorage({ files: { storage: 'r2' } }, { binding: undefined, name: 'FILES' })).toThrow('FILE_STORAGE=r2 needs the R2 binding FILES in wrangler.toml ([[r2_buckets]]); create the bucket with "wrangler r2 bucket create"');
+  });
 });
