@@ -6,10 +6,8 @@ import { openDurableObjectDb, type DurableObjectStorageLike } from '../shared/db
 import { applyMigrations } from '../shared/db/apply-migrations.ts';
 import { installKeys } from '../shared/keys/install-keys.ts';
 import { keyringFromSecret } from '../shared/keys/key-secret.ts';
-import { R2FileStorage, type R2BucketBinding } from '../shared/files/r2-file-storage.ts';
-import { openFileStorage } from '../shared/files/open-file-storage.ts';
-import type { FileStorage } from '../shared/files/file-storage.ts';
-import { ConfigError, type Config } from '../shared/config.ts';
+import type { R2BucketBinding } from '../shared/files/r2-file-storage.ts';
+import { openBucketStorage } from '../shared/files/open-bucket-storage.ts';
 import { configureDefaultEndpoint } from '../shared/webhooks/configure-default-endpoint.ts';
 import { ensureAs2Identity } from '../shared/edi/identity/ensure-as2-identity.ts';
 import { installFontSource, assetsFontSource } from '../shared/pdf/font-source.ts';
@@ -30,19 +28,12 @@ export interface WorkerBindings {
   FILES: R2BucketBinding;
 }
 
-/** FILE_STORAGE on Workers: R2 through the FILES binding (wrangler.toml), or an S3-compatible bucket over fetch; no local folder. */
-function workersFileStorage(config: Config, env: WorkerBindings): FileStorage {
-  if (config.files.storage === 'r2') return new R2FileStorage(env.FILES, { name: 'FILES' });
-  if (config.files.storage === 's3') return openFileStorage(config);
-  throw new ConfigError('FILE_STORAGE=local needs a disk, which a Worker has not: set FILE_STORAGE=r2 (the FILES binding) or s3');
-}
-
 export async function openWorkersApp(storage: DurableObjectStorageLike, env: WorkerBindings): Promise<AppContext & { migrationsApplied: string[] }> {
   const vars = stringVars(env);
   const config = loadConfig(vars, '/');
   const log = createLogger(config.logLevel, { service: 'lotbridge' });
   const keyring = keyringFromSecret(vars);
-  const files = workersFileStorage(config, env);
+  const files = openBucketStorage(config, { binding: env.FILES, name: 'FILES' });
   const db = openDurableObjectDb(storage, () => keyring);
   const result = await applyMigrations(db, migrations, 'the migrations bundled with the Worker');
   const ctx = { db, clock: systemClock, policy: config.policy };
