@@ -1,41 +1,21 @@
 // The real Worker (workers/index.ts) on workerd with wrangler.toml's bindings, locally: its
 // Durable Object holds the database and runs the portal and the gateway, as deployed.
-import { env, runInDurableObject } from 'cloudflare:test';
-import { exports } from 'cloudflare:workers';
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { gtinCheckDigit } from '../../shared/gs1/gtin.ts';
-import type { AppContext } from '../../shared/context.ts';
 import { postErpEvent } from '../support/erp.ts';
-import { PortalClient } from '../support/http-client.ts';
 import { pdfBytes, postMultipart } from '../support/uploads.ts';
 import { demoOrganisations, demoPassword, demoUsers } from '../../shared/demo/seed-demo.ts';
-import { erpSecret } from './worker-env.ts';
+import { erpSecret } from '../support/workers-env.ts';
+import { browser, inLotbridge, origin, worker } from '../support/workers.ts';
 import { generateIdentityKey } from '../../shared/edi/identity/generate-identity-key.ts';
 import { loadAs2Keys } from '../../shared/edi/identity/load-as2-keys.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { loadCertificate, loadKeyPair, parseMdn, wrapAs2 } from '../../shared/as2/index.ts';
 
-const origin = 'http://lotbridge.test';
-/** Requests to the Worker itself; like a browser's navigation they accept HTML unless they say otherwise (workerd's fetch sends no Accept). */
-function toWorker(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-  const request = new Request(input, init);
-  if (!request.headers.has('accept')) request.headers.set('accept', 'text/html,*/*');
-  return exports.default.fetch(request);
-}
-const worker = { url: origin, fetch: toWorker as typeof fetch };
-
 const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
 const gtinFrom = (first13: string) => first13 + gtinCheckDigit(first13);
-
-/** A browser stand-in whose requests go to the Worker. */
-const browser = () => new PortalClient(origin, worker.fetch);
-
-/** The app inside the Durable Object, as its requests see it. */
-function inLotbridge<T>(work: (app: AppContext) => Promise<T>): Promise<T> {
-  const stub = env.LOTBRIDGE.get(env.LOTBRIDGE.idFromName('lotbridge'));
-  return runInDurableObject(stub, async (instance) => work(await instance.app()));
-}
 
 describe('the Worker', () => {
   it('answers /healthz from the gateway, with the database behind it', async () => {
