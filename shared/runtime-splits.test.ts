@@ -17,6 +17,15 @@ const workersFacing = [
   'shared/keys/key-secret.ts',
   'shared/config.ts',
   'gateway/middleware/metrics-access/index.ts',
+  'shared/as2/index.ts',
+  'shared/auth/password.ts',
+  // Files: the bucket storages and the use cases that store or read files through them.
+  'shared/files/s3-file-storage.ts',
+  'shared/files/r2-file-storage.ts',
+  'shared/certificates/submit-certificate.ts',
+  'shared/certificates/read-certificate-file.ts',
+  'shared/edi/message-log/read-edi-bytes.ts',
+  'shared/edi/inbound/process-as2-payload.ts',
 ];
 
 describe('runtime splits', () => {
@@ -35,5 +44,13 @@ describe('runtime splits', () => {
     expect(reachedModules('shared/edi/messages/async-mdn-sender.ts', 'default').has('node:dns')).toBe(true);
     expect(reachedModules('shared/mail/mail-sender.ts', 'default').has('nodemailer')).toBe(true);
     expect(reachedModules('shared/keys/key-file.ts', 'default').has('node:fs')).toBe(true);
+    expect(reachedModules('shared/files/local-file-storage.ts', 'default').has('node:fs/promises')).toBe(true);
+  });
+
+  it('argon2id is native on Node and WebAssembly on workerd; PKCS#12 through openssl stays out of the AS2 layer', () => {
+    expect(reachedModules('shared/auth/password.ts', 'default').has('@node-rs/argon2')).toBe(true);
+    expect(reachedModules('shared/auth/password.ts', 'workerd').has('@node-rs/argon2')).toBe(false);
+    expect(reachedModules('shared/auth/password.ts', 'workerd').has('hash-wasm')).toBe(true);
+    expect(reachedModules('shared/as2/pkcs12-openssl.ts', 'default').has('node:child_process')).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { cipherOid, cipherOids, contentInfoDer, describeIdentifier, digestOid, digestOids, fail, identifierMatches, octetBytes, oid, parseContentInfo, toArrayBuffer, type CipherName, type DigestName } from './cms-common.ts';
 import { As2Failure } from './failure.ts';
-import { describeCertificate, type As2Certificate, type As2KeyPair } from './keys.ts';
+import { describeCertificate, privateKeyInput, publicKeyInput, type As2Certificate, type As2KeyPair } from './keys.ts';
 
 export type KeyTransport = 'rsaes-pkcs1-v1_5' | 'rsaes-oaep';
 
@@ -96,7 +96,7 @@ function unwrapContentKey(ktri: pkijs.KeyTransRecipientInfo, key: As2KeyPair, ke
     if (!hash) fail('decryption-failed', `RSAES-OAEP hash ${params.hashAlgorithm.algorithmId} is not supported`);
     if (digestOids[mgfHashId] !== hash) fail('decryption-failed', `RSAES-OAEP with MGF1 hash ${mgfHashId} different from the OAEP hash ${hash} is not supported`);
     try {
-      const cek = privateDecrypt({ key: key.key.keyObject, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, encryptedKey);
+      const cek = privateDecrypt({ ...privateKeyInput(key.key), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, encryptedKey);
       return { cek: new Uint8Array(cek), keyTransport: 'rsaes-oaep' };
     } catch (error) {
       fail('decryption-failed', `RSAES-OAEP (${hash}) unwrapping of the content key failed with ${describeCertificate(key.certificate)}: ${(error as Error).message}`);
@@ -113,7 +113,7 @@ function unwrapContentKey(ktri: pkijs.KeyTransRecipientInfo, key: As2KeyPair, ke
 function rsaPkcs1Decrypt(encryptedKey: Uint8Array, key: As2KeyPair, keyLength: number): Uint8Array {
   let block: Buffer;
   try {
-    block = privateDecrypt({ key: key.key.keyObject, padding: constants.RSA_NO_PADDING }, encryptedKey);
+    block = privateDecrypt({ ...privateKeyInput(key.key), padding: constants.RSA_NO_PADDING }, encryptedKey);
   } catch (error) {
     return fail('decryption-failed', `RSA decryption of the content key failed with ${describeCertificate(key.certificate)}: ${(error as Error).message}`);
   }
@@ -132,7 +132,8 @@ function decryptContent(cipher: CipherName, cek: Uint8Array, params: unknown, en
       const gcm = (params as asn1js.Sequence).valueBlock.value;
       const nonce = octetBytes(gcm[0]!);
       const decipher = createDecipheriv(cipher as 'aes-128-gcm', cek, nonce, { authTagLength: parts.mac.length });
-      decipher.setAAD(parts.aad ?? new Uint8Array(0));
+      // No AAD when it is empty: workerd's setAAD fails on an empty one (GCM is the same either way).
+      if (parts.aad?.length) decipher.setAAD(parts.aad);
       decipher.setAuthTag(parts.mac);
       return new Uint8Array(Buffer.concat([decipher.update(encrypted), decipher.final()]));
     }
@@ -209,10 +210,10 @@ function keyTransportRecipient(cert: As2Certificate, cek: Uint8Array, options: E
       maskGenAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: oid.mgf1, algorithmParams: hashAlgorithm.toSchema() }),
     });
     keyEncryptionAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: oid.rsaOaep, algorithmParams: oaepParams.toSchema() });
-    encryptedKey = publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, cek);
+    encryptedKey = publicEncrypt({ ...publicKeyInput(cert), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, cek);
   } else {
     keyEncryptionAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: oid.rsaEncryption, algorithmParams: new asn1js.Null() });
-    encryptedKey = publicEncrypt({ key: cert.publicKey, padding: constants.RSA_PKCS1_PADDING }, cek);
+    encryptedKey = publicEncrypt({ ...publicKeyInput(cert), padding: constants.RSA_PKCS1_PADDING }, cek);
   }
   return new pkijs.RecipientInfo({
     variant: 1,

@@ -5,10 +5,11 @@
  * bad, unknown, untrusted or expired signer (authentication-failed).
  */
 import { constants, createHash, sign as rsaSign, verify as rsaVerify, X509Certificate } from 'node:crypto';
+import { signPss, verifyPss } from '#runtime/rsa-pss';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { contentInfoDer, describeIdentifier, encapsulatedContentInfo, digestOid, digestOids, fail, identifierMatches, octetBytes, oid, parseContentInfo, rsaSignatureOids, toArrayBuffer, type DigestName } from './cms-common.ts';
-import { certificateFromDer, describeCertificate, sameCertificate, validityProblem, type As2Certificate, type As2KeyPair } from './keys.ts';
+import { certificateFromDer, describeCertificate, privateKeyInput, publicKeyInput, sameCertificate, validityProblem, type As2Certificate, type As2KeyPair } from './keys.ts';
 
 export type SignatureScheme = 'rsassa-pkcs1-v1_5' | 'rsassa-pss';
 
@@ -116,7 +117,7 @@ function signatureVerifier(signerInfo: pkijs.SignerInfo, digest: DigestName, sig
   const algorithm = signerInfo.signatureAlgorithm;
   if (algorithm.algorithmId === oid.rsaEncryption || rsaSignatureOids[algorithm.algorithmId]) {
     const hash = rsaSignatureOids[algorithm.algorithmId] ?? digest;
-    return { scheme: 'rsassa-pkcs1-v1_5', verifyWith: (data, sig) => safeVerify(() => rsaVerify(hash, data, { key: signer.publicKey, padding: constants.RSA_PKCS1_PADDING }, sig)) };
+    return { scheme: 'rsassa-pkcs1-v1_5', verifyWith: (data, sig) => safeVerify(() => rsaVerify(hash, data, { ...publicKeyInput(signer), padding: constants.RSA_PKCS1_PADDING }, sig)) };
   }
   if (algorithm.algorithmId === oid.rsaPss) {
     const params = algorithm.algorithmParams ? new pkijs.RSASSAPSSParams({ schema: algorithm.algorithmParams }) : new pkijs.RSASSAPSSParams();
@@ -124,7 +125,7 @@ function signatureVerifier(signerInfo: pkijs.SignerInfo, digest: DigestName, sig
     if (!hash) fail('authentication-failed', `RSASSA-PSS hash ${params.hashAlgorithm.algorithmId} is not supported`);
     return {
       scheme: 'rsassa-pss',
-      verifyWith: (data, sig) => safeVerify(() => rsaVerify(hash, data, { key: signer.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: params.saltLength }, sig)),
+      verifyWith: (data, sig) => safeVerify(() => verifyPss(hash, data, signer, sig, params.saltLength)),
     };
   }
   return fail('authentication-failed', `signature algorithm ${algorithm.algorithmId} is not supported (supported: RSA PKCS#1 v1.5, RSASSA-PSS)`);
@@ -162,7 +163,7 @@ export function signData(content: Uint8Array, signer: As2KeyPair, options: SignO
   const toSign = new Uint8Array(new asn1js.Set({ value: attributes.map((a) => a.toSchema()) }).toBER(false));
 
   let signatureAlgorithm: pkijs.AlgorithmIdentifier;
-  let signature: Buffer;
+  let signature: Uint8Array;
   if (scheme === 'rsassa-pss') {
     const saltLength = digestLengths[digest];
     const params = new pkijs.RSASSAPSSParams({
@@ -171,10 +172,10 @@ export function signData(content: Uint8Array, signer: As2KeyPair, options: SignO
       saltLength,
     });
     signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: oid.rsaPss, algorithmParams: params.toSchema() });
-    signature = rsaSign(digest, toSign, { key: signer.key.keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
+    signature = signPss(digest, toSign, signer.key, saltLength);
   } else {
     signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: oid.rsaEncryption, algorithmParams: new asn1js.Null() });
-    signature = rsaSign(digest, toSign, { key: signer.key.keyObject, padding: constants.RSA_PKCS1_PADDING });
+    signature = rsaSign(digest, toSign, { ...privateKeyInput(signer.key), padding: constants.RSA_PKCS1_PADDING });
   }
 
   const signerInfo = new pkijs.SignerInfo({

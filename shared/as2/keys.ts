@@ -2,17 +2,10 @@
  * Certificates and private keys for AS2. Certificates become pkijs objects (for CMS issuer/serial
  * matching) plus a node KeyObject; private keys become a node KeyObject (Web Crypto has neither
  * RSA PKCS#1 v1.5 decryption nor 3DES, which AS2 partners still use) with `toCryptoKey` for
- * callers that want a Web Crypto key.
- *
- * PKCS#12: pkijs cannot decrypt the RC2-40 bags that mendelson/Java keystores and older OpenSSL
- * write, so .p12/.pfx files are opened with `openssl pkcs12` in a child process (with `-legacy`
- * when OpenSSL 3 needs it).
+ * callers that want a Web Crypto key. Runs on Node and workerd alike; PKCS#12 files, which need
+ * the OpenSSL command, are opened by pkcs12-openssl.ts (Node only).
  */
-import { execFileSync } from 'node:child_process';
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesToLatin1 } from './mime.ts';
@@ -21,6 +14,8 @@ export interface As2Certificate {
   der: Uint8Array;
   pkijs: pkijs.Certificate;
   publicKey: KeyObject;
+  /** The public key as SubjectPublicKeyInfo DER (what `publicKeyInput` hands to node:crypto). */
+  spki: Uint8Array;
   subject: string;
   issuer: string;
   serialHex: string;
@@ -94,6 +89,7 @@ export function certificateFromDer(der: Uint8Array): As2Certificate {
     der: new Uint8Array(der),
     pkijs: cert,
     publicKey: x509.publicKey,
+    spki: new Uint8Array(x509.publicKey.export({ format: 'der', type: 'spki' })),
     subject: x509.subject.split('\n').join(', '),
     issuer: x509.issuer.split('\n').join(', '),
     // From the DER value, as CMS identifiers carry it (a sign-padding 00 byte dropped).
@@ -159,39 +155,22 @@ export function loadKeyPair(keyData: Uint8Array | string, certData: Uint8Array |
 /** Picks the certificate whose public key belongs to the private key. */
 function pairUp(key: As2PrivateKey, certificates: As2Certificate[]): As2KeyPair {
   const publicDer = createPublicKey(key.keyObject).export({ format: 'der', type: 'spki' });
-  const certificate = certificates.find((c) => Buffer.from(c.publicKey.export({ format: 'der', type: 'spki' })).equals(publicDer));
+  const certificate = certificates.find((c) => publicDer.equals(c.spki));
   if (!certificate) throw new KeyLoadError(`none of the ${certificates.length} certificate(s) matches the private key`);
   return { key, certificate };
 }
 
-/** Opens a PKCS#12 (.p12/.pfx) file with `openssl pkcs12` (see the file comment for why). */
-export function loadPkcs12(data: Uint8Array, password: string): As2KeyPair & { chain: As2Certificate[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'as2-p12-'));
-  try {
-    const file = join(dir, 'in.p12');
-    writeFileSync(file, data, { mode: 0o600 });
-    const run = (legacy: boolean): string =>
-      execFileSync('openssl', ['pkcs12', '-in', file, '-nodes', '-passin', 'env:AS2_P12_PASSWORD', ...(legacy ? ['-legacy'] : [])], {
-        env: { ...process.env, AS2_P12_PASSWORD: password },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        encoding: 'latin1',
-      });
-    let pem: string;
-    try {
-      pem = run(false);
-    } catch {
-      try {
-        pem = run(true);
-      } catch (error) {
-        const stderr = String((error as { stderr?: unknown }).stderr ?? (error as Error).message).trim().split('\n')[0];
-        throw new KeyLoadError(`openssl pkcs12 cannot open the PKCS#12 file (wrong password or unsupported): ${stderr}`);
-      }
-    }
-    const pair = loadKeyPairPem(pem);
-    return { ...pair, chain: loadCertificates(pem) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/**
+ * The key for node:crypto's sign/privateDecrypt options (`{ ...privateKeyInput(key), padding }`):
+ * DER bytes, not the KeyObject, which workerd's node:crypto refuses inside an options object.
+ */
+export function privateKeyInput(key: As2PrivateKey): { key: Buffer; format: 'der'; type: 'pkcs8' } {
+  return { key: Buffer.from(key.pkcs8), format: 'der', type: 'pkcs8' };
+}
+
+/** The certificate's public key for node:crypto's verify/publicEncrypt options (see privateKeyInput). */
+export function publicKeyInput(cert: As2Certificate): { key: Buffer; format: 'der'; type: 'spki' } {
+  return { key: Buffer.from(cert.spki), format: 'der', type: 'spki' };
 }
 
 /** Imports the key into Web Crypto for the given algorithm (e.g. `{ name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }`). */

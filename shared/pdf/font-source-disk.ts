@@ -12,9 +12,9 @@ export function packagedFontsDir(): string {
   return join(dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')), '..', 'fonts');
 }
 
-/** Font files read from a folder on disk. */
-export function diskFontSource(dir: string = packagedFontsDir()): FontSource {
-  return { load: (file) => readFile(join(dir, file)) };
+/** Font files read from a folder on disk (the installed package's when none is named; looked up when first read). */
+export function diskFontSource(dir?: string): FontSource {
+  return { load: (file) => readFile(join(dir ?? packagedFontsDir(), file)) };
 }
 
 /** On Node the fonts are read from the installed package (`#runtime/font-source`). */

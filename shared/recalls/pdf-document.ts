@@ -62,23 +62,13 @@ export async function startPdf(options: StartPdfOptions): Promise<StartedPdf> {
   const chunks: Uint8Array[] = [];
   doc.on('data', (c: Uint8Array) => chunks.push(c));
   const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('end', () => resolve(concatBytes(chunks)));
+    doc.on('end', () => resolve(new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer().then((b) => new Uint8Array(b))));
     doc.on('error', reject);
   });
   doc.registerFont('regular', fonts.regular);
   doc.registerFont('bold', fonts.bold);
   doc.font('regular');
   return { doc, done, width: doc.page.width - 2 * pdfMargin };
-}
-
-function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 /** Where text must end on the current page (above the footer's room, if any). */

@@ -15,7 +15,6 @@ import {
   loadCertificates,
   loadKeyPair,
   loadKeyPairPem,
-  loadPkcs12,
   loadPrivateKey,
   MimeHeaders,
   parseHeaderText,
@@ -29,6 +28,7 @@ import {
   type As2Certificate,
   type As2KeyPair,
 } from '../../shared/as2/index.ts';
+import { loadPkcs12 } from '../../shared/as2/pkcs12-openssl.ts';
 import { readCapture } from '../support/as2-capture.ts';
 import { localFixture, needs, sharedFixture } from '../support/fixtures.ts';
 

@@ -14,7 +14,6 @@ import {
   compressData,
   loadCertificates,
   loadKeyPair,
-  loadPkcs12,
   parseMdn,
   parseMimeEntity,
   decodedBody,
@@ -27,6 +26,7 @@ import {
   type CipherName,
   type UnwrapResult,
 } from '../../shared/as2/index.ts';
+import { loadPkcs12 } from '../../shared/as2/pkcs12-openssl.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 
 const payload = Buffer.from("UNA:+.? '\r\nUNB+UNOC:3+SUPPLIER:14+LOTBRIDGE:14+261125:2318+42'\r\nUNH+1+DESADV:D:96A:UN:EAN005'\r\nUNT+2+1'\r\nUNZ+1+42'\r\n", 'latin1');

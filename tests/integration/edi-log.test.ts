@@ -27,6 +27,7 @@ import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { BrowserClient, openServerDb, signInDirectly, startBuiltServer, markup } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
+import { as2MessageHeaders } from '../support/as2-request.ts';
 
 const ourAs2Id = 'LOTBRIDGE';
 const partnerAs2Id = 'EDILOG-ACME';
@@ -62,17 +63,7 @@ const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')
 async function post(body: Uint8Array, id: string): Promise<{ status: number; contentType: string; body: Buffer }> {
   const res = await fetch(`${server.url}/as2`, {
     method: 'POST',
-    headers: {
-      'AS2-Version': '1.2',
-      'AS2-From': partnerAs2Id,
-      'AS2-To': ourAs2Id,
-      'Message-ID': `<${id}>`,
-      Subject: 'DESADV 587441',
-      'Content-Type': envelopedType,
-      'Disposition-Notification-To': 'edi@acme.example',
-      'Disposition-Notification-Options': 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
-      Authorization: 'Basic c2VjcmV0OnNlY3JldA==',
-    },
+    headers: { ...as2MessageHeaders(partnerAs2Id, ourAs2Id, id, envelopedType), Subject: 'DESADV 587441', Authorization: 'Basic c2VjcmV0OnNlY3JldA==' },
     body: new Uint8Array(body),
   });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };

@@ -21,6 +21,7 @@ import { S3FileStorage } from '../../shared/files/s3-file-storage.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { openServerDb, signedInClients, startBuiltServer, type BrowserClient } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
+import { as2MessageHeaders } from '../support/as2-request.ts';
 import { startS3, type TestBucket } from '../support/s3.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
 import { pdfBytes, postMultipart } from '../support/uploads.ts';
@@ -46,15 +47,7 @@ let as: Record<'supplier' | 'admin', BrowserClient>;
 async function postAs2(body: Uint8Array, messageId: string, contentType: string) {
   const res = await fetch(`${server.url}/as2`, {
     method: 'POST',
-    headers: {
-      'AS2-Version': '1.2',
-      'AS2-From': partnerAs2Id,
-      'AS2-To': ourAs2Id,
-      'Message-ID': `<${messageId}>`,
-      'Content-Type': contentType,
-      'Disposition-Notification-To': 'edi@acme.example',
-      'Disposition-Notification-Options': 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256',
-    },
+    headers: as2MessageHeaders(partnerAs2Id, ourAs2Id, messageId, contentType),
     body: new Uint8Array(body),
   });
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: Buffer.from(await res.arrayBuffer()) };
