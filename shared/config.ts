@@ -188,7 +188,7 @@ function mail(env: Env): Config['mail'] {
     try {
       url = new URL(smtpUrl);
     } catch {
-      throw new ConfigError(`SMTP_URL must be a URL such as smtp://mail.example.com:587 (got "${smtpUrl.replace(/\/\/[^@/]*@/, '//')}")`);
+      throw new ConfigError(`SMTP_URL must be a URL such as smtp://mail.example.com:587 (got "${smtpUrl.replace(/\/\/.*@/, '//')}")`);
     }
     if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
   }
@@ -207,7 +207,7 @@ function mailApi(env: Env): { url: URL; token: string } {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`MAIL_API_URL must be an absolute URL such as https://api.resend.com/emails (got "${raw.replace(/\/\/[^@/]*@/, '//')}")`);
+    throw new ConfigError(`MAIL_API_URL must be an absolute URL such as https://api.resend.com/emails (got "${raw.replace(/\/\/.*@/, '//')}")`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('MAIL_API_URL must start with https:// (or http:// for a relay on this machine)');
   if (url.username || url.password) throw new ConfigError('MAIL_API_URL must not carry credentials: put the token in MAIL_API_TOKEN');
@@ -280,7 +280,7 @@ function files(env: Env): Config['files'] {
   try {
     endpoint = new URL(env.S3_ENDPOINT!);
   } catch {
-    throw new ConfigError(`S3_ENDPOINT must be an absolute URL such as https://s3.eu-central-1.amazonaws.com (got "${env.S3_ENDPOINT}")`);
+    throw new ConfigError(`S3_ENDPOINT must be an absolute URL such as https://s3.eu-central-1.amazonaws.com (got "${env.S3_ENDPOINT!.replace(/\/\/.*@/, '//')}")`);
   }
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new ConfigError('S3_ENDPOINT must start with http:// or https://');
   if (endpoint.username || endpoint.password || endpoint.search || endpoint.hash) throw new ConfigError('S3_ENDPOINT must be the API origin without credentials, query or fragment (the keys go in S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)');
