@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { SecurityPolicy } from './auth/policy.ts';
 import { defaultPolicy } from './auth/policy.ts';
 import { parseAddressRange, type AddressRange } from './net/address-range.ts';
+import { classifyHost } from './net/address-class.ts';
 import type { S3Settings } from './files/s3-file-storage.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -211,6 +212,8 @@ function mailApi(env: Env): { url: URL; token: string } {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('MAIL_API_URL must start with https:// (or http:// for a relay on this machine)');
   if (url.username || url.password) throw new ConfigError('MAIL_API_URL must not carry credentials: put the token in MAIL_API_TOKEN');
+  // The token is a Bearer header: over plain http only to a relay on this machine, never across a network.
+  if (url.protocol === 'http:' && classifyHost(url.hostname) !== 'loopback') throw new ConfigError(`MAIL_API_URL must start with https:// (http:// only for a relay on this machine, not ${url.hostname}): the token would cross the network in clear text`);
   const token = env.MAIL_API_TOKEN?.trim();
   if (!token) throw new ConfigError('MAIL_TRANSPORT=http needs MAIL_API_TOKEN (the API key, sent as a Bearer token)');
   if (!/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('MAIL_API_TOKEN must be printable characters without spaces');
