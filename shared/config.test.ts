@@ -126,6 +126,11 @@ describe('loadConfig', () => {
     expect(refusal({ ...s3, S3_ENDPOINT: 'minio:9000' })).toMatch(/S3_ENDPOINT must start with http/);
     expect(refusal({ ...s3, S3_ENDPOINT: 'not a url' })).toMatch(/S3_ENDPOINT must be an absolute URL/);
     expect(refusal({ ...s3, S3_ENDPOINT: 'https://AKID:wJalrXUtnFEMI-secret@s3.example.com' })).toMatch(/without credentials/);
+    // A URL that does not parse is echoed, but never with the credentials someone put in it.
+    expect(refusal({ ...s3, S3_ENDPOINT: 'https://AKID:wJalrXUtnFEMI-secret/K7MDENG@s3 example.com' })).toMatch(/S3_ENDPOINT must be an absolute URL .*got "https:\/\/s3 example.com"/);
+    // The same for the other URLs that may carry a password (a secret with "/" is what makes such a URL fail to parse).
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mailer:Ab/cd secret@mail example.com:587' })).toThrow(/SMTP_URL must be a URL .*got "smtp:\/\/mail example.com:587"/);
+    expect(() => loadConfig({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 'k', MAIL_API_URL: 'https://u:Ab/cd secret@api example/emails' })).toThrow(/got "https:\/\/api example\/emails"/);
     expect(refusal({ ...s3, S3_BUCKET: 'Files_Of_Us' })).toMatch(/S3_BUCKET must be a bucket name/);
     expect(refusal({ ...s3, S3_REGION: 'eu central' })).toMatch(/S3_REGION must be a region name/);
   });

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { SecurityPolicy } from './auth/policy.ts';
 import { defaultPolicy } from './auth/policy.ts';
 import { parseAddressRange, type AddressRange } from './net/address-range.ts';
+import { classifyHost } from './net/address-class.ts';
 import type { S3Settings } from './files/s3-file-storage.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -188,7 +189,7 @@ function mail(env: Env): Config['mail'] {
     try {
       url = new URL(smtpUrl);
     } catch {
-      throw new ConfigError(`SMTP_URL must be a URL such as smtp://mail.example.com:587 (got "${smtpUrl.replace(/\/\/[^@/]*@/, '//')}")`);
+      throw new ConfigError(`SMTP_URL must be a URL such as smtp://mail.example.com:587 (got "${smtpUrl.replace(/\/\/.*@/, '//')}")`);
     }
     if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL must start with smtp:// or smtps://');
   }
@@ -207,10 +208,12 @@ function mailApi(env: Env): { url: URL; token: string } {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(`MAIL_API_URL must be an absolute URL such as https://api.resend.com/emails (got "${raw.replace(/\/\/[^@/]*@/, '//')}")`);
+    throw new ConfigError(`MAIL_API_URL must be an absolute URL such as https://api.resend.com/emails (got "${raw.replace(/\/\/.*@/, '//')}")`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('MAIL_API_URL must start with https:// (or http:// for a relay on this machine)');
   if (url.username || url.password) throw new ConfigError('MAIL_API_URL must not carry credentials: put the token in MAIL_API_TOKEN');
+  // The token is a Bearer header: over plain http only to a relay on this machine, never across a network.
+  if (url.protocol === 'http:' && classifyHost(url.hostname) !== 'loopback') throw new ConfigError(`MAIL_API_URL must start with https:// (http:// only for a relay on this machine, not ${url.hostname}): the token would cross the network in clear text`);
   const token = env.MAIL_API_TOKEN?.trim();
   if (!token) throw new ConfigError('MAIL_TRANSPORT=http needs MAIL_API_TOKEN (the API key, sent as a Bearer token)');
   if (!/^[\x21-\x7e]+$/.test(token)) throw new ConfigError('MAIL_API_TOKEN must be printable characters without spaces');
@@ -280,7 +283,7 @@ function files(env: Env): Config['files'] {
   try {
     endpoint = new URL(env.S3_ENDPOINT!);
   } catch {
-    throw new ConfigError(`S3_ENDPOINT must be an absolute URL such as https://s3.eu-central-1.amazonaws.com (got "${env.S3_ENDPOINT}")`);
+    throw new ConfigError(`S3_ENDPOINT must be an absolute URL such as https://s3.eu-central-1.amazonaws.com (got "${env.S3_ENDPOINT!.replace(/\/\/.*@/, '//')}")`);
   }
   if (endpoint.protocol !== 'http:' && endpoint.protocol !== 'https:') throw new ConfigError('S3_ENDPOINT must start with http:// or https://');
   if (endpoint.username || endpoint.password || endpoint.search || endpoint.hash) throw new ConfigError('S3_ENDPOINT must be the API origin without credentials, query or fragment (the keys go in S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)');

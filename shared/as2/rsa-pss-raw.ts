@@ -53,10 +53,12 @@ export const verifyPss: RsaPss['verifyPss'] = (name, data, cert, signature, salt
   const k = Math.ceil(modBits / 8);
   const emBits = modBits - 1;
   const emLen = Math.ceil(emBits / 8);
-  if (signature.length !== k) return false;
+  if (signature.length > k || signature.length === 0) return false;
+  // A signer that drops leading zero bytes sends fewer than k: the same number, as OpenSSL (Node) reads it.
+  const s = signature.length === k ? signature : Buffer.concat([Buffer.alloc(k - signature.length), signature]);
   let m: Buffer;
   try {
-    m = publicEncrypt({ ...publicKeyInput(cert), padding: constants.RSA_NO_PADDING }, signature);
+    m = publicEncrypt({ ...publicKeyInput(cert), padding: constants.RSA_NO_PADDING }, s);
   } catch {
     return false; // the signature is not below the modulus
   }

@@ -64,6 +64,24 @@ describe('RSASSA-PSS, native and over raw RSA', () => {
     }
   });
 
+  it('gives the same answer on both sides for a signature whose leading zero byte the signer dropped', () => {
+    // One signature in 256 starts with a zero byte; a signer that writes the value without it
+    // (its minimal octets) sends k - 1 bytes. OpenSSL (Node) reads it as the same number and
+    // accepts it; the side Workers run must not refuse a partner's message that Node accepts.
+    const { key, certificate } = pairs.get(2048)!;
+    let found: { message: Uint8Array; signature: Uint8Array } | undefined;
+    for (let i = 0; !found && i < 20_000; i++) {
+      const message = new TextEncoder().encode(`UNB+UNOC:3+LOTBRIDGE+PARTNER+${i}\r\n`);
+      const signature = native.signPss('sha256', message, key, 32);
+      if (signature[0] === 0) found = { message, signature: signature.subarray(1) };
+    }
+    expect(found, 'a signature with a leading zero byte').toBeDefined();
+    for (const [name, side] of Object.entries(sides)) {
+      expect(side.verifyPss('sha256', found!.message, certificate, found!.signature, 32), name).toBe(true);
+      expect(side.verifyPss('sha256', other, certificate, found!.signature, 32), name).toBe(false);
+    }
+  });
+
   it('takes node:crypto PSS on Node (`default` of #runtime/rsa-pss)', () => {
     expect(chosen.signPss).toBe(native.signPss);
     expect(chosen.verifyPss).toBe(native.verifyPss);

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpReceiver, type HttpReceiver } from '../../tests/support/http-receiver.ts';
 import { startS3, type TestBucket } from '../../tests/support/s3.ts';
 import { tempDir } from '../../tests/support/server.ts';
 import { checkFileKey, FileMissingError, FileTooLargeError, putInParts, type FileStorage, type MultipartTarget } from './file-storage.ts';
@@ -211,6 +212,41 @@ describe('S3-compatible bucket (s3rver on loopback)', () => {
     const elsewhere = new S3FileStorage({ ...bucket.settings, bucket: 'no-such-bucket' });
     await expect(elsewhere.put('org_a/x.pdf', new Uint8Array([1]))).rejects.toThrow(/HTTP 404 NoSuchBucket/);
     await expect(elsewhere.get('org_a/x.pdf')).rejects.toThrow('reading "org_a/x.pdf" failed: the S3 bucket no-such-bucket at');
+  });
+});
+
+describe('S3 request signing', () => {
+  // A fake S3 on loopback that records what it is sent: every request must sign the SHA-256 of
+  // its body. With UNSIGNED-PAYLOAD (aws4fetch's default for S3 when no hash is given) anyone on
+  // the path could swap the part list of CompleteMultipartUpload, and the object assembled would
+  // not be the body we hashed and recorded.
+  let s3: HttpReceiver;
+  beforeAll(async () => {
+    s3 = await startHttpReceiver((req, res) => {
+      if (req.method === 'POST' && req.path.endsWith('?uploads')) return res.writeHead(200).end('<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>');
+      if (req.method === 'PUT') return res.writeHead(200, { etag: `"${sha256(req.body).slice(0, 32)}"` }).end();
+      if (req.method === 'POST') return res.writeHead(200).end('<CompleteMultipartUploadResult><Key>k</Key></CompleteMultipartUploadResult>');
+      if (req.method === 'HEAD') return res.writeHead(200, { 'content-length': '3' }).end();
+      if (req.method === 'GET') return res.writeHead(200).end('abc');
+      return res.writeHead(204).end();
+    });
+  });
+  afterAll(() => s3?.close());
+
+  it('signs the SHA-256 of every body: parts, the part list that completes an upload, and the empty ones', async () => {
+    const files = new S3FileStorage({ endpoint: s3.url, bucket: 'lotbridge-files', region: 'auto', accessKeyId: 'AKID', secretAccessKey: 'secret' }, { partBytes: 1000 });
+    await files.put('as2/2026-12/as2m_signed.raw', chunked(pattern(2500), 500), { maxBytes: 10_000 });
+    await files.put('org_a/fil_signed.pdf', pattern(10));
+    await files.head('org_a/fil_signed.pdf');
+    await files.get('org_a/fil_signed.pdf', { length: 2 });
+    await files.delete('org_a/fil_signed.pdf');
+    const complete = s3.received.find((r) => r.method === 'POST' && r.path.includes('uploadId='));
+    expect(complete?.body.toString()).toContain('<CompleteMultipartUpload>');
+    expect(s3.received.map((r) => r.method).sort()).toEqual(['DELETE', 'GET', 'HEAD', 'HEAD', 'POST', 'POST', 'PUT', 'PUT', 'PUT', 'PUT']);
+    for (const r of s3.received) {
+      expect({ request: `${r.method} ${r.path}`, hash: r.headers['x-amz-content-sha256'] }).toEqual({ request: `${r.method} ${r.path}`, hash: sha256(r.body) });
+      expect(r.headers.authorization).toMatch(/SignedHeaders=[^,]*x-amz-content-sha256/);
+    }
   });
 });
 

@@ -11,6 +11,16 @@ import { checkFileKey, chunksOf, FileMissingError, FileTooLargeError, type FileS
 
 const isMissing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
+/** fsync of a folder: makes the names created or renamed in it durable. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 export class LocalFileStorage implements FileStorage {
   readonly root: string;
   readonly description: string;
@@ -31,7 +41,13 @@ export class LocalFileStorage implements FileStorage {
 
   private async ensureFolder(folder: string, again = false): Promise<void> {
     if (!again && this.madeFolders.has(folder)) return;
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const created = await mkdir(folder, { recursive: true, mode: 0o700 });
+    // New folders are names in their parents: flushed too, from the first one made down to the folder's parent.
+    if (created) {
+      const parents: string[] = [];
+      for (let d = dirname(folder); d.length >= dirname(created).length && d !== dirname(d); d = dirname(d)) parents.unshift(d);
+      for (const d of parents) await syncFolder(d);
+    }
     this.madeFolders.add(folder);
   }
 
@@ -62,6 +78,9 @@ export class LocalFileStorage implements FileStorage {
         await handle.close();
       }
       await rename(temp, path);
+      // The rename is durable only once the folder is flushed: callers write the row naming the
+      // key (and the AS2 receiver signs its MDN) as soon as put resolves.
+      await syncFolder(folder);
     } catch (e) {
       await rm(temp, { force: true });
       throw e;

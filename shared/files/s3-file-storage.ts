@@ -6,6 +6,7 @@
  * The payload's SHA-256 is signed with each request, so the bucket refuses bytes changed on
  * the way. The secret key is held by the client only, never put in a message or a log.
  */
+import { createHash } from 'node:crypto';
 import { AwsClient } from 'aws4fetch';
 import { checkFileKey, defaultPartBytes, FileMissingError, putInParts, type FileStorage, type MultipartTarget, type StoredObject } from './file-storage.ts';
 
@@ -47,9 +48,16 @@ export class S3FileStorage implements FileStorage {
   }
 
   private async request(what: string, key: string, url: string, init: RequestInit): Promise<Response> {
+    // Every request signs its body's SHA-256 (the parts give theirs): without one, aws4fetch
+    // signs UNSIGNED-PAYLOAD and the part list that completes an upload could be changed on the way.
+    const headers = new Headers(init.headers);
+    if (!headers.has('x-amz-content-sha256')) {
+      if (init.body !== undefined && init.body !== null && typeof init.body !== 'string') throw new Error(`${what} "${key}": a body other than text needs its SHA-256`);
+      headers.set('x-amz-content-sha256', createHash('sha256').update(init.body ?? '').digest('hex'));
+    }
     let response: Response;
     try {
-      response = await this.client.fetch(url, init);
+      response = await this.client.fetch(url, { ...init, headers });
     } catch (e) {
       throw new Error(`${what} "${key}" in the ${this.description} failed: ${(e as Error).message}`, { cause: e });
     }

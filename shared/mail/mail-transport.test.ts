@@ -156,6 +156,12 @@ describe('choosing the transport (MAIL_TRANSPORT)', () => {
     expect(refused({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 'has a space' })).not.toContain('has a space');
     expect(refused({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 'k', MAIL_API_URL: 'https://user:s3cret-pass@api.example/emails' })).not.toContain('s3cret');
     expect(refused({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 'k', MAIL_API_URL: 'ftp://api.example/emails' })).toMatch(/must start with https:/);
+    // The token goes in the Authorization header: in clear text only to a relay on this machine.
+    expect(refused({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 'k', MAIL_API_URL: 'http://api.resend.com/emails' })).toMatch(/http:\/\/ only for a relay on this machine/);
+    expect(refused({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 'k', MAIL_API_URL: 'http://10.0.0.5:8025/emails' })).toMatch(/http:\/\/ only for a relay on this machine/);
+    for (const local of ['http://127.0.0.1:8025/emails', 'http://localhost:8025/emails', 'http://[::1]:8025/emails']) {
+      expect(loadConfig({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 'k', MAIL_API_URL: local }).mail.api?.url.href).toBe(local);
+    }
     expect(refused({ MAIL_TRANSPORT: 'http', MAIL_API_TOKEN: 'k', SMTP_URL: 'smtp://mail.example.com' })).toMatch(/SMTP_URL is set but MAIL_TRANSPORT is http/);
     expect(refused({ MAIL_API_TOKEN: 're_secret_value_1234' })).not.toContain('re_secret_value_1234');
   });
