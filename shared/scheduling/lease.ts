@@ -24,6 +24,6 @@ export async function claimPass(db: Db, clock: Clock, name: string, leaseMs: num
 }
 
 /** Gives the pass back at once (the next instance need not wait for the lease to run out). */
-export async function releasePass(db: Db, clock: Clock, name: string, holder = instanceId): Promise<void> {
-  await db.run('UPDATE background_leases SET lease_until = ? WHERE name = ? AND holder = ?', [clock.now().toISOString(), name, holder]);
+export async function releasePass(db: Db, name: string, holder = instanceId): Promise<void> {
+  await db.run('DELETE FROM background_leases WHERE name = ? AND holder = ?', [name, holder]);
 }

@@ -41,7 +41,7 @@ export function createPeriodicTask<T>(options: { name: string; log: Logger; inte
     try {
       return { ran: true, result: await options.task() };
     } finally {
-      if (lease) await releasePass(lease.db, lease.clock, lease.name);
+      if (lease) await releasePass(lease.db, lease.name);
     }
   }
 

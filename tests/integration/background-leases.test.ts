@@ -65,7 +65,8 @@ describe('a periodic pass with a lease', () => {
     expect(await task.runOnce()).toEqual({ ran: false, reason: 'held by another instance' });
     t.clock.advance(60_000);
     expect(await task.runOnce()).toEqual({ ran: true, result: 'ran' });
-    expect(await t.db.get("SELECT holder != 'instance_dead' AS taken FROM background_leases WHERE name = 'test-pass'")).toEqual({ taken: 1 });
+    // Taken over, then given back at the end of the pass.
+    expect(await t.db.all('SELECT name FROM background_leases')).toEqual([]);
   });
 });
 
