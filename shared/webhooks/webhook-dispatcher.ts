@@ -220,7 +220,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
                 next_attempt_at = COALESCE(r.value ->> 'next', d.next_attempt_at),
                 completed_at = CASE WHEN r.value ->> 'state' = 'pending' THEN NULL ELSE ? END
            FROM json_each(?) AS r
-          WHERE d.id = r.value ->> 'id' AND d.state = 'pending'
+          WHERE d.id = r.value ->> 'id' AND +d.state = 'pending' -- unary +: look rows up by id, not scan every pending one
           RETURNING id, state`,
         [at, json],
       );
