@@ -6,18 +6,7 @@ import { seedDemo, seedWholeDemo } from '../../shared/demo/seed-demo.ts';
 import { demoSignIns } from '../../shared/demo/demo-sign-ins.ts';
 import { configureDefaultEndpoint } from '../../shared/webhooks/configure-default-endpoint.ts';
 import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity.ts';
-import { sendPurchaseOrdersToEdiPartners } from '../../shared/edi/outbound/send-purchase-orders.ts';
-import { createPeriodicTask } from '../../shared/scheduling/periodic-task.ts';
-import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
-import { createMailSender } from '../../shared/mail/mail-sender.ts';
-import { createMailTransport } from '../../shared/mail/mail-transport.ts';
-import { createExpiryScheduler } from '../../shared/certificates/expiry-scheduler.ts';
-import { createRecallFollowUpScheduler } from '../../shared/recalls/follow-up-scheduler.ts';
-import { createAuditCheckScheduler } from '../../shared/audit/audit-check-scheduler.ts';
-import { createAsyncMdnSender } from '../../shared/edi/messages/async-mdn-sender.ts';
-import { createEdifactWorker } from '../../shared/edi/inbound/edifact-worker.ts';
-import { createAs2Sender } from '../../shared/edi/messages/as2-sender.ts';
-import { renderRecallAttachment } from '../../shared/recalls/render-recall-attachment.ts';
+import { createBackgroundWork } from '../../shared/scheduling/background-work.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
 import { buildDir } from './paths.ts';
@@ -115,48 +104,11 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
     const seeded =
       config.seedDemo === 'all' ? await seedWholeDemo(app, { uploads: config.uploads, portalUrl: url }) : config.seedDemo === 'users' ? await seedDemo(app) : false;
 
-    // Delivers the outbox to the ERP from this process; stopped before the database closes.
-    const dispatcher = createWebhookDispatcher({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
-    dispatcher.start();
-    const mailSender = createMailSender({
-      db: app.db,
-      clock: app.clock,
-      log,
-      transport: createMailTransport(config.mail),
-      from: config.mail.from,
-      renderAttachment: (a) => renderRecallAttachment(app.db, a),
-    });
-    mailSender.start();
-    // Certificate expiry reminders: at start, then every hour.
-    const expiryScheduler = createExpiryScheduler({ ctx: app, log, portalUrl: config.publicUrl?.origin });
-    expiryScheduler.start();
-
+    // Every background worker (shared/scheduling/background-work.ts), leased in the database so
+    // that several instances can share it; stopped before the database closes.
+    const background = createBackgroundWork(app, { portalUrl: url });
+    background.start();
     // Only scheme, host and path: a libsql URL may carry credentials or ?authToken=.
-    // Recall follow-ups (reminders, second and final notices): at start, then every 15 minutes.
-    const recallFollowUps = createRecallFollowUpScheduler({ ctx: app, log, portalUrl: url });
-    recallFollowUps.start();
-    const auditCheck = createAuditCheckScheduler({ ctx: app, log });
-    auditCheck.start();
-    // New purchase order versions to suppliers that exchange EDI, as ORDERS over AS2: every 30 s.
-    const ordersToEdiPartners = createPeriodicTask({
-      name: 'ORDERS to EDI partners',
-      log,
-      intervalMs: 30_000,
-      task: async () => {
-        const sent = await sendPurchaseOrdersToEdiPartners(app, { ours: config.edi });
-        if (sent.length) log.info('purchase orders sent as ORDERS', { orders: sent.length });
-      },
-    });
-    ordersToEdiPartners.start();
-    // Async AS2 MDNs (Receipt-Delivery-Option), with retries: every 2 seconds.
-    const asyncMdnSender = createAsyncMdnSender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs });
-    asyncMdnSender.start();
-    // EDIFACT payloads received over AS2 → records, CONTRL/APERAK queued back: woken after each MDN, else every 30 s.
-    const edifactWorker = createEdifactWorker({ ctx: app, log });
-    edifactWorker.start();
-    // Outbound AS2 messages, woken when one is queued; async MDNs come back to our own /as2.
-    const as2Sender = createAs2Sender({ db: app.db, clock: app.clock, log, timeoutMs: config.erp.deliveryTimeoutMs, ourAs2Id: config.as2.id, receiptUrl: `${url}/as2` });
-    as2Sender.start();
     log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '') });
     // Start-up ends with what a newcomer needs: the address and, with the demo, its sign-ins.
     say('');
@@ -172,7 +124,7 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
         setTimeout(() => server.closeAllConnections(), 5000).unref();
       })
         .then(async () => {
-          await Promise.all([dispatcher.stop(), mailSender.stop(), auditCheck.stop(), expiryScheduler.stop(), recallFollowUps.stop(), asyncMdnSender.stop(), ordersToEdiPartners.stop(), edifactWorker.stop(), as2Sender.stop()]);
+          await background.stop();
         })
         .finally(() => app.db.close()));
     return { url, close };

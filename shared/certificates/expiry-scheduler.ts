@@ -11,19 +11,21 @@ export interface ExpirySchedulerOptions extends ExpiryReminderOptions {
 }
 
 /**
- * Runs the certificate expiry reminders in the server process: at start, then every hour.
- * Reminders are recorded per certificate version and threshold, so a restart, an overlapping
- * run or a second server sends nothing twice.
+ * Runs the certificate expiry reminders in the server process: at start, then every hour, one
+ * instance at a time (a pass lease). Reminders are recorded per certificate version and
+ * threshold, so a restart, an overlapping run or a second server sends nothing twice.
  */
-export function createExpiryScheduler(options: ExpirySchedulerOptions): PeriodicTask {
+export function createExpiryScheduler(options: ExpirySchedulerOptions): PeriodicTask<number> {
   const { ctx, log } = options;
   return createPeriodicTask({
     name: 'certificate expiry reminders',
     log,
     intervalMs: options.intervalMs ?? 3_600_000,
+    lease: { db: ctx.db, clock: ctx.clock, name: 'certificate-expiry-reminders' },
     task: async () => {
       const sent = await sendExpiryReminders(ctx, { portalUrl: options.portalUrl });
       if (sent.length) log.info('certificate expiry reminders sent', { reminders: sent.length, mails: sent.reduce((n, r) => n + r.mailIds.length, 0) });
+      return sent.length;
     },
   });
 }

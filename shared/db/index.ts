@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createClient, type Client, type InValue, type Transaction } from '@libsql/client';
+import { createClient, type Client, type InValue, type ResultSet, type Transaction } from '@libsql/client';
 import type { Keyring } from '../keys/keyring.ts';
 import { keySource, loadKeyring } from '../keys/key-file.ts';
 
@@ -36,7 +36,7 @@ export interface Db extends Tx {
   close(): void;
 }
 
-type Executor = Pick<Client | Transaction, 'execute'>;
+type Executor = { execute(stmt: { sql: string; args: Args }): Promise<ResultSet> };
 
 function queries(x: Executor, keys: () => Keyring, afterCommit: (fn: () => void) => void = (fn) => fn()): Tx {
   return {
@@ -59,17 +59,99 @@ function queries(x: Executor, keys: () => Keyring, afterCommit: (fn: () => void)
   };
 }
 
+/** How long a write waits for another connection's write lock before it backs off and tries again. */
+export interface BusyRetry {
+  /** SQLite's own wait for the lock, per try (it blocks this thread while it waits: keep it short). */
+  busyTimeoutMs: number;
+  /** Tries after the first; each after a jittered exponential pause. */
+  retries: number;
+  /** The first pause; doubled per try up to `maxPauseMs`, each multiplied by a random 0.5–1.5. */
+  firstPauseMs: number;
+  maxPauseMs: number;
+}
+
+/** About 10 s in all before a write gives up: several instances (or the CLI) share one SQLite file. */
+export const defaultBusyRetry: BusyRetry = { busyTimeoutMs: 250, retries: 12, firstPauseMs: 10, maxPauseMs: 1_000 };
+
+/** SQLITE_BUSY or SQLITE_LOCKED (extended codes included), also when wrapped as a cause. */
+export function isBusy(e: unknown): boolean {
+  for (let x = e as { code?: unknown; cause?: unknown } | undefined, depth = 0; x && depth < 4; x = x.cause as typeof x, depth++) {
+    if (typeof x.code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(x.code)) return true;
+  }
+  return false;
+}
+
+/** The pause before try `n` (1-based): exponential, capped, with jitter so that waiting instances do not collide again. */
+export function busyPauseMs(retry: BusyRetry, n: number): number {
+  return Math.min(retry.firstPauseMs * 2 ** (n - 1), retry.maxPauseMs) * (0.5 + Math.random());
+}
+
+/**
+ * Runs `write` again while it fails with SQLITE_BUSY/LOCKED (another connection holds the write
+ * lock), up to `retry.retries` times. Only for work that is safe to re-run: a write that failed
+ * busy was rolled back and changed nothing.
+ */
+export async function retryWhileBusy<T>(retry: BusyRetry, write: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await write();
+    } catch (e) {
+      if (!isBusy(e) || n > retry.retries) throw e;
+      await new Promise((r) => setTimeout(r, busyPauseMs(retry, n)));
+    }
+  }
+}
+
 /**
  * Opens the database. `keys` are the keys kept outside it; by default they come from the
  * environment or the key file beside an embedded database (see shared/keys/key-file.ts),
  * read (or made) the first time something needs them.
  */
-export function openDb(url: string, authToken?: string, keys?: Keyring | (() => Keyring)): Db {
+export function openDb(url: string, authToken?: string, keys?: Keyring | (() => Keyring), busy: BusyRetry = defaultBusyRetry): Db {
   let keyring = typeof keys === 'function' ? undefined : keys;
   const load = typeof keys === 'function' ? keys : () => loadKeyring(keySource(url));
   const lazyKeys = () => (keyring ??= load());
-  // Wait up to 5 s for another process's write lock (the CLI, a second instance) rather than fail.
-  const client = createClient({ url, authToken, intMode: 'number', timeout: 5000 });
+  // SQLite waits a moment for another process's write lock (the CLI, a second instance); then
+  // the write backs off without blocking this thread and tries again (retryWhileBusy).
+  const connect = () => createClient({ url, authToken, intMode: 'number', timeout: busy.busyTimeoutMs });
+  let client = connect();
+  // Operations running on each client: a client set aside is closed when its last one ends.
+  const running = new Map<Client, number>();
+  const closed = { value: false };
+  async function using<T>(op: (c: Client) => Promise<T>): Promise<T> {
+    const c = client;
+    running.set(c, (running.get(c) ?? 0) + 1);
+    try {
+      return await op(c);
+    } finally {
+      const left = running.get(c)! - 1;
+      if (left > 0) running.set(c, left);
+      else {
+        running.delete(c);
+        if (c !== client || closed.value) c.close();
+      }
+    }
+  }
+  /**
+   * After SQLITE_BUSY: libsql leaves the statement that failed un-reset on its pooled
+   * connection, and that connection's next COMMIT then fails ("SQL statements in progress")
+   * until the statement is garbage-collected. So the pool is set aside (closed once the
+   * operations still on it end) and the next try opens fresh connections.
+   */
+  function freshConnections(): void {
+    const old = client;
+    client = connect();
+    if (!running.has(old)) old.close();
+  }
+  const retrying = <T>(write: () => Promise<T>): Promise<T> =>
+    retryWhileBusy(busy, async () => {
+      try {
+        return await write();
+      } catch (e) {
+        if (isBusy(e)) freshConnections();
+        throw e;
+      }
+    });
   let queue: Promise<unknown> = Promise.resolve();
 
   function serialised<T>(work: () => Promise<T>): Promise<T> {
@@ -82,25 +164,35 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
   // wait for that very transaction (a local libsql call blocks the thread while it waits).
   const insideTransaction = new AsyncLocalStorage<true>();
 
+  /**
+   * One write transaction, run again from the start when another connection holds the lock
+   * (SQLITE_BUSY at BEGIN IMMEDIATE, or at any statement or the commit). Re-running is safe:
+   * `work` is database work through its tx (rolled back with it) and afterCommit callbacks,
+   * which are collected per try and run only after the try that committed.
+   */
   async function inTransaction<T>(work: (tx: Transaction, committed: (() => void)[]) => Promise<T>): Promise<T> {
-    return serialised(async () => {
-      const tx = await client.transaction('write');
-      const committed: (() => void)[] = [];
-      try {
-        const result = await insideTransaction.run(true, () => work(tx, committed));
-        await tx.commit();
-        for (const fn of committed) fn();
-        return result;
-      } catch (e) {
-        await tx.rollback().catch(() => undefined);
-        throw e;
-      } finally {
-        tx.close();
-      }
-    });
+    return serialised(() =>
+      retrying(() =>
+        using(async (c) => {
+          const tx = await c.transaction('write');
+          const committed: (() => void)[] = [];
+          try {
+            const result = await insideTransaction.run(true, () => work(tx, committed));
+            await tx.commit();
+            for (const fn of committed) fn();
+            return result;
+          } catch (e) {
+            await tx.rollback().catch(() => undefined);
+            throw e;
+          } finally {
+            tx.close();
+          }
+        }),
+      ),
+    );
   }
 
-  const direct = queries(client, lazyKeys);
+  const direct = queries({ execute: (stmt) => using((c) => c.execute(stmt)) }, lazyKeys);
   return {
     all: direct.all,
     get: direct.get,
@@ -108,13 +200,13 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
     get keys() {
       return lazyKeys();
     },
-    // A single-statement write outside a transaction waits its turn behind the transactions
-    // (rather than blocking the thread on SQLite's lock for up to 5 s and failing SQLITE_BUSY).
+    // A single-statement write outside a transaction waits its turn behind the transactions,
+    // and backs off and tries again while another connection holds the write lock.
     run(sql, args) {
       if (insideTransaction.getStore()) {
         return Promise.reject(new Error('a write through the database inside a transaction would wait for that transaction: write through its tx'));
       }
-      return serialised(() => direct.run(sql, args));
+      return serialised(() => retrying(() => direct.run(sql, args)));
     },
     transaction: (work) => inTransaction((tx, committed) => work(queries(tx, lazyKeys, (fn) => committed.push(fn)))),
     script: (sql, hooks = {}) =>
@@ -124,7 +216,10 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
         if (hooks.after) await hooks.after(queries(tx, lazyKeys));
         return true;
       }),
-    close: () => client.close(),
+    close: () => {
+      closed.value = true;
+      client.close();
+    },
   };
 }
 

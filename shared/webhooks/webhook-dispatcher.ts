@@ -22,12 +22,16 @@ export interface DispatcherOptions {
   pollMs?: number;
   /** How a delivery is POSTed; Node's HTTP client with keep-alive unless given. */
   post?: Poster;
+  /**
+   * How long a claimed delivery stays with this instance (its next attempt is pushed this far
+   * ahead): longer than an attempt may take. When an instance dies, another sends it after this.
+   * Twice the timeout plus 5 s by default.
+   */
+  leaseMs?: number;
 }
 
 interface Claimed {
   id: number;
-  attempts: number;
-  retry_base: number;
   endpoint_id: string;
   url: string;
   internal: number;
@@ -59,14 +63,18 @@ export function webhookBody(d: Pick<Claimed, 'event_type' | 'occurred_at' | 'pay
 /**
  * Delivers the outbox to the ERP endpoints. Each (endpoint, aggregate) is a lane delivered
  * strictly in order: only the oldest pending delivery of a lane is ever in flight. Lanes run
- * in parallel up to `concurrency`. Attempt results are written in batches (one transaction
- * per batch) and nothing is marked delivered before a 2xx, so a crash can only cause a
- * delivery to be sent again with the same webhook-id.
+ * in parallel up to `concurrency`. A delivery is claimed in the database before it is sent
+ * (one UPDATE pushes its next attempt a lease ahead), so several instances on one database
+ * never send it at once, nor the next of its lane before it completes. Attempt results are
+ * written in batches (one transaction per batch), counted in SQL, and nothing is marked
+ * delivered before a 2xx, so a crash can only cause a delivery to be sent again with the same
+ * webhook-id, by any instance, once the lease has run out.
  */
 export function createWebhookDispatcher(options: DispatcherOptions) {
   const { db, clock, log } = options;
   const concurrency = options.concurrency ?? 64;
   const pollMs = options.pollMs ?? 500;
+  const leaseMs = options.leaseMs ?? 2 * options.timeoutMs + 5_000;
   const ownPoster = options.post ? null : createHttpPoster(concurrency);
   const send: Poster = options.post ?? ownPoster!;
   const inFlight = new Set<number>();
@@ -79,22 +87,42 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   let stopWakeUps: (() => void) | undefined;
   const idleWaiters: (() => void)[] = [];
 
+  /**
+   * Claims up to `limit` due lane heads in one guarded UPDATE: a claimed delivery is no longer
+   * due (its next attempt is the lease's end) and still pending, so no instance claims it or
+   * the next of its lane until its attempt is recorded or the lease runs out.
+   */
   async function claim(limit: number): Promise<Claimed[]> {
-    return db.all<Claimed>(
-      `SELECT d.id, d.attempts, d.retry_base, d.endpoint_id, e.url, e.internal, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
-              o.aggregate_type, o.aggregate_id, o.aggregate_seq
-         FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
-         JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.state = 'active'
-         JOIN outbox o ON o.position = d.event_position
-        WHERE d.state = 'pending' AND d.next_attempt_at <= ?
-          AND d.id NOT IN (SELECT value FROM json_each(?))
-          AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
-                           WHERE p.endpoint_id = d.endpoint_id AND p.lane = d.lane AND p.state = 'pending'
-                             AND p.event_position < d.event_position)
-        ORDER BY d.next_attempt_at, d.id
-        LIMIT ?`,
-      [clock.now().toISOString(), JSON.stringify([...inFlight]), limit],
-    );
+    const now = clock.now();
+    // A read first: an idle instance does not take the write lock twice a second for nothing.
+    if (!(await db.get(`SELECT 1 FROM webhook_deliveries INDEXED BY webhook_deliveries_due WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1`, [now.toISOString()]))) return [];
+    return db.transaction(async (tx) => {
+      const claimed = await tx.all<{ id: number }>(
+        `UPDATE webhook_deliveries SET next_attempt_at = ?
+          WHERE id IN (
+            SELECT d.id FROM webhook_deliveries d INDEXED BY webhook_deliveries_due
+              JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.state = 'active'
+             WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+               AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p
+                                WHERE p.endpoint_id = d.endpoint_id AND p.lane = d.lane AND p.state = 'pending'
+                                  AND p.event_position < d.event_position)
+             ORDER BY d.next_attempt_at, d.id
+             LIMIT ?)
+          RETURNING id`,
+        [new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit],
+      );
+      if (claimed.length === 0) return [];
+      return tx.all<Claimed>(
+        `SELECT d.id, d.endpoint_id, e.url, e.internal, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
+                o.aggregate_type, o.aggregate_id, o.aggregate_seq
+           FROM webhook_deliveries d
+           JOIN webhook_endpoints e ON e.id = d.endpoint_id
+           JOIN outbox o ON o.position = d.event_position
+          WHERE d.id IN (SELECT value FROM json_each(?))
+          ORDER BY d.next_attempt_at, d.id`,
+        [JSON.stringify(claimed.map((c) => c.id))],
+      );
+    });
   }
 
   // Read for every batch, not cached: a delivery right after a rotation must already carry the new signature.
@@ -139,53 +167,66 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
 
   /**
    * One transaction per batch with a fixed number of statements, whatever its size: the
-   * outcomes travel as one JSON array that SQLite unpacks with json_each.
+   * outcomes travel as one JSON array that SQLite unpacks with json_each. Each attempt is
+   * counted in SQL (attempts = attempts + 1, its row numbered from the count read in this same
+   * write transaction), so the count and the attempt rows agree whichever instance sent it.
+   * Only a delivery still pending changes state: one another instance completed stays so.
    */
   async function record(batch: Outcome[], now: Date): Promise<void> {
-    const rows = batch.map((o) => {
-      const n = o.delivery.attempts + 1;
-      const ok = o.status !== null && o.status >= 200 && o.status < 300;
-      const gone = o.status === 410;
-      const delay = ok ? null : gone ? 0 : nextAttemptDelay(n - o.delivery.retry_base, o.retryAfterMs);
-      const state = ok ? 'succeeded' : delay === null ? 'exhausted' : 'pending';
-      if (state === 'exhausted') {
-        log.warn('webhook delivery exhausted', { deliveryId: o.delivery.id, webhookId: o.delivery.webhook_id, attempts: n, problem: o.error ?? `HTTP ${o.status}` });
-      }
-      return {
-        id: o.delivery.id,
-        endpoint: o.delivery.endpoint_id,
-        attempt: n,
-        started: o.startedAt,
-        status: o.status,
-        latency: Math.round(o.latencyMs * 1000) / 1000,
-        excerpt: o.excerpt,
-        error: o.error,
-        state,
-        problem: ok ? null : (o.error ?? `HTTP ${o.status}`),
-        next: delay === null ? null : new Date(now.getTime() + delay).toISOString(),
-        gone: gone ? 1 : 0,
-      };
-    });
-    const json = JSON.stringify(rows);
     const at = now.toISOString();
+    const exhausted: { id: number; webhookId: string; attempts: number; problem: string }[] = [];
     await db.transaction(async (tx) => {
+      exhausted.length = 0;
+      const counts = new Map(
+        (
+          await tx.all<{ id: number; attempts: number; retry_base: number }>('SELECT id, attempts, retry_base FROM webhook_deliveries WHERE id IN (SELECT value FROM json_each(?))', [
+            JSON.stringify(batch.map((o) => o.delivery.id)),
+          ])
+        ).map((r) => [r.id, r]),
+      );
+      const rows = batch.map((o) => {
+        const count = counts.get(o.delivery.id)!;
+        const n = count.attempts + 1;
+        const ok = o.status !== null && o.status >= 200 && o.status < 300;
+        const gone = o.status === 410;
+        const delay = ok ? null : gone ? 0 : nextAttemptDelay(n - count.retry_base, o.retryAfterMs);
+        const state = ok ? 'succeeded' : delay === null ? 'exhausted' : 'pending';
+        if (state === 'exhausted') exhausted.push({ id: o.delivery.id, webhookId: o.delivery.webhook_id, attempts: n, problem: o.error ?? `HTTP ${o.status}` });
+        return {
+          id: o.delivery.id,
+          endpoint: o.delivery.endpoint_id,
+          attempt: n,
+          started: o.startedAt,
+          status: o.status,
+          latency: Math.round(o.latencyMs * 1000) / 1000,
+          excerpt: o.excerpt,
+          error: o.error,
+          state,
+          problem: ok ? null : (o.error ?? `HTTP ${o.status}`),
+          next: delay === null ? null : new Date(now.getTime() + delay).toISOString(),
+          gone: gone ? 1 : 0,
+        };
+      });
+      const json = JSON.stringify(rows);
       await tx.run(
         `INSERT INTO webhook_attempts (delivery_id, attempt, started_at, status, latency_ms, response_excerpt, error)
          SELECT value ->> 'id', value ->> 'attempt', value ->> 'started', value ->> 'status', value ->> 'latency', value ->> 'excerpt', value ->> 'error'
            FROM json_each(?)`,
         [json],
       );
-      await tx.run(
+      await tx.run(`UPDATE webhook_deliveries AS d SET attempts = attempts + 1 FROM json_each(?) AS r WHERE d.id = r.value ->> 'id'`, [json]);
+      const updated = await tx.all<{ id: number; state: string }>(
         `UPDATE webhook_deliveries AS d
-            SET state = r.value ->> 'state', attempts = r.value ->> 'attempt', last_status = r.value ->> 'status',
-                last_error = r.value ->> 'problem', next_attempt_at = COALESCE(r.value ->> 'next', d.next_attempt_at),
+            SET state = r.value ->> 'state', last_status = r.value ->> 'status', last_error = r.value ->> 'problem',
+                next_attempt_at = COALESCE(r.value ->> 'next', d.next_attempt_at),
                 completed_at = CASE WHEN r.value ->> 'state' = 'pending' THEN NULL ELSE ? END
            FROM json_each(?) AS r
-          WHERE d.id = r.value ->> 'id'`,
+          WHERE d.id = r.value ->> 'id' AND +d.state = 'pending' -- unary +: look rows up by id, not scan every pending one
+          RETURNING id, state`,
         [at, json],
       );
-      const completed = rows.filter((r) => r.state !== 'pending').map((r) => r.id);
-      if (completed.length) await promoteNextInLanes(tx, JSON.stringify(completed), at);
+      const done = updated.filter((u) => u.state !== 'pending').map((u) => u.id);
+      if (done.length) await promoteNextInLanes(tx, JSON.stringify(done), at);
       const gone = rows.filter((r) => r.gone);
       for (const r of gone) {
         // The receiver says this endpoint is gone for good: stop sending to it at all.
@@ -209,6 +250,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         }
       }
     });
+    for (const x of exhausted) log.warn('webhook delivery exhausted', { deliveryId: x.id, webhookId: x.webhookId, attempts: x.attempts, problem: x.problem });
   }
 
   function scheduleFlush(): void {
@@ -269,7 +311,28 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     })();
   }
 
+  /**
+   * One pass, awaited (the Workers entry drives these): claims what is due, sends it, records
+   * the outcomes, and again while anything is due (a lane's next event becomes due when its
+   * head completes). Resolves with the attempts made; independent of start()/stop().
+   */
+  async function runOnce(): Promise<{ attempts: number; succeeded: number }> {
+    let attempts = 0;
+    let succeeded = 0;
+    for (;;) {
+      const due = await claim(concurrency);
+      if (due.length === 0) return { attempts, succeeded };
+      const secrets = await secretsFor([...new Set(due.map((d) => d.endpoint_id))]);
+      const outcomes = await Promise.all(due.map((d) => attempt(d, secrets.get(d.endpoint_id) ?? [])));
+      await record(outcomes, clock.now());
+      attempts += outcomes.length;
+      succeeded += outcomes.filter((o) => o.status !== null && o.status >= 200 && o.status < 300).length;
+    }
+  }
+
   return {
+    runOnce,
+    /** Node only: claims on wake-ups and every `pollMs`, until stop(). */
     start(): void {
       if (running) return;
       running = true;
@@ -288,6 +351,10 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         await (flushing ?? new Promise((r) => setTimeout(r, 10)));
         if (finished.length && !flushing) await flush();
       }
+      ownPoster?.close();
+    },
+    /** Closes the HTTP client after runOnce() passes without start(). */
+    close(): void {
       ownPoster?.close();
     },
     /** Resolves when nothing is due and nothing is in flight (tests and benches). */

@@ -1,10 +1,11 @@
 // Hands waiting EDIFACT payloads of inbound AS2 messages to processAs2Payload, oldest first:
 // at start, every `intervalMs`, and at once when the receive path signals one (after its MDN).
-// One drain at a time in this process (a signal during a drain makes it look again); across
-// processes the write transaction of processAs2Payload is the lock: it re-reads the state
-// inside it, so a message is processed once whoever gets there first. A payload that fails
-// unexpectedly is retried on the next passes and marked failed, with the reason, after
-// `maxAttempts`; the message row and audit trail then say why.
+// One drain at a time in this process (a signal during a drain makes it look again). Across
+// instances each message is claimed first (edifact_lease_until, one guarded UPDATE), so one
+// instance processes it, and a dead instance's claim runs out after the lease; the write
+// transaction of processAs2Payload still re-reads the state, so a message is processed once
+// whatever happens. A payload that fails unexpectedly is retried on the next passes and marked
+// failed, with the reason, after `maxAttempts` (counted in the row, across instances).
 import type { Logger } from '../../log.ts';
 import { createPeriodicTask, type PeriodicTask } from '../../scheduling/periodic-task.ts';
 import { markPayloadFailed, processAs2Payload, type EdiInboundContext } from './process-as2-payload.ts';
@@ -17,15 +18,16 @@ export interface EdifactWorkerOptions {
   maxAttempts?: number;
 }
 
-export interface EdifactWorker extends PeriodicTask {
+export interface EdifactWorker extends PeriodicTask<number> {
   /** Processes everything waiting now; resolves with how many messages were processed. */
   drain(): Promise<number>;
 }
 
+const leaseMs = 5 * 60_000;
+
 export function createEdifactWorker(options: EdifactWorkerOptions): EdifactWorker {
   const { ctx, log } = options;
   const maxAttempts = options.maxAttempts ?? 3;
-  const failures = new Map<string, number>();
   let draining: Promise<number> | null = null;
   let again = false;
   let stopWakeUps: (() => void) | undefined;
@@ -34,28 +36,45 @@ export function createEdifactWorker(options: EdifactWorkerOptions): EdifactWorke
     let processed = 0;
     const tried = new Set<string>();
     for (;;) {
-      const waiting = await ctx.db.all<{ id: string }>("SELECT id FROM as2_messages WHERE edifact_state = 'waiting' ORDER BY received_at, id LIMIT 20");
+      const now = ctx.clock.now().toISOString();
+      const waiting = await ctx.db.all<{ id: string }>(
+        "SELECT id FROM as2_messages WHERE edifact_state = 'waiting' AND (edifact_lease_until IS NULL OR edifact_lease_until <= ?) ORDER BY received_at, id LIMIT 20",
+        [now],
+      );
       const next = waiting.filter((w) => !tried.has(w.id));
       if (next.length === 0) return processed;
       for (const { id } of next) {
         tried.add(id);
+        if (!(await claim(id))) continue;
         try {
           const result = await processAs2Payload(ctx, { as2MessageId: id });
-          failures.delete(id);
           processed++;
           log.info('edifact payload processed', { as2MessageRowId: id, interchanges: result.interchanges, accepted: result.accepted, rejected: result.rejected });
         } catch (e) {
-          const attempts = (failures.get(id) ?? 0) + 1;
-          failures.set(id, attempts);
+          const attempts = await failed(id);
           const reason = e instanceof Error ? e.message : String(e);
           log.error('edifact payload failed', { as2MessageRowId: id, attempts, err: e });
-          if (attempts >= maxAttempts) {
-            await markPayloadFailed(ctx, id, `processing failed ${attempts} times: ${reason}`);
-            failures.delete(id);
-          }
+          if (attempts >= maxAttempts) await markPayloadFailed(ctx, id, `processing failed ${attempts} times: ${reason}`);
+        } finally {
+          await ctx.db.run('UPDATE as2_messages SET edifact_lease_until = NULL WHERE id = ?', [id]);
         }
       }
     }
+  }
+
+  /** One guarded UPDATE: this instance has the message until the lease runs out. */
+  async function claim(id: string): Promise<boolean> {
+    const now = ctx.clock.now();
+    const { changes } = await ctx.db.run(
+      "UPDATE as2_messages SET edifact_lease_until = ? WHERE id = ? AND edifact_state = 'waiting' AND (edifact_lease_until IS NULL OR edifact_lease_until <= ?)",
+      [new Date(now.getTime() + leaseMs).toISOString(), id, now.toISOString()],
+    );
+    return changes === 1;
+  }
+
+  /** Counts a failed attempt in the row (every instance sees the same count); resolves with the count. */
+  async function failed(id: string): Promise<number> {
+    return ctx.db.transaction(async (tx) => (await tx.get<{ n: number }>('UPDATE as2_messages SET edifact_attempts = edifact_attempts + 1 WHERE id = ? RETURNING edifact_attempts AS n', [id]))!.n);
   }
 
   function drain(): Promise<number> {
@@ -81,6 +100,7 @@ export function createEdifactWorker(options: EdifactWorkerOptions): EdifactWorke
   const periodic = createPeriodicTask({ name: 'EDIFACT worker', log, intervalMs: options.intervalMs ?? 30_000, task: async () => void (await drain()) });
   return {
     drain,
+    runOnce: async () => ({ ran: true, result: await drain() }),
     start() {
       stopWakeUps ??= onEdifactWorkerWakeUp(() => {
         drain().catch((e: unknown) => log.error('EDIFACT worker failed', { err: e }));

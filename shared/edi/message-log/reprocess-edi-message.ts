@@ -39,7 +39,7 @@ export async function reprocessEdiMessage(
   await ctx.db.transaction(async (tx) => {
     const previous = await tx.get<{ edifact_state: string | null; edifact_result: string | null }>('SELECT edifact_state, edifact_result FROM as2_messages WHERE id = ?', [message.id]);
     // Guarded by the state read above: a concurrent reprocess finds it changed and is refused.
-    const changed = await tx.run("UPDATE as2_messages SET edifact_state = 'waiting', edifact_result = ? WHERE id = ? AND edifact_state = ?", [reprocessRequestJson(request), message.id, message.edifact.state]);
+    const changed = await tx.run("UPDATE as2_messages SET edifact_state = 'waiting', edifact_result = ?, edifact_attempts = 0 WHERE id = ? AND edifact_state = ?", [reprocessRequestJson(request), message.id, message.edifact.state]);
     if (changed.changes === 0) throw new AppError('conflict', `message <${message.messageId}> changed meanwhile (its EDIFACT is ${previous?.edifact_state ?? 'gone'} now): reload the page`);
     await recordAudit(tx, ctx.clock, {
       actor: asAuditActor(actor),

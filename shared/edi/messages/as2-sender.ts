@@ -100,11 +100,17 @@ async function requestFor(options: As2SenderOptions, row: OutboundRow, partner: 
   }
   const now = options.clock.now();
   const built = await buildOutboundRequest(options.db, now, row, partner, options);
-  await options.db.run(
+  const stored = await options.db.run(
     `UPDATE as2_outbound_messages SET as2_from = ?, as2_to = ?, request_headers = ?, request_body = ?, layers = ?, expected_mic = ?, mic_algorithm = ?,
        mdn_mode = ?, mdn_signed_requested = ?, built_at = ? WHERE id = ? AND request_body IS NULL`,
     [built.as2From, built.as2To, JSON.stringify(built.headers), built.body, JSON.stringify(built.layers), built.expectedMic, built.micAlgorithm, built.mdnMode, built.mdnSignedRequested ? 1 : 0, now.toISOString(), row.id],
   );
+  // Another instance built it first (its lease ran out on us): send its bytes, whose MIC is the one stored.
+  if (stored.changes === 0) {
+    const theirs = (await options.db.get<OutboundRow>(`${selectRow} WHERE m.id = ?`, [row.id]))!;
+    Object.assign(row, { expected_mic: theirs.expected_mic, mic_algorithm: theirs.mic_algorithm, mdn_mode: theirs.mdn_mode, mdn_signed_requested: theirs.mdn_signed_requested });
+    return { headers: JSON.parse(theirs.request_headers!) as HeaderList, body: new Uint8Array(theirs.request_body!) };
+  }
   Object.assign(row, { expected_mic: built.expectedMic, mic_algorithm: built.micAlgorithm, mdn_mode: built.mdnMode, mdn_signed_requested: built.mdnSignedRequested ? 1 : 0 });
   return { headers: built.headers, body: built.body };
 }
@@ -116,13 +122,14 @@ function systemActor() {
 /** An attempt that did not reach the partner: queued again after the backoff, or exhausted. */
 async function attemptFailed(options: As2SenderOptions, row: OutboundRow, error: string): Promise<'queued' | 'exhausted'> {
   const { db, clock, log } = options;
-  const attempts = row.attempts + 1;
   const at = clock.now();
-  const state = attempts >= as2SendMaxAttempts ? 'exhausted' : 'queued';
-  await db.transaction(async (tx) => {
+  const { attempts, state } = await db.transaction(async (tx) => {
+    // The count moves in SQL: an attempt made by another instance (after a lease ran out) is not lost.
+    const { attempts } = (await tx.get<{ attempts: number }>('UPDATE as2_outbound_messages SET attempts = attempts + 1 WHERE id = ? RETURNING attempts', [row.id]))!;
+    const state: 'queued' | 'exhausted' = attempts >= as2SendMaxAttempts ? 'exhausted' : 'queued';
     await tx.run(
-      `UPDATE as2_outbound_messages SET state = ?, attempts = ?, last_error = ?, lease_until = NULL, next_attempt_at = ?, failure_reason = ? WHERE id = ?`,
-      [state, attempts, error, state === 'queued' ? new Date(at.getTime() + as2SendRetryDelayMs(attempts)).toISOString() : null, state === 'exhausted' ? `${attempts} attempts failed; the last: ${error}` : null, row.id],
+      `UPDATE as2_outbound_messages SET state = ?, last_error = ?, lease_until = NULL, next_attempt_at = ?, failure_reason = ? WHERE id = ?`,
+      [state, error, state === 'queued' ? new Date(at.getTime() + as2SendRetryDelayMs(attempts)).toISOString() : null, state === 'exhausted' ? `${attempts} attempts failed; the last: ${error}` : null, row.id],
     );
     // Each retry is on the row and in the log; the audit trail gets the end of the road.
     if (state === 'exhausted') {
@@ -136,6 +143,7 @@ async function attemptFailed(options: As2SenderOptions, row: OutboundRow, error:
         reason: error,
       });
     }
+    return { attempts, state };
   });
   const fields = { as2OutboundId: row.id, messageId: row.message_id, partner: row.partner_as2_id, attempts, error };
   if (state === 'exhausted') log.error('as2 send exhausted', fields);
@@ -149,18 +157,18 @@ async function markSent(options: As2SenderOptions, row: OutboundRow): Promise<vo
   const now = clock.now().toISOString();
   await db.transaction(async (tx) => {
     // An async MDN may already have been recorded while we read the answer: keep its state.
-    await tx.run(
-      `UPDATE as2_outbound_messages SET attempts = ?, sent_at = ?, last_error = NULL, lease_until = NULL, next_attempt_at = NULL,
-         state = CASE WHEN state = 'sending' THEN 'sent' ELSE state END WHERE id = ?`,
-      [row.attempts + 1, now, row.id],
-    );
+    const { attempts } = (await tx.get<{ attempts: number }>(
+      `UPDATE as2_outbound_messages SET attempts = attempts + 1, sent_at = ?, last_error = NULL, lease_until = NULL, next_attempt_at = NULL,
+         state = CASE WHEN state = 'sending' THEN 'sent' ELSE state END WHERE id = ? RETURNING attempts`,
+      [now, row.id],
+    ))!;
     await recordAudit(tx, clock, {
       actor: systemActor(),
       organisationId: row.organisation_id,
       action: 'as2.outbound_sent',
       entityType: 'as2_outbound_message',
       entityId: row.id,
-      newValues: { messageId: row.message_id, partner: row.partner_as2_id, attempts: row.attempts + 1, mdn: row.mdn_mode },
+      newValues: { messageId: row.message_id, partner: row.partner_as2_id, attempts, mdn: row.mdn_mode },
     });
   });
 }
@@ -199,7 +207,7 @@ async function attempt(options: As2SenderOptions, row: OutboundRow): Promise<Sen
     clock.now(),
   );
   const state = await db.transaction(async (tx) => {
-    await tx.run('UPDATE as2_outbound_messages SET attempts = ?, sent_at = ?, last_error = NULL WHERE id = ?', [row.attempts + 1, clock.now().toISOString(), row.id]);
+    await tx.run('UPDATE as2_outbound_messages SET attempts = attempts + 1, sent_at = ?, last_error = NULL WHERE id = ?', [clock.now().toISOString(), row.id]);
     return recordOutboundMdn(tx, clock, { id: row.id, messageId: row.message_id, organisationId: row.organisation_id, partnerAs2Id: row.partner_as2_id }, { headers: answer.headers, body: answer.body, how: 'sync' }, verdict);
   });
   const fields = { as2OutboundId: row.id, messageId: row.message_id, partner: row.partner_as2_id, disposition: verdict.disposition, signature: verdict.signature, micMatched: verdict.micMatched };
@@ -233,9 +241,9 @@ export async function sendDueAs2Messages(options: As2SenderOptions, onlyId?: str
   return attempts;
 }
 
-/** The periodic sender the Node server runs: woken when a message is queued, else every 5 s. */
-export function createAs2Sender(options: As2SenderOptions): PeriodicTask {
-  const task = createPeriodicTask({ name: 'AS2 sender', log: options.log, intervalMs: options.intervalMs ?? 5000, task: async () => void (await sendDueAs2Messages(options)) });
+/** The periodic sender the Node server runs: woken when a message is queued, else every 5 s. runOnce() resolves with the attempts made. */
+export function createAs2Sender(options: As2SenderOptions): PeriodicTask<number> {
+  const task = createPeriodicTask({ name: 'AS2 sender', log: options.log, intervalMs: options.intervalMs ?? 5000, task: () => sendDueAs2Messages(options) });
   const wakeRuns = new Set<Promise<void>>();
   let stopWakeUps: (() => void) | undefined;
   // A wake-up runs at once beside the timer; the claim keeps a message from being sent twice.
@@ -257,5 +265,6 @@ export function createAs2Sender(options: As2SenderOptions): PeriodicTask {
       await task.stop();
       await Promise.all(wakeRuns);
     },
+    runOnce: task.runOnce,
   };
 }

@@ -78,17 +78,19 @@ export async function deliverDueMdns(options: AsyncMdnSenderOptions): Promise<nu
     const claimed = await db.run("UPDATE as2_messages SET mdn_next_attempt_at = ? WHERE id = ? AND mdn_delivery_state = 'pending' AND mdn_next_attempt_at <= ?", [lease, d.id, nowIso]);
     if (claimed.changes === 0) continue;
     const error = await post(d.receipt_delivery_url, d, JSON.parse(d.mdn_headers) as HeaderList, new Uint8Array(d.mdn_body as ArrayBuffer), options.timeoutMs);
-    const attempts = d.mdn_delivery_attempts + 1;
     const at = clock.now();
-    const state = error === null ? 'delivered' : attempts >= asyncMdnMaxAttempts ? 'exhausted' : 'pending';
-    await db.transaction(async (tx) => {
-      await tx.run(
-        `UPDATE as2_messages SET mdn_delivery_state = ?, mdn_delivery_attempts = ?, mdn_last_error = ?,
-           mdn_next_attempt_at = ?, mdn_delivered_at = ? WHERE id = ?`,
-        [state, attempts, error, state === 'pending' ? new Date(at.getTime() + asyncMdnRetryDelayMs(attempts)).toISOString() : null, error === null ? at.toISOString() : null, d.id],
+    const { attempts, state } = await db.transaction(async (tx) => {
+      // The count moves in SQL: an attempt made by another instance (after a lease ran out) is not lost.
+      const { attempts } = (await tx.get<{ attempts: number }>('UPDATE as2_messages SET mdn_delivery_attempts = mdn_delivery_attempts + 1 WHERE id = ? RETURNING mdn_delivery_attempts AS attempts', [d.id]))!;
+      const state = error === null ? 'delivered' : attempts >= asyncMdnMaxAttempts ? 'exhausted' : 'pending';
+      // Delivered stays delivered, whichever instance got there first.
+      const { changes } = await tx.run(
+        `UPDATE as2_messages SET mdn_delivery_state = ?, mdn_last_error = ?,
+           mdn_next_attempt_at = ?, mdn_delivered_at = ? WHERE id = ? AND mdn_delivery_state = 'pending'`,
+        [state, error, state === 'pending' ? new Date(at.getTime() + asyncMdnRetryDelayMs(attempts)).toISOString() : null, error === null ? at.toISOString() : null, d.id],
       );
       // Each retry is on the row; the audit trail gets the outcomes that end the delivery.
-      if (state !== 'pending') {
+      if (state !== 'pending' && changes === 1) {
         await recordAudit(tx, clock, {
           actor: { type: 'system', name: 'AS2 gateway' },
           organisationId: d.organisation_id,
@@ -99,6 +101,7 @@ export async function deliverDueMdns(options: AsyncMdnSenderOptions): Promise<nu
           reason: error ?? undefined,
         });
       }
+      return { attempts, state };
     });
     if (error === null) delivered++;
     const fields = { as2MessageRowId: d.id, messageId: d.message_id, url: d.receipt_delivery_url, attempts };
@@ -108,7 +111,7 @@ export async function deliverDueMdns(options: AsyncMdnSenderOptions): Promise<nu
   return delivered;
 }
 
-/** The periodic sender the Node server runs (every 2 s: an async MDN should not wait long). */
-export function createAsyncMdnSender(options: AsyncMdnSenderOptions): PeriodicTask {
-  return createPeriodicTask({ name: 'async MDN sender', log: options.log, intervalMs: options.intervalMs ?? 2000, task: async () => void (await deliverDueMdns(options)) });
+/** The periodic sender the Node server runs (every 2 s: an async MDN should not wait long). runOnce() resolves with how many were delivered. */
+export function createAsyncMdnSender(options: AsyncMdnSenderOptions): PeriodicTask<number> {
+  return createPeriodicTask({ name: 'async MDN sender', log: options.log, intervalMs: options.intervalMs ?? 2000, task: () => deliverDueMdns(options) });
 }

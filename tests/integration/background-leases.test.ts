@@ -1,0 +1,125 @@
+// Background work claimed in the database, seen from two instances: two connections to one
+// SQLite file, each with its own workers, as two `lotbridge serve` processes have. A periodic
+// pass runs on one instance at a time and a dead holder's lease is taken over when it runs out;
+// mail is sent once whichever instance claims it; every worker offers one awaited pass.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDb, type Db } from '../../shared/db/index.ts';
+import { createLogger } from '../../shared/log.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { queueMail } from '../../shared/mail/queue-mail.ts';
+import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { createPeriodicTask } from '../../shared/scheduling/periodic-task.ts';
+import { createBackgroundWork } from '../../shared/scheduling/background-work.ts';
+import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
+import { enqueueEvent } from '../../shared/outbox/enqueue-event.ts';
+import { createWebhookEndpoint } from '../../shared/webhooks/create-webhook-endpoint.ts';
+import { generateSecret } from '../../shared/webhooks/signature.ts';
+import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
+import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
+
+const log = createLogger('error');
+let t: TestDatabase;
+let other: Db;
+beforeEach(async () => {
+  t = await testDatabase();
+  // The second instance: its own connection to the same file (and the same key file beside it).
+  other = openDb(t.url);
+});
+afterEach(() => {
+  other.close();
+  t.close();
+});
+
+describe('a periodic pass with a lease', () => {
+  it('runs on one instance at a time; the other skips while it runs and may run it after', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let runs = 0;
+    const pass = (db: Db, wait?: Promise<void>) =>
+      createPeriodicTask({
+        name: 'test pass',
+        log,
+        intervalMs: 60_000,
+        lease: { db, clock: t.clock, name: 'test-pass' },
+        task: async () => {
+          runs++;
+          await wait;
+          return runs;
+        },
+      });
+    const first = pass(t.db, held).runOnce();
+    // Wait (bounded) until the first has taken the lease and is running.
+    for (let i = 0; i < 200 && runs === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(runs).toBe(1);
+    expect(await pass(other).runOnce()).toEqual({ ran: false, reason: 'held by another instance' });
+    release();
+    expect(await first).toEqual({ ran: true, result: 1 });
+    // Given back at the end of the pass: the other instance runs the next one at once.
+    expect(await pass(other).runOnce()).toEqual({ ran: true, result: 2 });
+  });
+
+  it('takes over the lease of an instance that died once its time has run out, and not before', async () => {
+    const now = t.clock.now().getTime();
+    await t.db.run("INSERT INTO background_leases (name, holder, lease_until) VALUES ('test-pass', 'instance_dead', ?)", [new Date(now + 60_000).toISOString()]);
+    const task = createPeriodicTask({ name: 'test pass', log, intervalMs: 60_000, lease: { db: other, clock: t.clock, name: 'test-pass' }, task: async () => 'ran' });
+    expect(await task.runOnce()).toEqual({ ran: false, reason: 'held by another instance' });
+    t.clock.advance(60_000);
+    expect(await task.runOnce()).toEqual({ ran: true, result: 'ran' });
+    // Taken over, then given back at the end of the pass.
+    expect(await t.db.all('SELECT name FROM background_leases')).toEqual([]);
+  });
+});
+
+describe('mail from two instances', () => {
+  let smtp: TestSmtpServer;
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+  });
+  afterAll(() => smtp?.close());
+
+  it('sends each queued message once, whichever instance claims it, with one attempt counted', async () => {
+    smtp.received.length = 0;
+    const mail = (n: number) => ({ to: `buyer${n}@example.test`, cc: [], subject: `Message ${n}`, text: `Body ${n}`, locale: 'en' as const, purpose: 'certificate.expiry_reminder' as const, organisationId: null });
+    for (let n = 0; n < 40; n++) await t.db.transaction((tx) => queueMail(tx, t.clock, mail(n)));
+    const senders = [t.db, other].map((db) => createMailSender({ db, clock: t.clock, log, smtpUrl: smtp.url, from: 'no-reply@lotbridge.test' }));
+    const passes = await Promise.all(senders.map((s) => s.runOnce()));
+    await Promise.all(senders.map((s) => s.stop()));
+    expect(passes.reduce((n, p) => n + p.sent, 0)).toBe(40);
+    const recipients = smtp.received.map((m) => m.to[0]).sort();
+    expect(recipients).toHaveLength(40);
+    expect(new Set(recipients).size).toBe(40);
+    expect(await t.db.all('SELECT state, attempts, COUNT(*) AS n FROM mail_messages GROUP BY state, attempts')).toEqual([{ state: 'sent', attempts: 1, n: 40 }]);
+  });
+});
+
+describe('the background work of an instance', () => {
+  let receiver: Receiver;
+  const secret = generateSecret();
+  beforeAll(async () => {
+    // The sender signs on the test's clock: the verifier checks the timestamp against it.
+    receiver = await startReceiver({ secrets: () => [secret], now: () => t.clock.now() });
+  });
+  afterAll(() => receiver?.close());
+
+  it('offers one awaited pass of every worker, which delivers what is due; two instances deliver each event once', async () => {
+    await createWebhookEndpoint(t.ctx, { type: 'system', name: 'test' }, { url: receiver.url, secret, internal: true });
+    for (let n = 0; n < 30; n++) {
+      await t.db.transaction((tx) => enqueueEvent(tx, t.clock, { type: 'lot.submitted', aggregateType: 'lot', aggregateId: `lot_${n % 3}`, organisationId: null, data: { n } }));
+    }
+    const config = loadConfig({ DATABASE_URL: t.url });
+    const work = [t.db, other].map((db) => createBackgroundWork({ db, clock: t.clock, policy: t.ctx.policy, config, log, files: new LocalFileStorage(t.dir) }, { portalUrl: 'http://localhost:1' }));
+    const passes = await Promise.all(work.map((w) => w.runOnce()));
+    await Promise.all(work.map((w) => w.stop()));
+    for (const pass of passes) {
+      expect(Object.keys(pass).sort()).toEqual(['as2', 'asyncMdns', 'auditCheck', 'certificateExpiry', 'edifact', 'mail', 'ordersToEdiPartners', 'recallFollowUps', 'webhooks']);
+    }
+    const attempts = passes.map((p) => (p.webhooks as { attempts: number }).attempts);
+    expect(attempts[0]! + attempts[1]!).toBe(30);
+    expect(receiver.arrivals).toHaveLength(30);
+    expect(new Set(receiver.arrivals.map((a) => a.webhookId)).size).toBe(30);
+    for (const lane of ['lot_0', 'lot_1', 'lot_2']) {
+      expect(receiver.arrivals.filter((a) => a.event.data.aggregate.id === lane).map((a) => a.event.data.aggregate.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    }
+  });
+});
