@@ -12,6 +12,8 @@ declare namespace Cloudflare {
     ASSETS: Fetcher;
     /** Files: certificate PDFs, AS2 bodies and payloads, EDI bytes. */
     FILES: R2Bucket;
+    /** Cloudflare's send_email binding, when MAIL_TRANSPORT=send_email ([[send_email]] in wrangler.toml). */
+    SEND_EMAIL?: SendEmail;
     /** The keys kept outside the database (a secret: base64, newest first, comma-separated). */
     LOTBRIDGE_KEY: string;
   }

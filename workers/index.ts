@@ -5,6 +5,8 @@ import { installAppContext, type AppContext } from '../shared/context.ts';
 import { requestIdFrom } from '../shared/metrics.ts';
 import { createGateway, isGatewayPath } from '../gateway/app.ts';
 import { openWorkersApp, stringVars } from './open-app.ts';
+import { workersBackground } from './background.ts';
+import type { BackgroundPass, BackgroundWork } from '../shared/scheduling/background-work.ts';
 
 type Env = Cloudflare.Env;
 
@@ -18,6 +20,7 @@ export class Lotbridge extends DurableObject<Env> {
   #app?: Promise<AppContext>;
   #portal?: Promise<Server>;
   #gateway?: ReturnType<typeof createGateway>;
+  #background?: BackgroundWork;
 
   /**
    * The app this object runs, opened on first use: the database migrated and the keys installed
@@ -49,8 +52,28 @@ export class Lotbridge extends DurableObject<Env> {
     return response.body;
   }
 
+  /**
+   * One pass of every background worker (webhooks, mail, AS2, EDIFACT, reminders, audit check):
+   * from the Cron Trigger (`scheduled`, over RPC) and from this object's alarm.
+   */
+  async runBackground(): Promise<BackgroundPass> {
+    const app = await this.app();
+    this.#background ??= workersBackground(app, this.env);
+    return this.#background.runOnce();
+  }
+
+  /** Set after a request that may have queued work (mail, events, AS2): sends it within a second, not at the next cron minute. */
+  override async alarm(): Promise<void> {
+    await this.runBackground();
+  }
+
+  async #soon(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + 1000);
+  }
+
   override async fetch(request: Request): Promise<Response> {
     const app = await this.app();
+    if (request.method !== 'GET' && request.method !== 'HEAD') await this.#soon();
     const requestId = requestIdFrom(request.headers.get('x-request-id'));
     const headers = new Headers(request.headers);
     headers.set('x-request-id', requestId);
@@ -74,4 +97,8 @@ function lotbridge(env: Env): DurableObjectStub<Lotbridge> {
 
 export default {
   fetch: (request, env) => lotbridge(env).fetch(request),
+  // Every minute (wrangler.toml [triggers]): the time-driven work (reminders, retries, the audit check).
+  async scheduled(_controller, env) {
+    await lotbridge(env).runBackground();
+  },
 } satisfies ExportedHandler<Env>;
