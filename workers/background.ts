@@ -13,7 +13,6 @@ export function workersBackground(app: AppContext, env: Cloudflare.Env): Backgro
   const sendEmail = env.SEND_EMAIL ? { binding: env.SEND_EMAIL, EmailMessage } : undefined;
   return createBackgroundWork(app, {
     portalUrl: app.config.publicUrl?.origin ?? 'http://localhost:8787',
-    uploadDir: '/',
-    mailTransport: createMailTransport(app.config.mail, { sendEmail }) ?? undefined,
+    mailTransport: createMailTransport(app.config.mail, { sendEmail }),
   });
 }

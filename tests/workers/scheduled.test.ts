@@ -1,7 +1,7 @@
 // A Cron Trigger's run of the real Worker on workerd: one background pass in its Durable Object
 // (L's createBackgroundWork().runOnce()), here finding a certificate 20 days from expiry and
 // sending its reminder through the HTTP mail API (the recorder answers as the API would).
-import { createExecutionContext, createScheduledController, env, runDurableObjectAlarm, waitOnExecutionContext } from 'cloudflare:test';
+import { createScheduledController, env, runDurableObjectAlarm } from 'cloudflare:test';
 import worker from '../../workers/index.ts';
 import { describe, expect, it } from 'vitest';
 import { approveCertificate } from '../../shared/certificates/approve-certificate.ts';
@@ -34,9 +34,7 @@ describe('the Worker on a schedule', () => {
     const mailsToApi = async () => (await recordedRequests()).filter((r) => r.url === workerTestVars.MAIL_API_URL);
     const before = (await mailsToApi()).length;
 
-    const ctx = createExecutionContext();
-    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '* * * * *' }), env, ctx);
-    await waitOnExecutionContext(ctx);
+    await worker.scheduled(createScheduledController({ scheduledTime: new Date(), cron: '* * * * *' }), env);
 
     const sent = (await mailsToApi()).slice(before).map((r) => ({ authorization: r.headers.authorization, ...(JSON.parse(r.body) as { to: string[]; subject: string; text: string }) }));
     const reminder = sent.find((m) => m.text.includes('SX EXPIRING 1'));
