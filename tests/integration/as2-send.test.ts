@@ -68,6 +68,9 @@ let partnerId: string;
 let replies: Reply[] = [];
 const received: Received[] = [];
 let requestNo = 0;
+/** When set, the partner holds its next answer until this settles (an attempt that outlives its lease). */
+let holdNextAnswer: Promise<void> | null = null;
+let answersHeld = 0;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -130,6 +133,12 @@ beforeAll(async () => {
       const body = await readBody(req);
       try {
         const answer = partnerAnswer(req.headers as Record<string, string>, body, replies.shift() ?? 'signed');
+        const hold = holdNextAnswer;
+        holdNextAnswer = null;
+        if (hold) {
+          answersHeld++;
+          await hold;
+        }
         res.writeHead(answer.status, Object.fromEntries(answer.headers)).end(Buffer.from(answer.body));
       } catch (e) {
         res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`partner failed: ${(e as Error).message}`);
@@ -321,6 +330,33 @@ describe('retries', () => {
     } finally {
       await updatePartner(ctx, system, { partnerId, as2Url: partnerUrl });
     }
+  });
+
+  it("a sender whose attempt outlived its lease does not write its failure over the instance that took the message over", async () => {
+    replies = ['503', 'signed'];
+    let answer!: () => void;
+    holdNextAnswer = new Promise<void>((r) => (answer = r));
+    answersHeld = 0;
+    const queued = await queue('slow partner');
+    // Instance A claims it and POSTs; the partner keeps its 503 back.
+    const first = sendDueAs2Messages(sender, queued.id);
+    for (let i = 0; i < 400 && answersHeld === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(answersHeld).toBe(1);
+    // A's lease runs out: instance B takes the message over and it is delivered.
+    clock.advance(5 * 60_000);
+    expect(await sendDueAs2Messages(sender, queued.id)).toBe(1);
+    expect((await row(queued.id)).state).toBe('delivered');
+    const audited = await auditActions(queued.id);
+    // A's 503 comes back late: the message stays delivered, nothing queues it again.
+    answer();
+    await first;
+    const r = await row(queued.id);
+    expect(r.state).toBe('delivered');
+    expect(r.next_attempt_at).toBeNull();
+    expect(r.attempts).toBe(2);
+    expect(await auditActions(queued.id)).toEqual(audited);
+    clock.advance(60 * 60_000);
+    expect(await sendDueAs2Messages(sender, queued.id)).toBe(0);
   });
 
   it('a message whose sender crashed mid-send (lease lapsed) is taken up again', async () => {

@@ -53,6 +53,8 @@ interface OutboundRow {
   mic_algorithm: string | null;
   mdn_mode: 'sync' | 'async' | 'none' | null;
   mdn_signed_requested: number | null;
+  /** This sender's claim (the lease_until it set): its outcome is written only while the claim is still its own. */
+  claimed_until?: string;
 }
 
 interface Stored {
@@ -82,15 +84,16 @@ async function post(url: string, headers: HeaderList, body: Uint8Array, timeoutM
   }
 }
 
-/** Claims a due message (queued and due, or sending with a lapsed lease). */
-async function claim(db: Db, id: string, now: Date): Promise<boolean> {
+/** Claims a due message (queued and due, or sending with a lapsed lease); resolves with the claim's lease_until, or null. */
+async function claim(db: Db, id: string, now: Date): Promise<string | null> {
   const nowIso = now.toISOString();
+  const until = new Date(now.getTime() + leaseMs).toISOString();
   const result = await db.run(
     `UPDATE as2_outbound_messages SET state = 'sending', lease_until = ?
       WHERE id = ? AND ((state = 'queued' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until <= ?))`,
-    [new Date(now.getTime() + leaseMs).toISOString(), id, nowIso, nowIso],
+    [until, id, nowIso, nowIso],
   );
-  return result.changes === 1;
+  return result.changes === 1 ? until : null;
 }
 
 /** The stored request, or a new one built and stored now (then never changed). */
@@ -119,18 +122,25 @@ function systemActor() {
   return { type: 'system' as const, name: 'AS2 gateway' };
 }
 
-/** An attempt that did not reach the partner: queued again after the backoff, or exhausted. */
-async function attemptFailed(options: As2SenderOptions, row: OutboundRow, error: string): Promise<'queued' | 'exhausted'> {
+/**
+ * An attempt that did not reach the partner: queued again after the backoff, or exhausted. Only
+ * while this sender's claim still holds: once its lease ran out another instance may have taken
+ * the message over and delivered it, and a late failure must not queue it again (or audit it
+ * as exhausted); the attempt is still counted.
+ */
+async function attemptFailed(options: As2SenderOptions, row: OutboundRow, error: string): Promise<'queued' | 'exhausted' | 'skipped'> {
   const { db, clock, log } = options;
   const at = clock.now();
   const { attempts, state } = await db.transaction(async (tx) => {
     // The count moves in SQL: an attempt made by another instance (after a lease ran out) is not lost.
     const { attempts } = (await tx.get<{ attempts: number }>('UPDATE as2_outbound_messages SET attempts = attempts + 1 WHERE id = ? RETURNING attempts', [row.id]))!;
     const state: 'queued' | 'exhausted' = attempts >= as2SendMaxAttempts ? 'exhausted' : 'queued';
-    await tx.run(
-      `UPDATE as2_outbound_messages SET state = ?, last_error = ?, lease_until = NULL, next_attempt_at = ?, failure_reason = ? WHERE id = ?`,
-      [state, error, state === 'queued' ? new Date(at.getTime() + as2SendRetryDelayMs(attempts)).toISOString() : null, state === 'exhausted' ? `${attempts} attempts failed; the last: ${error}` : null, row.id],
+    const { changes } = await tx.run(
+      `UPDATE as2_outbound_messages SET state = ?, last_error = ?, lease_until = NULL, next_attempt_at = ?, failure_reason = ?
+        WHERE id = ? AND state = 'sending' AND lease_until = ?`,
+      [state, error, state === 'queued' ? new Date(at.getTime() + as2SendRetryDelayMs(attempts)).toISOString() : null, state === 'exhausted' ? `${attempts} attempts failed; the last: ${error}` : null, row.id, row.claimed_until ?? null],
     );
+    if (changes === 0) return { attempts, state: 'skipped' as const };
     // Each retry is on the row and in the log; the audit trail gets the end of the road.
     if (state === 'exhausted') {
       await recordAudit(tx, clock, {
@@ -146,7 +156,8 @@ async function attemptFailed(options: As2SenderOptions, row: OutboundRow, error:
     return { attempts, state };
   });
   const fields = { as2OutboundId: row.id, messageId: row.message_id, partner: row.partner_as2_id, attempts, error };
-  if (state === 'exhausted') log.error('as2 send exhausted', fields);
+  if (state === 'skipped') log.warn('as2 send failed after its lease ran out: the message is left to the instance that took it over', fields);
+  else if (state === 'exhausted') log.error('as2 send exhausted', fields);
   else log.warn('as2 send failed, will retry', fields);
   return state;
 }
@@ -228,8 +239,9 @@ export async function sendDueAs2Messages(options: As2SenderOptions, onlyId?: str
   );
   let attempts = 0;
   for (const { id } of due) {
-    if (!(await claim(options.db, id, now))) continue;
-    const row = (await options.db.get<OutboundRow>(`${selectRow} WHERE m.id = ?`, [id]))!;
+    const claimedUntil = await claim(options.db, id, now);
+    if (!claimedUntil) continue;
+    const row = { ...(await options.db.get<OutboundRow>(`${selectRow} WHERE m.id = ?`, [id]))!, claimed_until: claimedUntil };
     try {
       await attempt(options, row);
     } catch (e) {
