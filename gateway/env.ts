@@ -12,6 +12,15 @@ export interface GatewayEnv {
   };
 }
 
+/**
+ * The client's address for counting and recording who sent a request: the TCP peer, or on
+ * Workers the address Cloudflare's edge puts in cf-connecting-ip (clients cannot set it), which
+ * the Worker hands the gateway as `clientAddress`. Not for access checks: /metrics looks at the peer only.
+ */
+export function clientAddress(c: { env: unknown }): string | undefined {
+  return peerAddress(c) ?? (c.env as { clientAddress?: string } | undefined)?.clientAddress;
+}
+
 /** The TCP peer when the gateway runs under @hono/node-server (lotbridge serve); undefined behind the portal's hook or on Workers. */
 export function peerAddress(c: { env: unknown }): string | undefined {
   return (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress;

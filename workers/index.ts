@@ -81,7 +81,8 @@ export class Lotbridge extends DurableObject<Env> {
     // Machine paths go straight to the gateway, as on Node: no SvelteKit form check or body limit.
     if (isGatewayPath(new URL(req.url).pathname)) {
       this.#gateway ??= createGateway(() => app);
-      return this.#gateway.fetch(req);
+      // The client's address as Cloudflare's edge gives it: AS2 refusals are counted and recorded by source.
+      return this.#gateway.fetch(req, { clientAddress: request.headers.get('cf-connecting-ip') ?? undefined });
     }
     const server = await this.#server(app);
     return server.respond(req, {

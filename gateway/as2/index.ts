@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { peerAddress, type GatewayEnv } from '../env.ts';
+import { clientAddress, type GatewayEnv } from '../env.ts';
 import { newId } from '../../shared/ids.ts';
 import { as2StorageKey, BodyTooLargeError, storeAs2Body } from '../../shared/edi/messages/as2-files.ts';
 import { receiveAs2Message } from '../../shared/edi/messages/receive-as2-message.ts';
@@ -26,8 +26,8 @@ export function as2Routes(): Hono<GatewayEnv> {
     if (!body) return problem(c, { type: 'about:blank', title: 'empty body', status: 400, detail: 'the request has no body: an AS2 message carries its (signed, encrypted) content in the body' });
 
     const ctx = c.get('ctx');
-    // Refusals count by source (count-as2-refusal.ts); 'unknown' behind the portal's hook or on Workers.
-    const source = peerAddress(c) ?? 'unknown';
+    // Refusals count by source (count-as2-refusal.ts); 'unknown' behind the portal's hook.
+    const source = clientAddress(c) ?? 'unknown';
     const headers = [...c.req.raw.headers];
     const screened = await screenAs2Request(ctx, app.config.as2.id, headers, source);
 

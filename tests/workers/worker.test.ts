@@ -95,6 +95,21 @@ describe('the Worker', () => {
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(bytes);
   });
 
+  it("counts a refused AS2 request under the client's address (cf-connecting-ip, which Cloudflare sets), not under one 'unknown' for every sender", async () => {
+    const refusedFrom = async (address: string) =>
+      worker.fetch(`${origin}/as2`, {
+        method: 'POST',
+        headers: { 'cf-connecting-ip': address, 'as2-version': '1.2', 'as2-from': 'NOBODY-WE-KNOW', 'as2-to': 'LOTBRIDGE', 'message-id': `<${address}@test>`, 'content-type': 'application/pkcs7-mime' },
+        body: 'x',
+      });
+    expect((await refusedFrom('203.0.113.9')).status).toBe(403);
+    expect((await refusedFrom('198.51.100.7')).status).toBe(403);
+    await inLotbridge(async ({ db }) => {
+      const sources = await db.all<{ source: string }>("SELECT source FROM as2_refusals WHERE reason = 'unknown_partner' ORDER BY source");
+      expect(sources.map((r) => r.source)).toEqual(['198.51.100.7', '203.0.113.9']);
+    });
+  });
+
   it('receives an AS2 message (signed, encrypted) and answers with an MDN signed by our identity, the body kept in the bucket', async () => {
     const partnerAs2Id = 'WORKERS-PARTNER';
     const partner = await generateIdentityKey({ as2Id: partnerAs2Id, organisation: 'Alpen Medizintechnik AG', now: new Date() });
