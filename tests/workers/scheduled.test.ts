@@ -26,7 +26,7 @@ describe('the Worker on a schedule', () => {
     const id = res.headers.get('location')!.match(/^\/certificates\/(cer_[a-z2-7]+)\?submitted=1$/)![1]!;
     // The submission set the object's alarm (a pass within a second): run it now, while the
     // certificate is not approved yet, so that only the scheduled run below can remind.
-    await runDurableObjectAlarm(env.LOTBRIDGE.get(env.LOTBRIDGE.idFromName('lotbridge')));
+    expect(await runDurableObjectAlarm(env.LOTBRIDGE.get(env.LOTBRIDGE.idFromName('lotbridge')))).toBe(true);
     await inLotbridge(async (app) => {
       const { record_hash } = (await app.db.get<{ record_hash: string }>('SELECT record_hash FROM certificates WHERE id = ?', [id]))!;
       await approveCertificate(app, await actorFor(app.db, qa.email), rp, { certificateId: id, recordHash: record_hash, credential: { password: demoPassword } });
