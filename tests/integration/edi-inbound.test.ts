@@ -481,6 +481,33 @@ describe('a payload that cannot be processed', () => {
   });
 });
 
+describe('a worker whose claim ran out', () => {
+  it('leaves the claim of the instance that took the message over when its own attempt ends', async () => {
+    const id = await inbound(supplierPartner, supplierOrg, interchange([desadv('Y1', 'DA-EDI-Y1', [{ gtin: gtinA, lot: 'EDI-Y1', quantity: '1', poLine: '1' }])]).bytes);
+    let reading!: () => void;
+    const readStarted = new Promise<void>((r) => (reading = r));
+    let fail!: () => void;
+    const failed = new Promise<void>((r) => (fail = r));
+    // Instance A: its read of the payload stalls past its lease, then fails.
+    const files = Object.create(ctx.files) as typeof ctx.files;
+    files.get = async () => {
+      reading();
+      await failed;
+      throw new Error('the disk went away');
+    };
+    const slow = createEdifactWorker({ ctx: { ...ctx, files }, log: createLogger('error', {}, () => undefined), maxAttempts: 5 });
+    const drained = slow.drain();
+    await readStarted;
+    // Meanwhile A's lease ran out and instance B claimed the message (its lease in the row).
+    const theirs = '2999-01-01T00:00:00.000Z';
+    await db.run('UPDATE as2_messages SET edifact_lease_until = ? WHERE id = ?', [theirs, id]);
+    fail();
+    expect(await drained).toBe(0);
+    expect(await db.get('SELECT edifact_state, edifact_lease_until FROM as2_messages WHERE id = ?', [id])).toEqual({ edifact_state: 'waiting', edifact_lease_until: theirs });
+    await db.run('UPDATE as2_messages SET edifact_lease_until = NULL WHERE id = ?', [id]);
+  });
+});
+
 describe('end to end: POST /as2 → MDN → worker → lots and a queued CONTRL', () => {
   let server: RunningServer;
   let serverDb: Db;

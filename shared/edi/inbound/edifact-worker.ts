@@ -45,7 +45,8 @@ export function createEdifactWorker(options: EdifactWorkerOptions): EdifactWorke
       if (next.length === 0) return processed;
       for (const { id } of next) {
         tried.add(id);
-        if (!(await claim(id))) continue;
+        const claimedUntil = await claim(id);
+        if (!claimedUntil) continue;
         try {
           const result = await processAs2Payload(ctx, { as2MessageId: id });
           processed++;
@@ -56,20 +57,22 @@ export function createEdifactWorker(options: EdifactWorkerOptions): EdifactWorke
           log.error('edifact payload failed', { as2MessageRowId: id, attempts, err: e });
           if (attempts >= maxAttempts) await markPayloadFailed(ctx, id, `processing failed ${attempts} times: ${reason}`);
         } finally {
-          await ctx.db.run('UPDATE as2_messages SET edifact_lease_until = NULL WHERE id = ?', [id]);
+          // Only this worker's own claim: once it ran out another instance may hold the message.
+          await ctx.db.run('UPDATE as2_messages SET edifact_lease_until = NULL WHERE id = ? AND edifact_lease_until = ?', [id, claimedUntil]);
         }
       }
     }
   }
 
-  /** One guarded UPDATE: this instance has the message until the lease runs out. */
-  async function claim(id: string): Promise<boolean> {
+  /** One guarded UPDATE: this instance has the message until the lease runs out; resolves with that lease_until, or null. */
+  async function claim(id: string): Promise<string | null> {
     const now = ctx.clock.now();
+    const until = new Date(now.getTime() + leaseMs).toISOString();
     const { changes } = await ctx.db.run(
       "UPDATE as2_messages SET edifact_lease_until = ? WHERE id = ? AND edifact_state = 'waiting' AND (edifact_lease_until IS NULL OR edifact_lease_until <= ?)",
-      [new Date(now.getTime() + leaseMs).toISOString(), id, now.toISOString()],
+      [until, id, now.toISOString()],
     );
-    return changes === 1;
+    return changes === 1 ? until : null;
   }
 
   /** Counts a failed attempt in the row (every instance sees the same count); resolves with the count. */
