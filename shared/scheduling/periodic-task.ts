@@ -37,11 +37,12 @@ export function createPeriodicTask<T>(options: { name: string; log: Logger; inte
   const lease = options.lease;
 
   async function runOnce(): Promise<PassOutcome<T>> {
-    if (lease && !(await claimPass(lease.db, lease.clock, lease.name, lease.leaseMs ?? 10 * 60_000))) return { ran: false, reason: 'held by another instance' };
+    const claimedUntil = lease ? await claimPass(lease.db, lease.clock, lease.name, lease.leaseMs ?? 10 * 60_000) : null;
+    if (lease && !claimedUntil) return { ran: false, reason: 'held by another instance' };
     try {
       return { ran: true, result: await options.task() };
     } finally {
-      if (lease) await releasePass(lease.db, lease.name);
+      if (lease) await releasePass(lease.db, lease.name, claimedUntil!);
     }
   }
 

@@ -71,6 +71,32 @@ describe('a periodic pass with a lease', () => {
   });
 });
 
+describe('a periodic pass that outlives its lease', () => {
+  it('gives back only its own claim: a newer pass of the same instance (a cron run and an alarm on Workers) keeps the lease', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let started = 0;
+    const pass = (db: Db, wait?: Promise<void>) =>
+      createPeriodicTask({ name: 'test pass', log, intervalMs: 60_000, lease: { db, clock: t.clock, name: 'test-pass', leaseMs: 60_000 }, task: async () => { started++; await wait; return started; } });
+    const old = pass(t.db, held).runOnce();
+    for (let i = 0; i < 200 && started === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    // Its lease runs out while it still runs: the next pass of this same instance takes the lease.
+    t.clock.advance(60_000);
+    let releaseNewer!: () => void;
+    const newerHeld = new Promise<void>((r) => (releaseNewer = r));
+    const newer = pass(t.db, newerHeld).runOnce();
+    for (let i = 0; i < 200 && started === 1; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(started).toBe(2);
+    release();
+    await old;
+    // The old pass ended: the newer one still holds the lease, so another instance does not run beside it.
+    expect(await pass(other).runOnce()).toEqual({ ran: false, reason: 'held by another instance' });
+    releaseNewer();
+    await newer;
+    expect(await t.db.all('SELECT name FROM background_leases')).toEqual([]);
+  });
+});
+
 describe('mail from two instances', () => {
   let smtp: TestSmtpServer;
   beforeAll(async () => {
