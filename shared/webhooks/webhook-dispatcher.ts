@@ -42,6 +42,8 @@ interface Claimed {
   aggregate_type: string;
   aggregate_id: string;
   aggregate_seq: number;
+  /** This claim's lease end (the next_attempt_at it set): a failure is written only while the claim is still this one. */
+  claimed_until: string;
 }
 
 interface Outcome {
@@ -96,7 +98,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     const now = clock.now();
     // A read first: an idle instance does not take the write lock twice a second for nothing.
     if (!(await db.get(`SELECT 1 FROM webhook_deliveries INDEXED BY webhook_deliveries_due WHERE state = 'pending' AND next_attempt_at <= ? LIMIT 1`, [now.toISOString()]))) return [];
-    return db.transaction(async (tx) => {
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    const rows = await db.transaction(async (tx) => {
       const claimed = await tx.all<{ id: number }>(
         `UPDATE webhook_deliveries SET next_attempt_at = ?
           WHERE id IN (
@@ -109,10 +112,10 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
              ORDER BY d.next_attempt_at, d.id
              LIMIT ?)
           RETURNING id`,
-        [new Date(now.getTime() + leaseMs).toISOString(), now.toISOString(), limit],
+        [until, now.toISOString(), limit],
       );
       if (claimed.length === 0) return [];
-      return tx.all<Claimed>(
+      return tx.all<Omit<Claimed, 'claimed_until'>>(
         `SELECT d.id, d.endpoint_id, e.url, e.internal, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
                 o.aggregate_type, o.aggregate_id, o.aggregate_seq
            FROM webhook_deliveries d
@@ -123,6 +126,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
         [JSON.stringify(claimed.map((c) => c.id))],
       );
     });
+    return rows.map((r) => ({ ...r, claimed_until: until }));
   }
 
   // Read for every batch, not cached: a delivery right after a rotation must already carry the new signature.
@@ -205,6 +209,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
           problem: ok ? null : (o.error ?? `HTTP ${o.status}`),
           next: delay === null ? null : new Date(now.getTime() + delay).toISOString(),
           gone: gone ? 1 : 0,
+          claimed: o.delivery.claimed_until,
         };
       });
       const json = JSON.stringify(rows);
@@ -222,6 +227,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
                 completed_at = CASE WHEN r.value ->> 'state' = 'pending' THEN NULL ELSE ? END
            FROM json_each(?) AS r
           WHERE d.id = r.value ->> 'id' AND +d.state = 'pending' -- unary +: look rows up by id, not scan every pending one
+            -- A success stands whoever holds the claim; a failure only while the claim is still this
+            -- attempt's (after its lease ran out another instance may be sending it: its lease stays).
+            AND (r.value ->> 'state' = 'succeeded' OR d.next_attempt_at = r.value ->> 'claimed')
           RETURNING id, state`,
         [at, json],
       );

@@ -14,6 +14,8 @@ import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
 import { enqueueEvent } from '../../shared/outbox/enqueue-event.ts';
 import { createWebhookEndpoint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
+import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
+import { createServer } from 'node:http';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
@@ -94,6 +96,54 @@ describe('a periodic pass that outlives its lease', () => {
     releaseNewer();
     await newer;
     expect(await t.db.all('SELECT name FROM background_leases')).toEqual([]);
+  });
+});
+
+describe('a webhook attempt that outlives its lease', () => {
+  it("does not write its failure over the claim of the instance that took the delivery over", async () => {
+    // A receiver on loopback that answers each request when the test says so, with the status it says.
+    const answers: { status: number; open: Promise<void>; go: () => void }[] = [0, 1].map((i) => {
+      let go!: () => void;
+      const open = new Promise<void>((r) => (go = r));
+      return { status: i === 0 ? 500 : 204, open, go };
+    });
+    let arrived = 0;
+    const server = createServer((req, res) => {
+      const answer = answers[arrived++]!;
+      req.resume();
+      void answer.open.then(() => res.writeHead(answer.status).end());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+      await createWebhookEndpoint(t.ctx, { type: 'system', name: 'test' }, { url, secret: generateSecret(), internal: true });
+      await t.db.transaction((tx) => enqueueEvent(tx, t.clock, { type: 'lot.submitted', aggregateType: 'lot', aggregateId: 'lot_slow', organisationId: null, data: {} }));
+      const [a, b] = [t.db, other].map((db) => createWebhookDispatcher({ db, clock: t.clock, log, timeoutMs: 10_000, leaseMs: 25_000 }));
+      const arrivals = async (n: number) => {
+        for (let i = 0; i < 400 && arrived < n; i++) await new Promise((r) => setTimeout(r, 5));
+        expect(arrived).toBe(n);
+      };
+      // A sends it; the receiver keeps its answer back past A's lease; B takes it over and sends it again.
+      const passA = a!.runOnce();
+      await arrivals(1);
+      t.clock.advance(25_000);
+      const passB = b!.runOnce();
+      await arrivals(2);
+      const bLease = new Date(t.clock.now().getTime() + 25_000).toISOString();
+      const delivery = () => t.db.get<{ state: string; next_attempt_at: string; attempts: number }>('SELECT state, next_attempt_at, attempts FROM webhook_deliveries');
+      expect(await delivery()).toMatchObject({ state: 'pending', next_attempt_at: bLease });
+      // A's late 500: counted, but B's claim stands (no third instance sends it while B's attempt runs).
+      answers[0]!.go();
+      await passA;
+      expect(await delivery()).toEqual({ state: 'pending', next_attempt_at: bLease, attempts: 1 });
+      answers[1]!.go();
+      await passB;
+      expect(await delivery()).toMatchObject({ state: 'succeeded', attempts: 2 });
+      a!.close();
+      b!.close();
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });
 
