@@ -28,7 +28,8 @@ const retryDelaysMs = [60_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000];
 /** A claimed message stays with this instance this long; another sends it after, if this one died. */
 const leaseMs = 5 * 60_000;
 
-type DueMail = { id: string; to_address: string; cc_addresses: string; subject: string; text_body: string; attachments: string };
+/** `claimed_until`: the next_attempt_at this claim set; a failure is written only while the claim is still this one. */
+type DueMail = { id: string; to_address: string; cc_addresses: string; subject: string; text_body: string; attachments: string; claimed_until: string };
 
 /**
  * Sends queued mail one message at a time (mail is not a throughput path). Each message is
@@ -64,7 +65,7 @@ export function createMailSender(options: MailSenderOptions) {
       tx.get<DueMail>(
         `UPDATE mail_messages SET next_attempt_at = ?
           WHERE id = (SELECT id FROM mail_messages WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY created_at LIMIT 1)
-          RETURNING id, to_address, cc_addresses, subject, text_body, attachments`,
+          RETURNING id, to_address, cc_addresses, subject, text_body, attachments, next_attempt_at AS claimed_until`,
         [new Date(now.getTime() + leaseMs).toISOString(), nowIso],
       ),
     );
@@ -88,11 +89,13 @@ export function createMailSender(options: MailSenderOptions) {
       const attempts = await db.transaction(async (tx) => {
         const { attempts } = (await tx.get<{ attempts: number }>('UPDATE mail_messages SET attempts = attempts + 1, last_error = ? WHERE id = ? RETURNING attempts', [error, m.id]))!;
         const delay = retryDelaysMs[attempts - 1];
-        // A message another instance sent meanwhile (after this one's lease ran out) stays sent.
-        await tx.run("UPDATE mail_messages SET state = ?, next_attempt_at = ? WHERE id = ? AND state = 'queued'", [
+        // A message another instance sent meanwhile (after this one's lease ran out) stays sent, and
+        // one it is sending keeps its claim (the next_attempt_at it set): no third instance sends it.
+        await tx.run("UPDATE mail_messages SET state = ?, next_attempt_at = ? WHERE id = ? AND state = 'queued' AND next_attempt_at = ?", [
           delay === undefined ? 'failed' : 'queued',
           delay === undefined ? null : new Date(clock.now().getTime() + delay).toISOString(),
           m.id,
+          m.claimed_until,
         ]);
         return attempts;
       });

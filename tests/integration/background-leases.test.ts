@@ -8,6 +8,7 @@ import { createLogger } from '../../shared/log.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { queueMail } from '../../shared/mail/queue-mail.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
+import { createMailTransport } from '../../shared/mail/mail-transport.ts';
 import { createPeriodicTask } from '../../shared/scheduling/periodic-task.ts';
 import { createBackgroundWork } from '../../shared/scheduling/background-work.ts';
 import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
@@ -99,50 +100,91 @@ describe('a periodic pass that outlives its lease', () => {
   });
 });
 
+/**
+ * A receiver on loopback that answers its requests in turn with `statuses`, each only once the
+ * test lets it go: an attempt kept in flight past its lease.
+ */
+async function heldReceiver(statuses: number[]) {
+  const answers = statuses.map((status) => {
+    let go!: () => void;
+    const open = new Promise<void>((r) => (go = r));
+    return { status, open, go };
+  });
+  let arrived = 0;
+  const server = createServer((req, res) => {
+    const answer = answers[arrived++]!;
+    req.resume();
+    void answer.open.then(() => res.writeHead(answer.status, { 'content-type': 'application/json' }).end('{"id":"m"}'));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
+    answer: (n: number) => answers[n]!.go(),
+    async arrivals(n: number) {
+      for (let i = 0; i < 400 && arrived < n; i++) await new Promise((r) => setTimeout(r, 5));
+      expect(arrived).toBe(n);
+    },
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
 describe('a webhook attempt that outlives its lease', () => {
   it("does not write its failure over the claim of the instance that took the delivery over", async () => {
-    // A receiver on loopback that answers each request when the test says so, with the status it says.
-    const answers: { status: number; open: Promise<void>; go: () => void }[] = [0, 1].map((i) => {
-      let go!: () => void;
-      const open = new Promise<void>((r) => (go = r));
-      return { status: i === 0 ? 500 : 204, open, go };
-    });
-    let arrived = 0;
-    const server = createServer((req, res) => {
-      const answer = answers[arrived++]!;
-      req.resume();
-      void answer.open.then(() => res.writeHead(answer.status).end());
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const receiver = await heldReceiver([500, 204]);
     try {
-      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`;
+      const url = receiver.url;
       await createWebhookEndpoint(t.ctx, { type: 'system', name: 'test' }, { url, secret: generateSecret(), internal: true });
       await t.db.transaction((tx) => enqueueEvent(tx, t.clock, { type: 'lot.submitted', aggregateType: 'lot', aggregateId: 'lot_slow', organisationId: null, data: {} }));
       const [a, b] = [t.db, other].map((db) => createWebhookDispatcher({ db, clock: t.clock, log, timeoutMs: 10_000, leaseMs: 25_000 }));
-      const arrivals = async (n: number) => {
-        for (let i = 0; i < 400 && arrived < n; i++) await new Promise((r) => setTimeout(r, 5));
-        expect(arrived).toBe(n);
-      };
       // A sends it; the receiver keeps its answer back past A's lease; B takes it over and sends it again.
       const passA = a!.runOnce();
-      await arrivals(1);
+      await receiver.arrivals(1);
       t.clock.advance(25_000);
       const passB = b!.runOnce();
-      await arrivals(2);
+      await receiver.arrivals(2);
       const bLease = new Date(t.clock.now().getTime() + 25_000).toISOString();
       const delivery = () => t.db.get<{ state: string; next_attempt_at: string; attempts: number }>('SELECT state, next_attempt_at, attempts FROM webhook_deliveries');
       expect(await delivery()).toMatchObject({ state: 'pending', next_attempt_at: bLease });
       // A's late 500: counted, but B's claim stands (no third instance sends it while B's attempt runs).
-      answers[0]!.go();
+      receiver.answer(0);
       await passA;
       expect(await delivery()).toEqual({ state: 'pending', next_attempt_at: bLease, attempts: 1 });
-      answers[1]!.go();
+      receiver.answer(1);
       await passB;
       expect(await delivery()).toMatchObject({ state: 'succeeded', attempts: 2 });
       a!.close();
       b!.close();
     } finally {
-      await new Promise((r) => server.close(r));
+      await receiver.close();
+    }
+  });
+});
+
+describe('a mail attempt that outlives its lease', () => {
+  it('does not write its failure over the claim of the instance that took the message over', async () => {
+    const receiver = await heldReceiver([500, 200]);
+    try {
+      const config = loadConfig({ DATABASE_URL: t.url, MAIL_TRANSPORT: 'http', MAIL_API_URL: receiver.url, MAIL_API_TOKEN: 'test-token' });
+      await t.db.transaction((tx) => queueMail(tx, t.clock, { to: 'buyer@example.test', cc: [], subject: 'Slow', text: 'Body', locale: 'en', purpose: 'certificate.expiry_reminder', organisationId: null }));
+      const [a, b] = [t.db, other].map((db) => createMailSender({ db, clock: t.clock, log, transport: createMailTransport(config.mail), from: 'no-reply@lotbridge.test' }));
+      // A sends it; the mail API keeps its answer back past A's lease (5 min); B takes it over.
+      const passA = a!.runOnce();
+      await receiver.arrivals(1);
+      t.clock.advance(5 * 60_000);
+      const passB = b!.runOnce();
+      await receiver.arrivals(2);
+      const bLease = new Date(t.clock.now().getTime() + 5 * 60_000).toISOString();
+      const message = () => t.db.get<{ state: string; next_attempt_at: string | null; attempts: number }>('SELECT state, next_attempt_at, attempts FROM mail_messages');
+      // A's late failure: counted, but B's claim stands.
+      receiver.answer(0);
+      await passA;
+      expect(await message()).toEqual({ state: 'queued', next_attempt_at: bLease, attempts: 1 });
+      receiver.answer(1);
+      await passB;
+      expect(await message()).toMatchObject({ state: 'sent', attempts: 2 });
+      await Promise.all([a!.stop(), b!.stop()]);
+    } finally {
+      await receiver.close();
     }
   });
 });
