@@ -16,8 +16,8 @@ import { enqueueEvent } from '../../shared/outbox/enqueue-event.ts';
 import { createWebhookEndpoint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import { createWebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
-import { createServer } from 'node:http';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { heldReceiver } from '../support/held-receiver.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { startReceiver, type Receiver } from '../support/webhook-receiver.ts';
 
@@ -99,34 +99,6 @@ describe('a periodic pass that outlives its lease', () => {
     expect(await t.db.all('SELECT name FROM background_leases')).toEqual([]);
   });
 });
-
-/**
- * A receiver on loopback that answers its requests in turn with `statuses`, each only once the
- * test lets it go: an attempt kept in flight past its lease.
- */
-async function heldReceiver(statuses: number[]) {
-  const answers = statuses.map((status) => {
-    let go!: () => void;
-    const open = new Promise<void>((r) => (go = r));
-    return { status, open, go };
-  });
-  let arrived = 0;
-  const server = createServer((req, res) => {
-    const answer = answers[arrived++]!;
-    req.resume();
-    void answer.open.then(() => res.writeHead(answer.status, { 'content-type': 'application/json' }).end('{"id":"m"}'));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/`,
-    answer: (n: number) => answers[n]!.go(),
-    async arrivals(n: number) {
-      for (let i = 0; i < 400 && arrived < n; i++) await new Promise((r) => setTimeout(r, 5));
-      expect(arrived).toBe(n);
-    },
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
 
 describe('a webhook attempt that outlives its lease', () => {
   it("does not write its failure over the claim of the instance that took the delivery over", async () => {
