@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
-import { systemClock } from '../../shared/clock.ts';
+import { fixedClock, systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
@@ -32,6 +32,8 @@ import { readEnvelope } from '../../shared/edifact/envelope.ts';
 import { encodeInterchange, writeInterchange, type WriteMessage } from '../../shared/edifact/write.ts';
 import { processAs2Payload, type EdiInboundContext } from '../../shared/edi/inbound/process-as2-payload.ts';
 import { createEdifactWorker } from '../../shared/edi/inbound/edifact-worker.ts';
+import { deliverDueMdns } from '../../shared/edi/messages/async-mdn-sender.ts';
+import { heldReceiver } from '../support/held-receiver.ts';
 import { createLogger } from '../../shared/log.ts';
 import { makeTestPki, OpensslDir } from '../support/openssl.ts';
 import { tempDir, type RunningServer } from '../support/server.ts';
@@ -505,6 +507,42 @@ describe('a worker whose claim ran out', () => {
     expect(await drained).toBe(0);
     expect(await db.get('SELECT edifact_state, edifact_lease_until FROM as2_messages WHERE id = ?', [id])).toEqual({ edifact_state: 'waiting', edifact_lease_until: theirs });
     await db.run('UPDATE as2_messages SET edifact_lease_until = NULL WHERE id = ?', [id]);
+  });
+});
+
+describe('an async MDN attempt that outlives its lease', () => {
+  it('does not write its failure over the claim of the instance that took the delivery over', async () => {
+    const receiver = await heldReceiver([503, 200]);
+    const before = await db.get<{ as2_url: string | null; async_mdn_private: number }>('SELECT as2_url, async_mdn_private FROM edi_partners WHERE id = ?', [supplierPartner]);
+    try {
+      await db.run('UPDATE edi_partners SET as2_url = ?, async_mdn_private = 1 WHERE id = ?', [receiver.url, supplierPartner]);
+      const id = await inbound(supplierPartner, supplierOrg, interchange([desadv('M1', 'DA-EDI-M1', [{ gtin: gtinA, lot: 'EDI-M1', quantity: '1', poLine: '1' }])]).bytes);
+      const now = Date.now();
+      await db.run(
+        "UPDATE as2_messages SET receipt_delivery_url = ?, mdn_headers = '[]', mdn_body = ?, mdn_delivery_state = 'pending', mdn_next_attempt_at = ?, mdn_delivery_attempts = 0 WHERE id = ?",
+        [receiver.url, new Uint8Array([1, 2, 3]), new Date(now - 1000).toISOString(), id],
+      );
+      const clock = fixedClock(new Date(now));
+      const options = (db: Db) => ({ db, clock, log: createLogger('error', {}, () => undefined), timeoutMs: 10_000 });
+      // A posts it; the partner keeps its answer back past A's lease (5 min); B takes it over.
+      const passA = deliverDueMdns(options(db));
+      await receiver.arrivals(1);
+      clock.advance(5 * 60_000);
+      const passB = deliverDueMdns(options(db));
+      await receiver.arrivals(2);
+      const bLease = new Date(clock.now().getTime() + 5 * 60_000).toISOString();
+      const delivery = () => db.get<{ state: string; next: string | null; attempts: number }>('SELECT mdn_delivery_state AS state, mdn_next_attempt_at AS next, mdn_delivery_attempts AS attempts FROM as2_messages WHERE id = ?', [id]);
+      // A's late 503: counted, but B's claim stands.
+      receiver.answer(0);
+      await passA;
+      expect(await delivery()).toEqual({ state: 'pending', next: bLease, attempts: 1 });
+      receiver.answer(1);
+      await passB;
+      expect(await delivery()).toMatchObject({ state: 'delivered', attempts: 2 });
+    } finally {
+      await db.run('UPDATE edi_partners SET as2_url = ?, async_mdn_private = ? WHERE id = ?', [before!.as2_url, before!.async_mdn_private, supplierPartner]);
+      await receiver.close();
+    }
   });
 });
 

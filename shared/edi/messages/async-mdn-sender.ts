@@ -83,11 +83,13 @@ export async function deliverDueMdns(options: AsyncMdnSenderOptions): Promise<nu
       // The count moves in SQL: an attempt made by another instance (after a lease ran out) is not lost.
       const { attempts } = (await tx.get<{ attempts: number }>('UPDATE as2_messages SET mdn_delivery_attempts = mdn_delivery_attempts + 1 WHERE id = ? RETURNING mdn_delivery_attempts AS attempts', [d.id]))!;
       const state = error === null ? 'delivered' : attempts >= asyncMdnMaxAttempts ? 'exhausted' : 'pending';
-      // Delivered stays delivered, whichever instance got there first.
+      // Delivered stays delivered, whichever instance got there first; a failure changes the row
+      // only while the claim is still this attempt's (after its lease ran out another instance
+      // may be sending it: that one's claim stays, so no third sends it meanwhile).
       const { changes } = await tx.run(
         `UPDATE as2_messages SET mdn_delivery_state = ?, mdn_last_error = ?,
-           mdn_next_attempt_at = ?, mdn_delivered_at = ? WHERE id = ? AND mdn_delivery_state = 'pending'`,
-        [state, error, state === 'pending' ? new Date(at.getTime() + asyncMdnRetryDelayMs(attempts)).toISOString() : null, error === null ? at.toISOString() : null, d.id],
+           mdn_next_attempt_at = ?, mdn_delivered_at = ? WHERE id = ? AND mdn_delivery_state = 'pending' AND (? = 'delivered' OR mdn_next_attempt_at = ?)`,
+        [state, error, state === 'pending' ? new Date(at.getTime() + asyncMdnRetryDelayMs(attempts)).toISOString() : null, error === null ? at.toISOString() : null, d.id, state, lease],
       );
       // Each retry is on the row; the audit trail gets the outcomes that end the delivery.
       if (state !== 'pending' && changes === 1) {
