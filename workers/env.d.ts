@@ -14,6 +14,8 @@ declare namespace Cloudflare {
     FILES: R2Bucket;
     /** Cloudflare's send_email binding, when MAIL_TRANSPORT=send_email ([[send_email]] in wrangler.toml). */
     SEND_EMAIL?: SendEmail;
+    /** How soon after a write request the object runs a background pass (seconds; default 1). */
+    BACKGROUND_DELAY_SECONDS?: string;
     /** The keys kept outside the database (a secret: base64, newest first, comma-separated). */
     LOTBRIDGE_KEY: string;
   }

@@ -62,13 +62,16 @@ export class Lotbridge extends DurableObject<Env> {
     return this.#background.runOnce();
   }
 
-  /** Set after a request that may have queued work (mail, events, AS2): sends it within a second, not at the next cron minute. */
+  /** Set after a request that may have queued work (mail, events, AS2): see #soon. */
   override async alarm(): Promise<void> {
     await this.runBackground();
   }
 
+  /** Runs the pass BACKGROUND_DELAY_SECONDS (default 1) after a write request, not at the next cron minute. */
   async #soon(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + 1000);
+    const seconds = Number(this.env.BACKGROUND_DELAY_SECONDS ?? '1');
+    if (!(seconds > 0)) throw new Error(`BACKGROUND_DELAY_SECONDS must be a positive number of seconds (got "${this.env.BACKGROUND_DELAY_SECONDS}")`);
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + seconds * 1000);
   }
 
   override async fetch(request: Request): Promise<Response> {

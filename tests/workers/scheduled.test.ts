@@ -24,7 +24,7 @@ describe('the Worker on a schedule', () => {
     const res = await postMultipart(client, '/certificates?/submit', fields, { name: 'expiring.pdf', bytes: await pdfBytes('expiring') });
     expect(res.status).toBe(303);
     const id = res.headers.get('location')!.match(/^\/certificates\/(cer_[a-z2-7]+)\?submitted=1$/)![1]!;
-    // The submission set the object's alarm (a pass within a second): run it now, while the
+    // The submission set the object's alarm (BACKGROUND_DELAY_SECONDS ahead): run it now, while the
     // certificate is not approved yet, so that only the scheduled run below can remind.
     expect(await runDurableObjectAlarm(env.LOTBRIDGE.get(env.LOTBRIDGE.idFromName('lotbridge')))).toBe(true);
     await inLotbridge(async (app) => {
