@@ -1,4 +1,4 @@
-import { base64 } from './base64.ts';
+import { bytesToBase64 } from '../as2/mime.ts';
 import type { MailTransport } from './mail-transport.ts';
 
 /** MAIL_API_URL and MAIL_API_TOKEN. */
@@ -29,7 +29,7 @@ export function httpMailTransport(api: MailApi, fetchImpl: typeof fetch = fetch)
         subject: m.subject,
         text: m.text,
         ...(m.html ? { html: m.html } : {}),
-        ...(m.attachments.length ? { attachments: m.attachments.map((a) => ({ filename: a.filename, content: base64(a.content), content_type: a.contentType })) } : {}),
+        ...(m.attachments.length ? { attachments: m.attachments.map((a) => ({ filename: a.filename, content: bytesToBase64(a.content, 0), content_type: a.contentType })) } : {}),
       };
       let response: Response;
       try {

@@ -4,7 +4,7 @@
  * attachments are base64 (safe for any bytes and any language); non-ASCII header text goes as
  * RFC 2047 encoded words.
  */
-import { base64 } from './base64.ts';
+import { bytesToBase64 } from '../as2/mime.ts';
 import type { ComposedMail } from './mail-transport.ts';
 
 const utf8 = new TextEncoder();
@@ -33,7 +33,7 @@ function encodedText(text: string): string {
     chunk += ch;
   }
   if (chunk) words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${base64(utf8.encode(w))}?=`).join('\r\n ');
+  return words.map((w) => `=?UTF-8?B?${bytesToBase64(utf8.encode(w), 0)}?=`).join('\r\n ');
 }
 
 /** "Name <address>" with a non-ASCII name encoded; a bare address as it is. */
@@ -66,7 +66,7 @@ function multipart(type: string, boundary: string, parts: string[]): string {
   return part([`Content-Type: multipart/${type}; boundary="${boundary}"`], `${parts.map((p) => `--${boundary}\r\n${p}`).join('\r\n')}\r\n--${boundary}--\r\n`);
 }
 
-const textPart = (type: string, text: string) => part([`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64'], base64(utf8.encode(text), 76));
+const textPart = (type: string, text: string) => part([`Content-Type: ${type}; charset=utf-8`, 'Content-Transfer-Encoding: base64'], bytesToBase64(utf8.encode(text)));
 
 /** The whole message; `messageId` without brackets, `at` its Date. */
 export function composeMime(m: ComposedMail, options: { messageId: string; at: Date }): string {
@@ -89,7 +89,7 @@ export function composeMime(m: ComposedMail, options: { messageId: string; at: D
           `Content-Disposition: attachment;\r\n ${fileParameter('filename', a.filename)}`,
           'Content-Transfer-Encoding: base64',
         ],
-        base64(a.content, 76),
+        bytesToBase64(a.content),
       ),
     );
     body = multipart('mixed', boundary(1), [body, ...files]);
