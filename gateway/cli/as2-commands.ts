@@ -67,7 +67,7 @@ export const as2Commands: Record<string, Command> = {
         if (v.wait && !receiptUrl && (await findPartnerByAs2Id(app.db, to, app.clock.now()))?.mdn === 'async') {
           throw new AppError('invalid_input', `partner "${to}" sends its MDN asynchronously to our /as2: set PUBLIC_URL to the server's public address (e.g. https://edi.example.com) to use --wait; nothing was queued`);
         }
-        const queued = await sendAs2File(app, operator(), { to, filename: basename(file), payload, subject: text(v, 'subject'), contentType: text(v, 'content-type') });
+        const queued = await sendAs2File(app, operator(), { to, filename: basename(file), payload, subject: text(v, 'subject'), contentType: text(v, 'content-type'), receiptUrl });
         console.log(`Queued ${basename(file)} (${payload.byteLength} bytes) for "${to}": Message-ID <${queued.messageId}>, id ${queued.id}`);
         if (!v.wait) {
           console.log('The running server sends it; "--wait" sends it from here and waits for the MDN.');

@@ -459,6 +459,18 @@ describe('async MDN, received at POST /as2 (receiveAs2Message) and matched by Or
     expect(reply).toMatchObject({ kind: 'ack', status: 200, text: expect.stringMatching(/recorded: failed: Received-Content-MIC/) });
     expect((await row(second.id)).state).toBe('failed');
   });
+
+  it('a message queued with its own receipt URL (`lotbridge as2 send` with PUBLIC_URL) asks for the MDN there, whichever instance builds it', async () => {
+    replies = ['accept'];
+    received.length = 0;
+    const queuedByCli = await db.transaction((tx) =>
+      queueAs2Message(tx, clock, { partnerId, payload, filename: 'cli.edi', contentType: 'application/edifact', subject: 'from the CLI', purpose: 'manual', receiptUrl: 'https://edi.cli.example/as2' }),
+    );
+    // `sender` is a server whose own receipt URL is http://lotbridge.test/as2.
+    await sendDueAs2Messages(sender, queuedByCli.id);
+    expect(received[0]!.headers['receipt-delivery-option']).toBe('https://edi.cli.example/as2');
+    expect(JSON.parse((await row(queuedByCli.id)).request_headers as string)).toContainEqual(['Receipt-Delivery-Option', 'https://edi.cli.example/as2']);
+  });
 });
 
 describe('profile problems retry with a precise reason', () => {

@@ -46,6 +46,7 @@ interface OutboundRow {
   filename: string;
   content_type: string;
   payload: ArrayBuffer;
+  receipt_url: string | null;
   attempts: number;
   request_headers: string | null;
   request_body: ArrayBuffer | null;
@@ -64,7 +65,7 @@ interface Stored {
 
 type Answer = { ok: true; status: number; headers: HeaderList; body: Uint8Array } | { ok: false; error: string };
 
-const selectRow = `SELECT m.id, m.partner_id, p.as2_id AS partner_as2_id, p.organisation_id, m.message_id, m.subject, m.filename, m.content_type, m.payload,
+const selectRow = `SELECT m.id, m.partner_id, p.as2_id AS partner_as2_id, p.organisation_id, m.message_id, m.subject, m.filename, m.content_type, m.payload, m.receipt_url,
     m.attempts, m.request_headers, m.request_body, m.expected_mic, m.mic_algorithm, m.mdn_mode, m.mdn_signed_requested
   FROM as2_outbound_messages m JOIN edi_partners p ON p.id = m.partner_id`;
 

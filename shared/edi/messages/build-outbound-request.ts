@@ -24,6 +24,8 @@ export interface QueuedMessage {
   filename: string;
   content_type: string;
   payload: ArrayBuffer | Uint8Array;
+  /** Set when whoever queued the message chose where the async MDN goes. */
+  receipt_url?: string | null;
 }
 
 export interface BuiltRequest {
@@ -63,7 +65,8 @@ export async function buildOutboundRequest(db: Pick<Db, 'all' | 'keys'>, now: Da
   if (!partner.as2Url) throw new OutboundBuildError(`partner "${partner.as2Id}" has no AS2 URL: set where its AS2 server listens (as2_url) in its profile`);
   const { signing } = await loadAs2Keys(db, now);
   if (!signing) throw new OutboundBuildError('we have no active AS2 signing key: start the server once or run "lotbridge as2 identity"');
-  if (partner.mdn === 'async' && !settings.receiptUrl) {
+  const receiptUrl = message.receipt_url ?? settings.receiptUrl;
+  if (partner.mdn === 'async' && !receiptUrl) {
     throw new OutboundBuildError(`partner "${partner.as2Id}" sends async MDNs, but our own /as2 URL is unknown: set PUBLIC_URL so the partner can reach us`);
   }
   const certificate = encryptionCertificate(partner);
@@ -86,7 +89,7 @@ export async function buildOutboundRequest(db: Pick<Db, 'all' | 'keys'>, now: Da
     mdn:
       partner.mdn === 'none'
         ? undefined
-        : { to: settings.ourAs2Id, signed: partner.mdnSigned, micAlgorithm: digest, asyncUrl: partner.mdn === 'async' ? settings.receiptUrl : undefined },
+        : { to: settings.ourAs2Id, signed: partner.mdnSigned, micAlgorithm: digest, asyncUrl: partner.mdn === 'async' ? receiptUrl : undefined },
     date: now,
   });
   return {

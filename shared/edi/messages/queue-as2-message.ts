@@ -21,6 +21,8 @@ export interface QueueAs2MessageInput {
   subject: string;
   purpose: string;
   relatesTo?: { type: string; id: string };
+  /** Our /as2 URL for an async MDN, when the queuer decides it; else the sending instance's own. */
+  receiptUrl?: string;
 }
 
 /** Our Message-IDs (stored without angle brackets): unique by the random id alone. */
@@ -49,8 +51,8 @@ export async function queueAs2Message(tx: Tx, clock: Clock, input: QueueAs2Messa
   const now = clock.now().toISOString();
   await tx.run(
     `INSERT INTO as2_outbound_messages (id, partner_id, message_id, subject, filename, content_type, payload, payload_sha256, payload_size_bytes,
-       purpose, relates_to_type, relates_to_id, created_at, state, attempts, next_attempt_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)`,
+       purpose, relates_to_type, relates_to_id, receipt_url, created_at, state, attempts, next_attempt_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?)`,
     [
       id,
       partner.id,
@@ -64,6 +66,7 @@ export async function queueAs2Message(tx: Tx, clock: Clock, input: QueueAs2Messa
       input.purpose,
       input.relatesTo?.type ?? null,
       input.relatesTo?.id ?? null,
+      input.receiptUrl ?? null,
       now,
       now,
     ],

@@ -15,6 +15,8 @@ export interface SendAs2FileInput {
   payload: Uint8Array;
   subject?: string;
   contentType?: string;
+  /** Where the partner sends an async MDN (our PUBLIC_URL's /as2), fixed now for whichever instance sends it. */
+  receiptUrl?: string;
 }
 
 /** EDIFACT when it starts like an interchange, else opaque bytes. */
@@ -29,7 +31,7 @@ export async function sendAs2File(ctx: UseCaseContext, by: SystemActor, input: S
   const contentType = input.contentType ?? guessContentType(input.payload);
   const subject = input.subject ?? input.filename;
   return ctx.db.transaction(async (tx) => {
-    const queued = await queueAs2Message(tx, ctx.clock, { partnerId: partner.id, payload: input.payload, filename: input.filename, contentType, subject, purpose: 'manual' });
+    const queued = await queueAs2Message(tx, ctx.clock, { partnerId: partner.id, payload: input.payload, filename: input.filename, contentType, subject, purpose: 'manual', receiptUrl: input.receiptUrl });
     await recordAudit(tx, ctx.clock, {
       actor: by,
       organisationId: partner.organisation_id,
