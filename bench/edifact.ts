@@ -22,6 +22,7 @@ import { resolve } from 'node:path';
 import { tokenize } from '../shared/edifact/tokenize.ts';
 import { ChunkTokenizer } from '../shared/edifact/chunk-tokenizer.ts';
 import { OrdersLineReader } from '../shared/erp/map-orders.ts';
+import { SegmentBatch } from '../shared/edifact/segment-batch.ts';
 import { readEnvelope } from '../shared/edifact/envelope.ts';
 import { isEdifactError } from '../shared/edifact/problems.ts';
 import { contrlForRefusal, recordedProblems, writeContrl } from '../shared/edifact/write-contrl.ts';
@@ -70,7 +71,7 @@ let lastLines = 0;
 function ourWholeTokenizeAndMap(): number {
   const ic = tokenize(bytes, { mode: 'lenient' });
   const orders = new OrdersLineReader();
-  for (const s of ic.segments) orders.push(s);
+  orders.read(SegmentBatch.of(ic.segments));
   lastLines = orders.lines.length;
   return ic.segments.length;
 }
@@ -79,12 +80,12 @@ function ourTokenizeAndMap(): number {
   const t = new ChunkTokenizer({ mode: 'lenient' });
   const orders = new OrdersLineReader();
   let n = 0;
-  const feed = (segments: ReturnType<ChunkTokenizer['write']>) => {
-    n += segments.length;
-    for (const s of segments) orders.push(s);
+  const feed = (batch: SegmentBatch) => {
+    n += batch.length;
+    orders.read(batch);
   };
-  for (let i = 0; i < bytes.length; i += chunkSize) feed(t.write(bytes.subarray(i, i + chunkSize)));
-  feed(t.end());
+  for (let i = 0; i < bytes.length; i += chunkSize) feed(t.writeBatch(bytes.subarray(i, i + chunkSize)));
+  feed(t.endBatch());
   lastLines = orders.lines.length;
   return n;
 }

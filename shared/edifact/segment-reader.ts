@@ -4,6 +4,7 @@ import { maxWarnings, type Segment, type ServiceChars, type TokenizeMode } from 
 import { EdifactError, syntaxProblem, type EdifactProblem, type EdifactProblemCode } from './problems.ts';
 import { show, unoa, unoaLenient, unob } from './charsets.ts';
 import { LazySegment, ReadSegment, type Separators } from './segments.ts';
+import { SegmentBatch, tagCode, tagName } from './segment-batch.ts';
 import { value } from './element-values.ts';
 
 /**
@@ -51,7 +52,11 @@ export class SegmentReader {
     this.separators = { element: chars.element, component: chars.component, repetition: chars.repetition };
     this.terminator = chars.segment;
     this.special = specialTable(chars, this.allowed, this.strictLatin1);
+    this.fast = fastSegmentRegExp(chars, this.special, this.allowed !== null);
   }
+
+  /** A whole segment of the common kind, from lastIndex (see fastSegment); null when no segment can be. */
+  private readonly fast: RegExp | null;
 
   private readonly terminator: string;
   /** Element, component and repetition separators, for LazySegment. */
@@ -72,9 +77,11 @@ export class SegmentReader {
   /**
    * Reads the complete segments of pending + text into `out`; `final`: no text follows. The
    * segment cut by the previous piece is completed on a small joined string; the rest is read
-   * in `text` itself (a flat string, which is what makes the scan fast).
+   * in `text` itself (a flat string, which is what makes the scan fast): the segments of the
+   * common kind are kept in `out` as columns over `text`.
    */
-  push(text: string, final: boolean, out: Segment[]): void {
+  push(text: string, final: boolean, out: SegmentBatch): void {
+    if (!out.inText) out.text = text;
     let from = 0;
     if (this.pending.length) {
       // Where the cut segment really ends: its first terminator that no release character
@@ -113,7 +120,7 @@ export class SegmentReader {
    * have found in it had the text come whole, before an error that comes after it (bad UTF-8).
    */
   checkPending(): void {
-    if (this.pending.length) this.scan(this.pending, 0, false, [], this.pendingOffset);
+    if (this.pending.length) this.scan(this.pending, 0, false, new SegmentBatch(), this.pendingOffset);
   }
 
   /** Whether the cut segment (pending) ends in a release character still waiting for its character (segment() sets tailOpen when it stops). */
@@ -158,7 +165,7 @@ export class SegmentReader {
   private base = 0;
 
   /** Reads segments of `s` from `from`; returns where it stopped (the start of an incomplete segment, or the end). */
-  private scan(s: string, from: number, final: boolean, out: Segment[], base: number): number {
+  private scan(s: string, from: number, final: boolean, out: SegmentBatch, base: number): number {
     this.base = base;
     const n = s.length;
     let i = from;
@@ -180,43 +187,34 @@ export class SegmentReader {
   /**
    * The common case in one regular-expression step: a segment without release characters,
    * control characters or characters outside the repertoire, with a plain three-letter tag, is
-   * found by its terminator and kept as a LazySegment (split into elements when first read).
-   * Anything else (or an incomplete segment) returns null and goes the character-by-character way.
+   * found by its terminator and kept as columns of `out` when `s` is its text (else as a
+   * LazySegment, split into elements when first read). Anything else (or an incomplete segment)
+   * returns null and goes the character-by-character way.
    */
-  private fastSegment(s: string, start: number, out: Segment[]): number | null {
-    const special = this.special;
-    // Above U+00FF only a restricted repertoire (UNOA, UNOB) needs care.
-    const wide = this.allowed !== null ? 1 : 0;
-    const n = s.length;
-    let end = start;
-    for (; end < n; end++) {
-      const c = s.charCodeAt(end);
-      if ((c < 256 ? special[c] : wide) === 1) break;
-    }
-    if (end >= n || s.charCodeAt(end) !== this.cS || end - start < 3) return null;
-    const afterTag = s.charCodeAt(start + 3);
-    if (!isTagChar(s.charCodeAt(start)) || !isTagChar(s.charCodeAt(start + 1)) || !isTagChar(s.charCodeAt(start + 2))) return null;
-    if (end !== start + 3 && afterTag !== this.cE) return null;
-    this.emit(new LazySegment(this.internTag(s, start), s, end === start + 3 ? -1 : start + 4, end, this.separators, this.count + 1, this.base + start), out);
+  private fastSegment(s: string, start: number, out: SegmentBatch): number | null {
+    const re = this.fast;
+    if (re === null) return null;
+    re.lastIndex = start;
+    if (!re.test(s)) return null;
+    const end = re.lastIndex - 1;
+    const code = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | s.charCodeAt(start + 2);
+    // Objects: the service segments (UN…, the reader tracks them for the context of a refusal),
+    // the first segment (refused unless it is the UNB) and a segment read from another string
+    // than the batch's text (the one completing a segment cut by the previous chunk).
+    if (s === out.text && code >>> 8 !== un && this.count > 0) {
+      this.count++;
+      if (!out.inText) {
+        out.inText = true;
+        out.textOffset = this.base;
+      }
+      out.addInText(code, start, end);
+    } else this.emit(new LazySegment(tagName(code), s, end === start + 3 ? -1 : start + 4, end, this.separators, this.count + 1, this.base + start), out);
     return end + 1;
   }
 
-  private readonly tags = new Map<number, string>();
-
-  /** One shared (internalised) string per tag: no allocation per segment, and tag comparisons by identity. */
-  private internTag(s: string, start: number): string {
-    const key = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | s.charCodeAt(start + 2);
-    let tag = this.tags.get(key);
-    if (tag === undefined) {
-      tag = Object.keys({ [s.slice(start, start + 3)]: 0 })[0]!;
-      this.tags.set(key, tag);
-    }
-    return tag;
-  }
-
-  private emit(segment: Segment, out: Segment[]): void {
+  private emit(segment: Segment, out: SegmentBatch): void {
     this.count++;
-    out.push(segment);
+    out.addObject(segment);
     if (segment.position === 1 && segment.tag !== 'UNB') throw new EdifactError([syntaxProblem('noUnb', {}, { segment: 1, tag: segment.tag })]);
     if (segment.tag.charCodeAt(0) === 85 && segment.tag.charCodeAt(1) === 78) this.track(segment); // UN…
   }
@@ -249,7 +247,7 @@ export class SegmentReader {
   }
 
   /** Reads one segment starting at `start`; returns the index after its terminator, or -1 when it is incomplete. */
-  private segment(s: string, start: number, final: boolean, out: Segment[]): number {
+  private segment(s: string, start: number, final: boolean, out: SegmentBatch): number {
     const { cC, cE, cR, cS, cRep, lenient, allowed, strictLatin1 } = this;
     const n = s.length;
     const position = this.count + 1;
@@ -349,6 +347,30 @@ function specialTable(chars: ServiceChars, allowed: Uint8Array | null, strictLat
   for (const ch of [chars.element, chars.component, chars.repetition]) if (ch && ch.charCodeAt(0) < 256 && ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f) t[ch.charCodeAt(0)] = 0;
   for (const ch of [chars.segment, chars.release]) if (ch.charCodeAt(0) < 256) t[ch.charCodeAt(0)] = 1;
   return t;
+}
+
+/** The tag code of "UN" shifted by 8 (see tagCode): the service segments' prefix. */
+const un = tagCode('UNB') >>> 8;
+
+/**
+ * What fastSegment takes in one step: a plain three-character tag, then (unless the element
+ * separator needs care) an element separator and any characters but those of `special` (and,
+ * in a restricted repertoire, those above U+00FF), then the terminator. Null when the terminator
+ * is not one the class stops at (a segment can then only be read the careful way).
+ */
+function fastSegmentRegExp(chars: ServiceChars, special: Uint8Array, wide: boolean): RegExp | null {
+  const stops = (c: number) => (c < 256 ? special[c] === 1 : wide);
+  const hex = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
+  let stopClass = '';
+  for (let c = 0; c < 256; c++) if (special[c] === 1) stopClass += hex(c);
+  if (wide) stopClass += '\\u0100-\\uffff';
+  let tagClass = '';
+  for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ') if (!stops(c.charCodeAt(0))) tagClass += c;
+  const cE = chars.element.charCodeAt(0);
+  const cS = chars.segment.charCodeAt(0);
+  if (!stops(cS) || tagClass === '') return null;
+  const elements = stops(cE) ? '' : `(?:${hex(cE)}[^${stopClass}]*)?`;
+  return new RegExp(`[${tagClass}]{3}${elements}${hex(cS)}`, 'y');
 }
 
 function isTagChar(c: number): boolean {

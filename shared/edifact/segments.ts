@@ -74,31 +74,34 @@ export class LazySegment implements Segment {
   /** Component c of element e (1-based, first repetition), '' when absent: read in place, without splitting the segment. */
   valueAt(e: number, c: number): string {
     if (this.split !== null) return this.split.els[e - 1]?.[c - 1] ?? '';
-    if (this.from < 0) return '';
-    const src = this.src;
-    const to = this.to;
-    const cE = this.seps.element.charCodeAt(0);
-    const cC = this.seps.component.charCodeAt(0);
-    const cR = this.seps.repetition === null ? -1 : this.seps.repetition.charCodeAt(0);
-    let p = this.from;
-    for (let k = 1; k < e; k++) {
-      while (p < to && src.charCodeAt(p) !== cE) p++;
-      if (p >= to) return '';
-      p++;
-    }
-    for (let k = 1; k < c; k++) {
-      let ch = -1;
-      while (p < to && (ch = src.charCodeAt(p)) !== cC && ch !== cE && ch !== cR) p++;
-      if (p >= to || ch !== cC) return '';
-      p++;
-    }
-    let q = p;
-    let ch = -1;
-    while (q < to && (ch = src.charCodeAt(q)) !== cC && ch !== cE && ch !== cR) q++;
-    return src.slice(p, q);
+    return componentIn(this.src, this.from, this.to, this.seps, e, c);
   }
 
   toJSON(): Segment {
     return { tag: this.tag, elements: this.elements, repetitions: this.repetitions, position: this.position, offset: this.offset };
   }
+}
+
+/** Component c of element e (1-based, first repetition) of the segment text src[from, to) (from: its first element's first character, -1 when it has none), '' when absent. */
+export function componentIn(src: string, from: number, to: number, seps: Separators, e: number, c: number): string {
+  if (from < 0) return '';
+  const cE = seps.element.charCodeAt(0);
+  const cC = seps.component.charCodeAt(0);
+  const cR = seps.repetition === null ? -1 : seps.repetition.charCodeAt(0);
+  let p = from;
+  for (let k = 1; k < e; k++) {
+    while (p < to && src.charCodeAt(p) !== cE) p++;
+    if (p >= to) return '';
+    p++;
+  }
+  for (let k = 1; k < c; k++) {
+    let ch = -1;
+    while (p < to && (ch = src.charCodeAt(p)) !== cC && ch !== cE && ch !== cR) p++;
+    if (p >= to || ch !== cC) return '';
+    p++;
+  }
+  let q = p;
+  let ch = -1;
+  while (q < to && (ch = src.charCodeAt(q)) !== cC && ch !== cE && ch !== cR) q++;
+  return src.slice(p, q);
 }
