@@ -52,10 +52,10 @@ export class SegmentReader {
     this.separators = { element: chars.element, component: chars.component, repetition: chars.repetition };
     this.terminator = chars.segment;
     this.special = specialTable(chars, this.allowed, this.strictLatin1);
-    this.fast = fastSegmentRegExp(chars, this.special, this.allowed !== null);
+    this.fast = fastRunRegExp(chars, this.special, this.allowed !== null, this.lenient);
   }
 
-  /** A whole segment of the common kind, from lastIndex (see fastSegment); null when no segment can be. */
+  /** A run of segments of the common kind, from lastIndex (see fastRun); null when no segment can be one. */
   private readonly fast: RegExp | null;
 
   private readonly terminator: string;
@@ -168,35 +168,55 @@ export class SegmentReader {
   private scan(s: string, from: number, final: boolean, out: SegmentBatch, base: number): number {
     this.base = base;
     const n = s.length;
-    let i = from;
+    let i = this.between(s, from, n);
     for (;;) {
-      // Between segments: line breaks and (lenient) blanks.
-      while (i < n) {
-        const c = s.charCodeAt(i);
-        if (this.lineBreak(c) || (this.lenient && (c === 32 || c === 9))) i++;
-        else break;
+      if (i >= n) return n;
+      // The common case: a run of segments found in one step, then each by its terminator.
+      const run = this.fastRun(s, i);
+      while (i < run) {
+        const end = s.indexOf(this.terminator, i + 3);
+        this.fastSegment(s, i, end, out);
+        this.scanned += end + 1 - i;
+        i = this.between(s, end + 1, run);
       }
       if (i >= n) return n;
-      const end = this.fastSegment(s, i, out) ?? this.segment(s, i, final, out);
+      const end = this.segment(s, i, final, out);
       this.scanned += (end < 0 ? n : end) - i;
       if (end < 0) return i;
-      i = end;
+      i = this.between(s, end, n);
     }
   }
 
+  /** Skips what may stand between segments (line breaks and, lenient, blanks) from i, up to `to`. */
+  private between(s: string, i: number, to: number): number {
+    while (i < to) {
+      const c = s.charCodeAt(i);
+      if (this.lineBreak(c) || (this.lenient && (c === 32 || c === 9))) i++;
+      else return i;
+    }
+    return i;
+  }
+
   /**
-   * The common case in one regular-expression step: a segment without release characters,
-   * control characters or characters outside the repertoire, with a plain three-letter tag, is
-   * found by its terminator and kept as columns of `out` when `s` is its text (else as a
-   * LazySegment, split into elements when first read). Anything else (or an incomplete segment)
-   * returns null and goes the character-by-character way.
+   * Where the run of segments of the common kind from `start` ends (`start` when there is none):
+   * segments without release characters, control characters or characters outside the
+   * repertoire, with a plain three-letter tag, and what may stand between them, found in one
+   * regular-expression step (see fastRunRegExp). Each is read by fastSegment; the segment after
+   * the run (anything else, or an incomplete segment) goes the character-by-character way.
    */
-  private fastSegment(s: string, start: number, out: SegmentBatch): number | null {
+  private fastRun(s: string, start: number): number {
     const re = this.fast;
-    if (re === null) return null;
+    if (re === null) return start;
     re.lastIndex = start;
-    if (!re.test(s)) return null;
-    const end = re.lastIndex - 1;
+    re.test(s);
+    return re.lastIndex;
+  }
+
+  /**
+   * A segment of a fast run, s[start…end] (end: its terminator), kept as columns of `out` when
+   * `s` is its text (else as a LazySegment, split into elements when first read).
+   */
+  private fastSegment(s: string, start: number, end: number, out: SegmentBatch): void {
     const code = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | s.charCodeAt(start + 2);
     // Objects: the service segments (UN…, the reader tracks them for the context of a refusal),
     // the first segment (refused unless it is the UNB) and a segment read from another string
@@ -209,7 +229,6 @@ export class SegmentReader {
       }
       out.addInText(code, start, end);
     } else this.emit(new LazySegment(tagName(code), s, end === start + 3 ? -1 : start + 4, end, this.separators, this.count + 1, this.base + start), out);
-    return end + 1;
   }
 
   private emit(segment: Segment, out: SegmentBatch): void {
@@ -353,12 +372,13 @@ function specialTable(chars: ServiceChars, allowed: Uint8Array | null, strictLat
 const un = tagCode('UNB') >>> 8;
 
 /**
- * What fastSegment takes in one step: a plain three-character tag, then (unless the element
- * separator needs care) an element separator and any characters but those of `special` (and,
- * in a restricted repertoire, those above U+00FF), then the terminator. Null when the terminator
- * is not one the class stops at (a segment can then only be read the careful way).
+ * What fastRun takes in one step: segments, each a plain three-character tag, then (unless the
+ * element separator needs care) an element separator and any characters but those of `special`
+ * (and, in a restricted repertoire, those above U+00FF), then the terminator; each followed by
+ * what SegmentReader.between skips. Null when the terminator is not one the class stops at (a
+ * segment can then only be read the careful way).
  */
-function fastSegmentRegExp(chars: ServiceChars, special: Uint8Array, wide: boolean): RegExp | null {
+function fastRunRegExp(chars: ServiceChars, special: Uint8Array, wide: boolean, lenient: boolean): RegExp | null {
   const stops = (c: number) => (c < 256 ? special[c] === 1 : wide);
   const hex = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
   let stopClass = '';
@@ -370,7 +390,8 @@ function fastSegmentRegExp(chars: ServiceChars, special: Uint8Array, wide: boole
   const cS = chars.segment.charCodeAt(0);
   if (!stops(cS) || tagClass === '') return null;
   const elements = stops(cE) ? '' : `(?:${hex(cE)}[^${stopClass}]*)?`;
-  return new RegExp(`[${tagClass}]{3}${elements}${hex(cS)}`, 'y');
+  const between = [13, 10].filter((c) => c !== cS).concat(lenient ? [32, 9] : []).map(hex).join('');
+  return new RegExp(`(?:[${tagClass}]{3}${elements}${hex(cS)}[${between}]*)*`, 'y');
 }
 
 function isTagChar(c: number): boolean {
