@@ -22,7 +22,7 @@ import { resolve } from 'node:path';
 import { tokenize } from '../shared/edifact/tokenize.ts';
 import { ChunkTokenizer } from '../shared/edifact/chunk-tokenizer.ts';
 import { OrdersLineReader } from '../shared/erp/map-orders.ts';
-import { SegmentBatch } from '../shared/edifact/segment-batch.ts';
+import { SegmentBatch } from '../shared/edifact/segments.ts';
 import { readEnvelope } from '../shared/edifact/envelope.ts';
 import { isEdifactError } from '../shared/edifact/problems.ts';
 import { contrlForRefusal, recordedProblems, writeContrl } from '../shared/edifact/write-contrl.ts';

@@ -4,7 +4,7 @@ import { latin1Charsets, utf8Charsets } from './charsets.ts';
 import { concat, completeUtf8, firstBadUtf8, latin1, utf8Decoder } from './decode.ts';
 import { headComplete, readHead } from './read-head.ts';
 import { SegmentReader } from './segment-reader.ts';
-import { SegmentBatch } from './segment-batch.ts';
+import { SegmentBatch } from './segments.ts';
 import { value } from './element-values.ts';
 
 /**
@@ -16,7 +16,7 @@ import { value } from './element-values.ts';
  * reported after the segments before it were read. In lenient mode under a latin1 charset the
  * bytes from the first chunk with a non-ASCII byte on are held until the end, where they are
  * decoded as UTF-8 if they all are (the charset mismatch partners make), else as latin1.
- * `writeBatch`/`endBatch` return the same segments as columns (segment-batch.ts), without an
+ * `writeBatch`/`endBatch` return the same segments as columns (segments.ts' SegmentBatch), without an
  * object per segment: what a reader that keeps only a few values of each (a mapper) takes.
  */
 export class ChunkTokenizer {

@@ -3,8 +3,7 @@
 import { maxWarnings, type Segment, type ServiceChars, type TokenizeMode } from './interchange.ts';
 import { EdifactError, syntaxProblem, type EdifactProblem, type EdifactProblemCode } from './problems.ts';
 import { show, unoa, unoaLenient, unob } from './charsets.ts';
-import { LazySegment, ReadSegment, type Separators } from './segments.ts';
-import { SegmentBatch, tagCode, tagName } from './segment-batch.ts';
+import { LazySegment, ReadSegment, SegmentBatch, tagCode, tagName, type Separators } from './segments.ts';
 import { value } from './element-values.ts';
 
 /**

@@ -1,12 +1,12 @@
 // A minimal ORDERS line mapper: each LIN group → GTIN (LIN item number of type SRV/EN, or PIA
 // with it), ordered quantity (QTY+21), net price (PRI+AAA, else PRI+AAB) and the order number
-// (the BGM document number in force). It reads segment batches (segment-batch.ts: columns over the
+// (the BGM document number in force). It reads segment batches (SegmentBatch in edifact/segments.ts: columns over the
 // decoded text, no object per segment), so it can run on the tokenizer's stream
 // (ChunkTokenizer.writeBatch) and keep only the lines (bench/edifact.ts runs it so on the 2.2 MB
 // sample, which repeats BGM…LIN blocks inside one message); mapOrders() reads a whole message.
 import type { Segment } from '../edifact/interchange.ts';
 import { decimalValue } from '../edifact/element-values.ts';
-import { SegmentBatch, tagCode } from '../edifact/segment-batch.ts';
+import { SegmentBatch, tagCode } from '../edifact/segments.ts';
 import type { EdifactMessage } from '../edifact/envelope.ts';
 
 export interface OrderLine {
