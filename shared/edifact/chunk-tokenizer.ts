@@ -4,7 +4,7 @@ import { latin1Charsets, utf8Charsets } from './charsets.ts';
 import { concat, completeUtf8, firstBadUtf8, latin1, utf8Decoder } from './decode.ts';
 import { headComplete, readHead } from './read-head.ts';
 import { SegmentReader } from './segment-reader.ts';
-import { SegmentBatch } from './segments.ts';
+import { SegmentBatch, separatorsOf } from './segments.ts';
 import { value } from './element-values.ts';
 
 /**
@@ -140,7 +140,7 @@ export class ChunkTokenizer {
     this.bodyStart = start + (una ? 9 : 0);
     this.headInfo = { chars, una, charset, syntaxVersion: version, encoding, charsetMismatch: false };
     this.reader = new SegmentReader(chars, this.mode, charset, encoding === 'latin1');
-    this.batch.separators = { element: chars.element, component: chars.component, repetition: chars.repetition };
+    this.batch.separators = separatorsOf(chars);
   }
 
   private body(bytes: Uint8Array, final: boolean, out: SegmentBatch): void {

@@ -3,7 +3,7 @@
 import { maxWarnings, type Segment, type ServiceChars, type TokenizeMode } from './interchange.ts';
 import { EdifactError, syntaxProblem, type EdifactProblem, type EdifactProblemCode } from './problems.ts';
 import { show, unoa, unoaLenient, unob } from './charsets.ts';
-import { LazySegment, ReadSegment, SegmentBatch, tagCode, tagName, type Separators } from './segments.ts';
+import { LazySegment, ReadSegment, SegmentBatch, tagCode, tagName, separatorsOf, type Separators } from './segments.ts';
 import { value } from './element-values.ts';
 
 /**
@@ -48,7 +48,7 @@ export class SegmentReader {
     this.lenient = mode === 'lenient';
     this.allowed = mode === 'strict' ? (charset === 'UNOA' ? unoa : charset === 'UNOB' ? unob : null) : charset === 'UNOA' ? unoaLenient : null;
     this.strictLatin1 = latin1 && mode === 'strict';
-    this.separators = { element: chars.element, component: chars.component, repetition: chars.repetition };
+    this.separators = separatorsOf(chars);
     this.terminator = chars.segment;
     this.special = specialTable(chars, this.allowed, this.strictLatin1);
     this.fast = fastRunRegExp(chars, this.special, this.allowed !== null, this.lenient);

@@ -6,7 +6,7 @@
 // where it starts and ends in the chunk's decoded text, its components read from that text when
 // asked for; the others (read character by character, the one completing a segment cut by the
 // previous chunk, the UN… service segments) are kept as the Segment objects they are.
-import type { Segment } from './interchange.ts';
+import { defaultServiceChars, type Segment, type ServiceChars } from './interchange.ts';
 
 /** A segment as read: the repetitions of an element are built when first asked for (most elements have one). */
 export class ReadSegment implements Segment {
@@ -32,6 +32,15 @@ export interface Separators {
   element: string;
   component: string;
   repetition: string | null;
+  /** Their character codes (repetition: -1 when there is none), for reading in place. */
+  cE: number;
+  cC: number;
+  cR: number;
+}
+
+export function separatorsOf(chars: Pick<ServiceChars, 'element' | 'component' | 'repetition'>): Separators {
+  const { element, component, repetition } = chars;
+  return { element, component, repetition, cE: element.charCodeAt(0), cC: component.charCodeAt(0), cR: repetition === null ? -1 : repetition.charCodeAt(0) };
 }
 
 /** A segment found by the fast path: its text is split into elements when they are first read. */
@@ -91,9 +100,7 @@ export class LazySegment implements Segment {
 /** Component c of element e (1-based, first repetition) of the segment text src[from, to) (from: its first element's first character, -1 when it has none), '' when absent. */
 export function componentIn(src: string, from: number, to: number, seps: Separators, e: number, c: number): string {
   if (from < 0) return '';
-  const cE = seps.element.charCodeAt(0);
-  const cC = seps.component.charCodeAt(0);
-  const cR = seps.repetition === null ? -1 : seps.repetition.charCodeAt(0);
+  const { cE, cC, cR } = seps;
   let p = from;
   for (let k = 1; k < e; k++) {
     while (p < to && src.charCodeAt(p) !== cE) p++;
@@ -129,7 +136,7 @@ export function tagName(code: number): string {
   return tag;
 }
 
-const noSeparators: Separators = { element: '+', component: ':', repetition: null };
+const noSeparators = separatorsOf(defaultServiceChars);
 
 /**
  * Segments `first`, `first + 1`, … `first + length - 1` (positions in the interchange). A batch
