@@ -10,8 +10,9 @@ import { value } from './element-values.ts';
  * Splits decoded text into segments, piece by piece: a segment that is not complete at the end
  * of a piece is kept and read again with the next one, so the result does not depend on where
  * the pieces were cut. Two ways through a segment: the fast one for the common case (no release
- * character, nothing to refuse: found by its terminator, split only when read, see LazySegment)
- * and the careful one, character by character, for everything else and for every refusal.
+ * character, nothing to refuse: runs of them found in one regular-expression step, each kept as
+ * columns of a SegmentBatch and split only when read) and the careful one, character by
+ * character, for everything else and for every refusal.
  */
 export class SegmentReader {
   /** The UNB of the interchange being read and the UNH of the open message (for the context of a refusal). */
@@ -50,8 +51,7 @@ export class SegmentReader {
     this.strictLatin1 = latin1 && mode === 'strict';
     this.separators = separatorsOf(chars);
     this.terminator = chars.segment;
-    this.special = specialTable(chars, this.allowed, this.strictLatin1);
-    this.fast = fastRunRegExp(chars, this.special, this.allowed !== null, this.lenient);
+    this.fast = fastRunRegExp(chars, specialTable(chars, this.allowed, this.strictLatin1), this.allowed !== null, this.lenient);
   }
 
   /** A run of segments of the common kind, from lastIndex (see fastRun); null when no segment can be one. */
@@ -60,8 +60,6 @@ export class SegmentReader {
   private readonly terminator: string;
   /** Element, component and repetition separators, for LazySegment. */
   private readonly separators: Separators;
-  /** 1 for the characters of code < 256 that need care: the terminator, the release character, control characters, those outside the repertoire. */
-  private readonly special: Uint8Array;
 
   private lineBreak(c: number): boolean {
     return (c === 13 || c === 10) && c !== this.cS;
@@ -354,7 +352,7 @@ export class SegmentReader {
   }
 }
 
-/** The characters (code < 256) the fast path stops at (see SegmentReader.fastSegment). */
+/** 1 for the characters of code < 256 that need care, which end a fast run (see fastRunRegExp): the terminator, the release character, control characters, those outside the repertoire. */
 function specialTable(chars: ServiceChars, allowed: Uint8Array | null, strictLatin1: boolean): Uint8Array {
   const t = new Uint8Array(256);
   for (let c = 0; c < 0x20; c++) t[c] = 1;
