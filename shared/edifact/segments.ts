@@ -211,7 +211,8 @@ export class SegmentBatch {
   }
 
   position(k: number): number {
-    return this.first + k;
+    const start = this.starts[k]!;
+    return start < 0 ? this.objects[this.ends[k]!]!.position : this.first + k;
   }
 
   /** Component c of element e (1-based, first repetition) of segment k, '' when absent. */
