@@ -106,6 +106,15 @@ export class LocalFileStorage implements FileStorage {
     }
   }
 
+  async read(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const path = this.pathOf(key);
+    // Opened here, so a missing file is refused before the caller reads: chunks of 1 MiB.
+    const handle = await open(path, 'r').catch((e: unknown) => {
+      throw isMissing(e) ? new FileMissingError(key, this.description) : e;
+    });
+    return handle.createReadStream({ highWaterMark: 1024 * 1024 });
+  }
+
   async head(key: string): Promise<{ sizeBytes: number } | null> {
     try {
       return { sizeBytes: (await stat(this.pathOf(key))).size };
