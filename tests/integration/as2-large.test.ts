@@ -1,9 +1,9 @@
 /**
  * A large AS2 message (64 MiB, signed and encrypted by OpenSSL, indefinite-length BER as
  * `openssl cms -stream` writes it) through the real server: unwrapped as it streams from the
- * upload folder (shared/as2/unwrap-stream.ts; the in-memory unwrap refuses CMS this large), the
- * payload stored as it appears, and the signed MDN's MIC equal to `openssl dgst` of the signed
- * entity. Refusals and repeats of large messages leave no payload behind.
+ * upload folder (shared/as2/unwrap-stream.ts), the payload stored as it appears (the server's
+ * peak memory grows by less than the message), and the signed MDN's MIC equal to `openssl dgst`
+ * of the signed entity. Refusals and repeats of large messages leave no payload behind.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -62,6 +62,11 @@ function mdnOf(sent: Sent) {
   return parseMdn([['Content-Type', sent.contentType]], sent.body, { trustedCertificates: [], now: new Date() });
 }
 
+/** The server process's peak resident memory (VmHWM), in bytes. */
+function peakRss(): number {
+  return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.process.pid}/status`, 'utf8'))![1]) * 1024;
+}
+
 function as2Files(): string[] {
   const root = join(uploads.dir, 'as2');
   if (!existsSync(root)) return [];
@@ -104,9 +109,19 @@ describe('POST /as2: a 64 MiB signed and encrypted message', () => {
   const id = `<${randomBytes(8).toString('hex')}@bigfiles.example>`;
   let sent: Sent;
 
+  let peakBefore: number;
+  let peakAfter: number;
+
   beforeAll(async () => {
+    peakBefore = peakRss();
     sent = await post(ssl.path('large.der'), id);
+    peakAfter = peakRss();
   }, 300_000);
+
+  it('is never held whole: the server\'s peak RSS grows by less than the message\'s size', () => {
+    expect(sent.status).toBe(200);
+    expect(peakAfter - peakBefore).toBeLessThan(statSync(ssl.path('large.der')).size);
+  });
 
   it('gets a positive signed MDN that OpenSSL verifies, its MIC equal to openssl dgst -sha256 of the signed entity', () => {
     expect(sent.status).toBe(200);
