@@ -53,9 +53,11 @@ export interface LotList {
 /**
  * What flags a lot: its order line is over-delivered (all lots on it together exceed the ordered
  * quantity, as the lot page shows), or the CoC / CoA it names was rejected and no version of that
- * certificate is approved or waiting for review. A condition on `lots l`.
+ * certificate is approved or waiting for review. A condition on `lots l`. Its first term (only a
+ * lot with an order line or a certificate can be flagged) lets SQLite skip the others through the
+ * partial index lots_flag_candidates (migration 0041).
  */
-export const flaggedLot = `(
+export const flaggedLot = `(l.purchase_order_id IS NOT NULL OR l.certificate_series_id IS NOT NULL) AND (
   EXISTS (SELECT 1 FROM purchase_order_lines pol
            WHERE pol.purchase_order_id = l.purchase_order_id AND pol.line_number = l.po_line_number
              AND pol.quantity < (SELECT SUM(x.quantity) FROM lots x WHERE x.purchase_order_id = pol.purchase_order_id AND x.po_line_number = pol.line_number))
@@ -101,7 +103,9 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
   const clause = where.join(' AND ');
   const from = 'FROM lots l JOIN organisations o ON o.id = l.organisation_id LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id';
 
-  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${from} WHERE ${clause}`, args);
+  // The count joins the purchase order only when a filter reads it (every lot has its organisation).
+  const countFrom = po ? 'FROM lots l LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id' : 'FROM lots l';
+  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${countFrom} WHERE ${clause}`, args);
   const total = counted?.n ?? 0;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);

@@ -1,0 +1,9 @@
+-- Indexes for the portal's signed-in lists (issue 16, bench/portal.ts).
+-- A supplier's certificate list, newest first, reads its first page from the index instead of
+-- sorting all of the organisation's versions.
+CREATE INDEX certificates_by_organisation_submitted ON certificates(organisation_id, submitted_at);
+-- Only a lot with an order line or a CoC / CoA can be flagged (`flaggedLot` in
+-- shared/lots/list-lots.ts): the flagged filter (the supplier's home page) skips the others
+-- through this index instead of testing every lot.
+CREATE INDEX lots_flag_candidates ON lots(organisation_id, submitted_at)
+  WHERE purchase_order_id IS NOT NULL OR certificate_series_id IS NOT NULL;
