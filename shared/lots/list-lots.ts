@@ -1,3 +1,4 @@
+import { pagedRows } from '../db/paged-rows.ts';
 import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -105,11 +106,7 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
 
   // The count joins the purchase order only when a filter reads it (every lot has its organisation).
   const countFrom = po ? 'FROM lots l LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id' : 'FROM lots l';
-  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${countFrom} WHERE ${clause}`, args);
-  const total = counted?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
-  const rows = await ctx.db.all<{
+  const { rows, total, page, pages } = await pagedRows<{
     id: string;
     gtin: string;
     lot: string;
@@ -123,15 +120,17 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
     submitted_at: string;
     organisation_id: string;
     supplier_name: string;
-  }>(
-    `SELECT l.id, l.gtin, l.lot, json_array_length(l.serials) AS serial_count, l.manufacture_date, l.expiry_date, l.quantity, po.po_number, l.po_line_number,
-            l.source, l.submitted_at, l.organisation_id, o.name AS supplier_name
-       ${from}
-      WHERE ${clause}
-      ORDER BY ${column} ${order}, l.id ${order}
-      LIMIT ? OFFSET ?`,
-    [...args, pageSize, (page - 1) * pageSize],
-  );
+  }>(ctx.db, {
+    select: `l.id, l.gtin, l.lot, json_array_length(l.serials) AS serial_count, l.manufacture_date, l.expiry_date, l.quantity, po.po_number, l.po_line_number,
+             l.source, l.submitted_at, l.organisation_id, o.name AS supplier_name`,
+    from: `${from} WHERE ${clause}`,
+    args,
+    count: `SELECT COUNT(*) AS n ${countFrom} WHERE ${clause}`,
+    countArgs: args,
+    orderBy: `${column} ${order}, l.id ${order}`,
+    page: query.page ?? 1,
+    pageSize,
+  });
   const suppliers = staff ? await listSupplierNames(ctx.db) : [];
   return {
     items: rows.map((r) => ({
