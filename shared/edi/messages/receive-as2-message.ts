@@ -15,7 +15,7 @@
  * the stored MDN only when the repeat itself authenticates: the stored MDN carries the MIC of
  * the original, which is not for whoever replays its Message-ID.
  */
-import { bytesToLatin1, MimeHeaders, unwrapAs2, type As2Disposition, type As2KeyPair, type HeaderList, type UnwrapSuccess } from '../../as2/index.ts';
+import { bytesToLatin1, MimeHeaders, unwrapAs2, type As2Disposition, type As2KeyPair, type HeaderList, type StreamedUnwrapSuccess, type UnwrapSuccess } from '../../as2/index.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import type { FilesContext } from '../../context.ts';
 import type { FoundPartner } from '../partners/find-partner.ts';
@@ -32,6 +32,7 @@ import { countAs2Refusal } from './count-as2-refusal.ts';
 import { screenAs2Request, type ScreenedAs2Request } from './screen-as2-request.ts';
 import { wakeEdifactWorker } from '../inbound/edifact-wake-up.ts';
 import { isAsyncMdnRequest, receiveAsyncMdn } from './receive-async-mdn.ts';
+import { unwrapLargeAs2 } from './unwrap-large-as2.ts';
 
 export type As2GatewayContext = FilesContext & { log: Logger };
 
@@ -60,14 +61,14 @@ export const reportingUa = 'Lotbridge AS2 gateway';
 // Never stored: credentials a partner's HTTP client may send.
 const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
-type Outcome = { ok: true; unwrapped: UnwrapSuccess } | { ok: false; disposition: As2Disposition; reason: string; layers: string[] };
+type Outcome = { ok: true; unwrapped: UnwrapSuccess | StreamedUnwrapSuccess } | { ok: false; disposition: As2Disposition; reason: string; layers: string[] };
 
 function partnerActor(partner: FoundPartner) {
   return { type: 'partner' as const, id: partner.id, name: partner.as2Id };
 }
 
 /** The profile's expectations (RFC 4130 leaves them to the trading partners' agreement). */
-function enforceProfile(partner: FoundPartner, u: UnwrapSuccess): Outcome {
+function enforceProfile(partner: FoundPartner, u: UnwrapSuccess | StreamedUnwrapSuccess): Outcome {
   const layers = u.layers.length ? u.layers.join(', ') : 'none';
   if (partner.requireEncrypted && !u.encrypted) {
     return { ok: false, disposition: 'decryption-failed', reason: `partner "${partner.as2Id}" must send encrypted messages (its profile requires encryption); this one is not encrypted (layers: ${layers})`, layers: u.layers };
@@ -98,14 +99,17 @@ async function unwrapFor(ctx: As2GatewayContext, settings: As2GatewaySettings, p
   const keys = await loadAs2Keys(ctx.db, now);
   const decryptionKeys = keys.decryption.map(cachedKeyPair);
   const trustedCertificates = partner.certificates.filter((c) => c.usage !== 'encryption').map(cachedCertificate);
+  const options = { decryptionKeys, trustedCertificates, now, maxCompressionLayers: partner.maxCompressionLayers, inflateLimits: { maxOutputBytes: settings.maxBytes, ...inflateRatio } };
+  // A large body streams, its payload stored as it is unwrapped (unwrap-large-as2.ts).
+  const streamed = await unwrapLargeAs2(ctx.files, headers, raw, options);
+  if (streamed?.ok) {
+    const outcome = enforceProfile(partner, streamed);
+    if (!outcome.ok) await ctx.files.delete(streamed.payloadFile.key);
+    return outcome;
+  }
+  if (streamed) return streamed;
   // The library works on bytes in memory: read once, no copy (a Buffer is a Uint8Array).
-  const result = unwrapAs2(headers, await ctx.files.get(raw.storageKey), {
-    decryptionKeys,
-    trustedCertificates,
-    now,
-    maxCompressionLayers: partner.maxCompressionLayers,
-    inflateLimits: { maxOutputBytes: settings.maxBytes, ...inflateRatio },
-  });
+  const result = unwrapAs2(headers, await ctx.files.get(raw.storageKey), options);
   return result.ok ? enforceProfile(partner, result) : result;
 }
 
@@ -126,6 +130,7 @@ async function signingKey(ctx: As2GatewayContext): Promise<As2KeyPair | undefine
 async function answerRepeat(ctx: As2GatewayContext, settings: As2GatewaySettings, partner: FoundPartner, existing: As2MessageRow, request: As2RequestHeaders, input: ReceiveAs2Input, outcome: Outcome): Promise<As2Reply> {
   const raw = input.raw;
   await ctx.files.delete(raw.storageKey);
+  if (outcome.ok && 'payloadFile' in outcome.unwrapped) await ctx.files.delete(outcome.unwrapped.payloadFile.key);
   if (!authenticated(outcome)) {
     const why = outcome.ok ? '' : `${outcome.disposition}: ${outcome.reason}`;
     const text = `Message-ID <${request.messageId}> from "${request.as2From}" was received before, and this repeat does not authenticate (${why}): it is refused, and the original MDN is not sent again`;
@@ -180,7 +185,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
   const u = outcome.ok ? outcome.unwrapped : undefined;
   // The body of a sender that did not authenticate is not kept: its SHA-256 and size are the record.
   const keepRaw = authenticated(outcome);
-  const payloadFile = u ? await ctx.files.put(as2StorageKey(input.id, receivedAt, 'payload'), u.payload) : undefined;
+  const payloadFile = u ? ('payloadFile' in u ? u.payloadFile : await ctx.files.put(as2StorageKey(input.id, receivedAt, 'payload'), u.payload)) : undefined;
   const message: InboundMessage = {
     id: input.id,
     partnerId: partner.id,
@@ -201,7 +206,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
     mdnMode: request.mdnMode,
     mdnSignedRequested: request.receipt.signed,
     receiptDeliveryUrl: request.receiptDeliveryUrl ?? null,
-    edifactWaiting: u ? looksLikeEdifact(u.contentType, u.payload) : false,
+    edifactWaiting: u ? looksLikeEdifact(u.contentType, 'payloadFile' in u ? u.payloadHead : u.payload) : false,
   };
   try {
     await ctx.db.transaction(async (tx) => {
