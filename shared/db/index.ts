@@ -24,7 +24,9 @@ export interface Tx {
 /**
  * The database as the rest of Lotbridge sees it. Reads run directly; every write that
  * spans more than one statement goes through `transaction`, which is atomic and, within
- * this process, serialised (SQLite has one writer; queueing here beats SQLITE_BUSY).
+ * this process, serialised (SQLite has one writer; queueing here beats SQLITE_BUSY). Writes
+ * that wait together are committed together (group commit, see openDb); each caller's
+ * promise settles only after the commit that holds its work.
  */
 export interface Db extends Tx {
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
@@ -37,6 +39,13 @@ export interface Db extends Tx {
 }
 
 type Executor = { execute(stmt: { sql: string; args: Args }): Promise<ResultSet> };
+
+/** A caller's work inside a group's write transaction; `committed` collects its afterCommit callbacks. */
+type Work<T> = (tx: Transaction, committed: (() => void)[]) => Promise<T>;
+type Pending = { work: Work<unknown>; alone: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type Outcome = { ok: true; value: unknown; committed: (() => void)[] } | { ok: false; error: unknown };
+/** The most callers one commit takes (a bound on how long the first of them waits). */
+const maxGroup = 64;
 
 function queries(x: Executor, keys: () => Keyring, afterCommit: (fn: () => void) => void = (fn) => fn()): Tx {
   return {
@@ -152,35 +161,74 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
         throw e;
       }
     });
-  let queue: Promise<unknown> = Promise.resolve();
-
-  function serialised<T>(work: () => Promise<T>): Promise<T> {
-    const next = queue.then(work, work);
-    queue = next.catch(() => undefined);
-    return next;
-  }
-
   // Set while a transaction's work runs: a write through the database itself from there would
   // wait for that very transaction (a local libsql call blocks the thread while it waits).
   const insideTransaction = new AsyncLocalStorage<true>();
 
   /**
-   * One write transaction, run again from the start when another connection holds the lock
-   * (SQLITE_BUSY at BEGIN IMMEDIATE, or at any statement or the commit). Re-running is safe:
-   * `work` is database work through its tx (rolled back with it) and afterCommit callbacks,
-   * which are collected per try and run only after the try that committed.
+   * Group commit. Writes wait in one queue (SQLite has one writer; queueing here beats
+   * SQLITE_BUSY). The first runs at once; those that arrive while a transaction runs are taken
+   * together as the next one, each caller's work inside its own SAVEPOINT, and committed with
+   * ONE commit (one fsync instead of one per caller). A caller whose work fails is rolled back
+   * to its savepoint alone and gets its error; the others commit. Every caller is answered
+   * (its promise settles, its afterCommit callbacks run) only after the commit that holds its
+   * work: nobody hears "done" before its data is durable.
    */
-  async function inTransaction<T>(work: (tx: Transaction, committed: (() => void)[]) => Promise<T>): Promise<T> {
-    return serialised(() =>
-      retrying(() =>
+  const waiting: Pending[] = [];
+  let draining = false;
+
+  function enqueue<T>(work: Work<T>, alone = false): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      waiting.push({ work, alone, resolve: resolve as (v: unknown) => void, reject });
+      if (!draining) void drain();
+    });
+  }
+
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      while (waiting.length > 0) {
+        // A script (migration) commits by itself; other work in groups of up to maxGroup.
+        let n = 1;
+        if (!waiting[0]!.alone) while (n < waiting.length && n < maxGroup && !waiting[n]!.alone) n++;
+        await commitGroup(waiting.splice(0, n));
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  /**
+   * One write transaction for a group, run again from the start when another connection holds
+   * the lock (SQLITE_BUSY at BEGIN IMMEDIATE, or at any statement or the commit). Re-running is
+   * safe: each caller's work is database work through its tx (rolled back with it) and
+   * afterCommit callbacks, which are collected per try and run only after the try that committed.
+   */
+  async function commitGroup(group: Pending[]): Promise<void> {
+    let outcomes: Outcome[] = [];
+    try {
+      await retrying(() =>
         using(async (c) => {
           const tx = await c.transaction('write');
-          const committed: (() => void)[] = [];
+          outcomes = [];
           try {
-            const result = await insideTransaction.run(true, () => work(tx, committed));
-            await tx.commit();
-            for (const fn of committed) fn();
-            return result;
+            for (const caller of group) {
+              const committed: (() => void)[] = [];
+              await tx.execute('SAVEPOINT caller');
+              try {
+                const value = await insideTransaction.run(true, () => caller.work(tx, committed));
+                await tx.execute('RELEASE caller');
+                outcomes.push({ ok: true, value, committed });
+              } catch (error) {
+                // Another connection's lock: the whole group backs off and tries again.
+                if (isBusy(error)) throw error;
+                await tx.execute('ROLLBACK TO caller');
+                await tx.execute('RELEASE caller');
+                outcomes.push({ ok: false, error });
+              }
+            }
+            if (outcomes.some((o) => o.ok)) await tx.commit();
+            else await tx.rollback();
           } catch (e) {
             await tx.rollback().catch(() => undefined);
             throw e;
@@ -188,8 +236,22 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
             tx.close();
           }
         }),
-      ),
-    );
+      );
+    } catch (e) {
+      // Nothing of the group committed.
+      for (const caller of group) caller.reject(e);
+      return;
+    }
+    group.forEach((caller, i) => {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) return caller.reject(outcome.error);
+      try {
+        for (const fn of outcome.committed) fn();
+        caller.resolve(outcome.value);
+      } catch (e) {
+        caller.reject(e);
+      }
+    });
   }
 
   const direct = queries({ execute: (stmt) => using((c) => c.execute(stmt)) }, lazyKeys);
@@ -206,16 +268,16 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
       if (insideTransaction.getStore()) {
         return Promise.reject(new Error('a write through the database inside a transaction would wait for that transaction: write through its tx'));
       }
-      return serialised(() => retrying(() => direct.run(sql, args)));
+      return enqueue((tx) => queries(tx, lazyKeys).run(sql, args));
     },
-    transaction: (work) => inTransaction((tx, committed) => work(queries(tx, lazyKeys, (fn) => committed.push(fn)))),
+    transaction: (work) => enqueue((tx, committed) => work(queries(tx, lazyKeys, (fn) => committed.push(fn)))),
     script: (sql, hooks = {}) =>
-      inTransaction(async (tx) => {
+      enqueue(async (tx) => {
         if (hooks.before && !(await hooks.before(queries(tx, lazyKeys)))) return false;
         await tx.executeMultiple(sql);
         if (hooks.after) await hooks.after(queries(tx, lazyKeys));
         return true;
-      }),
+      }, true),
     close: () => {
       closed.value = true;
       client.close();
