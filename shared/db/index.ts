@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { open, type FileHandle } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { createClient, type Client, type InValue, type ResultSet, type Transaction } from '@libsql/client';
 import type { Keyring } from '../keys/keyring.ts';
 import { keySource, loadKeyring } from '../keys/key-file.ts';
@@ -122,13 +124,20 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
   const lazyKeys = () => (keyring ??= load());
   // SQLite waits a moment for another process's write lock (the CLI, a second instance); then
   // the write backs off without blocking this thread and tries again (retryWhileBusy).
-  const connect = () => createClient({ url, authToken, intMode: 'number', timeout: busy.busyTimeoutMs });
-  let client = connect();
+  const connect = (concurrency?: number) => createClient({ url, authToken, intMode: 'number', timeout: busy.busyTimeoutMs, concurrency });
+  // Writes go through their own connection to a database file (see syncsWal); reads through a pool.
+  const walPath = walFileOf(url);
+  const connectPair = () => {
+    const reader = connect();
+    return { reader, writer: walPath ? connect(1) : reader };
+  };
+  let clients = connectPair();
   // Operations running on each client: a client set aside is closed when its last one ends.
   const running = new Map<Client, number>();
   const closed = { value: false };
-  async function using<T>(op: (c: Client) => Promise<T>): Promise<T> {
-    const c = client;
+  const current = (c: Client) => c === clients.reader || c === clients.writer;
+  async function using<T>(op: (c: Client) => Promise<T>, which: 'reader' | 'writer' = 'reader'): Promise<T> {
+    const c = clients[which];
     running.set(c, (running.get(c) ?? 0) + 1);
     try {
       return await op(c);
@@ -137,7 +146,7 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
       if (left > 0) running.set(c, left);
       else {
         running.delete(c);
-        if (c !== client || closed.value) c.close();
+        if (!current(c) || closed.value) c.close();
       }
     }
   }
@@ -148,9 +157,24 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    * operations still on it end) and the next try opens fresh connections.
    */
   function freshConnections(): void {
-    const old = client;
-    client = connect();
-    if (!running.has(old)) old.close();
+    const old = clients;
+    clients = connectPair();
+    for (const c of new Set([old.reader, old.writer])) if (!running.has(c)) c.close();
+  }
+  /**
+   * The writer connection whose commits leave syncing the WAL to us. In WAL mode the writer runs
+   * with synchronous=NORMAL: its COMMIT writes the WAL without fsync, so the commit does not
+   * block this thread for the disk; the group's callers are answered only after the WAL is
+   * fsynced off the thread (syncWal). A database not (yet) in WAL mode keeps SQLite's own
+   * synchronous=FULL commit.
+   */
+  let syncsWal: Client | undefined;
+  async function tuneWriter(c: Client): Promise<void> {
+    if (!walPath || syncsWal === c) return;
+    const mode = (await c.execute('PRAGMA journal_mode')).rows[0]?.journal_mode;
+    if (mode !== 'wal') return;
+    await c.execute('PRAGMA synchronous = NORMAL');
+    syncsWal = c;
   }
   const retrying = <T>(write: () => Promise<T>): Promise<T> =>
     retryWhileBusy(busy, async () => {
@@ -180,14 +204,21 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
   function enqueue<T>(work: Work<T>, alone = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       waiting.push({ work, alone, resolve: resolve as (v: unknown) => void, reject });
-      if (!draining) void drain();
+      if (!draining) {
+        draining = true;
+        setImmediate(drain);
+      }
     });
   }
 
+  /** The next turn of the event loop: what became ready meanwhile (requests, finished work) joins the next group. */
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
   async function drain(): Promise<void> {
-    draining = true;
     try {
-      while (waiting.length > 0) {
+      // A local commit blocks this thread while SQLite syncs; the writes that arrive meanwhile
+      // are taken together once the event loop has had its turn.
+      for (; waiting.length > 0; await nextTurn()) {
         // A script (migration) commits by itself; other work in groups of up to maxGroup.
         let n = 1;
         if (!waiting[0]!.alone) while (n < waiting.length && n < maxGroup && !waiting[n]!.alone) n++;
@@ -209,6 +240,7 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
     try {
       await retrying(() =>
         using(async (c) => {
+          await tuneWriter(c);
           const tx = await c.transaction('write');
           outcomes = [];
           try {
@@ -235,10 +267,13 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
           } finally {
             tx.close();
           }
-        }),
+          // Durable before anyone is answered; meanwhile this thread serves requests, and the
+          // writes that arrive join the next group.
+          if (syncsWal === c) await syncWal(walPath!);
+        }, 'writer'),
       );
     } catch (e) {
-      // Nothing of the group committed.
+      // Nothing of the group committed (or it may not be durable: the WAL did not sync).
       for (const caller of group) caller.reject(e);
       return;
     }
@@ -280,9 +315,32 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
       }, true),
     close: () => {
       closed.value = true;
-      client.close();
+      for (const c of new Set([clients.reader, clients.writer])) if (!running.has(c)) c.close();
     },
   };
+}
+
+/** The WAL file of an embedded database file (`file:` URL, not in memory); undefined for any other URL. */
+export function walFileOf(url: string): string | undefined {
+  if (!url.startsWith('file:') || url.includes(':memory:') || url.includes('mode=memory')) return undefined;
+  const path = url.startsWith('file://') ? fileURLToPath(url.split('?')[0]!) : decodeURIComponent(url.slice('file:'.length).split('?')[0]!);
+  return `${path}-wal`;
+}
+
+/** fdatasync of the WAL file, on libuv's thread pool. No file: nothing to sync (SQLite checkpointed it into the database, with its own sync, and removed it). */
+async function syncWal(path: string): Promise<void> {
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
 }
 
 /** WAL for concurrent readers beside the writer; only meaningful for embedded files. */
