@@ -2,8 +2,8 @@
  * The AS2 receive's CPU work on Node (`default` of `#runtime/as2-crypto`): a pool of worker
  * threads, one per core, so that CMS parsing, decryption, verification and MDN signing of
  * concurrent messages run in parallel and off the event loop (which keeps the HTTP and SQLite
- * work). Threads start on first use, do not keep the process alive, and a job goes to the
- * thread with the fewest jobs waiting. A thread that dies fails its jobs and is replaced.
+ * work). Threads start on first use and keep the process alive only while they have jobs; a
+ * job goes to the thread with the fewest jobs waiting. A thread that dies fails its jobs and is replaced.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -22,12 +22,12 @@ let nextId = 0;
 
 function startThread(index: number): Thread {
   const worker = new Worker(new URL('./as2-crypto-thread.js', import.meta.url));
-  worker.unref();
   const thread: Thread = { worker, jobs: new Map() };
   worker.on('message', (result: JobResult) => {
     const waiting = thread.jobs.get(result.id);
     if (!waiting) return;
     thread.jobs.delete(result.id);
+    if (thread.jobs.size === 0) worker.unref();
     if (result.ok) waiting.resolve(result.value as never);
     else waiting.reject(new Error(result.message));
   });
@@ -38,6 +38,8 @@ function startThread(index: number): Thread {
   };
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`AS2 crypto thread exited (${code})`)));
+  // After the listeners (adding a 'message' listener refs the thread again): idle, it keeps nothing alive.
+  worker.unref();
   return thread;
 }
 
@@ -46,6 +48,7 @@ function run<T>(job: Omit<Job, 'id'>): Promise<T> {
   const thread = threads.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
   const id = nextId++;
   return new Promise<T>((resolve, reject) => {
+    if (thread.jobs.size === 0) thread.worker.ref();
     thread.jobs.set(id, { resolve: resolve as (value: never) => void, reject });
     thread.worker.postMessage({ ...job, id });
   });
