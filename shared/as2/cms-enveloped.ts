@@ -32,7 +32,17 @@ interface EnvelopeParts {
 export function decryptEnvelopedData(der: Uint8Array, keys: As2KeyPair[]): DecryptedContent {
   const info = parseContentInfo(der, 'enveloped-data');
   const parts = readEnvelope(info);
-  const keyTransports = parts.recipientInfos.filter((r) => r.variant === 1).map((r) => r.value as pkijs.KeyTransRecipientInfo);
+  const algorithm = parts.encryptedContentInfo.contentEncryptionAlgorithm;
+  const { cek, cipher, keyTransport, recipient } = openContentKey(parts.recipientInfos, algorithm, keys);
+  const encrypted = parts.encryptedContentInfo.encryptedContent;
+  if (!encrypted) fail('decryption-failed', 'the enveloped data carries no encrypted content (detached content is not supported)');
+  const content = decryptContent(cipher, cek, algorithm.algorithmParams, octetBytes(encrypted), parts);
+  return { content, cipher, keyTransport, recipient };
+}
+
+/** The content-encryption key, unwrapped from the recipient info addressed to one of our key pairs. */
+export function openContentKey(recipientInfos: pkijs.RecipientInfo[], algorithm: pkijs.AlgorithmIdentifier, keys: As2KeyPair[]): { cek: Uint8Array; cipher: CipherName; keyTransport: KeyTransport; recipient: As2Certificate } {
+  const keyTransports = recipientInfos.filter((r) => r.variant === 1).map((r) => r.value as pkijs.KeyTransRecipientInfo);
   if (keyTransports.length === 0) fail('decryption-failed', 'the message has no RSA key-transport recipient (only key agreement/KEK/password recipients, which are not supported)');
   const candidates = keyTransports.flatMap((ktri) => keys.filter((k) => identifierMatches(ktri.rid, k.certificate)).map((key) => ({ ktri, key })));
   if (candidates.length === 0) {
@@ -40,14 +50,11 @@ export function decryptEnvelopedData(der: Uint8Array, keys: As2KeyPair[]): Decry
     const ours = keys.map((k) => describeCertificate(k.certificate)).join('; ') || 'none configured';
     fail('decryption-failed', `the message is encrypted for ${wanted}, which is none of our decryption certificates: ${ours}`);
   }
-  const cipherInfo = cipherOids[parts.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId];
-  if (!cipherInfo) fail('decryption-failed', `content encryption algorithm ${parts.encryptedContentInfo.contentEncryptionAlgorithm.algorithmId} is not supported (supported: AES-CBC, AES-GCM, 3DES-CBC)`);
+  const cipherInfo = cipherOids[algorithm.algorithmId];
+  if (!cipherInfo) fail('decryption-failed', `content encryption algorithm ${algorithm.algorithmId} is not supported (supported: AES-CBC, AES-GCM, 3DES-CBC)`);
   const { ktri, key } = candidates[0]!;
   const { cek, keyTransport } = unwrapContentKey(ktri, key, cipherInfo.keyLength);
-  const encrypted = parts.encryptedContentInfo.encryptedContent;
-  if (!encrypted) fail('decryption-failed', 'the enveloped data carries no encrypted content (detached content is not supported)');
-  const content = decryptContent(cipherInfo.name, cek, parts.encryptedContentInfo.contentEncryptionAlgorithm.algorithmParams, octetBytes(encrypted), parts);
-  return { content, cipher: cipherInfo.name, keyTransport, recipient: key.certificate };
+  return { cek, cipher: cipherInfo.name, keyTransport, recipient: key.certificate };
 }
 
 function readEnvelope(info: pkijs.ContentInfo): EnvelopeParts {

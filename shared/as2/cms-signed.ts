@@ -45,7 +45,8 @@ export function certificatesInSignedData(der: Uint8Array): As2Certificate[] {
   return (readSignedData(der).certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map((c) => certificateFromDer(new Uint8Array(c.toSchema().toBER(false))));
 }
 
-export function verifySignedData(der: Uint8Array, options: VerifyOptions): VerifiedSignature {
+/** The SignedData, its first signer, trusted and valid now, and how to check its signature. */
+function openSignature(der: Uint8Array, options: Pick<VerifyOptions, 'trustedCertificates' | 'now'>) {
   const signed = readSignedData(der);
   const signerInfo = signed.signerInfos[0];
   if (!signerInfo) fail('authentication-failed', 'the signed data has no signer');
@@ -58,6 +59,43 @@ export function verifySignedData(der: Uint8Array, options: VerifyOptions): Verif
   const signer = trustedSigner(signerInfo.sid, embedded, options.trustedCertificates);
   const validity = validityProblem(signer, options.now);
   if (validity) fail('authentication-failed', `signer ${validity}`);
+  return { signed, signerInfo, digestAlgorithm, signer, signature: octetBytes(signerInfo.signature), ...signatureVerifier(signerInfo, digestAlgorithm, signer) };
+}
+
+/** The message-digest signed attribute. */
+function signedDigest(signerInfo: pkijs.SignerInfo): Buffer {
+  const digestAttr = signerInfo.signedAttrs!.attributes.find((a) => a.type === oid.messageDigestAttr);
+  if (!digestAttr?.values[0]) fail('authentication-failed', 'the signed attributes have no message-digest attribute');
+  return Buffer.from(octetBytes(digestAttr.values[0] as asn1js.OctetString));
+}
+
+/** Checks the signature over the signed attributes (signed as SET OF, transmitted as [0] IMPLICIT: RFC 5652 §5.4). */
+function verifySignedAttributes(signerInfo: pkijs.SignerInfo, opened: { signature: Uint8Array; scheme: SignatureScheme; signer: As2Certificate; verifyWith: (data: Uint8Array, signature: Uint8Array) => boolean }): void {
+  const signedAttrs = new Uint8Array(signerInfo.signedAttrs!.encodedValue);
+  signedAttrs[0] = 0x31;
+  if (!opened.verifyWith(signedAttrs, opened.signature)) fail('authentication-failed', `the ${opened.scheme} signature does not verify with ${describeCertificate(opened.signer)}`);
+}
+
+/**
+ * A detached signature over content too large to hold, given the content's digests as they were
+ * computed while it streamed (`digestsOf(algorithm)`: one per alternative form, or undefined when
+ * that algorithm was not computed). Returns which alternative the signature covers; undefined
+ * when the digests cannot decide (no signed attributes, another algorithm, or no alternative
+ * matches): the caller then checks the content in memory as verifySignedData does.
+ */
+export function verifyDetachedDigests(der: Uint8Array, options: Pick<VerifyOptions, 'trustedCertificates' | 'now'>, digestsOf: (algorithm: DigestName) => Uint8Array[] | undefined): { alternative: number; digestAlgorithm: DigestName; scheme: SignatureScheme; signer: As2Certificate } | undefined {
+  const opened = openSignature(der, options);
+  if (opened.signed.encapContentInfo.eContent || !opened.signerInfo.signedAttrs) return undefined;
+  const expected = signedDigest(opened.signerInfo);
+  const alternative = digestsOf(opened.digestAlgorithm)?.findIndex((d) => expected.equals(d)) ?? -1;
+  if (alternative < 0) return undefined;
+  verifySignedAttributes(opened.signerInfo, opened);
+  return { alternative, digestAlgorithm: opened.digestAlgorithm, scheme: opened.scheme, signer: opened.signer };
+}
+
+export function verifySignedData(der: Uint8Array, options: VerifyOptions): VerifiedSignature {
+  const opened = openSignature(der, options);
+  const { signed, signerInfo, digestAlgorithm, signer, signature, scheme, verifyWith } = opened;
 
   const alternatives = signed.encapContentInfo.eContent
     ? [octetBytes(signed.encapContentInfo.eContent)]
@@ -67,21 +105,14 @@ export function verifySignedData(der: Uint8Array, options: VerifyOptions): Verif
         ? options.detachedContent
         : [options.detachedContent];
 
-  const signature = octetBytes(signerInfo.signature);
-  const { scheme, verifyWith } = signatureVerifier(signerInfo, digestAlgorithm, signer);
-
   if (signerInfo.signedAttrs) {
-    const digestAttr = signerInfo.signedAttrs.attributes.find((a) => a.type === oid.messageDigestAttr);
-    if (!digestAttr?.values[0]) fail('authentication-failed', 'the signed attributes have no message-digest attribute');
-    const expected = Buffer.from(octetBytes(digestAttr.values[0] as asn1js.OctetString));
+    const expected = signedDigest(signerInfo);
     const content = alternatives.find((c) => createHash(digestAlgorithm).update(c).digest().equals(expected));
     if (!content) {
       const actual = createHash(digestAlgorithm).update(alternatives[0]!).digest('hex');
       fail('integrity-check-failed', `the content's ${digestAlgorithm} digest ${actual} differs from the signed digest ${expected.toString('hex')}: the content was altered after signing`);
     }
-    const signedAttrs = new Uint8Array(signerInfo.signedAttrs.encodedValue);
-    signedAttrs[0] = 0x31; // signed as SET OF, transmitted as [0] IMPLICIT (RFC 5652 §5.4)
-    if (!verifyWith(signedAttrs, signature)) fail('authentication-failed', `the ${scheme} signature does not verify with ${describeCertificate(signer)}`);
+    verifySignedAttributes(signerInfo, opened);
     return { content, digestAlgorithm, scheme, signer };
   }
   const content = alternatives.find((c) => verifyWith(c, signature));

@@ -9,5 +9,6 @@ export { compressData, compressedDataOf, decompressData } from './cms-compressed
 export type { CipherName, DigestName } from './cms-common.ts';
 export { buildMultipartSigned, splitMultipartSigned, verifyMultipartSigned } from './multipart-signed.ts';
 export * from './unwrap.ts';
+export { streamedUnwrapBytes, unwrapAs2Stream, type PayloadSink, type StoredPayload, type StreamedUnwrapSuccess } from './unwrap-stream.ts';
 export * from './mdn.ts';
 export * from './wrap.ts';

@@ -59,8 +59,8 @@ export interface UnwrapFailure {
 
 export type UnwrapResult = UnwrapSuccess | UnwrapFailure;
 
-const PKCS7_MIME = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
-const ENVELOPE_NAMES = new Set(['smime.p7m', 'smime.p7s', 'smime.p7z']);
+export const PKCS7_MIME = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);
+export const ENVELOPE_NAMES = new Set(['smime.p7m', 'smime.p7s', 'smime.p7z']);
 
 export function unwrapAs2(headers: HeaderInput, body: Uint8Array, options: UnwrapOptions): UnwrapResult {
   const layers: string[] = [];

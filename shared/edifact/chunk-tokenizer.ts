@@ -4,6 +4,7 @@ import { latin1Charsets, utf8Charsets } from './charsets.ts';
 import { concat, completeUtf8, firstBadUtf8, latin1, utf8Decoder } from './decode.ts';
 import { headComplete, readHead } from './read-head.ts';
 import { SegmentReader } from './segment-reader.ts';
+import { SegmentBatch, separatorsOf } from './segments.ts';
 import { value } from './element-values.ts';
 
 /**
@@ -15,6 +16,8 @@ import { value } from './element-values.ts';
  * reported after the segments before it were read. In lenient mode under a latin1 charset the
  * bytes from the first chunk with a non-ASCII byte on are held until the end, where they are
  * decoded as UTF-8 if they all are (the charset mismatch partners make), else as latin1.
+ * `writeBatch`/`endBatch` return the same segments as columns (segments.ts' SegmentBatch), without an
+ * object per segment: what a reader that keeps only a few values of each (a mapper) takes.
  */
 export class ChunkTokenizer {
   private readonly mode: TokenizeMode;
@@ -29,6 +32,8 @@ export class ChunkTokenizer {
   /** Lenient latin1: the chunks held since the first non-ASCII byte. */
   private held: Uint8Array[] | null = null;
   private ended = false;
+  /** The segments of the last write (reused by the next). */
+  private readonly batch = new SegmentBatch();
 
   constructor(options: { mode?: TokenizeMode } = {}) {
     this.mode = options.mode ?? 'strict';
@@ -50,19 +55,33 @@ export class ChunkTokenizer {
   }
 
   write(chunk: Uint8Array): Segment[] {
+    return this.writeBatch(chunk).segments();
+  }
+
+  end(): Segment[] {
+    return this.endBatch().segments();
+  }
+
+  /** The segments the chunk completed, as columns: the batch is reused by the next call. */
+  writeBatch(chunk: Uint8Array): SegmentBatch {
     if (this.ended) throw new Error('ChunkTokenizer: write after end');
+    this.batch.reset((this.reader?.count ?? 0) + 1);
     try {
-      return this.writeChunk(chunk);
+      this.writeChunk(chunk, this.batch);
+      return this.batch;
     } catch (e) {
       throw this.withContext(e);
     }
   }
 
-  end(): Segment[] {
+  /** The remaining segments, as columns. */
+  endBatch(): SegmentBatch {
     if (this.ended) throw new Error('ChunkTokenizer: end twice');
     this.ended = true;
+    this.batch.reset((this.reader?.count ?? 0) + 1);
     try {
-      return this.endChunks();
+      this.endChunks(this.batch);
+      return this.batch;
     } catch (e) {
       throw this.withContext(e);
     }
@@ -84,26 +103,23 @@ export class ChunkTokenizer {
     return e;
   }
 
-  private writeChunk(chunk: Uint8Array): Segment[] {
-    const out: Segment[] = [];
+  private writeChunk(chunk: Uint8Array, out: SegmentBatch): void {
     if (this.headBuffer) {
       this.headBuffer = concat(this.headBuffer, chunk);
       if (!headComplete(this.headBuffer)) {
         if (this.headBuffer === chunk) this.headBuffer = chunk.slice(); // kept past this call: a copy
-        return out;
+        return;
       }
       const bytes = this.headBuffer;
       this.headBuffer = null;
       this.start(bytes);
       this.body(bytes.subarray(this.bodyStart), false, out);
-      return out;
+      return;
     }
     this.body(chunk, false, out);
-    return out;
   }
 
-  private endChunks(): Segment[] {
-    const out: Segment[] = [];
+  private endChunks(out: SegmentBatch): void {
     if (this.headBuffer) {
       const bytes = this.headBuffer;
       this.headBuffer = null;
@@ -112,7 +128,6 @@ export class ChunkTokenizer {
       this.body(bytes.subarray(this.bodyStart), true, out);
     } else this.body(new Uint8Array(0), true, out);
     if (this.reader!.count === 0) throw new EdifactError([syntaxProblem('empty', {}, { segment: null, tag: null })]);
-    return out;
   }
 
   private start(bytes: Uint8Array): void {
@@ -125,9 +140,10 @@ export class ChunkTokenizer {
     this.bodyStart = start + (una ? 9 : 0);
     this.headInfo = { chars, una, charset, syntaxVersion: version, encoding, charsetMismatch: false };
     this.reader = new SegmentReader(chars, this.mode, charset, encoding === 'latin1');
+    this.batch.separators = separatorsOf(chars);
   }
 
-  private body(bytes: Uint8Array, final: boolean, out: Segment[]): void {
+  private body(bytes: Uint8Array, final: boolean, out: SegmentBatch): void {
     const reader = this.reader!;
     const head = this.headInfo!;
     if (head.encoding === 'latin1') {

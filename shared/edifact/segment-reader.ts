@@ -3,15 +3,16 @@
 import { maxWarnings, type Segment, type ServiceChars, type TokenizeMode } from './interchange.ts';
 import { EdifactError, syntaxProblem, type EdifactProblem, type EdifactProblemCode } from './problems.ts';
 import { show, unoa, unoaLenient, unob } from './charsets.ts';
-import { LazySegment, ReadSegment, type Separators } from './segments.ts';
+import { LazySegment, ReadSegment, SegmentBatch, tagCode, tagName, separatorsOf, type Separators } from './segments.ts';
 import { value } from './element-values.ts';
 
 /**
  * Splits decoded text into segments, piece by piece: a segment that is not complete at the end
  * of a piece is kept and read again with the next one, so the result does not depend on where
  * the pieces were cut. Two ways through a segment: the fast one for the common case (no release
- * character, nothing to refuse: found by its terminator, split only when read, see LazySegment)
- * and the careful one, character by character, for everything else and for every refusal.
+ * character, nothing to refuse: runs of them found in one regular-expression step, each kept as
+ * columns of a SegmentBatch and split only when read) and the careful one, character by
+ * character, for everything else and for every refusal.
  */
 export class SegmentReader {
   /** The UNB of the interchange being read and the UNH of the open message (for the context of a refusal). */
@@ -48,16 +49,17 @@ export class SegmentReader {
     this.lenient = mode === 'lenient';
     this.allowed = mode === 'strict' ? (charset === 'UNOA' ? unoa : charset === 'UNOB' ? unob : null) : charset === 'UNOA' ? unoaLenient : null;
     this.strictLatin1 = latin1 && mode === 'strict';
-    this.separators = { element: chars.element, component: chars.component, repetition: chars.repetition };
+    this.separators = separatorsOf(chars);
     this.terminator = chars.segment;
-    this.special = specialTable(chars, this.allowed, this.strictLatin1);
+    this.fast = fastRunRegExp(chars, specialTable(chars, this.allowed, this.strictLatin1), this.allowed !== null, this.lenient);
   }
+
+  /** A run of segments of the common kind, from lastIndex (see fastRun); null when no segment can be one. */
+  private readonly fast: RegExp | null;
 
   private readonly terminator: string;
   /** Element, component and repetition separators, for LazySegment. */
   private readonly separators: Separators;
-  /** 1 for the characters of code < 256 that need care: the terminator, the release character, control characters, those outside the repertoire. */
-  private readonly special: Uint8Array;
 
   private lineBreak(c: number): boolean {
     return (c === 13 || c === 10) && c !== this.cS;
@@ -72,9 +74,11 @@ export class SegmentReader {
   /**
    * Reads the complete segments of pending + text into `out`; `final`: no text follows. The
    * segment cut by the previous piece is completed on a small joined string; the rest is read
-   * in `text` itself (a flat string, which is what makes the scan fast).
+   * in `text` itself (a flat string, which is what makes the scan fast): the segments of the
+   * common kind are kept in `out` as columns over `text`.
    */
-  push(text: string, final: boolean, out: Segment[]): void {
+  push(text: string, final: boolean, out: SegmentBatch): void {
+    if (!out.inText) out.text = text;
     let from = 0;
     if (this.pending.length) {
       // Where the cut segment really ends: its first terminator that no release character
@@ -113,7 +117,7 @@ export class SegmentReader {
    * have found in it had the text come whole, before an error that comes after it (bad UTF-8).
    */
   checkPending(): void {
-    if (this.pending.length) this.scan(this.pending, 0, false, [], this.pendingOffset);
+    if (this.pending.length) this.scan(this.pending, 0, false, new SegmentBatch(), this.pendingOffset);
   }
 
   /** Whether the cut segment (pending) ends in a release character still waiting for its character (segment() sets tailOpen when it stops). */
@@ -158,65 +162,75 @@ export class SegmentReader {
   private base = 0;
 
   /** Reads segments of `s` from `from`; returns where it stopped (the start of an incomplete segment, or the end). */
-  private scan(s: string, from: number, final: boolean, out: Segment[], base: number): number {
+  private scan(s: string, from: number, final: boolean, out: SegmentBatch, base: number): number {
     this.base = base;
     const n = s.length;
-    let i = from;
+    let i = this.between(s, from, n);
     for (;;) {
-      // Between segments: line breaks and (lenient) blanks.
-      while (i < n) {
-        const c = s.charCodeAt(i);
-        if (this.lineBreak(c) || (this.lenient && (c === 32 || c === 9))) i++;
-        else break;
+      if (i >= n) return n;
+      // The common case: a run of segments found in one step, then each by its terminator.
+      const run = this.fastRun(s, i);
+      while (i < run) {
+        const end = s.indexOf(this.terminator, i + 3);
+        this.fastSegment(s, i, end, out);
+        this.scanned += end + 1 - i;
+        i = this.between(s, end + 1, run);
       }
       if (i >= n) return n;
-      const end = this.fastSegment(s, i, out) ?? this.segment(s, i, final, out);
+      const end = this.segment(s, i, final, out);
       this.scanned += (end < 0 ? n : end) - i;
       if (end < 0) return i;
-      i = end;
+      i = this.between(s, end, n);
     }
+  }
+
+  /** Skips what may stand between segments (line breaks and, lenient, blanks) from i, up to `to`. */
+  private between(s: string, i: number, to: number): number {
+    while (i < to) {
+      const c = s.charCodeAt(i);
+      if (this.lineBreak(c) || (this.lenient && (c === 32 || c === 9))) i++;
+      else return i;
+    }
+    return i;
   }
 
   /**
-   * The common case in one regular-expression step: a segment without release characters,
-   * control characters or characters outside the repertoire, with a plain three-letter tag, is
-   * found by its terminator and kept as a LazySegment (split into elements when first read).
-   * Anything else (or an incomplete segment) returns null and goes the character-by-character way.
+   * Where the run of segments of the common kind from `start` ends (`start` when there is none):
+   * segments without release characters, control characters or characters outside the
+   * repertoire, with a plain three-letter tag, and what may stand between them, found in one
+   * regular-expression step (see fastRunRegExp). Each is read by fastSegment; the segment after
+   * the run (anything else, or an incomplete segment) goes the character-by-character way.
    */
-  private fastSegment(s: string, start: number, out: Segment[]): number | null {
-    const special = this.special;
-    // Above U+00FF only a restricted repertoire (UNOA, UNOB) needs care.
-    const wide = this.allowed !== null ? 1 : 0;
-    const n = s.length;
-    let end = start;
-    for (; end < n; end++) {
-      const c = s.charCodeAt(end);
-      if ((c < 256 ? special[c] : wide) === 1) break;
-    }
-    if (end >= n || s.charCodeAt(end) !== this.cS || end - start < 3) return null;
-    const afterTag = s.charCodeAt(start + 3);
-    if (!isTagChar(s.charCodeAt(start)) || !isTagChar(s.charCodeAt(start + 1)) || !isTagChar(s.charCodeAt(start + 2))) return null;
-    if (end !== start + 3 && afterTag !== this.cE) return null;
-    this.emit(new LazySegment(this.internTag(s, start), s, end === start + 3 ? -1 : start + 4, end, this.separators, this.count + 1, this.base + start), out);
-    return end + 1;
+  private fastRun(s: string, start: number): number {
+    const re = this.fast;
+    if (re === null) return start;
+    re.lastIndex = start;
+    re.test(s);
+    return re.lastIndex;
   }
 
-  private readonly tags = new Map<number, string>();
-
-  /** One shared (internalised) string per tag: no allocation per segment, and tag comparisons by identity. */
-  private internTag(s: string, start: number): string {
-    const key = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | s.charCodeAt(start + 2);
-    let tag = this.tags.get(key);
-    if (tag === undefined) {
-      tag = Object.keys({ [s.slice(start, start + 3)]: 0 })[0]!;
-      this.tags.set(key, tag);
-    }
-    return tag;
+  /**
+   * A segment of a fast run, s[start…end] (end: its terminator), kept as columns of `out` when
+   * `s` is its text (else as a LazySegment, split into elements when first read).
+   */
+  private fastSegment(s: string, start: number, end: number, out: SegmentBatch): void {
+    const code = (s.charCodeAt(start) << 16) | (s.charCodeAt(start + 1) << 8) | s.charCodeAt(start + 2);
+    // Objects: the service segments (UN…, the reader tracks them for the context of a refusal),
+    // the first segment (refused unless it is the UNB) and a segment read from another string
+    // than the batch's text (the one completing a segment cut by the previous chunk).
+    if (s === out.text && code >>> 8 !== un && this.count > 0) {
+      this.count++;
+      if (!out.inText) {
+        out.inText = true;
+        out.textOffset = this.base;
+      }
+      out.addInText(code, start, end);
+    } else this.emit(new LazySegment(tagName(code), s, end === start + 3 ? -1 : start + 4, end, this.separators, this.count + 1, this.base + start), out);
   }
 
-  private emit(segment: Segment, out: Segment[]): void {
+  private emit(segment: Segment, out: SegmentBatch): void {
     this.count++;
-    out.push(segment);
+    out.addObject(segment);
     if (segment.position === 1 && segment.tag !== 'UNB') throw new EdifactError([syntaxProblem('noUnb', {}, { segment: 1, tag: segment.tag })]);
     if (segment.tag.charCodeAt(0) === 85 && segment.tag.charCodeAt(1) === 78) this.track(segment); // UN…
   }
@@ -249,7 +263,7 @@ export class SegmentReader {
   }
 
   /** Reads one segment starting at `start`; returns the index after its terminator, or -1 when it is incomplete. */
-  private segment(s: string, start: number, final: boolean, out: Segment[]): number {
+  private segment(s: string, start: number, final: boolean, out: SegmentBatch): number {
     const { cC, cE, cR, cS, cRep, lenient, allowed, strictLatin1 } = this;
     const n = s.length;
     const position = this.count + 1;
@@ -338,7 +352,7 @@ export class SegmentReader {
   }
 }
 
-/** The characters (code < 256) the fast path stops at (see SegmentReader.fastSegment). */
+/** 1 for the characters of code < 256 that need care, which end a fast run (see fastRunRegExp): the terminator, the release character, control characters, those outside the repertoire. */
 function specialTable(chars: ServiceChars, allowed: Uint8Array | null, strictLatin1: boolean): Uint8Array {
   const t = new Uint8Array(256);
   for (let c = 0; c < 0x20; c++) t[c] = 1;
@@ -349,6 +363,32 @@ function specialTable(chars: ServiceChars, allowed: Uint8Array | null, strictLat
   for (const ch of [chars.element, chars.component, chars.repetition]) if (ch && ch.charCodeAt(0) < 256 && ch.charCodeAt(0) >= 0x20 && ch.charCodeAt(0) !== 0x7f) t[ch.charCodeAt(0)] = 0;
   for (const ch of [chars.segment, chars.release]) if (ch.charCodeAt(0) < 256) t[ch.charCodeAt(0)] = 1;
   return t;
+}
+
+/** The tag code of "UN" shifted by 8 (see tagCode): the service segments' prefix. */
+const un = tagCode('UNB') >>> 8;
+
+/**
+ * What fastRun takes in one step: segments, each a plain three-character tag, then (unless the
+ * element separator needs care) an element separator and any characters but those of `special`
+ * (and, in a restricted repertoire, those above U+00FF), then the terminator; each followed by
+ * what SegmentReader.between skips. Null when the terminator is not one the class stops at (a
+ * segment can then only be read the careful way).
+ */
+function fastRunRegExp(chars: ServiceChars, special: Uint8Array, wide: boolean, lenient: boolean): RegExp | null {
+  const stops = (c: number) => (c < 256 ? special[c] === 1 : wide);
+  const hex = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
+  let stopClass = '';
+  for (let c = 0; c < 256; c++) if (special[c] === 1) stopClass += hex(c);
+  if (wide) stopClass += '\\u0100-\\uffff';
+  let tagClass = '';
+  for (const c of '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ') if (!stops(c.charCodeAt(0))) tagClass += c;
+  const cE = chars.element.charCodeAt(0);
+  const cS = chars.segment.charCodeAt(0);
+  if (!stops(cS) || tagClass === '') return null;
+  const elements = stops(cE) ? '' : `(?:${hex(cE)}[^${stopClass}]*)?`;
+  const between = [13, 10].filter((c) => c !== cS).concat(lenient ? [32, 9] : []).map(hex).join('');
+  return new RegExp(`(?:[${tagClass}]{3}${elements}${hex(cS)}[${between}]*)*`, 'y');
 }
 
 function isTagChar(c: number): boolean {

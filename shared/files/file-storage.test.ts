@@ -58,6 +58,20 @@ function behavesAsFileStorage(name: string, open: () => FileStorage) {
       expect(await files.head('as2/2026-12/as2m_big.raw')).toEqual({ sizeBytes: bytes.length });
     });
 
+    it('reads a stored file back as a stream of chunks, byte for byte, and refuses a missing key before any chunk', async () => {
+      const bytes = pattern(3 * MiB + 7);
+      await files.put('as2/2026-12/as2m_read.payload', chunked(bytes));
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of await files.read('as2/2026-12/as2m_read.payload')) chunks.push(new Uint8Array(chunk));
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(sha256(Buffer.concat(chunks))).toBe(sha256(bytes));
+      await files.put('as2/2026-12/empty-read.raw', new Uint8Array(0));
+      let emptyBytes = 0;
+      for await (const chunk of await files.read('as2/2026-12/empty-read.raw')) emptyBytes += chunk.length;
+      expect(emptyBytes).toBe(0);
+      await expect(files.read('as2/2026-12/none.raw')).rejects.toBeInstanceOf(FileMissingError);
+    });
+
     it('stores an empty body', async () => {
       expect(await files.put('as2/2026-12/empty.raw', chunked(new Uint8Array(0)))).toMatchObject({ sizeBytes: 0, sha256: sha256(new Uint8Array(0)) });
       expect(await files.get('as2/2026-12/empty.raw')).toEqual(new Uint8Array(0));

@@ -28,6 +28,11 @@ export interface FileStorage {
   put(key: string, body: Uint8Array | AsyncIterable<Uint8Array>, options?: { maxBytes?: number }): Promise<StoredObject>;
   /** The bytes under `key` (only the first `length` when given); FileMissingError when there are none. */
   get(key: string, options?: { length?: number }): Promise<Uint8Array>;
+  /**
+   * The bytes under `key` as a stream of chunks, for files too large to hold (a 1 GiB AS2
+   * body): FileMissingError, before any chunk, when there are none.
+   */
+  read(key: string): Promise<AsyncIterable<Uint8Array>>;
   /** The size of what is under `key`, or null when there is nothing. */
   head(key: string): Promise<{ sizeBytes: number } | null>;
   /** Removes what is under `key`; nothing there is no error. */

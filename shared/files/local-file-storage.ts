@@ -9,6 +9,8 @@ import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { checkFileKey, chunksOf, FileMissingError, FileTooLargeError, type FileStorage, type StoredObject } from './file-storage.ts';
 
+const writeBytes = 1024 * 1024;
+
 const isMissing = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
 
 /** fsync of a folder: makes the names created or renamed in it durable. */
@@ -67,12 +69,29 @@ export class LocalFileStorage implements FileStorage {
     let sizeBytes = 0;
     try {
       try {
+        // Small chunks (a socket's, a decipher's) are gathered into writes of 1 MiB: a write per chunk showed in the profile.
+        const pending = Buffer.allocUnsafe(writeBytes);
+        let filled = 0;
         for await (const chunk of chunksOf(body)) {
           sizeBytes += chunk.length;
           if (sizeBytes > maxBytes) throw new FileTooLargeError(maxBytes);
           hash.update(chunk);
-          await handle.write(chunk);
+          if (filled === 0 && chunk.length >= writeBytes) {
+            await handle.write(chunk);
+            continue;
+          }
+          for (let at = 0; at < chunk.length; ) {
+            const n = Math.min(chunk.length - at, writeBytes - filled);
+            pending.set(chunk.subarray(at, at + n), filled);
+            filled += n;
+            at += n;
+            if (filled === writeBytes) {
+              await handle.write(pending, 0, filled);
+              filled = 0;
+            }
+          }
         }
+        if (filled > 0) await handle.write(pending, 0, filled);
         await handle.sync();
       } finally {
         await handle.close();
@@ -104,6 +123,15 @@ export class LocalFileStorage implements FileStorage {
       if (isMissing(e)) throw new FileMissingError(key, this.description);
       throw e;
     }
+  }
+
+  async read(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const path = this.pathOf(key);
+    // Opened here, so a missing file is refused before the caller reads: chunks of 1 MiB.
+    const handle = await open(path, 'r').catch((e: unknown) => {
+      throw isMissing(e) ? new FileMissingError(key, this.description) : e;
+    });
+    return handle.createReadStream({ highWaterMark: 1024 * 1024 });
   }
 
   async head(key: string): Promise<{ sizeBytes: number } | null> {

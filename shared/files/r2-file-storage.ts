@@ -10,7 +10,7 @@ import { checkFileKey, defaultPartBytes, FileMissingError, putInParts, type File
 /** The parts of Workers' `R2Bucket` this storage calls. */
 export interface R2BucketBinding {
   put(key: string, value: Uint8Array | ArrayBuffer, options?: { sha256?: string }): Promise<unknown>;
-  get(key: string, options?: { range?: { offset: number; length?: number } }): Promise<{ arrayBuffer(): Promise<ArrayBuffer> } | null>;
+  get(key: string, options?: { range?: { offset: number; length?: number } }): Promise<{ arrayBuffer(): Promise<ArrayBuffer>; body: ReadableStream<Uint8Array> } | null>;
   head(key: string): Promise<{ size: number } | null>;
   delete(keys: string | string[]): Promise<void>;
   createMultipartUpload(key: string): Promise<R2MultipartUploadBinding>;
@@ -74,6 +74,12 @@ export class R2FileStorage implements FileStorage {
     const object = await this.bucket.get(key, range ? { range } : undefined);
     if (!object) throw new FileMissingError(key, this.description);
     return new Uint8Array(await object.arrayBuffer());
+  }
+
+  async read(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const object = await this.bucket.get(checkFileKey(key));
+    if (!object) throw new FileMissingError(key, this.description);
+    return object.body as unknown as AsyncIterable<Uint8Array>;
   }
 
   async head(key: string): Promise<{ sizeBytes: number } | null> {

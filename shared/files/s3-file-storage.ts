@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { AwsClient } from 'aws4fetch';
-import { checkFileKey, defaultPartBytes, FileMissingError, putInParts, type FileStorage, type MultipartTarget, type StoredObject } from './file-storage.ts';
+import { checkFileKey, chunksOf, defaultPartBytes, FileMissingError, putInParts, type FileStorage, type MultipartTarget, type StoredObject } from './file-storage.ts';
 
 export interface S3Settings {
   /** http(s) origin of the S3 API, e.g. https://s3.eu-central-1.amazonaws.com or https://<account>.r2.cloudflarestorage.com */
@@ -130,6 +130,16 @@ export class S3FileStorage implements FileStorage {
     const bytes = new Uint8Array(await r.arrayBuffer());
     // A server that ignores Range sends everything: keep what was asked for.
     return options.length === undefined ? bytes : bytes.subarray(0, options.length);
+  }
+
+  async read(key: string): Promise<AsyncIterable<Uint8Array>> {
+    const r = await this.request('reading', key, this.url(key), { method: 'GET' });
+    if (r.status === 404) {
+      if (s3Code(await r.text()) === 'NoSuchBucket') throw new Error(`reading "${key}" failed: the ${this.description} does not exist`);
+      throw new FileMissingError(key, this.description);
+    }
+    // Node's and workerd's ReadableStream are async iterables.
+    return r.body ? (r.body as unknown as AsyncIterable<Uint8Array>) : chunksOf(new Uint8Array(0));
   }
 
   async head(key: string): Promise<{ sizeBytes: number } | null> {

@@ -15,7 +15,7 @@
  * the stored MDN only when the repeat itself authenticates: the stored MDN carries the MIC of
  * the original, which is not for whoever replays its Message-ID.
  */
-import { bytesToLatin1, MimeHeaders, type As2Disposition, type HeaderList } from '../../as2/index.ts';
+import { bytesToLatin1, MimeHeaders, type As2Disposition, type HeaderList, type StreamedUnwrapSuccess } from '../../as2/index.ts';
 import { as2Crypto } from '#runtime/as2-crypto';
 import type { UnwrappedMessage } from './as2-crypto-work.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
@@ -33,6 +33,8 @@ import { countAs2Refusal } from './count-as2-refusal.ts';
 import { screenAs2Request, type ScreenedAs2Request } from './screen-as2-request.ts';
 import { wakeEdifactWorker } from '../inbound/edifact-wake-up.ts';
 import { isAsyncMdnRequest, receiveAsyncMdn } from './receive-async-mdn.ts';
+import { unwrapLargeAs2 } from './unwrap-large-as2.ts';
+import { cachedCertificate, cachedKeyPair } from './parsed-key-cache.ts';
 
 export type As2GatewayContext = FilesContext & { log: Logger };
 
@@ -61,14 +63,16 @@ export const reportingUa = 'Lotbridge AS2 gateway';
 // Never stored: credentials a partner's HTTP client may send.
 const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
-type Outcome = { ok: true; unwrapped: UnwrappedMessage } | { ok: false; disposition: As2Disposition; reason: string; layers: string[] };
+/** A message unwrapped in memory (on a worker thread) or as a stream (a large body, its payload already stored). */
+type Unwrapped = UnwrappedMessage | (Omit<StreamedUnwrapSuccess, 'signer'> & { signer: string | null });
+type Outcome = { ok: true; unwrapped: Unwrapped } | { ok: false; disposition: As2Disposition; reason: string; layers: string[] };
 
 function partnerActor(partner: FoundPartner) {
   return { type: 'partner' as const, id: partner.id, name: partner.as2Id };
 }
 
 /** The profile's expectations (RFC 4130 leaves them to the trading partners' agreement). */
-function enforceProfile(partner: FoundPartner, u: UnwrappedMessage): Outcome {
+function enforceProfile(partner: FoundPartner, u: Unwrapped): Outcome {
   const layers = u.layers.length ? u.layers.join(', ') : 'none';
   if (partner.requireEncrypted && !u.encrypted) {
     return { ok: false, disposition: 'decryption-failed', reason: `partner "${partner.as2Id}" must send encrypted messages (its profile requires encryption); this one is not encrypted (layers: ${layers})`, layers: u.layers };
@@ -97,16 +101,23 @@ async function unwrapFor(ctx: As2GatewayContext, settings: As2GatewaySettings, p
   }
   const now = ctx.clock.now();
   const keys = await loadAs2Keys(ctx.db, now);
-  const trustedCertificates = partner.certificates.filter((c) => c.usage !== 'encryption').map(({ id, pem }) => ({ id, pem }));
-  // The library works on bytes in memory, on a worker thread where there are threads (#runtime/as2-crypto).
+  const trustedCertificates = partner.certificates.filter((c) => c.usage !== 'encryption');
+  const limits = { now, maxCompressionLayers: partner.maxCompressionLayers, inflateLimits: { maxOutputBytes: settings.maxBytes, ...inflateRatio } };
+  // A large body streams, its payload stored as it is unwrapped (unwrap-large-as2.ts).
+  const streamed = await unwrapLargeAs2(ctx.files, headers, raw, { ...limits, decryptionKeys: keys.decryption.map(cachedKeyPair), trustedCertificates: trustedCertificates.map(cachedCertificate) });
+  if (streamed?.ok) {
+    const outcome = enforceProfile(partner, { ...streamed, signer: streamed.signer ? streamed.signer.subject : null });
+    if (!outcome.ok) await ctx.files.delete(streamed.payloadFile.key);
+    return outcome;
+  }
+  if (streamed) return streamed;
+  // A small one is unwrapped in memory, on a worker thread where there are threads (#runtime/as2-crypto).
   const result = await as2Crypto.unwrap({
+    ...limits,
     headers,
     body: await ctx.files.get(raw.storageKey),
     decryptionKeys: keys.decryption,
-    trustedCertificates,
-    now,
-    maxCompressionLayers: partner.maxCompressionLayers,
-    inflateLimits: { maxOutputBytes: settings.maxBytes, ...inflateRatio },
+    trustedCertificates: trustedCertificates.map(({ id, pem }) => ({ id, pem })),
   });
   return result.ok ? enforceProfile(partner, result) : result;
 }
@@ -127,6 +138,7 @@ async function signingKey(ctx: As2GatewayContext): Promise<StoredKeyPair | undef
 async function answerRepeat(ctx: As2GatewayContext, settings: As2GatewaySettings, partner: FoundPartner, existing: As2MessageRow, request: As2RequestHeaders, input: ReceiveAs2Input, outcome: Outcome): Promise<As2Reply> {
   const raw = input.raw;
   await ctx.files.delete(raw.storageKey);
+  if (outcome.ok && 'payloadFile' in outcome.unwrapped) await ctx.files.delete(outcome.unwrapped.payloadFile.key);
   if (!authenticated(outcome)) {
     const why = outcome.ok ? '' : `${outcome.disposition}: ${outcome.reason}`;
     const text = `Message-ID <${request.messageId}> from "${request.as2From}" was received before, and this repeat does not authenticate (${why}): it is refused, and the original MDN is not sent again`;
@@ -181,7 +193,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
   const u = outcome.ok ? outcome.unwrapped : undefined;
   // The body of a sender that did not authenticate is not kept: its SHA-256 and size are the record.
   const keepRaw = authenticated(outcome);
-  const payloadFile = u ? await ctx.files.put(as2StorageKey(input.id, receivedAt, 'payload'), u.payload) : undefined;
+  const payloadFile = u ? ('payloadFile' in u ? u.payloadFile : await ctx.files.put(as2StorageKey(input.id, receivedAt, 'payload'), u.payload)) : undefined;
   const message: InboundMessage = {
     id: input.id,
     partnerId: partner.id,
@@ -202,7 +214,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
     mdnMode: request.mdnMode,
     mdnSignedRequested: request.receipt.signed,
     receiptDeliveryUrl: request.receiptDeliveryUrl ?? null,
-    edifactWaiting: u ? looksLikeEdifact(u.contentType, u.payload) : false,
+    edifactWaiting: u ? looksLikeEdifact(u.contentType, 'payloadFile' in u ? u.payloadHead : u.payload) : false,
   };
   try {
     await ctx.db.transaction(async (tx) => {

@@ -1,0 +1,228 @@
+/**
+ * The streamed unwrap against messages OpenSSL makes (and the fixture folders' captures): every
+ * answer must equal the in-memory unwrap's (unwrap.ts), fed in chunks of any size.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestPki, OpensslDir } from '../../tests/support/openssl.ts';
+import { prng } from '../../tests/support/prng.ts';
+import { readCapture } from '../../tests/support/as2-capture.ts';
+import { localFixture, needs, sharedFixture } from '../../tests/support/fixtures.ts';
+import { tempDir } from '../../tests/support/server.ts';
+import { LocalFileStorage } from '../files/local-file-storage.ts';
+import { loadCertificates, loadKeyPair, loadKeyPairPem, type As2Certificate, type As2KeyPair } from './keys.ts';
+import type { HeaderInput } from './mime.ts';
+import { compressData } from './cms-compressed.ts';
+import { unwrapAs2, type UnwrapOptions } from './unwrap.ts';
+import { unwrapAs2Stream, type PayloadSink } from './unwrap-stream.ts';
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+let ssl: OpensslDir;
+let files: LocalFileStorage;
+let folder: ReturnType<typeof tempDir>;
+let us: As2KeyPair;
+let partner: As2Certificate[];
+let n = 0;
+
+beforeAll(() => {
+  ssl = new OpensslDir('lotbridge-unwrap-stream-');
+  makeTestPki(ssl);
+  folder = tempDir('lotbridge-unwrap-stream-files-');
+  files = new LocalFileStorage(folder.dir);
+  us = loadKeyPair(ssl.read('us.key'), ssl.read('us.pem'));
+  partner = loadCertificates(ssl.read('partner.pem'));
+});
+afterAll(() => {
+  ssl?.remove();
+  folder?.remove();
+});
+
+/** `bytes` in chunks of seeded random sizes up to `max`, as a request body arrives. */
+async function* chunked(bytes: Uint8Array, max: number, seed = 7): AsyncIterable<Uint8Array> {
+  const random = prng(seed);
+  for (let at = 0; at < bytes.length; ) {
+    const size = 1 + Math.floor(random() * max);
+    yield bytes.slice(at, at + size);
+    at += size;
+  }
+}
+
+function sink(): PayloadSink & { keys: string[] } {
+  const keys: string[] = [];
+  return {
+    keys,
+    put: async (chunks) => {
+      const key = `as2/2026-12/as2m_stream${n++}.payload`;
+      keys.push(key);
+      return files.put(key, chunks);
+    },
+    discard: (file) => files.delete(file.key),
+  };
+}
+
+/** Binary content with line breaks of every kind and lines that look like delimiters. */
+function content(size: number): Buffer {
+  const random = prng(size);
+  const parts = [Buffer.from('UNA:+.? \'UNB+UNOC:3+PARTNER:ZZZ+LOTBRIDGE:ZZZ+261125:2318+1\'\r\n--\r\n------=_Part\n-----\r\r\n')];
+  let total = parts[0]!.length;
+  while (total < size) {
+    const b = Buffer.alloc(Math.min(4096, size - total));
+    for (let i = 0; i < b.length; i++) b[i] = Math.floor(random() * 256);
+    parts.push(b);
+    total += b.length;
+  }
+  return Buffer.concat(parts);
+}
+
+interface Made {
+  headers: HeaderInput;
+  body: Buffer;
+}
+
+const mdnOptions = 'signed-receipt-protocol=optional, pkcs7-signature; signed-receipt-micalg=optional, sha-256';
+
+/** An entity OpenSSL signs (multipart/signed) and/or encrypts, with the options given. */
+function make(name: string, payload: Buffer, how: { sign?: boolean; encrypt?: string[]; micalg?: string }): Made {
+  ssl.write(`${name}.eml`, Buffer.concat([Buffer.from(`Content-Type: application/edifact\r\nContent-Disposition: attachment; filename="${name}.edi"\r\n\r\n`), payload]));
+  let file = `${name}.eml`;
+  if (how.sign) {
+    ssl.ok(['cms', '-sign', '-binary', '-in', file, '-signer', 'partner.pem', '-inkey', 'partner.key', '-md', 'sha256', '-out', `${name}.signed`]);
+    file = `${name}.signed`;
+  }
+  const mdn = how.micalg ? mdnOptions.replace('sha-256', how.micalg) : mdnOptions;
+  if (!how.encrypt) {
+    const signed = ssl.read(file);
+    const end = signed.indexOf('\n\n');
+    const contentType = /Content-Type: (multipart\/signed;[^\n]*(?:\n[ \t][^\n]*)*)/.exec(signed.subarray(0, end).toString('latin1'))![1]!.replace(/\s*\n[ \t]+/g, ' ');
+    return { headers: { 'content-type': contentType, 'disposition-notification-options': mdn }, body: signed.subarray(end + 2) };
+  }
+  ssl.ok(['cms', '-encrypt', '-binary', '-in', file, '-recip', 'us.pem', ...how.encrypt, '-outform', 'DER', '-out', `${name}.der`]);
+  return { headers: { 'content-type': 'application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m', 'disposition-notification-options': mdn }, body: ssl.read(`${name}.der`) };
+}
+
+function options(over: Partial<UnwrapOptions> = {}): UnwrapOptions {
+  return { decryptionKeys: [us], trustedCertificates: partner, now: new Date(), ...over };
+}
+
+/** Streams `m` and checks the answer is the in-memory unwrap's, the payload stored byte for byte. */
+async function expectSameAsInMemory(m: Made, o: UnwrapOptions, chunk: number) {
+  const reference = unwrapAs2(m.headers, m.body, o);
+  const s = sink();
+  const streamed = await unwrapAs2Stream(m.headers, chunked(m.body, chunk), o, s);
+  expect(streamed).toBeDefined();
+  expect(reference.ok).toBe(true);
+  if (!streamed!.ok || !reference.ok) throw new Error(`not unwrapped: ${JSON.stringify(streamed)}`);
+  const { payload, payloadHeaders, signer, ...rest } = reference;
+  const { payloadFile, payloadHead, payloadHeaders: streamedHeaders, signer: streamedSigner, ...streamedRest } = streamed!;
+  expect(streamedRest).toEqual(rest);
+  expect(streamedSigner?.subject).toBe(signer?.subject);
+  expect(streamedHeaders.list).toEqual(payloadHeaders.list);
+  expect(payloadFile).toMatchObject({ sha256: sha256(payload), sizeBytes: payload.length });
+  expect(sha256(readFileSync(files.pathOf(payloadFile.key)))).toBe(sha256(payload));
+  expect(Buffer.from(payloadHead)).toEqual(Buffer.from(payload.subarray(0, 64)));
+  return streamed!;
+}
+
+describe('streamed unwrap of messages OpenSSL made: the same answer as in memory', () => {
+  const cases: [string, { sign?: boolean; encrypt?: string[]; micalg?: string }, string[]][] = [
+    ['signed and encrypted (AES-256-CBC, DER)', { sign: true, encrypt: ['-aes256'] }, ['encrypted:aes-256-cbc', 'signed:sha256']],
+    ['signed and encrypted, indefinite lengths (openssl -stream)', { sign: true, encrypt: ['-aes128', '-stream'] }, ['encrypted:aes-128-cbc', 'signed:sha256']],
+    ['signed and encrypted with AES-256-GCM (AuthEnvelopedData) and RSAES-OAEP', { sign: true, encrypt: ['-aes-256-gcm', '-keyopt', 'rsa_padding_mode:oaep'] }, ['encrypted:aes-256-gcm', 'signed:sha256']],
+    ['signed and encrypted with 3DES, a sha1 MIC asked for', { sign: true, encrypt: ['-des3'], micalg: 'sha1' }, ['encrypted:des-ede3-cbc', 'signed:sha256']],
+    ['signed only (multipart/signed)', { sign: true }, ['signed:sha256']],
+    ['encrypted only', { encrypt: ['-aes256'] }, ['encrypted:aes-256-cbc']],
+  ];
+  for (const [what, how, layers] of cases) {
+    it(`${what}: fed in chunks of 1 to 97 bytes and of up to 64 KiB`, async () => {
+      const m = make(what.replace(/\W+/g, '_'), content(300_000), how);
+      for (const chunk of [97, 64 * 1024]) {
+        const streamed = await expectSameAsInMemory(m, options(), chunk);
+        expect(streamed.layers).toEqual(layers);
+        expect(streamed.filename).toMatch(/\.edi$/);
+      }
+    });
+  }
+
+  it('a payload of several MiB comes out whole, MIC equal to OpenSSL\'s digest of the signed entity', async () => {
+    const m = make('big', content(5 * 1024 * 1024 + 3), { sign: true, encrypt: ['-aes256', '-stream'] });
+    const streamed = await expectSameAsInMemory(m, options(), 1024 * 1024);
+    // The signed entity is the first part of the decrypted multipart/signed: OpenSSL decrypts, we cut the part.
+    const decrypted = ssl.ok(['cms', '-decrypt', '-binary', '-in', 'big.der', '-inform', 'DER', '-recip', 'us.pem', '-inkey', 'us.key']);
+    const boundary = /boundary="([^"]+)"/.exec(decrypted.subarray(0, 400).toString('latin1'))![1]!;
+    const start = decrypted.indexOf(`--${boundary}`) + boundary.length + 2;
+    const first = decrypted.subarray(decrypted.indexOf('\n', start) + 1, decrypted.indexOf(`\n--${boundary}`, start));
+    const entity = first.at(-1) === 0x0d ? first.subarray(0, -1) : first;
+    expect(streamed.mic.value).toBe(createHash('sha256').update(entity).digest('base64'));
+  });
+
+  it('refuses as the in-memory unwrap does, and keeps no payload: wrong key, untrusted signer, altered ciphertext', async () => {
+    const m = make('refused', content(100_000), { sign: true, encrypt: ['-aes256'] });
+    const stranger = loadKeyPair(ssl.read('partner.key'), ssl.read('partner.pem'));
+    const cases: [UnwrapOptions, Made][] = [
+      [options({ decryptionKeys: [stranger] }), m],
+      [options({ trustedCertificates: [us.certificate] }), m],
+      [options(), { ...m, body: Buffer.concat([m.body.subarray(0, -1), Buffer.from([m.body.at(-1)! ^ 1])]) }],
+    ];
+    for (const [o, message] of cases) {
+      const reference = unwrapAs2(message.headers, message.body, o);
+      const s = sink();
+      const streamed = await unwrapAs2Stream(message.headers, chunked(message.body, 4096), o, s);
+      expect(reference.ok).toBe(false);
+      expect(streamed).toEqual(reference);
+      for (const key of s.keys) expect(await files.head(key)).toBeNull();
+    }
+  });
+
+  it('a truncated message is refused as malformed, and nothing is kept', async () => {
+    const m = make('truncated', content(100_000), { sign: true, encrypt: ['-aes256'] });
+    const s = sink();
+    const streamed = await unwrapAs2Stream(m.headers, chunked(m.body.subarray(0, 50_000), 4096), options(), s);
+    expect(streamed).toMatchObject({ ok: false, disposition: 'unexpected-processing-error', reason: expect.stringContaining('truncated') });
+    for (const key of s.keys) expect(await files.head(key)).toBeNull();
+  });
+
+  it('leaves to the in-memory unwrap, storing nothing, what it cannot decide from the stream: altered signed content, opaque signatures, compressed layers', async () => {
+    const signedOnly = make('altered', content(100_000), { sign: true });
+    const at = signedOnly.body.indexOf('UNB+');
+    const altered = Buffer.from(signedOnly.body);
+    altered[at] = 0x58;
+    // Opaque signed-data, and an encrypted entity holding a compressed layer (ours: this OpenSSL has no zlib).
+    ssl.ok(['cms', '-sign', '-binary', '-nodetach', '-in', 'altered.eml', '-signer', 'partner.pem', '-inkey', 'partner.key', '-outform', 'DER', '-out', 'opaque.der']);
+    const compressed = Buffer.concat([Buffer.from('Content-Type: application/pkcs7-mime; smime-type=compressed-data\r\nContent-Transfer-Encoding: binary\r\n\r\n'), compressData(Buffer.from("UNB+UNOC:3'"))]);
+    const encrypted = ssl.write('compressed.eml', compressed);
+    ssl.ok(['cms', '-encrypt', '-binary', '-in', encrypted, '-recip', 'us.pem', '-aes256', '-outform', 'DER', '-out', 'compressed.der']);
+    const messages: Made[] = [
+      { ...signedOnly, body: altered },
+      { headers: { 'content-type': 'application/pkcs7-mime; smime-type=signed-data' }, body: ssl.read('opaque.der') },
+      { headers: { 'content-type': 'application/pkcs7-mime; smime-type=enveloped-data' }, body: ssl.read('compressed.der') },
+    ];
+    for (const message of messages) {
+      const s = sink();
+      expect(await unwrapAs2Stream(message.headers, chunked(message.body, 4096), options(), s)).toBeUndefined();
+      for (const key of s.keys) expect(await files.head(key)).toBeNull();
+    }
+    expect(unwrapAs2(signedOnly.headers, altered, options())).toMatchObject({ ok: false, disposition: 'integrity-check-failed' });
+  });
+});
+
+describe('streamed unwrap of the fixture folders\' captures: the same answer as in memory', () => {
+  it('libas2 encrypted message (permissive copy): text, MIC over its canonical form', async () => {
+    const P = (name: string) => readFileSync(localFixture('as2', name));
+    const { headers, body } = readCapture(P('libas2_content.encrypted.txt'));
+    const key = loadKeyPair(P('libas2_libas2community.key'), P('libas2_libas2community.cer'));
+    await expectSameAsInMemory({ headers, body: Buffer.from(body) }, { decryptionKeys: [key], trustedCertificates: [], now: new Date() }, 50);
+  });
+
+  const copyleft = sharedFixture('as2', 'copyleft');
+  it('mendelson signed+encrypted (3DES), signed and encrypted messages (pyas2-lib copies)', needs(copyleft), async () => {
+    const C = (name: string) => readFileSync(sharedFixture('as2', 'copyleft', name));
+    const o = { decryptionKeys: [loadKeyPairPem(C('pyas2lib_cert_test.pem'), 'test')], trustedCertificates: loadCertificates(C('pyas2lib_cert_mecas2_public.pem')), now: new Date() };
+    for (const file of ['pyas2lib_mecas2_signed_encrypted.as2', 'pyas2lib_mecas2_signed.as2', 'pyas2lib_mecas2_encrypted.as2']) {
+      const { headers, body } = readCapture(C(file));
+      const streamed = await expectSameAsInMemory({ headers, body: Buffer.from(body) }, o, 333);
+      expect(streamed.filename).toBe('payload.txt');
+    }
+  });
+});
