@@ -47,6 +47,7 @@ describe('AS2 crypto pool', () => {
   });
 
   it('signs an MDN on a worker thread that OpenSSL verifies with our certificate', async () => {
+    await pool.unwrap(unwrap); // the threads start with the first unwrap
     const built = await pool.buildMdn(mdn);
     const contentType = built.headers.find(([n]) => n.toLowerCase() === 'content-type')![1];
     ssl.write('mdn.eml', Buffer.concat([Buffer.from(`MIME-Version: 1.0\r\nContent-Type: ${contentType}\r\n\r\n`), built.body]));
@@ -60,13 +61,20 @@ describe('AS2 crypto pool', () => {
   });
 
   it('keeps a process alive while its work runs, and not after', () => {
+    const request = { ...unwrap, body: Buffer.from(unwrap.body).toString('base64'), now: undefined };
     const script = ssl.write(
       'use-pool.mts',
-      `import { as2Crypto } from ${JSON.stringify(`${rootDir}/shared/edi/messages/as2-crypto-pool.ts`)};\nconst built = await as2Crypto.buildMdn(${JSON.stringify({ ...mdn, date: undefined })});\nconsole.log('built', built.body.length > 0);\n`,
+      [
+        `import { as2Crypto } from ${JSON.stringify(`${rootDir}/shared/edi/messages/as2-crypto-pool.ts`)};`,
+        `const request = ${JSON.stringify(request)};`,
+        "const unwrapped = await as2Crypto.unwrap({ ...request, body: new Uint8Array(Buffer.from(request.body, 'base64')), now: new Date() });",
+        `const built = await as2Crypto.buildMdn(${JSON.stringify({ ...mdn, date: undefined })});`,
+        "console.log('unwrapped', unwrapped.ok, 'built', built.body.length > 0);",
+      ].join('\n'),
     );
     const child = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: rootDir, encoding: 'utf8' });
     expect(child.stderr).toBe('');
-    expect(child.stdout.trim()).toBe('built true');
+    expect(child.stdout.trim()).toBe('unwrapped true built true');
     expect(child.status).toBe(0);
   });
 });

@@ -2,13 +2,13 @@
  * The AS2 receive's CPU work on Node (`default` of `#runtime/as2-crypto`): a pool of worker
  * threads, one per core, so that CMS parsing, decryption, verification and MDN signing of
  * concurrent messages run in parallel and off the event loop (which keeps the HTTP and SQLite
- * work). Threads start on first use and keep the process alive only while they have jobs; a
+ * work). Threads start with the first unwrap and keep the process alive only while they have jobs; a
  * job goes to the thread with the fewest jobs waiting. A thread that dies fails its jobs and is replaced.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BuiltMdn } from '../../as2/index.ts';
-import type { As2Crypto, MdnRequest, UnwrapOutcome, UnwrapRequest } from './as2-crypto-work.ts';
+import { buildMdnStored, type As2Crypto, type MdnRequest, type UnwrapOutcome, type UnwrapRequest } from './as2-crypto-work.ts';
 
 export type Job = { id: number } & ({ kind: 'unwrap'; request: UnwrapRequest } | { kind: 'mdn'; request: MdnRequest });
 export type JobResult = { id: number; ok: true; value: UnwrapOutcome | BuiltMdn } | { id: number; ok: false; message: string };
@@ -56,5 +56,7 @@ function run<T>(job: Omit<Job, 'id'>): Promise<T> {
 
 export const as2Crypto: As2Crypto = {
   unwrap: (request) => run({ kind: 'unwrap', request }),
-  buildMdn: (request) => run({ kind: 'mdn', request }),
+  // The threads (tens of MB each) start with the first message unwrapped in memory; until then (a
+  // large message that streamed on the event loop) its one MDN is built here.
+  buildMdn: (request) => (threads.length > 0 ? run({ kind: 'mdn', request }) : Promise.resolve().then(() => buildMdnStored(request))),
 };
