@@ -56,6 +56,17 @@ describe('formatInstantIn', () => {
     expect(formatInstantIn('2026-07-01T12:00:00Z', 'Asia/Kolkata')).toBe('2026-07-01 17:30 (Asia/Kolkata, UTC+5:30)');
     expect(offsetMinutes('America/New_York', new Date('2026-07-01T12:00:00Z'))).toBe(-240);
   });
+
+  it('answers a repeated instant and zone as before, and a change of either anew (the last answer is kept)', () => {
+    const asked = [
+      ['2026-07-01T12:00:00Z', 'Europe/Berlin', '2026-07-01 14:00 (Europe/Berlin, UTC+2)'],
+      ['2026-07-01T12:00:00Z', 'Europe/Berlin', '2026-07-01 14:00 (Europe/Berlin, UTC+2)'],
+      ['2026-07-01T12:00:00Z', 'Asia/Shanghai', '2026-07-01 20:00 (Asia/Shanghai, UTC+8)'],
+      ['2026-01-01T12:00:00Z', 'Asia/Shanghai', '2026-01-01 20:00 (Asia/Shanghai, UTC+8)'],
+      ['2026-01-01T12:00:00Z', 'Europe/Berlin', '2026-01-01 13:00 (Europe/Berlin, UTC+1)'],
+    ] as const;
+    for (const [iso, zone, text] of asked) expect(formatInstantIn(iso, zone)).toBe(text);
+  });
 });
 
 describe('canonicalTimeZone', () => {

@@ -101,14 +101,20 @@ function offsetLabel(minutes: number): string {
   return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${pad(abs % 60)}` : ''}`;
 }
 
+let lastFormatted = { iso: '', zone: '', text: '' };
+
 /**
  * An instant as a reader in `zone` sees it, with the zone named so nobody guesses:
  * "2026-03-07 23:59 (Europe/Berlin, UTC+1)"; in UTC as the mails always showed it,
  * "2026-03-07 22:59 UTC". The same in every language (digits, the IANA name and the offset).
  */
 export function formatInstantIn(iso: string, zone: string): string {
+  // The last answer is kept: a recall's release words one deadline in one zone for thousands.
+  if (lastFormatted.iso === iso && lastFormatted.zone === zone) return lastFormatted.text;
   const instant = new Date(iso);
   const p = localParts(zone, instant.getTime());
   const local = `${dateOf(p)} ${pad(p.hour)}:${pad(p.minute)}`;
-  return zone === 'UTC' ? `${local} UTC` : `${local} (${zone}, ${offsetLabel(offsetMinutes(zone, instant))})`;
+  const text = zone === 'UTC' ? `${local} UTC` : `${local} (${zone}, ${offsetLabel(offsetMinutes(zone, instant))})`;
+  lastFormatted = { iso, zone, text };
+  return text;
 }

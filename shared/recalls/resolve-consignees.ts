@@ -23,9 +23,17 @@ export interface ResolvedConsignees {
 }
 
 // Set-based: the products go in as one JSON parameter and a single INSERT … SELECT finds the
-// affected shipment lines through the indexes on shipment_lines (gtin, lot) and (gtin,
+// affected shipment lines through the indexes on shipment_lines (gtin, lot, …) and (gtin,
 // expiry_date), then sums them per distributor and (GTIN, lot). CROSS JOIN fixes SQLite's join
 // order (products first, then the index); left to itself the planner may scan shipment_lines.
+// The lot index carries shipment, quantity and serials and the shipments index the
+// distributor (migration 0042), so a lot's lines are read from the indexes alone: at 10 M lines
+// a lookup per line in the tables was most of the time. The matched lines carry those columns
+// on, not just their rowids (no second lookup per line). The lines of the listed lots (distinct
+// pairs) are each found once and need no de-duplication: only the lines an expiry range or a
+// whole GTIN adds, and no listed lot already counts, go through a UNION (sorting 400,000 rowids
+// was a third of the statement). A (distributor, GTIN, lot)'s serials are joined in the same
+// GROUP BY as its quantity (their JSON arrays' items, comma-joined), not in a second pass.
 // A serial list is matched against the serialised lines of its GTIN (no serial index yet).
 //
 // A line is affected as a whole when its lot is listed, when its expiry date lies in the
@@ -42,25 +50,33 @@ WITH products AS (
          p.value ->> '$.expiryTo' AS expiry_to
   FROM json_each(?) AS p
 ),
-whole_lines(line) AS (
-  SELECT l.rowid
+recalled_lots(gtin, lot) AS (
+  SELECT DISTINCT p.gtin, recalled.value
   FROM products AS p
   CROSS JOIN json_each(p.lots) AS recalled
-  CROSS JOIN shipment_lines AS l ON l.gtin = p.gtin AND l.lot = recalled.value
-  UNION
-  SELECT l.rowid
-  FROM products AS p
-  CROSS JOIN shipment_lines AS l
-    ON l.gtin = p.gtin
-   AND l.expiry_date IS NOT NULL
-   AND l.expiry_date >= coalesce(p.expiry_from, '')
-   AND l.expiry_date <= coalesce(p.expiry_to, '9999-12-31')
-  WHERE p.expiry_from IS NOT NULL OR p.expiry_to IS NOT NULL
-  UNION
-  SELECT l.rowid
-  FROM products AS p
-  CROSS JOIN shipment_lines AS l ON l.gtin = p.gtin
-  WHERE p.lots IS NULL AND p.serials IS NULL AND p.expiry_from IS NULL AND p.expiry_to IS NULL
+),
+whole_lines(line, shipment_id, gtin, lot, quantity, serials) AS (
+  SELECT l.rowid, l.shipment_id, l.gtin, l.lot, l.quantity, l.serials
+  FROM recalled_lots AS r
+  CROSS JOIN shipment_lines AS l ON l.gtin = r.gtin AND l.lot = r.lot
+  UNION ALL
+  SELECT m.line, m.shipment_id, m.gtin, m.lot, m.quantity, m.serials
+  FROM (
+    SELECT l.rowid AS line, l.shipment_id, l.gtin, l.lot, l.quantity, l.serials
+    FROM products AS p
+    CROSS JOIN shipment_lines AS l
+      ON l.gtin = p.gtin
+     AND l.expiry_date IS NOT NULL
+     AND l.expiry_date >= coalesce(p.expiry_from, '')
+     AND l.expiry_date <= coalesce(p.expiry_to, '9999-12-31')
+    WHERE p.expiry_from IS NOT NULL OR p.expiry_to IS NOT NULL
+    UNION
+    SELECT l.rowid, l.shipment_id, l.gtin, l.lot, l.quantity, l.serials
+    FROM products AS p
+    CROSS JOIN shipment_lines AS l ON l.gtin = p.gtin
+    WHERE p.lots IS NULL AND p.serials IS NULL AND p.expiry_from IS NULL AND p.expiry_to IS NULL
+  ) AS m
+  WHERE NOT EXISTS (SELECT 1 FROM recalled_lots AS r WHERE r.gtin = m.gtin AND r.lot = m.lot)
 ),
 serial_units(line, serial) AS (
   SELECT DISTINCT l.rowid, shipped.value
@@ -71,32 +87,25 @@ serial_units(line, serial) AS (
   WHERE p.serials IS NOT NULL AND l.serials != '[]' AND l.rowid NOT IN (SELECT line FROM whole_lines)
 ),
 affected(distributor, gtin, lot, quantity, serials) AS (
-  SELECT s.distributor_organisation_id, l.gtin, l.lot, l.quantity, l.serials
+  SELECT s.distributor_organisation_id, w.gtin, w.lot, w.quantity, w.serials
   FROM whole_lines AS w
-  CROSS JOIN shipment_lines AS l ON l.rowid = w.line
-  CROSS JOIN shipments AS s ON s.id = l.shipment_id
+  CROSS JOIN shipments AS s INDEXED BY shipments_distributor_by_id ON s.id = w.shipment_id
   UNION ALL
   SELECT s.distributor_organisation_id, l.gtin, l.lot, COUNT(*), json_group_array(u.serial)
   FROM serial_units AS u
   CROSS JOIN shipment_lines AS l ON l.rowid = u.line
-  CROSS JOIN shipments AS s ON s.id = l.shipment_id
+  CROSS JOIN shipments AS s INDEXED BY shipments_distributor_by_id ON s.id = l.shipment_id
   GROUP BY u.line
 ),
 by_lot AS (
-  SELECT distributor, gtin, lot, SUM(quantity) AS quantity
+  SELECT distributor, gtin, lot, SUM(quantity) AS quantity,
+         json('[' || ifnull(group_concat(CASE WHEN serials != '[]' AND json_array_length(serials) > 0 THEN substr(json(serials), 2, length(json(serials)) - 2) END, ','), '') || ']') AS serials
   FROM affected
-  GROUP BY 1, 2, 3
-),
-serials_by_lot AS (
-  SELECT a.distributor, a.gtin, a.lot, json_group_array(j.value) AS serials
-  FROM affected AS a CROSS JOIN json_each(a.serials) AS j
-  WHERE a.serials != '[]'
   GROUP BY 1, 2, 3
 )
 INSERT INTO recall_consignees (recall_id, distributor_organisation_id, gtin, lot, quantity_shipped, serials, source, added_at)
-SELECT ?, b.distributor, b.gtin, b.lot, b.quantity, coalesce(r.serials, '[]'), 'shipments', ?
+SELECT ?, b.distributor, b.gtin, b.lot, b.quantity, b.serials, 'shipments', ?
 FROM by_lot AS b
-LEFT JOIN serials_by_lot AS r ON r.distributor = b.distributor AND r.gtin = b.gtin AND r.lot IS b.lot
 WHERE true
 ON CONFLICT DO NOTHING
 `;

@@ -168,6 +168,32 @@ describe('recall consignees resolved from shipments', () => {
     ]);
   });
 
+  it('a line matched by its lot and by an expiry range or its whole GTIN counts once; serials of several lines of a lot are all kept', async () => {
+    const monitor = gtin('0950600013438');
+    await ship('C-3', [{ gtin: monitor, lot: 'M1', serials: ['M-1', 'M-2'], quantity: 2 }]);
+    await ship('C-3', [{ gtin: monitor, lot: 'M1', serials: ['M-3'], quantity: 1 }]);
+    const r = await recall([
+      { gtin: infusionSet, lots: ['A'] },
+      { gtin: infusionSet, expiryFrom: '2028-01-01', expiryTo: '2028-12-31' },
+      { gtin: pump },
+      { gtin: pump, lots: ['P1'] },
+      { gtin: monitor, lots: ['M1'] },
+    ]);
+    expect(await consigneesOf(t.db, r.recall)).toEqual([
+      { distributor: 'C-1', gtin: infusionSet, lot: 'A', quantity: 120, serials: [], source: 'shipments' },
+      { distributor: 'C-1', gtin: infusionSet, lot: 'B', quantity: 40, serials: [], source: 'shipments' },
+      { distributor: 'C-1', gtin: pump, lot: 'P0', quantity: 9, serials: [], source: 'shipments' },
+      { distributor: 'C-1', gtin: pump, lot: 'P1', quantity: 5, serials: [], source: 'shipments' },
+      { distributor: 'C-2', gtin: infusionSet, lot: 'A', quantity: 7, serials: [], source: 'shipments' },
+      { distributor: 'C-2', gtin: pump, lot: 'P2', quantity: 3, serials: [], source: 'shipments' },
+      { distributor: 'C-2', gtin: pump, lot: 'P3', quantity: 2, serials: [], source: 'shipments' },
+      { distributor: 'C-3', gtin: pump, lot: 'P4', quantity: 6, serials: [], source: 'shipments' },
+      { distributor: 'C-3', gtin: pump, lot: 'P5', quantity: 6, serials: [], source: 'shipments' },
+      { distributor: 'C-3', gtin: monitor, lot: 'M1', quantity: 3, serials: ['M-1', 'M-2', 'M-3'], source: 'shipments' },
+    ]);
+    expect(r).toMatchObject({ consignees: 3, lines: 10 });
+  });
+
   it('distributors who received nothing affected are not consignees; a recall of nothing shipped has none', async () => {
     const r = await recall([{ gtin: infusionSet, lots: ['A'] }]);
     const distributors = (await consigneesOf(t.db, r.recall)).map((c) => c.distributor);
