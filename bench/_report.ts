@@ -18,10 +18,10 @@ export function printTable(rows: { name: string; perSecond: number; p50: number;
 
 /** Samples resident memory while work runs; returns the peak in MiB. */
 export function trackPeakMemory(): () => number {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   return () => {
     clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().rss) / 1024 / 1024;
+    return Math.max(peak, process.memoryUsage.rss()) / 1024 / 1024;
   };
 }

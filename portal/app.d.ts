@@ -15,6 +15,8 @@ declare global {
       locale: Locale;
       actor: Actor | null;
       session: Session | null;
+      /** The actor manages users (shared/users/user-admin.ts), read with the session. */
+      administersUsers: boolean;
       /** The request carried a session cookie that is no longer valid (timed out, signed out). */
       sessionEnded?: boolean;
     }

@@ -83,12 +83,14 @@ const locale: Handle = async ({ event, resolve }) => {
 const session: Handle = async ({ event, resolve }) => {
   event.locals.actor = null;
   event.locals.session = null;
+  event.locals.administersUsers = false;
   const token = event.cookies.get(sessionCookieName);
   if (token) {
     const valid = await validateSessionToken(event.locals.app.db, event.locals.app.clock, event.locals.app.policy, token);
     if (valid) {
       event.locals.actor = valid.actor;
       event.locals.session = valid.session;
+      event.locals.administersUsers = valid.administersUsers;
       setSessionCookie(event.cookies, event.url, token, valid.session, event.locals.app.policy);
     } else {
       deleteSessionCookie(event.cookies, event.url);

@@ -1,7 +1,6 @@
-import { administersUsers } from '$shared/users/user-admin.ts';
 import type { LayoutServerLoad } from './$types';
 
-export const load = (async ({ locals, url }) => ({
+export const load = (({ locals, url }) => ({
   locale: locals.locale,
   inactivityMs: locals.actor ? locals.app.policy.inactivityMs : null,
   path: url.pathname + url.search,
@@ -14,5 +13,5 @@ export const load = (async ({ locals, url }) => ({
     organisationKind: locals.actor.organisationKind,
   },
   /** Shows the users page in the navigation (an organisation's administrator, a manufacturer admin). */
-  administersUsers: locals.actor ? await administersUsers(locals.app.db, locals.actor) : false,
+  administersUsers: locals.administersUsers,
 })) satisfies LayoutServerLoad;

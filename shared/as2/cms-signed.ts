@@ -53,7 +53,9 @@ function openSignature(der: Uint8Array, options: Pick<VerifyOptions, 'trustedCer
   const digestAlgorithm = digestOids[signerInfo.digestAlgorithm.algorithmId];
   if (!digestAlgorithm) fail('authentication-failed', `digest algorithm ${signerInfo.digestAlgorithm.algorithmId} is not supported (supported: SHA-1, SHA-224/256/384/512)`);
 
-  const embedded = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map((c) => certificateFromDer(new Uint8Array(c.toSchema().toBER(false))));
+  // The certificates in the message are parsed only when the signer is not a trusted certificate
+  // itself (parsing them costs more than the signature check).
+  const embedded = () => (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate).map((c) => certificateFromDer(new Uint8Array(c.toSchema().toBER(false))));
   const signer = trustedSigner(signerInfo.sid, embedded, options.trustedCertificates);
   const validity = validityProblem(signer, options.now);
   if (validity) fail('authentication-failed', `signer ${validity}`);
@@ -122,9 +124,10 @@ export function verifySignedData(der: Uint8Array, options: VerifyOptions): Verif
  * Finds the signer's certificate and decides trust: it must be one of the trusted certificates,
  * or be issued (directly or through certificates in the message) by one of them.
  */
-function trustedSigner(sid: unknown, embedded: As2Certificate[], trusted: As2Certificate[]): As2Certificate {
+function trustedSigner(sid: unknown, inMessage: () => As2Certificate[], trusted: As2Certificate[]): As2Certificate {
   const fromTrusted = trusted.find((c) => identifierMatches(sid, c));
   if (fromTrusted) return fromTrusted;
+  const embedded = inMessage();
   const fromMessage = embedded.find((c) => identifierMatches(sid, c));
   const trustedNames = trusted.map(describeCertificate).join('; ') || 'none configured';
   if (!fromMessage) fail('authentication-failed', `the signer's certificate (${describeIdentifier(sid)}) is neither in the message nor among the trusted partner certificates: ${trustedNames}`);

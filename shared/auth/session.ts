@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { SecurityPolicy } from './policy.ts';
 import type { Actor, OrganisationKind, Role } from './actor.ts';
 import { randomBase32 } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import { administersBy } from '../users/user-admin.ts';
 
 /**
  * Sessions as Lucia's current guide lays them out: the cookie carries "<id>.<secret>", the
@@ -33,6 +35,8 @@ export interface Session {
 export interface ValidatedSession {
   session: Session;
   actor: Actor;
+  /** Whether the actor manages users (`administersUsers`), read with the session in the same query. */
+  administersUsers: boolean;
 }
 
 export function generateSessionToken(): { id: string; secret: string; token: string } {
@@ -41,8 +45,9 @@ export function generateSessionToken(): { id: string; secret: string; token: str
   return { id, secret, token: `${id}.${secret}` };
 }
 
-async function hashSecret(secret: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret)));
+/** Synchronous (node:crypto, also on Workers with nodejs_compat): Web Crypto's digest costs a thread-pool round trip on every request. */
+function hashSecret(secret: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(secret).digest());
 }
 
 function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -73,7 +78,7 @@ export async function createSession(
   await tx.run(
     `INSERT INTO sessions (id, secret_hash, user_id, organisation_id, auth_method, created_at, last_active_at, expires_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    [id, await hashSecret(secret), input.userId, input.organisationId, input.authMethod, now.toISOString(), now.toISOString(), session.expiresAt.toISOString()],
+    [id, hashSecret(secret), input.userId, input.organisationId, input.authMethod, now.toISOString(), now.toISOString(), session.expiresAt.toISOString()],
   );
   return { token, session };
 }
@@ -94,6 +99,7 @@ interface SessionRow {
   organisation_kind: OrganisationKind;
   organisation_time_zone: string;
   role: Role | null;
+  administers: number | null;
 }
 
 /**
@@ -111,7 +117,7 @@ export async function validateSessionToken(
   if (parts.length !== 2 || !parts[0] || !parts[1]) return null;
   const [id, secret] = parts as [string, string];
   const row = await db.get<SessionRow>(
-    `SELECT s.*, u.email, u.display_name, u.disabled_at, o.name AS organisation_name, o.kind AS organisation_kind, o.time_zone AS organisation_time_zone, m.role
+    `SELECT s.*, u.email, u.display_name, u.disabled_at, o.name AS organisation_name, o.kind AS organisation_kind, o.time_zone AS organisation_time_zone, m.role, m.administers
        FROM sessions s
        JOIN users u ON u.id = s.user_id
        JOIN organisations o ON o.id = s.organisation_id
@@ -120,7 +126,7 @@ export async function validateSessionToken(
     [id],
   );
   if (!row) return null;
-  if (!constantTimeEqual(new Uint8Array(row.secret_hash), await hashSecret(secret))) return null;
+  if (!constantTimeEqual(new Uint8Array(row.secret_hash), hashSecret(secret))) return null;
 
   const now = clock.now();
   const lastActive = new Date(row.last_active_at);
@@ -164,7 +170,7 @@ export async function validateSessionToken(
     organisationTimeZone: row.organisation_time_zone,
     role: row.role,
   };
-  return { session, actor };
+  return { session, actor, administersUsers: administersBy(row.role, row.administers) };
 }
 
 /** When the browser cookie should lapse: the earlier of inactivity and the ceiling. */

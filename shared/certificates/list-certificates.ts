@@ -1,3 +1,4 @@
+import { pagedRows } from '../db/paged-rows.ts';
 import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -80,11 +81,7 @@ export async function listCertificates(ctx: UseCaseContext, actor: Actor, query:
   const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
   const clause = where.join(' AND ');
 
-  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM certificates c WHERE ${clause}`, args);
-  const total = counted?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
-  const rows = await ctx.db.all<{
+  const { rows, total, page, pages } = await pagedRows<{
     id: string;
     series_id: string;
     version: number;
@@ -98,15 +95,17 @@ export async function listCertificates(ctx: UseCaseContext, actor: Actor, query:
     decided_at: string | null;
     organisation_id: string;
     supplier_name: string;
-  }>(
-    `SELECT c.id, c.series_id, c.version, c.type, c.number, c.issuer, c.valid_from, c.valid_to, c.state, c.submitted_at, c.decided_at,
-            c.organisation_id, o.name AS supplier_name
-       FROM certificates c JOIN organisations o ON o.id = c.organisation_id
-      WHERE ${clause}
-      ORDER BY ${column} ${order}, c.id ${order}
-      LIMIT ? OFFSET ?`,
-    [...args, pageSize, (page - 1) * pageSize],
-  );
+  }>(ctx.db, {
+    select: `c.id, c.series_id, c.version, c.type, c.number, c.issuer, c.valid_from, c.valid_to, c.state, c.submitted_at, c.decided_at,
+             c.organisation_id, o.name AS supplier_name`,
+    from: `FROM certificates c JOIN organisations o ON o.id = c.organisation_id WHERE ${clause}`,
+    args,
+    count: `SELECT COUNT(*) AS n FROM certificates c WHERE ${clause}`,
+    countArgs: args,
+    orderBy: `${column} ${order}, c.id ${order}`,
+    page: query.page ?? 1,
+    pageSize,
+  });
   const suppliers = staff ? await listSupplierNames(ctx.db) : [];
   return {
     items: rows.map((r) => ({

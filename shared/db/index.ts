@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { open, type FileHandle } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { createClient, type Client, type InValue, type ResultSet, type Transaction } from '@libsql/client';
 import type { Keyring } from '../keys/keyring.ts';
 import { keySource, loadKeyring } from '../keys/key-file.ts';
@@ -24,7 +26,9 @@ export interface Tx {
 /**
  * The database as the rest of Lotbridge sees it. Reads run directly; every write that
  * spans more than one statement goes through `transaction`, which is atomic and, within
- * this process, serialised (SQLite has one writer; queueing here beats SQLITE_BUSY).
+ * this process, serialised (SQLite has one writer; queueing here beats SQLITE_BUSY). Writes
+ * that wait together are committed together (group commit, see openDb); each caller's
+ * promise settles only after the commit that holds its work.
  */
 export interface Db extends Tx {
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
@@ -37,6 +41,13 @@ export interface Db extends Tx {
 }
 
 type Executor = { execute(stmt: { sql: string; args: Args }): Promise<ResultSet> };
+
+/** A caller's work inside a group's write transaction; `committed` collects its afterCommit callbacks. */
+type Work<T> = (tx: Transaction, committed: (() => void)[]) => Promise<T>;
+type Pending = { work: Work<unknown>; alone: boolean; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type Outcome = { ok: true; value: unknown; committed: (() => void)[] } | { ok: false; error: unknown };
+/** The most callers one commit takes (a bound on how long the first of them waits). */
+const maxGroup = 64;
 
 function queries(x: Executor, keys: () => Keyring, afterCommit: (fn: () => void) => void = (fn) => fn()): Tx {
   return {
@@ -113,13 +124,20 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
   const lazyKeys = () => (keyring ??= load());
   // SQLite waits a moment for another process's write lock (the CLI, a second instance); then
   // the write backs off without blocking this thread and tries again (retryWhileBusy).
-  const connect = () => createClient({ url, authToken, intMode: 'number', timeout: busy.busyTimeoutMs });
-  let client = connect();
+  const connect = (concurrency?: number) => createClient({ url, authToken, intMode: 'number', timeout: busy.busyTimeoutMs, concurrency });
+  // Writes go through their own connection to a database file (see syncsWal); reads through a pool.
+  const walPath = walFileOf(url);
+  const connectPair = () => {
+    const reader = connect();
+    return { reader, writer: walPath ? connect(1) : reader };
+  };
+  let clients = connectPair();
   // Operations running on each client: a client set aside is closed when its last one ends.
   const running = new Map<Client, number>();
   const closed = { value: false };
-  async function using<T>(op: (c: Client) => Promise<T>): Promise<T> {
-    const c = client;
+  const current = (c: Client) => c === clients.reader || c === clients.writer;
+  async function using<T>(op: (c: Client) => Promise<T>, which: 'reader' | 'writer' = 'reader'): Promise<T> {
+    const c = clients[which];
     running.set(c, (running.get(c) ?? 0) + 1);
     try {
       return await op(c);
@@ -128,7 +146,7 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
       if (left > 0) running.set(c, left);
       else {
         running.delete(c);
-        if (c !== client || closed.value) c.close();
+        if (!current(c) || closed.value) c.close();
       }
     }
   }
@@ -139,9 +157,28 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    * operations still on it end) and the next try opens fresh connections.
    */
   function freshConnections(): void {
-    const old = client;
-    client = connect();
-    if (!running.has(old)) old.close();
+    const old = clients;
+    clients = connectPair();
+    for (const c of new Set([old.reader, old.writer])) if (!running.has(c)) c.close();
+  }
+  /**
+   * The writer connection whose commits leave syncing the WAL to us. In WAL mode the writer runs
+   * with synchronous=NORMAL: its COMMIT writes the WAL without fsync, so the commit does not
+   * block this thread for the disk; the group's callers are answered only after the WAL is
+   * fsynced off the thread (syncWal). A database not (yet) in WAL mode keeps SQLite's own
+   * synchronous=FULL commit. Between the commit and the fsync (milliseconds) a reader may see
+   * the group's rows; no write starts before the fsync ends (the next group waits for it, and
+   * another process's commit syncs the same WAL), so nothing durable is built on them, and a
+   * SIGKILL loses nothing (the written WAL is in the OS's cache); only a power loss in that
+   * window can take back rows a read already showed, never rows a caller was answered for.
+   */
+  let syncsWal: Client | undefined;
+  async function tuneWriter(c: Client): Promise<void> {
+    if (!walPath || syncsWal === c) return;
+    const mode = (await c.execute('PRAGMA journal_mode')).rows[0]?.journal_mode;
+    if (mode !== 'wal') return;
+    await c.execute('PRAGMA synchronous = NORMAL');
+    syncsWal = c;
   }
   const retrying = <T>(write: () => Promise<T>): Promise<T> =>
     retryWhileBusy(busy, async () => {
@@ -152,44 +189,108 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
         throw e;
       }
     });
-  let queue: Promise<unknown> = Promise.resolve();
-
-  function serialised<T>(work: () => Promise<T>): Promise<T> {
-    const next = queue.then(work, work);
-    queue = next.catch(() => undefined);
-    return next;
-  }
-
   // Set while a transaction's work runs: a write through the database itself from there would
   // wait for that very transaction (a local libsql call blocks the thread while it waits).
   const insideTransaction = new AsyncLocalStorage<true>();
 
   /**
-   * One write transaction, run again from the start when another connection holds the lock
-   * (SQLITE_BUSY at BEGIN IMMEDIATE, or at any statement or the commit). Re-running is safe:
-   * `work` is database work through its tx (rolled back with it) and afterCommit callbacks,
-   * which are collected per try and run only after the try that committed.
+   * Group commit. Writes wait in one queue (SQLite has one writer; queueing here beats
+   * SQLITE_BUSY). The first runs at once; those that arrive while a transaction runs are taken
+   * together as the next one, each caller's work inside its own SAVEPOINT, and committed with
+   * ONE commit (one fsync instead of one per caller). A caller whose work fails is rolled back
+   * to its savepoint alone and gets its error; the others commit. Every caller is answered
+   * (its promise settles, its afterCommit callbacks run) only after the commit that holds its
+   * work: nobody hears "done" before its data is durable.
    */
-  async function inTransaction<T>(work: (tx: Transaction, committed: (() => void)[]) => Promise<T>): Promise<T> {
-    return serialised(() =>
-      retrying(() =>
+  const waiting: Pending[] = [];
+  let draining = false;
+
+  function enqueue<T>(work: Work<T>, alone = false): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      waiting.push({ work, alone, resolve: resolve as (v: unknown) => void, reject });
+      if (!draining) {
+        draining = true;
+        setImmediate(drain);
+      }
+    });
+  }
+
+  /** The next turn of the event loop: what became ready meanwhile (requests, finished work) joins the next group. */
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  async function drain(): Promise<void> {
+    try {
+      // A local commit blocks this thread while SQLite syncs; the writes that arrive meanwhile
+      // are taken together once the event loop has had its turn.
+      for (; waiting.length > 0; await nextTurn()) {
+        // A script (migration) commits by itself; other work in groups of up to maxGroup.
+        let n = 1;
+        if (!waiting[0]!.alone) while (n < waiting.length && n < maxGroup && !waiting[n]!.alone) n++;
+        await commitGroup(waiting.splice(0, n));
+      }
+    } finally {
+      draining = false;
+    }
+  }
+
+  /**
+   * One write transaction for a group, run again from the start when another connection holds
+   * the lock (SQLITE_BUSY at BEGIN IMMEDIATE, or at any statement or the commit). Re-running is
+   * safe: each caller's work is database work through its tx (rolled back with it) and
+   * afterCommit callbacks, which are collected per try and run only after the try that committed.
+   */
+  async function commitGroup(group: Pending[]): Promise<void> {
+    let outcomes: Outcome[] = [];
+    try {
+      await retrying(() =>
         using(async (c) => {
+          await tuneWriter(c);
           const tx = await c.transaction('write');
-          const committed: (() => void)[] = [];
+          outcomes = [];
           try {
-            const result = await insideTransaction.run(true, () => work(tx, committed));
-            await tx.commit();
-            for (const fn of committed) fn();
-            return result;
+            for (const caller of group) {
+              const committed: (() => void)[] = [];
+              await tx.execute('SAVEPOINT caller');
+              try {
+                const value = await insideTransaction.run(true, () => caller.work(tx, committed));
+                await tx.execute('RELEASE caller');
+                outcomes.push({ ok: true, value, committed });
+              } catch (error) {
+                // Another connection's lock: the whole group backs off and tries again.
+                if (isBusy(error)) throw error;
+                await tx.execute('ROLLBACK TO caller');
+                await tx.execute('RELEASE caller');
+                outcomes.push({ ok: false, error });
+              }
+            }
+            if (outcomes.some((o) => o.ok)) await tx.commit();
+            else await tx.rollback();
           } catch (e) {
             await tx.rollback().catch(() => undefined);
             throw e;
           } finally {
             tx.close();
           }
-        }),
-      ),
-    );
+          // Durable before anyone is answered; meanwhile this thread serves requests, and the
+          // writes that arrive join the next group.
+          if (syncsWal === c) await syncWal(walPath!);
+        }, 'writer'),
+      );
+    } catch (e) {
+      // Nothing of the group committed (or it may not be durable: the WAL did not sync).
+      for (const caller of group) caller.reject(e);
+      return;
+    }
+    group.forEach((caller, i) => {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) return caller.reject(outcome.error);
+      try {
+        for (const fn of outcome.committed) fn();
+        caller.resolve(outcome.value);
+      } catch (e) {
+        caller.reject(e);
+      }
+    });
   }
 
   const direct = queries({ execute: (stmt) => using((c) => c.execute(stmt)) }, lazyKeys);
@@ -206,21 +307,44 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
       if (insideTransaction.getStore()) {
         return Promise.reject(new Error('a write through the database inside a transaction would wait for that transaction: write through its tx'));
       }
-      return serialised(() => retrying(() => direct.run(sql, args)));
+      return enqueue((tx) => queries(tx, lazyKeys).run(sql, args));
     },
-    transaction: (work) => inTransaction((tx, committed) => work(queries(tx, lazyKeys, (fn) => committed.push(fn)))),
+    transaction: (work) => enqueue((tx, committed) => work(queries(tx, lazyKeys, (fn) => committed.push(fn)))),
     script: (sql, hooks = {}) =>
-      inTransaction(async (tx) => {
+      enqueue(async (tx) => {
         if (hooks.before && !(await hooks.before(queries(tx, lazyKeys)))) return false;
         await tx.executeMultiple(sql);
         if (hooks.after) await hooks.after(queries(tx, lazyKeys));
         return true;
-      }),
+      }, true),
     close: () => {
       closed.value = true;
-      client.close();
+      for (const c of new Set([clients.reader, clients.writer])) if (!running.has(c)) c.close();
     },
   };
+}
+
+/** The WAL file of an embedded database file (`file:` URL, not in memory); undefined for any other URL. */
+export function walFileOf(url: string): string | undefined {
+  if (!url.startsWith('file:') || url.includes(':memory:') || url.includes('mode=memory')) return undefined;
+  const path = url.startsWith('file://') ? fileURLToPath(url.split('?')[0]!) : decodeURIComponent(url.slice('file:'.length).split('?')[0]!);
+  return `${path}-wal`;
+}
+
+/** fdatasync of the WAL file, on libuv's thread pool. No file: nothing to sync (SQLite checkpointed it into the database, with its own sync, and removed it). */
+async function syncWal(path: string): Promise<void> {
+  let file: FileHandle;
+  try {
+    file = await open(path, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    await file.datasync();
+  } finally {
+    await file.close();
+  }
 }
 
 /** WAL for concurrent readers beside the writer; only meaningful for embedded files. */

@@ -1,3 +1,4 @@
+import { pagedRows } from '../db/paged-rows.ts';
 import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -84,11 +85,7 @@ export async function listInvoices(ctx: UseCaseContext, actor: Actor, query: Inv
   const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
   const from = `FROM invoices i LEFT JOIN invoice_status_updates s ON s.id = ${latestStatus} WHERE ${where.join(' AND ')}`;
 
-  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${from}`, args);
-  const total = counted?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
-  const rows = await ctx.db.all<{
+  const { rows, total, page, pages } = await pagedRows<{
     id: string;
     invoice_number: string;
     invoice_date: string;
@@ -104,18 +101,21 @@ export async function listInvoices(ctx: UseCaseContext, actor: Actor, query: Inv
     reason: string | null;
     paid_on: string | null;
     occurred_at: string | null;
-  }>(
-    `SELECT i.id, i.invoice_number, i.invoice_date, i.due_date, i.currency, i.gross_total, po.po_number, i.state, i.submitted_at,
-            i.organisation_id, o.name AS supplier_name, s.status, s.reason, s.paid_on, s.occurred_at
-       FROM invoices i
+  }>(ctx.db, {
+    select: `i.id, i.invoice_number, i.invoice_date, i.due_date, i.currency, i.gross_total, po.po_number, i.state, i.submitted_at,
+             i.organisation_id, o.name AS supplier_name, s.status, s.reason, s.paid_on, s.occurred_at`,
+    from: `FROM invoices i
        JOIN purchase_orders po ON po.id = i.purchase_order_id
        JOIN organisations o ON o.id = i.organisation_id
        LEFT JOIN invoice_status_updates s ON s.id = ${latestStatus}
-      WHERE ${where.join(' AND ')}
-      ORDER BY ${column} ${order}, i.id ${order}
-      LIMIT ? OFFSET ?`,
-    [...args, pageSize, (page - 1) * pageSize],
-  );
+      WHERE ${where.join(' AND ')}`,
+    args,
+    count: `SELECT COUNT(*) AS n ${from}`,
+    countArgs: args,
+    orderBy: `${column} ${order}, i.id ${order}`,
+    page: query.page ?? 1,
+    pageSize,
+  });
   const suppliers = staff ? await listSupplierNames(ctx.db) : [];
   return {
     items: rows.map((r) => ({

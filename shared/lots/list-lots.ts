@@ -1,3 +1,4 @@
+import { pagedRows } from '../db/paged-rows.ts';
 import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -53,9 +54,11 @@ export interface LotList {
 /**
  * What flags a lot: its order line is over-delivered (all lots on it together exceed the ordered
  * quantity, as the lot page shows), or the CoC / CoA it names was rejected and no version of that
- * certificate is approved or waiting for review. A condition on `lots l`.
+ * certificate is approved or waiting for review. A condition on `lots l`. Its first term (only a
+ * lot with an order line or a certificate can be flagged) lets SQLite skip the others through the
+ * partial index lots_flag_candidates (migration 0041).
  */
-export const flaggedLot = `(
+export const flaggedLot = `(l.purchase_order_id IS NOT NULL OR l.certificate_series_id IS NOT NULL) AND (
   EXISTS (SELECT 1 FROM purchase_order_lines pol
            WHERE pol.purchase_order_id = l.purchase_order_id AND pol.line_number = l.po_line_number
              AND pol.quantity < (SELECT SUM(x.quantity) FROM lots x WHERE x.purchase_order_id = pol.purchase_order_id AND x.po_line_number = pol.line_number))
@@ -101,11 +104,9 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
   const clause = where.join(' AND ');
   const from = 'FROM lots l JOIN organisations o ON o.id = l.organisation_id LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id';
 
-  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n ${from} WHERE ${clause}`, args);
-  const total = counted?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
-  const rows = await ctx.db.all<{
+  // The count joins the purchase order only when a filter reads it (every lot has its organisation).
+  const countFrom = po ? 'FROM lots l LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id' : 'FROM lots l';
+  const { rows, total, page, pages } = await pagedRows<{
     id: string;
     gtin: string;
     lot: string;
@@ -119,15 +120,17 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
     submitted_at: string;
     organisation_id: string;
     supplier_name: string;
-  }>(
-    `SELECT l.id, l.gtin, l.lot, json_array_length(l.serials) AS serial_count, l.manufacture_date, l.expiry_date, l.quantity, po.po_number, l.po_line_number,
-            l.source, l.submitted_at, l.organisation_id, o.name AS supplier_name
-       ${from}
-      WHERE ${clause}
-      ORDER BY ${column} ${order}, l.id ${order}
-      LIMIT ? OFFSET ?`,
-    [...args, pageSize, (page - 1) * pageSize],
-  );
+  }>(ctx.db, {
+    select: `l.id, l.gtin, l.lot, json_array_length(l.serials) AS serial_count, l.manufacture_date, l.expiry_date, l.quantity, po.po_number, l.po_line_number,
+             l.source, l.submitted_at, l.organisation_id, o.name AS supplier_name`,
+    from: `${from} WHERE ${clause}`,
+    args,
+    count: `SELECT COUNT(*) AS n ${countFrom} WHERE ${clause}`,
+    countArgs: args,
+    orderBy: `${column} ${order}, l.id ${order}`,
+    page: query.page ?? 1,
+    pageSize,
+  });
   const suppliers = staff ? await listSupplierNames(ctx.db) : [];
   return {
     items: rows.map((r) => ({

@@ -8,10 +8,15 @@ import { AppError } from '../errors.ts';
  */
 export type AdministeredScope = { everyOrganisation: true } | { everyOrganisation: false; organisationId: string };
 
+/** Whether a member with this role and memberships.administers flag manages users at all. */
+export function administersBy(role: Role | null, administers: number | null | undefined): boolean {
+  return role === 'manufacturer_admin' || administers === 1;
+}
+
 export async function administeredScope(db: Db | Tx, actor: Actor): Promise<AdministeredScope> {
   if (actor.role === 'manufacturer_admin') return { everyOrganisation: true };
   const row = await db.get<{ administers: number }>('SELECT administers FROM memberships WHERE user_id = ? AND organisation_id = ?', [actor.userId, actor.organisationId]);
-  if (row?.administers === 1) return { everyOrganisation: false, organisationId: actor.organisationId };
+  if (administersBy(actor.role, row?.administers)) return { everyOrganisation: false, organisationId: actor.organisationId };
   throw new AppError('forbidden', "only an administrator of the organisation manages its users");
 }
 

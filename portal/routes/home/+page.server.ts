@@ -7,7 +7,6 @@ import { distributorWorkList } from '$shared/home/distributor-work-list.ts';
 import { adminWorkList } from '$shared/home/admin-work-list.ts';
 import type { WorkList } from '$shared/home/work-list.ts';
 import { listLockedAccounts, unlockAccount } from '$shared/auth/unlock-account.ts';
-import { administersUsers } from '$shared/users/user-admin.ts';
 import { fail } from '@sveltejs/kit';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -42,7 +41,7 @@ export const load = (async ({ locals }) => {
     authMethod: locals.session!.authMethod,
     inactivityMinutes: Math.round(locals.app.policy.inactivityMs / 60_000),
     securityAlerts: actor.organisationKind === 'manufacturer' ? await listSecurityAlerts(locals.ctx, actor) : null,
-    lockedAccounts: (await administersUsers(locals.ctx.db, actor)) ? await listLockedAccounts(locals.ctx, actor) : null,
+    lockedAccounts: locals.administersUsers ? await listLockedAccounts(locals.ctx, actor) : null,
     erp: admin ? await erpSummary(locals, actor) : null,
     work: await workList(locals, actor),
   };

@@ -3,7 +3,9 @@
  * repeat, or a retry after a crash between storing and answering, gets the very same receipt),
  * kept with the row, and then either returned (sync) or queued for delivery (async).
  */
-import { buildMdn, dispositionText, type As2KeyPair, type DigestName, type HeaderList, type MdnOutcome } from '../../as2/index.ts';
+import { dispositionText, type DigestName, type HeaderList, type MdnOutcome } from '../../as2/index.ts';
+import { as2Crypto } from '#runtime/as2-crypto';
+import type { StoredKeyPair } from '../identity/load-as2-keys.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import type { UseCaseContext } from '../../context.ts';
 import { newId } from '../../ids.ts';
@@ -18,7 +20,7 @@ export type As2Reply =
 export interface AnswerOptions {
   ourAs2Id: string;
   /** Our newest active signing key pair; undefined only before our identity exists. */
-  signingKey: As2KeyPair | undefined;
+  signingKey: StoredKeyPair | undefined;
   reportingUa: string;
 }
 
@@ -41,14 +43,15 @@ function mdnMessageId(ourAs2Id: string): string {
 }
 
 /** Builds the MDN for a row that has none (and asked for one). */
-function buildRowMdn(ctx: UseCaseContext, row: As2MessageRow, options: AnswerOptions): { id: string; signed: boolean; headers: HeaderList; body: Uint8Array } {
+async function buildRowMdn(ctx: UseCaseContext, row: As2MessageRow, options: AnswerOptions): Promise<{ id: string; signed: boolean; headers: HeaderList; body: Uint8Array }> {
   const micAlgorithm = row.mic_algorithm as DigestName | null;
   const sign =
     row.mdn_signed_requested === 1 && options.signingKey
       ? { keyPair: options.signingKey, digest: micAlgorithm && signingDigests.includes(micAlgorithm) ? micAlgorithm : ('sha256' as const) }
       : undefined;
   const id = mdnMessageId(options.ourAs2Id);
-  const mdn = buildMdn({
+  // Built (and signed) on a worker thread where there are threads (#runtime/as2-crypto).
+  const mdn = await as2Crypto.buildMdn({
     as2From: options.ourAs2Id,
     as2To: row.as2_from,
     messageId: id,
@@ -73,7 +76,7 @@ function buildRowMdn(ctx: UseCaseContext, row: As2MessageRow, options: AnswerOpt
 export async function answerStoredMessage(ctx: UseCaseContext, rowId: string, organisationId: string | null, options: AnswerOptions): Promise<As2Reply> {
   const row = await getMessageRow(ctx.db, rowId);
   if (row.state !== 'received') return replyFor(row);
-  const mdn = row.mdn_body === null && row.mdn_mode !== 'none' ? buildRowMdn(ctx, row, options) : undefined;
+  const mdn = row.mdn_body === null && row.mdn_mode !== 'none' ? await buildRowMdn(ctx, row, options) : undefined;
   const disposition = dispositionText(outcomeOf(row));
   const state = row.failure_disposition ? 'failed' : 'processed';
   const now = ctx.clock.now().toISOString();

@@ -15,16 +15,17 @@
  * the stored MDN only when the repeat itself authenticates: the stored MDN carries the MIC of
  * the original, which is not for whoever replays its Message-ID.
  */
-import { bytesToLatin1, MimeHeaders, unwrapAs2, type As2Disposition, type As2KeyPair, type HeaderList, type StreamedUnwrapSuccess, type UnwrapSuccess } from '../../as2/index.ts';
+import { bytesToLatin1, MimeHeaders, type As2Disposition, type HeaderList, type StreamedUnwrapSuccess } from '../../as2/index.ts';
+import { as2Crypto } from '#runtime/as2-crypto';
+import type { UnwrappedMessage } from './as2-crypto-work.ts';
 import { recordAudit } from '../../audit/record-audit.ts';
 import type { FilesContext } from '../../context.ts';
 import type { FoundPartner } from '../partners/find-partner.ts';
-import { loadAs2Keys } from '../identity/load-as2-keys.ts';
+import { loadAs2Keys, type StoredKeyPair } from '../identity/load-as2-keys.ts';
 import { problem, refusal } from '../../errors.ts';
 import { sanitiseFilename } from '../../files/store-upload.ts';
 import type { Logger } from '../../log.ts';
 import { answerStoredMessage, replyFor, type AnswerOptions, type As2Reply } from './answer-stored-message.ts';
-import { cachedCertificate, cachedKeyPair } from './parsed-key-cache.ts';
 import { as2StorageKey, type StoredBytes } from './as2-files.ts';
 import { findInboundMessage, getMessageRow, insertInboundMessage, isDuplicateMessageError, type As2MessageRow, type InboundMessage } from './as2-message-rows.ts';
 import type { As2RequestHeaders } from './read-as2-headers.ts';
@@ -33,6 +34,7 @@ import { screenAs2Request, type ScreenedAs2Request } from './screen-as2-request.
 import { wakeEdifactWorker } from '../inbound/edifact-wake-up.ts';
 import { isAsyncMdnRequest, receiveAsyncMdn } from './receive-async-mdn.ts';
 import { unwrapLargeAs2 } from './unwrap-large-as2.ts';
+import { cachedCertificate, cachedKeyPair } from './parsed-key-cache.ts';
 
 export type As2GatewayContext = FilesContext & { log: Logger };
 
@@ -61,14 +63,16 @@ export const reportingUa = 'Lotbridge AS2 gateway';
 // Never stored: credentials a partner's HTTP client may send.
 const secretHeaders = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
-type Outcome = { ok: true; unwrapped: UnwrapSuccess | StreamedUnwrapSuccess } | { ok: false; disposition: As2Disposition; reason: string; layers: string[] };
+/** A message unwrapped in memory (on a worker thread) or as a stream (a large body, its payload already stored). */
+type Unwrapped = UnwrappedMessage | (Omit<StreamedUnwrapSuccess, 'signer'> & { signer: string | null });
+type Outcome = { ok: true; unwrapped: Unwrapped } | { ok: false; disposition: As2Disposition; reason: string; layers: string[] };
 
 function partnerActor(partner: FoundPartner) {
   return { type: 'partner' as const, id: partner.id, name: partner.as2Id };
 }
 
 /** The profile's expectations (RFC 4130 leaves them to the trading partners' agreement). */
-function enforceProfile(partner: FoundPartner, u: UnwrapSuccess | StreamedUnwrapSuccess): Outcome {
+function enforceProfile(partner: FoundPartner, u: Unwrapped): Outcome {
   const layers = u.layers.length ? u.layers.join(', ') : 'none';
   if (partner.requireEncrypted && !u.encrypted) {
     return { ok: false, disposition: 'decryption-failed', reason: `partner "${partner.as2Id}" must send encrypted messages (its profile requires encryption); this one is not encrypted (layers: ${layers})`, layers: u.layers };
@@ -97,19 +101,24 @@ async function unwrapFor(ctx: As2GatewayContext, settings: As2GatewaySettings, p
   }
   const now = ctx.clock.now();
   const keys = await loadAs2Keys(ctx.db, now);
-  const decryptionKeys = keys.decryption.map(cachedKeyPair);
-  const trustedCertificates = partner.certificates.filter((c) => c.usage !== 'encryption').map(cachedCertificate);
-  const options = { decryptionKeys, trustedCertificates, now, maxCompressionLayers: partner.maxCompressionLayers, inflateLimits: { maxOutputBytes: settings.maxBytes, ...inflateRatio } };
+  const trustedCertificates = partner.certificates.filter((c) => c.usage !== 'encryption');
+  const limits = { now, maxCompressionLayers: partner.maxCompressionLayers, inflateLimits: { maxOutputBytes: settings.maxBytes, ...inflateRatio } };
   // A large body streams, its payload stored as it is unwrapped (unwrap-large-as2.ts).
-  const streamed = await unwrapLargeAs2(ctx.files, headers, raw, options);
+  const streamed = await unwrapLargeAs2(ctx.files, headers, raw, { ...limits, decryptionKeys: keys.decryption.map(cachedKeyPair), trustedCertificates: trustedCertificates.map(cachedCertificate) });
   if (streamed?.ok) {
-    const outcome = enforceProfile(partner, streamed);
+    const outcome = enforceProfile(partner, { ...streamed, signer: streamed.signer ? streamed.signer.subject : null });
     if (!outcome.ok) await ctx.files.delete(streamed.payloadFile.key);
     return outcome;
   }
   if (streamed) return streamed;
-  // The library works on bytes in memory: read once, no copy (a Buffer is a Uint8Array).
-  const result = unwrapAs2(headers, await ctx.files.get(raw.storageKey), options);
+  // A small one is unwrapped in memory, on a worker thread where there are threads (#runtime/as2-crypto).
+  const result = await as2Crypto.unwrap({
+    ...limits,
+    headers,
+    body: await ctx.files.get(raw.storageKey),
+    decryptionKeys: keys.decryption,
+    trustedCertificates: trustedCertificates.map(({ id, pem }) => ({ id, pem })),
+  });
   return result.ok ? enforceProfile(partner, result) : result;
 }
 
@@ -118,9 +127,8 @@ function authenticated(outcome: Outcome): boolean {
   return outcome.ok || outcome.layers.some((l) => l.startsWith('signed:'));
 }
 
-async function signingKey(ctx: As2GatewayContext): Promise<As2KeyPair | undefined> {
-  const { signing } = await loadAs2Keys(ctx.db, ctx.clock.now());
-  return signing && cachedKeyPair(signing);
+async function signingKey(ctx: As2GatewayContext): Promise<StoredKeyPair | undefined> {
+  return (await loadAs2Keys(ctx.db, ctx.clock.now())).signing;
 }
 
 /**
@@ -199,7 +207,7 @@ async function storeMessage(ctx: As2GatewayContext, settings: As2GatewaySettings
     receivedAt: receivedAt.toISOString(),
     raw: { storageKey: keepRaw ? input.raw.storageKey : null, sha256: input.raw.sha256, sizeBytes: input.raw.sizeBytes, headers: input.headers.filter(([n]) => !secretHeaders.has(n.toLowerCase())) },
     layers: u ? u.layers : outcome.ok ? [] : outcome.layers,
-    signer: u?.signer ? u.signer.subject : null,
+    signer: u?.signer ?? null,
     mic: u ? { value: u.mic.value, algorithm: u.mic.algorithm } : null,
     failure: outcome.ok ? null : { disposition: outcome.disposition, reason: outcome.reason },
     payload: u && payloadFile ? { storageKey: payloadFile.key, sha256: payloadFile.sha256, sizeBytes: payloadFile.sizeBytes, filename: u.filename ? sanitiseFilename(u.filename) : null, contentType: u.contentType } : null,

@@ -1,0 +1,77 @@
+// In WAL mode the writer commits without SQLite's fsync (synchronous=NORMAL) and the Db fsyncs
+// the WAL itself, off the event loop: no caller may be answered before that sync is done.
+// Real SQLite file; node:fs/promises is wrapped so that the test holds the sync.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@libsql/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const syncs = vi.hoisted(() => ({ held: undefined as Promise<void> | undefined, started: [] as string[] }));
+vi.mock('node:fs/promises', async (original) => {
+  const fs = await original<typeof import('node:fs/promises')>();
+  return {
+    ...fs,
+    open: async (...args: Parameters<typeof fs.open>) => {
+      const file = await fs.open(...args);
+      const datasync = file.datasync.bind(file);
+      file.datasync = async () => {
+        syncs.started.push(String(args[0]));
+        await syncs.held;
+        return datasync();
+      };
+      return file;
+    },
+  };
+});
+
+const { openDb, tuneEmbedded, walFileOf } = await import('./index.ts');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lotbridge-wal-sync-'));
+  syncs.held = undefined;
+  syncs.started = [];
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('WAL sync', () => {
+  it('answers a writer only after the WAL file it committed to is fsynced', async () => {
+    const url = `file:${join(dir, 't.db')}`;
+    const db = openDb(url);
+    await tuneEmbedded(db, url);
+    await db.run('CREATE TABLE t (name TEXT)');
+    let release!: () => void;
+    syncs.held = new Promise((r) => (release = r));
+    syncs.started = [];
+    let answered = false;
+    const write = db.transaction((tx) => tx.run('INSERT INTO t VALUES (?)', ['a'])).then(() => (answered = true));
+    await vi.waitFor(() => expect(syncs.started).toEqual([join(dir, 't.db-wal')]));
+    // Committed (another connection sees the row), but the sync is still running: not answered.
+    const other = createClient({ url, intMode: 'number' });
+    expect((await other.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n).toBe(1);
+    other.close();
+    await new Promise((r) => setImmediate(r));
+    expect(answered).toBe(false);
+    release();
+    await write;
+    expect(answered).toBe(true);
+    db.close();
+  });
+
+  it('leaves a database that is not in WAL mode to SQLite’s own synchronous commit', async () => {
+    const url = `file:${join(dir, 'rollback.db')}`;
+    const db = openDb(url);
+    await db.run('CREATE TABLE t (name TEXT)');
+    await db.transaction((tx) => tx.run('INSERT INTO t VALUES (?)', ['a']));
+    expect(syncs.started).toEqual([]);
+    db.close();
+  });
+
+  it('finds the WAL file of an embedded database only', () => {
+    expect(walFileOf('file:/data/lotbridge.db')).toBe('/data/lotbridge.db-wal');
+    expect(walFileOf('file:///data/my%20db.db')).toBe('/data/my db.db-wal');
+    expect(walFileOf('file::memory:')).toBeUndefined();
+    expect(walFileOf('libsql://example.turso.io')).toBeUndefined();
+  });
+});
