@@ -9,7 +9,8 @@ const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
 const pool = new Uint8Array(4096);
 let poolUsed = pool.length;
 
-function randomBytes(n: number): Uint8Array {
+/** `n` random bytes from the pool, each byte handed out once (ids, a sealed value's IV). */
+export function pooledRandomBytes(n: number): Uint8Array {
   if (n > pool.length) return crypto.getRandomValues(new Uint8Array(n));
   if (poolUsed + n > pool.length) {
     crypto.getRandomValues(pool);
@@ -21,7 +22,7 @@ function randomBytes(n: number): Uint8Array {
 }
 
 export function randomBase32(bytes: number): string {
-  const buf = randomBytes(bytes);
+  const buf = pooledRandomBytes(bytes);
   let bits = 0;
   let value = 0;
   let out = '';

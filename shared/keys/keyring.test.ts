@@ -26,6 +26,14 @@ describe('keyring', () => {
     expect(() => createKeyring([b]).open('t.c:1', sealed)).toThrow(/does not hold/);
   });
 
+  it('never seals with an IV used before, across refills of the random pool', () => {
+    const ring = createKeyring([a]);
+    // 2,000 seals take 24,000 bytes of IV: the 4 KiB pool is refilled several times.
+    const ivs = Array.from({ length: 2000 }, () => Buffer.from(ring.seal('t.c:1', 'same text').split(':').at(-1)!, 'base64url').subarray(0, 12).toString('hex'));
+    expect(new Set(ivs).size).toBe(ivs.length);
+    expect(ring.open('t.c:1', ring.seal('t.c:1', 'same text')).toString()).toBe('same text');
+  });
+
   it('signs checkpoints that verify with its public key only', () => {
     const k = createKeyring([a]);
     const s = k.signCheckpoint('data');

@@ -49,43 +49,35 @@ export async function enqueueEvents(tx: Tx, clock: Clock, events: OutboxEvent[])
     lastSeq.set(key, ++seq);
     rows.push({ id: newId('msg'), type: e.type, aggregateType: e.aggregateType, aggregateId: e.aggregateId, seq, organisationId: e.organisationId, payload: JSON.stringify(e.data) });
   }
-  // Multi-row VALUES, 500 rows a statement (SQLite allows 32,766 parameters).
-  const inserted: { id: string; position: number }[] = [];
-  for (let i = 0; i < rows.length; i += 500) {
-    const part = rows.slice(i, i + 500);
-    inserted.push(
-      ...(await tx.all<{ id: string; position: number }>(
-        `INSERT INTO outbox (id, event_type, aggregate_type, aggregate_id, aggregate_seq, organisation_id, payload, occurred_at)
-         VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} RETURNING id, position`,
-        part.flatMap((r) => [r.id, r.type, r.aggregateType, r.aggregateId, r.seq, r.organisationId, r.payload, now]),
-      )),
-    );
-  }
+  // Set-based, whatever the number: the rows go in as ONE JSON parameter (a Durable Object's SQL
+  // binds at most 100 parameters a statement, and one statement costs the same for 1 row or 20,000).
+  const inserted = await tx.all<{ id: string; position: number }>(
+    `INSERT INTO outbox (id, event_type, aggregate_type, aggregate_id, aggregate_seq, organisation_id, payload, occurred_at)
+     SELECT e.value ->> '$.id', e.value ->> '$.type', e.value ->> '$.aggregateType', e.value ->> '$.aggregateId', e.value ->> '$.seq',
+            e.value ->> '$.organisationId', e.value ->> '$.payload', ?
+       FROM json_each(?) AS e ORDER BY e.key
+     RETURNING id, position`,
+    [now, JSON.stringify(rows)],
+  );
   const positions = new Map(inserted.map((r) => [r.id, r.position]));
-  // Of a lane's new deliveries only the first can be due (and only if the lane has no pending one).
+  // Of a lane's new deliveries only the first can be due (and only if the lane had no pending one
+  // before this statement: SQLite reads an INSERT … SELECT from its own table before it writes).
   const seen = new Set<string>();
   const deliveries = rows.map((r) => {
     const lane = `${r.aggregateType}:${r.aggregateId}`;
     const firstInLane = !seen.has(lane);
     seen.add(lane);
-    return { position: positions.get(r.id)!, lane, firstInLane: firstInLane ? 1 : 0 };
+    return { position: positions.get(r.id)!, lane, first: firstInLane ? 1 : 0 };
   });
-  let changes = 0;
-  for (const endpoint of await tx.all<{ id: string }>("SELECT id FROM webhook_endpoints WHERE state != 'disabled'")) {
-    for (let i = 0; i < deliveries.length; i += 500) {
-      const part = deliveries.slice(i, i + 500);
-      const written = await tx.run(
-        `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at) VALUES ${part
-          .map(
-            () =>
-              `(?, ?, ?, 'pending', CASE WHEN ? AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpoint_id = ? AND p.lane = ? AND p.state = 'pending') THEN ? END, ?)`,
-          )
-          .join(', ')}`,
-        part.flatMap((d) => [d.position, endpoint.id, d.lane, d.firstInLane, endpoint.id, d.lane, now, now]),
-      );
-      changes += written.changes;
-    }
-  }
+  const { changes } = await tx.run(
+    `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
+     SELECT d.value ->> '$.position', w.id, d.value ->> '$.lane', 'pending',
+            CASE WHEN d.value ->> '$.first' AND NOT EXISTS (SELECT 1 FROM webhook_deliveries AS p WHERE p.endpoint_id = w.id AND p.lane = d.value ->> '$.lane' AND p.state = 'pending') THEN ? END, ?
+       FROM webhook_endpoints AS w CROSS JOIN json_each(?) AS d
+      WHERE w.state != 'disabled'
+      ORDER BY w.rowid, d.key`,
+    [now, now, JSON.stringify(deliveries)],
+  );
   if (changes > 0) tx.afterCommit(wakeDispatcher);
   return rows.map((r) => ({ id: r.id, position: positions.get(r.id)!, aggregateSeq: r.seq }));
 }

@@ -6,6 +6,7 @@ import { createKeyring } from '../../shared/keys/keyring.ts';
 import { recordAudit } from '../../shared/audit/record-audit.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { systemClock } from '../../shared/clock.ts';
+import { enqueueEvents } from '../../shared/outbox/enqueue-event.ts';
 import { migrations } from '../../workers/generated/migrations.js';
 
 const keyring = createKeyring([crypto.getRandomValues(new Uint8Array(32))]);
@@ -101,6 +102,33 @@ describe('the Db over a Durable Object', () => {
       expect((await db.get<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE entity_id LIKE 'o-%'"))!.n).toBe(40);
       const verdict = await verifyAuditChain(db);
       expect(verdict.ok).toBe(true);
+    });
+  });
+
+  // A Durable Object's SQL binds at most 100 parameters a statement: a recall's release posts an
+  // event per consignee (thousands) with a delivery per endpoint, in a few statements.
+  it('enqueues a release-sized batch of events, each with its delivery, under the 100-parameter limit', async () => {
+    await inObject('many-events', async (storage) => {
+      const db = openDurableObjectDb(storage, () => keyring);
+      await applyMigrations(db, migrations, 'the bundle');
+      await db.run("INSERT INTO webhook_endpoints (id, url, state, created_at, updated_at) VALUES ('whe-1', 'https://erp.example/hook', 'active', '2026-01-01', '2026-01-01')");
+      const events = Array.from({ length: 1200 }, (_, i) => ({
+        type: 'recall.notice_sent',
+        aggregateType: 'recall',
+        aggregateId: i < 1000 ? 'rcl-1' : 'rcl-2',
+        organisationId: null,
+        data: { n: i },
+      }));
+      const enqueued = await db.transaction((tx) => enqueueEvents(tx, systemClock, events));
+      expect(enqueued.map((e) => e.aggregateSeq)).toEqual([...Array.from({ length: 1000 }, (_, i) => i + 1), ...Array.from({ length: 200 }, (_, i) => i + 1)]);
+      const rows = await db.all<{ aggregate_id: string; aggregate_seq: number; payload: string; due: number }>(
+        `SELECT o.aggregate_id, o.aggregate_seq, o.payload, d.next_attempt_at IS NOT NULL AS due
+           FROM outbox AS o JOIN webhook_deliveries AS d ON d.event_position = o.position AND d.endpoint_id = 'whe-1' ORDER BY o.position`,
+      );
+      expect(rows).toHaveLength(1200);
+      expect(rows.map((r) => JSON.parse(r.payload).n)).toEqual(events.map((e) => e.data.n));
+      // Only the first delivery of each lane is due: the lanes stay ordered.
+      expect(rows.filter((r) => r.due).map((r) => `${r.aggregate_id}:${r.aggregate_seq}`)).toEqual(['rcl-1:1', 'rcl-2:1']);
     });
   });
 });
