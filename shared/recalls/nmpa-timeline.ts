@@ -27,11 +27,12 @@ async function consigneesOf(db: Pick<Tx, 'all'>, recallIds: readonly string[]): 
   if (recallIds.length === 0) return byRecall;
   const rows = await db.all<{ recall_id: string; organisation_id: string; name: string; sent_at: string | null; channels: string | null }>(
     `SELECT c.recall_id, c.distributor_organisation_id AS organisation_id, o.name, n.sent_at, n.channels
-       FROM (SELECT DISTINCT recall_id, distributor_organisation_id FROM recall_consignees WHERE recall_id IN (${recallIds.map(() => '?').join(', ')})) c
+       FROM (SELECT DISTINCT recall_id, distributor_organisation_id FROM recall_consignees WHERE recall_id IN (SELECT value FROM json_each(?))) c
        JOIN organisations o ON o.id = c.distributor_organisation_id
        LEFT JOIN recall_notices n ON n.recall_id = c.recall_id AND n.distributor_organisation_id = c.distributor_organisation_id
       ORDER BY o.name, c.distributor_organisation_id`,
-    [...recallIds],
+    // One JSON parameter however many recalls: a Durable Object binds at most 100 a statement.
+    [JSON.stringify(recallIds)],
   );
   for (const r of rows) {
     const told = r.sent_at !== null && r.channels !== null && r.channels !== '[]';

@@ -7,6 +7,7 @@ import { recordAudit } from '../../shared/audit/record-audit.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { enqueueEvents } from '../../shared/outbox/enqueue-event.ts';
+import { readPartnerCertificates } from '../../shared/edi/partners/partner-certificates.ts';
 import { migrations } from '../../workers/generated/migrations.js';
 
 const keyring = createKeyring([crypto.getRandomValues(new Uint8Array(32))]);
@@ -129,6 +130,17 @@ describe('the Db over a Durable Object', () => {
       expect(rows.map((r) => JSON.parse(r.payload).n)).toEqual(events.map((e) => e.data.n));
       // Only the first delivery of each lane is due: the lanes stay ordered.
       expect(rows.filter((r) => r.due).map((r) => `${r.aggregate_id}:${r.aggregate_seq}`)).toEqual(['rcl-1:1', 'rcl-2:1']);
+    });
+  });
+
+  it('reads the certificates of 150 partners in one query, under the 100-parameter limit', async () => {
+    await inObject('many-partners', async (storage) => {
+      const db = openDurableObjectDb(storage, () => keyring);
+      await applyMigrations(db, migrations, 'the bundle');
+      const ids = Array.from({ length: 150 }, (_, i) => `edip-${i}`);
+      const found = await readPartnerCertificates(db, ids, new Date('2026-12-01T00:00:00Z'));
+      expect([...found.keys()]).toEqual(ids);
+      expect([...found.values()].every((certificates) => certificates.length === 0)).toBe(true);
     });
   });
 });
