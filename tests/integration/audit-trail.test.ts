@@ -219,7 +219,7 @@ describe('audit trail written by the use cases', () => {
     const length = 2 * verifyPageSize + 1;
     await t.db.transaction(async (tx) => {
       for (let i = 0; i < length; i++) {
-        await recordAudit(tx, t.clock, { actor: setup, organisationId: null, action: 'organisation.updated', entityType: 'organisation', entityId: `org_${i}` });
+        await recordAudit(tx, t.clock, { actor: setup, organisationId: null, action: 'organisation.created', entityType: 'organisation', entityId: `org_${i}` });
       }
     });
     let timerRanDuringCheck = false;
