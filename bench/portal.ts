@@ -2,7 +2,9 @@
 // /certificates, /lots and /invoices on the real server over loopback, beside a bare endpoint of
 // the same server (/healthz) as the ceiling, in the same run. Twice: with 200 certificate versions
 // and 1,000 lots, and with `--scale N` times that (default 10: 2,000 versions, 10,000 lots).
-// Target for every page at both sizes: >= 25 % of the ceiling and p99 < 100 ms.
+// Target for every page at both sizes: >= 25 % of the ceiling and p99 < 100 ms. Beside each figure
+// the server process's CPU time per request (Linux /proc): on a shared machine req/s moves with the
+// load, the CPU a page costs much less.
 //
 // Options: --scale N (the second data size; 1 runs one size only), --paths /home,/lots (only
 // these pages beside /healthz), --cpu-prof DIR (the server runs with node --cpu-prof and writes
