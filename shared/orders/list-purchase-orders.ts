@@ -1,3 +1,4 @@
+import { pagedRows } from '../db/paged-rows.ts';
 import type { UseCaseContext } from '../context.ts';
 import { requireRole, type Actor } from '../auth/actor.ts';
 import { listSupplierNames } from '../organisations/list-supplier-names.ts';
@@ -65,10 +66,7 @@ export async function listPurchaseOrders(ctx: UseCaseContext, actor: Actor, quer
   const filter = state ? 'WHERE state = ?' : '';
   const filterArgs = state ? [state] : [];
   const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
-  const total = (await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM (${inner}) ${filter}`, [...args, ...filterArgs]))!.n;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
-  const rows = await ctx.db.all<{
+  const { rows, total, page, pages } = await pagedRows<{
     id: string;
     po_number: string;
     order_date: string;
@@ -79,7 +77,16 @@ export async function listPurchaseOrders(ctx: UseCaseContext, actor: Actor, quer
     state: OrderState;
     line_count: number;
     delivery_date: string | null;
-  }>(`SELECT * FROM (${inner}) ${filter} ORDER BY order_date DESC, po_number LIMIT ? OFFSET ?`, [...args, ...filterArgs, pageSize, (page - 1) * pageSize]);
+  }>(ctx.db, {
+    select: '*',
+    from: `FROM (${inner}) ${filter}`,
+    args: [...args, ...filterArgs],
+    count: `SELECT COUNT(*) AS n FROM (${inner}) ${filter}`,
+    countArgs: [...args, ...filterArgs],
+    orderBy: 'order_date DESC, po_number',
+    page: query.page ?? 1,
+    pageSize,
+  });
   return {
     items: rows.map((r) => ({
       id: r.id,

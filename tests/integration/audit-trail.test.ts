@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { genesisHash, entryHash, type AuditRow } from '../../shared/audit/entry.ts';
 import { recordAudit } from '../../shared/audit/record-audit.ts';
-import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyAuditChain, verifyPageSize } from '../../shared/audit/verify-audit-chain.ts';
 import { signInWithPassword } from '../../shared/auth/sign-in-with-password.ts';
 import { signOut } from '../../shared/auth/sign-out.ts';
 import { removePasskey } from '../../shared/auth/remove-passkey.ts';
@@ -211,6 +211,24 @@ describe('audit trail written by the use cases', () => {
     const next = await createOrganisation(s.t.ctx, setup, { name: 'Rhein Medical Distribution GmbH', kind: 'distributor' });
     expect(await s.t.db.get('SELECT seq, entity_id FROM audit_log ORDER BY seq DESC LIMIT 1')).toEqual({ seq: storyLength + 1, entity_id: next.id });
     expect(await verifyAuditChain(s.t.db)).toMatchObject({ ok: true, entries: storyLength + 1 });
+  });
+
+  it('gives way to other work between pages of a long trail (a full check does not hold the server)', async () => {
+    const t = await testDatabase();
+    open.push(t);
+    const length = 2 * verifyPageSize + 1;
+    await t.db.transaction(async (tx) => {
+      for (let i = 0; i < length; i++) {
+        await recordAudit(tx, t.clock, { actor: setup, organisationId: null, action: 'organisation.created', entityType: 'organisation', entityId: `org_${i}` });
+      }
+    });
+    let timerRanDuringCheck = false;
+    let checking = true;
+    setTimeout(() => (timerRanDuringCheck = checking), 0);
+    const verdict = await verifyAuditChain(t.db);
+    checking = false;
+    expect(verdict).toMatchObject({ ok: true, entries: length });
+    expect(timerRanDuringCheck).toBe(true);
   });
 
   it('lotbridge audit verify exits 0 on the intact trail', async () => {

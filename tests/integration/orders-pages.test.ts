@@ -14,6 +14,8 @@ import { demoPurchaseOrders } from '../../shared/demo/demo-data.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, markup, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
+import { actorFor } from '../support/actors.ts';
+import { listPurchaseOrders } from '../../shared/orders/list-purchase-orders.ts';
 
 const by = { type: 'system' as const, name: 'orders pages test' };
 let server: RunningServer;
@@ -65,6 +67,19 @@ describe('the purchase order list', () => {
     expect(all.sort()).toEqual(['PO-4500017001 toConfirm', 'PO-4500017002 toConfirm', 'PO-NINGBO-1 toConfirm']);
     const ningbo = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'V-10077'"))!.id;
     expect(numbers(await markup(await as.qa.get(`/orders?supplier=${ningbo}`)))).toEqual(['PO-NINGBO-1 toConfirm']);
+  });
+
+  it('pages with the total of the filtered list; a page past the end shows the last page', async () => {
+    const ctx = { db, clock: systemClock, policy: defaultPolicy };
+    const supplier = await actorFor(db, demo('supplier_user').email);
+    const second = await listPurchaseOrders(ctx, supplier, { pageSize: 3, page: 2 });
+    expect(second).toMatchObject({ total: 4, page: 2, pages: 2 });
+    expect(second.items.map((o) => o.poNumber)).toEqual(['PO-4500016900']);
+    const past = await listPurchaseOrders(ctx, supplier, { pageSize: 3, page: 9 });
+    expect(past).toMatchObject({ total: 4, page: 2, pages: 2, items: second.items });
+    const staff = await listPurchaseOrders(ctx, await actorFor(db, demo('manufacturer_qa').email), { state: 'toConfirm', pageSize: 2 });
+    expect(staff).toMatchObject({ total: 3, page: 1, pages: 2 });
+    expect(staff.items).toHaveLength(2);
   });
 
   it('is not for a distributor', async () => {
