@@ -204,6 +204,13 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    */
   const waiting: Pending[] = [];
   let draining = false;
+  /**
+   * Set when an fsync of the WAL failed. Linux then marks the pages it could not write clean: they
+   * stay readable and a later fsync succeeds, while the WAL on disk has a hole; SQLite's recovery
+   * stops at the first bad frame and would drop every later commit too. So from then on no write
+   * is answered (all are refused) until a restart recovers the database from what is on disk.
+   */
+  let walLost: Error | undefined;
 
   function enqueue<T>(work: Work<T>, alone = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -241,6 +248,10 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    */
   async function commitGroup(group: Pending[]): Promise<void> {
     let outcomes: Outcome[] = [];
+    if (walLost) {
+      for (const caller of group) caller.reject(walLost);
+      return;
+    }
     try {
       await retrying(() =>
         using(async (c) => {
@@ -273,7 +284,12 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
           }
           // Durable before anyone is answered; meanwhile this thread serves requests, and the
           // writes that arrive join the next group.
-          if (syncsWal === c) await syncWal(walPath!);
+          if (syncsWal === c) {
+            await syncWal(walPath!).catch((e: unknown) => {
+              walLost = new Error(`the database's WAL could not be synced (${(e as Error).message}): no write is answered until the process restarts`, { cause: e });
+              throw walLost;
+            });
+          }
         }, 'writer'),
       );
     } catch (e) {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const syncs = vi.hoisted(() => ({ held: undefined as Promise<void> | undefined, started: [] as string[] }));
+const syncs = vi.hoisted(() => ({ held: undefined as Promise<void> | undefined, started: [] as string[], fail: undefined as NodeJS.ErrnoException | undefined }));
 vi.mock('node:fs/promises', async (original) => {
   const fs = await original<typeof import('node:fs/promises')>();
   return {
@@ -18,6 +18,9 @@ vi.mock('node:fs/promises', async (original) => {
       file.datasync = async () => {
         syncs.started.push(String(args[0]));
         await syncs.held;
+        const fail = syncs.fail;
+        syncs.fail = undefined;
+        if (fail) throw fail;
         return datasync();
       };
       return file;
@@ -32,6 +35,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'lotbridge-wal-sync-'));
   syncs.held = undefined;
   syncs.started = [];
+  syncs.fail = undefined;
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -56,6 +60,21 @@ describe('WAL sync', () => {
     release();
     await write;
     expect(answered).toBe(true);
+    db.close();
+  });
+
+  it('after a failed WAL sync (EIO) answers no write again: the kernel may have dropped the WAL pages it could not write', async () => {
+    // Linux marks pages whose writeback failed clean: they stay readable, a later fsync succeeds,
+    // and the WAL on disk has a hole. SQLite's recovery stops at the first bad frame, so every
+    // later commit would be lost with it: a later write must not be answered as durable.
+    const url = `file:${join(dir, 't.db')}`;
+    const db = openDb(url);
+    await tuneEmbedded(db, url);
+    await db.run('CREATE TABLE t (name TEXT)');
+    syncs.fail = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    await expect(db.run('INSERT INTO t VALUES (?)', ['a'])).rejects.toThrow(/EIO/);
+    await expect(db.run('INSERT INTO t VALUES (?)', ['b'])).rejects.toThrow(/EIO/);
+    await expect(db.transaction((tx) => tx.run('INSERT INTO t VALUES (?)', ['c']))).rejects.toThrow(/EIO/);
     db.close();
   });
 
