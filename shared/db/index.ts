@@ -211,6 +211,17 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    * is answered (all are refused) until a restart recovers the database from what is on disk.
    */
   let walLost: Error | undefined;
+  /**
+   * Pending from just before a group's COMMIT until its WAL sync ends: reads through the Db
+   * wait for it, so this process never shows (on a page, to an API client) a row that a power
+   * loss could still take back. (Before group commit the commit's own fsync held this thread.)
+   */
+  let syncing: Promise<void> | undefined;
+  let synced: () => void = () => undefined;
+  function readsMayGo(): void {
+    syncing = undefined;
+    synced();
+  }
 
   function enqueue<T>(work: Work<T>, alone = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -274,21 +285,29 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
                 outcomes.push({ ok: false, error });
               }
             }
-            if (outcomes.some((o) => o.ok)) await tx.commit();
-            else await tx.rollback();
+            if (outcomes.some((o) => o.ok)) {
+              // Set before the COMMIT (a local one runs within the call): reads wait for the sync.
+              if (syncsWal === c) syncing ??= new Promise<void>((r) => (synced = r));
+              await tx.commit();
+            } else await tx.rollback();
           } catch (e) {
             await tx.rollback().catch(() => undefined);
+            readsMayGo();
             throw e;
           } finally {
             tx.close();
           }
           // Durable before anyone is answered; meanwhile this thread serves requests, and the
           // writes that arrive join the next group.
-          if (syncsWal === c) {
-            await syncWal(walPath!).catch((e: unknown) => {
-              walLost = new Error(`the database's WAL could not be synced (${(e as Error).message}): no write is answered until the process restarts`, { cause: e });
-              throw walLost;
-            });
+          try {
+            if (syncsWal === c) {
+              await syncWal(walPath!).catch((e: unknown) => {
+                walLost = new Error(`the database's WAL could not be synced (${(e as Error).message}): no write is answered until the process restarts`, { cause: e });
+                throw walLost;
+              });
+            }
+          } finally {
+            readsMayGo();
           }
         }, 'writer'),
       );
@@ -309,7 +328,7 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
     });
   }
 
-  const direct = queries({ execute: (stmt) => using((c) => c.execute(stmt)) }, lazyKeys);
+  const direct = queries({ execute: (stmt) => (syncing ? syncing.then(() => using((c) => c.execute(stmt))) : using((c) => c.execute(stmt))) }, lazyKeys);
   return {
     all: direct.all,
     get: direct.get,

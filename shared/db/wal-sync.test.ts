@@ -63,6 +63,26 @@ describe('WAL sync', () => {
     db.close();
   });
 
+  it('holds a read through the Db while a commit’s WAL sync runs: this process shows no row before it is durable', async () => {
+    const url = `file:${join(dir, 't.db')}`;
+    const db = openDb(url);
+    await tuneEmbedded(db, url);
+    await db.run('CREATE TABLE t (name TEXT)');
+    let release!: () => void;
+    syncs.held = new Promise((r) => (release = r));
+    syncs.started = [];
+    const write = db.run('INSERT INTO t VALUES (?)', ['a']);
+    await vi.waitFor(() => expect(syncs.started).toHaveLength(1));
+    let seen: number | undefined;
+    const read = db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t').then((r) => (seen = r!.n));
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect(seen).toBeUndefined();
+    release();
+    await Promise.all([write, read]);
+    expect(seen).toBe(1);
+    db.close();
+  });
+
   it('after a failed WAL sync (EIO) answers no write again: the kernel may have dropped the WAL pages it could not write', async () => {
     // Linux marks pages whose writeback failed clean: they stay readable, a later fsync succeeds,
     // and the WAL on disk has a hole. SQLite's recovery stops at the first bad frame, so every
