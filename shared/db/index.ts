@@ -173,6 +173,46 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    * window can take back rows a read already showed, never rows a caller was answered for.
    */
   let syncsWal: Client | undefined;
+  /**
+   * The WAL file, kept open from its first sync on: Linux reports a failed writeback at the next
+   * fsync of every handle open when it failed, never to one opened later, and SQLite's own fsync
+   * of the WAL (an autocheckpoint, whose errors a commit does not return) may see it first.
+   */
+  let walFile: FileHandle | undefined;
+  let walSyncing = false;
+  /** fdatasync of the WAL file, on libuv's thread pool. No file: nothing to sync (SQLite checkpointed it into the database, with its own sync, and removed it). */
+  async function syncWal(path: string): Promise<void> {
+    walSyncing = true;
+    try {
+      await syncWalFile(path);
+    } finally {
+      walSyncing = false;
+    }
+  }
+  async function syncWalFile(path: string): Promise<void> {
+    if (!walFile) {
+      try {
+        walFile = await open(path, 'r');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+    }
+    const file = walFile;
+    try {
+      await file.datasync();
+      // SQLite removes the WAL only when its last connection closes; should it have been made anew, sync that one too.
+      if ((await file.stat()).nlink === 0) {
+        walFile = undefined;
+        await syncWalFile(path);
+      }
+    } finally {
+      if (walFile !== file || closed.value) {
+        if (walFile === file) walFile = undefined;
+        await file.close();
+      }
+    }
+  }
   async function tuneWriter(c: Client): Promise<void> {
     if (!walPath || syncsWal === c) return;
     const mode = (await c.execute('PRAGMA journal_mode')).rows[0]?.journal_mode;
@@ -355,6 +395,11 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
     close: () => {
       closed.value = true;
       for (const c of new Set([clients.reader, clients.writer])) if (!running.has(c)) c.close();
+      // A sync still running closes the WAL file when it ends.
+      if (!walSyncing) {
+        void walFile?.close().catch(() => undefined);
+        walFile = undefined;
+      }
     },
   };
 }
@@ -366,21 +411,6 @@ export function walFileOf(url: string): string | undefined {
   return `${path}-wal`;
 }
 
-/** fdatasync of the WAL file, on libuv's thread pool. No file: nothing to sync (SQLite checkpointed it into the database, with its own sync, and removed it). */
-async function syncWal(path: string): Promise<void> {
-  let file: FileHandle;
-  try {
-    file = await open(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
-}
 
 /** WAL for concurrent readers beside the writer; only meaningful for embedded files. */
 export async function tuneEmbedded(db: Db, url: string): Promise<void> {

@@ -7,7 +7,13 @@ import { join } from 'node:path';
 import { createClient } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-const syncs = vi.hoisted(() => ({ held: undefined as Promise<void> | undefined, started: [] as string[], fail: undefined as NodeJS.ErrnoException | undefined }));
+const syncs = vi.hoisted(() => ({
+  held: undefined as Promise<void> | undefined,
+  started: [] as string[],
+  fail: undefined as NodeJS.ErrnoException | undefined,
+  /** Linux's errseq: a writeback error is reported by the next fsync of each file handle open when it happened, not of one opened later. */
+  open: new Set<{ writebackError?: NodeJS.ErrnoException }>(),
+}));
 vi.mock('node:fs/promises', async (original) => {
   const fs = await original<typeof import('node:fs/promises')>();
   return {
@@ -15,13 +21,20 @@ vi.mock('node:fs/promises', async (original) => {
     open: async (...args: Parameters<typeof fs.open>) => {
       const file = await fs.open(...args);
       const datasync = file.datasync.bind(file);
+      const close = file.close.bind(file);
+      const handle: { writebackError?: NodeJS.ErrnoException } = {};
+      syncs.open.add(handle);
       file.datasync = async () => {
         syncs.started.push(String(args[0]));
         await syncs.held;
-        const fail = syncs.fail;
-        syncs.fail = undefined;
+        const fail = syncs.fail ?? handle.writebackError;
+        syncs.fail = handle.writebackError = undefined;
         if (fail) throw fail;
         return datasync();
+      };
+      file.close = () => {
+        syncs.open.delete(handle);
+        return close();
       };
       return file;
     },
@@ -36,6 +49,7 @@ beforeEach(() => {
   syncs.held = undefined;
   syncs.started = [];
   syncs.fail = undefined;
+  syncs.open.clear();
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -95,6 +109,20 @@ describe('WAL sync', () => {
     await expect(db.run('INSERT INTO t VALUES (?)', ['a'])).rejects.toThrow(/EIO/);
     await expect(db.run('INSERT INTO t VALUES (?)', ['b'])).rejects.toThrow(/EIO/);
     await expect(db.transaction((tx) => tx.run('INSERT INTO t VALUES (?)', ['c']))).rejects.toThrow(/EIO/);
+    db.close();
+  });
+
+  it('fsyncs through a handle open when the WAL was written: a writeback error seen first elsewhere (an autocheckpoint’s fsync) still fails the sync', async () => {
+    const url = `file:${join(dir, 't.db')}`;
+    const db = openDb(url);
+    await tuneEmbedded(db, url);
+    await db.run('CREATE TABLE t (name TEXT)');
+    await db.run('INSERT INTO t VALUES (?)', ['a']);
+    // The kernel failed to write some WAL pages back; SQLite's own checkpoint fsync (at NORMAL,
+    // whose errors the autocheckpoint swallows) may be the one that saw it: every handle open
+    // now reports it at its next fsync, one opened afterwards never does.
+    for (const h of syncs.open) h.writebackError = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    await expect(db.run('INSERT INTO t VALUES (?)', ['b'])).rejects.toThrow(/EIO/);
     db.close();
   });
 
