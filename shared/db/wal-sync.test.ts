@@ -53,12 +53,18 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A Db on a WAL-mode file with an empty table t. */
+async function walDb() {
+  const url = `file:${join(dir, 't.db')}`;
+  const db = openDb(url);
+  await tuneEmbedded(db, url);
+  await db.run('CREATE TABLE t (name TEXT)');
+  return db;
+}
+
 describe('WAL sync', () => {
   it('answers a writer only after the WAL file it committed to is fsynced', async () => {
-    const url = `file:${join(dir, 't.db')}`;
-    const db = openDb(url);
-    await tuneEmbedded(db, url);
-    await db.run('CREATE TABLE t (name TEXT)');
+    const db = await walDb();
     let release!: () => void;
     syncs.held = new Promise((r) => (release = r));
     syncs.started = [];
@@ -66,7 +72,7 @@ describe('WAL sync', () => {
     const write = db.transaction((tx) => tx.run('INSERT INTO t VALUES (?)', ['a'])).then(() => (answered = true));
     await vi.waitFor(() => expect(syncs.started).toEqual([join(dir, 't.db-wal')]));
     // Committed (another connection sees the row), but the sync is still running: not answered.
-    const other = createClient({ url, intMode: 'number' });
+    const other = createClient({ url: `file:${join(dir, 't.db')}`, intMode: 'number' });
     expect((await other.execute('SELECT COUNT(*) AS n FROM t')).rows[0]!.n).toBe(1);
     other.close();
     await new Promise((r) => setImmediate(r));
@@ -78,10 +84,7 @@ describe('WAL sync', () => {
   });
 
   it('holds a read through the Db while a commit’s WAL sync runs: this process shows no row before it is durable', async () => {
-    const url = `file:${join(dir, 't.db')}`;
-    const db = openDb(url);
-    await tuneEmbedded(db, url);
-    await db.run('CREATE TABLE t (name TEXT)');
+    const db = await walDb();
     let release!: () => void;
     syncs.held = new Promise((r) => (release = r));
     syncs.started = [];
@@ -101,10 +104,7 @@ describe('WAL sync', () => {
     // Linux marks pages whose writeback failed clean: they stay readable, a later fsync succeeds,
     // and the WAL on disk has a hole. SQLite's recovery stops at the first bad frame, so every
     // later commit would be lost with it: a later write must not be answered as durable.
-    const url = `file:${join(dir, 't.db')}`;
-    const db = openDb(url);
-    await tuneEmbedded(db, url);
-    await db.run('CREATE TABLE t (name TEXT)');
+    const db = await walDb();
     syncs.fail = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
     await expect(db.run('INSERT INTO t VALUES (?)', ['a'])).rejects.toThrow(/EIO/);
     await expect(db.run('INSERT INTO t VALUES (?)', ['b'])).rejects.toThrow(/EIO/);
@@ -113,10 +113,7 @@ describe('WAL sync', () => {
   });
 
   it('fsyncs through a handle open when the WAL was written: a writeback error seen first elsewhere (an autocheckpoint’s fsync) still fails the sync', async () => {
-    const url = `file:${join(dir, 't.db')}`;
-    const db = openDb(url);
-    await tuneEmbedded(db, url);
-    await db.run('CREATE TABLE t (name TEXT)');
+    const db = await walDb();
     await db.run('INSERT INTO t VALUES (?)', ['a']);
     // The kernel failed to write some WAL pages back; SQLite's own checkpoint fsync (at NORMAL,
     // whose errors the autocheckpoint swallows) may be the one that saw it: every handle open
