@@ -166,11 +166,12 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    * with synchronous=NORMAL: its COMMIT writes the WAL without fsync, so the commit does not
    * block this thread for the disk; the group's callers are answered only after the WAL is
    * fsynced off the thread (syncWal). A database not (yet) in WAL mode keeps SQLite's own
-   * synchronous=FULL commit. Between the commit and the fsync (milliseconds) a reader may see
-   * the group's rows; no write starts before the fsync ends (the next group waits for it, and
-   * another process's commit syncs the same WAL), so nothing durable is built on them, and a
-   * SIGKILL loses nothing (the written WAL is in the OS's cache); only a power loss in that
-   * window can take back rows a read already showed, never rows a caller was answered for.
+   * synchronous=FULL commit. Between the commit and the fsync (milliseconds) reads through this
+   * Db wait (see syncing); another process's reader may see the group's rows, but no write
+   * starts before the fsync ends (the next group waits for it, and another process's commit
+   * syncs the same WAL), so nothing durable is built on them, and a SIGKILL loses nothing (the
+   * written WAL is in the OS's cache); only a power loss in that window can take back rows
+   * another process's read already showed, never rows a caller was answered for.
    */
   let syncsWal: Client | undefined;
   /**
