@@ -166,13 +166,54 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    * with synchronous=NORMAL: its COMMIT writes the WAL without fsync, so the commit does not
    * block this thread for the disk; the group's callers are answered only after the WAL is
    * fsynced off the thread (syncWal). A database not (yet) in WAL mode keeps SQLite's own
-   * synchronous=FULL commit. Between the commit and the fsync (milliseconds) a reader may see
-   * the group's rows; no write starts before the fsync ends (the next group waits for it, and
-   * another process's commit syncs the same WAL), so nothing durable is built on them, and a
-   * SIGKILL loses nothing (the written WAL is in the OS's cache); only a power loss in that
-   * window can take back rows a read already showed, never rows a caller was answered for.
+   * synchronous=FULL commit. Between the commit and the fsync (milliseconds) reads through this
+   * Db wait (see syncing); another process's reader may see the group's rows, but no write
+   * starts before the fsync ends (the next group waits for it, and another process's commit
+   * syncs the same WAL), so nothing durable is built on them, and a SIGKILL loses nothing (the
+   * written WAL is in the OS's cache); only a power loss in that window can take back rows
+   * another process's read already showed, never rows a caller was answered for.
    */
   let syncsWal: Client | undefined;
+  /**
+   * The WAL file, kept open from its first sync on: Linux reports a failed writeback at the next
+   * fsync of every handle open when it failed, never to one opened later, and SQLite's own fsync
+   * of the WAL (an autocheckpoint, whose errors a commit does not return) may see it first.
+   */
+  let walFile: FileHandle | undefined;
+  let walSyncing = false;
+  /** fdatasync of the WAL file, on libuv's thread pool. No file: nothing to sync (SQLite checkpointed it into the database, with its own sync, and removed it). */
+  async function syncWal(path: string): Promise<void> {
+    walSyncing = true;
+    try {
+      await syncWalFile(path);
+    } finally {
+      walSyncing = false;
+    }
+  }
+  async function syncWalFile(path: string): Promise<void> {
+    if (!walFile) {
+      try {
+        walFile = await open(path, 'r');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw e;
+      }
+    }
+    const file = walFile;
+    try {
+      await file.datasync();
+      // SQLite removes the WAL only when its last connection closes; should it have been made anew, sync that one too.
+      if ((await file.stat()).nlink === 0) {
+        walFile = undefined;
+        await syncWalFile(path);
+      }
+    } finally {
+      if (walFile !== file || closed.value) {
+        if (walFile === file) walFile = undefined;
+        await file.close();
+      }
+    }
+  }
   async function tuneWriter(c: Client): Promise<void> {
     if (!walPath || syncsWal === c) return;
     const mode = (await c.execute('PRAGMA journal_mode')).rows[0]?.journal_mode;
@@ -204,6 +245,24 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    */
   const waiting: Pending[] = [];
   let draining = false;
+  /**
+   * Set when an fsync of the WAL failed. Linux then marks the pages it could not write clean: they
+   * stay readable and a later fsync succeeds, while the WAL on disk has a hole; SQLite's recovery
+   * stops at the first bad frame and would drop every later commit too. So from then on no write
+   * is answered (all are refused) until a restart recovers the database from what is on disk.
+   */
+  let walLost: Error | undefined;
+  /**
+   * Pending from just before a group's COMMIT until its WAL sync ends: reads through the Db
+   * wait for it, so this process never shows (on a page, to an API client) a row that a power
+   * loss could still take back. (Before group commit the commit's own fsync held this thread.)
+   */
+  let syncing: Promise<void> | undefined;
+  let synced: () => void = () => undefined;
+  function readsMayGo(): void {
+    syncing = undefined;
+    synced();
+  }
 
   function enqueue<T>(work: Work<T>, alone = false): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -241,6 +300,10 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
    */
   async function commitGroup(group: Pending[]): Promise<void> {
     let outcomes: Outcome[] = [];
+    if (walLost) {
+      for (const caller of group) caller.reject(walLost);
+      return;
+    }
     try {
       await retrying(() =>
         using(async (c) => {
@@ -263,17 +326,30 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
                 outcomes.push({ ok: false, error });
               }
             }
-            if (outcomes.some((o) => o.ok)) await tx.commit();
-            else await tx.rollback();
+            if (outcomes.some((o) => o.ok)) {
+              // Set before the COMMIT (a local one runs within the call): reads wait for the sync.
+              if (syncsWal === c) syncing ??= new Promise<void>((r) => (synced = r));
+              await tx.commit();
+            } else await tx.rollback();
           } catch (e) {
             await tx.rollback().catch(() => undefined);
+            readsMayGo();
             throw e;
           } finally {
             tx.close();
           }
           // Durable before anyone is answered; meanwhile this thread serves requests, and the
           // writes that arrive join the next group.
-          if (syncsWal === c) await syncWal(walPath!);
+          try {
+            if (syncsWal === c) {
+              await syncWal(walPath!).catch((e: unknown) => {
+                walLost = new Error(`the database's WAL could not be synced (${(e as Error).message}): no write is answered until the process restarts`, { cause: e });
+                throw walLost;
+              });
+            }
+          } finally {
+            readsMayGo();
+          }
         }, 'writer'),
       );
     } catch (e) {
@@ -293,7 +369,7 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
     });
   }
 
-  const direct = queries({ execute: (stmt) => using((c) => c.execute(stmt)) }, lazyKeys);
+  const direct = queries({ execute: (stmt) => (syncing ? syncing.then(() => using((c) => c.execute(stmt))) : using((c) => c.execute(stmt))) }, lazyKeys);
   return {
     all: direct.all,
     get: direct.get,
@@ -320,6 +396,11 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
     close: () => {
       closed.value = true;
       for (const c of new Set([clients.reader, clients.writer])) if (!running.has(c)) c.close();
+      // A sync still running closes the WAL file when it ends.
+      if (!walSyncing) {
+        void walFile?.close().catch(() => undefined);
+        walFile = undefined;
+      }
     },
   };
 }
@@ -331,21 +412,6 @@ export function walFileOf(url: string): string | undefined {
   return `${path}-wal`;
 }
 
-/** fdatasync of the WAL file, on libuv's thread pool. No file: nothing to sync (SQLite checkpointed it into the database, with its own sync, and removed it). */
-async function syncWal(path: string): Promise<void> {
-  let file: FileHandle;
-  try {
-    file = await open(path, 'r');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  try {
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
-}
 
 /** WAL for concurrent readers beside the writer; only meaningful for embedded files. */
 export async function tuneEmbedded(db: Db, url: string): Promise<void> {
