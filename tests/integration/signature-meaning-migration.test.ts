@@ -6,6 +6,7 @@
 // unknown meaning still refused; the reply still references its signature.
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createClient } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
 import { migrate } from '../../shared/db/migrate.ts';
@@ -52,15 +53,17 @@ beforeAll(async () => {
   await expect(insertSignature('sig_mig_rejection', 'rejection')).rejects.toThrow(/CHECK constraint failed/);
   for (const meaning of ['authorship', 'review', 'approval', 'responsibility']) await insertSignature(`sig_mig_${meaning}`, meaning);
   // A signed recall reply referencing one of them. Only its own other parents (notice, recall)
-  // are left out, by writing it with foreign keys off on this connection; the reference to
-  // signatures is what the migration must keep intact.
-  await db.run('PRAGMA foreign_keys = OFF');
-  await db.run(
-    `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at)
+  // are left out, by writing it with foreign keys off on a connection of its own (the Db's
+  // writes run inside its group-commit transaction, where that pragma has no effect); the
+  // reference to signatures is what the migration must keep intact.
+  const raw = createClient({ url });
+  await raw.execute('PRAGMA foreign_keys = OFF');
+  await raw.execute({
+    sql: `INSERT INTO recall_acknowledgements (id, notice_id, recall_id, distributor_organisation_id, version, holds_stock, comment, record_hash, signature_id, submitted_by, submitted_at)
      VALUES ('ack_mig', 'rcn_absent', 'rcl_absent', ?, 1, 0, NULL, ?, 'sig_mig_responsibility', ?, '2026-03-20T10:15:00.000Z')`,
-    [signer.organisationId, 'c'.repeat(64), signer.userId],
-  );
-  await db.run('PRAGMA foreign_keys = ON');
+    args: [signer.organisationId, 'c'.repeat(64), signer.userId],
+  });
+  raw.close();
   // The migration runs as the server runs it: with foreign keys enforced.
   expect(await db.get('PRAGMA foreign_keys')).toEqual({ foreign_keys: 1 });
   before = { rows: await allSignatures(), schema: await schemaOfSignatures(), table: await signaturesTable() };
