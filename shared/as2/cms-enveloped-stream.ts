@@ -98,8 +98,13 @@ function expect(h: BerHeader, tag: number, what: string): void {
   if (h.tag !== tag) malformed(`expected ${what} (tag 0x${tag.toString(16)}), found tag 0x${h.tag.toString(16)}`);
 }
 
-/** The chunks of an OCTET STRING's content (primitive, or constructed of pieces as BER allows). */
-async function* octetChunks(r: ByteReader, h: BerHeader): AsyncIterable<Buffer> {
+/**
+ * The chunks of an OCTET STRING's content: primitive, or constructed of primitive pieces (as
+ * OpenSSL -stream writes it). Pieces that are constructed again are refused, as the in-memory
+ * parse refuses them (pkijs's schema): nesting them is no use but to make this recurse.
+ */
+async function* octetChunks(r: ByteReader, h: BerHeader, nested = false): AsyncIterable<Buffer> {
+  if (nested && h.constructed) malformed('a piece of the encrypted content is itself constructed (nested pieces are not supported)');
   if (!h.constructed) {
     yield* r.chunks(h.length!);
     return;
@@ -112,7 +117,7 @@ async function* octetChunks(r: ByteReader, h: BerHeader): AsyncIterable<Buffer> 
       malformed('an end-of-contents inside a definite-length OCTET STRING');
     }
     if ((piece.tag & 0x1f) !== 0x04) malformed(`a piece of the encrypted content has tag 0x${piece.tag.toString(16)}, not OCTET STRING`);
-    yield* octetChunks(r, piece);
+    yield* octetChunks(r, piece, true);
   }
 }
 

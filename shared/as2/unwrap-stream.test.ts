@@ -226,3 +226,28 @@ describe('streamed unwrap of the fixture folders\' captures: the same answer as 
     }
   });
 });
+
+describe('streamed unwrap of hostile messages: bounded, and no answer the in-memory unwrap would not give', () => {
+  /** An OpenSSL -stream enveloped message with its encrypted content wrapped in `depth` more constructed OCTET STRINGs (valid BER). */
+  function nestedContent(depth: number): Made {
+    const m = make(`nested${depth}`, content(20_000), { encrypt: ['-aes128', '-stream'] });
+    const parsed = ssl.ok(['asn1parse', '-inform', 'DER', '-in', `nested${depth}.der`]).toString('latin1');
+    const encrypted = parsed.split('\n').filter((l) => /cont \[ 0 \]/.test(l)).at(-1)!;
+    const end = Number(/^\s*(\d+):/.exec(encrypted)![1]) + Number(/hl=\s*(\d+)/.exec(encrypted)![1]);
+    const eoc = m.body.length - 8; // the EOCs of [0], EncryptedContentInfo, EnvelopedData, [0], ContentInfo
+    expect(m.body.subarray(eoc)).toEqual(Buffer.alloc(8));
+    const body = Buffer.concat([m.body.subarray(0, end), Buffer.alloc(2 * depth, Buffer.from([0x24, 0x80])), m.body.subarray(end, eoc), Buffer.alloc(2 * depth), m.body.subarray(eoc)]);
+    return { ...m, body };
+  }
+
+  it('encrypted content in pieces nested in pieces is refused as the in-memory unwrap refuses it (not deciphered, no recursion per level), and nothing is kept', async () => {
+    for (const depth of [1, 1_000, 300_000]) {
+      const m = nestedContent(depth);
+      expect(unwrapAs2(m.headers, m.body, options())).toMatchObject({ ok: false, disposition: 'unexpected-processing-error' });
+      const s = sink();
+      const streamed = await unwrapAs2Stream(m.headers, chunked(m.body, 64 * 1024), options(), s);
+      expect(streamed).toMatchObject({ ok: false, disposition: 'unexpected-processing-error', reason: expect.stringContaining('nested pieces are not supported') });
+      for (const key of s.keys) expect(await files.head(key)).toBeNull();
+    }
+  });
+});
