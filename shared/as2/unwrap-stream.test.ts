@@ -250,4 +250,24 @@ describe('streamed unwrap of hostile messages: bounded, and no answer the in-mem
       for (const key of s.keys) expect(await files.head(key)).toBeNull();
     }
   });
+
+  it('blanks without end after a delimiter are not gathered: the in-memory unwrap is left to answer, the rest unread', async () => {
+    const m = make('padded', content(50_000), { sign: true });
+    const boundary = /boundary="([^"]+)"/.exec(String(m.headers['content-type' as keyof typeof m.headers]))![1]!;
+    const second = m.body.indexOf(`\n--${boundary}`, m.body.indexOf(`--${boundary}`) + 1) + boundary.length + 3;
+    let pulled = 0;
+    async function* padded(): AsyncIterable<Uint8Array> {
+      for await (const chunk of chunked(m.body.subarray(0, second), 4096)) yield chunk;
+      const blanks = Buffer.alloc(64 * 1024, ' ');
+      for (let i = 0; i < 512; i++) {
+        pulled += blanks.length;
+        yield blanks;
+      }
+      yield m.body.subarray(second);
+    }
+    const s = sink();
+    expect(await unwrapAs2Stream(m.headers, padded(), options(), s)).toBeUndefined();
+    expect(pulled).toBeLessThanOrEqual(128 * 1024);
+    for (const key of s.keys) expect(await files.head(key)).toBeNull();
+  });
 });
