@@ -271,3 +271,50 @@ describe('streamed unwrap of hostile messages: bounded, and no answer the in-mem
     for (const key of s.keys) expect(await files.head(key)).toBeNull();
   });
 });
+
+describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL messages', () => {
+  /** `body` with one seeded change: a byte flipped, a byte dropped, a byte doubled, or the end cut off. */
+  function mutate(body: Buffer, random: () => number): Buffer {
+    const at = Math.floor(random() * body.length);
+    switch (Math.floor(random() * 4)) {
+      case 0:
+        return Buffer.concat([body.subarray(0, at), Buffer.from([body[at]! ^ (1 << Math.floor(random() * 8))]), body.subarray(at + 1)]);
+      case 1:
+        return Buffer.concat([body.subarray(0, at), body.subarray(at + 1)]);
+      case 2:
+        return Buffer.concat([body.subarray(0, at + 1), body.subarray(at)]);
+      default:
+        return body.subarray(0, at);
+    }
+  }
+
+  // The disposition of a refusal too, except where GCM's framing was cut or shifted: each parser
+  // notices that at its own place (a malformed structure, or the tag not there), both refuse.
+  const shapes: [string, { sign?: boolean; encrypt?: string[] }, boolean][] = [
+    ['signed only', { sign: true }, true],
+    ['signed and encrypted, -stream', { sign: true, encrypt: ['-aes128', '-stream'] }, true],
+    ['signed and encrypted with 3DES', { sign: true, encrypt: ['-des3'] }, true],
+    ['encrypted only', { encrypt: ['-aes256'] }, true],
+    ['signed and encrypted with AES-GCM', { sign: true, encrypt: ['-aes-256-gcm'] }, false],
+    ['encrypted only with AES-GCM, -stream', { encrypt: ['-aes-128-gcm', '-stream'] }, false],
+  ];
+  for (const [what, how, sameDisposition] of shapes) {
+    it(`${what}: every mutation gets the in-memory answer, or is left to it`, async () => {
+      const m = make(`mutated_${what.replace(/\W+/g, '_')}`, content(3_000), how);
+      const random = prng(16);
+      const divergences: string[] = [];
+      for (let i = 0; i < 150; i++) {
+        const body = mutate(m.body, random);
+        const reference = unwrapAs2(m.headers, body, options());
+        const s = sink();
+        const streamed = await unwrapAs2Stream(m.headers, chunked(body, 512, i), options(), s);
+        if (streamed?.ok) await s.discard(streamed.payloadFile);
+        for (const key of s.keys) expect(await files.head(key)).toBeNull();
+        if (streamed === undefined) continue;
+        const same = streamed.ok && reference.ok ? streamed.mic.value === reference.mic.value && streamed.payloadFile.sha256 === sha256(reference.payload) : !streamed.ok && !reference.ok && (!sameDisposition || streamed.disposition === reference.disposition);
+        if (!same) divergences.push(`#${i}: streamed ${streamed.ok ? 'ok' : `${streamed.disposition} (${streamed.reason})`}; in memory ${reference.ok ? 'ok' : `${reference.disposition} (${reference.reason})`}`);
+      }
+      expect(divergences).toEqual([]);
+    });
+  }
+});
