@@ -110,7 +110,11 @@ async function* octetChunks(r: ByteReader, h: BerHeader, nested = false): AsyncI
     return;
   }
   const end = h.length === undefined ? undefined : r.position + h.length;
+  let pieces = 0;
   while (end === undefined || r.position < end) {
+    // Each piece costs a header read and a decipher call: as many as the in-memory parse allows
+    // nodes (cms-common.ts parseContentInfo), one per 64 bytes, and not the 1-byte pieces that took a minute per 12 MB.
+    if (++pieces > 10_000 + r.position / 64) malformed('the encrypted content is cut into more pieces than one per 64 bytes');
     const piece = await readHeader(r);
     if (isEndOfContents(piece)) {
       if (end === undefined) return;

@@ -318,3 +318,40 @@ describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL mess
     });
   }
 });
+
+describe('streamed unwrap of encrypted content cut into tiny pieces', () => {
+  /** An OpenSSL -stream enveloped message with its encrypted content re-cut into pieces of `size` bytes (valid BER). */
+  function recut(name: string, size: number, cipher: string): Made {
+    const m = make(name, content(40_000), { encrypt: [cipher, '-stream'] });
+    const parsed = ssl.ok(['asn1parse', '-inform', 'DER', '-in', `${name}.der`]).toString('latin1');
+    const encrypted = parsed.split('\n').filter((l) => /cont \[ 0 \]/.test(l)).at(-1)!;
+    const start = Number(/^\s*(\d+):/.exec(encrypted)![1]) + 2;
+    const pieces: Buffer[] = [];
+    let at = start;
+    while (m.body[at] !== 0 || m.body[at + 1] !== 0) {
+      const n = m.body[at + 1]! < 0x80 ? 0 : m.body[at + 1]! & 0x7f;
+      const length = n ? m.body.readUIntBE(at + 2, n) : m.body[at + 1]!;
+      pieces.push(m.body.subarray(at + 2 + n, at + 2 + n + length));
+      at += 2 + n + length;
+    }
+    const ciphertext = Buffer.concat(pieces);
+    const cut: Buffer[] = [];
+    for (let i = 0; i < ciphertext.length; i += size) cut.push(Buffer.from([0x04, Math.min(size, ciphertext.length - i)]), ciphertext.subarray(i, i + size));
+    return { ...m, body: Buffer.concat([m.body.subarray(0, start), ...cut, m.body.subarray(at)]) };
+  }
+
+  it('pieces of 100 bytes are read as in memory', async () => {
+    await expectSameAsInMemory(recut('pieces100', 100, '-aes128'), options(), 4096);
+  });
+
+  for (const cipher of ['-aes128', '-aes-128-gcm']) {
+    it(`1-byte pieces (${cipher}) are refused as in memory (more pieces than the parse allows), and nothing is kept`, async () => {
+      const m = recut(`pieces1${cipher}`, 1, cipher);
+      expect(unwrapAs2(m.headers, m.body, options())).toMatchObject({ ok: false, disposition: 'unexpected-processing-error' });
+      const s = sink();
+      const streamed = await unwrapAs2Stream(m.headers, chunked(m.body, 64 * 1024), options(), s);
+      expect(streamed).toMatchObject({ ok: false, disposition: 'unexpected-processing-error', reason: expect.stringContaining('more pieces') });
+      for (const key of s.keys) expect(await files.head(key)).toBeNull();
+    });
+  }
+});
