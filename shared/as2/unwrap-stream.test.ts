@@ -290,15 +290,18 @@ describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL mess
 
   // The disposition of a refusal too, except where GCM's framing was cut or shifted: each parser
   // notices that at its own place (a malformed structure, or the tag not there), both refuse.
-  const shapes: [string, { sign?: boolean; encrypt?: string[] }, boolean][] = [
-    ['signed only', { sign: true }, true],
-    ['signed and encrypted, -stream', { sign: true, encrypt: ['-aes128', '-stream'] }, true],
-    ['signed and encrypted with 3DES', { sign: true, encrypt: ['-des3'] }, true],
-    ['encrypted only', { encrypt: ['-aes256'] }, true],
-    ['signed and encrypted with AES-GCM', { sign: true, encrypt: ['-aes-256-gcm'] }, false],
-    ['encrypted only with AES-GCM, -stream', { encrypt: ['-aes-128-gcm', '-stream'] }, false],
+  // Encrypted-only CBC has no integrity: the in-memory parse reads some damaged encodings (a
+  // byte doubled in the IV shifts the content's tag) and deciphers something; the stream may
+  // refuse those (it never accepts what memory refuses).
+  const shapes: [string, { sign?: boolean; encrypt?: string[] }, { sameDisposition: boolean; mayBeStricter: boolean }][] = [
+    ['signed only', { sign: true }, { sameDisposition: true, mayBeStricter: false }],
+    ['signed and encrypted, -stream', { sign: true, encrypt: ['-aes128', '-stream'] }, { sameDisposition: true, mayBeStricter: false }],
+    ['signed and encrypted with 3DES', { sign: true, encrypt: ['-des3'] }, { sameDisposition: true, mayBeStricter: false }],
+    ['encrypted only', { encrypt: ['-aes256'] }, { sameDisposition: true, mayBeStricter: true }],
+    ['signed and encrypted with AES-GCM', { sign: true, encrypt: ['-aes-256-gcm'] }, { sameDisposition: false, mayBeStricter: false }],
+    ['encrypted only with AES-GCM, -stream', { encrypt: ['-aes-128-gcm', '-stream'] }, { sameDisposition: false, mayBeStricter: false }],
   ];
-  for (const [what, how, sameDisposition] of shapes) {
+  for (const [what, how, { sameDisposition, mayBeStricter }] of shapes) {
     it(`${what}: every mutation gets the in-memory answer, or is left to it`, async () => {
       const m = make(`mutated_${what.replace(/\W+/g, '_')}`, content(3_000), how);
       const random = prng(16);
@@ -311,11 +314,14 @@ describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL mess
         if (streamed?.ok) await s.discard(streamed.payloadFile);
         for (const key of s.keys) expect(await files.head(key)).toBeNull();
         if (streamed === undefined) continue;
-        const same = streamed.ok && reference.ok ? streamed.mic.value === reference.mic.value && streamed.payloadFile.sha256 === sha256(reference.payload) : !streamed.ok && !reference.ok && (!sameDisposition || streamed.disposition === reference.disposition);
+        const same =
+          streamed.ok && reference.ok
+            ? streamed.mic.value === reference.mic.value && streamed.payloadFile.sha256 === sha256(reference.payload)
+            : !streamed.ok && (reference.ok ? mayBeStricter : !sameDisposition || streamed.disposition === reference.disposition);
         if (!same) divergences.push(`#${i}: streamed ${streamed.ok ? 'ok' : `${streamed.disposition} (${streamed.reason})`}; in memory ${reference.ok ? 'ok' : `${reference.disposition} (${reference.reason})`}`);
       }
       expect(divergences).toEqual([]);
-    });
+    }, 120_000); // 150 unwraps each way, on a shared machine
   }
 });
 
