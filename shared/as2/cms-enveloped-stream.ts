@@ -98,21 +98,30 @@ function expect(h: BerHeader, tag: number, what: string): void {
   if (h.tag !== tag) malformed(`expected ${what} (tag 0x${tag.toString(16)}), found tag 0x${h.tag.toString(16)}`);
 }
 
-/** The chunks of an OCTET STRING's content (primitive, or constructed of pieces as BER allows). */
-async function* octetChunks(r: ByteReader, h: BerHeader): AsyncIterable<Buffer> {
+/**
+ * The chunks of an OCTET STRING's content: primitive, or constructed of primitive pieces (as
+ * OpenSSL -stream writes it). Pieces that are constructed again are refused, as the in-memory
+ * parse refuses them (pkijs's schema): nesting them is no use but to make this recurse.
+ */
+async function* octetChunks(r: ByteReader, h: BerHeader, nested = false): AsyncIterable<Buffer> {
+  if (nested && h.constructed) malformed('a piece of the encrypted content is itself constructed (nested pieces are not supported)');
   if (!h.constructed) {
     yield* r.chunks(h.length!);
     return;
   }
   const end = h.length === undefined ? undefined : r.position + h.length;
+  let pieces = 0;
   while (end === undefined || r.position < end) {
+    // Each piece costs a header read and a decipher call: as many as the in-memory parse allows
+    // nodes (cms-common.ts parseContentInfo), one per 64 bytes, and not the 1-byte pieces that took a minute per 12 MB.
+    if (++pieces > 10_000 + r.position / 64) malformed('the encrypted content is cut into more pieces than one per 64 bytes');
     const piece = await readHeader(r);
     if (isEndOfContents(piece)) {
       if (end === undefined) return;
       malformed('an end-of-contents inside a definite-length OCTET STRING');
     }
     if ((piece.tag & 0x1f) !== 0x04) malformed(`a piece of the encrypted content has tag 0x${piece.tag.toString(16)}, not OCTET STRING`);
-    yield* octetChunks(r, piece);
+    yield* octetChunks(r, piece, true);
   }
 }
 

@@ -226,3 +226,138 @@ describe('streamed unwrap of the fixture folders\' captures: the same answer as 
     }
   });
 });
+
+describe('streamed unwrap of hostile messages: bounded, and no answer the in-memory unwrap would not give', () => {
+  /** An OpenSSL -stream enveloped message with its encrypted content wrapped in `depth` more constructed OCTET STRINGs (valid BER). */
+  function nestedContent(depth: number): Made {
+    const m = make(`nested${depth}`, content(20_000), { encrypt: ['-aes128', '-stream'] });
+    const parsed = ssl.ok(['asn1parse', '-inform', 'DER', '-in', `nested${depth}.der`]).toString('latin1');
+    const encrypted = parsed.split('\n').filter((l) => /cont \[ 0 \]/.test(l)).at(-1)!;
+    const end = Number(/^\s*(\d+):/.exec(encrypted)![1]) + Number(/hl=\s*(\d+)/.exec(encrypted)![1]);
+    const eoc = m.body.length - 8; // the EOCs of [0], EncryptedContentInfo, EnvelopedData, [0], ContentInfo
+    expect(m.body.subarray(eoc)).toEqual(Buffer.alloc(8));
+    const body = Buffer.concat([m.body.subarray(0, end), Buffer.alloc(2 * depth, Buffer.from([0x24, 0x80])), m.body.subarray(end, eoc), Buffer.alloc(2 * depth), m.body.subarray(eoc)]);
+    return { ...m, body };
+  }
+
+  it('encrypted content in pieces nested in pieces is refused as the in-memory unwrap refuses it (not deciphered, no recursion per level), and nothing is kept', async () => {
+    for (const depth of [1, 1_000, 300_000]) {
+      const m = nestedContent(depth);
+      expect(unwrapAs2(m.headers, m.body, options())).toMatchObject({ ok: false, disposition: 'unexpected-processing-error' });
+      const s = sink();
+      const streamed = await unwrapAs2Stream(m.headers, chunked(m.body, 64 * 1024), options(), s);
+      expect(streamed).toMatchObject({ ok: false, disposition: 'unexpected-processing-error', reason: expect.stringContaining('nested pieces are not supported') });
+      for (const key of s.keys) expect(await files.head(key)).toBeNull();
+    }
+  });
+
+  it('blanks without end after a delimiter are not gathered: the in-memory unwrap is left to answer, the rest unread', async () => {
+    const m = make('padded', content(50_000), { sign: true });
+    const boundary = /boundary="([^"]+)"/.exec(String(m.headers['content-type' as keyof typeof m.headers]))![1]!;
+    const second = m.body.indexOf(`\n--${boundary}`, m.body.indexOf(`--${boundary}`) + 1) + boundary.length + 3;
+    let pulled = 0;
+    async function* padded(): AsyncIterable<Uint8Array> {
+      for await (const chunk of chunked(m.body.subarray(0, second), 4096)) yield chunk;
+      const blanks = Buffer.alloc(64 * 1024, ' ');
+      for (let i = 0; i < 512; i++) {
+        pulled += blanks.length;
+        yield blanks;
+      }
+      yield m.body.subarray(second);
+    }
+    const s = sink();
+    expect(await unwrapAs2Stream(m.headers, padded(), options(), s)).toBeUndefined();
+    expect(pulled).toBeLessThanOrEqual(128 * 1024);
+    for (const key of s.keys) expect(await files.head(key)).toBeNull();
+  });
+});
+
+describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL messages', () => {
+  /** `body` with one seeded change: a byte flipped, a byte dropped, a byte doubled, or the end cut off. */
+  function mutate(body: Buffer, random: () => number): Buffer {
+    const at = Math.floor(random() * body.length);
+    switch (Math.floor(random() * 4)) {
+      case 0:
+        return Buffer.concat([body.subarray(0, at), Buffer.from([body[at]! ^ (1 << Math.floor(random() * 8))]), body.subarray(at + 1)]);
+      case 1:
+        return Buffer.concat([body.subarray(0, at), body.subarray(at + 1)]);
+      case 2:
+        return Buffer.concat([body.subarray(0, at + 1), body.subarray(at)]);
+      default:
+        return body.subarray(0, at);
+    }
+  }
+
+  // The disposition of a refusal too, except where GCM's framing was cut or shifted: each parser
+  // notices that at its own place (a malformed structure, or the tag not there), both refuse.
+  // Encrypted-only CBC has no integrity: the in-memory parse reads some damaged encodings (a
+  // byte doubled in the IV shifts the content's tag) and deciphers something; the stream may
+  // refuse those (it never accepts what memory refuses).
+  const shapes: [string, { sign?: boolean; encrypt?: string[] }, { sameDisposition: boolean; mayBeStricter: boolean }][] = [
+    ['signed only', { sign: true }, { sameDisposition: true, mayBeStricter: false }],
+    ['signed and encrypted, -stream', { sign: true, encrypt: ['-aes128', '-stream'] }, { sameDisposition: true, mayBeStricter: false }],
+    ['signed and encrypted with 3DES', { sign: true, encrypt: ['-des3'] }, { sameDisposition: true, mayBeStricter: false }],
+    ['encrypted only', { encrypt: ['-aes256'] }, { sameDisposition: true, mayBeStricter: true }],
+    ['signed and encrypted with AES-GCM', { sign: true, encrypt: ['-aes-256-gcm'] }, { sameDisposition: false, mayBeStricter: false }],
+    ['encrypted only with AES-GCM, -stream', { encrypt: ['-aes-128-gcm', '-stream'] }, { sameDisposition: false, mayBeStricter: false }],
+  ];
+  for (const [what, how, { sameDisposition, mayBeStricter }] of shapes) {
+    it(`${what}: every mutation gets the in-memory answer, or is left to it`, async () => {
+      const m = make(`mutated_${what.replace(/\W+/g, '_')}`, content(3_000), how);
+      const random = prng(16);
+      const divergences: string[] = [];
+      for (let i = 0; i < 150; i++) {
+        const body = mutate(m.body, random);
+        const reference = unwrapAs2(m.headers, body, options());
+        const s = sink();
+        const streamed = await unwrapAs2Stream(m.headers, chunked(body, 512, i), options(), s);
+        if (streamed?.ok) await s.discard(streamed.payloadFile);
+        for (const key of s.keys) expect(await files.head(key)).toBeNull();
+        if (streamed === undefined) continue;
+        const same =
+          streamed.ok && reference.ok
+            ? streamed.mic.value === reference.mic.value && streamed.payloadFile.sha256 === sha256(reference.payload)
+            : !streamed.ok && (reference.ok ? mayBeStricter : !sameDisposition || streamed.disposition === reference.disposition);
+        if (!same) divergences.push(`#${i}: streamed ${streamed.ok ? 'ok' : `${streamed.disposition} (${streamed.reason})`}; in memory ${reference.ok ? 'ok' : `${reference.disposition} (${reference.reason})`}`);
+      }
+      expect(divergences).toEqual([]);
+    }, 120_000); // 150 unwraps each way, on a shared machine
+  }
+});
+
+describe('streamed unwrap of encrypted content cut into tiny pieces', () => {
+  /** An OpenSSL -stream enveloped message with its encrypted content re-cut into pieces of `size` bytes (valid BER). */
+  function recut(name: string, size: number, cipher: string): Made {
+    const m = make(name, content(40_000), { encrypt: [cipher, '-stream'] });
+    const parsed = ssl.ok(['asn1parse', '-inform', 'DER', '-in', `${name}.der`]).toString('latin1');
+    const encrypted = parsed.split('\n').filter((l) => /cont \[ 0 \]/.test(l)).at(-1)!;
+    const start = Number(/^\s*(\d+):/.exec(encrypted)![1]) + 2;
+    const pieces: Buffer[] = [];
+    let at = start;
+    while (m.body[at] !== 0 || m.body[at + 1] !== 0) {
+      const n = m.body[at + 1]! < 0x80 ? 0 : m.body[at + 1]! & 0x7f;
+      const length = n ? m.body.readUIntBE(at + 2, n) : m.body[at + 1]!;
+      pieces.push(m.body.subarray(at + 2 + n, at + 2 + n + length));
+      at += 2 + n + length;
+    }
+    const ciphertext = Buffer.concat(pieces);
+    const cut: Buffer[] = [];
+    for (let i = 0; i < ciphertext.length; i += size) cut.push(Buffer.from([0x04, Math.min(size, ciphertext.length - i)]), ciphertext.subarray(i, i + size));
+    return { ...m, body: Buffer.concat([m.body.subarray(0, start), ...cut, m.body.subarray(at)]) };
+  }
+
+  it('pieces of 100 bytes are read as in memory', async () => {
+    await expectSameAsInMemory(recut('pieces100', 100, '-aes128'), options(), 4096);
+  });
+
+  for (const cipher of ['-aes128', '-aes-128-gcm']) {
+    it(`1-byte pieces (${cipher}) are refused as in memory (more pieces than the parse allows), and nothing is kept`, async () => {
+      const m = recut(`pieces1${cipher}`, 1, cipher);
+      expect(unwrapAs2(m.headers, m.body, options())).toMatchObject({ ok: false, disposition: 'unexpected-processing-error' });
+      const s = sink();
+      const streamed = await unwrapAs2Stream(m.headers, chunked(m.body, 64 * 1024), options(), s);
+      expect(streamed).toMatchObject({ ok: false, disposition: 'unexpected-processing-error', reason: expect.stringContaining('more pieces') });
+      for (const key of s.keys) expect(await files.head(key)).toBeNull();
+    });
+  }
+});

@@ -50,6 +50,8 @@ class NotStreamable extends Error {}
 const headerBlockLimit = 64 * 1024;
 const signaturePartLimit = 1024 * 1024;
 const headLength = 64;
+/** Most blanks after a delimiter (RFC 2046 transport padding) held while looking for its line end. */
+const transportPaddingLimit = 4096;
 
 /**
  * Unwraps `body` as it streams. Success or a refusal as unwrapAs2 would give them; undefined when
@@ -340,7 +342,10 @@ class PartSplitter {
     if (need(k + 1)) return 'more';
     const close = buf[k] === 0x2d && buf[k + 1] === 0x2d;
     if (close) k += 2;
+    const padding = k;
     while (buf[k] === 0x20 || buf[k] === 0x09) k++;
+    // Blanks after a delimiter are held until the line ends: more than any sender pads with go to the in-memory unwrap.
+    if (k - padding > transportPaddingLimit) throw new NotStreamable();
     if (need(k + 1)) return 'more';
     if (k >= buf.length) return { lineEnd: k, close };
     if (buf[k] === 0x0a) return { lineEnd: k + 1, close };

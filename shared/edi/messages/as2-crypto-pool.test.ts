@@ -78,3 +78,18 @@ describe('AS2 crypto pool', () => {
     expect(child.status).toBe(0);
   });
 });
+
+describe('AS2 crypto pool, a large body (one the streamed unwrap left to memory)', () => {
+  it('is moved to the thread and its payload moved back, not copied: the request gives up its bytes, the payload comes whole', async () => {
+    const big = Buffer.alloc(9 * 1024 * 1024, 'UNB+UNOC:3\r\n');
+    ssl.write('big.eml', Buffer.concat([Buffer.from('Content-Type: application/edifact\r\nContent-Transfer-Encoding: binary\r\n\r\n'), big]));
+    ssl.ok(['cms', '-encrypt', '-binary', '-in', 'big.eml', '-aes256', '-recip', 'us.pem', '-outform', 'DER', '-out', 'big.der']);
+    const body = new Uint8Array(readFileSync(ssl.path('big.der')));
+    const request = { ...unwrap, body };
+    const unwrapped = await pool.unwrap(request);
+    expect(body.byteLength).toBe(0); // detached: it went to the thread without a copy
+    expect(unwrapped.ok).toBe(true);
+    if (!unwrapped.ok) return;
+    expect(Buffer.from(unwrapped.payload).equals(big)).toBe(true);
+  }, 60_000);
+});

@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BuiltMdn } from '../../as2/index.ts';
-import { buildMdnStored, type As2Crypto, type MdnRequest, type UnwrapOutcome, type UnwrapRequest } from './as2-crypto-work.ts';
+import { buildMdnStored, movable, type As2Crypto, type MdnRequest, type UnwrapOutcome, type UnwrapRequest } from './as2-crypto-work.ts';
 
 export type Job = { id: number } & ({ kind: 'unwrap'; request: UnwrapRequest } | { kind: 'mdn'; request: MdnRequest });
 export type JobResult = { id: number; ok: true; value: UnwrapOutcome | BuiltMdn } | { id: number; ok: false; message: string };
@@ -50,7 +50,7 @@ function run<T>(job: Omit<Job, 'id'>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     if (thread.jobs.size === 0) thread.worker.ref();
     thread.jobs.set(id, { resolve: resolve as (value: never) => void, reject });
-    thread.worker.postMessage({ ...job, id });
+    thread.worker.postMessage({ ...job, id }, 'body' in job.request ? movable(job.request.body) : []);
   });
 }
 

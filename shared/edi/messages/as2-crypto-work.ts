@@ -5,7 +5,7 @@
  * per thread (parsed-key-cache.ts). `#runtime/as2-crypto` runs this on a pool of worker threads
  * on Node (as2-crypto-pool.ts) and inline on workerd (as2-crypto-inline.ts).
  */
-import { buildMdn, unwrapAs2, type BuildMdnInput, type BuiltMdn, type DigestName, type HeaderList, type Mic, type UnwrapFailure } from '../../as2/index.ts';
+import { buildMdn, streamedUnwrapBytes, unwrapAs2, type BuildMdnInput, type BuiltMdn, type DigestName, type HeaderList, type Mic, type UnwrapFailure } from '../../as2/index.ts';
 import type { InflateLimits } from '../../as2/cms-compressed.ts';
 import type { StoredKeyPair } from '../identity/load-as2-keys.ts';
 import { cachedCertificate, cachedKeyPair } from './parsed-key-cache.ts';
@@ -61,3 +61,13 @@ export function buildMdnStored(request: MdnRequest): BuiltMdn {
   const { sign, ...rest } = request;
   return buildMdn({ ...rest, sign: sign && { keyPair: cachedKeyPair(sign.keyPair), digest: sign.digest } });
 }
+
+/**
+ * A body (or payload) this large, of a large message the stream left to the in-memory unwrap, is
+ * moved to a worker thread and back, not copied: a copy per crossing doubled the memory such a
+ * message takes. The sender must not use it after. Small ones are copied (they may share a pooled buffer).
+ */
+export function movable(bytes: Uint8Array): ArrayBuffer[] {
+  return bytes.byteLength >= streamedUnwrapBytes && bytes.buffer instanceof ArrayBuffer ? [bytes.buffer] : [];
+}
+
