@@ -124,12 +124,15 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
   const lazyKeys = () => (keyring ??= load());
   // SQLite waits a moment for another process's write lock (the CLI, a second instance); then
   // the write backs off without blocking this thread and tries again (retryWhileBusy).
-  const connect = (concurrency?: number) => createClient({ url, authToken, intMode: 'number', timeout: busy.busyTimeoutMs, concurrency });
-  // Writes go through their own connection to a database file (see syncsWal); reads through a pool.
+  const connect = () => createClient({ url, authToken, intMode: 'number', timeout: busy.busyTimeoutMs });
+  // Reads and writes share one pool of connections. A pool of its own for reads answered from a
+  // connection that never wrote and had kept an old read snapshot: a caller did not see its own
+  // committed write (tests/integration/home-work-list.test.ts, the administrator's work list).
+  // With one pool the connection that committed last is the next one handed out.
   const walPath = walFileOf(url);
   const connectPair = () => {
     const reader = connect();
-    return { reader, writer: walPath ? connect(1) : reader };
+    return { reader, writer: reader };
   };
   let clients = connectPair();
   // Operations running on each client: a client set aside is closed when its last one ends.
@@ -162,8 +165,8 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
     for (const c of new Set([old.reader, old.writer])) if (!running.has(c)) c.close();
   }
   /**
-   * The writer connection whose commits leave syncing the WAL to us. In WAL mode the writer runs
-   * with synchronous=NORMAL: its COMMIT writes the WAL without fsync, so the commit does not
+   * The client whose commits leave syncing the WAL to us. In WAL mode the connection that takes a
+   * group runs with synchronous=NORMAL: its COMMIT writes the WAL without fsync, so the commit does not
    * block this thread for the disk; the group's callers are answered only after the WAL is
    * fsynced off the thread (syncWal). A database not (yet) in WAL mode keeps SQLite's own
    * synchronous=FULL commit. Between the commit and the fsync (milliseconds) reads through this
@@ -215,11 +218,16 @@ export function openDb(url: string, authToken?: string, keys?: Keyring | (() => 
     }
   }
   async function tuneWriter(c: Client): Promise<void> {
-    if (!walPath || syncsWal === c) return;
-    const mode = (await c.execute('PRAGMA journal_mode')).rows[0]?.journal_mode;
-    if (mode !== 'wal') return;
+    if (!walPath) return;
+    if (syncsWal !== c) {
+      const mode = (await c.execute('PRAGMA journal_mode')).rows[0]?.journal_mode;
+      if (mode !== 'wal') return;
+      syncsWal = c;
+    }
+    // On the connection the group's transaction takes next (the pool hands out the one released
+    // last). Should another connection take it, that one commits at FULL and syncs by itself;
+    // the fsync after the commit runs either way.
     await c.execute('PRAGMA synchronous = NORMAL');
-    syncsWal = c;
   }
   const retrying = <T>(write: () => Promise<T>): Promise<T> =>
     retryWhileBusy(busy, async () => {
