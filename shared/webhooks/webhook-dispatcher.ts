@@ -295,7 +295,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     }
     // A full claim suggests more is due.
     if (room > 0 && claimed.due.length === room) cycleAgain = true;
-    if (claimed.due.length === 0 && inFlight.size === 0 && finished.length === 0) for (const w of idleWaiters.splice(0)) w();
+    // Idle only after a cycle that began after every waiter came: a cycle already running when
+    // idle() was called may have looked before the delivery became due (cycleAgain is then set).
+    if (claimed.due.length === 0 && inFlight.size === 0 && finished.length === 0 && !cycleAgain) for (const w of idleWaiters.splice(0)) w();
   }
 
   /** Runs a cycle now, or right after the one running (wake-ups, polls and outcomes meanwhile make one more). */
