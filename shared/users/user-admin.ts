@@ -20,16 +20,6 @@ export async function administeredScope(db: Db | Tx, actor: Actor): Promise<Admi
   throw new AppError('forbidden', "only an administrator of the organisation manages its users");
 }
 
-/** For the navigation: does this actor administer users at all? */
-export async function administersUsers(db: Db, actor: Actor): Promise<boolean> {
-  try {
-    await administeredScope(db, actor);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The scope as SQL over a memberships alias (`m.organisation_id` by default). */
 export function scopeSql(scope: AdministeredScope, column = 'm.organisation_id'): { sql: string; args: string[] } {
   return scope.everyOrganisation ? { sql: '1 = 1', args: [] } : { sql: `${column} = ?`, args: [scope.organisationId] };
