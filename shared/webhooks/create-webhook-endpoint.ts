@@ -9,7 +9,7 @@ import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { insertWebhookSecret } from './webhook-secrets.ts';
 import { internalTargetProblem } from '../net/internal-target.ts';
-import { outboxRow, receivesSql } from './routing.ts';
+import { outboxRow, receivesSql, waitingForErp } from './routing.ts';
 
 /** What the audit trail records of a secret: enough to tell two apart, nothing to sign with. */
 export function secretFingerprint(secret: string): string {
@@ -32,16 +32,6 @@ export function checkEndpointUrl(raw: string): string {
 export async function checkEndpointTarget(url: string, internal: boolean): Promise<void> {
   const found = await internalTargetProblem(url, internal);
   if (found) throw refusal('invalid_input', 'the endpoint URL is at an internal address', { url: found });
-}
-
-/**
- * SQL: event `o` is one the ERP has not got: no ERP endpoint (one without an organisation) has a
- * delivery of it. Partner endpoints' deliveries do not count.
- */
-export function waitingForErp(o: string): string {
-  return `${o}.partner_only = 0 AND ${o}.endpoint_id IS NULL AND NOT EXISTS (
-            SELECT 1 FROM webhook_deliveries AS wd JOIN webhook_endpoints AS we ON we.id = wd.endpoint_id AND we.organisation_id IS NULL
-             WHERE wd.event_position = ${o}.position)`;
 }
 
 /**

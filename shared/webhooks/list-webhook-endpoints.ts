@@ -2,7 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { secretFingerprint } from './create-webhook-endpoint.ts';
 import { openSecretText, secretContext } from '../keys/secrets.ts';
-import { waitingForErp } from './create-webhook-endpoint.ts';
+import { waitingForErp } from './routing.ts';
 
 export interface WebhookEndpointView {
   id: string;

@@ -33,3 +33,13 @@ export function receivesSql(w: string, e: RoutedEvent): string {
          ELSE ${w}.organisation_id = ${e.organisationId} AND ${e.type} IN (${partnerTypes})
               AND ${e.type} IN (SELECT value FROM json_each(${w}.event_types)) END)`;
 }
+
+/**
+ * SQL: event `o` is one the ERP has not got: no ERP endpoint (one without an organisation) has a
+ * delivery of it. Partner endpoints' deliveries do not count.
+ */
+export function waitingForErp(o: string): string {
+  return `${o}.partner_only = 0 AND ${o}.endpoint_id IS NULL AND NOT EXISTS (
+            SELECT 1 FROM webhook_deliveries AS wd JOIN webhook_endpoints AS we ON we.id = wd.endpoint_id AND we.organisation_id IS NULL
+             WHERE wd.event_position = ${o}.position)`;
+}
