@@ -217,16 +217,13 @@ export const webhooksOperations: ApiOperation[] = [
     tags,
     summary: 'A new signing secret',
     description:
-      'Answered this once. Until the previous secret expires (after `overlapHours`, 24 by default) every delivery carries a signature with each, so you can switch without losing an event.',
+      'Answered this once. Until the previous secret expires (after the query parameter `overlapHours`, 24 by default) every delivery carries a signature with each, so you can switch without losing an event.',
     scope: 'webhooks:write',
     pathParams: endpointParams,
-    body: {
-      json: apiSchema('WebhookSecretRotation', {
-        type: 'object',
-        additionalProperties: false,
-        properties: { overlapHours: { type: 'integer', minimum: 0, maximum: 720, description: 'how long the previous secret keeps signing (default 24)' } },
-      }),
-      example: { overlapHours: 24 },
+    query: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { overlapHours: { type: 'integer', minimum: 0, maximum: 720, default: 24, description: 'how long the previous secret keeps signing' } },
     },
     responses: {
       200: {
@@ -241,8 +238,8 @@ export const webhooksOperations: ApiOperation[] = [
       },
     },
     async handle(request) {
-      const body = (request.body ?? {}) as { overlapHours?: number };
-      const rotated = await rotatePartnerWebhookSecret(request.ctx, request.caller.actor, { endpointId: endpointId(request), overlapHours: body.overlapHours });
+      const overlapHours = request.query.overlapHours as number | undefined;
+      const rotated = await rotatePartnerWebhookSecret(request.ctx, request.caller.actor, { endpointId: endpointId(request), overlapHours });
       return { status: 200, body: { secret: rotated.secret, previousSecretExpiresAt: rotated.oldExpiresAt } };
     },
   },
