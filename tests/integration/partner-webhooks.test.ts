@@ -20,6 +20,7 @@ import { createLogger } from '../../shared/log.ts';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../../shared/webhooks/webhook-dispatcher.ts';
 import { createWebhookEndpoint } from '../../shared/webhooks/create-webhook-endpoint.ts';
 import { listWebhookEndpoints } from '../../shared/webhooks/list-webhook-endpoints.ts';
+import { listWebhookDeliveries } from '../../shared/webhooks/list-webhook-deliveries.ts';
 import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
 import { createPartnerWebhookEndpoint } from '../../shared/webhooks/create-partner-webhook-endpoint.ts';
 import { getPartnerWebhookEndpoint, listPartnerWebhookEndpoints } from '../../shared/webhooks/list-partner-webhook-endpoints.ts';
@@ -97,6 +98,7 @@ describe('partner webhook endpoints', () => {
     erp = await receiver();
     const erpEndpoint = await createWebhookEndpoint(t.ctx, as.admin, { url: erp.url, internal: true });
     erp.secrets.push(erpEndpoint.secret);
+    endpoint.erp = erpEndpoint.id;
     hook = { suzhou: await receiver(), ningbo: await receiver(), rhein: await receiver(), alpen: await receiver() };
     await subscribe('suzhou', ['certificate.approved', 'certificate.rejected', 'invoice.status_changed']);
     await subscribe('ningbo', ['certificate.approved', 'certificate.rejected']);
@@ -246,8 +248,11 @@ describe('partner webhook endpoints', () => {
     }
     // The manufacturer's roles manage the ERP's endpoints, not partners'.
     expect((await refusal(listPartnerWebhookEndpoints(t.ctx, as.qa))).code).toBe('forbidden');
-    // And the admin page lists only the ERP's.
+    // And the admin pages list only the ERP's endpoints and deliveries.
     expect((await listWebhookEndpoints(t.ctx, as.admin)).endpoints.map((e) => e.url)).toEqual([erp.url]);
+    const log = (await listWebhookDeliveries(t.ctx, as.admin, { limit: 500 })).deliveries;
+    expect(log.length).toBe(erp.arrivals.length);
+    expect(new Set(log.map((d) => d.endpointId))).toEqual(new Set([endpoint.erp]));
   });
 
   it('a test event reaches the one endpoint it was sent to, signed; the admin’s test event reaches only the ERP', async () => {
