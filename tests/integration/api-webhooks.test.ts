@@ -52,7 +52,7 @@ describe('/api/v1/webhooks', () => {
   let erp: Hook;
   let hooks: Hook[];
   let qa: Actor;
-  const api: Record<'suzhou' | 'ningbo' | 'rhein' | 'readOnly' | 'noWebhooks' | 'revoked' | 'anonymous', ApiClient> = {} as never;
+  const api: Record<'suzhou' | 'ningbo' | 'rhein' | 'readOnly' | 'noWebhooks' | 'revoked' | 'expired' | 'anonymous', ApiClient> = {} as never;
 
   /** Approves a new certificate of the organisation of `email`; resolves once the ERP got the approval. */
   async function approvedCertificate(email: string, number: string): Promise<string> {
@@ -91,6 +91,9 @@ describe('/api/v1/webhooks', () => {
     const revoked = await createTestApiKey(ctx, supplier);
     await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ?', [new Date().toISOString(), revoked.id]);
     api.revoked = client(revoked.token);
+    const expired = await createTestApiKey(ctx, supplier);
+    await db.run('UPDATE api_keys SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 60_000).toISOString(), expired.id]);
+    api.expired = client(expired.token);
     api.anonymous = client();
   });
 
@@ -191,7 +194,7 @@ describe('/api/v1/webhooks', () => {
     expect((await api.suzhou.get<{ items: Endpoint[] }>('/webhooks/endpoints')).body.items).toHaveLength(1);
   });
 
-  it('needs the webhooks scope (403), a live key (401)', async () => {
+  it('needs the webhooks scope (403), a live key (401: revoked, expired, none)', async () => {
     expect((await api.noWebhooks.get('/webhooks/endpoints')).status).toBe(403);
     expect((await api.noWebhooks.get('/webhooks/event-types')).status).toBe(403);
     expect((await api.readOnly.get('/webhooks/endpoints')).status).toBe(200);
@@ -199,6 +202,8 @@ describe('/api/v1/webhooks', () => {
     const [first] = (await api.readOnly.get<{ items: Endpoint[] }>('/webhooks/endpoints')).body.items;
     expect((await api.readOnly.request('delete', `/webhooks/endpoints/${first!.id}`)).status).toBe(403);
     expect((await api.revoked.get('/webhooks/endpoints')).status).toBe(401);
+    expect((await api.expired.get('/webhooks/endpoints')).status).toBe(401);
+    expect((await api.expired.post('/webhooks/endpoints', { url: 'https://wms.example.com/x', eventTypes: ['certificate.approved'] })).status).toBe(401);
     expect((await api.anonymous.get('/webhooks/endpoints')).status).toBe(401);
   });
 
@@ -217,6 +222,23 @@ describe('/api/v1/webhooks', () => {
     expect(signed.verifiedBy).toEqual([0, 1]);
     expect(erp.arrivals.map((a) => a.webhookId)).not.toContain(sent.body.webhookId);
     expect(ningboHook!.arrivals.map((a) => a.event.type)).not.toContain('system.ping');
+  });
+
+  it('a retried test event or rotation (same Idempotency-Key) answers the first answer: one event, one secret, one audit entry each', async () => {
+    const [endpoint] = (await api.suzhou.get<{ items: Endpoint[] }>('/webhooks/endpoints')).body.items;
+    const audits = async (action: string) => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log WHERE action = ?', [action]))!.n;
+    const [tests, rotations, pings, secrets] = [await audits('webhook.test_sent'), await audits('webhook_endpoint.secret_rotated'), await db.get("SELECT COUNT(*) AS n FROM outbox WHERE event_type = 'system.ping'"), await db.get('SELECT COUNT(*) AS n FROM webhook_secrets WHERE endpoint_id = ?', [endpoint!.id])];
+    const test = () => api.suzhou.post<{ webhookId: string }>(`/webhooks/endpoints/${endpoint!.id}/test`, undefined, { headers: { 'Idempotency-Key': 'ping-once' } });
+    const rotate = () => api.suzhou.post<{ secret: string }>(`/webhooks/endpoints/${endpoint!.id}/rotate-secret`, undefined, { headers: { 'Idempotency-Key': 'rotate-once' } });
+    const [t1, t2, r1, r2] = [await test(), await test(), await rotate(), await rotate()];
+    expect([t1.status, t2.status, r1.status, r2.status]).toEqual([202, 202, 200, 200]);
+    expect(t2.body).toEqual(t1.body);
+    expect(r2.body).toEqual(r1.body);
+    hooks[0]!.secrets.push(r1.body.secret);
+    expect([await audits('webhook.test_sent'), await audits('webhook_endpoint.secret_rotated')]).toEqual([tests + 1, rotations + 1]);
+    expect(await db.get("SELECT COUNT(*) AS n FROM outbox WHERE event_type = 'system.ping'")).toEqual({ n: (pings as { n: number }).n + 1 });
+    expect(await db.get('SELECT COUNT(*) AS n FROM webhook_secrets WHERE endpoint_id = ?', [endpoint!.id])).toEqual({ n: (secrets as { n: number }).n + 1 });
+    await waitFor('the retried test event, delivered once', () => hooks[0]!.arrivals.find((a) => a.webhookId === t1.body.webhookId));
   });
 
   it('a deleted endpoint gets nothing more and is gone from the list', async () => {
