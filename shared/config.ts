@@ -29,6 +29,11 @@ export interface Config {
     inboundSecrets: string[];
     /** Per-attempt timeout of an outbound delivery. */
     deliveryTimeoutMs: number;
+    /**
+     * `PARTNER_WEBHOOKS_ALLOW_LOOPBACK=true`, for development and tests only: partners' own webhook
+     * endpoints (REST API) may be http:// on this machine. Never private or link-local addresses.
+     */
+    partnerLoopback: boolean;
   };
   mail: {
     /**
@@ -181,6 +186,7 @@ function erp(env: Env): Config['erp'] {
       .filter(Boolean)
       .map((s) => webhookSecret('ERP_INBOUND_SECRET', s)),
     deliveryTimeoutMs: integer(env, 'WEBHOOK_TIMEOUT_SECONDS', 15, 1, 300) * 1000,
+    partnerLoopback: oneOf(env, 'PARTNER_WEBHOOKS_ALLOW_LOOPBACK', 'false', ['true', 'false'] as const) === 'true',
   };
 }
 

@@ -6,6 +6,7 @@ import { erpActor, organisationByErpId } from './erp-actor.ts';
 import { queueSubmissionMails } from '../mail/queue-submission-mails.ts';
 import { translate } from '../i18n/index.ts';
 import type { ApplyOptions } from './receive-erp-event.ts';
+import { enqueuePartnerEvents } from '../outbox/enqueue-partner-events.ts';
 
 export interface InvoiceStatusData {
   invoiceNumber: string;
@@ -39,8 +40,18 @@ export async function applyInvoiceStatus(tx: Tx, clock: Clock, data: InvoiceStat
     newValues: { status: data.status, reason: data.reason, paidOn: data.paidOn },
     requestId,
   });
+  const invoice = await tx.get<{ id: string }>('SELECT id FROM invoices WHERE organisation_id = ? AND invoice_number = ?', [supplierId, data.invoiceNumber]);
+  // The ERP reported it: the supplier's own webhook endpoints hear of it (partner-only, never echoed to the ERP).
+  await enqueuePartnerEvents(tx, clock, [
+    {
+      type: 'invoice.status_changed',
+      aggregateType: 'invoice_status',
+      aggregateId: `${supplierId}:${data.invoiceNumber}`,
+      organisationId: supplierId,
+      data: { invoiceId: invoice?.id ?? null, invoiceNumber: data.invoiceNumber, status: data.status, reason: data.reason, paidOn: data.paidOn, occurredAt: data.occurredAt },
+    },
+  ]);
   if (data.status === 'disputed' || data.status === 'paid') {
-    const invoice = await tx.get<{ id: string }>('SELECT id FROM invoices WHERE organisation_id = ? AND invoice_number = ?', [supplierId, data.invoiceNumber]);
     await queueSubmissionMails(tx, clock, {
       purpose: `invoice.${data.status}`,
       organisationId: supplierId,

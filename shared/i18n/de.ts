@@ -36,6 +36,7 @@ import { ordersDe } from './orders.de.ts';
 import { timeZonesDe } from './time-zones.de.ts';
 import { recallDueDe } from './recall-due.de.ts';
 import { recallClosingDe } from './recall-closing.de.ts';
+import { partnerWebhooksDe } from './partner-webhooks.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -80,4 +81,5 @@ export const de: Record<MessageKey, string> = {
   ...timeZonesDe,
   ...recallDueDe,
   ...recallClosingDe,
+  ...partnerWebhooksDe,
 };

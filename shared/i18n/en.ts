@@ -35,6 +35,7 @@ import { ordersEn } from './orders.en.ts';
 import { timeZonesEn } from './time-zones.en.ts';
 import { recallDueEn } from './recall-due.en.ts';
 import { recallClosingEn } from './recall-closing.en.ts';
+import { partnerWebhooksEn } from './partner-webhooks.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -75,6 +76,7 @@ export const en = {
   ...timeZonesEn,
   ...recallDueEn,
   ...recallClosingEn,
+  ...partnerWebhooksEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -36,6 +36,7 @@ import { ordersZhCN } from './orders.zh-CN.ts';
 import { timeZonesZhCN } from './time-zones.zh-CN.ts';
 import { recallDueZhCN } from './recall-due.zh-CN.ts';
 import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
+import { partnerWebhooksZhCN } from './partner-webhooks.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -76,4 +77,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...timeZonesZhCN,
   ...recallDueZhCN,
   ...recallClosingZhCN,
+  ...partnerWebhooksZhCN,
 };

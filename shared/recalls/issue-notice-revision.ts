@@ -4,6 +4,7 @@ import { permission } from '../auth/permission.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
+import { enqueuePartnerEvents } from '../outbox/enqueue-partner-events.ts';
 import { recordHash } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
@@ -128,6 +129,29 @@ export async function issueNoticeRevision(
         signature: { signerName: signature.signerName, meaning: signature.meaning, signedAt: signature.signedAt, method: signature.method },
       },
     });
+    // The event above is the manufacturer's (it counts every consignee); each distributor's own
+    // webhook endpoints hear of the revision of its notice.
+    const notices = await tx.all<{ id: string; distributor: string }>('SELECT id, distributor_organisation_id AS distributor FROM recall_notices WHERE recall_id = ? ORDER BY id', [recall.id]);
+    await enqueuePartnerEvents(
+      tx,
+      ctx.clock,
+      notices.map((n) => ({
+        type: 'recall.notice_revised',
+        aggregateType: 'recall_notice',
+        aggregateId: n.id,
+        organisationId: n.distributor,
+        data: {
+          recallNumber: recall.recall_number,
+          noticeId: n.id,
+          fsnReference: content.fsnReference,
+          revision,
+          type: content.type,
+          change: content.change,
+          replyRequested: content.type === 'update',
+          issuedAt: signature.signedAt,
+        },
+      })),
+    );
     return { revisionId: id, revision, type: content.type, ...sent };
   });
 }

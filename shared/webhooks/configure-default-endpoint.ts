@@ -19,7 +19,7 @@ const system = { type: 'system' as const, name: 'Lotbridge start-up (ERP_WEBHOOK
 export async function configureDefaultEndpoint(ctx: UseCaseContext, input: { url: string; secret: string }): Promise<'created' | 'updated' | 'unchanged'> {
   const url = checkEndpointUrl(input.url);
   const existing = await ctx.db.get<{ id: string; url: string; internal: number }>(
-    'SELECT id, url, internal FROM webhook_endpoints WHERE description = ? ORDER BY created_at LIMIT 1',
+    'SELECT id, url, internal FROM webhook_endpoints WHERE description = ? AND organisation_id IS NULL ORDER BY created_at LIMIT 1',
     [description],
   );
   if (!existing) {

@@ -9,6 +9,7 @@ import { repairLaneHeads } from './lane-heads.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { insertWebhookSecret } from './webhook-secrets.ts';
 import { internalTargetProblem } from '../net/internal-target.ts';
+import { outboxRow, receivesSql, waitingForErp } from './routing.ts';
 
 /** What the audit trail records of a secret: enough to tell two apart, nothing to sign with. */
 export function secretFingerprint(secret: string): string {
@@ -64,9 +65,10 @@ export async function createWebhookEndpoint(
     await insertWebhookSecret(tx, id, secret, now);
     const { changes } = await tx.run(
       `INSERT INTO webhook_deliveries (event_position, endpoint_id, lane, state, next_attempt_at, created_at)
-       SELECT o.position, ?, o.aggregate_type || ':' || o.aggregate_id, 'pending', NULL, ?
-         FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position)`,
-      [id, now],
+       SELECT o.position, w.id, o.aggregate_type || ':' || o.aggregate_id, 'pending', NULL, ?
+         FROM outbox o JOIN webhook_endpoints w ON w.id = ?
+        WHERE ${waitingForErp('o')} AND ${receivesSql('w', outboxRow('o'))}`,
+      [now, id],
     );
     await repairLaneHeads(tx, id, now);
     await recordAudit(tx, ctx.clock, {

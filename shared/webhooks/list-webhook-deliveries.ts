@@ -40,10 +40,11 @@ export function instant(value: string | undefined, field: string): string | unde
   return new Date(t).toISOString();
 }
 
-/** The delivery log, newest first, with every attempt of each delivery. */
+/** The delivery log of the ERP's endpoints, newest first, with every attempt of each delivery. */
 export async function listWebhookDeliveries(ctx: UseCaseContext, by: Operator, filter: DeliveryFilter = {}): Promise<{ deliveries: DeliveryView[]; nextBeforeId: number | null }> {
   authoriseOperator(by);
-  const where: string[] = [];
+  // The ERP's endpoints' deliveries: partners' own endpoints are theirs (list-partner-webhook-endpoints.ts).
+  const where: string[] = ['d.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE organisation_id IS NULL)'];
   const args: (string | number)[] = [];
   const add = (sql: string, value: string | number | undefined) => {
     if (value === undefined || value === '') return;
@@ -64,7 +65,7 @@ export async function listWebhookDeliveries(ctx: UseCaseContext, by: Operator, f
     `SELECT d.id, d.endpoint_id, o.id AS webhook_id, o.event_type, o.aggregate_type, o.aggregate_id, o.aggregate_seq, o.occurred_at,
             d.state, d.attempts, d.last_status, d.last_error, d.next_attempt_at, d.completed_at
        FROM webhook_deliveries d JOIN outbox o ON o.position = d.event_position
-      ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      WHERE ${where.join(' AND ')}
       ORDER BY d.id DESC LIMIT ?`,
     [...args, limit + 1],
   );

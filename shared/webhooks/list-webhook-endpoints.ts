@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
 import { secretFingerprint } from './create-webhook-endpoint.ts';
 import { openSecretText, secretContext } from '../keys/secrets.ts';
+import { waitingForErp } from './routing.ts';
 
 export interface WebhookEndpointView {
   id: string;
@@ -17,7 +18,10 @@ export interface WebhookEndpointView {
   counts: { pending: number; succeeded: number; exhausted: number };
 }
 
-/** Endpoints with their live secrets (fingerprints) and delivery counts, plus the events still waiting for any endpoint. */
+/**
+ * The ERP endpoints (partners' own endpoints are theirs: list-partner-webhook-endpoints.ts) with
+ * their live secrets (fingerprints) and delivery counts, plus the events still waiting for any.
+ */
 export async function listWebhookEndpoints(ctx: UseCaseContext, by: Operator): Promise<{ endpoints: WebhookEndpointView[]; waitingEvents: number }> {
   authoriseOperator(by);
   const now = ctx.clock.now().toISOString();
@@ -29,13 +33,13 @@ export async function listWebhookEndpoints(ctx: UseCaseContext, by: Operator): P
     state: WebhookEndpointView['state'];
     state_reason: string | null;
     created_at: string;
-  }>('SELECT id, url, internal, description, state, state_reason, created_at FROM webhook_endpoints ORDER BY created_at');
+  }>('SELECT id, url, internal, description, state, state_reason, created_at FROM webhook_endpoints WHERE organisation_id IS NULL ORDER BY created_at');
   const secrets = await ctx.db.all<{ id: string; endpoint_id: string; secret: string; created_at: string; expires_at: string | null }>(
     'SELECT id, endpoint_id, secret, created_at, expires_at FROM webhook_secrets WHERE expires_at IS NULL OR expires_at > ? ORDER BY created_at DESC',
     [now],
   );
   const counts = await ctx.db.all<{ endpoint_id: string; state: string; n: number }>('SELECT endpoint_id, state, COUNT(*) AS n FROM webhook_deliveries GROUP BY endpoint_id, state');
-  const waiting = await ctx.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_position = o.position)');
+  const waiting = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM outbox o WHERE ${waitingForErp('o')}`);
   return {
     endpoints: endpoints.map((e) => ({
       id: e.id,

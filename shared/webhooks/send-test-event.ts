@@ -4,7 +4,7 @@ import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { authoriseOperator, type Operator } from '../auth/operator.ts';
 
-/** Puts a `system.ping` through the outbox to every enabled endpoint ("send test event"). */
+/** Puts a `system.ping` through the outbox to every enabled ERP endpoint ("send test event"; partners' endpoints never get it). */
 export async function sendTestEvent(ctx: UseCaseContext, by: Operator): Promise<{ webhookId: string; endpoints: number }> {
   const { actor, organisationId } = authoriseOperator(by);
   const pingId = newId('ping');

@@ -14,7 +14,7 @@ import { authoriseOperator, type Operator } from '../auth/operator.ts';
 export async function setWebhookEndpointInternal(ctx: UseCaseContext, by: Operator, input: { endpointId: string; internal: boolean }): Promise<void> {
   const { actor, organisationId } = authoriseOperator(by);
   const find = (db: Tx) =>
-    db.get<{ url: string; internal: number }>('SELECT url, internal FROM webhook_endpoints WHERE id = ?', [input.endpointId]);
+    db.get<{ url: string; internal: number }>('SELECT url, internal FROM webhook_endpoints WHERE id = ? AND organisation_id IS NULL', [input.endpointId]);
   const before = await find(ctx.db);
   if (!before) throw new AppError('not_found', 'no such webhook endpoint');
   // Resolved before the transaction: no write lock waits on DNS.

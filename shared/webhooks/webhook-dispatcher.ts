@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { createHttpPoster } from '#runtime/http-post';
 import type { Poster } from './http-post.ts';
 import { liveWebhookSecrets } from './webhook-secrets.ts';
+import { partnerWebhookBody } from './partner-events.ts';
 
 export interface DispatcherOptions {
   db: Db;
@@ -35,6 +36,8 @@ interface Claimed {
   endpoint_id: string;
   url: string;
   internal: number;
+  /** The partner organisation owning the endpoint; null for an ERP endpoint. */
+  organisation_id: string | null;
   webhook_id: string;
   event_type: string;
   occurred_at: string;
@@ -118,7 +121,7 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
     );
     if (claimed.length === 0) return { due: [], secrets: new Map() };
     const rows = await tx.all<Omit<Claimed, 'claimed_until'>>(
-      `SELECT d.id, d.endpoint_id, e.url, e.internal, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
+      `SELECT d.id, d.endpoint_id, e.url, e.internal, e.organisation_id, o.id AS webhook_id, o.event_type, o.occurred_at, o.payload,
               o.aggregate_type, o.aggregate_id, o.aggregate_seq
          FROM webhook_deliveries d
          JOIN webhook_endpoints e ON e.id = d.endpoint_id
@@ -156,7 +159,8 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
   async function attempt(d: Claimed, secrets: string[]): Promise<Outcome> {
     const startedAt = clock.now();
     const started = performance.now();
-    const body = webhookBody(d);
+    // A partner endpoint gets the event's partner view (partner-events.ts), the ERP all of it.
+    const body = d.organisation_id === null ? webhookBody(d) : partnerWebhookBody(d);
     const headers = { 'content-type': 'application/json', 'user-agent': 'Lotbridge-Webhooks/1', ...signatureHeaders(secrets, d.webhook_id, Math.floor(startedAt.getTime() / 1000), body) };
     try {
       const res = await send(d.url, headers, body, options.timeoutMs, { internal: d.internal === 1 });

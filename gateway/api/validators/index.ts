@@ -2,9 +2,39 @@
 import type { CompiledValidator } from '../../../shared/events/validators/index.ts';
 import v0 from './getMe.path.ts';
 import v1 from './getMe.query.ts';
+import v2 from './createWebhookEndpoint.path.ts';
+import v3 from './createWebhookEndpoint.query.ts';
+import v4 from './createWebhookEndpoint.body.ts';
+import v5 from './listWebhookEndpoints.path.ts';
+import v6 from './listWebhookEndpoints.query.ts';
+import v7 from './getWebhookEndpoint.path.ts';
+import v8 from './getWebhookEndpoint.query.ts';
+import v9 from './deleteWebhookEndpoint.path.ts';
+import v10 from './deleteWebhookEndpoint.query.ts';
+import v11 from './rotateWebhookEndpointSecret.path.ts';
+import v12 from './rotateWebhookEndpointSecret.query.ts';
+import v13 from './sendWebhookEndpointTest.path.ts';
+import v14 from './sendWebhookEndpointTest.query.ts';
+import v15 from './listWebhookEventTypes.path.ts';
+import v16 from './listWebhookEventTypes.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
   "getMe.path": v0,
   "getMe.query": v1,
+  "createWebhookEndpoint.path": v2,
+  "createWebhookEndpoint.query": v3,
+  "createWebhookEndpoint.body": v4,
+  "listWebhookEndpoints.path": v5,
+  "listWebhookEndpoints.query": v6,
+  "getWebhookEndpoint.path": v7,
+  "getWebhookEndpoint.query": v8,
+  "deleteWebhookEndpoint.path": v9,
+  "deleteWebhookEndpoint.query": v10,
+  "rotateWebhookEndpointSecret.path": v11,
+  "rotateWebhookEndpointSecret.query": v12,
+  "sendWebhookEndpointTest.path": v13,
+  "sendWebhookEndpointTest.query": v14,
+  "listWebhookEventTypes.path": v15,
+  "listWebhookEventTypes.query": v16,
 };
