@@ -2,9 +2,49 @@
 import type { CompiledValidator } from '../../../shared/events/validators/index.ts';
 import v0 from './getMe.path.ts';
 import v1 from './getMe.query.ts';
+import v2 from './submitLots.path.ts';
+import v3 from './submitLots.query.ts';
+import v4 from './submitLots.body.ts';
+import v5 from './listLots.path.ts';
+import v6 from './listLots.query.ts';
+import v7 from './getLot.path.ts';
+import v8 from './getLot.query.ts';
+import v9 from './submitCertificate.path.ts';
+import v10 from './submitCertificate.query.ts';
+import v11 from './submitCertificate.body.ts';
+import v12 from './listCertificates.path.ts';
+import v13 from './listCertificates.query.ts';
+import v14 from './getCertificate.path.ts';
+import v15 from './getCertificate.query.ts';
+import v16 from './getCertificateFile.path.ts';
+import v17 from './getCertificateFile.query.ts';
+import v18 from './listItems.path.ts';
+import v19 from './listItems.query.ts';
+import v20 from './getItem.path.ts';
+import v21 from './getItem.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
   "getMe.path": v0,
   "getMe.query": v1,
+  "submitLots.path": v2,
+  "submitLots.query": v3,
+  "submitLots.body": v4,
+  "listLots.path": v5,
+  "listLots.query": v6,
+  "getLot.path": v7,
+  "getLot.query": v8,
+  "submitCertificate.path": v9,
+  "submitCertificate.query": v10,
+  "submitCertificate.body": v11,
+  "listCertificates.path": v12,
+  "listCertificates.query": v13,
+  "getCertificate.path": v14,
+  "getCertificate.query": v15,
+  "getCertificateFile.path": v16,
+  "getCertificateFile.query": v17,
+  "listItems.path": v18,
+  "listItems.query": v19,
+  "getItem.path": v20,
+  "getItem.query": v21,
 };
