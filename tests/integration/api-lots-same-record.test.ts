@@ -114,7 +114,8 @@ async function recordOf(way: Way) {
   // The record hash is the hash of what is stored (id, source and time included), so it differs only through them.
   const { lot: stored } = await getLot({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, supplier.email), row.id as string);
   expect(row.record_hash).toBe(lotRecordHash(stored));
-  const { id, organisation_id, purchase_order_id, submitted_by, submitted_at, record_hash, source, ...rest } = row;
+  // Checked above: the ids name the right records, the source the way, the hash the content.
+  const { id, organisation_id: _organisation, purchase_order_id: _order, submitted_by: _submitter, submitted_at, record_hash, source: _source, ...rest } = row;
   expect(typeof submitted_at).toBe('string');
 
   const audits = await db.all<{ actor_id: string; action: string; new_values: string; organisation_id: string }>(
