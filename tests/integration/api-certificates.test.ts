@@ -17,6 +17,7 @@ import { BrowserClient, openServerDb, signInDirectly, startBuiltServer } from '.
 import { pdfBytes } from '../support/uploads.ts';
 import { demo } from '../support/demo.ts';
 import { ApiClient, createTestApiKey, type ApiAnswer } from '../support/api.ts';
+import { refusedClients } from '../support/api-refused-keys.ts';
 
 const supplier = demo('supplier_user');
 const qa = demo('manufacturer_qa');
@@ -95,13 +96,7 @@ beforeAll(async () => {
   api.reader = client.withToken((await createTestApiKey(ctx, supplier.email, { scopes: ['certificates:read'] })).token);
   api.lotsOnly = client.withToken((await createTestApiKey(ctx, supplier.email, { scopes: ['lots:write'] })).token);
   api.other = client.withToken((await createTestApiKey(ctx, other.email)).token);
-  const revoked = await createTestApiKey(ctx, supplier.email);
-  await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ?', [new Date().toISOString(), revoked.id]);
-  api.revoked = client.withToken(revoked.token);
-  const expired = await createTestApiKey(ctx, supplier.email);
-  await db.run('UPDATE api_keys SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000).toISOString(), expired.id]);
-  api.expired = client.withToken(expired.token);
-  api.none = client;
+  Object.assign(api, await refusedClients(ctx, server.url, supplier.email));
   const res = await upload(api.other, fieldsOf(), { name: 'other.pdf', bytes: await pdfBytes('other') });
   expect(res.status, res.text).toBe(201);
   otherCertificateId = res.body.id;

@@ -18,6 +18,7 @@ import type { RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 import { ApiClient, createTestApiKey, type ApiAnswer } from '../support/api.ts';
+import { refusedClients } from '../support/api-refused-keys.ts';
 
 const supplier = demo('supplier_user');
 const distributor = demo('distributor_user');
@@ -99,13 +100,7 @@ beforeAll(async () => {
   api.distributor = client.withToken((await createTestApiKey(ctx, distributor.email, { scopes: ['items:read'] })).token);
   api.other = client.withToken((await createTestApiKey(ctx, other.email, { scopes: ['items:read'] })).token);
   api.lotsOnly = client.withToken((await createTestApiKey(ctx, supplier.email, { scopes: ['lots:write'] })).token);
-  const revoked = await createTestApiKey(ctx, supplier.email, { scopes: ['items:read'] });
-  await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ?', [new Date().toISOString(), revoked.id]);
-  api.revoked = client.withToken(revoked.token);
-  const expired = await createTestApiKey(ctx, supplier.email, { scopes: ['items:read'] });
-  await db.run('UPDATE api_keys SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000).toISOString(), expired.id]);
-  api.expired = client.withToken(expired.token);
-  api.none = client;
+  Object.assign(api, await refusedClients(ctx, server.url, supplier.email, ['items:read']));
   // The supplier delivers a lot of an item it was never ordered: from then on it sees that item.
   const lot = await api.supplier.post('/lots', { lots: [{ gtin: delivered, lot: 'ITEMS-1', quantity: 1 }] });
   expect(lot.status, lot.text).toBe(201);

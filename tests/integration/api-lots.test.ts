@@ -22,6 +22,7 @@ import type { RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 import { ApiClient, createTestApiKey, type ApiAnswer } from '../support/api.ts';
+import { refusedClients } from '../support/api-refused-keys.ts';
 
 const supplier = demo('supplier_user');
 const other = { email: 'quality@ningbo-api.example', displayName: '陈刚 (Chen Gang)', password: 'ningbo-api-supplier-pass' };
@@ -113,13 +114,7 @@ beforeAll(async () => {
   api.reader = client.withToken((await createTestApiKey(ctx, supplier.email, { scopes: ['lots:read'] })).token);
   api.certificatesOnly = client.withToken((await createTestApiKey(ctx, supplier.email, { scopes: ['certificates:write'] })).token);
   api.other = client.withToken((await createTestApiKey(ctx, other.email)).token);
-  const revoked = await createTestApiKey(ctx, supplier.email);
-  await db.run('UPDATE api_keys SET revoked_at = ? WHERE id = ?', [new Date().toISOString(), revoked.id]);
-  api.revoked = client.withToken(revoked.token);
-  const expired = await createTestApiKey(ctx, supplier.email);
-  await db.run('UPDATE api_keys SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000).toISOString(), expired.id]);
-  api.expired = client.withToken(expired.token);
-  api.none = client;
+  Object.assign(api, await refusedClients(ctx, server.url, supplier.email));
 
   const res = await api.other.post<Submitted>('/lots', { lots: [{ gtin: lineGtin, lot: nextLot('N'), quantity: 1, poNumber: otherPo }] });
   expect(res.status, res.text).toBe(201);
