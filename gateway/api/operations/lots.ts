@@ -6,11 +6,11 @@ import type { ApiOperation, JsonSchema } from '../operation.ts';
 import { apiSchema, FieldErrorSchema } from '../schemas.ts';
 import { listOf, listQuery } from '../list.ts';
 import { afterCursor, nextCursor } from '../keyset-cursor.ts';
+import { inRequestShape } from '../problems.ts';
 import { submitLots, type LotInput } from '../../../shared/lots/submit-lots.ts';
 import { listLots, type LotListItem } from '../../../shared/lots/list-lots.ts';
 import { getLot } from '../../../shared/lots/get-lot.ts';
 import { lotSources, type Lot, type RowProblem } from '../../../shared/lots/lot.ts';
-import { isAppError, refusal, type Problems } from '../../../shared/errors.ts';
 import { translateProblem } from '../../../shared/i18n/index.ts';
 
 const date = { type: ['string', 'null'], format: 'date', examples: ['2028-02-29'] };
@@ -155,14 +155,10 @@ function requestPath(row: number, column: string | null): string {
   return column ? `lots/${row - 1}/${fieldOf[column] ?? column}` : `lots/${row - 1}`;
 }
 
-/** A refusal of submitLots with its problems moved from `rows/<row>/<column>` to the request's JSON pointers. */
-function inRequestTerms(problems: Problems | undefined): Problems {
-  const out: Problems = {};
-  for (const [path, p] of Object.entries(problems ?? {})) {
-    const [head, row, column] = path.split('/');
-    out[head === 'rows' && row ? requestPath(Number(row), column ?? null) : path] = p;
-  }
-  return out;
+/** submitLots' field paths in the request: `rows/1/po_line` → `lots/0/poLine`. */
+function rowsToLots(field: string): string | undefined {
+  const [head, row, column] = field.split('/');
+  return head === 'rows' && row ? requestPath(Number(row), column ?? null) : undefined;
 }
 
 const fieldError = ({ row, column, ...p }: RowProblem) => ({
@@ -242,18 +238,13 @@ export const lotsOperations: ApiOperation[] = [
     responses: { 201: { description: 'The lots were stored.', schema: LotSubmissionResultSchema, example: { lots: [exampleLot], rejected: [], warnings: [] } } },
     async handle({ caller, ctx, body }) {
       const submission = body as { lots: LotInput[]; keepValid?: boolean };
-      try {
-        const result = await submitLots(ctx, caller.actor, { source: 'api', lots: submission.lots, keepValid: submission.keepValid ?? false });
-        const only = result.stored.length === 1 ? result.stored[0] : undefined;
-        return {
-          status: 201,
-          body: { lots: result.stored.map(lotBody), rejected: result.rejected.map(fieldError), warnings: result.warnings.map(fieldError) },
-          ...(only && { headers: { Location: `/api/v1/lots/${only.id}` } }),
-        };
-      } catch (e) {
-        if (isAppError(e) && e.problems) throw refusal(e.code, e.message, inRequestTerms(e.problems));
-        throw e;
-      }
+      const result = await inRequestShape(submitLots(ctx, caller.actor, { source: 'api', lots: submission.lots, keepValid: submission.keepValid ?? false }), rowsToLots);
+      const only = result.stored.length === 1 ? result.stored[0] : undefined;
+      return {
+        status: 201,
+        body: { lots: result.stored.map(lotBody), rejected: result.rejected.map(fieldError), warnings: result.warnings.map(fieldError) },
+        ...(only && { headers: { Location: `/api/v1/lots/${only.id}` } }),
+      };
     },
   },
   {
