@@ -1,9 +1,15 @@
 // Every operation of /api/v1: one import line per resource module (gateway/api/operations/<resource>.ts).
 import type { ApiOperation } from '../operation.ts';
 import { meOperations } from './me.ts';
+import { lotsOperations } from './lots.ts';
+import { certificatesOperations } from './certificates.ts';
+import { itemsOperations } from './items.ts';
 import { webhooksOperations } from './webhooks.ts';
 
 export const apiOperations: ApiOperation[] = [
   ...meOperations,
+  ...lotsOperations,
+  ...certificatesOperations,
+  ...itemsOperations,
   ...webhooksOperations,
 ];

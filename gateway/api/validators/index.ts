@@ -2,39 +2,79 @@
 import type { CompiledValidator } from '../../../shared/events/validators/index.ts';
 import v0 from './getMe.path.ts';
 import v1 from './getMe.query.ts';
-import v2 from './createWebhookEndpoint.path.ts';
-import v3 from './createWebhookEndpoint.query.ts';
-import v4 from './createWebhookEndpoint.body.ts';
-import v5 from './listWebhookEndpoints.path.ts';
-import v6 from './listWebhookEndpoints.query.ts';
-import v7 from './getWebhookEndpoint.path.ts';
-import v8 from './getWebhookEndpoint.query.ts';
-import v9 from './deleteWebhookEndpoint.path.ts';
-import v10 from './deleteWebhookEndpoint.query.ts';
-import v11 from './rotateWebhookEndpointSecret.path.ts';
-import v12 from './rotateWebhookEndpointSecret.query.ts';
-import v13 from './sendWebhookEndpointTest.path.ts';
-import v14 from './sendWebhookEndpointTest.query.ts';
-import v15 from './listWebhookEventTypes.path.ts';
-import v16 from './listWebhookEventTypes.query.ts';
+import v2 from './submitLots.path.ts';
+import v3 from './submitLots.query.ts';
+import v4 from './submitLots.body.ts';
+import v5 from './listLots.path.ts';
+import v6 from './listLots.query.ts';
+import v7 from './getLot.path.ts';
+import v8 from './getLot.query.ts';
+import v9 from './submitCertificate.path.ts';
+import v10 from './submitCertificate.query.ts';
+import v11 from './submitCertificate.body.ts';
+import v12 from './listCertificates.path.ts';
+import v13 from './listCertificates.query.ts';
+import v14 from './getCertificate.path.ts';
+import v15 from './getCertificate.query.ts';
+import v16 from './getCertificateFile.path.ts';
+import v17 from './getCertificateFile.query.ts';
+import v18 from './listItems.path.ts';
+import v19 from './listItems.query.ts';
+import v20 from './getItem.path.ts';
+import v21 from './getItem.query.ts';
+import v22 from './createWebhookEndpoint.path.ts';
+import v23 from './createWebhookEndpoint.query.ts';
+import v24 from './createWebhookEndpoint.body.ts';
+import v25 from './listWebhookEndpoints.path.ts';
+import v26 from './listWebhookEndpoints.query.ts';
+import v27 from './getWebhookEndpoint.path.ts';
+import v28 from './getWebhookEndpoint.query.ts';
+import v29 from './deleteWebhookEndpoint.path.ts';
+import v30 from './deleteWebhookEndpoint.query.ts';
+import v31 from './rotateWebhookEndpointSecret.path.ts';
+import v32 from './rotateWebhookEndpointSecret.query.ts';
+import v33 from './sendWebhookEndpointTest.path.ts';
+import v34 from './sendWebhookEndpointTest.query.ts';
+import v35 from './listWebhookEventTypes.path.ts';
+import v36 from './listWebhookEventTypes.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
   "getMe.path": v0,
   "getMe.query": v1,
-  "createWebhookEndpoint.path": v2,
-  "createWebhookEndpoint.query": v3,
-  "createWebhookEndpoint.body": v4,
-  "listWebhookEndpoints.path": v5,
-  "listWebhookEndpoints.query": v6,
-  "getWebhookEndpoint.path": v7,
-  "getWebhookEndpoint.query": v8,
-  "deleteWebhookEndpoint.path": v9,
-  "deleteWebhookEndpoint.query": v10,
-  "rotateWebhookEndpointSecret.path": v11,
-  "rotateWebhookEndpointSecret.query": v12,
-  "sendWebhookEndpointTest.path": v13,
-  "sendWebhookEndpointTest.query": v14,
-  "listWebhookEventTypes.path": v15,
-  "listWebhookEventTypes.query": v16,
+  "submitLots.path": v2,
+  "submitLots.query": v3,
+  "submitLots.body": v4,
+  "listLots.path": v5,
+  "listLots.query": v6,
+  "getLot.path": v7,
+  "getLot.query": v8,
+  "submitCertificate.path": v9,
+  "submitCertificate.query": v10,
+  "submitCertificate.body": v11,
+  "listCertificates.path": v12,
+  "listCertificates.query": v13,
+  "getCertificate.path": v14,
+  "getCertificate.query": v15,
+  "getCertificateFile.path": v16,
+  "getCertificateFile.query": v17,
+  "listItems.path": v18,
+  "listItems.query": v19,
+  "getItem.path": v20,
+  "getItem.query": v21,
+  "createWebhookEndpoint.path": v22,
+  "createWebhookEndpoint.query": v23,
+  "createWebhookEndpoint.body": v24,
+  "listWebhookEndpoints.path": v25,
+  "listWebhookEndpoints.query": v26,
+  "getWebhookEndpoint.path": v27,
+  "getWebhookEndpoint.query": v28,
+  "deleteWebhookEndpoint.path": v29,
+  "deleteWebhookEndpoint.query": v30,
+  "rotateWebhookEndpointSecret.path": v31,
+  "rotateWebhookEndpointSecret.query": v32,
+  "sendWebhookEndpointTest.path": v33,
+  "sendWebhookEndpointTest.query": v34,
+  "listWebhookEventTypes.path": v35,
+  "listWebhookEventTypes.query": v36,
 };
