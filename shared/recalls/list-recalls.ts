@@ -11,6 +11,9 @@ export type RecallSource = (typeof recallSources)[number];
 /** Where a distributor's reply stands: nothing signed yet, a signed version, quarantine confirmed. */
 export const replyStates = ['not_replied', 'replied', 'quarantine_confirmed'] as const;
 export type ReplyState = (typeof replyStates)[number];
+/** A notice's reply state from its latest signed version and when all stock on hand was confirmed quarantined. */
+export const replyStateOf = (latestVersion: number, quarantineConfirmedAt: string | null): ReplyState =>
+  quarantineConfirmedAt ? 'quarantine_confirmed' : latestVersion > 0 ? 'replied' : 'not_replied';
 /** A distributor's reply filter: a reply state, or `incomplete` (stock reported and not all of it quarantined yet). */
 export const replyFilters = [...replyStates, 'incomplete'] as const;
 /** Manufacturer staff: open recalls with a reply overdue, or a distributor escalated to (second or final notice) that has not replied. */
@@ -241,7 +244,7 @@ async function distributorList(ctx: UseCaseContext, actor: Actor, query: RecallQ
       severity: r.severity,
       classifications: classificationsOf(JSON.parse(r.payload) as Record<string, unknown>),
       noticeSentAt: r.sent_at,
-      reply: r.quarantine_confirmed_at ? 'quarantine_confirmed' : r.latest_version > 0 ? 'replied' : 'not_replied',
+      reply: replyStateOf(r.latest_version, r.quarantine_confirmed_at),
       version: r.latest_version,
       overdue: r.latest_version === 0 && r.response_deadline !== null && r.response_deadline < now,
     })),
