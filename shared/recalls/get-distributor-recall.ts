@@ -5,13 +5,15 @@ import { getNoticeData, type NoticeData } from './get-notice-data.ts';
 import { noticeForDistributor, type DistributorNotice } from './notice-for-distributor.ts';
 import { getAcknowledgement, type AcknowledgementView } from './get-acknowledgement.ts';
 import { recallRecordFindings, type RecordFinding } from '../signatures/verify-record-hashes.ts';
+import type { Severity } from './recall-terms.ts';
 import { replyStateOf, type ReplyState } from './list-recalls.ts';
 import { latestStockReport, type StockReport } from './report-recall-stock.ts';
 
 export interface DistributorRecall {
   notice: DistributorNotice;
-  /** When the notice went out, and where the reply stands (as the recall list shows it). */
+  /** When the notice went out, the recall's severity and where the reply stands (as the recall list shows them). */
   noticeSentAt: string;
+  severity: Severity;
   reply: ReplyState;
   content: NoticeData;
   /** Every signed reply, newest first. */
@@ -31,8 +33,9 @@ export interface DistributorRecall {
  */
 export async function getDistributorRecall(ctx: UseCaseContext, actor: Actor, recallId: string): Promise<DistributorRecall> {
   requireRole(actor, 'distributor_user');
-  const row = await ctx.db.get<{ id: string; sent_at: string; latest_version: number; quarantine_confirmed_at: string | null }>(
-    'SELECT id, sent_at, latest_version, quarantine_confirmed_at FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?',
+  const row = await ctx.db.get<{ id: string; sent_at: string; latest_version: number; quarantine_confirmed_at: string | null; severity: Severity }>(
+    `SELECT n.id, n.sent_at, n.latest_version, n.quarantine_confirmed_at, r.severity
+       FROM recall_notices n JOIN recalls r ON r.id = n.recall_id WHERE n.recall_id = ? AND n.distributor_organisation_id = ?`,
     [recallId, actor.organisationId],
   );
   if (!row) throw new AppError('not_found', 'no such recall notice');
@@ -48,5 +51,5 @@ export async function getDistributorRecall(ctx: UseCaseContext, actor: Actor, re
   const altered = await recallRecordFindings(ctx.db, recallId, actor.organisationId);
   const stockReport = await latestStockReport(ctx.db, notice.id);
   const reply = replyStateOf(row.latest_version, row.quarantine_confirmed_at);
-  return { notice, noticeSentAt: row.sent_at, reply, content, replies: replies.map((r) => ({ ...r, holdsStock: r.holdsStock === 1 })), latest, altered, stockReport };
+  return { notice, noticeSentAt: row.sent_at, severity: row.severity, reply, content, replies: replies.map((r) => ({ ...r, holdsStock: r.holdsStock === 1 })), latest, altered, stockReport };
 }
