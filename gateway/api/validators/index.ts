@@ -2,9 +2,31 @@
 import type { CompiledValidator } from '../../../shared/events/validators/index.ts';
 import v0 from './getMe.path.ts';
 import v1 from './getMe.query.ts';
+import v2 from './listRecalls.path.ts';
+import v3 from './listRecalls.query.ts';
+import v4 from './getRecall.path.ts';
+import v5 from './getRecall.query.ts';
+import v6 from './reportRecallStock.path.ts';
+import v7 from './reportRecallStock.query.ts';
+import v8 from './reportRecallStock.body.ts';
+import v9 from './listShipments.path.ts';
+import v10 from './listShipments.query.ts';
+import v11 from './getShipment.path.ts';
+import v12 from './getShipment.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
   "getMe.path": v0,
   "getMe.query": v1,
+  "listRecalls.path": v2,
+  "listRecalls.query": v3,
+  "getRecall.path": v4,
+  "getRecall.query": v5,
+  "reportRecallStock.path": v6,
+  "reportRecallStock.query": v7,
+  "reportRecallStock.body": v8,
+  "listShipments.path": v9,
+  "listShipments.query": v10,
+  "getShipment.path": v11,
+  "getShipment.query": v12,
 };
