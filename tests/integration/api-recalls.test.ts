@@ -159,6 +159,7 @@ describe('POST /recalls/{recallId}/stock', () => {
     expect(html).toContain('data-testid="stock-reported"');
     expect(html).toMatch(/name="lot\.0\.onHand"[^>]*value="100"/);
     expect(html).toMatch(/name="lot\.0\.quarantined"[^>]*value="90"/);
+    expect(html).toMatch(/name="holdsStock" value="yes"[^>]*checked/);
   });
 
   it.each([
