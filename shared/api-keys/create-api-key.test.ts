@@ -13,6 +13,11 @@ import { refusal as refusalOf } from '../../tests/support/refusal.ts';
 import { createApiKey } from './create-api-key.ts';
 import { authenticateApiKey } from './authenticate-api-key.ts';
 import { scopesForKind } from './scopes.ts';
+import { listUsers } from '../users/list-users.ts';
+import { findAdministeredUser } from '../users/user-admin.ts';
+import { getOrganisation } from '../organisations/get-organisation.ts';
+import { queueSubmissionMails } from '../mail/queue-submission-mails.ts';
+import { noticeRecipientsSql } from '../recalls/notice-recipients.ts';
 
 let t: TestDatabase;
 let supplierAdmin: Actor;
@@ -101,5 +106,32 @@ describe('a technical user', () => {
     // A person with the same password signs in: the refusal is the kind's.
     await t.db.run('UPDATE users SET password_hash = ? WHERE email = ?', [await hashPassword('a-password-someone-set'), 'admin@suzhou-precision.example']);
     await expect(signInWithPassword(t.ctx, { email: 'admin@suzhou-precision.example', password: 'a-password-someone-set' })).resolves.toMatchObject({ token: expect.any(String) });
+  });
+});
+
+describe('a technical user is no person', () => {
+  it('gets no mail, is no recall notice recipient, and is not among the users an administrator manages', async () => {
+    const supplierKey = await createApiKey(t.ctx, supplierAdmin, { name: 'mail check', scopes: ['lots:read'] });
+    const distributorKey = await createApiKey(t.ctx, distributorAdmin, { name: 'notice check', scopes: ['recalls:read'] });
+    const emailOf = async (id: string) => (await t.db.get<{ email: string }>('SELECT email FROM users WHERE id = ?', [id]))!.email;
+    const technical = [await emailOf(supplierKey.userId), await emailOf(distributorKey.userId)];
+
+    const mailed = await t.db.transaction((tx) =>
+      queueSubmissionMails(tx, t.clock, { purpose: 'invoice.paid', organisationId: supplierAdmin.organisationId, entity: { type: 'invoice', id: 'inv_x' }, params: () => ({ invoiceNumber: 'X', amount: '1' }) }),
+    );
+    expect(mailed).toContain(demo('supplier_user').email);
+    expect(mailed).not.toContain(technical[0]);
+
+    const recipients = await t.db.get<{ r: string }>(`SELECT ${noticeRecipientsSql} AS r FROM organisations AS o WHERE o.id = ?`, [distributorAdmin.organisationId]);
+    expect(JSON.parse(recipients!.r)).toContain(demo('distributor_user').email);
+    expect(JSON.parse(recipients!.r)).not.toContain(technical[1]);
+
+    const managed = await listUsers(t.ctx, supplierAdmin);
+    expect(JSON.stringify(managed)).toContain(demo('supplier_user').email);
+    expect(JSON.stringify(managed)).not.toContain(technical[0]);
+    await expect(findAdministeredUser(t.db, { everyOrganisation: false, organisationId: supplierAdmin.organisationId }, supplierKey.userId)).rejects.toMatchObject({ code: 'not_found' });
+    const members = (await getOrganisation(t.ctx, supplierAdmin, supplierAdmin.organisationId)).members.map((m) => m.email);
+    expect(members).toContain(demo('supplier_user').email);
+    expect(members).not.toContain(technical[0]);
   });
 });

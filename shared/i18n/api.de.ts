@@ -12,4 +12,7 @@ export const apiDe: Record<keyof typeof apiEn, string> = {
   'api.problem.badIdempotencyKey': 'Der Idempotency-Key muss aus 1 bis {max} druckbaren Zeichen bestehen.',
   'api.problem.idempotencyKeyReused': 'Dieser Idempotency-Key wurde für eine andere Anfrage verwendet: Nehmen Sie für eine neue Anfrage einen neuen Schlüssel.',
   'api.problem.idempotencyInProgress': 'Eine Anfrage mit diesem Idempotency-Key wird noch beantwortet: Versuchen Sie es in {seconds} s erneut.',
+  'error.payload_too_large': 'Das ist zu groß zum Senden.',
+  'error.unsupported_media_type': 'Diese Art von Inhalt wird hier nicht angenommen.',
+  'error.rate_limited': 'Zu viele Anfragen. Versuchen Sie es in einer Minute erneut.',
 };

@@ -12,4 +12,7 @@ export const apiZhCN: Record<keyof typeof apiEn, string> = {
   'api.problem.badIdempotencyKey': 'Idempotency-Key 须为 1 至 {max} 个可打印字符。',
   'api.problem.idempotencyKeyReused': '此 Idempotency-Key 已用于另一个请求：新请求请使用新的键。',
   'api.problem.idempotencyInProgress': '使用此 Idempotency-Key 的请求仍在处理中：请在 {seconds} 秒后重试。',
+  'error.payload_too_large': '内容过大，无法发送。',
+  'error.unsupported_media_type': '此处不接受这种内容类型。',
+  'error.rate_limited': '请求过多。请一分钟后重试。',
 };
