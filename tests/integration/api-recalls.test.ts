@@ -15,13 +15,15 @@ import { createOrganisation } from '../../shared/organisations/create-organisati
 import { applyShipmentDispatched } from '../../shared/erp/apply-shipment-dispatched.ts';
 import { applyRecallIssued } from '../../shared/erp/apply-recall-issued.ts';
 import { sendRecallNotices } from '../../shared/recalls/send-recall-notices.ts';
-import { demoShipment } from '../../shared/demo/seed-demo.ts';
+import { submitAcknowledgement } from '../../shared/recalls/submit-acknowledgement.ts';
+import { demoPassword, demoShipment } from '../../shared/demo/seed-demo.ts';
 import type { RunningServer } from '../support/server.ts';
 import { BrowserClient, markup, openServerDb, signInDirectly, startBuiltServer } from '../support/portal.ts';
 import { ApiClient, createTestApiKey } from '../support/api.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
 import { eventsOf } from '../support/outbox-events.ts';
+import { replyForm } from '../support/reply-form.ts';
 
 const gtin = demoShipment.lines[0]!.gtin;
 const [lotA, lotB] = demoShipment.lines.map((l) => l.lot) as [string, string];
@@ -160,6 +162,40 @@ describe('POST /recalls/{recallId}/stock', () => {
     expect(html).toMatch(/name="lot\.0\.onHand"[^>]*value="100"/);
     expect(html).toMatch(/name="lot\.0\.quarantined"[^>]*value="90"/);
     expect(html).toMatch(/name="holdsStock" value="yes"[^>]*checked/);
+  });
+
+  it('shows the acknowledgement a person signed in the portal, with the customers it names; the reply page then starts from the reply', async () => {
+    const person = await actorFor(db, distributorEmail);
+    const lots = [
+      { gtin, lot: lotA, received: 120, onHand: 100, quarantined: 100, returned: 0, destroyed: 0, subRecipients: [{ name: 'Klinikum Nord', quantity: 20, notifiedOn: new Date().toISOString().slice(0, 10) }] },
+      { gtin, lot: lotB, received: 40, onHand: 40, quarantined: 40, returned: 0, destroyed: 0, subRecipients: [] },
+    ];
+    const notice = (await db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, person.organisationId]))!;
+    await submitAcknowledgement(ctx, person, { id: 'localhost', name: 'Lotbridge', origin: server.url }, {
+      noticeId: notice.id, understood: true, holdsStock: true, lots, form: replyForm(lots), credential: { password: demoPassword }, locale: 'en',
+    });
+    const read = await api.get<Record<string, unknown>>(`/recalls/${recallId}`);
+    expect(read.body).toMatchObject({
+      acknowledgement: {
+        state: 'quarantine_confirmed',
+        version: 1,
+        signerName: person.displayName,
+        holdsStock: true,
+        lots: [
+          { gtin, lot: lotA, received: 120, onHand: 100, quarantined: 100, passedOn: 20 },
+          { gtin, lot: lotB, received: 40, onHand: 40, quarantined: 40, passedOn: 0 },
+        ],
+      },
+      onward: { named: [{ gtin, lot: lotA, name: 'Klinikum Nord', quantity: 20 }], reached: [] },
+    });
+    const listed = await api.get<Page<Summary>>('/recalls?reply=quarantine_confirmed');
+    expect(listed.body.items.map((r) => r.id)).toEqual([recallId]);
+    // The report is older than the signed reply now: the correction starts from the reply.
+    const page = new BrowserClient(server.url);
+    await signInDirectly(page, db, distributorEmail);
+    const html = await markup(await page.request(`/recalls/${recallId}/reply`));
+    expect(html).not.toContain('data-testid="stock-reported"');
+    expect(html).toMatch(/name="lot\.0\.quarantined"[^>]*value="100"/);
   });
 
   it.each([
