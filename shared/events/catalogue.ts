@@ -23,6 +23,7 @@ import recallNoticeOpened from './schemas/recall.notice_opened.schema.json' with
 import recallAcknowledged from './schemas/recall.acknowledged.schema.json' with { type: 'json' };
 import recallSubrecipientReplied from './schemas/recall.subrecipient_replied.schema.json' with { type: 'json' };
 import recallQuarantineConfirmed from './schemas/recall.quarantine_confirmed.schema.json' with { type: 'json' };
+import recallStockReported from './schemas/recall.stock_reported.schema.json' with { type: 'json' };
 import recallClosed from './schemas/recall.closed.schema.json' with { type: 'json' };
 import recallNoticeRevised from './schemas/recall.notice_revised.schema.json' with { type: 'json' };
 import purchaseOrderResponded from './schemas/purchase_order.responded.schema.json' with { type: 'json' };
@@ -60,6 +61,7 @@ export const eventCatalogue: EventType[] = [
   { type: 'recall.acknowledged', direction: 'outbound', version: 1, summary: "a distributor's signed reply to a recall notice (a correction is a new version)", schema: recallAcknowledged },
   { type: 'recall.subrecipient_replied', direction: 'outbound', version: 1, summary: "a consignee's customer (hospital, pharmacy …) replied to the recall notice passed on to it, by link and without an account", schema: recallSubrecipientReplied },
   { type: 'recall.quarantine_confirmed', direction: 'outbound', version: 1, summary: 'a distributor confirmed all affected stock on hand is quarantined', schema: recallQuarantineConfirmed },
+  { type: 'recall.stock_reported', direction: 'outbound', version: 1, summary: "a distributor's system reported its stock of a recall's affected lots over the REST API (on hand and quarantined per lot; no signed reply)", schema: recallStockReported },
   { type: 'recall.closed', direction: 'outbound', version: 1, summary: 'QA closed a recall (termination) with an electronic signature', schema: recallClosed },
   { type: 'recall.notice_revised', direction: 'outbound', version: 1, summary: 'QA issued an update (every consignee replies again) or follow-up field safety notice, signed, to every consignee', schema: recallNoticeRevised },
   { type: 'purchase_order.responded', direction: 'outbound', version: 1, summary: "a supplier's answer to a purchase order, in the portal or over EDI (ORDRSP): accepted, changed or rejected per line", schema: purchaseOrderResponded },

@@ -128,6 +128,7 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.act.purchase_order.updated': 'Bestellung aktualisiert (ERP)',
   'audit.act.edi.sales_order_received': 'Kundenauftrag empfangen (EDI)',
   'audit.act.recall.acknowledged': 'Rückrufantwort signiert',
+  'audit.act.recall.stock_reported': 'Rückrufbestand gemeldet',
   'audit.act.recall.acknowledgement_corrected': 'Rückrufantwort korrigiert',
   'audit.act.recall.reminder_sent': 'Rückruferinnerung gesendet',
   'audit.act.recall.escalated': 'Rückrufantwort eskaliert',

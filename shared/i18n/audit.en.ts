@@ -134,6 +134,7 @@ export const auditEn = {
   'audit.act.purchase_order.updated': 'Purchase order updated (ERP)',
   'audit.act.edi.sales_order_received': 'Sales order received (EDI)',
   'audit.act.recall.acknowledged': 'Recall reply signed',
+  'audit.act.recall.stock_reported': 'Recall stock reported',
   'audit.act.recall.acknowledgement_corrected': 'Recall reply corrected',
   'audit.act.recall.reminder_sent': 'Recall reminder sent',
   'audit.act.recall.escalated': 'Recall reply escalated',

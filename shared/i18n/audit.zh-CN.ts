@@ -136,6 +136,7 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.purchase_order.updated': '采购订单已更新（ERP）',
   'audit.act.edi.sales_order_received': '已接收销售订单（EDI）',
   'audit.act.recall.acknowledged': '召回回复已签署',
+  'audit.act.recall.stock_reported': '已报告召回库存',
   'audit.act.recall.acknowledgement_corrected': '召回回复已更正',
   'audit.act.recall.reminder_sent': '已发送召回提醒',
   'audit.act.recall.escalated': '召回回复已升级',

@@ -9,6 +9,7 @@ import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallNoticeContentDe } from './recall-notice-content.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
 import { recallReplyFormDe } from './recall-reply-form.de.ts';
+import { recallStockDe } from './recall-stock.de.ts';
 import { recallOnwardDe } from './recall-onward.de.ts';
 import { recallOnwardLimitsDe } from './recall-onward-limits.de.ts';
 import { signaturesDe } from './signatures.de.ts';
@@ -54,6 +55,7 @@ export const de: Record<MessageKey, string> = {
   ...recallNoticeContentDe,
   ...recallReplyDe,
   ...recallReplyFormDe,
+  ...recallStockDe,
   ...recallOnwardDe,
   ...recallOnwardLimitsDe,
   ...signaturesDe,

@@ -8,6 +8,7 @@ import { recallNoticesEn } from './recall-notices.en.ts';
 import { recallNoticeContentEn } from './recall-notice-content.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
 import { recallReplyFormEn } from './recall-reply-form.en.ts';
+import { recallStockEn } from './recall-stock.en.ts';
 import { recallOnwardEn } from './recall-onward.en.ts';
 import { recallOnwardLimitsEn } from './recall-onward-limits.en.ts';
 import { signaturesEn } from './signatures.en.ts';
@@ -49,6 +50,7 @@ export const en = {
   ...recallNoticeContentEn,
   ...recallReplyEn,
   ...recallReplyFormEn,
+  ...recallStockEn,
   ...recallOnwardEn,
   ...recallOnwardLimitsEn,
   ...signaturesEn,

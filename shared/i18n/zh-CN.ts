@@ -9,6 +9,7 @@ import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
 import { recallNoticeContentZhCN } from './recall-notice-content.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
 import { recallReplyFormZhCN } from './recall-reply-form.zh-CN.ts';
+import { recallStockZhCN } from './recall-stock.zh-CN.ts';
 import { recallOnwardZhCN } from './recall-onward.zh-CN.ts';
 import { recallOnwardLimitsZhCN } from './recall-onward-limits.zh-CN.ts';
 import { signaturesZhCN } from './signatures.zh-CN.ts';
@@ -50,6 +51,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallNoticeContentZhCN,
   ...recallReplyZhCN,
   ...recallReplyFormZhCN,
+  ...recallStockZhCN,
   ...recallOnwardZhCN,
   ...recallOnwardLimitsZhCN,
   ...signaturesZhCN,

@@ -4,6 +4,8 @@ import { meOperations } from './me.ts';
 import { lotsOperations } from './lots.ts';
 import { certificatesOperations } from './certificates.ts';
 import { itemsOperations } from './items.ts';
+import { recallsOperations } from './recalls.ts';
+import { shipmentsOperations } from './shipments.ts';
 import { webhooksOperations } from './webhooks.ts';
 
 export const apiOperations: ApiOperation[] = [
@@ -11,5 +13,7 @@ export const apiOperations: ApiOperation[] = [
   ...lotsOperations,
   ...certificatesOperations,
   ...itemsOperations,
+  ...recallsOperations,
+  ...shipmentsOperations,
   ...webhooksOperations,
 ];

@@ -22,21 +22,32 @@ import v18 from './listItems.path.ts';
 import v19 from './listItems.query.ts';
 import v20 from './getItem.path.ts';
 import v21 from './getItem.query.ts';
-import v22 from './createWebhookEndpoint.path.ts';
-import v23 from './createWebhookEndpoint.query.ts';
-import v24 from './createWebhookEndpoint.body.ts';
-import v25 from './listWebhookEndpoints.path.ts';
-import v26 from './listWebhookEndpoints.query.ts';
-import v27 from './getWebhookEndpoint.path.ts';
-import v28 from './getWebhookEndpoint.query.ts';
-import v29 from './deleteWebhookEndpoint.path.ts';
-import v30 from './deleteWebhookEndpoint.query.ts';
-import v31 from './rotateWebhookEndpointSecret.path.ts';
-import v32 from './rotateWebhookEndpointSecret.query.ts';
-import v33 from './sendWebhookEndpointTest.path.ts';
-import v34 from './sendWebhookEndpointTest.query.ts';
-import v35 from './listWebhookEventTypes.path.ts';
-import v36 from './listWebhookEventTypes.query.ts';
+import v22 from './listRecalls.path.ts';
+import v23 from './listRecalls.query.ts';
+import v24 from './getRecall.path.ts';
+import v25 from './getRecall.query.ts';
+import v26 from './reportRecallStock.path.ts';
+import v27 from './reportRecallStock.query.ts';
+import v28 from './reportRecallStock.body.ts';
+import v29 from './listShipments.path.ts';
+import v30 from './listShipments.query.ts';
+import v31 from './getShipment.path.ts';
+import v32 from './getShipment.query.ts';
+import v33 from './createWebhookEndpoint.path.ts';
+import v34 from './createWebhookEndpoint.query.ts';
+import v35 from './createWebhookEndpoint.body.ts';
+import v36 from './listWebhookEndpoints.path.ts';
+import v37 from './listWebhookEndpoints.query.ts';
+import v38 from './getWebhookEndpoint.path.ts';
+import v39 from './getWebhookEndpoint.query.ts';
+import v40 from './deleteWebhookEndpoint.path.ts';
+import v41 from './deleteWebhookEndpoint.query.ts';
+import v42 from './rotateWebhookEndpointSecret.path.ts';
+import v43 from './rotateWebhookEndpointSecret.query.ts';
+import v44 from './sendWebhookEndpointTest.path.ts';
+import v45 from './sendWebhookEndpointTest.query.ts';
+import v46 from './listWebhookEventTypes.path.ts';
+import v47 from './listWebhookEventTypes.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
@@ -62,19 +73,30 @@ export const apiValidators: Record<string, CompiledValidator> = {
   "listItems.query": v19,
   "getItem.path": v20,
   "getItem.query": v21,
-  "createWebhookEndpoint.path": v22,
-  "createWebhookEndpoint.query": v23,
-  "createWebhookEndpoint.body": v24,
-  "listWebhookEndpoints.path": v25,
-  "listWebhookEndpoints.query": v26,
-  "getWebhookEndpoint.path": v27,
-  "getWebhookEndpoint.query": v28,
-  "deleteWebhookEndpoint.path": v29,
-  "deleteWebhookEndpoint.query": v30,
-  "rotateWebhookEndpointSecret.path": v31,
-  "rotateWebhookEndpointSecret.query": v32,
-  "sendWebhookEndpointTest.path": v33,
-  "sendWebhookEndpointTest.query": v34,
-  "listWebhookEventTypes.path": v35,
-  "listWebhookEventTypes.query": v36,
+  "listRecalls.path": v22,
+  "listRecalls.query": v23,
+  "getRecall.path": v24,
+  "getRecall.query": v25,
+  "reportRecallStock.path": v26,
+  "reportRecallStock.query": v27,
+  "reportRecallStock.body": v28,
+  "listShipments.path": v29,
+  "listShipments.query": v30,
+  "getShipment.path": v31,
+  "getShipment.query": v32,
+  "createWebhookEndpoint.path": v33,
+  "createWebhookEndpoint.query": v34,
+  "createWebhookEndpoint.body": v35,
+  "listWebhookEndpoints.path": v36,
+  "listWebhookEndpoints.query": v37,
+  "getWebhookEndpoint.path": v38,
+  "getWebhookEndpoint.query": v39,
+  "deleteWebhookEndpoint.path": v40,
+  "deleteWebhookEndpoint.query": v41,
+  "rotateWebhookEndpointSecret.path": v42,
+  "rotateWebhookEndpointSecret.query": v43,
+  "sendWebhookEndpointTest.path": v44,
+  "sendWebhookEndpointTest.query": v45,
+  "listWebhookEventTypes.path": v46,
+  "listWebhookEventTypes.query": v47,
 };
