@@ -38,7 +38,7 @@ export const apiKeysDe: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.create.write': 'Schreiben',
   'apiKeys.create.scopeLabel': '{resource}: {access}',
   'apiKeys.create.expires': 'Läuft ab am',
-  'apiKeys.create.expiresHint': 'Höchstens ein Jahr ab heute (UTC). Der Schlüssel gilt bis zum Beginn dieses Tages.',
+  'apiKeys.create.expiresHint': 'Höchstens ein Jahr ab heute; der Schlüssel erlischt an diesem Tag zur Uhrzeit seiner Erstellung (UTC).',
   'apiKeys.create.confirmHeading': 'Bestätigen Sie, dass Sie es sind',
   'apiKeys.create.confirmIntro': 'Ein Schlüssel gibt einem System dauerhaft Zugriff auf die Daten Ihrer Organisation: Bestätigen Sie mit Ihrem Passwort oder einem Ihrer Passkeys.',
   'apiKeys.create.password': 'Ihr aktuelles Passwort',

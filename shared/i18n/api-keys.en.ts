@@ -36,7 +36,7 @@ export const apiKeysEn = {
   'apiKeys.create.write': 'Write',
   'apiKeys.create.scopeLabel': '{resource}: {access}',
   'apiKeys.create.expires': 'Expires on',
-  'apiKeys.create.expiresHint': 'At most a year from today (UTC). The key stops working at the start of that day.',
+  'apiKeys.create.expiresHint': 'At most a year from today; the key stops working on that day, at the time of day it was created (UTC).',
   'apiKeys.create.confirmHeading': 'Confirm it is you',
   'apiKeys.create.confirmIntro': 'A key gives a system lasting access to your organisation\'s records: confirm with your password or one of your passkeys.',
   'apiKeys.create.password': 'Your current password',

@@ -38,7 +38,7 @@ export const apiKeysZhCN: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.create.write': '写入',
   'apiKeys.create.scopeLabel': '{resource}：{access}',
   'apiKeys.create.expires': '到期日',
-  'apiKeys.create.expiresHint': '最长为自今日（UTC）起一年。密钥自该日零时起失效。',
+  'apiKeys.create.expiresHint': '最长为自今日起一年；密钥在该日与创建时相同的时刻（UTC）失效。',
   'apiKeys.create.confirmHeading': '确认是您本人',
   'apiKeys.create.confirmIntro': '密钥使系统能够长期访问贵组织的记录：请用您的密码或您的一个通行密钥确认。',
   'apiKeys.create.password': '当前密码',

@@ -152,7 +152,6 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.record.organisation': 'Organisation',
   'audit.record.outbox_event': 'ERP-Ereignis',
   'audit.record.passkey': 'Passkey',
-  'audit.record.api_key': 'API-Schlüssel',
   'audit.record.purchase_order': 'Bestellung',
   'audit.record.recall': 'Rückruf',
   'audit.record.recall_acknowledgement': 'Rückrufantwort',

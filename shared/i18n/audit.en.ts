@@ -159,7 +159,6 @@ export const auditEn = {
   'audit.record.organisation': 'Organisation',
   'audit.record.outbox_event': 'ERP event',
   'audit.record.passkey': 'Passkey',
-  'audit.record.api_key': 'API key',
   'audit.record.purchase_order': 'Purchase order',
   'audit.record.recall': 'Recall',
   'audit.record.recall_acknowledgement': 'Recall reply',

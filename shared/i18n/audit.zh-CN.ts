@@ -161,7 +161,6 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.record.organisation': '组织',
   'audit.record.outbox_event': 'ERP 事件',
   'audit.record.passkey': '通行密钥',
-  'audit.record.api_key': 'API 密钥',
   'audit.record.purchase_order': '采购订单',
   'audit.record.recall': '召回',
   'audit.record.recall_acknowledgement': '召回回复',
