@@ -56,8 +56,9 @@ describe('apiReference', () => {
     expect(reference.tags[0]!.description).toBe('Lot data.');
   });
 
-  it('reads the scope from x-scope or the security requirement', () => {
+  it('reads the scope from x-scope or the security requirement, unless told it by operationId', () => {
     expect(reference.tags[0]!.operations.map((o) => o.scope)).toEqual(['lots:read', 'lots:write']);
+    expect(apiReference(document, { getLot: 'items:read', submitLot: null }).tags[0]!.operations.map((o) => o.scope)).toEqual(['items:read', null]);
   });
 
   it('lists shared and referenced parameters', () => {

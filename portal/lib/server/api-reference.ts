@@ -92,8 +92,10 @@ function resolve(doc: Json, value: unknown): Json {
   return asJson(v.$ref.slice(2).split('/').reduce<unknown>((node, key) => asJson(node)[key], doc));
 }
 
-/** The scope the operation needs: `x-scope`, else the first scope its security requirement names. */
-function scopeOf(operation: Json): string | null {
+/** The scope the operation needs: the one `scopes` knows, `x-scope`, else the first its security requirement names. */
+function scopeOf(operation: Json, scopes: Record<string, string | null>): string | null {
+  const known = scopes[text(operation.operationId)];
+  if (known !== undefined) return known;
   if (typeof operation['x-scope'] === 'string') return operation['x-scope'];
   for (const requirement of Array.isArray(operation.security) ? operation.security : []) {
     for (const scopes of Object.values(asJson(requirement))) if (Array.isArray(scopes) && scopes.length) return String(scopes[0]);
@@ -112,7 +114,7 @@ function exampleOf(media: Json): string | null {
   return first ? pretty(asJson(first).value) : null;
 }
 
-function operationView(doc: Json, path: string, method: string, operation: Json, shared: unknown[]): OperationView {
+function operationView(doc: Json, path: string, method: string, operation: Json, shared: unknown[], scopes: Record<string, string | null>): OperationView {
   const parameters = [...shared, ...(Array.isArray(operation.parameters) ? operation.parameters : [])].map((p) => {
     const param = resolve(doc, p);
     return { name: text(param.name), in: text(param.in), type: typeText(param.schema), required: param.required === true, description: text(param.description) };
@@ -124,7 +126,7 @@ function operationView(doc: Json, path: string, method: string, operation: Json,
     path,
     summary: text(operation.summary),
     description: text(operation.description),
-    scope: scopeOf(operation),
+    scope: scopeOf(operation, scopes),
     parameters,
     requestBody: body ? { contentType: body.contentType, schema: schemaView(body.media.schema, doc), example: exampleOf(body.media) } : null,
     responses: Object.entries(asJson(operation.responses)).map(([status, r]) => {
@@ -135,8 +137,12 @@ function operationView(doc: Json, path: string, method: string, operation: Json,
   };
 }
 
-/** The document as the reference page shows it: tags in the document's order (then as met), operations in path order. */
-export function apiReference(document: unknown): ApiReference {
+/**
+ * The document as the reference page shows it: tags in the document's order (then as met),
+ * operations in path order. `scopes` names each operation's scope by operationId where the
+ * document says it only in prose.
+ */
+export function apiReference(document: unknown, scopes: Record<string, string | null> = {}): ApiReference {
   const doc = asJson(document);
   const info = asJson(doc.info);
   const tags = new Map<string, { name: string; description: string; operations: OperationView[] }>();
@@ -146,7 +152,7 @@ export function apiReference(document: unknown): ApiReference {
     for (const method of methods) {
       const operation = pathItem[method];
       if (!operation) continue;
-      const view = operationView(doc, path, method, asJson(operation), Array.isArray(pathItem.parameters) ? pathItem.parameters : []);
+      const view = operationView(doc, path, method, asJson(operation), Array.isArray(pathItem.parameters) ? pathItem.parameters : [], scopes);
       for (const tag of (asJson(operation).tags as string[] | undefined) ?? ['API']) {
         if (!tags.has(tag)) tags.set(tag, { name: tag, description: '', operations: [] });
         tags.get(tag)!.operations.push(view);
