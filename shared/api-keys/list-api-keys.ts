@@ -1,7 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { apiKeyState, apiResourcesByKind, requireKeyAdministrator, usesApiKeys, type ApiKeyState } from './key-administration.ts';
-import type { ApiResource, ApiScope } from './scopes.ts';
+import { apiKeyState, requireKeyAdministrator, type ApiKeyState } from './key-administration.ts';
+import { apiResources, scopesForKind, type ApiResource, type ApiScope } from './scopes.ts';
 
 export interface ApiKeySummary {
   id: string;
@@ -59,6 +59,7 @@ export async function listApiKeys(ctx: UseCaseContext, actor: Actor): Promise<Ap
     revokedAt: r.revoked_at,
     revokedBy: r.revoked_by,
   }));
-  const usable = usesApiKeys(actor.organisationKind);
-  return { keys, resources: apiResourcesByKind[actor.organisationKind], permissions: { create: usable, revoke: true } };
+  const allowed = scopesForKind(actor.organisationKind);
+  const resources = apiResources.filter((r) => allowed.includes(`${r}:read`));
+  return { keys, resources, permissions: { create: allowed.length > 0, revoke: true } };
 }
