@@ -74,6 +74,7 @@ describe('API key journey', () => {
     await created.getByText('Copied to the clipboard.').waitFor();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
     await page.locator('[data-testid="api-key"][data-name="ERP export"][data-state="active"]').waitFor();
+    await created.screenshot({ path: '/tmp/lotbridge-api-keys-created.png' });
 
     const answer = await me(token);
     expect(answer.status).toBe(200);
@@ -87,7 +88,7 @@ describe('API key journey', () => {
     await page.screenshot({ path: '/tmp/lotbridge-api-keys-en.png', fullPage: true });
 
     const row = page.locator('[data-testid="api-key"][data-name="ERP export"]');
-    await row.getByText('Revoke', { exact: true }).click();
+    await row.getByLabel('Revoke the key ERP export').click();
     await row.getByText('Every system using it is refused from now on').waitFor();
     await postsForm(page, '/api-keys', () => row.getByTestId('confirm-revoke').click());
     await page.locator('[data-testid="api-key"][data-name="ERP export"][data-state="revoked"]').waitFor();
@@ -112,7 +113,7 @@ describe('API key journey', () => {
     for (const id of operationIds) await page.locator(`[data-testid="api-operation"][data-operation="${id}"]`).first().waitFor();
     const getMe = page.locator('[data-testid="api-operation"][data-operation="getMe"]');
     expect(await getMe.getByRole('heading', { level: 3 }).textContent()).toContain('GET /api/v1/me');
-    await page.getByTestId('getting-started').getByText('Authorization: Bearer').waitFor();
+    await page.getByTestId('getting-started').getByText(`curl -H "Authorization: Bearer $LOTBRIDGE_KEY" ${server.url.replace(/\/$/, '')}/api/v1/me`).waitFor();
     expect(await page.getByTestId('openapi-link').getAttribute('href')).toBe('/api/v1/openapi.json');
     await page.screenshot({ path: '/tmp/lotbridge-api-keys-reference.png', fullPage: true });
     expect(pageErrors).toEqual([]);

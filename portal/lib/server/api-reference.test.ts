@@ -42,7 +42,8 @@ const document = {
         required: ['gtin'],
         properties: { gtin: { type: 'string', description: 'GTIN-14.' }, expiry: { type: 'string', format: 'date' }, serials: { type: 'array', items: { $ref: '#/components/schemas/Serial' } } },
       },
-      Problem: { type: 'object', properties: { code: { type: 'string' } } },
+      Problem: { type: 'object', properties: { code: { type: 'string' }, errors: { type: 'array', items: { type: 'object', required: ['code'], properties: { code: { type: 'string' } } } } } },
+      Me: { type: 'object', properties: { apiKey: { type: 'object', properties: { id: { type: 'string' } } } } },
       Serial: { type: 'string' },
     },
   },
@@ -86,7 +87,21 @@ describe('apiReference', () => {
     expect(reference.schemas.map((s) => [s.name, s.type])).toEqual([
       ['Lot', 'object'],
       ['Problem', 'object'],
+      ['Me', 'object'],
       ['Serial', 'string'],
+    ]);
+  });
+
+  it('lists the properties of inline objects beneath theirs, by a dotted name', () => {
+    const fields = (name: string) => reference.schemas.find((s) => s.name === name)!.fields.map((f) => [f.name, f.type, f.required]);
+    expect(fields('Me')).toEqual([
+      ['apiKey', 'object', false],
+      ['apiKey.id', 'string', false],
+    ]);
+    expect(fields('Problem')).toEqual([
+      ['code', 'string', false],
+      ['errors', 'array of object', false],
+      ['errors[].code', 'string', true],
     ]);
   });
 

@@ -70,19 +70,26 @@ function refOf(schema: unknown): string | null {
   return null;
 }
 
+/**
+ * An object's properties as rows; an inline object (or array of them) adds its own properties
+ * beneath with a dotted name (`apiKey.scopes`, `lines[].gtin`), so nothing hides behind "object".
+ */
+function fieldsOf(target: Json, prefix = '', depth = 0): SchemaField[] {
+  const required = new Set(Array.isArray(target.required) ? (target.required as string[]) : []);
+  return Object.entries(asJson(target.properties)).flatMap(([field, p]) => {
+    const property = asJson(p);
+    const row = { name: prefix + field, type: typeText(p), ref: refOf(p), required: required.has(field), description: text(property.description) };
+    const inner = property.properties ? property : asJson(property.items).properties ? asJson(property.items) : null;
+    if (!inner || depth >= 3) return [row];
+    return [row, ...fieldsOf(inner, `${prefix}${field}${inner === property ? '' : '[]'}.`, depth + 1)];
+  });
+}
+
 function schemaView(schema: unknown, doc: Json): SchemaView {
   const s = asJson(schema);
   const name = s.$ref ? refName(s.$ref) : null;
   const target = name ? asJson(asJson(asJson(doc.components).schemas)[name]) : s;
-  const required = new Set(Array.isArray(target.required) ? (target.required as string[]) : []);
-  const fields = Object.entries(asJson(target.properties)).map(([field, p]) => ({
-    name: field,
-    type: typeText(p),
-    ref: refOf(p),
-    required: required.has(field),
-    description: text(asJson(p).description),
-  }));
-  return { name, type: typeText(target), description: text(target.description), fields };
+  return { name, type: typeText(target), description: text(target.description), fields: fieldsOf(target) };
 }
 
 /** Follows a `$ref` into the document (`#/components/responses/NotFound`). */
