@@ -12,7 +12,7 @@ import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { ensurePortalBuilt } from '../support/portal.ts';
 import { startServer, type RunningServer } from '../support/server.ts';
-import { launchChromium, mainNav, newVisitor, postsForm, signInAsDemo } from '../support/browser.ts';
+import { addVirtualAuthenticator, launchChromium, mainNav, newVisitor, postsForm, signInAsDemo, waitForPasskeysPageReady } from '../support/browser.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
 
@@ -98,6 +98,32 @@ describe('API key journey', () => {
     await page.getByRole('heading', { level: 1, name: 'API 密钥' }).waitFor();
     await page.screenshot({ path: '/tmp/lotbridge-api-keys-zh-CN.png', fullPage: true });
     await postsForm(page, '/lang', () => page.getByRole('combobox', { name: '语言' }).selectOption({ label: 'English' }));
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  test('a key may be confirmed with one of the administrator\'s passkeys instead of the password', async () => {
+    const { context, page, pageErrors } = await newVisitor(browser, server.url);
+    const authenticator = await addVirtualAuthenticator(context, page);
+    await signInAsDemo(page, admin.email);
+    await page.goto('/account/passkeys');
+    await waitForPasskeysPageReady(page);
+    await page.getByLabel('Name for this passkey').fill('Work laptop');
+    await page.getByLabel('Your current password').fill(demoPassword);
+    await page.getByRole('button', { name: 'Add a passkey' }).click();
+    await page.getByRole('table').getByRole('cell', { name: 'Work laptop', exact: true }).waitFor();
+    const signCount = (await authenticator.credentials())[0]!.signCount;
+
+    await page.goto('/api-keys');
+    const form = page.getByTestId('create-form');
+    await form.getByRole('radio', { name: 'one of my passkeys' }).check();
+    expect(await form.getByLabel('Your current password').count()).toBe(0);
+    await form.getByLabel('Name', { exact: true }).fill('Warehouse');
+    await form.getByRole('checkbox', { name: 'Purchase orders: read' }).check();
+    await postsForm(page, '/api-keys', () => form.getByRole('button', { name: 'Create key' }).click());
+    const token = await page.getByTestId('created').getByTestId('token').inputValue();
+    expect((await me(token)).status).toBe(200);
+    expect((await authenticator.credentials())[0]!.signCount).toBeGreaterThan(signCount);
     expect(pageErrors).toEqual([]);
     await context.close();
   });
