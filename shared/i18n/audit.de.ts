@@ -79,6 +79,7 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.act.organisation.recall_contacts_set': 'Rückrufkontakte festgelegt',
   'audit.act.passkey.registered': 'Passkey hinzugefügt',
   'audit.act.passkey.removed': 'Passkey entfernt',
+  'audit.act.api_key.revoked': 'API-Schlüssel widerrufen',
   'audit.act.purchase_order.sent_as_orders': 'Bestellung als EDIFACT ORDERS gesendet',
   'audit.act.recall.closed': 'Rückruf abgeschlossen',
   'audit.act.recall.consignee_added': 'Empfänger zum Rückruf hinzugefügt',

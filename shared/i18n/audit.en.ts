@@ -84,6 +84,7 @@ export const auditEn = {
   'audit.act.organisation.consignee_type_set': 'Consignee type set',
   'audit.act.passkey.registered': 'Passkey added',
   'audit.act.passkey.removed': 'Passkey removed',
+  'audit.act.api_key.revoked': 'API key revoked',
   'audit.act.purchase_order.sent_as_orders': 'Purchase order sent as EDIFACT ORDERS',
   'audit.act.recall.closed': 'Recall closed',
   'audit.act.recall.consignee_added': 'Recall consignee added',

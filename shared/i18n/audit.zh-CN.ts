@@ -86,6 +86,7 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.organisation.consignee_type_set': '收货单位类型已设置',
   'audit.act.passkey.registered': '通行密钥已添加',
   'audit.act.passkey.removed': '通行密钥已移除',
+  'audit.act.api_key.revoked': 'API 密钥已吊销',
   'audit.act.purchase_order.sent_as_orders': '采购订单已以 EDIFACT ORDERS 发送',
   'audit.act.recall.closed': '召回已关闭',
   'audit.act.recall.consignee_added': '召回收货方已添加',

@@ -20,6 +20,7 @@ import { auditDe } from './audit.de.ts';
 import { credentialsDe } from './credentials.de.ts';
 import { commonDe } from './common.de.ts';
 import { usersDe } from './users.de.ts';
+import { apiKeysDe } from './api-keys.de.ts';
 import { trustHttpDe } from './trust-http.de.ts';
 import { layoutDe } from './layout.de.ts';
 import { authDe } from './auth.de.ts';
@@ -66,6 +67,7 @@ export const de: Record<MessageKey, string> = {
   ...credentialsDe,
   ...commonDe,
   ...usersDe,
+  ...apiKeysDe,
   ...trustHttpDe,
   ...layoutDe,
   ...authDe,

@@ -19,6 +19,7 @@ import { auditEn } from './audit.en.ts';
 import { credentialsEn } from './credentials.en.ts';
 import { commonEn } from './common.en.ts';
 import { usersEn } from './users.en.ts';
+import { apiKeysEn } from './api-keys.en.ts';
 import { trustHttpEn } from './trust-http.en.ts';
 import { layoutEn } from './layout.en.ts';
 import { authEn } from './auth.en.ts';
@@ -61,6 +62,7 @@ export const en = {
   ...credentialsEn,
   ...commonEn,
   ...usersEn,
+  ...apiKeysEn,
   ...trustHttpEn,
   ...layoutEn,
   ...authEn,

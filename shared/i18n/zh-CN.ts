@@ -20,6 +20,7 @@ import { auditZhCN } from './audit.zh-CN.ts';
 import { credentialsZhCN } from './credentials.zh-CN.ts';
 import { commonZhCN } from './common.zh-CN.ts';
 import { usersZhCN } from './users.zh-CN.ts';
+import { apiKeysZhCN } from './api-keys.zh-CN.ts';
 import { trustHttpZhCN } from './trust-http.zh-CN.ts';
 import { layoutZhCN } from './layout.zh-CN.ts';
 import { authZhCN } from './auth.zh-CN.ts';
@@ -62,6 +63,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...credentialsZhCN,
   ...commonZhCN,
   ...usersZhCN,
+  ...apiKeysZhCN,
   ...trustHttpZhCN,
   ...layoutZhCN,
   ...authZhCN,
