@@ -35,6 +35,7 @@ import { ordersDe } from './orders.de.ts';
 import { timeZonesDe } from './time-zones.de.ts';
 import { recallDueDe } from './recall-due.de.ts';
 import { recallClosingDe } from './recall-closing.de.ts';
+import { apiOrdersDe } from './api-orders.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -78,4 +79,5 @@ export const de: Record<MessageKey, string> = {
   ...timeZonesDe,
   ...recallDueDe,
   ...recallClosingDe,
+  ...apiOrdersDe,
 };

@@ -34,6 +34,7 @@ import { ordersEn } from './orders.en.ts';
 import { timeZonesEn } from './time-zones.en.ts';
 import { recallDueEn } from './recall-due.en.ts';
 import { recallClosingEn } from './recall-closing.en.ts';
+import { apiOrdersEn } from './api-orders.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -73,6 +74,7 @@ export const en = {
   ...timeZonesEn,
   ...recallDueEn,
   ...recallClosingEn,
+  ...apiOrdersEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -35,6 +35,7 @@ import { ordersZhCN } from './orders.zh-CN.ts';
 import { timeZonesZhCN } from './time-zones.zh-CN.ts';
 import { recallDueZhCN } from './recall-due.zh-CN.ts';
 import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
+import { apiOrdersZhCN } from './api-orders.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -74,4 +75,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...timeZonesZhCN,
   ...recallDueZhCN,
   ...recallClosingZhCN,
+  ...apiOrdersZhCN,
 };

@@ -1,0 +1,6 @@
+import type { apiOrdersEn } from './api-orders.en.ts';
+
+/** Deutsche Texte dessen, was die Partner-REST-API zu Bestellungen und Rechnungen hinzufügt (in de.ts zusammengeführt). */
+export const apiOrdersDe: Record<keyof typeof apiOrdersEn, string> = {
+  'orders.source.api': 'über die REST-API ({number})',
+};
