@@ -29,10 +29,11 @@ export interface InvoiceListItem {
   currency: string;
   grossTotal: string;
   poNumber: string;
+  purchaseOrderId: string;
   state: InvoiceState;
   submittedAt: string;
   /** The ERP's most recent status report, or null before the first. */
-  erpStatus: { status: ErpInvoiceStatus; reason: string | null; paidOn: string | null; occurredAt: string } | null;
+  erpStatus: { status: ErpInvoiceStatus; reason: string | null; paidOn: string | null; occurredAt: string; receivedAt: string } | null;
   supplier: { organisationId: string; name: string };
 }
 
@@ -66,6 +67,7 @@ type ListRow = {
   currency: string;
   gross_total: string;
   po_number: string;
+  purchase_order_id: string;
   state: InvoiceState;
   submitted_at: string;
   organisation_id: string;
@@ -74,10 +76,11 @@ type ListRow = {
   reason: string | null;
   paid_on: string | null;
   occurred_at: string | null;
+  received_at: string | null;
 };
 
-const select = `i.id, i.invoice_number, i.invoice_date, i.due_date, i.currency, i.gross_total, po.po_number, i.state, i.submitted_at,
-             i.organisation_id, o.name AS supplier_name, s.status, s.reason, s.paid_on, s.occurred_at`;
+const select = `i.id, i.invoice_number, i.invoice_date, i.due_date, i.currency, i.gross_total, po.po_number, i.purchase_order_id, i.state, i.submitted_at,
+             i.organisation_id, o.name AS supplier_name, s.status, s.reason, s.paid_on, s.occurred_at, s.received_at`;
 const joins = `FROM invoices i
        JOIN purchase_orders po ON po.id = i.purchase_order_id
        JOIN organisations o ON o.id = i.organisation_id
@@ -117,9 +120,10 @@ function toItem(r: ListRow): InvoiceListItem {
     currency: r.currency,
     grossTotal: r.gross_total,
     poNumber: r.po_number,
+    purchaseOrderId: r.purchase_order_id,
     state: r.state,
     submittedAt: r.submitted_at,
-    erpStatus: r.status ? { status: r.status, reason: r.reason, paidOn: r.paid_on, occurredAt: r.occurred_at! } : null,
+    erpStatus: r.status ? { status: r.status, reason: r.reason, paidOn: r.paid_on, occurredAt: r.occurred_at!, receivedAt: r.received_at! } : null,
     supplier: { organisationId: r.organisation_id, name: r.supplier_name },
   };
 }
