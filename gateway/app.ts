@@ -9,6 +9,7 @@ import { erpRoutes } from './erp/index.ts';
 import { metricsAccess } from './middleware/metrics-access/index.ts';
 import { securityHeaders } from './middleware/security-headers/index.ts';
 import { as2Routes } from './as2/index.ts';
+import { apiRoutes } from './api/index.ts';
 import { useCaseContext } from './middleware/use-case-context/index.ts';
 import { checkDatabase } from '../shared/db/check-database.ts';
 import { readStoredGauges, webhookDeliveryStates } from '../shared/read-stored-gauges.ts';
@@ -20,7 +21,7 @@ export function isGatewayPath(pathname: string): boolean {
   return gatewayPrefixes.some((p) => (p.endsWith('/') ? pathname.startsWith(p) : pathname === p || pathname.startsWith(p + '/')));
 }
 
-/** The machine-to-machine door: health, metrics, AS2 and the ERP's webhooks (the REST API comes later). */
+/** The machine-to-machine door: health, metrics, AS2, the ERP's webhooks and the partner REST API (/api/v1). */
 export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
   const metrics = httpMetrics();
   const gateway = new Hono<GatewayEnv>();
@@ -62,6 +63,7 @@ export function createGateway(app: () => AppContext): Hono<GatewayEnv> {
 
   gateway.route('/erp', erpRoutes());
   gateway.route('/as2', as2Routes());
+  gateway.route('/api/v1', apiRoutes());
 
   gateway.notFound(notFoundProblem());
   gateway.onError(onProblem());

@@ -65,6 +65,8 @@ export interface Config {
   };
   /** Our EDIFACT identification (`EDI_ID`, "id:qualifier"): UNB sender and NAD+BY of the ORDERS we send. */
   edi: { id: string; qualifier: string };
+  /** The REST API (/api/v1): requests per key and minute (`API_RATE_LIMIT`), counted in the database across instances. */
+  api: { rateLimitPerMinute: number };
   http: HttpLimits;
   /**
    * `TRUST_PROXY=true`: a TLS-terminating proxy in front sets X-Forwarded-Proto/-Host/-For and
@@ -333,6 +335,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     as2: { id: as2Id(env), maxBytes: integer(env, 'AS2_MAX_MB', 256, 1, 4096) * 1024 * 1024 },
     edi: ediId(env),
+    api: { rateLimitPerMinute: integer(env, 'API_RATE_LIMIT', 600, 1, 1_000_000) },
     http: httpLimits(env),
     trustProxy: oneOf(env, 'TRUST_PROXY', 'false', ['true', 'false'] as const) === 'true',
     trustedProxies: trustedProxies(env),

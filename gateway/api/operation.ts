@@ -2,20 +2,16 @@
 // router (gateway/api/index.ts), which validates, authenticates, checks the scope and answers,
 // and by the OpenAPI generator (gateway/api/openapi.ts), which documents it. Nothing about an
 // operation is written twice.
-import type { Actor } from '../../shared/auth/actor.ts';
 import type { FilesContext } from '../../shared/context.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { ApiScope } from '../../shared/api-keys/scopes.ts';
+import type { ApiCaller } from '../../shared/api-keys/authenticate-api-key.ts';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). Named schemas come from `apiSchema()` (gateway/api/schemas.ts). */
 export type JsonSchema = { [keyword: string]: unknown };
 
-/** Who is calling: the API key's technical user, in the key's organisation. */
-export interface ApiCaller {
-  actor: Actor;
-  apiKeyId: string;
-  scopes: readonly ApiScope[];
-}
+/** Who is calling: the API key's technical user, in the key's organisation (shared/api-keys/authenticate-api-key.ts). */
+export type { ApiCaller } from '../../shared/api-keys/authenticate-api-key.ts';
 
 export interface ApiRequest<Body = unknown> {
   caller: ApiCaller;
@@ -52,8 +48,8 @@ export interface ApiOperation {
   tags: string[];
   summary: string;
   description?: string;
-  /** The scope the key needs (write implies read). */
-  scope: ApiScope;
+  /** The scope the key needs (write implies read); absent: any valid key (only `GET /me`). */
+  scope?: ApiScope;
   /** An object schema of the path parameters. */
   pathParams?: JsonSchema;
   /** An object schema of the query parameters (list operations spread `listQuery(...)`: cursor, limit, sort). */

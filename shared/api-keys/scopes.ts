@@ -19,3 +19,18 @@ export function scopeGrants(granted: readonly ApiScope[], needed: ApiScope): boo
   const [resource, access] = needed.split(':') as [ApiResource, ApiAccess];
   return access === 'read' && granted.includes(`${resource}:write`);
 }
+
+/**
+ * The resources a key of each kind of organisation may be given (written once: the portal's form
+ * offers these and createApiKey refuses the others). Manufacturers use the portal and EDI, not keys.
+ */
+export const apiResourcesByKind: Record<'supplier' | 'distributor', readonly ApiResource[]> = {
+  supplier: ['lots', 'certificates', 'invoices', 'orders', 'items', 'webhooks'],
+  distributor: ['recalls', 'shipments', 'items', 'webhooks'],
+};
+
+/** The scopes a key of an organisation of this kind may hold (none for a manufacturer). */
+export function scopesForKind(kind: string): readonly ApiScope[] {
+  const resources = (apiResourcesByKind as Record<string, readonly ApiResource[] | undefined>)[kind] ?? [];
+  return apiScopes.filter((s) => resources.includes(s.split(':')[0] as ApiResource));
+}

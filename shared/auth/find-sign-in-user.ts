@@ -17,14 +17,17 @@ export interface SignInUser {
   role: Role;
 }
 
-/** The user with the membership a session opens into (the earliest, one per user today). */
+/**
+ * The person with the membership a session opens into (the earliest, one per user today). An API
+ * key's technical user (users.kind = 'api_key') is never found: it has no way to sign in.
+ */
 export async function findSignInUser(db: Db, by: { email: string } | { id: string }): Promise<SignInUser | undefined> {
   const [column, value] = 'email' in by ? ['u.email', by.email] : ['u.id', by.id];
   return db.get<SignInUser>(
     `SELECT u.id, u.email, u.display_name, u.password_hash, u.failed_attempts, u.locked_until, u.disabled_at,
             m.organisation_id, m.role
        FROM users u JOIN memberships m ON m.user_id = u.id
-      WHERE ${column} = ?
+      WHERE ${column} = ? AND u.kind = 'person'
       ORDER BY m.created_at LIMIT 1`,
     [value],
   );

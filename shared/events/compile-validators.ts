@@ -21,30 +21,49 @@ function moduleName(schema: object): string {
   return id.slice(id.lastIndexOf('/') + 1).replace(/\.schema\.json$/, '');
 }
 
+export interface CompileOptions {
+  /** Schemas the compiled one may $ref (by their $id). */
+  references: object[];
+  /** The first line of the module: what generated it, from what. */
+  header: string;
+  /** Query and path parameters arrive as strings: coerce them to the schema's integers and booleans (and a single value to an array). */
+  coerceTypes?: 'array';
+}
+
+/** The Ajv options both the generated modules and a run-time compile (tests only) use. */
+export function ajvOptions(options: Pick<CompileOptions, 'coerceTypes'> = {}) {
+  return {
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    useDefaults: true,
+    ...(options.coerceTypes && { coerceTypes: options.coerceTypes }),
+  } as const;
+}
+
 /**
  * One schema's validator as an ES module. A fresh Ajv per schema keeps each module's names
  * independent of the others. Formats are referenced from runtime.ts (`formats.date`), never
  * inlined; Ajv's `require()`s of its runtime helpers (ucs2length, equal) are pointed at runtime.ts too.
  */
-function compileOne(schema: object): string {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    allowUnionTypes: true,
-    code: { source: true, esm: true, lines: true, formats: _`formats` },
-  });
+export function compileModule(schema: object, options: CompileOptions): string {
+  const ajv = new Ajv2020({ ...ajvOptions(options), code: { source: true, esm: true, lines: true, formats: _`formats` } });
   for (const [name, format] of Object.entries(formats)) ajv.addFormat(name, format);
-  for (const s of sharedSchemas) if (s !== schema) ajv.addSchema(s);
+  for (const s of options.references) if (s !== schema) ajv.addSchema(s);
   const id = (schema as { $id: string }).$id;
   const validate = ajv.getSchema(id) ?? ajv.compile(schema);
   let code = standaloneCode(ajv, validate)
     .replaceAll('require("ajv/dist/runtime/ucs2length").default', 'ucs2length')
     .replaceAll('require("ajv/dist/runtime/equal").default', 'equal');
   const left = /require\([^)]*\)/.exec(code);
-  if (left) throw new Error(`${moduleName(schema)}: the generated code requires ${left[0]}, which runtime.ts does not provide`);
+  if (left) throw new Error(`${id}: the generated code requires ${left[0]}, which runtime.ts does not provide`);
   code = code.replace(/^"use strict";/, '');
-  return `${header}/* eslint-disable */\n// @ts-nocheck\nimport { equal, formats, ucs2length } from './runtime.ts';\n${code}\n`;
+  return `${options.header}/* eslint-disable */\n// @ts-nocheck\nimport { equal, formats, ucs2length } from './runtime.ts';\n${code}\n`;
+}
+
+function compileOne(schema: object): string {
+  return compileModule(schema, { references: sharedSchemas, header });
 }
 
 /** Every generated file by name: one module per schema and an index of them by $id. */
@@ -71,10 +90,14 @@ export function validatorModules(): Map<string, string> {
 
 /** Writes the modules into validators/ and removes generated ones no schema has any more. */
 export function writeValidatorModules(): string[] {
-  const files = validatorModules();
-  for (const f of readdirSync(validatorsDir)) {
-    if (f !== 'runtime.ts' && f.endsWith('.ts') && !files.has(f)) unlinkSync(validatorsDir + f);
+  return writeModules(validatorsDir, validatorModules());
+}
+
+/** Writes generated modules into `dir`, removing the generated ones (all but runtime.ts) no longer among them. */
+export function writeModules(dir: string, files: Map<string, string>): string[] {
+  for (const f of readdirSync(dir)) {
+    if (f !== 'runtime.ts' && f.endsWith('.ts') && !files.has(f)) unlinkSync(dir + f);
   }
-  for (const [name, code] of files) writeFileSync(validatorsDir + name, code);
+  for (const [name, code] of files) writeFileSync(dir + name, code);
   return [...files.keys()];
 }

@@ -27,6 +27,7 @@ import { searchDe } from './search.de.ts';
 import { supplierMailDe } from './supplier-mail.de.ts';
 import { webhooksDe } from './webhooks.de.ts';
 import { as2De } from './as2.de.ts';
+import { apiDe } from './api.de.ts';
 import { mailLogDe } from './mail-log.de.ts';
 import { lotsDe } from './lots.de.ts';
 import { certificatesDe } from './certificates.de.ts';
@@ -72,6 +73,7 @@ export const de: Record<MessageKey, string> = {
   ...webhooksDe,
   ...mailLogDe,
   ...as2De,
+  ...apiDe,
   ...lotsDe,
   ...certificatesDe,
   ...invoicesDe,

@@ -26,6 +26,7 @@ import { searchEn } from './search.en.ts';
 import { supplierMailEn } from './supplier-mail.en.ts';
 import { webhooksEn } from './webhooks.en.ts';
 import { as2En } from './as2.en.ts';
+import { apiEn } from './api.en.ts';
 import { mailLogEn } from './mail-log.en.ts';
 import { lotsEn } from './lots.en.ts';
 import { certificatesEn } from './certificates.en.ts';
@@ -67,6 +68,7 @@ export const en = {
   ...webhooksEn,
   ...mailLogEn,
   ...as2En,
+  ...apiEn,
   ...lotsEn,
   ...certificatesEn,
   ...invoicesEn,

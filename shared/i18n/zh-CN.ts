@@ -27,6 +27,7 @@ import { searchZhCN } from './search.zh-CN.ts';
 import { supplierMailZhCN } from './supplier-mail.zh-CN.ts';
 import { webhooksZhCN } from './webhooks.zh-CN.ts';
 import { as2ZhCN } from './as2.zh-CN.ts';
+import { apiZhCN } from './api.zh-CN.ts';
 import { mailLogZhCN } from './mail-log.zh-CN.ts';
 import { lotsZhCN } from './lots.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
@@ -68,6 +69,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...webhooksZhCN,
   ...mailLogZhCN,
   ...as2ZhCN,
+  ...apiZhCN,
   ...lotsZhCN,
   ...certificatesZhCN,
   ...invoicesZhCN,

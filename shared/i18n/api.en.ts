@@ -1,0 +1,13 @@
+/** English texts of the partner REST API's problems (/api/v1; spread into en.ts; zh-CN and de have the same keys). */
+export const apiEn = {
+  'api.problem.noScopes': 'Choose at least one scope.',
+  'api.problem.scopeNotAllowed': '"{scope}" is not a scope for this organisation (allowed: {allowed}).',
+  'api.problem.badExpiry': 'The key must expire within 1 to {max} days.',
+  'api.problem.badCursor': 'This cursor is not one this list handed out (or belongs to another sort order): start again without it.',
+  'api.problem.badJson': 'The body is not valid JSON.',
+  'api.problem.unknownParameter': 'Unknown parameter.',
+  'api.problem.fileRequired': 'Attach the file.',
+  'api.problem.badIdempotencyKey': 'The Idempotency-Key must be 1 to {max} printable characters.',
+  'api.problem.idempotencyKeyReused': 'This Idempotency-Key was used for another request: use a new key for a new request.',
+  'api.problem.idempotencyInProgress': 'A request with this Idempotency-Key is still being answered: retry after {seconds} s.',
+} as const;
