@@ -2,9 +2,37 @@
 import type { CompiledValidator } from '../../../shared/events/validators/index.ts';
 import v0 from './getMe.path.ts';
 import v1 from './getMe.query.ts';
+import v2 from './submitInvoice.path.ts';
+import v3 from './submitInvoice.query.ts';
+import v4 from './submitInvoice.body.ts';
+import v5 from './listInvoices.path.ts';
+import v6 from './listInvoices.query.ts';
+import v7 from './getInvoice.path.ts';
+import v8 from './getInvoice.query.ts';
+import v9 from './listOrders.path.ts';
+import v10 from './listOrders.query.ts';
+import v11 from './getOrder.path.ts';
+import v12 from './getOrder.query.ts';
+import v13 from './answerOrder.path.ts';
+import v14 from './answerOrder.query.ts';
+import v15 from './answerOrder.body.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
   "getMe.path": v0,
   "getMe.query": v1,
+  "submitInvoice.path": v2,
+  "submitInvoice.query": v3,
+  "submitInvoice.body": v4,
+  "listInvoices.path": v5,
+  "listInvoices.query": v6,
+  "getInvoice.path": v7,
+  "getInvoice.query": v8,
+  "listOrders.path": v9,
+  "listOrders.query": v10,
+  "getOrder.path": v11,
+  "getOrder.query": v12,
+  "answerOrder.path": v13,
+  "answerOrder.query": v14,
+  "answerOrder.body": v15,
 };
