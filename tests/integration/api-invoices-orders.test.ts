@@ -12,7 +12,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
-import { submitInvoice } from '../../shared/invoices/submit-invoice.ts';
+import { submitInvoice, type InvoiceSubmission } from '../../shared/invoices/submit-invoice.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
 import type { RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from '../support/portal.ts';
@@ -74,7 +74,7 @@ function order(poNumber: string, extra: Json = {}) {
 }
 
 /** A correct invoice for PO-API-1 (both lines, 13 % tax), with overrides. */
-function invoice(overrides: Json = {}) {
+function invoice(overrides: Partial<InvoiceSubmission> = {}): InvoiceSubmission {
   return {
     number: `API-${++n}-${Math.random().toString(36).slice(2, 7)}`,
     invoiceDate: '2026-03-20',
@@ -92,6 +92,13 @@ function invoice(overrides: Json = {}) {
     ...overrides,
   };
 }
+
+/** An invoice of one line of PO-API-2, tax free. */
+const oneLine = (poLine: 10 | 20, quantity: number) => {
+  const [gtin, price] = poLine === 10 ? [gtinA, 3.85] : [gtinB, 1.2345];
+  const net = (Math.round(quantity * price * 100) / 100).toFixed(2);
+  return invoice({ purchaseOrder: 'PO-API-2', lines: [{ poLine, gtin, quantity: String(quantity), unitPrice: String(price), taxRate: '0', lineNet: net }], netTotal: net, taxTotal: '0.00', grossTotal: net });
+};
 
 /** Every page of a list to its end, calling `between` after each page but the last. */
 async function allPages(client: ApiClient, path: string, between?: (page: number) => Promise<void>): Promise<{ ids: string[]; pages: number }> {
@@ -282,13 +289,13 @@ describe('POST /invoices', () => {
 describe('GET /invoices and /invoices/{invoiceId}', () => {
   it('pages through the supplier’s own invoices to the end, neither repeating nor skipping one when invoices are added between pages', async () => {
     const actor = await actorFor(db, supplier.email);
-    for (let i = 0; i < 5; i++) await submitInvoice(ctx, actor, { ...invoice({ purchaseOrder: 'PO-API-2' }), lines: [{ poLine: 10, gtin: gtinA, quantity: '1', unitPrice: '3.85', taxRate: '0', lineNet: '3.85' }], netTotal: '3.85', taxTotal: '0.00', grossTotal: '3.85' } as never);
+    for (let i = 0; i < 5; i++) await submitInvoice(ctx, actor, oneLine(10, 1));
     // Another supplier's invoice is never listed.
-    await submitInvoice(ctx, await actorFor(db, ningbo.email), invoice({ purchaseOrder: 'PO-API-NINGBO' }) as never);
+    await submitInvoice(ctx, await actorFor(db, ningbo.email), invoice({ purchaseOrder: 'PO-API-NINGBO' }));
     const added: string[] = [];
     const { ids, pages } = await allPages(api.supplier, '/invoices?limit=2', async (page) => {
       if (page === 1) {
-        const inv = await api.supplier.post<Json>('/invoices', invoice({ purchaseOrder: 'PO-API-2', lines: [{ poLine: 20, gtin: gtinB, quantity: '2', unitPrice: '1.2345', taxRate: '0', lineNet: '2.47' }], netTotal: '2.47', taxTotal: '0.00', grossTotal: '2.47' }));
+        const inv = await api.supplier.post<Json>('/invoices', oneLine(20, 2));
         expect(inv.status).toBe(201);
         added.push(inv.body.id as string);
       }
@@ -300,7 +307,7 @@ describe('GET /invoices and /invoices/{invoiceId}', () => {
     expect(ids).toEqual(mine.map((r) => r.id).filter((id) => !added.includes(id)));
     // Oldest first, it comes last, after every row that was there before.
     const asc = await allPages(api.supplier, '/invoices?limit=3&order=asc', async (page) => {
-      if (page === 0) added.push(((await submitInvoice(ctx, actor, invoice({ purchaseOrder: 'PO-API-2', lines: [{ poLine: 20, gtin: gtinB, quantity: '2', unitPrice: '1.2345', taxRate: '0', lineNet: '2.47' }], netTotal: '2.47', taxTotal: '0.00', grossTotal: '2.47' }) as never)).id));
+      if (page === 0) added.push(((await submitInvoice(ctx, actor, oneLine(20, 2))).id));
     });
     const mineAsc = await db.all<{ id: string }>('SELECT id FROM invoices WHERE organisation_id = ? ORDER BY submitted_at, id', [actor.organisationId]);
     expect(asc.ids).toEqual(mineAsc.map((r) => r.id));
@@ -351,7 +358,7 @@ describe('GET /invoices and /invoices/{invoiceId}', () => {
   });
 
   it('answers 404 for another supplier’s invoice and an unknown one, 403 without invoices:read, 401 for a revoked or expired key', async () => {
-    const theirs = await submitInvoice(ctx, await actorFor(db, ningbo.email), invoice({ purchaseOrder: 'PO-API-NINGBO' }) as never);
+    const theirs = await submitInvoice(ctx, await actorFor(db, ningbo.email), invoice({ purchaseOrder: 'PO-API-NINGBO' }));
     const res = await api.supplier.get(`/invoices/${theirs.id}`);
     expect(res.status).toBe(404);
     expect((res.body as Problem).code).toBe('not_found');

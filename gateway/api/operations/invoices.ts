@@ -67,6 +67,8 @@ export const InvoiceErpStatusSchema = apiSchema('InvoiceErpStatus', {
   },
 });
 
+const purchaseOrder = { type: 'object', required: ['id', 'poNumber'], additionalProperties: false, properties: { id: { type: 'string' }, poNumber: { type: 'string' } } };
+
 const totals = {
   type: 'object',
   required: ['net', 'tax', 'gross'],
@@ -86,7 +88,7 @@ export const InvoiceSchema = apiSchema('Invoice', {
     dueDate: date,
     currency: { type: 'string', description: 'ISO 4217: every amount of the invoice is in it.' },
     paymentTerms: { type: 'string' },
-    purchaseOrder: { type: 'object', required: ['id', 'poNumber'], additionalProperties: false, properties: { id: { type: 'string' }, poNumber: { type: 'string' } } },
+    purchaseOrder,
     lines: {
       type: 'array',
       items: {
@@ -130,7 +132,7 @@ export const InvoiceSummarySchema = apiSchema('InvoiceSummary', {
     dueDate: date,
     currency: { type: 'string' },
     grossTotal: decimal,
-    purchaseOrder: { type: 'object', required: ['id', 'poNumber'], additionalProperties: false, properties: { id: { type: 'string' }, poNumber: { type: 'string' } } },
+    purchaseOrder,
     state: { enum: [...invoiceStates] },
     submittedAt: dateTime,
     erpStatus: { oneOf: [InvoiceErpStatusSchema, { type: 'null' }] },
