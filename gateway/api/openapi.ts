@@ -52,6 +52,12 @@ function parameters(op: ApiOperation): unknown[] {
   return out;
 }
 
+/** The media type of the multipart file part: its schema's contentMediaType. */
+function fileTypeOf(schema: JsonSchema): string {
+  const file = (schema.properties as Record<string, JsonSchema> | undefined)?.[multipartFileField];
+  return typeof file?.contentMediaType === 'string' ? file.contentMediaType : 'application/octet-stream';
+}
+
 function requestBody(op: ApiOperation): unknown {
   if (!op.body) return undefined;
   if ('json' in op.body) {
@@ -59,7 +65,7 @@ function requestBody(op: ApiOperation): unknown {
   }
   return {
     required: true,
-    content: { 'multipart/form-data': { schema: op.body.multipart, encoding: { [multipartFileField]: { contentType: 'application/pdf, application/octet-stream' } } } },
+    content: { 'multipart/form-data': { schema: op.body.multipart, encoding: { [multipartFileField]: { contentType: fileTypeOf(op.body.multipart) } } } },
   };
 }
 
@@ -86,6 +92,11 @@ function responses(op: ApiOperation): Record<string, unknown> {
   return out;
 }
 
+function scopeNote(op: ApiOperation): string {
+  if (!op.scope) return 'Any valid key may call it.';
+  return op.scope.endsWith(':read') ? `Needs the scope \`${op.scope}\` (or \`${op.scope.replace(/:read$/, ':write')}\`).` : `Needs the scope \`${op.scope}\`.`;
+}
+
 /** The whole OpenAPI 3.1 document of `operations`, served from `server` (PUBLIC_URL + /api/v1). */
 export function openApiDocument(operations: readonly ApiOperation[], options: { server: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -94,7 +105,7 @@ export function openApiDocument(operations: readonly ApiOperation[], options: { 
     paths[op.path]![op.method] = {
       operationId: op.operationId,
       summary: op.summary,
-      description: [op.description, op.scope ? `Needs the scope \`${op.scope}\` (or \`${op.scope.replace(':read', ':write')}\`).` : 'Any valid key may call it.'].filter(Boolean).join('\n\n'),
+      description: [op.description, scopeNote(op)].filter(Boolean).join('\n\n'),
       tags: op.tags,
       parameters: parameters(op),
       ...(op.body && { requestBody: requestBody(op) }),

@@ -89,7 +89,7 @@ export async function sendExpiryReminders(ctx: UseCaseContext, options: ExpiryRe
       const certificate = toCertificate(row);
       const now = ctx.clock.now().toISOString();
       const members = await tx.all<{ email: string }>(
-        'SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = ? AND u.disabled_at IS NULL ORDER BY u.email',
+        "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organisation_id = ? AND u.disabled_at IS NULL AND u.kind = 'person' ORDER BY u.email",
         [certificate.supplier.organisationId],
       );
       const reminderId = newId('crem');

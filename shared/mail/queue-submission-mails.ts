@@ -34,7 +34,7 @@ export interface SubmissionMail {
 export async function queueSubmissionMails(tx: Tx, clock: Clock, mail: SubmissionMail): Promise<string[]> {
   const users = await tx.all<{ email: string; locale: string | null }>(
     `SELECT u.email, u.locale FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.organisation_id = ? AND m.role = 'supplier_user' AND u.disabled_at IS NULL AND u.submission_mail = 1
+      WHERE m.organisation_id = ? AND m.role = 'supplier_user' AND u.disabled_at IS NULL AND u.submission_mail = 1 AND u.kind = 'person'
       ORDER BY u.email`,
     [mail.organisationId],
   );

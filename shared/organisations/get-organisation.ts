@@ -22,7 +22,7 @@ export async function getOrganisation(ctx: UseCaseContext, actor: Actor, organis
   if (!org) throw new AppError('not_found', 'no such organisation');
   const members = await ctx.db.all<{ id: string; email: string; display_name: string; role: Role }>(
     `SELECT u.id, u.email, u.display_name, m.role FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.organisation_id = ? ORDER BY u.display_name`,
+      WHERE m.organisation_id = ? AND u.kind = 'person' ORDER BY u.display_name`,
     [org.id],
   );
   return {

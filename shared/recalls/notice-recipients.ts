@@ -7,7 +7,7 @@ import type { Tx } from '../db/index.ts';
  */
 export const noticeRecipientsSql = `CASE WHEN o.recall_contact_email IS NOT NULL THEN json_array(o.recall_contact_email)
   ELSE (SELECT json_group_array(u.email) FROM memberships AS m JOIN users AS u ON u.id = m.user_id
-        WHERE m.organisation_id = o.id AND m.role = 'distributor_user' AND u.disabled_at IS NULL) END`;
+        WHERE m.organisation_id = o.id AND m.role = 'distributor_user' AND u.disabled_at IS NULL AND u.kind = 'person') END`;
 
 /**
  * The addresses that may make an account from a notice's link (a code is mailed there): those

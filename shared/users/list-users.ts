@@ -55,7 +55,7 @@ export async function listUsers(ctx: UseCaseContext, actor: Actor, query: { orga
             m.organisation_id, o.name AS organisation_name, o.kind AS organisation_kind, m.role, m.administers,
             (SELECT max(i.expires_at) FROM user_invitations i WHERE i.user_id = u.id AND i.ended_at IS NULL) AS invitation_expires_at
        FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id
-      WHERE ${s.sql} ${only.sql}
+      WHERE ${s.sql} ${only.sql} AND u.kind = 'person'
       ORDER BY o.name, u.display_name, u.email`,
     [...s.args, ...only.args],
   );

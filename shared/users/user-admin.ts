@@ -44,7 +44,7 @@ export async function findAdministeredUser(db: Db | Tx, scope: AdministeredScope
   const row = await db.get<AdministeredUser>(
     `SELECT u.id, u.email, u.display_name, u.password_hash, u.disabled_at, m.organisation_id, o.name AS organisation_name, o.kind AS organisation_kind, m.role, m.administers
        FROM users u JOIN memberships m ON m.user_id = u.id JOIN organisations o ON o.id = m.organisation_id
-      WHERE u.id = ? AND ${s.sql}
+      WHERE u.id = ? AND ${s.sql} AND u.kind = 'person'
       ORDER BY m.created_at LIMIT 1`,
     [userId, ...s.args],
   );

@@ -21,6 +21,7 @@ import { addUser } from '../../shared/organisations/add-user.ts';
 import { approveCertificate } from '../../shared/certificates/approve-certificate.ts';
 import { rejectCertificate } from '../../shared/certificates/reject-certificate.ts';
 import { sendExpiryReminders, type SentReminder } from '../../shared/certificates/send-expiry-reminders.ts';
+import { createApiKey } from '../../shared/api-keys/create-api-key.ts';
 import { listCertificateExpiry } from '../../shared/certificates/list-certificate-expiry.ts';
 import { addDays, utcDay } from '../../shared/certificates/expiry.ts';
 import { createMailSender } from '../../shared/mail/mail-sender.ts';
@@ -110,6 +111,10 @@ describe('certificate expiry reminders (fixed clock)', () => {
       admin: await actorFor(t.db, admin.email),
       distributor: await actorFor(t.db, distributor.email),
     };
+    // An API key's technical user is a member of the supplier too, and no person to remind.
+    await t.db.run('UPDATE memberships SET administers = 1 WHERE user_id = ?', [as.colleague.userId]);
+    await createApiKey(t.ctx, as.colleague, { name: 'ERP export', scopes: ['certificates:read'] });
+    await t.db.run('UPDATE memberships SET administers = 0 WHERE user_id = ?', [as.colleague.userId]);
     // The supplier's users turned off the mail about QA's decisions (supplier-mail.test.ts covers
     // it): every mail here is a reminder, and reminders reach them all the same.
     for (const who of [as.supplier, as.colleague]) await setSubmissionMail(t.ctx, who, { on: false });

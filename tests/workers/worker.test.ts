@@ -13,6 +13,7 @@ import { generateIdentityKey } from '../../shared/edi/identity/generate-identity
 import { loadAs2Keys } from '../../shared/edi/identity/load-as2-keys.ts';
 import { addPartner } from '../../shared/edi/partners/add-partner.ts';
 import { loadCertificate, loadKeyPair, parseMdn, wrapAs2 } from '../../shared/as2/index.ts';
+import { createTestApiKey } from '../support/api-keys.ts';
 
 const supplier = demoUsers.find((u) => u.role === 'supplier_user')!;
 const gtinFrom = (first13: string) => first13 + gtinCheckDigit(first13);
@@ -22,6 +23,17 @@ describe('the Worker', () => {
     const res = await worker.fetch(`${origin}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('answers the REST API: GET /api/v1/me with a key, validated by the validators compiled ahead of time', async () => {
+    const key = await inLotbridge((app) => createTestApiKey(app, supplier.email, { name: 'on workerd', scopes: ['lots:read'] }));
+    const res = await worker.fetch(`${origin}/api/v1/me?unexpected=1`, { headers: { Authorization: `Bearer ${key.token}` } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ errors: [{ parameter: 'unexpected', in: 'query', code: 'api.unknownParameter' }] });
+    const me = await worker.fetch(`${origin}/api/v1/me`, { headers: { Authorization: `Bearer ${key.token}` } });
+    expect(me.status).toBe(200);
+    expect(await me.json()).toMatchObject({ organisation: { kind: 'supplier' }, apiKey: { name: 'on workerd', scopes: ['lots:read'] } });
+    expect((await worker.fetch(`${origin}/api/v1/openapi.json`)).status).toBe(200);
   });
 
   it('applies and audits 20 concurrent ERP events, the audit chain intact', async () => {
