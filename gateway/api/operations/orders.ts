@@ -10,7 +10,8 @@ import { listPurchaseOrdersAfter, type OrderListItem } from '../../../shared/ord
 import { getPurchaseOrder, type OrderDetail } from '../../../shared/orders/get-purchase-order.ts';
 import { respondToPurchaseOrder, type ResponseLineInput } from '../../../shared/orders/respond-to-purchase-order.ts';
 import { orderStates, responseStatuses } from '../../../shared/orders/order-states.ts';
-import { AppError, isAppError, problem, refusal, type Problems } from '../../../shared/errors.ts';
+import { problem, refusal } from '../../../shared/errors.ts';
+import { inRequestShape } from '../problems.ts';
 
 const decimal = { type: 'string', pattern: '^\\d+(\\.\\d+)?$' };
 const date = { type: 'string', format: 'date' };
@@ -155,14 +156,6 @@ function summaryBody(o: OrderListItem) {
   return { id: o.id, poNumber: o.poNumber, orderDate: o.orderDate, version: o.version, currency: o.currency, state: o.state, lineCount: o.lines, deliveryDate: o.deliveryDate };
 }
 
-/** The use case's field paths in the request's shape: the order is the path's `orderId`; the lines given come first, so `lines/<i>/…` is theirs. */
-function inRequestShape(e: unknown): unknown {
-  if (!isAppError(e) || !e.problems) return e;
-  const problems: Problems = {};
-  for (const [path, p] of Object.entries(e.problems)) problems[path === 'purchaseOrder' ? 'path:orderId' : path] = p;
-  return new AppError(e.code, e.message, problems);
-}
-
 export const ordersOperations: ApiOperation[] = [
   {
     operationId: 'listOrders',
@@ -224,18 +217,18 @@ export const ordersOperations: ApiOperation[] = [
           lines.push(input.answer === 'reject' ? { lineNumber: l.lineNumber, status: 'rejected' } : { lineNumber: l.lineNumber, status: 'accepted', ...ordered(l) });
         }
       }
-      try {
-        const answer = await respondToPurchaseOrder(
+      // A problem with the order is one with the path's `orderId`.
+      const answer = await inRequestShape(
+        respondToPurchaseOrder(
           ctx,
           caller.actor,
           { purchaseOrder: order.order.poNumber, status: input.answer === 'reject' ? 'rejected' : undefined, lines, note: input.note, responseNumber: input.responseNumber },
           { source: 'api' },
-        );
-        const recorded = (await getPurchaseOrder(ctx, caller.actor, order.order.id)).responses.find((r) => r.id === answer.id)!;
-        return { status: 201, body: answerBody(recorded), headers: { Location: `/api/v1/orders/${encodeURIComponent(order.order.id)}` } };
-      } catch (e) {
-        throw inRequestShape(e);
-      }
+        ),
+        (field) => (field === 'purchaseOrder' ? 'path:orderId' : undefined),
+      );
+      const recorded = (await getPurchaseOrder(ctx, caller.actor, order.order.id)).responses.find((r) => r.id === answer.id)!;
+      return { status: 201, body: answerBody(recorded), headers: { Location: `/api/v1/orders/${encodeURIComponent(order.order.id)}` } };
     },
   },
 ];
