@@ -5,7 +5,10 @@
 // a revoked or expired key (401); the idempotent retry of each POST (one record, one audit entry,
 // one event); paging to the end with rows added between pages; and the ERP's status, posted to
 // /erp/webhooks, in the invoice's timeline with a new ETag.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validate } from '@hyperjump/json-schema/openapi-3-1';
 import type { Db } from '../../shared/db/index.ts';
 import type { UseCaseContext } from '../../shared/context.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -14,8 +17,8 @@ import { createOrganisation } from '../../shared/organisations/create-organisati
 import { addUser } from '../../shared/organisations/add-user.ts';
 import { submitInvoice, type InvoiceSubmission } from '../../shared/invoices/submit-invoice.ts';
 import { generateSecret } from '../../shared/webhooks/signature.ts';
-import type { RunningServer } from '../support/server.ts';
-import { openServerDb, startBuiltServer } from '../support/portal.ts';
+import { tempDir, type RunningServer } from '../support/server.ts';
+import { openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 import { postErpEvent } from '../support/erp.ts';
 import { ApiClient, createTestApiKey, type ApiAnswer } from '../support/api.ts';
 import { eventsOf } from '../support/outbox-events.ts';
@@ -489,6 +492,10 @@ describe('POST /orders/{orderId}/response', () => {
     const detail = await api.supplier.get<Json>(`/orders/${id}`);
     expect(detail.body.state).toBe('confirmed');
     expect(detail.body.answers).toEqual([res.body]);
+    // The portal's order page says where the answer came from, in the reader's language.
+    const { person } = await signedInClients(server, db, { person: supplier.email });
+    const html = await (await person.get(`/orders/${id}`)).text();
+    expect(html).toContain('through the REST API (<span class="nowrap">PO-API-ANSWER-R1</span>)');
   });
 
   it('answers a retry with the same Idempotency-Key with the first answer: one record, one audit entry, one event; 404 for another supplier’s order; 403 and 401', async () => {
@@ -518,5 +525,41 @@ describe('POST /orders/{orderId}/response', () => {
     expect((await api.revoked.post(`/orders/${id}/response`, { answer: 'reject' })).status).toBe(401);
     expect((await api.expired.post(`/orders/${id}/response`, { answer: 'reject' })).status).toBe(401);
     expect(await answers(id)).toBe(1);
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('documents each invoice and order operation with examples that match their own schemas', async () => {
+    const text = await (await fetch(`${server.url}/api/v1/openapi.json`)).text();
+    const doc = JSON.parse(text) as { paths: Record<string, Record<string, { operationId: string; requestBody?: { content: Record<string, { example?: unknown }> }; responses: Record<string, { content?: Record<string, { example?: unknown }> }> }>> };
+    const dir = tempDir('lotbridge-openapi-');
+    const file = join(dir.dir, 'openapi.json');
+    writeFileSync(file, text);
+    const segment = (s: string) => encodeURIComponent(s.replace(/~/g, '~0').replace(/\//g, '~1'));
+    const operations: string[] = [];
+    let examples = 0;
+    try {
+      for (const [path, methods] of Object.entries(doc.paths)) {
+        if (!/^\/(invoices|orders)\b/.test(path)) continue;
+        for (const [method, op] of Object.entries(methods)) {
+          operations.push(op.operationId);
+          const contents: [string, { example?: unknown } | undefined][] = [
+            ['requestBody', op.requestBody?.content['application/json']],
+            ...Object.entries(op.responses).map(([status, r]): [string, { example?: unknown } | undefined] => [`responses/${status}`, r.content?.['application/json']]),
+          ];
+          for (const [where, content] of contents) {
+            if (content?.example === undefined) continue;
+            examples++;
+            const output = await validate(`file://${file}#/paths/${segment(path)}/${method}/${where}/content/application~1json/schema`, content.example as never, 'BASIC');
+            expect(output.errors ?? [], `${op.operationId} ${where}`).toEqual([]);
+            expect(output.valid).toBe(true);
+          }
+        }
+      }
+    } finally {
+      dir.remove();
+    }
+    expect(operations.sort()).toEqual(['answerOrder', 'getInvoice', 'getOrder', 'listInvoices', 'listOrders', 'submitInvoice']);
+    expect(examples).toBeGreaterThanOrEqual(4);
   });
 });
