@@ -551,8 +551,7 @@ describe('the OpenAPI document', () => {
             if (content?.example === undefined) continue;
             examples++;
             const output = await validate(`file://${file}#/paths/${segment(path)}/${method}/${where}/content/application~1json/schema`, content.example as never, 'BASIC');
-            expect(output.errors ?? [], `${op.operationId} ${where}`).toEqual([]);
-            expect(output.valid).toBe(true);
+            expect(output.valid ? [] : output.errors, `${op.operationId} ${where}`).toEqual([]);
           }
         }
       }
