@@ -469,7 +469,7 @@ describe('POST /orders/{orderId}/response', () => {
 
   it('records a change through the same use case: source api, audited under the key, announced to the ERP; the order is then confirmed', async () => {
     const id = await orderId('PO-API-ANSWER');
-    const res = await api.supplier.post<Json>(`/orders/${id}/response`, { answer: 'change', lines: [{ lineNumber: 20, quantity: '1500', deliveryDate: '2026-04-20' }], note: 'Line 20: 1,500 now.' });
+    const res = await api.supplier.post<Json>(`/orders/${id}/response`, { answer: 'change', lines: [{ lineNumber: 20, status: 'accepted', quantity: '1500', deliveryDate: '2026-04-20' }], note: 'Line 20: 1,500 now.' });
     expect(res.status).toBe(201);
     expect(res.headers.get('Location')).toBe(`/api/v1/orders/${id}`);
     expect(res.body).toMatchObject({

@@ -122,7 +122,7 @@ export const PurchaseOrderAnswerInputSchema = apiSchema('PurchaseOrderAnswerInpu
         additionalProperties: false,
         properties: {
           lineNumber: { type: 'integer', minimum: 1 },
-          status: { enum: [...responseStatuses], description: 'Default: changed when the quantity or date differs from the order, else accepted.' },
+          status: { enum: [...responseStatuses], description: 'Default accepted; an accepted line with another quantity or date than ordered is changed.' },
           quantity: { type: 'string', description: 'The quantity you will deliver (decimal).' },
           deliveryDate: { type: 'string', description: 'YYYY-MM-DD' },
         },
@@ -209,7 +209,9 @@ export const ordersOperations: ApiOperation[] = [
         const quantity = g.quantity ?? (line ? ordered(line).quantity : '');
         const deliveryDate = g.deliveryDate ?? (line ? ordered(line).deliveryDate : '');
         const differs = line !== undefined && (quantity !== ordered(line).quantity || deliveryDate !== ordered(line).deliveryDate);
-        return { lineNumber: g.lineNumber, status: g.status ?? (differs ? 'changed' : 'accepted'), quantity, deliveryDate };
+        // As on the portal's order page: a line accepted with another quantity or date is changed.
+        const status = g.status ?? 'accepted';
+        return { lineNumber: g.lineNumber, status: status === 'accepted' && differs ? 'changed' : status, quantity, deliveryDate };
       });
       if (input.answer !== 'change' || given.length > 0) {
         for (const l of order.lines) {
