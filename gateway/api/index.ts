@@ -11,10 +11,11 @@ import { AppError, isAppError, problem as fieldProblem, refusal, type Problems }
 import { scopeGrants } from '../../shared/api-keys/scopes.ts';
 import { authenticateApiKey } from '../../shared/api-keys/authenticate-api-key.ts';
 import { schemaProblems } from '../../shared/schema-problems.ts';
+import { concatBytes } from '../../shared/as2/mime.ts';
 import { translateProblem } from '../../shared/i18n/index.ts';
 import { requestIdFrom } from '../../shared/metrics.ts';
 import type { CompiledValidator } from '../../shared/events/validators/index.ts';
-import { onProblem, problem, problemTypeBase } from '../middleware/problem/index.ts';
+import { appErrorProblem, onProblem } from '../middleware/problem/index.ts';
 import { apiOperations } from './operations/index.ts';
 import { apiValidators } from './validators/index.ts';
 import { multipartFileField, multipartFileRequired, validatorKey, type RequestPart } from './request-schemas.ts';
@@ -49,20 +50,13 @@ function apiProblem(c: Context<GatewayEnv>, err: AppError): Response {
   const errors = Object.entries(err.problems ?? {}).map(([field, p]) => {
     const at = /^(query|path|header):(.+)$/.exec(field);
     return {
-      ...(at ? { parameter: at[2]!, in: at[1]! } : { pointer: pointerOf(field) }),
+      ...(at ? { parameter: at[2]!, in: at[1] as 'query' | 'path' | 'header' } : { pointer: pointerOf(field) }),
       code: p.code,
       ...(p.params && { params: p.params }),
       detail: translateProblem('en', p),
     };
   });
-  return problem(c, {
-    type: problemTypeBase + err.code,
-    title: err.code.replace(/_/g, ' '),
-    status: err.status,
-    detail: err.message,
-    code: err.code,
-    ...(errors.length && { errors: errors as never }),
-  });
+  return appErrorProblem(c, err, errors);
 }
 
 function sha256(data: string | Uint8Array): string {
@@ -88,13 +82,7 @@ async function readLimited(req: Request, max: number): Promise<Uint8Array> {
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const ch of chunks) {
-    out.set(ch, at);
-    at += ch.byteLength;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 /** Checks `data` against a part's validator (which also coerces and fills defaults in place). */

@@ -1,5 +1,5 @@
 import type { UseCaseContext } from '../context.ts';
-import type { Actor, OrganisationKind, Role } from '../auth/actor.ts';
+import { actorOf, type Actor, type OrganisationKind, type Role } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
 import { isApiScope, type ApiScope } from './scopes.ts';
 import { constantTimeEqual, hashApiKeySecret, parseApiKeyToken } from './api-key-token.ts';
@@ -70,16 +70,7 @@ export async function authenticateApiKey(ctx: UseCaseContext, token: string): Pr
   }
   const scopes = (JSON.parse(row.scopes) as unknown[]).filter(isApiScope);
   return {
-    actor: {
-      userId: row.user_id,
-      email: row.email,
-      displayName: row.display_name,
-      organisationId: row.organisation_id,
-      organisationName: row.organisation_name,
-      organisationKind: row.organisation_kind,
-      ...(row.organisation_time_zone ? { organisationTimeZone: row.organisation_time_zone } : {}),
-      role: row.role,
-    },
+    actor: actorOf({ ...row, role: row.role }),
     apiKeyId: row.id,
     scopes,
     keyName: row.name,

@@ -34,6 +34,31 @@ export interface Actor {
   role: Role;
 }
 
+/** The columns an Actor is read from (the session's and the API key's queries select them so). */
+export interface ActorRow {
+  user_id: string;
+  email: string;
+  display_name: string;
+  organisation_id: string;
+  organisation_name: string;
+  organisation_kind: OrganisationKind;
+  organisation_time_zone: string | null;
+  role: Role;
+}
+
+export function actorOf(row: ActorRow): Actor {
+  return {
+    userId: row.user_id,
+    email: row.email,
+    displayName: row.display_name,
+    organisationId: row.organisation_id,
+    organisationName: row.organisation_name,
+    organisationKind: row.organisation_kind,
+    ...(row.organisation_time_zone ? { organisationTimeZone: row.organisation_time_zone } : {}),
+    role: row.role,
+  };
+}
+
 /** The actor's organisation's time zone (UTC when it has none). */
 export function actorTimeZone(actor: Pick<Actor, 'organisationTimeZone'>): string {
   return actor.organisationTimeZone ?? 'UTC';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../db/index.ts';
 import type { Clock } from '../clock.ts';
 import type { SecurityPolicy } from './policy.ts';
-import type { Actor, OrganisationKind, Role } from './actor.ts';
+import { actorOf, type Actor, type OrganisationKind, type Role } from './actor.ts';
 import { randomBase32 } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { administersBy } from '../users/user-admin.ts';
@@ -160,16 +160,7 @@ export async function validateSessionToken(
     lastActiveAt: now,
     expiresAt: new Date(row.expires_at),
   };
-  const actor: Actor = {
-    userId: row.user_id,
-    email: row.email,
-    displayName: row.display_name,
-    organisationId: row.organisation_id,
-    organisationName: row.organisation_name,
-    organisationKind: row.organisation_kind,
-    organisationTimeZone: row.organisation_time_zone,
-    role: row.role,
-  };
+  const actor = actorOf({ ...row, role: row.role });
   return { session, actor, administersUsers: administersBy(row.role, row.administers) };
 }
 

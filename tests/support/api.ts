@@ -2,7 +2,7 @@
 // and a client that checks EVERY answer against the OpenAPI document the server serves, with an
 // independent validator (@hyperjump/json-schema, not the Ajv that validates requests): a status
 // the document does not list, another content type, or a body off its schema fails the test.
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '@hyperjump/json-schema/openapi-3-1';
@@ -43,6 +43,7 @@ function loadDocument(baseUrl: string): Promise<{ file: string; doc: Doc }> {
       const text = await res.text();
       const file = join(tmpdir(), `lotbridge-${randomBase32(8)}.openapi.json`);
       writeFileSync(file, text);
+      process.once('exit', () => rmSync(file, { force: true }));
       return { file, doc: JSON.parse(text) as Doc };
     })();
     documents.set(baseUrl, loaded);

@@ -17,7 +17,11 @@ export interface Problem {
 }
 
 export interface FieldError {
-  pointer: string;
+  /** Where in the request body (RFC 6901); absent when the problem is a parameter's. */
+  pointer?: string;
+  /** The query, path or header parameter at fault (the REST API's). */
+  parameter?: string;
+  in?: 'query' | 'path' | 'header';
   code: ProblemCode;
   params?: ProblemParams;
   detail: string;
@@ -44,18 +48,21 @@ export function problem(c: Context, p: Omit<Problem, 'instance' | 'requestId'>):
   return c.body(JSON.stringify(body), p.status as ContentfulStatusCode, { 'Content-Type': 'application/problem+json' });
 }
 
+/** An AppError as problem+json: its code and message, and its field problems as `errors`. */
+export function appErrorProblem(c: Context, err: AppError, errors: FieldError[] | undefined = fieldErrors(err)): Response {
+  return problem(c, {
+    type: problemTypeBase + err.code,
+    title: err.code.replace(/_/g, ' '),
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    ...(errors?.length && { errors }),
+  });
+}
+
 /** Every error leaves as problem+json; AppErrors keep their code and message, others are hidden. */
 export const onProblem = (): ErrorHandler => (err, c) => {
-  if (isAppError(err)) {
-    return problem(c, {
-      type: problemTypeBase + err.code,
-      title: err.code.replace(/_/g, ' '),
-      status: err.status,
-      detail: err.message,
-      code: err.code,
-      errors: fieldErrors(err),
-    });
-  }
+  if (isAppError(err)) return appErrorProblem(c, err);
   const raw = (err as unknown as { status?: unknown }).status;
   const status = typeof raw === 'number' && raw >= 400 && raw < 600 ? raw : 500;
   if (status >= 500) c.get('log')?.error('unhandled error', { err });
