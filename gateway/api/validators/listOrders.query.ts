@@ -5,7 +5,7 @@ import { equal, formats, ucs2length } from './runtime.ts';
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"cursor":{"type":"string","minLength":1,"maxLength":1000,"description":"Where to go on: the `nextCursor` of the page before. Omit it for the first page."},"limit":{"type":"integer","minimum":1,"maximum":200,"default":50,"description":"At most this many items."},"sort":{"enum":["orderDate"],"default":"orderDate","description":"What the items are ordered by (then by id)."},"order":{"enum":["asc","desc"],"default":"desc"},"state":{"enum":["toConfirm","confirmed","toInvoice","rejected","closed"]}},"$id":"https://lotbridge.dev/api/v1/operations/listOrders/query"};
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"cursor":{"type":"string","minLength":1,"maxLength":1000,"description":"Where to go on: the `nextCursor` of the page before, with the same sort, order and filters. Omit it for the first page."},"limit":{"type":"integer","minimum":1,"maximum":200,"default":50,"description":"At most this many items."},"sort":{"enum":["orderDate"],"default":"orderDate","description":"What the items are ordered by (then by id)."},"order":{"enum":["asc","desc"],"default":"desc"},"state":{"enum":["toConfirm","confirmed","toInvoice","rejected","closed"]}},"$id":"https://lotbridge.dev/api/v1/operations/listOrders/query"};
 const func1 = ucs2length;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
