@@ -102,14 +102,14 @@ export async function listCertificates(ctx: UseCaseContext, actor: Actor, query:
   const permissions = certificateListPermissions(actor);
 
   if ('after' in query) {
-    const { rows, next } = await keysetRows<CertificateListRow & { keyset_key: string; keyset_id: string }>(ctx.db, {
+    const { rows, next } = await keysetRows<CertificateListRow>(ctx.db, {
       select,
       from,
-      where: clause,
+      where: [clause],
       args,
       key,
       id: 'c.id',
-      order,
+      order: query.order === 'asc' ? 'asc' : 'desc',
       after: query.after,
       limit: Math.min(Math.max(Math.trunc(query.limit), 1), 200),
     });

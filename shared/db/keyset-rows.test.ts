@@ -1,5 +1,5 @@
-// Keyset pages in a total order (key, id): to the end without repeats or gaps, also when rows
-// sharing a key span pages and when rows are added between pages. Real SQLite file.
+// KeysetAfter pages in the total order (key, id): to the end without a repeat or a gap, both ways,
+// with equal keys across a page boundary and rows added between pages. Real SQLite file.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,20 +13,13 @@ let db: Db;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lotbridge-keyset-'));
   db = openDb(`file:${join(dir, 't.db')}`);
-  await db.run('CREATE TABLE t (id TEXT PRIMARY KEY, day TEXT, owner TEXT NOT NULL)');
-  // owner a: 7 rows, three of them on one day and one without a day; owner b: one row, never listed for a.
-  const rows = [
-    ['r1', '2026-01-01', 'a'],
-    ['r2', '2026-01-02', 'a'],
-    ['r3', '2026-01-02', 'a'],
-    ['r4', '2026-01-02', 'a'],
-    ['r5', null, 'a'],
-    ['r6', '2026-01-05', 'a'],
-    ['r7', '2026-01-06', 'a'],
-    ['x1', '2026-01-03', 'b'],
-  ];
+  await db.run('CREATE TABLE t (id TEXT PRIMARY KEY, day TEXT NOT NULL, owner TEXT NOT NULL)');
+  // owner a: 7 rows on 3 days (equal keys everywhere); owner b: one row, never listed for a.
   await db.transaction(async (tx) => {
-    for (const r of rows) await tx.run('INSERT INTO t (id, day, owner) VALUES (?, ?, ?)', r);
+    for (const [id, day] of [['r1', '2026-01-01'], ['r2', '2026-01-02'], ['r3', '2026-01-02'], ['r4', '2026-01-02'], ['r5', '2026-01-03'], ['r6', '2026-01-03'], ['r7', '2026-01-01']]) {
+      await tx.run("INSERT INTO t (id, day, owner) VALUES (?, ?, 'a')", [id!, day!]);
+    }
+    await tx.run("INSERT INTO t (id, day, owner) VALUES ('b1', '2026-01-02', 'b')");
   });
 });
 
@@ -35,58 +28,43 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const page = (after: KeysetAfter | null, order: 'ASC' | 'DESC', limit = 3) =>
-  keysetRows<{ id: string; keyset_key: string; keyset_id: string }>(db, {
-    select: 't.id',
-    from: 'FROM t',
-    where: 't.owner = ?',
-    args: ['a'],
-    key: "COALESCE(t.day, '')",
-    id: 't.id',
-    order,
-    after,
-    limit,
-  });
+const page = (order: 'asc' | 'desc', after: KeysetAfter | null, limit = 3) =>
+  keysetRows<{ id: string; day: string }>(db, { select: 't.id, t.day', from: 'FROM t', where: ['t.owner = ?'], args: ['a'], key: 't.day', id: 't.id', order, after, limit });
 
-async function all(order: 'ASC' | 'DESC', limit: number, between?: (n: number) => Promise<void>) {
-  const seen: string[] = [];
+async function all(order: 'asc' | 'desc', between?: (n: number) => Promise<void>): Promise<string[]> {
+  const ids: string[] = [];
   let after: KeysetAfter | null = null;
   for (let n = 0; n < 20; n++) {
-    const p = await page(after, order, limit);
-    seen.push(...p.rows.map((r) => r.id));
-    if (!p.next) return seen;
-    after = p.next;
+    const { rows, next } = await page(order, after);
+    ids.push(...rows.map((r) => r.id));
+    if (!next) return ids;
+    expect(rows.length).toBe(3);
+    expect(next).toEqual({ key: rows.at(-1)!.day, id: rows.at(-1)!.id });
+    after = next;
     await between?.(n);
   }
-  throw new Error('no last page');
+  throw new Error('no end');
 }
 
 describe('keysetRows', () => {
-  it('pages to the end in both orders, rows without a day first ascending, ties by id', async () => {
-    expect(await all('ASC', 3)).toEqual(['r5', 'r1', 'r2', 'r3', 'r4', 'r6', 'r7']);
-    expect(await all('DESC', 2)).toEqual(['r7', 'r6', 'r4', 'r3', 'r2', 'r1', 'r5']);
+  it('pages to the end in (key, id) order, newest first or oldest first, only the rows asked for', async () => {
+    expect(await all('desc')).toEqual(['r6', 'r5', 'r4', 'r3', 'r2', 'r7', 'r1']);
+    expect(await all('asc')).toEqual(['r1', 'r7', 'r2', 'r3', 'r4', 'r5', 'r6']);
   });
 
-  it('says there is no next page when the last page is exactly full', async () => {
-    const first = await page(null, 'ASC', 7);
-    expect(first.rows).toHaveLength(7);
-    expect(first.next).toBeNull();
-    const second = await page(null, 'ASC', 6);
-    expect(second.next).toEqual({ key: '2026-01-05', id: 'r6' });
+  it('answers no next page when the last page is exactly full', async () => {
+    const { rows, next } = await keysetRows<{ id: string }>(db, { select: 't.id', from: 'FROM t', where: ["t.owner = 'a'"], args: [], key: 't.day', id: 't.id', order: 'asc', after: null, limit: 7 });
+    expect(rows).toHaveLength(7);
+    expect(next).toBeNull();
+    expect(rows[0]).toEqual({ id: 'r1' });
   });
 
-  it('neither repeats nor skips a row when rows are added before and after the cursor between pages', async () => {
-    const seen = await all('ASC', 2, async (n) => {
-      // One row sorts before what was read (not shown: it was not there when those pages were read), one after.
-      await db.run('INSERT INTO t (id, day, owner) VALUES (?, ?, ?)', [`early${n}`, '2025-12-01', 'a']);
-      await db.run('INSERT INTO t (id, day, owner) VALUES (?, ?, ?)', [`late${n}`, '2026-02-01', 'a']);
+  it('neither repeats nor skips a row when rows are added between pages', async () => {
+    const seen = await all('desc', async (n) => {
+      // Before the second page: one row behind the cursor (already passed), one ahead of it.
+      if (n === 0) await db.run("INSERT INTO t (id, day, owner) VALUES ('r8', '2026-01-09', 'a'), ('r0', '2026-01-01', 'a')");
     });
-    expect(seen.slice(0, 7)).toEqual(['r5', 'r1', 'r2', 'r3', 'r4', 'r6', 'r7']);
+    expect(seen).toEqual(['r6', 'r5', 'r4', 'r3', 'r2', 'r7', 'r1', 'r0']);
     expect(new Set(seen).size).toBe(seen.length);
-    expect(seen.slice(7).every((id) => id.startsWith('late'))).toBe(true);
-    // Every row added after the cursor is read, in its place; none added before it.
-    const late = (await db.all<{ id: string }>("SELECT id FROM t WHERE id LIKE 'late%' ORDER BY id")).map((r) => r.id);
-    expect(late.length).toBeGreaterThan(1);
-    expect(seen.slice(7)).toEqual(late);
   });
 });

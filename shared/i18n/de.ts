@@ -39,6 +39,7 @@ import { timeZonesDe } from './time-zones.de.ts';
 import { recallDueDe } from './recall-due.de.ts';
 import { recallClosingDe } from './recall-closing.de.ts';
 import { partnerWebhooksDe } from './partner-webhooks.de.ts';
+import { apiOrdersDe } from './api-orders.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -86,4 +87,5 @@ export const de: Record<MessageKey, string> = {
   ...recallDueDe,
   ...recallClosingDe,
   ...partnerWebhooksDe,
+  ...apiOrdersDe,
 };

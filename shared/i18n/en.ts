@@ -38,6 +38,7 @@ import { timeZonesEn } from './time-zones.en.ts';
 import { recallDueEn } from './recall-due.en.ts';
 import { recallClosingEn } from './recall-closing.en.ts';
 import { partnerWebhooksEn } from './partner-webhooks.en.ts';
+import { apiOrdersEn } from './api-orders.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -81,6 +82,7 @@ export const en = {
   ...recallDueEn,
   ...recallClosingEn,
   ...partnerWebhooksEn,
+  ...apiOrdersEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

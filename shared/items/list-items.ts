@@ -38,14 +38,14 @@ export async function listItems(ctx: UseCaseContext, actor: Actor, query: ItemQu
     where.push("(i.description LIKE ? ESCAPE '\\' OR i.trade_name LIKE ? ESCAPE '\\' OR i.model LIKE ? ESCAPE '\\')");
     args.push(like(text), like(text), like(text));
   }
-  const { rows, next } = await keysetRows<ItemRow & { keyset_key: string; keyset_id: string }>(ctx.db, {
+  const { rows, next } = await keysetRows<ItemRow>(ctx.db, {
     select: itemColumns,
     from: 'FROM items i',
-    where: where.join(' AND '),
+    where,
     args,
     key: 'i.gtin',
     id: 'i.gtin',
-    order: 'ASC',
+    order: 'asc',
     after: query.after,
     limit: Math.min(Math.max(Math.trunc(query.limit), 1), 200),
   });

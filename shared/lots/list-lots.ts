@@ -125,14 +125,14 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
   const permissions = lotListPermissions(actor);
 
   if ('after' in query) {
-    const { rows, next } = await keysetRows<LotListRow & { keyset_key: string; keyset_id: string }>(ctx.db, {
+    const { rows, next } = await keysetRows<LotListRow>(ctx.db, {
       select,
       from,
-      where: clause,
+      where: [clause],
       args,
       key,
       id: 'l.id',
-      order,
+      order: query.order === 'asc' ? 'asc' : 'desc',
       after: query.after,
       limit: Math.min(Math.max(Math.trunc(query.limit), 1), 200),
     });

@@ -4,6 +4,8 @@ import { meOperations } from './me.ts';
 import { lotsOperations } from './lots.ts';
 import { certificatesOperations } from './certificates.ts';
 import { itemsOperations } from './items.ts';
+import { invoicesOperations } from './invoices.ts';
+import { ordersOperations } from './orders.ts';
 import { recallsOperations } from './recalls.ts';
 import { shipmentsOperations } from './shipments.ts';
 import { webhooksOperations } from './webhooks.ts';
@@ -13,6 +15,8 @@ export const apiOperations: ApiOperation[] = [
   ...lotsOperations,
   ...certificatesOperations,
   ...itemsOperations,
+  ...invoicesOperations,
+  ...ordersOperations,
   ...recallsOperations,
   ...shipmentsOperations,
   ...webhooksOperations,

@@ -22,32 +22,46 @@ import v18 from './listItems.path.ts';
 import v19 from './listItems.query.ts';
 import v20 from './getItem.path.ts';
 import v21 from './getItem.query.ts';
-import v22 from './listRecalls.path.ts';
-import v23 from './listRecalls.query.ts';
-import v24 from './getRecall.path.ts';
-import v25 from './getRecall.query.ts';
-import v26 from './reportRecallStock.path.ts';
-import v27 from './reportRecallStock.query.ts';
-import v28 from './reportRecallStock.body.ts';
-import v29 from './listShipments.path.ts';
-import v30 from './listShipments.query.ts';
-import v31 from './getShipment.path.ts';
-import v32 from './getShipment.query.ts';
-import v33 from './createWebhookEndpoint.path.ts';
-import v34 from './createWebhookEndpoint.query.ts';
-import v35 from './createWebhookEndpoint.body.ts';
-import v36 from './listWebhookEndpoints.path.ts';
-import v37 from './listWebhookEndpoints.query.ts';
-import v38 from './getWebhookEndpoint.path.ts';
-import v39 from './getWebhookEndpoint.query.ts';
-import v40 from './deleteWebhookEndpoint.path.ts';
-import v41 from './deleteWebhookEndpoint.query.ts';
-import v42 from './rotateWebhookEndpointSecret.path.ts';
-import v43 from './rotateWebhookEndpointSecret.query.ts';
-import v44 from './sendWebhookEndpointTest.path.ts';
-import v45 from './sendWebhookEndpointTest.query.ts';
-import v46 from './listWebhookEventTypes.path.ts';
-import v47 from './listWebhookEventTypes.query.ts';
+import v22 from './submitInvoice.path.ts';
+import v23 from './submitInvoice.query.ts';
+import v24 from './submitInvoice.body.ts';
+import v25 from './listInvoices.path.ts';
+import v26 from './listInvoices.query.ts';
+import v27 from './getInvoice.path.ts';
+import v28 from './getInvoice.query.ts';
+import v29 from './listOrders.path.ts';
+import v30 from './listOrders.query.ts';
+import v31 from './getOrder.path.ts';
+import v32 from './getOrder.query.ts';
+import v33 from './answerOrder.path.ts';
+import v34 from './answerOrder.query.ts';
+import v35 from './answerOrder.body.ts';
+import v36 from './listRecalls.path.ts';
+import v37 from './listRecalls.query.ts';
+import v38 from './getRecall.path.ts';
+import v39 from './getRecall.query.ts';
+import v40 from './reportRecallStock.path.ts';
+import v41 from './reportRecallStock.query.ts';
+import v42 from './reportRecallStock.body.ts';
+import v43 from './listShipments.path.ts';
+import v44 from './listShipments.query.ts';
+import v45 from './getShipment.path.ts';
+import v46 from './getShipment.query.ts';
+import v47 from './createWebhookEndpoint.path.ts';
+import v48 from './createWebhookEndpoint.query.ts';
+import v49 from './createWebhookEndpoint.body.ts';
+import v50 from './listWebhookEndpoints.path.ts';
+import v51 from './listWebhookEndpoints.query.ts';
+import v52 from './getWebhookEndpoint.path.ts';
+import v53 from './getWebhookEndpoint.query.ts';
+import v54 from './deleteWebhookEndpoint.path.ts';
+import v55 from './deleteWebhookEndpoint.query.ts';
+import v56 from './rotateWebhookEndpointSecret.path.ts';
+import v57 from './rotateWebhookEndpointSecret.query.ts';
+import v58 from './sendWebhookEndpointTest.path.ts';
+import v59 from './sendWebhookEndpointTest.query.ts';
+import v60 from './listWebhookEventTypes.path.ts';
+import v61 from './listWebhookEventTypes.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
@@ -73,30 +87,44 @@ export const apiValidators: Record<string, CompiledValidator> = {
   "listItems.query": v19,
   "getItem.path": v20,
   "getItem.query": v21,
-  "listRecalls.path": v22,
-  "listRecalls.query": v23,
-  "getRecall.path": v24,
-  "getRecall.query": v25,
-  "reportRecallStock.path": v26,
-  "reportRecallStock.query": v27,
-  "reportRecallStock.body": v28,
-  "listShipments.path": v29,
-  "listShipments.query": v30,
-  "getShipment.path": v31,
-  "getShipment.query": v32,
-  "createWebhookEndpoint.path": v33,
-  "createWebhookEndpoint.query": v34,
-  "createWebhookEndpoint.body": v35,
-  "listWebhookEndpoints.path": v36,
-  "listWebhookEndpoints.query": v37,
-  "getWebhookEndpoint.path": v38,
-  "getWebhookEndpoint.query": v39,
-  "deleteWebhookEndpoint.path": v40,
-  "deleteWebhookEndpoint.query": v41,
-  "rotateWebhookEndpointSecret.path": v42,
-  "rotateWebhookEndpointSecret.query": v43,
-  "sendWebhookEndpointTest.path": v44,
-  "sendWebhookEndpointTest.query": v45,
-  "listWebhookEventTypes.path": v46,
-  "listWebhookEventTypes.query": v47,
+  "submitInvoice.path": v22,
+  "submitInvoice.query": v23,
+  "submitInvoice.body": v24,
+  "listInvoices.path": v25,
+  "listInvoices.query": v26,
+  "getInvoice.path": v27,
+  "getInvoice.query": v28,
+  "listOrders.path": v29,
+  "listOrders.query": v30,
+  "getOrder.path": v31,
+  "getOrder.query": v32,
+  "answerOrder.path": v33,
+  "answerOrder.query": v34,
+  "answerOrder.body": v35,
+  "listRecalls.path": v36,
+  "listRecalls.query": v37,
+  "getRecall.path": v38,
+  "getRecall.query": v39,
+  "reportRecallStock.path": v40,
+  "reportRecallStock.query": v41,
+  "reportRecallStock.body": v42,
+  "listShipments.path": v43,
+  "listShipments.query": v44,
+  "getShipment.path": v45,
+  "getShipment.query": v46,
+  "createWebhookEndpoint.path": v47,
+  "createWebhookEndpoint.query": v48,
+  "createWebhookEndpoint.body": v49,
+  "listWebhookEndpoints.path": v50,
+  "listWebhookEndpoints.query": v51,
+  "getWebhookEndpoint.path": v52,
+  "getWebhookEndpoint.query": v53,
+  "deleteWebhookEndpoint.path": v54,
+  "deleteWebhookEndpoint.query": v55,
+  "rotateWebhookEndpointSecret.path": v56,
+  "rotateWebhookEndpointSecret.query": v57,
+  "sendWebhookEndpointTest.path": v58,
+  "sendWebhookEndpointTest.query": v59,
+  "listWebhookEventTypes.path": v60,
+  "listWebhookEventTypes.query": v61,
 };
