@@ -296,23 +296,34 @@ describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL mess
     }
   }
 
-  // The disposition of a refusal too, except where GCM's framing was cut or shifted: each parser
-  // notices that at its own place (a malformed structure, or the tag not there), both refuse.
-  // Encrypted-only CBC has no integrity: the in-memory parse reads some damaged encodings (a
-  // byte doubled in the IV shifts the content's tag) and deciphers something; the stream may
-  // refuse those. A signed message the stream accepts where memory refuses (seen once in CI on
-  // -stream: memory's parse read a damaged encoding around the content as a different
-  // ciphertext, "bad decrypt") must still yield exactly the signed content: its signature
-  // verified over what was deciphered, so a damage it tolerates is outside what was signed.
-  const shapes: [string, { sign?: boolean; encrypt?: string[] }, { sameDisposition: boolean; mayBeStricter: boolean }][] = [
-    ['signed only', { sign: true }, { sameDisposition: true, mayBeStricter: false }],
-    ['signed and encrypted, -stream', { sign: true, encrypt: ['-aes128', '-stream'] }, { sameDisposition: true, mayBeStricter: false }],
-    ['signed and encrypted with 3DES', { sign: true, encrypt: ['-des3'] }, { sameDisposition: true, mayBeStricter: false }],
-    ['encrypted only', { encrypt: ['-aes256'] }, { sameDisposition: true, mayBeStricter: true }],
-    ['signed and encrypted with AES-GCM', { sign: true, encrypt: ['-aes-256-gcm'] }, { sameDisposition: false, mayBeStricter: false }],
-    ['encrypted only with AES-GCM, -stream', { encrypt: ['-aes-128-gcm', '-stream'] }, { sameDisposition: false, mayBeStricter: false }],
+  // What may differ, and only this (the mutation positions are seeded, the bytes under them are
+  // OpenSSL's random ones, so every rule must hold for any message, not for this run's):
+  // - Both refuse: the same disposition, except that an enveloped message whose encoding was
+  //   damaged may get unexpected-processing-error from one and decryption-failed from the other:
+  //   each parser notices the damage at its own place (pkijs: not valid BER; the stream, reading
+  //   as it comes: the ciphertext cut elsewhere, "bad decrypt", or the content's tag gone, "no
+  //   encrypted content"; with GCM: the tag not there). Never another disposition, and never for
+  //   multipart/signed alone.
+  // - The stream accepts what memory refuses: only with exactly the unmutated message's payload
+  //   and MIC. The stream does not check the lengths of the framing around what it deciphers
+  //   (ContentInfo, [0], EnvelopedData, EncryptedContentInfo, the end-of-contents after it),
+  //   which pkijs refuses damaged (malformed, or read so that other bytes are deciphered: "bad
+  //   decrypt"); what the stream deciphered was intact (CBC padding, and the signature for signed ones).
+  // - Memory accepts what the stream refuses: only as a malformed encoding. pkijs reads some
+  //   damaged lengths (in RecipientInfos, the algorithm identifier, the IV) that the stream's
+  //   reader refuses; with CBC's lack of integrity memory may even decipher something.
+  // A bit flipped in the RSA-encrypted content key used to make them differ by chance (its
+  // substitute key was random on each reading): now both get the same substitute and answer.
+  const shapes: [string, { sign?: boolean; encrypt?: string[] }][] = [
+    ['signed only', { sign: true }],
+    ['signed and encrypted, -stream', { sign: true, encrypt: ['-aes128', '-stream'] }],
+    ['signed and encrypted with 3DES', { sign: true, encrypt: ['-des3'] }],
+    ['encrypted only', { encrypt: ['-aes256'] }],
+    ['signed and encrypted with AES-GCM', { sign: true, encrypt: ['-aes-256-gcm'] }],
+    ['encrypted only with AES-GCM, -stream', { encrypt: ['-aes-128-gcm', '-stream'] }],
   ];
-  for (const [what, how, { sameDisposition, mayBeStricter }] of shapes) {
+  const envelopeRefusals = new Set(['unexpected-processing-error', 'decryption-failed']);
+  for (const [what, how] of shapes) {
     it(`${what}: every mutation gets the in-memory answer, or is left to it`, async () => {
       const m = make(`mutated_${what.replace(/\W+/g, '_')}`, content(3_000), how);
       const random = prng(16);
@@ -331,10 +342,10 @@ describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL mess
           streamed.ok && reference.ok
             ? streamed.mic.value === reference.mic.value && streamed.payloadFile.sha256 === sha256(reference.payload)
             : streamed.ok
-              ? how.sign === true && streamed.mic.value === original.mic.value && streamed.payloadFile.sha256 === sha256(original.payload)
+              ? streamed.mic.value === original.mic.value && streamed.payloadFile.sha256 === sha256(original.payload)
               : reference.ok
-                ? mayBeStricter
-                : !sameDisposition || streamed.disposition === reference.disposition;
+                ? streamed.disposition === 'unexpected-processing-error' && streamed.reason.startsWith('malformed EnvelopedData')
+                : streamed.disposition === reference.disposition || (how.encrypt !== undefined && envelopeRefusals.has(streamed.disposition) && envelopeRefusals.has(reference.disposition));
         if (!same) divergences.push(`#${i}: streamed ${streamed.ok ? 'ok' : `${streamed.disposition} (${streamed.reason})`}; in memory ${reference.ok ? 'ok' : `${reference.disposition} (${reference.reason})`}`);
       }
       expect(divergences).toEqual([]);
