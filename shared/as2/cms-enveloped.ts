@@ -3,7 +3,7 @@
  * RSA key transport (PKCS#1 v1.5 or RSAES-OAEP, RFC 3560) and AES-CBC/GCM or 3DES content.
  * Primitives come from node:crypto: Web Crypto has no RSA PKCS#1 v1.5 encryption and no 3DES.
  */
-import { constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createHash, createHmac, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { cipherOid, cipherOids, contentInfoDer, describeIdentifier, digestOid, digestOids, fail, identifierMatches, octetBytes, oid, parseContentInfo, toArrayBuffer, type CipherName, type DigestName } from './cms-common.ts';
@@ -114,8 +114,15 @@ function unwrapContentKey(ktri: pkijs.KeyTransRecipientInfo, key: As2KeyPair, ke
 
 /**
  * RSAES-PKCS1-v1_5 decryption done on the raw RSA result, because Node refuses PKCS#1 v1.5
- * private decryption since CVE-2023-46809. A bad padding yields a random key instead of an
+ * private decryption since CVE-2023-46809. A bad padding yields a substitute key instead of an
  * error (RFC 3218 §2.3.2), so a padding oracle cannot be told from a wrong content key.
+ *
+ * The substitute is derived from our private key and the encrypted key (implicit rejection, as
+ * OpenSSL 3.2 adopted it), not drawn at random: the same message gets the same answer on every
+ * reading. With a fresh random key, a damaged encrypted key deciphered CBC content by chance
+ * (a valid padding, 1 in 256) on one reading and not on the next: the streamed and the
+ * in-memory unwrap answered the same bytes differently, and a sender resending one message
+ * could in principle tell a bad padding (answers that vary) from a good one (always the same).
  */
 function rsaPkcs1Decrypt(encryptedKey: Uint8Array, key: As2KeyPair, keyLength: number): Uint8Array {
   let block: Buffer;
@@ -124,12 +131,20 @@ function rsaPkcs1Decrypt(encryptedKey: Uint8Array, key: As2KeyPair, keyLength: n
   } catch (error) {
     return fail('decryption-failed', `RSA decryption of the content key failed with ${describeCertificate(key.certificate)}: ${(error as Error).message}`);
   }
-  const random = new Uint8Array(randomBytes(keyLength));
-  if (block[0] !== 0x00 || block[1] !== 0x02) return random;
+  const substitute = substituteKey(encryptedKey, key, keyLength);
+  if (block[0] !== 0x00 || block[1] !== 0x02) return substitute;
   const separator = block.indexOf(0x00, 2);
-  if (separator < 10) return random;
+  if (separator < 10) return substitute;
   const cek = new Uint8Array(block.subarray(separator + 1));
-  return cek.length === keyLength ? cek : random;
+  return cek.length === keyLength ? cek : substitute;
+}
+
+/** `length` bytes only the holder of `key` can compute from `encryptedKey`: HMAC-SHA256 keyed with a digest of the private key. */
+function substituteKey(encryptedKey: Uint8Array, key: As2KeyPair, length: number): Uint8Array {
+  const secret = createHash('sha256').update('lotbridge cms implicit rejection').update(key.key.pkcs8).digest();
+  const out: Buffer[] = [];
+  for (let counter = 0; out.length * 32 < length; counter++) out.push(createHmac('sha256', secret).update(Buffer.from([counter, length])).update(encryptedKey).digest());
+  return new Uint8Array(Buffer.concat(out).subarray(0, length));
 }
 
 function decryptContent(cipher: CipherName, cek: Uint8Array, params: unknown, encrypted: Uint8Array, parts: EnvelopeParts): Uint8Array {

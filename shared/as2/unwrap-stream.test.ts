@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestPki, OpensslDir } from '../../tests/support/openssl.ts';
 import { prng } from '../../tests/support/prng.ts';
 import { readCapture } from '../../tests/support/as2-capture.ts';
+import { fixedNow, fixedSignedAndEncrypted, flipBit, libas2KeyPair } from '../../tests/support/as2-fixed.ts';
 import { localFixture, needs, sharedFixture } from '../../tests/support/fixtures.ts';
 import { tempDir } from '../../tests/support/server.ts';
 import { LocalFileStorage } from '../files/local-file-storage.ts';
@@ -160,10 +161,17 @@ describe('streamed unwrap of messages OpenSSL made: the same answer as in memory
   it('refuses as the in-memory unwrap does, and keeps no payload: wrong key, untrusted signer, altered ciphertext', async () => {
     const m = make('refused', content(100_000), { sign: true, encrypt: ['-aes256'] });
     const stranger = loadKeyPair(ssl.read('partner.key'), ssl.read('partner.pem'));
+    // The altered byte: the last of the next-to-last cipher block (the encrypted content ends the
+    // DER), whose top bit flips the last plaintext block's padding length past 16: refused every
+    // time. (The last byte of the file, as before, garbles the last block, which about 1 run in
+    // 256 has a valid padding by chance: then only the closing delimiter is damaged, and both
+    // unwraps accept the message.)
+    const altered = Buffer.from(m.body);
+    altered[altered.length - 17]! ^= 0x80;
     const cases: [UnwrapOptions, Made][] = [
       [options({ decryptionKeys: [stranger] }), m],
       [options({ trustedCertificates: [us.certificate] }), m],
-      [options(), { ...m, body: Buffer.concat([m.body.subarray(0, -1), Buffer.from([m.body.at(-1)! ^ 1])]) }],
+      [options(), { ...m, body: altered }],
     ];
     for (const [o, message] of cases) {
       const reference = unwrapAs2(message.headers, message.body, o);
@@ -288,23 +296,36 @@ describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL mess
     }
   }
 
-  // The disposition of a refusal too, except where GCM's framing was cut or shifted: each parser
-  // notices that at its own place (a malformed structure, or the tag not there), both refuse.
-  // Encrypted-only CBC has no integrity: the in-memory parse reads some damaged encodings (a
-  // byte doubled in the IV shifts the content's tag) and deciphers something; the stream may
-  // refuse those. A signed message the stream accepts where memory refuses (seen once in CI on
-  // -stream: memory's parse read a damaged encoding around the content as a different
-  // ciphertext, "bad decrypt") must still yield exactly the signed content: its signature
-  // verified over what was deciphered, so a damage it tolerates is outside what was signed.
-  const shapes: [string, { sign?: boolean; encrypt?: string[] }, { sameDisposition: boolean; mayBeStricter: boolean }][] = [
-    ['signed only', { sign: true }, { sameDisposition: true, mayBeStricter: false }],
-    ['signed and encrypted, -stream', { sign: true, encrypt: ['-aes128', '-stream'] }, { sameDisposition: true, mayBeStricter: false }],
-    ['signed and encrypted with 3DES', { sign: true, encrypt: ['-des3'] }, { sameDisposition: true, mayBeStricter: false }],
-    ['encrypted only', { encrypt: ['-aes256'] }, { sameDisposition: true, mayBeStricter: true }],
-    ['signed and encrypted with AES-GCM', { sign: true, encrypt: ['-aes-256-gcm'] }, { sameDisposition: false, mayBeStricter: false }],
-    ['encrypted only with AES-GCM, -stream', { encrypt: ['-aes-128-gcm', '-stream'] }, { sameDisposition: false, mayBeStricter: false }],
+  // What may differ, and only this (the mutation positions are seeded, the bytes under them are
+  // OpenSSL's random ones, so every rule must hold for any message, not for this run's):
+  // - Both refuse: the same disposition, except that an enveloped message whose encoding was
+  //   damaged may get unexpected-processing-error from one and decryption-failed from the other:
+  //   each parser notices the damage at its own place (pkijs: not valid BER; the stream, reading
+  //   as it comes: the ciphertext cut elsewhere, "bad decrypt", or the content's tag gone, "no
+  //   encrypted content"; with GCM: the tag not there). Never another disposition, and never for
+  //   multipart/signed alone.
+  // - The stream accepts what memory refuses: only with exactly the unmutated message's payload
+  //   and MIC. The stream does not check the lengths of the framing around what it deciphers
+  //   (ContentInfo, [0], EnvelopedData, EncryptedContentInfo, the end-of-contents after it),
+  //   which pkijs refuses damaged (malformed, or read so that other bytes are deciphered: "bad
+  //   decrypt"); what the stream deciphered was intact (CBC padding, and the signature for signed ones).
+  // - Memory accepts what the stream refuses: only as a malformed encoding, or a GCM tag length
+  //   the parameters state wrongly. pkijs reads some damaged lengths (in RecipientInfos, the
+  //   algorithm identifier, the IV) that the stream's reader refuses, and memory takes the tag
+  //   length from the MAC itself where the stream takes the stated one (a bit flipped: 16 -> 80);
+  //   with CBC's lack of integrity memory may even decipher something.
+  // A bit flipped in the RSA-encrypted content key used to make them differ by chance (its
+  // substitute key was random on each reading): now both get the same substitute and answer.
+  const shapes: [string, { sign?: boolean; encrypt?: string[] }][] = [
+    ['signed only', { sign: true }],
+    ['signed and encrypted, -stream', { sign: true, encrypt: ['-aes128', '-stream'] }],
+    ['signed and encrypted with 3DES', { sign: true, encrypt: ['-des3'] }],
+    ['encrypted only', { encrypt: ['-aes256'] }],
+    ['signed and encrypted with AES-GCM', { sign: true, encrypt: ['-aes-256-gcm'] }],
+    ['encrypted only with AES-GCM, -stream', { encrypt: ['-aes-128-gcm', '-stream'] }],
   ];
-  for (const [what, how, { sameDisposition, mayBeStricter }] of shapes) {
+  const envelopeRefusals = new Set(['unexpected-processing-error', 'decryption-failed']);
+  for (const [what, how] of shapes) {
     it(`${what}: every mutation gets the in-memory answer, or is left to it`, async () => {
       const m = make(`mutated_${what.replace(/\W+/g, '_')}`, content(3_000), how);
       const random = prng(16);
@@ -323,15 +344,49 @@ describe('streamed unwrap against the in-memory unwrap over mutated OpenSSL mess
           streamed.ok && reference.ok
             ? streamed.mic.value === reference.mic.value && streamed.payloadFile.sha256 === sha256(reference.payload)
             : streamed.ok
-              ? how.sign === true && streamed.mic.value === original.mic.value && streamed.payloadFile.sha256 === sha256(original.payload)
+              ? streamed.mic.value === original.mic.value && streamed.payloadFile.sha256 === sha256(original.payload)
               : reference.ok
-                ? mayBeStricter
-                : !sameDisposition || streamed.disposition === reference.disposition;
+                ? (streamed.disposition === 'unexpected-processing-error' && streamed.reason.startsWith('malformed EnvelopedData')) || (streamed.disposition === 'decryption-failed' && /-gcm decryption .*Invalid authentication tag length/.test(streamed.reason))
+                : streamed.disposition === reference.disposition || (how.encrypt !== undefined && envelopeRefusals.has(streamed.disposition) && envelopeRefusals.has(reference.disposition));
         if (!same) divergences.push(`#${i}: streamed ${streamed.ok ? 'ok' : `${streamed.disposition} (${streamed.reason})`}; in memory ${reference.ok ? 'ok' : `${reference.disposition} (${reference.reason})`}`);
       }
       expect(divergences).toEqual([]);
     }, 120_000); // 150 unwraps each way, on a shared machine
   }
+
+  // The case that made the test above flaky (3 in 180 runs of a shape here; CI's "stream
+  // accepts, memory: bad decrypt" fits it): a bit flipped in the RSA-encrypted content key. Its bad padding got a fresh random
+  // substitute key on each reading, which deciphers CBC content with a valid padding 1 time in
+  // 256: the in-memory unwrap deciphered garbage and accepted it as an unsigned message where
+  // the stream refused ("bad decrypt") the same bytes, or the other way round. The substitute is
+  // now derived from our key and the encrypted key; this message has the same bytes every run.
+  it('a bit flipped in the RSA-encrypted content key: the same answer from both, on every reading', async () => {
+    const pair = libas2KeyPair();
+    const m = fixedSignedAndEncrypted(pair);
+    const o = { decryptionKeys: [pair], trustedCertificates: [pair.certificate], now: fixedNow };
+    const answer = async (body: Buffer) => {
+      const reference = unwrapAs2(m.headers, body, o);
+      const s = sink();
+      const streamed = await unwrapAs2Stream(m.headers, chunked(body, 512), o, s);
+      if (streamed?.ok) {
+        expect(sha256(readFileSync(files.pathOf(streamed.payloadFile.key)))).toBe(streamed.payloadFile.sha256);
+        await s.discard(streamed.payloadFile);
+      }
+      const memory = reference.ok ? { ok: true, layers: reference.layers, signed: reference.signed, mic: reference.mic.value, payload: sha256(reference.payload) } : { ok: false, disposition: reference.disposition, reason: reference.reason };
+      const stream = streamed === undefined ? undefined : streamed.ok ? { ok: true, layers: streamed.layers, signed: streamed.signed, mic: streamed.mic.value, payload: streamed.payloadFile.sha256 } : { ok: false, disposition: streamed.disposition, reason: streamed.reason };
+      expect(stream).toEqual(memory);
+      return memory;
+    };
+    expect(await answer(m.body)).toMatchObject({ ok: true, layers: ['encrypted:aes-128-cbc', 'signed:sha256'], payload: sha256(m.signedEntity.subarray(m.signedEntity.indexOf('\r\n\r\n') + 4)) });
+    // Byte 31 bit 5: the substitute key deciphers with a valid padding (CBC has no integrity):
+    // garbage, no longer signed, what anyone may encrypt to us. Byte 100 bit 3: it does not.
+    for (const [at, bit, expected] of [[31, 5, { ok: true, layers: ['encrypted:aes-128-cbc'], signed: false }], [100, 3, { ok: false, disposition: 'decryption-failed' }]] as const) {
+      const damaged = flipBit(m.body, m.encryptedKeyAt + at, bit);
+      const first = await answer(damaged);
+      expect(first).toMatchObject(expected);
+      for (let i = 0; i < 2; i++) expect(await answer(damaged)).toEqual(first);
+    }
+  });
 });
 
 describe('streamed unwrap of encrypted content cut into tiny pieces', () => {
