@@ -1,13 +1,18 @@
 // The list cursors of /api/v1 (gateway/api/list.ts) as the list use cases' keyset positions
 // (shared/db/keyset-rows.ts): the sort key of the last row handed out and its id.
+import { problem, refusal } from '../../shared/errors.ts';
 import { decodeCursor, encodeCursor } from './list.ts';
 import type { KeysetAfter } from '../../shared/db/keyset-rows.ts';
 
-/** Where the use case goes on from: after the cursor's row, or from the start without one. */
+/**
+ * Where the use case goes on from: after the cursor's row, or from the start without one. Every
+ * cursor handed out carries a text key; one with another kind of key is refused like a forged one.
+ */
 export function afterCursor(cursor: unknown): KeysetAfter | null {
   if (typeof cursor !== 'string') return null;
   const { k, id } = decodeCursor(cursor);
-  return { key: k === null ? '' : String(k), id };
+  if (typeof k !== 'string') throw refusal('invalid_input', 'the cursor is not one this list handed out', { 'query:cursor': problem('api.badCursor') });
+  return { key: k, id };
 }
 
 /** The answer's nextCursor: null on the last page. */

@@ -4,7 +4,8 @@
 // ERP's status timeline.
 import type { ApiOperation } from '../operation.ts';
 import { apiSchema } from '../schemas.ts';
-import { decodeCursor, encodeCursor, listOf, listQuery } from '../list.ts';
+import { listOf, listQuery } from '../list.ts';
+import { afterCursor, nextCursor } from '../keyset-cursor.ts';
 import { submitInvoice, type InvoiceSubmission } from '../../../shared/invoices/submit-invoice.ts';
 import { listInvoicesAfter, type InvoiceListItem, type InvoiceQuery } from '../../../shared/invoices/list-invoices.ts';
 import { getInvoice, type InvoiceDetail } from '../../../shared/invoices/get-invoice.ts';
@@ -256,16 +257,15 @@ export const invoicesOperations: ApiOperation[] = [
     responses: { 200: { description: 'A page of invoices.', schema: listOf(InvoiceSummarySchema) } },
     async handle({ caller, ctx, query }) {
       const q = query as { cursor?: string; limit?: number; sort?: keyof typeof sorts; order?: 'asc' | 'desc'; state?: string; erpStatus?: string };
-      const at = q.cursor ? decodeCursor(q.cursor) : null;
       const list = await listInvoicesAfter(ctx, caller.actor, {
         state: q.state,
         erpStatus: q.erpStatus,
         sort: sorts[q.sort ?? 'submittedAt'],
         order: q.order ?? 'desc',
-        after: at && { key: String(at.k), id: at.id },
+        after: afterCursor(q.cursor),
         limit: q.limit ?? 50,
       });
-      return { status: 200, body: { items: list.items.map(summaryBody), nextCursor: list.next && encodeCursor({ k: list.next.key, id: list.next.id }) } };
+      return { status: 200, body: { items: list.items.map(summaryBody), nextCursor: nextCursor(list.next) } };
     },
   },
   {

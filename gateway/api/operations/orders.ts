@@ -5,7 +5,8 @@
 // EDI ORDRSP.
 import type { ApiOperation } from '../operation.ts';
 import { apiSchema } from '../schemas.ts';
-import { decodeCursor, encodeCursor, listOf, listQuery } from '../list.ts';
+import { listOf, listQuery } from '../list.ts';
+import { afterCursor, nextCursor } from '../keyset-cursor.ts';
 import { listPurchaseOrdersAfter, type OrderListItem } from '../../../shared/orders/list-purchase-orders.ts';
 import { getPurchaseOrder, type OrderDetail } from '../../../shared/orders/get-purchase-order.ts';
 import { respondToPurchaseOrder, type ResponseLineInput } from '../../../shared/orders/respond-to-purchase-order.ts';
@@ -169,9 +170,8 @@ export const ordersOperations: ApiOperation[] = [
     responses: { 200: { description: 'A page of purchase orders.', schema: listOf(PurchaseOrderSummarySchema) } },
     async handle({ caller, ctx, query }) {
       const q = query as { cursor?: string; limit?: number; order?: 'asc' | 'desc'; state?: string };
-      const at = q.cursor ? decodeCursor(q.cursor) : null;
-      const list = await listPurchaseOrdersAfter(ctx, caller.actor, { state: q.state, order: q.order ?? 'desc', after: at && { key: String(at.k), id: at.id }, limit: q.limit ?? 50 });
-      return { status: 200, body: { items: list.items.map(summaryBody), nextCursor: list.next && encodeCursor({ k: list.next.key, id: list.next.id }) } };
+      const list = await listPurchaseOrdersAfter(ctx, caller.actor, { state: q.state, order: q.order ?? 'desc', after: afterCursor(q.cursor), limit: q.limit ?? 50 });
+      return { status: 200, body: { items: list.items.map(summaryBody), nextCursor: nextCursor(list.next) } };
     },
   },
   {

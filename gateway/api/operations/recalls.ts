@@ -3,8 +3,8 @@
 // `links.acknowledge`, the portal page where a person reads the notice and signs the reply.
 import type { ApiOperation, ApiRequest } from '../operation.ts';
 import { apiSchema } from '../schemas.ts';
-import { encodeCursor, listOf, listQuery } from '../list.ts';
-import { keysetAfter } from '../keyset-after.ts';
+import { listOf, listQuery } from '../list.ts';
+import { afterCursor, nextCursor } from '../keyset-cursor.ts';
 import { AppError } from '../../../shared/errors.ts';
 import { isLocale } from '../../../shared/i18n/index.ts';
 import { distributorRecallSorts, listRecalls, replyFilters, replyStates, type DistributorRecallItem } from '../../../shared/recalls/list-recalls.ts';
@@ -290,10 +290,10 @@ export const recallsOperations: ApiOperation[] = [
         sort: q.sort as (typeof distributorRecallSorts)[number],
         order: q.order as 'asc' | 'desc',
         pageSize: q.limit as number,
-        after: keysetAfter(q.cursor),
+        after: afterCursor(q.cursor) ?? undefined,
       });
       if (list.view !== 'distributor') throw new AppError('forbidden', 'recall notices are listed for distributors');
-      return { status: 200, body: { items: list.items.map((r) => summary(request, r)), nextCursor: list.next ? encodeCursor({ k: list.next.key, id: list.next.id }) : null } };
+      return { status: 200, body: { items: list.items.map((r) => summary(request, r)), nextCursor: nextCursor(list.next ?? null) } };
     },
   },
   {

@@ -2,8 +2,8 @@
 // reported them: the trace base its recall notices are computed from.
 import type { ApiOperation } from '../operation.ts';
 import { apiSchema } from '../schemas.ts';
-import { encodeCursor, listOf, listQuery } from '../list.ts';
-import { keysetAfter } from '../keyset-after.ts';
+import { listOf, listQuery } from '../list.ts';
+import { afterCursor, nextCursor } from '../keyset-cursor.ts';
 import { listShipments, shipmentSorts } from '../../../shared/shipments/list-shipments.ts';
 import { getShipment } from '../../../shared/shipments/get-shipment.ts';
 
@@ -85,9 +85,9 @@ export const shipmentsOperations: ApiOperation[] = [
         sort: query.sort as (typeof shipmentSorts)[number],
         order: query.order as 'asc' | 'desc',
         limit: query.limit as number,
-        after: keysetAfter(query.cursor),
+        after: afterCursor(query.cursor) ?? undefined,
       });
-      return { status: 200, body: { items: list.items, nextCursor: list.next ? encodeCursor({ k: list.next.key, id: list.next.id }) : null } };
+      return { status: 200, body: { items: list.items, nextCursor: nextCursor(list.next) } };
     },
   },
   {
