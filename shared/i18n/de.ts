@@ -37,6 +37,7 @@ import { timeZonesDe } from './time-zones.de.ts';
 import { recallDueDe } from './recall-due.de.ts';
 import { recallClosingDe } from './recall-closing.de.ts';
 import { partnerWebhooksDe } from './partner-webhooks.de.ts';
+import { aslDe } from './asl.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -82,4 +83,5 @@ export const de: Record<MessageKey, string> = {
   ...recallDueDe,
   ...recallClosingDe,
   ...partnerWebhooksDe,
+  ...aslDe,
 };

@@ -36,6 +36,7 @@ import { timeZonesEn } from './time-zones.en.ts';
 import { recallDueEn } from './recall-due.en.ts';
 import { recallClosingEn } from './recall-closing.en.ts';
 import { partnerWebhooksEn } from './partner-webhooks.en.ts';
+import { aslEn } from './asl.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -77,6 +78,7 @@ export const en = {
   ...recallDueEn,
   ...recallClosingEn,
   ...partnerWebhooksEn,
+  ...aslEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

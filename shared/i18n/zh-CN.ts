@@ -37,6 +37,7 @@ import { timeZonesZhCN } from './time-zones.zh-CN.ts';
 import { recallDueZhCN } from './recall-due.zh-CN.ts';
 import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
 import { partnerWebhooksZhCN } from './partner-webhooks.zh-CN.ts';
+import { aslZhCN } from './asl.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -78,4 +79,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallDueZhCN,
   ...recallClosingZhCN,
   ...partnerWebhooksZhCN,
+  ...aslZhCN,
 };
