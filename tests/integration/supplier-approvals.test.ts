@@ -32,6 +32,11 @@ import { demo } from '../support/demo.ts';
 import { submitTestCertificate } from '../support/records.ts';
 import { eventsOf } from '../support/outbox-events.ts';
 import { withMailText } from '../support/mail.ts';
+import { markup, openServerDb, signedInClients, startBuiltServer, type BrowserClient } from '../support/portal.ts';
+import type { RunningServer } from '../support/server.ts';
+import type { Db } from '../../shared/db/index.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { defaultPolicy } from '../../shared/auth/policy.ts';
 
 const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };
 const password = { password: demoPassword };
@@ -234,5 +239,74 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
   it('the audit chain and every signature verify', async () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
     expect((await verifySignatures(t.db)).problems).toEqual([]);
+  });
+});
+
+describe('approved supplier list pages (built portal, real HTTP)', () => {
+  let server: RunningServer;
+  let db: Db;
+  let clients: Record<'qa' | 'supplier' | 'other' | 'distributor', BrowserClient>;
+  let ours: string;
+  let theirs: string;
+
+  beforeAll(async () => {
+    server = await startBuiltServer();
+    db = openServerDb(server);
+    const ctx = { db, clock: systemClock, policy: defaultPolicy };
+    const by = { type: 'system' as const, name: 'approved supplier list test' };
+    const otherOrg = (await createOrganisation(ctx, by, { name: 'Ningbo Moulding Ltd.', kind: 'supplier', erpId: 'V-10077' })).id;
+    await addUser(ctx, by, { ...other, role: 'supplier_user', organisationId: otherOrg });
+    const qa = await actorFor(db, demo('manufacturer_qa').email);
+    const supplierOrg = (await actorFor(db, demo('supplier_user').email)).organisationId;
+    ours = (await setSupplierApproval(ctx, qa, rp, { supplierId: supplierOrg, itemGtin: gtin, status: 'conditional', requiredCertificates: ['iso13485', 'coc'], reason: 'Open audit finding', credential: password })).id;
+    theirs = (await setSupplierApproval(ctx, qa, rp, { supplierId: otherOrg, itemCategory: 'IIa', status: 'pending', requiredCertificates: [], reason: 'Qualification running', credential: password })).id;
+    clients = await signedInClients(server, db, { qa: demo('manufacturer_qa').email, supplier: demo('supplier_user').email, other: other.email, distributor: demo('distributor_user').email });
+  });
+
+  afterAll(async () => {
+    db?.close();
+    await server?.stop();
+  });
+
+  it('QA lists every entry and opens each; a supplier lists and opens only its own (404 for another\'s); a distributor is refused', async () => {
+    const list = await markup(await clients.qa.get('/approved-suppliers'));
+    expect(list).toContain(`/approved-suppliers/${ours}`);
+    expect(list).toContain(`/approved-suppliers/${theirs}`);
+    expect(list).toContain('data-testid="asl-create"');
+    expect((await clients.qa.get(`/approved-suppliers/${theirs}`)).status).toBe(200);
+
+    const own = await markup(await clients.supplier.get('/approved-suppliers'));
+    expect(own).toContain(`/approved-suppliers/${ours}`);
+    expect(own).not.toContain(theirs);
+    expect(own).not.toContain('data-testid="asl-create"');
+    const page = await markup(await clients.supplier.get(`/approved-suppliers/${ours}`));
+    expect(page).toContain('Certificate of conformance with every lot');
+    expect(page).not.toContain('data-testid="asl-change"');
+    const foreign = await clients.supplier.get(`/approved-suppliers/${theirs}`);
+    expect(foreign.status).toBe(404);
+    await foreign.body?.cancel();
+    const back = await clients.other.get(`/approved-suppliers/${ours}`);
+    expect(back.status).toBe(404);
+    await back.body?.cancel();
+    const refused = await clients.distributor.get('/approved-suppliers');
+    expect(refused.status).toBe(403);
+    await refused.body?.cancel();
+  });
+
+  it('the signed change form: a supplier is refused, a wrong password signs nothing, QA with its password changes the entry', async () => {
+    const form = { status: 'approved', requiredCertificates: 'iso13485', reason: 'Finding closed', password: 'wrong' };
+    const bySupplier = await clients.supplier.postForm(`/approved-suppliers/${ours}?/change`, { ...form, password: demoPassword });
+    expect(bySupplier.status).toBe(403);
+    await bySupplier.body?.cancel();
+    const wrong = await clients.qa.postForm(`/approved-suppliers/${ours}?/change`, form);
+    expect(await markup(wrong)).toContain('The password is wrong');
+    expect((await db.get<{ status: string }>('SELECT status FROM supplier_approvals WHERE id = ?', [ours]))!.status).toBe('conditional');
+    const done = await clients.qa.postForm(`/approved-suppliers/${ours}?/change`, { ...form, password: demoPassword });
+    expect(await markup(done)).toContain('data-testid="asl-saved"');
+    expect((await db.get<{ status: string }>('SELECT status FROM supplier_approvals WHERE id = ?', [ours]))!.status).toBe('approved');
+    const created = await clients.qa.postForm('/approved-suppliers?/create', { supplierId: (await actorFor(db, demo('supplier_user').email)).organisationId, itemGtin: otherGtin, status: 'pending', reason: 'New source', password: demoPassword });
+    expect(created.status).toBe(303);
+    expect(created.headers.get('location')).toMatch(/^\/approved-suppliers\/asl_/);
+    await created.body?.cancel();
   });
 });
