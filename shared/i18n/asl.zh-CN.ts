@@ -36,7 +36,7 @@ export const aslZhCN: Record<keyof typeof aslEn, string> = {
   'asl.saved': '条目已保存并签名。',
   'asl.history': '历史记录',
   'asl.signatures': '签名',
-  'asl.signedBy': '{name} · {meaning} · {date}',
+  'asl.signedBy': '{name}（{meaning}）签名于 {date}',
   'asl.back': '全部合格供应商',
   'asl.flag': '合格供应商名录',
   'asl.problem.notApproved': '在合格供应商名录中，该供应商对此产品的状态为“{status}”。',
