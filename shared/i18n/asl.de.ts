@@ -39,7 +39,7 @@ export const aslDe: Record<keyof typeof aslEn, string> = {
   'asl.signedBy': '{name} · {meaning} · {date}',
   'asl.back': 'Alle zugelassenen Lieferanten',
   'asl.flag': 'Liste zugelassener Lieferanten',
-  'asl.problem.notApproved': 'Der Lieferant ist für diesen Artikel in der Liste zugelassener Lieferanten „{status}“.',
+  'asl.problem.notApproved': 'In der Liste zugelassener Lieferanten hat der Lieferant für diesen Artikel den Status „{status}“.',
   'asl.problem.certificateMissing': 'Die Liste zugelassener Lieferanten verlangt ein Zertifikat „{type}“; keines ist freigegeben.',
   'asl.problem.certificateExpired': 'Die Liste zugelassener Lieferanten verlangt ein gültiges Zertifikat „{type}“; es ist am {date} abgelaufen.',
   'asl.problem.certificateUnapproved': 'Die Liste zugelassener Lieferanten verlangt ein freigegebenes Zertifikat „{type}“; das genannte ist nicht freigegeben.',

@@ -37,7 +37,7 @@ export const aslEn = {
   'asl.signedBy': '{name} · {meaning} · {date}',
   'asl.back': 'All approved suppliers',
   'asl.flag': 'Approved supplier list',
-  'asl.problem.notApproved': 'The supplier is {status} for this item on the approved supplier list.',
+  'asl.problem.notApproved': 'On the approved supplier list the supplier’s status for this item is “{status}”.',
   'asl.problem.certificateMissing': 'The approved supplier list requires a {type}; none is approved.',
   'asl.problem.certificateExpired': 'The approved supplier list requires a valid {type}; it expired on {date}.',
   'asl.problem.certificateUnapproved': 'The approved supplier list requires an approved {type}; the one named is not approved.',

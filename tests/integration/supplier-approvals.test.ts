@@ -293,6 +293,20 @@ describe('approved supplier list pages (built portal, real HTTP)', () => {
     await refused.body?.cancel();
   });
 
+  it('the lot page shows the flag worded in the reader\'s language, and the "flagged" filter lists the lot', async () => {
+    const ctx = { db, clock: systemClock, policy: defaultPolicy };
+    await db.transaction((tx) => applyItemUpserted(tx, systemClock, { gtin, description: 'Three-way stopcock', unitOfMeasure: 'EA', deviceClass: 'IIa' }));
+    const { stored } = await submitLots(ctx, await actorFor(db, demo('supplier_user').email), { source: 'form', lots: [{ gtin, lot: 'ASL-PAGE-1', quantity: 3 }] });
+    const page = await markup(await clients.supplier.get(`/lots/${stored[0]!.id}`));
+    expect(page).toContain('data-testid="lot-approval-flag"');
+    expect(page).toContain('On the approved supplier list the supplier’s status for this item is “Conditional”.');
+    clients.qa.cookies.set('lang', 'zh-CN');
+    const zh = await markup(await clients.qa.get(`/lots/${stored[0]!.id}`));
+    clients.qa.cookies.delete('lang');
+    expect(zh).toContain('在合格供应商名录中，该供应商对此产品的状态为“有条件批准”。');
+    expect(await markup(await clients.qa.get('/lots?flagged=1'))).toContain('ASL-PAGE-1');
+  });
+
   it('the signed change form: a supplier is refused, a wrong password signs nothing, QA with its password changes the entry', async () => {
     const form = { status: 'approved', requiredCertificates: 'iso13485', reason: 'Finding closed', password: 'wrong' };
     const bySupplier = await clients.supplier.postForm(`/approved-suppliers/${ours}?/change`, { ...form, password: demoPassword });
