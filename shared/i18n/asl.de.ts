@@ -2,7 +2,7 @@ import type { aslEn } from './asl.en.ts';
 
 /** Deutsche Texte der Liste zugelassener Lieferanten (Issue 18, in de.ts zusammengeführt). */
 export const aslDe: Record<keyof typeof aslEn, string> = {
-  'asl.nav': 'Zugelassene Lieferanten',
+  'asl.nav': 'Lieferanten',
   'asl.title': 'Zugelassene Lieferanten',
   'asl.intro': 'Wer welchen Artikel oder welche Artikelkategorie liefern darf und welche Zertifikate jede Zulassung verlangt. Die QS ändert einen Eintrag mit elektronischer Unterschrift und Begründung; ein abgelaufenes oder abgelehntes Zertifikat, das der Eintrag verlangt, stuft einen zugelassenen Eintrag auf „bedingt“ zurück.',
   'asl.introSupplier': 'Der Zulassungsstatus Ihrer Organisation je Artikel oder Artikelkategorie und die jeweils verlangten Zertifikate. Über diese Einträge entscheidet die QS des Herstellers.',
