@@ -13,6 +13,7 @@ import type { SignatureMeaning } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature, type Signature } from '../signatures/record-signature.ts';
 import { decideCertificates, decisionConflict } from './certificate-permissions.ts';
+import { downgradeApprovals } from '../supplier-approvals/downgrade-approvals.ts';
 import { certificateEventData, certificateSelect, toCertificate, type Certificate, type CertificateRow } from './certificate.ts';
 
 export type CertificateDecision = 'approved' | 'rejected';
@@ -133,6 +134,16 @@ export async function decideCertificate(
       portalUrl: input.portalUrl,
     });
 
+    // A rejected certificate the approved supplier list requires moves the supplier's approved entries to conditional.
+    if (input.decision === 'rejected') {
+      await downgradeApprovals(
+        tx,
+        ctx.clock,
+        { kind: 'certificate_rejected', certificateId: certificate.id, supplierId: certificate.supplier.organisationId, type: certificate.type, number: certificate.number, validTo: certificate.validTo },
+        ctx.requestId,
+        input.portalUrl,
+      );
+    }
     if (input.decision === 'approved') {
       const previous = await tx.all<CertificateRow>(`${certificateSelect} WHERE c.series_id = ? AND c.state = 'approved' AND c.id != ? ORDER BY c.version`, [
         certificate.seriesId,

@@ -1,6 +1,7 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Logger } from '../log.ts';
 import { createPeriodicTask, type PeriodicTask } from '../scheduling/periodic-task.ts';
+import { downgradeForExpiredCertificates } from '../supplier-approvals/downgrade-approvals.ts';
 import { sendExpiryReminders, type ExpiryReminderOptions } from './send-expiry-reminders.ts';
 
 export interface ExpirySchedulerOptions extends ExpiryReminderOptions {
@@ -11,7 +12,8 @@ export interface ExpirySchedulerOptions extends ExpiryReminderOptions {
 }
 
 /**
- * Runs the certificate expiry reminders in the server process: at start, then every hour, one
+ * Runs the certificate expiry reminders (and the approved supplier list's downgrades for expired
+ * certificates) in the server process: at start, then every hour, one
  * instance at a time (a pass lease). Reminders are recorded per certificate version and
  * threshold, so a restart, an overlapping run or a second server sends nothing twice.
  */
@@ -25,6 +27,9 @@ export function createExpiryScheduler(options: ExpirySchedulerOptions): Periodic
     task: async () => {
       const sent = await sendExpiryReminders(ctx, { portalUrl: options.portalUrl });
       if (sent.length) log.info('certificate expiry reminders sent', { reminders: sent.length, mails: sent.reduce((n, r) => n + r.mailIds.length, 0) });
+      // The approved supplier list: entries requiring a certificate that has now expired become conditional.
+      const downgraded = await downgradeForExpiredCertificates(ctx, { portalUrl: options.portalUrl });
+      if (downgraded.length) log.info('approved supplier list entries downgraded', { entries: downgraded.length });
       return sent.length;
     },
   });

@@ -24,6 +24,7 @@ import { createRecall } from '../recalls/create-recall.ts';
 import { sendRecallNotices } from '../recalls/send-recall-notices.ts';
 import { submitAcknowledgement } from '../recalls/submit-acknowledgement.ts';
 import { certificatePdf } from './certificate-pdf.ts';
+import { seedDemoApprovals } from './seed-demo-approvals.ts';
 import {
   demoCertificateNumbers,
   demoDisputedInvoice,
@@ -184,4 +185,7 @@ export async function seedDemoWork(ctx: FilesContext, options: DemoWorkOptions):
     credential,
     locale: 'en',
   });
+
+  // The approved supplier list QA keeps for the demo supplier.
+  await seedDemoApprovals(seedCtx, qa, supplier, rp, options.password);
 }

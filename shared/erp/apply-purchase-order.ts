@@ -5,6 +5,7 @@ import { newId } from '../ids.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { problem, refusal } from '../errors.ts';
 import { erpActor, organisationByErpId } from './erp-actor.ts';
+import { alertUnapprovedOrder } from '../supplier-approvals/check-purchase-order.ts';
 
 export interface PurchaseOrderData {
   poNumber: string;
@@ -69,5 +70,7 @@ export async function applyPurchaseOrder(tx: Tx, clock: Clock, data: PurchaseOrd
     newValues: { poNumber: data.poNumber, version: data.version, status: data.status, lines: data.lines.length },
     requestId,
   });
-  return { purchaseOrder: id, version: data.version };
+  // The approved supplier list: items this supplier is not approved for alert QA and the ERP.
+  const notApproved = await alertUnapprovedOrder(tx, clock, erpActor, { id, poNumber: data.poNumber, supplierId, gtins: data.lines.map((l) => toGtin14(l.gtin)) }, requestId);
+  return { purchaseOrder: id, version: data.version, ...(notApproved.length ? { supplierNotApproved: notApproved } : {}) };
 }

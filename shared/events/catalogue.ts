@@ -29,6 +29,8 @@ import recallNoticeRevised from './schemas/recall.notice_revised.schema.json' wi
 import purchaseOrderResponded from './schemas/purchase_order.responded.schema.json' with { type: 'json' };
 import shipmentReceived from './schemas/shipment.received.schema.json' with { type: 'json' };
 import salesOrderReceived from './schemas/sales_order.received.schema.json' with { type: 'json' };
+import supplierApprovalChanged from './schemas/supplier_approval.changed.schema.json' with { type: 'json' };
+import purchaseOrderSupplierNotApproved from './schemas/purchase_order.supplier_not_approved.schema.json' with { type: 'json' };
 
 /**
  * Every event type that crosses the bridge, its direction, version and the JSON Schema of
@@ -67,6 +69,8 @@ export const eventCatalogue: EventType[] = [
   { type: 'purchase_order.responded', direction: 'outbound', version: 1, summary: "a supplier's answer to a purchase order, in the portal or over EDI (ORDRSP): accepted, changed or rejected per line", schema: purchaseOrderResponded },
   { type: 'shipment.received', direction: 'outbound', version: 1, summary: "a distributor's receiving advice for a shipment over EDI (RECADV), with its discrepancies", schema: shipmentReceived },
   { type: 'sales_order.received', direction: 'outbound', version: 1, summary: "a distributor's purchase order to the manufacturer over EDI (ORDERS)", schema: salesOrderReceived },
+  { type: 'supplier_approval.changed', direction: 'outbound', version: 1, summary: 'an approved supplier list entry was created or changed by QA (signed), or downgraded to conditional when a certificate it requires expired or was rejected', schema: supplierApprovalChanged },
+  { type: 'purchase_order.supplier_not_approved', direction: 'outbound', version: 1, summary: 'a purchase order from the ERP names an item its supplier is not approved for on the approved supplier list', schema: purchaseOrderSupplierNotApproved },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
   { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
   { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },

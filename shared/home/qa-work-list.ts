@@ -5,6 +5,7 @@ import { listCertificateExpiry } from '../certificates/list-certificate-expiry.t
 import { addDays, utcDay } from '../certificates/expiry.ts';
 import { listRecalls, type RecallQuery, type StaffRecallItem } from '../recalls/list-recalls.ts';
 import { listNmpaAttention } from '../recalls/nmpa-timeline.ts';
+import { unapprovedOrders } from '../supplier-approvals/unapproved-orders.ts';
 import { firstFew, listHref, type WorkDate, type WorkEntry, type WorkKind, type WorkList } from './work-list.ts';
 
 /** Accounts locked after repeated failed sign-ins are the security alerts (list-security-alerts.ts). */
@@ -74,6 +75,7 @@ export async function qaWorkList(ctx: UseCaseContext, actor: Actor, options: { g
           return { id: s.organisationId, label: s.name, date: first.validTo, when: 'expired', overdue: true, href: null };
         }),
       },
+      await unapprovedOrders(ctx, firstFew),
       {
         kind: 'securityAlerts',
         count: alerts?.n ?? 0,

@@ -47,6 +47,7 @@ export type WorkKind =
   | 'recallsOverdue'
   | 'recallsEscalated'
   | 'suppliersExpired'
+  | 'purchaseOrdersNotApproved'
   | 'securityAlerts'
   | 'noticesAwaitingReply'
   | 'repliesToComplete'

@@ -40,6 +40,7 @@ import { recallDueDe } from './recall-due.de.ts';
 import { recallClosingDe } from './recall-closing.de.ts';
 import { partnerWebhooksDe } from './partner-webhooks.de.ts';
 import { apiOrdersDe } from './api-orders.de.ts';
+import { aslDe } from './asl.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -88,4 +89,5 @@ export const de: Record<MessageKey, string> = {
   ...recallClosingDe,
   ...partnerWebhooksDe,
   ...apiOrdersDe,
+  ...aslDe,
 };

@@ -39,6 +39,7 @@ import { recallDueEn } from './recall-due.en.ts';
 import { recallClosingEn } from './recall-closing.en.ts';
 import { partnerWebhooksEn } from './partner-webhooks.en.ts';
 import { apiOrdersEn } from './api-orders.en.ts';
+import { aslEn } from './asl.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -83,6 +84,7 @@ export const en = {
   ...recallClosingEn,
   ...partnerWebhooksEn,
   ...apiOrdersEn,
+  ...aslEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -28,7 +28,7 @@ export const homeDe: Record<keyof typeof homeEn, string> = {
   'home.work.ordersToInvoice': 'Bestellungen zum Abrechnen',
   'home.work.certificatesExpiring': 'Ablaufende oder abgelaufene Zertifikate',
   'home.work.certificatesRejected': 'Abgelehnte Zertifikate, erneut einzureichen',
-  'home.work.lotsFlagged': 'Markierte Chargen: Überlieferung oder Zertifikat abgelehnt',
+  'home.work.lotsFlagged': 'Markierte Chargen: Überlieferung, Zertifikat abgelehnt oder Lieferant nicht zugelassen',
   'home.work.invoicesDisputed': 'Vom ERP beanstandete Rechnungen',
   'home.work.certificatesToReview': 'Zertifikate, die auf Ihre Prüfung warten',
   'home.work.recallsToRelease': 'Rückrufe zum Prüfen und Freigeben',

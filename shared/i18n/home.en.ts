@@ -26,7 +26,7 @@ export const homeEn = {
   'home.work.ordersToInvoice': 'Purchase orders to invoice',
   'home.work.certificatesExpiring': 'Certificates expiring or expired',
   'home.work.certificatesRejected': 'Certificates rejected, to submit again',
-  'home.work.lotsFlagged': 'Lots flagged: over-delivered or certificate rejected',
+  'home.work.lotsFlagged': 'Lots flagged: over-delivered, certificate rejected or supplier not approved',
   'home.work.invoicesDisputed': 'Invoices the ERP disputes',
   'home.work.certificatesToReview': 'Certificates awaiting your review',
   'home.work.recallsToRelease': 'Recalls to review and release',

@@ -28,7 +28,7 @@ export const homeZhCN: Record<keyof typeof homeEn, string> = {
   'home.work.ordersToInvoice': '待开票的采购订单',
   'home.work.certificatesExpiring': '即将到期或已过期的证书',
   'home.work.certificatesRejected': '被拒、需重新提交的证书',
-  'home.work.lotsFlagged': '已标记的批次：超量交付或证书被拒',
+  'home.work.lotsFlagged': '已标记的批次：超量交付、证书被拒或供应商未获批准',
   'home.work.invoicesDisputed': 'ERP 有异议的发票',
   'home.work.certificatesToReview': '等待您审核的证书',
   'home.work.recallsToRelease': '待审核并发布的召回',

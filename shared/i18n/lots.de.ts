@@ -186,5 +186,5 @@ export const lotsDe: Record<keyof typeof lotsEn, string> = {
   'lots.edifact.what.quantity': 'versandte Menge',
   'lots.filter.flagged': 'Handlungsbedarf',
   'lots.filter.anyLot': 'Alle Chargen',
-  'lots.filter.flaggedOnly': 'Markiert: Überlieferung oder Zertifikat abgelehnt',
+  'lots.filter.flaggedOnly': 'Markiert: Überlieferung, Zertifikat abgelehnt oder Lieferant nicht zugelassen',
 };

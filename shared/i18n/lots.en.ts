@@ -12,7 +12,7 @@ export const lotsEn = {
   'lots.filter.anySupplier': 'All suppliers',
   'lots.filter.flagged': 'Attention',
   'lots.filter.anyLot': 'All lots',
-  'lots.filter.flaggedOnly': 'Flagged: over-delivered or certificate rejected',
+  'lots.filter.flaggedOnly': 'Flagged: over-delivered, certificate rejected or supplier not approved',
   'lots.filter.sort': 'Sort by',
   'lots.sort.submitted': 'Date submitted',
   'lots.sort.expiry': 'Expiry date',

@@ -14,7 +14,7 @@ export const lotsZhCN: Record<keyof typeof lotsEn, string> = {
   'lots.filter.anySupplier': '全部供应商',
   'lots.filter.flagged': '需关注',
   'lots.filter.anyLot': '全部批次',
-  'lots.filter.flaggedOnly': '已标记：超量交付或证书被拒',
+  'lots.filter.flaggedOnly': '已标记：超量交付、证书被拒或供应商未获批准',
   'lots.filter.sort': '排序依据',
   'lots.sort.submitted': '提交日期',
   'lots.sort.expiry': '有效期',

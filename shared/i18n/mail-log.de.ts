@@ -25,6 +25,7 @@ export const mailLogDe: Record<keyof typeof mailLogEn, string> = {
   'mailLog.text': 'Volltext',
   'mailLog.paging': 'Seiten des Mail-Protokolls',
   'mailLog.purpose.certificate.expiry_reminder': 'Erinnerung an den Zertifikatsablauf',
+  'mailLog.purpose.supplier_approval.downgraded': 'Lieferantenliste: Eintrag zurückgestuft',
   'mailLog.purpose.user.invitation': 'Einladung zu Lotbridge',
   'mailLog.purpose.user.password_changed': 'Passwort geändert',
   'mailLog.purpose.auth.passkey_added': 'Passkey hinzugefügt',

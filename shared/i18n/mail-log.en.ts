@@ -20,6 +20,7 @@ export const mailLogEn = {
   'mailLog.col.created': 'Queued (UTC)',
   'mailLog.col.sent': 'Sent (UTC)',
   'mailLog.purpose.certificate.expiry_reminder': 'Certificate expiry reminder',
+  'mailLog.purpose.supplier_approval.downgraded': 'Approved supplier list: entry downgraded',
   'mailLog.purpose.user.invitation': 'Invitation to Lotbridge',
   'mailLog.purpose.user.password_changed': 'Password changed',
   'mailLog.purpose.auth.passkey_added': 'Passkey added',

@@ -22,6 +22,7 @@ export const mailLogZhCN: Record<keyof typeof mailLogEn, string> = {
   'mailLog.col.created': '排队时间（UTC）',
   'mailLog.col.sent': '发送时间（UTC）',
   'mailLog.purpose.certificate.expiry_reminder': '证书到期提醒',
+  'mailLog.purpose.supplier_approval.downgraded': '合格供应商名录：条目已降级',
   'mailLog.purpose.user.invitation': 'Lotbridge 邀请',
   'mailLog.purpose.user.password_changed': '密码已更改通知',
   'mailLog.purpose.auth.passkey_added': '已添加通行密钥通知',

@@ -143,6 +143,8 @@ export const webhooksDe: Record<keyof typeof webhooksEn, string> = {
   'webhooks.event.purchase_order.responded': 'Bestellung beantwortet',
   'webhooks.event.shipment.received': 'Lieferung eingegangen',
   'webhooks.event.sales_order.received': 'Kundenauftrag eingegangen',
+  'webhooks.event.supplier_approval.changed': 'Eintrag in der Lieferantenliste geändert',
+  'webhooks.event.purchase_order.supplier_not_approved': 'Bestellung an nicht zugelassenen Lieferanten',
   'webhooks.event.item.upserted': 'Artikel angelegt oder geändert',
   'webhooks.event.purchase_order.created': 'Bestellung angelegt',
   'webhooks.event.purchase_order.updated': 'Bestellung geändert',

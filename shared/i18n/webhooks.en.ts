@@ -98,6 +98,8 @@ export const webhooksEn = {
   'webhooks.event.purchase_order.responded': 'Purchase order answered',
   'webhooks.event.shipment.received': 'Shipment received',
   'webhooks.event.sales_order.received': 'Sales order received',
+  'webhooks.event.supplier_approval.changed': 'Approved supplier list entry changed',
+  'webhooks.event.purchase_order.supplier_not_approved': 'Purchase order to a supplier not approved',
   'webhooks.event.item.upserted': 'Item created or changed',
   'webhooks.event.purchase_order.created': 'Purchase order created',
   'webhooks.event.purchase_order.updated': 'Purchase order changed',

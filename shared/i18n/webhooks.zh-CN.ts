@@ -100,6 +100,8 @@ export const webhooksZhCN: Record<keyof typeof webhooksEn, string> = {
   'webhooks.event.purchase_order.responded': '采购订单已答复',
   'webhooks.event.shipment.received': '货物已收到',
   'webhooks.event.sales_order.received': '销售订单已收到',
+  'webhooks.event.supplier_approval.changed': '合格供应商条目已变更',
+  'webhooks.event.purchase_order.supplier_not_approved': '向未获批准供应商下达的采购订单',
   'webhooks.event.item.upserted': '物料已创建或更改',
   'webhooks.event.purchase_order.created': '采购订单已创建',
   'webhooks.event.purchase_order.updated': '采购订单已更改',

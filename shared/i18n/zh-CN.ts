@@ -40,6 +40,7 @@ import { recallDueZhCN } from './recall-due.zh-CN.ts';
 import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
 import { partnerWebhooksZhCN } from './partner-webhooks.zh-CN.ts';
 import { apiOrdersZhCN } from './api-orders.zh-CN.ts';
+import { aslZhCN } from './asl.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -84,4 +85,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallClosingZhCN,
   ...partnerWebhooksZhCN,
   ...apiOrdersZhCN,
+  ...aslZhCN,
 };

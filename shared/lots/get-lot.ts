@@ -1,7 +1,7 @@
 import { recordHistory, type HistoryEntry } from '../audit/record-history.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
-import { AppError } from '../errors.ts';
+import { AppError, type Problem } from '../errors.ts';
 import { lotRecordHash, lotScope, lotSelect, toLot, type Lot, type LotRow } from './lot.ts';
 
 export interface LotDetail {
@@ -12,6 +12,8 @@ export interface LotDetail {
   orderLine: { poNumber: string; lineNumber: number; ordered: number; delivered: number } | null;
   /** This lot's audit trail, oldest first. */
   history: HistoryEntry[];
+  /** Why the approved supplier list flagged it at submission (shared/supplier-approvals), or null. */
+  approvalFlag: Problem | null;
 }
 
 
@@ -34,10 +36,12 @@ export async function getLot(ctx: UseCaseContext, actor: Actor, lotId: string): 
       : Promise.resolve(undefined),
     recordHistory(ctx.db, [{ entityType: 'lot', entityId: lot.id }]),
   ]);
+  const flag = await ctx.db.get<{ code: string; params: string }>('SELECT code, params FROM lot_approval_flags WHERE lot_id = ?', [lot.id]);
   return {
     lot,
     hashIntact: lotRecordHash(lot) === lot.recordHash,
     orderLine: lot.purchaseOrder && line ? { poNumber: lot.purchaseOrder.poNumber, lineNumber: lot.purchaseOrder.lineNumber, ordered: line.ordered, delivered: line.delivered } : null,
     history,
+    approvalFlag: flag ? ({ code: flag.code, params: JSON.parse(flag.params) } as Problem) : null,
   };
 }

@@ -70,14 +70,16 @@ export interface LotKeysetList {
  * quantity, as the lot page shows), or the CoC / CoA it names was rejected and no version of that
  * certificate is approved or waiting for review. A condition on `lots l`. Its first term (only a
  * lot with an order line or a certificate can be flagged) lets SQLite skip the others through the
- * partial index lots_flag_candidates (migration 0041).
+ * partial index lots_flag_candidates (migration 0041). Or the approved supplier list flagged it at
+ * submission (lot_approval_flags, migration 0049).
  */
-export const flaggedLot = `(l.purchase_order_id IS NOT NULL OR l.certificate_series_id IS NOT NULL) AND (
+export const flaggedLot = `(((l.purchase_order_id IS NOT NULL OR l.certificate_series_id IS NOT NULL) AND (
   EXISTS (SELECT 1 FROM purchase_order_lines pol
            WHERE pol.purchase_order_id = l.purchase_order_id AND pol.line_number = l.po_line_number
              AND pol.quantity < (SELECT SUM(x.quantity) FROM lots x WHERE x.purchase_order_id = pol.purchase_order_id AND x.po_line_number = pol.line_number))
   OR (EXISTS (SELECT 1 FROM certificates c WHERE c.series_id = l.certificate_series_id AND c.state = 'rejected')
-      AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.series_id = l.certificate_series_id AND c.state IN ('approved', 'submitted'))))`;
+      AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.series_id = l.certificate_series_id AND c.state IN ('approved', 'submitted')))))
+  OR EXISTS (SELECT 1 FROM lot_approval_flags f WHERE f.lot_id = l.id))`;
 
 const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 

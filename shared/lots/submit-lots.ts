@@ -10,6 +10,7 @@ import { problem, refusal, type Problem, type Problems } from '../errors.ts';
 import { translateProblem } from '../i18n/index.ts';
 import { newId } from '../ids.ts';
 import { recordHash } from '../signatures/record-hash.ts';
+import { approvalFor, lotApprovalProblem } from '../supplier-approvals/approval.ts';
 import { lotContent, lotEventData, lotSelect, toLot, type Lot, type LotRow, type LotSource, type RowProblem } from './lot.ts';
 
 /** One lot as the form, a CSV row or a barcode gives it: every way in has this shape. */
@@ -94,6 +95,8 @@ interface Checked {
   order: { id: string; poNumber: string; lineNumber: number; ordered: number } | null;
   certificateSeriesId: string | null;
   certificateNote: string | null;
+  /** Why the approved supplier list flags this lot (stored with it), or null. */
+  approvalFlag: Problem | null;
 }
 
 /**
@@ -231,8 +234,17 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
       } else batchKeys.set(key, row);
     }
 
+    // The approved supplier list: a disqualified supplier's lot is refused; one not approved, or
+    // without a valid approved certificate the entry requires, is stored and flagged. No entry: no flag.
+    let approvalFlag: Problem | null = null;
+    if (gtin && !failedRows.has(row)) {
+      const approval = await approvalFor(ctx.db, actor.organisationId, gtin);
+      if (approval?.status === 'disqualified') refuse('gtin', problem('asl.disqualified', { gtin }));
+      else if (approval) approvalFlag = await lotApprovalProblem(ctx.db, approval, { supplierId: actor.organisationId, certificateSeriesId }, today);
+    }
+
     if (!failedRows.has(row)) {
-      checked.push({ row, gtin, lot, serials, manufactureDate, expiryDate, quantity, order, certificateSeriesId, certificateNote: note || null });
+      checked.push({ row, gtin, lot, serials, manufactureDate, expiryDate, quantity, order, certificateSeriesId, certificateNote: note || null, approvalFlag });
     }
   }
 
@@ -317,6 +329,9 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
         }
         throw e;
       }
+      if (c.approvalFlag) {
+        await tx.run('INSERT INTO lot_approval_flags (lot_id, code, params, flagged_at) VALUES (?, ?, ?, ?)', [id, c.approvalFlag.code, JSON.stringify(c.approvalFlag.params ?? {}), submittedAt]);
+      }
       const lot = toLot((await tx.get<LotRow>(`${lotSelect} WHERE l.id = ?`, [id]))!);
       const warning = warnings.find((w) => w.row === c.row);
       await recordAudit(tx, ctx.clock, {
@@ -339,6 +354,7 @@ export async function submitLots(ctx: UseCaseContext, actor: Actor, input: LotsS
           certificateNote: lot.certificateNote,
           recordHash: hash,
           ...(warning ? { warning: translateProblem('en', warning) } : {}),
+          ...(c.approvalFlag ? { approvalFlag: { code: c.approvalFlag.code, params: c.approvalFlag.params ?? {} } } : {}),
         },
         requestId: ctx.requestId,
       });

@@ -233,6 +233,7 @@ describe("QA's work list", () => {
       recallsEscalated: 1,
       recallsOpen: 3,
       suppliersExpired: 1,
+      purchaseOrdersNotApproved: 0,
       securityAlerts: 1,
     });
     // Oldest waiting first.

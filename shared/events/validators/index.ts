@@ -24,11 +24,13 @@ import v20 from './recall.notice_revised.ts';
 import v21 from './purchase_order.responded.ts';
 import v22 from './shipment.received.ts';
 import v23 from './sales_order.received.ts';
-import v24 from './item.upserted.ts';
-import v25 from './purchase_order.ts';
-import v26 from './invoice.status_changed.ts';
-import v27 from './shipment.dispatched.ts';
-import v28 from './recall.issued.ts';
+import v24 from './supplier_approval.changed.ts';
+import v25 from './purchase_order.supplier_not_approved.ts';
+import v26 from './item.upserted.ts';
+import v27 from './purchase_order.ts';
+import v28 from './invoice.status_changed.ts';
+import v29 from './shipment.dispatched.ts';
+import v30 from './recall.issued.ts';
 
 /** A compiled schema: true when the data is valid, else false with the reasons in `errors`. */
 export type CompiledValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -59,9 +61,11 @@ export const validators: Record<string, CompiledValidator> = {
   "https://lotbridge.dev/schemas/events/purchase_order.responded.schema.json": v21,
   "https://lotbridge.dev/schemas/events/shipment.received.schema.json": v22,
   "https://lotbridge.dev/schemas/events/sales_order.received.schema.json": v23,
-  "https://lotbridge.dev/schemas/events/item.upserted.schema.json": v24,
-  "https://lotbridge.dev/schemas/events/purchase_order.schema.json": v25,
-  "https://lotbridge.dev/schemas/events/invoice.status_changed.schema.json": v26,
-  "https://lotbridge.dev/schemas/events/shipment.dispatched.schema.json": v27,
-  "https://lotbridge.dev/schemas/events/recall.issued.schema.json": v28,
+  "https://lotbridge.dev/schemas/events/supplier_approval.changed.schema.json": v24,
+  "https://lotbridge.dev/schemas/events/purchase_order.supplier_not_approved.schema.json": v25,
+  "https://lotbridge.dev/schemas/events/item.upserted.schema.json": v26,
+  "https://lotbridge.dev/schemas/events/purchase_order.schema.json": v27,
+  "https://lotbridge.dev/schemas/events/invoice.status_changed.schema.json": v28,
+  "https://lotbridge.dev/schemas/events/shipment.dispatched.schema.json": v29,
+  "https://lotbridge.dev/schemas/events/recall.issued.schema.json": v30,
 };
