@@ -35,7 +35,7 @@ export const lotInspectionDe: Record<keyof typeof lotInspectionEn, string> = {
   'lotInspection.statement': 'Mit meiner Signatur erfasse ich, {name}, diese Ergebnisse und diese Entscheidung über die Charge (Bedeutung: Genehmigung bei Freigabe, Ablehnung bei Zurückweisung).',
   'lotInspection.submit': 'Signieren und Entscheidung erfassen',
   'lotInspection.done': 'Die Entscheidung ist erfasst und signiert.',
-  'lotInspection.result.heading': 'Prüfergebnis',
+  'lotInspection.result.heading': 'Prüfergebnis: {state}',
   'lotInspection.result.sample': 'Stichprobenumfang',
   'lotInspection.result.defects': 'Gefundene Fehler',
   'lotInspection.result.deviation': 'Abweichung',

@@ -33,7 +33,7 @@ export const lotInspectionEn = {
   'lotInspection.statement': 'By signing, I, {name}, record these results and this decision on the lot (meaning: approval when released, rejection when rejected).',
   'lotInspection.submit': 'Sign and record the decision',
   'lotInspection.done': 'The decision is recorded and signed.',
-  'lotInspection.result.heading': 'Inspection result',
+  'lotInspection.result.heading': 'Inspection result: {state}',
   'lotInspection.result.sample': 'Sample size',
   'lotInspection.result.defects': 'Defects found',
   'lotInspection.result.deviation': 'Deviation',

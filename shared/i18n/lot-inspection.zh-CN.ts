@@ -35,7 +35,7 @@ export const lotInspectionZhCN: Record<keyof typeof lotInspectionEn, string> = {
   'lotInspection.statement': '签名即表示我（{name}）记录上述检验结果和对该批次的决定（签名含义：放行为批准，拒收为拒绝）。',
   'lotInspection.submit': '签名并记录决定',
   'lotInspection.done': '决定已记录并签名。',
-  'lotInspection.result.heading': '检验结果',
+  'lotInspection.result.heading': '检验结果：{state}',
   'lotInspection.result.sample': '抽样数量',
   'lotInspection.result.defects': '发现的缺陷数',
   'lotInspection.result.deviation': '偏差',
