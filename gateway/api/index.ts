@@ -180,9 +180,19 @@ function answerOf(c: Context<GatewayEnv>, op: ApiOperation, res: ApiResponse): K
   return { status: res.status, headers, body };
 }
 
-function send(c: Context<GatewayEnv>, answer: KeptAnswer): Response {
+/** A file (GET only, so never kept for a retry): its bytes with the operation's content type and an ETag of them. */
+function fileAnswer(op: ApiOperation, res: ApiResponse, bytes: Uint8Array): FileAnswer {
+  const contentType = op.responses[res.status]?.contentType;
+  if (op.method !== 'get' || !contentType) throw new Error(`${op.operationId} answered bytes without a documented content type`);
+  return { status: res.status, headers: { ...res.headers, 'Content-Type': contentType, ETag: `"${sha256(bytes)}"`, 'Cache-Control': 'private, no-cache' }, body: bytes };
+}
+
+type FileAnswer = Omit<KeptAnswer, 'body'> & { body: Uint8Array };
+
+function send(c: Context<GatewayEnv>, answer: KeptAnswer | FileAnswer): Response {
   for (const [name, value] of Object.entries(answer.headers)) c.header(name, value);
-  return answer.body === null ? c.body(null, answer.status as StatusCode) : c.body(answer.body, answer.status as ContentfulStatusCode);
+  if (answer.body === null) return c.body(null, answer.status as StatusCode);
+  return typeof answer.body === 'string' ? c.body(answer.body, answer.status as ContentfulStatusCode) : c.body(answer.body as Uint8Array<ArrayBuffer>, answer.status as ContentfulStatusCode);
 }
 
 /** The Bearer token of the Authorization header, or an empty string when there is none. */
@@ -283,7 +293,13 @@ function answerer(op: ApiOperation, options: ApiRoutesOptions & { jsonMaxBytes: 
         query,
         body: body.value,
         portalUrl: (path) => new URL(path, publicUrl ?? url.origin).toString(),
+        uploads: c.get('app').config.uploads,
       });
+      if (res.body instanceof Uint8Array) {
+        const file = fileAnswer(op, res, res.body);
+        if (noneMatch(c.req.header('If-None-Match'), file.headers.ETag!)) return c.body(null, 304, { ETag: file.headers.ETag!, 'Cache-Control': file.headers['Cache-Control']! });
+        return send(c, file);
+      }
       const answer = answerOf(c, op, res);
       if (claimed) await keepIdempotentAnswer(ctx, caller.apiKeyId, claimed, answer);
       if (answer.headers.ETag && noneMatch(c.req.header('If-None-Match'), answer.headers.ETag)) {

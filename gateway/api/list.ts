@@ -22,7 +22,7 @@ export function listQuery(options: { sorts: readonly [string, ...string[]]; filt
     type: 'object',
     additionalProperties: false,
     properties: {
-      cursor: { type: 'string', minLength: 1, maxLength: 1000, description: 'Where to go on: the `nextCursor` of the page before. Omit it for the first page.' },
+      cursor: { type: 'string', minLength: 1, maxLength: 1000, description: 'Where to go on: the `nextCursor` of the page before, with the same sort, order and filters. Omit it for the first page.' },
       limit: { type: 'integer', minimum: 1, maximum: maxLimit, default: defaultLimit, description: 'At most this many items.' },
       sort: { enum: [...options.sorts], default: options.sorts[0], description: 'What the items are ordered by (then by id).' },
       order: { enum: ['asc', 'desc'], default: options.defaultOrder ?? 'asc' },

@@ -81,7 +81,7 @@ function responses(op: ApiOperation): Record<string, unknown> {
     out[status] = {
       description: r.description,
       headers: successHeaders,
-      ...(r.schema && { content: { 'application/json': { schema: r.schema, ...(r.example !== undefined && { example: r.example }) } } }),
+      ...(r.schema && { content: { [r.contentType ?? 'application/json']: { schema: r.schema, ...(r.example !== undefined && { example: r.example }) } } }),
     };
   }
   if (op.method === 'get') out['304'] = { description: 'Not modified: the If-None-Match tag is still current.', headers: { ETag: ref('ETag'), 'Request-Id': ref('RequestId') } };

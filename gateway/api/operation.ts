@@ -5,6 +5,7 @@
 import type { FilesContext } from '../../shared/context.ts';
 import type { Logger } from '../../shared/log.ts';
 import type { ApiScope } from '../../shared/api-keys/scopes.ts';
+import type { UploadLimits } from '../../shared/files/store-upload.ts';
 import type { ApiCaller } from '../../shared/api-keys/authenticate-api-key.ts';
 
 /** A JSON Schema (2020-12, the dialect of OpenAPI 3.1). Named schemas come from `apiSchema()` (gateway/api/schemas.ts). */
@@ -24,6 +25,8 @@ export interface ApiRequest<Body = unknown> {
   body: Body;
   /** An absolute URL of a portal page (PUBLIC_URL), e.g. where a person signs a recall acknowledgement. */
   portalUrl(path: string): string;
+  /** How large an uploaded file may be (UPLOAD_MAX_MB), for the use cases that take one (as the portal passes them). */
+  uploads: UploadLimits;
 }
 
 export interface MultipartBody {
@@ -33,6 +36,7 @@ export interface MultipartBody {
 
 export interface ApiResponse {
   status: 200 | 201 | 202 | 204;
+  /** Sent as JSON; bytes (a file, GET only) are sent as they are, with the response's `contentType`. */
   body?: unknown;
   /** e.g. Location for 201. The router adds ETag, RateLimit, Request-Id and Link itself. */
   headers?: Record<string, string>;
@@ -56,6 +60,6 @@ export interface ApiOperation {
   query?: JsonSchema;
   body?: { json: JsonSchema; example?: unknown } | { multipart: JsonSchema };
   /** The success answers by status. Problem answers (400, 401, 403, 404, 409, 412, 422, 429) are documented by the generator. */
-  responses: Partial<Record<200 | 201 | 202 | 204, { description: string; schema?: JsonSchema; example?: unknown }>>;
+  responses: Partial<Record<200 | 201 | 202 | 204, { description: string; schema?: JsonSchema; example?: unknown; /** Default application/json; e.g. application/pdf for a file. */ contentType?: string }>>;
   handle(request: ApiRequest): Promise<ApiResponse>;
 }

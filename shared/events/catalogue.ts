@@ -26,6 +26,7 @@ import recallNoticeOpened from './schemas/recall.notice_opened.schema.json' with
 import recallAcknowledged from './schemas/recall.acknowledged.schema.json' with { type: 'json' };
 import recallSubrecipientReplied from './schemas/recall.subrecipient_replied.schema.json' with { type: 'json' };
 import recallQuarantineConfirmed from './schemas/recall.quarantine_confirmed.schema.json' with { type: 'json' };
+import recallStockReported from './schemas/recall.stock_reported.schema.json' with { type: 'json' };
 import recallClosed from './schemas/recall.closed.schema.json' with { type: 'json' };
 import recallNoticeRevised from './schemas/recall.notice_revised.schema.json' with { type: 'json' };
 import purchaseOrderResponded from './schemas/purchase_order.responded.schema.json' with { type: 'json' };
@@ -53,7 +54,7 @@ export const eventCatalogue: EventType[] = [
   { type: 'certificate.superseded', direction: 'outbound', version: 1, summary: 'a certificate version was replaced by a newer one', schema: certificateSuperseded },
   { type: 'certificate.expiring', direction: 'outbound', version: 1, summary: 'an approved certificate expires in 90, 60 or 30 days; the supplier was reminded', schema: certificateExpiring },
   { type: 'certificate.expired', direction: 'outbound', version: 1, summary: 'an approved certificate is past its end of validity; the supplier was reminded', schema: certificateExpired },
-  { type: 'lot.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted a lot (GTIN, lot, serials, dates, quantity) by form, CSV or GS1 barcode', schema: lotSubmitted },
+  { type: 'lot.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted a lot (GTIN, lot, serials, dates, quantity) by form, CSV, GS1 barcode, EDIFACT DESADV or the REST API', schema: lotSubmitted },
   { type: 'lot.released', direction: 'outbound', version: 1, summary: 'QA released a submitted lot after incoming inspection (deviation: released with a deviation), with the results and an electronic signature', schema: lotReleased },
   { type: 'lot.rejected', direction: 'outbound', version: 1, summary: 'QA rejected a submitted lot at incoming inspection, with the results, a reason and an electronic signature', schema: lotRejected },
   { type: 'recall.reminder_sent', direction: 'outbound', version: 1, summary: 'a distributor was reminded of what is still open (reason): its reply before the deadline, or after its reply the quarantine of stock on hand or the returns, destruction or corrections', schema: recallReminderSent },
@@ -65,6 +66,7 @@ export const eventCatalogue: EventType[] = [
   { type: 'recall.acknowledged', direction: 'outbound', version: 1, summary: "a distributor's signed reply to a recall notice (a correction is a new version)", schema: recallAcknowledged },
   { type: 'recall.subrecipient_replied', direction: 'outbound', version: 1, summary: "a consignee's customer (hospital, pharmacy …) replied to the recall notice passed on to it, by link and without an account", schema: recallSubrecipientReplied },
   { type: 'recall.quarantine_confirmed', direction: 'outbound', version: 1, summary: 'a distributor confirmed all affected stock on hand is quarantined', schema: recallQuarantineConfirmed },
+  { type: 'recall.stock_reported', direction: 'outbound', version: 1, summary: "a distributor's system reported its stock of a recall's affected lots over the REST API (on hand and quarantined per lot; no signed reply)", schema: recallStockReported },
   { type: 'recall.closed', direction: 'outbound', version: 1, summary: 'QA closed a recall (termination) with an electronic signature', schema: recallClosed },
   { type: 'recall.notice_revised', direction: 'outbound', version: 1, summary: 'QA issued an update (every consignee replies again) or follow-up field safety notice, signed, to every consignee', schema: recallNoticeRevised },
   { type: 'purchase_order.responded', direction: 'outbound', version: 1, summary: "a supplier's answer to a purchase order, in the portal or over EDI (ORDRSP): accepted, changed or rejected per line", schema: purchaseOrderResponded },

@@ -5,7 +5,7 @@ export const apiDe: Record<keyof typeof apiEn, string> = {
   'api.problem.noScopes': 'Wählen Sie mindestens einen Berechtigungsbereich.',
   'api.problem.scopeNotAllowed': '„{scope}“ ist kein Berechtigungsbereich für diese Organisation (zulässig: {allowed}).',
   'api.problem.badExpiry': 'Der Schlüssel muss in 1 bis {max} Tagen ablaufen.',
-  'api.problem.badCursor': 'Dieser Cursor stammt nicht aus dieser Liste (oder gehört zu einer anderen Sortierung): Beginnen Sie ohne ihn neu.',
+  'api.problem.badCursor': 'Dieser Cursor stammt nicht aus dieser Liste: Beginnen Sie ohne ihn neu.',
   'api.problem.badJson': 'Der Body ist kein gültiges JSON.',
   'api.problem.unknownParameter': 'Unbekannter Parameter.',
   'api.problem.fileRequired': 'Hängen Sie die Datei an.',

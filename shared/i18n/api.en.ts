@@ -3,7 +3,7 @@ export const apiEn = {
   'api.problem.noScopes': 'Choose at least one scope.',
   'api.problem.scopeNotAllowed': '"{scope}" is not a scope for this organisation (allowed: {allowed}).',
   'api.problem.badExpiry': 'The key must expire within 1 to {max} days.',
-  'api.problem.badCursor': 'This cursor is not one this list handed out (or belongs to another sort order): start again without it.',
+  'api.problem.badCursor': 'This cursor is not one this list handed out: start again without it.',
   'api.problem.badJson': 'The body is not valid JSON.',
   'api.problem.unknownParameter': 'Unknown parameter.',
   'api.problem.fileRequired': 'Attach the file.',

@@ -5,7 +5,7 @@ export const apiZhCN: Record<keyof typeof apiEn, string> = {
   'api.problem.noScopes': '请至少选择一个权限范围。',
   'api.problem.scopeNotAllowed': '“{scope}”不是本组织可用的权限范围（可用：{allowed}）。',
   'api.problem.badExpiry': '密钥的有效期须为 1 至 {max} 天。',
-  'api.problem.badCursor': '此游标不是本列表给出的（或属于另一种排序）：请不带游标重新开始。',
+  'api.problem.badCursor': '此游标不是本列表给出的：请不带游标重新开始。',
   'api.problem.badJson': '请求体不是有效的 JSON。',
   'api.problem.unknownParameter': '未知参数。',
   'api.problem.fileRequired': '请附上文件。',

@@ -9,6 +9,7 @@ import { recallNoticesDe } from './recall-notices.de.ts';
 import { recallNoticeContentDe } from './recall-notice-content.de.ts';
 import { recallReplyDe } from './recall-reply.de.ts';
 import { recallReplyFormDe } from './recall-reply-form.de.ts';
+import { recallStockDe } from './recall-stock.de.ts';
 import { recallOnwardDe } from './recall-onward.de.ts';
 import { recallOnwardLimitsDe } from './recall-onward-limits.de.ts';
 import { signaturesDe } from './signatures.de.ts';
@@ -19,6 +20,7 @@ import { auditDe } from './audit.de.ts';
 import { credentialsDe } from './credentials.de.ts';
 import { commonDe } from './common.de.ts';
 import { usersDe } from './users.de.ts';
+import { apiKeysDe } from './api-keys.de.ts';
 import { trustHttpDe } from './trust-http.de.ts';
 import { layoutDe } from './layout.de.ts';
 import { authDe } from './auth.de.ts';
@@ -38,6 +40,7 @@ import { timeZonesDe } from './time-zones.de.ts';
 import { recallDueDe } from './recall-due.de.ts';
 import { recallClosingDe } from './recall-closing.de.ts';
 import { partnerWebhooksDe } from './partner-webhooks.de.ts';
+import { apiOrdersDe } from './api-orders.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -55,6 +58,7 @@ export const de: Record<MessageKey, string> = {
   ...recallNoticeContentDe,
   ...recallReplyDe,
   ...recallReplyFormDe,
+  ...recallStockDe,
   ...recallOnwardDe,
   ...recallOnwardLimitsDe,
   ...signaturesDe,
@@ -65,6 +69,7 @@ export const de: Record<MessageKey, string> = {
   ...credentialsDe,
   ...commonDe,
   ...usersDe,
+  ...apiKeysDe,
   ...trustHttpDe,
   ...layoutDe,
   ...authDe,
@@ -84,4 +89,5 @@ export const de: Record<MessageKey, string> = {
   ...recallDueDe,
   ...recallClosingDe,
   ...partnerWebhooksDe,
+  ...apiOrdersDe,
 };

@@ -8,6 +8,7 @@ import { recallNoticesEn } from './recall-notices.en.ts';
 import { recallNoticeContentEn } from './recall-notice-content.en.ts';
 import { recallReplyEn } from './recall-reply.en.ts';
 import { recallReplyFormEn } from './recall-reply-form.en.ts';
+import { recallStockEn } from './recall-stock.en.ts';
 import { recallOnwardEn } from './recall-onward.en.ts';
 import { recallOnwardLimitsEn } from './recall-onward-limits.en.ts';
 import { signaturesEn } from './signatures.en.ts';
@@ -18,6 +19,7 @@ import { auditEn } from './audit.en.ts';
 import { credentialsEn } from './credentials.en.ts';
 import { commonEn } from './common.en.ts';
 import { usersEn } from './users.en.ts';
+import { apiKeysEn } from './api-keys.en.ts';
 import { trustHttpEn } from './trust-http.en.ts';
 import { layoutEn } from './layout.en.ts';
 import { authEn } from './auth.en.ts';
@@ -37,6 +39,7 @@ import { timeZonesEn } from './time-zones.en.ts';
 import { recallDueEn } from './recall-due.en.ts';
 import { recallClosingEn } from './recall-closing.en.ts';
 import { partnerWebhooksEn } from './partner-webhooks.en.ts';
+import { apiOrdersEn } from './api-orders.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -50,6 +53,7 @@ export const en = {
   ...recallNoticeContentEn,
   ...recallReplyEn,
   ...recallReplyFormEn,
+  ...recallStockEn,
   ...recallOnwardEn,
   ...recallOnwardLimitsEn,
   ...signaturesEn,
@@ -60,6 +64,7 @@ export const en = {
   ...credentialsEn,
   ...commonEn,
   ...usersEn,
+  ...apiKeysEn,
   ...trustHttpEn,
   ...layoutEn,
   ...authEn,
@@ -79,6 +84,7 @@ export const en = {
   ...recallDueEn,
   ...recallClosingEn,
   ...partnerWebhooksEn,
+  ...apiOrdersEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

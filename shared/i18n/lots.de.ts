@@ -36,6 +36,7 @@ export const lotsDe: Record<keyof typeof lotsEn, string> = {
   'lots.source.csv': 'CSV-Upload',
   'lots.source.barcode': 'GS1-Barcode',
   'lots.source.edifact': 'EDIFACT DESADV',
+  'lots.source.api': 'REST-API',
   'lots.form.title': 'Charge melden',
   'lots.form.intro': 'Liefern Sie zu einer Bestellposition, oder lassen Sie die Bestellung leer, um zu einem dem Hersteller bekannten Artikel zu liefern. Seriennummern sind optional; wenn Sie welche angeben, muss ihre Anzahl der Menge entsprechen.',
   'lots.field.barcode': 'GS1-Barcode scannen oder einfügen',

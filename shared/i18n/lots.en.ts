@@ -37,6 +37,7 @@ export const lotsEn = {
   'lots.source.csv': 'CSV upload',
   'lots.source.barcode': 'GS1 barcode',
   'lots.source.edifact': 'EDIFACT DESADV',
+  'lots.source.api': 'REST API',
   'lots.form.title': 'Submit a lot',
   'lots.form.intro': 'Deliver against a purchase order line, or leave the order empty to deliver against an item the manufacturer knows. Serial numbers are optional; when given, there must be as many as the quantity.',
   'lots.field.barcode': 'Scan or paste a GS1 barcode',

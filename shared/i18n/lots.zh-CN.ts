@@ -39,6 +39,7 @@ export const lotsZhCN: Record<keyof typeof lotsEn, string> = {
   'lots.source.csv': 'CSV 上传',
   'lots.source.barcode': 'GS1 条码',
   'lots.source.edifact': 'EDIFACT 发货通知 (DESADV)',
+  'lots.source.api': 'REST API 接口',
   'lots.form.title': '提交批次',
   'lots.form.intro': '可按采购订单行交付；若不填写订单，则按制造商已知的物料交付。序列号为选填；如填写，其个数必须等于数量。',
   'lots.field.barcode': '扫描或粘贴 GS1 条码',

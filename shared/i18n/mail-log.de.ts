@@ -29,6 +29,7 @@ export const mailLogDe: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.user.password_changed': 'Passwort geändert',
   'mailLog.purpose.auth.passkey_added': 'Passkey hinzugefügt',
   'mailLog.purpose.auth.passkey_removed': 'Passkey entfernt',
+  'mailLog.purpose.api_key.revoked': 'API-Schlüssel widerrufen (an die Administratoren der Organisation)',
   'mailLog.purpose.recall.notice': 'Rückrufmitteilung',
   'mailLog.purpose.recall.notice_revised': 'Rückrufmitteilung, Aktualisierung oder Folgemitteilung',
   'mailLog.purpose.recall.onward_notice': 'An einen Kunden weitergegebene Rückrufmitteilung',

@@ -24,6 +24,7 @@ export const mailLogEn = {
   'mailLog.purpose.user.password_changed': 'Password changed',
   'mailLog.purpose.auth.passkey_added': 'Passkey added',
   'mailLog.purpose.auth.passkey_removed': 'Passkey removed',
+  'mailLog.purpose.api_key.revoked': 'API key revoked (to the organisation\'s administrators)',
   'mailLog.purpose.recall.notice': 'Recall notice',
   'mailLog.purpose.recall.notice_revised': 'Recall notice, update or follow-up',
   'mailLog.purpose.recall.onward_notice': 'Recall notice passed on to a customer',

@@ -26,6 +26,7 @@ export const mailLogZhCN: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.user.password_changed': '密码已更改通知',
   'mailLog.purpose.auth.passkey_added': '已添加通行密钥通知',
   'mailLog.purpose.auth.passkey_removed': '已移除通行密钥通知',
+  'mailLog.purpose.api_key.revoked': 'API 密钥已吊销（致组织管理员）',
   'mailLog.purpose.recall.notice': '召回通知',
   'mailLog.purpose.recall.notice_revised': '召回通知（更新或后续）',
   'mailLog.purpose.recall.onward_notice': '转发给客户的召回通知',

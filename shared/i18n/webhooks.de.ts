@@ -135,6 +135,7 @@ export const webhooksDe: Record<keyof typeof webhooksEn, string> = {
   'webhooks.event.recall.notice_sent': 'Rückrufmitteilung gesendet',
   'webhooks.event.recall.notice_opened': 'Rückrufmitteilung geöffnet',
   'webhooks.event.recall.acknowledged': 'Rückrufantwort unterschrieben',
+  'webhooks.event.recall.stock_reported': 'Rückrufbestand gemeldet',
   'webhooks.event.recall.subrecipient_replied': 'Kunde eines Empfängers hat auf eine Rückrufmitteilung geantwortet',
   'webhooks.event.recall.quarantine_confirmed': 'Quarantäne bestätigt',
   'webhooks.event.recall.closed': 'Rückruf abgeschlossen',

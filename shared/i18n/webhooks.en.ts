@@ -90,6 +90,7 @@ export const webhooksEn = {
   'webhooks.event.recall.notice_sent': 'Recall notice sent',
   'webhooks.event.recall.notice_opened': 'Recall notice opened',
   'webhooks.event.recall.acknowledged': 'Recall reply signed',
+  'webhooks.event.recall.stock_reported': 'Recall stock reported',
   'webhooks.event.recall.subrecipient_replied': 'Customer of a consignee replied to a recall notice',
   'webhooks.event.recall.quarantine_confirmed': 'Quarantine confirmed',
   'webhooks.event.recall.closed': 'Recall closed',

@@ -92,6 +92,7 @@ export const webhooksZhCN: Record<keyof typeof webhooksEn, string> = {
   'webhooks.event.recall.notice_sent': '召回通知已发送',
   'webhooks.event.recall.notice_opened': '召回通知已打开',
   'webhooks.event.recall.acknowledged': '召回回复已签署',
+  'webhooks.event.recall.stock_reported': '已报告召回库存',
   'webhooks.event.recall.subrecipient_replied': '下级客户已回复召回通知',
   'webhooks.event.recall.quarantine_confirmed': '已确认隔离',
   'webhooks.event.recall.closed': '召回已关闭',

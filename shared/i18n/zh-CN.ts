@@ -9,6 +9,7 @@ import { recallNoticesZhCN } from './recall-notices.zh-CN.ts';
 import { recallNoticeContentZhCN } from './recall-notice-content.zh-CN.ts';
 import { recallReplyZhCN } from './recall-reply.zh-CN.ts';
 import { recallReplyFormZhCN } from './recall-reply-form.zh-CN.ts';
+import { recallStockZhCN } from './recall-stock.zh-CN.ts';
 import { recallOnwardZhCN } from './recall-onward.zh-CN.ts';
 import { recallOnwardLimitsZhCN } from './recall-onward-limits.zh-CN.ts';
 import { signaturesZhCN } from './signatures.zh-CN.ts';
@@ -19,6 +20,7 @@ import { auditZhCN } from './audit.zh-CN.ts';
 import { credentialsZhCN } from './credentials.zh-CN.ts';
 import { commonZhCN } from './common.zh-CN.ts';
 import { usersZhCN } from './users.zh-CN.ts';
+import { apiKeysZhCN } from './api-keys.zh-CN.ts';
 import { trustHttpZhCN } from './trust-http.zh-CN.ts';
 import { layoutZhCN } from './layout.zh-CN.ts';
 import { authZhCN } from './auth.zh-CN.ts';
@@ -38,6 +40,7 @@ import { timeZonesZhCN } from './time-zones.zh-CN.ts';
 import { recallDueZhCN } from './recall-due.zh-CN.ts';
 import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
 import { partnerWebhooksZhCN } from './partner-webhooks.zh-CN.ts';
+import { apiOrdersZhCN } from './api-orders.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -51,6 +54,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallNoticeContentZhCN,
   ...recallReplyZhCN,
   ...recallReplyFormZhCN,
+  ...recallStockZhCN,
   ...recallOnwardZhCN,
   ...recallOnwardLimitsZhCN,
   ...signaturesZhCN,
@@ -61,6 +65,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...credentialsZhCN,
   ...commonZhCN,
   ...usersZhCN,
+  ...apiKeysZhCN,
   ...trustHttpZhCN,
   ...layoutZhCN,
   ...authZhCN,
@@ -80,4 +85,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...recallDueZhCN,
   ...recallClosingZhCN,
   ...partnerWebhooksZhCN,
+  ...apiOrdersZhCN,
 };

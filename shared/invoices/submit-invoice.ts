@@ -55,7 +55,7 @@ export interface InvoiceSubmission {
 
 /** How the invoice came in, recorded in its audit entry (the invoices table has no source column). */
 export interface InvoiceOrigin {
-  source?: 'form' | 'edifact';
+  source?: 'form' | 'edifact' | 'api';
   /** e.g. the interchange and message references of an EDIFACT upload. */
   detail?: Record<string, string>;
 }

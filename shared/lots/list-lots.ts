@@ -1,4 +1,5 @@
 import { pagedRows } from '../db/paged-rows.ts';
+import { keysetRows, type KeysetAfter } from '../db/keyset-rows.ts';
 import { listSupplierNames } from '../organisations/list-supplier-names.ts';
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -23,6 +24,12 @@ export interface LotQuery {
   /** 1-based. */
   page?: number;
   pageSize?: number;
+}
+
+/** A keyset page (the REST API): the rows after `after` (from the start when null), at most `limit` (1–200). */
+export interface LotKeysetQuery extends Omit<LotQuery, 'page' | 'pageSize'> {
+  after: KeysetAfter | null;
+  limit: number;
 }
 
 export interface LotListItem {
@@ -55,6 +62,13 @@ export interface LotList {
   permissions: { submit: boolean };
 }
 
+export interface LotKeysetList {
+  items: LotListItem[];
+  /** Where the next page starts (its sort key: the submission time or the expiry date, '' for none); null on the last page. */
+  next: KeysetAfter | null;
+  permissions: { submit: boolean };
+}
+
 /**
  * What flags a lot: its order line is over-delivered (all lots on it together exceed the ordered
  * quantity, as the lot page shows), or the CoC / CoA it names was rejected and no version of that
@@ -74,9 +88,12 @@ const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 /**
  * Lot records: a supplier user sees its own organisation's, manufacturer QA and administrators
  * every supplier's. Filters by GTIN, lot, purchase order and supplier; sorted by submission
- * time or expiry; paged.
+ * time or expiry, then id (a total order); paged by page number (the portal) or, given
+ * `after`, by keyset (the REST API: no row repeated or skipped when lots arrive meanwhile).
  */
-export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuery = {}): Promise<LotList> {
+export async function listLots(ctx: UseCaseContext, actor: Actor, query?: LotQuery): Promise<LotList>;
+export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotKeysetQuery): Promise<LotKeysetList>;
+export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuery | LotKeysetQuery = {}): Promise<LotList | LotKeysetList> {
   requireRole(actor, 'supplier_user', 'manufacturer_qa', 'manufacturer_admin');
   const scope = lotScope(actor)!;
   const where = [scope.sql];
@@ -109,62 +126,77 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
       args.push(outcome);
     } else where.push('NOT EXISTS (SELECT 1 FROM lot_inspections li WHERE li.lot_id = l.id)');
   }
-  const column = query.sort === 'expiry' ? 'l.expiry_date' : 'l.submitted_at';
+  // A lot without an expiry date sorts as '' (first ascending), as NULL did.
+  const key = query.sort === 'expiry' ? "COALESCE(l.expiry_date, '')" : 'l.submitted_at';
   const order = query.order === 'asc' ? 'ASC' : 'DESC';
-  const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
   const clause = where.join(' AND ');
+  const select = `l.id, l.gtin, l.lot, json_array_length(l.serials) AS serial_count, l.manufacture_date, l.expiry_date, l.quantity, po.po_number, l.po_line_number,
+             l.source, (SELECT li.outcome FROM lot_inspections li WHERE li.lot_id = l.id) AS outcome, l.submitted_at, l.organisation_id, o.name AS supplier_name`;
   const from = 'FROM lots l JOIN organisations o ON o.id = l.organisation_id LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id';
+  const permissions = lotListPermissions(actor);
 
+  if ('after' in query) {
+    const { rows, next } = await keysetRows<LotListRow>(ctx.db, {
+      select,
+      from,
+      where: [clause],
+      args,
+      key,
+      id: 'l.id',
+      order: query.order === 'asc' ? 'asc' : 'desc',
+      after: query.after,
+      limit: Math.min(Math.max(Math.trunc(query.limit), 1), 200),
+    });
+    return { items: rows.map(toListItem), next, permissions };
+  }
+
+  const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
   // The count joins the purchase order only when a filter reads it (every lot has its organisation).
   const countFrom = po ? 'FROM lots l LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id' : 'FROM lots l';
-  const { rows, total, page, pages } = await pagedRows<{
-    id: string;
-    gtin: string;
-    lot: string;
-    serial_count: number;
-    manufacture_date: string | null;
-    expiry_date: string | null;
-    quantity: number;
-    po_number: string | null;
-    po_line_number: number | null;
-    source: LotSource;
-    outcome: InspectionOutcome | null;
-    submitted_at: string;
-    organisation_id: string;
-    supplier_name: string;
-  }>(ctx.db, {
-    select: `l.id, l.gtin, l.lot, json_array_length(l.serials) AS serial_count, l.manufacture_date, l.expiry_date, l.quantity, po.po_number, l.po_line_number,
-             l.source, (SELECT li.outcome FROM lot_inspections li WHERE li.lot_id = l.id) AS outcome, l.submitted_at, l.organisation_id, o.name AS supplier_name`,
+  const { rows, total, page, pages } = await pagedRows<LotListRow>(ctx.db, {
+    select,
     from: `${from} WHERE ${clause}`,
     args,
     count: `SELECT COUNT(*) AS n ${countFrom} WHERE ${clause}`,
     countArgs: args,
-    orderBy: `${column} ${order}, l.id ${order}`,
+    orderBy: `${key} ${order}, l.id ${order}`,
     page: query.page ?? 1,
     pageSize,
   });
   const suppliers = staff ? await listSupplierNames(ctx.db) : [];
+  return { items: rows.map(toListItem), total, page, pageSize, pages, staff, suppliers, permissions };
+}
+
+interface LotListRow {
+  id: string;
+  gtin: string;
+  lot: string;
+  serial_count: number;
+  manufacture_date: string | null;
+  expiry_date: string | null;
+  quantity: number;
+  po_number: string | null;
+  po_line_number: number | null;
+  source: LotSource;
+  outcome: InspectionOutcome | null;
+  submitted_at: string;
+  organisation_id: string;
+  supplier_name: string;
+}
+
+function toListItem(r: LotListRow): LotListItem {
   return {
-    items: rows.map((r) => ({
-      id: r.id,
-      gtin: r.gtin,
-      lot: r.lot,
-      serialCount: r.serial_count,
-      manufactureDate: r.manufacture_date,
-      expiryDate: r.expiry_date,
-      quantity: r.quantity,
-      purchaseOrder: r.po_number && r.po_line_number !== null ? { poNumber: r.po_number, lineNumber: r.po_line_number } : null,
-      source: r.source,
-      state: r.outcome ? stateOfOutcome[r.outcome] : 'submitted',
-      submittedAt: r.submitted_at,
-      supplier: { organisationId: r.organisation_id, name: r.supplier_name },
-    })),
-    total,
-    page,
-    pageSize,
-    pages,
-    staff,
-    suppliers,
-    permissions: lotListPermissions(actor),
+    id: r.id,
+    gtin: r.gtin,
+    lot: r.lot,
+    serialCount: r.serial_count,
+    manufactureDate: r.manufacture_date,
+    expiryDate: r.expiry_date,
+    quantity: r.quantity,
+    purchaseOrder: r.po_number && r.po_line_number !== null ? { poNumber: r.po_number, lineNumber: r.po_line_number } : null,
+    source: r.source,
+    state: r.outcome ? stateOfOutcome[r.outcome] : 'submitted',
+    submittedAt: r.submitted_at,
+    supplier: { organisationId: r.organisation_id, name: r.supplier_name },
   };
 }

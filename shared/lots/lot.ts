@@ -5,7 +5,7 @@ import { ownedBy } from '../auth/scope.ts';
 import { recordHash } from '../signatures/record-hash.ts';
 import type { Problem } from '../errors.ts';
 
-export const lotSources = ['form', 'csv', 'barcode', 'edifact'] as const;
+export const lotSources = ['form', 'csv', 'barcode', 'edifact', 'api'] as const;
 export type LotSource = (typeof lotSources)[number];
 /**
  * Where a lot stands: submitted, then QA's inspection releases it (with a deviation or not) or

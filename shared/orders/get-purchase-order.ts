@@ -3,7 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
 import { submitLotRecords } from '../lots/lot-permissions.ts';
 import { submitInvoices } from '../invoices/invoice-permissions.ts';
-import type { OrderState } from './order-states.ts';
+import type { OrderState, ResponseSource } from './order-states.ts';
 import { orderStateSql } from './order-state-sql.ts';
 import { respondToPurchaseOrders, type ResponseLine, type ResponseStatus } from './respond-to-purchase-order.ts';
 
@@ -26,7 +26,7 @@ export interface OrderResponse {
   id: string;
   responseNumber: string;
   status: ResponseStatus;
-  source: 'portal' | 'edifact';
+  source: ResponseSource;
   /** The order version answered (null for answers recorded before versions were kept). */
   version: number | null;
   note: string | null;
@@ -71,7 +71,7 @@ export async function getPurchaseOrder(ctx: UseCaseContext, actor: Actor, id: st
       'SELECT il.po_line_number, il.quantity FROM invoice_lines il JOIN invoices i ON i.id = il.invoice_id WHERE i.purchase_order_id = ?',
       [row.id],
     ),
-    ctx.db.all<{ id: string; document_number: string; status: ResponseStatus; source: 'portal' | 'edifact'; refers_to_version: number | null; note: string | null; lines: string; received_at: string; display_name: string }>(
+    ctx.db.all<{ id: string; document_number: string; status: ResponseStatus; source: ResponseSource; refers_to_version: number | null; note: string | null; lines: string; received_at: string; display_name: string }>(
       `SELECT d.id, d.document_number, d.status, d.source, d.refers_to_version, d.note, d.lines, d.received_at, u.display_name
          FROM edi_documents d JOIN users u ON u.id = d.received_by
         WHERE d.kind = 'purchase_order_response' AND d.refers_to_type = 'purchase_order' AND d.refers_to_id = ?

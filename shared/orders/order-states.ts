@@ -13,5 +13,8 @@
 export const responseStatuses = ['accepted', 'changed', 'rejected'] as const;
 export type ResponseStatus = (typeof responseStatuses)[number];
 
+/** Where an answer came in: the portal's order page, EDI ORDRSP or the partner REST API. */
+export type ResponseSource = 'portal' | 'edifact' | 'api';
+
 export const orderStates = ['toConfirm', 'confirmed', 'toInvoice', 'rejected', 'closed'] as const;
 export type OrderState = (typeof orderStates)[number];

@@ -1,8 +1,8 @@
 // A supplier answers its purchase order: accepts it, changes lines (the quantity it will deliver
-// and when) or rejects it, with a note. The one use case both ways in call: the portal's order
-// page and EDI ORDRSP (shared/erp/receive-ordrsp.ts maps the message to this input and reports
+// and when) or rejects it, with a note. The one use case every way in calls: the portal's order
+// page, the REST API (gateway/api/operations/orders.ts) and EDI ORDRSP (shared/erp/receive-ordrsp.ts maps the message to this input and reports
 // the refusals against the segments they were read from). The answer is a
-// purchase_order_response record (edi_documents, source 'portal' or 'edifact'), audited, and
+// purchase_order_response record (edi_documents, source 'portal', 'api' or 'edifact'), audited, and
 // announced to the ERP as `purchase_order.responded` with its source, in one transaction.
 import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
@@ -46,7 +46,7 @@ export interface PurchaseOrderResponseInput {
   note?: string;
 }
 
-export type ResponseOrigin = { source: 'portal' } | { source: 'edifact'; interchangeId: string; messageReference: string };
+export type ResponseOrigin = { source: 'portal' | 'api' } | { source: 'edifact'; interchangeId: string; messageReference: string };
 
 export interface ResponseLine {
   lineNumber: number;

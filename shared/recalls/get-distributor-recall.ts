@@ -5,9 +5,16 @@ import { getNoticeData, type NoticeData } from './get-notice-data.ts';
 import { noticeForDistributor, type DistributorNotice } from './notice-for-distributor.ts';
 import { getAcknowledgement, type AcknowledgementView } from './get-acknowledgement.ts';
 import { recallRecordFindings, type RecordFinding } from '../signatures/verify-record-hashes.ts';
+import type { Severity } from './recall-terms.ts';
+import { replyStateOf, type ReplyState } from './list-recalls.ts';
+import { latestStockReport, type StockReport } from './report-recall-stock.ts';
 
 export interface DistributorRecall {
   notice: DistributorNotice;
+  /** When the notice went out, the recall's severity and where the reply stands (as the recall list shows them). */
+  noticeSentAt: string;
+  severity: Severity;
+  reply: ReplyState;
   content: NoticeData;
   /** Every signed reply, newest first. */
   replies: { id: string; version: number; submittedAt: string; signerName: string; signedAt: string; meaning: string; holdsStock: boolean }[];
@@ -15,6 +22,8 @@ export interface DistributorRecall {
   latest: AcknowledgementView | null;
   /** The recall, this organisation's replies and the shipments to it, re-verified now: what no longer matches its record hash. */
   altered: RecordFinding[];
+  /** The latest stock report of the organisation's own system (REST API), or null: what the reply form starts from when it is newer than the latest reply. */
+  stockReport: StockReport | null;
 }
 
 /**
@@ -24,7 +33,11 @@ export interface DistributorRecall {
  */
 export async function getDistributorRecall(ctx: UseCaseContext, actor: Actor, recallId: string): Promise<DistributorRecall> {
   requireRole(actor, 'distributor_user');
-  const row = await ctx.db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ? AND distributor_organisation_id = ?', [recallId, actor.organisationId]);
+  const row = await ctx.db.get<{ id: string; sent_at: string; latest_version: number; quarantine_confirmed_at: string | null; severity: Severity }>(
+    `SELECT n.id, n.sent_at, n.latest_version, n.quarantine_confirmed_at, r.severity
+       FROM recall_notices n JOIN recalls r ON r.id = n.recall_id WHERE n.recall_id = ? AND n.distributor_organisation_id = ?`,
+    [recallId, actor.organisationId],
+  );
   if (!row) throw new AppError('not_found', 'no such recall notice');
   const notice = await noticeForDistributor(ctx.db, actor, row.id);
   const content = await getNoticeData(ctx.db, { recallId, distributorOrganisationId: actor.organisationId });
@@ -36,5 +49,7 @@ export async function getDistributorRecall(ctx: UseCaseContext, actor: Actor, re
   );
   const latest = replies[0] ? await getAcknowledgement(ctx.db, actor, replies[0].id) : null;
   const altered = await recallRecordFindings(ctx.db, recallId, actor.organisationId);
-  return { notice, content, replies: replies.map((r) => ({ ...r, holdsStock: r.holdsStock === 1 })), latest, altered };
+  const stockReport = await latestStockReport(ctx.db, notice.id);
+  const reply = replyStateOf(row.latest_version, row.quarantine_confirmed_at);
+  return { notice, noticeSentAt: row.sent_at, severity: row.severity, reply, content, replies: replies.map((r) => ({ ...r, holdsStock: r.holdsStock === 1 })), latest, altered, stockReport };
 }

@@ -33,7 +33,7 @@ export interface NoticeData extends NoticeParts {
   /** timeZone: its organisation's IANA zone, the one its people read deadlines in. */
   distributor: { id: string; name: string; timeZone: string };
   /** The recall's classification per jurisdiction, as codes (worded with `classificationText`). */
-  classifications: { jurisdiction: string; type: string; class: string }[];
+  classifications: RecallClassification[];
   /** Type and class in the ERP's own words when it gives them outside `classifications` (e.g. "FSCA", "Class II"), joined; absent when not given. */
   classification?: string;
   reason: string;
@@ -85,6 +85,19 @@ interface Payload {
 }
 
 const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : undefined);
+
+export interface RecallClassification {
+  jurisdiction: string;
+  type: string;
+  class: string;
+}
+
+/** A recall payload's classifications per jurisdiction, as codes; empty when it gives none. */
+export function classificationsOf(payload: Record<string, unknown>): RecallClassification[] {
+  return Array.isArray(payload.classifications)
+    ? (payload.classifications as { jurisdiction?: unknown; type?: unknown; class?: unknown }[]).map((c) => ({ jurisdiction: text(c.jurisdiction) ?? '', type: text(c.type) ?? '', class: text(c.class) ?? '' }))
+    : [];
+}
 
 /**
  * Gathers one distributor's field safety notice: the recall as issued (number, date, type and
@@ -145,9 +158,7 @@ export async function getNoticeData(db: Tx, input: { recallId: string; distribut
   for (const g of byGtin.keys()) if (!recalled.includes(g)) recalled.push(g);
   const identities = await productIdentities(db, recalled);
 
-  const classifications = Array.isArray(p.classifications)
-    ? (p.classifications as { jurisdiction?: unknown; type?: unknown; class?: unknown }[]).map((c) => ({ jurisdiction: text(c.jurisdiction) ?? '', type: text(c.type) ?? '', class: text(c.class) ?? '' }))
-    : [];
+  const classifications = classificationsOf(p as unknown as Record<string, unknown>);
   const classification = [text(p.type), text(p.class), text(p.classification)].filter(Boolean).join(', ') || undefined;
   return withRevisions(db, p, {
     recallId: recall.id,

@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import { requireRole, type Actor } from '../auth/actor.ts';
 import { recallListPermissions } from './recall-permissions.ts';
 import type { Severity } from './recall-terms.ts';
+import { classificationsOf, type RecallClassification } from './get-notice-data.ts';
 
 export const recallStates = ['received', 'open', 'closed'] as const;
 export type RecallState = (typeof recallStates)[number];
@@ -10,6 +11,9 @@ export type RecallSource = (typeof recallSources)[number];
 /** Where a distributor's reply stands: nothing signed yet, a signed version, quarantine confirmed. */
 export const replyStates = ['not_replied', 'replied', 'quarantine_confirmed'] as const;
 export type ReplyState = (typeof replyStates)[number];
+/** A notice's reply state from its latest signed version and when all stock on hand was confirmed quarantined. */
+export const replyStateOf = (latestVersion: number, quarantineConfirmedAt: string | null): ReplyState =>
+  quarantineConfirmedAt ? 'quarantine_confirmed' : latestVersion > 0 ? 'replied' : 'not_replied';
 /** A distributor's reply filter: a reply state, or `incomplete` (stock reported and not all of it quarantined yet). */
 export const replyFilters = [...replyStates, 'incomplete'] as const;
 /** Manufacturer staff: open recalls with a reply overdue, or a distributor escalated to (second or final notice) that has not replied. */
@@ -35,7 +39,16 @@ export interface RecallQuery {
   /** 1-based. */
   page?: number;
   pageSize?: number;
+  /** A distributor: the order (default: issuedAt), descending unless `order` is asc; ties by recall id the same way. */
+  sort?: DistributorRecallSort;
+  order?: 'asc' | 'desc';
+  /** A distributor, keyset paging (the REST API): the rows after this (sort key, recall id) in the list's order; `page` is then ignored. */
+  after?: { key: string; id: string };
 }
+
+/** What a distributor's list can be ordered by: both are set on every notice, so (key, id) is a total order. */
+export const distributorRecallSorts = ['issuedAt', 'noticeSentAt'] as const;
+export type DistributorRecallSort = (typeof distributorRecallSorts)[number];
 
 export interface StaffRecallItem {
   id: string;
@@ -59,6 +72,8 @@ export interface DistributorRecallItem {
   issuedAt: string;
   responseDeadline: string | null;
   severity: Severity;
+  /** The recall's classification per jurisdiction, as codes (worded with `classificationText`). */
+  classifications: RecallClassification[];
   noticeSentAt: string;
   reply: ReplyState;
   /** The latest signed version (0 until the first reply). */
@@ -72,6 +87,8 @@ interface Page {
   page: number;
   pageSize: number;
   pages: number;
+  /** A distributor's list: the (sort key, id) of this page's last row when more rows follow it, for keyset paging (`after`); else null. */
+  next?: { key: string; id: string } | null;
 }
 
 type RecallItems = ({ view: 'staff'; items: StaffRecallItem[] } | { view: 'distributor'; items: DistributorRecallItem[] }) & Page;
@@ -84,7 +101,7 @@ export type RecallList = RecallItems & {
 const isOneOf = <T extends string>(values: readonly T[], v: unknown): v is T => values.includes(v as T);
 
 function paging(query: RecallQuery, total: number): Page & { offset: number } {
-  const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 100);
+  const pageSize = Math.min(Math.max(Math.trunc(query.pageSize ?? 25), 1), 200);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(Math.trunc(query.page ?? 1), 1), pages);
   return { total, page, pageSize, pages, offset: (page - 1) * pageSize };
@@ -183,9 +200,15 @@ async function distributorList(ctx: UseCaseContext, actor: Actor, query: RecallQ
     where.push('r.state = ?');
     args.push(query.state);
   }
-  const clause = where.join(' AND ');
-  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM recall_notices n JOIN recalls r ON r.id = n.recall_id WHERE ${clause}`, args);
+  const counted = await ctx.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM recall_notices n JOIN recalls r ON r.id = n.recall_id WHERE ${where.join(' AND ')}`, args);
   const p = paging(query, counted?.n ?? 0);
+  // Ordered by (sort key, recall id): a total order, so keyset pages never repeat or skip a row.
+  const column = query.sort === 'noticeSentAt' ? 'n.sent_at' : 'r.issued_at';
+  const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+  if (query.after) {
+    where.push(`(${column}, r.id) ${dir === 'ASC' ? '>' : '<'} (?, ?)`);
+    args.push(query.after.key, query.after.id);
+  }
   const rows = await ctx.db.all<{
     id: string;
     recall_number: string;
@@ -196,14 +219,18 @@ async function distributorList(ctx: UseCaseContext, actor: Actor, query: RecallQ
     sent_at: string;
     latest_version: number;
     quarantine_confirmed_at: string | null;
+    payload: string;
   }>(
-    `SELECT r.id, r.recall_number, r.state, r.issued_at, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, r.severity, n.sent_at, n.latest_version, n.quarantine_confirmed_at
+    `SELECT r.id, r.recall_number, r.state, r.issued_at, ifnull(n.response_deadline, r.response_deadline) AS response_deadline, r.severity, n.sent_at, n.latest_version, n.quarantine_confirmed_at, r.payload
        FROM recall_notices n JOIN recalls r ON r.id = n.recall_id
-      WHERE ${clause}
-      ORDER BY r.issued_at DESC, n.sent_at DESC, r.id DESC
+      WHERE ${where.join(' AND ')}
+      ORDER BY ${column} ${dir}, r.id ${dir}
       LIMIT ? OFFSET ?`,
-    [...args, p.pageSize, p.offset],
+    [...args, p.pageSize + 1, query.after ? 0 : p.offset],
   );
+  const more = rows.length > p.pageSize;
+  if (more) rows.pop();
+  const last = rows.at(-1);
   const now = ctx.clock.now().toISOString();
   const { offset: _offset, ...page } = p;
   return {
@@ -215,11 +242,13 @@ async function distributorList(ctx: UseCaseContext, actor: Actor, query: RecallQ
       issuedAt: r.issued_at,
       responseDeadline: r.response_deadline,
       severity: r.severity,
+      classifications: classificationsOf(JSON.parse(r.payload) as Record<string, unknown>),
       noticeSentAt: r.sent_at,
-      reply: r.quarantine_confirmed_at ? 'quarantine_confirmed' : r.latest_version > 0 ? 'replied' : 'not_replied',
+      reply: replyStateOf(r.latest_version, r.quarantine_confirmed_at),
       version: r.latest_version,
       overdue: r.latest_version === 0 && r.response_deadline !== null && r.response_deadline < now,
     })),
     ...page,
+    next: more && last ? { key: query.sort === 'noticeSentAt' ? last.sent_at : last.issued_at, id: last.id } : null,
   };
 }

@@ -43,3 +43,6 @@ export function recallPermissions(actor: Pick<Actor, 'role'>, state: string, alt
 export function effectivenessPermissions(actor: Pick<Actor, 'role'>): { record: boolean } {
   return { record: checkEffectiveness.allows(actor) };
 }
+
+/** A distributor's user (or its system, through an API key) reports its stock of the affected lots (reportRecallStock). */
+export const reportRecallStock = permission('distributor_user');

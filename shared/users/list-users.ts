@@ -29,7 +29,8 @@ export interface UserAdministration {
 
 /**
  * The users an administrator manages: their own organisation's, or every organisation's for a
- * manufacturer admin (optionally one organisation), with each one's state.
+ * manufacturer admin (optionally one organisation), with each one's state. People only: an API
+ * key's technical user is managed on the API keys page (revoking the key disables it).
  */
 export async function listUsers(ctx: UseCaseContext, actor: Actor, query: { organisationId?: string } = {}): Promise<UserAdministration> {
   const scope = await administeredScope(ctx.db, actor);

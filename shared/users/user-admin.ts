@@ -38,7 +38,10 @@ export interface AdministeredUser {
   administers: number;
 }
 
-/** A user the scope reaches, or not_found (which also hides that another organisation's user exists). */
+/**
+ * A person the scope reaches, or not_found (which also hides that another organisation's user
+ * exists). An API key's technical user is not managed here: its key is revoked instead.
+ */
 export async function findAdministeredUser(db: Db | Tx, scope: AdministeredScope, userId: string): Promise<AdministeredUser> {
   const s = scopeSql(scope);
   const row = await db.get<AdministeredUser>(

@@ -9,32 +9,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, tuneEmbedded, type Db } from '../../shared/db/index.ts';
 import { migrate } from '../../shared/db/migrate.ts';
-import { systemClock } from '../../shared/clock.ts';
-import { defaultPolicy } from '../../shared/auth/policy.ts';
-import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
-import { addUser } from '../../shared/organisations/add-user.ts';
-import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
-import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 import { tempDir } from '../support/server.ts';
+import { allLots as lotsOf, insertLot as insertInto, lotOwner, lotTable, lotsTable as tableOf, schemaOfLots as schemaOf, type LotTable } from '../support/lot-table.ts';
 
 const migrations = join(import.meta.dirname, '../../migrations');
 const migration = '0015_lot_source_edifact.sql';
 
 let dir: { dir: string; remove(): void };
 let db: Db;
-let before: { rows: Record<string, unknown>[]; schema: { type: string; name: string; sql: string }[]; columns: unknown[]; table: string };
+let before: LotTable;
 
-const schemaOfLots = () => db.all<{ type: string; name: string; sql: string }>("SELECT type, name, sql FROM sqlite_master WHERE tbl_name = 'lots' AND type IN ('index', 'trigger') ORDER BY name");
-const allLots = () => db.all<Record<string, unknown>>('SELECT * FROM lots ORDER BY id');
-const lotsTable = async () => (await db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'lots'"))!.sql;
-
-function insertLot(values: { id: string; organisationId: string; userId: string; source: string; purchaseOrderId?: string | null; poLine?: number | null; lot: string }) {
-  return db.run(
-    `INSERT INTO lots (id, organisation_id, purchase_order_id, po_line_number, gtin, lot, serials, manufacture_date, expiry_date, quantity, certificate_series_id, certificate_note, source, state, submitted_by, submitted_at, record_hash)
-     VALUES (?, ?, ?, ?, '09506000888028', ?, '["S1","S2"]', '2026-01-05', '2028-01-05', 2, NULL, 'CoC follows', ?, 'submitted', ?, '2026-03-20T10:15:00.000Z', ?)`,
-    [values.id, values.organisationId, values.purchaseOrderId ?? null, values.poLine ?? null, values.lot, values.source, values.userId, 'a'.repeat(64)],
-  );
-}
+const schemaOfLots = () => schemaOf(db);
+const allLots = () => lotsOf(db);
+const lotsTable = () => tableOf(db);
+const insertLot = (values: Parameters<typeof insertInto>[1]) => insertInto(db, values);
 
 beforeAll(async () => {
   dir = tempDir('lotbridge-lot-source-');
@@ -51,21 +39,12 @@ beforeAll(async () => {
   db = openDb(url);
   await tuneEmbedded(db, url);
   await migrate(db, upTo14);
-  const ctx = { db, clock: systemClock, policy: defaultPolicy };
-  // Only what the lots need (the demo seed is today's code and writes columns of later migrations).
-  const setup = { type: 'system' as const, name: 'migration test' };
-  const supplier = (await createOrganisation(ctx, setup, { name: 'Suzhou Precision', kind: 'supplier', erpId: 'V-10001' })).id;
-  const user = (await addUser(ctx, setup, { email: 'supplier@mig.example', displayName: 'Supplier', password: 'migration-test-password', organisationId: supplier, role: 'supplier_user' })).id;
-  await db.transaction(async (tx) => {
-    await applyItemUpserted(tx, systemClock, { gtin: '09506000888028', description: 'Item', unitOfMeasure: 'EA' });
-    await applyPurchaseOrder(tx, systemClock, { poNumber: 'PO-MIG-15', supplier: { erpId: 'V-10001' }, status: 'open', currency: 'EUR', orderDate: '2026-03-01', version: 1, lines: [{ lineNumber: 1, gtin: '09506000888028', quantity: 10, unitPrice: '1.00' }] });
-  });
-  const po = (await db.get<{ id: string }>("SELECT id FROM purchase_orders WHERE po_number = 'PO-MIG-15'"))!.id;
+  const { supplier, user, po } = await lotOwner(db, 'PO-MIG-15');
   await expect(insertLot({ id: 'lot_mig_edifact', organisationId: supplier, userId: user, source: 'edifact', lot: 'MIG-0' })).rejects.toThrow(/CHECK constraint failed/);
   for (const [i, source] of ['form', 'csv', 'barcode'].entries()) {
     await insertLot({ id: `lot_mig_${i}`, organisationId: supplier, userId: user, source, lot: `MIG-${i + 1}`, ...(i === 1 ? { purchaseOrderId: po, poLine: 1 } : {}) });
   }
-  before = { rows: await allLots(), schema: await schemaOfLots(), columns: await db.all('PRAGMA table_xinfo(lots)'), table: await lotsTable() };
+  before = await lotTable(db);
   expect(before.rows.length).toBeGreaterThanOrEqual(3);
 
   copyFileSync(join(migrations, migration), join(upTo14, migration));

@@ -87,6 +87,30 @@ describe('the Worker', () => {
     });
   });
 
+  it('takes a lot and a certificate PDF through the REST API, the PDF kept in R2 and handed back as it was', async () => {
+    const gtin = gtinFrom('0950600031700');
+    expect((await postErpEvent(worker, erpSecret, 'item.upserted', { gtin, description: 'Guide wire', unitOfMeasure: 'EA' })).status).toBe(200);
+    const key = await inLotbridge((app) => createTestApiKey(app, supplier.email, { name: 'lots on workerd', scopes: ['lots:write', 'certificates:write'] }));
+    const auth = { Authorization: `Bearer ${key.token}` };
+    const lot = await worker.fetch(`${origin}/api/v1/lots`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ lots: [{ gtin, lot: 'W-API-1', quantity: 5 }] }) });
+    expect(lot.status).toBe(201);
+    const { lots } = (await lot.json()) as { lots: { id: string; source: string }[] };
+    expect(lots).toMatchObject([{ source: 'api' }]);
+    await inLotbridge(async ({ db }) => expect(await db.get('SELECT source, submitted_by FROM lots WHERE id = ?', [lots[0]!.id])).toEqual({ source: 'api', submitted_by: key.userId }));
+
+    const bytes = await pdfBytes('CoC through the API on Workers');
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ type: 'coc', number: 'COC-W-API-1', issuer: 'QA', scope: 'Guide wires', validFrom: '2026-03-01', validTo: '2027-02-28' })) form.set(k, v);
+    form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/pdf' }), 'coc.pdf');
+    const created = await worker.fetch(`${origin}/api/v1/certificates`, { method: 'POST', headers: auth, body: form });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const file = await worker.fetch(`${origin}/api/v1/certificates/${id}/file`, { headers: auth });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(new Uint8Array(await file.arrayBuffer())).toEqual(bytes);
+  });
+
   it('keeps a certificate PDF in the R2 bucket and hands the same bytes back', async () => {
     const client = browser();
     expect((await client.signIn(supplier.email, demoPassword)).status).toBe(303);

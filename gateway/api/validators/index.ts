@@ -2,39 +2,129 @@
 import type { CompiledValidator } from '../../../shared/events/validators/index.ts';
 import v0 from './getMe.path.ts';
 import v1 from './getMe.query.ts';
-import v2 from './createWebhookEndpoint.path.ts';
-import v3 from './createWebhookEndpoint.query.ts';
-import v4 from './createWebhookEndpoint.body.ts';
-import v5 from './listWebhookEndpoints.path.ts';
-import v6 from './listWebhookEndpoints.query.ts';
-import v7 from './getWebhookEndpoint.path.ts';
-import v8 from './getWebhookEndpoint.query.ts';
-import v9 from './deleteWebhookEndpoint.path.ts';
-import v10 from './deleteWebhookEndpoint.query.ts';
-import v11 from './rotateWebhookEndpointSecret.path.ts';
-import v12 from './rotateWebhookEndpointSecret.query.ts';
-import v13 from './sendWebhookEndpointTest.path.ts';
-import v14 from './sendWebhookEndpointTest.query.ts';
-import v15 from './listWebhookEventTypes.path.ts';
-import v16 from './listWebhookEventTypes.query.ts';
+import v2 from './submitLots.path.ts';
+import v3 from './submitLots.query.ts';
+import v4 from './submitLots.body.ts';
+import v5 from './listLots.path.ts';
+import v6 from './listLots.query.ts';
+import v7 from './getLot.path.ts';
+import v8 from './getLot.query.ts';
+import v9 from './submitCertificate.path.ts';
+import v10 from './submitCertificate.query.ts';
+import v11 from './submitCertificate.body.ts';
+import v12 from './listCertificates.path.ts';
+import v13 from './listCertificates.query.ts';
+import v14 from './getCertificate.path.ts';
+import v15 from './getCertificate.query.ts';
+import v16 from './getCertificateFile.path.ts';
+import v17 from './getCertificateFile.query.ts';
+import v18 from './listItems.path.ts';
+import v19 from './listItems.query.ts';
+import v20 from './getItem.path.ts';
+import v21 from './getItem.query.ts';
+import v22 from './submitInvoice.path.ts';
+import v23 from './submitInvoice.query.ts';
+import v24 from './submitInvoice.body.ts';
+import v25 from './listInvoices.path.ts';
+import v26 from './listInvoices.query.ts';
+import v27 from './getInvoice.path.ts';
+import v28 from './getInvoice.query.ts';
+import v29 from './listOrders.path.ts';
+import v30 from './listOrders.query.ts';
+import v31 from './getOrder.path.ts';
+import v32 from './getOrder.query.ts';
+import v33 from './answerOrder.path.ts';
+import v34 from './answerOrder.query.ts';
+import v35 from './answerOrder.body.ts';
+import v36 from './listRecalls.path.ts';
+import v37 from './listRecalls.query.ts';
+import v38 from './getRecall.path.ts';
+import v39 from './getRecall.query.ts';
+import v40 from './reportRecallStock.path.ts';
+import v41 from './reportRecallStock.query.ts';
+import v42 from './reportRecallStock.body.ts';
+import v43 from './listShipments.path.ts';
+import v44 from './listShipments.query.ts';
+import v45 from './getShipment.path.ts';
+import v46 from './getShipment.query.ts';
+import v47 from './createWebhookEndpoint.path.ts';
+import v48 from './createWebhookEndpoint.query.ts';
+import v49 from './createWebhookEndpoint.body.ts';
+import v50 from './listWebhookEndpoints.path.ts';
+import v51 from './listWebhookEndpoints.query.ts';
+import v52 from './getWebhookEndpoint.path.ts';
+import v53 from './getWebhookEndpoint.query.ts';
+import v54 from './deleteWebhookEndpoint.path.ts';
+import v55 from './deleteWebhookEndpoint.query.ts';
+import v56 from './rotateWebhookEndpointSecret.path.ts';
+import v57 from './rotateWebhookEndpointSecret.query.ts';
+import v58 from './sendWebhookEndpointTest.path.ts';
+import v59 from './sendWebhookEndpointTest.query.ts';
+import v60 from './listWebhookEventTypes.path.ts';
+import v61 from './listWebhookEventTypes.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
   "getMe.path": v0,
   "getMe.query": v1,
-  "createWebhookEndpoint.path": v2,
-  "createWebhookEndpoint.query": v3,
-  "createWebhookEndpoint.body": v4,
-  "listWebhookEndpoints.path": v5,
-  "listWebhookEndpoints.query": v6,
-  "getWebhookEndpoint.path": v7,
-  "getWebhookEndpoint.query": v8,
-  "deleteWebhookEndpoint.path": v9,
-  "deleteWebhookEndpoint.query": v10,
-  "rotateWebhookEndpointSecret.path": v11,
-  "rotateWebhookEndpointSecret.query": v12,
-  "sendWebhookEndpointTest.path": v13,
-  "sendWebhookEndpointTest.query": v14,
-  "listWebhookEventTypes.path": v15,
-  "listWebhookEventTypes.query": v16,
+  "submitLots.path": v2,
+  "submitLots.query": v3,
+  "submitLots.body": v4,
+  "listLots.path": v5,
+  "listLots.query": v6,
+  "getLot.path": v7,
+  "getLot.query": v8,
+  "submitCertificate.path": v9,
+  "submitCertificate.query": v10,
+  "submitCertificate.body": v11,
+  "listCertificates.path": v12,
+  "listCertificates.query": v13,
+  "getCertificate.path": v14,
+  "getCertificate.query": v15,
+  "getCertificateFile.path": v16,
+  "getCertificateFile.query": v17,
+  "listItems.path": v18,
+  "listItems.query": v19,
+  "getItem.path": v20,
+  "getItem.query": v21,
+  "submitInvoice.path": v22,
+  "submitInvoice.query": v23,
+  "submitInvoice.body": v24,
+  "listInvoices.path": v25,
+  "listInvoices.query": v26,
+  "getInvoice.path": v27,
+  "getInvoice.query": v28,
+  "listOrders.path": v29,
+  "listOrders.query": v30,
+  "getOrder.path": v31,
+  "getOrder.query": v32,
+  "answerOrder.path": v33,
+  "answerOrder.query": v34,
+  "answerOrder.body": v35,
+  "listRecalls.path": v36,
+  "listRecalls.query": v37,
+  "getRecall.path": v38,
+  "getRecall.query": v39,
+  "reportRecallStock.path": v40,
+  "reportRecallStock.query": v41,
+  "reportRecallStock.body": v42,
+  "listShipments.path": v43,
+  "listShipments.query": v44,
+  "getShipment.path": v45,
+  "getShipment.query": v46,
+  "createWebhookEndpoint.path": v47,
+  "createWebhookEndpoint.query": v48,
+  "createWebhookEndpoint.body": v49,
+  "listWebhookEndpoints.path": v50,
+  "listWebhookEndpoints.query": v51,
+  "getWebhookEndpoint.path": v52,
+  "getWebhookEndpoint.query": v53,
+  "deleteWebhookEndpoint.path": v54,
+  "deleteWebhookEndpoint.query": v55,
+  "rotateWebhookEndpointSecret.path": v56,
+  "rotateWebhookEndpointSecret.query": v57,
+  "sendWebhookEndpointTest.path": v58,
+  "sendWebhookEndpointTest.query": v59,
+  "listWebhookEventTypes.path": v60,
+  "listWebhookEventTypes.query": v61,
 };

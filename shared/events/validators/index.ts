@@ -20,16 +20,17 @@ import v16 from './recall.notice_opened.ts';
 import v17 from './recall.acknowledged.ts';
 import v18 from './recall.subrecipient_replied.ts';
 import v19 from './recall.quarantine_confirmed.ts';
-import v20 from './recall.closed.ts';
-import v21 from './recall.notice_revised.ts';
-import v22 from './purchase_order.responded.ts';
-import v23 from './shipment.received.ts';
-import v24 from './sales_order.received.ts';
-import v25 from './item.upserted.ts';
-import v26 from './purchase_order.ts';
-import v27 from './invoice.status_changed.ts';
-import v28 from './shipment.dispatched.ts';
-import v29 from './recall.issued.ts';
+import v20 from './recall.stock_reported.ts';
+import v21 from './recall.closed.ts';
+import v22 from './recall.notice_revised.ts';
+import v23 from './purchase_order.responded.ts';
+import v24 from './shipment.received.ts';
+import v25 from './sales_order.received.ts';
+import v26 from './item.upserted.ts';
+import v27 from './purchase_order.ts';
+import v28 from './invoice.status_changed.ts';
+import v29 from './shipment.dispatched.ts';
+import v30 from './recall.issued.ts';
 
 /** A compiled schema: true when the data is valid, else false with the reasons in `errors`. */
 export type CompiledValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -56,14 +57,15 @@ export const validators: Record<string, CompiledValidator> = {
   "https://lotbridge.dev/schemas/events/recall.acknowledged.schema.json": v17,
   "https://lotbridge.dev/schemas/events/recall.subrecipient_replied.schema.json": v18,
   "https://lotbridge.dev/schemas/events/recall.quarantine_confirmed.schema.json": v19,
-  "https://lotbridge.dev/schemas/events/recall.closed.schema.json": v20,
-  "https://lotbridge.dev/schemas/events/recall.notice_revised.schema.json": v21,
-  "https://lotbridge.dev/schemas/events/purchase_order.responded.schema.json": v22,
-  "https://lotbridge.dev/schemas/events/shipment.received.schema.json": v23,
-  "https://lotbridge.dev/schemas/events/sales_order.received.schema.json": v24,
-  "https://lotbridge.dev/schemas/events/item.upserted.schema.json": v25,
-  "https://lotbridge.dev/schemas/events/purchase_order.schema.json": v26,
-  "https://lotbridge.dev/schemas/events/invoice.status_changed.schema.json": v27,
-  "https://lotbridge.dev/schemas/events/shipment.dispatched.schema.json": v28,
-  "https://lotbridge.dev/schemas/events/recall.issued.schema.json": v29,
+  "https://lotbridge.dev/schemas/events/recall.stock_reported.schema.json": v20,
+  "https://lotbridge.dev/schemas/events/recall.closed.schema.json": v21,
+  "https://lotbridge.dev/schemas/events/recall.notice_revised.schema.json": v22,
+  "https://lotbridge.dev/schemas/events/purchase_order.responded.schema.json": v23,
+  "https://lotbridge.dev/schemas/events/shipment.received.schema.json": v24,
+  "https://lotbridge.dev/schemas/events/sales_order.received.schema.json": v25,
+  "https://lotbridge.dev/schemas/events/item.upserted.schema.json": v26,
+  "https://lotbridge.dev/schemas/events/purchase_order.schema.json": v27,
+  "https://lotbridge.dev/schemas/events/invoice.status_changed.schema.json": v28,
+  "https://lotbridge.dev/schemas/events/shipment.dispatched.schema.json": v29,
+  "https://lotbridge.dev/schemas/events/recall.issued.schema.json": v30,
 };

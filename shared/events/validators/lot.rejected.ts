@@ -12,7 +12,7 @@ const schema43 = {"description":"the purchase order line delivered against; null
 const schema36 = {"type":"string","format":"gtin","description":"GTIN-8/12/13/14 with a valid check digit; stored as GTIN-14"};
 const schema45 = {"type":"array","items":{"type":"string","minLength":1,"maxLength":20},"description":"AI (21) serial numbers; empty, or as many as the quantity"};
 const schema50 = {"description":"the CoC / CoA referenced (a certificate of the same supplier); null when none","oneOf":[{"type":"null"},{"type":"object","required":["seriesId","number","type"],"properties":{"seriesId":{"type":"string","minLength":1},"number":{"type":"string"},"type":{"enum":["coc","coa"]}}}]};
-const schema51 = {"enum":["form","csv","barcode","edifact"]};
+const schema51 = {"enum":["form","csv","barcode","edifact","api"]};
 const schema39 = {"type":"string","format":"date-time","description":"RFC 3339 date-time with offset"};
 const schema41 = {"description":"Outbound events only: the record the event is about and its per-record sequence (1, 2, 3 … without gaps)","type":"object","required":["type","id","sequence"],"properties":{"type":{"type":"string"},"id":{"type":"string"},"sequence":{"type":"integer","minimum":1}}};
 const func1 = ucs2length;
@@ -981,7 +981,7 @@ errors++;
 }
 if(data.source !== undefined){
 let data20 = data.source;
-if(!((((data20 === "form") || (data20 === "csv")) || (data20 === "barcode")) || (data20 === "edifact"))){
+if(!(((((data20 === "form") || (data20 === "csv")) || (data20 === "barcode")) || (data20 === "edifact")) || (data20 === "api"))){
 const err60 = {instancePath:instancePath+"/source",schemaPath:"lot.submitted.schema.json#/properties/source/enum",keyword:"enum",params:{allowedValues: schema51.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err60];
