@@ -3,18 +3,12 @@ import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { AppError } from '../errors.ts';
 import { lotRecordHash, lotScope, lotSelect, toLot, type InspectionOutcome, type Lot, type LotRow } from './lot.ts';
-import type { Measurement } from './inspect-lot.ts';
+import type { InspectionDecision, Measurement } from './inspect-lot.ts';
 import { inspectLots } from './lot-permissions.ts';
 import type { SignatureMeaning } from '../signatures/record-hash.ts';
 
 /** QA's decision on the lot with the manifestation of its signature (21 CFR 11.50): printed name, time, meaning. */
-export interface LotInspection {
-  outcome: InspectionOutcome;
-  sampleSize: number;
-  defectsFound: number;
-  measurements: Measurement[];
-  deviation: string | null;
-  reason: string | null;
+export interface LotInspection extends InspectionDecision {
   decidedAt: string;
   signature: { signerName: string; meaning: SignatureMeaning; signedAt: string; method: 'password' | 'passkey' };
 }

@@ -33,6 +33,16 @@ export interface InspectionInput {
   reason?: string;
 }
 
+/** QA's decision as recorded: the deviation only with accepted_with_deviation, the reason only with rejected. */
+export interface InspectionDecision {
+  outcome: InspectionOutcome;
+  sampleSize: number;
+  defectsFound: number;
+  measurements: Measurement[];
+  deviation: string | null;
+  reason: string | null;
+}
+
 /** What each outcome's signature means (21 CFR 11.50(a)(3)). */
 const meaningOf: Record<InspectionOutcome, SignatureMeaning> = { accepted: 'approval', accepted_with_deviation: 'approval', rejected: 'rejection' };
 export const maxMeasurements = 50;
@@ -41,14 +51,7 @@ export const maxMeasurements = 50;
  * The decision as QA signs it, checked: every problem at once as field problems
  * (`measurements/<i>/<field>` for a measurement).
  */
-export function checkInspection(input: InspectionInput, lot: Pick<Lot, 'quantity'>): {
-  outcome: InspectionOutcome;
-  sampleSize: number;
-  defectsFound: number;
-  measurements: Measurement[];
-  deviation: string | null;
-  reason: string | null;
-} {
+export function checkInspection(input: InspectionInput, lot: Pick<Lot, 'quantity'>): InspectionDecision {
   const fields: Problems = {};
   const outcome = inspectionOutcomes.find((o) => o === input.outcome);
   if (!outcome) fields.outcome = problem('lotInspection.outcomeRequired');
@@ -200,13 +203,11 @@ export async function inspectLot(
   });
 }
 
-type Decision = ReturnType<typeof checkInspection>;
-
-function decisionValues(d: Decision) {
+function decisionValues(d: InspectionDecision) {
   return { outcome: d.outcome, sampleSize: d.sampleSize, defectsFound: d.defectsFound, measurements: d.measurements, deviation: d.deviation, reason: d.reason };
 }
 
 /** What QA's signature binds to: the lot's record as submitted and the whole decision. */
-export function inspectionHash(lot: Pick<Lot, 'id' | 'recordHash'>, d: Decision): string {
+export function inspectionHash(lot: Pick<Lot, 'id' | 'recordHash'>, d: InspectionDecision): string {
   return recordHash({ kind: 'lotbridge/lot-inspection/v1', lot: lot.id, lotRecordHash: lot.recordHash, ...decisionValues(d) });
 }
