@@ -22,6 +22,12 @@ import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
 import { refusal } from '../support/refusal.ts';
 import { withMailText } from '../support/mail.ts';
+import type { Db } from '../../shared/db/index.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { defaultPolicy } from '../../shared/auth/policy.ts';
+import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
+import { BrowserClient, markup, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
+import type { RunningServer } from '../support/server.ts';
 
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: 'https://portal.lotbridge.test' };
 const gtin = '09506000134352';
@@ -229,5 +235,61 @@ describe('a lot’s outcome as people see it', () => {
     expect((await getLot(t.ctx, as.qa, waiting)).permissions.inspect).toBe(true);
     expect((await getLot(t.ctx, as.qa, released)).permissions.inspect).toBe(false);
     expect((await getLot(t.ctx, as.supplier, waiting)).permissions.inspect).toBe(false);
+  });
+});
+
+describe('the lot page’s inspection over HTTP (the built portal on loopback)', () => {
+  let server: RunningServer;
+  let db: Db;
+  let lotId: string;
+  let ningboLotId: string;
+  const clients = {} as Record<'supplier' | 'ningbo' | 'qa', BrowserClient>;
+  const inspectForm = { outcome: 'rejected', sampleSize: '4', defectsFound: '1', 'm0.name': 'Snap fit', 'm0.value': '1 cracked', 'm0.unit': '', 'm0.withinSpec': 'no', reason: 'Cracked', password: demoPassword };
+  const decided = async (id: string) => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM lot_inspections WHERE lot_id = ?', [id]))!.n;
+
+  beforeAll(async () => {
+    server = await startBuiltServer();
+    db = openServerDb(server);
+    await db.transaction((tx) => applyItemUpserted(tx, systemClock, { gtin, description: 'Roller clamp housing', unitOfMeasure: 'EA' }));
+    const ctx = { db, clock: systemClock, policy: defaultPolicy };
+    const ningbo = (await createOrganisation(ctx, by, { name: 'Ningbo Moulding Ltd.', kind: 'supplier', erpId: 'V-10077' })).id;
+    await addUser(ctx, by, { ...ningboUser, role: 'supplier_user', organisationId: ningbo });
+    const lotOf = async (email: string, lot: string) =>
+      (await submitLots(ctx, await actorFor(db, email), { source: 'form', lots: [{ gtin, lot, quantity: 10, expiryDate: '2030-01-31' }] })).stored[0]!.id;
+    lotId = await lotOf(demo('supplier_user').email, 'L-HTTP-1');
+    ningboLotId = await lotOf(ningboUser.email, 'L-HTTP-NB');
+    Object.assign(clients, await signedInClients(server, db, { supplier: demo('supplier_user').email, ningbo: ningboUser.email, qa: demo('manufacturer_qa').email }));
+  });
+  afterAll(async () => {
+    db?.close();
+    await server?.stop();
+  });
+
+  it('a supplier cannot inspect, not even its own lot; another supplier’s lot is 404 to see and to inspect', async () => {
+    const own = await clients.supplier.postForm(`/lots/${lotId}?/inspect`, inspectForm);
+    expect(own.status).toBe(403);
+    expect((await clients.ningbo.get(`/lots/${lotId}`)).status).toBe(404);
+    const other = await clients.supplier.postForm(`/lots/${ningboLotId}?/inspect`, inspectForm);
+    expect(other.status).toBe(404);
+    expect(await decided(lotId)).toBe(0);
+    expect(await decided(ningboLotId)).toBe(0);
+    // The supplier's page offers no Inspect form.
+    expect(await markup(await clients.supplier.get(`/lots/${lotId}`))).not.toContain('data-testid="inspect-form"');
+  });
+
+  it('QA inspects through the form (a measurement row, the reason); the supplier’s page then shows the result', async () => {
+    expect(await markup(await clients.qa.get(`/lots/${lotId}`))).toContain('data-testid="inspect-form"');
+    const res = await clients.qa.postForm(`/lots/${lotId}?/inspect`, inspectForm);
+    expect(res.status).toBe(200);
+    expect(await decided(lotId)).toBe(1);
+    const row = await db.get<{ outcome: string; measurements: string; reason: string }>('SELECT outcome, measurements, reason FROM lot_inspections WHERE lot_id = ?', [lotId]);
+    expect(row).toEqual({ outcome: 'rejected', measurements: JSON.stringify([{ name: 'Snap fit', value: '1 cracked', unit: '', withinSpec: false }]), reason: 'Cracked' });
+    const page = await markup(await clients.supplier.get(`/lots/${lotId}`));
+    expect(page).toContain('data-testid="inspection-result"');
+    expect(page).toContain('Cracked');
+    // A second post is refused, naming the first decision.
+    const again = await clients.qa.postForm(`/lots/${lotId}?/inspect`, { ...inspectForm, outcome: 'accepted' });
+    expect(again.status).toBe(409);
+    expect(await markup(again)).toContain(`The lot was already decided by ${demo('manufacturer_qa').displayName}`);
   });
 });
