@@ -19,6 +19,7 @@ import { approveCertificate } from '../certificates/approve-certificate.ts';
 import { rejectCertificate } from '../certificates/reject-certificate.ts';
 import { sendExpiryReminders } from '../certificates/send-expiry-reminders.ts';
 import { submitLots } from '../lots/submit-lots.ts';
+import { inspectLot } from '../lots/inspect-lot.ts';
 import { submitInvoice } from '../invoices/submit-invoice.ts';
 import { createRecall } from '../recalls/create-recall.ts';
 import { sendRecallNotices } from '../recalls/send-recall-notices.ts';
@@ -116,7 +117,30 @@ export async function seedDemoWork(ctx: FilesContext, options: DemoWorkOptions):
     await respondToPurchaseOrder(seedCtx, supplier, { purchaseOrder: po, status: 'accepted', lines }, { source: 'portal' });
   }
   // Lots the supplier delivered, and the invoice the ERP disputed.
-  await submitLots(seedCtx, supplier, { source: 'form', lots: demoLots(day) });
+  const { stored: lots } = await submitLots(seedCtx, supplier, { source: 'form', lots: demoLots(day) });
+  // QA inspected two of them: one released, one rejected (the stopcocks whose CoC was rejected too).
+  const lotId = (lot: string) => lots.find((l) => l.lot === lot)!.id;
+  await inspectLot(seedCtx, qa, rp, {
+    lotId: lotId('DEMO-2601A'),
+    outcome: 'accepted',
+    sampleSize: 13,
+    defectsFound: 0,
+    measurements: [{ name: 'Burst pressure', value: '415', unit: 'kPa', withinSpec: true }],
+    credential,
+  });
+  await inspectLot(seedCtx, qa, rp, {
+    lotId: lotId('SC-2610A'),
+    outcome: 'rejected',
+    sampleSize: 32,
+    defectsFound: 4,
+    measurements: [
+      { name: 'Leak test at 300 kPa', value: '4 of 32 leak', unit: '', withinSpec: false },
+      { name: 'Handle torque', value: '0.32', unit: 'N·m', withinSpec: true },
+    ],
+    reason: 'Four of 32 stopcocks leak at the pressure test (AQL 0.65 allows 0). Quarantined; return or replace the lot.',
+    credential,
+    portalUrl: options.portalUrl,
+  });
   await submitInvoice(seedCtx, supplier, {
     number: demoDisputedInvoice,
     invoiceDate: day(-30),

@@ -14,6 +14,9 @@ import certificateSuperseded from './schemas/certificate.superseded.schema.json'
 import certificateExpiring from './schemas/certificate.expiring.schema.json' with { type: 'json' };
 import certificateExpired from './schemas/certificate.expired.schema.json' with { type: 'json' };
 import lotSubmitted from './schemas/lot.submitted.schema.json' with { type: 'json' };
+import lotInspection from './schemas/lot-inspection.schema.json' with { type: 'json' };
+import lotReleased from './schemas/lot.released.schema.json' with { type: 'json' };
+import lotRejected from './schemas/lot.rejected.schema.json' with { type: 'json' };
 import recallReminderSent from './schemas/recall.reminder_sent.schema.json' with { type: 'json' };
 import recallEscalated from './schemas/recall.escalated.schema.json' with { type: 'json' };
 import invoiceSubmitted from './schemas/invoice.submitted.schema.json' with { type: 'json' };
@@ -54,6 +57,8 @@ export const eventCatalogue: EventType[] = [
   { type: 'certificate.expiring', direction: 'outbound', version: 1, summary: 'an approved certificate expires in 90, 60 or 30 days; the supplier was reminded', schema: certificateExpiring },
   { type: 'certificate.expired', direction: 'outbound', version: 1, summary: 'an approved certificate is past its end of validity; the supplier was reminded', schema: certificateExpired },
   { type: 'lot.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted a lot (GTIN, lot, serials, dates, quantity) by form, CSV, GS1 barcode, EDIFACT DESADV or the REST API', schema: lotSubmitted },
+  { type: 'lot.released', direction: 'outbound', version: 1, summary: 'QA released a submitted lot after incoming inspection (deviation: released with a deviation), with the results and an electronic signature', schema: lotReleased },
+  { type: 'lot.rejected', direction: 'outbound', version: 1, summary: 'QA rejected a submitted lot at incoming inspection, with the results, a reason and an electronic signature', schema: lotRejected },
   { type: 'recall.reminder_sent', direction: 'outbound', version: 1, summary: 'a distributor was reminded of what is still open (reason): its reply before the deadline, or after its reply the quarantine of stock on hand or the returns, destruction or corrections', schema: recallReminderSent },
   { type: 'recall.escalated', direction: 'outbound', version: 1, summary: "something a distributor owes on a recall is overdue (reason: no reply, quarantine not confirmed, actions not completed): second notice (level 2) or final notice copied to its escalation contact and QA (level 3)", schema: recallEscalated },
   { type: 'invoice.submitted', direction: 'outbound', version: 1, summary: 'a supplier submitted an invoice against a purchase order (validated: order match, arithmetic, tax totals)', schema: invoiceSubmitted },
@@ -80,7 +85,7 @@ export const eventCatalogue: EventType[] = [
 ];
 
 /** Schemas referenced by the event schemas. */
-export const sharedSchemas: object[] = [defs, envelope, certificate];
+export const sharedSchemas: object[] = [defs, envelope, certificate, lotSubmitted, lotInspection];
 
 export function findEventType(type: string, direction: EventType['direction']): EventType | undefined {
   return eventCatalogue.find((e) => e.type === type && e.direction === direction);

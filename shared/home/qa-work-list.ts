@@ -6,6 +6,7 @@ import { addDays, utcDay } from '../certificates/expiry.ts';
 import { listRecalls, type RecallQuery, type StaffRecallItem } from '../recalls/list-recalls.ts';
 import { listNmpaAttention } from '../recalls/nmpa-timeline.ts';
 import { unapprovedOrders } from '../supplier-approvals/unapproved-orders.ts';
+import { listLots } from '../lots/list-lots.ts';
 import { firstFew, listHref, type WorkDate, type WorkEntry, type WorkKind, type WorkList } from './work-list.ts';
 
 /** Accounts locked after repeated failed sign-ins are the security alerts (list-security-alerts.ts). */
@@ -47,6 +48,8 @@ export async function qaWorkList(ctx: UseCaseContext, actor: Actor, options: { g
   );
 
   const nmpa = await listNmpaAttention(ctx, actor);
+  // Lots waiting for incoming inspection, the longest waiting first.
+  const toInspect = await listLots(ctx, actor, { state: 'submitted', sort: 'submitted', order: 'asc', pageSize: firstFew });
 
   return {
     entries: [
@@ -61,6 +64,12 @@ export async function qaWorkList(ctx: UseCaseContext, actor: Actor, options: { g
         count: review.total,
         href: listHref('/certificates', { state: 'submitted', sort: 'submitted', order: 'asc' }),
         items: review.items.map((c) => ({ id: c.id, label: `${c.number} · ${c.supplier.name}`, date: c.submittedAt, when: 'submitted', overdue: false, href: `/certificates/${c.id}` })),
+      },
+      {
+        kind: 'lotsToInspect',
+        count: toInspect.total,
+        href: listHref('/lots', { state: 'submitted', order: 'asc' }),
+        items: toInspect.items.map((l) => ({ id: l.id, label: `${l.lot} · ${l.supplier.name}`, date: l.submittedAt, when: 'submitted', overdue: false, href: `/lots/${l.id}` })),
       },
       await recalls('recallsToRelease', { state: 'received' }, 'issued', () => false),
       await recalls('recallsOverdue', { attention: 'overdue' }, 'deadline', () => true),

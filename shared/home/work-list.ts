@@ -41,6 +41,7 @@ export type WorkKind =
   | 'lotsFlagged'
   | 'invoicesDisputed'
   | 'certificatesToReview'
+  | 'lotsToInspect'
   | 'recallsNmpaAtRisk'
   | 'recallsToRelease'
   | 'recallsOpen'

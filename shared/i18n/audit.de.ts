@@ -79,6 +79,8 @@ export const auditDe: Record<keyof typeof auditEn, string> = {
   'audit.act.invoice.status_changed': 'Rechnungsstatus geändert',
   'audit.act.invoice.submitted': 'Rechnung eingereicht',
   'audit.act.lot.submitted': 'Charge gemeldet',
+  'audit.act.lot.released': 'Charge freigegeben',
+  'audit.act.lot.rejected': 'Charge zurückgewiesen',
   'audit.act.organisation.created': 'Organisation angelegt',
   'audit.act.organisation.recall_contacts_set': 'Rückrufkontakte festgelegt',
   'audit.act.passkey.registered': 'Passkey hinzugefügt',

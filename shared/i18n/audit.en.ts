@@ -77,6 +77,8 @@ export const auditEn = {
   'audit.act.invoice.status_changed': 'Invoice status changed',
   'audit.act.invoice.submitted': 'Invoice submitted',
   'audit.act.lot.submitted': 'Lot submitted',
+  'audit.act.lot.released': 'Lot released',
+  'audit.act.lot.rejected': 'Lot rejected',
   'audit.act.organisation.created': 'Organisation created',
   'audit.act.organisation.recall_contacts_set': 'Recall contacts set',
   'audit.act.organisation.language_set': 'Organisation language set',

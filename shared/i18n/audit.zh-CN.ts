@@ -79,6 +79,8 @@ export const auditZhCN: Record<keyof typeof auditEn, string> = {
   'audit.act.invoice.status_changed': '发票状态已变更',
   'audit.act.invoice.submitted': '发票已提交',
   'audit.act.lot.submitted': '批次已提交',
+  'audit.act.lot.released': '批次已放行',
+  'audit.act.lot.rejected': '批次已拒收',
   'audit.act.organisation.created': '组织已创建',
   'audit.act.organisation.recall_contacts_set': '召回联系人已设置',
   'audit.act.organisation.language_set': '组织语言已设置',

@@ -32,6 +32,7 @@ import { as2De } from './as2.de.ts';
 import { apiDe } from './api.de.ts';
 import { mailLogDe } from './mail-log.de.ts';
 import { lotsDe } from './lots.de.ts';
+import { lotInspectionDe } from './lot-inspection.de.ts';
 import { certificatesDe } from './certificates.de.ts';
 import { invoicesDe } from './invoices.de.ts';
 import { ordersDe } from './orders.de.ts';
@@ -81,6 +82,7 @@ export const de: Record<MessageKey, string> = {
   ...as2De,
   ...apiDe,
   ...lotsDe,
+  ...lotInspectionDe,
   ...certificatesDe,
   ...invoicesDe,
   ...ordersDe,

@@ -31,6 +31,7 @@ import { as2En } from './as2.en.ts';
 import { apiEn } from './api.en.ts';
 import { mailLogEn } from './mail-log.en.ts';
 import { lotsEn } from './lots.en.ts';
+import { lotInspectionEn } from './lot-inspection.en.ts';
 import { certificatesEn } from './certificates.en.ts';
 import { invoicesEn } from './invoices.en.ts';
 import { ordersEn } from './orders.en.ts';
@@ -76,6 +77,7 @@ export const en = {
   ...as2En,
   ...apiEn,
   ...lotsEn,
+  ...lotInspectionEn,
   ...certificatesEn,
   ...invoicesEn,
   ...ordersEn,

@@ -45,4 +45,5 @@ export const mailLogDe: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.certificate.rejected': 'Zertifikat abgelehnt (an den Lieferanten)',
   'mailLog.purpose.invoice.disputed': 'Rechnung beanstandet (an den Lieferanten)',
   'mailLog.purpose.invoice.paid': 'Rechnung bezahlt (an den Lieferanten)',
+  'mailLog.purpose.lot.rejected': 'Charge bei der Wareneingangsprüfung zurückgewiesen',
 };

@@ -40,6 +40,7 @@ export const mailLogEn = {
   'mailLog.purpose.certificate.rejected': 'Certificate rejected (to the supplier)',
   'mailLog.purpose.invoice.disputed': 'Invoice disputed (to the supplier)',
   'mailLog.purpose.invoice.paid': 'Invoice paid (to the supplier)',
+  'mailLog.purpose.lot.rejected': 'Lot rejected at incoming inspection',
   'mailLog.lastError': 'Last error: {error}',
   'mailLog.text': 'Full text',
   'mailLog.paging': 'Pages of the mail log',

@@ -42,6 +42,7 @@ export const mailLogZhCN: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.certificate.rejected': '证书被拒绝（发给供应商）',
   'mailLog.purpose.invoice.disputed': '发票有异议（发给供应商）',
   'mailLog.purpose.invoice.paid': '发票已付款（发给供应商）',
+  'mailLog.purpose.lot.rejected': '批次来料检验被拒收',
   'mailLog.lastError': '最近错误：{error}',
   'mailLog.text': '全文',
   'mailLog.paging': '邮件日志分页',

@@ -128,6 +128,8 @@ export const webhooksDe: Record<keyof typeof webhooksEn, string> = {
   'webhooks.event.certificate.expiring': 'Zertifikat läuft ab',
   'webhooks.event.certificate.expired': 'Zertifikat abgelaufen',
   'webhooks.event.lot.submitted': 'Charge eingereicht',
+  'webhooks.event.lot.released': 'Charge freigegeben',
+  'webhooks.event.lot.rejected': 'Charge zurückgewiesen',
   'webhooks.event.recall.reminder_sent': 'Rückruf-Erinnerung gesendet',
   'webhooks.event.recall.escalated': 'Rückrufantwort eskaliert',
   'webhooks.event.invoice.submitted': 'Rechnung eingereicht',

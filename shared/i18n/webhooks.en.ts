@@ -83,6 +83,8 @@ export const webhooksEn = {
   'webhooks.event.certificate.expiring': 'Certificate expiring',
   'webhooks.event.certificate.expired': 'Certificate expired',
   'webhooks.event.lot.submitted': 'Lot submitted',
+  'webhooks.event.lot.released': 'Lot released',
+  'webhooks.event.lot.rejected': 'Lot rejected',
   'webhooks.event.recall.reminder_sent': 'Recall reminder sent',
   'webhooks.event.recall.escalated': 'Recall reply escalated',
   'webhooks.event.invoice.submitted': 'Invoice submitted',

@@ -85,6 +85,8 @@ export const webhooksZhCN: Record<keyof typeof webhooksEn, string> = {
   'webhooks.event.certificate.expiring': '证书即将到期',
   'webhooks.event.certificate.expired': '证书已过期',
   'webhooks.event.lot.submitted': '批次已提交',
+  'webhooks.event.lot.released': '批次已放行',
+  'webhooks.event.lot.rejected': '批次已拒收',
   'webhooks.event.recall.reminder_sent': '已发送召回提醒',
   'webhooks.event.recall.escalated': '召回回复已升级处理',
   'webhooks.event.invoice.submitted': '发票已提交',

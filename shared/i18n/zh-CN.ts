@@ -32,6 +32,7 @@ import { as2ZhCN } from './as2.zh-CN.ts';
 import { apiZhCN } from './api.zh-CN.ts';
 import { mailLogZhCN } from './mail-log.zh-CN.ts';
 import { lotsZhCN } from './lots.zh-CN.ts';
+import { lotInspectionZhCN } from './lot-inspection.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
 import { invoicesZhCN } from './invoices.zh-CN.ts';
 import { ordersZhCN } from './orders.zh-CN.ts';
@@ -77,6 +78,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...as2ZhCN,
   ...apiZhCN,
   ...lotsZhCN,
+  ...lotInspectionZhCN,
   ...certificatesZhCN,
   ...invoicesZhCN,
   ...ordersZhCN,

@@ -5,7 +5,7 @@ import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
 import { requireRole } from '../auth/actor.ts';
 import { lotListPermissions } from './lot-permissions.ts';
-import { lotScope, type LotSource } from './lot.ts';
+import { lotScope, stateOfOutcome, type InspectionOutcome, type LotSource, type LotState } from './lot.ts';
 
 export interface LotQuery {
   /** GTIN (any length; matched as GTIN-14) or part of one. */
@@ -17,6 +17,8 @@ export interface LotQuery {
   supplierId?: string;
   /** Only the lots flagged for attention (see `flaggedLot`). */
   flagged?: boolean;
+  /** Only the lots in this state: 'submitted' is awaiting inspection. */
+  state?: LotState;
   sort?: 'submitted' | 'expiry';
   order?: 'asc' | 'desc';
   /** 1-based. */
@@ -40,6 +42,8 @@ export interface LotListItem {
   quantity: number;
   purchaseOrder: { poNumber: string; lineNumber: number } | null;
   source: LotSource;
+  /** Submitted (awaiting inspection), released, released with deviation or rejected. */
+  state: LotState;
   submittedAt: string;
   supplier: { organisationId: string; name: string };
 }
@@ -117,12 +121,19 @@ export async function listLots(ctx: UseCaseContext, actor: Actor, query: LotQuer
     args.push(query.supplierId);
   }
   if (query.flagged) where.push(flaggedLot);
+  if (query.state) {
+    const outcome = (Object.keys(stateOfOutcome) as InspectionOutcome[]).find((o) => stateOfOutcome[o] === query.state);
+    if (outcome) {
+      where.push('EXISTS (SELECT 1 FROM lot_inspections li WHERE li.lot_id = l.id AND li.outcome = ?)');
+      args.push(outcome);
+    } else where.push('NOT EXISTS (SELECT 1 FROM lot_inspections li WHERE li.lot_id = l.id)');
+  }
   // A lot without an expiry date sorts as '' (first ascending), as NULL did.
   const key = query.sort === 'expiry' ? "COALESCE(l.expiry_date, '')" : 'l.submitted_at';
   const order = query.order === 'asc' ? 'ASC' : 'DESC';
   const clause = where.join(' AND ');
   const select = `l.id, l.gtin, l.lot, json_array_length(l.serials) AS serial_count, l.manufacture_date, l.expiry_date, l.quantity, po.po_number, l.po_line_number,
-             l.source, l.submitted_at, l.organisation_id, o.name AS supplier_name`;
+             l.source, (SELECT li.outcome FROM lot_inspections li WHERE li.lot_id = l.id) AS outcome, l.submitted_at, l.organisation_id, o.name AS supplier_name`;
   const from = 'FROM lots l JOIN organisations o ON o.id = l.organisation_id LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id';
   const permissions = lotListPermissions(actor);
 
@@ -169,6 +180,7 @@ interface LotListRow {
   po_number: string | null;
   po_line_number: number | null;
   source: LotSource;
+  outcome: InspectionOutcome | null;
   submitted_at: string;
   organisation_id: string;
   supplier_name: string;
@@ -185,6 +197,7 @@ function toListItem(r: LotListRow): LotListItem {
     quantity: r.quantity,
     purchaseOrder: r.po_number && r.po_line_number !== null ? { poNumber: r.po_number, lineNumber: r.po_line_number } : null,
     source: r.source,
+    state: r.outcome ? stateOfOutcome[r.outcome] : 'submitted',
     submittedAt: r.submitted_at,
     supplier: { organisationId: r.organisation_id, name: r.supplier_name },
   };

@@ -7,7 +7,17 @@ import type { Problem } from '../errors.ts';
 
 export const lotSources = ['form', 'csv', 'barcode', 'edifact', 'api'] as const;
 export type LotSource = (typeof lotSources)[number];
-export type LotState = 'submitted';
+/**
+ * Where a lot stands: submitted, then QA's inspection releases it (with a deviation or not) or
+ * rejects it. lots.state keeps the submission; the outcome comes from lot_inspections (0050).
+ */
+export const lotStates = ['submitted', 'released', 'released_with_deviation', 'rejected'] as const;
+export type LotState = (typeof lotStates)[number];
+/** QA's outcome of the inspection (lot_inspections.outcome). */
+export const inspectionOutcomes = ['accepted', 'accepted_with_deviation', 'rejected'] as const;
+export type InspectionOutcome = (typeof inspectionOutcomes)[number];
+/** The lot's state that each outcome gives it. */
+export const stateOfOutcome: Record<InspectionOutcome, LotState> = { accepted: 'released', accepted_with_deviation: 'released_with_deviation', rejected: 'rejected' };
 
 /** The columns of the CSV template, in order (see parse-lots-csv.ts). */
 export const lotCsvColumns = ['gtin', 'lot', 'serials', 'manufacture_date', 'expiry_date', 'quantity', 'po_number', 'po_line', 'certificate'] as const;
@@ -57,7 +67,9 @@ export interface LotRow {
   certificate_series_id: string | null;
   certificate_note: string | null;
   source: LotSource;
-  state: LotState;
+  state: 'submitted';
+  /** QA's outcome, when the lot was inspected (lot_inspections). */
+  inspection_outcome: InspectionOutcome | null;
   submitted_by: string;
   submitted_at: string;
   record_hash: string;
@@ -72,7 +84,7 @@ export interface LotRow {
 
 /** A lot with its supplier, order, item, certificate and submitter; add WHERE/ORDER after it. */
 export const lotSelect = `
-  SELECT l.*, o.name AS supplier_name, o.erp_id AS supplier_erp_id, po.po_number, i.description AS item_description,
+  SELECT l.*, li.outcome AS inspection_outcome, o.name AS supplier_name, o.erp_id AS supplier_erp_id, po.po_number, i.description AS item_description,
          su.display_name AS submitted_by_name,
          (SELECT c.number FROM certificates c WHERE c.series_id = l.certificate_series_id ORDER BY c.version DESC LIMIT 1) AS certificate_number,
          (SELECT c.type FROM certificates c WHERE c.series_id = l.certificate_series_id ORDER BY c.version DESC LIMIT 1) AS certificate_type
@@ -80,7 +92,8 @@ export const lotSelect = `
     JOIN organisations o ON o.id = l.organisation_id
     JOIN users su ON su.id = l.submitted_by
     LEFT JOIN purchase_orders po ON po.id = l.purchase_order_id
-    LEFT JOIN items i ON i.gtin = l.gtin`;
+    LEFT JOIN items i ON i.gtin = l.gtin
+    LEFT JOIN lot_inspections li ON li.lot_id = l.id`;
 
 export function toLot(row: LotRow): Lot {
   return {
@@ -97,7 +110,7 @@ export function toLot(row: LotRow): Lot {
     certificate: row.certificate_series_id ? { seriesId: row.certificate_series_id, number: row.certificate_number ?? '', type: row.certificate_type ?? '' } : null,
     certificateNote: row.certificate_note,
     source: row.source,
-    state: row.state,
+    state: row.inspection_outcome ? stateOfOutcome[row.inspection_outcome] : row.state,
     submittedBy: { id: row.submitted_by, name: row.submitted_by_name },
     submittedAt: row.submitted_at,
     recordHash: row.record_hash,

@@ -4,13 +4,14 @@ import { isLocale, translate, type Locale, type MessageKey } from '../i18n/index
 import { queueMails } from './queue-mail.ts';
 
 /** What happened to a supplier's submission, as its mail's purpose (worded in the mail log as `mailLog.purpose.<purpose>`). */
-export type SubmissionMailPurpose = 'certificate.approved' | 'certificate.rejected' | 'invoice.disputed' | 'invoice.paid';
+export type SubmissionMailPurpose = 'certificate.approved' | 'certificate.rejected' | 'invoice.disputed' | 'invoice.paid' | 'lot.rejected';
 
 const keys: Record<SubmissionMailPurpose, { subject: MessageKey; body: MessageKey }> = {
   'certificate.approved': { subject: 'supplierMail.certificateApproved.subject', body: 'supplierMail.certificateApproved.body' },
   'certificate.rejected': { subject: 'supplierMail.certificateRejected.subject', body: 'supplierMail.certificateRejected.body' },
   'invoice.disputed': { subject: 'supplierMail.invoiceDisputed.subject', body: 'supplierMail.invoiceDisputed.body' },
   'invoice.paid': { subject: 'supplierMail.invoicePaid.subject', body: 'supplierMail.invoicePaid.body' },
+  'lot.rejected': { subject: 'lotInspection.mail.rejected.subject', body: 'lotInspection.mail.rejected.body' },
 };
 
 export interface SubmissionMail {

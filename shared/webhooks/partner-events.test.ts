@@ -39,13 +39,15 @@ describe('partner events', () => {
     expect(JSON.parse(partnerWebhookBody({ event_type: 'certificate.submitted', ...erpExample('certificate.submitted') })).data).toEqual({});
   });
 
-  it('the audiences: suppliers hear of certificates and invoices, distributors of recall notices', () => {
+  it('the audiences: suppliers hear of certificates, invoices and the inspection of their lots, distributors of recall notices', () => {
     expect(partnerEventTypes.map((e) => `${e.audience} ${e.type}`)).toEqual([
       'supplier certificate.approved',
       'supplier certificate.rejected',
       'supplier certificate.expiring',
       'supplier certificate.expired',
       'supplier invoice.status_changed',
+      'supplier lot.released',
+      'supplier lot.rejected',
       'distributor recall.notice_sent',
       'distributor recall.notice_revised',
       'distributor recall.reminder_sent',

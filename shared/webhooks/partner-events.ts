@@ -79,6 +79,33 @@ const certificateExample = {
 
 const noticeLots = { type: 'array', items: object({ gtin, lot: { type: ['string', 'null'] }, quantityShipped: { type: 'integer', minimum: 0 } }, ['gtin', 'lot', 'quantityShipped']) };
 
+/** A lot's inspection as its supplier sees it (lot.released / lot.rejected): the results, not who signed. */
+const lotDecision: Schema = {
+  lotId: text('the lot record in Lotbridge'),
+  gtin,
+  lot: { type: 'string' },
+  quantity: { type: 'integer', minimum: 1 },
+  purchaseOrder: { type: ['object', 'null'], required: ['poNumber', 'lineNumber'], additionalProperties: false, properties: { poNumber: { type: 'string' }, lineNumber: { type: 'integer', minimum: 1 } } },
+  state: { enum: ['released', 'released_with_deviation', 'rejected'] },
+  inspection: object(
+    {
+      outcome: { enum: ['accepted', 'accepted_with_deviation', 'rejected'] },
+      sampleSize: { type: 'integer', minimum: 1 },
+      defectsFound: { type: 'integer', minimum: 0 },
+      measurements: {
+        type: 'array',
+        items: object({ name: { type: 'string' }, value: { type: 'string' }, unit: { type: 'string' }, withinSpec: { type: 'boolean' } }, ['name', 'value', 'unit', 'withinSpec']),
+      },
+      deviation: { type: ['string', 'null'] },
+      reason: { type: ['string', 'null'] },
+      decidedAt: dateTime,
+    },
+    ['outcome', 'sampleSize', 'defectsFound', 'measurements', 'deviation', 'reason', 'decidedAt'],
+  ),
+};
+const lotDecisionKeys = Object.keys(lotDecision);
+const lotExample = { lotId: 'lot_01JD3Q8J5ZQ6', gtin: '04012345000016', lot: 'L2407A', quantity: 500, purchaseOrder: { poNumber: '4500017001', lineNumber: 1 } };
+
 /** The partner-visible events, in the order the API lists them. */
 export const partnerEventTypes: readonly PartnerEventType[] = [
   {
@@ -133,6 +160,31 @@ export const partnerEventTypes: readonly PartnerEventType[] = [
     ),
     project: (p) => pick(p, ['invoiceId', 'invoiceNumber', 'status', 'reason', 'paidOn', 'occurredAt']),
     example: { invoiceId: 'inv_01JD3Q8J5ZQ6', invoiceNumber: 'INV-2026-0815', status: 'paid', paidOn: '2026-12-04', occurredAt: '2026-12-04T09:12:00Z' },
+  },
+  {
+    type: 'lot.released',
+    audience: 'supplier',
+    summary: "the manufacturer's incoming inspection released a lot of yours, with or without a deviation, with the results",
+    schema: object({ ...lotDecision, state: { enum: ['released', 'released_with_deviation'] }, deviation: { type: 'boolean' } }, [...lotDecisionKeys, 'deviation']),
+    project: (p) => pick(p, [...lotDecisionKeys, 'deviation']),
+    example: {
+      ...lotExample,
+      state: 'released',
+      deviation: false,
+      inspection: { outcome: 'accepted', sampleSize: 13, defectsFound: 0, measurements: [{ name: 'Burst pressure', value: '415', unit: 'kPa', withinSpec: true }], deviation: null, reason: null, decidedAt: '2026-12-04T10:20:00.000Z' },
+    },
+  },
+  {
+    type: 'lot.rejected',
+    audience: 'supplier',
+    summary: "the manufacturer's incoming inspection rejected a lot of yours, with the results and the reason",
+    schema: object({ ...lotDecision, state: { const: 'rejected' } }, lotDecisionKeys),
+    project: (p) => pick(p, lotDecisionKeys),
+    example: {
+      ...lotExample,
+      state: 'rejected',
+      inspection: { outcome: 'rejected', sampleSize: 32, defectsFound: 4, measurements: [], deviation: null, reason: 'Four of 32 leak at the pressure test.', decidedAt: '2026-12-04T10:20:00.000Z' },
+    },
   },
   {
     type: 'recall.notice_sent',

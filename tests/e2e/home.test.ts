@@ -201,7 +201,7 @@ describe.each(['supplier', 'qa', 'distributor', 'admin'] as const)('the %s home 
 
   if (role === 'qa') {
     step('leads with the certificates to review and the open recalls', async () => {
-      expect(await shownCounts(visit.page)).toEqual({ certificatesToReview: 1, recallsOpen: 2 });
+      expect(await shownCounts(visit.page)).toEqual({ certificatesToReview: 1, lotsToInspect: 3, recallsOpen: 2 });
     });
     step('each link opens the list of exactly those records', async () => {
       const { page } = visit;

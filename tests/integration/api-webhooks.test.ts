@@ -109,7 +109,7 @@ describe('/api/v1/webhooks', () => {
   it('lists the event types a supplier or a distributor may subscribe to, each with its data schema', async () => {
     const forSupplier = await api.suzhou.get<{ items: { type: string; dataSchema: object; example: object }[] }>('/webhooks/event-types');
     expect(forSupplier.status).toBe(200);
-    expect(forSupplier.body.items.map((e) => e.type)).toEqual(['certificate.approved', 'certificate.rejected', 'certificate.expiring', 'certificate.expired', 'invoice.status_changed']);
+    expect(forSupplier.body.items.map((e) => e.type)).toEqual(['certificate.approved', 'certificate.rejected', 'certificate.expiring', 'certificate.expired', 'invoice.status_changed', 'lot.released', 'lot.rejected']);
     const forDistributor = await api.rhein.get<{ items: { type: string }[] }>('/webhooks/event-types');
     expect(forDistributor.body.items.map((e) => e.type)).toEqual(['recall.notice_sent', 'recall.notice_revised', 'recall.reminder_sent']);
     // The OpenAPI document's enum is the same list.

@@ -85,6 +85,8 @@ describe('the demo as npm start seeds it', () => {
     );
     const lots = await listLots(t.ctx, as.supplier);
     expect(lots.items.map((l) => l.lot).sort()).toEqual(['DEMO-2601A', 'DEMO-2601B', 'IS-2610C', 'SC-2610A']);
+    // QA inspected two of them: one released, one rejected; the others await inspection.
+    expect(Object.fromEntries(lots.items.map((l) => [l.lot, l.state]))).toEqual({ 'DEMO-2601A': 'released', 'DEMO-2601B': 'submitted', 'IS-2610C': 'submitted', 'SC-2610A': 'rejected' });
     const certificates = await listCertificates(t.ctx, as.supplier);
     expect(Object.fromEntries(certificates.items.map((c) => [c.number, c.state]))).toEqual({
       [demoCertificateNumbers.expiring]: 'approved',
@@ -108,6 +110,7 @@ describe('the demo as npm start seeds it', () => {
       { purpose: 'certificate.expiry_reminder', to_address: demo('supplier_user').email },
       { purpose: 'certificate.rejected', to_address: demo('supplier_user').email },
       { purpose: 'invoice.disputed', to_address: demo('supplier_user').email },
+      { purpose: 'lot.rejected', to_address: demo('supplier_user').email },
       { purpose: 'recall.notice', to_address: demo('distributor_user').email },
       { purpose: 'recall.notice', to_address: demoSecondDistributor.user.email },
       { purpose: 'recall.receipt', to_address: demoSecondDistributor.user.email },

@@ -228,6 +228,7 @@ describe("QA's work list", () => {
     expect(counts(list)).toEqual({
       recallsNmpaAtRisk: 0,
       certificatesToReview: 2,
+      lotsToInspect: 5,
       recallsToRelease: 1,
       recallsOverdue: 1,
       recallsEscalated: 1,
@@ -238,6 +239,8 @@ describe("QA's work list", () => {
     });
     // Oldest waiting first.
     expect(entry(list, 'certificatesToReview')).toMatchObject({ items: ['SX-AGAIN · Suzhou Precision Components Co., Ltd.', 'NB-WAITING · Ningbo Moulding Ltd.'], href: '/certificates?state=submitted&sort=submitted&order=asc' });
+    expect(entry(list, 'lotsToInspect')).toMatchObject({ href: '/lots?state=submitted&order=asc' });
+    expect(entry(list, 'lotsToInspect').items).toHaveLength(3);
     expect(entry(list, 'recallsToRelease')).toMatchObject({ items: ['RC-HOME-REVIEW'], href: '/recalls?state=received' });
     expect(entry(list, 'recallsOverdue')).toMatchObject({ items: ['RC-HOME-LATE'], overdue: [true], href: '/recalls?attention=overdue' });
     expect(entry(list, 'recallsEscalated')).toMatchObject({ items: ['RC-HOME-LATE'], href: '/recalls?attention=escalated' });

@@ -10,7 +10,7 @@ import { inRequestShape } from '../problems.ts';
 import { submitLots, type LotInput } from '../../../shared/lots/submit-lots.ts';
 import { listLots, type LotListItem } from '../../../shared/lots/list-lots.ts';
 import { getLot } from '../../../shared/lots/get-lot.ts';
-import { lotSources, type Lot, type RowProblem } from '../../../shared/lots/lot.ts';
+import { lotSources, lotStates, type Lot, type RowProblem } from '../../../shared/lots/lot.ts';
 import { translateProblem } from '../../../shared/i18n/index.ts';
 
 const date = { type: ['string', 'null'], format: 'date', examples: ['2028-02-29'] };
@@ -62,7 +62,10 @@ const lotProperties = {
   },
   certificateNote: { type: ['string', 'null'] },
   source: { enum: [...lotSources], description: 'How the lot came in: the portal form, a CSV upload, a GS1 barcode, an EDIFACT DESADV or this API.' },
-  state: { enum: ['submitted'] },
+  state: {
+    enum: [...lotStates],
+    description: "Submitted (awaiting the manufacturer's incoming inspection), then released, released with a deviation, or rejected.",
+  },
   submittedAt: { type: 'string', format: 'date-time' },
   submittedBy: {
     type: 'object',

@@ -6,8 +6,8 @@ import { equal, formats, ucs2length } from './runtime.ts';
 export const validate = validate20;
 export default validate20;
 const schema31 = {"$ref":"https://lotbridge.dev/api/v1/schemas/WebhookEndpointInput","$id":"https://lotbridge.dev/api/v1/operations/createWebhookEndpoint/body"};
-const schema32 = {"type":"object","required":["url","eventTypes"],"additionalProperties":false,"properties":{"url":{"type":"string","minLength":1,"maxLength":2000,"description":"https:// at a public address"},"description":{"type":"string","maxLength":200},"eventTypes":{"type":"array","minItems":1,"maxItems":8,"items":{"$ref":"https://lotbridge.dev/api/v1/schemas/WebhookEventType"}}},"$id":"https://lotbridge.dev/api/v1/schemas/WebhookEndpointInput"};
-const schema33 = {"enum":["certificate.approved","certificate.rejected","certificate.expiring","certificate.expired","invoice.status_changed","recall.notice_sent","recall.notice_revised","recall.reminder_sent"],"description":"An event a partner may subscribe to; a supplier gets certificate and invoice events, a distributor recall notice events (GET /webhooks/event-types)","$id":"https://lotbridge.dev/api/v1/schemas/WebhookEventType"};
+const schema32 = {"type":"object","required":["url","eventTypes"],"additionalProperties":false,"properties":{"url":{"type":"string","minLength":1,"maxLength":2000,"description":"https:// at a public address"},"description":{"type":"string","maxLength":200},"eventTypes":{"type":"array","minItems":1,"maxItems":10,"items":{"$ref":"https://lotbridge.dev/api/v1/schemas/WebhookEventType"}}},"$id":"https://lotbridge.dev/api/v1/schemas/WebhookEndpointInput"};
+const schema33 = {"enum":["certificate.approved","certificate.rejected","certificate.expiring","certificate.expired","invoice.status_changed","lot.released","lot.rejected","recall.notice_sent","recall.notice_revised","recall.reminder_sent"],"description":"An event a partner may subscribe to; a supplier gets certificate and invoice events, a distributor recall notice events (GET /webhooks/event-types)","$id":"https://lotbridge.dev/api/v1/schemas/WebhookEventType"};
 const func1 = ucs2length;
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -117,8 +117,8 @@ errors++;
 if(data.eventTypes !== undefined){
 let data2 = data.eventTypes;
 if(Array.isArray(data2)){
-if(data2.length > 8){
-const err8 = {instancePath:instancePath+"/eventTypes",schemaPath:"#/properties/eventTypes/maxItems",keyword:"maxItems",params:{limit: 8},message:"must NOT have more than 8 items"};
+if(data2.length > 10){
+const err8 = {instancePath:instancePath+"/eventTypes",schemaPath:"#/properties/eventTypes/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -140,7 +140,7 @@ errors++;
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
 let data3 = data2[i0];
-if(!((((((((data3 === "certificate.approved") || (data3 === "certificate.rejected")) || (data3 === "certificate.expiring")) || (data3 === "certificate.expired")) || (data3 === "invoice.status_changed")) || (data3 === "recall.notice_sent")) || (data3 === "recall.notice_revised")) || (data3 === "recall.reminder_sent"))){
+if(!((((((((((data3 === "certificate.approved") || (data3 === "certificate.rejected")) || (data3 === "certificate.expiring")) || (data3 === "certificate.expired")) || (data3 === "invoice.status_changed")) || (data3 === "lot.released")) || (data3 === "lot.rejected")) || (data3 === "recall.notice_sent")) || (data3 === "recall.notice_revised")) || (data3 === "recall.reminder_sent"))){
 const err10 = {instancePath:instancePath+"/eventTypes/" + i0,schemaPath:"https://lotbridge.dev/api/v1/schemas/WebhookEventType/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { isAppError, type Problems } from '$shared/errors.ts';
-import type { RowProblem } from '$shared/lots/lot.ts';
+import { lotStates, type RowProblem } from '$shared/lots/lot.ts';
 import { listLots } from '$shared/lots/list-lots.ts';
 import { rowProblemsOf, submitLots } from '$shared/lots/submit-lots.ts';
 import { parseLotsCsv } from '$shared/lots/parse-lots-csv.ts';
@@ -18,7 +18,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load = (async ({ locals, url }) => {
   const actor = requireActor(locals);
   const q = (name: string) => url.searchParams.get(name)?.trim() ?? '';
-  const filters = { gtin: q('gtin'), lot: q('lot'), po: q('po'), supplier: q('supplier'), flagged: q('flagged') === '1' ? '1' : '', sort: q('sort'), order: q('order') };
+  const filters = { gtin: q('gtin'), lot: q('lot'), po: q('po'), supplier: q('supplier'), flagged: q('flagged') === '1' ? '1' : '', state: q('state'), sort: q('sort'), order: q('order') };
   const page = Number(q('page'));
   try {
     const list = await listLots(locals.ctx, actor, {
@@ -27,11 +27,12 @@ export const load = (async ({ locals, url }) => {
       poNumber: filters.po || undefined,
       supplierId: filters.supplier || undefined,
       flagged: filters.flagged === '1',
+      state: lotStates.find((s) => s === filters.state),
       sort: filters.sort === 'expiry' ? 'expiry' : 'submitted',
       order: filters.order === 'asc' ? 'asc' : 'desc',
       page: Number.isInteger(page) && page > 0 ? page : 1,
     });
-    return { filters, list, staff: list.staff };
+    return { filters, list, staff: list.staff, states: lotStates };
   } catch (e) {
     loadFailure(e, locals);
   }

@@ -9,28 +9,30 @@ import v5 from './certificate.superseded.ts';
 import v6 from './certificate.expiring.ts';
 import v7 from './certificate.expired.ts';
 import v8 from './lot.submitted.ts';
-import v9 from './recall.reminder_sent.ts';
-import v10 from './recall.escalated.ts';
-import v11 from './invoice.submitted.ts';
-import v12 from './recall.created.ts';
-import v13 from './recall.notice_sent.ts';
-import v14 from './recall.notice_opened.ts';
-import v15 from './recall.acknowledged.ts';
-import v16 from './recall.subrecipient_replied.ts';
-import v17 from './recall.quarantine_confirmed.ts';
-import v18 from './recall.stock_reported.ts';
-import v19 from './recall.closed.ts';
-import v20 from './recall.notice_revised.ts';
-import v21 from './purchase_order.responded.ts';
-import v22 from './shipment.received.ts';
-import v23 from './sales_order.received.ts';
-import v24 from './supplier_approval.changed.ts';
-import v25 from './purchase_order.supplier_not_approved.ts';
-import v26 from './item.upserted.ts';
-import v27 from './purchase_order.ts';
-import v28 from './invoice.status_changed.ts';
-import v29 from './shipment.dispatched.ts';
-import v30 from './recall.issued.ts';
+import v9 from './lot.released.ts';
+import v10 from './lot.rejected.ts';
+import v11 from './recall.reminder_sent.ts';
+import v12 from './recall.escalated.ts';
+import v13 from './invoice.submitted.ts';
+import v14 from './recall.created.ts';
+import v15 from './recall.notice_sent.ts';
+import v16 from './recall.notice_opened.ts';
+import v17 from './recall.acknowledged.ts';
+import v18 from './recall.subrecipient_replied.ts';
+import v19 from './recall.quarantine_confirmed.ts';
+import v20 from './recall.stock_reported.ts';
+import v21 from './recall.closed.ts';
+import v22 from './recall.notice_revised.ts';
+import v23 from './purchase_order.responded.ts';
+import v24 from './shipment.received.ts';
+import v25 from './sales_order.received.ts';
+import v26 from './supplier_approval.changed.ts';
+import v27 from './purchase_order.supplier_not_approved.ts';
+import v28 from './item.upserted.ts';
+import v29 from './purchase_order.ts';
+import v30 from './invoice.status_changed.ts';
+import v31 from './shipment.dispatched.ts';
+import v32 from './recall.issued.ts';
 
 /** A compiled schema: true when the data is valid, else false with the reasons in `errors`. */
 export type CompiledValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -46,26 +48,28 @@ export const validators: Record<string, CompiledValidator> = {
   "https://lotbridge.dev/schemas/events/certificate.expiring.schema.json": v6,
   "https://lotbridge.dev/schemas/events/certificate.expired.schema.json": v7,
   "https://lotbridge.dev/schemas/events/lot.submitted.schema.json": v8,
-  "https://lotbridge.dev/schemas/events/recall.reminder_sent.schema.json": v9,
-  "https://lotbridge.dev/schemas/events/recall.escalated.schema.json": v10,
-  "https://lotbridge.dev/schemas/events/invoice.submitted.schema.json": v11,
-  "https://lotbridge.dev/schemas/events/recall.created.schema.json": v12,
-  "https://lotbridge.dev/schemas/events/recall.notice_sent.schema.json": v13,
-  "https://lotbridge.dev/schemas/events/recall.notice_opened.schema.json": v14,
-  "https://lotbridge.dev/schemas/events/recall.acknowledged.schema.json": v15,
-  "https://lotbridge.dev/schemas/events/recall.subrecipient_replied.schema.json": v16,
-  "https://lotbridge.dev/schemas/events/recall.quarantine_confirmed.schema.json": v17,
-  "https://lotbridge.dev/schemas/events/recall.stock_reported.schema.json": v18,
-  "https://lotbridge.dev/schemas/events/recall.closed.schema.json": v19,
-  "https://lotbridge.dev/schemas/events/recall.notice_revised.schema.json": v20,
-  "https://lotbridge.dev/schemas/events/purchase_order.responded.schema.json": v21,
-  "https://lotbridge.dev/schemas/events/shipment.received.schema.json": v22,
-  "https://lotbridge.dev/schemas/events/sales_order.received.schema.json": v23,
-  "https://lotbridge.dev/schemas/events/supplier_approval.changed.schema.json": v24,
-  "https://lotbridge.dev/schemas/events/purchase_order.supplier_not_approved.schema.json": v25,
-  "https://lotbridge.dev/schemas/events/item.upserted.schema.json": v26,
-  "https://lotbridge.dev/schemas/events/purchase_order.schema.json": v27,
-  "https://lotbridge.dev/schemas/events/invoice.status_changed.schema.json": v28,
-  "https://lotbridge.dev/schemas/events/shipment.dispatched.schema.json": v29,
-  "https://lotbridge.dev/schemas/events/recall.issued.schema.json": v30,
+  "https://lotbridge.dev/schemas/events/lot.released.schema.json": v9,
+  "https://lotbridge.dev/schemas/events/lot.rejected.schema.json": v10,
+  "https://lotbridge.dev/schemas/events/recall.reminder_sent.schema.json": v11,
+  "https://lotbridge.dev/schemas/events/recall.escalated.schema.json": v12,
+  "https://lotbridge.dev/schemas/events/invoice.submitted.schema.json": v13,
+  "https://lotbridge.dev/schemas/events/recall.created.schema.json": v14,
+  "https://lotbridge.dev/schemas/events/recall.notice_sent.schema.json": v15,
+  "https://lotbridge.dev/schemas/events/recall.notice_opened.schema.json": v16,
+  "https://lotbridge.dev/schemas/events/recall.acknowledged.schema.json": v17,
+  "https://lotbridge.dev/schemas/events/recall.subrecipient_replied.schema.json": v18,
+  "https://lotbridge.dev/schemas/events/recall.quarantine_confirmed.schema.json": v19,
+  "https://lotbridge.dev/schemas/events/recall.stock_reported.schema.json": v20,
+  "https://lotbridge.dev/schemas/events/recall.closed.schema.json": v21,
+  "https://lotbridge.dev/schemas/events/recall.notice_revised.schema.json": v22,
+  "https://lotbridge.dev/schemas/events/purchase_order.responded.schema.json": v23,
+  "https://lotbridge.dev/schemas/events/shipment.received.schema.json": v24,
+  "https://lotbridge.dev/schemas/events/sales_order.received.schema.json": v25,
+  "https://lotbridge.dev/schemas/events/supplier_approval.changed.schema.json": v26,
+  "https://lotbridge.dev/schemas/events/purchase_order.supplier_not_approved.schema.json": v27,
+  "https://lotbridge.dev/schemas/events/item.upserted.schema.json": v28,
+  "https://lotbridge.dev/schemas/events/purchase_order.schema.json": v29,
+  "https://lotbridge.dev/schemas/events/invoice.status_changed.schema.json": v30,
+  "https://lotbridge.dev/schemas/events/shipment.dispatched.schema.json": v31,
+  "https://lotbridge.dev/schemas/events/recall.issued.schema.json": v32,
 };

@@ -1,0 +1,213 @@
+import type { UseCaseContext } from '../context.ts';
+import type { Tx } from '../db/index.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import type { RelyingParty } from '../auth/webauthn-challenge.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { enqueueEvent } from '../outbox/enqueue-event.ts';
+import { queueSubmissionMails } from '../mail/queue-submission-mails.ts';
+import { recordHash, type SignatureMeaning } from '../signatures/record-hash.ts';
+import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
+import { recordSignature, type Signature } from '../signatures/record-signature.ts';
+import { AppError, problem, refusal, type Problems } from '../errors.ts';
+import { newId } from '../ids.ts';
+import { inspectLots } from './lot-permissions.ts';
+import { inspectionOutcomes, lotEventData, lotRecordHash, lotSelect, toLot, type InspectionOutcome, type Lot, type LotRow } from './lot.ts';
+
+/** One measured characteristic of the sample, as QA names it. */
+export interface Measurement {
+  name: string;
+  value: string;
+  unit: string;
+  withinSpec: boolean;
+}
+
+export interface InspectionInput {
+  lotId: string;
+  outcome: string;
+  sampleSize: number;
+  defectsFound: number;
+  measurements: Measurement[];
+  /** Accepted with deviation: what is accepted although out of specification. */
+  deviation?: string;
+  /** Rejected: why. */
+  reason?: string;
+}
+
+/** QA's decision as recorded: the deviation only with accepted_with_deviation, the reason only with rejected. */
+export interface InspectionDecision {
+  outcome: InspectionOutcome;
+  sampleSize: number;
+  defectsFound: number;
+  measurements: Measurement[];
+  deviation: string | null;
+  reason: string | null;
+}
+
+/** What each outcome's signature means (21 CFR 11.50(a)(3)). */
+const meaningOf: Record<InspectionOutcome, SignatureMeaning> = { accepted: 'approval', accepted_with_deviation: 'approval', rejected: 'rejection' };
+export const maxMeasurements = 50;
+
+/**
+ * The decision as QA signs it, checked: every problem at once as field problems
+ * (`measurements/<i>/<field>` for a measurement).
+ */
+export function checkInspection(input: InspectionInput, lot: Pick<Lot, 'quantity'>): InspectionDecision {
+  const fields: Problems = {};
+  const outcome = inspectionOutcomes.find((o) => o === input.outcome);
+  if (!outcome) fields.outcome = problem('lotInspection.outcomeRequired');
+  const { sampleSize, defectsFound } = input;
+  if (!Number.isInteger(sampleSize) || sampleSize < 1 || sampleSize > lot.quantity) fields.sampleSize = problem('lotInspection.sampleSize', { max: lot.quantity });
+  if (!Number.isInteger(defectsFound) || defectsFound < 0) fields.defectsFound = problem('lotInspection.defectsFound');
+  else if (Number.isInteger(sampleSize) && defectsFound > sampleSize) fields.defectsFound = problem('lotInspection.defectsOverSample', { sample: sampleSize });
+  const deviation = input.deviation?.trim() || null;
+  const reason = input.reason?.trim() || null;
+  if (outcome === 'accepted_with_deviation' && !deviation) fields.deviation = problem('lotInspection.deviationRequired');
+  if (outcome === 'rejected' && !reason) fields.reason = problem('lotInspection.reasonRequired');
+  if (deviation && deviation.length > 2000) fields.deviation = problem('common.tooLong', { max: 2000 });
+  if (reason && reason.length > 2000) fields.reason = problem('common.tooLong', { max: 2000 });
+  if (input.measurements.length > maxMeasurements) fields.measurements = problem('lotInspection.tooManyMeasurements', { max: maxMeasurements });
+  const measurements = input.measurements.map((m, i) => {
+    const measurement = { name: m.name.trim(), value: m.value.trim(), unit: m.unit.trim(), withinSpec: m.withinSpec };
+    if (!measurement.name || measurement.name.length > 100) fields[`measurements/${i}/name`] = problem('lotInspection.measurementName');
+    if (!measurement.value || measurement.value.length > 100) fields[`measurements/${i}/value`] = problem('lotInspection.measurementValue');
+    if (measurement.unit.length > 20) fields[`measurements/${i}/unit`] = problem('common.tooLong', { max: 20 });
+    return measurement;
+  });
+  if (Object.keys(fields).length || !outcome) throw refusal('invalid_input', 'the inspection cannot be recorded as entered', fields);
+  // Only what the outcome asks for is recorded: no deviation on a rejection, no reason on a release.
+  return {
+    outcome,
+    sampleSize,
+    defectsFound,
+    measurements,
+    deviation: outcome === 'accepted_with_deviation' ? deviation : null,
+    reason: outcome === 'rejected' ? reason : null,
+  };
+}
+
+/** Refused when the lot already has its decision: by whom and when. */
+async function refuseIfDecided(db: Tx, lotId: string): Promise<void> {
+  const decided = await db.get<{ decided_at: string; name: string }>(
+    'SELECT li.decided_at, u.display_name AS name FROM lot_inspections li JOIN users u ON u.id = li.decided_by WHERE li.lot_id = ?',
+    [lotId],
+  );
+  if (decided) {
+    throw refusal('conflict', `the lot was already decided by ${decided.name} at ${decided.decided_at}`, {
+      outcome: problem('lotInspection.alreadyDecided', { name: decided.name, at: `${decided.decided_at.slice(0, 16).replace('T', ' ')} UTC` }),
+    });
+  }
+}
+
+/**
+ * Manufacturer QA decides a submitted lot after incoming inspection: accepted (released),
+ * accepted with a deviation (released, the deviation stated) or rejected (the reason stated),
+ * with the sample size, the defects found and free measurements. Signed (password or passkey)
+ * over the lot's record hash and the whole decision; one decision per lot. The inspection, the
+ * signature, the audit entry, lot.released / lot.rejected for the ERP and, on rejection, the
+ * supplier's mail commit together.
+ */
+export async function inspectLot(
+  ctx: UseCaseContext,
+  actor: Actor,
+  rp: RelyingParty,
+  input: InspectionInput & { credential: SignerCredential; portalUrl?: string },
+): Promise<{ lot: Lot; signature: Signature }> {
+  inspectLots.require(actor);
+  const row = await ctx.db.get<LotRow>(`${lotSelect} WHERE l.id = ?`, [input.lotId]);
+  if (!row) throw new AppError('not_found', 'no such lot');
+  const before = toLot(row);
+  await refuseIfDecided(ctx.db, before.id);
+  if (lotRecordHash(before) !== before.recordHash) throw new AppError('conflict', `lot ${before.lot} no longer matches its record hash: it cannot be released or rejected (run lotbridge audit verify)`);
+  const decision = checkInspection(input, before);
+  if ('password' in input.credential && !input.credential.password) {
+    throw refusal('invalid_input', 'enter your password to sign', { password: problem('signatures.passwordRequired') });
+  }
+  const meaning = meaningOf[decision.outcome];
+  const hash = inspectionHash(before, decision);
+  const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning, credential: input.credential });
+
+  return ctx.db.transaction(async (tx) => {
+    // Checked again under the write lock: another inspector may have decided meanwhile.
+    await refuseIfDecided(tx, before.id);
+    const signature = await recordSignature(tx, ctx.clock, actor, signer, {
+      entityType: 'lot',
+      entityId: before.id,
+      recordHash: hash,
+      meaning,
+      reason: decision.reason ?? decision.deviation ?? undefined,
+      requestId: ctx.requestId,
+    });
+    const decidedAt = signature.signedAt;
+    await tx.run(
+      `INSERT INTO lot_inspections (id, lot_id, outcome, sample_size, defects_found, measurements, deviation, reason, decided_by, decided_at, signature_id, record_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        newId('lin'),
+        before.id,
+        decision.outcome,
+        decision.sampleSize,
+        decision.defectsFound,
+        JSON.stringify(decision.measurements),
+        decision.deviation,
+        decision.reason,
+        actor.userId,
+        decidedAt,
+        signature.id,
+        hash,
+      ],
+    );
+    const lot = toLot((await tx.get<LotRow>(`${lotSelect} WHERE l.id = ?`, [before.id]))!);
+    const rejected = decision.outcome === 'rejected';
+    await recordAudit(tx, ctx.clock, {
+      actor: asAuditActor(actor),
+      organisationId: lot.supplier.organisationId,
+      action: rejected ? 'lot.rejected' : 'lot.released',
+      entityType: 'lot',
+      entityId: lot.id,
+      oldValues: { state: 'submitted' },
+      newValues: { state: lot.state, ...decisionValues(decision), signature: signature.id, recordHash: hash },
+      reason: decision.reason ?? decision.deviation ?? undefined,
+      requestId: ctx.requestId,
+    });
+    const manifestation = { signerName: signature.signerName, meaning: signature.meaning, signedAt: signature.signedAt, method: signature.method };
+    await enqueueEvent(tx, ctx.clock, {
+      type: rejected ? 'lot.rejected' : 'lot.released',
+      aggregateType: 'lot',
+      aggregateId: lot.id,
+      organisationId: lot.supplier.organisationId,
+      data: lotEventData(lot, {
+        ...(rejected ? {} : { deviation: decision.deviation !== null }),
+        inspection: { ...decisionValues(decision), decidedAt },
+        signature: manifestation,
+      }),
+    });
+    if (rejected) {
+      await queueSubmissionMails(tx, ctx.clock, {
+        purpose: 'lot.rejected',
+        organisationId: lot.supplier.organisationId,
+        entity: { type: 'lot', id: lot.id },
+        params: () => ({
+          lot: lot.lot,
+          gtin: lot.gtin,
+          manufacturer: actor.organisationName,
+          date: `${decidedAt.slice(0, 16).replace('T', ' ')}`,
+          reason: decision.reason!,
+          sample: decision.sampleSize,
+          defects: decision.defectsFound,
+        }),
+        path: `/lots/${lot.id}`,
+        portalUrl: input.portalUrl,
+      });
+    }
+    return { lot, signature };
+  });
+}
+
+function decisionValues(d: InspectionDecision) {
+  return { outcome: d.outcome, sampleSize: d.sampleSize, defectsFound: d.defectsFound, measurements: d.measurements, deviation: d.deviation, reason: d.reason };
+}
+
+/** What QA's signature binds to: the lot's record as submitted and the whole decision. */
+export function inspectionHash(lot: Pick<Lot, 'id' | 'recordHash'>, d: InspectionDecision): string {
+  return recordHash({ kind: 'lotbridge/lot-inspection/v1', lot: lot.id, lotRecordHash: lot.recordHash, ...decisionValues(d) });
+}
