@@ -3,6 +3,8 @@
 // request is refused (422); a retry while the first is still being answered is told to wait (409).
 import type { UseCaseContext } from '../../shared/context.ts';
 import { AppError, problem, refusal } from '../../shared/errors.ts';
+import { isSealed } from '../../shared/keys/keyring.ts';
+import { secretContext } from '../../shared/keys/secrets.ts';
 
 export const idempotencyKeyMaxLength = 255;
 /** How long answers are kept for a retry. */
@@ -64,7 +66,10 @@ export async function claimIdempotencyKey(ctx: UseCaseContext, apiKeyId: string,
     if (row.request_hash !== requestHash) {
       throw refusal('unprocessable', 'this Idempotency-Key was used for another request', { 'header:Idempotency-Key': problem('api.idempotencyKeyReused') });
     }
-    if (row.state === 'done') return { kind: 'replay', answer: { status: row.status!, headers: JSON.parse(row.headers ?? '{}') as Record<string, string>, body: row.body } };
+    if (row.state === 'done') {
+      const body = isSealed(row.body) ? tx.keys.open(secretContext.idempotentAnswer(apiKeyId, key), row.body).toString('utf8') : row.body;
+      return { kind: 'replay', answer: { status: row.status!, headers: JSON.parse(row.headers ?? '{}') as Record<string, string>, body } };
+    }
     const waitMs = Date.parse(row.lease_until) - now.getTime();
     if (waitMs > 0) {
       const seconds = Math.max(1, Math.ceil(waitMs / 1000));
@@ -87,13 +92,17 @@ export class IdempotencyInProgress extends AppError {
   }
 }
 
-/** Keeps the answer for retries (not a 5xx: a retry of a failure on our side should try again). */
+/**
+ * Keeps the answer for retries (not a 5xx: a retry of a failure on our side should try again),
+ * its body sealed like every secret at rest: an answer may carry one (a webhook endpoint's
+ * signing secret), and a copy of the database must not give it away.
+ */
 export async function keepIdempotentAnswer(ctx: UseCaseContext, apiKeyId: string, key: string, answer: KeptAnswer): Promise<void> {
   if (answer.status >= 500) return releaseIdempotencyKey(ctx, apiKeyId, key);
   await ctx.db.run("UPDATE api_idempotency SET state = 'done', status = ?, headers = ?, body = ? WHERE api_key_id = ? AND idempotency_key = ?", [
     answer.status,
     JSON.stringify(answer.headers),
-    answer.body,
+    answer.body === null ? null : ctx.db.keys.seal(secretContext.idempotentAnswer(apiKeyId, key), answer.body),
     apiKeyId,
     key,
   ]);

@@ -128,7 +128,15 @@ async function parseBody(c: Context<GatewayEnv>, op: ApiOperation, options: Requ
     } catch {
       throw refusal('invalid_input', 'the body is not valid JSON', { '(body)': fieldProblem('api.badJson') });
     }
-    return { value, digest: sha256(JSON.stringify(value)) };
+    // JSON.parse takes any depth, JSON.stringify (and a validator) recurses: a body nested deeper
+    // than the stack (a few hundred kilobytes of brackets) is refused here rather than a 500.
+    let digest: string;
+    try {
+      digest = sha256(JSON.stringify(value));
+    } catch {
+      throw refusal('invalid_input', 'the body is nested too deeply', { '(body)': fieldProblem('api.badJson') });
+    }
+    return { value, digest };
   }
   if (!multipartType.test(type)) throw new AppError('unsupported_media_type', 'send the body as multipart/form-data');
   const max = options.multipartMaxBytes?.(c) ?? c.get('app').config.uploads.maxBytes;

@@ -10,6 +10,7 @@ export const secretContext = {
   webhookSecret: (id: string) => `webhook_secrets.secret:${id}`,
   serverKey: (name: string) => `server_keys.key:${name}`,
   mailBody: (id: string) => `mail_messages.text_body:${id}`,
+  idempotentAnswer: (apiKeyId: string, idempotencyKey: string) => `api_idempotency.body:${apiKeyId}:${idempotencyKey}`,
 };
 
 /** The plaintext of a sealed secret; a value stored in clear is refused (it was not written by us). */

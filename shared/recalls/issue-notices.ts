@@ -69,12 +69,12 @@ interface ConsigneeRow {
 }
 
 // One row per chosen consignee: its recipients as they are now, whether it has active portal
-// users and an AS2 partner profile, its notice if it has one, and its affected lots.
+// users (people: an API key's technical user never signs in) and an AS2 partner profile, its notice if it has one, and its affected lots.
 const consigneesSql = `
 SELECT c.distributor_organisation_id AS distributor, o.name, o.erp_id, o.language, o.time_zone,
        ${noticeRecipientsSql} AS recipients,
        EXISTS (SELECT 1 FROM memberships AS m JOIN users AS u ON u.id = m.user_id
-                WHERE m.organisation_id = o.id AND m.role = 'distributor_user' AND u.disabled_at IS NULL) AS portal,
+                WHERE m.organisation_id = o.id AND m.role = 'distributor_user' AND u.kind = 'person' AND u.disabled_at IS NULL) AS portal,
        (SELECT p.id FROM edi_partners AS p WHERE p.organisation_id = o.id AND p.state = 'active' AND p.as2_url IS NOT NULL ORDER BY p.id LIMIT 1) AS partner_id,
        n.id AS notice_id, n.link_expires_at, ifnull(n.response_deadline, r.response_deadline) AS notice_deadline,
        json_group_array(json_object('gtin', c.gtin, 'lot', c.lot, 'quantityShipped', c.quantity_shipped)) AS lots

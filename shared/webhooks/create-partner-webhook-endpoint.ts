@@ -57,7 +57,8 @@ export async function createPartnerWebhookEndpoint(
     url = checkEndpointUrl(input.url);
     const target = await internalTargetProblem(url, false);
     const loopback = target?.params?.kind === 'loopback';
-    if (target && !(rules.allowLoopback && loopback)) problems.url = target;
+    // Refused without what the name resolves to: a partner learns no address inside our network.
+    if (target && !(rules.allowLoopback && loopback)) problems.url = problem('net.internalAddress', { ...target.params, address: String(target.params?.host) });
     else if (!url.startsWith('https:') && !(rules.allowLoopback && loopback)) problems.url = problem('partnerWebhooks.httpsRequired');
     internal = loopback;
   } catch (e) {

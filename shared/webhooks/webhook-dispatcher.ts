@@ -10,6 +10,7 @@ import { createHttpPoster } from '#runtime/http-post';
 import type { Poster } from './http-post.ts';
 import { liveWebhookSecrets } from './webhook-secrets.ts';
 import { partnerWebhookBody } from './partner-events.ts';
+import { InternalAddressError } from '../net/resolve-target.ts';
 
 export interface DispatcherOptions {
   db: Db;
@@ -175,7 +176,9 @@ export function createWebhookDispatcher(options: DispatcherOptions) {
       };
     } catch (e) {
       const err = e as Error & { code?: string };
-      const error = err.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (err.code ?? err.message);
+      // A partner reads its delivery log: it learns that its name reached inside our network, never the address.
+      const inside = e instanceof InternalAddressError && d.organisation_id !== null ? `not sent: ${e.host} is not a public address` : null;
+      const error = err.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : (inside ?? err.code ?? err.message);
       return { delivery: d, startedAt: startedAt.toISOString(), status: null, latencyMs: performance.now() - started, excerpt: null, error, retryAfterMs: null };
     }
   }

@@ -64,6 +64,39 @@ describe('/api/v1 on the real server', () => {
     }
   });
 
+  it('answers a body nested too deeply to hash with a 400 problem, not a 500', async () => {
+    const key = await createTestApiKey(ctx(), demo('supplier_user').email);
+    const deep = '{"lots":' + '['.repeat(300_000) + ']'.repeat(300_000) + '}';
+    const res = await api.withToken(key.token).request('post', '/lots', { body: deep, headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'deep-1' } });
+    expect(res.status, res.text).toBe(400);
+    expect(res.body).toMatchObject({ code: 'invalid_input', errors: [{ pointer: '', code: 'api.badJson' }] });
+  });
+
+  it('answers a crafted cursor on every list with a page or a 400, never a 500 (its key and id are only compared, within the caller\'s rows)', async () => {
+    const supplierKey = await createTestApiKey(ctx(), demo('supplier_user').email);
+    const distributorKey = await createTestApiKey(ctx(), demo('distributor_user').email);
+    const cursor = (k: unknown, id: unknown) => Buffer.from(JSON.stringify({ k, id })).toString('base64url');
+    const crafted = [cursor(12345, 'x'), cursor(-1e308, "'; DROP TABLE lots; --"), cursor(null, 'zz'), cursor('\u0000', '\u0000'), cursor('9999-12-31', '~')];
+    const lists: [ApiClient, string][] = [
+      [api.withToken(supplierKey.token), '/lots'],
+      [api.withToken(supplierKey.token), '/lots?sort=expiry&order=desc'],
+      [api.withToken(supplierKey.token), '/certificates'],
+      [api.withToken(supplierKey.token), '/certificates?sort=valid_to'],
+      [api.withToken(supplierKey.token), '/invoices'],
+      [api.withToken(supplierKey.token), '/orders'],
+      [api.withToken(supplierKey.token), '/items'],
+      [api.withToken(distributorKey.token), '/recalls'],
+      [api.withToken(distributorKey.token), '/shipments'],
+      [api.withToken(distributorKey.token), '/items'],
+    ];
+    for (const [client, path] of lists) {
+      for (const c of crafted) {
+        const res = await client.get(`${path}${path.includes('?') ? '&' : '?'}cursor=${c}`);
+        expect([200, 400], `${path} ${c}: ${res.text}`).toContain(res.status);
+      }
+    }
+  });
+
   it('answers an unknown path under /api/v1 with problem+json 404', async () => {
     const key = await createTestApiKey(ctx(), demo('supplier_user').email);
     const res = await api.withToken(key.token).get('/nothing-here');

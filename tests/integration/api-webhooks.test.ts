@@ -133,6 +133,20 @@ describe('/api/v1/webhooks', () => {
     expect(keyUser).toEqual({ kind: 'api_key' });
   });
 
+  it('the answer kept for an Idempotency-Key retry holds the signing secret sealed, never in clear (a copy of the database does not give it away)', async () => {
+    const hook = await receiver();
+    hooks.push(hook);
+    const made = await subscribe(api.ningbo, hook, ['certificate.approved'], 'create-ningbo-sealed');
+    const kept = await db.all<{ body: string | null }>("SELECT body FROM api_idempotency WHERE idempotency_key = 'create-ningbo-sealed'");
+    expect(kept).toHaveLength(1);
+    expect(kept[0]!.body).not.toContain(made.secret);
+    expect(kept[0]!.body).toMatch(/^sealed:v1:/);
+    // The retry still answers the secret.
+    const again = await api.ningbo.post<Endpoint>('/webhooks/endpoints', { url: hook.url, description: 'WMS', eventTypes: ['certificate.approved'] }, { headers: { 'Idempotency-Key': 'create-ningbo-sealed' } });
+    expect(again.body).toEqual(made);
+    await api.ningbo.request('delete', `/webhooks/endpoints/${made.id}`);
+  });
+
   it("a supplier's endpoint gets its own certificate.approved, signed and verifiable, never another supplier's; the ERP gets both", async () => {
     const [suzhouHook] = hooks;
     const ningboHook = await receiver();

@@ -5,7 +5,8 @@
 // its own subscribed events, once, in its partner view; the ERP endpoint gets what it got before.
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import dns from 'node:dns';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
@@ -318,5 +319,38 @@ describe('partner webhook endpoints', () => {
     expect(acts.map((a) => a.action)).toEqual(['webhook_endpoint.created', 'webhook.test_sent', 'webhook_endpoint.secret_rotated', 'webhook.test_sent']);
     expect(new Set(acts.map((a) => a.actor_id))).toEqual(new Set([as.ningbo.userId]));
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('never tells a partner what a name resolves to inside our network: not when it subscribes, not in its delivery log (DNS rebinding)', async () => {
+    const inside = '10.20.30.40';
+    const resolveTo = (address: string) => vi.spyOn(dns.promises, 'lookup').mockResolvedValue([{ address, family: 4 }] as never);
+    const refusedName = resolveTo(inside);
+    try {
+      const refused = await refusal(createPartnerWebhookEndpoint(t.ctx, as.ningbo, { url: 'https://db.corp.internal/hooks', eventTypes: ['certificate.approved'] }, { allowLoopback: false }));
+      expect(refused.problems?.url?.code).toBe('net.internalAddress');
+      expect(JSON.stringify(refused.problems)).not.toContain(inside);
+    } finally {
+      refusedName.mockRestore();
+    }
+    // Public when subscribed, inside our network when delivered to.
+    const publicThen = resolveTo('93.184.216.34');
+    let made: Awaited<ReturnType<typeof createPartnerWebhookEndpoint>>;
+    try {
+      made = await createPartnerWebhookEndpoint(t.ctx, as.ningbo, { url: 'https://rebind.example.com/hooks', eventTypes: ['certificate.approved'] }, { allowLoopback: false });
+    } finally {
+      publicThen.mockRestore();
+    }
+    const insideNow = vi.spyOn(dns, 'lookup').mockImplementation(((host: string, options: unknown, callback: (e: null, a: dns.LookupAddress[]) => void) => callback(null, [{ address: inside, family: 4 }])) as never);
+    try {
+      await sendPartnerTestEvent(t.ctx, as.ningbo, made.endpoint.id);
+      await delivered();
+    } finally {
+      insideNow.mockRestore();
+    }
+    const [attempt] = (await getPartnerWebhookEndpoint(t.ctx, as.ningbo, made.endpoint.id)).deliveries;
+    expect(attempt).toMatchObject({ eventType: 'system.ping', state: 'pending', attempts: 1, lastStatus: null });
+    expect(attempt!.lastError).toMatch(/rebind\.example\.com/);
+    expect(attempt!.lastError).not.toContain(inside);
+    await deletePartnerWebhookEndpoint(t.ctx, as.ningbo, made.endpoint.id);
   });
 });

@@ -12,6 +12,8 @@ import type { UseCaseContext } from '../../shared/context.ts';
 import { fixedClock, systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { addUser } from '../../shared/organisations/add-user.ts';
+import { createTestApiKey } from '../support/api-keys.ts';
 import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { checkNoticeToken } from '../../shared/recalls/notice-link.ts';
 import { sendRecallFollowUps } from '../../shared/recalls/send-recall-follow-ups.ts';
@@ -83,6 +85,11 @@ describe('every consignee reached, for the whole life of the recall', () => {
     await db.run("UPDATE organisations SET recall_contact_email = 'recalls@nordic-med.example' WHERE id = ?", [nordic]);
     // Reached only over AS2: an EDI partner with no recall contact and no portal user.
     alpen = (await addAs2OnlyDistributor(ctx, 'C-20009')).organisationId;
+    // Its WMS holds an API key: the key's technical user is a member with the distributor's role,
+    // but no person can sign in there (the administrators who made the key have left).
+    await addUser(ctx, by, { email: 'it@alpen-med.example', displayName: 'Alpen IT', password: 'alpen-it-password', organisationId: alpen, role: 'distributor_user', administers: true });
+    await createTestApiKey(ctx, 'it@alpen-med.example', { scopes: ['recalls:read'] });
+    await db.run("UPDATE users SET disabled_at = ? WHERE kind = 'person' AND id IN (SELECT user_id FROM memberships WHERE organisation_id = ?)", [new Date().toISOString(), alpen]);
 
     const now = new Date();
     let n = 0;
@@ -119,7 +126,7 @@ describe('every consignee reached, for the whole life of the recall', () => {
     await server?.stop();
   });
 
-  it('sends the AS2-only distributor its notice PDFs with the reply link, and records the channels each notice went out on', async () => {
+  it('sends the AS2-only distributor its notice PDFs with the reply link, and records the channels each notice went out on (an API key is no portal user)', async () => {
     expect(JSON.parse((await notice(alpen))!.channels)).toEqual(['as2']);
     expect(JSON.parse((await notice(alpen))!.recipients)).toEqual([]);
     expect(JSON.parse((await notice(rhein))!.channels)).toEqual(['email', 'portal']);
