@@ -163,6 +163,9 @@ async function problemsOn(page: Page, width: keyof typeof widths, english: strin
       text: (() => {
         const body = document.body.cloneNode(true) as HTMLElement;
         body.querySelectorAll(`script, style, noscript, template, [translate="no"], [lang]:not([lang="${document.documentElement.lang}"])`).forEach((e) => e.remove());
+        // Cells and blocks end where their words end: textContent would run "… the lots." of one cell into the
+        // "required" of the next into "lots.required", which reads as a catalogue key.
+        body.querySelectorAll('td, th, li, dt, dd, p, h1, h2, h3, h4').forEach((e) => e.append(' '));
         return [document.title, body.textContent ?? '', ...options, ...labels].join('\n').replace(/\s+/g, ' ');
       })(),
       // Against the screen: a phone browser widens its layout viewport (innerWidth) to fit what overflows.

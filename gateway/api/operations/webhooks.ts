@@ -284,7 +284,7 @@ export const webhooksOperations: ApiOperation[] = [
                 type: 'object',
                 required: ['type', 'summary', 'dataSchema', 'example'],
                 additionalProperties: false,
-                properties: { type: eventType, summary: { type: 'string' }, dataSchema: { type: 'object', description: 'JSON Schema (2020-12) of `data`' }, example: { type: 'object' } },
+                properties: { type: eventType, summary: { type: 'string' }, dataSchema: { type: 'object', description: 'The JSON Schema of `data` (the dialect of OpenAPI 3.1)' }, example: { type: 'object' } },
               }),
             },
           },
