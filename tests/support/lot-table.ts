@@ -6,8 +6,6 @@ import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
 import { addUser } from '../../shared/organisations/add-user.ts';
-import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
-import { applyPurchaseOrder } from '../../shared/erp/apply-purchase-order.ts';
 
 export interface LotTable {
   rows: Record<string, unknown>[];
@@ -43,10 +41,14 @@ export async function lotOwner(db: Db, poNumber: string): Promise<{ supplier: st
   const setup = { type: 'system' as const, name: 'migration test' };
   const supplier = (await createOrganisation(ctx, setup, { name: 'Suzhou Precision', kind: 'supplier', erpId: 'V-10001' })).id;
   const user = (await addUser(ctx, setup, { email: 'supplier@mig.example', displayName: 'Supplier', password: 'migration-test-password', organisationId: supplier, role: 'supplier_user' })).id;
+  // The item and the order in plain SQL on the columns of migration 0002: today's ERP use cases read
+  // tables of later migrations (the approved supplier list), which a database built up to a lots
+  // migration does not have yet.
+  const po = `po_${poNumber}`;
   await db.transaction(async (tx) => {
-    await applyItemUpserted(tx, systemClock, { gtin: '09506000888028', description: 'Item', unitOfMeasure: 'EA' });
-    await applyPurchaseOrder(tx, systemClock, { poNumber, supplier: { erpId: 'V-10001' }, status: 'open', currency: 'EUR', orderDate: '2026-03-01', version: 1, lines: [{ lineNumber: 1, gtin: '09506000888028', quantity: 10, unitPrice: '1.00' }] });
+    await tx.run("INSERT INTO items (gtin, description, unit_of_measure, updated_at) VALUES ('09506000888028', 'Item', 'EA', '2026-03-01T00:00:00.000Z')");
+    await tx.run("INSERT INTO purchase_orders (id, po_number, supplier_organisation_id, status, currency, order_date, version, updated_at) VALUES (?, ?, ?, 'open', 'EUR', '2026-03-01', 1, '2026-03-01T00:00:00.000Z')", [po, poNumber, supplier]);
+    await tx.run("INSERT INTO purchase_order_lines (purchase_order_id, line_number, gtin, quantity, unit_price) VALUES (?, 1, '09506000888028', 10, '1.00')", [po]);
   });
-  const po = (await db.get<{ id: string }>('SELECT id FROM purchase_orders WHERE po_number = ?', [poNumber]))!.id;
   return { supplier, user, po };
 }
