@@ -2,12 +2,13 @@
 // requirement, every clause is covered or says why not, and shared/validation/trace.json matches
 // the tags in the test names. Then traceResults: how a run's results become requirement and clause results.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { rootDir } from '../../gateway/node/paths.ts';
 import { catalogue } from './catalogue.ts';
 import { buildTrace, scanTaggedTests, taggedTestsIn, tracePath } from './trace-scan.ts';
 import { traceResults, type Catalogue, type VitestJson } from './trace.ts';
 
+const rootDir = fileURLToPath(new URL('../../', import.meta.url));
 const rerun = 'Run `npm run trace` to rewrite shared/validation/trace.json if the tests were tagged, added, renamed or moved on purpose.';
 
 describe('the requirements catalogue', () => {
