@@ -59,7 +59,8 @@ export async function runRecallDrill(input: RecallDrillInput): Promise<Validatio
   const copyPath = join(dir, 'drill.db');
   let copy: Db | undefined;
   try {
-    await input.db.run('VACUUM INTO ?', [copyPath]);
+    // A read, not a write: VACUUM cannot run inside the transaction every write is wrapped in.
+    await input.db.get('VACUUM INTO ?', [copyPath]);
     copy = openDb(`file:${copyPath}`, undefined, input.keys);
     const before = (await copy.get<Counts>(sentSql))!;
     facts.gtin = lot.gtin;

@@ -37,18 +37,19 @@ export async function renderReportPdf(report: ValidationReport, locale: Locale =
   drawTable(
     doc,
     [
-      { label: t('validation.pdf.col.clause'), width: 230 },
-      { label: t('validation.pdf.col.status'), width: 60 },
-      { label: t('validation.pdf.col.requirements'), width: width - 290 },
+      { label: t('validation.pdf.col.clause'), width: 80 },
+      { label: '', width: 170 },
+      { label: t('validation.pdf.col.status'), width: 55 },
+      { label: t('validation.pdf.col.requirements'), width: width - 305 },
     ],
-    report.clauses.map((c) => [c.title, status(c.status), c.status === 'gap' ? t('validation.pdf.gap', { reason: c.gapReason ?? '' }) : c.requirements.join(', ')]),
+    report.clauses.map((c) => [c.id, c.title, status(c.status), c.status === 'gap' ? t('validation.pdf.gap', { reason: c.gapReason ?? '' }) : c.requirements.join(', ')]),
     { fontSize: 8, cellPad: 3 },
   );
 
   drawHeading(doc, t('validation.pdf.checks'), 60);
   for (const c of report.checks) {
     drawHeading(doc, `${t(`validation.check.${c.id}` as MessageKey)}: ${status(c.status)}`, 50);
-    drawFacts(doc, Object.entries(c.facts).map(([k, v]) => [k, String(v)]), 170);
+    drawFacts(doc, Object.entries(c.facts).map(([k, v]) => [k, String(v)]), 200);
     for (const f of c.findings) doc.font('bold').fontSize(9).text(`• ${wordFinding(locale, f)}`, pdfMargin, doc.y, { width });
     doc.font('regular');
   }
