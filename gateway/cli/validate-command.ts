@@ -11,7 +11,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { openDb } from '../../shared/db/index.ts';
 import { keyFileExists, keySource, loadKeyring } from '../../shared/keys/key-file.ts';
-import { readCommit, readMigrationSources, readNtpSynchronized, readRuntimeFacts } from '../../shared/validation/read-installation.ts';
+import { readCommit, readHttpClock, readMigrationSources, readNtpSynchronized, readRuntimeFacts } from '../../shared/validation/read-installation.ts';
 import { runDataChecks, runInstallationChecks } from '../../shared/validation/run-checks.ts';
 import { runRecallDrill } from '../../shared/validation/recall-drill.ts';
 import { checkResult, finding } from '../../shared/validation/check.ts';
@@ -63,7 +63,8 @@ export const validateCommands: Record<string, Command> = {
       const say = (line: string) => console.log(line);
       const config = loadConfig();
       const url = resolveDatabaseUrl(config.databaseUrl);
-      if (url.startsWith('file:') && !url.startsWith('file::memory:') && !existsSync(url.slice('file:'.length))) {
+      const embedded = url.startsWith('file:') && !url.startsWith('file::memory:');
+      if (embedded && !existsSync(url.slice('file:'.length))) {
         throw new AppError('invalid_input', `no database at ${shownUrl(url)} (DATABASE_URL)`);
       }
       const source = keySource(url);
@@ -87,7 +88,15 @@ export const validateCommands: Record<string, Command> = {
         const migrations = readMigrationSources(migrationsDir);
         const iq = await runInstallationChecks(
           { db, clock: systemClock, config },
-          { migrations: migrations.files, sha256Sums: migrations.sha256Sums, runtime: readRuntimeFacts(rootDir), commit, ntpSynchronized: readNtpSynchronized() },
+          {
+            migrations: migrations.files,
+            sha256Sums: migrations.sha256Sums,
+            runtime: readRuntimeFacts(rootDir),
+            commit,
+            ntpSynchronized: readNtpSynchronized(),
+            // The running server's HTTP Date, when PUBLIC_URL names one (offline, nothing else is asked).
+            clockReferences: config.publicUrl ? [await readHttpClock(config.publicUrl.origin)] : [],
+          },
         );
         iq.forEach(report);
         if (values['skip-tests']) {
@@ -102,7 +111,9 @@ export const validateCommands: Record<string, Command> = {
         say('PQ: the running database');
         (await runDataChecks(db)).forEach(report);
         say('PQ: recall drill on a copy of the database…');
-        report(await runRecallDrill({ db, keys, clock: systemClock, portalUrl: config.publicUrl?.origin ?? `http://localhost:${config.port}` }));
+        // A copy is made of an embedded database file; a remote database is not copied from here.
+        if (embedded) report(await runRecallDrill({ db, keys, clock: systemClock, portalUrl: config.publicUrl?.origin ?? `http://localhost:${config.port}` }));
+        else report(checkResult('pq.recall_drill', 'PQ', { reason: 'remote_database' }, [], true));
       } finally {
         db.close();
       }

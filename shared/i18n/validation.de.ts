@@ -74,6 +74,7 @@ export const validationDe: Record<keyof typeof validationEn, string> = {
   'validation.problem.drill_events': 'Rückrufübung: {queued} Ereignisse für {expected} Mitteilungen eingereiht.',
   'validation.problem.drill_touched_original': 'Rückrufübung: der Übungsrückruf {recall} steht in der laufenden Datenbank; er muss in der Kopie bleiben.',
   'validation.problem.drill_skipped': 'Keine Rückrufübung: die Datenbank hat keine gelieferte Charge, die zurückgerufen werden könnte.',
+  'validation.problem.drill_remote': 'Keine Rückrufübung: die Datenbank ist entfernt; lotbridge validate dort ausführen, wo eine eingebettete Kopie von ihr angelegt werden kann.',
   'validation.problem.commit_modified': '{files} versionierte Dateien weichen von Commit {commit} ab: der installierte Code ist nicht genau dieser Commit.',
   'validation.problem.commit_unknown': 'Der installierte Commit ist unbekannt (kein git-Checkout und kein LOTBRIDGE_COMMIT-Stempel).',
   'validation.problem.tests_skipped': 'Die Testebenen wurden nicht ausgeführt (--skip-tests): keine Anforderung hat in diesem Bericht ein Ergebnis.',

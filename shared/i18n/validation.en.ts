@@ -72,6 +72,7 @@ export const validationEn = {
   'validation.problem.drill_events': 'Recall drill: {queued} events queued for {expected} notices.',
   'validation.problem.drill_touched_original': 'Recall drill: the drill recall {recall} appears in the running database; it must stay in the copy.',
   'validation.problem.drill_skipped': 'Recall drill not performed: the database has no shipped lot to recall.',
+  'validation.problem.drill_remote': 'Recall drill not performed: the database is remote; run lotbridge validate where an embedded copy of it can be made.',
   'validation.problem.commit_modified': '{files} tracked files differ from commit {commit}: the code installed is not exactly that commit.',
   'validation.problem.commit_unknown': 'The installed commit is unknown (no git checkout and no LOTBRIDGE_COMMIT stamp).',
   'validation.problem.tests_skipped': 'The test tiers were not run (--skip-tests): no requirement has a result in this report.',

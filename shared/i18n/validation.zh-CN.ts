@@ -74,6 +74,7 @@ export const validationZhCN: Record<keyof typeof validationEn, string> = {
   'validation.problem.drill_events': '召回演练：为 {expected} 份通知排队了 {queued} 个事件。',
   'validation.problem.drill_touched_original': '召回演练：演练召回 {recall} 出现在运行中的数据库里；它必须只存在于副本中。',
   'validation.problem.drill_skipped': '未进行召回演练：数据库中没有可召回的已发货批次。',
+  'validation.problem.drill_remote': '未进行召回演练：数据库为远程数据库；请在可以制作其嵌入式副本的位置运行 lotbridge validate。',
   'validation.problem.commit_modified': '有 {files} 个受版本控制的文件与提交 {commit} 不同：安装的代码并非该提交本身。',
   'validation.problem.commit_unknown': '已安装的提交版本未知（既无 git 检出，也无 LOTBRIDGE_COMMIT 标记）。',
   'validation.problem.tests_skipped': '未运行测试层级（--skip-tests）：本报告中没有需求的测试结果。',

@@ -23,7 +23,8 @@ export function buildReport(input: {
   }
   const oq = input.checks.find((c) => c.id === 'oq.tests');
   if (!oq || oq.status === 'skipped') deviations.push(finding('tests_skipped'));
-  if (input.checks.find((c) => c.id === 'pq.recall_drill')?.status === 'skipped') deviations.push(finding('drill_skipped'));
+  const drill = input.checks.find((c) => c.id === 'pq.recall_drill');
+  if (drill?.status === 'skipped') deviations.push(finding(drill.facts.reason === 'remote_database' ? 'drill_remote' : 'drill_skipped'));
   if (input.commit && input.commit.commit === null) deviations.push(finding('commit_unknown'));
   if (input.commit?.modifiedFiles) deviations.push(finding('commit_modified', { files: input.commit.modifiedFiles, commit: input.commit.commit ?? '' }));
   const passed = input.checks.every((c) => c.status !== 'fail') && input.requirements.every((r) => r.status !== 'fail');

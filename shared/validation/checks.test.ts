@@ -90,3 +90,27 @@ describe('parseSha256Sums', () => {
     ]);
   });
 });
+
+describe('readHttpClock', () => {
+  it("reads a running server's HTTP Date against ours; an unreachable one is unavailable, not a failure", async () => {
+    const { createServer } = await import('node:http');
+    const { readHttpClock } = await import('./read-installation.ts');
+    const ahead = createServer((_req, res) => {
+      res.setHeader('Date', new Date(Date.now() + 60_000).toUTCString());
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => ahead.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(ahead.address() as { port: number }).port}`;
+    try {
+      const read = await readHttpClock(origin);
+      const c = checkClock(new Date(), [read], true);
+      expect(c.findings).toEqual([{ code: 'validation.clock_offset', params: { source: origin, offsetMs: expect.any(Number), limitMs: 5_000 } }]);
+      expect(Math.abs(Number(c.facts[`offset.${origin}`]) - 60_000)).toBeLessThan(2_000);
+    } finally {
+      await new Promise((resolve) => ahead.close(resolve));
+    }
+    const gone = await readHttpClock(origin);
+    expect(gone.at).toBeNull();
+    expect(checkClock(new Date(), [gone], true)).toMatchObject({ status: 'pass', facts: { [`offset.${origin}`]: 'unavailable' } });
+  });
+});

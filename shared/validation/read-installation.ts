@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { migrationFile, type MigrationFile } from '../db/apply-migrations.ts';
 import type { RuntimeFacts } from './check-runtime.ts';
 import type { CommitFacts } from './check-commit.ts';
+import type { ClockReference } from './check-clock.ts';
 
 // Node only: what the IQ checks compare, read from the installation's files (the checks
 // themselves take it as data and run anywhere).
@@ -64,5 +65,22 @@ export function readNtpSynchronized(): boolean | null {
     return out === 'yes' ? true : out === 'no' ? false : null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * A running server's clock from its HTTP Date header (GET /healthz), read against ours at the
+ * middle of the exchange; `at` null when it cannot be reached within 5 s (said so, not failed).
+ */
+export async function readHttpClock(origin: string): Promise<ClockReference> {
+  const before = Date.now();
+  try {
+    const res = await fetch(new URL('/healthz', origin), { signal: AbortSignal.timeout(5_000), redirect: 'manual' });
+    await res.body?.cancel();
+    const after = Date.now();
+    const date = res.headers.get('date');
+    return { source: origin, at: date ? new Date(date) : null, localAt: new Date((before + after) / 2), resolutionMs: 1_000 + (after - before) };
+  } catch {
+    return { source: origin, at: null, localAt: new Date(before), resolutionMs: 1_000 };
   }
 }
