@@ -20,7 +20,7 @@ import { renderReportPdf, wordFinding } from '../../shared/validation/render-rep
 import { traceResults, type VitestJson } from '../../shared/validation/trace.ts';
 import { catalogue } from '../../shared/validation/catalogue.ts';
 import type { ValidationCheck } from '../../shared/validation/report.ts';
-import { translate, type MessageKey } from '../../shared/i18n/index.ts';
+import { isLocale, locales, translate, type MessageKey } from '../../shared/i18n/index.ts';
 import { resolveDatabaseUrl } from '../node/open-app.ts';
 import { migrationsDir, rootDir } from '../node/paths.ts';
 import type { Command } from './commands.ts';
@@ -48,7 +48,7 @@ const shownUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//').split('?')[0]
 export const validateCommands: Record<string, Command> = {
   validate: {
     summary: 'write the validation package (IQ, OQ, PQ) of this installation and DATABASE_URL into a folder: report.json, report.pdf, report.sha256; exit 1 when anything fails',
-    usage: '--out DIR [--skip-tests]',
+    usage: '--out DIR [--skip-tests] [--lang en|zh-CN|de]',
     details:
       'IQ: Node and packages against package-lock.json, the commit, migration checksums, protective triggers, security settings, key fingerprints, clock. ' +
       'OQ: the test tiers (node tests/run.js) mapped to requirements and clauses. ' +
@@ -56,10 +56,13 @@ export const validateCommands: Record<string, Command> = {
     options: {
       out: { type: 'string', help: 'folder to write the report into (created if needed)' },
       'skip-tests': { type: 'boolean', help: 'IQ and PQ only: do not run the test tiers' },
+      lang: { type: 'string', help: 'language of report.pdf: en (default), zh-CN or de' },
     },
     async run(values) {
       const out = typeof values.out === 'string' && values.out.trim() ? resolve(values.out) : undefined;
       if (!out) throw new AppError('invalid_input', '--out is required');
+      const lang = (values.lang as string | undefined) ?? 'en';
+      if (!isLocale(lang)) throw new AppError('invalid_input', `--lang must be one of ${locales.join(', ')} (got "${lang}")`);
       const say = (line: string) => console.log(line);
       const config = loadConfig();
       const url = resolveDatabaseUrl(config.databaseUrl);
@@ -135,7 +138,7 @@ export const validateCommands: Record<string, Command> = {
       });
       mkdirSync(out, { recursive: true });
       const json = new TextEncoder().encode(JSON.stringify(result, null, 2) + '\n');
-      const pdf = await renderReportPdf(result);
+      const pdf = await renderReportPdf(result, lang);
       writeFileSync(join(out, 'report.json'), json);
       writeFileSync(join(out, 'report.pdf'), pdf);
       writeFileSync(join(out, 'report.sha256'), `${sha256(json)}  report.json\n${sha256(pdf)}  report.pdf\n`);

@@ -16,14 +16,14 @@ import { tempDir } from '../support/server.ts';
 const seeded = tempDir('lotbridge-validate-');
 
 /** Runs the CLI with DATABASE_URL on `dir`'s database; its exit code, printed lines and the report it wrote. */
-async function validate(dir: string): Promise<{ code: number; out: string; report: ValidationReport; pdf: Uint8Array; out_dir: string }> {
+async function validate(dir: string, ...args: string[]): Promise<{ code: number; out: string; report: ValidationReport; pdf: Uint8Array; out_dir: string }> {
   const outDir = join(dir, 'report');
   const lines: string[] = [];
   vi.spyOn(console, 'log').mockImplementation((...a) => void lines.push(a.join(' ')));
   vi.spyOn(console, 'error').mockImplementation((...a) => void lines.push(a.join(' ')));
   vi.stubEnv('DATABASE_URL', `file:${join(dir, 'lotbridge.db')}`);
   vi.stubEnv('UPLOAD_DIR', join(dir, 'uploads'));
-  const code = await main(['validate', '--out', outDir, '--skip-tests']);
+  const code = await main(['validate', '--out', outDir, '--skip-tests', ...args]);
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   return { code, out: lines.join('\n'), report: JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as ValidationReport, pdf: readFileSync(join(outDir, 'report.pdf')), out_dir: outDir };
@@ -117,6 +117,10 @@ describe('lotbridge validate', () => {
     expect(check(report, 'iq.triggers')).toMatchObject({ status: 'fail', findings: [{ code: 'validation.trigger_missing', params: { trigger: 'audit_log_no_update' } }] });
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['iq.triggers']);
     expect(pdfTextFlat(pdf)).toContain('The protective trigger audit_log_no_update is missing from the database.');
+    // The same report in Chinese (--lang): the finding worded from the catalogue, the trigger named.
+    const zh = await validate(copy.dir, '--lang', 'zh-CN');
+    expect(zh.code).toBe(1);
+    expect(pdfTextFlat(zh.pdf).replace(/ /g, '')).toContain('数据库中缺少保护性触发器audit_log_no_update。');
   });
 
   it('fails the report naming a migration whose checksum differs from what the database applied', async () => {
