@@ -1,4 +1,5 @@
 import { translate, translateProblem, type Locale, type MessageKey } from '../i18n/index.ts';
+import { en } from '../i18n/en.ts';
 import { drawFacts, drawHeading, drawPageFooters, drawTable, pdfMargin, startPdf } from '../recalls/pdf-document.ts';
 import type { NoticeFonts } from '../recalls/notice-fonts.ts';
 import type { Problem } from '../errors.ts';
@@ -7,6 +8,15 @@ import type { Finding, ValidationReport } from './report.ts';
 /** A finding worded in `locale` from its catalogue key validation.problem.<code> (shared/i18n/validation.*.ts). */
 export function wordFinding(locale: Locale, f: Finding): string {
   return translateProblem(locale, f as Problem);
+}
+
+/** A fact's name worded ("masterKey.k1" → "Master key check value (SHA-256) k1"); a name the catalogue lacks as it is. */
+function factLabel(locale: Locale, name: string): string {
+  const dot = name.indexOf('.');
+  const [base, detail] = dot < 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot + 1)];
+  const key = `validation.fact.${base}`;
+  if (!(key in en)) return name;
+  return detail ? `${translate(locale, key as MessageKey)} ${detail}` : translate(locale, key as MessageKey);
 }
 
 /**
@@ -49,7 +59,7 @@ export async function renderReportPdf(report: ValidationReport, locale: Locale =
   drawHeading(doc, t('validation.pdf.checks'), 60);
   for (const c of report.checks) {
     drawHeading(doc, `${t(`validation.check.${c.id}` as MessageKey)}: ${status(c.status)}`, 50);
-    drawFacts(doc, Object.entries(c.facts).map(([k, v]) => [k, String(v)]), 200);
+    drawFacts(doc, Object.entries(c.facts).map(([k, v]) => [factLabel(locale, k), String(v)]), 200);
     for (const f of c.findings) doc.font('bold').fontSize(9).text(`• ${wordFinding(locale, f)}`, pdfMargin, doc.y, { width });
     doc.font('regular');
   }

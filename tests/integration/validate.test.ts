@@ -105,6 +105,8 @@ describe('lotbridge validate', () => {
     for (const clause of clauses) expect(text).toContain(clause.id);
     expect(text).toContain('Lotbridge validation report');
     expect(text).toContain('PASSED');
+    // What each check measured, by name: the drill's consignees among them.
+    expect(text).toContain(`Consignees resolved ${drill.consigneesResolved}`);
   });
 
   it('fails the report naming a protective trigger that was removed', async () => {
