@@ -147,7 +147,7 @@ describe('a SCAR through all its steps', () => {
     t.clock.set('2026-04-01T12:00:00.000Z');
     expect((await getScar(t.ctx, as.qa, scar.id)).permissions.verify).toBe(true);
     const closeFirst = await refusal(closeScar(t.ctx, as.qa, rp, { scarId: scar.id, credential }));
-    expect(closeFirst.problems.comment?.code).toBe('scar-rules.notVerified');
+    expect(closeFirst.problems?.comment?.code).toBe('scar-rules.notVerified');
     const verified = await verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'effective', note: 'Three lots passed burst testing', credential });
     expect(verified.scar.verification).toMatchObject({ result: 'effective', note: 'Three lots passed burst testing' });
     const closed = await closeScar(t.ctx, as.qa, rp, { scarId: scar.id, credential, portalUrl: rp.origin });
@@ -395,7 +395,7 @@ describe('isolation and roles', () => {
     expect((await listScars(t.ctx, as.admin)).scars.map((s) => s.id)).toContain(scar.id);
     // A not-a-PDF is refused as data and nothing is kept.
     const notPdf = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'x.pdf', bytes: new TextEncoder().encode('hello') } }));
-    expect(notPdf.problems.file?.code).toBe('files.notPdf');
+    expect(notPdf.problems?.file?.code).toBe('files.notPdf');
   });
 
   it('only QA opens and decides; only the supplier answers; the administrator reads', async () => {
