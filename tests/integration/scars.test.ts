@@ -144,6 +144,11 @@ describe('a SCAR through all its steps', () => {
     const early = await refusal(verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'effective', note: 'too early', credential }));
     expect(early.problems).toEqual({ result: { code: 'scar-rules.verifyTooEarly', params: { date: '2026-04-01' } } });
     expect((await getScar(t.ctx, as.qa, scar.id)).permissions).toMatchObject({ verify: false, close: false, cancel: true });
+    // 02:00 UTC on 2026-04-01 is still 31 March in New York: judged by QA's own calendar.
+    t.clock.set('2026-04-01T02:00:00.000Z');
+    const newYork = { ...as.qa, organisationTimeZone: 'America/New_York' };
+    expect((await refusal(verifyScar(t.ctx, newYork, rp, { scarId: scar.id, result: 'effective', note: 'early', credential }))).problems?.result?.code).toBe('scar-rules.verifyTooEarly');
+    expect((await getScar(t.ctx, newYork, scar.id)).permissions.verify).toBe(false);
     t.clock.set('2026-04-01T12:00:00.000Z');
     expect((await getScar(t.ctx, as.qa, scar.id)).permissions.verify).toBe(true);
     const closeFirst = await refusal(closeScar(t.ctx, as.qa, rp, { scarId: scar.id, credential }));
