@@ -6,6 +6,7 @@ import { certificatesOperations } from './certificates.ts';
 import { itemsOperations } from './items.ts';
 import { invoicesOperations } from './invoices.ts';
 import { ordersOperations } from './orders.ts';
+import { supplierApprovalsOperations } from './supplier-approvals.ts';
 import { recallsOperations } from './recalls.ts';
 import { shipmentsOperations } from './shipments.ts';
 import { webhooksOperations } from './webhooks.ts';
@@ -17,6 +18,7 @@ export const apiOperations: ApiOperation[] = [
   ...itemsOperations,
   ...invoicesOperations,
   ...ordersOperations,
+  ...supplierApprovalsOperations,
   ...recallsOperations,
   ...shipmentsOperations,
   ...webhooksOperations,

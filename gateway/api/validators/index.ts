@@ -36,32 +36,36 @@ import v32 from './getOrder.query.ts';
 import v33 from './answerOrder.path.ts';
 import v34 from './answerOrder.query.ts';
 import v35 from './answerOrder.body.ts';
-import v36 from './listRecalls.path.ts';
-import v37 from './listRecalls.query.ts';
-import v38 from './getRecall.path.ts';
-import v39 from './getRecall.query.ts';
-import v40 from './reportRecallStock.path.ts';
-import v41 from './reportRecallStock.query.ts';
-import v42 from './reportRecallStock.body.ts';
-import v43 from './listShipments.path.ts';
-import v44 from './listShipments.query.ts';
-import v45 from './getShipment.path.ts';
-import v46 from './getShipment.query.ts';
-import v47 from './createWebhookEndpoint.path.ts';
-import v48 from './createWebhookEndpoint.query.ts';
-import v49 from './createWebhookEndpoint.body.ts';
-import v50 from './listWebhookEndpoints.path.ts';
-import v51 from './listWebhookEndpoints.query.ts';
-import v52 from './getWebhookEndpoint.path.ts';
-import v53 from './getWebhookEndpoint.query.ts';
-import v54 from './deleteWebhookEndpoint.path.ts';
-import v55 from './deleteWebhookEndpoint.query.ts';
-import v56 from './rotateWebhookEndpointSecret.path.ts';
-import v57 from './rotateWebhookEndpointSecret.query.ts';
-import v58 from './sendWebhookEndpointTest.path.ts';
-import v59 from './sendWebhookEndpointTest.query.ts';
-import v60 from './listWebhookEventTypes.path.ts';
-import v61 from './listWebhookEventTypes.query.ts';
+import v36 from './listSupplierApprovals.path.ts';
+import v37 from './listSupplierApprovals.query.ts';
+import v38 from './getSupplierApproval.path.ts';
+import v39 from './getSupplierApproval.query.ts';
+import v40 from './listRecalls.path.ts';
+import v41 from './listRecalls.query.ts';
+import v42 from './getRecall.path.ts';
+import v43 from './getRecall.query.ts';
+import v44 from './reportRecallStock.path.ts';
+import v45 from './reportRecallStock.query.ts';
+import v46 from './reportRecallStock.body.ts';
+import v47 from './listShipments.path.ts';
+import v48 from './listShipments.query.ts';
+import v49 from './getShipment.path.ts';
+import v50 from './getShipment.query.ts';
+import v51 from './createWebhookEndpoint.path.ts';
+import v52 from './createWebhookEndpoint.query.ts';
+import v53 from './createWebhookEndpoint.body.ts';
+import v54 from './listWebhookEndpoints.path.ts';
+import v55 from './listWebhookEndpoints.query.ts';
+import v56 from './getWebhookEndpoint.path.ts';
+import v57 from './getWebhookEndpoint.query.ts';
+import v58 from './deleteWebhookEndpoint.path.ts';
+import v59 from './deleteWebhookEndpoint.query.ts';
+import v60 from './rotateWebhookEndpointSecret.path.ts';
+import v61 from './rotateWebhookEndpointSecret.query.ts';
+import v62 from './sendWebhookEndpointTest.path.ts';
+import v63 from './sendWebhookEndpointTest.query.ts';
+import v64 from './listWebhookEventTypes.path.ts';
+import v65 from './listWebhookEventTypes.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
@@ -101,30 +105,34 @@ export const apiValidators: Record<string, CompiledValidator> = {
   "answerOrder.path": v33,
   "answerOrder.query": v34,
   "answerOrder.body": v35,
-  "listRecalls.path": v36,
-  "listRecalls.query": v37,
-  "getRecall.path": v38,
-  "getRecall.query": v39,
-  "reportRecallStock.path": v40,
-  "reportRecallStock.query": v41,
-  "reportRecallStock.body": v42,
-  "listShipments.path": v43,
-  "listShipments.query": v44,
-  "getShipment.path": v45,
-  "getShipment.query": v46,
-  "createWebhookEndpoint.path": v47,
-  "createWebhookEndpoint.query": v48,
-  "createWebhookEndpoint.body": v49,
-  "listWebhookEndpoints.path": v50,
-  "listWebhookEndpoints.query": v51,
-  "getWebhookEndpoint.path": v52,
-  "getWebhookEndpoint.query": v53,
-  "deleteWebhookEndpoint.path": v54,
-  "deleteWebhookEndpoint.query": v55,
-  "rotateWebhookEndpointSecret.path": v56,
-  "rotateWebhookEndpointSecret.query": v57,
-  "sendWebhookEndpointTest.path": v58,
-  "sendWebhookEndpointTest.query": v59,
-  "listWebhookEventTypes.path": v60,
-  "listWebhookEventTypes.query": v61,
+  "listSupplierApprovals.path": v36,
+  "listSupplierApprovals.query": v37,
+  "getSupplierApproval.path": v38,
+  "getSupplierApproval.query": v39,
+  "listRecalls.path": v40,
+  "listRecalls.query": v41,
+  "getRecall.path": v42,
+  "getRecall.query": v43,
+  "reportRecallStock.path": v44,
+  "reportRecallStock.query": v45,
+  "reportRecallStock.body": v46,
+  "listShipments.path": v47,
+  "listShipments.query": v48,
+  "getShipment.path": v49,
+  "getShipment.query": v50,
+  "createWebhookEndpoint.path": v51,
+  "createWebhookEndpoint.query": v52,
+  "createWebhookEndpoint.body": v53,
+  "listWebhookEndpoints.path": v54,
+  "listWebhookEndpoints.query": v55,
+  "getWebhookEndpoint.path": v56,
+  "getWebhookEndpoint.query": v57,
+  "deleteWebhookEndpoint.path": v58,
+  "deleteWebhookEndpoint.query": v59,
+  "rotateWebhookEndpointSecret.path": v60,
+  "rotateWebhookEndpointSecret.query": v61,
+  "sendWebhookEndpointTest.path": v62,
+  "sendWebhookEndpointTest.query": v63,
+  "listWebhookEventTypes.path": v64,
+  "listWebhookEventTypes.query": v65,
 };
