@@ -7,6 +7,7 @@ import { itemsOperations } from './items.ts';
 import { invoicesOperations } from './invoices.ts';
 import { ordersOperations } from './orders.ts';
 import { supplierApprovalsOperations } from './supplier-approvals.ts';
+import { scarsOperations } from './scars.ts';
 import { recallsOperations } from './recalls.ts';
 import { shipmentsOperations } from './shipments.ts';
 import { webhooksOperations } from './webhooks.ts';
@@ -19,6 +20,7 @@ export const apiOperations: ApiOperation[] = [
   ...invoicesOperations,
   ...ordersOperations,
   ...supplierApprovalsOperations,
+  ...scarsOperations,
   ...recallsOperations,
   ...shipmentsOperations,
   ...webhooksOperations,

@@ -40,32 +40,42 @@ import v36 from './listSupplierApprovals.path.ts';
 import v37 from './listSupplierApprovals.query.ts';
 import v38 from './getSupplierApproval.path.ts';
 import v39 from './getSupplierApproval.query.ts';
-import v40 from './listRecalls.path.ts';
-import v41 from './listRecalls.query.ts';
-import v42 from './getRecall.path.ts';
-import v43 from './getRecall.query.ts';
-import v44 from './reportRecallStock.path.ts';
-import v45 from './reportRecallStock.query.ts';
-import v46 from './reportRecallStock.body.ts';
-import v47 from './listShipments.path.ts';
-import v48 from './listShipments.query.ts';
-import v49 from './getShipment.path.ts';
-import v50 from './getShipment.query.ts';
-import v51 from './createWebhookEndpoint.path.ts';
-import v52 from './createWebhookEndpoint.query.ts';
-import v53 from './createWebhookEndpoint.body.ts';
-import v54 from './listWebhookEndpoints.path.ts';
-import v55 from './listWebhookEndpoints.query.ts';
-import v56 from './getWebhookEndpoint.path.ts';
-import v57 from './getWebhookEndpoint.query.ts';
-import v58 from './deleteWebhookEndpoint.path.ts';
-import v59 from './deleteWebhookEndpoint.query.ts';
-import v60 from './rotateWebhookEndpointSecret.path.ts';
-import v61 from './rotateWebhookEndpointSecret.query.ts';
-import v62 from './sendWebhookEndpointTest.path.ts';
-import v63 from './sendWebhookEndpointTest.query.ts';
-import v64 from './listWebhookEventTypes.path.ts';
-import v65 from './listWebhookEventTypes.query.ts';
+import v40 from './listScars.path.ts';
+import v41 from './listScars.query.ts';
+import v42 from './getScar.path.ts';
+import v43 from './getScar.query.ts';
+import v44 from './answerScarStep.path.ts';
+import v45 from './answerScarStep.query.ts';
+import v46 from './answerScarStep.body.ts';
+import v47 from './uploadScarEvidence.path.ts';
+import v48 from './uploadScarEvidence.query.ts';
+import v49 from './uploadScarEvidence.body.ts';
+import v50 from './listRecalls.path.ts';
+import v51 from './listRecalls.query.ts';
+import v52 from './getRecall.path.ts';
+import v53 from './getRecall.query.ts';
+import v54 from './reportRecallStock.path.ts';
+import v55 from './reportRecallStock.query.ts';
+import v56 from './reportRecallStock.body.ts';
+import v57 from './listShipments.path.ts';
+import v58 from './listShipments.query.ts';
+import v59 from './getShipment.path.ts';
+import v60 from './getShipment.query.ts';
+import v61 from './createWebhookEndpoint.path.ts';
+import v62 from './createWebhookEndpoint.query.ts';
+import v63 from './createWebhookEndpoint.body.ts';
+import v64 from './listWebhookEndpoints.path.ts';
+import v65 from './listWebhookEndpoints.query.ts';
+import v66 from './getWebhookEndpoint.path.ts';
+import v67 from './getWebhookEndpoint.query.ts';
+import v68 from './deleteWebhookEndpoint.path.ts';
+import v69 from './deleteWebhookEndpoint.query.ts';
+import v70 from './rotateWebhookEndpointSecret.path.ts';
+import v71 from './rotateWebhookEndpointSecret.query.ts';
+import v72 from './sendWebhookEndpointTest.path.ts';
+import v73 from './sendWebhookEndpointTest.query.ts';
+import v74 from './listWebhookEventTypes.path.ts';
+import v75 from './listWebhookEventTypes.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
@@ -109,30 +119,40 @@ export const apiValidators: Record<string, CompiledValidator> = {
   "listSupplierApprovals.query": v37,
   "getSupplierApproval.path": v38,
   "getSupplierApproval.query": v39,
-  "listRecalls.path": v40,
-  "listRecalls.query": v41,
-  "getRecall.path": v42,
-  "getRecall.query": v43,
-  "reportRecallStock.path": v44,
-  "reportRecallStock.query": v45,
-  "reportRecallStock.body": v46,
-  "listShipments.path": v47,
-  "listShipments.query": v48,
-  "getShipment.path": v49,
-  "getShipment.query": v50,
-  "createWebhookEndpoint.path": v51,
-  "createWebhookEndpoint.query": v52,
-  "createWebhookEndpoint.body": v53,
-  "listWebhookEndpoints.path": v54,
-  "listWebhookEndpoints.query": v55,
-  "getWebhookEndpoint.path": v56,
-  "getWebhookEndpoint.query": v57,
-  "deleteWebhookEndpoint.path": v58,
-  "deleteWebhookEndpoint.query": v59,
-  "rotateWebhookEndpointSecret.path": v60,
-  "rotateWebhookEndpointSecret.query": v61,
-  "sendWebhookEndpointTest.path": v62,
-  "sendWebhookEndpointTest.query": v63,
-  "listWebhookEventTypes.path": v64,
-  "listWebhookEventTypes.query": v65,
+  "listScars.path": v40,
+  "listScars.query": v41,
+  "getScar.path": v42,
+  "getScar.query": v43,
+  "answerScarStep.path": v44,
+  "answerScarStep.query": v45,
+  "answerScarStep.body": v46,
+  "uploadScarEvidence.path": v47,
+  "uploadScarEvidence.query": v48,
+  "uploadScarEvidence.body": v49,
+  "listRecalls.path": v50,
+  "listRecalls.query": v51,
+  "getRecall.path": v52,
+  "getRecall.query": v53,
+  "reportRecallStock.path": v54,
+  "reportRecallStock.query": v55,
+  "reportRecallStock.body": v56,
+  "listShipments.path": v57,
+  "listShipments.query": v58,
+  "getShipment.path": v59,
+  "getShipment.query": v60,
+  "createWebhookEndpoint.path": v61,
+  "createWebhookEndpoint.query": v62,
+  "createWebhookEndpoint.body": v63,
+  "listWebhookEndpoints.path": v64,
+  "listWebhookEndpoints.query": v65,
+  "getWebhookEndpoint.path": v66,
+  "getWebhookEndpoint.query": v67,
+  "deleteWebhookEndpoint.path": v68,
+  "deleteWebhookEndpoint.query": v69,
+  "rotateWebhookEndpointSecret.path": v70,
+  "rotateWebhookEndpointSecret.query": v71,
+  "sendWebhookEndpointTest.path": v72,
+  "sendWebhookEndpointTest.query": v73,
+  "listWebhookEventTypes.path": v74,
+  "listWebhookEventTypes.query": v75,
 };
