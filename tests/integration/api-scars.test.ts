@@ -19,7 +19,7 @@ import type { RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 import { actorFor } from '../support/actors.ts';
-import { ApiClient, createTestApiKey, type ApiAnswer } from '../support/api.ts';
+import { allItems, ApiClient, createTestApiKey } from '../support/api.ts';
 import { refusedClients } from '../support/api-refused-keys.ts';
 import { insertScarRows } from '../support/scar-rows.ts';
 
@@ -52,10 +52,6 @@ interface Scar extends Summary {
   steps: Step[];
   answerSteps: string[];
 }
-interface Page {
-  items: Summary[];
-  nextCursor: string | null;
-}
 interface Problem {
   errors?: { parameter?: string; pointer?: string; code: string }[];
 }
@@ -70,18 +66,7 @@ let lotId: string;
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const dueDates = (first: number) => Array.from({ length: 8 }, (_, i) => day(first + 7 * i));
 
-async function pages(client: ApiClient, path: string): Promise<Summary[]> {
-  const seen: Summary[] = [];
-  let cursor: string | null = null;
-  for (let n = 0; n < 50; n++) {
-    const res: ApiAnswer<Page> = await client.get<Page>(cursor ? `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}` : path);
-    expect(res.status, res.text).toBe(200);
-    seen.push(...res.body.items);
-    cursor = res.body.nextCursor;
-    if (!cursor) return seen;
-  }
-  throw new Error('no last page');
-}
+const pages = (client: ApiClient, path: string) => allItems<Summary>(client, path);
 
 beforeAll(async () => {
   server = await startBuiltServer();

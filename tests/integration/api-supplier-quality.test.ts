@@ -25,7 +25,7 @@ import type { RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 import { actorFor } from '../support/actors.ts';
-import { ApiClient, createTestApiKey, type ApiAnswer } from '../support/api.ts';
+import { allItems, ApiClient, createTestApiKey } from '../support/api.ts';
 import { refusedClients } from '../support/api-refused-keys.ts';
 
 const supplier = demo('supplier_user');
@@ -44,10 +44,6 @@ interface Approval {
   automaticReason: { code: string; params: Record<string, unknown> } | null;
   decidedBy: string | null;
   decidedAt: string;
-}
-interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
 }
 interface Inspection {
   outcome: string;
@@ -78,19 +74,7 @@ const api: Record<'supplier' | 'lotsOnly' | 'approvalsOnly' | 'distributor' | 'o
 let otherApprovalId: string;
 const lots = {} as Record<'released' | 'rejected' | 'deviation' | 'submitted' | 'othersRejected', string>;
 
-/** Every page from the first, the items in the order handed out. */
-async function pages<T>(client: ApiClient, path: string): Promise<T[]> {
-  const seen: T[] = [];
-  let cursor: string | null = null;
-  for (let n = 0; n < 100; n++) {
-    const res: ApiAnswer<Page<T>> = await client.get<Page<T>>(cursor ? `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}` : path);
-    expect(res.status, res.text).toBe(200);
-    seen.push(...res.body.items);
-    cursor = res.body.nextCursor;
-    if (!cursor) return seen;
-  }
-  throw new Error('no last page');
-}
+const pages = allItems;
 
 const lotIdOf = async (lot: string) => (await db.get<{ id: string }>('SELECT id FROM lots WHERE lot = ?', [lot]))!.id;
 

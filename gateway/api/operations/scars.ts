@@ -244,7 +244,7 @@ export const scarsOperations: ApiOperation[] = [
       defaultOrder: 'desc',
       filters: { state: { enum: [...scarStates] }, overdue: { type: 'boolean', description: 'Only open SCARs with a step past its due date.' } },
     }),
-    responses: { 200: { description: 'A page of SCARs.', schema: listOf(ScarSummarySchema) } },
+    responses: { 200: { description: 'A page of SCARs.', schema: listOf(ScarSummarySchema), example: { items: [exampleSummary], nextCursor: null } } },
     async handle({ caller, ctx, query }) {
       const q = query as { cursor?: string; limit?: number; sort?: 'opened' | 'number'; order?: 'asc' | 'desc'; state?: ScarState; overdue?: boolean };
       const list = await listScarsKeyset(ctx, caller.actor, {
