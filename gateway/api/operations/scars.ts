@@ -29,7 +29,7 @@ const object = (properties: Record<string, JsonSchema>, required: string[], desc
 const ScarActionSchema = apiSchema(
   'ScarAction',
   object(
-    { action: text('What is done.'), owner: text('Who is responsible (a name or a role).'), dueDate: day, doneDate: { ...day, description: 'When it was implemented.' } },
+    { action: text('What is done.'), owner: text('Who is responsible (a name or a role).'), dueDate: day, doneDate: { ...day, description: 'When it was implemented (required in D6).' } },
     ['action', 'owner', 'dueDate'],
     'An action with its owner and dates.',
   ),
@@ -59,7 +59,7 @@ const answerSchemas = {
         containment: {
           type: 'array',
           items: object(
-            { location: text('Where (plant, warehouse, in transit, at the customer).'), quantityChecked: { type: 'integer', minimum: 0 }, quantitySuspect: { type: 'integer', minimum: 0 }, action: text('What was done with the suspect parts.') },
+            { location: text('Where (plant, warehouse, in transit, at the customer).'), quantityChecked: { type: 'integer', minimum: 0 }, quantitySuspect: { type: 'integer', minimum: 0, description: 'At most quantityChecked.' }, action: text('What was done with the suspect parts.') },
             ['location', 'quantityChecked', 'quantitySuspect', 'action'],
           ),
         },
@@ -78,7 +78,7 @@ const answerSchemas = {
     ),
   ),
   D5: apiSchema('ScarAnswerD5', object({ actions }, ['actions'], 'D5: the corrective actions chosen.')),
-  D6: apiSchema('ScarAnswerD6', object({ actions, validation: text('How their effect was validated.') }, ['actions', 'validation'], 'D6: the corrective actions implemented and validated.')),
+  D6: apiSchema('ScarAnswerD6', object({ actions, validation: text('How their effect was validated.') }, ['actions', 'validation'], 'D6: the corrective actions implemented (each with its doneDate) and how their effect was validated.')),
   D7: apiSchema('ScarAnswerD7', object({ actions, documentsUpdated: text('The documents updated (FMEA, control plan, work instructions).') }, ['actions'], 'D7: the preventive actions.')),
   D8: apiSchema('ScarAnswerD8', object({ summary: text('The closing summary.'), recognition: text("The team's recognition.") }, ['summary'], 'D8: closure by the supplier.')),
 };
