@@ -6,7 +6,7 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature, type Signature } from '../signatures/record-signature.ts';
-import { AppError, problem, refusal, term, type Problems } from '../errors.ts';
+import { problem, refusal, term, type Problems } from '../errors.ts';
 import { toGtin14 } from '../gs1/gtin.ts';
 import { todayIn } from '../time-zone.ts';
 import { newId } from '../ids.ts';
