@@ -5,7 +5,7 @@ import { apiSchemas, ProblemSchema } from './schemas.ts';
 import { multipartFileField, pathParamsOf, queryOf } from './request-schemas.ts';
 import { idempotencyKeyMaxLength } from './idempotency.ts';
 
-export const apiVersion = '1.0.0';
+export const apiVersion = '1.1.0';
 
 const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
 

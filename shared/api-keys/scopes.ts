@@ -1,5 +1,5 @@
 /** What the partner REST API exposes, one scope per resource and access: `lots:read`, `lots:write`. */
-export const apiResources = ['lots', 'certificates', 'invoices', 'orders', 'recalls', 'shipments', 'items', 'webhooks'] as const;
+export const apiResources = ['lots', 'certificates', 'invoices', 'orders', 'approvals', 'scars', 'recalls', 'shipments', 'items', 'webhooks'] as const;
 export type ApiResource = (typeof apiResources)[number];
 
 export const apiAccesses = ['read', 'write'] as const;
@@ -25,7 +25,7 @@ export function scopeGrants(granted: readonly ApiScope[], needed: ApiScope): boo
  * offers these and createApiKey refuses the others). Manufacturers use the portal and EDI, not keys.
  */
 export const apiResourcesByKind: Record<'supplier' | 'distributor', readonly ApiResource[]> = {
-  supplier: ['lots', 'certificates', 'invoices', 'orders', 'items', 'webhooks'],
+  supplier: ['lots', 'certificates', 'invoices', 'orders', 'approvals', 'scars', 'items', 'webhooks'],
   distributor: ['recalls', 'shipments', 'items', 'webhooks'],
 };
 

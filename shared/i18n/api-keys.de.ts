@@ -56,6 +56,8 @@ export const apiKeysDe: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.resource.certificates': 'Zertifikate',
   'apiKeys.resource.invoices': 'Rechnungen',
   'apiKeys.resource.orders': 'Bestellungen',
+  'apiKeys.resource.approvals': 'Zugelassene Lieferanten',
+  'apiKeys.resource.scars': 'Korrekturmaßnahmen (SCAR)',
   'apiKeys.resource.recalls': 'Rückrufe',
   'apiKeys.resource.shipments': 'Sendungen',
   'apiKeys.resource.items': 'Artikel',

@@ -54,6 +54,8 @@ export const apiKeysEn = {
   'apiKeys.resource.certificates': 'Certificates',
   'apiKeys.resource.invoices': 'Invoices',
   'apiKeys.resource.orders': 'Purchase orders',
+  'apiKeys.resource.approvals': 'Approved supplier list',
+  'apiKeys.resource.scars': 'Corrective action requests (SCAR)',
   'apiKeys.resource.recalls': 'Recalls',
   'apiKeys.resource.shipments': 'Shipments',
   'apiKeys.resource.items': 'Items',

@@ -55,6 +55,8 @@ export const apiKeysZhCN: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.resource.certificates': '证书',
   'apiKeys.resource.invoices': '发票',
   'apiKeys.resource.orders': '采购订单',
+  'apiKeys.resource.approvals': '合格供应商名录',
+  'apiKeys.resource.scars': '供应商纠正措施要求（SCAR）',
   'apiKeys.resource.recalls': '召回',
   'apiKeys.resource.shipments': '发货',
   'apiKeys.resource.items': '产品',

@@ -48,9 +48,12 @@ export interface ApprovalRow {
   signature_id: string | null;
 }
 
-export const approvalSelect = `SELECT a.id, a.supplier_id, o.name AS supplier_name, a.item_gtin, a.item_category, i.description AS item_description, a.status,
-  a.required_certificates, a.reason, a.reason_code, a.reason_params, u.display_name AS decided_by_name, a.decided_at, a.signature_id
-  FROM supplier_approvals a JOIN organisations o ON o.id = a.supplier_id LEFT JOIN items i ON i.gtin = a.item_gtin LEFT JOIN users u ON u.id = a.decided_by`;
+/** The columns of an ApprovalRow, and the FROM they are read from (`a` the entry); approvalSelect is both. */
+export const approvalColumns = `a.id, a.supplier_id, o.name AS supplier_name, a.item_gtin, a.item_category, i.description AS item_description, a.status,
+  a.required_certificates, a.reason, a.reason_code, a.reason_params, u.display_name AS decided_by_name, a.decided_at, a.signature_id`;
+export const approvalFrom = 'FROM supplier_approvals a JOIN organisations o ON o.id = a.supplier_id LEFT JOIN items i ON i.gtin = a.item_gtin LEFT JOIN users u ON u.id = a.decided_by';
+export const approvalSelect = `SELECT ${approvalColumns}
+  ${approvalFrom}`;
 
 export function toApproval(r: ApprovalRow): SupplierApproval {
   return {

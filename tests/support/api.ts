@@ -123,3 +123,20 @@ export class ApiClient {
     if (!output.valid) throw new Error(`${where}: the body does not match the document:\n${JSON.stringify(output.errors, null, 2)}\n${answer.text}`);
   }
 }
+
+/**
+ * Every item of a list, page by page from the first (`path` with its query, without a cursor),
+ * each page asserted 200; the items in the order handed out.
+ */
+export async function allItems<T>(client: ApiClient, path: string): Promise<T[]> {
+  const seen: T[] = [];
+  let cursor: string | null = null;
+  for (let n = 0; n < 100; n++) {
+    const res: ApiAnswer<{ items: T[]; nextCursor: string | null }> = await client.get(cursor ? `${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}` : path);
+    if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${res.text}`);
+    seen.push(...res.body.items);
+    cursor = res.body.nextCursor;
+    if (!cursor) return seen;
+  }
+  throw new Error(`GET ${path}: no last page after 100`);
+}

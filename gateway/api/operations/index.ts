@@ -6,6 +6,8 @@ import { certificatesOperations } from './certificates.ts';
 import { itemsOperations } from './items.ts';
 import { invoicesOperations } from './invoices.ts';
 import { ordersOperations } from './orders.ts';
+import { supplierApprovalsOperations } from './supplier-approvals.ts';
+import { scarsOperations } from './scars.ts';
 import { recallsOperations } from './recalls.ts';
 import { shipmentsOperations } from './shipments.ts';
 import { webhooksOperations } from './webhooks.ts';
@@ -17,6 +19,8 @@ export const apiOperations: ApiOperation[] = [
   ...itemsOperations,
   ...invoicesOperations,
   ...ordersOperations,
+  ...supplierApprovalsOperations,
+  ...scarsOperations,
   ...recallsOperations,
   ...shipmentsOperations,
   ...webhooksOperations,

@@ -10,7 +10,7 @@ import { inRequestShape } from '../problems.ts';
 import { submitLots, type LotInput } from '../../../shared/lots/submit-lots.ts';
 import { listLots, type LotListItem } from '../../../shared/lots/list-lots.ts';
 import { getLot } from '../../../shared/lots/get-lot.ts';
-import { lotSources, lotStates, type Lot, type RowProblem } from '../../../shared/lots/lot.ts';
+import { inspectionOutcomes, lotSources, lotStates, type Lot, type LotState, type RowProblem } from '../../../shared/lots/lot.ts';
 import { translateProblem } from '../../../shared/i18n/index.ts';
 
 const date = { type: ['string', 'null'], format: 'date', examples: ['2028-02-29'] };
@@ -87,7 +87,7 @@ export const LotSchema = apiSchema('Lot', {
 export const LotDetailSchema = apiSchema('LotDetail', {
   type: 'object',
   description: 'A lot record with what was ordered on its order line and delivered on it so far (all lots together).',
-  required: [...Object.keys(lotProperties), 'orderLine'],
+  required: [...Object.keys(lotProperties), 'orderLine', 'inspection'],
   additionalProperties: false,
   properties: {
     ...lotProperties,
@@ -97,13 +97,37 @@ export const LotDetailSchema = apiSchema('LotDetail', {
       additionalProperties: false,
       properties: { ordered: { type: 'integer', minimum: 0 }, delivered: { type: 'integer', minimum: 0 } },
     },
+    inspection: {
+      type: ['object', 'null'],
+      description: "The manufacturer's incoming inspection and its decision (signed by QA); null while the lot awaits it.",
+      required: ['outcome', 'sampleSize', 'defectsFound', 'measurements', 'deviation', 'reason', 'decidedAt'],
+      additionalProperties: false,
+      properties: {
+        outcome: { enum: [...inspectionOutcomes], description: 'accepted (released), accepted_with_deviation (released, the deviation stated) or rejected (the reason stated).' },
+        sampleSize: { type: 'integer', minimum: 1 },
+        defectsFound: { type: 'integer', minimum: 0 },
+        measurements: {
+          type: 'array',
+          description: 'The characteristics QA measured on the sample.',
+          items: {
+            type: 'object',
+            required: ['name', 'value', 'unit', 'withinSpec'],
+            additionalProperties: false,
+            properties: { name: { type: 'string', examples: ['Tube length'] }, value: { type: 'string', examples: ['1502'] }, unit: { type: 'string', examples: ['mm'] }, withinSpec: { type: 'boolean' } },
+          },
+        },
+        deviation: { type: ['string', 'null'], description: 'With accepted_with_deviation: what was accepted although out of specification.' },
+        reason: { type: ['string', 'null'], description: 'With rejected: why.' },
+        decidedAt: { type: 'string', format: 'date-time' },
+      },
+    },
   },
 });
 
 export const LotSummarySchema = apiSchema('LotSummary', {
   type: 'object',
   description: 'A lot as lists show it (GET /lots/{lotId} has all of it).',
-  required: ['id', 'gtin', 'lot', 'serialCount', 'manufactureDate', 'expiryDate', 'quantity', 'purchaseOrder', 'source', 'submittedAt'],
+  required: ['id', 'gtin', 'lot', 'serialCount', 'manufactureDate', 'expiryDate', 'quantity', 'purchaseOrder', 'source', 'state', 'submittedAt'],
   additionalProperties: false,
   properties: {
     id: lotProperties.id,
@@ -115,6 +139,7 @@ export const LotSummarySchema = apiSchema('LotSummary', {
     quantity: lotProperties.quantity,
     purchaseOrder,
     source: lotProperties.source,
+    state: lotProperties.state,
     submittedAt: lotProperties.submittedAt,
   },
 });
@@ -201,6 +226,7 @@ const summaryBody = (l: LotListItem) => ({
   quantity: l.quantity,
   purchaseOrder: l.purchaseOrder,
   source: l.source,
+  state: l.state,
   submittedAt: l.submittedAt,
 });
 
@@ -256,7 +282,8 @@ export const lotsOperations: ApiOperation[] = [
     path: '/lots',
     tags: ['Lots'],
     summary: "Your organisation's lots",
-    description: "Filtered as the portal's lot list: GTIN (or part of one), lot (part of it), purchase order, flagged (over-delivered order line, or a rejected CoC / CoA). Newest first unless sorted otherwise.",
+    description:
+      "Filtered as the portal's lot list: GTIN (or part of one), lot (part of it), purchase order, flagged (over-delivered order line, or a rejected CoC / CoA), state (awaiting inspection, released, released with deviation, rejected). Newest first unless sorted otherwise.",
     scope: 'lots:read',
     query: listQuery({
       sorts: ['submitted', 'expiry'],
@@ -266,16 +293,18 @@ export const lotsOperations: ApiOperation[] = [
         lot: { type: 'string', maxLength: 20, description: 'Part of a lot number.' },
         poNumber: { type: 'string', maxLength: 64, description: 'Lots delivered against this purchase order.' },
         flagged: { type: 'boolean', description: 'Only the lots flagged for attention: their order line is over-delivered, or the CoC / CoA they name was rejected.' },
+        state: { enum: [...lotStates], description: 'Only the lots in this state: submitted is awaiting inspection.' },
       },
     }),
     responses: { 200: { description: 'A page of lots.', schema: listOf(LotSummarySchema) } },
     async handle({ caller, ctx, query }) {
-      const q = query as { cursor?: string; limit?: number; sort?: 'submitted' | 'expiry'; order?: 'asc' | 'desc'; gtin?: string; lot?: string; poNumber?: string; flagged?: boolean };
+      const q = query as { cursor?: string; limit?: number; sort?: 'submitted' | 'expiry'; order?: 'asc' | 'desc'; gtin?: string; lot?: string; poNumber?: string; flagged?: boolean; state?: LotState };
       const list = await listLots(ctx, caller.actor, {
         gtin: q.gtin,
         lot: q.lot,
         poNumber: q.poNumber,
         flagged: q.flagged ?? false,
+        state: q.state,
         sort: q.sort ?? 'submitted',
         order: q.order ?? 'desc',
         after: afterCursor(q.cursor),
@@ -291,10 +320,40 @@ export const lotsOperations: ApiOperation[] = [
     tags: ['Lots'],
     summary: 'One lot',
     scope: 'lots:read',
-    responses: { 200: { description: 'The lot.', schema: LotDetailSchema, example: { ...exampleLot, orderLine: { ordered: 10, delivered: 2 } } } },
+    description: "With what was ordered and delivered on its order line and, once QA decided, the incoming inspection's outcome and results.",
+    responses: {
+      200: {
+        description: 'The lot.',
+        schema: LotDetailSchema,
+        example: {
+          ...exampleLot,
+          state: 'released',
+          orderLine: { ordered: 10, delivered: 2 },
+          inspection: {
+            outcome: 'accepted',
+            sampleSize: 2,
+            defectsFound: 0,
+            measurements: [{ name: 'Tube length', value: '1502', unit: 'mm', withinSpec: true }],
+            deviation: null,
+            reason: null,
+            decidedAt: '2026-03-04T14:20:00.000Z',
+          },
+        },
+      },
+    },
     async handle({ caller, ctx, params }) {
-      const detail = await getLot(ctx, caller.actor, params.lotId!);
-      return { status: 200, body: { ...lotBody(detail.lot), orderLine: detail.orderLine ? { ordered: detail.orderLine.ordered, delivered: detail.orderLine.delivered } : null } };
+      const { lot, orderLine, inspection: i } = await getLot(ctx, caller.actor, params.lotId!);
+      return {
+        status: 200,
+        body: {
+          ...lotBody(lot),
+          orderLine: orderLine ? { ordered: orderLine.ordered, delivered: orderLine.delivered } : null,
+          // QA's results and decision; who signed it stays on the manufacturer's side.
+          inspection: i
+            ? { outcome: i.outcome, sampleSize: i.sampleSize, defectsFound: i.defectsFound, measurements: i.measurements, deviation: i.deviation, reason: i.reason, decidedAt: i.decidedAt }
+            : null,
+        },
+      };
     },
   },
 ];

@@ -36,32 +36,46 @@ import v32 from './getOrder.query.ts';
 import v33 from './answerOrder.path.ts';
 import v34 from './answerOrder.query.ts';
 import v35 from './answerOrder.body.ts';
-import v36 from './listRecalls.path.ts';
-import v37 from './listRecalls.query.ts';
-import v38 from './getRecall.path.ts';
-import v39 from './getRecall.query.ts';
-import v40 from './reportRecallStock.path.ts';
-import v41 from './reportRecallStock.query.ts';
-import v42 from './reportRecallStock.body.ts';
-import v43 from './listShipments.path.ts';
-import v44 from './listShipments.query.ts';
-import v45 from './getShipment.path.ts';
-import v46 from './getShipment.query.ts';
-import v47 from './createWebhookEndpoint.path.ts';
-import v48 from './createWebhookEndpoint.query.ts';
-import v49 from './createWebhookEndpoint.body.ts';
-import v50 from './listWebhookEndpoints.path.ts';
-import v51 from './listWebhookEndpoints.query.ts';
-import v52 from './getWebhookEndpoint.path.ts';
-import v53 from './getWebhookEndpoint.query.ts';
-import v54 from './deleteWebhookEndpoint.path.ts';
-import v55 from './deleteWebhookEndpoint.query.ts';
-import v56 from './rotateWebhookEndpointSecret.path.ts';
-import v57 from './rotateWebhookEndpointSecret.query.ts';
-import v58 from './sendWebhookEndpointTest.path.ts';
-import v59 from './sendWebhookEndpointTest.query.ts';
-import v60 from './listWebhookEventTypes.path.ts';
-import v61 from './listWebhookEventTypes.query.ts';
+import v36 from './listSupplierApprovals.path.ts';
+import v37 from './listSupplierApprovals.query.ts';
+import v38 from './getSupplierApproval.path.ts';
+import v39 from './getSupplierApproval.query.ts';
+import v40 from './listScars.path.ts';
+import v41 from './listScars.query.ts';
+import v42 from './getScar.path.ts';
+import v43 from './getScar.query.ts';
+import v44 from './answerScarStep.path.ts';
+import v45 from './answerScarStep.query.ts';
+import v46 from './answerScarStep.body.ts';
+import v47 from './uploadScarEvidence.path.ts';
+import v48 from './uploadScarEvidence.query.ts';
+import v49 from './uploadScarEvidence.body.ts';
+import v50 from './listRecalls.path.ts';
+import v51 from './listRecalls.query.ts';
+import v52 from './getRecall.path.ts';
+import v53 from './getRecall.query.ts';
+import v54 from './reportRecallStock.path.ts';
+import v55 from './reportRecallStock.query.ts';
+import v56 from './reportRecallStock.body.ts';
+import v57 from './listShipments.path.ts';
+import v58 from './listShipments.query.ts';
+import v59 from './getShipment.path.ts';
+import v60 from './getShipment.query.ts';
+import v61 from './createWebhookEndpoint.path.ts';
+import v62 from './createWebhookEndpoint.query.ts';
+import v63 from './createWebhookEndpoint.body.ts';
+import v64 from './listWebhookEndpoints.path.ts';
+import v65 from './listWebhookEndpoints.query.ts';
+import v66 from './getWebhookEndpoint.path.ts';
+import v67 from './getWebhookEndpoint.query.ts';
+import v68 from './deleteWebhookEndpoint.path.ts';
+import v69 from './deleteWebhookEndpoint.query.ts';
+import v70 from './rotateWebhookEndpointSecret.path.ts';
+import v71 from './rotateWebhookEndpointSecret.query.ts';
+import v72 from './sendWebhookEndpointTest.path.ts';
+import v73 from './sendWebhookEndpointTest.query.ts';
+import v74 from './listWebhookEventTypes.path.ts';
+import v75 from './listWebhookEventTypes.query.ts';
 
 /** Each operation's request validators by `<operationId>.<path|query|body>`. */
 export const apiValidators: Record<string, CompiledValidator> = {
@@ -101,30 +115,44 @@ export const apiValidators: Record<string, CompiledValidator> = {
   "answerOrder.path": v33,
   "answerOrder.query": v34,
   "answerOrder.body": v35,
-  "listRecalls.path": v36,
-  "listRecalls.query": v37,
-  "getRecall.path": v38,
-  "getRecall.query": v39,
-  "reportRecallStock.path": v40,
-  "reportRecallStock.query": v41,
-  "reportRecallStock.body": v42,
-  "listShipments.path": v43,
-  "listShipments.query": v44,
-  "getShipment.path": v45,
-  "getShipment.query": v46,
-  "createWebhookEndpoint.path": v47,
-  "createWebhookEndpoint.query": v48,
-  "createWebhookEndpoint.body": v49,
-  "listWebhookEndpoints.path": v50,
-  "listWebhookEndpoints.query": v51,
-  "getWebhookEndpoint.path": v52,
-  "getWebhookEndpoint.query": v53,
-  "deleteWebhookEndpoint.path": v54,
-  "deleteWebhookEndpoint.query": v55,
-  "rotateWebhookEndpointSecret.path": v56,
-  "rotateWebhookEndpointSecret.query": v57,
-  "sendWebhookEndpointTest.path": v58,
-  "sendWebhookEndpointTest.query": v59,
-  "listWebhookEventTypes.path": v60,
-  "listWebhookEventTypes.query": v61,
+  "listSupplierApprovals.path": v36,
+  "listSupplierApprovals.query": v37,
+  "getSupplierApproval.path": v38,
+  "getSupplierApproval.query": v39,
+  "listScars.path": v40,
+  "listScars.query": v41,
+  "getScar.path": v42,
+  "getScar.query": v43,
+  "answerScarStep.path": v44,
+  "answerScarStep.query": v45,
+  "answerScarStep.body": v46,
+  "uploadScarEvidence.path": v47,
+  "uploadScarEvidence.query": v48,
+  "uploadScarEvidence.body": v49,
+  "listRecalls.path": v50,
+  "listRecalls.query": v51,
+  "getRecall.path": v52,
+  "getRecall.query": v53,
+  "reportRecallStock.path": v54,
+  "reportRecallStock.query": v55,
+  "reportRecallStock.body": v56,
+  "listShipments.path": v57,
+  "listShipments.query": v58,
+  "getShipment.path": v59,
+  "getShipment.query": v60,
+  "createWebhookEndpoint.path": v61,
+  "createWebhookEndpoint.query": v62,
+  "createWebhookEndpoint.body": v63,
+  "listWebhookEndpoints.path": v64,
+  "listWebhookEndpoints.query": v65,
+  "getWebhookEndpoint.path": v66,
+  "getWebhookEndpoint.query": v67,
+  "deleteWebhookEndpoint.path": v68,
+  "deleteWebhookEndpoint.query": v69,
+  "rotateWebhookEndpointSecret.path": v70,
+  "rotateWebhookEndpointSecret.query": v71,
+  "sendWebhookEndpointTest.path": v72,
+  "sendWebhookEndpointTest.query": v73,
+  "listWebhookEventTypes.path": v74,
+  "listWebhookEventTypes.query": v75,
 };

@@ -5,8 +5,9 @@ import { equal, formats, ucs2length } from './runtime.ts';
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"type":"object","additionalProperties":false,"properties":{"cursor":{"type":"string","minLength":1,"maxLength":1000,"description":"Where to go on: the `nextCursor` of the page before, with the same sort, order and filters. Omit it for the first page."},"limit":{"type":"integer","minimum":1,"maximum":200,"default":50,"description":"At most this many items."},"sort":{"enum":["submitted","expiry"],"default":"submitted","description":"What the items are ordered by (then by id)."},"order":{"enum":["asc","desc"],"default":"desc"},"gtin":{"type":"string","maxLength":14,"description":"A GTIN, or part of one."},"lot":{"type":"string","maxLength":20,"description":"Part of a lot number."},"poNumber":{"type":"string","maxLength":64,"description":"Lots delivered against this purchase order."},"flagged":{"type":"boolean","description":"Only the lots flagged for attention: their order line is over-delivered, or the CoC / CoA they name was rejected."}},"$id":"https://lotbridge.dev/api/v1/operations/listLots/query"};
-const func1 = ucs2length;
+const schema31 = {"type":"object","additionalProperties":false,"properties":{"cursor":{"type":"string","minLength":1,"maxLength":1000,"description":"Where to go on: the `nextCursor` of the page before, with the same sort, order and filters. Omit it for the first page."},"limit":{"type":"integer","minimum":1,"maximum":200,"default":50,"description":"At most this many items."},"sort":{"enum":["submitted","expiry"],"default":"submitted","description":"What the items are ordered by (then by id)."},"order":{"enum":["asc","desc"],"default":"desc"},"gtin":{"type":"string","maxLength":14,"description":"A GTIN, or part of one."},"lot":{"type":"string","maxLength":20,"description":"Part of a lot number."},"poNumber":{"type":"string","maxLength":64,"description":"Lots delivered against this purchase order."},"flagged":{"type":"boolean","description":"Only the lots flagged for attention: their order line is over-delivered, or the CoC / CoA they name was rejected."},"state":{"enum":["submitted","released","released_with_deviation","rejected"],"description":"Only the lots in this state: submitted is awaiting inspection."}},"$id":"https://lotbridge.dev/api/v1/operations/listLots/query"};
+const func1 = Object.prototype.hasOwnProperty;
+const func2 = ucs2length;
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://lotbridge.dev/api/v1/operations/listLots/query" */;
@@ -30,7 +31,7 @@ if(data.order === undefined){
 data.order = "desc";
 }
 for(const key0 in data){
-if(!((((((((key0 === "cursor") || (key0 === "limit")) || (key0 === "sort")) || (key0 === "order")) || (key0 === "gtin")) || (key0 === "lot")) || (key0 === "poNumber")) || (key0 === "flagged"))){
+if(!(func1.call(schema31.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -79,7 +80,7 @@ data["cursor"] = coerced0;
 }
 }
 if(typeof data0 === "string"){
-if(func1(data0) > 1000){
+if(func2(data0) > 1000){
 const err2 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 1000},message:"must NOT have more than 1000 characters"};
 if(vErrors === null){
 vErrors = [err2];
@@ -89,7 +90,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(func1(data0) < 1){
+if(func2(data0) < 1){
 const err3 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -217,7 +218,7 @@ data["gtin"] = coerced2;
 }
 }
 if(typeof data4 === "string"){
-if(func1(data4) > 14){
+if(func2(data4) > 14){
 const err10 = {instancePath:instancePath+"/gtin",schemaPath:"#/properties/gtin/maxLength",keyword:"maxLength",params:{limit: 14},message:"must NOT have more than 14 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -267,7 +268,7 @@ data["lot"] = coerced3;
 }
 }
 if(typeof data5 === "string"){
-if(func1(data5) > 20){
+if(func2(data5) > 20){
 const err12 = {instancePath:instancePath+"/lot",schemaPath:"#/properties/lot/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -317,7 +318,7 @@ data["poNumber"] = coerced4;
 }
 }
 if(typeof data6 === "string"){
-if(func1(data6) > 64){
+if(func2(data6) > 64){
 const err14 = {instancePath:instancePath+"/poNumber",schemaPath:"#/properties/poNumber/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err14];
@@ -367,14 +368,27 @@ data["flagged"] = coerced5;
 }
 }
 }
-}
-else {
-const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.state !== undefined){
+let data8 = data.state;
+if(!((((data8 === "submitted") || (data8 === "released")) || (data8 === "released_with_deviation")) || (data8 === "rejected"))){
+const err16 = {instancePath:instancePath+"/state",schemaPath:"#/properties/state/enum",keyword:"enum",params:{allowedValues: schema31.properties.state.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err16];
 }
 else {
 vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
 }
 errors++;
 }
