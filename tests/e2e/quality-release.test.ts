@@ -14,7 +14,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { rootDir, startServer, tempDir, type RunningServer } from '../support/server.ts';
-import { addVirtualAuthenticator, launchChromium, mainNav, newVisitor, signInAsDemo, stepsInOrder, waitForPasskeysPageReady, type VirtualAuthenticator, type Visitor } from '../support/browser.ts';
+import { addVirtualAuthenticator, enrolPasskeyInBrowser, launchChromium, newVisitor, signInAsDemo, stepsInOrder, type VirtualAuthenticator, type Visitor } from '../support/browser.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
 
@@ -105,12 +105,7 @@ describe('QA decides supplier quality with a passkey', () => {
 
   step('QA enrols a passkey', async () => {
     const { page } = qaVisit;
-    await (await mainNav(page, 'link', 'Passkeys')).click();
-    await waitForPasskeysPageReady(page);
-    await page.getByLabel('Name for this passkey').fill('QA laptop');
-    await page.getByLabel('Your current password').fill(demoPassword);
-    await page.getByRole('button', { name: 'Add a passkey' }).click();
-    await page.getByRole('status').filter({ hasText: 'Passkey “QA laptop” added.' }).waitFor();
+    await enrolPasskeyInBrowser(page, 'QA laptop', demoPassword);
     expect(await authenticator.credentials()).toHaveLength(1);
   });
 
