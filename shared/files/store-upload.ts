@@ -26,8 +26,12 @@ export interface CheckedUpload {
   bytes: Uint8Array;
   sha256: string;
   sizeBytes: number;
-  contentType: 'application/pdf';
+  contentType: StoredContentType;
 }
+
+/** What Lotbridge stores, judged by content: PDFs (certificates, reports), photos and measurement tables. */
+export type StoredContentType = 'application/pdf' | 'image/png' | 'image/jpeg' | 'text/csv';
+const extensionOf: Record<StoredContentType, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg', 'text/csv': 'csv' };
 
 export interface StoredFile {
   id: string;
@@ -106,6 +110,39 @@ export async function checkUpload(limits: UploadLimits, upload: Upload | null | 
   };
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A table of measurements as text: UTF-8 without control characters other than tab and line ends. */
+function isText(bytes: Uint8Array): boolean {
+  try {
+    // eslint-disable-next-line no-control-regex
+    return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(utf8.decode(bytes));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks an attachment by its content, not its name or the browser's content type: a PDF (as
+ * `checkUpload`), a PNG or JPEG photo, or a CSV table of measurements (UTF-8 text); within the
+ * size limit. Refusals as `checkUpload`'s (`files.*` on `file`; `files.notAttachment` for any
+ * other kind of file).
+ */
+export async function checkAttachment(limits: UploadLimits, upload: Upload): Promise<CheckedUpload> {
+  const { bytes } = upload;
+  if (latin1.decode(bytes.subarray(0, 5)) === '%PDF-' || bytes.length === 0 || bytes.length > limits.maxBytes) return checkUpload(limits, upload);
+  const starts = (...magic: number[]) => magic.every((b, i) => bytes[i] === b);
+  const contentType: StoredContentType | null = starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)
+    ? 'image/png'
+    : starts(0xff, 0xd8, 0xff)
+      ? 'image/jpeg'
+      : isText(bytes)
+        ? 'text/csv'
+        : null;
+  if (!contentType) refuse(problem('files.notAttachment'), 'the file is neither a PDF, a PNG or JPEG photo nor a CSV table');
+  return { checked: true, name: sanitiseFilename(upload.name), bytes, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, contentType };
+}
+
 /**
  * Stores an uploaded PDF for the caller's organisation: checks it (see `checkUpload`, skipped
  * when given an upload that already passed), stores it as `<organisation>/<file>.pdf` in the
@@ -121,40 +158,69 @@ export async function storeUpload<T>(
   andThen: (tx: Tx, file: StoredFile) => Promise<T>,
 ): Promise<{ file: StoredFile; result: T }> {
   const checked = 'checked' in upload ? upload : await checkUpload(limits, upload);
-  const id = newId('fil');
-  const file: StoredFile = {
-    id,
-    organisationId: actor.organisationId,
-    sha256: checked.sha256,
-    sizeBytes: checked.sizeBytes,
-    contentType: checked.contentType,
-    originalName: checked.name,
-    storageKey: `${actor.organisationId}/${id}.pdf`,
-    uploadedBy: actor.userId,
-    uploadedAt: ctx.clock.now().toISOString(),
-  };
-  await ctx.files.put(file.storageKey, checked.bytes);
+  const [file] = await putFiles(ctx, actor, [checked]);
   try {
     const result = await ctx.db.transaction(async (tx) => {
-      await tx.run(
-        `INSERT INTO stored_files (id, organisation_id, sha256, size_bytes, content_type, original_name, storage_key, uploaded_by, uploaded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [file.id, file.organisationId, file.sha256, file.sizeBytes, file.contentType, file.originalName, file.storageKey, file.uploadedBy, file.uploadedAt],
-      );
-      await recordAudit(tx, ctx.clock, {
-        actor: asAuditActor(actor),
-        organisationId: file.organisationId,
-        action: 'file.stored',
-        entityType: 'stored_file',
-        entityId: file.id,
-        newValues: { name: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, contentType: file.contentType },
-        requestId: ctx.requestId,
-      });
-      return andThen(tx, file);
+      await recordStoredFile(tx, ctx, actor, file!);
+      return andThen(tx, file!);
     });
-    return { file, result };
+    return { file: file!, result };
   } catch (e) {
-    await ctx.files.delete(file.storageKey).catch(() => undefined);
+    await removeFiles(ctx, [file!]);
     throw e;
   }
+}
+
+/**
+ * The first half of storing checked uploads: each put into the file storage as
+ * `<organisation>/<file>.<ext>`, outside the database. The caller records each with
+ * `recordStoredFile` in its transaction and calls `removeFiles` if that transaction fails.
+ */
+export async function putFiles(ctx: FilesContext, actor: Actor, uploads: CheckedUpload[]): Promise<StoredFile[]> {
+  const stored: StoredFile[] = [];
+  try {
+    for (const checked of uploads) {
+      const id = newId('fil');
+      const file: StoredFile = {
+        id,
+        organisationId: actor.organisationId,
+        sha256: checked.sha256,
+        sizeBytes: checked.sizeBytes,
+        contentType: checked.contentType,
+        originalName: checked.name,
+        storageKey: `${actor.organisationId}/${id}.${extensionOf[checked.contentType]}`,
+        uploadedBy: actor.userId,
+        uploadedAt: ctx.clock.now().toISOString(),
+      };
+      await ctx.files.put(file.storageKey, checked.bytes);
+      stored.push(file);
+    }
+  } catch (e) {
+    await removeFiles(ctx, stored);
+    throw e;
+  }
+  return stored;
+}
+
+/** Files put by `putFiles` whose records were not committed: removed again, so a stored file always has its row. */
+export async function removeFiles(ctx: FilesContext, files: StoredFile[]): Promise<void> {
+  for (const file of files) await ctx.files.delete(file.storageKey).catch(() => undefined);
+}
+
+/** A put file's row in `stored_files` and its audit entry, in the caller's transaction. */
+export async function recordStoredFile(tx: Tx, ctx: FilesContext, actor: Actor, file: StoredFile): Promise<void> {
+  await tx.run(
+    `INSERT INTO stored_files (id, organisation_id, sha256, size_bytes, content_type, original_name, storage_key, uploaded_by, uploaded_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [file.id, file.organisationId, file.sha256, file.sizeBytes, file.contentType, file.originalName, file.storageKey, file.uploadedBy, file.uploadedAt],
+  );
+  await recordAudit(tx, ctx.clock, {
+    actor: asAuditActor(actor),
+    organisationId: file.organisationId,
+    action: 'file.stored',
+    entityType: 'stored_file',
+    entityId: file.id,
+    newValues: { name: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, contentType: file.contentType },
+    requestId: ctx.requestId,
+  });
 }

@@ -44,6 +44,8 @@ import { partnerWebhooksDe } from './partner-webhooks.de.ts';
 import { apiOrdersDe } from './api-orders.de.ts';
 import { aslDe } from './asl.de.ts';
 import { scarRulesDe } from './scar-rules.de.ts';
+import { navQualityDe } from './nav-quality.de.ts';
+import { qualityReleaseDe } from './quality-release.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -96,4 +98,6 @@ export const de: Record<MessageKey, string> = {
   ...apiOrdersDe,
   ...aslDe,
   ...scarRulesDe,
+  ...navQualityDe,
+  ...qualityReleaseDe,
 };

@@ -43,6 +43,8 @@ import { partnerWebhooksEn } from './partner-webhooks.en.ts';
 import { apiOrdersEn } from './api-orders.en.ts';
 import { aslEn } from './asl.en.ts';
 import { scarRulesEn } from './scar-rules.en.ts';
+import { navQualityEn } from './nav-quality.en.ts';
+import { qualityReleaseEn } from './quality-release.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -91,6 +93,8 @@ export const en = {
   ...apiOrdersEn,
   ...aslEn,
   ...scarRulesEn,
+  ...navQualityEn,
+  ...qualityReleaseEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

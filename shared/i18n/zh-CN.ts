@@ -44,6 +44,8 @@ import { partnerWebhooksZhCN } from './partner-webhooks.zh-CN.ts';
 import { apiOrdersZhCN } from './api-orders.zh-CN.ts';
 import { aslZhCN } from './asl.zh-CN.ts';
 import { scarRulesZhCN } from './scar-rules.zh-CN.ts';
+import { navQualityZhCN } from './nav-quality.zh-CN.ts';
+import { qualityReleaseZhCN } from './quality-release.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -92,4 +94,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...apiOrdersZhCN,
   ...aslZhCN,
   ...scarRulesZhCN,
+  ...navQualityZhCN,
+  ...qualityReleaseZhCN,
 };

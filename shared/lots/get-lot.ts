@@ -11,6 +11,8 @@ import type { SignatureMeaning } from '../signatures/record-hash.ts';
 export interface LotInspection extends InspectionDecision {
   decidedAt: string;
   signature: { signerName: string; meaning: SignatureMeaning; signedAt: string; method: 'password' | 'passkey' };
+  /** The files QA attached, in the order attached (downloaded from /lots/<lot>/files/<id>). */
+  attachments: { id: string; name: string; contentType: string; sizeBytes: number; sha256: string }[];
 }
 
 export interface LotDetail {
@@ -42,12 +44,18 @@ async function lotInspection(db: UseCaseContext['db'], lotId: string): Promise<L
     meaning: SignatureMeaning;
     signed_at: string;
     method: 'password' | 'passkey';
+    id: string;
   }>(
-    `SELECT li.outcome, li.sample_size, li.defects_found, li.measurements, li.deviation, li.reason, li.decided_at, s.signer_name, s.meaning, s.signed_at, s.method
+    `SELECT li.id, li.outcome, li.sample_size, li.defects_found, li.measurements, li.deviation, li.reason, li.decided_at, s.signer_name, s.meaning, s.signed_at, s.method
        FROM lot_inspections li JOIN signatures s ON s.id = li.signature_id WHERE li.lot_id = ?`,
     [lotId],
   );
   if (!row) return null;
+  const files = await db.all<{ id: string; original_name: string; content_type: string; size_bytes: number; sha256: string }>(
+    `SELECT f.id, f.original_name, f.content_type, f.size_bytes, f.sha256
+       FROM lot_inspection_files lf JOIN stored_files f ON f.id = lf.file_id WHERE lf.inspection_id = ? ORDER BY lf.position`,
+    [row.id],
+  );
   return {
     outcome: row.outcome,
     sampleSize: row.sample_size,
@@ -57,6 +65,7 @@ async function lotInspection(db: UseCaseContext['db'], lotId: string): Promise<L
     reason: row.reason,
     decidedAt: row.decided_at,
     signature: { signerName: row.signer_name, meaning: row.meaning, signedAt: row.signed_at, method: row.method },
+    attachments: files.map((f) => ({ id: f.id, name: f.original_name, contentType: f.content_type, sizeBytes: f.size_bytes, sha256: f.sha256 })),
   };
 }
 

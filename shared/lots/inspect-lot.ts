@@ -1,4 +1,4 @@
-import type { UseCaseContext } from '../context.ts';
+import type { FilesContext } from '../context.ts';
 import type { Tx } from '../db/index.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
@@ -8,7 +8,8 @@ import { queueSubmissionMails } from '../mail/queue-submission-mails.ts';
 import { recordHash, type SignatureMeaning } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature, type Signature } from '../signatures/record-signature.ts';
-import { AppError, problem, refusal, type Problems } from '../errors.ts';
+import { AppError, isAppError, problem, refusal, type Problems } from '../errors.ts';
+import { checkAttachment, putFiles, recordStoredFile, removeFiles, type CheckedUpload, type Upload, type UploadLimits } from '../files/store-upload.ts';
 import { newId } from '../ids.ts';
 import { inspectLots } from './lot-permissions.ts';
 import { inspectionOutcomes, lotEventData, lotRecordHash, lotSelect, toLot, type InspectionOutcome, type Lot, type LotRow } from './lot.ts';
@@ -31,6 +32,8 @@ export interface InspectionInput {
   deviation?: string;
   /** Rejected: why. */
   reason?: string;
+  /** Files QA attaches to the decision (photos, measurement reports, PDFs), each within the upload limits. */
+  attachments?: { uploads: UploadLimits; files: Upload[] };
 }
 
 /** QA's decision as recorded: the deviation only with accepted_with_deviation, the reason only with rejected. */
@@ -46,6 +49,33 @@ export interface InspectionDecision {
 /** What each outcome's signature means (21 CFR 11.50(a)(3)). */
 const meaningOf: Record<InspectionOutcome, SignatureMeaning> = { accepted: 'approval', accepted_with_deviation: 'approval', rejected: 'rejection' };
 export const maxMeasurements = 50;
+export const maxAttachments = 10;
+
+/** An attached file as the signature binds it: its name and content checksum. */
+export interface AttachedFile {
+  name: string;
+  sha256: string;
+}
+
+/** The attachments checked by content (`checkAttachment`); a problem on `attachments` for too many or the first bad one. */
+async function checkAttachments(input: InspectionInput['attachments'], fields: Problems): Promise<CheckedUpload[]> {
+  const files = input?.files ?? [];
+  if (files.length > maxAttachments) {
+    fields.attachments = problem('qualityRelease.tooManyFiles', { max: maxAttachments });
+    return [];
+  }
+  const checked: CheckedUpload[] = [];
+  for (const file of files) {
+    try {
+      checked.push(await checkAttachment(input!.uploads, file));
+    } catch (e) {
+      if (!isAppError(e) || !e.problems?.file) throw e;
+      fields.attachments = e.problems.file;
+      return [];
+    }
+  }
+  return checked;
+}
 
 /**
  * The decision as QA signs it, checked: every problem at once as field problems
@@ -98,35 +128,64 @@ async function refuseIfDecided(db: Tx, lotId: string): Promise<void> {
   }
 }
 
+/** A decision checked and ready to sign: the lot as it was, the decision, its checked files, the hash and meaning the signature binds. */
+interface PreparedInspection {
+  before: Lot;
+  decision: InspectionDecision;
+  checkedFiles: CheckedUpload[];
+  hash: string;
+  meaning: SignatureMeaning;
+}
+
 /**
- * Manufacturer QA decides a submitted lot after incoming inspection: accepted (released),
- * accepted with a deviation (released, the deviation stated) or rejected (the reason stated),
- * with the sample size, the defects found and free measurements. Signed (password or passkey)
- * over the lot's record hash and the whole decision; one decision per lot. The inspection, the
- * signature, the audit entry, lot.released / lot.rejected for the ERP and, on rejection, the
- * supplier's mail commit together.
+ * Everything before the signature, shared by `inspectLot` and the first half of signing with a
+ * passkey (`startInspectionSignature`): QA only, the lot exists and is undecided and intact, the
+ * decision and its files pass their checks (every problem at once), and the hash to sign.
  */
-export async function inspectLot(
-  ctx: UseCaseContext,
-  actor: Actor,
-  rp: RelyingParty,
-  input: InspectionInput & { credential: SignerCredential; portalUrl?: string },
-): Promise<{ lot: Lot; signature: Signature }> {
+export async function prepareInspection(ctx: FilesContext, actor: Actor, input: InspectionInput): Promise<PreparedInspection> {
   inspectLots.require(actor);
   const row = await ctx.db.get<LotRow>(`${lotSelect} WHERE l.id = ?`, [input.lotId]);
   if (!row) throw new AppError('not_found', 'no such lot');
   const before = toLot(row);
   await refuseIfDecided(ctx.db, before.id);
   if (lotRecordHash(before) !== before.recordHash) throw new AppError('conflict', `lot ${before.lot} no longer matches its record hash: it cannot be released or rejected (run lotbridge audit verify)`);
-  const decision = checkInspection(input, before);
+  const fileProblems: Problems = {};
+  const checkedFiles = await checkAttachments(input.attachments, fileProblems);
+  let decision: InspectionDecision;
+  try {
+    decision = checkInspection(input, before);
+  } catch (e) {
+    if (isAppError(e) && e.problems) throw refusal('invalid_input', e.message, { ...e.problems, ...fileProblems });
+    throw e;
+  }
+  if (Object.keys(fileProblems).length) throw refusal('invalid_input', 'the attached files cannot be recorded', fileProblems);
+  const attached = checkedFiles.map((f) => ({ name: f.name, sha256: f.sha256 }));
+  return { before, decision, checkedFiles, hash: inspectionHash(before, decision, attached), meaning: meaningOf[decision.outcome] };
+}
+
+/**
+ * Manufacturer QA decides a submitted lot after incoming inspection: accepted (released),
+ * accepted with a deviation (released, the deviation stated) or rejected (the reason stated),
+ * with the sample size, the defects found, free measurements and attached files (checked by
+ * content, stored in the file storage). Signed (password or passkey) over the lot's record hash
+ * and the whole decision, the files' checksums included; one decision per lot. The inspection,
+ * its files, the signature, the audit entry, lot.released / lot.rejected for the ERP and, on
+ * rejection, the supplier's mail commit together.
+ */
+export async function inspectLot(
+  ctx: FilesContext,
+  actor: Actor,
+  rp: RelyingParty,
+  input: InspectionInput & { credential: SignerCredential; portalUrl?: string },
+): Promise<{ lot: Lot; signature: Signature }> {
+  const { before, decision, checkedFiles, hash, meaning } = await prepareInspection(ctx, actor, input);
   if ('password' in input.credential && !input.credential.password) {
     throw refusal('invalid_input', 'enter your password to sign', { password: problem('signatures.passwordRequired') });
   }
-  const meaning = meaningOf[decision.outcome];
-  const hash = inspectionHash(before, decision);
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning, credential: input.credential });
 
-  return ctx.db.transaction(async (tx) => {
+  const files = await putFiles(ctx, actor, checkedFiles);
+  const recorded = ctx.db.transaction(async (tx) => {
     // Checked again under the write lock: another inspector may have decided meanwhile.
     await refuseIfDecided(tx, before.id);
     const signature = await recordSignature(tx, ctx.clock, actor, signer, {
@@ -138,11 +197,12 @@ export async function inspectLot(
       requestId: ctx.requestId,
     });
     const decidedAt = signature.signedAt;
+    const inspectionId = newId('lin');
     await tx.run(
       `INSERT INTO lot_inspections (id, lot_id, outcome, sample_size, defects_found, measurements, deviation, reason, decided_by, decided_at, signature_id, record_hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
-        newId('lin'),
+        inspectionId,
         before.id,
         decision.outcome,
         decision.sampleSize,
@@ -156,6 +216,10 @@ export async function inspectLot(
         hash,
       ],
     );
+    for (const [position, file] of files.entries()) {
+      await recordStoredFile(tx, ctx, actor, file);
+      await tx.run('INSERT INTO lot_inspection_files (inspection_id, file_id, position) VALUES (?, ?, ?)', [inspectionId, file.id, position]);
+    }
     const lot = toLot((await tx.get<LotRow>(`${lotSelect} WHERE l.id = ?`, [before.id]))!);
     const rejected = decision.outcome === 'rejected';
     await recordAudit(tx, ctx.clock, {
@@ -165,7 +229,13 @@ export async function inspectLot(
       entityType: 'lot',
       entityId: lot.id,
       oldValues: { state: 'submitted' },
-      newValues: { state: lot.state, ...decisionValues(decision), signature: signature.id, recordHash: hash },
+      newValues: {
+        state: lot.state,
+        ...decisionValues(decision),
+        ...(files.length ? { attachments: files.map((f) => ({ file: f.id, name: f.originalName, sha256: f.sha256 })) } : {}),
+        signature: signature.id,
+        recordHash: hash,
+      },
       reason: decision.reason ?? decision.deviation ?? undefined,
       requestId: ctx.requestId,
     });
@@ -201,13 +271,22 @@ export async function inspectLot(
     }
     return { lot, signature };
   });
+  // Files put whose records did not commit are removed again.
+  return recorded.catch(async (e: unknown) => {
+    await removeFiles(ctx, files);
+    throw e;
+  });
 }
 
 function decisionValues(d: InspectionDecision) {
   return { outcome: d.outcome, sampleSize: d.sampleSize, defectsFound: d.defectsFound, measurements: d.measurements, deviation: d.deviation, reason: d.reason };
 }
 
-/** What QA's signature binds to: the lot's record as submitted and the whole decision. */
-export function inspectionHash(lot: Pick<Lot, 'id' | 'recordHash'>, d: InspectionDecision): string {
-  return recordHash({ kind: 'lotbridge/lot-inspection/v1', lot: lot.id, lotRecordHash: lot.recordHash, ...decisionValues(d) });
+/**
+ * What QA's signature binds to: the lot's record as submitted, the whole decision and the
+ * attached files' names and checksums (left out when there are none, so a decision without
+ * files hashes as before attachments existed).
+ */
+export function inspectionHash(lot: Pick<Lot, 'id' | 'recordHash'>, d: InspectionDecision, attachments: AttachedFile[] = []): string {
+  return recordHash({ kind: 'lotbridge/lot-inspection/v1', lot: lot.id, lotRecordHash: lot.recordHash, ...decisionValues(d), ...(attachments.length ? { attachments } : {}) });
 }

@@ -23,15 +23,26 @@ export interface ApprovalChange {
   requiredCertificates: string[];
   reason: string;
   credential: SignerCredential;
+  /**
+   * A new entry signed with a passkey: the id `startApprovalSignature` minted for it, which the
+   * signed hash (and so the passkey's challenge) includes. Ignored when signing with a password.
+   */
+  newApprovalId?: string;
+}
+
+/** A decision checked and ready to sign: the entry before (a change), what is decided and the hash the signature binds. */
+interface PreparedApproval {
+  before: SupplierApproval | undefined;
+  decision: { approvalId: string; supplierId: string; itemGtin: string | null; itemCategory: string | null; status: ApprovalStatus; requiredCertificates: CertificateType[]; reason: string };
+  hash: string;
 }
 
 /**
- * Manufacturer QA creates an approved supplier list entry (a supplier and an item or item
- * category) or changes one's status and required certificates, with a reason and an electronic
- * signature of meaning "approval" over what is decided. The entry, the signature, the audit
- * entry and the supplier_approval.changed event commit together.
+ * Everything before the signature, shared by `setSupplierApproval` and the first half of signing
+ * with a passkey (`startApprovalSignature`): QA only, every field checked (all problems at once),
+ * and the hash of the decision under the entry's id (`newEntryId` for a new entry).
  */
-export async function setSupplierApproval(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: ApprovalChange): Promise<SupplierApproval> {
+export async function prepareApproval(ctx: UseCaseContext, actor: Actor, input: Omit<ApprovalChange, 'credential'>, newEntryId: string, password?: string): Promise<PreparedApproval> {
   decideApprovals.require(actor);
   const fields: Problems = {};
   const reason = input.reason?.trim() ?? '';
@@ -71,13 +82,25 @@ export async function setSupplierApproval(ctx: UseCaseContext, actor: Actor, rp:
       if (existing) fields.itemGtin = problem('asl.exists');
     }
   }
-  if ('password' in input.credential && !input.credential.password) fields.password = problem('signatures.passwordRequired');
+  if (password !== undefined && !password) fields.password = problem('signatures.passwordRequired');
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the approved supplier list entry cannot be saved as asked', fields);
 
   const status = input.status as ApprovalStatus;
-  const id = before?.id ?? newId('asl');
+  const id = before?.id ?? newEntryId;
   const decision = { approvalId: id, supplierId, itemGtin, itemCategory, status, requiredCertificates: required as CertificateType[], reason };
-  const hash = recordHash(decision);
+  return { before, decision, hash: recordHash(decision) };
+}
+
+/**
+ * Manufacturer QA creates an approved supplier list entry (a supplier and an item or item
+ * category) or changes one's status and required certificates, with a reason and an electronic
+ * signature of meaning "approval" over what is decided. The entry, the signature, the audit
+ * entry and the supplier_approval.changed event commit together.
+ */
+export async function setSupplierApproval(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: ApprovalChange): Promise<SupplierApproval> {
+  const minted = 'passkey' in input.credential && input.newApprovalId && /^asl_[a-z2-7]{32}$/.test(input.newApprovalId) ? input.newApprovalId : newId('asl');
+  const { before, decision, hash } = await prepareApproval(ctx, actor, input, minted, 'password' in input.credential ? input.credential.password : undefined);
+  const { approvalId: id, supplierId, itemGtin, itemCategory, status, requiredCertificates: required, reason } = decision;
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {

@@ -9,7 +9,7 @@ import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import type { Db } from '../../shared/db/index.ts';
 import { BrowserClient, ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { startServer, tempDir, type RunningServer } from '../support/server.ts';
-import { addVirtualAuthenticator, launchChromium, newVisitor, postsForm, stepsInOrder, waitForPasskeysPageReady, type VirtualAuthenticator, signInAsDemo, type Visitor, mainNav } from '../support/browser.ts';
+import { addVirtualAuthenticator, enrolPasskeyInBrowser, launchChromium, newVisitor, postsForm, stepsInOrder, type VirtualAuthenticator, signInAsDemo, type Visitor } from '../support/browser.ts';
 import { demo } from '../support/demo.ts';
 
 const supplier = demo('supplier_user');
@@ -179,12 +179,7 @@ describe('QA signs with a passkey', () => {
   step('QA enrols a passkey', async () => {
     const { page } = qaVisit;
     await signInAsDemo(page, qa.email);
-    await (await mainNav(page, 'link', 'Passkeys')).click();
-    await waitForPasskeysPageReady(page);
-    await page.getByLabel('Name for this passkey').fill('QA laptop');
-    await page.getByLabel('Your current password').fill(demoPassword);
-    await page.getByRole('button', { name: 'Add a passkey' }).click();
-    await page.getByRole('status').filter({ hasText: 'Passkey “QA laptop” added.' }).waitFor();
+    await enrolPasskeyInBrowser(page, 'QA laptop', demoPassword);
     expect(await authenticator.credentials()).toHaveLength(1);
   });
 

@@ -69,6 +69,16 @@ export async function waitForPasskeysPageReady(page: Page): Promise<void> {
   await page.locator('#passkey-name').waitFor();
 }
 
+/** The signed-in user adds a passkey named `name` on /account/passkeys, confirmed with its password (the context needs a virtual authenticator). */
+export async function enrolPasskeyInBrowser(page: Page, name: string, password: string): Promise<void> {
+  await page.goto('/account/passkeys');
+  await waitForPasskeysPageReady(page);
+  await page.getByLabel('Name for this passkey').fill(name);
+  await page.getByLabel('Your current password').fill(password);
+  await page.getByRole('button', { name: 'Add a passkey' }).click();
+  await page.getByRole('status').filter({ hasText: `Passkey “${name}” added.` }).waitFor();
+}
+
 /**
  * Does `act` (a click or a choice that posts a form to `path`) and returns the server's answer
  * to that POST, failing with the answer's body when the server refused it (4xx/5xx), e.g.

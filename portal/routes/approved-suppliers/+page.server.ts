@@ -5,6 +5,7 @@ import { unapprovedOrders } from '$shared/supplier-approvals/unapproved-orders.t
 import { loadFailure } from '$lib/server/errors.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
+import { signerCredential } from '$lib/server/signer-credential.ts';
 import { decisionFailure, readDecision } from './form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -25,11 +26,13 @@ export const load = (async ({ locals, url }) => {
 
 export const actions = {
   create: async (event) => {
-    const { values, decision } = readDecision(await event.request.formData());
+    const form = await event.request.formData();
+    const { values, decision } = readDecision(form);
     let id: string;
     try {
       const approval = await setSupplierApproval(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
         ...decision,
+        credential: signerCredential(form),
         supplierId: values.supplierId,
         itemGtin: values.itemGtin,
         itemCategory: values.itemCategory,

@@ -5,7 +5,7 @@ import { translate } from '$shared/i18n/index.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { field, fields } from '$lib/server/form-fields.ts';
 
-/** The decision the form carries (status, required certificates, reason, password) and the typed values to show again. */
+/** The decision the form carries (status, required certificates, reason, the new entry's id when signed with a passkey) and the typed values to show again. */
 export function readDecision(form: FormData) {
   const values = {
     supplierId: field(form, 'supplierId'),
@@ -21,7 +21,7 @@ export function readDecision(form: FormData) {
       status: values.status,
       requiredCertificates: fields(form, 'requiredCertificates'),
       reason: values.reason,
-      credential: { password: field(form, 'password') },
+      newApprovalId: field(form, 'newApprovalId') || undefined,
     },
   };
 }

@@ -3,6 +3,7 @@ import { setSupplierApproval } from '$shared/supplier-approvals/set-supplier-app
 import { loadFailure } from '$lib/server/errors.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
+import { signerCredential } from '$lib/server/signer-credential.ts';
 import { decisionFailure, readDecision } from '../form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -17,9 +18,10 @@ export const load = (async ({ locals, params, url }) => {
 
 export const actions = {
   change: async (event) => {
-    const { values, decision } = readDecision(await event.request.formData());
+    const form = await event.request.formData();
+    const { values, decision } = readDecision(form);
     try {
-      await setSupplierApproval(event.locals.ctx, requireActor(event.locals), relyingParty(event), { ...decision, approvalId: event.params.id });
+      await setSupplierApproval(event.locals.ctx, requireActor(event.locals), relyingParty(event), { ...decision, credential: signerCredential(form), approvalId: event.params.id });
     } catch (e) {
       return decisionFailure(e, event.locals, 'change', values);
     }

@@ -1,11 +1,9 @@
 import { redirect } from '@sveltejs/kit';
-import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
-import { AppError } from '$shared/errors.ts';
 import { getCertificate } from '$shared/certificates/get-certificate.ts';
 import { approveCertificate } from '$shared/certificates/approve-certificate.ts';
 import { rejectCertificate } from '$shared/certificates/reject-certificate.ts';
 import { submitCertificate } from '$shared/certificates/submit-certificate.ts';
-import type { SignerCredential } from '$shared/signatures/verify-signer.ts';
+import { signerCredential as credential } from '$lib/server/signer-credential.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { trustedPortalOrigin } from '$lib/server/portal-origin.ts';
@@ -27,26 +25,6 @@ export const load = (async ({ locals, params, url }) => {
     loadFailure(e, locals);
   }
 }) satisfies PageServerLoad;
-
-/**
- * The re-authentication the form carries: a passkey assertion (put there by the page's script)
- * or the password. A blank password goes to the use case, which refuses it after its own
- * checks (role, reason, state) without counting it as a failed attempt.
- */
-function credential(form: FormData): SignerCredential {
-  const passkey = field(form, 'passkey');
-  if (!passkey) return { password: field(form, 'password') };
-  let parsed: { challengeId?: unknown; response?: { id?: unknown } } | null = null;
-  try {
-    parsed = JSON.parse(passkey);
-  } catch {
-    // refused below
-  }
-  if (typeof parsed?.challengeId !== 'string' || typeof parsed.response?.id !== 'string') {
-    throw new AppError('invalid_input', 'the passkey answer is incomplete: expected {challengeId, response}');
-  }
-  return { passkey: parsed as { challengeId: string; response: AuthenticationResponseJSON } };
-}
 
 export const actions = {
   approve: async (event) => {
