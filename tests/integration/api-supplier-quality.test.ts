@@ -8,7 +8,8 @@
 // revoked, expired or missing key (401).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
-import type { UseCaseContext } from '../../shared/context.ts';
+import type { FilesContext } from '../../shared/context.ts';
+import { LocalFileStorage } from '../../shared/files/local-file-storage.ts';
 import type { Actor } from '../../shared/auth/actor.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
@@ -21,7 +22,7 @@ import { submitLots } from '../../shared/lots/submit-lots.ts';
 import { inspectLot } from '../../shared/lots/inspect-lot.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { gtinCheckDigit } from '../../shared/gs1/gtin.ts';
-import type { RunningServer } from '../support/server.ts';
+import { tempDir, type RunningServer } from '../support/server.ts';
 import { openServerDb, startBuiltServer } from '../support/portal.ts';
 import { demo } from '../support/demo.ts';
 import { actorFor } from '../support/actors.ts';
@@ -68,7 +69,8 @@ interface LotSummary {
 
 let server: RunningServer;
 let db: Db;
-let ctx: UseCaseContext;
+let ctx: FilesContext;
+let uploads: { dir: string; remove(): void };
 let qa: Actor;
 const api: Record<'supplier' | 'lotsOnly' | 'approvalsOnly' | 'distributor' | 'other' | 'revoked' | 'expired' | 'none', ApiClient> = {} as never;
 let otherApprovalId: string;
@@ -95,9 +97,10 @@ const decide = (lotId: string, input: { outcome: string; deviation?: string; rea
 
 beforeAll(async () => {
   // The whole demo: its approved supplier list, a released and a rejected lot.
-  server = await startBuiltServer({ DEMO_SEED: 'true' });
+  uploads = tempDir('lotbridge-api-quality-uploads-');
+  server = await startBuiltServer({ DEMO_SEED: 'true', UPLOAD_DIR: uploads.dir });
   db = openServerDb(server);
-  ctx = { db, clock: systemClock, policy: defaultPolicy };
+  ctx = { db, clock: systemClock, policy: defaultPolicy, files: new LocalFileStorage(uploads.dir) };
   qa = await actorFor(db, demo('manufacturer_qa').email);
   const by = { type: 'system' as const, name: 'api supplier quality test' };
   const otherOrg = (await createOrganisation(ctx, by, { name: 'Ningbo Quality API Ltd.', kind: 'supplier', erpId: 'V-18001' })).id;
@@ -140,6 +143,7 @@ beforeAll(async () => {
 afterAll(async () => {
   db?.close();
   await server?.stop();
+  uploads?.remove();
 });
 
 describe('GET /supplier-approvals', () => {
