@@ -26,7 +26,8 @@ export interface CheckedUpload {
   bytes: Uint8Array;
   sha256: string;
   sizeBytes: number;
-  contentType: 'application/pdf';
+  /** A PDF (checkUpload); a validation report's JSON (shared/validation/check-report.ts). */
+  contentType: 'application/pdf' | 'application/json';
 }
 
 export interface StoredFile {
@@ -121,40 +122,59 @@ export async function storeUpload<T>(
   andThen: (tx: Tx, file: StoredFile) => Promise<T>,
 ): Promise<{ file: StoredFile; result: T }> {
   const checked = 'checked' in upload ? upload : await checkUpload(limits, upload);
-  const id = newId('fil');
-  const file: StoredFile = {
-    id,
-    organisationId: actor.organisationId,
-    sha256: checked.sha256,
-    sizeBytes: checked.sizeBytes,
-    contentType: checked.contentType,
-    originalName: checked.name,
-    storageKey: `${actor.organisationId}/${id}.pdf`,
-    uploadedBy: actor.userId,
-    uploadedAt: ctx.clock.now().toISOString(),
-  };
-  await ctx.files.put(file.storageKey, checked.bytes);
+  const { files, result } = await storeUploads(ctx, actor, [checked], (tx, [file]) => andThen(tx, file!));
+  return { file: files[0]!, result };
+}
+
+/**
+ * Stores several checked files the way storeUpload stores one (`<organisation>/<file>.pdf` or
+ * `.json`), their rows, audit entries and `andThen` in ONE transaction: all of them or none.
+ */
+export async function storeUploads<T>(
+  ctx: FilesContext,
+  actor: Actor,
+  uploads: CheckedUpload[],
+  andThen: (tx: Tx, files: StoredFile[]) => Promise<T>,
+): Promise<{ files: StoredFile[]; result: T }> {
+  const files = uploads.map((checked): StoredFile => {
+    const id = newId('fil');
+    return {
+      id,
+      organisationId: actor.organisationId,
+      sha256: checked.sha256,
+      sizeBytes: checked.sizeBytes,
+      contentType: checked.contentType,
+      originalName: checked.name,
+      storageKey: `${actor.organisationId}/${id}.${checked.contentType === 'application/json' ? 'json' : 'pdf'}`,
+      uploadedBy: actor.userId,
+      uploadedAt: ctx.clock.now().toISOString(),
+    };
+  });
+  const removeAll = () => Promise.all(files.map((file) => ctx.files.delete(file.storageKey).catch(() => undefined)));
   try {
+    for (const [i, file] of files.entries()) await ctx.files.put(file.storageKey, uploads[i]!.bytes);
     const result = await ctx.db.transaction(async (tx) => {
-      await tx.run(
-        `INSERT INTO stored_files (id, organisation_id, sha256, size_bytes, content_type, original_name, storage_key, uploaded_by, uploaded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [file.id, file.organisationId, file.sha256, file.sizeBytes, file.contentType, file.originalName, file.storageKey, file.uploadedBy, file.uploadedAt],
-      );
-      await recordAudit(tx, ctx.clock, {
-        actor: asAuditActor(actor),
-        organisationId: file.organisationId,
-        action: 'file.stored',
-        entityType: 'stored_file',
-        entityId: file.id,
-        newValues: { name: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, contentType: file.contentType },
-        requestId: ctx.requestId,
-      });
-      return andThen(tx, file);
+      for (const file of files) {
+        await tx.run(
+          `INSERT INTO stored_files (id, organisation_id, sha256, size_bytes, content_type, original_name, storage_key, uploaded_by, uploaded_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [file.id, file.organisationId, file.sha256, file.sizeBytes, file.contentType, file.originalName, file.storageKey, file.uploadedBy, file.uploadedAt],
+        );
+        await recordAudit(tx, ctx.clock, {
+          actor: asAuditActor(actor),
+          organisationId: file.organisationId,
+          action: 'file.stored',
+          entityType: 'stored_file',
+          entityId: file.id,
+          newValues: { name: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, contentType: file.contentType },
+          requestId: ctx.requestId,
+        });
+      }
+      return andThen(tx, files);
     });
-    return { file, result };
+    return { files, result };
   } catch (e) {
-    await ctx.files.delete(file.storageKey).catch(() => undefined);
+    await removeAll();
     throw e;
   }
 }

@@ -33,6 +33,7 @@ import { apiDe } from './api.de.ts';
 import { mailLogDe } from './mail-log.de.ts';
 import { lotsDe } from './lots.de.ts';
 import { lotInspectionDe } from './lot-inspection.de.ts';
+import { validationPortalDe } from './validation-portal.de.ts';
 import { certificatesDe } from './certificates.de.ts';
 import { invoicesDe } from './invoices.de.ts';
 import { ordersDe } from './orders.de.ts';
@@ -83,6 +84,7 @@ export const de: Record<MessageKey, string> = {
   ...apiDe,
   ...lotsDe,
   ...lotInspectionDe,
+  ...validationPortalDe,
   ...certificatesDe,
   ...invoicesDe,
   ...ordersDe,
