@@ -19,7 +19,7 @@ export async function validationDriftEntry(db: Db): Promise<WorkEntry> {
       label: c.id,
       date: run!.finishedAt,
       when: 'failed',
-      overdue: true,
+      overdue: false,
       href: '/validation#self-check',
       ...(c.findings[0] ? { finding: c.findings[0] } : {}),
     })),
