@@ -22,6 +22,7 @@ import { sendTestEvent } from '../../shared/webhooks/send-test-event.ts';
 import { partnerCommands } from './partner-commands.ts';
 import { as2Commands } from './as2-commands.ts';
 import { mailCommands } from './mail-commands.ts';
+import { validateCommands } from './validate-command.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -322,4 +323,5 @@ export const commands: Record<string, Command> = {
   ...partnerCommands,
   ...as2Commands,
   ...mailCommands,
+  ...validateCommands,
 };

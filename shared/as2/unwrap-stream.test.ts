@@ -158,7 +158,7 @@ describe('streamed unwrap of messages OpenSSL made: the same answer as in memory
     expect(streamed.mic.value).toBe(createHash('sha256').update(entity).digest('base64'));
   });
 
-  it('refuses as the in-memory unwrap does, and keeps no payload: wrong key, untrusted signer, altered ciphertext', async () => {
+  it('refuses as the in-memory unwrap does, and keeps no payload: wrong key, untrusted signer, altered ciphertext [REQ-AS2-02]', async () => {
     const m = make('refused', content(100_000), { sign: true, encrypt: ['-aes256'] });
     const stranger = loadKeyPair(ssl.read('partner.key'), ssl.read('partner.pem'));
     // The altered byte: the last of the next-to-last cipher block (the encrypted content ends the

@@ -11,7 +11,7 @@ const sides = { native, wasm };
 const password = 'correct horse battery staple';
 
 describe('argon2id, native and WebAssembly', () => {
-  it('writes the same parameters: argon2id, 19 MiB, 2 passes, 1 lane, 16-byte salt, 32-byte hash', async () => {
+  it('writes the same parameters: argon2id, 19 MiB, 2 passes, 1 lane, 16-byte salt, 32-byte hash [REQ-P11-PWD-01]', async () => {
     for (const side of Object.values(sides)) {
       expect(await side.hashPassword(password)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
     }

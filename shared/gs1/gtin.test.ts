@@ -6,7 +6,7 @@ describe('GTIN', () => {
     for (const g of ['96385074', '614141000036', '4006381333931', '09506000134352', '00614141000036']) expect(isValidGtin(g), g).toBe(true);
   });
 
-  it('refuses a wrong check digit, wrong lengths and non-digits', () => {
+  it('refuses a wrong check digit, wrong lengths and non-digits [REQ-GS1-01]', () => {
     for (const g of ['09506000134353', '4006381333932', '123', '0950600013435X', '095060001343520', '']) expect(isValidGtin(g), g).toBe(false);
   });
 

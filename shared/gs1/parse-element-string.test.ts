@@ -6,7 +6,7 @@ const today = new Date('2026-03-02T09:00:00Z');
 const parse = (s: string) => parseElementString(s, today);
 
 describe('parseElementString', () => {
-  it('reads the human-readable form of a UDI (GS1 example GTIN 09506000134352)', () => {
+  it('reads the human-readable form of a UDI (GS1 example GTIN 09506000134352) [REQ-GS1-01]', () => {
     const p = parse('(01)09506000134352(17)280331(10)L2403A(21)SN1');
     expect(p).toMatchObject({ gtin: '09506000134352', expiryDate: '2028-03-31', lot: 'L2403A', serial: 'SN1', ignored: [] });
     expect(p.elements.map((e) => e.ai)).toEqual(['01', '17', '10', '21']);
@@ -43,7 +43,7 @@ describe('parseElementString', () => {
     expect(raw).toMatchObject({ lot: 'L1', ignored: ['240', '3103'] });
   });
 
-  it('refuses a GTIN with a wrong check digit or the wrong length', () => {
+  it('refuses a GTIN with a wrong check digit or the wrong length [REQ-GS1-01]', () => {
     expect(() => parse('(01)09506000134353(10)L1')).toThrow(/check digit/);
     expect(() => parse('(01)9506000134352(10)L1')).toThrow(/14 digits/);
     expect(() => parse('0109506000134353')).toThrow(Gs1ParseError);

@@ -34,6 +34,7 @@ import { mailLogDe } from './mail-log.de.ts';
 import { lotsDe } from './lots.de.ts';
 import { lotInspectionDe } from './lot-inspection.de.ts';
 import { validationPortalDe } from './validation-portal.de.ts';
+import { validationDe } from './validation.de.ts';
 import { certificatesDe } from './certificates.de.ts';
 import { invoicesDe } from './invoices.de.ts';
 import { ordersDe } from './orders.de.ts';
@@ -85,6 +86,7 @@ export const de: Record<MessageKey, string> = {
   ...lotsDe,
   ...lotInspectionDe,
   ...validationPortalDe,
+  ...validationDe,
   ...certificatesDe,
   ...invoicesDe,
   ...ordersDe,

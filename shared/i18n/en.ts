@@ -33,6 +33,7 @@ import { mailLogEn } from './mail-log.en.ts';
 import { lotsEn } from './lots.en.ts';
 import { lotInspectionEn } from './lot-inspection.en.ts';
 import { validationPortalEn } from './validation-portal.en.ts';
+import { validationEn } from './validation.en.ts';
 import { certificatesEn } from './certificates.en.ts';
 import { invoicesEn } from './invoices.en.ts';
 import { ordersEn } from './orders.en.ts';
@@ -80,6 +81,7 @@ export const en = {
   ...lotsEn,
   ...lotInspectionEn,
   ...validationPortalEn,
+  ...validationEn,
   ...certificatesEn,
   ...invoicesEn,
   ...ordersEn,

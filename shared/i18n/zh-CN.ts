@@ -34,6 +34,7 @@ import { mailLogZhCN } from './mail-log.zh-CN.ts';
 import { lotsZhCN } from './lots.zh-CN.ts';
 import { lotInspectionZhCN } from './lot-inspection.zh-CN.ts';
 import { validationPortalZhCN } from './validation-portal.zh-CN.ts';
+import { validationZhCN } from './validation.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
 import { invoicesZhCN } from './invoices.zh-CN.ts';
 import { ordersZhCN } from './orders.zh-CN.ts';
@@ -81,6 +82,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...lotsZhCN,
   ...lotInspectionZhCN,
   ...validationPortalZhCN,
+  ...validationZhCN,
   ...certificatesZhCN,
   ...invoicesZhCN,
   ...ordersZhCN,

@@ -21,7 +21,7 @@ describe('classification names', () => {
     for (const locale of locales) expect(classificationText(locale, c)).not.toMatch(/EU-MDR|fsca|death-or/);
   });
 
-  it('words an NMPA level as the Decree does (一级召回), not as codes', () => {
+  it('words an NMPA level as the Decree does (一级召回), not as codes [REQ-NMPA-01]', () => {
     const c = { jurisdiction: 'CN-NMPA', type: 'recall', class: '1' };
     expect(classificationText('zh-CN', c)).toBe('一级召回');
     expect(classificationText('en', c)).toBe('NMPA level I recall');

@@ -39,7 +39,7 @@ describe('level B percentage', () => {
     expect(translateProblem('de', bounds as never)).toBe('Stufe B prüft einen Prozentsatz der Empfänger: mehr als 10 und weniger als 100.');
   });
 
-  it('is required with level B, read from the form ("33,5" too), signed with the recall; other levels keep their payload as before', () => {
+  it('is required with level B, read from the form ("33,5" too), signed with the recall; other levels keep their payload as before [REQ-RCL-STRATEGY-01]', () => {
     expect(refusedWith(recall)).toEqual({ effectivenessPercent: { code: 'recallClosing.percentBounds', params: { above: 10, below: 100 } } });
     expect(refusedWith({ ...recall, effectivenessPercent: '10' })).toHaveProperty('effectivenessPercent');
     expect(refusedWith({ ...recall, effectivenessPercent: 'half' })).toHaveProperty('effectivenessPercent');

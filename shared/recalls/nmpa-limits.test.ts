@@ -13,7 +13,7 @@ describe('NMPA notification limits', () => {
     [1, '2026-03-03T08:00:00.000Z'],
     [2, '2026-03-05T08:00:00.000Z'],
     [3, '2026-03-09T08:00:00.000Z'],
-  ] as [NmpaLevel, string][])('level %i: every consignee notified by %s', (level, notifyBy) => {
+  ] as [NmpaLevel, string][])('level %i: every consignee notified by %s [REQ-NMPA-02]', (level, notifyBy) => {
     const l = nmpaLimits({ level, decidedAt: decided, consignees: [] }, at(decided));
     expect(l.notifyBy).toBe(notifyBy);
     expect(l.reportBy).toBe(decided);

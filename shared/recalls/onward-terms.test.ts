@@ -27,7 +27,7 @@ describe('recall depth (21 CFR 7.42(b)(1))', () => {
     noticeLanguages: ['en'],
   };
 
-  it('a portal recall records the depth asked for only when given, so a recall without it is signed as before', () => {
+  it('a portal recall records the depth asked for only when given, so a recall without it is signed as before [REQ-RCL-STRATEGY-01]', () => {
     expect(checkNewRecall({ ...recall, depth: 'retail' }, '2026-03-01')).toMatchObject({ depth: 'retail' });
     expect('depth' in checkNewRecall({ ...recall, depth: '' }, '2026-03-01')).toBe(false);
     let e: unknown;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maxAttempts, nextAttemptDelay, parseRetryAfter } from './retry-schedule.ts';
 
 describe('retry schedule', () => {
-  it('follows the Standard Webhooks schedule, ten attempts in all', () => {
+  it('follows the Standard Webhooks schedule, ten attempts in all [REQ-WH-03]', () => {
     const noJitter = () => 0;
     const delays = Array.from({ length: maxAttempts }, (_, i) => nextAttemptDelay(i + 1, null, noJitter));
     expect(delays).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 50_400_000, 72_000_000, 86_400_000, null]);

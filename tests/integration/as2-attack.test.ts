@@ -171,7 +171,7 @@ describe('compressed CMS bombs', () => {
     before = serverMemory();
   });
 
-  it('1 GiB behind a few KB (two compressed layers, partner-signed, encrypted): negative MDN decompression-failed, nothing accepted, memory flat', async () => {
+  it('1 GiB behind a few KB (two compressed layers, partner-signed, encrypted): negative MDN decompression-failed, nothing accepted, memory flat [REQ-AS2-02]', async () => {
     const bomb = await doubleLayerBomb(GiB);
     const body = signedAndEncrypted('bomb2', bomb);
     expect(bomb.length).toBeLessThan(16 * 1024);

@@ -123,7 +123,7 @@ describe('POST /as2: a 64 MiB signed and encrypted message', () => {
     expect(peakAfter - peakBefore).toBeLessThan(statSync(ssl.path('large.der')).size);
   });
 
-  it('gets a positive signed MDN that OpenSSL verifies, its MIC equal to openssl dgst -sha256 of the signed entity', () => {
+  it('gets a positive signed MDN that OpenSSL verifies, its MIC equal to openssl dgst -sha256 of the signed entity [REQ-AS2-01]', () => {
     expect(sent.status).toBe(200);
     ssl.write('large.mdn', Buffer.concat([Buffer.from(`MIME-Version: 1.0\r\nContent-Type: ${sent.contentType}\r\n\r\n`), sent.body]));
     const verified = ssl.run(['cms', '-verify', '-in', 'large.mdn', '-CAfile', 'lotbridge.pem', '-out', 'large.report']);
@@ -148,7 +148,7 @@ describe('POST /as2: a 64 MiB signed and encrypted message', () => {
     expect(row.raw_sha256).toBe(createHash('sha256').update(readFileSync(ssl.path('large.der'))).digest('hex'));
   });
 
-  it('a repeat gets the original MDN and leaves no file behind', async () => {
+  it('a repeat gets the original MDN and leaves no file behind [REQ-AS2-01]', async () => {
     const files = as2Files().length;
     const again = await post(ssl.path('large.der'), id);
     expect(again.status).toBe(200);
@@ -161,7 +161,7 @@ describe('POST /as2: a 64 MiB signed and encrypted message', () => {
     expect(mdnOf(other)).toMatchObject({ disposition: 'automatic-action/MDN-sent-automatically; processed', receivedContentMic: mdnOf(sent).receivedContentMic });
   }, 300_000);
 
-  it('altered on the way: a negative MDN (decryption-failed), and neither its body nor a payload is kept', async () => {
+  it('altered on the way: a negative MDN (decryption-failed), and neither its body nor a payload is kept [REQ-AS2-02]', async () => {
     const files = as2Files().length;
     const bytes = readFileSync(ssl.path('definite.der'));
     // The last byte of the next-to-last cipher block: the padding length of the last plaintext block becomes impossible.

@@ -219,14 +219,14 @@ describe('send to OpenSSL as the partner, sync signed MDN', () => {
     expect(got.headers['receipt-delivery-option']).toBeUndefined();
   });
 
-  it('OpenSSL decrypts and verifies it with our certificate; the verified entity carries our payload and file name', () => {
+  it('OpenSSL decrypts and verifies it with our certificate; the verified entity carries our payload and file name [REQ-AS2-03]', () => {
     const entity = parseMimeEntity(got.verifiedEntity);
     expect(entity.headers.get('content-type')).toBe('application/edifact');
     expect(entity.headers.get('content-disposition')).toContain('contrl-out1.edi');
     expect(Buffer.from(entity.rawBody).equals(payload)).toBe(true);
   });
 
-  it('is delivered: the MDN is positive, signed by the partner\'s certificate, and its MIC equals ours and `openssl dgst`', async () => {
+  it('is delivered: the MDN is positive, signed by the partner\'s certificate, and its MIC equals ours and `openssl dgst` [REQ-AS2-03]', async () => {
     const r = await row(queued.id);
     expect([r.state, r.last_error]).toEqual(['delivered', null]);
     expect(r.attempts).toBe(1);
@@ -421,7 +421,7 @@ describe('async MDN, received at POST /as2 (receiveAs2Message) and matched by Or
     expect(await auditActions(queued.id)).toEqual(['as2.outbound_sent']);
   });
 
-  it('an MDN signed by someone else is refused (403) and changes nothing', async () => {
+  it('an MDN signed by someone else is refused (403) and changes nothing [REQ-AS2-03]', async () => {
     const mdn = mdnFor(queued.messageId, 'stranger');
     await expect(postMdn(mdn.headers, mdn.body)).rejects.toMatchObject({ code: 'forbidden', message: expect.stringMatching(/refused and not recorded: the MDN's signature was refused/) });
     const unsigned = mdnFor(queued.messageId, 'none');
@@ -449,7 +449,7 @@ describe('async MDN, received at POST /as2 (receiveAs2Message) and matched by Or
     expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM as2_messages'))!.n).toBe(0);
   });
 
-  it('a signed async MDN with the wrong MIC fails the message with the reason', async () => {
+  it('a signed async MDN with the wrong MIC fails the message with the reason [REQ-AS2-03]', async () => {
     replies = ['accept'];
     received.length = 0;
     const second = await queue('async wrong mic');

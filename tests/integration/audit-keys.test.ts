@@ -111,7 +111,7 @@ describe('a chain rewritten by someone holding the database file', () => {
     expect(await checkAuditTrail(t.db, t.clock, 'full')).toMatchObject({ ok: false, firstBrokenSeq: 2 });
   });
 
-  it('truncated to an earlier entry: caught by a checkpoint exported before', async () => {
+  it('truncated to an earlier entry: caught by a checkpoint exported before [REQ-P11-AUDIT-03]', async () => {
     const t = await trail();
     const folder = tempDir();
     try {
@@ -163,7 +163,7 @@ describe('the key file', () => {
     }
   });
 
-  it('missing or another database’s: the start is refused instead of starting an unverifiable chain', async () => {
+  it('missing or another database’s: the start is refused instead of starting an unverifiable chain [REQ-P11-KEYS-01]', async () => {
     const t = await trail(2);
     const keyFile = t.url.slice('file:'.length).replace(/\.db$/, '.key');
     expect(existsSync(keyFile)).toBe(true);
@@ -202,7 +202,7 @@ describe('secrets at rest', () => {
     return readFileSync(t.url.slice('file:'.length));
   }
 
-  it('our AS2 private key, webhook secrets and the notice-link key are not in the database file in clear', async () => {
+  it('our AS2 private key, webhook secrets and the notice-link key are not in the database file in clear [REQ-P11-KEYS-01]', async () => {
     const t = await trail(1);
     const admin = { type: 'system' as const, name: 'setup' };
     await ensureAs2Identity(t.ctx, admin, { as2Id: 'LOTBRIDGE' });
@@ -303,7 +303,7 @@ describe('the background check after a truncation', () => {
 });
 
 describe('signatures against the audit trail', () => {
-  it('a signature inserted or edited behind Lotbridge’s back has no matching MACed entry: audit verify says so', async () => {
+  it('a signature inserted or edited behind Lotbridge’s back has no matching MACed entry: audit verify says so [REQ-P11-ESIG-02]', async () => {
     const t = await testDatabase();
     open.push(t);
     await installKeys(t.ctx);
@@ -329,7 +329,7 @@ describe('signatures against the audit trail', () => {
     expect(cli.stderr).toContain('signature sig_forged on certificate cert_2 has no signature.applied entry');
   });
 
-  it('a signature deleted, or its printed name changed, is named too', async () => {
+  it('a signature deleted, or its printed name changed, is named too [REQ-P11-ESIG-02]', async () => {
     const t = await testDatabase();
     open.push(t);
     await installKeys(t.ctx);

@@ -53,7 +53,7 @@ describe('the audit trail page', () => {
     expect(rowsOf(bad).length).toBeGreaterThan(0);
   });
 
-  it('exports the filtered trail as CSV with hashes and MACs, scoped to the reader’s organisation', async () => {
+  it('exports the filtered trail as CSV with hashes and MACs, scoped to the reader’s organisation [REQ-P11-AUDIT-04]', async () => {
     const res = await asQa.get('/audit/export.csv?action=organisation.created');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);

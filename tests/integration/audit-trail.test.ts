@@ -108,7 +108,7 @@ async function cliVerify(t: TestDatabase) {
 }
 
 describe('audit trail written by the use cases', () => {
-  it('chains every change in order with actor, organisation, old and new values and the trusted time', async () => {
+  it('chains every change in order with actor, organisation, old and new values and the trusted time [REQ-P11-AUDIT-01]', async () => {
     const s = await story();
     const rows = await entries(s.t);
 
@@ -152,7 +152,7 @@ describe('audit trail written by the use cases', () => {
     expect(await s.t.db.get('SELECT last_seq, last_hash FROM audit_head')).toEqual({ last_seq: storyLength, last_hash: rows[storyLength - 1]!.hash });
   });
 
-  it('refuses UPDATE and DELETE on audit_log (append-only triggers)', async () => {
+  it('refuses UPDATE and DELETE on audit_log (append-only triggers) [REQ-P11-AUDIT-02]', async () => {
     const s = await story();
     const before = await entries(s.t);
 
@@ -164,7 +164,7 @@ describe('audit trail written by the use cases', () => {
     expect((await verifyAuditChain(s.t.db)).ok).toBe(true);
   });
 
-  it('refuses INSERT OR REPLACE over an existing entry (a delete in disguise)', async () => {
+  it('refuses INSERT OR REPLACE over an existing entry (a delete in disguise) [REQ-P11-AUDIT-02]', async () => {
     const s = await story();
     const before = await entries(s.t);
     const target = before[2]!;
@@ -254,7 +254,7 @@ describe('tampering behind the application’s back is detected', () => {
     expect(cli.stderr).toMatch(/entry 5\b/);
   });
 
-  it('an entry changed and re-hashed: its MAC no longer confirms it', async () => {
+  it('an entry changed and re-hashed: its MAC no longer confirms it [REQ-P11-AUDIT-03]', async () => {
     const s = await story();
     const row = (await entries(s.t))[4]!;
     const forged = { ...row, new_values: '{"consecutiveFailures":0,"method":"password"}' };

@@ -293,7 +293,7 @@ describe('certificates', () => {
       await file.body?.cancel();
     });
 
-    it('refuses a signature over a record hash that is not the stored one, without counting the password', async () => {
+    it('refuses a signature over a record hash that is not the stored one, without counting the password [REQ-P11-ESIG-02]', async () => {
       const res = await decide(as.qa, id, 'approve', { recordHash: 'f'.repeat(64), password: demoPassword });
       expect(res.status).toBe(409);
       expect(await res.text()).toContain('This record was changed or decided meanwhile.');
@@ -368,7 +368,7 @@ describe('certificates', () => {
       });
     });
 
-    it('shows the supplier the approval with the signature manifestation and the history', async () => {
+    it('shows the supplier the approval with the signature manifestation and the history [REQ-P11-ESIG-01]', async () => {
       const html = await (await as.supplier.get(`/certificates/${id}`)).text();
       expect(html).toMatch(/data-testid="state"[^>]*>approved</);
       expect(html).toMatch(new RegExp(`data-testid="signer-name"[^>]*>${qa.displayName.replace('.', '\\.')}<`));
@@ -476,7 +476,7 @@ describe('certificates', () => {
       expect(await failedAttempts(qa.email)).toBe(0);
     });
 
-    it('rejects with a signature of its own meaning, rejection (not review), carrying the reason', async () => {
+    it('rejects with a signature of its own meaning, rejection (not review), carrying the reason [REQ-P11-ESIG-01]', async () => {
       const id = await submit(as.supplier, { number: 'REJ-3', type: 'coa' });
       const hash = await recordHashOf(id);
       const reason = 'The scope does not name the moulding site in Kunshan.';
@@ -510,7 +510,7 @@ describe('certificates', () => {
   });
 
   describe('re-authentication', () => {
-    it('refuses a wrong password, counts it towards the lockout and locks the account at the threshold', async () => {
+    it('refuses a wrong password, counts it towards the lockout and locks the account at the threshold [REQ-P11-ESIG-03]', async () => {
       const id = await submit(as.supplier, { number: 'LOCK-1' });
       const hash = await recordHashOf(id);
       for (let attempt = 1; attempt < lockoutThreshold; attempt++) {
@@ -545,7 +545,7 @@ describe('certificates', () => {
     const start = (client: BrowserClient, id: string, body: Record<string, string>) =>
       client.request(`/certificates/${id}/sign`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-    it('derives the challenge from the record hash and the meaning, for the signer\'s own passkeys only', async () => {
+    it('derives the challenge from the record hash and the meaning, for the signer\'s own passkeys only [REQ-P11-ESIG-03]', async () => {
       const id = await submit(as.supplier, { number: 'PK-1' });
       const hash = await recordHashOf(id);
       const none = await start(as.qa, id, { decision: 'approved', recordHash: hash });

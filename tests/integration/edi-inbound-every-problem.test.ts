@@ -86,7 +86,7 @@ describe('the APERAK names every business problem', () => {
 });
 
 describe('the APERAK names every problem of a DESADV', () => {
-  it('a line without a lot and another against an order that is not the partner\'s: one APERAK naming both, no lot stored', async () => {
+  it('a line without a lot and another against an order that is not the partner\'s: one APERAK naming both, no lot stored [REQ-EDI-APERAK-01]', async () => {
     const m = desadvMessage('D1', 'DA-EVERY-1', po, [
       { gtin: gtinA, lot: 'L-EVERY-1', quantity: '5', poLine: '1' },
       { gtin: gtinB, lot: 'L-EVERY-2', quantity: '2', poLine: '2' },

@@ -146,7 +146,7 @@ describe("the partner's technical user", () => {
     expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'user.created' AND entity_id = ?", [first.userId])).toBe(1);
   });
 
-  it('cannot sign in: no password hash, no passkey; password sign-in refuses it as it refuses a wrong password', async () => {
+  it('cannot sign in: no password hash, no passkey; password sign-in refuses it as it refuses a wrong password [REQ-P11-ESIG-04]', async () => {
     const email = partnerSystemEmail(supplierPartner);
     const user = (await findSignInUser(db, { email }))!;
     expect(user.password_hash).toBeNull();
@@ -163,7 +163,7 @@ describe('DESADV and INVOIC over AS2', () => {
   let desadvReference: string;
   let firstContrl: string;
 
-  it('DESADV → lots made by the technical user; a CONTRL (UCI 7, UCM 7) queued back to the partner over AS2', async () => {
+  it('DESADV → lots made by the technical user; a CONTRL (UCI 7, UCM 7) queued back to the partner over AS2 [REQ-EDI-CONTRL-01]', async () => {
     const ic = interchange([desadv('M1', 'DA-EDI-1', [{ gtin: gtinA, lot: 'EDI-A1', quantity: '48', poLine: '1' }, { gtin: gtinB, lot: 'EDI-B1', quantity: '2', poLine: '2' }])]);
     desadvBytes = ic.bytes;
     desadvReference = ic.reference;
@@ -232,7 +232,7 @@ describe('DESADV and INVOIC over AS2', () => {
     ]);
   });
 
-  it('a DESADV against an unknown order: CONTRL acknowledges the syntax, an APERAK (UNKPO, with the segment) refuses it; the good message is stored', async () => {
+  it('a DESADV against an unknown order: CONTRL acknowledges the syntax, an APERAK (UNKPO, with the segment) refuses it; the good message is stored [REQ-EDI-APERAK-01]', async () => {
     const ic = interchange([
       desadv('G1', 'DA-EDI-2', [{ gtin: gtinA, lot: 'EDI-A2', quantity: '5', poLine: '1' }]),
       desadv('B1', 'DA-EDI-3', [{ gtin: gtinA, lot: 'EDI-A3', quantity: '5', poLine: '1' }], '4500000404'),
@@ -270,7 +270,7 @@ describe('DESADV and INVOIC over AS2', () => {
     expect(await db.get("SELECT m.status FROM edi_messages m JOIN edi_interchanges i ON i.id = m.interchange_id WHERE i.control_reference = ?", [ic.reference])).toEqual({ status: 'unsupported' });
   });
 
-  it('an interchange whose UNB sender is not the partner: CONTRL 23 (unknown sender), nothing recorded under that sender', async () => {
+  it('an interchange whose UNB sender is not the partner: CONTRL 23 (unknown sender), nothing recorded under that sender [REQ-EDI-SENDER-01]', async () => {
     // A distributor's real ORDERS (staedi sample), sent over the supplier's AS2 connection.
     const bytes = readFileSync(join(fixtures, 'staedi_orders_d96b_ean008_with_ung.edi'));
     const id = await inbound(supplierPartner, supplierOrg, bytes);
@@ -284,7 +284,7 @@ describe('DESADV and INVOIC over AS2', () => {
     expect(audit.reason).toBe('interchange sender 5400110000009:14 is not the EDI id of AS2 partner "SUZHOU-AS2" (6901234000001:14): the interchange is refused');
   });
 
-  it('a syntax fault: CONTRL rejects the interchange with the segment and element', async () => {
+  it('a syntax fault: CONTRL rejects the interchange with the segment and element [REQ-EDI-CONTRL-01]', async () => {
     const text = new TextDecoder('latin1').decode(interchange([desadv('S1', 'DA-EDI-4', [{ gtin: gtinA, lot: 'EDI-A4', quantity: '1', poLine: '1' }])]).bytes).replace(/UNT\+\d+/, 'UNT+99');
     const id = await inbound(supplierPartner, supplierOrg, encodeInterchange(text, 'UNOC'));
     const result = await processAs2Payload(ctx, { as2MessageId: id });
@@ -443,7 +443,7 @@ describe('ORDRSP, RECADV and ORDERS → records and events', () => {
     expect(await count("SELECT COUNT(*) AS n FROM edi_documents WHERE document_number = 'C1441747'")).toBe(0);
   });
 
-  it('a supplier may not send a RECADV: refused by APERAK (NOTAUTH), nothing recorded', async () => {
+  it('a supplier may not send a RECADV: refused by APERAK (NOTAUTH), nothing recorded [REQ-EDI-APERAK-01]', async () => {
     const text = readFileSync(join(fixtures, 'lotbridge/lotbridge_recadv_d96a_short.edi'), 'latin1').replace(/5400110000009:14\+4012345000009/, '6901234000001:14+4012345000009').replace(/RCV0001/g, 'RCV0009');
     const id = await inbound(supplierPartner, supplierOrg, Buffer.from(text, 'latin1'));
     const result = await processAs2Payload(ctx, { as2MessageId: id });
@@ -576,7 +576,7 @@ describe('end to end: POST /as2 → MDN → worker → lots and a queued CONTRL'
     uploads?.remove();
   });
 
-  it('a signed and encrypted DESADV: positive MDN, then the lots exist (by the technical user) and a CONTRL UCI 7 is queued for the partner', async () => {
+  it('a signed and encrypted DESADV: positive MDN, then the lots exist (by the technical user) and a CONTRL UCI 7 is queued for the partner [REQ-AS2-01]', async () => {
     const ic = interchange([desadv('E1', 'DA-E2E-1', [{ gtin: gtinA, lot: 'E2E-A1', quantity: '12', poLine: '1' }])]);
     ssl.write('entity.eml', Buffer.concat([Buffer.from('Content-Type: application/edifact\r\nContent-Disposition: attachment; filename="desadv-e2e.edi"\r\n\r\n', 'latin1'), Buffer.from(ic.bytes)]));
     ssl.ok(['cms', '-sign', '-in', 'entity.eml', '-binary', '-signer', 'partner.pem', '-inkey', 'partner.key', '-md', 'sha256', '-out', 'signed.eml']);

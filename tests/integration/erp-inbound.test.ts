@@ -37,7 +37,7 @@ const shipment = (number: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('POST /erp/webhooks: signatures', () => {
-  it('accepts an event signed with either secret of a rotation', async () => {
+  it('accepts an event signed with either secret of a rotation [REQ-WH-02]', async () => {
     expect((await post('item.upserted', { gtin: '09506000134352', description: 'Infusion set', unitOfMeasure: 'EA' })).status).toBe(200);
     expect((await post('item.upserted', { gtin: '09506000134352', description: 'Infusion set', unitOfMeasure: 'EA' }, { signWith: oldSecret })).status).toBe(200);
   });
@@ -47,7 +47,7 @@ describe('POST /erp/webhooks: signatures', () => {
     ['a wrong secret', { signWith: generateSecret() }, /no webhook-signature matches/],
     ['a stale timestamp', { at: new Date(Date.now() - 6 * 60_000) }, /away from our clock/],
     ['a missing signature', { headers: { 'webhook-signature': '' } }, /missing/],
-  ])('refuses %s with 401 problem+json and changes nothing', async (_name, options, detail) => {
+  ])('refuses %s with 401 problem+json and changes nothing [REQ-WH-02]', async (_name, options, detail) => {
     const before = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM erp_inbound_events');
     const sent = await post('item.upserted', { gtin: '09506000134352', description: 'Infusion set', unitOfMeasure: 'EA' }, options);
     expect(sent.status).toBe(401);
@@ -64,7 +64,7 @@ describe('POST /erp/webhooks: signatures', () => {
 });
 
 describe('POST /erp/webhooks: idempotency', () => {
-  it('answers a replayed webhook-id with the first outcome and applies it once', async () => {
+  it('answers a replayed webhook-id with the first outcome and applies it once [REQ-WH-02]', async () => {
     const first = await post('shipment.dispatched', shipment('SH-REPLAY-1'), { id: 'msg_replay_1' });
     const again = await post('shipment.dispatched', shipment('SH-REPLAY-1'), { id: 'msg_replay_1' });
     expect(first).toMatchObject({ status: 200, body: { duplicate: false } });
@@ -159,7 +159,7 @@ describe('POST /erp/webhooks: each event type reaches its use case and the audit
     expect(JSON.parse(audit[1]!.old_values!)).toMatchObject({ description: 'Catheter 8 Fr', unit_of_measure: 'EA' });
   });
 
-  it('purchase orders move forward by version only', async () => {
+  it('purchase orders move forward by version only [REQ-P11-SEQ-01]', async () => {
     const order = (version: number, quantity: number) => ({
       poNumber: 'PO-IT-1',
       supplier: { erpId: 'V-10001' },
@@ -193,7 +193,7 @@ describe('POST /erp/webhooks: each event type reaches its use case and the audit
     ]);
   });
 
-  it('shipment.dispatched records lines with GTIN-14, lots and serials for recall tracing', async () => {
+  it('shipment.dispatched records lines with GTIN-14, lots and serials for recall tracing [REQ-TRACE-01]', async () => {
     const sent = await post('shipment.dispatched', shipment('SH-IT-1'));
     expect(sent.body.outcome).toMatchObject({ lines: 2, units: 122 });
     const lines = await db.all<{ gtin: string; lot: string; serials: string; quantity: number }>(

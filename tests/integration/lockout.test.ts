@@ -35,7 +35,7 @@ async function withUser() {
 }
 
 describe('lockout after repeated failed sign-ins (threshold 3)', () => {
-  it('counts two failures, locks on the third and audits each failure and the lock', async () => {
+  it('counts two failures, locks on the third and audits each failure and the lock [REQ-P11-PWD-02]', async () => {
     const { t, user, signIn, newEntries, state } = await withUser();
 
     await expect(signIn('wrong 1')).rejects.toMatchObject({ code: 'invalid_credentials' });
@@ -57,7 +57,7 @@ describe('lockout after repeated failed sign-ins (threshold 3)', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it('refuses even the right password while locked, auditing the refusal, and opens no session', async () => {
+  it('refuses even the right password while locked, auditing the refusal, and opens no session [REQ-P11-PWD-02]', async () => {
     const { t, signIn, newEntries } = await withUser();
     for (const pw of ['wrong 1', 'wrong 2', 'wrong 3']) await signIn(pw).catch(() => undefined);
     const before = (await newEntries()).length;

@@ -86,7 +86,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('inspectLot', () => {
-  it('accepts a lot: released, signed with meaning approval, lot.released without deviation', async () => {
+  it('accepts a lot: released, signed with meaning approval, lot.released without deviation [REQ-P11-ESIG-01]', async () => {
     const id = await newLot();
     const measurements = [{ name: 'Outer diameter', value: '4.02', unit: 'mm', withinSpec: true }];
     const { lot, signature } = await decide(id, { outcome: 'accepted', sampleSize: 8, defectsFound: 0, measurements, deviation: 'ignored on a plain accept' });
@@ -170,7 +170,7 @@ describe('inspectLot', () => {
     expect(await inspections(id)).toBe(0);
   });
 
-  it('needs the signer’s password: empty or wrong, nothing is recorded', async () => {
+  it('needs the signer’s password: empty or wrong, nothing is recorded [REQ-P11-ESIG-03]', async () => {
     const id = await newLot();
     expect((await refusal(decide(id, { password: '' }))).problems).toMatchObject({ password: { code: 'signatures.passwordRequired' } });
     const wrong = await refusal(decide(id, { password: 'not-the-password' }));

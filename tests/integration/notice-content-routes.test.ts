@@ -174,7 +174,7 @@ describe('notice content routes', () => {
       expect(page, text).toContain(text);
   });
 
-  it('the notice mail asks to stop use and distribution and to pass the notice on, in each of its languages', async () => {
+  it('the notice mail asks to stop use and distribution and to pass the notice on, in each of its languages [REQ-I18N-01]', async () => {
     const mail = (await db.get<{ id: string; text_body: string }>(
       "SELECT m.id, m.text_body FROM mail_messages m JOIN recall_notices n ON n.id = m.entity_id JOIN recalls r ON r.id = n.recall_id WHERE r.recall_number = 'FSCA-NC-1' AND m.purpose = 'recall.notice' LIMIT 1",
     ))!;

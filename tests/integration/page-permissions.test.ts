@@ -79,7 +79,7 @@ describe('page permissions agree with the use cases that refuse', () => {
     }
   });
 
-  it('recalls: recording one is offered to and allowed for manufacturer QA only', async () => {
+  it('recalls: recording one is offered to and allowed for manufacturer QA only [REQ-P11-ACCESS-02]', async () => {
     for (const role of ['distributor_user', 'manufacturer_qa', 'manufacturer_admin'] as const) {
       expect((await listRecalls(ctx, actors[role])).permissions.create, role).toBe(role === 'manufacturer_qa');
     }

@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 describe('adding a passkey', () => {
-  it('is refused with only a session: no registration challenge is even handed out', async () => {
+  it('is refused with only a session: no registration challenge is even handed out [REQ-P11-PASSKEY-01]', async () => {
     const res = await postJson(victim, '/account/passkeys/register/options');
     expect(res.status).toBe(400);
     expect((await res.json()).problems).toEqual({ password: { code: 'common.required' } });
@@ -86,7 +86,7 @@ describe('adding a passkey', () => {
     expect(JSON.parse(failed[0]!.new_values!)).toMatchObject({ method: 'confirm-password', consecutiveFailures: 1 });
   });
 
-  it('is accepted with the current password in the same step, audited and mailed to the user', async () => {
+  it('is accepted with the current password in the same step, audited and mailed to the user [REQ-P11-PASSKEY-01]', async () => {
     const res = await enrol(victim, 'Work laptop', { password: demoPassword });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ name: 'Work laptop' });
@@ -124,7 +124,7 @@ describe('adding a passkey', () => {
     expect(JSON.parse(audit.at(-1)!.new_values!)).toMatchObject({ name: 'Phone', confirmedWith: 'passkey' });
   });
 
-  it('then signs in with the new passkey, no password', async () => {
+  it('then signs in with the new passkey, no password [REQ-P11-PASSKEY-01]', async () => {
     const client = new BrowserClient(server.url);
     const options = await postJson(client, '/login/passkey/options');
     expect(options.status).toBe(200);

@@ -29,7 +29,7 @@ function forged(credentialId: string): AuthenticationResponseJSON {
 }
 
 describe('failed passkey sign-ins', () => {
-  it('count towards the lockout like wrong passwords, and are audited with the reason', async () => {
+  it('count towards the lockout like wrong passwords, and are audited with the reason [REQ-P11-PWD-02]', async () => {
     const supplier = demo('supplier_user');
     const userId = (await demoIds(t.db)).user[supplier.email]!.id;
     const credentialId = await insertPasskey(t.db, userId, 'stolen key');

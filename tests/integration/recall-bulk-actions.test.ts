@@ -158,7 +158,7 @@ describe('bulk actions on a recall’s consignees', () => {
     expect([await mailCount(), await auditCount()]).toEqual([mails, entries]);
   });
 
-  it('escalate now: the final notice copied to the escalation contact, level 3, audited and posted; refused without an escalation contact', async () => {
+  it('escalate now: the final notice copied to the escalation contact, level 3, audited and posted; refused without an escalation contact [REQ-RCL-FOLLOWUP-01]', async () => {
     const [mails, entries] = [await mailCount(), await auditCount()];
     const refused = await bulk(as.qa, 'escalate', [org.alpen, org.nord]);
     expect(refused.status).toBe(400);

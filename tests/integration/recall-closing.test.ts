@@ -101,7 +101,7 @@ describe('effectiveness checks, closing and the termination package', () => {
     expect(await t.db.get("SELECT COUNT(*) AS n FROM recalls WHERE recall_number LIKE 'FSCA-2026-BAD-%'")).toEqual({ n: 0 });
   });
 
-  it('the B percentage drives the sample size: 40 % of 5 consignees draws 2 (level B without one would draw 3)', async () => {
+  it('the B percentage drives the sample size: 40 % of 5 consignees draws 2 (level B without one would draw 3) [REQ-RCL-STRATEGY-01]', async () => {
     t.clock.set('2026-03-02T09:00:00.000Z');
     await sendRecallNotices(t.ctx, as.qa!, { recallId, portalUrl });
     const drawn = await drawEffectivenessChecks(t.ctx, as.qa!, recallId);
@@ -115,7 +115,7 @@ describe('effectiveness checks, closing and the termination package', () => {
     expect((await getRecallStatusReport(t.ctx, as.qa!, recallId)).figures.effectiveness).toMatchObject({ level: 'B', sampleSize: 2, drawn: 2 });
   });
 
-  it('close refused with open consignees and unrecorded checks: the problem names them, with counts; nothing changes', async () => {
+  it('close refused with open consignees and unrecorded checks: the problem names them, with counts; nothing changes [REQ-RCL-TERM-01]', async () => {
     const drawn = (await t.db.all<{ name: string }>('SELECT o.name FROM recall_effectiveness_checks e JOIN organisations o ON o.id = e.distributor_organisation_id WHERE e.recall_id = ? ORDER BY o.name, o.id', [recallId])).map((r) => r.name);
     const refused = await refusal(close({ reason: 'All stock returned.' }));
     expect(refused.code).toBe('conflict');
@@ -130,7 +130,7 @@ describe('effectiveness checks, closing and the termination package', () => {
     for (const who of ['distributor', 'supplier']) expect((await refusal(getRecallClosing(t.ctx, as[who]!, recallId))).code).toBe('not_found');
   });
 
-  it('QA sets the estimated completion while the recall is open; the status report shows stock at the first reply against the latest', async () => {
+  it('QA sets the estimated completion while the recall is open; the status report shows stock at the first reply against the latest [REQ-RCL-STATUS-01]', async () => {
     expect((await refusal(setEstimatedCompletion(t.ctx, as.distributor!, { recallId, date: '2026-04-30' }))).code).toBe('not_found');
     expect((await refusal(setEstimatedCompletion(t.ctx, as.admin!, { recallId, date: '2026-04-30' }))).code).toBe('forbidden');
     expect((await refusal(setEstimatedCompletion(t.ctx, as.qa!, { recallId, date: '30.04.2026' }))).problems).toEqual({ estimatedCompletionOn: { code: 'recalls.badDate' } });
@@ -180,7 +180,7 @@ describe('effectiveness checks, closing and the termination package', () => {
     expect(event).not.toHaveProperty('open');
   });
 
-  it('after close the checks are frozen: recording is refused by the use case, and by the database on a direct UPDATE or INSERT', async () => {
+  it('after close the checks are frozen: recording is refused by the use case, and by the database on a direct UPDATE or INSERT [REQ-RCL-EFFECT-01]', async () => {
     const drawnId = (await t.db.get<{ id: string }>('SELECT distributor_organisation_id AS id FROM recall_effectiveness_checks WHERE recall_id = ? LIMIT 1', [recallId]))!.id;
     const late = await refusal(record(drawnId, 'ineffective', 'phone', 'Too late'));
     expect(late).toMatchObject({ code: 'conflict', problems: { recall: { code: 'recallClosing.checksFrozen' } } });
@@ -199,7 +199,7 @@ describe('effectiveness checks, closing and the termination package', () => {
     expect(await t.db.get('SELECT COUNT(*) AS n FROM recall_effectiveness_outcomes WHERE recall_id = ?', [recallId])).toEqual({ n: 3 });
   });
 
-  it('QA closes with open items only with an override reason: signed over it, audited and in the event', async () => {
+  it('QA closes with open items only with an override reason: signed over it, audited and in the event [REQ-RCL-TERM-01]', async () => {
     const other = (await issue('FSCA-2026-303', { effectivenessLevel: 'E' })).recall;
     await sendRecallNotices(t.ctx, as.qa!, { recallId: other, portalUrl });
     expect((await refusal(close({ reason: 'Stock written off.' }, other))).problems).toHaveProperty('consignees');
@@ -216,7 +216,7 @@ describe('effectiveness checks, closing and the termination package', () => {
     expect(signature).toEqual({ meaning: 'approval', record_hash: recordHash({ recallId: other, recallNumber: 'FSCA-2026-303', action: 'close', reason: reasons.reason, ...figures, overrideReason: reasons.overrideReason, open }) });
   });
 
-  it('the 7.55 termination request package: closing, disposition per lot, check records and the final status report, read back', async () => {
+  it('the 7.55 termination request package: closing, disposition per lot, check records and the final status report, read back [REQ-RCL-TERM-01]', async () => {
     expect((await refusal(getTerminationPackage(t.ctx, as.distributor!, recallId))).code).toBe('not_found');
     const pkg = await getTerminationPackage(t.ctx, as.qa!, recallId);
     expect(pkg.disposition).toEqual([{ gtin: infusionSet, lot: 'L-C', shipped: 80, accountedFor: 60, returned: 40, destroyed: 15, corrected: 0, onHand: 5, quarantined: 5, distributed: 0, notAccounted: 20 }]);

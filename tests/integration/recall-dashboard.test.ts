@@ -295,7 +295,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     expect(JSON.parse(audits.at(-1)!.new_values)).toEqual({ level: 'C', consignees: 5, sampleSize: 1, added: [expected] });
   });
 
-  it('an outcome is recorded only for a drawn consignee, with the contact method, signed; a note is required when ineffective; a second record keeps the first', async () => {
+  it('an outcome is recorded only for a drawn consignee, with the contact method, signed; a note is required when ineffective; a second record keeps the first [REQ-RCL-EFFECT-01]', async () => {
     const drawnId = (await t.db.get<{ id: string }>('SELECT distributor_organisation_id AS id FROM recall_effectiveness_checks WHERE recall_id = ?', [recallId]))!.id;
     const notDrawn = Object.values(org).find((id) => id !== drawnId)!;
     const check = (input: { distributorOrganisationId: string; outcome: string; method?: string; note?: string; password?: string }) =>
@@ -355,7 +355,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     });
   });
 
-  it('level A draws every consignee, C over 25 draws 3 (10 % rounded up), E draws none; each reproducible from the SHA-256 rank', async () => {
+  it('level A draws every consignee, C over 25 draws 3 (10 % rounded up), E draws none; each reproducible from the SHA-256 rank [REQ-RCL-EFFECT-01]', async () => {
     expect([sampleSize('A', 5), sampleSize('B', 5), sampleSize('C', 5), sampleSize('C', 25), sampleSize('D', 5), sampleSize('D', 120), sampleSize('E', 5), sampleSize('C', 0)]).toEqual([5, 3, 1, 3, 1, 3, 0, 0]);
     const many: string[] = [];
     for (let i = 1; i <= 25; i++) {
@@ -393,7 +393,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     expect((await getRecallDashboard(t.ctx, as.qa!, levelA)).counts).toMatchObject({ consignees: 4, notified: 3, withoutAddress: 1, kept: 3, delivered: 0 });
   });
 
-  it('the status report carries the six 21 CFR 7.53(b) figures and one row per consignee and lot', async () => {
+  it('the status report carries the six 21 CFR 7.53(b) figures and one row per consignee and lot [REQ-RCL-STATUS-01]', async () => {
     const report = await getRecallStatusReport(t.ctx, as.qa!, recallId);
     expect(report.figures).toEqual({
       notified: { count: 4, consignees: 5, withoutAddress: 1, date: '2026-03-02T09:00:00.000Z', methods: [{ channel: 'email', consignees: 4 }, { channel: 'portal', consignees: 3 }], delivered: 3, bounced: 1, kept: 0 },
@@ -505,7 +505,7 @@ describe('recall dashboard, effectiveness checks and status report', () => {
     expect(zh.some((r) => r[0] === '华东医疗器械有限公司' && r[4] === '退信')).toBe(true);
   });
 
-  it('the PDF names the figures, lots and non-responders in English and in Chinese, and the same report gives the same bytes', async () => {
+  it('the PDF names the figures, lots and non-responders in English and in Chinese, and the same report gives the same bytes [REQ-P11-REC-03] [REQ-I18N-01]', async () => {
     const report = await getRecallStatusReport(t.ctx, as.qa!, recallId);
     const en = await renderRecallReportPdf(report, 'en');
     expect(Buffer.from(en.subarray(0, 5)).toString()).toBe('%PDF-');

@@ -82,7 +82,7 @@ describe('effectiveness checks and closed recalls that cannot change silently', 
     await server?.stop();
   });
 
-  it('a signed outcome altered behind the triggers, then re-hashed, is named by audit verify and on the recall page; the recall is not closed', async () => {
+  it('a signed outcome altered behind the triggers, then re-hashed, is named by audit verify and on the recall page; the recall is not closed [REQ-P11-REC-01]', async () => {
     const recallId = await releasedRecall('FSCA-EFF-1', { effectivenessLevel: 'A' });
     await drawEffectivenessChecks(ctx, await actorFor(db, emails.qa), recallId);
     const outcome = await recordEffectivenessCheck(ctx, await actorFor(db, emails.qa), rp, {
@@ -186,7 +186,7 @@ describe('effectiveness checks and closed recalls that cannot change silently', 
     expect(cli.stderr).not.toContain(`recall ${plain}:`);
   });
 
-  it('a closed recall takes no new consignee, notice, reply, revision, onward notice or onward reply, even by a raw INSERT', async () => {
+  it('a closed recall takes no new consignee, notice, reply, revision, onward notice or onward reply, even by a raw INSERT [REQ-P11-REC-02]', async () => {
     const recallId = await releasedRecall('FSCA-EFF-5', { effectivenessLevel: 'E' });
     const notice = (await db.get<{ id: string }>('SELECT id FROM recall_notices WHERE recall_id = ?', [recallId]))!.id;
     const other = (await db.get<{ id: string }>("SELECT id FROM organisations WHERE id <> ? ORDER BY id LIMIT 1", [rhein]))!.id;

@@ -161,7 +161,7 @@ describe('every consignee reached, for the whole life of the recall', () => {
     expect(testId(row(page, rhein), 'channels')).toBe('Sent via: e-mail · portal');
   });
 
-  it('reports the methods of notification actually used, with their counts, in the status report CSV and PDF (21 CFR 7.53(b)(1))', async () => {
+  it('reports the methods of notification actually used, with their counts, in the status report CSV and PDF (21 CFR 7.53(b)(1)) [REQ-RCL-STATUS-01]', async () => {
     const csv = await (await as.qa.get(`/recalls/${recallId}/report.csv`)).text();
     expect(csv).toContain('# notified_by_email,1');
     expect(csv).toContain('# notified_by_as2,1');
@@ -197,7 +197,7 @@ describe('every consignee reached, for the whole life of the recall', () => {
     expect({ consignees: await count('SELECT COUNT(*) AS n FROM recall_consignees'), notices: await count('SELECT COUNT(*) AS n FROM recall_notices') }).toEqual(before);
   });
 
-  it('sends a consignee added after the release its notice in the same transaction, with its own reply time', async () => {
+  it('sends a consignee added after the release its notice in the same transaction, with its own reply time [REQ-RCL-NOTICE-01]', async () => {
     const res = await post(as.qa, `/recalls/${recallId}?/addConsignee`, addLine(nordic, 'W2', 4));
     const page = await html(res);
     expect(res.status).toBe(200);
@@ -236,7 +236,7 @@ describe('every consignee reached, for the whole life of the recall', () => {
     expect(testId(row(dashboard, nordic), 'channels')).toBe('Sent via: e-mail');
   });
 
-  it('follows the late consignee up on its own schedule, to its recall contact as it is now', async () => {
+  it('follows the late consignee up on its own schedule, to its recall contact as it is now [REQ-RCL-FOLLOWUP-01]', async () => {
     const late = (await notice(nordic))!;
     // Two days after the recall's deadline: Rhein, notified at the release, is due its second notice; the late one is not overdue.
     const followUps = (at: number) => sendRecallFollowUps({ ...ctx, clock: fixedClock(new Date(at)) }, { portalUrl: server.url });

@@ -107,7 +107,7 @@ describe('NMPA document routes', () => {
     expect(entry).not.toContain('NMPA-RT-2');
   });
 
-  it('refuses anyone signed out, a distributor (even the consignee), a supplier, a recall without CN-NMPA and an unknown document', async () => {
+  it('refuses anyone signed out, a distributor (even the consignee), a supplier, a recall without CN-NMPA and an unknown document [REQ-NMPA-03]', async () => {
     const path = `/recalls/${ids.nmpa}/nmpa/report-form.pdf`;
     const anonymous = await clients.anonymous.get(path);
     expect(anonymous.status).toBe(303);

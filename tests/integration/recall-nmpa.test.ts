@@ -80,7 +80,7 @@ describe('the NMPA notification limit on QA’s home list', () => {
     expect((await getNmpaTimeline(t.ctx, as.qa, ids.alert))!.limits.status).toBe('on_track');
   });
 
-  it('lists the at-risk and overdue CN-NMPA recalls first, overdue first, each linking to its recall; never a recall of another jurisdiction', async () => {
+  it('lists the at-risk and overdue CN-NMPA recalls first, overdue first, each linking to its recall; never a recall of another jurisdiction [REQ-NMPA-02]', async () => {
     t.clock.set(hours(19)); // level 1: 5 of 24 hours left
     const entries = await atRisk();
     expect(entries[0]!.kind).toBe('recallsNmpaAtRisk');
@@ -136,7 +136,7 @@ describe('the NMPA notification limit on QA’s home list', () => {
 describe('the documents for the NMPA authority', () => {
   const titles = { 'report-form': '医疗器械召回事件报告表', plan: '召回计划', summary: '召回总结评估报告' } as const;
 
-  it.each(nmpaDocuments)('%s in Chinese: the recall number, product, lots, quantities and 一级召回 (the report form and plan: model and 注册证号 too)', async (document) => {
+  it.each(nmpaDocuments)('%s in Chinese: the recall number, product, lots, quantities and 一级召回 (the report form and plan: model and 注册证号 too) [REQ-NMPA-03]', async (document) => {
     const data = await getNmpaDocument(t.ctx, as.qa, { recallId: ids.alert, document, locale: 'zh-CN' });
     const text = pdfText(await renderNmpaDocumentPdf(data, 'zh-CN'));
     for (const s of [titles[document], 'NMPA-ALERT-1', 'Infusion set IS-200 输液器', 'DEMO-2601A', 'DEMO-2601B', '一级召回', '召回编号', '第 1 页']) expect(text, s).toContain(s);
@@ -154,7 +154,7 @@ describe('the documents for the NMPA authority', () => {
     if (document === 'plan') for (const s of ['作出召回决定后 1 日内（2026-03-03 09:00 UTC 前）', '五、医疗器械召回后的处理措施']) expect(text, s).toContain(s);
   });
 
-  it('in English too, and each download is in the audit trail', async () => {
+  it('in English too, and each download is in the audit trail [REQ-NMPA-03]', async () => {
     const before = (await t.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'recall.nmpa_document_downloaded'"))!.n;
     const data = await getNmpaDocument(t.ctx, as.admin, { recallId: ids.late, document: 'plan', locale: 'en' });
     const text = pdfText(await renderNmpaDocumentPdf(data, 'en'));
@@ -173,7 +173,7 @@ describe('the documents for the NMPA authority', () => {
 });
 
 describe('the notice of a CN-NMPA recall', () => {
-  it('is titled 召回通知 in Chinese and names the level as the Decree does', async () => {
+  it('is titled 召回通知 in Chinese and names the level as the Decree does [REQ-NMPA-01]', async () => {
     const rhein = (await t.db.get<{ id: string }>("SELECT id FROM organisations WHERE erp_id = 'C-20001'"))!.id;
     const data = await getNoticeData(t.db, { recallId: ids.alert, distributorOrganisationId: rhein });
     const zh = pdfText(await renderNoticePdf(data, 'zh-CN'));

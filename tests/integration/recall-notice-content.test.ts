@@ -110,11 +110,11 @@ describe.each(locales)('the field safety notice PDF in %s carries', (locale) => 
   it('the trade name of each product (the description where the item master has none)', () => {
     contains('FlowSafe infusion set', 'Central venous catheter 7 Fr');
   });
-  it('the model / size with the trade name and the UDI-DI (GTIN)', () => {
+  it('the model / size with the trade name and the UDI-DI (GTIN) [REQ-RCL-NOTICE-01]', () => {
     contains(say('noticeContent.product', { name: 'FlowSafe infusion set', model: 'IS-20, 150 cm', gtin: infusionSet }));
     contains(say('noticeContent.productNoModel', { name: 'Central venous catheter 7 Fr', gtin: catheter }));
   });
-  it('the lots and serials shipped, each with its quantity', () => {
+  it('the lots and serials shipped, each with its quantity [REQ-RCL-NOTICE-01]', () => {
     expect(text).toMatch(new RegExp(`${infusionSet} LOT-A17 120\\b`));
     expect(text).toMatch(new RegExp(`${catheter} K-204 3 SN-0001, SN-0002, SN-0003`));
   });
@@ -127,25 +127,25 @@ describe.each(locales)('the field safety notice PDF in %s carries', (locale) => 
   it('the reason', () => {
     contains(say('notice.reasonHeading'), 'Roller clamp may leak under pressure');
   });
-  it('the hazard', () => {
+  it('the hazard [REQ-RCL-NOTICE-01]', () => {
     contains(say('notice.hazardHeading'), 'Air embolism or under-infusion');
   });
-  it('stopping use and distribution as the first action', () => {
+  it('stopping use and distribution as the first action [REQ-RCL-NOTICE-01]', () => {
     contains(`1. ${say('noticeContent.stopUse')}`, `2. ${say('notice.action.quarantine')}`);
   });
-  it('the FSN reference', () => {
+  it('the FSN reference [REQ-MDCG-FSN-01]', () => {
     contains(say('fsnRevision.reference'), 'FSN-2026-031-A');
   });
-  it('the FSN type: new, revision 1', () => {
+  it('the FSN type: new, revision 1 [REQ-MDCG-FSN-01]', () => {
     contains(`FSN-2026-031-A · ${say('fsnRevision.status.new')}`);
   });
-  it("the manufacturer's SRN (from its setting)", () => {
+  it("the manufacturer's SRN (from its setting) [REQ-MDCG-FSN-01]", () => {
     contains(say('noticeContent.srn'), 'DE-MF-000012345');
   });
-  it('the statement that the competent authority was informed, with the date', () => {
+  it('the statement that the competent authority was informed, with the date [REQ-MDCG-FSN-01]', () => {
     contains(say('noticeContent.authorityStatement', { authorities: say('noticeContent.authorityOn', { authority: 'BfArM (DE)', date: '2026-03-01' }) }));
   });
-  it('the transmission of the notice to those who need to know', () => {
+  it('the transmission of the notice to those who need to know [REQ-MDCG-FSN-01]', () => {
     contains(say('noticeContent.transmissionHeading'), say('noticeContent.transmission'));
   });
 

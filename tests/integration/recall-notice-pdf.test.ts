@@ -105,7 +105,7 @@ describe('the field safety notice PDF', () => {
     expect(text).toMatch(/Page 1 of 2/);
   });
 
-  it('in Chinese has the Chinese title and headings and the same lots, quantities and serials', async () => {
+  it('in Chinese has the Chinese title and headings and the same lots, quantities and serials [REQ-I18N-01]', async () => {
     const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.east! });
     const text = pdfText(await renderNoticePdf(data, 'zh-CN'));
     for (const s of ['紧急现场安全通知', '召回编号', '制造商', '采取此措施的原因', '对患者和使用者的危害', '您必须采取的措施', '受影响的产品', '发给贵方的批号和序列号', '批号', '发货数量', '序列号', '回复截止日期：2026-03-16', '隔离：', '退回：', '华东医疗器械有限公司', '第 1 页，共 2 页']) {
@@ -152,7 +152,7 @@ describe('the field safety notice PDF', () => {
     }
   });
 
-  it('gives equal bytes for equal input', async () => {
+  it('gives equal bytes for equal input [REQ-P11-REC-03]', async () => {
     const data = await getNoticeData(t.db, { recallId, distributorOrganisationId: org.east! });
     for (const locale of ['en', 'zh-CN'] as const) {
       const [a, b] = [await renderNoticePdf(data, locale), await renderNoticePdf(data, locale)];

@@ -158,7 +158,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(await footprint(t.db)).toEqual(before);
   });
 
-  it('an update, signed, goes to every consignee: mail in its languages with the PDFs, AS2 for the EDI partner, the audit entry and recall.notice_revised', async () => {
+  it('an update, signed, goes to every consignee: mail in its languages with the PDFs, AS2 for the EDI partner, the audit entry and recall.notice_revised [REQ-MDCG-FSN-02]', async () => {
     t.clock.advance(2 * 86_400_000);
     const issued = await issueNoticeRevision(t.ctx, as.qa!, rp, { ...update, recallId, portalUrl, credential: { password: demoPassword } });
     expect(issued).toMatchObject({ revision: 2, type: 'update', notices: 3, mails: 2, as2: 1 });
@@ -202,7 +202,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(audit!.reason).toBe(update.change);
   });
 
-  it('the notice PDF names the FSN reference, type and revision and what changed, in English, Chinese and German', async () => {
+  it('the notice PDF names the FSN reference, type and revision and what changed, in English, Chinese and German [REQ-MDCG-FSN-01]', async () => {
     const pdf = async (organisation: string, locale: string) =>
       pdfTextFlat((await renderRecallAttachment(t.db, { kind: 'recall-notice-pdf', ref: { recallId, distributorOrganisationId: organisation, locale } })).content);
     const en = await pdf(org.rhein!, 'en');
@@ -277,7 +277,7 @@ describe('field safety notice revisions (update / follow-up)', () => {
     expect(en).toContain('a reply you already gave stands');
   });
 
-  it('revisions are permanent and verified with the other recall records; a closed recall takes none', async () => {
+  it('revisions are permanent and verified with the other recall records; a closed recall takes none [REQ-MDCG-FSN-02]', async () => {
     await expect(t.db.run("UPDATE recall_notice_revisions SET payload = '{}'")).rejects.toThrow(/permanent/);
     await expect(t.db.run('DELETE FROM recall_notice_revisions')).rejects.toThrow(/permanent/);
     const records = await verifyRecordHashes(t.db);

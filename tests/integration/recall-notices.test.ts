@@ -173,7 +173,7 @@ describe('recall notices and signed replies', () => {
     await t.db.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [as.qa!.userId]);
   });
 
-  it('a signed recall records its consignees from the shipments, the signature and recall.created', async () => {
+  it('a signed recall records its consignees from the shipments, the signature and recall.created [REQ-TRACE-01]', async () => {
     const created = await createRecall(t.ctx, as.qa!, rp, { ...newRecall(), credential: { password: demoPassword } });
     recallId = created.recallId;
     expect(created).toMatchObject({ consignees: 3, lines: 4, units: 145 });
@@ -500,7 +500,7 @@ describe('recall notices and signed replies', () => {
     expect(alpen.map((r) => r.subject).join()).not.toContain('Empfangsbestätigung');
   });
 
-  it('close refused with open consignees (counts and names as the problem); QA closes with a signed override reason and the figures; replies are refused after it', async () => {
+  it('close refused with open consignees (counts and names as the problem); QA closes with a signed override reason and the figures; replies are refused after it [REQ-P11-SEQ-01] [REQ-RCL-TERM-01]', async () => {
     expect((await refusal(closeRecall(t.ctx, as.distributor!, rp, { recallId, reason: 'done', credential: { password: demoPassword } }))).code).toBe('forbidden');
     const blank = await refusal(closeRecall(t.ctx, as.qa!, rp, { recallId, reason: ' ', credential: { password: '' } }));
     expect(blank.problems).toEqual({ reason: { code: 'recalls.closeReasonRequired' }, password: { code: 'signatures.passwordRequired' } });

@@ -102,7 +102,7 @@ describe('recall notices passed on to customers', () => {
     await server?.stop();
   });
 
-  it('the distributor passes its notice on to a hospital and a pharmacy; each gets a mail with its own link', async () => {
+  it('the distributor passes its notice on to a hospital and a pharmacy; each gets a mail with its own link [REQ-RCL-DEPTH-01]', async () => {
     const reply = await markup(await as.distributor.get(`/recalls/${recallId}/reply`));
     expect(reply).toContain(`recalls/${recallId}/pass-on" data-testid="pass-on-link"`);
     const page = await as.distributor.get(`/recalls/${recallId}/pass-on`);
@@ -205,7 +205,7 @@ describe('recall notices passed on to customers', () => {
     await expect(db.run("UPDATE recall_onward_notices SET email = 'x@evil.example'")).rejects.toThrow(/never edited/);
   });
 
-  it("the manufacturer's dashboard shows level 2 reached, its counts, and the depth asked for", async () => {
+  it("the manufacturer's dashboard shows level 2 reached, its counts, and the depth asked for [REQ-RCL-DEPTH-01]", async () => {
     const html = await markup(await as.qa.get(`/recalls/${recallId}`));
     expect(html).toMatch(/data-testid="depth-asked">User level/);
     expect(html).toMatch(/data-testid="depth-reached">User level/);
@@ -345,7 +345,7 @@ describe('recall notices passed on to customers', () => {
     expect(await db.get('SELECT (SELECT count(*) FROM recall_onward_notices) AS notices, (SELECT count(*) FROM mail_messages) AS mails')).toEqual(before);
   });
 
-  it('a revised notice reaches every customer the notice was passed on to, each with its own link to the notice as it now stands; audited', async () => {
+  it('a revised notice reaches every customer the notice was passed on to, each with its own link to the notice as it now stands; audited [REQ-RCL-DEPTH-01] [REQ-MDCG-FSN-02]', async () => {
     const customers = await db.all<{ id: string; email: string; name: string }>('SELECT id, email, name FROM recall_onward_notices WHERE recall_id = ? ORDER BY email', [recallId]);
     expect(customers.length).toBe(4);
     const issued = await issueNoticeRevision(ctx, await actorFor(db, 'qa@meridian-medical.example'), { id: 'localhost', name: 'Lotbridge', origin: server.url }, {

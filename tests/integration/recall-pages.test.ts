@@ -184,7 +184,7 @@ describe('recall pages', () => {
     expect(await count('recalls')).toBe(before);
   });
 
-  it('refuses a wrong password without recording anything', async () => {
+  it('refuses a wrong password without recording anything [REQ-P11-ESIG-03]', async () => {
     const before = { recalls: await count('recalls'), signatures: await count('signatures') };
     const res = await post(as.qa, '/recalls/new?/create', recallForm({ password: 'not-my-password' }));
     const page = await html(res);
@@ -325,7 +325,7 @@ describe('recall pages', () => {
     expect(await db.get("SELECT COUNT(*) AS n FROM mail_messages WHERE entity_type = 'recall_notice'")).toEqual({ n: 0 });
   });
 
-  it('sends the notices only when QA confirms the review, then shows the status line and the dashboard', async () => {
+  it('sends the notices only when QA confirms the review, then shows the status line and the dashboard [REQ-P11-SEQ-01]', async () => {
     const unconfirmed = await post(as.qa, `/recalls/${recallId}?/send`, []);
     const unconfirmedPage = await html(unconfirmed);
     expect(unconfirmed.status).toBe(400);

@@ -153,7 +153,7 @@ describe('recall records that cannot change silently', () => {
     expect(pdfText(new Uint8Array(await receipt.arrayBuffer()))).not.toContain('RECORD ALTERED');
   });
 
-  it('an attacker with SQL is refused: signed content is never updated or deleted, state only moves forward', async () => {
+  it('an attacker with SQL is refused: signed content is never updated or deleted, state only moves forward [REQ-P11-REC-02]', async () => {
     const before = await fingerprint();
     const refused: [string, RegExp][] = [
       ["UPDATE recalls SET payload = json_set(payload, '$.reason', 'Cosmetic only') WHERE id = ?", /a recall is never edited/],
@@ -192,7 +192,7 @@ describe('recall records that cannot change silently', () => {
     expect(await fingerprint()).toEqual(before);
   });
 
-  it('a change made after dropping the triggers is named by audit verify and shown on the pages', async () => {
+  it('a change made after dropping the triggers is named by audit verify and shown on the pages [REQ-P11-REC-01]', async () => {
     await raw.executeMultiple(`
       DROP TRIGGER recall_acknowledgement_lots_no_update;
       UPDATE recall_acknowledgement_lots SET on_hand = 0, quarantined = 0 WHERE acknowledgement_id = '${ackId}' AND lot = 'L-R1';

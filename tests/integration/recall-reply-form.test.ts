@@ -107,7 +107,7 @@ describe('the MDCG 2023-3 customer reply', () => {
     ]);
   });
 
-  it("refuses a reply without the signer's function and phone, or without the two answers, each problem on its field", async () => {
+  it("refuses a reply without the signer's function and phone, or without the two answers, each problem on its field [REQ-MDCG-REPLY-01]", async () => {
     const e = await refusal(
       submitAcknowledgement(t.ctx, as.distributor!, rp, reply({ form: { actionsCompleted: null, customersInformed: null, contactRequested: false, question: 'Who collects the units?', signerFunction: ' ', signerPhone: '' } })),
     );
@@ -140,7 +140,7 @@ describe('the MDCG 2023-3 customer reply', () => {
     expect(await replies()).toEqual({ n: 0 });
   });
 
-  it('all actions completed: nothing on hand unquarantined or kept against a return, every unit accounted for, customers informed', async () => {
+  it('all actions completed: nothing on hand unquarantined or kept against a return, every unit accounted for, customers informed [REQ-MDCG-REPLY-01]', async () => {
     const completed = (lots: AcknowledgementInput['lots'], informed: 'yes' | 'no' | 'not_applicable' = 'yes') =>
       refusal(submitAcknowledgement(t.ctx, as.distributor!, rp, reply({ lots, form: replyForm(lots, { actionsCompleted: true, customersInformed: informed }) })));
     const [la, cat] = reply().lots as [AcknowledgementInput['lots'][number], AcknowledgementInput['lots'][number]];
@@ -163,7 +163,7 @@ describe('the MDCG 2023-3 customer reply', () => {
     expect(await replies()).toEqual({ n: 0 });
   });
 
-  it('a serial-tracked line answered per serial is checked against the serials shipped on it', async () => {
+  it('a serial-tracked line answered per serial is checked against the serials shipped on it [REQ-MDCG-REPLY-01]', async () => {
     const [la, cat] = reply().lots as [AcknowledgementInput['lots'][number], AcknowledgementInput['lots'][number]];
     const bad = await refusal(
       submitAcknowledgement(t.ctx, as.distributor!, rp, reply({
@@ -229,7 +229,7 @@ describe('the MDCG 2023-3 customer reply', () => {
     expect(status.rows.find((r) => r.gtin === catheter)).toMatchObject({ corrected: 1, accountedFor: 4 });
   });
 
-  it('the receipt PDF shows the function, phone, corrected units, serials and answers in English, Chinese and German', async () => {
+  it('the receipt PDF shows the function, phone, corrected units, serials and answers in English, Chinese and German [REQ-I18N-01]', async () => {
     const id = (await t.db.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE notice_id = ? AND version = 1', [noticeId]))!.id;
     const ack = await getAcknowledgement(t.db, null, id);
     const expected = {
@@ -267,7 +267,7 @@ describe('the MDCG 2023-3 customer reply', () => {
     expect(await t.db.get("SELECT COUNT(*) AS n FROM mail_messages WHERE purpose = 'recall.question'")).toEqual({ n: 1 });
   });
 
-  it('the new answers are part of what was signed: a phone number changed behind the application is found', async () => {
+  it('the new answers are part of what was signed: a phone number changed behind the application is found [REQ-MDCG-REPLY-01]', async () => {
     const v1 = (await t.db.get<{ id: string }>('SELECT id FROM recall_acknowledgements WHERE notice_id = ? AND version = 1', [noticeId]))!.id;
     await expect(t.db.run("UPDATE recall_acknowledgements SET signer_phone = '+49 1' WHERE id = ?", [v1])).rejects.toThrow(/permanent/);
     await t.db.run('DROP TRIGGER recall_acknowledgements_no_update');

@@ -155,7 +155,7 @@ describe('recall status report routes', () => {
     expect(admin.status).toBe(403);
     expect(await db.get('SELECT outcome FROM recall_effectiveness_checks WHERE recall_id = ?', [recallId])).toEqual({ outcome: 'effective' });
   });
-  it('QA sets the estimated completion date (audited); the status report shows it; nobody else can', async () => {
+  it('QA sets the estimated completion date (audited); the status report shows it; nobody else can [REQ-RCL-STATUS-01]', async () => {
     const anonymous = new BrowserClient(server.url);
     const signedOut = await anonymous.postForm(`/recalls/${recallId}?/estimate`, { estimatedCompletionOn: '2030-01-31' });
     expect(signedOut.status).toBe(303);
@@ -179,7 +179,7 @@ describe('recall status report routes', () => {
     expect(csv).toContain('# estimated_completion_on,2030-01-31\r\n');
   });
 
-  it('the termination request package (21 CFR 7.55): manufacturer staff download it; anyone else is refused', async () => {
+  it('the termination request package (21 CFR 7.55): manufacturer staff download it; anyone else is refused [REQ-RCL-TERM-01]', async () => {
     for (const who of ['qa', 'admin'] as const) {
       const res = await clients[who].get(`/recalls/${recallId}/termination.pdf`);
       expect(res.status, who).toBe(200);

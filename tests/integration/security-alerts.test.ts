@@ -14,7 +14,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 describe('security alerts', () => {
-  it('show the manufacturer an account locked by repeated failed sign-ins, for a week', async () => {
+  it('show the manufacturer an account locked by repeated failed sign-ins, for a week [REQ-P11-PWD-02]', async () => {
     const supplier = demo('supplier_user');
     const admin = await actorFor(t.db, demo('manufacturer_admin').email);
     expect(await listSecurityAlerts(t.ctx, admin)).toEqual([]);

@@ -86,7 +86,7 @@ describe('sessions (shared/auth/session.ts) on a real database with a controlled
     expect(await validate(token), 'valid 40 s after the last request').not.toBeNull();
   });
 
-  it('ends after 15 minutes without activity: row deleted, timeout audited', async () => {
+  it('ends after 15 minutes without activity: row deleted, timeout audited [REQ-P11-SESSION-01]', async () => {
     const { t, newSession, validate, sessionRow, endings, user, org } = await withUser();
     const { token, session } = await newSession();
     t.clock.advance(5 * minute);
@@ -112,7 +112,7 @@ describe('sessions (shared/auth/session.ts) on a real database with a controlled
     expect(await endings()).toHaveLength(1);
   });
 
-  it('ends at the absolute ceiling however active the user is', async () => {
+  it('ends at the absolute ceiling however active the user is [REQ-P11-SESSION-01]', async () => {
     const policy = { ...defaultPolicy, sessionMaxMs: 2 * 3_600_000 };
     const { t, newSession, validate, sessionRow, endings } = await withUser(policy);
     const { token, session } = await newSession();
@@ -129,7 +129,7 @@ describe('sessions (shared/auth/session.ts) on a real database with a controlled
     expect((await endings()).map((e) => e.reason)).toEqual(['session lifetime reached']);
   });
 
-  it('ends the session of a user who was disabled', async () => {
+  it('ends the session of a user who was disabled [REQ-P11-SESSION-01]', async () => {
     const { t, newSession, validate, endings, user } = await withUser();
     const { token } = await newSession();
     await t.db.run('UPDATE users SET disabled_at = ? WHERE id = ?', [t.clock.now().toISOString(), user.id]);
@@ -138,7 +138,7 @@ describe('sessions (shared/auth/session.ts) on a real database with a controlled
     expect((await endings()).map((e) => e.reason)).toEqual(['user disabled or no longer a member']);
   });
 
-  it('stores only the SHA-256 of the secret, never the secret or the token', async () => {
+  it('stores only the SHA-256 of the secret, never the secret or the token [REQ-P11-SESSION-01]', async () => {
     const { t, newSession } = await withUser();
     const { token, session } = await newSession();
     const secret = token.split('.')[1]!;

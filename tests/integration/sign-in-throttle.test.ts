@@ -226,7 +226,7 @@ describe('the login form and the unlock action over HTTP', () => {
     expect(elsewhere.status).toBe(303);
   });
 
-  it('lets only an administrator unlock, audited; anonymous, supplier and distributor are refused', async () => {
+  it('lets only an administrator unlock, audited; anonymous, supplier and distributor are refused [REQ-P11-PWD-02]', async () => {
     const qaId = (await db.get<{ id: string }>('SELECT id FROM users WHERE email = ?', [qa.email]))!.id;
     const anonymous = new BrowserClient(server.url);
     const res = await anonymous.postForm('/home?/unlock', { userId: qaId });

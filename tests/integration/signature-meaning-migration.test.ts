@@ -89,7 +89,7 @@ describe('migration 0019: signatures.meaning gains rejection', () => {
     expect(await signaturesTable()).toBe(widened);
   });
 
-  it('the triggers still refuse UPDATE and DELETE', async () => {
+  it('the triggers still refuse UPDATE and DELETE [REQ-P11-REC-02]', async () => {
     await expect(db.run("UPDATE signatures SET meaning = 'approval' WHERE id = 'sig_mig_review'")).rejects.toThrow(/permanent: UPDATE refused/);
     await expect(db.run("DELETE FROM signatures WHERE id = 'sig_mig_review'")).rejects.toThrow(/permanent: DELETE refused/);
   });

@@ -48,7 +48,7 @@ describe('tenant isolation in the portal', () => {
     expect(html).toContain(supplier.email);
   });
 
-  it("answers 404 for another organisation's page and reveals nothing of it", async () => {
+  it("answers 404 for another organisation's page and reveals nothing of it [REQ-P11-ACCESS-01]", async () => {
     for (const other of [ids.org.distributor, ids.org.manufacturer]) {
       const res = await asSupplier.get(`/organisations/${other.id}`);
       expect(res.status, other.name).toBe(404);
@@ -62,7 +62,7 @@ describe('tenant isolation in the portal', () => {
     expect(missing.status).toBe(404);
   });
 
-  it("refuses to remove another user's passkey, which stays in the database", async () => {
+  it("refuses to remove another user's passkey, which stays in the database [REQ-P11-ESIG-04]", async () => {
     const theirs = await insertPasskey(db, ids.user[distributor.email]!.id, 'Jonas YubiKey');
 
     const res = await asSupplier.postForm('/account/passkeys?/remove', { id: theirs });
@@ -85,7 +85,7 @@ describe('tenant isolation in the portal', () => {
     });
   });
 
-  it("lists only the signed-in user's passkeys", async () => {
+  it("lists only the signed-in user's passkeys [REQ-P11-PASSKEY-01]", async () => {
     await insertPasskey(db, ids.user[distributor.email]!.id, 'Jonas laptop');
     await insertPasskey(db, ids.user[supplier.email]!.id, 'Wang tablet');
 
@@ -115,7 +115,7 @@ describe('tenant isolation in the portal', () => {
     expect(all).toContain('data-testid="chain-status"');
   });
 
-  it('sends an anonymous visitor of /home to the login page, remembering where they were going', async () => {
+  it('sends an anonymous visitor of /home to the login page, remembering where they were going [REQ-P11-ACCESS-01]', async () => {
     const anonymous = new BrowserClient(server.url);
     const res = await anonymous.get('/home');
     expect(res.status).toBe(303);
@@ -205,7 +205,7 @@ describe('tenant isolation in the use cases', () => {
     expect(own.members.map((m) => m.email)).toEqual([supplier.email]);
   });
 
-  it("listAuditTrail gives a supplier its organisation's entries only, and the manufacturer all of them", async () => {
+  it("listAuditTrail gives a supplier its organisation's entries only, and the manufacturer all of them [REQ-P11-ACCESS-01]", async () => {
     const all = await t.db.all<{ organisation_id: string }>('SELECT organisation_id FROM audit_log');
     const supplierCount = all.filter((e) => e.organisation_id === ids.org.supplier.id).length;
     expect(supplierCount).toBeGreaterThan(0);
@@ -226,7 +226,7 @@ describe('tenant isolation in the use cases', () => {
     );
   });
 
-  it("removePasskey and listPasskeys never reach another user's passkey", async () => {
+  it("removePasskey and listPasskeys never reach another user's passkey [REQ-P11-ESIG-04]", async () => {
     const theirs = await insertPasskey(t.db, ids.user[distributor.email]!.id, 'Jonas key');
 
     const rp = { id: 'localhost', name: 'Lotbridge', origin: 'http://localhost:3000' };

@@ -105,7 +105,7 @@ describe('dates judged in the organisation time zone (use cases, fixed clock)', 
     expect(before.problems).toMatchObject({ actionsDeadline: { code: 'recallDue.actionsBeforeReply' } });
   });
 
-  it("a deadline date ends at midnight in QA's zone, stored in UTC, signed with its zone, and verifies", async () => {
+  it("a deadline date ends at midnight in QA's zone, stored in UTC, signed with its zone, and verifies [REQ-TIME-01]", async () => {
     t.clock.set('2026-03-02T09:00:00.000Z');
     const { recallId } = await createRecall(t.ctx, await as('qa'), rp, { ...recall({}), credential: { password } });
     const row = await t.db.get<{ response_deadline: string; actions_deadline: string; payload: string }>('SELECT response_deadline, actions_deadline, payload FROM recalls WHERE id = ?', [recallId]);
@@ -145,7 +145,7 @@ describe('dates judged in the organisation time zone (use cases, fixed clock)', 
     expect(await t.db.get('SELECT response_deadline FROM recalls WHERE id = ?', [recallId])).toEqual({ response_deadline: '2026-03-29T21:59:59.999Z' });
   });
 
-  it("a US distributor reads the deadline in its own zone, named, in the notice mail and the notice PDF; a Berlin one in Berlin's", async () => {
+  it("a US distributor reads the deadline in its own zone, named, in the notice mail and the notice PDF; a Berlin one in Berlin's [REQ-TIME-01]", async () => {
     const recallId = (await t.db.get<{ id: string }>("SELECT id FROM recalls WHERE recall_number = 'TZ-1'"))!.id;
     await sendRecallNotices(t.ctx, await as('qa'), { recallId, portalUrl });
     const body = async (to: string) => {

@@ -58,7 +58,7 @@ describe('user administration use cases', () => {
     expect(await findOrganisation(t.db, 'Nobody GmbH')).toBeUndefined();
   });
 
-  it('an invitation link lapses after 72 hours', async () => {
+  it('an invitation link lapses after 72 hours [REQ-P11-PWD-03]', async () => {
     await inviteUser(t.ctx, alpenAdmin, { email: 'late@alpen-med.example', displayName: 'Late Comer', role: 'distributor_user', administers: false, portalUrl: 'http://portal.test', locale: 'en' });
     const token = await tokenFor('late@alpen-med.example');
     t.clock.advance(72 * 3_600_000 - 1000);

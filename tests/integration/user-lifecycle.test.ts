@@ -75,7 +75,7 @@ describe('user lifecycle in the portal', () => {
     expect(list).toContain('Alpen Medizintechnik AG');
   });
 
-  it('the invitee sets the first password through the link once; then the link is dead', async () => {
+  it('the invitee sets the first password through the link once; then the link is dead [REQ-P11-PWD-03]', async () => {
     const invited = await as.admin.postForm('/users?/invite', { email: 'Admin@Alpen-Med.example', displayName: 'Heidi Frei', role: 'distributor_user', organisationId: alpen, administers: 'yes' });
     expect(invited.status).toBe(200);
     const user = (await db.get<{ id: string; password_hash: string | null }>('SELECT id, password_hash FROM users WHERE email = ?', [alpenAdmin]))!;
@@ -142,7 +142,7 @@ describe('user lifecycle in the portal', () => {
     for (const email of [rheinUser, rheinAdmin, alpenAdmin, 'lager@alpen-med.example', qa]) expect(all).toContain(email);
   });
 
-  it("a disabled user's session cookie stops working on the next request, and they cannot sign in until enabled", async () => {
+  it("a disabled user's session cookie stops working on the next request, and they cannot sign in until enabled [REQ-P11-PWD-03]", async () => {
     const target = await userId(rheinUser);
     const home = await as.rheinUser.get('/home');
     expect(home.status).toBe(200);
@@ -185,7 +185,7 @@ describe('user lifecycle in the portal', () => {
     expect(await self.text()).toContain('You cannot disable your own account.');
   });
 
-  it('every new route refuses another organisation’s administrator, a member without the right, another role and an anonymous visitor', async () => {
+  it('every new route refuses another organisation’s administrator, a member without the right, another role and an anonymous visitor [REQ-P11-ACCESS-02]', async () => {
     const target = await userId(rheinUser);
     const lager = await userId('lager@alpen-med.example');
     const before = await db.get('SELECT (SELECT COUNT(*) FROM users) AS users, (SELECT COUNT(*) FROM organisations) AS orgs, (SELECT COUNT(*) FROM user_invitations) AS invitations');
@@ -261,7 +261,7 @@ describe('user lifecycle in the portal', () => {
     expect((await as.alpenAdmin.postForm('/users?/reinvite', { userId: await userId('lager@alpen-med.example') })).status).toBe(409);
   });
 
-  it('a user changes their own password with the current one; their other sessions end, this one stays', async () => {
+  it('a user changes their own password with the current one; their other sessions end, this one stays [REQ-P11-PWD-03]', async () => {
     const me = new BrowserClient(server.url);
     await me.signInOrThrow(rheinUser, demoPassword);
     const elsewhere = new BrowserClient(server.url);

@@ -111,7 +111,7 @@ const ms = (iso: string | null) => {
 const headersOf = (a: Arrival) => Object.fromEntries(Object.entries(a.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
 
 describe('delivery format and attempt records', () => {
-  it('POSTs {type, timestamp, data + aggregate} with webhook-id = outbox id, verified by standardwebhooks, and records the attempt', async () => {
+  it('POSTs {type, timestamp, data + aggregate} with webhook-id = outbox id, verified by standardwebhooks, and records the attempt [REQ-WH-01]', async () => {
     const r = await erp(() => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'accepted by ERP' }));
     const ep = await endpointFor(r);
     const event = await emit('inv_1001', { type: 'invoice.submitted', data: { invoiceNumber: 'INV-1001', total: '12.50', currency: 'EUR' } });
@@ -204,7 +204,7 @@ describe('delivery format and attempt records', () => {
 });
 
 describe('ordering', () => {
-  it('delivers each aggregate strictly in sequence under random answer delays while lanes run in parallel', async () => {
+  it('delivers each aggregate strictly in sequence under random answer delays while lanes run in parallel [REQ-WH-03]', async () => {
     const r = await erp(() => ({ status: 204, delayMs: 3 + Math.floor(Math.random() * 25) }));
     await endpointFor(r);
     const aggregates = ['inv_a', 'inv_b', 'inv_c', 'inv_d', 'inv_e', 'inv_f'];
@@ -549,7 +549,7 @@ describe('secret rotation', () => {
     return { r, ep, oldSecret, rotated };
   }
 
-  it('signs with old and new secret during the overlap, each signature verifiable alone, then with the new one only', async () => {
+  it('signs with old and new secret during the overlap, each signature verifiable alone, then with the new one only [REQ-WH-01]', async () => {
     const { r, oldSecret, rotated } = await rotationSetUp();
     expect(rotated.oldExpiresAt).toBe(new Date(t.clock.now().getTime() + 2 * 3_600_000).toISOString());
     const secrets = (await listWebhookEndpoints(t.ctx, admin)).endpoints[0]!.secrets;

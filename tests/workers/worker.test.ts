@@ -51,7 +51,7 @@ describe('the Worker', () => {
     });
   });
 
-  it('signs the demo supplier in with its password (argon2id on workerd) and refuses a wrong one', async () => {
+  it('signs the demo supplier in with its password (argon2id on workerd) and refuses a wrong one [REQ-P11-PWD-01]', async () => {
     const wrong = browser();
     const refused = await wrong.signIn(supplier.email, 'not-the-password');
     expect(refused.status).toBe(401);
