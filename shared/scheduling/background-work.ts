@@ -19,7 +19,7 @@ import { renderRecallAttachment } from '../recalls/render-recall-attachment.ts';
 import type { Poster } from '../webhooks/http-post.ts';
 import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { createSelfCheckScheduler, type SelfCheck } from '../validation/self-check.ts';
-import { auditChainCheck, signedRecordsCheck } from '../validation/self-checks.ts';
+import { dataChecks } from '../validation/self-checks.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 
 export interface BackgroundDeps {
@@ -63,7 +63,7 @@ export function createBackgroundWork(app: AppContext, deps: BackgroundDeps): Bac
   const recallFollowUps = createRecallFollowUpScheduler({ ctx: app, log, portalUrl: deps.portalUrl });
   const auditCheck = createAuditCheckScheduler({ ctx: app, log });
   // The validation self-check (IQ and PQ): looks every hour, runs nightly at 02:00 UTC.
-  const validationSelfCheck = createSelfCheckScheduler({ ctx: app, log, checks: deps.selfChecks ?? [auditChainCheck, signedRecordsCheck] });
+  const validationSelfCheck = createSelfCheckScheduler({ ctx: app, log, checks: deps.selfChecks ?? [dataChecks] });
   // New purchase order versions to suppliers that exchange EDI, as ORDERS over AS2: every 30 s.
   const ordersToEdiPartners = createPeriodicTask({
     name: 'ORDERS to EDI partners',

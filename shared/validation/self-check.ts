@@ -8,11 +8,11 @@ import { newId } from '../ids.ts';
 import { createPeriodicTask, type PeriodicTask } from '../scheduling/periodic-task.ts';
 import type { ValidationCheck, ValidationPart } from './report.ts';
 
-/** One check the self-check runs: its id and part (named before it runs, so a crash is reported under them). */
+/** What the self-check runs: one or more checks, under an id and part named before it runs (a crash is reported under them). */
 export interface SelfCheck {
   id: string;
   part: ValidationPart;
-  run(ctx: UseCaseContext): Promise<ValidationCheck>;
+  run(ctx: UseCaseContext): Promise<ValidationCheck | ValidationCheck[]>;
 }
 
 export interface SelfCheckRun {
@@ -33,7 +33,7 @@ export async function runSelfCheck(ctx: UseCaseContext, checks: readonly SelfChe
   const results: ValidationCheck[] = [];
   for (const check of checks) {
     try {
-      results.push(await check.run(ctx));
+      results.push(...[await check.run(ctx)].flat());
     } catch (e) {
       results.push({
         id: check.id,

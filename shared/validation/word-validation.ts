@@ -17,8 +17,8 @@ export function wordFinding(locale: Locale, finding: Finding): string {
   return translate(locale, 'validationPortal.finding.unknown', { code: finding.code });
 }
 
-/** A check's name (`validationPortal.check.<id>`), or "Check <id>" for one the catalogue does not name. */
+/** A check's name (`validation.check.<id>`, the CLI's), or "Check <id>" for one the catalogue does not name. */
 export function wordCheck(locale: Locale, id: string): string {
-  const key = `validationPortal.check.${id}`;
+  const key = `validation.check.${id}`;
   return isKey(key) ? translate(locale, key) : translate(locale, 'validationPortal.check.other', { id });
 }

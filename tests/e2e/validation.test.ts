@@ -62,7 +62,7 @@ describe('QA approves a failed validation report with its deviation; the adminis
     const form = page.getByTestId('approve-form');
     await form.getByLabel('Report (JSON)').setInputFiles(file(pkg.json, 'application/json'));
     await form.getByLabel('Report (PDF)').setInputFiles(file(pkg.pdf, 'application/pdf'));
-    await form.getByLabel('Checksums (SHA256SUMS)').setInputFiles(file(pkg.checksums, 'text/plain'));
+    await form.getByLabel('Checksums (report.sha256)').setInputFiles(file(pkg.checksums, 'text/plain'));
     await form.getByLabel('Your password').fill(demoPassword);
     await postsForm(page, '/validation', () => form.getByRole('button', { name: 'Sign and approve' }).click()).catch((e: Error) => {
       if (!/HTTP 400/.test(e.message)) throw e;
@@ -77,7 +77,7 @@ describe('QA approves a failed validation report with its deviation; the adminis
     const form = page.getByTestId('approve-form');
     await form.getByLabel('Report (JSON)').setInputFiles(file(pkg.json, 'application/json'));
     await form.getByLabel('Report (PDF)').setInputFiles(file(pkg.pdf, 'application/pdf'));
-    await form.getByLabel('Checksums (SHA256SUMS)').setInputFiles(file(pkg.checksums, 'text/plain'));
+    await form.getByLabel('Checksums (report.sha256)').setInputFiles(file(pkg.checksums, 'text/plain'));
     await form.getByLabel('Deviation accepted').fill(deviation);
     await form.getByLabel('Your password').fill(demoPassword);
     await postsForm(page, '/validation', () => form.getByRole('button', { name: 'Sign and approve' }).click());
@@ -99,7 +99,7 @@ describe('QA approves a failed validation report with its deviation; the adminis
       {
         id: 'iq.triggers',
         part: 'IQ',
-        run: async () => ({ id: 'iq.triggers', part: 'IQ', status: 'fail', facts: { expected: 101, present: 100 }, findings: [{ code: 'validationPortal.finding.triggerMissing', params: { trigger: 'signatures_no_delete' } }] }),
+        run: async () => ({ id: 'iq.triggers', part: 'IQ', status: 'fail', facts: { expected: 101, present: 100 }, findings: [{ code: 'validation.trigger_missing', params: { trigger: 'signatures_no_delete' } }] }),
       },
       { id: 'pq.audit_chain', part: 'PQ', run: async () => ({ id: 'pq.audit_chain', part: 'PQ', status: 'pass', facts: { entries: 40 }, findings: [] }) },
     ]);
@@ -107,7 +107,7 @@ describe('QA approves a failed validation report with its deviation; the adminis
     await signInAsDemo(page, admin.email);
     const entry = page.locator('[data-kind="validationDrift"]');
     expect(await entry.textContent()).toContain('Validation self-check: drift found');
-    expect(await entry.textContent()).toContain('The protective trigger signatures_no_delete is missing from the database');
+    expect(await entry.textContent()).toContain('The protective trigger signatures_no_delete is missing from the database.');
     await page.screenshot({ path: '/tmp/lotbridge-validation-home-en.png', fullPage: true });
     await entry.getByRole('link', { name: /signatures_no_delete/ }).click();
     await page.waitForURL((url) => url.pathname === '/validation');
@@ -121,7 +121,7 @@ describe('QA approves a failed validation report with its deviation; the adminis
     expect(await page.getByTestId('summary').textContent()).toContain('未通过的检查：1 / 3');
     await page.screenshot({ path: '/tmp/lotbridge-validation-admin-zh.png', fullPage: true });
     await page.goto('/home');
-    expect(await page.locator('[data-kind="validationDrift"]').textContent()).toContain('数据库中缺少保护性触发器 signatures_no_delete');
+    expect(await page.locator('[data-kind="validationDrift"]').textContent()).toContain('数据库中缺少保护性触发器 signatures_no_delete。');
     await page.screenshot({ path: '/tmp/lotbridge-validation-home-zh.png', fullPage: true });
   });
 });

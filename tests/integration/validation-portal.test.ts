@@ -1,5 +1,5 @@
 // Validation reports in the portal and the nightly self-check (issue 19) against a real SQLite
-// file seeded with the demo: QA uploads a package (report.json, report.pdf, SHA256SUMS) and
+// file seeded with the demo: QA uploads a package (report.json, report.pdf, report.sha256) and
 // approves it signed with meaning approval (a failed report only with its deviation stated);
 // malformed JSON and a PDF that is not its checksum are refused with field problems, nothing
 // stored; only the manufacturer's QA uploads, suppliers and distributors do not see the page.
@@ -15,13 +15,15 @@ import { approveValidationReport, validationReportHash, type ValidationApprovalI
 import { listValidationReports } from '../../shared/validation/list-validation-reports.ts';
 import { readValidationFile } from '../../shared/validation/read-validation-file.ts';
 import { createSelfCheckScheduler, runSelfCheck, type SelfCheck } from '../../shared/validation/self-check.ts';
-import { selfChecks, triggersOfMigrations } from '../../shared/validation/self-checks.ts';
+import { dataChecks, nightlyChecks } from '../../shared/validation/self-checks.ts';
+import { installKeys } from '../../shared/keys/install-keys.ts';
+import { readMigrationSources } from '../../shared/validation/read-installation.ts';
 import { wordFinding } from '../../shared/validation/word-validation.ts';
+import { translate } from '../../shared/i18n/index.ts';
 import { adminWorkList } from '../../shared/home/admin-work-list.ts';
 import { qaWorkList } from '../../shared/home/qa-work-list.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
-import { readMigrations } from '../../shared/db/migrate.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { createLogger } from '../../shared/log.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -63,6 +65,8 @@ const count = async (table: string) => (await t.db.get<{ n: number }>(`SELECT CO
 beforeAll(async () => {
   t = await testDatabase();
   await seedDemo(t.ctx);
+  // Keys installed, as `lotbridge migrate` leaves a production database (the IQ checks ask for them).
+  await installKeys(t.ctx);
   const other = (await createOrganisation(t.ctx, by, { name: 'Other Maker GmbH', kind: 'manufacturer' })).id;
   await addUser(t.ctx, by, { ...otherQa, role: 'manufacturer_qa', organisationId: other });
   as.qa = await actorFor(t.db, demo('manufacturer_qa').email);
@@ -148,12 +152,12 @@ describe('approveValidationReport', () => {
     expect(mismatch.problems).toEqual({ pdf: { code: 'validationPortal.checksumMismatch', params: expect.objectContaining({ name: 'report.pdf' }) } });
     const edited = new Uint8Array([...pkg.json.bytes.slice(0, -1), 0x20, 0x7d]);
     expect((await refusal(approve({ ...pkg, json: { name: 'report.json', bytes: edited } }))).problems).toMatchObject({ json: { code: 'validationPortal.checksumMismatch' } });
-    const noSums = { name: 'SHA256SUMS', bytes: new TextEncoder().encode('nothing here\n') };
+    const noSums = { name: 'report.sha256', bytes: new TextEncoder().encode('nothing here\n') };
     expect((await refusal(approve({ ...pkg, checksums: noSums }))).problems).toEqual({ checksums: { code: 'validationPortal.checksumsUnreadable' } });
     // A "PDF" that is not one, with its right checksum: refused as any uploaded PDF would be.
     const text = new TextEncoder().encode('not a pdf');
     const sums = new TextEncoder().encode(`${sha(text)}  report.pdf\n${new TextDecoder().decode(pkg.checksums.bytes).split('\n')[0]}\n`);
-    expect((await refusal(approve({ json: pkg.json, pdf: { name: 'report.pdf', bytes: text }, checksums: { name: 'SHA256SUMS', bytes: sums } }))).problems).toEqual({
+    expect((await refusal(approve({ json: pkg.json, pdf: { name: 'report.pdf', bytes: text }, checksums: { name: 'report.sha256', bytes: sums } }))).problems).toEqual({
       pdf: { code: 'files.notPdf' },
     });
     expect(await count('stored_files')).toBe(before);
@@ -211,19 +215,16 @@ describe('approveValidationReport', () => {
 });
 
 describe('the nightly self-check', () => {
-  const checks = async () => selfChecks(await readMigrations(migrationsDir));
+  const { files, sha256Sums } = readMigrationSources(migrationsDir);
+  const checks = async () => nightlyChecks({ migrations: files, sha256Sums }, { policy: defaultPolicy, publicUrl: undefined, trustProxy: false });
+  // The IQ clock check reads ours against the database's: the runs of every check are on the real clock.
+  const live = () => ({ ...t.ctx, clock: systemClock });
   const drift = async (list: Promise<{ entries: { kind: string; count: number; items: unknown[] }[] }>) => (await list).entries.find((e) => e.kind === 'validationDrift')!;
-
-  it('knows the protective triggers from the migrations (created and not dropped again)', async () => {
-    const triggers = triggersOfMigrations(await readMigrations(migrationsDir));
-    expect(triggers).toEqual(expect.arrayContaining(['signatures_no_update', 'stored_files_no_delete', 'validation_reports_no_update', 'lot_inspections_no_delete']));
-    expect(triggersOfMigrations([{ name: '0001_a.sql', sql: 'CREATE TRIGGER a_no_update BEFORE UPDATE ON a BEGIN SELECT 1; END;' }, { name: '0002_b.sql', sql: 'DROP TRIGGER IF EXISTS a_no_update;' }])).toEqual([]);
-  });
 
   it('runs once across two instances on one database, then not again before the next night', async () => {
     const other = openDb(t.url);
     try {
-      const list = await checks();
+      const list = [dataChecks];
       const first = createSelfCheckScheduler({ ctx: t.ctx, log, checks: list });
       const second = createSelfCheckScheduler({ ctx: { ...t.ctx, db: other }, log, checks: list });
       const before = await count('validation_self_checks');
@@ -250,35 +251,45 @@ describe('the nightly self-check', () => {
     const list = await checks();
     const sql = (await t.db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'signatures_no_delete'"))!.sql;
     await t.db.run('DROP TRIGGER signatures_no_delete');
-    const run = await runSelfCheck(t.ctx, list);
+    const run = await runSelfCheck(live(), list);
     expect(run.passed).toBe(false);
-    expect(run.checks.find((c) => c.id === 'iq.triggers')).toMatchObject({ status: 'fail', findings: [{ code: 'validationPortal.finding.triggerMissing', params: { trigger: 'signatures_no_delete' } }] });
+    expect(run.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['iq.triggers']);
+    expect(run.checks.find((c) => c.id === 'iq.triggers')).toMatchObject({ status: 'fail', findings: [{ code: 'validation.trigger_missing', params: { trigger: 'signatures_no_delete' } }] });
     for (const home of [adminWorkList(t.ctx, as.admin), qaWorkList(t.ctx, as.qa, { graceDays: 14 })]) {
       const entry = await drift(home);
-      expect(entry).toMatchObject({ count: 1, href: '/validation#self-check', items: [{ id: 'iq.triggers', when: 'failed', overdue: false, finding: { code: 'validationPortal.finding.triggerMissing' } }] });
+      expect(entry).toMatchObject({ count: 1, href: '/validation#self-check', items: [{ id: 'iq.triggers', when: 'failed', overdue: false, finding: { code: 'validation.trigger_missing' } }] });
     }
     const item = (await drift(adminWorkList(t.ctx, as.admin))).items[0] as { finding: { code: string; params: Record<string, string> } };
-    expect(wordFinding('en', item.finding)).toBe('The protective trigger signatures_no_delete is missing from the database: records it protects can be changed or deleted.');
-    expect(wordFinding('zh-CN', item.finding)).toContain('signatures_no_delete');
-    expect(wordFinding('zh-CN', item.finding)).toContain('触发器');
+    // Worded from validate19's catalogue (validation.problem.trigger_missing), in each language.
+    expect(wordFinding('en', item.finding)).toBe(translate('en', 'validation.problem.trigger_missing', { trigger: 'signatures_no_delete' }));
+    expect(wordFinding('en', item.finding)).toContain('signatures_no_delete');
+    expect(wordFinding('zh-CN', item.finding)).toBe(translate('zh-CN', 'validation.problem.trigger_missing', { trigger: 'signatures_no_delete' }));
+    expect(wordFinding('zh-CN', item.finding)).not.toBe(wordFinding('en', item.finding));
 
-    // Restored; the next night's run passes and the alert is gone.
+    // Restored; the next run passes and the alert is gone.
     await t.db.run(sql);
-    t.clock.advance(24 * 3_600_000);
-    const scheduler = createSelfCheckScheduler({ ctx: t.ctx, log, checks: list });
-    expect(await scheduler.runOnce()).toEqual({ ran: true, result: { ran: true, passed: true, failed: [] } });
+    expect((await runSelfCheck(live(), list)).passed).toBe(true);
     expect(await drift(adminWorkList(t.ctx, as.admin))).toMatchObject({ count: 0, items: [] });
     expect(await drift(qaWorkList(t.ctx, as.qa, { graceDays: 14 }))).toMatchObject({ count: 0, items: [] });
   });
 
   it('a check that throws is a failed check with its message, and the others still run', async () => {
     const crashing: SelfCheck = { id: 'iq.clock', part: 'IQ', run: async () => { throw new Error('no time source'); } };
-    const run = await runSelfCheck(t.ctx, [crashing, ...(await checks())]);
+    const run = await runSelfCheck(live(), [crashing, ...(await checks())]);
     expect(run.passed).toBe(false);
-    expect(run.checks.map((c) => [c.id, c.status])).toEqual([['iq.clock', 'fail'], ['iq.triggers', 'pass'], ['pq.audit_chain', 'pass'], ['pq.signed_records', 'pass']]);
+    expect(run.checks.map((c) => [c.id, c.status])).toEqual([
+      ['iq.clock', 'fail'],
+      ['iq.migrations', 'pass'],
+      ['iq.triggers', 'pass'],
+      ['iq.security', 'pass'],
+      ['iq.keys', 'pass'],
+      ['iq.clock', 'pass'],
+      ['pq.audit_chain', 'pass'],
+      ['pq.signed_records', 'pass'],
+    ]);
     expect(run.checks[0]!.findings).toEqual([{ code: 'validationPortal.finding.checkFailed', params: { check: 'iq.clock', message: 'no time source' } }]);
     // Cleared again for the tests after this one.
-    expect((await runSelfCheck(t.ctx, await checks())).passed).toBe(true);
+    expect((await runSelfCheck(live(), await checks())).passed).toBe(true);
   });
 });
 
@@ -368,16 +379,16 @@ describe('the validation page over HTTP (the built portal on loopback)', () => {
     const failing: SelfCheck = {
       id: 'iq.triggers',
       part: 'IQ',
-      run: async () => ({ id: 'iq.triggers', part: 'IQ', status: 'fail', facts: {}, findings: [{ code: 'validationPortal.finding.triggerMissing', params: { trigger: 'audit_log_no_update' } }] }),
+      run: async () => ({ id: 'iq.triggers', part: 'IQ', status: 'fail', facts: {}, findings: [{ code: 'validation.trigger_missing', params: { trigger: 'audit_log_no_update' } }] }),
     };
     await runSelfCheck(ctx, [failing]);
     const admin = await markup(await clients.admin.get('/home'));
     expect(admin).toContain('data-kind="validationDrift"');
-    expect(admin).toContain('The protective trigger audit_log_no_update is missing from the database');
+    expect(admin).toContain('The protective trigger audit_log_no_update is missing from the database.');
     clients.qa.cookies.set('lang', 'zh-CN');
     const qa = await markup(await clients.qa.get('/home'));
     expect(qa).toContain('验证自检：发现偏离');
-    expect(qa).toContain('数据库中缺少保护性触发器 audit_log_no_update');
+    expect(qa).toContain('数据库中缺少保护性触发器 audit_log_no_update。');
     clients.qa.cookies.delete('lang');
     // The validation page lists the run's failing check.
     expect(await markup(await clients.admin.get('/validation'))).toContain('data-check="iq.triggers" data-status="fail"');

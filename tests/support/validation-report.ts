@@ -1,5 +1,5 @@
 // A validation package as `lotbridge validate --out DIR` writes it (report.json, report.pdf and
-// their SHA-256 in SHA256SUMS), for the portal's upload tests. The report follows
+// their SHA-256 in report.sha256), for the portal's upload tests. The report follows
 // shared/validation/report.ts; `failed` makes one IQ check and one requirement fail.
 import { createHash } from 'node:crypto';
 import type { ValidationReport } from '../../shared/validation/report.ts';
@@ -40,10 +40,10 @@ export interface ValidationPackage {
   checksums: { name: string; bytes: Uint8Array };
 }
 
-/** The three files of a package: report.json (the report, or `jsonText` as given), report.pdf and SHA256SUMS of both. */
+/** The three files of a package: report.json (the report, or `jsonText` as given), report.pdf and report.sha256 of both. */
 export async function validationPackage(report: ValidationReport | { jsonText: string }, title = 'Lotbridge validation report'): Promise<ValidationPackage> {
   const json = new TextEncoder().encode('jsonText' in report ? report.jsonText : JSON.stringify(report, null, 2));
   const pdf = await pdfBytes(title);
   const sums = `${sha256(json)}  report.json\n${sha256(pdf)}  report.pdf\n`;
-  return { json: { name: 'report.json', bytes: json }, pdf: { name: 'report.pdf', bytes: pdf }, checksums: { name: 'SHA256SUMS', bytes: new TextEncoder().encode(sums) } };
+  return { json: { name: 'report.json', bytes: json }, pdf: { name: 'report.pdf', bytes: pdf }, checksums: { name: 'report.sha256', bytes: new TextEncoder().encode(sums) } };
 }
