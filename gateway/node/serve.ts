@@ -9,7 +9,9 @@ import { ensureAs2Identity } from '../../shared/edi/identity/ensure-as2-identity
 import { createBackgroundWork } from '../../shared/scheduling/background-work.ts';
 import { ensureBuild } from './ensure-build.ts';
 import { openApp } from './open-app.ts';
-import { buildDir } from './paths.ts';
+import { buildDir, migrationsDir, rootDir } from './paths.ts';
+import { readCommit, readMigrationSources } from '../../shared/validation/read-installation.ts';
+import { nightlyChecks } from '../../shared/validation/self-checks.ts';
 import { getRequestListener } from '@hono/node-server';
 import { createGateway, isGatewayPath } from '../app.ts';
 import { requestIdFrom } from '../../shared/metrics.ts';
@@ -106,7 +108,10 @@ export async function serve(options: { port?: number; say?: (line: string) => vo
 
     // Every background worker (shared/scheduling/background-work.ts), leased in the database so
     // that several instances can share it; stopped before the database closes.
-    const background = createBackgroundWork(app, { portalUrl: url });
+    // The nightly self-check compares the database with the migrations shipped beside it (and their SHA256SUMS).
+    const { files, sha256Sums } = readMigrationSources(migrationsDir);
+    const selfChecks = nightlyChecks({ migrations: files, sha256Sums, commit: readCommit(rootDir) }, config);
+    const background = createBackgroundWork(app, { portalUrl: url, selfChecks });
     background.start();
     // Only scheme, host and path: a libsql URL may carry credentials or ?authToken=.
     log.info('listening', { url, port: actualPort, database: config.databaseUrl.replace(/\/\/[^@/]*@/, '//').replace(/\?.*$/, '') });

@@ -29,9 +29,12 @@ export interface CheckedUpload {
   contentType: StoredContentType;
 }
 
-/** What Lotbridge stores, judged by content: PDFs (certificates, reports), photos and measurement tables. */
-export type StoredContentType = 'application/pdf' | 'image/png' | 'image/jpeg' | 'text/csv';
-const extensionOf: Record<StoredContentType, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg', 'text/csv': 'csv' };
+/**
+ * What Lotbridge stores, judged by content: PDFs (certificates, reports), photos and measurement
+ * tables; a validation report's JSON (shared/validation/check-report.ts).
+ */
+export type StoredContentType = 'application/pdf' | 'image/png' | 'image/jpeg' | 'text/csv' | 'application/json';
+const extensionOf: Record<StoredContentType, string> = { 'application/pdf': 'pdf', 'image/png': 'png', 'image/jpeg': 'jpg', 'text/csv': 'csv', 'application/json': 'json' };
 
 export interface StoredFile {
   id: string;
@@ -158,15 +161,30 @@ export async function storeUpload<T>(
   andThen: (tx: Tx, file: StoredFile) => Promise<T>,
 ): Promise<{ file: StoredFile; result: T }> {
   const checked = 'checked' in upload ? upload : await checkUpload(limits, upload);
-  const [file] = await putFiles(ctx, actor, [checked]);
+  const { files, result } = await storeUploads(ctx, actor, [checked], (tx, [file]) => andThen(tx, file!));
+  return { file: files[0]!, result };
+}
+
+/**
+ * Stores several checked files the way storeUpload stores one: into the file storage, then their
+ * rows, audit entries and `andThen` in ONE transaction: all of them or none (the files are
+ * removed again when the transaction fails).
+ */
+export async function storeUploads<T>(
+  ctx: FilesContext,
+  actor: Actor,
+  uploads: CheckedUpload[],
+  andThen: (tx: Tx, files: StoredFile[]) => Promise<T>,
+): Promise<{ files: StoredFile[]; result: T }> {
+  const files = await putFiles(ctx, actor, uploads);
   try {
     const result = await ctx.db.transaction(async (tx) => {
-      await recordStoredFile(tx, ctx, actor, file!);
-      return andThen(tx, file!);
+      for (const file of files) await recordStoredFile(tx, ctx, actor, file);
+      return andThen(tx, files);
     });
-    return { file: file!, result };
+    return { files, result };
   } catch (e) {
-    await removeFiles(ctx, [file!]);
+    await removeFiles(ctx, files);
     throw e;
   }
 }

@@ -2,6 +2,7 @@ import type { UseCaseContext } from '../context.ts';
 import { requireRole, type Actor } from '../auth/actor.ts';
 import { refusedEdifact } from '../edi/message-log/list-edi-messages.ts';
 import { expiryWarningDays } from '../edi/partners/certificate-expiry.ts';
+import { validationDriftEntry } from '../validation/drift-work-entry.ts';
 import { firstFew, listHref, type WorkEntry, type WorkItem, type WorkKind, type WorkList } from './work-list.ts';
 
 interface ItemRow {
@@ -15,7 +16,7 @@ interface ItemRow {
  * that gave up, AS2 messages that failed (a negative MDN either way) or that gave up being sent,
  * EDIFACT that could not be processed or that we refused (negative CONTRL, APERAK), mail that
  * could not be sent, and partner certificates and our own AS2 keys that expire within 30 days or
- * have expired. Counts are of every such record (none is ever marked as dealt with; a replay or a
+ * have expired, and the drift the nightly validation self-check found. Counts are of every such record (none is ever marked as dealt with; a replay or a
  * resend moves a delivery or message out of its failed state); each link is the log filtered to them.
  */
 export async function adminWorkList(ctx: UseCaseContext, actor: Actor): Promise<WorkList> {
@@ -38,6 +39,8 @@ export async function adminWorkList(ctx: UseCaseContext, actor: Actor): Promise<
   const outbound = 'SELECT id, created_at AS at, subject AS label FROM as2_outbound_messages';
 
   const entries = [
+    // The nightly self-check found drift: the installation or its data is no longer as validated.
+    await validationDriftEntry(ctx.db),
     await entry(
       'webhooksFailed',
       listHref('/admin/webhooks/deliveries', { state: 'exhausted' }),

@@ -7,6 +7,7 @@ import { listRecalls, type RecallQuery, type StaffRecallItem } from '../recalls/
 import { listNmpaAttention } from '../recalls/nmpa-timeline.ts';
 import { unapprovedOrders } from '../supplier-approvals/unapproved-orders.ts';
 import { listLots } from '../lots/list-lots.ts';
+import { validationDriftEntry } from '../validation/drift-work-entry.ts';
 import { firstFew, listHref, type WorkDate, type WorkEntry, type WorkKind, type WorkList } from './work-list.ts';
 
 /** Accounts locked after repeated failed sign-ins are the security alerts (list-security-alerts.ts). */
@@ -53,6 +54,8 @@ export async function qaWorkList(ctx: UseCaseContext, actor: Actor, options: { g
 
   return {
     entries: [
+      // The nightly self-check found drift: the installation or its data is no longer as validated.
+      await validationDriftEntry(ctx.db),
       {
         kind: 'recallsNmpaAtRisk',
         count: nmpa.length,

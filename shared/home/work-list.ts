@@ -21,6 +21,8 @@ export interface WorkItem {
   overdue: boolean;
   /** The record's own page, where it has one. */
   href: string | null;
+  /** What the item says in words, when the label is not a name (a self-check's finding): the page words it. */
+  finding?: { code: string; params: Record<string, string | number> };
 }
 
 export interface WorkEntry {
@@ -59,7 +61,8 @@ export type WorkKind =
   | 'edifactRefused'
   | 'mailFailed'
   | 'partnerCertificatesExpiring'
-  | 'as2KeysExpiring';
+  | 'as2KeysExpiring'
+  | 'validationDrift';
 
 export interface WorkList {
   /** Every entry of the role, also those at 0 (the page shows the ones above 0). */

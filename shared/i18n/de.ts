@@ -33,6 +33,7 @@ import { apiDe } from './api.de.ts';
 import { mailLogDe } from './mail-log.de.ts';
 import { lotsDe } from './lots.de.ts';
 import { lotInspectionDe } from './lot-inspection.de.ts';
+import { validationPortalDe } from './validation-portal.de.ts';
 import { validationDe } from './validation.de.ts';
 import { certificatesDe } from './certificates.de.ts';
 import { invoicesDe } from './invoices.de.ts';
@@ -87,6 +88,7 @@ export const de: Record<MessageKey, string> = {
   ...apiDe,
   ...lotsDe,
   ...lotInspectionDe,
+  ...validationPortalDe,
   ...validationDe,
   ...certificatesDe,
   ...invoicesDe,

@@ -32,6 +32,7 @@ import { apiEn } from './api.en.ts';
 import { mailLogEn } from './mail-log.en.ts';
 import { lotsEn } from './lots.en.ts';
 import { lotInspectionEn } from './lot-inspection.en.ts';
+import { validationPortalEn } from './validation-portal.en.ts';
 import { validationEn } from './validation.en.ts';
 import { certificatesEn } from './certificates.en.ts';
 import { invoicesEn } from './invoices.en.ts';
@@ -82,6 +83,7 @@ export const en = {
   ...apiEn,
   ...lotsEn,
   ...lotInspectionEn,
+  ...validationPortalEn,
   ...validationEn,
   ...certificatesEn,
   ...invoicesEn,

@@ -33,6 +33,7 @@ import { apiZhCN } from './api.zh-CN.ts';
 import { mailLogZhCN } from './mail-log.zh-CN.ts';
 import { lotsZhCN } from './lots.zh-CN.ts';
 import { lotInspectionZhCN } from './lot-inspection.zh-CN.ts';
+import { validationPortalZhCN } from './validation-portal.zh-CN.ts';
 import { validationZhCN } from './validation.zh-CN.ts';
 import { certificatesZhCN } from './certificates.zh-CN.ts';
 import { invoicesZhCN } from './invoices.zh-CN.ts';
@@ -83,6 +84,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...apiZhCN,
   ...lotsZhCN,
   ...lotInspectionZhCN,
+  ...validationPortalZhCN,
   ...validationZhCN,
   ...certificatesZhCN,
   ...invoicesZhCN,

@@ -1,6 +1,7 @@
 // Every background worker of Lotbridge in one place: the webhook dispatcher, the mail sender,
 // the AS2 sender and async MDN sender, the EDIFACT worker, ORDERS to EDI partners, and the
-// periodic passes (certificate expiry, recall follow-ups incl. open actions, SCAR reminders, audit check).
+// periodic passes (certificate expiry, recall follow-ups incl. open actions, SCAR reminders, audit check,
+// the nightly validation self-check).
 // Each claims its work with a lease in the database, so any number of instances on one
 // database can run them side by side. The Node entry calls start() (timers and wake-ups); the
 // Workers entry calls runOnce() from a Cron Trigger or an alarm (no timers there).
@@ -18,6 +19,8 @@ import { createScarScheduler } from '../scars/scar-scheduler.ts';
 import { renderRecallAttachment } from '../recalls/render-recall-attachment.ts';
 import type { Poster } from '../webhooks/http-post.ts';
 import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
+import { createSelfCheckScheduler, type SelfCheck } from '../validation/self-check.ts';
+import { dataChecks } from '../validation/self-checks.ts';
 import { createPeriodicTask } from './periodic-task.ts';
 
 export interface BackgroundDeps {
@@ -27,6 +30,8 @@ export interface BackgroundDeps {
   webhookPost?: Poster;
   /** Mail transport; the configured one (MAIL_TRANSPORT) unless given; null keeps mail for administrators. */
   mailTransport?: MailTransport | null;
+  /** The nightly self-check's checks (the Node entry adds those that read the migrations); the PQ checks unless given. */
+  selfChecks?: readonly SelfCheck[];
 }
 
 /** What one pass of every worker did, by worker. A periodic pass another instance holds says so. */
@@ -60,6 +65,8 @@ export function createBackgroundWork(app: AppContext, deps: BackgroundDeps): Bac
   const auditCheck = createAuditCheckScheduler({ ctx: app, log });
   // SCAR step reminders before and escalation after due dates: at start, then every hour.
   const scarReminders = createScarScheduler({ ctx: app, log, portalUrl: deps.portalUrl });
+  // The validation self-check (IQ and PQ): looks every hour, runs nightly at 02:00 UTC.
+  const validationSelfCheck = createSelfCheckScheduler({ ctx: app, log, checks: deps.selfChecks ?? [dataChecks] });
   // New purchase order versions to suppliers that exchange EDI, as ORDERS over AS2: every 30 s.
   const ordersToEdiPartners = createPeriodicTask({
     name: 'ORDERS to EDI partners',
@@ -81,7 +88,7 @@ export function createBackgroundWork(app: AppContext, deps: BackgroundDeps): Bac
 
   // In this order in a pass: what produces work (EDIFACT in, ORDERS out, the periodic passes
   // that queue mail and events) before what sends it.
-  const workers = { edifact, ordersToEdiPartners, certificateExpiry, recallFollowUps, scarReminders, auditCheck, as2, asyncMdns, webhooks, mail };
+  const workers = { edifact, ordersToEdiPartners, certificateExpiry, recallFollowUps, scarReminders, auditCheck, validationSelfCheck, as2, asyncMdns, webhooks, mail };
 
   return {
     start() {

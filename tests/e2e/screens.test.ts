@@ -95,6 +95,8 @@ async function pagesOf(page: Page, role: Role | 'visitor'): Promise<string[]> {
   pages.push('/search?q=DEMO');
   if (role === 'manufacturer_qa') pages.push(`/recalls/${recallId}`, '/recalls/new', `/recalls/${recallId}/effectiveness`);
   if (role === 'distributor_user') pages.push(`/recalls/${recallId}/reply`);
+  // The validation page (issue 19), reached from the home page's self-check alert until the header links it.
+  if (role === 'manufacturer_qa' || role === 'manufacturer_admin') pages.push('/validation');
   return [...new Set(pages)];
 }
 

@@ -226,6 +226,7 @@ describe("QA's work list", () => {
   it('counts certificates to review, recalls by what they need, suppliers with expired certificates and security alerts', async () => {
     const list = await qaWorkList(t.ctx, as.qa, { graceDays });
     expect(counts(list)).toEqual({
+      validationDrift: 0,
       recallsNmpaAtRisk: 0,
       certificatesToReview: 2,
       lotsToInspect: 5,
@@ -349,6 +350,7 @@ describe("the administrator's work list", () => {
   it('counts failed deliveries, AS2 and EDIFACT failures, failed mail and certificates expiring, each linked to its filtered log', async () => {
     const list = await adminWorkList(t.ctx, as.admin);
     expect(counts(list)).toEqual({
+      validationDrift: 0,
       webhooksFailed: 1,
       as2Failed: 2,
       as2GaveUp: 1,

@@ -1,0 +1,24 @@
+// Findings and check names of the validation package worded in a language: a finding's code is a
+// catalogue key (`validation.*` of the CLI's checks, `validationPortal.finding.*` of the
+// server's), or a problem code (`<capability>.<code>` → `<capability>.problem.<code>`).
+import { problemKey, type ProblemCode } from '../errors.ts';
+import { en } from '../i18n/en.ts';
+import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
+import type { Finding } from './report.ts';
+
+const isKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
+
+/** The finding in `locale`; a code no catalogue knows is shown as such, not lost. */
+export function wordFinding(locale: Locale, finding: Finding): string {
+  if (isKey(finding.code)) return translate(locale, finding.code, finding.params);
+  const dot = finding.code.indexOf('.');
+  const asProblem = dot > 0 ? problemKey(finding.code as ProblemCode) : '';
+  if (isKey(asProblem)) return translate(locale, asProblem, finding.params);
+  return translate(locale, 'validationPortal.finding.unknown', { code: finding.code });
+}
+
+/** A check's name (`validation.check.<id>`, the CLI's), or "Check <id>" for one the catalogue does not name. */
+export function wordCheck(locale: Locale, id: string): string {
+  const key = `validation.check.${id}`;
+  return isKey(key) ? translate(locale, key) : translate(locale, 'validationPortal.check.other', { id });
+}

@@ -1,0 +1,49 @@
+// A validation package as `lotbridge validate --out DIR` writes it (report.json, report.pdf and
+// their SHA-256 in report.sha256), for the portal's upload tests. The report follows
+// shared/validation/report.ts; `failed` makes one IQ check and one requirement fail.
+import { createHash } from 'node:crypto';
+import type { ValidationReport } from '../../shared/validation/report.ts';
+import { pdfBytes } from './uploads.ts';
+
+export function validationReport(options: { failed?: boolean; generatedAt?: string; commit?: string } = {}): ValidationReport {
+  const failed = options.failed ?? false;
+  return {
+    format: 'lotbridge-validation/1',
+    generatedAt: options.generatedAt ?? '2026-03-01T22:15:00.000Z',
+    commit: options.commit ?? '85a0a17c0ffee85a0a17c0ffee85a0a17c0ffee0',
+    environment: { node: 'v22.12.0', database: 'file:data/lotbridge.db' },
+    passed: !failed,
+    checks: [
+      { id: 'iq.triggers', part: 'IQ', status: failed ? 'fail' : 'pass', facts: { expected: 80, present: failed ? 79 : 80 }, findings: failed ? [{ code: 'validation.trigger_missing', params: { trigger: 'signatures_no_update' } }] : [] },
+      { id: 'iq.migrations', part: 'IQ', status: 'pass', facts: { applied: 50 }, findings: [] },
+      { id: 'pq.audit_chain', part: 'PQ', status: 'pass', facts: { entries: 1200 }, findings: [] },
+    ],
+    requirements: [
+      { id: 'REQ-P11-AUDIT-01', text: 'Every change is audited.', clauses: ['21CFR11.10(e)'], tests: [{ file: 'tests/integration/audit-trail.test.ts', name: 'audits [REQ-P11-AUDIT-01]', tier: 'integration', status: 'passed' }], status: 'pass' },
+      { id: 'REQ-P11-SIGN-01', text: 'Signatures name their meaning.', clauses: ['21CFR11.50'], tests: [{ file: 'tests/integration/certificates.test.ts', name: 'signs [REQ-P11-SIGN-01]', tier: 'integration', status: failed ? 'failed' : 'passed' }], status: failed ? 'fail' : 'pass' },
+      { id: 'REQ-RECALL-01', text: 'Recalls reach every consignee.', clauses: ['21CFR7.49'], tests: [], status: 'not_run' },
+    ],
+    clauses: [
+      { id: '21CFR11.10(e)', title: 'Audit trails', requirements: ['REQ-P11-AUDIT-01'], status: 'pass' },
+      { id: '21CFR11.50', title: 'Signature manifestations', requirements: ['REQ-P11-SIGN-01'], status: failed ? 'fail' : 'pass' },
+      { id: '21CFR11.10(i)', title: 'Training', requirements: [], status: 'gap', gapReason: "the customer's own procedure" },
+    ],
+    deviations: [],
+  };
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export interface ValidationPackage {
+  json: { name: string; bytes: Uint8Array };
+  pdf: { name: string; bytes: Uint8Array };
+  checksums: { name: string; bytes: Uint8Array };
+}
+
+/** The three files of a package: report.json (the report, or `jsonText` as given), report.pdf and report.sha256 of both. */
+export async function validationPackage(report: ValidationReport | { jsonText: string }, title = 'Lotbridge validation report'): Promise<ValidationPackage> {
+  const json = new TextEncoder().encode('jsonText' in report ? report.jsonText : JSON.stringify(report, null, 2));
+  const pdf = await pdfBytes(title);
+  const sums = `${sha256(json)}  report.json\n${sha256(pdf)}  report.pdf\n`;
+  return { json: { name: 'report.json', bytes: json }, pdf: { name: 'report.pdf', bytes: pdf }, checksums: { name: 'report.sha256', bytes: new TextEncoder().encode(sums) } };
+}
