@@ -26,3 +26,10 @@ BEGIN SELECT RAISE(ABORT, 'scorecard weights are kept: DELETE refused'); END;
 
 -- A supplier's invoices by submission time (invoice first-pass accuracy per period).
 CREATE INDEX invoices_by_organisation_submitted ON invoices(organisation_id, submitted_at);
+-- QA's ranking reads every supplier's records of a period: lots by submission time with what the
+-- on-time measure needs, inspections by decision time, the ERP's statuses of an invoice without
+-- reading the table (npm run bench -- scorecards: the ranking of a quarter for 500 suppliers went
+-- from about 1.05 s to 0.76 s median on a loaded machine).
+CREATE INDEX lots_by_submitted ON lots(submitted_at, organisation_id, purchase_order_id, po_line_number);
+CREATE INDEX lot_inspections_by_decided ON lot_inspections(decided_at, lot_id, outcome);
+CREATE INDEX invoice_status_updates_by_status ON invoice_status_updates(supplier_organisation_id, invoice_number, status);

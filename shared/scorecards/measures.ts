@@ -108,10 +108,10 @@ export async function countMeasures(db: Tx, q: CountQuery): Promise<MonthlyCount
     await db.all<Row>(
       `SELECT supplier, month, SUM(decided) AS denominator, SUM(decided AND NOT disputed) AS numerator FROM (
          SELECT i.organisation_id AS supplier, substr(i.submitted_at, 1, 7) AS month,
-                EXISTS (SELECT 1 FROM invoice_status_updates u WHERE u.supplier_organisation_id = i.organisation_id AND u.invoice_number = i.invoice_number
-                           AND u.status IN ('matched', 'approved', 'paid', 'disputed')) AS decided,
-                EXISTS (SELECT 1 FROM invoice_status_updates u WHERE u.supplier_organisation_id = i.organisation_id AND u.invoice_number = i.invoice_number
-                           AND u.status = 'disputed') AS disputed
+                (SELECT MAX(u.status IN ('matched', 'approved', 'paid', 'disputed')) FROM invoice_status_updates u
+                  WHERE u.supplier_organisation_id = i.organisation_id AND u.invoice_number = i.invoice_number) AS decided,
+                (SELECT MAX(u.status = 'disputed') FROM invoice_status_updates u
+                  WHERE u.supplier_organisation_id = i.organisation_id AND u.invoice_number = i.invoice_number) AS disputed
            FROM invoices i WHERE i.submitted_at >= ? AND i.submitted_at < ?${one('i.organisation_id')})
         GROUP BY 1, 2 HAVING SUM(decided) > 0`,
       args(q.from, q.to),
