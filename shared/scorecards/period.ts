@@ -65,3 +65,12 @@ export function periodsEnding(last: Period, count: number): Period[] {
 
 /** How many periods a card's trend shows: a year of months, two years of quarters. */
 export const trendLength: Record<PeriodKind, number> = { month: 12, quarter: 8 };
+
+/** The periods a picker offers on a day: the last 12 months and 8 quarters, newest first. */
+export function periodChoices(now: Date): { months: string[]; quarters: string[] } {
+  const newestFirst = (kind: PeriodKind) =>
+    periodsEnding(periodOf(kind, now), trendLength[kind])
+      .map((p) => p.key)
+      .reverse();
+  return { months: newestFirst('month'), quarters: newestFirst('quarter') };
+}
