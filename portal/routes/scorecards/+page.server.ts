@@ -36,6 +36,8 @@ export const actions = {
         credential: { password: field(form, 'password') },
       });
     } catch (e) {
+      // Refused outright (not QA): an error page, not the ranking (whose load sends a supplier to its card).
+      if (isAppError(e) && e.code === 'forbidden') loadFailure(e, event.locals);
       const { status, data } = problemFailure(e, event.locals, 'weights', values);
       const message = isAppError(e) && e.code === 'invalid_credentials' ? translate(event.locals.locale, 'certificates.sign.wrongPassword') : data.message;
       return fail(status, { ...data, message });
