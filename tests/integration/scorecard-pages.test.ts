@@ -101,7 +101,7 @@ describe('scorecard pages', () => {
   it('each measure has a trend chart as an image with its title and description, and the table of its figures', async () => {
     const card = await markup(await clients.qa.get(`/scorecards/${ours}?period=${month}`));
     const section = card.slice(card.indexOf('data-testid="scorecard-measure-acceptance"'));
-    expect(section).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="chart-acceptance-title chart-acceptance-desc"/);
+    expect(section).toMatch(/<svg[^>]*role="img" aria-labelledby="chart-acceptance-title" aria-describedby="chart-acceptance-desc"/);
     expect(section).toContain('<title id="chart-acceptance-title">Lot acceptance, trend</title>');
     expect(section).toMatch(/<desc id="chart-acceptance-desc">Lot acceptance per period from .+ to .+, as a percentage/);
     const table = section.slice(section.indexOf('data-testid="scorecard-trend-acceptance"'));
