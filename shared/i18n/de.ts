@@ -42,6 +42,7 @@ import { recallClosingDe } from './recall-closing.de.ts';
 import { partnerWebhooksDe } from './partner-webhooks.de.ts';
 import { apiOrdersDe } from './api-orders.de.ts';
 import { aslDe } from './asl.de.ts';
+import { scarDe } from './scar.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -92,4 +93,5 @@ export const de: Record<MessageKey, string> = {
   ...partnerWebhooksDe,
   ...apiOrdersDe,
   ...aslDe,
+  ...scarDe,
 };

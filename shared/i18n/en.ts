@@ -41,6 +41,7 @@ import { recallClosingEn } from './recall-closing.en.ts';
 import { partnerWebhooksEn } from './partner-webhooks.en.ts';
 import { apiOrdersEn } from './api-orders.en.ts';
 import { aslEn } from './asl.en.ts';
+import { scarEn } from './scar.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -87,6 +88,7 @@ export const en = {
   ...partnerWebhooksEn,
   ...apiOrdersEn,
   ...aslEn,
+  ...scarEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

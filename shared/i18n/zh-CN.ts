@@ -42,6 +42,7 @@ import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
 import { partnerWebhooksZhCN } from './partner-webhooks.zh-CN.ts';
 import { apiOrdersZhCN } from './api-orders.zh-CN.ts';
 import { aslZhCN } from './asl.zh-CN.ts';
+import { scarZhCN } from './scar.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -88,4 +89,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...partnerWebhooksZhCN,
   ...apiOrdersZhCN,
   ...aslZhCN,
+  ...scarZhCN,
 };
