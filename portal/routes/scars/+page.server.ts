@@ -7,9 +7,9 @@ import type { PageServerLoad } from './$types';
 export const load = (async ({ locals, url }) => {
   const actor = requireActor(locals);
   const q = (name: string) => url.searchParams.get(name)?.trim() ?? '';
-  const filters = { state: q('state'), supplier: q('supplier') };
+  const filters = { state: q('state'), supplier: q('supplier'), overdue: q('overdue') === '1' ? '1' : '' };
   try {
-    const list = await listScars(locals.ctx, actor, { state: filters.state || undefined, supplierId: filters.supplier || undefined });
+    const list = await listScars(locals.ctx, actor, { state: filters.state || undefined, supplierId: filters.supplier || undefined, overdue: filters.overdue === '1' });
     return { filters, list };
   } catch (e) {
     loadFailure(e, locals);
