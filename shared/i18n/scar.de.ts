@@ -65,7 +65,7 @@ export const scarDe: Record<keyof typeof scarEn, string> = {
   'scar.link.recall': 'Rückruf {label}',
   'scar.opened': 'Die Korrekturmaßnahmenanforderung wurde eröffnet und unterschrieben.',
   'scar.steps': '8D-Schritte',
-  'scar.step.D1': 'D1 Team',
+  'scar.step.D1': 'D1 Teambildung',
   'scar.step.D2': 'D2 Problembeschreibung',
   'scar.step.D3': 'D3 Sofortmaßnahmen',
   'scar.step.D4': 'D4 Grundursache',
