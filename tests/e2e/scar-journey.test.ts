@@ -177,9 +177,9 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     await page.getByTestId('open-scar').click();
     await page.waitForURL((url) => url.pathname === '/scars/new' && url.searchParams.has('lot'));
     const form = page.getByTestId('scar-open-form');
-    expect(await form.getByLabel('Supplier').locator('option:checked').textContent()).toBe('Suzhou Precision Components Co., Ltd.');
+    expect(await form.getByLabel('Supplier', { exact: true }).locator('option:checked').textContent()).toBe('Suzhou Precision Components Co., Ltd.');
     expect(await form.getByRole('checkbox', { name: new RegExp(lotNumber) }).isChecked()).toBe(true);
-    expect(await form.getByLabel('Problem description').inputValue()).toContain('thread root');
+    expect(await form.getByLabel('Problem description', { exact: true }).inputValue()).toContain('thread root');
     await form.getByLabel('Subject').fill('Cracked luer lock threads');
     await form.getByRole('radio', { name: 'Major' }).check();
     // Every step due today and effectiveness verifiable from today: the journey ends today.
@@ -228,13 +228,14 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     await decide('D2', 'Accept');
   });
 
-  step('the supplier answers D3 with a PDF of evidence; QA sees it and accepts', async () => {
+  step('the supplier uploads a PDF of evidence to D3 and answers it; QA sees the evidence and accepts', async () => {
     const { page } = supplierVisit;
-    await answer('D3');
+    await page.goto(scarPath);
     const card = stepCard(page, 'D3');
     await card.getByLabel('File').setInputFiles({ name: 'containment-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await pdfBytes('Containment report')) });
     await postsForm(page, scarPath, () => card.getByRole('button', { name: 'Upload evidence' }).click());
     await stepCard(page, 'D3').getByTestId('step-evidence').getByRole('link', { name: 'containment-report.pdf' }).waitFor();
+    await answer('D3');
     await qaVisit.page.goto(scarPath);
     const download = await qaVisit.page.request.get(await stepCard(qaVisit.page, 'D3').getByRole('link', { name: 'containment-report.pdf' }).getAttribute('href') ?? '');
     expect(download.status()).toBe(200);

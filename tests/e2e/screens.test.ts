@@ -56,7 +56,7 @@ beforeAll(async () => {
   // A drawn check, so the effectiveness page shows its record form (method, note, signature) too.
   await drawEffectivenessChecks({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), recallId);
   // A SCAR with the demo supplier, so its pages (list, record, the new form) are looked at too.
-  scarId = (await openTestScar({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), (await actorFor(db, demo('supplier_user').email)).organisationId)).id;
+  scarId = (await openTestScar({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), await actorFor(db, demo('supplier_user').email))).id;
   for (let i = 0; !noticeLink; i++) {
     const mail = smtp.received.find((m) => m.raw.includes('/notices/'));
     if (mail) noticeLink = /(http:\/\/[^\s]+\/notices\/rnt_[a-z2-7]+\.\d+\.[A-Za-z0-9_-]{43})/.exec(mail.raw.replace(/=\r\n/g, ''))![1]!;

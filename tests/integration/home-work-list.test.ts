@@ -386,7 +386,7 @@ describe("the administrator's work list", () => {
 describe('the SCAR entries of the supplier\'s and QA\'s work lists', () => {
   it("count the supplier's steps to answer, returned and overdue, and QA's answers to decide; never another supplier's", async () => {
     at('2026-03-02T09:00:00.000Z');
-    const scar = await openTestScar(t.ctx, as.qa, as.supplier.organisationId);
+    const scar = await openTestScar(t.ctx, as.qa, as.supplier);
     const supplierEntries = async (who: Actor) => {
       const list = await supplierWorkList(t.ctx, who, { graceDays });
       return { counts: { toAnswer: entry(list, 'scarStepsToAnswer').count, returned: entry(list, 'scarStepsReturned').count, overdue: entry(list, 'scarStepsOverdue').count }, list };

@@ -31,8 +31,8 @@ describe('SCAR pages (built portal, real HTTP)', () => {
     const otherOrg = (await createOrganisation(ctx, by, { name: 'Ningbo Moulding Ltd.', kind: 'supplier', erpId: 'V-10078' })).id;
     await addUser(ctx, by, { ...other, role: 'supplier_user', organisationId: otherOrg });
     const qa = await actorFor(db, demo('manufacturer_qa').email);
-    ours = await openTestScar(ctx, qa, (await actorFor(db, demo('supplier_user').email)).organisationId);
-    theirs = await openTestScar(ctx, qa, otherOrg, { title: 'Short shots on the luer lock' });
+    ours = await openTestScar(ctx, qa, await actorFor(db, demo('supplier_user').email));
+    theirs = await openTestScar(ctx, qa, await actorFor(db, other.email), { title: 'Short shots on the luer lock' });
     clients = await signedInClients(server, db, {
       qa: demo('manufacturer_qa').email,
       supplier: demo('supplier_user').email,

@@ -25,7 +25,7 @@ export const answerFields: Record<ScarStep, readonly string[]> = {
 };
 
 /** How many rows a step's form offers at least (one more than an earlier answer had). */
-export const minimumRows = { D1: 5, D3: 3, D5: 4, D6: 4, D7: 4 } as const;
+export const minimumRows = { D1: 4, D3: 2, D5: 3, D6: 3, D7: 3 } as const;
 
 const numeric = new Set(['quantityChecked', 'quantitySuspect']);
 

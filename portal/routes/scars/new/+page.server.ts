@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { draftScar } from '$shared/scars/draft-scar.ts';
+import { listLots } from '$shared/lots/list-lots.ts';
 import { openScar } from '$shared/scars/open-scar.ts';
 import { scarSteps } from '$shared/scars/scar.ts';
 import { loadFailure } from '$lib/server/errors.ts';
@@ -10,11 +11,18 @@ import { requireActor } from '$lib/server/require-actor.ts';
 import { scarFailure } from '../form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
-/** QA's new-SCAR form, prefilled from a lot (`?lot=`: a rejected lot's supplier, problem and link). */
+/** QA's new-SCAR form, prefilled from a lot (`?lot=`: a rejected lot's supplier, problem and link), else offering the latest rejected lots to link. */
 export const load = (async ({ locals, url }) => {
   const actor = requireActor(locals);
   try {
-    return { draft: await draftScar(locals.ctx, actor, { lotId: url.searchParams.get('lot') ?? undefined }) };
+    const draft = await draftScar(locals.ctx, actor, { lotId: url.searchParams.get('lot') ?? undefined });
+    // Not opened from a lot: the latest rejected lots, each of its supplier, to tie the SCAR to.
+    const rejected = draft.links.length ? [] : (await listLots(locals.ctx, actor, { state: 'rejected', sort: 'submitted', order: 'desc', pageSize: 50 })).items;
+    const choices = [
+      ...draft.links,
+      ...rejected.map((l) => ({ kind: 'lot' as const, refId: l.id, label: `${l.lot} (${l.gtin}) · ${l.supplier.name}` })),
+    ];
+    return { draft, choices };
   } catch (e) {
     loadFailure(e, locals);
   }
@@ -43,7 +51,8 @@ export const actions = {
       });
       id = scar.id;
     } catch (e) {
-      return scarFailure(e, event.locals, 'open', values);
+      // A problem of one link is said at the links' group.
+      return scarFailure(e, event.locals, 'open', values, (f) => (/^links[./]/.test(f) ? 'links' : f.replace(/\//g, '.')));
     }
     redirect(303, `/scars/${id}?opened=1`);
   },
