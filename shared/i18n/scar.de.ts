@@ -121,7 +121,7 @@ export const scarDe: Record<keyof typeof scarEn, string> = {
   'scar.summary': 'Zusammenfassung',
   'scar.recognition': 'Würdigung des Teams (optional)',
   'scar.evidence.upload': 'Nachweis hochladen',
-  'scar.evidence.file': 'Datei',
+  'scar.evidence.file': 'Nachweis (PDF)',
   'scar.evidence.uploaded': 'Der Nachweis wurde hochgeladen.',
   'scar.decide.heading': 'Antwort annehmen oder zurückweisen',
   'scar.decide.accept': 'Annehmen',

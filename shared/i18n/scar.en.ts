@@ -119,7 +119,7 @@ export const scarEn = {
   'scar.summary': 'Summary',
   'scar.recognition': 'Team recognition (optional)',
   'scar.evidence.upload': 'Upload evidence',
-  'scar.evidence.file': 'File',
+  'scar.evidence.file': 'Evidence (PDF)',
   'scar.evidence.uploaded': 'The evidence was uploaded.',
   'scar.decide.heading': 'Accept or return the answer',
   'scar.decide.accept': 'Accept',

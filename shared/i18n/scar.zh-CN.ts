@@ -121,7 +121,7 @@ export const scarZhCN: Record<keyof typeof scarEn, string> = {
   'scar.summary': '总结',
   'scar.recognition': '小组表彰（选填）',
   'scar.evidence.upload': '上传证据',
-  'scar.evidence.file': '文件',
+  'scar.evidence.file': '证据文件（PDF）',
   'scar.evidence.uploaded': '证据已上传。',
   'scar.decide.heading': '接受或退回答复',
   'scar.decide.accept': '接受',
