@@ -76,7 +76,7 @@ export async function getScar(ctx: UseCaseContext, actor: Actor, id: string): Pr
       [id],
     ),
     ctx.db.all<{ id: string; signer_name: string; signed_at: string; meaning: string; method: string; reason: string | null }>(
-      "SELECT id, signer_name, signed_at, meaning, method, reason FROM signatures WHERE entity_type = 'scar' AND entity_id = ? ORDER BY signed_at, id",
+      "SELECT id, signer_name, signed_at, meaning, method, reason FROM signatures WHERE entity_type = 'scar' AND entity_id = ? ORDER BY signed_at, rowid",
       [id],
     ),
     recordHistory(ctx.db, [{ entityType: 'scar', entityId: id }]),

@@ -113,7 +113,7 @@ export async function loadScarDetail(db: Tx, row: ScarRow, today: string): Promi
       `SELECT l.kind, l.ref_id,
          CASE l.kind
            WHEN 'lot' THEN (SELECT lo.lot || ' (' || lo.gtin || ')' FROM lots lo WHERE lo.id = l.ref_id)
-           WHEN 'certificate' THEN (SELECT c.type || ' ' || c.number FROM certificates c WHERE c.id = l.ref_id)
+           WHEN 'certificate' THEN (SELECT c.number FROM certificates c WHERE c.id = l.ref_id)
            WHEN 'recall' THEN (SELECT r.recall_number FROM recalls r WHERE r.id = l.ref_id)
          END AS label
        FROM scar_links l WHERE l.scar_id = ? ORDER BY l.kind, label`,
@@ -157,8 +157,8 @@ export async function findScar(db: Tx, actor: Actor, id: string): Promise<ScarRo
 }
 
 /** What a QA signature on a SCAR binds to: the SCAR, the action and what is decided. */
-export function scarDecisionHash(scar: Pick<ScarRow, 'id' | 'number'>, action: string, decided: Record<string, unknown>): string {
-  return recordHash({ kind: 'lotbridge/scar-decision/v1', scar: scar.id, number: scar.number, action, ...decided });
+export function scarDecisionHash(scar: Pick<ScarRow, 'id'>, action: string, decided: Record<string, unknown>): string {
+  return recordHash({ kind: 'lotbridge/scar-decision/v1', scar: scar.id, action, ...decided });
 }
 
 /** The signature manifestation events carry (21 CFR 11.50). */
