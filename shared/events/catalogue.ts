@@ -34,6 +34,14 @@ import shipmentReceived from './schemas/shipment.received.schema.json' with { ty
 import salesOrderReceived from './schemas/sales_order.received.schema.json' with { type: 'json' };
 import supplierApprovalChanged from './schemas/supplier_approval.changed.schema.json' with { type: 'json' };
 import purchaseOrderSupplierNotApproved from './schemas/purchase_order.supplier_not_approved.schema.json' with { type: 'json' };
+import scar from './schemas/scar.schema.json' with { type: 'json' };
+import scarOpened from './schemas/scar.opened.schema.json' with { type: 'json' };
+import scarStepSubmitted from './schemas/scar.step_submitted.schema.json' with { type: 'json' };
+import scarStepAccepted from './schemas/scar.step_accepted.schema.json' with { type: 'json' };
+import scarStepReturned from './schemas/scar.step_returned.schema.json' with { type: 'json' };
+import scarVerified from './schemas/scar.verified.schema.json' with { type: 'json' };
+import scarClosed from './schemas/scar.closed.schema.json' with { type: 'json' };
+import scarCancelled from './schemas/scar.cancelled.schema.json' with { type: 'json' };
 
 /**
  * Every event type that crosses the bridge, its direction, version and the JSON Schema of
@@ -76,6 +84,13 @@ export const eventCatalogue: EventType[] = [
   { type: 'sales_order.received', direction: 'outbound', version: 1, summary: "a distributor's purchase order to the manufacturer over EDI (ORDERS)", schema: salesOrderReceived },
   { type: 'supplier_approval.changed', direction: 'outbound', version: 1, summary: 'an approved supplier list entry was created or changed by QA (signed), or downgraded to conditional when a certificate it requires expired or was rejected', schema: supplierApprovalChanged },
   { type: 'purchase_order.supplier_not_approved', direction: 'outbound', version: 1, summary: 'a purchase order from the ERP names an item its supplier is not approved for on the approved supplier list', schema: purchaseOrderSupplierNotApproved },
+  { type: 'scar.opened', direction: 'outbound', version: 1, summary: 'QA opened a SCAR (supplier corrective action request) against a supplier, tied to its lots, certificates or recalls, with a due date per 8D step, signed', schema: scarOpened },
+  { type: 'scar.step_submitted', direction: 'outbound', version: 1, summary: 'a supplier answered an 8D step of a SCAR (again after a return: the round counts up)', schema: scarStepSubmitted },
+  { type: 'scar.step_accepted', direction: 'outbound', version: 1, summary: "QA accepted a supplier's answer to an 8D step, signed (every step accepted: the SCAR moves to verification)", schema: scarStepAccepted },
+  { type: 'scar.step_returned', direction: 'outbound', version: 1, summary: "QA returned a supplier's answer to an 8D step with what must change, signed", schema: scarStepReturned },
+  { type: 'scar.verified', direction: 'outbound', version: 1, summary: "QA verified the effectiveness of a SCAR's corrective actions on or after its verify-after date, signed: effective, or not effective (D4 to D8 returned)", schema: scarVerified },
+  { type: 'scar.closed', direction: 'outbound', version: 1, summary: 'QA closed a SCAR verified effective, signed', schema: scarClosed },
+  { type: 'scar.cancelled', direction: 'outbound', version: 1, summary: 'QA withdrew a SCAR with a reason, signed', schema: scarCancelled },
   { type: 'item.upserted', direction: 'inbound', version: 1, summary: 'GTIN master data created or changed', schema: itemUpserted },
   { type: 'purchase_order.created', direction: 'inbound', version: 1, summary: 'a purchase order to a supplier', schema: purchaseOrder },
   { type: 'purchase_order.updated', direction: 'inbound', version: 1, summary: 'a purchase order changed (whole order, higher version)', schema: purchaseOrder },
@@ -85,7 +100,7 @@ export const eventCatalogue: EventType[] = [
 ];
 
 /** Schemas referenced by the event schemas. */
-export const sharedSchemas: object[] = [defs, envelope, certificate, lotSubmitted, lotInspection];
+export const sharedSchemas: object[] = [defs, envelope, certificate, lotSubmitted, lotInspection, scar];
 
 export function findEventType(type: string, direction: EventType['direction']): EventType | undefined {
   return eventCatalogue.find((e) => e.type === type && e.direction === direction);

@@ -43,6 +43,8 @@ import { partnerWebhooksDe } from './partner-webhooks.de.ts';
 import { apiOrdersDe } from './api-orders.de.ts';
 import { aslDe } from './asl.de.ts';
 import { scorecardDe } from './scorecard.de.ts';
+import { scarDe } from './scar.de.ts';
+import { scarRulesDe } from './scar-rules.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -94,4 +96,6 @@ export const de: Record<MessageKey, string> = {
   ...apiOrdersDe,
   ...aslDe,
   ...scorecardDe,
+  ...scarDe,
+  ...scarRulesDe,
 };

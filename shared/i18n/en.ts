@@ -42,6 +42,8 @@ import { partnerWebhooksEn } from './partner-webhooks.en.ts';
 import { apiOrdersEn } from './api-orders.en.ts';
 import { aslEn } from './asl.en.ts';
 import { scorecardEn } from './scorecard.en.ts';
+import { scarEn } from './scar.en.ts';
+import { scarRulesEn } from './scar-rules.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -89,6 +91,8 @@ export const en = {
   ...apiOrdersEn,
   ...aslEn,
   ...scorecardEn,
+  ...scarEn,
+  ...scarRulesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -46,4 +46,13 @@ export const mailLogDe: Record<keyof typeof mailLogEn, string> = {
   'mailLog.purpose.invoice.disputed': 'Rechnung beanstandet (an den Lieferanten)',
   'mailLog.purpose.invoice.paid': 'Rechnung bezahlt (an den Lieferanten)',
   'mailLog.purpose.lot.rejected': 'Charge bei der Wareneingangsprüfung zurückgewiesen',
+  'mailLog.purpose.scar.opened': 'SCAR eröffnet (an den Lieferanten)',
+  'mailLog.purpose.scar.step_submitted': 'SCAR-Schritt beantwortet (an die QS)',
+  'mailLog.purpose.scar.step_accepted': 'SCAR-Schritt angenommen',
+  'mailLog.purpose.scar.step_returned': 'SCAR-Schritt zurückgegeben',
+  'mailLog.purpose.scar.not_effective': 'SCAR-Korrekturmaßnahmen nicht wirksam',
+  'mailLog.purpose.scar.closed': 'SCAR abgeschlossen',
+  'mailLog.purpose.scar.cancelled': 'SCAR zurückgezogen',
+  'mailLog.purpose.scar.reminder': 'SCAR-Schritt bald fällig',
+  'mailLog.purpose.scar.escalation': 'SCAR-Schritt überfällig',
 };

@@ -43,6 +43,8 @@ import { partnerWebhooksZhCN } from './partner-webhooks.zh-CN.ts';
 import { apiOrdersZhCN } from './api-orders.zh-CN.ts';
 import { aslZhCN } from './asl.zh-CN.ts';
 import { scorecardZhCN } from './scorecard.zh-CN.ts';
+import { scarZhCN } from './scar.zh-CN.ts';
+import { scarRulesZhCN } from './scar-rules.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -90,4 +92,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...apiOrdersZhCN,
   ...aslZhCN,
   ...scorecardZhCN,
+  ...scarZhCN,
+  ...scarRulesZhCN,
 };

@@ -1,6 +1,6 @@
 // Every background worker of Lotbridge in one place: the webhook dispatcher, the mail sender,
 // the AS2 sender and async MDN sender, the EDIFACT worker, ORDERS to EDI partners, and the
-// periodic passes (certificate expiry, recall follow-ups incl. open actions, audit check).
+// periodic passes (certificate expiry, recall follow-ups incl. open actions, SCAR reminders, audit check).
 // Each claims its work with a lease in the database, so any number of instances on one
 // database can run them side by side. The Node entry calls start() (timers and wake-ups); the
 // Workers entry calls runOnce() from a Cron Trigger or an alarm (no timers there).
@@ -14,6 +14,7 @@ import { sendPurchaseOrdersToEdiPartners } from '../edi/outbound/send-purchase-o
 import { createMailSender } from '../mail/mail-sender.ts';
 import { createMailTransport, type MailTransport } from '../mail/mail-transport.ts';
 import { createRecallFollowUpScheduler } from '../recalls/follow-up-scheduler.ts';
+import { createScarScheduler } from '../scars/scar-scheduler.ts';
 import { renderRecallAttachment } from '../recalls/render-recall-attachment.ts';
 import type { Poster } from '../webhooks/http-post.ts';
 import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
@@ -57,6 +58,8 @@ export function createBackgroundWork(app: AppContext, deps: BackgroundDeps): Bac
   // Recall follow-ups (reminders, second and final notices, open actions): at start, then every 15 minutes.
   const recallFollowUps = createRecallFollowUpScheduler({ ctx: app, log, portalUrl: deps.portalUrl });
   const auditCheck = createAuditCheckScheduler({ ctx: app, log });
+  // SCAR step reminders before and escalation after due dates: at start, then every hour.
+  const scarReminders = createScarScheduler({ ctx: app, log, portalUrl: deps.portalUrl });
   // New purchase order versions to suppliers that exchange EDI, as ORDERS over AS2: every 30 s.
   const ordersToEdiPartners = createPeriodicTask({
     name: 'ORDERS to EDI partners',
@@ -78,7 +81,7 @@ export function createBackgroundWork(app: AppContext, deps: BackgroundDeps): Bac
 
   // In this order in a pass: what produces work (EDIFACT in, ORDERS out, the periodic passes
   // that queue mail and events) before what sends it.
-  const workers = { edifact, ordersToEdiPartners, certificateExpiry, recallFollowUps, auditCheck, as2, asyncMdns, webhooks, mail };
+  const workers = { edifact, ordersToEdiPartners, certificateExpiry, recallFollowUps, scarReminders, auditCheck, as2, asyncMdns, webhooks, mail };
 
   return {
     start() {

@@ -24,6 +24,7 @@ import { issueDemoRecall } from '../support/demo-recall.ts';
 import { actorFor } from '../support/actors.ts';
 import { drawEffectivenessChecks } from '../../shared/recalls/draw-effectiveness-checks.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
+import { openTestScar } from '../support/scar-open.ts';
 
 const screensDir = join(rootDir, 'test-results', 'screens');
 const inboundSecret = generateSecret();
@@ -39,6 +40,7 @@ let browser: Browser;
 let db: Db;
 let recallId: string;
 let noticeLink: string;
+let scarId: string;
 
 beforeAll(async () => {
   rmSync(screensDir, { recursive: true, force: true });
@@ -53,6 +55,8 @@ beforeAll(async () => {
   recallId = await issueDemoRecall(server, db, inboundSecret, 'FSCA-SCREENS-1');
   // A drawn check, so the effectiveness page shows its record form (method, note, signature) too.
   await drawEffectivenessChecks({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), recallId);
+  // A SCAR with the demo supplier, so its pages (list, record, the new form) are looked at too.
+  scarId = (await openTestScar({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), await actorFor(db, demo('supplier_user').email))).id;
   for (let i = 0; !noticeLink; i++) {
     const mail = smtp.received.find((m) => m.raw.includes('/notices/'));
     if (mail) noticeLink = /(http:\/\/[^\s]+\/notices\/rnt_[a-z2-7]+\.\d+\.[A-Za-z0-9_-]{43})/.exec(mail.raw.replace(/=\r\n/g, ''))![1]!;
@@ -95,6 +99,8 @@ async function pagesOf(page: Page, role: Role | 'visitor'): Promise<string[]> {
   pages.push('/search?q=DEMO');
   if (role === 'manufacturer_qa') pages.push(`/recalls/${recallId}`, '/recalls/new', `/recalls/${recallId}/effectiveness`);
   if (role === 'distributor_user') pages.push(`/recalls/${recallId}/reply`);
+  if (role === 'manufacturer_qa') pages.push('/scars', '/scars/new', `/scars/${scarId}`);
+  if (role === 'supplier_user') pages.push('/scars', `/scars/${scarId}`);
   return [...new Set(pages)];
 }
 

@@ -202,7 +202,7 @@ describe('the background work of an instance', () => {
     const passes = await Promise.all(work.map((w) => w.runOnce()));
     await Promise.all(work.map((w) => w.stop()));
     for (const pass of passes) {
-      expect(Object.keys(pass).sort()).toEqual(['as2', 'asyncMdns', 'auditCheck', 'certificateExpiry', 'edifact', 'mail', 'ordersToEdiPartners', 'recallFollowUps', 'webhooks']);
+      expect(Object.keys(pass).sort()).toEqual(['as2', 'asyncMdns', 'auditCheck', 'certificateExpiry', 'edifact', 'mail', 'ordersToEdiPartners', 'recallFollowUps', 'scarReminders', 'webhooks']);
     }
     const attempts = passes.map((p) => (p.webhooks as { attempts: number }).attempts);
     expect(attempts[0]! + attempts[1]!).toBe(30);

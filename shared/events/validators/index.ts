@@ -28,11 +28,18 @@ import v24 from './shipment.received.ts';
 import v25 from './sales_order.received.ts';
 import v26 from './supplier_approval.changed.ts';
 import v27 from './purchase_order.supplier_not_approved.ts';
-import v28 from './item.upserted.ts';
-import v29 from './purchase_order.ts';
-import v30 from './invoice.status_changed.ts';
-import v31 from './shipment.dispatched.ts';
-import v32 from './recall.issued.ts';
+import v28 from './scar.opened.ts';
+import v29 from './scar.step_submitted.ts';
+import v30 from './scar.step_accepted.ts';
+import v31 from './scar.step_returned.ts';
+import v32 from './scar.verified.ts';
+import v33 from './scar.closed.ts';
+import v34 from './scar.cancelled.ts';
+import v35 from './item.upserted.ts';
+import v36 from './purchase_order.ts';
+import v37 from './invoice.status_changed.ts';
+import v38 from './shipment.dispatched.ts';
+import v39 from './recall.issued.ts';
 
 /** A compiled schema: true when the data is valid, else false with the reasons in `errors`. */
 export type CompiledValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
@@ -67,9 +74,16 @@ export const validators: Record<string, CompiledValidator> = {
   "https://lotbridge.dev/schemas/events/sales_order.received.schema.json": v25,
   "https://lotbridge.dev/schemas/events/supplier_approval.changed.schema.json": v26,
   "https://lotbridge.dev/schemas/events/purchase_order.supplier_not_approved.schema.json": v27,
-  "https://lotbridge.dev/schemas/events/item.upserted.schema.json": v28,
-  "https://lotbridge.dev/schemas/events/purchase_order.schema.json": v29,
-  "https://lotbridge.dev/schemas/events/invoice.status_changed.schema.json": v30,
-  "https://lotbridge.dev/schemas/events/shipment.dispatched.schema.json": v31,
-  "https://lotbridge.dev/schemas/events/recall.issued.schema.json": v32,
+  "https://lotbridge.dev/schemas/events/scar.opened.schema.json": v28,
+  "https://lotbridge.dev/schemas/events/scar.step_submitted.schema.json": v29,
+  "https://lotbridge.dev/schemas/events/scar.step_accepted.schema.json": v30,
+  "https://lotbridge.dev/schemas/events/scar.step_returned.schema.json": v31,
+  "https://lotbridge.dev/schemas/events/scar.verified.schema.json": v32,
+  "https://lotbridge.dev/schemas/events/scar.closed.schema.json": v33,
+  "https://lotbridge.dev/schemas/events/scar.cancelled.schema.json": v34,
+  "https://lotbridge.dev/schemas/events/item.upserted.schema.json": v35,
+  "https://lotbridge.dev/schemas/events/purchase_order.schema.json": v36,
+  "https://lotbridge.dev/schemas/events/invoice.status_changed.schema.json": v37,
+  "https://lotbridge.dev/schemas/events/shipment.dispatched.schema.json": v38,
+  "https://lotbridge.dev/schemas/events/recall.issued.schema.json": v39,
 };

@@ -1,5 +1,6 @@
 import { getLot } from '$shared/lots/get-lot.ts';
 import { inspectLot, type Measurement } from '$shared/lots/inspect-lot.ts';
+import { decideScars } from '$shared/scars/scar-record.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -14,7 +15,9 @@ export const load = (async ({ locals, params, url }) => {
   const actor = requireActor(locals);
   try {
     const detail = await getLot(locals.ctx, actor, params.id);
-    return { ...detail, justSubmitted: url.searchParams.has('submitted'), signer: actor.displayName, measurementRows };
+    // A rejected lot leads QA on to a corrective action request (SCAR) with its supplier.
+    const openScar = detail.lot.state === 'rejected' && decideScars.allows(actor);
+    return { ...detail, justSubmitted: url.searchParams.has('submitted'), signer: actor.displayName, measurementRows, openScar };
   } catch (e) {
     loadFailure(e, locals);
   }

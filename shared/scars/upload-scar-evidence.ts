@@ -1,0 +1,51 @@
+import type { FilesContext } from '../context.ts';
+import { asAuditActor, type Actor } from '../auth/actor.ts';
+import { recordAudit } from '../audit/record-audit.ts';
+import { checkUpload, storeUpload, type Upload, type UploadLimits } from '../files/store-upload.ts';
+import { newId } from '../ids.ts';
+import { answerScars } from './scar-record.ts';
+import { findSupplierStep, refuseUnlessAnswerable } from './submit-scar-answer.ts';
+
+export interface ScarEvidence {
+  id: string;
+  step: string;
+  fileName: string;
+  sha256: string;
+  sizeBytes: number;
+  uploadedAt: string;
+}
+
+/**
+ * The SCAR's supplier uploads evidence (a PDF, checked like certificate PDFs) to a step it may
+ * still answer, stored through FileStorage (stored_files) and kept (scar_evidence, no delete).
+ * Audited. Problems as data under `file` (files.*) and `step`; another supplier's SCAR is not_found.
+ */
+export async function uploadScarEvidence(
+  ctx: FilesContext,
+  actor: Actor,
+  limits: UploadLimits,
+  input: { scarId: string; step: string; file: Upload },
+): Promise<ScarEvidence> {
+  answerScars.require(actor);
+  const found = await findSupplierStep(ctx.db, actor, input.scarId, input.step);
+  refuseUnlessAnswerable(found.scar, found.step);
+  const checked = await checkUpload(limits, input.file);
+  const { result } = await storeUpload(ctx, actor, limits, checked, async (tx, file) => {
+    // Again under the write lock: the step may have been submitted or the SCAR cancelled meanwhile.
+    const { scar, step } = await findSupplierStep(tx, actor, input.scarId, input.step);
+    refuseUnlessAnswerable(scar, step);
+    const id = newId('scev');
+    await tx.run('INSERT INTO scar_evidence (id, scar_id, step, file_id, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?)', [id, scar.id, step.step, file.id, actor.userId, file.uploadedAt]);
+    await recordAudit(tx, ctx.clock, {
+      actor: asAuditActor(actor),
+      organisationId: scar.supplier_id,
+      action: 'scar.evidence_added',
+      entityType: 'scar',
+      entityId: scar.id,
+      newValues: { step: step.step, evidence: id, file: file.id, name: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes },
+      requestId: ctx.requestId,
+    });
+    return { id, step: step.step, fileName: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, uploadedAt: file.uploadedAt };
+  });
+  return result;
+}

@@ -1,0 +1,416 @@
+// SCARs (supplier corrective action requests, issue 18) against a real SQLite file seeded with
+// the demo, one rule per test: a SCAR from a rejected lot through all eight 8D steps, each QA
+// decision signed, verified on/after verify_after and closed; a returned step answered again
+// with both rounds kept; answers checked with problems under answer.<path>; reminders before and
+// escalation after due dates sent once across two instances; links only to the SCAR supplier's
+// own lots, certificates and recalls; isolation (another supplier's SCAR is not_found); evidence
+// kept through FileStorage; not effective sends D4..D8 back; cancelling stops the reminders.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '../../shared/auth/actor.ts';
+import { demoPassword, seedDemo } from '../../shared/demo/seed-demo.ts';
+import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { addUser } from '../../shared/organisations/add-user.ts';
+import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
+import { submitLots } from '../../shared/lots/submit-lots.ts';
+import { inspectLot } from '../../shared/lots/inspect-lot.ts';
+import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { openDb, type Db } from '../../shared/db/index.ts';
+import { scarSteps, type ScarAnswers, type ScarStep } from '../../shared/scars/scar.ts';
+import { openScar, type OpenScarInput } from '../../shared/scars/open-scar.ts';
+import { draftScar } from '../../shared/scars/draft-scar.ts';
+import { submitScarAnswer } from '../../shared/scars/submit-scar-answer.ts';
+import { decideScarStep } from '../../shared/scars/decide-scar-step.ts';
+import { verifyScar } from '../../shared/scars/verify-scar.ts';
+import { closeScar } from '../../shared/scars/close-scar.ts';
+import { cancelScar } from '../../shared/scars/cancel-scar.ts';
+import { getScar } from '../../shared/scars/get-scar.ts';
+import { listScars } from '../../shared/scars/list-scars.ts';
+import { uploadScarEvidence } from '../../shared/scars/upload-scar-evidence.ts';
+import { readScarEvidence } from '../../shared/scars/read-scar-evidence.ts';
+import { sendScarReminders } from '../../shared/scars/send-scar-reminders.ts';
+import { testDatabase, type TestDatabase } from '../support/database.ts';
+import { actorFor } from '../support/actors.ts';
+import { demo } from '../support/demo.ts';
+import { refusal } from '../support/refusal.ts';
+import { eventsOf } from '../support/outbox-events.ts';
+import { withMailText } from '../support/mail.ts';
+import { submitTestCertificate } from '../support/records.ts';
+import { pdfBytes } from '../support/uploads.ts';
+
+const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: 'https://portal.lotbridge.test' };
+const gtin = '09506000134352';
+const by = { type: 'system' as const, name: 'SCAR test' };
+const ningboUser = { email: 'quality@ningbo-scar.example', displayName: 'Chen Gang', password: 'ningbo-supplier-pass' };
+const credential = { password: demoPassword };
+const limits = { maxBytes: 1024 * 1024 };
+
+let t: TestDatabase;
+const as = {} as Record<'supplier' | 'ningbo' | 'qa' | 'admin', Actor>;
+let seq = 0;
+
+/** Every step's answer, complete. */
+const answers: ScarAnswers = {
+  D1: { team: [{ name: 'Wang Fang', role: 'Quality manager', email: 'supplier@suzhou-precision.example' }, { name: 'Li Wei', role: 'Process engineer' }] },
+  D2: { description: 'Roller clamp housings of lot L2403A leak below 300 kPa burst pressure.' },
+  D3: { containment: [{ location: 'Supplier warehouse', quantityChecked: 1200, quantitySuspect: 40, action: 'Quarantined, 100 % leak tested' }], effectiveFrom: '2026-03-03' },
+  D4: { method: 'five_whys', occurrenceCause: 'Worn mould cavity 3', escapeCause: 'Leak test sampled 1 in 500', analysis: '5 whys: leak → thin wall → worn cavity → PM interval too long' },
+  D5: { actions: [{ action: 'Replace cavity 3 insert', owner: 'Li Wei', dueDate: '2026-03-20' }] },
+  D6: { actions: [{ action: 'Replace cavity 3 insert', owner: 'Li Wei', dueDate: '2026-03-20', doneDate: '2026-03-18' }], validation: '3 lots burst tested, all above 420 kPa' },
+  D7: { actions: [{ action: 'PM interval 50k → 30k shots', owner: 'Li Wei', dueDate: '2026-04-01' }], documentsUpdated: 'PM-007 rev C' },
+  D8: { summary: 'Root cause removed and prevented; team thanked.' },
+};
+
+async function newLot(actor: Actor = as.supplier): Promise<string> {
+  const { stored } = await submitLots(t.ctx, actor, { source: 'form', lots: [{ gtin, lot: `L-SCAR-${++seq}`, quantity: 50, expiryDate: '2030-01-31' }] });
+  return stored[0]!.id;
+}
+
+/** The due dates from 2026-03-04 (D1) a day apart to 2026-03-11 (D8). */
+const dueDates = Object.fromEntries(scarSteps.map((s, i) => [s, `2026-03-${String(4 + i).padStart(2, '0')}`])) as Record<ScarStep, string>;
+
+async function open(input: Partial<OpenScarInput> = {}, actor: Actor = as.qa) {
+  const lotId = input.links ? undefined : await newLot();
+  return openScar(t.ctx, actor, rp, {
+    supplierId: as.supplier.organisationId,
+    title: 'Burst pressure below specification',
+    problem: 'Both samples leak below 300 kPa.',
+    severity: 'major',
+    links: lotId ? [{ kind: 'lot', refId: lotId }] : [],
+    dueDates,
+    verifyAfter: '2026-04-01',
+    credential,
+    portalUrl: rp.origin,
+    ...input,
+  });
+}
+
+const answer = (scarId: string, step: ScarStep, actor: Actor = as.supplier) => submitScarAnswer(t.ctx, actor, { scarId, step, answer: answers[step], portalUrl: rp.origin });
+const decide = (scarId: string, step: ScarStep, decision: 'accepted' | 'returned', comment?: string) =>
+  decideScarStep(t.ctx, as.qa, rp, { scarId, step, decision, comment, credential, portalUrl: rp.origin });
+
+async function acceptAll(scarId: string, steps: readonly ScarStep[] = scarSteps) {
+  for (const step of steps) {
+    await answer(scarId, step);
+    await decide(scarId, step, 'accepted');
+  }
+}
+
+const mailsOf = async (scarId: string, purpose: string) =>
+  withMailText(t.db, await t.db.all<{ id: string; to_addr: string; subject: string; text_body: string; locale: string }>(
+    "SELECT id, to_address AS to_addr, subject, text_body, locale FROM mail_messages WHERE entity_type = 'scar' AND entity_id = ? AND purpose = ? ORDER BY to_addr",
+    [scarId, purpose],
+  ));
+
+beforeAll(async () => {
+  t = await testDatabase();
+  await seedDemo(t.ctx);
+  const ningbo = (await createOrganisation(t.ctx, by, { name: 'Ningbo Moulding Ltd.', kind: 'supplier', erpId: 'V-10078' })).id;
+  await addUser(t.ctx, by, { ...ningboUser, role: 'supplier_user', organisationId: ningbo });
+  await receiveErpEvent(t.ctx, {
+    webhookId: 'msg_scar_item',
+    sentAt: Math.floor(t.clock.now().getTime() / 1000),
+    body: { type: 'item.upserted', timestamp: t.clock.now().toISOString(), data: { gtin, description: 'Roller clamp housing', unitOfMeasure: 'EA' } },
+  });
+  as.supplier = await actorFor(t.db, demo('supplier_user').email);
+  as.ningbo = await actorFor(t.db, ningboUser.email);
+  as.qa = await actorFor(t.db, demo('manufacturer_qa').email);
+  as.admin = await actorFor(t.db, demo('manufacturer_admin').email);
+});
+afterAll(() => t?.close());
+// Each test starts on 2026-03-02 (09:00 UTC), whatever the one before did with the clock.
+afterEach(() => t.clock.set('2026-03-02T09:00:00.000Z'));
+
+describe('a SCAR through all its steps', () => {
+  it('is opened from a rejected lot, answered D1..D8, each step accepted with a signature, verified on/after verify_after and closed', async () => {
+    const lotId = await newLot();
+    await inspectLot(t.ctx, as.qa, rp, { lotId, outcome: 'rejected', sampleSize: 5, defectsFound: 2, measurements: [], reason: 'Leaks below 300 kPa', credential });
+    const draft = await draftScar(t.ctx, as.qa, { lotId });
+    expect(draft).toMatchObject({ supplierId: as.supplier.organisationId, problem: 'Leaks below 300 kPa', links: [{ kind: 'lot', refId: lotId }], inspection: { outcome: 'rejected', defectsFound: 2 } });
+
+    const { scar, signature } = await open({ title: draft.title, problem: draft.problem, links: draft.links });
+    expect(scar).toMatchObject({ state: 'open', number: 'SCAR-2026-0001', supplierId: as.supplier.organisationId, nextDue: dueDates.D1, overdue: false });
+    expect(scar.steps.map((s) => [s.step, s.dueDate, s.status])).toEqual(scarSteps.map((s) => [s, dueDates[s], 'awaiting_answer']));
+    expect(signature).toMatchObject({ meaning: 'authorship', method: 'password' });
+    expect((await mailsOf(scar.id, 'scar.opened')).map((m) => m.to_addr)).toEqual([demo('supplier_user').email]);
+
+    for (const step of scarSteps) {
+      const submitted = await answer(scar.id, step);
+      expect(submitted).toMatchObject({ round: 1, step: { step, status: 'submitted', answer: answers[step] } });
+      const decided = await decide(scar.id, step, 'accepted');
+      expect(decided.signature.meaning).toBe('approval');
+      expect(decided.scar.state).toBe(step === 'D8' ? 'verification' : 'open');
+    }
+    // Verification waits for verify_after (2026-04-01 in QA's zone).
+    const early = await refusal(verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'effective', note: 'too early', credential }));
+    expect(early.problems).toEqual({ result: { code: 'scar-rules.verifyTooEarly', params: { date: '2026-04-01' } } });
+    expect((await getScar(t.ctx, as.qa, scar.id)).permissions).toMatchObject({ verify: false, close: false, cancel: true });
+    t.clock.set('2026-04-01T12:00:00.000Z');
+    expect((await getScar(t.ctx, as.qa, scar.id)).permissions.verify).toBe(true);
+    const closeFirst = await refusal(closeScar(t.ctx, as.qa, rp, { scarId: scar.id, credential }));
+    expect(closeFirst.problems?.comment?.code).toBe('scar-rules.notVerified');
+    const verified = await verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'effective', note: 'Three lots passed burst testing', credential });
+    expect(verified.scar.verification).toMatchObject({ result: 'effective', note: 'Three lots passed burst testing' });
+    const closed = await closeScar(t.ctx, as.qa, rp, { scarId: scar.id, credential, portalUrl: rp.origin });
+    expect(closed.scar).toMatchObject({ state: 'closed', closedAt: closed.signature.signedAt });
+
+    const view = await getScar(t.ctx, as.supplier, scar.id);
+    expect(view.signatures.map((s) => s.meaning)).toEqual(['authorship', ...scarSteps.map(() => 'approval'), 'approval', 'approval']);
+    expect(view.rounds).toHaveLength(8);
+    expect(view.rounds.every((r) => r.decision === 'accepted' && r.signatureId)).toBe(true);
+    expect(view.permissions).toMatchObject({ answer: false, answerSteps: [] });
+    // Each decision's signature is the one on its round and step.
+    const steps = await t.db.all<{ signature_id: string; round_sig: string }>(
+      'SELECT st.signature_id, r.signature_id AS round_sig FROM scar_steps st JOIN scar_step_rounds r ON r.scar_id = st.scar_id AND r.step = st.step WHERE st.scar_id = ?',
+      [scar.id],
+    );
+    expect(steps.every((s) => s.signature_id === s.round_sig)).toBe(true);
+
+    const ofScar = async (type: string) => (await eventsOf(t.db, type)).filter((e) => e.scarId === scar.id);
+    expect(await ofScar('scar.opened')).toEqual([expect.objectContaining({ number: scar.number, links: [expect.objectContaining({ kind: 'lot', refId: lotId })], signature: expect.objectContaining({ meaning: 'authorship' }) })]);
+    expect(await ofScar('scar.step_submitted')).toHaveLength(8);
+    expect((await ofScar('scar.step_accepted')).map((e) => e.step)).toEqual([...scarSteps]);
+    expect(await ofScar('scar.verified')).toEqual([expect.objectContaining({ result: 'effective', state: 'verification' })]);
+    expect(await ofScar('scar.closed')).toEqual([expect.objectContaining({ state: 'closed', signature: expect.objectContaining({ meaning: 'approval' }) })]);
+    expect((await mailsOf(scar.id, 'scar.closed')).length).toBe(1);
+    expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('keeps both rounds of a returned step: the returned answer and its decision, then the new answer', async () => {
+    const { scar } = await open();
+    await answer(scar.id, 'D4');
+    const returned = await decide(scar.id, 'D4', 'returned', 'The escape cause is missing.');
+    expect(returned.signature.meaning).toBe('rejection');
+    expect(returned.scar.steps.find((s) => s.step === 'D4')).toMatchObject({ status: 'returned', decisionComment: 'The escape cause is missing.' });
+    const [mail] = await mailsOf(scar.id, 'scar.step_returned');
+    expect(mail!.text_body).toContain('The escape cause is missing.');
+
+    const second = await submitScarAnswer(t.ctx, as.supplier, { scarId: scar.id, step: 'D4', answer: { ...answers.D4, escapeCause: 'Leak test sampled 1 in 500; now 1 in 50' } });
+    expect(second).toMatchObject({ round: 2, step: { status: 'submitted', decision: null } });
+    await decide(scar.id, 'D4', 'accepted');
+    const rounds = (await getScar(t.ctx, as.qa, scar.id)).rounds.filter((r) => r.step === 'D4');
+    expect(rounds.map((r) => [r.round, r.decision, r.decisionComment, (r.answer as ScarAnswers['D4']).escapeCause])).toEqual([
+      [1, 'returned', 'The escape cause is missing.', answers.D4.escapeCause],
+      [2, 'accepted', null, 'Leak test sampled 1 in 500; now 1 in 50'],
+    ]);
+    // A kept answer is never edited.
+    await expect(t.db.run("UPDATE scar_step_rounds SET answer = '{}' WHERE scar_id = ?", [scar.id])).rejects.toThrow(/never edited/);
+    expect((await eventsOf(t.db, 'scar.step_submitted')).filter((e) => e.scarId === scar.id).map((e) => e.round)).toEqual([1, 2]);
+  });
+
+  it('checks each answer against its step: problems as data under answer.<path>; a step with QA or accepted is not answered again', async () => {
+    const { scar } = await open();
+    const d3 = await refusal(
+      submitScarAnswer(t.ctx, as.supplier, {
+        scarId: scar.id,
+        step: 'D3',
+        answer: { containment: [{ location: ' ', quantityChecked: 10, quantitySuspect: 11, action: 'sorted' }], effectiveFrom: '2026-02-30' },
+      }),
+    );
+    expect(d3.code).toBe('invalid_input');
+    expect(d3.problems).toEqual({
+      'answer.containment.0.location': { code: 'scar-rules.required' },
+      'answer.containment.0.quantitySuspect': { code: 'scar-rules.suspectOverChecked', params: { max: 10 } },
+      'answer.effectiveFrom': { code: 'scar-rules.badDate' },
+    });
+    const d1 = await refusal(submitScarAnswer(t.ctx, as.supplier, { scarId: scar.id, step: 'D1', answer: { team: [] } }));
+    expect(d1.problems).toEqual({ 'answer.team': { code: 'scar-rules.listRequired' } });
+    const d4 = await refusal(submitScarAnswer(t.ctx, as.supplier, { scarId: scar.id, step: 'D4', answer: { ...answers.D4, method: 'guessing' } }));
+    expect(d4.problems).toEqual({ 'answer.method': { code: 'scar-rules.badMethod' } });
+    const d6 = await refusal(submitScarAnswer(t.ctx, as.supplier, { scarId: scar.id, step: 'D6', answer: { actions: [{ action: 'x', owner: 'y', dueDate: '2026-03-20' }], validation: 'ok' } }));
+    expect(d6.problems).toEqual({ 'answer.actions.0.doneDate': { code: 'scar-rules.required' } });
+    const step = await refusal(submitScarAnswer(t.ctx, as.supplier, { scarId: scar.id, step: 'D9', answer: {} }));
+    expect(step.problems).toEqual({ step: { code: 'scar-rules.badStep' } });
+
+    await answer(scar.id, 'D1');
+    expect((await refusal(answer(scar.id, 'D1'))).problems).toEqual({ step: { code: 'scar-rules.stepWithQa' } });
+    await decide(scar.id, 'D1', 'accepted');
+    expect((await refusal(answer(scar.id, 'D1'))).problems).toEqual({ step: { code: 'scar-rules.stepAccepted' } });
+    expect((await refusal(decide(scar.id, 'D1', 'accepted'))).problems).toEqual({ decision: { code: 'scar-rules.nothingToDecide' } });
+    // Returning needs a comment; nothing is recorded without one.
+    await answer(scar.id, 'D2');
+    expect((await refusal(decide(scar.id, 'D2', 'returned'))).problems).toEqual({ comment: { code: 'scar-rules.commentRequired' } });
+    expect((await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')!.status).toBe('submitted');
+  });
+
+  it('sends D4..D8 back when QA finds the actions not effective, with a new due date', async () => {
+    const { scar } = await open();
+    await acceptAll(scar.id);
+    t.clock.set('2026-04-02T12:00:00.000Z');
+    const notEffective = await verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'not_effective', note: 'Two more leaks in March', dueDate: '2026-04-30', credential, portalUrl: rp.origin });
+    expect(notEffective.signature.meaning).toBe('rejection');
+    expect(notEffective.scar.state).toBe('open');
+    expect(notEffective.scar.steps.map((s) => [s.step, s.status])).toEqual(scarSteps.map((s) => [s, ['D1', 'D2', 'D3'].includes(s) ? 'accepted' : 'returned']));
+    expect(notEffective.scar.steps.find((s) => s.step === 'D5')).toMatchObject({ dueDate: '2026-04-30', decisionComment: 'Two more leaks in March' });
+    expect((await mailsOf(scar.id, 'scar.not_effective')).length).toBe(1);
+    await acceptAll(scar.id, ['D4', 'D5', 'D6', 'D7', 'D8']);
+    const again = await verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'effective', note: 'No leaks since', credential });
+    expect(again.scar.verification?.result).toBe('effective');
+    expect((await getScar(t.ctx, as.qa, scar.id)).rounds.filter((r) => r.step === 'D5').map((r) => r.decision)).toEqual(['accepted', 'accepted']);
+  });
+});
+
+describe('reminders and escalation', () => {
+  it('reminds before and escalates after a due date, once per step, across two instances', async () => {
+    const { scar } = await open({ dueDates: { ...dueDates, D1: '2026-03-05', D2: '2026-03-20', D3: '2026-03-20', D4: '2026-03-20', D5: '2026-03-20', D6: '2026-03-20', D7: '2026-03-20', D8: '2026-03-20' } });
+    const other: Db = openDb(t.url);
+    try {
+      const instances = [t.ctx, { ...t.ctx, db: other }];
+      const mine = (sent: Awaited<ReturnType<typeof sendScarReminders>>) => sent.filter((s) => s.scarId === scar.id);
+      // 2026-03-02: D1 due in 3 days (in the supplier's Asia/Shanghai calendar too).
+      const first = (await Promise.all(instances.map((ctx) => sendScarReminders(ctx, { portalUrl: rp.origin })))).flatMap(mine);
+      expect(first.map((s) => [s.kind, s.step])).toEqual([['reminder', 'D1']]);
+      expect(first[0]!.recipients).toEqual([demo('supplier_user').email]);
+      expect(mine(await sendScarReminders(t.ctx))).toEqual([]);
+      const [reminder] = await mailsOf(scar.id, 'scar.reminder');
+      expect(reminder!.subject).toContain('2026-03-05');
+      expect(reminder!.text_body).toContain(`${rp.origin}/scars/${scar.id}`);
+
+      // Answered steps are not reminded; an overdue unanswered one is escalated to the supplier and QA.
+      t.clock.set('2026-03-06T09:00:00.000Z');
+      const second = (await Promise.all(instances.map((ctx) => sendScarReminders(ctx, { portalUrl: rp.origin })))).flatMap(mine);
+      expect(second.map((s) => [s.kind, s.step])).toEqual([['escalation', 'D1']]);
+      expect(second[0]!.recipients).toEqual(expect.arrayContaining([demo('supplier_user').email, demo('manufacturer_qa').email]));
+      expect(mine(await sendScarReminders(t.ctx))).toEqual([]);
+      expect(await mailsOf(scar.id, 'scar.escalation')).toHaveLength(second[0]!.recipients.length);
+      expect((await getScar(t.ctx, as.supplier, scar.id)).scar).toMatchObject({ overdue: true, nextDue: '2026-03-05' });
+      expect((await listScars(t.ctx, as.qa, { overdue: true })).scars.map((s) => s.id)).toContain(scar.id);
+
+      // The other steps: reminded once when they come within 3 days; after cancelling, nothing more.
+      t.clock.set('2026-03-17T09:00:00.000Z');
+      expect(mine(await sendScarReminders(t.ctx)).map((s) => s.step)).toEqual(['D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8']);
+      const cancelled = await cancelScar(t.ctx, as.qa, rp, { scarId: scar.id, reason: 'Opened against the wrong supplier', credential, portalUrl: rp.origin });
+      expect(cancelled.signature.meaning).toBe('responsibility');
+      t.clock.set('2026-03-25T09:00:00.000Z');
+      expect(mine(await sendScarReminders(t.ctx))).toEqual([]);
+      expect((await refusal(answer(scar.id, 'D2'))).problems).toEqual({ step: { code: 'scar-rules.notOpen' } });
+      const audit = await t.db.all<{ action: string }>("SELECT action FROM audit_log WHERE entity_type = 'scar' AND entity_id = ? AND action IN ('scar.reminded', 'scar.escalated')", [scar.id]);
+      expect(audit.map((a) => a.action).sort()).toEqual(['scar.escalated', ...Array(8).fill('scar.reminded')]);
+    } finally {
+      other.close();
+    }
+  });
+});
+
+describe('links to the SCAR supplier only', () => {
+  it("refuses another supplier's lot and certificate, and a recall of none of the supplier's lots; accepts its own", async () => {
+    const ningboLot = await newLot(as.ningbo);
+    const ningboCert = await submitTestCertificate(t.ctx, as.ningbo, t.dir, { number: 'NB-ISO-1', validTo: '2027-12-31' });
+    const ownLot = await newLot();
+    const ownCert = await submitTestCertificate(t.ctx, as.supplier, t.dir, { number: 'SZ-ISO-1', validTo: '2027-12-31' });
+    const lotNumber = (await t.db.get<{ lot: string }>('SELECT lot FROM lots WHERE id = ?', [ownLot]))!.lot;
+    const recallOf = async (number: string, lots: string[]) => {
+      await receiveErpEvent(t.ctx, {
+        webhookId: `msg_${number}`,
+        sentAt: Math.floor(t.clock.now().getTime() / 1000),
+        body: {
+          type: 'recall.issued',
+          timestamp: t.clock.now().toISOString(),
+          data: { recallNumber: number, issuedAt: t.clock.now().toISOString(), reason: 'Leak', hazard: 'Air embolism', contact: { name: 'QA', email: 'qa@meridian.example' }, products: [{ gtin, lots }] },
+        },
+      });
+      return (await t.db.get<{ id: string }>('SELECT id FROM recalls WHERE recall_number = ?', [number]))!.id;
+    };
+    const ownRecall = await recallOf('FSCA-SCAR-1', [lotNumber]);
+    const otherRecall = await recallOf('FSCA-SCAR-2', ['NOT-A-LOT']);
+
+    const refused = await refusal(
+      open({
+        links: [
+          { kind: 'lot', refId: ningboLot },
+          { kind: 'certificate', refId: ningboCert.id },
+          { kind: 'recall', refId: otherRecall },
+          { kind: 'lot', refId: 'lot_nonexistent' },
+          { kind: 'order', refId: 'x' },
+        ],
+      }),
+    );
+    expect(refused.problems).toEqual({
+      'links.0': { code: 'scar-rules.linkNotSupplier', params: { kind: { term: 'scar-rules.link.lot' } } },
+      'links.1': { code: 'scar-rules.linkNotSupplier', params: { kind: { term: 'scar-rules.link.certificate' } } },
+      'links.2': { code: 'scar-rules.linkNotSupplier', params: { kind: { term: 'scar-rules.link.recall' } } },
+      'links.3': { code: 'scar-rules.linkUnknown', params: { kind: { term: 'scar-rules.link.lot' } } },
+      'links.4': { code: 'scar-rules.badLinkKind' },
+    });
+    expect(await t.db.get('SELECT 1 FROM scar_links WHERE ref_id = ?', [ningboLot])).toBeUndefined();
+
+    const { scar } = await open({
+      links: [
+        { kind: 'lot', refId: ownLot },
+        { kind: 'certificate', refId: ownCert.id },
+        { kind: 'recall', refId: ownRecall },
+      ],
+    });
+    expect(scar.links.map((l) => [l.kind, l.label])).toEqual([
+      ['certificate', 'SZ-ISO-1'],
+      ['lot', `${lotNumber} (${gtin})`],
+      ['recall', 'FSCA-SCAR-1'],
+    ]);
+  });
+
+  it('refuses the open form as data: no links, due dates out of order or past, verify_after before D8, no password', async () => {
+    const e = await refusal(
+      openScar(t.ctx, as.qa, rp, {
+        supplierId: as.supplier.organisationId,
+        title: ' ',
+        problem: 'p',
+        severity: 'huge',
+        links: [],
+        dueDates: { ...dueDates, D1: '2026-03-01', D3: '2026-03-04', D8: '' },
+        verifyAfter: '2026-03-09',
+        credential: { password: '' },
+      }),
+    );
+    expect(e.problems).toEqual({
+      title: { code: 'scar-rules.required' },
+      severity: { code: 'scar-rules.badSeverity' },
+      links: { code: 'scar-rules.linkRequired' },
+      'dueDates.D1': { code: 'scar-rules.dueInPast', params: { today: '2026-03-02' } },
+      'dueDates.D3': { code: 'scar-rules.dueBeforePrevious', params: { date: '2026-03-05' } },
+      'dueDates.D8': { code: 'scar-rules.required' },
+      password: { code: 'signatures.passwordRequired' },
+    });
+    const wrongPassword = await refusal(open({ credential: { password: 'wrong' } }));
+    expect(wrongPassword.code).not.toBe('invalid_input');
+    expect(await t.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM scars WHERE title = ' '")).toEqual({ n: 0 });
+  });
+});
+
+describe('isolation and roles', () => {
+  it("a supplier never sees another supplier's SCAR: not_found for get, answer, evidence; absent from its list", async () => {
+    const { scar } = await open();
+    const evidence = await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'sort-report.pdf', bytes: await pdfBytes('Sort report') } });
+    expect((await getScar(t.ctx, as.supplier, scar.id)).scar.steps.find((s) => s.step === 'D3')!.evidence).toEqual([{ id: evidence.id, fileName: 'sort-report.pdf', uploadedAt: evidence.uploadedAt }]);
+    const read = await readScarEvidence(t.ctx, as.qa, { scarId: scar.id, evidenceId: evidence.id });
+    expect(read).toMatchObject({ fileName: 'sort-report.pdf', contentType: 'application/pdf', sha256: evidence.sha256 });
+
+    expect((await refusal(getScar(t.ctx, as.ningbo, scar.id))).code).toBe('not_found');
+    expect((await refusal(answer(scar.id, 'D1', as.ningbo))).code).toBe('not_found');
+    expect((await refusal(readScarEvidence(t.ctx, as.ningbo, { scarId: scar.id, evidenceId: evidence.id }))).code).toBe('not_found');
+    expect((await refusal(uploadScarEvidence(t.ctx, as.ningbo, limits, { scarId: scar.id, step: 'D3', file: { name: 'x.pdf', bytes: await pdfBytes('x') } }))).code).toBe('not_found');
+    const ningboList = await listScars(t.ctx, as.ningbo);
+    expect(ningboList).toMatchObject({ scars: [], staff: false, suppliers: [], permissions: { open: false } });
+    const supplierList = await listScars(t.ctx, as.supplier);
+    expect(supplierList.scars.map((s) => s.id)).toContain(scar.id);
+    expect(supplierList.scars.every((s) => s.supplierId === as.supplier.organisationId)).toBe(true);
+    expect((await listScars(t.ctx, as.admin)).scars.map((s) => s.id)).toContain(scar.id);
+    // A not-a-PDF is refused as data and nothing is kept.
+    const notPdf = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'x.pdf', bytes: new TextEncoder().encode('hello') } }));
+    expect(notPdf.problems?.file?.code).toBe('files.notPdf');
+  });
+
+  it('only QA opens and decides; only the supplier answers; the administrator reads', async () => {
+    expect((await refusal(open({}, as.supplier))).code).toBe('forbidden');
+    expect((await refusal(open({}, as.admin))).code).toBe('forbidden');
+    const { scar } = await open();
+    expect((await refusal(answer(scar.id, 'D1', as.qa))).code).toBe('forbidden');
+    await answer(scar.id, 'D1');
+    expect((await refusal(decideScarStep(t.ctx, as.supplier, rp, { scarId: scar.id, step: 'D1', decision: 'accepted', credential }))).code).toBe('forbidden');
+    expect((await refusal(cancelScar(t.ctx, as.admin, rp, { scarId: scar.id, reason: 'x', credential }))).code).toBe('forbidden');
+    const adminView = await getScar(t.ctx, as.admin, scar.id);
+    expect(adminView.permissions).toMatchObject({ open: false, decide: false, answer: false, cancel: false });
+    const qaView = await getScar(t.ctx, as.qa, scar.id);
+    expect(qaView.permissions).toMatchObject({ decide: true, decideSteps: ['D1'], answer: false, cancel: true });
+    const supplierView = await getScar(t.ctx, as.supplier, scar.id);
+    expect(supplierView.permissions).toMatchObject({ answer: true, decide: false, answerSteps: ['D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8'] });
+  });
+});
