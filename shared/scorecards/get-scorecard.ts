@@ -31,7 +31,7 @@ export async function getScorecard(ctx: UseCaseContext, actor: Actor, supplierId
   const now = ctx.clock.now();
   const period = askedPeriod(query.period, now);
   const periods = periodsEnding(period, trendLength[period.kind]);
-  const counts = await countMeasures(ctx.db, { supplierId, from: periods[0]!.from, to: period.to, today: now.toISOString().slice(0, 10) });
+  const counts = await countMeasures(ctx.db, { supplierId, from: periods[0]!.from, to: period.to, now: now.toISOString() });
   const weights = await weightsInForce(ctx.db);
   const months = counts.get(supplierId);
   const trend = periods.map((p) => figures(p.key, sumMonths(months, p.months), weights.weights));

@@ -31,7 +31,7 @@ export async function listScorecards(ctx: UseCaseContext, actor: Actor, query: {
   const period = askedPeriod(query.period, now);
   const [suppliers, counts, weights, history] = [
     await ctx.db.all<{ id: string; name: string }>("SELECT id, name FROM organisations WHERE kind = 'supplier' ORDER BY name, id"),
-    await countMeasures(ctx.db, { from: period.from, to: period.to, today: now.toISOString().slice(0, 10) }),
+    await countMeasures(ctx.db, { from: period.from, to: period.to, now: now.toISOString() }),
     await weightsInForce(ctx.db),
     await weightsHistory(ctx.db),
   ];

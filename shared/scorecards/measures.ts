@@ -3,7 +3,7 @@
 // quarter adds its months). What counts, in the month of which date:
 // - onTime: lots that name a purchase order line with a delivery date, in the month the lot was
 //   submitted (by form, CSV, barcode, DESADV or the API: the despatch advice reaching us); on time
-//   when submitted on or before the line's delivery date.
+//   when submitted on or before the line's delivery date (before that day has ended everywhere).
 // - acceptance: inspected lots (lot_inspections), in the month of the decision; accepted when
 //   released, with or without a deviation.
 // - certificates: the days of the month up to today; a day counts when, for every certificate
@@ -14,6 +14,8 @@
 //   the invoice was submitted; first-pass when never disputed.
 // - scar: 8D steps of the supplier's SCARs (not cancelled) in the month of their due date that
 //   were answered or are overdue; on time when first submitted on or before the due date.
+// A due day ends when it has ended everywhere (dayEnded below): on time means before then, and an
+// unanswered step is overdue only from then.
 import type { Tx } from '../db/index.ts';
 import { perLotTypes } from '../supplier-approvals/kinds.ts';
 
@@ -53,8 +55,8 @@ export interface CountQuery {
   supplierId?: string;
   from: string;
   to: string;
-  /** 'YYYY-MM-DD', the trusted clock's day: no day after it counts, a step due before it is overdue. */
-  today: string;
+  /** The trusted clock's instant (ISO): no day after its day counts; a step whose due day has ended everywhere by then is overdue. */
+  now: string;
 }
 
 /**
@@ -85,7 +87,7 @@ export async function countMeasures(db: Tx, q: CountQuery): Promise<MonthlyCount
     'onTime',
     await db.all<Row>(
       `SELECT l.organisation_id AS supplier, substr(l.submitted_at, 1, 7) AS month, COUNT(*) AS denominator,
-              SUM(substr(l.submitted_at, 1, 10) <= pol.delivery_date) AS numerator
+              SUM(l.submitted_at < ${dayEnded('pol.delivery_date')}) AS numerator
          FROM lots l JOIN purchase_order_lines pol ON pol.purchase_order_id = l.purchase_order_id AND pol.line_number = l.po_line_number
         WHERE l.submitted_at >= ? AND l.submitted_at < ? AND l.purchase_order_id IS NOT NULL AND pol.delivery_date IS NOT NULL${one('l.organisation_id')}
         GROUP BY 1, 2`,
@@ -121,12 +123,12 @@ export async function countMeasures(db: Tx, q: CountQuery): Promise<MonthlyCount
     'scar',
     await db.all<Row>(
       `SELECT s.supplier_id AS supplier, substr(ss.due_date, 1, 7) AS month, COUNT(*) AS denominator,
-              SUM(ss.first_submitted_at IS NOT NULL AND substr(ss.first_submitted_at, 1, 10) <= ss.due_date) AS numerator
+              SUM(ss.first_submitted_at IS NOT NULL AND ss.first_submitted_at < ${dayEnded('ss.due_date')}) AS numerator
          FROM scars s JOIN scar_steps ss ON ss.scar_id = s.id
         WHERE s.state != 'cancelled' AND ss.due_date >= ? AND ss.due_date < ?
-          AND (ss.first_submitted_at IS NOT NULL OR ss.due_date < ?)${one('s.supplier_id')}
+          AND (ss.first_submitted_at IS NOT NULL OR ? >= ${dayEnded('ss.due_date')})${one('s.supplier_id')}
         GROUP BY 1, 2`,
-      args(q.from, q.to, q.today),
+      args(q.from, q.to, q.now),
     ),
   );
   add('certificates', await certificateDays(db, q));
@@ -135,7 +137,8 @@ export async function countMeasures(db: Tx, q: CountQuery): Promise<MonthlyCount
 
 /** The days on which each supplier held every certificate its approvals require, per month. */
 async function certificateDays(db: Tx, q: CountQuery): Promise<Row[]> {
-  const last = q.today < q.to ? nextDay(q.today) : q.to;
+  const today = q.now.slice(0, 10);
+  const last = today < q.to ? nextDay(today) : q.to;
   if (last <= q.from) return [];
   const required = new Map<string, Set<string>>();
   const approvals = await db.all<{ supplier_id: string; required_certificates: string }>(
@@ -182,6 +185,15 @@ async function certificateDays(db: Tx, q: CountQuery): Promise<Row[]> {
     rows.push(...perMonth.values());
   }
   return rows;
+}
+
+/**
+ * When a due day (a date column) has ended everywhere: 12:00 UTC the next day, the end of the day
+ * in UTC−12. A delivery or an answer on its due day counts as on time in whichever time zone the
+ * supplier and QA keep (the manufacturer's QA in New York, the supplier in Shanghai).
+ */
+function dayEnded(column: string): string {
+  return `(date(${column}, '+1 day') || 'T12:00:00.000Z')`;
 }
 
 /** The day after 'YYYY-MM-DD'. */

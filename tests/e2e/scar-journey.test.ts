@@ -4,8 +4,9 @@
 // end of the journey); the supplier finds the steps on its home page and answers the 8D step by
 // step with structured forms and a PDF of evidence; QA accepts each answer, returns D2 once with a
 // comment (the supplier answers it again), verifies effectiveness and closes, each signed with its
-// password. Screenshots of the SCAR page in English, Chinese and German go to
-// /tmp/lotbridge-scar-*.png.
+// password. Both QA and the supplier see the supplier's scorecard move: lot acceptance when the
+// lot is rejected, SCAR responsiveness once the 8D is answered and the SCAR closed. Screenshots of
+// the SCAR page in English, Chinese and German go to /tmp/lotbridge-scar-*.png.
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Db } from '../../shared/db/index.ts';
@@ -35,6 +36,9 @@ let db: Db;
 let lotPath: string;
 let scarPath: string;
 let today: string;
+let supplierId: string;
+/** The scorecard period the journey's records fall in (measures count by UTC month). */
+const month = new Date().toISOString().slice(0, 7);
 
 beforeAll(async () => {
   await ensurePortalBuilt();
@@ -46,6 +50,7 @@ beforeAll(async () => {
   lotPath = `/lots/${stored[0]!.id}`;
   // QA's "today", by which due dates and the verification date are judged.
   today = todayIn(actorTimeZone(await actorFor(db, qa.email)), new Date());
+  supplierId = (await actorFor(db, supplier.email)).organisationId;
 });
 
 afterAll(async () => {
@@ -158,9 +163,18 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     expect(await stepCard(page, s).getAttribute('data-status')).toBe(decision === 'Accept' ? 'accepted' : 'returned');
   }
 
-  step('QA rejects the lot at incoming inspection', async () => {
+  /** A measure's row on the supplier's scorecard for this month, as `visit` sees it: percentage, counted, of. */
+  async function scorecard(visit: Visitor, measure: 'acceptance' | 'scar' | 'overall'): Promise<string[]> {
+    const { page } = visit;
+    await page.goto(`/scorecards/${supplierId}?period=${month}`);
+    const row = measure === 'overall' ? page.getByTestId('scorecard-card-score') : page.getByTestId(`scorecard-current-${measure}`).locator('td');
+    return (await row.allTextContents()).slice(0, 3);
+  }
+
+  step('QA rejects the lot at incoming inspection; the supplier’s lot acceptance drops on QA’s scorecard', async () => {
     const { page } = qaVisit;
     await signInAsDemo(page, qa.email);
+    expect(await scorecard(qaVisit, 'acceptance')).toEqual(['nothing counted', '0', '0']);
     await page.goto(lotPath);
     const form = page.getByTestId('inspect-form');
     await form.getByRole('radio', { name: 'Reject', exact: true }).check();
@@ -170,6 +184,7 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     await form.getByLabel('Your password').fill(demoPassword);
     await postsForm(page, lotPath, () => form.getByRole('button', { name: 'Sign and record the decision' }).click());
     await page.getByTestId('inspected').waitFor();
+    expect(await scorecard(qaVisit, 'acceptance')).toEqual(['0.0 %', '0', '1']);
   });
 
   step('QA opens a SCAR from the rejected lot: supplier, problem and lot prefilled; signed', async () => {
@@ -198,6 +213,11 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
   step('the supplier finds the SCAR on its home page and answers D1', async () => {
     const { page } = supplierVisit;
     await signInAsDemo(page, supplier.email);
+    // Its own scorecard shows the rejection; no step is answered or overdue yet.
+    expect(await scorecard(supplierVisit, 'acceptance')).toEqual(['0.0 %', '0', '1']);
+    expect(await scorecard(supplierVisit, 'scar')).toEqual(['nothing counted', '0', '0']);
+    expect(await scorecard(supplierVisit, 'overall')).toEqual(['0.0 %']);
+    await page.goto('/home');
     const entry = page.locator('[data-testid="work-entry"][data-kind="scarStepsToAnswer"], [data-testid="work-entry"][data-kind="scarStepsOverdue"]');
     expect(await entry.count()).toBeGreaterThan(0);
     await entry.first().getByRole('link', { name: /D1/ }).click();
@@ -271,5 +291,15 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     const { page: theirs } = supplierVisit;
     await theirs.goto('/scars?state=closed');
     expect(await theirs.getByTestId('scars').getByRole('row').filter({ hasText: 'Cracked luer lock threads' }).getByTestId('scar-state').textContent()).toBe('Closed');
+  });
+
+  step('both see the scorecard move: every 8D step answered on time, the overall score up from 0', async () => {
+    for (const visit of [qaVisit, supplierVisit]) {
+      expect(await scorecard(visit, 'scar')).toEqual(['100.0 %', '8', '8']);
+      expect(await scorecard(visit, 'acceptance')).toEqual(['0.0 %', '0', '1']);
+      // Equal default weights over the two measures that counted something: (0 + 100) / 2.
+      expect(await scorecard(visit, 'overall')).toEqual(['50.0 %']);
+    }
+    await supplierVisit.page.screenshot({ path: '/tmp/lotbridge-scar-scorecard-supplier-en.png', fullPage: true });
   });
 });

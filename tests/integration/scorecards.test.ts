@@ -48,12 +48,14 @@ beforeAll(async () => {
   const { alpha, beta } = ids;
 
   // On-time delivery: line 1 is due 2026-02-10, line 2 has no date (not counted), a lot without
-  // an order is not counted; the day of the due date is on time; April's lot is late.
+  // an order is not counted; the due day is on time until it has ended everywhere (12:00 UTC the
+  // next day); April's lot is late.
   const po = await r.order(alpha.id, ['2026-02-10', null]);
   const line1 = { orderId: po, lineNumber: 1 };
   const l1 = await r.lot(alpha, '2026-02-09T23:00:00.000Z', line1);
   const l2 = await r.lot(alpha, '2026-02-10T22:59:59.000Z', line1);
-  const l3 = await r.lot(alpha, '2026-02-11T00:00:00.000Z', line1);
+  await r.lot(alpha, '2026-02-11T11:59:59.999Z', line1);
+  const l3 = await r.lot(alpha, '2026-02-11T12:00:00.000Z', line1);
   const l4 = await r.lot(alpha, '2026-02-05T08:00:00.000Z', { orderId: po, lineNumber: 2 });
   await r.lot(alpha, '2026-02-06T08:00:00.000Z');
   await r.lot(alpha, '2026-04-01T08:00:00.000Z', line1);
@@ -88,11 +90,11 @@ beforeAll(async () => {
   await r.statuses(alpha.id, 'INV-ALPHA-1', ['disputed'], '2026-02-03T10:00:00.000Z');
   void disputed;
 
-  // SCAR steps by due date: D1 answered on the due day, D2 a day late, D3 overdue unanswered
+  // SCAR steps by due date: D1 answered on the due day, D2 once the due day has ended everywhere, D3 overdue unanswered
   // (counted, not on time), D4 due after today unanswered (not counted), D5 answered early.
   await r.scar(alpha.id, 'open', [
     { due: '2026-02-10', firstSubmittedAt: '2026-02-10T18:00:00.000Z' },
-    { due: '2026-02-15', firstSubmittedAt: '2026-02-16T08:00:00.000Z' },
+    { due: '2026-02-15', firstSubmittedAt: '2026-02-16T12:00:00.000Z' },
     { due: '2026-03-01', firstSubmittedAt: null },
     { due: '2026-04-20', firstSubmittedAt: null },
     { due: '2026-04-10', firstSubmittedAt: '2026-04-09T08:00:00.000Z' },
@@ -111,8 +113,8 @@ describe('measures, per month', () => {
   it('counts each measure of February with its numerator and denominator', async () => {
     const card = await getScorecard(t.ctx, as.qa, ids.alpha.id, { period: '2026-02' });
     expect(card.period).toEqual({ key: '2026-02', kind: 'month' });
-    expect(ratios(card.current)).toEqual({ onTime: '2/3', acceptance: '2/2', certificates: '22/28', invoices: '2/3', scar: '1/2' });
-    expect(card.current.measures.onTime.percent).toBeCloseTo(66.667, 2);
+    expect(ratios(card.current)).toEqual({ onTime: '3/4', acceptance: '2/2', certificates: '22/28', invoices: '2/3', scar: '1/2' });
+    expect(card.current.measures.onTime.percent).toBe(75);
     expect(card.current.measures.certificates.percent).toBeCloseTo((100 * 22) / 28, 6);
   });
 
@@ -138,8 +140,8 @@ describe('measures, per month', () => {
 describe('quarters and the overall score', () => {
   it('a quarter adds its months; the score is the mean of the measures with equal default weights', async () => {
     const card = await getScorecard(t.ctx, as.qa, ids.alpha.id, { period: '2026-Q1' });
-    expect(ratios(card.current)).toEqual({ onTime: '2/3', acceptance: '2/3', certificates: '68/90', invoices: '2/3', scar: '1/3' });
-    expect(card.current.score).toBeCloseTo((100 * (2 / 3 + 2 / 3 + 68 / 90 + 2 / 3 + 1 / 3)) / 5, 6);
+    expect(ratios(card.current)).toEqual({ onTime: '3/4', acceptance: '2/3', certificates: '68/90', invoices: '2/3', scar: '1/3' });
+    expect(card.current.score).toBeCloseTo((100 * (3 / 4 + 2 / 3 + 68 / 90 + 2 / 3 + 1 / 3)) / 5, 6);
     expect(card.trend.map((p) => p.period)).toEqual(['2024-Q2', '2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3', '2025-Q4', '2026-Q1']);
     expect(card.weights.setBy).toBeNull();
   });
@@ -182,7 +184,7 @@ describe('ranking and CSV', () => {
         'SCAR responsiveness: counted,SCAR responsiveness: of,SCAR responsiveness: %',
     );
     expect(lines[1]).toBe('2026-Q1,1,Beta Plastics GmbH,100.0,1,1,100.0,0,0,,0,0,,0,0,,0,0,');
-    expect(lines[2]).toBe('2026-Q1,2,Alpha Moulding Ltd.,61.8,2,3,66.7,2,3,66.7,68,90,75.6,2,3,66.7,1,3,33.3');
+    expect(lines[2]).toBe('2026-Q1,2,Alpha Moulding Ltd.,63.4,3,4,75.0,2,3,66.7,68,90,75.6,2,3,66.7,1,3,33.3');
     expect(lines[3]).toBe('2026-Q1,,"Suzhou Precision Components Co., Ltd.",,0,0,,0,0,,0,0,,0,0,,0,0,');
     expect(lines[4]).toBe('');
     expect(csv.startsWith('\uFEFF')).toBe(true);
