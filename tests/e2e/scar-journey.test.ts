@@ -185,6 +185,7 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     await postsForm(page, lotPath, () => form.getByRole('button', { name: 'Sign and record the decision' }).click());
     await page.getByTestId('inspected').waitFor();
     expect(await scorecard(qaVisit, 'acceptance')).toEqual(['0.0 %', '0', '1']);
+    await page.goto(lotPath);
   });
 
   step('QA opens a SCAR from the rejected lot: supplier, problem and lot prefilled; signed', async () => {
