@@ -8,6 +8,7 @@ import { listNmpaAttention } from '../recalls/nmpa-timeline.ts';
 import { unapprovedOrders } from '../supplier-approvals/unapproved-orders.ts';
 import { listLots } from '../lots/list-lots.ts';
 import { validationDriftEntry } from '../validation/drift-work-entry.ts';
+import { qaScarWork } from './scar-work.ts';
 import { firstFew, listHref, type WorkDate, type WorkEntry, type WorkKind, type WorkList } from './work-list.ts';
 
 /** Accounts locked after repeated failed sign-ins are the security alerts (list-security-alerts.ts). */
@@ -88,6 +89,7 @@ export async function qaWorkList(ctx: UseCaseContext, actor: Actor, options: { g
         }),
       },
       await unapprovedOrders(ctx, firstFew),
+      ...(await qaScarWork(ctx, actor)),
       {
         kind: 'securityAlerts',
         count: alerts?.n ?? 0,

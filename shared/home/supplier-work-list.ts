@@ -6,6 +6,7 @@ import { listCertificateExpiry } from '../certificates/list-certificate-expiry.t
 import { listCertificates } from '../certificates/list-certificates.ts';
 import { listLots } from '../lots/list-lots.ts';
 import { listPurchaseOrders } from '../orders/list-purchase-orders.ts';
+import { supplierScarWork } from './scar-work.ts';
 import { firstFew, listHref, overdueFirst, type WorkList } from './work-list.ts';
 
 /**
@@ -14,8 +15,8 @@ import { firstFew, listHref, overdueFirst, type WorkList } from './work-list.ts'
  * certificates expiring within 90 days or expired, its rejected certificates not submitted again,
  * its flagged lots (over-delivered order line, or a rejected certificate: `flaggedLot`) and its
  * invoices the ERP disputes. Each through the list use case its link opens, so the count is the
- * list's total; only the caller's organisation's records. Corrective actions are not here: the
- * portal has none yet.
+ * list's total; only the caller's organisation's records. Its corrective action requests' (SCAR)
+ * steps overdue, returned and to answer come first.
  */
 export async function supplierWorkList(ctx: UseCaseContext, actor: Actor, options: { graceDays: number }): Promise<WorkList> {
   requireRole(actor, 'supplier_user');
@@ -29,6 +30,7 @@ export async function supplierWorkList(ctx: UseCaseContext, actor: Actor, option
   const oldestOrders = [...orders].sort((a, b) => a.orderDate.localeCompare(b.orderDate) || a.poNumber.localeCompare(b.poNumber));
   return {
     entries: [
+      ...(await supplierScarWork(ctx, actor)),
       {
         kind: 'ordersToConfirm',
         count: toConfirm.total,

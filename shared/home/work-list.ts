@@ -7,7 +7,7 @@
 export const firstFew = 3;
 
 /** What the date of an item is; the page words it (`home.when.<kind>`). */
-export const workDates = ['ordered', 'expires', 'expired', 'submitted', 'rejected', 'due', 'issued', 'deadline', 'overdue', 'failed', 'locked'] as const;
+export const workDates = ['ordered', 'expires', 'expired', 'submitted', 'rejected', 'due', 'issued', 'deadline', 'overdue', 'failed', 'locked', 'verifyFrom'] as const;
 export type WorkDate = (typeof workDates)[number];
 
 export interface WorkItem {
@@ -51,6 +51,11 @@ export type WorkKind =
   | 'recallsEscalated'
   | 'suppliersExpired'
   | 'purchaseOrdersNotApproved'
+  | 'scarStepsToDecide'
+  | 'scarsToVerify'
+  | 'scarStepsToAnswer'
+  | 'scarStepsReturned'
+  | 'scarStepsOverdue'
   | 'securityAlerts'
   | 'noticesAwaitingReply'
   | 'repliesToComplete'

@@ -44,6 +44,8 @@ import { recallClosingDe } from './recall-closing.de.ts';
 import { partnerWebhooksDe } from './partner-webhooks.de.ts';
 import { apiOrdersDe } from './api-orders.de.ts';
 import { aslDe } from './asl.de.ts';
+import { scorecardDe } from './scorecard.de.ts';
+import { scarDe } from './scar.de.ts';
 import { scarRulesDe } from './scar-rules.de.ts';
 import { navQualityDe } from './nav-quality.de.ts';
 import { qualityReleaseDe } from './quality-release.de.ts';
@@ -99,6 +101,8 @@ export const de: Record<MessageKey, string> = {
   ...partnerWebhooksDe,
   ...apiOrdersDe,
   ...aslDe,
+  ...scorecardDe,
+  ...scarDe,
   ...scarRulesDe,
   ...navQualityDe,
   ...qualityReleaseDe,

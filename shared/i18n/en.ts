@@ -43,6 +43,8 @@ import { recallClosingEn } from './recall-closing.en.ts';
 import { partnerWebhooksEn } from './partner-webhooks.en.ts';
 import { apiOrdersEn } from './api-orders.en.ts';
 import { aslEn } from './asl.en.ts';
+import { scorecardEn } from './scorecard.en.ts';
+import { scarEn } from './scar.en.ts';
 import { scarRulesEn } from './scar-rules.en.ts';
 import { navQualityEn } from './nav-quality.en.ts';
 import { qualityReleaseEn } from './quality-release.en.ts';
@@ -94,6 +96,8 @@ export const en = {
   ...partnerWebhooksEn,
   ...apiOrdersEn,
   ...aslEn,
+  ...scorecardEn,
+  ...scarEn,
   ...scarRulesEn,
   ...navQualityEn,
   ...qualityReleaseEn,

@@ -44,6 +44,8 @@ import { recallClosingZhCN } from './recall-closing.zh-CN.ts';
 import { partnerWebhooksZhCN } from './partner-webhooks.zh-CN.ts';
 import { apiOrdersZhCN } from './api-orders.zh-CN.ts';
 import { aslZhCN } from './asl.zh-CN.ts';
+import { scorecardZhCN } from './scorecard.zh-CN.ts';
+import { scarZhCN } from './scar.zh-CN.ts';
 import { scarRulesZhCN } from './scar-rules.zh-CN.ts';
 import { navQualityZhCN } from './nav-quality.zh-CN.ts';
 import { qualityReleaseZhCN } from './quality-release.zh-CN.ts';
@@ -95,6 +97,8 @@ export const zhCN: Record<MessageKey, string> = {
   ...partnerWebhooksZhCN,
   ...apiOrdersZhCN,
   ...aslZhCN,
+  ...scorecardZhCN,
+  ...scarZhCN,
   ...scarRulesZhCN,
   ...navQualityZhCN,
   ...qualityReleaseZhCN,

@@ -24,6 +24,7 @@ import { issueDemoRecall } from '../support/demo-recall.ts';
 import { actorFor } from '../support/actors.ts';
 import { drawEffectivenessChecks } from '../../shared/recalls/draw-effectiveness-checks.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
+import { openTestScar } from '../support/scar-open.ts';
 
 const screensDir = join(rootDir, 'test-results', 'screens');
 const inboundSecret = generateSecret();
@@ -39,6 +40,7 @@ let browser: Browser;
 let db: Db;
 let recallId: string;
 let noticeLink: string;
+let scarId: string;
 
 beforeAll(async () => {
   rmSync(screensDir, { recursive: true, force: true });
@@ -53,6 +55,10 @@ beforeAll(async () => {
   recallId = await issueDemoRecall(server, db, inboundSecret, 'FSCA-SCREENS-1');
   // A drawn check, so the effectiveness page shows its record form (method, note, signature) too.
   await drawEffectivenessChecks({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), recallId);
+  // A SCAR with the demo supplier about one of its demo lots, so its pages (list, record, the new form) are looked at too.
+  const supplier = await actorFor(db, demo('supplier_user').email);
+  const lot = (await db.get<{ id: string }>('SELECT id FROM lots WHERE organisation_id = ? ORDER BY submitted_at LIMIT 1', [supplier.organisationId]))!;
+  scarId = (await openTestScar({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), supplier, { lotId: lot.id })).id;
   for (let i = 0; !noticeLink; i++) {
     const mail = smtp.received.find((m) => m.raw.includes('/notices/'));
     if (mail) noticeLink = /(http:\/\/[^\s]+\/notices\/rnt_[a-z2-7]+\.\d+\.[A-Za-z0-9_-]{43})/.exec(mail.raw.replace(/=\r\n/g, ''))![1]!;
@@ -97,6 +103,8 @@ async function pagesOf(page: Page, role: Role | 'visitor'): Promise<string[]> {
   if (role === 'distributor_user') pages.push(`/recalls/${recallId}/reply`);
   // The validation page (issue 19), reached from the home page's self-check alert until the header links it.
   if (role === 'manufacturer_qa' || role === 'manufacturer_admin') pages.push('/validation');
+  if (role === 'manufacturer_qa') pages.push('/scars', '/scars/new', `/scars/${scarId}`);
+  if (role === 'supplier_user') pages.push('/scars', `/scars/${scarId}`);
   return [...new Set(pages)];
 }
 

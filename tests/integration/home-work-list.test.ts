@@ -38,6 +38,9 @@ import { invoiceOfLine, submitTestCertificate } from '../support/records.ts';
 import { tempDir } from '../support/server.ts';
 import { OpensslDir } from '../support/openssl.ts';
 import { replyForm } from '../support/reply-form.ts';
+import { openTestScar } from '../support/scar-open.ts';
+import { submitScarAnswer } from '../../shared/scars/submit-scar-answer.ts';
+import { decideScarStep } from '../../shared/scars/decide-scar-step.ts';
 
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: 'https://portal.lotbridge.test' };
 const portalUrl = rp.origin;
@@ -64,6 +67,8 @@ function entry(list: WorkList, kind: WorkKind) {
   return { count: e.count, items: e.items.map((i) => i.label), overdue: e.items.map((i) => i.overdue), href: e.href, hrefs: e.items.map((i) => i.href) };
 }
 const counts = (list: WorkList) => Object.fromEntries(list.entries.map((e) => [e.kind, e.count]));
+/** A supplier without SCARs: its SCAR entries at 0. */
+const noScarSteps = { scarStepsOverdue: 0, scarStepsReturned: 0, scarStepsToAnswer: 0 };
 
 const certificate = (actor: Actor, fields: { number: string; validTo: string; type?: 'iso13485' | 'coc'; replacesSeriesId?: string }) => submitTestCertificate(t.ctx, actor, uploads.dir, fields);
 const approve = (c: { id: string; recordHash: string }) => approveCertificate(t.ctx, as.qa, rp, { certificateId: c.id, recordHash: c.recordHash, credential: { password: demoPassword } });
@@ -182,7 +187,7 @@ afterAll(() => {
 describe("a supplier's work list", () => {
   it('counts its orders to invoice, certificates expiring and rejected, flagged lots and disputed invoices, never another supplier’s', async () => {
     const list = await supplierWorkList(t.ctx, as.supplier, { graceDays });
-    expect(counts(list)).toEqual({ ordersToConfirm: 2, ordersToInvoice: 1, certificatesExpiring: 1, certificatesRejected: 2, lotsFlagged: 3, invoicesDisputed: 1 });
+    expect(counts(list)).toEqual({ ...noScarSteps, ordersToConfirm: 2, ordersToInvoice: 1, certificatesExpiring: 1, certificatesRejected: 2, lotsFlagged: 3, invoicesDisputed: 1 });
     // Never answered; the cancelled one is not to confirm.
     expect(entry(list, 'ordersToConfirm')).toMatchObject({ items: ['PO-HOME-INVOICED', 'PO-HOME-OPEN'], href: '/orders?state=toConfirm' });
     expect(entry(list, 'ordersToInvoice')).toMatchObject({ items: ['PO-HOME-OPEN'], href: '/invoices#submit-invoice', hrefs: ['/invoices?po=PO-HOME-OPEN#submit-invoice'] });
@@ -195,7 +200,7 @@ describe("a supplier's work list", () => {
 
     const ningbo = await supplierWorkList(t.ctx, as.ningbo, { graceDays });
     // Its order is invoiced in full; its expired certificate is on its list.
-    expect(counts(ningbo)).toEqual({ ordersToConfirm: 1, ordersToInvoice: 0, certificatesExpiring: 1, certificatesRejected: 1, lotsFlagged: 1, invoicesDisputed: 1 });
+    expect(counts(ningbo)).toEqual({ ...noScarSteps, ordersToConfirm: 1, ordersToInvoice: 0, certificatesExpiring: 1, certificatesRejected: 1, lotsFlagged: 1, invoicesDisputed: 1 });
     expect(entry(ningbo, 'certificatesExpiring')).toMatchObject({ items: ['NB-ISO-EXPIRED'], overdue: [true] });
     expect(entry(ningbo, 'lotsFlagged').items).toEqual(['L-NB-OVER']);
     expect(entry(ningbo, 'invoicesDisputed').items).toEqual(['INV-HOME-NB']);
@@ -236,6 +241,8 @@ describe("QA's work list", () => {
       recallsOpen: 3,
       suppliersExpired: 1,
       purchaseOrdersNotApproved: 0,
+      scarStepsToDecide: 0,
+      scarsToVerify: 0,
       securityAlerts: 1,
     });
     // Oldest waiting first.
@@ -375,5 +382,39 @@ describe("the administrator's work list", () => {
 
   it('is for administrators only', async () => {
     for (const who of [as.supplier, as.qa, as.distributor]) expect((await refusal(adminWorkList(t.ctx, who))).code).toBe('forbidden');
+  });
+});
+
+describe('the SCAR entries of the supplier\'s and QA\'s work lists', () => {
+  it("count the supplier's steps to answer, returned and overdue, and QA's answers to decide; never another supplier's", async () => {
+    at('2026-03-02T09:00:00.000Z');
+    const scar = await openTestScar(t.ctx, as.qa, as.supplier);
+    const supplierEntries = async (who: Actor) => {
+      const list = await supplierWorkList(t.ctx, who, { graceDays });
+      return { counts: { toAnswer: entry(list, 'scarStepsToAnswer').count, returned: entry(list, 'scarStepsReturned').count, overdue: entry(list, 'scarStepsOverdue').count }, list };
+    };
+    const first = await supplierEntries(as.supplier);
+    expect(first.counts).toEqual({ toAnswer: 8, returned: 0, overdue: 0 });
+    expect(entry(first.list, 'scarStepsToAnswer')).toMatchObject({
+      items: [`${scar.number} D1`, `${scar.number} D2`, `${scar.number} D3`],
+      hrefs: [`/scars/${scar.id}#step-D1`, `/scars/${scar.id}#step-D2`, `/scars/${scar.id}#step-D3`],
+      overdue: [false, false, false],
+    });
+    expect((await supplierEntries(as.ningbo)).counts).toEqual({ toAnswer: 0, returned: 0, overdue: 0 });
+
+    await submitScarAnswer(t.ctx, as.supplier, { scarId: scar.id, step: 'D1', answer: { team: [{ name: 'Wang Fang', role: 'Quality manager' }] } });
+    expect((await supplierEntries(as.supplier)).counts).toEqual({ toAnswer: 7, returned: 0, overdue: 0 });
+    const decide = entry(await qaWorkList(t.ctx, as.qa, { graceDays }), 'scarStepsToDecide');
+    expect(decide).toMatchObject({ count: 1, items: [`${scar.number} D1 · Suzhou Precision Components Co., Ltd.`], hrefs: [`/scars/${scar.id}#step-D1`] });
+
+    await decideScarStep(t.ctx, as.qa, rp, { scarId: scar.id, step: 'D1', decision: 'returned', comment: 'Name the process engineer too.', credential: { password: demoPassword } });
+    expect((await supplierEntries(as.supplier)).counts).toEqual({ toAnswer: 7, returned: 1, overdue: 0 });
+    expect(entry(await qaWorkList(t.ctx, as.qa, { graceDays }), 'scarStepsToDecide').count).toBe(0);
+
+    // Past D1's due date (three days after opening): the returned step is overdue, marked so.
+    at('2026-03-06T09:00:00.000Z');
+    const late = await supplierEntries(as.supplier);
+    expect(late.counts).toEqual({ toAnswer: 7, returned: 0, overdue: 1 });
+    expect(entry(late.list, 'scarStepsOverdue')).toMatchObject({ items: [`${scar.number} D1`], overdue: [true], href: '/scars?overdue=1' });
   });
 });

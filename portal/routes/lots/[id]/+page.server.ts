@@ -1,5 +1,6 @@
 import { getLot } from '$shared/lots/get-lot.ts';
 import { inspectLot, maxAttachments } from '$shared/lots/inspect-lot.ts';
+import { decideScars } from '$shared/scars/scar-record.ts';
 import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
@@ -13,6 +14,8 @@ export const load = (async ({ locals, params, url }) => {
   const actor = requireActor(locals);
   try {
     const detail = await getLot(locals.ctx, actor, params.id);
+    // A rejected lot leads QA on to a corrective action request (SCAR) with its supplier.
+    const openScar = detail.lot.state === 'rejected' && decideScars.allows(actor);
     return {
       ...detail,
       justSubmitted: url.searchParams.has('submitted'),
@@ -20,6 +23,7 @@ export const load = (async ({ locals, params, url }) => {
       measurementRows,
       maxAttachments,
       maxMb: Math.round(locals.app.config.uploads.maxBytes / (1024 * 1024)),
+      openScar,
     };
   } catch (e) {
     loadFailure(e, locals);

@@ -1,0 +1,110 @@
+// The SCAR pages over real HTTP against the built portal: who sees which SCAR (QA all, a supplier
+// its own only, another supplier's is 404, a distributor is refused), who may do what (a supplier
+// cannot decide, verify, close or open; QA cannot answer), and the home work lists' SCAR entries.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../shared/db/index.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { defaultPolicy } from '../../shared/auth/policy.ts';
+import { demoPassword } from '../../shared/demo/seed-demo.ts';
+import { createOrganisation } from '../../shared/organisations/create-organisation.ts';
+import { addUser } from '../../shared/organisations/add-user.ts';
+import { markup, openServerDb, signedInClients, startBuiltServer, type BrowserClient } from '../support/portal.ts';
+import type { RunningServer } from '../support/server.ts';
+import { actorFor } from '../support/actors.ts';
+import { demo } from '../support/demo.ts';
+import { openTestScar } from '../support/scar-open.ts';
+
+const other = { email: 'quality@ningbo-scar.example', displayName: '陈刚 (Chen Gang)', password: 'ningbo-supplier-pass' };
+
+describe('SCAR pages (built portal, real HTTP)', () => {
+  let server: RunningServer;
+  let db: Db;
+  let clients: Record<'qa' | 'supplier' | 'other' | 'distributor' | 'admin', BrowserClient>;
+  let ours: { id: string; number: string };
+  let theirs: { id: string; number: string };
+
+  beforeAll(async () => {
+    server = await startBuiltServer();
+    db = openServerDb(server);
+    const ctx = { db, clock: systemClock, policy: defaultPolicy };
+    const by = { type: 'system' as const, name: 'SCAR pages test' };
+    const otherOrg = (await createOrganisation(ctx, by, { name: 'Ningbo Moulding Ltd.', kind: 'supplier', erpId: 'V-10078' })).id;
+    await addUser(ctx, by, { ...other, role: 'supplier_user', organisationId: otherOrg });
+    const qa = await actorFor(db, demo('manufacturer_qa').email);
+    ours = await openTestScar(ctx, qa, await actorFor(db, demo('supplier_user').email));
+    theirs = await openTestScar(ctx, qa, await actorFor(db, other.email), { title: 'Short shots on the luer lock' });
+    clients = await signedInClients(server, db, {
+      qa: demo('manufacturer_qa').email,
+      supplier: demo('supplier_user').email,
+      other: other.email,
+      distributor: demo('distributor_user').email,
+      admin: demo('manufacturer_admin').email,
+    });
+  });
+
+  afterAll(async () => {
+    db?.close();
+    await server?.stop();
+  });
+
+  /** The status of a request, its body read (a refusal's body is never needed). */
+  const status = async (res: Response) => {
+    await res.body?.cancel();
+    return res.status;
+  };
+
+  it('QA lists every SCAR and may open one; a supplier lists only its own and may not', async () => {
+    const list = await markup(await clients.qa.get('/scars'));
+    expect(list).toContain(`/scars/${ours.id}`);
+    expect(list).toContain(`/scars/${theirs.id}`);
+    expect(list).toContain('data-testid="scar-new"');
+    const own = await markup(await clients.supplier.get('/scars'));
+    expect(own).toContain(`/scars/${ours.id}`);
+    expect(own).not.toContain(theirs.id);
+    expect(own).not.toContain(theirs.number);
+    expect(own).not.toContain('data-testid="scar-new"');
+    // The state filter: an open SCAR is not among the closed ones.
+    expect(await markup(await clients.qa.get('/scars?state=closed'))).not.toContain(ours.id);
+  });
+
+  it("another supplier's SCAR is 404, its page and its evidence; the supplier's own page offers the answer forms and no decision", async () => {
+    expect(await status(await clients.supplier.get(`/scars/${theirs.id}`))).toBe(404);
+    expect(await status(await clients.other.get(`/scars/${ours.id}`))).toBe(404);
+    expect(await status(await clients.other.get(`/scars/${ours.id}/evidence/sev_nothing`))).toBe(404);
+    const page = await markup(await clients.supplier.get(`/scars/${ours.id}`));
+    expect(page).toContain('data-testid="answer-form"');
+    expect(page).not.toContain('data-testid="decide-form"');
+    expect(page).not.toContain('data-testid="cancel-form"');
+    // Answering into another supplier's SCAR: not found, nothing kept.
+    expect(await status(await clients.other.postForm(`/scars/${ours.id}?/answer`, { step: 'D2', 'answer.description': 'Not ours to answer.' }))).toBe(404);
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scar_step_rounds WHERE scar_id = ?', [ours.id]))!.n).toBe(0);
+  });
+
+  it('a supplier cannot decide, verify, close, cancel or open a SCAR; QA cannot answer', async () => {
+    const signed = { password: demoPassword };
+    expect(await status(await clients.supplier.postForm(`/scars/${ours.id}?/decide`, { step: 'D1', decision: 'accepted', ...signed }))).toBe(403);
+    expect(await status(await clients.supplier.postForm(`/scars/${ours.id}?/verify`, { result: 'effective', note: 'Fine', ...signed }))).toBe(403);
+    expect(await status(await clients.supplier.postForm(`/scars/${ours.id}?/close`, signed))).toBe(403);
+    expect(await status(await clients.supplier.postForm(`/scars/${ours.id}?/cancel`, { reason: 'No', ...signed }))).toBe(403);
+    expect(await status(await clients.supplier.get('/scars/new'))).toBe(403);
+    expect(await status(await clients.supplier.postForm('/scars/new?/open', { title: 'Self-inflicted', ...signed }))).toBe(403);
+    expect(await status(await clients.qa.postForm(`/scars/${ours.id}?/answer`, { step: 'D2', 'answer.description': 'QA answering for the supplier.' }))).toBe(403);
+    const row = await db.get<{ state: string; n: number }>("SELECT s.state, (SELECT COUNT(*) FROM scar_step_rounds r WHERE r.scar_id = s.id) AS n FROM scars s WHERE s.id = ?", [ours.id]);
+    expect(row).toEqual({ state: 'open', n: 0 });
+  });
+
+  it('a distributor sees nothing: the list, a SCAR and the new form are refused', async () => {
+    expect(await status(await clients.distributor.get('/scars'))).toBe(403);
+    expect(await status(await clients.distributor.get(`/scars/${ours.id}`))).toBe(403);
+    expect(await status(await clients.distributor.get('/scars/new'))).toBe(403);
+  });
+
+  it("the home work lists: the supplier's steps to answer link to its SCAR; another supplier's are not counted", async () => {
+    const home = await markup(await clients.supplier.get('/home'));
+    expect(home).toContain('data-kind="scarStepsToAnswer"');
+    expect(home).toContain(`/scars/${ours.id}#step-D1`);
+    expect(home).not.toContain(theirs.id);
+    const otherHome = await markup(await clients.other.get('/home'));
+    expect(otherHome).not.toContain(ours.id);
+  });
+});
