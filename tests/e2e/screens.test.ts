@@ -55,10 +55,8 @@ beforeAll(async () => {
   recallId = await issueDemoRecall(server, db, inboundSecret, 'FSCA-SCREENS-1');
   // A drawn check, so the effectiveness page shows its record form (method, note, signature) too.
   await drawEffectivenessChecks({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), recallId);
-  // A SCAR with the demo supplier about one of its demo lots, so its pages (list, record, the new form) are looked at too.
-  const supplier = await actorFor(db, demo('supplier_user').email);
-  const lot = (await db.get<{ id: string }>('SELECT id FROM lots WHERE organisation_id = ? ORDER BY submitted_at LIMIT 1', [supplier.organisationId]))!;
-  scarId = (await openTestScar({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), supplier, { lotId: lot.id })).id;
+  // A SCAR with the demo supplier (about a lot it submits for it), so the SCAR pages (list, record, the new form) are looked at too.
+  scarId = (await openTestScar({ db, clock: systemClock, policy: defaultPolicy }, await actorFor(db, demo('manufacturer_qa').email), await actorFor(db, demo('supplier_user').email))).id;
   for (let i = 0; !noticeLink; i++) {
     const mail = smtp.received.find((m) => m.raw.includes('/notices/'));
     if (mail) noticeLink = /(http:\/\/[^\s]+\/notices\/rnt_[a-z2-7]+\.\d+\.[A-Za-z0-9_-]{43})/.exec(mail.raw.replace(/=\r\n/g, ''))![1]!;

@@ -14,9 +14,9 @@ export const testRelyingParty = { id: 'localhost', name: 'Lotbridge', origin: 'h
 const gtin = '09506000134390';
 let lots = 0;
 
-/** Opens a SCAR against `supplier`'s organisation as `qa` (password signature), tied to `lotId` or else a new lot of that supplier; its id and number. */
-export async function openTestScar(ctx: UseCaseContext, qa: Actor, supplier: Actor, options: { title?: string; lotId?: string } = {}) {
-  const lotId = options.lotId ?? (await newLot(ctx, supplier));
+/** Opens a SCAR against `supplier`'s organisation as `qa` (password signature), tied to `link` (a lot or certificate of that supplier) or else a new lot of the supplier; its id and number. */
+export async function openTestScar(ctx: UseCaseContext, qa: Actor, supplier: Actor, options: { title?: string; link?: { kind: 'lot' | 'certificate'; refId: string } } = {}) {
+  const link = options.link ?? { kind: 'lot', refId: await newLot(ctx, supplier) };
   const today = utcDay(ctx.clock.now());
   const dueDates = Object.fromEntries(scarSteps.map((s, i) => [s, addDays(today, 3 + i * 7)]));
   const { scar } = await openScar(ctx, qa, testRelyingParty, {
@@ -24,7 +24,7 @@ export async function openTestScar(ctx: UseCaseContext, qa: Actor, supplier: Act
     title: options.title ?? 'Cracked housings at the snap fit',
     problem: 'Two of five sampled housings were cracked at the snap fit at incoming inspection.',
     severity: 'major',
-    links: [{ kind: 'lot', refId: lotId }],
+    links: [link],
     dueDates,
     verifyAfter: addDays(today, 3 + 7 * 7 + 30),
     credential: { password: demoPassword },
