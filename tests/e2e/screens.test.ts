@@ -99,7 +99,7 @@ async function pagesOf(page: Page, role: Role | 'visitor'): Promise<string[]> {
   pages.push('/search?q=DEMO');
   if (role === 'manufacturer_qa') pages.push(`/recalls/${recallId}`, '/recalls/new', `/recalls/${recallId}/effectiveness`);
   if (role === 'distributor_user') pages.push(`/recalls/${recallId}/reply`);
-  // The validation page (issue 19), reached from the home page's self-check alert until the header links it.
+  // The validation page (issue 19): in the header for QA and administrators, and behind the home page's self-check alert.
   if (role === 'manufacturer_qa' || role === 'manufacturer_admin') pages.push('/validation');
   if (role === 'manufacturer_qa') pages.push('/scars', '/scars/new', `/scars/${scarId}`);
   if (role === 'supplier_user') pages.push('/scars', `/scars/${scarId}`);
