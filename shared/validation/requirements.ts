@@ -246,4 +246,110 @@ export const requirements: Requirement[] = [
     text: "Deadlines are stored in UTC, set and shown in the organisation's own time zone, named, and signed with their zone.",
     clauses: ['MDCG2023-3', '21CFR11.10(e)'],
   },
+  // Supplier quality (issue 18): approved supplier list
+  {
+    id: 'REQ-ASL-01',
+    text: "QA alone sets a supplier's approval status per item or item category (approved, conditional, disqualified, pending) with the certificates it requires, each decision signed with a reason (meaning approval) and audited with its event to the ERP; a blank reason, a wrong or blank password, a supplier and a second entry for the same scope are refused.",
+    clauses: ['21CFR11.10(g)', '21CFR11.50', '21CFR11.200', '21CFR11.10(e)'],
+  },
+  {
+    id: 'REQ-ASL-02',
+    text: 'A required certificate expiring (after its last day) or rejected moves its approved supplier to conditional automatically: once however many instances run, audited as the system with the cause, mailed in each reader\'s language, announced to the ERP; a rejection downgrades in its own transaction.',
+    clauses: ['21CFR11.10(e)', '21CFR11.10(f)'],
+  },
+  {
+    id: 'REQ-ASL-03',
+    text: "Lots are checked against the approved supplier list at submission: a conditional supplier's lot, or one whose required certificate is expired, unapproved or absent, is stored and flagged with the reason as data (on the lot page, in the reader's language, and under the \"flagged\" filter); a disqualified supplier's lot is refused and nothing is stored.",
+    clauses: ['21CFR11.10(f)'],
+  },
+  {
+    id: 'REQ-ASL-04',
+    text: 'A purchase order from the ERP to a supplier not approved for an item raises an alert on QA\'s home list and an event back to the ERP, once per order and item; approving the supplier clears the alert.',
+    clauses: ['21CFR11.10(f)'],
+  },
+  // Incoming inspection and release
+  {
+    id: 'REQ-INSP-01',
+    text: "Only manufacturer QA decides a submitted lot, once: accepted, accepted with a deviation (only with its text) or rejected (only with a reason), with sample size, defects and measurements checked for sense; the decision is signed (approval or rejection), announced as lot.released / lot.rejected, and the lot's supplier (mailed in its language) sees the outcome.",
+    clauses: ['21CFR11.10(f)', '21CFR11.10(g)', '21CFR11.50'],
+  },
+  {
+    id: 'REQ-INSP-02',
+    text: "Files attached to an inspection (PDF, photos, CSV; at most ten) are bound into the signed hash by their checksums, stored only when the signature succeeds, never changed or removed afterwards, and handed out byte for byte to QA and the lot's supplier only.",
+    clauses: ['21CFR11.70', '21CFR11.10(c)', '21CFR11.10(d)'],
+  },
+  {
+    id: 'REQ-SQ-PASSKEY-01',
+    text: "The inspection decision and the approved supplier list decision can be signed with a passkey: the challenge is derived from the hash of exactly that decision (its files, the entry id minted with it), an assertion for a decision changed after the challenge is refused and nothing recorded, each assertion signs once, and only QA may start one.",
+    clauses: ['21CFR11.200', '21CFR11.70', '21CFR11.10(g)'],
+  },
+  // SCAR (supplier corrective action request)
+  {
+    id: 'REQ-SCAR-01',
+    text: "QA opens a SCAR signed, linked only to the supplier's own lots, certificates or recalls, with due dates per 8D step in order and a verification date after D8; the supplier answers D1 to D8; QA accepts or returns each step, verifies effectiveness on or after the verification date and closes, each decision signed.",
+    clauses: ['21CFR11.10(f)', '21CFR11.50', '21CFR11.10(g)', '21CFR11.10(e)'],
+  },
+  {
+    id: 'REQ-SCAR-02',
+    text: 'Each 8D answer is checked against its step (problems as data under answer.<path>); a returned step keeps every round (the returned answer, its decision, the new answer), a step with QA or accepted is not answered again, and actions found not effective send D4 to D8 back with a new due date.',
+    clauses: ['21CFR11.10(e)', '21CFR11.10(c)', '21CFR11.10(f)'],
+  },
+  {
+    id: 'REQ-SCAR-03',
+    text: "SCAR steps are reminded before and escalated after their due dates (supplier, and QA on escalation), once per step however many instances run, audited; a cancelled SCAR (signed) gets no more reminders and takes no answers.",
+    clauses: ['21CFR11.10(f)', '21CFR11.10(e)'],
+  },
+  {
+    id: 'REQ-SCAR-04',
+    text: "A supplier never sees another supplier's SCAR (not found for the page, answers and evidence; absent from lists and home counts); only QA opens and decides, only the supplier answers, the administrator reads, a distributor sees nothing.",
+    clauses: ['21CFR11.10(d)', '21CFR11.10(g)'],
+  },
+  // Scorecards
+  {
+    id: 'REQ-SCORE-01',
+    text: 'Scorecards count each measure exactly, with its numerator and denominator, per month and quarter (on-time delivery, lot acceptance, certificate compliance in days, invoice first-pass accuracy, SCAR responsiveness); the score is the weighted mean, QA sees every supplier ranked and exports the figures as CSV.',
+    clauses: ['21CFR11.10(a)', '21CFR11.10(b)'],
+  },
+  {
+    id: 'REQ-SCORE-02',
+    text: "A supplier reads only its own scorecard (another's does not exist for it) and cannot rank; a distributor reads none.",
+    clauses: ['21CFR11.10(d)', '21CFR11.10(g)'],
+  },
+  {
+    id: 'REQ-SCORE-03',
+    text: 'Only QA sets the scorecard weights, signed with a reason; out-of-range or all-zero weights, a wrong password, a supplier and the administrator are refused; the score and ranking follow, and the history and audit trail keep every setting.',
+    clauses: ['21CFR11.10(g)', '21CFR11.50', '21CFR11.200', '21CFR11.10(e)'],
+  },
+  // REST API: supplier quality
+  {
+    id: 'REQ-API-SQ-01',
+    text: "The REST API answers a supplier's own approved supplier list entries (Lotbridge's downgrades with their reason as data) and its lots' release state and inspection outcome (without who signed); another supplier's records are not found; a key without the scope is refused (403), a revoked, expired or missing key too (401).",
+    clauses: ['21CFR11.10(d)', '21CFR11.10(g)'],
+  },
+  {
+    id: 'REQ-API-SCAR-01',
+    text: "The REST API lists and answers only the caller's own SCARs; a step answer is kept as a round, audited under the key, announced as scar.step_submitted, with every problem at once and nothing stored when refused; a retry with the same Idempotency-Key gets the first answer; evidence is kept with its SHA-256; scopes and keys are checked before anything is stored.",
+    clauses: ['21CFR11.10(d)', '21CFR11.10(g)', '21CFR11.10(e)', '21CFR11.10(f)'],
+  },
+  // The validation package (issue 19)
+  {
+    id: 'REQ-VAL-01',
+    text: '`lotbridge validate` checks the installation (IQ) and the records (PQ) on the database and writes report.json and report.pdf with their SHA-256, the PDF listing every clause; a removed protective trigger, an edited migration and a signed record altered in the database file each fail the report with the finding that names it.',
+    clauses: ['21CFR11.10(a)', '21CFR11.10(c)', '21CFR11.70'],
+  },
+  {
+    id: 'REQ-VAL-02',
+    text: "QA of the manufacturer uploads a validation report; the server checks its format and both SHA-256 sums, keeps both files, and it is signed with meaning approval (a failed report only with the deviation stated), audited and listed; a wrong password, a second upload of the same report, other roles and other organisations are refused, nothing stored.",
+    clauses: ['21CFR11.10(a)', '21CFR11.50', '21CFR11.10(g)', '21CFR11.10(c)'],
+  },
+  {
+    id: 'REQ-VAL-03',
+    text: "The server checks itself nightly (the IQ and PQ checks), once across instances; a failing or throwing check raises an alert on the administrator's and QA's home in their language, and a later passing run clears it.",
+    clauses: ['21CFR11.10(a)'],
+  },
+  {
+    id: 'REQ-VAL-04',
+    text: 'Requirements are traced to tests: each requirement names its clauses, a clause no requirement covers is a gap with its reason, CI fails when a requirement has no tagged test or a tagged test disappears, and a failed tagged test fails its requirement and every clause it serves in the report.',
+    clauses: ['21CFR11.10(a)'],
+  },
 ];

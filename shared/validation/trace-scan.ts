@@ -22,8 +22,8 @@ export function testFiles(rootDir: string): string[] {
 }
 
 const literal = /(['"`])((?:\\.|(?!\1)[^\\])*)\1/g;
-/** What comes before a test's name: `it(`, `test(`, `it.skipIf(x)(`, or the `)(` that ends an it.each table. */
-const beforeName = /(?:\b(?:it|test)(?:\.\w+)*|\))\(\s*$/;
+/** What comes before a test's name: `it(`, `test(`, `it.skipIf(x)(`, the `)(` that ends an it.each table, or a journey's `step(` (tests/support/browser.ts stepsInOrder). */
+const beforeName = /(?:\b(?:it|test|step)(?:\.\w+)*|\))\(\s*$/;
 
 /** The tagged tests of one file's source: each string literal holding a tag that is a test's name. */
 export function taggedTestsIn(file: string, source: string): TaggedTest[] {

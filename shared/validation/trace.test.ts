@@ -25,7 +25,7 @@ describe('the requirements catalogue', () => {
     }
   });
 
-  it('lists every clause the issue names, each covered by a requirement or a gap with its reason, never both', () => {
+  it('lists every clause the issue names, each covered by a requirement or a gap with its reason, never both [REQ-VAL-04]', () => {
     const named = [...'abcdefghijk'].map((l) => `21CFR11.10(${l})`).concat(['21CFR11.50', '21CFR11.70', '21CFR11.100', '21CFR11.200', '21CFR11.300', '21CFR7.42', '21CFR7.49', '21CFR7.53', '21CFR7.55', 'MDCG2023-3', 'NMPA-Decree-29', 'RFC4130', 'StandardWebhooks']);
     for (const id of named) expect(clauseIds.has(id), id).toBe(true);
     for (const c of catalogue.clauses) {
@@ -45,12 +45,12 @@ describe('the trace from requirements to tagged tests', () => {
     expect(unknown, 'tags naming no requirement of shared/validation/requirements.ts').toEqual([]);
   });
 
-  it('every requirement has at least one tagged test', () => {
+  it('every requirement has at least one tagged test [REQ-VAL-04]', () => {
     const untested = catalogue.requirements.filter((r) => !scanned.some((t) => t.tags.includes(r.id))).map((r) => r.id);
     expect(untested, 'requirements without a test tagged [REQ-…] in its name').toEqual([]);
   });
 
-  it('every test listed in trace.json is still there, under its name and tag', () => {
+  it('every test listed in trace.json is still there, under its name and tag [REQ-VAL-04]', () => {
     const gone = Object.entries(catalogue.trace).flatMap(([id, tests]) =>
       tests.filter((t) => !scanned.some((s) => s.file === t.file && s.name === t.name && s.tags.includes(id))).map((t) => `${id}: ${t.file} › ${t.name}`),
     );
@@ -64,13 +64,14 @@ describe('the trace from requirements to tagged tests', () => {
 });
 
 describe('reading tags from test names', () => {
-  it('reads the name of it(), test(), it.each(…)() and a table’s closing ])(, unescaped, and nothing else', () => {
+  it('reads the name of it(), test(), it.each(…)(), a table’s closing ])( and a journey’s step(), unescaped, and nothing else', () => {
     const tag = (id: string) => `[${id}]`;
     const source = [
       `it('refuses it \\'twice\\' ${tag('REQ-A-01')}', async () => {`,
       `test("plain ${tag('REQ-A-02')} ${tag('REQ-B-01')}", () => {`,
       `it.each(docs)('%s in Chinese ${tag('REQ-A-03')}', async (d) => {`,
       `])('refuses %s with 401 ${tag('REQ-A-04')}', async () => {`,
+      `  step('QA closes it ${tag('REQ-A-07')}', async () => {`,
       `describe('a group ${tag('REQ-A-05')}', () => {`,
       `const note = 'not a name ${tag('REQ-A-06')}';`,
       `it('untagged', () => {`,
@@ -80,6 +81,7 @@ describe('reading tags from test names', () => {
       { file: 'x.test.ts', line: 2, name: `plain ${tag('REQ-A-02')} ${tag('REQ-B-01')}`, tags: ['REQ-A-02', 'REQ-B-01'] },
       { file: 'x.test.ts', line: 3, name: `%s in Chinese ${tag('REQ-A-03')}`, tags: ['REQ-A-03'] },
       { file: 'x.test.ts', line: 4, name: `refuses %s with 401 ${tag('REQ-A-04')}`, tags: ['REQ-A-04'] },
+      { file: 'x.test.ts', line: 5, name: `QA closes it ${tag('REQ-A-07')}`, tags: ['REQ-A-07'] },
     ]);
   });
 });
@@ -136,7 +138,7 @@ describe('traceResults', () => {
     ]);
   });
 
-  it('a failed tagged test fails its requirement and every clause that requirement serves', () => {
+  it('a failed tagged test fails its requirement and every clause that requirement serves [REQ-VAL-04]', () => {
     const { requirements, clauses } = traceResults(run('failed'), cat);
     expect(requirements.map((r) => [r.id, r.status])).toEqual([['REQ-X-01', 'pass'], ['REQ-X-02', 'fail'], ['REQ-X-03', 'pass']]);
     expect(clauses.map((c) => [c.id, c.status])).toEqual([['C1', 'fail'], ['C2', 'fail'], ['C3', 'gap']]);

@@ -188,7 +188,7 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     await page.goto(lotPath);
   });
 
-  step('QA opens a SCAR from the rejected lot: supplier, problem and lot prefilled; signed', async () => {
+  step('QA opens a SCAR from the rejected lot: supplier, problem and lot prefilled; signed [REQ-SCAR-01]', async () => {
     const { page } = qaVisit;
     await page.getByTestId('open-scar').click();
     await page.waitForURL((url) => url.pathname === '/scars/new' && url.searchParams.has('lot'));
@@ -227,13 +227,13 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     await answer('D1');
   });
 
-  step('QA accepts D1; the supplier answers D2 and QA returns it with a comment', async () => {
+  step('QA accepts D1; the supplier answers D2 and QA returns it with a comment [REQ-SCAR-01] [REQ-SCAR-02]', async () => {
     await decide('D1', 'Accept');
     await answer('D2');
     await decide('D2', 'Return to the supplier', 'State how many connectors and which cavity: the is / is not is missing.');
   });
 
-  step('the supplier sees D2 returned with the comment and answers it again; QA accepts', async () => {
+  step('the supplier sees D2 returned with the comment and answers it again; QA accepts [REQ-SCAR-02]', async () => {
     const { page } = supplierVisit;
     await page.goto('/home');
     await page.locator('[data-testid="work-entry"][data-kind="scarStepsReturned"], [data-testid="work-entry"][data-kind="scarStepsOverdue"]').first().waitFor();
@@ -272,7 +272,7 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     expect(await qaVisit.page.getByTestId('scar-state').textContent()).toBe('Awaiting verification');
   });
 
-  step('QA verifies effectiveness and closes the SCAR, each signed; both see it closed', async () => {
+  step('QA verifies effectiveness and closes the SCAR, each signed; both see it closed [REQ-SCAR-01]', async () => {
     const { page } = qaVisit;
     await page.goto(scarPath);
     const verify = page.getByTestId('verify-form');
@@ -294,7 +294,7 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     expect(await theirs.getByTestId('scars').getByRole('row').filter({ hasText: 'Cracked luer lock threads' }).getByTestId('scar-state').textContent()).toBe('Closed');
   });
 
-  step('both see the scorecard move: every 8D step answered on time, the overall score up from 0', async () => {
+  step('both see the scorecard move: every 8D step answered on time, the overall score up from 0 [REQ-SCORE-01]', async () => {
     for (const visit of [qaVisit, supplierVisit]) {
       expect(await scorecard(visit, 'scar')).toEqual(['100.0 %', '8', '8']);
       expect(await scorecard(visit, 'acceptance')).toEqual(['0.0 %', '0', '1']);

@@ -163,7 +163,7 @@ afterAll(async () => {
 });
 
 describe('GET /scars', () => {
-  it("lists the supplier's own SCARs, newest first, never another supplier's", async () => {
+  it("lists the supplier's own SCARs, newest first, never another supplier's [REQ-API-SCAR-01]", async () => {
     const own = await pages(api.reader, '/scars');
     expect(own.map((s) => s.id)).toEqual([scars.opened, scars.current, scars.overdue, scars.closed]);
     expect(own[0]).toMatchObject({ state: 'open', nextDue: day(7), overdue: false });
@@ -185,7 +185,7 @@ describe('GET /scars', () => {
     expect((await api.reader.get('/scars?state=draft')).status).toBe(400);
   });
 
-  it('refuses a distributor (it cannot hold the scope), a key without scars:read (403) and a revoked, expired or missing key (401)', async () => {
+  it('refuses a distributor (it cannot hold the scope), a key without scars:read (403) and a revoked, expired or missing key (401) [REQ-API-SCAR-01]', async () => {
     expect((await api.distributor.get('/scars')).status).toBe(403);
     expect((await api.lotsOnly.get('/scars')).status).toBe(403);
     for (const key of ['revoked', 'expired', 'none'] as const) expect((await api[key].get('/scars')).status).toBe(401);
@@ -193,7 +193,7 @@ describe('GET /scars', () => {
 });
 
 describe('GET /scars/{scarId}', () => {
-  it('answers an own SCAR with its steps, the answers and decisions, and the steps the supplier may answer now', async () => {
+  it('answers an own SCAR with its steps, the answers and decisions, and the steps the supplier may answer now [REQ-API-SCAR-01]', async () => {
     const res = await api.reader.get<Scar>(`/scars/${scars.overdue}`);
     expect(res.status, res.text).toBe(200);
     expect(res.headers.get('ETag')).toMatch(/^"/);
@@ -217,7 +217,7 @@ describe('GET /scars/{scarId}', () => {
     expect((await api.reader.get<Scar>(`/scars/${scars.closed}`)).body).toMatchObject({ state: 'closed', answerSteps: [] });
   });
 
-  it("is not found for another supplier's SCAR or none; refused without the scope, to a distributor or without a valid key", async () => {
+  it("is not found for another supplier's SCAR or none; refused without the scope, to a distributor or without a valid key [REQ-API-SCAR-01]", async () => {
     expect((await api.reader.get(`/scars/${scars.others}`)).status).toBe(404);
     expect((await api.reader.get('/scars/scr_doesnotexist')).status).toBe(404);
     expect((await api.other.get(`/scars/${scars.others}`)).status).toBe(200);
@@ -231,7 +231,7 @@ describe('GET /scars/{scarId}', () => {
 describe('POST /scars/{scarId}/steps/{step}/answer and …/evidence: refusals before the use case', () => {
   const answer = { team: [{ name: 'Li Wei', role: 'Moulding supervisor' }] };
 
-  it('refuses a key without scars:write (a reader, a distributor: 403) and a revoked, expired or missing key (401), storing nothing', async () => {
+  it('refuses a key without scars:write (a reader, a distributor: 403) and a revoked, expired or missing key (401), storing nothing [REQ-API-SCAR-01]', async () => {
     const rounds = async () => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scar_step_rounds'))!.n;
     const before = await rounds();
     for (const client of [api.reader, api.lotsOnly, api.distributor]) {
@@ -254,7 +254,7 @@ describe('POST /scars/{scarId}/steps/{step}/answer and …/evidence: refusals be
 });
 
 describe('POST /scars/{scarId}/steps/{step}/answer', () => {
-  it('keeps the answer as a round, audited under the key, announced as scar.step_submitted; the step then waits for QA', async () => {
+  it('keeps the answer as a round, audited under the key, announced as scar.step_submitted; the step then waits for QA [REQ-API-SCAR-01]', async () => {
     const res = await api.writer.post<AnswerResult>(`/scars/${scars.opened}/steps/D1/answer`, {
       team: [{ name: '  Wang Fang ', role: 'Quality manager', email: 'wang.fang@suzhou-precision.example' }, { name: 'Li Wei', role: 'Moulding supervisor', note: 'dropped' }],
     });
@@ -275,7 +275,7 @@ describe('POST /scars/{scarId}/steps/{step}/answer', () => {
     expect(scar.answerSteps).not.toContain('D1');
   });
 
-  it('answers every problem at once, each a pointer into the body, and stores nothing', async () => {
+  it('answers every problem at once, each a pointer into the body, and stores nothing [REQ-API-SCAR-01]', async () => {
     const res = await api.writer.post<Problem>(`/scars/${scars.opened}/steps/D3/answer`, {
       containment: [
         { location: 'Suzhou warehouse', quantityChecked: 500, quantitySuspect: 12, action: 'Quarantined' },
@@ -296,7 +296,7 @@ describe('POST /scars/{scarId}/steps/{step}/answer', () => {
     expect(await rounds(scars.opened, 'D2')).toBe(0);
   });
 
-  it('refuses a step that is with QA (409, naming the step), and answers a retry with the same Idempotency-Key with the first answer', async () => {
+  it('refuses a step that is with QA (409, naming the step), and answers a retry with the same Idempotency-Key with the first answer [REQ-API-SCAR-01]', async () => {
     const again = await api.writer.post<Problem>(`/scars/${scars.opened}/steps/D1/answer`, { team: [{ name: 'Wang Fang', role: 'Quality manager' }] });
     expect(again.status).toBe(409);
     expect(again.body.errors).toEqual([expect.objectContaining({ parameter: 'step', code: 'scar-rules.stepWithQa' })]);
@@ -311,7 +311,7 @@ describe('POST /scars/{scarId}/steps/{step}/answer', () => {
     expect(await rounds(scars.opened, 'D2')).toBe(1);
   });
 
-  it("is not found for another supplier's SCAR, storing nothing", async () => {
+  it("is not found for another supplier's SCAR, storing nothing [REQ-API-SCAR-01]", async () => {
     const res = await api.writer.post(`/scars/${scars.othersOpened}/steps/D1/answer`, { team: [{ name: 'Wang Fang', role: 'Quality manager' }] });
     expect(res.status).toBe(404);
     expect(await rounds(scars.othersOpened, 'D1')).toBe(0);
@@ -325,7 +325,7 @@ describe('POST /scars/{scarId}/steps/{step}/evidence', () => {
     return client.request<Evidence & Problem>('post', `/scars/${scarId}/steps/${step}/evidence`, { form });
   };
 
-  it('keeps a PDF with the step, its SHA-256 as uploaded; the SCAR lists it under the step', async () => {
+  it('keeps a PDF with the step, its SHA-256 as uploaded; the SCAR lists it under the step [REQ-API-SCAR-01]', async () => {
     const bytes = await pdfBytes('Leak test report after the fix');
     const res = await upload(api.writer, scars.opened, 'D4', bytes);
     expect(res.status, res.text).toBe(201);
@@ -335,7 +335,7 @@ describe('POST /scars/{scarId}/steps/{step}/evidence', () => {
     expect(scar.steps.find((s) => s.step === 'D4')!.evidence).toEqual([{ id: res.body.id, fileName: 'leak-test.pdf', uploadedAt: res.body.uploadedAt }]);
   });
 
-  it("refuses a file that is not a PDF (a pointer to the file), a step with QA (409) and another supplier's SCAR (404), keeping nothing", async () => {
+  it("refuses a file that is not a PDF (a pointer to the file), a step with QA (409) and another supplier's SCAR (404), keeping nothing [REQ-API-SCAR-01]", async () => {
     const count = async () => (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scar_evidence'))!.n;
     const before = await count();
     const notPdf = await upload(api.writer, scars.opened, 'D4', new TextEncoder().encode('just text'), 'notes.pdf');

@@ -147,7 +147,7 @@ afterAll(async () => {
 });
 
 describe('GET /supplier-approvals', () => {
-  it("answers the supplier's own entries, items (by GTIN) before categories, as QA decided them", async () => {
+  it("answers the supplier's own entries, items (by GTIN) before categories, as QA decided them [REQ-API-SQ-01]", async () => {
     const own = await db.all<{ id: string }>(
       "SELECT a.id FROM supplier_approvals a JOIN organisations o ON o.id = a.supplier_id WHERE o.erp_id = 'V-10001' ORDER BY COALESCE(a.item_gtin, a.item_category), a.id",
     );
@@ -178,7 +178,7 @@ describe('GET /supplier-approvals', () => {
     expect((await api.supplier.get('/supplier-approvals?status=revoked')).status).toBe(400);
   });
 
-  it("gives Lotbridge's own downgrade its reason as data, and only to its supplier", async () => {
+  it("gives Lotbridge's own downgrade its reason as data, and only to its supplier [REQ-API-SQ-01]", async () => {
     const [entry] = await pages<Approval>(api.other, '/supplier-approvals');
     expect(entry).toMatchObject({
       id: otherApprovalId,
@@ -190,7 +190,7 @@ describe('GET /supplier-approvals', () => {
     expect(entry!.reason).toContain('ISO-18-1');
   });
 
-  it('refuses a distributor (it cannot hold the scope), a key without approvals:read (403) and a revoked, expired or missing key (401)', async () => {
+  it('refuses a distributor (it cannot hold the scope), a key without approvals:read (403) and a revoked, expired or missing key (401) [REQ-API-SQ-01]', async () => {
     expect((await api.distributor.get('/supplier-approvals')).status).toBe(403);
     expect((await api.lotsOnly.get('/supplier-approvals')).status).toBe(403);
     for (const key of ['revoked', 'expired', 'none'] as const) expect((await api[key].get('/supplier-approvals')).status).toBe(401);
@@ -206,7 +206,7 @@ describe('GET /supplier-approvals/{approvalId}', () => {
     expect(res.headers.get('ETag')).toMatch(/^"/);
   });
 
-  it("is not found for another supplier's entry or none; refused without the scope, to a distributor or without a valid key", async () => {
+  it("is not found for another supplier's entry or none; refused without the scope, to a distributor or without a valid key [REQ-API-SQ-01]", async () => {
     expect((await api.supplier.get(`/supplier-approvals/${otherApprovalId}`)).status).toBe(404);
     expect((await api.supplier.get('/supplier-approvals/asl_doesnotexist')).status).toBe(404);
     expect((await api.other.get(`/supplier-approvals/${otherApprovalId}`)).status).toBe(200);
@@ -217,7 +217,7 @@ describe('GET /supplier-approvals/{approvalId}', () => {
 });
 
 describe('lot release state and inspection outcome', () => {
-  it("answers a released lot's inspection results, without who signed", async () => {
+  it("answers a released lot's inspection results, without who signed [REQ-API-SQ-01]", async () => {
     const res = await api.lotsOnly.get<LotDetail>(`/lots/${lots.released}`);
     expect(res.status, res.text).toBe(200);
     expect(res.body.state).toBe('released');
@@ -234,7 +234,7 @@ describe('lot release state and inspection outcome', () => {
     expect(res.text).not.toContain(qa.displayName);
   });
 
-  it('answers a rejection with its reason, a deviation with its text, and no inspection while the lot waits', async () => {
+  it('answers a rejection with its reason, a deviation with its text, and no inspection while the lot waits [REQ-API-SQ-01]', async () => {
     const rejected = await api.supplier.get<LotDetail>(`/lots/${lots.rejected}`);
     expect(rejected.body).toMatchObject({ state: 'rejected', inspection: { outcome: 'rejected', sampleSize: 32, defectsFound: 4, deviation: null, reason: expect.stringContaining('leak') } });
     const deviation = await api.supplier.get<LotDetail>(`/lots/${lots.deviation}`);
@@ -243,7 +243,7 @@ describe('lot release state and inspection outcome', () => {
     expect(waiting.body).toMatchObject({ state: 'submitted', inspection: null });
   });
 
-  it('carries the state in the list and filters by it, only the own lots', async () => {
+  it('carries the state in the list and filters by it, only the own lots [REQ-API-SQ-01]', async () => {
     const expected: Record<string, string> = { released: lots.released, rejected: lots.rejected, released_with_deviation: lots.deviation, submitted: lots.submitted };
     const everyOwn = await pages<LotSummary>(api.supplier, '/lots?limit=200');
     for (const [state, id] of Object.entries(expected)) {
@@ -259,13 +259,13 @@ describe('lot release state and inspection outcome', () => {
     expect((await api.supplier.get('/lots?state=quarantined')).status).toBe(400);
   });
 
-  it("is not found for another supplier's inspected lot", async () => {
+  it("is not found for another supplier's inspected lot [REQ-API-SQ-01]", async () => {
     expect((await api.supplier.get(`/lots/${lots.othersRejected}`)).status).toBe(404);
     const own = await api.other.get<LotDetail>(`/lots/${lots.othersRejected}`);
     expect(own.body).toMatchObject({ state: 'rejected', inspection: { reason: 'Three of eight kinked.', defectsFound: 3 } });
   });
 
-  it('refuses the state filter and the inspection without lots:read (403) and without a valid key (401)', async () => {
+  it('refuses the state filter and the inspection without lots:read (403) and without a valid key (401) [REQ-API-SQ-01]', async () => {
     expect((await api.approvalsOnly.get('/lots?state=rejected')).status).toBe(403);
     expect((await api.approvalsOnly.get(`/lots/${lots.rejected}`)).status).toBe(403);
     for (const key of ['revoked', 'expired', 'none'] as const) expect((await api[key].get('/lots?state=rejected')).status).toBe(401);

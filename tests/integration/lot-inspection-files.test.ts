@@ -73,7 +73,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('files attached to a lot inspection', () => {
-  it('are stored with the decision in order, their checksums signed, and listed on the lot for QA and its supplier', async () => {
+  it('are stored with the decision in order, their checksums signed, and listed on the lot for QA and its supplier [REQ-INSP-02]', async () => {
     const id = await newLot();
     const pdf = await pdfBytes('Measurement report MR-118');
     const files = [
@@ -106,7 +106,7 @@ describe('files attached to a lot inspection', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it('are handed out to QA and the lot’s supplier, byte for byte; another supplier and another lot’s path get not_found', async () => {
+  it('are handed out to QA and the lot’s supplier, byte for byte; another supplier and another lot’s path get not_found [REQ-INSP-02] [REQ-P11-ACCESS-01]', async () => {
     const id = await newLot();
     const other = await newLot();
     await decide(other, []);
@@ -122,7 +122,7 @@ describe('files attached to a lot inspection', () => {
     expect((await refusal(readInspectionFile(t.ctx, as.qa, other, fileId))).code).toBe('not_found');
   });
 
-  it('refuses a file that is neither PDF, photo nor CSV, and more than ten files, with the other problems at once; nothing is stored', async () => {
+  it('refuses a file that is neither PDF, photo nor CSV, and more than ten files, with the other problems at once; nothing is stored [REQ-INSP-02]', async () => {
     const id = await newLot();
     const [rows, disk] = [await storedFiles(), filesOnDisk()];
     const bad = await refusal(decide(id, [{ name: 'report.pdf', bytes: png.subarray(0, 4) }, { name: 'archive.zip', bytes: zip }], { sampleSize: 0 }));
@@ -135,7 +135,7 @@ describe('files attached to a lot inspection', () => {
     expect((await getLot(t.ctx, as.qa, id)).inspection).toBeNull();
   });
 
-  it('leave no file behind when the signature fails', async () => {
+  it('leave no file behind when the signature fails [REQ-INSP-02]', async () => {
     const id = await newLot();
     const [rows, disk] = [await storedFiles(), filesOnDisk()];
     const wrong = inspectLot(t.ctx, as.qa, rp, {
@@ -151,7 +151,7 @@ describe('files attached to a lot inspection', () => {
     expect([await storedFiles(), filesOnDisk()]).toEqual([rows, disk]);
   });
 
-  it('are kept as signed: a link is never changed or removed', async () => {
+  it('are kept as signed: a link is never changed or removed [REQ-INSP-02]', async () => {
     const id = await newLot();
     await decide(id, [{ name: 'crack.png', bytes: png }]);
     const { inspection } = await getLot(t.ctx, as.qa, id);
@@ -183,7 +183,7 @@ describe('inspection files over HTTP (the built portal on loopback)', () => {
     await server?.stop();
   });
 
-  it('QA attaches files with the form; QA and the supplier download them from the lot page; another supplier gets 404', async () => {
+  it('QA attaches files with the form; QA and the supplier download them from the lot page; another supplier gets 404 [REQ-INSP-02]', async () => {
     const form = { outcome: 'accepted', sampleSize: '4', defectsFound: '0', password: demoPassword };
     // An unsupported file: refused beside the field, nothing decided.
     const refused = await postMultipart(clients.qa, `/lots/${lotId}?/inspect`, form, { field: 'attachments', name: 'archive.zip', bytes: zip, type: 'application/zip' });

@@ -86,7 +86,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('inspectLot', () => {
-  it('accepts a lot: released, signed with meaning approval, lot.released without deviation [REQ-P11-ESIG-01]', async () => {
+  it('accepts a lot: released, signed with meaning approval, lot.released without deviation [REQ-P11-ESIG-01] [REQ-INSP-01]', async () => {
     const id = await newLot();
     const measurements = [{ name: 'Outer diameter', value: '4.02', unit: 'mm', withinSpec: true }];
     const { lot, signature } = await decide(id, { outcome: 'accepted', sampleSize: 8, defectsFound: 0, measurements, deviation: 'ignored on a plain accept' });
@@ -117,7 +117,7 @@ describe('inspectLot', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it('accepts with a deviation only with its text: released with deviation, lot.released with deviation true', async () => {
+  it('accepts with a deviation only with its text: released with deviation, lot.released with deviation true [REQ-INSP-01]', async () => {
     const id = await newLot();
     const missing = await refusal(decide(id, { outcome: 'accepted_with_deviation', deviation: '  ' }));
     expect(missing.problems).toMatchObject({ deviation: { code: 'lotInspection.deviationRequired' } });
@@ -129,7 +129,7 @@ describe('inspectLot', () => {
     expect(released).toMatchObject({ type: 'lot.released', data: { state: 'released_with_deviation', deviation: true, inspection: { outcome: 'accepted_with_deviation', deviation: 'Diameter 0.01 mm over; fit verified (DEV-7)' } } });
   });
 
-  it('rejects only with a reason: rejected, lot.rejected with meaning rejection, the supplier mailed in its language', async () => {
+  it('rejects only with a reason: rejected, lot.rejected with meaning rejection, the supplier mailed in its language [REQ-INSP-01]', async () => {
     const id = await newLot(as.ningbo);
     const missing = await refusal(decide(id, { outcome: 'rejected', reason: '' }));
     expect(missing.problems).toMatchObject({ reason: { code: 'lotInspection.reasonRequired' } });
@@ -157,7 +157,7 @@ describe('inspectLot', () => {
     expect((await t.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM mail_messages WHERE purpose = 'lot.rejected'"))!.n).toBe(1);
   });
 
-  it('refuses more defects than the sample, a sample larger than the lot, and a measurement without name or value', async () => {
+  it('refuses more defects than the sample, a sample larger than the lot, and a measurement without name or value [REQ-INSP-01]', async () => {
     const id = await newLot();
     const e = await refusal(decide(id, { sampleSize: 51, defectsFound: 0 }));
     expect(e.problems).toMatchObject({ sampleSize: { code: 'lotInspection.sampleSize', params: { max: 50 } } });
@@ -170,7 +170,7 @@ describe('inspectLot', () => {
     expect(await inspections(id)).toBe(0);
   });
 
-  it('needs the signer’s password: empty or wrong, nothing is recorded [REQ-P11-ESIG-03]', async () => {
+  it('needs the signer’s password: empty or wrong, nothing is recorded [REQ-P11-ESIG-03] [REQ-INSP-01]', async () => {
     const id = await newLot();
     expect((await refusal(decide(id, { password: '' }))).problems).toMatchObject({ password: { code: 'signatures.passwordRequired' } });
     const wrong = await refusal(decide(id, { password: 'not-the-password' }));
@@ -180,7 +180,7 @@ describe('inspectLot', () => {
     await t.db.run('UPDATE users SET failed_attempts = 0 WHERE id = ?', [as.qa.userId]);
   });
 
-  it('decides a lot once: a second decision is refused naming who decided and when', async () => {
+  it('decides a lot once: a second decision is refused naming who decided and when [REQ-INSP-01]', async () => {
     const id = await newLot();
     const first = await decide(id, { outcome: 'accepted' });
     const again = await refusal(decide(id, { outcome: 'rejected', reason: 'changed my mind' }));
@@ -194,7 +194,7 @@ describe('inspectLot', () => {
     await expect(t.db.run("UPDATE lot_inspections SET outcome = 'rejected' WHERE lot_id = ?", [id])).rejects.toThrow(/never edited/);
   });
 
-  it('is for manufacturer QA only: a supplier (even on its own lot) and an administrator are refused', async () => {
+  it('is for manufacturer QA only: a supplier (even on its own lot) and an administrator are refused [REQ-INSP-01] [REQ-P11-ACCESS-02]', async () => {
     const id = await newLot();
     expect((await refusal(decide(id, {}, as.supplier))).code).toBe('forbidden');
     expect((await refusal(decide(id, {}, as.admin))).code).toBe('forbidden');
@@ -203,7 +203,7 @@ describe('inspectLot', () => {
 });
 
 describe('a lot’s outcome as people see it', () => {
-  it('the supplier sees its own lot’s outcome; another supplier’s lot does not exist for it', async () => {
+  it('the supplier sees its own lot’s outcome; another supplier’s lot does not exist for it [REQ-INSP-01] [REQ-P11-ACCESS-01]', async () => {
     const id = await newLot(as.ningbo);
     await decide(id, { outcome: 'rejected', reason: 'Cracked housings', sampleSize: 3, defectsFound: 3 });
     const own = await getLot(t.ctx, as.ningbo, id);
@@ -265,7 +265,7 @@ describe('the lot page’s inspection over HTTP (the built portal on loopback)',
     await server?.stop();
   });
 
-  it('a supplier cannot inspect, not even its own lot; another supplier’s lot is 404 to see and to inspect', async () => {
+  it('a supplier cannot inspect, not even its own lot; another supplier’s lot is 404 to see and to inspect [REQ-P11-ACCESS-01]', async () => {
     const own = await clients.supplier.postForm(`/lots/${lotId}?/inspect`, inspectForm);
     expect(own.status).toBe(403);
     expect((await clients.ningbo.get(`/lots/${lotId}`)).status).toBe(404);
@@ -277,7 +277,7 @@ describe('the lot page’s inspection over HTTP (the built portal on loopback)',
     expect(await markup(await clients.supplier.get(`/lots/${lotId}`))).not.toContain('data-testid="inspect-form"');
   });
 
-  it('QA inspects through the form (a measurement row, the reason); the supplier’s page then shows the result', async () => {
+  it('QA inspects through the form (a measurement row, the reason); the supplier’s page then shows the result [REQ-INSP-01]', async () => {
     expect(await markup(await clients.qa.get(`/lots/${lotId}`))).toContain('data-testid="inspect-form"');
     const res = await clients.qa.postForm(`/lots/${lotId}?/inspect`, inspectForm);
     expect(res.status).toBe(200);

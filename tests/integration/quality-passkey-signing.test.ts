@@ -64,7 +64,7 @@ describe('the lot inspection signed with a passkey', () => {
     ...extra,
   });
 
-  it('records the decision with a passkey signature over the hash of exactly that decision, its files included', async () => {
+  it('records the decision with a passkey signature over the hash of exactly that decision, its files included [REQ-SQ-PASSKEY-01]', async () => {
     const id = await newLot();
     const started = await startInspectionSignature(t.ctx, as.qa, rp, decision(id));
     const { lot, signature } = await inspectLot(t.ctx, as.qa, rp, { ...decision(id), credential: passkeyAssertion(key, started) });
@@ -75,7 +75,7 @@ describe('the lot inspection signed with a passkey', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it('refuses an assertion for a decision changed after the challenge (another sample size, another file), nothing is recorded; the assertion then signs the decision it was made for, once', async () => {
+  it('refuses an assertion for a decision changed after the challenge (another sample size, another file), nothing is recorded; the assertion then signs the decision it was made for, once [REQ-SQ-PASSKEY-01] [REQ-INSP-02]', async () => {
     const id = await newLot();
     const started = await startInspectionSignature(t.ctx, as.qa, rp, decision(id));
     const credential = passkeyAssertion(key, started);
@@ -90,7 +90,7 @@ describe('the lot inspection signed with a passkey', () => {
     expect((await refusal(inspectLot(t.ctx, as.qa, rp, { ...decision(await newLot()), credential }))).code).toBe('challenge_expired');
   });
 
-  it('is for QA only: a supplier cannot start one; a refused decision gives its field problems at the start', async () => {
+  it('is for QA only: a supplier cannot start one; a refused decision gives its field problems at the start [REQ-SQ-PASSKEY-01]', async () => {
     const id = await newLot();
     expect((await refusal(startInspectionSignature(t.ctx, as.supplier, rp, decision(id)))).code).toBe('forbidden');
     const bad = await refusal(startInspectionSignature(t.ctx, as.qa, rp, decision(id, { sampleSize: 0, deviation: '' })));
@@ -105,7 +105,7 @@ describe('the approved supplier list decision signed with a passkey', () => {
     entry.supplierId = as.supplier.organisationId;
   });
 
-  it('creates an entry under the id minted with the challenge, signed with the passkey; then changes it the same way', async () => {
+  it('creates an entry under the id minted with the challenge, signed with the passkey; then changes it the same way [REQ-SQ-PASSKEY-01]', async () => {
     const started = await startApprovalSignature(t.ctx, as.qa, rp, entry);
     expect(started.newApprovalId).toMatch(/^asl_[a-z2-7]{32}$/);
     const created = await setSupplierApproval(t.ctx, as.qa, rp, { ...entry, newApprovalId: started.newApprovalId!, credential: passkeyAssertion(key, started) });
@@ -120,7 +120,7 @@ describe('the approved supplier list decision signed with a passkey', () => {
     expect((await signatureOf('supplier_approval', created.id)).map((s) => s.method)).toEqual(['passkey', 'passkey']);
   });
 
-  it('refuses an entry under another id than the one minted, or with another status than started; nothing is saved', async () => {
+  it('refuses an entry under another id than the one minted, or with another status than started; nothing is saved [REQ-SQ-PASSKEY-01]', async () => {
     const other = { ...entry, itemCategory: 'passkey-category-2' };
     const started = await startApprovalSignature(t.ctx, as.qa, rp, other);
     await refusal(setSupplierApproval(t.ctx, as.qa, rp, { ...other, credential: passkeyAssertion(key, started) }));
@@ -129,7 +129,7 @@ describe('the approved supplier list decision signed with a passkey', () => {
     expect(await t.db.get("SELECT id FROM supplier_approvals WHERE item_category = 'passkey-category-2'")).toBeUndefined();
   });
 
-  it('is for QA only: a supplier cannot start one', async () => {
+  it('is for QA only: a supplier cannot start one [REQ-SQ-PASSKEY-01]', async () => {
     expect((await refusal(startApprovalSignature(t.ctx, as.supplier, rp, entry))).code).toBe('forbidden');
   });
 });
@@ -163,7 +163,7 @@ describe('the first halves over HTTP (the built portal on loopback)', () => {
     await server?.stop();
   });
 
-  it('refuse a supplier (403) and QA without a passkey (400); nothing is decided', async () => {
+  it('refuse a supplier (403) and QA without a passkey (400); nothing is decided [REQ-SQ-PASSKEY-01]', async () => {
     const post = (client: BrowserClient, path: string, body: FormData) => client.request(path, { method: 'POST', body, headers: { accept: 'application/json' } });
     for (const [path, body] of [[`/lots/${lotId}/sign`, inspection], ['/approved-suppliers/sign', asl]] as const) {
       const supplier = await post(clients.supplier, path, body());

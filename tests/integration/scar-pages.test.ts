@@ -53,7 +53,7 @@ describe('SCAR pages (built portal, real HTTP)', () => {
     return res.status;
   };
 
-  it('QA lists every SCAR and may open one; a supplier lists only its own and may not', async () => {
+  it('QA lists every SCAR and may open one; a supplier lists only its own and may not [REQ-SCAR-04]', async () => {
     const list = await markup(await clients.qa.get('/scars'));
     expect(list).toContain(`/scars/${ours.id}`);
     expect(list).toContain(`/scars/${theirs.id}`);
@@ -67,7 +67,7 @@ describe('SCAR pages (built portal, real HTTP)', () => {
     expect(await markup(await clients.qa.get('/scars?state=closed'))).not.toContain(ours.id);
   });
 
-  it("another supplier's SCAR is 404, its page and its evidence; the supplier's own page offers the answer forms and no decision", async () => {
+  it("another supplier's SCAR is 404, its page and its evidence; the supplier's own page offers the answer forms and no decision [REQ-SCAR-04]", async () => {
     expect(await status(await clients.supplier.get(`/scars/${theirs.id}`))).toBe(404);
     expect(await status(await clients.other.get(`/scars/${ours.id}`))).toBe(404);
     expect(await status(await clients.other.get(`/scars/${ours.id}/evidence/sev_nothing`))).toBe(404);
@@ -80,7 +80,7 @@ describe('SCAR pages (built portal, real HTTP)', () => {
     expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scar_step_rounds WHERE scar_id = ?', [ours.id]))!.n).toBe(0);
   });
 
-  it('a supplier cannot decide, verify, close, cancel or open a SCAR; QA cannot answer', async () => {
+  it('a supplier cannot decide, verify, close, cancel or open a SCAR; QA cannot answer [REQ-SCAR-04]', async () => {
     const signed = { password: demoPassword };
     expect(await status(await clients.supplier.postForm(`/scars/${ours.id}?/decide`, { step: 'D1', decision: 'accepted', ...signed }))).toBe(403);
     expect(await status(await clients.supplier.postForm(`/scars/${ours.id}?/verify`, { result: 'effective', note: 'Fine', ...signed }))).toBe(403);
@@ -93,13 +93,13 @@ describe('SCAR pages (built portal, real HTTP)', () => {
     expect(row).toEqual({ state: 'open', n: 0 });
   });
 
-  it('a distributor sees nothing: the list, a SCAR and the new form are refused', async () => {
+  it('a distributor sees nothing: the list, a SCAR and the new form are refused [REQ-SCAR-04]', async () => {
     expect(await status(await clients.distributor.get('/scars'))).toBe(403);
     expect(await status(await clients.distributor.get(`/scars/${ours.id}`))).toBe(403);
     expect(await status(await clients.distributor.get('/scars/new'))).toBe(403);
   });
 
-  it("the home work lists: the supplier's steps to answer link to its SCAR; another supplier's are not counted", async () => {
+  it("the home work lists: the supplier's steps to answer link to its SCAR; another supplier's are not counted [REQ-SCAR-04]", async () => {
     const home = await markup(await clients.supplier.get('/home'));
     expect(home).toContain('data-kind="scarStepsToAnswer"');
     expect(home).toContain(`/scars/${ours.id}#step-D1`);

@@ -121,7 +121,7 @@ afterAll(() => t?.close());
 afterEach(() => t.clock.set('2026-03-02T09:00:00.000Z'));
 
 describe('a SCAR through all its steps', () => {
-  it('is opened from a rejected lot, answered D1..D8, each step accepted with a signature, verified on/after verify_after and closed', async () => {
+  it('is opened from a rejected lot, answered D1..D8, each step accepted with a signature, verified on/after verify_after and closed [REQ-SCAR-01]', async () => {
     const lotId = await newLot();
     await inspectLot(t.ctx, as.qa, rp, { lotId, outcome: 'rejected', sampleSize: 5, defectsFound: 2, measurements: [], reason: 'Leaks below 300 kPa', credential });
     const draft = await draftScar(t.ctx, as.qa, { lotId });
@@ -180,7 +180,7 @@ describe('a SCAR through all its steps', () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
   });
 
-  it('keeps both rounds of a returned step: the returned answer and its decision, then the new answer', async () => {
+  it('keeps both rounds of a returned step: the returned answer and its decision, then the new answer [REQ-SCAR-02]', async () => {
     const { scar } = await open();
     await answer(scar.id, 'D4');
     const returned = await decide(scar.id, 'D4', 'returned', 'The escape cause is missing.');
@@ -202,7 +202,7 @@ describe('a SCAR through all its steps', () => {
     expect((await eventsOf(t.db, 'scar.step_submitted')).filter((e) => e.scarId === scar.id).map((e) => e.round)).toEqual([1, 2]);
   });
 
-  it('checks each answer against its step: problems as data under answer.<path>; a step with QA or accepted is not answered again', async () => {
+  it('checks each answer against its step: problems as data under answer.<path>; a step with QA or accepted is not answered again [REQ-SCAR-02]', async () => {
     const { scar } = await open();
     const d3 = await refusal(
       submitScarAnswer(t.ctx, as.supplier, {
@@ -237,7 +237,7 @@ describe('a SCAR through all its steps', () => {
     expect((await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')!.status).toBe('submitted');
   });
 
-  it('sends D4..D8 back when QA finds the actions not effective, with a new due date', async () => {
+  it('sends D4..D8 back when QA finds the actions not effective, with a new due date [REQ-SCAR-02]', async () => {
     const { scar } = await open();
     await acceptAll(scar.id);
     t.clock.set('2026-04-02T12:00:00.000Z');
@@ -255,7 +255,7 @@ describe('a SCAR through all its steps', () => {
 });
 
 describe('reminders and escalation', () => {
-  it('reminds before and escalates after a due date, once per step, across two instances', async () => {
+  it('reminds before and escalates after a due date, once per step, across two instances [REQ-SCAR-03]', async () => {
     const { scar } = await open({ dueDates: { ...dueDates, D1: '2026-03-05', D2: '2026-03-20', D3: '2026-03-20', D4: '2026-03-20', D5: '2026-03-20', D6: '2026-03-20', D7: '2026-03-20', D8: '2026-03-20' } });
     const other: Db = openDb(t.url);
     try {
@@ -297,7 +297,7 @@ describe('reminders and escalation', () => {
 });
 
 describe('links to the SCAR supplier only', () => {
-  it("refuses another supplier's lot and certificate, and a recall of none of the supplier's lots; accepts its own", async () => {
+  it("refuses another supplier's lot and certificate, and a recall of none of the supplier's lots; accepts its own [REQ-SCAR-01]", async () => {
     const ningboLot = await newLot(as.ningbo);
     const ningboCert = await submitTestCertificate(t.ctx, as.ningbo, t.dir, { number: 'NB-ISO-1', validTo: '2027-12-31' });
     const ownLot = await newLot();
@@ -352,7 +352,7 @@ describe('links to the SCAR supplier only', () => {
     ]);
   });
 
-  it('refuses the open form as data: no links, due dates out of order or past, verify_after before D8, no password', async () => {
+  it('refuses the open form as data: no links, due dates out of order or past, verify_after before D8, no password [REQ-SCAR-01]', async () => {
     const e = await refusal(
       openScar(t.ctx, as.qa, rp, {
         supplierId: as.supplier.organisationId,
@@ -381,7 +381,7 @@ describe('links to the SCAR supplier only', () => {
 });
 
 describe('isolation and roles', () => {
-  it("a supplier never sees another supplier's SCAR: not_found for get, answer, evidence; absent from its list", async () => {
+  it("a supplier never sees another supplier's SCAR: not_found for get, answer, evidence; absent from its list [REQ-SCAR-04]", async () => {
     const { scar } = await open();
     const evidence = await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'sort-report.pdf', bytes: await pdfBytes('Sort report') } });
     expect((await getScar(t.ctx, as.supplier, scar.id)).scar.steps.find((s) => s.step === 'D3')!.evidence).toEqual([{ id: evidence.id, fileName: 'sort-report.pdf', uploadedAt: evidence.uploadedAt }]);
@@ -403,7 +403,7 @@ describe('isolation and roles', () => {
     expect(notPdf.problems?.file?.code).toBe('files.notPdf');
   });
 
-  it('only QA opens and decides; only the supplier answers; the administrator reads', async () => {
+  it('only QA opens and decides; only the supplier answers; the administrator reads [REQ-SCAR-04]', async () => {
     expect((await refusal(open({}, as.supplier))).code).toBe('forbidden');
     expect((await refusal(open({}, as.admin))).code).toBe('forbidden');
     const { scar } = await open();

@@ -58,7 +58,7 @@ async function status(res: Response): Promise<number> {
 }
 
 describe('scorecard pages', () => {
-  it('QA sees every supplier ranked for the period and opens any card', async () => {
+  it('QA sees every supplier ranked for the period and opens any card [REQ-SCORE-01]', async () => {
     const page = await markup(await clients.qa.get(`/scorecards?period=${month}`));
     expect(page).toContain('data-testid="scorecard-ranking"');
     expect(page).toContain(`/scorecards/${ours}?period=${month}`);
@@ -71,7 +71,7 @@ describe('scorecard pages', () => {
     expect(await status(await clients.qa.get(`/scorecards/${theirs}`))).toBe(200);
   });
 
-  it('exports the ranking as CSV with the figures', async () => {
+  it('exports the ranking as CSV with the figures [REQ-SCORE-01]', async () => {
     const res = await clients.qa.get(`/scorecards/export.csv?period=${month}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -81,7 +81,7 @@ describe('scorecard pages', () => {
     expect(lines).toContain(`${month},,Ningbo Moulding Ltd.,,0,0,,0,0,,0,0,,0,0,,0,0,`);
   });
 
-  it('a supplier is sent to its own card and sees it; another supplier’s card is a 404; a distributor is refused', async () => {
+  it('a supplier is sent to its own card and sees it; another supplier’s card is a 404; a distributor is refused [REQ-SCORE-02]', async () => {
     const redirect = await clients.supplier.get(`/scorecards?period=${month}`);
     expect(redirect.status).toBe(303);
     expect(redirect.headers.get('location')).toBe(`/scorecards/${ours}?period=${month}`);
@@ -113,7 +113,7 @@ describe('scorecard pages', () => {
     expect(zh).toContain('绩效评分卡：Suzhou Precision Components Co., Ltd.');
   });
 
-  it('the weights form: a supplier is refused, a wrong password signs nothing, QA with its password sets them', async () => {
+  it('the weights form: a supplier is refused, a wrong password signs nothing, QA with its password sets them [REQ-SCORE-03]', async () => {
     const form = { 'weights.onTime': '50', 'weights.acceptance': '50', 'weights.certificates': '0', 'weights.invoices': '0', 'weights.scar': '0', reason: 'Delivery first', password: 'wrong' };
     expect(await status(await clients.supplier.postForm('/scorecards?/weights', { ...form, password: demoPassword }))).toBe(403);
     expect(await markup(await clients.qa.postForm('/scorecards?/weights', form))).toContain('The password is wrong');

@@ -110,7 +110,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('measures, per month', () => {
-  it('counts each measure of February with its numerator and denominator', async () => {
+  it('counts each measure of February with its numerator and denominator [REQ-SCORE-01]', async () => {
     const card = await getScorecard(t.ctx, as.qa, ids.alpha.id, { period: '2026-02' });
     expect(card.period).toEqual({ key: '2026-02', kind: 'month' });
     expect(ratios(card.current)).toEqual({ onTime: '3/4', acceptance: '2/2', certificates: '22/28', invoices: '2/3', scar: '1/2' });
@@ -118,7 +118,7 @@ describe('measures, per month', () => {
     expect(card.current.measures.certificates.percent).toBeCloseTo((100 * 22) / 28, 6);
   });
 
-  it('January and March: certificates covered all of January, 15 days of March; March has a rejection and an overdue step', async () => {
+  it('January and March: certificates covered all of January, 15 days of March; March has a rejection and an overdue step [REQ-SCORE-01]', async () => {
     const card = await getScorecard(t.ctx, as.qa, ids.alpha.id, { period: '2026-03' });
     const jan = card.trend.find((p) => p.period === '2026-01')!;
     expect(ratios(jan)).toEqual({ onTime: '0/0', acceptance: '0/0', certificates: '31/31', invoices: '0/0', scar: '0/0' });
@@ -126,7 +126,7 @@ describe('measures, per month', () => {
     expect(card.current.measures.onTime.percent).toBeNull();
   });
 
-  it('the current month counts only the days up to today and the steps due before it', async () => {
+  it('the current month counts only the days up to today and the steps due before it [REQ-SCORE-01]', async () => {
     const card = await getScorecard(t.ctx, as.qa, ids.alpha.id, { period: '2026-04' });
     expect(ratios(card.current)).toEqual({ onTime: '0/1', acceptance: '0/1', certificates: '0/15', invoices: '0/0', scar: '1/1' });
   });
@@ -138,7 +138,7 @@ describe('measures, per month', () => {
 });
 
 describe('quarters and the overall score', () => {
-  it('a quarter adds its months; the score is the mean of the measures with equal default weights', async () => {
+  it('a quarter adds its months; the score is the mean of the measures with equal default weights [REQ-SCORE-01]', async () => {
     const card = await getScorecard(t.ctx, as.qa, ids.alpha.id, { period: '2026-Q1' });
     expect(ratios(card.current)).toEqual({ onTime: '3/4', acceptance: '2/3', certificates: '68/90', invoices: '2/3', scar: '1/3' });
     expect(card.current.score).toBeCloseTo((100 * (3 / 4 + 2 / 3 + 68 / 90 + 2 / 3 + 1 / 3)) / 5, 6);
@@ -160,7 +160,7 @@ describe('quarters and the overall score', () => {
 });
 
 describe('ranking and CSV', () => {
-  it('ranks by overall score; a supplier with nothing counted is last and unranked', async () => {
+  it('ranks by overall score; a supplier with nothing counted is last and unranked [REQ-SCORE-01]', async () => {
     const ranking = await listScorecards(t.ctx, as.qa, { period: '2026-Q1' });
     expect(ranking.suppliers.map((s) => [s.rank, s.supplier.name])).toEqual([
       [1, 'Beta Plastics GmbH'],
@@ -174,7 +174,7 @@ describe('ranking and CSV', () => {
     expect(ranking.suppliers[1]!.measures).toEqual(card.current.measures);
   });
 
-  it('exports the ranking as CSV with every numerator, denominator and percentage', async () => {
+  it('exports the ranking as CSV with every numerator, denominator and percentage [REQ-SCORE-01]', async () => {
     const csv = scorecardsCsv(await listScorecards(t.ctx, as.admin, { period: '2026-Q1' }), 'en');
     const lines = csv.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe(
@@ -193,13 +193,13 @@ describe('ranking and CSV', () => {
 });
 
 describe('isolation', () => {
-  it('a supplier reads its own card; another supplier’s does not exist for it', async () => {
+  it('a supplier reads its own card; another supplier’s does not exist for it [REQ-SCORE-02]', async () => {
     expect((await getScorecard(t.ctx, as.alpha, ids.alpha.id, { period: '2026-02' })).permissions).toEqual({ rank: false, setWeights: false });
     expect((await refusal(getScorecard(t.ctx, as.alpha, ids.beta.id))).code).toBe('not_found');
     expect((await refusal(getScorecard(t.ctx, as.beta, ids.alpha.id))).code).toBe('not_found');
   });
 
-  it('a supplier cannot rank; a distributor reads no card; an organisation that is no supplier has none', async () => {
+  it('a supplier cannot rank; a distributor reads no card; an organisation that is no supplier has none [REQ-SCORE-02]', async () => {
     expect((await refusal(listScorecards(t.ctx, as.alpha))).code).toBe('forbidden');
     expect((await refusal(getScorecard(t.ctx, as.distributor, ids.alpha.id))).code).toBe('forbidden');
     expect((await refusal(getScorecard(t.ctx, as.qa, as.distributor.organisationId))).code).toBe('not_found');
@@ -211,7 +211,7 @@ describe('weights', () => {
   const change = (weights: Record<string, string | number>, extra: { reason?: string; password?: string } = {}, actor: Actor = as.qa) =>
     setWeights(t.ctx, actor, rp, { weights, reason: extra.reason ?? 'SCARs matter most this year', credential: { password: extra.password ?? demoPassword } });
 
-  it('refuses out-of-range weights, all zero, no reason, as data; a supplier or the administrator may not set them', async () => {
+  it('refuses out-of-range weights, all zero, no reason, as data; a supplier or the administrator may not set them [REQ-SCORE-03]', async () => {
     let e = await refusal(change({ onTime: 101, acceptance: -1, certificates: 'x', invoices: 2.5, scar: 10 }, { reason: ' ' }));
     expect(e.code).toBe('invalid_input');
     expect(Object.fromEntries(Object.entries(e.problems ?? {}).map(([k, p]) => [k, p.code]))).toEqual({
@@ -229,7 +229,7 @@ describe('weights', () => {
     expect((await t.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scorecard_weights'))!.n).toBe(0);
   });
 
-  it('QA sets weights, signed: the score and the ranking follow, the history and the audit trail keep both', async () => {
+  it('QA sets weights, signed: the score and the ranking follow, the history and the audit trail keep both [REQ-SCORE-03]', async () => {
     t.clock.set('2026-04-15T12:00:00.000Z');
     await change({ onTime: 10, acceptance: 30, certificates: 0, invoices: 20, scar: 40 }, { reason: 'first weights' });
     t.clock.set('2026-04-15T12:05:00.000Z');

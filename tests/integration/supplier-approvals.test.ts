@@ -83,7 +83,7 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     uploads?.remove();
   });
 
-  it('QA creates an entry with a signature and a reason: signature, audit and event together', async () => {
+  it('QA creates an entry with a signature and a reason: signature, audit and event together [REQ-ASL-01]', async () => {
     const a = await setSupplierApproval(t.ctx, as.qa, rp, { supplierId: as.supplier.organisationId, itemGtin: gtin, status: 'approved', requiredCertificates: ['iso13485'], reason: 'Audit 2026-02 passed', credential: password });
     approvalId = a.id;
     expect(a).toMatchObject({ status: 'approved', itemGtin: gtin, requiredCertificates: ['iso13485'], decidedBy: demo('manufacturer_qa').displayName });
@@ -93,7 +93,7 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     expect((await eventsOf(t.db, 'supplier_approval.changed')).at(-1)).toMatchObject({ approvalId: a.id, status: 'approved', previousStatus: null, scope: { gtin }, signature: { meaning: 'approval' } });
   });
 
-  it('refuses an entry without a reason, with a wrong password, from a supplier, and a second entry for the same scope', async () => {
+  it('refuses an entry without a reason, with a wrong password, from a supplier, and a second entry for the same scope [REQ-ASL-01]', async () => {
     const base = { supplierId: as.supplier.organisationId, itemGtin: otherGtin, status: 'approved', requiredCertificates: [], credential: password };
     expect((await refusal(setSupplierApproval(t.ctx, as.qa, rp, { ...base, reason: ' ' }))).problems?.reason?.code).toBe('asl.reasonRequired');
     expect((await refusal(setSupplierApproval(t.ctx, as.qa, rp, { ...base, reason: 'x', credential: { password: 'wrong' } }))).code).toBe('invalid_credentials');
@@ -111,7 +111,7 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     expect((await getLot(t.ctx, as.qa, noEntry[0]!.id)).approvalFlag).toBeNull();
   });
 
-  it('the required certificate expiring downgrades the entry once: audited as the system, mailed per language, an event; reruns change nothing', async () => {
+  it('the required certificate expiring downgrades the entry once: audited as the system, mailed per language, an event; reruns change nothing [REQ-ASL-02]', async () => {
     t.clock.set('2026-03-31T20:00:00.000Z');
     expect(await downgradeForExpiredCertificates(t.ctx)).toEqual([]); // still valid through its last day
     t.clock.set('2026-04-01T09:00:00.000Z');
@@ -149,7 +149,7 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     expect(byAddress[demo('manufacturer_qa').email]!.subject).toContain('is now conditional');
   });
 
-  it('a lot of a conditional supplier is stored and flagged: the reason as data, on the lot page and in the "flagged" list filter', async () => {
+  it('a lot of a conditional supplier is stored and flagged: the reason as data, on the lot page and in the "flagged" list filter [REQ-ASL-03]', async () => {
     const { stored } = await lot('ASL-COND-1');
     const detail = await getLot(t.ctx, as.supplier, stored[0]!.id);
     expect(detail.approvalFlag).toEqual({ code: 'asl.notApproved', params: { status: { term: 'asl.status.conditional' } } });
@@ -158,13 +158,13 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     expect(flagged.items.map((l) => l.lot)).not.toContain('ASL-OK-1');
   });
 
-  it('a lot flagged for its expired required certificate once QA approves the supplier again', async () => {
+  it('a lot flagged for its expired required certificate once QA approves the supplier again [REQ-ASL-03]', async () => {
     await setSupplierApproval(t.ctx, as.qa, rp, { approvalId, status: 'approved', requiredCertificates: ['iso13485', 'coc'], reason: 'Renewal audit booked', credential: password });
     const { stored } = await lot('ASL-EXP-1');
     expect((await getLot(t.ctx, as.qa, stored[0]!.id)).approvalFlag).toEqual({ code: 'asl.certificateExpired', params: { type: { term: 'certificates.type.iso13485' }, date: '2026-03-31' } });
   });
 
-  it('a lot without the CoC the entry requires per lot is flagged as absent, one naming an unapproved CoC as unapproved', async () => {
+  it('a lot without the CoC the entry requires per lot is flagged as absent, one naming an unapproved CoC as unapproved [REQ-ASL-03]', async () => {
     const renewed = await submitTestCertificate(t.ctx, as.supplier, uploads.dir, { number: 'ISO-ASL-2', validTo: '2029-03-31', replacesSeriesId: iso.seriesId });
     await approveCertificate(t.ctx, as.qa, rp, { certificateId: renewed.id, recordHash: renewed.recordHash, credential: password });
     const absent = (await lot('ASL-COC-0')).stored[0]!;
@@ -177,7 +177,7 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     expect((await getLot(t.ctx, as.qa, fine.id)).approvalFlag).toBeNull();
   });
 
-  it('a rejected required certificate downgrades the approved entry at once, in the rejection\'s transaction', async () => {
+  it('a rejected required certificate downgrades the approved entry at once, in the rejection\'s transaction [REQ-ASL-02]', async () => {
     const next = await submitTestCertificate(t.ctx, as.supplier, uploads.dir, { number: 'COC-ASL-2', validTo: '2027-06-30', type: 'coc' });
     const events = (await eventsOf(t.db, 'supplier_approval.changed')).length;
     await rejectCertificate(t.ctx, as.qa, rp, { certificateId: next.id, recordHash: next.recordHash, reason: 'Pressure test report missing', credential: password });
@@ -187,14 +187,14 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     expect((await getSupplierApproval(t.ctx, as.supplier, approvalId)).approval.reasonProblem?.code).toBe('asl.downgradeRejected');
   });
 
-  it('a disqualified supplier\'s lot is refused with a clear problem; nothing is stored', async () => {
+  it('a disqualified supplier\'s lot is refused with a clear problem; nothing is stored [REQ-ASL-03]', async () => {
     await setSupplierApproval(t.ctx, as.qa, rp, { approvalId, status: 'disqualified', requiredCertificates: ['iso13485'], reason: 'Repeated field failures', credential: password });
     const e = await refusal(lot('ASL-DQ-1'));
     expect(e.problems?.['rows/1/gtin']).toEqual({ code: 'asl.disqualified', params: { gtin } });
     expect(await t.db.get("SELECT id FROM lots WHERE lot = 'ASL-DQ-1'")).toBeUndefined();
   });
 
-  it('a purchase order to a supplier not approved for an item alerts QA and the ERP once; items without an entry raise nothing', async () => {
+  it('a purchase order to a supplier not approved for an item alerts QA and the ERP once; items without an entry raise nothing [REQ-ASL-04]', async () => {
     const order = (version: number) => ({
       poNumber: 'PO-ASL-1',
       supplier: { erpId: 'V-10001' },
@@ -221,7 +221,7 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     expect((await qaWorkList(t.ctx, as.qa, { graceDays: 30 })).entries.find((e) => e.kind === 'purchaseOrdersNotApproved')!.count).toBe(0);
   });
 
-  it('isolation: a supplier lists only its own entries and gets not_found for another\'s; distributors are refused', async () => {
+  it('isolation: a supplier lists only its own entries and gets not_found for another\'s; distributors are refused [REQ-P11-ACCESS-01]', async () => {
     const theirs = await setSupplierApproval(t.ctx, as.qa, rp, { supplierId: as.other.organisationId, itemCategory: 'IIa', status: 'pending', requiredCertificates: ['iso13485'], reason: 'Qualification running', credential: password });
     expect((await listSupplierApprovals(t.ctx, as.supplier)).items.map((a) => a.id)).toEqual([approvalId]);
     expect((await listSupplierApprovals(t.ctx, as.other)).items.map((a) => a.id)).toEqual([theirs.id]);
@@ -268,7 +268,7 @@ describe('approved supplier list pages (built portal, real HTTP)', () => {
     await server?.stop();
   });
 
-  it('QA lists every entry and opens each; a supplier lists and opens only its own (404 for another\'s); a distributor is refused', async () => {
+  it('QA lists every entry and opens each; a supplier lists and opens only its own (404 for another\'s); a distributor is refused [REQ-P11-ACCESS-01]', async () => {
     const list = await markup(await clients.qa.get('/approved-suppliers'));
     expect(list).toContain(`/approved-suppliers/${ours}`);
     expect(list).toContain(`/approved-suppliers/${theirs}`);
@@ -293,7 +293,7 @@ describe('approved supplier list pages (built portal, real HTTP)', () => {
     await refused.body?.cancel();
   });
 
-  it('the lot page shows the flag worded in the reader\'s language, and the "flagged" filter lists the lot', async () => {
+  it('the lot page shows the flag worded in the reader\'s language, and the "flagged" filter lists the lot [REQ-ASL-03]', async () => {
     const ctx = { db, clock: systemClock, policy: defaultPolicy };
     await db.transaction((tx) => applyItemUpserted(tx, systemClock, { gtin, description: 'Three-way stopcock', unitOfMeasure: 'EA', deviceClass: 'IIa' }));
     const { stored } = await submitLots(ctx, await actorFor(db, demo('supplier_user').email), { source: 'form', lots: [{ gtin, lot: 'ASL-PAGE-1', quantity: 3 }] });
@@ -307,7 +307,7 @@ describe('approved supplier list pages (built portal, real HTTP)', () => {
     expect(await markup(await clients.qa.get('/lots?flagged=1'))).toContain('ASL-PAGE-1');
   });
 
-  it('the signed change form: a supplier is refused, a wrong password signs nothing, QA with its password changes the entry', async () => {
+  it('the signed change form: a supplier is refused, a wrong password signs nothing, QA with its password changes the entry [REQ-ASL-01]', async () => {
     const form = { status: 'approved', requiredCertificates: 'iso13485', reason: 'Finding closed', password: 'wrong' };
     const bySupplier = await clients.supplier.postForm(`/approved-suppliers/${ours}?/change`, { ...form, password: demoPassword });
     expect(bySupplier.status).toBe(403);

@@ -72,7 +72,7 @@ afterAll(() => {
 });
 
 describe('lotbridge validate', () => {
-  it('passes IQ and PQ on a clean database with --skip-tests, writes JSON, PDF and their SHA-256, and the PDF lists every clause', async () => {
+  it('passes IQ and PQ on a clean database with --skip-tests, writes JSON, PDF and their SHA-256, and the PDF lists every clause [REQ-VAL-01]', async () => {
     const copy = copyOfSeeded();
     cases.push(copy);
     const { code, out, report, pdf, out_dir } = await validate(copy.dir);
@@ -109,7 +109,7 @@ describe('lotbridge validate', () => {
     expect(text).toContain(`Consignees resolved ${drill.consigneesResolved}`);
   });
 
-  it('fails the report naming a protective trigger that was removed', async () => {
+  it('fails the report naming a protective trigger that was removed [REQ-VAL-01]', async () => {
     const copy = copyOfSeeded();
     cases.push(copy);
     await tamper(copy.dir, (db) => db.run('DROP TRIGGER audit_log_no_update').then(() => undefined));
@@ -125,7 +125,7 @@ describe('lotbridge validate', () => {
     expect(pdfTextFlat(zh.pdf).replace(/ /g, '')).toContain('数据库中缺少保护性触发器audit_log_no_update。');
   });
 
-  it('fails the report naming a migration whose checksum differs from what the database applied', async () => {
+  it('fails the report naming a migration whose checksum differs from what the database applied [REQ-VAL-01]', async () => {
     const copy = copyOfSeeded();
     cases.push(copy);
     await tamper(copy.dir, (db) => db.run("UPDATE schema_migrations SET checksum = ? WHERE name = '0006_lots.sql'", ['0'.repeat(64)]).then(() => undefined));
@@ -137,7 +137,7 @@ describe('lotbridge validate', () => {
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['iq.migrations']);
   });
 
-  it('fails the report naming a signed record that was altered in the database file', async () => {
+  it('fails the report naming a signed record that was altered in the database file [REQ-VAL-01]', async () => {
     const copy = copyOfSeeded();
     cases.push(copy);
     let lotId = '';

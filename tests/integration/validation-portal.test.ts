@@ -78,7 +78,7 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe('approveValidationReport', () => {
-  it('keeps a passed report: both files with their SHA-256, signed with meaning approval, audited, listed with its summary', async () => {
+  it('keeps a passed report: both files with their SHA-256, signed with meaning approval, audited, listed with its summary [REQ-VAL-02]', async () => {
     const pkg = await freshPackage();
     const { report, signature } = await approve(pkg);
     expect(signature).toMatchObject({ entityType: 'validation_report', entityId: report.id, meaning: 'approval', method: 'password', signerName: demo('manufacturer_qa').displayName, reason: null });
@@ -120,7 +120,7 @@ describe('approveValidationReport', () => {
     await expect(t.db.run('DELETE FROM validation_reports WHERE id = ?', [report.id])).rejects.toThrow(/kept/);
   });
 
-  it('refuses malformed report.json with a field problem saying where, nothing stored', async () => {
+  it('refuses malformed report.json with a field problem saying where, nothing stored [REQ-VAL-02]', async () => {
     const before = await count('stored_files');
     const notJson = await validationPackage({ jsonText: '{"format": "lotbridge-validation/1", ' });
     expect((await refusal(approve(notJson))).problems).toEqual({ json: { code: 'validationPortal.jsonUnreadable' } });
@@ -143,7 +143,7 @@ describe('approveValidationReport', () => {
     expect(await count('stored_files')).toBe(before);
   });
 
-  it('refuses a PDF (or JSON) whose SHA-256 is not its checksum, and a PDF that is no PDF, nothing stored', async () => {
+  it('refuses a PDF (or JSON) whose SHA-256 is not its checksum, and a PDF that is no PDF, nothing stored [REQ-VAL-02]', async () => {
     const before = await count('stored_files');
     const pkg = await freshPackage();
     const other = await validationPackage(validationReport(), 'Another run');
@@ -163,7 +163,7 @@ describe('approveValidationReport', () => {
     expect(await count('stored_files')).toBe(before);
   });
 
-  it('approves a failed report only with the deviation stated, signed with it as its reason', async () => {
+  it('approves a failed report only with the deviation stated, signed with it as its reason [REQ-VAL-02]', async () => {
     const pkg = await freshPackage(true);
     const without = await refusal(approve(pkg));
     expect(without.problems).toEqual({ deviation: { code: 'validationPortal.deviationRequired', params: { failed: 2 } } });
@@ -184,7 +184,7 @@ describe('approveValidationReport', () => {
     ).rejects.toThrow(/CHECK/);
   });
 
-  it('refuses a wrong password (nothing stored) and the same report.json a second time', async () => {
+  it('refuses a wrong password (nothing stored) and the same report.json a second time [REQ-VAL-02]', async () => {
     const before = await count('stored_files');
     const pkg = await freshPackage();
     expect((await refusal(approve(pkg, { password: 'not-the-password' }))).code).toBe('invalid_credentials');
@@ -196,7 +196,7 @@ describe('approveValidationReport', () => {
     expect(again.problems?.json).toMatchObject({ code: 'validationPortal.alreadyApproved' });
   });
 
-  it('is QA’s of the manufacturer only: the administrator is refused (403), suppliers and distributors do not find it (404), another manufacturer sees none', async () => {
+  it('is QA’s of the manufacturer only: the administrator is refused (403), suppliers and distributors do not find it (404), another manufacturer sees none [REQ-VAL-02]', async () => {
     const pkg = await freshPackage();
     expect((await refusal(approve(pkg, {}, as.admin))).code).toBe('forbidden');
     expect((await refusal(approve(pkg, {}, as.supplier))).code).toBe('forbidden');
@@ -221,7 +221,7 @@ describe('the nightly self-check', () => {
   const live = () => ({ ...t.ctx, clock: systemClock });
   const drift = async (list: Promise<{ entries: { kind: string; count: number; items: unknown[] }[] }>) => (await list).entries.find((e) => e.kind === 'validationDrift')!;
 
-  it('runs once across two instances on one database, then not again before the next night', async () => {
+  it('runs once across two instances on one database, then not again before the next night [REQ-VAL-03]', async () => {
     const other = openDb(t.url);
     try {
       const list = [dataChecks];
@@ -247,7 +247,7 @@ describe('the nightly self-check', () => {
     }
   });
 
-  it('a dropped trigger fails the check and raises the alert on the administrator’s and QA’s home, worded; a later run that passes clears it', async () => {
+  it('a dropped trigger fails the check and raises the alert on the administrator’s and QA’s home, worded; a later run that passes clears it [REQ-VAL-03]', async () => {
     const list = await checks();
     const sql = (await t.db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'signatures_no_delete'"))!.sql;
     await t.db.run('DROP TRIGGER signatures_no_delete');
@@ -273,7 +273,7 @@ describe('the nightly self-check', () => {
     expect(await drift(qaWorkList(t.ctx, as.qa, { graceDays: 14 }))).toMatchObject({ count: 0, items: [] });
   });
 
-  it('a check that throws is a failed check with its message, and the others still run', async () => {
+  it('a check that throws is a failed check with its message, and the others still run [REQ-VAL-03]', async () => {
     const crashing: SelfCheck = { id: 'iq.clock', part: 'IQ', run: async () => { throw new Error('no time source'); } };
     const run = await runSelfCheck(live(), [crashing, ...(await checks())]);
     expect(run.passed).toBe(false);
@@ -322,7 +322,7 @@ describe('the validation page over HTTP (the built portal on loopback)', () => {
     await server?.stop();
   });
 
-  it('suppliers and distributors get 404, the administrator the page without the upload, QA the upload form', async () => {
+  it('suppliers and distributors get 404, the administrator the page without the upload, QA the upload form [REQ-VAL-02]', async () => {
     expect((await clients.supplier.get('/validation')).status).toBe(404);
     expect((await clients.distributor.get('/validation')).status).toBe(404);
     const admin = await clients.admin.get('/validation');
@@ -331,7 +331,7 @@ describe('the validation page over HTTP (the built portal on loopback)', () => {
     expect(await markup(await clients.qa.get('/validation'))).toContain('data-testid="approve-form"');
   });
 
-  it('refuses an upload from a supplier (404) and the administrator (403), nothing stored', async () => {
+  it('refuses an upload from a supplier (404) and the administrator (403), nothing stored [REQ-VAL-02]', async () => {
     const pkg = await freshPackage();
     const before = await stored();
     expect((await postMultipart(clients.supplier, '/validation?/approve', { password: demoPassword }, files(pkg))).status).toBe(404);
@@ -339,7 +339,7 @@ describe('the validation page over HTTP (the built portal on loopback)', () => {
     expect(await stored()).toBe(before);
   });
 
-  it('QA’s malformed upload is refused with the problem worded at its field; a good one is approved, listed and downloadable by staff only', async () => {
+  it('QA’s malformed upload is refused with the problem worded at its field; a good one is approved, listed and downloadable by staff only [REQ-VAL-02]', async () => {
     const bad = await validationPackage({ ...validationReport(), format: 'something-else/2' } as never);
     const refused = await postMultipart(clients.qa, '/validation?/approve', { password: demoPassword }, files(bad));
     expect(refused.status).toBe(400);
@@ -374,7 +374,7 @@ describe('the validation page over HTTP (the built portal on loopback)', () => {
     expect((await clients.distributor.get(`/validation/${row!.id}/json`)).status).toBe(404);
   });
 
-  it('the drift alert on the administrator’s and QA’s home, in their language, gone after a passing run', async () => {
+  it('the drift alert on the administrator’s and QA’s home, in their language, gone after a passing run [REQ-VAL-03]', async () => {
     const ctx = { db, clock: systemClock, policy: defaultPolicy };
     const failing: SelfCheck = {
       id: 'iq.triggers',
