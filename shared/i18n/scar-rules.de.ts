@@ -39,6 +39,7 @@ export const scarRulesDe: Record<keyof typeof scarRulesEn, string> = {
   'scar-rules.problem.stepWithQa': 'Diese Antwort liegt der QS zur Prüfung vor: sie kann erneut beantwortet werden, wenn die QS sie zurückgibt.',
   'scar-rules.problem.stepAccepted': 'Dieser Schritt wurde angenommen und wird nicht erneut beantwortet.',
   'scar-rules.problem.nothingToDecide': 'Zu diesem Schritt liegt keine Antwort zur Entscheidung vor.',
+  'scar-rules.problem.answerChanged': 'Dieser Schritt wurde erneut beantwortet, seit Sie die Seite geöffnet haben: lesen Sie die neue Antwort, bevor Sie entscheiden.',
   'scar-rules.problem.badDecision': 'Annehmen oder zurückgeben wählen.',
   'scar-rules.problem.commentRequired': 'Angeben, was der Lieferant ändern muss.',
   'scar-rules.problem.notInVerification': 'Die Wirksamkeit wird geprüft, wenn alle Schritte angenommen sind.',

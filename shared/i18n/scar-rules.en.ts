@@ -37,6 +37,7 @@ export const scarRulesEn = {
   'scar-rules.problem.stepWithQa': 'This answer is with QA for review: it can be answered again once QA returns it.',
   'scar-rules.problem.stepAccepted': 'This step was accepted: it is not answered again.',
   'scar-rules.problem.nothingToDecide': 'There is no answer to this step awaiting a decision.',
+  'scar-rules.problem.answerChanged': 'This step was answered again since you opened the page: read the new answer before deciding.',
   'scar-rules.problem.badDecision': 'Choose accept or return.',
   'scar-rules.problem.commentRequired': 'Say what the supplier must change.',
   'scar-rules.problem.notInVerification': 'Effectiveness is verified once every step is accepted.',

@@ -39,6 +39,7 @@ export const scarRulesZhCN: Record<keyof typeof scarRulesEn, string> = {
   'scar-rules.problem.stepWithQa': '此回复正由质量保证部门审核：退回后方可重新回复。',
   'scar-rules.problem.stepAccepted': '此步骤已被接受，无需再次回复。',
   'scar-rules.problem.nothingToDecide': '此步骤没有待审核的回复。',
+  'scar-rules.problem.answerChanged': '您打开此页面后，此步骤已被重新回复：请先阅读新的回复再作决定。',
   'scar-rules.problem.badDecision': '请选择接受或退回。',
   'scar-rules.problem.commentRequired': '请说明供应商需要修改的内容。',
   'scar-rules.problem.notInVerification': '所有步骤均被接受后，方可验证有效性。',

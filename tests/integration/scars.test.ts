@@ -202,6 +202,25 @@ describe('a SCAR through all its steps', () => {
     expect((await eventsOf(t.db, 'scar.step_submitted')).filter((e) => e.scarId === scar.id).map((e) => e.round)).toEqual([1, 2]);
   });
 
+  it('signs only the answer QA read: a decision naming an earlier answer of the step is refused, the newer one stays with QA', async () => {
+    const { scar } = await open();
+    await answer(scar.id, 'D2');
+    // QA A opens the page and reads round 1; QA B returns it meanwhile and the supplier answers again.
+    const read = (await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')!.submittedAt!;
+    await decide(scar.id, 'D2', 'returned', 'Say which lots.');
+    t.clock.set('2026-03-02T10:00:00.000Z');
+    await submitScarAnswer(t.ctx, as.supplier, { scarId: scar.id, step: 'D2', answer: { description: 'Something else entirely.' } });
+    // QA A accepts what it read: refused as data, nothing signed.
+    const stale = await refusal(decideScarStep(t.ctx, as.qa, rp, { scarId: scar.id, step: 'D2', decision: 'accepted', submittedAt: read, credential }));
+    expect(stale.code).toBe('conflict');
+    expect(stale.problems?.decision?.code).toBe('scar-rules.answerChanged');
+    expect((await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')).toMatchObject({ status: 'submitted', decision: null });
+    // Naming the answer on the page now, the decision is recorded.
+    const current = (await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')!.submittedAt!;
+    const accepted = await decideScarStep(t.ctx, as.qa, rp, { scarId: scar.id, step: 'D2', decision: 'accepted', submittedAt: current, credential });
+    expect(accepted.scar.steps.find((s) => s.step === 'D2')!.status).toBe('accepted');
+  });
+
   it('checks each answer against its step: problems as data under answer.<path>; a step with QA or accepted is not answered again', async () => {
     const { scar } = await open();
     const d3 = await refusal(
