@@ -19,6 +19,7 @@ export const scarRulesDe: Record<keyof typeof scarRulesEn, string> = {
   'scar-rules.problem.required': 'Pflichtangabe.',
   'scar-rules.problem.listRequired': 'Mindestens einen Eintrag hinzufügen.',
   'scar-rules.problem.tooMany': 'Höchstens {max} Einträge.',
+  'scar-rules.problem.tooManyEvidence': 'Höchstens {max} Nachweisdateien je Schritt.',
   'scar-rules.problem.badDate': 'Datum als JJJJ-MM-TT eingeben.',
   'scar-rules.problem.badEmail': 'E-Mail-Adresse eingeben oder leer lassen.',
   'scar-rules.problem.badQuantity': 'Ganze Zahl ab 0 eingeben.',

@@ -17,6 +17,7 @@ export const scarRulesEn = {
   'scar-rules.problem.required': 'This is required.',
   'scar-rules.problem.listRequired': 'Add at least one entry.',
   'scar-rules.problem.tooMany': 'At most {max} entries.',
+  'scar-rules.problem.tooManyEvidence': 'At most {max} evidence files per step.',
   'scar-rules.problem.badDate': 'Enter a date as YYYY-MM-DD.',
   'scar-rules.problem.badEmail': 'Enter an e-mail address, or leave it empty.',
   'scar-rules.problem.badQuantity': 'Enter a whole number, 0 or more.',

@@ -19,6 +19,7 @@ export const scarRulesZhCN: Record<keyof typeof scarRulesEn, string> = {
   'scar-rules.problem.required': '此项为必填项。',
   'scar-rules.problem.listRequired': '请至少添加一项。',
   'scar-rules.problem.tooMany': '最多 {max} 项。',
+  'scar-rules.problem.tooManyEvidence': '每个步骤最多 {max} 个证据文件。',
   'scar-rules.problem.badDate': '请按 YYYY-MM-DD 格式输入日期。',
   'scar-rules.problem.badEmail': '请输入电子邮件地址，或留空。',
   'scar-rules.problem.badQuantity': '请输入 0 或更大的整数。',

@@ -25,7 +25,7 @@ import { closeScar } from '../../shared/scars/close-scar.ts';
 import { cancelScar } from '../../shared/scars/cancel-scar.ts';
 import { getScar } from '../../shared/scars/get-scar.ts';
 import { listScars } from '../../shared/scars/list-scars.ts';
-import { uploadScarEvidence } from '../../shared/scars/upload-scar-evidence.ts';
+import { maxEvidence, uploadScarEvidence } from '../../shared/scars/upload-scar-evidence.ts';
 import { readScarEvidence } from '../../shared/scars/read-scar-evidence.ts';
 import { sendScarReminders } from '../../shared/scars/send-scar-reminders.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
@@ -420,6 +420,19 @@ describe('isolation and roles', () => {
     // A not-a-PDF is refused as data and nothing is kept.
     const notPdf = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'x.pdf', bytes: new TextEncoder().encode('hello') } }));
     expect(notPdf.problems?.file?.code).toBe('files.notPdf');
+  });
+
+  it('keeps at most maxEvidence files per step: the next upload is refused as data and nothing more is stored', async () => {
+    const { scar } = await open();
+    const bytes = await pdfBytes('Sort report');
+    for (let i = 0; i < maxEvidence; i++) await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: `report-${i}.pdf`, bytes } });
+    const files = async () => (await t.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM stored_files'))!.n;
+    const before = await files();
+    const more = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'one-more.pdf', bytes } }));
+    expect(more.problems?.file).toEqual({ code: 'scar-rules.tooManyEvidence', params: { max: maxEvidence } });
+    expect(await files()).toBe(before);
+    // Another step has its own allowance.
+    await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D4', file: { name: 'fishbone.pdf', bytes } });
   });
 
   it('only QA opens and decides; only the supplier answers; the administrator reads', async () => {
