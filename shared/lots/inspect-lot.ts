@@ -5,12 +5,15 @@ import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
 import { queueSubmissionMails } from '../mail/queue-submission-mails.ts';
-import { recordHash, type SignatureMeaning } from '../signatures/record-hash.ts';
+import type { SignatureMeaning } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature, type Signature } from '../signatures/record-signature.ts';
 import { AppError, isAppError, problem, refusal, type Problems } from '../errors.ts';
 import { checkAttachment, putFiles, recordStoredFile, removeFiles, type CheckedUpload, type Upload, type UploadLimits } from '../files/store-upload.ts';
 import { newId } from '../ids.ts';
+import { decisionValues, inspectionHash, type InspectionDecision } from './inspection-hash.ts';
+
+export { inspectionHash, type AttachedFile, type InspectionDecision } from './inspection-hash.ts';
 import { inspectLots } from './lot-permissions.ts';
 import { inspectionOutcomes, lotEventData, lotRecordHash, lotSelect, toLot, type InspectionOutcome, type Lot, type LotRow } from './lot.ts';
 
@@ -36,26 +39,10 @@ export interface InspectionInput {
   attachments?: { uploads: UploadLimits; files: Upload[] };
 }
 
-/** QA's decision as recorded: the deviation only with accepted_with_deviation, the reason only with rejected. */
-export interface InspectionDecision {
-  outcome: InspectionOutcome;
-  sampleSize: number;
-  defectsFound: number;
-  measurements: Measurement[];
-  deviation: string | null;
-  reason: string | null;
-}
-
 /** What each outcome's signature means (21 CFR 11.50(a)(3)). */
 const meaningOf: Record<InspectionOutcome, SignatureMeaning> = { accepted: 'approval', accepted_with_deviation: 'approval', rejected: 'rejection' };
 export const maxMeasurements = 50;
 export const maxAttachments = 10;
-
-/** An attached file as the signature binds it: its name and content checksum. */
-export interface AttachedFile {
-  name: string;
-  sha256: string;
-}
 
 /** The attachments checked by content (`checkAttachment`); a problem on `attachments` for too many or the first bad one. */
 async function checkAttachments(input: InspectionInput['attachments'], fields: Problems): Promise<CheckedUpload[]> {
@@ -276,17 +263,4 @@ export async function inspectLot(
     await removeFiles(ctx, files);
     throw e;
   });
-}
-
-function decisionValues(d: InspectionDecision) {
-  return { outcome: d.outcome, sampleSize: d.sampleSize, defectsFound: d.defectsFound, measurements: d.measurements, deviation: d.deviation, reason: d.reason };
-}
-
-/**
- * What QA's signature binds to: the lot's record as submitted, the whole decision and the
- * attached files' names and checksums (left out when there are none, so a decision without
- * files hashes as before attachments existed).
- */
-export function inspectionHash(lot: Pick<Lot, 'id' | 'recordHash'>, d: InspectionDecision, attachments: AttachedFile[] = []): string {
-  return recordHash({ kind: 'lotbridge/lot-inspection/v1', lot: lot.id, lotRecordHash: lot.recordHash, ...decisionValues(d), ...(attachments.length ? { attachments } : {}) });
 }

@@ -19,6 +19,12 @@ export interface DecideScarStepInput {
   decision: 'accepted' | 'returned' | string;
   /** Required when returning (what to change); optional when accepting. */
   comment?: string;
+  /**
+   * When the answer QA read was submitted (the step's `submittedAt` on its page): the decision is
+   * refused when the step now holds another answer (returned by another QA and answered again
+   * meanwhile), so that a signature never covers an answer its signer did not see.
+   */
+  submittedAt?: string;
   credential: SignerCredential;
   portalUrl?: string;
 }
@@ -38,6 +44,9 @@ export async function decideScarStep(ctx: UseCaseContext, actor: Actor, rp: Rely
   decideScars.require(actor);
   const { scar, step } = await findSupplierStep(ctx.db, actor, input.scarId, input.step);
   refuseUnlessDecidable(scar, step);
+  if (input.submittedAt !== undefined && input.submittedAt !== step.submitted_at) {
+    throw refusal('conflict', `${step.step} of SCAR ${scar.number} was answered again since it was read`, { decision: problem('scar-rules.answerChanged') });
+  }
   const fields: Problems = {};
   const decision = (['accepted', 'returned'] as const).find((d) => d === input.decision) as ScarStepDecision | undefined;
   if (!decision) fields.decision = problem('scar-rules.badDecision');

@@ -3,8 +3,13 @@ import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { checkUpload, storeUpload, type Upload, type UploadLimits } from '../files/store-upload.ts';
 import { newId } from '../ids.ts';
+import type { Tx } from '../db/index.ts';
+import { problem, refusal } from '../errors.ts';
 import { answerScars } from './scar-record.ts';
 import { findSupplierStep, refuseUnlessAnswerable } from './submit-scar-answer.ts';
+
+/** Evidence kept per step at most: uploads are never deleted, so without a bound one supplier could fill the file storage. */
+export const maxEvidence = 20;
 
 export interface ScarEvidence {
   id: string;
@@ -15,9 +20,15 @@ export interface ScarEvidence {
   uploadedAt: string;
 }
 
+/** Refused as data on `file` when the step already holds maxEvidence files. */
+async function refuseIfFull(db: Tx, scarId: string, step: string): Promise<void> {
+  const kept = (await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scar_evidence WHERE scar_id = ? AND step = ?', [scarId, step]))!.n;
+  if (kept >= maxEvidence) throw refusal('invalid_input', `${step} already holds ${kept} evidence files`, { file: problem('scar-rules.tooManyEvidence', { max: maxEvidence }) });
+}
+
 /**
  * The SCAR's supplier uploads evidence (a PDF, checked like certificate PDFs) to a step it may
- * still answer, stored through FileStorage (stored_files) and kept (scar_evidence, no delete).
+ * still answer (at most maxEvidence per step), stored through FileStorage (stored_files) and kept (scar_evidence, no delete).
  * Audited. Problems as data under `file` (files.*) and `step`; another supplier's SCAR is not_found.
  */
 export async function uploadScarEvidence(
@@ -29,11 +40,13 @@ export async function uploadScarEvidence(
   answerScars.require(actor);
   const found = await findSupplierStep(ctx.db, actor, input.scarId, input.step);
   refuseUnlessAnswerable(found.scar, found.step);
+  await refuseIfFull(ctx.db, found.scar.id, found.step.step);
   const checked = await checkUpload(limits, input.file);
   const { result } = await storeUpload(ctx, actor, limits, checked, async (tx, file) => {
     // Again under the write lock: the step may have been submitted or the SCAR cancelled meanwhile.
     const { scar, step } = await findSupplierStep(tx, actor, input.scarId, input.step);
     refuseUnlessAnswerable(scar, step);
+    await refuseIfFull(tx, scar.id, step.step);
     const id = newId('scev');
     await tx.run('INSERT INTO scar_evidence (id, scar_id, step, file_id, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?)', [id, scar.id, step.step, file.id, actor.userId, file.uploadedAt]);
     await recordAudit(tx, ctx.clock, {

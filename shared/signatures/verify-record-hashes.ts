@@ -1,6 +1,7 @@
 import type { Tx } from '../db/index.ts';
 import { certificateRecordHash, certificateSelect, toCertificate, type CertificateRow } from '../certificates/certificate.ts';
-import { lotRecordHash, lotSelect, toLot, type LotRow } from '../lots/lot.ts';
+import { lotRecordHash, lotSelect, toLot, type InspectionOutcome, type LotRow } from '../lots/lot.ts';
+import { inspectionHash } from '../lots/inspection-hash.ts';
 import { invoiceRecordHash, type InvoiceLine, type InvoiceTaxSubtotal } from '../invoices/invoice.ts';
 import { shipmentRecordHash } from '../erp/shipment-record.ts';
 import { acknowledgementLotFromRows, acknowledgementRecordHash, effectivenessOutcomeHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
@@ -9,7 +10,7 @@ import { onwardReplyRecordHash } from '../recalls/onward-reply-record.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'shipment'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'shipment'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -51,6 +52,9 @@ const createdSql: Record<HashedRecordType, string> = {
                 WHERE entity_type = 'certificate' AND action = 'certificate.submitted' AND entity_id IN (${idList})`,
   lot: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
         WHERE entity_type = 'lot' AND action = 'lot.submitted' AND entity_id IN (${idList})`,
+  // QA's decision on a lot is audited on the lot (released or rejected), one per lot.
+  lot_inspection: `SELECT i.id AS id, a.new_values ->> '$.recordHash' AS hash FROM audit_log AS a JOIN lot_inspections AS i ON i.lot_id = a.entity_id
+                   WHERE a.entity_type = 'lot' AND a.action IN ('lot.released', 'lot.rejected') AND i.id IN (${idList})`,
   invoice: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
             WHERE entity_type = 'invoice' AND action = 'invoice.submitted' AND entity_id IN (${idList})`,
   recall: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
@@ -182,6 +186,39 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
       return rows.map((row) => {
         const l = toLot(row);
         return { id: l.id, hashed: true, findings: lotRecordHash(l) === l.recordHash ? [] : [{ type: 'lot', id: l.id, problem: 'altered' }] };
+      });
+    },
+  },
+  lot_inspection: {
+    table: 'lot_inspections',
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      const rows = await db.all<{
+        id: string; lot_id: string; lot_hash: string; outcome: InspectionOutcome; sample_size: number; defects_found: number; measurements: string;
+        deviation: string | null; reason: string | null; record_hash: string; sig_hash: string | null;
+      }>(
+        `SELECT i.id, i.lot_id, l.record_hash AS lot_hash, i.outcome, i.sample_size, i.defects_found, i.measurements, i.deviation, i.reason, i.record_hash, s.record_hash AS sig_hash
+         FROM lot_inspections AS i JOIN lots AS l ON l.id = i.lot_id LEFT JOIN signatures AS s ON s.id = i.signature_id WHERE i.id IN (${idList})`,
+        [list],
+      );
+      const files = await db.all<{ inspection_id: string; name: string; sha256: string }>(
+        `SELECT lf.inspection_id, f.original_name AS name, f.sha256 FROM lot_inspection_files AS lf JOIN stored_files AS f ON f.id = lf.file_id
+         WHERE lf.inspection_id IN (${idList}) ORDER BY lf.inspection_id, lf.position`,
+        [list],
+      );
+      return rows.map((i) => {
+        const findings: RecordFinding[] = [];
+        let hash: string | null = null;
+        try {
+          const decision = { outcome: i.outcome, sampleSize: i.sample_size, defectsFound: i.defects_found, measurements: JSON.parse(i.measurements), deviation: i.deviation, reason: i.reason };
+          const attached = files.filter((f) => f.inspection_id === i.id).map((f) => ({ name: f.name, sha256: f.sha256 }));
+          hash = inspectionHash({ id: i.lot_id, recordHash: i.lot_hash }, decision, attached);
+        } catch {
+          // Unreadable measurements: altered below.
+        }
+        if (hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'altered' });
+        if (i.sig_hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'signature_differs' });
+        return { id: i.id, hashed: true, findings };
       });
     },
   },

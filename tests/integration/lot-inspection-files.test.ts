@@ -15,6 +15,7 @@ import { getLot } from '../../shared/lots/get-lot.ts';
 import { readInspectionFile } from '../../shared/lots/read-inspection-file.ts';
 import { applyItemUpserted } from '../../shared/erp/apply-item-upserted.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyRecordHashes, type RecordFinding } from '../../shared/signatures/verify-record-hashes.ts';
 import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
@@ -216,5 +217,40 @@ describe('inspection files over HTTP (the built portal on loopback)', () => {
     expect([photo.status, photo.headers.get('content-type'), photo.headers.get('x-content-type-options')]).toEqual([200, 'image/png', 'nosniff']);
     expect((await clients.ningbo.get(`/lots/${lotId}/files/${files[0]!.id}`)).status).toBe(404);
     expect((await clients.ningbo.get(`/lots/${lotId}`)).status).toBe(404);
+  });
+});
+
+describe('lot inspections in the record hash re-verification (lotbridge audit verify, validate PQ)', () => {
+  it('are checked: an intact decision with files passes; an outcome or an attached file changed through the database file is found [REQ-P11-REC-01] [REQ-INSP-02]', async () => {
+    const id = await newLot();
+    await decide(id, [{ name: 'MR-120.pdf', bytes: await pdfBytes('Measurement report MR-120') }]);
+    const inspectionId = (await t.db.get<{ id: string }>('SELECT id FROM lot_inspections WHERE lot_id = ?', [id]))!.id;
+    const findings = async () => {
+      const found: RecordFinding[] = [];
+      const verdict = await verifyRecordHashes(t.db, { onFinding: (f) => found.push(f) });
+      return { checked: verdict.checked.lot_inspection, found: found.filter((f) => f.type === 'lot_inspection') };
+    };
+    const intact = await findings();
+    expect(intact.checked).toBeGreaterThan(0);
+    expect(intact.found).toEqual([]);
+
+    // Someone holding the database file turns the rejection into a release (and puts the trigger back).
+    const bypass = async (sql: string, args: string[], table: string, trigger: string, body: string) => {
+      await t.db.run(`DROP TRIGGER ${trigger}`);
+      await t.db.run(sql, args);
+      await t.db.run(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${body}'); END`);
+    };
+    await bypass("UPDATE lot_inspections SET outcome = 'accepted' WHERE id = ?", [inspectionId], 'lot_inspections', 'lot_inspections_no_update', 'a lot inspection is never edited');
+    expect((await findings()).found).toEqual([{ type: 'lot_inspection', id: inspectionId, problem: 'altered' }]);
+    await bypass("UPDATE lot_inspections SET outcome = 'rejected' WHERE id = ?", [inspectionId], 'lot_inspections', 'lot_inspections_no_update', 'a lot inspection is never edited');
+    expect((await findings()).found).toEqual([]);
+
+    // An attached file's recorded checksum swapped (another file's bytes put in its place).
+    const fileId = (await t.db.get<{ file_id: string }>('SELECT lf.file_id FROM lot_inspection_files lf WHERE lf.inspection_id = ?', [inspectionId]))!.file_id;
+    const sha = (await t.db.get<{ sha256: string }>('SELECT sha256 FROM stored_files WHERE id = ?', [fileId]))!.sha256;
+    await bypass('UPDATE stored_files SET sha256 = ? WHERE id = ?', ['0'.repeat(64), fileId], 'stored_files', 'stored_files_no_update', 'stored files are never changed: UPDATE refused');
+    expect((await findings()).found).toEqual([{ type: 'lot_inspection', id: inspectionId, problem: 'altered' }]);
+    await bypass('UPDATE stored_files SET sha256 = ? WHERE id = ?', [sha, fileId], 'stored_files', 'stored_files_no_update', 'stored files are never changed: UPDATE refused');
+    expect((await findings()).found).toEqual([]);
   });
 });

@@ -25,7 +25,7 @@ import { closeScar } from '../../shared/scars/close-scar.ts';
 import { cancelScar } from '../../shared/scars/cancel-scar.ts';
 import { getScar } from '../../shared/scars/get-scar.ts';
 import { listScars } from '../../shared/scars/list-scars.ts';
-import { uploadScarEvidence } from '../../shared/scars/upload-scar-evidence.ts';
+import { maxEvidence, uploadScarEvidence } from '../../shared/scars/upload-scar-evidence.ts';
 import { readScarEvidence } from '../../shared/scars/read-scar-evidence.ts';
 import { sendScarReminders } from '../../shared/scars/send-scar-reminders.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
@@ -200,6 +200,25 @@ describe('a SCAR through all its steps', () => {
     // A kept answer is never edited.
     await expect(t.db.run("UPDATE scar_step_rounds SET answer = '{}' WHERE scar_id = ?", [scar.id])).rejects.toThrow(/never edited/);
     expect((await eventsOf(t.db, 'scar.step_submitted')).filter((e) => e.scarId === scar.id).map((e) => e.round)).toEqual([1, 2]);
+  });
+
+  it('signs only the answer QA read: a decision naming an earlier answer of the step is refused, the newer one stays with QA [REQ-SCAR-01]', async () => {
+    const { scar } = await open();
+    await answer(scar.id, 'D2');
+    // QA A opens the page and reads round 1; QA B returns it meanwhile and the supplier answers again.
+    const read = (await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')!.submittedAt!;
+    await decide(scar.id, 'D2', 'returned', 'Say which lots.');
+    t.clock.set('2026-03-02T10:00:00.000Z');
+    await submitScarAnswer(t.ctx, as.supplier, { scarId: scar.id, step: 'D2', answer: { description: 'Something else entirely.' } });
+    // QA A accepts what it read: refused as data, nothing signed.
+    const stale = await refusal(decideScarStep(t.ctx, as.qa, rp, { scarId: scar.id, step: 'D2', decision: 'accepted', submittedAt: read, credential }));
+    expect(stale.code).toBe('conflict');
+    expect(stale.problems?.decision?.code).toBe('scar-rules.answerChanged');
+    expect((await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')).toMatchObject({ status: 'submitted', decision: null });
+    // Naming the answer on the page now, the decision is recorded.
+    const current = (await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')!.submittedAt!;
+    const accepted = await decideScarStep(t.ctx, as.qa, rp, { scarId: scar.id, step: 'D2', decision: 'accepted', submittedAt: current, credential });
+    expect(accepted.scar.steps.find((s) => s.step === 'D2')!.status).toBe('accepted');
   });
 
   it('checks each answer against its step: problems as data under answer.<path>; a step with QA or accepted is not answered again [REQ-SCAR-02]', async () => {
@@ -401,6 +420,19 @@ describe('isolation and roles', () => {
     // A not-a-PDF is refused as data and nothing is kept.
     const notPdf = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'x.pdf', bytes: new TextEncoder().encode('hello') } }));
     expect(notPdf.problems?.file?.code).toBe('files.notPdf');
+  });
+
+  it('keeps at most maxEvidence files per step: the next upload is refused as data and nothing more is stored [REQ-SCAR-02]', async () => {
+    const { scar } = await open();
+    const bytes = await pdfBytes('Sort report');
+    for (let i = 0; i < maxEvidence; i++) await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: `report-${i}.pdf`, bytes } });
+    const files = async () => (await t.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM stored_files'))!.n;
+    const before = await files();
+    const more = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'one-more.pdf', bytes } }));
+    expect(more.problems?.file).toEqual({ code: 'scar-rules.tooManyEvidence', params: { max: maxEvidence } });
+    expect(await files()).toBe(before);
+    // Another step has its own allowance.
+    await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D4', file: { name: 'fishbone.pdf', bytes } });
   });
 
   it('only QA opens and decides; only the supplier answers; the administrator reads [REQ-SCAR-04]', async () => {

@@ -78,7 +78,9 @@ export const actions = {
     const form = await event.request.formData();
     const values = { step: field(form, 'step'), decision: field(form, 'decision'), comment: field(form, 'comment') };
     try {
-      await decideScarStep(event.locals.ctx, requireActor(event.locals), relyingParty(event), { scarId: event.params.id, ...values, ...signed(event, form) });
+      // The answer QA read: refused when the step was answered again since the page was opened.
+      const submittedAt = field(form, 'submittedAt');
+      await decideScarStep(event.locals.ctx, requireActor(event.locals), relyingParty(event), { scarId: event.params.id, ...values, submittedAt, ...signed(event, form) });
     } catch (e) {
       return scarFailure(e, event.locals, 'decide', values);
     }
