@@ -55,8 +55,6 @@ export async function qaWorkList(ctx: UseCaseContext, actor: Actor, options: { g
 
   return {
     entries: [
-      // The nightly self-check found drift: the installation or its data is no longer as validated.
-      await validationDriftEntry(ctx.db),
       {
         kind: 'recallsNmpaAtRisk',
         count: nmpa.length,
@@ -90,6 +88,8 @@ export async function qaWorkList(ctx: UseCaseContext, actor: Actor, options: { g
       },
       await unapprovedOrders(ctx, firstFew),
       ...(await qaScarWork(ctx, actor)),
+      // The nightly self-check found drift: the installation or its data is no longer as validated.
+      await validationDriftEntry(ctx.db),
       {
         kind: 'securityAlerts',
         count: alerts?.n ?? 0,

@@ -85,6 +85,7 @@ describe('QA decides supplier quality with a passkey', () => {
       ['Approved suppliers', '/approved-suppliers'],
       ['Corrective actions (SCAR)', '/scars'],
       ['Scorecards', '/scorecards'],
+      ['Validation', '/validation'],
     ]);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Lot data');
