@@ -7,10 +7,11 @@ import { shipmentRecordHash } from '../erp/shipment-record.ts';
 import { acknowledgementLotFromRows, acknowledgementRecordHash, effectivenessOutcomeHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
 import { issuedTerms, type RecallContent } from '../recalls/record-recall.ts';
 import { onwardReplyRecordHash } from '../recalls/onward-reply-record.ts';
+import { scarDecisionHash } from '../scars/scar-record.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'shipment'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar_step_decision', 'shipment'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -77,14 +78,17 @@ const createdSql: Record<HashedRecordType, string> = {
   recall_onward_reply: `SELECT new_values ->> '$.reply' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                         WHERE entity_type = 'recall_onward_notice' AND action = 'recall.onward_replied'
                           AND entity_id IN (SELECT onward_notice_id FROM recall_onward_replies WHERE id IN (${idList}))`,
+  // QA's decision on a SCAR step's answer (one round) is audited on the SCAR, naming its signature.
+  scar_step_decision: `SELECT r.id AS id, a.new_values ->> '$.recordHash' AS hash FROM audit_log AS a JOIN scar_step_rounds AS r ON r.signature_id = a.new_values ->> '$.signature'
+                       WHERE a.entity_type = 'scar' AND a.action IN ('scar.step_accepted', 'scar.step_returned') AND a.entity_id = r.scar_id AND r.id IN (${idList})`,
 };
 
 /** The records of `ids` whose record hash differs from the one audited at their creation. */
 async function auditDiffers(db: Tx, type: HashedRecordType, ids: string[]): Promise<Set<string>> {
-  const table = checkers[type].table;
+  const { table, storedSql } = checkers[type];
   const audited = await db.all<{ id: string; hash: string | null }>(createdSql[type], [JSON.stringify(ids)]);
   const stored = new Map(
-    (await db.all<{ id: string; record_hash: string | null }>(`SELECT id, record_hash FROM ${table} WHERE id IN (${idList})`, [JSON.stringify(ids)])).map((r) => [
+    (await db.all<{ id: string; record_hash: string | null }>(storedSql ?? `SELECT id, record_hash FROM ${table} WHERE id IN (${idList})`, [JSON.stringify(ids)])).map((r) => [
       r.id,
       r.record_hash,
     ]),
@@ -168,7 +172,11 @@ async function withAuditChecks(db: Tx, type: HashedRecordType, ids: string[], re
   }));
 }
 
-const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
+/**
+ * Per type: the table its records are listed from, the checker, and (for records without a
+ * record hash column of their own) where their record hash is stored: `SELECT id, record_hash`.
+ */
+const checkers: Record<HashedRecordType, { table: string; storedSql?: string; check: Checker }> = {
   certificate: {
     table: 'certificates',
     async check(db, ids) {
@@ -219,6 +227,37 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
         if (hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'altered' });
         if (i.sig_hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'signature_differs' });
         return { id: i.id, hashed: true, findings };
+      });
+    },
+  },
+  scar_step_decision: {
+    // A round is one submitted answer to a step; QA's signed decision on it (accept or return)
+    // binds the answer, when it was submitted and QA's comment. A round not yet decided has
+    // nothing signed (counted as unhashed). The record hash is the signature's.
+    table: 'scar_step_rounds',
+    storedSql: `SELECT r.id, s.record_hash FROM scar_step_rounds AS r LEFT JOIN signatures AS s ON s.id = r.signature_id WHERE r.id IN (${idList})`,
+    async check(db, ids) {
+      const rows = await db.all<{
+        id: string; scar_id: string; step: string; round: number; answer: string; submitted_at: string; decision: string | null; decision_comment: string | null;
+        signature_id: string | null; sig_hash: string | null; sig_type: string | null; sig_entity: string | null;
+      }>(
+        `SELECT r.id, r.scar_id, r.step, r.round, r.answer, r.submitted_at, r.decision, r.decision_comment, r.signature_id,
+                s.record_hash AS sig_hash, s.entity_type AS sig_type, s.entity_id AS sig_entity
+         FROM scar_step_rounds AS r LEFT JOIN signatures AS s ON s.id = r.signature_id WHERE r.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((r) => {
+        if (r.decision === null && r.signature_id === null) return { id: r.id, hashed: false, findings: [] };
+        let hash: string | null = null;
+        try {
+          hash = scarDecisionHash({ id: r.scar_id }, `step_${r.decision}`, { step: r.step, round: r.round, answer: JSON.parse(r.answer), submittedAt: r.submitted_at, comment: r.decision_comment });
+        } catch {
+          // Unreadable answer: altered below.
+        }
+        const findings: RecordFinding[] = [];
+        if (r.decision === null || hash !== r.sig_hash) findings.push({ type: 'scar_step_decision', id: r.id, problem: 'altered' });
+        if (r.sig_hash !== null && (r.sig_type !== 'scar' || r.sig_entity !== r.scar_id)) findings.push({ type: 'scar_step_decision', id: r.id, problem: 'signature_differs' });
+        return { id: r.id, hashed: true, findings };
       });
     },
   },

@@ -14,6 +14,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { submitLots } from '../../shared/lots/submit-lots.ts';
 import { inspectLot } from '../../shared/lots/inspect-lot.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { verifyRecordHashes, type RecordFinding } from '../../shared/signatures/verify-record-hashes.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { scarSteps, type ScarAnswers, type ScarStep } from '../../shared/scars/scar.ts';
 import { openScar, type OpenScarInput } from '../../shared/scars/open-scar.ts';
@@ -449,5 +450,43 @@ describe('isolation and roles', () => {
     expect(qaView.permissions).toMatchObject({ decide: true, decideSteps: ['D1'], answer: false, cancel: true });
     const supplierView = await getScar(t.ctx, as.supplier, scar.id);
     expect(supplierView.permissions).toMatchObject({ answer: true, decide: false, answerSteps: ['D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8'] });
+  });
+});
+
+describe('SCAR decisions in the record hash re-verification (lotbridge audit verify, validate PQ)', () => {
+  it('are checked: an intact step decision passes; its comment or the answer it signed changed through the database file is found [REQ-P11-REC-01]', async () => {
+    const { scar } = await open();
+    await answer(scar.id, 'D4');
+    await decide(scar.id, 'D4', 'returned', 'The escape cause is missing.');
+    await answer(scar.id, 'D4'); // round 2, not decided yet: nothing signed
+    const roundId = (await t.db.get<{ id: string }>("SELECT id FROM scar_step_rounds WHERE scar_id = ? AND step = 'D4' AND round = 1", [scar.id]))!.id;
+    const findings = async () => {
+      const found: RecordFinding[] = [];
+      const verdict = await verifyRecordHashes(t.db, { onFinding: (f) => found.push(f) });
+      return { checked: verdict.checked.scar_step_decision, found: found.filter((f) => f.type === 'scar_step_decision') };
+    };
+    const intact = await findings();
+    expect(intact.checked).toBeGreaterThan(0);
+    expect(intact.found).toEqual([]);
+
+    // Someone holding the database file softens QA's comment on the returned answer.
+    await t.db.run("UPDATE scar_step_rounds SET decision_comment = 'Fine.' WHERE id = ?", [roundId]);
+    expect((await findings()).found).toEqual([{ type: 'scar_step_decision', id: roundId, problem: 'altered' }]);
+    await t.db.run("UPDATE scar_step_rounds SET decision_comment = 'The escape cause is missing.' WHERE id = ?", [roundId]);
+    expect((await findings()).found).toEqual([]);
+
+    // ... or rewrites the answer QA signed (dropping the trigger that keeps it, then putting it back).
+    const original = (await t.db.get<{ answer: string }>('SELECT answer FROM scar_step_rounds WHERE id = ?', [roundId]))!.answer;
+    const rewrite = async (value: string) => {
+      await t.db.run('DROP TRIGGER scar_step_rounds_answer_fixed');
+      await t.db.run('UPDATE scar_step_rounds SET answer = ? WHERE id = ?', [value, roundId]);
+      await t.db.run(
+        "CREATE TRIGGER scar_step_rounds_answer_fixed BEFORE UPDATE OF answer, submitted_by, submitted_at ON scar_step_rounds BEGIN SELECT RAISE(ABORT, 'a submitted SCAR answer is never edited'); END",
+      );
+    };
+    await rewrite(JSON.stringify({ ...JSON.parse(original), escapeCause: 'Something else' }));
+    expect((await findings()).found).toEqual([{ type: 'scar_step_decision', id: roundId, problem: 'altered' }]);
+    await rewrite(original);
+    expect((await findings()).found).toEqual([]);
   });
 });
