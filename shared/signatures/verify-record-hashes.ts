@@ -11,7 +11,7 @@ import { scarDecisionHash } from '../scars/scar-record.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar_step_decision', 'shipment'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar', 'scar_step_decision', 'shipment'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -78,6 +78,9 @@ const createdSql: Record<HashedRecordType, string> = {
   recall_onward_reply: `SELECT new_values ->> '$.reply' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                         WHERE entity_type = 'recall_onward_notice' AND action = 'recall.onward_replied'
                           AND entity_id IN (SELECT onward_notice_id FROM recall_onward_replies WHERE id IN (${idList}))`,
+  // A SCAR's record hash is that of QA's signed opening.
+  scar: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+         WHERE entity_type = 'scar' AND action = 'scar.opened' AND entity_id IN (${idList})`,
   // QA's decision on a SCAR step's answer (one round) is audited on the SCAR, naming its signature.
   scar_step_decision: `SELECT r.id AS id, a.new_values ->> '$.recordHash' AS hash FROM audit_log AS a JOIN scar_step_rounds AS r ON r.signature_id = a.new_values ->> '$.signature'
                        WHERE a.entity_type = 'scar' AND a.action IN ('scar.step_accepted', 'scar.step_returned') AND a.entity_id = r.scar_id AND r.id IN (${idList})`,
@@ -227,6 +230,85 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         if (hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'altered' });
         if (i.sig_hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'signature_differs' });
         return { id: i.id, hashed: true, findings };
+      });
+    },
+  },
+  scar: {
+    // QA's signed decisions on the SCAR itself: opening it (the supplier, problem, severity,
+    // links, due dates and verify-after date), the latest effectiveness verification, closing
+    // and cancelling, each against its signature's record hash. The record hash is the opening's.
+    table: 'scars',
+    storedSql: `SELECT s.id, g.record_hash FROM scars AS s LEFT JOIN signatures AS g ON g.id = s.open_signature_id WHERE s.id IN (${idList})`,
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      type Sig = { record_hash: string; entity_type: string; entity_id: string; reason: string | null };
+      const rows = await db.all<{
+        id: string; supplier_id: string; title: string; problem: string; severity: string; state: string; verify_after: string | null;
+        verified_at: string | null; verification_result: string | null; verification_note: string | null;
+        open_signature_id: string; verification_signature_id: string | null; close_signature_id: string | null;
+      }>(
+        `SELECT id, supplier_id, title, problem, severity, state, verify_after, verified_at, verification_result, verification_note,
+                open_signature_id, verification_signature_id, close_signature_id
+         FROM scars WHERE id IN (${idList})`,
+        [list],
+      );
+      const links = await db.all<{ scar_id: string; kind: string; ref_id: string }>(`SELECT scar_id, kind, ref_id FROM scar_links WHERE scar_id IN (${idList}) ORDER BY scar_id, rowid`, [list]);
+      const steps = await db.all<{ scar_id: string; step: string; due_date: string }>(`SELECT scar_id, step, due_date FROM scar_steps WHERE scar_id IN (${idList}) ORDER BY scar_id, step`, [list]);
+      // What the trail adds: the due dates as opened (a "not effective" verification gives D4..D8
+      // new ones, which its own signature binds), the steps each such verification returned and,
+      // for a cancelled SCAR, the cancelling signature and the state it was cancelled in.
+      const audits = await db.all<{ id: string; action: string; old_values: string | null; new_values: string | null }>(
+        `SELECT entity_id AS id, action, old_values, new_values FROM audit_log
+         WHERE entity_type = 'scar' AND action IN ('scar.opened', 'scar.verified', 'scar.cancelled') AND entity_id IN (${idList}) ORDER BY seq`,
+        [list],
+      );
+      const sigIds = [
+        ...rows.flatMap((r) => [r.open_signature_id, r.verification_signature_id, r.close_signature_id]),
+        ...audits.filter((a) => a.action === 'scar.cancelled').map((a) => (JSON.parse(a.new_values ?? '{}') as { signature?: string }).signature),
+      ].filter((x): x is string => typeof x === 'string');
+      const sigs = new Map(
+        (await db.all<Sig & { id: string }>(`SELECT id, record_hash, entity_type, entity_id, reason FROM signatures WHERE id IN (${idList})`, [JSON.stringify(sigIds)])).map((g) => [g.id, g]),
+      );
+      return rows.map((r) => {
+        const findings: RecordFinding[] = [];
+        const mine = audits.filter((a) => a.id === r.id).map((a) => ({ action: a.action, old: JSON.parse(a.old_values ?? '{}'), new: JSON.parse(a.new_values ?? '{}') }));
+        const openedDue = (mine.find((a) => a.action === 'scar.opened')?.new.dueDates ?? {}) as Record<string, string>;
+        const returned = new Set(mine.filter((a) => a.action === 'scar.verified' && a.new.verificationResult === 'not_effective').flatMap((a) => (a.new.returnedSteps ?? []) as string[]));
+        const ownSteps = steps.filter((s) => s.scar_id === r.id);
+        const dueDates = Object.fromEntries(ownSteps.map((s) => [s.step, returned.has(s.step) ? openedDue[s.step] : s.due_date]));
+        const opened = {
+          supplierId: r.supplier_id, title: r.title, problem: r.problem, severity: r.severity,
+          links: links.filter((l) => l.scar_id === r.id).map((l) => ({ kind: l.kind, refId: l.ref_id })), dueDates, verifyAfter: r.verify_after,
+        };
+        const decisions: { signature: string | null | undefined; hash: () => string }[] = [{ signature: r.open_signature_id, hash: () => scarDecisionHash(r, 'open', opened) }];
+        if (r.verification_signature_id) {
+          const reopened = ownSteps.filter((s) => returned.has(s.step));
+          const decided = { result: r.verification_result, note: r.verification_note, ...(r.verification_result === 'effective' ? {} : { dueDate: reopened[0]?.due_date, reopenedSteps: reopened.map((s) => s.step) }) };
+          decisions.push({ signature: r.verification_signature_id, hash: () => scarDecisionHash(r, 'verify', decided) });
+        }
+        if (r.close_signature_id || r.state === 'closed') {
+          const reason = r.close_signature_id ? (sigs.get(r.close_signature_id)?.reason ?? null) : null;
+          decisions.push({
+            signature: r.close_signature_id,
+            hash: () => scarDecisionHash(r, 'close', { comment: reason, verification: { result: r.verification_result, note: r.verification_note, verifiedAt: r.verified_at } }),
+          });
+        }
+        const cancelled = mine.find((a) => a.action === 'scar.cancelled');
+        if (cancelled || r.state === 'cancelled') {
+          const signature = cancelled?.new.signature as string | undefined;
+          const reason = signature ? sigs.get(signature)?.reason : undefined;
+          decisions.push({ signature, hash: () => scarDecisionHash(r, 'cancel', { reason, previousState: cancelled?.old.state }) });
+        }
+        let altered = false;
+        let differs = false;
+        for (const d of decisions) {
+          const sig = d.signature ? sigs.get(d.signature) : undefined;
+          if (!sig || d.hash() !== sig.record_hash) altered = true;
+          if (sig && (sig.entity_type !== 'scar' || sig.entity_id !== r.id)) differs = true;
+        }
+        if (altered) findings.push({ type: 'scar', id: r.id, problem: 'altered' });
+        if (differs) findings.push({ type: 'scar', id: r.id, problem: 'signature_differs' });
+        return { id: r.id, hashed: true, findings };
       });
     },
   },

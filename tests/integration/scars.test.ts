@@ -454,6 +454,33 @@ describe('isolation and roles', () => {
 });
 
 describe('SCAR decisions in the record hash re-verification (lotbridge audit verify, validate PQ)', () => {
+  it('are checked: every SCAR opened, verified, closed or cancelled so far passes; its severity or a closed verification note changed through the database file is found [REQ-P11-REC-01]', async () => {
+    const { scar } = await open();
+    await acceptAll(scar.id);
+    t.clock.set('2026-04-01T12:00:00.000Z');
+    await verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'effective', note: 'Three lots passed burst testing', credential });
+    await closeScar(t.ctx, as.qa, rp, { scarId: scar.id, comment: 'Closed after review', credential });
+    const findings = async () => {
+      const found: RecordFinding[] = [];
+      const verdict = await verifyRecordHashes(t.db, { onFinding: (f) => found.push(f) });
+      return { checked: verdict.checked.scar, found: found.filter((f) => f.type === 'scar') };
+    };
+    const intact = await findings();
+    expect(intact.checked).toBeGreaterThan(1);
+    expect(intact.found).toEqual([]);
+
+    // Someone holding the database file downgrades the SCAR QA opened as major ...
+    await t.db.run("UPDATE scars SET severity = 'minor' WHERE id = ?", [scar.id]);
+    expect((await findings()).found).toEqual([{ type: 'scar', id: scar.id, problem: 'altered' }]);
+    await t.db.run("UPDATE scars SET severity = ? WHERE id = ?", [scar.severity, scar.id]);
+    expect((await findings()).found).toEqual([]);
+    // ... or rewrites the verification note QA signed (and closed on).
+    await t.db.run("UPDATE scars SET verification_note = 'Looked fine' WHERE id = ?", [scar.id]);
+    expect((await findings()).found).toEqual([{ type: 'scar', id: scar.id, problem: 'altered' }]);
+    await t.db.run("UPDATE scars SET verification_note = 'Three lots passed burst testing' WHERE id = ?", [scar.id]);
+    expect((await findings()).found).toEqual([]);
+  });
+
   it('are checked: an intact step decision passes; its comment or the answer it signed changed through the database file is found [REQ-P11-REC-01]', async () => {
     const { scar } = await open();
     await answer(scar.id, 'D4');
