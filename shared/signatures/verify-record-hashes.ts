@@ -8,10 +8,12 @@ import { acknowledgementLotFromRows, acknowledgementRecordHash, effectivenessOut
 import { issuedTerms, type RecallContent } from '../recalls/record-recall.ts';
 import { onwardReplyRecordHash } from '../recalls/onward-reply-record.ts';
 import { scarDecisionHash } from '../scars/scar-record.ts';
+import { approvalDecisionHash } from '../supplier-approvals/approval-hash.ts';
+import type { ApprovalStatus } from '../supplier-approvals/approval.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar', 'scar_step_decision', 'shipment'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar', 'scar_step_decision', 'shipment', 'supplier_approval'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -78,6 +80,10 @@ const createdSql: Record<HashedRecordType, string> = {
   recall_onward_reply: `SELECT new_values ->> '$.reply' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                         WHERE entity_type = 'recall_onward_notice' AND action = 'recall.onward_replied'
                           AND entity_id IN (SELECT onward_notice_id FROM recall_onward_replies WHERE id IN (${idList}))`,
+  // QA's latest signed decision on an approved supplier list entry, audited naming its signature.
+  supplier_approval: `SELECT a.entity_id AS id, a.new_values ->> '$.recordHash' AS hash FROM audit_log AS a JOIN supplier_approvals AS p ON p.id = a.entity_id
+                      WHERE a.entity_type = 'supplier_approval' AND a.action IN ('supplier_approval.created', 'supplier_approval.changed')
+                        AND a.new_values ->> '$.signature' = p.signature_id AND p.id IN (${idList})`,
   // A SCAR's record hash is that of QA's signed opening.
   scar: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
          WHERE entity_type = 'scar' AND action = 'scar.opened' AND entity_id IN (${idList})`,
@@ -230,6 +236,39 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         if (hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'altered' });
         if (i.sig_hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'signature_differs' });
         return { id: i.id, hashed: true, findings };
+      });
+    },
+  },
+  supplier_approval: {
+    // An entry as QA last decided it, signed. An automatic downgrade (certificate expired or
+    // rejected) has no signature: nothing to recompute until QA decides again (counted as unhashed).
+    table: 'supplier_approvals',
+    storedSql: `SELECT p.id, s.record_hash FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id WHERE p.id IN (${idList})`,
+    async check(db, ids) {
+      const rows = await db.all<{
+        id: string; supplier_id: string; item_gtin: string | null; item_category: string | null; status: ApprovalStatus; required_certificates: string; reason: string;
+        signature_id: string | null; sig_hash: string | null; sig_type: string | null; sig_entity: string | null;
+      }>(
+        `SELECT p.id, p.supplier_id, p.item_gtin, p.item_category, p.status, p.required_certificates, p.reason, p.signature_id,
+                s.record_hash AS sig_hash, s.entity_type AS sig_type, s.entity_id AS sig_entity
+         FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id WHERE p.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((p) => {
+        if (p.signature_id === null) return { id: p.id, hashed: false, findings: [] };
+        let hash: string | null = null;
+        try {
+          hash = approvalDecisionHash({
+            approvalId: p.id, supplierId: p.supplier_id, itemGtin: p.item_gtin, itemCategory: p.item_category, status: p.status,
+            requiredCertificates: JSON.parse(p.required_certificates), reason: p.reason,
+          });
+        } catch {
+          // Unreadable required certificates: altered below.
+        }
+        const findings: RecordFinding[] = [];
+        if (hash !== p.sig_hash) findings.push({ type: 'supplier_approval', id: p.id, problem: 'altered' });
+        if (p.sig_hash !== null && (p.sig_type !== 'supplier_approval' || p.sig_entity !== p.id)) findings.push({ type: 'supplier_approval', id: p.id, problem: 'signature_differs' });
+        return { id: p.id, hashed: true, findings };
       });
     },
   },
