@@ -10,10 +10,12 @@ import { onwardReplyRecordHash } from '../recalls/onward-reply-record.ts';
 import { scarDecisionHash } from '../scars/scar-record.ts';
 import { approvalDecisionHash } from '../supplier-approvals/approval-hash.ts';
 import type { ApprovalStatus } from '../supplier-approvals/approval.ts';
+import { weightColumns, weightsRecordHash, type Weights } from '../scorecards/weights.ts';
+import { measureIds } from '../scorecards/measures.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar', 'scar_step_decision', 'shipment', 'supplier_approval'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar', 'scar_step_decision', 'scorecard_weights', 'shipment', 'supplier_approval'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -84,6 +86,8 @@ const createdSql: Record<HashedRecordType, string> = {
   supplier_approval: `SELECT a.entity_id AS id, a.new_values ->> '$.recordHash' AS hash FROM audit_log AS a JOIN supplier_approvals AS p ON p.id = a.entity_id
                       WHERE a.entity_type = 'supplier_approval' AND a.action IN ('supplier_approval.created', 'supplier_approval.changed')
                         AND a.new_values ->> '$.signature' = p.signature_id AND p.id IN (${idList})`,
+  scorecard_weights: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                      WHERE entity_type = 'scorecard_weights' AND action = 'scorecard.weights_changed' AND entity_id IN (${idList})`,
   // A SCAR's record hash is that of QA's signed opening.
   scar: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
          WHERE entity_type = 'scar' AND action = 'scar.opened' AND entity_id IN (${idList})`,
@@ -269,6 +273,22 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         if (hash !== p.sig_hash) findings.push({ type: 'supplier_approval', id: p.id, problem: 'altered' });
         if (p.sig_hash !== null && (p.sig_type !== 'supplier_approval' || p.sig_entity !== p.id)) findings.push({ type: 'supplier_approval', id: p.id, problem: 'signature_differs' });
         return { id: p.id, hashed: true, findings };
+      });
+    },
+  },
+  scorecard_weights: {
+    table: 'scorecard_weights',
+    async check(db, ids) {
+      const rows = await db.all<Record<string, number> & { id: string; reason: string; record_hash: string; sig_hash: string | null }>(
+        `SELECT w.*, s.record_hash AS sig_hash FROM scorecard_weights AS w LEFT JOIN signatures AS s ON s.id = w.signature_id WHERE w.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((w) => {
+        const weights = Object.fromEntries(measureIds.map((m) => [m, w[weightColumns[m]]])) as Weights;
+        const findings: RecordFinding[] = [];
+        if (weightsRecordHash(w.id, weights, w.reason) !== w.record_hash) findings.push({ type: 'scorecard_weights', id: w.id, problem: 'altered' });
+        if (w.sig_hash !== w.record_hash) findings.push({ type: 'scorecard_weights', id: w.id, problem: 'signature_differs' });
+        return { id: w.id, hashed: true, findings };
       });
     },
   },
