@@ -12,10 +12,11 @@ import { approvalDecisionHash } from '../supplier-approvals/approval-hash.ts';
 import type { ApprovalStatus } from '../supplier-approvals/approval.ts';
 import { weightColumns, weightsRecordHash, type Weights } from '../scorecards/weights.ts';
 import { measureIds } from '../scorecards/measures.ts';
+import { validationReportHash } from '../validation/report-hash.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar', 'scar_step_decision', 'scorecard_weights', 'shipment', 'supplier_approval'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar', 'scar_step_decision', 'scorecard_weights', 'shipment', 'supplier_approval', 'validation_report'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -88,6 +89,8 @@ const createdSql: Record<HashedRecordType, string> = {
                         AND a.new_values ->> '$.signature' = p.signature_id AND p.id IN (${idList})`,
   scorecard_weights: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                       WHERE entity_type = 'scorecard_weights' AND action = 'scorecard.weights_changed' AND entity_id IN (${idList})`,
+  validation_report: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                      WHERE entity_type = 'validation_report' AND action = 'validation_report.approved' AND entity_id IN (${idList})`,
   // A SCAR's record hash is that of QA's signed opening.
   scar: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
          WHERE entity_type = 'scar' AND action = 'scar.opened' AND entity_id IN (${idList})`,
@@ -289,6 +292,34 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         if (weightsRecordHash(w.id, weights, w.reason) !== w.record_hash) findings.push({ type: 'scorecard_weights', id: w.id, problem: 'altered' });
         if (w.sig_hash !== w.record_hash) findings.push({ type: 'scorecard_weights', id: w.id, problem: 'signature_differs' });
         return { id: w.id, hashed: true, findings };
+      });
+    },
+  },
+  validation_report: {
+    // QA's approval of a validation report: both kept files by their checksums, the verdict, the
+    // commit, when it was generated and the deviation accepted.
+    table: 'validation_reports',
+    async check(db, ids) {
+      const rows = await db.all<{
+        id: string; organisation_id: string; json_sha: string | null; pdf_sha: string | null; passed: number; commit_sha: string | null; generated_at: string;
+        deviation: string | null; record_hash: string; sig_hash: string | null;
+      }>(
+        `SELECT v.id, v.organisation_id, j.sha256 AS json_sha, p.sha256 AS pdf_sha, v.passed, v.commit_sha, v.generated_at, v.deviation, v.record_hash, s.record_hash AS sig_hash
+         FROM validation_reports AS v LEFT JOIN stored_files AS j ON j.id = v.json_file_id LEFT JOIN stored_files AS p ON p.id = v.pdf_file_id
+         LEFT JOIN signatures AS s ON s.id = v.signature_id WHERE v.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((v) => {
+        const findings: RecordFinding[] = [];
+        const hash =
+          v.json_sha !== null && v.pdf_sha !== null
+            ? validationReportHash({
+                organisationId: v.organisation_id, jsonSha256: v.json_sha, pdfSha256: v.pdf_sha, passed: v.passed === 1, commit: v.commit_sha, generatedAt: v.generated_at, deviation: v.deviation,
+              })
+            : null;
+        if (hash !== v.record_hash) findings.push({ type: 'validation_report', id: v.id, problem: 'altered' });
+        if (v.sig_hash !== v.record_hash) findings.push({ type: 'validation_report', id: v.id, problem: 'signature_differs' });
+        return { id: v.id, hashed: true, findings };
       });
     },
   },
