@@ -690,7 +690,9 @@ export interface RecordHashVerdict {
 
 /**
  * Recomputes the record hash of every hashed record (certificates, lots, invoices, recalls, the
- * distributors' signed replies, QA's revised notices, shipments) from what is stored now, and checks the signatures
+ * distributors' signed replies, QA's revised notices, shipments, and QA's signed decisions: lot
+ * inspections, SCARs and their step decisions, approved supplier list entries, scorecard weights,
+ * validation report approvals) from what is stored now, and checks the signatures
  * bound to them and the hashes the audit trail wrote down when they were created (with a keyed
  * audit chain, a record changed and re-hashed by someone holding the database file shows there). Reads in pages by id, so memory stays bounded however many records there are;
  * each finding goes to `onFinding` as it is found (the CLI prints it), only their count is kept.

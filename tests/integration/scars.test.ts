@@ -14,7 +14,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { submitLots } from '../../shared/lots/submit-lots.ts';
 import { inspectLot } from '../../shared/lots/inspect-lot.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
-import { verifyRecordHashes, type RecordFinding } from '../../shared/signatures/verify-record-hashes.ts';
+import { recordFindings } from '../support/record-findings.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { scarSteps, type ScarAnswers, type ScarStep } from '../../shared/scars/scar.ts';
 import { openScar, type OpenScarInput } from '../../shared/scars/open-scar.ts';
@@ -460,11 +460,7 @@ describe('SCAR decisions in the record hash re-verification (lotbridge audit ver
     t.clock.set('2026-04-01T12:00:00.000Z');
     await verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'effective', note: 'Three lots passed burst testing', credential });
     await closeScar(t.ctx, as.qa, rp, { scarId: scar.id, comment: 'Closed after review', credential });
-    const findings = async () => {
-      const found: RecordFinding[] = [];
-      const verdict = await verifyRecordHashes(t.db, { onFinding: (f) => found.push(f) });
-      return { checked: verdict.checked.scar, found: found.filter((f) => f.type === 'scar') };
-    };
+    const findings = () => recordFindings(t.db, 'scar');
     const intact = await findings();
     expect(intact.checked).toBeGreaterThan(1);
     expect(intact.found).toEqual([]);
@@ -487,11 +483,7 @@ describe('SCAR decisions in the record hash re-verification (lotbridge audit ver
     await decide(scar.id, 'D4', 'returned', 'The escape cause is missing.');
     await answer(scar.id, 'D4'); // round 2, not decided yet: nothing signed
     const roundId = (await t.db.get<{ id: string }>("SELECT id FROM scar_step_rounds WHERE scar_id = ? AND step = 'D4' AND round = 1", [scar.id]))!.id;
-    const findings = async () => {
-      const found: RecordFinding[] = [];
-      const verdict = await verifyRecordHashes(t.db, { onFinding: (f) => found.push(f) });
-      return { checked: verdict.checked.scar_step_decision, found: found.filter((f) => f.type === 'scar_step_decision') };
-    };
+    const findings = () => recordFindings(t.db, 'scar_step_decision');
     const intact = await findings();
     expect(intact.checked).toBeGreaterThan(0);
     expect(intact.found).toEqual([]);

@@ -13,7 +13,7 @@ import { setWeights } from '../../shared/scorecards/set-weights.ts';
 import { scorecardsCsv } from '../../shared/scorecards/scorecards-csv.ts';
 import type { PeriodFigures } from '../../shared/scorecards/scorecard.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
-import { verifyRecordHashes, type RecordFinding } from '../../shared/signatures/verify-record-hashes.ts';
+import { recordFindings } from '../support/record-findings.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
@@ -263,11 +263,7 @@ describe('weights', () => {
   });
 
   it('signed weights are in the record hash re-verification (lotbridge audit verify, validate PQ): intact ones pass; a weight changed through the database file is found [REQ-P11-REC-01]', async () => {
-    const findings = async () => {
-      const found: RecordFinding[] = [];
-      const verdict = await verifyRecordHashes(t.db, { onFinding: (f) => found.push(f) });
-      return { checked: verdict.checked.scorecard_weights, found: found.filter((f) => f.type === 'scorecard_weights') };
-    };
+    const findings = () => recordFindings(t.db, 'scorecard_weights');
     const intact = await findings();
     expect(intact.checked).toBe(2);
     expect(intact.found).toEqual([]);

@@ -24,7 +24,7 @@ import { listSupplierApprovals } from '../../shared/supplier-approvals/list-supp
 import { downgradeForExpiredCertificates } from '../../shared/supplier-approvals/downgrade-approvals.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
-import { verifyRecordHashes, type RecordFinding } from '../../shared/signatures/verify-record-hashes.ts';
+import { recordFindings } from '../support/record-findings.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { tempDir } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
@@ -243,11 +243,7 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
   });
 
   it('signed entries are in the record hash re-verification (lotbridge audit verify, validate PQ): intact ones pass, a status or required certificates changed through the database file is found [REQ-P11-REC-01]', async () => {
-    const findings = async () => {
-      const found: RecordFinding[] = [];
-      const verdict = await verifyRecordHashes(t.db, { onFinding: (f) => found.push(f) });
-      return { checked: verdict.checked.supplier_approval, found: found.filter((f) => f.type === 'supplier_approval') };
-    };
+    const findings = () => recordFindings(t.db, 'supplier_approval');
     const intact = await findings();
     expect(intact.checked).toBeGreaterThan(0);
     expect(intact.found).toEqual([]);

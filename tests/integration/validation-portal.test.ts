@@ -23,7 +23,7 @@ import { translate } from '../../shared/i18n/index.ts';
 import { adminWorkList } from '../../shared/home/admin-work-list.ts';
 import { qaWorkList } from '../../shared/home/qa-work-list.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
-import { verifyRecordHashes, type RecordFinding } from '../../shared/signatures/verify-record-hashes.ts';
+import { recordFindings } from '../support/record-findings.ts';
 import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { createLogger } from '../../shared/log.ts';
@@ -123,11 +123,7 @@ describe('approveValidationReport', () => {
 
   it('approved reports are in the record hash re-verification (lotbridge audit verify, validate PQ): an intact one passes; its verdict changed through the database file is found [REQ-P11-REC-01]', async () => {
     const { report } = await approve(await freshPackage());
-    const findings = async () => {
-      const found: RecordFinding[] = [];
-      const verdict = await verifyRecordHashes(t.db, { onFinding: (f) => found.push(f) });
-      return { checked: verdict.checked.validation_report, found: found.filter((f) => f.type === 'validation_report') };
-    };
+    const findings = () => recordFindings(t.db, 'validation_report');
     const intact = await findings();
     expect(intact.checked).toBeGreaterThan(0);
     expect(intact.found).toEqual([]);
