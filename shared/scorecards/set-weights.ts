@@ -2,14 +2,13 @@ import type { UseCaseContext } from '../context.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { recordHash } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
 import { problem, refusal, type Problems } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { measureIds } from './measures.ts';
 import { setScorecardWeights } from './permissions.ts';
-import { weightColumns, weightsInForce, type Weights, type WeightsInForce } from './weights.ts';
+import { weightColumns, weightsInForce, weightsRecordHash, type Weights, type WeightsInForce } from './weights.ts';
 
 export interface WeightsChange {
   /** Whole numbers 0..100 per measure, as typed (text from a form is accepted). */
@@ -42,7 +41,7 @@ export async function setWeights(ctx: UseCaseContext, actor: Actor, rp: RelyingP
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the scorecard weights cannot be set as asked', fields);
 
   const id = newId('scw');
-  const hash = recordHash({ weightsId: id, weights, reason });
+  const hash = weightsRecordHash(id, weights, reason);
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
   return ctx.db.transaction(async (tx) => {
     const before = await weightsInForce(tx);

@@ -1,6 +1,7 @@
 // QA's weights of the overall score: the newest signed row of scorecard_weights is in force;
 // before QA sets any, every measure weighs the same.
 import type { Tx } from '../db/index.ts';
+import { recordHash } from '../signatures/record-hash.ts';
 import { measureIds, rate, type MeasureCounts, type MeasureId } from './measures.ts';
 
 export type Weights = { [M in MeasureId]: number };
@@ -23,6 +24,11 @@ export const weightColumns: { [M in MeasureId]: string } = {
   invoices: 'invoices',
   scar: 'scar',
 };
+
+/** What QA's signature on new weights binds to (set-weights.ts; re-verified by verify-record-hashes.ts). */
+export function weightsRecordHash(id: string, weights: Weights, reason: string): string {
+  return recordHash({ weightsId: id, weights, reason });
+}
 
 type WeightsRow = Record<string, number | string | null> & { set_by_name: string; set_at: string; reason: string };
 

@@ -7,10 +7,16 @@ import { shipmentRecordHash } from '../erp/shipment-record.ts';
 import { acknowledgementLotFromRows, acknowledgementRecordHash, effectivenessOutcomeHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
 import { issuedTerms, type RecallContent } from '../recalls/record-recall.ts';
 import { onwardReplyRecordHash } from '../recalls/onward-reply-record.ts';
+import { scarDecisionHash } from '../scars/scar-record.ts';
+import { approvalDecisionHash } from '../supplier-approvals/approval-hash.ts';
+import type { ApprovalStatus } from '../supplier-approvals/approval.ts';
+import { weightColumns, weightsRecordHash, type Weights } from '../scorecards/weights.ts';
+import { measureIds } from '../scorecards/measures.ts';
+import { validationReportHash } from '../validation/report-hash.ts';
 import { recordHash } from './record-hash.ts';
 
 /** The kinds of record whose hash is recomputed (21 CFR 11.10(c), 11.70). */
-export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'shipment'] as const;
+export const hashedRecordTypes = ['certificate', 'lot', 'lot_inspection', 'invoice', 'recall', 'recall_acknowledgement', 'recall_effectiveness_outcome', 'recall_notice_revision', 'recall_onward_reply', 'scar', 'scar_step_decision', 'scorecard_weights', 'shipment', 'supplier_approval', 'validation_report'] as const;
 export type HashedRecordType = (typeof hashedRecordTypes)[number];
 
 /**
@@ -77,14 +83,28 @@ const createdSql: Record<HashedRecordType, string> = {
   recall_onward_reply: `SELECT new_values ->> '$.reply' AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
                         WHERE entity_type = 'recall_onward_notice' AND action = 'recall.onward_replied'
                           AND entity_id IN (SELECT onward_notice_id FROM recall_onward_replies WHERE id IN (${idList}))`,
+  // QA's latest signed decision on an approved supplier list entry, audited naming its signature.
+  supplier_approval: `SELECT a.entity_id AS id, a.new_values ->> '$.recordHash' AS hash FROM audit_log AS a JOIN supplier_approvals AS p ON p.id = a.entity_id
+                      WHERE a.entity_type = 'supplier_approval' AND a.action IN ('supplier_approval.created', 'supplier_approval.changed')
+                        AND a.new_values ->> '$.signature' = p.signature_id AND p.id IN (${idList})`,
+  scorecard_weights: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                      WHERE entity_type = 'scorecard_weights' AND action = 'scorecard.weights_changed' AND entity_id IN (${idList})`,
+  validation_report: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+                      WHERE entity_type = 'validation_report' AND action = 'validation_report.approved' AND entity_id IN (${idList})`,
+  // A SCAR's record hash is that of QA's signed opening.
+  scar: `SELECT entity_id AS id, new_values ->> '$.recordHash' AS hash FROM audit_log
+         WHERE entity_type = 'scar' AND action = 'scar.opened' AND entity_id IN (${idList})`,
+  // QA's decision on a SCAR step's answer (one round) is audited on the SCAR, naming its signature.
+  scar_step_decision: `SELECT r.id AS id, a.new_values ->> '$.recordHash' AS hash FROM audit_log AS a JOIN scar_step_rounds AS r ON r.signature_id = a.new_values ->> '$.signature'
+                       WHERE a.entity_type = 'scar' AND a.action IN ('scar.step_accepted', 'scar.step_returned') AND a.entity_id = r.scar_id AND r.id IN (${idList})`,
 };
 
 /** The records of `ids` whose record hash differs from the one audited at their creation. */
 async function auditDiffers(db: Tx, type: HashedRecordType, ids: string[]): Promise<Set<string>> {
-  const table = checkers[type].table;
+  const { table, storedSql } = checkers[type];
   const audited = await db.all<{ id: string; hash: string | null }>(createdSql[type], [JSON.stringify(ids)]);
   const stored = new Map(
-    (await db.all<{ id: string; record_hash: string | null }>(`SELECT id, record_hash FROM ${table} WHERE id IN (${idList})`, [JSON.stringify(ids)])).map((r) => [
+    (await db.all<{ id: string; record_hash: string | null }>(storedSql ?? `SELECT id, record_hash FROM ${table} WHERE id IN (${idList})`, [JSON.stringify(ids)])).map((r) => [
       r.id,
       r.record_hash,
     ]),
@@ -168,7 +188,11 @@ async function withAuditChecks(db: Tx, type: HashedRecordType, ids: string[], re
   }));
 }
 
-const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
+/**
+ * Per type: the table its records are listed from, the checker, and (for records without a
+ * record hash column of their own) where their record hash is stored: `SELECT id, record_hash`.
+ */
+const checkers: Record<HashedRecordType, { table: string; storedSql?: string; check: Checker }> = {
   certificate: {
     table: 'certificates',
     async check(db, ids) {
@@ -219,6 +243,193 @@ const checkers: Record<HashedRecordType, { table: string; check: Checker }> = {
         if (hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'altered' });
         if (i.sig_hash !== i.record_hash) findings.push({ type: 'lot_inspection', id: i.id, problem: 'signature_differs' });
         return { id: i.id, hashed: true, findings };
+      });
+    },
+  },
+  supplier_approval: {
+    // An entry as QA last decided it, signed. An automatic downgrade (certificate expired or
+    // rejected) has no signature: nothing to recompute until QA decides again (counted as unhashed).
+    table: 'supplier_approvals',
+    storedSql: `SELECT p.id, s.record_hash FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id WHERE p.id IN (${idList})`,
+    async check(db, ids) {
+      const rows = await db.all<{
+        id: string; supplier_id: string; item_gtin: string | null; item_category: string | null; status: ApprovalStatus; required_certificates: string; reason: string;
+        signature_id: string | null; sig_hash: string | null; sig_type: string | null; sig_entity: string | null;
+      }>(
+        `SELECT p.id, p.supplier_id, p.item_gtin, p.item_category, p.status, p.required_certificates, p.reason, p.signature_id,
+                s.record_hash AS sig_hash, s.entity_type AS sig_type, s.entity_id AS sig_entity
+         FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id WHERE p.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((p) => {
+        if (p.signature_id === null) return { id: p.id, hashed: false, findings: [] };
+        let hash: string | null = null;
+        try {
+          hash = approvalDecisionHash({
+            approvalId: p.id, supplierId: p.supplier_id, itemGtin: p.item_gtin, itemCategory: p.item_category, status: p.status,
+            requiredCertificates: JSON.parse(p.required_certificates), reason: p.reason,
+          });
+        } catch {
+          // Unreadable required certificates: altered below.
+        }
+        const findings: RecordFinding[] = [];
+        if (hash !== p.sig_hash) findings.push({ type: 'supplier_approval', id: p.id, problem: 'altered' });
+        if (p.sig_hash !== null && (p.sig_type !== 'supplier_approval' || p.sig_entity !== p.id)) findings.push({ type: 'supplier_approval', id: p.id, problem: 'signature_differs' });
+        return { id: p.id, hashed: true, findings };
+      });
+    },
+  },
+  scorecard_weights: {
+    table: 'scorecard_weights',
+    async check(db, ids) {
+      const rows = await db.all<Record<string, number> & { id: string; reason: string; record_hash: string; sig_hash: string | null }>(
+        `SELECT w.*, s.record_hash AS sig_hash FROM scorecard_weights AS w LEFT JOIN signatures AS s ON s.id = w.signature_id WHERE w.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((w) => {
+        const weights = Object.fromEntries(measureIds.map((m) => [m, w[weightColumns[m]]])) as Weights;
+        const findings: RecordFinding[] = [];
+        if (weightsRecordHash(w.id, weights, w.reason) !== w.record_hash) findings.push({ type: 'scorecard_weights', id: w.id, problem: 'altered' });
+        if (w.sig_hash !== w.record_hash) findings.push({ type: 'scorecard_weights', id: w.id, problem: 'signature_differs' });
+        return { id: w.id, hashed: true, findings };
+      });
+    },
+  },
+  validation_report: {
+    // QA's approval of a validation report: both kept files by their checksums, the verdict, the
+    // commit, when it was generated and the deviation accepted.
+    table: 'validation_reports',
+    async check(db, ids) {
+      const rows = await db.all<{
+        id: string; organisation_id: string; json_sha: string | null; pdf_sha: string | null; passed: number; commit_sha: string | null; generated_at: string;
+        deviation: string | null; record_hash: string; sig_hash: string | null;
+      }>(
+        `SELECT v.id, v.organisation_id, j.sha256 AS json_sha, p.sha256 AS pdf_sha, v.passed, v.commit_sha, v.generated_at, v.deviation, v.record_hash, s.record_hash AS sig_hash
+         FROM validation_reports AS v LEFT JOIN stored_files AS j ON j.id = v.json_file_id LEFT JOIN stored_files AS p ON p.id = v.pdf_file_id
+         LEFT JOIN signatures AS s ON s.id = v.signature_id WHERE v.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((v) => {
+        const findings: RecordFinding[] = [];
+        const hash =
+          v.json_sha !== null && v.pdf_sha !== null
+            ? validationReportHash({
+                organisationId: v.organisation_id, jsonSha256: v.json_sha, pdfSha256: v.pdf_sha, passed: v.passed === 1, commit: v.commit_sha, generatedAt: v.generated_at, deviation: v.deviation,
+              })
+            : null;
+        if (hash !== v.record_hash) findings.push({ type: 'validation_report', id: v.id, problem: 'altered' });
+        if (v.sig_hash !== v.record_hash) findings.push({ type: 'validation_report', id: v.id, problem: 'signature_differs' });
+        return { id: v.id, hashed: true, findings };
+      });
+    },
+  },
+  scar: {
+    // QA's signed decisions on the SCAR itself: opening it (the supplier, problem, severity,
+    // links, due dates and verify-after date), the latest effectiveness verification, closing
+    // and cancelling, each against its signature's record hash. The record hash is the opening's.
+    table: 'scars',
+    storedSql: `SELECT s.id, g.record_hash FROM scars AS s LEFT JOIN signatures AS g ON g.id = s.open_signature_id WHERE s.id IN (${idList})`,
+    async check(db, ids) {
+      const list = JSON.stringify(ids);
+      type Sig = { record_hash: string; entity_type: string; entity_id: string; reason: string | null };
+      const rows = await db.all<{
+        id: string; supplier_id: string; title: string; problem: string; severity: string; state: string; verify_after: string | null;
+        verified_at: string | null; verification_result: string | null; verification_note: string | null;
+        open_signature_id: string; verification_signature_id: string | null; close_signature_id: string | null;
+      }>(
+        `SELECT id, supplier_id, title, problem, severity, state, verify_after, verified_at, verification_result, verification_note,
+                open_signature_id, verification_signature_id, close_signature_id
+         FROM scars WHERE id IN (${idList})`,
+        [list],
+      );
+      const links = await db.all<{ scar_id: string; kind: string; ref_id: string }>(`SELECT scar_id, kind, ref_id FROM scar_links WHERE scar_id IN (${idList}) ORDER BY scar_id, rowid`, [list]);
+      const steps = await db.all<{ scar_id: string; step: string; due_date: string }>(`SELECT scar_id, step, due_date FROM scar_steps WHERE scar_id IN (${idList}) ORDER BY scar_id, step`, [list]);
+      // What the trail adds: the due dates as opened (a "not effective" verification gives D4..D8
+      // new ones, which its own signature binds), the steps each such verification returned and,
+      // for a cancelled SCAR, the cancelling signature and the state it was cancelled in.
+      const audits = await db.all<{ id: string; action: string; old_values: string | null; new_values: string | null }>(
+        `SELECT entity_id AS id, action, old_values, new_values FROM audit_log
+         WHERE entity_type = 'scar' AND action IN ('scar.opened', 'scar.verified', 'scar.cancelled') AND entity_id IN (${idList}) ORDER BY seq`,
+        [list],
+      );
+      const sigIds = [
+        ...rows.flatMap((r) => [r.open_signature_id, r.verification_signature_id, r.close_signature_id]),
+        ...audits.filter((a) => a.action === 'scar.cancelled').map((a) => (JSON.parse(a.new_values ?? '{}') as { signature?: string }).signature),
+      ].filter((x): x is string => typeof x === 'string');
+      const sigs = new Map(
+        (await db.all<Sig & { id: string }>(`SELECT id, record_hash, entity_type, entity_id, reason FROM signatures WHERE id IN (${idList})`, [JSON.stringify(sigIds)])).map((g) => [g.id, g]),
+      );
+      return rows.map((r) => {
+        const findings: RecordFinding[] = [];
+        const mine = audits.filter((a) => a.id === r.id).map((a) => ({ action: a.action, old: JSON.parse(a.old_values ?? '{}'), new: JSON.parse(a.new_values ?? '{}') }));
+        const openedDue = (mine.find((a) => a.action === 'scar.opened')?.new.dueDates ?? {}) as Record<string, string>;
+        const returned = new Set(mine.filter((a) => a.action === 'scar.verified' && a.new.verificationResult === 'not_effective').flatMap((a) => (a.new.returnedSteps ?? []) as string[]));
+        const ownSteps = steps.filter((s) => s.scar_id === r.id);
+        const dueDates = Object.fromEntries(ownSteps.map((s) => [s.step, returned.has(s.step) ? openedDue[s.step] : s.due_date]));
+        const opened = {
+          supplierId: r.supplier_id, title: r.title, problem: r.problem, severity: r.severity,
+          links: links.filter((l) => l.scar_id === r.id).map((l) => ({ kind: l.kind, refId: l.ref_id })), dueDates, verifyAfter: r.verify_after,
+        };
+        const decisions: { signature: string | null | undefined; hash: () => string }[] = [{ signature: r.open_signature_id, hash: () => scarDecisionHash(r, 'open', opened) }];
+        if (r.verification_signature_id) {
+          const reopened = ownSteps.filter((s) => returned.has(s.step));
+          const decided = { result: r.verification_result, note: r.verification_note, ...(r.verification_result === 'effective' ? {} : { dueDate: reopened[0]?.due_date, reopenedSteps: reopened.map((s) => s.step) }) };
+          decisions.push({ signature: r.verification_signature_id, hash: () => scarDecisionHash(r, 'verify', decided) });
+        }
+        if (r.close_signature_id || r.state === 'closed') {
+          const reason = r.close_signature_id ? (sigs.get(r.close_signature_id)?.reason ?? null) : null;
+          decisions.push({
+            signature: r.close_signature_id,
+            hash: () => scarDecisionHash(r, 'close', { comment: reason, verification: { result: r.verification_result, note: r.verification_note, verifiedAt: r.verified_at } }),
+          });
+        }
+        const cancelled = mine.find((a) => a.action === 'scar.cancelled');
+        if (cancelled || r.state === 'cancelled') {
+          const signature = cancelled?.new.signature as string | undefined;
+          const reason = signature ? sigs.get(signature)?.reason : undefined;
+          decisions.push({ signature, hash: () => scarDecisionHash(r, 'cancel', { reason, previousState: cancelled?.old.state }) });
+        }
+        let altered = false;
+        let differs = false;
+        for (const d of decisions) {
+          const sig = d.signature ? sigs.get(d.signature) : undefined;
+          if (!sig || d.hash() !== sig.record_hash) altered = true;
+          if (sig && (sig.entity_type !== 'scar' || sig.entity_id !== r.id)) differs = true;
+        }
+        if (altered) findings.push({ type: 'scar', id: r.id, problem: 'altered' });
+        if (differs) findings.push({ type: 'scar', id: r.id, problem: 'signature_differs' });
+        return { id: r.id, hashed: true, findings };
+      });
+    },
+  },
+  scar_step_decision: {
+    // A round is one submitted answer to a step; QA's signed decision on it (accept or return)
+    // binds the answer, when it was submitted and QA's comment. A round not yet decided has
+    // nothing signed (counted as unhashed). The record hash is the signature's.
+    table: 'scar_step_rounds',
+    storedSql: `SELECT r.id, s.record_hash FROM scar_step_rounds AS r LEFT JOIN signatures AS s ON s.id = r.signature_id WHERE r.id IN (${idList})`,
+    async check(db, ids) {
+      const rows = await db.all<{
+        id: string; scar_id: string; step: string; round: number; answer: string; submitted_at: string; decision: string | null; decision_comment: string | null;
+        signature_id: string | null; sig_hash: string | null; sig_type: string | null; sig_entity: string | null;
+      }>(
+        `SELECT r.id, r.scar_id, r.step, r.round, r.answer, r.submitted_at, r.decision, r.decision_comment, r.signature_id,
+                s.record_hash AS sig_hash, s.entity_type AS sig_type, s.entity_id AS sig_entity
+         FROM scar_step_rounds AS r LEFT JOIN signatures AS s ON s.id = r.signature_id WHERE r.id IN (${idList})`,
+        [JSON.stringify(ids)],
+      );
+      return rows.map((r) => {
+        if (r.decision === null && r.signature_id === null) return { id: r.id, hashed: false, findings: [] };
+        let hash: string | null = null;
+        try {
+          hash = scarDecisionHash({ id: r.scar_id }, `step_${r.decision}`, { step: r.step, round: r.round, answer: JSON.parse(r.answer), submittedAt: r.submitted_at, comment: r.decision_comment });
+        } catch {
+          // Unreadable answer: altered below.
+        }
+        const findings: RecordFinding[] = [];
+        if (r.decision === null || hash !== r.sig_hash) findings.push({ type: 'scar_step_decision', id: r.id, problem: 'altered' });
+        if (r.sig_hash !== null && (r.sig_type !== 'scar' || r.sig_entity !== r.scar_id)) findings.push({ type: 'scar_step_decision', id: r.id, problem: 'signature_differs' });
+        return { id: r.id, hashed: true, findings };
       });
     },
   },
@@ -479,7 +690,9 @@ export interface RecordHashVerdict {
 
 /**
  * Recomputes the record hash of every hashed record (certificates, lots, invoices, recalls, the
- * distributors' signed replies, QA's revised notices, shipments) from what is stored now, and checks the signatures
+ * distributors' signed replies, QA's revised notices, shipments, and QA's signed decisions: lot
+ * inspections, SCARs and their step decisions, approved supplier list entries, scorecard weights,
+ * validation report approvals) from what is stored now, and checks the signatures
  * bound to them and the hashes the audit trail wrote down when they were created (with a keyed
  * audit chain, a record changed and re-hashed by someone holding the database file shows there). Reads in pages by id, so memory stays bounded however many records there are;
  * each finding goes to `onFinding` as it is found (the CLI prints it), only their count is kept.

@@ -3,7 +3,6 @@ import { asAuditActor, type Actor } from '../auth/actor.ts';
 import type { RelyingParty } from '../auth/webauthn-challenge.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import { enqueueEvent } from '../outbox/enqueue-event.ts';
-import { recordHash } from '../signatures/record-hash.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { recordSignature } from '../signatures/record-signature.ts';
 import { AppError, problem, refusal, type Problems } from '../errors.ts';
@@ -12,6 +11,7 @@ import { isCertificateType, type CertificateType } from '../certificates/kinds.t
 import { newId } from '../ids.ts';
 import { approvalSelect, decideApprovals, isApprovalStatus, toApproval, type ApprovalRow, type ApprovalStatus, type SupplierApproval } from './approval.ts';
 import { approvalEventData } from './approval-event.ts';
+import { approvalDecisionHash, type ApprovalDecision } from './approval-hash.ts';
 
 export interface ApprovalChange {
   /** Change this entry; else a new one for supplierId and the scope. */
@@ -33,7 +33,7 @@ export interface ApprovalChange {
 /** A decision checked and ready to sign: the entry before (a change), what is decided and the hash the signature binds. */
 interface PreparedApproval {
   before: SupplierApproval | undefined;
-  decision: { approvalId: string; supplierId: string; itemGtin: string | null; itemCategory: string | null; status: ApprovalStatus; requiredCertificates: CertificateType[]; reason: string };
+  decision: ApprovalDecision;
   hash: string;
 }
 
@@ -87,8 +87,8 @@ export async function prepareApproval(ctx: UseCaseContext, actor: Actor, input: 
 
   const status = input.status as ApprovalStatus;
   const id = before?.id ?? newEntryId;
-  const decision = { approvalId: id, supplierId, itemGtin, itemCategory, status, requiredCertificates: required as CertificateType[], reason };
-  return { before, decision, hash: recordHash(decision) };
+  const decision: ApprovalDecision = { approvalId: id, supplierId, itemGtin, itemCategory, status, requiredCertificates: required as CertificateType[], reason };
+  return { before, decision, hash: approvalDecisionHash(decision) };
 }
 
 /**

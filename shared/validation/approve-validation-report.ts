@@ -5,12 +5,14 @@ import { recordAudit } from '../audit/record-audit.ts';
 import { AppError, isAppError, problem, refusal, type Problems } from '../errors.ts';
 import { checkUpload, sanitiseFilename, storeUploads, type CheckedUpload, type UploadLimits } from '../files/store-upload.ts';
 import { newId } from '../ids.ts';
-import { recordHash } from '../signatures/record-hash.ts';
 import { recordSignature, type Signature } from '../signatures/record-signature.ts';
 import { verifySigner, type SignerCredential } from '../signatures/verify-signer.ts';
 import { checkPackage, type CheckedReport, type PackageUpload } from './check-report.ts';
 import { approveValidationReports } from './validation-permissions.ts';
 import { getValidationReport, type ValidationReportView } from './list-validation-reports.ts';
+import { validationReportHash } from './report-hash.ts';
+
+export { validationReportHash } from './report-hash.ts';
 
 export interface ValidationApprovalInput extends PackageUpload {
   /** Needed when the report failed: why QA approves it nevertheless (the deviation accepted). */
@@ -18,10 +20,6 @@ export interface ValidationApprovalInput extends PackageUpload {
   credential: SignerCredential;
 }
 
-/** What the signature binds to (21 CFR 11.70): both files by their SHA-256, the verdict, what QA states. */
-export function validationReportHash(r: { organisationId: string; jsonSha256: string; pdfSha256: string; passed: boolean; commit: string | null; generatedAt: string; deviation: string | null }): string {
-  return recordHash({ type: 'validation_report', ...r });
-}
 
 /** The package checked, every problem at once by field: the files, the deviation, the password. */
 async function checkInput(limits: UploadLimits, input: ValidationApprovalInput): Promise<{ checked: CheckedReport; pdf: CheckedUpload; deviation: string | null }> {

@@ -14,6 +14,7 @@ import { receiveErpEvent } from '../../shared/erp/receive-erp-event.ts';
 import { submitLots } from '../../shared/lots/submit-lots.ts';
 import { inspectLot } from '../../shared/lots/inspect-lot.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { recordFindings } from '../support/record-findings.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { scarSteps, type ScarAnswers, type ScarStep } from '../../shared/scars/scar.ts';
 import { openScar, type OpenScarInput } from '../../shared/scars/open-scar.ts';
@@ -449,5 +450,62 @@ describe('isolation and roles', () => {
     expect(qaView.permissions).toMatchObject({ decide: true, decideSteps: ['D1'], answer: false, cancel: true });
     const supplierView = await getScar(t.ctx, as.supplier, scar.id);
     expect(supplierView.permissions).toMatchObject({ answer: true, decide: false, answerSteps: ['D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8'] });
+  });
+});
+
+describe('SCAR decisions in the record hash re-verification (lotbridge audit verify, validate PQ)', () => {
+  it('are checked: every SCAR opened, verified, closed or cancelled so far passes; its severity or a closed verification note changed through the database file is found [REQ-P11-REC-01]', async () => {
+    const { scar } = await open();
+    await acceptAll(scar.id);
+    t.clock.set('2026-04-01T12:00:00.000Z');
+    await verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'effective', note: 'Three lots passed burst testing', credential });
+    await closeScar(t.ctx, as.qa, rp, { scarId: scar.id, comment: 'Closed after review', credential });
+    const findings = () => recordFindings(t.db, 'scar');
+    const intact = await findings();
+    expect(intact.checked).toBeGreaterThan(1);
+    expect(intact.found).toEqual([]);
+
+    // Someone holding the database file downgrades the SCAR QA opened as major ...
+    await t.db.run("UPDATE scars SET severity = 'minor' WHERE id = ?", [scar.id]);
+    expect((await findings()).found).toEqual([{ type: 'scar', id: scar.id, problem: 'altered' }]);
+    await t.db.run("UPDATE scars SET severity = ? WHERE id = ?", [scar.severity, scar.id]);
+    expect((await findings()).found).toEqual([]);
+    // ... or rewrites the verification note QA signed (and closed on).
+    await t.db.run("UPDATE scars SET verification_note = 'Looked fine' WHERE id = ?", [scar.id]);
+    expect((await findings()).found).toEqual([{ type: 'scar', id: scar.id, problem: 'altered' }]);
+    await t.db.run("UPDATE scars SET verification_note = 'Three lots passed burst testing' WHERE id = ?", [scar.id]);
+    expect((await findings()).found).toEqual([]);
+  });
+
+  it('are checked: an intact step decision passes; its comment or the answer it signed changed through the database file is found [REQ-P11-REC-01]', async () => {
+    const { scar } = await open();
+    await answer(scar.id, 'D4');
+    await decide(scar.id, 'D4', 'returned', 'The escape cause is missing.');
+    await answer(scar.id, 'D4'); // round 2, not decided yet: nothing signed
+    const roundId = (await t.db.get<{ id: string }>("SELECT id FROM scar_step_rounds WHERE scar_id = ? AND step = 'D4' AND round = 1", [scar.id]))!.id;
+    const findings = () => recordFindings(t.db, 'scar_step_decision');
+    const intact = await findings();
+    expect(intact.checked).toBeGreaterThan(0);
+    expect(intact.found).toEqual([]);
+
+    // Someone holding the database file softens QA's comment on the returned answer.
+    await t.db.run("UPDATE scar_step_rounds SET decision_comment = 'Fine.' WHERE id = ?", [roundId]);
+    expect((await findings()).found).toEqual([{ type: 'scar_step_decision', id: roundId, problem: 'altered' }]);
+    await t.db.run("UPDATE scar_step_rounds SET decision_comment = 'The escape cause is missing.' WHERE id = ?", [roundId]);
+    expect((await findings()).found).toEqual([]);
+
+    // ... or rewrites the answer QA signed (dropping the trigger that keeps it, then putting it back).
+    const original = (await t.db.get<{ answer: string }>('SELECT answer FROM scar_step_rounds WHERE id = ?', [roundId]))!.answer;
+    const rewrite = async (value: string) => {
+      await t.db.run('DROP TRIGGER scar_step_rounds_answer_fixed');
+      await t.db.run('UPDATE scar_step_rounds SET answer = ? WHERE id = ?', [value, roundId]);
+      await t.db.run(
+        "CREATE TRIGGER scar_step_rounds_answer_fixed BEFORE UPDATE OF answer, submitted_by, submitted_at ON scar_step_rounds BEGIN SELECT RAISE(ABORT, 'a submitted SCAR answer is never edited'); END",
+      );
+    };
+    await rewrite(JSON.stringify({ ...JSON.parse(original), escapeCause: 'Something else' }));
+    expect((await findings()).found).toEqual([{ type: 'scar_step_decision', id: roundId, problem: 'altered' }]);
+    await rewrite(original);
+    expect((await findings()).found).toEqual([]);
   });
 });

@@ -13,6 +13,7 @@ import { setWeights } from '../../shared/scorecards/set-weights.ts';
 import { scorecardsCsv } from '../../shared/scorecards/scorecards-csv.ts';
 import type { PeriodFigures } from '../../shared/scorecards/scorecard.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { recordFindings } from '../support/record-findings.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
@@ -259,5 +260,24 @@ describe('weights', () => {
     expect(signed).toEqual({ meaning: 'approval', same: 1 });
     await expect(t.db.run('UPDATE scorecard_weights SET scar = 1')).rejects.toThrow(/never edited/);
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
+  });
+
+  it('signed weights are in the record hash re-verification (lotbridge audit verify, validate PQ): intact ones pass; a weight changed through the database file is found [REQ-P11-REC-01]', async () => {
+    const findings = () => recordFindings(t.db, 'scorecard_weights');
+    const intact = await findings();
+    expect(intact.checked).toBe(2);
+    expect(intact.found).toEqual([]);
+
+    // Someone holding the database file moves the weight off SCARs (and puts the trigger back).
+    const w = (await t.db.get<{ id: string; scar: number; on_time: number }>('SELECT id, scar, on_time FROM scorecard_weights ORDER BY set_at DESC LIMIT 1'))!;
+    const bypass = async (scar: number, onTime: number) => {
+      await t.db.run('DROP TRIGGER scorecard_weights_no_update');
+      await t.db.run('UPDATE scorecard_weights SET scar = ?, on_time = ? WHERE id = ?', [scar, onTime, w.id]);
+      await t.db.run("CREATE TRIGGER scorecard_weights_no_update BEFORE UPDATE ON scorecard_weights BEGIN SELECT RAISE(ABORT, 'scorecard weights are never edited: set new ones'); END");
+    };
+    await bypass(0, 100);
+    expect((await findings()).found).toEqual([{ type: 'scorecard_weights', id: w.id, problem: 'altered' }]);
+    await bypass(w.scar, w.on_time);
+    expect((await findings()).found).toEqual([]);
   });
 });

@@ -24,6 +24,7 @@ import { listSupplierApprovals } from '../../shared/supplier-approvals/list-supp
 import { downgradeForExpiredCertificates } from '../../shared/supplier-approvals/downgrade-approvals.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
+import { recordFindings } from '../support/record-findings.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
 import { tempDir } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
@@ -239,6 +240,26 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
   it('the audit chain and every signature verify', async () => {
     expect((await verifyAuditChain(t.db)).ok).toBe(true);
     expect((await verifySignatures(t.db)).problems).toEqual([]);
+  });
+
+  it('signed entries are in the record hash re-verification (lotbridge audit verify, validate PQ): intact ones pass, a status or required certificates changed through the database file is found [REQ-P11-REC-01]', async () => {
+    const findings = () => recordFindings(t.db, 'supplier_approval');
+    const intact = await findings();
+    expect(intact.checked).toBeGreaterThan(0);
+    expect(intact.found).toEqual([]);
+
+    const signed = (await t.db.get<{ id: string; status: string; required_certificates: string }>(
+      'SELECT id, status, required_certificates FROM supplier_approvals WHERE signature_id IS NOT NULL ORDER BY id LIMIT 1',
+    ))!;
+    // Someone holding the database file lifts a disqualification or drops a required certificate.
+    await t.db.run("UPDATE supplier_approvals SET status = ? WHERE id = ?", [signed.status === 'approved' ? 'conditional' : 'approved', signed.id]);
+    expect((await findings()).found).toEqual([{ type: 'supplier_approval', id: signed.id, problem: 'altered' }]);
+    await t.db.run('UPDATE supplier_approvals SET status = ? WHERE id = ?', [signed.status, signed.id]);
+    await t.db.run("UPDATE supplier_approvals SET required_certificates = '[]' WHERE id = ?", [signed.id]);
+    const dropped = (await findings()).found;
+    await t.db.run('UPDATE supplier_approvals SET required_certificates = ? WHERE id = ?', [signed.required_certificates, signed.id]);
+    expect((await findings()).found).toEqual([]);
+    if (signed.required_certificates !== '[]') expect(dropped).toEqual([{ type: 'supplier_approval', id: signed.id, problem: 'altered' }]);
   });
 });
 

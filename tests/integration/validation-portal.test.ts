@@ -23,6 +23,7 @@ import { translate } from '../../shared/i18n/index.ts';
 import { adminWorkList } from '../../shared/home/admin-work-list.ts';
 import { qaWorkList } from '../../shared/home/qa-work-list.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
+import { recordFindings } from '../support/record-findings.ts';
 import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
 import { openDb, type Db } from '../../shared/db/index.ts';
 import { createLogger } from '../../shared/log.ts';
@@ -118,6 +119,25 @@ describe('approveValidationReport', () => {
     // A report is never edited nor deleted.
     await expect(t.db.run("UPDATE validation_reports SET deviation = 'x' WHERE id = ?", [report.id])).rejects.toThrow(/never edited/);
     await expect(t.db.run('DELETE FROM validation_reports WHERE id = ?', [report.id])).rejects.toThrow(/kept/);
+  });
+
+  it('approved reports are in the record hash re-verification (lotbridge audit verify, validate PQ): an intact one passes; its verdict changed through the database file is found [REQ-P11-REC-01]', async () => {
+    const { report } = await approve(await freshPackage());
+    const findings = () => recordFindings(t.db, 'validation_report');
+    const intact = await findings();
+    expect(intact.checked).toBeGreaterThan(0);
+    expect(intact.found).toEqual([]);
+
+    // Someone holding the database file records a stated deviation on the passed report (and puts the trigger back).
+    const bypass = async (deviation: string | null) => {
+      await t.db.run('DROP TRIGGER validation_reports_no_update');
+      await t.db.run('UPDATE validation_reports SET deviation = ? WHERE id = ?', [deviation, report.id]);
+      await t.db.run("CREATE TRIGGER validation_reports_no_update BEFORE UPDATE ON validation_reports BEGIN SELECT RAISE(ABORT, 'a validation report is never edited'); END");
+    };
+    await bypass('Accepted: one check skipped');
+    expect((await findings()).found).toEqual([{ type: 'validation_report', id: report.id, problem: 'altered' }]);
+    await bypass(null);
+    expect((await findings()).found).toEqual([]);
   });
 
   it('refuses malformed report.json with a field problem saying where, nothing stored [REQ-VAL-02]', async () => {
