@@ -87,7 +87,9 @@ export async function enrolPasskeyInBrowser(page: Page, name: string, password: 
  */
 export async function postsForm(page: Page, path: string, act: () => Promise<unknown>): Promise<Response> {
   const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path),
+    // A signed form's answer is real server work (argon2, records, PDFs): on a loaded CI machine it can
+    // take longer than a click's 15 s. This waits for the answer; it asserts nothing about speed.
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === path, { timeout: 60_000 }),
     act(),
   ]);
   if (response.status() >= 400) {
