@@ -142,7 +142,7 @@ describe('recall records that cannot change silently', () => {
     expect(cli.stderr).toBe('');
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('Record hashes intact');
-    expect(cli.stdout).toContain(`1 recall, 1 recall_acknowledgement, 0 recall_effectiveness_outcome, 0 recall_notice_revision, 0 recall_onward_reply, ${await count('shipments')} shipment`);
+    expect(cli.stdout).toContain(`1 recall, 1 recall_acknowledgement, 0 recall_effectiveness_outcome, 0 recall_notice_revision, 0 recall_onward_reply, 0 scar, 0 scar_step_decision, 0 scorecard_weights, ${await count('shipments')} shipment`);
 
     const intact = await (await as.qa.get(`/recalls/${recallId}`)).text();
     expect(intact).not.toContain(altered);
