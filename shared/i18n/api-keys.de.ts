@@ -51,6 +51,7 @@ export const apiKeysDe: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.created.token': 'Zugangstoken',
   'apiKeys.created.copy': 'Token kopieren',
   'apiKeys.created.copied': 'In die Zwischenablage kopiert.',
+  'apiKeys.created.copyFailed': 'Der Browser hat das Kopieren nicht erlaubt. Das Token ist markiert: Kopieren Sie es mit Strg+C (⌘C auf dem Mac).',
   'apiKeys.created.expires': 'Berechtigungen: {scopes}. Läuft ab am {when} UTC.',
   'apiKeys.resource.lots': 'Chargen',
   'apiKeys.resource.certificates': 'Zertifikate',

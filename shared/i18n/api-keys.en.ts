@@ -49,6 +49,7 @@ export const apiKeysEn = {
   'apiKeys.created.token': 'Token',
   'apiKeys.created.copy': 'Copy token',
   'apiKeys.created.copied': 'Copied to the clipboard.',
+  'apiKeys.created.copyFailed': 'The browser did not allow copying. The token is selected: copy it with Ctrl+C (⌘C on a Mac).',
   'apiKeys.created.expires': 'Scopes: {scopes}. Expires {when} UTC.',
   'apiKeys.resource.lots': 'Lots',
   'apiKeys.resource.certificates': 'Certificates',

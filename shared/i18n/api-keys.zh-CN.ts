@@ -50,6 +50,7 @@ export const apiKeysZhCN: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.created.token': '令牌',
   'apiKeys.created.copy': '复制令牌',
   'apiKeys.created.copied': '已复制到剪贴板。',
+  'apiKeys.created.copyFailed': '浏览器不允许复制。令牌已选中：请按 Ctrl+C（Mac 上按 ⌘C）复制。',
   'apiKeys.created.expires': '权限范围：{scopes}。到期时间：{when} UTC。',
   'apiKeys.resource.lots': '批次',
   'apiKeys.resource.certificates': '证书',

@@ -70,9 +70,13 @@ describe('API key journey', () => {
     await created.getByText('It will not be shown again').waitFor();
     const token = await created.getByTestId('token').inputValue();
     expect(token).toMatch(/^lbk_/);
+    // The clipboard wants a focused document; the page is brought to the front as a person's would be.
+    await page.bringToFront();
     await created.getByTestId('copy').click();
     await created.getByText('Copied to the clipboard.').waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    // Read back through the browser's own clipboard, bounded by the context's timeout: an unbounded
+    // page.evaluate(readText) once hung the whole test in CI.
+    await page.waitForFunction(async (expected) => (await navigator.clipboard.readText()) === expected, token, { polling: 250 });
     await page.locator('[data-testid="api-key"][data-name="ERP export"][data-state="active"]').waitFor();
     await created.screenshot({ path: '/tmp/lotbridge-api-keys-created.png' });
 
@@ -98,6 +102,35 @@ describe('API key journey', () => {
     await page.getByRole('heading', { level: 1, name: 'API 密钥' }).waitFor();
     await page.screenshot({ path: '/tmp/lotbridge-api-keys-zh-CN.png', fullPage: true });
     await postsForm(page, '/lang', () => page.getByRole('combobox', { name: '语言' }).selectOption({ label: 'English' }));
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  test('when the browser refuses the clipboard, the page says so and selects the token for copying by hand', async () => {
+    const { context, page, pageErrors } = await newVisitor(browser, server.url);
+    // A browser policy that refuses clipboard writes, as a locked-down workstation's may.
+    await page.addInitScript(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('Write permission denied.', 'NotAllowedError'));
+    });
+    await signInAsDemo(page, admin.email);
+    await (await mainNav(page, 'link', 'API keys')).click();
+    await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    const form = page.getByTestId('create-form');
+    await form.getByLabel('Name', { exact: true }).fill('Copied by hand');
+    await form.getByRole('checkbox', { name: 'Lots: write' }).check();
+    await form.getByLabel('Your current password').fill(demoPassword);
+    await postsForm(page, '/api-keys', () => form.getByRole('button', { name: 'Create key' }).click());
+    const created = page.getByTestId('created');
+    const token = await created.getByTestId('token').inputValue();
+
+    await created.getByTestId('copy').click();
+    await created.getByTestId('copy-failed').getByText('The browser did not allow copying').waitFor();
+    expect(await created.getByText('Copied to the clipboard.').count()).toBe(0);
+    const selection = await page.evaluate(() => {
+      const field = document.activeElement as HTMLInputElement;
+      return { id: field.id, selected: field.value.slice(field.selectionStart ?? 0, field.selectionEnd ?? 0) };
+    });
+    expect(selection).toEqual({ id: 'token', selected: token });
     expect(pageErrors).toEqual([]);
     await context.close();
   });
