@@ -2,13 +2,15 @@
 // apt-get when running as root), builds the portal when its build is stale, then runs every
 // tier (unit, integration, workers, e2e) with Vitest and ends on one "N passed, N failed" line.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { register } from 'tsx/esm/api';
 
 register();
 const { ensureBuild } = await import('../gateway/node/ensure-build.ts');
 const { rootDir } = await import('../gateway/node/paths.ts');
+const { readCommit } = await import('../shared/validation/read-installation.ts');
 
 /** System commands the tiers use, and the Debian package that brings each. */
 const systemNeeds = [
@@ -48,12 +50,32 @@ const { buildWorkers, workersBuildIsStale } = await import('../workers/build.js'
 if (workersBuildIsStale()) buildWorkers();
 
 const report = join(rootDir, 'test-results', 'vitest.json');
+// Beside the results, where they came from (shared/validation/check-test-results.ts): `lotbridge
+// validate --test-results` ties them to the installed commit through it.
+const provenance = join(rootDir, 'test-results', 'run.json');
 rmSync(report, { force: true });
+rmSync(provenance, { force: true });
+const tested = readCommit(rootDir);
+const startedAt = new Date().toISOString();
 const args = ['run', '--reporter=default', '--reporter=./tests/support/fixtures-reporter.ts', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)];
 const vitest = spawnSync(process.execPath, [join(rootDir, 'node_modules/vitest/vitest.mjs'), ...args], { stdio: 'inherit', cwd: rootDir });
 
 if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, 'utf8'));
+  const bytes = readFileSync(report);
+  /** @type {import('../shared/validation/check-test-results.ts').TestRunProvenance} */
+  const run = {
+    format: 'lotbridge-test-run/1',
+    commit: tested.commit,
+    modifiedFiles: tested.modifiedFiles,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    node: process.version,
+    args: process.argv.slice(2),
+    exitCode: vitest.status ?? 1,
+    resultsSha256: createHash('sha256').update(bytes).digest('hex'),
+  };
+  writeFileSync(provenance, JSON.stringify(run, null, 2) + '\n');
+  const r = JSON.parse(bytes.toString('utf8'));
   /** @type {Record<string, { passed: number, failed: number }>} */
   const byTier = {};
   for (const file of r.testResults) {

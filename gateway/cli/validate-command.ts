@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { AppError } from '../../shared/errors.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -14,10 +14,11 @@ import { keyFileExists, keySource, loadKeyring } from '../../shared/keys/key-fil
 import { readCommit, readHttpClock, readMigrationSources, readNtpSynchronized, readRuntimeFacts } from '../../shared/validation/read-installation.ts';
 import { runDataChecks, runInstallationChecks } from '../../shared/validation/run-checks.ts';
 import { runRecallDrill } from '../../shared/validation/recall-drill.ts';
-import { checkResult, finding } from '../../shared/validation/check.ts';
+import { checkResult } from '../../shared/validation/check.ts';
 import { buildReport } from '../../shared/validation/build-report.ts';
 import { renderReportPdf, wordFinding } from '../../shared/validation/render-report-pdf.ts';
 import { traceResults, type VitestJson } from '../../shared/validation/trace.ts';
+import { checkTestResults, isTestRunProvenance, isVitestJson, type TestRunProvenance } from '../../shared/validation/check-test-results.ts';
 import { catalogue } from '../../shared/validation/catalogue.ts';
 import type { ValidationCheck } from '../../shared/validation/report.ts';
 import { isLocale, locales, translate, type MessageKey } from '../../shared/i18n/index.ts';
@@ -25,20 +26,28 @@ import { resolveDatabaseUrl } from '../node/open-app.ts';
 import { migrationsDir, rootDir } from '../node/paths.ts';
 import type { Command } from './commands.ts';
 
-/** OQ: the test tiers through tests/run.js (Vitest's JSON reporter into test-results/vitest.json). */
-function runTests(): { check: ValidationCheck; results: VitestJson | null } {
-  const file = join(rootDir, 'test-results', 'vitest.json');
-  const run = spawnSync(process.execPath, [join(rootDir, 'tests', 'run.js')], { cwd: rootDir, stdio: ['ignore', 'inherit', 'inherit'] });
-  let results: VitestJson | null = null;
-  try {
-    results = JSON.parse(readFileSync(file, 'utf8')) as VitestJson;
-  } catch {
-    results = null;
-  }
-  const tests = (results?.testResults ?? []).flatMap((f) => f.assertionResults);
-  const findings = results ? (run.status === 0 ? [] : [finding('tests_failed', { code: run.status ?? -1 })]) : [finding('tests_not_readable', { file: 'test-results/vitest.json' })];
-  const facts = { exitCode: run.status ?? -1, tests: tests.length, passed: tests.filter((t) => t.status === 'passed').length, failed: tests.filter((t) => t.status === 'failed').length };
-  return { check: checkResult('oq.tests', 'OQ', facts, findings), results };
+/** Vitest's JSON results and, beside them, the run's provenance (run.json, written by tests/run.js); null where unreadable. */
+function readTestResults(file: string): { results: VitestJson | null; resultsSha256: string | null; provenance: TestRunProvenance | null } {
+  const json = (path: string): unknown => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8'));
+    } catch {
+      return null;
+    }
+  };
+  const results = json(file);
+  const provenance = json(join(dirname(file), 'run.json'));
+  return {
+    results: isVitestJson(results) ? results : null,
+    resultsSha256: existsSync(file) ? sha256(readFileSync(file)) : null,
+    provenance: isTestRunProvenance(provenance) ? provenance : null,
+  };
+}
+
+/** OQ: the test tiers through tests/run.js (Vitest's JSON reporter into test-results/vitest.json, its provenance beside it). */
+function runTests(): string {
+  spawnSync(process.execPath, [join(rootDir, 'tests', 'run.js')], { cwd: rootDir, stdio: ['ignore', 'inherit', 'inherit'] });
+  return join(rootDir, 'test-results', 'vitest.json');
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -48,14 +57,15 @@ const shownUrl = (url: string) => url.replace(/\/\/[^@/]*@/, '//').split('?')[0]
 export const validateCommands: Record<string, Command> = {
   validate: {
     summary: 'write the validation package (IQ, OQ, PQ) of this installation and DATABASE_URL into a folder: report.json, report.pdf, report.sha256; exit 1 when anything fails',
-    usage: '--out DIR [--skip-tests] [--lang en|zh-CN|de]',
+    usage: '--out DIR [--skip-tests | --test-results FILE] [--lang en|zh-CN|de]',
     details:
       'IQ: Node and packages against package-lock.json, the commit, migration checksums, protective triggers, security settings, key fingerprints, clock. ' +
-      'OQ: the test tiers (node tests/run.js) mapped to requirements and clauses. ' +
+      'OQ: the test tiers (node tests/run.js), or the results of a run of the same commit (--test-results, e.g. CI\'s test-results/vitest.json with its run.json beside it), mapped to requirements and clauses. ' +
       'PQ: audit verify, every signed record, a recall drill on a copy of the database (nothing is sent). The database is not migrated.',
     options: {
       out: { type: 'string', help: 'folder to write the report into (created if needed)' },
       'skip-tests': { type: 'boolean', help: 'IQ and PQ only: do not run the test tiers' },
+      'test-results': { type: 'string', help: 'take the OQ results from this vitest.json (npm test writes it into test-results/, with run.json beside it naming the commit tested) instead of running the tiers' },
       lang: { type: 'string', help: 'language of report.pdf: en (default), zh-CN or de' },
     },
     async run(values) {
@@ -63,6 +73,9 @@ export const validateCommands: Record<string, Command> = {
       if (!out) throw new AppError('invalid_input', '--out is required');
       const lang = (values.lang as string | undefined) ?? 'en';
       if (!isLocale(lang)) throw new AppError('invalid_input', `--lang must be one of ${locales.join(', ')} (got "${lang}")`);
+      const given = typeof values['test-results'] === 'string' && values['test-results'].trim() ? resolve(values['test-results']) : undefined;
+      if (given && values['skip-tests']) throw new AppError('invalid_input', '--test-results and --skip-tests exclude each other');
+      if (given && !existsSync(given)) throw new AppError('invalid_input', `no test results at ${given} (--test-results)`);
       const say = (line: string) => console.log(line);
       const config = loadConfig();
       const url = resolveDatabaseUrl(config.databaseUrl);
@@ -106,10 +119,12 @@ export const validateCommands: Record<string, Command> = {
           say('OQ: skipped (--skip-tests)');
           report(checkResult('oq.tests', 'OQ', { reason: 'skip_tests' }, [], true));
         } else {
-          say('OQ: running the test tiers (node tests/run.js)…');
-          const run = runTests();
-          report(run.check);
-          traced = traceResults(run.results, catalogue);
+          if (given) say(`OQ: the results in ${given}`);
+          else say('OQ: running the test tiers (node tests/run.js)…');
+          const file = given ?? runTests();
+          const read = readTestResults(file);
+          traced = traceResults(read.results, catalogue);
+          report(checkTestResults({ ...read, from: given ?? relative(rootDir, file), installed: commit, requirements: traced.requirements }));
         }
         say('PQ: the running database');
         (await runDataChecks(db)).forEach(report);
@@ -130,7 +145,7 @@ export const validateCommands: Record<string, Command> = {
           host: hostname(),
           database: shownUrl(url),
           keys: source.fromEnvironment ? 'LOTBRIDGE_KEY' : (source.file ?? ''),
-          tests: values['skip-tests'] ? 'skipped' : 'node tests/run.js',
+          tests: values['skip-tests'] ? 'skipped' : given ? `results of an earlier run: ${given}` : 'node tests/run.js',
         },
         checks,
         requirements: traced.requirements,

@@ -352,4 +352,9 @@ export const requirements: Requirement[] = [
     text: 'Requirements are traced to tests: each requirement names its clauses, a clause no requirement covers is a gap with its reason, CI fails when a requirement has no tagged test or a tagged test disappears, and a failed tagged test fails its requirement and every clause it serves in the report.',
     clauses: ['21CFR11.10(a)'],
   },
+  {
+    id: 'REQ-VAL-05',
+    text: "`lotbridge validate --test-results` takes the OQ results of an earlier run (CI's) only when they are tied to the installed commit: the run's record beside them names the commit tested, whether its tree was modified, the exit code and the SHA-256 of the results; results of another commit or a modified tree, results changed after the run, results without that record, a failed run and a partial run that leaves a requirement without a result each fail OQ with the finding that names it.",
+    clauses: ['21CFR11.10(a)'],
+  },
 ];

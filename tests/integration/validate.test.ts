@@ -2,15 +2,19 @@
 // in this process: a clean demo database passes IQ and PQ; a removed trigger, an edited migration
 // checksum and a tampered signed record each fail the report with the finding that names them;
 // the PDF read back with pdftotext lists every clause.
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../gateway/cli/index.ts';
 import { openDb } from '../../shared/db/index.ts';
 import { clauses } from '../../shared/validation/clauses.ts';
+import { requirements } from '../../shared/validation/requirements.ts';
+import { readCommit } from '../../shared/validation/read-installation.ts';
+import { rootDir } from '../../gateway/node/paths.ts';
 import type { ValidationReport } from '../../shared/validation/report.ts';
 import { pdfTextFlat } from '../support/pdf-text.ts';
+import { writeTestRun } from '../support/validation-report.ts';
 import { tempDir } from '../support/server.ts';
 
 const seeded = tempDir('lotbridge-validate-');
@@ -23,7 +27,8 @@ async function validate(dir: string, ...args: string[]): Promise<{ code: number;
   vi.spyOn(console, 'error').mockImplementation((...a) => void lines.push(a.join(' ')));
   vi.stubEnv('DATABASE_URL', `file:${join(dir, 'lotbridge.db')}`);
   vi.stubEnv('UPLOAD_DIR', join(dir, 'uploads'));
-  const code = await main(['validate', '--out', outDir, '--skip-tests', ...args]);
+  // The test tiers are not run from inside them: --skip-tests, unless the results of a run are given.
+  const code = await main(['validate', '--out', outDir, ...(args.includes('--test-results') ? [] : ['--skip-tests']), ...args]);
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   return { code, out: lines.join('\n'), report: JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as ValidationReport, pdf: readFileSync(join(outDir, 'report.pdf')), out_dir: outDir };
@@ -154,5 +159,75 @@ describe('lotbridge validate', () => {
     expect(check(report, 'pq.signed_records').findings).toContainEqual({ code: 'validation.record_altered', params: { type: 'lot', id: lotId, problem: 'altered' } });
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['pq.signed_records']);
     expect(report.deviations).toContainEqual({ code: 'validation.record_altered', params: { type: 'lot', id: lotId, problem: 'altered' } });
+  });
+
+  describe('with the results of an earlier test run (--test-results)', () => {
+    const installed = readCommit(rootDir).commit;
+    const oq = (report: ValidationReport) => check(report, 'oq.tests');
+
+    it('maps the results of a run of the installed commit to every requirement and clause, and says where they came from [REQ-VAL-05]', async () => {
+      const copy = copyOfSeeded();
+      cases.push(copy);
+      const results = writeTestRun(join(copy.dir, 'test-results'), { commit: installed });
+      const { code, report, pdf } = await validate(copy.dir, '--test-results', results);
+      expect(code).toBe(0);
+      expect(oq(report)).toMatchObject({ status: 'pass', findings: [], facts: { resultsFrom: results, testedCommit: installed ?? 'unknown', exitCode: 0, failed: 0 } });
+      expect(report.requirements.map((r) => [r.id, r.status])).toEqual(requirements.map((r) => [r.id, 'pass']));
+      expect(report.clauses.filter((c) => c.status !== 'gap').every((c) => c.status === 'pass')).toBe(true);
+      expect(report.environment.tests).toBe(`results of an earlier run: ${results}`);
+      expect(report.deviations.map((d) => d.code)).not.toContain('validation.tests_skipped');
+      const text = pdfTextFlat(pdf);
+      expect(text).toContain(`Results from ${results}`);
+      expect(text).toContain(`Commit tested ${installed ?? 'unknown'}`);
+    });
+
+    it.each([
+      {
+        case: 'a run of another commit',
+        run: { commit: 'f'.repeat(40) },
+        finding: { code: 'validation.tests_other_commit', params: { tested: 'f'.repeat(40), installed: installed ?? '' } },
+      },
+      { case: 'a run on a modified tree', run: { commit: installed, modifiedFiles: 3 }, finding: { code: 'validation.tests_tree_modified', params: { files: 3, commit: installed ?? '' } } },
+      { case: 'a run of only the unit tier', run: { commit: installed, files: (f: string) => !f.startsWith('tests/') }, finding: { code: 'validation.requirements_not_run', params: { count: expect.any(Number), requirements: expect.stringMatching(/^REQ-/) } } },
+      { case: 'a run that failed', run: { commit: installed, failing: '[REQ-VAL-01]' }, finding: { code: 'validation.tests_failed', params: { code: 1 } } },
+    ])('fails OQ for $case, naming why [REQ-VAL-05]', async ({ run, finding }) => {
+      const copy = copyOfSeeded();
+      cases.push(copy);
+      const results = writeTestRun(join(copy.dir, 'test-results'), run);
+      const { code, report, out } = await validate(copy.dir, '--test-results', results);
+      expect(code).toBe(1);
+      expect(report.passed).toBe(false);
+      expect(oq(report).status).toBe('fail');
+      expect(oq(report).findings).toContainEqual(finding);
+      expect(report.deviations).toContainEqual(finding);
+      expect(out).toMatch(/FAILED/);
+    });
+
+    it('refuses results changed after their run, or without the record of their run [REQ-VAL-05]', async () => {
+      const copy = copyOfSeeded();
+      cases.push(copy);
+      const results = writeTestRun(join(copy.dir, 'test-results'), { commit: installed, failing: '[REQ-VAL-01]' });
+      // The failed result turned into a pass by hand: run.json's SHA-256 no longer matches.
+      writeFileSync(results, readFileSync(results, 'utf8').replaceAll('"failed"', '"passed"'));
+      const edited = await validate(copy.dir, '--test-results', results);
+      expect(edited.code).toBe(1);
+      expect(oq(edited.report).findings).toContainEqual({ code: 'validation.tests_provenance_mismatch', params: { file: results } });
+
+      rmSync(join(copy.dir, 'test-results', 'run.json'));
+      const bare = await validate(copy.dir, '--test-results', results);
+      expect(bare.code).toBe(1);
+      expect(oq(bare.report).findings).toEqual([{ code: 'validation.tests_provenance_missing', params: { file: results } }]);
+    });
+
+    it('refuses --test-results together with --skip-tests, and a results file that is not there', async () => {
+      const copy = copyOfSeeded();
+      cases.push(copy);
+      const lines: string[] = [];
+      vi.spyOn(console, 'error').mockImplementation((...a) => void lines.push(a.join(' ')));
+      expect(await main(['validate', '--out', join(copy.dir, 'r'), '--skip-tests', '--test-results', join(copy.dir, 'vitest.json')])).not.toBe(0);
+      expect(await main(['validate', '--out', join(copy.dir, 'r'), '--test-results', join(copy.dir, 'nowhere.json')])).not.toBe(0);
+      expect(lines.join('\n')).toMatch(/--test-results and --skip-tests exclude each other[\s\S]*no test results at .*nowhere\.json/);
+      expect(existsSync(join(copy.dir, 'r'))).toBe(false);
+    });
   });
 });

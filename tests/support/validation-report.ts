@@ -1,8 +1,14 @@
 // A validation package as `lotbridge validate --out DIR` writes it (report.json, report.pdf and
 // their SHA-256 in report.sha256), for the portal's upload tests. The report follows
-// shared/validation/report.ts; `failed` makes one IQ check and one requirement fail.
+// shared/validation/report.ts; `failed` makes one IQ check and one requirement fail. And the
+// results folder of a test run, for `lotbridge validate --test-results`.
 import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { catalogue } from '../../shared/validation/catalogue.ts';
+import type { TestRunProvenance } from '../../shared/validation/check-test-results.ts';
 import type { ValidationReport } from '../../shared/validation/report.ts';
+import { rootDir } from '../../gateway/node/paths.ts';
 import { pdfBytes } from './uploads.ts';
 
 export function validationReport(options: { failed?: boolean; generatedAt?: string; commit?: string } = {}): ValidationReport {
@@ -46,4 +52,45 @@ export async function validationPackage(report: ValidationReport | { jsonText: s
   const pdf = await pdfBytes(title);
   const sums = `${sha256(json)}  report.json\n${sha256(pdf)}  report.pdf\n`;
   return { json: { name: 'report.json', bytes: json }, pdf: { name: 'report.pdf', bytes: pdf }, checksums: { name: 'report.sha256', bytes: new TextEncoder().encode(sums) } };
+}
+
+/**
+ * A test run's results folder as `npm test` (tests/run.js) writes it: vitest.json in Vitest's JSON
+ * format with one passed result for every test the committed trace lists (an it.each name with
+ * its placeholders filled in), and run.json naming the commit tested, the exit code and the
+ * SHA-256 of vitest.json. `files` keeps only the results of the test files it accepts (a partial
+ * run); `failing` fails the results of the tests whose names contain it.
+ */
+export function writeTestRun(
+  dir: string,
+  run: { commit: string | null; modifiedFiles?: number; exitCode?: number; files?: (file: string) => boolean; failing?: string },
+): string {
+  const byFile = new Map<string, { title: string; status: string }[]>();
+  for (const tests of Object.values(catalogue.trace)) {
+    for (const t of tests) {
+      if (run.files && !run.files(t.file)) continue;
+      const title = t.name.replace(/%[sdifjoOp#]|\$[A-Za-z_][\w.]*/g, 'x');
+      const status = run.failing && t.name.includes(run.failing) ? 'failed' : 'passed';
+      const list = byFile.get(t.file) ?? [];
+      if (!list.some((a) => a.title === title)) list.push({ title, status });
+      byFile.set(t.file, list);
+    }
+  }
+  const results = { testResults: [...byFile].map(([file, assertionResults]) => ({ name: join(rootDir, file), assertionResults })) };
+  const bytes = new TextEncoder().encode(JSON.stringify(results));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'vitest.json'), bytes);
+  const provenance: TestRunProvenance = {
+    format: 'lotbridge-test-run/1',
+    commit: run.commit,
+    modifiedFiles: run.modifiedFiles ?? 0,
+    startedAt: '2026-03-01T21:40:00.000Z',
+    finishedAt: '2026-03-01T22:01:00.000Z',
+    node: process.version,
+    args: run.files ? ['(part)'] : [],
+    exitCode: run.exitCode ?? (run.failing ? 1 : 0),
+    resultsSha256: sha256(bytes),
+  };
+  writeFileSync(join(dir, 'run.json'), JSON.stringify(provenance, null, 2));
+  return join(dir, 'vitest.json');
 }
