@@ -74,7 +74,8 @@ describe('createApiKey', () => {
     expect(scopesForKind('supplier')).toEqual(expect.arrayContaining(['lots:read', 'lots:write', 'certificates:write', 'invoices:write', 'orders:read', 'items:read', 'webhooks:write']));
     expect(scopesForKind('supplier')).toEqual(expect.arrayContaining(['approvals:read', 'scars:read', 'scars:write']));
     expect(scopesForKind('supplier')).not.toContain('recalls:read');
-    expect(scopesForKind('distributor')).toEqual(['recalls:read', 'recalls:write', 'shipments:read', 'shipments:write', 'items:read', 'items:write', 'webhooks:read', 'webhooks:write']);
+    expect(scopesForKind('distributor')).toEqual(['recalls:read', 'recalls:write', 'shipments:read', 'items:read', 'webhooks:read', 'webhooks:write']);
+    expect(scopesForKind('supplier')).not.toContain('approvals:write');
     expect(scopesForKind('manufacturer')).toEqual([]);
   });
 

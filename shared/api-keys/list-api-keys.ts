@@ -20,6 +20,8 @@ export interface ApiKeyList {
   keys: ApiKeySummary[];
   /** The resources the organisation's kind can give keys scopes on. */
   resources: readonly ApiResource[];
+  /** The scopes a new key may be given (a read-only resource offers no write). */
+  scopes: readonly ApiScope[];
   permissions: { create: boolean; revoke: boolean };
 }
 
@@ -61,5 +63,5 @@ export async function listApiKeys(ctx: UseCaseContext, actor: Actor): Promise<Ap
   }));
   const allowed = scopesForKind(actor.organisationKind);
   const resources = apiResources.filter((r) => allowed.includes(`${r}:read`));
-  return { keys, resources, permissions: { create: allowed.length > 0, revoke: true } };
+  return { keys, resources, scopes: allowed, permissions: { create: allowed.length > 0, revoke: true } };
 }

@@ -29,8 +29,17 @@ export const apiResourcesByKind: Record<'supplier' | 'distributor', readonly Api
   distributor: ['recalls', 'shipments', 'items', 'webhooks'],
 };
 
-/** The scopes a key of an organisation of this kind may hold (none for a manufacturer). */
+/**
+ * Resources the API only reads: no operation writes them, so their `write` scope is not offered
+ * (a key holding one from before still reads). gateway/api/index.test.ts ties this to the operations.
+ */
+export const readOnlyResources: readonly ApiResource[] = ['approvals', 'items', 'shipments'];
+
+/** The scopes a key of an organisation of this kind may be given (none for a manufacturer). */
 export function scopesForKind(kind: string): readonly ApiScope[] {
   const resources = (apiResourcesByKind as Record<string, readonly ApiResource[] | undefined>)[kind] ?? [];
-  return apiScopes.filter((s) => resources.includes(s.split(':')[0] as ApiResource));
+  return apiScopes.filter((s) => {
+    const [resource, access] = s.split(':') as [ApiResource, ApiAccess];
+    return resources.includes(resource) && !(access === 'write' && readOnlyResources.includes(resource));
+  });
 }

@@ -36,6 +36,7 @@ export const apiKeysDe: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.create.resource': 'Ressource',
   'apiKeys.create.read': 'Lesen',
   'apiKeys.create.write': 'Schreiben',
+  'apiKeys.create.readOnly': 'Die API liest dies nur.',
   'apiKeys.create.scopeLabel': '{resource}: {access}',
   'apiKeys.create.expires': 'Läuft ab am',
   'apiKeys.create.expiresHint': 'Höchstens ein Jahr ab heute; der Schlüssel erlischt an diesem Tag zur Uhrzeit seiner Erstellung (UTC).',

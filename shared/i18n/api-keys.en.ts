@@ -34,6 +34,7 @@ export const apiKeysEn = {
   'apiKeys.create.resource': 'Resource',
   'apiKeys.create.read': 'Read',
   'apiKeys.create.write': 'Write',
+  'apiKeys.create.readOnly': 'The API only reads this.',
   'apiKeys.create.scopeLabel': '{resource}: {access}',
   'apiKeys.create.expires': 'Expires on',
   'apiKeys.create.expiresHint': 'At most a year from today; the key stops working on that day, at the time of day it was created (UTC).',

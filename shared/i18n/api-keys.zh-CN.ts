@@ -36,6 +36,7 @@ export const apiKeysZhCN: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.create.resource': '资源',
   'apiKeys.create.read': '读取',
   'apiKeys.create.write': '写入',
+  'apiKeys.create.readOnly': 'API 对此仅可读取。',
   'apiKeys.create.scopeLabel': '{resource}：{access}',
   'apiKeys.create.expires': '到期日',
   'apiKeys.create.expiresHint': '最长为自今日起一年；密钥在该日与创建时相同的时刻（UTC）失效。',
