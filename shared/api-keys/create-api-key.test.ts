@@ -10,7 +10,8 @@ import { testDatabase, type TestDatabase } from '../../tests/support/database.ts
 import { actorFor } from '../../tests/support/actors.ts';
 import { demo } from '../../tests/support/demo.ts';
 import { refusal as refusalOf } from '../../tests/support/refusal.ts';
-import { createApiKey } from './create-api-key.ts';
+import { createApiKey, maxActiveApiKeys } from './create-api-key.ts';
+import { revokeApiKey } from './revoke-api-key.ts';
 import { authenticateApiKey } from './authenticate-api-key.ts';
 import { scopesForKind } from './scopes.ts';
 import { listUsers } from '../users/list-users.ts';
@@ -86,6 +87,23 @@ describe('createApiKey', () => {
     expect(foreign.problems).toMatchObject({ scopes: { code: 'api.scopeNotAllowed', params: { scope: 'recalls:read' } }, expiresInDays: { code: 'api.badExpiry' } });
     expect((await refusalOf(createApiKey(t.ctx, supplierAdmin, { name: 'x', scopes: ['lots:delete'] }))).problems).toMatchObject({ scopes: { code: 'api.scopeNotAllowed' } });
     expect((await refusalOf(createApiKey(t.ctx, supplierAdmin, { name: 'x'.repeat(201), scopes: ['lots:read'] }))).problems).toMatchObject({ name: { code: 'common.tooLong' } });
+  });
+
+  it('holds at most maxActiveApiKeys keys in use per organisation; a revoked or expired key frees its place', async () => {
+    const inUse = async () => (await t.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM api_keys WHERE organisation_id = ? AND revoked_at IS NULL', [distributorAdmin.organisationId]))!.n;
+    const made: string[] = [];
+    while ((await inUse()) < maxActiveApiKeys) made.push((await createApiKey(t.ctx, distributorAdmin, { name: `feed ${made.length}`, scopes: ['recalls:read'] })).id);
+    const refused = await refusalOf(createApiKey(t.ctx, distributorAdmin, { name: 'one too many', scopes: ['recalls:read'] }));
+    expect({ code: refused.code, problems: refused.problems }).toEqual({ code: 'conflict', problems: { name: { code: 'api.tooManyKeys', params: { max: maxActiveApiKeys } } } });
+    expect(await t.db.get("SELECT COUNT(*) AS n FROM api_keys WHERE name = 'one too many'")).toEqual({ n: 0 });
+    // Another organisation is not affected.
+    await expect(createApiKey(t.ctx, supplierAdmin, { name: 'supplier still can', scopes: ['lots:read'] })).resolves.toMatchObject({ name: 'supplier still can' });
+
+    await revokeApiKey(t.ctx, distributorAdmin, { apiKeyId: made[0]!, locale: 'en' });
+    await expect(createApiKey(t.ctx, distributorAdmin, { name: 'after a revocation', scopes: ['recalls:read'] })).resolves.toMatchObject({ name: 'after a revocation' });
+    await t.db.run('UPDATE api_keys SET expires_at = ? WHERE id = ?', [new Date(t.clock.now().getTime() - 1000).toISOString(), made[1]!]);
+    await expect(createApiKey(t.ctx, distributorAdmin, { name: 'after an expiry', scopes: ['recalls:read'] })).resolves.toMatchObject({ name: 'after an expiry' });
+    for (const id of made.slice(2)) await revokeApiKey(t.ctx, distributorAdmin, { apiKeyId: id, locale: 'en' });
   });
 
   it('is refused to a member who does not administer the organisation, and to the manufacturer', async () => {

@@ -9,6 +9,8 @@ import { hashApiKeySecret, newApiKeyToken } from './api-key-token.ts';
 
 export const defaultApiKeyDays = 90;
 export const maxApiKeyDays = 365;
+/** Keys in use (neither revoked nor expired) an organisation may hold: each is a door to audit and to rotate. */
+export const maxActiveApiKeys = 25;
 
 export interface NewApiKey {
   name: string;
@@ -59,6 +61,11 @@ export async function createApiKey(ctx: UseCaseContext, actor: Actor, input: New
   const expiresAt = new Date(now.getTime() + days * 86_400_000).toISOString();
   const role = rolesByKind[actor.organisationKind][0]!;
   await ctx.db.transaction(async (tx) => {
+    // Counted under the write lock: two administrators creating the last key at once cannot both pass.
+    const active = await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM api_keys WHERE organisation_id = ? AND revoked_at IS NULL AND expires_at > ?', [actor.organisationId, now.toISOString()]);
+    if (active!.n >= maxActiveApiKeys) {
+      throw refusal('conflict', `the organisation already holds ${maxActiveApiKeys} keys in use`, { name: problem('api.tooManyKeys', { max: maxActiveApiKeys }) });
+    }
     await tx.run("INSERT INTO users (id, email, display_name, password_hash, kind, created_at) VALUES (?, ?, ?, NULL, 'api_key', ?)", [
       userId,
       `${id}@api-keys.invalid`,

@@ -3,6 +3,7 @@ import type { apiEn } from './api.en.ts';
 /** Deutsche Texte der Probleme der Partner-REST-API (/api/v1). */
 export const apiDe: Record<keyof typeof apiEn, string> = {
   'api.problem.noScopes': 'Wählen Sie mindestens einen Berechtigungsbereich.',
+  'api.problem.tooManyKeys': 'Ihre Organisation hat bereits {max} aktive Schlüssel. Widerrufen Sie zuerst einen, der nicht mehr gebraucht wird.',
   'api.problem.scopeNotAllowed': '„{scope}“ ist kein Berechtigungsbereich für diese Organisation (zulässig: {allowed}).',
   'api.problem.badExpiry': 'Der Schlüssel muss in 1 bis {max} Tagen ablaufen.',
   'api.problem.badCursor': 'Dieser Cursor stammt nicht aus dieser Liste: Beginnen Sie ohne ihn neu.',

@@ -1,6 +1,7 @@
 /** English texts of the partner REST API's problems (/api/v1; spread into en.ts; zh-CN and de have the same keys). */
 export const apiEn = {
   'api.problem.noScopes': 'Choose at least one scope.',
+  'api.problem.tooManyKeys': 'Your organisation already holds {max} keys in use. Revoke one that is no longer needed first.',
   'api.problem.scopeNotAllowed': '"{scope}" is not a scope for this organisation (allowed: {allowed}).',
   'api.problem.badExpiry': 'The key must expire within 1 to {max} days.',
   'api.problem.badCursor': 'This cursor is not one this list handed out: start again without it.',

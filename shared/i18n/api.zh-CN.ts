@@ -3,6 +3,7 @@ import type { apiEn } from './api.en.ts';
 /** 合作伙伴 REST API（/api/v1）问题的简体中文文本（并入 zh-CN.ts）。 */
 export const apiZhCN: Record<keyof typeof apiEn, string> = {
   'api.problem.noScopes': '请至少选择一个权限范围。',
+  'api.problem.tooManyKeys': '贵组织已有 {max} 个在用密钥。请先吊销一个不再需要的密钥。',
   'api.problem.scopeNotAllowed': '“{scope}”不是本组织可用的权限范围（可用：{allowed}）。',
   'api.problem.badExpiry': '密钥的有效期须为 1 至 {max} 天。',
   'api.problem.badCursor': '此游标不是本列表给出的：请不带游标重新开始。',
