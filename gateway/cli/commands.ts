@@ -23,6 +23,7 @@ import { partnerCommands } from './partner-commands.ts';
 import { as2Commands } from './as2-commands.ts';
 import { mailCommands } from './mail-commands.ts';
 import { validateCommands } from './validate-command.ts';
+import { apiKeyCommands } from './api-key-commands.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -324,4 +325,5 @@ export const commands: Record<string, Command> = {
   ...as2Commands,
   ...mailCommands,
   ...validateCommands,
+  ...apiKeyCommands,
 };

@@ -1,5 +1,6 @@
 import type { UseCaseContext } from '../context.ts';
 import type { Actor } from '../auth/actor.ts';
+import type { SystemActor } from '../auth/operator.ts';
 import { apiKeyState, requireKeyAdministrator, type ApiKeyState } from './key-administration.ts';
 import { apiResources, scopesForKind, type ApiResource, type ApiScope } from './scopes.ts';
 
@@ -64,4 +65,24 @@ export async function listApiKeys(ctx: UseCaseContext, actor: Actor): Promise<Ap
   const allowed = scopesForKind(actor.organisationKind);
   const resources = apiResources.filter((r) => allowed.includes(`${r}:read`));
   return { keys, resources, scopes: allowed, permissions: { create: allowed.length > 0, revoke: true } };
+}
+
+/**
+ * Every organisation's API keys (or one organisation's), for the operator at the command line
+ * (`lotbridge api-keys list`): enough to find a leaked key by its id, name or last use.
+ */
+export async function listApiKeysForOperator(
+  ctx: UseCaseContext,
+  _operator: SystemActor,
+  input: { organisationId?: string } = {},
+): Promise<{ id: string; organisation: string; name: string; scopes: ApiScope[]; state: ApiKeyState; expiresAt: string; lastUsedAt: string | null }[]> {
+  const rows = await ctx.db.all<{ id: string; organisation: string; name: string; scopes: string; expires_at: string; last_used_at: string | null; revoked_at: string | null }>(
+    `SELECT k.id, o.name AS organisation, k.name, k.scopes, k.expires_at, k.last_used_at, k.revoked_at
+       FROM api_keys k JOIN organisations o ON o.id = k.organisation_id
+      WHERE ? IS NULL OR k.organisation_id = ?
+      ORDER BY o.name, k.created_at, k.id`,
+    [input.organisationId ?? null, input.organisationId ?? null],
+  );
+  const now = ctx.clock.now();
+  return rows.map((r) => ({ id: r.id, organisation: r.organisation, name: r.name, scopes: JSON.parse(r.scopes) as ApiScope[], state: apiKeyState(r, now), expiresAt: r.expires_at, lastUsedAt: r.last_used_at }));
 }

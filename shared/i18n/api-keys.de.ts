@@ -23,6 +23,7 @@ export const apiKeysDe: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.state.revoked': 'widerrufen',
   'apiKeys.never': 'nie',
   'apiKeys.revokedBy': 'widerrufen am {when} UTC von {name}',
+  'apiKeys.revokedByOperator': 'widerrufen am {when} UTC vom Betreiber dieser Installation',
   'apiKeys.revoke': 'Widerrufen',
   'apiKeys.revokeLabel': 'Den Schlüssel {name} widerrufen',
   'apiKeys.revokeConfirm': 'Den Schlüssel „{name}“ widerrufen? Jedes System, das ihn benutzt, wird ab sofort abgewiesen. Das lässt sich nicht rückgängig machen.',
@@ -69,6 +70,8 @@ export const apiKeysDe: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.mail.revoked.subject': 'Lotbridge: API-Schlüssel „{key}“ widerrufen',
   'apiKeys.mail.revoked.body':
     'Der API-Schlüssel „{key}“ Ihrer Organisation wurde am {time} von {name} ({email}) widerrufen. Jeder Aufruf damit wird ab sofort abgewiesen.\n\nWenn Sie das nicht erwartet haben, sprechen Sie mit {name} oder Ihren anderen Administratoren.',
+  'apiKeys.mail.revokedByOperator.body':
+    'Der API-Schlüssel „{key}“ Ihrer Organisation wurde am {time} vom Betreiber dieser Lotbridge-Installation ({operator}) widerrufen. Grund: {reason}\n\nJeder Aufruf mit ihm wird ab jetzt abgewiesen. Legen Sie für die Systeme, die ihn nutzten, auf der Seite API-Schlüssel einen neuen Schlüssel an.',
   'apiDocs.title': 'REST-API-Referenz',
   'apiDocs.intro':
     'Mit der Lotbridge-REST-API erledigen Ihre eigenen Systeme, was das Portal kann: Chargen, Zertifikate und Rechnungen einreichen, Bestellungen lesen, Rückrufe beantworten. Jeder Datensatz, den sie anlegt, ist derselbe auditierte Datensatz wie einer aus dem Portal. Diese Seite ist aus dem OpenAPI-3.1-Dokument der API erzeugt; Codegeneratoren lesen das Dokument selbst.',

@@ -21,6 +21,7 @@ export const apiKeysEn = {
   'apiKeys.state.revoked': 'revoked',
   'apiKeys.never': 'never',
   'apiKeys.revokedBy': 'revoked {when} UTC by {name}',
+  'apiKeys.revokedByOperator': 'revoked {when} UTC by the operator of this installation',
   'apiKeys.revoke': 'Revoke',
   'apiKeys.revokeLabel': 'Revoke the key {name}',
   'apiKeys.revokeConfirm': 'Revoke the key "{name}"? Every system using it is refused from now on. This cannot be undone.',
@@ -67,6 +68,8 @@ export const apiKeysEn = {
   'apiKeys.mail.revoked.subject': 'Lotbridge: API key "{key}" revoked',
   'apiKeys.mail.revoked.body':
     'The API key "{key}" of your organisation was revoked on {time} by {name} ({email}). Every call with it is refused from now on.\n\nIf you did not expect this, talk to {name} or to your other administrators.',
+  'apiKeys.mail.revokedByOperator.body':
+    'The API key "{key}" of your organisation was revoked on {time} by the operator of this Lotbridge installation ({operator}). Reason: {reason}\n\nEvery call with it is refused from now on. Create a new key on the API keys page for the systems that used it.',
   'apiDocs.title': 'REST API reference',
   'apiDocs.intro':
     "The Lotbridge REST API lets your own systems do what the portal does: submit lots, certificates and invoices, read purchase orders, answer recalls. Every record it creates is the same audited record as one entered in the portal. This page is drawn from the API's OpenAPI 3.1 document; code generators read the document itself.",

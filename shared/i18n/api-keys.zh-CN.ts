@@ -23,6 +23,7 @@ export const apiKeysZhCN: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.state.revoked': '已吊销',
   'apiKeys.never': '从未',
   'apiKeys.revokedBy': '由 {name} 于 {when} UTC 吊销',
+  'apiKeys.revokedByOperator': '由本系统运维方于 {when} UTC 吊销',
   'apiKeys.revoke': '吊销',
   'apiKeys.revokeLabel': '吊销密钥 {name}',
   'apiKeys.revokeConfirm': '确定吊销密钥“{name}”吗？此后使用该密钥的所有系统都将被拒绝，且无法撤销。',
@@ -67,6 +68,8 @@ export const apiKeysZhCN: Record<keyof typeof apiKeysEn, string> = {
   'apiKeys.access.write': '写入',
   'apiKeys.mail.revoked.subject': 'Lotbridge：API 密钥“{key}”已吊销',
   'apiKeys.mail.revoked.body': '贵组织的 API 密钥“{key}”已于 {time} 由 {name}（{email}）吊销。此后使用该密钥的所有调用都将被拒绝。\n\n如非预期，请联系 {name} 或其他管理员。',
+  'apiKeys.mail.revokedByOperator.body':
+    '贵组织的 API 密钥“{key}”已于 {time} 被本 Lotbridge 系统的运维方（{operator}）吊销。原因：{reason}\n\n此后使用该密钥的所有调用都将被拒绝。请在“API 密钥”页面为原先使用它的系统创建新密钥。',
   'apiDocs.title': 'REST API 参考',
   'apiDocs.intro':
     'Lotbridge REST API 让您自己的系统完成门户中的工作：提交批次、证书和发票，读取采购订单，答复召回。通过 API 创建的每条记录与在门户中录入的记录是同一种经审计的记录。本页依据 API 的 OpenAPI 3.1 文档生成；代码生成工具可直接读取该文档。',
