@@ -124,7 +124,7 @@ export const validateCommands: Record<string, Command> = {
           const file = given ?? runTests();
           const read = readTestResults(file);
           traced = traceResults(read.results, catalogue);
-          report(checkTestResults({ ...read, from: given ?? relative(rootDir, file), installed: commit, requirements: traced.requirements }));
+          report(checkTestResults({ ...read, from: given ?? relative(rootDir, file), ranHere: !given, installed: commit, requirements: traced.requirements }));
         }
         say('PQ: the running database');
         (await runDataChecks(db)).forEach(report);

@@ -56,6 +56,8 @@ const namedAtMost = 5;
  */
 export function checkTestResults(input: {
   from: string; // the results file, or the command that ran the tests
+  /** The tests ran here, now, on the installed tree: a modified tree is the installation's deviation (iq.commit), not OQ's. */
+  ranHere: boolean;
   results: VitestJson | null;
   resultsSha256: string | null;
   provenance: TestRunProvenance | null;
@@ -75,7 +77,7 @@ export function checkTestResults(input: {
     else if (installed.commit !== null && provenance.commit !== installed.commit) {
       findings.push(finding('tests_other_commit', { tested: provenance.commit, installed: installed.commit }));
     }
-    if (provenance.modifiedFiles) findings.push(finding('tests_tree_modified', { files: provenance.modifiedFiles, commit: provenance.commit ?? '' }));
+    if (provenance.modifiedFiles && !input.ranHere) findings.push(finding('tests_tree_modified', { files: provenance.modifiedFiles, commit: provenance.commit ?? '' }));
     if (provenance.exitCode !== 0) findings.push(finding('tests_failed', { code: provenance.exitCode }));
   }
   const notRun = input.requirements.filter((r) => r.status === 'not_run').map((r) => r.id);
