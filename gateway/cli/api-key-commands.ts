@@ -7,19 +7,8 @@ import { findOrganisation } from '../../shared/organisations/find-organisation.t
 import { listApiKeysForOperator } from '../../shared/api-keys/list-api-keys.ts';
 import { revokeApiKeysAsOperator } from '../../shared/api-keys/revoke-api-key.ts';
 import { parseApiKeyToken } from '../../shared/api-keys/api-key-token.ts';
-import { openApp } from '../node/open-app.ts';
+import { withApp, type App } from './with-app.ts';
 import type { Command } from './commands.ts';
-
-type App = Awaited<ReturnType<typeof openApp>>;
-
-async function withApp<T>(work: (app: App) => Promise<T>): Promise<T> {
-  const app = await openApp();
-  try {
-    return await work(app);
-  } finally {
-    app.db.close();
-  }
-}
 
 async function organisationId(app: App, ref: string): Promise<string> {
   const org = await findOrganisation(app.db, ref);

@@ -13,8 +13,9 @@ import { addMasterKey, keyFileExists, keySource } from '../../shared/keys/key-fi
 import { loadConfig } from '../../shared/config.ts';
 import { roles } from '../../shared/auth/actor.ts';
 import { operator } from './operator.ts';
+import { withApp } from './with-app.ts';
 import { AppError } from '../../shared/errors.ts';
-import { openApp, resolveDatabaseUrl } from '../node/open-app.ts';
+import { resolveDatabaseUrl } from '../node/open-app.ts';
 import { serve } from '../node/serve.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runErpSink, sendErpEvent } from './erp-tools.ts';
@@ -33,15 +34,6 @@ export interface Command {
   details?: string;
   options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; help?: string }>;
   run(values: Values): Promise<number>;
-}
-
-async function withApp<T>(work: (app: Awaited<ReturnType<typeof openApp>>) => Promise<T>): Promise<T> {
-  const app = await openApp();
-  try {
-    return await work(app);
-  } finally {
-    app.db.close();
-  }
 }
 
 function required(values: Values, name: string): string {
