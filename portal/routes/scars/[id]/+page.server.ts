@@ -15,6 +15,8 @@ import { requireActor } from '$lib/server/require-actor.ts';
 import { scarFailure } from '../form.ts';
 import { readAnswer } from '../answer-form.ts';
 import { readScarDecision, type ScarDecisionAction } from './decision-form.ts';
+import type { ScarSignatureInput } from '$shared/scars/start-scar-signature.ts';
+import type { SignerCredential } from '$shared/signatures/verify-signer.ts';
 import { signerCredential } from '$lib/server/signer-credential.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -36,15 +38,27 @@ const stepOf = (form: FormData) => {
   const s = field(form, 'step');
   return isScarStep(s) ? s : null;
 };
-const decide = { decide: decideScarStep, verify: verifyScar, close: closeScar, cancel: cancelScar } as const;
+/** Records one of QA's signed decisions as entered, with its signature. */
+function record(event: RequestEvent, input: ScarSignatureInput, signed: { credential: SignerCredential; portalUrl?: string }) {
+  const args = [event.locals.ctx, requireActor(event.locals), relyingParty(event)] as const;
+  switch (input.action) {
+    case 'decide':
+      return decideScarStep(...args, { ...input, ...signed });
+    case 'verify':
+      return verifyScar(...args, { ...input, ...signed });
+    case 'close':
+      return closeScar(...args, { ...input, ...signed });
+    case 'cancel':
+      return cancelScar(...args, { ...input, ...signed });
+  }
+}
 
 /** One of QA's signed decisions, signed with the password or the passkey assertion the page's script put in the form. */
 async function decideSigned(event: RequestEvent, action: ScarDecisionAction) {
   const form = await event.request.formData();
   const { input, values } = readScarDecision(action, event.params.id, form);
   try {
-    const signed = { ...input, credential: signerCredential(form), portalUrl: trustedPortalOrigin(event) ?? undefined };
-    await (decide[action] as (...a: unknown[]) => Promise<unknown>)(event.locals.ctx, requireActor(event.locals), relyingParty(event), signed);
+    await record(event, input, { credential: signerCredential(form), portalUrl: trustedPortalOrigin(event) ?? undefined });
   } catch (e) {
     return scarFailure(e, event.locals, action, values);
   }
