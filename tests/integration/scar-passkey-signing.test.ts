@@ -36,7 +36,7 @@ import { recordFindings } from '../support/record-findings.ts';
 import { enrolPasskey, passkeyAssertion } from '../support/passkeys.ts';
 import type { SoftwareAuthenticator } from '../support/software-authenticator.ts';
 import { validationPackage, validationReport } from '../support/validation-report.ts';
-import { BrowserClient, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
+import { BrowserClient, markup, openServerDb, signedInClients, startBuiltServer } from '../support/portal.ts';
 import type { RunningServer } from '../support/server.ts';
 
 const rp = { id: 'portal.lotbridge.test', name: 'Lotbridge', origin: 'https://portal.lotbridge.test' };
@@ -357,6 +357,22 @@ describe('the first halves over HTTP (the built portal on loopback)', () => {
     }
     expect(await db.get("SELECT decision FROM scar_steps WHERE scar_id = ? AND step = 'D1'", [scarId])).toEqual({ decision: null });
     expect(await db.get("SELECT state FROM scars WHERE id = ?", [scarId])).toEqual({ state: 'open' });
+  });
+
+  it('the return form with a new due date before QA’s today is refused beside the field; nothing is decided [REQ-SCAR-02]', async () => {
+    const res = await clients.qa.postForm(`/scars/${scarId}?/decide`, {
+      step: 'D1',
+      decision: 'returned',
+      comment: 'Name the engineer.',
+      dueDate: '2001-01-01',
+      submittedAt: d1SubmittedAt,
+      password: demoPassword,
+    });
+    expect(res.status).toBe(400);
+    const page = await markup(res);
+    expect(page).toMatch(/id="D1-dueDate"[^>]*aria-invalid="true"|aria-invalid="true"[^>]*id="D1-dueDate"/);
+    expect(page).toMatch(/id="D1-dueDate-problem"[^>]*>[^<]*Not before today/);
+    expect(await db.get("SELECT decision, due_date FROM scar_steps WHERE scar_id = ? AND step = 'D1'", [scarId])).toMatchObject({ decision: null });
   });
 
   it("give QA's refused return with its field problems, and refuse an unknown action", async () => {
