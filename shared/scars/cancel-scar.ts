@@ -12,16 +12,19 @@ import { decideScars, findScar, loadScarDetail, manifestation, scarDecisionHash 
 import { scarEventData } from './scar-event.ts';
 import { queueScarMails } from './scar-mail.ts';
 
+export interface CancelScarInput {
+  scarId: string;
+  reason: string;
+  credential: SignerCredential;
+  portalUrl?: string;
+}
+
 /**
- * Manufacturer QA withdraws an open (or in verification) SCAR with a reason, signed
- * (responsibility). Nothing is deleted; reminders stop. Audited; scar.cancelled; the supplier's mail.
+ * Everything before the signature, shared by `cancelScar` and the first half of signing with a
+ * passkey (`startScarSignature`): QA only, a SCAR open or in verification, the reason as entered,
+ * and the hash over it and the state the SCAR is cancelled in.
  */
-export async function cancelScar(
-  ctx: UseCaseContext,
-  actor: Actor,
-  rp: RelyingParty,
-  input: { scarId: string; reason: string; credential: SignerCredential; portalUrl?: string },
-): Promise<{ scar: ScarDetail; signature: Signature }> {
+export async function prepareCancel(ctx: UseCaseContext, actor: Actor, input: Omit<CancelScarInput, 'credential' | 'portalUrl'>, password?: string) {
   decideScars.require(actor);
   const scar = await findScar(ctx.db, actor, input.scarId);
   if (!scar) throw new AppError('not_found', 'no such SCAR');
@@ -32,9 +35,18 @@ export async function cancelScar(
   const reason = input.reason?.trim() ?? '';
   if (!reason) fields.reason = problem('scar-rules.reasonRequired');
   else if (reason.length > 2000) fields.reason = problem('common.tooLong', { max: 2000 });
-  if ('password' in input.credential && !input.credential.password) fields.password = problem('signatures.passwordRequired');
+  if (password !== undefined && !password) fields.password = problem('signatures.passwordRequired');
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the SCAR cannot be cancelled as entered', fields);
   const hash = scarDecisionHash(scar, 'cancel', { reason, previousState: scar.state });
+  return { scar, reason, hash, meaning: 'responsibility' as const };
+}
+
+/**
+ * Manufacturer QA withdraws an open (or in verification) SCAR with a reason, signed
+ * (responsibility). Nothing is deleted; reminders stop. Audited; scar.cancelled; the supplier's mail.
+ */
+export async function cancelScar(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: CancelScarInput): Promise<{ scar: ScarDetail; signature: Signature }> {
+  const { scar, reason, hash } = await prepareCancel(ctx, actor, input, 'password' in input.credential ? input.credential.password : undefined);
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'responsibility', credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {

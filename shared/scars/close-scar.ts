@@ -12,16 +12,19 @@ import { decideScars, findScar, loadScarDetail, manifestation, scarDecisionHash 
 import { scarEventData } from './scar-event.ts';
 import { queueScarMails } from './scar-mail.ts';
 
+export interface CloseScarInput {
+  scarId: string;
+  comment?: string;
+  credential: SignerCredential;
+  portalUrl?: string;
+}
+
 /**
- * Manufacturer QA closes a SCAR verified effective, signed (approval) over the SCAR and its
- * verification. Audited; scar.closed; the supplier's mail.
+ * Everything before the signature, shared by `closeScar` and the first half of signing with a
+ * passkey (`startScarSignature`): QA only, a SCAR verified effective, the comment as entered,
+ * and the hash over the SCAR's verification and that comment.
  */
-export async function closeScar(
-  ctx: UseCaseContext,
-  actor: Actor,
-  rp: RelyingParty,
-  input: { scarId: string; comment?: string; credential: SignerCredential; portalUrl?: string },
-): Promise<{ scar: ScarDetail; signature: Signature }> {
+export async function prepareClose(ctx: UseCaseContext, actor: Actor, input: Omit<CloseScarInput, 'credential' | 'portalUrl'>, password?: string) {
   decideScars.require(actor);
   const scar = await findScar(ctx.db, actor, input.scarId);
   if (!scar) throw new AppError('not_found', 'no such SCAR');
@@ -31,9 +34,18 @@ export async function closeScar(
   const fields: Problems = {};
   const comment = input.comment?.trim() || null;
   if (comment && comment.length > 2000) fields.comment = problem('common.tooLong', { max: 2000 });
-  if ('password' in input.credential && !input.credential.password) fields.password = problem('signatures.passwordRequired');
+  if (password !== undefined && !password) fields.password = problem('signatures.passwordRequired');
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the SCAR cannot be closed as entered', fields);
   const hash = scarDecisionHash(scar, 'close', { comment, verification: { result: scar.verification_result, note: scar.verification_note, verifiedAt: scar.verified_at } });
+  return { scar, comment, hash, meaning: 'approval' as const };
+}
+
+/**
+ * Manufacturer QA closes a SCAR verified effective, signed (approval) over the SCAR and its
+ * verification. Audited; scar.closed; the supplier's mail.
+ */
+export async function closeScar(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: CloseScarInput): Promise<{ scar: ScarDetail; signature: Signature }> {
+  const { scar, comment, hash } = await prepareClose(ctx, actor, input, 'password' in input.credential ? input.credential.password : undefined);
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {

@@ -161,6 +161,20 @@ export function scarDecisionHash(scar: Pick<ScarRow, 'id'>, action: string, deci
   return recordHash({ kind: 'lotbridge/scar-decision/v1', scar: scar.id, action, ...decided });
 }
 
+/**
+ * What QA's signature on a step decision binds to: the step, the round, the answer as submitted
+ * and when, the comment and, for a return that gives one, the new due date (absent otherwise, so
+ * decisions signed before it existed keep their hash). Re-verified by verify-record-hashes.ts.
+ */
+export function stepDecisionHash(
+  scar: Pick<ScarRow, 'id'>,
+  decision: string | null,
+  d: { step: string; round: number; answer: unknown; submittedAt: string | null; comment: string | null; newDueDate: string | null },
+): string {
+  const { newDueDate, ...decided } = d;
+  return scarDecisionHash(scar, `step_${decision}`, { ...decided, ...(newDueDate ? { dueDate: newDueDate } : {}) });
+}
+
 /** The signature manifestation events carry (21 CFR 11.50). */
 export function manifestation(s: { signerName: string; meaning: string; signedAt: string; method: string }) {
   return { signerName: s.signerName, meaning: s.meaning, signedAt: s.signedAt, method: s.method };

@@ -27,13 +27,11 @@ export interface VerifyScarInput {
 export const reopenedSteps: readonly ScarStep[] = ['D4', 'D5', 'D6', 'D7', 'D8'];
 
 /**
- * Manufacturer QA verifies the corrective actions' effectiveness, in verification and on or
- * after verify_after (judged in QA's time zone), signed (approval when effective, rejection
- * when not). Effective: the SCAR can be closed. Not effective: the SCAR is open again, D4..D8
- * returned with the note and a new due date (their reminders and escalation start afresh).
- * Audited; scar.verified; the supplier's mail when it must answer again.
+ * Everything before the signature, shared by `verifyScar` and the first half of signing with a
+ * passkey (`startScarSignature`): QA only, the SCAR in verification on or after verify_after, the
+ * result, note and due date as entered, and the hash and meaning the signature binds.
  */
-export async function verifyScar(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: VerifyScarInput): Promise<{ scar: ScarDetail; signature: Signature }> {
+export async function prepareVerification(ctx: UseCaseContext, actor: Actor, input: Omit<VerifyScarInput, 'credential' | 'portalUrl'>, password?: string) {
   decideScars.require(actor);
   const scar = await findScar(ctx.db, actor, input.scarId);
   if (!scar) throw new AppError('not_found', 'no such SCAR');
@@ -57,13 +55,30 @@ export async function verifyScar(ctx: UseCaseContext, actor: Actor, rp: RelyingP
     else if (!isDate(dueDate)) fields.dueDate = problem('scar-rules.badDate');
     else if (dueDate < today) fields.dueDate = problem('scar-rules.dueInPast', { today });
   }
-  if ('password' in input.credential && !input.credential.password) fields.password = problem('signatures.passwordRequired');
+  if (password !== undefined && !password) fields.password = problem('signatures.passwordRequired');
   if (Object.keys(fields).length || !result) throw refusal('invalid_input', 'the verification cannot be recorded as entered', fields);
 
   const effective = result === 'effective';
   const decided = { result, note, ...(effective ? {} : { dueDate, reopenedSteps }) };
   const hash = scarDecisionHash(scar, 'verify', decided);
-  const meaning = effective ? 'approval' : 'rejection';
+  const meaning: 'approval' | 'rejection' = effective ? 'approval' : 'rejection';
+  return { scar, today, result, note, dueDate, effective, hash, meaning };
+}
+
+/**
+ * Manufacturer QA verifies the corrective actions' effectiveness, in verification and on or
+ * after verify_after (judged in QA's time zone), signed (approval when effective, rejection
+ * when not). Effective: the SCAR can be closed. Not effective: the SCAR is open again, D4..D8
+ * returned with the note and a new due date (their reminders and escalation start afresh).
+ * Audited; scar.verified; the supplier's mail when it must answer again.
+ */
+export async function verifyScar(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: VerifyScarInput): Promise<{ scar: ScarDetail; signature: Signature }> {
+  const { scar, today, result, note, dueDate, effective, hash, meaning } = await prepareVerification(
+    ctx,
+    actor,
+    input,
+    'password' in input.credential ? input.credential.password : undefined,
+  );
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning, credential: input.credential });
 
   return ctx.db.transaction(async (tx) => {

@@ -15,15 +15,16 @@ export interface WeightsChange {
   weights: Record<string, string | number | undefined>;
   reason: string;
   credential: SignerCredential;
+  /** Signed with a passkey: the id `startWeightsSignature` minted (part of the signed hash). Ignored with a password. */
+  newWeightsId?: string;
 }
 
 /**
- * Manufacturer QA sets the weights of the overall score: a decision with a reason and an
- * electronic signature of meaning "approval" over the new weights. The new row (the older ones
- * stay as the history), the signature and the audit entry with the old and new weights commit
- * together.
+ * Everything before the signature, shared by `setWeights` and the first half of signing with a
+ * passkey (`startWeightsSignature`): QA only, the weights and reason as entered, and the hash
+ * over them and the new row's id. `password` is checked for blankness when given.
  */
-export async function setWeights(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: WeightsChange): Promise<WeightsInForce> {
+export function prepareWeights(actor: Actor, input: Omit<WeightsChange, 'credential' | 'newWeightsId'>, id: string, password?: string): { weights: Weights; reason: string; hash: string } {
   setScorecardWeights.require(actor);
   const fields: Problems = {};
   const weights = {} as Weights;
@@ -37,11 +38,22 @@ export async function setWeights(ctx: UseCaseContext, actor: Actor, rp: RelyingP
   const reason = input.reason?.trim() ?? '';
   if (!reason) fields.reason = problem('scorecard.reasonRequired');
   else if (reason.length > 2000) fields.reason = problem('common.tooLong', { max: 2000 });
-  if ('password' in input.credential && !input.credential.password) fields.password = problem('signatures.passwordRequired');
+  if (password !== undefined && !password) fields.password = problem('signatures.passwordRequired');
   if (Object.keys(fields).length) throw refusal('invalid_input', 'the scorecard weights cannot be set as asked', fields);
+  return { weights, reason, hash: weightsRecordHash(id, weights, reason) };
+}
 
-  const id = newId('scw');
-  const hash = weightsRecordHash(id, weights, reason);
+/**
+ * Manufacturer QA sets the weights of the overall score: a decision with a reason and an
+ * electronic signature of meaning "approval" over the new weights. The new row (the older ones
+ * stay as the history), the signature and the audit entry with the old and new weights commit
+ * together. Signed with a passkey, the row takes the id `startWeightsSignature` minted (part of
+ * the signed hash).
+ */
+export async function setWeights(ctx: UseCaseContext, actor: Actor, rp: RelyingParty, input: WeightsChange): Promise<WeightsInForce> {
+  const passkey = 'passkey' in input.credential;
+  const id = passkey && input.newWeightsId && /^scw_[a-z2-7]{32}$/.test(input.newWeightsId) ? input.newWeightsId : newId('scw');
+  const { weights, reason, hash } = prepareWeights(actor, input, id, passkey ? undefined : (input.credential as { password: string }).password);
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
   return ctx.db.transaction(async (tx) => {
     const before = await weightsInForce(tx);

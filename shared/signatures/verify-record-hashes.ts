@@ -7,7 +7,7 @@ import { shipmentRecordHash } from '../erp/shipment-record.ts';
 import { acknowledgementLotFromRows, acknowledgementRecordHash, effectivenessOutcomeHash, recallRecordHash, replyFormColumns, replyFormFromRow } from '../recalls/recall-record-hash.ts';
 import { issuedTerms, type RecallContent } from '../recalls/record-recall.ts';
 import { onwardReplyRecordHash } from '../recalls/onward-reply-record.ts';
-import { scarDecisionHash } from '../scars/scar-record.ts';
+import { scarDecisionHash, stepDecisionHash } from '../scars/scar-record.ts';
 import { approvalDecisionHash } from '../supplier-approvals/approval-hash.ts';
 import type { ApprovalStatus } from '../supplier-approvals/approval.ts';
 import { weightColumns, weightsRecordHash, type Weights } from '../scorecards/weights.ts';
@@ -344,6 +344,11 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
       );
       const links = await db.all<{ scar_id: string; kind: string; ref_id: string }>(`SELECT scar_id, kind, ref_id FROM scar_links WHERE scar_id IN (${idList}) ORDER BY scar_id, rowid`, [list]);
       const steps = await db.all<{ scar_id: string; step: string; due_date: string }>(`SELECT scar_id, step, due_date FROM scar_steps WHERE scar_id IN (${idList}) ORDER BY scar_id, step`, [list]);
+      // Steps a return gave a new due date (that round's own signature binds it).
+      const redated = await db.all<{ scar_id: string; step: string }>(
+        `SELECT DISTINCT scar_id, step FROM scar_step_rounds WHERE new_due_date IS NOT NULL AND scar_id IN (${idList})`,
+        [list],
+      );
       // What the trail adds: the due dates as opened (a "not effective" verification gives D4..D8
       // new ones, which its own signature binds), the steps each such verification returned and,
       // for a cancelled SCAR, the cancelling signature and the state it was cancelled in.
@@ -363,9 +368,11 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         const findings: RecordFinding[] = [];
         const mine = audits.filter((a) => a.id === r.id).map((a) => ({ action: a.action, old: JSON.parse(a.old_values ?? '{}'), new: JSON.parse(a.new_values ?? '{}') }));
         const openedDue = (mine.find((a) => a.action === 'scar.opened')?.new.dueDates ?? {}) as Record<string, string>;
-        const returned = new Set(mine.filter((a) => a.action === 'scar.verified' && a.new.verificationResult === 'not_effective').flatMap((a) => (a.new.returnedSteps ?? []) as string[]));
+        const notEffective = mine.filter((a) => a.action === 'scar.verified' && a.new.verificationResult === 'not_effective');
+        const returned = new Set(notEffective.flatMap((a) => (a.new.returnedSteps ?? []) as string[]));
+        const redatedSteps = new Set(redated.filter((x) => x.scar_id === r.id).map((x) => x.step));
         const ownSteps = steps.filter((s) => s.scar_id === r.id);
-        const dueDates = Object.fromEntries(ownSteps.map((s) => [s.step, returned.has(s.step) ? openedDue[s.step] : s.due_date]));
+        const dueDates = Object.fromEntries(ownSteps.map((s) => [s.step, returned.has(s.step) || redatedSteps.has(s.step) ? openedDue[s.step] : s.due_date]));
         const opened = {
           supplierId: r.supplier_id, title: r.title, problem: r.problem, severity: r.severity,
           links: links.filter((l) => l.scar_id === r.id).map((l) => ({ kind: l.kind, refId: l.ref_id })), dueDates, verifyAfter: r.verify_after,
@@ -373,7 +380,10 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         const decisions: { signature: string | null | undefined; hash: () => string }[] = [{ signature: r.open_signature_id, hash: () => scarDecisionHash(r, 'open', opened) }];
         if (r.verification_signature_id) {
           const reopened = ownSteps.filter((s) => returned.has(s.step));
-          const decided = { result: r.verification_result, note: r.verification_note, ...(r.verification_result === 'effective' ? {} : { dueDate: reopened[0]?.due_date, reopenedSteps: reopened.map((s) => s.step) }) };
+          // The due date it gave: a reopened step's own, unless every one was given another by a
+          // return (then as audited).
+          const dueDate = reopened.find((s) => !redatedSteps.has(s.step))?.due_date ?? (notEffective.at(-1)?.new.dueDate as string | undefined);
+          const decided = { result: r.verification_result, note: r.verification_note, ...(r.verification_result === 'effective' ? {} : { dueDate, reopenedSteps: reopened.map((s) => s.step) }) };
           decisions.push({ signature: r.verification_signature_id, hash: () => scarDecisionHash(r, 'verify', decided) });
         }
         if (r.close_signature_id || r.state === 'closed') {
@@ -411,9 +421,9 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
     async check(db, ids) {
       const rows = await db.all<{
         id: string; scar_id: string; step: string; round: number; answer: string; submitted_at: string; decision: string | null; decision_comment: string | null;
-        signature_id: string | null; sig_hash: string | null; sig_type: string | null; sig_entity: string | null;
+        new_due_date: string | null; signature_id: string | null; sig_hash: string | null; sig_type: string | null; sig_entity: string | null;
       }>(
-        `SELECT r.id, r.scar_id, r.step, r.round, r.answer, r.submitted_at, r.decision, r.decision_comment, r.signature_id,
+        `SELECT r.id, r.scar_id, r.step, r.round, r.answer, r.submitted_at, r.decision, r.decision_comment, r.new_due_date, r.signature_id,
                 s.record_hash AS sig_hash, s.entity_type AS sig_type, s.entity_id AS sig_entity
          FROM scar_step_rounds AS r LEFT JOIN signatures AS s ON s.id = r.signature_id WHERE r.id IN (${idList})`,
         [JSON.stringify(ids)],
@@ -422,7 +432,9 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         if (r.decision === null && r.signature_id === null) return { id: r.id, hashed: false, findings: [] };
         let hash: string | null = null;
         try {
-          hash = scarDecisionHash({ id: r.scar_id }, `step_${r.decision}`, { step: r.step, round: r.round, answer: JSON.parse(r.answer), submittedAt: r.submitted_at, comment: r.decision_comment });
+          hash = stepDecisionHash({ id: r.scar_id }, r.decision, {
+            step: r.step, round: r.round, answer: JSON.parse(r.answer), submittedAt: r.submitted_at, comment: r.decision_comment, newDueDate: r.new_due_date,
+          });
         } catch {
           // Unreadable answer: altered below.
         }

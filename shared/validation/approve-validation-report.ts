@@ -22,7 +22,7 @@ export interface ValidationApprovalInput extends PackageUpload {
 
 
 /** The package checked, every problem at once by field: the files, the deviation, the password. */
-async function checkInput(limits: UploadLimits, input: ValidationApprovalInput): Promise<{ checked: CheckedReport; pdf: CheckedUpload; deviation: string | null }> {
+async function checkInput(limits: UploadLimits, input: Omit<ValidationApprovalInput, 'credential'>, password?: string): Promise<{ checked: CheckedReport; pdf: CheckedUpload; deviation: string | null }> {
   const fields: Problems = {};
   let checked: CheckedReport | undefined;
   try {
@@ -47,10 +47,40 @@ async function checkInput(limits: UploadLimits, input: ValidationApprovalInput):
   const deviation = input.deviation?.trim() || null;
   if (checked && !checked.report.passed && !deviation) fields.deviation = problem('validationPortal.deviationRequired', { failed: checked.summary.checks.failed + checked.summary.requirements.failed });
   if (deviation && deviation.length > 2000) fields.deviation = problem('common.tooLong', { max: 2000 });
-  if ('password' in input.credential && !input.credential.password) fields.password = problem('signatures.passwordRequired');
+  if (password !== undefined && !password) fields.password = problem('signatures.passwordRequired');
   if (Object.keys(fields).length || !checked || !pdf) throw refusal('invalid_input', 'the validation report cannot be approved as uploaded', fields);
   // A passed report carries no deviation: nothing is accepted against it.
   return { checked, pdf, deviation: checked.report.passed ? null : deviation };
+}
+
+/**
+ * Everything before the signature, shared by `approveValidationReport` and the first half of
+ * signing with a passkey (`startValidationSignature`): QA only, the package checked, not approved
+ * before, and the hash over both files' SHA-256, the verdict and the deviation.
+ */
+export async function prepareValidationApproval(ctx: FilesContext, actor: Actor, limits: UploadLimits, input: Omit<ValidationApprovalInput, 'credential'>, password?: string) {
+  approveValidationReports.require(actor);
+  const { checked, pdf, deviation } = await checkInput(limits, input, password);
+  const refuseIfApproved = async (db: Pick<FilesContext['db'], 'get'>) => {
+    const before = await db.get<{ approved_at: string }>(
+      'SELECT r.approved_at FROM validation_reports r JOIN stored_files f ON f.id = r.json_file_id WHERE r.organisation_id = ? AND f.sha256 = ?',
+      [actor.organisationId, checked.jsonSha256],
+    );
+    if (before) {
+      throw refusal('conflict', 'this validation report was already approved', { json: problem('validationPortal.alreadyApproved', { at: `${before.approved_at.slice(0, 16).replace('T', ' ')} UTC` }) });
+    }
+  };
+  await refuseIfApproved(ctx.db);
+  const hash = validationReportHash({
+    organisationId: actor.organisationId,
+    jsonSha256: checked.jsonSha256,
+    pdfSha256: checked.pdfSha256,
+    passed: checked.report.passed,
+    commit: checked.report.commit,
+    generatedAt: checked.report.generatedAt,
+    deviation,
+  });
+  return { checked, pdf, deviation, hash, refuseIfApproved };
 }
 
 /**
@@ -69,29 +99,14 @@ export async function approveValidationReport(
   limits: UploadLimits,
   input: ValidationApprovalInput,
 ): Promise<{ report: ValidationReportView; signature: Signature }> {
-  approveValidationReports.require(actor);
-  const { checked, pdf, deviation } = await checkInput(limits, input);
-  const refuseIfApproved = async (db: Pick<FilesContext['db'], 'get'>) => {
-    const before = await db.get<{ approved_at: string }>(
-      'SELECT r.approved_at FROM validation_reports r JOIN stored_files f ON f.id = r.json_file_id WHERE r.organisation_id = ? AND f.sha256 = ?',
-      [actor.organisationId, checked.jsonSha256],
-    );
-    if (before) {
-      throw refusal('conflict', 'this validation report was already approved', { json: problem('validationPortal.alreadyApproved', { at: `${before.approved_at.slice(0, 16).replace('T', ' ')} UTC` }) });
-    }
-  };
-  await refuseIfApproved(ctx.db);
-
+  const { checked, pdf, deviation, hash, refuseIfApproved } = await prepareValidationApproval(
+    ctx,
+    actor,
+    limits,
+    input,
+    'password' in input.credential ? input.credential.password : undefined,
+  );
   const { report, summary } = checked;
-  const hash = validationReportHash({
-    organisationId: actor.organisationId,
-    jsonSha256: checked.jsonSha256,
-    pdfSha256: checked.pdfSha256,
-    passed: report.passed,
-    commit: report.commit,
-    generatedAt: report.generatedAt,
-    deviation,
-  });
   const signer = await verifySigner(ctx, actor, rp, { recordHash: hash, meaning: 'approval', credential: input.credential });
 
   const json: CheckedUpload = {

@@ -280,7 +280,7 @@ export const requirements: Requirement[] = [
   },
   {
     id: 'REQ-SQ-PASSKEY-01',
-    text: "The inspection decision and the approved supplier list decision can be signed with a passkey: the challenge is derived from the hash of exactly that decision (its files, the entry id minted with it), an assertion for a decision changed after the challenge is refused and nothing recorded, each assertion signs once, and only QA may start one.",
+    text: "The supplier quality decisions (the inspection, the approved supplier list, a SCAR step accepted or returned, the SCAR's verification, closing and cancelling, the scorecard weights and a validation report's approval) can be signed with a passkey: the challenge is derived from the hash of exactly that decision (its files, the SCAR and step, the record id minted with it), an assertion for a decision changed after the challenge, or for another one, is refused and nothing recorded, each assertion signs once, and only QA may start one.",
     clauses: ['21CFR11.200', '21CFR11.70', '21CFR11.10(g)'],
   },
   // SCAR (supplier corrective action request)

@@ -1,11 +1,12 @@
 // Supplier quality in real Chromium against the real server (issue 18): QA's header groups lots,
 // approved suppliers, SCARs and scorecards in a menu that works by keyboard; QA enrols a passkey
 // in the virtual authenticator, decides a lot with a photo attached and signs with the passkey,
-// and signs a new approved supplier list entry the same way; the supplier downloads the photo.
+// and signs a new approved supplier list entry the same way, then accepts a SCAR step and returns
+// another with a new due date, each signed with the passkey; the supplier downloads the photo.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Db } from '../../shared/db/index.ts';
 import { demoPassword } from '../../shared/demo/seed-demo.ts';
 import { submitLots } from '../../shared/lots/submit-lots.ts';
@@ -16,6 +17,9 @@ import { ensurePortalBuilt, openServerDb } from '../support/portal.ts';
 import { rootDir, startServer, tempDir, type RunningServer } from '../support/server.ts';
 import { addVirtualAuthenticator, enrolPasskeyInBrowser, launchChromium, newVisitor, signInAsDemo, stepsInOrder, type VirtualAuthenticator, type Visitor } from '../support/browser.ts';
 import { actorFor } from '../support/actors.ts';
+import { scarSteps, type ScarStep } from '../../shared/scars/scar.ts';
+import { openScar } from '../../shared/scars/open-scar.ts';
+import { submitScarAnswer } from '../../shared/scars/submit-scar-answer.ts';
 import { demo } from '../support/demo.ts';
 
 const qa = demo('manufacturer_qa');
@@ -29,6 +33,9 @@ let browser: Browser;
 let db: Db;
 let uploads: { dir: string; remove(): void };
 let lotId: string;
+let scarId: string;
+/** A day `days` after today (UTC), as YYYY-MM-DD. */
+const later = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });
@@ -40,7 +47,25 @@ beforeAll(async () => {
   expect(new URL(server.url).hostname).toBe('localhost');
   await db.transaction((tx) => applyItemUpserted(tx, systemClock, { gtin, description: 'Luer lock cap', unitOfMeasure: 'EA' }));
   const ctx = { db, clock: systemClock, policy: defaultPolicy };
-  lotId = (await submitLots(ctx, await actorFor(db, supplier.email), { source: 'form', lots: [{ gtin, lot: 'LC-2612A', quantity: 400, expiryDate: '2030-06-30' }] })).stored[0]!.id;
+  const supplierActor = await actorFor(db, supplier.email);
+  lotId = (await submitLots(ctx, supplierActor, { source: 'form', lots: [{ gtin, lot: 'LC-2612A', quantity: 400, expiryDate: '2030-06-30' }] })).stored[0]!.id;
+  // A SCAR whose D1 and D2 the supplier has answered, for QA to decide with the passkey.
+  const otherLot = (await submitLots(ctx, supplierActor, { source: 'form', lots: [{ gtin, lot: 'LC-2612B', quantity: 100, expiryDate: '2030-06-30' }] })).stored[0]!.id;
+  const rp = { id: 'localhost', name: 'Lotbridge', origin: server.url };
+  ({
+    scar: { id: scarId },
+  } = await openScar(ctx, await actorFor(db, qa.email), rp, {
+    supplierId: supplierActor.organisationId,
+    title: 'Cap thread out of tolerance',
+    problem: 'Thread gauge fails on 3 of 20 caps.',
+    severity: 'minor',
+    links: [{ kind: 'lot', refId: otherLot }],
+    dueDates: Object.fromEntries(scarSteps.map((st, i) => [st, later(10 + i)])) as Record<ScarStep, string>,
+    verifyAfter: later(40),
+    credential: { password: demoPassword },
+  }));
+  await submitScarAnswer(ctx, supplierActor, { scarId, step: 'D1', answer: { team: [{ name: 'Wang Fang', role: 'Quality manager' }] } });
+  await submitScarAnswer(ctx, supplierActor, { scarId, step: 'D2', answer: { description: 'Thread gauge fails on caps of lot LC-2612B.' } });
 });
 
 afterAll(async () => {
@@ -143,6 +168,39 @@ describe('QA decides supplier quality with a passkey', () => {
     await page.getByTestId('asl-saved').waitFor();
     const id = new URL(page.url()).pathname.split('/').pop()!;
     expect(await db.get("SELECT method, meaning FROM signatures WHERE entity_type = 'supplier_approval' AND entity_id = ?", [id])).toEqual({ method: 'passkey', meaning: 'approval' });
+  });
+
+  step('QA accepts a SCAR step signed with the passkey, and returns another with a new due date [REQ-SQ-PASSKEY-01]', async () => {
+    const { page } = qaVisit;
+    const card = (st: ScarStep) => page.locator(`[data-testid="scar-step"][data-step="${st}"]`);
+    const signWithPasskey = async (st: ScarStep, fill: (form: ReturnType<Page['getByTestId']>) => Promise<void>) => {
+      await page.goto(`/scars/${scarId}`);
+      const form = card(st).getByTestId('decide-form');
+      await form.getByTestId(`${st}-passkey`).waitFor(); // hydrated
+      await fill(form);
+      await form.getByTestId(`${st}-passkey`).click();
+      await page.getByTestId('scar-done').or(page.getByRole('alert')).first().waitFor();
+      expect(await page.getByRole('alert').count()).toBe(0);
+    };
+    await signWithPasskey('D1', (form) => form.getByRole('radio', { name: 'Accept' }).check());
+    expect(await card('D1').getAttribute('data-status')).toBe('accepted');
+
+    const due = later(25);
+    await signWithPasskey('D2', async (form) => {
+      await form.getByRole('radio', { name: 'Return to the supplier' }).check();
+      await form.getByLabel('Comment').fill('Name the gauge and its calibration date.');
+      await form.getByLabel('New due date (optional, when returning)').fill(due);
+      await card('D2').screenshot({ path: join(shots, 'qa-scar-return-passkey-en.png') });
+    });
+    expect(await card('D2').getAttribute('data-status')).toBe('returned');
+    expect(await card('D2').textContent()).toContain(due);
+    const signatures = await db.all<{ method: string; meaning: string }>("SELECT method, meaning FROM signatures WHERE entity_type = 'scar' AND entity_id = ? ORDER BY signed_at, rowid", [scarId]);
+    expect(signatures).toEqual([
+      { method: 'password', meaning: 'authorship' },
+      { method: 'passkey', meaning: 'approval' },
+      { method: 'passkey', meaning: 'rejection' },
+    ]);
+    expect(await db.get("SELECT due_date FROM scar_steps WHERE scar_id = ? AND step = 'D2'", [scarId])).toEqual({ due_date: due });
   });
 
   step('the supplier sees the decision and downloads the photo', async () => {

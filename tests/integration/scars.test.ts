@@ -274,6 +274,84 @@ describe('a SCAR through all its steps', () => {
   });
 });
 
+describe("a returned step's new due date", () => {
+  const ret = (scarId: string, step: ScarStep, dueDate?: string) =>
+    decideScarStep(t.ctx, as.qa, rp, { scarId, step, decision: 'returned', comment: 'Say which lots.', dueDate, credential, portalUrl: rp.origin });
+
+  it('replaces the step’s due date when QA gives one: signed with the decision, audited, in scar.step_returned and the supplier’s mail [REQ-SCAR-02] [REQ-P11-ESIG-02]', async () => {
+    const { scar } = await open();
+    await answer(scar.id, 'D2');
+    const returned = await ret(scar.id, 'D2', '2026-03-20');
+    expect(returned.scar.steps.find((s) => s.step === 'D2')).toMatchObject({ status: 'returned', dueDate: '2026-03-20', overdue: false });
+    const audit = await t.db.get<{ old_values: string; new_values: string }>("SELECT old_values, new_values FROM audit_log WHERE entity_id = ? AND action = 'scar.step_returned'", [scar.id]);
+    expect(JSON.parse(audit!.old_values)).toMatchObject({ step: 'D2', dueDate: dueDates.D2 });
+    expect(JSON.parse(audit!.new_values)).toMatchObject({ step: 'D2', dueDate: '2026-03-20' });
+    const [event] = (await eventsOf(t.db, 'scar.step_returned')).filter((e) => e.scarId === scar.id);
+    expect(event).toMatchObject({ step: 'D2', dueDate: '2026-03-20', previousDueDate: dueDates.D2 });
+    const [mail] = await mailsOf(scar.id, 'scar.step_returned');
+    expect(mail!.text_body).toContain('2026-03-20');
+    expect(mail!.text_body).not.toContain(dueDates.D2);
+    // The round keeps it, and the signature binds it: the re-verification passes, and finds it changed.
+    const round = (await t.db.get<{ id: string; new_due_date: string }>("SELECT id, new_due_date FROM scar_step_rounds WHERE scar_id = ? AND step = 'D2'", [scar.id]))!;
+    expect(round.new_due_date).toBe('2026-03-20');
+    expect((await recordFindings(t.db, 'scar_step_decision')).found).toEqual([]);
+    expect((await recordFindings(t.db, 'scar')).found).toEqual([]);
+    await t.db.run("UPDATE scar_step_rounds SET new_due_date = '2026-06-30' WHERE id = ?", [round.id]);
+    expect((await recordFindings(t.db, 'scar_step_decision')).found).toEqual([{ type: 'scar_step_decision', id: round.id, problem: 'altered' }]);
+    await t.db.run("UPDATE scar_step_rounds SET new_due_date = '2026-03-20' WHERE id = ?", [round.id]);
+  });
+
+  it('without one, the step keeps its due date (and accepting ignores one) [REQ-SCAR-02]', async () => {
+    const { scar } = await open();
+    await answer(scar.id, 'D2');
+    await answer(scar.id, 'D3');
+    const returned = await ret(scar.id, 'D2');
+    expect(returned.scar.steps.find((s) => s.step === 'D2')!.dueDate).toBe(dueDates.D2);
+    const [event] = (await eventsOf(t.db, 'scar.step_returned')).filter((e) => e.scarId === scar.id);
+    expect(event).toMatchObject({ dueDate: dueDates.D2 });
+    expect(event).not.toHaveProperty('previousDueDate');
+    const accepted = await decideScarStep(t.ctx, as.qa, rp, { scarId: scar.id, step: 'D3', decision: 'accepted', dueDate: '2026-04-30', credential });
+    expect(accepted.scar.steps.find((s) => s.step === 'D3')!.dueDate).toBe(dueDates.D3);
+    expect((await recordFindings(t.db, 'scar_step_decision')).found).toEqual([]);
+  });
+
+  it('refuses a new due date before QA’s today or not a date, as data beside the field; nothing is recorded [REQ-SCAR-02]', async () => {
+    const { scar } = await open();
+    await answer(scar.id, 'D2');
+    // 2026-03-02 09:00 UTC is 04:00 on 2026-03-02 in QA's New York: the day before is past.
+    expect((await refusal(ret(scar.id, 'D2', '2026-03-01'))).problems).toEqual({ dueDate: { code: 'scar-rules.dueInPast', params: { today: '2026-03-02' } } });
+    expect((await refusal(ret(scar.id, 'D2', '2026-02-30'))).problems).toEqual({ dueDate: { code: 'scar-rules.badDate' } });
+    expect((await getScar(t.ctx, as.qa, scar.id)).scar.steps.find((s) => s.step === 'D2')).toMatchObject({ status: 'submitted', dueDate: dueDates.D2 });
+    // QA's today itself is allowed.
+    expect((await ret(scar.id, 'D2', '2026-03-02')).scar.steps.find((s) => s.step === 'D2')!.dueDate).toBe('2026-03-02');
+  });
+
+  it('is what the reminder and the escalation then follow: a step returned after its due date is not overdue, reminded and escalated again for the new date [REQ-SCAR-03]', async () => {
+    const { scar } = await open({ dueDates: { ...dueDates, D1: '2026-03-05', D2: '2026-03-30', D3: '2026-03-30', D4: '2026-03-30', D5: '2026-03-30', D6: '2026-03-30', D7: '2026-03-30', D8: '2026-03-30' } });
+    const mine = (sent: Awaited<ReturnType<typeof sendScarReminders>>) => sent.filter((s) => s.scarId === scar.id).map((s) => [s.kind, s.step]);
+    expect(mine(await sendScarReminders(t.ctx))).toEqual([['reminder', 'D1']]);
+    await answer(scar.id, 'D1');
+    // Returned the day after its due date, with a new one: not overdue, no escalation.
+    t.clock.set('2026-03-06T15:00:00.000Z');
+    const returned = await ret(scar.id, 'D1', '2026-03-20');
+    expect(returned.scar).toMatchObject({ overdue: false, nextDue: '2026-03-20' });
+    expect(mine(await sendScarReminders(t.ctx))).toEqual([]);
+    t.clock.set('2026-03-17T09:00:00.000Z');
+    expect(mine(await sendScarReminders(t.ctx))).toEqual([['reminder', 'D1']]);
+    t.clock.set('2026-03-22T09:00:00.000Z');
+    expect(mine(await sendScarReminders(t.ctx))).toEqual([['escalation', 'D1']]);
+    const [escalation] = await mailsOf(scar.id, 'scar.escalation');
+    expect(escalation!.text_body).toContain('2026-03-20');
+  });
+
+  it('without a new date, a step returned after its due date is overdue at once, as before', async () => {
+    const { scar } = await open({ dueDates: { ...dueDates, D1: '2026-03-05', D2: '2026-03-30', D3: '2026-03-30', D4: '2026-03-30', D5: '2026-03-30', D6: '2026-03-30', D7: '2026-03-30', D8: '2026-03-30' } });
+    await answer(scar.id, 'D1');
+    t.clock.set('2026-03-06T15:00:00.000Z');
+    expect((await ret(scar.id, 'D1')).scar).toMatchObject({ overdue: true, nextDue: '2026-03-05' });
+  });
+});
+
 describe('reminders and escalation', () => {
   it('reminds before and escalates after a due date, once per step, across two instances [REQ-SCAR-03]', async () => {
     const { scar } = await open({ dueDates: { ...dueDates, D1: '2026-03-05', D2: '2026-03-20', D3: '2026-03-20', D4: '2026-03-20', D5: '2026-03-20', D6: '2026-03-20', D7: '2026-03-20', D8: '2026-03-20' } });

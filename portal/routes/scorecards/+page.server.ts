@@ -1,7 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { listScorecards } from '$shared/scorecards/list-scorecards.ts';
 import { setWeights } from '$shared/scorecards/set-weights.ts';
-import { measureIds } from '$shared/scorecards/measures.ts';
 import { periodChoices } from '$shared/scorecards/period.ts';
 import { isAppError } from '$shared/errors.ts';
 import { translate } from '$shared/i18n/index.ts';
@@ -10,6 +9,8 @@ import { problemFailure } from '$lib/server/problems.ts';
 import { field } from '$lib/server/form-fields.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
+import { signerCredential } from '$lib/server/signer-credential.ts';
+import { readWeights } from './weights-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 /** QA's ranking of every supplier for a period; a supplier's user is sent to its own card. */
@@ -27,13 +28,12 @@ export const load = (async ({ locals, url }) => {
 export const actions = {
   weights: async (event) => {
     const form = await event.request.formData();
-    const values: Record<string, string> = { reason: field(form, 'reason') };
-    for (const m of measureIds) values[`weights.${m}`] = field(form, `weights.${m}`);
+    const { values, change } = readWeights(form);
     try {
       await setWeights(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
-        weights: Object.fromEntries(measureIds.map((m) => [m, values[`weights.${m}`]])),
-        reason: values.reason!,
-        credential: { password: field(form, 'password') },
+        ...change,
+        newWeightsId: field(form, 'newWeightsId') || undefined,
+        credential: signerCredential(form),
       });
     } catch (e) {
       // Refused outright (not QA): an error page, not the ranking (whose load sends a supplier to its card).

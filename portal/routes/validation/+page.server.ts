@@ -5,6 +5,8 @@ import { loadFailure } from '$lib/server/errors.ts';
 import { problemFailure } from '$lib/server/problems.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { relyingParty } from '$lib/server/relying-party.ts';
+import { signerCredential } from '$lib/server/signer-credential.ts';
+import { readPackage } from './package-form.ts';
 import type { Actions, PageServerLoad } from './$types';
 
 // Authorisation is the use case's: the manufacturer's QA and administrators read, QA approves;
@@ -19,11 +21,6 @@ export const load = (async ({ locals, url }) => {
   }
 }) satisfies PageServerLoad;
 
-/** A chosen file as the use case takes it (none chosen: null). */
-async function upload(form: FormData, name: string) {
-  const file = form.get(name);
-  return file instanceof File && (file.size > 0 || file.name) ? { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) } : null;
-}
 
 export const actions = {
   /** QA uploads a validation package and approves it, signed with meaning approval. */
@@ -32,11 +29,8 @@ export const actions = {
     const values = { deviation: String(form.get('deviation') ?? '') };
     try {
       await approveValidationReport(event.locals.ctx, requireActor(event.locals), relyingParty(event), event.locals.app.config.uploads, {
-        json: await upload(form, 'json'),
-        pdf: await upload(form, 'pdf'),
-        checksums: await upload(form, 'checksums'),
-        deviation: values.deviation,
-        credential: { password: String(form.get('password') ?? '') },
+        ...(await readPackage(form)),
+        credential: signerCredential(form),
       });
     } catch (e) {
       return problemFailure(e, event.locals, 'approve', values);

@@ -5,10 +5,10 @@ import { equal, formats, ucs2length } from './runtime.ts';
 
 export const validate = validate20;
 export default validate20;
-const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://lotbridge.dev/schemas/events/scar.step_returned.schema.json","title":"scar.step_returned (Lotbridge → ERP): QA returned the supplier's answer to an 8D step with what must change, signed","type":"object","allOf":[{"$ref":"scar.schema.json#/$defs/scar"}],"required":["step","round","comment","dueDate","decidedAt","signature"],"properties":{"state":{"const":"open"},"step":{"$ref":"scar.schema.json#/$defs/step"},"round":{"type":"integer","minimum":1},"comment":{"type":"string","minLength":1,"maxLength":2000},"dueDate":{"$ref":"_defs.schema.json#/$defs/date"},"decidedAt":{"$ref":"_defs.schema.json#/$defs/dateTime"},"signature":{"type":"object","allOf":[{"$ref":"scar.schema.json#/$defs/decisionSignature"}],"properties":{"meaning":{"const":"rejection"}}}}};
+const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://lotbridge.dev/schemas/events/scar.step_returned.schema.json","title":"scar.step_returned (Lotbridge → ERP): QA returned the supplier's answer to an 8D step with what must change, signed","type":"object","allOf":[{"$ref":"scar.schema.json#/$defs/scar"}],"required":["step","round","comment","dueDate","decidedAt","signature"],"properties":{"state":{"const":"open"},"step":{"$ref":"scar.schema.json#/$defs/step"},"round":{"type":"integer","minimum":1},"comment":{"type":"string","minLength":1,"maxLength":2000},"dueDate":{"description":"The step's due date for the supplier's next answer: the new one QA gave when returning, else the step's own.","$ref":"_defs.schema.json#/$defs/date"},"previousDueDate":{"description":"Present only when QA gave the step a new due date when returning: the due date it had before.","$ref":"_defs.schema.json#/$defs/date"},"decidedAt":{"$ref":"_defs.schema.json#/$defs/dateTime"},"signature":{"type":"object","allOf":[{"$ref":"scar.schema.json#/$defs/decisionSignature"}],"properties":{"meaning":{"const":"rejection"}}}}};
 const schema36 = {"enum":["D1","D2","D3","D4","D5","D6","D7","D8"]};
 const schema38 = {"type":"string","format":"date","description":"ISO 8601 calendar date, YYYY-MM-DD"};
-const schema39 = {"type":"string","format":"date-time","description":"RFC 3339 date-time with offset"};
+const schema40 = {"type":"string","format":"date-time","description":"RFC 3339 date-time with offset"};
 const schema33 = {"type":"object","required":["scarId","number","supplier","title","severity","state","aggregate"],"properties":{"scarId":{"type":"string","minLength":1,"description":"the SCAR record in Lotbridge"},"number":{"type":"string","pattern":"^SCAR-\\d{4}-\\d{4,}$","description":"human number, per year"},"supplier":{"type":"object","required":["organisationId","name"],"properties":{"organisationId":{"type":"string","minLength":1},"name":{"type":"string","minLength":1}}},"title":{"type":"string","minLength":1,"maxLength":200},"severity":{"enum":["minor","major","critical"]},"state":{"enum":["open","verification","closed","cancelled"],"description":"the SCAR's state after the event"},"aggregate":{"$ref":"envelope.schema.json#/$defs/aggregate"}}};
 const schema35 = {"description":"Outbound events only: the record the event is about and its per-record sequence (1, 2, 3 … without gaps)","type":"object","required":["type","id","sequence"],"properties":{"type":{"type":"string"},"id":{"type":"string"},"sequence":{"type":"integer","minimum":1}}};
 const func1 = ucs2length;
@@ -401,7 +401,7 @@ return errors === 0;
 }
 validate22.evaluated = {"props":{"scarId":true,"number":true,"supplier":true,"title":true,"severity":true,"state":true,"aggregate":true},"dynamicProps":false,"dynamicItems":false};
 
-const schema40 = {"type":"object","description":"the manifestation of QA's electronic signature (21 CFR 11.50): approval when accepted, rejection when returned","required":["signerName","meaning","signedAt","method"],"properties":{"signerName":{"type":"string","minLength":1},"meaning":{"enum":["approval","rejection"]},"signedAt":{"$ref":"_defs.schema.json#/$defs/dateTime"},"method":{"enum":["password","passkey"]}}};
+const schema41 = {"type":"object","description":"the manifestation of QA's electronic signature (21 CFR 11.50): approval when accepted, rejection when returned","required":["signerName","meaning","signedAt","method"],"properties":{"signerName":{"type":"string","minLength":1},"meaning":{"enum":["approval","rejection"]},"signedAt":{"$ref":"_defs.schema.json#/$defs/dateTime"},"method":{"enum":["password","passkey"]}}};
 const formats0 = formats["date-time"];
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -483,7 +483,7 @@ errors++;
 if(data.meaning !== undefined){
 let data1 = data.meaning;
 if(!((data1 === "approval") || (data1 === "rejection"))){
-const err6 = {instancePath:instancePath+"/meaning",schemaPath:"#/properties/meaning/enum",keyword:"enum",params:{allowedValues: schema40.properties.meaning.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/meaning",schemaPath:"#/properties/meaning/enum",keyword:"enum",params:{allowedValues: schema41.properties.meaning.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -521,7 +521,7 @@ errors++;
 if(data.method !== undefined){
 let data3 = data.method;
 if(!((data3 === "password") || (data3 === "passkey"))){
-const err9 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema40.properties.method.enum},message:"must be equal to one of the allowed values"};
+const err9 = {instancePath:instancePath+"/method",schemaPath:"#/properties/method/enum",keyword:"enum",params:{allowedValues: schema41.properties.method.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -735,11 +735,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.decidedAt !== undefined){
-let data5 = data.decidedAt;
+if(data.previousDueDate !== undefined){
+let data5 = data.previousDueDate;
 if(typeof data5 === "string"){
-if(!(formats0.validate(data5))){
-const err15 = {instancePath:instancePath+"/decidedAt",schemaPath:"_defs.schema.json#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(!(formats2.validate(data5))){
+const err15 = {instancePath:instancePath+"/previousDueDate",schemaPath:"_defs.schema.json#/$defs/date/format",keyword:"format",params:{format: "date"},message:"must match format \""+"date"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -750,7 +750,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/decidedAt",schemaPath:"_defs.schema.json#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err16 = {instancePath:instancePath+"/previousDueDate",schemaPath:"_defs.schema.json#/$defs/date/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -760,16 +760,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.signature !== undefined){
-let data6 = data.signature;
-if(!(validate26(data6, {instancePath:instancePath+"/signature",parentData:data,parentDataProperty:"signature",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-errors = vErrors.length;
-}
-if(data6 && typeof data6 == "object" && !Array.isArray(data6)){
-if(data6.meaning !== undefined){
-if("rejection" !== data6.meaning){
-const err17 = {instancePath:instancePath+"/signature/meaning",schemaPath:"#/properties/signature/properties/meaning/const",keyword:"const",params:{allowedValue: "rejection"},message:"must be equal to constant"};
+if(data.decidedAt !== undefined){
+let data6 = data.decidedAt;
+if(typeof data6 === "string"){
+if(!(formats0.validate(data6))){
+const err17 = {instancePath:instancePath+"/decidedAt",schemaPath:"_defs.schema.json#/$defs/dateTime/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -779,9 +774,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
 else {
-const err18 = {instancePath:instancePath+"/signature",schemaPath:"#/properties/signature/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err18 = {instancePath:instancePath+"/decidedAt",schemaPath:"_defs.schema.json#/$defs/dateTime/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -791,9 +785,16 @@ vErrors.push(err18);
 errors++;
 }
 }
+if(data.signature !== undefined){
+let data7 = data.signature;
+if(!(validate26(data7, {instancePath:instancePath+"/signature",parentData:data,parentDataProperty:"signature",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+errors = vErrors.length;
 }
-else {
-const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+if(data7.meaning !== undefined){
+if("rejection" !== data7.meaning){
+const err19 = {instancePath:instancePath+"/signature/meaning",schemaPath:"#/properties/signature/properties/meaning/const",keyword:"const",params:{allowedValue: "rejection"},message:"must be equal to constant"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -802,8 +803,32 @@ vErrors.push(err19);
 }
 errors++;
 }
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/signature",schemaPath:"#/properties/signature/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
 validate20.errors = vErrors;
 return errors === 0;
 }
-validate20.evaluated = {"props":{"state":true,"step":true,"round":true,"comment":true,"dueDate":true,"decidedAt":true,"signature":true,"scarId":true,"number":true,"supplier":true,"title":true,"severity":true,"aggregate":true},"dynamicProps":false,"dynamicItems":false};
+validate20.evaluated = {"props":{"state":true,"step":true,"round":true,"comment":true,"dueDate":true,"previousDueDate":true,"decidedAt":true,"signature":true,"scarId":true,"number":true,"supplier":true,"title":true,"severity":true,"aggregate":true},"dynamicProps":false,"dynamicItems":false};
 

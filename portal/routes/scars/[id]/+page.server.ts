@@ -14,6 +14,10 @@ import { trustedPortalOrigin } from '$lib/server/portal-origin.ts';
 import { requireActor } from '$lib/server/require-actor.ts';
 import { scarFailure } from '../form.ts';
 import { readAnswer } from '../answer-form.ts';
+import { readScarDecision, type ScarDecisionAction } from './decision-form.ts';
+import type { ScarSignatureInput } from '$shared/scars/start-scar-signature.ts';
+import type { SignerCredential } from '$shared/signatures/verify-signer.ts';
+import { signerCredential } from '$lib/server/signer-credential.ts';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load = (async ({ locals, params, url }) => {
@@ -34,10 +38,32 @@ const stepOf = (form: FormData) => {
   const s = field(form, 'step');
   return isScarStep(s) ? s : null;
 };
-const signed = (event: RequestEvent, form: FormData) => ({
-  credential: { password: field(form, 'password') },
-  portalUrl: trustedPortalOrigin(event) ?? undefined,
-});
+/** Records one of QA's signed decisions as entered, with its signature. */
+function record(event: RequestEvent, input: ScarSignatureInput, signed: { credential: SignerCredential; portalUrl?: string }) {
+  const args = [event.locals.ctx, requireActor(event.locals), relyingParty(event)] as const;
+  switch (input.action) {
+    case 'decide':
+      return decideScarStep(...args, { ...input, ...signed });
+    case 'verify':
+      return verifyScar(...args, { ...input, ...signed });
+    case 'close':
+      return closeScar(...args, { ...input, ...signed });
+    case 'cancel':
+      return cancelScar(...args, { ...input, ...signed });
+  }
+}
+
+/** One of QA's signed decisions, signed with the password or the passkey assertion the page's script put in the form. */
+async function decideSigned(event: RequestEvent, action: ScarDecisionAction) {
+  const form = await event.request.formData();
+  const { input, values } = readScarDecision(action, event.params.id, form);
+  try {
+    await record(event, input, { credential: signerCredential(form), portalUrl: trustedPortalOrigin(event) ?? undefined });
+  } catch (e) {
+    return scarFailure(e, event.locals, action, values);
+  }
+  return action === 'decide' ? { action, step: values.step!, done: true as const } : { action, done: true as const };
+}
 
 export const actions = {
   /** The supplier answers one 8D step (or answers a returned one again). */
@@ -73,57 +99,10 @@ export const actions = {
     return { action: 'evidence' as const, step, done: true };
   },
 
-  /** QA accepts or returns a submitted step, signed. */
-  decide: async (event) => {
-    const form = await event.request.formData();
-    const values = { step: field(form, 'step'), decision: field(form, 'decision'), comment: field(form, 'comment') };
-    try {
-      // The answer QA read: refused when the step was answered again since the page was opened.
-      const submittedAt = field(form, 'submittedAt');
-      await decideScarStep(event.locals.ctx, requireActor(event.locals), relyingParty(event), { scarId: event.params.id, ...values, submittedAt, ...signed(event, form) });
-    } catch (e) {
-      return scarFailure(e, event.locals, 'decide', values);
-    }
-    return { action: 'decide' as const, step: values.step, done: true };
-  },
-
+  /** QA accepts or returns a submitted step (a return may give a new due date), signed. */
+  decide: (event) => decideSigned(event, 'decide'),
   /** QA verifies effectiveness (on or after verify_after), signed. */
-  verify: async (event) => {
-    const form = await event.request.formData();
-    const values = { result: field(form, 'result'), note: field(form, 'note'), dueDate: field(form, 'dueDate') };
-    try {
-      await verifyScar(event.locals.ctx, requireActor(event.locals), relyingParty(event), {
-        scarId: event.params.id,
-        result: values.result,
-        note: values.note,
-        dueDate: values.dueDate || undefined,
-        ...signed(event, form),
-      });
-    } catch (e) {
-      return scarFailure(e, event.locals, 'verify', values);
-    }
-    return { action: 'verify' as const, done: true };
-  },
-
-  close: async (event) => {
-    const form = await event.request.formData();
-    const values = { comment: field(form, 'comment') };
-    try {
-      await closeScar(event.locals.ctx, requireActor(event.locals), relyingParty(event), { scarId: event.params.id, comment: values.comment || undefined, ...signed(event, form) });
-    } catch (e) {
-      return scarFailure(e, event.locals, 'close', values);
-    }
-    return { action: 'close' as const, done: true };
-  },
-
-  cancel: async (event) => {
-    const form = await event.request.formData();
-    const values = { reason: field(form, 'reason') };
-    try {
-      await cancelScar(event.locals.ctx, requireActor(event.locals), relyingParty(event), { scarId: event.params.id, reason: values.reason, ...signed(event, form) });
-    } catch (e) {
-      return scarFailure(e, event.locals, 'cancel', values);
-    }
-    return { action: 'cancel' as const, done: true };
-  },
+  verify: (event) => decideSigned(event, 'verify'),
+  close: (event) => decideSigned(event, 'close'),
+  cancel: (event) => decideSigned(event, 'cancel'),
 } satisfies Actions;
