@@ -99,6 +99,15 @@ export async function postsForm(page: Page, path: string, act: () => Promise<unk
   return response;
 }
 
+/**
+ * Marks the steps of a long journey on standard output with the seconds since it began, so a
+ * journey that runs out of time shows in the test's output how far it got.
+ */
+export function stepLog(journey: string): (step: string) => void {
+  const started = performance.now();
+  return (step) => console.log(`[${journey}] ${((performance.now() - started) / 1000).toFixed(1)} s: ${step}`);
+}
+
 /** Signs in through the login page with the demo password (shared/demo/seed-demo.ts) and waits for /home. */
 export async function signInAsDemo(page: Page, email: string): Promise<void> {
   await page.goto('/login');
