@@ -49,6 +49,7 @@ import { scarDe } from './scar.de.ts';
 import { scarRulesDe } from './scar-rules.de.ts';
 import { navQualityDe } from './nav-quality.de.ts';
 import { qualityReleaseDe } from './quality-release.de.ts';
+import { qualityPolishDe } from './quality-polish.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -106,4 +107,5 @@ export const de: Record<MessageKey, string> = {
   ...scarRulesDe,
   ...navQualityDe,
   ...qualityReleaseDe,
+  ...qualityPolishDe,
 };

@@ -48,6 +48,7 @@ import { scarEn } from './scar.en.ts';
 import { scarRulesEn } from './scar-rules.en.ts';
 import { navQualityEn } from './nav-quality.en.ts';
 import { qualityReleaseEn } from './quality-release.en.ts';
+import { qualityPolishEn } from './quality-polish.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -101,6 +102,7 @@ export const en = {
   ...scarRulesEn,
   ...navQualityEn,
   ...qualityReleaseEn,
+  ...qualityPolishEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -49,6 +49,7 @@ import { scarZhCN } from './scar.zh-CN.ts';
 import { scarRulesZhCN } from './scar-rules.zh-CN.ts';
 import { navQualityZhCN } from './nav-quality.zh-CN.ts';
 import { qualityReleaseZhCN } from './quality-release.zh-CN.ts';
+import { qualityPolishZhCN } from './quality-polish.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -102,4 +103,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...scarRulesZhCN,
   ...navQualityZhCN,
   ...qualityReleaseZhCN,
+  ...qualityPolishZhCN,
 };
