@@ -17,7 +17,7 @@ const report = buildReport({
   checks: [
     checkCommit({ commit: '3924b03', source: 'git', modifiedFiles: null }),
     // PUBLIC_URL not set: cookies are Secure per request.
-    checkSecuritySettings({ policy: defaultPolicy, publicUrl: null, trustProxy: false }, { keysInstalled: true, currentKeyId: 'k1' }),
+    checkSecuritySettings({ policy: defaultPolicy, publicUrl: undefined, trustProxy: false }, { keysInstalled: true, currentKeyId: 'k1' }),
     checkResult('iq.keys', 'IQ', { 'as2.a1': 'ab12cd34', 'as2State.a1': 'retired', 'as2Until.a1': '2027-01-31' }, []),
     checkResult('pq.signed_records', 'PQ', { 'checked.supplier_approval': 4 }, [finding('record_altered', { type: 'supplier_approval', id: 'asl_7', problem: 'signature_removed' })]),
     checkResult('pq.recall_drill', 'PQ', { reason: 'no_shipped_lot' }, [], true),
