@@ -57,6 +57,7 @@ const recordProblems = {
   inconsistent: 'its columns differ from its hashed content (an effectiveness check: from its latest signed outcome)',
   audit_differs: 'its record hash differs from the one the audit trail recorded when it was created',
   consignees_differ: 'its consignees differ from those the audit trail recorded',
+  signature_removed: 'it carries no signature, yet the audit trail shows a signed decision, not an automatic downgrade',
 } as const;
 
 /** The record half of `audit verify`: every signed record's hash recomputed, each mismatch named. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PDFDocument } from 'pdf-lib';
 import { isAppError, type Problem } from '../errors.ts';
-import { checkUpload, sanitiseFilename } from './store-upload.ts';
+import { checkAttachment, checkUpload, sanitiseFilename } from './store-upload.ts';
 
 const limits = { maxBytes: 64 * 1024 };
 
@@ -12,9 +12,9 @@ async function pdf(pages = 1): Promise<Uint8Array> {
   return doc.save();
 }
 
-async function refusal(upload: Parameters<typeof checkUpload>[1]): Promise<{ message: string; file: Problem | undefined }> {
+async function refusal(upload: Parameters<typeof checkUpload>[1], check: typeof checkUpload = checkUpload): Promise<{ message: string; file: Problem | undefined }> {
   try {
-    await checkUpload(limits, upload);
+    await check(limits, upload);
   } catch (e) {
     if (!isAppError(e)) throw e;
     expect(e.code).toBe('invalid_input');
@@ -88,5 +88,37 @@ describe('checkUpload', () => {
   it('refuses a file that only looks like a PDF at both ends', async () => {
     const r = await refusal({ name: 'fake.pdf', bytes: new TextEncoder().encode('%PDF-1.7\nnothing to see here\n%%EOF\n') });
     expect(r.file?.code).toBe('files.unreadable');
+  });
+});
+
+describe('checkAttachment', () => {
+  const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwAEAQH/2Q6kqQAAAABJRU5ErkJggg==', 'base64'));
+  const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0xff, 0xd9]);
+  const csv = new TextEncoder().encode('characteristic,value,unit\r\nOuter diameter,4.02,mm\r\n');
+  const attachment = (upload: { name: string; bytes: Uint8Array }) => refusal(upload, (l, u) => checkAttachment(l, u!));
+
+  it('accepts a PDF, a PNG, a JPEG and a CSV by their content, named as they are', async () => {
+    const kinds = [
+      { name: 'report.pdf', bytes: await pdf(), type: 'application/pdf' },
+      { name: 'crack.PNG', bytes: png, type: 'image/png' },
+      { name: 'detail.jpeg', bytes: jpeg, type: 'image/jpeg' },
+      { name: 'detail.jpg', bytes: jpeg, type: 'image/jpeg' },
+      { name: 'measurements.csv', bytes: csv, type: 'text/csv' },
+    ];
+    for (const k of kinds) expect(await checkAttachment(limits, k)).toMatchObject({ name: k.name, contentType: k.type, sizeBytes: k.bytes.length });
+  });
+
+  it('refuses a file whose name says another kind than its content, naming the ending its content calls for', async () => {
+    expect((await attachment({ name: 'report.pdf', bytes: png })).file).toEqual({ code: 'files.nameMismatch', params: { ending: '.png' } });
+    expect((await attachment({ name: 'photo.png', bytes: csv })).file).toEqual({ code: 'files.nameMismatch', params: { ending: '.csv' } });
+    expect((await attachment({ name: 'table.csv', bytes: await pdf() })).file).toEqual({ code: 'files.nameMismatch', params: { ending: '.pdf' } });
+    // Text that a browser would run once saved under its own name.
+    expect((await attachment({ name: 'notes.html', bytes: new TextEncoder().encode('<script>alert(1)</script>') })).file).toEqual({ code: 'files.nameMismatch', params: { ending: '.csv' } });
+    expect((await attachment({ name: 'photo', bytes: jpeg })).file).toEqual({ code: 'files.nameMismatch', params: { ending: '.jpg' } });
+  });
+
+  it('refuses a file of any other kind, and a broken PDF as checkUpload does', async () => {
+    expect((await attachment({ name: 'archive.zip', bytes: Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x80]) })).file?.code).toBe('files.notAttachment');
+    expect((await attachment({ name: 'fake.pdf', bytes: new TextEncoder().encode('%PDF-1.7\nnothing to see here\n%%EOF\n') })).file?.code).toBe('files.unreadable');
   });
 });

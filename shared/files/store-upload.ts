@@ -125,13 +125,8 @@ function isText(bytes: Uint8Array): boolean {
   }
 }
 
-/**
- * Checks an attachment by its content, not its name or the browser's content type: a PDF (as
- * `checkUpload`), a PNG or JPEG photo, or a CSV table of measurements (UTF-8 text); within the
- * size limit. Refusals as `checkUpload`'s (`files.*` on `file`; `files.notAttachment` for any
- * other kind of file).
- */
-export async function checkAttachment(limits: UploadLimits, upload: Upload): Promise<CheckedUpload> {
+/** A PDF (checkUpload), PNG, JPEG or CSV by content; anything else refused as `files.notAttachment`. */
+async function checkAttachmentContent(limits: UploadLimits, upload: Upload): Promise<CheckedUpload> {
   const { bytes } = upload;
   if (latin1.decode(bytes.subarray(0, 5)) === '%PDF-' || bytes.length === 0 || bytes.length > limits.maxBytes) return checkUpload(limits, upload);
   const starts = (...magic: number[]) => magic.every((b, i) => bytes[i] === b);
@@ -144,6 +139,31 @@ export async function checkAttachment(limits: UploadLimits, upload: Upload): Pro
         : null;
   if (!contentType) refuse(problem('files.notAttachment'), 'the file is neither a PDF, a PNG or JPEG photo nor a CSV table');
   return { checked: true, name: sanitiseFilename(upload.name), bytes, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, contentType };
+}
+
+/** The name endings that agree with each kind of attachment (the first is the one to suggest). */
+const attachmentEndings: Partial<Record<StoredContentType, readonly string[]>> = {
+  'application/pdf': ['.pdf'],
+  'image/png': ['.png'],
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'text/csv': ['.csv'],
+};
+
+/**
+ * Checks an attachment by its content, not its name or the browser's content type: a PDF (as
+ * `checkUpload`), a PNG or JPEG photo, or a CSV table of measurements (UTF-8 text); within the
+ * size limit. Its name must then end as its content says (`.pdf`, `.png`, `.jpg`/`.jpeg`, `.csv`),
+ * so whoever downloads it opens what it is: a text file named `.html` or a photo named `.pdf` is
+ * refused. Refusals as `checkUpload`'s (`files.*` on `file`; `files.notAttachment` for any other
+ * kind of file, `files.nameMismatch` with the ending to use).
+ */
+export async function checkAttachment(limits: UploadLimits, upload: Upload): Promise<CheckedUpload> {
+  const checked = await checkAttachmentContent(limits, upload);
+  const endings = attachmentEndings[checked.contentType]!;
+  if (!endings.some((ending) => checked.name.toLowerCase().endsWith(ending))) {
+    refuse(problem('files.nameMismatch', { ending: endings[0]! }), `the file's name "${checked.name}" does not end in ${endings.join(' or ')}, as its content (${checked.contentType}) says it should`);
+  }
+  return checked;
 }
 
 /**

@@ -50,6 +50,7 @@ import { scarRulesDe } from './scar-rules.de.ts';
 import { navQualityDe } from './nav-quality.de.ts';
 import { qualityReleaseDe } from './quality-release.de.ts';
 import { scarSignDe } from './scar-sign.de.ts';
+import { qualityPolishDe } from './quality-polish.de.ts';
 
 /**
  * Deutsch (formal „Sie“): every key, like the other catalogues. Terms: lot = Charge,
@@ -108,4 +109,5 @@ export const de: Record<MessageKey, string> = {
   ...navQualityDe,
   ...qualityReleaseDe,
   ...scarSignDe,
+  ...qualityPolishDe,
 };

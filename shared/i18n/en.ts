@@ -49,6 +49,7 @@ import { scarRulesEn } from './scar-rules.en.ts';
 import { navQualityEn } from './nav-quality.en.ts';
 import { qualityReleaseEn } from './quality-release.en.ts';
 import { scarSignEn } from './scar-sign.en.ts';
+import { qualityPolishEn } from './quality-polish.en.ts';
 
 /** English messages: the reference catalogue. Every other catalogue has exactly these keys. */
 export const en = {
@@ -103,6 +104,7 @@ export const en = {
   ...navQualityEn,
   ...qualityReleaseEn,
   ...scarSignEn,
+  ...qualityPolishEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

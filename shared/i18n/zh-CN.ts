@@ -50,6 +50,7 @@ import { scarRulesZhCN } from './scar-rules.zh-CN.ts';
 import { navQualityZhCN } from './nav-quality.zh-CN.ts';
 import { qualityReleaseZhCN } from './quality-release.zh-CN.ts';
 import { scarSignZhCN } from './scar-sign.zh-CN.ts';
+import { qualityPolishZhCN } from './quality-polish.zh-CN.ts';
 
 /** 简体中文. The type makes a missing or extra key a compile error. */
 export const zhCN: Record<MessageKey, string> = {
@@ -104,4 +105,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...navQualityZhCN,
   ...qualityReleaseZhCN,
   ...scarSignZhCN,
+  ...qualityPolishZhCN,
 };

@@ -1,7 +1,7 @@
 import type { FilesContext } from '../context.ts';
 import { asAuditActor, type Actor } from '../auth/actor.ts';
 import { recordAudit } from '../audit/record-audit.ts';
-import { checkUpload, storeUpload, type Upload, type UploadLimits } from '../files/store-upload.ts';
+import { checkAttachment, storeUpload, type Upload, type UploadLimits } from '../files/store-upload.ts';
 import { newId } from '../ids.ts';
 import type { Tx } from '../db/index.ts';
 import { problem, refusal } from '../errors.ts';
@@ -17,6 +17,8 @@ export interface ScarEvidence {
   fileName: string;
   sha256: string;
   sizeBytes: number;
+  /** As judged by content at upload: application/pdf, image/png, image/jpeg or text/csv. */
+  contentType: string;
   uploadedAt: string;
 }
 
@@ -27,7 +29,8 @@ async function refuseIfFull(db: Tx, scarId: string, step: string): Promise<void>
 }
 
 /**
- * The SCAR's supplier uploads evidence (a PDF, checked like certificate PDFs) to a step it may
+ * The SCAR's supplier uploads evidence (a PDF, a PNG or JPEG photo or a CSV table, judged by its
+ * content and named as it is: `checkAttachment`, as a lot inspection's files) to a step it may
  * still answer (at most maxEvidence per step), stored through FileStorage (stored_files) and kept (scar_evidence, no delete).
  * Audited. Problems as data under `file` (files.*) and `step`; another supplier's SCAR is not_found.
  */
@@ -41,7 +44,7 @@ export async function uploadScarEvidence(
   const found = await findSupplierStep(ctx.db, actor, input.scarId, input.step);
   refuseUnlessAnswerable(found.scar, found.step);
   await refuseIfFull(ctx.db, found.scar.id, found.step.step);
-  const checked = await checkUpload(limits, input.file);
+  const checked = await checkAttachment(limits, input.file);
   const { result } = await storeUpload(ctx, actor, limits, checked, async (tx, file) => {
     // Again under the write lock: the step may have been submitted or the SCAR cancelled meanwhile.
     const { scar, step } = await findSupplierStep(tx, actor, input.scarId, input.step);
@@ -55,10 +58,10 @@ export async function uploadScarEvidence(
       action: 'scar.evidence_added',
       entityType: 'scar',
       entityId: scar.id,
-      newValues: { step: step.step, evidence: id, file: file.id, name: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes },
+      newValues: { step: step.step, evidence: id, file: file.id, name: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, contentType: file.contentType },
       requestId: ctx.requestId,
     });
-    return { id, step: step.step, fileName: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, uploadedAt: file.uploadedAt };
+    return { id, step: step.step, fileName: file.originalName, sha256: file.sha256, sizeBytes: file.sizeBytes, contentType: file.contentType, uploadedAt: file.uploadedAt };
   });
   return result;
 }

@@ -27,7 +27,9 @@ export type HashedRecordType = (typeof hashedRecordTypes)[number];
  * - `audit_differs`: its record hash is not the one the audit trail wrote down when the record
  *   was created (a record changed and re-hashed: the audit trail is chained, the record is not);
  * - `consignees_differ` (recalls): its consignee rows no longer add up to what the audit trail
- *   recorded when they were resolved or added (a consignee changed or removed).
+ *   recorded when they were resolved or added (a consignee changed or removed);
+ * - `signature_removed` (approved supplier list entries): it carries no signature, yet the audit
+ *   trail's latest decision on it is QA's signed one, not an automatic downgrade.
  * A `recall_effectiveness_check` (id: recall id/distributor organisation id) is `inconsistent`
  * when the outcome it shows (what the dashboard counts and closing asks for) is not its latest
  * signed outcome (for outcomes recorded unsigned before migration 0034: its latest audited one).
@@ -35,7 +37,7 @@ export type HashedRecordType = (typeof hashedRecordTypes)[number];
 export interface RecordFinding {
   type: HashedRecordType | 'recall_effectiveness_check';
   id: string;
-  problem: 'altered' | 'signature_differs' | 'inconsistent' | 'audit_differs' | 'consignees_differ';
+  problem: 'altered' | 'signature_differs' | 'inconsistent' | 'audit_differs' | 'consignees_differ' | 'signature_removed';
 }
 
 interface Checked {
@@ -248,21 +250,36 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
   },
   supplier_approval: {
     // An entry as QA last decided it, signed. An automatic downgrade (certificate expired or
-    // rejected) has no signature: nothing to recompute until QA decides again (counted as unhashed).
+    // rejected) has no signature: nothing to recompute until QA decides again (counted as
+    // unhashed). An unsigned entry whose latest decision in the audit trail is not such a
+    // downgrade (written by the system: shared/supplier-approvals/downgrade-approvals.ts) had its
+    // signature removed; one whose status is not the one the downgrade wrote is inconsistent.
     table: 'supplier_approvals',
     storedSql: `SELECT p.id, s.record_hash FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id WHERE p.id IN (${idList})`,
     async check(db, ids) {
       const rows = await db.all<{
         id: string; supplier_id: string; item_gtin: string | null; item_category: string | null; status: ApprovalStatus; required_certificates: string; reason: string;
         signature_id: string | null; sig_hash: string | null; sig_type: string | null; sig_entity: string | null;
+        last_action: string | null; last_actor: string | null; last_status: string | null;
       }>(
         `SELECT p.id, p.supplier_id, p.item_gtin, p.item_category, p.status, p.required_certificates, p.reason, p.signature_id,
-                s.record_hash AS sig_hash, s.entity_type AS sig_type, s.entity_id AS sig_entity
-         FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id WHERE p.id IN (${idList})`,
+                s.record_hash AS sig_hash, s.entity_type AS sig_type, s.entity_id AS sig_entity,
+                d.action AS last_action, d.actor_type AS last_actor, d.new_values ->> '$.status' AS last_status
+         FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id
+         LEFT JOIN audit_log AS d ON d.seq = (
+           SELECT a.seq FROM audit_log AS a
+            WHERE a.entity_type = 'supplier_approval' AND a.entity_id = p.id
+              AND a.action IN ('supplier_approval.created', 'supplier_approval.changed', 'supplier_approval.downgraded')
+            ORDER BY a.seq DESC LIMIT 1)
+         WHERE p.id IN (${idList})`,
         [JSON.stringify(ids)],
       );
       return rows.map((p) => {
-        if (p.signature_id === null) return { id: p.id, hashed: false, findings: [] };
+        if (p.signature_id === null) {
+          const downgraded = p.last_action === 'supplier_approval.downgraded' && p.last_actor === 'system';
+          const problem = !downgraded ? 'signature_removed' : p.last_status !== p.status ? 'inconsistent' : null;
+          return { id: p.id, hashed: false, findings: problem ? [{ type: 'supplier_approval', id: p.id, problem }] : [] };
+        }
         let hash: string | null = null;
         try {
           hash = approvalDecisionHash({

@@ -58,7 +58,9 @@ export async function checkKeys(db: Tx, now: Date): Promise<ValidationCheck> {
       actual = '';
     }
     if (actual !== k.fingerprint_sha256) findings.push(finding('certificate_fingerprint_differs', { key: k.id }));
-    facts[`as2.${k.id}`] = `${k.fingerprint_sha256} (${k.state}, until ${k.not_after.slice(0, 10)})`;
+    facts[`as2.${k.id}`] = k.fingerprint_sha256;
+    facts[`as2State.${k.id}`] = k.state;
+    facts[`as2Until.${k.id}`] = k.not_after.slice(0, 10);
     if (k.state === 'active' && Date.parse(k.not_after) > now.getTime()) activeValid++;
   }
   facts.as2Keys = as2.length;

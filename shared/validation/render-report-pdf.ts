@@ -1,22 +1,29 @@
-import { translate, translateProblem, type Locale, type MessageKey } from '../i18n/index.ts';
+import { translate, type Locale, type MessageKey } from '../i18n/index.ts';
 import { en } from '../i18n/en.ts';
 import { drawFacts, drawHeading, drawPageFooters, drawTable, pdfMargin, startPdf } from '../recalls/pdf-document.ts';
 import type { NoticeFonts } from '../recalls/notice-fonts.ts';
-import type { Problem } from '../errors.ts';
-import type { Finding, ValidationReport } from './report.ts';
+import type { ValidationReport } from './report.ts';
+import { wordFinding, wordValue } from './word-validation.ts';
 
-/** A finding worded in `locale` from its catalogue key validation.problem.<code> (shared/i18n/validation.*.ts). */
-export function wordFinding(locale: Locale, f: Finding): string {
-  return translateProblem(locale, f as Problem);
-}
+// The CLI words its findings the way the PDF does.
+export { wordFinding };
 
-/** A fact's name worded ("masterKey.k1" → "Master key check value (SHA-256) k1"); a name the catalogue lacks as it is. */
+/**
+ * A fact's name worded ("masterKey.k1" → "Master key check value (SHA-256) k1", "checked.lot" →
+ * "Records recomputed: lot"); a name the catalogue lacks as it is.
+ */
 function factLabel(locale: Locale, name: string): string {
   const dot = name.indexOf('.');
   const [base, detail] = dot < 0 ? [name, ''] : [name.slice(0, dot), name.slice(dot + 1)];
   const key = `validation.fact.${base}`;
   if (!(key in en)) return name;
-  return detail ? `${translate(locale, key as MessageKey)} ${detail}` : translate(locale, key as MessageKey);
+  return detail ? `${translate(locale, key as MessageKey)} ${wordValue(locale, detail)}` : translate(locale, key as MessageKey);
+}
+
+/** An environment entry's name worded (`validationEnv.<name>`); a name the catalogue lacks as it is. */
+function envLabel(locale: Locale, name: string): string {
+  const key = `validationEnv.${name}`;
+  return key in en ? translate(locale, key as MessageKey) : name;
 }
 
 /**
@@ -59,7 +66,7 @@ export async function renderReportPdf(report: ValidationReport, locale: Locale =
   drawHeading(doc, t('validation.pdf.checks'), 60);
   for (const c of report.checks) {
     drawHeading(doc, `${t(`validation.check.${c.id}` as MessageKey)}: ${status(c.status)}`, 50);
-    drawFacts(doc, Object.entries(c.facts).map(([k, v]) => [factLabel(locale, k), String(v)]), 200);
+    drawFacts(doc, Object.entries(c.facts).map(([k, v]) => [factLabel(locale, k), wordValue(locale, v)]), 200);
     for (const f of c.findings) doc.font('bold').fontSize(9).text(`• ${wordFinding(locale, f)}`, pdfMargin, doc.y, { width });
     doc.font('regular');
   }
@@ -88,7 +95,7 @@ export async function renderReportPdf(report: ValidationReport, locale: Locale =
   for (const d of report.deviations) doc.fontSize(9).text(`• ${wordFinding(locale, d)}`, pdfMargin, doc.y, { width });
 
   drawHeading(doc, t('validation.pdf.environment'), 40);
-  drawFacts(doc, Object.entries(report.environment), 170);
+  drawFacts(doc, Object.entries(report.environment).map(([k, v]) => [envLabel(locale, k), wordValue(locale, v)]), 170);
 
   drawPageFooters(doc, (page, pages) => t('validation.pdf.footer', { generatedAt: report.generatedAt, page, pages }));
   doc.end();

@@ -8,12 +8,23 @@ import type { Finding } from './report.ts';
 
 const isKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
 
-/** The finding in `locale`; a code no catalogue knows is shown as such, not lost. */
+/**
+ * A fact's value or a finding's parameter in `locale`: yes or no, or a code the catalogue words
+ * (`validationValue.<code>`: per_request, no_shipped_lot, a record type, a record problem…);
+ * anything else (a number, a hash, an id, a host) as it is.
+ */
+export function wordValue(locale: Locale, value: string | number | boolean): string {
+  const key = `validationValue.${String(value)}`;
+  return typeof value !== 'number' && isKey(key) ? translate(locale, key) : String(value);
+}
+
+/** The finding in `locale`, its coded parameters worded (wordValue); a code no catalogue knows is shown as such, not lost. */
 export function wordFinding(locale: Locale, finding: Finding): string {
-  if (isKey(finding.code)) return translate(locale, finding.code, finding.params);
+  const params = Object.fromEntries(Object.entries(finding.params ?? {}).map(([k, v]) => [k, wordValue(locale, v)]));
+  if (isKey(finding.code)) return translate(locale, finding.code, params);
   const dot = finding.code.indexOf('.');
   const asProblem = dot > 0 ? problemKey(finding.code as ProblemCode) : '';
-  if (isKey(asProblem)) return translate(locale, asProblem, finding.params);
+  if (isKey(asProblem)) return translate(locale, asProblem, params);
   return translate(locale, 'validationPortal.finding.unknown', { code: finding.code });
 }
 

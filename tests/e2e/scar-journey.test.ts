@@ -253,7 +253,7 @@ describe('QA rejects a lot and opens a SCAR; the supplier answers the 8D; QA acc
     const { page } = supplierVisit;
     await page.goto(scarPath);
     const card = stepCard(page, 'D3');
-    await card.getByLabel('Evidence (PDF)').setInputFiles({ name: 'containment-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await pdfBytes('Containment report')) });
+    await card.getByLabel('Evidence (PDF, photo or CSV)').setInputFiles({ name: 'containment-report.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await pdfBytes('Containment report')) });
     await postsForm(page, scarPath, () => card.getByRole('button', { name: 'Upload evidence' }).click());
     await stepCard(page, 'D3').getByTestId('step-evidence').getByRole('link', { name: 'containment-report.pdf' }).waitFor();
     await answer('D3');

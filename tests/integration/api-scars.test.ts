@@ -74,6 +74,7 @@ interface Evidence {
   fileName: string;
   sha256: string;
   sizeBytes: number;
+  contentType: string;
   uploadedAt: string;
 }
 
@@ -333,6 +334,23 @@ describe('POST /scars/{scarId}/steps/{step}/evidence', () => {
     expect(res.body).toMatchObject({ step: 'D4', fileName: 'leak-test.pdf', sizeBytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
     const scar = (await api.reader.get<Scar>(`/scars/${scars.opened}`)).body;
     expect(scar.steps.find((s) => s.step === 'D4')!.evidence).toEqual([{ id: res.body.id, fileName: 'leak-test.pdf', uploadedAt: res.body.uploadedAt }]);
+  });
+
+  it('keeps a photo and a CSV table too, judged by content; a file whose name says otherwise is refused at /file with the ending to use [REQ-API-SCAR-01]', async () => {
+    const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwAEAQH/2Q6kqQAAAABJRU5ErkJggg==', 'base64'));
+    const csv = new TextEncoder().encode('sample,leak rate (ml/min)\r\n1,0.02\r\n');
+    const photo = await upload(api.writer, scars.opened, 'D4', png, 'leak-path.png', 'application/octet-stream');
+    expect(photo.status, photo.text).toBe(201);
+    expect(photo.body).toMatchObject({ step: 'D4', fileName: 'leak-path.png', contentType: 'image/png', sizeBytes: png.byteLength });
+    const table = await upload(api.writer, scars.opened, 'D4', csv, 'leak-test.csv', 'text/csv');
+    expect(table.status, table.text).toBe(201);
+    expect(table.body).toMatchObject({ fileName: 'leak-test.csv', contentType: 'text/csv' });
+    const scar = (await api.reader.get<Scar>(`/scars/${scars.opened}`)).body;
+    expect(scar.steps.find((s) => s.step === 'D4')!.evidence.map((e) => (e as { fileName: string }).fileName)).toEqual(expect.arrayContaining(['leak-path.png', 'leak-test.csv']));
+
+    const misnamed = await upload(api.writer, scars.opened, 'D4', png, 'leak-path.pdf');
+    expect(misnamed.status).toBe(400);
+    expect(misnamed.body.errors).toEqual([expect.objectContaining({ pointer: '/file', code: 'files.nameMismatch', params: { ending: '.png' } })]);
   });
 
   it("refuses a file that is not a PDF (a pointer to the file), a step with QA (409) and another supplier's SCAR (404), keeping nothing [REQ-API-SCAR-01]", async () => {

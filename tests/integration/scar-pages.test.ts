@@ -1,6 +1,7 @@
 // The SCAR pages over real HTTP against the built portal: who sees which SCAR (QA all, a supplier
 // its own only, another supplier's is 404, a distributor is refused), who may do what (a supplier
-// cannot decide, verify, close or open; QA cannot answer), and the home work lists' SCAR entries.
+// cannot decide, verify, close or open; QA cannot answer), evidence beyond PDF (a photo, a CSV
+// table) and how it is handed out, and the home work lists' SCAR entries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../shared/db/index.ts';
 import { systemClock } from '../../shared/clock.ts';
@@ -13,6 +14,7 @@ import type { RunningServer } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { demo } from '../support/demo.ts';
 import { openTestScar } from '../support/scar-open.ts';
+import { postMultipart } from '../support/uploads.ts';
 
 const other = { email: 'quality@ningbo-scar.example', displayName: '陈刚 (Chen Gang)', password: 'ningbo-supplier-pass' };
 
@@ -78,6 +80,46 @@ describe('SCAR pages (built portal, real HTTP)', () => {
     // Answering into another supplier's SCAR: not found, nothing kept.
     expect(await status(await clients.other.postForm(`/scars/${ours.id}?/answer`, { step: 'D2', 'answer.description': 'Not ours to answer.' }))).toBe(404);
     expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scar_step_rounds WHERE scar_id = ?', [ours.id]))!.n).toBe(0);
+  });
+
+  it('the supplier keeps a photo and a CSV table as evidence; each is handed out as a download of its own type, never sniffed or run; a file named otherwise is refused next to the field [REQ-SCAR-02]', async () => {
+    const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwAEAQH/2Q6kqQAAAABJRU5ErkJggg==', 'base64'));
+    const csv = new TextEncoder().encode('sample,leak rate (ml/min)\r\n1,0.02\r\n2,0.01\r\n');
+    const upload = (name: string, bytes: Uint8Array, type?: string) => postMultipart(clients.supplier, `/scars/${ours.id}?/evidence`, { step: 'D3' }, { name, bytes, type });
+    for (const [name, bytes, type] of [['leak-path.png', png, 'image/png'], ['leak-test.csv', csv, 'text/csv']] as const) {
+      const res = await upload(name, bytes, type);
+      expect(res.status, (await res.text()).slice(0, 300)).toBe(200);
+    }
+    const kept = await db.all<{ id: string; name: string }>(
+      'SELECT e.id, f.original_name AS name FROM scar_evidence e JOIN stored_files f ON f.id = e.file_id WHERE e.scar_id = ? ORDER BY f.original_name',
+      [ours.id],
+    );
+    expect(kept.map((k) => k.name)).toEqual(['leak-path.png', 'leak-test.csv']);
+
+    for (const [k, bytes, type] of [[kept[0]!, png, 'image/png'], [kept[1]!, csv, 'text/csv; charset=utf-8']] as const) {
+      for (const client of [clients.supplier, clients.qa]) {
+        const res = await client.get(`/scars/${ours.id}/evidence/${k.id}`);
+        expect(res.status).toBe(200);
+        expect(Object.fromEntries(['content-type', 'content-disposition', 'x-content-type-options', 'content-security-policy'].map((h) => [h, res.headers.get(h)]))).toEqual({
+          'content-type': type,
+          'content-disposition': `attachment; filename="${k.name}"; filename*=UTF-8''${k.name}`,
+          'x-content-type-options': 'nosniff',
+          'content-security-policy': "default-src 'none'; sandbox",
+        });
+        expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(bytes))).toBe(true);
+      }
+      expect(await status(await clients.other.get(`/scars/${ours.id}/evidence/${k.id}`))).toBe(404);
+    }
+
+    // A photo named as a PDF, and text named as a web page: refused, worded next to the file input, nothing kept.
+    for (const [name, bytes, ending] of [['leak-path.pdf', png, '.png'], ['leak-test.html', new TextEncoder().encode('<script>alert(1)</script>'), '.csv']] as const) {
+      const res = await upload(name, bytes, 'application/octet-stream');
+      const html = await res.text();
+      expect(res.status, html.slice(0, 300)).toBe(400);
+      expect(html).toContain('id="D3-file-problem" data-problem="files.nameMismatch"');
+      expect(html).toContain(`judged by its content, its name should end in ${ending}.`);
+    }
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM scar_evidence WHERE scar_id = ?', [ours.id]))!.n).toBe(2);
   });
 
   it('a supplier cannot decide, verify, close, cancel or open a SCAR; QA cannot answer [REQ-SCAR-04]', async () => {

@@ -484,7 +484,7 @@ describe('isolation and roles', () => {
     const evidence = await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'sort-report.pdf', bytes: await pdfBytes('Sort report') } });
     expect((await getScar(t.ctx, as.supplier, scar.id)).scar.steps.find((s) => s.step === 'D3')!.evidence).toEqual([{ id: evidence.id, fileName: 'sort-report.pdf', uploadedAt: evidence.uploadedAt }]);
     const read = await readScarEvidence(t.ctx, as.qa, { scarId: scar.id, evidenceId: evidence.id });
-    expect(read).toMatchObject({ fileName: 'sort-report.pdf', contentType: 'application/pdf', sha256: evidence.sha256 });
+    expect(read).toMatchObject({ name: 'sort-report.pdf', contentType: 'application/pdf', sha256: evidence.sha256 });
 
     expect((await refusal(getScar(t.ctx, as.ningbo, scar.id))).code).toBe('not_found');
     expect((await refusal(answer(scar.id, 'D1', as.ningbo))).code).toBe('not_found');
@@ -496,9 +496,33 @@ describe('isolation and roles', () => {
     expect(supplierList.scars.map((s) => s.id)).toContain(scar.id);
     expect(supplierList.scars.every((s) => s.supplierId === as.supplier.organisationId)).toBe(true);
     expect((await listScars(t.ctx, as.admin)).scars.map((s) => s.id)).toContain(scar.id);
-    // A not-a-PDF is refused as data and nothing is kept.
+    // Text named as a PDF is refused as data and nothing is kept.
     const notPdf = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'x.pdf', bytes: new TextEncoder().encode('hello') } }));
-    expect(notPdf.problems?.file?.code).toBe('files.notPdf');
+    expect(notPdf.problems?.file).toEqual({ code: 'files.nameMismatch', params: { ending: '.csv' } });
+  });
+
+  it('keeps a photo and a CSV table as evidence, judged by content; a file whose name says otherwise, or of another kind, is refused on the file [REQ-SCAR-02]', async () => {
+    const { scar } = await open();
+    const png = Uint8Array.from(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwAEAQH/2Q6kqQAAAABJRU5ErkJggg==', 'base64'));
+    const csv = new TextEncoder().encode('sample,leak rate (ml/min)\r\n1,0.02\r\n');
+    const photo = await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'leak-path.png', bytes: png } });
+    const table = await uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'leak-test.csv', bytes: csv } });
+    expect([photo.contentType, table.contentType]).toEqual(['image/png', 'text/csv']);
+    for (const [e, bytes] of [[photo, png], [table, csv]] as const) {
+      const read = await readScarEvidence(t.ctx, as.qa, { scarId: scar.id, evidenceId: e.id });
+      expect(read).toMatchObject({ name: e.fileName, contentType: e.contentType, sha256: e.sha256 });
+      expect(Buffer.from(read.bytes).equals(Buffer.from(bytes))).toBe(true);
+    }
+    const audited = await t.db.get<{ new_values: string }>("SELECT new_values FROM audit_log WHERE entity_type = 'scar' AND entity_id = ? AND action = 'scar.evidence_added' ORDER BY seq LIMIT 1", [scar.id]);
+    expect(JSON.parse(audited!.new_values)).toMatchObject({ name: 'leak-path.png', contentType: 'image/png' });
+
+    const count = async () => (await t.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM stored_files'))!.n;
+    const before = await count();
+    const misnamed = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'leak-path.pdf', bytes: png } }));
+    expect(misnamed.problems).toEqual({ file: { code: 'files.nameMismatch', params: { ending: '.png' } } });
+    const zip = await refusal(uploadScarEvidence(t.ctx, as.supplier, limits, { scarId: scar.id, step: 'D3', file: { name: 'photos.zip', bytes: Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x80]) } }));
+    expect(zip.problems).toEqual({ file: { code: 'files.notAttachment' } });
+    expect(await count()).toBe(before);
   });
 
   it('keeps at most maxEvidence files per step: the next upload is refused as data and nothing more is stored [REQ-SCAR-02]', async () => {

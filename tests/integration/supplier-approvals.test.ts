@@ -24,9 +24,10 @@ import { listSupplierApprovals } from '../../shared/supplier-approvals/list-supp
 import { downgradeForExpiredCertificates } from '../../shared/supplier-approvals/downgrade-approvals.ts';
 import { verifyAuditChain } from '../../shared/audit/verify-audit-chain.ts';
 import { verifySignatures } from '../../shared/signatures/verify-signatures.ts';
+import { checkSignedRecords } from '../../shared/validation/check-signed-records.ts';
 import { recordFindings } from '../support/record-findings.ts';
 import { testDatabase, type TestDatabase } from '../support/database.ts';
-import { tempDir } from '../support/server.ts';
+import { runCli, tempDir } from '../support/server.ts';
 import { actorFor } from '../support/actors.ts';
 import { refusal } from '../support/refusal.ts';
 import { demo } from '../support/demo.ts';
@@ -260,6 +261,46 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     await t.db.run('UPDATE supplier_approvals SET required_certificates = ? WHERE id = ?', [signed.required_certificates, signed.id]);
     expect((await findings()).found).toEqual([]);
     if (signed.required_certificates !== '[]') expect(dropped).toEqual([{ type: 'supplier_approval', id: signed.id, problem: 'altered' }]);
+  });
+
+  it('an entry whose signature was removed through the database file is found by audit verify and the PQ check; a real automatic downgrade is not [REQ-P11-REC-01]', async () => {
+    const findings = () => recordFindings(t.db, 'supplier_approval');
+    // A real automatic downgrade: QA approves the entry again, requiring CoCs; a CoC is rejected.
+    await setSupplierApproval(t.ctx, as.qa, rp, { approvalId, status: 'approved', requiredCertificates: ['iso13485', 'coc'], reason: 'Field failures closed', credential: password });
+    const coc = await submitTestCertificate(t.ctx, as.supplier, uploads.dir, { number: 'COC-ASL-3', validTo: '2027-09-30', type: 'coc' });
+    await rejectCertificate(t.ctx, as.qa, rp, { certificateId: coc.id, recordHash: coc.recordHash, reason: 'Wrong lot on the certificate', credential: password });
+    expect(await entry(approvalId)).toMatchObject({ status: 'conditional', signature_id: null });
+    const downgraded = { id: approvalId, status: 'conditional' };
+    expect((await findings()).found).toEqual([]);
+    const intact = await runCli(['audit', 'verify'], { DATABASE_URL: t.url });
+    expect(intact.code, intact.stderr).toBe(0);
+    expect((await checkSignedRecords(t.db)).findings).toEqual([]);
+
+    // Someone holding the database file removes QA's signature from an entry: it now looks like a downgrade.
+    const signed = (await t.db.get<{ id: string; signature_id: string; decided_by: string }>(
+      'SELECT id, signature_id, decided_by FROM supplier_approvals WHERE signature_id IS NOT NULL ORDER BY id LIMIT 1',
+    ))!;
+    await t.db.run('UPDATE supplier_approvals SET signature_id = NULL, decided_by = NULL WHERE id = ?', [signed.id]);
+    // And lifts the downgraded entry back to approved, unsigned.
+    await t.db.run("UPDATE supplier_approvals SET status = 'approved' WHERE id = ?", [downgraded.id]);
+    expect((await findings()).found).toEqual(
+      expect.arrayContaining([
+        { type: 'supplier_approval', id: signed.id, problem: 'signature_removed' },
+        { type: 'supplier_approval', id: downgraded.id, problem: 'inconsistent' },
+      ]),
+    );
+    expect((await findings()).found).toHaveLength(2);
+    const cli = await runCli(['audit', 'verify'], { DATABASE_URL: t.url });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain(`Record ALTERED: supplier_approval ${signed.id}: it carries no signature, yet the audit trail shows a signed decision, not an automatic downgrade`);
+    expect(cli.stderr).toContain(`Record ALTERED: supplier_approval ${downgraded.id}: its columns differ from its hashed content`);
+    const pq = await checkSignedRecords(t.db);
+    expect(pq.status).toBe('fail');
+    expect(pq.findings).toContainEqual({ code: 'validation.record_altered', params: { type: 'supplier_approval', id: signed.id, problem: 'signature_removed' } });
+
+    await t.db.run('UPDATE supplier_approvals SET signature_id = ?, decided_by = ? WHERE id = ?', [signed.signature_id, signed.decided_by, signed.id]);
+    await t.db.run('UPDATE supplier_approvals SET status = ? WHERE id = ?', [downgraded.status, downgraded.id]);
+    expect((await findings()).found).toEqual([]);
   });
 });
 

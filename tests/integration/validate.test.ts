@@ -112,6 +112,11 @@ describe('lotbridge validate', () => {
     expect(text).toContain('PASSED');
     // What each check measured, by name: the drill's consignees among them.
     expect(text).toContain(`Consignees resolved ${drill.consigneesResolved}`);
+    // Facts that are codes are worded: no PUBLIC_URL here, so cookies are Secure per request.
+    expect(check(report, 'iq.security').facts.secureCookies).toBe('per_request');
+    expect(text).toContain('When the request arrives over HTTPS (PUBLIC_URL is not set)');
+    expect(text).not.toContain('per_request');
+    expect(text).toContain('Copy removed afterwards Yes');
   });
 
   it('fails the report naming a protective trigger that was removed [REQ-VAL-01]', async () => {
@@ -159,6 +164,22 @@ describe('lotbridge validate', () => {
     expect(check(report, 'pq.signed_records').findings).toContainEqual({ code: 'validation.record_altered', params: { type: 'lot', id: lotId, problem: 'altered' } });
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['pq.signed_records']);
     expect(report.deviations).toContainEqual({ code: 'validation.record_altered', params: { type: 'lot', id: lotId, problem: 'altered' } });
+  });
+
+  it('fails the report naming an approved supplier list entry whose signature was removed, worded in the PDF [REQ-VAL-01]', async () => {
+    const copy = copyOfSeeded();
+    cases.push(copy);
+    let entryId = '';
+    await tamper(copy.dir, async (db) => {
+      entryId = (await db.get<{ id: string }>('SELECT id FROM supplier_approvals WHERE signature_id IS NOT NULL ORDER BY id LIMIT 1'))!.id;
+      // Unsigned, the entry would pass for an automatic downgrade; its audit trail says QA signed it.
+      await db.run('UPDATE supplier_approvals SET signature_id = NULL, decided_by = NULL WHERE id = ?', [entryId]);
+    });
+    const { code, report, pdf } = await validate(copy.dir);
+    expect(code).toBe(1);
+    expect(check(report, 'pq.signed_records').findings).toEqual([{ code: 'validation.record_altered', params: { type: 'supplier_approval', id: entryId, problem: 'signature_removed' } }]);
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['pq.signed_records']);
+    expect(pdfTextFlat(pdf)).toContain(`Signed record approved supplier list entry ${entryId} fails its hash check (signature removed).`);
   });
 
   describe('with the results of an earlier test run (--test-results)', () => {

@@ -164,9 +164,10 @@ export const ScarEvidenceSchema = apiSchema(
       fileName: { type: 'string' },
       sha256: { type: 'string', description: 'SHA-256 of the file, hex.' },
       sizeBytes: { type: 'integer', minimum: 1 },
+      contentType: { enum: ['application/pdf', 'image/png', 'image/jpeg', 'text/csv'], description: 'What the file is, judged by its content.' },
       uploadedAt: { type: 'string', format: 'date-time' },
     },
-    ['id', 'step', 'fileName', 'sha256', 'sizeBytes', 'uploadedAt'],
+    ['id', 'step', 'fileName', 'sha256', 'sizeBytes', 'contentType', 'uploadedAt'],
     'An evidence file kept with a step.',
   ),
 );
@@ -299,7 +300,12 @@ export const scarsOperations: ApiOperation[] = [
     path: '/scars/{scarId}/steps/{step}/evidence',
     tags: ['SCARs'],
     summary: 'Upload evidence to one 8D step',
-    description: 'multipart/form-data with the file (a PDF) as `file`, to a step you may still answer. Kept with the step (never deleted) and audited.',
+    description:
+      'multipart/form-data with the file as `file`, to a step you may still answer: a PDF, a PNG or JPEG photo or a CSV table (UTF-8 text), judged by its content, not by its name or ' +
+      'the part\'s content type, and named as it is (`.pdf`, `.png`, `.jpg` or `.jpeg`, `.csv`). Kept with the step (never deleted) and audited. Refused with 400 and a problem at ' +
+      '`/file`: `files.empty`, `files.tooLarge`, `files.notAttachment` (none of those kinds), `files.nameMismatch` (the name does not end as the content says; `params.ending` ' +
+      'is the ending to use), `files.truncated` or `files.unreadable` (a broken PDF), `scar-rules.tooManyEvidence` (the step holds the most files it may); a step you may not ' +
+      'answer now is 409.',
     scope: 'scars:write',
     pathParams: stepPath,
     body: {
@@ -307,7 +313,7 @@ export const scarsOperations: ApiOperation[] = [
         type: 'object',
         required: ['file'],
         additionalProperties: false,
-        properties: { file: { type: 'string', contentMediaType: 'application/pdf', description: 'The evidence as a PDF.' } },
+        properties: { file: { type: 'string', description: 'The evidence: a PDF, PNG, JPEG or CSV file (sent as application/octet-stream or its own type; judged by content).' } },
       },
     },
     responses: { 201: { description: 'The evidence was kept.', schema: ScarEvidenceSchema } },
@@ -315,7 +321,7 @@ export const scarsOperations: ApiOperation[] = [
       // The router refused a body without the file (the schema requires it).
       const file = (body as MultipartBody).file!;
       const e = await inRequestShape(uploadScarEvidence(ctx, caller.actor, uploads, { scarId: params.scarId!, step: params.step!, file: { name: file.name, bytes: file.bytes } }), inRequest);
-      return { status: 201, body: { id: e.id, step: e.step, fileName: e.fileName, sha256: e.sha256, sizeBytes: e.sizeBytes, uploadedAt: e.uploadedAt } };
+      return { status: 201, body: { id: e.id, step: e.step, fileName: e.fileName, sha256: e.sha256, sizeBytes: e.sizeBytes, contentType: e.contentType, uploadedAt: e.uploadedAt } };
     },
   },
 ];
