@@ -66,6 +66,7 @@ if (existsSync(report)) {
   const run = {
     format: 'lotbridge-test-run/1',
     commit: tested.commit,
+    commitSource: tested.source,
     modifiedFiles: tested.modifiedFiles,
     startedAt,
     finishedAt: new Date().toISOString(),

@@ -6,7 +6,6 @@ import { AppError } from '../../shared/errors.ts';
 import { findOrganisation } from '../../shared/organisations/find-organisation.ts';
 import { listApiKeysForOperator } from '../../shared/api-keys/list-api-keys.ts';
 import { revokeApiKeysAsOperator } from '../../shared/api-keys/revoke-api-key.ts';
-import { parseApiKeyToken } from '../../shared/api-keys/api-key-token.ts';
 import { withApp, type App } from './with-app.ts';
 import type { Command } from './commands.ts';
 
@@ -15,6 +14,9 @@ async function organisationId(app: App, ref: string): Promise<string> {
   if (!org) throw new AppError('not_found', `no organisation "${ref}"`);
   return org.id;
 }
+
+/** The key id of an id or of a token pasted as found (with "Bearer ", quotes): never the secret, which is not echoed either. */
+const keyId = (given: string) => /lbk_([a-z2-7]{24})_/.exec(given)?.[1] ?? (/^[a-z2-7]{24}$/.test(given) ? given : '(not a key id)');
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
@@ -49,7 +51,7 @@ export const apiKeyCommands: Record<string, Command> = {
       if (!key === !org) throw new AppError('invalid_input', 'give either --key or --org');
       if (!reason) throw new AppError('invalid_input', '--reason is required');
       return withApp(async (app) => {
-        const revoked = await revokeApiKeysAsOperator(app, operator(), { ...(key ? { apiKeyId: parseApiKeyToken(key)?.id ?? key } : { organisationId: await organisationId(app, org!) }), reason });
+        const revoked = await revokeApiKeysAsOperator(app, operator(), { ...(key ? { apiKeyId: keyId(key) } : { organisationId: await organisationId(app, org!) }), reason });
         for (const k of revoked) console.log(`Revoked ${k.id} (${k.name})`);
         console.log(revoked.length ? `${revoked.length} key(s) revoked; every call with them is refused from now on.` : 'No key in use to revoke.');
         return 0;

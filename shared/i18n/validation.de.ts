@@ -146,6 +146,8 @@ export const validationDe: Record<keyof typeof validationEn, string> = {
   'validation.problem.tests_commit_unknown': 'Der Testlauf konnte nicht feststellen, welchen Commit er getestet hat.',
   'validation.problem.tests_other_commit': 'Die Tests liefen auf Commit {tested}; installiert ist Commit {installed}.',
   'validation.problem.tests_tree_modified': 'Die Tests liefen auf Commit {commit} mit {files} geänderten versionierten Dateien: Getestet wurde nicht genau dieser Commit.',
+  'validation.problem.tests_tree_unknown': 'Die Tests liefen auf Commit {commit} außerhalb eines Git-Checkouts: Nichts zeigt, ob der Stand verändert war. Verwenden Sie die Ergebnisse eines Laufs in einem Checkout (den der CI).',
+  'validation.problem.tests_filtered': 'Der Testlauf war eingeschränkt ({args}): Tests, die keine Anforderung nennen, liefen nicht, ihre Fehler würden nicht sichtbar. Verwenden Sie die Ergebnisse eines vollständigen Laufs (npm test).',
   'validation.problem.requirements_not_run': '{count} Anforderungen haben in diesem Lauf kein Testergebnis: {requirements}.',
   'validation.problem.requirement_failed': 'Anforderung {requirement} nicht erfüllt: {failed} ihrer Tests sind fehlgeschlagen.',
 };

@@ -144,6 +144,8 @@ export const validationEn = {
   'validation.problem.tests_commit_unknown': 'The test run could not tell which commit it tested.',
   'validation.problem.tests_other_commit': 'The tests ran on commit {tested}; the installed commit is {installed}.',
   'validation.problem.tests_tree_modified': 'The tests ran on commit {commit} with {files} tracked files changed: not exactly that commit was tested.',
+  'validation.problem.tests_tree_unknown': 'The tests ran on commit {commit} outside a git checkout: nothing tells whether its tree was modified. Use the results of a run in a checkout (CI’s).',
+  'validation.problem.tests_filtered': 'The test run was limited ({args}): tests that name no requirement did not run, so their failures would not show. Use the results of a whole run (npm test).',
   'validation.problem.requirements_not_run': '{count} requirements have no test result in this run: {requirements}.',
   'validation.problem.requirement_failed': 'Requirement {requirement} failed: {failed} of its tests failed.',
 } as const;

@@ -146,6 +146,8 @@ export const validationZhCN: Record<keyof typeof validationEn, string> = {
   'validation.problem.tests_commit_unknown': '测试运行无法确定所测试的提交。',
   'validation.problem.tests_other_commit': '测试运行于提交 {tested}；已安装的提交为 {installed}。',
   'validation.problem.tests_tree_modified': '测试运行于提交 {commit}，但有 {files} 个受版本控制的文件已更改：所测试的并非该提交本身。',
+  'validation.problem.tests_tree_unknown': '测试在 git 检出目录之外运行于提交 {commit}：无法判断其文件是否被修改。请使用在检出目录中运行的结果（如 CI 的结果）。',
+  'validation.problem.tests_filtered': '该测试运行受到限制（{args}）：未标注需求的测试没有运行，其失败将无法显示。请使用完整运行（npm test）的结果。',
   'validation.problem.requirements_not_run': '本次运行中有 {count} 项需求没有测试结果：{requirements}。',
   'validation.problem.requirement_failed': '需求 {requirement} 未通过：其测试中有 {failed} 项失败。',
 };

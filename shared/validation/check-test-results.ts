@@ -12,6 +12,8 @@ import type { VitestJson } from './trace.ts';
 export interface TestRunProvenance {
   format: 'lotbridge-test-run/1';
   commit: string | null;
+  /** Where the commit was read: 'git' (a checkout, which also tells modified files), 'stamp' (LOTBRIDGE_COMMIT) or 'unknown'. */
+  commitSource: 'git' | 'stamp' | 'unknown';
   /** Tracked files changed since that commit when the tests ran (null when not known). */
   modifiedFiles: number | null;
   startedAt: string; // ISO 8601
@@ -30,6 +32,7 @@ export function isTestRunProvenance(value: unknown): value is TestRunProvenance 
     !!v &&
     v.format === 'lotbridge-test-run/1' &&
     (v.commit === null || typeof v.commit === 'string') &&
+    (v.commitSource === 'git' || v.commitSource === 'stamp' || v.commitSource === 'unknown') &&
     (v.modifiedFiles === null || typeof v.modifiedFiles === 'number') &&
     typeof v.startedAt === 'string' &&
     typeof v.finishedAt === 'string' &&
@@ -77,8 +80,14 @@ export function checkTestResults(input: {
     else if (installed.commit !== null && provenance.commit !== installed.commit) {
       findings.push(finding('tests_other_commit', { tested: provenance.commit, installed: installed.commit }));
     }
-    if (provenance.modifiedFiles && !input.ranHere) findings.push(finding('tests_tree_modified', { files: provenance.modifiedFiles, commit: provenance.commit ?? '' }));
+    if (!input.ranHere) {
+      // Results brought from elsewhere prove the commit only when a checkout says its tree was unmodified.
+      if (provenance.commitSource !== 'git' || provenance.modifiedFiles === null) findings.push(finding('tests_tree_unknown', { commit: provenance.commit ?? '' }));
+      else if (provenance.modifiedFiles > 0) findings.push(finding('tests_tree_modified', { files: provenance.modifiedFiles, commit: provenance.commit ?? '' }));
+    }
     if (provenance.exitCode !== 0) findings.push(finding('tests_failed', { code: provenance.exitCode }));
+    // A filtered run (npm test -- FILTER) leaves out tests no requirement names; their failures would not show.
+    if (provenance.args.length) findings.push(finding('tests_filtered', { args: provenance.args.join(' ') }));
   }
   const notRun = input.requirements.filter((r) => r.status === 'not_run').map((r) => r.id);
   if (notRun.length) {

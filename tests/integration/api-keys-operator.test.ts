@@ -63,7 +63,8 @@ describe('lotbridge api-keys (operator)', () => {
     expect((await cli('api-keys', 'revoke', '--key', 'nosuchkey', '--reason', 'x')).code).not.toBe(0);
     expect(await db.get("SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NOT NULL")).toEqual({ n: 0 });
 
-    const one = await cli('api-keys', 'revoke', '--key', leaked.token, '--reason', 'token pasted in a public ticket');
+    // The token as found in the ticket, "Bearer " and all.
+    const one = await cli('api-keys', 'revoke', '--key', `Bearer ${leaked.token}`, '--reason', 'token pasted in a public ticket');
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toContain(`Revoked ${leaked.id} (ERP export)`);
     expect(one.stdout + one.stderr).not.toContain(leaked.token);

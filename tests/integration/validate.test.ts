@@ -210,6 +210,10 @@ describe('lotbridge validate', () => {
       },
       { case: 'a run on a modified tree', run: { commit: installed, modifiedFiles: 3 }, finding: { code: 'validation.tests_tree_modified', params: { files: 3, commit: installed ?? '' } } },
       { case: 'a run of only the unit tier', run: { commit: installed, files: (f: string) => !f.startsWith('tests/') }, finding: { code: 'validation.requirements_not_run', params: { count: expect.any(Number), requirements: expect.stringMatching(/^REQ-/) } } },
+      // Every traced test has its result, but the run was filtered: the untraced tests' failures would not show.
+      { case: 'a filtered run', run: { commit: installed, args: ['-t', 'REQ-'] }, finding: { code: 'validation.tests_filtered', params: { args: '-t REQ-' } } },
+      // Run without a checkout (LOTBRIDGE_COMMIT stamped): nothing says the tree was the commit's.
+      { case: 'a run that could not tell whether its tree was modified', run: { commit: installed, commitSource: 'stamp' as const, modifiedFiles: null }, finding: { code: 'validation.tests_tree_unknown', params: { commit: installed ?? '' } } },
       { case: 'a run that failed', run: { commit: installed, failing: '[REQ-VAL-01]' }, finding: { code: 'validation.tests_failed', params: { code: 1 } } },
     ])('fails OQ for $case, naming why [REQ-VAL-05]', async ({ run, finding }) => {
       const copy = copyOfSeeded();

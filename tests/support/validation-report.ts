@@ -63,7 +63,7 @@ export async function validationPackage(report: ValidationReport | { jsonText: s
  */
 export function writeTestRun(
   dir: string,
-  run: { commit: string | null; modifiedFiles?: number; exitCode?: number; files?: (file: string) => boolean; failing?: string },
+  run: { commit: string | null; commitSource?: TestRunProvenance['commitSource']; modifiedFiles?: number | null; exitCode?: number; args?: string[]; files?: (file: string) => boolean; failing?: string },
 ): string {
   const byFile = new Map<string, { title: string; status: string }[]>();
   for (const tests of Object.values(catalogue.trace)) {
@@ -83,11 +83,12 @@ export function writeTestRun(
   const provenance: TestRunProvenance = {
     format: 'lotbridge-test-run/1',
     commit: run.commit,
-    modifiedFiles: run.modifiedFiles ?? 0,
+    commitSource: run.commitSource ?? 'git',
+    modifiedFiles: run.modifiedFiles === undefined ? 0 : run.modifiedFiles,
     startedAt: '2026-03-01T21:40:00.000Z',
     finishedAt: '2026-03-01T22:01:00.000Z',
     node: process.version,
-    args: run.files ? ['(part)'] : [],
+    args: run.args ?? [],
     exitCode: run.exitCode ?? (run.failing ? 1 : 0),
     resultsSha256: sha256(bytes),
   };
