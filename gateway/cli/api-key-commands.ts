@@ -37,7 +37,7 @@ export const apiKeyCommands: Record<string, Command> = {
   },
 
   'api-keys revoke': {
-    summary: "revoke one API key, or every key in use of an organisation, at once (audited with the reason; the organisation's administrators are mailed)",
+    summary: "revoke one API key, or every key in use of an organisation, at once, with the webhook endpoints those keys registered (audited with the reason; the organisation's administrators are mailed)",
     usage: '(--key KEY_ID | --org ORG) --reason TEXT',
     options: {
       key: { type: 'string', help: 'the key id (from api-keys list) or the leaked token itself (lbk_…; only its id is used)' },
@@ -52,7 +52,10 @@ export const apiKeyCommands: Record<string, Command> = {
       if (!reason) throw new AppError('invalid_input', '--reason is required');
       return withApp(async (app) => {
         const revoked = await revokeApiKeysAsOperator(app, operator(), { ...(key ? { apiKeyId: keyId(key) } : { organisationId: await organisationId(app, org!) }), reason });
-        for (const k of revoked) console.log(`Revoked ${k.id} (${k.name})`);
+        for (const k of revoked) {
+          console.log(`Revoked ${k.id} (${k.name})`);
+          for (const e of k.endpointsDisabled) console.log(`  disabled the webhook endpoint it registered: ${e.id} ${e.url}`);
+        }
         console.log(revoked.length ? `${revoked.length} key(s) revoked; every call with them is refused from now on.` : 'No key in use to revoke.');
         return 0;
       });

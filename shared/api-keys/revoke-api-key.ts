@@ -88,16 +88,46 @@ export async function revokeApiKey(ctx: UseCaseContext, actor: Actor, input: { a
 }
 
 /**
+ * Disables the webhook endpoints a revoked key's technical user registered (its audit entry
+ * names the creator): whoever held a leaked key may have pointed one at itself, and the
+ * organisation's events would keep flowing there after the revocation. Audited as the operator.
+ */
+async function disableEndpointsOf(tx: Tx, ctx: UseCaseContext, key: { user_id: string; organisation_id: string }, operator: SystemActor, reason: string): Promise<{ id: string; url: string }[]> {
+  const endpoints = await tx.all<{ id: string; url: string }>(
+    `SELECT w.id, w.url FROM webhook_endpoints w
+      WHERE w.organisation_id = ? AND w.state != 'disabled' AND w.deleted_at IS NULL
+        AND EXISTS (SELECT 1 FROM audit_log a WHERE a.entity_type = 'webhook_endpoint' AND a.entity_id = w.id AND a.action = 'webhook_endpoint.created' AND a.actor_id = ?)
+      ORDER BY w.created_at, w.id`,
+    [key.organisation_id, key.user_id],
+  );
+  const now = ctx.clock.now().toISOString();
+  for (const e of endpoints) {
+    await tx.run("UPDATE webhook_endpoints SET state = 'disabled', state_reason = ?, updated_at = ? WHERE id = ?", [`the API key that registered it was revoked: ${reason}`, now, e.id]);
+    await recordAudit(tx, ctx.clock, {
+      actor: operator,
+      organisationId: key.organisation_id,
+      action: 'webhook_endpoint.disabled',
+      entityType: 'webhook_endpoint',
+      entityId: e.id,
+      newValues: { state: 'disabled', url: e.url, reason },
+      requestId: ctx.requestId,
+    });
+  }
+  return endpoints;
+}
+
+/**
  * The operator's emergency brake (`lotbridge api-keys revoke`): one key, or every key of an
  * organisation still in use, revoked at once with a reason, for when a token has leaked and its
- * administrators cannot be reached. Each key is audited with the reason and mailed to its
- * organisation's administrators, all in one transaction. Returns the keys revoked now.
+ * administrators cannot be reached. The webhook endpoints those keys registered are disabled
+ * with them. Each key is audited with the reason and mailed to its organisation's
+ * administrators, all in one transaction. Returns the keys revoked now and endpoints disabled.
  */
 export async function revokeApiKeysAsOperator(
   ctx: UseCaseContext,
   operator: SystemActor,
   input: ({ apiKeyId: string } | { organisationId: string }) & { reason: string },
-): Promise<{ id: string; name: string; organisationId: string }[]> {
+): Promise<{ id: string; name: string; organisationId: string; endpointsDisabled: { id: string; url: string }[] }[]> {
   const reason = input.reason.trim();
   if (!reason) throw refusal('invalid_input', 'a reason is required', { reason: problem('common.required') });
   return ctx.db.transaction(async (tx) => {
@@ -109,9 +139,10 @@ export async function revokeApiKeysAsOperator(
           ]);
     if ('apiKeyId' in input && keys.length === 0) throw new AppError('not_found', `no API key ${input.apiKeyId}`);
     const by: Revoker = { audit: operator, userId: null, reason, mail: { body: 'apiKeys.mail.revokedByOperator.body', params: { operator: operator.name, reason } } };
-    const revoked: { id: string; name: string; organisationId: string }[] = [];
+    const revoked: { id: string; name: string; organisationId: string; endpointsDisabled: { id: string; url: string }[] }[] = [];
     for (const key of keys) {
-      if (await revokeKey(tx, ctx, key, by, 'en')) revoked.push({ id: key.id, name: key.name, organisationId: key.organisation_id });
+      if (!(await revokeKey(tx, ctx, key, by, 'en'))) continue;
+      revoked.push({ id: key.id, name: key.name, organisationId: key.organisation_id, endpointsDisabled: await disableEndpointsOf(tx, ctx, key, operator, reason) });
     }
     if ('apiKeyId' in input && revoked.length === 0) throw new AppError('conflict', `the API key "${keys[0]!.name}" is already revoked`);
     return revoked;

@@ -10,6 +10,7 @@ import { systemClock } from '../../shared/clock.ts';
 import { defaultPolicy } from '../../shared/auth/policy.ts';
 import { authenticateApiKey } from '../../shared/api-keys/authenticate-api-key.ts';
 import { createTestApiKey } from '../support/api-keys.ts';
+import { createPartnerWebhookEndpoint } from '../../shared/webhooks/create-partner-webhook-endpoint.ts';
 import { mailText } from '../support/mail.ts';
 import { tempDir } from '../support/server.ts';
 
@@ -55,7 +56,11 @@ describe('lotbridge api-keys (operator)', () => {
     const leaked = await createTestApiKey(ctx, 'it@suzhou.example', { name: 'ERP export', scopes: ['lots:read'] });
     const warehouse = await createTestApiKey(ctx, 'it@suzhou.example', { name: 'Warehouse', scopes: ['orders:read'] });
     const spare = await createTestApiKey(ctx, 'it@suzhou.example', { name: 'Spare', scopes: ['items:read'] });
-    await expect(authenticateApiKey(ctx, leaked.token)).resolves.toMatchObject({ actor: { userId: leaked.userId } });
+    const leakedActor = (await authenticateApiKey(ctx, leaked.token)).actor;
+    expect(leakedActor.userId).toBe(leaked.userId);
+    // Whoever holds the leaked key points a webhook endpoint at itself; another key's endpoint is the organisation's own.
+    const rogue = await createPartnerWebhookEndpoint(ctx, leakedActor, { url: 'https://collector.example/hook', eventTypes: ['lot.released'] }, { allowLoopback: false });
+    const own = await createPartnerWebhookEndpoint(ctx, (await authenticateApiKey(ctx, warehouse.token)).actor, { url: 'https://erp.suzhou.example/hook', eventTypes: ['lot.released'] }, { allowLoopback: false });
 
     // Every refusal leaves every key working.
     expect((await cli('api-keys', 'revoke', '--key', leaked.id)).code).toBe(2);
@@ -67,6 +72,11 @@ describe('lotbridge api-keys (operator)', () => {
     const one = await cli('api-keys', 'revoke', '--key', `Bearer ${leaked.token}`, '--reason', 'token pasted in a public ticket');
     expect(one.code, one.stderr).toBe(0);
     expect(one.stdout).toContain(`Revoked ${leaked.id} (ERP export)`);
+    expect(one.stdout).toContain(`disabled the webhook endpoint it registered: ${rogue.endpoint.id} https://collector.example/hook`);
+    expect(await db.all('SELECT id, state FROM webhook_endpoints WHERE id IN (?, ?) ORDER BY url', [rogue.endpoint.id, own.endpoint.id])).toEqual([
+      { id: rogue.endpoint.id, state: 'disabled' },
+      { id: own.endpoint.id, state: 'active' },
+    ]);
     expect(one.stdout + one.stderr).not.toContain(leaked.token);
     await expect(authenticateApiKey(ctx, leaked.token)).rejects.toMatchObject({ code: 'unauthenticated' });
     await expect(authenticateApiKey(ctx, warehouse.token)).resolves.toMatchObject({ actor: { userId: warehouse.userId } });
