@@ -23,13 +23,16 @@ export type HashedRecordType = (typeof hashedRecordTypes)[number];
  * A record that no longer is what was recorded:
  * - `altered`: its stored content does not hash to its record hash;
  * - `signature_differs`: the signature on it is bound to another hash than the record's;
- * - `inconsistent`: a column repeats a value of the hashed content and no longer matches it;
+ * - `inconsistent`: a column repeats a value of the hashed content and no longer matches it (a
+ *   SCAR: a step's due date is not its latest signed one; a SCAR step round: a new due date on a
+ *   round that is not QA's signed return);
  * - `audit_differs`: its record hash is not the one the audit trail wrote down when the record
  *   was created (a record changed and re-hashed: the audit trail is chained, the record is not);
  * - `consignees_differ` (recalls): its consignee rows no longer add up to what the audit trail
  *   recorded when they were resolved or added (a consignee changed or removed);
  * - `signature_removed` (approved supplier list entries): it carries no signature, yet the audit
- *   trail's latest decision on it is QA's signed one, not an automatic downgrade.
+ *   trail's latest decision on it is QA's signed one, not an automatic downgrade (or, downgraded,
+ *   the signed decisions the trail shows have no signature left).
  * A `recall_effectiveness_check` (id: recall id/distributor organisation id) is `inconsistent`
  * when the outcome it shows (what the dashboard counts and closing asks for) is not its latest
  * signed outcome (for outcomes recorded unsigned before migration 0034: its latest audited one).
@@ -250,10 +253,11 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
   },
   supplier_approval: {
     // An entry as QA last decided it, signed. An automatic downgrade (certificate expired or
-    // rejected) has no signature: nothing to recompute until QA decides again (counted as
-    // unhashed). An unsigned entry whose latest decision in the audit trail is not such a
-    // downgrade (written by the system: shared/supplier-approvals/downgrade-approvals.ts) had its
-    // signature removed; one whose status is not the one the downgrade wrote is inconsistent.
+    // rejected) has no signature: its supplier, scope and required certificates are recomputed
+    // with the status and reason of QA's latest signed decision on it, against that signature.
+    // An unsigned entry whose latest decision in the audit trail is not such a downgrade (written
+    // by the system: shared/supplier-approvals/downgrade-approvals.ts) had its signature removed;
+    // one whose status is not the one the downgrade wrote is inconsistent.
     table: 'supplier_approvals',
     storedSql: `SELECT p.id, s.record_hash FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id WHERE p.id IN (${idList})`,
     async check(db, ids) {
@@ -261,34 +265,61 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         id: string; supplier_id: string; item_gtin: string | null; item_category: string | null; status: ApprovalStatus; required_certificates: string; reason: string;
         signature_id: string | null; sig_hash: string | null; sig_type: string | null; sig_entity: string | null;
         last_action: string | null; last_actor: string | null; last_status: string | null;
+        signed_id: string | null; signed_hash: string | null; signed_reason: string | null; signed_audit: string | null; signed_status: string | null;
       }>(
         `SELECT p.id, p.supplier_id, p.item_gtin, p.item_category, p.status, p.required_certificates, p.reason, p.signature_id,
                 s.record_hash AS sig_hash, s.entity_type AS sig_type, s.entity_id AS sig_entity,
-                d.action AS last_action, d.actor_type AS last_actor, d.new_values ->> '$.status' AS last_status
+                d.action AS last_action, d.actor_type AS last_actor, d.new_values ->> '$.status' AS last_status,
+                g.id AS signed_id, g.record_hash AS signed_hash, g.reason AS signed_reason,
+                e.new_values ->> '$.signature' AS signed_audit, e.new_values ->> '$.status' AS signed_status
          FROM supplier_approvals AS p LEFT JOIN signatures AS s ON s.id = p.signature_id
          LEFT JOIN audit_log AS d ON d.seq = (
            SELECT a.seq FROM audit_log AS a
             WHERE a.entity_type = 'supplier_approval' AND a.entity_id = p.id
               AND a.action IN ('supplier_approval.created', 'supplier_approval.changed', 'supplier_approval.downgraded')
             ORDER BY a.seq DESC LIMIT 1)
+         LEFT JOIN signatures AS g ON p.signature_id IS NULL AND g.id = (
+           SELECT x.id FROM signatures AS x WHERE x.entity_type = 'supplier_approval' AND x.entity_id = p.id ORDER BY x.signed_at DESC, x.rowid DESC LIMIT 1)
+         LEFT JOIN audit_log AS e ON p.signature_id IS NULL AND e.seq = (
+           SELECT a.seq FROM audit_log AS a
+            WHERE a.entity_type = 'supplier_approval' AND a.entity_id = p.id AND a.action IN ('supplier_approval.created', 'supplier_approval.changed')
+            ORDER BY a.seq DESC LIMIT 1)
          WHERE p.id IN (${idList})`,
         [JSON.stringify(ids)],
       );
+      const decisionHash = (p: (typeof rows)[number], status: ApprovalStatus, reason: string): string | null => {
+        try {
+          return approvalDecisionHash({
+            approvalId: p.id, supplierId: p.supplier_id, itemGtin: p.item_gtin, itemCategory: p.item_category, status,
+            requiredCertificates: JSON.parse(p.required_certificates), reason,
+          });
+        } catch {
+          return null; // unreadable required certificates: altered
+        }
+      };
       return rows.map((p) => {
         if (p.signature_id === null) {
           const downgraded = p.last_action === 'supplier_approval.downgraded' && p.last_actor === 'system';
-          const problem = !downgraded ? 'signature_removed' : p.last_status !== p.status ? 'inconsistent' : null;
-          return { id: p.id, hashed: false, findings: problem ? [{ type: 'supplier_approval', id: p.id, problem }] : [] };
+          const findings: RecordFinding[] = [];
+          if (!downgraded) findings.push({ type: 'supplier_approval', id: p.id, problem: 'signature_removed' });
+          else if (p.last_status !== p.status) findings.push({ type: 'supplier_approval', id: p.id, problem: 'inconsistent' });
+          if (!downgraded) return { id: p.id, hashed: false, findings };
+          // A downgrade changes the status and reason only: the supplier, scope and required
+          // certificates are still those of QA's latest signed decision (the audit trail's latest
+          // one, whose signature must be the entry's latest), recomputed with that decision's status
+          // and reason. An entry the trail shows no signed decision on (put in outside Lotbridge's
+          // use cases: test and bench fixtures) has nothing to recompute; one it shows signed whose
+          // signatures are gone had them removed.
+          if (p.signed_audit === null) return { id: p.id, hashed: false, findings };
+          if (p.signed_id === null) {
+            findings.push({ type: 'supplier_approval', id: p.id, problem: 'signature_removed' });
+            return { id: p.id, hashed: false, findings };
+          }
+          const hash = p.signed_audit === p.signed_id ? decisionHash(p, p.signed_status as ApprovalStatus, p.signed_reason ?? '') : null;
+          if (hash !== p.signed_hash) findings.push({ type: 'supplier_approval', id: p.id, problem: 'altered' });
+          return { id: p.id, hashed: true, findings };
         }
-        let hash: string | null = null;
-        try {
-          hash = approvalDecisionHash({
-            approvalId: p.id, supplierId: p.supplier_id, itemGtin: p.item_gtin, itemCategory: p.item_category, status: p.status,
-            requiredCertificates: JSON.parse(p.required_certificates), reason: p.reason,
-          });
-        } catch {
-          // Unreadable required certificates: altered below.
-        }
+        const hash = decisionHash(p, p.status, p.reason);
         const findings: RecordFinding[] = [];
         if (hash !== p.sig_hash) findings.push({ type: 'supplier_approval', id: p.id, problem: 'altered' });
         if (p.sig_hash !== null && (p.sig_type !== 'supplier_approval' || p.sig_entity !== p.id)) findings.push({ type: 'supplier_approval', id: p.id, problem: 'signature_differs' });
@@ -361,17 +392,21 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
       );
       const links = await db.all<{ scar_id: string; kind: string; ref_id: string }>(`SELECT scar_id, kind, ref_id FROM scar_links WHERE scar_id IN (${idList}) ORDER BY scar_id, rowid`, [list]);
       const steps = await db.all<{ scar_id: string; step: string; due_date: string }>(`SELECT scar_id, step, due_date FROM scar_steps WHERE scar_id IN (${idList}) ORDER BY scar_id, step`, [list]);
-      // Steps a return gave a new due date (that round's own signature binds it).
-      const redated = await db.all<{ scar_id: string; step: string }>(
-        `SELECT DISTINCT scar_id, step FROM scar_step_rounds WHERE new_due_date IS NOT NULL AND scar_id IN (${idList})`,
+      // Signed returns that gave a step a new due date (that round's own signature binds it, checked
+      // as a scar_step_decision). A new_due_date on any other round (undecided, accepted, unsigned)
+      // redates nothing: the step-decision check reports it.
+      const redated = await db.all<{ scar_id: string; step: string; new_due_date: string; signature_id: string }>(
+        `SELECT r.scar_id, r.step, r.new_due_date, r.signature_id FROM scar_step_rounds AS r JOIN signatures AS g ON g.id = r.signature_id
+         WHERE r.decision = 'returned' AND r.new_due_date IS NOT NULL AND r.scar_id IN (${idList})`,
         [list],
       );
       // What the trail adds: the due dates as opened (a "not effective" verification gives D4..D8
       // new ones, which its own signature binds), the steps each such verification returned and,
-      // for a cancelled SCAR, the cancelling signature and the state it was cancelled in.
+      // for a cancelled SCAR, the cancelling signature and the state it was cancelled in; and, in
+      // the trail's order, the signed returns (which of the dates is a step's latest).
       const audits = await db.all<{ id: string; action: string; old_values: string | null; new_values: string | null }>(
         `SELECT entity_id AS id, action, old_values, new_values FROM audit_log
-         WHERE entity_type = 'scar' AND action IN ('scar.opened', 'scar.verified', 'scar.cancelled') AND entity_id IN (${idList}) ORDER BY seq`,
+         WHERE entity_type = 'scar' AND action IN ('scar.opened', 'scar.verified', 'scar.cancelled', 'scar.step_returned') AND entity_id IN (${idList}) ORDER BY seq`,
         [list],
       );
       const sigIds = [
@@ -387,8 +422,21 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         const openedDue = (mine.find((a) => a.action === 'scar.opened')?.new.dueDates ?? {}) as Record<string, string>;
         const notEffective = mine.filter((a) => a.action === 'scar.verified' && a.new.verificationResult === 'not_effective');
         const returned = new Set(notEffective.flatMap((a) => (a.new.returnedSteps ?? []) as string[]));
-        const redatedSteps = new Set(redated.filter((x) => x.scar_id === r.id).map((x) => x.step));
+        const ownRedated = redated.filter((x) => x.scar_id === r.id);
+        const redatedSteps = new Set(ownRedated.map((x) => x.step));
         const ownSteps = steps.filter((s) => s.scar_id === r.id);
+        // A step's due date is its latest source, in the trail's order: the opening, a "not
+        // effective" verification that returned it, or a signed return that gave it a new one.
+        const latestDue = new Map(Object.entries(openedDue));
+        for (const a of mine) {
+          if (a.action === 'scar.verified' && a.new.verificationResult === 'not_effective') {
+            for (const step of (a.new.returnedSteps ?? []) as string[]) latestDue.set(step, a.new.dueDate as string);
+          } else if (a.action === 'scar.step_returned' && typeof a.new.signature === 'string') {
+            const round = ownRedated.find((x) => x.signature_id === a.new.signature && x.step === a.new.step);
+            if (round) latestDue.set(round.step, round.new_due_date);
+          }
+        }
+        const dueDiffers = ownSteps.some((s) => latestDue.get(s.step) !== s.due_date);
         const dueDates = Object.fromEntries(ownSteps.map((s) => [s.step, returned.has(s.step) || redatedSteps.has(s.step) ? openedDue[s.step] : s.due_date]));
         const opened = {
           supplierId: r.supplier_id, title: r.title, problem: r.problem, severity: r.severity,
@@ -425,6 +473,7 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         }
         if (altered) findings.push({ type: 'scar', id: r.id, problem: 'altered' });
         if (differs) findings.push({ type: 'scar', id: r.id, problem: 'signature_differs' });
+        if (dueDiffers) findings.push({ type: 'scar', id: r.id, problem: 'inconsistent' });
         return { id: r.id, hashed: true, findings };
       });
     },
@@ -446,7 +495,10 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         [JSON.stringify(ids)],
       );
       return rows.map((r) => {
-        if (r.decision === null && r.signature_id === null) return { id: r.id, hashed: false, findings: [] };
+        // Only QA's signed return gives a step a new due date.
+        const strayDueDate = r.new_due_date !== null && !(r.decision === 'returned' && r.signature_id !== null);
+        const stray: RecordFinding[] = strayDueDate ? [{ type: 'scar_step_decision', id: r.id, problem: 'inconsistent' }] : [];
+        if (r.decision === null && r.signature_id === null) return { id: r.id, hashed: false, findings: stray };
         let hash: string | null = null;
         try {
           hash = stepDecisionHash({ id: r.scar_id }, r.decision, {
@@ -457,6 +509,7 @@ const checkers: Record<HashedRecordType, { table: string; storedSql?: string; ch
         }
         const findings: RecordFinding[] = [];
         if (r.decision === null || hash !== r.sig_hash) findings.push({ type: 'scar_step_decision', id: r.id, problem: 'altered' });
+        findings.push(...stray);
         if (r.sig_hash !== null && (r.sig_type !== 'scar' || r.sig_entity !== r.scar_id)) findings.push({ type: 'scar_step_decision', id: r.id, problem: 'signature_differs' });
         return { id: r.id, hashed: true, findings };
       });

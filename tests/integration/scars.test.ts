@@ -610,4 +610,51 @@ describe('SCAR decisions in the record hash re-verification (lotbridge audit ver
     await rewrite(original);
     expect((await findings()).found).toEqual([]);
   });
+
+  it("are checked: a step's due date is the one QA last signed (opening, signed return, not-effective verification); a new due date put on an undecided round, or a due date changed, through the database file is found [REQ-P11-REC-01]", async () => {
+    const { scar } = await open();
+    const roundOf = async (step: ScarStep) => (await t.db.get<{ id: string }>('SELECT id FROM scar_step_rounds WHERE scar_id = ? AND step = ? ORDER BY round DESC LIMIT 1', [scar.id, step]))!.id;
+    const setDue = (step: ScarStep, date: string) => t.db.run('UPDATE scar_steps SET due_date = ? WHERE scar_id = ? AND step = ?', [date, scar.id, step]);
+    const scarFindings = async () => (await recordFindings(t.db, 'scar')).found;
+    const stepFindings = async () => (await recordFindings(t.db, 'scar_step_decision')).found;
+    // QA returns D2 with a new due date (signed); D4's answer awaits QA.
+    await answer(scar.id, 'D2');
+    await decideScarStep(t.ctx, as.qa, rp, { scarId: scar.id, step: 'D2', decision: 'returned', comment: 'Say which lots.', dueDate: '2026-03-20', credential });
+    await answer(scar.id, 'D4');
+    const undecided = await roundOf('D4');
+    expect(await scarFindings()).toEqual([]);
+    expect(await stepFindings()).toEqual([]);
+
+    // Someone holding the database file puts a far due date on D4's undecided round and on the step (no reminder, no escalation) ...
+    await t.db.run("UPDATE scar_step_rounds SET new_due_date = '2099-01-01' WHERE id = ?", [undecided]);
+    await setDue('D4', '2099-01-01');
+    expect(await stepFindings()).toEqual([{ type: 'scar_step_decision', id: undecided, problem: 'inconsistent' }]);
+    expect(await scarFindings()).toEqual([{ type: 'scar', id: scar.id, problem: 'altered' }, { type: 'scar', id: scar.id, problem: 'inconsistent' }]);
+    await t.db.run('UPDATE scar_step_rounds SET new_due_date = NULL WHERE id = ?', [undecided]);
+    await setDue('D4', dueDates.D4);
+    expect(await scarFindings()).toEqual([]);
+    expect(await stepFindings()).toEqual([]);
+    // ... or moves the due date QA's return gave D2.
+    await setDue('D2', '2099-01-01');
+    expect(await scarFindings()).toEqual([{ type: 'scar', id: scar.id, problem: 'inconsistent' }]);
+    await setDue('D2', '2026-03-20');
+    expect(await scarFindings()).toEqual([]);
+
+    // Not effective: D4..D8 get the verification's due date; a later signed return gives D5 another.
+    await acceptAll(scar.id, ['D1', 'D2', 'D3']);
+    await decide(scar.id, 'D4', 'accepted');
+    await acceptAll(scar.id, ['D5', 'D6', 'D7', 'D8']);
+    t.clock.set('2026-04-02T12:00:00.000Z');
+    await verifyScar(t.ctx, as.qa, rp, { scarId: scar.id, result: 'not_effective', note: 'Two more leaks in March', dueDate: '2026-04-30', credential });
+    await answer(scar.id, 'D5');
+    await decideScarStep(t.ctx, as.qa, rp, { scarId: scar.id, step: 'D5', decision: 'returned', comment: 'Name the insert supplier.', dueDate: '2026-05-15', credential });
+    expect(await scarFindings()).toEqual([]);
+    expect(await stepFindings()).toEqual([]);
+    for (const [step, due] of [['D6', '2026-04-30'], ['D5', '2026-05-15'], ['D2', '2026-03-20']] as const) {
+      await setDue(step, '2099-01-01');
+      expect(await scarFindings(), step).toEqual([{ type: 'scar', id: scar.id, problem: 'inconsistent' }]);
+      await setDue(step, due);
+    }
+    expect(await scarFindings()).toEqual([]);
+  });
 });

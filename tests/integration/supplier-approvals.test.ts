@@ -302,6 +302,34 @@ describe('approved supplier list (real SQLite, fixed clock)', () => {
     await t.db.run('UPDATE supplier_approvals SET status = ? WHERE id = ?', [downgraded.status, downgraded.id]);
     expect((await findings()).found).toEqual([]);
   });
+
+  it('an automatically downgraded entry is recomputed with the status and reason QA last signed: its supplier, scope or required certificates changed through the database file is found [REQ-P11-REC-01]', async () => {
+    const findings = () => recordFindings(t.db, 'supplier_approval');
+    // The entry the test before downgraded (a CoC rejected): unsigned, conditional, as the system left it.
+    const before = (await t.db.get<{ supplier_id: string; item_gtin: string | null; item_category: string | null; required_certificates: string; status: string; signature_id: string | null }>(
+      'SELECT supplier_id, item_gtin, item_category, required_certificates, status, signature_id FROM supplier_approvals WHERE id = ?',
+      [approvalId],
+    ))!;
+    expect(before).toMatchObject({ status: 'conditional', signature_id: null, item_gtin: gtin });
+    expect((await findings()).found).toEqual([]);
+    const altered = [{ type: 'supplier_approval', id: approvalId, problem: 'altered' }];
+
+    // Someone holding the database file drops the CoC the downgrade was for from what the entry requires ...
+    await t.db.run("UPDATE supplier_approvals SET required_certificates = '[\"iso13485\"]' WHERE id = ?", [approvalId]);
+    expect((await findings()).found).toEqual(altered);
+    await t.db.run('UPDATE supplier_approvals SET required_certificates = ? WHERE id = ?', [before.required_certificates, approvalId]);
+    // ... moves the entry to another supplier ...
+    await t.db.run('UPDATE supplier_approvals SET supplier_id = ? WHERE id = ?', [as.other.organisationId, approvalId]);
+    expect((await findings()).found).toEqual(altered);
+    await t.db.run('UPDATE supplier_approvals SET supplier_id = ? WHERE id = ?', [before.supplier_id, approvalId]);
+    // ... or widens it from one item to a whole category.
+    await t.db.run("UPDATE supplier_approvals SET item_gtin = NULL, item_category = 'IIb' WHERE id = ?", [approvalId]);
+    expect((await findings()).found).toEqual(altered);
+    await t.db.run('UPDATE supplier_approvals SET item_gtin = ?, item_category = ? WHERE id = ?', [before.item_gtin, before.item_category, approvalId]);
+    expect((await findings()).found).toEqual([]);
+    const cli = await runCli(['audit', 'verify'], { DATABASE_URL: t.url });
+    expect(cli.code, cli.stderr).toBe(0);
+  });
 });
 
 describe('approved supplier list pages (built portal, real HTTP)', () => {
