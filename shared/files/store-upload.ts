@@ -1,3 +1,4 @@
+import { firstFormulaCell } from './csv-records.ts';
 import { createHash } from 'node:crypto';
 import { ParseSpeeds, PDFDocument } from 'pdf-lib';
 import type { FilesContext } from '../context.ts';
@@ -138,6 +139,10 @@ async function checkAttachmentContent(limits: UploadLimits, upload: Upload): Pro
         ? 'text/csv'
         : null;
   if (!contentType) refuse(problem('files.notAttachment'), 'the file is neither a PDF, a PNG or JPEG photo nor a CSV table');
+  // The bytes are kept as uploaded (they are hashed and signed over): a cell a spreadsheet would
+  // run as a formula on the reader's machine is refused instead of rewritten.
+  const formula = contentType === 'text/csv' ? firstFormulaCell(utf8.decode(bytes)) : null;
+  if (formula) refuse(problem('files.csvFormula', formula), `row ${formula.row}, column ${formula.column} of the CSV would run as a spreadsheet formula`);
   return { checked: true, name: sanitiseFilename(upload.name), bytes, sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, contentType };
 }
 

@@ -3,6 +3,7 @@ import type { qualityPolishEn } from './quality-polish.en.ts';
 /** Deutsche Texte des Qualitätsschliffs (Runde 20, in de.ts zusammengeführt): ein Anhang, dessen Name nicht zu seinem Inhalt passt, und die Codes in Fakten und Befunden eines Validierungsberichts (`validationValue.<code>`). */
 export const qualityPolishDe: Record<keyof typeof qualityPolishEn, string> = {
   'files.problem.nameMismatch': 'Der Name dieser Datei passt nicht zu ihrem Inhalt: Nach ihrem Inhalt beurteilt, sollte der Name auf {ending} enden.',
+  'files.problem.csvFormula': 'Zeile {row}, Spalte {column} dieser CSV-Datei beginnt wie eine Tabellenformel (=, +, -, @), die beim Öffnen ausgeführt würde. Setzen Sie ein Hochkomma davor oder entfernen Sie sie und laden Sie die Datei erneut hoch.',
   'validationValue.true': 'Ja',
   'validationValue.false': 'Nein',
   'validationValue.unknown': 'Unbekannt',

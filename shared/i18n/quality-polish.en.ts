@@ -5,6 +5,7 @@
  */
 export const qualityPolishEn = {
   'files.problem.nameMismatch': 'This file’s name does not match its content: judged by its content, its name should end in {ending}.',
+  'files.problem.csvFormula': 'Row {row}, column {column} of this CSV starts like a spreadsheet formula (=, +, -, @), which would run when the file is opened. Put an apostrophe before it or remove it, and upload it again.',
   'validationValue.true': 'Yes',
   'validationValue.false': 'No',
   'validationValue.unknown': 'Unknown',

@@ -3,6 +3,7 @@ import type { qualityPolishEn } from './quality-polish.en.ts';
 /** 质量完善（第 20 轮，并入 zh-CN.ts）的简体中文文本：名称与内容不符的附件，以及验证报告中事实和发现所含代码（`validationValue.<code>`）在 PDF 和门户中的措辞。 */
 export const qualityPolishZhCN: Record<keyof typeof qualityPolishEn, string> = {
   'files.problem.nameMismatch': '此文件的名称与其内容不符：按文件内容判断，文件名应以 {ending} 结尾。',
+  'files.problem.csvFormula': '此 CSV 第 {row} 行第 {column} 列以电子表格公式开头（=、+、-、@），打开文件时会被执行。请在其前加单引号或将其删除，然后重新上传。',
   'validationValue.true': '是',
   'validationValue.false': '否',
   'validationValue.unknown': '未知',

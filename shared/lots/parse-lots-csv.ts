@@ -2,6 +2,7 @@
 // parser only reads the table; submitLots validates the rows it yields like any other lots.
 import { problem, type Problem } from '../errors.ts';
 import { lotCsvColumns, type RowProblem } from './lot.ts';
+import { csvDelimiter, csvRecords } from '../files/csv-records.ts';
 import type { LotInput } from './submit-lots.ts';
 
 export interface ParsedLotsCsv {
@@ -28,49 +29,6 @@ const maxMegabytes = 5;
 const maxBytes = maxMegabytes * 1024 * 1024;
 const required = ['gtin', 'lot', 'quantity'] as const;
 
-/** RFC 4180 records: quoted cells may hold the delimiter, quotes ("") and line breaks. Returns each record with its first line number. */
-function records(text: string, delimiter: string): { line: number; cells: string[] }[] | 'unclosed' {
-  const out: { line: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let line = 1;
-  let start = 1;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (ch === '\n') line++;
-        cell += ch;
-      }
-    } else if (ch === '"' && cell.trim() === '') {
-      quoted = true;
-      cell = '';
-    } else if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      out.push({ line: start, cells });
-      cells = [];
-      cell = '';
-      line++;
-      start = line;
-    } else cell += ch;
-  }
-  if (quoted) return 'unclosed';
-  if (cell !== '' || cells.length > 0) {
-    cells.push(cell);
-    out.push({ line: start, cells });
-  }
-  return out;
-}
 
 /**
  * Reads a lot CSV (UTF-8, optional BOM; comma or, as spreadsheets in many locales write it,
@@ -91,9 +49,7 @@ export function parseLotsCsv(bytes: Uint8Array | string): ParsedLotsCsv & { file
     }
   }
   text = text.replace(/^\uFEFF/, '');
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
-  const all = records(text, delimiter);
+  const all = csvRecords(text, csvDelimiter(text));
   if (all === 'unclosed') return refused(null, problem('lots.unclosedQuote'));
   const nonBlank = all.filter((r) => r.cells.some((c) => c.trim() !== ''));
   const header = nonBlank.shift();
