@@ -231,6 +231,31 @@ describe('audit trail written by the use cases', () => {
     expect(timerRanDuringCheck).toBe(true);
   });
 
+  it('verifies a trail the server goes on writing: an entry appended while the check reads is not a broken head', async () => {
+    const t = await testDatabase();
+    open.push(t);
+    await t.db.transaction((tx) => recordAudit(tx, t.clock, { actor: setup, organisationId: null, action: 'organisation.created', entityType: 'organisation', entityId: 'org_first' }));
+    // The server commits an entry (and its head) just as the check has read the last page of entries.
+    let appended = false;
+    const db = new Proxy(t.db, {
+      get(target, name, receiver) {
+        if (name !== 'all') return Reflect.get(target, name, receiver);
+        return async (sql: string, args?: unknown[]) => {
+          const rows = await target.all(sql, args as never);
+          if (!appended && /FROM audit_log/.test(sql)) {
+            appended = true;
+            await target.transaction((tx) => recordAudit(tx, t.clock, { actor: setup, organisationId: null, action: 'organisation.created', entityType: 'organisation', entityId: 'org_meanwhile' }));
+          }
+          return rows;
+        };
+      },
+    });
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true, entries: 1 });
+    expect(appended).toBe(true);
+    // The next check covers the entry appended meanwhile.
+    expect(await verifyAuditChain(t.db)).toMatchObject({ ok: true, entries: 2 });
+  });
+
   it('lotbridge audit verify exits 0 on the intact trail', async () => {
     const s = await story();
     const result = await cliVerify(s.t);
