@@ -16,7 +16,11 @@ async function organisationId(app: App, ref: string): Promise<string> {
 }
 
 /** The key id of an id or of a token pasted as found (with "Bearer ", quotes): never the secret, which is not echoed either. */
-const keyId = (given: string) => /lbk_([a-z2-7]{24})_/.exec(given)?.[1] ?? (/^[a-z2-7]{24}$/.test(given) ? given : '(not a key id)');
+function keyId(given: string): string {
+  const id = /lbk_([a-z2-7]{24})_/.exec(given)?.[1] ?? (/^[a-z2-7]{24}$/.test(given) ? given : undefined);
+  if (!id) throw new AppError('invalid_input', '--key is neither a key id (from api-keys list) nor a token (lbk_…)');
+  return id;
+}
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 

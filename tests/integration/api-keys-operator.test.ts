@@ -65,7 +65,10 @@ describe('lotbridge api-keys (operator)', () => {
     // Every refusal leaves every key working.
     expect((await cli('api-keys', 'revoke', '--key', leaked.id)).code).toBe(2);
     expect((await cli('api-keys', 'revoke', '--key', leaked.id, '--org', 'Suzhou Precision Parts', '--reason', 'x')).code).toBe(2);
-    expect((await cli('api-keys', 'revoke', '--key', 'nosuchkey', '--reason', 'x')).code).not.toBe(0);
+    const garbled = await cli('api-keys', 'revoke', '--key', 'nosuchkey', '--reason', 'x');
+    expect(garbled.code).toBe(2);
+    expect(garbled.stderr).toContain('--key is neither a key id');
+    expect((await cli('api-keys', 'revoke', '--key', 'a'.repeat(24), '--reason', 'x')).code).not.toBe(0);
     expect(await db.get("SELECT COUNT(*) AS n FROM api_keys WHERE revoked_at IS NOT NULL")).toEqual({ n: 0 });
 
     // The token as found in the ticket, "Bearer " and all.
